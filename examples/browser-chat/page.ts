@@ -87,7 +87,13 @@ function show(event: BrowserEvent): void {
         button.textContent = decision;
         button.className = decision;
         button.addEventListener('click', () => {
-          void answerApproval('/approvals', { approvalId: event.approvalId, decision });
+          // A refused answer (a 500, a redirect) is said on the page, not left unhandled.
+          answerApproval('/approvals', { approvalId: event.approvalId, decision }).catch(
+            (error: unknown) => {
+              status.textContent = toPageMessage(error);
+              console.error(error);
+            },
+          );
         });
         box.append(button);
       }

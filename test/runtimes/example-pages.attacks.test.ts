@@ -72,6 +72,10 @@ async function servePage(page: ChatPage): Promise<{
     } else if (request.url === '/chat' && answer !== undefined) {
       request.resume();
       answer(response);
+    } else if (request.url === '/approvals') {
+      // A broken approvals route: the answer refused with what a framework's 500 says.
+      request.resume();
+      response.writeHead(500, { 'content-type': 'text/plain' }).end(STACK);
     } else response.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -207,6 +211,32 @@ describe.each([
     // The 20,000-character word wraps: Approve is on the screen, not 150,000 pixels to the right.
     expect(seen.buttonRight).toBeLessThanOrEqual(seen.width);
     expect(seen.scrollWidth).toBeLessThanOrEqual(seen.width);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+  it('an approval the server refuses with a stack trace: page words, no unhandled rejection', async () => {
+    const page = await chromium.context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(served.url);
+    await page.fill('input[name=q]', 'Hi');
+    await page.click('form#ask button:not([type=button])');
+    await page.waitForSelector(approve);
+    await page.click(approve);
+    const refused = chatPage === CLIENT_PAGE;
+    if (refused) {
+      await page.waitForFunction(() =>
+        /HTTP 500/.test(document.querySelector('#status')?.textContent ?? ''),
+      );
+    } else {
+      // The hook gives the buttons back for another try (and the error to onError).
+      await page.waitForFunction(
+        (selector) => !(document.querySelector(selector) as HTMLButtonElement).disabled,
+        approve,
+      );
+    }
+    const shown = (await page.textContent('body')) ?? '';
+    expect(shown).not.toContain(SECRET);
     expect(errors).toEqual([]);
     await page.close();
   });
