@@ -66,4 +66,27 @@ describe('a delta longer than a page takes', () => {
     const { events } = await served([delta('text-delta', 'x'.repeat(50_000))]);
     expect(events.map((event) => event.type)).toEqual(['start', 'text-delta', 'finish']);
   });
+  it('a retraction whose text is that long: the step replaced by its first piece, the rest appended', async () => {
+    // A rewrite of 450,000 characters, 200,000 of them control characters: 1.45 MB of JSON.
+    const long = `${'\u0001'.repeat(200_000)}${'r'.repeat(250_000)}`;
+    const { frames, events } = await served([
+      delta('text-delta', 'The streamed answer.'),
+      {
+        type: 'guardrail-retraction',
+        stepNumber: 1,
+        name: 'rewrite',
+        text: long,
+        path: [],
+      } as AgentEvent<unknown>,
+    ]);
+    expect(Math.max(...frames.map((frame) => frame.length))).toBeLessThan(CLIENT_MAX_EVENT_CHARS);
+    // As a client folds them: a retraction replaces its step's text, a delta appends to it.
+    let step = '';
+    for (const event of events) {
+      if (event.type === 'text-delta') step += event.text;
+      if (event.type === 'text-retraction') step = event.text ?? '';
+    }
+    expect(step).toBe(long);
+    expect(events.filter((event) => event.type === 'text-retraction')).toHaveLength(1);
+  });
 });

@@ -11,13 +11,17 @@ export const MAX_DELTA_CHARS = 100_000;
 /**
  * `event` as the page gets it: a text or thought delta past {@link MAX_DELTA_CHARS} as deltas of
  * its pieces, in order, each cut between two characters (never inside a surrogate pair), so the
- * text joined is the same; any other event as it is. A gateway that hands the loop a whole answer
- * as one part made one event past the client's limit, and the page lost the run (attack45b).
+ * text joined is the same; a `text-retraction` that long as a retraction to its first piece and
+ * text deltas of the rest (a retraction replaces its step's text, a delta appends to it); any
+ * other event as it is. A gateway that hands the loop a whole answer as one part made one event
+ * past the client's limit, and the page lost the run (attack45b).
  * @internal
  */
 export function deltaPieces(event: BrowserEvent): BrowserEvent[] {
   if (
-    (event.type !== 'text-delta' && event.type !== 'thought-delta') ||
+    (event.type !== 'text-delta' &&
+      event.type !== 'thought-delta' &&
+      event.type !== 'text-retraction') ||
     event.text.length <= MAX_DELTA_CHARS
   ) {
     return [event];
@@ -27,7 +31,12 @@ export function deltaPieces(event: BrowserEvent): BrowserEvent[] {
   for (let start = 0; start < text.length; ) {
     let end = Math.min(start + MAX_DELTA_CHARS, text.length);
     if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
-    pieces.push({ ...event, text: text.slice(start, end) });
+    const piece = text.slice(start, end);
+    pieces.push(
+      start === 0 || event.type !== 'text-retraction'
+        ? { ...event, text: piece }
+        : { ...event, type: 'text-delta', text: piece },
+    );
     start = end;
   }
   return pieces;
