@@ -46,7 +46,7 @@ export type ChatApp = {
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>gemloop browser chat</title>
-<style>body{font:16px system-ui;max-width:40rem;margin:2rem auto}#answer{white-space:pre-wrap;min-height:3rem}</style>
+<style>body{font:16px system-ui;max-width:40rem;margin:2rem auto;overflow-wrap:anywhere}#answer{white-space:pre-wrap;min-height:3rem}</style>
 <form id="ask"><input name="q" size="50" placeholder="weather in Paris / email me@example.com / news"> <button>Ask</button>
 <button type="button" id="stop">Stop</button></form>
 <p id="answer"></p><ul id="tools"></ul><div id="approvals"></div><p id="status"></p>

@@ -3,7 +3,8 @@
 // waits, and a stop button that aborts the run on the server too. Every event it got is kept in
 // `window.chatEvents` (the Chromium test reads it).
 
-import { answerApproval, type BrowserEvent, ClientError, streamAgent } from '@gemloop/client';
+import { answerApproval, type BrowserEvent, streamAgent, toPageMessage } from '@gemloop/client';
+import { showArgs } from './show-args.ts';
 
 const $ = <T extends Element>(selector: string): T => {
   const element = document.querySelector<T>(selector);
@@ -44,8 +45,14 @@ form.addEventListener('submit', (submit) => {
       status.textContent = `${result.finish?.outcome ?? 'ended'}: ${result.finish?.usage?.totalTokens ?? 0} tokens`;
     },
     (error: unknown) => {
-      if (controller.signal.aborted) status.textContent = 'stopped';
-      else status.textContent = ClientError.isInstance(error) ? error.message : String(error);
+      if (controller.signal.aborted) {
+        status.textContent = 'stopped';
+        return;
+      }
+      // Fixed words by the error's code: its message is the developer's, and quotes what the
+      // server sent (an error body with a stack trace or a key, a proxy's page), attack45b.
+      status.textContent = toPageMessage(error);
+      console.error(error);
     },
   );
 });
@@ -60,10 +67,7 @@ function show(event: BrowserEvent): void {
       break;
     case 'tool-call':
       tools.append(
-        item(
-          `tool-${event.toolCallId}`,
-          `${event.toolName}(${JSON.stringify(event.args ?? {})}) ...`,
-        ),
+        item(`tool-${event.toolCallId}`, `${event.toolName}(${showArgs(event.args)}) ...`),
       );
       break;
     case 'tool-result': {
@@ -76,14 +80,20 @@ function show(event: BrowserEvent): void {
     case 'approval-pending': {
       const box = item(
         `approval-${event.approvalId}`,
-        `${event.toolName} wants to run with ${JSON.stringify(event.args ?? {})} `,
+        `${event.toolName} wants to run with ${showArgs(event.args)} `,
       );
       for (const decision of ['approve', 'deny'] as const) {
         const button = document.createElement('button');
         button.textContent = decision;
         button.className = decision;
         button.addEventListener('click', () => {
-          void answerApproval('/approvals', { approvalId: event.approvalId, decision });
+          // A refused answer (a 500, a redirect) is said on the page, not left unhandled.
+          answerApproval('/approvals', { approvalId: event.approvalId, decision }).catch(
+            (error: unknown) => {
+              status.textContent = toPageMessage(error);
+              console.error(error);
+            },
+          );
         });
         box.append(button);
       }

@@ -7,11 +7,13 @@ import {
   type AssistantChatMessage,
   type BrowserEvent,
   type ChatToolCall,
+  toPageMessage,
   type UseAgentChatResult,
   useAgentChat,
 } from '@gemloop/react';
 import { type FormEvent, StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { showArgs } from '../browser-chat/show-args.ts';
 
 const received: BrowserEvent[] = [];
 // One conversation per page load: the server keeps its turns (a chat session), so each answer
@@ -25,6 +27,8 @@ function Chat() {
     body: { conversationId },
     approvalsUrl: '/approvals',
     onEvent: (event) => received.push(event),
+    // The whole error for the developer; the page shows toPageMessage's words below.
+    onError: (error) => console.error(error),
   });
   const { messages, status, error, send, stop, reload } = chat;
   const [input, setInput] = useState('');
@@ -68,7 +72,8 @@ function Chat() {
       </form>
       <p id="status" data-status={status}>
         {status}
-        {error === undefined ? '' : `: ${error.message}`}
+        {/* Not error.message: it quotes what the server sent (an error body, an event's data). */}
+        {error === undefined ? '' : `: ${toPageMessage(error)}`}
       </p>
     </main>
   );
@@ -103,7 +108,7 @@ function Answer({
       </ul>
       {message.approvals.map((approval) => (
         <div key={approval.approvalId} className="approval">
-          {approval.toolName} wants to run with {JSON.stringify(approval.args ?? {})}{' '}
+          {approval.toolName} wants to run with {showArgs(approval.args)}{' '}
           <button
             type="button"
             className="approve"
@@ -131,7 +136,7 @@ function Answer({
 }
 
 function describeCall(call: ChatToolCall): string {
-  const args = JSON.stringify(call.args ?? {});
+  const args = showArgs(call.args);
   switch (call.status) {
     case 'pending':
       return `${call.toolName}(${args}): waiting for approval`;

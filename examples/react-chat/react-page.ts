@@ -6,7 +6,7 @@ export const REACT_PAGE: ChatPage = {
   html: `<!doctype html>
 <meta charset="utf-8">
 <title>gemloop react chat</title>
-<style>body{font:16px system-ui;max-width:40rem;margin:2rem auto}.user{font-weight:600}.text{white-space:pre-wrap}</style>
+<style>body{font:16px system-ui;max-width:40rem;margin:2rem auto;overflow-wrap:anywhere}.user{font-weight:600}.text{white-space:pre-wrap}</style>
 <div id="root"></div>
 <script type="module" src="/page.js"></script>`,
   entry: fileURLToPath(new URL('./chat-page.tsx', import.meta.url)),

@@ -97,17 +97,24 @@ export async function* readEventMessages(
 ): AsyncGenerator<EventSourceMessage> {
   const queue: EventSourceMessage[] = [];
   let failure: unknown;
+  const tooLong = (): ClientError =>
+    new ClientError({
+      code: 'limit',
+      message: `An event of the stream is longer than ${limits.maxEventChars} characters (maxEventChars).`,
+    });
   const parser = createParser({
-    onEvent: (message) => queue.push(message),
+    onEvent: (message) => {
+      if (failure !== undefined) return;
+      // `maxBufferSize` bounds only what the parser holds between two reads: an event that
+      // arrives whole inside one read is handed out at any length (attack45b: a few KB are one
+      // read of a loopback answer in Chromium; a page's own fetch may answer in one chunk).
+      if (message.data.length > limits.maxEventChars) failure = tooLong();
+      else queue.push(message);
+    },
     onError: (error) => {
       // `max-buffer-size-exceeded` (eventsource-parser 3.1's `maxBufferSize`): a line or an event
       // past the cap. Unknown fields and bad `retry:` values are ignored, as the SSE spec says.
-      if (error.type === 'max-buffer-size-exceeded') {
-        failure ??= new ClientError({
-          code: 'limit',
-          message: `An event of the stream is longer than ${limits.maxEventChars} characters (maxEventChars).`,
-        });
-      }
+      if (error.type === 'max-buffer-size-exceeded') failure ??= tooLong();
     },
     maxBufferSize: limits.maxEventChars,
   });
@@ -127,14 +134,15 @@ export async function* readEventMessages(
       if (done) return;
       // `stream: true`: a UTF-8 character cut between two chunks is held for the next one.
       parser.feed(decoder.decode(value, { stream: true }));
-      if (failure !== undefined) throw failure;
       // By index, then emptied: `shift()` moves the rest of the queue each time in V8 once it
-      // is long, n² for a chunk of n small events.
+      // is long, n² for a chunk of n small events. The events before one past the limit are
+      // shown, as they would have been had they come in a read of their own.
       for (let index = 0; index < queue.length; index++) {
         signal?.throwIfAborted();
         yield queue[index] as EventSourceMessage;
       }
       queue.length = 0;
+      if (failure !== undefined) throw failure;
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -9,6 +9,8 @@ import {
 } from './approval-broker.ts';
 import type { BrowserError, BrowserEvent, BrowserToolCallEvent } from './browser-event.ts';
 import { boundedCallId, createCallIds } from './call-ids.ts';
+import { deltaPieces } from './delta-pieces.ts';
+import { createFrameQueue } from './frame-queue.ts';
 import { keylessFilter, streamKeysOf } from './keyless-events.ts';
 import type { RunOwner } from './run-owner.ts';
 import { toSseFrame } from './sse-frame.ts';
@@ -102,8 +104,8 @@ export function startBrowserRun(
       return isRedactingStream(source) ? NO_REDACTOR : undefined;
     },
   };
-  const frames: Frame[] = [];
-  let keptBytes = 0;
+  // The frames kept for resuming (with `retain`), oldest first.
+  const frames = createFrameQueue<Frame>((frame) => frame.bytes.byteLength);
   let nextSeq = 0;
   let ended = false;
   let endedAt: number | undefined;
@@ -122,11 +124,8 @@ export function startBrowserRun(
     const retain = options.retain;
     if (retain !== undefined) {
       frames.push({ seq, bytes });
-      keptBytes += bytes.byteLength;
       // Bounded: the oldest frames go first; a resume from before them is refused.
-      while (frames.length > retain.maxEvents || keptBytes > retain.maxBytes) {
-        keptBytes -= (frames.shift() as Frame).bytes.byteLength;
-      }
+      while (frames.size > retain.maxEvents || frames.bytes > retain.maxBytes) frames.shift();
     }
     for (const subscriber of [...subscribers]) {
       try {
@@ -184,7 +183,7 @@ export function startBrowserRun(
       const keyless = keylessFilter(() => streamKeysOf(source));
       const show = (event: AgentEvent<unknown>): void => {
         const browserEvent = toBrowserEvent(event, mapping);
-        if (browserEvent !== undefined) push(browserEvent);
+        if (browserEvent !== undefined) for (const piece of deltaPieces(browserEvent)) push(piece);
         if (event.type === 'tool-call' && broker !== undefined) {
           // After the call itself: the page learns of the call, then that it waits.
           seenCalls.set(event.args, browserEvent as BrowserToolCallEvent);
@@ -270,7 +269,7 @@ export function startBrowserRun(
       return endedAt;
     },
     open(afterSeq) {
-      const first = frames[0]?.seq ?? nextSeq;
+      const first = frames.first()?.seq ?? nextSeq;
       // Frames after `afterSeq` that are no longer kept: resuming would skip them. An id past the
       // last frame sent was never this run's (the page read another run): not resumed either.
       if (afterSeq + 1 < first || afterSeq >= nextSeq) return undefined;
@@ -279,8 +278,7 @@ export function startBrowserRun(
       // The frames this page has not read yet. Handed out one per read (`pull`, high-water mark
       // 0), so that a page that stops reading is seen here instead of growing the stream's own
       // queue with everything the run sends.
-      const unread: Uint8Array[] = [];
-      let unreadBytes = 0;
+      const unread = createFrameQueue<Uint8Array>((bytes) => bytes.byteLength);
       let reading = false;
       let closing = false;
       let limit = unreadLimit(options.retain);
@@ -293,17 +291,15 @@ export function startBrowserRun(
           return;
         }
         unread.push(bytes);
-        unreadBytes += bytes.byteLength;
         if (
           limit !== undefined &&
           subscriber !== undefined &&
-          (unread.length > limit.maxEvents || unreadBytes > limit.maxBytes)
+          (unread.size > limit.maxEvents || unread.bytes > limit.maxBytes)
         ) {
           // A page this far behind would hold the run's events in memory a second time: its
           // body ends (before `finish`, which tells the page to resume) and the frames go; it
           // resumes from the buffer, which still holds every one of them.
-          unread.length = 0;
-          unreadBytes = 0;
+          unread.clear();
           clearInterval(heartbeat);
           const dropped = subscriber;
           subscriber = undefined;
@@ -315,20 +311,20 @@ export function startBrowserRun(
         {
           start(streamController) {
             controller = streamController;
-            for (const frame of frames) {
+            for (const frame of frames.values()) {
               if (frame.seq > afterSeq) deliver(frame.bytes);
             }
             // A page that resumes far behind may keep that much unread (the buffer holds it
             // anyway); it is dropped only when it falls further behind, not at its next event.
             if (limit !== undefined) {
               limit = {
-                maxEvents: Math.max(limit.maxEvents, unread.length),
-                maxBytes: Math.max(limit.maxBytes, unreadBytes),
+                maxEvents: Math.max(limit.maxEvents, unread.size),
+                maxBytes: Math.max(limit.maxBytes, unread.bytes),
               };
             }
             if (ended) {
               closing = true;
-              if (unread.length === 0) controller.close();
+              if (unread.size === 0) controller.close();
               return;
             }
             clearTimeout(graceTimer);
@@ -338,7 +334,7 @@ export function startBrowserRun(
                 clearInterval(heartbeat);
                 subscribers.delete(current);
                 closing = true;
-                if (unread.length === 0) controller.close();
+                if (unread.size === 0) controller.close();
               },
             };
             subscriber = current;
@@ -346,7 +342,7 @@ export function startBrowserRun(
             if (options.heartbeatMs > 0) {
               // A comment line: every SSE parser skips it; proxies see bytes and keep the line open.
               heartbeat = setInterval(
-                () => (unread.length === 0 ? deliver(PING) : undefined),
+                () => (unread.size === 0 ? deliver(PING) : undefined),
                 options.heartbeatMs,
               );
             }
@@ -357,13 +353,12 @@ export function startBrowserRun(
               reading = true;
               return;
             }
-            unreadBytes -= next.byteLength;
             controller.enqueue(next.slice());
-            if (closing && unread.length === 0) controller.close();
+            if (closing && unread.size === 0) controller.close();
           },
           cancel() {
             clearInterval(heartbeat);
-            unread.length = 0;
+            unread.clear();
             if (subscriber !== undefined) detach(subscriber);
           },
         },
