@@ -100,6 +100,7 @@ describe('recordedToolLookup and a recorded toolResult()', () => {
       } catch (error) {
         return error;
       }
+      return undefined;
     })();
     expect(EvalDatasetError.isInstance(refused)).toBe(true);
     expect((refused as Error).message).toContain(

@@ -81,13 +81,13 @@ const start = async (index: number): Promise<WorkerProcess> => {
 
 /** The parts the model got after its shot and row calls, in the request that answers `wait`. */
 function sentAfterWait(input: string): Part[] {
+  const contentsOf = (body: unknown): Content[] => (body as { contents: Content[] }).contents;
   const requests = fake.modelRequests.filter((request) => {
-    const contents = request.body.contents as Content[];
+    const contents = contentsOf(request.body);
     return contents[0]?.parts?.[0]?.text === input && answered(contents).includes('wait');
   });
   expect(requests).toHaveLength(1);
-  const contents = requests[0]?.body.contents as Content[];
-  return contents.flatMap((content) => content.parts ?? []);
+  return contentsOf(requests[0]?.body).flatMap((content) => content.parts ?? []);
 }
 
 /** The recorded outputs of the run's tool steps, by tool name, as Postgres holds them. */
