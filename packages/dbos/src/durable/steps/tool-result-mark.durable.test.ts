@@ -20,6 +20,7 @@ import {
   workerDatabase,
 } from '../../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../../index.ts';
+import { readRecordedRuns } from '../../recorded-runs/index.ts';
 
 /** The image the worker's `shot` returns, and the row its `row` reads (tool-result-worker.ts). */
 const MEDIA = { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } };
@@ -166,5 +167,27 @@ describe("a durable run's toolResult() and a tool's data of its shape, recorded 
     expect(response(old, 'row')).toMatchObject({ response: ROW.response, parts: [MEDIA] });
     // The Gemini API takes no fileData in a function response: it follows in the user turn.
     expect(old.filter((part) => part.fileData !== undefined)).toEqual([ROW.parts[1]]);
+
+    // Read back as recorded runs (eval cases of a fleet's runs), each output of the shape is
+    // marked as its answer was sent: the stored result's JSON lost the mark, the contents did not.
+    const marks: Record<string, unknown[]> = {};
+    const databaseUrl = env['DATABASE_URL'] as string;
+    for await (const run of readRecordedRuns({ databaseUrl, runIds: ['marked', 'unmarked'] })) {
+      marks[run.runId] = run.lines.flatMap((line) =>
+        line.type === 'tool-call-end' ? [[line.toolName, line.toolResult]] : [],
+      );
+    }
+    expect(marks).toEqual({
+      marked: [
+        ['shot', true],
+        ['row', false],
+        ['wait', undefined],
+      ],
+      unmarked: [
+        ['shot', true],
+        ['row', true],
+        ['wait', undefined],
+      ],
+    });
   });
 });
