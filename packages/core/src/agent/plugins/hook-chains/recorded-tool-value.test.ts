@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { guardrails } from '../../../guardrails/index.ts';
 import { defineTool } from '../../../tools/define/define-tool.ts';
 import { toolResult } from '../../../tools/responses/tool-result.ts';
 import type { FunctionResponse } from '../../../wire/content.ts';
@@ -57,13 +58,25 @@ const plugins: Record<string, AgentPlugin> = {
   }),
 };
 
-/** One run of shot and row through `plugin`, recorded by (or replayed from) `recorder`. */
-async function answers(plugin: AgentPlugin, recorder: MapRecorder) {
+/** One run of shot and row through `plugin` (or a tool guardrail that replaces each result with
+ * itself: a redaction that kept it), recorded by (or replayed from) `recorder`. */
+async function answers(plugin: AgentPlugin | 'guardrail', recorder: MapRecorder) {
   const gemini = createScriptedGemini([
     callsTurn(['shot', {}, 'a'], ['row', {}, 'b']),
     textTurn('Seen.'),
   ]);
-  const agent = createAgent({ gemini, model: MODEL, tools, plugins: [plugin] });
+  const agent = createAgent({
+    gemini,
+    model: MODEL,
+    tools,
+    ...(plugin === 'guardrail'
+      ? {
+          guardrails: guardrails({
+            tools: [{ name: 'redact', after: ({ result }) => ({ type: 'replace', result }) }],
+          }),
+        }
+      : { plugins: [plugin] }),
+  });
   await agentTurnsOf(agent).stream('Look.', {}, undefined, undefined, recorder.record).result;
   const responses = (gemini.contentsOf(1).at(-1)?.parts ?? []).flatMap((part) =>
     part.functionResponse === undefined ? [] : [part.functionResponse],
@@ -74,7 +87,10 @@ async function answers(plugin: AgentPlugin, recorder: MapRecorder) {
 }
 
 describe('a recorded tool hook and a toolResult()', () => {
-  for (const [hook, plugin] of Object.entries(plugins)) {
+  for (const [hook, plugin] of [
+    ...Object.entries(plugins),
+    ['a tool guardrail replacing the result', 'guardrail'] as const,
+  ]) {
     it(`${hook}: media stays media and data stays data, on the first run and on a replay`, async () => {
       const recorder = mapRecorder();
       for (const replay of [false, true]) {
