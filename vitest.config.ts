@@ -240,6 +240,7 @@ const DBOS_ISOLATED = [
   'src/durable/steps/durable-tool.test.ts',
   'src/durable/steps/replayed-tool-calls.attacks.test.ts',
   'src/durable/worker/worker-run-events.test.ts',
+  'src/live/live-tool-workflow.tool-result.test.ts',
 ];
 // worker/start-durable-worker.test.ts is not here: it mocks nothing, and every option it passes is
 // refused before DBOS is configured or a pool is made, so it shares the dbos project's graph.

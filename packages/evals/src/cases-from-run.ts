@@ -238,10 +238,13 @@ function readRunLines(text: string, runFile: string): RunLines {
         break;
       case 'tool-call-end':
         if (typeof line['toolName'] === 'string' && line['outcome'] === 'success') {
+          const mark = line['toolResult'];
           run.toolResults.push({
             name: line['toolName'],
             args: argsById.get(String(line['toolCallId'])),
             output: line['output'],
+            // Whether the output was toolResult()'s (media) or data of its shape (toolresult45).
+            ...(typeof mark === 'boolean' ? { toolResult: mark } : {}),
           });
         }
         break;

@@ -12,6 +12,13 @@ export type RecordedToolResult = {
   name: string;
   args: unknown;
   output: unknown;
+  /**
+   * For an `output` of `toolResult()`'s shape (`{ kind: 'tool-result', response, parts }`):
+   * `true` when `toolResult()` made it, so a replay answers with its media again; `false` when it
+   * was the tool's data, answered as JSON. Absent (a case from before it was recorded): an output
+   * of that shape is answered as media, as it was then.
+   */
+  toolResult?: boolean | undefined;
 };
 
 /**

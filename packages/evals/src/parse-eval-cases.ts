@@ -267,7 +267,16 @@ function toFixtures(value: unknown, id: string, fail: (p: string) => never): Eva
     if (!Array.isArray(toolResults)) fail(`case '${id}': 'fixtures.toolResults' must be an array.`);
     fixtures.toolResults = (toolResults as unknown[]).map((result, index) =>
       isRecord(result) && typeof result['name'] === 'string'
-        ? { name: result['name'], args: result['args'], output: result['output'] }
+        ? {
+            name: result['name'],
+            args: result['args'],
+            output: result['output'],
+            ...toolResultMarkOf(
+              result['toolResult'],
+              `case '${id}': 'fixtures.toolResults[${index}].toolResult'`,
+              fail,
+            ),
+          }
         : fail(`case '${id}': 'fixtures.toolResults[${index}]' needs a string 'name'.`),
     );
   }
@@ -312,6 +321,23 @@ function toFixtures(value: unknown, id: string, fail: (p: string) => never): Eva
         : { requests: requests as NonNullable<RecordedSubagentRun['requests']> }),
     };
   }
+}
+
+/**
+ * A recorded tool result's `toolResult` mark (whether its output was `toolResult()`'s, sent as
+ * media): absent, or a boolean; anything else is refused, since a replay would guess its meaning.
+ */
+function toolResultMarkOf(
+  mark: unknown,
+  where: string,
+  fail: (problem: string) => never,
+): { toolResult?: boolean } {
+  if (mark === undefined) return {};
+  if (typeof mark !== 'boolean')
+    return fail(
+      `${where} must be true (the output was made by toolResult(): its parts are media) or false (the tool's data), or absent.`,
+    );
+  return { toolResult: mark };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

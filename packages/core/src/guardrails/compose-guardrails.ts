@@ -1,9 +1,11 @@
 import type { PluginHookRecorder } from '../agent/plugins/run-plugins.ts';
+import { fromToolResultMark, toolResultMark } from '../tools/responses/tool-result-mark.ts';
 import type {
   InputGuardrail,
   OutputGuardrail,
   ToolGuardrail,
   ToolGuardrailCall,
+  ToolOutputGuardrailVerdict,
 } from './guardrail.ts';
 import {
   DEFAULT_GUARDRAIL_TIMEOUT_MS,
@@ -99,11 +101,37 @@ function recordedTool(record: PluginHookRecorder, guardrail: ToolGuardrail): Too
     after:
       after === undefined
         ? undefined
-        : (call, context) =>
-            recordedCheck(
-              record,
-              `${guardrail.name}@tool-output.${place(call)}`,
-              after,
-            )(call, context),
+        : async (call, context) =>
+            fromMarkedVerdict(
+              await recordedCheck(
+                record,
+                `${guardrail.name}@tool-output.${place(call)}`,
+                async (value: typeof call, given: typeof context) =>
+                  markedVerdict(await after(value, given)),
+              )(call, context),
+            ),
   };
+}
+
+/** A `replace` verdict as its record holds it: with whether its result was a toolResult(). */
+type MarkedVerdict =
+  | ToolOutputGuardrailVerdict
+  | { type: 'replace'; result: unknown; toolResult?: unknown };
+
+/**
+ * A tool guardrail's `replace` verdict with its result's toolResult() mark beside it: the record
+ * is JSON, which loses the mark, and a durable recorder hands back its copy on the first run too
+ * (toolresult45).
+ */
+function markedVerdict(verdict: ToolOutputGuardrailVerdict): MarkedVerdict {
+  if (verdict?.type !== 'replace') return verdict;
+  const mark = toolResultMark(verdict.result);
+  return mark === undefined ? verdict : { ...verdict, toolResult: mark };
+}
+
+/** A recorded `replace` verdict with its result made again as its mark says (none: by the shape). */
+function fromMarkedVerdict(verdict: MarkedVerdict): ToolOutputGuardrailVerdict {
+  if (verdict?.type !== 'replace') return verdict;
+  const { toolResult: mark, ...rest } = verdict as { toolResult?: unknown; result: unknown };
+  return { ...rest, type: 'replace', result: fromToolResultMark(rest.result, mark) };
 }

@@ -224,6 +224,9 @@ export { REDACTED_ARGUMENT } from '../tools/define/redact-arguments.ts';
 // @gemloop/tools' MCP listing refuses a hostile server's endless `$ref`s before defineTool, and
 // checks its tools' arguments without walking them again.
 export { createRefsCheckedArgsParser } from '../tools/define/resolve-tool-parameters.ts';
+// @gemloop/dbos (a durable tool step) and @gemloop/evals (a recording's replay): a stored tool
+// value keeps whether it was a toolResult() (its mark is lost to JSON), and is read back so.
+export { fromToolResultMark, toolResultMark } from '../tools/responses/tool-result-mark.ts';
 export { findRefProblem } from '../tools/schema/cfworker-check.ts';
 // @gemloop/testing's dev model reads `$ref`s as the tool schema conversion does.
 export { jsonPointerKey } from '../tools/schema/inline-refs.ts';

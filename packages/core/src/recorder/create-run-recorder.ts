@@ -11,6 +11,7 @@ import {
 import type { AgentUsage } from '../run/agent-result.ts';
 import { cutTextNoted } from '../shared/cut-text.ts';
 import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run-observer.ts';
+import { toolResultMark } from '../tools/responses/tool-result-mark.ts';
 import { version } from '../version.ts';
 import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
 import { recordContinuation, recordedLineOf } from './recorded-line-of.ts';
@@ -350,13 +351,18 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
           });
           return {
             end(record, at) {
+              const output = record.outcome === 'success' ? record.output : undefined;
+              // Whether an output of toolResult()'s shape was one (media) or the tool's data: the
+              // line's JSON loses the mark, and a replay answers as it was sent (toolresult45).
+              const mark = toolResultMark(output);
               write({
                 type: 'tool-call-end',
                 stepNumber,
                 toolName,
                 toolCallId,
                 outcome: record.outcome,
-                output: record.outcome === 'success' ? record.output : undefined,
+                output,
+                ...(mark === undefined ? {} : { toolResult: mark }),
                 error: record.error,
                 // A built-in run as a function (Gemini 2.x's google_search) grounds its call, not
                 // the step: without this its sources reached neither the file nor the viewer.

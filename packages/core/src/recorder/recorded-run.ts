@@ -182,6 +182,13 @@ export type RecordedRunLine =
       toolCallId: string;
       outcome: string;
       output?: unknown;
+      /**
+       * For an `output` of `toolResult()`'s shape (`{ kind: 'tool-result', response, parts }`):
+       * `true` when `toolResult()` made it (its parts were sent as media), `false` when it was the
+       * tool's data (sent as JSON). Absent for any other output, and in files from before it was
+       * recorded, where an output of that shape was sent as media.
+       */
+      toolResult?: boolean | undefined;
       error?: string | undefined;
       /** The call's grounding metadata, when it made a grounded call (a built-in's fallback). */
       grounding?: unknown;

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { CANONICAL_JSON_MAX_DEPTH, canonicalJson } from '../shared/canonical-json.ts';
 import { utf8Length } from '../shared/cut-text.ts';
 import { setOwnKey } from '../shared/set-own-key.ts';
+import { fromToolResultMark, toolResultMark } from '../tools/responses/tool-result-mark.ts';
 import {
   createMemoryToolResultStore,
   DEFAULT_TOOL_RESULT_ENTRY_BYTES,
@@ -221,7 +222,7 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
       return undefined;
     }
     run.emit('hit', { toolName, scope });
-    return { value };
+    return { value: fromToolResultMark(value, markOf(entry.tags)) };
   }
 
   /**
@@ -251,6 +252,9 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
       run.emit('skip', { toolName, reason: 'not-json' });
       return undefined;
     }
+    // The copy lost toolResult()'s mark (JSON): it goes on marked as the tool's value was, so a
+    // toolResult() stays media on this call as on a hit (toolresult45 with tools45's copy).
+    const mark = toolResultMark(value);
     const text = JSON.stringify(copy);
     const bytes = utf8Length(text);
     try {
@@ -264,7 +268,7 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
       const entry: ToolResultEntry = {
         toolName,
         text,
-        tags: listOf(effect.tags, input),
+        tags: withMark(listOf(effect.tags, input), mark),
         expiresAt: effect.ttlMs === undefined ? undefined : now() + effect.ttlMs,
         digest: verify ? await digestOf(partition, key, text) : '',
       };
@@ -278,7 +282,7 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
         limit: error.limit,
       });
     }
-    return { copy };
+    return { copy: fromToolResultMark(copy, mark ?? false) };
   }
 
   async function invalidate(
@@ -306,6 +310,32 @@ function listOf(from: FromInput | undefined, input: unknown): readonly string[] 
   if (from === undefined) return [];
   const list = typeof from === 'function' ? from(input) : from;
   return Array.isArray(list) ? list.map(String) : [];
+}
+
+/**
+ * The tags an entry's value of `toolResult()`'s shape carries: whether `toolResult()` made it
+ * (its parts are media) or it is the tool's data. Its JSON text loses the mark, and every store
+ * keeps an entry's tags (it invalidates by them), so the mark goes there, where the tool's data
+ * cannot reach; a tag of the same name from the options (or the model's arguments) is dropped
+ * (toolresult45).
+ */
+const MEDIA_TAG = 'gemloop:tool-result';
+const DATA_TAG = 'gemloop:tool-result-shaped-data';
+
+/** `tags` with the mark's tag for a value of `toolResult()`'s shape (see {@link MEDIA_TAG}). */
+function withMark(tags: readonly string[], mark: boolean | undefined): readonly string[] {
+  const own = tags.filter((tag) => tag !== MEDIA_TAG && tag !== DATA_TAG);
+  if (mark !== undefined) own.push(mark ? MEDIA_TAG : DATA_TAG);
+  return own;
+}
+
+/**
+ * The mark an entry's tags say (`undefined`: none, an entry kept before the mark, whose value of
+ * `toolResult()`'s shape was served as media).
+ */
+function markOf(tags: unknown): boolean | undefined {
+  if (!Array.isArray(tags)) return undefined;
+  return tags.includes(MEDIA_TAG) ? true : tags.includes(DATA_TAG) ? false : undefined;
 }
 
 /** SHA-256 (hex) binding a text to its partition and key. */

@@ -1,4 +1,5 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
+import { toolResultMark } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import type { FunctionTool } from '@gemloop/core/tools';
 import { isFunctionTool } from '@gemloop/core/tools';
@@ -13,7 +14,12 @@ import { withCancelSignal } from '../durable/steps/with-cancel-signal.ts';
  * A background call's outcome, as its workflow records it (JSON, read back by any process): a
  * thrown error as recorded-error.ts stores it. @internal
  */
-export type LiveToolOutcome = { ok: true; value: unknown } | RecordedError;
+export type LiveToolOutcome =
+  /**
+   * `toolResult`, for a value of `toolResult()`'s shape: whether `toolResult()` made it (media) or
+   * it is the tool's data; the record's JSON loses the mark (absent in a record from before it).
+   */
+  { ok: true; value: unknown; toolResult?: boolean } | RecordedError;
 
 /** The input of one live tool workflow: which agent's tool, with the arguments core parsed. @internal */
 export type LiveToolInput = { agent: string; tool: string; toolCallId: string; args: unknown };
@@ -87,7 +93,12 @@ export function registerLiveToolWorkflow(
               runId: workflowId,
               idempotencyKey: workflowId,
             } as DurableToolContext);
-            return { ok: true, value: toJsonSafe(value === undefined ? null : value) };
+            const mark = toolResultMark(value);
+            return {
+              ok: true,
+              value: toJsonSafe(value === undefined ? null : value),
+              ...(mark === undefined ? {} : { toolResult: mark }),
+            };
           } catch (error) {
             if (isDurableRunEnding(error)) throw error;
             return recordedError(error, keysOf(agent));

@@ -1,5 +1,6 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { createAgent, InvalidArgumentError, type ToolExecuteContext } from '@gemloop/core';
+import { fromToolResultMark } from '@gemloop/core/internal';
 import {
   createLiveSession,
   type LiveEvent,
@@ -203,8 +204,9 @@ async function idlessKeyStart(sessionId: string, recorded: number): Promise<numb
  * A background tool whose `execute` starts (or, in a resumed session, finds) the call's DBOS
  * workflow and awaits its recorded outcome. An aborted signal (the session closed, the tool's time
  * limit) leaves the workflow running: a session opened again with the id delivers its result.
+ * @internal
  */
-function durableBackgroundTool(
+export function durableBackgroundTool(
   tool: FunctionTool,
   {
     sessionId,
@@ -233,7 +235,9 @@ function durableBackgroundTool(
         handle.getResult() as Promise<LiveToolOutcome>,
         context.signal,
       );
-      if (outcome.ok) return outcome.value;
+      // A toolResult() made again from the record (its JSON lost the mark), data of its shape as
+      // data; a record from before the mark by the shape, as it was delivered then (toolresult45).
+      if (outcome.ok) return fromToolResultMark(outcome.value, outcome.toolResult);
       throw thrownFromRecord(outcome);
     },
   });

@@ -1,5 +1,9 @@
 import type { AgentResult, Content } from '@gemloop/core';
-import { type ArgumentRedactor, createArgumentRedactor } from '@gemloop/core/internal';
+import {
+  type ArgumentRedactor,
+  createArgumentRedactor,
+  toolResultMark,
+} from '@gemloop/core/internal';
 import type { RecordedRunLine } from '@gemloop/core/recorder';
 import { RECORDED_RUN_FORMAT } from '@gemloop/core/recorder';
 import type { AnyTool } from '@gemloop/core/tools';
@@ -55,6 +59,7 @@ export function toRecordedRun(run: StoredRun): RecordedRunLine[] | undefined {
   const firstBody = run.frames.get(0)?.body;
   const model = typeof firstBody?.['model'] === 'string' ? firstBody['model'] : 'unknown';
   const at = (value: unknown): number => (typeof value === 'number' ? value : run.createdAt);
+  const sent = sentResponses(contents);
   const lines: RecordedRunLine[] = [
     {
       type: 'run-start',
@@ -109,6 +114,7 @@ export function toRecordedRun(run: StoredRun): RecordedRunLine[] | undefined {
         toolCallId,
         outcome: String(call.outcome),
         ...(call.outcome === 'success' ? { output: call.output } : {}),
+        ...markOf(call.outcome === 'success' ? call.output : undefined, sent.get(toolCallId)),
         ...(typeof call.error === 'string' ? { error: call.error } : {}),
         durationMs: typeof call.durationMs === 'number' ? call.durationMs : 0,
         at: startedAt,
@@ -123,6 +129,35 @@ export function toRecordedRun(run: StoredRun): RecordedRunLine[] | undefined {
     at: run.createdAt,
   });
   return lines;
+}
+
+/** The `response` each call was answered with, by the call's id, from the contents the run sent. */
+function sentResponses(contents: readonly Content[]): Map<string, unknown> {
+  const sent = new Map<string, unknown>();
+  for (const content of contents) {
+    const parts: unknown = content?.parts;
+    if (!Array.isArray(parts)) continue;
+    for (const part of parts as { functionResponse?: { id?: unknown; response?: unknown } }[]) {
+      const response = part?.functionResponse;
+      if (typeof response?.id === 'string') sent.set(response.id, response.response);
+    }
+  }
+  return sent;
+}
+
+/**
+ * The `toolResult` mark of a stored output of `toolResult()`'s shape (the stored result's JSON
+ * lost the mark), judged by what the model was sent: the whole output as the response, data
+ * (`false`); its `response` alone, media (`true`). Nothing for another output, or when the
+ * answer is not found or matches neither (cut by compaction): the line reads as an older one.
+ */
+function markOf(output: unknown, response: unknown): { toolResult?: boolean } {
+  if (toolResultMark(output) === undefined || response === undefined) return {};
+  const text = JSON.stringify(response);
+  if (text === JSON.stringify(output)) return { toolResult: false };
+  if (text === JSON.stringify((output as { response: unknown }).response))
+    return { toolResult: true };
+  return {};
 }
 
 /**

@@ -9,6 +9,8 @@ import {
   type ToolResultCacheOptions,
   toolResultCache,
 } from '@gemloop/core/tool-result-cache';
+import { toolResult } from '@gemloop/core/tools';
+import type { Content } from '@gemloop/core/wire';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,6 +166,86 @@ describe('createPostgresToolResultStore', () => {
     } finally {
       await fake.close();
       await Promise.all(workers.map(({ store }) => store.close()));
+    }
+  });
+
+  it("serves another worker a cached toolResult() as media and a tool's data of its shape as data (toolresult45)", async () => {
+    const media = { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } };
+    const lookalike = { kind: 'tool-result', response: { approved: true }, parts: [media] };
+    const fake = createFakeGemini({
+      script: (request) =>
+        JSON.stringify(request.body).includes('functionResponse')
+          ? turn.text('Seen.')
+          : turn.calls([
+              { name: 'shot', args: {} },
+              { name: 'row', args: {} },
+            ]),
+    });
+    await fake.listen();
+    const runs: string[] = [];
+    const tools = [
+      defineTool({
+        name: 'shot',
+        description: 'Takes a screenshot.',
+        parameters: z.object({}),
+        execute: () => {
+          runs.push('shot');
+          return toolResult({ output: 'shot', parts: [media] });
+        },
+      }),
+      defineTool({
+        name: 'row',
+        description: 'Reads a stored row.',
+        parameters: z.object({}),
+        execute: () => {
+          runs.push('row');
+          return JSON.parse(JSON.stringify(lookalike)) as unknown;
+        },
+      }),
+    ];
+    const stores = [1, 2].map(() =>
+      createPostgresToolResultStore({ connectionString: databaseUrl, table: 'media_results' }),
+    );
+    try {
+      for (const store of stores) {
+        const agent = createAgent({
+          gemini: createGemini({ apiKey: 'k', baseUrl: fake.url, retry: false }),
+          model: 'gemini-3-flash-preview',
+          tools,
+          plugins: [
+            toolResultCache({
+              scope: 'fleet',
+              store,
+              user: 'ann',
+              tools: { shot: { effect: 'read' }, row: { effect: 'read' } },
+            }),
+          ],
+        });
+        await agent.run('Look.');
+      }
+      // Run once, by the first worker; the second was served both from the table.
+      expect(runs.sort()).toEqual(['row', 'shot']);
+      const { rows } = await pool.query<{ tool_name: string; tags: string[] }>(
+        'SELECT tool_name, tags FROM media_results ORDER BY tool_name',
+      );
+      expect(rows).toEqual([
+        { tool_name: 'row', tags: ['gemloop:tool-result-shaped-data'] },
+        { tool_name: 'shot', tags: ['gemloop:tool-result'] },
+      ]);
+      const answers = fake.modelRequests
+        .filter((request) => JSON.stringify(request.body).includes('functionResponse'))
+        .map((request) => (request.body as { contents: Content[] }).contents.at(-1)?.parts ?? []);
+      expect(answers).toHaveLength(2);
+      for (const parts of answers) {
+        const named = (name: string) =>
+          parts.find((part) => part.functionResponse?.name === name)?.functionResponse;
+        expect(named('shot')).toMatchObject({ response: { output: 'shot' }, parts: [media] });
+        expect(named('row')?.response).toEqual(lookalike);
+        expect(named('row')?.parts).toBeUndefined();
+      }
+    } finally {
+      await fake.close();
+      await Promise.all(stores.map((store) => store.close()));
     }
   });
 });

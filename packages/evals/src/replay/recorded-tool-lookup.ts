@@ -1,3 +1,4 @@
+import { fromToolResultMark } from '@gemloop/core/internal';
 import type { EvalCase, RecordedToolResult } from '../eval-case.ts';
 import { firstDifference } from '../scorers/deep-equal.ts';
 
@@ -16,7 +17,8 @@ const KEY_DEPTH = 32;
 
 /**
  * A lookup over the case's recorded tool results (of `name` only, when given): the first result,
- * in recorded order, of the same name whose arguments `firstDifference` finds equal.
+ * in recorded order, of the same name whose arguments `firstDifference` finds equal. Its output
+ * is a `toolResult()` value again when it was one (`RecordedToolResult.toolResult`).
  *
  * Why not a search per call: a recording of 20,000 calls of one tool compared every call's
  * arguments with every earlier result (87 s of lookups for its replay). The results are grouped
@@ -30,7 +32,10 @@ export function recordedToolLookup(evalCase: EvalCase, name?: string): RecordedT
     if (groups === undefined) groups = groupResults(evalCase.fixtures?.toolResults ?? [], name);
     const group = groups.get(groupKey(calledName, args));
     const match = group?.find((result) => firstDifference(result.args, args) === undefined);
-    return match === undefined ? { found: false } : { found: true, output: match.output };
+    if (match === undefined) return { found: false };
+    // A recorded toolResult() is answered with its media again, the tool's data of that shape as
+    // data; a case from before the mark was recorded as its output was sent then (toolresult45).
+    return { found: true, output: fromToolResultMark(match.output, match.toolResult) };
   };
 }
 

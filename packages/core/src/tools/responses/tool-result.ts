@@ -75,18 +75,52 @@ export function toolResult(options: ToolResultOptions): ToolResultWithParts {
     });
   }
   const wireParts = parts.map((part, index) => toWirePart(part, index));
-  return Object.freeze({ kind: 'tool-result', response: json, parts: wireParts });
+  return branded(json, wireParts);
 }
 
 /**
- * Whether `value` is {@link toolResult}'s value: its shape, so that one read back from a store (a
- * durable run's record, a tool-result cache) still is. Its parts must be media parts, each
- * `inlineData` or `fileData` and nothing else (all a function response's parts may hold): outside
- * JSON a tool hands on in that shape, with text, call or thought parts, stays data (attack-core7:
- * its parts went into `functionResponse.parts`, or became a user turn of their own on a model
- * without media in function responses).
+ * The mark `toolResult()` puts on its value: an own property that is not enumerable, which no
+ * data can carry (`JSON.parse` and `structuredClone` make enumerable properties only, a spread
+ * copies those alone), so a tool's data in the same shape (an API's answer, a database row) is
+ * not taken for media to send (toolresult45). A string key, not a symbol: a second copy of this
+ * package (a nested install) makes the same mark, with no registry. Not enumerable, so
+ * `JSON.stringify` and `toEqual` see the value as before.
+ */
+const MADE_BY_TOOL_RESULT = 'madeByToolResult';
+
+/** `toolResult()`'s frozen value, marked as its own. */
+function branded(
+  response: Record<string, unknown>,
+  parts: FunctionResponsePart[],
+): ToolResultWithParts {
+  const value = { kind: 'tool-result' as const, response, parts };
+  Object.defineProperty(value, MADE_BY_TOOL_RESULT, { value: true });
+  return Object.freeze(value);
+}
+
+/**
+ * Whether `value` was made by {@link toolResult} (its mark, an own non-enumerable property no data
+ * can carry) and still has its shape. A plain object of the same shape is the tool's data: a
+ * tool that hands on an API's answer, a stored row or a file `{ kind: 'tool-result', response,
+ * parts }` has it sent as its JSON response, never its `parts` as media (toolresult45). A copy
+ * (a spread, `structuredClone`, JSON read back from a store) is data too: gemloop's own stores
+ * (a durable run's record, the tool-result cache, a run recording) keep the mark beside the value
+ * and make it again. Its parts must be media parts, each `inlineData` or `fileData` and nothing
+ * else (all a function response's parts may hold; attack-core7).
  */
 export function isToolResultWithParts(value: unknown): value is ToolResultWithParts {
+  return (
+    hasToolResultShape(value) &&
+    Object.getOwnPropertyDescriptor(value, MADE_BY_TOOL_RESULT)?.enumerable === false
+  );
+}
+
+/**
+ * Whether `value` has {@link toolResult}'s shape, mark or not: what gemloop took for one before
+ * the mark, so a record written then (a durable run's row, a recording, a cached entry) is read
+ * as it was meant. Its parts are media parts only (attack-core7). @internal
+ */
+export function hasToolResultShape(value: unknown): value is ToolResultWithParts {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<ToolResultWithParts>;
   return (
@@ -99,6 +133,15 @@ export function isToolResultWithParts(value: unknown): value is ToolResultWithPa
     typeof candidate.response === 'object' &&
     candidate.response !== null
   );
+}
+
+/**
+ * A value of {@link toolResult}'s shape read back from a store that recorded it as one, marked
+ * again: its response and parts as stored, unchecked (a record of an older version may hold
+ * parts `toolResult()` refuses, or a recording's shortened media, and was sent as it is). @internal
+ */
+export function remadeToolResult(value: ToolResultWithParts): ToolResultWithParts {
+  return branded(value.response, value.parts as FunctionResponsePart[]);
 }
 
 function checkedJson(value: unknown, argument: string): unknown {

@@ -1,6 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import type { ToolExecuteContext } from '@gemloop/core';
+import { fromToolResultMark, toolResultMark } from '@gemloop/core/internal';
 import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
 import { isBuiltinTool, isFunctionTool } from '@gemloop/core/tools';
 import type { OwnershipConfirmations } from '../fleet/ownership-confirmations.ts';
@@ -38,9 +39,12 @@ export function durableContext(
 
 /**
  * `steer`: whether a steer waited when the tool ended (absent: no watch, or an older record).
+ * `toolResult`, for a value of `toolResult()`'s shape: whether `toolResult()` made it (media) or
+ * it is the tool's data (the record's JSON loses the mark; see `toolResultMark`). Absent in a
+ * record from before it was written, whose value of that shape was sent as media.
  * A thrown error as recorded-error.ts stores it.
  */
-type ToolOutcome = ({ ok: true; value: unknown } | RecordedError) & {
+type ToolOutcome = ({ ok: true; value: unknown; toolResult?: boolean } | RecordedError) & {
   steer?: boolean;
 };
 
@@ -131,6 +135,9 @@ export function toDurableTool(
                 idempotencyKey,
               } as DurableToolContext);
               outcome = { ok: true, value: value === undefined ? null : value };
+              // Beside the value, where the tool's data cannot reach (toolresult45).
+              const mark = toolResultMark(value);
+              if (mark !== undefined) outcome.toolResult = mark;
             } catch (error) {
               // DBOS's own errors from inside the tool (it wrote a stream, started a step) end
               // the execution; they are never the call's recorded outcome.
@@ -147,7 +154,9 @@ export function toDurableTool(
       // Recorded by this execution: DBOS checked its owner in the record's transaction.
       if (ranAs !== undefined) ownership?.confirmed(runId, ranAs);
       steer?.note(outcome.steer);
-      if (outcome.ok) return outcome.value;
+      // The same in the first run and on a replay: a toolResult() made again from the record, the
+      // tool's data of its shape as data, and a record from before the mark as it was sent then.
+      if (outcome.ok) return fromToolResultMark(outcome.value, outcome.toolResult);
       throw thrownFromRecord(outcome);
     },
   });

@@ -14,6 +14,7 @@ import {
 } from '../run-view/plugin-run-view.ts';
 import type { SideSpend } from '../run-view/run-generate.ts';
 import { owns } from './hook-failure.ts';
+import { toolHookMark, withToolHookMark } from './recorded-tool-value.ts';
 import {
   addStored,
   CHANGED,
@@ -99,7 +100,7 @@ export async function callRecordedHook<T>(
   // result rather than as a TypeError (or worse) further on.
   if (typeof stored !== 'object' || stored === null)
     throw reader.invalid(`its record is not a hook call's record ${CHANGED}`);
-  return replayOutcome<T>(calls, index, stepNumber, toolCall, stored, execution, reader);
+  return replayOutcome<T>(calls, index, hook, stepNumber, toolCall, stored, execution, reader);
 }
 
 /**
@@ -173,8 +174,11 @@ async function runRecorded<T>(
       `${unrecordable}: with recordedState: true a durable run stores run.state as JSON after each recorded call and hands the copy back, so it must be plain JSON data (objects, arrays, strings, finite numbers, booleans, null; a Date as its ISO string, a Set or Map as an array or object)`,
     );
   const finished = calls.stop !== before ? calls.stop : undefined;
+  // Whether the tool's value in it was a toolResult(): the record's JSON loses the mark.
+  const mark = toolCall === undefined ? undefined : toolHookMark(hook, value);
   return {
     value,
+    ...(mark !== undefined && { toolResult: mark }),
     ...thrown,
     ...(finished !== undefined && { finish: finished.reason }),
     ...(added.length > 0 && { added }),
@@ -229,6 +233,7 @@ function storedThrow(
 function replayOutcome<T>(
   calls: RecordedHookHost,
   index: number,
+  hook: PluginHookName,
   stepNumber: number,
   toolCall: ToolCallPlace | undefined,
   stored: StoredCall,
@@ -260,7 +265,11 @@ function replayOutcome<T>(
     throw ran && thrown !== undefined
       ? thrown.error
       : fromStoredOwnError(storedError(reader, stored.failed));
-  return { value: fromStoredHandOff(stored.value, calls.facts.services?.handOffAgents) as T };
+  const value = fromStoredHandOff(stored.value, calls.facts.services?.handOffAgents);
+  // A tool hook's toolResult() made again, on the first run too (a recorder hands back its copy).
+  return {
+    value: (toolCall === undefined ? value : withToolHookMark(hook, value, stored.toolResult)) as T,
+  };
 }
 
 /**

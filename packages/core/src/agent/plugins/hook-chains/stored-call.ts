@@ -22,6 +22,8 @@ export type StoredCall = {
   readonly emitted?: unknown;
   readonly state?: unknown;
   readonly spent?: unknown;
+  /** A tool hook's: whether the tool's value in `value` was a toolResult() (recorded-tool-value.ts). */
+  readonly toolResult?: unknown;
 };
 
 /**
