@@ -59,6 +59,7 @@ export { DelegatedFailure, delegatedFailureOf } from '../agent/tool-calls/delega
 export { declaredReceivers } from '../agent/tree-keys.ts';
 // @gemloop/dbos: the usage of a stored error that kept none.
 export { emptyUsage } from '../agent/usage.ts';
+export { unknownChatHolder } from '../chat/conversation/unknown-chat-holder.ts';
 // @gemloop/dbos's Postgres chat store reads a row's interaction id as the file store does.
 export { readInteractionId } from '../chat/read-interaction-id.ts';
 // @gemloop/dbos: its Postgres chat store reads a turn's sessionSpend back, and the durable chat
