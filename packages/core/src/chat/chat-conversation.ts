@@ -15,7 +15,6 @@ import { zeroCost } from '../models/cost.ts';
 import type { UntaggedAgentEvent } from '../run/agent-event.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { Steering } from '../run/steering-controller.ts';
-import { cutName } from '../shared/cut-text.ts';
 import type { Part } from '../wire/content.ts';
 import type {
   ChatResult,
@@ -31,6 +30,7 @@ import {
   type PreparedChatSend,
   saveChatTurn,
 } from './conversation/save-chat-turn.ts';
+import { unknownChatHolder } from './conversation/unknown-chat-holder.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
 import { runExclusive } from './run-exclusive.ts';
 import { latestSessionSpend } from './session-spend.ts';
@@ -109,21 +109,17 @@ export function openChatConversation<Output>({
    * The turns of the agent that holds the conversation: the session's own, or the one a hand-off
    * gave it to (the stored `agent` of the last turn), found by that name among the receivers the
    * plugins of the session's agent, of the agents they reach and of the session declare (a
-   * `handoff()` tool's, a third party's). A name none declares (the team changed since) falls back
-   * to the session's agent, with a warning; the turn it saves then names no holder (the session's
-   * agent held it), so the stale name is not carried into every later turn and warned of again.
+   * `handoff()` tool's, a third party's). A name none declares (the team changed since, or
+   * another version of the app holds the conversation) is an `UnknownHandoffAgentError` naming the
+   * session, the agent and the fix, before anything is sent, as a durable chat turn's: the session's
+   * agent taking the conversation over would take it from a holder another process still has.
    */
   const holderTurns = (selected: PreparedChatSend): AgentTurns<Output> => {
     const holder = selected.holder;
     if (holder === undefined) return turns;
     const receiver = findHandoffReceiver(agent as Agent<unknown>, holder, plugins);
     if (receiver !== undefined) return agentTurnsOf(receiver) as AgentTurns<Output>;
-    logger.warn(
-      { agent: cutName(holder) },
-      'the stored conversation is held by an agent no handoff of this session reaches; the session agent answers',
-    );
-    selected.holder = undefined;
-    return turns;
+    throw unknownChatHolder(id, holder);
   };
   /**
    * Where the keys of the session agent's tree are read (`treeKeysOf`), for its sends' doors: with
@@ -262,9 +258,9 @@ export function openChatConversation<Output>({
           // Loaded first: the budget counts what the stored turns say was spent.
           const selected = await prepare(parts, signal, hold);
           const runOptions = spend.runOptions(signal);
+          const sending = holderTurns(selected);
           let result: AgentResult<Output>;
           try {
-            const sending = holderTurns(selected);
             result = await steerSend(sending as AgentTurns<unknown>, (steering) =>
               sending.run(
                 parts,
@@ -294,9 +290,11 @@ export function openChatConversation<Output>({
       return releaseIfAgentClosed(
         exclusive(async (hold) => {
           const selected = await prepare(parts, streamSignal, hold);
+          // Before the stream's steering begins: a holder nobody reaches sends nothing.
+          const sending = holderTurns(selected);
           const runOptions = spend.runOptions(streamSignal);
           const steering = await begin();
-          const inner = holderTurns(selected).stream(
+          const inner = sending.stream(
             parts,
             sendOptions(runOptions, selected.history, guardrails, steering, generationConfig),
             id,

@@ -54,7 +54,8 @@ export type ChatTurn = {
   /**
    * The agent that holds the conversation after this turn, when a handoff (`handoff()` of
    * `@gemloop/core/composition`) gave it to another agent than the session's: the next send goes
-   * to that agent. Absent while the session's own agent holds it.
+   * to that agent (a name no handoff of the session's agent reaches fails the send with
+   * `UnknownHandoffAgentError`). Absent while the session's own agent holds it.
    */
   agent?: string | undefined;
 };

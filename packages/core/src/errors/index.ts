@@ -75,5 +75,7 @@ export { SteeringError } from './steering-error.ts';
 export type { StreamErrorReason } from './stream-error.ts';
 export { StreamError } from './stream-error.ts';
 export { TimeoutError } from './timeout-error.ts';
+export type { UnknownHandoffAgentErrorOptions } from './unknown-handoff-agent-error.ts';
+export { UnknownHandoffAgentError } from './unknown-handoff-agent-error.ts';
 export type { VertexAuthErrorReason } from './vertex-auth-error.ts';
 export { VertexAuthError } from './vertex-auth-error.ts';

@@ -40,6 +40,12 @@ export type GuardrailRunOptions = {
   stepNumber: number;
   timeoutMs: number;
   failOpen: boolean;
+  /**
+   * The depth of the run (or Live session) the checks guard: each check is called at it
+   * (`callAtDepth`), so an `agent.run()` a check makes before its first `await` starts a run one
+   * deeper, and a guardrail that runs its own agent ends at `MAX_RUN_DEPTH` as a cycle does.
+   */
+  depth: number;
   /** Told about every check as it ends (events, spans, the recorder). */
   record: (record: GuardrailCheckRecord) => void;
 };

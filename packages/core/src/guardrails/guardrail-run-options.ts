@@ -9,7 +9,7 @@ import type { GuardrailRunOptions } from './guardrail-check-results.ts';
  * (`run.reportCheck`, redacted where it is made). @internal
  */
 export function guardrailRunOptions<Output>(
-  { config, run: tracker, signal }: RunContext<Output>,
+  { config, run: tracker, signal, link }: RunContext<Output>,
   stepNumber: number,
   run: PluginRun<unknown>,
   guardrails: ComposedGuardrails | undefined,
@@ -22,6 +22,7 @@ export function guardrailRunOptions<Output>(
     stepNumber,
     timeoutMs: guardrails?.timeoutMs ?? Number.POSITIVE_INFINITY,
     failOpen: guardrails?.failOpen === true,
+    depth: link.depth,
     record: (check) => run.reportCheck(check),
   };
 }

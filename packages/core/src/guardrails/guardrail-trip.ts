@@ -51,6 +51,7 @@ export async function checkOne<Value>(
     contents: options.contents,
     signal: options.signal,
     timeoutMs: timeoutMs ?? options.timeoutMs,
+    depth: options.depth,
   });
   if (outcome.type === 'verdict') return { type: 'verdict', verdict: outcome.verdict, startedAt };
   if (outcome.type === 'aborted') return { type: 'aborted' };

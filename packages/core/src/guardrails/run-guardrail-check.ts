@@ -1,3 +1,4 @@
+import { callAtDepth } from '../agent/run-state/run-link.ts';
 import { redactLocalDetails } from '../agent/tool-calls/safe-tool-error-message.ts';
 import type { GuardrailPhase } from '../run/guardrail-check-record.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
@@ -28,12 +29,15 @@ export function runGuardrailCheck<Value>(
     contents,
     signal,
     timeoutMs,
+    depth,
   }: {
     phase: GuardrailPhase;
     agentName: string | undefined;
     contents: readonly Content[];
     signal: AbortSignal;
     timeoutMs: number;
+    /** The guarded run's depth: the check is called at it (`GuardrailRunOptions.depth`). */
+    depth: number;
   },
 ): Promise<GuardrailCheckOutcome> {
   if (signal.aborted) return Promise.resolve({ type: 'aborted' });
@@ -60,7 +64,11 @@ export function runGuardrailCheck<Value>(
           }, timeoutMs)
         : undefined;
     try {
-      const result = check(value, { phase, agentName, signal: controller.signal, contents });
+      // At the guarded run's depth, each check of a chain alike: the first was reached in its
+      // hook's synchronous part, the later ones after an await, where the depth was gone (and a
+      // Live session's checks never had it: leftovers53).
+      const context = { phase, agentName, signal: controller.signal, contents };
+      const result = callAtDepth(depth, (checked: Value) => check(checked, context), value);
       Promise.resolve(result).then(
         (verdict) => settle({ type: 'verdict', verdict }),
         (error: unknown) => settle({ type: 'threw', error }),

@@ -55,10 +55,11 @@ export {
   runLinkOf,
 } from '../agent/run-state/run-link.ts';
 // @gemloop/serve/a2a: a remote agent's failed task is a failed call, as a subagent's failed child.
-export { DelegatedFailure } from '../agent/tool-calls/delegated-result.ts';
+export { DelegatedFailure, delegatedFailureOf } from '../agent/tool-calls/delegated-result.ts';
 export { declaredReceivers } from '../agent/tree-keys.ts';
 // @gemloop/dbos: the usage of a stored error that kept none.
 export { emptyUsage } from '../agent/usage.ts';
+export { unknownChatHolder } from '../chat/conversation/unknown-chat-holder.ts';
 // @gemloop/dbos's Postgres chat store reads a row's interaction id as the file store does.
 export { readInteractionId } from '../chat/read-interaction-id.ts';
 // @gemloop/dbos: its Postgres chat store reads a turn's sessionSpend back, and the durable chat

@@ -243,6 +243,7 @@ export class LiveSessionState {
       signal,
       (event) => this.#emit(event),
       this.#redact,
+      this.#depth,
     );
   }
 

@@ -18,6 +18,7 @@ import { toolResultCache } from '@gemloop/core/tool-result-cache';
 import { type BudgetPool, reserveBudget } from '@gemloop/core/budget';
 import { modelFallback } from '@gemloop/core/fallback';
 import { definePlugin, type ModelCallInput, type PluginRun } from '@gemloop/core/plugins';
+import { DelegatedFailure } from '@gemloop/core/internal';
 import { createMemory, geminiEmbed, memoryPlugin } from '@gemloop/core/memory';
 import { createPostgresMemoryStore } from '../memory/create-postgres-memory-store.ts';
 
@@ -102,6 +103,21 @@ const lookup = defineTool({
     record(`start lookup ${key}`);
     record(`done lookup ${key}`);
     return { order, status: 'shipped' };
+  },
+});
+
+/**
+ * A tool that fails as `a2aAgent` of @gemloop/serve does when the remote task ended failed: it
+ * throws core's `DelegatedFailure` with the words for the model (delegated-failure.test.ts).
+ */
+const askRemote = defineTool({
+  name: 'ask_remote',
+  description: 'Asks the remote support agent.',
+  parameters: z.object({ question: z.string() }),
+  execute: async (_args, context) => {
+    record(`start ask_remote ${durableContext(context)?.idempotencyKey ?? 'none'}`);
+    const told = 'The remote agent support failed the task: the ledger is closed';
+    throw new DelegatedFailure(told, new Error(told), undefined, undefined, undefined);
   },
 });
 
@@ -856,6 +872,8 @@ void startDurableWorkerWith({
   agents: {
     // TOOLS=...: the support agent's tools by name, a deploy that changed them between a crash
     // and the recovery (tool-set-change.attacks.test.ts).
+    // A tool failing as a2aAgent's failed remote task does (delegated-failure.test.ts).
+    asker: { gemini, model, instructions: 'ASKER: ask the remote.', tools: [askRemote] },
     support: {
       gemini,
       model,

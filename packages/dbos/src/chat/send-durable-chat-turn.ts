@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Part } from '@gemloop/core';
 import type { ChatTurn } from '@gemloop/core/chat';
+import { UnknownHandoffAgentError } from '@gemloop/core/errors';
 import type { HistoryTurn } from '@gemloop/core/history';
-import { latestSessionSpend, nextSessionSpend, turnProducer } from '@gemloop/core/internal';
+import {
+  latestSessionSpend,
+  nextSessionSpend,
+  turnProducer,
+  unknownChatHolder,
+} from '@gemloop/core/internal';
 import type { DurableRunInput, DurableRunResult } from '../durable/runs/durable-run-types.ts';
 import type { DurableRuns } from '../durable/runs/durable-runs.ts';
 import { MAX_ID_BYTES } from '../postgres/check-id.ts';
@@ -44,6 +50,9 @@ export type SendDurableChatTurnOptions = {
  * name (`ChatTurn.agent`), and the next turn starts with the worker's copy of it (`holder`), as a
  * chat session sends its next message to the agent holding the conversation.
  * @throws {@link DurableRunError} when the run failed or was cancelled (nothing is saved).
+ * @throws `UnknownHandoffAgentError` (`@gemloop/core/errors`) when the conversation is held by an
+ * agent the worker does not know (nothing is saved), in a chat session's words: the session, the
+ * agent, and how to go on. A chat session throws the same.
  */
 export async function sendDurableChatTurn({
   runs,
@@ -79,7 +88,19 @@ export async function sendDurableChatTurn({
     ...(holder === undefined ? {} : { holder }),
     ...(generationConfig === undefined ? {} : { generationConfig }),
   });
-  const result = await runs.result(started);
+  const result = await runs.result(started).catch((error: unknown) => {
+    // The worker knows no agent by the holder's name: the same error as a chat session's, naming
+    // the session and the fix (the run's own error, which names neither, is its cause).
+    const cause = (error as { cause?: unknown } | undefined)?.cause;
+    if (
+      holder !== undefined &&
+      UnknownHandoffAgentError.isInstance(cause) &&
+      (cause as UnknownHandoffAgentError).agent === boundedName(holder)
+    ) {
+      throw unknownChatHolder(sessionId, holder, error);
+    }
+    throw error;
+  });
   const heldBy = result.handoffs?.at(-1) ?? holder;
   await store.append(sessionId, {
     contents: result.newContents,
@@ -116,4 +137,9 @@ function turnRunId(sessionId: string, index: number): string {
     head += char;
   }
   return `${head}#${digest}${suffix}`;
+}
+
+/** `name` as `UnknownHandoffAgentError` shows it (cut past 100 characters). */
+function boundedName(name: string): string {
+  return new UnknownHandoffAgentError({ agent: name }).agent;
 }

@@ -17,8 +17,8 @@ export function liveGuardrailsOf(agent: AgentOptions<unknown>): LiveGuardrails |
 }
 
 /**
- * What the guardrails' checks of a live session share: no run, so step 0 and no history; each
- * check a `guardrail` event with its reason redacted. @internal
+ * What the guardrails' checks of a live session share: no run, so step 0 and no history; the
+ * session's depth; each check a `guardrail` event with its reason redacted. @internal
  */
 export function liveGuardrailOptions(
   guardrails: ComposedGuardrails | undefined,
@@ -26,6 +26,8 @@ export function liveGuardrailOptions(
   signal: AbortSignal,
   emit: (event: LiveEvent) => void,
   redact: <T>(value: T) => T,
+  /** The session's run depth: its checks are called at it, as its tools and hooks are. */
+  depth: number,
 ): GuardrailRunOptions {
   return {
     agentName,
@@ -35,6 +37,7 @@ export function liveGuardrailOptions(
     stepNumber: 0,
     timeoutMs: guardrails?.timeoutMs ?? Number.POSITIVE_INFINITY,
     failOpen: guardrails?.failOpen === true,
+    depth,
     record: (record) =>
       emit({
         type: 'guardrail',

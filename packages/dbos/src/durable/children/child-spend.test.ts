@@ -167,6 +167,14 @@ describe('a durable run counts what its child workflows spent, however they ende
       text: expected.text.replace('inproc', 'durable'),
     } as AgentResult<unknown>);
     expect(childRequests('crash fail durable')).toBe(3);
+    // And the model reads the same words of it as in process, once (leftovers53: a durable
+    // child's failure is thrown again by the subagent in the parent's workflow, never through a
+    // tool step's record). The worker's model calls stream, so against the streamed run: the
+    // child's error names the endpoint it failed at.
+    const streamed = await inProcessTeam().stream('fail inproc streamed').result;
+    const told = result.steps[0]?.toolCalls[0]?.error;
+    expect(told).toMatch(/^The subagent research failed: The model call of step 3 failed: /);
+    expect(told).toBe(streamed.steps[0]?.toolCalls[0]?.error);
   });
 
   it('counts it once when the worker running the child is SIGKILLed mid-child', async () => {

@@ -29,14 +29,12 @@ import { createPluginHookRecorder } from '../plugins/durable-plugin-hooks.ts';
 import { CHILD_WORKFLOW } from '../runs/durable-run-types.ts';
 import { checkRunInputSize } from '../runs/run-input-limit.ts';
 import { runAttributes } from '../runs/stored-run-data.ts';
+import { boundedCallId } from '../steps/bounded-call-id.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 import { childEnded, doneWaiting, pauseForChild, waitForChild } from './child-waits.ts';
 import { childErrorForParent, storedChildError } from './stored-child-error.ts';
 import { unpreparedChild } from './unprepared-child.ts';
-
-/** Longest part of a call id kept in a child workflow's id: ids come from the model. */
-const MAX_ID_IN_CHILD_ID = 100;
 
 /** Deepest chain of subagents a worker prepares (a tree deeper than this is a mistake, or a cycle). */
 const MAX_CHILD_DEPTH = 8;
@@ -105,16 +103,12 @@ export type DurableChildAgent = {
  * The id of the child workflow a call starts: `<parentRunId>/<step>.<index>:<callId>`. The same
  * in every execution of the parent (DBOS records a child's id where the parent started it, and a
  * replay must ask for the same one), unique in the parent (the step and index are; the model may
- * repeat a call id), and bounded (the call id is cut to 100 characters).
+ * repeat a call id), and bounded (the call id is cut to 100 UTF-16 units: `boundedCallId`).
  * @internal
  */
 export function childRunId(parentRunId: string, start: ChildRunStart): string {
   const { step, callIndex, toolCallId } = start.call;
-  const id =
-    toolCallId.length <= MAX_ID_IN_CHILD_ID
-      ? toolCallId
-      : `${toolCallId.slice(0, MAX_ID_IN_CHILD_ID)}…`;
-  return `${parentRunId}/${step}.${callIndex}:${id}`;
+  return `${parentRunId}/${step}.${callIndex}:${boundedCallId(toolCallId)}`;
 }
 
 /**

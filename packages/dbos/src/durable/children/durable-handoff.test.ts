@@ -1,6 +1,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Content } from '@gemloop/core';
+import { UnknownHandoffAgentError } from '@gemloop/core/errors';
+import { unknownChatHolder } from '@gemloop/core/internal';
 import { turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker } from '../../__fixtures__/fleet.ts';
@@ -280,6 +282,41 @@ describe('a durable run with a handoff', () => {
       (caught: unknown) => caught as Error,
     );
     expect(error?.message).toContain('"nobody"');
+  });
+
+  it('fails a chat turn held by an agent no worker knows as a chat session does: typed, nothing saved', async () => {
+    // leftovers53: a chat session and a durable chat turn throw the same UnknownHandoffAgentError,
+    // naming the session and the fix (before, a durable turn threw the run's DurableRunError,
+    // naming neither, and a chat session let its own agent take the conversation over).
+    const store = createPostgresHistoryStore({ connectionString: fleet.databaseUrl });
+    const sessionId = 'held-by-nobody';
+    try {
+      await store.append(sessionId, {
+        contents: [
+          { role: 'user', parts: [{ text: 'Earlier.' }] },
+          { role: 'model', parts: [{ text: 'Yes.' }] },
+        ],
+        createdAt: 1,
+        agent: 'nobody',
+      });
+      const error = await sendDurableChatTurn({
+        runs: fleet.runs,
+        store,
+        sessionId,
+        agent: 'triage',
+        message: 'Hello again.',
+      }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(UnknownHandoffAgentError.isInstance(error), String(error)).toBe(true);
+      expect(error).toMatchObject({ agent: 'nobody', sessionId });
+      expect((error as Error).message).toBe(unknownChatHolder(sessionId, 'nobody').message);
+      expect(DurableRunError.isInstance((error as Error).cause)).toBe(true);
+      expect((await store.load(sessionId)).length).toBe(1);
+    } finally {
+      await store.close();
+    }
   });
 
   it("sends the next chat turn to the agent a third party's plugin handed the conversation to", async () => {

@@ -6,6 +6,7 @@ import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
 import { isBuiltinTool, isFunctionTool } from '@gemloop/core/tools';
 import type { OwnershipConfirmations } from '../fleet/ownership-confirmations.ts';
 import type { SteerWatch } from '../steering/durable-steering.ts';
+import { boundedCallId } from './bounded-call-id.ts';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { type RecordedError, recordedError, thrownFromRecord } from './recorded-error.ts';
 import { toReplayMismatch } from './replay-mismatch.ts';
@@ -147,7 +148,7 @@ export function toDurableTool(
             // Looked at once the tool ended: a steer sent while it ran joins at the next boundary.
             return steer === undefined ? outcome : { ...outcome, steer: await steer.probe() };
           }),
-        { name: `gemloop.tool:${tool.name}@${position}:${boundedId(context.toolCallId)}` },
+        { name: `gemloop.tool:${tool.name}@${position}:${boundedCallId(context.toolCallId)}` },
       ).catch((error: unknown) => {
         throw toReplayMismatch(error);
       });
@@ -161,14 +162,4 @@ export function toDurableTool(
     },
   });
   return durable;
-}
-
-/** Longest part of a call id kept in a step's name: ids come from the model. */
-const MAX_ID_IN_STEP_NAME = 100;
-
-/** The call id as the step's name holds it: bounded (the place in the turn keeps it unique). */
-function boundedId(toolCallId: string): string {
-  return toolCallId.length <= MAX_ID_IN_STEP_NAME
-    ? toolCallId
-    : `${toolCallId.slice(0, MAX_ID_IN_STEP_NAME)}…`;
 }
