@@ -15,7 +15,8 @@ import type { ModelCallOutcome } from './call-model.ts';
  * camelCase value (see `camelCaseResponse`). A stream the fold took for cut (its chunks had no
  * `finishReason`) is not, when the renamed response says why it ended.
  *
- * Loaded with the first such response only (`import()` in call-model-step.ts): an app whose API answers in camelCase never loads it.
+ * Loaded with the first such response only (`import()` in call-model-step.ts and, for an observed
+ * call, observe-model-call.ts): an app whose API answers in camelCase never loads it.
  *
  * @throws TypeError naming the field and the fix, when the renamed response is not a
  *   `GenerateContentResponse` (the loop wraps it in a `ModelCallError`).
