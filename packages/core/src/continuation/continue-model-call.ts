@@ -16,7 +16,7 @@
 // loads nor bundles to run the hop machinery (bench/src/bundle-size). These run only inside the
 // continuation plugin, which an agent has only when continuation is on (`settings.enabled` is not
 // read here; an agent with it off folds its streams itself: agent/loop/fold-model-stream.ts).
-import { attachPartialUsage } from '../errors/partial-usage.ts';
+import { attachCutUsage } from '../errors/partial-usage.ts';
 import type { ModelCallEntry, ModelCallInput } from '../http/model-call-entry.ts';
 import type { ContinuationSettings } from '../run/continuation-options.ts';
 import type {
@@ -164,7 +164,8 @@ export async function continueStream(
     // As `for await` does: a stream left on an error of ours (an abort, a reader's failure) is
     // closed, so its connection is released.
     await iterator?.return?.().catch(() => {});
-    throw attachPartialUsage(error, usage);
+    // A gateway's snake_case chunks' usage too, looked for here only (attachCutUsage).
+    throw await attachCutUsage(error, usage, accumulator, onUsage);
   }
   if (started !== undefined) {
     const loaded = hops.value ?? (await loadHops(started));

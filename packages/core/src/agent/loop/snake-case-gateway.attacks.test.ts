@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
 import { createFakeGemini, type FakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import {
   BasicTracerProvider,
@@ -8,6 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGemini } from '../../http/create-gemini.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
 import { createAgent } from '../create-agent.ts';
+import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
+import { ModelCallError } from '../errors/model-call-error.ts';
 
 // What snake44 and leftovers52 left of a gateway answering in the proto field names
 // (`usage_metadata`, `finish_reason`, `continuation_token`, ...): the loop read a step's answer
@@ -20,8 +24,13 @@ import { createAgent } from '../create-agent.ts';
 const TRANSPORTS = ['fetch', 'node'] as const;
 const MODEL = 'gemini-2.5-flash';
 
+const servers: Server[] = [];
 const fakes: FakeGemini[] = [];
 afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
@@ -89,4 +98,84 @@ describe.each(TRANSPORTS)('a traced call answered in snake_case (transport: %s)'
       expect(span('invoke_agent')).toEqual({ input: 12, output: 20, cost: COST });
     },
   );
+});
+
+/** Five snake_case chunks with cumulative usage, then a reset or a hang. */
+async function serveFiveSnakeChunks(ending: 'hang' | 'reset'): Promise<string> {
+  const server = createServer((incoming, out) => {
+    incoming.resume();
+    incoming.on('end', () => {
+      out.writeHead(200, { 'content-type': 'text/event-stream' });
+      for (let chunk = 1; chunk <= 5; chunk++) {
+        const body = {
+          candidates: [{ content: { role: 'model', parts: [{ text: `part ${chunk} ` }] } }],
+          usage_metadata: {
+            prompt_token_count: 12,
+            candidates_token_count: chunk * 4,
+            total_token_count: 12 + chunk * 4,
+          },
+        };
+        out.write(`data: ${JSON.stringify(body)}\r\n\r\n`);
+      }
+      if (ending === 'reset') setTimeout(() => out.socket?.resetAndDestroy(), 20);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+const LAST = { promptTokenCount: 12, candidatesTokenCount: 20, totalTokenCount: 32 };
+
+describe.each(TRANSPORTS)('a stream of snake_case chunks, cut (transport: %s)', (transport) => {
+  it.each([
+    [true, false],
+    [true, true],
+    [false, false],
+    [false, true],
+  ])(
+    'the partial usage counts: error, run, spans (continuation: %s, traced: %s)',
+    async (continuation, withTelemetry) => {
+      const baseUrl = await serveFiveSnakeChunks('reset');
+      const { tracerProvider, span } = traced();
+      const agent = createAgent({
+        gemini: createGemini({ apiKey: 'test-key-0123456789', baseUrl, retry: false, transport }),
+        model: MODEL,
+        ...(continuation ? {} : { continuation: false }),
+        ...(withTelemetry ? { telemetry: { tracerProvider } } : {}),
+      });
+      const error = await agent.stream('Tell a story').result.catch((caught: unknown) => caught);
+      expect(ModelCallError.isInstance(error)).toBe(true);
+      const failed = error as ModelCallError;
+      // Before: no partialUsage, the run's usage 0.
+      expect(failed.partialUsage).toEqual({ ...LAST, partial: true });
+      expect(failed.run.usage).toMatchObject(LAST);
+      expect(Number(failed.run.cost.total)).toBe(COST);
+      if (withTelemetry) {
+        expect(span('generate_content')).toEqual({ input: 12, output: 20, cost: COST });
+        expect(span('invoke_agent')).toMatchObject({ input: 12, output: 20 });
+      }
+    },
+  );
+
+  it('aborted by the caller after five chunks: the partial usage counts', async () => {
+    const baseUrl = await serveFiveSnakeChunks('hang');
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: 'test-key-0123456789', baseUrl, retry: false, transport }),
+      model: MODEL,
+    });
+    const controller = new AbortController();
+    const stream = agent.stream('Tell a story', { signal: controller.signal });
+    let deltas = 0;
+    const error = await (async () => {
+      for await (const event of stream) {
+        if (event.type === 'text-delta' && ++deltas === 5) controller.abort(new Error('stop'));
+      }
+    })().catch((caught: unknown) => caught);
+    await stream.result.catch(() => undefined);
+    expect(AgentAbortedError.isInstance(error)).toBe(true);
+    expect((error as AgentAbortedError).run.usage).toMatchObject(LAST);
+    expect((error as AgentAbortedError).partialUsage).toEqual({ ...LAST, partial: true });
+  });
 });
