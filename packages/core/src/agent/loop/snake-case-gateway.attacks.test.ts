@@ -7,7 +7,14 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  type SnakeCaseGateway,
+  startSnakeCaseGateway,
+} from '../../__fixtures__/snake-case-gateway.ts';
+import { modelFallback } from '../../fallback/model-fallback.ts';
 import { createGemini } from '../../http/create-gemini.ts';
+import { defineTool } from '../../tools/define/define-tool.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
 import { createAgent } from '../create-agent.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
@@ -26,11 +33,13 @@ const MODEL = 'gemini-2.5-flash';
 
 const servers: Server[] = [];
 const fakes: FakeGemini[] = [];
+const gateways: SnakeCaseGateway[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) {
     server.closeAllConnections();
     server.close();
   }
+  await Promise.all(gateways.splice(0).map((gateway) => gateway.close()));
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
@@ -179,3 +188,144 @@ describe.each(TRANSPORTS)('a stream of snake_case chunks, cut (transport: %s)', 
     expect((error as AgentAbortedError).partialUsage).toEqual({ ...LAST, partial: true });
   });
 });
+
+/** The fake behind a snake_case gateway: `script` answered in the proto field names. */
+async function behindGateway(
+  script: FakeTurn[],
+  transport: (typeof TRANSPORTS)[number],
+  options: Parameters<typeof createFakeGemini>[0] = {},
+) {
+  const fake = createFakeGemini({ script, strictHistory: true, chunkSize: 8, ...options });
+  fakes.push(fake);
+  const { url } = await fake.listen();
+  const gateway = await startSnakeCaseGateway(url);
+  gateways.push(gateway);
+  const gemini = createGemini({
+    baseUrl: gateway.url,
+    apiKey: 'test-key',
+    retry: false,
+    transport,
+  });
+  return { fake, gemini };
+}
+
+const STORY = 'Once upon a time, a fake model answered in three hops.';
+const story = (checkpoints?: boolean) =>
+  turn.continued(
+    [
+      turn.text('Once upon a time, ', { thoughts: 'Plan the story.' }),
+      turn.text('a fake model '),
+      turn.text('answered in three hops.'),
+    ],
+    { checkpoints },
+  );
+
+describe.each(TRANSPORTS)(
+  'a long-decode answer through a snake_case gateway (transport: %s)',
+  (transport) => {
+    it.each([
+      ['unary', false],
+      ['streamed', false],
+      ['streamed with checkpoints', true],
+    ] as const)('%s: every hop is continued, read as camelCase', async (how, checkpoints) => {
+      const { fake, gemini } = await behindGateway(
+        [story(checkpoints), turn.text('The end.')],
+        transport,
+      );
+      const agent = createAgent({ gemini, model: 'gemini-3-flash-preview' });
+      const events: string[] = [];
+      let result: Awaited<ReturnType<typeof agent.run>>;
+      if (how === 'unary') result = await agent.run('Tell me.');
+      else {
+        const stream = agent.stream('Tell me.');
+        for await (const event of stream) {
+          if (event.type === 'text-delta') events.push(event.text);
+        }
+        result = await stream.result;
+      }
+      // Before: the step ended on the first hop ('Once upon a time, '), `CONTINUATION` its reason.
+      expect(result.text).toBe(STORY);
+      expect(result.finishReason).toBe('stop');
+      const requests = fake.modelRequests.map((request) => request.body as Record<string, unknown>);
+      expect(requests).toHaveLength(3);
+      // Each hop's token read from the gateway's `continuation_token` and sent back: the fake
+      // refuses a token it never issued.
+      expect(requests[1]?.['continuationToken']).toMatch(/^fake-ct-/);
+      expect(requests[2]?.['continuationToken']).toMatch(/^fake-ct-/);
+      const report = result.steps[0]?.continuation;
+      expect(report?.hops.map((hop) => hop.finishReason)).toEqual([
+        'CONTINUATION',
+        'CONTINUATION',
+        'STOP',
+      ]);
+      const summed = report?.hops.reduce(
+        (total, hop) => total + (hop.usage?.totalTokenCount ?? 0),
+        0,
+      );
+      expect(summed).toBeGreaterThan(0);
+      expect(result.usage.totalTokenCount).toBe(summed);
+      // One model turn, each hop's signature on its part, accepted by the strict fake next time.
+      const parts = result.newContents[1]?.parts ?? [];
+      expect(parts.filter((part) => part.thoughtSignature !== undefined)).toHaveLength(3);
+      if (how !== 'unary') expect(events.join('')).toBe(STORY);
+      const next = await agent.run('And then?', { history: result.contents });
+      expect(next.text).toBe('The end.');
+    });
+  },
+);
+
+describe.each(TRANSPORTS)(
+  "model fallback's second model behind a snake_case gateway (transport: %s)",
+  (transport) => {
+    it.each([false, true])(
+      'the step it answers is read as camelCase (streamed: %s)',
+      async (streamed) => {
+        const { fake, gemini } = await behindGateway(
+          [turn.call('lookup', { word_list: ['a'] }), turn.text('Found it.')],
+          transport,
+          {
+            faults: [
+              {
+                fault: { type: 'overloaded' },
+                on: ({ model }) => model === 'gemini-3-flash-preview',
+              },
+            ],
+          },
+        );
+        const seen: unknown[] = [];
+        const agent = createAgent({
+          gemini,
+          model: 'gemini-3-flash-preview',
+          tools: [
+            defineTool({
+              name: 'lookup',
+              description: 'Looks words up.',
+              parameters: z.object({ word_list: z.array(z.string()) }),
+              execute: (args) => {
+                seen.push(args);
+                return { found: true };
+              },
+            }),
+          ],
+          plugins: [modelFallback({ models: ['gemini-3-pro-preview'] })],
+        });
+        const result = streamed
+          ? await agent.stream('Look up a.').result
+          : await agent.run('Look up a.');
+        expect(result.text).toBe('Found it.');
+        // The call was read from `function_call`, its args' keys kept as the tool's data.
+        expect(seen).toEqual([{ word_list: ['a'] }]);
+        expect(result.steps.map((step) => [step.model, step.finishReason])).toEqual([
+          ['gemini-3-pro-preview', 'STOP'],
+          ['gemini-3-pro-preview', 'STOP'],
+        ]);
+        expect(result.usage.totalTokenCount).toBeGreaterThan(0);
+        expect(fake.modelRequests.map((request) => request.model)).toEqual([
+          'gemini-3-flash-preview',
+          'gemini-3-pro-preview',
+          'gemini-3-pro-preview',
+        ]);
+      },
+    );
+  },
+);
