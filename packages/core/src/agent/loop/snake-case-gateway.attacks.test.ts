@@ -8,10 +8,6 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  type SnakeCaseGateway,
-  startSnakeCaseGateway,
-} from '../../__fixtures__/snake-case-gateway.ts';
 import { modelFallback } from '../../fallback/model-fallback.ts';
 import { createGemini } from '../../http/create-gemini.ts';
 import { defineTool } from '../../tools/define/define-tool.ts';
@@ -33,13 +29,11 @@ const MODEL = 'gemini-2.5-flash';
 
 const servers: Server[] = [];
 const fakes: FakeGemini[] = [];
-const gateways: SnakeCaseGateway[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) {
     server.closeAllConnections();
     server.close();
   }
-  await Promise.all(gateways.splice(0).map((gateway) => gateway.close()));
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
@@ -189,23 +183,22 @@ describe.each(TRANSPORTS)('a stream of snake_case chunks, cut (transport: %s)', 
   });
 });
 
-/** The fake behind a snake_case gateway: `script` answered in the proto field names. */
+/** The fake as a gateway that translates proto JSON: every model answer in the proto field names. */
 async function behindGateway(
   script: FakeTurn[],
   transport: (typeof TRANSPORTS)[number],
   options: Parameters<typeof createFakeGemini>[0] = {},
 ) {
-  const fake = createFakeGemini({ script, strictHistory: true, chunkSize: 8, ...options });
+  const fake = createFakeGemini({
+    script,
+    strictHistory: true,
+    chunkSize: 8,
+    gatewayMistakes: ['snake-case'],
+    ...options,
+  });
   fakes.push(fake);
   const { url } = await fake.listen();
-  const gateway = await startSnakeCaseGateway(url);
-  gateways.push(gateway);
-  const gemini = createGemini({
-    baseUrl: gateway.url,
-    apiKey: 'test-key',
-    retry: false,
-    transport,
-  });
+  const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false, transport });
   return { fake, gemini };
 }
 
