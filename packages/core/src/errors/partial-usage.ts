@@ -1,5 +1,4 @@
-import type { StreamAccumulator } from '../streaming/create-stream-accumulator.ts';
-import type { UsageMetadata } from '../wire/response.ts';
+import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import { GemloopError } from './gemloop-error.ts';
 
 /**
@@ -33,7 +32,7 @@ export function attachPartialUsage<T>(error: T, usage: UsageMetadata | undefined
 export async function attachCutUsage<T>(
   error: T,
   usage: UsageMetadata | undefined,
-  folded: StreamAccumulator,
+  folded: { response(): GenerateContentResponse },
   onUsage: ((usage: UsageMetadata) => void) | undefined,
 ): Promise<T> {
   const raw = usage ?? (folded.response() as Record<string, unknown>)['usage_metadata'];

@@ -30,7 +30,8 @@ import { prepareRequest } from './prepare-request.ts';
 // before it is priced and reported) loads with the first step an observer follows: a default
 // agent's run never loads it (issue 53, helper snake45: -175 B gzip of the agent app's bundle).
 const observeCall = new LoadOnce(
-  (): Promise<typeof import('./observe-model-call.ts')> => import('./observe-model-call.ts'),
+  (): Promise<typeof import('./run/observe-model-call.ts')> =>
+    import('./run/observe-model-call.ts'),
 );
 
 /** Which model step {@link callModelStep} makes, and what a plugin changed of its call. @internal */

@@ -16,7 +16,7 @@ import type { ModelCallOutcome } from './call-model.ts';
  * `finishReason`) is not, when the renamed response says why it ended.
  *
  * Loaded with the first such response only (`import()` in call-model-step.ts and, for an observed
- * call, observe-model-call.ts): an app whose API answers in camelCase never loads it.
+ * call, run/observe-model-call.ts): an app whose API answers in camelCase never loads it.
  *
  * @throws TypeError naming the field and the fix, when the renamed response is not a
  *   `GenerateContentResponse` (the loop wraps it in a `ModelCallError`).

@@ -1,19 +1,19 @@
-import type { CallOptions } from '../../http/gemini.ts';
-import type { ModelCallEntry } from '../../http/model-call-entry.ts';
-import type { ContentJsonCache } from '../../http/serialize-request-body.ts';
-import type { Cost } from '../../models/cost.ts';
-import type { ModelCallWrapper } from '../../run/model-call-wrapper.ts';
-import type { RunObservation } from '../../telemetry/run-observer.ts';
-import type { GenerateContentRequest } from '../../wire/request.ts';
-import type { UsageMetadata } from '../../wire/response.ts';
-import type { EmitEvent } from '../run-state/emit-event.ts';
+import type { CallOptions } from '../../../http/gemini.ts';
+import type { ModelCallEntry } from '../../../http/model-call-entry.ts';
+import type { ContentJsonCache } from '../../../http/serialize-request-body.ts';
+import type { Cost } from '../../../models/cost.ts';
+import type { ModelCallWrapper } from '../../../run/model-call-wrapper.ts';
+import type { RunObservation } from '../../../telemetry/run-observer.ts';
+import type { GenerateContentRequest } from '../../../wire/request.ts';
+import type { UsageMetadata } from '../../../wire/response.ts';
+import type { EmitEvent } from '../../run-state/emit-event.ts';
 import {
   directModelCalls,
   isSnakeCase,
   type ModelCallOutcome,
   streamHooks,
   type UsageSeen,
-} from './call-model.ts';
+} from '../call-model.ts';
 
 /** What one observed model call needs (see {@link observeModelCall}). @internal */
 export type ObservedModelCall = {
@@ -90,7 +90,7 @@ export async function observeModelCall(
     // reported: the call's span and recorded end had no usage and no cost for it (snake44, left).
     // The step asks again of what this returns, and finds it camelCase.
     if (isSnakeCase(outcome.response)) {
-      outcome = (await import('./to-camel-case-outcome.ts')).toCamelCaseOutcome(outcome);
+      outcome = (await import('../to-camel-case-outcome.ts')).toCamelCaseOutcome(outcome);
     }
     observed.end(
       {
