@@ -184,7 +184,8 @@ describe('each gateway mistake on the wire', () => {
     const candidate = (unary.json as { candidates: Record<string, unknown>[] }).candidates[0];
     expect(candidate).toMatchObject({ finish_reason: 'STOP', finish_message: expect.any(String) });
     expect(candidate).not.toHaveProperty('finishReason');
-    const part = (candidate?.['content'] as { parts: Record<string, unknown>[] }).parts[0];
+    const part = (candidate?.['content'] as { parts: Record<string, unknown>[] } | undefined)
+      ?.parts[0];
     expect(part).toMatchObject({
       function_call: { name: 'f', args: { wordList: ['a'], inner_key: { camelCase: 1 } } },
       thought_signature: expect.any(String),
