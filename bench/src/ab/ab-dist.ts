@@ -82,7 +82,8 @@ async function load(dir: string, name: string): Promise<Runner> {
     gemini: core.createGemini({
       apiKey: 'bench-key-not-secret',
       baseUrl,
-      ...(server === undefined ? {} : { fetch: server.fetch }),
+      // The in-process origin is plain http and no loopback: the client refuses it without this.
+      ...(server === undefined ? {} : { fetch: server.fetch, allowInsecureHttp: true }),
       ...(transport === undefined ? {} : { transport }),
     }),
     model: BENCH_MODEL,

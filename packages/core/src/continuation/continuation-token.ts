@@ -9,6 +9,20 @@ export function continuationTokenOf(response: GenerateContentResponse): string |
   return nonEmptyToken(candidate.continuationToken);
 }
 
+/**
+ * Whether a gateway's answer in the proto field names asks to be continued (`finish_reason:
+ * 'CONTINUATION'`, which {@link continuationTokenOf} does not read): the hops read it, and every
+ * hop after it, in camelCase (`continue-hops.ts`). Asked once a call, of its response (for a
+ * stream, only of one that ended without a finish reason it could read), never of a chunk.
+ * @internal
+ */
+export function continuesInSnakeCase(response: GenerateContentResponse): boolean {
+  return (
+    (response.candidates?.[0] as Record<string, unknown> | undefined)?.['finish_reason'] ===
+    'CONTINUATION'
+  );
+}
+
 /** A continuation token worth sending: a non-empty string. @internal */
 export function nonEmptyToken(token: unknown): string | undefined {
   return typeof token === 'string' && token !== '' ? token : undefined;

@@ -22,18 +22,17 @@ import type {
   ModelStreamHooks,
   WrappedCallResult,
 } from '../run/model-call-wrapper.ts';
-import {
-  createStreamAccumulator,
-  type StreamAccumulator,
-} from '../streaming/create-stream-accumulator.ts';
+import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
 import type { Part } from '../wire/content.ts';
-import type {
-  Candidate,
-  FinishReason,
-  GenerateContentResponse,
-  UsageMetadata,
-} from '../wire/response.ts';
-import { continuationTokenOf, hopEmitter, nonEmptyToken } from './continuation-token.ts';
+import type { Candidate, GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
+import { camelCaseEntry } from './camel-case-entry.ts';
+import {
+  continuationTokenOf,
+  continuesInSnakeCase,
+  hopEmitter,
+  nonEmptyToken,
+} from './continuation-token.ts';
+import type { StartedHop } from './started-hop.ts';
 import { sumUsageMetadata } from './sum-usage-metadata.ts';
 
 /**
@@ -190,6 +189,12 @@ export async function continueGenerateFrom(
   let token: string | undefined;
   let record: ModelCallRecord;
   let pending: ModelCallResult | undefined = first;
+  if (continuesInSnakeCase(first.response)) {
+    // A gateway's snake_case answer: this hop and the next read in camelCase.
+    const { camelCaseResponse } = await import('../wire/to-camel-case.ts');
+    pending = { ...first, response: camelCaseResponse(first.response) };
+    entry = camelCaseEntry(entry, camelCaseResponse);
+  }
   for (;;) {
     let result: ModelCallResult;
     try {
@@ -221,22 +226,46 @@ export async function continueGenerateFrom(
 }
 
 /**
- * What the first hop of a streamed call had read when its first token came (see
- * `continueStream`): the stream, still open, and what was folded and shown of it.
+ * A stream a gateway wrote in the proto field names that ended asking to be continued
+ * (`finish_reason: 'CONTINUATION'`; `continueStream` read its chunks, finish and tokens unseen):
+ * its folded response read in camelCase, and the hops from its token on read through
+ * {@link camelCaseEntry}, as the API's. Its checkpoints went unseen, so a drop before its end
+ * failed it as without continuation.
  * @internal
  */
-export type StartedHop = {
-  iterator: AsyncIterator<GenerateContentResponse>;
-  record: ModelCallRecord;
-  accumulator: StreamAccumulator;
-  received: number;
-  usage: UsageMetadata | undefined;
-  finishReason: FinishReason | undefined;
-  /** The token of a checkpoint (a chunk without a finish reason): where a drop resumes. */
-  token: string | undefined;
-  /** The token of the hop's last chunk (`CONTINUATION`): where the next hop starts. */
-  endToken: string | undefined;
-};
+export async function continueSnakeCaseStream(
+  ended: ModelCallResult,
+  received: number,
+  entry: ModelCallEntry,
+  input: ModelCallInput,
+  settings: ContinuationSettings,
+  hooks: ModelStreamHooks,
+): Promise<WrappedCallResult> {
+  const { camelCaseResponse } = await import('../wire/to-camel-case.ts');
+  const response = camelCaseResponse(ended.response);
+  const accumulator = createStreamAccumulator();
+  accumulator.push(response);
+  const usage = response.usageMetadata;
+  if (usage !== undefined) hooks.onUsage?.(usage);
+  const candidate = response.candidates?.[0];
+  const started: StartedHop = {
+    iterator: (async function* () {})(),
+    record: ended.record,
+    accumulator,
+    received,
+    usage,
+    finishReason: candidate?.finishReason,
+    token: undefined,
+    endToken: nonEmptyToken(candidate?.continuationToken),
+  };
+  return continueStreamFrom(
+    started,
+    camelCaseEntry(entry, camelCaseResponse),
+    input,
+    settings,
+    hooks,
+  );
+}
 
 /**
  * A streamed model call continued from its first token on (see `continueStream`, which read the

@@ -16,7 +16,7 @@
 // loads nor bundles to run the hop machinery (bench/src/bundle-size). These run only inside the
 // continuation plugin, which an agent has only when continuation is on (`settings.enabled` is not
 // read here; an agent with it off folds its streams itself: agent/loop/fold-model-stream.ts).
-import { attachPartialUsage } from '../errors/partial-usage.ts';
+import { attachCutUsage } from '../errors/partial-usage.ts';
 import type { ModelCallEntry, ModelCallInput } from '../http/model-call-entry.ts';
 import type { ContinuationSettings } from '../run/continuation-options.ts';
 import type {
@@ -27,8 +27,8 @@ import type {
 import { LoadOnce } from '../shared/load-once.ts';
 import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
 import type { FinishReason, GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
-import { continuationTokenOf, nonEmptyToken } from './continuation-token.ts';
-import type { StartedHop } from './continue-hops.ts';
+import { continuationTokenOf, continuesInSnakeCase, nonEmptyToken } from './continuation-token.ts';
+import type { StartedHop } from './started-hop.ts';
 
 /**
  * What the client's own stream adds to an async iterator (`ChunksOfBatches.takeBuffered`): the
@@ -69,7 +69,8 @@ export function continueGenerate(
     // Most answers end in one request: no hop log, no summed usage, nothing merged (1.4 KB of
     // garbage a step in the bench's seq5 loop, issue 27), the client's result as it is. Errors of
     // this first request are thrown as they were (no partial usage: nothing was billed yet).
-    continuationTokenOf(first.response) === undefined
+    // A gateway's snake_case answer is read by the hops (continuesInSnakeCase).
+    continuationTokenOf(first.response) === undefined && !continuesInSnakeCase(first.response)
       ? first
       : hops
           .load()
@@ -164,7 +165,8 @@ export async function continueStream(
     // As `for await` does: a stream left on an error of ours (an abort, a reader's failure) is
     // closed, so its connection is released.
     await iterator?.return?.().catch(() => {});
-    throw attachPartialUsage(error, usage);
+    // A gateway's snake_case chunks' usage too, looked for here only (attachCutUsage).
+    throw await attachCutUsage(error, usage, accumulator, onUsage);
   }
   if (started !== undefined) {
     const loaded = hops.value ?? (await loadHops(started));
@@ -178,8 +180,19 @@ export async function continueStream(
     finishReason === undefined &&
     received > 0 &&
     response.promptFeedback?.blockReason === undefined
-  )
+  ) {
+    // A gateway's snake_case stream that asks to be continued: the hops go on from its end.
+    if (continuesInSnakeCase(response))
+      return (await hops.load()).continueSnakeCaseStream(
+        result,
+        received,
+        entry,
+        input,
+        settings,
+        hooks,
+      );
     result.interrupted = true;
+  }
   return result;
 }
 

@@ -1,5 +1,12 @@
 import type { GenerateContentResponse } from '@gemloop/core/wire';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import {
+  createFakeGemini,
+  type FakeGemini,
+  type FakeScriptContext,
+  type FakeScriptRequest,
+  type FakeTurn,
+  turn,
+} from '@gemloop/testing';
 
 // The fake of the crash tests (crash-recovery, steering-crash): every turn raw, with fixed call
 // ids, signatures and chunks, so a call cut by a kill and made again answers exactly as it did.
@@ -70,6 +77,30 @@ function answerTurn(): GenerateContentResponse[] {
 }
 
 /**
+ * The turn of the scripted runs for a request: lookup → slow → a streamed answer, every turn raw
+ * (fixed ids, signatures and chunks), the memory plugin's extraction answered with one fact.
+ */
+export function scriptedCrashTurn(
+  request: FakeScriptRequest,
+  context: FakeScriptContext,
+  onAnswerCall: (runInput: string | undefined) => void,
+): FakeTurn {
+  // The memory plugin's extraction (its own instructions, a JSON schema): one fact.
+  const instruction = request.body.systemInstruction?.parts?.[0];
+  if (instruction !== undefined && 'text' in instruction && instruction.text?.startsWith(EXTRACTOR)) {
+    return turn.json({ memories: [{ kind: 'fact', text: EXTRACTED }] });
+  }
+  const answered = context.functionResponses.map((response) => response.name);
+  const firstText = request.body.contents?.[0]?.parts?.[0];
+  if (answered.includes('slow')) {
+    onAnswerCall(firstText !== undefined && 'text' in firstText ? firstText.text : undefined);
+    return turn.raw(answerTurn());
+  }
+  if (answered.includes('lookup')) return turn.raw(callTurn('slow', 'call-slow'));
+  return turn.raw(callTurn('lookup', 'call-lookup'));
+}
+
+/**
  * lookup → slow → a streamed answer, every turn raw (fixed ids, signatures and chunks): a call
  * cut by a kill and made again answers exactly as it did, so the histories of all runs on this
  * fake compare verbatim with the baseline's.
@@ -78,20 +109,6 @@ export function createScriptedFake(onAnswerCall: (runInput: string | undefined) 
   return createFakeGemini({
     chunkDelayMs: 40,
     signatureValidation: 'present',
-    script: (request, context) => {
-      // The memory plugin's extraction (its own instructions, a JSON schema): one fact.
-      const instruction = request.body.systemInstruction?.parts?.[0];
-      if (instruction !== undefined && 'text' in instruction && instruction.text?.startsWith(EXTRACTOR)) {
-        return turn.json({ memories: [{ kind: 'fact', text: EXTRACTED }] });
-      }
-      const answered = context.functionResponses.map((response) => response.name);
-      const firstText = request.body.contents?.[0]?.parts?.[0];
-      if (answered.includes('slow')) {
-        onAnswerCall(firstText !== undefined && 'text' in firstText ? firstText.text : undefined);
-        return turn.raw(answerTurn());
-      }
-      if (answered.includes('lookup')) return turn.raw(callTurn('slow', 'call-slow'));
-      return turn.raw(callTurn('lookup', 'call-lookup'));
-    },
+    script: (request, context) => scriptedCrashTurn(request, context, onAnswerCall),
   });
 }

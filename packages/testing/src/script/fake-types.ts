@@ -21,7 +21,11 @@ export type FakeModels = readonly string[] | ((model: string) => boolean) | 'pat
  * - `refuse-bearer`, `refuse-x-goog-api-key`: that auth header is refused with a 401;
  * - `ignore-alt-sse`: `alt=sse` is ignored (the JSON array form comes back);
  * - `no-retry-info`: error bodies lose their `RetryInfo` detail;
- * - `openai-error-body`: error bodies come in OpenAI's shape.
+ * - `openai-error-body`: error bodies come in OpenAI's shape;
+ * - `snake-case`: model answers (`generateContent`, each `streamGenerateContent` event) come in the
+ *   proto field names (`finish_reason`, `usage_metadata`, `function_call`, `continuation_token`),
+ *   as a gateway that translates proto JSON writes them; the keys of `args` and `response` (the
+ *   tool's data) are kept.
  */
 export type FakeGatewayMistake =
   | 'signatures-in-text'
@@ -32,7 +36,8 @@ export type FakeGatewayMistake =
   | 'refuse-x-goog-api-key'
   | 'ignore-alt-sse'
   | 'no-retry-info'
-  | 'openai-error-body';
+  | 'openai-error-body'
+  | 'snake-case';
 
 /** The request a script turn answers. The body is as sent (it may use snake_case keys). */
 export type FakeScriptRequest = {

@@ -171,6 +171,54 @@ describe('each gateway mistake on the wire', () => {
     });
   });
 
+  it('snake-case: model answers in the proto field names, the tool data as it was', async () => {
+    const fake = createFakeGemini({
+      script: () => turn.call('f', { wordList: ['a'], inner_key: { camelCase: 1 } }),
+      gatewayMistakes: ['snake-case'],
+    });
+    const body = {
+      ...question,
+      tools: [{ functionDeclarations: [{ name: 'f', description: 'F.' }] }],
+    };
+    const unary = await callFake(fake, body, { model: 'gemini-3-flash-preview' });
+    const candidate = (unary.json as { candidates: Record<string, unknown>[] }).candidates[0];
+    expect(candidate).toMatchObject({ finish_reason: 'STOP', finish_message: expect.any(String) });
+    expect(candidate).not.toHaveProperty('finishReason');
+    const part = (candidate?.['content'] as { parts: Record<string, unknown>[] } | undefined)
+      ?.parts[0];
+    expect(part).toMatchObject({
+      function_call: { name: 'f', args: { wordList: ['a'], inner_key: { camelCase: 1 } } },
+      thought_signature: expect.any(String),
+    });
+    expect(unary.json).toHaveProperty('usage_metadata.prompt_token_count');
+    expect(unary.json).not.toHaveProperty('usageMetadata');
+    const sse = await callFake(fake, body, { model: 'gemini-3-flash-preview', mode: 'sse' });
+    const chunks = sseEvents(sse.text).map((event) => JSON.stringify(JSON.parse(event)));
+    expect(chunks.join('')).toContain('"usage_metadata"');
+    expect(chunks.join('')).toContain('"function_call"');
+    expect(chunks.join('')).not.toMatch(/"(usageMetadata|functionCall|finishReason)"/);
+    // Only model answers: the models list stays the API's.
+    const models = await fake.fetch('https://generativelanguage.googleapis.com/v1beta/models', {
+      headers: { 'x-goog-api-key': 'test-key' },
+    });
+    expect(JSON.stringify(await models.json())).toContain('"inputTokenLimit"');
+  });
+
+  it('snake-case: a long-decode answer is continued with the token it wrote as continuation_token', async () => {
+    const fake = createFakeGemini({
+      script: () => turn.continued([turn.text('One. '), turn.text('Two.')]),
+      gatewayMistakes: ['snake-case'],
+    });
+    const first = await callFake(fake, question);
+    const candidate = (first.json as { candidates: Record<string, unknown>[] }).candidates[0];
+    expect(candidate?.['finish_reason']).toBe('CONTINUATION');
+    const token = candidate?.['continuation_token'];
+    expect(token).toMatch(/^fake-ct-/);
+    const second = await callFake(fake, { ...question, continuationToken: token });
+    expect(second.status).toBe(200);
+    expect(second.text).toContain('"Two."');
+  });
+
   it('makes no mistake on a successful unary answer it has nothing to change in', async () => {
     const plain = createFakeGemini({ script: () => turn.text('Same.'), seed: 3 });
     const broken = createFakeGemini({

@@ -17,6 +17,7 @@ export const GATEWAY_MISTAKES: readonly FakeGatewayMistake[] = [
   'ignore-alt-sse',
   'no-retry-info',
   'openai-error-body',
+  'snake-case',
 ];
 
 /**
@@ -47,19 +48,23 @@ export function breakGatewayRequest(
 /**
  * The reply as a broken gateway passes it on. Bodies are parsed, changed and written again only
  * when a mistake applies to them; unary JSON bodies and SSE events are handled (the array form of
- * streams is left alone).
+ * streams is left alone). `url`: the request's, for the mistakes of model answers only.
  * @internal
  */
 export function breakGatewayReply(
   mistakes: ReadonlySet<FakeGatewayMistake>,
   reply: FakeReply,
+  url = '',
 ): FakeReply {
   const sse = reply.headers['content-type']?.startsWith('text/event-stream') === true;
   const isError = reply.status >= 400;
+  const snake = mistakes.has('snake-case') && MODEL_ANSWER.test(url);
+  const breakAnswer = (value: unknown): unknown => {
+    const broken = breakResponse(mistakes, value);
+    return snake ? toSnakeCase(broken) : broken;
+  };
   if (sse && reply.status === 200) {
-    let pieces = reply.pieces.map((piece) =>
-      mapSseEvent(piece, (value) => breakResponse(mistakes, value)),
-    );
+    let pieces = reply.pieces.map((piece) => mapSseEvent(piece, breakAnswer));
     if (mistakes.has('openai-chunks')) {
       pieces = pieces.map((piece) => mapSseEvent(piece, toOpenAiChunk));
       pieces.push('data: [DONE]\n\n');
@@ -76,9 +81,38 @@ export function breakGatewayReply(
   } catch {
     return reply;
   }
-  const changed = isError ? breakError(mistakes, value) : breakResponse(mistakes, value);
+  const changed = isError ? breakError(mistakes, value) : breakAnswer(value);
   if (changed === value) return reply;
   return { ...reply, pieces: [JSON.stringify(changed, null, 2)] };
+}
+
+/** A model call's URL: `…:generateContent` or `…:streamGenerateContent` (Gemini API or Vertex). */
+const MODEL_ANSWER = /:(stream)?generateContent(\?|$)/i;
+
+/** The keys of `google.protobuf.Struct` fields: their contents are the tool's data, kept. */
+const STRUCT_FIELDS: ReadonlySet<string> = new Set(['args', 'response']);
+
+/**
+ * `value` with every camelCase key at every depth in its proto field name (`finishReason` ->
+ * `finish_reason`), as proto3 JSON allows a writer to; the contents of `args` and `response` kept.
+ */
+function toSnakeCase(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toSnakeCase);
+  if (!isJsonObject(value)) return value;
+  const renamed: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    Object.defineProperty(
+      renamed,
+      key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+      {
+        value: STRUCT_FIELDS.has(key) ? field : toSnakeCase(field),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      },
+    );
+  }
+  return renamed;
 }
 
 function mapSseEvent(piece: string, change: (value: unknown) => unknown): string {

@@ -49,7 +49,11 @@ async function replyTo(
   const passed = breakGatewayRequest(mistakes, request);
   return 'status' in passed && !('url' in passed)
     ? jsonReply(state, passed)
-    : breakGatewayReply(mistakes, await answer(state, passed as FakeHttpRequest, recorded));
+    : breakGatewayReply(
+        mistakes,
+        await answer(state, passed as FakeHttpRequest, recorded),
+        (passed as FakeHttpRequest).url,
+      );
 }
 
 /** Routes a request: each family of routes answers its own, or passes with undefined. */

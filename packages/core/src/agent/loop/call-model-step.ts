@@ -1,10 +1,11 @@
 import { attachPartialUsage } from '../../errors/partial-usage.ts';
 import { writeCost } from '../../models/write-cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import { LoadOnce } from '../../shared/load-once.ts';
 import type { Content } from '../../wire/content.ts';
 import { readServiceTier } from '../../wire/read-service-tier.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
-import type { GenerateContentResponse, UsageMetadata } from '../../wire/response.ts';
+import type { UsageMetadata } from '../../wire/response.ts';
 import type { AgentConfig, BaseRequest } from '../config/agent-config.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { ModelCallError } from '../errors/model-call-error.ts';
@@ -16,14 +17,22 @@ import { stepCostProperty } from '../run-state/step-cost.ts';
 import { toAgentUsage } from '../usage.ts';
 import {
   directModelCalls,
+  isSnakeCase,
   type ModelCallOutcome,
-  observeModelCall,
   streamHooks,
   type UsageSeen,
 } from './call-model.ts';
 import { createStep } from './create-step.ts';
 import type { ModelStepKind } from './next-step.ts';
 import { prepareRequest } from './prepare-request.ts';
+
+// An observed call's code (its observer's hooks, and the renaming of a gateway's snake_case answer
+// before it is priced and reported) loads with the first step an observer follows: a default
+// agent's run never loads it (issue 53, helper snake45: -175 B gzip of the agent app's bundle).
+const observeCall = new LoadOnce(
+  (): Promise<typeof import('./run/observe-model-call.ts')> =>
+    import('./run/observe-model-call.ts'),
+);
 
 /** Which model step {@link callModelStep} makes, and what a plugin changed of its call. @internal */
 export type ModelStepCall = {
@@ -81,7 +90,7 @@ export async function callModelStep<Output>(
     // agent.run() and the transport (issue 53 item 8, agent/request-path-depth.test.ts), and no
     // pricing closures made for an observer that is not there.
     outcome = await (context.observation !== undefined
-      ? observeModelCall(
+      ? (observeCall.value ?? (await observeCall.load())).observeModelCall(
           {
             entry: config.modelCall,
             request: sent,
@@ -228,25 +237,6 @@ function recordStep<Output>(
     emit?.({ type: 'grounding', stepNumber, source: 'model', grounding: step.grounding });
   }
   return step;
-}
-
-/**
- * Whether a gateway wrote the response in the proto field names (`usage_metadata`,
- * `finish_reason`, `prompt_feedback`), which every reader after this one would miss: the call
- * never run, the usage uncounted, the run ended with no text and no error (or, streamed, as cut).
- * Asked once a step, of the whole response, never of a chunk: a camelCase answer pays two loads,
- * three without a `finishReason`. A gateway that translates writes all three of its own (a
- * snake_case part in an answer with none of them is read as a part of a kind this version does
- * not know, and sent back as it came).
- */
-function isSnakeCase(response: GenerateContentResponse): boolean {
-  const fields = response as Record<string, unknown>;
-  const candidate = response.candidates?.[0] as Record<string, unknown> | undefined;
-  return (
-    fields['usage_metadata'] != null ||
-    fields['prompt_feedback'] != null ||
-    (candidate?.['finishReason'] == null && candidate?.['finish_reason'] != null)
-  );
 }
 
 /**

@@ -1,46 +1,12 @@
 import type { CallOptions } from '../../http/gemini.ts';
-import type { ModelCallEntry } from '../../http/model-call-entry.ts';
-import type { ContentJsonCache } from '../../http/serialize-request-body.ts';
-import type { Cost } from '../../models/cost.ts';
 import type {
   ModelCallWrapper,
   ModelStreamHooks,
   WrappedCallResult,
 } from '../../run/model-call-wrapper.ts';
-import type { RunObservation } from '../../telemetry/run-observer.ts';
-import type { GenerateContentRequest } from '../../wire/request.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../../wire/response.ts';
 import type { EmitEvent } from '../run-state/emit-event.ts';
 import { foldModelStream } from './fold-model-stream.ts';
-
-/** What one model call needs, with or without an observer. */
-type ModelCallInput = {
-  /** The client's internal entry (see `modelCallEntryOf`). */
-  entry: ModelCallEntry;
-  request: GenerateContentRequest;
-  /** The run's JSON of what it sent (see `RunTracker.contentJson`). */
-  bodyCache: ContentJsonCache;
-  /** The run's call options (see {@link modelCallOptions}): the run's signal in them. */
-  options: CallOptions;
-  signal: AbortSignal;
-  streaming: boolean;
-  emit: EmitEvent;
-  stepNumber: number;
-  /**
-   * The wrapper a plugin puts around the call's requests (continuation, on by default: see
-   * `AgentConfig.modelCalls`); `undefined`: the entry is called once.
-   */
-  wrapper: ModelCallWrapper | undefined;
-  /**
-   * Streaming only: receives the last usage each chunk reported, so a stream cut later still
-   * counts the tokens it was billed (see `callModelStep`).
-   */
-  usageSeen?: UsageSeen | undefined;
-  /** What the response cost, for the observers (see `callModelStep`). */
-  price?: ((outcome: ModelCallOutcome) => Cost) | undefined;
-  /** What the usage a failed call was billed for cost, for the observers (see `callModelStep`). */
-  pricePartial?: ((usage: UsageMetadata) => Cost) | undefined;
-};
 
 /** Where a streamed call keeps the last usage it saw. @internal */
 export type UsageSeen = { usage: UsageMetadata | undefined };
@@ -82,67 +48,23 @@ export const directModelCalls: ModelCallWrapper<undefined> = {
 };
 
 /**
- * One model call followed by an observer: `generateContent`, or, when `streaming`,
- * `streamGenerateContent` folded into the response `generateContent` would have given (so
- * streamed and unstreamed runs build the same history), through the agent's wrapper
- * (continuation) when it has one; each retry, the first chunk and the end are reported, and the
- * call runs in the observer's context (so an instrumented fetch nests under it). An unobserved
- * step makes the call itself (callModelStep): one frame fewer on the request path.
+ * Whether a gateway wrote the response in the proto field names (`usage_metadata`,
+ * `finish_reason`, `prompt_feedback`), which every reader after this one would miss: the call
+ * never run, the usage uncounted, the run ended with no text and no error (or, streamed, as cut).
+ * Asked once a call, of the whole response, never of a chunk: a camelCase answer pays two loads,
+ * three without a `finishReason`. A gateway that translates writes all three of its own (a
+ * snake_case part in an answer with none of them is read as a part of a kind this version does
+ * not know, and sent back as it came).
  * @internal
  */
-export async function observeModelCall(
-  call: ModelCallInput,
-  observation: RunObservation,
-  now: () => number,
-): Promise<ModelCallOutcome> {
-  const { entry, request, signal, streaming, emit, stepNumber, usageSeen } = call;
-  const wrapper = call.wrapper ?? directModelCalls;
-  const observed = observation.modelCall({ stepNumber, request, streaming, startedAt: now() });
-  const userRetry = call.options.onRetry;
-  const options: CallOptions = {
-    ...call.options,
-    signal,
-    onRetry: (event) => {
-      observed.retry(event);
-      userRetry?.(event);
-    },
-  };
-  const input = { request, callOptions: options, bodyCache: call.bodyCache };
-  const onFirstChunk = (): void => observed.firstChunk(now());
-  const invoke = (): Promise<ModelCallOutcome> =>
-    streaming
-      ? wrapper.stream(
-          entry,
-          input,
-          wrapper.options,
-          streamHooks({ signal, emit, stepNumber, onFirstChunk, usageSeen }),
-        )
-      : wrapper.generate(entry, input, wrapper.options, { stepNumber, emit });
-  try {
-    const outcome = await (observed.wrap === undefined ? invoke() : observed.wrap(invoke));
-    observed.end(
-      {
-        response: outcome.response,
-        continuation: outcome.continuation,
-        cost: call.price?.(outcome),
-      },
-      now(),
-    );
-    return outcome;
-  } catch (error) {
-    // A stream cut or aborted after chunks that reported usage was billed for them (the run
-    // counts them: callModelStep): the call's span and recording say so too.
-    const partial =
-      usageSeen?.usage ??
-      (error as { partialUsage?: UsageMetadata | undefined } | null)?.partialUsage;
-    observed.end(
-      partial === undefined
-        ? { error }
-        : { error, usage: partial, cost: call.pricePartial?.(partial) },
-      now(),
-    );
-    throw error;
-  }
+export function isSnakeCase(response: GenerateContentResponse): boolean {
+  const fields = response as Record<string, unknown>;
+  const candidate = response.candidates?.[0] as Record<string, unknown> | undefined;
+  return (
+    fields['usage_metadata'] != null ||
+    fields['prompt_feedback'] != null ||
+    (candidate?.['finishReason'] == null && candidate?.['finish_reason'] != null)
+  );
 }
 
 /** What a streamed call tells the run as it goes: deltas shown, the first chunk, the usage seen. @internal */

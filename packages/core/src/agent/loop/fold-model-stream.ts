@@ -1,4 +1,4 @@
-import { attachPartialUsage } from '../../errors/partial-usage.ts';
+import { attachCutUsage } from '../../errors/partial-usage.ts';
 import type { ModelCallEntry, ModelCallInput } from '../../http/model-call-entry.ts';
 import type { ModelStreamHooks, WrappedCallResult } from '../../run/model-call-wrapper.ts';
 import { createStreamAccumulator } from '../../streaming/create-stream-accumulator.ts';
@@ -43,7 +43,8 @@ export async function foldModelStream(
       if (room !== undefined) await room;
     }
   } catch (error) {
-    throw attachPartialUsage(error, usage);
+    // A gateway's snake_case chunks' usage too, looked for here only (attachCutUsage).
+    throw await attachCutUsage(error, usage, accumulator, onUsage);
   }
   const response = accumulator.response();
   signal.throwIfAborted();

@@ -1,0 +1,63 @@
+import { setOwnKey } from '../shared/set-own-key.ts';
+import { parseGenerateContentResponse } from './parse-generate-content-response.ts';
+import type { GenerateContentResponse, UsageMetadata } from './response.ts';
+
+// A gateway's answer in the proto field names (`usage_metadata`, `function_call`, ...), read in
+// the lowerCamelCase names the API answers with (proto3 JSON makes them one message,
+// gemini-wire.md section 1). Loaded with the first such answer only (`import()`): an app whose
+// API answers in camelCase never loads it. The loop (a step's answer), the continuation plugin
+// (each hop of a long-decode answer) and a stream's cut (its usage so far) share it.
+
+/** The free-form `google.protobuf.Struct` fields of a response: their keys are data, kept. */
+const STRUCT_FIELDS: ReadonlySet<string> = new Set(['args', 'response']);
+
+/**
+ * `value` with every key that has an inner `_` renamed to lowerCamelCase, at every depth but
+ * inside the free-form `Struct` fields (`args`, `response`), whose keys are the tool's data; a
+ * key set in camelCase too keeps its camelCase value. @internal
+ */
+export function renameToCamelCase(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(renameToCamelCase);
+  if (typeof value !== 'object' || value === null) return value;
+  const source = value as Record<string, unknown>;
+  const target: Record<string, unknown> = {};
+  for (const key in source) {
+    // An `_` after a letter or digit only: a leading one (`__proto__`) is no word break.
+    const name = key.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_match, letter: string) =>
+      letter.toUpperCase(),
+    );
+    if (name !== key && Object.hasOwn(source, name) && source[name] != null) continue;
+    const field = source[key];
+    setOwnKey(target, name, STRUCT_FIELDS.has(name) ? field : renameToCamelCase(field));
+  }
+  return target;
+}
+
+/**
+ * A response (or a stream's chunk) a gateway wrote in the proto field names, read in camelCase
+ * and checked as a unary body is (`parseGenerateContentResponse`: the per-chunk check never saw
+ * these fields under the names it checks).
+ * @throws TypeError naming the field and the fix, when the renamed response is not a
+ *   `GenerateContentResponse` (the loop wraps it in a `ModelCallError`).
+ * @internal
+ */
+export function camelCaseResponse(response: unknown): GenerateContentResponse {
+  const result = parseGenerateContentResponse(renameToCamelCase(response));
+  if (!result.ok) {
+    throw new TypeError(
+      `The model's answer, written in snake_case field names (a gateway's translation) and read as camelCase, is not a GenerateContentResponse: \`${result.path}\` ${result.message}. Configure the gateway to answer in the API's own camelCase JSON.`,
+    );
+  }
+  return result.value;
+}
+
+/**
+ * The `usage_metadata` of a stream cut after snake_case chunks, read as a camelCase
+ * `UsageMetadata` and checked as a unary body's usage is; `undefined` when there is none or it is
+ * not one (the cut's error then stands without a partial usage). @internal
+ */
+export function camelCaseUsage(usage: unknown): UsageMetadata | undefined {
+  if (usage == null) return undefined;
+  const result = parseGenerateContentResponse({ usageMetadata: renameToCamelCase(usage) });
+  return result.ok ? result.value.usageMetadata : undefined;
+}
