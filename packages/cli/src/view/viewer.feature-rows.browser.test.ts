@@ -15,13 +15,15 @@ import type { ViewServer } from './start-view-server.ts';
 
 // Issue 53 (letters45): the V of the README's feature rows that named none, in one file: a
 // human approval's deny and modify, a 429 retried after its RetryInfo, the loop guard's steer,
-// a tool-result cache hit and a model fallback, each recorded by the real recorder from a run
+// a tool-result cache hit, a model fallback, a context cache's cached input and a structured
+// answer, each recorded by the real recorder from a run
 // against the fake and shown by `gemloop view` in Debian's headless Chromium. Never skips.
 
 const KEY = 'view-feature-rows-key';
 const DENIAL = 'Only files in tmp/ may be deleted, not etc/passwd.';
 const PRIMARY = 'gemini-3-flash-preview';
 const SECOND = 'gemini-3-pro-preview';
+const CITY = '{"city":"Mexico City","country":"Mexico"}';
 
 let dir: string;
 let viewer: OpenViewer | undefined;
@@ -131,6 +133,28 @@ beforeAll(async () => {
       plugins: [modelFallback({ models: [SECOND] })],
     }),
   );
+  await recordRun(
+    createFakeGemini({ script: [turn.text('Rent is due on the first.')] }),
+    'When is rent due',
+    (gemini) => ({
+      ...base,
+      gemini,
+      model: 'gemini-2.5-flash',
+      // About 2000 tokens by the fake's estimate: above gemini-2.5-flash's cache minimum.
+      instructions: `You are the lease assistant. ${'Clause: the tenant pays rent monthly. '.repeat(200)}`,
+      cache: { ttlSeconds: 600 },
+    }),
+  );
+  await recordRun(
+    createFakeGemini({ script: [turn.text(CITY)] }),
+    'Largest city as JSON',
+    (gemini) => ({
+      ...base,
+      gemini,
+      model: PRIMARY,
+      output: z.object({ city: z.string(), country: z.string() }),
+    }),
+  );
   await recorder.flush();
   viewer = await openViewer(dir);
   ({ server, context } = viewer);
@@ -204,6 +228,21 @@ describe('gemloop view, the feature rows that named no V', () => {
     expect(fallback).toMatch(/^model-fallback: fallback /);
     expect(fallback).toContain(`"from":"${PRIMARY}","to":"${SECOND}"`);
     expect(await page.locator('#run-outcome').textContent()).toBe('stop');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows what the context cache saved: the cached input priced in the step', async () => {
+    const { page, errors } = await openRun('When is rent due');
+    const cost = await page.locator('#steps .step').nth(0).locator('.entry.cost').textContent();
+    expect(cost).toMatch(/^Cost \$\d+\.\d+ \(input \$[\d.]+, cached \$0\.\d*[1-9]\d*, /);
+    expect(errors).toEqual([]);
+  });
+
+  it("shows a structured run's JSON answer as its text", async () => {
+    const { page, errors } = await openRun('Largest city as JSON');
+    expect(await page.locator('#steps .step').nth(0).locator('.model-text').textContent()).toBe(
+      CITY,
+    );
     expect(errors).toEqual([]);
   });
 });
