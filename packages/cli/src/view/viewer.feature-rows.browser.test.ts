@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { modelFallback } from '@gemloop/core/fallback';
+import { interactionsApi } from '@gemloop/core/interactions';
 import { loopGuard } from '@gemloop/core/loop-guard';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { toolResultCache } from '@gemloop/core/tool-result-cache';
@@ -16,7 +17,7 @@ import type { ViewServer } from './start-view-server.ts';
 // Issue 53 (letters45): the V of the README's feature rows that named none, in one file: a
 // human approval's deny and modify, a 429 retried after its RetryInfo, the loop guard's steer,
 // a tool-result cache hit, a model fallback, a context cache's cached input and a structured
-// answer, each recorded by the real recorder from a run
+// answer, and a run on the Interactions API, each recorded by the real recorder from a run
 // against the fake and shown by `gemloop view` in Debian's headless Chromium. Never skips.
 
 const KEY = 'view-feature-rows-key';
@@ -155,6 +156,13 @@ beforeAll(async () => {
       output: z.object({ city: z.string(), country: z.string() }),
     }),
   );
+  await recordRun(createFakeGemini({ script: lookups(1) }), 'Interact about Oslo', (gemini) => ({
+    ...base,
+    gemini,
+    model: PRIMARY,
+    tools: [lookup],
+    api: interactionsApi(),
+  }));
   await recorder.flush();
   viewer = await openViewer(dir);
   ({ server, context } = viewer);
@@ -243,6 +251,18 @@ describe('gemloop view, the feature rows that named no V', () => {
     expect(await page.locator('#steps .step').nth(0).locator('.model-text').textContent()).toBe(
       CITY,
     );
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a run on the Interactions API as steps: the tool call, its result, the answer', async () => {
+    const { page, errors } = await openRun('Interact about Oslo');
+    const steps = page.locator('#steps .step');
+    expect(await steps.count()).toBe(2);
+    expect(await steps.nth(0).locator('.tool-call .tool-result').textContent()).toContain(
+      '"temperature": 21',
+    );
+    expect(await steps.nth(1).locator('.model-text').textContent()).toBe('21 degrees.');
+    expect(await page.locator('#app').textContent()).not.toContain(KEY);
     expect(errors).toEqual([]);
   });
 });
