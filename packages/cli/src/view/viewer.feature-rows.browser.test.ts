@@ -7,6 +7,7 @@ import { interactionsApi } from '@gemloop/core/interactions';
 import { loopGuard } from '@gemloop/core/loop-guard';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { toolResultCache } from '@gemloop/core/tool-result-cache';
+import { computerUse } from '@gemloop/core/tools';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import type { ViewServer } from './start-view-server.ts';
 // Issue 53 (letters45): the V of the README's feature rows that named none, in one file: a
 // human approval's deny and modify, a 429 retried after its RetryInfo, the loop guard's steer,
 // a tool-result cache hit, a model fallback, a context cache's cached input and a structured
-// answer, and a run on the Interactions API, each recorded by the real recorder from a run
+// answer, a run on the Interactions API and a confirmed computer-use action, each recorded by the real recorder from a run
 // against the fake and shown by `gemloop view` in Debian's headless Chromium. Never skips.
 
 const KEY = 'view-feature-rows-key';
@@ -163,6 +164,33 @@ beforeAll(async () => {
     tools: [lookup],
     api: interactionsApi(),
   }));
+  await recordRun(
+    createFakeGemini({
+      script: [
+        turn.call('click_at', {
+          x: 1,
+          y: 2,
+          safety_decision: { decision: 'require_confirmation', explanation: 'A cookie banner.' },
+        }),
+        turn.text('Accepted.'),
+      ],
+    }),
+    'Accept the cookies',
+    (gemini) => ({
+      ...base,
+      gemini,
+      model: PRIMARY,
+      tools: [
+        computerUse({
+          execute: () => ({
+            url: 'http://127.0.0.1/page',
+            screenshot: { mimeType: 'image/png', data: new Uint8Array([0x89, 0x50, 0x4e, 0x47]) },
+          }),
+        }),
+      ],
+      beforeToolCall: () => ({ type: 'approve' }),
+    }),
+  );
   await recorder.flush();
   viewer = await openViewer(dir);
   ({ server, context } = viewer);
@@ -263,6 +291,19 @@ describe('gemloop view, the feature rows that named no V', () => {
     );
     expect(await steps.nth(1).locator('.model-text').textContent()).toBe('21 degrees.');
     expect(await page.locator('#app').textContent()).not.toContain(KEY);
+    expect(errors).toEqual([]);
+  });
+
+  // The result shown is what the executor returned (the page and its screenshot); the
+  // acknowledgement gemloop added for the model is in the recorded request, not shown here.
+  it('shows a confirmed computer-use action: its safety decision, the page and its screenshot', async () => {
+    const { page, errors } = await openRun('Accept the cookies');
+    const call = page.locator('#steps .step').nth(0).locator('.tool-call');
+    expect(await call.locator('.tool-name').textContent()).toBe('click_at');
+    expect(await call.locator('.tool-args').textContent()).toContain('require_confirmation');
+    const result = await call.locator('.tool-result').textContent();
+    expect(result).toContain('http://127.0.0.1/page');
+    expect(result).toContain('"mimeType": "image/png"');
     expect(errors).toEqual([]);
   });
 });
