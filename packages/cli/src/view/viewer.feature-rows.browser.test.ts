@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
@@ -9,6 +9,7 @@ import { createRunRecorder } from '@gemloop/core/recorder';
 import { toolResultCache } from '@gemloop/core/tool-result-cache';
 import { computerUse } from '@gemloop/core/tools';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { loadSkills, skills } from '@gemloop/tools';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -18,7 +19,8 @@ import type { ViewServer } from './start-view-server.ts';
 // Issue 53 (letters45): the V of the README's feature rows that named none, in one file: a
 // human approval's deny and modify, a 429 retried after its RetryInfo, the loop guard's steer,
 // a tool-result cache hit, a model fallback, a context cache's cached input and a structured
-// answer, a run on the Interactions API and a confirmed computer-use action, each recorded by the real recorder from a run
+// answer, a run on the Interactions API, a confirmed computer-use action and a loaded Agent Skill,
+// each recorded by the real recorder from a run
 // against the fake and shown by `gemloop view` in Debian's headless Chromium. Never skips.
 
 const KEY = 'view-feature-rows-key';
@@ -191,6 +193,31 @@ beforeAll(async () => {
       beforeToolCall: () => ({ type: 'approve' }),
     }),
   );
+  // A skill folder of its own (outside the run folder the viewer serves).
+  const skillsDir = `${dir}-skills`;
+  await mkdir(join(skillsDir, 'shipping-notes'), { recursive: true });
+  await writeFile(
+    join(skillsDir, 'shipping-notes', 'SKILL.md'),
+    '---\nname: shipping-notes\ndescription: Writes shipping notes. Use for a shipment.\n---\n\n# Shipping notes\n\nName the carrier first.\n',
+  );
+  try {
+    const kit = skills({ skills: await loadSkills(skillsDir) });
+    await recordRun(
+      createFakeGemini({
+        script: [turn.call('load_skill', { name: 'shipping-notes' }), turn.text('DHL, Monday.')],
+      }),
+      'Write the shipping note',
+      (gemini) => ({
+        ...base,
+        gemini,
+        model: PRIMARY,
+        instructions: kit.instructions,
+        tools: kit.tools,
+      }),
+    );
+  } finally {
+    await rm(skillsDir, { recursive: true, force: true });
+  }
   await recorder.flush();
   viewer = await openViewer(dir);
   ({ server, context } = viewer);
@@ -304,6 +331,15 @@ describe('gemloop view, the feature rows that named no V', () => {
     const result = await call.locator('.tool-result').textContent();
     expect(result).toContain('http://127.0.0.1/page');
     expect(result).toContain('"mimeType": "image/png"');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows an Agent Skill loaded by its tool call, its instructions as the result', async () => {
+    const { page, errors } = await openRun('Write the shipping note');
+    const call = page.locator('#steps .step').nth(0).locator('.tool-call');
+    expect(await call.locator('.tool-name').textContent()).toBe('load_skill');
+    expect(await call.locator('.tool-args').textContent()).toContain('shipping-notes');
+    expect(await call.locator('.tool-result').textContent()).toContain('Name the carrier first.');
     expect(errors).toEqual([]);
   });
 });
