@@ -9,7 +9,9 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createChatSession } from '../chat/create-chat-session.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { validateHistory } from '../history/validate-history.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 import {
@@ -177,6 +179,62 @@ describe('computerUse() in the agent', () => {
         expect(result.steps[0]?.toolCalls[0]?.outcome).toBe('denied');
         expect(response.response['safety_acknowledgement']).toBeUndefined();
       }
+    },
+  );
+
+  // Issue 53 (letters45): the README's row named S D T R. In a chat session a confirmed action
+  // runs once, the stored turn keeps the screenshot and the acknowledgement, and the next send
+  // goes on from it; an unconfirmed one is denied there too.
+  it.each(['send', 'sendStream'] as const)(
+    "a chat session's %s: the confirmed action runs, the stored turn keeps its screenshot",
+    async (mode) => {
+      const { fake, gemini } = setup([
+        turn.call('click_at', { x: 1, y: 2, safety_decision: confirm }),
+        turn.text('Accepted.'),
+        turn.call('click_at', { x: 3, y: 4, safety_decision: confirm }),
+        turn.text('Not clicked.'),
+      ]);
+      const { actions, execute } = executor();
+      const session = createChatSession({
+        agent: createAgent({
+          gemini,
+          model,
+          tools: [computerUse({ execute })],
+          beforeToolCall: ({ args }) =>
+            (args as { x: number }).x === 1
+              ? { type: 'approve' }
+              : { type: 'deny', message: 'The user said no.' },
+        }),
+      });
+      const say = async (message: string) => {
+        if (mode === 'send') return session.send(message);
+        const stream = session.sendStream(message);
+        for await (const _event of stream) {
+          // drained
+        }
+        return stream.result;
+      };
+      expect((await say('Accept the cookies.')).text).toBe('Accepted.');
+      const second = await say('Click again.');
+      expect(second.text).toBe('Not clicked.');
+      expect(second.steps[0]?.toolCalls[0]?.outcome).toBe('denied');
+      expect(actions).toEqual([
+        { name: 'click_at', args: { x: 1, y: 2 }, safetyDecision: confirm },
+      ]);
+      const history = await session.history();
+      expect(validateHistory(history)).toEqual([]);
+      const answered = history[2]?.parts[0]?.functionResponse;
+      expect(answered?.response).toEqual({
+        url: 'http://127.0.0.1/page',
+        safety_acknowledgement: 'true',
+      });
+      expect(answered?.parts).toEqual([
+        { inlineData: { mimeType: 'image/png', data: Buffer.from(PNG).toString('base64') } },
+      ]);
+      // The second send went out with the first turn as stored, screenshot included.
+      const sent = fake.modelRequests[2]?.body as { contents: unknown[] };
+      expect(sent.contents.slice(0, 4)).toEqual(history.slice(0, 4));
+      await session.close();
     },
   );
 

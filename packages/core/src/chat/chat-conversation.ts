@@ -316,8 +316,11 @@ export function openChatConversation<Output>({
           let result: AgentResult<Output>;
           try {
             for await (const event of inner) {
-              // Held back until the turn is saved: `run-end` means the answer is in the store.
-              if (event.type !== 'run-end') emit(event as AgentEvent<unknown>);
+              // The send's own `run-end` is held back until the turn is saved (it means the answer
+              // is in the store); a subagent's (a path) ends inside a tool call and passes, as in
+              // `agent.stream`.
+              if (event.type !== 'run-end' || event.path.length > 0)
+                emit(event as AgentEvent<unknown>);
             }
             result = await inner.result;
           } catch (error) {

@@ -1,6 +1,14 @@
 // `toolOutput` is sugar for a plugin (afterToolCall) the agent adds after its own plugins: what
 // that changes and keeps, seen from the requests a scripted client received.
 
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -12,6 +20,9 @@ import { createAgent } from '../agent/create-agent.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { handoff } from '../composition/handoff.ts';
 import { silentLogger } from '../logging/logger.ts';
+import { createRunRecorder } from '../recorder/create-run-recorder.ts';
+import type { RecordedRunLine } from '../recorder/recorded-run.ts';
+import { RUN_FILE_NAME } from '../recorder/run-file.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { TRUNCATED_RESULT_KEY } from '../tools/responses/cut-function-response.ts';
 import type { Content, FunctionResponse } from '../wire/content.ts';
@@ -144,5 +155,54 @@ describe('toolOutput as a plugin', () => {
     // Not the whole 400,000 characters: the loop's net for billing (8,192 tokens, ~32,768 chars).
     expect(sent).toContain(TRUNCATED_RESULT_KEY);
     expect(sent.length).toBeLessThan(40_000);
+  });
+});
+
+// Issue 53 (letters45): the README's row named S C D. What the observers see of a capped result:
+// the next call's span (content recorded), the recorded request and the tool's span (its result is
+// the response sent) hold the cut the model read, marker included; `tool-call-end` holds the tool's
+// whole value, as the run's `result.steps` does (what `gemloop view` shows as the call's result).
+describe('a capped tool output in the spans and the recording', () => {
+  it('the request as recorded and traced holds the cut; tool-call-end keeps the whole value', async () => {
+    const gemini = createScriptedGemini([callsTurn(['dump', {}, 'c1']), textTurn('Done.')]);
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-tool-output-observed-'));
+    try {
+      const recorder = createRunRecorder({ dir });
+      await createAgent({
+        gemini,
+        model: MODEL,
+        tools: [bigTool('dump', 40_000)],
+        toolOutput: toolOutput({ maxTokens: 1_000 }),
+        recorder,
+        telemetry: { tracerProvider, conventions: 'latest', recordContent: true },
+      }).run('Dump it.');
+      await recorder.flush();
+      const [name] = (await readdir(dir)).filter((file) => RUN_FILE_NAME.test(file));
+      const lines = (await readFile(join(dir, name as string), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as RecordedRunLine);
+      const starts = lines.filter((line) => line.type === 'model-call-start');
+      const second = JSON.stringify(starts[1]);
+      expect(second).toContain(TRUNCATED_RESULT_KEY);
+      expect(second).not.toContain('x'.repeat(4_001));
+      const end = lines.find((line) => line.type === 'tool-call-end');
+      expect(end).toMatchObject({ outcome: 'success', output: { text: 'x'.repeat(40_000) } });
+      const spans = exporter.getFinishedSpans();
+      const calls = spans.filter((span) => span.name.startsWith('generate_content'));
+      const input = String(calls[1]?.attributes['gen_ai.input.messages']);
+      expect(input).toContain(TRUNCATED_RESULT_KEY);
+      expect(input).not.toContain('x'.repeat(4_001));
+      const tool = spans.find((span) => span.name === 'execute_tool dump');
+      const sent = String(tool?.attributes['gen_ai.tool.call.result']);
+      expect(sent).toContain(TRUNCATED_RESULT_KEY);
+      expect(sent).not.toContain('x'.repeat(4_001));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

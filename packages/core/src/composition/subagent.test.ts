@@ -14,6 +14,7 @@ import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { SubagentError } from '../agent/errors/subagent-error.ts';
 import { TreeBudgetError } from '../agent/errors/tree-budget-error.ts';
+import { createChatSession } from '../chat/create-chat-session.ts';
 import type { Gemini } from '../http/gemini.ts';
 import type { PriceLookup } from '../models/model-prices.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
@@ -97,6 +98,34 @@ describe('subagent', () => {
     const unaryResult = await unary.parent.run('Capital of France?');
     expect(unaryResult.contents).toEqual(result.contents);
     expect(unary.childGemini.calls.every((call) => !call.streaming)).toBe(true);
+  });
+
+  // Issue 53 (letters45): the README's row named S V. A chat session's sendStream is a stream too:
+  // the child's events come through it with their path, and the stored turn is the parent's only.
+  it("streams the child's events into a chat session's sendStream, tagged, and stores the parent's turn only", async () => {
+    const streamed = team([
+      modelTurn([{ text: 'The capital ' }, { text: 'is Paris.', thoughtSignature: 'Y2hpbGQ=' }]),
+    ]);
+    const session = createChatSession({ agent: streamed.parent });
+    const stream = session.sendStream('Capital of France?');
+    const events: string[] = [];
+    for await (const event of stream) events.push(describeEvent(event));
+    const result = await stream.result;
+    expect(events.filter((event) => event.startsWith('search#1 '))).toEqual([
+      'search#1 step-start 1',
+      'search#1 text The capital ',
+      'search#1 text is Paris.',
+      'search#1 step-end 1',
+      'search#1 run-end',
+    ]);
+    expect(events.indexOf('top tool-call search')).toBeLessThan(
+      events.indexOf('search#1 step-start 1'),
+    );
+    expect(result.text).toBe('Paris.');
+    const stored = await session.history();
+    expect(stored).toEqual(result.newContents);
+    expect(JSON.stringify(stored)).not.toContain('Y2hpbGQ=');
+    await session.close();
   });
 
   it('rolls usage up into the call, the run total and usageByAgent, two levels deep', async () => {

@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
+import { createChatSession } from '../chat/create-chat-session.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
@@ -622,6 +623,61 @@ describe('the agent on Vertex', () => {
       });
       expect(call).not.toHaveProperty('partialArgs');
       expect(call).not.toHaveProperty('willContinue');
+    }
+  });
+
+  // Issue 53 (letters45): the README's row named S only. A chat session's sendStream asks for the
+  // pieces; the stored turn, the tool's span and the recording all hold the one assembled call.
+  it("assembles the pieces in a chat session's sendStream, and spans and the recording see the whole call", async () => {
+    const { fake, url } = await serve({
+      script: [
+        turn.call('get_weather', { city: 'San Francisco', days: 3, detailed: true }),
+        turn.text('Sunny.'),
+      ],
+    });
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-vertex-pieces-'));
+    try {
+      const recorder = createRunRecorder({ dir });
+      const session = createChatSession({
+        agent: createAgent({
+          gemini: vertexClient(url),
+          model: 'gemini-3.1-pro-preview',
+          tools: [weather],
+          streamFunctionCallArguments: true,
+          recorder,
+          telemetry: { tracerProvider, conventions: 'latest', recordContent: true },
+        }),
+      });
+      const stream = session.sendStream('Weather?');
+      const calls: unknown[] = [];
+      for await (const event of stream) if (event.type === 'tool-call') calls.push(event.args);
+      expect((await stream.result).text).toBe('Sunny.');
+      const whole = { city: 'San Francisco', days: 3, detailed: true };
+      expect(calls).toEqual([whole]);
+      const sent = (fake.requests[0]?.body as GenerateContentBody | undefined)?.toolConfig
+        ?.functionCallingConfig;
+      expect(sent?.streamFunctionCallArguments).toBe(true);
+      const stored = (await session.history())[1]?.parts.find((part) => part.functionCall);
+      expect(stored?.functionCall).toMatchObject({ name: 'get_weather', args: whole });
+      expect(stored?.functionCall).not.toHaveProperty('partialArgs');
+      const span = exporter.getFinishedSpans().find((s) => s.name === 'execute_tool get_weather');
+      expect(JSON.parse(String(span?.attributes['gen_ai.tool.call.arguments']))).toEqual(whole);
+      await recorder.flush();
+      const [name] = await readdir(dir);
+      const lines = (await readFile(join(dir, name as string), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { type: string; args?: unknown });
+      expect(lines.filter((line) => line.type === 'tool-call-start')).toMatchObject([
+        { args: whole },
+      ]);
+      await session.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,9 +1,20 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, type FakeScript, turn } from '@gemloop/testing';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import { createRunRecorder } from '../recorder/create-run-recorder.ts';
+import type { RecordedRunLine } from '../recorder/recorded-run.ts';
+import { RUN_FILE_NAME } from '../recorder/run-file.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 
 // End to end through HTTP against the fake Gemini server, which keeps cachedContents with the
@@ -284,4 +295,69 @@ describe('the agent cache option', () => {
       'cache must be true or { ttlSeconds?, minTokens?, contents? }.',
     );
   });
+});
+
+// Issue 53 (letters45): the README's row named S C D. What a cached run shows its observers: each
+// model call's span counts the cached input (`gen_ai.usage.cache_read.input_tokens`), and the
+// recording holds each request as sent (the cache's name, not the cached fields) and the usage.
+describe('the agent cache in the spans and the recording', () => {
+  it.each([false, true])(
+    'counts the cached tokens on each call span and records the cache name sent (streaming %s)',
+    async (streaming) => {
+      const { gemini } = await serve([
+        turn.call('lookup_clause', { number: 4 }),
+        turn.text('Rent is due on the first.'),
+      ]);
+      const exporter = new InMemorySpanExporter();
+      const tracerProvider = new BasicTracerProvider({
+        spanProcessors: [new SimpleSpanProcessor(exporter)],
+      });
+      const dir = await mkdtemp(join(tmpdir(), 'gemloop-cache-observed-'));
+      try {
+        const recorder = createRunRecorder({ dir });
+        const agent = createAgent({
+          gemini,
+          model: 'gemini-2.5-flash',
+          instructions: longInstructions,
+          tools: [lookup],
+          cache: { ttlSeconds: 600 },
+          now,
+          recorder,
+          telemetry: { tracerProvider, conventions: 'latest' },
+        });
+        const result = streaming
+          ? await agent.stream('When is rent due?').result
+          : await agent.run('When is rent due?');
+        const cachedTokens = result.cache?.cachedTokens as number;
+        expect(cachedTokens).toBeGreaterThan(1024);
+        const calls = exporter
+          .getFinishedSpans()
+          .filter((span) => span.name === 'generate_content gemini-2.5-flash');
+        expect(
+          calls.map((span) => span.attributes['gen_ai.usage.cache_read.input_tokens']),
+        ).toEqual([cachedTokens, cachedTokens]);
+        await recorder.flush();
+        const [name] = (await readdir(dir)).filter((file) => RUN_FILE_NAME.test(file));
+        const lines = (await readFile(join(dir, name as string), 'utf8'))
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as RecordedRunLine);
+        const sent = lines.flatMap((line) =>
+          line.type === 'model-call-start' ? [line.request as Record<string, unknown>] : [],
+        );
+        expect(sent.map((request) => request['cachedContent'])).toEqual([
+          result.cache?.name,
+          result.cache?.name,
+        ]);
+        for (const request of sent) expect(request).not.toHaveProperty('systemInstruction');
+        expect(lines.at(-1)).toMatchObject({
+          type: 'run-end',
+          usage: { cachedContentTokenCount: 2 * cachedTokens },
+        });
+        await agent.close();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

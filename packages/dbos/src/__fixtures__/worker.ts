@@ -934,6 +934,15 @@ void startDurableWorkerWith({
       tools: [lookup, slow],
       cache: { ttlSeconds: 600 },
     },
+    // Typed structured output after a tool call, and a thinking level, in a durable run (issue
+    // 53, letters45: durable-output-thinking.test.ts).
+    structuredThinking: {
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [lookup],
+      thinking: { effort: 'low', includeThoughts: true },
+      output: z.object({ order: z.string(), status: z.string() }),
+    },
     // The support agent on gemini-3-flash-preview, falling back to gemini-3-pro-preview
     // (model-fallback.test.ts: the fake answers 503 to the first model).
     fallback: {

@@ -1,6 +1,10 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Content } from '@gemloop/core';
 import { createAgent, createGemini } from '@gemloop/core';
 import { createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
+import { createRunRecorder } from '@gemloop/core/recorder';
 import type { FakeGemini } from '@gemloop/testing';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -97,6 +101,51 @@ describe('an agent with skills', () => {
     expect((await stream.result).text).toBe(ANSWER);
     expect(calls).toEqual(['load_skill', 'read_skill_file']);
     expectDisclosure(fake);
+  });
+
+  // Issue 53 (letters45): the README's row named S C. A skill is read through tool calls, so the
+  // recording holds each as any call: its name, its arguments, what it returned.
+  it('is recorded as its tool calls: the skill loaded, its file read', async () => {
+    const fake = createFakeGemini({ script: script(), seed: 3 });
+    fakes.push(fake);
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-skills-recorded-'));
+    try {
+      const recorder = createRunRecorder({ dir });
+      const files = createFileTools({ root: SKILL_FIXTURES });
+      const kit = skills({ skills: await loadSkills(SKILL_FIXTURES), agentTools: files.tools });
+      const agent = createAgent({
+        gemini: createGemini({ fetch: fake.fetch, apiKey: 'test-key', retry: false }),
+        model: 'gemini-3-flash-preview',
+        instructions: kit.instructions,
+        tools: [...files.tools, ...kit.tools],
+        recorder,
+        telemetry: false,
+      });
+      await agent.stream('Release notes for: fixed a crash on empty input.').result;
+      await recorder.flush();
+      const [name] = await readdir(dir);
+      const lines = (await readFile(join(dir, name as string), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { type: string; toolName?: string; args?: unknown });
+      expect(
+        lines
+          .filter((line) => line.type === 'tool-call-start')
+          .map((line) => [line.toolName, line.args]),
+      ).toEqual([
+        ['load_skill', { name: 'release-notes' }],
+        ['read_skill_file', { name: 'release-notes', path: 'references/style.md' }],
+      ]);
+      const ends = lines.filter((line) => line.type === 'tool-call-end');
+      expect(ends.map((line) => (line as { outcome?: string }).outcome)).toEqual([
+        'success',
+        'success',
+      ]);
+      expect(JSON.stringify(ends[0])).toContain('Thanks to every contributor.');
+      expect(JSON.stringify(ends[1])).toContain('past tense');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the loaded skill in a chat session history for the next message', async () => {
