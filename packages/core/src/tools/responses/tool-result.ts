@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { describeValue } from '../../options/define-options.ts';
 import { bytesToBase64 } from '../../shared/bytes-to-base64.ts';
-import { cutText } from '../../shared/cut-text.ts';
 import type { FunctionResponsePart } from '../../wire/content.ts';
 import { formatPath } from '../schema/inline-refs.ts';
 import type { ToolResultWithParts } from '../tool.ts';
@@ -161,7 +161,7 @@ function checkMimeType(mimeType: unknown, argument: string): void {
   if (typeof mimeType !== 'string' || mimeType.length > 255 || !mimeTypePattern.test(mimeType)) {
     throw new InvalidArgumentError({
       argument: `${argument}.mimeType`,
-      message: `toolResult: ${argument}.mimeType must be a MIME type such as "image/png", got ${cutText(JSON.stringify(mimeType) ?? String(mimeType), 100)}.`,
+      message: `toolResult: ${argument}.mimeType must be a MIME type such as "image/png", got ${describeValue(mimeType)}.`,
     });
   }
 }
