@@ -60,9 +60,13 @@ describe('reserveBudget on the spans', () => {
     const tracerProvider = new BasicTracerProvider({
       spanProcessors: [new SimpleSpanProcessor(exporter)],
     });
-    const { agent, pool } = agentWith({ telemetry: { tracerProvider, conventions: 'latest', recordContent: true } });
+    const { agent, pool } = agentWith({
+      telemetry: { tracerProvider, conventions: 'latest', recordContent: true },
+    });
     const result = await agent.run('Weather in Lisbon?');
-    const runSpan = exporter.getFinishedSpans().find((span) => span.name.startsWith('invoke_agent'));
+    const runSpan = exporter
+      .getFinishedSpans()
+      .find((span) => span.name.startsWith('invoke_agent'));
     const events = (runSpan?.events ?? [])
       .filter((event) => event.name === 'gemloop.plugin')
       .map((event) => event.attributes ?? {});
@@ -93,7 +97,9 @@ describe('reserveBudget on the spans', () => {
     });
     const { agent } = agentWith({ telemetry: { tracerProvider } });
     await agent.run('Weather in Lisbon?');
-    const runSpan = exporter.getFinishedSpans().find((span) => span.name.startsWith('invoke_agent'));
+    const runSpan = exporter
+      .getFinishedSpans()
+      .find((span) => span.name.startsWith('invoke_agent'));
     const events = (runSpan?.events ?? []).filter((event) => event.name === 'gemloop.plugin');
     expect(events.map((event) => event.attributes)).toEqual([
       {
@@ -111,33 +117,38 @@ describe('reserveBudget on the spans', () => {
 });
 
 describe('reserveBudget in a recording', () => {
-  it.each([false, true])('records the hold and its settlement (streaming %s)', async (streaming) => {
-    const dir = await mkdtemp(join(tmpdir(), 'gemloop-reserve-budget-'));
-    dirs.push(dir);
-    const recorder = createRunRecorder({ dir });
-    const { agent } = agentWith({ recorder });
-    const result = streaming
-      ? await agent.stream('Weather in Lisbon?').result
-      : await agent.run('Weather in Lisbon?');
-    await recorder.flush();
-    const [name] = (await readdir(dir)).filter((file) => RUN_FILE_NAME.test(file));
-    const text = await readFile(join(dir, name as string), 'utf8');
-    expect(text).not.toContain('secret-key');
-    const lines = text
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as RecordedRunLine);
-    const plugin = lines.flatMap(({ at: _at, ...line }) => (line.type === 'plugin' ? [line] : []));
-    expect(plugin.map((line) => `${line.kind}@${line.stepNumber}`)).toEqual([
-      'reserved@0',
-      'settled@2',
-    ]);
-    expect(JSON.parse(String(plugin[0]?.data))).toEqual({ pool: 'team', usd: 0.25 });
-    const settled = JSON.parse(String(plugin[1]?.data)) as { usd: number; reservedUsd: number };
-    expect(settled.reservedUsd).toBe(0.25);
-    expect(settled.usd).toBeCloseTo(Number(result.cost.total), 12);
-    // The settlement is written before the run's end line, inside the run's file.
-    const types = lines.map((line) => line.type);
-    expect(types.lastIndexOf('plugin')).toBeLessThan(types.indexOf('run-end'));
-  });
+  it.each([false, true])(
+    'records the hold and its settlement (streaming %s)',
+    async (streaming) => {
+      const dir = await mkdtemp(join(tmpdir(), 'gemloop-reserve-budget-'));
+      dirs.push(dir);
+      const recorder = createRunRecorder({ dir });
+      const { agent } = agentWith({ recorder });
+      const result = streaming
+        ? await agent.stream('Weather in Lisbon?').result
+        : await agent.run('Weather in Lisbon?');
+      await recorder.flush();
+      const [name] = (await readdir(dir)).filter((file) => RUN_FILE_NAME.test(file));
+      const text = await readFile(join(dir, name as string), 'utf8');
+      expect(text).not.toContain('secret-key');
+      const lines = text
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as RecordedRunLine);
+      const plugin = lines.flatMap(({ at: _at, ...line }) =>
+        line.type === 'plugin' ? [line] : [],
+      );
+      expect(plugin.map((line) => `${line.kind}@${line.stepNumber}`)).toEqual([
+        'reserved@0',
+        'settled@2',
+      ]);
+      expect(JSON.parse(String(plugin[0]?.data))).toEqual({ pool: 'team', usd: 0.25 });
+      const settled = JSON.parse(String(plugin[1]?.data)) as { usd: number; reservedUsd: number };
+      expect(settled.reservedUsd).toBe(0.25);
+      expect(settled.usd).toBeCloseTo(Number(result.cost.total), 12);
+      // The settlement is written before the run's end line, inside the run's file.
+      const types = lines.map((line) => line.type);
+      expect(types.lastIndexOf('plugin')).toBeLessThan(types.indexOf('run-end'));
+    },
+  );
 });
