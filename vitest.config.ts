@@ -449,7 +449,8 @@ export default defineConfig({
         },
       },
       {
-        ...source,
+        // The skills' span test uses core's OpenTelemetry SDK copies, as the evals tests do.
+        ...evalsSource,
         test: {
           name: 'tools',
           ...UNIT,

@@ -21,13 +21,17 @@ import type { ViewServer } from './start-view-server.ts';
 // a tool-result cache hit, a model fallback, a context cache's cached input and a structured
 // answer, a run on the Interactions API, a confirmed computer-use action and a loaded Agent Skill,
 // each recorded by the real recorder from a run
-// against the fake and shown by `gemloop view` in Debian's headless Chromium. Never skips.
+// against the fake and shown by `gemloop view` in Debian's headless Chromium; letters46 added a
+// signed call's history, as recorded and sent back. Never skips.
 
 const KEY = 'view-feature-rows-key';
 const DENIAL = 'Only files in tmp/ may be deleted, not etc/passwd.';
 const PRIMARY = 'gemini-3-flash-preview';
 const SECOND = 'gemini-3-pro-preview';
 const CITY = '{"city":"Mexico City","country":"Mexico"}';
+
+/** A call with an id of its own; the fake signs it (and refuses a signature it did not make). */
+const VERBATIM_CALL = { name: 'lookup', args: { city: 'Oslo' }, id: 'call-verbatim-7' };
 
 let dir: string;
 let viewer: OpenViewer | undefined;
@@ -193,6 +197,17 @@ beforeAll(async () => {
       beforeToolCall: () => ({ type: 'approve' }),
     }),
   );
+  // History kept verbatim (letters46): a signed call with its own id, after a thought summary.
+  await recordRun(
+    createFakeGemini({
+      script: [
+        turn.calls([VERBATIM_CALL], { thoughts: 'Oslo first.' }),
+        turn.text('21 degrees in Oslo.'),
+      ],
+    }),
+    'Verbatim Oslo',
+    (gemini) => ({ ...base, gemini, model: PRIMARY, tools: [lookup] }),
+  );
   // A skill folder of its own (outside the run folder the viewer serves).
   const skillsDir = `${dir}-skills`;
   await mkdir(join(skillsDir, 'shipping-notes'), { recursive: true });
@@ -331,6 +346,35 @@ describe('gemloop view, the feature rows that named no V', () => {
     const result = await call.locator('.tool-result').textContent();
     expect(result).toContain('http://127.0.0.1/page');
     expect(result).toContain('"mimeType": "image/png"');
+    expect(errors).toEqual([]);
+  });
+
+  // Issue 53 (letters46): the README's "history kept verbatim" row named no V. The step shows
+  // no signature or call id of its own; its "Model request and response (JSON)" shows the
+  // response as recorded, and the next step's request sends that part back byte for byte.
+  it("shows a call's thought signature and id as the model sent them, and sent back verbatim", async () => {
+    const { page, errors } = await openRun('Verbatim Oslo');
+    const steps = page.locator('#steps .step');
+    expect(await steps.count()).toBe(2);
+    const rawJson = async (step: number, which: number) =>
+      JSON.parse(String(await steps.nth(step).locator('.raw pre.json').nth(which).textContent()));
+    const response = await rawJson(0, 1);
+    const signed = response.candidates[0].content.parts;
+    expect(signed).toEqual([
+      expect.objectContaining({ text: 'Oslo first.', thought: true }),
+      {
+        functionCall: { name: 'lookup', args: { city: 'Oslo' }, id: 'call-verbatim-7' },
+        thoughtSignature: expect.stringMatching(/^[A-Za-z0-9+/]{8,}={0,2}$/),
+      },
+    ]);
+    // The next request's model turn is the response's content as it came: the thought, the
+    // signature on its part, the id; and the answer names the same id.
+    const request = await rawJson(1, 0);
+    expect(request.contents[1]).toEqual(response.candidates[0].content);
+    expect(request.contents[2].parts[0].functionResponse).toMatchObject({
+      name: 'lookup',
+      id: 'call-verbatim-7',
+    });
     expect(errors).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import { interactionsApi } from '@gemloop/core/interactions';
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import pg from 'pg';
 import { z } from 'zod';
+import { skills } from '@gemloop/tools';
 import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
 import { createPostgresArtifactStore, createPostgresBudgetPool, durableContext } from '../index.ts';
 import { guardrails } from '@gemloop/core/guardrails';
@@ -92,6 +93,27 @@ const gemini = createGemini({
           return globalThis.fetch(input, init);
         },
       }),
+});
+
+// The same fake behind Vertex's routes (durable-feature-rows.test.ts): only Vertex streams a
+// call's arguments in pieces.
+const vertexGemini = createGemini({
+  vertex: { project: 'durable-project', location: 'us-central1', getAccessToken: () => 'ya29.test' },
+  baseUrl: env['FAKE_URL'] as string,
+  retry: false,
+});
+
+// One skill built in memory (a folder read by loadSkills gives the same value).
+const skillKit = skills({
+  skills: [
+    {
+      name: 'order-desk',
+      description: 'Answers where an order is.',
+      body: 'Look the order up with lookup, then wait with slow, then answer in one line.',
+      files: new Map([['references/tone.md', 'Say "shipped" plainly.']]),
+    },
+  ],
+  agentTools: [],
 });
 
 const lookup = defineTool({
@@ -942,6 +964,21 @@ void startDurableWorkerWith({
       tools: [lookup],
       thinking: { effort: 'low', includeThoughts: true },
       output: z.object({ order: z.string(), status: z.string() }),
+    },
+    // Issue 53, letters46 (durable-feature-rows.test.ts): Vertex's streamed function-call
+    // arguments, whose pieces a durable step records as they came, and Agent Skills, read through
+    // their tool calls.
+    vertexPieces: {
+      gemini: vertexGemini,
+      model: 'gemini-3.1-pro-preview',
+      tools: [lookup, slow],
+      streamFunctionCallArguments: true,
+    },
+    skilled: {
+      gemini,
+      model: 'gemini-3-flash-preview',
+      instructions: `You answer about orders.\n\n${skillKit.instructions}`,
+      tools: [lookup, slow, ...skillKit.tools],
     },
     // The support agent on gemini-3-flash-preview, falling back to gemini-3-pro-preview
     // (model-fallback.test.ts: the fake answers 503 to the first model).
