@@ -47,7 +47,9 @@ describe('an answer whose body never ends', () => {
   ] as const) {
     it(`${status}: resolves ${taken} and lets go of the connection`, async () => {
       const { url, closed } = await endlessAnswer(status);
-      await expect(answerApproval(url, { approvalId: 'a', decision: 'approve' })).resolves.toBe(taken);
+      await expect(answerApproval(url, { approvalId: 'a', decision: 'approve' })).resolves.toBe(
+        taken,
+      );
       // Hang guard only: the body is cancelled at once, so the server sees its close at once.
       const writes = await Promise.race([
         closed,
