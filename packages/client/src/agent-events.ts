@@ -18,8 +18,12 @@ import {
 } from './read-event-messages.ts';
 import { checkResumePoint } from './resume-point.ts';
 
-/** An event's SSE id: its sequence number in the run, as `@gemloop/core/web` reads one back. */
-const SEQUENCE_ID = /^\d{1,15}$/;
+/**
+ * An event's SSE id as `@gemloop/core/web` reads one back: its sequence number in the run, `-1`
+ * (a durable run's `start`), or `<offset>:<piece>` (a piece of a durable run's long entry, before
+ * the piece that carries the plain offset).
+ */
+const SEQUENCE_ID = /^(?:-1|\d{1,15}(?::\d{1,6})?)$/;
 
 /**
  * A run's events, read from a `@gemloop/core/web` endpoint: `start` first, `finish` last. A broken
@@ -168,8 +172,8 @@ export async function* agentEvents(
             });
           }
           if (message.id !== undefined) {
-            // The id goes back as `Last-Event-ID` and is compared as a number: only the
-            // protocol's sequence numbers, as the servers read them (`/^\d{1,15}$/`). A 100 KB id
+            // The id goes back as `Last-Event-ID` and is compared as numbers: only the
+            // protocol's sequence numbers, as the servers read them (SEQUENCE_ID). A 100 KB id
             // was sent back as a header; one past 2^53 made every later event look already seen.
             if (!SEQUENCE_ID.test(message.id)) {
               throw new ClientError({
@@ -179,7 +183,7 @@ export async function* agentEvents(
             }
             // An event at or before the last one seen (a server that replays too much) is not
             // shown twice, and is no progress: it does not reset the reconnect count.
-            if (lastId !== undefined && Number(message.id) <= Number(lastId)) continue;
+            if (lastId !== undefined && !isAfter(message.id, lastId)) continue;
             lastId = message.id;
           }
           if (event === undefined) continue;
@@ -240,6 +244,21 @@ export async function* agentEvents(
  * connection at once is given up on after `maxReconnects`, however many events it sends first.
  */
 const HEALTHY_MS = 5000;
+
+/**
+ * Whether event id `id` comes after `last` (both {@link SEQUENCE_ID}s): by offset, then piece; an
+ * entry's plain offset after its `<offset>:<piece>` ids (it is sent with the last piece).
+ */
+function isAfter(id: string, last: string): boolean {
+  const [offset, piece] = idOrder(id);
+  const [lastOffset, lastPiece] = idOrder(last);
+  return offset > lastOffset || (offset === lastOffset && piece > lastPiece);
+}
+
+function idOrder(id: string): [number, number] {
+  const [offset, piece] = id.split(':');
+  return [Number(offset), piece === undefined ? Number.POSITIVE_INFINITY : Number(piece)];
+}
 
 function backoff(base: number, attempt: number): number {
   return Math.min(base * 2 ** attempt, 5000);
