@@ -21,7 +21,7 @@ const LONG = Array.from(
 ).join('');
 
 const entry = (event: Record<string, unknown>): AgentEvent<unknown> =>
-  ({ path: [], stepNumber: 1, ...event }) as AgentEvent<unknown>;
+  ({ path: [], stepNumber: 1, ...event }) as unknown as AgentEvent<unknown>;
 
 function store(events: AgentEvent<unknown>[]) {
   return (offset: number): AsyncIterable<DurableEventEntry> =>
