@@ -44,6 +44,7 @@ export async function* agentEvents(
     maxEventChars: countOption(options.maxEventChars, 1_000_000, 'maxEventChars', 1),
     maxEvents: countOption(options.maxEvents, 100_000, 'maxEvents', 1),
     maxChars: countOption(options.maxChars, 64_000_000, 'maxChars', 1),
+    idleTimeoutMs: countOption(options.idleTimeoutMs, Infinity, 'idleTimeoutMs', 1),
   };
   const maxReconnects = countOption(options.maxReconnects, 5, 'maxReconnects', 0);
   const baseDelay = delayOption(options.reconnectDelayMs, 250, 'reconnectDelayMs');
