@@ -251,6 +251,9 @@ const HEALTHY_MS = 5000;
  * entry's plain offset after its `<offset>:<piece>` ids (it is sent with the last piece).
  */
 function isAfter(id: string, last: string): boolean {
+  // A saved point's id is any header value (`resume`): one that is no sequence id (not this
+  // protocol's) holds nothing back, as a number compared with NaN never did.
+  if (!SEQUENCE_ID.test(last)) return true;
   const [offset, piece] = idOrder(id);
   const [lastOffset, lastPiece] = idOrder(last);
   return offset > lastOffset || (offset === lastOffset && piece > lastPiece);

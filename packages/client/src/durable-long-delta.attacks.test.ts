@@ -19,12 +19,14 @@ const stored: DurableEventEntry[] = ['Before. ', LONG, ' After.'].map((text, off
 }));
 
 /** The durable route; its first answer cut after `cutAfter` events (a proxy's drop). */
-function durableRoute(cutAfter: number) {
+function durableRoute(cutAfter: number, { replayAll = false } = {}) {
   const lastEventIds: (string | null)[] = [];
   const fetch = async (_url: unknown, init?: RequestInit): Promise<Response> => {
     const request = new Request('http://x/runs/d1/events', init);
     lastEventIds.push(request.headers.get('last-event-id'));
-    const response = toDurableEventStreamResponse(request, {
+    // A server that replays too much: every event again, from its start.
+    const served = replayAll ? new Request('http://x/runs/d1/events') : request;
+    const response = toDurableEventStreamResponse(served, {
       runId: 'd1',
       events: async function* (offset: number): AsyncGenerator<DurableEventEntry> {
         yield* stored.slice(offset);
@@ -87,5 +89,19 @@ describe('a durable run`s 1.5 MB delta on the page', () => {
     expect(lastEventIds).toEqual([null, '1:4']);
     expect(text).toBe(`Before. ${LONG} After.`);
     expect(points.slice(0, 4)).toEqual(['-1', '0', '1:0', '1:1']);
+  });
+
+  it('shows no piece twice when the server sends again what the page has', async () => {
+    const { fetch, lastEventIds } = durableRoute(7, { replayAll: true });
+    let text = '';
+    for await (const event of agentEvents('http://x/runs/d1/events', {
+      fetch,
+      method: 'GET',
+      reconnectDelayMs: 0,
+    })) {
+      if (event.type === 'text-delta') text += event.text;
+    }
+    expect(lastEventIds).toEqual([null, '1:4']);
+    expect(text).toBe(`Before. ${LONG} After.`);
   });
 });
