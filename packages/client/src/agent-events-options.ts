@@ -39,6 +39,16 @@ export type AgentEventsOptions = {
   /** Characters of one run at most, over every connection. Default 64 MB. */
   maxChars?: number | undefined;
   /**
+   * Milliseconds the server may send nothing, not even a `: ping`, while the page waits for the
+   * run's next bytes, before the stream ends with `ClientError` `idle-timeout`. Off by default
+   * (`Infinity`): a server started with `heartbeatMs: 0` sends nothing during a slow tool, and
+   * that is no fault; core's servers do not say their heartbeat interval on the wire, so none is
+   * assumed. With core's default heartbeat (a ping every 15 s while the run is quiet), 45,000 (three
+   * missed pings) is a good choice. Only time spent waiting on the server counts, not a page slow
+   * to take the events. An integer of at least 1, or `Infinity`.
+   */
+  idleTimeoutMs?: number | undefined;
+  /**
    * Continue a run this page was reading before (a reload): the first request already carries
    * `Gemloop-Run-Id` and `Last-Event-ID`, and the events are those after `lastEventId` (no second
    * `start`). A run the server can no longer resume throws `ClientError` `resume-unavailable`.
@@ -55,7 +65,13 @@ export type AgentEventsOptions = {
 };
 
 /** The bounds of one run's events, read from {@link AgentEventsOptions}. @internal */
-export type AgentEventsLimits = { maxEventChars: number; maxEvents: number; maxChars: number };
+export type AgentEventsLimits = {
+  maxEventChars: number;
+  maxEvents: number;
+  maxChars: number;
+  /** `Infinity`: no idle bound. */
+  idleTimeoutMs: number;
+};
 
 /** Every option of {@link agentEvents}, for `checkOptionKeys` (a misspelt one refused). @internal */
 export const AGENT_EVENTS_OPTIONS: Readonly<Record<keyof AgentEventsOptions, 1>> = {
@@ -70,6 +86,7 @@ export const AGENT_EVENTS_OPTIONS: Readonly<Record<keyof AgentEventsOptions, 1>>
   maxEventChars: 1,
   maxEvents: 1,
   maxChars: 1,
+  idleTimeoutMs: 1,
   resume: 1,
   onResumePoint: 1,
 };

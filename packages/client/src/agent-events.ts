@@ -18,8 +18,12 @@ import {
 } from './read-event-messages.ts';
 import { checkResumePoint } from './resume-point.ts';
 
-/** An event's SSE id: its sequence number in the run, as `@gemloop/core/web` reads one back. */
-const SEQUENCE_ID = /^\d{1,15}$/;
+/**
+ * An event's SSE id as `@gemloop/core/web` reads one back: its sequence number in the run, `-1`
+ * (a durable run's `start`), or `<offset>:<piece>` (a piece of a durable run's long entry, before
+ * the piece that carries the plain offset).
+ */
+const SEQUENCE_ID = /^(?:-1|\d{1,15}(?::\d{1,6})?)$/;
 
 /**
  * A run's events, read from a `@gemloop/core/web` endpoint: `start` first, `finish` last. A broken
@@ -40,6 +44,7 @@ export async function* agentEvents(
     maxEventChars: countOption(options.maxEventChars, 1_000_000, 'maxEventChars', 1),
     maxEvents: countOption(options.maxEvents, 100_000, 'maxEvents', 1),
     maxChars: countOption(options.maxChars, 64_000_000, 'maxChars', 1),
+    idleTimeoutMs: countOption(options.idleTimeoutMs, Infinity, 'idleTimeoutMs', 1),
   };
   const maxReconnects = countOption(options.maxReconnects, 5, 'maxReconnects', 0);
   const baseDelay = delayOption(options.reconnectDelayMs, 250, 'reconnectDelayMs');
@@ -168,8 +173,8 @@ export async function* agentEvents(
             });
           }
           if (message.id !== undefined) {
-            // The id goes back as `Last-Event-ID` and is compared as a number: only the
-            // protocol's sequence numbers, as the servers read them (`/^\d{1,15}$/`). A 100 KB id
+            // The id goes back as `Last-Event-ID` and is compared as numbers: only the
+            // protocol's sequence numbers, as the servers read them (SEQUENCE_ID). A 100 KB id
             // was sent back as a header; one past 2^53 made every later event look already seen.
             if (!SEQUENCE_ID.test(message.id)) {
               throw new ClientError({
@@ -179,7 +184,7 @@ export async function* agentEvents(
             }
             // An event at or before the last one seen (a server that replays too much) is not
             // shown twice, and is no progress: it does not reset the reconnect count.
-            if (lastId !== undefined && Number(message.id) <= Number(lastId)) continue;
+            if (lastId !== undefined && !isAfter(message.id, lastId)) continue;
             lastId = message.id;
           }
           if (event === undefined) continue;
@@ -240,6 +245,24 @@ export async function* agentEvents(
  * connection at once is given up on after `maxReconnects`, however many events it sends first.
  */
 const HEALTHY_MS = 5000;
+
+/**
+ * Whether event id `id` comes after `last` (both {@link SEQUENCE_ID}s): by offset, then piece; an
+ * entry's plain offset after its `<offset>:<piece>` ids (it is sent with the last piece).
+ */
+function isAfter(id: string, last: string): boolean {
+  // A saved point's id is any header value (`resume`): one that is no sequence id (not this
+  // protocol's) holds nothing back, as a number compared with NaN never did.
+  if (!SEQUENCE_ID.test(last)) return true;
+  const [offset, piece] = idOrder(id);
+  const [lastOffset, lastPiece] = idOrder(last);
+  return offset > lastOffset || (offset === lastOffset && piece > lastPiece);
+}
+
+function idOrder(id: string): [number, number] {
+  const [offset, piece] = id.split(':');
+  return [Number(offset), piece === undefined ? Number.POSITIVE_INFINITY : Number(piece)];
+}
 
 function backoff(base: number, attempt: number): number {
   return Math.min(base * 2 ** attempt, 5000);

@@ -7,6 +7,7 @@ export type ClientErrorCode =
   | 'limit'
   | 'resume-unavailable'
   | 'connection-lost'
+  | 'idle-timeout'
   | 'invalid-option';
 
 /**

@@ -129,7 +129,7 @@ export async function* readEventMessages(
   try {
     for (;;) {
       signal?.throwIfAborted();
-      const { value, done } = await reader.read();
+      const { value, done } = await readWithin(reader, limits.idleTimeoutMs);
       signal?.throwIfAborted();
       if (done) return;
       // `stream: true`: a UTF-8 character cut between two chunks is held for the next one.
@@ -147,6 +147,39 @@ export async function* readEventMessages(
   } finally {
     signal?.removeEventListener('abort', onAbort);
     reader.cancel().catch(() => {});
+  }
+}
+
+/** Past this, `setTimeout` fires at once (a 32-bit delay): such a bound is no bound. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * The reader's next chunk, or ClientError `idle-timeout` when none came within `idleTimeoutMs`
+ * (the caller's `finally` cancels the body). Armed per read, so only time spent waiting on the
+ * server counts, never a page that is slow to take what was read.
+ */
+async function readWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  idleTimeoutMs: number,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  if (idleTimeoutMs > MAX_TIMER_MS) return reader.read();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const quiet = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ClientError({
+            code: 'idle-timeout',
+            message: `The server sent nothing for ${idleTimeoutMs} ms (idleTimeoutMs), not even a heartbeat, before the run finished.`,
+          }),
+        ),
+      idleTimeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([reader.read(), quiet]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -18,6 +18,7 @@ const CLIENT_ERROR_WORDS = {
   limit: 'The answer was larger than this page takes.',
   'resume-unavailable': 'The run can no longer be picked up again; send the message again.',
   'connection-lost': 'The connection was lost before the run finished; try again.',
+  'idle-timeout': 'The server went quiet before the run finished; try again.',
   'invalid-option': 'This page is not set up right to reach the server.',
 } as const satisfies Record<ClientErrorCode, string>;
 

@@ -65,11 +65,17 @@ export type UseAgentChatOptions = {
   onEvent?: ((event: BrowserEvent) => void) | undefined;
   /** Called once a run ended (completed, aborted on the server, or failed) with its message. */
   onFinish?: ((message: AssistantChatMessage) => void) | undefined;
-  /** Passed to `agentEvents`: `fetch`, `maxReconnects`, `reconnectDelayMs` and the limits. */
+  /** Passed to `agentEvents`: `fetch`, `maxReconnects`, `reconnectDelayMs`, the limits and `idleTimeoutMs`. */
   client?:
     | Pick<
         AgentEventsOptions,
-        'fetch' | 'maxReconnects' | 'reconnectDelayMs' | 'maxEventChars' | 'maxEvents' | 'maxChars'
+        | 'fetch'
+        | 'maxReconnects'
+        | 'reconnectDelayMs'
+        | 'maxEventChars'
+        | 'maxEvents'
+        | 'maxChars'
+        | 'idleTimeoutMs'
       >
     | undefined;
   /** Makes the ids of new messages. Default `msg-1`, `msg-2`, ... per hook. */

@@ -1,12 +1,13 @@
 import type { BrowserEvent } from './browser-event.ts';
 
 /**
- * One server-sent event: `id:` the event's sequence number in its run, `event:` its type, `data:`
+ * One server-sent event: `id:` the event's sequence number in its run (a durable run's piece of a
+ * long entry: `<offset>:<piece>`), `event:` its type, `data:`
  * one line of JSON (`JSON.stringify` escapes CR and LF, the only line ends of the SSE format:
  * https://html.spec.whatwg.org/multipage/server-sent-events.html#parsing-an-event-stream).
  * @internal
  */
-export function toSseFrame(seq: number, event: BrowserEvent): string {
+export function toSseFrame(seq: number | string, event: BrowserEvent): string {
   return `id: ${seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 

@@ -10,6 +10,7 @@ import { createArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import type { BrowserError, BrowserEvent } from './browser-event.ts';
 import { createStoredCallIds } from './call-ids.ts';
+import { deltaPieces } from './delta-pieces.ts';
 import { pluginEventsOption } from './plugin-events-option.ts';
 import { positiveOption } from './positive-option.ts';
 import { EVENT_STREAM_HEADERS, toSseFrame } from './sse-frame.ts';
@@ -98,7 +99,8 @@ export function toDurableEventStreamResponse(
   options: DurableEventStreamOptions,
 ): Response {
   durableStreamOptions.check(options);
-  const last = lastEventId(request.headers);
+  const resumeAt = lastEventId(request.headers);
+  const last = resumeAt?.offset;
   const redactor = options.tools === undefined ? undefined : createArgumentRedactor(options.tools);
   const mapping: BrowserEventMapping = {
     thoughts: options.thoughts === true,
@@ -128,7 +130,8 @@ export function toDurableEventStreamResponse(
   async function* frames(): AsyncGenerator<Uint8Array, void, undefined> {
     const frame = (id: number, event: BrowserEvent): Uint8Array =>
       encoder.encode(toSseFrame(id, event));
-    let lastOffset = last ?? -1;
+    // A page that has only some pieces of an entry (`<offset>:<piece>`) has the entries before it.
+    let lastOffset = resumeAt?.piece === undefined ? (last ?? -1) : (last as number) - 1;
     // A page that resumes is read the store from its start, sent only what comes after its last
     // id: the ids of its calls are made in the store's order (one repeated is `#2` from its second
     // call on), so it gets the ids it was shown; and whether it has the real `finish`, or which of
@@ -160,7 +163,19 @@ export function toDurableEventStreamResponse(
         lastOffset = offset;
         if (mapped === undefined) continue;
         if (mapped.type === 'finish') finished = true;
-        yield frame(offset, mapped);
+        const pieces = entryPieces(mapped);
+        if (pieces.length === 1) {
+          yield frame(offset, mapped);
+          continue;
+        }
+        // Every piece but the last named `<offset>:<piece>`, so a page cut off between two
+        // resumes after the piece it has; the last keeps the offset: a page that has it has the
+        // whole entry, as with one event.
+        const from = offset === last && resumeAt?.piece !== undefined ? resumeAt.piece + 1 : 0;
+        for (let piece = from; piece < pieces.length; piece++) {
+          const id = piece === pieces.length - 1 ? offset : `${offset}:${piece}`;
+          yield encoder.encode(toSseFrame(id, pieces[piece] as BrowserEvent));
+        }
       }
       if (!finished && !cancelled) {
         // The made-up `error` and `finish` take the two ids after the store's end, so a page
@@ -249,14 +264,38 @@ export function toDurableEventStreamResponse(
   return new Response(body, { status: 200, headers: EVENT_STREAM_HEADERS });
 }
 
-/** The request's `Last-Event-ID` as a number (`-1` for the `start` event), if it has one. */
+/**
+ * Characters of an event's JSON past which it goes in pieces: `@gemloop/client`'s default
+ * `maxEventChars`. Only there: an event under it goes whole, with its plain offset as id, as
+ * before, so a page on an older client (which takes only numbers as ids) reads every run it read
+ * before; one past it was refused by every client anyway.
+ */
+const MAX_WHOLE_EVENT_CHARS = 1_000_000;
+
+/**
+ * `event` as the page gets it: whole, or in {@link deltaPieces} when it is a delta or retraction
+ * whose JSON a page would refuse (a 1.5 MB answer as one part, a guardrail's long rewrite).
+ */
+function entryPieces(event: BrowserEvent): BrowserEvent[] {
+  const pieces = deltaPieces(event);
+  if (pieces.length === 1 || JSON.stringify(event).length <= MAX_WHOLE_EVENT_CHARS) return [event];
+  return pieces;
+}
+
+/**
+ * The request's `Last-Event-ID`: an offset (`-1` for the `start` event), and the piece of that
+ * offset's entry the page has when it has only some (`<offset>:<piece>`), if it has one.
+ */
 function lastEventId(
   headers: Headers | Record<string, string | string[] | undefined>,
-): number | undefined {
+): { offset: number; piece?: number | undefined } | undefined {
   const raw =
     typeof (headers as Headers).get === 'function'
       ? (headers as Headers).get('last-event-id')
       : [(headers as Record<string, string | string[] | undefined>)['last-event-id']].flat()[0];
-  if (raw === undefined || raw === null || !/^-?\d{1,15}$/.test(raw)) return undefined;
-  return Math.max(-1, Number(raw));
+  const match =
+    raw === undefined || raw === null ? null : /^(-?\d{1,15})(?::(\d{1,6}))?$/.exec(raw);
+  if (match === null) return undefined;
+  const offset = Math.max(-1, Number(match[1]));
+  return offset >= 0 && match[2] !== undefined ? { offset, piece: Number(match[2]) } : { offset };
 }
