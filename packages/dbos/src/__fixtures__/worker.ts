@@ -486,6 +486,27 @@ const guardedManager = createAgent({
     ],
   }),
 });
+// A guardrail check that runs its own agent, whose input check runs that agent again: a cycle the
+// run depth limit ends (64 deep), in a durable run at the same depth as in process
+// (guardrail-cycle.test.ts). The top durable run's check is recorded: DBOS runs its body after an
+// await, where the run's depth was lost, and the cycle went one run deeper (leftovers54).
+const cycleChecker: Agent<undefined> = createAgent({
+  gemini,
+  model,
+  instructions: 'CHECKER: check it.',
+  guardrails: guardrails({ input: [{ name: 'again', check: () => runChecker() }] }),
+});
+function runChecker(): Promise<undefined> {
+  record('checker start');
+  return cycleChecker.run('Again.').then(
+    () => undefined,
+    (error: unknown) => {
+      record(`checker failed ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    },
+  );
+}
+
 // A plugin whose beforeModelCall is not deterministic (a random note, as a memory recall or a
 // clock read would be): `recorded`, so a replay gets the recorded contents instead of calling it
 // again. Each real call is a counter line (crash-recovery.test.ts). Its afterToolCall marks every
@@ -908,6 +929,11 @@ void startDurableWorkerWith({
     // and the recovery (tool-set-change.attacks.test.ts).
     // A tool failing as a2aAgent's failed remote task does (delegated-failure.test.ts).
     asker: { gemini, model, instructions: 'ASKER: ask the remote.', tools: [askRemote] },
+    checkedByCycle: {
+      gemini,
+      model,
+      guardrails: guardrails({ input: [{ name: 'cycle', check: () => runChecker() }] }),
+    },
     spendingAsker: { gemini, model, instructions: 'ASKER: ask the remote.', tools: [askSpender] },
     support: {
       gemini,
