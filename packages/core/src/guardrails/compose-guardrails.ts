@@ -1,4 +1,5 @@
 import type { PluginHookRecorder } from '../agent/plugins/run-plugins.ts';
+import { callAtDepth, runningDepth } from '../agent/run-state/run-link.ts';
 import { fromToolResultMark, toolResultMark } from '../tools/responses/tool-result-mark.ts';
 import type {
   InputGuardrail,
@@ -79,8 +80,15 @@ function recordedCheck<Value, Context, Verdict>(
   label: string,
   check: (value: Value, context: Context) => Verdict,
 ): (value: Value, context: Context) => Verdict {
-  return (value, context) =>
-    record(`guardrail:${label}`, async () => check(value, context)) as Verdict;
+  return (value, context) => {
+    // The guarded run's depth, set around this call by runGuardrailCheck: a durable recorder runs
+    // the body after an await (DBOS's step reads its record first), where it is gone, and an
+    // agent.run() the check makes would start at depth 0, one cycle more (leftovers54).
+    const depth = runningDepth() - 1;
+    return record(`guardrail:${label}`, async () =>
+      callAtDepth(depth, (checked: Value) => check(checked, context), value),
+    ) as Verdict;
+  };
 }
 
 /** A tool guardrail whose checks are recorded per call (its step and call id name the record). */

@@ -6,8 +6,10 @@ import {
   textTurn,
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import { agentTurnsOf } from '../agent/agent-turns.ts';
-import { createAgent } from '../agent/create-agent.ts';
+import { type Agent, createAgent } from '../agent/create-agent.ts';
+import { SubagentError } from '../agent/errors/subagent-error.ts';
 import type { PluginHookRecorder } from '../agent/plugins/run-plugins.ts';
+import { MAX_RUN_DEPTH } from '../agent/run-state/run-link.ts';
 import { subagent } from '../composition/subagent.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { guardrails } from './index.ts';
@@ -152,5 +154,53 @@ describe('guardrail checks under a durable recorder (the plugin seam’s)', () =
     const result = await guardedTree(counts).run('Pay it.');
     expect(result.text).toBe('It is [n].');
     expect(counts).toEqual({ classifier: 1, policy: 2, 'policy after': 2, audit: 1, redact: 1 });
+  });
+});
+
+// A durable recorder calls a check's body after an await (DBOS's step reads its record first), where
+// the guarded run's depth set around the check's call was gone: an agent.run() the check made
+// started at depth 0 instead of one deeper than the run (leftovers53 noticed, leftovers54). An
+// agent whose input check runs the same agent must end the cycle at the same depth as in process.
+describe('a recorded check that runs its own agent', () => {
+  async function cycle(record: PluginHookRecorder | undefined) {
+    let agent: Agent<undefined> | undefined;
+    const errors: unknown[] = [];
+    let starts = 0;
+    // Bounded past the limit, so a lost depth fails instead of nesting for ever.
+    const again = () =>
+      ++starts > MAX_RUN_DEPTH + 4
+        ? undefined
+        : (agent as Agent<undefined>).run('Again.').then(
+            () => undefined,
+            (error: unknown) => void errors.push(error),
+          );
+    agent = createAgent({
+      gemini: createScriptedGemini([]),
+      model: MODEL,
+      guardrails: guardrails({ input: [{ name: 'again', check: again }] }),
+    });
+    const stream = agentTurnsOf(agent).stream('Go.', {}, undefined, undefined, record);
+    // The run fails at the deepest one's model call (the script has no turn): the cycle is counted.
+    await (async () => {
+      for await (const _event of stream) {
+        // drained
+      }
+    })().catch(() => undefined);
+    await stream.result.catch(() => undefined);
+    return { starts, refused: errors.filter((error) => SubagentError.isInstance(error)) };
+  }
+
+  it('ends the cycle at the limit, as the run without a recorder does', async () => {
+    const plain = await cycle(undefined);
+    // DBOS-like: the body runs after the recorder's own await.
+    const recorded = await cycle(async (_name, call) => {
+      await Promise.resolve();
+      return call();
+    });
+    expect(plain.refused).toHaveLength(1);
+    expect((plain.refused[0] as Error).message).toContain(`a run ${MAX_RUN_DEPTH + 1} deep`);
+    expect(recorded.refused).toHaveLength(1);
+    expect((recorded.refused[0] as Error).message).toContain(`a run ${MAX_RUN_DEPTH + 1} deep`);
+    expect(recorded.starts).toBe(plain.starts);
   });
 });

@@ -144,6 +144,40 @@ const askRemote = defineTool({
 });
 
 /**
+ * The same failure from a custom tool that knows what its delegate spent (its own model calls):
+ * the run counts that usage and cost, in a durable run as in process (delegated-failure.test.ts).
+ */
+const askSpender = defineTool({
+  name: 'ask_remote',
+  description: 'Asks the remote support agent.',
+  parameters: z.object({ question: z.string() }),
+  execute: async (_args, context) => {
+    record(`start ask_spender ${durableContext(context)?.idempotencyKey ?? 'none'}`);
+    const told = 'The remote agent support failed the task: the ledger is closed';
+    throw new DelegatedFailure(told, new Error(told), DELEGATE_USAGE, DELEGATE_COST, undefined);
+  },
+});
+
+/** What `askSpender`'s delegate spent. */
+const DELEGATE_USAGE = {
+  promptTokenCount: 1000,
+  candidatesTokenCount: 200,
+  thoughtsTokenCount: 0,
+  toolUsePromptTokenCount: 0,
+  cachedContentTokenCount: 0,
+  totalTokenCount: 1200,
+};
+/** Its cost, as the tool priced it. */
+const DELEGATE_COST = {
+  currency: 'USD' as const,
+  total: '0.0123',
+  input: '0.0100',
+  cachedInput: '0',
+  output: '0.0023',
+  thinking: '0',
+};
+
+/**
  * Waits `ms`, or while the run of `key` is held (HOLD_DIR: no timing in it, the test lets go when it
  * has killed the worker), until the signal aborts (a run cancelled while it runs), as a
  * well-behaved tool does. Resolves to whether the signal stopped it.
@@ -474,6 +508,27 @@ const guardedManager = createAgent({
     ],
   }),
 });
+// A guardrail check that runs its own agent, whose input check runs that agent again: a cycle the
+// run depth limit ends (64 deep), in a durable run at the same depth as in process
+// (guardrail-cycle.test.ts). The top durable run's check is recorded: DBOS runs its body after an
+// await, where the run's depth was lost, and the cycle went one run deeper (leftovers54).
+const cycleChecker: Agent<undefined> = createAgent({
+  gemini,
+  model,
+  instructions: 'CHECKER: check it.',
+  guardrails: guardrails({ input: [{ name: 'again', check: () => runChecker() }] }),
+});
+function runChecker(): Promise<undefined> {
+  record('checker start');
+  return cycleChecker.run('Again.').then(
+    () => undefined,
+    (error: unknown) => {
+      record(`checker failed ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    },
+  );
+}
+
 // A plugin whose beforeModelCall is not deterministic (a random note, as a memory recall or a
 // clock read would be): `recorded`, so a replay gets the recorded contents instead of calling it
 // again. Each real call is a counter line (crash-recovery.test.ts). Its afterToolCall marks every
@@ -896,6 +951,12 @@ void startDurableWorkerWith({
     // and the recovery (tool-set-change.attacks.test.ts).
     // A tool failing as a2aAgent's failed remote task does (delegated-failure.test.ts).
     asker: { gemini, model, instructions: 'ASKER: ask the remote.', tools: [askRemote] },
+    checkedByCycle: {
+      gemini,
+      model,
+      guardrails: guardrails({ input: [{ name: 'cycle', check: () => runChecker() }] }),
+    },
+    spendingAsker: { gemini, model, instructions: 'ASKER: ask the remote.', tools: [askSpender] },
     support: {
       gemini,
       model,

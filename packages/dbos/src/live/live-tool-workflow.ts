@@ -7,6 +7,7 @@ import type { DurableAgentDefinition } from '../durable/runs/durable-run-types.t
 import type { DurableToolContext } from '../durable/steps/durable-tool.ts';
 import { isDurableRunEnding } from '../durable/steps/is-durable-run-ending.ts';
 import { type RecordedError, recordedError } from '../durable/steps/recorded-error.ts';
+import { runDurableStep } from '../durable/steps/run-durable-step.ts';
 import { toJsonSafe } from '../durable/steps/to-json-safe.ts';
 import { withCancelSignal } from '../durable/steps/with-cancel-signal.ts';
 
@@ -72,7 +73,7 @@ export function registerLiveToolWorkflow(
   return DBOS.registerWorkflow(
     async ({ agent, tool: name, toolCallId, args }: LiveToolInput): Promise<LiveToolOutcome> => {
       const workflowId = DBOS.workflowID as string;
-      return DBOS.runStep(
+      return runDurableStep(
         async (): Promise<LiveToolOutcome> => {
           const tool = toolOf(agent, name);
           if (tool === undefined) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findUnrecordable } from './find-unrecordable.ts';
+import { findFunctionResult, findUnrecordable } from './find-unrecordable.ts';
 
 describe('findUnrecordable', () => {
   it('takes plain JSON data, undefined fields and objects without a prototype', () => {
@@ -31,5 +31,18 @@ describe('findUnrecordable', () => {
     let deep: unknown = {};
     for (let index = 0; index < 1500; index++) deep = { deep };
     expect(findUnrecordable(deep, 's')).toMatch(/ is nested more than 1000 deep$/);
+  });
+});
+
+// A recorded hook's result: a function at its top is dropped by the record's JSON (`{ result: fn }`
+// read back as `{}`); deeper, and everything else, is left to the record's JSON copy (leftovers54).
+describe('findFunctionResult', () => {
+  it('names a function result or a function at its top, nothing else', () => {
+    expect(findFunctionResult(() => 1)).toBe('result is a function');
+    expect(findFunctionResult({ result: () => 1 })).toBe('result.result is a function');
+    expect(findFunctionResult({ result: { deeper: () => 1 } })).toBeUndefined();
+    expect(findFunctionResult({ result: new Map(), at: new Date(0) })).toBeUndefined();
+    expect(findFunctionResult([() => 1])).toBeUndefined();
+    expect(findFunctionResult(undefined)).toBeUndefined();
   });
 });

@@ -58,3 +58,20 @@ function article(name: string | undefined): string {
   if (name === undefined || name === '') return 'an object of another class';
   return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 }
+
+/**
+ * Where a recorded hook's result is or holds a function at its top (`result is a function`,
+ * `result.result is a function`), or `undefined`. JSON drops a function, so `{ result: fn }` came
+ * back from the record as `{}` and failed as a result of the wrong shape ("neither { result } nor
+ * …"), blaming the hook's shape rather than the record (attack45a). Only the top: deeper, a
+ * function is dropped the same way in process (a tool's result goes to the model as JSON), and
+ * `Map`, `Date` and the rest come back the same on the first run and on a replay. @internal
+ */
+export function findFunctionResult(value: unknown): string | undefined {
+  if (typeof value === 'function') return 'result is a function';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const key = Object.keys(value).find(
+    (name) => typeof (value as Record<string, unknown>)[name] === 'function',
+  );
+  return key === undefined ? undefined : `result.${key} is a function`;
+}

@@ -6,6 +6,7 @@ import type {
   BeforeToolCallHook,
 } from '@gemloop/core/agent';
 import type pg from 'pg';
+import { runDurableStep } from '../steps/run-durable-step.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 import { approvalIdOf, isApprovalDecision } from './approval-decision.ts';
 import { cancelledBeforeStop, lookupApproval, markCancelled, markPaused } from './run-pauses.ts';
@@ -167,7 +168,7 @@ export function createApprovalHook({
     // it in pendingApprovals() already.
     await DBOS.setEvent(approvalTopic(approvalId), { status: 'pending', ...pending });
     await DBOS.setEvent(PENDING_APPROVALS_KEY, list);
-    await DBOS.runStep(flush, {
+    await runDurableStep(flush, {
       name: `gemloop.approval-request@${context.stepNumber}.${context.callIndex}`,
     });
     const found = await lookupApproval(pauser.pool, runId, approvalId, timeoutMs);
@@ -188,7 +189,7 @@ export function createApprovalHook({
       throw new RunPausedSignal(runId);
     }
     // Recorded as read (the row is data from a database): a replay reads what this execution did.
-    const recorded = await DBOS.runStep(
+    const recorded = await runDurableStep(
       async (): Promise<unknown> => (found.type === 'decided' ? found.decision : null),
       { name: `gemloop.approval-decision@${context.stepNumber}.${context.callIndex}` },
     );

@@ -13,6 +13,7 @@ import {
   type RunInputLimitOptions,
   runInputLimitOptions,
 } from '../runs/run-input-limit.ts';
+import { runDurableStep } from '../steps/run-durable-step.ts';
 
 /** The DBOS workflow name of a durable batch job. */
 export const BATCH_RUNS_WORKFLOW = 'gemloop.batch-runs';
@@ -68,7 +69,7 @@ export function registerBatchRunsWorkflow(
         // A poll that finds the round still pending records null, not the whole state again:
         // a job of 100,000 runs polled every minute for two days would otherwise write its
         // histories to Postgres thousands of times.
-        const next = await DBOS.runStep(
+        const next = await runDurableStep(
           async (): Promise<BatchRunsState | null> => {
             const stepped = await job.runs.step(current, { wait: false });
             return current.pending !== undefined && stepped.pending !== undefined ? null : stepped;

@@ -1,8 +1,8 @@
-import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { AgentResult } from '@gemloop/core';
 import { agentTurnsOf, type ChildRunStart, childBudgetStop } from '@gemloop/core/internal';
 import { RunPausedSignal } from '../approvals/approvals.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
+import { runDurableStep } from '../steps/run-durable-step.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 import {
   BUDGET_STOP_PROPERTY,
@@ -27,7 +27,7 @@ export async function unpreparedChild(
   keys: () => readonly string[],
 ): Promise<AgentResult<unknown>> {
   try {
-    return (await DBOS.runStep(
+    return (await runDurableStep(
       async () => {
         try {
           return toJsonSafe(

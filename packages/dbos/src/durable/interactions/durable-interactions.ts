@@ -11,6 +11,7 @@ import { type InteractionsBackend, registerInteractionsBackend } from '@gemloop/
 import type pg from 'pg';
 import { RunPausedSignal, type RunPauser } from '../approvals/approvals.ts';
 import { callModelStep } from '../steps/call-model-step.ts';
+import { runDurableStep } from '../steps/run-durable-step.ts';
 import {
   confirmInteractionPark,
   INTERACTION_TOPIC,
@@ -153,7 +154,7 @@ export function createDurableInteractions(
       const runId = DBOS.workflowID;
       if (runId === undefined) return DBOS.sleepms(milliseconds);
       // The run's events go out in the same step (one checkpoint, as before runs stopped).
-      const arrived = await DBOS.runStep(
+      const arrived = await runDurableStep(
         async () => {
           await parking?.flush();
           return recordInteractionWait(pool, interactionId, runId);

@@ -2,7 +2,7 @@ import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { PluginHookRecorder } from '@gemloop/core/internal';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import { type RecordedError, recordedError, thrownFromRecord } from '../steps/recorded-error.ts';
-import { toReplayMismatch } from '../steps/replay-mismatch.ts';
+import { runDurableStep } from '../steps/run-durable-step.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 
 /** A hook call as the step stores it: its result, or what it threw (recorded-error.ts). */
@@ -31,7 +31,7 @@ export function createPluginHookRecorder(
     if (DBOS.workflowID === undefined || !DBOS.isInWorkflow()) return call();
     // A replay that meets another step than this hook's (the agent's plugins changed between
     // the crash and the recovery) ends the run typed, naming the plugins (replay-mismatch.ts).
-    const outcome: HookOutcome = await DBOS.runStep(
+    const outcome: HookOutcome = await runDurableStep(
       async (): Promise<HookOutcome> => {
         // A cancelled run does not wait for a slow hook (one that ignores `run.signal`): the step
         // ends with DBOS's cancel signal, and a step that throws once its run is cancelled records
@@ -46,9 +46,7 @@ export function createPluginHookRecorder(
         }
       },
       { name: `gemloop.${name}` },
-    ).catch((error: unknown) => {
-      throw toReplayMismatch(error);
-    });
+    );
     if (outcome.ok) return outcome.value === null ? undefined : outcome.value;
     throw thrownFromRecord(outcome);
   };

@@ -278,4 +278,36 @@ describe('hostile recorded hooks in a durable run', () => {
       expect(calls).toBe(1);
     },
   );
+
+  // A function in a recorded result: JSON drops the key, so `{ result: fn }` came back as `{}`
+  // and the run failed with "neither { result } nor { type: "hand-off", to }", blaming the
+  // hook's shape (attack45a's probe). The real cause is named: a function cannot be recorded.
+  it.each([
+    ['afterToolCall', '{ result: fn }', () => ({ result: () => 'refunded' })],
+    ['afterToolCall', 'a function', () => () => 'refunded'],
+  ])(
+    'a recorded %s returning %s: a PluginError saying a function cannot be recorded, the same on replay',
+    async (hook, _shape, make) => {
+      let calls = 0;
+      const plugin = definePlugin({
+        name: 'functional',
+        recorded: ['afterToolCall'],
+        afterToolCall: () => {
+          calls++;
+          return make() as never;
+        },
+      });
+      for (const again of [false, true]) {
+        replaying = again;
+        const { error } = await durableRun(plugin, [lookup]);
+        expect(PluginError.isInstance(error)).toBe(true);
+        expect(error).toMatchObject({ plugin: 'functional', hook });
+        const { message } = error as PluginError;
+        expect(message).toContain('is a function');
+        expect(message).toContain('cannot be recorded');
+        expect(message).not.toContain('neither { result }');
+      }
+      expect(calls).toBe(1);
+    },
+  );
 });

@@ -2,8 +2,8 @@ import { DBOS } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import { ApiCallError } from '@gemloop/core';
 import type { SteerWatch } from '../steering/durable-steering.ts';
-import { toReplayMismatch } from './replay-mismatch.ts';
 import { checkReplayedCalls, type RecordedCalls } from './replayed-tool-calls.ts';
+import { runDurableStep } from './run-durable-step.ts';
 
 /** @defaultValue of how many server-requested waits (429 with RetryInfo) one model call sleeps through. */
 export const DEFAULT_MAX_DURABLE_RETRIES = 5;
@@ -68,7 +68,7 @@ export async function callModelStep<T>({
   for (let attempt = 0; ; attempt++) {
     // Set when the body runs here (not when a replay hands back the record).
     let ran = false;
-    const outcome: StepOutcome<T> = await DBOS.runStep(
+    const outcome: StepOutcome<T> = await runDurableStep(
       async (): Promise<StepOutcome<T>> => {
         ran = true;
         // An execution that lost the run (frozen past the takeover, then thawed) must not make
@@ -93,10 +93,7 @@ export async function callModelStep<T>({
         }
       },
       { name },
-    ).catch((error: unknown) => {
-      // Another step recorded here: the run fails with a typed error, never goes on past it.
-      throw toReplayMismatch(error);
-    });
+    );
     if (outcome.ok) {
       if (!ran && outcome.calls !== undefined && functions !== undefined) {
         checkReplayedCalls({

@@ -24,6 +24,23 @@ import { recordedError, thrownFromRecord } from './recorded-error.ts';
 // again: `ask_remote failed: The remote agent support failed the task: ...`.
 
 const WORDS = 'The remote agent support failed the task: the ledger is closed';
+/** What the worker's `spendingAsker` tool says its delegate spent (__fixtures__/worker.ts). */
+const DELEGATE_USAGE = {
+  promptTokenCount: 1000,
+  candidatesTokenCount: 200,
+  thoughtsTokenCount: 0,
+  toolUsePromptTokenCount: 0,
+  cachedContentTokenCount: 0,
+  totalTokenCount: 1200,
+};
+const DELEGATE_COST = {
+  currency: 'USD' as const,
+  total: '0.0123',
+  input: '0.0100',
+  cachedInput: '0',
+  output: '0.0023',
+  thinking: '0',
+};
 type Body = { contents?: { role?: string; parts?: Record<string, unknown>[] }[] };
 
 let fake: FakeGemini;
@@ -209,6 +226,53 @@ describe('a delegated failure in a durable run', () => {
     expect(counter.count(`start ask_remote ${runId}:`)).toBe(1);
     expect(await settledEvents(runId)).toContain(`tool-error:execution-error:${WORDS}`);
   });
+
+  // A custom tool's failure that knows what its delegate spent (leftovers54): in process the run
+  // counts that usage and cost; the durable step kept the words alone, so a durable run's totals
+  // left it out (as a remote agent's unknown spending).
+  it('counts what the delegate spent in the run’s usage and cost, as in process', async () => {
+    const gemini = createGemini({
+      apiKey: 'test-key',
+      baseUrl: fake.url,
+      retry: { maxRetries: 0 },
+    });
+    const spender = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      instructions: 'ASKER: ask the remote.',
+      tools: [
+        defineTool({
+          name: 'ask_remote',
+          description: 'Asks the remote support agent.',
+          parameters: z.object({ question: z.string() }),
+          execute: async () => {
+            throw new DelegatedFailure(
+              WORDS,
+              new Error(WORDS),
+              DELEGATE_USAGE,
+              DELEGATE_COST,
+              undefined,
+            );
+          },
+        }),
+      ],
+    });
+    const inProcess = await spender.stream('spend inproc').result;
+    expect(inProcess.usage.promptTokenCount).toBeGreaterThan(DELEGATE_USAGE.promptTokenCount);
+
+    const runId = 'delegated-spent';
+    await runs.start('spendingAsker', { runId, input: 'spend durable' });
+    const result = (await runs.result(runId)) as AgentResult<unknown>;
+    expect(result.steps[0]?.toolCalls[0]).toMatchObject({
+      outcome: 'execution-error',
+      error: WORDS,
+      usage: DELEGATE_USAGE,
+      cost: DELEGATE_COST,
+    });
+    expect(result.usage).toEqual(inProcess.usage);
+    expect(result.cost).toEqual(inProcess.cost);
+    expect(counter.count(`start ask_spender ${runId}:`)).toBe(1);
+  });
 });
 
 describe('the step record of a delegated failure', () => {
@@ -230,6 +294,29 @@ describe('the step record of a delegated failure', () => {
     // As a2aAgent throws it: an Error of the words as its cause, no usage (a remote's is unknown).
     expect((failure?.cause as Error | undefined)?.message).toBe(failure?.message);
     expect(failure?.usage).toBeUndefined();
+  });
+
+  it('keeps what the delegate spent beside the words, and none of a row of another shape', () => {
+    const thrown = new DelegatedFailure(WORDS, new Error('raw'), DELEGATE_USAGE, DELEGATE_COST, {
+      total: 12_300_000_000n,
+      input: 10_000_000_000n,
+      cachedInput: 0n,
+      output: 2_300_000_000n,
+      thinking: 0n,
+    });
+    const stored = JSON.parse(JSON.stringify(recordedError(thrown, [])));
+    const failure = delegatedFailureOf(thrownFromRecord(stored));
+    expect(failure?.usage).toEqual(DELEGATE_USAGE);
+    expect(failure?.cost).toEqual(DELEGATE_COST);
+    // The pico-dollar sum is not stored (a BigInt): the run prices `cost` again.
+    expect(failure?.priced).toBeUndefined();
+    const odd = thrownFromRecord({
+      ...stored,
+      usage: { ...DELEGATE_USAGE, promptTokenCount: 'many' },
+      cost: { total: '1' },
+    });
+    expect(delegatedFailureOf(odd)?.usage).toBeUndefined();
+    expect(delegatedFailureOf(odd)?.cost).toBeUndefined();
   });
 
   it('leaves a plain thrown error plain', () => {

@@ -9,7 +9,7 @@ import type { SteerWatch } from '../steering/durable-steering.ts';
 import { boundedCallId } from './bounded-call-id.ts';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { type RecordedError, recordedError, thrownFromRecord } from './recorded-error.ts';
-import { toReplayMismatch } from './replay-mismatch.ts';
+import { runDurableStep } from './run-durable-step.ts';
 import { withCancelSignal } from './with-cancel-signal.ts';
 
 /**
@@ -117,7 +117,7 @@ export function toDurableTool(
       let ranAs: number | undefined;
       // DBOS takes the step's id when runStep is called (before any await), so the step must be
       // started here, synchronously, for the turn's calls to get their ids in call order.
-      const outcome: ToolOutcome = await DBOS.runStep(
+      const outcome: ToolOutcome = await runDurableStep(
         (): Promise<ToolOutcome> =>
           wrap(async (): Promise<ToolOutcome> => {
             // An execution that lost the run (frozen past the takeover, then thawed) must not
@@ -149,9 +149,7 @@ export function toDurableTool(
             return steer === undefined ? outcome : { ...outcome, steer: await steer.probe() };
           }),
         { name: `gemloop.tool:${tool.name}@${position}:${boundedCallId(context.toolCallId)}` },
-      ).catch((error: unknown) => {
-        throw toReplayMismatch(error);
-      });
+      );
       // Recorded by this execution: DBOS checked its owner in the record's transaction.
       if (ranAs !== undefined) ownership?.confirmed(runId, ranAs);
       steer?.note(outcome.steer);

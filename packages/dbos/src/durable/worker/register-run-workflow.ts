@@ -22,6 +22,7 @@ import { SHARED_STRINGS_KEY } from '../runs/stored-run-data.ts';
 import { createSteerCheck } from '../steering/durable-steering.ts';
 import type { SteerAnnouncements } from '../steering/steer-announcements.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
+import { runDurableStep } from '../steps/run-durable-step.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 import type { PreparedDurableAgent } from './make-durable-agent.ts';
 import { redactedRunError } from './redacted-run-error.ts';
@@ -85,7 +86,7 @@ export function registerRunWorkflow({
       // older version, with its close as an operation of its own, replays this step from the
       // record and ends without that operation: readers also stop when the run ends.)
       const finish = (): Promise<void> =>
-        DBOS.runStep(
+        runDurableStep(
           async () => {
             await flushRunEvents(buffer, true);
             await DBOS.closeStream(EVENTS_STREAM_KEY);

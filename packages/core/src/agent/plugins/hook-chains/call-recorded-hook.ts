@@ -1,7 +1,7 @@
 import type { Content } from '../../../wire/content.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import type { AgentPlugin, PluginHookName } from '../agent-plugin.ts';
-import { findUnrecordable } from '../find-unrecordable.ts';
+import { findFunctionResult, findUnrecordable } from '../find-unrecordable.ts';
 import { fromStoredHandOff, toStoredHandOff } from '../hand-off/recorded-hand-off.ts';
 import { PluginError } from '../plugin-error.ts';
 import { type PluginReport, recordName } from '../plugin-results.ts';
@@ -165,6 +165,14 @@ async function runRecorded<T>(
       run.holding = undefined;
     }
   }
+  // A function in the result is dropped by the record's JSON: said here, not later as a result of
+  // the wrong shape (a hand-off's agent is already stored by its key above).
+  // (A hook that threw has no value.)
+  const functionResult = findFunctionResult(value);
+  if (functionResult !== undefined)
+    throw new TypeError(
+      `${functionResult}: it cannot be recorded (a durable run stores a recorded hook's result as JSON, which drops a function; return plain data)`,
+    );
   // The state goes into the record as JSON and its copy comes back (replayOutcome): a value JSON
   // changes is refused here, naming where, rather than found changed by the plugin's next hook.
   const unrecordable =
