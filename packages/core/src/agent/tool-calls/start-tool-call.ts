@@ -27,6 +27,20 @@ export const aborted: unique symbol = Symbol('aborted');
  */
 export function startToolCall<Output>(
   options: RunToolCallOptions<Output>,
+  ready: ReadyToolCall,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  const outcome = startReady(options, ready);
+  if (ready.modified !== true) return outcome;
+  return outcome instanceof Promise ? outcome.then(markModified) : markModified(outcome);
+}
+
+/** An outcome of a call `beforeToolCall` gave other arguments: its record says so. */
+function markModified(outcome: ExecuteOutcome): ExecuteOutcome {
+  return { ...outcome, modified: true };
+}
+
+function startReady<Output>(
+  options: RunToolCallOptions<Output>,
   { tool, args, acknowledged }: ReadyToolCall,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
   const plugins = options.plugins;
