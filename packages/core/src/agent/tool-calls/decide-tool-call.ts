@@ -207,10 +207,8 @@ function applyDecision(
         };
       }
       // Marked, so the call's record, span and recording say it ran with other arguments.
-      const modified = reparsed.value;
-      return confirm
-        ? { type: 'ready', tool, args: modified, acknowledged: true, modified: true }
-        : { type: 'ready', tool, args: modified, modified: true };
+      const ready = { type: 'ready', tool, args: reparsed.value, modified: true } as const;
+      return confirm ? { ...ready, acknowledged: true } : ready;
     }
   }
   return confirm

@@ -31,12 +31,8 @@ export function startToolCall<Output>(
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
   const outcome = startReady(options, ready);
   if (ready.modified !== true) return outcome;
-  return outcome instanceof Promise ? outcome.then(markModified) : markModified(outcome);
-}
-
-/** An outcome of a call `beforeToolCall` gave other arguments: its record says so. */
-function markModified(outcome: ExecuteOutcome): ExecuteOutcome {
-  return { ...outcome, modified: true };
+  // A call `beforeToolCall` gave other arguments: its record says so.
+  return Promise.resolve(outcome).then((settled) => ({ ...settled, modified: true }));
 }
 
 function startReady<Output>(
