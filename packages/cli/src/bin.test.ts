@@ -48,8 +48,8 @@ describe('the gemloop bin', () => {
       GEMINI_API_KEY: 'bin-key',
     });
     expect(result.code).toBe(0);
-    const lines = result.stdout.split('\n').filter((line) => /^(PASS|FAIL|SKIP) /.test(line));
-    expect(lines).toHaveLength(15);
+    const lines = result.stdout.split('\n').filter((line) => /^(PASS|WARN|FAIL|SKIP) /.test(line));
+    expect(lines).toHaveLength(16);
     expect(lines.every((line) => line.startsWith('PASS'))).toBe(true);
     expect(result.stdout + result.stderr).not.toContain('bin-key');
   });

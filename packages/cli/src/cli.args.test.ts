@@ -268,7 +268,7 @@ describe('gemloop probe arguments', () => {
     expect(progress[1]).toMatch(
       /^FAIL {2}x-goog-api-key header accepted: .*no complete answer within 20 ms/,
     );
-    expect(progress.filter((line) => /^(PASS|FAIL|SKIP) /.test(line))).toHaveLength(15);
+    expect(progress.filter((line) => /^(PASS|WARN|FAIL|SKIP) /.test(line))).toHaveLength(16);
 
     // Text mode: the table on stdout as before, the progress on stderr.
     const fake = await startProbeFake();
@@ -278,7 +278,7 @@ describe('gemloop probe arguments', () => {
     expect(text.out()).toMatch(/^gemloop probe: http/);
     expect(text.out()).not.toContain('about 12 requests');
     expect(text.err()).toContain('each answer allowed 60 s (--timeout)');
-    expect(text.err().match(/^PASS /gm)).toHaveLength(15);
+    expect(text.err().match(/^PASS /gm)).toHaveLength(16);
   });
 
   it('probes with the key from GOOGLE_API_KEY when GEMINI_API_KEY is unset or empty', async () => {

@@ -1,6 +1,6 @@
 import type { ProbeRecord, ProbeReport } from './probe-types.ts';
 
-const MARKS = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' } as const;
+const MARKS = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' } as const;
 
 /**
  * The report as a plain-text table, one line per property, each failure followed by what gemloop
@@ -19,11 +19,13 @@ export function formatProbeReport(report: ProbeReport): string {
   }
   const failed = report.records.filter((record) => record.status === 'fail').length;
   const skipped = report.records.filter((record) => record.status === 'skip').length;
+  const warned = report.records.filter((record) => record.status === 'warn').length;
+  const counts = warned === 0 ? `${skipped} skipped` : `${warned} warned, ${skipped} skipped`;
   lines.push(
     '',
     failed === 0
-      ? `All checked properties pass (${skipped} skipped).`
-      : `${failed} propert${failed === 1 ? 'y fails' : 'ies fail'} (${skipped} skipped).`,
+      ? `All checked properties pass (${counts}).`
+      : `${failed} propert${failed === 1 ? 'y fails' : 'ies fail'} (${counts}).`,
   );
   return `${lines.join('\n')}\n`;
 }

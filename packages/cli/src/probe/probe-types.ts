@@ -52,6 +52,7 @@ export type ProbePropertyId =
   | 'sse-framing'
   | 'stream-chunks'
   | 'finish-reasons'
+  | 'field-names'
   | 'function-call-ids'
   | 'thought-signature-round-trip'
   | 'parallel-calls'
@@ -66,10 +67,12 @@ export type ProbePropertyId =
   | 'interactions-stream';
 
 /**
- * The outcome of one property: `pass`, `fail`, or `skip` when it could not be checked (the model
- * does not support it, the server never answered 429, an earlier step failed).
+ * The outcome of one property: `pass`, `fail`, `warn` for a difference from Google's API that
+ * gemloop reads through (not a failure: `ok` stays true, but other clients may not), or `skip`
+ * when it could not be checked (the model does not support it, the server never answered 429, an
+ * earlier step failed).
  */
-export type ProbeStatus = 'pass' | 'fail' | 'skip';
+export type ProbeStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
 /** One line of the probe's report. */
 export type ProbeRecord = {
@@ -79,7 +82,7 @@ export type ProbeRecord = {
   status: ProbeStatus;
   /** What was seen: the evidence of a failure, or why it was skipped. */
   detail: string;
-  /** For a failure: what gemloop works around and what it cannot. */
+  /** For a failure or a warning: what gemloop works around and what it cannot. */
   workaround: string | undefined;
 };
 
@@ -90,6 +93,6 @@ export type ProbeReport = {
   /** The auth header the checks after the auth checks used. */
   auth: ProbeAuth;
   records: ProbeRecord[];
-  /** Whether no property failed (skips do not count). */
+  /** Whether no property failed (skips and warnings do not count). */
   ok: boolean;
 };

@@ -8,6 +8,7 @@ export const PROBE_TITLES: Readonly<Record<ProbePropertyId, string>> = {
   'sse-framing': 'SSE framing: Gemini chunks only, no [DONE]',
   'stream-chunks': 'stream arrives in several chunks, not buffered',
   'finish-reasons': "finishReason uses Gemini's names (STOP, ...)",
+  'field-names': "field names in the API's camelCase (usageMetadata, ...)",
   'function-call-ids': 'function calls carry ids',
   'thought-signature-round-trip': 'thought signature kept and accepted back',
   'parallel-calls': 'parallel function calls in one turn',
@@ -39,6 +40,8 @@ export const PROBE_WORKAROUNDS: Readonly<Record<ProbePropertyId, string>> = {
     'Works around: nothing breaks: agent.stream() still yields the whole answer and the same result. Cannot: stream it: the text comes as one text-delta at the end, so a user sees nothing until the model has finished.',
   'finish-reasons':
     "Cannot: gemloop reads finishReason by Gemini's names, so an OpenAI-style 'stop' or 'tool_calls' is an unknown reason: a run ends after its first step with finishReason 'other', no tool run and no text, although the model answered.",
+  'field-names':
+    'Works around: gemloop reads an answer written in the proto field names (usage_metadata, finish_reason, function_call) as the camelCase one it is, unary, streamed and continued, so nothing is lost in gemloop. Other clients that read only camelCase miss the calls, the usage and the finish reason: use gemloop, or configure the gateway to answer in camelCase JSON.',
   'function-call-ids':
     'Works around: calls without ids get local ids that never go on the wire, and responses are matched to calls by order (as on Gemini 2.5). Cannot: tell two calls of the same function apart if the gateway also reorders them.',
   'thought-signature-round-trip':

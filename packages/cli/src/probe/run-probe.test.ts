@@ -23,6 +23,7 @@ const ALL: ProbePropertyId[] = [
   'sse-framing',
   'stream-chunks',
   'finish-reasons',
+  'field-names',
   'function-call-ids',
   'thought-signature-round-trip',
   'parallel-calls',

@@ -20,6 +20,7 @@ import type {
   RunProbeOptions,
 } from './probe-types.ts';
 import { PROBE_ADVICE_VARIANTS, PROBE_TITLES, PROBE_WORKAROUNDS } from './probe-workarounds.ts';
+import { createFieldNameReader } from './read-field-names.ts';
 import {
   type Answer,
   describeAnswer,
@@ -90,19 +91,26 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
       title: PROBE_TITLES[id],
       status,
       detail,
-      workaround: status === 'fail' ? advice : undefined,
+      workaround: status === 'fail' || status === 'warn' ? advice : undefined,
     });
     records.push(entry);
     checked.onRecord?.(entry);
   };
-  const send: ProbeSteps['send'] = (method, body, auth, query = '', modelName = model) =>
-    sendProbeRequest(
+  // A snake_case answer is read as gemloop reads it, so the lines below judge what the loop sees.
+  const fieldNames = createFieldNameReader();
+  const send: ProbeSteps['send'] = async (method, body, auth, query = '', modelName = model) => {
+    const answer = await sendProbeRequest(
       checked,
       sanitizer.redact,
       `models/${modelName}:${method}${query}`,
       body,
       auth,
     );
+    const json = Array.isArray(answer.json)
+      ? answer.json.map(fieldNames.read)
+      : fieldNames.read(answer.json);
+    return { ...answer, json };
+  };
   const ask: ProbeSteps['ask'] = (text, extra = {}) => ({
     contents: [{ role: 'user', parts: [{ text }] }],
     ...extra,
@@ -167,7 +175,7 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
   }
 
   // 3-5. alt=sse, the framing of the events, and whether they came as a stream at all.
-  answered.push(...(await probeStream({ send, record, ask }, auth)));
+  answered.push(...(await probeStream({ send, record, ask }, auth)).map(fieldNames.read));
 
   // 6-7. One function call: its id, its signature, and the signature sent back.
   const single = keep(
@@ -391,6 +399,20 @@ export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
     );
   } else {
     record('finish-reasons', 'pass', [...new Set(reasons)].join(', '));
+  }
+
+  // Last: every answer above (the stream's chunks included) has been read by then.
+  const snake = fieldNames.seen();
+  if (snake.length > 0) {
+    record(
+      'field-names',
+      'warn',
+      `answers in snake_case field names (${snake.join(', ')}) instead of the API's camelCase; the lines above read them renamed, as gemloop does`,
+    );
+  } else if (answered.length === 0) {
+    record('field-names', 'skip', 'no answer to read field names from');
+  } else {
+    record('field-names', 'pass', 'camelCase (usageMetadata, finishReason, ...)');
   }
 
   return report();

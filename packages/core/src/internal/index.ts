@@ -258,3 +258,6 @@ export {
 export { checkOwnerOption, isRunOwner } from '../web/run-owner.ts';
 export { toBrowserError } from '../web/to-browser-error.ts';
 export { boundedArgs } from '../web/to-browser-events.ts';
+// @gemloop/cli's probe reads a snake_case gateway's answer as the loop does, so its other lines
+// judge what gemloop sees.
+export { renameToCamelCase } from '../wire/to-camel-case.ts';

@@ -363,6 +363,8 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
                 outcome: record.outcome,
                 output,
                 ...(mark === undefined ? {} : { toolResult: mark }),
+                // What ran instead of the model's arguments (`tool-call-start`'s), redacted.
+                ...(record.modified === true ? { modifiedArgs: record.args } : {}),
                 error: record.error,
                 // A built-in run as a function (Gemini 2.x's google_search) grounds its call, not
                 // the step: without this its sources reached neither the file nor the viewer.

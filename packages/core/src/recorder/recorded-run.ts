@@ -181,6 +181,11 @@ export type RecordedRunLine =
       toolName: string;
       toolCallId: string;
       outcome: string;
+      /**
+       * The arguments the tool ran with when `beforeToolCall` (an approval) modified the model's
+       * (which are in `tool-call-start`), redacted as they are. Absent otherwise.
+       */
+      modifiedArgs?: unknown;
       output?: unknown;
       /**
        * For an `output` of `toolResult()`'s shape (`{ kind: 'tool-result', response, parts }`):

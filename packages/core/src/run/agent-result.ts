@@ -103,6 +103,13 @@ export type AgentToolCall = {
   rawArgs: Record<string, unknown>;
   /** The arguments `execute` got (parsed, possibly replaced by `beforeToolCall`), if it ran. */
   args: unknown;
+  /**
+   * `true` when `args` are not the model's: `beforeToolCall` (an approval) answered
+   * `{ type: 'modify', args }`. The `tool-call` event and the start of the call's span and
+   * recording, made before the decision, hold the model's; the span (`gemloop.tool.call.modified`)
+   * and the recording's `tool-call-end` (`modifiedArgs`) say what ran, redacted as arguments are.
+   */
+  modified?: true | undefined;
   outcome: ToolCallOutcome;
   /**
    * What `execute` returned (on `success`), read once: a plain object or array is the JSON

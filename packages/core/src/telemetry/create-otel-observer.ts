@@ -128,6 +128,15 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
           return {
             wrap: wrapIn(api.trace.setSpan(runContext, span)),
             end(record) {
+              // An approval's modify: the start's arguments are the model's, not what ran.
+              if (record.modified === true) {
+                span.setAttribute('gemloop.tool.call.modified', true);
+                if (content)
+                  span.setAttribute(
+                    'gemloop.tool.call.modified_arguments',
+                    JSON.stringify(record.args),
+                  );
+              }
               if (record.outcome === 'success') {
                 if (content) {
                   span.setAttribute(

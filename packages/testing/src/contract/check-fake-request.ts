@@ -10,6 +10,7 @@ import { checkFakeHistory, isDummySignature, listSignedSteps } from './check-fak
 import { checkGenerationConfig } from './check-generation-config.ts';
 import { historyViolation } from './check-history-contract.ts';
 import { checkMessageFields } from './check-message-fields.ts';
+import { checkMimeTypes } from './check-mime-types.ts';
 import { checkSafetySettings } from './check-safety-settings.ts';
 import { checkToolsContract } from './check-tools-contract.ts';
 import {
@@ -62,6 +63,7 @@ export function checkFakeRequest(
   });
   checkMessageFields(contents, violations);
   for (const issue of issues) violations.push(historyViolation(issue, contents));
+  checkMimeTypes(contents, violations);
   checkSystemInstruction(body, violations);
   const { hasFunctions } = checkToolsContract(
     body,

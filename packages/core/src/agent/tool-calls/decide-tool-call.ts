@@ -187,7 +187,7 @@ function applyDecision(
   parsedArgs: unknown,
   confirm: boolean,
 ): ExecuteOutcome | ReadyToolCall {
-  let args = parsedArgs;
+  const args = parsedArgs;
   if (decision !== undefined && decision !== null) {
     if (decision.type === 'deny') {
       const message =
@@ -206,7 +206,9 @@ function applyDecision(
           args: decision.args,
         };
       }
-      args = reparsed.value;
+      // Marked, so the call's record, span and recording say it ran with other arguments.
+      const ready = { type: 'ready', tool, args: reparsed.value, modified: true } as const;
+      return confirm ? { ...ready, acknowledged: true } : ready;
     }
   }
   return confirm

@@ -11,7 +11,11 @@ import type { RunLink } from '../run-state/run-link.ts';
  * `acknowledged` answers a call that asked for confirmation, which `beforeToolCall` gave.
  * @internal
  */
-export type ExecuteOutcome = { args: unknown } & (
+export type ExecuteOutcome = {
+  args: unknown;
+  /** `args` came from `beforeToolCall`'s `modify`, not from the model. */
+  modified?: true | undefined;
+} & (
   | {
       type: 'value';
       value: unknown;
@@ -67,4 +71,6 @@ export type ReadyToolCall = {
   tool: FunctionTool<unknown, unknown>;
   args: unknown;
   acknowledged?: true | undefined;
+  /** `args` came from `beforeToolCall`'s `modify`, not from the model. */
+  modified?: true | undefined;
 };

@@ -92,6 +92,7 @@ export function toRecord<Output>(
     error: message,
     response: answer.response,
   };
+  if (outcome.modified === true) record.modified = true;
   if (outcome.type === 'error') {
     // A subagent's: what its `execute` threw, the child's own error as its `cause`.
     record.cause = outcome.error;
@@ -132,7 +133,12 @@ function toSuccessRecord<Output>(
     // `toJSON` that threw are the tool's, and may quote the key.
     return toRecord(
       { call, toolCallId, index },
-      { type: 'error', error: config.redact(answer.invalid), args: outcome.args },
+      {
+        type: 'error',
+        error: config.redact(answer.invalid),
+        args: outcome.args,
+        modified: outcome.modified,
+      },
       config,
       runSignal,
       durationMs,
@@ -166,6 +172,7 @@ function toSuccessRecord<Output>(
     output: sent === value ? answer.output : value,
     response: answer.response,
   };
+  if (outcome.modified === true) record.modified = true;
   if (delegated !== undefined) {
     record.grounding = delegated.grounding;
     record.usage = delegated.usage;

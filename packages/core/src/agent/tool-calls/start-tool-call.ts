@@ -27,6 +27,16 @@ export const aborted: unique symbol = Symbol('aborted');
  */
 export function startToolCall<Output>(
   options: RunToolCallOptions<Output>,
+  ready: ReadyToolCall,
+): ExecuteOutcome | Promise<ExecuteOutcome> {
+  const outcome = startReady(options, ready);
+  if (ready.modified !== true) return outcome;
+  // A call `beforeToolCall` gave other arguments: its record says so.
+  return Promise.resolve(outcome).then((settled) => ({ ...settled, modified: true }));
+}
+
+function startReady<Output>(
+  options: RunToolCallOptions<Output>,
   { tool, args, acknowledged }: ReadyToolCall,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
   const plugins = options.plugins;

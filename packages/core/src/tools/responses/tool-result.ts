@@ -39,6 +39,11 @@ const base64Pattern = /^[A-Za-z0-9+/_-]*={0,2}$/;
  * execute: async ({ path }) =>
  *   toolResult({ output: `Rendered ${path}`, parts: [{ mimeType: 'image/png', data: await render(path) }] })
  *
+ * Only a value this function made sends its `parts` as media: a copy (a spread such as
+ * `{ ...result, response: redacted }`, `structuredClone`, JSON read back) is the tool's data, sent as
+ * its JSON response. A plugin's `afterToolCall` or a tool guardrail's `replace` that rewrites one
+ * calls `toolResult()` again: `toolResult({ response: redacted, parts: result.parts })`.
+ *
  * @throws {@link InvalidArgumentError} when both `response` and `output` are given, a value is not
  * JSON, or a part has no valid MIME type or base64 data.
  */
