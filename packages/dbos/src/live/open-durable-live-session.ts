@@ -12,6 +12,7 @@ import type { AnyTool, FunctionTool } from '@gemloop/core/tools';
 import { isFunctionTool } from '@gemloop/core/tools';
 import type pg from 'pg';
 import type { DurableAgentDefinition } from '../durable/runs/durable-run-types.ts';
+import { durableStartWorkflow } from '../durable/steps/durable-operations.ts';
 import { thrownFromRecord } from '../durable/steps/recorded-error.ts';
 import {
   cancelLiveCall,
@@ -224,12 +225,11 @@ export function durableBackgroundTool(
       const existing = await DBOS.getWorkflowStatus(workflowID);
       const handle =
         existing === null
-          ? await DBOS.startWorkflow(workflow, { workflowID })({
-              agent: agentName,
-              tool: tool.name,
-              toolCallId: context.toolCallId,
-              args,
-            })
+          ? await durableStartWorkflow(
+              workflow,
+              { workflowID },
+              { agent: agentName, tool: tool.name, toolCallId: context.toolCallId, args },
+            )
           : DBOS.retrieveWorkflow<LiveToolOutcome>(workflowID);
       const outcome = await abortable(
         handle.getResult() as Promise<LiveToolOutcome>,

@@ -115,6 +115,14 @@ export function toRecordedRun(run: StoredRun): RecordedRunLine[] | undefined {
         outcome: String(call.outcome),
         ...(call.outcome === 'success' ? { output: call.output } : {}),
         ...markOf(call.outcome === 'success' ? call.output : undefined, sent.get(toolCallId)),
+        // What an approval's `modify` ran instead of the model's arguments, redacted as those
+        // are: the line the in-process recorder writes (leftovers57).
+        ...(call.modified === true
+          ? {
+              modifiedArgs:
+                redactor === undefined ? call.args : redactor.args(call.toolName, call.args),
+            }
+          : {}),
         ...(typeof call.error === 'string' ? { error: call.error } : {}),
         durationMs: typeof call.durationMs === 'number' ? call.durationMs : 0,
         at: startedAt,

@@ -63,7 +63,9 @@ export function checkFakeRequest(
   });
   checkMessageFields(contents, violations);
   for (const issue of issues) violations.push(historyViolation(issue, contents));
-  checkMimeTypes(contents, violations);
+  // The system instruction holds parts as the turns do (a media part there is read too).
+  const instruction = readField(body, 'systemInstruction', 'system_instruction');
+  checkMimeTypes([instruction, ...(Array.isArray(contents) ? contents : [])], violations);
   checkSystemInstruction(body, violations);
   const { hasFunctions } = checkToolsContract(
     body,

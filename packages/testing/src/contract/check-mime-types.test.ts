@@ -68,6 +68,27 @@ describe('the fake Gemini and malformed MIME types', () => {
     expect(result.json).toMatchObject({ error: { message: 'Unsupported MIME type: png' } });
   });
 
+  it("checks the system instruction's parts too, in either spelling", async () => {
+    for (const key of ['systemInstruction', 'system_instruction']) {
+      for (const mimeType of ['png', 'image/png\r\nX-Injected: 1']) {
+        const body = {
+          [key]: { parts: [{ text: 'be brief' }, { inlineData: { mimeType, data: IMAGE } }] },
+          contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+        };
+        const result = await callFake(fake(), body);
+        expect(result.status, `${key} ${JSON.stringify(mimeType)}`).toBe(400);
+        expect(result.json).toMatchObject({
+          error: { message: `Unsupported MIME type: ${mimeType}` },
+        });
+      }
+    }
+    const wellFormed = {
+      systemInstruction: { parts: [{ inlineData: { mimeType: 'image/png', data: IMAGE } }] },
+      contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+    };
+    expect((await callFake(fake(), wellFormed)).status).toBe(200);
+  });
+
   it('never refuses a well-formed type, whatever it is', async () => {
     for (const mimeType of [
       'image/png',

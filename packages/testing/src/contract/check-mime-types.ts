@@ -19,7 +19,8 @@ const CONTROL = /[\0-\x1f\x7f]/;
 
 /**
  * The first malformed MIME type (empty, no `/`, a control character) of a part's `inlineData` or
- * `fileData`, or of a function response's media, in either spelling, as the API's 400.
+ * `fileData`, or of a function response's media, in either spelling, as the API's 400. `contents`
+ * is the request's system instruction followed by its turns: both hold parts the API reads.
  * @internal
  */
 export function checkMimeTypes(contents: unknown, violations: ContractViolation[]): void {

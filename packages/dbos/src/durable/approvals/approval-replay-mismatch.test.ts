@@ -91,4 +91,46 @@ describe("a paused run resumed by code whose approval step is not the record's",
     // The model was asked once (before the pause), never on the replay.
     expect(fake.modelRequests).toHaveLength(1);
   });
+
+  // The approval publishes its pending state (`DBOS.setEvent`, twice) before its step: a run
+  // whose old code had a tool step there meets the first event's record first. DBOS's
+  // `DBOSUnexpectedStepError` came out as it is (leftovers57: `durableSetEvent`).
+  it("types the mismatch at the approval's event, before its step", async () => {
+    const runId = 'approval-event-mismatch';
+    await runs.start('approver', { runId, input: 'refund order 7' });
+    await waitFor(
+      async () => (await runs.status(runId))?.awaitingApproval === true,
+      `${runId} to pause`,
+    );
+    const [pending] = await runs.pendingApprovals(runId);
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      // The first of the two events right before the approval's step.
+      const renamed = await client.query(
+        `UPDATE dbos.operation_outputs SET function_name = 'gemloop.tool:refund@1.0:old-code'
+         WHERE workflow_uuid = $1 AND function_name = 'DBOS.setEvent' AND function_id = (
+           SELECT function_id - 2 FROM dbos.operation_outputs
+           WHERE workflow_uuid = $1 AND function_name LIKE 'gemloop.approval-request@%')`,
+        [runId],
+      );
+      expect(renamed.rowCount).toBe(1);
+    } finally {
+      await client.end();
+    }
+    await runs.approve(runId, pending?.toolCallId as string, { type: 'approve' });
+    const error = await runs.result(runId).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(DurableRunError.isInstance(error)).toBe(true);
+    const { cause } = error as DurableRunError;
+    expect(DurableReplayMismatchError.isInstance(cause)).toBe(true);
+    expect(cause).toMatchObject({
+      runId,
+      recordedStep: 'gemloop.tool:refund@1.0:old-code',
+      expectedStep: 'DBOS.setEvent',
+    });
+    expect(counter.lines().filter((line) => line.includes(runId))).toEqual([]);
+  });
 });

@@ -6,6 +6,7 @@ import type {
   BeforeToolCallHook,
 } from '@gemloop/core/agent';
 import type pg from 'pg';
+import { durableSetEvent } from '../steps/durable-operations.ts';
 import { runDurableStep } from '../steps/run-durable-step.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 import { approvalIdOf, isApprovalDecision } from './approval-decision.ts';
@@ -166,8 +167,8 @@ export function createApprovalHook({
     list.push(pending);
     // Published before the events go out: a watcher that sees this call's tool-call event finds
     // it in pendingApprovals() already.
-    await DBOS.setEvent(approvalTopic(approvalId), { status: 'pending', ...pending });
-    await DBOS.setEvent(PENDING_APPROVALS_KEY, list);
+    await durableSetEvent(approvalTopic(approvalId), { status: 'pending', ...pending });
+    await durableSetEvent(PENDING_APPROVALS_KEY, list);
     await runDurableStep(flush, {
       name: `gemloop.approval-request@${context.stepNumber}.${context.callIndex}`,
     });
@@ -198,12 +199,12 @@ export function createApprovalHook({
     // missing decision does at the deadline: a call that may move money is not run on a guess.
     const decision = recorded === null || isApprovalDecision(recorded) ? recorded : 'unreadable';
     list.splice(list.indexOf(pending), 1);
-    await DBOS.setEvent(approvalTopic(approvalId), {
+    await durableSetEvent(approvalTopic(approvalId), {
       status:
         decision === null ? 'timed-out' : decision === 'unreadable' ? 'unreadable' : decision.type,
       ...pending,
     });
-    await DBOS.setEvent(PENDING_APPROVALS_KEY, list);
+    await durableSetEvent(PENDING_APPROVALS_KEY, list);
     if (decision === null) {
       return {
         type: 'deny',

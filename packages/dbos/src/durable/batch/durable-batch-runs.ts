@@ -13,6 +13,7 @@ import {
   type RunInputLimitOptions,
   runInputLimitOptions,
 } from '../runs/run-input-limit.ts';
+import { durableSleep } from '../steps/durable-operations.ts';
 import { runDurableStep } from '../steps/run-durable-step.ts';
 
 /** The DBOS workflow name of a durable batch job. */
@@ -77,7 +78,7 @@ export function registerBatchRunsWorkflow(
           { name: 'gemloop.batch:step' },
         );
         state = next ?? current;
-        if (state.pending !== undefined) await DBOS.sleepms(job.pollIntervalMs);
+        if (state.pending !== undefined) await durableSleep(job.pollIntervalMs);
       }
       return state;
     },

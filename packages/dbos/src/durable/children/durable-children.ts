@@ -30,6 +30,7 @@ import { CHILD_WORKFLOW } from '../runs/durable-run-types.ts';
 import { checkRunInputSize } from '../runs/run-input-limit.ts';
 import { runAttributes } from '../runs/stored-run-data.ts';
 import { boundedCallId } from '../steps/bounded-call-id.ts';
+import { durableStartWorkflow } from '../steps/durable-operations.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 import { childEnded, doneWaiting, pauseForChild, waitForChild } from './child-waits.ts';
@@ -291,7 +292,9 @@ export function createDurableChildren({
       };
       // Checked before the start, synchronously: a replay meets the same refusal at the same place.
       checkRunInputSize(workflowID, childKey, request, maxInputBytes);
-      const started = DBOS.startWorkflow(workflow, { workflowID, workflowAttributes })(
+      const started = durableStartWorkflow(
+        workflow,
+        { workflowID, workflowAttributes },
         childKey,
         request,
       );

@@ -1,8 +1,8 @@
 import { AsyncResource } from 'node:async_hooks';
-import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
 import { type IndexedEvent, IndexedKeyHold } from '@gemloop/core/internal';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
+import { durableWriteStream } from '../steps/durable-operations.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 import { type SharedStrings, shareLongStrings } from './shared-strings.ts';
 import { storedEvent } from './stored-event.ts';
@@ -191,7 +191,7 @@ function queueWrite(
   buffer.writing = buffer.writing.then(async () => {
     if (buffer.failure === undefined) {
       try {
-        await DBOS.writeStream(EVENTS_STREAM_KEY, batch);
+        await durableWriteStream(EVENTS_STREAM_KEY, batch);
         return;
       } catch (error) {
         buffer.failure = { error };

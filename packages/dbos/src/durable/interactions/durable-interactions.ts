@@ -11,6 +11,7 @@ import { type InteractionsBackend, registerInteractionsBackend } from '@gemloop/
 import type pg from 'pg';
 import { RunPausedSignal, type RunPauser } from '../approvals/approvals.ts';
 import { callModelStep } from '../steps/call-model-step.ts';
+import { durableRecv, durableSleep } from '../steps/durable-operations.ts';
 import { runDurableStep } from '../steps/run-durable-step.ts';
 import {
   confirmInteractionPark,
@@ -144,7 +145,7 @@ export function createDurableInteractions(
         })();
       },
     },
-    sleep: (milliseconds) => DBOS.sleepms(milliseconds),
+    sleep: (milliseconds) => durableSleep(milliseconds),
     // `wakeOnWebhook`: the run stops (a run of the queue) or waits in `DBOS.recv` on its wake-up
     // topic, the pause its timeout (checkpointed as `DBOS.sleepms` is: a replay returns what the
     // first run received). A wake-up sent while the run was not waiting (during a poll) stays
@@ -152,7 +153,7 @@ export function createDurableInteractions(
     // in its replay, finds its row taken and its message waiting: `recv` returns at once.
     async wait(interactionId, milliseconds) {
       const runId = DBOS.workflowID;
-      if (runId === undefined) return DBOS.sleepms(milliseconds);
+      if (runId === undefined) return durableSleep(milliseconds);
       // The run's events go out in the same step (one checkpoint, as before runs stopped).
       const arrived = await runDurableStep(
         async () => {
@@ -187,11 +188,11 @@ export function createDurableInteractions(
         // Resumed by no wake-up (DBOS's own resume): none waits, it polls now. Still `recv`
         // (with no wait), so its checkpoints are the woken run's.
         if (park === 'resumed') {
-          await DBOS.recv(INTERACTION_TOPIC, { timeoutSeconds: 0 });
+          await durableRecv(INTERACTION_TOPIC, 0);
           return;
         }
       }
-      await DBOS.recv(INTERACTION_TOPIC, { timeoutSeconds: milliseconds / 1000 });
+      await durableRecv(INTERACTION_TOPIC, milliseconds / 1000);
     },
     // Cancelled: DBOS says so at a step's start or a sleep's end. A cancel that lands while a poll
     // is in flight shows instead as a lost run: `cancelWorkflow` clears the run's owner

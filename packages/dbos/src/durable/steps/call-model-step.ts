@@ -2,6 +2,7 @@ import { DBOS } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import { ApiCallError } from '@gemloop/core';
 import type { SteerWatch } from '../steering/durable-steering.ts';
+import { durableSleep } from './durable-operations.ts';
 import { checkReplayedCalls, type RecordedCalls } from './replayed-tool-calls.ts';
 import { runDurableStep } from './run-durable-step.ts';
 
@@ -109,7 +110,7 @@ export async function callModelStep<T>({
     DBOS.logger.info(
       `${name}: the server asked to wait ${outcome.retryDelayMs} ms; sleeping durably`,
     );
-    await DBOS.sleepms(outcome.retryDelayMs);
+    await durableSleep(outcome.retryDelayMs);
   }
 }
 

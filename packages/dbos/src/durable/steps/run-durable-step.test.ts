@@ -30,4 +30,23 @@ describe('runDurableStep', () => {
       .map((path) => relative(SOURCE, path));
     expect(direct).toEqual([]);
   });
+
+  // DBOS checks these operations' names on a replay too; `durable-operations.ts` turns their
+  // mismatch (leftovers57). Before, approvals (setEvent), the run's events (writeStream), the
+  // model step's and the waits' sleeps, children and Live tools called DBOS directly.
+  it('leaves setEvent, sleep, getEvent, writeStream, startWorkflow and recv to its wrappers', () => {
+    const operation =
+      /\bDBOS\s*\.\s*(setEvent|sleepms|sleep|sleepSeconds|getEvent|writeStream|startWorkflow|recv)\s*[(<]/;
+    const direct = productionFiles(SOURCE)
+      .filter((path) => !path.endsWith('durable-operations.ts'))
+      // Steering's read turns its mismatch itself, beside its unreadable-message case (attack45a).
+      .filter((path) => !path.endsWith('durable-run-messages.ts'))
+      .filter((path) =>
+        readFileSync(path, 'utf8')
+          .split('\n')
+          .some((line) => operation.test(line) && !/^\s*(\/\/|\*)/.test(line)),
+      )
+      .map((path) => relative(SOURCE, path));
+    expect(direct).toEqual([]);
+  });
 });

@@ -8,7 +8,8 @@ import { toReplayMismatch } from './replay-mismatch.ts';
  * ("Check that your workflow is deterministic"). Before, only the model, tool and plugin steps
  * turned it (attack45a); approvals, interaction waits, batch polls, unprepared children, Live
  * tools and the run's own `gemloop.events` let DBOS's error out. Every other error is thrown as
- * it is.
+ * it is. DBOS's other numbered operations (events, sleeps, stream writes, a wake-up's `recv`, a
+ * child's start) are wrapped the same way in `durable-operations.ts`.
  *
  * DBOS takes the step's id when `runStep` is called, so this calls it synchronously (no `await`
  * before it): steps started in a row keep their ids in call order.

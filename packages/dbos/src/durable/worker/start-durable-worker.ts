@@ -48,6 +48,7 @@ import { DEFAULT_MAX_INPUT_BYTES, runInputLimitOptions } from '../runs/run-input
 import { createDurableReceive } from '../steering/durable-run-messages.ts';
 import { createSteerWatch, type SteerCheck } from '../steering/durable-steering.ts';
 import { createSteerAnnouncements } from '../steering/steer-announcements.ts';
+import { durableGetEvent, durableStartWorkflow } from '../steps/durable-operations.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import {
   checkDurableWorkerOptions,
@@ -439,11 +440,12 @@ export async function startDurableWorkerWith(
     resume: pauser.resume,
     maxInputBytes,
     enqueue: async (agent, runId, input, workflowAttributes) => {
-      await DBOS.startWorkflow(runWorkflow, {
-        workflowID: runId,
-        queueName: RUNS_QUEUE,
-        workflowAttributes,
-      })(agent, input);
+      await durableStartWorkflow(
+        runWorkflow,
+        { workflowID: runId, queueName: RUNS_QUEUE, workflowAttributes },
+        agent,
+        input,
+      );
     },
     // Asked only once the run's status is final (the run's end notice wakes the wait).
     getResult: (runId) =>
@@ -454,7 +456,7 @@ export async function startDurableWorkerWith(
       (await DBOS.listWorkflows({ workflowIDs: [runId], loadInput: false, loadOutput: false }))[0],
     readStream: (runId, offset) =>
       DBOS.readStream(runId, EVENTS_STREAM_KEY, { offset, pollingIntervalMs: waitPollMs }),
-    getEvent: (runId, key) => DBOS.getEvent(runId, key, { timeoutSeconds: 0 }),
+    getEvent: (runId, key) => durableGetEvent(runId, key, 0),
     send: (runId, message, topic, key) => DBOS.send(runId, message, topic, key),
     // With the run's subagents (child workflows; see create-durable-runs.ts).
     cancel: (runId) => DBOS.cancelWorkflow(runId, { cancelChildren: true }),
