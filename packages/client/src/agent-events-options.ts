@@ -45,7 +45,9 @@ export type AgentEventsOptions = {
    * that is no fault; core's servers do not say their heartbeat interval on the wire, so none is
    * assumed. With core's default heartbeat (a ping every 15 s while the run is quiet), 45,000 (three
    * missed pings) is a good choice. Only time spent waiting on the server counts, not a page slow
-   * to take the events. An integer of at least 1, or `Infinity`.
+   * to take the events. The same bound covers the wait for the response's headers (the request
+   * and each reconnect): a server that never answers ends with `idle-timeout` too. An integer of
+   * at least 1, or `Infinity`.
    */
   idleTimeoutMs?: number | undefined;
   /**

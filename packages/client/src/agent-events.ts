@@ -8,6 +8,7 @@ import {
 } from './agent-events-options.ts';
 import { checkOptionKeys } from './check-option-keys.ts';
 import { ClientError } from './client-error.ts';
+import { connectWithin } from './connect-within.ts';
 import { fetchUnfollowed } from './fetch-unfollowed.ts';
 import {
   checkEventStreamResponse,
@@ -116,17 +117,27 @@ export async function* agentEvents(
         ? { ...headers, 'gemloop-run-id': runId as string, 'last-event-id': lastId as string }
         : headers;
       let response: Response;
+      // The wait for the answer's headers is bounded as each read of its body is.
+      const wait = connectWithin(signal, limits.idleTimeoutMs);
       try {
-        response = await fetchUnfollowed(doFetch, url, {
-          method: options.method ?? 'POST',
-          headers: requestHeaders,
-          ...(body === undefined ? {} : { body }),
-          ...(signal === undefined ? {} : { signal }),
-        });
+        response = await wait.answer(
+          fetchUnfollowed(doFetch, url, {
+            method: options.method ?? 'POST',
+            headers: requestHeaders,
+            ...(body === undefined ? {} : { body }),
+            ...(wait.signal === undefined ? {} : { signal: wait.signal }),
+          }),
+        );
       } catch (error) {
+        wait.release();
         signal?.throwIfAborted();
         // A redirect is the server's answer, not a lost connection: asking again gets it again.
-        if (ClientError.isInstance(error) && error.code === 'redirect') throw error;
+        // A server that never answers is given up on as one that went quiet mid-run is.
+        if (
+          ClientError.isInstance(error) &&
+          (error.code === 'redirect' || error.code === 'idle-timeout')
+        )
+          throw error;
         if (!resuming || failures >= maxReconnects) throw lost(error, resuming, failures);
         await sleep(backoff(baseDelay, failures++), signal);
         continue;
@@ -136,14 +147,16 @@ export async function* agentEvents(
         response.body?.cancel(signal.reason).catch(() => {});
         signal.throwIfAborted();
       }
-      await checkEventStreamResponse(response, resuming).catch((error: unknown) => {
-        // Aborted while the error body was read: the signal's reason, as everywhere else.
-        signal?.throwIfAborted();
-        if (ClientError.isInstance(error) && error.code === 'resume-unavailable') {
-          onResumePoint?.(undefined);
-        }
-        throw error;
-      });
+      await checkEventStreamResponse(response, resuming)
+        .finally(wait.release)
+        .catch((error: unknown) => {
+          // Aborted while the error body was read: the signal's reason, as everywhere else.
+          signal?.throwIfAborted();
+          if (ClientError.isInstance(error) && error.code === 'resume-unavailable') {
+            onResumePoint?.(undefined);
+          }
+          throw error;
+        });
 
       let finished = false;
       connectedAt = Date.now();

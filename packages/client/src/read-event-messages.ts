@@ -2,6 +2,7 @@ import type { BrowserEvent } from '@gemloop/core/web';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { AgentEventsLimits } from './agent-events-options.ts';
 import { ClientError } from './client-error.ts';
+import { MAX_TIMER_MS } from './connect-within.ts';
 import { readExcerpt } from './read-excerpt.ts';
 import { isHeaderValue } from './resume-point.ts';
 
@@ -149,9 +150,6 @@ export async function* readEventMessages(
     reader.cancel().catch(() => {});
   }
 }
-
-/** Past this, `setTimeout` fires at once (a 32-bit delay): such a bound is no bound. */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * The reader's next chunk, or ClientError `idle-timeout` when none came within `idleTimeoutMs`

@@ -33,6 +33,10 @@ const CITY = '{"city":"Mexico City","country":"Mexico"}';
 /** A call with an id of its own; the fake signs it (and refuses a signature it did not make). */
 const VERBATIM_CALL = { name: 'lookup', args: { city: 'Oslo' }, id: 'call-verbatim-7' };
 
+/** A secret argument of the modified call, and markup an approval put into its new arguments. */
+const MAIL_TOKEN = 'mail-token-5f3a9c';
+const MARKUP_TO = '<img src=x onerror="window.__modifiedRan=1">me@corp.example';
+
 let dir: string;
 let viewer: OpenViewer | undefined;
 let server: ViewServer;
@@ -48,6 +52,13 @@ const deleteFile = defineTool({
   name: 'delete_file',
   parameters: z.object({ path: z.string() }),
   execute: ({ path }) => ({ deleted: path }),
+});
+
+const sendMail = defineTool({
+  name: 'send_mail',
+  parameters: z.object({ to: z.string(), token: z.string() }),
+  secretArguments: ['token'],
+  execute: ({ to }) => ({ sent: to.length }),
 });
 
 const lookups = (count: number) => [
@@ -96,6 +107,26 @@ beforeAll(async () => {
           return { type: 'deny', message: `Only files in tmp/ may be deleted, not ${path}.` };
         return { type: 'modify', args: { path: path.toLowerCase() } };
       },
+    }),
+  );
+  // An approval's modify (viewer57): the recording's `tool-call-end` `modifiedArgs`, redacted.
+  await recordRun(
+    createFakeGemini({
+      script: [
+        turn.calls([{ name: 'send_mail', args: { to: 'ALL@corp.example', token: MAIL_TOKEN } }]),
+        turn.text('Sent.'),
+      ],
+    }),
+    'Mail everyone',
+    (gemini) => ({
+      ...base,
+      gemini,
+      model: PRIMARY,
+      tools: [sendMail],
+      beforeToolCall: ({ args }) => ({
+        type: 'modify',
+        args: { ...(args as object), to: MARKUP_TO },
+      }),
     }),
   );
   await recordRun(
@@ -265,6 +296,36 @@ describe('gemloop view, the feature rows that named no V', () => {
     expect(await page.locator('#run-outcome').textContent()).toBe('stop');
     expect(await page.locator('#app').textContent()).not.toContain(KEY);
     expect(errors).toEqual([]);
+  });
+
+  // Issue 53 (viewer57): the recording said what ran (`modifiedArgs`), the page did not.
+  it('shows an approval’s modified arguments beside the model’s: redacted, as text', async () => {
+    const { page, errors } = await openRun('Mail everyone');
+    const call = page.locator('#steps .step').nth(0).locator('.tool-call');
+    const args = call.locator('.tool-args');
+    const model = JSON.parse(String(await args.locator('pre.json').nth(0).textContent()));
+    expect(model).toEqual({ to: 'ALL@corp.example', token: '[redacted]' });
+    const modified = args.locator('.tool-modified-args');
+    expect(await modified.locator('h4').textContent()).toBe('Modified arguments (what ran)');
+    expect(JSON.parse(String(await modified.locator('pre.json').textContent()))).toEqual({
+      to: MARKUP_TO,
+      token: '[redacted]',
+    });
+    // The approval's markup is text: no element made of it, no handler run.
+    expect(await page.locator('#app img').count()).toBe(0);
+    expect(await page.evaluate(() => 'modifiedRan' in window || '__modifiedRan' in window)).toBe(
+      false,
+    );
+    expect(await call.locator('.tool-result').textContent()).toContain(
+      `"sent": ${MARKUP_TO.length}`,
+    );
+    // A call the approval left alone shows no modified block.
+    const other = await openRun('Cache Oslo');
+    expect(await other.page.locator('.tool-modified-args').count()).toBe(0);
+    expect(await page.locator('#app').textContent()).not.toContain(MAIL_TOKEN);
+    expect(await page.locator('#app').textContent()).not.toContain(KEY);
+    expect(errors).toEqual([]);
+    expect(other.errors).toEqual([]);
   });
 
   it('shows the 429 retried after the server’s RetryInfo delay', async () => {

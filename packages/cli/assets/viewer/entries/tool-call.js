@@ -56,6 +56,15 @@ defineEntryRenderer('tool-call', ({ call }, context) => {
         { className: 'tool-args' },
         el('h4', null, 'Arguments'),
         jsonBlock(call.args, { key: `${call.key}-args`, expanded }),
+        // An approval's modify ran other arguments: shown under the model's, never instead.
+        call.modifiedArgs === undefined
+          ? null
+          : el(
+              'div',
+              { className: 'tool-modified-args' },
+              el('h4', null, 'Modified arguments (what ran)'),
+              jsonBlock(call.modifiedArgs, { key: `${call.key}-modified-args`, expanded }),
+            ),
       ),
       el('div', { className: 'tool-result' }, el('h4', null, failed ? 'Error' : 'Result'), result),
     ),

@@ -34,6 +34,8 @@ defineLineReader('tool-call-end', (run, line) => {
   call.outcome = asName(line.outcome);
   call.output = line.output;
   call.error = asText(line.error);
+  // An approval's modify: what ran instead of the model's arguments, redacted as recorded.
+  call.modifiedArgs = line.modifiedArgs;
   // A built-in run as a function (google_search on Gemini 2.x) brings its sources on the call.
   call.grounding = line.grounding;
 });
