@@ -828,8 +828,8 @@ describe.concurrent.each([
         [bin, 'probe', '--fake'],
         project().directory,
       );
-      const lines = stdout.split('\n').filter((line) => /^(PASS|FAIL|SKIP) /.test(line));
-      expect(lines).toHaveLength(15);
+      const lines = stdout.split('\n').filter((line) => /^(PASS|WARN|FAIL|SKIP) /.test(line));
+      expect(lines).toHaveLength(16);
       expect(lines.filter((line) => !line.startsWith('PASS'))).toEqual([]);
     },
     SLOW,

@@ -71,8 +71,8 @@ describe('gemloop fake, the built bin', () => {
       env: { PATH: process.env['PATH'] ?? '', GEMINI_API_KEY: 'fake' },
       timeout: 60_000,
     });
-    const lines = probe.stdout.split('\n').filter((line) => /^(PASS|FAIL|SKIP) /.test(line));
-    expect(lines).toHaveLength(15);
+    const lines = probe.stdout.split('\n').filter((line) => /^(PASS|WARN|FAIL|SKIP) /.test(line));
+    expect(lines).toHaveLength(16);
     expect(lines.filter((line) => !line.startsWith('PASS'))).toEqual([]);
 
     const exited = once(fake.child, 'exit');

@@ -359,7 +359,7 @@ describe('gemloop probe --fake', () => {
       ok: boolean;
     };
     expect(report.ok).toBe(true);
-    expect(report.records).toHaveLength(15);
+    expect(report.records).toHaveLength(16);
     expect(report.records.every((record) => record.status === 'pass')).toBe(true);
     expect(run.out()).not.toContain('real-key-must-not-be-sent');
   });
