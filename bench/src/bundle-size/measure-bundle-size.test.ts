@@ -265,9 +265,15 @@ import {
  * (attack44c, +188), a gateway's snake_case answer is read, detected once a step (snake44, +105),
  * zod 3's optional root named (+66), a failed subagent or remote A2A task is a failed call
  * (leftovers51/52, +149). The snake_case usage in spans (+124) was left out for this budget. The
- * budget is that figure plus 512 bytes.
+ * budget is that figure plus 512 bytes. The forty-first session's hardening reads 90,512 (+393;
+ * 88.4 KB, minified 273,134, 58 chunks loaded to run, 41 lazily): a tool's value read once, tuples
+ * as prefixItems, zod 3's nullable root named, malformed MIME types refused (tools45, +247), only
+ * toolResult()'s own value taken for media and the mark kept through recorded hooks (toolresult45,
+ * +93), an approval's modify visible (leftovers56, +74), a snake_case gateway's usage in spans and
+ * cut streams and its CONTINUATION (snake45, -51: observeModelCall now loads with the first
+ * observed step). The budget is that figure plus 512 bytes.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 90_119 + 512;
+const CORE_AGENT_APP_GZIP_BUDGET = 90_512 + 512;
 
 describe('the browser bundle budget', () => {
   const entry = BUNDLE_ENTRIES.find(({ name }) => name === '@gemloop/core (agent app)');
