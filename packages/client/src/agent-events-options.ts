@@ -46,8 +46,9 @@ export type AgentEventsOptions = {
    * assumed. With core's default heartbeat (a ping every 15 s while the run is quiet), 45,000 (three
    * missed pings) is a good choice. Only time spent waiting on the server counts, not a page slow
    * to take the events. The same bound covers the wait for the response's headers (the request
-   * and each reconnect): a server that never answers ends with `idle-timeout` too. An integer of
-   * at least 1, or `Infinity`.
+   * and each reconnect): a server that never answers ends with `idle-timeout` too; and the cancel
+   * a Stop sends (a cancellable run) is let go of once it passes unanswered. An integer of at least
+   * 1, or `Infinity`.
    */
   idleTimeoutMs?: number | undefined;
   /**

@@ -8,7 +8,7 @@ import {
 } from './agent-events-options.ts';
 import { checkOptionKeys } from './check-option-keys.ts';
 import { ClientError } from './client-error.ts';
-import { connectWithin } from './connect-within.ts';
+import { connectWithin, MAX_TIMER_MS } from './connect-within.ts';
 import { fetchUnfollowed } from './fetch-unfollowed.ts';
 import {
   checkEventStreamResponse,
@@ -71,18 +71,25 @@ export async function* agentEvents(
     const target = options.cancelUrl ?? (cancellable ? url : undefined);
     if (target === undefined) return;
     over = true;
+    // Bounded by idleTimeoutMs as the run's own requests are: a server that never answered the
+    // cancel held one of the browser's six connections to its host for as long as it liked.
+    const bound = limits.idleTimeoutMs <= MAX_TIMER_MS ? new AbortController() : undefined;
+    const timer =
+      bound === undefined ? undefined : setTimeout(() => bound.abort(), limits.idleTimeoutMs);
     Promise.resolve()
       .then(() =>
         // Not followed: a redirect would carry the page's headers to the host it names.
         fetchUnfollowed(doFetch, target, {
           method: 'POST',
           headers: { ...options.headers, 'gemloop-run-id': runId as string, 'gemloop-cancel': '1' },
+          ...(bound === undefined ? {} : { signal: bound.signal }),
         }),
       )
       .then((response) => response.body?.cancel())
       .catch(() => {
         // The page stopped anyway; a run the cancel did not reach ends with its reconnect window.
-      });
+      })
+      .finally(() => clearTimeout(timer));
   };
   signal?.addEventListener('abort', onStop, { once: true });
   try {
