@@ -184,10 +184,9 @@ function applyDecision(
   decision: BeforeToolCallDecision | undefined | null,
   tool: FunctionTool<unknown, unknown>,
   toolName: string,
-  parsedArgs: unknown,
+  args: unknown,
   confirm: boolean,
 ): ExecuteOutcome | ReadyToolCall {
-  const args = parsedArgs;
   if (decision !== undefined && decision !== null) {
     if (decision.type === 'deny') {
       const message =
