@@ -184,15 +184,37 @@ describe('@gemloop/client in Chromium, against a hostile server', () => {
   });
 
   it('a connection cut mid-event is resumed from the last whole event, then given up', async () => {
-    const result = await run(
+    // The first connection is cut only once the page has shown its start event: Chromium drops
+    // what its renderer has not yet read from the network when the connection fails, so a cut
+    // 20 ms after the write lost the start on a loaded machine (the runtimes project alone,
+    // 2026-11-29: no event, and without a start there is nothing to resume). The resumes are
+    // cut at once: what they repeat (event 0) is no progress either way.
+    let pageShowedStart: () => void = () => {};
+    const shown = new Promise<void>((resolve) => {
+      pageShowedStart = resolve;
+    });
+    let connections = 0;
+    // No count left from an earlier probe (the probe sets it to 0 too, but after this test's
+    // first read could come).
+    await page.evaluate(() => {
+      (globalThis as { probeEvents?: number }).probeEvents = 0;
+    });
+    const probing = run(
       (_request, response) => {
+        connections += 1;
         response.writeHead(200, sse);
         response.write(frame(0, start));
         response.write('id: 1\nevent: text-delta\ndata: {"type":"text-de');
-        setTimeout(() => response.destroy(), 20);
+        const cut = connections === 1 ? shown : new Promise((wait) => setTimeout(wait, 20));
+        void cut.then(() => response.destroy());
       },
       { maxReconnects: 2 },
     );
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as { probeEvents?: number }).probeEvents ?? 0))
+      .toBeGreaterThan(0);
+    pageShowedStart();
+    const result = await probing;
     expect(result).toMatchObject({ ok: false, code: 'connection-lost', types: ['start'] });
     // The first request and two resumes, each asking after event 0.
     expect(seen[result.path]).toBe(3);

@@ -32,6 +32,7 @@ async function probe(path: string, options: ProbeOptions = {}): Promise<ProbeRes
   const started = performance.now();
   const types: string[] = [];
   let events = 0;
+  (globalThis as { probeEvents?: number }).probeEvents = 0;
   const { abortAfterMs, ...rest } = options;
   const controller = new AbortController();
   if (abortAfterMs !== undefined) setTimeout(() => controller.abort(), abortAfterMs);
@@ -42,6 +43,8 @@ async function probe(path: string, options: ProbeOptions = {}): Promise<ProbeRes
       signal: controller.signal,
       onEvent: (event) => {
         events += 1;
+        // Read by a test while the probe runs: when the page has shown an event.
+        (globalThis as { probeEvents?: number }).probeEvents = events;
         if (types.length < 50) types.push(event.type);
       },
     });
