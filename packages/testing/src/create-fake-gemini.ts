@@ -1,6 +1,7 @@
 import { type AsyncDispose, copyOptions } from '@gemloop/core/internal';
 import { serveFakeOverHttp } from '#platform/serve-fake-over-http';
 import { checkFakeFault, checkFakeOptions, checkListenOptions } from './check-fake-options.ts';
+import { createServedFields } from './contract/check-message-fields.ts';
 import { finishFakeInteraction } from './endpoints/run-fake-interaction.ts';
 import type { FakeFault, FakeFaultRule } from './script/fake-faults.ts';
 import { turn } from './script/fake-turn.ts';
@@ -152,6 +153,7 @@ export function createFakeGemini(given: CreateFakeGeminiOptions = {}): FakeGemin
     fileCounter: 0,
     batchCounter: 0,
     uploadChunks: 0,
+    servedFields: createServedFields(),
     gatewayMistakes: new Set(
       typeof options.gatewayMistakes === 'string'
         ? [options.gatewayMistakes]
@@ -251,6 +253,7 @@ export function createFakeGemini(given: CreateFakeGeminiOptions = {}): FakeGemin
       state.requestsReceived = 0;
       state.modelCalls = 0;
       state.turnsDelivered = 0;
+      state.servedFields = createServedFields();
       for (const active of state.faultRules) active.used = 0;
     },
   };

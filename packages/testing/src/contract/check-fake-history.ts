@@ -65,6 +65,11 @@ export type FakeHistoryOptions = {
    * turn, the responses in the one content after their calls, names equal, every part with data.
    */
   strict?: boolean | undefined;
+  /**
+   * Part keys the fake served in model turns beyond the known ones: a newer API's `data` member
+   * (as `toolCall` once was), so a model part of one of them alone has data (attack46b).
+   */
+  servedPartFields?: ReadonlySet<string> | undefined;
 };
 
 type Call = { partIndex: number; id: string | undefined; name: string | undefined };
@@ -90,7 +95,7 @@ export function checkFakeHistory(
   if (!Array.isArray(contents)) return [{ rule: 'invalid-contents', contentIndex: -1 }];
   const issues: FakeHistoryIssue[] = [];
   const summaries = contents.map((content, index) =>
-    readContent(content, index, issues, options.strict === true),
+    readContent(content, index, issues, options.strict === true, options.servedPartFields),
   );
   if (options.strict === true) checkCanonicalPairing(summaries, issues);
   else checkPairing(summaries, issues);
@@ -120,6 +125,7 @@ function readContent(
   index: number,
   issues: FakeHistoryIssue[],
   strict: boolean,
+  served: ReadonlySet<string> | undefined,
 ): Summary {
   const summary: Summary = { role: undefined, calls: [], responses: [] };
   if (!isJsonObject(content)) {
@@ -142,7 +148,7 @@ function readContent(
     return summary;
   }
   parts.forEach((part: unknown, partIndex) => {
-    readPart(part, index, partIndex, summary, issues, strict);
+    readPart(part, index, partIndex, summary, issues, strict, served);
   });
   return summary;
 }
@@ -154,6 +160,7 @@ function readPart(
   summary: Summary,
   issues: FakeHistoryIssue[],
   strict: boolean,
+  served: ReadonlySet<string> | undefined,
 ): void {
   const at = (rule: FakeHistoryRule) => issues.push({ rule, contentIndex, partIndex });
   if (!isJsonObject(part)) {
@@ -174,7 +181,14 @@ function readPart(
   // text omitted (`Text string \`json:"text,omitempty"\``). Accepted in strict mode too: the
   // client keeps the model's parts verbatim, so it sends this shape itself.
   const signatureOnly = summary.role === 'model' && isSignatureOnly(part);
-  if (data.length === 0 && !signatureOnly && (strict || !isVideoMetadataOnly(part))) {
+  // The fake's own newer member, sent back in the model's turn (`servedPartFields`).
+  const servedData = summary.role === 'model' && hasServedKey(part, served);
+  if (
+    data.length === 0 &&
+    !signatureOnly &&
+    !servedData &&
+    (strict || !isVideoMetadataOnly(part))
+  ) {
     // boldsoftware/sketch#68: "required oneof field 'data' must have one initialized field".
     at('missing-part-data');
   }
@@ -467,4 +481,10 @@ function hasText(content: Record<string, unknown>): boolean {
       (part) => isJsonObject(part) && typeof part['text'] === 'string' && part['text'] !== '',
     )
   );
+}
+
+function hasServedKey(part: Record<string, unknown>, served: ReadonlySet<string> | undefined) {
+  if (served === undefined || served.size === 0) return false;
+  for (const key in part) if (served.has(key)) return true;
+  return false;
 }

@@ -9,7 +9,7 @@ import type { FakeHttpError } from '../script/fake-errors.ts';
 import { checkFakeHistory, isDummySignature, listSignedSteps } from './check-fake-history.ts';
 import { checkGenerationConfig } from './check-generation-config.ts';
 import { historyViolation } from './check-history-contract.ts';
-import { checkMessageFields } from './check-message-fields.ts';
+import { checkMessageFields, type ServedFields } from './check-message-fields.ts';
 import { checkMimeTypes } from './check-mime-types.ts';
 import { checkSafetySettings } from './check-safety-settings.ts';
 import { checkToolsContract } from './check-tools-contract.ts';
@@ -31,6 +31,8 @@ export type ContractContext = {
   strictHistory?: boolean | undefined;
   /** A Vertex AI route: built-in and function tools combine without includeServerSideToolInvocations. */
   vertex?: boolean | undefined;
+  /** The keys the fake served in model turns beyond the known ones: taken back there. */
+  served?: ServedFields | undefined;
 };
 
 /**
@@ -60,8 +62,9 @@ export function checkFakeRequest(
     requireThoughtSignatures:
       capabilities.requiresThoughtSignatures && context.signatureValidation !== 'off',
     strict: context.strictHistory === true,
+    servedPartFields: context.served?.part,
   });
-  checkMessageFields(contents, violations);
+  checkMessageFields(contents, violations, context.served);
   for (const issue of issues) violations.push(historyViolation(issue, contents));
   // The system instruction holds parts as the turns do (a media part there is read too).
   const instruction = readField(body, 'systemInstruction', 'system_instruction');

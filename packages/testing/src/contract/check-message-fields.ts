@@ -67,24 +67,81 @@ const functionResponsePartFields = new Set([
 ]);
 
 /**
- * Unknown keys in contents, parts, function calls, function responses and their media parts.
+ * The keys the fake served in its model Contents beyond the ones it knows: a newer API's own
+ * fields (a `Part` member, a field of the Content or of the call), scripted with `turn.raw`. The
+ * real API takes its own answer back, so a model turn may carry them (attack46b: every replay of
+ * a recording with such a key failed on the recorded model turn).
  * @internal
  */
-export function checkMessageFields(contents: unknown, violations: ContractViolation[]): void {
+export type ServedFields = {
+  content: Set<string>;
+  part: Set<string>;
+  functionCall: Set<string>;
+};
+
+/** An empty {@link ServedFields}. @internal */
+export function createServedFields(): ServedFields {
+  return { content: new Set(), part: new Set(), functionCall: new Set() };
+}
+
+/**
+ * Notes the unknown keys of the model Contents in `responses` (what the fake is about to send).
+ * @internal
+ */
+export function noteServedFields(served: ServedFields, responses: readonly unknown[]): void {
+  for (const response of responses) {
+    const candidates = isJsonObject(response) ? response['candidates'] : undefined;
+    if (!Array.isArray(candidates)) continue;
+    for (const candidate of candidates) {
+      const content = isJsonObject(candidate) ? candidate['content'] : undefined;
+      if (!isJsonObject(content)) continue;
+      noteUnknown(content, contentFields, served.content);
+      const parts = content['parts'];
+      if (!Array.isArray(parts)) continue;
+      for (const part of parts) {
+        if (!isJsonObject(part)) continue;
+        noteUnknown(part, partFields, served.part);
+        const call = readFunctionCall(part);
+        if (isJsonObject(call)) noteUnknown(call, functionCallFields, served.functionCall);
+      }
+    }
+  }
+}
+
+function noteUnknown(
+  object: Record<string, unknown>,
+  known: ReadonlySet<string>,
+  into: Set<string>,
+) {
+  for (const key in object) if (!known.has(key)) into.add(key);
+}
+
+/**
+ * Unknown keys in contents, parts, function calls, function responses and their media parts; in
+ * a model turn, the keys the fake served there are known (`served`).
+ * @internal
+ */
+export function checkMessageFields(
+  contents: unknown,
+  violations: ContractViolation[],
+  served?: ServedFields,
+): void {
   if (!Array.isArray(contents)) return;
   contents.forEach((content: unknown, contentIndex) => {
     if (!isJsonObject(content)) return;
     const at = `contents[${contentIndex}]`;
-    unknownKeys(content, contentFields, at, violations);
+    const own = content['role'] === 'model' ? served : undefined;
+    unknownKeys(content, contentFields, at, violations, own?.content);
     const parts = content['parts'];
     if (!Array.isArray(parts)) return;
     parts.forEach((part: unknown, partIndex) => {
       if (!isJsonObject(part)) return;
       const partAt = `${at}.parts[${partIndex}]`;
-      unknownKeys(part, partFields, partAt, violations);
+      unknownKeys(part, partFields, partAt, violations, own?.part);
       const call = readFunctionCall(part);
       if (isJsonObject(call)) {
-        unknownKeys(call, functionCallFields, `${partAt}.function_call`, violations);
+        const callAt = `${partAt}.function_call`;
+        unknownKeys(call, functionCallFields, callAt, violations, own?.functionCall);
       }
       const response = readFunctionResponse(part);
       if (isJsonObject(response)) {
@@ -111,8 +168,9 @@ function unknownKeys(
   known: ReadonlySet<string>,
   path: string,
   violations: ContractViolation[],
+  served?: ReadonlySet<string>,
 ): void {
   for (const key in object) {
-    if (!known.has(key)) violations.push(unknownName(key, path));
+    if (!known.has(key) && served?.has(key) !== true) violations.push(unknownName(key, path));
   }
 }

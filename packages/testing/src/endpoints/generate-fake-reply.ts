@@ -2,6 +2,7 @@ import { MAX_TIMER_MS } from '@gemloop/core/internal';
 import { getModelCapabilities, type ModelCapabilities } from '@gemloop/core/models';
 import type { GenerateContentBody } from '@gemloop/core/wire';
 import { checkFakeRequest } from '../contract/check-fake-request.ts';
+import { noteServedFields } from '../contract/check-message-fields.ts';
 import { buildFakeResponse, buildFakeStreamChunks } from '../replies/build-fake-response.ts';
 import { estimatePromptTokens } from '../replies/estimate-usage.ts';
 import {
@@ -98,6 +99,7 @@ export async function generateFakeReply(
     signatureValidation: state.options.signatureValidation ?? 'issued',
     strictHistory: state.options.strictHistory === true,
     vertex: call.vertex === true,
+    served: state.servedFields,
   });
   if (contractError !== undefined) return withDelay(jsonReply(state, contractError, errorStyle));
   const goneFile = checkFileUris(state, call.body);
@@ -175,6 +177,7 @@ export async function generateFakeReply(
   }
   let streamed = route.stream ? buildFakeStreamChunks(resolved, state.chunkSize) : [];
   let single = route.stream ? [] : [buildFakeResponse(resolved)];
+  noteServedFields(state.servedFields, route.stream ? streamed : single);
   if (plan !== undefined) {
     if (route.stream) streamed = markHopChunks(state, plan, streamed, true);
     else single = markHopChunks(state, plan, single, false);

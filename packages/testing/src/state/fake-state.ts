@@ -1,5 +1,6 @@
 import type { ModelCapabilities } from '@gemloop/core/models';
 
+import type { ServedFields } from '../contract/check-message-fields.ts';
 import type { ActiveFaultRule } from '../script/fake-faults.ts';
 import type { FakeTurn } from '../script/fake-turn.ts';
 import type {
@@ -182,6 +183,8 @@ export type FakeState = {
   batchCounter: number;
   /** Upload requests received (0-based index of the next), for `filesApi.breakChunks`. */
   uploadChunks: number;
+  /** The keys beyond the known ones the fake served in model turns: taken back in model turns. */
+  servedFields: ServedFields;
 };
 
 /**

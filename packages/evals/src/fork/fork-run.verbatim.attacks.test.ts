@@ -1,0 +1,204 @@
+// attack46b: a recorded run whose model sent rare and newer shapes (signatures on text, calls and
+// empty text; thought parts; code execution; model media; `videoMetadata`, `partMetadata`; a part,
+// a Content and a call with a key this version does not know) replays and forks with the model's
+// Content sent back verbatim: the replay's requests are the recorded ones, and the fork's first
+// request holds the recorded model turn as the model sent it.
+
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Content, createGemini } from '@gemloop/core';
+import { createRunRecorder, type RecordedRunLine } from '@gemloop/core/recorder';
+import { createFakeGemini, type FakeGemini, type FakeTurn, turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { weatherAgent } from '../__fixtures__/weather-agent.ts';
+import { caseFromRunFile } from '../cases-from-run.ts';
+import { runEval } from '../run-eval.ts';
+import { toolTrajectory } from '../scorers/tool-scorers.ts';
+import { forkRun } from './fork-run.ts';
+
+const fakes: FakeGemini[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+const MODEL = 'gemini-3-flash-preview';
+
+const callTurn = {
+  role: 'model',
+  futureContentField: { z: true },
+  parts: [
+    { text: 'Weighing it.', thought: true },
+    { text: 'Let me look.', thoughtSignature: 'c2lnLXRleHQ=' },
+    {
+      executableCode: { language: 'PYTHON', code: 'print(1)', id: 'ec1' },
+      thoughtSignature: 'c2lnLWNvZGU=',
+    },
+    { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '1\n', id: 'ec1' } },
+    { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+    {
+      fileData: { mimeType: 'video/mp4', fileUri: 'https://example.test/v1beta/files/abc' },
+      videoMetadata: { startOffset: '1s', endOffset: '2s', fps: 1 },
+    },
+    {
+      functionCall: {
+        id: 'w71i0cbt',
+        name: 'get_weather',
+        args: { city: 'Paris' },
+        futureCallField: { x: 1 },
+      },
+      thoughtSignature: 'c2lnLWNhbGw=',
+    },
+    { functionCall: { id: '96c1su3s', name: 'get_weather', args: { city: 'Oslo' } } },
+    { futureThing: { kind: 'chart', rows: [1, 2] } },
+    { text: '', thoughtSignature: 'c2lnLWVtcHR5' },
+    { text: 'noted', partMetadata: { source: 'y' } },
+  ],
+} as unknown as Content;
+
+const answerTurn = {
+  role: 'model',
+  futureContentField: ['kept'],
+  parts: [
+    { text: 'Thought it over.', thought: true, thoughtSignature: 'c2lnLXRob3VnaHQ=' },
+    { text: 'Mild in both.', thoughtSignature: 'c2lnLWFuc3dlcg==' },
+    { futureThing: { kind: 'table' } },
+  ],
+} as unknown as Content;
+
+function reply(content: Content, streamed: boolean): FakeTurn {
+  const response = (piece: Content) => ({ candidates: [{ content: piece, finishReason: 'STOP' }] });
+  if (!streamed) return turn.raw(response(content));
+  const { parts, ...fields } = content;
+  return turn.raw(
+    parts.map((part, index) =>
+      response({ ...(index === 0 ? fields : {}), parts: [part] } as Content),
+    ),
+  );
+}
+
+/**
+ * A fake that never served these turns speaks today's API, which refuses a key it does not know;
+ * it gets each body without the future keys, as the newer API would take them.
+ */
+function lenient(fake: FakeGemini): typeof fetch {
+  return async (input, init) => {
+    const body = JSON.parse(String(init?.body)) as { contents: Content[] };
+    for (const content of body.contents) {
+      strip(content);
+      for (const part of content.parts ?? []) {
+        if ('futureThing' in part) (part as { text?: string }).text = '';
+        strip(part);
+        if (part.functionCall) strip(part.functionCall);
+      }
+    }
+    return fake.fetch(input, { ...init, body: JSON.stringify(body) });
+  };
+}
+
+function strip(record: object): void {
+  for (const key of Object.keys(record))
+    if (key.startsWith('future')) delete (record as Record<string, unknown>)[key];
+}
+
+function requestBodies(text: string): unknown[] {
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as RecordedRunLine)
+    .filter((line) => line.type === 'model-call-start')
+    .map((line) => {
+      const { model: _model, ...body } = (line as { request: Record<string, unknown> }).request;
+      return body;
+    });
+}
+
+async function record(streamed: boolean) {
+  const dir = await mkdtemp(join(tmpdir(), 'gemloop-verbatim-'));
+  dirs.push(dir);
+  const fake = createFakeGemini({
+    script: [reply(callTurn, streamed), reply(answerTurn, streamed)],
+    signatureValidation: 'present',
+  });
+  fakes.push(fake);
+  // The fake takes back the keys it served itself, as the API that wrote them does.
+  const gemini = createGemini({ apiKey: 'test', fetch: fake.fetch, retry: false });
+  const recorder = createRunRecorder({ dir, fidelity: 'full' });
+  const agent = weatherAgent(gemini, { recorder, model: MODEL });
+  const result = streamed ? await agent.stream('Weather?').result : await agent.run('Weather?');
+  expect(result.text).toBe('Mild in both.');
+  await recorder.flush();
+  const [name] = await readdir(dir);
+  const text = await readFile(join(dir, name as string), 'utf8');
+  const made = caseFromRunFile(text, name as string);
+  if (made === undefined) throw new Error('the recorded run made no case');
+  const recorded = requestBodies(text) as { contents: Content[] }[];
+  expect(recorded[1]?.contents[1]).toEqual(callTurn);
+  return { made, recorded };
+}
+
+describe("a recorded run of rare model shapes replays and forks with the model's Content verbatim", () => {
+  for (const streamed of [false, true]) {
+    const mode = streamed ? 'streamed' : 'unary';
+
+    it(`runEval's replay sends the recorded requests, 0 live calls (${mode})`, async () => {
+      const { made, recorded } = await record(streamed);
+      const live = createFakeGemini({ script: [] });
+      fakes.push(live);
+      const replayDir = await mkdtemp(join(tmpdir(), 'gemloop-verbatim-replay-'));
+      dirs.push(replayDir);
+      const recorder = createRunRecorder({ dir: replayDir, fidelity: 'full' });
+      const result = await runEval({
+        cases: [made],
+        scorers: [toolTrajectory({ match: 'exact' })],
+        streaming: streamed,
+        live: { gemini: createGemini({ apiKey: 'live', fetch: live.fetch, retry: false }) },
+        createAgent: (context) => weatherAgent(context.gemini, { recorder, model: MODEL }, context),
+      });
+      await recorder.flush();
+      const [attempt] = result.attempts;
+      expect(attempt?.error).toBeUndefined();
+      expect(attempt?.drift).toBeUndefined();
+      expect(attempt).toMatchObject({ status: 'pass' });
+      expect(live.modelRequests).toHaveLength(0);
+      const [name] = await readdir(replayDir);
+      expect(requestBodies(await readFile(join(replayDir, name as string), 'utf8'))).toEqual(
+        recorded,
+      );
+    });
+
+    it(`forkRun's fork sends the recorded model turn on (${mode})`, async () => {
+      const { made, recorded } = await record(streamed);
+      const then = createFakeGemini({
+        script: [turn.text('Forked.')],
+        signatureValidation: 'present',
+      });
+      fakes.push(then);
+      const sent: { contents: Content[] }[] = [];
+      const fetch: typeof globalThis.fetch = async (input, init) => {
+        sent.push(JSON.parse(String(init?.body)) as { contents: Content[] });
+        return lenient(then)(input, init);
+      };
+      const fork = await forkRun(made, {
+        until: 1,
+        continueOn: createGemini({ apiKey: 'then', fetch, retry: false }),
+        streaming: streamed,
+      });
+      expect(fork.drift).toBeUndefined();
+      expect(fork.replayedRequests).toEqual(recorded.slice(0, 1));
+      expect(fork.forked?.text).toBe('Forked.');
+      expect(sent[0]?.contents[1]).toEqual(callTurn);
+      expect(JSON.stringify(sent[0]?.contents[1])).toBe(JSON.stringify(callTurn));
+      // A replay past that step sends the recorded model turn to the replay's own fake.
+      const whole = await forkRun(made, {
+        until: 2,
+        continueOn: createGemini({ apiKey: 'x', fetch }),
+      });
+      expect(whole.drift).toBeUndefined();
+      expect(whole.replayed?.text).toBe('Mild in both.');
+      expect(whole.replayedRequests).toEqual(recorded);
+    });
+  }
+});
