@@ -223,6 +223,25 @@ for (const streamed of [false, true]) {
       expect(modelTurns(sent[1])).toEqual([callTurn('transfer_to_billing')]);
     });
 
+    it('across the hops of a long decode (continuation), merged into one turn', async () => {
+      const whole = callTurn('lookup', [secondCall as Part]);
+      const half = Math.ceil(whole.parts.length / 2);
+      const { futureContentField: _, ...second } = whole as Content & {
+        futureContentField: unknown;
+      };
+      const hops = [
+        reply({ ...whole, parts: whole.parts.slice(0, half) }, streamed),
+        reply({ ...second, parts: whole.parts.slice(half) }, streamed),
+      ];
+      const { sent, gemini } = serve([turn.continued(hops), reply(answerTurn, streamed)]);
+      const agent = createAgent({ gemini, model: MODEL, tools: [lookup] });
+      const result = await run(agent, 'Go.');
+      expect(result.text).toBe('The answer.');
+      // One model turn, as one response would have given it: the Content's own key kept.
+      expect(modelTurns(sent.at(-1))).toEqual([whole]);
+      expect(JSON.stringify(modelTurns(sent.at(-1)))).toBe(JSON.stringify([whole]));
+    });
+
     it('through a compaction that keeps the recent turns', async () => {
       const { sent, gemini } = serve([
         reply(callTurn('lookup'), streamed),

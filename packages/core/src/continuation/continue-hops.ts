@@ -23,8 +23,7 @@ import type {
   WrappedCallResult,
 } from '../run/model-call-wrapper.ts';
 import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
-import type { Part } from '../wire/content.ts';
-import type { Candidate, GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
+import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import { camelCaseEntry } from './camel-case-entry.ts';
 import {
   continuationTokenOf,
@@ -32,6 +31,7 @@ import {
   hopEmitter,
   nonEmptyToken,
 } from './continuation-token.ts';
+import { mergeHopResponses } from './merge-hop-responses.ts';
 import type { StartedHop } from './started-hop.ts';
 import { sumUsageMetadata } from './sum-usage-metadata.ts';
 
@@ -100,28 +100,12 @@ class HopLog {
     };
   }
 
-  /** The one response of the step: every hop's parts, the last hop's other fields. */
+  /** The one response of the step: every hop's parts (see {@link mergeHopResponses}). */
   merged(): GenerateContentResponse {
     const responses = this.responses;
     const last = responses[responses.length - 1] as GenerateContentResponse;
     if (responses.length === 1 && !this.restarted && this.reconnects === 0) return last;
-    const parts: Part[] = [];
-    let grounding: Candidate['groundingMetadata'];
-    for (const response of responses) {
-      const candidate = response.candidates?.[0];
-      const hopParts = candidate?.content?.parts;
-      if (Array.isArray(hopParts)) for (const part of hopParts) parts.push(part);
-      if (candidate?.groundingMetadata !== undefined) grounding = candidate.groundingMetadata;
-    }
-    const merged: GenerateContentResponse = { ...last };
-    const lastCandidate = last.candidates?.[0];
-    if (lastCandidate !== undefined || parts.length > 0) {
-      const candidate: Candidate = { ...lastCandidate, content: { role: 'model', parts } };
-      if (grounding !== undefined) candidate.groundingMetadata = grounding;
-      merged.candidates = [candidate];
-    }
-    if (this.billed !== undefined) merged.usageMetadata = this.billed;
-    return merged;
+    return mergeHopResponses(responses, this.billed);
   }
 }
 
