@@ -242,6 +242,20 @@ for (const streamed of [false, true]) {
       expect(JSON.stringify(modelTurns(sent.at(-1)))).toBe(JSON.stringify([whole]));
     });
 
+    it("as a new run's input: a result's contents handed back (agent.run(contents))", async () => {
+      const { sent, gemini } = serve([
+        reply(callTurn('lookup'), streamed),
+        reply(answerTurn, streamed),
+        turn.text('again'),
+      ]);
+      const agent = createAgent({ gemini, model: MODEL, tools: [lookup] });
+      const first = await run(agent, 'Go.');
+      const input = [...first.contents, { role: 'user' as const, parts: [{ text: 'More.' }] }];
+      const second = streamed ? await agent.stream(input).result : await agent.run(input);
+      expect(second.text).toBe('again');
+      expect(modelTurns(sent[2])).toEqual([callTurn('lookup'), answerTurn]);
+    });
+
     it('through a compaction that keeps the recent turns', async () => {
       const { sent, gemini } = serve([
         reply(callTurn('lookup'), streamed),
