@@ -1,7 +1,6 @@
 import { type AsyncDispose, copyOptions } from '@gemloop/core/internal';
 import { serveFakeOverHttp } from '#platform/serve-fake-over-http';
 import { checkFakeFault, checkFakeOptions, checkListenOptions } from './check-fake-options.ts';
-import { createServedFields } from './contract/check-message-fields.ts';
 import { finishFakeInteraction } from './endpoints/run-fake-interaction.ts';
 import type { FakeFault, FakeFaultRule } from './script/fake-faults.ts';
 import { turn } from './script/fake-turn.ts';
@@ -18,6 +17,7 @@ import { handleFetchRequest } from './serve/to-fetch-response.ts';
 import type { FakeState } from './state/fake-state.ts';
 import type { FakeWebhookDelivery } from './state/fake-webhook.ts';
 import { createSeededRandom } from './state/seeded-random.ts';
+import { createServedFields } from './state/served-fields.ts';
 
 /**
  * A fake Gemini API made by {@link createFakeGemini}: one request handler, served over a real

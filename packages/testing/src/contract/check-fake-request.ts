@@ -6,10 +6,11 @@ import {
 } from '@gemloop/core/internal';
 import type { ModelCapabilities } from '@gemloop/core/models';
 import type { FakeHttpError } from '../script/fake-errors.ts';
+import type { ServedFields } from '../state/served-fields.ts';
 import { checkFakeHistory, isDummySignature, listSignedSteps } from './check-fake-history.ts';
 import { checkGenerationConfig } from './check-generation-config.ts';
 import { historyViolation } from './check-history-contract.ts';
-import { checkMessageFields, type ServedFields } from './check-message-fields.ts';
+import { checkMessageFields } from './check-message-fields.ts';
 import { checkMimeTypes } from './check-mime-types.ts';
 import { checkSafetySettings } from './check-safety-settings.ts';
 import { checkToolsContract } from './check-tools-contract.ts';

@@ -1,4 +1,5 @@
 import { isJsonObject, readFunctionCall, readFunctionResponse } from '@gemloop/core/internal';
+import type { ServedFields } from '../state/served-fields.ts';
 import { type ContractViolation, unknownName } from './contract-violation.ts';
 
 // The fields of the proto messages a history is made of, in both JSON spellings. The API parses
@@ -65,24 +66,6 @@ const functionResponsePartFields = new Set([
   'mediaProcessing',
   'media_processing',
 ]);
-
-/**
- * The keys the fake served in its model Contents beyond the ones it knows: a newer API's own
- * fields (a `Part` member, a field of the Content or of the call), scripted with `turn.raw`. The
- * real API takes its own answer back, so a model turn may carry them (attack46b: every replay of
- * a recording with such a key failed on the recorded model turn).
- * @internal
- */
-export type ServedFields = {
-  content: Set<string>;
-  part: Set<string>;
-  functionCall: Set<string>;
-};
-
-/** An empty {@link ServedFields}. @internal */
-export function createServedFields(): ServedFields {
-  return { content: new Set(), part: new Set(), functionCall: new Set() };
-}
 
 /**
  * Notes the unknown keys of the model Contents in `responses` (what the fake is about to send).

@@ -1,6 +1,5 @@
 import type { ModelCapabilities } from '@gemloop/core/models';
 
-import type { ServedFields } from '../contract/check-message-fields.ts';
 import type { ActiveFaultRule } from '../script/fake-faults.ts';
 import type { FakeTurn } from '../script/fake-turn.ts';
 import type {
@@ -12,6 +11,7 @@ import type {
 import type { ImplicitCacheMemory } from './fake-implicit-cache.ts';
 import type { FakeWebhook, FakeWebhookDelivery } from './fake-webhook.ts';
 import type { SeededRandom } from './seeded-random.ts';
+import type { ServedFields } from './served-fields.ts';
 
 /** A continuation token the fake issued (see `fake-continuation.ts`): where its answer goes on. @internal */
 export type FakeContinuationToken = {
