@@ -21,10 +21,12 @@ export type PostAnswerOptions = {
 
 // Every option of an answer, for checkOptionKeys: a misspelt `header` sent the answer without
 // the page's credentials.
-const POST_ANSWER_OPTIONS = { headers: 1, signal: 1, fetch: 1, idleTimeoutMs: 1 } as const satisfies Record<
-  keyof PostAnswerOptions,
-  1
->;
+const POST_ANSWER_OPTIONS = {
+  headers: 1,
+  signal: 1,
+  fetch: 1,
+  idleTimeoutMs: 1,
+} as const satisfies Record<keyof PostAnswerOptions, 1>;
 
 /**
  * Posts a page's answer as JSON to a broker's answer route (`handleAnswer`). Resolves `true` when
