@@ -193,7 +193,8 @@ describe('gemloop view, every field of every run 20,000 characters long (attack4
 
   it('renders at most a megabyte of a 3-million-character tool result, saying how much more the file holds', async () => {
     // leftovers58: "show more" added a megabyte a click with no end, so the whole result (up to
-    // the viewer's 24 MiB read) could land on the page in one text node (3 MB here; 20 MB fits the read).
+    // the viewer's 24 MiB read) could land on the page in one text node (3 MB here: enough to
+    // pass the bound, small enough for a loaded machine).
     const own = join(dir, 'one-huge-result');
     await mkdir(own);
     const name = (await readdir(dir)).find((each) => each.endsWith('.jsonl')) as string;
