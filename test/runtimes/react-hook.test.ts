@@ -100,7 +100,10 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
   });
 
   /** A page with the hook; `saved`: what a page saved before its reload (`onResumePoint`'s). */
-  async function mount(saved?: unknown): Promise<{ page: Page; errors: string[] }> {
+  async function mount(
+    saved?: unknown,
+    idleTimeoutMs?: number,
+  ): Promise<{ page: Page; errors: string[] }> {
     const page = await chromium.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -109,6 +112,11 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
       if (message.type() === 'error' || message.type() === 'warning') errors.push(message.text());
     });
     await page.setContent('<div id="root"></div>');
+    if (idleTimeoutMs !== undefined) {
+      await page.evaluate((bound) => {
+        (globalThis as { idleTimeoutMs?: number }).idleTimeoutMs = bound;
+      }, idleTimeoutMs);
+    }
     if (saved !== undefined) {
       await page.evaluate((chat) => {
         (globalThis as { savedChat?: unknown }).savedChat = chat;
@@ -274,6 +282,22 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
     expect((await state(page)).messages[1]?.approvals).toEqual([]);
     expect((await state(page)).status).toBe('streaming');
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("client.idleTimeoutMs bounds an approval's answer too: one never answered gives up (leftovers58)", async () => {
+    const { page } = await mount(undefined, 400);
+    await page.evaluate(() => void harness.send('Email me'));
+    await page.waitForFunction(() => harness.requests.length === 1);
+    await page.evaluate((events) => harness.stream(0, events), [start, pending]);
+    await waitStatus(page, 'awaiting-approval');
+    // Never answered: the bound lets it go (the request aborted) and the buttons come back.
+    const answered = await page.evaluate(() => harness.approve('ap-1', 'approve'));
+    expect(answered).toBe(false);
+    expect((await requests(page))[1]).toMatchObject({ url: '/approvals', aborted: true });
+    expect(await page.evaluate(() => harness.errors)).toContain(
+      'The server sent no answer (not even its response headers) within 400 ms (idleTimeoutMs).',
+    );
     await page.close();
   });
 

@@ -1,5 +1,7 @@
+import { countOption } from './agent-events-options.ts';
 import { checkOptionKeys } from './check-option-keys.ts';
 import { ClientError } from './client-error.ts';
+import { connectWithin } from './connect-within.ts';
 import { fetchUnfollowed } from './fetch-unfollowed.ts';
 import { readExcerpt } from './read-excerpt.ts';
 
@@ -8,14 +10,23 @@ export type PostAnswerOptions = {
   headers?: Record<string, string> | undefined;
   signal?: AbortSignal | undefined;
   fetch?: typeof fetch | undefined;
+  /**
+   * Milliseconds to wait for the server's answer (its response headers) before the answer fails
+   * with `ClientError` `idle-timeout` and its connection is closed, as `streamAgent`'s
+   * `idleTimeoutMs` bounds the run's requests. Off by default (`Infinity`: the wait is the
+   * page's, until its `signal`). An integer of at least 1, or `Infinity`.
+   */
+  idleTimeoutMs?: number | undefined;
 };
 
 // Every option of an answer, for checkOptionKeys: a misspelt `header` sent the answer without
 // the page's credentials.
-const POST_ANSWER_OPTIONS = { headers: 1, signal: 1, fetch: 1 } as const satisfies Record<
-  keyof PostAnswerOptions,
-  1
->;
+const POST_ANSWER_OPTIONS = {
+  headers: 1,
+  signal: 1,
+  fetch: 1,
+  idleTimeoutMs: 1,
+} as const satisfies Record<keyof PostAnswerOptions, 1>;
 
 /**
  * Posts a page's answer as JSON to a broker's answer route (`handleAnswer`). Resolves `true` when
@@ -23,7 +34,8 @@ const POST_ANSWER_OPTIONS = { headers: 1, signal: 1, fetch: 1 } as const satisfi
  * @param what - what was answered, for the error (`approval`, `elicitation answer`).
  * @param problemOf - what of the error body the message quotes.
  * @throws {@link ClientError} (`http-status`) for any other answer of the server, `redirect` for
- *   a redirect (never followed: the headers would go with it).
+ *   a redirect (never followed: the headers would go with it), `idle-timeout` when no answer came
+ *   within `idleTimeoutMs`, `invalid-option` for an option it cannot use (before any request).
  * @internal
  */
 export async function postAnswer(
@@ -34,12 +46,24 @@ export async function postAnswer(
   problemOf: (excerpt: string) => string = (excerpt) => excerpt,
 ): Promise<boolean> {
   checkOptionKeys(options, POST_ANSWER_OPTIONS, `the ${what}'s options`);
-  const response = await fetchUnfollowed(options.fetch ?? globalThis.fetch, url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...options.headers },
-    body: JSON.stringify(answer),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
+  const idleTimeoutMs = countOption(options.idleTimeoutMs, Infinity, 'idleTimeoutMs', 1);
+  // Bounded as the run's requests are: a server that took the POST and never answered held the
+  // answer, and one of the browser's six connections to its host, until the page's Stop.
+  const wait = connectWithin(options.signal, idleTimeoutMs);
+  let response: Response;
+  try {
+    response = await wait.answer(
+      fetchUnfollowed(options.fetch ?? globalThis.fetch, url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...options.headers },
+        body: JSON.stringify(answer),
+        ...(wait.signal === undefined ? {} : { signal: wait.signal }),
+      }),
+    );
+  } finally {
+    // The body is cancelled below or read by readExcerpt (bounded by its own second).
+    wait.release();
+  }
   if (response.status === 404 || response.ok) {
     // Nothing in an answer's body is read: left unread, a body the server never ends held the
     // connection (one of the browser's six to that host) as long as the server liked

@@ -65,7 +65,11 @@ export type UseAgentChatOptions = {
   onEvent?: ((event: BrowserEvent) => void) | undefined;
   /** Called once a run ended (completed, aborted on the server, or failed) with its message. */
   onFinish?: ((message: AssistantChatMessage) => void) | undefined;
-  /** Passed to `agentEvents`: `fetch`, `maxReconnects`, `reconnectDelayMs`, the limits and `idleTimeoutMs`. */
+  /**
+   * Passed to `agentEvents`: `fetch`, `maxReconnects`, `reconnectDelayMs`, the limits and
+   * `idleTimeoutMs`; `fetch` and `idleTimeoutMs` also to the answers (`approve`,
+   * `answerElicitation`), whose wait for the server's headers the bound covers too.
+   */
   client?:
     | Pick<
         AgentEventsOptions,
@@ -349,9 +353,11 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
         const answered = await answerApproval(
           current.approvalsUrl ?? '/approvals',
           { approvalId, decision, ...(message === undefined ? {} : { message }) },
+          // The client's idle bound covers the answer's wait for its headers as the run's.
           {
             headers: current.headers,
             fetch: current.client?.fetch,
+            idleTimeoutMs: current.client?.idleTimeoutMs,
           },
         );
         if (!answered) dispatch({ type: 'approval-gone', approvalId });
@@ -374,7 +380,11 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
         const answered = await answerElicitationRequest(
           current.elicitationsUrl ?? '/elicitations',
           { ...answer, id },
-          { headers: current.headers, fetch: current.client?.fetch },
+          {
+            headers: current.headers,
+            fetch: current.client?.fetch,
+            idleTimeoutMs: current.client?.idleTimeoutMs,
+          },
         );
         // Taken, or gone: either way nothing waits for this page (the run's `elicitation-resolved`
         // confirms the first).

@@ -27,6 +27,17 @@ export function renderLine(line, startedAt, { key = '', expanded } = {}) {
   const short = (value, max = 200) => oneLine(asText(value), max);
   const long = (text, className, name, tag = 'span') =>
     boundedText(text, { tag, className, key: `live-${key}-${name}`, expanded });
+  // What ran when an approval modified the call (the recorder writes it on the result or the
+  // error, redacted as arguments are): shown under the line, as the run page shows it.
+  const modified = () =>
+    line.modifiedArgs === undefined
+      ? null
+      : el(
+          'div',
+          { className: 'live-modified-args' },
+          el('h4', null, 'Modified arguments (what ran)'),
+          long(prettyJson(line.modifiedArgs), 'live-args', 'modified-args', 'pre'),
+        );
   switch (line.type) {
     case 'user-text':
       return item(
@@ -113,6 +124,7 @@ export function renderLine(line, startedAt, { key = '', expanded } = {}) {
         el('b', null, `Tool result ${short(line.toolName) ?? '?'}`),
         asText(line.scheduling) === undefined ? '' : ` (${short(line.scheduling, 40)})`,
         long(prettyJson(line.output), 'live-output', 'output', 'pre'),
+        modified(),
       );
     case 'tool-error':
       return item(
@@ -125,6 +137,7 @@ export function renderLine(line, startedAt, { key = '', expanded } = {}) {
           `Tool ${short(line.outcome, 40) ?? 'error'} ${short(line.toolName) ?? '?'}: `,
         ),
         long(asText(line.message) ?? '', 'live-message', 'message'),
+        modified(),
       );
     case 'reconnect':
       return item(

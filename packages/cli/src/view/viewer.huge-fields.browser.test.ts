@@ -190,4 +190,52 @@ describe('gemloop view, every field of every run 20,000 characters long (attack4
       await server.close();
     }
   });
+
+  it('renders at most a megabyte of a 3-million-character tool result, saying how much more the file holds', async () => {
+    // leftovers58: "show more" added a megabyte a click with no end, so the whole result (up to
+    // the viewer's 24 MiB read) could land on the page in one text node (3 MB here: enough to
+    // pass the bound, small enough for a loaded machine).
+    const own = join(dir, 'one-huge-result');
+    await mkdir(own);
+    const name = (await readdir(dir)).find((each) => each.endsWith('.jsonl')) as string;
+    let replaced = false;
+    const lines = (await readFile(join(dir, name), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const parsed = JSON.parse(line) as { type?: string; output?: unknown };
+        if (replaced || parsed.type !== 'tool-call-end' || !('output' in parsed)) return line;
+        replaced = true;
+        return JSON.stringify({ ...parsed, output: `start ${'w'.repeat(HUGE)} end-of-result` });
+      });
+    expect(replaced).toBe(true);
+    await writeFile(join(own, name), `${lines.join('\n')}\n`);
+    const server = await startViewServer({ dir: own });
+    const page = await viewer.context.newPage();
+    try {
+      await page.goto(`${server.url}#/run/${encodeURIComponent(name.slice(0, -'.jsonl'.length))}`);
+      const result = page.locator('.tool-result .bounded').filter({ hasText: 'start w' }).first();
+      await result.locator('button.show-more').waitFor();
+      expect(await result.locator('button.show-more').textContent()).toMatch(/more characters/);
+      await result.locator('button.show-more').click();
+      // One click: a megabyte shown, and no button for the rest, but what is left said in words.
+      await expect
+        .poll(() => result.locator('.show-more, .not-shown').first().textContent())
+        .toMatch(/not shown/);
+      const shown = await result.evaluate((node) => node.querySelector('pre')?.textContent?.length);
+      expect(shown).toBeLessThanOrEqual(1_000_000);
+      expect(await result.locator('button.show-more').count()).toBe(0);
+      const note = await result.locator('.not-shown').textContent();
+      expect(note).toContain(
+        `${(HUGE + 'start  end-of-result'.length - 1_000_000).toLocaleString('en-US')} more characters`,
+      );
+      expect(await result.textContent()).not.toContain('end-of-result');
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  });
 });
+
+/** A tool result past what a page holds of one value (a megabyte), under the viewer's 24 MiB read. */
+const HUGE = 3_000_000;

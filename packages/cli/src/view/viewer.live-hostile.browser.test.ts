@@ -44,6 +44,8 @@ function sessionLines(text: (field: string) => string, running: boolean): object
       toolName: text('name'),
       output: { r: text('output') },
       scheduling: text('scheduling'),
+      // What an approval's modify ran (leftovers58): on a result and on an error.
+      modifiedArgs: { q: text('modified') },
       at: at + 3,
     },
     {
@@ -52,6 +54,7 @@ function sessionLines(text: (field: string) => string, running: boolean): object
       toolName: text('name'),
       outcome: text('outcome'),
       message: text('message'),
+      modifiedArgs: { q: text('modified') },
       at: at + 4,
     },
     {
@@ -151,8 +154,12 @@ describe('gemloop view, a hostile live-session file (attack41)', () => {
     // Texts as they are; values (arguments, output) as their JSON.
     for (const field of ['user', 'message', 'text', 'heard', 'said', 'thoughts', 'truncated'])
       expect(text, field).toContain(`${PAYLOAD}${field}`);
-    for (const field of ['args', 'output'])
+    for (const field of ['args', 'output', 'modified'])
       expect(text, field).toContain(JSON.stringify(`${PAYLOAD}${field}`).slice(1, -1));
+    // The arguments an approval ran, under their own heading, on the result and on the error.
+    const modified = page.locator('#live-story .live-modified-args');
+    expect(await modified.count()).toBe(2);
+    expect(await modified.first().textContent()).toContain('Modified arguments (what ran)');
     for (const field of ['name', 'plugin', 'guardrail', 'why'])
       expect(text, field).toContain(`<script>window.__pwned=2</script>`);
     for (const summary of await page.locator('summary, button').all())
@@ -173,7 +180,17 @@ describe('gemloop view, a hostile live-session file (attack41)', () => {
     const text = (await page.locator('#app').textContent()) ?? '';
     // Drawn whole, each of these fields put 300,000 characters on the page.
     expect(text.length).toBeLessThan(100_000);
-    for (const field of ['user', 'args', 'output', 'message', 'text', 'heard', 'said', 'thoughts'])
+    for (const field of [
+      'user',
+      'args',
+      'output',
+      'modified',
+      'message',
+      'text',
+      'heard',
+      'said',
+      'thoughts',
+    ])
       expect(text, field).toContain(`${field}:www`);
     const more = page.locator('#live-story .show-more').first();
     await more.click();

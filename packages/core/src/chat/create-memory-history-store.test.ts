@@ -88,6 +88,39 @@ describe('createMemoryHistoryStore', () => {
     expect(await store.load('a', context)).toHaveLength(3);
   });
 
+  it('says the bytes an id holds against the bound: what a store over it (a door’s total) adds up', async () => {
+    const store = createMemoryHistoryStore({ maxHistoryBytes: 5000 });
+    expect(store.bytes('a')).toBe(0);
+    const sent: ChatTurn[] = [];
+    for (let index = 0; index < 8; index++) {
+      sent.push(toolTurn(index, 500));
+      await store.append('a', sent.at(-1) as ChatTurn, context);
+      expect(store.bytes('a')).toBe(bytesOf(await store.load('a', context)));
+    }
+    expect(store.bytes('a')).toBeLessThanOrEqual(5000);
+    await store.clear('a', context);
+    expect(store.bytes('a')).toBe(0);
+    // Without a bound nothing is measured (no JSON is written per turn).
+    const unbounded = createMemoryHistoryStore();
+    await unbounded.append('a', toolTurn(0, 500), context);
+    expect(unbounded.bytes('a')).toBe(0);
+  });
+
+  it('counts a turn JSON cannot write as the bound: kept only as the newest, never more than a full id', async () => {
+    const store = createMemoryHistoryStore({ maxHistoryBytes: 5000 });
+    await store.append('a', toolTurn(0, 100), context);
+    const odd = {
+      contents: [{ role: 'user', parts: [{ text: 'x' }] }],
+      note: BigInt(1),
+    } as unknown as ChatTurn;
+    await store.append('a', odd, context);
+    expect(await store.load('a', context)).toEqual([odd]);
+    expect(store.bytes('a')).toBe(5000);
+    const next = toolTurn(2, 100);
+    await store.append('a', next, context);
+    expect(await store.load('a', context)).toEqual([next]);
+  });
+
   it.each([0, -1, 1.5, Number.NaN, '4MB', null])('refuses maxHistoryBytes %s', (value) => {
     const make = () => createMemoryHistoryStore({ maxHistoryBytes: value as number });
     expect(make).toThrow(InvalidArgumentError);

@@ -10,6 +10,13 @@ export type MemoryHistoryStore = HistoryStore & {
    * `id` was last cleared, read at once: the n-th turn ever appended is `turns[n - droppedTurns]`.
    */
   snapshot(id: string): { turns: ChatTurn[]; droppedTurns: number };
+  /**
+   * The UTF-8 bytes of `id`'s turns' JSON as counted against `maxHistoryBytes` (a turn JSON
+   * cannot write counts as the bound): what a store built on this one adds up to bound many ids
+   * together (the serving doors' `createDoorHistoryStore`). `0` without a bound, where nothing is
+   * measured.
+   */
+  bytes(id: string): number;
 };
 
 /** Options of {@link createMemoryHistoryStore}. */
@@ -58,7 +65,7 @@ export function createMemoryHistoryStore({
       // A copy of the list (not of the contents), so pushing to a result's array changes nothing.
       const stored: ChatTurn = { ...turn, contents: turn.contents.slice() };
       // Measured once, here: without a bound nothing is serialized.
-      const size = bounded ? sizeOf(stored) : 0;
+      const size = bounded ? sizeOf(stored, maxHistoryBytes) : 0;
       const thread = threads.get(id);
       if (thread === undefined) {
         threads.set(id, { turns: [stored], sizes: [size], bytes: size, dropped: 0 });
@@ -90,22 +97,25 @@ export function createMemoryHistoryStore({
       const thread = threads.get(id);
       return { turns: thread?.turns.slice() ?? [], droppedTurns: thread?.dropped ?? 0 };
     },
+    bytes(id) {
+      return threads.get(id)?.bytes ?? 0;
+    },
   };
 }
 
 /**
  * A turn's size as stored elsewhere: the UTF-8 bytes of its JSON. A turn JSON cannot write (a
  * cycle, a BigInt) could not have been sent to the model either; it counts as the bound, so it
- * is kept only as the newest turn.
+ * is kept only as the newest turn, and a store adding ids up counts it as one full id, no more.
  */
-function sizeOf(turn: ChatTurn): number {
+function sizeOf(turn: ChatTurn, bound: number): number {
   try {
     // TextEncoder, not shared/cut-text's utf8Length: this store is reached from the root import,
     // which cut-text is not (index.static-imports.test.ts holds the root at 132 modules); once per
     // stored turn, the copy it makes is the size of the JSON just written.
     return new TextEncoder().encode(JSON.stringify(turn)).byteLength;
   } catch {
-    return Number.MAX_SAFE_INTEGER;
+    return bound;
   }
 }
 

@@ -177,7 +177,7 @@ export type { AsyncDispose } from '../shared/async-dispose.ts';
 // @gemloop/testing and gemloop: the longest delay a timer waits, the bound of delay options and flags.
 // @gemloop/evals: a judge's and a simulated user's texts cut between characters; @gemloop/serve
 // (the MCP door's exposed tools): a result cut with how much was left out.
-export { cutText, cutTextNoted } from '../shared/cut-text.ts';
+export { cutText, cutTextNoted, utf8Length } from '../shared/cut-text.ts';
 // @gemloop/evals' dataset reader and the CLI's run file readers: bytes that are not UTF-8 refused
 // with their line, never read as U+FFFD (attack43a).
 export { decodeUtf8File } from '../shared/decode-utf8-file.ts';

@@ -49,6 +49,11 @@ export type LiveEvent =
       toolName: string;
       output: unknown;
       scheduling: LiveToolScheduling | undefined;
+      /**
+       * The arguments the tool ran with when the agent's approval hook answered `modify` (the
+       * `tool-call` event, made before the decision, has the model's).
+       */
+      modifiedArgs?: Record<string, unknown> | undefined;
     }
   /**
    * A call failed, was denied, named no tool of the agent, or had arguments its schema refused;
@@ -69,6 +74,11 @@ export type LiveEvent =
         | 'invalid-args'
         | 'cancelled';
       message: string;
+      /**
+       * The arguments the tool ran with when the agent's approval hook answered `modify` (the
+       * `tool-call` event, made before the decision, has the model's).
+       */
+      modifiedArgs?: Record<string, unknown> | undefined;
     }
   /** The user's input interrupted the model: stop playing its audio and drop what is queued. */
   | { type: 'interrupted' }

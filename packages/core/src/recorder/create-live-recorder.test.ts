@@ -155,6 +155,59 @@ describe('createLiveRecorder', () => {
     expect(fake.errors).toEqual([]);
   });
 
+  it('writes what ran when an approval modified a call: modifiedArgs on its result, redacted as args are', async () => {
+    // leftovers58: the run recorder and the durable read-back write `modifiedArgs`; a live
+    // session's lines said only the model's arguments, beside a result of others.
+    const dir = await tempDir();
+    const { agent } = await liveFixture(
+      {
+        script: [
+          [
+            {
+              toolCalls: [
+                { name: 'login', args: { user: 'ada', password: 'hunter2-pw' }, id: 'c1' },
+                { name: 'login', args: { user: 'bob', password: 'bob-pw-1' }, id: 'c2' },
+              ],
+            },
+          ],
+          [{ text: 'Done.' }],
+        ],
+      },
+      {
+        tools: [login],
+        beforeToolCall: ({ toolCallId }) =>
+          toolCallId === 'c1'
+            ? { type: 'modify', args: { user: 'grace', password: 'swapped-pw-9' } }
+            : undefined,
+      },
+    );
+    const recorder = createLiveRecorder({ dir });
+    const session = await recordLiveSession(agent, { recorder, model: 'gemini-live-test' });
+    const iterator = session[Symbol.asyncIterator]();
+    session.sendText('sign us in');
+    await readUntil(iterator, (event) => event.type === 'turn-end');
+    await session.close();
+    await recorder.flush();
+    const [name] = await readdir(dir);
+    const raw = await readFile(join(dir, name as string), 'utf8');
+    expect(raw).not.toContain('hunter2-pw');
+    expect(raw).not.toContain('swapped-pw-9');
+    const lines = await linesOf(join(dir, name as string));
+    const results = lines.filter((line) => line['type'] === 'tool-result');
+    const first = results.find((line) => line['toolCallId'] === 'c1');
+    const second = results.find((line) => line['toolCallId'] === 'c2');
+    expect(first).toMatchObject({
+      output: { user: 'grace', ok: true },
+      modifiedArgs: { user: 'grace', password: '[redacted]' },
+    });
+    expect(second).toMatchObject({ output: { user: 'bob', ok: true } });
+    expect(second).not.toHaveProperty('modifiedArgs');
+    // The call's own line stays the model's: it is written before the approval decides.
+    expect(lines.find((line) => line['type'] === 'tool-call')).toMatchObject({
+      args: { user: 'ada', password: '[redacted]' },
+    });
+  });
+
   it("keeps what a plugin reported (run.emit) and a plugin's end of the session (run.finish)", async () => {
     const dir = await tempDir();
     const recorder = createLiveRecorder({ dir });

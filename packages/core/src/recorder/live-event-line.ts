@@ -24,6 +24,9 @@ export function liveEventLine(
   { redacted, redactArgs }: LiveLineRedaction,
 ): RecordedLiveLine | undefined {
   const name = (text: string): string => cutName(redacted(text));
+  // What ran when an approval modified a call (leftovers58), as the run recorder writes it.
+  const modified = (toolName: string, args: Record<string, unknown> | undefined) =>
+    args === undefined ? {} : { modifiedArgs: boundValue(redactArgs?.(toolName, args) ?? args) };
   switch (event.type) {
     case 'reconnect':
       return {
@@ -50,6 +53,7 @@ export function liveEventLine(
         toolName: name(event.toolName),
         output: boundValue(event.output),
         ...(event.scheduling === undefined ? {} : { scheduling: event.scheduling }),
+        ...modified(event.toolName, event.modifiedArgs),
         at,
       };
     case 'tool-error':
@@ -59,6 +63,7 @@ export function liveEventLine(
         toolName: name(event.toolName),
         outcome: event.outcome,
         message: cutText(redacted(event.message)),
+        ...modified(event.toolName, event.modifiedArgs),
         at,
       };
     case 'usage':

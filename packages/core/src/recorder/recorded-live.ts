@@ -101,6 +101,8 @@ export type RecordedLiveLine =
       toolName: string;
       output: unknown;
       scheduling?: string | undefined;
+      /** What ran when an approval modified the call, redacted and bounded as `args` are. */
+      modifiedArgs?: unknown;
       at: number;
     }
   | {
@@ -109,6 +111,8 @@ export type RecordedLiveLine =
       toolName: string;
       outcome: string;
       message: string;
+      /** What ran when an approval modified the call, redacted and bounded as `args` are. */
+      modifiedArgs?: unknown;
       at: number;
     }
   | { type: 'reconnect'; reason: string; attempt: number; discardedTurn: boolean; at: number }
@@ -171,8 +175,16 @@ export type LiveRecorderEvent =
       toolName: string;
       output: unknown;
       scheduling: string | undefined;
+      modifiedArgs?: Record<string, unknown> | undefined;
     }
-  | { type: 'tool-error'; toolCallId: string; toolName: string; outcome: string; message: string }
+  | {
+      type: 'tool-error';
+      toolCallId: string;
+      toolName: string;
+      outcome: string;
+      message: string;
+      modifiedArgs?: Record<string, unknown> | undefined;
+    }
   | { type: 'interrupted' }
   | { type: 'turn-end'; reason: string | undefined }
   | { type: 'usage'; usage: unknown; cost: { total: string | null } }

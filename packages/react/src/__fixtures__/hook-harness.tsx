@@ -32,6 +32,8 @@ const rendered: { status: string }[] = [];
 const points: { point: ResumePoint | undefined; messages: AgentChatMessage[] }[] = [];
 // What a page saved before its reload (`window.savedChat`, set before this script runs).
 const saved = (globalThis as { savedChat?: (typeof points)[number] }).savedChat;
+// The page's `client.idleTimeoutMs` when a test sets one (`window.idleTimeoutMs`, before this script).
+const idleTimeoutMs = (globalThis as { idleTimeoutMs?: number }).idleTimeoutMs;
 let chat: UseAgentChatResult | undefined;
 let root: Root | undefined;
 
@@ -130,7 +132,12 @@ function Harness() {
       return { conversationId: 'c1', message, before: messages.length };
     },
     headers: { authorization: 'Bearer page-token' },
-    client: { fetch: scriptedFetch as typeof fetch, reconnectDelayMs: 1, maxReconnects: 0 },
+    client: {
+      fetch: scriptedFetch as typeof fetch,
+      reconnectDelayMs: 1,
+      maxReconnects: 0,
+      ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+    },
     onFinish: (message) => finished.push(message),
     onError: (error) => errors.push(error.message),
     onResumePoint: (point, messages) => points.push({ point, messages }),

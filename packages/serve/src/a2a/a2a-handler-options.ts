@@ -99,6 +99,14 @@ export type A2AHandlerOptions = DoorAccessOptions & {
    */
   maxTasks?: number | undefined;
   /**
+   * Bytes the default store's tasks hold at most together (the UTF-8 bytes of their JSON: history,
+   * artifacts, status); past it the least recently updated tasks that have ended, of the caller
+   * holding the most bytes, are forgotten, as past `maxTasks` (`GetTask` then answers
+   * `TaskNotFoundError`). Without it 10,000 tasks of a few MB each could hold gigabytes. A
+   * working task is never forgotten. @defaultValue 268435456 (256 MiB)
+   */
+  maxTotalTaskBytes?: number | undefined;
+  /**
    * Resubscribers (`SubscribeToTask`, `tasks/resubscribe`) one task of a caller holds at once:
    * past it a resubscribe is refused with `UnsupportedOperationError` (-32004) until one of
    * them ends. Room for a user's tabs and for reconnections whose dropped streams the server has

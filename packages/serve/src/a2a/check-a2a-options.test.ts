@@ -31,6 +31,7 @@ describe('checkA2AOptions', () => {
     expect(checkA2AOptions(base as never)).toMatchObject({
       maxContexts: 1000,
       maxTasks: 10_000,
+      maxTotalTaskBytes: 256 * 1024 * 1024,
       maxSubscribersPerTask: 32,
       v03: true,
       maxBodyBytes: 1024 * 1024,
@@ -59,6 +60,9 @@ describe('checkA2AOptions', () => {
   it('checks the numbers it keeps: contexts and tasks are whole and positive', () => {
     expect(refusal({ ...base, maxContexts: 0 })).toMatchObject({ argument: 'maxContexts' });
     expect(refusal({ ...base, maxTasks: 2.5 })).toMatchObject({ argument: 'maxTasks' });
+    expect(refusal({ ...base, maxTotalTaskBytes: 0 })).toMatchObject({
+      argument: 'maxTotalTaskBytes',
+    });
     expect(refusal({ ...base, maxSubscribersPerTask: 0 })).toMatchObject({
       argument: 'maxSubscribersPerTask',
     });

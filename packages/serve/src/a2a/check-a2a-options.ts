@@ -10,6 +10,7 @@ import { checkAllowedHosts, type HostPolicy } from '../door/host-policy.ts';
 import { checkAllowedOrigins, type OriginPolicy } from '../door/origin-policy.ts';
 import { isRecord } from '../openai/to-contents.ts';
 import type { A2AHandlerOptions } from './a2a-handler-options.ts';
+import { DEFAULT_TOTAL_TASK_BYTES } from './tasks/bounded-task-store.ts';
 
 /** The options of `createA2AHandler`, checked, with their defaults. @internal */
 export type A2ASettings = DoorSettings & {
@@ -20,6 +21,7 @@ export type A2ASettings = DoorSettings & {
   authorize: A2AHandlerOptions['authorize'];
   maxContexts: number;
   maxTasks: number;
+  maxTotalTaskBytes: number;
   maxSubscribersPerTask: number;
   v03: boolean;
 };
@@ -83,6 +85,11 @@ export function checkA2AOptions(given: A2AHandlerOptions): A2ASettings {
     authorize: options.authorize,
     maxContexts: wholeOption(options.maxContexts, 'maxContexts', 1000),
     maxTasks: wholeOption(options.maxTasks, 'maxTasks', 10_000),
+    maxTotalTaskBytes: wholeOption(
+      options.maxTotalTaskBytes,
+      'maxTotalTaskBytes',
+      DEFAULT_TOTAL_TASK_BYTES,
+    ),
     maxSubscribersPerTask: wholeOption(options.maxSubscribersPerTask, 'maxSubscribersPerTask', 32),
     v03: options.v03 !== false,
   };

@@ -193,6 +193,25 @@ describe('createA2AHandler', () => {
     ]);
   });
 
+  it('forgets the oldest ended task past maxTotalTaskBytes, answered as task not found', async () => {
+    // Each answer about 400 KB, held in its task's artifact: three pass a 1 MB bound long before
+    // maxTasks (10,000) would.
+    const answer = (letter: string) => `${letter}${'x'.repeat(400_000)}`;
+    const { client } = await serveA2A(
+      [turn.text(answer('A')), turn.text(answer('B')), turn.text(answer('C'))],
+      {
+        handler: { maxTotalTaskBytes: 1_000_000 },
+      },
+    );
+    const alice = await client('alice');
+    const tasks = [await send(alice, '1'), await send(alice, '2'), await send(alice, '3')];
+    const error = await failure(alice.getTask({ id: tasks[0]?.id } as never));
+    expect(error.message).toContain('not found');
+    expect(answerOf(await alice.getTask({ id: tasks[2]?.id } as never))?.startsWith('C')).toBe(
+      true,
+    );
+  });
+
   it('continues a conversation: the messages of one contextId are turns of one chat session', async () => {
     const { client, fake } = await serveA2A([
       turn.text('A-7 has shipped.'),

@@ -133,7 +133,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
   // A store of the user's fails in its own words (a database URL, say): the SDK sees fixed ones.
   const taskStore = new WatchedTaskStore(
     options.taskStore === undefined
-      ? new BoundedTaskStore(settings.maxTasks)
+      ? new BoundedTaskStore(settings.maxTasks, settings.maxTotalTaskBytes)
       : new QuietTaskStore(options.taskStore, settings.onError),
   );
   const buses = new TaskSubscribers(settings.maxSubscribersPerTask);

@@ -1,6 +1,12 @@
-import type { ChatTurn, HistoryStore, MemoryHistoryStore } from '@gemloop/core/chat';
+import {
+  createMemoryHistoryStore,
+  type HistoryStore,
+  type HistoryStoreContext,
+  type MemoryHistoryStore,
+} from '@gemloop/core/chat';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import type { RunOwner } from '@gemloop/core/web';
+import { pickEvicted } from './pick-evicted.ts';
 
 /**
  * The most one thread (conversation, context, session) of a door's default store holds: its
@@ -55,8 +61,6 @@ export type DoorHistoryStore = MemoryHistoryStore & {
   evicted(id: string): boolean;
 };
 
-type Thread = { turns: ChatTurn[]; sizes: number[]; bytes: number; dropped: number };
-
 /**
  * The history store each serving door makes when given none: in memory, each thread keeping its
  * newest turns within `maxThreadBytes`, and all of them within `maxTotalBytes`, whole threads
@@ -86,28 +90,40 @@ export function createDoorHistoryStore(
       message: `createDoorHistoryStore({ maxTotalBytes }) must be at least maxThreadBytes (${maxThreadBytes}), so one thread always fits; got ${maxTotalBytes}.`,
     });
   }
-  // In the order of use: the least recently used first.
-  const threads = new Map<string, Thread>();
+  // Each thread's turns, and the dropping of its oldest past maxThreadBytes, are core's store's
+  // (doors45 had a near-copy of it here); this one adds the bound on all threads together.
+  const threads = createMemoryHistoryStore({ maxHistoryBytes: maxThreadBytes });
+  // Each thread's bytes as last counted, in the order of use: the least recently used first.
+  const held = new Map<string, { id: string; bytes: number }>();
   const owners = new Map<string, RunOwner>();
   const evictedIds = new Set<string>();
   let total = 0;
 
-  function touched(id: string): Thread | undefined {
-    const thread = threads.get(id);
-    if (thread !== undefined) {
-      threads.delete(id);
-      threads.set(id, thread);
+  function touch(id: string): void {
+    const entry = held.get(id);
+    if (entry !== undefined) {
+      held.delete(id);
+      held.set(id, entry);
     }
-    return thread;
   }
 
-  function evictFor(keep: string): void {
+  /**
+   * Past `maxTotalBytes`, whole threads go: the least recently used of the owner holding the
+   * most bytes, never `keep` (the one just appended to).
+   */
+  function evictFor(keep: string, context: HistoryStoreContext): void {
     while (total > maxTotalBytes) {
-      const id = pickEvictedThread(threads, owners, keep);
-      const thread = id === undefined ? undefined : threads.get(id);
-      if (id === undefined || thread === undefined) return;
-      threads.delete(id);
-      total -= thread.bytes;
+      const id = pickEvicted(
+        held,
+        (entry) => owners.get(entry.id) ?? '',
+        (entry) => entry.id !== keep,
+        undefined,
+        (entry) => entry.bytes,
+      );
+      if (id === undefined) return;
+      total -= held.get(id)?.bytes ?? 0;
+      held.delete(id);
+      void threads.clear(id, context);
       evictedIds.add(id);
       if (evictedIds.size > MAX_EVICTED_MARKS) {
         const oldest = evictedIds.values().next().value;
@@ -117,50 +133,37 @@ export function createDoorHistoryStore(
   }
 
   return {
-    load(id) {
-      return touched(id)?.turns.slice() ?? [];
+    load(id, context) {
+      touch(id);
+      return threads.load(id, context);
     },
-    append(id, turn) {
+    append(id, turn, context) {
       // A run that was answering when its thread was evicted: its turn would start a history
       // without the rest, so it is dropped, and the thread's next use is answered as evicted.
       if (evictedIds.has(id)) return;
-      const stored: ChatTurn = { ...turn, contents: turn.contents.slice() };
-      const size = sizeOf(stored, maxThreadBytes);
-      let thread = touched(id);
-      if (thread === undefined) {
-        thread = { turns: [], sizes: [], bytes: 0, dropped: 0 };
-        threads.set(id, thread);
-      }
-      thread.turns.push(stored);
-      thread.sizes.push(size);
-      thread.bytes += size;
-      total += size;
-      let drop = 0;
-      while (thread.bytes > maxThreadBytes && drop < thread.turns.length - 1) {
-        thread.bytes -= thread.sizes[drop] ?? 0;
-        total -= thread.sizes[drop] ?? 0;
-        drop++;
-      }
-      if (drop > 0) {
-        thread.turns.splice(0, drop);
-        thread.sizes.splice(0, drop);
-        thread.dropped += drop;
-      }
-      evictFor(id);
+      void threads.append(id, turn, context);
+      const bytes = threads.bytes(id);
+      total += bytes - (held.get(id)?.bytes ?? 0);
+      held.delete(id);
+      held.set(id, { id, bytes });
+      evictFor(id, context);
     },
-    clear(id) {
-      const thread = threads.get(id);
-      if (thread !== undefined) total -= thread.bytes;
-      threads.delete(id);
+    clear(id, context) {
+      total -= held.get(id)?.bytes ?? 0;
+      held.delete(id);
+      void threads.clear(id, context);
       owners.delete(id);
       evictedIds.delete(id);
     },
     ids() {
-      return [...threads.keys()];
+      return [...held.keys()];
     },
     snapshot(id) {
-      const thread = touched(id);
-      return { turns: thread?.turns.slice() ?? [], droppedTurns: thread?.dropped ?? 0 };
+      touch(id);
+      return threads.snapshot(id);
+    },
+    bytes(id) {
+      return threads.bytes(id);
     },
     own(id, owner) {
       owners.set(id, owner);
@@ -169,34 +172,6 @@ export function createDoorHistoryStore(
       return evictedIds.has(id);
     },
   };
-}
-
-/**
- * The thread to evict: the least recently used of the owner holding the most bytes, never
- * `keep` (the one just appended to). O(threads), once per thread evicted.
- */
-function pickEvictedThread(
-  threads: ReadonlyMap<string, Thread>,
-  owners: ReadonlyMap<string, RunOwner>,
-  keep: string,
-): string | undefined {
-  const held = new Map<RunOwner, number>();
-  const oldest = new Map<RunOwner, string>();
-  for (const [id, thread] of threads) {
-    const owner = owners.get(id) ?? '';
-    held.set(owner, (held.get(owner) ?? 0) + thread.bytes);
-    if (id !== keep && !oldest.has(owner)) oldest.set(owner, id);
-  }
-  let picked: string | undefined;
-  let most = -1;
-  for (const [owner, id] of oldest) {
-    const bytes = held.get(owner) ?? 0;
-    if (bytes > most) {
-      most = bytes;
-      picked = id;
-    }
-  }
-  return picked;
 }
 
 /**
@@ -212,19 +187,6 @@ export function wasEvicted(store: HistoryStore, id: string): boolean {
 export function ownThread(store: HistoryStore, id: string, owner: RunOwner): void {
   const own = (store as Partial<DoorHistoryStore>).own;
   if (typeof own === 'function') own.call(store, id, owner);
-}
-
-/**
- * A turn's size as stored elsewhere: the UTF-8 bytes of its JSON. One JSON cannot write (a cycle,
- * a BigInt: it could not have been sent to the model either) counts as the thread's bound, so it
- * is kept only as the newest turn, and never counts more than a full thread in the total.
- */
-function sizeOf(turn: ChatTurn, bound: number): number {
-  try {
-    return new TextEncoder().encode(JSON.stringify(turn)).byteLength;
-  } catch {
-    return bound;
-  }
 }
 
 function checkBytes(value: unknown, name: string): void {

@@ -142,6 +142,7 @@ export const a2aKeys: DeclaredOptions<A2AHandlerOptions> = defineOptions<A2AHand
     taskStore: checkedWhereUsed,
     durable: checkedWhereUsed,
     maxTasks: checkedWhereUsed,
+    maxTotalTaskBytes: checkedWhereUsed,
     maxSubscribersPerTask: checkedWhereUsed,
     store: checkedWhereUsed,
     maxContexts: checkedWhereUsed,

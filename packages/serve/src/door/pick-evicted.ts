@@ -16,13 +16,15 @@ export function pickEvicted<K, V>(
   evictable: (value: V) => boolean = () => true,
   /** The owner of an entry about to be added (room is made before it is): counted as held. */
   adding?: RunOwner,
+  /** What an entry weighs in what its owner holds: 1 (a count), or its bytes for a bound in bytes. */
+  weightOf: (value: V) => number = () => 1,
 ): K | undefined {
   const held = new Map<RunOwner, number>(adding === undefined ? [] : [[adding, 1]]);
   // Each owner's first evictable key, in the order of those keys: the oldest first.
   const firstOf = new Map<RunOwner, K>();
   for (const [key, value] of entries) {
     const owner = ownerOf(value);
-    held.set(owner, (held.get(owner) ?? 0) + 1);
+    held.set(owner, (held.get(owner) ?? 0) + weightOf(value));
     if (!firstOf.has(owner) && evictable(value)) firstOf.set(owner, key);
   }
   let picked: K | undefined;

@@ -55,12 +55,14 @@ export type LiveCallContext = {
  * (the call is answered, then the session ends with `error`). @internal
  */
 export type LiveCallOutcome =
-  | { type: 'value'; output: unknown; sent: unknown }
+  | { type: 'value'; output: unknown; sent: unknown; modifiedArgs?: unknown }
   | {
       type: 'failed';
       outcome: 'error' | 'denied' | 'unknown-tool' | 'invalid-args';
       message: string;
       issues?: ToolArgumentIssue[] | undefined;
+      /** The arguments an approval's `modify` ran the tool with (the model's were others). */
+      modifiedArgs?: unknown;
     }
   | { type: 'hook-failed'; message: string; error: unknown }
   /** A tool guardrail said `throw` (or its check failed closed): answered, then the session ends. */
@@ -82,6 +84,25 @@ export async function runLiveToolCall(
   context: LiveCallContext,
   call: LiveCall,
   signal: AbortSignal,
+): Promise<LiveCallOutcome> {
+  // What ran is said beside the model's arguments when an approval modified them, as a run's
+  // record says it (its `tool-call-end`'s `modifiedArgs`): the outcome of a call that ran or
+  // failed carries them.
+  const modified: { args?: { value: unknown } } = {};
+  const outcome = await runCall(context, call, signal, (value) => {
+    modified.args = { value };
+  });
+  return modified.args !== undefined && (outcome.type === 'value' || outcome.type === 'failed')
+    ? { ...outcome, modifiedArgs: modified.args.value }
+    : outcome;
+}
+
+/** {@link runLiveToolCall}'s path; `onModified` hears the arguments an approval's `modify` set. */
+async function runCall(
+  context: LiveCallContext,
+  call: LiveCall,
+  signal: AbortSignal,
+  onModified: (args: unknown) => void,
 ): Promise<LiveCallOutcome> {
   const { agent, functions, plugins, guardrails } = context;
   if (plugins?.stop !== undefined) {
@@ -201,6 +222,7 @@ export async function runLiveToolCall(
     switch (approved.type) {
       case 'ready':
         input = approved.args;
+        if (approved.modified === true) onModified(input);
         break;
       case 'denied':
         return { type: 'failed', outcome: 'denied', message: approved.message };

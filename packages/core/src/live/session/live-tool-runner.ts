@@ -345,6 +345,13 @@ export class LiveToolRunner {
         message: describeThrown(controller.signal.reason),
       };
     }
+    // The arguments an approval's modify ran the call with, redacted as its output is.
+    const modifiedArgs =
+      outcome.type === 'value' || outcome.type === 'failed' ? outcome.modifiedArgs : undefined;
+    const modified =
+      modifiedArgs === undefined
+        ? {}
+        : { modifiedArgs: this.#host.redact(modifiedArgs) as Record<string, unknown> };
     if (outcome.type === 'value') {
       const output = this.#host.redact(outcome.output);
       this.#host.emit({
@@ -353,6 +360,7 @@ export class LiveToolRunner {
         toolName: call.name,
         output,
         scheduling,
+        ...modified,
       });
       return toFunctionResponse({
         name: call.name,
@@ -373,6 +381,7 @@ export class LiveToolRunner {
             ? 'guardrail-tripped'
             : 'error',
       message,
+      ...modified,
     });
     const response = toolErrorResponse({
       name: call.name,

@@ -36,4 +36,26 @@ describe('a call id whose 100th unit is a high surrogate', () => {
     const whole = `${'a'.repeat(98)}😀`;
     expect(boundedCallId(whole)).toBe(whole);
   });
+
+  it('replaces a lone surrogate in the middle of a short call id with U+FFFD (leftovers58)', () => {
+    // A model (or a gateway) wrote half a pair mid-id: no cut is involved, the id went as it was.
+    for (const half of ['\uD83D', '\uDE00']) {
+      const toolCallId = `call_${half}_7`;
+      const id = childRunId('run-1', {
+        call: { step: 2, callIndex: 0, toolCallId },
+      } as Parameters<typeof childRunId>[1]);
+      expect(loneSurrogates(id)).toBe(false);
+      // What node-postgres writes for the lone half, so the worker's id is the stored one.
+      expect(id).toBe('run-1/2.0:call_\uFFFD_7');
+      expect(boundedCallId(toolCallId)).toBe('call_\uFFFD_7');
+    }
+    // A whole pair stays as it is.
+    expect(boundedCallId('call_😀_7')).toBe('call_😀_7');
+  });
+
+  it('replaces lone surrogates in a long id before cutting it', () => {
+    const id = boundedCallId(`${'a'.repeat(50)}\uDE00${'b'.repeat(100)}`);
+    expect(loneSurrogates(id)).toBe(false);
+    expect(id).toBe(`${'a'.repeat(50)}\uFFFD${'b'.repeat(49)}…`);
+  });
 });

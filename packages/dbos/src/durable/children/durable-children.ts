@@ -104,7 +104,8 @@ export type DurableChildAgent = {
  * The id of the child workflow a call starts: `<parentRunId>/<step>.<index>:<callId>`. The same
  * in every execution of the parent (DBOS records a child's id where the parent started it, and a
  * replay must ask for the same one), unique in the parent (the step and index are; the model may
- * repeat a call id), and bounded (the call id is cut to 100 UTF-16 units: `boundedCallId`).
+ * repeat a call id), bounded and well-formed (the call id is cut to 100 UTF-16 units, a lone
+ * surrogate in it replaced by U+FFFD: `boundedCallId`).
  * @internal
  */
 export function childRunId(parentRunId: string, start: ChildRunStart): string {

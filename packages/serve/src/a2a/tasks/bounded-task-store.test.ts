@@ -93,4 +93,61 @@ describe('BoundedTaskStore', () => {
     await store.save(task('t1', TaskState.TASK_STATE_COMPLETED), caller('alice'));
     expect((await store.load('t1', caller('alice')))?.artifacts).toEqual([]);
   });
+
+  it('past maxTotalBytes forgets ended tasks, of the caller holding the most bytes, never a working one', async () => {
+    // Three tasks of about 1.2 MB against a 3 MB bound: the count bound (100) never trips.
+    const store = new BoundedTaskStore(100, 3_000_000);
+    const alice = caller('alice');
+    const bob = caller('bob');
+    await store.save(big('bob-small', 1000), bob);
+    await store.save(big('a-working', 1_200_000, TaskState.TASK_STATE_WORKING), alice);
+    await store.save(big('a1', 1_200_000), alice);
+    await store.save(big('a2', 1_200_000), alice);
+    // 3.6 MB held: alice holds the most, her oldest ended task goes; bob's and her working one stay.
+    expect(await store.load('a1', alice)).toBeUndefined();
+    expect(await store.load('a2', alice)).toBeDefined();
+    expect(await store.load('a-working', alice)).toBeDefined();
+    expect(await store.load('bob-small', bob)).toBeDefined();
+  });
+
+  it('holds its tasks within maxTotalBytes however many huge ones are saved (measured in JSON bytes)', async () => {
+    const bound = 32 * 1024 * 1024;
+    const store = new BoundedTaskStore(10_000, bound);
+    const alice = caller('alice');
+    // 64 ended tasks of 2 MiB of artifact each: 128 MiB saved, a quarter of it kept.
+    for (let index = 0; index < 64; index++) {
+      await store.save(big(`t${index}`, 2 * 1024 * 1024), alice);
+    }
+    const kept = (await store.list({ pageSize: 100 } as never, alice)).tasks;
+    const bytes = kept.reduce((sum, each) => sum + Buffer.byteLength(JSON.stringify(each)), 0);
+    expect(bytes).toBeLessThanOrEqual(bound);
+    expect(kept.length).toBeGreaterThanOrEqual(14);
+    // The newest are the ones kept; the oldest answer as no task at all.
+    expect(await store.load('t63', alice)).toBeDefined();
+    expect(await store.load('t0', alice)).toBeUndefined();
+  });
+
+  it('counts a task saved again once, at its newest size', async () => {
+    const store = new BoundedTaskStore(100, 3_000_000);
+    const alice = caller('alice');
+    for (let index = 0; index < 10; index++) {
+      await store.save(big('same', 1_000_000), alice);
+    }
+    await store.save(big('other', 1_000_000), alice);
+    expect(await store.load('same', alice)).toBeDefined();
+    expect(await store.load('other', alice)).toBeDefined();
+  });
 });
+
+/** An ended task whose artifact holds `chars` characters of text (multi-byte, so bytes are counted). */
+function big(id: string, chars: number, state: TaskState = TaskState.TASK_STATE_COMPLETED): Task {
+  return {
+    ...task(id, state),
+    artifacts: [
+      {
+        artifactId: 'answer',
+        parts: [{ content: { $case: 'text', value: 'é'.repeat(Math.floor(chars / 2)) } }],
+      },
+    ],
+  } as unknown as Task;
+}
