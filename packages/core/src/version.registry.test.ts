@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as runLink from './agent/run-state/run-link.ts';
+import * as clientInternals from './http/client-internals.ts';
 import { version, versionRegistry } from './version.ts';
 
 /**
@@ -47,5 +48,18 @@ describe('versionRegistry', () => {
     expect(second.startsChildRuns(tool)).toBe(true);
     expect(second.childAgentOf(tool)).toBe(agent);
     expect(second.startsChildRuns({})).toBe(false);
+  });
+
+  // attack46a: a library's `createGemini` client (its own copy of core) handed to the app's
+  // createFiles / createBatches / createEmbeddings / a Live session was refused as "needs a client
+  // made by createGemini": the settings were registered in the other copy's WeakMap.
+  it("lets a second copy read the settings of a client this copy's createGemini made", async () => {
+    const second = await secondInstance<typeof clientInternals>('./http/client-internals.ts');
+    expect(second.clientInternalsOf).not.toBe(clientInternals.clientInternalsOf);
+    const gemini = {} as Parameters<typeof clientInternals.registerClientInternals>[0];
+    const settings = {} as Parameters<typeof clientInternals.registerClientInternals>[1];
+    clientInternals.registerClientInternals(gemini, settings);
+    expect(second.clientInternalsOf(gemini)).toBe(settings);
+    expect(second.clientInternalsOf({} as typeof gemini)).toBeUndefined();
   });
 });

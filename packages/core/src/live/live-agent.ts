@@ -3,6 +3,7 @@ import type { AgentOptions } from '../agent/config/agent-options.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { type ClientInternals, clientInternalsOf } from '../http/client-internals.ts';
+import { twoCopiesHint } from '../http/two-copies-hint.ts';
 
 /**
  * What a live session or token reads of an agent: the options `createAgent` got, and its client's
@@ -24,7 +25,7 @@ export function liveAgentOf(
   if (internals === undefined) {
     throw new InvalidArgumentError({
       argument: 'agent.gemini',
-      message: `${caller} needs the agent's client to be made by createGemini (it reads its key and base URL).`,
+      message: `${caller} needs the agent's client to be made by createGemini (it reads its key and base URL).${twoCopiesHint(options.gemini)}`,
     });
   }
   if (internals.client.vertex !== undefined) {

@@ -23,6 +23,7 @@ import {
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
 import { toPageQuery } from '../options/to-page-query.ts';
 import { readReaderBytes } from '../transport/read-reader-text.ts';
+import { twoCopiesHint } from '../two-copies-hint.ts';
 import { refuseOnVertex, toUnsupportedEndpoint } from './endpoint-support.ts';
 import {
   downloadOptionsDeclaration,
@@ -70,7 +71,7 @@ export function internalsOf(gemini: Gemini, method: string): ClientInternals {
   if (internals === undefined) {
     throw new InvalidArgumentError({
       argument: 'gemini',
-      message: `${method} needs a client made by createGemini (a hand-made client or a wrapper, such as a durable run's, does not carry the settings it sends with).`,
+      message: `${method} needs a client made by createGemini (a hand-made client or a wrapper, such as a durable run's, does not carry the settings it sends with).${twoCopiesHint(gemini)}`,
     });
   }
   return internals;

@@ -4,6 +4,7 @@ import { bytesToBase64 } from '../../shared/bytes-to-base64.ts';
 import type { FileData, Blob as WireBlob } from '../../wire/content.ts';
 import { clientInternalsOf } from '../client-internals.ts';
 import type { Gemini } from '../gemini.ts';
+import { twoCopiesHint } from '../two-copies-hint.ts';
 import { createFiles } from './create-files.ts';
 import type { PollOptions, UploadFileOptions, UploadSource } from './files.ts';
 import { openUploadSource } from './read-upload-source.ts';
@@ -106,7 +107,7 @@ export async function filePart(
   if (clientInternalsOf(gemini) === undefined) {
     if (readOn) await opened.close();
     throw new UnsupportedEndpointError({
-      message: `filePart: the media is larger than inlineLimitBytes (${inlineLimitBytes}) and this client has no Files API to upload it (only a client made by createGemini has). Raise inlineLimitBytes up to what the endpoint accepts, or pass the createGemini client.`,
+      message: `filePart: the media is larger than inlineLimitBytes (${inlineLimitBytes}) and this client has no Files API to upload it (only a client made by createGemini has). Raise inlineLimitBytes up to what the endpoint accepts, or pass the createGemini client.${twoCopiesHint(gemini)}`,
       method: 'files.upload',
       endpoint: gemini.baseUrl,
       platform: gemini.platform ?? 'gemini-api',
