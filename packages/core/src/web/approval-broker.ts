@@ -11,6 +11,7 @@ import {
   functionOption,
 } from '../options/define-options.ts';
 import { cutText } from '../shared/cut-text.ts';
+import { versionRegistry } from '../version.ts';
 import type { BrowserApprovalAnswer } from './browser-event.ts';
 import { positiveOption } from './positive-option.ts';
 import { readBoundedText } from './read-bounded-text.ts';
@@ -111,7 +112,9 @@ export type ApprovalBrokerInternals = {
 
 // why (kept): the user hands the public broker to the page helpers and runs, which
 // need its internals; a property on the public object is what CONTRIBUTING rules out.
-const internals = new WeakMap<ApprovalBroker, ApprovalBrokerInternals>();
+// Shared by the copies of this version (see `versionRegistry`): @gemloop/serve on a core of its
+// own is handed the app's.
+const internals = versionRegistry<ApprovalBroker, ApprovalBrokerInternals>('approval-broker');
 
 /** The internals of a broker `createApprovalBroker` made, else `undefined`. @internal */
 export function approvalBrokerInternals(broker: unknown): ApprovalBrokerInternals | undefined {
