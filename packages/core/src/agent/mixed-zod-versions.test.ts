@@ -66,9 +66,8 @@ describe('tools of zod 3, zod 4, zod 3.25 `zod/v4` and `zod/mini` in one agent',
     const result = await agent.run('go');
     expect(result.output).toEqual({ answer: 'done', count: 4 });
 
-    const declared = (
-      gemini.calls[0]?.request.tools?.[0] as { functionDeclarations: FunctionDeclaration[] }
-    ).functionDeclarations;
+    const [tool] = gemini.calls[0]?.request.tools ?? [];
+    const declared = (tool as { functionDeclarations: FunctionDeclaration[] }).functionDeclarations;
     expect(declared.map((declaration) => declaration.name)).toEqual(NAMES);
     for (const { name, parametersJsonSchema } of declared) {
       expect(parametersJsonSchema).toMatchObject({

@@ -2,8 +2,8 @@ import { agentTurnsOf } from '../agent/agent-turns.ts';
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { twoCopiesHint } from '../errors/two-copies-hint.ts';
 import { type ClientInternals, clientInternalsOf } from '../http/client-internals.ts';
-import { twoCopiesHint } from '../http/two-copies-hint.ts';
 
 /**
  * What a live session or token reads of an agent: the options `createAgent` got, and its client's

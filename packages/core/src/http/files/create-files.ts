@@ -4,6 +4,7 @@ import { FileProcessingError } from '../../errors/files-and-batches/file-process
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { ResponseTooLargeError } from '../../errors/response-too-large-error.ts';
 import { TimeoutError } from '../../errors/timeout-error.ts';
+import { twoCopiesHint } from '../../errors/two-copies-hint.ts';
 import { sleep } from '../../retry/sleep.ts';
 import { cutText } from '../../shared/cut-text.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';
@@ -23,7 +24,6 @@ import {
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
 import { toPageQuery } from '../options/to-page-query.ts';
 import { readReaderBytes } from '../transport/read-reader-text.ts';
-import { twoCopiesHint } from '../two-copies-hint.ts';
 import { refuseOnVertex, toUnsupportedEndpoint } from './endpoint-support.ts';
 import {
   downloadOptionsDeclaration,

@@ -1,10 +1,10 @@
 import { UnsupportedEndpointError } from '../../errors/files-and-batches/unsupported-endpoint-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { twoCopiesHint } from '../../errors/two-copies-hint.ts';
 import { bytesToBase64 } from '../../shared/bytes-to-base64.ts';
 import type { FileData, Blob as WireBlob } from '../../wire/content.ts';
 import { clientInternalsOf } from '../client-internals.ts';
 import type { Gemini } from '../gemini.ts';
-import { twoCopiesHint } from '../two-copies-hint.ts';
 import { createFiles } from './create-files.ts';
 import type { PollOptions, UploadFileOptions, UploadSource } from './files.ts';
 import { openUploadSource } from './read-upload-source.ts';

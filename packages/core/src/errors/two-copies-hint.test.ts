@@ -1,9 +1,10 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { createGemini } from '../http/create-gemini.ts';
+import { createFiles } from '../http/files/create-files.ts';
+import type { Gemini } from '../http/gemini.ts';
 import { version } from '../version.ts';
-import { createGemini } from './create-gemini.ts';
-import { createFiles } from './files/create-files.ts';
-import type { Gemini } from './gemini.ts';
+import { checkedApprovalBroker, createApprovalBroker } from '../web/approval-broker.ts';
+import { InvalidArgumentError } from './invalid-argument-error.ts';
 import { twoCopiesHint } from './two-copies-hint.ts';
 
 /** A client as another version of @gemloop/core registers it (its own registry on globalThis). */
@@ -42,5 +43,34 @@ describe('a client made by another version of @gemloop/core', () => {
     const gemini = createGemini({ apiKey: 'test-key' });
     expect(twoCopiesHint(gemini)).toBe('');
     expect(() => createFiles(gemini)).not.toThrow();
+  });
+
+  it('refuses as approvals an object no broker of this version made, naming another version', () => {
+    const refusalOf = (approvals: unknown) => {
+      try {
+        checkedApprovalBroker(approvals, 'createAgUiHandler');
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    expect(checkedApprovalBroker(undefined, 'createAgUiHandler')).toBeUndefined();
+    expect(checkedApprovalBroker(createApprovalBroker(), 'createAgUiHandler')).toBeDefined();
+    const handMade = refusalOf({ beforeToolCall: () => {} });
+    expect(InvalidArgumentError.isInstance(handMade)).toBe(true);
+    expect(handMade).toMatchObject({ argument: 'approvals' });
+    expect((handMade as Error).message).toBe(
+      'createAgUiHandler: approvals must be a broker made by createApprovalBroker().',
+    );
+    const broker = {};
+    const key = Symbol.for('gemloop.approval-broker@0.0.1-other');
+    const holder = globalThis as { [key: symbol]: unknown };
+    holder[key] = new WeakMap([[broker, {}]]);
+    onTestFinished(() => {
+      delete holder[key];
+    });
+    expect((refusalOf(broker) as Error).message).toContain(
+      `This broker was made by another version of @gemloop/core (0.0.1-other; this one is ${version}): two copies of @gemloop/core are loaded`,
+    );
   });
 });
