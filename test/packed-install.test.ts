@@ -454,6 +454,7 @@ const researchLib = {
     exports: { '.': { types: './index.d.ts', default: './index.js' } },
   })}\n`,
   'index.js': `import { createAgent, defineTool } from '@gemloop/core';
+import { subagent } from '@gemloop/core/composition';
 import { definePlugin } from '@gemloop/core/plugins';
 import { z } from 'zod';
 
@@ -467,6 +468,9 @@ const lookup = defineTool({
 export const researcher = (gemini) =>
   createAgent({ name: 'researcher', gemini, model: 'gemini-3-flash-preview', tools: [lookup] });
 export const closer = (gemini) => createAgent({ name: 'closer', gemini, model: 'gemini-3-flash-preview' });
+// A ready-made subagent tool, made by the library's copy (its result is that copy's).
+export const researchTool = (gemini) =>
+  subagent(closer(gemini), { name: 'lib_research', description: 'Researches, the library way.' });
 export const toolsSeen = [];
 export const tracePlugin = definePlugin({
   name: 'trace',
@@ -476,10 +480,12 @@ export const tracePlugin = definePlugin({
 });
 `,
   'index.d.ts': `import type { Agent, Gemini } from '@gemloop/core';
+import type { AnyTool } from '@gemloop/core/tools';
 import type { AgentPlugin } from '@gemloop/core/plugins';
 export declare const coreEntry: string;
 export declare function researcher(gemini: Gemini): Agent;
 export declare function closer(gemini: Gemini): Agent;
+export declare function researchTool(gemini: Gemini): AnyTool;
 export declare const toolsSeen: string[];
 export declare const tracePlugin: AgentPlugin;
 `,
@@ -494,7 +500,7 @@ export declare const tracePlugin: AgentPlugin;
 const monorepoApp = `import { AgentRunError, createAgent, createGemini, GemloopError } from '@gemloop/core';
 import { handoff, subagent } from '@gemloop/core/composition';
 import { createFakeGemini, turn } from '@gemloop/testing';
-import { closer, coreEntry, researcher, toolsSeen, tracePlugin } from 'research-lib';
+import { closer, coreEntry, researcher, researchTool, toolsSeen, tracePlugin } from 'research-lib';
 
 const fake = createFakeGemini({
   script: [
@@ -503,6 +509,9 @@ const fake = createFakeGemini({
     turn.text('Found it.'),
     turn.calls([{ name: 'transfer_to_closer', args: {} }]),
     turn.text('Closed.'),
+    turn.calls([{ name: 'lib_research', args: { task: 'Find it.' } }]),
+    turn.text('Child found.'),
+    turn.text('Helper done.'),
   ],
 });
 try {
@@ -527,6 +536,14 @@ try {
   for await (const event of stream)
     if (event.type !== 'text-delta') events.push([...event.path, event.type].join('/'));
   const result = await stream.result;
+  // The library's own subagent tool in the app's agent: the model gets the child's answer (not
+  // the library copy's wrapper of it), and the child's usage is counted once.
+  const helper = createAgent({ gemini, model: 'gemini-3-flash-preview', tools: [researchTool(gemini)] });
+  const helped = await helper.run('Use the library tool.');
+  const sent = fake.requests.at(-1)?.body as
+    | { contents: { parts: { functionResponse?: { response?: unknown } }[] }[] }
+    | undefined;
+  const libAnswer = sent?.contents.at(-1)?.parts[0]?.functionResponse?.response;
   let aborted: unknown;
   await researcher(gemini)
     .run('Stop.', { signal: AbortSignal.abort() })
@@ -538,6 +555,8 @@ try {
       copies: new Set([import.meta.resolve('@gemloop/core'), coreEntry]).size,
       text: result.text,
       agents: (result.usageByAgent ?? []).map(({ path }) => path.join('/')),
+      libAnswer,
+      libAgents: (helped.usageByAgent ?? []).map(({ path }) => path.join('/')),
       asked,
       toolsSeen,
       events,
@@ -948,6 +967,8 @@ describe.concurrent('the packed packages in a monorepo and a bundler', () => {
         copies: 2,
         text: 'Closed.',
         agents: ['', 'research#1'],
+        libAnswer: { answer: 'Child found.' },
+        libAgents: ['', 'lib_research#1'],
         asked: ['research', 'research#1/lookup', 'transfer_to_closer'],
         toolsSeen: ['research', 'transfer_to_closer'],
         events: [

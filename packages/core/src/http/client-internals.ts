@@ -1,3 +1,4 @@
+import { versionRegistry } from '../version.ts';
 import type { Gemini } from './gemini.ts';
 import type { ResolvedCallOptions } from './options/resolve-call-options.ts';
 import type { ResolvedClientOptions } from './options/resolve-client-options.ts';
@@ -10,8 +11,10 @@ export type ClientInternals = {
 
 // Keyed by the client object, so nothing rides on it and a wrapper is not mistaken for it. No
 // signature can carry it: the Files and Batch APIs take the user's public client. Not run data.
+// Shared by the copies of this version in the process (see `versionRegistry`): a monorepo
+// library's client, made by its own copy, is handed to the app's createFiles or Live session.
 // why (kept): keyed by the user's client; see the reason above.
-const internals = new WeakMap<object, ClientInternals>();
+const internals = versionRegistry<object, ClientInternals>('client-internals');
 
 /** Called by `createGemini`. @internal */
 export function registerClientInternals(gemini: Gemini, value: ClientInternals): void {

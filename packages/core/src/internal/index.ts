@@ -233,7 +233,7 @@ export { findRefProblem } from '../tools/schema/cfworker-check.ts';
 export { jsonPointerKey } from '../tools/schema/inline-refs.ts';
 // @gemloop/serve's AG-UI door: a pending approval becomes an AG-UI interrupt, answered by a resume.
 export type { ApprovalListener, PendingApproval } from '../web/approval-broker.ts';
-export { approvalBrokerInternals } from '../web/approval-broker.ts';
+export { approvalBrokerInternals, checkedApprovalBroker } from '../web/approval-broker.ts';
 // @gemloop/serve (an A2A approval's metadata): the model's call shown as the browser protocol bounds it.
 export { boundedCallId, boundedToolName } from '../web/call-ids.ts';
 // @gemloop/dbos: a durable run's event stream is written without the keys of the run's clients,

@@ -2,6 +2,7 @@ import { agentTurnsOf } from '../agent/agent-turns.ts';
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { twoCopiesHint } from '../errors/two-copies-hint.ts';
 import { type ClientInternals, clientInternalsOf } from '../http/client-internals.ts';
 
 /**
@@ -24,7 +25,7 @@ export function liveAgentOf(
   if (internals === undefined) {
     throw new InvalidArgumentError({
       argument: 'agent.gemini',
-      message: `${caller} needs the agent's client to be made by createGemini (it reads its key and base URL).`,
+      message: `${caller} needs the agent's client to be made by createGemini (it reads its key and base URL).${twoCopiesHint(options.gemini)}`,
     });
   }
   if (internals.client.vertex !== undefined) {

@@ -4,6 +4,7 @@ import type {
   BeforeToolCallHook,
 } from '../agent/config/agent-options.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { twoCopiesHint } from '../errors/two-copies-hint.ts';
 import {
   checkedWhereUsed,
   type DeclaredOptions,
@@ -11,6 +12,7 @@ import {
   functionOption,
 } from '../options/define-options.ts';
 import { cutText } from '../shared/cut-text.ts';
+import { versionRegistry } from '../version.ts';
 import type { BrowserApprovalAnswer } from './browser-event.ts';
 import { positiveOption } from './positive-option.ts';
 import { readBoundedText } from './read-bounded-text.ts';
@@ -111,13 +113,36 @@ export type ApprovalBrokerInternals = {
 
 // why (kept): the user hands the public broker to the page helpers and runs, which
 // need its internals; a property on the public object is what CONTRIBUTING rules out.
-const internals = new WeakMap<ApprovalBroker, ApprovalBrokerInternals>();
+// Shared by the copies of this version (see `versionRegistry`): @gemloop/serve on a core of its
+// own is handed the app's.
+const internals = versionRegistry<ApprovalBroker, ApprovalBrokerInternals>('approval-broker');
 
 /** The internals of a broker `createApprovalBroker` made, else `undefined`. @internal */
 export function approvalBrokerInternals(broker: unknown): ApprovalBrokerInternals | undefined {
   return typeof broker === 'object' && broker !== null
     ? internals.get(broker as ApprovalBroker)
     : undefined;
+}
+
+/**
+ * The internals of `approvals` as a page helper or door takes the option: `undefined` when not
+ * given, else the broker's.
+ * @throws {@link InvalidArgumentError} for anything `createApprovalBroker` (of this version) did
+ * not make: such a broker was ignored without a word (the page never shown an approval), as one
+ * made by another version of @gemloop/core in the process still would be.
+ * @internal
+ */
+export function checkedApprovalBroker(
+  approvals: unknown,
+  caller: string,
+): ApprovalBrokerInternals | undefined {
+  if (approvals === undefined) return undefined;
+  const found = approvalBrokerInternals(approvals);
+  if (found !== undefined) return found;
+  throw new InvalidArgumentError({
+    argument: 'approvals',
+    message: `${caller}: approvals must be a broker made by createApprovalBroker().${twoCopiesHint(approvals, 'approval-broker', 'broker', 'createApprovalBroker')}`,
+  });
 }
 
 const MAX_BODY_BYTES = 16 * 1024;

@@ -5,6 +5,7 @@ import {
   defineOptions,
   functionOption,
 } from '../options/define-options.ts';
+import { versionRegistry } from '../version.ts';
 import type { BrowserRun, RetainLimits } from './browser-run.ts';
 import { positiveOption } from './positive-option.ts';
 import { checkOwnerOption, isRunOwner, type RunOwner } from './run-owner.ts';
@@ -96,7 +97,9 @@ export type ReplayBufferInternals = {
 
 // why (kept): the user hands the public buffer to `toEventStreamResponse`, which needs
 // its internals; a property on the public object is what CONTRIBUTING rules out.
-const internals = new WeakMap<ReplayBuffer, ReplayBufferInternals>();
+// Shared by the copies of this version (see `versionRegistry`): @gemloop/serve on a core of its
+// own is handed the app's.
+const internals = versionRegistry<ReplayBuffer, ReplayBufferInternals>('replay-buffer');
 
 /** The internals of a buffer `createReplayBuffer` made. @internal */
 export function replayBufferInternals(buffer: unknown): ReplayBufferInternals | undefined {

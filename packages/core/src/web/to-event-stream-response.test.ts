@@ -307,4 +307,19 @@ describe('toEventStreamResponse', () => {
       }),
     ).toThrow(/heartbeatMs must be a non-negative number/);
   });
+
+  // attack46a: an `approvals` no broker made (hand-made, or another version's) was taken and
+  // ignored: the page never saw a pending approval. Refused now, the run stopped unserved.
+  it('refuses approvals that createApprovalBroker did not make, and stops the run', () => {
+    let aborted: unknown;
+    const source = Object.assign((async function* () {})(), {
+      abort(reason: unknown) {
+        aborted = reason;
+      },
+    });
+    expect(() => toEventStreamResponse(source, { approvals: {} as never })).toThrow(
+      'toEventStreamResponse: approvals must be a broker made by createApprovalBroker().',
+    );
+    expect(aborted).toBeInstanceOf(DOMException);
+  });
 });

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { twoCopiesHint } from '../errors/two-copies-hint.ts';
 import {
   booleanOption,
   checkedWhereUsed,
@@ -7,6 +8,7 @@ import {
   functionOption,
 } from '../options/define-options.ts';
 import type { ApprovalBroker } from './approval-broker.ts';
+import { checkedApprovalBroker } from './approval-broker.ts';
 import type { BrowserError } from './browser-event.ts';
 import { type AgentEventSource, startBrowserRun } from './browser-run.ts';
 import { pluginEventsOption } from './plugin-events-option.ts';
@@ -129,6 +131,7 @@ export function openEventStream(
   }
   try {
     eventStreamOptions.check(options);
+    checkedApprovalBroker(options.approvals, 'toEventStreamResponse');
   } catch (error) {
     // No page will read a run its options refused.
     source.abort(
@@ -140,7 +143,7 @@ export function openEventStream(
   if (options.replay !== undefined && replay === undefined) {
     throw new InvalidArgumentError({
       argument: 'replay',
-      message: 'replay must be a buffer made by createReplayBuffer().',
+      message: `replay must be a buffer made by createReplayBuffer().${twoCopiesHint(options.replay, 'replay-buffer', 'buffer', 'createReplayBuffer')}`,
     });
   }
   const owner = checkOwnerOption(options.owner, 'owner');

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
+import { createApprovalBroker } from '@gemloop/core/web';
 import { describe, expect, it } from 'vitest';
 import { checkA2AOptions, isHttpUrl } from './check-a2a-options.ts';
 
@@ -45,6 +46,16 @@ describe('checkA2AOptions', () => {
     expect(
       refusal({ ...base, durable: { ...durable, runs: { ...durable.runs, cancel: undefined } } }),
     ).toMatchObject({ argument: 'durable' });
+  });
+
+  // attack46a: an object no broker made (a hand-made one, a broker of another version of
+  // @gemloop/core in the process) was taken and ignored: the task never asked for an approval.
+  it('refuses approvals that createApprovalBroker did not make, and takes one it made', () => {
+    expect(refusal({ ...base, approvals: {} })).toMatchObject({
+      argument: 'approvals',
+      message: expect.stringContaining('made by createApprovalBroker'),
+    });
+    expect(refusal({ ...base, approvals: createApprovalBroker() })).toBeUndefined();
   });
 
   it('refuses a card of blanks, and a non-object', () => {

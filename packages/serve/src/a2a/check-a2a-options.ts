@@ -1,4 +1,4 @@
-import { checkOptionsCopy } from '@gemloop/core/internal';
+import { checkedApprovalBroker, checkOptionsCopy } from '@gemloop/core/internal';
 import {
   checkDoorOptions,
   type DoorSettings,
@@ -59,6 +59,9 @@ export function checkA2AOptions(given: A2AHandlerOptions): A2ASettings {
     typeof (options.agent as { run?: unknown }).run !== 'function'
   ) {
     failOption('agent', 'agent must be an agent from createAgent().');
+  } else {
+    // An object no broker of this version made was ignored: no approval ever shown (attack46a).
+    checkedApprovalBroker(options.approvals, 'createA2AHandler');
   }
   const card = options.card;
   if (

@@ -4,6 +4,7 @@ import { createChatSession } from '@gemloop/core/chat';
 import {
   agentTurnsOf,
   CODED_BODY_MESSAGE,
+  checkedApprovalBroker,
   checkOptionsCopy,
   keylessEvents,
   toBrowserError,
@@ -418,6 +419,8 @@ function checkOptions(given: AgUiHandlerOptions) {
   if (!isRecord(options.agent) || typeof (options.agent as { run?: unknown }).run !== 'function') {
     failOption('agent', 'agent must be an agent from createAgent().');
   }
+  // An object no broker of this version made was ignored: no approval ever shown (attack46a).
+  checkedApprovalBroker(options.approvals, 'createAgUiHandler');
   return {
     ...checkDoorOptions(options),
     allowedOrigins: checkAllowedOrigins(options.allowedOrigins, ['self']),

@@ -1,7 +1,36 @@
 import type { Cost } from '../../models/cost.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentUsage } from '../../run/agent-result.ts';
+import { version } from '../../version.ts';
 import type { GroundingMetadata } from '../../wire/response.ts';
+
+// why (brand): a registered symbol, so a DelegatedResult or DelegatedFailure made by another copy
+// of @gemloop/core (a library's nested install, `@gemloop/serve` on its own core) is known here;
+// its value is the maker's version, whose fields this copy can read only when it is its own.
+const brand = Symbol.for('gemloop.delegated');
+
+/**
+ * Marks `made` with this copy's version under the shared brand (not enumerable: JSON and copies of
+ * the value show nothing of it).
+ */
+function markDelegated(made: object): void {
+  Object.defineProperty(made, brand, { value: version });
+}
+
+/**
+ * The version of @gemloop/core that made `value` a delegated result or failure, when it is one
+ * (any copy); `undefined` for any other value. Never throws (a tool may return a revoked proxy).
+ * @internal
+ */
+export function delegatedVersionOf(value: unknown): string | undefined {
+  try {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const made = (value as { [brand]?: unknown })[brand];
+    return typeof made === 'string' ? made : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * What a fallback tool's `execute` returns: the function output plus what the loop records on
@@ -35,6 +64,25 @@ export class DelegatedResult {
     this.usage = usage;
     this.cost = cost;
     this.priced = priced;
+    markDelegated(this);
+  }
+}
+
+/**
+ * `value` when it is a {@link DelegatedResult} made by any copy of this version of
+ * @gemloop/core (a subagent tool a library made with its own copy), else `undefined`; never
+ * throws (a revoked proxy). Another version's is not read here (see {@link delegatedVersionOf}).
+ * @internal
+ */
+export function delegatedResultOf(value: unknown): DelegatedResult | undefined {
+  try {
+    if (value instanceof DelegatedResult) return value;
+    // A failure returned rather than thrown is not a result.
+    return delegatedVersionOf(value) === version && !(value instanceof Error)
+      ? (value as DelegatedResult)
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -71,6 +119,7 @@ export class DelegatedFailure extends Error {
       cost: { value: cost },
       priced: { value: priced },
     });
+    markDelegated(this);
   }
 }
 
@@ -81,7 +130,11 @@ export class DelegatedFailure extends Error {
  */
 export function delegatedFailureOf(error: unknown): DelegatedFailure | undefined {
   try {
-    return error instanceof DelegatedFailure ? error : undefined;
+    if (error instanceof DelegatedFailure) return error;
+    // Another copy's of this version: the same fields (its `DelegatedFailure` is an `Error`).
+    return error instanceof Error && delegatedVersionOf(error) === version
+      ? (error as DelegatedFailure)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -17,8 +17,9 @@ import { ToolTimeoutError } from '../errors/tool-timeout-error.ts';
 import { UnknownToolError } from '../errors/unknown-tool-error.ts';
 import { settleChildSpend } from '../run-state/child-spend.ts';
 import type { RunLink } from '../run-state/run-link.ts';
-import { DelegatedResult, delegatedFailureOf } from './delegated-result.ts';
+import { delegatedFailureOf, delegatedResultOf } from './delegated-result.ts';
 import type { ExecuteOutcome } from './execute-outcome.ts';
+import { otherCopyResultError } from './other-copy-result-error.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { safeToolErrorMessage } from './safe-tool-error-message.ts';
 import { answerWithError, answerWithResult } from './tool-response.ts';
@@ -116,17 +117,19 @@ function toSuccessRecord<Output>(
   runEnded: boolean,
   toolErrorMessage: ToolErrorMessage,
 ): AgentToolCall {
-  const delegated = outcome.value instanceof DelegatedResult ? outcome.value : undefined;
+  const delegated = delegatedResultOf(outcome.value);
   const value = delegated === undefined ? outcome.value : delegated.output;
   // What the model sees: a tool guardrail's replacement, or the tool's own value.
   const sent = 'sent' in outcome ? outcome.sent : value;
   // Vertex takes fileData in function responses; the Gemini API only in a user turn.
-  const answer = answerWithResult(
-    call,
-    sent,
-    config.capabilities.multimodalFunctionResponses,
-    config.gemini.platform !== 'gemini-api',
-  );
+  const answer =
+    otherCopyResultError(call.name, delegated, value) ??
+    answerWithResult(
+      call,
+      sent,
+      config.capabilities.multimodalFunctionResponses,
+      config.gemini.platform !== 'gemini-api',
+    );
   if ('invalid' in answer) {
     // A result that cannot be JSON is the tool's failure, reported like a throw, and redacted as
     // one is (settleCall redacted the outcome before this was known): the words of a getter or
@@ -360,7 +363,5 @@ export function spentByCall(
       : undefined;
   if (settled !== undefined) return settled;
   if (outcome.type === 'error') return delegatedFailureOf(outcome.error)?.priced;
-  return outcome.type === 'value' && outcome.value instanceof DelegatedResult
-    ? outcome.value.priced
-    : undefined;
+  return outcome.type === 'value' ? delegatedResultOf(outcome.value)?.priced : undefined;
 }

@@ -4,6 +4,7 @@ import { FileProcessingError } from '../../errors/files-and-batches/file-process
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { ResponseTooLargeError } from '../../errors/response-too-large-error.ts';
 import { TimeoutError } from '../../errors/timeout-error.ts';
+import { twoCopiesHint } from '../../errors/two-copies-hint.ts';
 import { sleep } from '../../retry/sleep.ts';
 import { cutText } from '../../shared/cut-text.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';
@@ -70,7 +71,7 @@ export function internalsOf(gemini: Gemini, method: string): ClientInternals {
   if (internals === undefined) {
     throw new InvalidArgumentError({
       argument: 'gemini',
-      message: `${method} needs a client made by createGemini (a hand-made client or a wrapper, such as a durable run's, does not carry the settings it sends with).`,
+      message: `${method} needs a client made by createGemini (a hand-made client or a wrapper, such as a durable run's, does not carry the settings it sends with).${twoCopiesHint(gemini)}`,
     });
   }
   return internals;

@@ -1,5 +1,6 @@
 import { UnsupportedEndpointError } from '../../errors/files-and-batches/unsupported-endpoint-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { twoCopiesHint } from '../../errors/two-copies-hint.ts';
 import { bytesToBase64 } from '../../shared/bytes-to-base64.ts';
 import type { FileData, Blob as WireBlob } from '../../wire/content.ts';
 import { clientInternalsOf } from '../client-internals.ts';
@@ -106,7 +107,7 @@ export async function filePart(
   if (clientInternalsOf(gemini) === undefined) {
     if (readOn) await opened.close();
     throw new UnsupportedEndpointError({
-      message: `filePart: the media is larger than inlineLimitBytes (${inlineLimitBytes}) and this client has no Files API to upload it (only a client made by createGemini has). Raise inlineLimitBytes up to what the endpoint accepts, or pass the createGemini client.`,
+      message: `filePart: the media is larger than inlineLimitBytes (${inlineLimitBytes}) and this client has no Files API to upload it (only a client made by createGemini has). Raise inlineLimitBytes up to what the endpoint accepts, or pass the createGemini client.${twoCopiesHint(gemini)}`,
       method: 'files.upload',
       endpoint: gemini.baseUrl,
       platform: gemini.platform ?? 'gemini-api',

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  callsTurn,
+  createScriptedGemini,
+  textTurn,
+} from '../agent/__fixtures__/scripted-gemini.ts';
+import { createAgent } from '../agent/create-agent.ts';
+import * as delegated from '../agent/tool-calls/delegated-result.ts';
+import { InvalidToolResultError } from '../errors/invalid-tool-result-error.ts';
+import type { AgentUsage } from '../run/agent-result.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+
+// attack46a: a library built on its own copy of @gemloop/core (a monorepo's nested install, a
+// bundled dependency) hands the app a ready-made `subagent()` tool, or @gemloop/serve's
+// `a2aAgent` runs on a nested core. Its `execute` returns that copy's `DelegatedResult` (throws
+// its `DelegatedFailure`), which this copy's `instanceof` did not know: the model got the wrapper
+// (`{ output: { output, usage, cost, priced } }`), the child's usage was counted twice, and a
+// failure lost its usage and was worded as a plain throw. (Seen with two real copies of the
+// built package, /tmp copy of dist; here the module loaded a second time stands for it.)
+
+const MODEL = 'gemini-2.5-flash';
+const USAGE: AgentUsage = {
+  promptTokenCount: 2,
+  candidatesTokenCount: 3,
+  thoughtsTokenCount: 0,
+  toolUsePromptTokenCount: 0,
+  cachedContentTokenCount: 0,
+  totalTokenCount: 5,
+};
+
+/** The module as a second copy of the package has it: its own classes. */
+async function secondCopy(): Promise<typeof delegated> {
+  return (await import(
+    /* @vite-ignore */ `${new URL('../agent/tool-calls/delegated-result.ts', import.meta.url).href}?second-copy`
+  )) as typeof delegated;
+}
+
+/** An agent whose one tool, `research`, answers with what `execute` gives. */
+function parentWith(execute: () => unknown) {
+  const gemini = createScriptedGemini([
+    callsTurn(['research', { task: 'x' }, 'c1']),
+    textTurn('Done.'),
+  ]);
+  const research = defineTool({
+    name: 'research',
+    description: 'Researches.',
+    parameters: z.object({ task: z.string() }),
+    execute,
+  });
+  return { gemini, agent: createAgent({ gemini, model: MODEL, tools: [research] }) };
+}
+
+describe("a subagent's result made by another copy of @gemloop/core", () => {
+  it('is read as this copy reads its own: the output to the model, the usage once', async () => {
+    const other = await secondCopy();
+    expect(other.DelegatedResult).not.toBe(delegated.DelegatedResult);
+    const { gemini, agent } = parentWith(
+      () => new other.DelegatedResult({ answer: 'found' }, undefined, USAGE),
+    );
+    const result = await agent.run('go');
+    const response = gemini.contentsOf(1).at(-1)?.parts?.[0]?.functionResponse?.response;
+    expect(response).toEqual({ answer: 'found' });
+    const [call] = result.steps[0]?.toolCalls ?? [];
+    expect(call?.outcome).toBe('success');
+    expect(call?.output).toEqual({ answer: 'found' });
+    expect(call?.usage).toEqual(USAGE);
+  });
+
+  it("is a failure with its usage and the delegate's words when it throws", async () => {
+    const other = await secondCopy();
+    const { agent } = parentWith(() => {
+      throw new other.DelegatedFailure(
+        'The subagent research failed: backend down',
+        new Error('backend down'),
+        USAGE,
+        undefined,
+        undefined,
+      );
+    });
+    const result = await agent.run('go');
+    const [call] = result.steps[0]?.toolCalls ?? [];
+    expect(call?.outcome).toBe('execution-error');
+    expect(call?.error).toBe('The subagent research failed: backend down');
+    expect(call?.usage).toEqual(USAGE);
+  });
+
+  it('of another version fails the call naming the two copies and the fix', async () => {
+    // Its fields may differ from this version's: not read, the call fails as an invalid result.
+    const made = { output: { answer: 'found' }, usage: USAGE };
+    Object.defineProperty(made, Symbol.for('gemloop.delegated'), { value: '0.0.1-other' });
+    const { gemini, agent } = parentWith(() => made);
+    const result = await agent.run('go');
+    const [call] = result.steps[0]?.toolCalls ?? [];
+    expect(call?.outcome).toBe('execution-error');
+    expect(InvalidToolResultError.isInstance(call?.cause)).toBe(true);
+    expect(call?.error).toMatch(/two copies of @gemloop\/core \(0\.0\.1-other, \d/);
+    expect(call?.error).toMatch(/one version/);
+    const response = gemini.contentsOf(1).at(-1)?.parts?.[0]?.functionResponse?.response;
+    expect(JSON.stringify(response)).not.toContain('found');
+  });
+});
