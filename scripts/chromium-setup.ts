@@ -30,8 +30,9 @@ const BROWSER_PROJECTS: ReadonlySet<string> = new Set([
 
 /**
  * One headless Chromium for the whole run, the root config's global setup (vitest.config.ts):
- * Debian's `chromium` (installed with apt-get when missing and running as root), started once
- * with playwright-core's `launchServer`, its endpoint provided to every project as `chromium`.
+ * Debian's `chromium-headless-shell` (ensure-chromium.ts; installed with apt-get when missing and
+ * running as root), started once with playwright-core's `launchServer`, its endpoint provided to
+ * every project as `chromium`.
  * Each browser test connects to it and opens a context of its own (cookies, storage and cache
  * are per context), and the computer-use example connects to it (`--browser`), as the guide
  * asks: thirteen test files and that example each started a browser of their own before. It is
