@@ -131,7 +131,9 @@ describe('bundleFixture', () => {
         '',
       ].join('\n'),
     });
-    const bundle = await bundleFixture(join(directory, 'ours/entry.js'), join(directory, 'cache'));
+    const bundle = await bundleFixture(join(directory, 'ours/entry.js'), join(directory, 'cache'), {
+      ascii: true,
+    });
     expect(/[\u0080-\uffff]/.test(readFileSync(bodyOf(bundle), 'utf8'))).toBe(false);
     const result = run(bundle);
     expect(result.stderr).toBe('');
@@ -146,6 +148,7 @@ describe('bundleFixture', () => {
       const bundle = await bundleFixture(
         join(directory, 'ours/entry.js'),
         join(directory, 'cache'),
+        { ascii: true },
       );
       const body = readFileSync(bodyOf(bundle), 'utf8');
       expect(body).toContain('// a comment’s');
