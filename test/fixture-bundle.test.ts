@@ -117,6 +117,47 @@ describe('bundleFixture', () => {
     expect(result.stdout).not.toContain('ours/entry.js:');
   });
 
+  // V8 keeps a script holding a character past Latin-1 as a two-byte string, decoded at each
+  // start (bundle-fixture.ts asciiOnly): the body is written in ASCII when that changes no code.
+  it('writes the body in ASCII when only its comments held other characters, and runs the same', async () => {
+    const directory = tree({
+      // esbuild keeps a comment inside an expression (as undici's in the worker's body).
+      'ours/entry.js': [
+        'const answer = {',
+        '  // the order’s state — as the customer sees it',
+        "  state: 'it’s shipped',",
+        '};',
+        'console.log(JSON.stringify([answer.state, `cooked ’`, "😀"]));',
+        '',
+      ].join('\n'),
+    });
+    const bundle = await bundleFixture(join(directory, 'ours/entry.js'), join(directory, 'cache'), {
+      ascii: true,
+    });
+    expect(/[\u0080-\uffff]/.test(readFileSync(bodyOf(bundle), 'utf8'))).toBe(false);
+    const result = run(bundle);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual(['it’s shipped', 'cooked ’', '😀']);
+  });
+
+  it("keeps the body as esbuild wrote it when a tagged template's raw text or a regular expression holds such a character", async () => {
+    for (const line of ['String.raw`raw ’`', "/’+/u.source + 'x'"]) {
+      const directory = tree({
+        'ours/entry.js': `console.log([\n  // a comment’s\n  ${line},\n][0]);\n`,
+      });
+      const bundle = await bundleFixture(
+        join(directory, 'ours/entry.js'),
+        join(directory, 'cache'),
+        { ascii: true },
+      );
+      const body = readFileSync(bodyOf(bundle), 'utf8');
+      expect(body).toContain('// a comment’s');
+      const result = run(bundle);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe(line.includes('raw') ? 'raw ’\n' : '’+x\n');
+    }
+  });
+
   it('reuses the bundle while its inputs are unchanged, and makes another when one changes', async () => {
     const directory = tree(FILES);
     const cache = join(directory, 'cache');
