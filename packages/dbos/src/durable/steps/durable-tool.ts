@@ -15,8 +15,8 @@ import { withCancelSignal } from './with-cancel-signal.ts';
 /**
  * What a durable run adds to a tool's `execute` context: the run id and an idempotency key
  * (`<runId>:<step>.<callIndex>:<toolCallId>`, a lone surrogate of the id as U+FFFD), the same in
- * every execution of the call and different for every call of the run (the model may give two calls one id, or reuse an id in a
- * later step). A tool that was running when its worker died runs again on the worker that takes
+ * every execution of the call and different for every call of the run (the model may give two
+ * calls one id, or reuse an id in a later step). A tool that was running when its worker died runs again on the worker that takes
  * the run over; give the key to the service the tool calls (an `Idempotency-Key` header, a
  * unique column) so the second execution has no second effect.
  */
