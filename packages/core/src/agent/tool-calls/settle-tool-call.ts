@@ -134,7 +134,7 @@ function toSuccessRecord<Output>(
     // A result that cannot be JSON is the tool's failure, reported like a throw, and redacted as
     // one is (settleCall redacted the outcome before this was known): the words of a getter or
     // `toJSON` that threw are the tool's, and may quote the key.
-    return toRecord(
+    const record = toRecord(
       { call, toolCallId, index },
       {
         type: 'error',
@@ -149,6 +149,12 @@ function toSuccessRecord<Output>(
       runEnded,
       toolErrorMessage,
     );
+    // Another version's child ran and was billed: its spend is the run's, its output is not.
+    if ('usage' in answer) {
+      record.usage = answer.usage;
+      record.cost = answer.cost;
+    }
+    return record;
   }
   // The loop's own cap (tools/responses/default-tool-output-limit.ts), with nothing kept for
   // the model (no store was given, and `read_tool_output` is not declared). With a `toolOutput`
