@@ -122,8 +122,9 @@ function toSuccessRecord<Output>(
   // What the model sees: a tool guardrail's replacement, or the tool's own value.
   const sent = 'sent' in outcome ? outcome.sent : value;
   // Vertex takes fileData in function responses; the Gemini API only in a user turn.
+  const foreign = otherCopyResultError(call.name, delegated, value);
   const answer =
-    otherCopyResultError(call.name, delegated, value) ??
+    foreign ??
     answerWithResult(
       call,
       sent,
@@ -150,9 +151,9 @@ function toSuccessRecord<Output>(
       toolErrorMessage,
     );
     // Another version's child ran and was billed: its spend is the run's, its output is not.
-    if ('usage' in answer) {
-      record.usage = answer.usage;
-      record.cost = answer.cost;
+    if (foreign?.usage !== undefined) {
+      record.usage = foreign.usage;
+      record.cost = foreign.cost;
     }
     return record;
   }
