@@ -14,16 +14,17 @@ import { delegatedVersionOf } from './delegated-result.ts';
  * answer would hand the model `{ output, usage, cost }` and count the child's usage twice.
  *
  * The child ran and was billed all the same: when its `usage` reads as the six plain counts
- * (finite, ≥ 0) they come back as `usage`, to be counted in the calling run's totals, with its
- * `cost` when that reads as a `Cost` (amounts `CostTotal` checks), else an unknown cost naming the
- * version (never the calling model's price, a guess). A usage of any other shape counts nothing.
+ * (finite, ≥ 0) they come back as `spent.usage`, to be counted in the calling run's totals, with
+ * its `cost` when that reads as a `Cost` (amounts `CostTotal` checks), else an unknown cost
+ * naming the version (never the calling model's price, a guess). A usage of any other shape
+ * counts nothing.
  * @internal
  */
 export function otherCopyResultError(
   toolName: string,
   delegated: DelegatedResult | undefined,
   value: unknown,
-): { invalid: InvalidToolResultError; usage?: AgentUsage; cost?: Cost } | undefined {
+): { invalid: InvalidToolResultError; spent?: { usage: AgentUsage; cost: Cost } } | undefined {
   if (delegated !== undefined) return undefined;
   const made = delegatedVersionOf(value);
   if (made === undefined || value instanceof Error) return undefined;
@@ -52,7 +53,7 @@ export function otherCopyResultError(
         ? { currency: 'USD', ...Object.fromEntries(COST_PARTS.map((part) => [part, cost[part]])) }
         : unknownCost(`a child of @gemloop/core ${made} gave no cost`)
     ) as Cost;
-    return { ...refusal, usage: counts, cost: read };
+    return { ...refusal, spent: { usage: counts, cost: read } };
   } catch {
     // A getter that threw, a revoked proxy: nothing of it is counted.
     return refusal;
