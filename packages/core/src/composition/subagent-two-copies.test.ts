@@ -99,4 +99,67 @@ describe("a subagent's result made by another copy of @gemloop/core", () => {
     const response = gemini.contentsOf(1).at(-1)?.parts?.[0]?.functionResponse?.response;
     expect(JSON.stringify(response)).not.toContain('found');
   });
+
+  it("of another version counts the child's usage and cost in the parent's when they read as plain numbers (leftovers59)", async () => {
+    // The child ran and was billed before the refusal: its spend belongs in the parent's totals
+    // even though its output is never sent.
+    const made = {
+      output: { answer: 'found' },
+      usage: { ...USAGE },
+      cost: {
+        currency: 'USD',
+        total: '0.0123',
+        input: '0.0100',
+        cachedInput: '0',
+        output: '0.0023',
+        thinking: '0',
+      },
+    };
+    Object.defineProperty(made, Symbol.for('gemloop.delegated'), { value: '0.0.1-other' });
+    const { agent } = parentWith(() => made);
+    const result = await agent.run('go');
+    const [call] = result.steps[0]?.toolCalls ?? [];
+    expect(call?.outcome).toBe('execution-error');
+    expect(call?.usage).toEqual(USAGE);
+    expect(call?.cost?.total).toBe('0.0123');
+    // The parent's own model calls plus the child's.
+    const own = result.steps.reduce((sum, step) => sum + step.usage.promptTokenCount, 0);
+    expect(result.usage.promptTokenCount).toBe(own + USAGE.promptTokenCount);
+    expect(result.usage.candidatesTokenCount).toBe(
+      result.steps.reduce((sum, step) => sum + step.usage.candidatesTokenCount, 0) +
+        USAGE.candidatesTokenCount,
+    );
+    const ownCost = result.steps.reduce((sum, step) => sum + Number(step.cost.total), 0);
+    expect(Number(result.cost.total)).toBeCloseTo(ownCost + 0.0123, 10);
+  });
+
+  it("of another version with a cost it cannot read makes the parent's cost unknown, never a guess", async () => {
+    const made = { output: { answer: 'found' }, usage: { ...USAGE }, cost: 12 };
+    Object.defineProperty(made, Symbol.for('gemloop.delegated'), { value: '0.0.1-other' });
+    const result = await parentWith(() => made).agent.run('go');
+    const [call] = result.steps[0]?.toolCalls ?? [];
+    expect(call?.usage).toEqual(USAGE);
+    expect(result.cost.total).toBeNull();
+    expect(result.cost.unknown).toMatch(/0\.0\.1-other/);
+  });
+
+  it('of another version whose usage is not plain numbers counts nothing of it', async () => {
+    for (const usage of [
+      { ...USAGE, promptTokenCount: '2' },
+      { ...USAGE, totalTokenCount: -5 },
+      { promptTokenCount: 2 },
+      'lots',
+      undefined,
+    ]) {
+      const made = { output: { answer: 'found' }, usage, cost: undefined };
+      Object.defineProperty(made, Symbol.for('gemloop.delegated'), { value: '0.0.1-other' });
+      const result = await parentWith(() => made).agent.run('go');
+      const [call] = result.steps[0]?.toolCalls ?? [];
+      expect(call?.outcome).toBe('execution-error');
+      expect(call?.usage).toBeUndefined();
+      const own = result.steps.reduce((sum, step) => sum + step.usage.totalTokenCount, 0);
+      expect(result.usage.totalTokenCount).toBe(own);
+      expect(result.cost.total).not.toBeNull();
+    }
+  });
 });

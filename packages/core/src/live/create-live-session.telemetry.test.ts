@@ -112,4 +112,68 @@ describe('a live session’s spans', () => {
     expect(written).not.toContain('Hello there');
     expect(written).not.toContain('test-key');
   });
+
+  it('marks the span of a call an approval modified, its result or its error, with no argument (leftovers59)', async () => {
+    // A run's tool span says `gemloop.tool.call.modified`; a live session's said nothing, so its
+    // trace showed the model's call beside a result of other arguments.
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const login = defineTool({
+      name: 'login',
+      parameters: z.object({ user: z.string(), password: z.string() }),
+      execute: async ({ user }) => {
+        if (user === 'mallory') throw new Error('locked');
+        return { user, ok: true };
+      },
+    });
+    const { agent } = await liveFixture(
+      {
+        script: [
+          [
+            {
+              toolCalls: [
+                { name: 'login', args: { user: 'ada', password: 'hunter2-pw' }, id: 'c1' },
+                { name: 'login', args: { user: 'bob', password: 'bob-pw-1' }, id: 'c2' },
+                { name: 'login', args: { user: 'eve', password: 'eve-pw-3' }, id: 'c3' },
+              ],
+            },
+          ],
+          [{ text: 'Done.' }],
+        ],
+      },
+      {
+        tools: [login],
+        telemetry: { tracerProvider },
+        beforeToolCall: ({ toolCallId }) =>
+          toolCallId === 'c1'
+            ? { type: 'modify', args: { user: 'grace', password: 'swapped-pw-9' } }
+            : toolCallId === 'c3'
+              ? { type: 'modify', args: { user: 'mallory', password: 'swapped-pw-7' } }
+              : undefined,
+      },
+    );
+    const session = await createLiveSession(agent, { model: 'gemini-3.1-flash-live-preview' });
+    const events = session[Symbol.asyncIterator]();
+    session.sendText('sign us in');
+    await readUntil(events, (event) => event.type === 'turn-end');
+    await session.close();
+
+    const spans = exporter.getFinishedSpans().filter((span) => span.name === 'execute_tool login');
+    const byCall = (id: string) =>
+      spans.find((span) => span.attributes['gen_ai.tool.call.id'] === id)?.attributes;
+    expect(byCall('c1')).toMatchObject({ 'gemloop.tool.call.modified': true });
+    expect(byCall('c1')).not.toHaveProperty('error.type');
+    expect(byCall('c2')).toBeDefined();
+    expect(byCall('c2')).not.toHaveProperty('gemloop.tool.call.modified');
+    expect(byCall('c3')).toMatchObject({
+      'gemloop.tool.call.modified': true,
+      'error.type': 'error',
+    });
+    // No content in a live span: neither the model's arguments nor what ran.
+    const written = JSON.stringify(exporter.getFinishedSpans().map((span) => span.attributes));
+    for (const secret of ['hunter2-pw', 'swapped-pw-9', 'swapped-pw-7', 'grace', 'mallory'])
+      expect(written).not.toContain(secret);
+  });
 });

@@ -23,7 +23,8 @@ const STATUS_ERROR = 2;
  * `turnComplete` or an interruption, with its usage (`gen_ai.usage.*`) and cost
  * (`gemloop.cost.usd`), and `execute_tool <name>` (INTERNAL) for each tool call, from the call to
  * its result (a background call outlives its turn, so tools hang under the session, not the
- * turn). Reconnections and interruptions are events on the session span (`gemloop.live.reconnect`,
+ * turn), marked `gemloop.tool.call.modified` when an approval's `modify` changed what ran.
+ * Reconnections and interruptions are events on the session span (`gemloop.live.reconnect`,
  * `gemloop.live.interrupted`). No content is recorded: no text, transcript, audio, tool arguments
  * or results (they may hold personal data and secrets), and never the URL (it holds the key).
  * @internal
@@ -176,6 +177,7 @@ export function createLiveTelemetry({
           if (span === undefined) return;
           if (event.scheduling !== undefined)
             span.setAttribute('gemloop.live.tool.scheduling', event.scheduling);
+          markModified(span, event.modifiedArgs);
           span.end();
           tools.delete(event.toolCallId);
           return;
@@ -186,6 +188,7 @@ export function createLiveTelemetry({
           span.setAttribute('error.type', event.outcome);
           // The outcome, not the message: a tool's error text may quote its arguments.
           span.setStatus({ code: STATUS_ERROR });
+          markModified(span, event.modifiedArgs);
           span.end();
           tools.delete(event.toolCallId);
           return;
@@ -241,4 +244,12 @@ export function createLiveTelemetry({
       session.end();
     },
   };
+}
+
+/**
+ * Says on a tool's span that an approval's `modify` changed what ran, as a run's span does
+ * (`gemloop.tool.call.modified`); the arguments themselves stay out, as every live span's content.
+ */
+function markModified(span: OtelApi.Span, modifiedArgs: unknown): void {
+  if (modifiedArgs !== undefined) span.setAttribute('gemloop.tool.call.modified', true);
 }

@@ -121,20 +121,14 @@ function toSuccessRecord<Output>(
   const value = delegated === undefined ? outcome.value : delegated.output;
   // What the model sees: a tool guardrail's replacement, or the tool's own value.
   const sent = 'sent' in outcome ? outcome.sent : value;
-  // Vertex takes fileData in function responses; the Gemini API only in a user turn.
-  const answer =
-    otherCopyResultError(call.name, delegated, value) ??
-    answerWithResult(
-      call,
-      sent,
-      config.capabilities.multimodalFunctionResponses,
-      config.gemini.platform !== 'gemini-api',
-    );
+  const foreign = otherCopyResultError(call.name, delegated, value);
+  const answer = foreign ?? answerOf(call, sent, config);
   if ('invalid' in answer) {
     // A result that cannot be JSON is the tool's failure, reported like a throw, and redacted as
     // one is (settleCall redacted the outcome before this was known): the words of a getter or
-    // `toJSON` that threw are the tool's, and may quote the key.
-    return toRecord(
+    // `toJSON` that threw are the tool's, and may quote the key. Another version's child ran and
+    // was billed: its spend is the run's (`spent`), its output is not.
+    const record = toRecord(
       { call, toolCallId, index },
       {
         type: 'error',
@@ -149,6 +143,7 @@ function toSuccessRecord<Output>(
       runEnded,
       toolErrorMessage,
     );
+    return Object.assign(record, foreign?.spent);
   }
   // The loop's own cap (tools/responses/default-tool-output-limit.ts), with nothing kept for
   // the model (no store was given, and `read_tool_output` is not declared). With a `toolOutput`
@@ -186,6 +181,17 @@ function toSuccessRecord<Output>(
     extras.byCall[index] = answer.extraParts;
   }
   return record;
+}
+
+/** The answer of a value the model is sent (`answerWithResult` for the agent's backend). */
+function answerOf<Output>(call: FunctionCall, sent: unknown, config: AgentConfig<Output>) {
+  // Vertex takes fileData in function responses; the Gemini API only in a user turn.
+  return answerWithResult(
+    call,
+    sent,
+    config.capabilities.multimodalFunctionResponses,
+    config.gemini.platform !== 'gemini-api',
+  );
 }
 
 /** The error text a failed call's record and response carry, by how it failed. @internal */

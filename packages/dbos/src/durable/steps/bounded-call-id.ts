@@ -7,6 +7,16 @@ const MAX_CALL_ID = 100;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
+ * `text` with each lone surrogate replaced by U+FFFD (as `String.prototype.toWellFormed` does): what
+ * node-postgres, `TextEncoder` and every UTF-8 store write for it, so the string is the one read back.
+ * @internal
+ */
+export function wellFormed(text: string): string {
+  // Not `toWellFormed()`: ES2024, past the lib these packages compile against.
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/**
  * A model's call id as a durable step's name and a child workflow's id hold it: well-formed (a
  * lone surrogate replaced by U+FFFD, as `String.prototype.toWellFormed` does), whole up to 100
  * UTF-16 units, else cut there with `…` (the call's step and index, which come first, keep the
@@ -17,7 +27,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * @internal
  */
 export function boundedCallId(toolCallId: string): string {
-  // Not `toWellFormed()`: ES2024, past the lib these packages compile against.
-  const wellFormed = toolCallId.replace(LONE_SURROGATE, '\uFFFD');
-  return wellFormed.length <= MAX_CALL_ID ? wellFormed : `${cutText(wellFormed, MAX_CALL_ID)}…`;
+  const whole = wellFormed(toolCallId);
+  return whole.length <= MAX_CALL_ID ? whole : `${cutText(whole, MAX_CALL_ID)}…`;
 }

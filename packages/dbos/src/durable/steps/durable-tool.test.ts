@@ -58,6 +58,36 @@ describe('toDurableTool inside a run', () => {
     expect(stepNames).toEqual(['gemloop.tool:refund@2.0:dup', 'gemloop.tool:refund@2.1:dup']);
   });
 
+  it('gives a well-formed key for a call id with a lone surrogate, the form a UTF-8 store reads back (leftovers59)', async () => {
+    // A service that keeps the key (a Postgres unique column, a JSON body) stores the lone half as
+    // U+FFFD: a tool that compares the key it stored with the one it is given must see them equal.
+    const keys: string[] = [];
+    const tool = toDurableTool(
+      defineTool({
+        name: 'refund',
+        parameters: z.object({}),
+        execute: (_args, toolContext) => {
+          keys.push(durableContext(toolContext)?.idempotencyKey ?? 'none');
+          return 'ok';
+        },
+      }),
+      (body) => body(),
+    );
+    if (tool.kind !== 'function') throw new Error('not a function tool');
+    await tool.execute({}, context(2, 0, 'call_\uD83D_7'));
+    await tool.execute({}, context(2, 1, 'call_\uDE00_7'));
+    // A long id is not cut: the key of every well-formed id is what it was.
+    const long = `${'a'.repeat(150)}😀`;
+    await tool.execute({}, context(2, 2, long));
+    expect(keys).toEqual([
+      'run-1:2.0:call_\uFFFD_7',
+      'run-1:2.1:call_\uFFFD_7',
+      `run-1:2.2:${long}`,
+    ]);
+    // What node-postgres writes for a text parameter, read back.
+    for (const key of keys) expect(Buffer.from(key, 'utf8').toString('utf8')).toBe(key);
+  });
+
   it('starts the step before its first await, so calls started in call order get their step ids in call order', () => {
     const tool = toDurableTool(
       defineTool({ name: 'lookup', parameters: z.object({}), execute: () => 'ok' }),

@@ -6,7 +6,7 @@ import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
 import { isBuiltinTool, isFunctionTool } from '@gemloop/core/tools';
 import type { OwnershipConfirmations } from '../fleet/ownership-confirmations.ts';
 import type { SteerWatch } from '../steering/durable-steering.ts';
-import { boundedCallId } from './bounded-call-id.ts';
+import { boundedCallId, wellFormed } from './bounded-call-id.ts';
 import { isDurableRunEnding } from './is-durable-run-ending.ts';
 import { type RecordedError, recordedError, thrownFromRecord } from './recorded-error.ts';
 import { runDurableStep } from './run-durable-step.ts';
@@ -14,9 +14,9 @@ import { withCancelSignal } from './with-cancel-signal.ts';
 
 /**
  * What a durable run adds to a tool's `execute` context: the run id and an idempotency key
- * (`<runId>:<step>.<callIndex>:<toolCallId>`), the same in every execution of the call and
- * different for every call of the run (the model may give two calls one id, or reuse an id in a
- * later step). A tool that was running when its worker died runs again on the worker that takes
+ * (`<runId>:<step>.<callIndex>:<toolCallId>`, a lone surrogate of the id as U+FFFD), the same in
+ * every execution of the call and different for every call of the run (the model may give two
+ * calls one id, or reuse an id in a later step). A tool that was running when its worker died runs again on the worker that takes
  * the run over; give the key to the service the tool calls (an `Idempotency-Key` header, a
  * unique column) so the second execution has no second effect.
  */
@@ -112,7 +112,9 @@ export function toDurableTool(
       if (runId === undefined || !DBOS.isInWorkflow()) return tool.execute(args, context);
       // The agent loop always sets callIndex; 0 for a context made by hand.
       const position = `${context.step}.${context.callIndex ?? 0}`;
-      const idempotencyKey = `${runId}:${position}:${context.toolCallId}`;
+      // Well-formed, not cut: a service stores a lone surrogate as U+FFFD, so the key it reads back
+      // is the one it is given again; the bytes sent are the same as before (UTF-8 replaces it).
+      const idempotencyKey = `${runId}:${position}:${wellFormed(context.toolCallId)}`;
       // Set when the body runs here (not when a replay hands back the record).
       let ranAs: number | undefined;
       // DBOS takes the step's id when runStep is called (before any await), so the step must be
