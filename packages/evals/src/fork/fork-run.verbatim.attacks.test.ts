@@ -11,6 +11,7 @@ import { type Content, createGemini } from '@gemloop/core';
 import { createRunRecorder, type RecordedRunLine } from '@gemloop/core/recorder';
 import { createFakeGemini, type FakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as rare from '../../../testing/src/__fixtures__/rare-model-turns.ts';
 import { weatherAgent } from '../__fixtures__/weather-agent.ts';
 import { caseFromRunFile } from '../cases-from-run.ts';
 import { runEval } from '../run-eval.ts';
@@ -26,58 +27,13 @@ afterEach(async () => {
 
 const MODEL = 'gemini-3-flash-preview';
 
-const callTurn = {
-  role: 'model',
-  futureContentField: { z: true },
-  parts: [
-    { text: 'Weighing it.', thought: true },
-    { text: 'Let me look.', thoughtSignature: 'c2lnLXRleHQ=' },
-    {
-      executableCode: { language: 'PYTHON', code: 'print(1)', id: 'ec1' },
-      thoughtSignature: 'c2lnLWNvZGU=',
-    },
-    { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '1\n', id: 'ec1' } },
-    { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
-    {
-      fileData: { mimeType: 'video/mp4', fileUri: 'https://example.test/v1beta/files/abc' },
-      videoMetadata: { startOffset: '1s', endOffset: '2s', fps: 1 },
-    },
-    {
-      functionCall: {
-        id: 'w71i0cbt',
-        name: 'get_weather',
-        args: { city: 'Paris' },
-        futureCallField: { x: 1 },
-      },
-      thoughtSignature: 'c2lnLWNhbGw=',
-    },
-    { functionCall: { id: '96c1su3s', name: 'get_weather', args: { city: 'Oslo' } } },
-    { futureThing: { kind: 'chart', rows: [1, 2] } },
-    { text: '', thoughtSignature: 'c2lnLWVtcHR5' },
-    { text: 'noted', partMetadata: { source: 'y' } },
-  ],
-} as unknown as Content;
-
-const answerTurn = {
-  role: 'model',
-  futureContentField: ['kept'],
-  parts: [
-    { text: 'Thought it over.', thought: true, thoughtSignature: 'c2lnLXRob3VnaHQ=' },
-    { text: 'Mild in both.', thoughtSignature: 'c2lnLWFuc3dlcg==' },
-    { futureThing: { kind: 'table' } },
-  ],
-} as unknown as Content;
-
-function reply(content: Content, streamed: boolean): FakeTurn {
-  const response = (piece: Content) => ({ candidates: [{ content: piece, finishReason: 'STOP' }] });
-  if (!streamed) return turn.raw(response(content));
-  const { parts, ...fields } = content;
-  return turn.raw(
-    parts.map((part, index) =>
-      response({ ...(index === 0 ? fields : {}), parts: [part] } as Content),
-    ),
-  );
-}
+const callTurn = rare.callTurn({
+  name: 'get_weather',
+  args: { city: 'Paris' },
+  afterCall: [rare.parallelCall('get_weather', { city: 'Oslo' })],
+});
+const answerTurn = rare.answerTurn('Mild in both.');
+const reply = (content: Content, streamed: boolean): FakeTurn => rare.reply(content, streamed);
 
 /**
  * A fake that never served these turns speaks today's API, which refuses a key it does not know;
