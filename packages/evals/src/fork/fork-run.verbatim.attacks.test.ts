@@ -8,10 +8,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Content, createGemini } from '@gemloop/core';
-import { createRunRecorder, type RecordedRunLine } from '@gemloop/core/recorder';
+import { createRunRecorder } from '@gemloop/core/recorder';
 import { createFakeGemini, type FakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as rare from '../../../testing/src/__fixtures__/rare-model-turns.ts';
+import { recordedRequests } from '../__fixtures__/recorded-requests.ts';
 import { weatherAgent } from '../__fixtures__/weather-agent.ts';
 import { caseFromRunFile } from '../cases-from-run.ts';
 import { runEval } from '../run-eval.ts';
@@ -59,18 +60,6 @@ function strip(record: object): void {
     if (key.startsWith('future')) delete (record as Record<string, unknown>)[key];
 }
 
-function requestBodies(text: string): unknown[] {
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as RecordedRunLine)
-    .filter((line) => line.type === 'model-call-start')
-    .map((line) => {
-      const { model: _model, ...body } = (line as { request: Record<string, unknown> }).request;
-      return body;
-    });
-}
-
 async function record(streamed: boolean) {
   const dir = await mkdtemp(join(tmpdir(), 'gemloop-verbatim-'));
   dirs.push(dir);
@@ -90,7 +79,7 @@ async function record(streamed: boolean) {
   const text = await readFile(join(dir, name as string), 'utf8');
   const made = caseFromRunFile(text, name as string);
   if (made === undefined) throw new Error('the recorded run made no case');
-  const recorded = requestBodies(text) as { contents: Content[] }[];
+  const recorded = recordedRequests(text) as { contents: Content[] }[];
   expect(recorded[1]?.contents[1]).toEqual(callTurn);
   return { made, recorded };
 }
@@ -120,7 +109,7 @@ describe("a recorded run of rare model shapes replays and forks with the model's
       expect(attempt).toMatchObject({ status: 'pass' });
       expect(live.modelRequests).toHaveLength(0);
       const [name] = await readdir(replayDir);
-      expect(requestBodies(await readFile(join(replayDir, name as string), 'utf8'))).toEqual(
+      expect(recordedRequests(await readFile(join(replayDir, name as string), 'utf8'))).toEqual(
         recorded,
       );
     });
