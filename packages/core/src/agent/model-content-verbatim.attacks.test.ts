@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import * as rare from '../../../testing/src/__fixtures__/rare-model-turns.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createFileHistoryStore } from '../chat/create-file-history-store.ts';
 import { compaction } from '../compaction/compaction.ts';
@@ -29,62 +30,18 @@ afterEach(async () => {
 
 const MODEL = 'gemini-3-flash-preview';
 
-/** A model call turn of every rare shape; in a stream each part is a chunk of its own. */
+/** A model call turn of every rare shape calling `name`; `extra` right after the signed call. */
 const callTurn = (name: string, extra: Part[] = [], args: object = { word: 'a' }) =>
-  ({
-    role: 'model',
-    futureContentField: { z: true },
-    parts: [
-      { text: 'Weighing it.', thought: true },
-      { text: 'Let me look.', thoughtSignature: 'c2lnLXRleHQ=' },
-      {
-        executableCode: { language: 'PYTHON', code: 'print(1)', id: 'ec1' },
-        thoughtSignature: 'c2lnLWNvZGU=',
-      },
-      { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '1\n', id: 'ec1' } },
-      { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
-      {
-        fileData: { mimeType: 'video/mp4', fileUri: 'https://example.test/v1beta/files/abc' },
-        videoMetadata: { startOffset: '1s', endOffset: '2s', fps: 1 },
-      },
-      {
-        functionCall: { id: 'w71i0cbt', name, args, futureCallField: { x: 1 } },
-        thoughtSignature: 'c2lnLWNhbGw=',
-      },
-      ...extra,
-      { futureThing: { kind: 'chart', rows: [1, 2] } },
-      { text: '', thoughtSignature: 'c2lnLWVtcHR5' },
-      { text: 'noted', partMetadata: { source: 'y' } },
-    ],
-  }) as unknown as Content;
+  rare.callTurn({ name, args, afterCall: extra });
 
 /** A second, parallel call with no signature (Gemini 3 signs the first only). */
-const secondCall = { functionCall: { id: '96c1su3s', name: 'lookup', args: { word: 'b' } } };
+const secondCall = rare.parallelCall();
 
 /** An answer turn of rare shapes: a signed text, a future part, a Content-level future key. */
-const answerTurn = {
-  role: 'model',
-  futureContentField: ['kept'],
-  parts: [
-    { text: 'Thought it over.', thought: true, thoughtSignature: 'c2lnLXRob3VnaHQ=' },
-    { text: 'The answer.', thoughtSignature: 'c2lnLWFuc3dlcg==' },
-    { futureThing: { kind: 'table' } },
-  ],
-} as unknown as Content;
+const answerTurn = rare.answerTurn();
 
 /** The turn as the fake answers it: whole, or one part a chunk (Content fields on the first). */
-function reply(content: Content, streamed: boolean): FakeTurn {
-  const response = (piece: Content) => ({
-    candidates: [{ content: piece, finishReason: 'STOP' }],
-  });
-  if (!streamed) return turn.raw(response(content));
-  const { parts, ...fields } = content;
-  return turn.raw(
-    parts.map((part, index) =>
-      response({ ...(index === 0 ? fields : {}), parts: [part] } as Content),
-    ),
-  );
-}
+const reply = (content: Content, streamed: boolean): FakeTurn => rare.reply(content, streamed);
 
 /**
  * The fake speaks today's API, which refuses a key it does not know; the newer API that wrote
@@ -138,7 +95,7 @@ for (const streamed of [false, true]) {
 
   describe(`the model's Content is sent back verbatim (${mode})`, () => {
     it('in the next step of a run: a call turn of every rare shape, parallel calls', async () => {
-      const turnSent = callTurn('lookup', [secondCall as Part]);
+      const turnSent = callTurn('lookup', [secondCall]);
       const { sent, gemini } = serve([reply(turnSent, streamed), reply(answerTurn, streamed)]);
       const agent = createAgent({ gemini, model: MODEL, tools: [lookup] });
       const result = await run(agent, 'Go.');
@@ -224,7 +181,7 @@ for (const streamed of [false, true]) {
     });
 
     it('across the hops of a long decode (continuation), merged into one turn', async () => {
-      const whole = callTurn('lookup', [secondCall as Part]);
+      const whole = callTurn('lookup', [secondCall]);
       const half = Math.ceil(whole.parts.length / 2);
       const { futureContentField: _, ...second } = whole as Content & {
         futureContentField: unknown;

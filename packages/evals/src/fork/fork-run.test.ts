@@ -15,9 +15,10 @@ import {
 import { createChatSession } from '@gemloop/core/chat';
 import { handoff } from '@gemloop/core/composition';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from '@gemloop/core/history';
-import { createRunRecorder, type RecordedRunLine } from '@gemloop/core/recorder';
+import { createRunRecorder } from '@gemloop/core/recorder';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordedRequests } from '../__fixtures__/recorded-requests.ts';
 import {
   recordSignedWeatherRun,
   recordWeatherTeamRun,
@@ -44,22 +45,6 @@ function scripted(options: Parameters<typeof createFakeGemini>[0]): {
   return { fake, gemini: createGemini({ apiKey: 'then', fetch: fake.fetch, retry: false }) };
 }
 
-/**
- * The requests of a run file as sent: each line's `request` without the `model` the recorder
- * adds (the model is in the URL). Compared with `toEqual`, every string is compared whole.
- */
-function requestTexts(text: string): unknown[] {
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as RecordedRunLine)
-    .filter((line) => line.type === 'model-call-start')
-    .map((line) => {
-      const { model: _model, ...body } = (line as { request: Record<string, unknown> }).request;
-      return body;
-    });
-}
-
 async function signedCase(stream = false): Promise<{ text: string; file: string; made: EvalCase }> {
   const recorded = await recordSignedWeatherRun({ recorder: { fidelity: 'full' }, stream });
   cleanups.push(recorded.cleanup);
@@ -80,7 +65,7 @@ describe('forkRun', () => {
       expect(fork.forked).toBeUndefined();
       expect(fork.replayed?.text).toBe('It is 18 °C in Paris.');
       // Rebuilt from the run file alone, the agent sent what the recorded one did.
-      expect(fork.replayedRequests).toEqual(requestTexts(text));
+      expect(fork.replayedRequests).toEqual(recordedRequests(text));
       expect(JSON.stringify(fork.replayedRequests[1])).toContain(SIGNATURE);
       // The recording is only read.
       expect(await readFile(file, 'utf8')).toBe(text);
@@ -123,7 +108,7 @@ describe('forkRun', () => {
       const text = await readFile(join(runDir, name as string), 'utf8');
       const made = caseFromRunFile(text, name as string);
       if (made === undefined) throw new Error(`run ${index} made no case`);
-      const recorded = requestTexts(text);
+      const recorded = recordedRequests(text);
       expect(recorded).toHaveLength(turns + 1);
       const until = index % (turns + 2); // 0 .. all of them
       const then = scripted({ script: [turn.text('forked')], signatureValidation: 'present' });
@@ -169,7 +154,7 @@ describe('forkRun', () => {
     if (made === undefined) throw new Error('no case');
     const whole = await forkRun(made, { until: 2, continueOn: scripted({ script: [] }).gemini });
     expect(whole.drift).toBeUndefined();
-    expect(whole.replayedRequests).toEqual(requestTexts(text));
+    expect(whole.replayedRequests).toEqual(recordedRequests(text));
   });
 
   it('continues on the same model with the recorded signatures, and on another one with the documented dummy', async () => {
@@ -208,7 +193,7 @@ describe('forkRun', () => {
       },
     });
     expect(fork.drift).toBeUndefined();
-    expect(fork.replayedRequests).toEqual(requestTexts(text).slice(0, 1));
+    expect(fork.replayedRequests).toEqual(recordedRequests(text).slice(0, 1));
     const body = then.fake.modelRequests[0]?.body as {
       systemInstruction: unknown;
       tools: unknown;
@@ -263,7 +248,7 @@ describe('forkRun', () => {
     const then = scripted({ script: [turn.text('Forked team answer.')] });
     const fork = await forkRun(made, { until: 1, continueOn: then.gemini });
     expect(fork.drift).toBeUndefined();
-    expect(fork.replayedRequests).toEqual(requestTexts(top.text).slice(0, 1));
+    expect(fork.replayedRequests).toEqual(recordedRequests(top.text).slice(0, 1));
     expect(fork.replayed?.steps[0]?.toolCalls.map((call) => call.outcome)).toEqual([
       'success',
       'success',
@@ -325,7 +310,7 @@ describe('forkRun', () => {
 
     const whole = await forkRun(made, { until: 4, continueOn: scripted({ script: [] }).gemini });
     expect(whole.drift).toBeUndefined();
-    expect(whole.replayedRequests).toEqual(requestTexts(text));
+    expect(whole.replayedRequests).toEqual(recordedRequests(text));
     expect(whole.replayed?.text).toBe('Refund issued.');
     expect(whole.replayed?.handoffs).toEqual(['billing']);
 
@@ -336,7 +321,7 @@ describe('forkRun', () => {
       change: { instructions: 'You handle billing, politely.' },
     });
     expect(fork.drift).toBeUndefined();
-    expect(fork.replayedRequests).toEqual(requestTexts(text).slice(0, 3));
+    expect(fork.replayedRequests).toEqual(recordedRequests(text).slice(0, 3));
     const body = then.fake.modelRequests[0]?.body as { systemInstruction: unknown; tools: unknown };
     expect(body.systemInstruction).toEqual({ parts: [{ text: 'You handle billing, politely.' }] });
     expect(JSON.stringify(body.tools)).toContain('"name":"refund"');
@@ -373,7 +358,7 @@ describe('forkRun', () => {
     const then = scripted({ script: [turn.text('Forked, Ada.')] });
     const fork = await forkRun(made, { until: 1, continueOn: then.gemini });
     expect(fork.drift).toBeUndefined();
-    expect(fork.replayedRequests).toEqual(requestTexts(second).slice(0, 1));
+    expect(fork.replayedRequests).toEqual(recordedRequests(second).slice(0, 1));
     expect(JSON.stringify(fork.replayedRequests[0])).toContain('Hello Ada.');
     expect(fork.forked?.text).toBe('Forked, Ada.');
   });
@@ -394,8 +379,8 @@ describe('forkRun', () => {
     const forkText = await readFile(join(dir, names[0] as string), 'utf8');
     expect(forkText).toContain('"text":"Recorded fork."');
     // The fork's one model call, its request carrying the replayed history, signature whole.
-    expect(requestTexts(forkText)).toHaveLength(1);
-    expect(JSON.stringify(requestTexts(forkText)[0])).toContain(SIGNATURE);
+    expect(recordedRequests(forkText)).toHaveLength(1);
+    expect(JSON.stringify(recordedRequests(forkText)[0])).toContain(SIGNATURE);
     expect(await readFile(file, 'utf8')).toBe(text);
   });
 

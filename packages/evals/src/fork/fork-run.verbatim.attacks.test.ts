@@ -8,9 +8,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Content, createGemini } from '@gemloop/core';
-import { createRunRecorder, type RecordedRunLine } from '@gemloop/core/recorder';
+import { createRunRecorder } from '@gemloop/core/recorder';
 import { createFakeGemini, type FakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as rare from '../../../testing/src/__fixtures__/rare-model-turns.ts';
+import { recordedRequests } from '../__fixtures__/recorded-requests.ts';
 import { weatherAgent } from '../__fixtures__/weather-agent.ts';
 import { caseFromRunFile } from '../cases-from-run.ts';
 import { runEval } from '../run-eval.ts';
@@ -26,58 +28,13 @@ afterEach(async () => {
 
 const MODEL = 'gemini-3-flash-preview';
 
-const callTurn = {
-  role: 'model',
-  futureContentField: { z: true },
-  parts: [
-    { text: 'Weighing it.', thought: true },
-    { text: 'Let me look.', thoughtSignature: 'c2lnLXRleHQ=' },
-    {
-      executableCode: { language: 'PYTHON', code: 'print(1)', id: 'ec1' },
-      thoughtSignature: 'c2lnLWNvZGU=',
-    },
-    { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '1\n', id: 'ec1' } },
-    { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
-    {
-      fileData: { mimeType: 'video/mp4', fileUri: 'https://example.test/v1beta/files/abc' },
-      videoMetadata: { startOffset: '1s', endOffset: '2s', fps: 1 },
-    },
-    {
-      functionCall: {
-        id: 'w71i0cbt',
-        name: 'get_weather',
-        args: { city: 'Paris' },
-        futureCallField: { x: 1 },
-      },
-      thoughtSignature: 'c2lnLWNhbGw=',
-    },
-    { functionCall: { id: '96c1su3s', name: 'get_weather', args: { city: 'Oslo' } } },
-    { futureThing: { kind: 'chart', rows: [1, 2] } },
-    { text: '', thoughtSignature: 'c2lnLWVtcHR5' },
-    { text: 'noted', partMetadata: { source: 'y' } },
-  ],
-} as unknown as Content;
-
-const answerTurn = {
-  role: 'model',
-  futureContentField: ['kept'],
-  parts: [
-    { text: 'Thought it over.', thought: true, thoughtSignature: 'c2lnLXRob3VnaHQ=' },
-    { text: 'Mild in both.', thoughtSignature: 'c2lnLWFuc3dlcg==' },
-    { futureThing: { kind: 'table' } },
-  ],
-} as unknown as Content;
-
-function reply(content: Content, streamed: boolean): FakeTurn {
-  const response = (piece: Content) => ({ candidates: [{ content: piece, finishReason: 'STOP' }] });
-  if (!streamed) return turn.raw(response(content));
-  const { parts, ...fields } = content;
-  return turn.raw(
-    parts.map((part, index) =>
-      response({ ...(index === 0 ? fields : {}), parts: [part] } as Content),
-    ),
-  );
-}
+const callTurn = rare.callTurn({
+  name: 'get_weather',
+  args: { city: 'Paris' },
+  afterCall: [rare.parallelCall('get_weather', { city: 'Oslo' })],
+});
+const answerTurn = rare.answerTurn('Mild in both.');
+const reply = (content: Content, streamed: boolean): FakeTurn => rare.reply(content, streamed);
 
 /**
  * A fake that never served these turns speaks today's API, which refuses a key it does not know;
@@ -103,18 +60,6 @@ function strip(record: object): void {
     if (key.startsWith('future')) delete (record as Record<string, unknown>)[key];
 }
 
-function requestBodies(text: string): unknown[] {
-  return text
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as RecordedRunLine)
-    .filter((line) => line.type === 'model-call-start')
-    .map((line) => {
-      const { model: _model, ...body } = (line as { request: Record<string, unknown> }).request;
-      return body;
-    });
-}
-
 async function record(streamed: boolean) {
   const dir = await mkdtemp(join(tmpdir(), 'gemloop-verbatim-'));
   dirs.push(dir);
@@ -134,7 +79,7 @@ async function record(streamed: boolean) {
   const text = await readFile(join(dir, name as string), 'utf8');
   const made = caseFromRunFile(text, name as string);
   if (made === undefined) throw new Error('the recorded run made no case');
-  const recorded = requestBodies(text) as { contents: Content[] }[];
+  const recorded = recordedRequests(text) as { contents: Content[] }[];
   expect(recorded[1]?.contents[1]).toEqual(callTurn);
   return { made, recorded };
 }
@@ -164,7 +109,7 @@ describe("a recorded run of rare model shapes replays and forks with the model's
       expect(attempt).toMatchObject({ status: 'pass' });
       expect(live.modelRequests).toHaveLength(0);
       const [name] = await readdir(replayDir);
-      expect(requestBodies(await readFile(join(replayDir, name as string), 'utf8'))).toEqual(
+      expect(recordedRequests(await readFile(join(replayDir, name as string), 'utf8'))).toEqual(
         recorded,
       );
     });

@@ -2,6 +2,7 @@ import { type Content, defineTool } from '@gemloop/core';
 import { type FakeTurn, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import * as rare from '../../../testing/src/__fixtures__/rare-model-turns.ts';
 import { serveOpenAI } from './__fixtures__/serve-openai.ts';
 
 // attack46b: a door keeps a thread's history in its store (`createDoorHistoryStore`) between
@@ -11,53 +12,9 @@ import { serveOpenAI } from './__fixtures__/serve-openai.ts';
 // part, a Content and a call with a key this version does not know (the fake takes back what it
 // served, as the API that wrote it does).
 
-const callTurn = {
-  role: 'model',
-  futureContentField: { z: true },
-  parts: [
-    { text: 'Weighing it.', thought: true },
-    { text: 'Let me look.', thoughtSignature: 'c2lnLXRleHQ=' },
-    {
-      executableCode: { language: 'PYTHON', code: 'print(1)', id: 'ec1' },
-      thoughtSignature: 'c2lnLWNvZGU=',
-    },
-    { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '1\n', id: 'ec1' } },
-    { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
-    {
-      fileData: { mimeType: 'video/mp4', fileUri: 'https://example.test/v1beta/files/abc' },
-      videoMetadata: { startOffset: '1s', endOffset: '2s', fps: 1 },
-    },
-    {
-      functionCall: { id: 'w71i0cbt', name: 'lookup', args: { word: 'a' }, futureCallField: 1 },
-      thoughtSignature: 'c2lnLWNhbGw=',
-    },
-    { functionCall: { id: '96c1su3s', name: 'lookup', args: { word: 'b' } } },
-    { futureThing: { kind: 'chart', rows: [1, 2] } },
-    { text: '', thoughtSignature: 'c2lnLWVtcHR5' },
-    { text: 'noted', partMetadata: { source: 'y' } },
-  ],
-} as unknown as Content;
-
-const answerTurn = {
-  role: 'model',
-  futureContentField: ['kept'],
-  parts: [
-    { text: 'Thought it over.', thought: true, thoughtSignature: 'c2lnLXRob3VnaHQ=' },
-    { text: 'The answer.', thoughtSignature: 'c2lnLWFuc3dlcg==' },
-    { futureThing: { kind: 'table' } },
-  ],
-} as unknown as Content;
-
-function reply(content: Content, streamed: boolean): FakeTurn {
-  const response = (piece: Content) => ({ candidates: [{ content: piece, finishReason: 'STOP' }] });
-  if (!streamed) return turn.raw(response(content));
-  const { parts, ...fields } = content;
-  return turn.raw(
-    parts.map((part, index) =>
-      response({ ...(index === 0 ? fields : {}), parts: [part] } as Content),
-    ),
-  );
-}
+const callTurn = rare.callTurn({ futureCallField: 1, afterCall: [rare.parallelCall()] });
+const answerTurn = rare.answerTurn();
+const reply = (content: Content, streamed: boolean): FakeTurn => rare.reply(content, streamed);
 
 const lookup = defineTool({
   name: 'lookup',

@@ -1,6 +1,7 @@
 import { createStreamAccumulator } from '@gemloop/core/streaming';
-import type { GenerateContentResponse } from '@gemloop/core/wire';
+import type { GenerateContentResponse, Part } from '@gemloop/core/wire';
 import { describe, expect, it } from 'vitest';
+import * as rare from '../../../../testing/src/__fixtures__/rare-model-turns.ts';
 import { packChunks, unpackChunks } from './packed-chunks.ts';
 
 // attack46b: a streamed model step's record (packed: each chunk as what changed from the one
@@ -11,29 +12,15 @@ import { packChunks, unpackChunks } from './packed-chunks.ts';
 // same index of consecutive chunks (the diff's hardest case). A replay hands the agent these
 // chunks, so the fold, and the next request, are the same as on the first run.
 
+// The rare call turn's parts: the signed text in two pieces, another kind at the future part's
+// index in the next chunk, an empty text last.
 const parts = [
-  { text: 'Weighing it.', thought: true },
-  { text: 'Let me ', thoughtSignature: 'c2lnLXRleHQ=' },
-  { text: 'look.' },
-  {
-    executableCode: { language: 'PYTHON', code: 'print(1)', id: 'ec1' },
-    thoughtSignature: 'c2lnLWNvZGU=',
-  },
-  { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '1\n', id: 'ec1' } },
-  { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
-  {
-    fileData: { mimeType: 'video/mp4', fileUri: 'https://example.test/v1beta/files/abc' },
-    videoMetadata: { startOffset: '1s', endOffset: '2s', fps: 1 },
-  },
-  {
-    functionCall: { id: 'w71i0cbt', name: 'lookup', args: { word: 'a' }, futureCallField: 1 },
-    thoughtSignature: 'c2lnLWNhbGw=',
-  },
-  { functionCall: { id: '96c1su3s', name: 'lookup', args: { word: 'b' } } },
-  { futureThing: { kind: 'chart', rows: [1, 2] } },
-  { futureThing: { kind: 'chart', rows: [1, 2] }, text: 'x' },
-  { text: '', thoughtSignature: 'c2lnLWVtcHR5' },
-  { text: 'noted', partMetadata: { source: 'y' } },
+  ...rare.callParts({
+    futureCallField: 1,
+    signedText: [{ text: 'Let me ', thoughtSignature: 'c2lnLXRleHQ=' }, { text: 'look.' }],
+    afterCall: [rare.parallelCall()],
+    afterFuture: [{ futureThing: { kind: 'chart', rows: [1, 2] }, text: 'x' } as Part],
+  }),
   { text: '' },
 ];
 
