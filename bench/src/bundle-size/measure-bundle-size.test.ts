@@ -271,9 +271,13 @@ import {
  * toolResult()'s own value taken for media and the mark kept through recorded hooks (toolresult45,
  * +93), an approval's modify visible (leftovers56, +74), a snake_case gateway's usage in spans and
  * cut streams and its CONTINUATION (snake45, -51: observeModelCall now loads with the first
- * observed step). The budget is that figure plus 512 bytes.
+ * observed step). The budget is that figure plus 512 bytes. The forty-second session's hardening
+ * reads 90,871 (+359; 88.7 KB, minified 274,178, 58 chunks loaded to run, 41 lazily): a subagent
+ * or A2A result made by another copy of @gemloop/core read by its version mark, another version's
+ * refused with its spend counted (attack46a, +173; leftovers59, +188). The budget is that figure
+ * plus 512 bytes.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 90_512 + 512;
+const CORE_AGENT_APP_GZIP_BUDGET = 90_871 + 512;
 
 describe('the browser bundle budget', () => {
   const entry = BUNDLE_ENTRIES.find(({ name }) => name === '@gemloop/core (agent app)');
