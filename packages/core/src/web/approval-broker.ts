@@ -128,7 +128,7 @@ export function approvalBrokerInternals(broker: unknown): ApprovalBrokerInternal
  * The internals of `approvals` as a page helper or door takes the option: `undefined` when not
  * given, else the broker's.
  * @throws {@link InvalidArgumentError} for anything `createApprovalBroker` (of this version) did
- * not make: such a broker was ignored without a word (the page never shown an approval), as one
+ * not make: such a broker was ignored without a word (the page never showed an approval), as one
  * made by another version of @gemloop/core in the process still would be.
  * @internal
  */
