@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rejection } from './__fixtures__/rejection.ts';
+import { silentServer, within3s } from './__fixtures__/silent-server.ts';
 import { agentEvents } from './agent-events.ts';
 import { ClientError } from './client-error.ts';
 import { streamAgent } from './stream-agent.ts';
@@ -11,50 +10,9 @@ import { toPageMessage } from './to-page-message.ts';
 // sends its response headers held the page until its Stop, `fetch`'s one signal being the page's
 // (leftovers55). Real loopback server, Node's own fetch.
 
-let server: Server | undefined;
-
-afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
-  server = undefined;
-});
-
-/**
- * A server that answers its first `answered` requests with `start` and then a cut connection
- * (so the client resumes), and never answers the rest; resolves `closed` when the client lets go
- * of an unanswered one.
- */
-async function silentServer(answered = 0): Promise<{ url: string; closed: Promise<void> }> {
-  let resolveClosed: () => void = () => {};
-  const closed = new Promise<void>((resolve) => {
-    resolveClosed = resolve;
-  });
-  let requests = 0;
-  server = createServer((request, response) => {
-    request.resume();
-    if (requests++ < answered) {
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.end(
-        `id: 0\ndata: ${JSON.stringify({ type: 'start', runId: 'r1', protocol: 1, path: [] })}\n\n`,
-      );
-      return;
-    }
-    response.on('close', () => resolveClosed());
-  });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`, closed };
-}
-
-/** Hang guard only: `closed`, or `'held'` after 3 s. */
-const within3s = (closed: Promise<void>) =>
-  Promise.race([
-    closed.then(() => 'closed' as const),
-    new Promise<'held'>((resolve) => setTimeout(() => resolve('held'), 3000)),
-  ]);
-
 describe('idleTimeoutMs and a server that never answers', () => {
   it('ends the wait for the headers with idle-timeout, in page words, the connection closed', async () => {
-    const { url, closed } = await silentServer();
+    const { url, closed } = await silentServer({ path: '/chat' });
     const started = Date.now();
     const error = await rejection(streamAgent(url, { idleTimeoutMs: 200 }));
     expect(ClientError.isInstance(error) && error.code).toBe('idle-timeout');
@@ -65,7 +23,7 @@ describe('idleTimeoutMs and a server that never answers', () => {
   });
 
   it('bounds a reconnect the same way: idle-timeout, not another try', async () => {
-    const { url, closed } = await silentServer(1);
+    const { url, closed } = await silentServer({ answered: 1, path: '/chat' });
     const seen: string[] = [];
     const error = await rejection(
       (async () => {
@@ -80,7 +38,7 @@ describe('idleTimeoutMs and a server that never answers', () => {
   });
 
   it('leaves the Stop to the page: aborted before the bound, the reason is the page’s', async () => {
-    const { url, closed } = await silentServer();
+    const { url, closed } = await silentServer({ path: '/chat' });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('user left')), 50);
     const error = await rejection(
@@ -91,7 +49,7 @@ describe('idleTimeoutMs and a server that never answers', () => {
   });
 
   it('is off by default: a wait longer than any bound here goes on until the Stop', async () => {
-    const { url, closed } = await silentServer();
+    const { url, closed } = await silentServer({ path: '/chat' });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('stopped')), 400);
     const error = await rejection(streamAgent(url, { signal: controller.signal }));

@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rejection } from './__fixtures__/rejection.ts';
+import { silentServer, within3s } from './__fixtures__/silent-server.ts';
 import { answerApproval } from './answer-approval.ts';
 import { answerElicitation } from './answer-elicitation.ts';
 import { ClientError } from './client-error.ts';
@@ -11,38 +10,6 @@ import { ClientError } from './client-error.ts';
 // and one of the browser's six connections to that host, until the page's Stop (leftovers58;
 // viewer57 bounded the run's own requests). `idleTimeoutMs` bounds it as it bounds the run's.
 // Real loopback server, Node's own fetch.
-
-let server: Server | undefined;
-
-afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise((resolve) => server?.close(resolve));
-  server = undefined;
-});
-
-/** A server that takes every request and never answers; `closed` when the client lets go. */
-async function silentServer(): Promise<{ url: string; closed: Promise<void>; requests(): number }> {
-  let resolveClosed: () => void = () => {};
-  const closed = new Promise<void>((resolve) => {
-    resolveClosed = resolve;
-  });
-  let requests = 0;
-  server = createServer((request, response) => {
-    requests += 1;
-    request.resume();
-    response.on('close', () => resolveClosed());
-  });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}/answers`, closed, requests: () => requests };
-}
-
-/** Hang guard only: `closed`, or `'held'` after 3 s. */
-const within3s = (closed: Promise<void>) =>
-  Promise.race([
-    closed.then(() => 'closed' as const),
-    new Promise<'held'>((resolve) => setTimeout(() => resolve('held'), 3000)),
-  ]);
 
 const answers = {
   approval: (url: string, options: object) =>
@@ -54,7 +21,7 @@ const answers = {
 describe('idleTimeoutMs on an answer to a server that never answers', () => {
   for (const [what, answer] of Object.entries(answers)) {
     it(`${what}: ends with idle-timeout after the bound, the connection closed`, async () => {
-      const { url, closed } = await silentServer();
+      const { url, closed } = await silentServer({ path: '/answers' });
       const started = Date.now();
       const error = await rejection(answer(url, { idleTimeoutMs: 200 }));
       expect(ClientError.isInstance(error) && error.code).toBe('idle-timeout');
@@ -65,7 +32,7 @@ describe('idleTimeoutMs on an answer to a server that never answers', () => {
   }
 
   it('leaves the Stop to the page: aborted before the bound, the reason is the page’s', async () => {
-    const { url, closed } = await silentServer();
+    const { url, closed } = await silentServer({ path: '/answers' });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('user left')), 50);
     const error = await rejection(
@@ -76,7 +43,7 @@ describe('idleTimeoutMs on an answer to a server that never answers', () => {
   });
 
   it('is off by default: 400 ms of silence waits for the Stop', async () => {
-    const { url, closed } = await silentServer();
+    const { url, closed } = await silentServer({ path: '/answers' });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('stopped')), 400);
     const error = await rejection(answers.approval(url, { signal: controller.signal }));
@@ -87,7 +54,7 @@ describe('idleTimeoutMs on an answer to a server that never answers', () => {
   it.each([0, -1, 1.5, Number.NaN, '200'])(
     'refuses idleTimeoutMs %j before any request, naming it',
     async (idleTimeoutMs) => {
-      const { url, requests } = await silentServer();
+      const { url, requests } = await silentServer({ path: '/answers' });
       const error = await rejection(answers.approval(url, { idleTimeoutMs }));
       expect(ClientError.isInstance(error) && error.code).toBe('invalid-option');
       expect((error as Error).message).toContain('idleTimeoutMs');
