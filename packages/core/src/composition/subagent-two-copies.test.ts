@@ -143,6 +143,54 @@ describe("a subagent's result made by another copy of @gemloop/core", () => {
     expect(result.cost.unknown).toMatch(/0\.0\.1-other/);
   });
 
+  it("of another version that throws its failure counts the child's usage and cost, as its refused result would (leftovers60)", async () => {
+    // Its DelegatedFailure as that version makes it: an Error, branded, the spend not enumerable.
+    const foreignFailure = (usage: unknown, cost: unknown): Error => {
+      const failure = new Error('The subagent research failed: backend down');
+      Object.defineProperties(failure, {
+        [Symbol.for('gemloop.delegated')]: { value: '0.0.1-other' },
+        usage: { value: usage },
+        cost: { value: cost },
+      });
+      return failure;
+    };
+    const cost = {
+      currency: 'USD',
+      total: '0.0123',
+      input: '0.0100',
+      cachedInput: '0',
+      output: '0.0023',
+      thinking: '0',
+    };
+    const result = await parentWith(() => {
+      throw foreignFailure({ ...USAGE }, cost);
+    }).agent.run('go');
+    const [call] = result.steps[0]?.toolCalls ?? [];
+    // Still a plain failure: its words are not read as this version's delegate's.
+    expect(call?.outcome).toBe('execution-error');
+    expect(call?.usage).toEqual(USAGE);
+    expect(call?.cost?.total).toBe('0.0123');
+    const own = result.steps.reduce((sum, step) => sum + step.usage.totalTokenCount, 0);
+    expect(result.usage.totalTokenCount).toBe(own + USAGE.totalTokenCount);
+    const ownCost = result.steps.reduce((sum, step) => sum + Number(step.cost.total), 0);
+    expect(Number(result.cost.total)).toBeCloseTo(ownCost + 0.0123, 10);
+
+    // A cost it cannot read: the parent's cost unknown, naming the version.
+    const unread = await parentWith(() => {
+      throw foreignFailure({ ...USAGE }, 12);
+    }).agent.run('go');
+    expect(unread.steps[0]?.toolCalls[0]?.usage).toEqual(USAGE);
+    expect(unread.cost.total).toBeNull();
+    expect(unread.cost.unknown).toMatch(/0\.0\.1-other/);
+
+    // A usage that is not six plain counts: nothing counted.
+    const bad = await parentWith(() => {
+      throw foreignFailure({ ...USAGE, promptTokenCount: '2' }, cost);
+    }).agent.run('go');
+    expect(bad.steps[0]?.toolCalls[0]?.usage).toBeUndefined();
+    expect(bad.cost.total).not.toBeNull();
+  });
+
   it('of another version whose usage is not plain numbers counts nothing of it', async () => {
     for (const usage of [
       { ...USAGE, promptTokenCount: '2' },

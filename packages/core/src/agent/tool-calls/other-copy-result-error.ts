@@ -37,13 +37,28 @@ export function otherCopyResultError(
       message: `two copies of @gemloop/core (${made}, ${version}); install one version (npm dedupe)`,
     }),
   };
+  const spent = otherVersionSpendOf(value);
+  return spent === undefined ? refusal : { ...refusal, spent };
+}
+
+/**
+ * What a subagent's child spent, read from the result or thrown `DelegatedFailure` of another
+ * *version* of @gemloop/core: its `usage` when it reads as the six plain counts (finite, ≥ 0),
+ * with its `cost` when that reads as a `Cost` (amounts `CostTotal` checks), else an unknown cost
+ * naming the version (never the calling model's price, a guess). `undefined` for a usage of any
+ * other shape, for this version's own (read as they are) and for anything unbranded.
+ * @internal
+ */
+export function otherVersionSpendOf(value: unknown): { usage: AgentUsage; cost: Cost } | undefined {
+  const made = delegatedVersionOf(value);
+  if (made === undefined || made === version) return undefined;
   try {
     const { usage, cost } = value as { usage?: Record<string, unknown>; cost?: Cost };
     // The six counts every version has written (emptyUsage's keys), each a plain number ≥ 0.
     const counts = emptyUsage();
     for (const key of Object.keys(counts) as (keyof AgentUsage)[]) {
       const count = usage?.[key];
-      if (typeof count !== 'number' || !(count >= 0 && count < Infinity)) return refusal;
+      if (typeof count !== 'number' || !(count >= 0 && count < Infinity)) return undefined;
       counts[key] = count;
     }
     // Its amounts only (no other field of the foreign object reaches the record); one that is
@@ -53,9 +68,9 @@ export function otherCopyResultError(
         ? { currency: 'USD', ...Object.fromEntries(COST_PARTS.map((part) => [part, cost[part]])) }
         : unknownCost(`a child of @gemloop/core ${made} gave no cost`)
     ) as Cost;
-    return { ...refusal, spent: { usage: counts, cost: read } };
+    return { usage: counts, cost: read };
   } catch {
     // A getter that threw, a revoked proxy: nothing of it is counted.
-    return refusal;
+    return undefined;
   }
 }

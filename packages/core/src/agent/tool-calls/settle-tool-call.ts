@@ -19,7 +19,7 @@ import { settleChildSpend } from '../run-state/child-spend.ts';
 import type { RunLink } from '../run-state/run-link.ts';
 import { delegatedFailureOf, delegatedResultOf } from './delegated-result.ts';
 import type { ExecuteOutcome } from './execute-outcome.ts';
-import { otherCopyResultError } from './other-copy-result-error.ts';
+import { otherCopyResultError, otherVersionSpendOf } from './other-copy-result-error.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { safeToolErrorMessage } from './safe-tool-error-message.ts';
 import { answerWithError, answerWithResult } from './tool-response.ts';
@@ -98,10 +98,13 @@ export function toRecord<Output>(
     // A subagent's: what its `execute` threw, the child's own error as its `cause`.
     record.cause = outcome.error;
     const failure = delegatedFailureOf(outcome.error);
+    // Another version's child failed: its words are not read as ours, but it ran and was billed,
+    // so its spend is counted as its refused result's would be (leftovers60).
+    if (failure === undefined) return Object.assign(record, otherVersionSpendOf(outcome.error));
     // A subagent whose child failed: what the child spent, as its result would have said (a
     // remote A2A agent's failure knows none).
-    if (failure?.usage !== undefined) record.usage = failure.usage;
-    if (failure?.cost !== undefined) record.cost = failure.cost;
+    if (failure.usage !== undefined) record.usage = failure.usage;
+    if (failure.cost !== undefined) record.cost = failure.cost;
   }
   return record;
 }
