@@ -1,7 +1,7 @@
 import type { Attributes, Span } from '@opentelemetry/api';
 import type { Cost } from '../models/cost.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
-import { cutName } from '../shared/cut-text.ts';
+import { cutName, cutTextNoted } from '../shared/cut-text.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 
 // The GenAI semantic conventions' request, response and usage attributes of gemloop's spans
@@ -54,6 +54,40 @@ export function addResponse(span: Span, response: GenerateContentResponse, lates
   }
   if (reasons.length > 0) span.setAttribute('gen_ai.response.finish_reasons', reasons);
   if (response.usageMetadata !== undefined) addUsageMetadata(span, response.usageMetadata, latest);
+}
+
+/** The sources `gemloop.grounding.sources` lists at most; `source_count` says how many there were. */
+const MAX_SPAN_SOURCES = 20;
+
+/**
+ * What grounded a model call's answer (Google Search, Maps, URL context, File Search: the first
+ * candidate's `groundingChunks`, the one a run reads): `gemloop.grounding.source_count` always,
+ * and with content capture `gemloop.grounding.sources`, the first 20 as JSON `[{ uri, title }]`
+ * (a File Search chunk's store in place of its URI), each cut (a gateway's 1 MB URI is not a 1 MB
+ * attribute). The GenAI conventions define no attribute for a model call's grounding
+ * (`gen_ai.retrieval.documents` is a retrieval span's, by id), so this is gemloop's namespace.
+ * `response` is the observer's, already redacted as the span's other content is.
+ */
+export function addGrounding(
+  span: Span,
+  response: GenerateContentResponse,
+  content: boolean,
+): void {
+  const chunks = response.candidates?.[0]?.groundingMetadata?.groundingChunks;
+  if (!Array.isArray(chunks) || chunks.length === 0) return;
+  span.setAttribute('gemloop.grounding.source_count', chunks.length);
+  if (!content) return;
+  const text = (value: unknown, max: number): string | null =>
+    typeof value === 'string' ? cutTextNoted(value, max) : null;
+  const sources = chunks.slice(0, MAX_SPAN_SOURCES).map((chunk) => {
+    // The wire is read leniently: a chunk of another shape lists as `{ uri: null, title: null }`.
+    const source = chunk?.web ?? chunk?.retrievedContext ?? chunk?.maps;
+    return {
+      uri: text(source?.uri ?? chunk?.retrievedContext?.fileSearchStore, 2048),
+      title: text(source?.title, 256),
+    };
+  });
+  span.setAttribute('gemloop.grounding.sources', JSON.stringify(sources));
 }
 
 export function addUsageMetadata(span: Span, usage: UsageMetadata, latest: boolean): void {

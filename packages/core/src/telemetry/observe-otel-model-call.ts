@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { UsageMetadata } from '../wire/response.ts';
 import {
   addCost,
+  addGrounding,
   addRequestParameters,
   addResponse,
   addUsageMetadata,
@@ -89,6 +90,7 @@ export function observeOtelModelCall(
       } else {
         const response = outcome.response;
         addResponse(span, response, latest);
+        addGrounding(span, response, content);
         const continued = outcome.continuation;
         if (continued !== undefined) {
           span.setAttributes({
