@@ -103,6 +103,37 @@ describe('an agent with skills', () => {
     expectDisclosure(fake);
   });
 
+  // leftovers60: which skill the run loaded, as an event of its own (a UI, the spans, the
+  // recording read it without parsing a tool's result), just before the call's result (its
+  // `afterToolCall` runs before the result is final); its name only, and none for a skill the
+  // model made up (that call fails).
+  it("streams a plugin event naming the skill loaded, before the call's result, once", async () => {
+    const { agent } = await setUp([
+      ...script(),
+      turn.call('load_skill', { name: 'no-such-skill' }),
+      turn.text('Done.'),
+    ]);
+    const stream = agent.stream('Release notes for: fixed a crash on empty input.');
+    const seen: unknown[] = [];
+    for await (const event of stream) {
+      if (event.type === 'plugin') seen.push(event);
+      if (event.type === 'tool-result' && event.toolCall.toolName === 'load_skill')
+        seen.push('load_skill result');
+    }
+    await stream.result;
+    expect(seen).toEqual([
+      {
+        type: 'plugin',
+        path: [],
+        plugin: 'skills',
+        kind: 'skill-loaded',
+        stepNumber: 1,
+        data: { name: 'release-notes' },
+      },
+      'load_skill result',
+    ]);
+  });
+
   // Issue 53 (letters45): the README's row named S C. A skill is read through tool calls, so the
   // recording holds each as any call: its name, its arguments, what it returned.
   it('is recorded as its tool calls: the skill loaded, its file read', async () => {

@@ -50,7 +50,7 @@ async function toolSpans(recordContent: boolean) {
   const run = spans.find((span) => span.name.startsWith('invoke_agent'));
   const tools = spans.filter((span) => span.name.startsWith('execute_tool'));
   for (const span of tools) expect(span.parentSpanContext?.spanId).toBe(run?.spanContext().spanId);
-  return tools;
+  return Object.assign(tools, { runEvents: run?.events ?? [] });
 }
 
 describe('Agent Skills on the spans', () => {
@@ -78,5 +78,31 @@ describe('Agent Skills on the spans', () => {
     const text = JSON.stringify(spans.map((span) => span.attributes));
     expect(text).not.toContain('release-notes');
     expect(text).not.toContain('Thanks to every contributor');
+  });
+
+  // leftovers60: the skill loaded as an event on the run span (`gemloop.plugin`, as any plugin
+  // report): that one was loaded always, which one only where content is recorded (the skill's
+  // name is the model's argument, as the call span keeps it), its body never.
+  it('marks the skill loaded with a gemloop.plugin event on the run span, its name only with content', async () => {
+    const withContent = await toolSpans(true);
+    const loaded = withContent.runEvents.filter((event) => event.name === 'gemloop.plugin');
+    expect(loaded.map((event) => event.attributes)).toEqual([
+      {
+        'gemloop.plugin.name': 'skills',
+        'gemloop.plugin.kind': 'skill-loaded',
+        'gemloop.plugin.step': 1,
+        'gemloop.plugin.data': '{"name":"release-notes"}',
+      },
+    ]);
+    const without = await toolSpans(false);
+    const bare = without.runEvents.filter((event) => event.name === 'gemloop.plugin');
+    expect(bare.map((event) => event.attributes)).toEqual([
+      {
+        'gemloop.plugin.name': 'skills',
+        'gemloop.plugin.kind': 'skill-loaded',
+        'gemloop.plugin.step': 1,
+      },
+    ]);
+    expect(JSON.stringify(bare)).not.toContain('Thanks to every contributor');
   });
 });

@@ -9,6 +9,7 @@ import {
   integerOption,
   required,
 } from '@gemloop/core/internal';
+import { definePlugin } from '@gemloop/core/plugins';
 import type { AnyTool } from '@gemloop/core/tools';
 import { z } from 'zod/v4';
 import type { Skill } from './skill.ts';
@@ -188,7 +189,22 @@ export function skills(options: SkillsOptions): SkillsKit {
       };
     },
   });
-  return { tools: [loadSkill, readSkillFile], instructions: instructionBlock(list) };
+  // Which skill a run loaded, as an event of its own (a `plugin` event on the stream, a
+  // `gemloop.plugin` event on the run span, a line in the recording): its name, never its body.
+  // Read from the call's result, and only a name of these skills (a hook before this one may
+  // have answered the call with something else).
+  const reporter = definePlugin({
+    name: 'skills',
+    afterToolCall: (call, run) => {
+      if (call.toolName !== 'load_skill') return;
+      const name = (call.result as { name?: unknown } | null)?.name;
+      if (typeof name === 'string' && byName.has(name)) run.emit('skill-loaded', { name });
+    },
+  });
+  // A frozen tool like defineTool's, with the plugin it brings (`FunctionTool.plugin`): an agent
+  // given the tool runs the plugin, once.
+  const loadSkillReported = Object.freeze({ ...loadSkill, plugin: reporter }) as typeof loadSkill;
+  return { tools: [loadSkillReported, readSkillFile], instructions: instructionBlock(list) };
 }
 
 // "Bash(git:*)" in allowed-tools names the tool Bash with an argument pattern (the spec's example):
