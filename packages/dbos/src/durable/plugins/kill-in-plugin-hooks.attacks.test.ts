@@ -47,11 +47,15 @@ describe('a worker SIGKILLed inside a third-party plugin of a durable run', () =
     await fake?.close();
   });
 
-  /** Starts `runId` held on `hold`, kills its worker once `line` is counted, lets the new one go. */
-  async function killAt(runId: string, hold: string, line: string): Promise<void> {
-    for (const worker of workers.splice(0)) await stopWorker(worker, 'SIGKILL');
+  /**
+   * Starts `runId` held on `hold`, kills its worker once `line` is counted, lets a new one go;
+   * the executor id of the worker killed. The victim is the worker the previous test left (the one
+   * that took its run over: the same code and env, idle), so each test after the first starts one
+   * worker, not two; a test run alone starts its own.
+   */
+  async function killAt(runId: string, hold: string, line: string): Promise<string> {
     writeFileSync(join(holdDirectory, hold), '');
-    const old = await startWorker({ ...env, EXECUTOR_ID: `${runId}-old` });
+    const old = workers.pop() ?? (await startWorker({ ...env, EXECUTOR_ID: `${runId}-old` }));
     workers.push(old);
     await runs.start('hooked', { runId, input: runId });
     await waitFor(() => counter.count(line) === 1, line);
@@ -59,6 +63,7 @@ describe('a worker SIGKILLed inside a third-party plugin of a durable run', () =
     await crashWorker(old);
     workers.splice(workers.indexOf(old), 1);
     rmSync(join(holdDirectory, hold));
+    return old.executorId;
   }
 
   /** The run's `plugin` events of held-hook, as `runs.events()` reads them back. */
@@ -90,13 +95,13 @@ describe('a worker SIGKILLed inside a third-party plugin of a durable run', () =
   it('in wrapModelRequest, after the recorded hook: the hook is not called again, its recorded result and report are sent once', async () => {
     const runId = 'in-request';
     const before = fake.modelRequests.length;
-    await killAt(runId, 'request', `hooked request ${runId}`);
+    const victim = await killAt(runId, 'request', `hooked request ${runId}`);
     expect((await runs.result(runId)).text).toBe('done');
     expect(counter.count(`hooked hook ${runId} step 1`)).toBe(1);
     // The wrapper runs again around the request (documented: keep what must happen once out of
     // it); the killed worker's request was held before it was sent, so the fake has one.
     expect(counter.count(`hooked request ${runId}`)).toBe(2);
-    expect(await stamps(runId)).toEqual([{ step: 1, by: `${runId}-old` }]);
-    expect(sentNotes(before)).toEqual([[`HOOKED ${runId}-old`]]);
+    expect(await stamps(runId)).toEqual([{ step: 1, by: victim }]);
+    expect(sentNotes(before)).toEqual([[`HOOKED ${victim}`]]);
   });
 });
