@@ -17,6 +17,14 @@ import { mountDoors } from './mount-doors.ts';
 const ANSWER = 'y'.repeat(900_000);
 const SENDS = 6;
 const BOUND = 4 * 1024 * 1024;
+/**
+ * Characters a stream chunk of the fake: an answer in nine or ten chunks, not the fake's default
+ * 48 (18,750 chunks, each parsed, filtered for keys and re-sent by the door). What a door stores
+ * and bounds is the turn the run ends with, the same text however it arrived, so the same bytes
+ * reach the store's cut; the per-chunk work was most of the file's ~11 s (bench/RESULTS.md,
+ * speed-integ47).
+ */
+const CHUNK_SIZE = 100_000;
 
 async function serve({
   store,
@@ -27,7 +35,7 @@ async function serve({
   answer?: string;
   script?: () => ReturnType<typeof turn.text>;
 } = {}) {
-  const fake = createFakeGemini({ script });
+  const fake = createFakeGemini({ script, chunkSize: CHUNK_SIZE });
   const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
   const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
   const doors = mountDoors({
