@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { requireDependency } from '../../errors/schema-library-not-loaded-error.ts';
 import { createCfworkerCheck } from '../../tools/schema/cfworker-check.ts';
 import { toOpenApiSchema } from '../../tools/schema/to-open-api-schema.ts';
 
@@ -8,7 +9,11 @@ export { assertZodNesting, describeZodNotJson } from '../../tools/schema/inline-
 // the root import loads costs about 1 M instructions of Node's ES module loader (bench/RESULTS.md,
 // "rss-cold"), and these three are reached by `defineTool`, so by every `import '@gemloop/core'`.
 // The JSON Schema validator comes with tools/'s check that runs it (`createCfworkerCheck`), which
-// the web half imports with the library, so that it is in the library's lazy chunk there.
+// the web half imports with the library, so that it is in the library's lazy chunk there. Each is
+// named in a literal `require()` for bundlers to see (see `requireDependency`).
+
+/** Node's require() from this file, for what a bundle left out (see `requireDependency`). */
+const nodeRequire = (): NodeJS.Require => createRequire(import.meta.url);
 
 /**
  * `zod/v4/core`, loaded on the first zod 4 schema that cannot convert itself, not at import.
@@ -16,7 +21,12 @@ export { assertZodNesting, describeZodNotJson } from '../../tools/schema/inline-
  * @internal
  */
 export function loadZodCore(): unknown {
-  return createRequire(import.meta.url)('zod/v4/core');
+  return requireDependency(
+    'zod/v4/core',
+    'A zod 4 schema',
+    () => require('zod/v4/core'),
+    nodeRequire,
+  );
 }
 
 /**
@@ -25,7 +35,12 @@ export function loadZodCore(): unknown {
  * @internal
  */
 export function loadZodToJsonSchema(): unknown {
-  return createRequire(import.meta.url)('zod-to-json-schema');
+  return requireDependency(
+    'zod-to-json-schema',
+    'A zod 3 schema',
+    () => require('zod-to-json-schema'),
+    nodeRequire,
+  );
 }
 
 /**
@@ -43,9 +58,12 @@ export function importZodToJsonSchema(): Promise<unknown> | undefined {
  * @internal
  */
 export function loadCfworker(): unknown {
-  const { Validator } = createRequire(import.meta.url)('@cfworker/json-schema') as {
-    Validator: unknown;
-  };
+  const { Validator } = requireDependency(
+    '@cfworker/json-schema',
+    "A JSON Schema tool's validation",
+    () => require('@cfworker/json-schema'),
+    nodeRequire,
+  ) as { Validator: unknown };
   return { Validator, createCfworkerCheck };
 }
 
