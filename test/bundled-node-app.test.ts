@@ -17,7 +17,14 @@ const fixtures = fileURLToPath(new URL('./__fixtures__/bundled-app/', import.met
 type Line = {
   name: string;
   value?: unknown;
-  error?: { name: string; code: string; message: string; packageName?: string; requires?: string };
+  error?: {
+    name: string;
+    code: string;
+    message: string;
+    packageName?: string;
+    requires?: string;
+    causeName?: string;
+  };
 };
 
 /** A folder under the system's temporary one: no node_modules in it or above it. */
@@ -58,6 +65,12 @@ async function run(bundled: string): Promise<Map<string, Line>> {
 
 let app: Promise<string>;
 let external: Promise<string>;
+/** The app bundle's one run, read by each test that asks (a run is ~1 s of CPU). */
+let appRun: Promise<Map<string, Line>> | undefined;
+const runApp = () => {
+  appRun ??= app.then(run);
+  return appRun;
+};
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'gemloop-bundled-'));
   app = bundle('app.ts');
@@ -73,9 +86,9 @@ describe('an agent app bundled by esbuild (platform node, ESM), run without node
   timeout: GUARDED_TEST_LIMIT_MS,
 }, () => {
   it('runs zod 4, zod mini, zod 3, JSON Schema and MCP tools, a subagent, structured output, telemetry and a file history store', async () => {
-    const bundled = await app;
+    await app;
     expect(readdirSync(folder)).not.toContain('node_modules');
-    const checks = await run(bundled);
+    const checks = await runApp();
     expect(checks.get('tools, subagent, MCP, output, telemetry')).toEqual({
       name: 'tools, subagent, MCP, output, telemetry',
       value: {
@@ -100,12 +113,22 @@ describe('an agent app bundled by esbuild (platform node, ESM), run without node
     });
     expect(checks.get('zod 3 output')?.value).toEqual({ sum: 3 });
     expect(checks.get('file history store')?.value).toBe('stored');
+    // ipaddr.js (each fetch's address check) is in the bundle.
+    expect(checks.get('web fetch')?.value).toBe('A text page.');
+  });
+
+  it('answers a web fetch of HTML with what to install: turndown runs from its files, in a worker', async () => {
+    const checks = await runApp();
+    const { error } = checks.get('web fetch of HTML') ?? {};
+    expect(error).toMatchObject({ name: 'WebFetchError', causeName: 'MissingDependencyError' });
+    expect(error?.message).toContain('needs the package "turndown" installed where the app runs');
+    expect(error?.message).toContain('npm install turndown');
   });
 
   it("fails createLogger at the call with a MissingDependencyError that names pino's require and the banner", async () => {
     // pino is in the bundle, but its own require('node:os') has no require() in esbuild's ESM
     // output: no package can fix that, the app's build can.
-    const checks = await run(await app);
+    const checks = await runApp();
     const { error } = checks.get('logger') ?? {};
     expect(error).toMatchObject({
       name: 'MissingDependencyError',

@@ -2,6 +2,7 @@
 // run from a folder with no node_modules. Each check prints one JSON line: what it gave, or the
 // error it threw (name, code, message, and the fields of a MissingDependencyError).
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgent, createChatSession, createGemini, defineTool, jsonSchema } from '@gemloop/core';
@@ -9,7 +10,7 @@ import { createFileHistoryStore } from '@gemloop/core/chat';
 import { subagent } from '@gemloop/core/composition';
 import { createLogger } from '@gemloop/core/logging';
 import { createFakeGemini, turn } from '@gemloop/testing';
-import { createMcpTools } from '@gemloop/tools';
+import { createMcpTools, createWebFetchTool } from '@gemloop/tools';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -131,4 +132,28 @@ async function runAll(baseUrl: string): Promise<void> {
     return reply.text;
   });
   await check('logger', () => typeof createLogger().info);
+  await checkWebFetch();
+}
+
+/** The web fetch tool on a page of this process: ipaddr.js checks the address, turndown converts. */
+async function checkWebFetch(): Promise<void> {
+  const server = createServer((request, response) => {
+    response.setHeader('content-type', request.url === '/page.html' ? 'text/html' : 'text/plain');
+    response.end(request.url === '/page.html' ? '<p>An HTML page.</p>' : 'A text page.');
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const { port } = server.address() as { port: number };
+  const webFetch = createWebFetchTool({ allowedAddressRanges: ['127.0.0.1/32'] });
+  const context = { signal: new AbortController().signal } as Parameters<typeof webFetch.execute>[1];
+  try {
+    await check('web fetch', async () => {
+      const page = await webFetch.execute({ url: `http://127.0.0.1:${port}/page.txt` }, context);
+      return (page as { content: string }).content;
+    });
+    await check('web fetch of HTML', () =>
+      webFetch.execute({ url: `http://127.0.0.1:${port}/page.html` }, context),
+    );
+  } finally {
+    server.close();
+  }
 }

@@ -77,7 +77,9 @@ export class SchemaLibraryNotLoadedError extends GemloopError {
  * A bundle that inlines `@gemloop/core` (esbuild, rolldown, Vite) takes these packages in by
  * itself; this is thrown when one was marked external and is not installed where the bundle runs,
  * or when the package is in the bundle but its own `require()` of a Node built-in fails there
- * (`requires` names it: esbuild's ES module output has no `require` unless given one).
+ * (`requires` names it: esbuild's ES module output has no `require` unless given one), or when
+ * a package that is only ever loaded from its installed files (`fromFiles`: turndown, which the
+ * web fetch tool runs in a worker thread) is not installed.
  */
 export class MissingDependencyError extends GemloopError {
   override readonly code = 'missing-dependency';
@@ -90,21 +92,26 @@ export class MissingDependencyError extends GemloopError {
    * when the package is neither in the bundle nor installed.
    */
   readonly requires: string | undefined;
+  /** Whether the package is loaded from its installed files only, so no bundle can hold it. */
+  readonly fromFiles: boolean;
 
   constructor({
     packageName,
     neededBy,
     requires,
+    fromFiles = false,
     cause,
   }: {
     packageName: string;
     neededBy: string;
     requires?: string | undefined;
+    fromFiles?: boolean | undefined;
     cause?: unknown;
   }) {
     super({
-      message:
-        requires === undefined
+      message: fromFiles
+        ? `${neededBy} needs the package "${packageName}" installed where the app runs: it is loaded from its own files, which no bundle holds. Install it there (npm install ${packageName}).`
+        : requires === undefined
           ? `${neededBy} needs the package "${packageName}", which is neither in this bundle nor installed where it runs. Bundle it (do not mark "${packageName}" external: esbuild, rolldown and Vite take it in from @gemloop/core by themselves), or install it beside the bundle (npm install ${packageName}).`
           : `${neededBy} needs the package "${packageName}", which is in this bundle but cannot require("${requires}") there: the bundle is an ES module with no require() (esbuild's --format=esm). Give it one with esbuild's banner (--banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"), bundle as CommonJS, or mark "${packageName}" external and install it beside the bundle.`,
       cause,
@@ -112,6 +119,7 @@ export class MissingDependencyError extends GemloopError {
     this.packageName = packageName;
     this.neededBy = neededBy;
     this.requires = requires;
+    this.fromFiles = fromFiles;
   }
 
   static override isInstance(error: unknown): error is MissingDependencyError {
