@@ -85,7 +85,7 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }));
 describe('an agent app bundled by esbuild (platform node, ESM), run without node_modules', {
   timeout: GUARDED_TEST_LIMIT_MS,
 }, () => {
-  it('runs zod 4, zod mini, zod 3, JSON Schema and MCP tools, a subagent, structured output, telemetry and a file history store', async () => {
+  it('runs zod 4, zod 3, JSON Schema and MCP tools, a subagent, structured output, telemetry and a file history store', async () => {
     await app;
     expect(readdirSync(folder)).not.toContain('node_modules');
     const checks = await runApp();
@@ -95,7 +95,6 @@ describe('an agent app bundled by esbuild (platform node, ESM), run without node
         output: { sum: 21 },
         answers: [
           { name: 'zod4', response: { output: 1 } },
-          { name: 'mini', response: { output: 2 } },
           { name: 'zod3', response: { output: 3 } },
           // Validated by @cfworker/json-schema (not a flat schema): it is in the bundle.
           {
@@ -117,11 +116,17 @@ describe('an agent app bundled by esbuild (platform node, ESM), run without node
     expect(checks.get('web fetch')?.value).toBe('A text page.');
   });
 
+  it('refuses a zod mini tool at defineTool, naming zod/v4/core, which it keeps out of bundles', async () => {
+    const { error } = (await runApp()).get('zod mini tool') ?? {};
+    expect(error).toMatchObject({ name: 'MissingDependencyError', packageName: 'zod/v4/core' });
+    expect(error?.message).toContain('Use schemas of zod 4.2+ from "zod"');
+  });
+
   it('answers a web fetch of HTML with what to install: turndown runs from its files, in a worker', async () => {
     const checks = await runApp();
     const { error } = checks.get('web fetch of HTML') ?? {};
     expect(error).toMatchObject({ name: 'WebFetchError', causeName: 'MissingDependencyError' });
-    expect(error?.message).toContain('needs the package "turndown" installed where the app runs');
+    expect(error?.message).toContain('from its own files, which no bundle holds');
     expect(error?.message).toContain('npm install turndown');
   });
 

@@ -26,7 +26,6 @@ const fake = createFakeGemini({
     // The tools' agent: one call of each (the JSON Schema tool's `a` a string: cfworker answers).
     turn.calls([
       { name: 'zod4', args: { a: 1 } },
-      { name: 'mini', args: { a: 2 } },
       { name: 'zod3', args: { a: 3 } },
       { name: 'json', args: { a: 'four' } },
       { name: 'mcp_echo', args: { text: 'five' } },
@@ -71,12 +70,6 @@ async function runAll(baseUrl: string): Promise<void> {
   const tools = [
     defineTool({ name: 'zod4', description: 'd', parameters: args, execute: ({ a }) => a }),
     defineTool({
-      name: 'mini',
-      description: 'd',
-      parameters: zm.object({ a: zm.number() }),
-      execute: ({ a }) => a,
-    }),
-    defineTool({
       name: 'zod3',
       description: 'd',
       parameters: z3.object({ a: z3.number() }),
@@ -102,6 +95,15 @@ async function runAll(baseUrl: string): Promise<void> {
     output: z.object({ sum: z.number() }),
     telemetry: {},
   });
+  // zod/mini has no converter of its own: zod/v4/core's, which gemloop keeps out of bundles.
+  await check('zod mini tool', () =>
+    defineTool({
+      name: 'mini',
+      description: 'd',
+      parameters: zm.object({ a: zm.number() }),
+      execute: ({ a }) => a,
+    }),
+  );
   await check('tools, subagent, MCP, output, telemetry', async () => {
     const result = await agent.run('Call every tool.');
     const responses = fake.modelRequests[2]?.body as {

@@ -77,9 +77,10 @@ export class SchemaLibraryNotLoadedError extends GemloopError {
  * A bundle that inlines `@gemloop/core` (esbuild, rolldown, Vite) takes these packages in by
  * itself; this is thrown when one was marked external and is not installed where the bundle runs,
  * or when the package is in the bundle but its own `require()` of a Node built-in fails there
- * (`requires` names it: esbuild's ES module output has no `require` unless given one), or when
- * a package that is only ever loaded from its installed files (`fromFiles`: turndown, which the
- * web fetch tool runs in a worker thread) is not installed.
+ * (`requires` names it: esbuild's ES module output has no `require` unless given one). Two are
+ * left out of bundles on purpose and named the same way when missing: `zod/v4/core` (zod's CommonJS
+ * copy, ~500 KB minified in every Node bundle for the few schemas that need it) and turndown (the web
+ * fetch tool runs it from its installed files, in a worker thread).
  */
 export class MissingDependencyError extends GemloopError {
   override readonly code = 'missing-dependency';
@@ -92,34 +93,31 @@ export class MissingDependencyError extends GemloopError {
    * when the package is neither in the bundle nor installed.
    */
   readonly requires: string | undefined;
-  /** Whether the package is loaded from its installed files only, so no bundle can hold it. */
-  readonly fromFiles: boolean;
 
   constructor({
     packageName,
     neededBy,
     requires,
-    fromFiles = false,
+    fix,
     cause,
   }: {
     packageName: string;
     neededBy: string;
     requires?: string | undefined;
-    fromFiles?: boolean | undefined;
+    /** What to do, where the usual advice (bundle it, or install it) does not fit the package. */
+    fix?: string | undefined;
     cause?: unknown;
   }) {
     super({
-      message: fromFiles
-        ? `${neededBy} needs the package "${packageName}" installed where the app runs: it is loaded from its own files, which no bundle holds. Install it there (npm install ${packageName}).`
-        : requires === undefined
-          ? `${neededBy} needs the package "${packageName}", which is neither in this bundle nor installed where it runs. Bundle it (do not mark "${packageName}" external: esbuild, rolldown and Vite take it in from @gemloop/core by themselves), or install it beside the bundle (npm install ${packageName}).`
+      message:
+        requires === undefined
+          ? `${neededBy} needs the package "${packageName}", which is neither in this bundle nor installed where it runs. ${fix ?? `Bundle it (do not mark "${packageName}" external: esbuild, rolldown and Vite take it in from @gemloop/core by themselves), or install it beside the bundle (npm install ${packageName}).`}`
           : `${neededBy} needs the package "${packageName}", which is in this bundle but cannot require("${requires}") there: the bundle is an ES module with no require() (esbuild's --format=esm). Give it one with esbuild's banner (--banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"), bundle as CommonJS, or mark "${packageName}" external and install it beside the bundle.`,
       cause,
     });
     this.packageName = packageName;
     this.neededBy = neededBy;
     this.requires = requires;
-    this.fromFiles = fromFiles;
   }
 
   static override isInstance(error: unknown): error is MissingDependencyError {
@@ -146,14 +144,25 @@ export class MissingDependencyError extends GemloopError {
  *   when the bundled package's own `require()` of another module fails for want of a `require`.
  * @internal
  */
-export function requireDependency(
-  name: string,
-  neededBy: string,
-  bundled: () => unknown,
-  nodeRequire: () => (id: string) => unknown,
-): unknown {
+export function requireDependency({
+  name,
+  neededBy,
+  bundled,
+  nodeRequire,
+  fix,
+}: {
+  name: string;
+  /** What needed it, for the error (`createLogger`). */
+  neededBy: string;
+  /** The literal `() => require('<name>')`; undefined for a package kept out of bundles. */
+  bundled: (() => unknown) | undefined;
+  /** `() => createRequire(import.meta.url)` of the caller's file. */
+  nodeRequire: () => (id: string) => unknown;
+  /** The error's advice, where bundling it is not the fix. */
+  fix?: string | undefined;
+}): unknown {
   let failure: unknown;
-  if (typeof require === 'function') {
+  if (bundled !== undefined && typeof require === 'function') {
     try {
       return bundled();
     } catch (error) {
@@ -170,7 +179,7 @@ export function requireDependency(
   } catch (error) {
     // Unbundled, a failing package fails as itself; in a bundle, `import.meta.url` may be gone.
     if (failure === undefined && !isNotFound(error)) throw error;
-    throw new MissingDependencyError({ packageName: name, neededBy, cause: failure ?? error });
+    throw new MissingDependencyError({ packageName: name, neededBy, fix, cause: failure ?? error });
   }
 }
 

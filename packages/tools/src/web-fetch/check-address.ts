@@ -17,12 +17,12 @@ type IpAddress = ReturnType<Ipaddr['parse']>;
  * 'ipaddr.js'" (attack47b).
  */
 function loadIpaddr(): Ipaddr {
-  return requireDependency(
-    'ipaddr.js',
-    'The web fetch tool',
-    () => require('ipaddr.js'),
-    () => createRequire(import.meta.url),
-  ) as Ipaddr;
+  return requireDependency({
+    name: 'ipaddr.js',
+    neededBy: 'The web fetch tool',
+    bundled: () => require('ipaddr.js'),
+    nodeRequire: () => createRequire(import.meta.url),
+  }) as Ipaddr;
 }
 
 // The cloud metadata endpoints, refused even with `allowPrivateNetwork` (one list with

@@ -19,7 +19,7 @@ function converterPaths(): { turndownPath: string; dominoPath: string } {
     throw new MissingDependencyError({
       packageName: 'turndown',
       neededBy: "The web fetch tool's HTML conversion",
-      fromFiles: true,
+      fix: 'The tool runs it in a worker thread from its own files, which no bundle holds: install it where the app runs (npm install turndown).',
       cause: error,
     });
   }

@@ -9,10 +9,10 @@ import { requireDependency } from '../../errors/schema-library-not-loaded-error.
  * @internal
  */
 export function loadPino(): typeof pinoFunction {
-  return requireDependency(
-    'pino',
-    'createLogger',
-    () => require('pino'),
-    () => createRequire(import.meta.url),
-  ) as typeof pinoFunction;
+  return requireDependency({
+    name: 'pino',
+    neededBy: 'createLogger',
+    bundled: () => require('pino'),
+    nodeRequire: () => createRequire(import.meta.url),
+  }) as typeof pinoFunction;
 }

@@ -9,8 +9,8 @@ export { assertZodNesting, describeZodNotJson } from '../../tools/schema/inline-
 // the root import loads costs about 1 M instructions of Node's ES module loader (bench/RESULTS.md,
 // "rss-cold"), and these three are reached by `defineTool`, so by every `import '@gemloop/core'`.
 // The JSON Schema validator comes with tools/'s check that runs it (`createCfworkerCheck`), which
-// the web half imports with the library, so that it is in the library's lazy chunk there. Each is
-// named in a literal `require()` for bundlers to see (see `requireDependency`).
+// the web half imports with the library, so that it is in the library's lazy chunk there. The two
+// converters are named in a literal `require()` for bundlers to see (see `requireDependency`).
 
 /** Node's require() from this file, for what a bundle left out (see `requireDependency`). */
 const nodeRequire = (): NodeJS.Require => createRequire(import.meta.url);
@@ -21,12 +21,15 @@ const nodeRequire = (): NodeJS.Require => createRequire(import.meta.url);
  * @internal
  */
 export function loadZodCore(): unknown {
-  return requireDependency(
-    'zod/v4/core',
-    'A zod 4 schema',
-    () => require('zod/v4/core'),
+  return requireDependency({
+    name: 'zod/v4/core',
+    neededBy: 'A zod 4 schema that cannot convert itself (zod/mini, zod 4.0 or 4.1, zod 3.25)',
+    // Not named in a literal require(): a bundler would add zod's CommonJS copy (~500 KB
+    // minified, +88 KB gzip, ~6 MB more RSS) to every Node bundle, for the few schemas that need it.
+    bundled: undefined,
     nodeRequire,
-  );
+    fix: 'Use schemas of zod 4.2+ from "zod", which convert themselves, or mark "zod" external and install it beside the bundle.',
+  });
 }
 
 /**
@@ -35,12 +38,12 @@ export function loadZodCore(): unknown {
  * @internal
  */
 export function loadZodToJsonSchema(): unknown {
-  return requireDependency(
-    'zod-to-json-schema',
-    'A zod 3 schema',
-    () => require('zod-to-json-schema'),
+  return requireDependency({
+    name: 'zod-to-json-schema',
+    neededBy: 'A zod 3 schema',
+    bundled: () => require('zod-to-json-schema'),
     nodeRequire,
-  );
+  });
 }
 
 /**
@@ -58,12 +61,12 @@ export function importZodToJsonSchema(): Promise<unknown> | undefined {
  * @internal
  */
 export function loadCfworker(): unknown {
-  const { Validator } = requireDependency(
-    '@cfworker/json-schema',
-    "A JSON Schema tool's validation",
-    () => require('@cfworker/json-schema'),
+  const { Validator } = requireDependency({
+    name: '@cfworker/json-schema',
+    neededBy: "A JSON Schema tool's validation",
+    bundled: () => require('@cfworker/json-schema'),
     nodeRequire,
-  ) as { Validator: unknown };
+  }) as { Validator: unknown };
   return { Validator, createCfworkerCheck };
 }
 
