@@ -1,5 +1,5 @@
+import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { SchemaLibraryNotLoadedError } from '../errors/schema-library-not-loaded-error.ts';
 import { checkSchemaPatterns } from '../tools/define/preload-tool-schemas.ts';
 import { cleanJsonSchema } from '../tools/schema/clean-json-schema.ts';
 import { SCHEMA_TOO_DEEP } from '../tools/schema/inline-refs.ts';
@@ -64,9 +64,9 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
     // conversion's root had none asked Gemini for any type (attack44c).
     cleaned = cleanJsonSchema(converted, { objectRoot: false });
   } catch (error) {
-    // Off Node, a zod 3 schema's converter loads with import(): the error says what to await.
-    if (InvalidArgumentError.isInstance(error) || SchemaLibraryNotLoadedError.isInstance(error))
-      throw error;
+    // Ours already say what was wrong: a bad schema, a converter not loaded yet (off Node) or not
+    // in the app's bundle (MissingDependencyError).
+    if (GemloopError.isInstance(error)) throw error;
     throw new InvalidArgumentError({
       argument: 'output',
       // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.

@@ -69,7 +69,10 @@ export { ResponseTooLargeError } from './response-too-large-error.ts';
 export type { RunMessageErrorReason } from './run-message-error.ts';
 export { RunMessageError } from './run-message-error.ts';
 export type { SchemaLibrary } from './schema-library-not-loaded-error.ts';
-export { SchemaLibraryNotLoadedError } from './schema-library-not-loaded-error.ts';
+export {
+  MissingDependencyError,
+  SchemaLibraryNotLoadedError,
+} from './schema-library-not-loaded-error.ts';
 export type { SteeringErrorReason } from './steering-error.ts';
 export { SteeringError } from './steering-error.ts';
 export type { StreamErrorReason } from './stream-error.ts';

@@ -72,6 +72,9 @@ export { turnProducer } from '../chat/to-history-turns.ts';
 export { estimateSentTokens } from '../compaction/estimate-sent-tokens.ts';
 // @gemloop/testing (the fake Gemini): its own errors are told apart from Google's by this domain.
 export { FAKE_GEMINI_ERROR_DOMAIN } from '../errors/api-call/describe-api-error.ts';
+// @gemloop/tools: a package loaded synchronously on first use (ipaddr.js) stays visible to the
+// bundler of an app, and one that cannot load is named (MissingDependencyError).
+export { requireDependency } from '../errors/schema-library-not-loaded-error.ts';
 // @gemloop/dbos: a durable worker writes no streamed preview for a run that holds its text back.
 export { holdsTextBack } from '../guardrails/holds-text-back.ts';
 // @gemloop/testing: the fake's usage counts use the client's token estimate.

@@ -1,15 +1,28 @@
 import { createRequire } from 'node:module';
-import { embeddedIPv4, METADATA_ADDRESSES, METADATA_HOSTS } from '@gemloop/core/internal';
+import {
+  embeddedIPv4,
+  METADATA_ADDRESSES,
+  METADATA_HOSTS,
+  requireDependency,
+} from '@gemloop/core/internal';
 import type ipaddrModule from 'ipaddr.js';
 
 type Ipaddr = typeof ipaddrModule;
 type IpAddress = ReturnType<Ipaddr['parse']>;
 
-const requireFromHere = createRequire(import.meta.url);
-
-/** ipaddr.js on first use (a synchronous CommonJS load), so importing the package stays cheap. */
+/**
+ * ipaddr.js on first use (a synchronous CommonJS load), so importing the package stays cheap. Named
+ * in a literal `require()` too, so that an app's bundler takes it in: `createRequire` alone is a
+ * call no bundler follows, and every fetch of a bundled app failed with "Cannot find module
+ * 'ipaddr.js'" (attack47b).
+ */
 function loadIpaddr(): Ipaddr {
-  return requireFromHere('ipaddr.js') as Ipaddr;
+  return requireDependency({
+    name: 'ipaddr.js',
+    neededBy: 'The web fetch tool',
+    bundled: () => require('ipaddr.js'),
+    nodeRequire: () => createRequire(import.meta.url),
+  }) as Ipaddr;
 }
 
 // The cloud metadata endpoints, refused even with `allowPrivateNetwork` (one list with

@@ -1,7 +1,29 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { MissingDependencyError } from '@gemloop/core/errors';
 import { HTML_WORKER_SOURCE } from './html-worker-source.ts';
+
+/**
+ * Where turndown and its domino are installed: the worker loads them from their files, so a
+ * bundled app needs them installed beside it. Not found, a {@link MissingDependencyError} says so
+ * (it was Node's bare "Cannot find module 'turndown'" inside the tool's answer: attack47b).
+ */
+function converterPaths(): { turndownPath: string; dominoPath: string } {
+  try {
+    const turndownPath = createRequire(import.meta.url).resolve('turndown');
+    // domino is turndown's dependency, not ours: resolve it from turndown's own location.
+    return { turndownPath, dominoPath: createRequire(turndownPath).resolve('@mixmark-io/domino') };
+  } catch (error) {
+    if ((error as { code?: unknown } | undefined)?.code !== 'MODULE_NOT_FOUND') throw error;
+    throw new MissingDependencyError({
+      packageName: 'turndown',
+      neededBy: "The web fetch tool's HTML conversion",
+      fix: 'The tool runs it in a worker thread from its own files, which no bundle holds: install it where the app runs (npm install turndown).',
+      cause: error,
+    });
+  }
+}
 
 /** HTML turned into markdown, with the page title. @internal */
 export type ConvertedHtml = { title: string; markdown: string };
@@ -86,14 +108,7 @@ export function createHtmlConverter({
   let paths: { turndownPath: string; dominoPath: string } | undefined;
 
   const spawn = (): Worker => {
-    if (paths === undefined) {
-      const turndownPath = createRequire(import.meta.url).resolve('turndown');
-      // domino is turndown's dependency, not ours: resolve it from turndown's own location.
-      paths = {
-        turndownPath,
-        dominoPath: createRequire(turndownPath).resolve('@mixmark-io/domino'),
-      };
-    }
+    paths ??= converterPaths();
     const worker = new Worker(HTML_WORKER_SOURCE, {
       eval: true,
       workerData: paths,

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { requireDependency } from '../../errors/schema-library-not-loaded-error.ts';
 import { createCfworkerCheck } from '../../tools/schema/cfworker-check.ts';
 import { toOpenApiSchema } from '../../tools/schema/to-open-api-schema.ts';
 
@@ -8,7 +9,11 @@ export { assertZodNesting, describeZodNotJson } from '../../tools/schema/inline-
 // the root import loads costs about 1 M instructions of Node's ES module loader (bench/RESULTS.md,
 // "rss-cold"), and these three are reached by `defineTool`, so by every `import '@gemloop/core'`.
 // The JSON Schema validator comes with tools/'s check that runs it (`createCfworkerCheck`), which
-// the web half imports with the library, so that it is in the library's lazy chunk there.
+// the web half imports with the library, so that it is in the library's lazy chunk there. The two
+// converters are named in a literal `require()` for bundlers to see (see `requireDependency`).
+
+/** Node's require() from this file, for what a bundle left out (see `requireDependency`). */
+const nodeRequire = (): NodeJS.Require => createRequire(import.meta.url);
 
 /**
  * `zod/v4/core`, loaded on the first zod 4 schema that cannot convert itself, not at import.
@@ -16,7 +21,15 @@ export { assertZodNesting, describeZodNotJson } from '../../tools/schema/inline-
  * @internal
  */
 export function loadZodCore(): unknown {
-  return createRequire(import.meta.url)('zod/v4/core');
+  return requireDependency({
+    name: 'zod/v4/core',
+    neededBy: 'A zod 4 schema that cannot convert itself (zod/mini, zod 4.0 or 4.1, zod 3.25)',
+    // Not named in a literal require(): a bundler would add zod's CommonJS copy (~500 KB
+    // minified, +88 KB gzip, ~6 MB more RSS) to every Node bundle, for the few schemas that need it.
+    bundled: undefined,
+    nodeRequire,
+    fix: 'Use schemas of zod 4.2+ from "zod", which convert themselves, or mark "zod" external and install it beside the bundle.',
+  });
 }
 
 /**
@@ -25,7 +38,12 @@ export function loadZodCore(): unknown {
  * @internal
  */
 export function loadZodToJsonSchema(): unknown {
-  return createRequire(import.meta.url)('zod-to-json-schema');
+  return requireDependency({
+    name: 'zod-to-json-schema',
+    neededBy: 'A zod 3 schema',
+    bundled: () => require('zod-to-json-schema'),
+    nodeRequire,
+  });
 }
 
 /**
@@ -43,9 +61,12 @@ export function importZodToJsonSchema(): Promise<unknown> | undefined {
  * @internal
  */
 export function loadCfworker(): unknown {
-  const { Validator } = createRequire(import.meta.url)('@cfworker/json-schema') as {
-    Validator: unknown;
-  };
+  const { Validator } = requireDependency({
+    name: '@cfworker/json-schema',
+    neededBy: "A JSON Schema tool's validation",
+    bundled: () => require('@cfworker/json-schema'),
+    nodeRequire,
+  }) as { Validator: unknown };
   return { Validator, createCfworkerCheck };
 }
 

@@ -1,6 +1,6 @@
 import { assertZodNesting, describeZodNotJson } from '#platform/load-schema-libraries';
+import { GemloopError } from '../../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
 import { SCHEMA_TOO_DEEP } from '../schema/inline-refs.ts';
 import type { JsonSchemaParameters } from '../schema/json-schema.ts';
 import { assertObjectJsonSchema } from '../schema/json-schema.ts';
@@ -37,8 +37,9 @@ export type ResolvedToolParameters = {
  *
  * @throws {@link InvalidArgumentError} when the schema cannot be converted or does not describe an
  * object.
- * @throws {@link SchemaLibraryNotLoadedError} off Node for a zod 3 schema before its converter's
- * import arrived (see `createZodV3ArgsParser`).
+ * @throws `SchemaLibraryNotLoadedError` off Node for a zod 3 schema before its converter's
+ * import arrived (see `createZodV3ArgsParser`); `MissingDependencyError` on Node when the
+ * converter is not in the app's bundle nor installed.
  * @internal
  */
 export function resolveToolParameters(
@@ -87,8 +88,9 @@ export function resolveToolParameters(
       jsonSchema = parameters;
     }
   } catch (error) {
-    if (InvalidArgumentError.isInstance(error) || SchemaLibraryNotLoadedError.isInstance(error))
-      throw error;
+    // Ours already say what was wrong: a bad schema, a converter not loaded yet (off Node) or not
+    // in the app's bundle (MissingDependencyError).
+    if (GemloopError.isInstance(error)) throw error;
     throw new InvalidArgumentError({
       argument: 'parameters',
       // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.
