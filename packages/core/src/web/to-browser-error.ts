@@ -65,6 +65,9 @@ const PAGE_MESSAGES: Readonly<Record<string, string>> = {
   memory: "The agent's memory could not be read or saved.",
   'missing-thought-signature':
     'The conversation lacks data the model needs to go on; start a new conversation.',
+  // A package the server's code needs is not installed or not in its bundle: the operator's fix,
+  // nothing the page can change by trying again.
+  'missing-dependency': 'The server is missing a part it needs to run the agent.',
   'model-request-limit': 'A plugin of the agent made too many model requests.',
   'run-message': 'A message for the run was refused.',
   'schema-library-not-loaded': 'The server was not ready to run the agent; try again.',
