@@ -56,6 +56,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await memoryStore?.close();
   await fleet?.runs.close();
   for (const worker of fleet?.workers ?? []) await stopWorker(worker, 'SIGKILL');
   await fleet?.fake.close();
@@ -95,10 +96,77 @@ function withoutInput(contents: DurableRunResult['contents']): unknown[] {
 // The first two kills (a tool call, a streamed call) are found as after any crash: the killed
 // worker's Postgres session ends, and a survivor's beat two heartbeats later sees it (the
 // fixture's silence, 10 minutes, never counts: a live worker stalled at load is not taken over;
-// worker-liveness.ts). The four after them (guardrails, a
-// plugin, a request plugin, memory) test what the run taken over replays, so they tell the fleet
-// at once (crashWorker): the same sweep, election and resume on the survivor's next beat, without
-// 3 s of an idle fleet each (bench/RESULTS.md, helper test-speed-dbos8).
+// worker-liveness.ts). The four after them (guardrails, a plugin, a request plugin, memory) test
+// what the run taken over replays, so they tell the fleet at once (crashWorker): the same sweep,
+// election and resume on the survivor's next beat, without 3 s of an idle fleet each (bench/
+// RESULTS.md, helper test-speed-dbos8). Their four runs are in flight together, each held inside
+// its slow tool on the one worker left, and one kill ends them all (killedTogether): each test
+// still reads its own run's replay, and a worker that dies with several runs is the common case.
+// One kill and one start instead of four each (bench/RESULTS.md, helper speed-dbos47).
+
+/** The four replay tests' runs: agent, run id and input. */
+const TOGETHER = {
+  guarded: { runId: 'crash-guarded', input: 'Where is order 7? (guarded)' },
+  plugged: { runId: 'crash-plugged', input: 'Where is order 7? (plugged)' },
+  requested: { runId: 'crash-requested', input: 'Where is order 7? (requested)' },
+  remembering: { runId: 'crash-remembering', input: 'Where is order 7? (remembering)' },
+} as const;
+
+/** The long-term memory the `remembering` run recalls from (the worker's table and embeddings). */
+let memoryStore: ReturnType<typeof createPostgresMemoryStore> | undefined;
+
+type KilledTogether = {
+  /** The worker each run was on when it was killed. */
+  victims: Map<string, WorkerProcess>;
+  /** The fake's request count before the runs started. */
+  from: number;
+  memory: ReturnType<typeof createMemory>;
+};
+let together: Promise<KilledTogether> | undefined;
+
+/**
+ * Starts the four runs, waits until each is inside its held slow tool, starts a worker to take
+ * them over and kills each worker that holds one (in the file's order that is the one worker left
+ * after the first two kills, so one kill). Once for the four tests, whichever runs first.
+ */
+function killedTogether(): Promise<KilledTogether> {
+  together ??= (async () => {
+    memoryStore = createPostgresMemoryStore({
+      connectionString: fleet.env['DATABASE_URL'] as string,
+      table: 'crash_memories',
+    });
+    const gemini = createGemini({ baseUrl: fleet.fake.url, apiKey: 'test-key', retry: false });
+    const memory = createMemory({
+      store: memoryStore,
+      embed: geminiEmbed({ gemini, dimensions: 16 }),
+    });
+    // What the user told an earlier run, in the worker's store.
+    await memory.remember('crash-user', 'The user ordered order 7 on Sunday.');
+    const from = fleet.fake.requests.length;
+    for (const [agent, { runId, input }] of Object.entries(TOGETHER)) {
+      // Held until its worker is dead, as in the first test: SLOW_MS is short.
+      writeFileSync(join(holdDirectory, runId), '');
+      await fleet.runs.start(agent, { runId, input });
+    }
+    for (const { runId } of Object.values(TOGETHER))
+      await waitFor(
+        () => fleet.counter.count(`start slow ${runId}:`) === 1,
+        `the slow tool of ${runId} to start`,
+      );
+    const victims = new Map<string, WorkerProcess>();
+    for (const { runId } of Object.values(TOGETHER)) victims.set(runId, await ownerOf(runId));
+    // The tests before killed two of the three workers: one more takes the runs over.
+    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-3' }));
+    for (const victim of new Set(victims.values()))
+      await crashWorker(victim, () => {
+        for (const [runId, owner] of victims)
+          if (owner === victim) rmSync(join(holdDirectory, runId));
+      });
+    return { victims, from, memory };
+  })();
+  return together;
+}
+
 describe('a worker killed in the middle of a run', () => {
   it('in the middle of a tool call: another worker finishes the run, with the same history, each completed call once', async () => {
     const baseline = await baselineRun();
@@ -222,21 +290,11 @@ describe('a worker killed in the middle of a run', () => {
 
   it('with guardrails: a verdict recorded before the kill is not checked again by the worker that takes over', async () => {
     const baseline = await baselineRun();
-    // The tests before killed two of the three workers: one more takes this run over.
-    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-3' }));
-    const input = 'Where is order 7? (guarded)';
-    // Held until the worker is dead, as in the first test: SLOW_MS is short.
-    writeFileSync(join(holdDirectory, 'crash-guarded'), '');
-    const { runId } = await fleet.runs.start('guarded', { runId: 'crash-guarded', input });
-    await waitFor(
-      () => fleet.counter.count(`start slow ${runId}:`) === 1,
-      'the slow tool to start',
-    );
-    const victim = await ownerOf(runId);
-    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
+    const { victims } = await killedTogether();
+    const { runId, input } = TOGETHER.guarded;
 
     const result = await fleet.runs.result(runId);
-    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victims.get(runId)?.executorId);
     // The input check ran once, before the kill; the replay took its recorded verdict.
     expect(fleet.counter.count(`guardrail input ${input}`)).toBe(1);
     expect(fleet.counter.count('guardrail output ')).toBe(1);
@@ -245,19 +303,11 @@ describe('a worker killed in the middle of a run', () => {
   });
 
   it('with a plugin: a hook result recorded before the kill is not asked again, the rest of the run goes on with the plugin', async () => {
-    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-4' }));
-    const input = 'Where is order 7? (plugged)';
-    writeFileSync(join(holdDirectory, 'crash-plugged'), '');
-    const { runId } = await fleet.runs.start('plugged', { runId: 'crash-plugged', input });
-    await waitFor(
-      () => fleet.counter.count(`start slow ${runId}:`) === 1,
-      'the slow tool to start',
-    );
-    const victim = await ownerOf(runId);
-    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
+    const { victims } = await killedTogether();
+    const { runId, input } = TOGETHER.plugged;
 
     const result = await fleet.runs.result(runId);
-    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victims.get(runId)?.executorId);
     // Steps 1 and 2 asked the plugin before the kill; the replay took their recorded contents.
     expect(fleet.counter.count(`plugin before ${input} step 1`)).toBe(1);
     expect(fleet.counter.count(`plugin before ${input} step 2`)).toBe(1);
@@ -286,19 +336,11 @@ describe('a worker killed in the middle of a run', () => {
   });
   it('with a request-level plugin: every request goes through it on both workers, none is sent twice', async () => {
     const { modelCalls } = await baselineRun();
-    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-6' }));
-    const input = 'Where is order 7? (requested)';
-    writeFileSync(join(holdDirectory, 'crash-requested'), '');
-    const { runId } = await fleet.runs.start('requested', { runId: 'crash-requested', input });
-    await waitFor(
-      () => fleet.counter.count(`start slow ${runId}:`) === 1,
-      'the slow tool to start',
-    );
-    const victim = await ownerOf(runId);
-    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
+    const { victims } = await killedTogether();
+    const { runId, input } = TOGETHER.requested;
 
     const result = await fleet.runs.result(runId);
-    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victims.get(runId)?.executorId);
     expect(result.text).toBe(ANSWER);
     // Each request was sent once, as the plugin rewrote it, by whichever worker sent it: the
     // worker that took over got the recorded answers of the requests sent before the kill.
@@ -316,63 +358,39 @@ describe('a worker killed in the middle of a run', () => {
   });
 
   it('with long-term memory: the recall recorded before the kill is not made again, the note goes on, the extraction is made once', async () => {
-    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-5' }));
-    // What the user told an earlier run, in the worker's store (the same table and embeddings).
-    const store = createPostgresMemoryStore({
-      connectionString: fleet.env['DATABASE_URL'] as string,
-      table: 'crash_memories',
-    });
-    const gemini = createGemini({ baseUrl: fleet.fake.url, apiKey: 'test-key', retry: false });
-    const memory = createMemory({ store, embed: geminiEmbed({ gemini, dimensions: 16 }) });
-    try {
-      await memory.remember('crash-user', 'The user ordered order 7 on Sunday.');
-      const input = 'Where is order 7? (remembering)';
-      const from = fleet.fake.requests.length;
-      writeFileSync(join(holdDirectory, 'crash-remembering'), '');
-      const { runId } = await fleet.runs.start('remembering', {
-        runId: 'crash-remembering',
-        input,
-      });
-      await waitFor(
-        () => fleet.counter.count(`start slow ${runId}:`) === 1,
-        'the slow tool to start',
-      );
-      const victim = await ownerOf(runId);
-      await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
+    const { victims, from, memory } = await killedTogether();
+    const { runId, input } = TOGETHER.remembering;
 
-      const result = await fleet.runs.result(runId);
-      expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
-      expect(result.text).toBe(ANSWER);
-      const sent = fleet.fake.requests.slice(from);
-      // The recall embedded the user's message once: before the kill, not again on the replay.
-      const embeds = sent.filter(
-        (request) =>
-          request.method.includes('mbed') && JSON.stringify(request.body).includes(input),
-      );
-      expect(embeds).toHaveLength(1);
-      // Every model call of the run carried the recalled note, the one after the kill too (the
-      // replay restored it from the record), and none saved it into the history.
-      const calls = sent.filter(
-        (request) =>
-          request.method.includes('enerateContent') &&
-          JSON.stringify(request.body).includes(input) &&
-          !JSON.stringify(request.body).includes('You keep long-term memory'),
-      );
-      expect(calls.length).toBeGreaterThanOrEqual(3);
-      for (const call of calls) {
-        expect(JSON.stringify(call.body)).toContain('The user ordered order 7 on Sunday.');
-      }
-      expect(JSON.stringify(result.contents)).not.toContain('Memories of this user');
-      // The extraction: one model call, one memory.
-      const extractions = sent.filter((request) =>
-        JSON.stringify(request.body).includes('You keep long-term memory'),
-      );
-      expect(extractions).toHaveLength(1);
-      expect((await memory.list('crash-user')).map((remembered) => remembered.text).sort()).toEqual(
-        [EXTRACTED, 'The user ordered order 7 on Sunday.'].sort(),
-      );
-    } finally {
-      await store.close();
+    const result = await fleet.runs.result(runId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victims.get(runId)?.executorId);
+    expect(result.text).toBe(ANSWER);
+    // Every request since the runs started; the other three runs' are told apart by their input.
+    const sent = fleet.fake.requests.slice(from);
+    // The recall embedded the user's message once: before the kill, not again on the replay.
+    const embeds = sent.filter(
+      (request) => request.method.includes('mbed') && JSON.stringify(request.body).includes(input),
+    );
+    expect(embeds).toHaveLength(1);
+    // Every model call of the run carried the recalled note, the one after the kill too (the
+    // replay restored it from the record), and none saved it into the history.
+    const calls = sent.filter(
+      (request) =>
+        request.method.includes('enerateContent') &&
+        JSON.stringify(request.body).includes(input) &&
+        !JSON.stringify(request.body).includes('You keep long-term memory'),
+    );
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    for (const call of calls) {
+      expect(JSON.stringify(call.body)).toContain('The user ordered order 7 on Sunday.');
     }
+    expect(JSON.stringify(result.contents)).not.toContain('Memories of this user');
+    // The extraction: one model call, one memory (the only agent of the four that extracts).
+    const extractions = sent.filter((request) =>
+      JSON.stringify(request.body).includes('You keep long-term memory'),
+    );
+    expect(extractions).toHaveLength(1);
+    expect((await memory.list('crash-user')).map((remembered) => remembered.text).sort()).toEqual(
+      [EXTRACTED, 'The user ordered order 7 on Sunday.'].sort(),
+    );
   });
 });
