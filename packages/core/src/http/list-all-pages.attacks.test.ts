@@ -17,10 +17,14 @@ const FIELDS = {
 } as const;
 type Surface = keyof typeof FIELDS;
 
-function client(surface: Surface, page: (index: number) => Record<string, unknown>) {
+function client(
+  surface: Surface,
+  page: (index: number) => Record<string, unknown>,
+  apiKey = 'k',
+) {
   let requests = 0;
   const gemini = createGemini({
-    apiKey: 'k',
+    apiKey,
     baseUrl: 'https://gateway.test',
     retry: false,
     fetch: async () => Response.json(page(requests++)),
@@ -116,5 +120,33 @@ for (const surface of Object.keys(FIELDS) as Surface[]) {
       expect((outcome as Error).message.length).toBeLessThan(600);
       expect(requests()).toBe(1);
     });
+  });
+}
+
+// A gateway that ignores pageToken and hands back one holding the key (attack47a): the walk's
+// error quoted the token, so the key was in its message, whole or cut at the quote's 80th character.
+const KEY = 'AIzaSyAttack47aListKeyXXXXXXXXXXXXXXXXX';
+for (const surface of Object.keys(FIELDS) as Surface[]) {
+  describe(`${surface}.listAll, a repeated nextPageToken holding the key`, () => {
+    for (const [label, token] of [
+      ['whole', `page-${KEY}`],
+      ['across the cut', `${'p'.repeat(60)}${KEY}`],
+    ] as const) {
+      it(`the error does not show it (${label})`, async () => {
+        const { walk: list, requests } = client(
+          surface,
+          () => ({ [FIELDS[surface]]: [{ name: `${surface}/a` }], nextPageToken: token }),
+          KEY,
+        );
+        const outcome = await walk(list());
+        expect(GemloopError.isInstance(outcome)).toBe(true);
+        expect((outcome as Error).message).toContain('again after 2 page(s)');
+        expect((outcome as Error).message).toContain('[redacted]');
+        expect(JSON.stringify(outcome, Object.getOwnPropertyNames(outcome))).not.toContain(
+          KEY.slice(0, 12),
+        );
+        expect(requests()).toBe(2);
+      });
+    }
   });
 }

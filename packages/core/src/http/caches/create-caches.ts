@@ -95,6 +95,7 @@ export function createCaches(
       return listAllPages({
         method: 'caches.list',
         url: routes.collection,
+        secrets: client.secrets,
         listPage: async (pageToken) => {
           const page = await caches.list({ ...listOptions, pageToken });
           return { items: page.cachedContents, nextPageToken: page.nextPageToken };

@@ -167,6 +167,7 @@ function makeStores(
       return listAllPages({
         method: 'fileSearchStores.list',
         url: `${client.root}fileSearchStores`,
+        secrets: client.secrets,
         listPage: async (pageToken) => {
           const page = await stores.list({ ...options, pageToken });
           return { items: page.fileSearchStores, nextPageToken: page.nextPageToken };

@@ -120,6 +120,7 @@ function makeFiles(client: ResolvedClientOptions, defaults: ResolvedCallOptions)
       return listAllPages({
         method: 'files.list',
         url: `${client.root}files`,
+        secrets: client.secrets,
         listPage: async (pageToken) => {
           const page = await files.list({ ...listOptions, pageToken });
           return { items: page.files, nextPageToken: page.nextPageToken };
