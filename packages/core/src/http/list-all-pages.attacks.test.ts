@@ -17,11 +17,7 @@ const FIELDS = {
 } as const;
 type Surface = keyof typeof FIELDS;
 
-function client(
-  surface: Surface,
-  page: (index: number) => Record<string, unknown>,
-  apiKey = 'k',
-) {
+function client(surface: Surface, page: (index: number) => Record<string, unknown>, apiKey = 'k') {
   let requests = 0;
   const gemini = createGemini({
     apiKey,
