@@ -11,7 +11,7 @@ import { withRequestPath } from '../attempts/load-request-path.ts';
 import { type ResolvedCallOptions, resolveCallOptions } from '../options/resolve-call-options.ts';
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
 import { refuseOnVertex, toUnsupportedEndpoint } from './endpoint-support.ts';
-import { pickCallOptions, uploadOptionsDeclaration } from './file-options.ts';
+import { isMediaType, pickCallOptions, uploadOptionsDeclaration } from './file-options.ts';
 import type { UploadFileOptions, UploadSource } from './files.ts';
 import {
   describeUploadSource,
@@ -127,6 +127,13 @@ export async function uploadResumable<T>(
       throw new InvalidArgumentError({
         argument: 'options.mimeType',
         message: `${target.method} needs options.mimeType (e.g. 'text/plain', 'application/pdf'): the API stores the media type with the file.`,
+      });
+    }
+    // A Blob's own type is checked as options.mimeType is: it is sent as the same header.
+    if (checked.mimeType === undefined && !isMediaType(mimeType)) {
+      throw new InvalidArgumentError({
+        argument: 'options.mimeType',
+        message: `${target.method}: the Blob's type ${JSON.stringify(cutText(mimeType, 60))}${mimeType.length > 60 ? ` (${mimeType.length} characters)` : ''} is not a media type the API can be sent; give options.mimeType (e.g. 'text/plain', 'application/pdf').`,
       });
     }
     const size = opened.size ?? checked.size;
