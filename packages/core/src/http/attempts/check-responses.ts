@@ -52,6 +52,14 @@ export function checkCountTokensResponse(
 ): CountTokensResponse {
   if (!isObject(value)) throw fail(context, 'returned a body that is not an object');
   const total = value['totalTokens'];
+  // An absent count is 0 (proto3 JSON leaves a zero out), but not when the server spelt it
+  // `total_tokens`: a snake_case gateway's every prompt read as free (attack47a).
+  if ((total === undefined || total === null) && 'total_tokens' in value) {
+    throw fail(
+      context,
+      'has `total_tokens` and no `totalTokens`: it answers in snake_case, which the Gemini API does not, so its count cannot be read',
+    );
+  }
   if (total === undefined || total === null) value['totalTokens'] = 0;
   else {
     const count = readUsageCount(total);
