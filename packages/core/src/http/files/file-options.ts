@@ -24,7 +24,7 @@ const MAX_MEDIA_TYPE_CHARS = 255;
  * U+00FF failed as "could not reach" the host), at most {@link MAX_MEDIA_TYPE_CHARS} characters.
  * @internal
  */
-export function isMediaType(value: unknown): value is string {
+export function isMediaType(value: unknown): boolean {
   return (
     typeof value === 'string' &&
     value.length <= MAX_MEDIA_TYPE_CHARS &&
