@@ -146,3 +146,29 @@ for (const surface of Object.keys(FIELDS) as Surface[]) {
     }
   });
 }
+
+// A gateway answering in snake_case (attack47a): its `next_page_token` was no `nextPageToken`, so
+// the walk ended after the first page, every later item dropped without a word.
+for (const surface of Object.keys(FIELDS) as Surface[]) {
+  describe(`${surface}.listAll, a page token spelt next_page_token`, () => {
+    it('is refused typed after one request, not read as the last page', async () => {
+      const { walk: list, requests } = client(surface, () => ({
+        [FIELDS[surface]]: [{ name: `${surface}/a` }],
+        next_page_token: 'page-2',
+      }));
+      const outcome = await walk(list());
+      expect(GemloopError.isInstance(outcome)).toBe(true);
+      expect((outcome as Error).message).toContain('next_page_token');
+      expect(requests()).toBe(1);
+    });
+
+    it('a last page (an empty nextPageToken) still ends the walk (held)', async () => {
+      const { walk: list, requests } = client(surface, () => ({
+        [FIELDS[surface]]: [{ name: `${surface}/a` }],
+        nextPageToken: '',
+      }));
+      expect(await walk(list())).toBe('ended');
+      expect(requests()).toBe(1);
+    });
+  });
+}

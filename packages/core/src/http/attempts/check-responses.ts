@@ -4,6 +4,7 @@ import type { CountTokensResponse, ListModelsResponse, Model } from '../../wire/
 import { parseGenerateContentResponse } from '../../wire/parse-generate-content-response.ts';
 import { readUsageCount } from '../../wire/read-usage-count.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
+import { checkNextPageToken } from './check-next-page-token.ts';
 import { invalidResponse } from './read-json-response.ts';
 
 /** What a response check gets besides the parsed value. */
@@ -82,10 +83,7 @@ export function checkListModelsResponse(value: unknown, context: CheckContext): 
   else if (!Array.isArray(models) || !models.every(isModel)) {
     throw fail(context, '`models` is not an array of models with a `name`');
   }
-  const token = value['nextPageToken'];
-  if (token !== undefined && token !== null && typeof token !== 'string') {
-    throw fail(context, '`nextPageToken` is not a string');
-  }
+  checkNextPageToken(value, context);
   return value as ListModelsResponse;
 }
 
@@ -127,10 +125,7 @@ export function checkCacheListResponse(
   else if (!Array.isArray(list) || !list.every(isCache)) {
     throw invalidResponse(context, '`cachedContents` is not an array of caches with a `name`');
   }
-  const token = page['nextPageToken'];
-  if (token !== undefined && token !== null && typeof token !== 'string') {
-    throw invalidResponse(context, '`nextPageToken` is not a string');
-  }
+  checkNextPageToken(page, context);
   return page as ListCachedContentsResponse;
 }
 

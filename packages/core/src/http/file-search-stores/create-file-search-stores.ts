@@ -10,6 +10,7 @@ import type {
   ListFileSearchDocumentsResponse,
   ListFileSearchStoresResponse,
 } from '../../wire/file-search-store.ts';
+import { checkNextPageToken } from '../attempts/check-next-page-token.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
 import { invalidResponse } from '../attempts/read-json-response.ts';
@@ -339,8 +340,6 @@ function checkPage<T>(
   if (items === undefined || items === null) page[field] = [];
   else if (!Array.isArray(items) || !items.every(isItem))
     throw invalidResponse(context, `\`${field}\` is not an array of resources with a \`name\``);
-  const token = page['nextPageToken'];
-  if (token !== undefined && token !== null && typeof token !== 'string')
-    throw invalidResponse(context, '`nextPageToken` is not a string');
+  checkNextPageToken(page, context);
   return page as T;
 }
