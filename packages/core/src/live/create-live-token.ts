@@ -7,7 +7,6 @@ import { TimeoutError } from '../errors/timeout-error.ts';
 import { createAttemptSignal } from '../http/attempts/create-attempt-signal.ts';
 import { capResponseBody } from '../http/transport/cap-response-body.ts';
 import { isRedirectResponse } from '../http/transport/redirect-target.ts';
-import { MIN_KEY_LENGTH } from '../shared/redact-secrets.ts';
 import {
   checkOptionsCopy,
   type DeclaredOptions,
@@ -17,6 +16,7 @@ import {
   optionCheck,
   withDefaults,
 } from '../options/define-options.ts';
+import { MIN_KEY_LENGTH } from '../shared/redact-secrets.ts';
 import { liveAgentOf } from './live-agent.ts';
 import { type LiveSessionOptions, liveSessionOptions } from './live-session-options.ts';
 import { liveSetupFor } from './live-setup.ts';
