@@ -1,4 +1,3 @@
-import type { CheckContext } from './check-responses.ts';
 import { invalidResponse } from './read-json-response.ts';
 
 /**
@@ -8,7 +7,11 @@ import { invalidResponse } from './read-json-response.ts';
  * @throws an `ApiCallError` (not retryable) naming the field.
  * @internal
  */
-export function checkNextPageToken(page: Record<string, unknown>, context: CheckContext): void {
+export function checkNextPageToken(
+  page: Record<string, unknown>,
+  // The check's context as invalidResponse reads it: check-responses.ts imports this module.
+  context: Parameters<typeof invalidResponse>[0],
+): void {
   const token = page['nextPageToken'];
   if (token !== undefined && token !== null) {
     if (typeof token !== 'string')
