@@ -172,3 +172,18 @@ for (const surface of Object.keys(FIELDS) as Surface[]) {
     });
   });
 }
+
+// The same gateway's item lists (attack47a): `cached_contents`, `file_search_stores` were no
+// `cachedContents`, `fileSearchStores`, so each page read as empty and the walk as done.
+for (const surface of ['caches', 'fileSearchStores'] as const) {
+  it(`${surface}.listAll: items under the snake_case field are refused typed, not read as none`, async () => {
+    const snake = FIELDS[surface].replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+    const { walk: list, requests } = client(surface, () => ({
+      [snake]: [{ name: `${surface}/a` }],
+    }));
+    const outcome = await walk(list());
+    expect(GemloopError.isInstance(outcome)).toBe(true);
+    expect((outcome as Error).message).toContain(snake);
+    expect(requests()).toBe(1);
+  });
+}

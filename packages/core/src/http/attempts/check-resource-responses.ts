@@ -2,7 +2,7 @@ import type { ApiCallError } from '../../errors/api-call-error.ts';
 import type { CachedContent, ListCachedContentsResponse } from '../../wire/cached-content.ts';
 import type { CountTokensResponse, ListModelsResponse, Model } from '../../wire/models.ts';
 import { readUsageCount } from '../../wire/read-usage-count.ts';
-import { checkNextPageToken } from './check-next-page-token.ts';
+import { checkNextPageToken, refuseSnakeCase } from './check-next-page-token.ts';
 import type { CheckContext } from './check-responses.ts';
 import { invalidResponse } from './read-json-response.ts';
 
@@ -91,8 +91,10 @@ export function checkCacheListResponse(
   }
   const page = value as Record<string, unknown>;
   const list = page['cachedContents'];
-  if (list === undefined || list === null) page['cachedContents'] = [];
-  else if (!Array.isArray(list) || !list.every(isCache)) {
+  if (list === undefined || list === null) {
+    refuseSnakeCase(page, 'cachedContents', context);
+    page['cachedContents'] = [];
+  } else if (!Array.isArray(list) || !list.every(isCache)) {
     throw invalidResponse(context, '`cachedContents` is not an array of caches with a `name`');
   }
   checkNextPageToken(page, context);

@@ -10,7 +10,7 @@ import type {
   ListFileSearchDocumentsResponse,
   ListFileSearchStoresResponse,
 } from '../../wire/file-search-store.ts';
-import { checkNextPageToken } from '../attempts/check-next-page-token.ts';
+import { checkNextPageToken, refuseSnakeCase } from '../attempts/check-next-page-token.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
 import { invalidResponse } from '../attempts/read-json-response.ts';
@@ -337,8 +337,10 @@ function checkPage<T>(
     throw invalidResponse(context, 'returned a body that is not an object');
   const page = value as Record<string, unknown>;
   const items = page[field];
-  if (items === undefined || items === null) page[field] = [];
-  else if (!Array.isArray(items) || !items.every(isItem))
+  if (items === undefined || items === null) {
+    refuseSnakeCase(page, field, context);
+    page[field] = [];
+  } else if (!Array.isArray(items) || !items.every(isItem))
     throw invalidResponse(context, `\`${field}\` is not an array of resources with a \`name\``);
   checkNextPageToken(page, context);
   return page as T;
