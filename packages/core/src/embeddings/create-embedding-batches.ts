@@ -171,7 +171,7 @@ function toKeyedEmbed(
   return { key, body: toGeminiApiBody(content, own) };
 }
 
-/** One result line: an answer without `embedding.values` becomes the line's error. */
+/** One result line: an answer without `embedding.values` (finite numbers) becomes the line's error. */
 function toEmbedLine(
   key: unknown,
   response: unknown,
@@ -189,7 +189,13 @@ function toEmbedLine(
   };
   if (response === undefined || response === null) return line;
   const values = (response as { embedding?: { values?: unknown } }).embedding?.values;
-  if (Array.isArray(values) && values.every((value) => typeof value === 'number')) {
+  // Finite numbers, at least one, as embedContent's answer (read-embed-response.ts): `1e400`
+  // parses as Infinity, which scores NaN against every vector (attack47a).
+  if (
+    Array.isArray(values) &&
+    values.length > 0 &&
+    values.every((value) => typeof value === 'number' && Number.isFinite(value))
+  ) {
     line.response = response as EmbedContentResponse;
   } else if (line.error === undefined) {
     line.error = { message: `${where} of the batch's results has no embedding values` };

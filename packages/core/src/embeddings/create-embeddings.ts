@@ -7,7 +7,11 @@ import type { Gemini } from '../http/gemini.ts';
 import { resolveCallOptions } from '../http/options/resolve-call-options.ts';
 import { toModelPath } from '../http/options/to-model-path.ts';
 import { EmbeddingLengthError } from './embedding-length-error.ts';
-import { isVertexEmbedContentModel, MAX_BATCH_EMBED_ITEMS } from './embedding-models.ts';
+import {
+  findEmbeddingModel,
+  isVertexEmbedContentModel,
+  MAX_BATCH_EMBED_ITEMS,
+} from './embedding-models.ts';
 import type {
   ContentEmbedding,
   EmbedContentConfig,
@@ -92,6 +96,8 @@ export function createEmbeddings(gemini: Gemini): Embeddings {
       const content = toEmbedContent(request.content, 'request.content');
       checkEmbedConfig(request, model, platform, 'request');
       const asked = [request.outputDimensionality];
+      // A known model's most values: a longer vector is no answer of it (attack47a).
+      const max = findEmbeddingModel(model)?.maxDimensions;
       if (platform === 'gemini-api') {
         const response = await send<EmbedContentResponse>(
           'embedContent',
@@ -99,7 +105,7 @@ export function createEmbeddings(gemini: Gemini): Embeddings {
           `${client.root}${model}:embedContent`,
           toGeminiApiBody(content, request),
           callOptions,
-          checkEmbedContentResponse,
+          (value, context) => checkEmbedContentResponse(value, context, max),
         );
         checkEmbeddingLengths([response.embedding], asked);
         return response;
@@ -111,7 +117,10 @@ export function createEmbeddings(gemini: Gemini): Embeddings {
         `${client.root}${model}:${route}`,
         toVertexBody(content, request, model, 'request'),
         callOptions,
-        route === 'predict' ? checkPredictResponse : checkEmbedContentResponse,
+        (value, context) =>
+          route === 'predict'
+            ? checkPredictResponse(value, context, max)
+            : checkEmbedContentResponse(value, context, max),
       );
       checkEmbeddingLengths([response.embedding], asked);
       return response;
@@ -161,7 +170,13 @@ export function createEmbeddings(gemini: Gemini): Embeddings {
         `${client.root}${model}:batchEmbedContents`,
         { requests: bodies },
         callOptions,
-        (value, context) => checkBatchEmbedResponse(value, context, bodies.length),
+        (value, context) =>
+          checkBatchEmbedResponse(
+            value,
+            context,
+            bodies.length,
+            findEmbeddingModel(model)?.maxDimensions,
+          ),
       );
       checkEmbeddingLengths(response.embeddings, asked);
       return response;

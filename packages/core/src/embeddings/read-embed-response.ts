@@ -15,6 +15,7 @@ import type {
 export function checkEmbedContentResponse(
   value: unknown,
   context: CheckContext,
+  maxValues?: number | undefined,
 ): EmbedContentResponse {
   if (!isObject(value) || !isEmbedding(value['embedding'])) {
     throw invalidResponse(
@@ -22,6 +23,7 @@ export function checkEmbedContentResponse(
       'returned a body without `embedding.values` (finite numbers, at least one)',
     );
   }
+  checkMaxValues([value['embedding'] as ContentEmbedding], context, maxValues);
   return value as EmbedContentResponse;
 }
 
@@ -31,7 +33,11 @@ export function checkEmbedContentResponse(
  * text-embeddings-api) into the Gemini API's shape.
  * @internal
  */
-export function checkPredictResponse(value: unknown, context: CheckContext): EmbedContentResponse {
+export function checkPredictResponse(
+  value: unknown,
+  context: CheckContext,
+  maxValues?: number | undefined,
+): EmbedContentResponse {
   const predictions = isObject(value) ? value['predictions'] : undefined;
   const first = Array.isArray(predictions) ? predictions[0] : undefined;
   const embeddings = isObject(first) ? first['embeddings'] : undefined;
@@ -39,6 +45,7 @@ export function checkPredictResponse(value: unknown, context: CheckContext): Emb
     throw invalidResponse(context, 'returned a body without `predictions[0].embeddings.values`');
   }
   const result: EmbedContentResponse = { embedding: { values: embeddings['values'] as number[] } };
+  checkMaxValues([result.embedding], context, maxValues);
   const statistics = (embeddings as Record<string, unknown>)['statistics'];
   if (isObject(statistics)) {
     const tokens = statistics['token_count'];
@@ -57,6 +64,7 @@ export function checkBatchEmbedResponse(
   value: unknown,
   context: CheckContext,
   items?: number | undefined,
+  maxValues?: number | undefined,
 ): BatchEmbedContentsResponse {
   const embeddings = isObject(value) ? value['embeddings'] : undefined;
   if (!Array.isArray(embeddings) || !embeddings.every(isEmbedding)) {
@@ -71,7 +79,30 @@ export function checkBatchEmbedResponse(
       `returned ${embeddings.length} embeddings for ${items} requests (one per request, in order, is the API's contract)`,
     );
   }
+  checkMaxValues(embeddings, context, maxValues);
   return value as BatchEmbedContentsResponse;
+}
+
+/**
+ * Refuses a vector longer than the model gives (`maxValues`, a known model's `maxDimensions`): an
+ * asked size is checked against the answer later, but with none asked a gateway's 10,000,000
+ * values were returned and stored, every search then walking them (attack47a).
+ */
+function checkMaxValues(
+  embeddings: readonly ContentEmbedding[],
+  context: CheckContext,
+  maxValues: number | undefined,
+): void {
+  if (maxValues === undefined) return;
+  for (const embedding of embeddings) {
+    const length = embedding.values.length;
+    if (length > maxValues) {
+      throw invalidResponse(
+        context,
+        `returned an embedding of ${length} values; the model gives at most ${maxValues}`,
+      );
+    }
+  }
 }
 
 /** The usage of an answer, for the debug line. @internal */

@@ -17,10 +17,10 @@ const FIELDS = {
 } as const;
 type Surface = keyof typeof FIELDS;
 
-function client(surface: Surface, page: (index: number) => Record<string, unknown>) {
+function client(surface: Surface, page: (index: number) => Record<string, unknown>, apiKey = 'k') {
   let requests = 0;
   const gemini = createGemini({
-    apiKey: 'k',
+    apiKey,
     baseUrl: 'https://gateway.test',
     retry: false,
     fetch: async () => Response.json(page(requests++)),
@@ -116,5 +116,74 @@ for (const surface of Object.keys(FIELDS) as Surface[]) {
       expect((outcome as Error).message.length).toBeLessThan(600);
       expect(requests()).toBe(1);
     });
+  });
+}
+
+// A gateway that ignores pageToken and hands back one holding the key (attack47a): the walk's
+// error quoted the token, so the key was in its message, whole or cut at the quote's 80th character.
+const KEY = 'AIzaSyAttack47aListKeyXXXXXXXXXXXXXXXXX';
+for (const surface of Object.keys(FIELDS) as Surface[]) {
+  describe(`${surface}.listAll, a repeated nextPageToken holding the key`, () => {
+    for (const [label, token] of [
+      ['whole', `page-${KEY}`],
+      ['across the cut', `${'p'.repeat(60)}${KEY}`],
+    ] as const) {
+      it(`the error does not show it (${label})`, async () => {
+        const { walk: list, requests } = client(
+          surface,
+          () => ({ [FIELDS[surface]]: [{ name: `${surface}/a` }], nextPageToken: token }),
+          KEY,
+        );
+        const outcome = await walk(list());
+        expect(GemloopError.isInstance(outcome)).toBe(true);
+        expect((outcome as Error).message).toContain('again after 2 page(s)');
+        expect((outcome as Error).message).toContain('[redacted]');
+        expect(JSON.stringify(outcome, Object.getOwnPropertyNames(outcome))).not.toContain(
+          KEY.slice(0, 12),
+        );
+        expect(requests()).toBe(2);
+      });
+    }
+  });
+}
+
+// A gateway answering in snake_case (attack47a): its `next_page_token` was no `nextPageToken`, so
+// the walk ended after the first page, every later item dropped without a word.
+for (const surface of Object.keys(FIELDS) as Surface[]) {
+  describe(`${surface}.listAll, a page token spelt next_page_token`, () => {
+    it('is refused typed after one request, not read as the last page', async () => {
+      const { walk: list, requests } = client(surface, () => ({
+        [FIELDS[surface]]: [{ name: `${surface}/a` }],
+        next_page_token: 'page-2',
+      }));
+      const outcome = await walk(list());
+      expect(GemloopError.isInstance(outcome)).toBe(true);
+      expect((outcome as Error).message).toContain('next_page_token');
+      expect(requests()).toBe(1);
+    });
+
+    it('a last page (an empty nextPageToken) still ends the walk (held)', async () => {
+      const { walk: list, requests } = client(surface, () => ({
+        [FIELDS[surface]]: [{ name: `${surface}/a` }],
+        nextPageToken: '',
+      }));
+      expect(await walk(list())).toBe('ended');
+      expect(requests()).toBe(1);
+    });
+  });
+}
+
+// The same gateway's item lists (attack47a): `cached_contents`, `file_search_stores` were no
+// `cachedContents`, `fileSearchStores`, so each page read as empty and the walk as done.
+for (const surface of ['caches', 'fileSearchStores'] as const) {
+  it(`${surface}.listAll: items under the snake_case field are refused typed, not read as none`, async () => {
+    const snake = FIELDS[surface].replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+    const { walk: list, requests } = client(surface, () => ({
+      [snake]: [{ name: `${surface}/a` }],
+    }));
+    const outcome = await walk(list());
+    expect(GemloopError.isInstance(outcome)).toBe(true);
+    expect((outcome as Error).message).toContain(snake);
+    expect(requests()).toBe(1);
   });
 }

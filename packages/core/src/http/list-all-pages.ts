@@ -1,4 +1,6 @@
 import { ApiCallError } from '../errors/api-call-error.ts';
+import { cutText } from '../shared/cut-text.ts';
+import { redactSecrets } from '../shared/redact-secrets.ts';
 
 /**
  * Empty pages in a row, each with a new `nextPageToken`, after which a walk stops: Google may
@@ -20,6 +22,11 @@ export type ListAllPagesOptions<Item> = {
   method: string;
   /** The collection's URL, for the error (never with a key in it). */
   url: string;
+  /**
+   * The client's secrets, kept out of the token an error quotes: a gateway's token may echo the
+   * key (read live: a Vertex token learned mid-walk is in it).
+   */
+  secrets: { readonly values: readonly string[] };
   /** Fetches one page: the page after `pageToken`, or the first when it is undefined. */
   listPage: (
     pageToken: string | undefined,
@@ -38,6 +45,7 @@ export type ListAllPagesOptions<Item> = {
 export async function* listAllPages<Item>({
   method,
   url,
+  secrets,
   listPage,
 }: ListAllPagesOptions<Item>): AsyncGenerator<Item, void, undefined> {
   const followed = new Set<string>();
@@ -66,7 +74,9 @@ export async function* listAllPages<Item>({
     // Checked before the page's items are given: a page that points back is most likely an
     // earlier page again, whose items were given already.
     if (pageToken !== undefined && followed.has(pageToken)) {
-      const shown = pageToken.length > 80 ? `${pageToken.slice(0, 80)}...` : pageToken;
+      // Scrubbed before it is cut: a key across the cut was shown in part (attack47a).
+      const scrubbed = redactSecrets(pageToken, secrets.values);
+      const shown = scrubbed.length > 80 ? `${cutText(scrubbed, 80)}...` : scrubbed;
       throw new ApiCallError({
         message:
           `${method} answered the nextPageToken ${JSON.stringify(shown)} again after ` +

@@ -6,6 +6,11 @@ import type {
   Model,
 } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
+import {
+  checkCountTokensResponse,
+  checkListModelsResponse,
+  checkModelResponse,
+} from './attempts/check-resource-responses.ts';
 import { withRequestPath } from './attempts/load-request-path.ts';
 import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
 import type { CallOptions } from './call-options.ts';
@@ -38,7 +43,7 @@ export const modelMethods = {
     const body = serializeRequestBody(
       client.vertex === undefined ? whole : toVertexCountTokensBody(whole),
     );
-    return withRequestPath(({ requestJson, checks }) =>
+    return withRequestPath(({ requestJson }) =>
       requestJson({
         client,
         call,
@@ -47,7 +52,7 @@ export const modelMethods = {
         url,
         httpMethod: 'POST',
         body,
-        check: checks.checkCountTokensResponse,
+        check: checkCountTokensResponse,
       }),
     );
   },
@@ -60,14 +65,14 @@ export const modelMethods = {
     const call = resolveCallOptions(listOptions, client, defaults, listOptionsDeclaration);
     const url = `${client.root}models${toPageQuery(listOptions)}`;
     const method = 'listModels';
-    return withRequestPath(({ requestJson, checks }) =>
+    return withRequestPath(({ requestJson }) =>
       requestJson({
         client,
         call,
         method,
         url,
         httpMethod: 'GET',
-        check: checks.checkListModelsResponse,
+        check: checkListModelsResponse,
       }),
     );
   },
@@ -82,7 +87,7 @@ export const modelMethods = {
     const call = resolveCallOptions(callOptions, client, defaults);
     const url = `${client.root}${path}`;
     const method = 'getModel';
-    return withRequestPath(({ requestJson, checks }) =>
+    return withRequestPath(({ requestJson }) =>
       requestJson({
         client,
         call,
@@ -90,7 +95,7 @@ export const modelMethods = {
         model: path,
         url,
         httpMethod: 'GET',
-        check: checks.checkModelResponse,
+        check: checkModelResponse,
       }),
     );
   },

@@ -15,6 +15,8 @@ import {
 } from '../http/options/resolve-call-options.ts';
 import type { ResolvedClientOptions } from '../http/options/resolve-client-options.ts';
 import { sleep } from '../retry/sleep.ts';
+import { cutText } from '../shared/cut-text.ts';
+import { redactSecrets } from '../shared/redact-secrets.ts';
 import type {
   CreateInteractionRequest,
   Interaction,
@@ -265,7 +267,7 @@ async function* resumeOnDrop(options: {
     );
     try {
       for await (const event of await source) {
-        refuseOtherInteraction(event, id, delivered);
+        refuseOtherInteraction(event, id, delivered, call.secrets.values);
         if (id === undefined) id = interactionIdOf(event);
         if (typeof event.event_id === 'string') lastEventId = event.event_id;
         delivered++;
@@ -319,6 +321,7 @@ function refuseOtherInteraction(
   event: InteractionEvent,
   id: string | undefined,
   delivered: number,
+  secrets: readonly string[],
 ): void {
   if (id === undefined) return;
   const interaction = (event as { interaction?: { id?: unknown } }).interaction;
@@ -327,11 +330,13 @@ function refuseOtherInteraction(
       ? interaction.id
       : (event as { interaction_id?: unknown }).interaction_id;
   if (typeof named !== 'string' || named === id) return;
+  // Thrown outside the request path, so scrubbed here: a gateway may echo the key as the id, and
+  // the message and event quoted it (attack47a). Scrubbed before the cut, so no half key stays.
   throw new StreamError({
     reason: 'invalid-chunk',
     chunksDelivered: delivered,
-    event: JSON.stringify(event),
-    message: `The stream of interaction ${id} sent an event of interaction ${named.slice(0, 100)}: the server answered with another interaction's events, so the stream stops here. Start the call again.`,
+    event: redactSecrets(JSON.stringify(event), secrets),
+    message: `The stream of interaction ${id} sent an event of interaction ${cutText(redactSecrets(named, secrets), 100)}: the server answered with another interaction's events, so the stream stops here. Start the call again.`,
   });
 }
 

@@ -3,6 +3,8 @@ import { createApiCallError } from '../errors/api-call/create-api-call-error.ts'
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { createNetworkError } from '../errors/create-network-error.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
+import { createAttemptSignal } from '../http/attempts/create-attempt-signal.ts';
 import { capResponseBody } from '../http/transport/cap-response-body.ts';
 import { isRedirectResponse } from '../http/transport/redirect-target.ts';
 import {
@@ -14,6 +16,7 @@ import {
   optionCheck,
   withDefaults,
 } from '../options/define-options.ts';
+import { MIN_KEY_LENGTH } from '../shared/redact-secrets.ts';
 import { liveAgentOf } from './live-agent.ts';
 import { type LiveSessionOptions, liveSessionOptions } from './live-session-options.ts';
 import { liveSetupFor } from './live-setup.ts';
@@ -114,14 +117,84 @@ export async function createLiveToken(
     body['newSessionExpireTime'] = options.newSessionExpireTime.toISOString();
   }
   const url = `${client.baseUrl.replace(/\/+$/, '')}/v1alpha/auth_tokens`;
+  // The client's time limit, as every other call of it has: a gateway that never answers (or
+  // never ends its body) held this call for good when the caller gave no signal (attack47a).
+  const attempt = createAttemptSignal({ signal: options.signal, timeoutMs: client.timeoutMs });
+  let text: string;
+  try {
+    text = await requestToken(client, url, JSON.stringify(body), attempt.signal);
+  } catch (error) {
+    if (!attempt.timedOut) throw error;
+    throw new TimeoutError({
+      timeoutMs: client.timeoutMs,
+      operation: 'authTokens.create',
+      message: `authTokens.create got no whole answer within the client's timeoutMs (${client.timeoutMs} ms). Check that the baseUrl reaches the Gemini API, or raise timeoutMs.`,
+    });
+  } finally {
+    attempt.dispose();
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Reported below, as an answer without a token name.
+  }
+  // `null` read `.name` of null: a bare TypeError (attack47a).
+  const token = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
+    name?: unknown;
+    expireTime?: unknown;
+    newSessionExpireTime?: unknown;
+  };
+  if (typeof token.name !== 'string' || !token.name.startsWith('auth_tokens/')) {
+    throw createApiCallError({
+      url,
+      method: 'authTokens.create',
+      status: 200,
+      body: 'the auth_tokens response has no token name',
+      redact: client.secrets.values,
+    });
+  }
+  // The name goes to the page, so a gateway that names the token after the key would hand the
+  // key to every visitor: refused by value, the name not quoted (attack47a).
+  const name = token.name;
+  if (
+    client.secrets.values.some((secret) => secret.length >= MIN_KEY_LENGTH && name.includes(secret))
+  ) {
+    throw new ApiCallError({
+      message:
+        "authTokens.create: the token name the server answered holds the client's API key, so it was not handed out (the page would get the key). Check that the baseUrl points at the Gemini API.",
+      url,
+      method: 'authTokens.create',
+      status: 200,
+      isRetryable: false,
+    });
+  }
+  return {
+    name,
+    expireTime: typeof token.expireTime === 'string' ? token.expireTime : undefined,
+    newSessionExpireTime:
+      typeof token.newSessionExpireTime === 'string' ? token.newSessionExpireTime : undefined,
+  };
+}
+
+/**
+ * Sends the mint request and reads its answer (capped), failing typed for a redirect or an error
+ * status; `signal` bounds both the request and the body.
+ */
+async function requestToken(
+  client: ReturnType<typeof liveAgentOf>['client'],
+  url: string,
+  body: string,
+  signal: AbortSignal,
+): Promise<string> {
   const fetchFunction = client.fetch ?? globalThis.fetch;
   let response: Response;
   try {
     response = await fetchFunction(url, {
       method: 'POST',
       headers: client.headers,
-      body: JSON.stringify(body),
-      signal: options.signal ?? null,
+      body,
+      signal,
       // Never followed, as the client's own calls: fetch drops only `Authorization` on a
       // cross-origin redirect, never `x-goog-api-key`, so the key went to whatever host a
       // gateway's Location named, which then minted the page's token (attack12).
@@ -170,25 +243,5 @@ export async function createLiveToken(
       redact: client.secrets.values,
     });
   }
-  let token: { name?: unknown; expireTime?: unknown; newSessionExpireTime?: unknown } = {};
-  try {
-    token = JSON.parse(text) as typeof token;
-  } catch {
-    // Reported below, as an answer without a token name.
-  }
-  if (typeof token.name !== 'string' || !token.name.startsWith('auth_tokens/')) {
-    throw createApiCallError({
-      url,
-      method: 'authTokens.create',
-      status: response.status,
-      body: 'the auth_tokens response has no token name',
-      redact: client.secrets.values,
-    });
-  }
-  return {
-    name: token.name,
-    expireTime: typeof token.expireTime === 'string' ? token.expireTime : undefined,
-    newSessionExpireTime:
-      typeof token.newSessionExpireTime === 'string' ? token.newSessionExpireTime : undefined,
-  };
+  return text;
 }

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ApiCallError } from '../../errors/api-call-error.ts';
 import {
-  type CheckContext,
   checkCachedContentResponse,
   checkCacheListResponse,
   checkCountTokensResponse,
-  checkGenerateContentResponse,
   checkListModelsResponse,
   checkModelResponse,
-} from './check-responses.ts';
+} from './check-resource-responses.ts';
+import { type CheckContext, checkGenerateContentResponse } from './check-responses.ts';
 import { ErrorBodyRead, readJsonResponse } from './read-json-response.ts';
 
 // 2xx bodies as a gateway or a hostile server may send them: what the method returns goes through

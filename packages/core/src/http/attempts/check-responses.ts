@@ -1,8 +1,5 @@
 import type { ApiCallError } from '../../errors/api-call-error.ts';
-import type { CachedContent, ListCachedContentsResponse } from '../../wire/cached-content.ts';
-import type { CountTokensResponse, ListModelsResponse, Model } from '../../wire/models.ts';
 import { parseGenerateContentResponse } from '../../wire/parse-generate-content-response.ts';
-import { readUsageCount } from '../../wire/read-usage-count.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
 import { invalidResponse } from './read-json-response.ts';
 
@@ -37,110 +34,6 @@ export function checkGenerateContentResponse(
     context,
     `returned a body that is not a GenerateContentResponse: ${where} ${result.message}`,
   );
-}
-
-/**
- * Checks a `countTokens` body. `totalTokens` is omitted by proto3 JSON when it is 0, so a missing
- * count reads as 0; a string of digits is read as its number, as usage counts are
- * (`readUsageCount`); anything else that is not a whole count from 0 to 2^31 - 1 (negative,
- * fractional, `1e400`) is refused: a budget check on it would pass when it should fail.
- * @internal
- */
-export function checkCountTokensResponse(
-  value: unknown,
-  context: CheckContext,
-): CountTokensResponse {
-  if (!isObject(value)) throw fail(context, 'returned a body that is not an object');
-  const total = value['totalTokens'];
-  if (total === undefined || total === null) value['totalTokens'] = 0;
-  else {
-    const count = readUsageCount(total);
-    if (count === undefined) {
-      throw fail(context, '`totalTokens` is not a token count (a whole number from 0 to 2^31 - 1)');
-    }
-    value['totalTokens'] = count;
-  }
-  return value as CountTokensResponse;
-}
-
-/**
- * Checks a `models.list` page. `models` is omitted on an empty page, so it reads as `[]`.
- * @internal
- */
-export function checkListModelsResponse(value: unknown, context: CheckContext): ListModelsResponse {
-  if (!isObject(value)) throw fail(context, 'returned a body that is not an object');
-  const models = value['models'];
-  if (models === undefined || models === null) value['models'] = [];
-  else if (!Array.isArray(models) || !models.every(isModel)) {
-    throw fail(context, '`models` is not an array of models with a `name`');
-  }
-  const token = value['nextPageToken'];
-  if (token !== undefined && token !== null && typeof token !== 'string') {
-    throw fail(context, '`nextPageToken` is not a string');
-  }
-  return value as ListModelsResponse;
-}
-
-/**
- * Checks a `models.get` body: an object with a string `name`.
- * @internal
- */
-export function checkModelResponse(value: unknown, context: CheckContext): Model {
-  if (!isModel(value)) throw fail(context, 'returned a body that is not a model with a `name`');
-  return value;
-}
-
-/**
- * Checks a `cachedContents` resource: an object with a string `name`.
- * @internal
- */
-export function checkCachedContentResponse(value: unknown, context: CheckContext): CachedContent {
-  if (!isCache(value)) {
-    throw invalidResponse(context, 'returned a body that is not a CachedContent with a `name`');
-  }
-  return value;
-}
-
-/**
- * Checks a `cachedContents.list` page. `cachedContents` is omitted on an empty page, so it reads as
- * `[]`.
- * @internal
- */
-export function checkCacheListResponse(
-  value: unknown,
-  context: CheckContext,
-): ListCachedContentsResponse {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalidResponse(context, 'returned a body that is not an object');
-  }
-  const page = value as Record<string, unknown>;
-  const list = page['cachedContents'];
-  if (list === undefined || list === null) page['cachedContents'] = [];
-  else if (!Array.isArray(list) || !list.every(isCache)) {
-    throw invalidResponse(context, '`cachedContents` is not an array of caches with a `name`');
-  }
-  const token = page['nextPageToken'];
-  if (token !== undefined && token !== null && typeof token !== 'string') {
-    throw invalidResponse(context, '`nextPageToken` is not a string');
-  }
-  return page as ListCachedContentsResponse;
-}
-
-function isCache(value: unknown): value is CachedContent {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    typeof (value as { name?: unknown }).name === 'string'
-  );
-}
-
-function isModel(value: unknown): value is Model {
-  return isObject(value) && typeof value['name'] === 'string';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function fail(context: CheckContext, problem: string): ApiCallError {

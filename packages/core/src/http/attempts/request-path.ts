@@ -1,35 +1,20 @@
 import { fileNotFoundOf } from '../../errors/files-and-batches/file-not-found-of.ts';
-import {
-  checkCachedContentResponse,
-  checkCacheListResponse,
-  checkCountTokensResponse,
-  checkGenerateContentResponse,
-  checkListModelsResponse,
-  checkModelResponse,
-} from './check-responses.ts';
+import { checkGenerateContentResponse } from './check-responses.ts';
 import { openGenerateContentStream } from './open-generate-content-stream.ts';
 import { endUnary, readUnary, requestJson, sendWithRetry } from './request-json.ts';
 
 // An object of its own, not `import * as`: a namespace import makes esbuild emit its `__export`
 // helper into the runtime chunk every chunk imports, which the pattern analysis's CommonJS
 // libraries (scslre, refa) grow with theirs: 43 B gzip of the agent app (bench/RESULTS.md, "redos").
-const checks: ResponseChecks = {
-  checkGenerateContentResponse,
-  checkCountTokensResponse,
-  checkListModelsResponse,
-  checkModelResponse,
-  checkCachedContentResponse,
-  checkCacheListResponse,
-};
+const checks: ResponseChecks = { checkGenerateContentResponse };
 
-/** The response checks of check-responses.ts. @internal */
+/**
+ * The response check of check-responses.ts. The other resources' checks are imported by their own
+ * lazily loaded modules (check-resource-responses.ts), so an agent app does not carry them.
+ * @internal
+ */
 export type ResponseChecks = {
   checkGenerateContentResponse: typeof checkGenerateContentResponse;
-  checkCountTokensResponse: typeof checkCountTokensResponse;
-  checkListModelsResponse: typeof checkListModelsResponse;
-  checkModelResponse: typeof checkModelResponse;
-  checkCachedContentResponse: typeof checkCachedContentResponse;
-  checkCacheListResponse: typeof checkCacheListResponse;
 };
 
 /**

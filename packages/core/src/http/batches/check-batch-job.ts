@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeName } from '../../shared/describe-name.ts';
 import type { BatchJob, ListBatchesResponse } from '../../wire/batch.ts';
+import { checkNextPageToken } from '../attempts/check-next-page-token.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
 import { invalidResponse } from '../attempts/read-json-response.ts';
 
@@ -37,10 +38,7 @@ export function checkJobList(value: unknown, context: CheckContext): ListBatches
   ) {
     throw invalidResponse(context, '`operations` is not an array of batches with a `name`');
   } else value['operations'] = list;
-  const token = value['nextPageToken'];
-  if (token !== undefined && token !== null && typeof token !== 'string') {
-    throw invalidResponse(context, '`nextPageToken` is not a string');
-  }
+  checkNextPageToken(value, context);
   return value as ListBatchesResponse;
 }
 

@@ -161,6 +161,7 @@ function makeBatches(
       return listAllPages({
         method: 'batches.list',
         url: `${client.root}batches`,
+        secrets: client.secrets,
         listPage: async (pageToken) => {
           const page = await batches.list({ ...listOptions, pageToken });
           return { items: page.operations, nextPageToken: page.nextPageToken };

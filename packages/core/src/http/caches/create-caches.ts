@@ -1,6 +1,10 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import type { CachedContent } from '../../wire/cached-content.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
+import {
+  checkCachedContentResponse,
+  checkCacheListResponse,
+} from '../attempts/check-resource-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
 import { buildGenerateContentBody } from '../build-generate-content-body.ts';
 import type { CacheExpiration, Caches, CreateCacheRequest } from '../gemini.ts';
@@ -48,7 +52,7 @@ export function createCaches(
       body.model = routes.toModel(body.model);
       const call = resolveCallOptions(callOptions, client, defaults);
       const sent = serialize(body);
-      return withRequestPath(({ requestJson, checks }) =>
+      return withRequestPath(({ requestJson }) =>
         requestJson({
           client,
           call,
@@ -57,7 +61,7 @@ export function createCaches(
           url: routes.collection,
           httpMethod: 'POST',
           body: sent,
-          check: checks.checkCachedContentResponse,
+          check: checkCachedContentResponse,
         }),
       );
     },
@@ -65,28 +69,28 @@ export function createCaches(
     async get(name, callOptions) {
       const url = routes.urlOf(name);
       const call = resolveCallOptions(callOptions, client, defaults);
-      return withRequestPath(({ requestJson, checks }) =>
+      return withRequestPath(({ requestJson }) =>
         requestJson({
           client,
           call,
           method: 'caches.get',
           url,
           httpMethod: 'GET',
-          check: checks.checkCachedContentResponse,
+          check: checkCachedContentResponse,
         }),
       );
     },
 
     async list(listOptions) {
       const call = resolveCallOptions(listOptions, client, defaults, listOptionsDeclaration);
-      return withRequestPath(({ requestJson, checks }) =>
+      return withRequestPath(({ requestJson }) =>
         requestJson({
           client,
           call,
           method: 'caches.list',
           url: `${routes.collection}${toPageQuery(listOptions)}`,
           httpMethod: 'GET',
-          check: checks.checkCacheListResponse,
+          check: checkCacheListResponse,
         }),
       );
     },
@@ -95,6 +99,7 @@ export function createCaches(
       return listAllPages({
         method: 'caches.list',
         url: routes.collection,
+        secrets: client.secrets,
         listPage: async (pageToken) => {
           const page = await caches.list({ ...listOptions, pageToken });
           return { items: page.cachedContents, nextPageToken: page.nextPageToken };
@@ -115,7 +120,7 @@ export function createCaches(
       }
       const call = resolveCallOptions(callOptions, client, defaults);
       const sent = serialize(fields);
-      return withRequestPath(({ requestJson, checks }) =>
+      return withRequestPath(({ requestJson }) =>
         requestJson({
           client,
           call,
@@ -123,7 +128,7 @@ export function createCaches(
           url: `${url}?updateMask=${mask}`,
           httpMethod: 'PATCH',
           body: sent,
-          check: checks.checkCachedContentResponse,
+          check: checkCachedContentResponse,
         }),
       );
     },

@@ -10,6 +10,7 @@ import type {
   ListFileSearchDocumentsResponse,
   ListFileSearchStoresResponse,
 } from '../../wire/file-search-store.ts';
+import { checkNextPageToken, refuseSnakeCase } from '../attempts/check-next-page-token.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
 import { invalidResponse } from '../attempts/read-json-response.ts';
@@ -167,6 +168,7 @@ function makeStores(
       return listAllPages({
         method: 'fileSearchStores.list',
         url: `${client.root}fileSearchStores`,
+        secrets: client.secrets,
         listPage: async (pageToken) => {
           const page = await stores.list({ ...options, pageToken });
           return { items: page.fileSearchStores, nextPageToken: page.nextPageToken };
@@ -335,11 +337,11 @@ function checkPage<T>(
     throw invalidResponse(context, 'returned a body that is not an object');
   const page = value as Record<string, unknown>;
   const items = page[field];
-  if (items === undefined || items === null) page[field] = [];
-  else if (!Array.isArray(items) || !items.every(isItem))
+  if (items === undefined || items === null) {
+    refuseSnakeCase(page, field, context);
+    page[field] = [];
+  } else if (!Array.isArray(items) || !items.every(isItem))
     throw invalidResponse(context, `\`${field}\` is not an array of resources with a \`name\``);
-  const token = page['nextPageToken'];
-  if (token !== undefined && token !== null && typeof token !== 'string')
-    throw invalidResponse(context, '`nextPageToken` is not a string');
+  checkNextPageToken(page, context);
   return page as T;
 }

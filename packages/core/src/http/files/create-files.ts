@@ -9,6 +9,7 @@ import { sleep } from '../../retry/sleep.ts';
 import { cutText } from '../../shared/cut-text.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';
 import type { GeminiFile, ListFilesResponse } from '../../wire/file.ts';
+import { checkNextPageToken } from '../attempts/check-next-page-token.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
 import { invalidResponse } from '../attempts/read-json-response.ts';
@@ -120,6 +121,7 @@ function makeFiles(client: ResolvedClientOptions, defaults: ResolvedCallOptions)
       return listAllPages({
         method: 'files.list',
         url: `${client.root}files`,
+        secrets: client.secrets,
         listPage: async (pageToken) => {
           const page = await files.list({ ...listOptions, pageToken });
           return { items: page.files, nextPageToken: page.nextPageToken };
@@ -289,10 +291,7 @@ function checkFileList(value: unknown, context: CheckContext): ListFilesResponse
   else if (!Array.isArray(list) || !list.every(isFile)) {
     throw invalidResponse(context, '`files` is not an array of files with a `name`');
   }
-  const token = page['nextPageToken'];
-  if (token !== undefined && token !== null && typeof token !== 'string') {
-    throw invalidResponse(context, '`nextPageToken` is not a string');
-  }
+  checkNextPageToken(page, context);
   return page as ListFilesResponse;
 }
 

@@ -11,6 +11,27 @@ import type { DownloadFileOptions, PollOptions, UploadFileOptions } from './file
 
 const call = callOptionsDeclaration.checks;
 
+/**
+ * The longest media type sent: RFC 6838 bounds a type and a subtype at 127 characters each, and a
+ * server refuses a header past its own limit (Node's: 16 KiB in all) with a bare 431 that named
+ * neither the option nor the Blob (attack47a).
+ */
+const MAX_MEDIA_TYPE_CHARS = 255;
+
+/**
+ * Whether `value` can be sent as an upload's media type: anchored at both ends, parameters in
+ * printable ASCII (it is sent as a header value, and a line break, a NUL or a character past
+ * U+00FF failed as "could not reach" the host), at most {@link MAX_MEDIA_TYPE_CHARS} characters.
+ * @internal
+ */
+export function isMediaType(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    value.length <= MAX_MEDIA_TYPE_CHARS &&
+    /^[\w.+-]+\/[\w.+-]+(?:[ \t]*;[\x20-\x7e]*)?$/.test(value)
+  );
+}
+
 /** The options of `files.upload`. @internal */
 export const uploadOptionsDeclaration: DeclaredOptions<UploadFileOptions> =
   defineOptions<UploadFileOptions>({
@@ -20,12 +41,9 @@ export const uploadOptionsDeclaration: DeclaredOptions<UploadFileOptions> =
     example: "{ mimeType: 'video/mp4', displayName, onProgress }",
     checks: {
       ...call,
-      // Anchored at both ends, parameters in printable ASCII: it is sent as a header value, and
-      // a line break, a NUL or a character past U+00FF failed as "could not reach" the host.
       mimeType: optionCheck(
-        (value) =>
-          typeof value === 'string' && /^[\w.+-]+\/[\w.+-]+(?:[ \t]*;[\x20-\x7e]*)?$/.test(value),
-        "options.mimeType must be a media type such as 'video/mp4' or 'application/pdf' (parameters in printable ASCII).",
+        isMediaType,
+        `options.mimeType must be a media type such as 'video/mp4' or 'application/pdf' (parameters in printable ASCII, at most ${MAX_MEDIA_TYPE_CHARS} characters in all).`,
       ),
       displayName: optionCheck(
         (value) => typeof value === 'string' && value.length <= 512,

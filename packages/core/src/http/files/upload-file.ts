@@ -11,7 +11,7 @@ import { withRequestPath } from '../attempts/load-request-path.ts';
 import { type ResolvedCallOptions, resolveCallOptions } from '../options/resolve-call-options.ts';
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
 import { refuseOnVertex, toUnsupportedEndpoint } from './endpoint-support.ts';
-import { pickCallOptions, uploadOptionsDeclaration } from './file-options.ts';
+import { isMediaType, pickCallOptions, uploadOptionsDeclaration } from './file-options.ts';
 import type { UploadFileOptions, UploadSource } from './files.ts';
 import {
   describeUploadSource,
@@ -19,6 +19,7 @@ import {
   openUploadSource,
   toSourceReadError,
 } from './read-upload-source.ts';
+import { rebaseUploadUrl } from './rebase-upload-url.ts';
 
 /** `@google/genai` 3.1.0's `MAX_CHUNK_SIZE` (8 MiB). */
 const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
@@ -128,7 +129,19 @@ export async function uploadResumable<T>(
         message: `${target.method} needs options.mimeType (e.g. 'text/plain', 'application/pdf'): the API stores the media type with the file.`,
       });
     }
+    // A Blob's own type is checked as options.mimeType is: it is sent as the same header.
+    if (checked.mimeType === undefined && !isMediaType(mimeType)) {
+      throw new InvalidArgumentError({
+        argument: 'options.mimeType',
+        message: `${target.method}: the Blob's type ${JSON.stringify(cutText(mimeType, 60))}${mimeType.length > 60 ? ` (${mimeType.length} characters)` : ''} is not a media type the API can be sent; give options.mimeType (e.g. 'text/plain', 'application/pdf').`,
+      });
+    }
     const size = opened.size ?? checked.size;
+    if (size !== undefined && size > MAX_UPLOAD_BYTES) {
+      // A stream's size is the caller's options.size; any other source's is its own.
+      const streamed = typeof ReadableStream !== 'undefined' && source instanceof ReadableStream;
+      throw tooLarge(target.method, size, streamed ? 'options.size' : 'source');
+    }
     const started = await start(client, call, target, { mimeType, size });
     // The upload URL is a capability (the AI SDK sends its chunks with no key at all): its
     // upload_id is kept out of errors and logs like the key.
@@ -181,7 +194,7 @@ async function start<T>(
         }
         const granularity = Number(headerOf(context, 'x-goog-upload-chunk-granularity'));
         return {
-          uploadUrl: rebase(location, client.baseUrl, target.method),
+          uploadUrl: rebaseUploadUrl(location, client.baseUrl, target.method),
           granularity:
             Number.isSafeInteger(granularity) && granularity > 0 && granularity <= MAX_GRANULARITY
               ? granularity
@@ -395,50 +408,6 @@ function headerOf(context: CheckContext, name: string): string | undefined {
   return value ?? undefined;
 }
 
-/**
- * The upload URL on the client's own origin and under its base URL's path prefix, keeping its path
- * and query: a gateway or a hostile answer cannot make the client send the key elsewhere.
- * `@google/genai` 3.1.0 copies protocol, host and port from the base URL (`uploadBlobInternal`)
- * but not the prefix, so a gateway served under a path gets its chunks at its root. Its
- * refusals name `method`, the API the caller called (`files.upload`, `fileSearchStores.upload`).
- */
-function rebase(location: string, baseUrl: string, method: string): string {
-  let target: URL;
-  try {
-    target = new URL(location, `${baseUrl}/`);
-  } catch {
-    throw new UploadError({
-      message: `${method}: the x-goog-upload-url header is not a URL.`,
-      reason: 'no-upload-url',
-      size: 0,
-    });
-  }
-  // A scheme other than http(s) (data:, file:, blob:, foo:) keeps its scheme through the setters
-  // below and reached an injected fetch with the key's headers; credentials in the URL reached the
-  // gateway as Basic auth (attack-core6).
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw new UploadError({
-      // The scheme is not quoted: it is the server's text, lower-cased by URL, so a key echoed
-      // there would escape the redaction that matches the key as sent (files40).
-      message: `${method}: the x-goog-upload-url header names a scheme that is not http(s), so no bytes were sent.`,
-      reason: 'no-upload-url',
-      size: 0,
-    });
-  }
-  const base = new URL(baseUrl);
-  target.protocol = base.protocol;
-  target.host = base.host;
-  target.username = '';
-  target.password = '';
-  // A gateway under a path forwards Google's upload URL, which has no prefix: the chunks go under
-  // the gateway's path, once (a URL already under it keeps its path).
-  const prefix = base.pathname.replace(/\/+$/, '');
-  if (prefix !== '' && !target.pathname.startsWith(`${prefix}/`)) {
-    target.pathname = prefix + target.pathname;
-  }
-  return target.toString();
-}
-
 function withUploadSecret(call: ResolvedCallOptions, uploadUrl: string): ResolvedCallOptions {
   const id = new URL(uploadUrl).searchParams.get('upload_id');
   if (id === null || id === '') return call;
@@ -473,6 +442,17 @@ function tooLong(method: string, size: number | undefined, offset: number): Uplo
     reason: 'size-mismatch',
     size: size ?? MAX_UPLOAD_BYTES,
     offset,
+  });
+}
+
+/**
+ * A known size past the per-file maximum, refused before the start request: the chunks went on
+ * until a server refused, up to 2 GiB read and sent for an upload no Files API takes (attack47a).
+ */
+function tooLarge(method: string, size: number, argument: string): InvalidArgumentError {
+  return new InvalidArgumentError({
+    argument,
+    message: `${method}: the ${argument === 'source' ? 'source' : 'stream (options.size)'} is ${size} bytes, past the Files API's per-file maximum of ${MAX_UPLOAD_BYTES} bytes (2 GiB); nothing was sent. Split the file, or shrink it (a lower resolution or bitrate).`,
   });
 }
 

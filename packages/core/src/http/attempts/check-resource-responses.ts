@@ -1,0 +1,123 @@
+import type { ApiCallError } from '../../errors/api-call-error.ts';
+import type { CachedContent, ListCachedContentsResponse } from '../../wire/cached-content.ts';
+import type { CountTokensResponse, ListModelsResponse, Model } from '../../wire/models.ts';
+import { readUsageCount } from '../../wire/read-usage-count.ts';
+import { checkNextPageToken, refuseSnakeCase } from './check-next-page-token.ts';
+import type { CheckContext } from './check-responses.ts';
+import { invalidResponse } from './read-json-response.ts';
+
+// The checks of the client's other resources (token counts, models, caches): imported by the
+// modules of those calls, each loaded on its first use, not by the request path an agent's run
+// loads (check-responses.ts), so an agent app does not carry them.
+
+/**
+ * Checks a `countTokens` body. `totalTokens` is omitted by proto3 JSON when it is 0, so a missing
+ * count reads as 0; a string of digits is read as its number, as usage counts are
+ * (`readUsageCount`); anything else that is not a whole count from 0 to 2^31 - 1 (negative,
+ * fractional, `1e400`) is refused: a budget check on it would pass when it should fail.
+ * @internal
+ */
+export function checkCountTokensResponse(
+  value: unknown,
+  context: CheckContext,
+): CountTokensResponse {
+  if (!isObject(value)) throw fail(context, 'returned a body that is not an object');
+  const total = value['totalTokens'];
+  // An absent count is 0 (proto3 JSON leaves a zero out), but not when the server spelt it
+  // `total_tokens`: a snake_case gateway's every prompt read as free (attack47a).
+  if ((total === undefined || total === null) && 'total_tokens' in value) {
+    throw fail(
+      context,
+      'has `total_tokens` and no `totalTokens`: it answers in snake_case, which the Gemini API does not, so its count cannot be read',
+    );
+  }
+  if (total === undefined || total === null) value['totalTokens'] = 0;
+  else {
+    const count = readUsageCount(total);
+    if (count === undefined) {
+      throw fail(context, '`totalTokens` is not a token count (a whole number from 0 to 2^31 - 1)');
+    }
+    value['totalTokens'] = count;
+  }
+  return value as CountTokensResponse;
+}
+
+/**
+ * Checks a `models.list` page. `models` is omitted on an empty page, so it reads as `[]`.
+ * @internal
+ */
+export function checkListModelsResponse(value: unknown, context: CheckContext): ListModelsResponse {
+  if (!isObject(value)) throw fail(context, 'returned a body that is not an object');
+  const models = value['models'];
+  if (models === undefined || models === null) value['models'] = [];
+  else if (!Array.isArray(models) || !models.every(isModel)) {
+    throw fail(context, '`models` is not an array of models with a `name`');
+  }
+  checkNextPageToken(value, context);
+  return value as ListModelsResponse;
+}
+
+/**
+ * Checks a `models.get` body: an object with a string `name`.
+ * @internal
+ */
+export function checkModelResponse(value: unknown, context: CheckContext): Model {
+  if (!isModel(value)) throw fail(context, 'returned a body that is not a model with a `name`');
+  return value;
+}
+
+/**
+ * Checks a `cachedContents` resource: an object with a string `name`.
+ * @internal
+ */
+export function checkCachedContentResponse(value: unknown, context: CheckContext): CachedContent {
+  if (!isCache(value)) {
+    throw invalidResponse(context, 'returned a body that is not a CachedContent with a `name`');
+  }
+  return value;
+}
+
+/**
+ * Checks a `cachedContents.list` page. `cachedContents` is omitted on an empty page, so it reads as
+ * `[]`.
+ * @internal
+ */
+export function checkCacheListResponse(
+  value: unknown,
+  context: CheckContext,
+): ListCachedContentsResponse {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidResponse(context, 'returned a body that is not an object');
+  }
+  const page = value as Record<string, unknown>;
+  const list = page['cachedContents'];
+  if (list === undefined || list === null) {
+    refuseSnakeCase(page, 'cachedContents', context);
+    page['cachedContents'] = [];
+  } else if (!Array.isArray(list) || !list.every(isCache)) {
+    throw invalidResponse(context, '`cachedContents` is not an array of caches with a `name`');
+  }
+  checkNextPageToken(page, context);
+  return page as ListCachedContentsResponse;
+}
+
+function isCache(value: unknown): value is CachedContent {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { name?: unknown }).name === 'string'
+  );
+}
+
+function isModel(value: unknown): value is Model {
+  return isObject(value) && typeof value['name'] === 'string';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fail(context: CheckContext, problem: string): ApiCallError {
+  return invalidResponse(context, problem);
+}
