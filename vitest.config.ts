@@ -109,6 +109,12 @@ const NODE_TRANSPORT_UNUSED = [
   'src/http/build-generate-content-body.test.ts',
   'src/http/caches/cache-paths.test.ts',
   'src/http/check-request-fields.test.ts',
+  // attack47a's files of the other endpoints that inject their fetch (one client each).
+  'src/http/count-tokens.attacks.test.ts',
+  'src/http/files/upload-file.size-cap.attacks.test.ts',
+  'src/http/files/upload-protocol.attacks.test.ts',
+  'src/http/other-endpoints-bodies.attacks.test.ts',
+  'src/http/waits-abort.attacks.test.ts',
   'src/http/create-gemini.header-secrets.attacks.test.ts',
   'src/http/create-gemini.redaction.attacks.test.ts',
   'src/http/create-gemini.size-caps.attacks.test.ts',
