@@ -1,10 +1,11 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
 import { type BrowserSession, openBrowserContext } from './__fixtures__/open-browser-context.ts';
+import { type ViewerPage, viewerPage } from './__fixtures__/viewer-page.ts';
 import { startViewServer, type ViewServer } from './start-view-server.ts';
 
 // The viewer's Evals page and its compare in Debian's headless Chromium, against eval results as
@@ -14,7 +15,6 @@ import { startViewServer, type ViewServer } from './start-view-server.ts';
 let root: string;
 let browser: BrowserSession;
 let server: ViewServer;
-let context: BrowserContext;
 const consoleErrors: string[] = [];
 
 function attempt(caseId: string, status: string, score: number, runFile?: string) {
@@ -76,7 +76,7 @@ beforeAll(async () => {
   await writeFile(join(evals, 'other.json'), '{"format":"something-else"}');
   server = await startViewServer({ dir: runs, evalsDir: evals });
   browser = await openBrowserContext({ viewport: { width: 1280, height: 900 } });
-  context = browser.context;
+  shown = viewerPage(browser.context, server.url, listenForErrors);
 }, 60_000);
 
 afterAll(async () => {
@@ -85,14 +85,18 @@ afterAll(async () => {
   if (root !== undefined) await rm(root, { recursive: true, force: true });
 });
 
-async function open(path: string): Promise<Page> {
-  const page = await context.newPage();
+function listenForErrors(page: Page): void {
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(`${server.url}${path}`);
-  return page;
+}
+
+/** The file's one page of the viewer: loaded once, each test's visit a hash change. */
+let shown: ViewerPage;
+
+function open(hash: string): Promise<Page> {
+  return shown.visit(hash);
 }
 
 describe('the Evals page in Chromium', () => {

@@ -1,12 +1,13 @@
 import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
 import { captureIo } from '../__fixtures__/capture-io.ts';
 import { createReplayCommand } from '../commands/replay.ts';
 import { type BrowserSession, openBrowserContext } from './__fixtures__/open-browser-context.ts';
+import { type ViewerPage, viewerPage } from './__fixtures__/viewer-page.ts';
 import { startViewServer, type ViewServer } from './start-view-server.ts';
 
 // The viewer's Forks page and a fork beside its original, in Debian's headless Chromium, on a
@@ -16,7 +17,6 @@ import { startViewServer, type ViewServer } from './start-view-server.ts';
 let root: string;
 let browser: BrowserSession;
 let server: ViewServer;
-let context: BrowserContext;
 const consoleErrors: string[] = [];
 
 // What the fork's model does instead: Oslo first (the argument drifts), then Paris (a call the
@@ -58,7 +58,7 @@ beforeAll(async () => {
   await symlink(join(forks, 'oslo-first.json'), join(forks, 'linked.json'));
   server = await startViewServer({ dir: runs, forksDir: forks });
   browser = await openBrowserContext({ viewport: { width: 1280, height: 900 } });
-  context = browser.context;
+  shown = viewerPage(browser.context, server.url, listenForErrors);
 }, 60_000);
 
 afterAll(async () => {
@@ -67,14 +67,18 @@ afterAll(async () => {
   if (root !== undefined) await rm(root, { recursive: true, force: true });
 });
 
-async function open(path: string): Promise<Page> {
-  const page = await context.newPage();
+function listenForErrors(page: Page): void {
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
-  await page.goto(`${server.url}${path}`);
-  return page;
+}
+
+/** The file's one page of the viewer: loaded once, each test's visit a hash change. */
+let shown: ViewerPage;
+
+function open(hash: string): Promise<Page> {
+  return shown.visit(hash);
 }
 
 describe('the Forks page in Chromium', () => {

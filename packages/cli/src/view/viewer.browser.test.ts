@@ -14,6 +14,7 @@ import {
   THOUGHT,
   TURN_SETTINGS,
 } from './__fixtures__/record-sample-runs.ts';
+import { type ViewerPage, viewerPage } from './__fixtures__/viewer-page.ts';
 import { startViewServer, type ViewServer } from './start-view-server.ts';
 
 // The viewer in a real browser: Debian's headless Chromium driven by playwright-core, against
@@ -33,6 +34,7 @@ beforeAll(async () => {
   server = await startViewServer({ dir });
   browser = await openBrowserContext({ viewport: { width: 1280, height: 900 } });
   context = browser.context;
+  shared = viewerPage(context, server.url, listenForErrors);
 }, 60_000);
 
 afterAll(async () => {
@@ -41,14 +43,29 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
-async function open(path = ''): Promise<Page> {
-  const page = await context.newPage();
+function listenForErrors(page: Page): void {
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
+}
+
+/** A page of its own, loaded at `path`: for a test that leaves the list's filters set. */
+async function open(path = ''): Promise<Page> {
+  const page = await context.newPage();
+  listenForErrors(page);
   await page.goto(`${server.url}${path}`);
   return page;
+}
+
+/**
+ * The page the tests that only read take turns on: one load of the viewer, then hash changes
+ * (`__fixtures__/viewer-page.ts`); its errors go to `consoleErrors` as every page's do.
+ */
+let shared: ViewerPage;
+
+function visit(hash = ''): Promise<Page> {
+  return hash === '' ? shared.list() : shared.visit(hash);
 }
 
 const GREY = 'rgb(154, 163, 178)';
@@ -84,7 +101,7 @@ describe('gemloop view in Chromium', () => {
   });
 
   it('shows a run as readable steps: each tool call with its arguments and result, thoughts collapsed, the answer', async () => {
-    const page = await open();
+    const page = await visit();
     await page.waitForSelector('#runs tr.run-row');
     await page
       .locator('#runs tr.run-row', { hasText: 'hostile-agent' })
@@ -195,13 +212,12 @@ describe('gemloop view in Chromium', () => {
     expect(await source.getAttribute('href')).toBe('https://example.com/source');
     expect(await page.locator('#answer').textContent()).toBe('Done: the page was fetched.');
 
-    await page.close();
     expect(consoleErrors).toEqual([]);
   });
 
   it("shows a failed run's gemloop code beside its class, in the list and on its page", async () => {
     // errors43: the run file records the error's `code`; the viewer shows it.
-    const page = await open();
+    const page = await visit();
     await page.waitForSelector('#runs tr.run-row');
     const row = page.locator('#runs tr.run-row', { hasText: 'failing-agent' });
     expect(await row.locator('td.outcome-error').getAttribute('title')).toMatch(
@@ -212,11 +228,10 @@ describe('gemloop view in Chromium', () => {
     expect(await page.locator('#outcome-detail').textContent()).toMatch(
       /^ModelCallError \(model-call\): /,
     );
-    await page.close();
   });
 
   it('shows an aborted run grey, as "aborted" with its reason, never red', async () => {
-    const page = await open();
+    const page = await visit();
     await page.waitForSelector('#runs tr.run-row');
     const row = page.locator('#runs tr.run-row', { hasText: 'aborted-agent' });
     const cell = row.locator('td.outcome-aborted');
@@ -242,12 +257,11 @@ describe('gemloop view in Chromium', () => {
     await page.waitForSelector('#runs tr.run-row');
     await row.locator('a.question').click();
     await expect.poll(() => page.locator('#run-outcome').textContent()).toBe('aborted');
-    await page.close();
     expect(consoleErrors).toEqual([]);
   });
 
   it('shows a chat turn with links to the other turns of its session', async () => {
-    const page = await open();
+    const page = await visit();
     await page.waitForSelector('tr.session-header');
     await page.locator('tr.turn').nth(1).locator('a').first().click();
     await expect
@@ -261,7 +275,6 @@ describe('gemloop view in Chromium', () => {
     expect(JSON.parse(shown ?? '{}').generationConfig).toEqual(TURN_SETTINGS);
     await page.locator('#session-turns a').click();
     await expect.poll(() => page.locator('#answer').textContent()).toBe('Hello from turn one.');
-    await page.close();
     expect(consoleErrors).toEqual([]);
   });
 
@@ -336,7 +349,7 @@ describe('gemloop view in Chromium', () => {
       lines.map((line) => `${JSON.stringify(line)}\n`).join(''),
     );
     try {
-      const page = await open(`#/run/${id}`);
+      const page = await visit(`#/run/${id}`);
       await page.waitForSelector('#steps .step');
       expect(await page.locator('#steps .step').count()).toBe(200);
       expect(await page.locator('#steps .hidden-steps').textContent()).toContain(
@@ -352,7 +365,6 @@ describe('gemloop view in Chromium', () => {
       expect(await first.locator('.hidden-entries').textContent()).toContain('102 more entries');
       await page.locator('#steps .hidden-steps button').click();
       await expect.poll(() => page.locator('#steps .step').count()).toBe(250);
-      await page.close();
       expect(consoleErrors).toEqual([]);
     } finally {
       await rm(join(dir, `${id}.jsonl`), { force: true });
@@ -450,7 +462,7 @@ describe('gemloop view in Chromium', () => {
     const cut = lines.findIndex((line) => line.includes('"tool-call-start"'));
     const id = '2099-01-01T00-00-00-000Z-live-run';
     await writeFile(join(dir, `${id}.jsonl`), `${lines.slice(0, cut).join('\n')}\n`);
-    const page = await open(`#/run/${id}`);
+    const page = await visit(`#/run/${id}`);
     await page.waitForSelector('#timeline .bar.model');
     expect(await page.locator('#status').textContent()).toContain('in progress');
     expect(await page.locator('#timeline .bar.tool').count()).toBe(0);
@@ -470,7 +482,6 @@ describe('gemloop view in Chromium', () => {
     await expect.poll(() => page.locator('#run-summary').textContent()).toContain('stop');
     expect(await tokens()).toBeGreaterThan(live);
     expect(await page.locator('details.thoughts').getAttribute('open')).toBe('');
-    await page.close();
     expect(consoleErrors).toEqual([]);
   });
 });

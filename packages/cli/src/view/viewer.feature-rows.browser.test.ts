@@ -10,11 +10,11 @@ import { toolResultCache } from '@gemloop/core/tool-result-cache';
 import { computerUse } from '@gemloop/core/tools';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { loadSkills, skills } from '@gemloop/tools';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
-import type { ViewServer } from './start-view-server.ts';
+import { type ViewerPage, viewerPage } from './__fixtures__/viewer-page.ts';
 
 // Issue 53 (letters45): the V of the README's feature rows that named none, in one file: a
 // human approval's deny and modify, a 429 retried after its RetryInfo, the loop guard's steer,
@@ -39,8 +39,10 @@ const MARKUP_TO = '<img src=x onerror="window.__modifiedRan=1">me@corp.example';
 
 let dir: string;
 let viewer: OpenViewer | undefined;
-let server: ViewServer;
-let context: BrowserContext;
+/** The file's one page of the viewer: loaded once, each test's visit a hash change. */
+let shown: ViewerPage;
+/** The script errors that page threw, from its load on. */
+const errors: string[] = [];
 
 const lookup = defineTool({
   name: 'lookup',
@@ -266,7 +268,9 @@ beforeAll(async () => {
   }
   await recorder.flush();
   viewer = await openViewer(dir);
-  ({ server, context } = viewer);
+  shown = viewerPage(viewer.context, viewer.server.url, (page) =>
+    page.on('pageerror', (error) => errors.push(error.message)),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -274,13 +278,12 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
-/** Opens the run whose prompt holds `prompt`; its page has no script errors. */
+/**
+ * Opens the run whose prompt holds `prompt` from the list; `errors` holds every script error the
+ * page threw since it was loaded (this test's and those before it).
+ */
 async function openRun(prompt: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(server.url);
-  await page.waitForSelector('#runs tr.run-row');
+  const page = await shown.list();
   await page.locator('#runs tr.run-row', { hasText: prompt }).locator('a').first().click();
   await page.waitForSelector('#steps .step');
   return { page, errors };
@@ -319,12 +322,13 @@ describe('gemloop view, the feature rows that named no V', () => {
     expect(await call.locator('.tool-result').textContent()).toContain(
       `"sent": ${MARKUP_TO.length}`,
     );
-    // A call the approval left alone shows no modified block.
-    const other = await openRun('Cache Oslo');
-    expect(await other.page.locator('.tool-modified-args').count()).toBe(0);
     expect(await page.locator('#app').textContent()).not.toContain(MAIL_TOKEN);
     expect(await page.locator('#app').textContent()).not.toContain(KEY);
     expect(errors).toEqual([]);
+    // A call the approval left alone shows no modified block.
+    const other = await openRun('Cache Oslo');
+    expect(await other.page.locator('.tool-call').count()).toBe(2);
+    expect(await other.page.locator('.tool-modified-args').count()).toBe(0);
     expect(other.errors).toEqual([]);
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
+import { type ViewerPage, viewerPage } from './__fixtures__/viewer-page.ts';
 
 // attack41: a hand-made live-session file, hostile in every field. Markup in every string of every
 // kind of line; fields of a megabyte (the live recorder cuts at 4,000 characters, a file from
@@ -130,6 +131,11 @@ beforeAll(async () => {
   }));
   await write(ODD, odd);
   viewer = await openViewer(dir);
+  shown = viewerPage(viewer.context, viewer.server.url, (page) =>
+    page.on('dialog', (dialog) => {
+      throw new Error(`a dialog opened: ${dialog.message()}`);
+    }),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -137,12 +143,15 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
+/**
+ * The file's one page of the viewer: loaded once, each file's page a hash change away
+ * (`__fixtures__/viewer-page.ts`), so a script one file planted would still be there for the
+ * next test's check. A dialog any of them opens fails the test.
+ */
+let shown: ViewerPage;
+
 async function open(id: string): Promise<Page> {
-  const page = await viewer.context.newPage();
-  page.on('dialog', (dialog) => {
-    throw new Error(`a dialog opened: ${dialog.message()}`);
-  });
-  await page.goto(`${viewer.server.url}#/run/${encodeURIComponent(id)}`);
+  const page = await shown.visit(`#/run/${encodeURIComponent(id)}`);
   await page.waitForSelector('#live-story');
   return page;
 }
@@ -172,7 +181,6 @@ describe('gemloop view, a hostile live-session file (attack41)', () => {
         ).length,
     );
     expect(planted).toBe(0);
-    await page.close();
   });
 
   it('300,000 characters in each field shows its start and a "show more", as the run page does', async () => {
@@ -206,13 +214,11 @@ describe('gemloop view, a hostile live-session file (attack41)', () => {
       items,
     );
     expect(((await page.locator('#live-story').textContent()) ?? '').length).toBeGreaterThan(BIG);
-    await page.close();
   });
 
   it('fields of the wrong type are left out or shown as data, and the story is drawn', async () => {
     const page = await open(ODD);
     expect(await page.locator('#live-story > li').count()).toBeGreaterThanOrEqual(12);
     expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
-    await page.close();
   });
 });

@@ -5,11 +5,10 @@ import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { definePlugin } from '@gemloop/core/plugins';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { createFakeGemini, turn } from '@gemloop/testing';
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
-import type { ViewServer } from './start-view-server.ts';
+import { type ViewerPage, viewerPage } from './__fixtures__/viewer-page.ts';
 
 // A run whose plugin reports what it did (`run.emit`), recorded by the real recorder and shown
 // by the viewer in Debian's headless Chromium: the report sits in the step it was made in, as
@@ -17,8 +16,10 @@ import type { ViewServer } from './start-view-server.ts';
 
 let dir: string;
 let viewer: OpenViewer | undefined;
-let server: ViewServer;
-let context: BrowserContext;
+/** The file's one page of the viewer: loaded once, each test's visit a hash change. */
+let shown: ViewerPage;
+/** The script errors that page threw, from its load on. */
+const errors: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gemloop-view-plugins-'));
@@ -87,7 +88,9 @@ beforeAll(async () => {
     await fake.close();
   }
   viewer = await openViewer(dir);
-  ({ server, context } = viewer);
+  shown = viewerPage(viewer.context, viewer.server.url, (page) =>
+    page.on('pageerror', (error) => errors.push(error.message)),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -116,9 +119,7 @@ describe('gemloop view, a run with a plugin', () => {
   });
 
   it('shows the report in its step, as text', async () => {
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await page.waitForSelector('#runs tr.run-row');
+    const page = await shown.list();
     await page.locator('#runs tr.run-row', { hasText: 'Find a' }).locator('a').first().click();
     await page.waitForSelector('#steps .step');
     const steps = page.locator('#steps .step');
@@ -130,11 +131,7 @@ describe('gemloop view, a run with a plugin', () => {
   });
 
   it("shows a plugin's trip as the run's error, its reason as text and without the key", async () => {
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(server.url);
-    await page.waitForSelector('#runs tr.run-row');
+    const page = await shown.list();
     const row = page.locator('#runs tr.run-row', { hasText: 'Trip the policy' });
     expect(await row.locator('.outcome-error').count()).toBe(1);
     await row.locator('a').first().click();
@@ -153,9 +150,7 @@ describe('gemloop view, a run with a plugin', () => {
   });
 
   it('shows an ask nobody approved as a denied call that names who asked', async () => {
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await page.waitForSelector('#runs tr.run-row');
+    const page = await shown.list();
     await page
       .locator('#runs tr.run-row', { hasText: 'Ask the policy' })
       .locator('a')

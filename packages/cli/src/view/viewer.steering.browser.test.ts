@@ -5,11 +5,10 @@ import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { createSteering } from '@gemloop/core/steering';
 import { createFakeGemini, turn } from '@gemloop/testing';
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
-import type { ViewServer } from './start-view-server.ts';
+import { type ViewerPage, viewerPage } from './__fixtures__/viewer-page.ts';
 
 // A steered run recorded by the real recorder and shown by the viewer in Debian's headless
 // Chromium: the steer sits in the step whose request carried it, as text (a `<b>` in it stays
@@ -17,8 +16,8 @@ import type { ViewServer } from './start-view-server.ts';
 
 let dir: string;
 let viewer: OpenViewer | undefined;
-let server: ViewServer;
-let context: BrowserContext;
+/** The file's one page of the viewer: loaded once, each test's visit a hash change. */
+let shown: ViewerPage;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gemloop-view-steering-'));
@@ -74,7 +73,7 @@ beforeAll(async () => {
     await fake.close();
   }
   viewer = await openViewer(dir);
-  ({ server, context } = viewer);
+  shown = viewerPage(viewer.context, viewer.server.url);
 }, 60_000);
 
 afterAll(async () => {
@@ -84,9 +83,7 @@ afterAll(async () => {
 
 describe('gemloop view, a steered run', () => {
   it('shows the steer in the step that carried it, as text', async () => {
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await page.waitForSelector('#runs tr.run-row');
+    const page = await shown.list();
     await page.locator('#runs tr.run-row', { hasText: 'Find a' }).locator('a').first().click();
     await page.waitForSelector('#steps .step');
     const steps = page.locator('#steps .step');
@@ -98,9 +95,7 @@ describe('gemloop view, a steered run', () => {
   });
 
   it('shows a steer the aborted run never read as dropped, with the run', async () => {
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await page.waitForSelector('#runs tr.run-row');
+    const page = await shown.list();
     await page.locator('#runs tr.run-row', { hasText: 'Stop here' }).locator('a').first().click();
     await page.waitForSelector('.entry.steer.dropped');
     expect(await page.locator('.entry.steer.dropped').textContent()).toBe(

@@ -5,10 +5,10 @@ import { createAgent, createGemini } from '@gemloop/core';
 import { handoff, subagent } from '@gemloop/core/composition';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { createFakeGemini, type FakeScriptFunction, routeByAgent, turn } from '@gemloop/testing';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
-import type { ViewServer } from './start-view-server.ts';
+import { type ViewerPage, viewerPage } from './__fixtures__/viewer-page.ts';
 
 // A tree of agents recorded by the real recorder (only the top agents have one: the children
 // record into it) against the fake, shown in Debian's headless Chromium: a research lead whose
@@ -30,8 +30,8 @@ const searcherTurn: FakeScriptFunction = (_request, { lastUserText = '', functio
 
 let dir: string;
 let viewer: OpenViewer | undefined;
-let server: ViewServer;
-let context: BrowserContext;
+/** The file's one page of the viewer: loaded once, each test's visit a hash change. */
+let shown: ViewerPage;
 let researchStepTokens = 0;
 
 beforeAll(async () => {
@@ -101,7 +101,7 @@ beforeAll(async () => {
     await fake.close();
   }
   viewer = await openViewer(dir);
-  ({ server, context } = viewer);
+  shown = viewerPage(viewer.context, viewer.server.url);
 }, 60_000);
 
 afterAll(async () => {
@@ -109,18 +109,17 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
-async function openRun(page: Page, question: string): Promise<void> {
-  await page.goto(server.url);
-  await page.waitForSelector('#runs tr.run-row');
+/** The run whose question holds `question`, opened from the list. */
+async function openRun(question: string): Promise<Page> {
+  const page = await shown.list();
   await page.locator('#runs tr.run-row', { hasText: question }).locator('a').first().click();
   await page.waitForSelector('#steps .step');
+  return page;
 }
 
 describe('gemloop view, a tree of agents', () => {
   it('marks a subagent run in the list with its path', async () => {
-    const page = await context.newPage();
-    await page.goto(server.url);
-    await page.waitForSelector('#runs tr.run-row');
+    const page = await shown.list();
     // Two top runs, two searchers, two diggers.
     expect(await page.locator('#runs tr.run-row').count()).toBe(6);
     expect(await page.locator('#runs tr.run-row.child-run').count()).toBe(4);
@@ -134,8 +133,7 @@ describe('gemloop view, a tree of agents', () => {
   });
 
   it('nests each child run under the call that started it: open at depth 1, closed below, opened by a click or the keyboard', async () => {
-    const page = await context.newPage();
-    await openRun(page, 'Which is larger');
+    const page = await openRun('Which is larger');
     await page.waitForSelector('details.subagent');
     // The top run's own steps: two (the calls, the answer), each searcher under its call.
     expect(await page.locator('#steps > .step').count()).toBe(2);
@@ -193,8 +191,7 @@ describe('gemloop view, a tree of agents', () => {
   });
 
   it('marks the handoff in its step and on the timeline, with its filter, and labels the later steps with the new agent', async () => {
-    const page = await context.newPage();
-    await openRun(page, 'charged twice');
+    const page = await openRun('charged twice');
     const steps = page.locator('#steps > .step');
     expect(await steps.count()).toBe(2);
     const marker = steps.nth(0).locator('.entry.handoff');

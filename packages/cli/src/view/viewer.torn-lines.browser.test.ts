@@ -1,10 +1,9 @@
 import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
-import type { ViewServer } from './start-view-server.ts';
+import { type ViewerPage, viewerPage } from './__fixtures__/viewer-page.ts';
 
 // attack29: a run file with a line torn in its middle (a crash, then a second writer of the same
 // file) and a line that is JSON but no run line, shown in Debian's headless Chromium: the page
@@ -16,8 +15,10 @@ const CRASHED = '2026-01-05T00-00-01-000Z-crashed';
 
 let dir: string;
 let viewer: OpenViewer | undefined;
-let server: ViewServer;
-let context: BrowserContext;
+/** The file's one page of the viewer: loaded once, each test's visit a hash change. */
+let shown: ViewerPage;
+/** The script errors that page threw, from its load on. */
+const errors: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gemloop-view-torn-'));
@@ -34,7 +35,9 @@ beforeAll(async () => {
   const hourAgo = new Date(Date.now() - 3_600_000);
   await utimes(join(dir, `${CRASHED}.jsonl`), hourAgo, hourAgo);
   viewer = await openViewer(dir);
-  ({ server, context } = viewer);
+  shown = viewerPage(viewer.context, viewer.server.url, (page) =>
+    page.on('pageerror', (error) => errors.push(error.message)),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -44,10 +47,7 @@ afterAll(async () => {
 
 describe('gemloop view, a run file with lines that are no run lines', () => {
   it('names each line it cannot show, and shows the rest', async () => {
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${server.url}#/run/${ID}`);
+    const page = await shown.visit(`#/run/${ID}`);
     // The notes, or the page's "Cannot load this run" (p.empty) when the server fails the run.
     await page.waitForSelector('.truncated-note, p.empty');
     expect(await page.locator('.truncated-note').allTextContents()).toEqual([
@@ -60,10 +60,7 @@ describe('gemloop view, a run file with lines that are no run lines', () => {
   });
 
   it('says a run whose process stopped is abandoned, not in progress', async () => {
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${server.url}#/run/${CRASHED}`);
+    const page = await shown.visit(`#/run/${CRASHED}`);
     await page.waitForSelector('.truncated-note, p.empty');
     const notes = await page.locator('.truncated-note').allTextContents();
     expect(notes).toHaveLength(1);
