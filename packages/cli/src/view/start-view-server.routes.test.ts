@@ -91,7 +91,6 @@ const assets = new URL('../../assets/viewer/', import.meta.url);
 describe('the viewer server, route by route', () => {
   it('serves each asset from the package with its type and the security headers', async () => {
     for (const [path, file, type] of [
-      ['/', 'index.html', 'text/html; charset=utf-8'],
       ['/app.js', 'app.js', 'text/javascript; charset=utf-8'],
       ['/app.css', 'app.css', 'text/css; charset=utf-8'],
       // The page's ES modules, served as they are, in their folders.
@@ -107,6 +106,53 @@ describe('the viewer server, route by route', () => {
       expect(reply.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       expect(reply.headers['x-content-type-options']).toBe('nosniff');
       expect(reply.headers['referrer-policy']).toBe('no-referrer');
+      expect(reply.headers['cache-control']).toBe('no-store');
+    }
+  });
+
+  it('serves the page uncached, naming its modules under a stamp that is cached for a year', async () => {
+    const page = await call('/');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['cache-control']).toBe('no-store');
+    const prefix = /src="(\/v\/[0-9a-f]{16}\/)app\.js"/.exec(page.body)?.[1] as string;
+    expect(prefix).toBeDefined();
+    // The file as it is, its two references stamped and nothing else changed.
+    const html = await readFile(new URL('index.html', assets), 'utf8');
+    expect(page.body).toBe(
+      html.replace('href="/app.css"', `href="${prefix}app.css"`).replace(
+        'src="/app.js"',
+        `src="${prefix}app.js"`,
+      ),
+    );
+    for (const [file, type] of [
+      ['app.js', 'text/javascript; charset=utf-8'],
+      ['app.css', 'text/css; charset=utf-8'],
+      ['readers/tool-call.js', 'text/javascript; charset=utf-8'],
+      ['entries/tool-call.js', 'text/javascript; charset=utf-8'],
+    ] as const) {
+      const reply = await call(`${prefix}${file}`);
+      expect([file, reply.status]).toEqual([file, 200]);
+      expect(reply.headers['content-type']).toBe(type);
+      expect(reply.body).toBe(await readFile(new URL(file, assets), 'utf8'));
+      expect(reply.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(reply.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(reply.headers['x-content-type-options']).toBe('nosniff');
+      expect(reply.headers['referrer-policy']).toBe('no-referrer');
+    }
+    // Another stamp, a stamp alone, or a path climbing out of the stamp names no file.
+    for (const path of [
+      '/v/0000000000000000/app.js',
+      prefix,
+      `${prefix}index.html`,
+      `${prefix}%2e%2e/%2e%2e/package.json`,
+      `${prefix}..%2fpackage.json`,
+      `${prefix}readers/`,
+      `${prefix}app.js/`,
+      `/v/app.js`,
+    ]) {
+      const reply = await call(path);
+      expect([path, reply.status, reply.body]).toEqual([path, 404, 'Not found.']);
       expect(reply.headers['cache-control']).toBe('no-store');
     }
   });

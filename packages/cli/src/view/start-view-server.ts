@@ -1,10 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname } from 'node:path';
 import { InvalidArgumentError } from '@gemloop/core';
 import { hostLines, hostnameOf } from '@gemloop/core/internal';
 import { createPageJson } from './create-page-json.ts';
+import { loadViewerAssets } from './load-viewer-assets.ts';
 import { listEvalResults, readEvalResultFile } from './read-eval-results.ts';
 import { listForkResults, readForkResultFile } from './read-fork-results.ts';
 import {
@@ -58,6 +57,11 @@ export type ViewServerOptions = {
    * characters are left alone. @defaultValue none
    */
   secrets?: readonly string[] | undefined;
+  /**
+   * The folder of the page's files (`index.html`, its modules and styles), read once at start.
+   * @defaultValue the package's `assets/viewer/` (tests point it at a copy they change)
+   */
+  assetsDir?: URL | undefined;
 };
 
 /** What the page reads of a request that failed: never the thrown message (a path, a syscall). */
@@ -71,36 +75,9 @@ export type ViewServer = {
   close(): Promise<void>;
 };
 
-// The page's assets, served from the package (no CDN: the viewer works offline). The page is ES
-// modules served as they are (no build step): every `.js` and `.css` file of the assets folder and
-// of its subfolders (readers/, entries/), listed once at start. Only those paths are served, so a
-// request never names a file of its own choosing.
+// The page's assets, served from the package (no CDN: the viewer works offline): ES modules
+// served as they are (no build step), see loadViewerAssets.
 const assetsDir = new URL('../../assets/viewer/', import.meta.url);
-const ASSET_TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-};
-const ASSET_NAME = /^[a-z][a-z0-9-]*\.(?:js|css)$/;
-const ASSET_FOLDER = /^[a-z][a-z0-9-]*$/;
-
-/** The served paths of the page and its modules: `/` and `/<file>` or `/<folder>/<file>`. */
-async function listAssets(): Promise<Map<string, { file: URL; type: string }>> {
-  const assets = new Map<string, { file: URL; type: string }>();
-  assets.set('/', { file: new URL('index.html', assetsDir), type: 'text/html; charset=utf-8' });
-  const add = async (folder: string): Promise<void> => {
-    for (const entry of await readdir(new URL(folder, assetsDir), { withFileTypes: true })) {
-      if (entry.isFile() && ASSET_NAME.test(entry.name)) {
-        const path = `${folder}${entry.name}`;
-        const type = ASSET_TYPES[extname(entry.name)] as string;
-        assets.set(`/${path}`, { file: new URL(path, assetsDir), type });
-      } else if (folder === '' && entry.isDirectory() && ASSET_FOLDER.test(entry.name)) {
-        await add(`${entry.name}/`);
-      }
-    }
-  };
-  await add('');
-  return assets;
-}
 
 // Scripts and styles only from this server, no inline script, nothing framed: a model's or a
 // tool's text that slipped into markup still could not run.
@@ -127,7 +104,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   // Each poll re-reads only the run files that changed since the last one.
   const cache: RunListCache = new Map();
   const viewCache: RunViewCache = {};
-  const assets = await listAssets();
+  const assets = await loadViewerAssets(options.assetsDir ?? assetsDir);
   const toJson = createPageJson(options.secrets);
   let allowedHosts: Set<string> = new Set();
   const allowedNames = checkViewerHosts(options.allowedHosts);
@@ -184,8 +161,7 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
     }
     const asset = assets.get(path);
     if (asset !== undefined) {
-      const body = await readFile(asset.file);
-      send(response, 200, asset.type, body);
+      send(response, 200, asset.type, asset.body, asset.cacheControl);
       return;
     }
     if (path === '/api/evals') {
@@ -340,8 +316,19 @@ async function sendResult(
   else send(response, 200, 'application/json', toJson(result));
 }
 
-function send(response: ServerResponse, status: number, type: string, body: string | Buffer): void {
-  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type });
+/** Answers with the security headers; `cacheControl` replaces `no-store` (the stamped modules). */
+function send(
+  response: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  cacheControl = 'no-store',
+): void {
+  response.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'cache-control': cacheControl,
+    'content-type': type,
+  });
   response.end(body);
 }
 
