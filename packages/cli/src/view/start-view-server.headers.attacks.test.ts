@@ -74,15 +74,18 @@ function raw(
 }
 
 describe('gemloop view: the security headers of every answer', () => {
-  it('the page, assets, API, errors and refusals all carry the CSP, nosniff, no-referrer and no-store', async () => {
+  it('the page, assets, API, errors and refusals all carry the CSP, nosniff, no-referrer and no-store (the stamped modules a year)', async () => {
     const server = await viewer();
     const { port } = new URL(server.url);
     const host = `Host: 127.0.0.1:${port}`;
     const get = (target: string, ...more: string[]) =>
       raw(server, [`GET ${target} HTTP/1.1`, host, ...more, 'Connection: close']);
+    const page = await get('/');
+    const stamped = /src="(\/v\/[0-9a-f]+\/app\.js)"/.exec(page.body)?.[1] ?? '(no stamped app.js)';
     const answers = {
-      page: await get('/'),
+      page,
       asset: await get('/app.js'),
+      'stamped asset': await get(stamped),
       runs: await get('/api/runs'),
       run: await get('/api/runs/hostile'),
       'fifo run (403)': await get('/api/runs/pipe'),
@@ -117,6 +120,7 @@ describe('gemloop view: the security headers of every answer', () => {
     );
     expect(statuses).toMatchObject({
       page: 200,
+      'stamped asset': 200,
       run: 200,
       'fifo run (403)': 403,
       'unknown run': 404,
@@ -132,7 +136,10 @@ describe('gemloop view: the security headers of every answer', () => {
       expect(csp, name).not.toContain('unsafe-inline');
       expect(answer.headers.get('x-content-type-options'), name).toBe('nosniff');
       expect(answer.headers.get('referrer-policy'), name).toBe('no-referrer');
-      expect(answer.headers.get('cache-control'), name).toBe('no-store');
+      // The one answer cached: a module under the stamp of its content (load-viewer-assets.ts).
+      expect(answer.headers.get('cache-control'), name).toBe(
+        name === 'stamped asset' ? 'public, max-age=31536000, immutable' : 'no-store',
+      );
       // An answer holding the run's text is JSON, never HTML a tab would run.
       if (answer.body.includes('<script>')) {
         expect(answer.headers.get('content-type'), name).toMatch(/^application\/json/);

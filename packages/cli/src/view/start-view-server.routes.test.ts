@@ -120,10 +120,9 @@ describe('the viewer server, route by route', () => {
     // The file as it is, its two references stamped and nothing else changed.
     const html = await readFile(new URL('index.html', assets), 'utf8');
     expect(page.body).toBe(
-      html.replace('href="/app.css"', `href="${prefix}app.css"`).replace(
-        'src="/app.js"',
-        `src="${prefix}app.js"`,
-      ),
+      html
+        .replace('href="/app.css"', `href="${prefix}app.css"`)
+        .replace('src="/app.js"', `src="${prefix}app.js"`),
     );
     for (const [file, type] of [
       ['app.js', 'text/javascript; charset=utf-8'],
