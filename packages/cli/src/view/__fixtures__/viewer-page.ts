@@ -10,9 +10,11 @@ export type ViewerPage = {
 
 /**
  * A page of the viewer at `url`, made on first use in `context` and loaded once: every later
- * visit is a change of its hash, as the page's own links make. A load is the viewer's 55 modules
- * fetched and compiled again: ~0.35 s of Chromium's CPU and ~40 ms of the server's, where a hash
- * change and the view it draws cost ~0.05 s (bench/RESULTS.md, helper speed-viewer47). Each visit
+ * visit is a change of its hash, as the page's own links make. A context's first load fetches
+ * and compiles the viewer's 55 modules: ~0.35 s of Chromium's CPU and ~40 ms of the server's,
+ * where a hash change and the view it draws cost ~0.05 s (bench/RESULTS.md, helper
+ * speed-viewer47); a later load in the same context takes them from the browser's cache (~0.1 s,
+ * helper viewer-cache47) but still costs the page, its data and a new document. Each visit
  * goes through the list, its rows drawn again, so a test's first wait for its own view never
  * matches what the last test left on screen (the list draws no step, no run header, no story;
  * a run page no list row). For tests that only read: a test that sets the list's filters, or
