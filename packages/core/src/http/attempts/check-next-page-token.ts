@@ -4,9 +4,10 @@ import { invalidResponse } from './read-json-response.ts';
 type Context = Parameters<typeof invalidResponse>[0];
 
 /**
- * Checks a list page's `nextPageToken`: a string, or absent (the last page). A page spelling it
- * `next_page_token` (a gateway answering in snake_case, as no Gemini API does) is refused: read as
- * the last page, every item after it was dropped without a word (attack47a).
+ * Checks a list page's `nextPageToken`: a string, or absent (the last page). A page in snake_case
+ * was renamed before this check (read-snake-case.ts); a `next_page_token` still here is a page
+ * that mixes both spellings, refused: read as the last page, every item after it was dropped
+ * without a word (attack47a).
  * @throws an `ApiCallError` (not retryable) naming the field.
  * @internal
  */
@@ -21,7 +22,8 @@ export function checkNextPageToken(page: Record<string, unknown>, context: Conte
 
 /**
  * Refuses a page whose `field` is absent but spelt in snake_case (`cached_contents` for
- * `cachedContents`): read as absent, a page of items was an empty page, and a walk ended there.
+ * `cachedContents`) after the snake_case answer's renaming: a page that mixes both spellings. Read
+ * as absent, a page of items was an empty page, and a walk ended there.
  * @throws an `ApiCallError` (not retryable) naming both spellings.
  * @internal
  */

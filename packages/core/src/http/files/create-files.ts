@@ -13,6 +13,7 @@ import { checkNextPageToken } from '../attempts/check-next-page-token.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
 import { invalidResponse } from '../attempts/read-json-response.ts';
+import { hasSnakeTwin, isSnakeCasePage, readingSnakeCase } from '../attempts/read-snake-case.ts';
 import { type SendWithRetryOptions, sendWithRetry } from '../attempts/send-with-retry.ts';
 import { type ClientInternals, clientInternalsOf } from '../client-internals.ts';
 import type { Gemini } from '../gemini.ts';
@@ -93,7 +94,7 @@ function makeFiles(client: ResolvedClientOptions, defaults: ResolvedCallOptions)
           method: 'files.get',
           url: `${client.root}${path}`,
           httpMethod: 'GET',
-          check: checkFile,
+          check: readFile,
         }),
       ).catch((error: unknown) => {
         throw toFileError(error, client, 'files.get', path);
@@ -110,7 +111,7 @@ function makeFiles(client: ResolvedClientOptions, defaults: ResolvedCallOptions)
           method: 'files.list',
           url: `${client.root}files${toPageQuery(listOptions)}`,
           httpMethod: 'GET',
-          check: checkFileList,
+          check: readFileList,
         }),
       ).catch((error: unknown) => {
         throw toUnsupportedEndpoint(error, client, 'files.list');
@@ -274,6 +275,14 @@ async function readBytes(
     ? bytes
     : new Uint8Array(bytes);
 }
+
+// A snake_case gateway's file (`mime_type`, `size_bytes`, `expiration_time`) read in camelCase.
+const isSnakeCaseFile = (value: unknown): boolean =>
+  hasSnakeTwin(value, ['mimeType', 'sizeBytes', 'createTime', 'expirationTime']);
+const readFile = readingSnakeCase(checkFile, isSnakeCaseFile);
+const readFileList = readingSnakeCase(checkFileList, (page) =>
+  isSnakeCasePage(page, 'files', isSnakeCaseFile),
+);
 
 function checkFile(value: unknown, context: CheckContext): GeminiFile {
   if (!isFile(value))
