@@ -7,9 +7,9 @@ import type {
 } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import {
-  checkListModelsResponse,
-  checkModelResponse,
   readCountTokensResponse,
+  readListModelsResponse,
+  readModelResponse,
 } from './attempts/check-resource-responses.ts';
 import { withRequestPath } from './attempts/load-request-path.ts';
 import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
@@ -72,7 +72,7 @@ export const modelMethods = {
         method,
         url,
         httpMethod: 'GET',
-        check: checkListModelsResponse,
+        check: readListModelsResponse,
       }),
     );
   },
@@ -95,7 +95,7 @@ export const modelMethods = {
         model: path,
         url,
         httpMethod: 'GET',
-        check: checkModelResponse,
+        check: readModelResponse,
       }),
     );
   },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createEmbeddingBatches } from '../embeddings/create-embedding-batches.ts';
 import { createEmbeddings } from '../embeddings/create-embeddings.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
 import { createBatches } from './batches/create-batches.ts';
@@ -282,4 +283,100 @@ describe('embeddings, snake_case (held: their fields are one word each)', () => 
       [0.3, 0.4],
     ]);
   });
+});
+
+describe('models, snake_case', () => {
+  const model = {
+    name: 'models/gemini-2.5-flash',
+    base_model_id: 'gemini-2.5-flash',
+    input_token_limit: 1048576,
+    supported_generation_methods: ['generateContent'],
+  };
+
+  it('listModels reads next_page_token and the models fields; getModel reads a model', async () => {
+    const { gemini, urls } = clientOf((url) =>
+      url.pathname.endsWith('/models')
+        ? url.searchParams.get('pageToken') === 'page_2'
+          ? { models: [{ ...model, name: 'models/b' }] }
+          : { models: [model], next_page_token: 'page_2' }
+        : model,
+    );
+    const first = await gemini.listModels();
+    expect(first).toEqual({
+      models: [
+        {
+          name: 'models/gemini-2.5-flash',
+          baseModelId: 'gemini-2.5-flash',
+          inputTokenLimit: 1048576,
+          supportedGenerationMethods: ['generateContent'],
+        },
+      ],
+      nextPageToken: 'page_2',
+    });
+    expect((await gemini.listModels({ pageToken: 'page_2' })).models[0]?.name).toBe('models/b');
+    expect(await gemini.getModel('gemini-2.5-flash')).toMatchObject({ inputTokenLimit: 1048576 });
+    expect(urls).toHaveLength(3);
+  });
+});
+
+describe("an upload's final answer, snake_case", () => {
+  function uploadClient(final: unknown) {
+    const gemini = createGemini({
+      apiKey: 'AIzaSySnake47ResourcesKeyXXXXXXXXXXXXXX',
+      baseUrl: 'https://gw.test',
+      retry: false,
+      fetch: async (_input, init) => {
+        const command = new Headers(init?.headers).get('x-goog-upload-command') ?? '';
+        if (command === 'start') {
+          return new Response(null, {
+            headers: { 'x-goog-upload-url': 'https://gw.test/upload?upload_id=session-s47' },
+          });
+        }
+        return Response.json(final, { headers: { 'x-goog-upload-status': 'final' } });
+      },
+    });
+    return gemini;
+  }
+
+  it('files.upload: the file (mime_type, size_bytes, create_time) read in camelCase', async () => {
+    const gemini = uploadClient({
+      file: { name: 'files/u', mime_type: 'text/plain', size_bytes: '3', state: 'ACTIVE' },
+    });
+    expect(await createFiles(gemini).upload(new Uint8Array(3), { mimeType: 'text/plain' })).toEqual(
+      { name: 'files/u', mimeType: 'text/plain', sizeBytes: '3', state: 'ACTIVE' },
+    );
+  });
+
+  it("fileSearchStores.upload: the operation's response (document_name) read in camelCase", async () => {
+    const gemini = uploadClient({
+      name: 'fileSearchStores/s/upload/operations/o',
+      done: true,
+      response: { document_name: 'fileSearchStores/s/documents/d' },
+    });
+    const operation = await createFileSearchStores(gemini).upload(
+      'fileSearchStores/s',
+      new Uint8Array(3),
+      { mimeType: 'text/plain' },
+    );
+    expect(operation.response).toEqual({ documentName: 'fileSearchStores/s/documents/d' });
+  });
+});
+
+it("embeddingBatches.results: a snake_case job's inlined_responses read, each vector and key", async () => {
+  const { gemini } = clientOf(() => ({
+    name: 'batches/e',
+    done: true,
+    metadata: { state: 'BATCH_STATE_SUCCEEDED', create_time: '2026-11-29T00:00:00Z' },
+    response: {
+      inlined_responses: {
+        inlined_responses: [
+          { response: { embedding: { values: [0.1, 0.2] } }, metadata: { key: 'k_a' } },
+        ],
+      },
+    },
+  }));
+  const results = await createEmbeddingBatches(gemini).results('batches/e');
+  expect(results).toEqual([
+    expect.objectContaining({ key: 'k_a', response: { embedding: { values: [0.1, 0.2] } } }),
+  ]);
 });

@@ -67,6 +67,27 @@ export function checkListModelsResponse(value: unknown, context: CheckContext): 
   return value as ListModelsResponse;
 }
 
+/** Whether a model is spelt in snake_case (`input_token_limit`, ...). */
+function isSnakeCaseModel(value: unknown): boolean {
+  return hasSnakeTwin(value, ['inputTokenLimit', 'supportedGenerationMethods', 'baseModelId']);
+}
+
+/**
+ * {@link checkListModelsResponse}, reading a snake_case page (`next_page_token`, the models'
+ * `input_token_limit`) in camelCase.
+ * @internal
+ */
+export const readListModelsResponse: ReadCheck<ListModelsResponse> = readingSnakeCase(
+  checkListModelsResponse,
+  (page) => isSnakeCasePage(page, 'models', isSnakeCaseModel),
+);
+
+/** {@link checkModelResponse}, reading a snake_case model in camelCase. @internal */
+export const readModelResponse: ReadCheck<Model> = readingSnakeCase(
+  checkModelResponse,
+  isSnakeCaseModel,
+);
+
 /**
  * Checks a `models.get` body: an object with a string `name`.
  * @internal

@@ -197,6 +197,7 @@ function makeStores(
         },
         // The final answer is the operation itself (`@google/genai` 2.18 `uploadBlobToFileSearchStore`).
         readResult: (value) => (isNamed(value) ? (value as FileSearchOperation) : undefined),
+        isSnakeCase: isSnakeCaseOperation,
       });
     },
 
@@ -325,12 +326,15 @@ function isSnakeCaseNamed(value: unknown): boolean {
   return hasSnakeTwin(value, ['createTime', 'updateTime', 'displayName']);
 }
 const readStore = readingSnakeCase(checkStore, isSnakeCaseNamed);
-const readOperation = readingSnakeCase(
-  checkOperation,
-  (value) =>
+const readOperation = readingSnakeCase(checkOperation, isSnakeCaseOperation);
+
+// An operation's own fields are one word: its result's and metadata's tell.
+function isSnakeCaseOperation(value: Record<string, unknown>): boolean {
+  return (
     hasSnakeTwin(value['response'], ['documentName']) ||
-    hasSnakeTwin(value['metadata'], ['createTime', 'updateTime']),
-);
+    hasSnakeTwin(value['metadata'], ['createTime', 'updateTime'])
+  );
+}
 
 function checkStore(value: unknown, context: CheckContext): FileSearchStore {
   if (!isNamed(value))

@@ -13,7 +13,7 @@ import { checkNextPageToken } from '../attempts/check-next-page-token.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
 import { invalidResponse } from '../attempts/read-json-response.ts';
-import { hasSnakeTwin, isSnakeCasePage, readingSnakeCase } from '../attempts/read-snake-case.ts';
+import { isSnakeCasePage, readingSnakeCase } from '../attempts/read-snake-case.ts';
 import { type SendWithRetryOptions, sendWithRetry } from '../attempts/send-with-retry.ts';
 import { type ClientInternals, clientInternalsOf } from '../client-internals.ts';
 import type { Gemini } from '../gemini.ts';
@@ -34,7 +34,7 @@ import {
 } from './file-options.ts';
 import type { Files } from './files.ts';
 import { toFilePath } from './to-file-path.ts';
-import { uploadFile } from './upload-file.ts';
+import { isSnakeCaseFile, uploadFile } from './upload-file.ts';
 
 /** The AI SDK's `pollIntervalMs` default (`@ai-sdk/google` 4.0.121, google-files.ts). */
 const DEFAULT_POLL_INTERVAL_MS = 2000;
@@ -277,8 +277,6 @@ async function readBytes(
 }
 
 // A snake_case gateway's file (`mime_type`, `size_bytes`, `expiration_time`) read in camelCase.
-const isSnakeCaseFile = (value: unknown): boolean =>
-  hasSnakeTwin(value, ['mimeType', 'sizeBytes', 'createTime', 'expirationTime']);
 const readFile = readingSnakeCase(checkFile, isSnakeCaseFile);
 const readFileList = readingSnakeCase(checkFileList, (page) =>
   isSnakeCasePage(page, 'files', isSnakeCaseFile),
