@@ -190,3 +190,20 @@ for (const surface of ['caches', 'fileSearchStores'] as const) {
     expect(requests()).toBe(1);
   });
 }
+
+// Both spellings on one page, disagreeing: an empty camelCase list beside snake_case items. Read
+// by the API's spelling, the items were dropped without a word; refused, naming both (snake47).
+for (const surface of ['caches', 'fileSearchStores'] as const) {
+  it(`${surface}.listAll: an empty ${FIELDS[surface]} beside snake_case items is refused, naming both`, async () => {
+    const snake = FIELDS[surface].replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+    const { walk: list, requests } = client(surface, () => ({
+      [FIELDS[surface]]: [],
+      [snake]: [{ name: `${surface}/a` }],
+    }));
+    const outcome = await walk(list());
+    expect(GemloopError.isInstance(outcome)).toBe(true);
+    expect((outcome as Error).message).toContain(`\`${snake}\``);
+    expect((outcome as Error).message).toContain(`\`${FIELDS[surface]}\``);
+    expect(requests()).toBe(1);
+  });
+}

@@ -147,12 +147,11 @@ export function checkCacheListResponse(
   }
   const page = value as Record<string, unknown>;
   const list = page['cachedContents'];
-  if (list === undefined || list === null) {
-    refuseSnakeCase(page, 'cachedContents', context);
-    page['cachedContents'] = [];
-  } else if (!Array.isArray(list) || !list.every(isCache)) {
+  if (list === undefined || list === null) page['cachedContents'] = [];
+  else if (!Array.isArray(list) || !list.every(isCache)) {
     throw invalidResponse(context, '`cachedContents` is not an array of caches with a `name`');
   }
+  refuseSnakeCase(page, 'cachedContents', context);
   checkNextPageToken(page, context);
   return page as ListCachedContentsResponse;
 }

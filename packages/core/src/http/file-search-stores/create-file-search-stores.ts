@@ -361,11 +361,10 @@ function checkPage<T>(
     throw invalidResponse(context, 'returned a body that is not an object');
   const page = value as Record<string, unknown>;
   const items = page[field];
-  if (items === undefined || items === null) {
-    refuseSnakeCase(page, field, context);
-    page[field] = [];
-  } else if (!Array.isArray(items) || !items.every(isItem))
+  if (items === undefined || items === null) page[field] = [];
+  else if (!Array.isArray(items) || !items.every(isItem))
     throw invalidResponse(context, `\`${field}\` is not an array of resources with a \`name\``);
+  refuseSnakeCase(page, field, context);
   checkNextPageToken(page, context);
   return page as T;
 }
