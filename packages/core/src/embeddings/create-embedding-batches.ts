@@ -1,7 +1,7 @@
 import { withRequestPath } from '../http/attempts/load-request-path.ts';
 import type { BatchResultsOptions } from '../http/batches/batches.ts';
 import { checkBatchCreate } from '../http/batches/check-batch-create.ts';
-import { checkJob } from '../http/batches/check-batch-job.ts';
+import { readJob } from '../http/batches/check-batch-job.ts';
 import { createBatches } from '../http/batches/create-batches.ts';
 import { orderResults } from '../http/batches/order-results.ts';
 import { checkSucceeded, readBatchOutput } from '../http/batches/read-batch-output.ts';
@@ -126,7 +126,7 @@ export function createEmbeddingBatches(gemini: Gemini): EmbeddingBatches {
           url: `${client.root}${model}:asyncBatchEmbedContent`,
           httpMethod: 'POST',
           body,
-          check: checkJob,
+          check: readJob,
         }),
       ).catch((error: unknown) => {
         throw toUnsupportedEndpoint(error, client, 'embeddingBatches.create');

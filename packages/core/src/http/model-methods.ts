@@ -7,9 +7,9 @@ import type {
 } from '../wire/models.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import {
-  checkCountTokensResponse,
-  checkListModelsResponse,
-  checkModelResponse,
+  readCountTokensResponse,
+  readListModelsResponse,
+  readModelResponse,
 } from './attempts/check-resource-responses.ts';
 import { withRequestPath } from './attempts/load-request-path.ts';
 import { buildGenerateContentBody, toContents } from './build-generate-content-body.ts';
@@ -52,7 +52,7 @@ export const modelMethods = {
         url,
         httpMethod: 'POST',
         body,
-        check: checkCountTokensResponse,
+        check: readCountTokensResponse,
       }),
     );
   },
@@ -72,7 +72,7 @@ export const modelMethods = {
         method,
         url,
         httpMethod: 'GET',
-        check: checkListModelsResponse,
+        check: readListModelsResponse,
       }),
     );
   },
@@ -95,7 +95,7 @@ export const modelMethods = {
         model: path,
         url,
         httpMethod: 'GET',
-        check: checkModelResponse,
+        check: readModelResponse,
       }),
     );
   },

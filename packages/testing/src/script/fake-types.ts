@@ -24,8 +24,11 @@ export type FakeModels = readonly string[] | ((model: string) => boolean) | 'pat
  * - `openai-error-body`: error bodies come in OpenAI's shape;
  * - `snake-case`: model answers (`generateContent`, each `streamGenerateContent` event) come in the
  *   proto field names (`finish_reason`, `usage_metadata`, `function_call`, `continuation_token`),
- *   as a gateway that translates proto JSON writes them; the keys of `args` and `response` (the
- *   tool's data) are kept.
+ *   as a gateway that translates proto JSON writes them, and so do the other resources' answers
+ *   (token counts, models, files and uploads, caches, batches, File Search stores: `total_tokens`,
+ *   `next_page_token`, `mime_type`); the caller's data is kept (the keys of `args`, of a
+ *   function's `response`, of a batch item's `metadata`, a schema's property names). Interactions,
+ *   webhooks and agents, snake_case by their own API, are left as they are.
  */
 export type FakeGatewayMistake =
   | 'signatures-in-text'

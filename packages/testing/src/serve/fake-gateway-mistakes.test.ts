@@ -197,11 +197,13 @@ describe('each gateway mistake on the wire', () => {
     expect(chunks.join('')).toContain('"usage_metadata"');
     expect(chunks.join('')).toContain('"function_call"');
     expect(chunks.join('')).not.toMatch(/"(usageMetadata|functionCall|finishReason)"/);
-    // Only model answers: the models list stays the API's.
+    // The other resources too since snake47 (gemloop reads them): the models list as well.
     const models = await fake.fetch('https://generativelanguage.googleapis.com/v1beta/models', {
       headers: { 'x-goog-api-key': 'test-key' },
     });
-    expect(JSON.stringify(await models.json())).toContain('"inputTokenLimit"');
+    const list = JSON.stringify(await models.json());
+    expect(list).toContain('"input_token_limit"');
+    expect(list).not.toContain('"inputTokenLimit"');
   });
 
   it('snake-case: a long-decode answer is continued with the token it wrote as continuation_token', async () => {

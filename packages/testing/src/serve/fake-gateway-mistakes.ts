@@ -58,7 +58,9 @@ export function breakGatewayReply(
 ): FakeReply {
   const sse = reply.headers['content-type']?.startsWith('text/event-stream') === true;
   const isError = reply.status >= 400;
-  const snake = mistakes.has('snake-case') && MODEL_ANSWER.test(url);
+  const snake =
+    mistakes.has('snake-case') &&
+    (MODEL_ANSWER.test(url) || (RESOURCE_ANSWER.test(url) && !OWN_SPELLING.test(url)));
   const breakAnswer = (value: unknown): unknown => {
     const broken = breakResponse(mistakes, value);
     return snake ? toSnakeCase(broken) : broken;
@@ -89,30 +91,52 @@ export function breakGatewayReply(
 /** A model call's URL: `…:generateContent` or `…:streamGenerateContent` (Gemini API or Vertex). */
 const MODEL_ANSWER = /:(stream)?generateContent(\?|$)/i;
 
-/** The keys of `google.protobuf.Struct` fields: their contents are the tool's data, kept. */
-const STRUCT_FIELDS: ReadonlySet<string> = new Set(['args', 'response']);
+/**
+ * The Gemini API's other resources (token counts, models, files and their uploads, caches,
+ * batches, File Search stores, embeddings), in the proto field names too.
+ */
+const RESOURCE_ANSWER = /\/(models|files|cachedContents|batches|fileSearchStores)([/?:]|$)/;
+
+/** Routes whose API is spelt in snake_case already (Interactions, webhooks, agents): as they are. */
+const OWN_SPELLING = /\/(interactions|webhooks|agents)([/?:]|$)/;
+
+/** Fields whose value is the caller's data wherever they occur: kept as spelled. */
+const DATA_FIELDS: ReadonlySet<string> = new Set([
+  'args',
+  'parametersJsonSchema',
+  'responseJsonSchema',
+  'example',
+  'default',
+]);
 
 /**
  * `value` with every camelCase key at every depth in its proto field name (`finishReason` ->
- * `finish_reason`), as proto3 JSON allows a writer to; the contents of `args` and `response` kept.
+ * `finish_reason`), as proto3 JSON allows a writer to; the caller's data kept, as gemloop's
+ * renamer (`@gemloop/core`'s rename-to-camel-case.ts) keeps it: `args`, a function's `response`
+ * (a batch's or an operation's is the API's), a batch item's `metadata`, a schema's `properties`
+ * names (proto map keys) and JSON Schemas. `parent`: the key holding `value`.
  */
-function toSnakeCase(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(toSnakeCase);
+function toSnakeCase(value: unknown, parent = ''): unknown {
+  if (Array.isArray(value)) return value.map((item) => toSnakeCase(item, parent));
   if (!isJsonObject(value)) return value;
   const renamed: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
-    Object.defineProperty(
-      renamed,
-      key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
-      {
-        value: STRUCT_FIELDS.has(key) ? field : toSnakeCase(field),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      },
-    );
+    const name =
+      parent === 'properties' ? key : key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+    Object.defineProperty(renamed, name, {
+      value: isData(key, parent) ? field : toSnakeCase(field, key),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return renamed;
+}
+
+function isData(key: string, parent: string): boolean {
+  if (DATA_FIELDS.has(key)) return true;
+  if (key === 'response') return parent !== '' && parent !== 'inlinedResponses';
+  return key === 'metadata' && (parent === 'inlinedResponses' || parent === 'requests');
 }
 
 function mapSseEvent(piece: string, change: (value: unknown) => unknown): string {

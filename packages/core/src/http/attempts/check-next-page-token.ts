@@ -5,23 +5,23 @@ type Context = Parameters<typeof invalidResponse>[0];
 
 /**
  * Checks a list page's `nextPageToken`: a string, or absent (the last page). A page spelling it
- * `next_page_token` (a gateway answering in snake_case, as no Gemini API does) is refused: read as
- * the last page, every item after it was dropped without a word (attack47a).
+ * `next_page_token` (a gateway answering in snake_case) was renamed before this check
+ * (read-snake-case.ts): read as the last page, every item after it was dropped (attack47a).
  * @throws an `ApiCallError` (not retryable) naming the field.
  * @internal
  */
 export function checkNextPageToken(page: Record<string, unknown>, context: Context): void {
   const token = page['nextPageToken'];
-  if (token === undefined || token === null) {
-    refuseSnakeCase(page, 'nextPageToken', context);
-    return;
-  }
+  if (token === undefined || token === null) return;
   if (typeof token !== 'string') throw invalidResponse(context, '`nextPageToken` is not a string');
 }
 
 /**
- * Refuses a page whose `field` is absent but spelt in snake_case (`cached_contents` for
- * `cachedContents`): read as absent, a page of items was an empty page, and a walk ended there.
+ * Refuses a page whose item list `field` is empty (after the check's default for an absent one)
+ * while its snake_case twin (`cached_contents` for `cachedContents`) holds items: the two
+ * spellings disagree. A page in snake_case only was renamed before the check; this one was not
+ * (its camelCase field is set), and read by the API's spelling its items were dropped without a
+ * word (attack47a, snake47).
  * @throws an `ApiCallError` (not retryable) naming both spellings.
  * @internal
  */
@@ -30,11 +30,13 @@ export function refuseSnakeCase(
   field: string,
   context: Context,
 ): void {
+  const items = page[field];
+  if (!Array.isArray(items) || items.length > 0) return;
   const snake = field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
   const value = page[snake];
-  if (snake === field || value === undefined || value === null || value === '') return;
+  if (snake === field || !Array.isArray(value) || value.length === 0) return;
   throw invalidResponse(
     context,
-    `has \`${snake}\` and no \`${field}\`: it answers in snake_case, which the Gemini API does not, so the page cannot be read`,
+    `has items under \`${snake}\` and none under \`${field}\`: the two spellings disagree (the Gemini API answers in camelCase only), so the page cannot be read`,
   );
 }

@@ -5,6 +5,12 @@ import { readUsageCount } from '../../wire/read-usage-count.ts';
 import { checkNextPageToken, refuseSnakeCase } from './check-next-page-token.ts';
 import type { CheckContext } from './check-responses.ts';
 import { invalidResponse } from './read-json-response.ts';
+import {
+  hasSnakeTwin,
+  isSnakeCasePage,
+  type ReadCheck,
+  readingSnakeCase,
+} from './read-snake-case.ts';
 
 // The checks of the client's other resources (token counts, models, caches): imported by the
 // modules of those calls, each loaded on its first use, not by the request path an agent's run
@@ -23,14 +29,8 @@ export function checkCountTokensResponse(
 ): CountTokensResponse {
   if (!isObject(value)) throw fail(context, 'returned a body that is not an object');
   const total = value['totalTokens'];
-  // An absent count is 0 (proto3 JSON leaves a zero out), but not when the server spelt it
-  // `total_tokens`: a snake_case gateway's every prompt read as free (attack47a).
-  if ((total === undefined || total === null) && 'total_tokens' in value) {
-    throw fail(
-      context,
-      'has `total_tokens` and no `totalTokens`: it answers in snake_case, which the Gemini API does not, so its count cannot be read',
-    );
-  }
+  // An absent count is 0 (proto3 JSON leaves a zero out). A snake_case gateway's `total_tokens`
+  // was renamed before this check (readCountTokensResponse), not read as a free prompt.
   if (total === undefined || total === null) value['totalTokens'] = 0;
   else {
     const count = readUsageCount(total);
@@ -41,6 +41,16 @@ export function checkCountTokensResponse(
   }
   return value as CountTokensResponse;
 }
+
+/**
+ * {@link checkCountTokensResponse}, reading a snake_case gateway's `total_tokens`,
+ * `cached_content_token_count` and `prompt_tokens_details` as their camelCase twins.
+ * @internal
+ */
+export const readCountTokensResponse: ReadCheck<CountTokensResponse> = readingSnakeCase(
+  checkCountTokensResponse,
+  (value) => hasSnakeTwin(value, ['totalTokens', 'cachedContentTokenCount', 'promptTokensDetails']),
+);
 
 /**
  * Checks a `models.list` page. `models` is omitted on an empty page, so it reads as `[]`.
@@ -56,6 +66,27 @@ export function checkListModelsResponse(value: unknown, context: CheckContext): 
   checkNextPageToken(value, context);
   return value as ListModelsResponse;
 }
+
+/** Whether a model is spelt in snake_case (`input_token_limit`, ...). */
+function isSnakeCaseModel(value: unknown): boolean {
+  return hasSnakeTwin(value, ['inputTokenLimit', 'supportedGenerationMethods', 'baseModelId']);
+}
+
+/**
+ * {@link checkListModelsResponse}, reading a snake_case page (`next_page_token`, the models'
+ * `input_token_limit`) in camelCase.
+ * @internal
+ */
+export const readListModelsResponse: ReadCheck<ListModelsResponse> = readingSnakeCase(
+  checkListModelsResponse,
+  (page) => isSnakeCasePage(page, 'models', isSnakeCaseModel),
+);
+
+/** {@link checkModelResponse}, reading a snake_case model in camelCase. @internal */
+export const readModelResponse: ReadCheck<Model> = readingSnakeCase(
+  checkModelResponse,
+  isSnakeCaseModel,
+);
 
 /**
  * Checks a `models.get` body: an object with a string `name`.
@@ -77,6 +108,31 @@ export function checkCachedContentResponse(value: unknown, context: CheckContext
   return value;
 }
 
+/** Whether a cached content is spelt in snake_case (its times, its usage). @internal */
+export function isSnakeCaseCache(value: unknown): boolean {
+  return hasSnakeTwin(value, ['expireTime', 'createTime', 'usageMetadata', 'displayName']);
+}
+
+/**
+ * {@link checkCachedContentResponse}, reading a snake_case gateway's cache (`expire_time`,
+ * `usage_metadata`) in camelCase; its contents' `args` and a function's `response` kept.
+ * @internal
+ */
+export const readCachedContentResponse: ReadCheck<CachedContent> = readingSnakeCase(
+  checkCachedContentResponse,
+  isSnakeCaseCache,
+);
+
+/**
+ * {@link checkCacheListResponse}, reading a snake_case page (`cached_contents`,
+ * `next_page_token`) in camelCase.
+ * @internal
+ */
+export const readCacheListResponse: ReadCheck<ListCachedContentsResponse> = readingSnakeCase(
+  checkCacheListResponse,
+  (page) => isSnakeCasePage(page, 'cachedContents', isSnakeCaseCache),
+);
+
 /**
  * Checks a `cachedContents.list` page. `cachedContents` is omitted on an empty page, so it reads as
  * `[]`.
@@ -91,12 +147,11 @@ export function checkCacheListResponse(
   }
   const page = value as Record<string, unknown>;
   const list = page['cachedContents'];
-  if (list === undefined || list === null) {
-    refuseSnakeCase(page, 'cachedContents', context);
-    page['cachedContents'] = [];
-  } else if (!Array.isArray(list) || !list.every(isCache)) {
+  if (list === undefined || list === null) page['cachedContents'] = [];
+  else if (!Array.isArray(list) || !list.every(isCache)) {
     throw invalidResponse(context, '`cachedContents` is not an array of caches with a `name`');
   }
+  refuseSnakeCase(page, 'cachedContents', context);
   checkNextPageToken(page, context);
   return page as ListCachedContentsResponse;
 }

@@ -19,9 +19,10 @@ export { sendWithRetry };
 export type RequestJsonOptions<T> = Omit<SendWithRetryOptions, 'isRetryable'> & {
   /**
    * Checks the parsed 2xx body and returns the result (throwing an `ApiCallError` when it is not
-   * what the method returns).
+   * what the method returns). A promise is awaited: the other endpoints' checks load the
+   * snake_case renamer for a gateway's answer (read-snake-case.ts).
    */
-  check: (value: unknown, context: CheckContext) => T;
+  check: (value: unknown, context: CheckContext) => T | Promise<T>;
   /** An empty 2xx body is a success (`caches.delete`; the API answers `{}`, gateways nothing). */
   allowEmptyBody?: boolean | undefined;
   /** Usage to put on the debug line (generateContent). */

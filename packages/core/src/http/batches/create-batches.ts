@@ -28,7 +28,7 @@ import type {
   CreateBatchRequest,
 } from './batches.ts';
 import { checkBatchCreate } from './check-batch-create.ts';
-import { checkJob, checkJobList, toBatchPath } from './check-batch-job.ts';
+import { readJob, readJobList, toBatchPath } from './check-batch-job.ts';
 import { isDone } from './is-done.ts';
 import { orderResults } from './order-results.ts';
 import { checkSucceeded, readBatchOutput, toLine } from './read-batch-output.ts';
@@ -100,7 +100,7 @@ function makeBatches(
         method: 'batches.get',
         url: `${client.root}${path}`,
         httpMethod: 'GET',
-        check: checkJob,
+        check: readJob,
       }),
     ).catch((error: unknown) => {
       throw toUnsupportedEndpoint(error, client, 'batches.get');
@@ -131,7 +131,7 @@ function makeBatches(
           url: `${client.root}${model}:batchGenerateContent`,
           httpMethod: 'POST',
           body,
-          check: checkJob,
+          check: readJob,
         }),
       ).catch((error: unknown) => {
         throw toUnsupportedEndpoint(error, client, 'batches.create');
@@ -150,7 +150,7 @@ function makeBatches(
           method: 'batches.list',
           url: `${client.root}batches${toPageQuery(listOptions)}`,
           httpMethod: 'GET',
-          check: checkJobList,
+          check: readJobList,
         }),
       ).catch((error: unknown) => {
         throw toUnsupportedEndpoint(error, client, 'batches.list');

@@ -2,8 +2,8 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import type { CachedContent } from '../../wire/cached-content.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';
 import {
-  checkCachedContentResponse,
-  checkCacheListResponse,
+  readCachedContentResponse,
+  readCacheListResponse,
 } from '../attempts/check-resource-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
 import { buildGenerateContentBody } from '../build-generate-content-body.ts';
@@ -61,7 +61,7 @@ export function createCaches(
           url: routes.collection,
           httpMethod: 'POST',
           body: sent,
-          check: checkCachedContentResponse,
+          check: readCachedContentResponse,
         }),
       );
     },
@@ -76,7 +76,7 @@ export function createCaches(
           method: 'caches.get',
           url,
           httpMethod: 'GET',
-          check: checkCachedContentResponse,
+          check: readCachedContentResponse,
         }),
       );
     },
@@ -90,7 +90,7 @@ export function createCaches(
           method: 'caches.list',
           url: `${routes.collection}${toPageQuery(listOptions)}`,
           httpMethod: 'GET',
-          check: checkCacheListResponse,
+          check: readCacheListResponse,
         }),
       );
     },
@@ -128,7 +128,7 @@ export function createCaches(
           url: `${url}?updateMask=${mask}`,
           httpMethod: 'PATCH',
           body: sent,
-          check: checkCachedContentResponse,
+          check: readCachedContentResponse,
         }),
       );
     },

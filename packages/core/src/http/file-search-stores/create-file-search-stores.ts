@@ -14,6 +14,7 @@ import { checkNextPageToken, refuseSnakeCase } from '../attempts/check-next-page
 import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
 import { invalidResponse } from '../attempts/read-json-response.ts';
+import { hasSnakeTwin, isSnakeCasePage, readingSnakeCase } from '../attempts/read-snake-case.ts';
 import type { CallOptions } from '../call-options.ts';
 import { internalsOf } from '../files/create-files.ts';
 import { refuseOnVertex, toUnsupportedEndpoint } from '../files/endpoint-support.ts';
@@ -80,7 +81,7 @@ type Request<T> = {
   path: string;
   httpMethod: 'GET' | 'POST' | 'DELETE';
   options: CallOptions | undefined;
-  check: (value: unknown, context: CheckContext) => T;
+  check: (value: unknown, context: CheckContext) => T | Promise<T>;
   body?: string | undefined;
 };
 
@@ -139,7 +140,7 @@ function makeStores(
         httpMethod: 'POST',
         options: pickCallOptions(options),
         body: JSON.stringify(body),
-        check: checkStore,
+        check: readStore,
       });
     },
 
@@ -149,7 +150,7 @@ function makeStores(
         path: toStorePath(name),
         httpMethod: 'GET',
         options,
-        check: checkStore,
+        check: readStore,
       }),
 
     async list(options) {
@@ -159,8 +160,11 @@ function makeStores(
         path: `fileSearchStores${toPageQuery(checked)}`,
         httpMethod: 'GET',
         options: pickCallOptions(options),
-        check: (value, context) =>
-          checkPage<ListFileSearchStoresResponse>(value, context, 'fileSearchStores', isNamed),
+        check: readingSnakeCase(
+          (value, context) =>
+            checkPage<ListFileSearchStoresResponse>(value, context, 'fileSearchStores', isNamed),
+          (page) => isSnakeCasePage(page, 'fileSearchStores', isSnakeCaseNamed),
+        ),
       });
     },
 
@@ -193,6 +197,7 @@ function makeStores(
         },
         // The final answer is the operation itself (`@google/genai` 2.18 `uploadBlobToFileSearchStore`).
         readResult: (value) => (isNamed(value) ? (value as FileSearchOperation) : undefined),
+        isSnakeCase: isSnakeCaseOperation,
       });
     },
 
@@ -206,7 +211,7 @@ function makeStores(
         httpMethod: 'POST',
         options: pickCallOptions(options),
         body: JSON.stringify({ fileName: file, ...toDocumentFields(checked) }),
-        check: checkOperation,
+        check: readOperation,
       });
     },
 
@@ -216,7 +221,7 @@ function makeStores(
         path: toOperationPath(name),
         httpMethod: 'GET',
         options,
-        check: checkOperation,
+        check: readOperation,
       }),
 
     async waitForOperation(operation, options) {
@@ -277,8 +282,11 @@ function makeStores(
         path: `${path}/documents${toPageQuery(checked)}`,
         httpMethod: 'GET',
         options: pickCallOptions(options),
-        check: (value, context) =>
-          checkPage<ListFileSearchDocumentsResponse>(value, context, 'documents', isNamed),
+        check: readingSnakeCase(
+          (value, context) =>
+            checkPage<ListFileSearchDocumentsResponse>(value, context, 'documents', isNamed),
+          (page) => isSnakeCasePage(page, 'documents', isSnakeCaseNamed),
+        ),
       });
     },
 
@@ -288,11 +296,11 @@ function makeStores(
         path: toDocumentPath(name),
         httpMethod: 'GET',
         options,
-        check: (value, context) => {
+        check: readingSnakeCase((value, context) => {
           if (!isNamed(value))
             throw invalidResponse(context, 'returned a body that is not a Document with a `name`');
           return value as FileSearchDocument;
-        },
+        }, isSnakeCaseNamed),
       }),
 
     deleteDocument: async (name, options) =>
@@ -309,6 +317,22 @@ function isNamed(value: unknown): boolean {
     value !== null &&
     !Array.isArray(value) &&
     typeof (value as { name?: unknown }).name === 'string'
+  );
+}
+
+// A snake_case gateway's store or document (`create_time`, `display_name`) and an operation's
+// result (`document_name`: the operation's own fields are one word) read in camelCase.
+function isSnakeCaseNamed(value: unknown): boolean {
+  return hasSnakeTwin(value, ['createTime', 'updateTime', 'displayName']);
+}
+const readStore = readingSnakeCase(checkStore, isSnakeCaseNamed);
+const readOperation = readingSnakeCase(checkOperation, isSnakeCaseOperation);
+
+// An operation's own fields are one word: its result's and metadata's tell.
+function isSnakeCaseOperation(value: Record<string, unknown>): boolean {
+  return (
+    hasSnakeTwin(value['response'], ['documentName']) ||
+    hasSnakeTwin(value['metadata'], ['createTime', 'updateTime'])
   );
 }
 
@@ -337,11 +361,10 @@ function checkPage<T>(
     throw invalidResponse(context, 'returned a body that is not an object');
   const page = value as Record<string, unknown>;
   const items = page[field];
-  if (items === undefined || items === null) {
-    refuseSnakeCase(page, field, context);
-    page[field] = [];
-  } else if (!Array.isArray(items) || !items.every(isItem))
+  if (items === undefined || items === null) page[field] = [];
+  else if (!Array.isArray(items) || !items.every(isItem))
     throw invalidResponse(context, `\`${field}\` is not an array of resources with a \`name\``);
+  refuseSnakeCase(page, field, context);
   checkNextPageToken(page, context);
   return page as T;
 }

@@ -13,6 +13,7 @@ import { checkNextPageToken } from '../attempts/check-next-page-token.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
 import { invalidResponse } from '../attempts/read-json-response.ts';
+import { isSnakeCasePage, readingSnakeCase } from '../attempts/read-snake-case.ts';
 import { type SendWithRetryOptions, sendWithRetry } from '../attempts/send-with-retry.ts';
 import { type ClientInternals, clientInternalsOf } from '../client-internals.ts';
 import type { Gemini } from '../gemini.ts';
@@ -33,7 +34,7 @@ import {
 } from './file-options.ts';
 import type { Files } from './files.ts';
 import { toFilePath } from './to-file-path.ts';
-import { uploadFile } from './upload-file.ts';
+import { isSnakeCaseFile, uploadFile } from './upload-file.ts';
 
 /** The AI SDK's `pollIntervalMs` default (`@ai-sdk/google` 4.0.121, google-files.ts). */
 const DEFAULT_POLL_INTERVAL_MS = 2000;
@@ -93,7 +94,7 @@ function makeFiles(client: ResolvedClientOptions, defaults: ResolvedCallOptions)
           method: 'files.get',
           url: `${client.root}${path}`,
           httpMethod: 'GET',
-          check: checkFile,
+          check: readFile,
         }),
       ).catch((error: unknown) => {
         throw toFileError(error, client, 'files.get', path);
@@ -110,7 +111,7 @@ function makeFiles(client: ResolvedClientOptions, defaults: ResolvedCallOptions)
           method: 'files.list',
           url: `${client.root}files${toPageQuery(listOptions)}`,
           httpMethod: 'GET',
-          check: checkFileList,
+          check: readFileList,
         }),
       ).catch((error: unknown) => {
         throw toUnsupportedEndpoint(error, client, 'files.list');
@@ -274,6 +275,12 @@ async function readBytes(
     ? bytes
     : new Uint8Array(bytes);
 }
+
+// A snake_case gateway's file (`mime_type`, `size_bytes`, `expiration_time`) read in camelCase.
+const readFile = readingSnakeCase(checkFile, isSnakeCaseFile);
+const readFileList = readingSnakeCase(checkFileList, (page) =>
+  isSnakeCasePage(page, 'files', isSnakeCaseFile),
+);
 
 function checkFile(value: unknown, context: CheckContext): GeminiFile {
   if (!isFile(value))

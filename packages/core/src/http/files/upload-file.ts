@@ -8,6 +8,7 @@ import { untilAborted } from '../../shared/until-aborted.ts';
 import type { GeminiFile } from '../../wire/file.ts';
 import type { CheckContext } from '../attempts/check-responses.ts';
 import { withRequestPath } from '../attempts/load-request-path.ts';
+import { hasSnakeTwin, readingSnakeCase } from '../attempts/read-snake-case.ts';
 import { type ResolvedCallOptions, resolveCallOptions } from '../options/resolve-call-options.ts';
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
 import { refuseOnVertex, toUnsupportedEndpoint } from './endpoint-support.ts';
@@ -48,6 +49,11 @@ export type UploadTarget<T> = {
   body: (mimeType: string) => Record<string, unknown>;
   /** The result in a `final` answer's body, or undefined when it has none. */
   readResult: (value: unknown) => T | undefined;
+  /**
+   * Whether a `final` answer is spelt in snake_case (a gateway's `mime_type`), so that the
+   * answer is renamed before `readResult` reads it (read-snake-case.ts).
+   */
+  isSnakeCase: (value: Record<string, unknown>) => boolean;
 };
 
 /** What one answer of the upload URL says. */
@@ -99,7 +105,16 @@ export async function uploadFile(
       const file = isObject(value) ? value['file'] : undefined;
       return isObject(file) && typeof file['name'] === 'string' ? (file as GeminiFile) : undefined;
     },
+    isSnakeCase: (value) => isSnakeCaseFile(value['file']),
   });
+}
+
+/**
+ * Whether a file is spelt in snake_case (`mime_type`, `size_bytes`, `expiration_time`): a
+ * gateway's, read in camelCase. @internal
+ */
+export function isSnakeCaseFile(value: unknown): boolean {
+  return hasSnakeTwin(value, ['mimeType', 'sizeBytes', 'createTime', 'expirationTime']);
 }
 
 /**
@@ -373,7 +388,10 @@ function uploadRequest<T>(
       httpMethod: 'POST',
       body: request.body ?? '',
       allowEmptyBody: true,
-      check: (value, context) => readUploadAnswer(value, context, target),
+      check: readingSnakeCase(
+        (value, context) => readUploadAnswer(value, context, target),
+        target.isSnakeCase,
+      ),
     }),
   );
 }
