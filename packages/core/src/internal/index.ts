@@ -239,7 +239,9 @@ export { boundedCallId, boundedToolName } from '../web/call-ids.ts';
 // @gemloop/dbos: a durable run's event stream is written without the keys of the run's clients,
 // every event at its index (readers resume by offset).
 export { type IndexedEvent, IndexedKeyHold } from '../web/indexed-key-hold.ts';
-// @gemloop/serve: every door sends a run's events and result without the client's key.
+// @gemloop/serve: every door sends a run's events and result without the client's key, each long
+// text of a thread scanned once across its sends (a memo of the door's).
+export { createScanMemo, type ScanMemo } from '../shared/scrub-secrets.ts';
 export {
   agentKeysOf,
   agentKeysReader,
