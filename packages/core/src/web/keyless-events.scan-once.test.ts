@@ -66,7 +66,8 @@ describe("a long thread's sends through a door's key filter (scrub47)", () => {
         // What a door may send of the send: no event, and no part of the result (its history
         // holds the key's turn from the third send on), carries the key.
         expect(JSON.stringify(sent)).not.toContain(KEY);
-        if (index >= KEY_AT) expect(JSON.stringify(sent)).toContain('answer 3 (my key is [redacted])');
+        if (index >= KEY_AT)
+          expect(JSON.stringify(sent)).toContain('answer 3 (my key is [redacted])');
       });
     }
     // Before: every send scanned the whole thread again (the 40th ~37 answers more than the
