@@ -205,8 +205,8 @@ export {
   withoutCutKey,
   withoutCutKeyAtStart,
 } from '../shared/redact-secrets.ts';
-// @gemloop/serve: every door sends a run's events and result without the client's key, each long
-// text of a thread scanned once across its sends (a memo of the door's).
+// @gemloop/serve: each door's memo of the texts its key filter found clean, so a long text of a
+// thread is scanned once across its sends.
 export { createScanMemo, type ScanMemo } from '../shared/scrub-secrets.ts';
 // The CLI's terminal, evals' reports, @gemloop/serve's ids and @gemloop/tools' server texts: one
 // set of control, line-breaking and bidi characters, escaped, replaced or refused.
@@ -242,6 +242,7 @@ export { boundedCallId, boundedToolName } from '../web/call-ids.ts';
 // @gemloop/dbos: a durable run's event stream is written without the keys of the run's clients,
 // every event at its index (readers resume by offset).
 export { type IndexedEvent, IndexedKeyHold } from '../web/indexed-key-hold.ts';
+// @gemloop/serve: every door sends a run's events and result without the client's key.
 export {
   agentKeysOf,
   agentKeysReader,
