@@ -1,5 +1,10 @@
-import { holdsSecret } from './holds-secret.ts';
-import { isCredentialHeader, MIN_KEY_LENGTH, REDACTED, redactSecrets } from './redact-secrets.ts';
+import {
+  isCredentialHeader,
+  MIN_KEY_LENGTH,
+  REDACTED,
+  redactKeyShapes,
+  redactSecrets,
+} from './redact-secrets.ts';
 
 // Bounds of the walk: an error's cause may be any object (a fetch implementation's request, a
 // library's response), even a cyclic or enormous one. Past these bounds nothing is checked, so
@@ -65,10 +70,13 @@ function cleanTextsOf(memo: ScanMemo, secrets: readonly string[]): CleanTexts {
 
 type Budget = { nodes: number; readonly clean: CleanTexts; readonly memo: ScanMemo };
 
-/** The scan of one text ({@link holdsSecret}), counted on the memo. */
+/** The scan of one text for `secrets` and key shapes, counted on the memo. */
 function scan(text: string, secrets: readonly string[], budget: Budget): boolean {
   budget.memo.scannedChars += text.length;
-  return holdsSecret(text, secrets);
+  // A Google key or token by its shape, whoever's (`redactKeyShapes`).
+  if (redactKeyShapes(text) !== text) return true;
+  for (const secret of secrets) if (text.includes(secret)) return true;
+  return false;
 }
 
 /** Whether `text`, held by `holder[key]`, is known clean (scanned there as this same text). */
