@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createScanMemo, scrubSecrets } from './scrub-secrets.ts';
+import { createScanMemo } from '../web/scan-memo.ts';
+import { scrubSecrets } from './scrub-secrets.ts';
 
 // scrub47: a memo keeps the long texts found clean by the object and property that held them, so
 // a door scans a thread's stored turns once. It must never hide a key: a text changed in place,

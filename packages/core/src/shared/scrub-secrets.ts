@@ -22,70 +22,44 @@ export const UNCHECKED = '[redacted: not checked for secrets]';
 // why (brand): Node's own registered key.
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-// Texts shorter than this are scanned each time they are met: a lookup in the memo costs about
-// as much as their scan.
-const MEMO_MIN_LENGTH = 256;
-// How many lists of secrets a memo keeps texts for (a door's agents with different keys).
-const MEMO_MAX_LISTS = 16;
-
 /**
- * The long texts found clean, by the object and property that held each: the text is clean
- * again only while that property holds the same string (`===`: the same one at no cost, an
- * equal one after one comparison, a changed one is scanned again). By holder, not by the string
- * alone: strings over 16,383 characters share one hash per length in V8, so a set of them
- * compares a text with every other of its length (a client's many equal-length messages).
+ * The long texts found clean for one list of secrets, by the object and property that held each
+ * (made by `createScanMemo`, web/scan-memo.ts): `has` only while that property holds the same
+ * text. @internal
  */
-type CleanTexts = WeakMap<object, Map<PropertyKey, string>>;
+export type CleanTexts = {
+  has(holder: object, key: PropertyKey, text: string): boolean;
+  add(holder: object, key: PropertyKey, text: string): void;
+};
 
 /**
  * Texts a scan found without any secret, to be scanned once however often they are met: a door
  * walks each event and the result of a send, and a long thread's texts are in several of them
  * (a step's response, the run's end, the result's history), and again at the thread's next send
  * when its turns are the same objects (a memory store's). Kept per list of secrets (a text clean
- * of one list may hold a key of another). Holds no text longer than its holder lives. Made by
- * {@link createScanMemo}; given to `scrubSecrets` by the doors' key filter (`keylessEvents`).
- * @internal
+ * of one list may hold a key of another). Made by `createScanMemo` (web/scan-memo.ts, outside
+ * the agent app's bundle: no run calls `scrubSecrets` unless it fails); given to `scrubSecrets`
+ * by the doors' key filter (`keylessEvents`). @internal
  */
 export type ScanMemo = {
-  readonly bySecrets: Map<string, CleanTexts>;
+  cleanTexts(secrets: readonly string[]): CleanTexts;
   /** The characters scanned for secrets with this memo so far (what tests and probes count). */
   scannedChars: number;
 };
 
-/** An empty {@link ScanMemo}. @internal */
-export function createScanMemo(): ScanMemo {
-  return { bySecrets: new Map(), scannedChars: 0 };
-}
-
-function cleanTextsOf(memo: ScanMemo, secrets: readonly string[]): CleanTexts {
-  const named = JSON.stringify(secrets);
-  let clean = memo.bySecrets.get(named);
-  if (clean === undefined) {
-    if (memo.bySecrets.size >= MEMO_MAX_LISTS) memo.bySecrets.clear();
-    clean = new WeakMap();
-    memo.bySecrets.set(named, clean);
-  }
-  return clean;
-}
-
-type Budget = { nodes: number; readonly clean: CleanTexts; readonly memo: ScanMemo };
+type Budget = {
+  nodes: number;
+  readonly memo?: ScanMemo | undefined;
+  readonly clean?: CleanTexts | undefined;
+};
 
 /** The scan of one text for `secrets` and key shapes, counted on the memo. */
 function scan(text: string, secrets: readonly string[], budget: Budget): boolean {
-  budget.memo.scannedChars += text.length;
+  if (budget.memo) budget.memo.scannedChars += text.length;
   // A Google key or token by its shape, whoever's (`redactKeyShapes`).
   if (redactKeyShapes(text) !== text) return true;
   for (const secret of secrets) if (text.includes(secret)) return true;
   return false;
-}
-
-/** Whether `text`, held by `holder[key]`, is known clean (scanned there as this same text). */
-function knownClean(budget: Budget, holder: object, key: PropertyKey, text: unknown): boolean {
-  return (
-    typeof text === 'string' &&
-    text.length >= MEMO_MIN_LENGTH &&
-    budget.clean.get(holder)?.get(key) === text
-  );
 }
 
 /** `holder[key]` holds a secret: the scan of the text there, remembered when it is clean. */
@@ -96,9 +70,10 @@ function holdsAt(
   holder: object,
   key: PropertyKey,
 ): boolean {
-  if (knownClean(budget, holder, key, text)) return false;
+  const { clean } = budget;
+  if (clean?.has(holder, key, text)) return false;
   if (scan(text, secrets, budget)) return true;
-  remember(budget, holder, key, text);
+  clean?.add(holder, key, text);
   return false;
 }
 
@@ -110,21 +85,12 @@ function textAt(
   holder: object,
   key: PropertyKey,
 ): string {
-  if (knownClean(budget, holder, key, text)) return text;
-  budget.memo.scannedChars += text.length;
+  const { clean } = budget;
+  if (clean?.has(holder, key, text)) return text;
+  if (budget.memo) budget.memo.scannedChars += text.length;
   const without = redactSecrets(text, secrets);
-  if (without === text) remember(budget, holder, key, text);
+  if (without === text) clean?.add(holder, key, text);
   return without;
-}
-
-function remember(budget: Budget, holder: object, key: PropertyKey, text: string): void {
-  if (text.length < MEMO_MIN_LENGTH) return;
-  let texts = budget.clean.get(holder);
-  if (texts === undefined) {
-    texts = new Map();
-    budget.clean.set(holder, texts);
-  }
-  texts.set(key, text);
 }
 
 /**
@@ -150,15 +116,10 @@ function remember(budget: Budget, holder: object, key: PropertyKey, text: string
  * the same object's property holds the same text (a door's events and results of one thread).
  * @internal
  */
-export function scrubSecrets<T>(
-  value: T,
-  secrets: readonly string[],
-  memo: ScanMemo = createScanMemo(),
-): T {
+export function scrubSecrets<T>(value: T, secrets: readonly string[], memo?: ScanMemo): T {
   const active = secrets.filter((secret) => secret.length >= MIN_KEY_LENGTH);
   if (active.length === 0) return value;
-  // Without a memo, one for this call: what the check found clean, the copy does not redact.
-  const clean = cleanTextsOf(memo, active);
+  const clean = memo?.cleanTexts(active);
   if (!mayHoldSecret(value, active, 0, new Set(), { nodes: 0, clean, memo })) return value;
   return copyWithout(value, active, 0, new Map(), { nodes: 0, clean, memo }) as T;
 }
@@ -235,7 +196,7 @@ function copyWithout(
   budget: Budget,
 ): unknown {
   if (typeof value === 'string') {
-    budget.memo.scannedChars += value.length;
+    if (budget.memo) budget.memo.scannedChars += value.length;
     return redactSecrets(value, secrets);
   }
   if (typeof value === 'symbol') {
