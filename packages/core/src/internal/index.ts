@@ -208,6 +208,9 @@ export {
   withoutCutKey,
   withoutCutKeyAtStart,
 } from '../shared/redact-secrets.ts';
+// @gemloop/serve: each door's memo of the texts its key filter found clean, so a long text of a
+// thread is scanned once across its sends.
+export type { ScanMemo } from '../shared/scrub-secrets.ts';
 // The CLI's terminal, evals' reports, @gemloop/serve's ids and @gemloop/tools' server texts: one
 // set of control, line-breaking and bidi characters, escaped, replaced or refused.
 export {
@@ -259,6 +262,7 @@ export {
 // @gemloop/dbos and @gemloop/tools (the MCP elicitation broker): a run's owner is checked as
 // core's web doors check it.
 export { checkOwnerOption, isRunOwner } from '../web/run-owner.ts';
+export { createScanMemo } from '../web/scan-memo.ts';
 export { toBrowserError } from '../web/to-browser-error.ts';
 export { boundedArgs } from '../web/to-browser-events.ts';
 // @gemloop/cli's probe reads a snake_case gateway's answer as the loop does, so its other lines

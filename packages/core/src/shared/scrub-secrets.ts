@@ -22,7 +22,76 @@ export const UNCHECKED = '[redacted: not checked for secrets]';
 // why (brand): Node's own registered key.
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-type Budget = { nodes: number };
+/**
+ * The long texts found clean for one list of secrets, by the object and property that held each
+ * (made by `createScanMemo`, web/scan-memo.ts): `has` only while that property holds the same
+ * text. @internal
+ */
+export type CleanTexts = {
+  has(holder: object, key: PropertyKey, text: string): boolean;
+  add(holder: object, key: PropertyKey, text: string): void;
+};
+
+/**
+ * Texts a scan found without any secret, to be scanned once however often they are met: a door
+ * walks each event and the result of a send, and a long thread's texts are in several of them
+ * (a step's response, the run's end, the result's history), and again at the thread's next send
+ * when its turns are the same objects (a memory store's). Kept per list of secrets (a text clean
+ * of one list may hold a key of another). Made by `createScanMemo` (web/scan-memo.ts, outside
+ * the agent app's bundle: no run calls `scrubSecrets` unless it fails); given to `scrubSecrets`
+ * by the doors' key filter (`keylessEvents`). @internal
+ */
+export type ScanMemo = {
+  cleanTexts(secrets: readonly string[]): CleanTexts;
+  /** The characters scanned for secrets with this memo so far (what tests and probes count). */
+  scannedChars: number;
+};
+
+type Budget = {
+  nodes: number;
+  readonly memo?: ScanMemo | undefined;
+  readonly clean?: CleanTexts | undefined;
+};
+
+/** The scan of one text for `secrets` and key shapes, counted on the memo. */
+function scan(text: string, secrets: readonly string[], budget: Budget): boolean {
+  if (budget.memo) budget.memo.scannedChars += text.length;
+  // A Google key or token by its shape, whoever's (`redactKeyShapes`).
+  if (redactKeyShapes(text) !== text) return true;
+  for (const secret of secrets) if (text.includes(secret)) return true;
+  return false;
+}
+
+/** `holder[key]` holds a secret: the scan of the text there, remembered when it is clean. */
+function holdsAt(
+  text: string,
+  secrets: readonly string[],
+  budget: Budget,
+  holder: object,
+  key: PropertyKey,
+): boolean {
+  const { clean } = budget;
+  if (clean?.has(holder, key, text)) return false;
+  if (scan(text, secrets, budget)) return true;
+  clean?.add(holder, key, text);
+  return false;
+}
+
+/** `holder[key]`'s text without the secrets (itself when clean, then remembered as such). */
+function textAt(
+  text: string,
+  secrets: readonly string[],
+  budget: Budget,
+  holder: object,
+  key: PropertyKey,
+): string {
+  const { clean } = budget;
+  if (clean?.has(holder, key, text)) return text;
+  if (budget.memo) budget.memo.scannedChars += text.length;
+  const without = redactSecrets(text, secrets);
+  if (without === text) clean?.add(holder, key, text);
+  return without;
+}
 
 /**
  * Returns `value` without any of `secrets`: the value itself when none occurs in it (the common
@@ -42,20 +111,17 @@ type Budget = { nodes: number };
  * Fails closed: what the walk cannot check (deeper than 24 levels, past 10,000 objects, a
  * Promise, a WeakMap, a property that throws) is replaced by {@link UNCHECKED} as soon as any part
  * of the value needs a copy, and makes a copy needed. Never mutates `value` and never throws.
+ *
+ * `memo` ({@link ScanMemo}): the long texts found clean by earlier calls, not scanned again while
+ * the same object's property holds the same text (a door's events and results of one thread).
  * @internal
  */
-export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
+export function scrubSecrets<T>(value: T, secrets: readonly string[], memo?: ScanMemo): T {
   const active = secrets.filter((secret) => secret.length >= MIN_KEY_LENGTH);
   if (active.length === 0) return value;
-  if (!mayHoldSecret(value, active, 0, new Set(), { nodes: 0 })) return value;
-  return copyWithout(value, active, 0, new Map(), { nodes: 0 }) as T;
-}
-
-function holds(text: string, secrets: readonly string[]): boolean {
-  // A Google key or token by its shape, whoever's (`redactKeyShapes`).
-  if (redactKeyShapes(text) !== text) return true;
-  for (const secret of secrets) if (text.includes(secret)) return true;
-  return false;
+  const clean = memo?.cleanTexts(active);
+  if (!mayHoldSecret(value, active, 0, new Set(), { nodes: 0, clean, memo })) return value;
+  return copyWithout(value, active, 0, new Map(), { nodes: 0, clean, memo }) as T;
 }
 
 /** True when `value` holds a secret, or may hold one the walk could not check. */
@@ -66,8 +132,8 @@ function mayHoldSecret(
   seen: Set<object>,
   budget: Budget,
 ): boolean {
-  if (typeof value === 'string') return holds(value, secrets);
-  if (typeof value === 'symbol') return holds(value.description ?? '', secrets);
+  if (typeof value === 'string') return scan(value, secrets, budget);
+  if (typeof value === 'symbol') return scan(value.description ?? '', secrets, budget);
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
   if (seen.has(value)) return false;
   if (depth > MAX_DEPTH || ++budget.nodes > MAX_NODES) return true;
@@ -91,20 +157,29 @@ function mayHoldSecret(
         break;
       case 'headers':
         for (const [name, item] of (value as Headers).entries()) {
-          if (isCredentialHeader(name) || holds(name, secrets) || holds(item, secrets)) return true;
+          if (
+            isCredentialHeader(name) ||
+            scan(name, secrets, budget) ||
+            scan(item, secrets, budget)
+          )
+            return true;
         }
         return false;
       case 'text':
-        return holds(String(value), secrets);
+        return scan(String(value), secrets, budget);
       case 'regexp':
-        return holds((value as RegExp).source, secrets);
+        return scan((value as RegExp).source, secrets, budget);
       case 'binary':
-        return binaryHolds(value as ArrayBuffer | ArrayBufferView, secrets);
+        return binaryHolds(value as ArrayBuffer | ArrayBufferView, secrets, budget);
       default:
         break;
     }
     for (const key of Reflect.ownKeys(value)) {
-      if (next(key) || next(readOwn(value, key))) return true;
+      if (next(key)) return true;
+      const item = readOwn(value, key);
+      if (typeof item === 'string' ? holdsAt(item, secrets, budget, value, key) : next(item)) {
+        return true;
+      }
     }
   } catch {
     // A proxy or an exotic object that refuses to be listed: what it holds cannot be checked.
@@ -120,9 +195,12 @@ function copyWithout(
   copies: Map<object, unknown>,
   budget: Budget,
 ): unknown {
-  if (typeof value === 'string') return redactSecrets(value, secrets);
+  if (typeof value === 'string') {
+    if (budget.memo) budget.memo.scannedChars += value.length;
+    return redactSecrets(value, secrets);
+  }
   if (typeof value === 'symbol') {
-    return holds(value.description ?? '', secrets)
+    return scan(value.description ?? '', secrets, budget)
       ? Symbol(redactSecrets(value.description ?? '', secrets))
       : value;
   }
@@ -163,28 +241,36 @@ function copyWithout(
       }
       case 'text': {
         const text = String(value);
-        return holds(text, secrets) ? redactSecrets(text, secrets) : value;
+        return scan(text, secrets, budget) ? redactSecrets(text, secrets) : value;
       }
       case 'regexp': {
         const regexp = value as RegExp;
-        return holds(regexp.source, secrets)
+        return scan(regexp.source, secrets, budget)
           ? new RegExp(redactSecrets(regexp.source, secrets), regexp.flags)
           : value;
       }
       case 'binary':
-        return binaryHolds(value as ArrayBuffer | ArrayBufferView, secrets) ? REDACTED : value;
+        return binaryHolds(value as ArrayBuffer | ArrayBufferView, secrets, budget)
+          ? REDACTED
+          : value;
       case 'function':
         // A function cannot be copied; one whose properties hold a secret is left out.
-        return mayHoldSecret(value, secrets, depth, new Set(), { nodes: budget.nodes })
-          ? UNCHECKED
-          : value;
+        return mayHoldSecret(value, secrets, depth, new Set(), { ...budget }) ? UNCHECKED : value;
       default:
         break;
     }
     if (Array.isArray(value)) {
       const items: unknown[] = [];
       copies.set(value, items);
-      for (const item of value) items.push(next(item));
+      // A text found clean (by the check, or by an earlier call with the memo) is itself.
+      for (let index = 0; index < value.length; index++) {
+        const item: unknown = value[index];
+        items.push(
+          typeof item === 'string'
+            ? textAt(item, secrets, budget, value, String(index))
+            : next(item),
+        );
+      }
       return items;
     }
     // Errors (a real Error underneath, so it still prints as one) and plain data keep their
@@ -206,7 +292,7 @@ function copyWithout(
       if (descriptor === undefined) continue;
       const item = 'value' in descriptor ? descriptor.value : readOwn(value, key);
       Object.defineProperty(copy, next(key) as PropertyKey, {
-        value: next(item),
+        value: typeof item === 'string' ? textAt(item, secrets, budget, value, key) : next(item),
         writable: descriptor.writable ?? true,
         enumerable: descriptor.enumerable ?? false,
         configurable: true,
@@ -281,11 +367,15 @@ function hasCustomRendering(value: object): boolean {
   return typeof record[INSPECT] === 'function' || typeof record['toJSON'] === 'function';
 }
 
-function binaryHolds(value: ArrayBuffer | ArrayBufferView, secrets: readonly string[]): boolean {
+function binaryHolds(
+  value: ArrayBuffer | ArrayBufferView,
+  secrets: readonly string[],
+  budget: Budget,
+): boolean {
   // TextDecoder, not Buffer: browsers and Workers have none, and the throw made every binary
   // value `[redacted]` there (attack25). Exact: an ASCII byte always decodes to itself, and a
   // UTF-8 secret starts on no continuation byte, so a broken sequence before it ends before it.
-  return holds(new TextDecoder().decode(value), secrets);
+  return scan(new TextDecoder().decode(value), secrets, budget);
 }
 
 function readOwn(value: object, key: PropertyKey): unknown {

@@ -3,8 +3,9 @@ import { agentTurnsOf, type RunnableAgent } from '../agent/agent-turns.ts';
 import type { TurnsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { keySourceOf } from '../agent/redacting-streams.ts';
 import { type KeyedConfig, keysOf, treeKeySources, treeKeysOf } from '../agent/tree-keys.ts';
-import { scrubSecrets } from '../shared/scrub-secrets.ts';
+import { type ScanMemo, scrubSecrets } from '../shared/scrub-secrets.ts';
 import { type HeldPiece, KeyHold } from './key-hold.ts';
+import { createScanMemo } from './scan-memo.ts';
 
 /** What a door reads: `agent.stream()`, `chat.sendStream()`, or any such source. */
 type EventSource<Event> = AsyncIterable<Event> & {
@@ -36,27 +37,34 @@ export const ENDS_TEXT: ReadonlySet<string> = new Set([
  * stream's end. Every other event, and the result, is walked and copied only where it held a
  * key; a call's arguments are redacted as `redactedArgs` (which every door shows), so `args`
  * keeps its identity for the approval broker. A source gemloop did not make (no known key)
- * passes as it is, at no cost. @internal
+ * passes as it is, at no cost.
+ *
+ * `memo` keeps which long texts were found clean, so each is scanned once: one for the send's
+ * events and its result by default (a long thread's texts are in several of them: a step's
+ * response, the run's end, the result's history); a door gives one of its own, kept across
+ * sends, so a thread's stored turns are not scanned again at each send ({@link ScanMemo}). @internal
  */
 export function keylessEvents<Source extends EventSource<AgentEvent<unknown>>>(
   source: Source,
+  memo: ScanMemo = createScanMemo(),
 ): Source {
   // Read when events flow: a chat send knows its client once its inner stream exists.
   const secrets = (): readonly string[] => streamKeysOf(source);
   // The source's own members (abort, steer, send) through its prototype; its events and result here.
   return Object.create(source, {
     result: {
-      get: () => source.result?.then((value) => scrubSecrets(value, secrets())),
+      get: () => source.result?.then((value) => scrubSecrets(value, secrets(), memo)),
     },
-    [Symbol.asyncIterator]: { value: () => keyless(source, secrets) },
+    [Symbol.asyncIterator]: { value: () => keyless(source, secrets, memo) },
   }) as Source;
 }
 
 async function* keyless(
   source: AsyncIterable<AgentEvent<unknown>>,
   secrets: () => readonly string[],
+  memo: ScanMemo,
 ): AsyncGenerator<AgentEvent<unknown>> {
-  const filter = keylessFilter(secrets);
+  const filter = keylessFilter(secrets, memo);
   for await (const event of source) {
     const out = filter.take(event);
     if (out === event) yield event;
@@ -78,7 +86,10 @@ export type KeylessFilter = {
  * `secrets` is asked until it names a key (a chat send's stream knows its client once its inner
  * run started), and again at each `handoff` event; until then every event leaves as it is. @internal
  */
-export function keylessFilter(secrets: () => readonly string[]): KeylessFilter {
+export function keylessFilter(
+  secrets: () => readonly string[],
+  memo: ScanMemo = createScanMemo(),
+): KeylessFilter {
   let keys: readonly string[] = [];
   const holds = new Map<string, { hold: KeyHold; like: AgentEvent<unknown> }>();
   return {
@@ -109,7 +120,7 @@ export function keylessFilter(secrets: () => readonly string[]): KeylessFilter {
           out.push(...asDeltas(held.like, held.hold.flush()));
         }
       }
-      const shown = withoutKeys(event, keys);
+      const shown = withoutKeys(event, keys, memo);
       if (out.length === 0) return shown === event ? event : [shown];
       out.push(shown);
       return out;
@@ -124,12 +135,16 @@ export function keylessFilter(secrets: () => readonly string[]): KeylessFilter {
 }
 
 /** An event without `keys`: itself when it holds none. */
-function withoutKeys(event: AgentEvent<unknown>, keys: readonly string[]): AgentEvent<unknown> {
-  if (event.type !== 'tool-call') return scrubSecrets(event, keys);
+function withoutKeys(
+  event: AgentEvent<unknown>,
+  keys: readonly string[],
+  memo: ScanMemo,
+): AgentEvent<unknown> {
+  if (event.type !== 'tool-call') return scrubSecrets(event, keys, memo);
   // `args` keeps its identity (the approval broker knows a call by it); doors show `redactedArgs`.
   const { args, ...rest } = event;
-  const shown = scrubSecrets(event.redactedArgs ?? args, keys);
-  const others = scrubSecrets(rest, keys);
+  const shown = scrubSecrets(event.redactedArgs ?? args, keys, memo);
+  const others = scrubSecrets(rest, keys, memo);
   if (shown === (event.redactedArgs ?? args) && others === rest) return event;
   return { ...others, args, redactedArgs: shown } as AgentEvent<unknown>;
 }
@@ -158,11 +173,12 @@ export function samePath(a: readonly string[], b: readonly string[]): boolean {
 /**
  * `value` (a unary run's result, a chat turn's) without the keys of `agent`'s client: what a door
  * answers of a run it did not stream (see {@link keylessEvents}), with the keys of its subagents'
- * and hand-off receivers' clients too. Itself for an agent gemloop did not make. @internal
+ * and hand-off receivers' clients too. Itself for an agent gemloop did not make. `memo`: the
+ * door's texts found clean ({@link ScanMemo}), so a thread's stored turns are scanned once. @internal
  */
-export function keylessResult<T>(agent: RunnableAgent<unknown>, value: T): T {
+export function keylessResult<T>(agent: RunnableAgent<unknown>, value: T, memo?: ScanMemo): T {
   const keys = agentKeysOf(agent);
-  return keys.length === 0 ? value : scrubSecrets(value, keys);
+  return keys.length === 0 ? value : scrubSecrets(value, keys, memo);
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ChatStream } from '@gemloop/core/chat';
 import {
   type ApprovalListener,
   approvalBrokerInternals,
+  createScanMemo,
   keylessEvents,
   type PendingApproval,
   toBrowserError,
@@ -77,6 +78,9 @@ export function createGemloopExecutor(options: {
 }): AgentExecutor & { isWorking(owner: string, taskId: string): boolean } {
   const { agent, agentName, sessions, onError, telemetry } = options;
   const broker = approvalBrokerInternals(options.approvals);
+  // The door's threads' texts found clean, so a thread's stored turns are not scanned for keys
+  // again at each send (scrub47: a long thread's sends were quadratic in its length).
+  const scanned = createScanMemo();
   // The run of each task that is working or waiting, by task id (the SDK's ids: random UUIDs, and
   // it checks the caller owns the task before it asks to cancel it).
   const running = new Map<string, TaskRun>();
@@ -175,7 +179,7 @@ export function createGemloopExecutor(options: {
             streaming: true,
             signal: abort.signal,
           },
-          () => keylessEvents(opened.chat.sendStream(input, { signal: abort.signal })),
+          () => keylessEvents(opened.chat.sendStream(input, { signal: abort.signal }), scanned),
           (running) => running.result,
         );
       } catch (error) {

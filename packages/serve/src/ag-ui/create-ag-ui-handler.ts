@@ -6,6 +6,7 @@ import {
   CODED_BODY_MESSAGE,
   checkedApprovalBroker,
   checkOptionsCopy,
+  createScanMemo,
   keylessEvents,
   toBrowserError,
 } from '@gemloop/core/internal';
@@ -67,6 +68,9 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
     settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit, settings.now);
   const telemetry = createDoorTelemetry(options.tracerProvider);
   const agentName = agentTurnsOf(agent).name ?? 'agent';
+  // The door's threads' texts found clean, so a thread's stored turns are not scanned for keys
+  // again at each send (scrub47: a long thread's sends were quadratic in its length).
+  const scanned = createScanMemo();
 
   const served: FetchHandler = async (request) => {
     try {
@@ -131,7 +135,7 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
               streaming: true,
               signal: abort.signal,
             },
-            () => keylessEvents(session.sendStream(message, { signal: abort.signal })),
+            () => keylessEvents(session.sendStream(message, { signal: abort.signal }), scanned),
             (running) => running.result,
           );
           live = createLiveRun({

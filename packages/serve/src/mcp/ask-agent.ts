@@ -1,5 +1,10 @@
 import type { Agent, AgentEvent } from '@gemloop/core';
-import { boundedToolName, keylessEvents, toBrowserError } from '@gemloop/core/internal';
+import {
+  boundedToolName,
+  keylessEvents,
+  type ScanMemo,
+  toBrowserError,
+} from '@gemloop/core/internal';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   type CallToolResult,
@@ -62,6 +67,8 @@ export async function askAgent(
     sessions: OwnedSessions;
     onError: (error: unknown) => void;
     telemetry: DoorTelemetry;
+    /** The door's texts found clean, across a session's sends (`keylessEvents`). */
+    scanned: ScanMemo;
   },
 ): Promise<CallToolResult> {
   const { agentName, agent, owner, extra } = call;
@@ -101,7 +108,8 @@ export async function askAgent(
     release = opened.release;
     run = context.telemetry.run(
       span,
-      () => keylessEvents(opened.chat.sendStream(message, { signal: extra.signal })),
+      () =>
+        keylessEvents(opened.chat.sendStream(message, { signal: extra.signal }), context.scanned),
       (running) => running.result,
     );
   }

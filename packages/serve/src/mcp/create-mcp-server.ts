@@ -1,5 +1,5 @@
 import { InvalidArgumentError, UnsafePatternError } from '@gemloop/core/errors';
-import { cutTextNoted } from '@gemloop/core/internal';
+import { createScanMemo, cutTextNoted } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import { preloadToolSchemas } from '@gemloop/core/tools';
 import type { RunOwner } from '@gemloop/core/web';
@@ -84,6 +84,9 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
     onError,
   });
   const telemetry = createDoorTelemetry(options.tracerProvider);
+  // The door's threads' texts found clean, so a thread's stored turns are not scanned for keys
+  // again at each send (scrub47: a long thread's sends were quadratic in its length).
+  const scanned = createScanMemo();
   const tools = new Map(settings.exposeTools.map((tool) => [tool.name, tool]));
   // What each exposed tool's schema needs before its parseArgs works (the pattern analysis, and
   // off Node a validator), started now and awaited by each call: no agent run awaits it here. A
@@ -122,7 +125,15 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
           ? settings.agents[agentName]
           : undefined;
       if (agentName !== undefined && agent !== undefined) {
-        return askAgent({ agentName, agent, args, owner, extra }, { sessions, onError, telemetry });
+        return askAgent(
+          { agentName, agent, args, owner, extra },
+          {
+            sessions,
+            onError,
+            telemetry,
+            scanned,
+          },
+        );
       }
       const tool = tools.get(name);
       if (tool === undefined) {

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
-import { CODED_BODY_MESSAGE, checkOptionsCopy } from '@gemloop/core/internal';
+import { CODED_BODY_MESSAGE, checkOptionsCopy, createScanMemo } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import { DOOR_DEFAULTS, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
@@ -72,6 +72,9 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
   const limiter =
     settings.rateLimit === false ? undefined : createRateLimiter(settings.rateLimit, now);
   const telemetry = createDoorTelemetry(options.tracerProvider);
+  // The door's threads' texts found clean, so a thread's stored turns are not scanned for keys
+  // again at each send (scrub47: a long thread's sends were quadratic in its length).
+  const scanned = createScanMemo();
 
   const served: FetchHandler = async (request) => {
     try {
@@ -136,7 +139,7 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
       };
       return route.kind === 'chat'
         ? await chatCompletions(door)
-        : await responses(door, { index, store });
+        : await responses(door, { index, store, scanned });
     } catch (error) {
       if (OpenAIRequestError.isInstance(error)) return errorResponse(error);
       if (InsufficientScopeError.isInstance(error)) {

@@ -1,6 +1,6 @@
 import type { AgentUsage } from '@gemloop/core';
 import { type ChatResult, createChatSession, type HistoryStore } from '@gemloop/core/chat';
-import { keylessEvents, keylessResult } from '@gemloop/core/internal';
+import { keylessEvents, keylessResult, type ScanMemo } from '@gemloop/core/internal';
 import { unprintableIdFault } from '../door/printable-id.ts';
 import { readOptionalBoolean } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
@@ -35,7 +35,12 @@ const EVICTED =
   "This conversation's history was dropped to keep the server's memory bounded; start a new conversation (without previous_response_id, or with a new conversation id).";
 
 /** What the Responses API needs beyond the request. @internal */
-export type ResponsesContext = { index: ResponseIndex; store: HistoryStore };
+export type ResponsesContext = {
+  index: ResponseIndex;
+  store: HistoryStore;
+  /** The door's texts found clean, across a conversation's sends (`keylessEvents`). */
+  scanned: ScanMemo;
+};
 
 /** @internal */
 export async function responses(door: DoorRequest, context: ResponsesContext): Promise<Response> {
@@ -142,7 +147,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
         () => session.send(message, sendOptions),
         (running) => running,
       );
-      result = keylessResult(door.agent, result);
+      result = keylessResult(door.agent, result, context.scanned);
     } catch (error) {
       await finish(undefined);
       // A caller that went away stopped its own run: nothing for the server's log.
@@ -163,7 +168,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     const at = { item_id: messageId, output_index: 0, content_index: 0 };
     const run = door.telemetry.run(
       runSpan(door, 'responses', true),
-      () => keylessEvents(session.sendStream(message, sendOptions)),
+      () => keylessEvents(session.sendStream(message, sendOptions), context.scanned),
       (running) => running.result,
     );
     // The top run's text by step, as sent: a guardrail's retraction replaces its step's (attack21).
