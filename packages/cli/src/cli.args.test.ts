@@ -146,6 +146,7 @@ describe('gemloop commands as the docs show them', () => {
   const pages = [
     'README.md',
     'CONTRIBUTING.md',
+    'examples/README.md',
     ...readdirSync(new URL('packages/', root)).map((name) => `packages/${name}/README.md`),
     ...readdirSync(new URL('docs/', root))
       .filter((name) => name.endsWith('.md'))
