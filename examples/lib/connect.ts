@@ -9,7 +9,7 @@ import {
 } from '@gemloop/testing';
 import { demoModel } from '@gemloop/testing/dev-model';
 import { holdModelCall } from './hold-model-call.ts';
-import { type ConnectionSettings, resolveConnection } from './resolve-connection.ts';
+import { type ConnectionSettings, offlineBanner, resolveConnection } from './resolve-connection.ts';
 
 /** A client for the real API or for the offline fake, and what to tell the user about it. */
 export type Connection = {
@@ -104,11 +104,6 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
   const { url } = await fake.listen();
   // Any non-empty key passes the fake's auth check; this one says what it is.
   const gemini = createGemini({ apiKey: 'offline-fake-key', baseUrl: url, logger });
-  const why =
-    settings.reason === 'flag' ? 'Offline (--offline):' : 'Offline: no GEMINI_API_KEY set,';
-  const what = scripted
-    ? "gemloop's built-in fake Gemini with scripted answers (set a key for real ones)"
-    : "gemloop's built-in fake Gemini (a deterministic simulator, not a real model)";
   return {
     gemini,
     model: settings.model,
@@ -116,7 +111,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connection>
     fake,
     logger,
     settings,
-    banner: `${why} using ${what} on ${url}`,
+    banner: offlineBanner(settings, url, scripted),
     close: () => fake.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConnection } from './resolve-connection.ts';
+import { offlineBanner, resolveConnection } from './resolve-connection.ts';
 
 describe('resolveConnection', () => {
   it('goes offline without a key, and says why', () => {
@@ -11,6 +11,36 @@ describe('resolveConnection', () => {
     expect(resolveConnection({ env: { GEMINI_API_KEY: '  ', COMETAPI_KEY: '' } }).mode).toBe(
       'offline',
     );
+  });
+
+  it('names a base URL it leaves unused offline, so the banner can say it (never the URL)', () => {
+    expect(resolveConnection({ env: {}, baseUrl: 'http://127.0.0.1:4320' })).toEqual({
+      mode: 'offline',
+      model: 'gemini-3-flash-preview',
+      reason: 'no-key',
+      unusedBaseUrl: '--base-url',
+    });
+    expect(resolveConnection({ env: { GEMINI_BASE_URL: 'https://proxy.test' } })).toMatchObject({
+      mode: 'offline',
+      unusedBaseUrl: 'GEMINI_BASE_URL',
+    });
+    expect(
+      resolveConnection({ env: { GEMINI_BASE_URL: 'https://proxy.test' }, offline: true }),
+    ).not.toHaveProperty('unusedBaseUrl');
+  });
+
+  it('says in the offline banner that a base URL given without a key is not used', () => {
+    const url = 'http://127.0.0.1:4321';
+    const given = resolveConnection({ env: {}, baseUrl: 'http://user:secret@127.0.0.1:4320' });
+    if (given.mode !== 'offline') throw new Error('expected offline');
+    const banner = offlineBanner(given, url, false);
+    expect(banner).toBe(
+      "Offline: no GEMINI_API_KEY set, using gemloop's built-in fake Gemini (a deterministic simulator, not a real model) on http://127.0.0.1:4321; --base-url is not used without a key (for gemloop fake, set GEMINI_API_KEY=fake too)",
+    );
+    expect(banner).not.toContain('secret');
+    const plain = resolveConnection({ env: {} });
+    if (plain.mode !== 'offline') throw new Error('expected offline');
+    expect(offlineBanner(plain, url, false)).not.toContain('not used');
   });
 
   it("uses GEMINI_API_KEY, then GOOGLE_API_KEY, with Google's header", () => {

@@ -23,6 +23,13 @@ export type ConnectionSettings =
       model: string;
       /** Why: `no-key` (no key variable set) or `flag` (`--offline`). */
       reason: 'no-key' | 'flag';
+      /**
+       * The base URL given (`--base-url`, else `GEMINI_BASE_URL`) that going offline leaves unused,
+       * named so the banner can say so: `npm run demo -- --base-url <gemloop fake's URL>` without a
+       * key answered from the built-in fake without a word. Only its source, never the URL (it may
+       * carry credentials).
+       */
+      unusedBaseUrl?: '--base-url' | 'GEMINI_BASE_URL';
     };
 
 /** What {@link resolveConnection} decides from. */
@@ -42,7 +49,8 @@ export type ResolveConnectionOptions = {
  * - `GEMINI_API_KEY` (or `GOOGLE_API_KEY`): Google's API, header `x-goog-api-key`;
  * - else `COMETAPI_KEY`: CometAPI (`https://api.cometapi.com`), header `Authorization: Bearer`;
  * - `GEMINI_BASE_URL` or `--base-url` overrides the base URL in both cases;
- * - no key, or `--offline`: the built-in fake Gemini on 127.0.0.1.
+ * - no key, or `--offline`: the built-in fake Gemini on 127.0.0.1 (a base URL given without a key
+ *   is then not used, and the result says which one: `unusedBaseUrl`).
  *
  * Empty variables count as unset.
  */
@@ -83,5 +91,37 @@ export function resolveConnection({
       auth: 'bearer',
     };
   }
-  return { mode: 'offline', model: chosenModel, reason: 'no-key' };
+  const unusedBaseUrl =
+    baseUrl !== undefined
+      ? '--base-url'
+      : chosenBaseUrl !== undefined
+        ? 'GEMINI_BASE_URL'
+        : undefined;
+  return {
+    mode: 'offline',
+    model: chosenModel,
+    reason: 'no-key',
+    ...(unusedBaseUrl === undefined ? {} : { unusedBaseUrl }),
+  };
+}
+
+/**
+ * The first line an offline example prints: why it is offline, what answers, on which URL, and a
+ * base URL it leaves unused (by its source, not its value).
+ */
+export function offlineBanner(
+  settings: Extract<ConnectionSettings, { mode: 'offline' }>,
+  url: string,
+  scripted: boolean,
+): string {
+  const why =
+    settings.reason === 'flag' ? 'Offline (--offline):' : 'Offline: no GEMINI_API_KEY set,';
+  const what = scripted
+    ? "gemloop's built-in fake Gemini with scripted answers (set a key for real ones)"
+    : "gemloop's built-in fake Gemini (a deterministic simulator, not a real model)";
+  const unused =
+    settings.unusedBaseUrl === undefined
+      ? ''
+      : `; ${settings.unusedBaseUrl} is not used without a key (for gemloop fake, set GEMINI_API_KEY=fake too)`;
+  return `${why} using ${what} on ${url}${unused}`;
 }

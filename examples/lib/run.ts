@@ -76,7 +76,7 @@ export const CONNECTION_FLAGS = {
   },
   'base-url': {
     type: 'string',
-    description: "API base URL (default: GEMINI_BASE_URL, else Google's).",
+    description: "API base URL, used with a key (default: GEMINI_BASE_URL, else Google's).",
   },
   offline: { type: 'boolean', description: 'Use the built-in fake Gemini even when a key is set.' },
   log: { type: 'string', description: "gemloop's log level on stderr: debug, info, warn, ..." },

@@ -2,7 +2,7 @@
 // as a process is bin.test.ts's): each command, each option, each refusal with its exit code and
 // the message that says what to fix.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startProbeFake } from './__fixtures__/probe-fake.ts';
 import { main } from './cli.ts';
 import type { CliIo } from './cli-io.ts';
+import { COMMAND_SUMMARIES } from './command-summaries.ts';
 import { createViewCommand } from './commands/view.ts';
 import type { ProbeReport } from './probe/probe-types.ts';
 
@@ -134,6 +135,60 @@ describe('gemloop (the command list)', () => {
       expect(run.err()).toContain('Run gemloop <command> --help for its options.');
       expect(run.out()).toBe('');
     }
+  });
+});
+
+describe('gemloop commands as the docs show them', () => {
+  // A reader types what a page shows: every `gemloop <command> --flag` in a README or a guide (in
+  // a code block or an inline code span) must be a flag that command's own --help lists, so a
+  // renamed or dropped flag fails here instead of at the reader's terminal with exit 2.
+  const root = new URL('../../../', import.meta.url);
+  const pages = [
+    'README.md',
+    'CONTRIBUTING.md',
+    'examples/README.md',
+    ...readdirSync(new URL('packages/', root)).map((name) => `packages/${name}/README.md`),
+    ...readdirSync(new URL('docs/', root))
+      .filter((name) => name.endsWith('.md'))
+      .map((name) => `docs/${name}`),
+  ].filter((path) => existsSync(new URL(path, root)));
+  const commands = Object.keys(COMMAND_SUMMARIES);
+  const invocation = new RegExp(`\\bgemloop (${commands.join('|')})\\b([^|;&#\`\n]*)`, 'g');
+
+  /** The code a page shows: its fenced blocks' lines, then its inline code spans. */
+  function codeOf(text: string): string[] {
+    const fenced = [...text.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)];
+    const prose = fenced.reduce((rest, match) => rest.replace(match[0], '\n'), text);
+    return [
+      ...fenced.flatMap((match) => (match[1] as string).split('\n')),
+      ...[...prose.matchAll(/`([^`\n]+)`/g)].map((match) => match[1] as string),
+    ];
+  }
+
+  it('every flag a page gives a gemloop command is one its --help lists', async () => {
+    const known = new Map<string, Set<string>>();
+    for (const command of commands) {
+      const help = io();
+      expect(await main([command, '--help'], help)).toBe(0);
+      known.set(command, new Set([...help.out().matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0])));
+    }
+    const unknown: string[] = [];
+    let checked = 0;
+    for (const path of pages) {
+      for (const code of codeOf(readFileSync(new URL(path, root), 'utf8'))) {
+        for (const [, command, rest] of code.matchAll(invocation)) {
+          for (const [flag] of (rest as string).matchAll(/(?<![\w-])--[a-z][a-z-]*/g)) {
+            checked += 1;
+            if (flag !== '--help' && known.get(command as string)?.has(flag) !== true) {
+              unknown.push(`${path}: gemloop ${command} ${flag} (in: ${code.trim()})`);
+            }
+          }
+        }
+      }
+    }
+    expect(unknown).toEqual([]);
+    // The scan found the docs' flags at all (a broken pattern would pass on nothing).
+    expect(checked).toBeGreaterThan(50);
   });
 });
 

@@ -435,4 +435,19 @@ describe('forkRun', () => {
       }),
     ).rejects.toThrow(/there is no call 4/);
   });
+
+  it('refuses a tool-result edit at the step that answered, instead of forking it unchanged', async () => {
+    // `gemloop replay run.jsonl --tool-result 2:0=...` on a run whose step 2 was its answer: the
+    // replay ended the run, so nothing was forked and the edit was dropped with the fork "SAME".
+    const { made } = await signedCase();
+    const then = scripted({ script: [turn.text('never asked')] });
+    await expect(
+      forkRun(made, {
+        until: 2,
+        continueOn: then.gemini,
+        change: { toolResults: [{ step: 2, call: 0, output: { status: 'declined' } }] },
+      }),
+    ).rejects.toThrow(/step 2 of the recording called no tool whose result could be edited/);
+    expect(then.fake.modelRequests).toHaveLength(0);
+  });
 });

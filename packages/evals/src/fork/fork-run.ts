@@ -172,10 +172,12 @@ export async function forkRun(recording: EvalCase, given: ForkRunOptions): Promi
   }
   // The replay ended the run (its last step answered): there is nothing after it to fork.
   const ended = replayed !== undefined && replayed.finishReason !== 'stop-condition';
+  // Edited before the ended check: an edit of the answering step (it called no tool) is refused,
+  // not dropped with a fork that never ran and so looked unchanged.
+  const history = withEditedResults(replayed, change.toolResults ?? [], until) ?? input;
   let forked: AgentResult<unknown> | undefined;
   let continuedCalls = 0;
   if (!ended) {
-    const history = withEditedResults(replayed, change.toolResults ?? [], until) ?? input;
     const turns: HistoryTurn[] = [
       { contents: history, ...(recordedModel === undefined ? {} : { model: recordedModel }) },
     ];
