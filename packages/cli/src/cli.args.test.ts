@@ -424,6 +424,28 @@ describe('gemloop view arguments', () => {
     expect(byDefault.out()).toMatch(/gemloop view: runs in \/.*\/\.gemloop\/runs\n/);
   });
 
+  it('says when the runs folder does not exist yet, and serves it (a typo showed an empty list alone)', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'gemloop-view-missing-'));
+    const missing = io();
+    expect(
+      await createViewCommand(stopAtOnce).run(
+        ['--dir', join(parent, 'runz'), '--port', '0'],
+        missing,
+      ),
+    ).toBe(0);
+    expect(missing.out()).toContain(
+      `gemloop view: runs in ${join(parent, 'runz')}\ngemloop view: no such folder yet (named by --dir): the list is empty until a run is recorded there\nOpen http://`,
+    );
+    const fromEnv = io({ GEMLOOP_RUNS_DIR: join(parent, 'nope') });
+    expect(await createViewCommand(stopAtOnce).run(['--port', '0'], fromEnv)).toBe(0);
+    expect(fromEnv.out()).toContain('(named by GEMLOOP_RUNS_DIR)');
+    const present = io();
+    expect(await createViewCommand(stopAtOnce).run(['--dir', parent, '--port', '0'], present)).toBe(
+      0,
+    );
+    expect(present.out()).not.toContain('no such folder');
+  });
+
   it("refuses --dir '' and --evals '' in one line, and reads an empty variable as unset", async () => {
     // resolve('') is the current folder: an empty value silently showed whatever was there.
     for (const flag of ['--dir', '--evals']) {

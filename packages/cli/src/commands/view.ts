@@ -72,9 +72,11 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
       const evals = folderOf('evals', values, io.env);
       const evalsDir = evals.path;
       const forks = folderOf('forks', values, io.env);
+      let runsMissing = false;
       for (const folder of [runs, evals, forks]) {
         const problem = await folderProblem(folder.path);
-        if (problem !== undefined) {
+        if (problem === 'missing') runsMissing ||= folder === runs;
+        else if (problem !== undefined) {
           io.stderr(`gemloop view: ${folder.namedBy} ${escapeControls(folder.path)} ${problem}.\n`);
           return 2;
         }
@@ -105,8 +107,13 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
       }
       // Listen for SIGINT/SIGTERM before printing the URL: whoever reads it may stop us at once.
       const stopped = untilStopped();
+      // A folder that does not exist yet is served (its list fills when a run is recorded there),
+      // but said: a typo in --dir showed an empty list and nothing else (readme47).
+      const note = runsMissing
+        ? `gemloop view: no such folder yet (named by ${runs.namedBy}): the list is empty until a run is recorded there\n`
+        : '';
       io.stdout(
-        `gemloop view: runs in ${escapeControls(dir)}\nOpen ${server.url} (Ctrl-C to stop)\n`,
+        `gemloop view: runs in ${escapeControls(dir)}\n${note}Open ${server.url} (Ctrl-C to stop)\n`,
       );
       await stopped;
       await server.close();
@@ -142,7 +149,7 @@ function folderOf(
 
 /**
  * Why `path` cannot be the viewer's folder, or `undefined` when it can. A folder that does not
- * exist yet is fine (the list is empty until a run is recorded); a file or a folder that cannot be
+ * exist yet is fine (the list is empty until a run is recorded): `'missing'`; a file or a folder that cannot be
  * read would fail every poll of the page with a bare HTTP 500, so the command refuses it at start.
  */
 async function folderProblem(path: string): Promise<string | undefined> {
@@ -151,7 +158,7 @@ async function folderProblem(path: string): Promise<string | undefined> {
     return undefined;
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
-    if (code === 'ENOENT') return undefined;
+    if (code === 'ENOENT') return 'missing';
     if (code === 'ENOTDIR') return 'is a file, not a folder: give the folder that holds the files';
     return `cannot be read (${typeof code === 'string' ? code : String(error)})`;
   }
