@@ -141,13 +141,16 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
 
   if (!stream) {
     let result: ChatResult;
+    let sent: Pick<ChatResult, 'text' | 'usage'>;
     try {
       result = await door.telemetry.run(
         runSpan(door, 'responses', false),
         () => session.send(message, sendOptions),
         (running) => running,
       );
-      result = keylessResult(door.agent, result, context.scanned);
+      // Only what the response carries is scanned: the whole result (the thread's history too)
+      // walked every stored turn's nodes at each send, and past 10,000 objects failed closed.
+      sent = keylessResult(door.agent, { text: result.text, usage: result.usage }, context.scanned);
     } catch (error) {
       await finish(undefined);
       // A caller that went away stopped its own run: nothing for the server's log.
@@ -155,7 +158,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       return runFailureResponse(error);
     }
     await finish(result);
-    const response = toResponse(shape, messageId, 'completed', result.text, result.usage);
+    const response = toResponse(shape, messageId, 'completed', sent.text, sent.usage);
     if (keep) context.index.record({ id, owner: door.owner, conversation, body: response });
     return jsonResponse(response);
   }
