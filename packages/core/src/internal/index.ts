@@ -250,6 +250,7 @@ export {
   agentKeysOf,
   agentKeysReader,
   keylessEvents,
+  keylessEventsShowing,
   keylessResult,
 } from '../web/keyless-events.ts';
 // @gemloop/serve: its doors read bodies with the same bound and tell callers of a failed run only

@@ -1,8 +1,9 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { MIN_KEY_LENGTH, REDACTED } from '../shared/redact-secrets.ts';
-import { scrubSecrets } from '../shared/scrub-secrets.ts';
+import { type ScanMemo, scrubSecrets } from '../shared/scrub-secrets.ts';
 import { keyAt } from './key-hold.ts';
 import { channelOf, ENDS_TEXT, samePath } from './keyless-events.ts';
+import { createScanMemo } from './scan-memo.ts';
 
 /** An event of a run at its index in the run's store. @internal */
 export type IndexedEvent = { index: number; event: AgentEvent<unknown> };
@@ -37,10 +38,17 @@ export class IndexedKeyHold {
   private readonly secrets: () => readonly string[];
   private keys: readonly string[] = [];
   private readonly channels = new Map<string, Channel>();
+  private readonly memo: ScanMemo;
 
-  /** `secrets` is asked until it names a key (as `keylessFilter`'s). */
-  constructor(secrets: () => readonly string[]) {
+  /**
+   * `secrets` is asked until it names a key (as `keylessFilter`'s). `memo`: the long texts found
+   * clean, one for the run by default, so a text met again in a later event (a tool's output in
+   * its `tool-result`, its step's `step-end`, the `run-end`'s result) is scanned once, as a door's
+   * send is ({@link ScanMemo}; leftovers61: half the characters scanned of a run of tool steps).
+   */
+  constructor(secrets: () => readonly string[], memo: ScanMemo = createScanMemo()) {
     this.secrets = secrets;
+    this.memo = memo;
   }
 
   /** The events final now that `event` came at `index` (indices in the order they came). */
@@ -67,7 +75,7 @@ export class IndexedKeyHold {
         if (samePath(channel.path, event.path)) out.push(...this.release(key, channel, true));
       }
     }
-    out.push({ index, event: scrubSecrets(event, this.keys) });
+    out.push({ index, event: scrubSecrets(event, this.keys, this.memo) });
     return out;
   }
 

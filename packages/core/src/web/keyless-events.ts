@@ -48,15 +48,32 @@ export function keylessEvents<Source extends EventSource<AgentEvent<unknown>>>(
   source: Source,
   memo: ScanMemo = createScanMemo(),
 ): Source {
+  return keylessEventsShowing(source, (value) => value, memo) as unknown as Source;
+}
+
+/**
+ * {@link keylessEvents} for a door that sends only part of the run's result: its `result` is
+ * `show(result)` without the keys, and only that is walked. A chat send's result holds the whole
+ * thread, walked at every send, and past the walk's 10,000 objects (~620 turns of a tool call
+ * and an answer) the rest of it became `UNCHECKED`, its `usage` too (leftovers61). @internal
+ */
+export function keylessEventsShowing<Source extends EventSource<AgentEvent<unknown>>, Shown>(
+  source: Source,
+  show: (result: Awaited<Source['result']>) => Shown,
+  memo: ScanMemo = createScanMemo(),
+): Omit<Source, 'result'> & { readonly result: Promise<Shown> } {
   // Read when events flow: a chat send knows its client once its inner stream exists.
   const secrets = (): readonly string[] => streamKeysOf(source);
   // The source's own members (abort, steer, send) through its prototype; its events and result here.
   return Object.create(source, {
     result: {
-      get: () => source.result?.then((value) => scrubSecrets(value, secrets(), memo)),
+      get: () =>
+        source.result?.then((value) =>
+          scrubSecrets(show(value as Awaited<Source['result']>), secrets(), memo),
+        ),
     },
     [Symbol.asyncIterator]: { value: () => keyless(source, secrets, memo) },
-  }) as Source;
+  }) as Omit<Source, 'result'> & { readonly result: Promise<Shown> };
 }
 
 async function* keyless(

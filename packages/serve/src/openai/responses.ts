@@ -1,6 +1,6 @@
 import type { AgentUsage } from '@gemloop/core';
 import { type ChatResult, createChatSession, type HistoryStore } from '@gemloop/core/chat';
-import { keylessEvents, keylessResult, type ScanMemo } from '@gemloop/core/internal';
+import { keylessEventsShowing, keylessResult, type ScanMemo } from '@gemloop/core/internal';
 import { unprintableIdFault } from '../door/printable-id.ts';
 import { readOptionalBoolean } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
@@ -122,13 +122,14 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     earlier.length > 0 ? { contents: earlier } : undefined,
   );
   const session = createChatSession({ agent: door.agent, store, id: conversation.key });
-  const finish = async (result: ChatResult | undefined) => {
+  /** `answered`: the run gave a result (its turn is stored). */
+  const finish = async (answered: boolean) => {
     if (store.written()) conversation.turns += 1;
-    if (result !== undefined) conversation.turns += 1;
+    if (answered) conversation.turns += 1;
     // A response not kept (`store: false`) is no point to continue from, but its turns are now
     // the conversation's end: a continuation of the response before it branches instead of
     // sending them (attack-doors10).
-    if (result !== undefined && !keep) conversation.head = undefined;
+    if (answered && !keep) conversation.head = undefined;
     conversation.busy = false;
     await session.close().catch(door.onError);
   };
@@ -141,21 +142,24 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
 
   if (!stream) {
     let result: ChatResult;
+    let sent: Pick<ChatResult, 'text' | 'usage'>;
     try {
       result = await door.telemetry.run(
         runSpan(door, 'responses', false),
         () => session.send(message, sendOptions),
         (running) => running,
       );
-      result = keylessResult(door.agent, result, context.scanned);
+      // Only what the response carries is scanned: the whole result (the thread's history too)
+      // walked every stored turn's nodes at each send, and past 10,000 objects failed closed.
+      sent = keylessResult(door.agent, { text: result.text, usage: result.usage }, context.scanned);
     } catch (error) {
-      await finish(undefined);
+      await finish(false);
       // A caller that went away stopped its own run: nothing for the server's log.
       if (!door.signal.aborted) door.onError(error);
       return runFailureResponse(error);
     }
-    await finish(result);
-    const response = toResponse(shape, messageId, 'completed', result.text, result.usage);
+    await finish(true);
+    const response = toResponse(shape, messageId, 'completed', sent.text, sent.usage);
     if (keep) context.index.record({ id, owner: door.owner, conversation, body: response });
     return jsonResponse(response);
   }
@@ -168,7 +172,14 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     const at = { item_id: messageId, output_index: 0, content_index: 0 };
     const run = door.telemetry.run(
       runSpan(door, 'responses', true),
-      () => keylessEvents(session.sendStream(message, sendOptions), context.scanned),
+      // Only what the response carries of the result (the text, the usage) is walked: the whole
+      // thread's, past 10,000 objects, went out with its usage unchecked (NaN, JSON null).
+      () =>
+        keylessEventsShowing(
+          session.sendStream(message, sendOptions),
+          (result) => ({ text: result.text, usage: result.usage }),
+          context.scanned,
+        ),
       (running) => running.result,
     );
     // The top run's text by step, as sent: a guardrail's retraction replaces its step's (attack21).
@@ -195,7 +206,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
         }
       }
       const result = await run.result;
-      await finish(result);
+      await finish(true);
       // The answer as the run settled it (a guardrail's rewrite included), which `done` carries.
       send('response.output_text.done', { ...at, text: result.text, logprobs: [] });
       send('response.content_part.done', { ...at, part: outputText(result.text) });
@@ -208,7 +219,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       send('response.completed', { response });
     } catch (error) {
       run.result.catch(() => {});
-      await finish(undefined);
+      await finish(false);
       if (door.signal.aborted) return;
       door.onError(error);
       const failure = runFailure(error).error;
