@@ -35,6 +35,20 @@ const createAgent = ({
   model?: string | undefined;
 }) => supportAgent(gemini, model ?? OLD);
 
+/**
+ * `createAgent` keeping one agent for each model, as a user's factory may: the false-alarm test's
+ * 2,400 runs built 2,400 agents, about a tenth of its CPU (bench/RESULTS.md, speed-units47).
+ */
+function onePerModel(): typeof createAgent {
+  const agents = new Map<string, ReturnType<typeof createAgent>>();
+  return (context) => {
+    const model = context.model ?? OLD;
+    const agent = agents.get(model) ?? createAgent(context);
+    agents.set(model, agent);
+    return agent;
+  };
+}
+
 describe('runCanary', () => {
   it('flags no case on two identical models with injected noise: false alarms under 5% at the default K', async () => {
     // The figure of issue 57: 120 cases, each run K times on two models that behave the same but
@@ -53,7 +67,7 @@ describe('runCanary', () => {
       mustCall: ['cancel_subscription'],
       live: { gemini },
       concurrency: 8,
-      createAgent,
+      createAgent: onePerModel(),
     });
     expect(result.k).toBe(DEFAULT_CANARY_K);
     expect(result.unjudged).toBe(0);
