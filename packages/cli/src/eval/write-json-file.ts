@@ -13,7 +13,11 @@ import { escapeControls } from '../probe/create-probe-sanitizer.ts';
  * @throws {@link CliFlagError} naming `--json` when the report holds a value nested too deeply
  *   for JSON.stringify (a run file's arguments of 100,000 `[`s): nothing is written.
  */
-export async function writeJsonFile(path: string, value: unknown, given = path): Promise<void> {
+export async function writeJsonFile(
+  path: string,
+  value: unknown,
+  given: string = path,
+): Promise<void> {
   let text: string;
   try {
     text = JSON.stringify(value, null, 2);

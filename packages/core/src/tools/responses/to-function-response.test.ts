@@ -115,6 +115,7 @@ describe('toFunctionResponse', () => {
     const error = (() => {
       try {
         toFunctionResponse({ name: 'f', result: { v: nest(100_000) } });
+        return undefined;
       } catch (thrown) {
         return thrown;
       }
