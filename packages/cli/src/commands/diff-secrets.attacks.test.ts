@@ -5,7 +5,7 @@
 // (attack41). `gemloop diff` and `gemloop replay --diff` printed them in the answers and the
 // arguments they compared, to the CI log, and into the `--json` report.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,6 +104,28 @@ describe('gemloop diff of run files holding credentials', () => {
     expect(await createDiffCommand(dir).run(['a.jsonl', 'b.jsonl'], out)).toBe(0);
     expect(out.out()).toContain('$.key: "[redacted]" → "[redacted]"');
     expectNoSecret(out.out() + out.err());
+  });
+
+  it('the same with --json: said as nested too deeply, no file left; the diff still printed (deep47)', async () => {
+    const dir = folder();
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const hostile = (runId: string, key: string) =>
+      runFile(runId, { key, deep: '@DEEP@' }, 'same').replace('"@DEEP@"', deep);
+    writeFileSync(join(dir, 'a.jsonl'), hostile('a', 'one'));
+    writeFileSync(join(dir, 'b.jsonl'), hostile('b', 'two'));
+    const out = captureIo(ENV);
+    const code = await createDiffCommand(dir).run(
+      ['a.jsonl', 'b.jsonl', '--json', 'diff.json'],
+      out,
+    );
+    // Before: "RangeError: Maximum call stack size exceeded" from writing the report.
+    expect(out.err()).toContain(
+      '--json diff.json: the report cannot be written as JSON: a value in it is nested too deeply',
+    );
+    expect(out.err()).not.toContain('RangeError');
+    expect(code).not.toBe(0);
+    expect(out.out()).toContain('$.key: "one" → "two"');
+    expect(existsSync(join(dir, 'diff.json'))).toBe(false);
   });
 
   it('short values of secret-named variables (AUTH=true) do not cut ordinary words out of the diff', async () => {

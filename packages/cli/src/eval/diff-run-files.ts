@@ -52,7 +52,7 @@ export async function diffRunFiles(
   // terminal showed (attack-doors8: a hand-edited run file's call read as another call).
   io.stdout(evals.formatRunDiff(diff).split('\n').map(escapeControls).join('\n'));
   if (options.json !== undefined) {
-    await writeJsonFile(resolve(cwd, options.json), diff);
+    await writeJsonFile(resolve(cwd, options.json), diff, options.json);
   }
   return options.failOnChange && !diff.same ? 1 : 0;
 }

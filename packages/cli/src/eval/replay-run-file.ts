@@ -184,7 +184,7 @@ export async function replayRunFile(flags: ReplayFlags, io: CliIo, cwd: string):
       fork: forked,
       diff,
     };
-    await writeJsonFile(resolve(cwd, flags.json), result);
+    await writeJsonFile(resolve(cwd, flags.json), result, flags.json);
   }
   return 0;
 }

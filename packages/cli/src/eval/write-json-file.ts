@@ -3,14 +3,37 @@ import { constants } from 'node:fs';
 import { access, mkdir, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { makeFolder } from '@gemloop/core/internal';
+import { CliFlagError } from '../cli-flag-error.ts';
+import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 
 /**
  * Writes `value` as indented JSON to `path`, making its folder first: `--json
  * .gemloop/forks/new-prompt.json` in a project that has no forks yet. Whole or not at all, as
- * {@link writeTextFile}.
+ * {@link writeTextFile}. `given` is the `--json` value as typed, for the message.
+ * @throws {@link CliFlagError} naming `--json` when the report holds a value nested too deeply
+ *   for JSON.stringify (a run file's arguments of 100,000 `[`s): nothing is written.
  */
-export async function writeJsonFile(path: string, value: unknown): Promise<void> {
-  await writeTextFile(path, `${JSON.stringify(value, null, 2)}\n`);
+export async function writeJsonFile(
+  path: string,
+  value: unknown,
+  given: string = path,
+): Promise<void> {
+  let text: string;
+  try {
+    text = JSON.stringify(value, null, 2);
+  } catch (error) {
+    // A hostile or hand-edited run file read back: its values go into the report as they are.
+    // Only the stack's overflow is ours to say; anything else JSON refuses is a bug, thrown on.
+    if (!(error instanceof RangeError)) throw error;
+    throw new CliFlagError({
+      flag: '--json',
+      value: escapeControls(given).slice(0, 100),
+      accepted: ['a report of values nested some thousands of levels at most'],
+      message: `--json ${escapeControls(given)}: the report cannot be written as JSON: a value in it is nested too deeply (${error.message}). A run file given holds a value nested thousands of levels deep (a call's arguments, a tool's result); the report printed above is whole, the file is not written.`,
+      cause: error,
+    });
+  }
+  await writeTextFile(path, `${text}\n`);
 }
 
 /**

@@ -223,7 +223,7 @@ function pushFunctionCall(state: CandidateState, part: Part, call: FunctionCall)
   }
   // The first fragment of a streamed call: assemble a whole call without the streaming fields.
   const { willContinue: _willContinue, partialArgs, ...rest } = fragment;
-  const args: AnyRecord = isRecord(fragment.args) ? structuredClone(fragment.args) : {};
+  const args: AnyRecord = isRecord(fragment.args) ? copyJson(fragment.args) : {};
   const assembled = { ...rest, args } as FunctionCall & { args: AnyRecord };
   const assembledPart: Part = { ...part, functionCall: assembled };
   state.parts!.push(assembledPart);
@@ -273,9 +273,28 @@ function withFields<T extends object>(target: T, fields: AnyRecord): T {
 function snapshot(state: CandidateState, part: Part): Part {
   if (part === state.openText) return { ...part, text: part.text + state.openPieces.join('') };
   if (state.openCall !== undefined && part === state.openCall.part) {
-    return { ...part, functionCall: structuredClone(state.openCall.call) };
+    return { ...part, functionCall: copyJson(state.openCall.call) };
   }
   return part;
+}
+
+/**
+ * A copy of `value`, JSON from the wire, made without recursion: a call's arguments nest as deep
+ * as JSON.parse took them, and structuredClone overflowed the stack on 100,000 levels (deep47).
+ * An own `__proto__` key is copied by the spread and then written as the own key it is.
+ */
+function copyJson<T>(value: T): T {
+  const root = [value as unknown];
+  const pending: [Record<string, unknown>, string][] = [[root as never, '0']];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [parent, key] = next;
+    const item = parent[key];
+    if (typeof item !== 'object' || item === null) continue;
+    const copy = (Array.isArray(item) ? [...item] : { ...item }) as Record<string, unknown>;
+    parent[key] = copy;
+    for (const each of Object.keys(copy)) pending.push([copy, each]);
+  }
+  return root[0] as T;
 }
 
 /** Text, plus at most the `thought` flag and a signature: nothing merging could lose. */

@@ -100,6 +100,36 @@ describe('toFunctionResponse', () => {
     expect(response).not.toBe(result);
   });
 
+  it('sends 1,000 levels; refuses 100,000 as too deep, at its path, at once (deep47)', () => {
+    const nest = (levels: number): unknown => {
+      let value: unknown = [];
+      for (let level = 1; level < levels; level++) value = [value];
+      return value;
+    };
+    // The result object is a level: 1 + 999.
+    const kept = toFunctionResponse({ name: 'f', result: { v: nest(999) } });
+    expect(JSON.stringify(kept.functionResponse.response)).toHaveLength(1_998 + 6);
+    // It walked 8,000 levels (1.5 s of copying paths) until the stack overflowed, then said
+    // "reading it threw (Maximum call stack size exceeded)": the tool's getters threw nothing.
+    const started = performance.now();
+    const error = (() => {
+      try {
+        toFunctionResponse({ name: 'f', result: { v: nest(100_000) } });
+        return undefined;
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidToolResultError);
+    const message = (error as Error).message;
+    expect(message).toMatch(
+      /^Tool "f" returned a value that cannot be sent to Gemini: result\.v\[0\]\[0\].*….*\[0\] is not JSON: it nests deeper than 1000 levels; flatten it or send it as a string\.$/,
+    );
+    // The place is cut to its ends (shortPlace): 1,000 levels of it were a 3 KB message.
+    expect(message.length).toBeLessThan(400);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
   it('reports a getter that throws at its own path', () => {
     const result = {
       rows: [

@@ -1,6 +1,6 @@
 import { InvalidToolResultError } from '../../errors/invalid-tool-result-error.ts';
 import type { FunctionResponse, Part } from '../../wire/content.ts';
-import { formatPath } from '../schema/inline-refs.ts';
+import { formatPath, shortPlace } from '../schema/inline-refs.ts';
 import { requireObject } from './require-object.ts';
 import type { JsonValue } from './to-json-value.ts';
 import { isPlainObject, NotJsonError, toJsonValue } from './to-json-value.ts';
@@ -87,7 +87,8 @@ export function toFunctionResponse(options: ToFunctionResponseOptions): ToFuncti
     json = toJsonValue(result);
   } catch (error) {
     if (!(error instanceof NotJsonError)) throw error;
-    const where = error.path.length === 0 ? 'the result' : `result.${formatPath(error.path)}`;
+    const where =
+      error.path.length === 0 ? 'the result' : `result.${shortPlace(formatPath(error.path))}`;
     throw new InvalidToolResultError({
       toolName: name,
       path: error.path,

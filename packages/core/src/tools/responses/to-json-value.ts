@@ -62,6 +62,12 @@ export function toJsonValue(value: unknown): JsonValue {
   return converted === undefined ? null : converted;
 }
 
+/**
+ * Levels of objects and arrays (and `toJSON` hops) a tool's result may nest: past this it is not
+ * sent. JSON.stringify overflows the stack some thousands deep; real results nest a few dozen.
+ */
+const MAX_RESULT_DEPTH = 1_000;
+
 // Deeper values go the slow way, which also catches cycles (the walk below does not track them).
 const MAX_AS_IS_DEPTH = 64;
 
@@ -152,6 +158,14 @@ function convertObjectValue(
   path: (string | number)[],
   ancestors: object[],
 ): JsonValue | undefined {
+  // A bound, not the stack: 100,000 levels overflowed it after 1.5 s of walking (each level
+  // copies its path and searches its ancestors), said as "reading it threw" (deep47).
+  if (ancestors.length >= MAX_RESULT_DEPTH) {
+    throw new NotJsonError(
+      path,
+      `it nests deeper than ${MAX_RESULT_DEPTH} levels; flatten it or send it as a string`,
+    );
+  }
   if (ancestors.includes(object)) {
     throw new NotJsonError(
       path,

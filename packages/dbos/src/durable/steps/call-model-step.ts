@@ -94,7 +94,7 @@ export async function callModelStep<T>({
         }
       },
       { name },
-    );
+    ).catch(tooDeepToRecord);
     if (outcome.ok) {
       if (!ran && outcome.calls !== undefined && functions !== undefined) {
         checkReplayedCalls({
@@ -112,6 +112,23 @@ export async function callModelStep<T>({
     );
     await durableSleep(outcome.retryDelayMs);
   }
+}
+
+/**
+ * A stack overflow while the step's answer was recorded said as that: a model or gateway sent a
+ * value nested some thousands of levels deep (a call's `args` of 100,000 `[`s is 200 KB), which
+ * JSON.stringify cannot write, and the run ended "Maximum call stack size exceeded" (deep47).
+ * Any other error goes on as it is. The in-process loop would refuse the same history at its
+ * next request ("nested too deeply"); a durable run stops one step earlier, at the record.
+ */
+function tooDeepToRecord(error: unknown): never {
+  if (error instanceof Error && error.name === 'RangeError' && /call stack/i.test(error.message)) {
+    throw new TypeError(
+      `the model's answer cannot be recorded as JSON: it is nested too deeply (${error.message}). A durable run stores each answer before it goes on; a model or gateway sent a value nested thousands of levels deep, most likely in a function call's arguments`,
+      { cause: error },
+    );
+  }
+  throw error;
 }
 
 /**
