@@ -111,7 +111,6 @@ describe('toFunctionResponse', () => {
     expect(JSON.stringify(kept.functionResponse.response)).toHaveLength(1_998 + 6);
     // It walked 8,000 levels (1.5 s of copying paths) until the stack overflowed, then said
     // "reading it threw (Maximum call stack size exceeded)": the tool's getters threw nothing.
-    const started = performance.now();
     const error = (() => {
       try {
         toFunctionResponse({ name: 'f', result: { v: nest(100_000) } });
@@ -127,7 +126,6 @@ describe('toFunctionResponse', () => {
     );
     // The place is cut to its ends (shortPlace): 1,000 levels of it were a 3 KB message.
     expect(message.length).toBeLessThan(400);
-    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it('reports a getter that throws at its own path', () => {
