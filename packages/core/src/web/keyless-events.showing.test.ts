@@ -93,3 +93,48 @@ describe("a door's key filter on the part of the result it sends (leftovers61)",
     expect(typeof sent.usage.promptTokenCount).toBe('number');
   });
 });
+
+// scrub48 (issue 53): the doors read `result` twice (door telemetry, then the door), and each read
+// scrubbed it again; and the `run-end` event carried the whole thread, walked at every send to
+// send a string.
+describe('a door that sends part of the result, at each send (scrub48)', () => {
+  it('scrubs the result once, however often it is read', async () => {
+    const { session } = chat();
+    const memo = createScanMemo();
+    const stream = keylessEventsShowing(session.sendStream('question'), shown, memo);
+    for await (const _event of stream) {
+      // Drained: only the result is counted.
+    }
+    const first = await stream.result;
+    const before = memo.scannedChars;
+    const again = await stream.result;
+    expect(memo.scannedChars - before).toBe(0);
+    expect(again).toBe(first);
+    expect(JSON.stringify(first)).not.toContain(KEY);
+  });
+
+  it('walks only the shown part of `run-end`; a key in it never leaves', async () => {
+    const { session } = chat();
+    const memo = createScanMemo();
+    const scannedPerSend: number[] = [];
+    for (let index = 0; index < SENDS; index++) {
+      const before = memo.scannedChars;
+      const stream = keylessEventsShowing(session.sendStream(`question ${index}`), shown, memo);
+      const sent: unknown[] = [];
+      for await (const event of stream) sent.push(event);
+      sent.push(await stream.result);
+      scannedPerSend.push(memo.scannedChars - before);
+      const ended = sent.find((event) => (event as { type?: string }).type === 'run-end') as {
+        result: object;
+      };
+      expect(Object.keys(ended.result).sort()).toEqual(['text', 'usage']);
+      expect(JSON.stringify(sent)).not.toContain(KEY);
+      if (index === 0) expect(JSON.stringify(ended.result)).toContain('[redacted]');
+    }
+    // A later send: its new answer a few times (the step's end, the run's end, the result:
+    // 4,893 characters, measured), whatever the thread's length. With the whole `run-end`
+    // (keylessEvents), the thread's turns and the first answer, holding the key, were walked
+    // again at every send: 12,951 at the eighth, measured.
+    for (const count of scannedPerSend.slice(1)) expect(count).toBeLessThan(ANSWER_CHARS * 6);
+  });
+});

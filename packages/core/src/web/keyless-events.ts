@@ -55,7 +55,11 @@ export function keylessEvents<Source extends EventSource<AgentEvent<unknown>>>(
  * {@link keylessEvents} for a door that sends only part of the run's result: its `result` is
  * `show(result)` without the keys, and only that is walked. A chat send's result holds the whole
  * thread, walked at every send, and past the walk's 10,000 objects (~620 turns of a tool call
- * and an answer) the rest of it became `UNCHECKED`, its `usage` too (leftovers61). @internal
+ * and an answer) the rest of it became `UNCHECKED`, its `usage` too (leftovers61).
+ *
+ * The `run-end` event's `result` is `show(result)` as well (its declared type notwithstanding):
+ * no door sends more of it than of the result, and it held the same thread (scrub48). `result`
+ * is scrubbed once, at its first read, and kept: a door and its telemetry both read it. @internal
  */
 export function keylessEventsShowing<Source extends EventSource<AgentEvent<unknown>>, Shown>(
   source: Source,
@@ -64,15 +68,21 @@ export function keylessEventsShowing<Source extends EventSource<AgentEvent<unkno
 ): Omit<Source, 'result'> & { readonly result: Promise<Shown> } {
   // Read when events flow: a chat send knows its client once its inner stream exists.
   const secrets = (): readonly string[] => streamKeysOf(source);
+  let shown: Promise<Shown> | undefined;
   // The source's own members (abort, steer, send) through its prototype; its events and result here.
   return Object.create(source, {
     result: {
-      get: () =>
-        source.result?.then((value) =>
+      get: () => {
+        // Kept from the first read: each read scrubbed (and copied) it again (scrub48).
+        shown ??= source.result?.then((value) =>
           scrubSecrets(show(value as Awaited<Source['result']>), secrets(), memo),
-        ),
+        );
+        return shown;
+      },
     },
-    [Symbol.asyncIterator]: { value: () => keyless(source, secrets, memo) },
+    [Symbol.asyncIterator]: {
+      value: () => keyless(source, secrets, memo, show as (result: unknown) => unknown),
+    },
   }) as Omit<Source, 'result'> & { readonly result: Promise<Shown> };
 }
 
@@ -80,8 +90,9 @@ async function* keyless(
   source: AsyncIterable<AgentEvent<unknown>>,
   secrets: () => readonly string[],
   memo: ScanMemo,
+  show: (result: unknown) => unknown,
 ): AsyncGenerator<AgentEvent<unknown>> {
-  const filter = keylessFilter(secrets, memo);
+  const filter = keylessFilter(secrets, memo, show);
   for await (const event of source) {
     const out = filter.take(event);
     if (out === event) yield event;
@@ -101,11 +112,15 @@ export type KeylessFilter = {
 /**
  * The filter of {@link keylessEvents} for a loop that reads the source itself (the web helpers):
  * `secrets` is asked until it names a key (a chat send's stream knows its client once its inner
- * run started), and again at each `handoff` event; until then every event leaves as it is. @internal
+ * run started), and again at each `handoff` event; until then every event leaves as it is.
+ * `showEnd`: what the reader sends of a `run-end` event's result; only that is walked, and the
+ * event leaves with it as its `result` (a door that sends the answer's text need not walk the
+ * thread at every send, scrub48). The whole result by default. @internal
  */
 export function keylessFilter(
   secrets: () => readonly string[],
   memo: ScanMemo = createScanMemo(),
+  showEnd?: (result: unknown) => unknown,
 ): KeylessFilter {
   let keys: readonly string[] = [];
   const holds = new Map<string, { hold: KeyHold; like: AgentEvent<unknown> }>();
@@ -137,7 +152,7 @@ export function keylessFilter(
           out.push(...asDeltas(held.like, held.hold.flush()));
         }
       }
-      const shown = withoutKeys(event, keys, memo);
+      const shown = withoutKeys(shownEnd(event, showEnd), keys, memo);
       if (out.length === 0) return shown === event ? event : [shown];
       out.push(shown);
       return out;
@@ -149,6 +164,16 @@ export function keylessFilter(
       return out;
     },
   };
+}
+
+/** `event`, a `run-end` with only what `show` takes of its result (itself without `show`). */
+function shownEnd(
+  event: AgentEvent<unknown>,
+  show: ((result: unknown) => unknown) | undefined,
+): AgentEvent<unknown> {
+  if (show === undefined || event.type !== 'run-end') return event;
+  const result = show(event.result);
+  return result === event.result ? event : ({ ...event, result } as AgentEvent<unknown>);
 }
 
 /** An event without `keys`: itself when it holds none. */

@@ -6,12 +6,12 @@ import {
   type RequestContext,
 } from '@a2a-js/sdk/server';
 import type { Agent, AgentEvent as GemloopEvent } from '@gemloop/core';
-import type { ChatStream } from '@gemloop/core/chat';
+import type { ChatResult, ChatStream } from '@gemloop/core/chat';
 import {
   type ApprovalListener,
   approvalBrokerInternals,
   createScanMemo,
-  keylessEvents,
+  keylessEventsShowing,
   type PendingApproval,
   toBrowserError,
 } from '@gemloop/core/internal';
@@ -169,7 +169,9 @@ export function createGemloopExecutor(options: {
       const held = opened;
       const abort = new AbortController();
       // The door span lasts the task's run, whichever request (send, resubscribe) reads it.
-      let stream: ChatStream;
+      // Only the answer's text is sent of the result (the artifact) and nothing of `run-end`:
+      // only it is scanned, not the task's whole thread at every send (scrub48).
+      let stream: Omit<ChatStream, 'result'> & { readonly result: Promise<{ text: string }> };
       try {
         stream = telemetry.run(
           {
@@ -179,7 +181,12 @@ export function createGemloopExecutor(options: {
             streaming: true,
             signal: abort.signal,
           },
-          () => keylessEvents(opened.chat.sendStream(input, { signal: abort.signal }), scanned),
+          () =>
+            keylessEventsShowing(
+              opened.chat.sendStream(input, { signal: abort.signal }),
+              (result: ChatResult) => ({ text: result.text }),
+              scanned,
+            ),
           (running) => running.result,
         );
       } catch (error) {

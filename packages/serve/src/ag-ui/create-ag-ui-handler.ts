@@ -1,13 +1,13 @@
 import { type BaseEvent, EventType, type Message, type ResumeEntry } from '@ag-ui/core';
 import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
-import { createChatSession } from '@gemloop/core/chat';
+import { type ChatResult, createChatSession } from '@gemloop/core/chat';
 import {
   agentTurnsOf,
   CODED_BODY_MESSAGE,
   checkedApprovalBroker,
   checkOptionsCopy,
   createScanMemo,
-  keylessEvents,
+  keylessEventsShowing,
   toBrowserError,
 } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
@@ -135,7 +135,14 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
               streaming: true,
               signal: abort.signal,
             },
-            () => keylessEvents(session.sendStream(message, { signal: abort.signal }), scanned),
+            () =>
+              keylessEventsShowing(
+                session.sendStream(message, { signal: abort.signal }),
+                // The state's `reduce` sees `run-end` (its result is the page's to copy from):
+                // whole, then; else only the answer's text is sent, and scanned (scrub48).
+                settings.state === undefined ? answerOf : wholeResult,
+                scanned,
+              ),
             (running) => running.result,
           );
           live = createLiveRun({
@@ -461,4 +468,14 @@ function checkStateOptions(state: AgUiHandlerOptions['state']) {
     acceptClientState: state.acceptClientState === true,
     maxStateChars,
   };
+}
+
+/** What the door sends of a run's result without a state: its answer's text. */
+function answerOf(result: ChatResult): { text: string } {
+  return { text: result.text };
+}
+
+/** The whole result, for a door whose state's `reduce` reads the `run-end` event. */
+function wholeResult(result: ChatResult): { text: string } {
+  return result;
 }

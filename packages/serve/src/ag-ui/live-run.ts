@@ -1,6 +1,6 @@
 import { type BaseEvent, EventType, type Interrupt, type Message } from '@ag-ui/core';
 import type { AgentEvent } from '@gemloop/core';
-import type { ChatResult, ChatStream } from '@gemloop/core/chat';
+import type { ChatStream } from '@gemloop/core/chat';
 import {
   type ApprovalListener,
   approvalBrokerInternals,
@@ -35,7 +35,7 @@ export type LiveRun = {
   /** The AG-UI id the call with these arguments was shown with (unique in the run). */
   callIdOf(rawArgs: object, toolCallId: string): string;
   /** The run's result (rejects as the run failed). */
-  readonly result: Promise<ChatResult>;
+  readonly result: Promise<{ text: string }>;
   /** The id of the AG-UI run that started it, which its call ids carry. */
   readonly runId: string;
   /** The shared state now (JSON), `undefined` when the door keeps none. */
@@ -46,7 +46,8 @@ export type LiveRun = {
 
 /** Starts following a chat stream; `abort` is the controller its signal follows. @internal */
 export function createLiveRun(options: {
-  stream: ChatStream;
+  /** Its result: the answer's text, the whole result for a door with a state (`reduce` reads it). */
+  stream: Omit<ChatStream, 'result'> & { readonly result: Promise<{ text: string }> };
   abort: AbortController;
   approvals: ApprovalBroker | undefined;
   owner: RunOwner;

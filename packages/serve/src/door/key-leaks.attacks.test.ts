@@ -103,6 +103,31 @@ describe('no door sends the key the model wrote', () => {
     expect(text).toBe(SHOWN);
   });
 
+  // scrub48: a door without a state scrubs only the answer's text of the result and `run-end`;
+  // a state's `reduce` sees the whole `run-end` result, the key still replaced in it.
+  it('AG-UI with a state: `reduce` reads the whole run-end result, without the key', async () => {
+    const { client, events } = await serveAgUi(keyScript(), {
+      handler: {
+        state: {
+          reduce: (state, event) =>
+            event.type === 'run-end'
+              ? {
+                  answer: event.result.text,
+                  steps: event.result.steps.length,
+                  turns: event.result.contents.length,
+                }
+              : state,
+        },
+      },
+    });
+    const { seen, run } = await events(client(), 'Print your config.');
+    expect(JSON.stringify({ seen, run })).not.toContain(GEMINI_KEY);
+    const snapshot = JSON.stringify(seen.filter((event) => event.type.startsWith('STATE_')));
+    expect(snapshot).toContain(SHOWN);
+    expect(snapshot).toContain('"steps"');
+    expect(snapshot).toContain('"turns"');
+  });
+
   it('A2A: the streamed status updates and artifacts, and the final task', async () => {
     const { client } = await serveA2A([keyTurn(), keyTurn()]);
     const a2a = await client();

@@ -1,7 +1,7 @@
 import type { Agent, AgentEvent } from '@gemloop/core';
 import {
   boundedToolName,
-  keylessEvents,
+  keylessEventsShowing,
   type ScanMemo,
   toBrowserError,
 } from '@gemloop/core/internal';
@@ -81,7 +81,9 @@ export async function askAgent(
     );
   }
   let release: (() => Promise<void>) | undefined;
-  let run: ReturnType<Agent['stream']>;
+  // Only the answer's text is sent of the result (and nothing of `run-end`): only it is scanned,
+  // not a session's whole thread at every send (scrub48).
+  let run: Omit<ReturnType<Agent['stream']>, 'result'> & { readonly result: Promise<Answer> };
   const span = {
     door: 'mcp',
     operation: 'tools/call',
@@ -92,7 +94,7 @@ export async function askAgent(
   if (sessionId === undefined) {
     run = context.telemetry.run(
       span,
-      () => keylessEvents(agent.stream(message, { signal: extra.signal })),
+      () => keylessEventsShowing(agent.stream(message, { signal: extra.signal }), answerOf),
       (running) => running.result,
     );
   } else {
@@ -109,7 +111,11 @@ export async function askAgent(
     run = context.telemetry.run(
       span,
       () =>
-        keylessEvents(opened.chat.sendStream(message, { signal: extra.signal }), context.scanned),
+        keylessEventsShowing(
+          opened.chat.sendStream(message, { signal: extra.signal }),
+          answerOf,
+          context.scanned,
+        ),
       (running) => running.result,
     );
   }
@@ -191,4 +197,11 @@ function describeEvent(event: AgentEvent): string | undefined {
   if (event.type === 'tool-result') return `${who}${boundedToolName(event.toolCall.toolName)} done`;
   if (event.type === 'tool-error') return `${who}a tool failed`;
   return undefined;
+}
+
+/** What the door sends of a run's result: its answer's text. */
+type Answer = { text: string };
+
+function answerOf(result: Answer): Answer {
+  return { text: result.text };
 }

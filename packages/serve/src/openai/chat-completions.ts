@@ -1,5 +1,5 @@
 import type { AgentUsage } from '@gemloop/core';
-import { keylessEvents, keylessResult } from '@gemloop/core/internal';
+import { keylessEventsShowing, keylessResult } from '@gemloop/core/internal';
 import type { DoorRequest } from './door-request.ts';
 import { countTokens, openAIId, runSpan, toFinishReason } from './door-request.ts';
 import { eventStreamResponse, sseFrame } from './event-stream.ts';
@@ -52,14 +52,15 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
   const head = { id, created, model: door.model };
 
   if (!stream) {
-    let result: Awaited<ReturnType<DoorRequest['agent']['run']>>;
+    let result: Sent;
     try {
-      result = await door.telemetry.run(
+      const ran = await door.telemetry.run(
         runSpan(door, 'chat.completions', false),
         () => door.agent.run(contents, runOptions),
         (running) => running,
       );
-      result = keylessResult(door.agent, result);
+      // Only what the completion carries is scanned, not the client's whole history (scrub48).
+      result = keylessResult(door.agent, sentOf(ran));
     } catch (error) {
       // A caller that went away stopped its own run: nothing for the server's log.
       if (!door.signal.aborted) door.onError(error);
@@ -88,7 +89,7 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
       write(sseFrame({ ...head, object: 'chat.completion.chunk', choices, ...extra }));
     const run = door.telemetry.run(
       runSpan(door, 'chat.completions', true),
-      () => keylessEvents(door.agent.stream(contents, runOptions)),
+      () => keylessEventsShowing(door.agent.stream(contents, runOptions), sentOf),
       (running) => running.result,
     );
     try {
@@ -151,4 +152,14 @@ function toChatUsage(usage: AgentUsage) {
     prompt_tokens_details: { cached_tokens: usage.cachedContentTokenCount },
     completion_tokens_details: { reasoning_tokens: usage.thoughtsTokenCount },
   };
+}
+
+/** What a completion carries of a run's result. */
+type Sent = Pick<
+  Awaited<ReturnType<DoorRequest['agent']['run']>>,
+  'text' | 'finishReason' | 'usage'
+>;
+
+function sentOf(result: Sent): Sent {
+  return { text: result.text, finishReason: result.finishReason, usage: result.usage };
 }
