@@ -216,7 +216,7 @@ function heldAfterReserve(pool: BudgetPool): BudgetPool {
 
 /**
  * SLOW_AWAITS_STEER=1: a held slow tool, once let go, returns only after this worker has heard of a
- * steer to its run (`onSteerAnnounced`, the worker's own LISTEN). The worker reads a steer it has
+ * steer (or any message: a plugin's `ops` too) to its run (`onSteerAnnounced`, the worker's own LISTEN). The worker reads a steer it has
  * not heard of at a later step (steer-announcements.ts): a test of a steer read at the step after
  * this tool must not race the notice's delivery on a loaded machine. A NOTIFY heard on a
  * connection of the fixture's own did race it (Postgres delivers to each listening connection

@@ -57,8 +57,18 @@ describe('messages a plugin receives in a durable run, across a SIGKILL', () => 
   it('the message read before the kill is read again at the same boundary only, the one sent during the outage once after', async () => {
     const runId = 'ops-crash';
     writeFileSync(join(holdDirectory, runId), '');
-    // The old worker's second slow call outlasts the test: it is killed inside it.
-    const old = await startWorker({ ...env, EXECUTOR_ID: 'ops-old', SLOW_MS: '600000' });
+    // The old worker's second slow call outlasts the test: it is killed inside it. The first, once
+    // let go, returns only after the worker heard of the message (SLOW_AWAITS_STEER: the worker's
+    // LISTEN hears every topic's): step 1 looks for a waiting message at its end, and on a loaded
+    // machine the NOTIFY of `ops` came after it, so step 2 read nothing and step 3 both messages
+    // (the whole run, 18:36 UTC 2026-11-29). A message the worker has not heard of is read a step
+    // later by design (durable-steering.ts); this test is about the replay, not that race.
+    const old = await startWorker({
+      ...env,
+      EXECUTOR_ID: 'ops-old',
+      SLOW_MS: '600000',
+      SLOW_AWAITS_STEER: '1',
+    });
     workers.push(old);
     await runs.start('inbox', { runId, input: runId });
     await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the first slow call');
