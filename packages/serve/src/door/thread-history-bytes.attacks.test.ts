@@ -3,8 +3,9 @@ import { createMemoryHistoryStore, type HistoryStore } from '@gemloop/core/chat'
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ownerOfBearer } from '../__fixtures__/order-fixtures.ts';
-import { DOOR_KEYS, RUN_INPUT } from './__fixtures__/serve-all-doors.ts';
+import { DOOR_KEYS } from './__fixtures__/serve-all-doors.ts';
 import { listenForTest } from './__fixtures__/serve-door.ts';
+import { THREAD_DOORS as DOORS, type ThreadDoor as Door } from './__fixtures__/thread-doors.ts';
 import { mountDoors } from './mount-doors.ts';
 
 // attack44a: each door's default store was bounded by threads (1000), not by a thread's length:
@@ -74,86 +75,6 @@ async function serve({
   };
   return { post, lastRequest, fake };
 }
-
-type Door = (post: Awaited<ReturnType<typeof serve>>['post']) => Promise<() => Promise<void>>;
-
-/** Each door's client: `open` returns one send on one conversation. */
-const DOORS: Record<string, Door> = {
-  'OpenAI Responses (previous_response_id)': async (post) => {
-    let previous: string | undefined;
-    return async () => {
-      const { text } = await post('/v1/responses', {
-        model: 'support',
-        input: 'Hi',
-        ...(previous === undefined ? {} : { previous_response_id: previous }),
-      });
-      previous = (JSON.parse(text) as { id: string }).id;
-    };
-  },
-  'AG-UI (threadId)': async (post) => {
-    let run = 0;
-    return async () => {
-      run += 1;
-      await post('/ag-ui', {
-        ...RUN_INPUT,
-        runId: `r${run}`,
-        messages: [{ id: `m${run}`, role: 'user', content: 'Hi' }],
-      });
-    };
-  },
-  'A2A (contextId)': async (post) => {
-    let sent = 0;
-    return async () => {
-      sent += 1;
-      await post('/a2a', {
-        jsonrpc: '2.0',
-        id: sent,
-        method: 'message/send',
-        params: {
-          message: {
-            kind: 'message',
-            messageId: `m${sent}`,
-            contextId: 'ctx-long',
-            role: 'user',
-            parts: [{ kind: 'text', text: 'Hi' }],
-          },
-        },
-      });
-    };
-  },
-  'MCP (sessionId)': async (post) => {
-    const opened = await post('/mcp', {
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'leftovers51', version: '1' },
-      },
-    });
-    const session = {
-      'mcp-session-id': opened.headers.get('mcp-session-id') ?? '',
-      'mcp-protocol-version': '2025-06-18',
-    };
-    await post('/mcp', { jsonrpc: '2.0', method: 'notifications/initialized' }, session);
-    let sent = 0;
-    return async () => {
-      sent += 1;
-      const { text } = await post(
-        '/mcp',
-        {
-          jsonrpc: '2.0',
-          id: sent,
-          method: 'tools/call',
-          params: { name: 'ask_support', arguments: { message: 'Hi', sessionId: 'long' } },
-        },
-        session,
-      );
-      expect(text).not.toContain('"isError":true');
-    };
-  },
-};
 
 describe("a long thread at each door's default store (attack44a)", () => {
   it.each(Object.keys(DOORS))(
