@@ -11,6 +11,7 @@ import {
   optionCheck,
 } from '../options/define-options.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
+import { adoptLegacyHistoryFile } from './adopt-legacy-history-file.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import {
   foreignLineError,
@@ -175,6 +176,8 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
     });
   }
   const root = directory === undefined ? undefined : resolve(directory);
+  // Whether an earlier gemloop's `con.jsonl` can hold turns (not on Windows: it was the device).
+  const { platform } = process;
   const single = path === undefined ? undefined : resolve(path);
   // Serialises the calls on each file; sessions on different files run in parallel.
   const locks = {};
@@ -204,6 +207,14 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
     let state = opened.get(file);
     if (state === undefined) {
       const lock = await acquireHistoryFileLock(file, { operation, sessionId: id });
+      if (single === undefined) {
+        await adoptLegacyHistoryFile({ file, sessionId: id, operation, platform }).catch(
+          async (error: unknown) => {
+            await lock.release();
+            throw error;
+          },
+        );
+      }
       state = { lock, ids: new Set(), cache: undefined };
       opened.set(file, state);
     }
