@@ -7,6 +7,7 @@ import { ChatStoreLockedError } from '../errors/chat-store-locked-error.ts';
 import { cleanUp, recordingLogger, temporaryDirectory } from './__fixtures__/chat-fixtures.ts';
 import { adoptLegacyHistoryFile } from './adopt-legacy-history-file.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
+import type { ChatTurn } from './history-store.ts';
 
 afterEach(cleanUp);
 
@@ -23,7 +24,7 @@ async function upgradedFolder(): Promise<string> {
   return directory;
 }
 
-function texts(turns: readonly { contents: readonly { parts: readonly { text?: string }[] }[] }[]) {
+function texts(turns: readonly ChatTurn[]) {
   return turns.map((turn) => turn.contents.map((content) => content.parts[0]?.text));
 }
 
@@ -44,8 +45,8 @@ describe('a file store over an earlier gemloop’s histories', () => {
     ]);
     expect(texts(await store.load('nul', { logger }))).toEqual([['Hi nul', 'Nul answer.']]);
 
-    const turn = await store.load('con', { logger });
-    await store.append('con', { ...(turn[0] as (typeof turn)[0]), createdAt: 1 }, { logger });
+    const [first] = await store.load('con', { logger });
+    await store.append('con', { ...(first as ChatTurn), createdAt: 1 }, { logger });
     await store.close();
     expect((await readdir(directory)).sort()).toEqual([
       '%63on.jsonl',
@@ -82,7 +83,9 @@ describe('a file store over an earlier gemloop’s histories', () => {
     );
     const store = createFileHistoryStore({ directory });
 
-    const error = await store.load('con', { logger: recordingLogger() }).catch((e) => e);
+    const error = await Promise.resolve()
+      .then(() => store.load('con', { logger: recordingLogger() }))
+      .catch((thrown: unknown) => thrown);
     expect(ChatStoreLockedError.isInstance(error)).toBe(true);
     expect((error as ChatStoreLockedError).message).toContain('con.jsonl.lock');
     // Nothing moved, and the new file's lock was let go: another try is free to adopt.
