@@ -11,7 +11,6 @@ import {
   optionCheck,
 } from '../options/define-options.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
-import { adoptLegacyHistoryFile } from './adopt-legacy-history-file.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import {
   foreignLineError,
@@ -21,7 +20,11 @@ import {
   toHistoryLine,
   warnTornLine,
 } from './history-file.ts';
-import { acquireHistoryFileLock, type HistoryFileLock } from './history-file-lock.ts';
+import {
+  acquireHistoryFileLock,
+  adoptLegacyHistoryFile,
+  type HistoryFileLock,
+} from './history-file-lock.ts';
 import {
   appendLine,
   fs,

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChatStoreLockedError } from '../errors/chat-store-locked-error.ts';
 import { cleanUp, recordingLogger, temporaryDirectory } from './__fixtures__/chat-fixtures.ts';
-import { adoptLegacyHistoryFile } from './adopt-legacy-history-file.ts';
 import { createFileHistoryStore } from './create-file-history-store.ts';
+import { adoptLegacyHistoryFile } from './history-file-lock.ts';
 import type { ChatTurn } from './history-store.ts';
 
 afterEach(cleanUp);
