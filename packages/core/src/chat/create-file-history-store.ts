@@ -20,7 +20,11 @@ import {
   toHistoryLine,
   warnTornLine,
 } from './history-file.ts';
-import { acquireHistoryFileLock, type HistoryFileLock } from './history-file-lock.ts';
+import {
+  acquireHistoryFileLock,
+  adoptLegacyHistoryFile,
+  type HistoryFileLock,
+} from './history-file-lock.ts';
 import {
   appendLine,
   fs,
@@ -175,6 +179,8 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
     });
   }
   const root = directory === undefined ? undefined : resolve(directory);
+  // Whether an earlier gemloop's `con.jsonl` can hold turns (not on Windows: it was the device).
+  const { platform } = process;
   const single = path === undefined ? undefined : resolve(path);
   // Serialises the calls on each file; sessions on different files run in parallel.
   const locks = {};
@@ -204,6 +210,14 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
     let state = opened.get(file);
     if (state === undefined) {
       const lock = await acquireHistoryFileLock(file, { operation, sessionId: id });
+      if (single === undefined) {
+        await adoptLegacyHistoryFile({ file, sessionId: id, operation, platform }).catch(
+          async (error: unknown) => {
+            await lock.release();
+            throw error;
+          },
+        );
+      }
       state = { lock, ids: new Set(), cache: undefined };
       opened.set(file, state);
     }

@@ -79,6 +79,17 @@ export function historyFileName(id: string): string {
   return `${name}.jsonl`;
 }
 
+/**
+ * The name gemloop gave the session's file before Windows device names were escaped (2026-11-25,
+ * `0f643e28`): `con.jsonl` where {@link historyFileName} now gives `%63on.jsonl`. `undefined` for
+ * every other id, whose name never changed. On Linux and macOS that old file held the session's
+ * turns, which the store adopts at its first use (`adoptLegacyHistoryFile`).
+ * @internal
+ */
+export function legacyHistoryFileName(id: string): string | undefined {
+  return WINDOWS_DEVICE_NAME.test(id) ? `${id}.jsonl` : undefined;
+}
+
 /** A parsed line: its session id and turn, its 1-based line number and where it starts. @internal */
 export type HistoryRecord = {
   id: string;

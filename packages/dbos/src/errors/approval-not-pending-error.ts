@@ -5,7 +5,11 @@ export type ApprovalNotPendingErrorOptions = {
   message: string;
   runId: string;
   toolCallId: string;
-  /** `decided` (approve, reject or edit already came), `timed-out`, or `unknown` (no such call waits). */
+  /**
+   * `decided` (approve, reject or edit already came), `timed-out`, `unknown` (no such call waits),
+   * `cancelled`, or `earlier-version` (a gemloop from before approval ids paused it: see
+   * `PendingApproval.earlierVersion`).
+   */
   state: string;
 };
 

@@ -42,6 +42,13 @@ export type PendingApproval = {
    * subagent made the call: `approve(runId, approvalId)` of the top run reaches it.
    */
   childRunId?: string | undefined;
+  /**
+   * `true` for a call a gemloop from before approval ids (2026-11-23, `4de448d9`) paused: its
+   * `approvalId` is its `toolCallId` and its `callIndex` its place in that version's list. This
+   * version cannot replay such a run, so `approve()` refuses it (`ApprovalNotPendingError`,
+   * state `earlier-version`): cancel the run, or decide it on workers of that version.
+   */
+  earlierVersion?: true | undefined;
 };
 
 /** Which calls need approval: tool names, or a predicate over the call. */

@@ -88,13 +88,29 @@ async function readOwnPendingApprovals(
     throw new DurableRunDataError({ runId, row: 'approvals', problem: 'is not JSON' });
   }
   if (!Array.isArray(list)) return [];
-  return list.filter(
-    (entry): entry is PendingApproval =>
-      typeof entry === 'object' &&
-      entry !== null &&
-      typeof (entry as PendingApproval).approvalId === 'string' &&
-      typeof (entry as PendingApproval).toolCallId === 'string',
-  );
+  const calls: PendingApproval[] = [];
+  for (const entry of list) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const call = entry as PendingApproval;
+    if (typeof call.toolCallId !== 'string') continue;
+    if (typeof call.approvalId === 'string') calls.push(call);
+    else if (typeof call.stepNumber === 'number') calls.push(earlierVersionCall(call, calls));
+  }
+  return calls;
+}
+
+/**
+ * A call listed by a gemloop from before approval ids (2026-11-23): `{ toolCallId, toolName,
+ * args, stepNumber }`, one per waiting call, in call order. Listed, so that the run waiting for
+ * it is not shown as awaiting nothing, keyed as that version keyed it (its id), and marked: this
+ * version cannot replay the run (approve-run-call.ts refuses it).
+ */
+function earlierVersionCall(
+  call: Omit<PendingApproval, 'approvalId' | 'callIndex'>,
+  before: readonly PendingApproval[],
+): PendingApproval {
+  const callIndex = before.filter((each) => each.stepNumber === call.stepNumber).length;
+  return { ...call, approvalId: call.toolCallId, callIndex, earlierVersion: true };
 }
 
 /**

@@ -8,6 +8,10 @@ import type { RunAccessOptions } from './durable-run-types.ts';
 import { checkAccess, isOver, statusNameOf } from './run-states.ts';
 import type { RunsBackend } from './runs-backend.ts';
 
+/** Why a call paused by a gemloop from before approval ids is not approved here, and what to do. */
+const EARLIER_VERSION = (runId: string, toolCallId: string): string =>
+  `The call "${toolCallId}" of run "${runId}" was paused by a gemloop from before approval ids (2026-11-23), whose run this version cannot replay: a decision would end the run with DurableReplayMismatchError. Nothing was recorded. Cancel the run (runs.cancel), or decide it with a runs client and workers of that version (this version's workers under another applicationVersion).`;
+
 /** Every option of `approve()`, for checkOptionKeys. */
 const ACCESS = { owner: true } as const satisfies Record<keyof RunAccessOptions, true>;
 
@@ -33,13 +37,20 @@ export async function approveRunCall(
   // A call of a subagent waits in the subagent's own workflow, under its own approval id.
   const { target, approvalId } = await locateApproval(backend, runId, listed);
   const toolCallId = callId;
-  const state = await backend.getEvent<{ status: string }>(target, approvalTopic(approvalId));
-  const refuse = (why: 'unknown' | 'decided' | 'timed-out' | 'cancelled'): never => {
+  const state = await backend.getEvent<{ status: string; approvalId?: unknown }>(
+    target,
+    approvalTopic(approvalId),
+  );
+  const refuse = (
+    why: 'unknown' | 'decided' | 'timed-out' | 'cancelled' | 'earlier-version',
+  ): never => {
     throw new ApprovalNotPendingError({
       message:
         why === 'unknown'
           ? `Run "${runId}" has no call "${toolCallId}" waiting for approval (pendingApprovals() lists those that do).`
-          : `The call "${toolCallId}" of run "${runId}" does not wait for approval any more (${why}).`,
+          : why === 'earlier-version'
+            ? EARLIER_VERSION(runId, toolCallId)
+            : `The call "${toolCallId}" of run "${runId}" does not wait for approval any more (${why}).`,
       runId,
       toolCallId,
       state: why,
@@ -47,6 +58,10 @@ export async function approveRunCall(
   };
   if (state === null) refuse('unknown');
   if (state?.status !== 'pending') refuse(state?.status === 'timed-out' ? 'timed-out' : 'decided');
+  // A gemloop before approval ids (2026-11-23) published the call without one: its run's records
+  // (the approval's DBOS events, the tool step's name) are not the ones this version replays, so
+  // a decision would resume it into a DurableReplayMismatchError that blames its plugins.
+  if (typeof state?.approvalId !== 'string') refuse('earlier-version');
   if (isOver(await statusNameOf(backend, target))) refuse('cancelled');
   const recorded = await recordDecision(backend.pool, target, approvalId, decision, {
     refuseExpired: true,

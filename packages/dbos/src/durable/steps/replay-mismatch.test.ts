@@ -50,8 +50,11 @@ describe('toReplayMismatch', () => {
       new DBOSErrors.DBOSUnexpectedStepError('run-4', 4, 'DBOS.recv', 'gemloop.model:stream'),
     ) as DurableReplayMismatchError;
     expect(error.message).toContain(
-      "recorded as gemloop.model:stream, and this execution reached a read of the run's messages (DBOS.recv: a plugin's run.receive, or steering) there. The agent's plugins are not the ones",
+      "recorded as gemloop.model:stream, and this execution reached a read of the run's messages (DBOS.recv: a plugin's run.receive, or steering) there. The run was recorded by other code: another version of gemloop",
     );
+    // What a run paused by gemloop d5ff9c8 met when approved on this version: not only plugins.
+    expect(error.message).toContain("or the agent's plugins changed");
+    expect(error.message).toContain('applicationVersion');
   });
 
   it('keeps the wording of two steps that are no plugin hooks', () => {

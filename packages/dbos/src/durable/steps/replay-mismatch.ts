@@ -16,9 +16,18 @@ export function toReplayMismatch(error: unknown): unknown {
   // third party's plugin reordered, added or removed by a deploy between the crash and the
   // recovery), which DBOS's own message ("Check that your workflow is deterministic") does not
   // say (attack45a).
-  const why = hooks.some((hook) => hook !== undefined)
-    ? "The agent's plugins are not the ones the run was recorded with (its recorded plugins listed in another order, one added or removed, a hook added to or removed from a plugin's `recorded`, or a plugin that reads messages with `run.receive` added or removed): deploy such a change with another `applicationVersion`, or once the runs in flight have ended"
-    : 'The run was recorded by other code (another version of the worker, or agents defined differently)';
+  // A read of messages facing a step that is no plugin hook: as likely another gemloop version
+  // (one that reads the run's steering at another place) as a plugin; a d5ff9c8 run resumed on
+  // this version was told only "the agent's plugins" (attack48b).
+  const readOnly =
+    !error.expectedName.startsWith('gemloop.plugin:') &&
+    !recorded.startsWith('gemloop.plugin:') &&
+    [recorded, error.expectedName].includes('DBOS.recv');
+  const why = readOnly
+    ? "The run was recorded by other code: another version of gemloop (whose steps differ; let such runs end before the upgrade, or give this version's workers another `applicationVersion`), or the agent's plugins changed (a plugin that reads messages with `run.receive` added or removed: deploy such a change with another `applicationVersion`, or once the runs in flight have ended)"
+    : hooks.some((hook) => hook !== undefined)
+      ? "The agent's plugins are not the ones the run was recorded with (its recorded plugins listed in another order, one added or removed, a hook added to or removed from a plugin's `recorded`, or a plugin that reads messages with `run.receive` added or removed): deploy such a change with another `applicationVersion`, or once the runs in flight have ended"
+      : 'The run was recorded by other code (another version of the worker, or agents defined differently)';
   return new DurableReplayMismatchError({
     message: `Run "${error.workflowID}" was replayed onto a different step: its step ${error.stepID} is recorded as ${hooks[0] ?? recorded}, and this execution reached ${hooks[1] ?? error.expectedName} there. ${why}; it ends here instead of handing one call's recorded result to another.`,
     runId: error.workflowID,
