@@ -220,6 +220,63 @@ describe('an abort storm on one agent', async () => {
   });
 });
 
+describe('agent.close() in the middle of 200 runs', () => {
+  it('ends every run as aborted by the close, each history valid and its own; later runs refused', async () => {
+    await using fake = stormFakeLight();
+    const { url } = await fake.listen();
+    const gemini = createGemini({ baseUrl: url, apiKey: KEY, retry: false });
+    const lookup = defineTool({
+      name: 'slow_lookup',
+      parameters: z.object({ user: z.number() }),
+      execute: async ({ user }, { signal }) => {
+        await sleep(5 + (user % 20), undefined, { signal });
+        return { value: `tool-of-run-${user % 1_000_000}-` };
+      },
+    });
+    const agent = createAgent({ gemini, model: MODEL, tools: [lookup] });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => {
+      unhandled.push(reason);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    const runs = Array.from({ length: 200 }, async (_, run) => {
+      const input = `question of run-${run}-`;
+      try {
+        if (run % 2 === 0) return await agent.run(input);
+        const stream = agent.stream(input);
+        for await (const _event of stream);
+        return await stream.result;
+      } catch (error) {
+        return error;
+      }
+    });
+    await sleep(30);
+    await agent.close();
+    const outcomes = await Promise.all(runs);
+    const later = await agent.run('question of run-999-').catch((error: unknown) => error);
+    await sleep(10);
+    process.off('unhandledRejection', onUnhandled);
+
+    let closedRuns = 0;
+    for (const [run, outcome] of outcomes.entries()) {
+      if (!(outcome instanceof Error)) {
+        // Finished before the close.
+        expect((outcome as { text: string }).text).toMatch(new RegExp(`^answer of run-${run}- `));
+        continue;
+      }
+      closedRuns++;
+      expect(AgentAbortedError.isInstance(outcome), `run ${run}: ${outcome}`).toBe(true);
+      const error = outcome as AgentAbortedError;
+      expect((error.cause as Error).name).toBe('AgentClosedError');
+      expect(validateHistory(error.run.contents)).toEqual([]);
+      expect(markersIn(JSON.stringify(error.run.contents))).toEqual([run]);
+    }
+    expect(closedRuns).toBeGreaterThan(0);
+    expect((later as Error).name).toBe('AgentClosedError');
+    expect(unhandled).toEqual([]);
+  });
+});
+
 describe('5,000 runs on one agent, 250 at a time, half of them aborted', () => {
   it('keeps the heap bounded', async () => {
     const fake = stormFakeLight();

@@ -108,6 +108,7 @@ describe('240 runs at once on one agent and one client', async () => {
   const toolMismatches: string[] = [];
   const pluginMismatches: string[] = [];
   const guardrailMismatches: string[] = [];
+  const approvalMismatches: string[] = [];
 
   const lookup = defineTool({
     name: 'lookup',
@@ -146,6 +147,26 @@ describe('240 runs at once on one agent and one client', async () => {
     model: MODEL,
     tools: [lookup, contextEcho],
     plugins: [stateful],
+    // The approval hook and the step hook are the agent's, shared by every run: each call must
+    // reach them with its own run's history and steps.
+    beforeToolCall: async ({ toolName, args, contents }) => {
+      const owners = runOfContents(contents);
+      await sleep(owners[0] === undefined ? 0 : delayOf(owners[0], 4));
+      if (toolName === 'lookup' && (args as { user: number }).user !== owners[0]) {
+        approvalMismatches.push(`lookup(${jsonOf(args)}) asked in the history of ${owners}`);
+      }
+      if (toolName === 'context_echo' && owners[0] !== undefined && owners[0] % 5 === 0) {
+        return { type: 'deny', message: `denied for run-${owners[0]}-` };
+      }
+      return undefined;
+    },
+    onStepEnd: (step, { steps, contents }) => {
+      const owners = runOfContents(contents);
+      const seen = [...markersIn(jsonOf([step.content, steps.map((each) => each.content)]))];
+      if (owners.length !== 1 || seen.some((marker) => marker !== owners[0])) {
+        approvalMismatches.push(`step with ${seen} in the history of ${owners}`);
+      }
+    },
     telemetry: { tracerProvider, conventions: 'latest', recordContent: true },
     recorder,
     guardrails: guardrails({
@@ -225,6 +246,7 @@ describe('240 runs at once on one agent and one client', async () => {
     for (const [run, result] of results.entries()) {
       expect(result.text).toMatch(new RegExp(`^final run-${run}- .*secret-run-${run}-`));
       expect(result.text.endsWith(`[checked for run-${run}-]`)).toBe(true);
+      expect(result.text.includes(`denied for run-${run}-`)).toBe(run % 5 === 0);
       expect([...markersIn(jsonOf(result))]).toEqual([run]);
     }
   });
@@ -234,8 +256,9 @@ describe('240 runs at once on one agent and one client', async () => {
     expect(fake.modelRequests).toHaveLength(RUNS * 2);
   });
 
-  it('tools, plugins and guardrails saw their own run only', () => {
+  it('tools, plugins, approvals, step hooks and guardrails saw their own run only', () => {
     expect(toolMismatches).toEqual([]);
+    expect(approvalMismatches).toEqual([]);
     expect(pluginMismatches).toEqual([]);
     expect(guardrailMismatches).toEqual([]);
     for (const [run, saw] of perRunPluginSaw) expect([...saw], `run ${run}`).toEqual([run]);
