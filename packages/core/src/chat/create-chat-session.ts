@@ -75,7 +75,7 @@ export function createChatSession<Output = undefined>(
   // joins the run on its first message (a send nobody steers runs no steering).
   let steeringInFlight: StreamSteering | undefined;
   const steerSend: SteerSend = (sending, body) => {
-    const steering = sendSteering(sending);
+    const steering = sendSteering(sending, store);
     steeringInFlight = steering.handle;
     return withController(steering)
       .then(body)
@@ -113,7 +113,7 @@ export function createChatSession<Output = undefined>(
       // The handle's steer()/queue() reach this send's run, whenever it starts.
       // The session's agent says how a send steers (an agent createAgent made, or another's:
       // a handoff's receiver is always one createAgent made, as the session's agent then is).
-      const steering = sendSteering(agentTurnsOf(agent));
+      const steering = sendSteering(agentTurnsOf(agent), store);
       const stream: ChatStream<Output> = createAgentStream<Output>(
         async (emit, streamSignal) =>
           (await conversation.load()).streamSend(
@@ -171,9 +171,12 @@ function defaultStore(agent: object, shared: boolean): HistoryStore {
   return store;
 }
 
-function sendSteering(turns: { readonly lateJoin?: true | undefined }): SendSteering {
+function sendSteering(
+  turns: { readonly lateJoin?: true | undefined },
+  conversation: HistoryStore,
+): SendSteering {
   if (turns.lateJoin === true) {
-    const late: LatePlugins = { joining: undefined, closed: false };
+    const late: LatePlugins = { joining: undefined, closed: false, conversation };
     return { handle: ownSteering(late), late };
   }
   const queue = new SteeringQueue({}, true);

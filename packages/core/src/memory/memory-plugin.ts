@@ -24,7 +24,9 @@ export type MemoryPluginOptions = {
   memory: Memory;
   /**
    * Whose memories the run reads and writes: the user's id, given per run (or per chat session),
-   * or a function of the run (its `conversationId`, say). Nothing outside this scope is read.
+   * or a function of the run that finds it. Not the run's `conversationId` alone: it names a
+   * conversation only within its chat store (two tenants' stores may both hold a session `main`).
+   * Nothing outside this scope is read.
    */
   scope: string | ((run: PluginRun<undefined>) => string);
   /**

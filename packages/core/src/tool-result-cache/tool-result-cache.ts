@@ -1,5 +1,6 @@
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { CANONICAL_JSON_MAX_DEPTH, canonicalJson } from '../shared/canonical-json.ts';
 import { utf8Length } from '../shared/cut-text.ts';
@@ -60,8 +61,10 @@ export type WriteEffect = {
 export type ToolEffect = ReadEffect | WriteEffect;
 
 /**
- * How far a cached result reaches: `run` (one run), `session` (a chat session's runs, by their
- * conversation id; a run outside a chat keeps its own), or `fleet` (every worker sharing the
+ * How far a cached result reaches: `run` (one run), `session` (a chat session's runs: in the
+ * plugin's own store by their conversation, the chat's history store and id, so one id in two
+ * stores is two conversations; in a `store` you give by the id alone, which must then be unique
+ * across its users; a run outside a chat keeps its own), or `fleet` (every worker sharing the
  * `store`, one partition per `user`, plus `shared` for reads declared shared).
  */
 export type ToolResultCacheScope = 'run' | 'session' | 'fleet';
@@ -135,6 +138,22 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
   // most of a miss's cost (bench/src/loops/loops-bench.ts).
   const verify = options.store !== undefined;
   const effects = new Map(Object.entries(tools));
+  // The conversations of the plugin's own session store, by the chat's history store: one id in
+  // two stores is two conversations (attack48a: an agent shared by tenants, each with a store of
+  // its own and a session `main`, served one tenant's cached reads to the other). A number per
+  // store, not the store: the entries stay in the one bounded store.
+  const conversations = new WeakMap<object, number>();
+  let conversationsSeen = 0;
+  const sessionPartition = (run: PluginRun<CacheState>, id: string): string => {
+    const conversation = verify ? undefined : internalsOf(run).conversation;
+    if (conversation === undefined) return `session:${id}`;
+    let number = conversations.get(conversation);
+    if (number === undefined) {
+      number = conversationsSeen++;
+      conversations.set(conversation, number);
+    }
+    return `session:${number}:${id}`;
+  };
 
   /** The store and partition a run's entries of this tool live in; `undefined`: not cached. */
   const placeOf = (
@@ -149,7 +168,10 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
         : undefined;
     }
     if (scope === 'session' && run.conversationId !== undefined)
-      return { store: store as ToolResultStore, partition: `session:${run.conversationId}` };
+      return {
+        store: store as ToolResultStore,
+        partition: sessionPartition(run, run.conversationId),
+      };
     run.state.local ??= createMemoryToolResultStore({ maxEntryBytes });
     return { store: run.state.local, partition: 'run' };
   };

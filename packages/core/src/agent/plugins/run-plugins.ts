@@ -25,6 +25,13 @@ export type LatePlugins = {
   closed: boolean;
   /** The run's steps (set by the loop when the run starts): where it is when a message comes. */
   steps?: readonly AgentStep[] | undefined;
+  /**
+   * The history store of the chat session sending the run: with the conversation id, what names
+   * the conversation (the same id in two stores is two conversations, as the chat's own queue
+   * has it). Rides here, on the one object a chat send hands every run it starts, rather than as
+   * another parameter of `AgentTurns`; read by the plugins as `PluginRunFacts.conversation`.
+   */
+  conversation?: object | undefined;
 };
 
 /**

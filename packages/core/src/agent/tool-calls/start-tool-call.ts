@@ -192,7 +192,13 @@ function executeWithTimeout(
   const callContext = context as ToolExecuteContext;
   if (link !== undefined) linkToolContext(callContext, link);
   const result = invoke(tool, args, callContext, signal);
-  if (!isPending(result)) return result;
+  if (!isPending(result)) {
+    // The run was aborted while the tool started (it may have stopped the run itself): the signal
+    // it took goes the way the run's did, as the listener below would have made it, or a tool that
+    // honours its signal worked on to its end, its run long over (attack48a).
+    if (result.type === 'aborted') CallSignal.controllerOf(callContext).abort(signal.reason);
+    return result;
+  }
   return new Promise((resolve) => {
     let settled = false;
     const settle = (outcome: ExecuteOutcome): void => {

@@ -158,7 +158,7 @@ function runOutlets<Output>(
 /** What the run's plugins know of it (see {@link PluginRunFacts}). */
 function pluginRunFacts<Output>(
   config: AgentConfig<Output>,
-  { streaming, conversationId, signal }: RunLoopOptions,
+  { streaming, conversationId, signal, late }: RunLoopOptions,
   {
     link,
     run,
@@ -187,6 +187,7 @@ function pluginRunFacts<Output>(
     call: (body, argument) => callAtDepth(link.depth, body, argument),
     streaming,
     conversationId,
+    conversation: late?.conversation,
     signal,
     tracker: run,
     emit,

@@ -71,6 +71,12 @@ export type PluginRunFacts = {
   readonly call?: (<A, T>(body: (argument: A) => T, argument: A) => T) | undefined;
   readonly streaming: boolean;
   readonly conversationId: string | undefined;
+  /**
+   * The chat session's history store when the run is a chat turn (see `LatePlugins`): two
+   * conversations of one id in two stores are told apart by it (attack48a: a session-scoped
+   * tool-result cache on a shared agent served one tenant's `main` to another's).
+   */
+  readonly conversation?: object | undefined;
   readonly signal: AbortSignal;
   readonly tracker: {
     readonly contents: readonly Content[];
