@@ -202,8 +202,9 @@ describe('an abort storm on one agent', async () => {
   it('a run stopped while waiting out a 5 s RetryInfo ends long before it', () => {
     const backoff = outcomes.filter((outcome) => outcome.kind === 'backoff');
     expect(backoff.length).toBeGreaterThan(0);
-    // A hang guard, not a speed judgement: the wait it must cut short is 5 s.
-    for (const outcome of backoff) expect(outcome.settledAfterMs).toBeLessThan(2_500);
+    // A hang guard, not a speed judgement: a run that waited the delay out settles after 5 s, so
+    // anything under it proves the wait was cut short, however loaded the machine.
+    for (const outcome of backoff) expect(outcome.settledAfterMs).toBeLessThan(5_000);
   });
 
   it('leaves no unhandled rejection, listener, timer or socket behind', () => {
@@ -277,8 +278,8 @@ describe('agent.close() in the middle of 200 runs', () => {
   });
 });
 
-describe('5,000 runs on one agent, 250 at a time, half of them aborted', () => {
-  // A hang guard sized for a two-core machine at load 30 (the runs took 31 s at load 18, and
+describe('2,000 runs on one agent, 250 at a time, half of them aborted', () => {
+  // A hang guard sized for a two-core machine at load 30 (5,000 runs took 31 s at load 18, and
   // passed the one-minute default there).
   it('keeps the heap bounded', { timeout: 300_000 }, async () => {
     const fake = stormFakeLight();
@@ -313,16 +314,18 @@ describe('5,000 runs on one agent, 250 at a time, half of them aborted', () => {
         }),
       );
     };
-    for (let from = 0; from < 1_000; from += 250) await batch(from);
-    const atThousand = await liveHeap();
-    for (let from = 1_000; from < 5_000; from += 250) await batch(from);
-    const atFiveThousand = await liveHeap();
+    // Read over runs 500 to 2,000, as fleet-retention reads over 1,500 runs: a 1 KiB-a-run leak
+    // is 1.5 MB there, well over what a forced GC's heap reading varies by.
+    for (let from = 0; from < 500; from += 250) await batch(from);
+    const atFiveHundred = await liveHeap();
+    for (let from = 500; from < 2_000; from += 250) await batch(from);
+    const atTwoThousand = await liveHeap();
     await agent.close();
     await fake.close();
-    expect(failures).toBeGreaterThan(1_000);
+    expect(failures).toBeGreaterThan(500);
     expect(abortListeners(server.signal)).toBe(0);
     // fleet-retention.test.ts's bound: 1 KiB a run for what V8's optimiser keeps making.
-    expect((atFiveThousand - atThousand) / 4_000).toBeLessThan(1_024);
+    expect((atTwoThousand - atFiveHundred) / 1_500).toBeLessThan(1_024);
   });
 });
 
