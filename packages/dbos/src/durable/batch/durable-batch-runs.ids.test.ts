@@ -1,16 +1,16 @@
 // Batch job ids Postgres cannot hold or index, refused before anything reaches DBOS: no worker is
 // needed, only DBOS's tables.
 
-import { DBOS } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../../__fixtures__/fleet.ts';
+import { workerDatabase } from '../../__fixtures__/fleet.ts';
 import { createDurableBatchRuns, type DurableBatchRuns } from '../../index.ts';
 
 let batches: DurableBatchRuns;
 beforeAll(async () => {
-  const databaseUrl = await freshDatabase('batchids');
-  await DBOS.migrate(databaseUrl);
+  // DBOS's tables already migrated (a copy of the fleet tests' template), as DBOS.migrate made
+  // them on an empty database: the subject is the refusal, not the migration.
+  const databaseUrl = await workerDatabase('batchids');
   batches = await createDurableBatchRuns({ databaseUrl });
 });
 afterAll(async () => {

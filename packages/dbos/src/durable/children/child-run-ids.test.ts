@@ -5,10 +5,9 @@
 import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../../__fixtures__/fleet.ts';
+import { workerDatabase } from '../../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../../index.ts';
 import { CHILD_WORKFLOW, RUN_WORKFLOW, RUNS_QUEUE } from '../runs/durable-run-types.ts';
-import { migrateSystemDatabase } from '../runs/migrate-system-database.ts';
 
 const TOP_RUNS = ['run_1', 'runX1', 'a\\b', 'ab', 'p%', 'pq'];
 
@@ -16,8 +15,9 @@ let client: DBOSClient;
 let runs: DurableRuns;
 let pool: pg.Pool;
 beforeAll(async () => {
-  const databaseUrl = await freshDatabase('childids');
-  await migrateSystemDatabase(databaseUrl);
+  // DBOS's and gemloop's tables already migrated (a copy of the fleet tests' template): the
+  // subject is the LIKE match, not the migration (migrate-worker-schema.test.ts).
+  const databaseUrl = await workerDatabase('childids');
   client = await DBOSClient.create({ systemDatabaseUrl: databaseUrl, applicationName: 'gemloop' });
   for (const runId of TOP_RUNS) {
     await client.enqueue(

@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, waitFor } from '../../__fixtures__/fleet.ts';
-import { migrateSystemDatabase } from '../runs/migrate-system-database.ts';
+import { waitFor, workerDatabase } from '../../__fixtures__/fleet.ts';
 import {
   createSteerCheck,
   createSteerWatch,
@@ -22,8 +21,9 @@ describe('steer watch', () => {
   let current = 'run-a';
 
   beforeAll(async () => {
-    databaseUrl = await freshDatabase('steerwatch');
-    await migrateSystemDatabase(databaseUrl);
+    // DBOS's tables already migrated (a copy of the fleet tests' template): the subject is the
+    // watch, not the migration (migrate-worker-schema.test.ts migrates an empty database).
+    databaseUrl = await workerDatabase('steerwatch');
     pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     for (const runId of ['run-a', 'run-b', 'elsewhere']) {
       await pool.query(
