@@ -356,9 +356,10 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
  *
  * Called only from inside step bodies (approval request, end of run, and the timed writes of
  * {@link withTimedFlush}): a step body runs once per live execution and never during a replay,
- * so writes follow the recorded steps rather than the timing of the in-process event queue. A
- * batch can repeat events (a step that crashed after writing, or the first live step after a
- * takeover, which writes everything the replay re-emitted); indices make the reader skip them.
+ * so writes follow the recorded steps rather than the timing of the in-process event queue. An
+ * execution that replayed starts after what its stream holds ({@link openRunEvents}); a batch
+ * can still repeat events (written by an older version, or when the question failed), and
+ * indices make the reader skip them.
  * @internal
  */
 export async function flushRunEvents(buffer: RunEventBuffer, end = false): Promise<void> {
