@@ -242,6 +242,7 @@ const DBOS_ISOLATED = [
   'src/durable/approvals/approvals.safety.test.ts',
   'src/durable/children/child-waits.cancel-race.test.ts',
   'src/durable/events/run-events.batching.test.ts',
+  'src/durable/events/run-events.stored.test.ts',
   'src/durable/events/run-events.test.ts',
   'src/durable/plugins/durable-guardrails.test.ts',
   'src/durable/steps/call-model-step.test.ts',

@@ -9,6 +9,7 @@ export type StatementOwner =
   | 'gemloop: rate limiter'
   | 'gemloop: worker background (clock-driven)'
   | 'gemloop: events (DBOS writeStream)'
+  | 'gemloop: events stored (asked on a replay)'
   | 'gemloop: other (gemloop schema)'
   | 'DBOS'
   | 'transaction control'
@@ -41,6 +42,10 @@ export function ownerOf(query: string): StatementOwner {
     return 'gemloop: worker background (clock-driven)';
   if (/INSERT INTO "dbos"\.streams|pg_notify\(\$1, p\)/.test(text))
     return 'gemloop: events (DBOS writeStream)';
+  // How many events a run's stream holds, asked by an execution that replayed a model's answer
+  // (a resumed or taken-over run; `storedEventCount`, @gemloop/dbos): none in a fresh run.
+  if (/json_array_length\([\s\S]*FROM "dbos"\.streams/.test(text))
+    return 'gemloop: events stored (asked on a replay)';
   if (/\bgemloop\./.test(text)) return 'gemloop: other (gemloop schema)';
   if (/^(BEGIN|COMMIT|ROLLBACK|SET|SAVEPOINT|RELEASE)/i.test(text)) return 'transaction control';
   return 'DBOS';

@@ -39,6 +39,8 @@ export class IndexedKeyHold {
   private keys: readonly string[] = [];
   private readonly channels = new Map<string, Channel>();
   private readonly memo: ScanMemo;
+  /** The indices below it the store already holds (see {@link IndexedKeyHold.skipStored}). */
+  private stored = 0;
 
   /**
    * `secrets` is asked until it names a key (as `keylessFilter`'s). `memo`: the long texts found
@@ -51,12 +53,26 @@ export class IndexedKeyHold {
     this.memo = memo;
   }
 
+  /**
+   * The store already holds every index below `count`: a durable run executed again from its
+   * start (resumed after a pause, taken over) emits its events again, and those were scanned and
+   * written by an earlier execution (leftovers62: k pauses cost k + 1 scans and writes of the
+   * run so far). From now on an event pushed below `count` is neither scanned nor given back;
+   * a delta below it is kept unscanned in case its text goes on past `count`, where the key it
+   * may start must still be cut (its channel is then scanned whole, once). Whatever an earlier
+   * execution stored at an index stays what readers read there, as when it was written again
+   * (readers keep the first event at each index). Call before the first push of those indices.
+   */
+  skipStored(count: number): void {
+    this.stored = Math.max(this.stored, count);
+  }
+
   /** The events final now that `event` came at `index` (indices in the order they came). */
   push(index: number, event: AgentEvent<unknown>): readonly IndexedEvent[] {
     // Asked again at a hand-off: a plugin's receiver is known from its take-over on (keylessFilter's).
     if (this.keys.length === 0 || event.type === 'handoff') {
       this.keys = this.secrets().filter((secret) => secret.length >= MIN_KEY_LENGTH);
-      if (this.keys.length === 0) return [{ index, event }];
+      if (this.keys.length === 0) return index < this.stored ? NONE : [{ index, event }];
     }
     if (event.type === 'text-delta' || event.type === 'thought-delta') {
       const key = channelOf(event.path, event.stepNumber);
@@ -67,7 +83,8 @@ export class IndexedKeyHold {
       }
       channel.deltas.push({ index, event: event as Delta });
       channel.text += event.text;
-      return this.release(key, channel, false);
+      // Stored: scanned only if the text goes on past the stored indices.
+      return index < this.stored ? NONE : this.release(key, channel, false);
     }
     const out: IndexedEvent[] = [];
     if (ENDS_TEXT.has(event.type)) {
@@ -75,6 +92,7 @@ export class IndexedKeyHold {
         if (samePath(channel.path, event.path)) out.push(...this.release(key, channel, true));
       }
     }
+    if (index < this.stored) return out;
     out.push({ index, event: scrubSecrets(event, this.keys, this.memo) });
     return out;
   }
@@ -90,13 +108,21 @@ export class IndexedKeyHold {
   heldFrom(): number {
     let from = Number.POSITIVE_INFINITY;
     for (const channel of this.channels.values()) {
-      from = Math.min(from, (channel.deltas[0] as { index: number }).index);
+      // A stored delta kept unscanned holds nothing back: the store has it.
+      const held = channel.deltas.find(({ index }) => index >= this.stored);
+      if (held !== undefined) from = Math.min(from, held.index);
     }
     return from;
   }
 
   /** The channel's deltas that no key can start in any more (all at its `end`), each without keys. */
   private release(key: string, channel: Channel, end: boolean): readonly IndexedEvent[] {
+    const last = channel.deltas[channel.deltas.length - 1] as { index: number };
+    if (end && last.index < this.stored) {
+      // Every delta of the text is stored and the text is over: nothing to scan or give back.
+      this.channels.delete(key);
+      return NONE;
+    }
     const { text } = channel;
     // The keys in `text`, as [from, to, marked]: the first range, a key's end, has no marker.
     const ranges: [number, number, boolean][] = channel.drop > 0 ? [[0, channel.drop, false]] : [];
@@ -119,9 +145,11 @@ export class IndexedKeyHold {
       done++;
     }
     if (done === 0) return NONE;
+    // The stored deltas of a text that went on past them were needed for the scan, not given back.
+    const given = this.stored === 0 ? out : out.filter(({ index }) => index >= this.stored);
     if (done === channel.deltas.length) {
       this.channels.delete(key);
-      return out;
+      return given;
     }
     channel.deltas = channel.deltas.slice(done);
     channel.text = text.slice(start);
@@ -129,7 +157,7 @@ export class IndexedKeyHold {
     let drop = 0;
     for (const [from, to] of ranges) if (from < start && to > start) drop = to - start;
     channel.drop = drop;
-    return out;
+    return given;
   }
 }
 

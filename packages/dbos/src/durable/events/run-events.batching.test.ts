@@ -8,6 +8,7 @@ import type { AgentEvent } from '@gemloop/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createRunsApi } from '../runs/create-runs-api.ts';
 import type { RunsBackend } from '../runs/runs-backend.ts';
+import { startDeltaPreview } from './delta-preview.ts';
 import {
   captureRequest,
   createRunEventBuffer,
@@ -15,7 +16,6 @@ import {
   flushRunEvents,
   pushRunEvent,
   type RunEventBuffer,
-  startDeltaPreview,
   withTimedFlush,
 } from './run-events.ts';
 

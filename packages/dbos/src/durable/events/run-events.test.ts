@@ -1,13 +1,13 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startDeltaPreview } from './delta-preview.ts';
 import {
   captureRequest,
   createRunEventBuffer,
   EVENTS_EVERY_MODEL_CALLS,
   type EventBatch,
   flushRunEvents,
-  startDeltaPreview,
   withTimedFlush,
   writeEventsAsFence,
 } from './run-events.ts';

@@ -1,7 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { AgentEvent } from '@gemloop/core';
 import { type IndexedEvent, IndexedKeyHold } from '@gemloop/core/internal';
-import type { GenerateContentResponse } from '@gemloop/core/wire';
 import { durableWriteStream } from '../steps/durable-operations.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 import { type SharedStrings, shareLongStrings } from './shared-strings.ts';
@@ -65,6 +64,22 @@ export type RunEventBuffer = {
    * emitted it at, once final; the deltas that may still start a key wait (with what follows them).
    */
   hold: IndexedKeyHold;
+  /** How many of `events` went through `hold` (see {@link openRunEvents}). */
+  fed: number;
+  /**
+   * How many events the run's stream held when this execution opened it ({@link openRunEvents}):
+   * they are neither scanned nor written again, and `written` never goes below it.
+   */
+  stored: number;
+  /**
+   * How many events the run's stream holds (a query of the stream's last entry; the worker's,
+   * `storedEventCount`), asked once by an execution that replayed a model's answer.
+   */
+  storedEvents?: (() => Promise<number>) | undefined;
+  /** The execution's opening of its stream, once started ({@link openRunEvents}). */
+  opening?: Promise<void> | undefined;
+  /** Whether it is open: `stored` is known, and each event goes through `hold` as it comes. */
+  opened: boolean;
   /** How many of `events` this process has written (or queued to write). */
   written: number;
   /** When this process last queued a write (`Date.now()`). */
@@ -101,12 +116,22 @@ export type RunEventBuffer = {
   result?: unknown;
 };
 
-/** A new, empty buffer for a run whose clients' keys `keys` reads. @internal */
-export function createRunEventBuffer(keys: () => readonly string[] = () => []): RunEventBuffer {
+/**
+ * A new, empty buffer for a run whose clients' keys `keys` reads; `storedEvents` tells how many
+ * events the run's stream already holds (see {@link RunEventBuffer.storedEvents}). @internal
+ */
+export function createRunEventBuffer(
+  keys: () => readonly string[] = () => [],
+  storedEvents?: () => Promise<number>,
+): RunEventBuffer {
   return {
     events: [],
     keys,
     hold: new IndexedKeyHold(keys),
+    fed: 0,
+    stored: 0,
+    storedEvents,
+    opened: false,
     written: 0,
     lastWriteAt: 0,
     writing: Promise.resolve(),
@@ -146,8 +171,63 @@ export function captureRequest(
 /** Adds an event the agent emitted to the run's buffer, and tells the step bodies running. @internal */
 export function pushRunEvent(buffer: RunEventBuffer, event: AgentEvent<unknown>): void {
   buffer.events.push(event);
-  place(buffer, buffer.hold.push(buffer.events.length - 1, event));
+  if (buffer.opened) feed(buffer);
   for (const listener of buffer.onEvent) listener();
+}
+
+/**
+ * The events that follow a model's answer: in an execution's events before its first step body
+ * ran (the first thing a fresh run's steps do is call the model), they were replayed, and its
+ * stream may hold them.
+ */
+const ANSWERED: ReadonlySet<string> = new Set([
+  'text-delta',
+  'thought-delta',
+  'tool-call',
+  'step-end',
+]);
+
+/**
+ * Opens the run's stream to this execution, in the first step body that may write (a step's
+ * timed writes, a tool's fence, an approval, the end): an execution that replayed a model's
+ * answer asks how many events the stream already holds, and those indices are neither scanned
+ * for keys nor written again (leftovers62: a run paused k times scanned and wrote the run so far
+ * k + 1 times; a replay emits the same events, and readers kept the first event at each index
+ * anyway, so whatever a replay emits there is ignored as before). A fresh run asks nothing: the
+ * events emitted until now wait unscanned until here, then go through the key hold-back, as
+ * every later one at once. A failed question counts as nothing stored (everything written
+ * again, as before).
+ * @internal
+ */
+export function openRunEvents(buffer: RunEventBuffer): Promise<void> {
+  buffer.opening ??= (async () => {
+    const replayed = buffer.events.some((event) => ANSWERED.has(event.type));
+    const stored =
+      replayed && buffer.storedEvents !== undefined
+        ? await buffer.storedEvents().catch(() => 0)
+        : 0;
+    buffer.stored = stored;
+    buffer.hold.skipStored(stored);
+    buffer.written = Math.max(buffer.written, stored);
+    buffer.opened = true;
+    feed(buffer);
+  })();
+  return buffer.opening;
+}
+
+/** Puts the events not yet through the key hold-back through it, once the stream is open. */
+function feed(buffer: RunEventBuffer): void {
+  if (!buffer.opened) {
+    // Being opened: what is stored decides what goes through (nothing is written meanwhile).
+    if (buffer.opening !== undefined) return;
+    // A write that no step body's opening preceded (none in a run): nothing is skipped.
+    buffer.opened = true;
+    buffer.opening = Promise.resolve();
+  }
+  while (buffer.fed < buffer.events.length) {
+    const index = buffer.fed++;
+    place(buffer, buffer.hold.push(index, buffer.events[index] as AgentEvent<unknown>));
+  }
 }
 
 /** Puts the events the hold-back released in place of those the agent emitted. */
@@ -160,14 +240,17 @@ function place(buffer: RunEventBuffer, released: readonly IndexedEvent[]): void 
  * back), then `extra` (deltas of a call under way, which the agent emits later at the indices
  * that follow; only when every event before them goes too). Synchronous up to the queueing, so
  * concurrent writers of a run never reorder entries. `false` when there was nothing to write.
+ * @internal
  */
-function queueWrite(
+export function queueWrite(
   buffer: RunEventBuffer,
   extra: readonly AgentEvent<unknown>[] = [],
   upTo: number = buffer.events.length,
 ): boolean {
+  feed(buffer);
   const from = buffer.written;
-  const to = Math.min(upTo, buffer.hold.heldFrom());
+  // Never an event that has not been through the hold-back (it may hold a key).
+  const to = Math.min(upTo, buffer.fed, buffer.hold.heldFrom());
   const events = buffer.events.slice(from, to).map(storedEvent);
   const resultAt = events.findIndex((event) => isStoredResult(buffer, event));
   if (resultAt >= 0) events[resultAt] = withoutResult(events[resultAt] as AgentEvent<unknown>);
@@ -273,17 +356,22 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
  *
  * Called only from inside step bodies (approval request, end of run, and the timed writes of
  * {@link withTimedFlush}): a step body runs once per live execution and never during a replay,
- * so writes follow the recorded steps rather than the timing of the in-process event queue. A
- * batch can repeat events (a step that crashed after writing, or the first live step after a
- * takeover, which writes everything the replay re-emitted); indices make the reader skip them.
+ * so writes follow the recorded steps rather than the timing of the in-process event queue. An
+ * execution that replayed starts after what its stream holds ({@link openRunEvents}); a batch
+ * can still repeat events (written by an older version, or when the question failed), and
+ * indices make the reader skip them.
  * @internal
  */
 export async function flushRunEvents(buffer: RunEventBuffer, end = false): Promise<void> {
   // The run's events arrive through the agent stream's queue a few microtasks after the agent
   // emits them; one macrotask turn lets every event emitted before this step in.
   await settle();
+  await openRunEvents(buffer);
   // The run's end: what the key hold-back still holds is final (a text no step-end closed).
-  if (end) place(buffer, buffer.hold.end());
+  if (end) {
+    feed(buffer);
+    place(buffer, buffer.hold.end());
+  }
   queueWrite(buffer);
   await settleRunEventWrites(buffer);
 }
@@ -308,6 +396,7 @@ export async function withTimedFlush<T>(
 ): Promise<T> {
   if (buffer === undefined) return body();
   await settle();
+  await openRunEvents(buffer);
   const startedAt = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const arm = (): void => {
@@ -373,6 +462,7 @@ export const EVENTS_EVERY_MODEL_CALLS = 3;
  */
 export async function writeEventsAsFence(buffer: RunEventBuffer): Promise<boolean> {
   if (buffer.requests.length - buffer.requestsWritten < EVENTS_EVERY_MODEL_CALLS) return false;
+  await openRunEvents(buffer);
   if (!queueWrite(buffer)) return false;
   await settleRunEventWrites(buffer);
   return true;
@@ -388,88 +478,3 @@ export type EventBatching = {
 
 /** @defaultValue of {@link EventBatching}. @internal */
 export const DEFAULT_EVENT_BATCHING: EventBatching = { batchMs: 200, batchSize: 64 };
-
-/**
- * Writes a streamed model call's text deltas while the call is under way, inside its step, in
- * batches (one write per `batchMs`, or at once for `batchSize` deltas), with the run's events
- * not yet written before them.
- *
- * The agent emits its events for a streamed call only once the step returns its chunks, so the
- * deltas are computed here as the agent will compute them (core's `emitDeltas`: one
- * `text-delta`, or `thought-delta`, per non-empty text part of the first candidate, in order)
- * and written at the indices the agent's events will have: right after the events emitted
- * before the call. `buffer.written` moves past them, so no later write repeats them; the deltas
- * not yet written when the call ends go with the next write.
- *
- * Returns `undefined` (no preview) when there is no `step-start` to take the step number from.
- * @internal
- */
-export function startDeltaPreview(
-  buffer: RunEventBuffer,
-  { batchMs, batchSize }: EventBatching,
-):
-  | {
-      push(chunk: GenerateContentResponse): void;
-      /** The call ended: pending deltas wait for the next write. */
-      stop(): Promise<void>;
-      /**
-       * The call failed: the agent will not emit these deltas, so later events take their
-       * indices (a watcher that read them keeps them: see the package README's limits).
-       */
-      abandon(): Promise<void>;
-    }
-  | undefined {
-  const base = buffer.events.length;
-  let stepNumber: number | undefined;
-  for (let index = base - 1; index >= 0 && stepNumber === undefined; index--) {
-    const event = buffer.events[index];
-    if (event?.type === 'step-start') stepNumber = event.stepNumber;
-  }
-  if (stepNumber === undefined) return undefined;
-  const step = stepNumber;
-  // The call's own hold-back: its deltas are written as the agent's will be (the same deltas give
-  // the same final events), and those that may still start a key wait for the agent's.
-  const hold = new IndexedKeyHold(buffer.keys);
-  let next = base;
-  let pending: AgentEvent<unknown>[] = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const write = (): void => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    if (pending.length === 0) return;
-    queueWrite(buffer, pending, base);
-    pending = [];
-  };
-  const clear = (): void => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-  };
-  return {
-    push(chunk) {
-      const parts = chunk.candidates?.[0]?.content?.parts;
-      if (parts === undefined) return;
-      for (const part of parts) {
-        if (typeof part.text !== 'string' || part.text === '') continue;
-        const delta: AgentEvent<unknown> =
-          part.thought === true
-            ? { type: 'thought-delta', path: [], stepNumber: step, text: part.text }
-            : { type: 'text-delta', path: [], stepNumber: step, text: part.text };
-        for (const { event } of hold.push(next++, delta)) pending.push(event);
-      }
-      if (pending.length >= batchSize) write();
-      else if (pending.length > 0 && timer === undefined) {
-        timer = setTimeout(write, Math.max(0, buffer.lastWriteAt + batchMs - Date.now()));
-      }
-    },
-    async stop() {
-      clear();
-      await settleRunEventWrites(buffer);
-    },
-    async abandon() {
-      clear();
-      pending = [];
-      await buffer.writing;
-      if (buffer.written > base) buffer.written = base;
-    },
-  };
-}

@@ -39,6 +39,11 @@ export type RunWorkflowContext = {
   children: ReturnType<typeof createDurableChildren>;
   /** What the worker serves its runs' trees: the agents they hand off to (durable-hand-off-agents.ts). */
   services: RunServices;
+  /**
+   * How many events a run's stream holds (`storedEventCount`): an execution that replays a run
+   * neither scans nor writes those again (run-events.ts, `openRunEvents`).
+   */
+  storedEvents?: ((runId: string) => Promise<number>) | undefined;
 };
 
 /**
@@ -53,6 +58,7 @@ export function registerRunWorkflow({
   steerAnnouncements,
   children,
   services,
+  storedEvents,
 }: RunWorkflowContext): (agentName: string, request: DurableRunInput) => Promise<DurableRunResult> {
   return DBOS.registerWorkflow(
     async (agentName: string, request: DurableRunInput): Promise<DurableRunResult> => {
@@ -70,7 +76,10 @@ export function registerRunWorkflow({
       const runId = DBOS.workflowID as string;
       // The stream is written without the keys of the run's clients (pages read it): the tree
       // walked once a run, its clients asked at each event until one names a key.
-      const buffer = createRunEventBuffer(agentKeysReader(agent as typeof entry.agent));
+      const buffer = createRunEventBuffer(
+        agentKeysReader(agent as typeof entry.agent),
+        storedEvents === undefined ? undefined : () => storedEvents(runId),
+      );
       // This execution's own events, steering check and approvals (worker-run-events.ts).
       const execution: RunExecution = {
         runId,

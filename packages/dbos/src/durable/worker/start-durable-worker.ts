@@ -28,6 +28,7 @@ import {
   EVENTS_STREAM_KEY,
   type EventBatching,
 } from '../events/run-events.ts';
+import { storedEventCount } from '../events/stored-event-count.ts';
 import { createFleetRateLimit, migrateFleetRateLimit } from '../fleet/fleet-rate-limit.ts';
 import {
   confirmationFreshMs,
@@ -317,6 +318,7 @@ export async function startDurableWorkerWith(
     steerAnnouncements,
     children,
     services,
+    storedEvents: (runId) => storedEventCount(pool, runId),
   });
 
   DBOS.setConfig({

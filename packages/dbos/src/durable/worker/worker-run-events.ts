@@ -2,11 +2,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { GenerateContentResponse } from '@gemloop/core/wire';
 import type { ApprovalState } from '../approvals/approvals.ts';
+import { startDeltaPreview } from '../events/delta-preview.ts';
 import {
   type EventBatching,
   flushRunEvents,
   type RunEventBuffer,
-  startDeltaPreview,
   withTimedFlush,
   writeEventsAsFence,
 } from '../events/run-events.ts';
