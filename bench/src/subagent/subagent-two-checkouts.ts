@@ -12,6 +12,8 @@
  * model steps as subagent-bench.ts's. It prints each checkout's extra CPU a child step (the median
  * of the per-round differences, as subagent-bench.ts) and what B's by-hand and subagent parents
  * cost against A's, in the same unit.
+ * Its overhead figures read lower than subagent-bench.ts's on the same code (`35cd6df4`: a median of
+ * 3.2 % here against 8.9 % there, load 18-40): read it for B against A, the goal from subagent-bench.ts.
  *
  *   bench/node_modules/.bin/tsx --conditions=@gemloop/source \
  *     bench/src/subagent/subagent-two-checkouts.ts --a=/tmp/old [--b=.] [--rounds=30] [--runs=30] \
