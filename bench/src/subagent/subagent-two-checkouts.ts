@@ -1,0 +1,176 @@
+/**
+ * The subagent overhead of two checkouts of the repository measured in one process (issue 53's
+ * "subagent overhead ≤ 5 % per child step"), so a drift between two commits is read from paired
+ * rounds rather than from two processes, whose figures differ by more than the drift: on one
+ * commit, one process each, subagent-bench.ts read −0.5, 4.5, 8.0, 10.8 and 11.7 % at load 11–17
+ * (helper subagent48, bench/RESULTS.md).
+ *
+ * It imports `@gemloop/core` (and its composition entry) from the source of each checkout: `--a`
+ * (e.g. a `git worktree add /tmp/old <sha>`, installed) and `--b` (default: this checkout). Four
+ * parents take turns run by run, each going first in turn, against one fake Gemini in-process:
+ * A by hand, A's `subagent(child)`, B by hand, B's `subagent(child)`; the child makes the same four
+ * model steps as subagent-bench.ts's. It prints each checkout's extra CPU a child step (the median
+ * of the per-round differences, as subagent-bench.ts) and what B's by-hand and subagent parents
+ * cost against A's, in the same unit.
+ * Its overhead figures read lower than subagent-bench.ts's on the same code (`35cd6df4`: a median of
+ * 3.2 % here against 8.9 % there, load 18-40): read it for B against A, the goal from subagent-bench.ts.
+ *
+ *   bench/node_modules/.bin/tsx --conditions=@gemloop/source \
+ *     bench/src/subagent/subagent-two-checkouts.ts --a=/tmp/old [--b=.] [--rounds=30] [--runs=30] \
+ *     [--warmup=400] [--mode=run|stream]
+ *
+ * The checkouts' copies of core share this process, so each must load from its own source (the
+ * `@gemloop/source` condition) and both must speak the fake's wire format.
+ */
+
+import { resolve } from 'node:path';
+import type { Agent } from '@gemloop/core';
+import type { Content, Part } from '@gemloop/core/wire';
+import { createFakeGemini, turn } from '@gemloop/testing';
+import { z } from 'zod';
+
+type Core = typeof import('@gemloop/core');
+type Composition = typeof import('@gemloop/core/composition');
+
+const flags = new Map(
+  process.argv.slice(2).map((argument) => {
+    const [key, value] = argument.replace(/^--/, '').split('=');
+    return [key as string, value ?? 'true'];
+  }),
+);
+const rounds = Number(flags.get('rounds') ?? 30);
+const runsPerRound = Number(flags.get('runs') ?? 30);
+const warmupRuns = Number(flags.get('warmup') ?? 400);
+const mode = flags.get('mode') === 'stream' ? 'stream' : 'run';
+const checkoutA = flags.get('a');
+const checkoutB = resolve(flags.get('b') ?? '.');
+if (checkoutA === undefined) throw new Error('Give the older checkout with --a=<path>.');
+const CHILD_STEPS = 4;
+const MODEL = 'gemini-2.5-flash';
+const CHILD_INSTRUCTIONS = 'You are the child.';
+
+/** The fake of subagent-bench.ts: the child adds until its fourth step, the parent delegates once. */
+const fake = createFakeGemini({
+  script: (request) => {
+    const body = request.body as { systemInstruction?: { parts: Part[] }; contents: Content[] };
+    const child = body.systemInstruction?.parts[0]?.text === CHILD_INSTRUCTIONS;
+    const calls = body.contents.filter(
+      (content) => content.role === 'model' && content.parts.some((part) => part.functionCall),
+    ).length;
+    if (child) {
+      return calls < CHILD_STEPS - 1
+        ? turn.call('add', { a: calls, b: 1 })
+        : turn.text('The sum is ready.');
+    }
+    return calls === 0 ? turn.call('delegate', { task: 'Add numbers.' }) : turn.text('Done.');
+  },
+});
+
+/** A checkout's two parents (by hand, and with `subagent(child)`), built from its own source. */
+async function parentsOf(root: string): Promise<[Agent, Agent]> {
+  const core = (await import(resolve(root, 'packages/core/src/index.ts'))) as Core;
+  const composition = (await import(
+    resolve(root, 'packages/core/src/composition/index.ts')
+  )) as Composition;
+  const gemini = core.createGemini({
+    apiKey: 'bench-key-not-secret',
+    fetch: fake.fetch,
+    retry: false,
+  });
+  const add = core.defineTool({
+    name: 'add',
+    parameters: z.object({ a: z.number(), b: z.number() }),
+    execute: ({ a, b }) => ({ sum: a + b }),
+  });
+  const child = core.createAgent({
+    gemini,
+    model: MODEL,
+    instructions: CHILD_INSTRUCTIONS,
+    tools: [add],
+    telemetry: false,
+  });
+  // The by-hand tool of subagent-bench.ts: the subagent's declaration, the same work.
+  const byHandTool = core.defineTool({
+    name: 'delegate',
+    description: 'Delegates a task.',
+    parameters: z.object({
+      task: z
+        .string()
+        .describe('What the subagent should do, with everything it needs to know to do it.'),
+    }),
+    execute: async ({ task }, { signal }) => {
+      if (mode === 'run') return { answer: (await child.run(task, { signal })).text };
+      const stream = child.stream(task, { signal });
+      for await (const _event of stream) {
+        // read and dropped
+      }
+      return { answer: (await stream.result).text };
+    },
+  });
+  const parent = (tool: unknown): Agent =>
+    core.createAgent({
+      gemini,
+      instructions: 'You are the parent.',
+      model: MODEL,
+      tools: [tool as typeof byHandTool],
+      telemetry: false,
+    });
+  return [
+    parent(byHandTool),
+    parent(composition.subagent(child, { name: 'delegate', description: 'Delegates a task.' })),
+  ];
+}
+
+async function once(agent: Agent): Promise<void> {
+  if (mode === 'run') {
+    if ((await agent.run('Go.')).text !== 'Done.') throw new Error('unexpected answer');
+    return;
+  }
+  const stream = agent.stream('Go.');
+  for await (const _event of stream) {
+    // Read every event, as a UI would.
+  }
+  if ((await stream.result).text !== 'Done.') throw new Error('unexpected answer');
+}
+
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+/** `later` over `base` a child step, in % of a step of `base` (subagent-bench.ts's unit). */
+function perChildStep(base: number[], later: number[]): string {
+  const differences = later.map((value, index) => value - (base[index] as number));
+  const step = median(base) / (CHILD_STEPS + 2);
+  return `${((median(differences) / CHILD_STEPS / step) * 100).toFixed(1)}%`;
+}
+
+// 0: A by hand, 1: A subagent, 2: B by hand, 3: B subagent.
+const sides = [...(await parentsOf(checkoutA)), ...(await parentsOf(checkoutB))];
+for (let index = 0; index < warmupRuns; index++) {
+  for (let turn = 0; turn < sides.length; turn++)
+    await once(sides[(index + turn) % sides.length] as Agent);
+  // The fake keeps every request it answers: forgotten as the bench goes, as subagent-bench.ts does.
+  if (index % 100 === 0) fake.reset();
+}
+const cpu: number[][] = sides.map(() => []);
+for (let round = 0; round < rounds; round++) {
+  fake.reset();
+  const used = sides.map(() => 0);
+  for (let index = 0; index < runsPerRound; index++) {
+    for (let turn = 0; turn < sides.length; turn++) {
+      const side = (index + turn) % sides.length;
+      const start = process.cpuUsage();
+      await once(sides[side] as Agent);
+      const spent = process.cpuUsage(start);
+      used[side] = (used[side] as number) + spent.user + spent.system;
+    }
+  }
+  for (let side = 0; side < sides.length; side++)
+    (cpu[side] as number[]).push((used[side] as number) / runsPerRound);
+}
+const [handA, subA, handB, subB] = cpu as [number[], number[], number[], number[]];
+console.log(
+  `${mode}: µs CPU per run, A by hand ${median(handA).toFixed(0)}, subagent ${median(subA).toFixed(0)}; ` +
+    `B by hand ${median(handB).toFixed(0)}, subagent ${median(subB).toFixed(0)}. Extra per child step: ` +
+    `A ${perChildStep(handA, subA)}, B ${perChildStep(handB, subB)}; B against A: by hand ` +
+    `${perChildStep(handA, handB)}, subagent ${perChildStep(subA, subB)}`,
+);
