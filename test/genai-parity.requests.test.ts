@@ -427,6 +427,12 @@ const cases: {
     agent: { cachedContent: 'cachedContents/abc' },
   },
   {
+    field: 'cachedContent (a bare id)',
+    genai: { cachedContent: 'abc' },
+    request: { cachedContent: 'abc' },
+    agent: { cachedContent: 'abc' },
+  },
+  {
     field: 'serviceTier',
     genai: { serviceTier: 'flex' as never },
     request: { serviceTier: 'flex' as never },
