@@ -9,6 +9,7 @@ import {
   googleMaps,
   googleSearch,
   jsonSchema,
+  toOpenApiSchema,
   urlContext,
 } from '@gemloop/core/tools';
 import type { GenerateContentRequest } from '@gemloop/core/wire';
@@ -177,6 +178,35 @@ const cases: {
     },
   },
   {
+    // The SDK rewrites a JSON Schema given as responseSchema into the API's OpenAPI subset
+    // (processJsonSchema); gemloop sends responseSchema as given, and toOpenApiSchema does that.
+    field: 'responseSchema given as a JSON Schema (converted)',
+    genai: {
+      responseMimeType: 'application/json',
+      responseSchema: {
+        type: 'object',
+        properties: {
+          city: { type: 'string' },
+          zip: { anyOf: [{ type: 'null' }, { type: 'string' }] },
+        },
+        required: ['city'],
+      } as never,
+    },
+    request: {
+      generationConfig: {
+        responseMimeType: 'application/json',
+        responseSchema: toOpenApiSchema({
+          type: 'object',
+          properties: {
+            city: { type: 'string' },
+            zip: { anyOf: [{ type: 'null' }, { type: 'string' }] },
+          },
+          required: ['city'],
+        }).schema,
+      },
+    },
+  },
+  {
     field: 'thinkingConfig (budget, thoughts)',
     genai: { thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } },
     request: {
@@ -224,6 +254,12 @@ const cases: {
     genai: { systemInstruction: 'Answer in one word.' },
     request: { systemInstruction: 'Answer in one word.' },
     agent: { instructions: 'Answer in one word.' },
+  },
+  {
+    field: 'systemInstruction (parts)',
+    genai: { systemInstruction: [{ text: 'a' }, { text: 'b' }] },
+    request: { systemInstruction: [{ text: 'a' }, { text: 'b' }] },
+    agent: { instructions: [{ text: 'a' }, { text: 'b' }] },
   },
   {
     field: 'systemInstruction (Content)',
@@ -494,5 +530,50 @@ describe('the request each client sends for the same @google/genai config', () =
     });
     const expected = await sentByGenai({ store: false, labels: { team: 'search' } });
     expect(await sentByAgent({ plugins: [requestFields] })).toEqual(expected);
+  });
+
+  it('a history of every part kind goes out verbatim from both (thought signatures, call ids, media)', async () => {
+    // What an agent or a chat resends every step: the model's own Content, unchanged.
+    const history = [
+      {
+        role: 'user',
+        parts: [
+          { text: 'What is in this picture, and the weather in Paris?' },
+          { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+          { fileData: { mimeType: 'video/mp4', fileUri: 'https://example.com/v.mp4' } },
+        ],
+      },
+      {
+        role: 'model',
+        parts: [
+          { text: 'Thinking.', thought: true, thoughtSignature: 'c2lnLTE=' },
+          {
+            functionCall: { id: 'call-1', name: 'get_weather', args: { city: 'Paris' } },
+            thoughtSignature: 'c2lnLTI=',
+          },
+          { executableCode: { language: 'PYTHON', code: 'print(1)' } },
+          { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '1' } },
+        ],
+      },
+      {
+        role: 'user',
+        parts: [
+          {
+            functionResponse: {
+              id: 'call-1',
+              name: 'get_weather',
+              response: { temperatureC: 18 },
+            },
+          },
+        ],
+      },
+    ];
+    const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl } });
+    await ai.models.generateContent({ model: MODEL, contents: structuredClone(history) });
+    const expected = withoutSdkFiller(lastBody());
+    const gemini = createGemini({ apiKey: 'test-key', baseUrl, retry: false });
+    await gemini.generateContent({ model: MODEL, contents: structuredClone(history) });
+    expect(lastBody()).toEqual(expected);
+    expect(lastBody()['contents']).toEqual(history);
   });
 });

@@ -129,7 +129,10 @@ beforeAll(async () => {
         response.end();
         return;
       }
-      response.writeHead(200, { 'content-type': 'application/json' });
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'x-gemini-service-tier': 'flex',
+      });
       response.end(JSON.stringify(next));
     });
   });
@@ -181,6 +184,18 @@ describe('what each client reads from the same response bytes', () => {
     const ours = await gemini().generateContent({ model: MODEL, contents: 'hi' });
     expect(sdkJson(theirs)).toEqual(asTheSdkReadsIt(full));
     expect(JSON.parse(JSON.stringify(ours))).toEqual(full);
+  });
+
+  it('unary: the response headers the SDK exposes (sdkHttpResponse) reach onResponse', async () => {
+    script.push(full, full);
+    const theirs = await genai().models.generateContent({ model: MODEL, contents: 'hi' });
+    let headers: Headers | undefined;
+    await gemini().generateContent(
+      { model: MODEL, contents: 'hi' },
+      { onResponse: (info) => (headers = info.headers) },
+    );
+    expect(theirs.sdkHttpResponse?.headers?.['x-gemini-service-tier']).toBe('flex');
+    expect(headers?.get('x-gemini-service-tier')).toBe('flex');
   });
 
   it('unary: a blocked prompt reads the same promptFeedback in both', async () => {
