@@ -12,8 +12,12 @@ import {
   toOpenApiSchema,
   urlContext,
 } from '@gemloop/core/tools';
-import type { GenerateContentRequest } from '@gemloop/core/wire';
-import { type GenerateContentConfig, GoogleGenAI } from '@google/genai';
+import type { Content, GenerateContentRequest } from '@gemloop/core/wire';
+import {
+  type Content as GenaiContent,
+  type GenerateContentConfig,
+  GoogleGenAI,
+} from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -32,6 +36,8 @@ const REPLY = JSON.stringify({
 let server: Server;
 let baseUrl: string;
 const bodies: unknown[] = [];
+/** The URL and the headers that matter of each request. */
+const requests: { url: string; apiKey: unknown; contentType: unknown }[] = [];
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -39,6 +45,16 @@ beforeAll(async () => {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      requests.push({
+        url: request.url ?? '',
+        apiKey: request.headers['x-goog-api-key'],
+        contentType: request.headers['content-type'],
+      });
+      if (request.url?.includes(':streamGenerateContent') === true) {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.end(`data: ${REPLY}\r\n\r\n`);
+        return;
+      }
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(REPLY);
     });
@@ -534,7 +550,7 @@ describe('the request each client sends for the same @google/genai config', () =
 
   it('a history of every part kind goes out verbatim from both (thought signatures, call ids, media)', async () => {
     // What an agent or a chat resends every step: the model's own Content, unchanged.
-    const history = [
+    const history: Content[] = [
       {
         role: 'user',
         parts: [
@@ -569,11 +585,32 @@ describe('the request each client sends for the same @google/genai config', () =
       },
     ];
     const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl } });
-    await ai.models.generateContent({ model: MODEL, contents: structuredClone(history) });
+    await ai.models.generateContent({
+      model: MODEL,
+      contents: structuredClone(history) as GenaiContent[],
+    });
     const expected = withoutSdkFiller(lastBody());
     const gemini = createGemini({ apiKey: 'test-key', baseUrl, retry: false });
     await gemini.generateContent({ model: MODEL, contents: structuredClone(history) });
     expect(lastBody()).toEqual(expected);
     expect(lastBody()['contents']).toEqual(history);
+  });
+
+  it('both call the same URL, with the key in the same header, unary and streamed', async () => {
+    const ai = new GoogleGenAI({ apiKey: 'test-key', httpOptions: { baseUrl } });
+    const gemini = createGemini({ apiKey: 'test-key', baseUrl, retry: false });
+    await ai.models.generateContent({ model: MODEL, contents: 'hi' });
+    await gemini.generateContent({ model: MODEL, contents: 'hi' });
+    for await (const _ of await ai.models.generateContentStream({ model: MODEL, contents: 'hi' })) {
+      // drained
+    }
+    for await (const _ of gemini.streamGenerateContent({ model: MODEL, contents: 'hi' })) {
+      // drained
+    }
+    const [sdkUnary, ourUnary, sdkStream, ourStream] = requests.slice(-4);
+    expect(ourUnary).toEqual(sdkUnary);
+    expect(ourStream).toEqual(sdkStream);
+    expect(sdkUnary?.url).toBe(`/v1beta/models/${MODEL}:generateContent`);
+    expect(sdkStream?.url).toBe(`/v1beta/models/${MODEL}:streamGenerateContent?alt=sse`);
   });
 });
