@@ -19,6 +19,7 @@ import {
   GoogleGenAI,
 } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
 /**
  * A differential test against `@google/genai` 2.32 (Gemini API mode): for the same logical request
@@ -612,5 +613,48 @@ describe('the request each client sends for the same @google/genai config', () =
     expect(ourStream).toEqual(sdkStream);
     expect(sdkUnary?.url).toBe(`/v1beta/models/${MODEL}:generateContent`);
     expect(sdkStream?.url).toBe(`/v1beta/models/${MODEL}:streamGenerateContent?alt=sse`);
+  });
+
+  it('a zod schema (output, a tool) goes out as z.toJSONSchema gives it, less $schema and the strict object', async () => {
+    // The guide's SDK code sends z.toJSONSchema(Contact). gemloop converts the schema's *input*
+    // side (io: 'input': a z.object strips unknown keys rather than refusing them, so no
+    // `additionalProperties: false`) and drops `$schema` (a 400 in `parameters`, noise elsewhere;
+    // clean-json-schema.ts). What the model may write is the same; zod still parses the answer.
+    const Contact = z.object({ name: z.string(), email: z.string() });
+    const { $schema: _, additionalProperties: strict, ...schema } = z.toJSONSchema(Contact);
+    expect(strict).toBe(false);
+    // The fake answers 'ok', no JSON: the run ends with OutputValidationError after its re-asks;
+    // the first request is the one compared.
+    const before = bodies.length;
+    const run = createAgent({
+      gemini: createGemini({ apiKey: 'test-key', baseUrl, retry: false }),
+      model: MODEL,
+      output: Contact,
+    }).run('hi');
+    await expect(run).rejects.toThrow(/not valid JSON/);
+    expect(bodies[before]).toEqual(
+      await sentByGenai({ responseMimeType: 'application/json', responseJsonSchema: schema }),
+    );
+    const tool = defineTool({
+      name: 'save_contact',
+      description: 'Saves a contact.',
+      parameters: Contact,
+      execute: async () => ({}),
+    });
+    expect(await sentByAgent({ tools: [tool] })).toEqual(
+      await sentByGenai({
+        tools: [
+          {
+            functionDeclarations: [
+              {
+                name: 'save_contact',
+                description: 'Saves a contact.',
+                parametersJsonSchema: schema,
+              },
+            ],
+          },
+        ],
+      }),
+    );
   });
 });
