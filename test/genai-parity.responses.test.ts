@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { createAgent, createChatSession, createGemini, defineTool } from '@gemloop/core';
 import { GoogleGenAI } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -116,11 +116,15 @@ let server: Server;
 let baseUrl: string;
 /** What the server answers next: one body per request, an array of chunks for a stream. */
 const script: unknown[] = [];
+/** The body of each request, in order. */
+const received: unknown[] = [];
 
 beforeAll(async () => {
   server = createServer((request, response) => {
-    request.resume();
+    const body: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => body.push(chunk));
     request.on('end', () => {
+      received.push(JSON.parse(Buffer.concat(body).toString('utf8')));
       const next = script.shift();
       if (request.url?.includes(':streamGenerateContent') === true) {
         response.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -350,5 +354,22 @@ describe('what an agent keeps of the response the SDK exposes', () => {
       citationMetadata: undefined,
     });
     expect(result.steps[0]?.response).toEqual(blocked);
+  });
+
+  it('a chat resends the model turn as it came, as the SDK chat does', async () => {
+    // The second message of a chat carries the first answer: every part kept (thoughts and
+    // their signatures, code, media), so Gemini 3 accepts the history.
+    script.push(full, full, full, full);
+    const sdkChat = genai().chats.create({ model: MODEL });
+    await sdkChat.sendMessage({ message: 'hi' });
+    await sdkChat.sendMessage({ message: 'and then?' });
+    const chat = createChatSession({ agent: createAgent({ gemini: gemini(), model: MODEL }) });
+    await chat.send('hi');
+    await chat.send('and then?');
+    const [sdkSecond, ourSecond] = [received.at(-3), received.at(-1)] as {
+      contents: unknown[];
+    }[];
+    expect(sdkSecond?.contents[1]).toEqual(modelContent);
+    expect(ourSecond?.contents).toEqual(sdkSecond?.contents);
   });
 });
