@@ -372,4 +372,21 @@ describe('what an agent keeps of the response the SDK exposes', () => {
     expect(sdkSecond?.contents[1]).toEqual(modelContent);
     expect(ourSecond?.contents).toEqual(sdkSecond?.contents);
   });
+
+  it('countTokens: the same request, and the same counts read back', async () => {
+    const counted = {
+      totalTokens: 12,
+      cachedContentTokenCount: 4,
+      promptTokensDetails: [{ modality: 'TEXT', tokenCount: 12 }],
+      cacheTokensDetails: [{ modality: 'TEXT', tokenCount: 4 }],
+    };
+    script.push(counted, counted);
+    const theirs = await genai().models.countTokens({ model: MODEL, contents: 'hi' });
+    const sdkBody = received.at(-1);
+    const ours = await gemini().countTokens({ model: MODEL, contents: 'hi' });
+    expect(received.at(-1)).toEqual(sdkBody);
+    // The SDK's Gemini API converter keeps only the two counts; gemloop the whole answer.
+    expect(sdkJson(theirs)).toEqual({ totalTokens: 12, cachedContentTokenCount: 4 });
+    expect(JSON.parse(JSON.stringify(ours))).toEqual(counted);
+  });
 });
