@@ -58,6 +58,19 @@ describe('buildGenerateContentBody', () => {
     expect(build({ contents: 'x', systemInstruction: content }).systemInstruction).toBe(content);
   });
 
+  it('names a cache given by its bare id in full, as js-genai does; a full name and an empty one as given', () => {
+    // The Gemini API reads only `cachedContents/{id}`: the bare id (which caches.get takes) went
+    // out as is and was refused, where @google/genai 2.32 sends `cachedContents/abc`.
+    const sent = (cachedContent: string) =>
+      build({ model: 'm', contents: 'Hi', cachedContent }).cachedContent;
+    expect(sent('abc-123')).toBe('cachedContents/abc-123');
+    expect(sent('cachedContents/abc-123')).toBe('cachedContents/abc-123');
+    expect(sent('projects/p/locations/l/cachedContents/1')).toBe(
+      'projects/p/locations/l/cachedContents/1',
+    );
+    expect(sent('')).toBe('');
+  });
+
   it('does not read inherited fields as the request’s', () => {
     const request = Object.assign(Object.create({ generationConfig: { temperature: 9 } }), {
       contents: 'x',

@@ -42,6 +42,13 @@ export function buildGenerateContentBody(
   }
   checkRequestFields(body, argument);
   checkRequestMediaResolution(body, argument);
+  // A bare cache id names the cache on the Gemini API as everywhere else gemloop takes one
+  // (`caches.get`, Vertex's request): the API reads only `cachedContents/{id}`, and js-genai's
+  // tCachedContentName sends the bare id so. Vertex's names were spelled in full before this.
+  const cachedContent = body['cachedContent'];
+  if (typeof cachedContent === 'string' && cachedContent !== '' && !cachedContent.includes('/')) {
+    body['cachedContent'] = `cachedContents/${cachedContent}`;
+  }
   body['contents'] = checkContents(request.contents, argument, '.contents', sent);
   const { systemInstruction } = request;
   if (systemInstruction !== undefined) {

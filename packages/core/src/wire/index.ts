@@ -70,6 +70,7 @@ export { parseGenerateContentResponse } from './parse-generate-content-response.
 export { readServiceTier } from './read-service-tier.ts';
 export { readUsageCount } from './read-usage-count.ts';
 export type {
+  AudioTranscriptionConfig,
   ComputerUse,
   ComputerUseEnvironment,
   ComputerUseSafetyPolicy,

@@ -241,6 +241,24 @@ export type GenerationConfig = {
   thinkingConfig?: ThinkingConfig | undefined;
   imageConfig?: { aspectRatio?: string | undefined; imageSize?: string | undefined } | undefined;
   enableEnhancedCivicAnswers?: boolean | undefined;
+  /**
+   * Speech recognition of the prompt's audio (`@google/genai` 2.32 `AudioTranscriptionConfig`,
+   * sent in `generationConfig` on the Gemini API): `languageCodes`, `customVocabulary`,
+   * `wordTimestamp`, `diarization`, `mode` (`VERBATIM` or `SMART`), ...
+   */
+  audioTranscriptionConfig?: AudioTranscriptionConfig | undefined;
+};
+
+/** See {@link GenerationConfig.audioTranscriptionConfig}; open, as the API adds fields. */
+export type AudioTranscriptionConfig = {
+  /** BCP-47 codes of the languages in the audio; automatic detection when left out. */
+  languageCodes?: string[] | undefined;
+  /** Phrases that bias recognition towards these terms. */
+  customVocabulary?: string[] | undefined;
+  wordTimestamp?: boolean | undefined;
+  diarization?: boolean | undefined;
+  mode?: OpenString<'VERBATIM' | 'SMART'> | undefined;
+  [option: string]: unknown;
 };
 
 /** A harm category for safety settings and ratings. */
@@ -302,6 +320,12 @@ export type GenerateContentRequest = {
    * itself (see the agent's `continuation` option).
    */
   continuationToken?: string | undefined;
+  /**
+   * Billing and reporting labels (keys and values of lowercase letters, digits, `_` and `-`, at
+   * most 63 characters). Vertex documents them (`GenerateContentRequest.labels`); `@google/genai`
+   * 2.32 sends them on the Gemini API too, so gemloop sends them as given everywhere.
+   */
+  labels?: Record<string, string> | undefined;
 };
 
 /** The JSON body sent on the wire (everything but `model`, normalised). */
@@ -321,4 +345,6 @@ export type GenerateContentBody = {
   modelArmorConfig?: ModelArmorConfig | undefined;
   /** See {@link GenerateContentRequest.continuationToken}. */
   continuationToken?: string | undefined;
+  /** See {@link GenerateContentRequest.labels}. */
+  labels?: Record<string, string> | undefined;
 };
