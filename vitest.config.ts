@@ -295,6 +295,19 @@ if (mocking.length > 0) {
 /** The evals files that start processes (project `evals-processes`). */
 const EVALS_PROCESSES = ['src/vitest/define-eval-tests.test.ts'];
 
+// The same rule for project `testing-evals-serve`, whose three packages share one module graph.
+const sharedMocking = ['./packages/testing', './packages/evals', './packages/serve'].flatMap(
+  (root) =>
+    unlistedMocks(root, root.endsWith('/evals') ? EVALS_PROCESSES : []).map(
+      (file) => `${root}/${file}`,
+    ),
+);
+if (sharedMocking.length > 0) {
+  throw new Error(
+    `vitest.config.ts: these files mock a module, which misses in testing-evals-serve's shared module graph: give them a project of their own (as core-isolated): ${sharedMocking.join(', ')}`,
+  );
+}
+
 const TOOLS_ISOLATED = [
   'src/files/open-in-root.test.ts',
   'src/files/resolve-in-root-concurrent.test.ts',
@@ -379,27 +392,23 @@ export default defineConfig({
         },
       },
       {
-        // The fake Gemini (@gemloop/testing): in-process and 127.0.0.1 servers only, no mocks, so
-        // its files share one module graph like core's.
-        ...source,
-        test: {
-          name: 'testing',
-          ...UNIT,
-          root: './packages/testing',
-          include: ['src/**/*.test.ts'],
-          isolate: false,
-        },
-      },
-      {
-        // Evals (packages/evals): the runner replays through the in-process fake; no mocks, so its
-        // files share one module graph like testing's.
+        // The fake Gemini (packages/testing), evals (packages/evals: the runner replays through the
+        // in-process fake) and the protocol doors (packages/serve, each driven by its protocol's
+        // official client over 127.0.0.1 against agents on the fake), as one project: in-process
+        // and 127.0.0.1 servers only, no file mocks a module or stubs a global, so they share one
+        // module graph per worker, as core's files do. The evals' and doors' span tests use core's
+        // OpenTelemetry SDK copies (evalsSource); the fake's files import none. Three projects
+        // imported core's and the fake's graph in three workers each (Vitest keeps a worker only
+        // for a file of its own project): one project, in three. Side by side, five ABBA pairs:
+        // bench/RESULTS.md, helper speed-import48. Before that, serve alone at load 17-29 went from
+        // 33.4 to 10.3 s of CPU when its files stopped importing core and the SDKs each.
         ...evalsSource,
         test: {
-          name: 'evals',
+          name: 'testing-evals-serve',
           ...UNIT,
-          root: './packages/evals',
-          include: ['src/**/*.test.ts'],
-          exclude: EVALS_PROCESSES,
+          root: './packages',
+          include: ['testing/src/**/*.test.ts', 'evals/src/**/*.test.ts', 'serve/src/**/*.test.ts'],
+          exclude: EVALS_PROCESSES.map((file) => `evals/${file}`),
           isolate: false,
         },
       },
@@ -438,22 +447,6 @@ export default defineConfig({
           ...UNIT,
           root: './packages/react',
           include: ['src/**/*.test.ts'],
-          isolate: false,
-        },
-      },
-      {
-        // The protocol doors (packages/serve), each driven by its protocol's official client over
-        // 127.0.0.1 against agents on the fake Gemini.
-        // Its door-span tests use core's OpenTelemetry SDK copies, as the evals tests do.
-        ...evalsSource,
-        test: {
-          name: 'serve',
-          ...UNIT,
-          root: './packages/serve',
-          include: ['src/**/*.test.ts'],
-          // One module graph per worker: no file mocks a module or stubs a global, each starts
-          // its own fake and doors. Each file importing core and the protocols' SDKs again was
-          // most of the project (alone at load 17-29: 33.4 -> 10.3 s of CPU, 313 tests).
           isolate: false,
         },
       },

@@ -57,20 +57,51 @@ export const SLOW_FILES: readonly string[] = [
   'packages/core/src/chat/chat-retention.test.ts',
 ];
 
+/** What {@link slowFirst} reads of a test file: its path, its project's name and group. */
+export type SequencedFile = {
+  moduleId: string;
+  project: { name: string; config: { sequence: { groupOrder: number } } };
+};
+
 /**
- * Vitest's order (projects by name, then by recorded duration or size), with {@link SLOW_FILES}
- * moved to the front. Vitest orders by recorded durations only when it has them: a fresh clone
- * (CI) has none, and would start `test/packed-install.test.ts` among the last files.
+ * `files` in Vitest's order (projects by name, then by recorded duration or size), with
+ * {@link SLOW_FILES} moved to the front, and after them, in each group (`sequence.groupOrder`), the
+ * other files of the project whose slow file is the group's last go first. Vitest keeps a shared
+ * module graph's worker (`isolate: false`) for the next file only when the next file queued is of
+ * the same project; otherwise it stops the worker, and the project's next file imports the graph
+ * again in a fresh one. The group's last slow files end while its other files are being handed
+ * out: with their project's files next in the queue, their workers carry on instead of being
+ * stopped. In the in-process group, fleet-retention's and chat-retention's workers were stopped
+ * (bench, client came next) and core's graph was imported again twice (bench/RESULTS.md, helper
+ * speed-import48).
+ */
+export function slowFirst<T extends SequencedFile>(files: readonly T[], root: string): T[] {
+  const rank = (file: T): number => {
+    const index = SLOW_FILES.indexOf(relative(root, file.moduleId).split('\\').join('/'));
+    return index < 0 ? SLOW_FILES.length : index;
+  };
+  const group = (file: T): number => file.project.config.sequence.groupOrder;
+  // Array.prototype.sort is stable: the other files keep Vitest's order.
+  const bySlowness = [...files].sort((a, b) => rank(a) - rank(b));
+  const lastSlowProject = new Map<number, string>();
+  for (const file of bySlowness) {
+    if (rank(file) < SLOW_FILES.length) lastSlowProject.set(group(file), file.project.name);
+  }
+  const place = (file: T): number => {
+    if (rank(file) < SLOW_FILES.length) return 0;
+    return lastSlowProject.get(group(file)) === file.project.name ? 1 : 2;
+  };
+  // Vitest runs the groups one after another whatever their order here; kept apart for clarity.
+  return bySlowness.sort((a, b) => group(a) - group(b) || place(a) - place(b));
+}
+
+/**
+ * Vitest's order with the slow files first ({@link slowFirst}). Vitest orders by recorded durations
+ * only when it has them: a fresh clone (CI) has none, and would start `test/packed-install.test.ts`
+ * among the last files.
  */
 export default class SlowFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(files);
-    const root = this.ctx.config.root;
-    const rank = (spec: TestSpecification): number => {
-      const index = SLOW_FILES.indexOf(relative(root, spec.moduleId).split('\\').join('/'));
-      return index < 0 ? SLOW_FILES.length : index;
-    };
-    // Array.prototype.sort is stable: the other files keep Vitest's order.
-    return sorted.sort((a, b) => rank(a) - rank(b));
+    return slowFirst(await super.sort(files), this.ctx.config.root);
   }
 }
