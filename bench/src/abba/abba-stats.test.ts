@@ -54,6 +54,19 @@ describe('summarizeComparison', () => {
     expect(summary.cpuB.median).toBe(220);
   });
 
+  it("keeps each pair's median CPU a step of each side, in pair order", () => {
+    const summary = summarizeComparison([
+      [
+        { a: [100, 120], b: [130, 130] },
+        { a: [200, 200], b: [210, 230] },
+        { a: [300, 300], b: [300, 300] },
+      ],
+      [{ a: [400, 410], b: [390, 400] }],
+    ]);
+    // Pair 1: A's block means 110, 200, 300; B's 130, 220, 300. Pair 2: one block.
+    expect(summary.pairCpu).toEqual({ a: [200, 405], b: [220, 395] });
+  });
+
   it('refuses a comparison with no pair or a pair with no block', () => {
     expect(() => summarizeComparison([])).toThrow(/at least one ABBA block/);
     expect(() => summarizeComparison([[block(1)], []])).toThrow(/at least one ABBA block/);

@@ -22,6 +22,13 @@ export type ComparisonSummary = {
   cpuB: Spread;
   /** Per pair, the median of its block differences B − A, in pair order. */
   pairMedians: number[];
+  /**
+   * Per pair, in pair order, the median CPU µs a step of each side's process (a block counting the
+   * mean of its two legs). The A/A control runs the current build on both sides, so its band
+   * cannot show how far the base build's processes spread from one to the next; these say whether
+   * a pair's large B − A came from a slow B process or a fast A one (helper fetch48).
+   */
+  pairCpu: { a: number[]; b: number[] };
   /** The comparison's figure: the median of the pairs' medians, µs a step. */
   difference: number;
   /** Every block's difference, all pairs pooled: the spread a single block shows. */
@@ -39,12 +46,18 @@ export function summarizeComparison(pairs: readonly (readonly AbbaBlock[])[]): C
   }
   const pairMedians = pairs.map((blocks) => spread(blocks.map(blockDifference)).median);
   const all = pairs.flat();
+  const sideMedian = (blocks: readonly AbbaBlock[], side: 'a' | 'b'): number =>
+    spread(blocks.map((block) => (block[side][0] + block[side][1]) / 2)).median;
   return {
     pairs: pairs.length,
     blocksPerPair: Math.min(...pairs.map((blocks) => blocks.length)),
     cpuA: spread(all.map((block) => (block.a[0] + block.a[1]) / 2)),
     cpuB: spread(all.map((block) => (block.b[0] + block.b[1]) / 2)),
     pairMedians,
+    pairCpu: {
+      a: pairs.map((blocks) => sideMedian(blocks, 'a')),
+      b: pairs.map((blocks) => sideMedian(blocks, 'b')),
+    },
     difference: spread(pairMedians).median,
     blockDifferences: spread(all.map(blockDifference)),
   };
