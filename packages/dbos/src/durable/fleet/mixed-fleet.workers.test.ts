@@ -64,4 +64,30 @@ describe('a worker starting into an application version that a live older worker
     );
     expect(recorded.rows).toEqual([{ app_version: 'test', storage_format: STORAGE_FORMAT }]);
   });
+
+  it("refuses after DBOS's launch when the application version is DBOS's hash, and the process ends", async () => {
+    await admin.query('DELETE FROM gemloop.workers');
+    // An old worker that ran nothing: taken for the new worker's version, whatever DBOS computes.
+    await admin.query(
+      `INSERT INTO gemloop.workers (app, executor_id, seen_at) VALUES ('gemloop', 'old-idle', now())`,
+    );
+    // APP_VERSION '': the fixture passes no version DBOS uses, so it is known only at launch.
+    const env = {
+      DATABASE_URL: databaseUrl,
+      FAKE_URL: 'http://127.0.0.1:1',
+      EXECUTOR_ID: 'new-hash',
+      APP_VERSION: '',
+    };
+    const refused = await startWorker(env).then(
+      (worker) => {
+        workers.push(worker);
+        return 'started';
+      },
+      (error: unknown) => String(error),
+    );
+    expect(refused).toContain('MixedFleetError');
+    expect(refused).toMatch(
+      /the live worker "old-idle" of "gemloop" may run application version "[0-9a-f]{32}"/,
+    );
+  });
 });
