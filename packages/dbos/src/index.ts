@@ -54,6 +54,8 @@ export type { DurableRunErrorOptions } from './errors/durable-run-error.ts';
 export type { DurableRunInputTooLargeErrorOptions } from './errors/durable-run-input-too-large-error.ts';
 export { DurableRunInputTooLargeError } from './errors/durable-run-input-too-large-error.ts';
 export { DurableRunError } from './errors/durable-run-error.ts';
+export type { MixedFleetErrorOptions } from './errors/mixed-fleet-error.ts';
+export { MixedFleetError } from './errors/mixed-fleet-error.ts';
 export type { PostgresUnreachableErrorOptions } from './errors/postgres-unreachable-error.ts';
 export { PostgresUnreachableError } from './errors/postgres-unreachable-error.ts';
 export { redactConnectionString } from './errors/redact-connection-string.ts';

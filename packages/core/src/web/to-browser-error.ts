@@ -91,6 +91,7 @@ const PAGE_MESSAGES: Readonly<Record<string, string>> = {
   'budget-pool-row': "The service's spending limit could not be read.",
   'postgres-unreachable': "The server's database could not be reached.",
   'embedded-postgres': "The server's database could not be started.",
+  'mixed-fleet': 'The server could not start beside workers of another version.',
   // @gemloop/serve: a door's refusals (answered before any run) and its outgoing calls.
   'openai-request': 'The request was refused.',
   'a2a-request': 'The request was refused.',

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '@gemloop/core';
 import type pg from 'pg';
 import { borrowClient } from '../../postgres/borrow-client.ts';
 import { inTransaction } from '../../postgres/in-transaction.ts';
+import { gemloopDbosVersion, STORAGE_FORMAT } from './worker-versions.ts';
 
 /** Liveness settings of `startWorkerLiveness` (internal). */
 export type TakeoverOptions = {
@@ -75,6 +76,7 @@ export async function startWorkerLiveness({
   onTakeover = () => {},
   takeOverRuns = resumePendingRuns,
   migrated = false,
+  applicationVersion,
 }: {
   pool: pg.Pool;
   /** The heartbeats' own connection (a pool of one): nothing else queues on it. @defaultValue pool */
@@ -99,6 +101,11 @@ export async function startWorkerLiveness({
   takeOverRuns?: ((silentId: string) => Promise<TakeOver>) | undefined;
   /** `gemloop.workers` exists already (the worker's versioned tables made it). @defaultValue false */
   migrated?: boolean | undefined;
+  /**
+   * This worker's DBOS application version, recorded with each beat beside its @gemloop/dbos
+   * version and storage format (the fleet's version fence reads them: fleet-versions.ts).
+   */
+  applicationVersion?: string | undefined;
 }): Promise<{ stop(options: { dead: boolean }): Promise<void> }> {
   if (!migrated) await migrateWorkerLiveness(pool);
   // deadAfterMs as a Postgres timeout: an integer of milliseconds, at least 1 s, at most 2^31-1.
@@ -134,19 +141,24 @@ export async function startWorkerLiveness({
   const beats = { since: Number.NaN, last: Number.NaN };
   // Whether others' silence counts yet: this worker has beaten without a break for deadAfterMs.
   const watchedLongEnough = (): boolean => beats.last - beats.since >= deadAfterMs;
+  // Who this worker is, with each beat: a row written by a version without these reads NULL.
+  const recorded = [applicationVersion ?? null, gemloopDbosVersion() ?? null, STORAGE_FORMAT];
   const beat = async (): Promise<boolean> => {
     const { rows } = await beatPool.query<{ at: number; gone: boolean; silent: boolean }>(
       `WITH beat AS (
-         INSERT INTO gemloop.workers (app, executor_id, seen_at, session_pid, session_server)
-         VALUES ($1, $2, now(), pg_backend_pid(), pg_postmaster_start_time())
+         INSERT INTO gemloop.workers (app, executor_id, seen_at, session_pid, session_server,
+           app_version, gemloop_version, storage_format)
+         VALUES ($1, $2, now(), pg_backend_pid(), pg_postmaster_start_time(), $5, $6, $7)
          ON CONFLICT (app, executor_id) DO UPDATE SET seen_at = now(),
-           session_pid = EXCLUDED.session_pid, session_server = EXCLUDED.session_server)
+           session_pid = EXCLUDED.session_pid, session_server = EXCLUDED.session_server,
+           app_version = EXCLUDED.app_version, gemloop_version = EXCLUDED.gemloop_version,
+           storage_format = EXCLUDED.storage_format)
        SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS at,
          EXISTS (SELECT 1 FROM gemloop.workers
            WHERE app = $1 AND executor_id <> $2 AND (${toldGone} OR ${ended('$4')})) AS gone,
          EXISTS (SELECT 1 FROM gemloop.workers
            WHERE app = $1 AND executor_id <> $2 AND ${silentFor('$3')}) AS silent`,
-      [appName, executorId, deadAfterMs / 1000, graceSeconds],
+      [appName, executorId, deadAfterMs / 1000, graceSeconds, ...recorded],
     );
     const { at = Number.NaN, gone = false, silent = false } = rows[0] ?? {};
     // A gap this long in its own beats: Postgres (or this process) was away, and so, maybe, was
@@ -351,6 +363,12 @@ export async function migrateWorkerLiveness(pool: pg.Pool): Promise<void> {
     await client.query(
       `ALTER TABLE gemloop.workers ADD COLUMN IF NOT EXISTS session_pid integer,
          ADD COLUMN IF NOT EXISTS session_server timestamptz`,
+    );
+    // Which versions a worker runs (fleet-versions.ts): NULL for a worker from before them.
+    await client.query(
+      `ALTER TABLE gemloop.workers ADD COLUMN IF NOT EXISTS app_version text,
+         ADD COLUMN IF NOT EXISTS gemloop_version text,
+         ADD COLUMN IF NOT EXISTS storage_format integer`,
     );
   });
 }

@@ -129,12 +129,15 @@ export function toStatus(
   // A subagent's run: its parent's workflow id and its path.
   const child = workflow.workflowName === CHILD_WORKFLOW ? head : undefined;
   const owner = ownerOf(workflow, head);
+  const status = reportedStatus(workflow, waiting);
   return {
     ...(child?.parentRunId !== undefined && { parentRunId: child.parentRunId }),
     ...(child?.path !== undefined && { path: child.path }),
     runId: workflow.workflowID,
-    status: reportedStatus(workflow, waiting),
-    awaitingApproval: waiting.approvals.has(workflow.workflowID),
+    status,
+    // A run that ended (its waiting row outlived it: a worker of another version resumed it into
+    // an error, a cancel) awaits nothing; the row alone said `awaitingApproval` beside `ERROR`.
+    awaitingApproval: UNFINISHED.includes(status) && waiting.approvals.has(workflow.workflowID),
     agent: head?.agent,
     executorId: paused ? undefined : workflow.executorId,
     createdAt: workflow.createdAt,

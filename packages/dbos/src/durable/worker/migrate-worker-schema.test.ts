@@ -27,6 +27,7 @@ const FINGERPRINTS: Readonly<Record<number, string>> = {
   3: '3618f047efc6969f15ff46d2eaedbfadc6dd431b7397310b77d8ff85cfe5b309',
   4: 'd9ff430bac7ca7bf7850a17ce5c901cdaaca8a9d550607d889861423cb101e91',
   5: '76bb4948d52a84c72b8a14c28f34e161732139147ace55a6547ffbe80d46fcd5',
+  6: 'b9c9c9c0fd1b0381eea09e1a2b9698bd2736ca122cda3c1c1c824831ecba46f2',
 };
 
 describe('the schema version', () => {
@@ -133,6 +134,40 @@ describe('migrateWorkerSchema on a real Postgres', () => {
     const { rows } = await admin.query(`SELECT call_id, idless FROM gemloop.live_calls`);
     expect(rows).toEqual([{ call_id: 'r1', idless: false }]);
     await admin.query('DELETE FROM gemloop.live_calls');
+  });
+
+  it("adds the workers' versions to a version 5 table, whose rows read as workers from before them (NULL)", async () => {
+    await admin.query(
+      `ALTER TABLE gemloop.workers DROP COLUMN app_version, DROP COLUMN gemloop_version,
+         DROP COLUMN storage_format`,
+    );
+    await admin.query(
+      `INSERT INTO gemloop.workers (app, executor_id, seen_at) VALUES ('a', 'old', now())`,
+    );
+    await admin.query(
+      `UPDATE gemloop_schema_versions SET version = 5 WHERE name = 'durable-worker'`,
+    );
+    // Two workers of this version starting at once, on the same old table.
+    expect(
+      await Promise.all([
+        migrateWorkerSchema(databaseUrl, pool),
+        migrateWorkerSchema(databaseUrl, pool),
+      ]),
+    ).toEqual([true, true]);
+    const { rows } = await admin.query(
+      `SELECT executor_id, app_version, gemloop_version, storage_format FROM gemloop.workers`,
+    );
+    expect(rows).toEqual([
+      { executor_id: 'old', app_version: null, gemloop_version: null, storage_format: null },
+    ]);
+    // A worker of version 5 still beats into it: its INSERT names only the columns it knows.
+    await admin.query(
+      `INSERT INTO gemloop.workers (app, executor_id, seen_at, session_pid, session_server)
+       VALUES ('a', 'old', now(), pg_backend_pid(), pg_postmaster_start_time())
+       ON CONFLICT (app, executor_id) DO UPDATE SET seen_at = now()`,
+    );
+    expect((await schema()).worker).toBe(WORKER_SCHEMA_VERSION);
+    await admin.query('DELETE FROM gemloop.workers');
   });
 
   it("migrates when DBOS's own tables are behind this SDK (an upgraded DBOS)", async () => {

@@ -22,7 +22,8 @@ import { migrateRunEndNotices } from '../runs/run-end-notices.ts';
 // 3: the client's version 3 (gemloop.interaction_waits.stopped_at).
 // 4: gemloop.workers.session_pid and session_server (a killed worker's session, worker-liveness.ts).
 // 5: gemloop.live_calls.idless (a durable Live call the server sent without an id).
-export const WORKER_SCHEMA_VERSION = 5;
+// 6: gemloop.workers.app_version, gemloop_version and storage_format (the fleet's version fence).
+export const WORKER_SCHEMA_VERSION = 6;
 
 /** Its row in `gemloop_schema_versions` (the table of `migrateTable`, made by the steps). */
 const VERSION_ROW = 'durable-worker';

@@ -30,6 +30,7 @@ import {
 } from '../events/run-events.ts';
 import { storedEventCount } from '../events/stored-event-count.ts';
 import { createFleetRateLimit, migrateFleetRateLimit } from '../fleet/fleet-rate-limit.ts';
+import { checkFleetVersions } from '../fleet/fleet-versions.ts';
 import {
   confirmationFreshMs,
   createOwnershipConfirmations,
@@ -352,21 +353,27 @@ export async function startDurableWorkerWith(
   // the heartbeats with it, for over a second on a loaded machine (a live worker's run taken over).
   const preloading = preloadRunPath();
   await migrateWorkerSchema(databaseUrl, pool);
+  const refuseStart = async (error: unknown): Promise<never> => {
+    await steerAnnouncements.close();
+    await pool.end().catch(() => {});
+    await limitPool?.end().catch(() => {});
+    await dbosClient?.destroy().catch(() => {});
+    if (dbosClient !== undefined) await DBOS.shutdown();
+    throw error;
+  };
+  // No worker of another storage format in this application version (fleet-versions.ts): before
+  // DBOS takes runs where the version is known before launch; DBOS computes it otherwise, at launch.
+  const knownVersion = applicationVersion || process.env['DBOS__APPVERSION'] || undefined;
+  const fence = async (version: string): Promise<void> => {
+    if (takeover === false) return;
+    const fenced = { pool, appName, executorId, applicationVersion: version, ...takeover };
+    await checkFleetVersions(fenced).catch(refuseStart);
+  };
   // DBOS's launch recovers this executor id's runs: never while another process runs them.
   if (takeover !== false) {
-    await checkExecutorIdFree({
-      pool,
-      appName,
-      executorId,
-      heartbeatMs: takeover.heartbeatMs,
-      deadAfterMs: takeover.deadAfterMs,
-    }).catch(async (error: unknown) => {
-      await steerAnnouncements.close();
-      await pool.end().catch(() => {});
-      await limitPool?.end().catch(() => {});
-      throw error;
-    });
+    await checkExecutorIdFree({ pool, appName, executorId, ...takeover }).catch(refuseStart);
   }
+  if (knownVersion !== undefined) await fence(knownVersion);
   if (limitPool !== undefined) {
     await migrateFleetRateLimit({ pool: limitPool, appName, limits: modelRateLimits });
   }
@@ -376,6 +383,7 @@ export async function startDurableWorkerWith(
   });
   await preloading;
   await DBOS.launch();
+  if (knownVersion === undefined) await fence(DBOS.applicationVersion);
   await DBOS.registerQueue(RUNS_QUEUE, {
     workerConcurrency,
     minPollingIntervalMs: pollingIntervalMs,
@@ -398,6 +406,7 @@ export async function startDurableWorkerWith(
           pool,
           beatPool,
           migrated: true,
+          applicationVersion: DBOS.applicationVersion,
           appName,
           executorId,
           heartbeatMs: takeover.heartbeatMs,
