@@ -308,6 +308,34 @@ if (sharedMocking.length > 0) {
   );
 }
 
+/** The `.test.ts` files under `dir` (relative to it), its `node_modules` left out (~150,000 entries). */
+function testFilesUnder(dir: URL, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isDirectory()) {
+      return entry.name === 'node_modules'
+        ? []
+        : testFilesUnder(new URL(`${entry.name}/`, dir), `${prefix}${entry.name}/`);
+    }
+    return entry.name.endsWith('.test.ts') ? [`${prefix}${entry.name}`] : [];
+  });
+}
+
+/**
+ * The same rule for project `integration` (test/, the runtimes' suite in it): its files share one
+ * module graph per fork worker, so a `vi.mock` there would miss; such a file needs a project of
+ * its own. Reads the ~50 files, a few ms.
+ */
+const integrationMocking = testFilesUnder(new URL('./test/', import.meta.url)).filter((file) =>
+  /\bvi\.(do)?[mM]ock\(|\bvi\.resetModules\(/.test(
+    readFileSync(new URL(`./test/${file}`, import.meta.url), 'utf8'),
+  ),
+);
+if (integrationMocking.length > 0) {
+  throw new Error(
+    `vitest.config.ts: these files mock a module or reset the registry, which misses in the integration project's shared module graph: give them a project of their own (as core-isolated): ${integrationMocking.map((file) => `test/${file}`).join(', ')}`,
+  );
+}
+
 const TOOLS_ISOLATED = [
   'src/files/open-in-root.test.ts',
   'src/files/resolve-in-root-concurrent.test.ts',
@@ -528,31 +556,24 @@ export default defineConfig({
         },
       },
       {
+        // The repository's own checks and the cross-package tests (test/), and the same small suite
+        // (tool round trips, parallel calls, structured output, abort and time limit) inside each
+        // runtime the core supports (test/runtimes): the edge-runtime VM, Chromium, Bun, Deno,
+        // workerd (miniflare) and Node 22 and 24, against the fake served from Node. A runtime
+        // that cannot start fails.
+        // One project, not integration and runtimes: the same pool, limits, resolve and shared
+        // graph, and Vitest keeps a fork worker only for a file of its own project, so the two
+        // started 14 forks a run (each a Node start, Vitest's worker and the graph) where one
+        // project starts six. bench/RESULTS.md, helper speed-forks48.
         ...source,
         test: {
           name: 'integration',
           ...PROCESSES,
           root: './test',
           include: ['**/*.test.ts'],
-          exclude: ['runtimes/**', '**/node_modules/**'],
-          // One module graph per worker (see client): each file starts its own processes,
-          // servers and browser contexts; none mocks a module.
-          isolate: false,
-        },
-      },
-      {
-        // The same small suite (tool round trips, parallel calls, structured output, abort and time
-        // limit) inside each runtime the core supports: the edge-runtime VM, Chromium, Bun, Deno,
-        // workerd (miniflare) and Node 22 and 24, against the fake served from Node. A runtime that
-        // cannot start fails.
-        ...source,
-        test: {
-          name: 'runtimes',
-          ...PROCESSES,
-          root: './test/runtimes',
-          include: ['**/*.test.ts'],
           exclude: ['**/node_modules/**'],
-          // One module graph per worker, as for cli (measured together).
+          // One module graph per worker (see client): each file starts its own processes,
+          // servers and browser contexts; none mocks a module (checked above).
           isolate: false,
         },
       },
