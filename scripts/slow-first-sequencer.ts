@@ -37,12 +37,13 @@ export const SLOW_FILES: readonly string[] = [
   // ~25 s of wall, nearly all of it waiting (a stalled registry request, 15 s of it with no CPU):
   // early, it overlaps the run's work; among the last files it could end the run alone.
   'test/npm-fetch-stall.test.ts',
-  // The browser runtimes (Chromium, ~10 s each): by name the runtimes project came last in group 1
-  // and these two ended the run nearly alone.
+  // The browser runtimes (Chromium, ~10 s each): when `runtimes` was a project of its own (it is
+  // `integration`'s `test/runtimes` now), it came last in group 1 by name and these two ended the
+  // run nearly alone; first, they overlap the rest.
   'test/runtimes/react-chat.test.ts',
   'test/runtimes/browser-chat.test.ts',
-  // The other runtimes (Bun, Deno, workerd, Chromium, the edge VM: a runtime's start each): by the
-  // project's name they started last and ended the run, 10-15 s with one or two files running.
+  // The other runtimes (Bun, Deno, workerd, Chromium, the edge VM: a runtime's start each): last by
+  // the old project's name, they ended the run, 10-15 s with one or two files running.
   'test/runtimes/chromium.test.ts',
   'test/runtimes/workerd.test.ts',
   'test/runtimes/react-hook.test.ts',
