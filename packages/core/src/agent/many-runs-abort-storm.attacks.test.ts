@@ -217,7 +217,12 @@ describe('an abort storm on one agent', async () => {
         counts[name] = (counts[name] ?? 0) + 1;
         return counts;
       }, {});
-    expect(count(resourcesAfter)).toEqual(count(resourcesBefore));
+    // No kind of resource more than before (a timer of an earlier file in this worker may end
+    // meanwhile: fewer is no leak).
+    const before = count(resourcesBefore);
+    for (const [name, left] of Object.entries(count(resourcesAfter))) {
+      expect(left, name).toBeLessThanOrEqual(before[name] ?? 0);
+    }
   });
 });
 

@@ -62,6 +62,7 @@ import { DurableReplayMismatchError } from './durable-replay-mismatch-error.ts';
 import { DurableRunDataError } from './durable-run-data-error.ts';
 import { DurableRunError } from './durable-run-error.ts';
 import { DurableRunInputTooLargeError } from './durable-run-input-too-large-error.ts';
+import { MixedFleetError } from './mixed-fleet-error.ts';
 import { PostgresUnreachableError } from './postgres-unreachable-error.ts';
 import { UnknownHandoffAgentError } from './unknown-handoff-agent-error.ts';
 
@@ -118,6 +119,7 @@ const STORED_ERROR_CLASSES: Readonly<Record<string, StoredErrorClass>> = Object.
   MissingApiKeyError,
   MissingDependencyError,
   MissingThoughtSignatureError,
+  MixedFleetError,
   ModelCallError,
   ModelCallLimitError,
   ModelRequestLimitError,
