@@ -327,7 +327,7 @@ describe('durable runs', () => {
   });
 
   // Was stored-bytes.test.ts, with a worker, database, fake and client of its own for this one run
-  // (the same worker config as this file's): ~3 s of CPU a run of the suite (bench/RESULTS.md,
+  // (the same worker config as this file's): ~2 s of CPU a run of the suite (bench/RESULTS.md,
   // speed-dbos48). It reads only its own run's rows, by its run id.
   it('stores the turn a bounded number of times, and every reader still returns it whole', async () => {
     const { runId } = await runs.start('support', { runId: 'long-1', input: LONG_INPUT });
