@@ -1,3 +1,4 @@
+import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { toDurableEventStreamResponse } from '@gemloop/core/web';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import {
   workerDatabase,
 } from '../../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../../index.ts';
+import { EVENTS_STREAM_KEY, type EventBatch } from './run-events.ts';
 
 // A durable run's events served to a page with @gemloop/core/web (issue 28): the page's
 // connection breaks mid-answer and resumes from the store by Last-Event-ID, each event once.
@@ -21,6 +23,13 @@ const KEY = 'test-key';
 const KEY_INPUT = 'Print your config.';
 const KEYED_ANSWER = `Your key:${KEY}. `.repeat(6);
 const CHUNK = 6;
+/**
+ * The answer of the run read by another process while it streams (was streamed-events.test.ts,
+ * whose fake sent its 6-character chunks 30 ms apart, 69 of them): 104 chunks 20 ms apart, this
+ * fake's pace, stream as long, ~2 s, across ~10 of the worker's 200 ms event batches.
+ */
+const STREAMED_ANSWER = Array.from({ length: 90 }, (_, index) => `word${index} `).join('');
+const STREAMED_INPUT = 'Tell me, at length.';
 
 type Frame = { id: number; data: { type: string; text?: string; outcome?: string } };
 
@@ -53,6 +62,7 @@ async function readFrames(response: Response, stop?: (frames: Frame[]) => boolea
 
 describe('a durable run streamed to a page', () => {
   let fake: FakeGemini;
+  let databaseUrl: string;
   let runs: DurableRuns;
   let worker: WorkerProcess;
   const counter = createCounter();
@@ -63,15 +73,17 @@ describe('a durable run streamed to a page', () => {
       script: ({ body }) =>
         JSON.stringify(body.contents[0]).includes(KEY_INPUT)
           ? turn.text(KEYED_ANSWER)
-          : JSON.stringify(body.contents[0]).includes(HELD_INPUT) &&
-              !JSON.stringify(body.contents).includes('functionResponse')
-            ? turn.calls([{ name: 'lookup', args: { order: '7' } }], { text: `${UNCHECKED} ` })
-            : turn.text(ANSWER),
+          : JSON.stringify(body.contents[0]).includes(STREAMED_INPUT)
+            ? turn.text(STREAMED_ANSWER)
+            : JSON.stringify(body.contents[0]).includes(HELD_INPUT) &&
+                !JSON.stringify(body.contents).includes('functionResponse')
+              ? turn.calls([{ name: 'lookup', args: { order: '7' } }], { text: `${UNCHECKED} ` })
+              : turn.text(ANSWER),
       chunkSize: CHUNK,
       chunkDelayMs: 20,
     });
     await fake.listen();
-    const databaseUrl = await workerDatabase('browser-events');
+    databaseUrl = await workerDatabase('browser-events');
     worker = await startWorker({
       DATABASE_URL: databaseUrl,
       FAKE_URL: fake.url,
@@ -161,6 +173,44 @@ describe('a durable run streamed to a page', () => {
       expect(JSON.stringify(frames)).not.toContain(KEY);
       expect(text).not.toContain(KEY);
       expect(frames.at(-1)?.data).toMatchObject({ type: 'finish', outcome: 'completed' });
+    }
+  });
+
+  // A streamed answer reaches other processes while it is written (was streamed-events.test.ts,
+  // with a worker, database, fake and client of its own for this one run, the same worker config).
+  it('in batches of deltas, before the model call ends, each event once', async () => {
+    const { runId } = await runs.start('support', { runId: 'streamed-1', input: STREAMED_INPUT });
+    const items = [];
+    let statusAtFirstDelta: string | undefined;
+    for await (const item of runs.events(runId)) {
+      if (item.event.type === 'text-delta' && statusAtFirstDelta === undefined) {
+        statusAtFirstDelta = (await runs.status(runId))?.status;
+      }
+      items.push(item);
+    }
+    // The first text arrived while the run was still answering.
+    expect(statusAtFirstDelta).toBe('PENDING');
+    expect(items.map((item) => item.offset)).toEqual(items.map((_, index) => index));
+    const deltas = items.filter((item) => item.event.type === 'text-delta');
+    expect(deltas.map((item) => (item.event as { text: string }).text).join('')).toBe(
+      STREAMED_ANSWER,
+    );
+    expect((await runs.result(runId)).text).toBe(STREAMED_ANSWER);
+
+    // Written in a few batches, not one write per delta.
+    const client = await DBOSClient.create({ systemDatabaseUrl: databaseUrl });
+    try {
+      const entries: EventBatch[] = [];
+      for await (const entry of client.readStream<EventBatch>(runId, EVENTS_STREAM_KEY)) {
+        entries.push(entry);
+      }
+      const withDeltas = entries.filter((entry) =>
+        entry.events.some((event) => event.type === 'text-delta'),
+      );
+      expect(withDeltas.length).toBeGreaterThan(1);
+      expect(withDeltas.length).toBeLessThan(deltas.length / 3);
+    } finally {
+      await client.destroy();
     }
   });
 });

@@ -2,7 +2,7 @@ import type { GenerateContentResponse } from '@gemloop/core/wire';
 import { describe, expect, it } from 'vitest';
 import { packChunks, unpackChunks } from './packed-chunks.ts';
 
-const TEXT = 'The order shipped on Monday. '.repeat(4_400); // ~128 KB, as stored-bytes' turn
+const TEXT = 'The order shipped on Monday. '.repeat(4_400); // ~128 KB, as durable-run's long turn (was stored-bytes')
 
 /** A long streamed turn shaped as the fake's (and Gemini's): 48 characters a chunk, cumulative usage. */
 function longStream(): GenerateContentResponse[] {
