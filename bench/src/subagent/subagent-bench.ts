@@ -28,11 +28,11 @@
 import { execFileSync } from 'node:child_process';
 import { type Agent, createAgent, createGemini, defineTool } from '@gemloop/core';
 import { subagent } from '@gemloop/core/composition';
-import type { Content, Part } from '@gemloop/core/wire';
-import { createFakeGemini, turn } from '@gemloop/testing';
+import { createFakeGemini } from '@gemloop/testing';
 import { z } from 'zod';
 import { spread } from '../report/stats.ts';
 import { verdictOf } from './goal-verdict.ts';
+import { CHILD_INSTRUCTIONS, subagentScript } from './subagent-fake.ts';
 
 const flags = new Map(
   process.argv.slice(2).map((argument) => {
@@ -55,22 +55,9 @@ const MODEL = 'gemini-2.5-flash';
  * calls, then answers; the parent calls `delegate` once, then answers.
  */
 const fake = createFakeGemini({
-  script: (request) => {
-    const body = request.body as { systemInstruction?: { parts: Part[] }; contents: Content[] };
-    const child = body.systemInstruction?.parts[0]?.text === CHILD_INSTRUCTIONS;
-    const calls = body.contents.filter(
-      (content) => content.role === 'model' && content.parts.some((part) => part.functionCall),
-    ).length;
-    if (child) {
-      return calls < CHILD_STEPS - 1
-        ? turn.call('add', { a: calls, b: 1 })
-        : turn.text('The sum is ready.');
-    }
-    return calls === 0 ? turn.call('delegate', { task: 'Add numbers.' }) : turn.text('Done.');
-  },
+  script: subagentScript(CHILD_STEPS),
 });
 const gemini = createGemini({ apiKey: 'bench-key-not-secret', fetch: fake.fetch, retry: false });
-const CHILD_INSTRUCTIONS = 'You are the child.';
 
 const add = defineTool({
   name: 'add',

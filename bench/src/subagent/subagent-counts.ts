@@ -21,9 +21,9 @@ import { createHook } from 'node:async_hooks';
 import { Session } from 'node:inspector/promises';
 import { type Agent, createAgent, createGemini, defineTool } from '@gemloop/core';
 import { subagent } from '@gemloop/core/composition';
-import type { Content, Part } from '@gemloop/core/wire';
-import { createFakeGemini, turn } from '@gemloop/testing';
+import { createFakeGemini } from '@gemloop/testing';
 import { z } from 'zod';
+import { CHILD_INSTRUCTIONS, subagentScript } from './subagent-fake.ts';
 
 const flags = new Map(
   process.argv.slice(2).map((argument) => {
@@ -37,26 +37,13 @@ const modes = (flags.get('modes') ?? 'run,stream')
   .split(',')
   .filter((mode): mode is 'run' | 'stream' => mode === 'run' || mode === 'stream');
 const MODEL = 'gemini-2.5-flash';
-const CHILD_INSTRUCTIONS = 'You are the child.';
 
 function makeParents(
   streamedChild: boolean,
   childSteps: number,
 ): { byHand: Agent; asSubagent: Agent; fake: ReturnType<typeof createFakeGemini> } {
   const fake = createFakeGemini({
-    script: (request) => {
-      const body = request.body as { systemInstruction?: { parts: Part[] }; contents: Content[] };
-      const child = body.systemInstruction?.parts[0]?.text === CHILD_INSTRUCTIONS;
-      const calls = body.contents.filter(
-        (content) => content.role === 'model' && content.parts.some((part) => part.functionCall),
-      ).length;
-      if (child) {
-        return calls < childSteps - 1
-          ? turn.call('add', { a: calls, b: 1 })
-          : turn.text('The sum is ready.');
-      }
-      return calls === 0 ? turn.call('delegate', { task: 'Add numbers.' }) : turn.text('Done.');
-    },
+    script: subagentScript(childSteps),
   });
   const gemini = createGemini({ apiKey: 'bench-key-not-secret', fetch: fake.fetch, retry: false });
   const add = defineTool({

@@ -25,9 +25,9 @@
 
 import { resolve } from 'node:path';
 import type { Agent } from '@gemloop/core';
-import type { Content, Part } from '@gemloop/core/wire';
-import { createFakeGemini, turn } from '@gemloop/testing';
+import { createFakeGemini } from '@gemloop/testing';
 import { z } from 'zod';
+import { CHILD_INSTRUCTIONS, subagentScript } from './subagent-fake.ts';
 
 type Core = typeof import('@gemloop/core');
 type Composition = typeof import('@gemloop/core/composition');
@@ -47,23 +47,10 @@ const checkoutB = resolve(flags.get('b') ?? '.');
 if (checkoutA === undefined) throw new Error('Give the older checkout with --a=<path>.');
 const CHILD_STEPS = 4;
 const MODEL = 'gemini-2.5-flash';
-const CHILD_INSTRUCTIONS = 'You are the child.';
 
 /** The fake of subagent-bench.ts: the child adds until its fourth step, the parent delegates once. */
 const fake = createFakeGemini({
-  script: (request) => {
-    const body = request.body as { systemInstruction?: { parts: Part[] }; contents: Content[] };
-    const child = body.systemInstruction?.parts[0]?.text === CHILD_INSTRUCTIONS;
-    const calls = body.contents.filter(
-      (content) => content.role === 'model' && content.parts.some((part) => part.functionCall),
-    ).length;
-    if (child) {
-      return calls < CHILD_STEPS - 1
-        ? turn.call('add', { a: calls, b: 1 })
-        : turn.text('The sum is ready.');
-    }
-    return calls === 0 ? turn.call('delegate', { task: 'Add numbers.' }) : turn.text('Done.');
-  },
+  script: subagentScript(CHILD_STEPS),
 });
 
 /** A checkout's two parents (by hand, and with `subagent(child)`), built from its own source. */

@@ -1,0 +1,27 @@
+import type { Content, Part } from '@gemloop/core/wire';
+import { type FakeScriptFunction, turn } from '@gemloop/testing';
+
+/** The child's system instruction, by which the fake tells the child's requests from the parent's. */
+export const CHILD_INSTRUCTIONS = 'You are the child.';
+
+/**
+ * The subagent benches' fake Gemini script (subagent-bench, subagent-counts, subagent-two-checkouts
+ * share it so that they measure the same conversation): the child calls `add` until it has made
+ * `childSteps - 1` calls, then answers; the parent calls `delegate` once, then answers. It reads
+ * only the request, so one fake serves every parent and child at once.
+ */
+export function subagentScript(childSteps: number): FakeScriptFunction {
+  return (request) => {
+    const body = request.body as { systemInstruction?: { parts: Part[] }; contents: Content[] };
+    const child = body.systemInstruction?.parts[0]?.text === CHILD_INSTRUCTIONS;
+    const calls = body.contents.filter(
+      (content) => content.role === 'model' && content.parts.some((part) => part.functionCall),
+    ).length;
+    if (child) {
+      return calls < childSteps - 1
+        ? turn.call('add', { a: calls, b: 1 })
+        : turn.text('The sum is ready.');
+    }
+    return calls === 0 ? turn.call('delegate', { task: 'Add numbers.' }) : turn.text('Done.');
+  };
+}
