@@ -32,7 +32,7 @@ import { createFakeGemini } from '@gemloop/testing';
 import { z } from 'zod';
 import { spread } from '../report/stats.ts';
 import { verdictOf } from './goal-verdict.ts';
-import { CHILD_INSTRUCTIONS, subagentScript } from './subagent-fake.ts';
+import { CHILD_INSTRUCTIONS, runOnce, subagentScript } from './subagent-fake.ts';
 
 const flags = new Map(
   process.argv.slice(2).map((argument) => {
@@ -112,22 +112,9 @@ function makeParents(streamedChild: boolean): { byHand: Agent; asSubagent: Agent
   return { byHand, asSubagent };
 }
 
-async function once(agent: Agent, mode: 'run' | 'stream'): Promise<void> {
-  if (mode === 'run') {
-    const result = await agent.run('Go.');
-    if (result.text !== 'Done.') throw new Error(`unexpected answer ${result.text}`);
-    return;
-  }
-  const stream = agent.stream('Go.');
-  for await (const _event of stream) {
-    // Read every event, as a UI would.
-  }
-  if ((await stream.result).text !== 'Done.') throw new Error('unexpected answer');
-}
-
 async function cpuOf(agent: Agent, mode: 'run' | 'stream', runs: number): Promise<number> {
   const start = process.cpuUsage();
-  for (let index = 0; index < runs; index++) await once(agent, mode);
+  for (let index = 0; index < runs; index++) await runOnce(agent, mode);
   const used = process.cpuUsage(start);
   return (used.user + used.system) / runs;
 }
@@ -199,7 +186,7 @@ for (const mode of modes) {
   // order (streamed, by hand first: 6.2, 2.3, 8.0 %; the subagent first: 3.6, 4.3, 2.7 %).
   for (let index = 0; index < warmupRuns; index++) {
     for (let turn = 0; turn < sides.length; turn++)
-      await once(sides[(index + turn) % sides.length] as Agent, mode);
+      await runOnce(sides[(index + turn) % sides.length] as Agent, mode);
   }
   const ratios: number[] = [];
   const hand: number[] = [];

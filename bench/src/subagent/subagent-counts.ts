@@ -23,7 +23,7 @@ import { type Agent, createAgent, createGemini, defineTool } from '@gemloop/core
 import { subagent } from '@gemloop/core/composition';
 import { createFakeGemini } from '@gemloop/testing';
 import { z } from 'zod';
-import { CHILD_INSTRUCTIONS, subagentScript } from './subagent-fake.ts';
+import { CHILD_INSTRUCTIONS, runOnce, subagentScript } from './subagent-fake.ts';
 
 const flags = new Map(
   process.argv.slice(2).map((argument) => {
@@ -93,18 +93,6 @@ function makeParents(
   return { byHand, asSubagent, fake };
 }
 
-async function once(agent: Agent, mode: 'run' | 'stream'): Promise<void> {
-  if (mode === 'run') {
-    if ((await agent.run('Go.')).text !== 'Done.') throw new Error('unexpected answer');
-    return;
-  }
-  const stream = agent.stream('Go.');
-  for await (const _event of stream) {
-    // every event read
-  }
-  if ((await stream.result).text !== 'Done.') throw new Error('unexpected answer');
-}
-
 type Counts = { promises: number; calls: Map<string, number>; heapKb: number };
 
 const session = new Session();
@@ -136,7 +124,7 @@ async function count(
   promises = 0;
   const heapBefore = process.memoryUsage().heapUsed;
   hook.enable();
-  for (let index = 0; index < runs; index++) await once(agent, mode);
+  for (let index = 0; index < runs; index++) await runOnce(agent, mode);
   hook.disable();
   const heapKb = (process.memoryUsage().heapUsed - heapBefore) / runs / 1024;
   const coverage = (await session.post('Profiler.takePreciseCoverage')) as unknown as Coverage;
@@ -167,8 +155,8 @@ for (const mode of modes) {
   for (const childSteps of [4, 8]) {
     const { byHand, asSubagent, fake } = makeParents(mode === 'stream', childSteps);
     for (let index = 0; index < 100; index++) {
-      await once(byHand, mode);
-      await once(asSubagent, mode);
+      await runOnce(byHand, mode);
+      await runOnce(asSubagent, mode);
     }
     const hand = await count(byHand, mode, fake);
     const sub = await count(asSubagent, mode, fake);

@@ -1,3 +1,4 @@
+import type { Agent } from '@gemloop/core';
 import type { Content, Part } from '@gemloop/core/wire';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
 
@@ -24,4 +25,21 @@ export function subagentScript(childSteps: number): FakeScriptFunction {
     }
     return calls === 0 ? turn.call('delegate', { task: 'Add numbers.' }) : turn.text('Done.');
   };
+}
+
+/**
+ * One parent run of that conversation, `run` or `stream` (every event read, as a UI would); throws
+ * when the answer is not the parent's `Done.`, so a bench never times a run that went wrong.
+ */
+export async function runOnce(agent: Agent, mode: 'run' | 'stream'): Promise<void> {
+  if (mode === 'run') {
+    const result = await agent.run('Go.');
+    if (result.text !== 'Done.') throw new Error(`unexpected answer ${result.text}`);
+    return;
+  }
+  const stream = agent.stream('Go.');
+  for await (const _event of stream) {
+    // Read every event, as a UI would.
+  }
+  if ((await stream.result).text !== 'Done.') throw new Error('unexpected answer');
 }

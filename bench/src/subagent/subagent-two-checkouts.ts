@@ -27,7 +27,7 @@ import { resolve } from 'node:path';
 import type { Agent } from '@gemloop/core';
 import { createFakeGemini } from '@gemloop/testing';
 import { z } from 'zod';
-import { CHILD_INSTRUCTIONS, subagentScript } from './subagent-fake.ts';
+import { CHILD_INSTRUCTIONS, runOnce, subagentScript } from './subagent-fake.ts';
 
 type Core = typeof import('@gemloop/core');
 type Composition = typeof import('@gemloop/core/composition');
@@ -108,18 +108,6 @@ async function parentsOf(root: string): Promise<[Agent, Agent]> {
   ];
 }
 
-async function once(agent: Agent): Promise<void> {
-  if (mode === 'run') {
-    if ((await agent.run('Go.')).text !== 'Done.') throw new Error('unexpected answer');
-    return;
-  }
-  const stream = agent.stream('Go.');
-  for await (const _event of stream) {
-    // Read every event, as a UI would.
-  }
-  if ((await stream.result).text !== 'Done.') throw new Error('unexpected answer');
-}
-
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
@@ -134,7 +122,7 @@ function perChildStep(base: number[], later: number[]): string {
 const sides = [...(await parentsOf(checkoutA)), ...(await parentsOf(checkoutB))];
 for (let index = 0; index < warmupRuns; index++) {
   for (let turn = 0; turn < sides.length; turn++)
-    await once(sides[(index + turn) % sides.length] as Agent);
+    await runOnce(sides[(index + turn) % sides.length] as Agent, mode);
   // The fake keeps every request it answers: forgotten as the bench goes, as subagent-bench.ts does.
   if (index % 100 === 0) fake.reset();
 }
@@ -146,7 +134,7 @@ for (let round = 0; round < rounds; round++) {
     for (let turn = 0; turn < sides.length; turn++) {
       const side = (index + turn) % sides.length;
       const start = process.cpuUsage();
-      await once(sides[side] as Agent);
+      await runOnce(sides[side] as Agent, mode);
       const spent = process.cpuUsage(start);
       used[side] = (used[side] as number) + spent.user + spent.system;
     }
