@@ -83,6 +83,20 @@ export async function connectStdio(
       .finally(() => transport.close().catch(onError));
   }
 
+  // MCP's stdio shutdown is the client closing the server's stdin (spec 2025-06-18,
+  // "Lifecycle"): the SDK's transport listens for data and errors only, so a client that left
+  // mid-call had its run go on calling the model for no one (attack49b). Closing the transport
+  // aborts every call in flight (the SDK's `_onclose`).
+  const left = (): void => void transport.close().catch(onError);
+  stdin.once('end', left);
+  stdin.once('close', left);
+  // Set before `connect`, which calls it ahead of its own: a connection closed either way
+  // leaves nothing of the door on the client's stream.
+  transport.onclose = () => {
+    stdin.off('end', left);
+    stdin.off('close', left);
+    stdin.unpipe(gate);
+  };
   stdin.pipe(gate);
   return connect(transport, { owner: options.owner });
 }
