@@ -194,7 +194,8 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
           options.protectedResource,
         );
       }
-      onError(error);
+      // A client that left mid-body (or was cut off stalling): its own doing, not the door's.
+      if (!request.signal.aborted) onError(error);
       return new A2ARequestError({
         status: 500,
         rpcCode: INTERNAL_ERROR,

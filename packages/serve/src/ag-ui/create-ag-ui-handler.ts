@@ -185,7 +185,8 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
           },
         });
       }
-      onError(error);
+      // A client that left mid-body (or was cut off stalling): its own doing, not the door's.
+      if (!request.signal.aborted) onError(error);
       return new AgUiRequestError({
         status: 500,
         errorCode: 'internal_error',

@@ -114,7 +114,8 @@ export function createMcpHttpHandler(options: {
       }
       return await openConnection(request, owner);
     } catch (error) {
-      onError(error);
+      // A client that left mid-body (or was cut off stalling): its own doing, not the door's.
+      if (!request.signal.aborted) onError(error);
       return rpcError(500, -32603, 'The server could not answer the request.');
     }
   };

@@ -153,7 +153,8 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
           },
         });
       }
-      onError(error);
+      // A client that left mid-body (or was cut off stalling): its own doing, not the door's.
+      if (!request.signal.aborted) onError(error);
       // The door's own failure (an `authorize` or a store that threw, a tracer): the same request
       // meets it again, and the `openai` client would send it twice more (see runFailureResponse).
       return jsonResponse(
