@@ -6,6 +6,8 @@ type Outputs = {
   stderr: (text: string) => void;
   /** Whether a write failed for another reason than a reader gone (a full disk). */
   lost: () => boolean;
+  /** Aborted once a write to stdout failed: what the command makes for it is read by no one. */
+  stdoutGone: AbortSignal;
 };
 
 // A reader that goes away (`gemloop probe | head -1`, a log pipe closed under `gemloop fake`) makes
@@ -20,8 +22,10 @@ type Outputs = {
 function guardOutputs(): Outputs {
   const closed = new Set<NodeJS.WriteStream>();
   let lost = false;
+  const stdoutGone = new AbortController();
   const failed = (stream: NodeJS.WriteStream, error: NodeJS.ErrnoException): void => {
     closed.add(stream);
+    if (stream === process.stdout) stdoutGone.abort();
     if (error.code === 'EPIPE' || lost) return;
     lost = true;
     const [name, other] =
@@ -46,6 +50,7 @@ function guardOutputs(): Outputs {
     stdout: (text) => write(process.stdout, text),
     stderr: (text) => write(process.stderr, text),
     lost: () => lost,
+    stdoutGone: stdoutGone.signal,
   };
 }
 
@@ -82,6 +87,7 @@ const code = await main(process.argv.slice(2), {
   stdout: outputs.stdout,
   stderr: outputs.stderr,
   env: process.env,
+  stdoutGone: outputs.stdoutGone,
 });
 process.exitCode = code;
 // A write's failure is emitted after the write returned, often after main did: judged at exit.

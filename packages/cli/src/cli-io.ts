@@ -5,6 +5,11 @@ export type CliIo = {
   env: Record<string, string | undefined>;
   /** @defaultValue `globalThis.fetch` */
   fetch?: typeof globalThis.fetch | undefined;
+  /**
+   * Aborted once stdout's reader has gone (the bin saw EPIPE: `gemloop chat | head -1`): a command
+   * whose output is its work (a chat's answers) stops rather than work on for no one.
+   */
+  stdoutGone?: AbortSignal | undefined;
 };
 
 /** A subcommand: takes its own arguments (after the command name), returns the exit code. */

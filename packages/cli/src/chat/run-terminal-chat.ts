@@ -178,8 +178,23 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
     }
   });
 
+  // stdout's reader gone (`gemloop chat < questions | head -1`): the answers are the chat's
+  // output, so the turn being answered is stopped and the chat ends. Before, every question
+  // left went to the model, its answer written to no one (attack49b).
+  let unread = false;
+  const stdoutGone = (): void => {
+    io.stderr('\n(stdout closed: the chat ends)\n');
+    unread = true;
+    turn?.abort(new Error('stdout closed.'));
+    lines.close();
+  };
+  if (io.stdoutGone?.aborted === true) stdoutGone();
+  else io.stdoutGone?.addEventListener('abort', stdoutGone, { once: true });
+
   const nextLine = async (): Promise<string | undefined> => {
     for (;;) {
+      // Lines read ahead are questions too: none is asked once no one reads the answers.
+      if (unread) return undefined;
       const line = take();
       if (line !== undefined) {
         // Piped input is not echoed by a terminal: the transcript shows each message.
@@ -217,6 +232,7 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
       turn = undefined;
     }
   } finally {
+    io.stdoutGone?.removeEventListener('abort', stdoutGone);
     stopInterrupts?.();
     stopAnswering?.();
     lines.close();
