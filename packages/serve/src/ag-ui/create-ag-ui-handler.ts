@@ -303,11 +303,13 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
     const body = new ReadableStream<Uint8Array>(
       {
         async start(controller) {
-          const send = (event: BaseEvent) => {
+          const send = (event: BaseEvent, ended = false) => {
             if (detached) return;
             controller.enqueue(encoder.encodeBinary(event));
             // A client that stopped reading: dropped, its run stopped, rather than held for it.
-            if (cutOffStalledReader(controller)) {
+            // `RUN_FINISHED` (the answer whole, the run over) is not judged: an answer of
+            // megabytes cut every client there, however fast it read (attack49b).
+            if (!ended && cutOffStalledReader(controller)) {
               detached = true;
               live.abort.abort();
             }
@@ -323,12 +325,15 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
               thread.live = undefined;
               // The server's turns are the thread's from now on (the client's earlier ones ignored).
               thread.fresh = false;
-              send({
-                type: EventType.RUN_FINISHED,
-                threadId,
-                runId,
-                result: result.text,
-              } as BaseEvent);
+              send(
+                {
+                  type: EventType.RUN_FINISHED,
+                  threadId,
+                  runId,
+                  result: result.text,
+                } as BaseEvent,
+                true,
+              );
             }
           } catch (error) {
             if (thread.live === live) thread.live = undefined;

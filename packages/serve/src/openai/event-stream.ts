@@ -15,19 +15,24 @@ export function sseFrame(data: unknown, event?: string): Uint8Array {
  * a body the client cancels (it went away) aborts `abort`, which the run's signal follows, and so
  * does a client that leaves more than `MAX_UNREAD_EVENT_BYTES` unread (it stopped reading: its
  * connection is dropped rather than the answer held for it).
+ *
+ * A frame written with `ended` (the run is over: the answer whole, the stream's end) is not judged
+ * by the cap: the Responses door sends the answer whole four times at its end, and an answer of
+ * 2 MB cut off every client there, however fast it read (attack49b). A reader that stalled during
+ * the run was cut off then; the end frames add what the answer's size makes them, once.
  * @internal
  */
 export function eventStreamResponse(
   abort: AbortController,
-  produce: (write: (frame: Uint8Array) => void) => Promise<void>,
+  produce: (write: (frame: Uint8Array, ended?: boolean) => void) => Promise<void>,
 ): Response {
   const body = new ReadableStream<Uint8Array>(
     {
       async start(controller) {
-        const write = (frame: Uint8Array) => {
+        const write = (frame: Uint8Array, ended = false) => {
           if (abort.signal.aborted) return;
           controller.enqueue(frame);
-          if (cutOffStalledReader(controller)) abort.abort();
+          if (!ended && cutOffStalledReader(controller)) abort.abort();
         };
         try {
           await produce(write);

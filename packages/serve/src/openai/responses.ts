@@ -166,8 +166,9 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
 
   return eventStreamResponse(door.abort, async (write) => {
     let sequence = 0;
-    const send = (type: string, fields: Record<string, unknown>) =>
-      write(sseFrame({ type, sequence_number: sequence++, ...fields }, type));
+    // `ended`: the run is over, and the frame is the answer whole or the end (event-stream.ts).
+    const send = (type: string, fields: Record<string, unknown>, ended = false) =>
+      write(sseFrame({ type, sequence_number: sequence++, ...fields }, type), ended);
     const item = { id: messageId, type: 'message', role: 'assistant' };
     const at = { item_id: messageId, output_index: 0, content_index: 0 };
     const run = door.telemetry.run(
@@ -208,15 +209,19 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       const result = await run.result;
       await finish(true);
       // The answer as the run settled it (a guardrail's rewrite included), which `done` carries.
-      send('response.output_text.done', { ...at, text: result.text, logprobs: [] });
-      send('response.content_part.done', { ...at, part: outputText(result.text) });
-      send('response.output_item.done', {
-        output_index: 0,
-        item: { ...item, status: 'completed', content: [outputText(result.text)] },
-      });
+      send('response.output_text.done', { ...at, text: result.text, logprobs: [] }, true);
+      send('response.content_part.done', { ...at, part: outputText(result.text) }, true);
+      send(
+        'response.output_item.done',
+        {
+          output_index: 0,
+          item: { ...item, status: 'completed', content: [outputText(result.text)] },
+        },
+        true,
+      );
       const response = toResponse(shape, messageId, 'completed', result.text, result.usage);
       if (keep) context.index.record({ id, owner: door.owner, conversation, body: response });
-      send('response.completed', { response });
+      send('response.completed', { response }, true);
     } catch (error) {
       run.result.catch(() => {});
       await finish(false);
