@@ -1178,7 +1178,7 @@ void startDurableWorkerWith({
       }),
     },
     // Blocks an answer holding a code (`1234-5678`) after its text streamed, no holdBack
-    // (durable-a2a-retraction.attacks.test.ts: the A2A task keeps none of it).
+    // (durable-a2a-approvals.test.ts, its retraction tests: the A2A task keeps none of it).
     blocker: {
       gemini,
       model,
