@@ -510,8 +510,9 @@ const guardedManager = createAgent({
 });
 // A guardrail check that runs its own agent, whose input check runs that agent again: a cycle the
 // run depth limit ends (64 deep), in a durable run at the same depth as in process
-// (guardrail-cycle.test.ts). The top durable run's check is recorded: DBOS runs its body after an
-// await, where the run's depth was lost, and the cycle went one run deeper (leftovers54).
+// (durable-run.test.ts, its guardrail cycle test). The top durable run's check is recorded: DBOS
+// runs its body after an await, where the run's depth was lost, and the cycle went one run deeper
+// (leftovers54).
 const cycleChecker: Agent<undefined> = createAgent({
   gemini,
   model,
@@ -1018,7 +1019,7 @@ void startDurableWorkerWith({
       cache: { ttlSeconds: 600 },
     },
     // Typed structured output after a tool call, and a thinking level, in a durable run (issue
-    // 53, letters45: durable-output-thinking.test.ts).
+    // 53, letters45: durable-run.test.ts, its structured-output test).
     structuredThinking: {
       gemini,
       model: 'gemini-3-flash-preview',
@@ -1177,7 +1178,7 @@ void startDurableWorkerWith({
       }),
     },
     // Blocks an answer holding a code (`1234-5678`) after its text streamed, no holdBack
-    // (durable-a2a-retraction.attacks.test.ts: the A2A task keeps none of it).
+    // (durable-a2a-approvals.test.ts, its retraction tests: the A2A task keeps none of it).
     blocker: {
       gemini,
       model,

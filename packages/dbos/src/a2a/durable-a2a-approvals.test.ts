@@ -23,6 +23,9 @@ import { createDurableRuns, type DurableRuns } from '../index.ts';
 import { createPostgresTaskStore } from './index.ts';
 
 const TOKENS = { alice: 'token-alice', bob: 'token-bob' } as const;
+/** The retraction tests' question, and the answer holding a code their guardrails take back. */
+const RETRACTION_QUESTION = 'What is the code?';
+const SECRET = 'The vault code is 4417-9902, keep it to yourself.';
 const authorize = (request: Request) => {
   const token = request.headers.get('authorization')?.replace(/^Bearer /, '');
   return Object.entries(TOKENS).find(([, each]) => each === token)?.[0] ?? null;
@@ -95,9 +98,11 @@ const answerOf = (task: Task) =>
 const refundsOf = (taskId: string) => counter.count(`done refund ${taskId}:`);
 
 beforeAll(async () => {
-  // Refund order 7, then say what the call answered (the result, or the denial's reason).
+  // Refund order 7, then say what the call answered (the result, or the denial's reason); the
+  // retraction tests' question gets the secret answer their guardrails take back.
   fake = createFakeGemini({
-    script: (_request, { functionResponses }) => {
+    script: (_request, { functionResponses, lastUserText }) => {
+      if (lastUserText === RETRACTION_QUESTION) return turn.text(SECRET);
       const response = functionResponses[0];
       return response === undefined
         ? turn.call('refund', { order: '7', amount: 30 })
@@ -124,6 +129,113 @@ afterAll(async () => {
   for (const each of [worker, ...extraWorkers])
     if (each !== undefined) await stopWorker(each, 'SIGKILL');
   await fake?.close();
+});
+
+// attack22: the durable A2A door (a worker's run, a Postgres task store) and an answer an output
+// guardrail took back after its text streamed (no holdBack). attack21 fixed the in-process door
+// (the retraction replaces the task's `answer` artifact) and the durable executor shares that code
+// (`answerDeltaPublisher`), but it had not been run on Postgres: the run's events come from the
+// worker through the runs' store, and the task is read back from the Postgres task store. Here a
+// blocked answer leaves the stored task with none of its text, and a rewritten one with the
+// rewrite only, for the stream and for every later GetTask. These tests had a file of their own
+// (durable-a2a-retraction.attacks.test.ts) with a worker, database copy and fake of this file's
+// config; they run first here, so their read of every task row reads their own tasks.
+describe('the durable A2A door and an answer a guardrail took back (attack22)', () => {
+  let runs: DurableRuns;
+  let pool: pg.Pool;
+  const servers: Server[] = [];
+  const errors: unknown[] = [];
+
+  beforeAll(async () => {
+    runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 50 });
+    pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  });
+
+  afterAll(async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await runs?.close();
+    await pool?.end();
+  });
+
+  /**
+   * `text` with its random ids (UUIDs, dashed or not) taken out: a task or a row holds several, and
+   * three hold "4417" about once in 700 (the serve door's tests failed so; bench/RESULTS.md, flaky35).
+   */
+  const withoutRandomIds = (text: string): string =>
+    text.replace(/[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}/gi, '<id>');
+
+  /** The durable A2A door for one of the worker's agents, on 127.0.0.1: the SDK's client of it. */
+  async function clientOf(agent: string): Promise<Client> {
+    const handler = createA2AHandler({
+      card: { name: 'Vault', description: 'Answers questions about the vault.' },
+      authorize: (request) =>
+        request.headers.get('authorization') === `Bearer ${TOKENS.alice}` ? 'alice' : null,
+      durable: { runs, agent },
+      taskStore: createPostgresTaskStore({ pool }),
+      pushNotifications: false,
+      rateLimit: false,
+      onError: (error) => errors.push(error),
+    });
+    const server = createServer(toNodeListener(handler));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const fetchImpl: typeof fetch = (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.set('authorization', `Bearer ${TOKENS.alice}`);
+      return fetch(input, { ...init, headers });
+    };
+    return new ClientFactory({
+      transports: [new JsonRpcTransportFactory({ fetchImpl })],
+    }).createFromUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  }
+
+  /** Streams the question: the task's id, the answer artifact's last text, every text streamed. */
+  async function streamed(client: Client) {
+    let taskId = '';
+    let last: string | undefined;
+    const seen: string[] = [];
+    for await (const event of client.sendMessageStream(message(RETRACTION_QUESTION))) {
+      const payload = event.payload;
+      if (payload?.$case === 'task') taskId ||= payload.value.id;
+      if (payload?.$case === 'statusUpdate') taskId ||= payload.value.taskId;
+      if (payload?.$case === 'artifactUpdate') {
+        taskId ||= payload.value.taskId;
+        const content = payload.value.artifact?.parts[0]?.content;
+        last = content?.$case === 'text' ? content.value : '';
+        seen.push(last);
+      }
+    }
+    return { taskId, last, seen };
+  }
+
+  it('a blocked answer streamed: the stream ends with the artifact emptied; GetTask from Postgres holds none of it', async () => {
+    const client = await clientOf('blocker');
+    const { taskId, last, seen } = await streamed(client);
+    expect(taskId).not.toBe('');
+    // The text did stream first (what the retraction takes back), then the artifact was emptied.
+    expect(seen.join('')).toContain('4417');
+    expect(last).toBe('');
+    const task = (await client.getTask({ id: taskId } as never)) as Task;
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_FAILED);
+    expect(withoutRandomIds(JSON.stringify(task))).not.toContain('4417');
+    // Straight from the store's rows as well: no copy of the blocked text kept anywhere.
+    const rows = await pool.query('SELECT * FROM gemloop.a2a_tasks');
+    expect(withoutRandomIds(JSON.stringify(rows.rows))).not.toContain('4417');
+  });
+
+  it('a rewritten answer streamed: GetTask holds the rewrite, not the text it replaced', async () => {
+    const client = await clientOf('guarded');
+    const { taskId, last } = await streamed(client);
+    expect(last).toBe(SECRET.toUpperCase());
+    const task = (await client.getTask({ id: taskId } as never)) as Task;
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    const text = JSON.stringify(task.artifacts);
+    expect(text).toContain('THE VAULT CODE');
+    expect(text).not.toContain('The vault code');
+  });
 });
 
 describe('approvals on durable A2A tasks', () => {

@@ -44,6 +44,50 @@ export async function checkPostgres({
   }
 }
 
+/**
+ * A pool whose first connection is {@link checkPostgres}'s check (the same time limit on its
+ * connect, `SELECT 1`, the same typed error, the pool ended when it fails), left open in the pool
+ * for the caller's next statement: a start that queries through a pool of its own right after its
+ * check opens one Postgres session fewer (a login, and on a remote server a TLS handshake). Only
+ * that first connect is limited, as the check's own client was: the pool's `connectionTimeoutMillis`
+ * would also limit every later wait for a free client. The pool ignores a client's `error`.
+ * @internal
+ */
+export async function openCheckedPool({
+  connectionString,
+  max,
+  timeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
+  purpose,
+  missingDatabaseOk = false,
+}: {
+  connectionString: string;
+  max: number;
+  /** A database that does not exist yet passes (DBOS creates its system database). */
+  missingDatabaseOk?: boolean | undefined;
+  timeoutMs?: number | undefined;
+  /** What the connection is for, e.g. `the DBOS system database`. */
+  purpose: string;
+}): Promise<pg.Pool> {
+  let firstConnectLimitMs: number | undefined = timeoutMs;
+  class FirstConnectLimited extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: firstConnectLimitMs });
+      firstConnectLimitMs = undefined;
+    }
+  }
+  const pool = new pg.Pool({ connectionString, max, Client: FirstConnectLimited });
+  pool.on('error', () => {});
+  try {
+    // The driver parses the string at the first connect, here: a malformed URL is typed too.
+    await pool.query('SELECT 1');
+    return pool;
+  } catch (error) {
+    if (missingDatabaseOk && (error as { code?: unknown }).code === '3D000') return pool;
+    await pool.end().catch(() => {});
+    throw toUnreachableError(error, connectionString, purpose);
+  }
+}
+
 /** @internal */
 export function toUnreachableError(
   error: unknown,

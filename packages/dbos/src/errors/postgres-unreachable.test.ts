@@ -1,4 +1,5 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, inject, it } from 'vitest';
 import {
   createDurableRuns,
@@ -7,6 +8,7 @@ import {
   redactConnectionString,
   startDurableWorker,
 } from '../index.ts';
+import { openCheckedPool } from './check-postgres.ts';
 
 /** A port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
@@ -75,6 +77,56 @@ describe('Postgres unreachable at start', () => {
       expect((error as Error).message).toContain('postgres://fleet:***@');
       expect(JSON.stringify(error)).not.toContain('er2');
       expect((error as Error).message).not.toContain('er2');
+    }
+  });
+
+  // A worker's and a runs client's start check Postgres through the first connection of their own
+  // pool (openCheckedPool): one session fewer a start than a check client of its own.
+  it('keeps the check`s session for the next statement, and limits only that first connect', async () => {
+    const pool = await openCheckedPool({
+      connectionString: inject('postgresUrl'),
+      max: 1,
+      timeoutMs: 200,
+      purpose: 'the test',
+    });
+    try {
+      expect([pool.totalCount, pool.idleCount]).toEqual([1, 1]);
+      await pool.query('SELECT 1');
+      expect(pool.totalCount).toBe(1);
+      // A wait for a free client longer than the check's limit is no failure (the pool's own
+      // connectionTimeoutMillis would have failed it after 200 ms).
+      const held = await pool.connect();
+      const waiting = pool.query<{ two: number }>('SELECT 2 AS two');
+      await sleep(600);
+      held.release();
+      expect((await waiting).rows).toEqual([{ two: 2 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('fails a connect that gets no answer at the check`s limit, typed, and closes its socket', async () => {
+    const accepted: Socket[] = [];
+    // Reads the startup message and never answers; read on, so the client's close ends it.
+    const silent = createServer((socket) => accepted.push(socket.resume()));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const error = await openCheckedPool({
+        connectionString: `postgres://fleet:hunter2-secret@127.0.0.1:${port}/runs`,
+        max: 2,
+        timeoutMs: 200,
+        purpose: 'the test',
+      }).catch((caught: unknown) => caught);
+      expect(PostgresUnreachableError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ reason: 'ETIMEDOUT', port });
+      expect((error as Error).message).not.toContain('hunter2');
+      expect(accepted).toHaveLength(1);
+      const socket = accepted[0] as Socket;
+      if (!socket.closed) await new Promise((resolve) => socket.once('close', resolve));
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 

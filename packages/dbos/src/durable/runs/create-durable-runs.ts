@@ -1,7 +1,6 @@
 import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
-import pg from 'pg';
-import { checkPostgres } from '../../errors/check-postgres.ts';
+import { openCheckedPool } from '../../errors/check-postgres.ts';
 import { EVENTS_STREAM_KEY, type EventBatch } from '../events/run-events.ts';
 import { createRunsApi } from './create-runs-api.ts';
 import {
@@ -52,14 +51,20 @@ export async function createDurableRuns({
     });
   }
   runInputLimitOptions.check({ maxInputBytes }, 'createDurableRuns');
-  await checkPostgres({ connectionString: databaseUrl, purpose: 'the DBOS system database' });
+  // Its first connection is the check, and reads the schema's version next.
+  const pool = await openCheckedPool({
+    connectionString: databaseUrl,
+    max: 2,
+    purpose: 'the DBOS system database',
+  });
   const client = await DBOSClient.create({
     systemDatabaseUrl: databaseUrl,
     applicationName: appName,
+  }).catch(async (error: unknown) => {
+    await pool.end().catch(() => {});
+    throw error;
   });
   const polling = pollingIntervalMs === undefined ? {} : { pollingIntervalMs };
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  pool.on('error', () => {});
   // One statement when the fleet's database is current (migrate-client-schema.ts).
   await migrateClientSchema(pool);
   const notices = createRunEndNotices(databaseUrl);

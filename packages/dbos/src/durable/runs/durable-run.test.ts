@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DBOSClient } from '@dbos-inc/dbos-sdk';
-import type { Content } from '@gemloop/core';
+import { type AgentResult, type Content, createAgent, createGemini } from '@gemloop/core';
+import { guardrails } from '@gemloop/core/guardrails';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,14 +70,30 @@ async function storedBytes(databaseUrl: string, runId: string): Promise<Record<s
   }
 }
 
+/** The structured-output run's input and its JSON answer (the `structuredThinking` agent). */
+const THINKING_INPUT = 'Where is order 7, as JSON?';
+const THINKING_ANSWER = '{"order":"7","status":"shipped"}';
+/** The first texts of the guardrail cycle's runs, worker and in process, each answered `checked`. */
+const CYCLE_INPUTS = new Set(['Go.', 'Again.']);
+
 /**
  * lookup → slow → answer: one run is three model calls and two tools. The run asked
- * {@link LONG_INPUT}: lookup, then the long answer (what a run with a long turn stores, below).
+ * {@link LONG_INPUT}: lookup, then the long answer (what a run with a long turn stores, below);
+ * {@link THINKING_INPUT}: lookup, then the JSON, each turn with its thoughts; the guardrail
+ * cycle's runs (`Go.`, `Again.`): `checked`.
  */
 function supportScript(): Parameters<typeof createFakeGemini>[0] {
   return {
     script: (request, context) => {
-      if (JSON.stringify((request.body as { contents?: unknown }).contents).includes(LONG_INPUT)) {
+      const contents = (request.body as { contents?: Content[] }).contents;
+      if (CYCLE_INPUTS.has(contents?.[0]?.parts?.[0]?.text ?? '')) return turn.text('checked');
+      const sent = JSON.stringify(contents);
+      if (sent.includes(THINKING_INPUT)) {
+        return context.functionResponses.length > 0
+          ? turn.text(THINKING_ANSWER, { thoughts: 'It shipped.' })
+          : turn.call('lookup', { order: '7' }, { thoughts: 'Look the order up first.' });
+      }
+      if (sent.includes(LONG_INPUT)) {
         return context.functionResponses.length > 0
           ? turn.text(LONG)
           : turn.call('lookup', { order: '7' });
@@ -368,4 +385,87 @@ describe('durable runs', () => {
     expect(done.every((run) => run.agent === 'support')).toBe(true);
     expect(await runs.list({ status: 'ERROR' })).toEqual([]);
   });
+
+  // The two tests below were files of their own (durable-output-thinking, guardrail-cycle), each
+  // with a worker, database, fake and client of the same config (SLOW_MS, which only their runs'
+  // slow tool would read, never called). After `lists runs by status`: their runs' agents are not
+  // `support`. Each reads its own run's requests and counter lines.
+
+  // Issue 53 (letters45): structured output and the `thinking` option in a durable run (the
+  // README's rows named no D for either). The worker's agent sends its thinking level and the
+  // output schema on every model call, the thoughts stay in the run's history, and the result's
+  // `output` is the parsed JSON, as a unary run's is. No crash: what differs in a durable run is
+  // only where the agent runs.
+  it('parses the JSON after the tool call, sends the level and the schema on every call, keeps the thoughts', async () => {
+    const { runId } = await runs.start('structuredThinking', {
+      runId: 'output-thinking',
+      input: THINKING_INPUT,
+    });
+    const result = await runs.result(runId);
+    expect(result.output).toEqual({ order: '7', status: 'shipped' });
+    expect(result.text).toBe(THINKING_ANSWER);
+    expect(result.steps.map((step) => step.toolCalls.map((call) => call.outcome))).toEqual([
+      ['success'],
+      [],
+    ]);
+    const ofRun = fake.modelRequests.filter((request) =>
+      JSON.stringify((request.body as { contents?: unknown }).contents).includes(THINKING_INPUT),
+    );
+    expect(ofRun).toHaveLength(2);
+    for (const request of ofRun) {
+      expect((request.body as { generationConfig?: unknown }).generationConfig).toMatchObject({
+        thinkingConfig: { thinkingLevel: 'LOW', includeThoughts: true },
+        responseMimeType: 'application/json',
+        responseJsonSchema: { type: 'object', required: ['order', 'status'] },
+      });
+    }
+    const thoughts = result.contents.flatMap((content) =>
+      content.parts.filter((part) => part.thought === true).map((part) => part.text),
+    );
+    expect(thoughts).toEqual(['Look the order up first.', 'It shipped.']);
+  });
+
+  // A durable run's input guardrail whose check runs its own agent, whose input check runs that
+  // agent again (worker.ts `checkedByCycle`): the run depth limit ends the cycle, 64 runs deep, at
+  // the same depth as in process. The durable run's check is a recorded step, and DBOS calls a
+  // step's body after an await, where the depth set around the check was gone: the check's agent
+  // started at depth 0 instead of 1 and the cycle went one run deeper (leftovers53 noticed,
+  // leftovers54).
+  it('ends a guardrail cycle at the run depth limit, as in process', async () => {
+    const expected = await inProcessCycleStarts(fake.url);
+    expect(expected).toBe(65);
+    const runId = 'guardrail-cycle';
+    await runs.start('checkedByCycle', { runId, input: 'Go.' });
+    const result = (await runs.result(runId)) as AgentResult<unknown>;
+    expect(result.text).toBe('checked');
+    expect(counter.count('checker start')).toBe(expected);
+    const refused = counter.lines().filter((line) => line.startsWith('checker failed'));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toContain('a run 65 deep');
+  });
 });
+
+/** The guardrail cycle's tree in this process: how many checker runs start before the limit refuses one. */
+async function inProcessCycleStarts(fakeUrl: string): Promise<number> {
+  const gemini = createGemini({ apiKey: 'test-key', baseUrl: fakeUrl, retry: { maxRetries: 0 } });
+  let starts = 0;
+  const again = (): Promise<undefined> => {
+    starts++;
+    return checker.run('Again.').then(
+      () => undefined,
+      () => undefined,
+    );
+  };
+  const checker = createAgent({
+    gemini,
+    model: 'gemini-3-flash-preview',
+    guardrails: guardrails({ input: [{ name: 'again', check: again }] }),
+  });
+  const top = createAgent({
+    gemini,
+    model: 'gemini-3-flash-preview',
+    guardrails: guardrails({ input: [{ name: 'cycle', check: again }] }),
+  });
+  await top.run('Go.');
+  return starts;
+}

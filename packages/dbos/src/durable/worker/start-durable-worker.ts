@@ -7,7 +7,7 @@ import {
   type RunServices,
 } from '@gemloop/core/internal';
 import pg from 'pg';
-import { checkPostgres } from '../../errors/check-postgres.ts';
+import { openCheckedPool } from '../../errors/check-postgres.ts';
 import { registerLiveToolWorkflow } from '../../live/live-tool-workflow.ts';
 import {
   type DurableLiveSession,
@@ -177,15 +177,14 @@ export async function startDurableWorkerWith(
     eventBatching: eventBatchingOption,
   });
   runInputLimitOptions.check({ maxInputBytes }, 'startDurableWorker');
-  await checkPostgres({
+  // Created before the agents (their approval hooks pause runs through them); its first
+  // connection is the start's check, and reads the schema's version next.
+  const pool = await openCheckedPool({
     connectionString: databaseUrl,
+    max: 2,
     purpose: 'the DBOS system database',
     missingDatabaseOk: true,
   });
-
-  // Created before the agents (their approval hooks pause runs through them), connected lazily.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-  pool.on('error', () => {});
   // Not DBOS's static API: the static calls made in a workflow are checkpoints of it, which a
   // replay would not make again. A DBOS client resumes a run; its stop is fenced by the calling
   // execution's owner token (stop-owned-run.ts), which DBOS's cancel does not check.
