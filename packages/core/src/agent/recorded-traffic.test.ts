@@ -63,12 +63,15 @@ describe('the loop on recorded Gemini traffic', () => {
   it('echoes three parallel calls (only the first signed) byte for byte and answers them in one user content', async () => {
     const fixture = 'responses/gemini3-flash__parallel-3-calls-only-first-signed.json';
     answerWith(fixture, text('Here are three jokes...'));
+    // By the call's place in the turn (the ids gemloop gives calls without one end with it), not
+    // by the order the three parallel calls happen to start in: that is the scheduler's to decide.
     const topics = ['cars', 'penguins', 'cars'];
-    let call = 0;
     const generateTopic = defineTool({
       name: 'generate_topic',
       description: '',
-      execute: () => ({ return_value: topics[call++] }),
+      execute: (_args, { toolCallId }) => ({
+        return_value: topics[Number(toolCallId.split('_').at(-1))],
+      }),
     });
     const agent = createAgent({
       gemini,

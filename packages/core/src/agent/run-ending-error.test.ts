@@ -25,11 +25,19 @@ describe('isRunEndingError', () => {
     ]);
     const ran: string[] = [];
     let afterSignal: AbortSignal | undefined;
+    // `leave` throws once `after` runs: which of two parallel calls starts first is the
+    // scheduler's to decide ('as-ready'), and a call the turn's end met before it started would
+    // never run at all.
+    let startAfter = (): void => {};
+    const afterStarted = new Promise<void>((resolve) => {
+      startAfter = resolve;
+    });
     const leave = defineTool({
       name: 'leave',
       parameters: z.object({}),
       execute: async () => {
         ran.push('leave');
+        await afterStarted;
         throw lost;
       },
     });
@@ -39,6 +47,7 @@ describe('isRunEndingError', () => {
       execute: (_args, context) => {
         ran.push('after');
         afterSignal = context.signal;
+        startAfter();
         return new Promise(() => {});
       },
     });
@@ -62,7 +71,7 @@ describe('isRunEndingError', () => {
     await expect(stream.result).rejects.toBe(lost);
     // The model was called once: the lost run is not answered by asking it again.
     expect(gemini.calls).toHaveLength(1);
-    expect(ran).toEqual(['leave', 'after']);
+    expect(ran.toSorted()).toEqual(['after', 'leave']);
     // The turn's other call was stopped, with the run-ending error as the reason.
     expect(afterSignal?.aborted).toBe(true);
     expect(afterSignal?.reason).toBe(lost);

@@ -2,7 +2,13 @@
 // still waiting on the children, so handing them all over is a history the child runs on, also
 // against the fake's strict contract and thought-signature checks (Gemini 3).
 
-import { createFakeGemini, type FakeTurn, routeByAgent, turn } from '@gemloop/testing';
+import {
+  createFakeGemini,
+  type FakeScriptFunction,
+  type FakeTurn,
+  routeByAgent,
+  turn,
+} from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAgent } from '../agent/create-agent.ts';
@@ -24,7 +30,20 @@ const lookup = defineTool({
  * A lead (`lookup` and the `search` subagent, whose `history` hands over all it gets) and its
  * searcher on the fake's strict contract, Gemini 3 (signatures checked), playing these turns.
  */
-function team(leadTurns: FakeTurn[], searchTurns: FakeTurn[]) {
+/**
+ * A searcher's answer picked by its task (the last user text it got): two children of one turn
+ * run in parallel, and which of them reaches the fake first is theirs to decide.
+ */
+function byTask(answers: Record<string, string>): FakeScriptFunction {
+  return ({ body }) => {
+    const asked = JSON.stringify(body.contents.at(-1));
+    const task = Object.keys(answers).find((key) => asked.includes(key));
+    if (task === undefined) throw new Error(`byTask: no answer for ${asked}`);
+    return turn.text(answers[task] as string);
+  };
+}
+
+function team(leadTurns: FakeTurn[], searchTurns: (FakeTurn | FakeScriptFunction)[]) {
   const fake = createFakeGemini({
     strictHistory: true,
     script: routeByAgent([
@@ -75,7 +94,9 @@ describe('subagent history', () => {
           ),
           turn.text('Paris is big.'),
         ],
-        [turn.text('About 2 million.'), turn.text('105 km2.')],
+        [0, 1].map(() =>
+          byTask({ 'Population of Paris': 'About 2 million.', 'Area of Paris': '105 km2.' }),
+        ),
       );
       const result = await run(streaming);
 
@@ -102,9 +123,11 @@ describe('subagent history', () => {
       const childRequests = fake.modelRequests
         .map((request) => request.body as GenerateContentBody)
         .filter((body) => JSON.stringify(body.systemInstruction).includes('You search'));
-      expect(childRequests.map((body) => body.contents.at(-1))).toEqual([
-        { role: 'user', parts: [{ text: 'Population of Paris' }] },
+      // Each child's task last, in whichever order the two reached the fake.
+      const tasks = childRequests.map((body) => body.contents.at(-1));
+      expect(tasks.toSorted((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
         { role: 'user', parts: [{ text: 'Area of Paris' }] },
+        { role: 'user', parts: [{ text: 'Population of Paris' }] },
       ]);
       // The parent's run keeps its own contents whole.
       expect(result.contents[3]).toBe(callTurn);

@@ -47,6 +47,13 @@ describe.each(RUN_MODES)('an error that ends the run (%s)', (mode) => {
   it('aborts the other calls of the turn with it as their signal’s reason', async () => {
     const lost = new LostOwnershipError('cancelled');
     let reason: unknown;
+    // `work` throws once `waits` listens: which of the two parallel calls starts first is the
+    // scheduler's to decide ('as-ready'), and a call that had not started when the turn ended
+    // would have no signal to abort.
+    let listening = (): void => {};
+    const waitsListens = new Promise<void>((resolve) => {
+      listening = resolve;
+    });
     const waits = defineTool({
       name: 'waits',
       description: 'Waits.',
@@ -57,13 +64,23 @@ describe.each(RUN_MODES)('an error that ends the run (%s)', (mode) => {
             reason = signal.reason;
             reject(signal.reason);
           });
+          listening();
         }),
+    });
+    const work = defineTool({
+      name: 'work',
+      description: 'Works.',
+      parameters: z.object({}),
+      execute: async () => {
+        await waitsListens;
+        throw lost;
+      },
     });
     const gemini = createScriptedGemini([callsTurn(['waits', {}, 'c1'], ['work', {}, 'c2'])]);
     const agent = createAgent({
       gemini,
       model: MODEL,
-      tools: [waits, throwing(() => lost)],
+      tools: [waits, work],
       isRunEndingError: isLost,
     });
     const error = await rejectionOf(runBothWays(mode, agent, 'Go.'));

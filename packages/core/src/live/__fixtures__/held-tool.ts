@@ -1,9 +1,17 @@
 import { defineTool } from '../../tools/define/define-tool.ts';
 import type { LiveToolScheduling } from '../live-event.ts';
 
-/** A background tool that runs until the test releases it, and reports its signal. */
+/**
+ * A background tool that runs until the test releases it, and reports its signal. The release
+ * holds for every call, started or not: when a call starts is the session's to time (a slot, a
+ * resumed connection), and a release that came first must not be lost (the test would wait on
+ * a result forever).
+ */
 export function heldTool(scheduling?: LiveToolScheduling) {
   let release: (value: unknown) => void = () => {};
+  const released = new Promise<unknown>((resolve) => {
+    release = resolve;
+  });
   let signal: AbortSignal | undefined;
   let markStarted: () => void = () => {};
   const started = new Promise<void>((resolve) => {
@@ -17,11 +25,10 @@ export function heldTool(scheduling?: LiveToolScheduling) {
     execute: (_args, context) =>
       new Promise((resolve, reject) => {
         signal = context.signal;
-        release = resolve;
         context.signal.addEventListener('abort', () => reject(context.signal.reason));
+        void released.then(resolve);
         markStarted();
       }),
   });
-  return { tool, started, release: (value: unknown) => release(value), signal: () => signal };
+  return { tool, started, release, signal: () => signal };
 }
-
