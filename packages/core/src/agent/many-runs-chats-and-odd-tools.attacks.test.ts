@@ -150,7 +150,10 @@ describe('odd tools in a hundred runs at once', () => {
     if (context.functionResponses.length === 0) {
       const run = Number(/(\d+)/.exec(marker)?.[1] ?? 0);
       return turn.calls([
-        { name: 'odd', args: { kind: odds[run % odds.length], marker } },
+        {
+          name: odds[run % odds.length] === 'hangs' ? 'stall' : 'odd',
+          args: { kind: odds[run % odds.length], marker },
+        },
         { name: 'note', args: { marker } },
       ]);
     }
@@ -159,18 +162,24 @@ describe('odd tools in a hundred runs at once', () => {
     const response = JSON.stringify(context.functionResponses).replaceAll(marker, 'M');
     return turn.text(`done ${marker} ${response.slice(0, 300)} ${response.slice(-300)}`);
   };
+  // The one that hangs has a tool of its own with the short limit: a hundred runs at once (2 MB
+  // results among them) can hold the event loop past 200 ms on a loaded machine, and a quick
+  // `odd` call would then time out where a lone run's did not (race49 saw it once at load 24).
+  const stall = defineTool({
+    name: 'stall',
+    parameters: z.object({ kind: z.string(), marker: z.string() }),
+    timeoutMs: 200,
+    // Ignores its signal on purpose: the run must not wait for it.
+    execute: (): Promise<unknown> => new Promise(() => {}),
+  });
   const odd = defineTool({
     name: 'odd',
     parameters: z.object({ kind: z.string(), marker: z.string() }),
-    timeoutMs: 200,
     execute: async ({ kind, marker }, { signal }): Promise<unknown> => {
       await sleep(marker.length % 3);
       switch (kind) {
         case 'throws':
           throw new Error(`backend refused ${marker} with key ${KEY}`);
-        case 'hangs':
-          // Ignores its signal on purpose: the run must not wait for it.
-          return new Promise(() => {});
         case 'huge':
           // The same length for every run: the cut-off note counts what was left out.
           return { marker, blob: `${marker}${'x'.repeat(2_000_000 - 2 * marker.length)}` };
@@ -193,7 +202,7 @@ describe('odd tools in a hundred runs at once', () => {
 
   it('each run ends as a lone run with that tool would, with its own results and no key', async () => {
     const { fake, gemini } = await serve(oddScript);
-    const agent = createAgent({ gemini, model: MODEL, tools: [odd, note] });
+    const agent = createAgent({ gemini, model: MODEL, tools: [odd, stall, note] });
     const lone = async (run: number): Promise<string> => {
       try {
         const result = await agent.run(`run run-${run}-`);
