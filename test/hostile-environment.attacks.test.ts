@@ -203,6 +203,35 @@ try {
     expect(failed['everything']).not.toMatch(/pr0xy-pa55word|proxy-user/);
   });
 
+  it('names a key that `node --env-file` read behind a byte-order mark, never its value', {
+    timeout: GUARDED_TEST_LIMIT_MS,
+  }, async () => {
+    // A .env saved by Notepad or PowerShell 5 ("UTF-8 with BOM", CRLF line ends): Node's parser
+    // keeps the BOM in the first name. Before, the error said no key was set at all.
+    const envFile = join(folder, 'windows.env');
+    writeFileSync(envFile, '\uFEFFGEMINI_API_KEY=bom-key-value-1234\r\nOTHER=1\r\n');
+    const keyScript = script(
+      'key-behind-bom.mjs',
+      `import { createGemini } from ${JSON.stringify(CORE)};
+try {
+  createGemini();
+  console.log(JSON.stringify({ created: true }));
+} catch (error) {
+  console.log(JSON.stringify({ name: error.name, message: error.message }));
+}
+`,
+    );
+    const report = await runNode([`--env-file=${envFile}`, keyScript], {});
+    expect(report['name']).toBe('MissingApiKeyError');
+    expect(report['message']).toContain(
+      'A variable "\\uFEFFGEMINI_API_KEY" is set: the .env file it came from starts with a byte-order mark',
+    );
+    expect(report['message']).not.toContain('bom-key-value-1234');
+    // The same file without the BOM gives the key.
+    writeFileSync(envFile, 'GEMINI_API_KEY=bom-key-value-1234\r\nOTHER=1\r\n');
+    expect(await runNode([`--env-file=${envFile}`, keyScript], {})).toEqual({ created: true });
+  });
+
   it('runs 300 parallel tool calls that each open a file under `ulimit -n 160`', {
     timeout: GUARDED_TEST_LIMIT_MS,
   }, async () => {
