@@ -4,7 +4,15 @@
 // limit), the model the fake Gemini on 127.0.0.1. Each try states what a demanding user expects;
 // the one that broke (skills read in the order of the machine's locale) is fixed in loadSkills.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeGemini, turn } from '@gemloop/testing';
@@ -21,6 +29,8 @@ const built = (path: string): string => {
 };
 const CORE = built('core/dist/index.js');
 const TOOLS = built('tools/dist/index.js');
+const CHAT = built('core/dist/chat/index.node.js');
+const MEMORY = built('core/dist/memory/index.node.js');
 
 let folder = '';
 beforeAll(() => {
@@ -230,6 +240,61 @@ try {
     // The same file without the BOM gives the key.
     writeFileSync(envFile, 'GEMINI_API_KEY=bom-key-value-1234\r\nOTHER=1\r\n');
     expect(await runNode([`--env-file=${envFile}`, keyScript], {})).toEqual({ created: true });
+  });
+
+  it('refuses a read-only data folder with a typed error naming the path and the fix, no file left', {
+    timeout: GUARDED_TEST_LIMIT_MS,
+  }, async () => {
+    // Root writes anyway: as `nobody` (setpriv) when this runs as root.
+    chmodSync(folder, 0o755);
+    const readOnly = join(folder, 'read-only');
+    mkdirSync(readOnly, { mode: 0o555 });
+    chmodSync(readOnly, 0o555);
+    const fake = createFakeGemini({ script: () => turn.text('hello') });
+    const { url } = await fake.listen();
+    onTestFinished(() => fake.close());
+    const storeScript = script(
+      'read-only-stores.mjs',
+      `import { createAgent, createGemini } from ${JSON.stringify(CORE)};
+import { createChatSession, createFileHistoryStore } from ${JSON.stringify(CHAT)};
+import { createFileMemoryStore } from ${JSON.stringify(MEMORY)};
+const dir = process.argv[2];
+const outcome = (error) => ({ name: error.name, message: error.message });
+const memory = await createFileMemoryStore({ path: dir + '/memories.jsonl' })
+  .add('user-1', { kind: 'fact', text: 'likes tea', embedding: [1, 0] })
+  .then(() => 'written', outcome);
+const agent = createAgent({ gemini: createGemini({ baseUrl: process.env.FAKE_URL, apiKey: 'k', retry: false }), model: 'gemini-2.5-flash' });
+const chat = await createChatSession({ agent, id: 's1', store: createFileHistoryStore({ directory: dir + '/chats' }) })
+  .send('hi')
+  .then(() => 'written', outcome);
+console.log(JSON.stringify({ memory, chat }));
+`,
+    );
+    chmodSync(storeScript, 0o644);
+    const asNobody = process.getuid?.() === 0;
+    const { stdout } = await runGuarded(
+      asNobody ? 'setpriv' : process.execPath,
+      [
+        ...(asNobody ? ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : []),
+        storeScript,
+        readOnly,
+      ],
+      { env: { PATH: process.env['PATH'] ?? '', FAKE_URL: url } },
+    );
+    const { memory, chat } = JSON.parse(stdout.trim()) as Record<string, Record<string, string>>;
+    expect(memory?.['name']).toBe('MemoryError');
+    expect(memory?.['message']).toContain(
+      `The memory file ${readOnly}/memories.jsonl cannot be written: EACCES`,
+    );
+    expect(memory?.['message']).toContain(
+      'give it write permission on the folder, or choose a folder it can write',
+    );
+    expect(chat?.['name']).toBe('ChatStoreError');
+    expect(chat?.['message']).toContain(`EACCES: permission denied, mkdir '${readOnly}/chats'`);
+    expect(chat?.['message']).toContain(
+      'give it write permission on the folder, or choose a folder it can write',
+    );
+    expect(readdirSync(readOnly)).toEqual([]);
   });
 
   it('runs 300 parallel tool calls that each open a file under `ulimit -n 160`', {
