@@ -6,10 +6,8 @@ export class MissingApiKeyError extends GemloopError {
   /** The environment variables that were looked at, in order. */
   readonly environmentVariables: readonly string[];
 
-  /**
-   * @param behindBom - the variable found set behind a byte-order mark (`"\uFEFFGEMINI_API_KEY"`,
-   * the first line of a .env saved as "UTF-8 with BOM"), which the message then names.
-   */
+  // `behindBom`: the variable found set behind a byte-order mark ("\uFEFFGEMINI_API_KEY", the
+  // first line of a .env saved as "UTF-8 with BOM"), which the message then names.
   constructor({
     environmentVariables,
     behindBom,
