@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadEnvFiles } from './load-env-file.ts';
 
-const names = ['GEMLOOP_TEST_A', 'GEMLOOP_TEST_B'];
+const names = ['GEMLOOP_TEST_A', 'GEMLOOP_TEST_B', 'GEMLOOP_TEST_C', 'GEMLOOP_TEST_D'];
 const directory = mkdtempSync(join(tmpdir(), 'gemloop-env-'));
 
 afterEach(() => {
@@ -20,6 +20,26 @@ describe('loadEnvFiles', () => {
     expect(loadEnvFiles({ GEMLOOP_ENV_FILE: file })).toEqual([file]);
     expect(process.env['GEMLOOP_TEST_A']).toBe('');
     expect(process.env['GEMLOOP_TEST_B']).toBe('from-file');
+  });
+
+  // attack49a: a `.env` saved on Windows (Notepad's and PowerShell 5's "UTF-8 with BOM", CRLF line
+  // ends), with `export ` lines copied from a shell script, quoted values and a line repeated.
+  // Before, the BOM went into the first name: `\uFEFFGEMLOOP_TEST_A` was set, not the variable.
+  it('reads a .env with a BOM, CRLF line ends, export prefixes, quotes and a repeated line', () => {
+    const file = join(directory, 'windows.env');
+    writeFileSync(
+      file,
+      '\uFEFFGEMLOOP_TEST_A=first-line\r\nexport GEMLOOP_TEST_B="quoted value"\r\n' +
+        "GEMLOOP_TEST_C='single'\r\nGEMLOOP_TEST_D=old\r\nGEMLOOP_TEST_D=  new  \r\n",
+    );
+    expect(loadEnvFiles({ GEMLOOP_ENV_FILE: file })).toEqual([file]);
+    expect(names.map((name) => process.env[name])).toEqual([
+      'first-line',
+      'quoted value',
+      'single',
+      'new',
+    ]);
+    expect(process.env['\uFEFFGEMLOOP_TEST_A']).toBeUndefined();
   });
 
   it('loads nothing with GEMLOOP_ENV_FILE=off', () => {

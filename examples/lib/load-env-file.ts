@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 
 /** The `.env` files looked at, in order: `examples/.env`, then the repository's `.env`. */
 export const ENV_FILES: readonly string[] = [
@@ -8,10 +9,13 @@ export const ENV_FILES: readonly string[] = [
 ];
 
 /**
- * Loads `.env` files into `process.env` with Node's own parser (`process.loadEnvFile`, Node
- * 20.12+), so the examples need no dotenv dependency. A variable already set in the environment
- * wins over the file, even when it is set to an empty string: that is how the tests keep a
- * developer's real key out of offline runs. `GEMLOOP_ENV_FILE` names one file to load instead, or
+ * Loads `.env` files into `process.env` with Node's own parser (`util.parseEnv`, as
+ * `process.loadEnvFile` and `--env-file` read, Node 20.12+), so the examples need no dotenv
+ * dependency. A byte-order mark at the start (Notepad's and PowerShell 5's "UTF-8 with BOM") is
+ * dropped first: Node's parser took it into the first name, so a `GEMINI_API_KEY` on the first
+ * line was set as `\uFEFFGEMINI_API_KEY` and the demo ran offline saying no key was set. A
+ * variable already set in the environment wins over the file, even when it is set to an empty
+ * string: that is how the tests keep a developer's real key out of offline runs. `GEMLOOP_ENV_FILE` names one file to load instead, or
  * `off` for none.
  *
  * @returns the files that were loaded.
@@ -28,7 +32,11 @@ export function loadEnvFiles(env: NodeJS.ProcessEnv = process.env): string[] {
   const loaded: string[] = [];
   for (const file of files) {
     if (!existsSync(file)) continue;
-    process.loadEnvFile(file);
+    const text = readFileSync(file, 'utf8');
+    const variables = parseEnv(text.startsWith('\uFEFF') ? text.slice(1) : text);
+    for (const [name, value] of Object.entries(variables)) {
+      if (process.env[name] === undefined && value !== undefined) process.env[name] = value;
+    }
     loaded.push(file);
   }
   return loaded;

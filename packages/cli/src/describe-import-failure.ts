@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { basename, dirname } from 'node:path';
 import { createSecretRedactor } from '@gemloop/core/internal';
 import { escapeControls } from './probe/create-probe-sanitizer.ts';
 import { terminalSecrets } from './terminal-secrets.ts';
@@ -22,7 +24,19 @@ export function describeImportFailure(
   cwd: string = process.cwd(),
 ): string {
   const secrets = terminalSecrets(env, args, cwd);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (error instanceof Error ? error.message : String(error)) + tsxCacheHint(error);
   const shown = escapeControls(createSecretRedactor(secrets)(message));
   return shown.length > MAX_SHOWN ? `${shown.slice(0, MAX_SHOWN)}… (cut)` : shown;
+}
+
+/**
+ * What to do when tsx (which loads a TypeScript module) could not make its cache folder,
+ * `<TMPDIR>/tsx-<uid>`: a read-only or missing TMPDIR (a locked-down container, a service user)
+ * failed the import with only `EACCES: permission denied, mkdir '/tmp/tsx-1000'` (attack49a).
+ */
+function tsxCacheHint(error: unknown): string {
+  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
+  if (typeof path !== 'string' || typeof code !== 'string') return '';
+  if (!basename(path).startsWith('tsx-') || dirname(path) !== tmpdir()) return '';
+  return ` (tsx, which loads a TypeScript module, keeps its cache in TMPDIR, ${tmpdir()}: set TMPDIR to a folder this process can write, or give gemloop the module compiled to .js or .mjs)`;
 }

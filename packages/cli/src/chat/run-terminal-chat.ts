@@ -48,6 +48,13 @@ export type TerminalChatOptions = {
    * answer being written (nothing of it is saved); between answers it ends the chat.
    */
   onInterrupt?: ((handler: () => void) => () => void) | undefined;
+  /**
+   * Calls `handler` when the process is told to end (SIGTERM from `docker stop`, `timeout` or a
+   * service manager; SIGHUP when the terminal goes), with the exit code that signal gives
+   * (143, 129); returns the unsubscribe. The answer being written is stopped and the chat ends
+   * at once, lines still queued unread: the caller's cleanup (the module's `close`) then runs.
+   */
+  onTerminate?: ((handler: (exitCode: number) => void) => () => void) | undefined;
 };
 
 /** What a line typed while the agent works is given to. */
@@ -70,8 +77,8 @@ const MAX_QUEUED_LINES = 1000;
  * else, typed at a terminal while the agent works, it steers the run (it joins the history at the
  * next step); piped, it is the next message. `/exit` or the end of the input ends the chat.
  *
- * @returns The exit code: 0, or 1 when a line of the input passed its bound (1 MiB) and ended the
- * chat.
+ * @returns The exit code: 0, 1 when a line of the input passed its bound (1 MiB) and ended the
+ * chat, or the terminating signal's (`onTerminate`: 143 for SIGTERM).
  */
 export async function runTerminalChat(options: TerminalChatOptions): Promise<number> {
   const { agent, io } = options;
@@ -98,6 +105,8 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
   let running: Running | undefined;
   let turn: AbortController | undefined;
   let ended = false;
+  /** The exit code of the signal that ended the chat (SIGTERM: 143), if one did. */
+  let terminated: number | undefined;
   // Lines read and not taken yet, oldest first. Each goes to the first that asks for it: the
   // terminal answerer of an MCP request (it asks line by line, so it takes no line meant for the
   // chat), the prompt for the next message, or, typed at a terminal while the agent works with no
@@ -191,10 +200,21 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
   if (io.stdoutGone?.aborted === true) stdoutGone();
   else io.stdoutGone?.addEventListener('abort', stdoutGone, { once: true });
 
+  // why (terminate): before, SIGTERM killed the chat where it stood: the module's `close` never
+  // ran (an MCP server, a recorder's last record, a database pool left to the exit).
+  const stopTerminations = options.onTerminate?.((exitCode) => {
+    terminated ??= exitCode;
+    ended = true;
+    turn?.abort(new Error('The chat was ended by a signal.'));
+    lines.close();
+    wake?.();
+  });
+
   const nextLine = async (): Promise<string | undefined> => {
     for (;;) {
-      // Lines read ahead are questions too: none is asked once no one reads the answers.
-      if (unread) return undefined;
+      // Lines read ahead are questions too: none is asked once no one reads the answers, or
+      // once a signal ended the chat.
+      if (unread || terminated !== undefined) return undefined;
       const line = take();
       if (line !== undefined) {
         // Piped input is not echoed by a terminal: the transcript shows each message.
@@ -210,7 +230,7 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
   };
 
   try {
-    for (;;) {
+    while (terminated === undefined) {
       io.stderr(PROMPT);
       const line = await nextLine();
       if (line === undefined || line.trim() === '/exit') break;
@@ -234,11 +254,16 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
   } finally {
     io.stdoutGone?.removeEventListener('abort', stdoutGone);
     stopInterrupts?.();
+    stopTerminations?.();
     stopAnswering?.();
     lines.close();
     input.stop();
   }
   io.stderr('\n');
+  if (terminated !== undefined) {
+    io.stderr('gemloop chat: ended by a signal.\n');
+    return terminated;
+  }
   if (refused !== undefined) {
     io.stderr(`gemloop chat: ${shown(refused.message)}\n`);
     return 1;

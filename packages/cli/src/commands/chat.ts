@@ -24,22 +24,27 @@ joins the history at the next step). When FILE also exports \`elicitations\` (an
 broker, createMcpElicitationBroker of @gemloop/tools, installed beside gemloop), what its MCP
 servers ask in the middle of a tool call is asked here: a form's fields one by one (\`:decline\`
 or \`:cancel\` at any field), a page to open (y, n or c). /exit or the end of the input ends the
-chat; Ctrl-C stops the answer being written, and, between answers, ends the chat. Then FILE's
-export \`close\`, when it has one, is called (to stop what it started: an MCP server, a recorder).
+chat; Ctrl-C stops the answer being written, and, between answers, ends the chat; SIGTERM or
+SIGHUP stop the answer and end the chat (exit 143, 129). Then FILE's export \`close\`, when it
+has one, is called (to stop what it started: an MCP server, a recorder).
 
 Options:
   --id ID     the chat session's id (default: a new one)
 `;
 
-/** Makes the `chat` command: `cwd` is where FILE is looked for, `input` where lines are read. */
+/**
+ * Makes the `chat` command: `cwd` is where FILE is looked for, `input` where lines are read,
+ * `onInterrupt` and `onTerminate` the process's SIGINT and SIGTERM/SIGHUP by default.
+ */
 export function createChatCommand(
   cwd: string = process.cwd(),
   input: NodeJS.ReadableStream = process.stdin,
   onInterrupt: (handler: () => void) => () => void = onSigint,
+  onTerminate: (handler: (exitCode: number) => void) => () => void = onTermination,
 ): CliCommand {
   return {
     summary: COMMAND_SUMMARIES.chat,
-    run: (args, io) => runChat(args, io, { cwd, input, onInterrupt }),
+    run: (args, io) => runChat(args, io, { cwd, input, onInterrupt, onTerminate }),
   };
 }
 
@@ -53,6 +58,22 @@ function onSigint(handler: () => void): () => void {
   };
 }
 
+/**
+ * SIGTERM (`docker stop`, `timeout`, a service manager) and SIGHUP (the terminal closed), each with
+ * the exit code the shell gives it. While the chat listens, Node no longer ends the process on
+ * them; once it stops listening (before the module's `close` runs), a second one is Node's own.
+ */
+function onTermination(handler: (exitCode: number) => void): () => void {
+  const terminate = (): void => handler(143);
+  const hangUp = (): void => handler(129);
+  process.on('SIGTERM', terminate);
+  process.on('SIGHUP', hangUp);
+  return () => {
+    process.off('SIGTERM', terminate);
+    process.off('SIGHUP', hangUp);
+  };
+}
+
 async function runChat(
   args: readonly string[],
   io: CliIo,
@@ -60,6 +81,7 @@ async function runChat(
     cwd: string;
     input: NodeJS.ReadableStream;
     onInterrupt: (handler: () => void) => () => void;
+    onTerminate: (handler: (exitCode: number) => void) => () => void;
   },
 ): Promise<number> {
   if (args.some((arg) => arg === '--help' || arg === '-h')) {
@@ -126,6 +148,7 @@ async function runChat(
     ...(typeof id === 'string' ? { id } : {}),
     ...(elicitations === undefined ? {} : { elicitations }),
     onInterrupt: context.onInterrupt,
+    onTerminate: context.onTerminate,
   });
   // What the module holds open (its MCP connections, a server it started) would keep the process
   // alive after the chat: the module's `close` lets it go. The agent is the module's: it may

@@ -1,6 +1,7 @@
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { cutTextNoted } from '../shared/cut-text.ts';
+import { fileErrorAdvice } from '../shared/files/file-error-advice.ts';
 import { untilAborted } from '../shared/until-aborted.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatTurn, HistoryStore, HistoryStoreContext } from './history-store.ts';
@@ -38,7 +39,7 @@ export class SessionStore {
     } catch (error) {
       if (ChatStoreError.isInstance(error)) throw error;
       throw new ChatStoreError({
-        message: `The chat history store failed to ${operation} session "${this.#sessionId}": ${describeValue(error)}`,
+        message: `The chat history store failed to ${operation} session "${this.#sessionId}": ${describeValue(error)}${fileErrorAdvice(error)}`,
         operation,
         sessionId: this.#sessionId,
         cause: error,

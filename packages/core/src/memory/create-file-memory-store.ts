@@ -3,6 +3,7 @@ import type * as FsPromises from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { fileErrorAdvice } from '../shared/files/file-error-advice.ts';
 import { makeFolder } from '../shared/files/make-folder.ts';
 import { createVectorStore, type VectorStoreOptions } from './create-vector-store.ts';
 import { MemoryError, type MemoryOperation } from './memory-error.ts';
@@ -145,8 +146,21 @@ export function createFileMemoryStore({
         };
         const next = queue.then(async () => {
           if (READS.has(operation)) return apply();
-          await makeFolder({ dir: dirname(file), mkdir: (path) => fs().mkdir(path), dirname });
-          return withMemoryFileLock(file, { operation, waitMs: lockWaitMs }, apply);
+          try {
+            await makeFolder({ dir: dirname(file), mkdir: (path) => fs().mkdir(path), dirname });
+            return await withMemoryFileLock(file, { operation, waitMs: lockWaitMs }, apply);
+          } catch (error) {
+            // why (typed): a read-only folder, a full disk or a name too long came out as Node's
+            // raw error, with no word on what to do (attack49a).
+            const advice = fileErrorAdvice(error);
+            if (advice === '' || MemoryError.isInstance(error)) throw error;
+            throw new MemoryError({
+              operation,
+              path: file,
+              message: `The memory file ${file} cannot be written: ${(error as Error).message}${advice}.`,
+              cause: error,
+            });
+          }
         });
         queue = next.catch(() => {});
         return next;

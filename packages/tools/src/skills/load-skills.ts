@@ -62,6 +62,16 @@ const loadSkillsOptions: DeclaredOptions<LoadSkillsOptions> = defineOptions<Load
 });
 
 /**
+ * The order skills and their files are read in, the same on every machine: English collation,
+ * never the process's locale. Under `LANG=da_DK.UTF-8` a folder `aa-…` sorted last (Danish reads
+ * "aa" as "å"), under `tr_TR.UTF-8` `Invoice` before `image`, so the skills listed to the model,
+ * and the prompt's bytes, changed with the machine (attack49a).
+ */
+function byName(a: Dirent, b: Dirent): number {
+  return a.name.localeCompare(b.name, 'en');
+}
+
+/**
  * Reads every `<dir>/<name>/SKILL.md` (the Agent Skills format, https://agentskills.io/specification)
  * and the other files of each skill folder, checked and bounded, into {@link Skill} values for
  * {@link skills}. Folders without a `SKILL.md` are skipped.
@@ -88,7 +98,7 @@ export async function loadSkills(dir: string, options: LoadSkillsOptions = {}): 
   const skills: Skill[] = [];
   // The bytes of text kept so far, every skill's: the other limits bound each file and skill only.
   const kept = { bytes: 0 };
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort(byName)) {
     // The folder's name as errors show it: the skill's author chose it.
     const shownName = shownPath(entry.name);
     if (entry.isSymbolicLink()) {
@@ -134,7 +144,7 @@ async function readSkillFolder(
   const files = new Map<string, string | undefined>();
   const walk = async (absolute: string, relative: string, depth: number): Promise<void> => {
     const entries = await readdir(absolute, { withFileTypes: true });
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of entries.sort(byName)) {
       const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
       const shown = `${skillName}/${shownPath(path)}`;
       if (entry.isSymbolicLink()) throw linkRefused(shown);

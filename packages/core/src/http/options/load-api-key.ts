@@ -21,7 +21,8 @@ function readEnvironment(name: string): string | undefined {
 
 /**
  * The API key: the given one, else `GEMINI_API_KEY`, else `GOOGLE_API_KEY`.
- * @throws {@link MissingApiKeyError} naming both variables when there is none.
+ * @throws {@link MissingApiKeyError} naming both variables when there is none, and a variable
+ * set under one of their names behind a byte-order mark.
  * @internal
  */
 export function loadApiKey(apiKey?: string | undefined): string {
@@ -30,7 +31,13 @@ export function loadApiKey(apiKey?: string | undefined): string {
     const value = readEnvironment(name);
     if (value !== undefined) return value;
   }
-  throw new MissingApiKeyError({ environmentVariables: API_KEY_VARIABLES });
+  // why (BOM): `node --env-file=.env` and `process.loadEnvFile` keep a byte-order mark (a .env
+  // saved by Notepad or PowerShell 5 as "UTF-8 with BOM") in the first name: the key was there,
+  // set as "\uFEFFGEMINI_API_KEY", and the error said none was set.
+  const behindBom = API_KEY_VARIABLES.find(
+    (name) => readEnvironment(`\uFEFF${name}`) !== undefined,
+  );
+  throw new MissingApiKeyError({ environmentVariables: API_KEY_VARIABLES, behindBom });
 }
 
 /**
