@@ -561,7 +561,8 @@ export default defineConfig({
         // The root stays packages/cli: the CLI's in-process eval tests import a user's suite from
         // a temporary folder, and Vite resolves that suite's `@gemloop/evals` from the project's
         // root (packages/cli/node_modules holds gemloop's dependencies, as a user's install
-        // does). `dir` is where the files are looked for.
+        // does). `dir` is where the files are looked for; the reporter names files from the root
+        // (`../../test/architecture.test.ts`), and a filter still matches `test/…` or `packages/cli`.
         ...source,
         test: {
           name: 'integration',
