@@ -321,18 +321,22 @@ function testFilesUnder(dir: URL, prefix = ''): string[] {
 }
 
 /**
- * The same rule for project `integration` (test/, the runtimes' suite in it): its files share one
- * module graph per fork worker, so a `vi.mock` there would miss; such a file needs a project of
- * its own. Reads the ~50 files, a few ms.
+ * The same rule for project `integration` (test/ with the runtimes' suite, and packages/cli/src):
+ * its files share one module graph per fork worker, so a `vi.mock` there would miss; such a file
+ * needs a project of its own. Reads the ~150 files, a few ms.
  */
-const integrationMocking = testFilesUnder(new URL('./test/', import.meta.url)).filter((file) =>
-  /\bvi\.(do)?[mM]ock\(|\bvi\.resetModules\(/.test(
-    readFileSync(new URL(`./test/${file}`, import.meta.url), 'utf8'),
-  ),
+const integrationMocking = ['./test/', './packages/cli/src/'].flatMap((dir) =>
+  testFilesUnder(new URL(dir, import.meta.url))
+    .map((file) => `${dir.slice(2)}${file}`)
+    .filter((file) =>
+      /\bvi\.(do)?[mM]ock\(|\bvi\.resetModules\(/.test(
+        readFileSync(new URL(`./${file}`, import.meta.url), 'utf8'),
+      ),
+    ),
 );
 if (integrationMocking.length > 0) {
   throw new Error(
-    `vitest.config.ts: these files mock a module or reset the registry, which misses in the integration project's shared module graph: give them a project of their own (as core-isolated): ${integrationMocking.map((file) => `test/${file}`).join(', ')}`,
+    `vitest.config.ts: these files mock a module or reset the registry, which misses in the integration project's shared module graph: give them a project of their own (as core-isolated): ${integrationMocking.join(', ')}`,
   );
 }
 
@@ -503,20 +507,6 @@ export default defineConfig({
         },
       },
       {
-        // The CLI's logic in-process, and its built bin as a process (that test builds first).
-        ...source,
-        test: {
-          name: 'cli',
-          ...PROCESSES,
-          root: './packages/cli',
-          include: ['src/**/*.test.ts'],
-          // One module graph per worker, like the unit projects: none of its files mocks a module
-          // or resets the registry, and each starts its own servers and browser contexts. Measured
-          // with runtimes: ~69 s -> ~47 s of CPU (a fork and the imports per file were most of it).
-          isolate: false,
-        },
-      },
-      {
         // Real Postgres (embedded, or DATABASE_URL) started once by the root's global setup, and real
         // worker processes. Each file has a database of its own (freshDatabase) and waits on
         // events (a worker's line, a row, a NOTIFY), not on time, so the files run beside each
@@ -560,20 +550,30 @@ export default defineConfig({
         // (tool round trips, parallel calls, structured output, abort and time limit) inside each
         // runtime the core supports (test/runtimes): the edge-runtime VM, Chromium, Bun, Deno,
         // workerd (miniflare) and Node 22 and 24, against the fake served from Node. A runtime
-        // that cannot start fails.
-        // One project, not integration and runtimes: the same pool, limits, resolve and shared
-        // graph, and Vitest keeps a fork worker only for a file of its own project, so the two
-        // started 14 forks a run (each a Node start, Vitest's worker and the graph) where one
-        // project starts six. bench/RESULTS.md, helper speed-forks48.
+        // that cannot start fails. And the CLI (packages/cli): its logic in-process, its built bin
+        // as a process (those files build it first), the viewer in Chromium.
+        // One project, not integration, runtimes and cli: the same pool, limits, resolve and
+        // shared graph, and Vitest keeps a fork worker only for a file of its own project, so each
+        // project boundary in the queue stopped the workers and started new ones (each a Node
+        // start, Vitest's worker and the graph): integration and runtimes started 14 forks a run
+        // where one project starts six (bench/RESULTS.md, helper speed-forks48); with cli, 12
+        // against 6 again (helper speed-proc49).
+        // The root stays packages/cli: the CLI's in-process eval tests import a user's suite from
+        // a temporary folder, and Vite resolves that suite's `@gemloop/evals` from the project's
+        // root (packages/cli/node_modules holds gemloop's dependencies, as a user's install
+        // does). `dir` is where the files are looked for; the reporter names files from the root
+        // (`../../test/architecture.test.ts`), and a filter still matches `test/…` or `packages/cli`.
         ...source,
         test: {
           name: 'integration',
           ...PROCESSES,
-          root: './test',
-          include: ['**/*.test.ts'],
+          root: './packages/cli',
+          dir: fileURLToPath(new URL('./', import.meta.url)),
+          include: ['test/**/*.test.ts', 'packages/cli/src/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
           // One module graph per worker (see client): each file starts its own processes,
-          // servers and browser contexts; none mocks a module (checked above).
+          // servers and browser contexts; none mocks a module or resets the registry (checked
+          // above).
           isolate: false,
         },
       },

@@ -21,7 +21,7 @@ import { projectsInRun } from './projects-in-run.ts';
  * The projects whose tests open pages in the run's one Chromium (`openBrowserContext`), or hand
  * its endpoint to a process (the computer-use example's `--browser`).
  */
-const BROWSER_PROJECTS: ReadonlySet<string> = new Set(['cli', 'integration', 'examples']);
+const BROWSER_PROJECTS: ReadonlySet<string> = new Set(['integration', 'examples']);
 
 /**
  * One headless Chromium for the whole run, the root config's global setup (vitest.config.ts):

@@ -1,7 +1,7 @@
 import { createAgent, createGemini } from '@gemloop/core';
 
 // The agent `gemloop estimate` tests load: its requests go to the fake Gemini whose URL the test
-// file puts in the environment, read at each request, not once at import: the cli project's
+// file puts in the environment, read at each request, not once at import: the CLI's test
 // files share one module graph per worker, so this module is imported once for every file that
 // loads it (estimate.test.ts and estimate.attacks.test.ts each start a fake of their own, and
 // the first file's fake is closed when the second one's requests are sent).

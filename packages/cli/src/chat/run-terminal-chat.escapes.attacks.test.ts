@@ -16,8 +16,8 @@ const HOSTILE = `${OSC52}${OSC8}${UP_ERASE}\u202Egpj.exe\u0000\u009b2J\u007f`;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-async function chatOnce(script: FakeTurn[]) {
-  const fake = createFakeGemini({ script });
+async function chatOnce(script: FakeTurn[], chunkSize?: number) {
+  const fake = createFakeGemini({ script, ...(chunkSize === undefined ? {} : { chunkSize }) });
   const agent = createAgent({
     gemini: createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch }),
     model: 'gemini-2.5-flash',
@@ -55,8 +55,11 @@ describe('gemloop chat over hostile answers and tool calls (terminal42)', () => 
     );
   });
 
+  // The fake streams it in 65 chunks of 65,536 characters, not its default 48 (87,382 chunks, most
+  // of this file's CPU): each chunk is a text delta written through the same escape, and both
+  // sizes are multiples of the sequence's four characters, so a chunk starts on an ESC either way.
   it('writes a 5 MB answer line escaped', async () => {
-    const io = await chatOnce([turn.text(`${'\u001b[2K'.repeat(2 ** 20)}x`)]);
+    const io = await chatOnce([turn.text(`${'\u001b[2K'.repeat(2 ** 20)}x`)], 2 ** 16);
     expect(io.out()).not.toMatch(RAW_CONTROL);
     expect(io.out().length).toBe(2 ** 20 * '\\u001b[2K'.length + 2);
   }, 60_000);

@@ -68,7 +68,7 @@ describe('gemloop eval from-runs over a folder much larger than one run', () => 
       peak = Math.max(peak, process.memoryUsage().heapUsed - base);
     };
     // Sampled on a timer that waits four times what the last collection took: this file shares
-    // its worker's heap with the CLI project's other files, and at load 15 a full collection of it
+    // its worker's heap with the integration project's other files, and at load 15 a collection of it
     // took longer than a fixed 100 ms period, so the collections ran back to back and the 25 reads
     // under test, each waiting behind one, passed the 120 s hang guard. Now the reads get at least
     // four fifths of the time, whatever a collection costs.
