@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rejection } from './__fixtures__/rejection.ts';
 import { silentServer, within3s } from './__fixtures__/silent-server.ts';
 import { agentEvents } from './agent-events.ts';
@@ -23,17 +23,40 @@ describe('idleTimeoutMs and a server that never answers', () => {
   });
 
   it('bounds a reconnect the same way: idle-timeout, not another try', async () => {
-    const { url, closed } = await silentServer({ answered: 1, path: '/chat' });
-    const seen: string[] = [];
-    const error = await rejection(
-      (async () => {
-        for await (const event of agentEvents(url, { idleTimeoutMs: 200, reconnectDelayMs: 0 })) {
-          seen.push(event.type);
-        }
-      })(),
-    );
-    expect(seen).toEqual(['start']);
-    expect(ClientError.isInstance(error) && error.code).toBe('idle-timeout');
+    const { url, closed, requests } = await silentServer({ answered: 1, path: '/chat' });
+    // The 200 ms in fake time, moved once the reconnect has reached the server: in real time they
+    // also bounded the first request, which must be answered, and at load 20 its headers came
+    // later than that (`seen` stayed empty). Only setTimeout is fake: the sockets run as ever.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const seen: string[] = [];
+      let settled = false;
+      const outcome = rejection(
+        (async () => {
+          for await (const event of agentEvents(url, { idleTimeoutMs: 200, reconnectDelayMs: 0 })) {
+            seen.push(event.type);
+          }
+        })(),
+      ).finally(() => {
+        settled = true;
+      });
+      // Turn by turn (setImmediate is real), firing only the timers due now (the reconnect's
+      // zero delay): vi.waitFor would move the fake clock as it polls.
+      while (requests() < 2) {
+        await vi.advanceTimersByTimeAsync(0);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(seen).toEqual(['start']);
+      await vi.advanceTimersByTimeAsync(199);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      const error = await outcome;
+      expect(seen).toEqual(['start']);
+      expect(ClientError.isInstance(error) && error.code).toBe('idle-timeout');
+      expect(requests()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(await within3s(closed)).toBe('closed');
   });
 

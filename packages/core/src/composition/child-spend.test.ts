@@ -321,10 +321,24 @@ describe("a failed subagent's spending", () => {
 
   it("stops the tree at the parent's next step on a failed child's tokens (tree budget)", async () => {
     // The child times out in its tool after its first model call: it never calls the model again
-    // (each call counts as it returns, so a second call of the child would be refused).
-    const error = await tree({ lookup: () => new Promise(() => {}), timeoutMs: 200 })
+    // (each call counts as it returns, so a second call of the child would be refused). The 200 ms
+    // in fake time, moved once the child is in its tool: in real time they also bounded the
+    // child's first model call, which must be counted, and a loaded machine can take that long.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let reached!: () => void;
+    const inTool = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    const lookup = () => {
+      reached();
+      return new Promise(() => {});
+    };
+    const running = tree({ lookup, timeoutMs: 200 })
       .run('go', { budget: { maxTokens: 1100 } })
       .catch((thrown: unknown) => thrown);
+    await inTool;
+    await vi.advanceTimersByTimeAsync(200);
+    const error = await running;
     // The lead (105) and the failed child (1050) used 1155: the lead may not call the model again.
     expect(TreeBudgetError.isInstance(error)).toBe(true);
     expect((error as TreeBudgetError).path).toEqual([]);

@@ -220,7 +220,9 @@ describe("the agent's guardrails on a live session", () => {
     await expect(session.closed).rejects.toBe(thrown);
     expect(runs).toEqual([]);
     // The answer went before the close: once the fake saw the close, it has the answer.
-    await vi.waitFor(() => expect(fake.connections[0]?.open).toBe(false));
+    // A hang guard (vi.waitFor's own 1 s also bounded this wait, which must succeed, and a
+    // loaded machine can take that long to carry the close over the socket).
+    await vi.waitFor(() => expect(fake.connections[0]?.open).toBe(false), { timeout: 60_000 });
     expect(responsesOf(fake)).toEqual([
       {
         id: 'd1',
@@ -241,11 +243,13 @@ describe("the agent's guardrails on a live session", () => {
         outcome: 'guardrail-tripped',
       }),
     );
-    await vi.waitFor(() =>
-      expect(
-        exporter.getFinishedSpans().find((span) => span.name === 'execute_tool delete_file')
-          ?.attributes['error.type'],
-      ).toBe('guardrail-tripped'),
+    await vi.waitFor(
+      () =>
+        expect(
+          exporter.getFinishedSpans().find((span) => span.name === 'execute_tool delete_file')
+            ?.attributes['error.type'],
+        ).toBe('guardrail-tripped'),
+      { timeout: 60_000 },
     );
   });
 

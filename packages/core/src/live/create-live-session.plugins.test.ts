@@ -367,15 +367,18 @@ describe('plugins on live tool calls', () => {
       phase: 'tool-input',
       reason: 'over 100',
     });
-    await vi.waitFor(() =>
-      expect(responsesOf(fake)).toEqual([
-        { id: 'a1', name: 'transfer', response: { done: true, amount: 5, to: 'bob' } },
-        {
-          id: 'a2',
-          name: 'transfer',
-          response: { error: 'transfer was stopped by a guardrail (limit); the session ended.' },
-        },
-      ]),
+    // A hang guard: vi.waitFor's own 1 s also bounded this wait, which must succeed.
+    await vi.waitFor(
+      () =>
+        expect(responsesOf(fake)).toEqual([
+          { id: 'a1', name: 'transfer', response: { done: true, amount: 5, to: 'bob' } },
+          {
+            id: 'a2',
+            name: 'transfer',
+            response: { error: 'transfer was stopped by a guardrail (limit); the session ended.' },
+          },
+        ]),
+      { timeout: 60_000 },
     );
   });
 

@@ -106,8 +106,10 @@ describe('createApprovalBroker', () => {
 
   it('pairs a call the model sent without args (one arguments object per call)', async () => {
     // Before raw-args.ts, the event and the hook each made their own `{}`: the approval matched
-    // no page, and the call was denied when it timed out.
-    const broker = createApprovalBroker({ timeoutMs: 2000 });
+    // no page, and the call was denied when it timed out. The limit is a hang guard (under the
+    // test's own 60 s): at 2 s it also bounded the wait for this test's answer, which must be
+    // approved, and a loaded machine (load 20) can take that long to read the event and answer.
+    const broker = createApprovalBroker({ timeoutMs: 30_000 });
     const ping = defineTool({
       name: 'ping',
       description: 'Pings.',

@@ -99,7 +99,7 @@ async function serveWithShortTimeouts() {
   );
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return { port, fake, errors, started: () => started, answered: () => answered };
+  return { server, port, fake, errors, started: () => started, answered: () => answered };
 }
 
 /** Writes `head` on a raw connection, then nothing; resolves with what came back once it closed. */
@@ -144,14 +144,19 @@ describe('half-open clients on each door: bounded by the server`s timeouts, noth
   });
 
   it.each(DOORS)('%s: whole headers, part of the body, then nothing', async (_name, path, body) => {
-    const { port, fake, errors } = await serveWithShortTimeouts();
+    const { server, port, fake, errors } = await serveWithShortTimeouts();
     const text = JSON.stringify(body);
     const answered = await stall(port, headLines(path, text.length) + text.slice(0, 10));
     // Node's 408, or nothing when the door's answer had begun (it has not: the body is unread).
     expect(answered).toMatch(/^HTTP\/1\.1 408 /);
     expect(fake.requests).toHaveLength(0);
     expect(errors).toEqual([]);
-    // The door still serves: the stalled request holds nothing a whole one needs.
+    // The door still serves: the stalled request holds nothing a whole one needs. Node's defaults
+    // back first (its periodic check reads them each time): the whole request is sent by this
+    // process's own fetch, headers and body apart, so at load 20 a 300 ms pause between them met
+    // `requestTimeout` and a request that should succeed got a 408.
+    server.headersTimeout = 60_000;
+    server.requestTimeout = 300_000;
     const whole = await fetch(`http://127.0.0.1:${port}${path}`, {
       method: 'POST',
       headers: {

@@ -496,8 +496,23 @@ describe('web fetch against a real server', () => {
   });
 
   it('times out a body that stalls', async () => {
-    const quick = localTool({ timeoutMs: 300 });
-    const error = (await failure(quick, { url: `${server.origin}/slow-body` })) as WebFetchError;
+    // The 300 ms in fake time, moved once the server has the request (its headers and first bytes
+    // are written as it comes): in real time they also covered the connect and the request, which
+    // at load 20 can take that long, and the limit then never reached the stalled body.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let error: WebFetchError;
+    try {
+      const quick = localTool({ timeoutMs: 300 });
+      const stalled = () => server.requests.filter((request) => request.path === '/slow-body');
+      const before = stalled().length;
+      const call = failure(quick, { url: `${server.origin}/slow-body` });
+      // Turn by turn (setImmediate is real): vi.waitFor would move the fake clock as it polls.
+      while (stalled().length === before) await new Promise((resolve) => setImmediate(resolve));
+      await vi.advanceTimersByTimeAsync(300);
+      error = (await call) as WebFetchError;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(error.reason).toBe('timeout');
     expect((await server.closed('/slow-body')).finished).toBe(false);
   });

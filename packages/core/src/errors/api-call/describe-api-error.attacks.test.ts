@@ -68,7 +68,10 @@ describe('describing a hostile non-JSON error body', () => {
     let attempts = 0;
     const gemini = createGemini({
       apiKey: 'AIzaReDoSTest-0123456789',
-      timeoutMs: 1_000,
+      // A hang guard only: each attempt must end in the 502, and a 1 s limit (a timer cannot stop
+      // a search anyway; `searched` is what proves it linear) also bounded reading and describing
+      // 1 MB under the counting hooks, which a loaded machine (load 20) can take past.
+      timeoutMs: 60_000,
       retry: { maxRetries: 2, initialDelayMs: 1 },
       fetch: (() => {
         attempts++;

@@ -106,9 +106,9 @@ describe('DurableRequestHandler following a task whose door died', () => {
       }
     })();
     // The completed status waits for its save: the client has not been told it yet.
-    for (let tries = 0; held.length === 0 && tries < 1000; tries += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    // Until the save is held (a hang guard: the test's own limit; a thousand 1 ms turns, about
+    // a second, could pass before a loaded machine got there).
+    while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
     expect(held).toHaveLength(1);
     expect(states).not.toContain(TaskState.TASK_STATE_COMPLETED);
     release();
@@ -127,9 +127,9 @@ describe('DurableRequestHandler following a task whose door died', () => {
         // Read to the end.
       }
     })();
-    for (let tries = 0; held.length === 0 && tries < 1000; tries += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+    // Until the save is held (a hang guard: the test's own limit; a thousand 1 ms turns, about
+    // a second, could pass before a loaded machine got there).
+    while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
     // The run published `completed`; its save is held: getTask waits for it, not the stale row.
     let answered = false;
     const read = handler.getTask({ id: 't-2' } as never, context()).then((task) => {
