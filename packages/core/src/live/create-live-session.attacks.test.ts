@@ -249,25 +249,28 @@ describe('a hostile or broken Live server', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
+    // In the background: the server's turn goes on (its second call) while the first runs, as a
+    // real server's does only past a NON_BLOCKING call (a blocking one ends the model's turn).
+    // SILENT: the answers start no model turn the script would need.
     const held = defineTool({
       name: 'held',
       description: 'Waits for the test.',
       parameters: z.object({ n: z.number() }),
+      behavior: 'NON_BLOCKING',
+      scheduling: 'SILENT',
       execute: async ({ n }) => {
         await gate;
         return { n };
       },
     });
-    const { agent } = await liveFixture(
+    // `toolCalls` steps, so the fake expects both calls: it checks each answer against them
+    // (a call it never sent would be answered with a 1007 close).
+    const { agent, fake } = await liveFixture(
       {
         script: [
           [
-            {
-              frame: {
-                toolCall: { functionCalls: [{ id: 'live-call-0', name: 'held', args: { n: 1 } }] },
-              },
-            },
-            { frame: { toolCall: { functionCalls: [{ name: 'held', args: { n: 2 } }] } } },
+            { toolCalls: [{ id: 'live-call-0', name: 'held', args: { n: 1 } }] },
+            { toolCalls: [{ id: null, name: 'held', args: { n: 2 } }] },
           ],
         ],
       },
@@ -294,6 +297,23 @@ describe('a hostile or broken Live server', () => {
       expect.objectContaining({ toolCallId: 'live-call-0', output: { n: 1 } }),
       expect.objectContaining({ toolCallId: 'live-call-1', output: { n: 2 } }),
     ]);
+    // The server took both answers: the server id's with it, the id-less call's without one
+    // (its local key never goes on the wire), and nothing broke a rule of the protocol.
+    // The fake reads them on its own socket: waited for (the limit a hang guard, not a margin).
+    await vi.waitFor(() => expect(messagesOf(fake, 0, 'toolResponse')).toHaveLength(2), {
+      timeout: 30_000,
+    });
+    const responses = messagesOf(fake, 0, 'toolResponse').flatMap(
+      (message) =>
+        (message['toolResponse'] as { functionResponses: Record<string, unknown>[] })
+          .functionResponses,
+    );
+    expect(responses.map((response) => response['id'] ?? null).toSorted()).toEqual([
+      'live-call-0',
+      null,
+    ]);
+    expect(fake.errors).toEqual([]);
+    expect(fake.connections[0]?.open).toBe(true);
   });
 
   it('a goAway whose handle never comes: the server closes at the deadline and the session fails, no hang', async () => {

@@ -1,7 +1,13 @@
 import { handOffName } from '../hand-off-target.ts';
-import type { PluginStop, PluginToolDecision, RunPlugins } from '../plugins/run-plugins.ts';
+import type {
+  HandOffDecision,
+  PluginStop,
+  PluginToolDecision,
+  RunPlugins,
+} from '../plugins/run-plugins.ts';
 import { decideParsed, decideToolCall, safeParseArgs } from './decide-tool-call.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
+import { afterEarlierCalls, passAfterCall, turnAfterCallsOf } from './hand-off-call-order.ts';
 import { hookFailed } from './hook-failed.ts';
 import { rawArgsOf } from './raw-args.ts';
 import { startToolCall } from './start-tool-call.ts';
@@ -165,22 +171,30 @@ export function runWithPlugins<Output, R = ExecuteOutcome>(
 /**
  * What the plugins' `afterToolCall` make of a call's result (what the model gets, as `sent`); a
  * hook that fails makes a `hook-failed` outcome carrying its `PluginError`. Never throws; a
- * promise only when a hook returned one. `settle` (the turn's) runs inside the chain's promise
- * when given: the call's end without one more `.then`. @internal
+ * promise only when a hook returned one, or when the call hands the run off before the calls
+ * ahead of it passed (see `hand-off-call-order.ts`). `settle` (the turn's) runs inside the
+ * chain's promise when given: the call's end without one more `.then`. @internal
  */
 export function afterToolCallWithPlugins<Output, R = ExecuteOutcome>(
-  { call, toolCallId, stepNumber, callIndex }: RunToolCallOptions<Output>,
+  options: RunToolCallOptions<Output>,
   plugins: RunPlugins,
   outcome: ExecuteOutcome,
   settle: (outcome: ExecuteOutcome) => R = (settled) => settled as R,
 ): R | Promise<R> {
-  if (plugins.hooks.afterToolCall === undefined || outcome.type !== 'value') return settle(outcome);
+  if (plugins.hooks.afterToolCall === undefined) return settle(outcome);
+  const { call, toolCallId, stepNumber, callIndex } = options;
+  const turn = turnAfterCallsOf(plugins, options.signal);
+  if (outcome.type !== 'value') {
+    passAfterCall(turn, callIndex);
+    return settle(outcome);
+  }
   const given = outcome.sent ?? outcome.value;
-  let refused: string | undefined;
+  let claimed: HandOffDecision | undefined;
   // Set once `settle` ran: its own throw goes on as it is, not as a hook's failure.
   let ended = false;
   const end = (settled: ExecuteOutcome): R => {
     ended = true;
+    passAfterCall(turn, callIndex);
     return settle(settled);
   };
   try {
@@ -195,17 +209,24 @@ export function afterToolCallWithPlugins<Output, R = ExecuteOutcome>(
         result: given,
       },
       (decision) => {
-        // The turn's first is taken, once its calls are answered (`plugins.handOff`, which the
-        // loop clears when it takes it); another call's answer must not say it was made, or the
-        // history would tell the model the wrong agent holds the run.
-        const taken = plugins.handOff;
-        if (taken === undefined) plugins.handOff = decision;
-        else
-          refused = `Not transferred to ${handOffName(decision, plugins.facts.turnsOf)}: this turn transferred the conversation to ${handOffName(taken, plugins.facts.turnsOf)} already.`;
+        claimed = decision;
       },
-      (result) => {
-        if (refused !== undefined) return end({ ...outcome, sent: refused });
-        return end(result === given ? outcome : { ...outcome, sent: result });
+      (result): R | Promise<R> => {
+        const sent = result === given ? outcome : { ...outcome, sent: result };
+        if (claimed === undefined) return end(sent);
+        const decision = claimed;
+        // The turn's first in call order is taken, once the calls before this one passed (the
+        // loop clears `plugins.handOff` when it takes it); another call's answer must not say it
+        // was made, or the history would tell the model the wrong agent holds the run.
+        return afterEarlierCalls(turn, callIndex, () => {
+          const taken = plugins.handOff;
+          if (taken === undefined) {
+            plugins.handOff = decision;
+            return end(sent);
+          }
+          const refused = `Not transferred to ${handOffName(decision, plugins.facts.turnsOf)}: this turn transferred the conversation to ${handOffName(taken, plugins.facts.turnsOf)} already.`;
+          return end({ ...outcome, sent: refused });
+        });
       },
       (error) => {
         if (ended) throw error;

@@ -135,6 +135,8 @@ export class PluginEvents extends PluginHookCalls {
       hooks.checkToolCall !== undefined ||
       hooks.wrapToolCall !== undefined ||
       hooks.afterToolCall !== undefined;
+    this.handsOffAfterCalls =
+      hooks.afterToolCall?.some((index) => this.plugins[index]?.receivers !== undefined) === true;
   }
 
   /** Reports a plugin's event (see `PluginRun.emit`): on the stream, the spans and the recording. */

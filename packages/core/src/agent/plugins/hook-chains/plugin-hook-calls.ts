@@ -1,5 +1,6 @@
 import { cutTextNoted } from '../../../shared/cut-text.ts';
 import { onAbort } from '../../../shared/on-abort.ts';
+import type { TurnAfterCalls } from '../../tool-calls/hand-off-call-order.ts';
 import type { AgentPlugin, HandOffOutcome, PluginHookName } from '../agent-plugin.ts';
 import type { RunInbox } from '../messages/run-messages.ts';
 import { PluginError } from '../plugin-error.ts';
@@ -34,6 +35,13 @@ export class PluginHookCalls {
   aroundModelCalls = false;
   /** Whether any plugin has a tool-call hook (else calls run as without plugins). */
   aroundToolCalls = false;
+  /**
+   * Whether a plugin that declares receivers has an `afterToolCall` (it may hand the run off from
+   * a call): the turn's calls are then tracked so its hand-offs go in call order.
+   */
+  handsOffAfterCalls = false;
+  /** The turn's calls that passed their `afterToolCall`, while `handsOffAfterCalls`. */
+  turnAfterCalls: TurnAfterCalls | undefined;
   /** Set by `run.finish(reason)`: the loop ends the run once the step is over. */
   stop: PluginStop | undefined;
   /**

@@ -267,8 +267,8 @@ export class ToolHooks extends PluginEvents {
       const handOver = checkHandOff(changed, false);
       if (handOver === true && handOff !== undefined) {
         // The chain's first hand-off, told once the chain is over: a later hook may still change
-        // the result, and every call of a turn passes the same hooks before it tells, so the
-        // calls of a turn tell in call order (the turn's first is taken).
+        // the result. The calls of a turn may tell in any order (an async hook holds one); the
+        // tool path takes the turn's first in call order (tool-calls/hand-off-call-order.ts).
         const by = this.plugins[index] as AgentPlugin;
         const decision = handedOff ?? {
           plugin: by.name,
