@@ -96,6 +96,49 @@ describe('CostTotal', () => {
     expect(asked).toBe(4);
   });
 
+  it('queues a priced cost behind costs still to be priced: nothing is priced until read, the order kept', () => {
+    let asked = 0;
+    const price = (entry: object) => {
+      asked++;
+      return (entry as { cost: Cost }).cost;
+    };
+    const total = new CostTotal();
+    total.addLater({ cost: unknownCost('first: no price for model-a') }, price);
+    total.addPriced(unknownCost('second: a subagent call priced at model-b'));
+    total.addPriced({ total: 5, input: 5, cachedInput: 0, output: 0, thinking: 0 });
+    expect(asked).toBe(0);
+    expect(total.waits).toBe(true);
+    expect(total.total.unknown).toBe('first: no price for model-a');
+    expect(asked).toBe(1);
+    const known = new CostTotal();
+    known.addLater({ cost: cost({ total: '0.25', output: '0.25' }) }, price);
+    known.addPriced({
+      total: picos('0.5'),
+      input: picos('0.5'),
+      cachedInput: 0,
+      output: 0,
+      thinking: 0,
+    });
+    known.addLater({ cost: cost({ total: '0.125', thinking: '0.125' }) }, price);
+    expect(asked).toBe(1);
+    expect(known.total).toEqual(
+      cost({ total: '0.875', input: '0.5', output: '0.25', thinking: '0.125' }),
+    );
+    expect(asked).toBe(3);
+    // Settled: a priced cost added now is summed at once.
+    known.addPriced({
+      total: picos('0.125'),
+      input: 0,
+      cachedInput: 0,
+      output: picos('0.125'),
+      thinking: 0,
+    });
+    expect(known.waits).toBe(false);
+    expect(known.total).toEqual(
+      cost({ total: '1', input: '0.5', output: '0.375', thinking: '0.125' }),
+    );
+  });
+
   it('starts unknown from an unknown or unreadable starting cost', () => {
     expect(new CostTotal(unknownCost('why')).total.unknown).toBe('why');
     const unreadable = new CostTotal(cost({ total: 'NaN' }));

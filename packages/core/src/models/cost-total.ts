@@ -70,7 +70,14 @@ export class CostTotal {
    * @internal
    */
   addPriced(priced: CostPicos | Cost): void {
-    this.#settle();
+    // Behind costs still to be priced, queued after them rather than pricing them now: the sum
+    // and its order are the same when read, and a total nobody reads prices nothing. A subagent
+    // call's spending added to its parent's run priced the parent's model step here (and the
+    // step was priced again for `costWithChildren`: helper subagent49).
+    if (this.#later !== undefined) {
+      this.#later.push(priced, pricedAlready);
+      return;
+    }
     if (this.#picos === undefined) return;
     if (!isPicos(priced)) {
       this.add(priced);
@@ -166,6 +173,9 @@ export class CostTotal {
     };
   }
 }
+
+/** The {@link PriceLater} of a cost queued already priced (see `CostTotal.addPriced`). */
+const pricedAlready: PriceLater = (entry) => entry as CostPicos | Cost;
 
 /** Adds `picos` to `sum`, part by part, exactly (see `addPicos`). */
 function addInto(sum: PicosSum, picos: CostPicos): void {
