@@ -19,8 +19,12 @@
  *     bench/src/subagent/subagent-two-checkouts.ts --a=/tmp/old [--b=.] [--rounds=30] [--runs=30] \
  *     [--warmup=400] [--mode=run|stream]
  *
- * With `--heap`, each side's bytes allocated a run (see printHeap) instead of its CPU; run it as
- * `NODE_OPTIONS='--expose-gc --max-semi-space-size=256' bench/node_modules/.bin/tsx ...`.
+ * With `--heap`, each side's bytes allocated a run (see printHeap) instead of its CPU (`--heap-spaces`
+ * by heap space, `--heap-all` every sample); run it from bench/ as `node --predictable --expose-gc
+ * --min-semi-space-size=256 --max-semi-space-size=256 --import tsx --conditions=@gemloop/source
+ * src/subagent/subagent-two-checkouts.ts --heap --a=... --b=..`. Its samples still spread by
+ * ±5 KB a run (new space, from sample to sample, the same code on both sides: helper subagent49),
+ * so it resolves a few KB, not a few hundred bytes.
  *
  * The checkouts' copies of core share this process, so each must load from its own source (the
  * `@gemloop/source` condition) and both must speak the fake's wire format.
@@ -160,13 +164,16 @@ console.log(
 /**
  * `--heap`: the bytes each side allocates a run instead of its CPU (helper subagent48's method,
  * which load does not move): `used_heap_size` across `--heap-runs` runs after a full `gc()`,
- * the median of `--heap-samples`, with the young space large enough that no scavenge falls in a
- * sample (`--max-semi-space-size=256 --expose-gc`, see the usage above).
+ * the median of `--heap-samples`, with the young space large enough from the start that no
+ * scavenge falls in a sample (`--min-semi-space-size=256` as well as the maximum, so that it does
+ * not start small and grow by scavenges; checked with `--trace-gc`; see the usage above).
  */
 async function printHeap(): Promise<void> {
   const collect = (globalThis as { gc?: () => void }).gc;
   if (collect === undefined) throw new Error('--heap needs node --expose-gc (NODE_OPTIONS).');
-  const { getHeapStatistics } = await import('node:v8');
+  const { getHeapStatistics, getHeapSpaceStatistics } = await import('node:v8');
+  const spaces = (): Map<string, number> =>
+    new Map(getHeapSpaceStatistics().map((space) => [space.space_name, space.space_used_size]));
   const runs = Number(flags.get('heap-runs') ?? 100);
   const samples = Number(flags.get('heap-samples') ?? 7);
   const bytes: number[][] = sides.map(() => []);
@@ -175,7 +182,18 @@ async function printHeap(): Promise<void> {
       fake.reset();
       collect();
       const before = getHeapStatistics().used_heap_size;
+      const spacesBefore = spaces();
       for (let index = 0; index < runs; index++) await runOnce(sides[side] as Agent, mode);
+      if (flags.has('heap-spaces'))
+        console.log(
+          side,
+          [...spaces()]
+            .map(
+              ([name, used]) =>
+                `${name} ${((used - (spacesBefore.get(name) ?? 0)) / runs).toFixed(0)}`,
+            )
+            .join(', '),
+        );
       (bytes[side] as number[]).push((getHeapStatistics().used_heap_size - before) / runs);
     }
   }
