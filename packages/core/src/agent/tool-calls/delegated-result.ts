@@ -9,12 +9,15 @@ import type { GroundingMetadata } from '../../wire/response.ts';
 // its value is the maker's version, whose fields this copy can read only when it is its own.
 const brand = Symbol.for('gemloop.delegated');
 
+/** The brand's descriptor, one for every mark (a literal was made for each subagent call's result). */
+const DELEGATED_BRAND: PropertyDescriptor = Object.freeze({ value: version });
+
 /**
  * Marks `made` with this copy's version under the shared brand (not enumerable: JSON and copies of
  * the value show nothing of it).
  */
 function markDelegated(made: object): void {
-  Object.defineProperty(made, brand, { value: version });
+  Object.defineProperty(made, brand, DELEGATED_BRAND);
 }
 
 /**
