@@ -175,8 +175,13 @@ describe('usage roll-up per step', () => {
     const result = await makeTree().run('go');
     const step = result.steps[0];
     if (step === undefined) throw new Error('no step');
-    // Nothing of the run read it: still the accessor, in its place among the keys.
+    // Nothing of the run read it: still the accessor, in its place among the keys; so are the
+    // calls' costs (their child runs' meters, priced when read).
     expect(Object.getOwnPropertyDescriptor(step, 'costWithChildren')?.get).toBeTypeOf('function');
+    for (const call of step.toolCalls) {
+      expect(Object.getOwnPropertyDescriptor(call, 'cost')?.get).toBeTypeOf('function');
+      expect(Object.keys(call).indexOf('cost')).toBe(Object.keys(call).indexOf('usage') + 1);
+    }
     const keys = Object.keys(step);
     expect(keys.indexOf('costWithChildren')).toBe(keys.indexOf('usageWithChildren') + 1);
     expectRolledUp(step);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Cost, unknownCost, zeroCost } from './cost.ts';
-import { CostTotal } from './cost-total.ts';
+import { CostTotal, isCostTotal } from './cost-total.ts';
 import { dollarsToPicos, toPicos } from './usd.ts';
 
 const cost = (parts: Partial<Omit<Cost, 'currency'>>): Cost => ({ ...zeroCost(), ...parts });
@@ -137,6 +137,28 @@ describe('CostTotal', () => {
     expect(known.total).toEqual(
       cost({ total: '1', input: '0.5', output: '0.375', thinking: '0.125' }),
     );
+  });
+
+  it('adds another running total (a subagent call meter) as its sum when read, queued or at once', () => {
+    const meter = new CostTotal();
+    meter.addLater(
+      { cost: cost({ total: '0.25', output: '0.25' }) },
+      (entry) => (entry as { cost: Cost }).cost,
+    );
+    const queued = new CostTotal();
+    queued.addLater({}, () => undefined);
+    queued.addPriced(meter);
+    expect(meter.waits).toBe(true);
+    expect(isCostTotal(meter)).toBe(true);
+    expect(isCostTotal(cost({ total: '1' }))).toBe(false);
+    expect(queued.total).toEqual(cost({ total: '0.25', output: '0.25' }));
+    expect(meter.waits).toBe(false);
+    const settled = new CostTotal(cost({ total: '1', input: '1' }));
+    settled.addPriced(meter);
+    expect(settled.total).toEqual(cost({ total: '1.25', input: '1', output: '0.25' }));
+    const unknown = new CostTotal();
+    unknown.addPriced(new CostTotal(unknownCost('no price for model-c')));
+    expect(unknown.total.unknown).toBe('no price for model-c');
   });
 
   it('starts unknown from an unknown or unreadable starting cost', () => {

@@ -1,6 +1,5 @@
 import type { Cost } from '../../models/cost.ts';
-import { CostTotal } from '../../models/cost-total.ts';
-import type { CostPicos } from '../../models/usd.ts';
+import { CostTotal, type PricedCost } from '../../models/cost-total.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import { priceResponse } from './price-response.ts';
@@ -13,7 +12,7 @@ type Pricing = Pick<AgentConfig<unknown>, 'model' | 'request' | 'price'>;
 type Pending = {
   readonly config: Pricing;
   /** Each call's cost as the run's totals took it, in the order of the calls. */
-  readonly calls: readonly (CostPicos | Cost)[];
+  readonly calls: readonly PricedCost[];
 };
 
 // why (sentinel): the key of a step's pending `costWithChildren` on the step, not enumerable (no
@@ -36,7 +35,7 @@ type PendingStep = AgentStep & { readonly [PENDING]: Pending };
 export function defineCostWithChildren(
   step: AgentStep,
   config: Pricing,
-  calls: readonly (CostPicos | Cost)[],
+  calls: readonly PricedCost[],
 ): void {
   Object.defineProperty(step, PENDING, { value: { config, calls } satisfies Pending });
   Object.defineProperty(step, 'costWithChildren', COST_WITH_CHILDREN);

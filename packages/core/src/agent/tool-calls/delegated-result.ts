@@ -1,4 +1,5 @@
 import type { Cost } from '../../models/cost.ts';
+import type { PricedCost } from '../../models/cost-total.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentUsage } from '../../run/agent-result.ts';
 import { version } from '../../version.ts';
@@ -50,17 +51,18 @@ export class DelegatedResult {
    */
   readonly cost: Cost | undefined;
   /**
-   * `cost` as the tool's meter summed it (pico-dollars when known), when it had one: the calling
-   * run adds this to its totals instead of parsing `cost`'s dollars back.
+   * `cost` as the tool's meter summed it (pico-dollars when known), or the meter itself (a
+   * subagent's, then with no `cost`: the call's is the meter's total, written when read), when it
+   * had one: the calling run adds this to its totals instead of parsing `cost`'s dollars back.
    */
-  readonly priced: CostPicos | Cost | undefined;
+  readonly priced: PricedCost | undefined;
 
   constructor(
     output: Record<string, unknown>,
     grounding: GroundingMetadata | undefined,
     usage: AgentUsage,
     cost?: Cost,
-    priced?: CostPicos | Cost,
+    priced?: PricedCost,
   ) {
     this.output = output;
     this.grounding = grounding;

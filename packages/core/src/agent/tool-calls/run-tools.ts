@@ -1,5 +1,5 @@
 import type { Cost } from '../../models/cost.ts';
-import { CostTotal } from '../../models/cost-total.ts';
+import { CostTotal, type PricedCost } from '../../models/cost-total.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
@@ -96,7 +96,7 @@ function countCalls<Output>(
 ): void {
   let usage: AgentUsage | undefined;
   // Each call's cost for the step's `costWithChildren`, summed when it is read.
-  let costs: (CostPicos | Cost)[] | undefined;
+  let costs: PricedCost[] | undefined;
   for (let index = 0; index < toolCalls.length; index++) {
     const call = toolCalls[index];
     if (call === undefined) continue;
