@@ -19,6 +19,13 @@
  *     bench/src/subagent/subagent-two-checkouts.ts --a=/tmp/old [--b=.] [--rounds=30] [--runs=30] \
  *     [--warmup=400] [--mode=run|stream]
  *
+ * With `--heap`, each side's bytes allocated a run (see printHeap) instead of its CPU (`--heap-spaces`
+ * by heap space, `--heap-all` every sample); run it from bench/ as `node --predictable --expose-gc
+ * --min-semi-space-size=256 --max-semi-space-size=256 --import tsx --conditions=@gemloop/source
+ * src/subagent/subagent-two-checkouts.ts --heap --a=... --b=..`. Its samples still spread by
+ * ±5 KB a run (new space, from sample to sample, the same code on both sides: helper subagent49),
+ * so it resolves a few KB, not a few hundred bytes.
+ *
  * The checkouts' copies of core share this process, so each must load from its own source (the
  * `@gemloop/source` condition) and both must speak the fake's wire format.
  */
@@ -126,6 +133,10 @@ for (let index = 0; index < warmupRuns; index++) {
   // The fake keeps every request it answers: forgotten as the bench goes, as subagent-bench.ts does.
   if (index % 100 === 0) fake.reset();
 }
+if (flags.has('heap')) {
+  await printHeap();
+  process.exit(0);
+}
 const cpu: number[][] = sides.map(() => []);
 for (let round = 0; round < rounds; round++) {
   fake.reset();
@@ -149,3 +160,50 @@ console.log(
     `A ${perChildStep(handA, subA)}, B ${perChildStep(handB, subB)}; B against A: by hand ` +
     `${perChildStep(handA, handB)}, subagent ${perChildStep(subA, subB)}`,
 );
+
+/**
+ * `--heap`: the bytes each side allocates a run instead of its CPU (helper subagent48's method,
+ * which load does not move): `used_heap_size` across `--heap-runs` runs after a full `gc()`,
+ * the median of `--heap-samples`, with the young space large enough from the start that no
+ * scavenge falls in a sample (`--min-semi-space-size=256` as well as the maximum, so that it does
+ * not start small and grow by scavenges; checked with `--trace-gc`; see the usage above).
+ */
+async function printHeap(): Promise<void> {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (collect === undefined) throw new Error('--heap needs node --expose-gc (NODE_OPTIONS).');
+  const { getHeapStatistics, getHeapSpaceStatistics } = await import('node:v8');
+  const spaces = (): Map<string, number> =>
+    new Map(getHeapSpaceStatistics().map((space) => [space.space_name, space.space_used_size]));
+  const runs = Number(flags.get('heap-runs') ?? 100);
+  const samples = Number(flags.get('heap-samples') ?? 7);
+  const bytes: number[][] = sides.map(() => []);
+  for (let sample = 0; sample < samples; sample++) {
+    for (let side = 0; side < sides.length; side++) {
+      fake.reset();
+      collect();
+      const before = getHeapStatistics().used_heap_size;
+      const spacesBefore = spaces();
+      for (let index = 0; index < runs; index++) await runOnce(sides[side] as Agent, mode);
+      if (flags.has('heap-spaces'))
+        console.log(
+          side,
+          [...spaces()]
+            .map(
+              ([name, used]) =>
+                `${name} ${((used - (spacesBefore.get(name) ?? 0)) / runs).toFixed(0)}`,
+            )
+            .join(', '),
+        );
+      (bytes[side] as number[]).push((getHeapStatistics().used_heap_size - before) / runs);
+    }
+  }
+  if (flags.has('heap-all'))
+    console.log(bytes.map((row) => row.map((value) => (value / 1000).toFixed(1)).join(' ')));
+  const kb = (side: number): string => (median(bytes[side] as number[]) / 1000).toFixed(1);
+  console.log(
+    `${mode}: KB allocated per run (median of ${samples} × ${runs} runs), A by hand ${kb(0)}, ` +
+      `subagent ${kb(1)}; B by hand ${kb(2)}, subagent ${kb(3)}. Subagent over by hand: ` +
+      `A ${(median(bytes[1] as number[]) / 1000 - median(bytes[0] as number[]) / 1000).toFixed(1)}, ` +
+      `B ${(median(bytes[3] as number[]) / 1000 - median(bytes[2] as number[]) / 1000).toFixed(1)}`,
+  );
+}

@@ -171,6 +171,42 @@ describe('usage roll-up per step', () => {
     expect(stepEnds[1]).not.toHaveProperty('usageWithChildren');
   });
 
+  it('sums costWithChildren when first read, the same figure, then keeps it as data', async () => {
+    const result = await makeTree().run('go');
+    const step = result.steps[0];
+    if (step === undefined) throw new Error('no step');
+    // Nothing of the run read it: still the accessor, in its place among the keys; so are the
+    // calls' costs (their child runs' meters, priced when read).
+    expect(Object.getOwnPropertyDescriptor(step, 'costWithChildren')?.get).toBeTypeOf('function');
+    for (const call of step.toolCalls) {
+      expect(Object.getOwnPropertyDescriptor(call, 'cost')?.get).toBeTypeOf('function');
+      expect(Object.keys(call).indexOf('cost')).toBe(Object.keys(call).indexOf('usage') + 1);
+    }
+    const keys = Object.keys(step);
+    expect(keys.indexOf('costWithChildren')).toBe(keys.indexOf('usageWithChildren') + 1);
+    expectRolledUp(step);
+    expect(Object.getOwnPropertyDescriptor(step, 'costWithChildren')).toMatchObject({
+      writable: true,
+      enumerable: true,
+    });
+    expect(Object.keys(step)).toEqual(keys);
+    // A spread, JSON and a frozen step's reads see the same figure.
+    const again = (await makeTree().run('go')).steps[0] as AgentStep;
+    const copy = { ...again };
+    expect(copy.costWithChildren).toEqual(step.costWithChildren);
+    const frozen = Object.freeze((await makeTree().run('go')).steps[0] as AgentStep);
+    expect(frozen.costWithChildren).toEqual(step.costWithChildren);
+    expect(frozen.costWithChildren).toEqual(step.costWithChildren);
+    expect(() => {
+      (frozen as { costWithChildren: unknown }).costWithChildren = step.cost;
+    }).toThrow(TypeError);
+    // Assigned before it was read: the assignment is what it holds.
+    const assigned = (await makeTree().run('go')).steps[0] as AgentStep;
+    assigned.costWithChildren = step.cost;
+    expect(assigned.costWithChildren).toEqual(step.cost);
+    expect(JSON.parse(JSON.stringify(step)).costWithChildren).toEqual(step.costWithChildren);
+  });
+
   it("adds each child's spending as its meter summed it, not by parsing its dollars back", async () => {
     // CostTotal.add is the path that reads a written Cost's dollar strings; the children's
     // costs reach the run, the step and the result through their meters' pico-dollars, with

@@ -214,18 +214,20 @@ export function subagent<Output = undefined, Args = { task: string }>(
       }
     }
     // An in-process child counted every call of its result into the meter as it went, so the
-    // parent adds the meter's pico-dollars (a durable runner counts it only when a child fails;
-    // a meter that does not hold the result's usage is not used).
-    const priced =
+    // parent adds the meter itself, summed when a total it is in is read: the child's model steps
+    // are priced then, as a top run's are, and the call's `cost` is written out when read (a
+    // durable runner counts the meter only when a child fails; a meter that does not hold the
+    // result's usage is not used, and the result's own cost is).
+    const meter =
       spend?.counted === true && spend.usage.totalTokenCount === result.usage.totalTokenCount
-        ? spend.cost.priced
+        ? spend.cost
         : undefined;
     return new DelegatedResult(
       childResponse(output, result),
       undefined,
       result.usage,
-      result.cost,
-      priced,
+      meter === undefined ? result.cost : undefined,
+      meter,
     );
   }
 }

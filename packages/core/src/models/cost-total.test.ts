@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Cost, unknownCost, zeroCost } from './cost.ts';
-import { CostTotal } from './cost-total.ts';
+import { CostTotal, isCostTotal } from './cost-total.ts';
 import { dollarsToPicos, toPicos } from './usd.ts';
 
 const cost = (parts: Partial<Omit<Cost, 'currency'>>): Cost => ({ ...zeroCost(), ...parts });
@@ -94,6 +94,71 @@ describe('CostTotal', () => {
     expect(known.total).toEqual(cost({ total: '0.75', input: '0.5', output: '0.25' }));
     expect(known.priced).toMatchObject({ total: picos('0.75') });
     expect(asked).toBe(4);
+  });
+
+  it('queues a priced cost behind costs still to be priced: nothing is priced until read, the order kept', () => {
+    let asked = 0;
+    const price = (entry: object) => {
+      asked++;
+      return (entry as { cost: Cost }).cost;
+    };
+    const total = new CostTotal();
+    total.addLater({ cost: unknownCost('first: no price for model-a') }, price);
+    total.addPriced(unknownCost('second: a subagent call priced at model-b'));
+    total.addPriced({ total: 5, input: 5, cachedInput: 0, output: 0, thinking: 0 });
+    expect(asked).toBe(0);
+    expect(total.waits).toBe(true);
+    expect(total.total.unknown).toBe('first: no price for model-a');
+    expect(asked).toBe(1);
+    const known = new CostTotal();
+    known.addLater({ cost: cost({ total: '0.25', output: '0.25' }) }, price);
+    known.addPriced({
+      total: picos('0.5'),
+      input: picos('0.5'),
+      cachedInput: 0,
+      output: 0,
+      thinking: 0,
+    });
+    known.addLater({ cost: cost({ total: '0.125', thinking: '0.125' }) }, price);
+    expect(asked).toBe(1);
+    expect(known.total).toEqual(
+      cost({ total: '0.875', input: '0.5', output: '0.25', thinking: '0.125' }),
+    );
+    expect(asked).toBe(3);
+    // Settled: a priced cost added now is summed at once.
+    known.addPriced({
+      total: picos('0.125'),
+      input: 0,
+      cachedInput: 0,
+      output: picos('0.125'),
+      thinking: 0,
+    });
+    expect(known.waits).toBe(false);
+    expect(known.total).toEqual(
+      cost({ total: '1', input: '0.5', output: '0.375', thinking: '0.125' }),
+    );
+  });
+
+  it('adds another running total (a subagent call meter) as its sum when read, queued or at once', () => {
+    const meter = new CostTotal();
+    meter.addLater(
+      { cost: cost({ total: '0.25', output: '0.25' }) },
+      (entry) => (entry as { cost: Cost }).cost,
+    );
+    const queued = new CostTotal();
+    queued.addLater({}, () => undefined);
+    queued.addPriced(meter);
+    expect(meter.waits).toBe(true);
+    expect(isCostTotal(meter)).toBe(true);
+    expect(isCostTotal(cost({ total: '1' }))).toBe(false);
+    expect(queued.total).toEqual(cost({ total: '0.25', output: '0.25' }));
+    expect(meter.waits).toBe(false);
+    const settled = new CostTotal(cost({ total: '1', input: '1' }));
+    settled.addPriced(meter);
+    expect(settled.total).toEqual(cost({ total: '1.25', input: '1', output: '0.25' }));
+    const unknown = new CostTotal();
+    unknown.addPriced(new CostTotal(unknownCost('no price for model-c')));
+    expect(unknown.total.unknown).toBe('no price for model-c');
   });
 
   it('starts unknown from an unknown or unreadable starting cost', () => {

@@ -9,6 +9,14 @@ import {
 } from './usd.ts';
 import { isPicos } from './write-cost.ts';
 
+/**
+ * A cost as {@link CostTotal.addPriced} takes it: priced (pico-dollars, or a {@link Cost}), or
+ * another running total whose sum is taken when this total is read (a subagent call's meter: its
+ * run's model steps are priced only when something reads a total they are in).
+ * @internal
+ */
+export type PricedCost = CostPicos | Cost | CostTotal;
+
 /** The five amounts of a {@link Cost}, in pico-dollars (a running sum). */
 type PicosSum = { -readonly [Key in keyof CostPicos]: CostPicos[Key] };
 
@@ -69,14 +77,22 @@ export class CostTotal {
    * few microseconds a model call in the bench's seq5 loop: issue 27).
    * @internal
    */
-  addPriced(priced: CostPicos | Cost): void {
-    this.#settle();
-    if (this.#picos === undefined) return;
-    if (!isPicos(priced)) {
-      this.add(priced);
+  addPriced(priced: PricedCost): void {
+    // Behind costs still to be priced, queued after them rather than pricing them now: the sum
+    // and its order are the same when read, and a total nobody reads prices nothing. A subagent
+    // call's spending added to its parent's run priced the parent's model step here (and the
+    // step was priced again for `costWithChildren`: helper subagent49).
+    if (this.#later !== undefined) {
+      this.#later.push(priced, isCostTotal(priced) ? pricedOfTotal : pricedAlready);
       return;
     }
-    const picos = priced;
+    if (this.#picos === undefined) return;
+    const cost = isCostTotal(priced) ? priced.priced : priced;
+    if (!isPicos(cost)) {
+      this.add(cost);
+      return;
+    }
+    const picos = cost;
     addInto(this.#picos, picos);
     this.#written = undefined;
   }
@@ -167,6 +183,12 @@ export class CostTotal {
   }
 }
 
+/** The {@link PriceLater} of a cost queued already priced (see `CostTotal.addPriced`). */
+const pricedAlready: PriceLater = (entry) => entry as CostPicos | Cost;
+
+/** The {@link PriceLater} of a running total queued (see `CostTotal.addPriced`): its sum then. */
+const pricedOfTotal: PriceLater = (entry) => (entry as CostTotal).priced;
+
 /** Adds `picos` to `sum`, part by part, exactly (see `addPicos`). */
 function addInto(sum: PicosSum, picos: CostPicos): void {
   sum.total = addPicos(sum.total, picos.total);
@@ -210,4 +232,13 @@ function readPicos(cost: Cost): PicosSum | undefined {
 function unreadableCost(cost: Cost): Cost {
   const part = COST_PARTS.find((key) => picosOf(cost[key]) === undefined) ?? 'total';
   return unknownCost(unreadableAmount(part, cost[part]));
+}
+
+/**
+ * Whether `priced` is a running total, of this copy of @gemloop/core or another's (a subagent tool
+ * made with a library's own copy hands its meter over): read by its members, not `instanceof`.
+ * @internal
+ */
+export function isCostTotal(priced: PricedCost): priced is CostTotal {
+  return 'waits' in priced && 'priced' in priced && typeof priced.exceeds === 'function';
 }

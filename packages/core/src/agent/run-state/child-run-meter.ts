@@ -1,6 +1,6 @@
 import type { Cost } from '../../models/cost.ts';
 import { unknownCost } from '../../models/cost.ts';
-import { CostTotal } from '../../models/cost-total.ts';
+import { CostTotal, isCostTotal } from '../../models/cost-total.ts';
 import { dollarsToPicos, picosToDollars } from '../../models/usd.ts';
 import { isPicos } from '../../models/write-cost.ts';
 import type { AgentRunState, AgentUsage, AgentUsageByAgent } from '../../run/agent-result.ts';
@@ -215,7 +215,9 @@ class TeeCostTotal extends CostTotal {
     super.add(cost);
     this.#own.add(cost);
   }
-  override addPriced(priced: Parameters<CostTotal['addPriced']>[0]): void {
+  override addPriced(given: Parameters<CostTotal['addPriced']>[0]): void {
+    // A running total (a subagent call's meter) as its sum now: both ways are teed as priced.
+    const priced = isCostTotal(given) ? given.priced : given;
     // A written Cost comes back through `add` above (CostTotal.addPriced), teed there.
     if (!isPicos(priced)) {
       this.add(priced);

@@ -3,8 +3,7 @@ import {
   createContentJsonCache,
 } from '../../http/serialize-request-body.ts';
 import type { Cost } from '../../models/cost.ts';
-import { CostTotal, type PriceLater } from '../../models/cost-total.ts';
-import type { CostPicos } from '../../models/usd.ts';
+import { CostTotal, type PricedCost, type PriceLater } from '../../models/cost-total.ts';
 import type { AgentCacheReport } from '../../run/agent-cache-report.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { CompactionReport } from '../../run/compaction-report.ts';
@@ -150,12 +149,12 @@ export class RunTracker {
    */
   addUsage(
     usage: AgentUsage,
-    cost: Cost | CostPicos | AgentStep,
+    cost: PricedCost | AgentStep,
     property?: StepCostProperty | undefined,
   ): void {
     addAgentUsage(this.usage, usage);
     if (property !== undefined) this.cost.addLater(cost, property.price as PriceLater);
-    else this.cost.addPriced(cost as Cost | CostPicos);
+    else this.cost.addPriced(cost as PricedCost);
     // As it is counted, not when the run ends: a child aborted or timed out never ends normally,
     // and its caller reads what it had spent when the call ended (the meter's tallies are these).
     if (this.spend !== undefined) this.spend.counted = true;
@@ -182,15 +181,18 @@ export class RunTracker {
 
   /**
    * Gives the run's result its `cost`, the run's total: summed when first read, where the total
-   * still waits on model steps priced on read (`CostTotal.addLater`) and nothing but this run adds
-   * to it (no child meter), then put on the result as a plain data property in the same key
-   * position; otherwise the total now. A frozen result prices on each read (the same figure).
+   * still waits on model steps priced on read (`CostTotal.addLater`), then put on the result as a
+   * plain data property in the same key position; otherwise the total now. A child run's total is
+   * its call's meter, which nothing adds to once the run has ended (a durable runner adds to its
+   * own meter only for a child that failed, which has no result): read later, it is the total at
+   * the end; the call that started the child adds the meter to its parent's totals, priced when
+   * they are read (helper subagent49). A frozen result prices on each read (the same figure).
    * Called before the result has a `cost` key: an accessor put over a data property would leave
    * the result a dictionary.
    */
   defineCost(result: { cost: Cost }): void {
     const total = this.cost;
-    if (this.spend !== undefined || !total.waits) {
+    if (!total.waits) {
       result.cost = total.total;
       return;
     }

@@ -1,4 +1,5 @@
 import type { Cost } from '../../models/cost.ts';
+import type { PricedCost } from '../../models/cost-total.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentUsage } from '../../run/agent-result.ts';
 import { version } from '../../version.ts';
@@ -9,12 +10,15 @@ import type { GroundingMetadata } from '../../wire/response.ts';
 // its value is the maker's version, whose fields this copy can read only when it is its own.
 const brand = Symbol.for('gemloop.delegated');
 
+/** The brand's descriptor, one for every mark (a literal was made for each subagent call's result). */
+const DELEGATED_BRAND: PropertyDescriptor = Object.freeze({ value: version });
+
 /**
  * Marks `made` with this copy's version under the shared brand (not enumerable: JSON and copies of
  * the value show nothing of it).
  */
 function markDelegated(made: object): void {
-  Object.defineProperty(made, brand, { value: version });
+  Object.defineProperty(made, brand, DELEGATED_BRAND);
 }
 
 /**
@@ -47,17 +51,18 @@ export class DelegatedResult {
    */
   readonly cost: Cost | undefined;
   /**
-   * `cost` as the tool's meter summed it (pico-dollars when known), when it had one: the calling
-   * run adds this to its totals instead of parsing `cost`'s dollars back.
+   * `cost` as the tool's meter summed it (pico-dollars when known), or the meter itself (a
+   * subagent's, then with no `cost`: the call's is the meter's total, written when read), when it
+   * had one: the calling run adds this to its totals instead of parsing `cost`'s dollars back.
    */
-  readonly priced: CostPicos | Cost | undefined;
+  readonly priced: PricedCost | undefined;
 
   constructor(
     output: Record<string, unknown>,
     grounding: GroundingMetadata | undefined,
     usage: AgentUsage,
     cost?: Cost,
-    priced?: CostPicos | Cost,
+    priced?: PricedCost,
   ) {
     this.output = output;
     this.grounding = grounding;

@@ -1,11 +1,11 @@
 import type { Cost } from '../../models/cost.ts';
-import { CostTotal } from '../../models/cost-total.ts';
+import { CostTotal, type PricedCost } from '../../models/cost-total.ts';
 import type { CostPicos } from '../../models/usd.ts';
 import type { AgentStep, AgentUsage } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import { SubagentError } from '../errors/subagent-error.ts';
 import { TreeBudgetError } from '../errors/tree-budget-error.ts';
-import { priceResponse } from '../run-state/price-response.ts';
+import { defineCostWithChildren } from '../run-state/cost-with-children.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { startsChildRuns } from '../run-state/run-link.ts';
 import { addAgentUsage } from '../usage.ts';
@@ -95,7 +95,8 @@ function countCalls<Output>(
   step: AgentStep | undefined,
 ): void {
   let usage: AgentUsage | undefined;
-  let cost: CostTotal | undefined;
+  // Each call's cost for the step's `costWithChildren`, summed when it is read.
+  let costs: PricedCost[] | undefined;
   for (let index = 0; index < toolCalls.length; index++) {
     const call = toolCalls[index];
     if (call === undefined) continue;
@@ -117,27 +118,16 @@ function countCalls<Output>(
     }
     if (step === undefined) continue;
     usage ??= { ...step.usage };
-    cost ??= stepCost(config, step);
+    costs ??= [];
     addAgentUsage(usage, call.usage);
-    cost.addPriced(callCost);
+    costs.push(callCost);
   }
-  if (step !== undefined && usage !== undefined && cost !== undefined) {
+  if (step !== undefined && usage !== undefined && costs !== undefined) {
     step.usageWithChildren = usage;
-    step.costWithChildren = cost.total;
+    // The step's own cost is priced again from its response, rather than parsed back from its
+    // dollars (~4 us of a subagent call's CPU, issue 30), and only when read.
+    defineCostWithChildren(step, config, costs);
   }
-}
-
-/**
- * The step's own cost as a running total: priced again from its response by the rule callModelStep
- * prices with ({@link priceResponse}: the same usage, model, served tier and pricer; nothing for a
- * resumed turn, which called no model), rather than parsed back from its dollars, which was ~4 us
- * of a subagent call's CPU (the CPU profile of subagent-bench.ts: 4.6 of the 27 us a call cost
- * over the work by hand).
- */
-function stepCost<Output>(config: RunContext<Output>['config'], step: AgentStep): CostTotal {
-  const total = new CostTotal();
-  total.addPriced(priceResponse(config, step.response, step.serviceTier, step.model));
-  return total;
 }
 
 /** A written cost as `CostTotal.addPriced` takes it, parsed once for the three sums it joins. */

@@ -1,7 +1,6 @@
 // The settle phase of a turn's calls: each outcome becomes its record, its functionResponse and,
 // for `toolErrors: 'throw'`, the typed error the run ends with (executeToolCalls runs the calls).
-import type { Cost } from '../../models/cost.ts';
-import type { CostPicos } from '../../models/usd.ts';
+import { isCostTotal, type PricedCost } from '../../models/cost-total.ts';
 import type { AgentRunState, AgentToolCall, ToolCallOutcome } from '../../run/agent-result.ts';
 import { cutName } from '../../shared/cut-text.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
@@ -15,6 +14,7 @@ import { ToolExecutionError } from '../errors/tool-execution-error.ts';
 import { ToolInputError } from '../errors/tool-input-error.ts';
 import { ToolTimeoutError } from '../errors/tool-timeout-error.ts';
 import { UnknownToolError } from '../errors/unknown-tool-error.ts';
+import { defineCallCost } from '../run-state/call-cost-on-read.ts';
 import { settleChildSpend } from '../run-state/child-spend.ts';
 import type { RunLink } from '../run-state/run-link.ts';
 import { delegatedFailureOf, delegatedResultOf } from './delegated-result.ts';
@@ -178,6 +178,9 @@ function toSuccessRecord<Output>(
     record.grounding = delegated.grounding;
     record.usage = delegated.usage;
     if (delegated.cost !== undefined) record.cost = delegated.cost;
+    // A subagent's: its child run's meter, written out as the call's cost when read.
+    else if (delegated.priced !== undefined && isCostTotal(delegated.priced))
+      defineCallCost(record, delegated.priced);
   }
   if (answer.extraParts.length > 0) {
     extras.byCall ??= [];
@@ -365,7 +368,7 @@ export function spentByCall(
   index: number,
   record: AgentToolCall,
   outcome: ExecuteOutcome,
-): CostPicos | Cost | undefined {
+): PricedCost | undefined {
   const settled =
     link !== undefined && link.callSpend.size > 0
       ? settleChildSpend(link, index, record)

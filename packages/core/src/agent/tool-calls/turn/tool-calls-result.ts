@@ -1,5 +1,4 @@
-import type { Cost } from '../../../models/cost.ts';
-import type { CostPicos } from '../../../models/usd.ts';
+import type { PricedCost } from '../../../models/cost-total.ts';
 import type { AgentRunState, AgentToolCall } from '../../../run/agent-result.ts';
 import type { Content, Part } from '../../../wire/content.ts';
 import type { ToolTurn } from './tool-turn.ts';
@@ -29,7 +28,7 @@ export type ToolCallsResult = {
    * `CostTotal.addPriced` takes it; `undefined` when no call of the turn had one. The run adds
    * these instead of parsing the records' dollars back (see `runTools`).
    */
-  priced?: (CostPicos | Cost | undefined)[] | undefined;
+  priced?: (PricedCost | undefined)[] | undefined;
 };
 
 /**

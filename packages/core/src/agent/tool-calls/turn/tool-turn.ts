@@ -1,7 +1,6 @@
 import { findCallsAnsweredInTurn } from '../../../history/find-calls-answered-in-turn.ts';
 import { readFunctionCall } from '../../../history/part-fields.ts';
-import type { Cost } from '../../../models/cost.ts';
-import type { CostPicos } from '../../../models/usd.ts';
+import type { PricedCost } from '../../../models/cost-total.ts';
 import type { AgentRunState, AgentToolCall } from '../../../run/agent-result.ts';
 import { followSignal } from '../../../shared/on-abort.ts';
 import type { RunObservation } from '../../../telemetry/run-observer.ts';
@@ -59,7 +58,7 @@ export type ToolTurn<Output> = ExecuteToolCallsOptions<Output> & {
   readonly unfollow: (() => void) | undefined;
   failure: ((run: AgentRunState) => Error) | undefined;
   ending: { error: unknown } | undefined;
-  priced: (CostPicos | Cost | undefined)[] | undefined;
+  priced: (PricedCost | undefined)[] | undefined;
 };
 
 /** The turn's calls collected, and the signal they run under. @internal */
