@@ -1,6 +1,7 @@
 import { createAgent, createGemini } from '@gemloop/core';
 import { describe, expect, it } from 'vitest';
 import { ownerOfBearer } from '../__fixtures__/order-fixtures.ts';
+import { type ModelCall, silentAfterFirstChunk, until } from './__fixtures__/client-gone.ts';
 import { listenForTest } from './__fixtures__/serve-door.ts';
 import { mountDoors } from './mount-doors.ts';
 
@@ -16,30 +17,6 @@ const HEADERS = {
   'content-type': 'application/json',
   accept: 'application/json, text/event-stream',
 };
-
-type ModelCall = { signal: AbortSignal | undefined; cancelled: boolean };
-
-/** A Gemini whose streamed answer sends "Hel" and then stays open; `calls` records each request. */
-function silentAfterFirstChunk() {
-  const calls: ModelCall[] = [];
-  const fetch = async (_input: RequestInfo | URL, init?: RequestInit) => {
-    const call: ModelCall = { signal: init?.signal ?? undefined, cancelled: false };
-    calls.push(call);
-    const chunk = {
-      candidates: [{ index: 0, content: { role: 'model', parts: [{ text: 'Hel' }] } }],
-    };
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode(`data: ${JSON.stringify(chunk)}\r\n\r\n`));
-      },
-      cancel() {
-        call.cancelled = true;
-      },
-    });
-    return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
-  };
-  return { fetch: fetch as typeof globalThis.fetch, calls };
-}
 
 async function serve() {
   const model = silentAfterFirstChunk();
@@ -70,11 +47,6 @@ async function serve() {
     return () => until(() => call.signal?.aborted === true && call.cancelled);
   };
   return { post, model, errors, modelCallStopped, close: () => doors.close() };
-}
-
-/** Waits for `check` (a hang guard: the test's own time limit ends a wait that never comes). */
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 const ASK = [{ role: 'user', content: 'Hi' }];

@@ -4,6 +4,7 @@ import { listenOnLoopback } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ownerOfBearer } from '../__fixtures__/order-fixtures.ts';
 import { createMcpServer } from '../mcp/create-mcp-server.ts';
+import { askSupportOverStdio, until } from './__fixtures__/client-gone.ts';
 import { DOOR_KEYS, RUN_INPUT } from './__fixtures__/serve-all-doors.ts';
 import { listenForTest } from './__fixtures__/serve-door.ts';
 import { mountDoors } from './mount-doors.ts';
@@ -31,11 +32,6 @@ async function heldGemini() {
   });
   onTestFinished(() => server.close());
   return { url: server.url, seen };
-}
-
-/** Waits for `check` (a hang guard: the test's own time limit ends a wait that never comes). */
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 async function serveOnHeldGemini() {
@@ -102,29 +98,7 @@ describe('a client gone while the model answers: Gemini sees its request end ear
       answered += chunk.toString();
     });
     await door.connectStdio({ stdin, stdout, stderr: new PassThrough() });
-    const line = (message: unknown) => `${JSON.stringify(message)}\n`;
-    stdin.write(
-      line({
-        jsonrpc: '2.0',
-        id: 0,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-06-18',
-          capabilities: {},
-          clientInfo: { name: 'raw', version: '1' },
-        },
-      }),
-    );
-    await until(() => answered.includes('"id":0'));
-    stdin.write(line({ jsonrpc: '2.0', method: 'notifications/initialized' }));
-    stdin.write(
-      line({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'tools/call',
-        params: { name: 'ask_support', arguments: { message: 'Hi' } },
-      }),
-    );
+    await askSupportOverStdio(stdin, () => answered);
     await until(() => model.seen.requests === 1);
     stdin.end();
     await until(() => model.seen.endedEarly === 1);

@@ -1,6 +1,12 @@
 import { PassThrough } from 'node:stream';
 import { createAgent, createGemini } from '@gemloop/core';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import {
+  askSupportOverStdio,
+  type ModelCall,
+  silentAfterFirstChunk,
+  until,
+} from '../door/__fixtures__/client-gone.ts';
 import { createMcpServer } from './create-mcp-server.ts';
 
 // An MCP client over stdio that goes away while an `ask_<agent>` call runs: MCP's lifecycle
@@ -9,37 +15,6 @@ import { createMcpServer } from './create-mcp-server.ts';
 // for its end, so before this the connection stayed open and the run went on calling the model
 // for no one (attack49b): its model request was never aborted. The door now closes the
 // connection when stdin ends, which aborts every call in flight (the SDK's `_onclose`).
-
-type ModelCall = { signal: AbortSignal | undefined; cancelled: boolean };
-
-/** A Gemini whose streamed answer sends "Hel" and then stays open; `calls` records each request. */
-function silentAfterFirstChunk() {
-  const calls: ModelCall[] = [];
-  const fetch = async (_input: RequestInfo | URL, init?: RequestInit) => {
-    const call: ModelCall = { signal: init?.signal ?? undefined, cancelled: false };
-    calls.push(call);
-    const chunk = {
-      candidates: [{ index: 0, content: { role: 'model', parts: [{ text: 'Hel' }] } }],
-    };
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode(`data: ${JSON.stringify(chunk)}\r\n\r\n`));
-      },
-      cancel() {
-        call.cancelled = true;
-      },
-    });
-    return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
-  };
-  return { fetch: fetch as typeof globalThis.fetch, calls };
-}
-
-/** Waits for `check` (a hang guard: the test's own time limit ends a wait that never comes). */
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
-}
-
-const line = (message: unknown) => `${JSON.stringify(message)}\n`;
 
 async function askOverStdio() {
   const model = silentAfterFirstChunk();
@@ -63,28 +38,7 @@ async function askOverStdio() {
   server.onclose = () => {
     closed = true;
   };
-  stdin.write(
-    line({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'raw', version: '1' },
-      },
-    }),
-  );
-  await until(() => answered.includes('"id":0'));
-  stdin.write(line({ jsonrpc: '2.0', method: 'notifications/initialized' }));
-  stdin.write(
-    line({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'tools/call',
-      params: { name: 'ask_support', arguments: { message: 'Hi' } },
-    }),
-  );
+  await askSupportOverStdio(stdin, () => answered);
   await until(() => model.calls.length > 0);
   const call = model.calls[0] as ModelCall;
   expect(call.signal?.aborted).toBe(false);
