@@ -12,7 +12,8 @@ import type { Content } from '../../wire/content.ts';
 import type { GroundingMetadata } from '../../wire/response.ts';
 import { addAgentUsage, emptyUsage } from '../usage.ts';
 import type { ChildSpend } from './child-spend.ts';
-import { assignCost, costData, type StepCostProperty } from './step-cost.ts';
+import type { StepCostProperty } from './step-cost.ts';
+import { defineTotalOnRead } from './total-on-read.ts';
 
 /**
  * The mutable state of one run: the growing history, the steps, the summed usage, the grounding.
@@ -196,28 +197,6 @@ export class RunTracker {
       result.cost = total.total;
       return;
     }
-    Object.defineProperty(result, RUN_COST, { value: total });
-    Object.defineProperty(result, 'cost', RESULT_COST);
+    defineTotalOnRead(result, total, 'result');
   }
 }
-
-// why (sentinel): the key of the run's total on its result, not enumerable (no spread, JSON or
-// `toEqual` sees it), so that every result shares one getter and setter (one map, as the steps').
-const RUN_COST = Symbol('gemloop.runCost');
-
-type CostOnRead = { cost: Cost; readonly [RUN_COST]: CostTotal };
-
-/** The result's `cost` until first read or assigned (see RunTracker.defineCost). */
-const RESULT_COST: PropertyDescriptor = {
-  enumerable: true,
-  configurable: true,
-  get(this: CostOnRead): Cost {
-    const cost = this[RUN_COST].total;
-    // false (nothing changed) on a frozen or sealed result: it sums again on the next read.
-    Reflect.defineProperty(this, 'cost', costData(cost));
-    return cost;
-  },
-  set(this: CostOnRead, cost: Cost) {
-    assignCost(this, cost, 'result');
-  },
-};

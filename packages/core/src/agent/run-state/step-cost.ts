@@ -69,7 +69,11 @@ export function costData(value: Cost): PropertyDescriptor {
  * property, and a frozen or sealed object refuses it as it would refuse assigning a data
  * property (in strict code: ESM). @internal
  */
-export function assignCost(target: object, cost: Cost, what: 'step' | 'result'): void {
+export function assignCost(
+  target: object,
+  cost: Cost,
+  what: 'step' | 'result' | 'tool call',
+): void {
   if (!Reflect.defineProperty(target, 'cost', costData(cost)))
     throw new TypeError(`Cannot assign to read only property 'cost' of a frozen ${what}`);
 }

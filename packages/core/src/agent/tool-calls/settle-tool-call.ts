@@ -14,9 +14,9 @@ import { ToolExecutionError } from '../errors/tool-execution-error.ts';
 import { ToolInputError } from '../errors/tool-input-error.ts';
 import { ToolTimeoutError } from '../errors/tool-timeout-error.ts';
 import { UnknownToolError } from '../errors/unknown-tool-error.ts';
-import { defineCallCost } from '../run-state/call-cost-on-read.ts';
 import { settleChildSpend } from '../run-state/child-spend.ts';
 import type { RunLink } from '../run-state/run-link.ts';
+import { defineTotalOnRead } from '../run-state/total-on-read.ts';
 import { delegatedFailureOf, delegatedResultOf } from './delegated-result.ts';
 import type { ExecuteOutcome } from './execute-outcome.ts';
 import { otherCopyResultError, otherVersionSpendOf } from './other-copy-result-error.ts';
@@ -180,7 +180,7 @@ function toSuccessRecord<Output>(
     if (delegated.cost !== undefined) record.cost = delegated.cost;
     // A subagent's: its child run's meter, written out as the call's cost when read.
     else if (delegated.priced !== undefined && isCostTotal(delegated.priced))
-      defineCallCost(record, delegated.priced);
+      defineTotalOnRead(record, delegated.priced, 'tool call');
   }
   if (answer.extraParts.length > 0) {
     extras.byCall ??= [];
