@@ -30,13 +30,9 @@ import { toolResultCache } from '@gemloop/core/tool-result-cache';
 import type { Content } from '@gemloop/core/wire';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { z } from 'zod';
+import { commandFlags } from '../command-flags.ts';
 
-const flags = new Map(
-  process.argv.slice(2).map((argument) => {
-    const [key, value] = argument.replace(/^--/, '').split('=');
-    return [key as string, value ?? 'true'];
-  }),
-);
+const flags = commandFlags();
 const rounds = Number(flags.get('rounds') ?? 20);
 const runsPerRound = Number(flags.get('runs') ?? 20);
 const warmupRuns = Number(flags.get('warmup') ?? 100);

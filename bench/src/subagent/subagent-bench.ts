@@ -30,16 +30,12 @@ import { type Agent, createAgent, createGemini, defineTool } from '@gemloop/core
 import { subagent } from '@gemloop/core/composition';
 import { createFakeGemini } from '@gemloop/testing';
 import { z } from 'zod';
+import { commandFlags } from '../command-flags.ts';
 import { spread } from '../report/stats.ts';
 import { verdictOf } from './goal-verdict.ts';
 import { CHILD_INSTRUCTIONS, runOnce, subagentScript } from './subagent-fake.ts';
 
-const flags = new Map(
-  process.argv.slice(2).map((argument) => {
-    const [key, value] = argument.replace(/^--/, '').split('=');
-    return [key as string, value ?? 'true'];
-  }),
-);
+const flags = commandFlags();
 const rounds = Number(flags.get('rounds') ?? 100);
 const runsPerRound = Number(flags.get('runs') ?? 80);
 const warmupRuns = Number(flags.get('warmup') ?? 1000);

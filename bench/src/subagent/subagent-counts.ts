@@ -23,14 +23,10 @@ import { type Agent, createAgent, createGemini, defineTool } from '@gemloop/core
 import { subagent } from '@gemloop/core/composition';
 import { createFakeGemini } from '@gemloop/testing';
 import { z } from 'zod';
+import { commandFlags } from '../command-flags.ts';
 import { CHILD_INSTRUCTIONS, runOnce, subagentScript } from './subagent-fake.ts';
 
-const flags = new Map(
-  process.argv.slice(2).map((argument) => {
-    const [key, value] = argument.replace(/^--/, '').split('=');
-    return [key as string, value ?? 'true'];
-  }),
-);
+const flags = commandFlags();
 const runs = Number(flags.get('runs') ?? 40);
 const top = Number(flags.get('top') ?? 15);
 const modes = (flags.get('modes') ?? 'run,stream')

@@ -16,14 +16,10 @@ import { resolve } from 'node:path';
 import type { Agent } from '@gemloop/core';
 import { createFakeGemini } from '@gemloop/testing';
 import { z } from 'zod';
+import { commandFlags } from '../command-flags.ts';
 import { CHILD_INSTRUCTIONS, runOnce, subagentScript } from './subagent-fake.ts';
 
-const flags = new Map(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, '').split('=');
-    return [k as string, v ?? 'true'];
-  }),
-);
+const flags = commandFlags();
 const checkoutA = resolve(flags.get('a') as string);
 const checkoutB = resolve(flags.get('b') ?? '.');
 const runs = Number(flags.get('runs') ?? 1000);

@@ -34,17 +34,13 @@ import { resolve } from 'node:path';
 import type { Agent } from '@gemloop/core';
 import { createFakeGemini } from '@gemloop/testing';
 import { z } from 'zod';
+import { commandFlags } from '../command-flags.ts';
 import { CHILD_INSTRUCTIONS, runOnce, subagentScript } from './subagent-fake.ts';
 
 type Core = typeof import('@gemloop/core');
 type Composition = typeof import('@gemloop/core/composition');
 
-const flags = new Map(
-  process.argv.slice(2).map((argument) => {
-    const [key, value] = argument.replace(/^--/, '').split('=');
-    return [key as string, value ?? 'true'];
-  }),
-);
+const flags = commandFlags();
 const rounds = Number(flags.get('rounds') ?? 30);
 const runsPerRound = Number(flags.get('runs') ?? 30);
 const warmupRuns = Number(flags.get('warmup') ?? 400);
