@@ -328,7 +328,7 @@ function checkApiKey({ apiKey, from }: { apiKey: unknown; from: string }): strin
   if (isWrappedInQuotes(apiKey)) {
     throw new InvalidArgumentError({
       argument: from,
-      message: `${from} is wrapped in quotes, which are sent as part of the key (a file read by \`docker --env-file\` or compose's env_file keeps them); remove the quotes around the value (the key itself is not shown).`,
+      message: `${from} is wrapped in quotes, sent as part of the key (\`docker --env-file\` keeps them); remove them (the key itself is not shown).`,
     });
   }
   const unsendable = describeUnsendable(apiKey);
