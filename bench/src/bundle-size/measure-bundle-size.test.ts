@@ -275,9 +275,10 @@ import {
  * reads 90,871 (+359; 88.7 KB, minified 274,178, 58 chunks loaded to run, 41 lazily): a subagent
  * or A2A result made by another copy of @gemloop/core read by its version mark, another version's
  * refused with its spend counted (attack46a, +173; leftovers59, +188). The budget is that figure
- * plus 512 bytes.
+ * plus 512 bytes. The forty-sixth session's reads 91,441 (+106 over main's 91,335: a key wrapped in
+ * quotes refused, leftovers64). The budget is that figure plus 512 bytes.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 90_871 + 512;
+const CORE_AGENT_APP_GZIP_BUDGET = 91_441 + 512;
 
 describe('the browser bundle budget', () => {
   const entry = BUNDLE_ENTRIES.find(({ name }) => name === '@gemloop/core (agent app)');

@@ -1,5 +1,10 @@
 import { InvalidArgumentError } from '@gemloop/core';
-import { describeUnsendable, LOOPBACK_HOSTNAME, MAX_TIMER_MS } from '@gemloop/core/internal';
+import {
+  describeUnsendable,
+  isWrappedInQuotes,
+  LOOPBACK_HOSTNAME,
+  MAX_TIMER_MS,
+} from '@gemloop/core/internal';
 import type { ProbeAuth, ProbeRecord, RunProbeOptions } from './probe-types.ts';
 
 const DEFAULT_MODEL = 'gemini-3-flash-preview';
@@ -83,6 +88,12 @@ export function checkProbeOptions(
     throw invalid(
       'apiKey',
       'apiKey contains whitespace or a line break; remove it (the key itself is not shown).',
+    );
+  }
+  if (isWrappedInQuotes(apiKey)) {
+    throw invalid(
+      'apiKey',
+      "apiKey is wrapped in quotes, which would be sent as part of the key (a file read by `docker --env-file` or compose's env_file keeps them); remove the quotes around GEMINI_API_KEY's value (the key itself is not shown).",
     );
   }
   const unsendable = describeUnsendable(apiKey);

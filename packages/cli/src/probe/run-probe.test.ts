@@ -152,4 +152,16 @@ describe('runProbe against the fake Gemini', () => {
       runProbe({ baseUrl: 'http://127.0.0.1:1', apiKey: 'AIzaSy probe-secret\n' }),
     ).rejects.toThrow(/apiKey contains whitespace or a line break/);
   });
+
+  it('refuses a key wrapped in quotes (docker --env-file keeps them) before asking the gateway', async () => {
+    const error = await runProbe({
+      baseUrl: 'http://127.0.0.1:1',
+      apiKey: '"AIzaSy-probe-secret-0123"',
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toContain('wrapped in quotes');
+    expect((error as Error).message).toContain('docker --env-file');
+    expect(JSON.stringify(error)).not.toContain('probe-secret');
+    expect((error as Error).message).not.toContain('probe-secret');
+  });
 });

@@ -66,6 +66,17 @@ export function describeUnsendable(value: string): string | undefined {
   return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')} at position ${index + 1}`;
 }
 
+/**
+ * Whether `value` starts and ends with the same ASCII quote (`"…"`, `'…'`, a backtick pair): a
+ * key read from a file by `docker run --env-file` or compose's `env_file`, which keep quotes as
+ * part of the value. No key of Google's or a gateway's is wrapped in quotes, and the server's
+ * answer (400 "API key not valid") gives no hint, so the client and the probe refuse it.
+ * @internal
+ */
+export function isWrappedInQuotes(value: string): boolean {
+  return /^(["'`]).*\1$/s.test(value);
+}
+
 /** {@link checkHeaders} as the check of an options declaration (`defineOptions`). @internal */
 export const headersOption: OptionCheck = (value, path) => {
   checkHeaders(value, path);

@@ -83,6 +83,49 @@ describe('a key pasted with its Bearer prefix', () => {
   });
 });
 
+describe('a key wrapped in quotes (docker --env-file and compose keep them)', () => {
+  it.each([
+    ['double quotes', `"${SECRET}"`],
+    ['single quotes', `'${SECRET}'`],
+    ['backticks', `\`${SECRET}\``],
+  ])(
+    '%s from GEMINI_API_KEY are refused before any request, naming the variable, never the key',
+    (_name, value) => {
+      const calls = capture();
+      vi.stubEnv('GEMINI_API_KEY', value);
+      const thrown = thrownBy(() => createGemini());
+      expect(InvalidArgumentError.isInstance(thrown)).toBe(true);
+      expect((thrown as InvalidArgumentError).argument).toBe('GEMINI_API_KEY');
+      expect((thrown as Error).message).toContain('GEMINI_API_KEY is wrapped in quotes');
+      expect((thrown as Error).message).toContain('docker --env-file');
+      expect(JSON.stringify(thrown)).not.toContain(SECRET);
+      expect(String((thrown as Error).stack)).not.toContain(SECRET);
+      expect(calls).toEqual([]);
+    },
+  );
+
+  it('names GOOGLE_API_KEY when the key came from there, and apiKey when it was given', () => {
+    vi.stubEnv('GEMINI_API_KEY', undefined);
+    vi.stubEnv('GOOGLE_API_KEY', `"${SECRET}"`);
+    expect((thrownBy(() => createGemini()) as InvalidArgumentError).argument).toBe(
+      'GOOGLE_API_KEY',
+    );
+    const given = thrownBy(() => createGemini({ apiKey: `"${SECRET}"` }));
+    expect((given as InvalidArgumentError).argument).toBe('apiKey');
+    expect((given as Error).message).toContain('apiKey is wrapped in quotes');
+  });
+
+  it.each([
+    ['a quote at one end only', `"${SECRET}`],
+    ['a quote inside', `ab"cd'ef`],
+    ['different quotes at the ends', `"${SECRET}'`],
+  ])('%s is sent as it is (keys have no fixed shape)', async (_name, apiKey) => {
+    const calls = capture();
+    await createGemini({ apiKey }).generateContent({ model: 'gemini-2.5-flash', contents: 'Hi' });
+    expect(calls[0]?.headers.get('x-goog-api-key')).toBe(apiKey);
+  });
+});
+
 describe('baseUrl passed as undefined', () => {
   it("warns through the client's logger that requests go to Google, and why that may be", async () => {
     vi.stubEnv('GEMINI_BASE_URL', undefined);

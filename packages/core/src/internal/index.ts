@@ -96,7 +96,7 @@ export {
 } from '../history/part-fields.ts';
 // gemloop probe refuses a key no header can carry, as createGemini does; the web fetch tool
 // checks its headers when it is made, not on every call (attack17).
-export { checkHeaders, describeUnsendable } from '../http/check-headers.ts';
+export { checkHeaders, describeUnsendable, isWrappedInQuotes } from '../http/check-headers.ts';
 // @gemloop/dbos: a durable run's generationConfig is checked at start as a run's is.
 export { checkGenerationConfig } from '../http/check-request-fields.ts';
 // @gemloop/evals: a forked replay's client hands each model call to the recording or to the live

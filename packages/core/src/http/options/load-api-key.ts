@@ -20,16 +20,17 @@ function readEnvironment(name: string): string | undefined {
 }
 
 /**
- * The API key: the given one, else `GEMINI_API_KEY`, else `GOOGLE_API_KEY`.
+ * The API key and where it came from: the given one (`from: 'apiKey'`), else `GEMINI_API_KEY`,
+ * else `GOOGLE_API_KEY` (`from` names the variable, so a refusal of its value can name it).
  * @throws {@link MissingApiKeyError} naming both variables when there is none, and a variable
  * set under one of their names behind a byte-order mark.
  * @internal
  */
-export function loadApiKey(apiKey?: string | undefined): string {
-  if (apiKey !== undefined) return apiKey;
+export function loadApiKey(apiKey?: string | undefined): { apiKey: string; from: string } {
+  if (apiKey !== undefined) return { apiKey, from: 'apiKey' };
   for (const name of API_KEY_VARIABLES) {
     const value = readEnvironment(name);
-    if (value !== undefined) return value;
+    if (value !== undefined) return { apiKey: value, from: name };
   }
   // why (BOM): `node --env-file=.env` and `process.loadEnvFile` keep a byte-order mark (a .env
   // saved by Notepad or PowerShell 5 as "UTF-8 with BOM") in the first name: the key was there,

@@ -23,7 +23,7 @@ import { LoadOnce } from '../../shared/load-once.ts';
 import { secretsOfHeaders } from '../../shared/redact-secrets.ts';
 import { SecretList } from '../../shared/secret-list.ts';
 import { TimerPool } from '../../shared/timer-pool.ts';
-import { checkHeaders, describeUnsendable } from '../check-headers.ts';
+import { checkHeaders, describeUnsendable, isWrappedInQuotes } from '../check-headers.ts';
 import { timeoutOption } from '../check-timeout.ts';
 import type { CreateGeminiOptions } from '../gemini.ts';
 import { isNode } from '../transport/is-node.ts';
@@ -298,7 +298,7 @@ function checkTransport(value: TransportOption, fetch: unknown): TransportOption
   return value;
 }
 
-function checkApiKey(apiKey: unknown): string {
+function checkApiKey({ apiKey, from }: { apiKey: unknown; from: string }): string {
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
     throw new InvalidArgumentError({
       argument: 'apiKey',
@@ -323,6 +323,12 @@ function checkApiKey(apiKey: unknown): string {
       argument: 'apiKey',
       message:
         'apiKey contains whitespace or a line break; remove it (the key itself is not shown).',
+    });
+  }
+  if (isWrappedInQuotes(apiKey)) {
+    throw new InvalidArgumentError({
+      argument: from,
+      message: `${from} is wrapped in quotes, sent as part of the key (\`docker --env-file\` keeps them); remove them (the key itself is not shown).`,
     });
   }
   const unsendable = describeUnsendable(apiKey);
