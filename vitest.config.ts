@@ -90,6 +90,7 @@ const CORE_ISOLATED = [
   'src/http/attempts/error-chunks.offline.test.ts',
   'src/agent/cost-per-step.test.ts',
   'src/agent/preload-run-path.test.ts',
+  'src/http/attempts/preload-failure-path.test.ts',
   'src/agent/stream-chunk-once.test.ts',
 ];
 /**
