@@ -86,6 +86,26 @@ describe('an agent under fake timers', () => {
     expect(result.steps[0]?.toolCalls.map((call) => call.outcome)).toEqual(['timeout', 'denied']);
   });
 
+  it("fails a model call at the client's timeoutMs when the fake answers later", async () => {
+    fake = createFakeGemini({
+      script: [turn.text('Hello.')],
+      faults: [{ fault: { type: 'latency', ms: 50_000 } }],
+    });
+    vi.useFakeTimers();
+    const gemini = createGemini({
+      fetch: fake.fetch,
+      apiKey: 'test-key',
+      timeoutMs: 10_000,
+      retry: false,
+    });
+    const agent = createAgent({ gemini, model: 'gemini-3-flash-preview' });
+
+    const failure = agent.run('Hi').catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(10_000);
+
+    expect(String(await failure)).toContain('timed out after 10000 ms');
+  });
+
   it("node:test's mock timers: a rate limit retried when the test ticks past its delay", async () => {
     fake = createFakeGemini({ script: [turn.text('Hello.')] });
     fake.failNext({ type: 'rate-limit', retryDelaySeconds: 20 });
