@@ -1,7 +1,7 @@
 import { createAgent, createGemini, defineTool, type Gemini } from '@gemloop/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createFakeGemini, type FakeGemini } from './create-fake-gemini.ts';
+import { createFakeGemini } from './create-fake-gemini.ts';
 import { turn } from './script/fake-turn.ts';
 
 // Users' suites run their agent tests side by side (`test.concurrent`, several fakes in one
@@ -14,7 +14,7 @@ const getWeather = defineTool({
   execute: async ({ city }) => ({ city, temperatureC: 18 }),
 });
 
-async function weatherRun(fake: FakeGemini, gemini: Gemini, city: string): Promise<string> {
+async function weatherRun(gemini: Gemini, city: string): Promise<string> {
   const agent = createAgent({ gemini, model: 'gemini-3-flash-preview', tools: [getWeather] });
   return (await agent.run(`Weather in ${city}?`)).text;
 }
@@ -33,7 +33,7 @@ describe('fakes side by side', () => {
         mode === 'listen'
           ? createGemini({ baseUrl: (await fake.listen()).url, apiKey: 'test-key' })
           : createGemini({ fetch: fake.fetch, apiKey: 'test-key' });
-      expect(await weatherRun(fake, gemini, city)).toBe(`18 °C in ${city}.`);
+      expect(await weatherRun(gemini, city)).toBe(`18 °C in ${city}.`);
       expect(fake.modelRequests).toHaveLength(2);
       expect(JSON.stringify(fake.modelRequests.map((request) => request.body))).toContain(city);
     },
@@ -42,7 +42,7 @@ describe('fakes side by side', () => {
   it('records the same requests run after run (bodies and, in process, headers)', async () => {
     const recorded = async () => {
       await using fake = createFakeGemini({ script: scriptFor('Paris') });
-      await weatherRun(fake, createGemini({ fetch: fake.fetch, apiKey: 'test-key' }), 'Paris');
+      await weatherRun(createGemini({ fetch: fake.fetch, apiKey: 'test-key' }), 'Paris');
       return fake.modelRequests.map(({ method, url, headers, body }) => ({
         method,
         url,
