@@ -77,6 +77,7 @@ const coreSource = {
 const CORE_ISOLATED = [
   'src/http/transport/create-node-transport.fallback.test.ts',
   'src/http/transport/select-transport.fallback.test.ts',
+  'src/http/transport/select-transport.msw-first.test.ts',
   'src/index.cold-import.test.ts',
   'src/telemetry/telemetry-off.test.ts',
   'src/shared/bytes-to-base64.test.ts',
@@ -89,6 +90,7 @@ const CORE_ISOLATED = [
   'src/http/attempts/error-chunks.offline.test.ts',
   'src/agent/cost-per-step.test.ts',
   'src/agent/preload-run-path.test.ts',
+  'src/http/attempts/preload-failure-path.test.ts',
   'src/agent/stream-chunk-once.test.ts',
 ];
 /**

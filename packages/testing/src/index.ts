@@ -6,6 +6,7 @@ export type { FakeWebhookDelivery } from './state/fake-webhook.ts';
 export type { CountedOptions } from './count-option-reads.ts';
 export { countOptionReads } from './count-option-reads.ts';
 export { settles } from './settles.ts';
+export { preloadRunPath } from './preload-run-path.ts';
 export { createFakeGemini } from './create-fake-gemini.ts';
 export { GOOGLE_GEMINI_BASE_URL } from './serve/create-fake-msw-handlers.ts';
 export type { FakeMswHandler } from './serve/fake-msw-handler.ts';

@@ -41,6 +41,15 @@ export function networkErrorOf(
   return errorOf(options, (module) => module.createNetworkError(options));
 }
 
+/**
+ * Loads the error module now, as a client's first failed response would (see
+ * `preloadFailurePath`). A failed load is left for that response to report.
+ * @internal
+ */
+export async function preloadApiCallErrors(): Promise<void> {
+  await errors.load().catch(() => {});
+}
+
 function errorOf(
   options: {
     url: string;

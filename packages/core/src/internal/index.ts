@@ -94,6 +94,8 @@ export {
   readRole,
   readThoughtSignature,
 } from '../history/part-fields.ts';
+// @gemloop/testing: a test on fake timers loads the failure path too (preloadRunPath there).
+export { preloadFailurePath } from '../http/attempts/preload-failure-path.ts';
 // gemloop probe refuses a key no header can carry, as createGemini does; the web fetch tool
 // checks its headers when it is made, not on every call (attack17).
 export { checkHeaders, describeUnsendable, isWrappedInQuotes } from '../http/check-headers.ts';

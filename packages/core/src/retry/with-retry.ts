@@ -147,6 +147,15 @@ function loadPRetry(): Promise<typeof import('p-retry').default> {
   return pRetry.load();
 }
 
+/**
+ * Loads p-retry now, as a client's first retry would (see `preloadFailurePath`). A failed load is
+ * left for that retry to report.
+ * @internal
+ */
+export async function preloadRetries(): Promise<void> {
+  await loadPRetry().catch(() => {});
+}
+
 function toError(error: unknown): Error {
   return error instanceof Error
     ? error

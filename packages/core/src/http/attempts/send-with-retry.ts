@@ -178,6 +178,15 @@ function requestErrors(): Promise<RequestErrors> {
   }));
 }
 
+/**
+ * Loads status-error.ts now, as a request's first failure would (see `preloadFailurePath`); a
+ * failed load is left for that failure, which makes its error without it.
+ * @internal
+ */
+export async function preloadRequestErrors(): Promise<void> {
+  await requestErrors();
+}
+
 /** What status-error.ts gives the attempt. */
 type RequestErrors = {
   sendError(error: unknown, sent: SentRequest): unknown;

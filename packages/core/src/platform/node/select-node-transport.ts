@@ -36,6 +36,21 @@ export function isEnvProxyOn({ env = {}, execArgv = [] }: EnvProxyProcess): bool
 export const envProxy: boolean =
   isNode && isEnvProxyOn((globalThis as { process?: EnvProxyProcess }).process ?? {});
 
+/**
+ * Whether a function's source is Node's own `fetch`: Node 20.19 to 24 define it in JavaScript as
+ * `function fetch(input, init = undefined) {` around a lazily loaded undici (`fetchImpl`). Read
+ * strictly, as a false "yes" sends around a mock: msw's interceptor (`setupServer().listen()`
+ * run before gemloop loaded, as a setup file does) names undici in a comment, and a `Proxy`
+ * over fetch reads `[native code]`; the node transport then went to the real host with the
+ * user's key. A Node whose fetch reads otherwise gets fetch: slower, never around a mock.
+ * @internal
+ */
+export function isNodesOwnFetchSource(source: string): boolean {
+  return (
+    /^function fetch\(input, init = undefined\) \{/.test(source) && source.includes('fetchImpl')
+  );
+}
+
 // why (probe): whether Node's fetch looks native, learned once for the `globalThis.fetch` it was
 // learned for.
 let nativeChecked: unknown;
@@ -52,9 +67,7 @@ function isPristineNodeFetch(): boolean {
   if (fetch !== fetchAtLoad) return false;
   if (nativeChecked !== fetch) {
     nativeChecked = fetch;
-    const source = Function.prototype.toString.call(fetch);
-    // Node 20-24 define fetch in JavaScript around a lazily loaded undici.
-    nativeLooks = /undici|fetchImpl|\[native code\]/.test(source);
+    nativeLooks = isNodesOwnFetchSource(Function.prototype.toString.call(fetch));
   }
   if (!nativeLooks) return false;
   // Any other dispatcher keeps fetch, whether or not Live could use it (installedDispatcher).
