@@ -294,8 +294,9 @@ if (mocking.length > 0) {
   );
 }
 
-/** The evals files that start processes (project `evals-processes`). */
+/** The evals files that start processes: they run in project `integration`, with the process projects. */
 const EVALS_PROCESSES = ['src/vitest/define-eval-tests.test.ts'];
+listed('./packages/evals', EVALS_PROCESSES);
 
 // The same rule for project `testing-evals-serve`, whose three packages share one module graph.
 const sharedMocking = ['./packages/testing', './packages/evals', './packages/serve'].flatMap(
@@ -323,19 +324,20 @@ function testFilesUnder(dir: URL, prefix = ''): string[] {
 }
 
 /**
- * The same rule for project `integration` (test/ with the runtimes' suite, and packages/cli/src):
- * its files share one module graph per fork worker, so a `vi.mock` there would miss; such a file
- * needs a project of its own. Reads the ~150 files, a few ms.
+ * The same rule for project `integration` (test/ with the runtimes' suite, packages/cli/src and
+ * EVALS_PROCESSES): its files share one module graph per fork worker, so a `vi.mock` there would
+ * miss; such a file needs a project of its own. Reads the ~150 files, a few ms.
  */
-const integrationMocking = ['./test/', './packages/cli/src/'].flatMap((dir) =>
-  testFilesUnder(new URL(dir, import.meta.url))
-    .map((file) => `${dir.slice(2)}${file}`)
-    .filter((file) =>
-      /\bvi\.(do)?[mM]ock\(|\bvi\.resetModules\(/.test(
-        readFileSync(new URL(`./${file}`, import.meta.url), 'utf8'),
-      ),
+const integrationMocking = ['./test/', './packages/cli/src/']
+  .flatMap((dir) =>
+    testFilesUnder(new URL(dir, import.meta.url)).map((file) => `${dir.slice(2)}${file}`),
+  )
+  .concat(EVALS_PROCESSES.map((file) => `packages/evals/${file}`))
+  .filter((file) =>
+    /\bvi\.(do)?[mM]ock\(|\bvi\.resetModules\(/.test(
+      readFileSync(new URL(`./${file}`, import.meta.url), 'utf8'),
     ),
-);
+  );
 if (integrationMocking.length > 0) {
   throw new Error(
     `vitest.config.ts: these files mock a module or reset the registry, which misses in the integration project's shared module graph: give them a project of their own (as core-isolated): ${integrationMocking.join(', ')}`,
@@ -447,17 +449,6 @@ export default defineConfig({
         },
       },
       {
-        // The evals tests that run a child Vitest (defineEvalTests in a user's project): with the
-        // process projects, not beside the unit projects' real short timeouts.
-        ...evalsSource,
-        test: {
-          name: 'evals-processes',
-          ...PROCESSES,
-          root: './packages/evals',
-          include: EVALS_PROCESSES,
-        },
-      },
-      {
         // The browser client (packages/client): its parser, reconnects and limits against
         // hand-made and core-made event streams.
         ...source,
@@ -554,12 +545,16 @@ export default defineConfig({
         // workerd (miniflare) and Node 22 and 24, against the fake served from Node. A runtime
         // that cannot start fails. And the CLI (packages/cli): its logic in-process, its built bin
         // as a process (those files build it first), the viewer in Chromium.
-        // One project, not integration, runtimes and cli: the same pool, limits, resolve and
-        // shared graph, and Vitest keeps a fork worker only for a file of its own project, so each
-        // project boundary in the queue stopped the workers and started new ones (each a Node
-        // start, Vitest's worker and the graph): integration and runtimes started 14 forks a run
-        // where one project starts six (bench/RESULTS.md, helper speed-forks48); with cli, 12
-        // against 6 again (helper speed-proc49).
+        // And the evals tests that run a child Vitest (defineEvalTests in a user's project,
+        // EVALS_PROCESSES): with the process projects, not beside the unit projects' real short
+        // timeouts; they need none of evalsSource's OpenTelemetry aliases.
+        // One project, not integration, runtimes, cli and evals-processes: the same pool, limits,
+        // resolve and shared graph, and Vitest keeps a fork worker only for a file of its own
+        // project, so each project boundary in the queue stopped the workers and started new ones
+        // (each a Node start, Vitest's worker and the graph): integration and runtimes started 14
+        // forks a run where one project starts six (bench/RESULTS.md, helper speed-forks48); with
+        // cli, 12 against 6 again (helper speed-proc49); evals-processes' one file had a fresh
+        // fork of its own, stopped after it (helper speed-proc50).
         // The root stays packages/cli: the CLI's in-process eval tests import a user's suite from
         // a temporary folder, and Vite resolves that suite's `@gemloop/evals` from the project's
         // root (packages/cli/node_modules holds gemloop's dependencies, as a user's install
@@ -571,7 +566,11 @@ export default defineConfig({
           ...PROCESSES,
           root: './packages/cli',
           dir: fileURLToPath(new URL('./', import.meta.url)),
-          include: ['test/**/*.test.ts', 'packages/cli/src/**/*.test.ts'],
+          include: [
+            'test/**/*.test.ts',
+            'packages/cli/src/**/*.test.ts',
+            ...EVALS_PROCESSES.map((file) => `packages/evals/${file}`),
+          ],
           exclude: ['**/node_modules/**'],
           // One module graph per worker (see client): each file starts its own processes,
           // servers and browser contexts; none mocks a module or resets the registry (checked

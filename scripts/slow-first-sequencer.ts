@@ -22,9 +22,10 @@ export const SLOW_FILES: readonly string[] = [
   // (~1.4 s above a dbos file's base) for 13 s of wall at load 10, 15-33 s at load 20, nearly
   // all of it waiting on the workers (test-speed20): early, its waits overlap the others' work.
   'packages/dbos/src/durable/interactions/stale-park.workers.test.ts',
-  // Three child Vitest runs one after another (~35 s quiet), and the fleet example killed three
-  // ways (~18 s): by project name (evals-processes, examples) they started after every dbos file
-  // and ended the run, the first alone for its last 25 s (a full run at load 15-37, 2026-11-26).
+  // Three child Vitest runs one after another (~35 s quiet; project integration), and the fleet
+  // example killed three ways (~18 s): by project name (then evals-processes, examples) they
+  // started after every dbos file and ended the run, the first alone for its last 25 s (a full run
+  // at load 15-37, 2026-11-26).
   'packages/evals/src/vitest/define-eval-tests.test.ts',
   'examples/test/run-example-process.test.ts',
   'examples/chat/chat.test.ts',

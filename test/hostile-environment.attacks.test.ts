@@ -47,7 +47,7 @@ function script(name: string, source: string): string {
 
 /**
  * Runs `node <args>` with only PATH and `env` in its environment (no proxy, locale or NODE_OPTIONS
- * of this machine's), under the hang guard; its stdout's last line, parsed.
+ * of this machine's), under the hang guard; its stdout's lines, each a JSON object, merged.
  */
 async function runNode(
   args: readonly string[],
@@ -57,7 +57,14 @@ async function runNode(
   const { stdout } = await runGuarded(node, args, {
     env: { PATH: process.env['PATH'] ?? '', ...env },
   });
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+  // Each line a JSON object, together one report (a script may print a line per check).
+  return Object.assign(
+    {},
+    ...stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>),
+  ) as Record<string, unknown>;
 }
 
 /** An agent with one tool that answers from its arguments; prints the answer as JSON. */
@@ -79,72 +86,117 @@ for await (const event of agent.stream('Look up "istanbul" again.')) {
 console.log(JSON.stringify({ text: result.text, streamed }));
 `;
 
-describe('gemloop in a hostile or unusual environment (built packages, plain node)', () => {
-  it('sends the same bytes under an exotic time zone and a Turkish or Danish locale', {
-    timeout: GUARDED_TEST_LIMIT_MS,
-  }, async () => {
-    const fake = createFakeGemini({
-      script: (_request, { functionResponses }) =>
-        functionResponses.length > 0
-          ? turn.text(`Found: ${JSON.stringify(functionResponses[0]?.response)}`)
-          : turn.call('look_up', { word: 'istanbul' }),
-    });
-    const { url } = await fake.listen();
-    onTestFinished(() => fake.close());
-    const agentScript = script('agent-run.mjs', AGENT_RUN);
-    const bodies: string[][] = [];
-    for (const env of [
-      { TZ: 'UTC', LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' },
-      { TZ: 'Pacific/Chatham', LC_ALL: 'tr_TR.UTF-8', LANG: 'tr_TR.UTF-8' },
-      // POSIX style: "UTC+14" is fourteen hours west of UTC; Intl names no zone for it.
-      { TZ: 'UTC+14', LC_ALL: 'da_DK.UTF-8', LANG: 'da_DK.UTF-8' },
-    ]) {
-      const from = fake.modelRequests.length;
-      const report = await runNode([agentScript], { ...env, FAKE_URL: url });
-      // The Turkish dotted capital İ would show a locale-dependent upper-casing.
-      expect(report).toEqual({
-        text: 'Found: {"word":"istanbul","upper":"ISTANBUL","length":8}',
-        streamed: 'Found: {"word":"istanbul","upper":"ISTANBUL","length":8}',
-      });
-      bodies.push(fake.modelRequests.slice(from).map((request) => JSON.stringify(request.body)));
-    }
-    expect(bodies[0]).toHaveLength(4);
-    expect(bodies[1]).toEqual(bodies[0]);
-    expect(bodies[2]).toEqual(bodies[0]);
-  });
-
-  it('reads skills in the same order whatever the locale (Danish sorted "aa-" last)', {
-    timeout: GUARDED_TEST_LIMIT_MS,
-  }, async () => {
-    const skills = join(folder, 'skills');
-    for (const name of ['zz-notes', 'ab-notes', 'aa-notes']) {
-      mkdirSync(join(skills, name, 'references'), { recursive: true });
-      writeFileSync(
-        join(skills, name, 'SKILL.md'),
-        `---\nname: ${name}\ndescription: Notes called ${name}.\n---\nRead the references.\n`,
-      );
-      // Turkish collation puts the capital I (dotless ı's) before i.
-      writeFileSync(join(skills, name, 'references', 'Item.md'), 'item');
-      writeFileSync(join(skills, name, 'references', 'index.md'), 'index');
-    }
-    const loadScript = script(
-      'load-skills.mjs',
-      `import { loadSkills } from ${JSON.stringify(TOOLS)};
+/** Reads the skills under argv[2]; prints their names and files in the order given. */
+const SKILLS_ORDER = `
+import { loadSkills } from ${JSON.stringify(TOOLS)};
 const skills = await loadSkills(process.argv[2]);
 console.log(JSON.stringify({ order: skills.map((skill) => [skill.name, ...skill.files.keys()]) }));
-`,
+`;
+
+/** Skills whose names and files sort apart by locale, in the test's folder; their folder. */
+function writeSkills(): string {
+  const skills = join(folder, 'skills');
+  for (const name of ['zz-notes', 'ab-notes', 'aa-notes']) {
+    mkdirSync(join(skills, name, 'references'), { recursive: true });
+    writeFileSync(
+      join(skills, name, 'SKILL.md'),
+      `---\nname: ${name}\ndescription: Notes called ${name}.\n---\nRead the references.\n`,
     );
-    const expected = {
-      order: ['aa-notes', 'ab-notes', 'zz-notes'].map((name) => [
-        name,
-        'references/index.md',
-        'references/Item.md',
-      ]),
-    };
-    for (const locale of ['C.UTF-8', 'en_US.UTF-8', 'da_DK.UTF-8', 'tr_TR.UTF-8', 'sv_SE.UTF-8']) {
-      const report = await runNode([loadScript, skills], { LC_ALL: locale, LANG: locale });
-      expect({ locale, ...report }).toEqual({ locale, ...expected });
-    }
+    // Turkish collation puts the capital I (dotless ı's) before i.
+    writeFileSync(join(skills, name, 'references', 'Item.md'), 'item');
+    writeFileSync(join(skills, name, 'references', 'index.md'), 'index');
+  }
+  return skills;
+}
+
+/**
+ * The time zones and locales the agent runs under. Their processes read the skills too (the
+ * skills test's locales C, Turkish and Danish): a locale is a process's (ICU reads it at start),
+ * and one process makes both checks, printed on lines of their own, each test reading its own.
+ */
+const ZONES = [
+  { TZ: 'UTC', LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' },
+  { TZ: 'Pacific/Chatham', LC_ALL: 'tr_TR.UTF-8', LANG: 'tr_TR.UTF-8' },
+  // POSIX style: "UTC+14" is fourteen hours west of UTC; Intl names no zone for it.
+  { TZ: 'UTC+14', LC_ALL: 'da_DK.UTF-8', LANG: 'da_DK.UTF-8' },
+];
+
+describe('gemloop in a hostile or unusual environment (built packages, plain node)', () => {
+  describe("the machine's time zone and locale", () => {
+    /** What each of ZONES' processes printed, and the model request bodies it sent. */
+    const zoned: { locale: string; report: Record<string, unknown>; bodies: string[] }[] = [];
+    let skills = '';
+    beforeAll(async () => {
+      const fake = createFakeGemini({
+        script: (_request, { functionResponses }) =>
+          functionResponses.length > 0
+            ? turn.text(`Found: ${JSON.stringify(functionResponses[0]?.response)}`)
+            : turn.call('look_up', { word: 'istanbul' }),
+      });
+      const { url } = await fake.listen();
+      try {
+        skills = writeSkills();
+        const agentScript = script('skills-then-agent-run.mjs', `${SKILLS_ORDER}${AGENT_RUN}`);
+        for (const env of ZONES) {
+          const from = fake.modelRequests.length;
+          const report = await runNode([agentScript, skills], { ...env, FAKE_URL: url });
+          const bodies = fake.modelRequests
+            .slice(from)
+            .map((request) => JSON.stringify(request.body));
+          zoned.push({ locale: env.LC_ALL, report, bodies });
+        }
+      } finally {
+        await fake.close();
+      }
+    }, GUARDED_TEST_LIMIT_MS);
+
+    it('sends the same bytes under an exotic time zone and a Turkish or Danish locale', () => {
+      for (const { report } of zoned) {
+        const { order: _skillsTestsLine, ...agentLine } = report;
+        // The Turkish dotted capital İ would show a locale-dependent upper-casing.
+        expect(agentLine).toEqual({
+          text: 'Found: {"word":"istanbul","upper":"ISTANBUL","length":8}',
+          streamed: 'Found: {"word":"istanbul","upper":"ISTANBUL","length":8}',
+        });
+      }
+      const [utc, turkish, danish] = zoned.map(({ bodies }) => bodies);
+      expect(utc).toHaveLength(4);
+      expect(turkish).toEqual(utc);
+      expect(danish).toEqual(utc);
+    });
+
+    it('reads skills in the same order whatever the locale (Danish sorted "aa-" last)', {
+      timeout: GUARDED_TEST_LIMIT_MS,
+    }, async () => {
+      const expected = {
+        order: ['aa-notes', 'ab-notes', 'zz-notes'].map((name) => [
+          name,
+          'references/index.md',
+          'references/Item.md',
+        ]),
+      };
+      // C, Turkish and Danish read by ZONES' processes; English and Swedish here.
+      const loadScript = script('load-skills.mjs', SKILLS_ORDER);
+      const reports: Record<string, unknown>[] = zoned.map(({ locale, report }) => ({
+        locale,
+        order: report['order'],
+      }));
+      for (const locale of ['en_US.UTF-8', 'sv_SE.UTF-8']) {
+        reports.push({
+          locale,
+          ...(await runNode([loadScript, skills], { LC_ALL: locale, LANG: locale })),
+        });
+      }
+      expect(reports.map(({ locale }) => locale)).toEqual([
+        'C.UTF-8',
+        'tr_TR.UTF-8',
+        'da_DK.UTF-8',
+        'en_US.UTF-8',
+        'sv_SE.UTF-8',
+      ]);
+      for (const report of reports)
+        expect(report).toEqual({ locale: report['locale'], ...expected });
+    });
   });
 
   it('runs under NODE_OPTIONS=--frozen-intrinsics --disallow-code-generation-from-strings', {

@@ -1,6 +1,8 @@
-// An agent for `gemloop chat` ended by a signal (a test fixture): on the fake Gemini whose URL the
-// test puts in GEMLOOP_CHAT_TEST_URL, with a tool that waits until its call is aborted, and an
-// export `close` that writes the file GEMLOOP_CHAT_CLOSED_FILE names, so the test sees it ran.
+// An agent for the built bin's chat tests where its tools play no part or only a signal's abort
+// does (a test fixture, commands/chat.bin.test.ts): on the fake Gemini whose URL the test puts in
+// GEMLOOP_CHAT_TEST_URL, with a tool that waits until its call is aborted, and an export `close`
+// that writes the file GEMLOOP_CHAT_CLOSED_FILE names, so the test sees it ran. No MCP SDK to load
+// (chat-agent.ts's server and client cost ~0.7 s of CPU a process).
 import { writeFileSync } from 'node:fs';
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { z } from 'zod';
