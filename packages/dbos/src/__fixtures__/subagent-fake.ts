@@ -1,7 +1,7 @@
 import type { GenerateContentResponse } from '@gemloop/core/wire';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 
-// The fake of the durable subagent tests (child-workflows, child-approval-timeout): the parent,
+// The fake of the durable subagent tests (child-workflows and others): the parent,
 // manager and researcher agents of the worker fixture, told apart by their instructions, every
 // turn raw with fixed ids and signatures (a call made again after a kill answers the same).
 

@@ -1,4 +1,4 @@
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { createFakeGemini, type FakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,6 +10,7 @@ import {
   workerDatabase,
   workerHeap,
 } from '../../__fixtures__/fleet.ts';
+import { agentOf, answered, type Body, firstText } from '../../__fixtures__/subagent-fake.ts';
 import { createDurableRuns, type DurableRunStatus, type DurableRuns } from '../../index.ts';
 
 /** The input of the run that pauses `PAUSES` times (its describe's comment says why). */
@@ -19,13 +20,36 @@ const KEY = 'test-key';
 const PAUSES = 5;
 const LONG = 'y'.repeat(1000);
 
+/** The `teamApproval` tree's run: its child's refund waits for an approval that times out. */
+const TREE_INPUT = 'approve-timeout';
+
+/**
+ * The `teamApproval` tree's turns (the subagent fake's, __fixtures__/subagent-fake.ts, with the
+ * same call ids; signed by this fake, which checks that each signature it gets back is one it
+ * issued): the parent asks its researcher, the researcher asks for a refund and then answers.
+ */
+function treeTurn(body: Body): FakeTurn {
+  const input = firstText(body);
+  const done = answered(body);
+  if (agentOf(body) === 'child')
+    return done.includes('refund')
+      ? turn.text(`child answer to ${input}`)
+      : turn.calls([{ name: 'refund', args: { order: '7', amount: 5 }, id: 'call-refund' }]);
+  return done.includes('research')
+    ? turn.text(`parent answer to ${input}`)
+    : turn.calls([{ name: 'research', args: { task: `approve ${input}` }, id: 'call-research' }]);
+}
+
 /**
  * "refund ..." asks for a refund (which needs approval); anything else looks an order up. The run
- * given {@link MANY_PAUSES_INPUT} asks for refunds until `PAUSES` were made, then answers.
+ * given {@link MANY_PAUSES_INPUT} asks for refunds until `PAUSES` were made, then answers; the
+ * tree given {@link TREE_INPUT} is answered by {@link treeTurn}.
  */
 function script(): FakeGemini {
   return createFakeGemini({
     script: ({ body }, context) => {
+      if (agentOf(body as Body) === 'child' || firstText(body as Body) === TREE_INPUT)
+        return treeTurn(body as Body);
       const contents = JSON.stringify(body.contents);
       if (contents.includes(MANY_PAUSES_INPUT)) {
         const done = (contents.match(/"functionResponse"/g) ?? []).length;
@@ -48,6 +72,7 @@ function script(): FakeGemini {
 
 /** One describe's fleet: the fake, a worker started with `env` on a database of its own, a client. */
 type PausedFleet = {
+  fake: FakeGemini;
   runs: DurableRuns;
   worker: WorkerProcess;
   counter: ReturnType<typeof createCounter>;
@@ -56,9 +81,9 @@ type PausedFleet = {
 /** Starts the describe's fleet before its tests and stops it after them. */
 function pausedFleet(prefix: string, env: Record<string, string>): PausedFleet {
   const fleet = { counter: createCounter() } as PausedFleet;
-  let fake: FakeGemini | undefined;
   beforeAll(async () => {
-    fake = script();
+    const fake = script();
+    fleet.fake = fake;
     await fake.listen();
     const databaseUrl = await workerDatabase(prefix);
     fleet.worker = await startWorker({
@@ -72,7 +97,7 @@ function pausedFleet(prefix: string, env: Record<string, string>): PausedFleet {
   afterAll(async () => {
     await fleet.runs?.close();
     if (fleet.worker !== undefined) await stopWorker(fleet.worker, 'SIGKILL');
-    await fake?.close();
+    await fleet.fake?.close();
   });
   return fleet;
 }
@@ -306,6 +331,9 @@ describe('a worker keeps no memory per paused run', () => {
   }, 900_000);
 });
 
+// A top run's and a subagent's approval timeouts share this worker (the subagent's had a file of
+// its own, child-approval-timeout.test.ts, with the same env: a worker start, a database and a
+// Vitest fork fewer; bench/RESULTS.md, helper speed-dbos50).
 describe('a paused run whose approval times out', () => {
   const fleet = pausedFleet('timeout', {
     APPROVAL_TIMEOUT_MS: '1500',
@@ -323,5 +351,33 @@ describe('a paused run whose approval times out', () => {
     await expect(
       fleet.runs.approve(runId, call?.toolCallId as string, { type: 'approve' }),
     ).rejects.toMatchObject({ state: 'timed-out' });
+  });
+
+  // The sweep resumes the child (not its parent, which waits on it), the child denies the call
+  // and ends, and its end resumes the parent.
+  it("a subagent's call: denied in the child, which ends and resumes its parent", async () => {
+    const { runs, counter } = fleet;
+    const { runId } = await runs.start('teamApproval', {
+      runId: 'team-timeout',
+      input: TREE_INPUT,
+    });
+    await waitFor(
+      async () => (await runs.status(runId))?.awaitingApproval === true,
+      'the tree to pause',
+    );
+    const result = await runs.result(runId);
+    expect(result.text).toBe(`parent answer to ${TREE_INPUT}`);
+    expect(counter.count(`done refund ${runId}/`)).toBe(0);
+    const child = fleet.fake.modelRequests.filter(
+      (request) =>
+        agentOf(request.body as Body) === 'child' &&
+        firstText(request.body as Body) === `approve ${TREE_INPUT}`,
+    );
+    expect(child).toHaveLength(2);
+    expect(JSON.stringify(child[1]?.body)).toContain('No approval arrived within');
+    expect(await runs.status(runId)).toMatchObject({ status: 'SUCCESS', awaitingApproval: false });
+    expect(await runs.childRuns(runId)).toMatchObject([
+      { runId: `${runId}/1.0:call-research`, status: 'SUCCESS' },
+    ]);
   });
 });

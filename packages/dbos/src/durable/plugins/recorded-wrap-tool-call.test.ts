@@ -94,11 +94,8 @@ beforeAll(async () => {
     // The sweep answers the timeout: every 500 ms here (the fixture's default is 2 s).
     APPROVAL_SWEEP_MS: '500',
   };
-  workers.push(
-    ...(await Promise.all(
-      [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `wrap-worker-${index}` })),
-    )),
-  );
+  // One worker until the two crash tests' runs are on it (killedTogether starts the second).
+  workers.push(await startWorker({ ...env, EXECUTOR_ID: 'wrap-worker-0' }));
   runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
   // The timeout test's run starts first: its APPROVAL_TIMEOUT_MS of waiting passes while the
   // tests before it run, instead of 10 s of an idle fleet at its turn (bench/RESULTS.md, helper
@@ -126,19 +123,60 @@ async function ownerOf(runId: string): Promise<WorkerProcess> {
   return owner;
 }
 
+/** The two crash tests' runs, each held where its test kills it (worker.ts HOLD_DIR). */
+const CRASHED = {
+  // Held in the wrapper's part after next(): the tool's step is recorded, the wrapper's is not.
+  slow: { runId: 'wrap-slow-crash', agent: 'timed', hold: 'wrap-slow-crash-after' },
+  // Held in the child's slow tool.
+  team: { runId: 'wrap-team-crash', agent: 'timedTeam', hold: 'wrap-team-crash' },
+} as const;
+
+type KilledTogether = {
+  /** The worker each run was on when it was killed. */
+  victims: Map<string, WorkerProcess>;
+  /** The team run's child workflows found before the kill. */
+  childrenBeforeKill: number;
+};
+let together: Promise<KilledTogether> | undefined;
+
 /**
- * Kills the worker that runs `runId`, starting another first when it is the only one (a survivor
- * takes the run over).
+ * Starts both crash tests' runs on the one worker, waits until each is held where its test kills
+ * it, starts a second worker to take them over and kills the first (`crashWorker`): one kill and
+ * one start for the two tests, each of which reads its own run's replay (a worker that dies with
+ * several runs is the common case; bench/RESULTS.md, helper speed-dbos50). Once for both tests,
+ * whichever runs first.
  */
-async function killOwner(runId: string, name: string): Promise<WorkerProcess> {
-  const victim = await ownerOf(runId);
-  // The last worker left: another joins first, to take the run over. A replacement started
-  // after each kill outlived the file's last kill unused (a start, and ~3 % of a core while it
-  // lived: bench/RESULTS.md, helper test-speed12).
-  if (workers.length === 1) workers.push(await startWorker({ ...env, EXECUTOR_ID: name }));
-  await crashWorker(victim);
-  workers.splice(workers.indexOf(victim), 1);
-  return victim;
+function killedTogether(): Promise<KilledTogether> {
+  together ??= (async () => {
+    for (const { hold } of Object.values(CRASHED)) writeFileSync(join(holdDirectory, hold), '');
+    const { slow, team } = CRASHED;
+    await runs.start(slow.agent, { runId: slow.runId, input: `${slow.runId} where is order 8?` });
+    await runs.start(team.agent, { runId: team.runId, input: team.runId });
+    await waitFor(
+      () => counter.count(`stopwatch after ${slow.runId} slow value`) === 1,
+      'the wrapper to reach its part after the tool',
+    );
+    await waitFor(
+      () => counter.count(`start slow ${team.runId}/1.0:call-research:`) === 1,
+      'the child to start its slow tool',
+    );
+    // A child workflow of the run (DBOS refuses to start one inside a step).
+    const children = await query('SELECT 1 FROM dbos.workflow_status WHERE workflow_uuid LIKE $1', [
+      `${team.runId}/%`,
+    ]);
+    const victims = new Map<string, WorkerProcess>();
+    for (const { runId } of Object.values(CRASHED)) victims.set(runId, await ownerOf(runId));
+    workers.push(await startWorker({ ...env, EXECUTOR_ID: 'wrap-worker-1' }));
+    for (const victim of new Set(victims.values())) {
+      await crashWorker(victim, () => {
+        for (const { runId, hold } of Object.values(CRASHED))
+          if (victims.get(runId) === victim) rmSync(join(holdDirectory, hold));
+      });
+      workers.splice(workers.indexOf(victim), 1);
+    }
+    return { victims, childrenBeforeKill: children.length };
+  })();
+  return together;
 }
 
 /** The run's stored events, read to its end. */
@@ -181,16 +219,8 @@ async function stepsOf(workflowId: string): Promise<string[]> {
 
 describe('a recorded wrapToolCall in a durable run', () => {
   it("keeps the tool's own step: a worker killed after the tool ended does not run it again", async () => {
-    const runId = 'wrap-slow-crash';
-    // Holds the wrapper's part after next(): the tool's step is recorded, the wrapper's is not.
-    writeFileSync(join(holdDirectory, `${runId}-after`), '');
-    await runs.start('timed', { runId, input: `${runId} where is order 8?` });
-    await waitFor(
-      () => counter.count(`stopwatch after ${runId} slow value`) === 1,
-      'the wrapper to reach its part after the tool',
-    );
-    const victim = await killOwner(runId, 'wrap-worker-2');
-    rmSync(join(holdDirectory, `${runId}-after`));
+    const { runId } = CRASHED.slow;
+    const victim = (await killedTogether()).victims.get(runId) as WorkerProcess;
 
     const result = await runs.result(runId);
     expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
@@ -232,21 +262,12 @@ describe('a recorded wrapToolCall in a durable run', () => {
   });
 
   it('runs a subagent under it as a child workflow, resumed after a SIGKILL mid-child', async () => {
-    const runId = 'wrap-team-crash';
+    const { runId } = CRASHED.team;
     const input = runId;
-    // The child's slow tool waits until the worker is killed.
-    writeFileSync(join(holdDirectory, runId), '');
-    await runs.start('timedTeam', { runId, input });
-    await waitFor(
-      () => counter.count(`start slow ${runId}/1.0:call-research:`) === 1,
-      'the child to start its slow tool',
-    );
+    const { victims, childrenBeforeKill } = await killedTogether();
+    const victim = victims.get(runId) as WorkerProcess;
     // A child workflow of the run (DBOS refuses to start one inside a step).
-    expect(
-      await query('SELECT 1 FROM dbos.workflow_status WHERE workflow_uuid LIKE $1', [`${runId}/%`]),
-    ).toHaveLength(1);
-    const victim = await killOwner(runId, 'wrap-worker-3');
-    rmSync(join(holdDirectory, runId));
+    expect(childrenBeforeKill).toBe(1);
 
     const result = await runs.result(runId);
     expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);

@@ -48,9 +48,8 @@ beforeAll(async () => {
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
   };
-  const workers = await Promise.all(
-    [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `crash-worker-${index}` })),
-  );
+  // One worker: the raw kill's two runs are on it (killedRaw starts the one that takes them over).
+  const workers = [await startWorker({ ...env, EXECUTOR_ID: 'crash-worker-0' })];
   const runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
   fleet = { fake, runs, workers, counter, env };
 });
@@ -93,16 +92,69 @@ function withoutInput(contents: DurableRunResult['contents']): unknown[] {
   return contents.slice(1);
 }
 
-// The first two kills (a tool call, a streamed call) are found as after any crash: the killed
-// worker's Postgres session ends, and a survivor's beat two heartbeats later sees it (the
-// fixture's silence, 10 minutes, never counts: a live worker stalled at load is not taken over;
-// worker-liveness.ts). The four after them (guardrails, a plugin, a request plugin, memory) test
-// what the run taken over replays, so they tell the fleet at once (crashWorker): the same sweep,
-// election and resume on the survivor's next beat, without 3 s of an idle fleet each (bench/
-// RESULTS.md, helper test-speed-dbos8). Their four runs are in flight together, each held inside
-// its slow tool on the one worker left, and one kill ends them all (killedTogether): each test
-// still reads its own run's replay, and a worker that dies with several runs is the common case.
-// One kill and one start instead of four each (bench/RESULTS.md, helper speed-dbos47).
+// The first kill (a tool call and a streamed call, two runs on the one worker, killedRaw) is
+// found as after any crash: the killed worker's Postgres session ends, and a survivor's beat two
+// heartbeats later sees it (the fixture's silence, 10 minutes, never counts: a live worker
+// stalled at load is not taken over; worker-liveness.ts). One kill and one start for the two
+// (bench/RESULTS.md, helper speed-dbos50): each test reads its own run. The four after them
+// (guardrails, a plugin, a request plugin, memory) test what the run taken over replays, so they
+// tell the fleet at once (crashWorker): the same sweep, election and resume on the survivor's next
+// beat, without 3 s of an idle fleet each (bench/RESULTS.md, helper test-speed-dbos8). Their four
+// runs are in flight together, each held inside its slow tool on the one worker left, and one kill
+// ends them all (killedTogether): each test still reads its own run's replay, and a worker that
+// dies with several runs is the common case. One kill and one start instead of four each
+// (bench/RESULTS.md, helper speed-dbos47).
+
+/** The raw kill's runs: one held in its slow tool, one killed in its streamed answer. */
+const RAW = {
+  tool: { runId: 'crash-tool', input: 'Where is order 7?' },
+  stream: { runId: 'crash-stream', input: 'Where is order 7? (stream)' },
+} as const;
+
+/** The model requests of the run given `input` (several runs share the fake). */
+const requestsOf = (input: string) =>
+  fleet.fake.modelRequests.filter(
+    (request) =>
+      (request.body as { contents?: { parts?: { text?: string }[] }[] }).contents?.[0]?.parts?.[0]
+        ?.text === input,
+  );
+
+let raw: Promise<WorkerProcess> | undefined;
+
+/**
+ * After the baseline: starts the raw kill's two runs on the one worker, each held in its slow
+ * tool, starts the worker that takes them over, lets the streamed one go and SIGKILLs the worker
+ * 150 ms into its answer (the tool run still held), then lets the tool run go. Returns the
+ * victim. Once for both tests, whichever runs first.
+ */
+function killedRaw(): Promise<WorkerProcess> {
+  raw ??= (async () => {
+    await baselineRun();
+    // The slow tool waits until the worker is dead: its own timer raced the kill on a busy machine.
+    for (const { runId } of Object.values(RAW)) writeFileSync(join(holdDirectory, runId), '');
+    await fleet.runs.start('support', {
+      ...RAW.tool,
+      // The run's own settings: in the workflow's input, so the worker that takes over sends them.
+      generationConfig: RUN_SETTINGS,
+    });
+    await fleet.runs.start('support', RAW.stream);
+    for (const { runId } of Object.values(RAW))
+      await waitFor(
+        () => fleet.counter.count(`start slow ${runId}:`) === 1,
+        `the slow tool of ${runId} to start`,
+      );
+    const victim = await ownerOf(RAW.tool.runId);
+    expect(await ownerOf(RAW.stream.runId)).toBe(victim);
+    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-1' }));
+    rmSync(join(holdDirectory, RAW.stream.runId));
+    await waitFor(() => answerCalls.get(RAW.stream.input) === 1, 'the answer to start streaming');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await stopWorker(victim, 'SIGKILL');
+    rmSync(join(holdDirectory, RAW.tool.runId));
+    return victim;
+  })();
+  return raw;
+}
 
 /** The four replay tests' runs: agent, run id and input. */
 const TOGETHER = {
@@ -155,8 +207,8 @@ function killedTogether(): Promise<KilledTogether> {
       );
     const victims = new Map<string, WorkerProcess>();
     for (const { runId } of Object.values(TOGETHER)) victims.set(runId, await ownerOf(runId));
-    // The tests before killed two of the three workers: one more takes the runs over.
-    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-3' }));
+    // The raw kill before killed one of the two workers: one more takes the runs over.
+    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-2' }));
     for (const victim of new Set(victims.values()))
       await crashWorker(victim, () => {
         for (const [runId, owner] of victims)
@@ -170,22 +222,8 @@ function killedTogether(): Promise<KilledTogether> {
 describe('a worker killed in the middle of a run', () => {
   it('in the middle of a tool call: another worker finishes the run, with the same history, each completed call once', async () => {
     const baseline = await baselineRun();
-    const before = fleet.fake.modelRequests.length;
-    // The slow tool waits until the worker is dead: its own timer raced the kill on a busy machine.
-    writeFileSync(join(holdDirectory, 'crash-tool'), '');
-    const { runId } = await fleet.runs.start('support', {
-      runId: 'crash-tool',
-      input: 'Where is order 7?',
-      // The run's own settings: in the workflow's input, so the worker that takes over sends them.
-      generationConfig: RUN_SETTINGS,
-    });
-    await waitFor(
-      () => fleet.counter.count(`start slow ${runId}:`) === 1,
-      'the slow tool to start',
-    );
-    const victim = await ownerOf(runId);
-    await stopWorker(victim, 'SIGKILL');
-    rmSync(join(holdDirectory, runId));
+    const victim = await killedRaw();
+    const { runId, input } = RAW.tool;
 
     const result = await fleet.runs.result(runId);
     expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
@@ -201,9 +239,9 @@ describe('a worker killed in the middle of a run', () => {
       baseline.result.steps.map((step) => step.cost),
     );
     // No completed model call was made again: the fake saw exactly the baseline's calls.
-    expect(fleet.fake.modelRequests.length - before).toBe(baseline.modelCalls);
+    const sent = requestsOf(input);
+    expect(sent).toHaveLength(baseline.modelCalls);
     // Each of them, the last one sent by the worker that took over, with the run's settings.
-    const sent = fleet.fake.modelRequests.slice(before);
     expect(
       sent.map((request) => (request.body as { generationConfig?: unknown }).generationConfig),
     ).toEqual(sent.map(() => RUN_SETTINGS));
@@ -253,13 +291,8 @@ describe('a worker killed in the middle of a run', () => {
 
   it('in the middle of a streamed model call: the call is made again elsewhere, usage counts it once', async () => {
     const baseline = await baselineRun();
-    const before = fleet.fake.modelRequests.length;
-    const input = 'Where is order 7? (stream)';
-    const { runId } = await fleet.runs.start('support', { runId: 'crash-stream', input });
-    await waitFor(() => answerCalls.get(input) === 1, 'the answer to start streaming');
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const victim = await ownerOf(runId);
-    await stopWorker(victim, 'SIGKILL');
+    const victim = await killedRaw();
+    const { runId, input } = RAW.stream;
 
     const result = await fleet.runs.result(runId);
     expect(answerCalls.get(input)).toBe(2);
@@ -271,7 +304,7 @@ describe('a worker killed in the middle of a run', () => {
     expect(result.cost).toEqual(baseline.result.cost);
     expect(result.steps).toHaveLength(3);
     // One call more than the baseline: the one cut by the kill; both tools completed once each.
-    expect(fleet.fake.modelRequests.length - before).toBe(baseline.modelCalls + 1);
+    expect(requestsOf(input)).toHaveLength(baseline.modelCalls + 1);
     expect(fleet.counter.count(`done lookup ${runId}:`)).toBe(1);
     expect(fleet.counter.count(`start slow ${runId}:`)).toBe(1);
     expect(fleet.counter.count(`done slow ${runId}:`)).toBe(1);
