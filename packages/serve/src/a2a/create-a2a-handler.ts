@@ -359,6 +359,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       body,
       mapError,
       drain: SEND_METHODS.has(body['method'] as string),
+      heartbeatMs: settings.heartbeatMs,
     });
   }
 

@@ -16,6 +16,7 @@ import { checkOwner } from '../door/check-owner.ts';
 import { createDoorHistoryStore, wasEvicted } from '../door/create-door-history-store.ts';
 import { agUiKeys } from '../door/door-option-keys.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
+import { HEARTBEAT_FRAME, type Heartbeat, startHeartbeat } from '../door/heartbeat.ts';
 import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { checkAllowedOrigins, guardOrigin } from '../door/origin-policy.ts';
@@ -295,16 +296,35 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
     // Protobuf only for a client that names AG-UI's media type: the encoder also picks it for
     // `*/*` (what curl and a bare fetch send), which would hand them binary frames.
     const accept = request.headers.get('accept') ?? '';
-    const encoder = new EventEncoder(accept.includes(AGUI_MEDIA_TYPE) ? { accept } : {});
+    const protobuf = accept.includes(AGUI_MEDIA_TYPE);
+    const encoder = new EventEncoder(protobuf ? { accept } : {});
     // While this request streams, the client going away stops the gemloop run.
     let detached = false;
-    const onClientGone = () => live.abort.abort();
+    let heartbeat: Heartbeat | undefined;
+    const onClientGone = () => {
+      heartbeat?.stop();
+      live.abort.abort();
+    };
     request.signal.addEventListener('abort', onClientGone, { once: true });
     const body = new ReadableStream<Uint8Array>(
       {
         async start(controller) {
+          // Server-sent events only: `@ag-ui/client` reads a block without `data:` as nothing
+          // (its `parseSSEStream`); protobuf's length-prefixed frames have no comment.
+          heartbeat = startHeartbeat({
+            everyMs: protobuf ? 0 : settings.heartbeatMs,
+            ping: () => {
+              if (detached) return;
+              controller.enqueue(HEARTBEAT_FRAME);
+              if (cutOffStalledReader(controller)) {
+                detached = true;
+                live.abort.abort();
+              }
+            },
+          });
           const send = (event: BaseEvent, ended = false) => {
             if (detached) return;
+            heartbeat?.wrote();
             controller.enqueue(encoder.encodeBinary(event));
             // A client that stopped reading: dropped, its run stopped, rather than held for it.
             // `RUN_FINISHED` (the answer whole, the run over) is not judged: an answer of
@@ -349,6 +369,7 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
               } as BaseEvent);
             }
           } finally {
+            heartbeat.stop();
             if (settings.state !== undefined) thread.state = live.state();
             request.signal.removeEventListener('abort', onClientGone);
             thread.busy = false;
@@ -360,6 +381,7 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
         },
         cancel() {
           detached = true;
+          heartbeat?.stop();
           live.abort.abort();
         },
       },
