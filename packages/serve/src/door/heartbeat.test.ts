@@ -64,6 +64,7 @@ describe('heartbeatOption', () => {
         } catch (error) {
           return error;
         }
+        return undefined;
       })();
       expect(InvalidArgumentError.isInstance(thrown)).toBe(true);
       expect((thrown as Error).message).toMatch(
