@@ -238,6 +238,14 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
   /** Answers the interrupts of the thread's waiting run with the run's `resume` entries. */
   function resume(thread: Thread, entries: ResumeEntry[], owner: string): LiveRun {
     const live = thread.live;
+    const late = entries.find((entry) => live?.expired.has(entry.interruptId) === true);
+    if (live !== undefined && late !== undefined) {
+      throw new AgUiRequestError({
+        status: 409,
+        errorCode: 'interrupt_expired',
+        message: `Interrupt "${late.interruptId.slice(0, 100)}" expired unanswered: the run ended without the call. Send a new message to go on.`,
+      });
+    }
     if (live === undefined || live.pending.size === 0) {
       throw new AgUiRequestError({
         status: 409,
