@@ -17,7 +17,8 @@ export type DoorHeartbeatOptions = {
    * after 60 s, Cloudflare after 100 s), which the door would take for a client gone and stop the
    * run. Every conforming SSE parser skips a comment (the `openai` client, `@ag-ui/client`,
    * `@a2a-js/sdk`, the MCP SDK's `eventsource-parser`). Nothing extra while events flow; an AG-UI
-   * stream in protobuf gets none (its frames have no comment). `0` or `false`: none.
+   * stream in protobuf gets none (its frames have no comment); MCP over HTTP hands it to the SDK's
+   * own keep-alive (`keepAliveMs`: a `: keepalive` at each interval). `0` or `false`: none.
    * @defaultValue 15000
    */
   heartbeatMs?: number | false | undefined;
