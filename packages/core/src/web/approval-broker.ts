@@ -87,6 +87,11 @@ export type ApprovalListener = {
   owns(rawArgs: object): boolean;
   pending(approval: PendingApproval): void;
   resolved(approvalId: string, decision: 'approve' | 'deny'): void;
+  /**
+   * No answer came within the broker's `timeoutMs`: called before the run gets the denial, so a
+   * door whose client is gone can abort the run instead of spending a model call on it.
+   */
+  expired?(approvalId: string): void;
 };
 
 /** A call waiting for its answer. @internal */
@@ -96,12 +101,14 @@ export type PendingApproval = {
   toolCallId: string;
   toolName: string;
   rawArgs: Record<string, unknown>;
+  /** When the broker denies it unanswered (`timeoutMs` after it began to wait), ms since the epoch. */
+  expiresAt: number;
 };
 
 type Entry = PendingApproval & {
   /** The run that showed the call on its page, once one did. */
   run: ApprovalListener | undefined;
-  settle(decision: BeforeToolCallDecision, answered?: 'approve' | 'deny'): void;
+  settle(decision: BeforeToolCallDecision, answered?: 'approve' | 'deny', timedOut?: boolean): void;
 };
 
 /** The broker's side that runs use. @internal */
@@ -247,10 +254,12 @@ export function createApprovalBroker(given: ApprovalBrokerOptions = {}): Approva
         toolCallId: context.toolCallId,
         toolName: context.toolName,
         rawArgs: context.rawArgs,
+        expiresAt: Date.now() + timeoutMs,
         run: undefined,
-        settle(decision, answered) {
+        settle(decision, answered, timedOut = false) {
           if (!byId.has(approvalId)) return;
           cleanup();
+          if (timedOut) entry.run?.expired?.(approvalId);
           if (answered !== undefined) entry.run?.resolved(approvalId, answered);
           resolve(decision);
         },
@@ -262,6 +271,7 @@ export function createApprovalBroker(given: ApprovalBrokerOptions = {}): Approva
           entry.settle(
             { type: 'deny', message: `No one approved the call within ${timeoutMs} ms.` },
             'deny',
+            true,
           ),
         timeoutMs,
       );

@@ -118,6 +118,12 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
           onError,
           telemetry: createDoorTelemetry(options.tracerProvider),
           approvals: options.approvals,
+          // The store is made below; a status is saved long after (an approval's timeout).
+          saveStatus: async (taskId, context, status) => {
+            const task = await taskStore.load(taskId, context as ServerCallContext);
+            if (task !== undefined)
+              await taskStore.save({ ...task, status }, context as ServerCallContext);
+          },
         })
       : createDurableExecutor({ durable: options.durable, onError }),
     onError,
@@ -359,6 +365,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
       body,
       mapError,
       drain: SEND_METHODS.has(body['method'] as string),
+      heartbeatMs: settings.heartbeatMs,
     });
   }
 

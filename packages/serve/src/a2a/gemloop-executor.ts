@@ -43,6 +43,8 @@ type TaskRun = {
   owner: string;
   /** The bus of the request driving the run now (a message that answers brings its own). */
   bus: ExecutionEventBus;
+  /** That request's context, for a status saved with no request open (an approval expired). */
+  context: RequestContext['context'];
   /** Set while the task is `input-required`: nothing drives the run until the client answers. */
   waiting: boolean;
   /** The approvals the run waits for, by id. */
@@ -75,6 +77,15 @@ export function createGemloopExecutor(options: {
   onError: (error: unknown) => void;
   telemetry: DoorTelemetry;
   approvals?: ApprovalBroker | undefined;
+  /**
+   * Saves a task's status in the task store with no request open (its bus has no reader): an
+   * `input-required` task whose approval expired ends `failed` so.
+   */
+  saveStatus?: (
+    taskId: string,
+    context: RequestContext['context'],
+    status: NonNullable<Task['status']>,
+  ) => Promise<void>;
 }): AgentExecutor & { isWorking(owner: string, taskId: string): boolean } {
   const { agent, agentName, sessions, onError, telemetry } = options;
   const broker = approvalBrokerInternals(options.approvals);
@@ -128,6 +139,7 @@ export function createGemloopExecutor(options: {
       if (waiting?.waiting && request.task !== undefined) {
         // The client's answer to what the task asked: the same run goes on, on this request's bus.
         waiting.bus = bus;
+        waiting.context = request.context;
         bus.publish(AgentEvent.task(request.task));
         if (isRetriedMessage(request.userMessage, request.task.history)) {
           waiting.ask(RETRIED_ANSWER);
@@ -209,6 +221,24 @@ export function createGemloopExecutor(options: {
         resolved(approvalId) {
           run.pending.delete(approvalId);
         },
+        expired(approvalId) {
+          // The task is `input-required`: its stream ended, nobody reads what the run does with
+          // the denial. It ends here, `failed` (A2A: "finished with an error"; the spec has no
+          // timed-out state, and the task did not complete), without a model call for no one.
+          if (!run.waiting || run.canceled || options.saveStatus === undefined) return;
+          run.canceled = true;
+          const approval = run.pending.get(approvalId);
+          run.abort.abort(new Error('No one answered the approval within its timeout.'));
+          const text = `No answer came in time to approve the call of ${approval?.toolName ?? 'a tool'}: it was not run, and the task ended.`;
+          void options
+            .saveStatus(taskId, run.context, {
+              state: TaskState.TASK_STATE_FAILED,
+              message: agentMessage(taskId, contextId, text, { code: 'approval_timeout' }),
+              timestamp: now(),
+            })
+            .catch(onError)
+            .finally(() => run.close());
+        },
       };
       const stopListening = broker?.listen(listener);
       const run: TaskRun = {
@@ -217,6 +247,7 @@ export function createGemloopExecutor(options: {
         contextId,
         owner,
         bus,
+        context: request.context,
         waiting: false,
         pending: new Map(),
         drive,

@@ -4,27 +4,23 @@ import { type ChatResult, createChatSession } from '@gemloop/core/chat';
 import {
   agentTurnsOf,
   CODED_BODY_MESSAGE,
-  checkedApprovalBroker,
-  checkOptionsCopy,
   createScanMemo,
   keylessEventsShowing,
   toBrowserError,
 } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
-import { checkDoorOptions, failOption, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { createDoorHistoryStore, wasEvicted } from '../door/create-door-history-store.ts';
-import { agUiKeys } from '../door/door-option-keys.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
-import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
+import { HEARTBEAT_FRAME, type Heartbeat, startHeartbeat } from '../door/heartbeat.ts';
+import { guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
-import { checkAllowedOrigins, guardOrigin } from '../door/origin-policy.ts';
+import { guardOrigin } from '../door/origin-policy.ts';
 import { readBoundedBody } from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
 import { cutOffStalledReader, unreadBytesStrategy } from '../door/unread-cap.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createRateLimiter } from '../openai/rate-limiter.ts';
-import { isRecord } from '../openai/to-contents.ts';
 import type { AgUiHandlerOptions } from './ag-ui-handler-options.ts';
 import { AgUiRequestError } from './ag-ui-request-error.ts';
 import {
@@ -33,6 +29,7 @@ import {
   type StateTracker,
   stateShapeProblem,
 } from './ag-ui-state.ts';
+import { checkAgUiOptions } from './check-ag-ui-options.ts';
 import { createLiveRun, interruptedRun, type LiveRun } from './live-run.ts';
 import { readRunInput } from './read-run-input.ts';
 import { createThreadIndex, type Thread } from './thread-index.ts';
@@ -60,7 +57,7 @@ import { createThreadIndex, type Thread } from './thread-index.ts';
  * @throws {@link InvalidArgumentError} for options it cannot serve with.
  */
 export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
-  const settings = checkOptions(options);
+  const settings = checkAgUiOptions(options);
   const { agent, onError } = settings;
   const store = options.store ?? createDoorHistoryStore();
   const threads = createThreadIndex({ store, maxThreads: settings.maxThreads, onError });
@@ -241,6 +238,14 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
   /** Answers the interrupts of the thread's waiting run with the run's `resume` entries. */
   function resume(thread: Thread, entries: ResumeEntry[], owner: string): LiveRun {
     const live = thread.live;
+    const late = entries.find((entry) => live?.expired.has(entry.interruptId) === true);
+    if (live !== undefined && late !== undefined) {
+      throw new AgUiRequestError({
+        status: 409,
+        errorCode: 'interrupt_expired',
+        message: `Interrupt "${late.interruptId.slice(0, 100)}" expired unanswered: the run ended without the call. Send a new message to go on.`,
+      });
+    }
     if (live === undefined || live.pending.size === 0) {
       throw new AgUiRequestError({
         status: 409,
@@ -295,24 +300,60 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
     // Protobuf only for a client that names AG-UI's media type: the encoder also picks it for
     // `*/*` (what curl and a bare fetch send), which would hand them binary frames.
     const accept = request.headers.get('accept') ?? '';
-    const encoder = new EventEncoder(accept.includes(AGUI_MEDIA_TYPE) ? { accept } : {});
+    const protobuf = accept.includes(AGUI_MEDIA_TYPE);
+    const encoder = new EventEncoder(protobuf ? { accept } : {});
     // While this request streams, the client going away stops the gemloop run.
     let detached = false;
-    const onClientGone = () => live.abort.abort();
+    let heartbeat: Heartbeat | undefined;
+    let released = false;
+    /**
+     * The thread free for its next run: at the stream's end, or as soon as its client is gone
+     * (the run aborted, its model call cancelled; a tool that ignores the signal is left to run
+     * unheard, its result dropped by the agent's `runToolCall`), not once the run has unwound:
+     * a page that reloads gets its run, not 409 `thread_busy`. The next chat send of the thread
+     * queues behind the aborted one's (which settles at once), so turns stay in order. Once: the
+     * next run may have taken the thread since, and its state and `busy` are its own.
+     */
+    const releaseThread = () => {
+      if (released) return;
+      released = true;
+      if (settings.state !== undefined) thread.state = live.state();
+      if (thread.live === live && live.abort.signal.aborted) thread.live = undefined;
+      thread.busy = false;
+    };
+    const leave = () => {
+      detached = true;
+      heartbeat?.stop();
+      live.abort.abort();
+      releaseThread();
+    };
+    const onClientGone = () => {
+      heartbeat?.stop();
+      live.abort.abort();
+      releaseThread();
+    };
     request.signal.addEventListener('abort', onClientGone, { once: true });
     const body = new ReadableStream<Uint8Array>(
       {
         async start(controller) {
+          // Server-sent events only: `@ag-ui/client` reads a block without `data:` as nothing
+          // (its `parseSSEStream`); protobuf's length-prefixed frames have no comment.
+          heartbeat = startHeartbeat({
+            everyMs: protobuf ? 0 : settings.heartbeatMs,
+            ping: () => {
+              if (detached) return;
+              controller.enqueue(HEARTBEAT_FRAME);
+              if (cutOffStalledReader(controller)) leave();
+            },
+          });
           const send = (event: BaseEvent, ended = false) => {
             if (detached) return;
+            heartbeat?.wrote();
             controller.enqueue(encoder.encodeBinary(event));
             // A client that stopped reading: dropped, its run stopped, rather than held for it.
             // `RUN_FINISHED` (the answer whole, the run over) is not judged: an answer of
             // megabytes cut every client there, however fast it read (attack49b).
-            if (!ended && cutOffStalledReader(controller)) {
-              detached = true;
-              live.abort.abort();
-            }
+            if (!ended && cutOffStalledReader(controller)) leave();
           };
           send({ type: EventType.RUN_STARTED, threadId, runId } as BaseEvent);
           try {
@@ -322,7 +363,7 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
               send(interruptedRun(threadId, runId, live));
             } else {
               const result = await live.result;
-              thread.live = undefined;
+              if (thread.live === live) thread.live = undefined;
               // The server's turns are the thread's from now on (the client's earlier ones ignored).
               thread.fresh = false;
               send(
@@ -349,19 +390,16 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
               } as BaseEvent);
             }
           } finally {
-            if (settings.state !== undefined) thread.state = live.state();
+            heartbeat.stop();
             request.signal.removeEventListener('abort', onClientGone);
-            thread.busy = false;
+            releaseThread();
             if (!detached) {
               detached = true;
               controller.close();
             }
           }
         },
-        cancel() {
-          detached = true;
-          live.abort.abort();
-        },
+        cancel: leave,
       },
       unreadBytesStrategy,
     );
@@ -426,54 +464,6 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<unknown
       message: 'The request body is not valid JSON: send RunAgentInput as JSON.',
     });
   }
-}
-
-function checkOptions(given: AgUiHandlerOptions) {
-  if (!isRecord(given))
-    failOption('options', 'createAgUiHandler takes an options object: { agent, authorize }.');
-  // Each option read once, `rateLimit` too (attack23), and checked.
-  const options = checkOptionsCopy(agUiKeys, given);
-  if (!isRecord(options.agent) || typeof (options.agent as { run?: unknown }).run !== 'function') {
-    failOption('agent', 'agent must be an agent from createAgent().');
-  }
-  // An object no broker of this version made was ignored: no approval ever shown (attack46a).
-  checkedApprovalBroker(options.approvals, 'createAgUiHandler');
-  return {
-    ...checkDoorOptions(options),
-    allowedOrigins: checkAllowedOrigins(options.allowedOrigins, ['self']),
-    allowedHosts: checkAllowedHosts(options.allowedHosts),
-    agent: options.agent,
-    authorize: options.authorize,
-    maxThreads: wholeOption(options.maxThreads, 'maxThreads', 1000),
-    approvals: options.approvals,
-    maxToolResultChars: wholeOption(options.maxToolResultChars, 'maxToolResultChars', 2000, 0),
-    thoughts: options.thoughts === true,
-    state: checkStateOptions(options.state),
-  };
-}
-
-function checkStateOptions(state: AgUiHandlerOptions['state']) {
-  if (state === undefined) return undefined;
-  if (!isRecord(state) || typeof state.reduce !== 'function') {
-    failOption('state', 'state must be { reduce(state, event) } (and optionally initial).');
-  }
-  const maxStateChars = wholeOption(state.maxStateChars, 'state.maxStateChars', 65536);
-  const initial = state.initial === undefined ? {} : state.initial;
-  const problem = stateShapeProblem(initial, MAX_STATE_DEPTH);
-  if (problem !== undefined) failOption('state.initial', `state.initial ${problem}.`);
-  const text = JSON.stringify(initial) as string | undefined;
-  if (text === undefined || text.length > maxStateChars) {
-    failOption(
-      'state.initial',
-      `state.initial must be JSON of at most ${maxStateChars} characters.`,
-    );
-  }
-  return {
-    reduce: state.reduce,
-    initial: JSON.parse(text) as unknown,
-    acceptClientState: state.acceptClientState === true,
-    maxStateChars,
-  };
 }
 
 /** What the door sends of a run's result without a state: its answer's text. */

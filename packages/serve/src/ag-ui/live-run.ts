@@ -20,6 +20,12 @@ import { createAgUiEventMapper } from './to-ag-ui-events.ts';
 export type LiveRun = {
   /** The approvals this run waits for, by id (the interrupts' ids). */
   readonly pending: Map<string, PendingApproval>;
+  /**
+   * The interrupts nobody answered within the broker's `timeoutMs`: the run was aborted then (no
+   * model call to tell it of a denial no client would read), and a `resume` of one is answered
+   * 409 `interrupt_expired`.
+   */
+  readonly expired: ReadonlySet<string>;
   /** Aborts the gemloop run (a client gone, the thread replaced or forgotten). */
   readonly abort: AbortController;
   /**
@@ -61,6 +67,7 @@ export function createLiveRun(options: {
   const events = stream[Symbol.asyncIterator]() as AsyncIterator<AgentEvent>;
   const mapper = createAgUiEventMapper(options);
   const pending = new Map<string, PendingApproval>();
+  const expired = new Set<string>();
   const seen = new WeakSet<object>();
   let next: Promise<IteratorResult<AgentEvent>> | undefined;
   let wake: (() => void) | undefined;
@@ -76,6 +83,12 @@ export function createLiveRun(options: {
     resolved(approvalId) {
       pending.delete(approvalId);
     },
+    expired(approvalId) {
+      // An interrupt waits with no stream open: the AG-UI run that showed it has ended, so no
+      // client reads what the run would do with the denial. It ends here, before its model call.
+      if (expired.size < 100) expired.add(approvalId);
+      abort.abort(new Error('No one answered the interrupt within the approval timeout.'));
+    },
   };
   const stopListening = broker?.listen(listener);
   const result = stream.result;
@@ -84,6 +97,7 @@ export function createLiveRun(options: {
   return {
     runId: options.runId,
     pending,
+    expired,
     abort,
     result,
     close: () => mapper.close(),
@@ -134,6 +148,8 @@ export function toInterrupt(approval: PendingApproval, live: LiveRun): Interrupt
     // The id the call was shown with: paired by its arguments, as the broker pairs them.
     toolCallId: live.callIdOf(approval.rawArgs, approval.toolCallId),
     message: `Approve the call of ${approval.toolName}?`,
+    // AG-UI's own field: `@ag-ui/client` refuses to resume an expired interrupt, in words.
+    expiresAt: new Date(approval.expiresAt).toISOString(),
     responseSchema: {
       type: 'object',
       properties: {

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import type { RateLimit } from '../openai/rate-limiter.ts';
 import { rateLimitOption, wholeNumberOption } from './door-option-keys.ts';
+import { heartbeatOption } from './heartbeat.ts';
 
 /**
  * The defaults of the options the HTTP doors share, declared once: a body of at most 1 MiB, and
@@ -35,12 +36,15 @@ export type DoorSettings = {
   now: () => number;
   maxBodyBytes: number;
   rateLimit: RateLimit | false;
+  /** The event streams' heartbeat interval in ms, 0 for none. */
+  heartbeatMs: number;
 };
 
 /**
  * What the HTTP doors (AG-UI, A2A) share in their options: an `authorize` function, an `onError`
  * that never throws into an answer, the clock, the body limit (1 MiB) and the rate limit (60 a
- * minute per owner, `false` off), checked with errors naming the option. @internal
+ * minute per owner, `false` off) and the event streams' heartbeat (15 s), checked with errors
+ * naming the option. @internal
  */
 export function checkDoorOptions(options: {
   authorize?: unknown;
@@ -48,6 +52,7 @@ export function checkDoorOptions(options: {
   now?: (() => number) | undefined;
   maxBodyBytes?: number | undefined;
   rateLimit?: RateLimit | false | undefined;
+  heartbeatMs?: number | false | undefined;
 }): DoorSettings {
   if (typeof options.authorize !== 'function') {
     failOption(
@@ -68,5 +73,6 @@ export function checkDoorOptions(options: {
     now: options.now ?? Date.now,
     maxBodyBytes: wholeOption(options.maxBodyBytes, 'maxBodyBytes', DOOR_DEFAULTS.maxBodyBytes),
     rateLimit: rateLimit,
+    heartbeatMs: heartbeatOption(options.heartbeatMs),
   };
 }

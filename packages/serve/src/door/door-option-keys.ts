@@ -65,10 +65,11 @@ export const access: Record<'allowedOrigins' | 'allowedHosts', OptionCheck> = {
 };
 /** The keys every HTTP door has. @internal */
 export const common: Record<
-  'authorize' | 'maxBodyBytes' | 'rateLimit' | 'onError' | 'now' | 'tracerProvider',
+  'authorize' | 'maxBodyBytes' | 'rateLimit' | 'onError' | 'now' | 'tracerProvider' | 'heartbeatMs',
   OptionCheck
 > = {
   authorize: checkedWhereUsed,
+  heartbeatMs: checkedWhereUsed,
   maxBodyBytes: checkedWhereUsed,
   rateLimit: rateLimitOption,
   onError: checkedWhereUsed,

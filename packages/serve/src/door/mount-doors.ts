@@ -54,6 +54,11 @@ export type SharedDoorOptions = {
    *   on a loopback connection, any name otherwise
    */
   allowedHosts?: readonly string[] | undefined;
+  /**
+   * Every door's event-stream heartbeat: a `: ping` comment after so many ms of silence (see
+   * `DoorHeartbeatOptions`). @defaultValue each door's own (15,000)
+   */
+  heartbeatMs?: number | false | undefined;
   /** Gets each error a door hides from its caller. */
   onError?: ((error: unknown) => void) | undefined;
   /** The clock, in ms since the epoch. @defaultValue Date.now */
@@ -73,7 +78,8 @@ type Shared =
   | 'allowedHosts'
   | 'onError'
   | 'now'
-  | 'tracerProvider';
+  | 'tracerProvider'
+  | 'heartbeatMs';
 /** A door's options with the shared ones optional. */
 type DoorOptions<T> = Omit<T, Shared> & Partial<Pick<T, Shared & keyof T>>;
 
@@ -168,6 +174,7 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
     ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
     ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
     ...(options.allowedHosts === undefined ? {} : { allowedHosts: options.allowedHosts }),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     ...(options.onError === undefined ? {} : { onError: options.onError }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.tracerProvider === undefined ? {} : { tracerProvider: options.tracerProvider }),

@@ -3,6 +3,7 @@ import { checkOptionsCopy } from '@gemloop/core/internal';
 import { isFunctionTool } from '@gemloop/core/tools';
 import { DOOR_DEFAULTS, wholeOption } from '../door/check-door-options.ts';
 import { mcpKeys } from '../door/door-option-keys.ts';
+import { heartbeatOption } from '../door/heartbeat.ts';
 import { checkAllowedHosts, type HostPolicy } from '../door/host-policy.ts';
 import { checkAllowedOrigins, type OriginPolicy } from '../door/origin-policy.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
@@ -53,6 +54,8 @@ export type McpSettings = {
   maxSessions: number;
   maxConnections: number;
   maxBodyBytes: number;
+  /** The SSE keep-alive interval in ms (the SDK's `keepAliveMs`), 0 for none. */
+  heartbeatMs: number;
   rateLimit: RateLimit | false;
   now: () => number;
   onError: (error: unknown) => void;
@@ -136,6 +139,7 @@ export function checkMcpOptions(given: McpServerOptions): McpSettings {
     maxSessions: wholeOption(options.maxSessions, 'maxSessions', 1000),
     maxConnections: wholeOption(options.maxConnections, 'maxConnections', 1000),
     maxBodyBytes: wholeOption(options.maxBodyBytes, 'maxBodyBytes', DOOR_DEFAULTS.maxBodyBytes),
+    heartbeatMs: heartbeatOption(options.heartbeatMs),
     maxToolResultChars: wholeOption(
       options.maxToolResultChars,
       'maxToolResultChars',

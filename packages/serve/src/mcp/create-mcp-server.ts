@@ -201,6 +201,7 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
     allowedHosts: settings.allowedHosts,
     maxConnections: settings.maxConnections,
     maxBodyBytes: settings.maxBodyBytes,
+    heartbeatMs: settings.heartbeatMs,
     limiter:
       settings.rateLimit === false
         ? undefined

@@ -46,6 +46,12 @@ export function createMcpHttpHandler(options: {
   allowedHosts: HostPolicy;
   maxConnections: number;
   maxBodyBytes: number;
+  /**
+   * The SSE streams' keep-alive: the SDK's own (`keepAliveMs`, a `: keepalive` comment at each
+   * interval, 15 s by default), set from the door's `heartbeatMs` so that one option says it for
+   * every door; 0 for none.
+   */
+  heartbeatMs: number;
   /** Counts a request of an owner: the seconds to wait when over the limit, else 0. */
   limiter: { take(owner: RunOwner): number } | undefined;
   onError: (error: unknown) => void;
@@ -133,6 +139,7 @@ export function createMcpHttpHandler(options: {
       new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: () => crypto.randomUUID(),
         maxRequestBodySize: options.maxBodyBytes,
+        keepAliveMs: options.heartbeatMs,
         onsessioninitialized: (id) => {
           connections.set(id, { owner, transport, inFlight: new Set() });
           while (connections.size > options.maxConnections) {

@@ -81,7 +81,7 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
     });
   }
 
-  return eventStreamResponse(door.abort, async (write) => {
+  return eventStreamResponse(door, async (write) => {
     // With include_usage, "all other chunks will also include a usage field, but with a null
     // value" (the API reference, ChatCompletionStreamOptions): a client tells the usage chunk by it.
     const usageField = includeUsage ? { usage: null } : {};

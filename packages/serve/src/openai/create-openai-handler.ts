@@ -6,6 +6,7 @@ import { checkOwner } from '../door/check-owner.ts';
 import { createDoorHistoryStore } from '../door/create-door-history-store.ts';
 import { openAIKeys } from '../door/door-option-keys.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
+import { heartbeatOption } from '../door/heartbeat.ts';
 import type { DoorConnection } from '../door/host-policy.ts';
 import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
@@ -135,6 +136,7 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
         signal: AbortSignal.any([request.signal, abort.signal]),
         onError,
         now,
+        heartbeatMs: settings.heartbeatMs,
         telemetry,
       };
       return route.kind === 'chat'
@@ -386,6 +388,7 @@ function checkOptions(given: OpenAIHandlerOptions) {
     maxConversations: wholeOption(options.maxConversations, 'maxConversations', 1000),
     maxResponses: wholeOption(options.maxResponses, 'maxResponses', 1000),
     maxBodyBytes: wholeOption(options.maxBodyBytes, 'maxBodyBytes', DOOR_DEFAULTS.maxBodyBytes),
+    heartbeatMs: heartbeatOption(options.heartbeatMs),
     rateLimit,
     basePath,
     allowedOrigins: checkAllowedOrigins(options.allowedOrigins, []),

@@ -16,6 +16,8 @@ export type DoorRequest = {
   onError: (error: unknown) => void;
   /** The clock, in ms. */
   now: () => number;
+  /** A streamed answer's heartbeat interval in ms (`: ping` while quiet); 0 for none. */
+  heartbeatMs: number;
   /** The door's spans, around each run it starts. */
   telemetry: DoorTelemetry;
 };

@@ -20,10 +20,13 @@ describe('sseFrame', () => {
 
 describe('eventStreamResponse', () => {
   it('streams what the producer writes, then ends, with the headers a proxy must not buffer', async () => {
-    const response = eventStreamResponse(new AbortController(), async (write) => {
-      write(sseFrame({ n: 1 }));
-      write(sseFrame('[DONE]'));
-    });
+    const response = eventStreamResponse(
+      { abort: new AbortController(), heartbeatMs: 0 },
+      async (write) => {
+        write(sseFrame({ n: 1 }));
+        write(sseFrame('[DONE]'));
+      },
+    );
     expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(response.headers.get('cache-control')).toBe('no-cache');
     expect(response.headers.get('x-accel-buffering')).toBe('no');
@@ -37,7 +40,7 @@ describe('eventStreamResponse', () => {
       release = resolve;
     });
     let wroteAfter = false;
-    const response = eventStreamResponse(abort, async (write) => {
+    const response = eventStreamResponse({ abort, heartbeatMs: 0 }, async (write) => {
       write(sseFrame({ n: 1 }));
       await later;
       write(sseFrame({ n: 2 }));

@@ -1,3 +1,4 @@
+import { HEARTBEAT_FRAME, type Heartbeat, startHeartbeat } from '../door/heartbeat.ts';
 import { cutOffStalledReader, unreadBytesStrategy } from '../door/unread-cap.ts';
 
 const encoder = new TextEncoder();
@@ -20,27 +21,43 @@ export function sseFrame(data: unknown, event?: string): Uint8Array {
  * by the cap: the Responses door sends the answer whole four times at its end, and an answer of
  * 2 MB cut off every client there, however fast it read (attack49b). A reader that stalled during
  * the run was cut off then; the end frames add what the answer's size makes them, once.
- * @internal
+ *
+ * A stream quiet for `heartbeatMs` (a long tool call) gets a `: ping` comment, so that a proxy's
+ * idle timeout does not cut it and stop the run (the `openai` client's `SSEDecoder` skips a line
+ * starting with `:`). @internal
  */
 export function eventStreamResponse(
-  abort: AbortController,
+  door: { abort: AbortController; heartbeatMs: number },
   produce: (write: (frame: Uint8Array, ended?: boolean) => void) => Promise<void>,
 ): Response {
+  const { abort } = door;
+  let heartbeat: Heartbeat | undefined;
   const body = new ReadableStream<Uint8Array>(
     {
       async start(controller) {
         const write = (frame: Uint8Array, ended = false) => {
-          if (abort.signal.aborted) return;
+          if (abort.signal.aborted) {
+            // The client gone or cut off: no comment for it while the run unwinds.
+            heartbeat?.stop();
+            return;
+          }
+          heartbeat?.wrote();
           controller.enqueue(frame);
           if (!ended && cutOffStalledReader(controller)) abort.abort();
         };
+        heartbeat = startHeartbeat({
+          everyMs: door.heartbeatMs,
+          ping: () => write(HEARTBEAT_FRAME),
+        });
         try {
           await produce(write);
         } finally {
+          heartbeat.stop();
           if (!abort.signal.aborted) controller.close();
         }
       },
       cancel() {
+        heartbeat?.stop();
         abort.abort();
       },
     },

@@ -164,7 +164,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     return jsonResponse(response);
   }
 
-  return eventStreamResponse(door.abort, async (write) => {
+  return eventStreamResponse(door, async (write) => {
     let sequence = 0;
     // `ended`: the run is over, and the frame is the answer whole or the end (event-stream.ts).
     const send = (type: string, fields: Record<string, unknown>, ended = false) =>
