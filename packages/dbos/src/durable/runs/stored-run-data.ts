@@ -214,6 +214,7 @@ export const SHARED_STRINGS_KEY = 'sharedStrings';
 export const KEYLESS_KEY = 'keylessFor';
 
 /** Where {@link restoreStoredResult} keeps a result's `keylessFor` (not enumerable, not JSON). */
+// why (sentinel): a property key compared by identity inside this module, carries nothing.
 const KEYLESS_MARK: unique symbol = Symbol('gemloop.keylessFor');
 
 /**
