@@ -202,17 +202,20 @@ export { embeddedIPv4, METADATA_ADDRESSES, METADATA_HOSTS } from '../shared/meta
 export { escapeJsonForPrompt, quoteForPrompt } from '../shared/quote-for-prompt.ts';
 // @gemloop/cli's viewer: no recorded Google key (any one's, by its shape), nor the start of a key
 // where the viewer cut a text, reaches the page; @gemloop/tools' stdio MCP client: nor the end of
-// one where it kept only the last of a server's stderr.
+// one where it kept only the last of a server's stderr. @gemloop/dbos: which keys a durable
+// chat turn's history was found without (their fingerprint leaves out the keys never looked for).
 export {
   createSecretRedactor,
+  MIN_KEY_LENGTH,
   redactKeyShapes,
   secretForms,
   withoutCutKey,
   withoutCutKeyAtStart,
 } from '../shared/redact-secrets.ts';
 // @gemloop/serve: each door's memo of the texts its key filter found clean, so a long text of a
-// thread is scanned once across its sends.
-export type { ScanMemo } from '../shared/scrub-secrets.ts';
+// thread is scanned once across its sends. @gemloop/dbos: whether a durable chat turn's contents
+// hold a key (its mark), through its run's memo.
+export { type ScanMemo, scrubSecrets } from '../shared/scrub-secrets.ts';
 // The CLI's terminal, evals' reports, @gemloop/serve's ids and @gemloop/tools' server texts: one
 // set of control, line-breaking and bidi characters, escaped, replaced or refused.
 export {

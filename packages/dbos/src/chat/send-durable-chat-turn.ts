@@ -11,6 +11,7 @@ import {
 } from '@gemloop/core/internal';
 import type { DurableRunInput, DurableRunResult } from '../durable/runs/durable-run-types.ts';
 import type { DurableRuns } from '../durable/runs/durable-runs.ts';
+import { keylessMarkOf } from '../durable/runs/stored-run-data.ts';
 import { MAX_ID_BYTES } from '../postgres/check-id.ts';
 import type { PostgresHistoryStore } from './create-postgres-history-store.ts';
 
@@ -81,11 +82,13 @@ export async function sendDurableChatTurn({
   // After a handoff, the agent holding the conversation answers (as in a chat session).
   const last = turns[turns.length - 1]?.agent;
   const holder = typeof last === 'string' && last !== '' ? last : undefined;
+  const keylessHistory = markedHistory(turns);
   const { runId: started } = await runs.start(agent, {
     runId: runId ?? turnRunId(sessionId, turns.length),
     input,
     history,
     ...(holder === undefined ? {} : { holder }),
+    ...(keylessHistory === undefined ? {} : { keylessHistory }),
     ...(generationConfig === undefined ? {} : { generationConfig }),
   });
   const result = await runs.result(started).catch((error: unknown) => {
@@ -102,7 +105,8 @@ export async function sendDurableChatTurn({
     throw error;
   });
   const heldBy = result.handoffs?.at(-1) ?? holder;
-  await store.append(sessionId, {
+  const keylessFor = keylessMarkOf(result);
+  const stored: MarkedTurn = {
     contents: result.newContents,
     createdAt: Date.now(),
     // The model that made the turn, as a chat session stores it: the agent's, unless a plugin sent
@@ -115,10 +119,40 @@ export async function sendDurableChatTurn({
     sessionSpend: nextSessionSpend(latestSessionSpend(turns), result),
     // The agent holding the conversation after this turn, when a handoff gave it away.
     ...(heldBy === undefined ? {} : { agent: heldBy }),
-  });
+    // The worker found no key in the run's result: this turn's contents hold none.
+    ...(keylessFor === undefined ? {} : { keylessFor }),
+  };
+  await store.append(sessionId, stored);
   return result;
 }
 
+/**
+ * A stored turn with its mark: the fingerprint of the keys the turn's run found none of in its
+ * result, this turn's contents included (keyless-history.ts).
+ */
+type MarkedTurn = ChatTurn & { keylessFor?: string | undefined };
+
+/**
+ * What the stored turns' marks say of the thread (durable-scan50): the contents of the leading
+ * turns marked for the same keys held none of them, as each one's run found. The run of this turn
+ * then scans its own contents, not the thread again (each turn scanned the whole thread:
+ * quadratic over a conversation). From the first turn saved without that mark (a key was cut from
+ * it, a chat session's, an older version's, one made for other keys) on, the thread is scanned,
+ * as before. Each turn vouches for itself only: what a store holds before or after it (a clear, a
+ * plain append of another writer) is never covered by another turn's mark.
+ */
+function markedHistory(
+  turns: readonly MarkedTurn[],
+): { contents: number; keys: string } | undefined {
+  const keys = turns[0]?.keylessFor;
+  if (typeof keys !== 'string' || keys === '') return undefined;
+  let contents = 0;
+  for (const turn of turns) {
+    if (turn.keylessFor !== keys) break;
+    contents += turn.contents.length;
+  }
+  return { contents, keys };
+}
 /**
  * The default run id of turn `index` of a session: `<sessionId>:turn-<index>`, or, when that is
  * past the run id limit (a session id near the store's own limit of the same size was refused by

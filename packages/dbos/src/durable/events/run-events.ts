@@ -1,8 +1,14 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { AgentEvent } from '@gemloop/core';
-import { type IndexedEvent, IndexedKeyHold } from '@gemloop/core/internal';
+import {
+  createScanMemo,
+  type IndexedEvent,
+  IndexedKeyHold,
+  type ScanMemo,
+} from '@gemloop/core/internal';
 import { durableWriteStream } from '../steps/durable-operations.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
+import { pushPastKeylessHistory } from './keyless-history.ts';
 import { type SharedStrings, shareLongStrings } from './shared-strings.ts';
 import { storedEvent } from './stored-event.ts';
 
@@ -114,6 +120,13 @@ export type RunEventBuffer = {
    * so the `run-end` event that holds it unchanged is written without it (`resultAt`).
    */
   result?: unknown;
+  /**
+   * The history contents an earlier run found without keys (keyless-history.ts): the run's
+   * `run-end` is scanned past them. Empty by default.
+   */
+  keyless: readonly unknown[];
+  /** The hold-back's memo of the long texts it found clean (a chat turn's mark reads it). */
+  memo: ScanMemo;
 };
 
 /**
@@ -124,10 +137,11 @@ export function createRunEventBuffer(
   keys: () => readonly string[] = () => [],
   storedEvents?: () => Promise<number>,
 ): RunEventBuffer {
+  const memo = createScanMemo();
   return {
     events: [],
     keys,
-    hold: new IndexedKeyHold(keys),
+    hold: new IndexedKeyHold(keys, memo),
     fed: 0,
     stored: 0,
     storedEvents,
@@ -140,6 +154,8 @@ export function createRunEventBuffer(
     requests: [],
     requestsWritten: 0,
     lastRequestBody: undefined,
+    keyless: [],
+    memo,
   };
 }
 
@@ -226,7 +242,8 @@ function feed(buffer: RunEventBuffer): void {
   }
   while (buffer.fed < buffer.events.length) {
     const index = buffer.fed++;
-    place(buffer, buffer.hold.push(index, buffer.events[index] as AgentEvent<unknown>));
+    const event = buffer.events[index] as AgentEvent<unknown>;
+    place(buffer, pushPastKeylessHistory(buffer.hold, index, event, buffer.keyless));
   }
 }
 

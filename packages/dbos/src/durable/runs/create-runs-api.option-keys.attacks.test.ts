@@ -105,6 +105,30 @@ describe('DurableRuns: a misspelt access option', () => {
     expect(calls).toEqual([]);
   });
 
+  // durable-scan50: a chat turn's marks (how much of the history an earlier run found without
+  // keys); what is not a count and a fingerprint is refused before anything is enqueued.
+  it.each([
+    ['a string count', { contents: '2', keys: 'abc' }],
+    ['a negative count', { contents: -1, keys: 'abc' }],
+    ['no fingerprint', { contents: 2 }],
+    ['a long fingerprint', { contents: 2, keys: 'k'.repeat(65) }],
+    ['a list', [2, 'abc']],
+  ])('start refuses keylessHistory with %s, naming it', async (_label, keylessHistory) => {
+    const { api, calls } = backend();
+    const started = createRunsApi(api).start('support', {
+      input: 'hi',
+      history: [],
+      keylessHistory: keylessHistory as never,
+    });
+    await expect(started).rejects.toThrow(/keylessHistory must be \{ contents, keys \}/);
+    expect(calls).toEqual([]);
+    await createRunsApi(api).start('support', {
+      input: 'hi',
+      keylessHistory: { contents: 0, keys: 'abc' },
+    });
+    expect(calls).toEqual(['enqueue']);
+  });
+
   it('list and childRuns refuse a misspelt option too', async () => {
     const { api } = backend();
     const runs = createRunsApi(api);

@@ -46,6 +46,16 @@ export type DurableRunInput = {
    * know fails the run with `UnknownHandoffAgentError`. `sendDurableChatTurn` passes it.
    */
   holder?: string | undefined;
+  /**
+   * How many contents at the start of `history` (turns flattened) an earlier run of the fleet found
+   * without its keys, and the fingerprint of those keys, as `sendDurableChatTurn` reads them from
+   * its stored turns' marks: the run's `run-end` (whose result holds the whole thread) is scanned
+   * for keys past them, so a chat turn scans its own contents, not the thread again. Trusted only
+   * by a worker kept from the same keys, and only for the very contents the run still holds at its
+   * end. Give it only as an earlier result marked it (a turn that held a key is never marked):
+   * a wrong count lets a key in those contents reach the run's event readers (`runs.events()`).
+   */
+  keylessHistory?: { contents: number; keys: string } | undefined;
 };
 
 /**

@@ -73,6 +73,11 @@ async function storedBytes(databaseUrl: string, runId: string): Promise<Record<s
 /** The structured-output run's input and its JSON answer (the `structuredThinking` agent). */
 const THINKING_INPUT = 'Where is order 7, as JSON?';
 const THINKING_ANSWER = '{"order":"7","status":"shipped"}';
+/** The marked chat's messages (durable-scan50), and the one whose answer holds the key. */
+const MARK_INPUT = 'Mark ';
+const KEY_INPUT = 'Mark 1: what is your key?';
+/** The key of the worker's client (worker.ts). */
+const WORKER_KEY = 'test-key';
 /** The first texts of the guardrail cycle's runs, worker and in process, each answered `checked`. */
 const CYCLE_INPUTS = new Set(['Go.', 'Again.']);
 
@@ -87,6 +92,11 @@ function supportScript(): Parameters<typeof createFakeGemini>[0] {
     script: (request, context) => {
       const contents = (request.body as { contents?: Content[] }).contents;
       if (CYCLE_INPUTS.has(contents?.[0]?.parts?.[0]?.text ?? '')) return turn.text('checked');
+      // The marked chat's turns: one answer each, the key's turn with the worker's key in it.
+      const said = contents?.at(-1)?.parts?.[0]?.text ?? '';
+      if (said.startsWith(MARK_INPUT)) {
+        return turn.text(said === KEY_INPUT ? `Your key is ${WORKER_KEY}.` : `Noted: ${said}`);
+      }
       const sent = JSON.stringify(contents);
       if (sent.includes(THINKING_INPUT)) {
         return context.functionResponses.length > 0
@@ -338,6 +348,64 @@ describe('durable runs', () => {
       );
       expect(stored[2]?.sessionSpend?.usage.totalTokenCount).toBe(tokens);
       expect(tokens).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  // durable-scan50 (issue 53): a turn's run scanned the whole thread (its run-end's result holds
+  // it) at every turn. A turn whose contents hold no key is marked, and the next turn's run skips
+  // the leading marked turns (keyless-history.ts); a key in a turn still reaches no reader.
+  it('marks the turns without the key, sends the leading marked ones as keyless, and no key reaches the events', async () => {
+    const store = createPostgresHistoryStore({ connectionString: databaseUrl });
+    const session = 'marked-chat';
+    try {
+      const results = [];
+      for (let index = 0; index < 4; index++) {
+        const message = index === 1 ? KEY_INPUT : `${MARK_INPUT}${index}.`;
+        results.push(
+          await sendDurableChatTurn({ runs, store, sessionId: session, agent: 'support', message }),
+        );
+      }
+      const turns = (await store.load(session)) as { contents: Content[]; keylessFor?: unknown }[];
+      // The key's turn is not marked; the others are, with the fingerprint of the worker's keys.
+      expect(turns.map((stored) => typeof stored.keylessFor)).toEqual([
+        'string',
+        'undefined',
+        'string',
+        'string',
+      ]);
+      expect(turns[0]?.keylessFor).toMatch(/^[0-9a-f]{16}$/);
+      // Each run's input: the leading marked turns (the first turn's two contents), from turn 1 on.
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      const keyless: (string | undefined)[] = [];
+      try {
+        for (let index = 0; index < 4; index++) {
+          const { rows } = await client.query<{ row: string }>(
+            'SELECT t::text AS row FROM dbos.workflow_input t WHERE workflow_uuid = $1',
+            [`${session}:turn-${index}`],
+          );
+          keyless.push(/keylessHistory\W+contents\W+(\d+)/.exec(rows[0]?.row ?? '')?.[1]);
+        }
+      } finally {
+        await client.end();
+      }
+      expect(keyless).toEqual([undefined, '2', '2', '2']);
+      // The result read back holds the whole thread, as before.
+      const last = results[3];
+      expect(last?.contents).toEqual([
+        ...turns.slice(0, 3).flatMap((stored) => stored.contents),
+        ...(last?.newContents ?? []),
+      ]);
+      expect(JSON.stringify(last?.contents)).toContain(`Your key is ${WORKER_KEY}.`);
+      // No reader of the events reads the key: not the key's turn, nor a later one's run-end.
+      for (let index = 1; index < 4; index++) {
+        const events = [];
+        for await (const { event } of runs.events(`${session}:turn-${index}`)) events.push(event);
+        expect(events.at(-1)?.type).toBe('run-end');
+        expect(JSON.stringify(events)).not.toContain(WORKER_KEY);
+      }
     } finally {
       await store.close();
     }

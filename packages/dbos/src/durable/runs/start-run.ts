@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { checkGenerationConfig, checkOwnerOption } from '@gemloop/core/internal';
+import { MAX_KEYS_FINGERPRINT_LENGTH } from '../events/keyless-history.ts';
 import { checkOptionKeys, checkRunId } from './check-runs-arguments.ts';
 import type { DurableRunInput } from './durable-run-types.ts';
 import type { StartRunOptions } from './durable-runs.ts';
@@ -19,6 +20,7 @@ const START = {
   generationConfig: true,
   owner: true,
   holder: true,
+  keylessHistory: true,
 } as const satisfies Record<keyof StartRunOptions, true>;
 
 /** `runs.start()`: checks the run's options and input, then enqueues its workflow. @internal */
@@ -36,6 +38,7 @@ export async function startRun(
     generationConfig,
     owner,
     holder,
+    keylessHistory,
   } = options;
   checkRunId(runId);
   checkOwnerOption(owner, 'owner');
@@ -48,6 +51,7 @@ export async function startRun(
       message: `start: holder must be the name of the agent holding the conversation, a non-empty string of at most ${MAX_HOLDER_LENGTH} characters.`,
     });
   }
+  checkKeylessHistory(keylessHistory);
   if (typeof agent !== 'string' || agent === '') {
     throw new InvalidArgumentError({
       argument: 'agent',
@@ -73,9 +77,33 @@ export async function startRun(
   }
   if (owner !== undefined) request.owner = owner;
   if (holder !== undefined) request.holder = holder;
+  if (keylessHistory !== undefined) {
+    request.keylessHistory = { contents: keylessHistory.contents, keys: keylessHistory.keys };
+  }
   checkRunInputSize(runId, agent, request, backend.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES);
   await backend.enqueue(agent, runId, request, runAttributes({ agent, owner }));
   return { runId };
+}
+
+/** `keylessHistory` as `sendDurableChatTurn` gives it: a count of contents and a fingerprint. */
+function checkKeylessHistory(keylessHistory: unknown): void {
+  if (keylessHistory === undefined) return;
+  const { contents, keys } = (isPlainObject(keylessHistory) ? keylessHistory : {}) as {
+    contents?: unknown;
+    keys?: unknown;
+  };
+  if (
+    !Number.isSafeInteger(contents) ||
+    (contents as number) < 0 ||
+    typeof keys !== 'string' ||
+    keys === '' ||
+    keys.length > MAX_KEYS_FINGERPRINT_LENGTH
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'keylessHistory',
+      message: `start: keylessHistory must be { contents, keys } as sendDurableChatTurn reads it from the stored turns' marks: a whole number of contents and the keys' fingerprint (at most ${MAX_KEYS_FINGERPRINT_LENGTH} characters); leave it out to have the whole history scanned.`,
+    });
+  }
 }
 
 /** An object of JSON's kind: not null, not an array, not a class instance. */

@@ -1,5 +1,6 @@
 import type { WorkflowStatus } from '@dbos-inc/dbos-sdk';
 import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
+import { MAX_KEYS_FINGERPRINT_LENGTH } from '../events/keyless-history.ts';
 import type { EventBatch } from '../events/run-events.ts';
 import { restoreLongStrings } from '../events/shared-strings.ts';
 
@@ -176,12 +177,22 @@ export function checkEventBatch(
 }
 
 /**
- * A run's stored result as its workflow returned it: the long strings it holds more than once
- * kept once, under `sharedStrings` (store-once42), put back; a result of an older version has
- * none and reads as stored. What is wrong with a forged one, or `undefined`.
+ * A run's stored result as its workflow returned it: its `keylessFor` mark (its new contents hold
+ * no key: keyless-history.ts) taken out of its data and kept for {@link keylessMarkOf}, and the
+ * long strings it holds more than once kept once, under `sharedStrings` (store-once42), put back;
+ * a result of an older version has neither and reads as stored. What is wrong with a forged one,
+ * or `undefined`.
  * @internal
  */
 export function restoreStoredResult(result: object): string | undefined {
+  if (Object.hasOwn(result, KEYLESS_KEY)) {
+    const keys = (result as Record<string, unknown>)[KEYLESS_KEY];
+    delete (result as Record<string, unknown>)[KEYLESS_KEY];
+    // Out of the result's own data (it is no field of an agent result), for sendDurableChatTurn.
+    if (typeof keys === 'string' && keys.length <= MAX_KEYS_FINGERPRINT_LENGTH) {
+      Object.defineProperty(result, KEYLESS_MARK, { value: keys });
+    }
+  }
   if (!Object.hasOwn(result, SHARED_STRINGS_KEY)) return undefined;
   const shared = (result as Record<string, unknown>)[SHARED_STRINGS_KEY];
   delete (result as Record<string, unknown>)[SHARED_STRINGS_KEY];
@@ -194,3 +205,24 @@ export function restoreStoredResult(result: object): string | undefined {
  * @internal
  */
 export const SHARED_STRINGS_KEY = 'sharedStrings';
+
+/**
+ * The key of a stored result that holds the fingerprint of the keys its new contents hold none of
+ * (a chat turn's mark, keyless-history.ts): no agent result has it.
+ * @internal
+ */
+export const KEYLESS_KEY = 'keylessFor';
+
+/** Where {@link restoreStoredResult} keeps a result's `keylessFor` (not enumerable, not JSON). */
+// why (sentinel): a property key compared by identity inside this module, carries nothing.
+const KEYLESS_MARK: unique symbol = Symbol('gemloop.keylessFor');
+
+/**
+ * The fingerprint of the keys the run of `result` (as `runs.result()` read it) found none of in
+ * its new contents, or `undefined` (one held a key, the run had no keys, an older worker).
+ * @internal
+ */
+export function keylessMarkOf(result: object): string | undefined {
+  const mark = (result as { [KEYLESS_MARK]?: unknown })[KEYLESS_MARK];
+  return typeof mark === 'string' ? mark : undefined;
+}

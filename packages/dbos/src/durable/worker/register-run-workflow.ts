@@ -5,6 +5,7 @@ import { createSteering } from '@gemloop/core/steering';
 import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
 import { createApprovalState, RunPausedSignal } from '../approvals/approvals.ts';
 import type { createDurableChildren } from '../children/durable-children.ts';
+import { keylessContents, turnMark } from '../events/keyless-history.ts';
 import {
   createRunEventBuffer,
   EVENTS_STREAM_KEY,
@@ -18,7 +19,7 @@ import {
   type DurableRunResult,
   RUN_WORKFLOW,
 } from '../runs/durable-run-types.ts';
-import { SHARED_STRINGS_KEY } from '../runs/stored-run-data.ts';
+import { KEYLESS_KEY, SHARED_STRINGS_KEY } from '../runs/stored-run-data.ts';
 import { createSteerCheck } from '../steering/durable-steering.ts';
 import type { SteerAnnouncements } from '../steering/steer-announcements.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
@@ -88,6 +89,8 @@ export function registerRunWorkflow({
         approvals: createApprovalState(),
       };
       running.set(runId, execution);
+      // What an earlier run found without keys (a chat turn's thread): its run-end skips it.
+      buffer.keyless = keylessContents(request.history, request.keylessHistory, buffer.keys());
       // The last events and the stream's close in one step: closed from the step body, the
       // close is a plain write (4 round trips) instead of a checkpointed operation of the
       // workflow (7). A body run again after a crash closes again after its (repeated) events;
@@ -135,7 +138,16 @@ export function registerRunWorkflow({
         // The `run-end` holding it goes without it: the workflow's output is the same (run-events.ts).
         buffer.result = result;
         await finish();
-        return storedResultOf(result);
+        const stored = storedResultOf(result);
+        // A conversation's turn (a run with a history) whose new contents hold no key: its mark
+        // for the next turn (the run-end's scan found most of it; the run's own objects, not
+        // the stored copy, whose long strings are shared away).
+        const mark =
+          request.history === undefined
+            ? undefined
+            : turnMark(result.newContents, buffer.keys(), buffer.memo);
+        if (mark !== undefined) (stored as Record<string, unknown>)[KEYLESS_KEY] = mark;
+        return stored;
       } catch (error) {
         // Paused for approval: the workflow is stopped (CANCELLED, its slot free) and this
         // execution ends here, writing nothing (no stream close: the run goes on when resumed).
