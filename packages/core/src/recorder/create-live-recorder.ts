@@ -5,13 +5,13 @@ import {
   defineOptions,
 } from '../options/define-options.ts';
 import { version } from '../version.ts';
+import { createFolderPruner } from './create-folder-pruner.ts';
 import { liveEventLine } from './live-event-line.ts';
 import { LIVE_FILES, liveFileName } from './live-file.ts';
 import { addText, base64Bytes, type Cut, cutField, recordedError } from './live-line-bounds.ts';
 import type { LiveRecorder, LiveRecorderOptions } from './live-recorder-options.ts';
 import { openLiveSessionFile } from './live-session-file.ts';
 import { fromPicos, toPicos, USAGE_KEYS } from './live-usage.ts';
-import { pruneRunFiles } from './prune-run-files.ts';
 import {
   MAX_RECORDED_LIVE_TEXT_CHARS,
   RECORDED_LIVE_FORMAT,
@@ -74,28 +74,19 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
   const logger = options.logger;
   const writes = new Set<Promise<void>>();
   const open = new Set<string>();
-  const owned = new Map<string, { inode: string; owned: boolean }>();
-  let pruning: Promise<void> = Promise.resolve();
   const track = (promise: Promise<void>): void => {
     writes.add(promise);
     promise.finally(() => writes.delete(promise));
   };
-  const prune = (): Promise<void> => {
-    const next = pruning.then(() =>
-      pruneRunFiles({
-        fs: fs(),
-        openFlags: pruneOpenFlags(),
-        dir,
-        maxBytes,
-        open,
-        now: Date.now(),
-        owned,
-        files: LIVE_FILES,
-      }),
-    );
-    pruning = next.catch(() => undefined);
-    return next;
-  };
+  // Walks the folder when it may have passed maxBytes, not after every session (attack50a).
+  const pruner = createFolderPruner({
+    fs,
+    openFlags: pruneOpenFlags,
+    dir,
+    maxBytes,
+    open: () => open,
+    files: LIVE_FILES,
+  });
 
   return {
     dir,
@@ -293,7 +284,7 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
             sessionFile
               .close()
               .finally(() => open.delete(file))
-              .then(prune)
+              .then(() => pruner.closed(sessionFile.written))
               .catch((pruneError: unknown) => {
                 logger?.warn?.(
                   { err: pruneError, dir },

@@ -13,7 +13,8 @@ import { cutTextNoted } from '../shared/cut-text.ts';
 import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run-observer.ts';
 import { toolResultMark } from '../tools/responses/tool-result-mark.ts';
 import { version } from '../version.ts';
-import { pruneRunFiles, RUN_HEARTBEAT_MS } from './prune-run-files.ts';
+import { createFolderPruner } from './create-folder-pruner.ts';
+import { RUN_HEARTBEAT_MS } from './prune-run-files.ts';
 import { recordContinuation, recordedLineOf } from './recorded-line-of.ts';
 import {
   MAX_RECORDED_NAME_CHARS,
@@ -38,8 +39,11 @@ export type RunRecorderOptions = {
   /** The folder of the run files. @defaultValue `.gemloop/runs` (under the working directory) */
   dir?: string | undefined;
   /**
-   * The most bytes of run files the folder keeps: after each run, the oldest finished run files
-   * are deleted until the rest fit. Only files this recorder writes are counted and deleted
+   * The most bytes of run files the folder keeps: once a run passes it, the oldest finished run
+   * files are deleted until the rest fit in seven eighths of it. The folder is walked (a `stat`
+   * of each run file) only when the runs this recorder wrote since the last walk could pass the
+   * bound, or a minute after it (runs another process writes to the folder are pruned then), not
+   * after every run: a server's runs do not slow down with the runs it has kept. Only files this recorder writes are counted and deleted
    * (named `<time>-<run id>.jsonl` and starting with a `run-start` line); other files in the
    * folder are left alone. A run still being written, by this process or another one, is never
    * deleted: a run file without its closing line counts as being written until its mtime is 10
@@ -131,26 +135,14 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
   // The runs being written, each with how to refresh its file's mtime (see STALE_RUN_MS).
   const open = new Map<string, () => void>();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
-  // Which files were found to be run files, so a prune reads each header once.
-  const owned = new Map<string, { inode: string; owned: boolean }>();
-  // Prunes run one at a time: two at once would walk the same files.
-  let pruning: Promise<void> = Promise.resolve();
-
-  const prune = (): Promise<void> => {
-    const next = pruning.then(() =>
-      pruneRunFiles({
-        fs: fs(),
-        openFlags: pruneOpenFlags(),
-        dir,
-        maxBytes,
-        open: new Set(open.keys()),
-        now: Date.now(),
-        owned,
-      }),
-    );
-    pruning = next.catch(() => undefined);
-    return next;
-  };
+  // Walks the folder when it may have passed maxBytes, not after every run (attack50a).
+  const pruner = createFolderPruner({
+    fs,
+    openFlags: pruneOpenFlags,
+    dir,
+    maxBytes,
+    open: () => new Set(open.keys()),
+  });
 
   const opened = (file: string, touch: () => void): void => {
     open.set(file, touch);
@@ -263,7 +255,7 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             await handle?.close();
           })
           .finally(() => closed(file))
-          .then(prune)
+          .then(() => pruner.closed(written))
           .catch((error: unknown) => {
             logger?.warn?.({ err: error, dir }, 'run recorder: pruning old runs failed');
           });

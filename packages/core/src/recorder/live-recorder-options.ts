@@ -9,9 +9,11 @@ export type LiveRecorderOptions = {
    */
   dir?: string | undefined;
   /**
-   * The most bytes of live files the folder keeps: after each session, the oldest finished ones
-   * are deleted until the rest fit (run files are the run recorder's to prune, and the other
-   * way round). @defaultValue 100 MB
+   * The most bytes of live files the folder keeps: once a session passes it, the oldest finished
+   * ones are deleted until the rest fit in seven eighths of it (run files are the run recorder's
+   * to prune, and the other way round). The folder is walked only when the sessions written
+   * since the last walk could pass the bound, or a minute after it, not after every session.
+   * @defaultValue 100 MB
    */
   maxBytes?: number | undefined;
   /**

@@ -25,6 +25,8 @@ export type LiveSessionFile = {
   write(line: RecordedLiveLine): void;
   /** The lines dropped past `maxSessionBytes`. */
   readonly dropped: number;
+  /** The bytes of the lines written (the folder's pruner counts them). */
+  readonly written: number;
   /** Stops the heartbeat and closes the file once every line is written; never rejects. */
   close(): Promise<void>;
 };
@@ -111,6 +113,9 @@ export function openLiveSessionFile({
     },
     get dropped() {
       return dropped;
+    },
+    get written() {
+      return written;
     },
     close() {
       clearInterval(heartbeat);

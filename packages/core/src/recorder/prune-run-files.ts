@@ -26,6 +26,12 @@ export type PruneRunFilesOptions = {
   openFlags: number;
   dir: string;
   maxBytes: number;
+  /**
+   * Once the files pass `maxBytes`, the oldest finished ones are deleted until the rest fit in
+   * this (at most `maxBytes`): room left, so the folder need not be walked again at the next run.
+   * @defaultValue `maxBytes`
+   */
+  keepBytes?: number | undefined;
   /** The absolute paths of this recorder's runs still being written: never deleted. */
   open: ReadonlySet<string>;
   /** Wall-clock ms since the epoch (file mtimes are wall-clock too). */
@@ -55,8 +61,8 @@ export const RUN_FILES: RecorderFiles = {
 type Entry = { name: string; path: string; size: number; mtimeMs: number; inode: string };
 
 /**
- * Deletes the oldest finished run files until the recorder's run files in `dir` fit in
- * `maxBytes`. Only files the recorder wrote count and go: a name matching {@link RUN_FILE_NAME}
+ * Once the recorder's run files in `dir` pass `maxBytes`, deletes the oldest finished ones until
+ * the rest fit in `keepBytes`; returns the bytes of the run files left. Only files the recorder wrote count and go: a name matching {@link RUN_FILE_NAME}
  * AND a first line starting with {@link RUN_FILE_HEADER}, a regular file (never a symlink). A
  * run still being written is never deleted: one of `open`, or a file with no closing `run-end`
  * line whose mtime is younger than {@link STALE_RUN_MS} (another recorder's, in this process or
@@ -64,13 +70,14 @@ type Entry = { name: string; path: string; size: number; mtimeMs: number; inode:
  * pruners walk the same files oldest first.
  * @internal
  */
-export async function pruneRunFiles(options: PruneRunFilesOptions): Promise<void> {
+export async function pruneRunFiles(options: PruneRunFilesOptions): Promise<number> {
   const { fs, dir, maxBytes, open, now, owned } = options;
+  const keepBytes = Math.min(options.keepBytes ?? maxBytes, maxBytes);
   let names: string[];
   try {
     names = await fs.readdir(dir);
   } catch (error) {
-    if (isGone(error)) return;
+    if (isGone(error)) return 0;
     throw error;
   }
   const files = options.files ?? RUN_FILES;
@@ -93,8 +100,11 @@ export async function pruneRunFiles(options: PruneRunFilesOptions): Promise<void
     if (await isOwned(options, entry)) entries.push(entry);
   }
   let total = entries.reduce((sum, entry) => sum + entry.size, 0);
+  if (total <= maxBytes) return total;
+  const newest = entries.at(-1);
   for (const entry of entries) {
-    if (total <= maxBytes) return;
+    // Room is made down to keepBytes, but never by deleting the newest run when the rest fit.
+    if (total <= keepBytes || (total <= maxBytes && entry === newest)) return total;
     if (open.has(entry.path)) continue;
     if (now - entry.mtimeMs <= STALE_RUN_MS) {
       const state = await runState(options, entry);
@@ -116,6 +126,7 @@ export async function pruneRunFiles(options: PruneRunFilesOptions): Promise<void
     owned.delete(entry.name);
     total -= entry.size;
   }
+  return total;
 }
 
 async function isOwned(options: PruneRunFilesOptions, entry: Entry): Promise<boolean> {
