@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   installKey,
   npmVersion,
+  PACKED_INSTALL_KEPT,
   PACKED_INSTALL_MAX_AGE_MS,
   reuseInstall,
 } from './fixtures/packed-install-cache.ts';
@@ -99,28 +100,57 @@ describe('packed-install reuses npm tree only for the same tarballs and package.
     );
   });
 
-  it('installs anew when one byte of a tarball changed, and keeps only the new tree', async () => {
+  it('installs anew when one byte of a tarball changed', async () => {
     const cache = join(trees, 'cache-tarball');
     const first = plantRun(['core bytes', 'tools bytes']);
-    await reuseInstall({
-      ...first,
-      slot: 'zod4',
-      context: CONTEXT,
-      cache,
-      install: countingInstall(first.directory),
-    });
+    const install = countingInstall(first.directory);
+    await reuseInstall({ ...first, slot: 'zod4', context: CONTEXT, cache, install });
     const changed = plantRun(['core bytes', 'tools byteS']);
-    const install = countingInstall(changed.directory);
+    const again = countingInstall(changed.directory);
     const result = await reuseInstall({
       ...changed,
       slot: 'zod4',
       context: CONTEXT,
       cache,
-      install,
+      install: again,
     });
     expect(result.reused).toBe(false);
-    expect(install.runs).toBe(1);
-    expect(readdirSync(cache)).toEqual([`zod4-${result.key}`]);
+    expect(again.runs).toBe(1);
+  });
+
+  it(`keeps the newest ${PACKED_INSTALL_KEPT} trees, none past the age limit, no dead run's partial copy`, async () => {
+    const cache = join(trees, 'cache-kept');
+    // A run killed while it copied (pid 2**22 + 1 is above Linux's pid_max: never alive).
+    mkdirSync(join(cache, `zod4-abc.${2 ** 22 + 1}.partial`), { recursive: true });
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const keys: string[] = [];
+    for (let run = 0; run < PACKED_INSTALL_KEPT + 2; run += 1) {
+      const planted = plantRun([`core bytes ${run}`]);
+      const now = () => start + run * 60_000;
+      const install = countingInstall(planted.directory);
+      keys.push(
+        (await reuseInstall({ ...planted, slot: 'zod4', context: CONTEXT, cache, install, now }))
+          .key,
+      );
+    }
+    expect(readdirSync(cache).sort()).toEqual(
+      keys
+        .slice(-PACKED_INSTALL_KEPT)
+        .map((key) => `zod4-${key}`)
+        .sort(),
+    );
+    // A day on, the next install leaves only itself.
+    const late = plantRun(['core bytes late']);
+    const now = () => start + PACKED_INSTALL_MAX_AGE_MS + 10 * 60_000;
+    const { key } = await reuseInstall({
+      ...late,
+      slot: 'zod4',
+      context: CONTEXT,
+      cache,
+      install: countingInstall(late.directory),
+      now,
+    });
+    expect(readdirSync(cache)).toEqual([`zod4-${key}`]);
   });
 
   it('installs anew when the package.json or the context changed', async () => {
@@ -183,7 +213,7 @@ describe('packed-install reuses npm tree only for the same tarballs and package.
     expect(readdirSync(cache)).toEqual([]);
   });
 
-  it('keys each project slot apart: one kept tree per slot', async () => {
+  it('keeps each project slot under its own name', async () => {
     const cache = join(trees, 'cache-slots');
     const zod4 = plantRun();
     const zod4Result = await reuseInstall({

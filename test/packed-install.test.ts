@@ -22,7 +22,7 @@ import {
   TYPESCRIPT_GO_HEAP,
 } from '../scripts/run-guarded.ts';
 import { npmFetchFlags } from './fixtures/npm-fetch-retry.ts';
-import { npmVersion, PACKED_INSTALL_CACHE, reuseInstall } from './fixtures/packed-install-cache.ts';
+import { npmVersion, packedInstallCache, reuseInstall } from './fixtures/packed-install-cache.ts';
 
 // What a user outside this repository gets: every public package packed exactly as `npm run pack`
 // packs it, installed with plain npm from the registry into a fresh project (zod 4 with msw), and
@@ -742,7 +742,8 @@ let specifiers: string[];
 const projects: Project[] = [];
 
 beforeAll(async () => {
-  workspace = mkdtempSync(join(workspaceParent(), `${WORKSPACE_PREFIX}${process.pid}-`));
+  const parent = workspaceParent();
+  workspace = mkdtempSync(join(parent, `${WORKSPACE_PREFIX}${process.pid}-`));
   // The build and the pack under the hang guard too (they had no limit but the hook's).
   packed = await (
     packPublicPackages as (options: {
@@ -771,7 +772,7 @@ beforeAll(async () => {
   // and npm installs again).
   const reuse = {
     tarballs: packed.map(({ tarball }) => tarball),
-    cache: join(root, PACKED_INSTALL_CACHE),
+    cache: packedInstallCache(parent),
   };
   const context = [npmVersion(), `node ${process.version}`, NPM_INSTALL_ARGS.join(' ')];
   const zod4Tree = await reuseInstall({
