@@ -22,6 +22,7 @@ import {
   TYPESCRIPT_GO_HEAP,
 } from '../scripts/run-guarded.ts';
 import { npmFetchFlags } from './fixtures/npm-fetch-retry.ts';
+import { npmVersion, packedInstallCache, reuseInstall } from './fixtures/packed-install-cache.ts';
 
 // What a user outside this repository gets: every public package packed exactly as `npm run pack`
 // packs it, installed with plain npm from the registry into a fresh project (zod 4 with msw), and
@@ -34,7 +35,9 @@ import { npmFetchFlags } from './fixtures/npm-fetch-retry.ts';
 // and run; a monorepo app with a @gemloop/core of its own runs a library's agents and plugin (two
 // copies); esbuild bundles every core entry for the browser from the packed files. This is the
 // one test that uses the network (the npm registry, for zod, typescript, msw and the packages'
-// dependencies). Slow by nature: one pack and one install per project for the whole file.
+// dependencies). Slow by nature: one pack and one install per project for the whole file; a
+// run whose tarballs are byte for byte those of an earlier run (within a day) copies the trees npm
+// installed then instead (fixtures/packed-install-cache.ts, tested in packed-install-cache.test.ts).
 
 /**
  * Per test and hook: above the last resort of {@link runGuarded}, which kills a child process that
@@ -310,20 +313,18 @@ function writePackageJson(directory: string, name: string, dependencies: Record<
  * failed run.
  */
 const npmInstall = (directory: string) =>
-  exec(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--prefer-offline',
-      '--ignore-scripts',
-      '--loglevel=error',
-      ...npmFetchFlags(),
-    ],
-    directory,
-    { idleMs: 180_000 },
-  );
+  exec('npm', NPM_INSTALL_ARGS, directory, { idleMs: 180_000 });
+
+/** npm's arguments for {@link npmInstall} (part of a kept tree's key, fixtures/packed-install-cache.ts). */
+const NPM_INSTALL_ARGS = [
+  'install',
+  '--no-audit',
+  '--no-fund',
+  '--prefer-offline',
+  '--ignore-scripts',
+  '--loglevel=error',
+  ...npmFetchFlags(),
+];
 
 /**
  * The zod 3.25 project's install, made from the zod 4 project's: its tree and lockfile copied
@@ -741,7 +742,8 @@ let specifiers: string[];
 const projects: Project[] = [];
 
 beforeAll(async () => {
-  workspace = mkdtempSync(join(workspaceParent(), `${WORKSPACE_PREFIX}${process.pid}-`));
+  const parent = workspaceParent();
+  workspace = mkdtempSync(join(parent, `${WORKSPACE_PREFIX}${process.pid}-`));
   // The build and the pack under the hang guard too (they had no limit but the hook's).
   packed = await (
     packPublicPackages as (options: {
@@ -765,8 +767,30 @@ beforeAll(async () => {
     ),
   );
   const [zod3, zod4] = projects as [Project, Project];
-  await npmInstall(zod4.directory);
-  await deriveInstall(zod4.directory, zod3.directory);
+  // npm's trees for these very tarballs and package.json files, when an earlier run installed
+  // them (fixtures/packed-install-cache.ts: ~25-35 s of CPU saved; one byte of a tarball changed
+  // and npm installs again).
+  const reuse = {
+    tarballs: packed.map(({ tarball }) => tarball),
+    cache: packedInstallCache(parent),
+  };
+  const context = [npmVersion(), `node ${process.version}`, NPM_INSTALL_ARGS.join(' ')];
+  const zod4Tree = await reuseInstall({
+    ...reuse,
+    directory: zod4.directory,
+    slot: 'zod4',
+    context,
+    install: async () => {
+      await npmInstall(zod4.directory);
+    },
+  });
+  await reuseInstall({
+    ...reuse,
+    directory: zod3.directory,
+    slot: 'zod3',
+    context: [...context, `derived from ${zod4Tree.key}`],
+    install: () => deriveInstall(zod4.directory, zod3.directory),
+  });
 }, SLOW);
 
 afterAll(() => {
