@@ -213,6 +213,19 @@ describe('packed-install reuses npm tree only for the same tarballs and package.
     expect(readdirSync(cache)).toEqual([]);
   });
 
+  it('goes on with the fresh install when its tree cannot be kept (a full or unwritable cache)', async () => {
+    // The cache folder's place is a file: every write under it fails, as on a full /dev/shm.
+    const cache = join(trees, 'cache-unwritable');
+    writeFileSync(cache, 'not a folder');
+    const first = plantRun();
+    const install = countingInstall(first.directory);
+    const made = await reuseInstall({ ...first, slot: 'zod4', context: CONTEXT, cache, install });
+    expect(made.reused).toBe(false);
+    expect(install.runs).toBe(1);
+    expect(installed(first.directory)).toBe('install 1\n');
+    expect(readFileSync(cache, 'utf8')).toBe('not a folder');
+  });
+
   it('keeps each project slot under its own name', async () => {
     const cache = join(trees, 'cache-slots');
     const zod4 = plantRun();
