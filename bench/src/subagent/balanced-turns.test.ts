@@ -68,6 +68,8 @@ describe('extraPerChildStep', () => {
     const other = base.map((value, index) => value + 20 + (index % 7 === 0 ? 700 : 0));
     // 20 over 4 child steps is 5 a step: 5 % of a 100 step.
     expect(extraPerChildStep(base, other, 4)).toBeCloseTo(5, 0);
+    // The same shift against a step that costs twice as much (a run of 1,200: its collections).
+    expect(extraPerChildStep(base, other, 4, 1200)).toBeCloseTo(2.5, 0);
   });
 
   it('names samples that are not paired', () => {

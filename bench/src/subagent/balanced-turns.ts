@@ -42,8 +42,8 @@ export function median(values: readonly number[]): number {
 /**
  * `other`'s extra CPU a child step over `base`, in % of one of `base`'s steps: the median of the
  * paired differences (`other[i] − base[i]`, two runs of the same group, milliseconds apart), divided
- * by the child's steps, over the median `base` run's cost divided by all its steps (the child's and
- * the parent's two). A difference of two runs of the same kind is symmetric about the true shift
+ * by the child's steps, over a `base` run's cost divided by all its steps (the child's and the
+ * parent's two): `runCost`, by default the median `base` run. A difference of two runs of the same kind is symmetric about the true shift
  * whatever the skew of one run's time (preemptions, a cache refilled), so its median estimates the
  * extra cost without the tail that a mean of a round's runs carries.
  */
@@ -51,13 +51,14 @@ export function extraPerChildStep(
   base: readonly number[],
   other: readonly number[],
   childSteps: number,
+  runCost: number = median(base),
 ): number {
   if (base.length !== other.length || base.length === 0)
     throw new Error(
       `extraPerChildStep needs paired samples of the same length; got ${base.length} and ${other.length}.`,
     );
   const differences = other.map((value, index) => value - (base[index] as number));
-  const childStepCost = median(base) / (childSteps + 2);
+  const childStepCost = runCost / (childSteps + 2);
   return (median(differences) / childSteps / childStepCost) * 100;
 }
 

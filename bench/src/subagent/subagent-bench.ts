@@ -19,10 +19,11 @@
  *
  * `--rounds × --runs` groups are timed (2,000 by default) after `--warmup` groups. `--processes=N`
  * runs the bench in N fresh processes one after another and prints each one's figures and their
- * medians, the figures RESULTS.md reports. With this method the `run` figure of four processes at
- * load 12–22 spread 5.6–6.6 % with A/A controls of 0.0–1.0 %, where the old one (a fixed rotation,
- * collections inside the runs, the median of per-round means) spread by ±4 % with A/A controls of
- * −4.2 to 7.5 % (helper subagent50, bench/RESULTS.md). Each figure comes with a verdict that takes
+ * medians, the figures RESULTS.md reports. With this method three processes at load 8–10 read
+ * `run` 3.6–4.7 % with A/A controls of 0.0–0.4 %, where the old one (a fixed rotation, collections
+ * inside the runs, the median of per-round means) spread by ±4 % with A/A controls of −4.2 to 7.5 %
+ * at load 12–22 (helper subagent50, bench/RESULTS.md). The unit, a by-hand step, keeps its share of
+ * the collections that now run between the runs. Each figure comes with a verdict that takes
  * the A/A control as its noise band and gives none when that band is as wide as the goal.
  */
 
@@ -187,16 +188,24 @@ for (const mode of modes) {
   // cpu[side][group]: each run timed alone, the three of a group milliseconds apart, so a
   // difference within a group leaves out this VM's drift from second to second.
   const cpu: number[][] = sides.map(() => []);
+  const loopStart = process.cpuUsage();
   for (let index = 0; index < rounds * runsPerRound; index++) {
     for (const side of orders[index % orders.length] as number[])
       (cpu[side] as number[]).push(await timedRun(sides[side] as Agent, mode));
   }
+  const loopUsed = process.cpuUsage(loopStart);
   const [hand, sub, same] = cpu as [number[], number[], number[]];
-  const extra = extraPerChildStep(hand, sub, CHILD_STEPS);
-  const aa = extraPerChildStep(hand, same, CHILD_STEPS);
+  // The unit, a by-hand step, keeps its collections: they now run between the timed runs, so the
+  // median by-hand run is scaled by the loop's whole CPU over its timed runs' (1.12-1.16 at load
+  // 8-23). Without it a step read that much cheaper, and every figure that much higher.
+  const timed = cpu.flat().reduce((sum, value) => sum + value, 0);
+  const handRun = median(hand) * ((loopUsed.user + loopUsed.system) / timed);
+  const extra = extraPerChildStep(hand, sub, CHILD_STEPS, handRun);
+  const aa = extraPerChildStep(hand, same, CHILD_STEPS, handRun);
   // A run is CHILD_STEPS child steps plus 2 parent steps; the difference is charged to the child's.
   console.log(
-    `${mode}: by hand ${(median(hand) / 1000).toFixed(3)} ms CPU per run, subagent ${(median(sub) / 1000).toFixed(3)} ms; ` +
+    `${mode}: by hand ${(median(hand) / 1000).toFixed(3)} ms CPU per run (${(handRun / 1000).toFixed(3)} ms with ` +
+      `the collections between runs), subagent ${(median(sub) / 1000).toFixed(3)} ms; ` +
       `extra per child step ${extra.toFixed(1)}% of a step (median of the differences within ` +
       `${hand.length} groups); A/A control ${aa.toFixed(1)}%; verdict: ${verdictOf(extra, aa)}`,
   );
