@@ -6,23 +6,25 @@
  * - subagent: the parent lists `subagent(child, { name, description })`.
  *
  * Both parents make one call of a child that takes CHILD_STEPS model steps (tool calls, then an
- * answer), against the fake Gemini in-process (`fake.fetch`: the wire bytes, no socket). It prints
- * the CPU per child step of each and the median of the per-round ratios subagent ÷ by hand, for
- * `run` and `stream`; the per-child-step figure is the median of the per-round differences, and a
- * second by-hand parent (identical to the first) gives the same figure as an A/A control: this
- * machine's noise alone. Within a round the three sides take turns run by run, each going first
- * in turn.
+ * answer), against the fake Gemini in-process (`fake.fetch`: the wire bytes, no socket). A second
+ * by-hand parent (identical to the first) is the A/A control: this machine's noise alone. The three
+ * run in groups of three, each group in the next of the six orders (balanced-turns.ts), each run
+ * timed alone with the event loop turned between runs, so a collection falls between runs rather
+ * than inside one. It prints the CPU per run of each side and, for `run` and `stream`, the subagent's
+ * and the control's extra CPU a child step: the median of the differences within the groups, in %
+ * of a by-hand step.
  *
  *   bench/node_modules/.bin/tsx --conditions=@gemloop/source bench/src/subagent/subagent-bench.ts \
- *     [--rounds=100] [--runs=80] [--warmup=1000] [--modes=run,stream] [--processes=1]
+ *     [--rounds=40] [--runs=50] [--warmup=500] [--modes=run,stream] [--processes=1]
  *
- * One process's figure is one sample on a shared machine: its A/A control ranged −7.5 to 8.4 %
- * within an hour here (bench/README.md). `--processes=N` runs the bench in N fresh processes one
- * after another and prints each one's figures and their medians, the figures RESULTS.md reports.
- * The defaults are the rounds that can judge the 5 % goal: 30 rounds of 40 runs read an A/A of
- * −9.0 to +13.4 % at load 1.2 (RESULTS.md, "Issue 53 at the twenty-sixth session's end"), 100 of
- * 80 an A/A of 1.3 % (run) and 3.5 % (stream). Each figure comes with a verdict that takes the A/A
- * control as its noise band and gives none when that band is as wide as the goal.
+ * `--rounds × --runs` groups are timed (2,000 by default) after `--warmup` groups. `--processes=N`
+ * runs the bench in N fresh processes one after another and prints each one's figures and their
+ * medians, the figures RESULTS.md reports. With this method three processes at load 8–10 read
+ * `run` 3.6–4.7 % with A/A controls of 0.0–0.4 %, where the old one (a fixed rotation, collections
+ * inside the runs, the median of per-round means) spread by ±4 % with A/A controls of −4.2 to 7.5 %
+ * at load 12–22 (helper subagent50, bench/RESULTS.md). The unit, a by-hand step, keeps its share of
+ * the collections that now run between the runs. Each figure comes with a verdict that takes
+ * the A/A control as its noise band and gives none when that band is as wide as the goal.
  */
 
 import { execFileSync } from 'node:child_process';
@@ -32,13 +34,14 @@ import { createFakeGemini } from '@gemloop/testing';
 import { z } from 'zod';
 import { commandFlags } from '../command-flags.ts';
 import { spread } from '../report/stats.ts';
+import { balancedOrders, betweenRuns, extraPerChildStep, median } from './balanced-turns.ts';
 import { verdictOf } from './goal-verdict.ts';
 import { CHILD_INSTRUCTIONS, runOnce, subagentScript } from './subagent-fake.ts';
 
 const flags = commandFlags();
-const rounds = Number(flags.get('rounds') ?? 100);
-const runsPerRound = Number(flags.get('runs') ?? 80);
-const warmupRuns = Number(flags.get('warmup') ?? 1000);
+const rounds = Number(flags.get('rounds') ?? 40);
+const runsPerRound = Number(flags.get('runs') ?? 50);
+const warmupRuns = Number(flags.get('warmup') ?? 500);
 const modes = (flags.get('modes') ?? 'run,stream')
   .split(',')
   .filter((mode): mode is 'run' | 'stream' => mode === 'run' || mode === 'stream');
@@ -108,25 +111,6 @@ function makeParents(streamedChild: boolean): { byHand: Agent; asSubagent: Agent
   return { byHand, asSubagent };
 }
 
-async function cpuOf(agent: Agent, mode: 'run' | 'stream', runs: number): Promise<number> {
-  const start = process.cpuUsage();
-  for (let index = 0; index < runs; index++) await runOnce(agent, mode);
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / runs;
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
-
-/** The per-child-step figure of paired rounds: the median of the per-round differences (B − A). */
-function perChildStepPercent(a: number[], b: number[]): number {
-  const differences = b.map((value, index) => value - (a[index] as number));
-  const childStepCost = median(a) / (CHILD_STEPS + 2);
-  return (median(differences) / CHILD_STEPS / childStepCost) * 100;
-}
-
 /** `--processes=N`: the bench in N fresh processes, each one's figures, then their medians. */
 function inProcesses(count: number): void {
   const args = process.argv.slice(2).filter((argument) => !argument.startsWith('--processes'));
@@ -171,51 +155,58 @@ if (processes > 1) {
   process.exit(0);
 }
 
+/**
+ * One run's CPU (user + system, µs). Then, untimed, the fake forgets the run's requests (kept, they
+ * made every scavenge copy them: 7–10 ms a scavenge at load 6–22) and the event loop turns, so that
+ * the collection of this run's garbage falls between runs, not inside the next side's run.
+ */
+async function timedRun(agent: Agent, mode: 'run' | 'stream'): Promise<number> {
+  const start = process.cpuUsage();
+  await runOnce(agent, mode);
+  const used = process.cpuUsage(start);
+  fake.reset();
+  await betweenRuns();
+  return used.user + used.system;
+}
+
 for (const mode of modes) {
   const { byHand, asSubagent } = makeParents(mode === 'stream');
   // A second by-hand parent, identical to the first: its line (A/A) shows how far this machine's
   // noise alone moves the figure, next to the subagent's.
   const { byHand: control } = makeParents(mode === 'stream');
   const sides = [byHand, asSubagent, control];
-  // The warm-up takes turns run by run too: warmed one side after the other, the side warmed
-  // first had V8 optimise the shared loop for its objects alone, and the figure moved with the
-  // order (streamed, by hand first: 6.2, 2.3, 8.0 %; the subagent first: 3.6, 4.3, 2.7 %).
+  // Each group of three runs takes the next of the six orders (balancedOrders): each side goes in
+  // each place, and runs right after each other side, equally often. The warm-up takes the same
+  // turns: warmed one side after the other, the side warmed first had V8 optimise the shared loop
+  // for its objects alone (streamed, by hand first: 6.2, 2.3, 8.0 %; the subagent first: 3.6, 4.3,
+  // 2.7 %).
+  const orders = balancedOrders(sides.length);
   for (let index = 0; index < warmupRuns; index++) {
-    for (let turn = 0; turn < sides.length; turn++)
-      await runOnce(sides[(index + turn) % sides.length] as Agent, mode);
+    for (const side of orders[index % orders.length] as number[])
+      await timedRun(sides[side] as Agent, mode);
   }
-  const ratios: number[] = [];
-  const hand: number[] = [];
-  const sub: number[] = [];
-  const same: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    // The fake keeps every request it answers: forgotten each round, so its growing heap (and the
-    // collections it causes) does not fall on whichever side runs later.
-    fake.reset();
-    // The sides take turns run by run (rotating which goes first), each run timed alone: this
-    // VM's speed drifts within a second (bench/README.md), and blocks of runs a side let that
-    // drift into the difference (A/A controls of -6 to +6 %).
-    const cpu = [0, 0, 0];
-    for (let index = 0; index < runsPerRound; index++) {
-      for (let turn = 0; turn < sides.length; turn++) {
-        const side = (index + turn) % sides.length;
-        cpu[side] = (cpu[side] as number) + (await cpuOf(sides[side] as Agent, mode, 1));
-      }
-    }
-    for (let side = 0; side < sides.length; side++)
-      cpu[side] = (cpu[side] as number) / runsPerRound;
-    const [a, b, c] = cpu as [number, number, number];
-    hand.push(a);
-    sub.push(b);
-    same.push(c);
-    ratios.push(b / a);
+  // cpu[side][group]: each run timed alone, the three of a group milliseconds apart, so a
+  // difference within a group leaves out this VM's drift from second to second.
+  const cpu: number[][] = sides.map(() => []);
+  const loopStart = process.cpuUsage();
+  for (let index = 0; index < rounds * runsPerRound; index++) {
+    for (const side of orders[index % orders.length] as number[])
+      (cpu[side] as number[]).push(await timedRun(sides[side] as Agent, mode));
   }
+  const loopUsed = process.cpuUsage(loopStart);
+  const [hand, sub, same] = cpu as [number[], number[], number[]];
+  // The unit, a by-hand step, keeps its collections: they now run between the timed runs, so the
+  // median by-hand run is scaled by the loop's whole CPU over its timed runs' (1.12-1.16 at load
+  // 8-23). Without it a step read that much cheaper, and every figure that much higher.
+  const timed = cpu.flat().reduce((sum, value) => sum + value, 0);
+  const handRun = median(hand) * ((loopUsed.user + loopUsed.system) / timed);
+  const extra = extraPerChildStep(hand, sub, CHILD_STEPS, handRun);
+  const aa = extraPerChildStep(hand, same, CHILD_STEPS, handRun);
   // A run is CHILD_STEPS child steps plus 2 parent steps; the difference is charged to the child's.
   console.log(
-    `${mode}: by hand ${(median(hand) / 1000).toFixed(3)} ms CPU per run, subagent ${(median(sub) / 1000).toFixed(3)} ms; ` +
-      `median ratio ${median(ratios).toFixed(3)}; extra per child step ` +
-      `${perChildStepPercent(hand, sub).toFixed(1)}% of a step (median of the per-round differences); ` +
-      `A/A control ${perChildStepPercent(hand, same).toFixed(1)}%; ` +
-      `verdict: ${verdictOf(perChildStepPercent(hand, sub), perChildStepPercent(hand, same))}`,
+    `${mode}: by hand ${(median(hand) / 1000).toFixed(3)} ms CPU per run (${(handRun / 1000).toFixed(3)} ms with ` +
+      `the collections between runs), subagent ${(median(sub) / 1000).toFixed(3)} ms; ` +
+      `extra per child step ${extra.toFixed(1)}% of a step (median of the differences within ` +
+      `${hand.length} groups); A/A control ${aa.toFixed(1)}%; verdict: ${verdictOf(extra, aa)}`,
   );
 }

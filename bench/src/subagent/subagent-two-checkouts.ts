@@ -7,10 +7,10 @@
  *
  * It imports `@gemloop/core` (and its composition entry) from the source of each checkout: `--a`
  * (e.g. a `git worktree add /tmp/old <sha>`, installed) and `--b` (default: this checkout). Four
- * parents take turns run by run, each going first in turn, against one fake Gemini in-process:
+ * parents take turns in groups of four runs (balanced-turns.ts), against one fake Gemini in-process:
  * A by hand, A's `subagent(child)`, B by hand, B's `subagent(child)`; the child makes the same four
  * model steps as subagent-bench.ts's. It prints each checkout's extra CPU a child step (the median
- * of the per-round differences, as subagent-bench.ts) and what B's by-hand and subagent parents
+ * of the differences within groups, as subagent-bench.ts) and what B's by-hand and subagent parents
  * cost against A's, in the same unit.
  * Its overhead figures read lower than subagent-bench.ts's on the same code (`35cd6df4`: a median of
  * 3.2 % here against 8.9 % there, load 18-40): read it for B against A, the goal from subagent-bench.ts.
@@ -35,6 +35,7 @@ import type { Agent } from '@gemloop/core';
 import { createFakeGemini } from '@gemloop/testing';
 import { z } from 'zod';
 import { commandFlags } from '../command-flags.ts';
+import { balancedOrders, betweenRuns, extraPerChildStep, median } from './balanced-turns.ts';
 import { CHILD_INSTRUCTIONS, runOnce, subagentScript } from './subagent-fake.ts';
 
 type Core = typeof import('@gemloop/core');
@@ -111,45 +112,36 @@ async function parentsOf(root: string): Promise<[Agent, Agent]> {
   ];
 }
 
-const median = (values: number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-
-/** `later` over `base` a child step, in % of a step of `base` (subagent-bench.ts's unit). */
-function perChildStep(base: number[], later: number[]): string {
-  const differences = later.map((value, index) => value - (base[index] as number));
-  const step = median(base) / (CHILD_STEPS + 2);
-  return `${((median(differences) / CHILD_STEPS / step) * 100).toFixed(1)}%`;
-}
-
-// 0: A by hand, 1: A subagent, 2: B by hand, 3: B subagent.
+// 0: A by hand, 1: A subagent, 2: B by hand, 3: B subagent. Each group of four runs takes the next
+// of balancedOrders(4) (each side in each place, and after each other side within a group, equally
+// often); each run is timed alone, the fake reset and the event loop turned between runs, so that
+// collections fall between runs (balanced-turns.ts).
 const sides = [...(await parentsOf(checkoutA)), ...(await parentsOf(checkoutB))];
+const orders = balancedOrders(sides.length);
+async function timedRun(agent: Agent): Promise<number> {
+  const start = process.cpuUsage();
+  await runOnce(agent, mode);
+  const used = process.cpuUsage(start);
+  fake.reset();
+  await betweenRuns();
+  return used.user + used.system;
+}
 for (let index = 0; index < warmupRuns; index++) {
-  for (let turn = 0; turn < sides.length; turn++)
-    await runOnce(sides[(index + turn) % sides.length] as Agent, mode);
-  // The fake keeps every request it answers: forgotten as the bench goes, as subagent-bench.ts does.
-  if (index % 100 === 0) fake.reset();
+  for (const side of orders[index % orders.length] as number[])
+    await timedRun(sides[side] as Agent);
 }
 if (flags.has('heap')) {
   await printHeap();
   process.exit(0);
 }
 const cpu: number[][] = sides.map(() => []);
-for (let round = 0; round < rounds; round++) {
-  fake.reset();
-  const used = sides.map(() => 0);
-  for (let index = 0; index < runsPerRound; index++) {
-    for (let turn = 0; turn < sides.length; turn++) {
-      const side = (index + turn) % sides.length;
-      const start = process.cpuUsage();
-      await runOnce(sides[side] as Agent, mode);
-      const spent = process.cpuUsage(start);
-      used[side] = (used[side] as number) + spent.user + spent.system;
-    }
-  }
-  for (let side = 0; side < sides.length; side++)
-    (cpu[side] as number[]).push((used[side] as number) / runsPerRound);
+for (let index = 0; index < rounds * runsPerRound; index++) {
+  for (const side of orders[index % orders.length] as number[])
+    (cpu[side] as number[]).push(await timedRun(sides[side] as Agent));
 }
 const [handA, subA, handB, subB] = cpu as [number[], number[], number[], number[]];
+const perChildStep = (base: number[], later: number[]): string =>
+  `${extraPerChildStep(base, later, CHILD_STEPS).toFixed(1)}%`;
 console.log(
   `${mode}: µs CPU per run, A by hand ${median(handA).toFixed(0)}, subagent ${median(subA).toFixed(0)}; ` +
     `B by hand ${median(handB).toFixed(0)}, subagent ${median(subB).toFixed(0)}. Extra per child step: ` +
