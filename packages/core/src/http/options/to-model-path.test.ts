@@ -78,10 +78,10 @@ describe('loadApiKey and loadBaseUrl', () => {
   it('prefers the given key, then GEMINI_API_KEY, then GOOGLE_API_KEY, trimmed', () => {
     vi.stubEnv('GEMINI_API_KEY', '  gemini-key  ');
     vi.stubEnv('GOOGLE_API_KEY', 'google-key');
-    expect(loadApiKey('given')).toBe('given');
-    expect(loadApiKey()).toBe('gemini-key');
+    expect(loadApiKey('given')).toEqual({ apiKey: 'given', from: 'apiKey' });
+    expect(loadApiKey()).toEqual({ apiKey: 'gemini-key', from: 'GEMINI_API_KEY' });
     vi.stubEnv('GEMINI_API_KEY', '   ');
-    expect(loadApiKey()).toBe('google-key');
+    expect(loadApiKey()).toEqual({ apiKey: 'google-key', from: 'GOOGLE_API_KEY' });
   });
 
   it('throws MissingApiKeyError naming both variables when none is set', () => {
@@ -99,7 +99,7 @@ describe('loadApiKey and loadBaseUrl', () => {
   });
 
   it('returns an explicitly given empty key for the caller to refuse', () => {
-    expect(loadApiKey('')).toBe('');
+    expect(loadApiKey('')).toEqual({ apiKey: '', from: 'apiKey' });
   });
 
   it('reads GEMINI_BASE_URL when no base URL is given, blank as unset', () => {
