@@ -46,7 +46,8 @@ function isAlive(pid: number): boolean {
 
 // Each test starts a node process; a loaded 2-core machine needs more than the default 5 s.
 describe('connectMcpStdio', { timeout: 120_000 }, () => {
-  it('starts the server, lists its tools and calls them, passing env, cwd and the call id', async () => {
+  // The exact schema is read here too, not from a server of its own: one process start fewer.
+  it('starts the server, lists its tools with the exact schema the server lists and calls them, passing env, cwd and the call id', async () => {
     const connection = await connect({
       env: { FIXTURE_VALUE: 'from-env' },
       cwd: tmpdir(),
@@ -65,20 +66,8 @@ describe('connectMcpStdio', { timeout: 120_000 }, () => {
     expect(connection.renamed).toEqual([
       { mcpName: 'read env', name: 'fx_read_env', reasons: ['invalid-characters'] },
     ]);
-    expect(
-      await runTool(byName(connection, 'fx_echo'), { text: 'hi' }, { toolCallId: 'k1' }),
-    ).toEqual({
-      output: 'echo: hi\ntoolCallId: k1',
-    });
-    expect(await runTool(byName(connection, 'fx_read_env'), {})).toEqual({
-      output: `from-env in ${tmpdir()}`,
-    });
-  });
-
-  it('declares the exact schema the server lists', async () => {
-    const connection = await connect();
-    expect(byName(connection, 'echo').declaration).toEqual({
-      name: 'echo',
+    expect(byName(connection, 'fx_echo').declaration).toEqual({
+      name: 'fx_echo',
       description: 'Echoes the text.',
       parametersJsonSchema: {
         type: 'object',
@@ -86,6 +75,14 @@ describe('connectMcpStdio', { timeout: 120_000 }, () => {
         required: ['text'],
         additionalProperties: false,
       },
+    });
+    expect(
+      await runTool(byName(connection, 'fx_echo'), { text: 'hi' }, { toolCallId: 'k1' }),
+    ).toEqual({
+      output: 'echo: hi\ntoolCallId: k1',
+    });
+    expect(await runTool(byName(connection, 'fx_read_env'), {})).toEqual({
+      output: `from-env in ${tmpdir()}`,
     });
   });
 
