@@ -1,9 +1,5 @@
-import { defineTool } from '@gemloop/core';
-import { createApprovalBroker } from '@gemloop/core/web';
-import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
-import { agentOnFake } from '../door/__fixtures__/serve-door.ts';
+import { refundBehindApproval } from '../door/__fixtures__/refund-behind-approval.ts';
 import { authorizeByKey, KEYS } from '../openai/__fixtures__/serve-openai.ts';
 import { createA2AHandler } from './create-a2a-handler.ts';
 
@@ -31,21 +27,7 @@ const rpc = (id: number, method: string, params: unknown) =>
 describe('an A2A approval left unanswered past its timeout', () => {
   it('ends the task failed (approval_timeout) without a model call', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], shouldAdvanceTime: true });
-    const refunded: string[] = [];
-    const refund = defineTool({
-      name: 'refund',
-      description: 'Refunds an order.',
-      parameters: z.object({ order: z.string() }),
-      execute: async ({ order }) => {
-        refunded.push(order);
-        return { refunded: order };
-      },
-    });
-    const approvals = createApprovalBroker();
-    const { agent, fake, errors, onError } = agentOnFake(
-      [turn.call('refund', { order: 'A-7' }), turn.text('I could not refund it.')],
-      { tools: [refund], beforeToolCall: approvals.beforeToolCall } as never,
-    );
+    const { agent, fake, errors, onError, approvals, refunded } = refundBehindApproval();
     const handler = createA2AHandler({
       agent,
       card: { name: 'Support', description: 'Refunds.' },

@@ -1,9 +1,5 @@
-import { defineTool } from '@gemloop/core';
-import { createApprovalBroker } from '@gemloop/core/web';
-import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
-import { agentOnFake } from '../door/__fixtures__/serve-door.ts';
+import { refundBehindApproval } from '../door/__fixtures__/refund-behind-approval.ts';
 import { authorizeByKey, KEYS } from '../openai/__fixtures__/serve-openai.ts';
 import { createAgUiHandler } from './create-ag-ui-handler.ts';
 
@@ -36,21 +32,7 @@ const input = (runId: string, extra: Record<string, unknown> = {}) =>
 describe('an AG-UI interrupt left unanswered past the approval timeout', () => {
   it('ends the run without a model call, and a late resume gets 409 interrupt_expired', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], shouldAdvanceTime: true });
-    const refunded: string[] = [];
-    const refund = defineTool({
-      name: 'refund',
-      description: 'Refunds an order.',
-      parameters: z.object({ order: z.string() }),
-      execute: async ({ order }) => {
-        refunded.push(order);
-        return { refunded: order };
-      },
-    });
-    const approvals = createApprovalBroker();
-    const { agent, fake, errors, onError } = agentOnFake(
-      [turn.call('refund', { order: 'A-7' }), turn.text('I could not refund it.')],
-      { tools: [refund], beforeToolCall: approvals.beforeToolCall } as never,
-    );
+    const { agent, fake, errors, onError, approvals, refunded } = refundBehindApproval();
     const handler = createAgUiHandler({ agent, authorize: authorizeByKey, approvals, onError });
 
     const shown = await (await handler(input('r1'))).text();
