@@ -1,9 +1,11 @@
 import { type AgentOptions, defineTool } from '@gemloop/core';
 import { type FakeTurn, turn } from '@gemloop/testing';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { agentOnFake } from '../door/__fixtures__/serve-door.ts';
-import { authorizeByToken, TOKENS } from './__fixtures__/serve-mcp.ts';
+import { authorizeByToken, serveMcp, TOKENS } from './__fixtures__/serve-mcp.ts';
 import { checkMcpOptions } from './check-mcp-options.ts';
 import { createMcpServer } from './create-mcp-server.ts';
 
@@ -164,6 +166,52 @@ describe('an MCP HTTP session left idle', () => {
     await vi.advanceTimersByTimeAsync(IDLE + 1);
     expect(await list(session)).toBe(404);
     await door.close();
+    expect(errors).toEqual([]);
+  });
+
+  it("keeps a live SDK client's session (its GET stream is open), closes one that left", async () => {
+    const { url, errors } = await serveMcp([], { door: { sessionIdleMs: IDLE, heartbeatMs: 0 } });
+    const auth = { authorization: `Bearer ${TOKENS.alice}` };
+    // The SDK's client opens its GET stream once initialized: known here when its answer came.
+    const connect = async () => {
+      let listening: () => void = () => {};
+      const streamOpen = new Promise<void>((resolve) => {
+        listening = resolve;
+      });
+      const watched: typeof fetch = async (input, init) => {
+        const response = await fetch(input, init);
+        if (init?.method === 'GET' && response.ok) listening();
+        return response;
+      };
+      const transport = new StreamableHTTPClientTransport(url, {
+        requestInit: { headers: auth },
+        fetch: watched,
+      });
+      const client = new Client({ name: 'raw', version: '1' });
+      await client.connect(transport);
+      await streamOpen;
+      return { client, id: transport.sessionId ?? '' };
+    };
+    const live = await connect();
+    const gone = await connect();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // Both streams open: no idle timer runs.
+    expect(vi.getTimerCount()).toBe(0);
+    // Gone without DELETE (`close()` ends its stream; `terminateSession()` was not called).
+    await gone.client.close();
+    // Once the door saw the stream end, the session's idle timer runs (the 404 below is the check).
+    await vi.waitFor(() => expect(vi.getTimerCount()).toBeGreaterThanOrEqual(1));
+    await vi.advanceTimersByTimeAsync(3 * IDLE);
+    vi.useRealTimers();
+    expect((await live.client.listTools()).tools.map((tool) => tool.name)).toEqual(['ask_support']);
+    const stale = await fetch(url, {
+      method: 'POST',
+      headers: { ...headersOf(gone.id), ...auth },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+    });
+    expect(stale.status).toBe(404);
+    await stale.text();
+    await live.client.close();
     expect(errors).toEqual([]);
   });
 
