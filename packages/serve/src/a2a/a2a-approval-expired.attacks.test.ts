@@ -94,7 +94,8 @@ describe('an A2A approval left unanswered past its timeout', () => {
 // leftovers65: the task's subscribers were not told. `SubscribeToTask` (the SDK's
 // `resubscribeTask`) on the waiting task read its task and then nothing: the `failed` status was
 // only saved, the subscriber's stream stayed open for ever, and a push notification webhook heard
-// nothing. Through the SDK's own client over 127.0.0.1, on fake time.
+// nothing. Through the SDK's own client (and a raw v0.3 `tasks/resubscribe`) over 127.0.0.1, on
+// fake time.
 describe('the subscribers of an A2A task whose approval expired', () => {
   it('are pushed the failed status, their streams end, and the webhook gets it', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], shouldAdvanceTime: true });
@@ -116,7 +117,7 @@ describe('the subscribers of an A2A task whose approval expired', () => {
       execute: async ({ order }) => ({ refunded: order }),
     });
     const approvals = createApprovalBroker();
-    const { client, fake, errors } = await serveA2A(
+    const { client, post, fake, errors } = await serveA2A(
       [turn.call('refund', { order: 'A-7' }), turn.text('I could not refund it.')],
       {
         agent: { tools: [refund], beforeToolCall: approvals.beforeToolCall } as never,
@@ -144,6 +145,21 @@ describe('the subscribers of an A2A task whose approval expired', () => {
       expect((await each.next()).value?.payload?.$case).toBe('task');
     }
     const rests = subscribers.map((each) => collect({ [Symbol.asyncIterator]: () => each }));
+    // And a v0.3 client's `tasks/resubscribe`, read raw: its first frame is the task.
+    const legacy = await post(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tasks/resubscribe',
+        params: { id: taskId },
+      }),
+      { 'a2a-version': '0.3' },
+    );
+    const reader = legacy.body?.getReader();
+    if (reader === undefined) throw new Error('an event stream');
+    const decoder = new TextDecoder();
+    let legacyText = decoder.decode((await reader.read()).value, { stream: true });
+    expect(legacyText).toContain('"kind":"task"');
 
     await vi.advanceTimersByTimeAsync(15 * 60_000);
     for (const rest of rests) {
@@ -155,6 +171,21 @@ describe('the subscribers of an A2A task whose approval expired', () => {
       expect(update.value.status?.state).toBe(TaskState.TASK_STATE_FAILED);
       expect(update.value.status?.message?.metadata).toEqual({ code: 'approval_timeout' });
     }
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      legacyText += decoder.decode(value, { stream: true });
+    }
+    const frames = legacyText
+      .split('\n')
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => JSON.parse(line.slice(5)) as { result: Record<string, unknown> });
+    // v0.3's words: a `status-update` with `final: true`, then the stream ends.
+    expect(frames.at(-1)?.result).toMatchObject({
+      kind: 'status-update',
+      final: true,
+      status: { state: 'failed', message: { metadata: { code: 'approval_timeout' } } },
+    });
     for (let tries = 0; !hooked.some((body) => body.includes('TASK_STATE_FAILED')); tries++) {
       if (tries > 1000) throw new Error('the webhook was never told');
       await vi.advanceTimersByTimeAsync(10);
