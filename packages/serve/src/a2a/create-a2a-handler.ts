@@ -49,6 +49,7 @@ import {
 } from './json-rpc/unacceptable-output-modes.ts';
 import { createSafePushNotifications } from './push/safe-push-notifications.ts';
 import { BoundedTaskStore } from './tasks/bounded-task-store.ts';
+import { endWaitingTask } from './tasks/end-waiting-task.ts';
 import { QuietTaskStore, quietExecutor, unlessReported } from './tasks/quiet-task-store.ts';
 import { SavedFirstRequestHandler, WatchedTaskStore } from './tasks/saved-first-request-handler.ts';
 import { TaskSubscribers } from './tasks/task-subscribers.ts';
@@ -118,12 +119,15 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
           onError,
           telemetry: createDoorTelemetry(options.tracerProvider),
           approvals: options.approvals,
-          // The store is made below; a status is saved long after (an approval's timeout).
-          saveStatus: async (taskId, context, status) => {
-            const task = await taskStore.load(taskId, context as ServerCallContext);
-            if (task !== undefined)
-              await taskStore.save({ ...task, status }, context as ServerCallContext);
-          },
+          // The store, buses and push are made below; a task is ended long after (an approval's
+          // timeout), with no request reading it.
+          endTask: (taskId, context, status) =>
+            endWaitingTask(
+              { store: taskStore, buses, push: push?.sender },
+              taskId,
+              context as ServerCallContext,
+              status,
+            ),
         })
       : createDurableExecutor({ durable: options.durable, onError }),
     onError,

@@ -78,10 +78,11 @@ export function createGemloopExecutor(options: {
   telemetry: DoorTelemetry;
   approvals?: ApprovalBroker | undefined;
   /**
-   * Saves a task's status in the task store with no request open (its bus has no reader): an
-   * `input-required` task whose approval expired ends `failed` so.
+   * Ends a task with `status` with no request open (its bus has no request reading it): saved
+   * in the task store, told to the task's subscribers and push webhooks. An `input-required` task
+   * whose approval expired ends `failed` so.
    */
-  saveStatus?: (
+  endTask?: (
     taskId: string,
     context: RequestContext['context'],
     status: NonNullable<Task['status']>,
@@ -222,16 +223,17 @@ export function createGemloopExecutor(options: {
           run.pending.delete(approvalId);
         },
         expired(approvalId) {
-          // The task is `input-required`: its stream ended, nobody reads what the run does with
-          // the denial. It ends here, `failed` (A2A: "finished with an error"; the spec has no
-          // timed-out state, and the task did not complete), without a model call for no one.
-          if (!run.waiting || run.canceled || options.saveStatus === undefined) return;
+          // The task is `input-required`: its sending stream ended, nobody reads what the run
+          // does with the denial. It ends here, `failed` (A2A: "finished with an error"; the spec
+          // has no timed-out state, and the task did not complete), without a model call for no
+          // one; its subscribers and webhooks are told (`endTask`).
+          if (!run.waiting || run.canceled || options.endTask === undefined) return;
           run.canceled = true;
           const approval = run.pending.get(approvalId);
           run.abort.abort(new Error('No one answered the approval within its timeout.'));
           const text = `No answer came in time to approve the call of ${approval?.toolName ?? 'a tool'}: it was not run, and the task ended.`;
           void options
-            .saveStatus(taskId, run.context, {
+            .endTask(taskId, run.context, {
               state: TaskState.TASK_STATE_FAILED,
               message: agentMessage(taskId, contextId, text, { code: 'approval_timeout' }),
               timestamp: now(),

@@ -107,6 +107,7 @@ export const mcpKeys: DeclaredOptions<McpServerOptions> = defineOptions<McpServe
     store: checkedWhereUsed,
     maxSessions: checkedWhereUsed,
     maxConnections: checkedWhereUsed,
+    sessionIdleMs: checkedWhereUsed,
     serverInfo: checkedWhereUsed,
   },
 });

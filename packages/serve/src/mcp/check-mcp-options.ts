@@ -53,6 +53,8 @@ export type McpSettings = {
   serverInfo: { name: string; version: string };
   maxSessions: number;
   maxConnections: number;
+  /** Closes a session idle this long, in ms; 0 never. */
+  sessionIdleMs: number;
   maxBodyBytes: number;
   /** The SSE keep-alive interval in ms (the SDK's `keepAliveMs`), 0 for none. */
   heartbeatMs: number;
@@ -138,6 +140,7 @@ export function checkMcpOptions(given: McpServerOptions): McpSettings {
     serverInfo: { name: info.name, version: info.version },
     maxSessions: wholeOption(options.maxSessions, 'maxSessions', 1000),
     maxConnections: wholeOption(options.maxConnections, 'maxConnections', 1000),
+    sessionIdleMs: sessionIdleOption(options.sessionIdleMs),
     maxBodyBytes: wholeOption(options.maxBodyBytes, 'maxBodyBytes', DOOR_DEFAULTS.maxBodyBytes),
     heartbeatMs: heartbeatOption(options.heartbeatMs),
     maxToolResultChars: wholeOption(
@@ -155,4 +158,22 @@ export function checkMcpOptions(given: McpServerOptions): McpSettings {
       }
     },
   };
+}
+
+/** An hour: generous for a client that pauses between calls, short of holding it for days. */
+const DEFAULT_SESSION_IDLE_MS = 3_600_000;
+
+/** `setTimeout`'s longest delay: a longer one fires at once. */
+const LONGEST_TIMER_MS = 2_147_483_647;
+
+/** `sessionIdleMs`, checked: a whole number of ms up to `setTimeout`'s longest, 0 for never. */
+function sessionIdleOption(value: number | undefined): number {
+  const ms = wholeOption(value, 'sessionIdleMs', DEFAULT_SESSION_IDLE_MS, 0);
+  if (ms > LONGEST_TIMER_MS) {
+    throw new InvalidArgumentError({
+      argument: 'sessionIdleMs',
+      message: `sessionIdleMs must be at most ${LONGEST_TIMER_MS} (about 24.8 days), or 0 to never close an idle session; got ${ms}.`,
+    });
+  }
+  return ms;
 }

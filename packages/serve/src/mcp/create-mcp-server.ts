@@ -200,6 +200,7 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
     allowedOrigins: settings.allowedOrigins,
     allowedHosts: settings.allowedHosts,
     maxConnections: settings.maxConnections,
+    sessionIdleMs: settings.sessionIdleMs,
     maxBodyBytes: settings.maxBodyBytes,
     heartbeatMs: settings.heartbeatMs,
     limiter:

@@ -24,6 +24,10 @@ type Connection = {
   transport: WebStandardStreamableHTTPServerTransport;
   /** The ids of the session's requests whose POST is still answering (`claimIds`). */
   inFlight: Set<string>;
+  /** The session's requests (and GET streams) still open: it is idle only at 0. */
+  open: number;
+  /** Closes the session once idle `sessionIdleMs`: armed while `open` is 0. */
+  idle: ReturnType<typeof setTimeout> | undefined;
 };
 
 /**
@@ -45,6 +49,8 @@ export function createMcpHttpHandler(options: {
   /** The host names the door answers to (DNS rebinding). */
   allowedHosts: HostPolicy;
   maxConnections: number;
+  /** A session with no request or stream open for this long is closed (0: never). */
+  sessionIdleMs: number;
   maxBodyBytes: number;
   /**
    * The SSE streams' keep-alive: the SDK's own (`keepAliveMs`, a `: keepalive` comment at each
@@ -60,6 +66,30 @@ export function createMcpHttpHandler(options: {
   if (authorize === undefined) return undefined;
   const challenge = protectedResource?.challenge ?? 'Bearer';
   const connections = new Map<string, Connection>();
+
+  /** Forgets session `id` (closed, evicted, idle), its idle timer with it. */
+  const forget = (id: string) => {
+    clearTimeout(connections.get(id)?.idle);
+    connections.delete(id);
+  };
+  // An abandoned session (a client gone without DELETE) held ~37 KB until `maxConnections` newer
+  // ones pushed it out (attack50a). The MCP spec (2025-11-25, Transports, Session Management)
+  // lets a server end a session at any time, answering 404 after, and its client then
+  // initializes again; a request or stream still open keeps the session.
+  const armIdle = (id: string, connection: Connection) => {
+    clearTimeout(connection.idle);
+    connection.idle = undefined;
+    if (options.sessionIdleMs === 0 || connection.open > 0) return;
+    if (connections.get(id) !== connection) return;
+    connection.idle = setTimeout(() => {
+      connection.idle = undefined;
+      if (connections.get(id) !== connection || connection.open > 0) return;
+      connections.delete(id);
+      void connection.transport.close().catch(onError);
+    }, options.sessionIdleMs);
+    // Never what keeps a process alive.
+    connection.idle.unref?.();
+  };
 
   const served: FetchHandler = async (request) => {
     try {
@@ -101,22 +131,23 @@ export function createMcpHttpHandler(options: {
         if (found === undefined || !isRunOwner(found.owner, owner)) {
           return rpcError(404, -32001, 'Session not found');
         }
-        if (request.method !== 'POST') return await found.transport.handleRequest(request);
-        const read = await readMessages(request, options.maxBodyBytes);
-        if (read instanceof Response) return read;
-        const batchWait = takeBatch(options.limiter, owner, read);
-        if (batchWait > 0) return tooManyRequests(batchWait);
-        const release = claimIds(found.inFlight, read);
-        if (release === undefined) return idInUse(read);
-        cancelOnDisconnect(request.signal, found.transport, read);
+        found.open += 1;
+        armIdle(sessionId, found);
+        let done = false;
+        const ended = () => {
+          if (done) return;
+          done = true;
+          found.open -= 1;
+          armIdle(sessionId, found);
+        };
         let answer: Response;
         try {
-          answer = await found.transport.handleRequest(request, { parsedBody: read });
+          answer = await answerInSession(request, found, owner);
         } catch (error) {
-          release();
+          ended();
           throw error;
         }
-        return releasedAtEnd(answer, release);
+        return releasedAtEnd(answer, ended);
       }
       return await openConnection(request, owner);
     } catch (error) {
@@ -125,6 +156,30 @@ export function createMcpHttpHandler(options: {
       return rpcError(500, -32603, 'The server could not answer the request.');
     }
   };
+
+  /** A request of an open session of `owner`'s: the SDK's answer, or the door's refusal. */
+  async function answerInSession(
+    request: Request,
+    found: Connection,
+    owner: RunOwner,
+  ): Promise<Response> {
+    if (request.method !== 'POST') return await found.transport.handleRequest(request);
+    const read = await readMessages(request, options.maxBodyBytes);
+    if (read instanceof Response) return read;
+    const batchWait = takeBatch(options.limiter, owner, read);
+    if (batchWait > 0) return tooManyRequests(batchWait);
+    const release = claimIds(found.inFlight, read);
+    if (release === undefined) return idInUse(read);
+    cancelOnDisconnect(request.signal, found.transport, read);
+    let answer: Response;
+    try {
+      answer = await found.transport.handleRequest(request, { parsedBody: read });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return releasedAtEnd(answer, release);
+  }
 
   async function openConnection(request: Request, owner: RunOwner): Promise<Response> {
     // Read here as for a session's POSTs: the SDK reads a body as `request.json()` does, with
@@ -141,22 +196,30 @@ export function createMcpHttpHandler(options: {
         maxRequestBodySize: options.maxBodyBytes,
         keepAliveMs: options.heartbeatMs,
         onsessioninitialized: (id) => {
-          connections.set(id, { owner, transport, inFlight: new Set() });
+          const connection: Connection = {
+            owner,
+            transport,
+            inFlight: new Set(),
+            open: 0,
+            idle: undefined,
+          };
+          connections.set(id, connection);
+          armIdle(id, connection);
           while (connections.size > options.maxConnections) {
             // The caller holding the most sessions loses its oldest, not another caller.
             const evicted = pickEvicted(connections, (connection) => connection.owner);
             const connection = evicted === undefined ? undefined : connections.get(evicted);
             if (evicted === undefined || connection === undefined) break;
-            connections.delete(evicted);
+            forget(evicted);
             void connection.transport.close().catch(onError);
           }
         },
         onsessionclosed: (id) => {
-          connections.delete(id);
+          forget(id);
         },
       });
     transport.onclose = () => {
-      if (transport.sessionId !== undefined) connections.delete(transport.sessionId);
+      if (transport.sessionId !== undefined) forget(transport.sessionId);
     };
     await server.connect(transport);
     const response = await transport.handleRequest(
@@ -197,6 +260,7 @@ export function createMcpHttpHandler(options: {
     handler,
     async close() {
       const open = [...connections.values()];
+      for (const connection of open) clearTimeout(connection.idle);
       connections.clear();
       await Promise.allSettled(open.map((connection) => connection.transport.close()));
     },

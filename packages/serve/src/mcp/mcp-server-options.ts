@@ -75,6 +75,14 @@ export type McpServerOptions = DoorAccessOptions &
      */
     maxConnections?: number | undefined;
     /**
+     * Closes an MCP session (HTTP) that has had no request or stream open for this many ms: a
+     * client gone without `DELETE` no longer holds its session until `maxConnections` pushes it
+     * out. Its next request is answered 404, and an MCP client then initializes a new session (MCP
+     * 2025-11-25, Transports, Session Management). A tool call still running, or a `GET` stream
+     * still open, keeps its session. `0` never closes one. @defaultValue 3_600_000 (an hour)
+     */
+    sessionIdleMs?: number | undefined;
+    /**
      * HTTP requests per owner and window (every POST, GET and DELETE counts: a tool call is one
      * POST, opening a session two, and each request of a JSON-RPC batch counts as one), past which the door answers 429 with `retry-after`; `false`
      * turns the limit off (a gateway in front does it). @defaultValue 300 requests a minute
