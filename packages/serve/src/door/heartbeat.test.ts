@@ -57,7 +57,9 @@ describe('heartbeatOption', () => {
     expect(heartbeatOption(false)).toBe(0);
     expect(heartbeatOption(0)).toBe(0);
     expect(heartbeatOption(250)).toBe(250);
-    for (const bad of [-1, 1.5, Number.NaN, '15000', true]) {
+    // 2 ** 31 is past setTimeout's limit: the timer would fire every millisecond.
+    expect(heartbeatOption(2 ** 31 - 1)).toBe(2 ** 31 - 1);
+    for (const bad of [-1, 1.5, Number.NaN, '15000', true, 2 ** 31, 3e9]) {
       const thrown = (() => {
         try {
           heartbeatOption(bad as never);

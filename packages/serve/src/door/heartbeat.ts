@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
-import { describeValue } from '@gemloop/core/internal';
+import { describeValue, MAX_TIMER_MS } from '@gemloop/core/internal';
 
 /**
  * The doors' heartbeat default: a comment every 15 s of silence, under the idle timeouts of the
@@ -28,10 +28,12 @@ export type DoorHeartbeatOptions = {
 export function heartbeatOption(value: number | false | undefined, name = 'heartbeatMs'): number {
   if (value === undefined) return DEFAULT_HEARTBEAT_MS;
   if (value === false) return 0;
-  if (!Number.isSafeInteger(value) || value < 0) {
+  // Above setTimeout's limit a timer fires at once (Node sets it to 1 ms): a heartbeat of 3e9
+  // re-armed itself every millisecond for the stream's life, sending nothing.
+  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_TIMER_MS) {
     throw new InvalidArgumentError({
       argument: name,
-      message: `${name} must be a whole number of milliseconds (0 or false for no heartbeat); got ${describeValue(value)}.`,
+      message: `${name} must be a whole number of milliseconds up to ${MAX_TIMER_MS} (0 or false for no heartbeat); got ${describeValue(value)}.`,
     });
   }
   return value;
