@@ -14,7 +14,7 @@ import {
 import { cutText } from '../shared/cut-text.ts';
 import { versionRegistry } from '../version.ts';
 import type { BrowserApprovalAnswer } from './browser-event.ts';
-import { positiveOption } from './positive-option.ts';
+import { positiveOption, timerOption } from './positive-option.ts';
 import { readBoundedText } from './read-bounded-text.ts';
 import { checkOwnerOption, isRunOwner, type RunOwner } from './run-owner.ts';
 
@@ -184,7 +184,7 @@ const approvalBrokerOptions: DeclaredOptions<ApprovalBrokerOptions> =
  */
 export function createApprovalBroker(given: ApprovalBrokerOptions = {}): ApprovalBroker {
   const options = approvalBrokerOptions.check(given);
-  const timeoutMs = positiveOption(options.timeoutMs, 15 * 60_000, 'timeoutMs');
+  const timeoutMs = timerOption(options.timeoutMs, 15 * 60_000, 'timeoutMs');
   const maxPending = positiveOption(options.maxPending, 1000, 'maxPending');
   const maxPerRun = positiveOption(options.maxPendingPerRun, 20, 'maxPendingPerRun');
   const maxPerOwner = positiveOption(options.maxPendingPerOwner, 100, 'maxPendingPerOwner');

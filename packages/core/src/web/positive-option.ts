@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 
 /**
  * `value`, or `fallback` when it is undefined. @internal
@@ -24,4 +25,25 @@ export function positiveOption(
     });
   }
   return value;
+}
+
+/**
+ * {@link positiveOption} for a time a timer waits, in ms: also at most setTimeout's limit
+ * ({@link MAX_TIMER_MS}, ~24.8 days). Past it Node fires the timer at once: a `heartbeatMs` of
+ * 3e9 pinged every millisecond, an approval `timeoutMs` of 3e9 denied every call at once. @internal
+ */
+export function timerOption(
+  value: number | undefined,
+  fallback: number,
+  name: string,
+  allowZero = false,
+): number {
+  const checked = positiveOption(value, fallback, name, allowZero);
+  if (checked > MAX_TIMER_MS) {
+    throw new InvalidArgumentError({
+      argument: name,
+      message: `${name} must be at most ${MAX_TIMER_MS} ms (setTimeout's limit, about 24.8 days), not ${String(value)}.`,
+    });
+  }
+  return checked;
 }

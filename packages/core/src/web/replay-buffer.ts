@@ -7,7 +7,7 @@ import {
 } from '../options/define-options.ts';
 import { versionRegistry } from '../version.ts';
 import type { BrowserRun, RetainLimits } from './browser-run.ts';
-import { positiveOption } from './positive-option.ts';
+import { positiveOption, timerOption } from './positive-option.ts';
 import { checkOwnerOption, isRunOwner, type RunOwner } from './run-owner.ts';
 import { EVENT_STREAM_HEADERS } from './sse-frame.ts';
 
@@ -137,8 +137,8 @@ export function createReplayBuffer(given: ReplayBufferOptions = {}): ReplayBuffe
     maxEvents: positiveOption(options.maxEventsPerRun, 10_000, 'maxEventsPerRun'),
     maxBytes: positiveOption(options.maxBytesPerRun, 4 * 1024 * 1024, 'maxBytesPerRun'),
   };
-  const ttlMs = positiveOption(options.ttlMs, 60_000, 'ttlMs');
-  const reconnectWindowMs = positiveOption(options.reconnectWindowMs, 10_000, 'reconnectWindowMs');
+  const ttlMs = timerOption(options.ttlMs, 60_000, 'ttlMs');
+  const reconnectWindowMs = timerOption(options.reconnectWindowMs, 10_000, 'reconnectWindowMs');
   const now = options.now ?? Date.now;
   const runs = new Map<string, { run: BrowserRun; endedAt: number | undefined }>();
 

@@ -12,7 +12,7 @@ import type { BrowserError, BrowserEvent } from './browser-event.ts';
 import { createStoredCallIds } from './call-ids.ts';
 import { deltaPieces } from './delta-pieces.ts';
 import { pluginEventsOption } from './plugin-events-option.ts';
-import { positiveOption } from './positive-option.ts';
+import { positiveOption, timerOption } from './positive-option.ts';
 import { EVENT_STREAM_HEADERS, toSseFrame } from './sse-frame.ts';
 import { endedWithoutResult, toBrowserError } from './to-browser-error.ts';
 import { type BrowserEventMapping, toBrowserEvent } from './to-browser-events.ts';
@@ -116,7 +116,7 @@ export function toDurableEventStreamResponse(
     // call its own id, as on a live run's page, made in the store's order.
     callIds: createStoredCallIds(),
   };
-  const heartbeatMs = positiveOption(options.heartbeatMs, 15_000, 'heartbeatMs', true);
+  const heartbeatMs = timerOption(options.heartbeatMs, 15_000, 'heartbeatMs', true);
   let iterator: AsyncIterator<DurableEventEntry> | undefined;
   let cancelled = false;
   // Aborted when the page goes away: the store's read may wait long between two events, where

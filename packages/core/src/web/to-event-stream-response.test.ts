@@ -306,6 +306,12 @@ describe('toEventStreamResponse', () => {
         heartbeatMs: -1,
       }),
     ).toThrow(/heartbeatMs must be a non-negative number/);
+    // Past setTimeout's limit Node fires the interval every millisecond: a ping flood.
+    expect(() =>
+      toEventStreamResponse(Object.assign((async function* () {})(), { abort() {} }), {
+        heartbeatMs: 3e9,
+      }),
+    ).toThrow(/heartbeatMs must be at most 2147483647 ms/);
   });
 
   // attack46a: an `approvals` no broker made (hand-made, or another version's) was taken and

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { createApprovalBroker } from './approval-broker.ts';
+import { timerOption } from './positive-option.ts';
+import { createReplayBuffer } from './replay-buffer.ts';
+
+// The web helpers' options that become a timer: past setTimeout's limit (2^31 - 1 ms) Node fires
+// the timer at once (TimeoutOverflowWarning, 1 ms), so a heartbeat pinged every millisecond and
+// an approval deadline of 3e9 denied every call at once. Refused, naming the limit.
+
+function thrownBy(make: () => unknown): unknown {
+  try {
+    make();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('timerOption', () => {
+  it("takes up to setTimeout's limit, and refuses past it naming the option", () => {
+    expect(timerOption(undefined, 15_000, 'heartbeatMs', true)).toBe(15_000);
+    expect(timerOption(0, 15_000, 'heartbeatMs', true)).toBe(0);
+    expect(timerOption(2 ** 31 - 1, 1, 'ttlMs')).toBe(2 ** 31 - 1);
+    const thrown = thrownBy(() => timerOption(2 ** 31, 1, 'ttlMs'));
+    expect(InvalidArgumentError.isInstance(thrown)).toBe(true);
+    expect((thrown as InvalidArgumentError).argument).toBe('ttlMs');
+    expect((thrown as Error).message).toBe(
+      "ttlMs must be at most 2147483647 ms (setTimeout's limit, about 24.8 days), not 2147483648.",
+    );
+  });
+
+  it('is what the approval broker and the replay buffer check their times with', () => {
+    const broker = thrownBy(() => createApprovalBroker({ timeoutMs: 3e9 }));
+    expect((broker as InvalidArgumentError).argument).toBe('timeoutMs');
+    for (const option of ['ttlMs', 'reconnectWindowMs'] as const) {
+      const buffer = thrownBy(() => createReplayBuffer({ [option]: 3e9 }));
+      expect((buffer as InvalidArgumentError).argument).toBe(option);
+    }
+    // Their counts are not times: a large one is taken.
+    expect(() => createApprovalBroker({ maxPending: 3e9 })).not.toThrow();
+  });
+});
