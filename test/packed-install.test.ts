@@ -22,7 +22,12 @@ import {
   TYPESCRIPT_GO_HEAP,
 } from '../scripts/run-guarded.ts';
 import { npmFetchFlags } from './fixtures/npm-fetch-retry.ts';
-import { npmVersion, packedInstallCache, reuseInstall } from './fixtures/packed-install-cache.ts';
+import {
+  isAlive,
+  npmVersion,
+  packedInstallCache,
+  reuseInstall,
+} from './fixtures/packed-install-cache.ts';
 
 // What a user outside this repository gets: every public package packed exactly as `npm run pack`
 // packs it, installed with plain npm from the registry into a fresh project (zod 4 with msw), and
@@ -723,16 +728,6 @@ function removeOrphanedWorkspaces(parent: string): void {
     const pid = Number(/^gemloop-packed-(\d+)-/.exec(name)?.[1]);
     if (!Number.isInteger(pid) || isAlive(pid)) continue;
     rmSync(join(parent, name), { recursive: true, force: true });
-  }
-}
-
-/** Whether a process of this pid exists (EPERM: it does, as another user's). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
