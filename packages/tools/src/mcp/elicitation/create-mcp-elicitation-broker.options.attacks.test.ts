@@ -24,6 +24,13 @@ describe('createMcpElicitationBroker: options from outside', () => {
     expect(() => createMcpElicitationBroker(options as never)).toThrow(meant);
   });
 
+  it("refuses a timeoutMs past setTimeout's limit, which would cancel every question at once", () => {
+    expect(() => createMcpElicitationBroker({ timeoutMs: 3e9 })).toThrow(
+      /timeoutMs must be at most 2147483647 ms/,
+    );
+    expect(() => createMcpElicitationBroker({ timeoutMs: 2 ** 31 - 1 })).not.toThrow();
+  });
+
   it('takes good options', () => {
     expect(() => createMcpElicitationBroker({ timeoutMs: 1000, maxPending: 3 })).not.toThrow();
   });

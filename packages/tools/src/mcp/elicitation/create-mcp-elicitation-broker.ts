@@ -5,6 +5,7 @@ import {
   type DeclaredOptions,
   defineOptions,
   isRunOwner,
+  MAX_TIMER_MS,
   readBoundedText,
 } from '@gemloop/core/internal';
 import type { AgentPlugin } from '@gemloop/core/plugins';
@@ -174,6 +175,13 @@ export function createMcpElicitationBroker(
 ): McpElicitationBroker {
   const options = brokerOptions.check(given);
   const timeoutMs = positive(options.timeoutMs, 10 * 60_000, 'timeoutMs');
+  // Past setTimeout's limit Node fires the timer at once: every question cancelled as it came.
+  if (timeoutMs > MAX_TIMER_MS) {
+    throw new InvalidArgumentError({
+      argument: 'timeoutMs',
+      message: `createMcpElicitationBroker: timeoutMs must be at most ${MAX_TIMER_MS} ms (setTimeout's limit, about 24.8 days), not ${String(timeoutMs)}.`,
+    });
+  }
   const maxPending = positive(options.maxPending, 20, 'maxPending');
   const link = options.link ?? createMcpRunLink();
   const ownerOfRun = options.ownerOfRun;
