@@ -1,6 +1,6 @@
 import { HttpResponse, http } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { recordingLogger } from '../chat/__fixtures__/chat-fixtures.ts';
+import { recordingLogger, thrownBy } from '../chat/__fixtures__/chat-fixtures.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createTestServer, TEST_KEY, textResponse } from './__fixtures__/test-server.ts';
 import { createGemini } from './create-gemini.ts';
@@ -26,15 +26,6 @@ function capture(): { url: string; headers: Headers }[] {
     }),
   );
   return calls;
-}
-
-function thrownBy(make: () => unknown): unknown {
-  try {
-    make();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 const SECRET = 'AIzaPASTED-secret-0123456789';

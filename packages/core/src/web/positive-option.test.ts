@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../chat/__fixtures__/chat-fixtures.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createApprovalBroker } from './approval-broker.ts';
 import { timerOption } from './positive-option.ts';
@@ -7,15 +8,6 @@ import { createReplayBuffer } from './replay-buffer.ts';
 // The web helpers' options that become a timer: past setTimeout's limit (2^31 - 1 ms) Node fires
 // the timer at once (TimeoutOverflowWarning, 1 ms), so a heartbeat pinged every millisecond and
 // an approval deadline of 3e9 denied every call at once. Refused, naming the limit.
-
-function thrownBy(make: () => unknown): unknown {
-  try {
-    make();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe('timerOption', () => {
   it("takes up to setTimeout's limit, and refuses past it naming the option", () => {
