@@ -34,9 +34,9 @@ import { createFakeGemini } from '@gemloop/testing';
 import { z } from 'zod';
 import { commandFlags } from '../command-flags.ts';
 import { spread } from '../report/stats.ts';
-import { balancedOrders, betweenRuns, extraPerChildStep, median } from './balanced-turns.ts';
+import { balancedOrders, extraPerChildStep, median } from './balanced-turns.ts';
 import { verdictOf } from './goal-verdict.ts';
-import { CHILD_INSTRUCTIONS, runOnce, subagentScript } from './subagent-fake.ts';
+import { CHILD_INSTRUCTIONS, subagentScript, timedRun } from './subagent-fake.ts';
 
 const flags = commandFlags();
 const rounds = Number(flags.get('rounds') ?? 40);
@@ -56,6 +56,7 @@ const MODEL = 'gemini-2.5-flash';
 const fake = createFakeGemini({
   script: subagentScript(CHILD_STEPS),
 });
+const resetFake = (): void => fake.reset();
 const gemini = createGemini({ apiKey: 'bench-key-not-secret', fetch: fake.fetch, retry: false });
 
 const add = defineTool({
@@ -155,20 +156,6 @@ if (processes > 1) {
   process.exit(0);
 }
 
-/**
- * One run's CPU (user + system, µs). Then, untimed, the fake forgets the run's requests (kept, they
- * made every scavenge copy them: 7–10 ms a scavenge at load 6–22) and the event loop turns, so that
- * the collection of this run's garbage falls between runs, not inside the next side's run.
- */
-async function timedRun(agent: Agent, mode: 'run' | 'stream'): Promise<number> {
-  const start = process.cpuUsage();
-  await runOnce(agent, mode);
-  const used = process.cpuUsage(start);
-  fake.reset();
-  await betweenRuns();
-  return used.user + used.system;
-}
-
 for (const mode of modes) {
   const { byHand, asSubagent } = makeParents(mode === 'stream');
   // A second by-hand parent, identical to the first: its line (A/A) shows how far this machine's
@@ -183,7 +170,7 @@ for (const mode of modes) {
   const orders = balancedOrders(sides.length);
   for (let index = 0; index < warmupRuns; index++) {
     for (const side of orders[index % orders.length] as number[])
-      await timedRun(sides[side] as Agent, mode);
+      await timedRun(sides[side] as Agent, mode, resetFake);
   }
   // cpu[side][group]: each run timed alone, the three of a group milliseconds apart, so a
   // difference within a group leaves out this VM's drift from second to second.
@@ -191,7 +178,7 @@ for (const mode of modes) {
   const loopStart = process.cpuUsage();
   for (let index = 0; index < rounds * runsPerRound; index++) {
     for (const side of orders[index % orders.length] as number[])
-      (cpu[side] as number[]).push(await timedRun(sides[side] as Agent, mode));
+      (cpu[side] as number[]).push(await timedRun(sides[side] as Agent, mode, resetFake));
   }
   const loopUsed = process.cpuUsage(loopStart);
   const [hand, sub, same] = cpu as [number[], number[], number[]];

@@ -1,6 +1,7 @@
 import type { Agent } from '@gemloop/core';
 import type { Content, Part } from '@gemloop/core/wire';
 import { type FakeScriptFunction, turn } from '@gemloop/testing';
+import { betweenRuns } from './balanced-turns.ts';
 
 /** The child's system instruction, by which the fake tells the child's requests from the parent's. */
 export const CHILD_INSTRUCTIONS = 'You are the child.';
@@ -42,4 +43,23 @@ export async function runOnce(agent: Agent, mode: 'run' | 'stream'): Promise<voi
     // Read every event, as a UI would.
   }
   if ((await stream.result).text !== 'Done.') throw new Error('unexpected answer');
+}
+
+/**
+ * One run's CPU (user + system, µs). Then, untimed, `reset` lets the fake forget the run's requests
+ * (kept, they made every scavenge copy them: 7–10 ms a scavenge at load 6–22) and the event loop
+ * turns ({@link betweenRuns}), so that the collection of this run's garbage falls between runs, not
+ * inside the next side's run.
+ */
+export async function timedRun(
+  agent: Agent,
+  mode: 'run' | 'stream',
+  reset: () => void,
+): Promise<number> {
+  const start = process.cpuUsage();
+  await runOnce(agent, mode);
+  const used = process.cpuUsage(start);
+  reset();
+  await betweenRuns();
+  return used.user + used.system;
 }

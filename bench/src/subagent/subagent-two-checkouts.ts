@@ -35,8 +35,8 @@ import type { Agent } from '@gemloop/core';
 import { createFakeGemini } from '@gemloop/testing';
 import { z } from 'zod';
 import { commandFlags } from '../command-flags.ts';
-import { balancedOrders, betweenRuns, extraPerChildStep, median } from './balanced-turns.ts';
-import { CHILD_INSTRUCTIONS, runOnce, subagentScript } from './subagent-fake.ts';
+import { balancedOrders, extraPerChildStep, median } from './balanced-turns.ts';
+import { CHILD_INSTRUCTIONS, runOnce, subagentScript, timedRun } from './subagent-fake.ts';
 
 type Core = typeof import('@gemloop/core');
 type Composition = typeof import('@gemloop/core/composition');
@@ -56,6 +56,7 @@ const MODEL = 'gemini-2.5-flash';
 const fake = createFakeGemini({
   script: subagentScript(CHILD_STEPS),
 });
+const resetFake = (): void => fake.reset();
 
 /** A checkout's two parents (by hand, and with `subagent(child)`), built from its own source. */
 async function parentsOf(root: string): Promise<[Agent, Agent]> {
@@ -118,17 +119,9 @@ async function parentsOf(root: string): Promise<[Agent, Agent]> {
 // collections fall between runs (balanced-turns.ts).
 const sides = [...(await parentsOf(checkoutA)), ...(await parentsOf(checkoutB))];
 const orders = balancedOrders(sides.length);
-async function timedRun(agent: Agent): Promise<number> {
-  const start = process.cpuUsage();
-  await runOnce(agent, mode);
-  const used = process.cpuUsage(start);
-  fake.reset();
-  await betweenRuns();
-  return used.user + used.system;
-}
 for (let index = 0; index < warmupRuns; index++) {
   for (const side of orders[index % orders.length] as number[])
-    await timedRun(sides[side] as Agent);
+    await timedRun(sides[side] as Agent, mode, resetFake);
 }
 if (flags.has('heap')) {
   await printHeap();
@@ -137,7 +130,7 @@ if (flags.has('heap')) {
 const cpu: number[][] = sides.map(() => []);
 for (let index = 0; index < rounds * runsPerRound; index++) {
   for (const side of orders[index % orders.length] as number[])
-    (cpu[side] as number[]).push(await timedRun(sides[side] as Agent));
+    (cpu[side] as number[]).push(await timedRun(sides[side] as Agent, mode, resetFake));
 }
 const [handA, subA, handB, subB] = cpu as [number[], number[], number[], number[]];
 const perChildStep = (base: number[], later: number[]): string =>
