@@ -190,14 +190,7 @@ export async function crashWorker(
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const sessions = async (): Promise<number> => {
-      const { rows } = await client.query<{ open: number }>(
-        `SELECT count(*)::int AS open FROM pg_stat_activity
-         WHERE application_name = $1 OR starts_with(application_name, $2)`,
-        [worker.sessionName, `dbos_transact_${worker.executorId}_`],
-      );
-      return rows[0]?.open ?? 0;
-    };
+    const sessions = () => workerSessions(client, worker);
     // A live worker holds sessions (its beats, DBOS's pool): none found means the names no longer
     // match, and the wait below would wait for nothing.
     if ((await sessions()) === 0) throw new Error(`crashWorker: no Postgres session of ${worker.executorId} found by name`);
@@ -221,6 +214,26 @@ export function createCounter(): { file: string; lines: () => string[]; count: (
   writeFileSync(file, '');
   const lines = (): string[] => readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
   return { file, lines, count: (prefix) => lines().filter((line) => line.startsWith(prefix)).length };
+}
+
+/**
+ * How many sessions `worker` holds on the database `client` is connected to (the worker's own):
+ * its node-postgres sessions (named after PGAPPNAME) and DBOS's pool (named after the executor).
+ * Counted in that database only: two files' fleets may give their workers the same executor id
+ * (both once named theirs `fallback-worker-1`), and a count over the whole server waited for the
+ * other file's live worker until both timed out (a whole-suite run, 2026-11-30).
+ */
+export async function workerSessions(
+  client: pg.Client,
+  worker: Pick<WorkerProcess, 'sessionName' | 'executorId'>,
+): Promise<number> {
+  const { rows } = await client.query<{ open: number }>(
+    `SELECT count(*)::int AS open FROM pg_stat_activity
+     WHERE datname = current_database()
+       AND (application_name = $1 OR starts_with(application_name, $2))`,
+    [worker.sessionName, `dbos_transact_${worker.executorId}_`],
+  );
+  return rows[0]?.open ?? 0;
 }
 
 /**

@@ -81,7 +81,7 @@ describe('a worker frozen or killed inside a DBOS transaction', () => {
     const ownerSessions = async (): Promise<{ state: string; waiting: string | null }[]> => {
       const { rows } = await watcher.query<{ state: string; waiting: string | null }>(
         `SELECT state, wait_event_type AS waiting FROM pg_stat_activity
-         WHERE starts_with(application_name, $1)`,
+         WHERE datname = current_database() AND starts_with(application_name, $1)`,
         [`dbos_transact_${owner.executorId}_`],
       );
       return rows;
@@ -188,7 +188,7 @@ describe('a worker frozen or killed inside a DBOS transaction', () => {
     const waitingOnLock = async (worker: WorkerProcess): Promise<boolean> => {
       const { rows } = await watcher.query<{ waiting: number }>(
         `SELECT count(*)::int AS waiting FROM pg_stat_activity
-         WHERE starts_with(application_name, $1) AND wait_event_type = 'Lock'`,
+         WHERE datname = current_database() AND starts_with(application_name, $1) AND wait_event_type = 'Lock'`,
         [`dbos_transact_${worker.executorId}_`],
       );
       return (rows[0]?.waiting ?? 0) > 0;

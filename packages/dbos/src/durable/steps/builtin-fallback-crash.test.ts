@@ -21,7 +21,7 @@ function isGrounded(body: unknown): boolean {
 let fleet: HoldingFleet;
 
 beforeAll(async () => {
-  fleet = await startHoldingFleet('fallback', {
+  fleet = await startHoldingFleet('builtin-fallback', {
     script: (request, context) => {
       if (isGrounded(request.body)) {
         return turn.grounded('Sunny, 24 degrees.', {
