@@ -4,6 +4,7 @@ import {
   refuseClearTextHttp,
 } from '../http/options/refuse-clear-text-http.ts';
 import { capResponseBody } from '../http/transport/cap-response-body.ts';
+import { positiveOption, timerOption } from '../options/positive-option.ts';
 import { checkMemoryKind, checkMemoryText, checkScope } from './check-memory-input.ts';
 import { MemoryError, type MemoryOperation } from './memory-error.ts';
 import { memoryIdOf } from './memory-id.ts';
@@ -93,7 +94,8 @@ const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
  * distance, smaller for closer). Tested against a fake written from Google's reference, not
  * against Google.
  *
- * @throws {@link InvalidArgumentError} for missing options.
+ * @throws {@link InvalidArgumentError} for missing options, and for a `pollIntervalMs` or `maxPolls` that is
+ *   not a number of milliseconds up to setTimeout's limit or a whole number of polls.
  */
 export function createVertexMemoryBankStore({
   project,
@@ -104,10 +106,20 @@ export function createVertexMemoryBankStore({
   baseUrl,
   allowInsecureHttp,
   fetch,
-  pollIntervalMs = 500,
-  maxPolls = 120,
+  pollIntervalMs: givenPollIntervalMs,
+  maxPolls: givenMaxPolls,
 }: VertexMemoryBankStoreOptions): VertexMemoryBankStore {
   if (baseUrl !== undefined) checkBaseUrl(baseUrl, allowInsecureHttp);
+  // Checked here, not at the first poll: a negative, NaN or overflowing interval polled at once
+  // (setTimeout fires those after 1 ms), a fractional or NaN count ran on or never stopped.
+  const pollIntervalMs = timerOption(givenPollIntervalMs, 500, 'pollIntervalMs', true);
+  const maxPolls = positiveOption(givenMaxPolls, 120, 'maxPolls');
+  if (!Number.isSafeInteger(maxPolls)) {
+    throw new InvalidArgumentError({
+      argument: 'maxPolls',
+      message: `maxPolls must be a whole number of polls (default 120), not ${String(maxPolls)}.`,
+    });
+  }
   for (const [name, value] of Object.entries({ project, location, reasoningEngine, scopeKey })) {
     if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(value)) {
       throw new InvalidArgumentError({

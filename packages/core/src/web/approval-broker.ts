@@ -14,7 +14,7 @@ import {
 import { cutText } from '../shared/cut-text.ts';
 import { versionRegistry } from '../version.ts';
 import type { BrowserApprovalAnswer } from './browser-event.ts';
-import { positiveOption, timerOption } from './positive-option.ts';
+import { positiveOption, timerOption } from '../options/positive-option.ts';
 import { readBoundedText } from './read-bounded-text.ts';
 import { checkOwnerOption, isRunOwner, type RunOwner } from './run-owner.ts';
 

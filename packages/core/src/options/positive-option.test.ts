@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { thrownBy } from '../chat/__fixtures__/chat-fixtures.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { createApprovalBroker } from './approval-broker.ts';
 import { timerOption } from './positive-option.ts';
-import { createReplayBuffer } from './replay-buffer.ts';
 
-// The web helpers' options that become a timer: past setTimeout's limit (2^31 - 1 ms) Node fires
+// Options that become a timer (the web helpers', the memory bank's poll): past setTimeout's limit (2^31 - 1 ms) Node fires
 // the timer at once (TimeoutOverflowWarning, 1 ms), so a heartbeat pinged every millisecond and
 // an approval deadline of 3e9 denied every call at once. Refused, naming the limit.
 
@@ -20,16 +18,5 @@ describe('timerOption', () => {
     expect((thrown as Error).message).toBe(
       "ttlMs must be at most 2147483647 ms (setTimeout's limit, about 24.8 days), not 2147483648.",
     );
-  });
-
-  it('is what the approval broker and the replay buffer check their times with', () => {
-    const broker = thrownBy(() => createApprovalBroker({ timeoutMs: 3e9 }));
-    expect((broker as InvalidArgumentError).argument).toBe('timeoutMs');
-    for (const option of ['ttlMs', 'reconnectWindowMs'] as const) {
-      const buffer = thrownBy(() => createReplayBuffer({ [option]: 3e9 }));
-      expect((buffer as InvalidArgumentError).argument).toBe(option);
-    }
-    // Their counts are not times: a large one is taken.
-    expect(() => createApprovalBroker({ maxPending: 3e9 })).not.toThrow();
   });
 });
