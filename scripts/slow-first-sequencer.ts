@@ -17,11 +17,9 @@ export const SLOW_FILES: readonly string[] = [
   // crash-recovery first since paused-runs' 130 paused runs go through eight slots, not one.
   'packages/dbos/src/durable/runs/crash-recovery.test.ts',
   'packages/dbos/src/durable/approvals/paused-runs.test.ts',
+  // With the stale park's SIGSTOPped owners and takeovers since speed-dbos51a (four workers one
+  // after another, nearly all of its wall waiting on them): early, its waits overlap the others'.
   'packages/dbos/src/durable/fleet/cancel-takeover.test.ts',
-  // Also a SIGSTOPped owner and takeovers, four workers one after another: 5.3 s of CPU alone
-  // (~1.4 s above a dbos file's base) for 13 s of wall at load 10, 15-33 s at load 20, nearly
-  // all of it waiting on the workers (test-speed20): early, its waits overlap the others' work.
-  'packages/dbos/src/durable/interactions/stale-park.workers.test.ts',
   // Three child Vitest runs one after another (~35 s quiet; project integration), and the fleet
   // example killed three ways (~18 s): by project name (then evals-processes, examples) they
   // started after every dbos file and ended the run, the first alone for its last 25 s (a full run

@@ -174,7 +174,7 @@ export async function stopWorker(worker: WorkerProcess, signal: 'SIGKILL' | 'SIG
  * instead of after `deadAfterMs` of silence (3 s where a file tests it), or two heartbeats after
  * its session ended (a raw SIGKILL's way, worker-liveness.ts). The takeover is the same code path;
  * only the wait is skipped, in the files whose subject is what survives a SIGKILL. A raw kill
- * stays tested (crash-recovery's first two kills, durable-a2a-tasks), and real silence too
+ * stays tested (crash-recovery's kill, durable-a2a-tasks), and real silence too
  * (cancel-takeover's frozen worker, postgres-outage, worker-liveness).
  * `beforeTakeover` runs what such a test did right after the kill, in the silence. Measured (a
  * probe, four kills each, interleaved, load 25-29): the kill to the takeover 3.0-4.5 s with the

@@ -46,7 +46,7 @@ const held = (key: string): boolean =>
  * once held): the park's hold of the interaction's lock, the first one a run's execution takes
  * outside a step (the wait's own record is a step; a replay skips it), waits before it is sent.
  * The worker's own code has no hold point there; a test freezes the worker at it and lets
- * another take the run over (stale-park.workers.test.ts).
+ * another take the run over (the stale park's tests in fleet/cancel-takeover.test.ts).
  */
 function holdPark(): void {
   const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;

@@ -263,7 +263,7 @@ export async function parkInteractionWait(
  * cancel (see cancelledFromOutside): its workflow's `CANCELLED` is then the park's. An execution
  * that lost the run (`DBOSWorkflowConflictError`) to one that parked it read that status as a
  * cancel, and cancelled the interaction on the server, which the parked run then found cancelled
- * when its wake-up came (leftovers42, stale-park.workers.test.ts).
+ * when its wake-up came (leftovers42; the stale park's tests in fleet/cancel-takeover.test.ts).
  * @internal
  */
 export async function isParkedByItself(pool: pg.Pool, runId: string): Promise<boolean> {

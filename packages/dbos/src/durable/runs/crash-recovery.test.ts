@@ -6,7 +6,6 @@ import { createMemory, geminiEmbed } from '@gemloop/core/memory';
 import type { FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -47,8 +46,10 @@ beforeAll(async () => {
     // Every kill holds the slow tool (HOLD_DIR); elsewhere it need not wait.
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
+    // The kill's six runs in flight at once on one worker (the fixture's default is 4 slots).
+    WORKER_CONCURRENCY: '6',
   };
-  // One worker: the raw kill's two runs are on it (killedRaw starts the one that takes them over).
+  // One worker: the kill's six runs are on it (killed starts the one that takes them over).
   const workers = [await startWorker({ ...env, EXECUTOR_ID: 'crash-worker-0' })];
   const runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
   fleet = { fake, runs, workers, counter, env };
@@ -92,18 +93,16 @@ function withoutInput(contents: DurableRunResult['contents']): unknown[] {
   return contents.slice(1);
 }
 
-// The first kill (a tool call and a streamed call, two runs on the one worker, killedRaw) is
-// found as after any crash: the killed worker's Postgres session ends, and a survivor's beat two
-// heartbeats later sees it (the fixture's silence, 10 minutes, never counts: a live worker
-// stalled at load is not taken over; worker-liveness.ts). One kill and one start for the two
-// (bench/RESULTS.md, helper speed-dbos50): each test reads its own run. The four after them
-// (guardrails, a plugin, a request plugin, memory) test what the run taken over replays, so they
-// tell the fleet at once (crashWorker): the same sweep, election and resume on the survivor's next
-// beat, without 3 s of an idle fleet each (bench/RESULTS.md, helper test-speed-dbos8). Their four
-// runs are in flight together, each held inside its slow tool on the one worker left, and one kill
-// ends them all (killedTogether): each test still reads its own run's replay, and a worker that
-// dies with several runs is the common case. One kill and one start instead of four each
-// (bench/RESULTS.md, helper speed-dbos47).
+// One kill for the file's six runs, found as after any crash: the killed worker's Postgres session
+// ends, and a survivor's beat two heartbeats later sees it (the fixture's silence, 10 minutes,
+// never counts: a live worker stalled at load is not taken over; worker-liveness.ts). The raw
+// kill's two runs (a tool call held in `slow`, a streamed answer cut 150 ms in) and the four that
+// test what the run taken over replays (guardrails, a plugin, a request plugin, memory) are in
+// flight together on the one worker started with the file, each held inside its slow tool but the
+// streamed one, and one SIGKILL ends them all (killed): each test still reads its own run, and a
+// worker that dies with several runs is the common case. One kill and one start for the six:
+// the four had a kill and a start of their own, through crashWorker (bench/RESULTS.md, helpers
+// speed-dbos47, speed-dbos50, speed-dbos51a).
 
 /** The raw kill's runs: one held in its slow tool, one killed in its streamed answer. */
 const RAW = {
@@ -119,43 +118,6 @@ const requestsOf = (input: string) =>
         ?.text === input,
   );
 
-let raw: Promise<WorkerProcess> | undefined;
-
-/**
- * After the baseline: starts the raw kill's two runs on the one worker, each held in its slow
- * tool, starts the worker that takes them over, lets the streamed one go and SIGKILLs the worker
- * 150 ms into its answer (the tool run still held), then lets the tool run go. Returns the
- * victim. Once for both tests, whichever runs first.
- */
-function killedRaw(): Promise<WorkerProcess> {
-  raw ??= (async () => {
-    await baselineRun();
-    // The slow tool waits until the worker is dead: its own timer raced the kill on a busy machine.
-    for (const { runId } of Object.values(RAW)) writeFileSync(join(holdDirectory, runId), '');
-    await fleet.runs.start('support', {
-      ...RAW.tool,
-      // The run's own settings: in the workflow's input, so the worker that takes over sends them.
-      generationConfig: RUN_SETTINGS,
-    });
-    await fleet.runs.start('support', RAW.stream);
-    for (const { runId } of Object.values(RAW))
-      await waitFor(
-        () => fleet.counter.count(`start slow ${runId}:`) === 1,
-        `the slow tool of ${runId} to start`,
-      );
-    const victim = await ownerOf(RAW.tool.runId);
-    expect(await ownerOf(RAW.stream.runId)).toBe(victim);
-    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-1' }));
-    rmSync(join(holdDirectory, RAW.stream.runId));
-    await waitFor(() => answerCalls.get(RAW.stream.input) === 1, 'the answer to start streaming');
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    await stopWorker(victim, 'SIGKILL');
-    rmSync(join(holdDirectory, RAW.tool.runId));
-    return victim;
-  })();
-  return raw;
-}
-
 /** The four replay tests' runs: agent, run id and input. */
 const TOGETHER = {
   guarded: { runId: 'crash-guarded', input: 'Where is order 7? (guarded)' },
@@ -167,22 +129,24 @@ const TOGETHER = {
 /** The long-term memory the `remembering` run recalls from (the worker's table and embeddings). */
 let memoryStore: ReturnType<typeof createPostgresMemoryStore> | undefined;
 
-type KilledTogether = {
-  /** The worker each run was on when it was killed. */
-  victims: Map<string, WorkerProcess>;
+type Killed = {
+  /** The worker that held the six runs when it was killed. */
+  victim: WorkerProcess;
   /** The fake's request count before the runs started. */
   from: number;
   memory: ReturnType<typeof createMemory>;
 };
-let together: Promise<KilledTogether> | undefined;
+let killing: Promise<Killed> | undefined;
 
 /**
- * Starts the four runs, waits until each is inside its held slow tool, starts a worker to take
- * them over and kills each worker that holds one (in the file's order that is the one worker left
- * after the first two kills, so one kill). Once for the four tests, whichever runs first.
+ * After the baseline: starts the six runs on the one worker, each held in its slow tool, starts
+ * the worker that takes them over, lets the streamed one go and SIGKILLs the worker 150 ms into
+ * its answer (the others still held), then lets the others go. Once for the file's tests,
+ * whichever runs first.
  */
-function killedTogether(): Promise<KilledTogether> {
-  together ??= (async () => {
+function killed(): Promise<Killed> {
+  killing ??= (async () => {
+    await baselineRun();
     memoryStore = createPostgresMemoryStore({
       connectionString: fleet.env['DATABASE_URL'] as string,
       table: 'crash_memories',
@@ -195,34 +159,39 @@ function killedTogether(): Promise<KilledTogether> {
     // What the user told an earlier run, in the worker's store.
     await memory.remember('crash-user', 'The user ordered order 7 on Sunday.');
     const from = fleet.fake.requests.length;
-    for (const [agent, { runId, input }] of Object.entries(TOGETHER)) {
-      // Held until its worker is dead, as in the first test: SLOW_MS is short.
-      writeFileSync(join(holdDirectory, runId), '');
+    const held = [...Object.values(RAW), ...Object.values(TOGETHER)].map(({ runId }) => runId);
+    // The slow tool waits until the worker is dead: its own timer raced the kill on a busy machine.
+    for (const runId of held) writeFileSync(join(holdDirectory, runId), '');
+    await fleet.runs.start('support', {
+      ...RAW.tool,
+      // The run's own settings: in the workflow's input, so the worker that takes over sends them.
+      generationConfig: RUN_SETTINGS,
+    });
+    await fleet.runs.start('support', RAW.stream);
+    for (const [agent, { runId, input }] of Object.entries(TOGETHER))
       await fleet.runs.start(agent, { runId, input });
-    }
-    for (const { runId } of Object.values(TOGETHER))
+    for (const runId of held)
       await waitFor(
         () => fleet.counter.count(`start slow ${runId}:`) === 1,
         `the slow tool of ${runId} to start`,
       );
-    const victims = new Map<string, WorkerProcess>();
-    for (const { runId } of Object.values(TOGETHER)) victims.set(runId, await ownerOf(runId));
-    // The raw kill before killed one of the two workers: one more takes the runs over.
-    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-2' }));
-    for (const victim of new Set(victims.values()))
-      await crashWorker(victim, () => {
-        for (const [runId, owner] of victims)
-          if (owner === victim) rmSync(join(holdDirectory, runId));
-      });
-    return { victims, from, memory };
+    const victim = await ownerOf(RAW.tool.runId);
+    for (const runId of held) expect(await ownerOf(runId)).toBe(victim);
+    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'crash-worker-1' }));
+    rmSync(join(holdDirectory, RAW.stream.runId));
+    await waitFor(() => answerCalls.get(RAW.stream.input) === 1, 'the answer to start streaming');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await stopWorker(victim, 'SIGKILL');
+    for (const runId of held) rmSync(join(holdDirectory, runId), { force: true });
+    return { victim, from, memory };
   })();
-  return together;
+  return killing;
 }
 
 describe('a worker killed in the middle of a run', () => {
   it('in the middle of a tool call: another worker finishes the run, with the same history, each completed call once', async () => {
     const baseline = await baselineRun();
-    const victim = await killedRaw();
+    const { victim } = await killed();
     const { runId, input } = RAW.tool;
 
     const result = await fleet.runs.result(runId);
@@ -291,7 +260,7 @@ describe('a worker killed in the middle of a run', () => {
 
   it('in the middle of a streamed model call: the call is made again elsewhere, usage counts it once', async () => {
     const baseline = await baselineRun();
-    const victim = await killedRaw();
+    const { victim } = await killed();
     const { runId, input } = RAW.stream;
 
     const result = await fleet.runs.result(runId);
@@ -323,11 +292,11 @@ describe('a worker killed in the middle of a run', () => {
 
   it('with guardrails: a verdict recorded before the kill is not checked again by the worker that takes over', async () => {
     const baseline = await baselineRun();
-    const { victims } = await killedTogether();
+    const { victim } = await killed();
     const { runId, input } = TOGETHER.guarded;
 
     const result = await fleet.runs.result(runId);
-    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victims.get(runId)?.executorId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
     // The input check ran once, before the kill; the replay took its recorded verdict.
     expect(fleet.counter.count(`guardrail input ${input}`)).toBe(1);
     expect(fleet.counter.count('guardrail output ')).toBe(1);
@@ -336,11 +305,11 @@ describe('a worker killed in the middle of a run', () => {
   });
 
   it('with a plugin: a hook result recorded before the kill is not asked again, the rest of the run goes on with the plugin', async () => {
-    const { victims } = await killedTogether();
+    const { victim } = await killed();
     const { runId, input } = TOGETHER.plugged;
 
     const result = await fleet.runs.result(runId);
-    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victims.get(runId)?.executorId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
     // Steps 1 and 2 asked the plugin before the kill; the replay took their recorded contents.
     expect(fleet.counter.count(`plugin before ${input} step 1`)).toBe(1);
     expect(fleet.counter.count(`plugin before ${input} step 2`)).toBe(1);
@@ -369,11 +338,11 @@ describe('a worker killed in the middle of a run', () => {
   });
   it('with a request-level plugin: every request goes through it on both workers, none is sent twice', async () => {
     const { modelCalls } = await baselineRun();
-    const { victims } = await killedTogether();
+    const { victim } = await killed();
     const { runId, input } = TOGETHER.requested;
 
     const result = await fleet.runs.result(runId);
-    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victims.get(runId)?.executorId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
     expect(result.text).toBe(ANSWER);
     // Each request was sent once, as the plugin rewrote it, by whichever worker sent it: the
     // worker that took over got the recorded answers of the requests sent before the kill.
@@ -391,11 +360,11 @@ describe('a worker killed in the middle of a run', () => {
   });
 
   it('with long-term memory: the recall recorded before the kill is not made again, the note goes on, the extraction is made once', async () => {
-    const { victims, from, memory } = await killedTogether();
+    const { victim, from, memory } = await killed();
     const { runId, input } = TOGETHER.remembering;
 
     const result = await fleet.runs.result(runId);
-    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victims.get(runId)?.executorId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
     expect(result.text).toBe(ANSWER);
     // Every request since the runs started; the other three runs' are told apart by their input.
     const sent = fleet.fake.requests.slice(from);
