@@ -41,12 +41,10 @@ const cases: [string, () => FakeTurn[], Record<string, unknown>][] = [
 describe('the OpenAI door and a structured answer (attack51)', () => {
   it.each(cases)('Chat Completions streams what it answers unary: %s', async (_, script, agent) => {
     const unary = await serveOpenAI(script(), { agent: { output: City, ...agent } });
-    const answered = await unary
-      .client()
-      .chat.completions.create({
-        model: 'support-agent',
-        messages: [{ role: 'user', content: 'Capital of France?' }],
-      });
+    const answered = await unary.client().chat.completions.create({
+      model: 'support-agent',
+      messages: [{ role: 'user', content: 'Capital of France?' }],
+    });
     expect(answered.choices[0]?.message.content).toBe(ANSWER);
 
     const streamed = await serveOpenAI(script(), { agent: { output: City, ...agent } });
