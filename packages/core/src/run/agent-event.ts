@@ -130,14 +130,16 @@ export type GuardrailEvent = { type: 'guardrail'; path: AgentPath } & GuardrailC
 
 /**
  * Streams without `guardrails.holdBack`: the answer text already sent for `stepNumber` was
- * blocked or rewritten by an output guardrail after the fact. A UI replaces what it showed of that
- * step with `text` (empty when blocked).
+ * blocked or rewritten by an output guardrail (or a plugin's `checkAnswer`) after the fact, or
+ * the model was asked again for it (an answer the `output` schema refused: `name` is the
+ * re-ask's reason, `text` empty). A UI replaces what it showed of that step with `text` (empty
+ * when blocked or re-asked).
  */
 export type GuardrailRetractionEvent = {
   type: 'guardrail-retraction';
   path: AgentPath;
   stepNumber: number;
-  /** The guardrail that decided. */
+  /** The guardrail or plugin that decided, or the re-ask's reason (`invalid-output`). */
   name: string;
   /** What to show instead: the rewrite, or `''` when the answer was blocked. */
   text: string;

@@ -1,5 +1,6 @@
 import type { AgentUsage } from '@gemloop/core';
 import { keylessEventsShowing, keylessResult } from '@gemloop/core/internal';
+import { hasOutputSchema } from '../door/has-output-schema.ts';
 import type { DoorRequest } from './door-request.ts';
 import { countTokens, openAIId, runSpan, toFinishReason } from './door-request.ts';
 import { eventStreamResponse, sseFrame } from './event-stream.ts';
@@ -92,14 +93,20 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
       () => keylessEventsShowing(door.agent.stream(contents, runOptions), sentOf),
       (running) => running.result,
     );
+    // An `output` schema's answer is sent once validated: the deltas of every step joined were
+    // not the JSON a unary answer holds (a refused answer, or the tool loop's prose, first).
+    const answerOnly = hasOutputSchema(door.agent);
     try {
       chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
       for await (const event of run) {
-        if (event.type === 'text-delta' && event.path.length === 0) {
+        if (event.type === 'text-delta' && event.path.length === 0 && !answerOnly) {
           chunk([{ index: 0, delta: { content: event.text }, finish_reason: null }]);
         }
       }
       const result = await run.result;
+      if (answerOnly && result.text !== '') {
+        chunk([{ index: 0, delta: { content: result.text }, finish_reason: null }]);
+      }
       chunk([{ index: 0, delta: {}, finish_reason: toFinishReason(result.finishReason) }]);
       if (includeUsage) chunk([], { usage: toChatUsage(result.usage) });
       write(sseFrame('[DONE]'));

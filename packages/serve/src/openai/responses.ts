@@ -1,6 +1,7 @@
 import type { AgentUsage } from '@gemloop/core';
 import { type ChatResult, createChatSession, type HistoryStore } from '@gemloop/core/chat';
 import { keylessEventsShowing, keylessResult, type ScanMemo } from '@gemloop/core/internal';
+import { hasOutputSchema } from '../door/has-output-schema.ts';
 import { unprintableIdFault } from '../door/printable-id.ts';
 import { readOptionalBoolean } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
@@ -185,6 +186,8 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     );
     // The top run's text by step, as sent: a guardrail's retraction replaces its step's (attack21).
     const texts = new Map<number, string>();
+    // An `output` schema's answer goes out once validated, as on Chat Completions.
+    const answerOnly = hasOutputSchema(door.agent);
     try {
       const started = toResponse(shape, messageId, 'in_progress', undefined, undefined);
       send('response.created', { response: started });
@@ -196,7 +199,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       send('response.content_part.added', { ...at, part: outputText('') });
       for await (const event of run) {
         if (event.path.length > 0) continue;
-        if (event.type === 'text-delta') {
+        if (event.type === 'text-delta' && !answerOnly) {
           texts.set(event.stepNumber, (texts.get(event.stepNumber) ?? '') + event.text);
           send('response.output_text.delta', { ...at, delta: event.text, logprobs: [] });
         } else if (event.type === 'guardrail-retraction') {
@@ -208,6 +211,9 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       }
       const result = await run.result;
       await finish(true);
+      if (answerOnly && result.text !== '') {
+        send('response.output_text.delta', { ...at, delta: result.text, logprobs: [] });
+      }
       // The answer as the run settled it (a guardrail's rewrite included), which `done` carries.
       send('response.output_text.done', { ...at, text: result.text, logprobs: [] }, true);
       send('response.content_part.done', { ...at, part: outputText(result.text) }, true);

@@ -1,5 +1,6 @@
 import { isLevelEnabled } from '../../logging/logger.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
+import { reaskRetraction } from '../../run/reask-retraction.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { AgentRunError } from '../errors/agent-run-error.ts';
 import type { RunContext } from '../run-state/run-context.ts';
@@ -38,6 +39,10 @@ export function endStep<Output>(
       'step ended',
     );
   }
+  // An answer the model is asked again for is not the run's: a reader that showed its text takes
+  // it back (attack51).
+  const retraction = reaskRetraction(step);
+  if (retraction !== undefined) emit?.(retraction);
   emit?.({ type: 'step-end', step });
   const onStepEnd = config.onStepEnd;
   if (onStepEnd === undefined) return undefined;

@@ -17,7 +17,7 @@ export const TOKENS = KEYS;
  */
 export async function serveAgUi(
   script: FakeScript,
-  options: { agent?: Partial<AgentOptions>; handler?: Partial<AgUiHandlerOptions> } = {},
+  options: { agent?: Partial<AgentOptions<unknown>>; handler?: Partial<AgUiHandlerOptions> } = {},
 ) {
   const { fake, agent, errors, onError } = agentOnFake(script, options.agent);
   const handler = createAgUiHandler({

@@ -5,7 +5,7 @@ import { onTestFinished } from 'vitest';
 import { toNodeListener } from '../../node/to-node-listener.ts';
 
 /** An agent on the fake Gemini (in process), and the errors a door's `onError` gets. */
-export function agentOnFake(script: FakeScript, options: Partial<AgentOptions> = {}) {
+export function agentOnFake(script: FakeScript, options: Partial<AgentOptions<unknown>> = {}) {
   const fake = createFakeGemini({ script });
   const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
   const agent: Agent = createAgent({

@@ -24,7 +24,7 @@ export function authorizeByKey(request: Request): string | null {
 export async function serveOpenAI(
   script: FakeTurn[],
   options: {
-    agent?: Partial<AgentOptions>;
+    agent?: Partial<AgentOptions<unknown>>;
     handler?: Partial<OpenAIHandlerOptions>;
   } = {},
 ) {
