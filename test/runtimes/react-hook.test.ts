@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BrowserSession,
   openBrowserContext,
 } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
+import { cachedBundle } from './support/cached-bundle.ts';
 
 // useAgentChat in Debian's Chromium with a scripted fetch (packages/react/src/__fixtures__/
 // hook-harness.tsx): what the react-chat example does not reach. The request it sends (body and
@@ -76,16 +76,13 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
   let chromium: BrowserSession;
   let script: string;
   beforeAll(async () => {
-    const bundle = build({
-      entryPoints: [
-        fileURLToPath(
-          new URL('../../packages/react/src/__fixtures__/hook-harness.tsx', import.meta.url),
-        ),
-      ],
+    const bundle = cachedBundle({
+      entry: fileURLToPath(
+        new URL('../../packages/react/src/__fixtures__/hook-harness.tsx', import.meta.url),
+      ),
       bundle: true,
       format: 'esm',
       platform: 'browser',
-      write: false,
       conditions: ['@gemloop/source'],
       define: { 'process.env.NODE_ENV': '"development"' },
       jsx: 'automatic',
@@ -93,7 +90,7 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
     });
     const [browser, built] = await Promise.all([openBrowserContext(), bundle]);
     chromium = browser;
-    script = built.outputFiles[0]?.text ?? '';
+    script = built;
   });
   afterAll(async () => {
     await chromium?.close();
