@@ -11,10 +11,21 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Where the bundles are kept between runs: a folder per kind of bundle, one per key in it. */
 const CACHE = join(ROOT, 'node_modules/.cache/test-bundles');
 
-/** What a test bundles: esbuild's options for one entry, the output's text handed back. */
+/**
+ * What a test bundles: esbuild's options for one entry, the output's text handed back. The options
+ * are part of the key as JSON, so no plugins (a function would not be in it) and no `stdin` (no
+ * file to key).
+ */
 export type CachedBundleOptions = Omit<
   BuildOptions,
-  'entryPoints' | 'write' | 'outfile' | 'outdir' | 'metafile' | 'absWorkingDir' | 'stdin'
+  | 'entryPoints'
+  | 'write'
+  | 'outfile'
+  | 'outdir'
+  | 'metafile'
+  | 'absWorkingDir'
+  | 'stdin'
+  | 'plugins'
 > & {
   /** The one file bundled. */
   entry: string;
