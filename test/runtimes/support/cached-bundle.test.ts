@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,6 +74,21 @@ describe('cachedBundle', () => {
     expect(await cachedBundle({ entry, cacheDirectory: cache, bundle: true, format: 'esm' })).toBe(
       esm,
     );
+  });
+
+  it('removes a kind of bundle unused for a day when another is used, and keeps one used since', async () => {
+    const { entry, cache } = tree();
+    await cachedBundle({ entry, cacheDirectory: cache, bundle: true, format: 'esm' });
+    const [old] = readdirSync(cache);
+    const dayAndMore = new Date(Date.now() - 86_400_000 - 60_000);
+    utimesSync(join(cache, old as string), dayAndMore, dayAndMore);
+    await cachedBundle({ entry, cacheDirectory: cache, bundle: true, format: 'cjs' });
+    expect(readdirSync(cache)).toHaveLength(1);
+    expect(readdirSync(cache)).not.toContain(old);
+    // Used again: made again, and kept while the other kind is used.
+    await cachedBundle({ entry, cacheDirectory: cache, bundle: true, format: 'esm' });
+    await cachedBundle({ entry, cacheDirectory: cache, bundle: true, format: 'cjs' });
+    expect(readdirSync(cache)).toHaveLength(2);
   });
 
   it('fails with esbuild’s message when the entry cannot be bundled, and keeps nothing', async () => {

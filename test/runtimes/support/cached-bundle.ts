@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
@@ -45,7 +45,8 @@ export type CachedBundleOptions = Omit<
  * imports), esbuild's version, the lockfile, this file, the options, and the files that steer
  * resolution without being inputs themselves: the workspace's `package.json`s (export maps and
  * conditions) and `tsconfig` files (JSX and class-field settings). A key that no longer holds is
- * bundled again, the same way as before, and the bundle made for it replaces the last one.
+ * bundled again, the same way as before, and the bundle made for it replaces the last one. A key
+ * or a kind of bundle unused for a day is removed when another is used.
  */
 export async function cachedBundle({
   entry,
@@ -72,7 +73,12 @@ export async function cachedBundle({
       return result.metafile;
     },
   });
+  // Used now: kept by the prunes below, here and in other runs (they remove what is a day old).
+  const now = new Date();
+  utimesSync(directory, now, now);
   pruneBundles(directory, new Set([folder]));
+  // Kinds made for a key this file no longer makes (another version of it, a changed package.json).
+  pruneBundles(cacheDirectory, new Set([directory]));
   return readFileSync(join(folder, 'bundle.js'), 'utf8');
 }
 
