@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BrowserSession,
   openBrowserContext,
 } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
+import { cachedBundle } from './support/cached-bundle.ts';
 import { type LocalServer, listenLocal } from './support/listen-local.ts';
 
 // @gemloop/client in Debian's Chromium, its page's own fetch against a node:http server that
@@ -66,16 +66,13 @@ describe('@gemloop/client in Chromium, against a hostile server', () => {
   const routes = new Map<string, Route>();
 
   beforeAll(async () => {
-    const bundle = build({
-      entryPoints: [
-        fileURLToPath(
-          new URL('../../packages/client/src/__fixtures__/probe-page.ts', import.meta.url),
-        ),
-      ],
+    const bundle = cachedBundle({
+      entry: fileURLToPath(
+        new URL('../../packages/client/src/__fixtures__/probe-page.ts', import.meta.url),
+      ),
       bundle: true,
       format: 'esm',
       platform: 'browser',
-      write: false,
       conditions: ['@gemloop/source'],
       logLevel: 'silent',
     });
@@ -110,7 +107,7 @@ describe('@gemloop/client in Chromium, against a hostile server', () => {
       }),
       openBrowserContext(),
     ]);
-    script = built.outputFiles[0]?.text ?? '';
+    script = built;
     [server, other, chromium] = started;
     page = await chromium.context.newPage();
     await page.goto(`${server.url}/`);

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatPage, CLIENT_PAGE } from '../../examples/browser-chat/chat-app.ts';
 import { REACT_PAGE } from '../../examples/react-chat/react-page.ts';
@@ -9,6 +8,7 @@ import {
   type BrowserSession,
   openBrowserContext,
 } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
+import { cachedBundle } from './support/cached-bundle.ts';
 
 // The two example pages (browser-chat's on @gemloop/client, react-chat's on @gemloop/react) in
 // Debian's Chromium, served as their app serves them but with a `/chat` of the test's (attack45b).
@@ -51,18 +51,16 @@ async function servePage(page: ChatPage): Promise<{
   answer(with_: (response: ServerResponse) => void): void;
   close(): Promise<void>;
 }> {
-  const bundle = await build({
-    entryPoints: [page.entry],
+  const script = await cachedBundle({
+    entry: page.entry,
     bundle: true,
     format: 'esm',
     platform: 'browser',
-    write: false,
     conditions: ['@gemloop/source'],
     define: { 'process.env.NODE_ENV': '"production"' },
     jsx: 'automatic',
     logLevel: 'silent',
   });
-  const script = bundle.outputFiles[0]?.text ?? '';
   let answer: ((response: ServerResponse) => void) | undefined;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     if (request.url === '/')

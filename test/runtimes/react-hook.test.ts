@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BrowserSession,
   openBrowserContext,
 } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
+import { cachedBundle } from './support/cached-bundle.ts';
 
 // useAgentChat in Debian's Chromium with a scripted fetch (packages/react/src/__fixtures__/
 // hook-harness.tsx): what the react-chat example does not reach. The request it sends (body and
@@ -76,16 +76,13 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
   let chromium: BrowserSession;
   let script: string;
   beforeAll(async () => {
-    const bundle = build({
-      entryPoints: [
-        fileURLToPath(
-          new URL('../../packages/react/src/__fixtures__/hook-harness.tsx', import.meta.url),
-        ),
-      ],
+    const bundle = cachedBundle({
+      entry: fileURLToPath(
+        new URL('../../packages/react/src/__fixtures__/hook-harness.tsx', import.meta.url),
+      ),
       bundle: true,
       format: 'esm',
       platform: 'browser',
-      write: false,
       conditions: ['@gemloop/source'],
       define: { 'process.env.NODE_ENV': '"development"' },
       jsx: 'automatic',
@@ -93,7 +90,7 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
     });
     const [browser, built] = await Promise.all([openBrowserContext(), bundle]);
     chromium = browser;
-    script = built.outputFiles[0]?.text ?? '';
+    script = built;
   });
   afterAll(async () => {
     await chromium?.close();
@@ -287,12 +284,25 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
 
   it("client.idleTimeoutMs bounds an approval's answer too: one never answered gives up (leftovers58)", async () => {
     const { page } = await mount(undefined, 400);
-    await page.evaluate(() => void harness.send('Email me'));
-    await page.waitForFunction(() => harness.requests.length === 1);
-    await page.evaluate((events) => harness.stream(0, events), [start, pending]);
-    await waitStatus(page, 'awaiting-approval');
-    // Never answered: the bound lets it go (the request aborted) and the buttons come back.
-    const answered = await page.evaluate(() => harness.approve('ap-1', 'approve'));
+    // Asked, answered up to the approval and the approval sent, all in the page: the same 400 ms
+    // bound the wait for each answer's headers and each read of the stream, and a round trip from
+    // here to the page took longer than that on a loaded machine (the run gave up before the
+    // approval was asked, and a wait for it ran out at 30 s).
+    const { status, answered } = await page.evaluate(
+      async (events) => {
+        const turn = () => new Promise((resolve) => setTimeout(resolve));
+        void harness.send('Email me');
+        while (harness.requests.length === 0) await turn();
+        harness.stream(0, events);
+        while (['idle', 'streaming'].includes(harness.state().status)) await turn();
+        const asked = harness.state().status;
+        if (asked !== 'awaiting-approval') return { status: asked, answered: undefined };
+        // Never answered: the bound lets it go (the request aborted) and the buttons come back.
+        return { status: asked, answered: await harness.approve('ap-1', 'approve') };
+      },
+      [start, pending],
+    );
+    expect(status).toBe('awaiting-approval');
     expect(answered).toBe(false);
     expect((await requests(page))[1]).toMatchObject({ url: '/approvals', aborted: true });
     expect(await page.evaluate(() => harness.errors)).toContain(

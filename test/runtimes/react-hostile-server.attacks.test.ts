@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BrowserSession,
   openBrowserContext,
 } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
+import { cachedBundle } from './support/cached-bundle.ts';
 import { type LocalServer, listenLocal } from './support/listen-local.ts';
 
 // useAgentChat in Debian's Chromium on the browser's own fetch (packages/react/src/__fixtures__/
@@ -55,16 +55,13 @@ describe('useAgentChat in Chromium, on its own fetch, against a hostile server',
   let seen: Seen[] = [];
 
   beforeAll(async () => {
-    const bundle = build({
-      entryPoints: [
-        fileURLToPath(
-          new URL('../../packages/react/src/__fixtures__/real-fetch-page.tsx', import.meta.url),
-        ),
-      ],
+    const bundle = cachedBundle({
+      entry: fileURLToPath(
+        new URL('../../packages/react/src/__fixtures__/real-fetch-page.tsx', import.meta.url),
+      ),
       bundle: true,
       format: 'esm',
       platform: 'browser',
-      write: false,
       conditions: ['@gemloop/source'],
       // React's development build: it reports misuse (an update after unmount, a missing key).
       define: { 'process.env.NODE_ENV': '"development"' },
@@ -105,7 +102,7 @@ describe('useAgentChat in Chromium, on its own fetch, against a hostile server',
       listenLocal(listener),
       openBrowserContext(),
     ]);
-    script = built.outputFiles[0]?.text ?? '';
+    script = built;
     server = listening;
     chromium = browser;
   });

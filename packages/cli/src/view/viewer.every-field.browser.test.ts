@@ -67,8 +67,12 @@ describe('gemloop view with markup in every string field', () => {
     expect(await page.locator('body').textContent()).toContain('<img src=x onerror=');
     expect(await pwned(page)).toBeUndefined();
     for (const id of ids) {
+      // Back to the list first, then the run: a wait for any text in #app matched the page already
+      // on screen (the list, then the last run), so a run's checks could read the page before it.
+      await page.goto(`${viewer.server.url}#/`);
+      await page.waitForSelector('#runs tr.run-row');
       await page.goto(`${viewer.server.url}#/run/${encodeURIComponent(id)}`);
-      await page.waitForFunction(() => document.querySelector('#app')?.textContent !== '');
+      await page.waitForSelector('#run-header, #live-story, #app .empty');
       // Every details opened, every bar clicked: the request and response JSON shown too. The
       // summaries are counted again after each click: a click redraws part of the page, and a
       // locator of the first count's that no longer matches (two of them) waited out its 2 s.

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BuildOptions, build } from 'esbuild';
+import { cachedBuild, pruneBundles } from '../../../scripts/bundle-fixture.ts';
+
+/** The repository root. */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Where the bundles are kept between runs: a folder per kind of bundle, one per key in it. */
+const CACHE = join(ROOT, 'node_modules/.cache/test-bundles');
+
+/**
+ * What a test bundles: esbuild's options for one entry, the output's text handed back. The options
+ * are part of the key as JSON, so no plugins (a function would not be in it) and no `stdin` (no
+ * file to key).
+ */
+export type CachedBundleOptions = Omit<
+  BuildOptions,
+  | 'entryPoints'
+  | 'write'
+  | 'outfile'
+  | 'outdir'
+  | 'metafile'
+  | 'absWorkingDir'
+  | 'stdin'
+  | 'plugins'
+> & {
+  /** The one file bundled. */
+  entry: string;
+  /** Where bundles are kept; tests of this file pass a folder of their own. */
+  cacheDirectory?: string;
+};
+
+/**
+ * The text of a bundle of `entry` made with esbuild's `options`, kept under
+ * `node_modules/.cache/test-bundles` and reused while its inputs are unchanged: the portable
+ * suite with core and zod (~590 files, 0.55–0.8 s of esbuild's CPU a bundle) is bundled by seven
+ * runtime tests a run, a React page (~0.15 s) by four, and none of them changes between runs
+ * unless a source does (bench/RESULTS.md, helper speed-browser51).
+ *
+ * The key (scripts/bundle-fixture.ts `cachedBuild`) is the content of every file esbuild read
+ * for the last bundle of this kind (its metafile's inputs: a changed import changes the file that
+ * imports), esbuild's version, the lockfile, this file, the options, and the files that steer
+ * resolution without being inputs themselves: the workspace's `package.json`s (export maps and
+ * conditions) and `tsconfig` files (JSX and class-field settings). A key that no longer holds is
+ * bundled again, the same way as before, and the bundle made for it replaces the last one. A key
+ * or a kind of bundle unused for a day is removed when another is used.
+ */
+export async function cachedBundle({
+  entry,
+  cacheDirectory = CACHE,
+  ...options
+}: CachedBundleOptions): Promise<string> {
+  const key = JSON.stringify({ entry, options, steering: steeringHash() });
+  const kind = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  const directory = join(cacheDirectory, kind);
+  const folder = await cachedBuild({
+    cacheDirectory: directory,
+    manifest: 'inputs.json',
+    key,
+    whole: 'bundle.js',
+    make: async (scratch) => {
+      const result = await build({
+        ...options,
+        entryPoints: [entry],
+        outfile: join(scratch, 'bundle.js'),
+        write: true,
+        metafile: true,
+        absWorkingDir: ROOT,
+      });
+      return result.metafile;
+    },
+  });
+  // Used now: kept by the prunes below, here and in other runs (they remove what is a day old).
+  const now = new Date();
+  utimesSync(directory, now, now);
+  pruneBundles(directory, new Set([folder]));
+  // Kinds made for a key this file no longer makes (another version of it, a changed package.json).
+  pruneBundles(cacheDirectory, new Set([directory]));
+  return readFileSync(join(folder, 'bundle.js'), 'utf8');
+}
+
+/**
+ * The hash of this file and of the workspace files that steer esbuild's resolution and output but
+ * are not in its metafile: the `package.json` and `tsconfig*.json` of the root and of each
+ * workspace package.
+ */
+function steeringHash(): string {
+  const hash = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url)));
+  const folders = [
+    ROOT,
+    join(ROOT, 'examples'),
+    join(ROOT, 'bench'),
+    join(ROOT, 'test'),
+    ...readdirSync(join(ROOT, 'packages'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(ROOT, 'packages', entry.name)),
+  ];
+  for (const folder of folders) {
+    if (!existsSync(folder)) continue;
+    for (const name of readdirSync(folder).sort()) {
+      if (name !== 'package.json' && !/^tsconfig.*\.json$/.test(name)) continue;
+      hash
+        .update(join(folder, name))
+        .update('\0')
+        .update(readFileSync(join(folder, name)));
+    }
+  }
+  return hash.digest('hex');
+}
