@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAlone } from '../scripts/build-alone.ts';
 // @ts-expect-error: a plain .mjs script without declarations (it runs on Node 20 as is).
 import { packPublicPackages } from '../scripts/pack.mjs';
 import {
@@ -739,16 +740,19 @@ const projects: Project[] = [];
 beforeAll(async () => {
   const parent = workspaceParent();
   workspace = mkdtempSync(join(parent, `${WORKSPACE_PREFIX}${process.pid}-`));
-  // The build and the pack under the hang guard too (they had no limit but the hook's).
-  packed = await (
-    packPublicPackages as (options: {
-      out: string;
-      run: (command: string, args: string[], options: { cwd: string }) => Promise<unknown>;
-    }) => Promise<Packed[]>
-  )({
-    out: join(workspace, 'packs'),
-    run: (command, args, { cwd }) => exec(command, args, cwd),
-  });
+  // The build and the pack under the hang guard too (they had no limit but the hook's), and
+  // alone: another file's build of the same packages rewrote their dist/ as this one packed it.
+  packed = await buildAlone(() =>
+    (
+      packPublicPackages as (options: {
+        out: string;
+        run: (command: string, args: string[], options: { cwd: string }) => Promise<unknown>;
+      }) => Promise<Packed[]>
+    )({
+      out: join(workspace, 'packs'),
+      run: (command, args, { cwd }) => exec(command, args, cwd),
+    }),
+  );
   specifiers = entryPoints(packed);
   projects.push(
     { directory: join(workspace, 'zod3'), zod: versions.zod3, msw: false },

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAlone } from '../../../../scripts/build-alone.ts';
 import { EvalDatasetError } from '../eval-dataset-error.ts';
 import { defineEvalTests } from './define-eval-tests.ts';
 
@@ -17,12 +18,15 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 /** A hang guard for a child vitest on a loaded machine; a run takes a few seconds. */
 const CHILD_LIMIT = 240_000;
 
-// The child imports the built @gemloop/evals and @gemloop/core; build them first (incremental).
+// The child imports the built @gemloop/evals and @gemloop/core; build them first (incremental),
+// one build of the checkout at a time: the CLI's bin tests build the same packages beside this file.
 beforeAll(async () => {
-  await exec(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', 'packages/evals'], {
-    cwd: root,
-    timeout: 300_000,
-  });
+  await buildAlone(() =>
+    exec(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', 'packages/evals'], {
+      cwd: root,
+      timeout: 300_000,
+    }),
+  );
 }, 300_000);
 
 const answer = (text: string) => ({
