@@ -46,7 +46,7 @@ const PLAIN_CHILDREN: Readonly<Record<string, string>> = {
   'packages/core/src/chat/file-store-lock.test.ts':
     "`node -e ''`, awaited to its exit at once (a pid that is surely dead); the writers are under startGuarded",
   'packages/evals/src/vitest/define-eval-tests.test.ts':
-    'awaited `tsc -b` and inner Vitest runs of one eval file, with timeouts',
+    'inner Vitest runs of one eval file, awaited with a timeout (its build runs under runGuarded)',
   'packages/cli/src/view/__fixtures__/install-once.test.ts':
     "`sh -c 'sleep 0.3; touch …; rm …'`, which ends on its own in 0.3 s (a lock holder that lets go)",
   'test/directory-lock.test.ts':

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAlone } from '../../../../scripts/build-alone.ts';
+import { GUARDED_TEST_LIMIT_MS, runGuarded } from '../../../../scripts/run-guarded.ts';
 import { EvalDatasetError } from '../eval-dataset-error.ts';
 import { defineEvalTests } from './define-eval-tests.ts';
 
@@ -19,15 +20,15 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const CHILD_LIMIT = 240_000;
 
 // The child imports the built @gemloop/evals and @gemloop/core; build them first (incremental),
-// one build of the checkout at a time: the CLI's bin tests build the same packages beside this file.
+// one build of the checkout at a time (the CLI's bin tests build the same packages beside this
+// file), under the hang guard: the hook's limit is above its last resort, and above a wait for
+// another file's build.
 beforeAll(async () => {
+  const tsc = `${root}node_modules/typescript/bin/tsc`;
   await buildAlone(() =>
-    exec(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', 'packages/evals'], {
-      cwd: root,
-      timeout: 300_000,
-    }),
+    runGuarded(process.execPath, [tsc, '-b', 'packages/evals'], { cwd: root }),
   );
-}, 300_000);
+}, GUARDED_TEST_LIMIT_MS);
 
 const answer = (text: string) => ({
   candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP' }],
