@@ -37,7 +37,7 @@ const PLAIN_CHILDREN: Readonly<Record<string, string>> = {
     'the durable workers preload lifeline.cjs by hand (fd 3) and are killed at exit: startGuarded as written before it',
   // Awaited commands that end on their own, each under a time limit (a hang guard).
   'packages/cli/src/bin.test.ts':
-    "awaited `gemloop --version`/`help` and the build's `tsc -b`, with execFile's timeout",
+    "awaited `gemloop --version`/`help`, with execFile's timeout (its build runs under runGuarded)",
   'packages/cli/src/commands/fake.bin.test.ts':
     'one awaited `gemloop probe` with a 60 s timeout (the fake it probes is under startGuarded)',
   'packages/cli/src/commands/view.bin.test.ts': 'two awaited `gemloop help` with a 120 s timeout',
@@ -46,9 +46,11 @@ const PLAIN_CHILDREN: Readonly<Record<string, string>> = {
   'packages/core/src/chat/file-store-lock.test.ts':
     "`node -e ''`, awaited to its exit at once (a pid that is surely dead); the writers are under startGuarded",
   'packages/evals/src/vitest/define-eval-tests.test.ts':
-    'awaited `tsc -b` and inner Vitest runs of one eval file, with timeouts',
+    'inner Vitest runs of one eval file, awaited with a timeout (its build runs under runGuarded)',
   'packages/cli/src/view/__fixtures__/install-once.test.ts':
     "`sh -c 'sleep 0.3; touch …; rm …'`, which ends on its own in 0.3 s (a lock holder that lets go)",
+  'test/directory-lock.test.ts':
+    "`sh -c 'sleep 0.3; touch …; rm -rf …'`, which ends on its own in 0.3 s (a lock holder that lets go), killed at the test's end",
   'examples/demo/demo.test.ts': 'one awaited command with a timeout',
   'examples/test/snippets-syntax.test.ts': "awaited `tsc`'s syntax check with a timeout",
   'bench/src/bench.test.ts':

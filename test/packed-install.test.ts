@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAlone } from '../scripts/build-alone.ts';
 // @ts-expect-error: a plain .mjs script without declarations (it runs on Node 20 as is).
 import { packPublicPackages } from '../scripts/pack.mjs';
 import {
@@ -739,7 +740,9 @@ const projects: Project[] = [];
 beforeAll(async () => {
   const parent = workspaceParent();
   workspace = mkdtempSync(join(parent, `${WORKSPACE_PREFIX}${process.pid}-`));
-  // The build and the pack under the hang guard too (they had no limit but the hook's).
+  // The build and the pack under the hang guard too (they had no limit but the hook's). The build
+  // (`tsc -b <packages>`) alone, as every build of the checkout in a test: after it, or after the
+  // first file's build, the outputs are current and no later build rewrites what the pack reads.
   packed = await (
     packPublicPackages as (options: {
       out: string;
@@ -747,7 +750,8 @@ beforeAll(async () => {
     }) => Promise<Packed[]>
   )({
     out: join(workspace, 'packs'),
-    run: (command, args, { cwd }) => exec(command, args, cwd),
+    run: (command, args, { cwd }) =>
+      args[1] === '-b' ? buildAlone(() => exec(command, args, cwd)) : exec(command, args, cwd),
   });
   specifiers = entryPoints(packed);
   projects.push(

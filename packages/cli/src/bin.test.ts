@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import type { FakeGemini } from '@gemloop/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGuarded } from '../../../scripts/start-guarded.ts';
+import { BUILD_LIMIT_MS, buildCli } from './__fixtures__/build-cli.ts';
 import { startProbeFake } from './__fixtures__/probe-fake.ts';
 
 const exec = promisify(execFile);
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
 /** Runs the built bin as `npx gemloop` would: plain node, no source condition. */
@@ -32,13 +32,9 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
-// The bin imports the built @gemloop/core; build both first (incremental, quick when fresh).
-beforeAll(async () => {
-  await exec(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', 'packages/cli'], {
-    cwd: root,
-    timeout: 300_000,
-  });
-}, 300_000);
+// The bin imports the built @gemloop/core; build both first (incremental, quick when fresh), one
+// build of the checkout at a time (see buildCli).
+beforeAll(buildCli, BUILD_LIMIT_MS);
 
 describe('the gemloop bin', () => {
   it('probes a conforming server: a table, every line PASS, exit code 0', async () => {

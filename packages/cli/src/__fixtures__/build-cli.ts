@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { buildAlone } from '../../../../scripts/build-alone.ts';
 import {
   GUARDED_TEST_LIMIT_MS,
   GuardedProcessError,
@@ -18,11 +19,13 @@ export const BUILD_LIMIT_MS: number = GUARDED_TEST_LIMIT_MS;
 
 /**
  * Builds the CLI and what its bin imports (the built @gemloop/core, testing and evals), for the
- * tests that run the bin as a process: `beforeAll(buildCli, BUILD_LIMIT_MS)`.
+ * tests that run the bin as a process: `beforeAll(buildCli, BUILD_LIMIT_MS)`. One build of the
+ * checkout at a time (`buildAlone`): the bin test files run side by side, and two builds of a
+ * changed source wrote the same outputs while the other's bin read them.
  */
 export async function buildCli(): Promise<void> {
   const tsc = `${root}node_modules/typescript/bin/tsc`;
-  await runGuarded(process.execPath, [tsc, '-b', 'packages/cli'], { cwd: root });
+  await buildAlone(() => runGuarded(process.execPath, [tsc, '-b', 'packages/cli'], { cwd: root }));
 }
 
 /**

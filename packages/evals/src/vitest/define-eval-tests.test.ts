@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAlone } from '../../../../scripts/build-alone.ts';
+import { GUARDED_TEST_LIMIT_MS, runGuarded } from '../../../../scripts/run-guarded.ts';
 import { EvalDatasetError } from '../eval-dataset-error.ts';
 import { defineEvalTests } from './define-eval-tests.ts';
 
@@ -17,13 +19,16 @@ const root = fileURLToPath(new URL('../../../../', import.meta.url));
 /** A hang guard for a child vitest on a loaded machine; a run takes a few seconds. */
 const CHILD_LIMIT = 240_000;
 
-// The child imports the built @gemloop/evals and @gemloop/core; build them first (incremental).
+// The child imports the built @gemloop/evals and @gemloop/core; build them first (incremental),
+// one build of the checkout at a time (the CLI's bin tests build the same packages beside this
+// file), under the hang guard: the hook's limit is above its last resort, and above a wait for
+// another file's build.
 beforeAll(async () => {
-  await exec(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', 'packages/evals'], {
-    cwd: root,
-    timeout: 300_000,
-  });
-}, 300_000);
+  const tsc = `${root}node_modules/typescript/bin/tsc`;
+  await buildAlone(() =>
+    runGuarded(process.execPath, [tsc, '-b', 'packages/evals'], { cwd: root }),
+  );
+}, GUARDED_TEST_LIMIT_MS);
 
 const answer = (text: string) => ({
   candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP' }],

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { takeDirectoryLock } from '../../../../../scripts/directory-lock.ts';
 
 /** What {@link installOnce} installs, and how it knows it is there. */
 export type InstallOnceOptions = {
@@ -18,9 +18,9 @@ export type InstallOnceOptions = {
 /**
  * Runs `install` in one process at a time across a test run (Vitest's workers and projects are
  * processes of their own): a process that finds the lock taken waits until the holder is done and
- * `installed()` says so, then returns without installing. The lock is a directory (`mkdir` creates
- * it or fails, atomically) holding its holder's pid; a lock whose holder is gone (a run killed mid
- * install) is taken over.
+ * `installed()` says so, then returns without installing. The lock is scripts/directory-lock.ts's
+ * (a directory holding its holder's pid; a lock whose holder is gone, a run killed mid install, is
+ * taken over).
  */
 export function installOnce({
   lock,
@@ -31,7 +31,7 @@ export function installOnce({
 }: InstallOnceOptions): void {
   if (installed()) return;
   const deadline = Date.now() + waitMs;
-  while (!takeLock(lock)) {
+  while (!takeDirectoryLock(lock)) {
     if (installed()) return;
     if (Date.now() > deadline) {
       throw new Error(
@@ -45,54 +45,5 @@ export function installOnce({
     if (!installed()) install();
   } finally {
     rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-/** Takes the lock, or says another live process holds it (a dead holder's lock is taken over). */
-function takeLock(lock: string): boolean {
-  if (makeLock(lock)) return true;
-  const holder = Number(readOrEmpty(join(lock, 'pid')));
-  // No pid: its holder is between mkdir and writing it, or died there (an old lock).
-  const stale = Number.isInteger(holder) && holder > 0 ? !isAlive(holder) : isOld(lock);
-  if (!stale) return false;
-  // Taken over (or lost to another process doing the same).
-  rmSync(lock, { recursive: true, force: true });
-  return makeLock(lock);
-}
-
-/** Creates the lock with this process's pid in it; `false` when it exists. */
-function makeLock(lock: string): boolean {
-  try {
-    mkdirSync(lock);
-  } catch {
-    return false;
-  }
-  writeFileSync(join(lock, 'pid'), String(process.pid));
-  return true;
-}
-
-function isOld(path: string): boolean {
-  try {
-    return Date.now() - statSync(path).mtimeMs > 10_000;
-  } catch {
-    return false;
-  }
-}
-
-function readOrEmpty(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, owned by another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
