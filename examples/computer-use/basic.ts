@@ -37,6 +37,9 @@ const REQUEST = 'Subscribe Ada Lovelace to the newsletter on the page that is op
 const VIEWPORT = { width: 1000, height: 800 };
 /** How long `--browser` waits for the browser server to answer. */
 const CONNECT_TIMEOUT_MS = 30_000;
+/** What a bad `--browser` should be instead (above the top-level `run`, which reads it). */
+const BROWSER_FIX =
+  "Give the WebSocket endpoint of a running Playwright browser server (the `wsEndpoint()` of playwright-core's `chromium.launchServer()`), or leave out --browser to start Debian's Chromium.";
 const PAGE = `<!doctype html>
 <title>Newsletter</title>
 <style>
@@ -70,7 +73,9 @@ const SCRIPT = [
 
 await run(
   async ({ gemini, model, flags, style }) => {
-    // The browser first: when it cannot start (or be reached), nothing is left listening.
+    // The browser first: when it cannot start (or be reached), nothing is left listening. A
+    // --browser that is no WebSocket URL is refused before playwright-core loads (~0.5 s of CPU).
+    if (flags.browser !== undefined) checkBrowserEndpoint(flags.browser);
     const { chromium, executablePath } = await loadPlaywright({
       local: flags.browser === undefined,
     });
@@ -145,6 +150,16 @@ await run(
   },
 );
 
+/** Refuses a `--browser` that is not a ws:// or wss:// URL, saying what to give instead. */
+function checkBrowserEndpoint(endpoint: string): void {
+  if (!/^wss?:\/\//.test(endpoint)) {
+    throw new InvalidArgumentError({
+      argument: '--browser',
+      message: `"${endpoint}" is not a ws:// or wss:// URL. ${BROWSER_FIX}`,
+    });
+  }
+}
+
 /**
  * A running browser for `--browser`: a WebSocket endpoint of a Playwright browser server. A bad
  * value or a refused connection is the user's to fix, so it says how instead of a stack.
@@ -153,14 +168,7 @@ async function connectBrowser(
   chromium: ChromiumLauncher,
   endpoint: string,
 ): Promise<ExampleBrowser> {
-  const fix =
-    "Give the WebSocket endpoint of a running Playwright browser server (the `wsEndpoint()` of playwright-core's `chromium.launchServer()`), or leave out --browser to start Debian's Chromium.";
-  if (!/^wss?:\/\//.test(endpoint)) {
-    throw new InvalidArgumentError({
-      argument: '--browser',
-      message: `"${endpoint}" is not a ws:// or wss:// URL. ${fix}`,
-    });
-  }
+  checkBrowserEndpoint(endpoint);
   try {
     // Playwright waits forever by default: a server that takes the socket and never answers
     // (not a browser server) would hang the example.
@@ -169,7 +177,7 @@ async function connectBrowser(
     const reason = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0];
     throw new InvalidArgumentError({
       argument: '--browser',
-      message: `No browser answered at ${endpoint} (${reason}). ${fix}`,
+      message: `No browser answered at ${endpoint} (${reason}). ${BROWSER_FIX}`,
       cause,
     });
   }

@@ -5,11 +5,40 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createFakeGemini } from '@gemloop/testing';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { describeRun, offlineEnv, runExample, startExample } from '../test/run-example-process.ts';
 
 // The demo is the first thing a user runs: these run it offline, as `npm run demo` does, and
 // check the whole trace and the answer.
+
+/**
+ * The demo run the README's way, `node scripts/run-example.mjs demo --no-search <question>`, from
+ * a folder of the user's (no npm, so no INIT_CWD): made once, read by the two tests whose claims
+ * it proves (the question taken as words after the flags; the runs recorded in that folder),
+ * instead of a second demo process with the same flags.
+ */
+let readmeWay: Promise<{ stdout: string; folder: string }> | undefined;
+const README_QUESTION = 'Convert 10 km to mi';
+
+function runTheReadmeWay(): Promise<{ stdout: string; folder: string }> {
+  readmeWay ??= (async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'gemloop-demo-cwd-'));
+    const { INIT_CWD: _, ...env } = offlineEnv();
+    const script = fileURLToPath(new URL('../../scripts/run-example.mjs', import.meta.url));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [script, 'demo', '--no-search', README_QUESTION],
+      { cwd: folder, env },
+    );
+    return { stdout, folder };
+  })();
+  return readmeWay;
+}
+
+afterAll(async () => {
+  const made = await readmeWay?.catch(() => undefined);
+  if (made !== undefined) await rm(made.folder, { recursive: true, force: true });
+});
 
 describe.concurrent('npm run demo (offline)', () => {
   it('says it is offline first, traces the parallel calls live and answers with every result', async () => {
@@ -70,11 +99,12 @@ describe.concurrent('npm run demo (offline)', () => {
   });
 
   it('takes the question as words after the flags', async () => {
-    const run = await runExample('demo/demo.ts', { args: ['--no-search', 'Convert 10 km to mi'] });
-    expect(run.code, describeRun(run)).toBe(0);
-    expect(run.stdout).toContain('Google Search off (--no-search)');
-    expect(run.stdout).toContain('→ convert_units(value: 10, from: "km", to: "mi")');
-    expect(run.stdout).toContain('10 km = 6.21371192237 mi');
+    // Exit 0: execFile rejects on any other.
+    const { stdout } = await runTheReadmeWay();
+    expect(stdout).toContain(`Question ${README_QUESTION}`);
+    expect(stdout).toContain('Google Search off (--no-search)');
+    expect(stdout).toContain('→ convert_units(value: 10, from: "km", to: "mi")');
+    expect(stdout).toContain('10 km = 6.21371192237 mi');
   });
 
   it('prints an API error as its guidance, without a stack, and exits with 1', async () => {
@@ -115,26 +145,15 @@ describe.concurrent('npm run demo (offline)', () => {
 
   it('run with node scripts/run-example.mjs, records in the folder it was started from', async () => {
     // The README's way to run an example, from a folder of the user's: no npm, so no INIT_CWD.
-    const folder = await mkdtemp(join(tmpdir(), 'gemloop-demo-cwd-'));
-    try {
-      const { INIT_CWD: _, ...env } = offlineEnv();
-      const script = fileURLToPath(new URL('../../scripts/run-example.mjs', import.meta.url));
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        [script, 'demo', '--no-search', 'What is 23 * 19?'],
-        { cwd: folder, env },
-      );
-      // Started elsewhere, `npm run view` there has no such script: the command runs the
-      // repository's, on this folder's runs.
-      const runs = join(folder, '.gemloop', 'runs');
-      const repository = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
-      expect(stdout).toContain(
-        `Recorded in ${runs}. See it: npm --prefix ${repository} run view -- --dir ${runs}`,
-      );
-      expect(await readdir(runs)).toHaveLength(1);
-    } finally {
-      await rm(folder, { recursive: true, force: true });
-    }
+    const { stdout, folder } = await runTheReadmeWay();
+    // Started elsewhere, `npm run view` there has no such script: the command runs the
+    // repository's, on this folder's runs.
+    const runs = join(folder, '.gemloop', 'runs');
+    const repository = fileURLToPath(new URL('../..', import.meta.url)).replace(/[\\/]$/, '');
+    expect(stdout).toContain(
+      `Recorded in ${runs}. See it: npm --prefix ${repository} run view -- --dir ${runs}`,
+    );
+    expect(await readdir(runs)).toHaveLength(1);
   });
 
   it('rejects an unknown flag with the usage and exit code 2', async () => {

@@ -3,7 +3,7 @@
 // test process killed midway; and the fleet killed by itself (SIGKILL), its workers then stop.
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -213,4 +213,23 @@ describe('exampleCommand', () => {
       expect(command).toEqual(['--liftoff-only', join(bundles, 'quick-start/basic.js'), '--help']);
     }
   });
+
+  it.each([
+    ['skills/agent-skills.ts', 'skills/skills'],
+    ['file-search/ask-a-folder.ts', 'file-search/handbook'],
+  ])(
+    'runs %s from its bundle too, with the folder it reads (%s) beside its emitted copy',
+    (file, folder) => {
+      const bundles = inject('exampleBundles');
+      const command = exampleCommand(file);
+      if (bundles === undefined) {
+        expect(command).toEqual(['--conditions=@gemloop/source', '--import', 'tsx', file]);
+        return;
+      }
+      expect(command).toEqual(['--liftoff-only', join(bundles, file.replace(/\.ts$/, '.js'))]);
+      // Each bundled module keeps its emitted file's `import.meta.url`, so the folder is read there.
+      const emitted = join(EXAMPLES_ROOT, 'node_modules/.cache/examples-js/examples', folder);
+      expect(realpathSync(emitted)).toBe(realpathSync(join(EXAMPLES_ROOT, folder)));
+    },
+  );
 });

@@ -133,22 +133,30 @@ function bundledExample(compiled: string): string | undefined {
 }
 
 /**
- * The examples that always run as their package script runs them: they find files beside their
- * own source through `import.meta.url` (a page to bundle, a skills folder, a handbook), which the
- * emitted copy does not have beside it. They are also the tests that run exactly what a user runs
- * with `npm run <example>`. (durable-team and fleet start their workers the way they were started
- * themselves, `lib/sibling-script.ts`, so their emitted copies run on plain node too.)
+ * The examples that always run as their package script runs them: they bundle a page that sits
+ * beside their source (`import.meta.url`), which the emitted copy does not have beside it. They
+ * are run by test/runtimes. (durable-team and fleet start their workers the way they were started
+ * themselves, `lib/sibling-script.ts`, so their emitted copies run on plain node too.) The package
+ * scripts' way itself, node with tsx's loader, is proven by demo.test.ts's run through
+ * `scripts/run-example.mjs` and the MCP guide's stdio config (serving-mcp.test.ts).
  */
-const SOURCE_ONLY = ['react-chat/', 'browser-chat/', 'file-search/', 'skills/'];
+const SOURCE_ONLY = ['react-chat/', 'browser-chat/'];
 
 /**
  * The folders an example reads beside its source (`import.meta.url`), linked beside its emitted
- * copy so that the copy runs on plain node too: the chat's sandbox, which its file tools read.
+ * copy so that the copy runs on plain node too (its bundle keeps each module's own
+ * `import.meta.url`, the emitted file's: scripts/bundle-scripts.ts): the chat's sandbox, which
+ * its file tools read, the skills folder and the handbook the file-search example uploads.
  * chat.test.ts starts the chat six times: through tsx each start cost 1.8-3.2 s of CPU, from
- * the emitted copy 0.7 s (one start each way, twice, load 15). skills/ and file-search/ stay in
- * {@link SOURCE_ONLY}, the tests of the package scripts' way.
+ * the emitted copy 0.7 s (one start each way, twice, load 15). skills and file-search through
+ * tsx: 1.9 and 1.5 s of CPU, from their bundles 0.43 and 0.40, the same output (three runs
+ * each, load ~38; bench/RESULTS.md, issue 53, helper speed-examples51).
  */
-const BESIDE_SOURCE: Readonly<Record<string, readonly string[]>> = { 'chat/': ['sandbox'] };
+const BESIDE_SOURCE: Readonly<Record<string, readonly string[]>> = {
+  'chat/': ['sandbox'],
+  'skills/': ['skills'],
+  'file-search/': ['handbook'],
+};
 
 const EMITTED = join(EXAMPLES_ROOT, 'node_modules/.cache/examples-js/examples');
 
