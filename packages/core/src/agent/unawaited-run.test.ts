@@ -2,7 +2,7 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, version } from 'esbuild';
+import { type BuildOptions, build, version } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuardedProcessError, runGuarded } from '../../../../scripts/run-guarded.ts';
 import { keptBuild, sourcesKey } from '../__fixtures__/kept-build.ts';
@@ -16,13 +16,13 @@ let directory: string;
 let program: string;
 
 /** The bundle's options: with core's sources, esbuild's version and the lockfile, its key. */
-const BUNDLE = {
+const BUNDLE: BuildOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',
   conditions: ['@gemloop/source'],
   logLevel: 'silent',
-} as const;
+};
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'gemloop-unawaited-'));
