@@ -15,7 +15,7 @@ const child = fileURLToPath(new URL('./__fixtures__/append-and-die.mjs', import.
 let storeModule: string;
 
 beforeAll(async () => {
-  storeModule = await compileFileStore(await temporaryDirectory());
+  storeModule = await compileFileStore();
 }, 60_000);
 afterAll(cleanUp);
 

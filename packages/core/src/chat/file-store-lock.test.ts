@@ -27,7 +27,7 @@ const child = fileURLToPath(new URL('./__fixtures__/append-concurrently.mjs', im
 let storeModule: string;
 
 beforeAll(async () => {
-  storeModule = await compileFileStore(await temporaryDirectory());
+  storeModule = await compileFileStore();
 }, 60_000);
 afterAll(cleanUp);
 

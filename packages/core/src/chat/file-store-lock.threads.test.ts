@@ -25,7 +25,7 @@ const threadWriter = fileURLToPath(new URL('./__fixtures__/append-in-thread.mjs'
 let storeModule: string;
 
 beforeAll(async () => {
-  storeModule = await compileFileStore(await temporaryDirectory());
+  storeModule = await compileFileStore();
 }, 60_000);
 afterAll(cleanUp);
 
