@@ -7,8 +7,10 @@ import { loadEnvFiles } from './load-env-file.ts';
 const names = ['GEMLOOP_TEST_A', 'GEMLOOP_TEST_B', 'GEMLOOP_TEST_C', 'GEMLOOP_TEST_D'];
 const directory = mkdtempSync(join(tmpdir(), 'gemloop-env-'));
 
+// Each test loads into an environment of its own: the process's is every test file's in this
+// worker, and none of it changes.
 afterEach(() => {
-  for (const name of names) delete process.env[name];
+  for (const name of names) expect(process.env[name]).toBeUndefined();
 });
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
@@ -16,10 +18,10 @@ describe('loadEnvFiles', () => {
   it('loads the file GEMLOOP_ENV_FILE names, without overriding what is already set (even empty)', () => {
     const file = join(directory, 'test.env');
     writeFileSync(file, 'GEMLOOP_TEST_A=from-file\nGEMLOOP_TEST_B=from-file\n');
-    process.env['GEMLOOP_TEST_A'] = '';
-    expect(loadEnvFiles({ GEMLOOP_ENV_FILE: file })).toEqual([file]);
-    expect(process.env['GEMLOOP_TEST_A']).toBe('');
-    expect(process.env['GEMLOOP_TEST_B']).toBe('from-file');
+    const env: NodeJS.ProcessEnv = { GEMLOOP_ENV_FILE: file, GEMLOOP_TEST_A: '' };
+    expect(loadEnvFiles(env)).toEqual([file]);
+    expect(env['GEMLOOP_TEST_A']).toBe('');
+    expect(env['GEMLOOP_TEST_B']).toBe('from-file');
   });
 
   // attack49a: a `.env` saved on Windows (Notepad's and PowerShell 5's "UTF-8 with BOM", CRLF line
@@ -32,14 +34,15 @@ describe('loadEnvFiles', () => {
       '\uFEFFGEMLOOP_TEST_A=first-line\r\nexport GEMLOOP_TEST_B="quoted value"\r\n' +
         "GEMLOOP_TEST_C='single'\r\nGEMLOOP_TEST_D=old\r\nGEMLOOP_TEST_D=  new  \r\n",
     );
-    expect(loadEnvFiles({ GEMLOOP_ENV_FILE: file })).toEqual([file]);
-    expect(names.map((name) => process.env[name])).toEqual([
+    const env: NodeJS.ProcessEnv = { GEMLOOP_ENV_FILE: file };
+    expect(loadEnvFiles(env)).toEqual([file]);
+    expect(names.map((name) => env[name])).toEqual([
       'first-line',
       'quoted value',
       'single',
       'new',
     ]);
-    expect(process.env['\uFEFFGEMLOOP_TEST_A']).toBeUndefined();
+    expect(env['\uFEFFGEMLOOP_TEST_A']).toBeUndefined();
   });
 
   it('loads nothing with GEMLOOP_ENV_FILE=off', () => {
