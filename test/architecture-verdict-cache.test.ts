@@ -99,6 +99,32 @@ describe('the architecture check reuses a passing verdict only for the same inpu
     expect(cruiseInputsKey(root, ['packages'])).not.toBe(before);
   });
 
+  // The architecture test's doNotFollow (test files): reached by the cruise, never read.
+  const UNPARSED = /(\.test(-d)?\.ts$|\/__fixtures__\/)/;
+
+  it("is the same key when only a test file's text changed, and another when one is added or removed", () => {
+    const root = plantRepository();
+    put(root, 'packages/a/src/index.test.ts', 'export const check = 1;\n');
+    put(root, 'packages/a/src/__fixtures__/data.ts', 'export const data = 1;\n');
+    const before = cruiseInputsKey(root, ['packages'], UNPARSED);
+    // Without the pattern every file counts by its time and size.
+    const everyFile = cruiseInputsKey(root, ['packages']);
+    const edit = new Date();
+    put(root, 'packages/a/src/index.test.ts', 'export const check = 22;\n', edit);
+    put(root, 'packages/a/src/__fixtures__/data.ts', 'export const data = 22;\n', edit);
+    expect(cruiseInputsKey(root, ['packages'], UNPARSED)).toBe(before);
+    expect(cruiseInputsKey(root, ['packages'])).not.toBe(everyFile);
+    put(root, 'packages/a/src/two.test.ts', 'export const two = 2;\n');
+    const added = cruiseInputsKey(root, ['packages'], UNPARSED);
+    expect(added).not.toBe(before);
+    rmSync(join(root, 'packages/a/src/index.test.ts'));
+    expect(cruiseInputsKey(root, ['packages'], UNPARSED)).not.toBe(added);
+    // A production file next to them still counts by its time and size.
+    const tests = cruiseInputsKey(root, ['packages'], UNPARSED);
+    put(root, 'packages/a/src/index.ts', 'export const one = 2;\n', new Date());
+    expect(cruiseInputsKey(root, ['packages'], UNPARSED)).not.toBe(tests);
+  });
+
   it('is another key for other folders cruised', () => {
     const root = plantRepository();
     expect(cruiseInputsKey(root, ['packages'])).not.toBe(cruiseInputsKey(root, ['examples']));

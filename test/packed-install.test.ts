@@ -22,6 +22,7 @@ import {
   runGuarded,
   TYPESCRIPT_GO_HEAP,
 } from '../scripts/run-guarded.ts';
+import { checkWithKeptBuildInfo, keptBuildInfoCache } from './fixtures/kept-build-info.ts';
 import { npmFetchFlags } from './fixtures/npm-fetch-retry.ts';
 import {
   isAlive,
@@ -44,6 +45,9 @@ import {
 // dependencies). Slow by nature: one pack and one install per project for the whole file; a
 // run whose tarballs are byte for byte those of an earlier run (within a day) copies the trees npm
 // installed then instead (fixtures/packed-install-cache.ts, tested in packed-install-cache.test.ts).
+// Each type-check runs incrementally from the build info of the last passing run of the same check
+// (fixtures/kept-build-info.ts, tested in kept-build-info.test.ts): TypeScript checks again every
+// file whose text changed and what depends on it, and reuses the rest's verdict.
 
 /**
  * Per test and hook: above the last resort of {@link runGuarded}, which kills a child process that
@@ -74,6 +78,32 @@ const ONE_THREAD = ['--singleThreaded'];
  * empty install 0.38-0.40 s, load 25). TypeScript 5.5 is still npm's install (`typescript-min`).
  */
 const TSC = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+
+/** Where the checks' build info is kept between runs (fixtures/kept-build-info.ts). */
+const KEPT_CHECKS = keptBuildInfoCache(root);
+
+/**
+ * `config`'s type-check in `directory` with `tsc` (a command line that ends before `-p`),
+ * incremental from the last passing run's build info (and `outputs`, what it emits, which later
+ * steps run): an unchanged program is ~0.3 s of CPU against 2-4 s (TypeScript 7) and ~3 against
+ * ~11 (TypeScript 5.5).
+ */
+async function typeCheck(
+  slot: string,
+  directory: string,
+  tsc: string[],
+  config: string,
+  { env = {}, outputs }: { env?: NodeJS.ProcessEnv; outputs?: string[] | undefined } = {},
+): Promise<{ stdout: string; stderr: string }> {
+  const { result } = await checkWithKeptBuildInfo({
+    cache: KEPT_CHECKS,
+    slot: `${slot} ${config}`,
+    directory,
+    outputs,
+    check: (args) => exec(process.execPath, [...tsc, '-p', config, ...args], directory, {}, env),
+  });
+  return result;
+}
 
 type Packed = { name: string; version: string; directory: string; tarball: string };
 type Project = { directory: string; zod: string; msw: boolean };
@@ -807,14 +837,12 @@ describe.concurrent.each([
 ] as const)('the packed packages installed with npm, %s', (_label, index) => {
   const project = () => projects[index] as Project;
   // TypeScript 7 with its Go heap's collection put off (TYPESCRIPT_GO_HEAP: ~a third less CPU).
-  const tsc = (config: string) =>
-    exec(
-      process.execPath,
-      [TSC, ...ONE_THREAD, '-p', config],
-      project().directory,
-      {},
-      TYPESCRIPT_GO_HEAP,
-    );
+  // The nodenext check emits the dist/ the later steps run: kept with its build info.
+  const tsc = (config: string, outputs?: string[]) =>
+    typeCheck(index === 0 ? 'zod3' : 'zod4', project().directory, [TSC, ...ONE_THREAD], config, {
+      env: TYPESCRIPT_GO_HEAP,
+      outputs,
+    });
 
   it.sequential(
     'hold the zod the project names, and msw only where it names it',
@@ -830,7 +858,7 @@ describe.concurrent.each([
   it.sequential(
     'type-check a user project in nodenext mode without skipLibCheck',
     async () => {
-      await tsc('tsconfig.nodenext.json');
+      await tsc('tsconfig.nodenext.json', ['dist']);
     },
     SLOW,
   );
@@ -908,18 +936,14 @@ describe.concurrent.each([
 describe.concurrent('the packed types in other setups, skipLibCheck off', () => {
   // The repository's TypeScript, or the oldest the README promises (npm's install, `typescript-min`).
   const tscIn = (directory: string, config: string, oldest = false) =>
-    exec(
-      process.execPath,
-      [
-        ...(oldest
-          ? [join(directory, 'node_modules', 'typescript-min', 'bin', 'tsc')]
-          : [TSC, ...ONE_THREAD]),
-        '-p',
-        config,
-      ],
+    typeCheck(
+      'zod3',
       directory,
-      {},
-      oldest ? {} : TYPESCRIPT_GO_HEAP,
+      oldest
+        ? [join(directory, 'node_modules', 'typescript-min', 'bin', 'tsc')]
+        : [TSC, ...ONE_THREAD],
+      config,
+      { env: oldest ? {} : TYPESCRIPT_GO_HEAP },
     );
   const zod3Project = () => (projects[0] as Project).directory;
 
@@ -935,12 +959,12 @@ describe.concurrent('the packed types in other setups, skipLibCheck off', () => 
     'a DOM-only browser project without @types/node',
     async () => {
       const zod4Project = (projects[1] as Project).directory;
-      const { stdout } = await exec(
-        process.execPath,
-        [TSC, ...ONE_THREAD, '--listFiles', '-p', 'tsconfig.browser.json'],
+      const { stdout } = await typeCheck(
+        'zod4',
         zod4Project,
-        {},
-        TYPESCRIPT_GO_HEAP,
+        [TSC, ...ONE_THREAD, '--listFiles'],
+        'tsconfig.browser.json',
+        { env: TYPESCRIPT_GO_HEAP },
       );
       const allowed = installClosure(zod4Project, '@gemloop/core', ['zod']);
       expect(packedFilesOutside(zod4Project, stdout, allowed)).toEqual([]);
@@ -975,13 +999,10 @@ describe.concurrent('the packed packages in a monorepo and a bundler', () => {
     async () => {
       const app = await writeMonorepo(zod4Project());
       // Typed across the copies (each side's .d.ts), skipLibCheck off, then run.
-      await exec(
-        process.execPath,
-        [TSC, ...ONE_THREAD, '-p', 'tsconfig.json'],
-        app,
-        {},
-        TYPESCRIPT_GO_HEAP,
-      );
+      await typeCheck('zod4 mono', app, [TSC, ...ONE_THREAD], 'tsconfig.json', {
+        env: TYPESCRIPT_GO_HEAP,
+        outputs: ['dist'],
+      });
       const { stdout } = await exec(process.execPath, ['dist/app.js'], app);
       // What one copy gives (the app run beside the library, one core): a copy's own registries
       // ran the subagent as a plain call (no child events, approvals or usage: events and asked
