@@ -23,13 +23,18 @@ export function supportTurns(answer: string): NonNullable<Parameters<typeof crea
   };
 }
 
-/** Two workers on a fresh database whose slow tool waits while a file named after the run exists. */
+/**
+ * Workers (two unless told) on a fresh database whose slow tool waits while a file named after the
+ * run exists.
+ */
 export type HoldingFleet = {
   fake: FakeGemini;
   runs: DurableRuns;
   databaseUrl: string;
   counter: ReturnType<typeof createCounter>;
   workers: WorkerProcess[];
+  /** The workers' env but their EXECUTOR_ID: a worker a test starts into the fleet takes it. */
+  env: Record<string, string>;
   /** The folder of the hold files (worker.ts HOLD_DIR). */
   holdDirectory: string;
   /** Waits for the run's slow tool to start, then SIGKILLs the worker that runs it. */
@@ -37,10 +42,14 @@ export type HoldingFleet = {
   close(): Promise<void>;
 };
 
-/** Starts a {@link HoldingFleet} against a fake made with `fakeOptions`. */
+/**
+ * Starts a {@link HoldingFleet} against a fake made with `fakeOptions`. `workers`: how many (one
+ * for a file that holds its crash tests' runs together on it and starts their taker itself).
+ */
 export async function startHoldingFleet(
   prefix: string,
   fakeOptions: Parameters<typeof createFakeGemini>[0],
+  { workers: count = 2 }: { workers?: number } = {},
 ): Promise<HoldingFleet> {
   const fake = createFakeGemini(fakeOptions);
   await fake.listen();
@@ -55,7 +64,9 @@ export async function startHoldingFleet(
     HOLD_DIR: holdDirectory,
   };
   const workers = await Promise.all(
-    [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `${prefix}-worker-${index}` })),
+    Array.from({ length: count }, (_, index) =>
+      startWorker({ ...env, EXECUTOR_ID: `${prefix}-worker-${index}` }),
+    ),
   );
   const runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
   return {
@@ -64,6 +75,7 @@ export async function startHoldingFleet(
     databaseUrl,
     counter,
     workers,
+    env,
     holdDirectory,
     async killInSlowTool(runId) {
       await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');

@@ -52,12 +52,8 @@ beforeAll(async () => {
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
   };
-  // Three for the first two kills (each leaves a survivor); the last kill's survivor is started
-  // by its test. A fourth started here idled through the whole file: a live worker costs about
-  // 3 % of a core with its Postgres sessions (bench/RESULTS.md, helper test-speed12).
-  workers = await Promise.all(
-    [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `children-worker-${index}` })),
-  );
+  // One: the three kill tests' runs are on it when killedTogether starts their taker and kills it.
+  workers = [await startWorker({ ...env, EXECUTOR_ID: 'children-worker-0' })];
   runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
 });
 
@@ -101,21 +97,75 @@ async function workflowsUnder(
   }
 }
 
-describe('a subagent inside a durable run', () => {
-  it('runs as a child workflow that a SIGKILL mid-child resumes where it was', async () => {
-    const input = 'crash-run';
-    // The child's slow tool waits until the worker is killed (a timer would race the kill).
-    writeFileSync(join(holdDirectory, 'team-crash'), '');
-    const { runId } = await runs.start('team', { runId: 'team-crash', input });
-    const childKey = `${runId}/1.0:call-research:1.0:call-lookup`;
+// The three tests that kill a worker (a child held in its slow tool, a grandchild held in its
+// slow tool, a tree paused for its child's approval) have their runs in flight together on the
+// one worker the file starts with, and one SIGKILL ends them all (killedTogether): the held runs
+// are resumed where they were by the worker started before the kill, and the paused tree, which
+// no worker holds, is approved after it. Each test still reads its own run. One kill and two
+// starts instead of three kills and four starts (bench/RESULTS.md, helper speed-dbos51b).
+
+/** The kill tests' runs: agent, run id and input. */
+const TOGETHER = {
+  crash: { agent: 'team', runId: 'team-crash', input: 'crash-run' },
+  deep: { agent: 'deep', runId: 'team-deep', input: 'deep-run' },
+  approve: { agent: 'teamApproval', runId: 'team-approve', input: 'approve-run' },
+} as const;
+
+let together: Promise<WorkerProcess> | undefined;
+
+/**
+ * Starts the three runs, waits until the child and the grandchild are inside their held slow
+ * tools and the approval tree is paused (its parent and child stopped), starts the worker that
+ * takes over and SIGKILLs the one that ran them, telling the fleet at once (crashWorker). Returns
+ * the victim. Once for the three tests, whichever runs first.
+ */
+function killedTogether(): Promise<WorkerProcess> {
+  together ??= (async () => {
+    const { crash, deep, approve } = TOGETHER;
+    // The slow tools wait until the worker is killed (a timer would race the kill).
+    for (const { runId } of [crash, deep]) writeFileSync(join(holdDirectory, runId), '');
+    for (const { agent, runId, input } of Object.values(TOGETHER))
+      await runs.start(agent, { runId, input });
     await waitFor(
-      () => counter.count(`start slow ${runId}/1.0:call-research:`) === 1,
+      () => counter.count(`start slow ${crash.runId}/1.0:call-research:`) === 1,
       'the child to start its slow tool',
     );
-    const victim = await ownerOf(runId);
-    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
+    await waitFor(
+      () => counter.count(`start slow ${deep.runId}/1.0:call-delegate/1.0:call-research:`) === 1,
+      'the grandchild to start its slow tool',
+    );
+    await waitFor(
+      async () => (await runs.status(approve.runId))?.awaitingApproval === true,
+      'the parent to wait on its paused child',
+    );
+    // The parent's wait is recorded (`awaitingApproval`) just before its workflow is stopped
+    // (child-waits.ts, pauseForChild), so under load the stop may land a moment after the flag.
+    const paused = [`${approve.runId} CANCELLED`, `${approve.runId}/1.0:call-research CANCELLED`];
+    await waitFor(
+      async () =>
+        JSON.stringify(await workflowsUnder(approve.runId, 'status')) === JSON.stringify(paused),
+      'the parent and the child to be stopped while the approval waits',
+    );
+    // The tree runs where its top run does (its children too).
+    const victim = await ownerOf(crash.runId);
+    expect(await ownerOf(deep.runId)).toBe(victim);
+    workers.push(await startWorker({ ...env, EXECUTOR_ID: 'children-worker-1' }));
+    await crashWorker(victim, () => {
+      for (const { runId } of [crash, deep]) rmSync(join(holdDirectory, runId));
+    });
+    return victim;
+  })();
+  return together;
+}
+
+describe('a subagent inside a durable run', () => {
+  it('runs as a child workflow that a SIGKILL mid-child resumes where it was', async () => {
+    const { runId, input } = TOGETHER.crash;
+    const childKey = `${runId}/1.0:call-research:1.0:call-lookup`;
+    const victim = await killedTogether();
 
     const result = await runs.result(runId);
+    expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
     expect(result.text).toBe(`parent answer to ${input}`);
     // The child's two first model calls were recorded before the kill: only its last is new.
     expect(requestsOf('child', `crash ${input}`)).toBe(3);
@@ -219,13 +269,13 @@ describe('a subagent inside a durable run', () => {
   });
 
   it("pauses the tree for a subagent's approval without a worker; approve(topRunId) reaches the child, across a SIGKILL", async () => {
-    const input = 'approve-run';
-    const { runId } = await runs.start('teamApproval', { runId: 'team-approve', input });
+    const { runId, input } = TOGETHER.approve;
     const childRunId = `${runId}/1.0:call-research`;
-    await waitFor(
-      async () => (await runs.status(runId))?.awaitingApproval === true,
-      'the parent to wait on its paused child',
-    );
+    // The worker that ran the tree dies while the tree waits (a paused run has no owner: the
+    // worker started before the kill goes on with it).
+    const victim = await killedTogether();
+    expect(victim.child.signalCode).toBe('SIGKILL');
+    expect(await runs.status(runId)).toMatchObject({ awaitingApproval: true });
     // Listed under the top run, with the child's path; the child's refund has not run.
     const pending = await runs.pendingApprovals(runId);
     expect(pending).toMatchObject([
@@ -239,14 +289,9 @@ describe('a subagent inside a durable run', () => {
       },
     ]);
     expect((await runs.status(runId))?.status).toBe('PENDING');
-    // Neither the parent nor the child holds a worker while a person decides. The parent's wait
-    // is recorded (`awaitingApproval`) just before its workflow is stopped (child-waits.ts,
-    // pauseForChild), so under load the stop may land a moment after the flag: waited for.
+    // Neither the parent nor the child holds a worker while a person decides (killedTogether
+    // waited for both to be stopped before the kill).
     const paused = [`${runId} CANCELLED`, `${childRunId} CANCELLED`];
-    await waitFor(
-      async () => JSON.stringify(await workflowsUnder(runId, 'status')) === JSON.stringify(paused),
-      'the parent and the child to be stopped while the approval waits',
-    );
     expect(await workflowsUnder(runId, 'status')).toEqual(paused);
     expect(counter.count(`done refund ${childRunId}:`)).toBe(0);
     expect(await runs.childRuns(runId)).toMatchObject([
@@ -259,13 +304,6 @@ describe('a subagent inside a durable run', () => {
         agent: 'teamApproval/research',
       },
     ]);
-    // A worker dies while the tree waits (a paused run has no owner: any live one).
-    const live = workers.filter(
-      (worker) => worker.child.exitCode === null && worker.child.signalCode === null,
-    );
-    expect(live.length).toBeGreaterThan(1);
-    await stopWorker(live[0] as WorkerProcess, 'SIGKILL');
-
     await runs.approve(runId, 'call-refund', { type: 'approve' });
     const result = await runs.result(runId);
     expect(result.text).toBe(`parent answer to ${input}`);
@@ -359,28 +397,14 @@ describe('a subagent inside a durable run', () => {
   });
 
   it('nests: a subagent of a subagent is a child workflow of the child, resumed after a SIGKILL', async () => {
-    // Two kills before this one left one worker: a second joins the fleet before the run starts,
-    // so whichever runs the tree, the other takes it over.
-    workers.push(await startWorker({ ...env, EXECUTOR_ID: 'children-worker-3' }));
-    const input = 'deep-run';
-    writeFileSync(join(holdDirectory, 'team-deep'), '');
-    const { runId } = await runs.start('deep', { runId: 'team-deep', input });
+    const { runId, input } = TOGETHER.deep;
     const mid = `${runId}/1.0:call-delegate`;
     const leaf = `${mid}/1.0:call-research`;
-    await waitFor(
-      () => counter.count(`start slow ${leaf}:`) === 1,
-      'the grandchild to start its slow tool',
-    );
-    const live = workers.filter(
-      (worker) => worker.child.exitCode === null && worker.child.signalCode === null,
-    );
-    // The worker running the tree (the children run where their parent does).
-    const executorId = (await runs.status(runId))?.executorId;
-    const victim = live.find((worker) => worker.executorId === executorId);
-    if (victim === undefined) throw new Error(`no live worker runs ${runId} (${executorId})`);
-    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
+    // Killed with the grandchild in its held slow tool (killedTogether).
+    const victim = await killedTogether();
 
     const result = await runs.result(runId);
+    expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
     expect(result.text).toBe(`parent answer to ${input}`);
     expect(requestsOf('child', `crash mid ${input}`)).toBe(3);
     expect(requestsOf('mid', `mid ${input}`)).toBe(2);

@@ -5,14 +5,17 @@ import { UnknownHandoffAgentError } from '@gemloop/core/errors';
 import { unknownChatHolder } from '@gemloop/core/internal';
 import { turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorker } from '../../__fixtures__/fleet.ts';
+import { crashWorker, startWorker, type WorkerProcess, waitFor } from '../../__fixtures__/fleet.ts';
 import { type HoldingFleet, startHoldingFleet } from '../../__fixtures__/holding-fleet.ts';
 import { createPostgresHistoryStore, DurableRunError, sendDurableChatTurn } from '../../index.ts';
 
 // Handoffs in durable runs (worker.ts: `triage` hands to billing with a handoff() tool;
 // `escalating` hands to a specialist its plugin declares from a recorded afterAnswer; `lost` to an agent
 // the worker does not know). Each crash test kills the worker while the receiving agent's slow
-// tool runs, and another worker finishes the run.
+// tool runs, and another worker finishes the run. The three crash tests' runs are in flight
+// together, each held in its slow tool on the one worker the file starts with, and one kill ends
+// them all (killedTogether): each test still reads its own run's replay by the survivor. One kill
+// and two starts instead of three kills and four starts (bench/RESULTS.md, helper speed-dbos51b).
 
 const SETTLED = 'Refund settled for order 7.';
 
@@ -26,28 +29,32 @@ function instructionOf(body: unknown): string {
 let fleet: HoldingFleet;
 
 beforeAll(async () => {
-  fleet = await startHoldingFleet('handoff', {
-    script: (request, context) => {
-      const instruction = instructionOf(request.body);
-      const answered = context.functionResponses.map((response) => response.name);
-      if (instruction.startsWith('BILLING')) {
-        return answered.includes('slow') ? turn.text(SETTLED) : turn.call('slow', { order: '7' });
-      }
-      // A third party's router hands off after lookup: asked again, it would say so.
-      if (instruction.startsWith('ROUTE')) {
-        return answered.includes('lookup')
-          ? turn.text('ROUTE: asked again after the hand-off.')
-          : turn.call('lookup', { order: '7' });
-      }
-      if (instruction.startsWith('ESCALATE')) {
-        return answered.includes('lookup')
-          ? turn.text('ESCALATE: this needs billing.')
-          : turn.call('lookup', { order: '7' });
-      }
-      if (answered.includes('lookup')) return turn.call('transfer_to_billing', {});
-      return turn.call('lookup', { order: '7' });
+  fleet = await startHoldingFleet(
+    'handoff',
+    {
+      script: (request, context) => {
+        const instruction = instructionOf(request.body);
+        const answered = context.functionResponses.map((response) => response.name);
+        if (instruction.startsWith('BILLING')) {
+          return answered.includes('slow') ? turn.text(SETTLED) : turn.call('slow', { order: '7' });
+        }
+        // A third party's router hands off after lookup: asked again, it would say so.
+        if (instruction.startsWith('ROUTE')) {
+          return answered.includes('lookup')
+            ? turn.text('ROUTE: asked again after the hand-off.')
+            : turn.call('lookup', { order: '7' });
+        }
+        if (instruction.startsWith('ESCALATE')) {
+          return answered.includes('lookup')
+            ? turn.text('ESCALATE: this needs billing.')
+            : turn.call('lookup', { order: '7' });
+        }
+        if (answered.includes('lookup')) return turn.call('transfer_to_billing', {});
+        return turn.call('lookup', { order: '7' });
+      },
     },
-  });
+    { workers: 1 },
+  );
 });
 
 afterAll(async () => {
@@ -84,28 +91,52 @@ async function eventsOf(runId: string): Promise<string[]> {
   return kinds;
 }
 
+/** The crash tests' runs: agent, run id and input. */
+const HELD = {
+  triage: { runId: 'handoff-tool', input: 'I want a refund for order 7. (tool)' },
+  escalating: { runId: 'handoff-plugin', input: 'I want a refund for order 7. (plugin)' },
+  routed: { runId: 'handoff-routed', input: 'I want a refund for order 7. (routed)' },
+} as const;
+
+let together: Promise<WorkerProcess> | undefined;
+
 /**
- * Starts one more worker, runs `agent` with its slow tool held, SIGKILLs the worker in that tool
- * and waits for the run's result from another worker.
+ * Starts the three crash tests' runs, each held in its slow tool (the receiving agent's), starts
+ * a worker to take them over and SIGKILLs the one that holds them, telling the fleet at once
+ * (crashWorker). Returns the victim. Once for the three tests, whichever runs first.
  */
-async function killedAndTakenOver(agent: string, runId: string, input: string, worker: number) {
-  fleet.workers.push(
-    await startWorker({
-      DATABASE_URL: fleet.databaseUrl,
-      FAKE_URL: fleet.fake.url,
-      COUNTER_FILE: fleet.counter.file,
-      SLOW_MS: '10',
-      HOLD_DIR: fleet.holdDirectory,
-      EXECUTOR_ID: `handoff-worker-${worker}`,
-    }),
-  );
-  writeFileSync(join(fleet.holdDirectory, runId), '');
-  await fleet.runs.start(agent, { runId, input });
-  const victim = await fleet.killInSlowTool(runId);
-  rmSync(join(fleet.holdDirectory, runId));
+function killedTogether(): Promise<WorkerProcess> {
+  together ??= (async () => {
+    for (const [agent, { runId, input }] of Object.entries(HELD)) {
+      writeFileSync(join(fleet.holdDirectory, runId), '');
+      await fleet.runs.start(agent, { runId, input });
+    }
+    for (const { runId } of Object.values(HELD))
+      await waitFor(
+        () => fleet.counter.count(`start slow ${runId}:`) === 1,
+        `the slow tool of ${runId} to start`,
+      );
+    const owners = new Set<string | undefined>();
+    for (const { runId } of Object.values(HELD))
+      owners.add((await fleet.runs.status(runId))?.executorId);
+    const victim = fleet.workers.find((worker) => owners.has(worker.executorId));
+    expect([...owners]).toEqual([victim?.executorId]);
+    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'handoff-worker-1' }));
+    await crashWorker(victim as WorkerProcess, () => {
+      for (const { runId } of Object.values(HELD)) rmSync(join(fleet.holdDirectory, runId));
+    });
+    return victim as WorkerProcess;
+  })();
+  return together;
+}
+
+/** The held run of `agent` once another worker took it over after the kill, and its result. */
+async function killedAndTakenOver(agent: keyof typeof HELD) {
+  const { runId, input } = HELD[agent];
+  const victim = await killedTogether();
   const result = await fleet.runs.result(runId);
   expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
-  return { runId, result };
+  return { runId, input, result };
 }
 
 describe('a durable run with a handoff', () => {
@@ -151,14 +182,7 @@ describe('a durable run with a handoff', () => {
   });
 
   it('hands off with a handoff() tool and survives a SIGKILL in the receiving agent', async () => {
-    const input = 'I want a refund for order 7. (tool)';
-    writeFileSync(join(fleet.holdDirectory, 'handoff-tool'), '');
-    const { runId } = await fleet.runs.start('triage', { runId: 'handoff-tool', input });
-    const victim = await fleet.killInSlowTool(runId);
-    rmSync(join(fleet.holdDirectory, runId));
-
-    const result = await fleet.runs.result(runId);
-    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    const { runId, input, result } = await killedAndTakenOver('triage');
     expect(result.text).toBe(SETTLED);
     expect(result.handoffs).toEqual(['billing']);
     // Every model call was made once: the worker that took over replayed triage's two calls, the
@@ -196,9 +220,7 @@ describe('a durable run with a handoff', () => {
   });
 
   it("hands off from a plugin's recorded hook: the hook is not asked again after the kill", async () => {
-    // The first test's kill left one worker: one more, to take the run over.
-    const input = 'I want a refund for order 7. (plugin)';
-    const { result } = await killedAndTakenOver('escalating', 'handoff-plugin', input, 2);
+    const { input, result } = await killedAndTakenOver('escalating');
     expect(result.text).toBe(SETTLED);
     expect(result.handoffs).toEqual(['specialist']);
     // The recorded hook's hand-off (stored by the specialist's key) came back from the record on
@@ -218,10 +240,8 @@ describe('a durable run with a handoff', () => {
   });
 
   it("hands off from a third party's recorded afterToolCall and survives a SIGKILL before the receiver answers", async () => {
-    // The plugin test's kill left one worker: one more, to take the run over. Killed in billing's
-    // slow tool: after the hand-off was recorded, before billing answered.
-    const input = 'I want a refund for order 7. (routed)';
-    const { runId, result } = await killedAndTakenOver('routed', 'handoff-routed', input, 3);
+    // Killed in billing's slow tool: after the hand-off was recorded, before billing answered.
+    const { runId, input, result } = await killedAndTakenOver('routed');
     expect(result.text).toBe(SETTLED);
     expect(result.handoffs).toEqual(['billing']);
     // The hook's hand-off (stored by billing's key) came back from the record: it ran once.

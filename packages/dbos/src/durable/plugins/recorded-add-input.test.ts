@@ -106,9 +106,8 @@ beforeAll(async () => {
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
   };
-  workers = await Promise.all(
-    [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `add-input-worker-${index}` })),
-  );
+  // One worker: the four runs are on it (its four slots) when killedTogether kills it.
+  workers = [await startWorker({ ...env, EXECUTOR_ID: 'add-input-worker-0' })];
   runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
 });
 
@@ -119,19 +118,104 @@ afterAll(async () => {
   rmSync(holdDirectory, { recursive: true, force: true });
 });
 
+// The four tests' runs are in flight together on the one worker, each held where its test
+// kills it (`followUp` and `audited` inside their slow tool, `quota` and `ledger` in their
+// plugin's endRun), and one kill ends them all (killedTogether): each test still reads its own
+// run's replay by the survivor, and its requests and counter lines by its own input and run id.
+// One kill and two starts instead of four kills and five starts (bench/RESULTS.md, helper
+// speed-dbos51b), as crash-recovery's replay kills (helper speed-dbos47).
+
+/** The four runs: agent, run id and input (the user of `quota`, `audited` and `ledger` is its first word). */
+const TOGETHER = {
+  followUp: { runId: 'add-input-crash', input: 'Where is order 7?' },
+  quota: { runId: 'quota-crash', input: 'quota-crash where is order 7?' },
+  audited: { runId: 'audit-crash', input: 'audit-crash where are orders 7, 8 and 9?' },
+  ledger: { runId: 'ledger-crash', input: 'ledger-crash where is order 7?' },
+} as const;
+
+type KilledTogether = {
+  /** The worker the four runs were on when it was killed. */
+  victim: WorkerProcess;
+  /** The counter file's lines just before the kill (what the first execution did). */
+  beforeKill: string[];
+  /** What a watcher read of the audited run's events before the kill, up to its first result. */
+  watched: DurableRunEvent[];
+};
+let together: Promise<KilledTogether> | undefined;
+
+/**
+ * Starts the four runs, waits until each is held (and a watcher has read the audited run up to
+ * its first call's result), starts a worker to take them over and SIGKILLs the one that holds
+ * them, telling the fleet at once (crashWorker). Once for the four tests, whichever runs first.
+ */
+function killedTogether(): Promise<KilledTogether> {
+  together ??= (async () => {
+    for (const [agent, { runId, input }] of Object.entries(TOGETHER)) {
+      writeFileSync(join(holdDirectory, runId), '');
+      await runs.start(agent, { runId, input });
+    }
+    const { followUp, quota, audited, ledger } = TOGETHER;
+    await waitFor(
+      () => counter.count(`start slow ${followUp.runId}:`) === 1,
+      'the slow tool to start',
+    );
+    // The quota and the ledger end their runs (recorded) and are held in endRun.
+    await waitFor(
+      () => counter.count(`quota end ${quota.runId} `) === 1,
+      'the quota to end the run',
+    );
+    await waitFor(
+      () => counter.count(`ledger end ${ledger.runId} `) === 1,
+      'the ledger to end the run',
+    );
+    // The audited run's slow call (the turn's second) is held: the first settles and is written,
+    // the third waits.
+    await waitFor(
+      () => counter.count(`start slow ${audited.runId}:`) === 1,
+      'the slow call to start',
+    );
+    // A watcher reads what the first execution wrote: up to the first call's result, whose report
+    // came just before it. (A hang guard: a run that never writes it fails here, not at the limit.)
+    const watched: DurableRunEvent[] = [];
+    const watching = (async () => {
+      for await (const item of runs.events(audited.runId)) {
+        watched.push(item);
+        if (item.event.type === 'tool-result') return;
+      }
+    })();
+    let guard: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      watching,
+      new Promise((_, reject) => {
+        guard = setTimeout(() => reject(new Error('the first result was never written')), 120_000);
+      }),
+    ]).finally(() => clearTimeout(guard));
+    const victim = await ownerOf(followUp.runId);
+    for (const { runId } of Object.values(TOGETHER)) expect(await ownerOf(runId)).toBe(victim);
+    const beforeKill = counter.lines();
+    workers.push(await startWorker({ ...env, EXECUTOR_ID: 'add-input-worker-1' }));
+    await crashWorker(victim, () => {
+      // The quota's store changed meanwhile (the user was refunded): a verdict asked again would
+      // let the model be called and the run answer; the recorded one ends it as before the kill.
+      for (let refund = 0; refund < 5; refund++)
+        appendFileSync(counter.file, `quota refund ${quota.runId}\n`);
+      for (const { runId } of Object.values(TOGETHER)) rmSync(join(holdDirectory, runId));
+    });
+    return { victim, beforeKill, watched };
+  })();
+  return together;
+}
+
+/** The model requests of the run given `input` (the four runs share the fake). */
+const requestsOf = (input: string) =>
+  fake.modelRequests.filter((request) => firstTextOf(request.body) === input);
+
 it('a recorded afterAnswer that added input replays it once after a SIGKILL, without being called again', async () => {
-  const runId = 'add-input-crash';
-  const input = 'Where is order 7?';
-  writeFileSync(join(holdDirectory, runId), '');
-  await runs.start('followUp', { runId, input });
-  await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
-  const executorId = (await runs.status(runId))?.executorId;
-  const victim = workers.find((worker) => worker.executorId === executorId);
-  expect(victim).toBeDefined();
-  await crashWorker(victim as WorkerProcess, () => rmSync(join(holdDirectory, runId)));
+  const { runId, input } = TOGETHER.followUp;
+  const { victim } = await killedTogether();
 
   const result = await runs.result(runId);
-  expect((await runs.status(runId))?.executorId).not.toBe(executorId);
+  expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
   expect(result.text).toBe('Order 8 shipped.');
   // The hook ran once for the first answer (the replay took its record) and once for the last.
   expect(counter.count(`follow-up ${input} step 1`)).toBe(1);
@@ -140,38 +224,27 @@ it('a recorded afterAnswer that added input replays it once after a SIGKILL, wit
   // once, and every request after the first carried that same one.
   const added = followUpOf({ contents: result.contents });
   expect(added).toHaveLength(1);
-  const later = fake.modelRequests.map((request) => followUpOf(request.body)).slice(1);
+  const later = requestsOf(input)
+    .map((request) => followUpOf(request.body))
+    .slice(1);
   expect(later.length).toBeGreaterThanOrEqual(2);
   for (const questions of later) expect(questions).toEqual(added);
 });
 
 it("a recorded hook's own typed error ends the durable run as in process, and the run taken over after a SIGKILL ends the same way", async () => {
-  // Another worker: the test above killed one of the two.
-  workers.push(await startWorker({ ...env, EXECUTOR_ID: 'add-input-worker-2' }));
-  const runId = 'quota-crash';
-  const input = `${runId} where is order 7?`;
-  // Holds the plugin's endRun: the verdict is recorded, the run's end is not.
-  writeFileSync(join(holdDirectory, runId), '');
-  await runs.start('quota', { runId, input });
-  await waitFor(() => counter.count(`quota end ${runId} `) === 1, 'the quota to end the run');
-  // Ended with the plugin's error (a PluginError before: the record's throw was not claimed).
-  expect(counter.lines()).toContain(`quota end ${runId} QuotaExceededError`);
-  const executorId = (await runs.status(runId))?.executorId;
-  const victim = workers.find((worker) => worker.executorId === executorId);
-  expect(victim).toBeDefined();
-  await crashWorker(victim as WorkerProcess, () => {
-    // The store changed meanwhile (the user was refunded): a verdict asked again would let the
-    // model be called and the run answer; the recorded one ends it as it ended before the kill.
-    for (let refund = 0; refund < 5; refund++)
-      appendFileSync(counter.file, `quota refund ${runId}\n`);
-    rmSync(join(holdDirectory, runId));
-  });
+  const { runId, input } = TOGETHER.quota;
+  // Held in the plugin's endRun: the verdict is recorded, the run's end is not. The store changes
+  // in the kill's silence (killedTogether refunds the user).
+  const { victim, beforeKill } = await killedTogether();
+  // Ended with the plugin's error before the kill (a PluginError before: the record's throw was
+  // not claimed).
+  expect(beforeKill).toContain(`quota end ${runId} QuotaExceededError`);
 
   const error = await runs.result(runId).then(
     () => undefined,
     (thrown: unknown) => thrown,
   );
-  expect((await runs.status(runId))?.executorId).not.toBe(executorId);
+  expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
   expect(DurableRunError.isInstance(error)).toBe(true);
   expect(error).toMatchObject({ runId, status: 'ERROR' });
   // The plugin's own error, not a PluginError around it: its name, its fields, and its message
@@ -188,9 +261,7 @@ it("a recorded hook's own typed error ends the durable run as in process, and th
   // for step 1 only.
   expect(counter.count(`quota check ${runId} step 1`)).toBe(1);
   expect(counter.count(`quota check ${runId} step 2`)).toBe(1);
-  expect(fake.modelRequests.filter((request) => firstTextOf(request.body) === input)).toHaveLength(
-    1,
-  );
+  expect(requestsOf(input)).toHaveLength(1);
   // Both executions reached the plugin's endRun with the same error. The run's stored events
   // hold each report once, in order: the verdicts' (made by the first execution, emitted again
   // from the record by the replay: before, a recorded hook's reports were not, and the run's
@@ -230,31 +301,11 @@ function rollsOf(prefix: string): number[] {
 }
 
 it("a recorded tool hook's reports come back with their calls after a SIGKILL, once each, and every later event keeps its index", async () => {
-  workers.push(await startWorker({ ...env, EXECUTOR_ID: 'add-input-worker-3' }));
-  const runId = 'audit-crash';
-  const input = `${runId} where are orders 7, 8 and 9?`;
-  // Holds the slow call (the turn's second): the first settles and is written, the third waits.
-  writeFileSync(join(holdDirectory, runId), '');
-  await runs.start('audited', { runId, input });
-  await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow call to start');
-  // A watcher reads what the first execution wrote: up to the first call's result, whose report
-  // came just before it. (A hang guard: a run that never writes it fails here, not at the limit.)
-  const watched: DurableRunEvent[] = [];
-  const watching = (async () => {
-    for await (const item of runs.events(runId)) {
-      watched.push(item);
-      if (item.event.type === 'tool-result') return;
-    }
-  })();
-  let guard: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([
-    watching,
-    new Promise((_, reject) => {
-      guard = setTimeout(() => reject(new Error('the first result was never written')), 120_000);
-    }),
-  ]).finally(() => clearTimeout(guard));
-  const victim = await ownerOf(runId);
-  await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
+  const { runId } = TOGETHER.audited;
+  // Held in the slow call (the turn's second), and read by a watcher up to the first call's
+  // result before the kill.
+  const { victim, watched } = await killedTogether();
+  expect(watched.at(-1)?.event.type).toBe('tool-result');
 
   const result = await runs.result(runId);
   expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
@@ -294,16 +345,10 @@ it("a recorded tool hook's reports come back with their calls after a SIGKILL, o
 });
 
 it('a recorded hook that reported and then threw an error nobody claims keeps its report through a SIGKILL, before the same failure', async () => {
-  workers.push(await startWorker({ ...env, EXECUTOR_ID: 'add-input-worker-4' }));
-  const runId = 'ledger-crash';
-  const input = `${runId} where is order 7?`;
-  // Holds the plugin's endRun: the failing check is recorded, the run's end is not.
-  writeFileSync(join(holdDirectory, runId), '');
-  await runs.start('ledger', { runId, input });
-  await waitFor(() => counter.count(`ledger end ${runId} `) === 1, 'the ledger to end the run');
-  expect(counter.lines()).toContain(`ledger end ${runId} PluginError`);
-  const victim = await ownerOf(runId);
-  await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
+  const { runId, input } = TOGETHER.ledger;
+  // Held in the plugin's endRun: the failing check is recorded, the run's end is not.
+  const { victim, beforeKill } = await killedTogether();
+  expect(beforeKill).toContain(`ledger end ${runId} PluginError`);
 
   const error = await runs.result(runId).then(
     () => undefined,
@@ -321,9 +366,7 @@ it('a recorded hook that reported and then threw an error nobody claims keeps it
   // model called for step 1 only, and both executions ended the same way.
   const rolls = rollsOf(`ledger check ${runId} `);
   expect(rolls).toHaveLength(2);
-  expect(fake.modelRequests.filter((request) => firstTextOf(request.body) === input)).toHaveLength(
-    1,
-  );
+  expect(requestsOf(input)).toHaveLength(1);
   expect(counter.count(`ledger end ${runId} PluginError`)).toBe(2);
   // The stored events hold each report once, in order: step 2's before the end's.
   const reports = (await storedEvents(runId)).flatMap(({ event }) =>

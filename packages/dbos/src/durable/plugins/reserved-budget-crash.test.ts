@@ -1,7 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crashWorker, waitFor } from '../../__fixtures__/fleet.ts';
+import { crashWorker, startWorker, type WorkerProcess, waitFor } from '../../__fixtures__/fleet.ts';
 import {
   type HoldingFleet,
   startHoldingFleet,
@@ -15,13 +15,64 @@ import { createPostgresBudgetPool } from '../../budget/create-postgres-budget-po
 // committed but whose step the run never recorded (the worker killed in between, or frozen and
 // taken over: DBOS refuses its record, `#checkOwner`) is the one the next execution takes too.
 
+// Both tests' runs are in flight together on the one worker the file starts with (the first held
+// in its slow tool, the second just after its hold committed), and one kill ends both
+// (killedTogether); each test reads its own pool and run. One fleet, one kill and two starts
+// instead of two fleets (databases, fakes), two kills and four starts (bench/RESULTS.md, helper
+// speed-dbos51b).
+
 let fleet: HoldingFleet;
 beforeAll(async () => {
-  fleet = await startHoldingFleet('reserved', { script: supportTurns('Order 7 shipped.') });
+  fleet = await startHoldingFleet(
+    'reserved',
+    { script: supportTurns('Order 7 shipped.') },
+    { workers: 1 },
+  );
 });
 afterAll(async () => {
   await fleet?.close();
 });
+
+/** The runs: the `fleet` pool's held in its slow tool, the `held` pool's after its hold committed. */
+const RUNS = {
+  kept: { agent: 'budgeted', runId: 'budget-crash', hold: 'budget-crash' },
+  unrecorded: { agent: 'budgetHeld', runId: 'budget-unrecorded', hold: 'budget-reserve' },
+} as const;
+
+/** The `budgetHeld` runs' reservations, as the counter file has them (`reserved <id>`). */
+const reservations = (): string[] =>
+  fleet.counter.lines().filter((line) => line.startsWith('reserved '));
+
+let together: Promise<WorkerProcess> | undefined;
+
+/**
+ * Starts both runs, each held (their holds stay: each test lets its own go), waits until the first
+ * is in its slow tool and the second's hold has committed, starts the worker that takes them over
+ * and SIGKILLs the one that ran them, telling the fleet at once (crashWorker). Once for both
+ * tests, whichever runs first.
+ */
+function killedTogether(): Promise<WorkerProcess> {
+  together ??= (async () => {
+    for (const { agent, runId, hold } of Object.values(RUNS)) {
+      writeFileSync(join(fleet.holdDirectory, hold), '');
+      await fleet.runs.start(agent, { runId, input: 'Where is order 7?' });
+    }
+    await waitFor(
+      () => fleet.counter.count(`start slow ${RUNS.kept.runId}:`) === 1,
+      'the slow tool to start',
+    );
+    await waitFor(() => reservations().length === 1, 'the first hold to commit');
+    const owners = new Set<string | undefined>();
+    for (const { runId } of Object.values(RUNS))
+      owners.add((await fleet.runs.status(runId))?.executorId);
+    const victim = fleet.workers.find((worker) => owners.has(worker.executorId));
+    expect([...owners]).toEqual([victim?.executorId]);
+    fleet.workers.push(await startWorker({ ...fleet.env, EXECUTOR_ID: 'reserved-worker-1' }));
+    await crashWorker(victim as WorkerProcess);
+    return victim as WorkerProcess;
+  })();
+  return together;
+}
 
 describe('reserveBudget in a durable run', () => {
   it('keeps the hold across a SIGKILL, and the worker that takes over settles it once', async () => {
@@ -30,18 +81,15 @@ describe('reserveBudget in a durable run', () => {
       name: 'fleet',
       maxCostUsd: 1,
     });
+    const { runId, hold } = RUNS.kept;
     try {
-      writeFileSync(join(fleet.holdDirectory, 'budget-crash'), '');
-      const { runId } = await fleet.runs.start('budgeted', {
-        runId: 'budget-crash',
-        input: 'Where is order 7?',
-      });
-      await fleet.killInSlowTool(runId);
+      const victim = await killedTogether();
       // The run holds its $0.5 while it waits to be taken over (its slow tool waits for the file).
       expect((await pool.read()).reservedUsd).toBe(0.5);
-      rmSync(join(fleet.holdDirectory, runId));
+      rmSync(join(fleet.holdDirectory, hold));
 
       const result = await fleet.runs.result(runId);
+      expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
       expect(result.text).toBe('Order 7 shipped.');
       // One hold in all (a replay that took a second one would leave $0.5 held), settled with
       // what the run cost.
@@ -51,46 +99,28 @@ describe('reserveBudget in a durable run', () => {
         maxCostUsd: 1,
       });
     } finally {
+      rmSync(join(fleet.holdDirectory, hold), { force: true });
       await pool.close();
     }
   });
 });
 
 describe('reserveBudget: a hold whose step was never recorded', () => {
-  // A fleet of its own: the case above leaves one worker, and this one kills another.
-  let own: HoldingFleet;
-  beforeAll(async () => {
-    own = await startHoldingFleet('unrecorded', { script: supportTurns('Order 7 shipped.') });
-  });
-  afterAll(async () => {
-    await own?.close();
-  });
-
   it('a hold committed but never recorded (killed in between) is the one the taker takes: charged once', async () => {
     const pool = createPostgresBudgetPool({
-      connectionString: own.databaseUrl,
+      connectionString: fleet.databaseUrl,
       name: 'held',
       maxCostUsd: 1,
     });
-    const hold = join(own.holdDirectory, 'budget-reserve');
-    const reservations = (): string[] =>
-      own.counter.lines().filter((line) => line.startsWith('reserved '));
+    const { runId, hold } = RUNS.unrecorded;
     try {
-      writeFileSync(hold, '');
-      const { runId } = await own.runs.start('budgetHeld', {
-        runId: 'budget-unrecorded',
-        input: 'Where is order 7?',
-      });
-      await waitFor(() => reservations().length === 1, 'the first hold to commit');
-      const executorId = (await own.runs.status(runId))?.executorId;
-      const owner = own.workers.find((worker) => worker.executorId === executorId);
-      if (owner === undefined) throw new Error(`no worker owns ${runId}`);
-      await crashWorker(owner);
+      const victim = await killedTogether();
       // The taker runs the step again and reserves again (held there too), then is let go.
       await waitFor(() => reservations().length === 2, 'the taker to reserve');
-      rmSync(hold);
+      rmSync(join(fleet.holdDirectory, hold));
 
-      const result = await own.runs.result(runId);
+      const result = await fleet.runs.result(runId);
+      expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
       expect(result.text).toBe('Order 7 shipped.');
       // One hold, settled once. With a random id each, the first stayed held ($0.5) and counted
       // as spent in full when its lease ended: the run charged twice.
@@ -102,7 +132,7 @@ describe('reserveBudget: a hold whose step was never recorded', () => {
       const [first, second] = reservations();
       expect(second).toBe(first);
     } finally {
-      rmSync(hold, { force: true });
+      rmSync(join(fleet.holdDirectory, hold), { force: true });
       await pool.close();
     }
   });
