@@ -39,3 +39,32 @@ export function countingPool(databaseUrl: string, into: () => string[]): pg.Pool
   }
   return new pg.Pool({ connectionString: databaseUrl, max: 2, Client: CountingClient });
 }
+
+/**
+ * Holds each of the first `count` queries of `pool` that read the schema versions until all of
+ * them have been answered, as processes starting at once each read the missing version before
+ * any migrates: left to the scheduler, on a loaded machine one start's read came after another's
+ * whole migration and found it current (a whole-suite run, 2026-11-30). `restore` puts the pool's
+ * own `query` back; `checked` says how many reads were held.
+ */
+export function holdVersionReads(pool: pg.Pool, count = 2): { restore: () => void; checked: () => number } {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  let checked = 0;
+  let release = (): void => {};
+  const allChecked = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  pool.query = (async (...args: unknown[]) => {
+    const isCheck = checked < count && String(args[0]).includes('FROM gemloop_schema_versions WHERE name');
+    try {
+      return await query(...args);
+    } finally {
+      if (isCheck) {
+        checked += 1;
+        if (checked === count) release();
+        await allChecked;
+      }
+    }
+  }) as typeof pool.query;
+  return { restore: () => Reflect.deleteProperty(pool, 'query'), checked: () => checked };
+}

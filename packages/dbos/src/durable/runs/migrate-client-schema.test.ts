@@ -9,6 +9,7 @@ import { freshDatabase, workerDatabase } from '../../__fixtures__/fleet.ts';
 import {
   countingPool,
   fingerprintOf,
+  holdVersionReads,
   statementsOfSteps,
 } from '../../__fixtures__/schema-statements.ts';
 import { migrateWorkerSchema } from '../worker/migrate-worker-schema.ts';
@@ -71,10 +72,20 @@ describe('migrateClientSchema on a real Postgres', () => {
   }
 
   it('makes a fresh database ready, two clients starting at once', async () => {
-    expect(await Promise.all([migrateClientSchema(pool), migrateClientSchema(pool)])).toEqual([
-      true,
-      true,
-    ]);
+    // Both read the missing version before either runs a step, as two processes starting at once
+    // do: left to the scheduler, on a loaded machine the second's read came after the first's
+    // whole migration and found it current (a whole-suite run got [true, false]), and the steps
+    // were never run side by side.
+    const held = holdVersionReads(pool);
+    try {
+      expect(await Promise.all([migrateClientSchema(pool), migrateClientSchema(pool)])).toEqual([
+        true,
+        true,
+      ]);
+    } finally {
+      held.restore();
+    }
+    expect(held.checked()).toBe(2);
     expect(await schema()).toEqual({ missing: [], client: CLIENT_SCHEMA_VERSION });
   });
 

@@ -9,6 +9,7 @@ import { freshDatabase, workerDatabase } from '../../__fixtures__/fleet.ts';
 import {
   countingPool,
   fingerprintOf,
+  holdVersionReads,
   statementsOfSteps,
 } from '../../__fixtures__/schema-statements.ts';
 import {
@@ -85,12 +86,19 @@ describe('migrateWorkerSchema on a real Postgres', () => {
   }
 
   it('makes a fresh database whole, two workers starting at once', async () => {
-    expect(
-      await Promise.all([
-        migrateWorkerSchema(databaseUrl, pool),
-        migrateWorkerSchema(databaseUrl, pool),
-      ]),
-    ).toEqual([true, true]);
+    // Both read the missing version before either migrates (holdVersionReads says why).
+    const held = holdVersionReads(pool);
+    try {
+      expect(
+        await Promise.all([
+          migrateWorkerSchema(databaseUrl, pool),
+          migrateWorkerSchema(databaseUrl, pool),
+        ]),
+      ).toEqual([true, true]);
+    } finally {
+      held.restore();
+    }
+    expect(held.checked()).toBe(2);
     expect(await schema()).toEqual({
       missing: [],
       worker: WORKER_SCHEMA_VERSION,
