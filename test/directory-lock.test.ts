@@ -97,7 +97,7 @@ function testSources(folder: string): string[] {
 describe('the builds the tests run', () => {
   // Files that run side by side each ran `tsc -b` on the same packages: after a source changed,
   // one build truncated an output while another file's process read it (bench/RESULTS.md, helper
-  // flake51). Each build (and the pack, which reads every dist/) goes through buildAlone.
+  // flake51). Each `tsc -b` of those files goes through buildAlone.
   it('run one at a time: every test file or fixture that runs tsc -b or packs does so in buildAlone', () => {
     const builders = ['packages', 'test', 'examples']
       .flatMap((folder) => testSources(join(ROOT, folder)))
