@@ -3,6 +3,7 @@ import { createAgent, createGemini } from '@gemloop/core';
 import { guardrails, type OutputGuardrail } from '@gemloop/core/guardrails';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { captureIo } from '../__fixtures__/capture-io.ts';
 import { runTerminalChat } from './run-terminal-chat.ts';
 
@@ -61,5 +62,32 @@ describe('gemloop chat and an answer a guardrail took back (attack21)', () => {
     expect(io.err()).toContain('(no-contacts\\u001b[2J withdrew the text above: no answer)');
     expect(io.err()).not.toContain('\u001b');
     expect(io.out()).not.toContain('\u001b');
+  });
+});
+
+describe('gemloop chat and an answer the output schema refused (attack51)', () => {
+  it('says the model is asked again, then prints the answer, where it said "no answer"', async () => {
+    const fake = createFakeGemini({
+      script: [turn.text('{"city": 42}'), turn.text('{"city":"Paris"}')],
+    });
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch }),
+      model: 'gemini-3-flash-preview',
+      output: z.object({ city: z.string() }),
+    });
+    const input = new PassThrough();
+    const io = captureIo();
+    const done = runTerminalChat({ agent, title: 'the test agent', input, io, interactive: false });
+    input.end('which city?\n');
+    expect(await done).toBe(0);
+    expect(io.err()).toContain(
+      '(invalid-output: the model is asked again; the text above is not the answer)',
+    );
+    expect(io.err()).not.toContain('no answer');
+    const lines = io
+      .out()
+      .split('\n')
+      .filter((line) => line !== '');
+    expect(lines.at(-1)).toBe('{"city":"Paris"}');
   });
 });

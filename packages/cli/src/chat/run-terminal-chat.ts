@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Agent, AgentEvent } from '@gemloop/core';
 import { createChatSession } from '@gemloop/core';
+import type { ReaskReason } from '@gemloop/core/agent';
 import { createSecretRedactor } from '@gemloop/core/internal';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
@@ -298,7 +299,9 @@ async function printTurn(
         if (midLine) io.stdout('\n');
         const name = escapeControls(event.name);
         io.stderr(
-          `  (${name} withdrew the text above${event.text === '' ? ': no answer)' : '; the answer is:)'}\n`,
+          isReasked(event)
+            ? `  (${name}: the model is asked again; the text above is not the answer)\n`
+            : `  (${name} withdrew the text above${event.text === '' ? ': no answer)' : '; the answer is:)'}\n`,
         );
         io.stdout(answerText(event.text));
         midLine = event.text !== '' && !event.text.endsWith('\n');
@@ -338,4 +341,23 @@ function describeError(error: unknown, redact: (text: string) => string): string
   const name = typeof named?.name === 'string' ? named.name : 'Error';
   const message = typeof named?.message === 'string' ? named.message : String(error);
   return escapeControls(redact(`${name}: ${message}`));
+}
+
+/**
+ * The reasons a step's answer is asked for again (`ReaskReason`), each listed so that a new one
+ * fails the type check here: a retraction under one of these names, its text empty, is a re-ask
+ * (run/reask-retraction.ts), and the answer follows, where "no answer" read as the end (attack51).
+ */
+const REASK_REASONS: Readonly<Record<ReaskReason, true>> = {
+  'malformed-function-call': true,
+  'unexpected-tool-call': true,
+  'too-many-tool-calls': true,
+  'malformed-response': true,
+  'empty-response': true,
+  'invalid-output': true,
+};
+
+/** Whether a retraction is a re-ask's (see {@link REASK_REASONS}) rather than a guardrail's block. */
+function isReasked(event: { name: string; text: string }): boolean {
+  return event.text === '' && Object.hasOwn(REASK_REASONS, event.name);
 }
