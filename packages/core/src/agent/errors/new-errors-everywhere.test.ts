@@ -60,8 +60,13 @@ async function tree(failure: Failure) {
   });
   fakes.push(fake);
   const dir = await mkdtemp(join(tmpdir(), 'gemloop-everywhere42-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
   const recorder = createRunRecorder({ dir });
+  // The recorder writes a run's file after the run settles: removed before it is flushed, the
+  // folder got a file while `rm` emptied it (ENOTEMPTY, a fresh clone's run, 2026-11-30).
+  onTestFinished(async () => {
+    await recorder.flush();
+    await rm(dir, { recursive: true, force: true });
+  });
   const exporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({
     spanProcessors: [new SimpleSpanProcessor(exporter)],
