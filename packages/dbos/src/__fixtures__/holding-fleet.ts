@@ -42,6 +42,18 @@ export type HoldingFleet = {
   close(): Promise<void>;
 };
 
+/** The worker of `workers` that runs `runId` now (by the executor its status names). */
+export async function ownerOf(
+  runs: Pick<DurableRuns, 'status'>,
+  workers: readonly WorkerProcess[],
+  runId: string,
+): Promise<WorkerProcess> {
+  const executorId = (await runs.status(runId))?.executorId;
+  const owner = workers.find((worker) => worker.executorId === executorId);
+  if (owner === undefined) throw new Error(`no worker owns ${runId} (executor ${executorId})`);
+  return owner;
+}
+
 /**
  * Starts a {@link HoldingFleet} against a fake made with `fakeOptions`. `workers`: how many (one
  * for a file that holds its crash tests' runs together on it and starts their taker itself).
@@ -79,9 +91,7 @@ export async function startHoldingFleet(
     holdDirectory,
     async killInSlowTool(runId) {
       await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
-      const executorId = (await runs.status(runId))?.executorId;
-      const victim = workers.find((worker) => worker.executorId === executorId);
-      if (victim === undefined) throw new Error(`no worker owns ${runId} (executor ${executorId})`);
+      const victim = await ownerOf(runs, workers, runId);
       await crashWorker(victim);
       return victim;
     },

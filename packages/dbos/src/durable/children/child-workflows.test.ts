@@ -15,6 +15,7 @@ import {
   waitFor,
   workerDatabase,
 } from '../../__fixtures__/fleet.ts';
+import { ownerOf } from '../../__fixtures__/holding-fleet.ts';
 import {
   agentOf,
   type Body,
@@ -70,13 +71,6 @@ function requestsOf(agent: 'child' | 'mid' | 'parent', input: string): number {
     (request) =>
       agentOf(request.body as Body) === agent && firstText(request.body as Body) === input,
   ).length;
-}
-
-async function ownerOf(runId: string): Promise<WorkerProcess> {
-  const executorId = (await runs.status(runId))?.executorId;
-  const owner = workers.find((worker) => worker.executorId === executorId);
-  if (owner === undefined) throw new Error(`no worker owns ${runId} (executor ${executorId})`);
-  return owner;
 }
 
 /** The workflows of the database whose id starts with `prefix`, as `id name` (or `id status`). */
@@ -147,8 +141,8 @@ function killedTogether(): Promise<WorkerProcess> {
       'the parent and the child to be stopped while the approval waits',
     );
     // The tree runs where its top run does (its children too).
-    const victim = await ownerOf(crash.runId);
-    expect(await ownerOf(deep.runId)).toBe(victim);
+    const victim = await ownerOf(runs, workers, crash.runId);
+    expect(await ownerOf(runs, workers, deep.runId)).toBe(victim);
     workers.push(await startWorker({ ...env, EXECUTOR_ID: 'children-worker-1' }));
     await crashWorker(victim, () => {
       for (const { runId } of [crash, deep]) rmSync(join(holdDirectory, runId));

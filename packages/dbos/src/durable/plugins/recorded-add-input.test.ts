@@ -12,6 +12,7 @@ import {
   waitFor,
   workerDatabase,
 } from '../../__fixtures__/fleet.ts';
+import { ownerOf } from '../../__fixtures__/holding-fleet.ts';
 import {
   createDurableRuns,
   DurableRunError,
@@ -190,8 +191,9 @@ function killedTogether(): Promise<KilledTogether> {
         guard = setTimeout(() => reject(new Error('the first result was never written')), 120_000);
       }),
     ]).finally(() => clearTimeout(guard));
-    const victim = await ownerOf(followUp.runId);
-    for (const { runId } of Object.values(TOGETHER)) expect(await ownerOf(runId)).toBe(victim);
+    const victim = await ownerOf(runs, workers, followUp.runId);
+    for (const { runId } of Object.values(TOGETHER))
+      expect(await ownerOf(runs, workers, runId)).toBe(victim);
     const beforeKill = counter.lines();
     workers.push(await startWorker({ ...env, EXECUTOR_ID: 'add-input-worker-1' }));
     await crashWorker(victim, () => {
@@ -276,14 +278,6 @@ it("a recorded hook's own typed error ends the durable run as in process, and th
     ['over-quota', { user: runId, error: 'QuotaExceededError' }],
   ]);
 });
-
-/** The worker that runs `runId` now. */
-async function ownerOf(runId: string): Promise<WorkerProcess> {
-  const executorId = (await runs.status(runId))?.executorId;
-  const owner = workers.find((worker) => worker.executorId === executorId);
-  if (owner === undefined) throw new Error(`no worker owns ${runId} (executor ${executorId})`);
-  return owner;
-}
 
 /** The run's stored events, read to its end. */
 async function storedEvents(runId: string): Promise<DurableRunEvent[]> {
