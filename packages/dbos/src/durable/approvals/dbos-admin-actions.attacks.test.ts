@@ -61,33 +61,50 @@ afterAll(async () => {
   await fake?.close();
 });
 
+/** Waits until `runId`'s call waits for approval; its tool call id. */
+async function waitForApproval(runId: string): Promise<string> {
+  await waitFor(
+    async () => (await runs.pendingApprovals(runId)).length === 1,
+    `${runId} to wait for approval`,
+  );
+  return (await runs.pendingApprovals(runId))[0]?.toolCallId as string;
+}
+
+/** Waits until `runId`'s approval row says its workflow stopped (listed a moment before). */
+async function waitPaused(runId: string): Promise<void> {
+  await waitFor(async () => {
+    const { rows } = await pool.query<{ paused: boolean }>(
+      `SELECT paused FROM gemloop.approvals WHERE run_id = $1 AND tool_call_id <> ''`,
+      [runId],
+    );
+    return rows[0]?.paused === true;
+  }, `${runId} to pause`);
+}
+
+/** Waits until the deadline of `runId`'s call has passed, by the database's clock. */
+async function waitDeadlinePassed(runId: string): Promise<void> {
+  await waitFor(async () => {
+    const { rows } = await pool.query<{ expired: boolean }>(
+      `SELECT deadline <= now() AS expired FROM gemloop.approvals WHERE run_id = $1 AND tool_call_id <> ''`,
+      [runId],
+    );
+    return rows[0]?.expired === true;
+  }, `the approval deadline of ${runId} to pass`);
+}
+
 // An operator acts on gemloop's runs with DBOS's own tools (DBOSClient, the `dbos workflow` CLI),
 // not through runs.cancel(). A run paused for approval is a CANCELLED workflow to DBOS, so DBOS's
 // cancel of it changed nothing gemloop read: the run was still listed as awaiting approval, and
 // a person's approve() afterwards resumed it and ran the refund the operator had cancelled.
 describe('DBOS’s own admin actions on a run that waits for approval', () => {
-  const waitForApproval = async (runId: string): Promise<string> => {
-    await waitFor(
-      async () => (await runs.pendingApprovals(runId)).length === 1,
-      `${runId} to wait for approval`,
-    );
-    return (await runs.pendingApprovals(runId))[0]?.toolCallId as string;
-  };
-
   it('DBOS’s cancel ends the paused run: reported CANCELLED, a later approval refused, the refund never run', async () => {
     const { runId } = await runs.start('approver', {
       runId: 'outside-cancel',
       input: 'Refund order 7',
     });
     const toolCallId = await waitForApproval(runId);
-    // Paused: its workflow stopped itself and its row says so (the call is listed a moment before).
-    await waitFor(async () => {
-      const { rows } = await pool.query<{ paused: boolean }>(
-        `SELECT paused FROM gemloop.approvals WHERE run_id = $1 AND tool_call_id <> ''`,
-        [runId],
-      );
-      return rows[0]?.paused === true;
-    }, 'the run to pause');
+    // Paused: its workflow stopped itself and its row says so.
+    await waitPaused(runId);
     expect(await runs.status(runId)).toMatchObject({ status: 'PENDING', awaitingApproval: true });
     await client.cancelWorkflow(runId);
 
@@ -103,13 +120,7 @@ describe('DBOS’s own admin actions on a run that waits for approval', () => {
     expect(late).toMatchObject({ runId, state: 'cancelled' });
     // Past the call's deadline the sweep resumes paused runs to deny them: not this one. Its
     // claim is asked here too, once the deadline has passed by the database's clock.
-    await waitFor(async () => {
-      const { rows } = await pool.query<{ expired: boolean }>(
-        `SELECT deadline <= now() AS expired FROM gemloop.approvals WHERE run_id = $1 AND tool_call_id <> ''`,
-        [runId],
-      );
-      return rows[0]?.expired === true;
-    }, 'the approval deadline to pass');
+    await waitDeadlinePassed(runId);
     expect(await claimRunsToResume(pool, { staleMs: 0 })).not.toContain(runId);
     expect((await client.getWorkflow(runId))?.status).toBe('CANCELLED');
     expect((await runs.status(runId))?.status).toBe('CANCELLED');
@@ -156,33 +167,17 @@ describe('an approval that comes after the call’s deadline, while no worker ru
       runId: 'late-approval',
       input: 'Refund order 7',
     });
-    await waitFor(
-      async () => (await runs.pendingApprovals(runId)).length === 1,
-      'the call to wait for approval',
-    );
-    const [pending] = await runs.pendingApprovals(runId);
-    // Paused: its row says so (the call is listed a moment before its worker looks it up).
-    await waitFor(async () => {
-      const { rows } = await pool.query<{ paused: boolean }>(
-        `SELECT paused FROM gemloop.approvals WHERE run_id = $1 AND tool_call_id <> ''`,
-        [runId],
-      );
-      return rows[0]?.paused === true;
-    }, 'the run to pause');
+    const toolCallId = await waitForApproval(runId);
+    // Paused: its row says so.
+    await waitPaused(runId);
     // The fleet goes down while the call waits (its one worker), until its deadline has passed
     // (the database's clock).
     await stopWorker(workers.pop() as WorkerProcess, 'SIGKILL');
     expect(workers).toEqual([]);
-    await waitFor(async () => {
-      const { rows } = await pool.query<{ expired: boolean }>(
-        `SELECT deadline <= now() AS expired FROM gemloop.approvals WHERE run_id = $1 AND tool_call_id <> ''`,
-        [runId],
-      );
-      return rows[0]?.expired === true;
-    }, 'the approval deadline to pass');
+    await waitDeadlinePassed(runId);
 
     const late = await runs
-      .approve(runId, pending?.toolCallId as string, { type: 'approve' })
+      .approve(runId, toolCallId, { type: 'approve' })
       .catch((error: unknown) => error);
     expect(ApprovalNotPendingError.isInstance(late)).toBe(true);
     expect(late).toMatchObject({ runId, state: 'timed-out' });
