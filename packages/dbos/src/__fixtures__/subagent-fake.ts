@@ -108,7 +108,7 @@ export function script(body: Body): GenerateContentResponse[] {
         { name: 'research', args: { task: 'sib A' }, id: 'call-research' },
         { name: 'research', args: { task: 'sib B' }, id: 'call-research' },
       ]);
-    // Two research calls of one turn, each child a full lookup, slow, answer run (child-spend).
+    // Two research calls of one turn, each child a full lookup, slow, answer run (child-budget: the spend describe).
     if (input.startsWith('pair'))
       return callsTurn([
         { name: 'research', args: { task: `crash ${input} A` }, id: 'call-a' },

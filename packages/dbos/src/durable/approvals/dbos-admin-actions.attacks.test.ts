@@ -13,75 +13,98 @@ import {
 import { ApprovalNotPendingError, createDurableRuns, type DurableRuns } from '../../index.ts';
 import { claimRunsToResume } from './run-pauses.ts';
 
+// Runs paused for approval, acted on from outside gemloop's runs client while the clock runs: an
+// operator's DBOS tools, and a fleet that is down past a call's deadline. Both describes share one
+// fleet (their workers ran the same env: a 4 s approval timeout, a 500 ms sweep); the deadline's
+// test runs last, as it stops every worker (bench/RESULTS.md, helper speed-dbos52b:
+// approval-deadline.attacks.test.ts folded in here). Each test reads its own run.
+
+let fake: FakeGemini;
+let runs: DurableRuns;
+let client: DBOSClient;
+let pool: pg.Pool;
+let env: Record<string, string>;
+const workers: WorkerProcess[] = [];
+const counter = createCounter();
+
+beforeAll(async () => {
+  fake = createFakeGemini({
+    script: (_request, context) => {
+      const response = context.functionResponses[0];
+      if (response !== undefined)
+        return turn.text(`refund answered: ${JSON.stringify(response.response)}`);
+      return turn.call('refund', { order: '7', amount: 30 });
+    },
+  });
+  await fake.listen();
+  const databaseUrl = await workerDatabase('dbos_admin');
+  env = {
+    DATABASE_URL: databaseUrl,
+    FAKE_URL: fake.url,
+    COUNTER_FILE: counter.file,
+    // A timeout the sweep acts on within a test: a cancelled run must stay cancelled. Long enough
+    // for a run to pause before it (a loaded machine), short for the deadline's test.
+    APPROVAL_TIMEOUT_MS: '4000',
+    APPROVAL_SWEEP_MS: '500',
+  };
+  workers.push(await startWorker({ ...env, EXECUTOR_ID: 'admin-a' }));
+  runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
+  client = await DBOSClient.create({ systemDatabaseUrl: databaseUrl });
+  pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+});
+
+afterAll(async () => {
+  await client?.destroy();
+  await pool?.end();
+  await runs?.close();
+  for (const worker of workers) await stopWorker(worker, 'SIGKILL');
+  await fake?.close();
+});
+
+/** Waits until `runId`'s call waits for approval; its tool call id. */
+async function waitForApproval(runId: string): Promise<string> {
+  await waitFor(
+    async () => (await runs.pendingApprovals(runId)).length === 1,
+    `${runId} to wait for approval`,
+  );
+  return (await runs.pendingApprovals(runId))[0]?.toolCallId as string;
+}
+
+/** Waits until `runId`'s approval row says its workflow stopped (listed a moment before). */
+async function waitPaused(runId: string): Promise<void> {
+  await waitFor(async () => {
+    const { rows } = await pool.query<{ paused: boolean }>(
+      `SELECT paused FROM gemloop.approvals WHERE run_id = $1 AND tool_call_id <> ''`,
+      [runId],
+    );
+    return rows[0]?.paused === true;
+  }, `${runId} to pause`);
+}
+
+/** Waits until the deadline of `runId`'s call has passed, by the database's clock. */
+async function waitDeadlinePassed(runId: string): Promise<void> {
+  await waitFor(async () => {
+    const { rows } = await pool.query<{ expired: boolean }>(
+      `SELECT deadline <= now() AS expired FROM gemloop.approvals WHERE run_id = $1 AND tool_call_id <> ''`,
+      [runId],
+    );
+    return rows[0]?.expired === true;
+  }, `the approval deadline of ${runId} to pass`);
+}
+
 // An operator acts on gemloop's runs with DBOS's own tools (DBOSClient, the `dbos workflow` CLI),
 // not through runs.cancel(). A run paused for approval is a CANCELLED workflow to DBOS, so DBOS's
 // cancel of it changed nothing gemloop read: the run was still listed as awaiting approval, and
 // a person's approve() afterwards resumed it and ran the refund the operator had cancelled.
 describe('DBOS’s own admin actions on a run that waits for approval', () => {
-  let fake: FakeGemini;
-  let runs: DurableRuns;
-  let client: DBOSClient;
-  let pool: pg.Pool;
-  const workers: WorkerProcess[] = [];
-  const counter = createCounter();
-
-  beforeAll(async () => {
-    fake = createFakeGemini({
-      script: (_request, context) => {
-        const response = context.functionResponses[0];
-        if (response !== undefined)
-          return turn.text(`refund answered: ${JSON.stringify(response.response)}`);
-        return turn.call('refund', { order: '7', amount: 30 });
-      },
-    });
-    await fake.listen();
-    const databaseUrl = await workerDatabase('dbos_admin');
-    workers.push(
-      await startWorker({
-        DATABASE_URL: databaseUrl,
-        FAKE_URL: fake.url,
-        COUNTER_FILE: counter.file,
-        EXECUTOR_ID: 'admin-a',
-        // A timeout the sweep acts on within the test: a cancelled run must stay cancelled.
-        APPROVAL_TIMEOUT_MS: '4000',
-        APPROVAL_SWEEP_MS: '500',
-      }),
-    );
-    runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
-    client = await DBOSClient.create({ systemDatabaseUrl: databaseUrl });
-    pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  });
-
-  afterAll(async () => {
-    await client?.destroy();
-    await pool?.end();
-    await runs?.close();
-    for (const worker of workers) await stopWorker(worker, 'SIGKILL');
-    await fake?.close();
-  });
-
-  const waitForApproval = async (runId: string): Promise<string> => {
-    await waitFor(
-      async () => (await runs.pendingApprovals(runId)).length === 1,
-      `${runId} to wait for approval`,
-    );
-    return (await runs.pendingApprovals(runId))[0]?.toolCallId as string;
-  };
-
   it('DBOS’s cancel ends the paused run: reported CANCELLED, a later approval refused, the refund never run', async () => {
     const { runId } = await runs.start('approver', {
       runId: 'outside-cancel',
       input: 'Refund order 7',
     });
     const toolCallId = await waitForApproval(runId);
-    // Paused: its workflow stopped itself and its row says so (the call is listed a moment before).
-    await waitFor(async () => {
-      const { rows } = await pool.query<{ paused: boolean }>(
-        `SELECT paused FROM gemloop.approvals WHERE run_id = $1 AND tool_call_id <> ''`,
-        [runId],
-      );
-      return rows[0]?.paused === true;
-    }, 'the run to pause');
+    // Paused: its workflow stopped itself and its row says so.
+    await waitPaused(runId);
     expect(await runs.status(runId)).toMatchObject({ status: 'PENDING', awaitingApproval: true });
     await client.cancelWorkflow(runId);
 
@@ -97,13 +120,7 @@ describe('DBOS’s own admin actions on a run that waits for approval', () => {
     expect(late).toMatchObject({ runId, state: 'cancelled' });
     // Past the call's deadline the sweep resumes paused runs to deny them: not this one. Its
     // claim is asked here too, once the deadline has passed by the database's clock.
-    await waitFor(async () => {
-      const { rows } = await pool.query<{ expired: boolean }>(
-        `SELECT deadline <= now() AS expired FROM gemloop.approvals WHERE run_id = $1 AND tool_call_id <> ''`,
-        [runId],
-      );
-      return rows[0]?.expired === true;
-    }, 'the approval deadline to pass');
+    await waitDeadlinePassed(runId);
     expect(await claimRunsToResume(pool, { staleMs: 0 })).not.toContain(runId);
     expect((await client.getWorkflow(runId))?.status).toBe('CANCELLED');
     expect((await runs.status(runId))?.status).toBe('CANCELLED');
@@ -137,5 +154,38 @@ describe('DBOS’s own admin actions on a run that waits for approval', () => {
       'refund answered: {"order":"7","amount":30,"refunded":true}',
     );
     expect(counter.count(`done refund ${runId}:`)).toBe(1);
+  });
+});
+
+// The clock across a crash: a call waits for approval for `approvalTimeoutMs`, then is denied.
+// The fleet is down for longer than that (every worker gone, so no sweep denies it on time), and
+// a person approves after the deadline: the decision was taken, and the refund ran when a worker
+// came back, hours after the call's approval had expired.
+describe('an approval that comes after the call’s deadline, while no worker runs', () => {
+  it('refuses the late decision as timed out; the worker that comes back denies the call', async () => {
+    const { runId } = await runs.start('approver', {
+      runId: 'late-approval',
+      input: 'Refund order 7',
+    });
+    const toolCallId = await waitForApproval(runId);
+    // Paused: its row says so.
+    await waitPaused(runId);
+    // The fleet goes down while the call waits (its one worker), until its deadline has passed
+    // (the database's clock).
+    await stopWorker(workers.pop() as WorkerProcess, 'SIGKILL');
+    expect(workers).toEqual([]);
+    await waitDeadlinePassed(runId);
+
+    const late = await runs
+      .approve(runId, toolCallId, { type: 'approve' })
+      .catch((error: unknown) => error);
+    expect(ApprovalNotPendingError.isInstance(late)).toBe(true);
+    expect(late).toMatchObject({ runId, state: 'timed-out' });
+
+    // A worker comes back: its sweep denies the call, as it would have on time.
+    workers.push(await startWorker({ ...env, EXECUTOR_ID: 'deadline-b' }));
+    const result = await runs.result(runId);
+    expect(result.steps[0]?.toolCalls[0]?.outcome).toBe('denied');
+    expect(counter.count(`done refund ${runId}:`)).toBe(0);
   });
 });
