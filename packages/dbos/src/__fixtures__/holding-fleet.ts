@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
@@ -52,6 +52,49 @@ export async function ownerOf(
   const owner = workers.find((worker) => worker.executorId === executorId);
   if (owner === undefined) throw new Error(`no worker owns ${runId} (executor ${executorId})`);
   return owner;
+}
+
+/** What {@link killHeldRuns} is given. */
+export type KillHeldRunsOptions = {
+  runs: Pick<DurableRuns, 'status'>;
+  /** The live workers: the killed ones are taken out, the taker is put in. */
+  workers: WorkerProcess[];
+  /** The workers' env but their EXECUTOR_ID (the taker's is `takerId`). */
+  env: Record<string, string>;
+  takerId: string;
+  /** The folder of the hold files (worker.ts HOLD_DIR). */
+  holdDirectory: string;
+  /** The runs held where their tests kill them, each with the hold file it waits on. */
+  held: readonly { runId: string; hold: string }[];
+};
+
+/**
+ * One kill for several crash tests whose runs are held on one worker: starts a worker to take
+ * them over, then SIGKILLs each worker that runs one of them (`crashWorker`), letting a run's hold
+ * go once its worker is dead. Each test still reads its own run's replay, and a worker that dies
+ * with several runs is the common case; a start and a kill a test cost a worker start, its life
+ * and a wait for Postgres to end its sessions each (bench/RESULTS.md, helpers speed-dbos50,
+ * speed-dbos51b, speed-dbos52a). The worker each run was on when it was killed.
+ */
+export async function killHeldRuns({
+  runs,
+  workers,
+  env,
+  takerId,
+  holdDirectory,
+  held,
+}: KillHeldRunsOptions): Promise<Map<string, WorkerProcess>> {
+  const victims = new Map<string, WorkerProcess>();
+  for (const { runId } of held) victims.set(runId, await ownerOf(runs, workers, runId));
+  workers.push(await startWorker({ ...env, EXECUTOR_ID: takerId }));
+  for (const victim of new Set(victims.values())) {
+    await crashWorker(victim, () => {
+      for (const { runId, hold } of held)
+        if (victims.get(runId) === victim) rmSync(join(holdDirectory, hold), { force: true });
+    });
+    workers.splice(workers.indexOf(victim), 1);
+  }
+  return victims;
 }
 
 /**

@@ -9,7 +9,6 @@ import { loopGuardReasons } from '@gemloop/core/loop-guard';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -17,13 +16,15 @@ import {
   waitFor,
   workerDatabase,
 } from '../../__fixtures__/fleet.ts';
+import { killHeldRuns } from '../../__fixtures__/holding-fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../../index.ts';
 
 const holdDirectory = mkdtempSync(join(tmpdir(), 'gemloop-hold-'));
 let fake: FakeGemini;
 let runs: DurableRuns;
-let workers: WorkerProcess[] = [];
+const workers: WorkerProcess[] = [];
 const counter = createCounter();
+let env: Record<string, string>;
 
 beforeAll(async () => {
   // A model that looks order 7 up again and again; once it was told it repeats itself, it calls
@@ -46,16 +47,15 @@ beforeAll(async () => {
   });
   await fake.listen();
   const databaseUrl = await workerDatabase('loop_guard');
-  const env = {
+  env = {
     DATABASE_URL: databaseUrl,
     FAKE_URL: fake.url,
     COUNTER_FILE: counter.file,
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
   };
-  workers = await Promise.all(
-    [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `guard-worker-${index}` })),
-  );
+  // One worker until the two crash tests' runs are on it (killedTogether starts the second).
+  workers.push(await startWorker({ ...env, EXECUTOR_ID: 'guard-worker-0' }));
   runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
 });
 
@@ -68,6 +68,40 @@ afterAll(async () => {
 
 /** Lookups that ran for a run (each tool execution is a `done` line of the counter). */
 const lookups = (runId: string): number => counter.count(`done lookup ${runId}:`);
+
+/** The two crash tests' runs (agent, run id), each held in its slow tool until the kill. */
+const CRASHED = [
+  { agent: 'looping', runId: 'loop-crash', input: 'Where is order 7?' },
+  { agent: 'caching', runId: 'cache-crash', input: 'Cache: order 7?' },
+] as const;
+
+let together: Promise<Map<string, string>> | undefined;
+
+/**
+ * Starts both crash tests' runs on the one worker, waits until each is in its held slow tool, then
+ * kills it with both (`killHeldRuns`; `crashWorker` tells the fleet at once: the fixture's takeover
+ * by silence waits 10 minutes): one kill and one start for the two tests, where each had a kill
+ * and a worker of its own. Once for both, whichever runs first; the executor each run was on when
+ * it was killed.
+ */
+function killedTogether(): Promise<Map<string, string>> {
+  together ??= (async () => {
+    for (const { runId } of CRASHED) writeFileSync(join(holdDirectory, runId), '');
+    for (const { agent, runId, input } of CRASHED) await runs.start(agent, { runId, input });
+    for (const { runId } of CRASHED)
+      await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
+    const victims = await killHeldRuns({
+      runs,
+      workers,
+      env,
+      takerId: 'guard-worker-1',
+      holdDirectory,
+      held: CRASHED.map(({ runId }) => ({ runId, hold: runId })),
+    });
+    return new Map([...victims].map(([runId, victim]) => [runId, victim.executorId]));
+  })();
+  return together;
+}
 
 describe('loopGuard in a durable run', () => {
   it('steers, then ends a looping run with its typed reason', async () => {
@@ -94,16 +128,9 @@ describe('loopGuard in a durable run', () => {
   });
 
   it('after a SIGKILL mid-loop, the worker that takes over ends it where an uninterrupted run does', async () => {
-    writeFileSync(join(holdDirectory, 'loop-crash'), '');
-    const { runId } = await runs.start('looping', {
-      runId: 'loop-crash',
-      input: 'Where is order 7?',
-    });
-    await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
-    const executorId = (await runs.status(runId))?.executorId;
-    const victim = workers.find((worker) => worker.executorId === executorId);
-    expect(victim).toBeDefined();
-    await crashWorker(victim as WorkerProcess, () => rmSync(join(holdDirectory, runId)));
+    const runId = 'loop-crash';
+    const executorId = (await killedTogether()).get(runId);
+    expect(executorId).toBeDefined();
     const result = await runs.result(runId);
     expect((await runs.status(runId))?.executorId).not.toBe(executorId);
     expect(result.finishReason).toBe('plugin');
@@ -121,19 +148,10 @@ describe('loopGuard in a durable run', () => {
     expect(result.text).toBe('Order 7 shipped.');
     expect(lookups(runId)).toBe(1);
 
-    writeFileSync(join(holdDirectory, 'cache-crash'), '');
-    const crashed = await runs.start('caching', { runId: 'cache-crash', input: 'Cache: order 7?' });
-    await waitFor(
-      () => counter.count(`start slow ${crashed.runId}:`) === 1,
-      'the slow tool to start',
-    );
-    const executorId = (await runs.status(crashed.runId))?.executorId;
-    // crashWorker tells the fleet at once: the fixture's takeover by silence waits 10 minutes.
-    await crashWorker(
-      workers.find((worker) => worker.executorId === executorId) as WorkerProcess,
-      () => rmSync(join(holdDirectory, crashed.runId)),
-    );
+    const crashed = { runId: 'cache-crash' };
+    const executorId = (await killedTogether()).get(crashed.runId);
     const after = await runs.result(crashed.runId);
+    expect((await runs.status(crashed.runId))?.executorId).not.toBe(executorId);
     expect(after.text).toBe('Order 7 shipped.');
     // The model got the uninterrupted run's responses (call ids aside: the fake makes new ones).
     const responses = (contents: typeof result.contents) =>

@@ -1,9 +1,10 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorker } from '../../__fixtures__/fleet.ts';
+import { type WorkerProcess, waitFor } from '../../__fixtures__/fleet.ts';
 import {
   type HoldingFleet,
+  killHeldRuns,
   startHoldingFleet,
   supportTurns,
 } from '../../__fixtures__/holding-fleet.ts';
@@ -24,7 +25,12 @@ type Body = { contents: { role: string; parts: Record<string, unknown>[] }[] };
 
 let fleet: HoldingFleet;
 beforeAll(async () => {
-  fleet = await startHoldingFleet('router', { script: supportTurns('Order 7 shipped.') });
+  // One worker until both cases' runs are on it (killedTogether starts the second).
+  fleet = await startHoldingFleet(
+    'router',
+    { script: supportTurns('Order 7 shipped.') },
+    { workers: 1 },
+  );
 });
 afterAll(async () => {
   await fleet?.close();
@@ -43,6 +49,44 @@ function signaturesSent(input: string): { model: string | undefined; signatures:
     }));
 }
 
+/** The two cases' agents: the router's choice run again on the replay, or recorded. */
+const AGENTS = ['routedReplayed', 'routedRecorded'] as const;
+
+let together: Promise<Map<string, WorkerProcess>> | undefined;
+
+/**
+ * Starts both cases' runs on the one worker, waits until each is in its held slow tool (after
+ * the routed step), then kills it with both (`killHeldRuns`): one kill and one start for the two
+ * cases, where each had a kill and the second a start of its own. Once for both, whichever runs
+ * first; the worker each run was on when it was killed.
+ */
+function killedTogether(): Promise<Map<string, WorkerProcess>> {
+  together ??= (async () => {
+    const held = AGENTS.map((agent) => ({
+      agent,
+      runId: `router-${agent}`,
+      hold: `router-${agent}`,
+    }));
+    for (const { hold } of held) writeFileSync(join(fleet.holdDirectory, hold), '');
+    for (const { agent, runId } of held)
+      await fleet.runs.start(agent, { runId, input: `Where is order 7? (${agent})` });
+    for (const { runId } of held)
+      await waitFor(
+        () => fleet.counter.count(`start slow ${runId}:`) === 1,
+        'the slow tool to start',
+      );
+    return killHeldRuns({
+      runs: fleet.runs,
+      workers: fleet.workers,
+      env: fleet.env,
+      takerId: 'router-worker-taker',
+      holdDirectory: fleet.holdDirectory,
+      held,
+    });
+  })();
+  return together;
+}
+
 describe.each([
   ['routedReplayed', 'run again on the replay'],
   ['routedRecorded', 'recorded'],
@@ -50,28 +94,7 @@ describe.each([
   it('survives a SIGKILL after the routed step: the step after the takeover sends the other model’s turn unsigned', async () => {
     const runId = `router-${agent}`;
     const input = `Where is order 7? (${agent})`;
-    // One more worker when one is left (the first case's kill left the fleet one fewer): a second
-    // must take over. Started for each case, it outlived the file unused after the first
-    // (bench/RESULTS.md, helper test-speed12).
-    const live = fleet.workers.filter(
-      (worker) => worker.child.exitCode === null && worker.child.signalCode === null,
-    );
-    if (live.length < 2) {
-      fleet.workers.push(
-        await startWorker({
-          DATABASE_URL: fleet.databaseUrl,
-          FAKE_URL: fleet.fake.url,
-          COUNTER_FILE: fleet.counter.file,
-          SLOW_MS: '10',
-          HOLD_DIR: fleet.holdDirectory,
-          EXECUTOR_ID: `router-worker-${agent}`,
-        }),
-      );
-    }
-    writeFileSync(join(fleet.holdDirectory, runId), '');
-    await fleet.runs.start(agent, { runId, input });
-    const victim = await fleet.killInSlowTool(runId);
-    rmSync(join(fleet.holdDirectory, runId));
+    const victim = (await killedTogether()).get(runId) as WorkerProcess;
 
     const result = await fleet.runs.result(runId).catch((error: unknown) => error);
     expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);

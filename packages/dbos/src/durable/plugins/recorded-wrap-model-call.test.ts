@@ -5,7 +5,6 @@ import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  crashWorker,
   createCounter,
   startWorker,
   stopWorker,
@@ -13,6 +12,7 @@ import {
   waitFor,
   workerDatabase,
 } from '../../__fixtures__/fleet.ts';
+import { killHeldRuns } from '../../__fixtures__/holding-fleet.ts';
 import {
   answered,
   type Body,
@@ -72,11 +72,8 @@ beforeAll(async () => {
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
   };
-  workers.push(
-    ...(await Promise.all(
-      [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `redial-worker-${index}` })),
-    )),
-  );
+  // One worker until the three crash tests' runs are on it (killedTogether starts the second).
+  workers.push(await startWorker({ ...env, EXECUTOR_ID: 'redial-worker-0' }));
   runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
 });
 
@@ -87,21 +84,58 @@ afterAll(async () => {
   rmSync(holdDirectory, { recursive: true, force: true });
 });
 
+/** The three crash tests' runs, each held where its test kills it (worker.ts HOLD_DIR). */
+const CRASHED = {
+  // Held in the wrapper after the model call ended: the call's step is recorded, the wrapper's is not.
+  after: {
+    runId: 'redial-after-crash',
+    input: 'redial-after-crash hello',
+    hold: 'redial-after-crash-after',
+    line: 'redial after redial-after-crash 1 ',
+    what: 'the wrapper to get the answer',
+  },
+  // Held in the slow tool of step 1: the wrapper's records of step 1 are in.
+  tool: {
+    runId: 'redial-tool-crash',
+    input: 'redial-tool-crash where is order 8?',
+    hold: 'redial-tool-crash',
+    line: 'start slow redial-tool-crash:',
+    what: 'the slow tool to start',
+  },
+  // Held in the wrapper after the first model's answer (RETRY), before it calls the second.
+  twice: {
+    runId: 'redial-twice-crash',
+    input: 'redial-twice-crash hello',
+    hold: 'redial-twice-crash-after',
+    line: `redial after redial-twice-crash 1 ${PRIMARY}`,
+    what: 'the wrapper to get the first answer',
+  },
+} as const;
+
+let together: Promise<Map<string, WorkerProcess>> | undefined;
+
 /**
- * Kills the worker that runs `runId`, starting another first when it is the only one (a survivor
- * takes the run over).
+ * Starts the three crash tests' runs on the one worker, waits until each is held where its test
+ * kills it, then kills it with all three (`killHeldRuns`): one kill and one start for the three
+ * tests, where each had a kill and, but the first, a start of its own. Once for the three,
+ * whichever runs first; the worker each run was on when it was killed.
  */
-async function killOwner(runId: string, name: string): Promise<WorkerProcess> {
-  const executorId = (await runs.status(runId))?.executorId;
-  const victim = workers.find((worker) => worker.executorId === executorId);
-  if (victim === undefined) throw new Error(`no worker owns ${runId} (executor ${executorId})`);
-  // The last worker left: another joins first, to take the run over. A replacement started
-  // after each kill outlived the file's last kill unused (a start, and ~3 % of a core while it
-  // lived: bench/RESULTS.md, helper test-speed12).
-  if (workers.length === 1) workers.push(await startWorker({ ...env, EXECUTOR_ID: name }));
-  await crashWorker(victim);
-  workers.splice(workers.indexOf(victim), 1);
-  return victim;
+function killedTogether(): Promise<Map<string, WorkerProcess>> {
+  together ??= (async () => {
+    const crashed = Object.values(CRASHED);
+    for (const { hold } of crashed) writeFileSync(join(holdDirectory, hold), '');
+    for (const { runId, input } of crashed) await runs.start('dialled', { runId, input });
+    for (const { line, what } of crashed) await waitFor(() => counter.count(line) === 1, what);
+    return killHeldRuns({
+      runs,
+      workers,
+      env,
+      takerId: 'redial-worker-1',
+      holdDirectory,
+      held: crashed,
+    });
+  })();
+  return together;
 }
 
 /** The run's stored events, read to its end (a reader drops an index it has passed). */
@@ -152,15 +186,8 @@ function shown(events: readonly DurableRunEvent[]): string[] {
 
 describe('a recorded wrapModelCall in a durable run', () => {
   it('keeps the model call its own step: a worker killed after the call ended does not send it again', async () => {
-    const runId = 'redial-after-crash';
-    writeFileSync(join(holdDirectory, `${runId}-after`), '');
-    await runs.start('dialled', { runId, input: `${runId} hello` });
-    await waitFor(
-      () => counter.count(`redial after ${runId} 1 `) === 1,
-      'the wrapper to get the answer',
-    );
-    const victim = await killOwner(runId, 'redial-worker-2');
-    rmSync(join(holdDirectory, `${runId}-after`));
+    const { runId } = CRASHED.after;
+    const victim = (await killedTogether()).get(runId) as WorkerProcess;
 
     const result = await runs.result(runId);
     expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
@@ -190,14 +217,11 @@ describe('a recorded wrapModelCall in a durable run', () => {
   });
 
   it("keeps the step's usage and events when the run is taken over after the wrapper's records", async () => {
-    const runId = 'redial-tool-crash';
-    writeFileSync(join(holdDirectory, runId), '');
-    await runs.start('dialled', { runId, input: `${runId} where is order 8?` });
-    await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
-    await killOwner(runId, 'redial-worker-3');
-    rmSync(join(holdDirectory, runId));
+    const { runId } = CRASHED.tool;
+    const victim = (await killedTogether()).get(runId) as WorkerProcess;
 
     const result = await runs.result(runId);
+    expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
     expect(result.text).toBe(`answer to ${runId} where is order 8?`);
     expect(modelsCalled(runId)).toEqual([PRIMARY, PRIMARY]);
     // Both steps' usage: the first step's came back from its own record on the takeover.
@@ -228,17 +252,11 @@ describe('a recorded wrapModelCall in a durable run', () => {
   });
 
   it('sends a retry to the second model once, after a SIGKILL between the two calls', async () => {
-    const runId = 'redial-twice-crash';
-    writeFileSync(join(holdDirectory, `${runId}-after`), '');
-    await runs.start('dialled', { runId, input: `${runId} hello` });
-    await waitFor(
-      () => counter.count(`redial after ${runId} 1 ${PRIMARY}`) === 1,
-      'the wrapper to get the first answer',
-    );
-    await killOwner(runId, 'redial-worker-4');
-    rmSync(join(holdDirectory, `${runId}-after`));
+    const { runId } = CRASHED.twice;
+    const victim = (await killedTogether()).get(runId) as WorkerProcess;
 
     const result = await runs.result(runId);
+    expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
     expect(result.text).toBe(`second model answer to ${runId} hello`);
     // The first model's completed call is not sent again; the second model's once.
     expect(modelsCalled(runId)).toEqual([PRIMARY, SECOND]);

@@ -13,12 +13,14 @@ import {
   waitFor,
   workerDatabase,
 } from '../../__fixtures__/fleet.ts';
+import { ownerOf } from '../../__fixtures__/holding-fleet.ts';
 import { ANSWER, createScriptedFake } from '../../__fixtures__/scripted-crash-fake.ts';
 import { createDurableRuns, DurableRunError, type DurableRuns } from '../../index.ts';
 
 let fake: FakeGemini;
 let runs: DurableRuns;
-let workers: WorkerProcess[];
+const workers: WorkerProcess[] = [];
+let env: Record<string, string>;
 let counter: ReturnType<typeof createCounter>;
 const answerCalls = new Map<string, number>();
 
@@ -32,7 +34,7 @@ beforeAll(async () => {
   await fake.listen();
   const databaseUrl = await workerDatabase('steer');
   counter = createCounter();
-  const env = {
+  env = {
     DATABASE_URL: databaseUrl,
     FAKE_URL: fake.url,
     COUNTER_FILE: counter.file,
@@ -42,9 +44,8 @@ beforeAll(async () => {
     HOLD_DIR: holdDirectory,
     SLOW_AWAITS_STEER: '1',
   };
-  workers = await Promise.all(
-    [0, 1, 2].map((index) => startWorker({ ...env, EXECUTOR_ID: `steer-worker-${index}` })),
-  );
+  // One worker until both crash tests' runs are on it (killedTogether starts the second).
+  workers.push(await startWorker({ ...env, EXECUTOR_ID: 'steer-worker-0' }));
   // The test process is the "other process": it steers through a DBOS client, never a worker.
   runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
 });
@@ -57,11 +58,46 @@ afterAll(async () => {
 
 const STEER = 'Also say which day it arrives.';
 
-async function ownerOf(runId: string): Promise<WorkerProcess> {
-  const executorId = (await runs.status(runId))?.executorId;
-  const owner = workers.find((worker) => worker.executorId === executorId);
-  if (owner === undefined) throw new Error(`no worker owns ${runId} (executor ${executorId})`);
-  return owner;
+/** The two crash tests' runs: one whose steer was read before the kill, one whose was not. */
+const READ = { runId: 'steer-read', input: 'Where is order 7? (steer read)' } as const;
+const UNREAD = { runId: 'steer-unread', input: 'Where is order 7? (steer unread)' } as const;
+
+let together: Promise<Map<string, WorkerProcess>> | undefined;
+
+/**
+ * Both crash tests' runs on the one worker, killed by one SIGKILL (each had a kill of its own, and
+ * a worker: bench/RESULTS.md, helper speed-dbos52a): each run's slow tool is held until it is
+ * steered, the worker that takes them over is started while both are held (they are the first
+ * worker's by then: the taker cannot dequeue them), then the read run is steered and let go, and
+ * the worker is killed once that run's answer is streaming, the unread run still held with its
+ * steer sent and let go only after the kill. Once for both, whichever runs first; the worker each
+ * run was on when it was killed.
+ */
+function killedTogether(): Promise<Map<string, WorkerProcess>> {
+  together ??= (async () => {
+    // The slow tool waits for the steer (a timer raced it on a busy machine), then lets go; the
+    // unread run's waits until the worker is dead: its own timer raced the kill on a busy
+    // machine, and a boundary reached before the kill would read the steer.
+    for (const { runId, input } of [READ, UNREAD]) {
+      writeFileSync(join(holdDirectory, runId), '');
+      await runs.start('support', { runId, input });
+    }
+    for (const { runId } of [READ, UNREAD])
+      await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
+    const victims = new Map<string, WorkerProcess>();
+    for (const { runId } of [READ, UNREAD]) victims.set(runId, await ownerOf(runs, workers, runId));
+    workers.push(await startWorker({ ...env, EXECUTOR_ID: 'steer-worker-1' }));
+    await runs.steer(UNREAD.runId, STEER);
+    await runs.steer(READ.runId, STEER);
+    rmSync(join(holdDirectory, READ.runId));
+    // The answer's call starts only after the boundary that read the steer (and recorded it).
+    await waitFor(() => answerCalls.get(READ.input) === 1, 'the answer to start streaming');
+    const victim = victims.get(READ.runId) as WorkerProcess;
+    await crashWorker(victim, () => rmSync(join(holdDirectory, UNREAD.runId)));
+    workers.splice(workers.indexOf(victim), 1);
+    return victims;
+  })();
+  return together;
 }
 
 /** The contents as `role:kind` (`text:<text>`, `call:<name>`, `response:<name>`). */
@@ -112,17 +148,8 @@ const EXPECTED = [
 
 describe('a durable run steered from another process, its worker SIGKILLed', () => {
   it('a steer the run had read before the kill is applied once, at the same step', async () => {
-    const input = 'Where is order 7? (steer read)';
-    // The slow tool waits for the steer (a timer raced it on a busy machine), then lets go.
-    writeFileSync(join(holdDirectory, 'steer-read'), '');
-    const { runId } = await runs.start('support', { runId: 'steer-read', input });
-    await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
-    await runs.steer(runId, STEER);
-    rmSync(join(holdDirectory, runId));
-    // The answer's call starts only after the boundary that read the steer (and recorded it).
-    await waitFor(() => answerCalls.get(input) === 1, 'the answer to start streaming');
-    const victim = await ownerOf(runId);
-    await crashWorker(victim);
+    const { runId, input } = READ;
+    const victim = (await killedTogether()).get(runId) as WorkerProcess;
 
     const result = await runs.result(runId);
     expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
@@ -138,15 +165,8 @@ describe('a durable run steered from another process, its worker SIGKILLed', () 
   });
 
   it('a steer sent before the boundary, the worker killed before reading it, is not lost', async () => {
-    const input = 'Where is order 7? (steer unread)';
-    // The slow tool waits until the worker is dead: its own timer raced the kill on a busy
-    // machine, and a boundary reached before the kill would read the steer.
-    writeFileSync(join(holdDirectory, 'steer-unread'), '');
-    const { runId } = await runs.start('support', { runId: 'steer-unread', input });
-    await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
-    const victim = await ownerOf(runId);
-    await runs.steer(runId, STEER);
-    await crashWorker(victim, () => rmSync(join(holdDirectory, runId)));
+    const { runId, input } = UNREAD;
+    const victim = (await killedTogether()).get(runId) as WorkerProcess;
 
     const result = await runs.result(runId);
     expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
