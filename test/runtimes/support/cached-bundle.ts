@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
+import { readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
 import { cachedBuild, pruneBundles } from '../../../scripts/bundle-fixture.ts';
+import { workspaceSteeringHash } from '../../../scripts/kept-esbuild-build.ts';
 
 /** The repository root. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -84,29 +85,11 @@ export async function cachedBundle({
 
 /**
  * The hash of this file and of the workspace files that steer esbuild's resolution and output but
- * are not in its metafile: the `package.json` and `tsconfig*.json` of the root and of each
- * workspace package.
+ * are not in its metafile (scripts/kept-esbuild-build.ts `workspaceSteeringHash`).
  */
 function steeringHash(): string {
-  const hash = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url)));
-  const folders = [
-    ROOT,
-    join(ROOT, 'examples'),
-    join(ROOT, 'bench'),
-    join(ROOT, 'test'),
-    ...readdirSync(join(ROOT, 'packages'), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => join(ROOT, 'packages', entry.name)),
-  ];
-  for (const folder of folders) {
-    if (!existsSync(folder)) continue;
-    for (const name of readdirSync(folder).sort()) {
-      if (name !== 'package.json' && !/^tsconfig.*\.json$/.test(name)) continue;
-      hash
-        .update(join(folder, name))
-        .update('\0')
-        .update(readFileSync(join(folder, name)));
-    }
-  }
-  return hash.digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .update(workspaceSteeringHash())
+    .digest('hex');
 }
