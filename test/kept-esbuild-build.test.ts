@@ -60,7 +60,7 @@ describe('keptEsbuildBuild', () => {
     // The imported file now reaches a Node built-in: built again, and the metafile says who.
     writeFileSync(
       dependency,
-      "import { EOL } from 'node:os';\nexport const where: string = `changed${EOL}`;\n",
+      "import { EOL } from 'node:os';\nexport const where: string = 'changed' + EOL;\n",
     );
     const second = await keptEsbuildBuild(options);
     expect(second.metafile.inputs[dependencyInput]?.imports).toEqual([
