@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keptEsbuildBuild } from '../scripts/kept-esbuild-build.ts';
+import { type KeptEsbuildBuildOptions, keptEsbuildBuild } from '../scripts/kept-esbuild-build.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -37,14 +37,14 @@ describe('keptEsbuildBuild', () => {
 
   it('reuses the build while its inputs are unchanged, and builds again when an imported file changes its imports', async () => {
     const { entry, dependency, cache } = tree();
-    const options = {
+    const options: KeptEsbuildBuildOptions = {
       entryPoints: [entry],
       cacheDirectory: cache,
       bundle: true,
       platform: 'browser',
       format: 'esm',
       external: ['node:*'],
-    } as const;
+    };
     const first = await keptEsbuildBuild(options);
     // Paths relative to the repository root, as the tests that walk them expect.
     const dependencyInput = relative(ROOT, dependency).split('\\').join('/');
