@@ -56,11 +56,8 @@ export async function keptEsbuildBuild({
   ...options
 }: KeptEsbuildBuildOptions): Promise<KeptEsbuildBuild> {
   const key = JSON.stringify({ options, self: SELF, steering: workspaceSteeringHash() });
-  const kind = createHash('sha256').update(key).digest('hex').slice(0, 16);
-  const directory = join(cacheDirectory, kind);
-  const folder = await cachedBuild({
-    cacheDirectory: directory,
-    manifest: 'inputs.json',
+  const folder = await keptBuildFolder({
+    cacheDirectory,
     key,
     whole: 'metafile.json',
     make: async (scratch) => {
@@ -80,10 +77,6 @@ export async function keptEsbuildBuild({
       return { ...result.metafile, inputs: Object.fromEntries(files) };
     },
   });
-  // Used now: kept by the prunes below, here and in other runs (they remove what is a day old).
-  const now = new Date();
-  utimesSync(directory, now, now);
-  pruneBundles(directory, new Set([folder]));
   const metafile = JSON.parse(readFileSync(join(folder, 'metafile.json'), 'utf8')) as Metafile;
   const out = join(folder, 'out');
   const outputs = readdirSync(out, { recursive: true })
@@ -92,6 +85,46 @@ export async function keptEsbuildBuild({
     .sort()
     .map((file) => readFileSync(join(out, file), 'utf8'));
   return { metafile, outputs };
+}
+
+/** Options of {@link keptBuildFolder}. */
+export type KeptBuildFolderOptions = {
+  /** Where builds are kept: a folder per kind (the hash of `key`), one per key of inputs in it. */
+  cacheDirectory: string;
+  /** What the build is (its options, its tooling), its inputs aside. */
+  key: string;
+  /** A file the build's folder holds once it is whole. */
+  whole: string;
+  /** Makes the build in `scratch` (writing `whole` last) and gives esbuild's metafile. */
+  make: (scratch: string) => Promise<Metafile>;
+};
+
+/**
+ * The folder of a kept build of one kind, made by `make` when the inputs of the last one no longer
+ * hold (scripts/bundle-fixture.ts `cachedBuild`). Used now, so kept by the prunes: the kind's
+ * other folders, and kinds unused for a day (another version of a test's options, a changed
+ * package.json), are removed.
+ */
+export async function keptBuildFolder({
+  cacheDirectory,
+  key,
+  whole,
+  make,
+}: KeptBuildFolderOptions): Promise<string> {
+  const kind = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  const directory = join(cacheDirectory, kind);
+  const folder = await cachedBuild({
+    cacheDirectory: directory,
+    manifest: 'inputs.json',
+    key,
+    whole,
+    make,
+  });
+  const now = new Date();
+  utimesSync(directory, now, now);
+  pruneBundles(directory, new Set([folder]));
+  pruneBundles(cacheDirectory, new Set([directory]));
+  return folder;
 }
 
 /**

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type KeptEsbuildBuildOptions, keptEsbuildBuild } from '../scripts/kept-esbuild-build.ts';
+import { bundleCacheTree, keptFolders } from './fixtures/bundle-cache-tree.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -15,25 +15,8 @@ describe('keptEsbuildBuild', () => {
     for (const directory of made.splice(0)) rmSync(directory, { recursive: true, force: true });
   });
 
-  /** An entry importing a file of its own folder, and a cache folder beside them. */
-  function tree(): { entry: string; dependency: string; cache: string } {
-    const directory = mkdtempSync(join(tmpdir(), 'gemloop-kept-esbuild-build-'));
-    made.push(directory);
-    mkdirSync(join(directory, 'src'));
-    const entry = join(directory, 'src/entry.ts');
-    const dependency = join(directory, 'src/dependency.ts');
-    writeFileSync(entry, "import { where } from './dependency.ts';\nconsole.log(where);\n");
-    writeFileSync(dependency, "export const where: string = 'first';\n");
-    return { entry, dependency, cache: join(directory, 'cache') };
-  }
-
-  /** Every build folder kept under `cache`, whatever its kind. */
-  const folders = (cache: string) =>
-    readdirSync(cache).flatMap((kind) =>
-      readdirSync(join(cache, kind), { withFileTypes: true })
-        .filter((each) => each.isDirectory())
-        .map((each) => join(cache, kind, each.name)),
-    );
+  const tree = () => bundleCacheTree(made);
+  const folders = keptFolders;
 
   it('reuses the build while its inputs are unchanged, and builds again when an imported file changes its imports', async () => {
     const { entry, dependency, cache } = tree();

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, utimesSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
-import { cachedBuild, pruneBundles } from '../../../scripts/bundle-fixture.ts';
-import { workspaceSteeringHash } from '../../../scripts/kept-esbuild-build.ts';
+import { keptBuildFolder, workspaceSteeringHash } from '../../../scripts/kept-esbuild-build.ts';
 
 /** The repository root. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -55,11 +54,8 @@ export async function cachedBundle({
   ...options
 }: CachedBundleOptions): Promise<string> {
   const key = JSON.stringify({ entry, options, steering: steeringHash() });
-  const kind = createHash('sha256').update(key).digest('hex').slice(0, 16);
-  const directory = join(cacheDirectory, kind);
-  const folder = await cachedBuild({
-    cacheDirectory: directory,
-    manifest: 'inputs.json',
+  const folder = await keptBuildFolder({
+    cacheDirectory,
     key,
     whole: 'bundle.js',
     make: async (scratch) => {
@@ -74,12 +70,6 @@ export async function cachedBundle({
       return result.metafile;
     },
   });
-  // Used now: kept by the prunes below, here and in other runs (they remove what is a day old).
-  const now = new Date();
-  utimesSync(directory, now, now);
-  pruneBundles(directory, new Set([folder]));
-  // Kinds made for a key this file no longer makes (another version of it, a changed package.json).
-  pruneBundles(cacheDirectory, new Set([directory]));
   return readFileSync(join(folder, 'bundle.js'), 'utf8');
 }
 
