@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { keptEsbuildBuild } from '../../../scripts/kept-esbuild-build.ts';
 
 const src = fileURLToPath(new URL('./', import.meta.url));
 
@@ -40,19 +41,19 @@ const graphs = new Map<string, Promise<Metafile['inputs']>>();
  * An entry's import graph as esbuild resolves it, with the source condition: every import of
  * every module and its kind, static and dynamic. The same sources give the same graph, so the
  * file's tests share one build and each walks it its own way (which kinds it follows, where it
- * stops): it bundled the same graph eleven times, once a walk (about 0.4 s of CPU each).
+ * stops): it bundled the same graph eleven times, once a walk (about 0.4 s of CPU each). The
+ * build is kept between runs while every file it read is unchanged (scripts/kept-esbuild-build.ts):
+ * the walks run on it each time.
  */
 function importGraph(entry: string): Promise<Metafile['inputs']> {
   let graph = graphs.get(entry);
   if (graph === undefined) {
-    graph = build({
+    graph = keptEsbuildBuild({
       entryPoints: [`${src}${entry}`],
       bundle: true,
       platform: 'node',
       format: 'esm',
       conditions: ['@gemloop/source'],
-      write: false,
-      metafile: true,
       logLevel: 'silent',
     }).then((result) => result.metafile.inputs);
     graphs.set(entry, graph);

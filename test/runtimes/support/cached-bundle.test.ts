@@ -1,15 +1,7 @@
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bundleCacheTree, keptFolders } from '../../fixtures/bundle-cache-tree.ts';
 import { cachedBundle } from './cached-bundle.ts';
 
 // The runtime tests' bundles (the portable suite, the React pages) are kept between runs: a
@@ -20,25 +12,8 @@ describe('cachedBundle', () => {
     for (const directory of made.splice(0)) rmSync(directory, { recursive: true, force: true });
   });
 
-  /** An entry importing a file of its own folder, and a cache folder beside them. */
-  function tree(): { entry: string; dependency: string; cache: string } {
-    const directory = mkdtempSync(join(tmpdir(), 'gemloop-cached-bundle-'));
-    made.push(directory);
-    mkdirSync(join(directory, 'src'));
-    const entry = join(directory, 'src/entry.ts');
-    const dependency = join(directory, 'src/dependency.ts');
-    writeFileSync(entry, "import { where } from './dependency.ts';\nconsole.log(where);\n");
-    writeFileSync(dependency, "export const where: string = 'first';\n");
-    return { entry, dependency, cache: join(directory, 'cache') };
-  }
-
-  /** Every bundle folder kept under `cache`, whatever its kind. */
-  const folders = (cache: string) =>
-    readdirSync(cache).flatMap((kind) =>
-      readdirSync(join(cache, kind), { withFileTypes: true })
-        .filter((each) => each.isDirectory())
-        .map((each) => join(cache, kind, each.name)),
-    );
+  const tree = () => bundleCacheTree(made);
+  const folders = keptFolders;
 
   it('reuses the bundle while its inputs are unchanged, and makes another when one changes', async () => {
     const { entry, dependency, cache } = tree();

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
-import { cachedBuild, pruneBundles } from '../../../scripts/bundle-fixture.ts';
+import { keptBuildFolder, workspaceSteeringHash } from '../../../scripts/kept-esbuild-build.ts';
 
 /** The repository root. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -54,11 +54,8 @@ export async function cachedBundle({
   ...options
 }: CachedBundleOptions): Promise<string> {
   const key = JSON.stringify({ entry, options, steering: steeringHash() });
-  const kind = createHash('sha256').update(key).digest('hex').slice(0, 16);
-  const directory = join(cacheDirectory, kind);
-  const folder = await cachedBuild({
-    cacheDirectory: directory,
-    manifest: 'inputs.json',
+  const folder = await keptBuildFolder({
+    cacheDirectory,
     key,
     whole: 'bundle.js',
     make: async (scratch) => {
@@ -73,40 +70,16 @@ export async function cachedBundle({
       return result.metafile;
     },
   });
-  // Used now: kept by the prunes below, here and in other runs (they remove what is a day old).
-  const now = new Date();
-  utimesSync(directory, now, now);
-  pruneBundles(directory, new Set([folder]));
-  // Kinds made for a key this file no longer makes (another version of it, a changed package.json).
-  pruneBundles(cacheDirectory, new Set([directory]));
   return readFileSync(join(folder, 'bundle.js'), 'utf8');
 }
 
 /**
  * The hash of this file and of the workspace files that steer esbuild's resolution and output but
- * are not in its metafile: the `package.json` and `tsconfig*.json` of the root and of each
- * workspace package.
+ * are not in its metafile (scripts/kept-esbuild-build.ts `workspaceSteeringHash`).
  */
 function steeringHash(): string {
-  const hash = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url)));
-  const folders = [
-    ROOT,
-    join(ROOT, 'examples'),
-    join(ROOT, 'bench'),
-    join(ROOT, 'test'),
-    ...readdirSync(join(ROOT, 'packages'), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => join(ROOT, 'packages', entry.name)),
-  ];
-  for (const folder of folders) {
-    if (!existsSync(folder)) continue;
-    for (const name of readdirSync(folder).sort()) {
-      if (name !== 'package.json' && !/^tsconfig.*\.json$/.test(name)) continue;
-      hash
-        .update(join(folder, name))
-        .update('\0')
-        .update(readFileSync(join(folder, name)));
-    }
-  }
-  return hash.digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .update(workspaceSteeringHash())
+    .digest('hex');
 }

@@ -1,24 +1,22 @@
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { keptEsbuildBuild } from '../../../../scripts/kept-esbuild-build.ts';
 
 const src = fileURLToPath(new URL('../', import.meta.url));
 
 /**
  * The modules a bundle of `@gemloop/core/live` holds: its entry and what it reaches through
  * static and dynamic imports (a browser bundle ships both), resolved with the source condition.
+ * The build is kept between runs while every file it read is unchanged (scripts/kept-esbuild-build.ts).
  */
 async function modulesBundledBy(entry: string): Promise<string[]> {
-  const result = await build({
+  const result = await keptEsbuildBuild({
     entryPoints: [`${src}${entry}`],
     bundle: true,
     splitting: true,
-    outdir: '/tmp/gemloop-live-static-imports',
     platform: 'browser',
     format: 'esm',
     conditions: ['@gemloop/source'],
-    write: false,
-    metafile: true,
     logLevel: 'silent',
     external: ['zod', 'zod/*', '@opentelemetry/*', 'pino', 'undici', 'ws'],
   });

@@ -1,18 +1,21 @@
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { keptEsbuildBuild } from '../../../../scripts/kept-esbuild-build.ts';
 
 const src = fileURLToPath(new URL('../', import.meta.url));
+/** The repository root: the kept build's metafile paths are relative to it. */
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /**
  * Every portable entry (the root and each subpath) bundled as a browser or worker app would
  * bundle it (zod is the app's, so external), in one esbuild build: one parse of the modules the
  * entries share instead of one build an entry (thirty builds of mostly the same modules). A
  * `node:` import is left external, so it stays in the metafile beside the file that made it.
- * Started once, by the first test that asks.
+ * Started once, by the first test that asks; kept between runs while every file it read is
+ * unchanged (scripts/kept-esbuild-build.ts): the checks below run on it each time.
  */
 let portableBuild: Promise<{ metafile: Metafile; texts: string[] }> | undefined;
 
@@ -24,39 +27,23 @@ let portableBuild: Promise<{ metafile: Metafile; texts: string[] }> | undefined;
 const FREE_GLOBALS = { Buffer: '__gemloopFreeBuffer', process: '__gemloopFreeProcess' };
 
 function bundleAllForBrowser(): Promise<{ metafile: Metafile; texts: string[] }> {
-  portableBuild ??= build({
+  portableBuild ??= keptEsbuildBuild({
     entryPoints: ['index.ts', ...portableSubpaths().map(([, entry]) => entry)].map(
       (entry) => `${src}${entry}`,
     ),
     bundle: true,
-    // The entries share chunks: the modules they share are written once (not to disk).
+    // The entries share chunks: the modules they share are written once.
     splitting: true,
-    outdir: join(tmpdir(), 'gemloop-browser-bundle'),
-    // Metafile paths are relative to it: bundleForBrowser resolves them against `src`.
-    absWorkingDir: src,
     platform: 'browser',
     format: 'esm',
     conditions: ['@gemloop/source'],
-    external: ['zod'],
-    write: false,
-    metafile: true,
+    // Every `node:` import is left external, so the metafile records it with the file that made it.
+    external: ['zod', 'node:*'],
     logLevel: 'silent',
-    plugins: [nodeBuiltinsExternal],
     define: FREE_GLOBALS,
-  }).then((result) => ({
-    metafile: result.metafile,
-    texts: result.outputFiles.map((file) => file.text),
-  }));
+  }).then((result) => ({ metafile: result.metafile, texts: result.outputs }));
   return portableBuild;
 }
-
-/** Leaves every `node:` import external, so the metafile records it with the file that made it. */
-const nodeBuiltinsExternal: Plugin = {
-  name: 'node-builtins-external',
-  setup(plugin) {
-    plugin.onResolve({ filter: /^node:/ }, ({ path }) => ({ path, external: true }));
-  },
-};
 
 /**
  * What a bundle of `entry` alone holds: the files esbuild reaches from it through any import it
@@ -65,14 +52,14 @@ const nodeBuiltinsExternal: Plugin = {
  */
 async function bundleForBrowser(entry: string): Promise<{ found: string[]; inputs: string[] }> {
   const { inputs } = (await bundleAllForBrowser()).metafile;
-  const start = Object.keys(inputs).find((path) => resolve(src, path) === `${src}${entry}`);
+  const start = Object.keys(inputs).find((path) => resolve(root, path) === `${src}${entry}`);
   if (start === undefined) throw new Error(`the build holds no entry ${entry}`);
   const reached = new Set([start]);
   const found: string[] = [];
   for (const path of reached) {
     for (const imported of inputs[path]?.imports ?? []) {
       if (imported.path.startsWith('node:')) {
-        found.push(`${resolve(src, path).slice(src.length)} imports ${imported.path}`);
+        found.push(`${resolve(root, path).slice(src.length)} imports ${imported.path}`);
       } else if (imported.external !== true) {
         reached.add(imported.path);
       }
