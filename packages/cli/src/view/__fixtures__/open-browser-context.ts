@@ -15,6 +15,12 @@ export async function openBrowserContext(
   const browser = await chromium.connect(sharedChromiumEndpoint());
   try {
     const context = await browser.newContext(options);
+    // Playwright's own 30 s for each wait (`waitForSelector`, `waitForFunction`, a click) is a
+    // wall clock: at load 45-63 (2026-11-30) the first answer of browser-chat and react-chat took
+    // longer than that to stream into a starved page, and both files failed with no fault.
+    // The process projects' hang guard for a wait instead (PROCESS_LIMITS' `expect.poll`); a
+    // wait that says what it waits for with a limit of its own keeps it.
+    context.setDefaultTimeout(120_000);
     return {
       context,
       async close() {
