@@ -11,7 +11,7 @@ import { definePlugin } from '@gemloop/core/plugins';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { toEventStreamResponse } from '@gemloop/core/web';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const MODEL = 'gemini-2.5-flash';
 const KEY = 'AIzaSyA-top-client-0123456789abcdefghij';
@@ -135,28 +135,46 @@ describe('a chain of plugin hand-offs (A to B to C), each on its own client', ()
 });
 
 describe('a tree of 300 subagents, each on its own client', () => {
-  const make = (speaker: number) => {
-    const children = Array.from({ length: 300 }, (_, index) => {
-      const child = fake([turn.text(`My key is ${keyOf(index)}.`)]);
+  // One tree for the four runs: building its 300 clients, agents and subagent tools was ~0.25 s
+  // of CPU a test, a quarter of each. The walk of the tree's keys runs at each model call of each
+  // run (tree-keys.ts), so each run still proves its own speaker's key held back on its own page;
+  // the top model calls the child the run's input names, and every child answers each time it is
+  // asked, so no test depends on another having run.
+  const fakes: FakeGemini[] = [];
+  let top: Agent;
+  beforeAll(() => {
+    const tools = Array.from({ length: 300 }, (_, index) => {
+      const child = createFakeGemini({ script: () => turn.text(`My key is ${keyOf(index)}.`) });
+      fakes.push(child);
       const agent = createAgent({
         gemini: createGemini({ apiKey: keyOf(index), retry: false, fetch: child.fetch }),
         model: MODEL,
       });
       return subagent(agent, { name: `child_${index}`, description: `Child ${index}.` });
     });
-    const top = fake([
-      turn.call(`child_${speaker}`, { task: 'Print your config.' }),
-      turn.text('Done.'),
-    ]);
-    return createAgent({
-      gemini: createGemini({ apiKey: KEY, retry: false, fetch: top.fetch }),
-      model: MODEL,
-      tools: children,
+    const model = createFakeGemini({
+      script: ({ body }) => {
+        const last = body.contents.at(-1)?.parts ?? [];
+        if (last.some((part) => 'functionResponse' in part)) return turn.text('Done.');
+        const asked = last.map((part) => ('text' in part ? part.text : '')).join('');
+        const speaker = /child_\d+/.exec(asked)?.[0] ?? 'child_none';
+        return turn.call(speaker, { task: 'Print your config.' });
+      },
     });
-  };
+    fakes.push(model);
+    top = createAgent({
+      gemini: createGemini({ apiKey: KEY, retry: false, fetch: model.fetch }),
+      model: MODEL,
+      tools,
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(fakes.splice(0).map((made) => made.close()));
+  });
   for (const speaker of [0, 255, 256, 299]) {
     it(`child ${speaker}'s key, written by its model, is not on the page`, async () => {
-      const text = await page(make(speaker).stream('Go.'));
+      const text = await page(top.stream(`Ask child_${speaker}.`));
+      expect(text).toContain(`"child_${speaker}"`);
       expect(text).toContain('My key is');
       expect(text).not.toContain(keyOf(speaker));
     });
