@@ -71,7 +71,9 @@ describe('a thinkingConfig with both thinkingLevel and thinkingBudget', () => {
 
   it('is refused by the client’s generateContent and streamGenerateContent, in either spelling', async () => {
     const { fake, gemini } = await serve();
-    await refusalOf(() => gemini.generateContent({ model, contents: 'Hi', generationConfig: both }));
+    await refusalOf(() =>
+      gemini.generateContent({ model, contents: 'Hi', generationConfig: both }),
+    );
     const snake = await refusalOf(async () => {
       const stream = gemini.streamGenerateContent({
         model,
@@ -93,7 +95,10 @@ describe('a thinkingConfig with both thinkingLevel and thinkingBudget', () => {
     const response = await fetch(`${url}/v1beta/models/${model}:generateContent`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-goog-api-key': 'test-key' },
-      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], generationConfig: both }),
+      body: JSON.stringify({
+        contents: [{ role: 'user', parts: [{ text: 'Hi' }] }],
+        generationConfig: both,
+      }),
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('only one of thinking budget and thinking level');
