@@ -179,6 +179,33 @@ describe('checkRequestFields', () => {
     );
   });
 
+  it('refuses a thinking level beside a thinking budget, which the API answers with a 400, in either spelling', () => {
+    const both = refusal(() =>
+      check({
+        generationConfig: { thinkingConfig: { thinkingLevel: 'low', thinkingBudget: 1024 } },
+      }),
+    );
+    expect(both.argument).toBe('request.generationConfig.thinkingConfig');
+    expect(both.message).toContain('sets both thinkingLevel and thinkingBudget');
+    expect(both.message).toContain('Keep one: thinkingLevel for Gemini 3');
+    expect(
+      refusal(() =>
+        check({
+          generation_config: { thinking_config: { thinking_level: 'HIGH', thinking_budget: '0' } },
+        }),
+      ).message,
+    ).toContain('sets both thinking_level and thinking_budget');
+    // One of them, or the other unset (null is unset in proto3 JSON): sent as given.
+    for (const thinkingConfig of [
+      { thinkingLevel: 'low' },
+      { thinkingBudget: 0 },
+      { thinkingLevel: 'low', thinkingBudget: null },
+      { thinking_level: null, thinking_budget: -1, includeThoughts: true },
+    ]) {
+      expect(() => check({ generationConfig: { thinkingConfig } })).not.toThrow();
+    }
+  });
+
   it('refuses tools and safetySettings that are no list of objects, naming the item', () => {
     expect(refusal(() => check({ tools: { googleSearch: {} } })).message).toContain(
       'got an object',

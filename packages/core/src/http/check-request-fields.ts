@@ -73,8 +73,8 @@ export function checkRequestFields(body: Record<string, unknown>, argument: stri
 
 /**
  * Checks a `generationConfig`: an object whose known numbers are finite numbers, or finite numbers
- * written as strings as proto3 JSON takes them (also `thinkingConfig.thinkingBudget`). `null`
- * counts as unset, as in proto3 JSON.
+ * written as strings as proto3 JSON takes them (also `thinkingConfig.thinkingBudget`), and whose
+ * `thinkingConfig` holds a level or a budget, not both. `null` counts as unset, as in proto3 JSON.
  * @throws {@link InvalidArgumentError} naming the field.
  * @internal
  */
@@ -97,6 +97,25 @@ export function checkGenerationConfig(config: unknown, argument: string): void {
   }
   checkNumber(thinking, 'thinkingBudget', `${argument}.thinkingConfig`, true);
   checkNumber(thinking, 'thinking_budget', `${argument}.thinkingConfig`, true);
+  refuseLevelWithBudget(thinking, `${argument}.thinkingConfig`);
+}
+
+/**
+ * Refuses a `thinkingConfig` holding a level and a budget: the API answers it with a 400 ("You
+ * can only set only one of thinking budget and thinking level.", sterlp/eclipse-peon-ai#115), as
+ * Google's Gemini 3 guide says ("You cannot use both thinking_level and the legacy
+ * thinking_budget parameter in the same request", https://ai.google.dev/gemini-api/docs/gemini-3).
+ * Refused here, before a request is sent, with the fix; either spelling, `null` unset.
+ */
+function refuseLevelWithBudget(thinking: Record<string, unknown>, argument: string): void {
+  const level = thinking['thinkingLevel'] != null ? 'thinkingLevel' : 'thinking_level';
+  const budget = thinking['thinkingBudget'] != null ? 'thinkingBudget' : 'thinking_budget';
+  if (thinking[level] == null || thinking[budget] == null) return;
+  throw invalid(
+    argument,
+    `${argument} sets both ${level} and ${budget}, and the Gemini API refuses a request with both (HTTP 400). ` +
+      `Keep one: ${level} for Gemini 3 and later models, ${budget} for Gemini 2.5 (or set an agent's thinking option, which picks the field for the model)`,
+  );
 }
 
 // A number written as a string. The API reads requests as ProtoJSON, which takes a number

@@ -16,6 +16,13 @@ export const ANSWER = 'Order 7 shipped on Monday and arrives on Thursday. No ref
   .repeat(4)
   .trim();
 
+/** How the input of a `reasked` run (worker.ts) begins. */
+export const REASK_INPUT = 'Reask:';
+/** The `reasked` run's first answer, which its schema refuses (`order` is no string). */
+export const REFUSED_ANSWER = '{"order": 7}';
+/** The `reasked` run's answer after the slow tool, which its schema takes. */
+export const REASK_ANSWER = '{"order":"7","status":"shipped"}';
+
 /** How the memory plugin's default extraction instructions begin (`extract-memories.ts`). */
 const EXTRACTOR = 'You keep long-term memory for an assistant.';
 
@@ -92,6 +99,14 @@ export function scriptedCrashTurn(
   }
   const answered = context.functionResponses.map((response) => response.name);
   const firstText = request.body.contents?.[0]?.parts?.[0];
+  // The `reasked` agent's run: a JSON answer its schema refuses, then (asked again) the slow
+  // tool, then the JSON it takes.
+  if (firstText !== undefined && 'text' in firstText && firstText.text?.startsWith(REASK_INPUT)) {
+    if (answered.includes('slow')) return turn.text(REASK_ANSWER);
+    return (request.body.contents?.length ?? 0) === 1
+      ? turn.text(REFUSED_ANSWER)
+      : turn.raw(callTurn('slow', 'call-slow'));
+  }
   if (answered.includes('slow')) {
     onAnswerCall(firstText !== undefined && 'text' in firstText ? firstText.text : undefined);
     return turn.raw(answerTurn());

@@ -1063,6 +1063,14 @@ void startDurableWorkerWith({
       plugins: [firstCallToPro(true)],
     },
     plugged: { gemini, model, tools: [lookup, slow], plugins: [noted] },
+    // An answer the output schema refused, re-asked, then the slow tool and the JSON
+    // (crash-recovery.test.ts: the re-ask's retraction in a run taken over; leftovers66).
+    reasked: {
+      gemini,
+      model,
+      tools: [slow],
+      output: z.object({ order: z.string(), status: z.string() }),
+    },
     stamped: { gemini, model, tools: [lookup, slow], plugins: stamps },
     hooked: { gemini, model, tools: [lookup], plugins: [heldHook, heldRequest] },
     inbox: { gemini, model, tools: [slow], plugins: [operator] },

@@ -1,6 +1,6 @@
 import type { AgentUsage } from '@gemloop/core';
 import { keylessEventsShowing, keylessResult } from '@gemloop/core/internal';
-import { hasOutputSchema } from '../door/has-output-schema.ts';
+import { answersWithOutput } from '../door/answers-with-output.ts';
 import type { DoorRequest } from './door-request.ts';
 import { countTokens, openAIId, runSpan, toFinishReason } from './door-request.ts';
 import { eventStreamResponse, sseFrame } from './event-stream.ts';
@@ -94,13 +94,17 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
       (running) => running.result,
     );
     // An `output` schema's answer is sent once validated: the deltas of every step joined were
-    // not the JSON a unary answer holds (a refused answer, or the tool loop's prose, first).
-    const answerOnly = hasOutputSchema(door.agent);
+    // not the JSON a unary answer holds (a refused answer, or the tool loop's prose, first). Read
+    // from the agent answering: a hand-off may give the run to one with `output` (leftovers66).
+    let answerOnly = answersWithOutput(door.agent);
     try {
       chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
       for await (const event of run) {
-        if (event.type === 'text-delta' && event.path.length === 0 && !answerOnly) {
+        if (event.path.length > 0) continue;
+        if (event.type === 'text-delta' && !answerOnly) {
           chunk([{ index: 0, delta: { content: event.text }, finish_reason: null }]);
+        } else if (event.type === 'handoff') {
+          answerOnly = answersWithOutput(door.agent, event.to);
         }
       }
       const result = await run.result;

@@ -1,7 +1,12 @@
 import type { AgentUsage } from '@gemloop/core';
-import { type ChatResult, createChatSession, type HistoryStore } from '@gemloop/core/chat';
+import {
+  type ChatResult,
+  type ChatTurn,
+  createChatSession,
+  type HistoryStore,
+} from '@gemloop/core/chat';
 import { keylessEventsShowing, keylessResult, type ScanMemo } from '@gemloop/core/internal';
-import { hasOutputSchema } from '../door/has-output-schema.ts';
+import { answersWithOutput } from '../door/answers-with-output.ts';
 import { unprintableIdFault } from '../door/printable-id.ts';
 import { readOptionalBoolean } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
@@ -170,6 +175,8 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     // `ended`: the run is over, and the frame is the answer whole or the end (event-stream.ts).
     const send = (type: string, fields: Record<string, unknown>, ended = false) =>
       write(sseFrame({ type, sequence_number: sequence++, ...fields }, type), ended);
+    // Who holds the conversation, read before the run starts (the send reads the store then).
+    const holder = conversation.turns > 0 ? await holderOf(session) : undefined;
     const item = { id: messageId, type: 'message', role: 'assistant' };
     const at = { item_id: messageId, output_index: 0, content_index: 0 };
     const run = door.telemetry.run(
@@ -186,8 +193,10 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     );
     // The top run's text by step, as sent: a guardrail's retraction replaces its step's (attack21).
     const texts = new Map<number, string>();
-    // An `output` schema's answer goes out once validated, as on Chat Completions.
-    const answerOnly = hasOutputSchema(door.agent);
+    // An `output` schema's answer goes out once validated, as on Chat Completions: read from the
+    // agent answering, the one holding the conversation (a hand-off in an earlier response gave
+    // it away) and then any this run hands to (leftovers66).
+    let answerOnly = answersWithOutput(door.agent, holder);
     try {
       const started = toResponse(shape, messageId, 'in_progress', undefined, undefined);
       send('response.created', { response: started });
@@ -202,6 +211,8 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
         if (event.type === 'text-delta' && !answerOnly) {
           texts.set(event.stepNumber, (texts.get(event.stepNumber) ?? '') + event.text);
           send('response.output_text.delta', { ...at, delta: event.text, logprobs: [] });
+        } else if (event.type === 'handoff') {
+          answerOnly = answersWithOutput(door.agent, event.to);
         } else if (event.type === 'guardrail-retraction') {
           // OpenAI's streams cannot take the deltas back (`holdBack` is the answer for that), but
           // the response a failure settles on holds what the guardrail left: a block's failed
@@ -308,6 +319,22 @@ function toResponse(
             total_tokens: tokens.input + tokens.output,
           },
   };
+}
+
+/**
+ * The agent a hand-off in an earlier response gave the conversation to (its stored last turn's
+ * `agent`), or `undefined` for the door's own. A store that fails here fails the send the same
+ * way, which reports it: the door's agent is assumed meanwhile.
+ */
+async function holderOf(session: {
+  turns(): Promise<readonly ChatTurn[]>;
+}): Promise<string | undefined> {
+  try {
+    const agent: unknown = (await session.turns()).at(-1)?.agent;
+    return typeof agent === 'string' ? agent : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function outputText(text: string) {

@@ -13,7 +13,14 @@ import {
   waitFor,
   workerDatabase,
 } from '../../__fixtures__/fleet.ts';
-import { ANSWER, createScriptedFake, EXTRACTED } from '../../__fixtures__/scripted-crash-fake.ts';
+import {
+  ANSWER,
+  createScriptedFake,
+  EXTRACTED,
+  REASK_ANSWER,
+  REASK_INPUT,
+  REFUSED_ANSWER,
+} from '../../__fixtures__/scripted-crash-fake.ts';
 import { createDurableRuns, type DurableRunResult, type DurableRuns } from '../../index.ts';
 import { createPostgresMemoryStore } from '../../memory/create-postgres-memory-store.ts';
 import { readRecordedRuns } from '../../recorded-runs/index.ts';
@@ -46,8 +53,8 @@ beforeAll(async () => {
     // Every kill holds the slow tool (HOLD_DIR); elsewhere it need not wait.
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
-    // The kill's six runs in flight at once on one worker (the fixture's default is 4 slots).
-    WORKER_CONCURRENCY: '6',
+    // The kill's seven runs in flight at once on one worker (the fixture's default is 4 slots).
+    WORKER_CONCURRENCY: '7',
   };
   // One worker: the kill's six runs are on it (killed starts the one that takes them over).
   const workers = [await startWorker({ ...env, EXECUTOR_ID: 'crash-worker-0' })];
@@ -124,6 +131,7 @@ const TOGETHER = {
   plugged: { runId: 'crash-plugged', input: 'Where is order 7? (plugged)' },
   requested: { runId: 'crash-requested', input: 'Where is order 7? (requested)' },
   remembering: { runId: 'crash-remembering', input: 'Where is order 7? (remembering)' },
+  reasked: { runId: 'crash-reasked', input: `${REASK_INPUT} where is order 7?` },
 } as const;
 
 /** The long-term memory the `remembering` run recalls from (the worker's table and embeddings). */
@@ -394,5 +402,41 @@ describe('a worker killed in the middle of a run', () => {
     expect((await memory.list('crash-user')).map((remembered) => remembered.text).sort()).toEqual(
       [EXTRACTED, 'The user ordered order 7 on Sunday.'].sort(),
     );
+  });
+  // leftovers66 (attack51 left it): the `guardrail-retraction` (`invalid-output`) a re-asked
+  // step sends before its `step-end` is in the durable run's stream once, though the worker that
+  // took the run over replayed that step, and a client reading the events sees it where it was.
+  it('with a re-asked answer: the retraction recorded before the kill is in the stream once', async () => {
+    const { victim } = await killed();
+    const { runId, input } = TOGETHER.reasked;
+
+    const result = await fleet.runs.result(runId);
+    expect((await fleet.runs.status(runId))?.executorId).not.toBe(victim.executorId);
+    expect(result.output).toEqual({ order: '7', status: 'shipped' });
+    expect(result.text).toBe(REASK_ANSWER);
+    expect(fleet.counter.count(`done slow ${runId}:`)).toBe(1);
+    // The refused answer was asked for once: the replay took its recorded step.
+    const refused = fleet.fake.modelRequests.filter(
+      (request) =>
+        JSON.stringify((request.body as { contents?: unknown }).contents).includes(input) &&
+        ((request.body as { contents?: unknown[] }).contents?.length ?? 0) === 1,
+    );
+    expect(refused).toHaveLength(1);
+    const events = [];
+    for await (const item of fleet.runs.events(runId)) events.push(item);
+    expect(events.map((item) => item.offset)).toEqual(events.map((_, index) => index));
+    const retractions = events.filter((item) => item.event.type === 'guardrail-retraction');
+    expect(retractions.map((item) => item.event)).toEqual([
+      expect.objectContaining({ name: 'invalid-output', text: '', stepNumber: 1, path: [] }),
+    ]);
+    // Where a reader that shows text by step needs it: after the refused text, before step 1 ends.
+    const types = events.map((item) => item.event.type);
+    const at = types.indexOf('guardrail-retraction');
+    expect(types.slice(0, at)).toContain('text-delta');
+    expect(types[at + 1]).toBe('step-end');
+    const shown = events
+      .filter((item) => item.event.type === 'text-delta')
+      .map((item) => (item.event.type === 'text-delta' ? item.event.text : ''));
+    expect(shown).toEqual([REFUSED_ANSWER, REASK_ANSWER]);
   });
 });

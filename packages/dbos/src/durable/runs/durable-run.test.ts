@@ -197,6 +197,20 @@ describe('durable runs', () => {
       ).rejects.toMatchObject({ argument: `generationConfig.${field}` });
       expect(await runs.status(`gen-bad-${field}`)).toBeUndefined();
     }
+    // A thinking level beside a budget, which the API answers with a 400 (leftovers66).
+    await expect(
+      runs.start('support', {
+        runId: 'gen-bad-thinking',
+        input,
+        generationConfig: {
+          thinkingConfig: { thinkingLevel: 'low', thinkingBudget: 512 },
+        } as never,
+      }),
+    ).rejects.toMatchObject({
+      argument: 'generationConfig.thinkingConfig',
+      message: expect.stringContaining('sets both thinkingLevel and thinkingBudget'),
+    });
+    expect(await runs.status('gen-bad-thinking')).toBeUndefined();
   });
 
   it('streams the same event types as agent.stream, and reconnects from an offset', async () => {

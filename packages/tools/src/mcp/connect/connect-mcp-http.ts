@@ -28,6 +28,7 @@ import { loadMcpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
 import { DEFAULT_MCP_CONNECT_TIMEOUT_MS, openMcpConnection } from './open-mcp-connection.ts';
+import { renewForgottenSession } from './renew-forgotten-session.ts';
 
 /** The options of {@link connectMcpHttp}. */
 export type ConnectMcpHttpOptions = McpConnectOptions & {
@@ -104,7 +105,8 @@ export async function connectMcpHttp(given: ConnectMcpHttpOptions): Promise<McpC
     // Resolved per request, so a fetch replaced after connecting (tests, instrumentation) applies.
     // Redirects are never followed: fetch would resend the caller's headers (API keys, tokens)
     // to wherever the server points; it drops only `Authorization`, and only across origins.
-    fetch: async (input, init) => {
+    // A session the server forgot (a 404) is renewed once, as the transport spec says.
+    fetch: renewForgottenSession(async (input, init) => {
       const response = await (fetch ?? globalThis.fetch)(input, { ...init, redirect: 'manual' });
       if (response.status < 300 || response.status > 399) {
         const capped = capAnswer(response, init?.body, { server, maxBytes, url, path: path.shown });
@@ -127,7 +129,7 @@ export async function connectMcpHttp(given: ConnectMcpHttpOptions): Promise<McpC
         `The MCP ${server} answered HTTP ${response.status}, a redirect to ${describeLocation(response.headers.get('location'), url)}. ` +
           'gemloop does not follow redirects, because your headers would go with it: connect to that URL directly if you trust it.',
       );
-    },
+    }),
   });
 
   return openMcpConnection({

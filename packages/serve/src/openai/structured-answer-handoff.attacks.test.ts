@@ -1,0 +1,156 @@
+import { type Agent, createAgent, createGemini } from '@gemloop/core';
+import { handoff } from '@gemloop/core/composition';
+import { createFakeGemini, type FakeTurn, turn } from '@gemloop/testing';
+import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { listenForTest } from '../door/__fixtures__/serve-door.ts';
+import { createOpenAIHandler } from './create-openai-handler.ts';
+
+// leftovers66 (noticed by attack51): the door sent an `output` agent's answer as one validated
+// delta only when the door's own agent had the schema. A plain agent handing off to one with
+// `output` streamed the receiver's refused answer joined with its re-asked JSON
+// (`{"city": 42}{"city":"Paris",…}`), which no client parses. The agent that answers decides
+// (a `handoff` event on the run's stream, a conversation a hand-off gave away); a plain
+// receiver's deltas still stream as they come.
+
+const City = z.object({ city: z.string(), country: z.string() });
+const ANSWER = '{"city":"Paris","country":"France"}';
+const MODEL = 'gemini-3-flash-preview';
+
+/** A triage agent that hands to `cities` (with `output`, or plain), served by the door. */
+async function serveTriage(script: FakeTurn[], receiverOutput: boolean) {
+  const fake = createFakeGemini({ script });
+  const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
+  const cities: Agent = createAgent({
+    gemini,
+    model: MODEL,
+    name: 'cities',
+    ...(receiverOutput ? { output: City } : {}),
+  }) as Agent;
+  const triage: Agent = createAgent({
+    gemini,
+    model: MODEL,
+    name: 'triage',
+    tools: [handoff(cities)],
+  });
+  const errors: unknown[] = [];
+  const handler = createOpenAIHandler({
+    agents: { triage },
+    authorize: () => 'alice',
+    onError: (error) => void errors.push(error),
+  });
+  const baseURL = `${await listenForTest(handler)}/v1`;
+  const client = new OpenAI({ apiKey: 'sk-test', baseURL, maxRetries: 0, timeout: 60_000 });
+  return { fake, client, errors };
+}
+
+const reasked = (): FakeTurn[] => [
+  turn.call('transfer_to_cities', {}),
+  turn.text('{"city": 42}'),
+  turn.text(ANSWER),
+];
+
+/** A plain answer in two chunks: streamed live, it arrives as two deltas. */
+const twoChunks = (first: string, second: string): FakeTurn =>
+  turn.raw([
+    { candidates: [{ content: { role: 'model', parts: [{ text: first }] }, index: 0 }] },
+    {
+      candidates: [
+        { content: { role: 'model', parts: [{ text: second }] }, finishReason: 'STOP', index: 0 },
+      ],
+    },
+  ]);
+
+describe('the OpenAI door, a plain agent handing off to one with output (leftovers66)', () => {
+  it('Chat Completions streams the receiver’s validated JSON only, as unary answers', async () => {
+    const unary = await serveTriage(reasked(), true);
+    const answered = await unary.client.chat.completions.create({
+      model: 'triage',
+      messages: [{ role: 'user', content: 'Capital of France?' }],
+    });
+    expect(answered.choices[0]?.message.content).toBe(ANSWER);
+
+    const { client, fake, errors } = await serveTriage(reasked(), true);
+    const stream = await client.chat.completions.create({
+      model: 'triage',
+      messages: [{ role: 'user', content: 'Capital of France?' }],
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe(ANSWER);
+    expect(JSON.parse(text)).toEqual({ city: 'Paris', country: 'France' });
+    // The re-ask happened: three model calls (the transfer, the refused answer, the JSON).
+    expect(fake.requests).toHaveLength(3);
+    expect(errors).toEqual([]);
+  });
+
+  it('Responses streams deltas that join to its done text, the receiver’s JSON', async () => {
+    const { client, errors } = await serveTriage(reasked(), true);
+    const stream = await client.responses.create({
+      model: 'triage',
+      input: 'Capital of France?',
+      stream: true,
+    });
+    let deltas = '';
+    let done: string | undefined;
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.delta') deltas += event.delta;
+      if (event.type === 'response.output_text.done') done = event.text;
+    }
+    expect(done).toBe(ANSWER);
+    expect(deltas).toBe(ANSWER);
+    expect(errors).toEqual([]);
+  });
+
+  it('Responses reads the agent holding a continued conversation: the receiver a hand-off kept', async () => {
+    const { client, errors } = await serveTriage(
+      [turn.call('transfer_to_cities', {}), turn.text(ANSWER), ...reasked().slice(1)],
+      true,
+    );
+    const first = await client.responses.create({ model: 'triage', input: 'Capital of France?' });
+    expect(first.output_text).toBe(ANSWER);
+    // The next response goes to `cities` straight away (no hand-off event in its run).
+    const stream = await client.responses.create({
+      model: 'triage',
+      input: 'And again?',
+      previous_response_id: first.id,
+      stream: true,
+    });
+    let deltas = '';
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.delta') deltas += event.delta;
+    }
+    expect(deltas).toBe(ANSWER);
+    expect(errors).toEqual([]);
+  });
+
+  it('a plain receiver’s deltas still stream as they come, on both routes', async () => {
+    const script = () => [turn.call('transfer_to_cities', {}), twoChunks('It is ', 'Paris.')];
+    const chat = await serveTriage(script(), false);
+    const stream = await chat.client.chat.completions.create({
+      model: 'triage',
+      messages: [{ role: 'user', content: 'Capital of France?' }],
+      stream: true,
+    });
+    const deltas: string[] = [];
+    for await (const chunk of stream) {
+      const content = chunk.choices[0]?.delta.content;
+      if (content) deltas.push(content);
+    }
+    expect(deltas).toEqual(['It is ', 'Paris.']);
+
+    const responses = await serveTriage(script(), false);
+    const events = await responses.client.responses.create({
+      model: 'triage',
+      input: 'Capital of France?',
+      stream: true,
+    });
+    const streamed: string[] = [];
+    for await (const event of events) {
+      if (event.type === 'response.output_text.delta') streamed.push(event.delta);
+    }
+    expect(streamed).toEqual(['It is ', 'Paris.']);
+  });
+});

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback } from '@gemloop/testing';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { captureError, runTool } from '../__fixtures__/mcp-test-helpers.ts';
+import { McpToolCallError } from '../errors/mcp-tool-call-error.ts';
+import { connectMcpHttp } from './connect-mcp-http.ts';
+import type { McpConnection } from './mcp-connection.ts';
+
+// leftovers66: a streamable HTTP server that forgets a session (restarted, or ending idle ones)
+// answers its id with 404, and the transport spec says the client "MUST start a new session by
+// sending a new InitializeRequest without a session ID attached" (2025-11-25, Session
+// Management). The SDK's client transport only threw, keeping the dead id: every later call of
+// the connection failed with the same 404.
+
+type Seen = { http: string | undefined; rpc: string | undefined; session: string | undefined };
+
+/**
+ * A real streamable HTTP MCP server on 127.0.0.1 with a session per handshake, as the SDK's
+ * examples keep them; `forget()` drops every session (as a restart does), and `forgetAlways()`
+ * from then on also drops each new one as soon as its handshake is done, so no call finds one.
+ */
+async function startSessionServer() {
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  let forgetAlways = false;
+  const servers: McpServer[] = [];
+  const seen: Seen[] = [];
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const body = text === '' ? undefined : (JSON.parse(text) as { method?: string });
+    const header = request.headers['mcp-session-id'];
+    const session = typeof header === 'string' ? header : undefined;
+    seen.push({ http: request.method, rpc: body?.method, session });
+    if (session !== undefined) {
+      const transport = sessions.get(session);
+      if (transport === undefined) {
+        response
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({
+              jsonrpc: '2.0',
+              id: null,
+              error: { code: -32001, message: 'Session not found' },
+            }),
+          );
+        return;
+      }
+      await transport.handleRequest(request, response, body);
+      if (forgetAlways && body?.method === 'notifications/initialized') sessions.clear();
+      return;
+    }
+    const mcp = new McpServer({ name: 'forgetful', version: '1.0.0' });
+    mcp.registerTool(
+      'add',
+      { description: 'Adds two numbers.', inputSchema: { a: z.number(), b: z.number() } },
+      async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }] }),
+    );
+    servers.push(mcp);
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => void sessions.set(id, transport),
+    });
+    await mcp.connect(transport);
+    await transport.handleRequest(request, response, body);
+  };
+  const server = await listenOnLoopback((request, response) => {
+    handle(request, response).catch(() => response.writeHead(500).end());
+  });
+  return {
+    url: `${server.url}/mcp`,
+    seen,
+    forget: () => sessions.clear(),
+    forgetAlways: () => {
+      forgetAlways = true;
+      sessions.clear();
+    },
+    close: async () => {
+      await server.close();
+      await Promise.all(servers.map((mcp) => mcp.close()));
+    },
+  };
+}
+
+const closing: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closing.splice(0).reverse()) await close();
+});
+
+async function connect() {
+  const server = await startSessionServer();
+  closing.push(server.close);
+  const connection: McpConnection = await connectMcpHttp({ url: server.url });
+  closing.push(() => connection.close());
+  const [add] = connection.tools;
+  return { server, connection, add: add as NonNullable<typeof add> };
+}
+
+/** The POSTs since `from`, as JSON-RPC method and whether they carried `session`. */
+const postsSince = (seen: Seen[], from: number) =>
+  seen
+    .slice(from)
+    .filter((request) => request.http === 'POST')
+    .map(({ rpc, session }) => ({ rpc, session }));
+
+describe('connectMcpHttp and a session the server forgot (leftovers66)', () => {
+  it('starts a new session on the 404 and answers the call, then keeps the new session', async () => {
+    const { server, add } = await connect();
+    expect(await runTool(add, { a: 2, b: 3 })).toEqual({ output: '5' });
+    const old = server.seen.find((request) => request.session !== undefined)?.session;
+    server.forget();
+    const from = server.seen.length;
+    expect(await runTool(add, { a: 4, b: 5 })).toEqual({ output: '9' });
+    const posts = postsSince(server.seen, from);
+    const fresh = posts[1]?.session ?? posts[2]?.session;
+    expect(posts).toEqual([
+      { rpc: 'tools/call', session: old },
+      // A new InitializeRequest without a session id, as the spec says, then the notification.
+      { rpc: 'initialize', session: undefined },
+      { rpc: 'notifications/initialized', session: fresh },
+      { rpc: 'tools/call', session: fresh },
+    ]);
+    expect(fresh).toBeDefined();
+    expect(fresh).not.toBe(old);
+    // The calls after go to the new session directly.
+    const next = server.seen.length;
+    expect(await runTool(add, { a: 1, b: 1 })).toEqual({ output: '2' });
+    expect(postsSince(server.seen, next)).toEqual([{ rpc: 'tools/call', session: fresh }]);
+  });
+
+  it('renews once for calls that failed together, and ends the new session on close', async () => {
+    const { server, connection, add } = await connect();
+    server.forget();
+    const from = server.seen.length;
+    expect(await Promise.all([runTool(add, { a: 1, b: 2 }), runTool(add, { a: 3, b: 4 })])).toEqual(
+      [{ output: '3' }, { output: '7' }],
+    );
+    const posts = postsSince(server.seen, from);
+    expect(posts.filter((post) => post.rpc === 'initialize')).toHaveLength(1);
+    const fresh = posts.find((post) => post.rpc === 'notifications/initialized')?.session;
+    await connection.close();
+    const deletes = server.seen.filter((request) => request.http === 'DELETE');
+    expect(deletes.map((request) => request.session)).toEqual([fresh]);
+  });
+
+  it('renews once per failed call, no loop: a server that forgets every session fails the call with its 404', async () => {
+    const { server, add } = await connect();
+    server.forgetAlways();
+    const from = server.seen.length;
+    const error = await captureError(runTool(add, { a: 1, b: 2 }));
+    expect(McpToolCallError.isInstance(error), String(error)).toBe(true);
+    expect(String((error as Error).message)).toContain('404');
+    const posts = postsSince(server.seen, from);
+    expect(posts.map((post) => post.rpc)).toEqual([
+      'tools/call',
+      'initialize',
+      'notifications/initialized',
+      'tools/call',
+    ]);
+  });
+});
