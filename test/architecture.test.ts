@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { IConfiguration, ICruiseResult } from 'dependency-cruiser';
 import { cruise } from 'dependency-cruiser';
 import { afterAll, describe, expect, it } from 'vitest';
+import { GUARDED_TEST_LIMIT_MS, runGuarded } from '../scripts/run-guarded.ts';
 import {
   ARCHITECTURE_VERDICT_CACHE,
   cruiseInputsKey,
@@ -44,26 +45,28 @@ type DependencyRules = {
 const configUrl = new URL('../.dependency-cruiser.mjs', import.meta.url).href;
 const rules = (await import(configUrl)) as DependencyRules;
 
-/** Cruises `paths` under `baseDir` with the repository's rules: one readable line per violation. */
+/** What test/fixtures/cruise-violations.mjs prints of each violation. */
+type CruiseViolation = { rule: string; from: string; to: string; cycle?: string[] };
+
+const CRUISE_VIOLATIONS = fileURLToPath(
+  new URL('./fixtures/cruise-violations.mjs', import.meta.url),
+);
+
+/**
+ * Cruises `paths` under `baseDir` with the repository's rules: one readable line per violation.
+ * In a child process under runGuarded (cruise-violations.mjs says why), not in this one.
+ */
 async function findViolations(baseDir: string, paths: readonly string[]): Promise<string[]> {
-  const result = await cruise(
-    [...paths],
-    {
-      ...rules.default.options,
-      ruleSet: { forbidden: rules.default.forbidden ?? [] },
-      validate: true,
-      baseDir,
-    },
-    undefined,
-  );
-  const output = result.output as ICruiseResult;
-  return output.summary.violations.map((violation) => {
-    const rule = rules.default.forbidden?.find((each) => each.name === violation.rule.name);
+  const { stdout } = await runGuarded(process.execPath, [CRUISE_VIOLATIONS, baseDir, ...paths], {
+    cwd: ROOT,
+  });
+  return (JSON.parse(stdout) as CruiseViolation[]).map((violation) => {
+    const rule = rules.default.forbidden?.find((each) => each.name === violation.rule);
     const path =
       violation.cycle !== undefined
-        ? [violation.from, ...violation.cycle.map((step) => step.name)].join(' -> ')
+        ? [violation.from, ...violation.cycle].join(' -> ')
         : `${violation.from} imports ${violation.to}`;
-    return `${violation.rule.name}: ${path}\n    ${rule?.comment ?? ''}`;
+    return `${violation.rule}: ${path}\n    ${rule?.comment ?? ''}`;
   });
 }
 
@@ -158,9 +161,12 @@ const UNPARSED = new RegExp([doNotFollow?.path ?? []].flat().join('|') || '$^');
 const isTestCode = (path: string): boolean => /(\.test(-d)?\.ts$|(^|\/)__fixtures__\/)/.test(path);
 
 describe('architecture', () => {
-  // A hang guard: dependency-cruiser over the whole repository took 74 s at load 20 on two cores
-  // (17 s quiet), past the 60 s the guard was.
-  it('every import follows the layers and the package order', { timeout: 240_000 }, async () => {
+  // The cruise runs under runGuarded (findViolations), whose guard tells a hung or runaway cruise
+  // from a slow one; Vitest's limit is above that guard's last resort, so its message comes first.
+  // The 240 s wall limit this had fired at load 47-88 on a cruise that worked (18-21 s of CPU).
+  it('every import follows the layers and the package order', {
+    timeout: GUARDED_TEST_LIMIT_MS,
+  }, async () => {
     // An empty list; otherwise each line names the rule, the import, and what to do instead.
     // The last passing cruise's verdict stands while no input file under the repository changed
     // (fixtures/architecture-verdict-cache.ts; architecture-verdict-cache.test.ts for what does).
@@ -295,7 +301,8 @@ describe('architecture check on planted violations', () => {
     }
   };
 
-  it('names each offending import', async () => {
+  // Under runGuarded as the whole repository's cruise (findViolations): the same limit.
+  it('names each offending import', { timeout: GUARDED_TEST_LIMIT_MS }, async () => {
     const core = 'packages/core/src';
     plant({
       [`${core}/wire/content.ts`]: 'export type Content = { role: string };\n',
