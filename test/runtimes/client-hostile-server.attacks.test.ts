@@ -136,8 +136,7 @@ describe('@gemloop/client in Chromium, against a hostile server', () => {
    * service closes an aborted stream's socket on its own schedule, and a fresh clone's whole run
    * (dbos workers beside it on two cores) once took past 5 s where alone it takes milliseconds.
    */
-  const closedAll = (path: string, count = 1) =>
-    expect.poll(() => closed[path] ?? 0).toBe(count);
+  const closedAll = (path: string, count = 1) => expect.poll(() => closed[path] ?? 0).toBe(count);
 
   it('refuses an event past maxEventChars that arrives whole in one network read', async () => {
     // 5,000 characters against a bound of 1,000: one read of the loopback carries the whole
