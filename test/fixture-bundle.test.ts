@@ -299,7 +299,10 @@ describe('bundleFixture', () => {
               child.stdout?.on('data', (chunk: Buffer) => {
                 stdout += chunk.toString();
               });
-              child.once('exit', (code) => resolve({ code, stdout }));
+              // 'close', not 'exit': a process's 'exit' can come before its last stdout is
+              // read (Node: "child process stdio streams might still be open"); at load 15 one
+              // start in about fifty resolved on 'exit' with stdout still empty.
+              child.once('close', (code) => resolve({ code, stdout }));
             }),
         ),
       );

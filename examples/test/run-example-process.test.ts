@@ -15,7 +15,14 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG = fileURLToPath(
   new URL('./__fixtures__/vitest.fleet-left-running.config.ts', import.meta.url),
 );
-/** A hang guard for a wait on processes of a loaded machine, never a speed judgement. */
+/**
+ * How long a wait on the processes of a loaded machine says what it waited for: the test's own
+ * limit (vitest.config.ts, PROCESS_LIMITS), a hang guard, never a speed judgement. 120 s fired in
+ * whole runs at load 50-90 ("still waiting for the fixture's fleet", two tests) while the child
+ * Vitest was still starting the fleet and its two workers.
+ */
+const WAIT_MS = 300_000;
+/** How long the fixture holds its fleet when told to: past the reading of its process tree. */
 const GUARD_MS = 120_000;
 
 type ProcessRow = { pid: number; ppid: number };
@@ -41,10 +48,10 @@ function commandLine(pid: number): string[] {
 
 /** Waits until `done()` holds; fails with `what` (read then: it may show output) after the guard. */
 async function until(done: () => boolean, what: string | (() => string)): Promise<void> {
-  const deadline = Date.now() + GUARD_MS;
+  const deadline = Date.now() + WAIT_MS;
   while (!done()) {
     if (Date.now() > deadline) {
-      throw new Error(`still ${typeof what === 'string' ? what : what()} after ${GUARD_MS} ms`);
+      throw new Error(`still ${typeof what === 'string' ? what : what()} after ${WAIT_MS} ms`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

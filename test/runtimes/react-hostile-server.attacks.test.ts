@@ -141,8 +141,8 @@ describe('useAgentChat in Chromium, on its own fetch, against a hostile server',
     await page.evaluate(() => harness.send(0, 'Hi'));
     await page.waitForFunction(() => harness.state(0).messages[1]?.length === 3);
     await page.evaluate(() => harness.unmount());
-    await expect.poll(() => chatRequests()[0]?.closedAt, { timeout: 5000 }).toBeDefined();
-    await expect.poll(() => cancels().length, { timeout: 5000 }).toBe(1);
+    await expect.poll(() => chatRequests()[0]?.closedAt).toBeDefined();
+    await expect.poll(() => cancels().length).toBe(1);
     expect(cancels()[0]?.headers['gemloop-run-id']).toBe('run-u');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(seen).toHaveLength(2);
@@ -159,7 +159,7 @@ describe('useAgentChat in Chromium, on its own fetch, against a hostile server',
     await page.evaluate(() => harness.send(0, 'Hi'));
     await page.waitForFunction(() => harness.state(0).messages[1]?.length === 3);
     await page.evaluate(() => harness.stop(0));
-    await expect.poll(() => chatRequests()[0]?.closedAt, { timeout: 5000 }).toBeDefined();
+    await expect.poll(() => chatRequests()[0]?.closedAt).toBeDefined();
     expect((await page.evaluate(() => harness.state(0))).messages[1]?.outcome).toBe('aborted');
     expect(cancels()).toEqual([]);
     expect(console).toEqual([]);
@@ -173,17 +173,15 @@ describe('useAgentChat in Chromium, on its own fetch, against a hostile server',
       for (let id = 1; id <= 99_998; id++) body += frame(id, text('x'));
       response.end(body + frame(99_999, finish));
     });
-    const started = Date.now();
     await page.evaluate(() => harness.send(0, 'Hi'));
-    await page.waitForFunction(() => harness.state(0).status !== 'streaming', undefined, {
-      timeout: 60_000,
-    });
-    const took = Date.now() - started;
+    // The browser context's wait limit (openBrowserContext) is the hang guard: how long the page
+    // took is a speed, for bench/, never judged here (a 30 s bound fired at load 50-90).
+    await page.waitForFunction(() => harness.state(0).status !== 'streaming');
     const state = await page.evaluate(() => harness.state(0));
     expect(state.status).toBe('idle');
     expect(state.messages[1]).toMatchObject({ length: 99_998, outcome: 'completed' });
-    expect(took).toBeLessThan(30_000);
-    // One render per batch of events that came together, not one per event.
+    // Bounded work, whatever the load: one render per batch of events that came together, not
+    // one per event.
     expect(await page.evaluate(() => harness.renders())).toBeLessThan(2000);
     expect(console).toEqual([]);
     await page.close();

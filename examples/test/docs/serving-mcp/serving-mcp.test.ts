@@ -26,6 +26,14 @@ import { supportScript } from './support-script.ts';
 
 const TOKEN = 'mcp-docs-alice-0123456789';
 
+/**
+ * The MCP SDK's limit on each request this file's clients make, in place of its own 60 s
+ * (`DEFAULT_REQUEST_TIMEOUT_MSEC`), which fired at load 50-90 ("MCP error -32001: Request timed
+ * out") while the stdio server, a node + tsx process, was still starting. A hang guard only: as
+ * long as the test's own limit (vitest.config.ts, PROCESS_LIMITS), so a hang says so first there.
+ */
+const REQUEST = { timeout: 300_000 };
+
 describe('serving an agent over MCP (the guide)', () => {
   it('answers the MCP client over Streamable HTTP: progress, then a second turn in the session', async () => {
     const fake = createFakeGemini({ script: supportScript });
@@ -61,13 +69,14 @@ describe('serving an agent over MCP (the guide)', () => {
     const client = new Client({ name: 'desktop', version: '1.0.0' });
     // Closing the client ends the child process (the SDK closes its stdin, then signals it).
     onTestFinished(() => client.close());
-    await client.connect(transport);
-    const { tools } = await client.listTools();
+    await client.connect(transport, REQUEST);
+    const { tools } = await client.listTools(undefined, REQUEST);
     expect(tools.map((tool) => tool.name)).toEqual(['ask_support', 'lookup_order']);
-    const result = await client.callTool({
-      name: 'ask_support',
-      arguments: { message: 'Where is order A-7?' },
-    });
+    const result = await client.callTool(
+      { name: 'ask_support', arguments: { message: 'Where is order A-7?' } },
+      undefined,
+      REQUEST,
+    );
     expect(result.content).toEqual([{ type: 'text', text: 'Order A-7 has shipped.' }]);
   });
 
@@ -107,8 +116,13 @@ describe('serving an agent over MCP (the guide)', () => {
       new StreamableHTTPClientTransport(new URL(`${origin}/mcp`), {
         requestInit: { headers: { authorization: 'Bearer verified-token' } },
       }),
+      REQUEST,
     );
-    const result = await client.callTool({ name: 'ask_support', arguments: { message: 'Hi' } });
+    const result = await client.callTool(
+      { name: 'ask_support', arguments: { message: 'Hi' } },
+      undefined,
+      REQUEST,
+    );
     expect(result.structuredContent).toEqual({ answer: 'Signed in.' });
   });
 

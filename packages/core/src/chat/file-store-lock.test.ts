@@ -64,7 +64,8 @@ function startWriter(file: string, name: string, turns: number, keepOpen = false
     stderr += chunk.toString();
   });
   const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    writer.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // 'close', not 'exit': at 'exit' the last `saved` lines may still be unread.
+    writer.on('close', (code) => resolve({ code, stdout, stderr }));
   });
   const say = (line: string) => {
     if (writer.exitCode === null && writer.stdin?.writable) writer.stdin.write(`${line}\n`);

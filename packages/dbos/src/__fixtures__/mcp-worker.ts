@@ -116,8 +116,12 @@ async function main(): Promise<void> {
         },
       },
       pollingIntervalMs: 200,
-      // A killed worker's runs are taken over after 3 s of silence (as worker.ts, which says why 3 s).
-      takeover: { heartbeatMs: 300, deadAfterMs: 3000 },
+      // 10 minutes of silence before a takeover, as worker.ts (which says why): with 3 s, a live
+      // worker that got no CPU for 3 s at load 45-80 was taken over, and the run replayed its
+      // finished tool step on the other worker without the `sampling` event the first emitted in
+      // that step and had not yet written (the sampling test got no plugin frame, twice). The
+      // crash test's kill goes through crashWorker, which tells the fleet at once.
+      takeover: { heartbeatMs: 300, deadAfterMs: 600_000 },
       logLevel: 'error',
       applicationVersion: 'test',
     },

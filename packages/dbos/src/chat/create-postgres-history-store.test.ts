@@ -26,7 +26,8 @@ function runClient(env: Record<string, string>): Promise<{ code: number | null; 
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    child.once('exit', (code) => resolve({ code, output }));
+    // 'close', not 'exit': at 'exit' the last of the output may still be unread.
+    child.once('close', (code) => resolve({ code, output }));
   });
 }
 

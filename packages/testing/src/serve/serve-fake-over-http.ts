@@ -93,6 +93,13 @@ export async function serveFakeOverHttp(
       );
     });
   });
+  // The fake never ends an idle keep-alive connection itself; its client does (undici after 4 s).
+  // With Node's default (5 s, closed at 6 s, sent as `Keep-Alive: timeout=5`, which undici reads
+  // as 3 s from its own read of the answer), a client whose read came over 3 s late on a loaded
+  // loop sent its next request on the socket as the server's timer fired, and the server destroyed
+  // the socket with the request unread: ECONNRESET (many-runs-abort-storm at load 60-88; made at
+  // will in serve-fake-over-http.keep-alive.test.ts). Only one side closing leaves no such race.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
