@@ -418,6 +418,5 @@ describe('architecture check on planted violations', () => {
         'The loop names no feature',
       );
     },
-    60_000,
   );
 });
