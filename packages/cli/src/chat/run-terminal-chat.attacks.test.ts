@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { createAgent, createGemini } from '@gemloop/core';
+import { handoff } from '@gemloop/core/composition';
 import { guardrails, type OutputGuardrail } from '@gemloop/core/guardrails';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
@@ -84,6 +85,59 @@ describe('gemloop chat and an answer the output schema refused (attack51)', () =
       '(invalid-output: the model is asked again; the text above is not the answer)',
     );
     expect(io.err()).not.toContain('no answer');
+    const lines = io
+      .out()
+      .split('\n')
+      .filter((line) => line !== '');
+    expect(lines.at(-1)).toBe('{"city":"Paris"}');
+  });
+});
+
+describe('gemloop chat and a hand-off to an agent with output (doors53)', () => {
+  it('says who took the chat over: the text before is not the answer, the JSON is its own line', async () => {
+    const fake = createFakeGemini({
+      script: [
+        turn.raw([
+          {
+            candidates: [
+              {
+                content: {
+                  role: 'model',
+                  parts: [
+                    { text: 'Let me hand you over.' },
+                    { functionCall: { name: 'transfer_to_cities', args: {} } },
+                  ],
+                },
+                finishReason: 'STOP',
+                index: 0,
+              },
+            ],
+          },
+        ]),
+        turn.text('{"city":"Paris"}'),
+      ],
+    });
+    const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
+    const cities = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      name: 'cities',
+      output: z.object({ city: z.string() }),
+    });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      name: 'triage',
+      tools: [handoff(cities)],
+    });
+    const input = new PassThrough();
+    const io = captureIo();
+    const done = runTerminalChat({ agent, title: 'triage', input, io, interactive: false });
+    input.end('which city?\n');
+    expect(await done).toBe(0);
+    expect(io.err()).toContain(
+      '(triage handed the chat to cities: the text above is not its answer)',
+    );
     const lines = io
       .out()
       .split('\n')
