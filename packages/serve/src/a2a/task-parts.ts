@@ -81,6 +81,7 @@ export function answerDeltaPublisher(
     const withOutput = answersWithOutput(event);
     if (event.type === 'handoff' && event.path.length === 0) {
       // Steps end (and flush) before their hand-off: nothing of the agent handing over is held.
+      held = '';
       if (sent > 0) publish('', false);
       sent = 0;
       return;
@@ -91,7 +92,8 @@ export function answerDeltaPublisher(
       // replaces the artifact: the task kept the blocked text for every later GetTask (attack21).
       if (event.path.length > 0) return;
       held = '';
-      if (first && !event.text) return;
+      // Nothing shown (none sent yet, or emptied by a hand-off): nothing to take back.
+      if (sent === 0 && !event.text) return;
       publish(event.text ?? '', false);
       sent = event.text?.length ?? 0;
       first = false;
