@@ -138,10 +138,7 @@ describe('gemloop chat and a hand-off to an agent with output (doors53)', () => 
     expect(io.err()).toContain(
       '(triage handed the chat to cities: the text above is not its answer)',
     );
-    const lines = io
-      .out()
-      .split('\n')
-      .filter((line) => line !== '');
-    expect(lines.at(-1)).toBe('{"city":"Paris"}');
+    // The JSON on a line of its own, the last one printed.
+    expect(io.out().trimEnd().split('\n').at(-1)).toBe('{"city":"Paris"}');
   });
 });
