@@ -97,23 +97,7 @@ describe('gemloop chat and a hand-off to an agent with output (doors53)', () => 
   it('says who took the chat over: the text before is not the answer, the JSON is its own line', async () => {
     const fake = createFakeGemini({
       script: [
-        turn.raw([
-          {
-            candidates: [
-              {
-                content: {
-                  role: 'model',
-                  parts: [
-                    { text: 'Let me hand you over.' },
-                    { functionCall: { name: 'transfer_to_cities', args: {} } },
-                  ],
-                },
-                finishReason: 'STOP',
-                index: 0,
-              },
-            ],
-          },
-        ]),
+        turn.calls([{ name: 'transfer_to_cities' }], { text: 'Let me hand you over.' }),
         turn.text('{"city":"Paris"}'),
       ],
     });

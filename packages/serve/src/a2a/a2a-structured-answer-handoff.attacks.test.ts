@@ -23,23 +23,7 @@ const MODEL = 'gemini-3-flash-preview';
 
 /** The transfer call with text beside it, in one model turn: the plain agent speaks first. */
 const transferWithText = (): FakeTurn =>
-  turn.raw([
-    {
-      candidates: [
-        {
-          content: {
-            role: 'model',
-            parts: [
-              { text: 'Let me hand you over.' },
-              { functionCall: { name: 'transfer_to_cities', args: {} } },
-            ],
-          },
-          finishReason: 'STOP',
-          index: 0,
-        },
-      ],
-    },
-  ]);
+  turn.calls([{ name: 'transfer_to_cities' }], { text: 'Let me hand you over.' });
 
 /** A plain answer in two chunks: streamed live, it arrives as two updates. */
 const twoChunks = (first: string, second: string): FakeTurn =>
