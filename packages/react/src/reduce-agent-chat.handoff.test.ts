@@ -74,4 +74,20 @@ describe('reduceAgentChat and a hand-off (doors53)', () => {
     expect(assistant(state).text).toBe(`Let me hand you over.${ANSWER}`);
     expect(assistant(state).handedOverAt).toBeUndefined();
   });
+
+  it('a page reloaded after the hand-off resumes into the same answer: the saved message keeps where', () => {
+    const events = run([]);
+    const before = [
+      send,
+      { type: 'events', messageId: 'a1', events: events.slice(0, 6) } as AgentChatAction,
+    ].reduce(reduceAgentChat, initialAgentChatState());
+    // Saved as a page saves it (JSON), the reload starts from it and resumes the run.
+    const saved = JSON.parse(JSON.stringify(before.messages));
+    const resumed = [
+      { type: 'resume', assistantId: 'a9', runId: 'run-1' } as AgentChatAction,
+      { type: 'events', messageId: 'a1', events: events.slice(6) } as AgentChatAction,
+    ].reduce(reduceAgentChat, initialAgentChatState(saved));
+    expect(assistant(resumed).text).toBe(ANSWER);
+    expect(assistant(resumed).outcome).toBe('completed');
+  });
 });
