@@ -14,7 +14,9 @@ export type StreamAgentResult = {
   runId: string | undefined;
   /**
    * The run's answer text: each step's `text-delta` events joined, in step order, a step's text
-   * replaced by a `text-retraction` for it (an output guardrail withdrew or rewrote it).
+   * replaced by a `text-retraction` for it (an output guardrail withdrew or rewrote it). After a
+   * `handoff` the answer is the receiving agent's: the steps up to the hand-off's are left out
+   * (what the agent handing over wrote was joined to the receiver's JSON, no longer parseable).
    */
   text: string;
   /** The last event. */
@@ -52,6 +54,8 @@ export async function streamAgent(
   // every event made a run of n events cost n² (a server that retracts each of many steps froze
   // the page). A retraction replaces its step's pieces and no other step's.
   const steps = new Map<number, string[]>();
+  // The step of the run's last hand-off: the answer is the steps after it.
+  let handedOver = Number.NEGATIVE_INFINITY;
   const { onEvent, ...eventsOptions } = options;
   for await (const event of agentEvents(url, eventsOptions)) {
     // agentEvents checks only an event's type: the fields read here are checked too, so a server
@@ -64,12 +68,20 @@ export async function streamAgent(
       else pieces.push(event.text);
     } else if (event.type === 'text-retraction' && isOwnText(event)) {
       steps.set(event.stepNumber, [event.text]);
+    } else if (
+      event.type === 'handoff' &&
+      Array.isArray(event.path) &&
+      event.path.length === 0 &&
+      Number.isFinite(event.stepNumber)
+    ) {
+      handedOver = Math.max(handedOver, event.stepNumber);
     } else if (event.type === 'finish') result.finish = event;
     onEvent?.(event);
   }
   // In step order: a retraction may name a step that sent no text before (a rewrite of an empty
   // answer), which the map holds after the later steps.
   result.text = [...steps.keys()]
+    .filter((step) => step > handedOver)
     .sort((a, b) => a - b)
     .map((step) => (steps.get(step) as string[]).join(''))
     .join('');

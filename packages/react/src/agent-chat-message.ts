@@ -84,6 +84,12 @@ export type AssistantChatMessage = {
    * saved without them gets its text kept as step -1, before every step, on the next event.
    */
   stepTexts?: { stepNumber: number; text: string }[] | undefined;
+  /**
+   * The step of the run's last `handoff` (its own, not a subagent's): `text` is the answer of the
+   * agent that took the run over, the steps after this one; `stepTexts` keeps every step, the
+   * text the agent handing over wrote included. An `output` receiver's `text` is its JSON.
+   */
+  handedOverAt?: number | undefined;
   /** Thought summaries so far; only when the server sends them (`thoughts: true`). */
   thoughts: string;
   /** Every tool call in the order the model made them. */

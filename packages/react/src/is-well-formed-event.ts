@@ -80,6 +80,9 @@ export function isWellFormedEvent(value: unknown): value is BrowserEvent {
       );
     case 'plugin':
       return isString(event['plugin']) && isString(event['kind']);
+    case 'handoff':
+      // Ends the steps of the message's answer: where it happened must be known.
+      return isCount(event['stepNumber']);
     case 'error': {
       const error = event['error'] as Record<string, unknown> | null | undefined;
       return (

@@ -106,8 +106,9 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
   let unsorted = false;
   // Whether `text` must be rebuilt from the steps: an event changed a step before the last.
   let textStale = false;
-  /** Sets the text of step `number`: `append` adds to it, otherwise replaces it. */
-  const setStepText = (number: number, value: string, append: boolean): void => {
+  // The answer is the steps after this one (a hand-off's): the agent handing over's are not it.
+  let handedOverAt = message.handedOverAt ?? Number.NEGATIVE_INFINITY;
+  const stepList = (): StepText[] => {
     if (steps === undefined) {
       // A message saved without its steps' texts (an app's own store, an older version) keeps
       // the text it showed as a step before every step (-1; steps count from 0), so that a
@@ -120,6 +121,12 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
             : [{ stepNumber: -1, text: message.text }];
       top = steps.length - 1;
     }
+    return steps;
+  };
+  /** Sets the text of step `number`: `append` adds to it, otherwise replaces it. */
+  const setStepText = (number: number, value: string, append: boolean): void => {
+    const steps = stepList();
+    if (number <= handedOverAt) textStale = true;
     const last = steps[top];
     if (last === undefined || number >= last.stepNumber) {
       if (last?.stepNumber === number) {
@@ -171,6 +178,16 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
         // blocked answer): it must go from the message, not only from the server's history.
         if (!own) return;
         setStepText(stepNumberOf(event.stepNumber), event.text, false);
+        changed = true;
+        return;
+      case 'handoff':
+        // The run is another agent's from the next step: its answer is the message's text. A
+        // subagent's hand-off happens inside a tool call and leaves the run's answer as it is.
+        if (!own || event.stepNumber <= handedOverAt) return;
+        handedOverAt = event.stepNumber;
+        fields.handedOverAt = handedOverAt;
+        stepList();
+        textStale = true;
         changed = true;
         return;
       case 'thought-delta':
@@ -301,7 +318,7 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
       if (textStale) {
         // `+` rather than `join`: a rope of the steps, not a copy of every character.
         let joined = '';
-        for (const step of steps) joined += step.text;
+        for (const step of steps) if (step.stepNumber > handedOverAt) joined += step.text;
         next.text = joined;
       }
     }

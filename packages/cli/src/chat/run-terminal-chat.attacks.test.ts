@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { createAgent, createGemini } from '@gemloop/core';
+import { handoff } from '@gemloop/core/composition';
 import { guardrails, type OutputGuardrail } from '@gemloop/core/guardrails';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +32,16 @@ const blockAll: OutputGuardrail = {
   check: () => ({ type: 'block', reason: 'contact details' }),
 };
 
+/** One question to `agent` through the chat, its input then ended: what the chat printed. */
+async function askOnce(agent: Parameters<typeof runTerminalChat>[0]['agent'], question: string) {
+  const input = new PassThrough();
+  const io = captureIo();
+  const done = runTerminalChat({ agent, title: 'the test agent', input, io, interactive: false });
+  input.end(`${question}\n`);
+  expect(await done).toBe(0);
+  return io;
+}
+
 async function chatOnce(output: OutputGuardrail) {
   const fake = createFakeGemini({ script: [turn.text(ANSWER)] });
   const agent = createAgent({
@@ -38,12 +49,7 @@ async function chatOnce(output: OutputGuardrail) {
     model: 'gemini-2.5-flash',
     guardrails: guardrails({ output: [output] }),
   });
-  const input = new PassThrough();
-  const io = captureIo();
-  const done = runTerminalChat({ agent, title: 'the test agent', input, io, interactive: false });
-  input.end('who is our contact?\n');
-  expect(await done).toBe(0);
-  return io;
+  return askOnce(agent, 'who is our contact?');
 }
 
 describe('gemloop chat and an answer a guardrail took back (attack21)', () => {
@@ -75,11 +81,7 @@ describe('gemloop chat and an answer the output schema refused (attack51)', () =
       model: 'gemini-3-flash-preview',
       output: z.object({ city: z.string() }),
     });
-    const input = new PassThrough();
-    const io = captureIo();
-    const done = runTerminalChat({ agent, title: 'the test agent', input, io, interactive: false });
-    input.end('which city?\n');
-    expect(await done).toBe(0);
+    const io = await askOnce(agent, 'which city?');
     expect(io.err()).toContain(
       '(invalid-output: the model is asked again; the text above is not the answer)',
     );
@@ -89,5 +91,35 @@ describe('gemloop chat and an answer the output schema refused (attack51)', () =
       .split('\n')
       .filter((line) => line !== '');
     expect(lines.at(-1)).toBe('{"city":"Paris"}');
+  });
+});
+
+describe('gemloop chat and a hand-off to an agent with output (doors53)', () => {
+  it('says who took the chat over: the text before is not the answer, the JSON is its own line', async () => {
+    const fake = createFakeGemini({
+      script: [
+        turn.calls([{ name: 'transfer_to_cities' }], { text: 'Let me hand you over.' }),
+        turn.text('{"city":"Paris"}'),
+      ],
+    });
+    const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
+    const cities = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      name: 'cities',
+      output: z.object({ city: z.string() }),
+    });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      name: 'triage',
+      tools: [handoff(cities)],
+    });
+    const io = await askOnce(agent, 'which city?');
+    expect(io.err()).toContain(
+      '(triage handed the chat to cities: the text above is not its answer)',
+    );
+    // The JSON on a line of its own, the last one printed.
+    expect(io.out().trimEnd().split('\n').at(-1)).toBe('{"city":"Paris"}');
   });
 });

@@ -292,6 +292,14 @@ async function printTurn(
         io.stderr(`  → ${shownName(event.toolName)}(${shown(JSON.stringify(event.args))})\n`);
       } else if (event.type === 'tool-error') {
         io.stderr(`  ✗ ${shownName(event.toolCall.toolName)}: ${event.outcome}\n`);
+      } else if (event.type === 'handoff') {
+        // The answer comes from the receiver now: what the agent handing over printed (text
+        // beside its transfer call) read as the start of an `output` receiver's JSON (doors53).
+        if (midLine) io.stdout('\n');
+        midLine = false;
+        io.stderr(
+          `  (${shownName(event.from)} handed the chat to ${shownName(event.to)}: the text above is not its answer)\n`,
+        );
       } else if (event.type === 'guardrail-retraction') {
         // An output guardrail (or a plugin's checkAnswer) took back the text streamed for this
         // step: the terminal cannot unprint it, so it says so and prints what the answer is

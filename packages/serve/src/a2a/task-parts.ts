@@ -1,5 +1,6 @@
 import { type Artifact, type Message, type Part, Role, type Task, TaskState } from '@a2a-js/sdk';
 import { AgentEvent, type ExecutionEventBus } from '@a2a-js/sdk/server';
+import type { AnsweringEvent } from '../door/follow-answering-agent.ts';
 
 // The parts of an A2A task both executors (in process, durable) publish: the user's text read,
 // the task as submitted or rejected, the agent's messages, the `answer` artifact and its streamed
@@ -38,12 +39,21 @@ export function textPart(text: string): Part {
  * copies the whole task on each artifact update (`ResultManager.applyArtifactUpdate`), so a chunk
  * per delta cost the square of their number (4,096 deltas of 64 B: 40 s). Geometric chunks keep
  * it linear (about 40 updates), and a short answer still goes out delta by delta. A guardrail's
- * retraction of the streamed text replaces the artifact with what it left. @internal
+ * retraction of the streamed text replaces the artifact with what it left.
+ *
+ * A top-level `handoff` empties the artifact: the answer comes from the receiver from then on, and
+ * the text of the agent handing over was joined to it (`Let me hand you over.{"city":…}`, doors53).
+ * `answersWithOutput` (a `followAnsweringAgent` fed every event) says when the agent
+ * answering has an `output` schema: its deltas are not sent, the validated JSON the run ends with
+ * is the artifact's last chunk, as the OpenAI door sends it (a refused answer, or the tool loop's
+ * prose, streamed first was an artifact a client could parse as the answer before it was taken
+ * back). @internal
  */
 export function answerDeltaPublisher(
   bus: ExecutionEventBus,
   taskId: string,
   contextId: string,
+  answersWithOutput: (event: AnsweringEvent) => boolean = () => false,
 ): (event: { type: string; path: readonly unknown[]; text?: string }) => void {
   let first = true;
   let sent = 0;
@@ -68,13 +78,22 @@ export function answerDeltaPublisher(
     first = false;
   };
   return (event) => {
+    const withOutput = answersWithOutput(event);
+    if (event.type === 'handoff' && event.path.length === 0) {
+      // Steps end (and flush) before their hand-off: nothing of the agent handing over is held.
+      held = '';
+      if (sent > 0) publish('', false);
+      sent = 0;
+      return;
+    }
     if (event.type === 'guardrail-retraction') {
       // An output guardrail (or a plugin's checkAnswer) took back the text streamed so far: the
       // artifact is replaced by what it left. A block ends the run failed, where no final answer
       // replaces the artifact: the task kept the blocked text for every later GetTask (attack21).
       if (event.path.length > 0) return;
       held = '';
-      if (first && !event.text) return;
+      // Nothing shown (none sent yet, or emptied by a hand-off): nothing to take back.
+      if (sent === 0 && !event.text) return;
       publish(event.text ?? '', false);
       sent = event.text?.length ?? 0;
       first = false;
@@ -84,7 +103,7 @@ export function answerDeltaPublisher(
       flush();
       return;
     }
-    if (event.path.length > 0 || !event.text) return;
+    if (event.path.length > 0 || !event.text || withOutput) return;
     held += event.text;
     if (held.length * 4 >= sent) flush();
   };

@@ -1,4 +1,6 @@
-import { turn } from '@gemloop/testing';
+import { type Agent, createAgent, createGemini } from '@gemloop/core';
+import { handoff } from '@gemloop/core/composition';
+import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { serveAgUi } from './__fixtures__/serve-ag-ui.ts';
@@ -36,5 +38,39 @@ describe('the AG-UI door and a re-asked structured answer (attack51)', () => {
     // The model was sent its refused answer and the note: the history stays as it was.
     const sent = JSON.stringify(fake.modelRequests.at(-1)?.body);
     expect(sent).toContain('{\\"city\\": 42}');
+  });
+});
+
+// doors53: the same re-ask in an agent a plain one hands off to, the plain one writing text beside
+// its transfer call. AG-UI shows a run as messages, each step's text its own: the plain agent's
+// words stay its message, and the receiver's JSON is the last assistant message, once. Held
+// before doors53 (the retraction is the run's, whichever agent answers); pinned here.
+describe('the AG-UI door and a hand-off to an agent with output (doors53)', () => {
+  it("the receiver's JSON is the last assistant message, once, its refused answer gone", async () => {
+    const citiesFake = createFakeGemini({
+      script: [turn.text('{"city": 42}'), turn.text(ANSWER), turn.text(ANSWER)],
+    });
+    const cities = createAgent({
+      gemini: createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: citiesFake.fetch }),
+      model: 'gemini-3-flash-preview',
+      name: 'cities',
+      output: City,
+    }) as Agent;
+    const { client, events } = await serveAgUi(
+      [turn.calls([{ name: 'transfer_to_cities' }], { text: 'Let me hand you over.' })],
+      { agent: { name: 'triage', model: 'gemini-3-flash-preview', tools: [handoff(cities)] } },
+    );
+    const http = client('alice', 'handed-thread');
+    const { run } = await events(http, 'Capital of France?');
+    const texts = () =>
+      http.messages
+        .filter((message) => message.role === 'assistant' && typeof message.content === 'string')
+        .map((message) => message.content);
+    expect(texts()).toEqual(['Let me hand you over.', ANSWER]);
+    expect(run.result).toBe(ANSWER);
+    // The thread is the receiver's now: the next run answers with its JSON straight away.
+    await events(http, 'And again?');
+    expect(texts()).toEqual(['Let me hand you over.', ANSWER, ANSWER]);
+    expect(citiesFake.requests).toHaveLength(3);
   });
 });
