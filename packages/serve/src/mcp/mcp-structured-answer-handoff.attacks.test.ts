@@ -37,7 +37,9 @@ describe('the MCP door and a hand-off to an agent with output (doors53)', () => 
     const first = await ask('Capital of France?');
     expect(first.content).toEqual([{ type: 'text', text: ANSWER }]);
     expect(first.structuredContent).toEqual({ answer: ANSWER, sessionId: 's-1' });
-    expect(JSON.parse(String(first.structuredContent?.['answer']))).toEqual({
+    expect(
+      JSON.parse(String((first.structuredContent as { answer?: unknown } | undefined)?.answer)),
+    ).toEqual({
       city: 'Paris',
       country: 'France',
     });
