@@ -1,10 +1,5 @@
 import type { AgentUsage } from '@gemloop/core';
-import {
-  type ChatResult,
-  type ChatTurn,
-  createChatSession,
-  type HistoryStore,
-} from '@gemloop/core/chat';
+import { type ChatResult, createChatSession, type HistoryStore } from '@gemloop/core/chat';
 import { keylessEventsShowing, keylessResult, type ScanMemo } from '@gemloop/core/internal';
 import { answersWithOutput } from '../door/answers-with-output.ts';
 import { unprintableIdFault } from '../door/printable-id.ts';
@@ -175,8 +170,6 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     // `ended`: the run is over, and the frame is the answer whole or the end (event-stream.ts).
     const send = (type: string, fields: Record<string, unknown>, ended = false) =>
       write(sseFrame({ type, sequence_number: sequence++, ...fields }, type), ended);
-    // Who holds the conversation, read before the run starts (the send reads the store then).
-    const holder = conversation.turns > 0 ? await holderOf(session) : undefined;
     const item = { id: messageId, type: 'message', role: 'assistant' };
     const at = { item_id: messageId, output_index: 0, content_index: 0 };
     const run = door.telemetry.run(
@@ -195,8 +188,9 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     const texts = new Map<number, string>();
     // An `output` schema's answer goes out once validated, as on Chat Completions: read from the
     // agent answering, the one holding the conversation (a hand-off in an earlier response gave
-    // it away) and then any this run hands to (leftovers66).
-    let answerOnly = answersWithOutput(door.agent, holder);
+    // it away) and then any this run hands to (leftovers66). The holder is what the send's own
+    // load found, known by the run's first event (the run starts after its history is read).
+    let answerOnly: boolean | undefined;
     try {
       const started = toResponse(shape, messageId, 'in_progress', undefined, undefined);
       send('response.created', { response: started });
@@ -207,6 +201,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       });
       send('response.content_part.added', { ...at, part: outputText('') });
       for await (const event of run) {
+        answerOnly ??= answersWithOutput(door.agent, store.holder());
         if (event.path.length > 0) continue;
         if (event.type === 'text-delta' && !answerOnly) {
           texts.set(event.stepNumber, (texts.get(event.stepNumber) ?? '') + event.text);
@@ -222,6 +217,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       }
       const result = await run.result;
       await finish(true);
+      answerOnly ??= answersWithOutput(door.agent, store.holder());
       if (answerOnly && result.text !== '') {
         send('response.output_text.delta', { ...at, delta: result.text, logprobs: [] });
       }
@@ -319,22 +315,6 @@ function toResponse(
             total_tokens: tokens.input + tokens.output,
           },
   };
-}
-
-/**
- * The agent a hand-off in an earlier response gave the conversation to (its stored last turn's
- * `agent`), or `undefined` for the door's own. A store that fails here fails the send the same
- * way, which reports it: the door's agent is assumed meanwhile.
- */
-async function holderOf(session: {
-  turns(): Promise<readonly ChatTurn[]>;
-}): Promise<string | undefined> {
-  try {
-    const agent: unknown = (await session.turns()).at(-1)?.agent;
-    return typeof agent === 'string' ? agent : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function outputText(text: string) {

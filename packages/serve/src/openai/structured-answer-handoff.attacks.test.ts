@@ -1,4 +1,5 @@
 import { type Agent, createAgent, createGemini } from '@gemloop/core';
+import { createMemoryHistoryStore, type HistoryStore } from '@gemloop/core/chat';
 import { handoff } from '@gemloop/core/composition';
 import { createFakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import OpenAI from 'openai';
@@ -19,7 +20,11 @@ const ANSWER = '{"city":"Paris","country":"France"}';
 const MODEL = 'gemini-3-flash-preview';
 
 /** A triage agent that hands to `cities` (with `output`, or plain), served by the door. */
-async function serveTriage(script: FakeTurn[], receiverOutput: boolean) {
+async function serveTriage(
+  script: FakeTurn[],
+  receiverOutput: boolean,
+  store?: HistoryStore | undefined,
+) {
   const fake = createFakeGemini({ script });
   const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
   const cities: Agent = createAgent({
@@ -38,6 +43,7 @@ async function serveTriage(script: FakeTurn[], receiverOutput: boolean) {
   const handler = createOpenAIHandler({
     agents: { triage },
     authorize: () => 'alice',
+    ...(store === undefined ? {} : { store }),
     onError: (error) => void errors.push(error),
   });
   const baseURL = `${await listenForTest(handler)}/v1`;
@@ -152,5 +158,79 @@ describe('the OpenAI door, a plain agent handing off to one with output (leftove
       if (event.type === 'response.output_text.delta') streamed.push(event.delta);
     }
     expect(streamed).toEqual(['It is ', 'Paris.']);
+  });
+});
+
+/** `store`, counting the loads of each conversation's history. */
+function countingLoads(store: HistoryStore) {
+  const loads: string[] = [];
+  const counted: HistoryStore = {
+    load: (id, context) => {
+      loads.push(id);
+      return store.load(id, context);
+    },
+    append: (id, turn, context) => store.append(id, turn, context),
+    clear: (id, context) => store.clear(id, context),
+  };
+  return { store: counted, loads };
+}
+
+/** The text a streamed response's deltas join to. */
+async function streamedText(stream: AsyncIterable<{ type: string; delta?: unknown }>) {
+  let deltas = '';
+  for await (const event of stream) {
+    if (event.type === 'response.output_text.delta') deltas += String(event.delta);
+  }
+  return deltas;
+}
+
+describe('the Responses door, who holds a continued conversation (leftovers67)', () => {
+  it('reads the stored history once per streamed send, the send’s own read, and still finds the holder', async () => {
+    const { store, loads } = countingLoads(createMemoryHistoryStore());
+    const { client, errors } = await serveTriage(
+      [turn.call('transfer_to_cities', {}), turn.text(ANSWER), ...reasked().slice(1)],
+      true,
+      store,
+    );
+    const first = await client.responses.create({ model: 'triage', input: 'Capital of France?' });
+    expect(first.output_text).toBe(ANSWER);
+    loads.length = 0;
+    const stream = await client.responses.create({
+      model: 'triage',
+      input: 'And again?',
+      previous_response_id: first.id,
+      stream: true,
+    });
+    // `cities` holds it: its refused answer is not streamed, only its validated JSON.
+    expect(await streamedText(stream)).toBe(ANSWER);
+    // Read once: a second load of the whole history on every continued send found the holder.
+    expect(loads).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('finds the holder of a named conversation a store kept from another door (a restart)', async () => {
+    const kept = createMemoryHistoryStore();
+    const before = await serveTriage(
+      [turn.call('transfer_to_cities', {}), turn.text(ANSWER)],
+      true,
+      kept,
+    );
+    const first = await before.client.responses.create({
+      model: 'triage',
+      input: 'Capital of France?',
+      conversation: 'trip',
+    });
+    expect(first.output_text).toBe(ANSWER);
+    // A new door on the same store: it knows no response of the conversation, the store does.
+    const after = await serveTriage(reasked().slice(1), true, kept);
+    const stream = await after.client.responses.create({
+      model: 'triage',
+      input: 'And again?',
+      conversation: 'trip',
+      stream: true,
+    });
+    expect(await streamedText(stream)).toBe(ANSWER);
+    expect(after.fake.requests).toHaveLength(2);
+    expect(after.errors).toEqual([]);
   });
 });
