@@ -234,3 +234,97 @@ describe('the Responses door, who holds a continued conversation (leftovers67)',
     expect(after.errors).toEqual([]);
   });
 });
+
+/** A step of `triage` that writes text in two chunks, then calls the hand-off in the second. */
+const textThenTransfer = (): FakeTurn =>
+  turn.raw([
+    { candidates: [{ content: { role: 'model', parts: [{ text: 'Let me ask ' }] }, index: 0 }] },
+    {
+      candidates: [
+        {
+          content: {
+            role: 'model',
+            parts: [
+              { text: 'cities.' },
+              { functionCall: { name: 'transfer_to_cities', args: {} } },
+            ],
+          },
+          finishReason: 'STOP',
+          index: 0,
+        },
+      ],
+    },
+  ]);
+
+describe('the OpenAI door, text written in the step that hands to an output agent (leftovers67)', () => {
+  it('Chat Completions streams the receiver’s JSON alone, not the text before the call', async () => {
+    const { client, fake, errors } = await serveTriage(
+      [textThenTransfer(), turn.text(ANSWER)],
+      true,
+    );
+    const stream = await client.chat.completions.create({
+      model: 'triage',
+      messages: [{ role: 'user', content: 'Capital of France?' }],
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(JSON.parse(text)).toEqual({ city: 'Paris', country: 'France' });
+    expect(text).toBe(ANSWER);
+    expect(fake.requests).toHaveLength(2);
+    expect(errors).toEqual([]);
+  });
+
+  it('Responses streams deltas and a done text that are the receiver’s JSON alone', async () => {
+    const { client, errors } = await serveTriage([textThenTransfer(), turn.text(ANSWER)], true);
+    const stream = await client.responses.create({
+      model: 'triage',
+      input: 'Capital of France?',
+      stream: true,
+    });
+    let deltas = '';
+    let done: string | undefined;
+    let completed: string | undefined;
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.delta') deltas += event.delta;
+      if (event.type === 'response.output_text.done') done = event.text;
+      if (event.type === 'response.completed') {
+        const [message] = event.response.output;
+        const [part] = message?.type === 'message' ? message.content : [];
+        completed = part?.type === 'output_text' ? part.text : undefined;
+      }
+    }
+    expect(deltas).toBe(ANSWER);
+    expect(done).toBe(ANSWER);
+    expect(completed).toBe(ANSWER);
+    expect(errors).toEqual([]);
+  });
+
+  it('an agent that could hand to an output agent but answers itself still sends all its text', async () => {
+    const script = () => [twoChunks('It is ', 'Paris.')];
+    const chat = await serveTriage(script(), true);
+    const stream = await chat.client.chat.completions.create({
+      model: 'triage',
+      messages: [{ role: 'user', content: 'Capital of France?' }],
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('It is Paris.');
+
+    const responses = await serveTriage(script(), true);
+    const events = await responses.client.responses.create({
+      model: 'triage',
+      input: 'Capital of France?',
+      stream: true,
+    });
+    let deltas = '';
+    let done: string | undefined;
+    for await (const event of events) {
+      if (event.type === 'response.output_text.delta') deltas += event.delta;
+      if (event.type === 'response.output_text.done') done = event.text;
+    }
+    expect(deltas).toBe('It is Paris.');
+    expect(done).toBe('It is Paris.');
+  });
+});
