@@ -3,6 +3,7 @@ import { createMemoryHistoryStore, type HistoryStore } from '@gemloop/core/chat'
 import { handoff } from '@gemloop/core/composition';
 import { createFakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import OpenAI from 'openai';
+import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { listenForTest } from '../door/__fixtures__/serve-door.ts';
@@ -175,13 +176,29 @@ function countingLoads(store: HistoryStore) {
   return { store: counted, loads };
 }
 
-/** The text a streamed response's deltas join to. */
-async function streamedText(stream: AsyncIterable<{ type: string; delta?: unknown }>) {
+/**
+ * What a streamed response sent: its deltas joined, its `output_text.done` text, and the text of
+ * the message its `response.completed` holds.
+ */
+async function streamedAnswer(stream: AsyncIterable<ResponseStreamEvent>) {
   let deltas = '';
+  let done: string | undefined;
+  let completed: string | undefined;
   for await (const event of stream) {
-    if (event.type === 'response.output_text.delta') deltas += String(event.delta);
+    if (event.type === 'response.output_text.delta') deltas += event.delta;
+    if (event.type === 'response.output_text.done') done = event.text;
+    if (event.type === 'response.completed') {
+      const [message] = event.response.output;
+      const [part] = message?.type === 'message' ? message.content : [];
+      completed = part?.type === 'output_text' ? part.text : undefined;
+    }
   }
-  return deltas;
+  return { deltas, done, completed };
+}
+
+/** The text a streamed response's deltas join to. */
+async function streamedText(stream: AsyncIterable<ResponseStreamEvent>) {
+  return (await streamedAnswer(stream)).deltas;
 }
 
 describe('the Responses door, who holds a continued conversation (leftovers67)', () => {
@@ -282,21 +299,11 @@ describe('the OpenAI door, text written in the step that hands to an output agen
       input: 'Capital of France?',
       stream: true,
     });
-    let deltas = '';
-    let done: string | undefined;
-    let completed: string | undefined;
-    for await (const event of stream) {
-      if (event.type === 'response.output_text.delta') deltas += event.delta;
-      if (event.type === 'response.output_text.done') done = event.text;
-      if (event.type === 'response.completed') {
-        const [message] = event.response.output;
-        const [part] = message?.type === 'message' ? message.content : [];
-        completed = part?.type === 'output_text' ? part.text : undefined;
-      }
-    }
-    expect(deltas).toBe(ANSWER);
-    expect(done).toBe(ANSWER);
-    expect(completed).toBe(ANSWER);
+    expect(await streamedAnswer(stream)).toEqual({
+      deltas: ANSWER,
+      done: ANSWER,
+      completed: ANSWER,
+    });
     expect(errors).toEqual([]);
   });
 
@@ -318,13 +325,10 @@ describe('the OpenAI door, text written in the step that hands to an output agen
       input: 'Capital of France?',
       stream: true,
     });
-    let deltas = '';
-    let done: string | undefined;
-    for await (const event of events) {
-      if (event.type === 'response.output_text.delta') deltas += event.delta;
-      if (event.type === 'response.output_text.done') done = event.text;
-    }
-    expect(deltas).toBe('It is Paris.');
-    expect(done).toBe('It is Paris.');
+    expect(await streamedAnswer(events)).toEqual({
+      deltas: 'It is Paris.',
+      done: 'It is Paris.',
+      completed: 'It is Paris.',
+    });
   });
 });
