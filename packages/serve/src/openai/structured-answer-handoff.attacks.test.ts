@@ -196,6 +196,18 @@ async function streamedAnswer(stream: AsyncIterable<ResponseStreamEvent>) {
   return { deltas, done, completed };
 }
 
+/** The text a streamed chat completion's deltas join to, for the question of these tests. */
+async function streamedChat(client: OpenAI) {
+  const stream = await client.chat.completions.create({
+    model: 'triage',
+    messages: [{ role: 'user', content: 'Capital of France?' }],
+    stream: true,
+  });
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+  return text;
+}
+
 /** The text a streamed response's deltas join to. */
 async function streamedText(stream: AsyncIterable<ResponseStreamEvent>) {
   return (await streamedAnswer(stream)).deltas;
@@ -279,13 +291,7 @@ describe('the OpenAI door, text written in the step that hands to an output agen
       [textThenTransfer(), turn.text(ANSWER)],
       true,
     );
-    const stream = await client.chat.completions.create({
-      model: 'triage',
-      messages: [{ role: 'user', content: 'Capital of France?' }],
-      stream: true,
-    });
-    let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    const text = await streamedChat(client);
     expect(JSON.parse(text)).toEqual({ city: 'Paris', country: 'France' });
     expect(text).toBe(ANSWER);
     expect(fake.requests).toHaveLength(2);
@@ -310,14 +316,7 @@ describe('the OpenAI door, text written in the step that hands to an output agen
   it('an agent that could hand to an output agent but answers itself still sends all its text', async () => {
     const script = () => [twoChunks('It is ', 'Paris.')];
     const chat = await serveTriage(script(), true);
-    const stream = await chat.client.chat.completions.create({
-      model: 'triage',
-      messages: [{ role: 'user', content: 'Capital of France?' }],
-      stream: true,
-    });
-    let text = '';
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
-    expect(text).toBe('It is Paris.');
+    expect(await streamedChat(chat.client)).toBe('It is Paris.');
 
     const responses = await serveTriage(script(), true);
     const events = await responses.client.responses.create({
