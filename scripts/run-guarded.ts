@@ -1,55 +1,19 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
-  CAN_SAMPLE_PROCESS_TREES,
-  isStillRunning,
-  sampleProcessTree,
-  type TreeProcess,
-} from './process-tree-cpu.ts';
+  createHangWatch,
+  describeLoad,
+  GUARD_DEFAULTS,
+  type GuardOptions,
+  seconds,
+} from './hang-watch.ts';
+import { isStillRunning, sampleProcessTree } from './process-tree-cpu.ts';
 
-/**
- * The hang guard of a test's child process: what kills it, and what does not. A wall-clock limit
- * fired on processes that were working, only slowly: at load 37-47 on two cores `exec`'s 300 s
- * killed TypeScript 5.5's check after 14-16 s of CPU, and TypeDoc's 170 s fired at load 40+
- * (bench/RESULTS.md, test-speed-rest3 and test-speed-procs2). A starved process still gets CPU; a
- * hung one does not, and a runaway gets too much.
- */
-export type GuardOptions = {
-  /**
-   * Killed as hung when its process tree used less than {@link idleCpuMs} of CPU in this long.
-   * At load 47 on two cores a runnable process still gets ~4 % of a core, 2.5 s a minute.
-   */
-  idleMs: number;
-  /** See {@link idleMs}: 250 ms a minute is 0.4 % of a core. */
-  idleCpuMs: number;
-  /**
-   * Killed as a runaway past this much CPU (its tree's user + system). The largest child of the
-   * test files is ~16 s (TypeScript 5.5's check, attw, TypeDoc: bench/RESULTS.md).
-   */
-  cpuBudgetMs: number;
-  /**
-   * The last resort, for a process that neither idles nor runs away (a slow poll forever): above
-   * what any child needs at load 100. Vitest's limit of a test that uses this is above it.
-   */
-  wallMs: number;
-  /**
-   * How often the tree is sampled: 0.7 ms a sample for a node process of 11 threads, 3.6 ms for a
-   * tree of 11 processes with Chromium's (load 30).
-   */
-  sampleMs: number;
-};
-
-/** The defaults of {@link GuardOptions}. */
-export const GUARD_DEFAULTS: Readonly<GuardOptions> = {
-  idleMs: 60_000,
-  idleCpuMs: 250,
-  cpuBudgetMs: 300_000,
-  wallMs: 20 * 60_000,
-  sampleMs: 2_000,
-};
+// The guard's limits live with what applies them (hang-watch.ts); exported here too, where the
+// tests have always found them.
+export { GUARD_DEFAULTS, type GuardOptions } from './hang-watch.ts';
 
 /**
  * The Vitest limit for a test or hook whose children run under {@link runGuarded}'s defaults:
@@ -136,13 +100,6 @@ process.on('exit', () => {
   for (const kill of running) kill();
 });
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-function describeLoad(): string {
-  const [one = 0, five = 0, fifteen = 0] = loadavg();
-  return `load average ${one.toFixed(1)} ${five.toFixed(1)} ${fifteen.toFixed(1)} on ${availableParallelism()} cores`;
-}
-
 /**
  * Runs a command to its end, as `execFile` does, under a hang guard that tells a hung process from
  * a slow one: it kills the process, and every process it started (its own process group, and any
@@ -187,15 +144,11 @@ export function runGuarded(
   child.stdin?.end(input);
   let stdout = '';
   let stderr = '';
-  let lastOutput = started;
-  let cpuMs: number | undefined = CAN_SAMPLE_PROCESS_TREES ? 0 : undefined;
-  let lastTotal = 0;
   let killed: GuardedFailure | undefined;
   let why = '';
-  const window: { at: number; cpuMs: number }[] = [{ at: started, cpuMs: 0 }];
-
-  /** The tree as last sampled: what left the group is found from here once the root is gone. */
-  let seen: TreeProcess[] = [];
+  // The tree as last sampled (`processes`): what left the group is found from there once the
+  // root is gone.
+  const watch = createHangWatch(child.pid, guard, started);
   const killTree = (): void => {
     if (child.pid === undefined) return;
     const signal = (target: number, name: NodeJS.Signals) => {
@@ -207,9 +160,13 @@ export function runGuarded(
     };
     // Stopped first, so that nothing in the group forks between the walk and the kill.
     signal(-child.pid, 'SIGSTOP');
-    const found = [child.pid, ...seen.filter(isStillRunning).map(({ pid }) => pid)].flatMap(
-      (pid) => sampleProcessTree(pid)?.processes ?? [],
-    );
+    const found = [
+      child.pid,
+      ...watch
+        .processes()
+        .filter(isStillRunning)
+        .map(({ pid }) => pid),
+    ].flatMap((pid) => sampleProcessTree(pid)?.processes ?? []);
     signal(-child.pid, 'SIGKILL');
     for (const leftover of found) if (isStillRunning(leftover)) signal(leftover.pid, 'SIGKILL');
   };
@@ -223,51 +180,14 @@ export function runGuarded(
   };
 
   const sample = (): void => {
-    const now = Date.now();
-    const wall = now - started;
-    const tree = child.pid === undefined ? undefined : sampleProcessTree(child.pid);
-    if (tree !== undefined) seen = tree.processes;
-    if (tree !== undefined && cpuMs !== undefined) {
-      // Only increases count: a process re-parented out of the tree takes its time when it ends.
-      cpuMs += Math.max(0, tree.cpuMs - lastTotal);
-      lastTotal = tree.cpuMs;
-    }
-    window.push({ at: now, cpuMs: cpuMs ?? 0 });
-    while (window.length > 1 && (window[1] as { at: number }).at <= now - guard.idleMs)
-      window.shift();
-    const oldest = window[0] as { at: number; cpuMs: number };
-    const processes = `${tree?.processes.length ?? 0} process(es)`;
-    if (cpuMs !== undefined && cpuMs > guard.cpuBudgetMs) {
-      kill(
-        { kind: 'cpu' },
-        `a runaway: its ${processes} used more than the ${seconds(guard.cpuBudgetMs)} of CPU it may`,
-      );
-    } else if (
-      cpuMs !== undefined &&
-      oldest.at <= now - guard.idleMs &&
-      cpuMs - oldest.cpuMs < guard.idleCpuMs
-    ) {
-      kill(
-        { kind: 'idle' },
-        `no progress: its ${processes} used ${seconds(cpuMs - oldest.cpuMs)} of CPU in the last ${seconds(guard.idleMs)} (less than ${seconds(guard.idleCpuMs)} is hung)`,
-      );
-    } else if (cpuMs === undefined && now - lastOutput >= guard.idleMs) {
-      kill(
-        { kind: 'idle' },
-        `no progress: no output for ${seconds(guard.idleMs)} (no /proc here to read its CPU)`,
-      );
-    } else if (wall >= guard.wallMs) {
-      kill(
-        { kind: 'wall' },
-        `still running after its last-resort ${seconds(guard.wallMs)}, though not idle`,
-      );
-    }
+    const verdict = watch.sample();
+    if (verdict !== undefined) kill({ kind: verdict.kind }, verdict.reason);
   };
   const timer = setInterval(sample, guard.sampleMs);
   timer.unref();
 
   const collect = (chunk: string, to: 'stdout' | 'stderr'): void => {
-    lastOutput = Date.now();
+    watch.output();
     if (to === 'stdout') stdout += chunk;
     else stderr += chunk;
     if (stdout.length > maxBuffer || stderr.length > maxBuffer)
@@ -302,6 +222,7 @@ export function runGuarded(
   return new Promise((resolve, reject) => {
     const fail = (failure: GuardedFailure, message: string, cause?: unknown) => {
       const wallMs = Date.now() - started;
+      const cpuMs = watch.cpuMs();
       const cpu = cpuMs === undefined ? 'CPU unknown' : `${seconds(cpuMs)} of CPU`;
       const tail = (text: string) => (text.length > 8_000 ? `…${text.slice(-8_000)}` : text);
       reject(
@@ -324,7 +245,7 @@ export function runGuarded(
       } else if (code !== 0) {
         fail({ kind: 'exit', code, signal }, `failed (exit ${code ?? signal})`);
       } else {
-        resolve({ stdout, stderr, cpuMs, wallMs: Date.now() - started });
+        resolve({ stdout, stderr, cpuMs: watch.cpuMs(), wallMs: Date.now() - started });
       }
     });
   });

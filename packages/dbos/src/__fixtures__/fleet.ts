@@ -4,6 +4,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { compiledScript } from '../../../../scripts/compiled-script.ts';
+import {
+  createHangWatch,
+  describeLoad,
+  GUARD_DEFAULTS,
+  type GuardOptions,
+  seconds,
+} from '../../../../scripts/hang-watch.ts';
 import { inject } from 'vitest';
 import pg from 'pg';
 import { createDatabase } from '../testing/index.ts';
@@ -90,11 +97,14 @@ process.once('exit', () => {
 /**
  * Starts a worker process (worker.ts, or `script`) and waits until it says it is ready (DBOS
  * launched). `node`: the binary it runs on (another Node version's: scripts/node-binary.ts).
+ * `guard`: the hang guard of the start, the one `runGuarded` applies (scripts/hang-watch.ts):
+ * a worker whose process used almost no CPU for a minute is hung, one that works is waited for
+ * however slowly it goes. A wall clock of 180 s declared a worker starting at load 60 hung.
  */
 export async function startWorker(
   env: Record<string, string>,
   script: string = workerScript,
-  { node = process.execPath }: { node?: string } = {},
+  { node = process.execPath, guard = {} }: { node?: string; guard?: Partial<GuardOptions> } = {},
 ): Promise<WorkerProcess> {
   // node-postgres names a session after PGAPPNAME unless told otherwise: crashWorker finds the
   // worker's own sessions by it.
@@ -119,25 +129,38 @@ export async function startWorker(
     output += chunk.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const limits: GuardOptions = { ...GUARD_DEFAULTS, ...guard };
+  const watch = createHangWatch(child.pid, limits, started);
+  child.stderr?.on('data', () => watch.output());
   const executorId = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const timer = setInterval(() => {
+      const verdict = watch.sample();
+      if (verdict === undefined) return;
+      clearInterval(timer);
       child.kill('SIGKILL');
-      reject(new Error(`worker did not start in 180 s:\n${output}`));
-    }, 180_000);
+      const cpuMs = watch.cpuMs();
+      const cpu = cpuMs === undefined ? 'CPU unknown' : `${seconds(cpuMs)} of CPU`;
+      reject(
+        new Error(
+          `worker did not start, killed by its hang guard, ${verdict.reason}; ${cpu} in ${seconds(Date.now() - started)} of wall time, ${describeLoad()}:\n${output}`,
+        ),
+      );
+    }, limits.sampleMs);
     const onData = (): void => {
+      watch.output();
       const match = /ready (\S+)/.exec(output);
       if (match?.[1] !== undefined) {
         // Once: later chunks (a heap print, log lines) are not a start (the timing line was
         // printed again for each, and counted as one more start).
         child.stdout?.off('data', onData);
-        clearTimeout(timer);
+        clearInterval(timer);
         if (process.env['GEMLOOP_TEST_TIMING'] === '1') console.log(`worker ready in ${Date.now() - started} ms`);
         resolve(match[1]);
       }
     };
     child.stdout?.on('data', onData);
     void exited.then(() => {
-      clearTimeout(timer);
+      clearInterval(timer);
       reject(new Error(`worker exited before it was ready:\n${output}`));
     });
   });

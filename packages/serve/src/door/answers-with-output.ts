@@ -1,5 +1,5 @@
 import type { Agent } from '@gemloop/core';
-import { agentTurnsOf, findHandoffReceiver } from '@gemloop/core/internal';
+import { agentTurnsOf, declaredReceivers, findHandoffReceiver } from '@gemloop/core/internal';
 
 /**
  * Whether the agent that answers a door's run answers with the JSON of an `output` schema: `root`
@@ -17,4 +17,20 @@ import { agentTurnsOf, findHandoffReceiver } from '@gemloop/core/internal';
 export function answersWithOutput(root: Agent<unknown>, holder?: string | undefined): boolean {
   const agent = holder === undefined ? root : findHandoffReceiver(root, holder);
   return agent !== undefined && agentTurnsOf(agent).options?.output !== undefined;
+}
+
+/**
+ * Whether the agent answering a door's run (`root`, or the one `holder` names, as for
+ * {@link answersWithOutput}) may hand the run to an agent answering with an `output` schema: one
+ * of the receivers it declares itself does. Such an agent's text may be followed, in the same
+ * step, by the call that hands off, and is then no part of the answer: a stream that cannot take
+ * text back (OpenAI's) holds a step's text until it knows (leftovers67). @internal
+ */
+export function handsToOutput(root: Agent<unknown>, holder?: string | undefined): boolean {
+  const agent = holder === undefined ? root : findHandoffReceiver(root, holder);
+  if (agent === undefined) return false;
+  const config = agentTurnsOf(agent).handoffTarget?.(undefined).config;
+  return declaredReceivers(config?.plugins?.plugins ?? []).some(
+    ([, receiver]) => agentTurnsOf(receiver as Agent<unknown>).options?.output !== undefined,
+  );
 }

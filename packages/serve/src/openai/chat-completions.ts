@@ -1,6 +1,6 @@
 import type { AgentUsage } from '@gemloop/core';
 import { keylessEventsShowing, keylessResult } from '@gemloop/core/internal';
-import { answersWithOutput } from '../door/answers-with-output.ts';
+import { createAnswerDeltas } from './answer-deltas.ts';
 import type { DoorRequest } from './door-request.ts';
 import { countTokens, openAIId, runSpan, toFinishReason } from './door-request.ts';
 import { eventStreamResponse, sseFrame } from './event-stream.ts';
@@ -95,22 +95,21 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
     );
     // An `output` schema's answer is sent once validated: the deltas of every step joined were
     // not the JSON a unary answer holds (a refused answer, or the tool loop's prose, first). Read
-    // from the agent answering: a hand-off may give the run to one with `output` (leftovers66).
-    let answerOnly = answersWithOutput(door.agent);
+    // from the agent answering: a hand-off may give the run to one with `output` (leftovers66),
+    // and the text before the hand-off's call is then held and dropped (answer-deltas.ts).
+    const deltas = createAnswerDeltas(door.agent);
+    const content = (text: string) =>
+      chunk([{ index: 0, delta: { content: text }, finish_reason: null }]);
     try {
       chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
       for await (const event of run) {
         if (event.path.length > 0) continue;
-        if (event.type === 'text-delta' && !answerOnly) {
-          chunk([{ index: 0, delta: { content: event.text }, finish_reason: null }]);
-        } else if (event.type === 'handoff') {
-          answerOnly = answersWithOutput(door.agent, event.to);
-        }
+        for (const delta of deltas.take(event)) content(delta.text);
       }
       const result = await run.result;
-      if (answerOnly && result.text !== '') {
-        chunk([{ index: 0, delta: { content: result.text }, finish_reason: null }]);
-      }
+      const { released, answerOnly } = deltas.end();
+      for (const delta of released) content(delta.text);
+      if (answerOnly && result.text !== '') content(result.text);
       chunk([{ index: 0, delta: {}, finish_reason: toFinishReason(result.finishReason) }]);
       if (includeUsage) chunk([], { usage: toChatUsage(result.usage) });
       write(sseFrame('[DONE]'));

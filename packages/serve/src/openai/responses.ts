@@ -1,13 +1,8 @@
 import type { AgentUsage } from '@gemloop/core';
-import {
-  type ChatResult,
-  type ChatTurn,
-  createChatSession,
-  type HistoryStore,
-} from '@gemloop/core/chat';
+import { type ChatResult, createChatSession, type HistoryStore } from '@gemloop/core/chat';
 import { keylessEventsShowing, keylessResult, type ScanMemo } from '@gemloop/core/internal';
-import { answersWithOutput } from '../door/answers-with-output.ts';
 import { unprintableIdFault } from '../door/printable-id.ts';
+import { createAnswerDeltas } from './answer-deltas.ts';
 import { readOptionalBoolean } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
 import { countTokens, openAIId, runSpan } from './door-request.ts';
@@ -175,8 +170,6 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     // `ended`: the run is over, and the frame is the answer whole or the end (event-stream.ts).
     const send = (type: string, fields: Record<string, unknown>, ended = false) =>
       write(sseFrame({ type, sequence_number: sequence++, ...fields }, type), ended);
-    // Who holds the conversation, read before the run starts (the send reads the store then).
-    const holder = conversation.turns > 0 ? await holderOf(session) : undefined;
     const item = { id: messageId, type: 'message', role: 'assistant' };
     const at = { item_id: messageId, output_index: 0, content_index: 0 };
     const run = door.telemetry.run(
@@ -191,12 +184,13 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
         ),
       (running) => running.result,
     );
-    // The top run's text by step, as sent: a guardrail's retraction replaces its step's (attack21).
-    const texts = new Map<number, string>();
     // An `output` schema's answer goes out once validated, as on Chat Completions: read from the
     // agent answering, the one holding the conversation (a hand-off in an earlier response gave
-    // it away) and then any this run hands to (leftovers66).
-    let answerOnly = answersWithOutput(door.agent, holder);
+    // it away; what the send's own load found) and then any this run hands to (leftovers66); the
+    // text before a call handing to such an agent is held and dropped (answer-deltas.ts).
+    const deltas = createAnswerDeltas(door.agent, store.holder);
+    const delta = (text: string) =>
+      send('response.output_text.delta', { ...at, delta: text, logprobs: [] });
     try {
       const started = toResponse(shape, messageId, 'in_progress', undefined, undefined);
       send('response.created', { response: started });
@@ -208,23 +202,13 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       send('response.content_part.added', { ...at, part: outputText('') });
       for await (const event of run) {
         if (event.path.length > 0) continue;
-        if (event.type === 'text-delta' && !answerOnly) {
-          texts.set(event.stepNumber, (texts.get(event.stepNumber) ?? '') + event.text);
-          send('response.output_text.delta', { ...at, delta: event.text, logprobs: [] });
-        } else if (event.type === 'handoff') {
-          answerOnly = answersWithOutput(door.agent, event.to);
-        } else if (event.type === 'guardrail-retraction') {
-          // OpenAI's streams cannot take the deltas back (`holdBack` is the answer for that), but
-          // the response a failure settles on holds what the guardrail left: a block's failed
-          // response repeated the blocked text whole.
-          texts.set(event.stepNumber, event.text);
-        }
+        for (const each of deltas.take(event)) delta(each.text);
       }
       const result = await run.result;
       await finish(true);
-      if (answerOnly && result.text !== '') {
-        send('response.output_text.delta', { ...at, delta: result.text, logprobs: [] });
-      }
+      const { released, answerOnly } = deltas.end();
+      for (const each of released) delta(each.text);
+      if (answerOnly && result.text !== '') delta(result.text);
       // The answer as the run settled it (a guardrail's rewrite included), which `done` carries.
       send('response.output_text.done', { ...at, text: result.text, logprobs: [] }, true);
       send('response.content_part.done', { ...at, part: outputText(result.text) }, true);
@@ -247,7 +231,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       const failure = runFailure(error).error;
       send('response.failed', {
         response: {
-          ...toResponse(shape, messageId, 'failed', [...texts.values()].join(''), undefined),
+          ...toResponse(shape, messageId, 'failed', deltas.sent(), undefined),
           error: { code: failure.code, message: failure.message },
         },
       });
@@ -319,22 +303,6 @@ function toResponse(
             total_tokens: tokens.input + tokens.output,
           },
   };
-}
-
-/**
- * The agent a hand-off in an earlier response gave the conversation to (its stored last turn's
- * `agent`), or `undefined` for the door's own. A store that fails here fails the send the same
- * way, which reports it: the door's agent is assumed meanwhile.
- */
-async function holderOf(session: {
-  turns(): Promise<readonly ChatTurn[]>;
-}): Promise<string | undefined> {
-  try {
-    const agent: unknown = (await session.turns()).at(-1)?.agent;
-    return typeof agent === 'string' ? agent : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function outputText(text: string) {

@@ -1,7 +1,9 @@
 import { type Agent, createAgent, createGemini } from '@gemloop/core';
+import { createMemoryHistoryStore, type HistoryStore } from '@gemloop/core/chat';
 import { handoff } from '@gemloop/core/composition';
 import { createFakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import OpenAI from 'openai';
+import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { listenForTest } from '../door/__fixtures__/serve-door.ts';
@@ -19,7 +21,11 @@ const ANSWER = '{"city":"Paris","country":"France"}';
 const MODEL = 'gemini-3-flash-preview';
 
 /** A triage agent that hands to `cities` (with `output`, or plain), served by the door. */
-async function serveTriage(script: FakeTurn[], receiverOutput: boolean) {
+async function serveTriage(
+  script: FakeTurn[],
+  receiverOutput: boolean,
+  store?: HistoryStore | undefined,
+) {
   const fake = createFakeGemini({ script });
   const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
   const cities: Agent = createAgent({
@@ -38,6 +44,7 @@ async function serveTriage(script: FakeTurn[], receiverOutput: boolean) {
   const handler = createOpenAIHandler({
     agents: { triage },
     authorize: () => 'alice',
+    ...(store === undefined ? {} : { store }),
     onError: (error) => void errors.push(error),
   });
   const baseURL = `${await listenForTest(handler)}/v1`;
@@ -152,5 +159,175 @@ describe('the OpenAI door, a plain agent handing off to one with output (leftove
       if (event.type === 'response.output_text.delta') streamed.push(event.delta);
     }
     expect(streamed).toEqual(['It is ', 'Paris.']);
+  });
+});
+
+/** `store`, counting the loads of each conversation's history. */
+function countingLoads(store: HistoryStore) {
+  const loads: string[] = [];
+  const counted: HistoryStore = {
+    load: (id, context) => {
+      loads.push(id);
+      return store.load(id, context);
+    },
+    append: (id, turn, context) => store.append(id, turn, context),
+    clear: (id, context) => store.clear(id, context),
+  };
+  return { store: counted, loads };
+}
+
+/**
+ * What a streamed response sent: its deltas joined, its `output_text.done` text, and the text of
+ * the message its `response.completed` holds.
+ */
+async function streamedAnswer(stream: AsyncIterable<ResponseStreamEvent>) {
+  let deltas = '';
+  let done: string | undefined;
+  let completed: string | undefined;
+  for await (const event of stream) {
+    if (event.type === 'response.output_text.delta') deltas += event.delta;
+    if (event.type === 'response.output_text.done') done = event.text;
+    if (event.type === 'response.completed') {
+      const [message] = event.response.output;
+      const [part] = message?.type === 'message' ? message.content : [];
+      completed = part?.type === 'output_text' ? part.text : undefined;
+    }
+  }
+  return { deltas, done, completed };
+}
+
+/** The text a streamed chat completion's deltas join to, for the question of these tests. */
+async function streamedChat(client: OpenAI) {
+  const stream = await client.chat.completions.create({
+    model: 'triage',
+    messages: [{ role: 'user', content: 'Capital of France?' }],
+    stream: true,
+  });
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+  return text;
+}
+
+/** The text a streamed response's deltas join to. */
+async function streamedText(stream: AsyncIterable<ResponseStreamEvent>) {
+  return (await streamedAnswer(stream)).deltas;
+}
+
+describe('the Responses door, who holds a continued conversation (leftovers67)', () => {
+  it('reads the stored history once per streamed send, the send’s own read, and still finds the holder', async () => {
+    const { store, loads } = countingLoads(createMemoryHistoryStore());
+    const { client, errors } = await serveTriage(
+      [turn.call('transfer_to_cities', {}), turn.text(ANSWER), ...reasked().slice(1)],
+      true,
+      store,
+    );
+    const first = await client.responses.create({ model: 'triage', input: 'Capital of France?' });
+    expect(first.output_text).toBe(ANSWER);
+    loads.length = 0;
+    const stream = await client.responses.create({
+      model: 'triage',
+      input: 'And again?',
+      previous_response_id: first.id,
+      stream: true,
+    });
+    // `cities` holds it: its refused answer is not streamed, only its validated JSON.
+    expect(await streamedText(stream)).toBe(ANSWER);
+    // Read once: a second load of the whole history on every continued send found the holder.
+    expect(loads).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('finds the holder of a named conversation a store kept from another door (a restart)', async () => {
+    const kept = createMemoryHistoryStore();
+    const before = await serveTriage(
+      [turn.call('transfer_to_cities', {}), turn.text(ANSWER)],
+      true,
+      kept,
+    );
+    const first = await before.client.responses.create({
+      model: 'triage',
+      input: 'Capital of France?',
+      conversation: 'trip',
+    });
+    expect(first.output_text).toBe(ANSWER);
+    // A new door on the same store: it knows no response of the conversation, the store does.
+    const after = await serveTriage(reasked().slice(1), true, kept);
+    const stream = await after.client.responses.create({
+      model: 'triage',
+      input: 'And again?',
+      conversation: 'trip',
+      stream: true,
+    });
+    expect(await streamedText(stream)).toBe(ANSWER);
+    expect(after.fake.requests).toHaveLength(2);
+    expect(after.errors).toEqual([]);
+  });
+});
+
+/** A step of `triage` that writes text in two chunks, then calls the hand-off in the second. */
+const textThenTransfer = (): FakeTurn =>
+  turn.raw([
+    { candidates: [{ content: { role: 'model', parts: [{ text: 'Let me ask ' }] }, index: 0 }] },
+    {
+      candidates: [
+        {
+          content: {
+            role: 'model',
+            parts: [
+              { text: 'cities.' },
+              { functionCall: { name: 'transfer_to_cities', args: {} } },
+            ],
+          },
+          finishReason: 'STOP',
+          index: 0,
+        },
+      ],
+    },
+  ]);
+
+describe('the OpenAI door, text written in the step that hands to an output agent (leftovers67)', () => {
+  it('Chat Completions streams the receiver’s JSON alone, not the text before the call', async () => {
+    const { client, fake, errors } = await serveTriage(
+      [textThenTransfer(), turn.text(ANSWER)],
+      true,
+    );
+    const text = await streamedChat(client);
+    expect(JSON.parse(text)).toEqual({ city: 'Paris', country: 'France' });
+    expect(text).toBe(ANSWER);
+    expect(fake.requests).toHaveLength(2);
+    expect(errors).toEqual([]);
+  });
+
+  it('Responses streams deltas and a done text that are the receiver’s JSON alone', async () => {
+    const { client, errors } = await serveTriage([textThenTransfer(), turn.text(ANSWER)], true);
+    const stream = await client.responses.create({
+      model: 'triage',
+      input: 'Capital of France?',
+      stream: true,
+    });
+    expect(await streamedAnswer(stream)).toEqual({
+      deltas: ANSWER,
+      done: ANSWER,
+      completed: ANSWER,
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it('an agent that could hand to an output agent but answers itself still sends all its text', async () => {
+    const script = () => [twoChunks('It is ', 'Paris.')];
+    const chat = await serveTriage(script(), true);
+    expect(await streamedChat(chat.client)).toBe('It is Paris.');
+
+    const responses = await serveTriage(script(), true);
+    const events = await responses.client.responses.create({
+      model: 'triage',
+      input: 'Capital of France?',
+      stream: true,
+    });
+    expect(await streamedAnswer(events)).toEqual({
+      deltas: 'It is Paris.',
+      done: 'It is Paris.',
+      completed: 'It is Paris.',
+    });
   });
 });

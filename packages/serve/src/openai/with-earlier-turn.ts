@@ -4,6 +4,13 @@ import type { ChatTurn, HistoryStore } from '@gemloop/core/chat';
 export type EarlierTurnStore = HistoryStore & {
   /** Whether the earlier turn has been written to the store (with the send's own turn). */
   readonly written: () => boolean;
+  /**
+   * The agent holding the conversation as the send found it: the `agent` of the newest turn the
+   * send's own load of `key` read (the earlier turn, when the request has one: it has none), as
+   * the chat session reads it to pick the agent it sends to. `undefined` before that load, and
+   * for the session's own agent.
+   */
+  readonly holder: () => string | undefined;
 };
 
 /**
@@ -23,11 +30,21 @@ export function withEarlierTurn(
 ): EarlierTurnStore {
   let pending = earlier;
   let written = false;
+  let holder: string | undefined;
   return {
     written: () => written,
+    holder: () => holder,
     async load(id, context) {
-      const turns = await store.load(id, context);
-      return id === key && pending !== undefined ? [...turns, pending] : turns;
+      const stored = await store.load(id, context);
+      const turns = id === key && pending !== undefined ? [...stored, pending] : stored;
+      // Read here, from the session's own load, rather than by a second load of the whole
+      // history on every continued send (leftovers67). A custom store hands back what it was
+      // given or made: a holder that is no name is none, as the session reads it.
+      if (id === key) {
+        const agent: unknown = turns.at(-1)?.agent;
+        holder = typeof agent === 'string' ? agent : undefined;
+      }
+      return turns;
     },
     async append(id, turn, context) {
       if (id === key && pending !== undefined) {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback } from '@gemloop/testing';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { captureError, runTool } from '../__fixtures__/mcp-test-helpers.ts';
@@ -39,15 +41,13 @@ async function startSessionServer() {
     if (session !== undefined) {
       const transport = sessions.get(session);
       if (transport === undefined) {
-        response
-          .writeHead(404, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              jsonrpc: '2.0',
-              id: null,
-              error: { code: -32001, message: 'Session not found' },
-            }),
-          );
+        response.writeHead(404, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            jsonrpc: '2.0',
+            id: null,
+            error: { code: -32001, message: 'Session not found' },
+          }),
+        );
         return;
       }
       await transport.handleRequest(request, response, body);
@@ -75,6 +75,21 @@ async function startSessionServer() {
     url: `${server.url}/mcp`,
     seen,
     forget: () => sessions.clear(),
+    /** Forgets every session and ends its streams, as a restart does. */
+    restart: async () => {
+      const ended = [...sessions.values()];
+      sessions.clear();
+      await Promise.all(ended.map((transport) => transport.close()));
+    },
+    /** Adds a tool on the newest session's server, which tells its client (`list_changed`). */
+    addTool: (name: string) =>
+      servers
+        .at(-1)
+        ?.registerTool(
+          name,
+          { description: 'Multiplies two numbers.', inputSchema: { a: z.number(), b: z.number() } },
+          async ({ a, b }) => ({ content: [{ type: 'text', text: String(a * b) }] }),
+        ),
     forgetAlways: () => {
       forgetAlways = true;
       sessions.clear();
@@ -162,4 +177,66 @@ describe('connectMcpHttp and a session the server forgot (leftovers66)', () => {
       'tools/call',
     ]);
   });
+});
+
+/** The names of the tools after each `notifications/tools/list_changed` the client gets. */
+function watchToolList(connection: McpConnection) {
+  const client = connection.client as unknown as Client;
+  const changed: string[][] = [];
+  let told: () => void = () => {};
+  client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+    const { tools } = await client.listTools();
+    changed.push(tools.map((tool) => tool.name));
+    told();
+  });
+  return {
+    changed,
+    next: () =>
+      new Promise<void>((resolve) => {
+        told = resolve;
+      }),
+  };
+}
+
+/** The session the renewal started: its notification (the handshake's came first) names it. */
+const renewedSession = (seen: Seen[]) =>
+  seen.findLast((request) => request.rpc === 'notifications/initialized')?.session;
+
+const streamOpened = (seen: Seen[], session: string | undefined) =>
+  seen.some((request) => request.http === 'GET' && request.session === session);
+
+// leftovers67: the renewal sent `notifications/initialized` itself, and the SDK opens its
+// standalone GET stream (where the server sends what no request asked for, such as
+// `notifications/tools/list_changed`) only after it sends that notification: the new session
+// had none, and the server's notifications were lost for the rest of the connection.
+describe('connectMcpHttp after a session renewal, the server’s own stream (leftovers67)', () => {
+  it.each([
+    ['forgets the session', 'forget'],
+    ['restarts, ending the old session’s stream', 'restart'],
+  ] as const)(
+    'gets notifications/tools/list_changed from the new session when the server %s, and the tool list refreshes',
+    async (_, how) => {
+      const { server, connection, add } = await connect();
+      const watch = watchToolList(connection);
+      const old = server.seen.find((request) => request.session !== undefined)?.session;
+      await server[how]();
+      if (how === 'restart') {
+        // The SDK opens its ended stream again with the old id twice (its default maxRetries),
+        // is answered 404 and gives up; the connection's next call is what renews the session.
+        const opened = () =>
+          server.seen.filter((request) => request.http === 'GET' && request.session === old);
+        await expect.poll(() => opened().length, { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+      }
+      expect(await runTool(add, { a: 4, b: 5 })).toEqual({ output: '9' });
+      const fresh = renewedSession(server.seen);
+      expect(fresh).toBeDefined();
+      // The server's stream for the new session is open before the server has news for it.
+      await expect.poll(() => streamOpened(server.seen, fresh), { timeout: 20_000 }).toBe(true);
+      const notified = watch.next();
+      server.addTool('multiply');
+      await notified;
+      expect(watch.changed).toEqual([['add', 'multiply']]);
+    },
+    60_000,
+  );
 });

@@ -105,7 +105,9 @@ export async function connectMcpHttp(given: ConnectMcpHttpOptions): Promise<McpC
     // Resolved per request, so a fetch replaced after connecting (tests, instrumentation) applies.
     // Redirects are never followed: fetch would resend the caller's headers (API keys, tokens)
     // to wherever the server points; it drops only `Authorization`, and only across origins.
-    // A session the server forgot (a 404) is renewed once, as the transport spec says.
+    // A session the server forgot (a 404) is renewed once, as the transport spec says; the
+    // transport sends the renewal's `notifications/initialized`, and so opens the new session's
+    // stream of server notifications as it does after the first handshake.
     fetch: renewForgottenSession(async (input, init) => {
       const response = await (fetch ?? globalThis.fetch)(input, { ...init, redirect: 'manual' });
       if (response.status < 300 || response.status > 399) {
@@ -129,8 +131,11 @@ export async function connectMcpHttp(given: ConnectMcpHttpOptions): Promise<McpC
         `The MCP ${server} answered HTTP ${response.status}, a redirect to ${describeLocation(response.headers.get('location'), url)}. ` +
           'gemloop does not follow redirects, because your headers would go with it: connect to that URL directly if you trust it.',
       );
-    }),
+    }, sendInitialized),
   });
+  function sendInitialized(): Promise<void> {
+    return transport.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  }
 
   return openMcpConnection({
     Client,

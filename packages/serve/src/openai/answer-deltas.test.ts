@@ -1,0 +1,104 @@
+import { type Agent, type AgentEvent, createAgent, createGemini } from '@gemloop/core';
+import { handoff } from '@gemloop/core/composition';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createAnswerDeltas } from './answer-deltas.ts';
+
+// No model is called: the agents only say who hands to whom and who answers with `output`.
+const gemini = createGemini({
+  apiKey: 'unused',
+  retry: false,
+  fetch: () => Promise.reject(new Error('no model call in this test')),
+});
+const MODEL = 'gemini-3-flash-preview';
+const cities = createAgent({
+  gemini,
+  model: MODEL,
+  name: 'cities',
+  output: z.object({ city: z.string() }),
+}) as Agent;
+const chat = createAgent({ gemini, model: MODEL, name: 'chat' });
+const triage: Agent = createAgent({
+  gemini,
+  model: MODEL,
+  name: 'triage',
+  tools: [handoff(cities), handoff(chat)],
+});
+
+const text = (stepNumber: number, value: string) =>
+  ({ type: 'text-delta', stepNumber, text: value, path: [] }) as AgentEvent<unknown>;
+const stepStart = (stepNumber: number) =>
+  ({ type: 'step-start', stepNumber, kind: 'tools', path: [] }) as AgentEvent<unknown>;
+const handTo = (to: string, stepNumber: number) =>
+  ({ type: 'handoff', stepNumber, from: 'triage', to, path: [] }) as unknown as AgentEvent<unknown>;
+const retraction = (stepNumber: number, value: string) =>
+  ({
+    type: 'guardrail-retraction',
+    stepNumber,
+    name: 'guard',
+    text: value,
+    path: [],
+  }) as AgentEvent<unknown>;
+
+/** Every text the events release, in order, then what the end releases. */
+function run(deltas: ReturnType<typeof createAnswerDeltas>, events: AgentEvent<unknown>[]) {
+  const out = events.flatMap((event) => deltas.take(event).map((delta) => delta.text));
+  const { released, answerOnly } = deltas.end();
+  return { out: [...out, ...released.map((delta) => delta.text)], answerOnly };
+}
+
+describe('createAnswerDeltas', () => {
+  it('holds a step’s text until the next step starts, when the agent may hand to an output one', () => {
+    const deltas = createAnswerDeltas(triage);
+    expect(deltas.take(stepStart(1))).toEqual([]);
+    expect(deltas.take(text(1, 'Looking '))).toEqual([]);
+    expect(deltas.take(text(1, 'it up.'))).toEqual([]);
+    expect(deltas.take(stepStart(2)).map((delta) => delta.text)).toEqual(['Looking ', 'it up.']);
+    expect(run(deltas, [text(2, 'Paris.')])).toEqual({ out: ['Paris.'], answerOnly: false });
+    expect(deltas.sent()).toBe('Looking it up.Paris.');
+  });
+
+  it('drops the held text of a step handing to an output agent, whose answer goes whole', () => {
+    const deltas = createAnswerDeltas(triage);
+    const { out, answerOnly } = run(deltas, [
+      stepStart(1),
+      text(1, 'Let me ask cities.'),
+      handTo('cities', 1),
+      stepStart(2),
+      text(2, '{"city": 42}'),
+      text(3, '{"city":"Paris"}'),
+    ]);
+    expect(out).toEqual([]);
+    expect(answerOnly).toBe(true);
+  });
+
+  it('sends the held text of a step handing to a plain agent, then that agent’s live', () => {
+    const deltas = createAnswerDeltas(triage);
+    expect(run(deltas, [text(1, 'Over to chat. '), handTo('chat', 1), text(2, 'Hi')])).toEqual({
+      out: ['Over to chat. ', 'Hi'],
+      answerOnly: false,
+    });
+  });
+
+  it('sends a plain agent’s deltas as they come', () => {
+    const deltas = createAnswerDeltas(chat as Agent);
+    expect(deltas.take(text(1, 'Hi')).map((delta) => delta.text)).toEqual(['Hi']);
+  });
+
+  it('starts from the holder a conversation names, read at the first event', () => {
+    let holder: string | undefined;
+    const deltas = createAnswerDeltas(triage, () => holder);
+    holder = 'cities';
+    expect(run(deltas, [text(1, '{"city": 42}')])).toEqual({ out: [], answerOnly: true });
+  });
+
+  it('sends held text as a guardrail left it, and settles a failure on what was sent', () => {
+    const held = createAnswerDeltas(triage);
+    expect(run(held, [text(1, 'secret'), retraction(1, '[removed]')]).out).toEqual(['[removed]']);
+    const blocked = createAnswerDeltas(triage);
+    expect(run(blocked, [text(1, 'secret'), retraction(1, '')]).out).toEqual([]);
+    const live = createAnswerDeltas(chat as Agent);
+    expect(run(live, [text(1, 'secret'), retraction(1, '[removed]')]).out).toEqual(['secret']);
+    expect(live.sent()).toBe('[removed]');
+  });
+});
