@@ -97,14 +97,19 @@ export async function killHeldRuns({
   return victims;
 }
 
-/**
- * Starts a {@link HoldingFleet} against a fake made with `fakeOptions`. `workers`: how many (one
- * for a file that holds its crash tests' runs together on it and starts their taker itself).
- */
+/** How a {@link HoldingFleet} is started beside its fake's options. */
+export type HoldingFleetOptions = {
+  /** How many workers (two unless told; one for a file that holds its crash tests' runs together on it and starts their taker itself). */
+  workers?: number | undefined;
+  /** More worker env (worker.ts), e.g. WORKER_CONCURRENCY for a worker that holds more than four runs at once. */
+  env?: Record<string, string> | undefined;
+};
+
+/** Starts a {@link HoldingFleet} against a fake made with `fakeOptions`. */
 export async function startHoldingFleet(
   prefix: string,
   fakeOptions: Parameters<typeof createFakeGemini>[0],
-  { workers: count = 2 }: { workers?: number } = {},
+  { workers: count = 2, env: extra = {} }: HoldingFleetOptions = {},
 ): Promise<HoldingFleet> {
   const fake = createFakeGemini(fakeOptions);
   await fake.listen();
@@ -117,6 +122,7 @@ export async function startHoldingFleet(
     COUNTER_FILE: counter.file,
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
+    ...extra,
   };
   const workers = await Promise.all(
     Array.from({ length: count }, (_, index) =>
