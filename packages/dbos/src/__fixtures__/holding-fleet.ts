@@ -39,6 +39,14 @@ export type HoldingFleet = {
   holdDirectory: string;
   /** Waits for the run's slow tool to start, then SIGKILLs the worker that runs it. */
   killInSlowTool(runId: string): Promise<WorkerProcess>;
+  /**
+   * Waits for each held run's slow tool to start, then ends them all with one kill
+   * ({@link killHeldRuns}, its taker `takerId`); the worker each run was on when it was killed.
+   */
+  killHeldInSlowTools(
+    takerId: string,
+    held: KillHeldRunsOptions['held'],
+  ): Promise<Map<string, WorkerProcess>>;
   close(): Promise<void>;
 };
 
@@ -143,6 +151,11 @@ export async function startHoldingFleet(
       const victim = await ownerOf(runs, workers, runId);
       await crashWorker(victim);
       return victim;
+    },
+    async killHeldInSlowTools(takerId, held) {
+      for (const { runId } of held)
+        await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
+      return killHeldRuns({ runs, workers, env, takerId, holdDirectory, held });
     },
     async close() {
       await runs.close();

@@ -11,12 +11,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type WorkerProcess, waitFor } from '../../__fixtures__/fleet.ts';
-import {
-  type HoldingFleet,
-  killHeldRuns,
-  startHoldingFleet,
-} from '../../__fixtures__/holding-fleet.ts';
+import type { WorkerProcess } from '../../__fixtures__/fleet.ts';
+import { type HoldingFleet, startHoldingFleet } from '../../__fixtures__/holding-fleet.ts';
 
 type Body = {
   contents?: { role?: string; parts?: { text?: string }[] }[];
@@ -148,19 +144,7 @@ function killedTogether(): Promise<Map<string, WorkerProcess>> {
       const budget = runId === CRASHES.budget.runId ? { budget: { maxCostUsd: '0.75' } } : {};
       await fleet.runs.start(agent, { runId, input, ...budget });
     }
-    for (const { runId } of held)
-      await waitFor(
-        () => fleet.counter.count(`start slow ${runId}:`) === 1,
-        'the slow tool to start',
-      );
-    return killHeldRuns({
-      runs: fleet.runs,
-      workers: fleet.workers,
-      env: fleet.env,
-      takerId: 'options-crash-taker',
-      holdDirectory: fleet.holdDirectory,
-      held,
-    });
+    return fleet.killHeldInSlowTools('options-crash-taker', held);
   })();
   return together;
 }
