@@ -39,6 +39,14 @@ export type HoldingFleet = {
   holdDirectory: string;
   /** Waits for the run's slow tool to start, then SIGKILLs the worker that runs it. */
   killInSlowTool(runId: string): Promise<WorkerProcess>;
+  /**
+   * Waits for each held run's slow tool to start, then ends them all with one kill
+   * ({@link killHeldRuns}, its taker `takerId`); the worker each run was on when it was killed.
+   */
+  killHeldInSlowTools(
+    takerId: string,
+    held: KillHeldRunsOptions['held'],
+  ): Promise<Map<string, WorkerProcess>>;
   close(): Promise<void>;
 };
 
@@ -97,14 +105,19 @@ export async function killHeldRuns({
   return victims;
 }
 
-/**
- * Starts a {@link HoldingFleet} against a fake made with `fakeOptions`. `workers`: how many (one
- * for a file that holds its crash tests' runs together on it and starts their taker itself).
- */
+/** How a {@link HoldingFleet} is started beside its fake's options. */
+export type HoldingFleetOptions = {
+  /** How many workers (two unless told; one for a file that holds its crash tests' runs together on it and starts their taker itself). */
+  workers?: number | undefined;
+  /** More worker env (worker.ts), e.g. WORKER_CONCURRENCY for a worker that holds more than four runs at once. */
+  env?: Record<string, string> | undefined;
+};
+
+/** Starts a {@link HoldingFleet} against a fake made with `fakeOptions`. */
 export async function startHoldingFleet(
   prefix: string,
   fakeOptions: Parameters<typeof createFakeGemini>[0],
-  { workers: count = 2 }: { workers?: number } = {},
+  { workers: count = 2, env: extra = {} }: HoldingFleetOptions = {},
 ): Promise<HoldingFleet> {
   const fake = createFakeGemini(fakeOptions);
   await fake.listen();
@@ -117,6 +130,7 @@ export async function startHoldingFleet(
     COUNTER_FILE: counter.file,
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
+    ...extra,
   };
   const workers = await Promise.all(
     Array.from({ length: count }, (_, index) =>
@@ -137,6 +151,11 @@ export async function startHoldingFleet(
       const victim = await ownerOf(runs, workers, runId);
       await crashWorker(victim);
       return victim;
+    },
+    async killHeldInSlowTools(takerId, held) {
+      for (const { runId } of held)
+        await waitFor(() => counter.count(`start slow ${runId}:`) === 1, 'the slow tool to start');
+      return killHeldRuns({ runs, workers, env, takerId, holdDirectory, held });
     },
     async close() {
       await runs.close();

@@ -95,7 +95,7 @@ const gemini = createGemini({
       }),
 });
 
-// The same fake behind Vertex's routes (durable-feature-rows.test.ts): only Vertex streams a
+// The same fake behind Vertex's routes (agent-options-crash.test.ts): only Vertex streams a
 // call's arguments in pieces.
 const vertexGemini = createGemini({
   vertex: { project: 'durable-project', location: 'us-central1', getAccessToken: () => 'ya29.test' },
@@ -465,7 +465,7 @@ const secretResearch = subagent(
   { name: 'research', description: 'Logs in and researches one question.' },
 );
 // A subagent whose plugin fails with a database driver's message (a password, an internal
-// address), for the agent `teamLeak` (child-workflow-hostile.attacks.test.ts, attack30).
+// address), for the agent `teamLeak` (child-budget.test.ts, attack30).
 const leakyResearch = subagent(
   createAgent({
     gemini,
@@ -1010,7 +1010,7 @@ void startDurableWorkerWith({
       plugins: [toolResultCache({ tools: { lookup: { effect: 'read' } } })],
     },
     // The support agent with the `cache` option, its long instructions cached (about 6,000
-    // tokens by the fake's estimate, above any model's minimum; durable-prompt-cache.test.ts).
+    // tokens by the fake's estimate, above any model's minimum; agent-options-crash.test.ts).
     cached: {
       gemini,
       model,
@@ -1027,7 +1027,7 @@ void startDurableWorkerWith({
       thinking: { effort: 'low', includeThoughts: true },
       output: z.object({ order: z.string(), status: z.string() }),
     },
-    // Issue 53, letters46 (durable-feature-rows.test.ts): Vertex's streamed function-call
+    // Issue 53, letters46 (agent-options-crash.test.ts): Vertex's streamed function-call
     // arguments, whose pieces a durable step records as they came, and Agent Skills, read through
     // their tool calls.
     vertexPieces: {
@@ -1043,7 +1043,7 @@ void startDurableWorkerWith({
       tools: [lookup, slow, ...skillKit.tools],
     },
     // The support agent on gemini-3-flash-preview, falling back to gemini-3-pro-preview
-    // (model-fallback.test.ts: the fake answers 503 to the first model).
+    // (agent-options-crash.test.ts: the fake answers 503 to the first model).
     fallback: {
       gemini,
       model: 'gemini-3-flash-preview',
@@ -1096,7 +1096,8 @@ void startDurableWorkerWith({
       needsApproval: ['refund'],
       plugins: [stopwatch],
     },
-    // The support agent priced by a pricer of its own, a cent a call (durable-pricer.test.ts).
+    // The support agent priced by a pricer of its own, a cent a call (agent-options-crash.test.ts:
+    // a pricer in a durable run).
     priced: {
       gemini,
       model,
@@ -1336,7 +1337,7 @@ void startDurableWorkerWith({
       compaction: compaction({ maxTokens: 5_000, keepRecent: 2, clearToolResults: false, summarize: true }),
     },
     // Gemini 2.x with google_search next to a function: the search runs as a function, a grounded
-    // call of its own (the built-in fallback; durable-gaps.test.ts).
+    // call of its own (the built-in fallback; agent-options-crash.test.ts).
     searcher: {
       gemini,
       model: 'gemini-2.5-flash',

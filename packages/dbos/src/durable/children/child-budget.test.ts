@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AgentResult, createAgent, createGemini, defineTool } from '@gemloop/core';
 import { subagent, TreeBudgetError } from '@gemloop/core/composition';
 import { createFakeGemini, type FakeGemini, googleError, turn } from '@gemloop/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -41,6 +42,11 @@ import { createDurableRuns, type DurableRuns } from '../../index.ts';
 // two kill tests hold their runs' children in the slow tool of the one worker the file starts
 // with, and one SIGKILL ends both (killedTogether). Each test reads its own run's requests by its
 // input (bench/RESULTS.md, helper speed-dbos52b: child-spend.test.ts folded in here).
+//
+// The first describe (attack30, child-workflow-hostile.attacks.test.ts folded in here by helper
+// speed-dbos53) ran two workers of the same env on the same script less the 400 (its children's
+// tasks start `crash cancel`, `crash leak`, `crash after`): its cancelled tree is the first run
+// on the one worker, and the kill that ends it is killedTogether's, which lets go of every hold.
 
 /** Where a test holds a run's slow tool until it has killed the worker (worker.ts HOLD_DIR). */
 const holdDirectory = mkdtempSync(join(tmpdir(), 'gemloop-hold-'));
@@ -50,6 +56,7 @@ let runs: DurableRuns;
 let workers: WorkerProcess[];
 let counter: ReturnType<typeof createCounter>;
 let env: Record<string, string>;
+let databaseUrl: string;
 
 /** A child run whose task starts `crash fail` fails at its third model call (after `slow`). */
 function failsHere(body: Body): boolean {
@@ -76,7 +83,7 @@ beforeAll(async () => {
     ],
   });
   await fake.listen();
-  const databaseUrl = await workerDatabase('childbudget');
+  databaseUrl = await workerDatabase('childbudget');
   counter = createCounter();
   env = {
     DATABASE_URL: databaseUrl,
@@ -174,8 +181,9 @@ let together: Promise<WorkerProcess> | undefined;
 /**
  * Starts both kill tests' runs, waits until each child is inside its held slow tool (after its
  * second model call), starts the worker that takes over and SIGKILLs the one that ran them,
- * telling the fleet at once (crashWorker). Returns the victim. Once for both tests, whichever
- * runs first; a test run alone (`-t`) sets it up itself.
+ * telling the fleet at once (crashWorker), and lets go of every hold in the folder while it is
+ * dead (the cancelled tree's too, if its test ran first). Returns the victim. Once for all three
+ * kill tests, whichever runs first; a test run alone (`-t`) sets it up itself.
  */
 function killedTogether(): Promise<WorkerProcess> {
   together ??= (async () => {
@@ -195,12 +203,128 @@ function killedTogether(): Promise<WorkerProcess> {
     expect(await ownerOf(runs, workers, `${spend.runId}/1.0:call-research`)).toBe(victim);
     workers.push(await startWorker({ ...env, EXECUTOR_ID: 'childbudget-worker-1' }));
     await crashWorker(victim, () => {
-      for (const { runId } of [budget, spend]) rmSync(join(holdDirectory, runId));
+      for (const hold of readdirSync(holdDirectory)) rmSync(join(holdDirectory, hold));
     });
     return victim;
   })();
   return together;
 }
+
+/** The rows of the fleet's worker table of `executorId` (0 once a survivor took its runs over). */
+async function workerRows(executorId: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ count: number }>(
+      'SELECT count(*)::int AS count FROM gemloop.workers WHERE executor_id = $1',
+      [executorId],
+    );
+    return rows[0]?.count ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
+// attack30: a durable tree under attack from its child workflow. The parent cancelled while its
+// child runs (the child's slow tool held in the middle of its run), then the worker that ran it
+// SIGKILLed: the cancel must reach the child (its tool's signal, its workflow's status), no model
+// call of the child or the parent may follow it, and a worker that takes the dead one's runs
+// over must not resume the cancelled child. A child that fails with a driver's message: its
+// password and addresses must not reach the parent model, the stored result or the events.
+// First in the file: its tree must run on the worker killedTogether kills.
+describe('a durable tree under attack from its child workflow', () => {
+  it('stops a running child workflow when its parent is cancelled, and no worker resumes it after a SIGKILL', async () => {
+    const input = 'cancel-mid-child';
+    writeFileSync(join(holdDirectory, 'tree-cancel'), '');
+    const { runId } = await runs.start('team', { runId: 'tree-cancel', input });
+    const childId = `${runId}/1.0:call-research`;
+    await waitFor(
+      () => counter.count(`start slow ${childId}:`) === 1,
+      'the child to start its slow tool',
+    );
+    const ownerId = (await runs.status(runId))?.executorId;
+    await runs.cancel(runId);
+    expect((await runs.status(runId))?.status).toBe('CANCELLED');
+    // The cancel reaches the child while its tool still runs: the tool's signal stops it (the
+    // hold is still there), and the child's workflow is cancelled with the tree.
+    await waitFor(
+      () => counter.count(`stopped slow ${childId}:`) === 1,
+      "the child's slow tool to be stopped by the cancel",
+    );
+    expect(await runs.childRuns(runId)).toMatchObject([{ runId: childId, status: 'CANCELLED' }]);
+    const error = await runs.result(runId).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/cancel/i);
+
+    // The worker that ran the tree dies (with the two kill tests' runs); another takes its runs
+    // over. The kill lets go of the hold: a resumed child would now finish its tool and call its
+    // model again.
+    const victim = await killedTogether();
+    expect(victim.executorId).toBe(ownerId);
+    // The survivor takes the dead worker's runs over, then forgets it (worker-liveness.ts); a run
+    // started after that ends on the survivor, by when a resumed child would have gone on.
+    await waitFor(
+      async () => (await workerRows(victim.executorId)) === 0,
+      'the takeover',
+      120_000,
+      100,
+    );
+    const { runId: later } = await runs.start('team', { runId: 'after-takeover', input: 'after' });
+    expect((await runs.result(later)).text).toBe('parent answer to after');
+
+    expect(counter.count(`done slow ${childId}:`)).toBe(0);
+    // Lookup then slow: the child's two model calls before the cancel, none after it.
+    expect(requestsOf('child', `crash ${input}`)).toBe(2);
+    expect(requestsOf('parent', input)).toBe(1);
+    expect((await runs.status(runId))?.status).toBe('CANCELLED');
+    expect(await runs.childRuns(runId)).toMatchObject([{ runId: childId, status: 'CANCELLED' }]);
+  });
+
+  it("tells the parent model of a child workflow that failed without the thrown message's secrets", async () => {
+    const input = 'leak-run';
+    const { runId } = await runs.start('teamLeak', { runId: 'tree-leak', input });
+    const result = await runs.result(runId);
+    expect(result.text).toBe(`parent answer to ${input}`);
+    const answer = JSON.stringify(result.contents[2]?.parts?.[0]?.functionResponse?.response);
+    // The parent model learns the child failed, and the driver's own words.
+    expect(answer).toContain('"error"');
+    expect(answer).toContain('ECONNREFUSED');
+    const events: unknown[] = [];
+    for await (const { event } of runs.events(runId)) events.push(event);
+    const seen = JSON.stringify({
+      requests: fake.modelRequests.map((request) => request.body),
+      result,
+      events,
+    });
+    for (const leaked of ['hunter2-child-driver', '10.20.30.40', 'vault.internal']) {
+      expect(seen).not.toContain(leaked);
+    }
+    expect(await runs.childRuns(runId)).toMatchObject([{ status: 'ERROR' }]);
+    // Nor the tree's rows (redact41): the child's status row and the parent's record of its wait
+    // held the driver's message whole in the PluginError's cause.
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ text: string }>(
+        `SELECT t::text AS text FROM dbos.workflow_status t WHERE workflow_uuid LIKE $1
+         UNION ALL
+         SELECT t::text FROM dbos.operation_outputs t WHERE workflow_uuid LIKE $1`,
+        [`${runId}%`],
+      );
+      const stored = rows.map((row) => row.text).join('\n');
+      expect(stored).toContain('PluginError');
+      expect(stored).toContain('ECONNREFUSED <host> (<url>)');
+      for (const leaked of ['hunter2-child-driver', '10.20.30.40', 'vault.internal']) {
+        expect(stored).not.toContain(leaked);
+      }
+    } finally {
+      await client.end();
+    }
+  });
+});
 
 describe('the tree budget of a durable run with a subagent child workflow', () => {
   it('stops inside the child where the same tree stops in-process', async () => {

@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type WorkerProcess, waitFor } from '../../__fixtures__/fleet.ts';
+import type { WorkerProcess } from '../../__fixtures__/fleet.ts';
 import {
   type HoldingFleet,
-  killHeldRuns,
   startHoldingFleet,
   supportTurns,
 } from '../../__fixtures__/holding-fleet.ts';
@@ -70,19 +69,7 @@ function killedTogether(): Promise<Map<string, WorkerProcess>> {
     for (const { hold } of held) writeFileSync(join(fleet.holdDirectory, hold), '');
     for (const { agent, runId } of held)
       await fleet.runs.start(agent, { runId, input: `Where is order 7? (${agent})` });
-    for (const { runId } of held)
-      await waitFor(
-        () => fleet.counter.count(`start slow ${runId}:`) === 1,
-        'the slow tool to start',
-      );
-    return killHeldRuns({
-      runs: fleet.runs,
-      workers: fleet.workers,
-      env: fleet.env,
-      takerId: 'router-worker-taker',
-      holdDirectory: fleet.holdDirectory,
-      held,
-    });
+    return fleet.killHeldInSlowTools('router-worker-taker', held);
   })();
   return together;
 }
