@@ -13,6 +13,13 @@ export {
 } from '../agent/agent-turns.ts';
 // @gemloop/dbos: what a child workflow inherits of the runs above it (tool guardrails, plugins).
 export { type ChildInheritance, childInheritance } from '../agent/loop/agent-scope.ts';
+// @gemloop/dbos: a tool step keeps the reports its call's wrappers made while it ran, and a
+// replay emits them again.
+export {
+  type StepReport,
+  type ToolStepReports,
+  toolStepReportsOf,
+} from '../agent/plugins/hook-chains/tool-step-reports.ts';
 // A runner's message service checks what it sends and receives as the seam does.
 export {
   checkTopic,
