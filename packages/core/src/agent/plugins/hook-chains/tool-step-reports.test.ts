@@ -11,6 +11,7 @@ import type { PluginRun } from '../agent-plugin.ts';
 import { definePlugin } from '../define-plugin.ts';
 import { PluginError } from '../plugin-error.ts';
 import type { PluginHookRecorder } from '../run-plugins.ts';
+import { isSameRun } from '../run-view/plugin-run-view.ts';
 import { type StepReport, toolStepReportsOf } from './tool-step-reports.ts';
 
 // The reports a plugin makes through its `wrapToolCall`'s run while the call's tool runs inside a
@@ -285,5 +286,34 @@ describe("a plugin's report made while a durable run's tool step runs", () => {
         message: expect.stringContaining('(the record was changed)'),
       });
     }
+  });
+
+  it("gives each call a run of its own that is still its run's (isSameRun), and another run's is not", async () => {
+    const seen: PluginRun[][] = [];
+    const keeper = definePlugin({
+      name: 'keeper',
+      async wrapToolCall(_call, next, run) {
+        (seen.at(-1) as PluginRun[]).push(run);
+        return next();
+      },
+    });
+    for (let round = 0; round < 2; round++) {
+      seen.push([]);
+      const link = runLink();
+      const agent = createAgent({
+        gemini: createScriptedGemini([
+          callsTurn(['summarize', { notes: 'n1' }, 'a'], ['summarize', { notes: 'n2' }, 'b']),
+          textTurn('Done.'),
+        ]),
+        model: MODEL,
+        tools: [summarizeTool(link, [])],
+        plugins: [keeper, link.plugin],
+      });
+      await eventsOf(agent, mapRecorder({ numbered: true }).record);
+    }
+    const [[a1, a2], [b1]] = seen as [[PluginRun, PluginRun], [PluginRun]];
+    expect(a1).not.toBe(a2);
+    expect(isSameRun(a1, a2)).toBe(true);
+    expect(isSameRun(a1, b1)).toBe(false);
   });
 });

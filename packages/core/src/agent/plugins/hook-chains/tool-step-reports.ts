@@ -20,6 +20,8 @@ export type StepReport = {
   readonly data?: unknown;
 };
 
+// why (brand): the key a call's in-step reports are kept under on its tool's `execute` context
+// (not enumerable), so the durable runner's step finds them; carries nothing itself.
 /** The key a call's {@link ToolStepReports} is kept under on its tool's `execute` context. */
 const STEP_REPORTS: unique symbol = Symbol('gemloop.toolStepReports');
 

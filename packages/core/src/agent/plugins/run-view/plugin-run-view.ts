@@ -413,6 +413,23 @@ export function stepView(view: PluginRunView, reports: ToolStepReports): PluginR
   return called;
 }
 
+/**
+ * Whether two plugin runs are one run's: the same object, or views of one run's plugins (a call's
+ * own view, {@link stepView} or {@link heldView}, is not the plugin's view object). What a
+ * plugin that keeps runs by call (an MCP run link) compares when it asks whether the calls in
+ * flight are one run's.
+ * @internal
+ */
+export function isSameRun(one: PluginRun<unknown>, other: PluginRun<unknown>): boolean {
+  return (
+    one === other ||
+    (one instanceof PluginRunView &&
+      other instanceof PluginRunView &&
+      (one as unknown as { owner: PluginRunOwner }).owner ===
+        (other as unknown as { owner: PluginRunOwner }).owner)
+  );
+}
+
 const PHASES: readonly PluginTrip['phase'][] = ['input', 'output', 'tool-input', 'tool-output'];
 
 /**
