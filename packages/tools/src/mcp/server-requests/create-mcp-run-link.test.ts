@@ -97,6 +97,14 @@ async function fakeGemini(script: NonNullable<Parameters<typeof createFakeGemini
   return createGemini({ baseUrl: url, apiKey: 'link-test-key', retry: false });
 }
 
+/** An agent on `gemini` whose tools are the asking server's, sampling through `link`'s policy. */
+async function samplingAgent(gemini: ReturnType<typeof createGemini>, link: McpRunLink) {
+  const tools = await connect({
+    sampling: { gemini, model: 'gemini-2.5-flash', allowedServers: ['bookings'], link },
+  });
+  return createAgent({ gemini, model: 'gemini-3-flash-preview', tools, plugins: [link.plugin] });
+}
+
 /** A broker whose requests are answered by `answer` as soon as they wait. */
 function answeringBroker(link: McpRunLink | undefined, answer: McpElicitationAnswer) {
   const broker = createMcpElicitationBroker({ link });
@@ -390,15 +398,7 @@ describe('createMcpRunLink', () => {
       turn.text('A secret summary.'),
       turn.text('Summarized.'),
     ]);
-    const tools = await connect({
-      sampling: { gemini, model: 'gemini-2.5-flash', allowedServers: ['bookings'], link },
-    });
-    const agent = createAgent({
-      gemini,
-      model: 'gemini-3-flash-preview',
-      tools,
-      plugins: [link.plugin],
-    });
+    const agent = await samplingAgent(gemini, link);
     const events: AgentEvent[] = [];
     for await (const event of agent.stream('Summarize.')) events.push(event as AgentEvent);
     const reported = pluginEvents(events);
@@ -432,15 +432,7 @@ describe('createMcpRunLink', () => {
             ])
           : turn.text('Summarized twice.'),
     );
-    const tools = await connect({
-      sampling: { gemini, model: 'gemini-2.5-flash', allowedServers: ['bookings'], link },
-    });
-    const agent = createAgent({
-      gemini,
-      model: 'gemini-3-flash-preview',
-      tools,
-      plugins: [link.plugin],
-    });
+    const agent = await samplingAgent(gemini, link);
     const stream = agentTurnsOf(agent).stream(
       'Summarize.',
       {},

@@ -101,20 +101,14 @@ function summarizeTool(link: ReturnType<typeof runLink>, ran: string[]) {
   });
 }
 
+/** An event as the tests compare it: the plugin reports in full, the rest by type and call. */
 function shown(event: AgentEvent<unknown>): unknown {
-  switch (event.type) {
-    case 'plugin':
-      return `${event.plugin} ${event.kind} ${JSON.stringify(event.data)} @${event.stepNumber}`;
-    case 'tool-call':
-      return `tool-call ${event.toolCallId}`;
-    case 'tool-result':
-    case 'tool-error':
-      return `${event.type} ${event.toolCall.toolCallId}`;
-    case 'step-end':
-      return `step-end ${event.step.stepNumber}`;
-    default:
-      return event.type;
-  }
+  if (event.type === 'plugin')
+    return `${event.plugin} ${event.kind} ${JSON.stringify(event.data)} @${event.stepNumber}`;
+  if (event.type === 'tool-call') return `tool-call ${event.toolCallId}`;
+  if (event.type === 'tool-result' || event.type === 'tool-error')
+    return `${event.type} ${event.toolCall.toolCallId}`;
+  return event.type === 'step-end' ? `step-end ${event.step.stepNumber}` : event.type;
 }
 
 async function eventsOf(
@@ -130,22 +124,33 @@ async function eventsOf(
 
 const oneCall = () => [callsTurn(['summarize', { notes: 'n1' }, 'a']), textTurn('Done.')];
 
+/**
+ * A durable runner's run stood in for: the agent of `turns` whose summarize tool is a recorded
+ * step kept in `records`, answered from them once `replaying()`; its executions noted in `ran`.
+ */
+function replayableAgent(
+  turns: Parameters<typeof createScriptedGemini>[0],
+  records: Map<string, StepRecord>,
+  replaying: () => boolean,
+  ran: string[],
+) {
+  const link = runLink();
+  return createAgent({
+    gemini: createScriptedGemini(turns),
+    model: MODEL,
+    tools: [recordedTool(summarizeTool(link, ran), records, replaying)],
+    toolCallOrder: 'replayable',
+    plugins: [link.plugin],
+  });
+}
+
 describe("a plugin's report made while a durable run's tool step runs", () => {
   it('is kept with the step and emitted again, once and in the same place, on a replay that does not run the tool', async () => {
     const recorder = mapRecorder({ numbered: true });
     const records = new Map<string, StepRecord>();
     let replaying = false;
     const ran: string[] = [];
-    const agentOf = () => {
-      const link = runLink();
-      return createAgent({
-        gemini: createScriptedGemini(oneCall()),
-        model: MODEL,
-        tools: [recordedTool(summarizeTool(link, ran), records, () => replaying)],
-        toolCallOrder: 'replayable',
-        plugins: [link.plugin],
-      });
-    };
+    const agentOf = () => replayableAgent(oneCall(), records, () => replaying, ran);
     const first = await eventsOf(agentOf(), recorder.record);
     expect(first.slice(first.indexOf('tool-call a'), first.indexOf('step-end 1'))).toEqual([
       'tool-call a',
@@ -173,19 +178,11 @@ describe("a plugin's report made while a durable run's tool step runs", () => {
     const records = new Map<string, StepRecord>();
     let replaying = false;
     const ran: string[] = [];
-    const agentOf = () => {
-      const link = runLink();
-      return createAgent({
-        gemini: createScriptedGemini([
-          callsTurn(['summarize', { notes: 'n1' }, 'a'], ['summarize', { notes: 'n2' }, 'b']),
-          textTurn('Done.'),
-        ]),
-        model: MODEL,
-        tools: [recordedTool(summarizeTool(link, ran), records, () => replaying)],
-        toolCallOrder: 'replayable',
-        plugins: [link.plugin],
-      });
-    };
+    const twoCalls = () => [
+      callsTurn(['summarize', { notes: 'n1' }, 'a'], ['summarize', { notes: 'n2' }, 'b']),
+      textTurn('Done.'),
+    ];
+    const agentOf = () => replayableAgent(twoCalls(), records, () => replaying, ran);
     const first = await eventsOf(agentOf(), recorder.record);
     expect([records.get('1.0')?.emitted, records.get('1.1')?.emitted]).toEqual([
       [{ plugin: 'mcp-requests', kind: 'sampling', data: { server: 'bookings', notes: 'n1' } }],
