@@ -13,6 +13,13 @@ export {
 } from '../agent/agent-turns.ts';
 // @gemloop/dbos: what a child workflow inherits of the runs above it (tool guardrails, plugins).
 export { type ChildInheritance, childInheritance } from '../agent/loop/agent-scope.ts';
+// @gemloop/dbos: a tool step keeps the reports its call's wrappers made while it ran, and a
+// replay emits them again.
+export {
+  type StepReport,
+  type ToolStepReports,
+  toolStepReportsOf,
+} from '../agent/plugins/hook-chains/tool-step-reports.ts';
 // A runner's message service checks what it sends and receives as the seam does.
 export {
   checkTopic,
@@ -22,6 +29,9 @@ export {
 } from '../agent/plugins/messages/run-messages.ts';
 // @gemloop/dbos: records the plugin hooks that say their results are not deterministic.
 export type { PluginHookRecorder } from '../agent/plugins/run-plugins.ts';
+// @gemloop/tools: the MCP run link asks whether the calls in flight are one run's (a durable
+// run's call has a run view of its own).
+export { isSameRun } from '../agent/plugins/run-view/plugin-run-view.ts';
 // @gemloop/dbos: the agents a durable run hands off to, by a stable key (durable hand-offs).
 export type { HandOffAgents, RunServices } from '../agent/plugins/run-view/run-services.ts';
 export { preloadRunPath } from '../agent/preload-run-path.ts';

@@ -859,6 +859,34 @@ const stopwatch = definePlugin({
       : execution;
   },
 });
+// A third party's progress reports (recorded-wrap-tool-call.test.ts), public imports only: a
+// plugin that is not recorded links each call's run to the call's arguments in its wrapToolCall
+// (as @gemloop/tools' MCP run link does), and the `timed` agent's slow tool reports through that
+// run as it ends, from inside the tool's durable step (as an MCP server's sampling request is
+// reported). The report names the worker that ran the tool.
+const progressRuns = new WeakMap<object, PluginRun<unknown>>();
+const linkedProgress = definePlugin({
+  name: 'progress',
+  wrapToolCall: async (call, next, run) => {
+    progressRuns.set(call.input as object, run);
+    try {
+      return await next();
+    } finally {
+      progressRuns.delete(call.input as object);
+    }
+  },
+});
+const reportedSlow = defineTool({
+  name: 'slow',
+  description: 'Takes a while.',
+  parameters: z.object({ order: z.string() }),
+  execute: async (args, context) => {
+    const value = await slow.execute(args, context);
+    if (!context.signal.aborted)
+      progressRuns.get(args)?.emit('progress', { order: args.order, by: env['EXECUTOR_ID'] });
+    return value;
+  },
+});
 // A third party's redial (recorded-wrap-model-call.test.ts): a recorded wrapModelCall that rolls a
 // mark before the call (a mark made again would differ) and reports it, and sends a first answer
 // that says RETRY again to gemini-3-pro-preview (a fallback of its own: `next` twice). Each part is
@@ -1080,7 +1108,7 @@ void startDurableWorkerWith({
     quota: { gemini, model, tools: [lookup], plugins: [quota] },
     audited: { gemini, model, tools: [lookup, slow], plugins: [auditor] },
     ledger: { gemini, model, tools: [lookup], plugins: [ledger] },
-    timed: { gemini, model, tools: [lookup, slow], plugins: [stopwatch] },
+    timed: { gemini, model, tools: [lookup, reportedSlow], plugins: [stopwatch, linkedProgress] },
     dialled: { gemini, model, tools: [lookup, slow], plugins: [redial] },
     timedTeam: {
       gemini,

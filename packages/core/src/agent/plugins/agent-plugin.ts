@@ -68,7 +68,10 @@ export type PluginHookName =
  * What a hook is given about the run it takes part in: who runs, where in the tree, what the run
  * holds so far, and the two ways a plugin acts on the run besides its return values ({@link
  * PluginRun.emit} and {@link PluginRun.finish}). One per plugin and run; `state` is the plugin's
- * own, as its `startRun` returned it.
+ * own, as its `startRun` returned it. In a durable run a tool hook's call may be given an object
+ * of the call's own for that run (a `recorded` tool hook, and a `wrapToolCall`: what it reports
+ * while the tool runs is kept with the tool's step), with the same state and run: key what a
+ * plugin keeps per run by something other than this object's identity.
  */
 export interface PluginRun<State = unknown> {
   /** The plugin's state for this run: what its `startRun` returned (`undefined` without one). */

@@ -3,6 +3,7 @@ import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
 import type { Content, FunctionCall } from '../../wire/content.ts';
 import type { AgentConfig } from '../config/agent-config.ts';
 import type { BeforeToolCallHook } from '../config/agent-options.ts';
+import type { ToolStepReports } from '../plugins/hook-chains/tool-step-reports.ts';
 import type { RunPlugins } from '../plugins/run-plugins.ts';
 import type { RunLink } from '../run-state/run-link.ts';
 
@@ -60,6 +61,11 @@ export type RunToolCallOptions<Output> = {
   link?: RunLink | undefined;
   /** The run's plugins, when it has any. */
   plugins?: RunPlugins | undefined;
+  /**
+   * The call's in-step reports, which its tool's context carries to a durable runner's step (set
+   * inside the plugins' `wrapToolCall`, in a run with a recorder: `ToolHooks.toolStepReports`).
+   */
+  stepReports?: ToolStepReports | undefined;
 };
 
 /**

@@ -4,6 +4,7 @@ import { cutName } from '../../shared/cut-text.ts';
 import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
 import { onAbort } from '../../shared/on-abort.ts';
 import type { FunctionTool, ToolExecuteContext } from '../../tools/tool.ts';
+import type { ToolStepReports } from '../plugins/hook-chains/tool-step-reports.ts';
 import {
   callAtDepth,
   linkToolContext,
@@ -42,10 +43,16 @@ function startReady<Output>(
   const plugins = options.plugins;
   if (plugins?.hooks.wrapToolCall !== undefined) {
     // Through the plugins' own implementation (definePlugin carries it); the acknowledgement and
-    // the time limit inside the wrappers.
-    const inner = { ...options, plugins: undefined };
-    return (plugins.engine.wrapExecution as typeof wrapExecution)(options, plugins, args, () =>
-      startToolCall(inner, { type: 'ready', tool, args, acknowledged }),
+    // the time limit inside the wrappers. In a run with a recorder, the call's in-step reports go
+    // to the wrappers and the tool's context alike (a durable runner's step keeps them).
+    const stepReports = plugins.toolStepReports(options.stepNumber);
+    const inner = { ...options, plugins: undefined, stepReports };
+    return (plugins.engine.wrapExecution as typeof wrapExecution)(
+      options,
+      plugins,
+      args,
+      () => startToolCall(inner, { type: 'ready', tool, args, acknowledged }),
+      stepReports,
     );
   }
   if (acknowledged !== true) return start(options, tool, args);
@@ -66,6 +73,7 @@ export function start<Output>(
     contents,
     signal,
     link,
+    stepReports,
   }: RunToolCallOptions<Output>,
   tool: FunctionTool<unknown, unknown>,
   args: unknown,
@@ -94,6 +102,7 @@ export function start<Output>(
         logger,
         contents,
         link: link !== undefined && startsChildRuns(tool) ? link : undefined,
+        stepReports,
       }),
     undefined,
   );
@@ -120,11 +129,14 @@ function execute(
     logger,
     contents,
     link,
+    stepReports,
   }: {
     timeoutMs: number | undefined;
     signal: AbortSignal;
     /** Set only for a tool that starts child runs (see `markChildRunTool`). */
     link: RunLink | undefined;
+    /** The call's in-step reports, in a run with a recorder (`ToolHooks.toolStepReports`). */
+    stepReports: ToolStepReports | undefined;
   } & Omit<ToolExecuteContext, 'signal'>,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
   if (timeoutMs !== undefined) {
@@ -141,6 +153,7 @@ function execute(
         contents,
       },
       link,
+      stepReports,
     );
   }
   if (signal.aborted) return { type: 'aborted', args };
@@ -148,6 +161,7 @@ function execute(
   // cost of an AbortController per call).
   const context: ToolExecuteContext = { toolCallId, step, callIndex, logger, contents, signal };
   if (link !== undefined) linkToolContext(context, link);
+  stepReports?.link(context);
   const result = invoke(tool, args, context, signal);
   if (!isPending(result)) return result;
   return new Promise((resolve) => {
@@ -185,12 +199,14 @@ function executeWithTimeout(
   signal: AbortSignal,
   context: Omit<ToolExecuteContext, 'signal'>,
   link?: RunLink,
+  stepReports?: ToolStepReports,
 ): ExecuteOutcome | Promise<ExecuteOutcome> {
   if (signal.aborted) return { type: 'aborted', args };
   new CallSignal(context, signal);
   Object.defineProperty(context, 'signal', CallSignal.property);
   const callContext = context as ToolExecuteContext;
   if (link !== undefined) linkToolContext(callContext, link);
+  stepReports?.link(callContext);
   const result = invoke(tool, args, callContext, signal);
   if (!isPending(result)) {
     // The run was aborted while the tool started (it may have stopped the run itself): the signal

@@ -1,5 +1,6 @@
 import { toDurableEventStreamResponse } from '@gemloop/core/web';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   crashWorker,
@@ -77,6 +78,7 @@ describe('MCP elicitation in a durable run', () => {
   let fake: FakeGemini;
   let runs: DurableRuns;
   let workers: WorkerProcess[] = [];
+  let databaseUrl: string;
   const counter = createCounter();
 
   beforeAll(async () => {
@@ -97,7 +99,7 @@ describe('MCP elicitation in a durable run', () => {
       },
     });
     await fake.listen();
-    const databaseUrl = await workerDatabase('mcp_elicit');
+    databaseUrl = await workerDatabase('mcp_elicit');
     const env = { DATABASE_URL: databaseUrl, FAKE_URL: fake.url, COUNTER_FILE: counter.file };
     workers = await Promise.all(
       [0, 1].map((index) =>
@@ -210,6 +212,21 @@ describe('MCP elicitation in a durable run', () => {
     expect(JSON.stringify(plugin)).not.toMatch(/private notes|Notes, in short/);
     const result = frames.find((frame) => frame.data.type === 'tool-result');
     expect(JSON.stringify(result)).toContain('Notes, in short.');
+    // Made inside the tool's step, the event is kept with the step's record, so a worker that
+    // takes the run over after the step and replays it emits it again (issue 53: a SIGKILL there
+    // lost it; recorded-wrap-tool-call.test.ts kills a worker at that moment).
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ output: string }>(
+        "SELECT output FROM dbos.operation_outputs WHERE workflow_uuid = $1 AND function_name LIKE 'gemloop.tool:summarize@%'",
+        [runId],
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0]?.output).toMatch(/"emitted":\[\{"plugin":"mcp-requests","kind":"sampling"/);
+    } finally {
+      await client.end();
+    }
   });
 
   it('asks again after the worker dies while the request waits, and finishes once answered', async () => {

@@ -244,6 +244,13 @@ describe('a recorded wrapToolCall in a durable run', () => {
       expect.stringMatching(/^gemloop\.plugin:stopwatch:wrapToolCall\.after:1:call-slow$/),
     ]);
     // One event per index; each run of the wrapper's first half reported once, before the result.
+    // And the `progress` report the tool made through the call's run of a plugin that is not
+    // recorded (worker.ts `linkedProgress`), from inside the tool's step on the killed worker:
+    // the step was recorded, the worker killed before the run's next event write, and the
+    // worker that took the run over never ran the tool; the report, kept with the step's record,
+    // is in the stream once, at the index the first execution emitted it at (issue 53,
+    // durable-events53: before, the replay lost it and every later event moved one index down,
+    // so the stream kept one of its events twice and lost another).
     const stored = await storedEvents(runId);
     expect(stored.map((item) => item.offset)).toEqual(stored.map((_, index) => index));
     const shown = stored.flatMap(({ event }) =>
@@ -255,9 +262,24 @@ describe('a recorded wrapToolCall in a durable run', () => {
     );
     expect(shown).toEqual([
       'tool-call',
+      ['progress', { order: '8', by: victim.executorId }],
       ['started', { tool: 'slow', mark: marks[0] }],
       ['started', { tool: 'slow', mark: marks[1] }],
       'tool-result',
+    ]);
+    // The whole stream as an uninterrupted run's: each step's events once, in order.
+    expect(stored.map(({ event }) => event.type)).toEqual([
+      'step-start',
+      'tool-call',
+      'plugin',
+      'plugin',
+      'plugin',
+      'tool-result',
+      'step-end',
+      'step-start',
+      'text-delta',
+      'step-end',
+      'run-end',
     ]);
   });
 

@@ -1,7 +1,12 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import type { ToolExecuteContext } from '@gemloop/core';
-import { fromToolResultMark, toolResultMark } from '@gemloop/core/internal';
+import {
+  fromToolResultMark,
+  type StepReport,
+  toolResultMark,
+  toolStepReportsOf,
+} from '@gemloop/core/internal';
 import type { AnyTool, BuiltinTool, FunctionTool } from '@gemloop/core/tools';
 import { isBuiltinTool, isFunctionTool } from '@gemloop/core/tools';
 import type { OwnershipConfirmations } from '../fleet/ownership-confirmations.ts';
@@ -43,10 +48,13 @@ export function durableContext(
  * `toolResult`, for a value of `toolResult()`'s shape: whether `toolResult()` made it (media) or
  * it is the tool's data (the record's JSON loses the mark; see `toolResultMark`). Absent in a
  * record from before it was written, whose value of that shape was sent as media.
+ * `emitted`: the reports the call's plugins made through its run while the tool ran (absent:
+ * none, or an older record), emitted again on a replay (`ToolStepReports`).
  * A thrown error as recorded-error.ts stores it.
  */
 type ToolOutcome = ({ ok: true; value: unknown; toolResult?: boolean } | RecordedError) & {
   steer?: boolean;
+  emitted?: StepReport[];
 };
 
 /**
@@ -117,6 +125,10 @@ export function toDurableTool(
       const idempotencyKey = `${runId}:${position}:${wellFormed(context.toolCallId)}`;
       // Set when the body runs here (not when a replay hands back the record).
       let ranAs: number | undefined;
+      // What the call's plugins report through its run while the tool runs (an MCP server's
+      // sampling request, a progress report) goes out at once, and a copy is kept with the
+      // outcome: a replay, which does not run the tool, emits it again where the step returns.
+      const reports = toolStepReportsOf(context);
       // DBOS takes the step's id when runStep is called (before any await), so the step must be
       // started here, synchronously, for the turn's calls to get their ids in call order.
       const outcome: ToolOutcome = await runDurableStep(
@@ -130,6 +142,7 @@ export function toDurableTool(
             await fence(() => assertStillOwnsWorkflow(runId));
             ranAs = DBOS.stepID;
             let outcome: ToolOutcome;
+            reports?.begin();
             try {
               const value = await tool.execute(args, {
                 ...context,
@@ -147,6 +160,8 @@ export function toDurableTool(
               if (isDurableRunEnding(error)) throw error;
               outcome = recordedError(error, keys());
             }
+            const emitted = reports?.end();
+            if (emitted !== undefined && emitted.length > 0) outcome.emitted = emitted;
             // Looked at once the tool ended: a steer sent while it ran joins at the next boundary.
             return steer === undefined ? outcome : { ...outcome, steer: await steer.probe() };
           }),
@@ -154,6 +169,7 @@ export function toDurableTool(
       );
       // Recorded by this execution: DBOS checked its owner in the record's transaction.
       if (ranAs !== undefined) ownership?.confirmed(runId, ranAs);
+      else reports?.replay(outcome.emitted);
       steer?.note(outcome.steer);
       // The same in the first run and on a replay: a toolResult() made again from the record, the
       // tool's data of its shape as data, and a record from before the mark as it was sent then.

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AgentEvent, createAgent, createChatSession, createGemini } from '@gemloop/core';
 import { subagent } from '@gemloop/core/composition';
+import { agentTurnsOf } from '@gemloop/core/internal';
 import { createRunRecorder } from '@gemloop/core/recorder';
 import { toEventStreamResponse } from '@gemloop/core/web';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
@@ -94,6 +95,14 @@ async function fakeGemini(script: NonNullable<Parameters<typeof createFakeGemini
   closers.push(() => fake.close());
   const { url } = await fake.listen();
   return createGemini({ baseUrl: url, apiKey: 'link-test-key', retry: false });
+}
+
+/** An agent on `gemini` whose tools are the asking server's, sampling through `link`'s policy. */
+async function samplingAgent(gemini: ReturnType<typeof createGemini>, link: McpRunLink) {
+  const tools = await connect({
+    sampling: { gemini, model: 'gemini-2.5-flash', allowedServers: ['bookings'], link },
+  });
+  return createAgent({ gemini, model: 'gemini-3-flash-preview', tools, plugins: [link.plugin] });
 }
 
 /** A broker whose requests are answered by `answer` as soon as they wait. */
@@ -389,15 +398,7 @@ describe('createMcpRunLink', () => {
       turn.text('A secret summary.'),
       turn.text('Summarized.'),
     ]);
-    const tools = await connect({
-      sampling: { gemini, model: 'gemini-2.5-flash', allowedServers: ['bookings'], link },
-    });
-    const agent = createAgent({
-      gemini,
-      model: 'gemini-3-flash-preview',
-      tools,
-      plugins: [link.plugin],
-    });
+    const agent = await samplingAgent(gemini, link);
     const events: AgentEvent[] = [];
     for await (const event of agent.stream('Summarize.')) events.push(event as AgentEvent);
     const reported = pluginEvents(events);
@@ -414,6 +415,35 @@ describe('createMcpRunLink', () => {
     const shown = JSON.stringify(reported);
     expect(shown).not.toContain('private notes');
     expect(shown).not.toContain('secret summary');
+  });
+
+  it('shows each sampling call of a turn whose calls run at once in a run with a recorder (a durable run)', async () => {
+    // A durable run gives each call's wrapToolCall a run of the call's own (its reports made
+    // while the tool runs are kept with the tool's step): two calls of one run in flight are
+    // still one run, and each request the server makes is shown in it.
+    const link = createMcpRunLink();
+    const gemini = await fakeGemini((request) =>
+      JSON.stringify(request.body).includes('Summarize: private notes.')
+        ? turn.text('Short.')
+        : (request.body as { contents: unknown[] }).contents.length === 1
+          ? turn.calls([
+              { name: 'summarize', args: {} },
+              { name: 'summarize', args: {} },
+            ])
+          : turn.text('Summarized twice.'),
+    );
+    const agent = await samplingAgent(gemini, link);
+    const stream = agentTurnsOf(agent).stream(
+      'Summarize.',
+      {},
+      undefined,
+      undefined,
+      (_name, call) => call(),
+    );
+    const events: AgentEvent[] = [];
+    for await (const event of stream) events.push(event as AgentEvent);
+    expect((await stream.result).text).toBe('Summarized twice.');
+    expect(pluginEvents(events).map((event) => event.kind)).toEqual(['sampling', 'sampling']);
   });
 
   it("puts the request on the run's span: names always, the summary only with content", async () => {

@@ -1,3 +1,4 @@
+import { isSameRun } from '@gemloop/core/internal';
 import { type AgentPlugin, definePlugin, type PluginRun } from '@gemloop/core/plugins';
 import { argumentsOfCall, type McpCallInFlight } from './mcp-calls-in-flight.ts';
 
@@ -63,8 +64,10 @@ export function createMcpRunLink(): McpRunLink {
         const args = argumentsOfCall(call);
         const run = args === undefined ? undefined : runOfArgs.get(args);
         if (run === undefined) continue;
-        if (found !== undefined && found !== run) return false;
-        found = run;
+        // One run's calls may each have a run view of their own (a durable run keeps what is
+        // reported through it with the call's step): the first one's is told.
+        if (found === undefined) found = run;
+        else if (!isSameRun(found, run)) return false;
       }
       if (found === undefined) return false;
       found.emit(kind, data);

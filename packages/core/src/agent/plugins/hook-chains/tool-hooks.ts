@@ -10,7 +10,7 @@ import type {
 } from '../agent-plugin.ts';
 import { boundedToolErrorRewrite } from '../bounded-tool-error.ts';
 import { checkHandOff } from '../plugin-results.ts';
-import type { PluginRunView } from '../run-view/plugin-run-view.ts';
+import { type PluginRunView, stepView } from '../run-view/plugin-run-view.ts';
 import { PluginEvents } from './plugin-events.ts';
 import type { HandOffDecision } from './plugin-hook-calls.ts';
 import { wrapRecorded } from './recorded-tool-wrap.ts';
@@ -22,6 +22,7 @@ import {
   type Returned,
   UNREADABLE_RESULT,
 } from './tool-hook-results.ts';
+import { ToolStepReports } from './tool-step-reports.ts';
 
 /** A `beforeToolCall` chain's decision, its `ask` resolved (who asked, the arguments to parse). @internal */
 export type PluginToolDecision =
@@ -158,15 +159,32 @@ export class ToolHooks extends PluginEvents {
   private recordedWraps: Promise<unknown> | undefined;
 
   /**
+   * The in-step reports of a call of step `stepNumber` about to run (./tool-step-reports.ts): in a
+   * run with a recorder whose plugins wrap tool calls, else `undefined` (nothing to keep).
+   */
+  toolStepReports(stepNumber: number): ToolStepReports | undefined {
+    if (this.facts.record === undefined || this.hooks.wrapToolCall === undefined) return undefined;
+    return new ToolStepReports({
+      names: () => this.plugins.map((plugin) => plugin.name),
+      redact: this.facts.redact,
+      emit: (plugin, { kind, data }) => this.report(plugin, stepNumber, kind, data),
+      state: () => this.facts.tracker.state(),
+    });
+  }
+
+  /**
    * The tool's `execute` through every `wrapToolCall`, the first registered outermost. In a run
    * with a recorder, a `recorded` wrapper is recorded in two parts around the execution
    * (./recorded-tool-wrap.ts), and the turn's calls through such a wrapper run one after another:
    * the execution and the second part start when the one before ends, which no replay repeats
-   * for calls at once (a durable runner numbers its steps in the order they start).
+   * for calls at once (a durable runner numbers its steps in the order they start). A wrapper
+   * that is not recorded gets, with the call's in-step reports (`reports`), a run of the call's
+   * own whose reports made while the runner's step runs the tool are kept with the step's record.
    */
   wrapToolCall(
     draft: ToolExecutionDraft,
     execute: () => Promise<ToolExecution>,
+    reports?: ToolStepReports,
   ): Promise<ToolExecution> {
     const indexes = this.hooks.wrapToolCall ?? [];
     const record = this.facts.record !== undefined;
@@ -196,7 +214,8 @@ export class ToolHooks extends PluginEvents {
             index,
             'wrapToolCall',
             draft.stepNumber,
-            (next, run) => wrapper(() => next(undefined), run),
+            (next, run) =>
+              wrapper(() => next(undefined), reports === undefined ? run : stepView(run, reports)),
             (_: undefined): Promise<ToolExecution> => through(at + 1),
             place,
           );

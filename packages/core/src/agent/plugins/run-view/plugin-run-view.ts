@@ -11,6 +11,7 @@ import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import { spentTreeBudget } from '../../run-state/spent-tree-budget.ts';
 import type { TreeBudget } from '../../run-state/tree-budget.ts';
 import type { AgentPlugin, PluginRun, PluginTrip, ReceiveOptions } from '../agent-plugin.ts';
+import type { ToolStepReports } from '../hook-chains/tool-step-reports.ts';
 import { type ReceivingRun, receiveMessages } from '../messages/receive-messages.ts';
 import type { RunInbox } from '../messages/run-messages.ts';
 import {
@@ -212,6 +213,12 @@ export class PluginRunView implements PluginRun {
    * `HeldToolReports`); the record stores them with the hook's result.
    */
   holding: PluginReport[] | undefined = undefined;
+  /**
+   * On the view of one call of a `wrapToolCall` that is not recorded, in a run with a recorder
+   * ({@link stepView}): the call's in-step reports, which keep a copy of what it emits while the
+   * runner's step runs the tool (`ToolStepReports`).
+   */
+  stepReports: ToolStepReports | undefined = undefined;
   /** How many of this plugin's `recorded` tool hooks run now: `addInput` refuses meanwhile. */
   recordedToolHooks = 0;
   private readonly name: string;
@@ -278,6 +285,7 @@ export class PluginRunView implements PluginRun {
       return;
     }
     this.emitting?.push(report);
+    this.stepReports?.note(this.name, report);
     this.owner.emit(this.name, redacted, data);
   }
   async generate(request: SideModelRequest): Promise<SideModelResult> {
@@ -383,6 +391,43 @@ export function heldView(view: PluginRunView, holding: PluginReport[]): PluginRu
   const held = Object.create(view) as PluginRunView;
   held.holding = holding;
   return held;
+}
+
+/**
+ * The view one call of a `wrapToolCall` that is not recorded gets in a run with a recorder: the
+ * plugin's view, whose reports also go to the call's in-step reports while the runner's step
+ * runs the tool (they still go out at once: see `ToolStepReports`). Per call, as
+ * {@link heldView}: a turn's calls run at once. Its `state` is the plugin's (a hook that sets it
+ * sets the plugin's run state, as through the plugin's own view).
+ * @internal
+ */
+export function stepView(view: PluginRunView, reports: ToolStepReports): PluginRunView {
+  const called = Object.create(view) as PluginRunView;
+  Object.defineProperty(called, 'state', {
+    get: () => view.state,
+    set: (state: unknown) => {
+      view.state = state;
+    },
+  });
+  called.stepReports = reports;
+  return called;
+}
+
+/**
+ * Whether two plugin runs are one run's: the same object, or views of one run's plugins (a call's
+ * own view, {@link stepView} or {@link heldView}, is not the plugin's view object). What a
+ * plugin that keeps runs by call (an MCP run link) compares when it asks whether the calls in
+ * flight are one run's.
+ * @internal
+ */
+export function isSameRun(one: PluginRun<unknown>, other: PluginRun<unknown>): boolean {
+  return (
+    one === other ||
+    (one instanceof PluginRunView &&
+      other instanceof PluginRunView &&
+      (one as unknown as { owner: PluginRunOwner }).owner ===
+        (other as unknown as { owner: PluginRunOwner }).owner)
+  );
 }
 
 const PHASES: readonly PluginTrip['phase'][] = ['input', 'output', 'tool-input', 'tool-output'];

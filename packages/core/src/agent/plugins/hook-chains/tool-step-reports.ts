@@ -1,0 +1,114 @@
+import { PluginError } from '../plugin-error.ts';
+import { type PluginReport, toReports } from '../plugin-results.ts';
+
+// The reports (`run.emit`) a plugin makes through its `wrapToolCall`'s run while the call's tool
+// runs inside a durable runner's step (an MCP run link's `sampling` or `elicitation-pending`,
+// a progress report): the step's body runs once, and a replay hands back the step's recorded
+// outcome without running it, so such a report made once was never made again. A worker killed
+// after the step was recorded and before the run's next event write lost it for good, and every
+// later event of the run took an index one lower than the first execution's (a durable runner's
+// event stream is indexed: a reader that had the first execution's events skipped the
+// replay's at those indices). Now the runner's step keeps a copy of them with its outcome and
+// a replay emits them again where the step returns, as recorded hooks' reports are
+// (`emitStored`). They still go out at once on the first run: a page shows an elicitation
+// while the tool waits for its answer.
+
+/** One report a step kept: the plugin that made it, its kind and data (`PluginRun.emit`). @internal */
+export type StepReport = {
+  readonly plugin: string;
+  readonly kind: string;
+  readonly data?: unknown;
+};
+
+// why (brand): the key a call's in-step reports are kept under on its tool's `execute` context
+// (not enumerable), so the durable runner's step finds them; carries nothing itself.
+/** The key a call's {@link ToolStepReports} is kept under on its tool's `execute` context. */
+const STEP_REPORTS: unique symbol = Symbol('gemloop.toolStepReports');
+
+/**
+ * The in-step reports of one tool call in a run with a recorder (a durable runner's): the
+ * plugins' `wrapToolCall` runs of the call note theirs here ({@link note}), and the runner's
+ * step around the tool keeps what was noted while its body ran ({@link begin}, {@link end}) with
+ * its outcome, then hands the outcome's list back ({@link replay}) when it did not run here.
+ * Reached from the tool's context by {@link toolStepReportsOf}. @internal
+ */
+export class ToolStepReports {
+  /** The reports noted since {@link begin}; `undefined` while no step body runs the tool. */
+  private kept: StepReport[] | undefined;
+  private readonly facts: ToolStepReportFacts;
+
+  constructor(facts: ToolStepReportFacts) {
+    this.facts = facts;
+  }
+
+  /** Puts this on the tool's `execute` context (not enumerable: a spread or logged context shows none of it). */
+  link(context: object): void {
+    Object.defineProperty(context, STEP_REPORTS, { value: this });
+  }
+
+  /** A report `plugin` made through the call's run: kept while a step body runs the tool. */
+  note(plugin: string, report: PluginReport): void {
+    this.kept?.push(
+      report.data === undefined ? { plugin, kind: report.kind } : { plugin, ...report },
+    );
+  }
+
+  /** The step body starts the tool: what is reported from now on is kept. */
+  begin(): void {
+    this.kept = [];
+  }
+
+  /** The tool ended: what was reported while it ran (in order), and nothing is kept from now on. */
+  end(): StepReport[] {
+    const kept = this.kept ?? [];
+    this.kept = undefined;
+    return kept;
+  }
+
+  /**
+   * The reports a step's recorded outcome holds (`undefined`: none), emitted again as `plugin`
+   * events of the call's step, in order: called when the step's body did not run in this
+   * execution (a replay). A record is read back from a database: what is not a list of
+   * `{ plugin, kind, data }` of the run's plugins fails as that plugin's invalid `wrapToolCall`
+   * (a `PluginError`) rather than as events no surface can read.
+   */
+  replay(stored: unknown): void {
+    if (stored === undefined) return;
+    const { names, redact, emit, state } = this.facts;
+    const entries = Array.isArray(stored) ? (stored as unknown[]) : [stored];
+    const reports = toReports(entries, redact);
+    const plugins = entries.map((entry) => (entry as { plugin?: unknown } | null)?.plugin);
+    const foreign = plugins.find(
+      (plugin) => typeof plugin !== 'string' || !names().includes(plugin),
+    );
+    if (!Array.isArray(stored) || reports === undefined || foreign !== undefined)
+      throw new PluginError({
+        plugin: typeof foreign === 'string' ? foreign : (names()[0] ?? 'unknown'),
+        hook: 'wrapToolCall',
+        message: `the record of a tool call it wrapped holds reports that are not a list of { plugin, kind, data } of the run's plugins (a kind is 1 to 64 characters) (the record was changed)`,
+        run: state(),
+      });
+    for (const [at, report] of reports.entries()) emit(plugins[at] as string, report);
+  }
+}
+
+/** What a call's {@link ToolStepReports} reads of its run. @internal */
+export type ToolStepReportFacts = {
+  /** The names of the run's plugins now. */
+  readonly names: () => readonly string[];
+  /** The run's redaction (a kind read back from a record is redacted again). */
+  readonly redact: <T>(value: T) => T;
+  /** Emits one report as the `plugin` event of the call's step. */
+  readonly emit: (plugin: string, report: PluginReport) => void;
+  /** The run's state, for the error of a changed record. */
+  readonly state: () => ConstructorParameters<typeof PluginError>[0]['run'];
+};
+
+/**
+ * The in-step reports of the call whose tool got `context` (see {@link ToolStepReports}), or
+ * `undefined`: a run without a recorder, a run whose plugins wrap no tool call, a context made
+ * by hand. @internal
+ */
+export function toolStepReportsOf(context: object): ToolStepReports | undefined {
+  return (context as { [STEP_REPORTS]?: ToolStepReports | undefined })[STEP_REPORTS];
+}
