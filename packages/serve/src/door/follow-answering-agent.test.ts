@@ -1,32 +1,11 @@
-import { type Agent, createAgent, createGemini } from '@gemloop/core';
-import { handoff } from '@gemloop/core/composition';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { triageAgents } from './__fixtures__/triage-agents.ts';
 import { followAnsweringAgent } from './follow-answering-agent.ts';
 
 // Which agent answers a door's run, event by event (doors53, doors-unify53): the door's agent, or
 // the one an earlier hand-off left holding the conversation, then the one a top-level hand-off
-// gives the run to; a subagent's hand-off is inside a tool call. No model is called: the agents
-// only say who hands to whom and who answers with `output`.
-const gemini = createGemini({
-  apiKey: 'unused',
-  retry: false,
-  fetch: () => Promise.reject(new Error('no model call in this test')),
-});
-const model = 'gemini-3-flash-preview';
-const cities = createAgent({
-  gemini,
-  model,
-  name: 'cities',
-  output: z.object({ city: z.string() }),
-}) as Agent;
-const plain = createAgent({ gemini, model, name: 'plain' });
-const triage = createAgent({
-  gemini,
-  model,
-  name: 'triage',
-  tools: [handoff(cities), handoff(plain)],
-});
+// gives the run to; a subagent's hand-off is inside a tool call.
+const { triage } = triageAgents();
 
 const handoffTo = (to: unknown, path: string[] = []) => ({ type: 'handoff', path, to });
 const delta = { type: 'text-delta', path: [] };
@@ -42,7 +21,7 @@ describe('followAnsweringAgent', () => {
     expect(answering(delta)).toEqual(OUTPUT);
     // With no event: the agent answering now (what a stream's end reads).
     expect(answering()).toEqual(OUTPUT);
-    expect(answering(handoffTo('plain'))).toEqual(PLAIN);
+    expect(answering(handoffTo('chat'))).toEqual(PLAIN);
     expect(answering()).toEqual(PLAIN);
   });
 
