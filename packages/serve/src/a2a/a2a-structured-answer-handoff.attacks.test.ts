@@ -1,11 +1,13 @@
 import { type Task, TaskState } from '@a2a-js/sdk';
 import type { Client } from '@a2a-js/sdk/client';
 import { type Agent, createAgent, createGemini } from '@gemloop/core';
+import { createMemoryHistoryStore, type HistoryStore } from '@gemloop/core/chat';
 import { handoff } from '@gemloop/core/composition';
 import { guardrails } from '@gemloop/core/guardrails';
 import { createFakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { countingLoads } from '../door/__fixtures__/counting-loads.ts';
 import { serveA2A, userMessage } from './__fixtures__/serve-a2a.ts';
 
 // doors53: a plain agent handing off to one with `output`, behind the A2A door. The door streams
@@ -43,7 +45,7 @@ const twoChunks = (first: string, second: string): FakeTurn =>
 async function serveTriage(
   triageScript: FakeTurn[],
   citiesScript: FakeTurn[],
-  receiver: { plain?: boolean; blockParis?: boolean } = {},
+  receiver: { plain?: boolean; blockParis?: boolean; store?: HistoryStore } = {},
 ) {
   const citiesFake = createFakeGemini({ script: citiesScript });
   const cities = createAgent({
@@ -67,6 +69,7 @@ async function serveTriage(
   }) as Agent;
   const served = await serveA2A(triageScript, {
     agent: { name: 'triage', model: MODEL, tools: [handoff(cities)] },
+    ...(receiver.store === undefined ? {} : { handler: { store: receiver.store } }),
   });
   return { ...served, citiesFake };
 }
@@ -141,6 +144,26 @@ describe('the A2A door, a plain agent handing off to one with output (doors53)',
     const next = await streamAnswer(alice, 'And again?', first.contextId);
     expect(next.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(next.states).toEqual([ANSWER]);
+    expect(errors).toEqual([]);
+  });
+
+  it('reads the context’s history once per task, the send’s own read, and still finds the holder', async () => {
+    const { store, loads } = countingLoads(createMemoryHistoryStore());
+    const { client, errors } = await serveTriage(
+      [turn.call('transfer_to_cities', {})],
+      [turn.text(ANSWER), turn.text('{"city": 42}'), turn.text(ANSWER)],
+      { store },
+    );
+    const alice = await client();
+    const first = await streamAnswer(alice, 'Capital of France?');
+    expect(first.artifact).toBe(ANSWER);
+    expect(loads).toHaveLength(1);
+    const next = await streamAnswer(alice, 'And again?', first.contextId);
+    // `cities` holds the context, found in the send's own load: only its validated JSON is sent.
+    expect(next.states).toEqual([ANSWER]);
+    // Read once per task: `conversationHolder` read the whole history again before each send.
+    expect(loads).toHaveLength(2);
+    expect(new Set(loads).size).toBe(1);
     expect(errors).toEqual([]);
   });
 

@@ -17,7 +17,7 @@ import {
 } from '@gemloop/core/internal';
 import type { ApprovalBroker } from '@gemloop/core/web';
 import type { DoorTelemetry } from '../door/door-telemetry.ts';
-import { conversationHolder, followAnsweringAgent } from '../door/follow-answering-agent.ts';
+import { followAnsweringAgent } from '../door/follow-answering-agent.ts';
 import type { OwnedSessions } from '../mcp/owned-sessions.ts';
 import {
   approvalRequest,
@@ -181,10 +181,6 @@ export function createGemloopExecutor(options: {
         return;
       }
       const held = opened;
-      // Who holds the conversation, asked before the send (which reads the store then): a
-      // hand-off in an earlier task may have given the context to an agent with `output`. Awaited
-      // once the task is `working`: a GetTask then reads it so, as before.
-      const holding = conversationHolder(opened.chat);
       const abort = new AbortController();
       // The door span lasts the task's run, whichever request (send, resubscribe) reads it.
       // Only the answer's text is sent of the result (the artifact) and nothing of `run-end`:
@@ -270,12 +266,15 @@ export function createGemloopExecutor(options: {
       };
       running.set(taskId, run);
       publishStatus(run, taskId, TaskState.TASK_STATE_WORKING);
-      // Through `run.bus`: a request that answers an approval brings the bus that goes on.
+      // Through `run.bus`: a request that answers an approval brings the bus that goes on. A
+      // hand-off in an earlier task may have given the context to an agent with `output`: the
+      // send's own load of the history names it, before the run's first event (doors-unify53:
+      // a second load of the whole history per task found it).
       const publish = answerDeltaPublisher(
         { publish: (event) => run.bus.publish(event) } as ExecutionEventBus,
         taskId,
         contextId,
-        followAnsweringAgent(agent, await holding),
+        followAnsweringAgent({ root: agent, holder: opened.holder }),
       );
       run.driving = drive();
       await run.driving;

@@ -1,6 +1,10 @@
 import { type Artifact, type Message, type Part, Role, type Task, TaskState } from '@a2a-js/sdk';
 import { AgentEvent, type ExecutionEventBus } from '@a2a-js/sdk/server';
-import type { AnsweringEvent } from '../door/follow-answering-agent.ts';
+import {
+  type AnsweringAgent,
+  type AnsweringEvent,
+  followAnsweringAgent,
+} from '../door/follow-answering-agent.ts';
 
 // The parts of an A2A task both executors (in process, durable) publish: the user's text read,
 // the task as submitted or rejected, the agent's messages, the `answer` artifact and its streamed
@@ -43,8 +47,8 @@ export function textPart(text: string): Part {
  *
  * A top-level `handoff` empties the artifact: the answer comes from the receiver from then on, and
  * the text of the agent handing over was joined to it (`Let me hand you over.{"city":…}`, doors53).
- * `answersWithOutput` (a `followAnsweringAgent` fed every event) says when the agent
- * answering has an `output` schema: its deltas are not sent, the validated JSON the run ends with
+ * `answering` (a `followAnsweringAgent`, fed every event) says when the agent answering has an
+ * `output` schema: its deltas are not sent, the validated JSON the run ends with
  * is the artifact's last chunk, as the OpenAI door sends it (a refused answer, or the tool loop's
  * prose, streamed first was an artifact a client could parse as the answer before it was taken
  * back). @internal
@@ -53,7 +57,7 @@ export function answerDeltaPublisher(
   bus: ExecutionEventBus,
   taskId: string,
   contextId: string,
-  answersWithOutput: (event: AnsweringEvent) => boolean = () => false,
+  answering: (event: AnsweringEvent) => AnsweringAgent = followAnsweringAgent({ root: undefined }),
 ): (event: { type: string; path: readonly unknown[]; text?: string }) => void {
   let first = true;
   let sent = 0;
@@ -78,7 +82,7 @@ export function answerDeltaPublisher(
     first = false;
   };
   return (event) => {
-    const withOutput = answersWithOutput(event);
+    const withOutput = answering(event).answersWithOutput;
     if (event.type === 'handoff' && event.path.length === 0) {
       // Steps end (and flush) before their hand-off: nothing of the agent handing over is held.
       held = '';

@@ -1,63 +1,59 @@
-import { type Agent, createAgent, createGemini } from '@gemloop/core';
-import { createChatSession } from '@gemloop/core/chat';
-import { handoff } from '@gemloop/core/composition';
-import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { conversationHolder, followAnsweringAgent } from './follow-answering-agent.ts';
+import { triageAgents } from './__fixtures__/triage-agents.ts';
+import { followAnsweringAgent } from './follow-answering-agent.ts';
 
-// Which agent answers a door's run, event by event (doors53): the door's agent, then the one a
-// top-level hand-off gives the run to; a subagent's hand-off is inside a tool call.
+// Which agent answers a door's run, event by event (doors53, doors-unify53): the door's agent, or
+// the one an earlier hand-off left holding the conversation, then the one a top-level hand-off
+// gives the run to; a subagent's hand-off is inside a tool call.
+const { triage } = triageAgents();
 
-/** `triage`, handing to `cities` (with `output`) and `plain`, on a fake of its own. */
-function triageAgent(): Agent {
-  const fake = createFakeGemini({
-    script: [turn.call('transfer_to_cities', {}), turn.text('{"city":"Paris"}')],
-  });
-  const gemini = createGemini({ apiKey: 'gemini-secret-key', retry: false, fetch: fake.fetch });
-  const model = 'gemini-3-flash-preview';
-  const city = z.object({ city: z.string() });
-  const cities = createAgent({ gemini, model, name: 'cities', output: city }) as Agent;
-  const plain = createAgent({ gemini, model, name: 'plain' });
-  return createAgent({ gemini, model, name: 'triage', tools: [handoff(cities), handoff(plain)] });
-}
-const triage = triageAgent();
-
-const handoffTo = (to: string, path: string[] = []) => ({ type: 'handoff', path, to });
+const handoffTo = (to: unknown, path: string[] = []) => ({ type: 'handoff', path, to });
 const delta = { type: 'text-delta', path: [] };
+const OUTPUT = { answersWithOutput: true, handsToOutput: false };
+const HANDS_TO_OUTPUT = { answersWithOutput: false, handsToOutput: true };
+const PLAIN = { answersWithOutput: false, handsToOutput: false };
 
 describe('followAnsweringAgent', () => {
   it('switches at a top-level hand-off, to the receiver’s setting, and back to plain', () => {
-    const answering = followAnsweringAgent(triage);
-    expect(answering(delta)).toBe(false);
-    expect(answering(handoffTo('cities'))).toBe(true);
-    expect(answering(delta)).toBe(true);
-    expect(answering(handoffTo('plain'))).toBe(false);
+    const answering = followAnsweringAgent({ root: triage });
+    expect(answering(delta)).toEqual(HANDS_TO_OUTPUT);
+    expect(answering(handoffTo('cities'))).toEqual(OUTPUT);
+    expect(answering(delta)).toEqual(OUTPUT);
+    // With no event: the agent answering now (what a stream's end reads).
+    expect(answering()).toEqual(OUTPUT);
+    expect(answering(handoffTo('chat'))).toEqual(PLAIN);
+    expect(answering()).toEqual(PLAIN);
   });
 
   it('a subagent’s hand-off, or a name no receiver goes by, answers nothing of the run’s', () => {
-    const answering = followAnsweringAgent(triage);
-    expect(answering(handoffTo('cities', ['helper#1']))).toBe(false);
-    expect(answering(handoffTo('nobody'))).toBe(false);
+    const answering = followAnsweringAgent({ root: triage });
+    expect(answering(handoffTo('cities', ['helper#1']))).toEqual(HANDS_TO_OUTPUT);
+    expect(answering(handoffTo('nobody'))).toEqual(PLAIN);
+    // A `to` that is no name is no agent, not the door's own (which hands to `cities`).
+    expect(followAnsweringAgent({ root: triage })(handoffTo(7))).toEqual(PLAIN);
   });
 
-  it('starts with the holder a hand-off left; no agent (a durable run by name) is never output', () => {
-    expect(followAnsweringAgent(triage, 'cities')(delta)).toBe(true);
-    const byName = followAnsweringAgent(undefined);
-    expect(byName(handoffTo('cities'))).toBe(false);
+  it('starts with the holder, read at the first event (the send’s own load comes before it)', () => {
+    let holder: string | undefined;
+    let reads = 0;
+    const answering = followAnsweringAgent({
+      root: triage,
+      holder: () => {
+        reads += 1;
+        return holder;
+      },
+    });
+    expect(reads).toBe(0);
+    holder = 'cities';
+    expect(answering(delta)).toEqual(OUTPUT);
+    holder = undefined;
+    expect(answering(delta)).toEqual(OUTPUT);
+    expect(reads).toBe(1);
   });
-});
 
-describe('conversationHolder', () => {
-  it('names the agent a hand-off left holding the conversation; none before a send', async () => {
-    const chat = createChatSession({ agent: triageAgent() });
-    expect(await conversationHolder(chat)).toBeUndefined();
-    await chat.send('Capital of France?');
-    expect(await conversationHolder(chat)).toBe('cities');
-  });
-
-  it('a store that fails is read as no holder (the send reports it)', async () => {
-    const failing = { turns: () => Promise.reject(new Error('store down')) };
-    expect(await conversationHolder(failing)).toBeUndefined();
+  it('a holder no receiver goes by is plain; no agent (a durable run by name) is always plain', () => {
+    expect(followAnsweringAgent({ root: triage, holder: () => 'gone' })(delta)).toEqual(PLAIN);
+    const byName = followAnsweringAgent({ root: undefined });
+    expect(byName(handoffTo('cities'))).toEqual(PLAIN);
   });
 });

@@ -3,6 +3,7 @@ import { type ChatSession, createChatSession, type HistoryStore } from '@gemloop
 import { silentLogger } from '@gemloop/core/logging';
 import type { RunOwner } from '@gemloop/core/web';
 import { ownThread, wasEvicted } from '../door/create-door-history-store.ts';
+import { createSendStore } from '../door/create-send-store.ts';
 import { pickEvicted } from '../door/pick-evicted.ts';
 
 /** A chat session the caller named, recorded with its owner and agent. @internal */
@@ -15,9 +16,13 @@ type OwnedSession = { owner: RunOwner; agent: string; key: string; busy: boolean
  */
 export type SessionRefusal = 'busy' | 'evicted';
 
-/** A session opened for a send (release it when the send settles), or why it was not. @internal */
+/**
+ * A session opened for a send (release it when the send settles), or why it was not. `holder`:
+ * the agent an earlier hand-off left holding it, learnt from the send's own load of its history
+ * (`createSendStore`), so a door that streams need not read it again. @internal
+ */
 export type OpenedSession =
-  | { chat: ChatSession; release: () => Promise<void> }
+  | { chat: ChatSession; holder: () => string | undefined; release: () => Promise<void> }
   | { refused: SessionRefusal };
 
 /** The chat sessions of the MCP door, see {@link createOwnedSessions}. @internal */
@@ -83,9 +88,11 @@ export function createOwnedSessions(options: {
       found.busy = true;
       evict();
       const entry = found;
-      const chat = createChatSession({ agent, store, id: entry.key });
+      const seen = createSendStore({ store, key: entry.key });
+      const chat = createChatSession({ agent, store: seen, id: entry.key });
       return {
         chat,
+        holder: seen.holder,
         release: async () => {
           entry.busy = false;
           await chat.close().catch(onError);

@@ -1,29 +1,9 @@
-import { type Agent, type AgentEvent, createAgent, createGemini } from '@gemloop/core';
-import { handoff } from '@gemloop/core/composition';
+import type { AgentEvent } from '@gemloop/core';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { triageAgents } from '../door/__fixtures__/triage-agents.ts';
 import { createAnswerDeltas } from './answer-deltas.ts';
 
-// No model is called: the agents only say who hands to whom and who answers with `output`.
-const gemini = createGemini({
-  apiKey: 'unused',
-  retry: false,
-  fetch: () => Promise.reject(new Error('no model call in this test')),
-});
-const MODEL = 'gemini-3-flash-preview';
-const cities = createAgent({
-  gemini,
-  model: MODEL,
-  name: 'cities',
-  output: z.object({ city: z.string() }),
-}) as Agent;
-const chat = createAgent({ gemini, model: MODEL, name: 'chat' });
-const triage: Agent = createAgent({
-  gemini,
-  model: MODEL,
-  name: 'triage',
-  tools: [handoff(cities), handoff(chat)],
-});
+const { triage, chat } = triageAgents();
 
 const text = (stepNumber: number, value: string) =>
   ({ type: 'text-delta', stepNumber, text: value, path: [] }) as AgentEvent<unknown>;
@@ -81,7 +61,7 @@ describe('createAnswerDeltas', () => {
   });
 
   it('sends a plain agent’s deltas as they come', () => {
-    const deltas = createAnswerDeltas(chat as Agent);
+    const deltas = createAnswerDeltas(chat);
     expect(deltas.take(text(1, 'Hi')).map((delta) => delta.text)).toEqual(['Hi']);
   });
 
@@ -97,7 +77,7 @@ describe('createAnswerDeltas', () => {
     expect(run(held, [text(1, 'secret'), retraction(1, '[removed]')]).out).toEqual(['[removed]']);
     const blocked = createAnswerDeltas(triage);
     expect(run(blocked, [text(1, 'secret'), retraction(1, '')]).out).toEqual([]);
-    const live = createAnswerDeltas(chat as Agent);
+    const live = createAnswerDeltas(chat);
     expect(run(live, [text(1, 'secret'), retraction(1, '[removed]')]).out).toEqual(['secret']);
     expect(live.sent()).toBe('[removed]');
   });

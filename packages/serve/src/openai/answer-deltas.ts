@@ -1,5 +1,5 @@
 import type { Agent, AgentEvent } from '@gemloop/core';
-import { answersWithOutput, handsToOutput } from '../door/answers-with-output.ts';
+import { followAnsweringAgent } from '../door/follow-answering-agent.ts';
 
 /** A text delta to send: its text and the step of the run it came from. @internal */
 export type AnswerDelta = { readonly text: string; readonly stepNumber: number };
@@ -38,11 +38,8 @@ export function createAnswerDeltas(
   root: Agent<unknown>,
   holder: () => string | undefined = () => undefined,
 ): AnswerDeltas {
-  let answering: { answerOnly: boolean; holds: boolean } | undefined;
-  const settle = (name: string | undefined) => {
-    const answerOnly = answersWithOutput(root, name);
-    return { answerOnly, holds: !answerOnly && handsToOutput(root, name) };
-  };
+  // Who answers is the doors' one notion of it; what this stream does with it is its own.
+  const answering = followAnsweringAgent({ root, holder });
   let held: AnswerDelta[] = [];
   const sent = new Map<number, string>();
   const send = (deltas: AnswerDelta[]): AnswerDelta[] => {
@@ -58,12 +55,12 @@ export function createAnswerDeltas(
   };
   return {
     take(event) {
-      answering ??= settle(holder());
+      const agent = answering(event);
       switch (event.type) {
         case 'text-delta': {
-          if (answering.answerOnly) return [];
+          if (agent.answersWithOutput) return [];
           const delta = { text: event.text, stepNumber: event.stepNumber };
-          if (!answering.holds) return send([delta]);
+          if (!agent.handsToOutput) return send([delta]);
           held.push(delta);
           return [];
         }
@@ -72,8 +69,7 @@ export function createAnswerDeltas(
         case 'step-start':
           return release();
         case 'handoff':
-          answering = settle(event.to);
-          if (!answering.answerOnly) return release();
+          if (!agent.answersWithOutput) return release();
           held = [];
           return [];
         case 'guardrail-retraction':
@@ -91,8 +87,8 @@ export function createAnswerDeltas(
       }
     },
     end() {
-      answering ??= settle(holder());
-      return { released: answering.answerOnly ? [] : release(), answerOnly: answering.answerOnly };
+      const { answersWithOutput } = answering();
+      return { released: answersWithOutput ? [] : release(), answerOnly: answersWithOutput };
     },
     sent: () => [...sent.values()].join(''),
   };

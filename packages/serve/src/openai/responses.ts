@@ -1,6 +1,7 @@
 import type { AgentUsage } from '@gemloop/core';
 import { type ChatResult, createChatSession, type HistoryStore } from '@gemloop/core/chat';
 import { keylessEventsShowing, keylessResult, type ScanMemo } from '@gemloop/core/internal';
+import { createSendStore } from '../door/create-send-store.ts';
 import { unprintableIdFault } from '../door/printable-id.ts';
 import { createAnswerDeltas } from './answer-deltas.ts';
 import { readOptionalBoolean } from './chat-completions.ts';
@@ -21,7 +22,6 @@ import {
   toContents,
 } from './to-contents.ts';
 import { refuseUnhonouredFields } from './unhonoured-fields.ts';
-import { withEarlierTurn } from './with-earlier-turn.ts';
 
 // POST /v1/responses, as the `openai` client's `responses.create` sends it and reads the answer
 // (`Response`, `ResponseStreamEvent` of `openai/resources/responses/responses`;
@@ -117,11 +117,11 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
   // The items before the last as a turn of their own, so the agent sees them as history; stored
   // only with the send's own turn, so a failed response leaves the conversation as it was.
   const earlier = toContents(messages.slice(0, -1));
-  const store = withEarlierTurn(
-    context.store,
-    conversation.key,
-    earlier.length > 0 ? { contents: earlier } : undefined,
-  );
+  const store = createSendStore({
+    store: context.store,
+    key: conversation.key,
+    earlier: earlier.length > 0 ? { contents: earlier } : undefined,
+  });
   const session = createChatSession({ agent: door.agent, store, id: conversation.key });
   /** `answered`: the run gave a result (its turn is stored). */
   const finish = async (answered: boolean) => {

@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { countingLoads } from '../door/__fixtures__/counting-loads.ts';
 import { listenForTest } from '../door/__fixtures__/serve-door.ts';
 import { createOpenAIHandler } from './create-openai-handler.ts';
 
@@ -161,20 +162,6 @@ describe('the OpenAI door, a plain agent handing off to one with output (leftove
     expect(streamed).toEqual(['It is ', 'Paris.']);
   });
 });
-
-/** `store`, counting the loads of each conversation's history. */
-function countingLoads(store: HistoryStore) {
-  const loads: string[] = [];
-  const counted: HistoryStore = {
-    load: (id, context) => {
-      loads.push(id);
-      return store.load(id, context);
-    },
-    append: (id, turn, context) => store.append(id, turn, context),
-    clear: (id, context) => store.clear(id, context),
-  };
-  return { store: counted, loads };
-}
 
 /**
  * What a streamed response sent: its deltas joined, its `output_text.done` text, and the text of
