@@ -22,6 +22,9 @@ import {
 // from then on at once; the record is handed back (a replay) and they are dropped for the
 // record's.
 
+// why (brand): the key a model step's in-step reports are kept under on its call options (an
+// own symbol property, so spreads carry it), where the durable runner's model client finds them;
+// carries nothing itself.
 /** The key a model call's {@link ModelStepReports} is kept under on its call options. */
 const STEP_REPORTS: unique symbol = Symbol('gemloop.modelStepReports');
 
