@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Gemini } from '../../../http/gemini.ts';
 import type { CallOptions } from '../../../http/call-options.ts';
+import type { Gemini } from '../../../http/gemini.ts';
 import type { GenerateContentResponse } from '../../../wire/response.ts';
 import { mapRecorder } from '../../__fixtures__/map-recorder.ts';
 import { createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
