@@ -38,10 +38,9 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   env = {
     DATABASE_URL: databaseUrl,
-    LIVE_URL: fake.url,
     COUNTER_FILE: counter.file,
     HOLD_DIR: holdDirectory,
-    SESSION_ID,
+    SESSIONS: JSON.stringify([{ id: SESSION_ID, liveUrl: fake.url }]),
     // The same executor id: DBOS recovers a process's workflows when it starts again.
     EXECUTOR_ID: 'live-worker-0',
   };
@@ -90,7 +89,15 @@ describe('a durable live session whose worker is killed during a background tool
   it('delivers the tool result to the resumed session exactly once, for the right call id', async () => {
     // The tool waits until the worker is dead (no clock races the kill).
     writeFileSync(join(holdDirectory, SESSION_ID), '');
-    const first = await startWorker({ ...env, SAY: 'Write the sales report.' }, liveWorker);
+    const first = await startWorker(
+      {
+        ...env,
+        SESSIONS: JSON.stringify([
+          { id: SESSION_ID, liveUrl: fake.url, say: 'Write the sales report.' },
+        ]),
+      },
+      liveWorker,
+    );
     workers.push(first);
     const key = `gemloop.live:${SESSION_ID}:r1`;
     await waitFor(() => counter.count(`start long_report ${key}`) === 1, 'the tool to start');

@@ -56,10 +56,9 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   env = {
     DATABASE_URL: databaseUrl,
-    LIVE_URL: fake.url,
     COUNTER_FILE: counter.file,
     HOLD_DIR: holdDirectory,
-    SESSION_ID,
+    SESSIONS: JSON.stringify([{ id: SESSION_ID, liveUrl: fake.url }]),
     EXECUTOR_ID: 'live-idless-worker-0',
   };
 });
@@ -106,7 +105,12 @@ describe('a durable live session whose worker is killed during an id-less backgr
   it('answers the held call once without an id, and keys a new call past every earlier one', async () => {
     writeFileSync(join(holdDirectory, SESSION_ID), '');
     const first = await startWorker(
-      { ...env, SAY: 'Write the costs report, note sales.' },
+      {
+        ...env,
+        SESSIONS: JSON.stringify([
+          { id: SESSION_ID, liveUrl: fake.url, say: 'Write the costs report, note sales.' },
+        ]),
+      },
       liveWorker,
     );
     workers.push(first);
