@@ -25,6 +25,13 @@ export type ToolExecuteContext = {
    * @internal
    */
   readonly gemloopRunLink?: unknown;
+  /**
+   * In a run with a recorder (a durable runner's), what the call's plugins report through its
+   * `wrapToolCall` run while the tool runs, for the runner's step to keep with its outcome; set by
+   * the agent loop, not enumerable. Opaque outside gemloop.
+   * @internal
+   */
+  readonly gemloopStepReports?: unknown;
 };
 
 /** One problem with tool arguments, in a form the model can act on. */

@@ -1,9 +1,14 @@
-// A worker process that holds one durable live session (a test fixture, not library code).
-// Configured by environment variables: DATABASE_URL, LIVE_URL (the fake Live server), EXECUTOR_ID,
-// SESSION_ID, COUNTER_FILE (each execution of long_report appends `start|done long_report <key>`,
-// of quick_note `note <text> <key>`),
-// HOLD_DIR (while a file named SESSION_ID is there, the tool waits: the test kills the worker
-// first), SAY (text the session sends once open; none when it continues a session).
+// A worker process that holds durable live sessions (a test fixture, not library code).
+// Configured by environment variables: DATABASE_URL, EXECUTOR_ID, SESSIONS (JSON: a list of
+// `{ id, liveUrl, say? }`, one session each against its own fake Live server, `say` the text it
+// sends once open, none when it continues a session), COUNTER_FILE (each execution of long_report
+// appends `start|done long_report <key>`, of quick_note `note <text> <key>`; the key names the
+// session), HOLD_DIR (while a file named after a session's id is there, that session's
+// long_report waits: the test kills the worker first). Each event is printed as
+// `event <session id> <json>`.
+// Several sessions in one process let one kill end several crash scenarios (a worker start and a
+// kill cost seconds of CPU); each session has its own fake because a fake's script is a sequence
+// per connection, which two sessions' connections would interleave.
 import { appendFileSync, existsSync } from 'node:fs';
 import { createGemini, defineTool } from '@gemloop/core';
 import { z } from 'zod';
@@ -11,9 +16,17 @@ import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.t
 import { durableContext } from '../index.ts';
 
 const env = process.env;
-const sessionId = env['SESSION_ID'] as string;
+const sessions = JSON.parse(env['SESSIONS'] as string) as {
+  id: string;
+  liveUrl: string;
+  say?: string;
+}[];
 const record = (line: string): void => appendFileSync(env['COUNTER_FILE'] as string, `${line}\n`);
-const held = (): boolean => existsSync(`${env['HOLD_DIR']}/${sessionId}`);
+/** A call's key is `gemloop.live:<session id>:<call key>`: its session's hold file holds it. */
+const held = (key: string): boolean =>
+  sessions.some(
+    ({ id }) => key.startsWith(`gemloop.live:${id}:`) && existsSync(`${env['HOLD_DIR']}/${id}`),
+  );
 
 const longReport = defineTool({
   name: 'long_report',
@@ -25,7 +38,7 @@ const longReport = defineTool({
     const key = durableContext(context)?.idempotencyKey ?? 'none';
     record(`start long_report ${key}`);
     // "Minutes" stand for a wait the test ends: no clock races the kill.
-    while (held()) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (held(key)) await new Promise((resolve) => setTimeout(resolve, 20));
     record(`done long_report ${key}`);
     return { topic, pages: 3 };
   },
@@ -53,21 +66,30 @@ async function main(): Promise<void> {
       executorId: env['EXECUTOR_ID'] as string,
       takeover: false,
       pollingIntervalMs: 100,
-      agents: {
-        voice: {
-          gemini: createGemini({ apiKey: 'test-key', baseUrl: env['LIVE_URL'] as string, retry: false }),
-          model: 'gemini-3.1-flash-live-preview',
-          instructions: 'You write reports.',
-          tools: [longReport, quickNote],
-        },
-      },
+      // One agent a session, for its own fake (the store ties a session to its agent's name: the
+      // index, as the list is the same when the worker starts again).
+      agents: Object.fromEntries(
+        sessions.map(({ liveUrl }, index) => [
+          `voice${index}`,
+          {
+            gemini: createGemini({ apiKey: 'test-key', baseUrl: liveUrl, retry: false }),
+            model: 'gemini-3.1-flash-live-preview',
+            instructions: 'You write reports.',
+            tools: [longReport, quickNote],
+          },
+        ]),
+      ),
     },
     {},
   );
   console.log(`ready ${worker.executorId}`);
-  const session = await worker.openLiveSession('voice', { sessionId });
-  if (env['SAY'] !== undefined) session.sendText(env['SAY']);
-  for await (const event of session) console.log(`event ${JSON.stringify(event)}`);
+  await Promise.all(
+    sessions.map(async ({ id, say }, index) => {
+      const session = await worker.openLiveSession(`voice${index}`, { sessionId: id });
+      if (say !== undefined) session.sendText(say);
+      for await (const event of session) console.log(`event ${id} ${JSON.stringify(event)}`);
+    }),
+  );
 }
 
 void main();

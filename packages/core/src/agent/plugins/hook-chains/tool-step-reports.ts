@@ -20,10 +20,12 @@ export type StepReport = {
   readonly data?: unknown;
 };
 
-// why (brand): the key a call's in-step reports are kept under on its tool's `execute` context
-// (not enumerable), so the durable runner's step finds them; carries nothing itself.
-/** The key a call's {@link ToolStepReports} is kept under on its tool's `execute` context. */
-const STEP_REPORTS: unique symbol = Symbol('gemloop.toolStepReports');
+/**
+ * Where a call's in-step reports are: `ToolExecuteContext.gemloopStepReports`, a field of the
+ * argument `execute(args, context)` already takes (as `gemloopRunLink`: nothing rides under a
+ * symbol). Not enumerable, so a tool that logs or spreads its context shows none of it.
+ */
+const STEP_REPORTS = 'gemloopStepReports';
 
 /**
  * The in-step reports of one tool call in a run with a recorder (a durable runner's): the
