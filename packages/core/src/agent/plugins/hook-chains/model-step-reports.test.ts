@@ -3,9 +3,9 @@ import type { CallOptions } from '../../../http/call-options.ts';
 import type { Gemini } from '../../../http/gemini.ts';
 import type { GenerateContentResponse } from '../../../wire/response.ts';
 import { mapRecorder } from '../../__fixtures__/map-recorder.ts';
+import { recordedRunEvents } from '../../__fixtures__/recorded-run-events.ts';
 import { createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
 import type { AgentEvent } from '../../agent-event.ts';
-import { agentTurnsOf } from '../../agent-turns.ts';
 import { createAgent } from '../../create-agent.ts';
 import type { PluginRun } from '../agent-plugin.ts';
 import { definePlugin } from '../define-plugin.ts';
@@ -109,16 +109,10 @@ function shown(event: AgentEvent<unknown>): string {
   return event.type;
 }
 
-async function eventsOf(
+const eventsOf = (
   agent: ReturnType<typeof createAgent>,
   record: PluginHookRecorder | undefined,
-): Promise<string[]> {
-  const stream = agentTurnsOf(agent).stream('Hello.', {}, undefined, undefined, record);
-  const events: string[] = [];
-  for await (const event of stream) events.push(shown(event));
-  await stream.result;
-  return events;
-}
+): Promise<string[]> => recordedRunEvents(agent, 'Hello.', record, shown);
 
 /** A durable runner's run stood in for: its model calls are steps kept in `records`. */
 function replayableAgent(records: Map<number, StepRecord>, replaying: () => boolean) {
