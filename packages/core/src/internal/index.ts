@@ -13,6 +13,12 @@ export {
 } from '../agent/agent-turns.ts';
 // @gemloop/dbos: what a child workflow inherits of the runs above it (tool guardrails, plugins).
 export { type ChildInheritance, childInheritance } from '../agent/loop/agent-scope.ts';
+// @gemloop/dbos: a model step keeps the reports its step's wrappers made while it ran, and a
+// replay emits them again instead of the replay's own.
+export {
+  type ModelStepReports,
+  modelStepReportsOf,
+} from '../agent/plugins/hook-chains/model-step-reports.ts';
 // @gemloop/dbos: a tool step keeps the reports its call's wrappers made while it ran, and a
 // replay emits them again.
 export {

@@ -887,6 +887,30 @@ const reportedSlow = defineTool({
     return value;
   },
 });
+// A third party's wait notices (recorded-wrap-tool-call.test.ts), public imports only: a
+// wrapModelCall that is not recorded reports `waiting` each second while its run's first model
+// call waits for its answer (the rest of the run's calls are the test's fixed list of events);
+// each tick is counted with the worker that made it. A replay of the call's step answers at once:
+// before issue 53's durable-events53b, the worker that took a run over made fewer ticks (none)
+// than the first execution had reported.
+const modelWait = definePlugin({
+  name: 'model-wait',
+  wrapModelCall: async (call, next, run) => {
+    if (call.stepNumber !== 1) return next(call);
+    const user = userOf(run);
+    let tick = 0;
+    const timer = setInterval(() => {
+      tick += 1;
+      record(`model-wait ${user} ${env['EXECUTOR_ID']} ${tick}`);
+      run.emit('waiting', { tick, by: env['EXECUTOR_ID'] });
+    }, 1000);
+    try {
+      return await next(call);
+    } finally {
+      clearInterval(timer);
+    }
+  },
+});
 // A third party's redial (recorded-wrap-model-call.test.ts): a recorded wrapModelCall that rolls a
 // mark before the call (a mark made again would differ) and reports it, and sends a first answer
 // that says RETRY again to gemini-3-pro-preview (a fallback of its own: `next` twice). Each part is
@@ -1108,7 +1132,12 @@ void startDurableWorkerWith({
     quota: { gemini, model, tools: [lookup], plugins: [quota] },
     audited: { gemini, model, tools: [lookup, slow], plugins: [auditor] },
     ledger: { gemini, model, tools: [lookup], plugins: [ledger] },
-    timed: { gemini, model, tools: [lookup, reportedSlow], plugins: [stopwatch, linkedProgress] },
+    timed: {
+      gemini,
+      model,
+      tools: [lookup, reportedSlow],
+      plugins: [stopwatch, linkedProgress, modelWait],
+    },
     dialled: { gemini, model, tools: [lookup, slow], plugins: [redial] },
     timedTeam: {
       gemini,

@@ -60,10 +60,17 @@ function responseOf(body: Body, name: string): unknown {
 beforeAll(async () => {
   fake = createFakeGemini({
     signatureValidation: 'present',
-    script: (request) => {
+    script: async (request) => {
       const body = request.body as Body;
       const input = firstText(body);
       const done = answered(body);
+      // The slow crash run's first call answers once its wait notice was made (worker.ts
+      // `modelWait`): a report made while the model step's body runs.
+      if (input.startsWith(CRASHED.slow.runId) && !done.includes('slow'))
+        await waitFor(
+          () => counter.count(`model-wait ${CRASHED.slow.runId} `) >= 1,
+          'the wait notice of the first model call',
+        );
       // The `timed` agent: one slow call, then its answer (the stamped value, verbatim).
       if (agentOf(body) === 'parent' && input.startsWith('wrap-slow'))
         return turn.raw(
@@ -251,6 +258,19 @@ describe('a recorded wrapToolCall in a durable run', () => {
     // is in the stream once, at the index the first execution emitted it at (issue 53,
     // durable-events53: before, the replay lost it and every later event moved one index down,
     // so the stream kept one of its events twice and lost another).
+    //
+    // And the `waiting` notices a model wrapper that is not recorded (worker.ts `modelWait`) made
+    // while the first model call waited on the killed worker: the call's step was recorded, and
+    // the worker that took the run over got it back at once, made no notice of its own in time
+    // (or one held and dropped); the stream has the first execution's, once each, where it made
+    // them (issue 53, durable-events53b: before, they were not kept with the step and every later
+    // event of the replay moved down as many indices).
+    const waits = counter.count(`model-wait ${runId} ${victim.executorId} `);
+    expect(waits).toBeGreaterThanOrEqual(1);
+    const notices = Array.from({ length: waits }, (_, at) => [
+      'waiting',
+      { tick: at + 1, by: victim.executorId },
+    ]);
     const stored = await storedEvents(runId);
     expect(stored.map((item) => item.offset)).toEqual(stored.map((_, index) => index));
     const shown = stored.flatMap(({ event }) =>
@@ -261,6 +281,7 @@ describe('a recorded wrapToolCall in a durable run', () => {
           : [],
     );
     expect(shown).toEqual([
+      ...notices,
       'tool-call',
       ['progress', { order: '8', by: victim.executorId }],
       ['started', { tool: 'slow', mark: marks[0] }],
@@ -270,6 +291,7 @@ describe('a recorded wrapToolCall in a durable run', () => {
     // The whole stream as an uninterrupted run's: each step's events once, in order.
     expect(stored.map(({ event }) => event.type)).toEqual([
       'step-start',
+      ...notices.map(() => 'plugin'),
       'tool-call',
       'plugin',
       'plugin',

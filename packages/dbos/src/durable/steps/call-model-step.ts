@@ -1,6 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { assertStillOwnsWorkflow } from '@dbos-inc/dbos-sdk/datasource';
 import { ApiCallError } from '@gemloop/core';
+import type { ModelStepReports, StepReport } from '@gemloop/core/internal';
 import type { SteerWatch } from '../steering/durable-steering.ts';
 import { durableSleep } from './durable-operations.ts';
 import { checkReplayedCalls, type RecordedCalls } from './replayed-tool-calls.ts';
@@ -22,8 +23,14 @@ export const MAX_DURABLE_SERVER_DELAY_MS: number = 24 * 60 * 60 * 1000;
 type StepOutcome<T> =
   // `steer`: whether a steer waited when the call ended (absent: no watch, or an older record).
   // `calls`: present when the response calls functions (absent in records of older versions).
-  | { ok: true; value: T; steer?: boolean; calls?: RecordedCalls }
-  | { ok: false; retryDelayMs: number; message: string };
+  (
+    | { ok: true; value: T; steer?: boolean; calls?: RecordedCalls }
+    | { ok: false; retryDelayMs: number; message: string }
+  ) & {
+    // What the step's model wrappers that are not recorded reported while the call ran (absent:
+    // none, or an older record), emitted again on a replay (`ModelStepReports`).
+    emitted?: StepReport[];
+  };
 
 /**
  * Runs one model call as a DBOS step, whose recorded output is the response exactly as the
@@ -47,6 +54,7 @@ export async function callModelStep<T>({
   fenced = false,
   steer,
   functions,
+  reports,
 }: {
   name: string;
   call: () => Promise<T>;
@@ -65,21 +73,30 @@ export async function callModelStep<T>({
    * recorded run had and this worker lacks ends the run, see replayed-tool-calls.ts).
    */
   functions?: { declared: ReadonlySet<string>; calledOf: (value: T) => string[] } | undefined;
+  /**
+   * The step's in-step reports (`undefined`: no model wrapper of the run that is not recorded):
+   * held until the step knows whether its body runs here, kept with the outcome when it does,
+   * the record's emitted instead when it does not (a replay).
+   */
+  reports?: ModelStepReports | undefined;
 }): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     // Set when the body runs here (not when a replay hands back the record).
     let ran = false;
+    reports?.waiting();
     const outcome: StepOutcome<T> = await runDurableStep(
       async (): Promise<StepOutcome<T>> => {
         ran = true;
+        reports?.running();
         // An execution that lost the run (frozen past the takeover, then thawed) must not make
         // a billed call beside the new owner: DBOS checks ownership only when it records the
         // step, after the call. Thrown outside the try: the execution's end, not the call's.
         if (!fenced) await assertStillOwnsRun();
+        let outcome: StepOutcome<T>;
         try {
           const value = await call();
           const calls = recordedCalls(value, functions);
-          return {
+          outcome = {
             ok: true,
             value,
             ...(steer === undefined ? {} : { steer: await steer.probe() }),
@@ -87,14 +104,22 @@ export async function callModelStep<T>({
           };
         } catch (error) {
           const retryDelayMs = serverDelayOf(error);
+          // A thrown call's reports are not kept (its record is the error).
+          reports?.end();
           if (retryDelayMs !== undefined && attempt < maxDurableRetries) {
             return { ok: false, retryDelayMs, message: (error as Error).message };
           }
           throw error;
         }
+        const emitted = reports?.end();
+        if (emitted !== undefined && emitted.length > 0) outcome.emitted = emitted;
+        return outcome;
       },
       { name },
     ).catch(tooDeepToRecord);
+    // Handed back from the record: the reports the first execution made while the call ran go
+    // out where the step returns, instead of the ones this execution made meanwhile.
+    if (!ran) reports?.replay(outcome.emitted);
     if (outcome.ok) {
       if (!ran && outcome.calls !== undefined && functions !== undefined) {
         checkReplayedCalls({

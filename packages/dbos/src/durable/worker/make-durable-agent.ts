@@ -1,7 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { createAgent, InvalidArgumentError } from '@gemloop/core';
 import type { Guardrails } from '@gemloop/core/guardrails';
-import { agentKeysReader, holdsTextBack } from '@gemloop/core/internal';
+import { agentKeysReader, holdsTextBack, modelStepReportsOf } from '@gemloop/core/internal';
 import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import { createApprovalHook, type RunPauser } from '../approvals/approvals.ts';
 import { runsAsChildWorkflow } from '../children/durable-children.ts';
@@ -111,6 +111,7 @@ export function createDurableAgentMaker({
           fenced: true,
           steer: steerWatch,
           functions: { declared: declaredFunctions(request), calledOf: calledFunctions },
+          reports: modelStepReportsOf(options),
           call: () => timed(() => calls.generate(request, options)),
         });
       },
@@ -133,6 +134,7 @@ export function createDurableAgentMaker({
             declared: declaredFunctions(request),
             calledOf: (each) => calledFunctions(chunksOf(each)),
           },
+          reports: modelStepReportsOf(options),
           call: async () => {
             made = await timed(() =>
               preview

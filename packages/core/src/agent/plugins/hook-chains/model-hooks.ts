@@ -11,7 +11,9 @@ import {
   isStep,
   readStepOnce,
 } from '../plugin-results.ts';
+import { stepView } from '../run-view/plugin-run-view.ts';
 import { type BesideVerdict, InputHooks } from './input-hooks.ts';
+import { ModelStepReports } from './model-step-reports.ts';
 import type { PluginStop } from './plugin-hook-calls.ts';
 import { wrapRecordedModel } from './recorded-model-wrap.ts';
 
@@ -86,6 +88,7 @@ export class ModelHooks extends InputHooks {
       model: string | undefined,
       cachedContent: string | undefined,
       signal?: AbortSignal,
+      reports?: ModelStepReports,
     ) => Promise<AgentStep>,
     historyNow?: () => readonly Content[],
     // The loop's, handed in: imported here, it would split its chunk from the loop's (+13 B gzip).
@@ -118,7 +121,7 @@ export class ModelHooks extends InputHooks {
         history = now;
       }
     }
-    const send = (sent: ModelCallDraft) => {
+    const send = (sent: ModelCallDraft, reports?: ModelStepReports) => {
       const model = typeof sent.model === 'string' && sent.model !== '' ? sent.model : undefined;
       // Another model, or the agent's after another's turns: signed for the model it goes to.
       const signed =
@@ -136,11 +139,11 @@ export class ModelHooks extends InputHooks {
       beside = undefined;
       const called =
         verdicts === undefined
-          ? call(contents, model, cachedContent)
+          ? call(contents, model, cachedContent, undefined, reports)
           : this.callBeside(
               verdicts,
-              (signal) => call(contents, model, cachedContent, signal),
-              () => call(undefined, model, cachedContent),
+              (signal) => call(contents, model, cachedContent, signal, reports),
+              () => call(undefined, model, cachedContent, undefined, reports),
               sent.stepNumber,
             );
       return model === undefined ? called : called.then((step) => this.madeBy(step, model));
@@ -270,9 +273,21 @@ export class ModelHooks extends InputHooks {
    */
   async wrapModelCall(
     draft: ModelCallDraft,
-    call: (draft: ModelCallDraft) => Promise<AgentStep>,
+    call: (draft: ModelCallDraft, reports?: ModelStepReports) => Promise<AgentStep>,
   ): Promise<AgentStep> {
     const indexes = this.hooks.wrapModelCall ?? [];
+    const record = this.facts.record !== undefined;
+    // In a run with a recorder, what a wrapper that is not recorded reports while the runner's
+    // step makes the call is kept with the step (./model-step-reports.ts); a run without one, or
+    // whose wrappers are all recorded, makes none.
+    const reports =
+      record &&
+      indexes.some(
+        (index) =>
+          (this.plugins[index] as AgentPlugin).recorded?.includes('wrapModelCall') !== true,
+      )
+        ? new ModelStepReports(this.stepReportFacts(draft.stepNumber))
+        : undefined;
     // The step's model calls are bounded (`maxModelCallsPerStep`, the holding agent's): a wrapper
     // that calls `next` again and again with no budget would send requests without end. Read once
     // a step, only in a run with a wrapper; a run without one never comes here.
@@ -316,7 +331,11 @@ export class ModelHooks extends InputHooks {
         // Calls a wrapper started side by side passed its check before any reached the model.
         if (calls >= limit) return refuse(by);
         calls += 1;
-        return call(current).then(keep, (error: unknown) => {
+        const called = call(current, reports);
+        // What still waits once the call settled (a runner that neither ran nor replayed it).
+        if (reports !== undefined)
+          void called.then(reports.settled.bind(reports), () => reports.settled());
+        return called.then(keep, (error: unknown) => {
           if (InvalidArgumentError.isInstance(error)) refused = { sent: current, error };
           throw error;
         });
@@ -336,7 +355,7 @@ export class ModelHooks extends InputHooks {
       // In a run with a recorder, a `recorded` wrapper is recorded in parts around its model
       // calls, which stay the run's own (./recorded-model-wrap.ts).
       const called =
-        this.facts.record !== undefined && plugin.recorded?.includes('wrapModelCall') === true
+        record && plugin.recorded?.includes('wrapModelCall') === true
           ? wrapRecordedModel({
               record: (body, part) =>
                 this.call(index, 'wrapModelCall', draft.stepNumber, body, undefined, part),
@@ -351,7 +370,7 @@ export class ModelHooks extends InputHooks {
               index,
               'wrapModelCall',
               draft.stepNumber,
-              (next, run) => wrapper(next, run),
+              (next, run) => wrapper(next, reports === undefined ? run : stepView(run, reports)),
               inner,
             );
       return called.then((returned): AgentStep => {

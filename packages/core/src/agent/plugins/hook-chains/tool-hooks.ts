@@ -22,7 +22,7 @@ import {
   type Returned,
   UNREADABLE_RESULT,
 } from './tool-hook-results.ts';
-import { ToolStepReports } from './tool-step-reports.ts';
+import { type ToolStepReportFacts, ToolStepReports } from './tool-step-reports.ts';
 
 /** A `beforeToolCall` chain's decision, its `ask` resolved (who asked, the arguments to parse). @internal */
 export type PluginToolDecision =
@@ -164,12 +164,17 @@ export class ToolHooks extends PluginEvents {
    */
   toolStepReports(stepNumber: number): ToolStepReports | undefined {
     if (this.facts.record === undefined || this.hooks.wrapToolCall === undefined) return undefined;
-    return new ToolStepReports({
+    return new ToolStepReports(this.stepReportFacts(stepNumber));
+  }
+
+  /** What a step's in-step reports read of the run: their reports are step `stepNumber`'s events. */
+  protected stepReportFacts(stepNumber: number): ToolStepReportFacts {
+    return {
       names: () => this.plugins.map((plugin) => plugin.name),
       redact: this.facts.redact,
       emit: (plugin, { kind, data }) => this.report(plugin, stepNumber, kind, data),
       state: () => this.facts.tracker.state(),
-    });
+    };
   }
 
   /**

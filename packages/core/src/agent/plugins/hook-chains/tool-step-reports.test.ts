@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { defineTool } from '../../../tools/define/define-tool.ts';
 import type { FunctionTool, ToolExecuteContext } from '../../../tools/tool.ts';
 import { mapRecorder } from '../../__fixtures__/map-recorder.ts';
+import { recordedRunEvents } from '../../__fixtures__/recorded-run-events.ts';
 import { callsTurn, createScriptedGemini, textTurn } from '../../__fixtures__/scripted-gemini.ts';
 import type { AgentEvent } from '../../agent-event.ts';
-import { agentTurnsOf } from '../../agent-turns.ts';
 import { createAgent } from '../../create-agent.ts';
 import type { PluginRun } from '../agent-plugin.ts';
 import { definePlugin } from '../define-plugin.ts';
@@ -111,16 +111,10 @@ function shown(event: AgentEvent<unknown>): unknown {
   return event.type === 'step-end' ? `step-end ${event.step.stepNumber}` : event.type;
 }
 
-async function eventsOf(
+const eventsOf = (
   agent: ReturnType<typeof createAgent>,
   record: PluginHookRecorder | undefined,
-): Promise<unknown[]> {
-  const stream = agentTurnsOf(agent).stream('Summarize.', {}, undefined, undefined, record);
-  const events: unknown[] = [];
-  for await (const event of stream) events.push(shown(event));
-  await stream.result;
-  return events;
-}
+): Promise<unknown[]> => recordedRunEvents(agent, 'Summarize.', record, shown);
 
 const oneCall = () => [callsTurn(['summarize', { notes: 'n1' }, 'a']), textTurn('Done.')];
 

@@ -48,11 +48,13 @@ export class ToolStepReports {
     Object.defineProperty(context, STEP_REPORTS, { value: this });
   }
 
-  /** A report `plugin` made through the call's run: kept while a step body runs the tool. */
-  note(plugin: string, report: PluginReport): void {
-    this.kept?.push(
-      report.data === undefined ? { plugin, kind: report.kind } : { plugin, ...report },
-    );
+  /**
+   * A report `plugin` made through the call's run: kept while a step body runs the tool. It
+   * always goes out at once (`true`; see {@link StepReportSink}).
+   */
+  note(plugin: string, report: PluginReport): true {
+    this.kept?.push(stepReport(plugin, report));
+    return true;
   }
 
   /** The step body starts the tool: what is reported from now on is kept. */
@@ -75,23 +77,49 @@ export class ToolStepReports {
    * (a `PluginError`) rather than as events no surface can read.
    */
   replay(stored: unknown): void {
-    if (stored === undefined) return;
-    const { names, redact, emit, state } = this.facts;
-    const entries = Array.isArray(stored) ? (stored as unknown[]) : [stored];
-    const reports = toReports(entries, redact);
-    const plugins = entries.map((entry) => (entry as { plugin?: unknown } | null)?.plugin);
-    const foreign = plugins.find(
-      (plugin) => typeof plugin !== 'string' || !names().includes(plugin),
-    );
-    if (!Array.isArray(stored) || reports === undefined || foreign !== undefined)
-      throw new PluginError({
-        plugin: typeof foreign === 'string' ? foreign : (names()[0] ?? 'unknown'),
-        hook: 'wrapToolCall',
-        message: `the record of a tool call it wrapped holds reports that are not a list of { plugin, kind, data } of the run's plugins (a kind is 1 to 64 characters) (the record was changed)`,
-        run: state(),
-      });
-    for (const [at, report] of reports.entries()) emit(plugins[at] as string, report);
+    replayStepReports(stored, this.facts, 'wrapToolCall');
   }
+}
+
+/**
+ * Emits again, in order, the reports a step's recorded outcome holds (`undefined`: none) as
+ * `plugin` events of the step, for a step whose body did not run in this execution (a replay).
+ * A record is read back from a database: what is not a list of `{ plugin, kind, data }` of the
+ * run's plugins fails as that plugin's invalid `hook` (a `PluginError`) rather than as events no
+ * surface can read. @internal
+ */
+export function replayStepReports(
+  stored: unknown,
+  { names, redact, emit, state }: ToolStepReportFacts,
+  hook: 'wrapToolCall' | 'wrapModelCall',
+): void {
+  if (stored === undefined) return;
+  const entries = Array.isArray(stored) ? (stored as unknown[]) : [stored];
+  const reports = toReports(entries, redact);
+  const plugins = entries.map((entry) => (entry as { plugin?: unknown } | null)?.plugin);
+  const foreign = plugins.find((plugin) => typeof plugin !== 'string' || !names().includes(plugin));
+  if (!Array.isArray(stored) || reports === undefined || foreign !== undefined)
+    throw new PluginError({
+      plugin: typeof foreign === 'string' ? foreign : (names()[0] ?? 'unknown'),
+      hook,
+      message: `the record of a ${hook === 'wrapToolCall' ? 'tool' : 'model'} call it wrapped holds reports that are not a list of { plugin, kind, data } of the run's plugins (a kind is 1 to 64 characters) (the record was changed)`,
+      run: state(),
+    });
+  for (const [at, report] of reports.entries()) emit(plugins[at] as string, report);
+}
+
+/**
+ * Where a call's run view sends a report its plugin made through it (`PluginRunView.emit`): the
+ * call's in-step reports, which keep a copy, and say whether the report goes out now (`false`: it
+ * is held, and goes out later or is replaced by a record's; see `ModelStepReports`). @internal
+ */
+export type StepReportSink = {
+  note(plugin: string, report: PluginReport): boolean;
+};
+
+/** `report` as a step's record keeps it: its plugin, kind and data (none when it has none). @internal */
+export function stepReport(plugin: string, report: PluginReport): StepReport {
+  return report.data === undefined ? { plugin, kind: report.kind } : { plugin, ...report };
 }
 
 /** What a call's {@link ToolStepReports} reads of its run. @internal */

@@ -11,7 +11,7 @@ import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import { spentTreeBudget } from '../../run-state/spent-tree-budget.ts';
 import type { TreeBudget } from '../../run-state/tree-budget.ts';
 import type { AgentPlugin, PluginRun, PluginTrip, ReceiveOptions } from '../agent-plugin.ts';
-import type { ToolStepReports } from '../hook-chains/tool-step-reports.ts';
+import type { StepReportSink } from '../hook-chains/tool-step-reports.ts';
 import { type ReceivingRun, receiveMessages } from '../messages/receive-messages.ts';
 import type { RunInbox } from '../messages/run-messages.ts';
 import {
@@ -214,11 +214,12 @@ export class PluginRunView implements PluginRun {
    */
   holding: PluginReport[] | undefined = undefined;
   /**
-   * On the view of one call of a `wrapToolCall` that is not recorded, in a run with a recorder
-   * ({@link stepView}): the call's in-step reports, which keep a copy of what it emits while the
-   * runner's step runs the tool (`ToolStepReports`).
+   * On the view of one call of a `wrapToolCall` or `wrapModelCall` that is not recorded, in a run
+   * with a recorder ({@link stepView}): the call's in-step reports, which keep a copy of what it
+   * emits while the runner's step runs the tool or the model call (`ToolStepReports`,
+   * `ModelStepReports`), and may hold a report back.
    */
-  stepReports: ToolStepReports | undefined = undefined;
+  stepReports: StepReportSink | undefined = undefined;
   /** How many of this plugin's `recorded` tool hooks run now: `addInput` refuses meanwhile. */
   recordedToolHooks = 0;
   private readonly name: string;
@@ -284,8 +285,9 @@ export class PluginRunView implements PluginRun {
       this.holding.push(report);
       return;
     }
+    // Held by a model step that does not yet know whether it replays (`ModelStepReports`).
+    if (this.stepReports?.note(this.name, report) === false) return;
     this.emitting?.push(report);
-    this.stepReports?.note(this.name, report);
     this.owner.emit(this.name, redacted, data);
   }
   async generate(request: SideModelRequest): Promise<SideModelResult> {
@@ -394,14 +396,15 @@ export function heldView(view: PluginRunView, holding: PluginReport[]): PluginRu
 }
 
 /**
- * The view one call of a `wrapToolCall` that is not recorded gets in a run with a recorder: the
- * plugin's view, whose reports also go to the call's in-step reports while the runner's step
- * runs the tool (they still go out at once: see `ToolStepReports`). Per call, as
+ * The view one call of a `wrapToolCall` (or one step's `wrapModelCall`) that is not recorded gets
+ * in a run with a recorder: the plugin's view, whose reports also go to the call's in-step
+ * reports while the runner's step runs the tool or the model call (a tool's still go out at once:
+ * see `ToolStepReports`; a model call's wait while its step may be a replay: `ModelStepReports`). Per call, as
  * {@link heldView}: a turn's calls run at once. Its `state` is the plugin's (a hook that sets it
  * sets the plugin's run state, as through the plugin's own view).
  * @internal
  */
-export function stepView(view: PluginRunView, reports: ToolStepReports): PluginRunView {
+export function stepView(view: PluginRunView, reports: StepReportSink): PluginRunView {
   const called = Object.create(view) as PluginRunView;
   Object.defineProperty(called, 'state', {
     get: () => view.state,
