@@ -22,9 +22,13 @@ import {
 // from then on at once; the record is handed back (a replay) and they are dropped for the
 // record's.
 
-// why (brand): the key a model step's in-step reports are kept under on its call options (an
-// own symbol property, so spreads carry it), where the durable runner's model client finds them;
-// carries nothing itself.
+// why (a symbol, where the tool path uses a typed field, ToolExecuteContext.gemloopStepReports):
+// the reports ride on the model call's options to the durable runner's model client, and no
+// signature carries them there: `CallOptions` is public and checked key by key (a field would be
+// an option users could set, accepted and ignored by every check), and a new argument of
+// `ModelCallEntry.generate`/`stream` would have to be passed on by every `wrapModelRequest`. An
+// own symbol property is carried by the spreads those wrappers make, and is no option.
+// (durable-events53b tried the field: three option declarations refused it.)
 /** The key a model call's {@link ModelStepReports} is kept under on its call options. */
 const STEP_REPORTS: unique symbol = Symbol('gemloop.modelStepReports');
 
