@@ -22,9 +22,9 @@ import {
 // from then on at once; the record is handed back (a replay) and they are dropped for the
 // record's.
 
-// why (a symbol, where the tool path uses a typed field, ToolExecuteContext.gemloopStepReports):
-// the reports ride on the model call's options to the durable runner's model client, and no
-// signature carries them there: `CallOptions` is public and checked key by key (a field would be
+// why (sentinel): a property key compared by identity. A symbol where the tool path has a typed
+// field (ToolExecuteContext.gemloopStepReports): the reports ride on the model call's options to
+// the durable runner's model client, and no signature carries them there: `CallOptions` is public and checked key by key (a field would be
 // an option users could set, accepted and ignored by every check), and a new argument of
 // `ModelCallEntry.generate`/`stream` would have to be passed on by every `wrapModelRequest`. An
 // own symbol property is carried by the spreads those wrappers make, and is no option.
