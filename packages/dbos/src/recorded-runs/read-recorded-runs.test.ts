@@ -319,4 +319,46 @@ describe('readRecordedRuns', () => {
       expect(evalCase?.expected).toMatchObject({ text: LONG });
     });
   });
+
+  // durable-chat54: a run that continues a conversation stores its result without the history its
+  // input holds (`contentsFrom`); its recorded requests still carry that history.
+  describe('a run that continues a conversation', () => {
+    let sent: Record<string, unknown>[] = [];
+    beforeAll(async () => {
+      await runs.start('support', { runId: 'chat-1', input: 'Where is order 8?' });
+      const first = await runs.result('chat-1');
+      const before = fake.modelRequests.length;
+      await runs.start('support', {
+        runId: 'chat-2',
+        input: 'And order 9?',
+        history: first.contents,
+      });
+      await runs.result('chat-2');
+      sent = fake.modelRequests
+        .slice(before)
+        .map((request) => request.body as Record<string, unknown>);
+    });
+
+    it('stored its result without the history (the premise), and rebuilds its requests with it', async () => {
+      const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+      try {
+        const { rows } = await pool.query<{ output: string }>(
+          'SELECT t::text AS output FROM dbos.workflow_output t WHERE workflow_uuid = $1',
+          ['chat-2'],
+        );
+        const output = rows[0]?.output ?? '';
+        expect(output).toMatch(/contentsFrom\W+6\b/);
+        expect(output).not.toContain('Where is order 8?');
+      } finally {
+        await pool.end();
+      }
+      const [run] = await readAll({ databaseUrl, runIds: ['chat-2'] });
+      const requests = requestsOf(run as DurableRecordedRun);
+      expect(sent).toHaveLength(3);
+      expect(requests.map((request) => request['contents'])).toEqual(
+        sent.map((body) => body['contents']),
+      );
+      expect(JSON.stringify(requests[0]?.['contents'])).toContain('Where is order 8?');
+    });
+  });
 });

@@ -82,7 +82,7 @@ const KEY_INPUT = 'Mark 1: what is your key?';
  */
 const GROW_INPUT = 'Grow ';
 /** Turns of the long chat (its bytes table in bench/RESULTS.md is 20: `CHAT_BYTES_TURNS=20`). */
-const GROW_TURNS = Number(process.env['CHAT_BYTES_TURNS'] ?? '8');
+const GROW_TURNS = Number(process.env['CHAT_BYTES_TURNS'] ?? '5');
 /** The key of the worker's client (worker.ts). */
 const WORKER_KEY = 'test-key';
 /** The first texts of the guardrail cycle's runs, worker and in process, each answered `checked`. */
