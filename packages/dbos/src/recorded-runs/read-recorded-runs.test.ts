@@ -108,6 +108,9 @@ const toCase = (run: DurableRecordedRun): EvalCase => {
   return evalCase;
 };
 
+/** A run's stored output row as text (DBOS 5 keeps a workflow's output in a table of its own). */
+const OUTPUT_ROW = 'SELECT t::text AS output FROM dbos.workflow_output t WHERE workflow_uuid = $1';
+
 // One worker (and its database, fake and client) for the file: each describe starts its own runs
 // in its own `beforeAll`, which Vitest runs when that describe begins, so the first describe
 // reads a database (and a fake) that holds its two runs alone; the later ones read their run by id.
@@ -287,10 +290,7 @@ describe('readRecordedRuns', () => {
       const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
       try {
         // DBOS 5 keeps a workflow's output in a table of its own; the events in its stream rows.
-        const { rows } = await pool.query<{ output: string }>(
-          'SELECT t::text AS output FROM dbos.workflow_output t WHERE workflow_uuid = $1',
-          ['long-answer'],
-        );
+        const { rows } = await pool.query<{ output: string }>(OUTPUT_ROW, ['long-answer']);
         const output = rows[0]?.output ?? '';
         expect(output).toContain('sharedStrings');
         expect(output.split('Line 119 of the long answer.').length - 1).toBe(1);
@@ -341,17 +341,12 @@ describe('readRecordedRuns', () => {
 
     it('stored its result without the history (the premise), and rebuilds its requests with it', async () => {
       const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-      try {
-        const { rows } = await pool.query<{ output: string }>(
-          'SELECT t::text AS output FROM dbos.workflow_output t WHERE workflow_uuid = $1',
-          ['chat-2'],
-        );
-        const output = rows[0]?.output ?? '';
-        expect(output).toMatch(/contentsFrom\W+6\b/);
-        expect(output).not.toContain('Where is order 8?');
-      } finally {
-        await pool.end();
-      }
+      const { rows } = await pool
+        .query<{ output: string }>(OUTPUT_ROW, ['chat-2'])
+        .finally(() => pool.end());
+      const output = rows[0]?.output ?? '';
+      expect(output).toMatch(/contentsFrom\W+6\b/);
+      expect(output).not.toContain('Where is order 8?');
       const [run] = await readAll({ databaseUrl, runIds: ['chat-2'] });
       const requests = requestsOf(run as DurableRecordedRun);
       expect(sent).toHaveLength(3);
