@@ -108,6 +108,9 @@ const toCase = (run: DurableRecordedRun): EvalCase => {
   return evalCase;
 };
 
+/** A run's stored output row as text (DBOS 5 keeps a workflow's output in a table of its own). */
+const OUTPUT_ROW = 'SELECT t::text AS output FROM dbos.workflow_output t WHERE workflow_uuid = $1';
+
 // One worker (and its database, fake and client) for the file: each describe starts its own runs
 // in its own `beforeAll`, which Vitest runs when that describe begins, so the first describe
 // reads a database (and a fake) that holds its two runs alone; the later ones read their run by id.
@@ -287,10 +290,7 @@ describe('readRecordedRuns', () => {
       const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
       try {
         // DBOS 5 keeps a workflow's output in a table of its own; the events in its stream rows.
-        const { rows } = await pool.query<{ output: string }>(
-          'SELECT t::text AS output FROM dbos.workflow_output t WHERE workflow_uuid = $1',
-          ['long-answer'],
-        );
+        const { rows } = await pool.query<{ output: string }>(OUTPUT_ROW, ['long-answer']);
         const output = rows[0]?.output ?? '';
         expect(output).toContain('sharedStrings');
         expect(output.split('Line 119 of the long answer.').length - 1).toBe(1);
@@ -317,6 +317,43 @@ describe('readRecordedRuns', () => {
         'postgres:long-answer',
       );
       expect(evalCase?.expected).toMatchObject({ text: LONG });
+    });
+  });
+
+  // durable-chat54: a run that continues a conversation stores its result without the history its
+  // input holds (`contentsFrom`); its recorded requests still carry that history.
+  describe('a run that continues a conversation', () => {
+    let sent: Record<string, unknown>[] = [];
+    beforeAll(async () => {
+      await runs.start('support', { runId: 'chat-1', input: 'Where is order 8?' });
+      const first = await runs.result('chat-1');
+      const before = fake.modelRequests.length;
+      await runs.start('support', {
+        runId: 'chat-2',
+        input: 'And order 9?',
+        history: first.contents,
+      });
+      await runs.result('chat-2');
+      sent = fake.modelRequests
+        .slice(before)
+        .map((request) => request.body as Record<string, unknown>);
+    });
+
+    it('stored its result without the history (the premise), and rebuilds its requests with it', async () => {
+      const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+      const { rows } = await pool
+        .query<{ output: string }>(OUTPUT_ROW, ['chat-2'])
+        .finally(() => pool.end());
+      const output = rows[0]?.output ?? '';
+      expect(output).toMatch(/contentsFrom\W+6\b/);
+      expect(output).not.toContain('Where is order 8?');
+      const [run] = await readAll({ databaseUrl, runIds: ['chat-2'] });
+      const requests = requestsOf(run as DurableRecordedRun);
+      expect(sent).toHaveLength(3);
+      expect(requests.map((request) => request['contents'])).toEqual(
+        sent.map((body) => body['contents']),
+      );
+      expect(JSON.stringify(requests[0]?.['contents'])).toContain('Where is order 8?');
     });
   });
 });

@@ -9,6 +9,7 @@ import {
   DEFAULT_APP_NAME,
   RUN_WORKFLOW,
 } from '../durable/runs/durable-run-types.ts';
+import { rebuildStoredContents } from '../durable/runs/stored-result-contents.ts';
 import {
   headFromInput,
   headOf,
@@ -151,12 +152,13 @@ export async function* readRecordedRunsWith(
       // Deleted since the page was listed (garbage-collected): nothing to read.
       if (workflow === undefined) continue;
       const agent = (headOf(listed) ?? headFromInput(workflow, false)).agent;
+      const input = storedArgument(workflow, 1);
       const stored: StoredRun = {
         runId: workflow.workflowID,
         agent,
         createdAt: workflow.createdAt,
-        input: storedArgument(workflow, 1),
-        output: storedOutput(workflow.output),
+        input,
+        output: storedOutput(workflow.output, input),
         ...(await readStreamed(client, workflow.workflowID)),
       };
       const lines = toRecordedRun(stored);
@@ -293,10 +295,14 @@ function invalid(argument: string, message: string): InvalidArgumentError {
 }
 
 /**
- * A run's stored output with its shared strings put back (`restoreStoredResult`); one that cannot
- * be read as a result is left as it is, for `toRecordedRun` to skip.
+ * A run's stored output with its shared strings put back (`restoreStoredResult`) and its
+ * `contents` rebuilt from its input's history when the worker left them out
+ * (stored-result-contents.ts); one that cannot be read as a result is left as it is, for
+ * `toRecordedRun` to skip.
  */
-function storedOutput(output: unknown): unknown {
+function storedOutput(output: unknown, input: unknown): unknown {
   if (typeof output !== 'object' || output === null || Array.isArray(output)) return output;
-  return restoreStoredResult(output) === undefined ? output : undefined;
+  if (restoreStoredResult(output) !== undefined) return undefined;
+  const history = (input as { history?: unknown } | null | undefined)?.history;
+  return rebuildStoredContents(output, history) === undefined ? output : undefined;
 }

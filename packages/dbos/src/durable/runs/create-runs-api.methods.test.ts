@@ -6,6 +6,7 @@ import type { WorkflowStatus } from '@dbos-inc/dbos-sdk';
 import type { AgentEvent } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core';
 import { describe, expect, it } from 'vitest';
+import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
 import { DurableRunError } from '../../errors/durable-run-error.ts';
 import type { ApprovalDecision } from '../approvals/approval-decision.ts';
 import type { EventBatch } from '../events/run-events.ts';
@@ -399,6 +400,56 @@ describe('DurableRuns.result', () => {
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ runId: 'r', status: 'ERROR' });
     expect((error as Error).message).toBe('Durable run "r" ended with status ERROR: no result');
+  });
+
+  // durable-chat54: a chat turn's result is stored without the thread its input holds.
+  describe('of a result stored without its history (contentsFrom)', () => {
+    const history = [
+      { role: 'user', parts: [{ text: 'first' }] },
+      { role: 'model', parts: [{ text: 'One.' }] },
+    ];
+    const newContents = [
+      { role: 'user', parts: [{ text: 'second' }] },
+      { role: 'model', parts: [{ text: 'Two.' }] },
+    ];
+    const chat = (stored: Record<string, unknown>, input: unknown = { input: 'second', history }) =>
+      scripted(new Map([['r', workflow('r', 'SUCCESS', { input: ['support', input] })]]), {
+        results: new Map([['r', async () => structuredClone(stored)]]),
+      });
+
+    it('puts its contents back from the run’s input, read once', async () => {
+      const { backend, calls } = chat({ text: 'Two.', newContents, contentsFrom: 2 });
+      const result = await createRunsApi(backend).result('r');
+      expect(result).toEqual({ text: 'Two.', newContents, contents: [...history, ...newContents] });
+      expect(calls).toEqual([
+        'getResult r',
+        'listWorkflows {"workflowIDs":["r"],"loadInput":true,"loadOutput":false}',
+      ]);
+    });
+
+    it('reads no input for a result stored whole (an older version’s) or for a run without history', async () => {
+      const whole = { text: 'Two.', contents: [...history, ...newContents], newContents };
+      const older = chat(whole);
+      expect(await createRunsApi(older.backend).result('r')).toEqual(whole);
+      const first = chat({ text: 'Two.', newContents, contentsFrom: 0 }, { input: 'second' });
+      expect(await createRunsApi(first.backend).result('r')).toEqual({
+        text: 'Two.',
+        newContents,
+        contents: newContents,
+      });
+      expect([...older.calls, ...first.calls]).toEqual(['getResult r', 'getResult r']);
+    });
+
+    it('refuses, typed, a result whose input does not hold the history it names', async () => {
+      const { backend } = chat({ text: 'Two.', newContents, contentsFrom: 3 });
+      const error = await createRunsApi(backend)
+        .result('r')
+        .catch((caught: unknown) => caught);
+      expect(DurableRunDataError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toBe(
+        `Durable run "r" cannot be read: its stored result (dbos.workflow_status) starts its contents with 3 contents of the run's history, which its input does not hold. The row was edited, cut short or written by another program; fix or delete it.`,
+      );
+    });
   });
 });
 

@@ -76,6 +76,13 @@ const THINKING_ANSWER = '{"order":"7","status":"shipped"}';
 /** The marked chat's messages (durable-scan50), and the one whose answer holds the key. */
 const MARK_INPUT = 'Mark ';
 const KEY_INPUT = 'Mark 1: what is your key?';
+/**
+ * The long chat's messages (durable-chat54): each answered with about the ~1.1 KB a stored turn
+ * of leftovers61's probe had.
+ */
+const GROW_INPUT = 'Grow ';
+/** Turns of the long chat (its bytes table in bench/RESULTS.md is 20: `CHAT_BYTES_TURNS=20`). */
+const GROW_TURNS = Number(process.env['CHAT_BYTES_TURNS'] ?? '5');
 /** The key of the worker's client (worker.ts). */
 const WORKER_KEY = 'test-key';
 /** The first texts of the guardrail cycle's runs, worker and in process, each answered `checked`. */
@@ -96,6 +103,9 @@ function supportScript(): Parameters<typeof createFakeGemini>[0] {
       const said = contents?.at(-1)?.parts?.[0]?.text ?? '';
       if (said.startsWith(MARK_INPUT)) {
         return turn.text(said === KEY_INPUT ? `Your key is ${WORKER_KEY}.` : `Noted: ${said}`);
+      }
+      if (said.startsWith(GROW_INPUT)) {
+        return turn.text(`${said}: ${'Order 7 shipped on Monday. '.repeat(40)}`);
       }
       const sent = JSON.stringify(contents);
       if (sent.includes(THINKING_INPUT)) {
@@ -420,6 +430,65 @@ describe('durable runs', () => {
         expect(events.at(-1)?.type).toBe('run-end');
         expect(JSON.stringify(events)).not.toContain(WORKER_KEY);
       }
+    } finally {
+      await store.close();
+    }
+  });
+
+  // durable-chat54 (issue 53): each turn's run stored the whole thread in its output again
+  // (`result.contents`, beside its input's history): written bytes grew ~1.2 KB a turn there,
+  // quadratic over a conversation. The output now holds the turn only and reads back whole.
+  it('writes a chat turn’s output without the thread: the same bytes at turn 2 as at the last, read back whole', async () => {
+    const store = createPostgresHistoryStore({ connectionString: databaseUrl });
+    const session = 'long-chat';
+    try {
+      const results = [];
+      const rows = [];
+      for (let index = 0; index < GROW_TURNS; index++) {
+        results.push(
+          await sendDurableChatTurn({
+            runs,
+            store,
+            sessionId: session,
+            agent: 'support',
+            message: `${GROW_INPUT}${index}`,
+          }),
+        );
+        rows.push(await storedBytes(databaseUrl, `${session}:turn-${index}`));
+      }
+      if (process.env['STORED_BYTES_PRINT'] === '1') {
+        let cumulative = 0;
+        for (const [index, bytes] of rows.entries()) {
+          const steps = Object.entries(bytes)
+            .filter(([name]) => name.startsWith('step '))
+            .reduce((sum, [, count]) => sum + count, 0);
+          const input = bytes['workflow_input'] ?? 0;
+          const output = bytes['workflow_output'] ?? 0;
+          cumulative += input + output + steps;
+          console.log(
+            `| ${index + 1} | ${input} | ${output} | ${steps} | ${input + output + steps} | ${cumulative} |`,
+          );
+        }
+      }
+      const output = rows.map((bytes) => bytes['workflow_output'] ?? 0);
+      // The same turn each time (the answer's ~1.1 KB, its step, its usage): the output stays
+      // within a few bytes of turn 2's (the digits of a count), where it grew by a turn a turn.
+      const second = output[1] as number;
+      expect(second).toBeGreaterThan(1_000);
+      for (const bytes of output.slice(1)) expect(Math.abs(bytes - second)).toBeLessThan(64);
+      // Read back whole: the last result's contents are the stored thread and its turn.
+      const turns = await store.load(session);
+      expect(turns).toHaveLength(GROW_TURNS);
+      const last = results.at(-1);
+      expect(last?.contents).toEqual(turns.flatMap((stored) => stored.contents));
+      // The same from the run's events (its run-end's result) and a later read.
+      const again = await runs.result(`${session}:turn-${GROW_TURNS - 1}`);
+      expect(again).toEqual(last);
+      let runEnd: unknown;
+      for await (const { event } of runs.events(`${session}:turn-${GROW_TURNS - 1}`)) {
+        if (event.type === 'run-end') runEnd = event.result;
+      }
+      expect(runEnd).toEqual(last);
     } finally {
       await store.close();
     }

@@ -5,7 +5,8 @@ import { checkOptionKeys, checkRunId, checkSignal } from './check-runs-arguments
 import { type DurableRunResult, RUN_WORKFLOW } from './durable-run-types.ts';
 import { isOver, notFound, pause, statusNameOf, UNFINISHED } from './run-states.ts';
 import type { RunsBackend } from './runs-backend.ts';
-import { isUnreadableValue, restoreStoredResult } from './stored-run-data.ts';
+import { historyContentsCount, rebuildStoredContents } from './stored-result-contents.ts';
+import { isUnreadableValue, restoreStoredResult, storedArgument } from './stored-run-data.ts';
 
 /** The slowest a `result()` wait on an announced end polls (the default `pollingIntervalMs`). */
 const RESULT_FALLBACK_MAX_MS = 1000;
@@ -63,7 +64,7 @@ export async function waitRunResult(
             });
           }
         }
-        if (result !== NOT_READ) return checkStoredResult(runId, result);
+        if (result !== NOT_READ) return await checkStoredResult(backend, runId, result);
       }
       await (watch === undefined ? pause(pollMs, signal) : watch.next(wait));
       // A top run announces its end (run-end-notices.ts), and that wakes this wait: its poll
@@ -83,10 +84,22 @@ export async function waitRunResult(
 /** `result()`'s marker of a result not read (a paused run's: the wait goes on). */
 const NOT_READ: unique symbol = Symbol('not read');
 
-/** A stored result as `result()` returns it: an object, as every agent result is (attack24). */
-function checkStoredResult(runId: string, result: unknown): DurableRunResult {
+/**
+ * A stored result as `result()` returns it: an object, as every agent result is (attack24), with
+ * its `contents` put back from the run's input when the worker left its history out of it
+ * (stored-result-contents.ts; the input is read only then: a run's first turn, or a result of an
+ * older version, costs no read).
+ */
+async function checkStoredResult(
+  backend: RunsBackend,
+  runId: string,
+  result: unknown,
+): Promise<DurableRunResult> {
   if (typeof result === 'object' && result !== null && !Array.isArray(result)) {
-    const problem = restoreStoredResult(result);
+    let problem = restoreStoredResult(result);
+    if (problem === undefined) {
+      problem = rebuildStoredContents(result, await storedHistory(backend, runId, result));
+    }
     if (problem !== undefined) throw new DurableRunDataError({ runId, row: 'result', problem });
     return result as DurableRunResult;
   }
@@ -95,4 +108,24 @@ function checkStoredResult(runId: string, result: unknown): DurableRunResult {
     row: 'result',
     problem: 'is not an agent result (an object)',
   });
+}
+
+/**
+ * The `history` of the run's stored input, when its result's `contents` start with some of it;
+ * else `undefined`, unread.
+ */
+async function storedHistory(
+  backend: RunsBackend,
+  runId: string,
+  result: object,
+): Promise<unknown> {
+  const count = historyContentsCount(result);
+  if (typeof count !== 'number' || count <= 0) return undefined;
+  const [workflow] = await backend.listWorkflows({
+    workflowIDs: [runId],
+    loadInput: true,
+    loadOutput: false,
+  });
+  const request = workflow === undefined ? undefined : storedArgument(workflow, 1);
+  return (request as { history?: unknown } | undefined)?.history;
 }

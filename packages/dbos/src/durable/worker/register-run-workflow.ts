@@ -19,6 +19,7 @@ import {
   type DurableRunResult,
   RUN_WORKFLOW,
 } from '../runs/durable-run-types.ts';
+import { leaveOutHistoryContents } from '../runs/stored-result-contents.ts';
 import { KEYLESS_KEY, SHARED_STRINGS_KEY } from '../runs/stored-run-data.ts';
 import { createSteerCheck } from '../steering/durable-steering.ts';
 import type { SteerAnnouncements } from '../steering/steer-announcements.ts';
@@ -138,7 +139,7 @@ export function registerRunWorkflow({
         // The `run-end` holding it goes without it: the workflow's output is the same (run-events.ts).
         buffer.result = result;
         await finish();
-        const stored = storedResultOf(result);
+        const stored = storedResultOf(result, request.history);
         // A conversation's turn (a run with a history) whose new contents hold no key: its mark
         // for the next turn (the run-end's scan found most of it; the run's own objects, not
         // the stored copy, whose long strings are shared away).
@@ -181,13 +182,15 @@ export function registerRunWorkflow({
 }
 
 /**
- * The run's result as its workflow returns it (DBOS stores it): JSON-safe, each long string it
- * holds more than once (the model's text is in `contents`, `newContents`, `parts`, `text` and
- * each of its step's `content`, `response`, `text`) kept once under `sharedStrings`, which
- * `runs.result()` puts back (stored-run-data.ts).
+ * The run's result as its workflow returns it (DBOS stores it): JSON-safe, without its `contents`
+ * when they are its `history` (stored with its input) and its `newContents` (a chat turn's
+ * thread: stored-result-contents.ts), each long string it holds more than once (the model's text
+ * is in `newContents`, `parts`, `text` and each of its step's `content`, `response`, `text`) kept
+ * once under `sharedStrings`; `runs.result()` puts both back.
  */
-function storedResultOf(result: unknown): DurableRunResult {
+function storedResultOf(result: unknown, history: DurableRunInput['history']): DurableRunResult {
   const stored = toJsonSafe(result) as DurableRunResult;
+  leaveOutHistoryContents(stored, history);
   const shared = shareLongStrings(stored);
   if (shared !== undefined) (stored as Record<string, unknown>)[SHARED_STRINGS_KEY] = shared;
   return stored;
