@@ -87,7 +87,7 @@ export { turnProducer } from '../chat/to-history-turns.ts';
 // The compaction bench replays the compaction decision's per-content estimate.
 export { estimateSentTokens } from '../compaction/estimate-sent-tokens.ts';
 // @gemloop/serve's OpenAI door: whether the agent a hand-off gave the run to has an `output`.
-export { findHandoffReceiver } from '../composition/handoff-receiver.ts';
+export { checkReceiverNames, findHandoffReceiver } from '../composition/handoff-receiver.ts';
 // @gemloop/testing (the fake Gemini): its own errors are told apart from Google's by this domain.
 export { FAKE_GEMINI_ERROR_DOMAIN } from '../errors/api-call/describe-api-error.ts';
 // @gemloop/tools: a package loaded synchronously on first use (ipaddr.js) stays visible to the
