@@ -287,6 +287,8 @@ export {
 // core's web doors check it.
 export { checkOwnerOption, isRunOwner } from '../web/run-owner.ts';
 export { createScanMemo } from '../web/scan-memo.ts';
+// @gemloop/serve's AG-UI door: a call's result shown as the browser protocol shows it (attack54).
+export { shownToolOutput } from '../web/shown-tool-output.ts';
 export { toBrowserError } from '../web/to-browser-error.ts';
 export { boundedArgs } from '../web/to-browser-events.ts';
 // @gemloop/cli's probe reads a snake_case gateway's answer as the loop does, so its other lines
