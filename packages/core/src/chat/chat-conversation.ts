@@ -8,7 +8,7 @@ import { AgentClosedError } from '../agent/errors/agent-closed-error.ts';
 import type { LatePlugins } from '../agent/plugins/run-plugins.ts';
 import { keyRootOf, keySourceOf, markRedactingStream } from '../agent/redacting-streams.ts';
 import { emptyUsage } from '../agent/usage.ts';
-import { findHandoffReceiver } from '../composition/handoff-receiver.ts';
+import { checkReceiverNames, findHandoffReceiver } from '../composition/handoff-receiver.ts';
 import { joinGuardrails } from '../guardrails/join-guardrails.ts';
 import { silentLogger } from '../logging/logger.ts';
 import { zeroCost } from '../models/cost.ts';
@@ -105,6 +105,12 @@ export function openChatConversation<Output>({
   const sessionGuardrails = options.guardrails;
   const plugins = options.plugins;
   const turns = agentTurnsOf(agent);
+  // Before anything is loaded or sent: the holder is found by name, so one name must be one agent.
+  checkReceiverNames(
+    agent as Agent<unknown>,
+    { caller: 'createChatSession', argument: 'agent' },
+    plugins ?? [],
+  );
   /**
    * The turns of the agent that holds the conversation: the session's own, or the one a hand-off
    * gave it to (the stored `agent` of the last turn), found by that name among the receivers the

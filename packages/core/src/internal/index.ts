@@ -87,7 +87,7 @@ export { turnProducer } from '../chat/to-history-turns.ts';
 // The compaction bench replays the compaction decision's per-content estimate.
 export { estimateSentTokens } from '../compaction/estimate-sent-tokens.ts';
 // @gemloop/serve's OpenAI door: whether the agent a hand-off gave the run to has an `output`.
-export { findHandoffReceiver } from '../composition/handoff-receiver.ts';
+export { checkReceiverNames, findHandoffReceiver } from '../composition/handoff-receiver.ts';
 // @gemloop/testing (the fake Gemini): its own errors are told apart from Google's by this domain.
 export { FAKE_GEMINI_ERROR_DOMAIN } from '../errors/api-call/describe-api-error.ts';
 // @gemloop/tools: a package loaded synchronously on first use (ipaddr.js) stays visible to the
@@ -287,6 +287,8 @@ export {
 // core's web doors check it.
 export { checkOwnerOption, isRunOwner } from '../web/run-owner.ts';
 export { createScanMemo } from '../web/scan-memo.ts';
+// @gemloop/serve's AG-UI door: a call's result shown as the browser protocol shows it (attack54).
+export { shownToolOutput } from '../web/shown-tool-output.ts';
 export { toBrowserError } from '../web/to-browser-error.ts';
 export { boundedArgs } from '../web/to-browser-events.ts';
 // @gemloop/cli's probe reads a snake_case gateway's answer as the loop does, so its other lines

@@ -118,6 +118,13 @@ export type AgentToolCall = {
    * `toolResult()`) as returned. A guardrail's replacement is in `response`, the tool's own here.
    */
   output?: unknown;
+  /**
+   * `true` when the model was sent another value than `output` (a plugin's `afterToolCall`
+   * `{ result }`, such as a mask; a tool guardrail's replacement; a second hand-off's refusal):
+   * `response` holds what it got. What a page or a door shows of the call is that, never what a
+   * hook kept from the model.
+   */
+  replaced?: true | undefined;
   /** The error, for every outcome but `success`: what went wrong, in words the model saw. */
   error?: string | undefined;
   /** The thrown value, for `execution-error`. */

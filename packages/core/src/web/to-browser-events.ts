@@ -4,6 +4,7 @@ import { cutText } from '../shared/cut-text.ts';
 import type { ArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { BrowserEvent, BrowserUsage } from './browser-event.ts';
 import { boundedCallId, boundedToolName, type CallIds } from './call-ids.ts';
+import { shownToolOutput } from './shown-tool-output.ts';
 
 /** How agent events become browser events (see `EventStreamOptions`). @internal */
 export type BrowserEventMapping = {
@@ -128,7 +129,10 @@ export function toBrowserEvent(
       // `holdBack`: a subagent's answer the output guardrails never judged (see `outputHeld`).
       if (mapping.maxResultPreviewChars === 0 || (event.type === 'tool-result' && event.outputHeld))
         return base;
-      const { text, truncated } = cut(previewOf(call.output), mapping.maxResultPreviewChars);
+      const { text, truncated } = cut(
+        previewOf(shownToolOutput(call)),
+        mapping.maxResultPreviewChars,
+      );
       return { ...base, preview: text, truncated };
     }
     case 'step-end':

@@ -1,4 +1,9 @@
-import { checkedApprovalBroker, checkOptionsCopy } from '@gemloop/core/internal';
+import type { Agent } from '@gemloop/core';
+import {
+  checkedApprovalBroker,
+  checkOptionsCopy,
+  checkReceiverNames,
+} from '@gemloop/core/internal';
 import {
   checkDoorOptions,
   type DoorSettings,
@@ -62,6 +67,11 @@ export function checkA2AOptions(given: A2AHandlerOptions): A2ASettings {
   } else {
     // An object no broker of this version made was ignored: no approval ever shown (attack46a).
     checkedApprovalBroker(options.approvals, 'createA2AHandler');
+    // Each context is a chat session, which finds a hand-off's holder by name.
+    checkReceiverNames(options.agent as Agent<unknown>, {
+      caller: 'createA2AHandler',
+      argument: 'agent',
+    });
   }
   const card = options.card;
   if (

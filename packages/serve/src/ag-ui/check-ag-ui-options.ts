@@ -1,4 +1,9 @@
-import { checkedApprovalBroker, checkOptionsCopy } from '@gemloop/core/internal';
+import type { Agent } from '@gemloop/core';
+import {
+  checkedApprovalBroker,
+  checkOptionsCopy,
+  checkReceiverNames,
+} from '@gemloop/core/internal';
 import {
   checkDoorOptions,
   type DoorSettings,
@@ -45,6 +50,11 @@ export function checkAgUiOptions(given: AgUiHandlerOptions): AgUiSettings {
   if (!isRecord(options.agent) || typeof (options.agent as { run?: unknown }).run !== 'function') {
     failOption('agent', 'agent must be an agent from createAgent().');
   }
+  // Each thread is a chat session, which finds a hand-off's holder by name.
+  checkReceiverNames(options.agent as Agent<unknown>, {
+    caller: 'createAgUiHandler',
+    argument: 'agent',
+  });
   // An object no broker of this version made was ignored: no approval ever shown (attack46a).
   checkedApprovalBroker(options.approvals, 'createAgUiHandler');
   return {

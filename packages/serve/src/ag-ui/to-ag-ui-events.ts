@@ -1,6 +1,12 @@
 import { type BaseEvent, EventType, type Message } from '@ag-ui/core';
 import type { AgentEvent } from '@gemloop/core';
-import { boundedArgs, boundedCallId, boundedToolName, cutText } from '@gemloop/core/internal';
+import {
+  boundedArgs,
+  boundedCallId,
+  boundedToolName,
+  cutText,
+  shownToolOutput,
+} from '@gemloop/core/internal';
 
 /**
  * Turns a run's gemloop events into AG-UI events (https://docs.ag-ui.com/concepts/events), in
@@ -189,7 +195,7 @@ export function createAgUiEventMapper(options: {
               ? JSON.stringify({ error: `The call ended: ${event.outcome}.` })
               : event.outputHeld === true
                 ? ''
-                : cut(previewOf(call.output), options.maxToolResultChars);
+                : cut(previewOf(shownToolOutput(call)), options.maxToolResultChars);
           const result = {
             id: crypto.randomUUID(),
             role: 'tool' as const,

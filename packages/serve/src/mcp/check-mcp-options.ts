@@ -1,5 +1,6 @@
+import type { Agent } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core/errors';
-import { checkOptionsCopy } from '@gemloop/core/internal';
+import { checkOptionsCopy, checkReceiverNames } from '@gemloop/core/internal';
 import { isFunctionTool } from '@gemloop/core/tools';
 import { DOOR_DEFAULTS, wholeOption } from '../door/check-door-options.ts';
 import { mcpKeys } from '../door/door-option-keys.ts';
@@ -84,6 +85,11 @@ export function checkMcpOptions(given: McpServerOptions): McpSettings {
     if (!isRecord(agent) || typeof (agent as { stream?: unknown }).stream !== 'function') {
       fail('agents', `agents["${name}"] must be an agent from createAgent().`);
     }
+    // A session's chat finds a hand-off's holder by name.
+    checkReceiverNames(agent as Agent<unknown>, {
+      caller: `createMcpServer: agents["${name}"]`,
+      argument: 'agents',
+    });
   }
   if (options.authorize !== undefined && typeof options.authorize !== 'function') {
     fail('authorize', 'authorize must be a function (request) => owner | null.');

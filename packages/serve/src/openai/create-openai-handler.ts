@@ -1,5 +1,11 @@
+import type { Agent } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core/errors';
-import { CODED_BODY_MESSAGE, checkOptionsCopy, createScanMemo } from '@gemloop/core/internal';
+import {
+  CODED_BODY_MESSAGE,
+  checkOptionsCopy,
+  checkReceiverNames,
+  createScanMemo,
+} from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import { DOOR_DEFAULTS, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
@@ -360,6 +366,11 @@ function checkOptions(given: OpenAIHandlerOptions) {
     if (!isRecord(agent) || typeof (agent as { run?: unknown }).run !== 'function') {
       fail('agents', `agents["${id}"] must be an agent from createAgent().`);
     }
+    // The door follows a streamed run's hand-offs by name (`followAnsweringAgent`).
+    checkReceiverNames(agent as Agent<unknown>, {
+      caller: `createOpenAIHandler: agents["${id}"]`,
+      argument: 'agents',
+    });
   }
   if (typeof options.authorize !== 'function') {
     fail(

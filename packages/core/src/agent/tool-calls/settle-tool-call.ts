@@ -174,6 +174,7 @@ function toSuccessRecord<Output>(
     response: answer.response,
   };
   if (outcome.modified === true) record.modified = true;
+  if (sent !== value) record.replaced = true;
   if (delegated !== undefined) {
     record.grounding = delegated.grounding;
     record.usage = delegated.usage;

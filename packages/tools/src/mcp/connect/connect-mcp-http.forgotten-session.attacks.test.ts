@@ -28,6 +28,8 @@ type Seen = { http: string | undefined; rpc: string | undefined; session: string
 async function startSessionServer() {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   let forgetAlways = false;
+  /** How the next handshakes are refused: a 503, or the connection dropped (a restart's gap). */
+  const refusals: ('503' | 'drop')[] = [];
   const servers: McpServer[] = [];
   const seen: Seen[] = [];
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -54,6 +56,9 @@ async function startSessionServer() {
       if (forgetAlways && body?.method === 'notifications/initialized') sessions.clear();
       return;
     }
+    const refusal = refusals.shift();
+    if (refusal === 'drop') return void request.socket.destroy();
+    if (refusal === '503') return void response.writeHead(503).end('starting');
     const mcp = new McpServer({ name: 'forgetful', version: '1.0.0' });
     mcp.registerTool(
       'add',
@@ -90,6 +95,8 @@ async function startSessionServer() {
           { description: 'Multiplies two numbers.', inputSchema: { a: z.number(), b: z.number() } },
           async ({ a, b }) => ({ content: [{ type: 'text', text: String(a * b) }] }),
         ),
+    /** Refuses the next handshake so (a server still starting, or down a moment). */
+    refuseHandshake: (how: '503' | 'drop') => void refusals.push(how),
     forgetAlways: () => {
       forgetAlways = true;
       sessions.clear();
@@ -177,6 +184,36 @@ describe('connectMcpHttp and a session the server forgot (leftovers66)', () => {
       'tools/call',
     ]);
   });
+});
+
+// attack54: a renewal that failed (the server still starting after a restart: its handshake
+// answered 503, or the connection dropped) was kept for the forgotten id, so every later call of
+// the connection, still carrying that id, got the same failure without a new InitializeRequest:
+// the connection was dead for good though the server was back (seen before the fix: the second
+// call failed with the 404 and sent no initialize).
+describe('connectMcpHttp after a renewal that failed (attack54)', () => {
+  it.each([
+    ['answered 503', '503'],
+    ['dropped', 'drop'],
+  ] as const)(
+    'the next call renews again once the server is back (the handshake %s)',
+    async (_, how) => {
+      const { server, add } = await connect();
+      server.forget();
+      server.refuseHandshake(how);
+      const first = await captureError(runTool(add, { a: 1, b: 2 }));
+      expect(McpToolCallError.isInstance(first), String(first)).toBe(true);
+      const from = server.seen.length;
+      expect(await runTool(add, { a: 4, b: 5 })).toEqual({ output: '9' });
+      expect(postsSince(server.seen, from).map((post) => post.rpc)).toEqual([
+        'tools/call',
+        'initialize',
+        'notifications/initialized',
+        'tools/call',
+      ]);
+    },
+    60_000,
+  );
 });
 
 /** The names of the tools after each `notifications/tools/list_changed` the client gets. */

@@ -20,7 +20,8 @@ export type McpFetch = (input: string | URL, init?: RequestInit) => Promise<Resp
  * forgotten id (the transport's, until an answer names the new one; its stream's reconnection)
  * carries the new one, and its answer names it, which the SDK keeps. Bounded: one renewal per
  * failed request, shared by the requests that failed with the same id at once; a retried request
- * answered 404 again, or a renewal the server refuses, fails as before (the first 404). @internal
+ * answered 404 again, or a renewal the server refuses, fails as before (the first 404); the next
+ * request the stale id fails renews again (a server still starting refused the first). @internal
  */
 export function renewForgottenSession(
   fetch: McpFetch,
@@ -61,7 +62,7 @@ export function renewForgottenSession(
     }
     if (renewal?.stale !== session) {
       const stale = session;
-      renewal = {
+      const started = {
         stale,
         fresh: startSession(fetch, input, init, initialize).then(async (fresh) => {
           if (fresh === undefined) return undefined;
@@ -76,6 +77,15 @@ export function renewForgottenSession(
           }
         }),
       };
+      renewal = started;
+      // A renewal that failed (the server still starting: its handshake refused or dropped) is
+      // shared by the requests that failed with it, then forgotten: kept, it answered every later
+      // request of the stale id with its failure and no new handshake, though the server was back
+      // (attack54).
+      const forget = () => {
+        if (renewal === started) renewal = undefined;
+      };
+      started.fresh.then((fresh) => fresh === undefined && forget(), forget);
     }
     const fresh = await renewal.fresh;
     if (fresh === undefined) return response;
