@@ -91,17 +91,12 @@ export async function callModelStep<Output>(
       contents: contents === undefined ? run.sendContents() : [...contents],
       cachedContent,
     });
-    // The default step's input keeps its three fields: the reports ride only when a plugin
-    // wrapper's step has them.
-    const input: ModelCallInput =
-      reports === undefined
-        ? { request: sent, callOptions: context.callOptions, bodyCache: run.contentJson }
-        : {
-            request: sent,
-            callOptions: context.callOptions,
-            bodyCache: run.contentJson,
-            stepReports: reports,
-          };
+    const input: ModelCallInput = {
+      request: sent,
+      callOptions: context.callOptions,
+      bodyCache: run.contentJson,
+    };
+    if (reports !== undefined) input.stepReports = reports;
     const wrapper = config.modelCalls ?? directModelCalls;
     // The call made from this frame when nobody observes it (no callModel): one call fewer between
     // agent.run() and the transport (issue 53 item 8, agent/request-path-depth.test.ts), and no
