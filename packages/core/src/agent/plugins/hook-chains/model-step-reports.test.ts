@@ -38,12 +38,15 @@ type StepRecord = { value: GenerateContentResponse[]; emitted?: StepReport[] };
  * on the first run the call is made (`during` runs inside its body) and its chunks kept with what
  * the plugins reported meanwhile; on a replay (`replaying`) the kept chunks are handed back, its
  * reports emitted again (`during` runs while the record is read: a timer that ticked then).
+ * `body(key)` runs inside a first run's body after `during`, so a test decides when each of
+ * several calls in flight ends.
  */
 function recordedClient(
   inner: Gemini,
   records: Map<number, StepRecord>,
   replaying: () => boolean,
   during: (replay: boolean) => void,
+  body: (key: number) => Promise<void> = async () => {},
 ): Gemini {
   let calls = 0;
   const step = async (
@@ -61,11 +64,10 @@ function recordedClient(
       return kept.value;
     }
     reports?.running();
+    during(false);
+    await body(key);
     const chunks: GenerateContentResponse[] = [];
-    for await (const chunk of inner.streamGenerateContent(request, options)) {
-      if (chunks.length === 0) during(false);
-      chunks.push(chunk);
-    }
+    for await (const chunk of inner.streamGenerateContent(request, options)) chunks.push(chunk);
     const emitted = reports?.end() ?? [];
     // The record's JSON, as a database keeps it.
     records.set(
@@ -282,45 +284,6 @@ describe("a plugin's report made while a durable run's model step makes the call
   });
 });
 
-/**
- * A durable runner's model client whose steps are driven by the test: each streamed call is a
- * step kept by its order; `body(key)` runs inside a first run's body (before its chunks are
- * read), so a test decides when each of several calls in flight runs and ends.
- */
-function drivenClient(
-  inner: Gemini,
-  records: Map<number, StepRecord>,
-  replaying: () => boolean,
-  body: (key: number) => Promise<void>,
-): Gemini {
-  let calls = 0;
-  const step = async (
-    request: Parameters<Gemini['streamGenerateContent']>[0],
-    options: CallOptions | undefined,
-    reports: ModelStepReports | undefined,
-  ): Promise<GenerateContentResponse[]> => {
-    const key = calls++;
-    reports?.waiting();
-    await Promise.resolve();
-    const kept = records.get(key);
-    if (replaying() && kept !== undefined) {
-      reports?.replay(kept.emitted);
-      return kept.value;
-    }
-    reports?.running();
-    await body(key);
-    const chunks: GenerateContentResponse[] = [];
-    for await (const chunk of inner.streamGenerateContent(request, options)) chunks.push(chunk);
-    const emitted = reports?.end() ?? [];
-    records.set(
-      key,
-      JSON.parse(JSON.stringify({ value: chunks, ...(emitted.length > 0 && { emitted }) })),
-    );
-    return chunks;
-  };
-  return steppedClient(inner, step);
-}
-
 describe('the reports of model calls a wrapper makes side by side (a hedged call)', () => {
   /**
    * A hedge: the wrapper sends the step, and once the first call's body reported, sends it again
@@ -345,10 +308,11 @@ describe('the reports of model calls a wrapper makes side by side (a hedged call
       } else secondStarted();
     };
     return createAgent({
-      gemini: drivenClient(
+      gemini: recordedClient(
         createScriptedGemini([textTurn('Hi.'), textTurn('Hi again.')]),
         records,
         replaying,
+        () => {},
         body,
       ),
       model: MODEL,
