@@ -41,6 +41,16 @@ export type ModelCallInput = {
    * @internal
    */
   requestCalls?: number[] | undefined;
+  /**
+   * The in-step reports of the run's step this call belongs to (`ModelStepReports` in
+   * `@gemloop/core`'s agent; `undefined`: none to keep), for a durable runner's model client,
+   * which keeps them with the step that makes the call (its entry reads them here: see
+   * {@link createModelCallEntry}). On the input, not the call options: a request wrapper that
+   * builds fresh options keeps them, and one that builds a fresh input takes them from the input
+   * it was given (`next.generate(built, input)`), as it does `requestCalls`.
+   * @internal
+   */
+  stepReports?: unknown;
 };
 
 /**
@@ -168,16 +178,44 @@ export function modelCallEntryOf(gemini: Gemini): ModelCallEntry {
 const keepAsIs: Redactor = (value) => value;
 
 function publicEntry(gemini: Gemini): ModelCallEntry {
+  return createModelCallEntry({
+    generate: (request, options) => gemini.generateContent(request, options),
+    stream: (request, options) => gemini.streamGenerateContent(request, options),
+  });
+}
+
+/**
+ * An entry over two calls made with the client's public signatures, plus the input they belong
+ * to (a durable runner's client reads the call's `stepReports` there): each call's `onResponse`
+ * fills the request's record; values are kept as they are by the redactor (a wrapper given its
+ * client's redaction sets its own). @internal
+ */
+export function createModelCallEntry(calls: {
+  generate(
+    request: GenerateContentRequest,
+    options: CallOptions,
+    input: ModelCallInput,
+  ): Promise<GenerateContentResponse>;
+  stream(
+    request: GenerateContentRequest,
+    options: CallOptions,
+    input: ModelCallInput,
+  ): AsyncIterable<GenerateContentResponse>;
+}): ModelCallEntry {
   return {
-    async generate({ request, callOptions }) {
+    async generate(input) {
       const record = new ModelCallRecord();
-      const response = await gemini.generateContent(request, recording(callOptions, record));
+      const response = await calls.generate(
+        input.request,
+        recording(input.callOptions, record),
+        input,
+      );
       return { response, record };
     },
-    stream({ request, callOptions }) {
+    stream(input) {
       const record = new ModelCallRecord();
       return {
-        stream: gemini.streamGenerateContent(request, recording(callOptions, record)),
+        stream: calls.stream(input.request, recording(input.callOptions, record), input),
         record,
       };
     },

@@ -164,7 +164,7 @@ export function createInteractionsEntry(
   };
 
   return {
-    async generate({ request, callOptions, bodyCache }) {
+    async generate({ request, callOptions, bodyCache, stepReports }) {
       const record = new ModelCallRecord();
       const options = recording(callOptions, record);
       const { interaction, prepared } = await answer(
@@ -173,8 +173,8 @@ export function createInteractionsEntry(
         prepare(request, bodyCache),
         (body) =>
           background === undefined
-            ? interactions.create(body, options)
-            : runInBackground(backend, body, options, background),
+            ? interactions.create(body, options, stepReports)
+            : runInBackground(backend, body, options, background, stepReports),
       );
       const response = toGenerateContentResponse(interaction);
       if (ENDED_WITHOUT_ANSWER.has(interaction.status)) {
@@ -192,7 +192,7 @@ export function createInteractionsEntry(
       record.interactionId = interaction.id;
       return { response, record };
     },
-    stream({ request, callOptions, bodyCache }) {
+    stream({ request, callOptions, bodyCache, stepReports }) {
       const record = new ModelCallRecord();
       let prepared = prepare(request, bodyCache);
       const options = recording(callOptions, record);
@@ -206,7 +206,7 @@ export function createInteractionsEntry(
         // fold, events and history match a unary run's.
         const finished = async function* (): AsyncGenerator<GenerateContentResponse> {
           const answered = await answer(request, bodyCache, prepared, (body) =>
-            runInBackground(backend, body, options, background),
+            runInBackground(backend, body, options, background, stepReports),
           );
           prepared = answered.prepared;
           yield toGenerateContentResponse(answered.interaction);
@@ -217,7 +217,7 @@ export function createInteractionsEntry(
       const events = async function* (): AsyncGenerator<InteractionEvent> {
         let delivered = false;
         try {
-          for await (const event of interactions.stream(prepared.body, options)) {
+          for await (const event of interactions.stream(prepared.body, options, stepReports)) {
             delivered = true;
             yield event;
           }
@@ -228,7 +228,7 @@ export function createInteractionsEntry(
         }
         forget(prepared.previous);
         prepared = prepare(request, bodyCache, true);
-        yield* interactions.stream(prepared.body, options);
+        yield* interactions.stream(prepared.body, options, stepReports);
       };
       return { stream: toGenerateContentChunks(events(), settleAndRecord), record };
     },

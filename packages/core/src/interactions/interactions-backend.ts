@@ -1,8 +1,13 @@
 import type { CallOptions } from '../http/call-options.ts';
 import type { Gemini } from '../http/gemini.ts';
 import { sleep } from '../retry/sleep.ts';
+import type {
+  CreateInteractionRequest,
+  Interaction,
+  InteractionEvent,
+} from '../wire/interaction.ts';
 import { createInteractions } from './create-interactions.ts';
-import type { Interactions } from './interactions.ts';
+import type { InteractionStreamOptions, Interactions } from './interactions.ts';
 
 /**
  * What an agent's Interactions entry sends its calls through, and how it waits between two polls
@@ -13,7 +18,25 @@ import type { Interactions } from './interactions.ts';
  * @internal
  */
 export type InteractionsBackend = {
-  readonly interactions: Pick<Interactions, 'create' | 'get' | 'cancel' | 'stream'>;
+  /**
+   * The API's calls, with a model call's in-step reports (`ModelCallInput.stepReports`) beside
+   * the options of those a model step makes: a durable worker's backend keeps them with the
+   * call's recorded steps; the client's own API takes no such argument.
+   */
+  readonly interactions: {
+    create(
+      request: CreateInteractionRequest,
+      options?: CallOptions,
+      stepReports?: unknown,
+    ): Promise<Interaction>;
+    get(id: string, options?: CallOptions, stepReports?: unknown): Promise<Interaction>;
+    cancel: Interactions['cancel'];
+    stream(
+      request: CreateInteractionRequest,
+      options?: InteractionStreamOptions,
+      stepReports?: unknown,
+    ): AsyncGenerator<InteractionEvent, void>;
+  };
   /** Waits `milliseconds` (rejecting when `signal` aborts, where the backend can be woken). */
   sleep(milliseconds: number, signal?: AbortSignal | undefined): Promise<void>;
   /**

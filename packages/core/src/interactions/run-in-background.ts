@@ -30,6 +30,8 @@ export async function runInBackground(
   body: CreateInteractionRequest,
   callOptions: CallOptions,
   settings: InteractionsBackground,
+  /** The model call's in-step reports, handed to the backend's create and polls. */
+  stepReports?: unknown,
 ): Promise<Interaction> {
   const first = settings.pollIntervalMs ?? BACKGROUND_DEFAULTS.pollIntervalMs;
   const longest = Math.max(
@@ -38,7 +40,11 @@ export async function runInBackground(
   );
   const maxWaitMs = settings.maxWaitMs ?? BACKGROUND_DEFAULTS.maxWaitMs;
   const { interactions } = backend;
-  const created = await interactions.create({ ...body, background: true }, callOptions);
+  const created = await interactions.create(
+    { ...body, background: true },
+    callOptions,
+    stepReports,
+  );
   let current = created;
   let pause = first;
   let waited = 0;
@@ -60,7 +66,7 @@ export async function runInBackground(
       }
       waited += pause;
       pause = Math.min(longest, Math.ceil(pause * 1.5));
-      current = await interactions.get(created.id, callOptions);
+      current = await interactions.get(created.id, callOptions, stepReports);
     }
   } catch (error) {
     const stops =

@@ -122,6 +122,7 @@ export { checkGenerationConfig } from '../http/check-request-fields.ts';
 // @gemloop/evals: a forked replay's client hands each model call to the recording or to the live
 // client through their own entries, so the request bytes and each client's redaction stay theirs.
 export {
+  createModelCallEntry,
   type ModelCallEntry,
   modelCallEntryOf,
   registerModelCallEntry,

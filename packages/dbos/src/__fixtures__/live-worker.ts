@@ -9,8 +9,13 @@
 // Several sessions in one process let one kill end several crash scenarios (a worker start and a
 // kill cost seconds of CPU); each session has its own fake because a fake's script is a sequence
 // per connection, which two sessions' connections would interleave.
+// Each agent has a third party's plugin (public imports only) whose `wrapToolCall` reports
+// `tool-wait` before a call's tool starts and `tool-done` once it answered, through its run: a
+// live session's plugin hooks run in the session's process around a background tool's workflow,
+// and are run again for a call a resumed session owes (the crash test reads both processes').
 import { appendFileSync, existsSync } from 'node:fs';
 import { createGemini, defineTool } from '@gemloop/core';
+import { definePlugin } from '@gemloop/core/plugins';
 import { z } from 'zod';
 import { startDurableWorkerWith } from '../durable/worker/start-durable-worker.ts';
 import { durableContext } from '../index.ts';
@@ -56,6 +61,16 @@ const quickNote = defineTool({
   },
 });
 
+const toolReports = definePlugin({
+  name: 'tool-reports',
+  async wrapToolCall(call, next, run) {
+    run.emit('tool-wait', { call: call.toolCallId });
+    const execution = await next();
+    run.emit('tool-done', { call: call.toolCallId, outcome: execution.type });
+    return execution;
+  },
+});
+
 // Started in a function, not with top-level awaits: the bundle that runs this file is a script
 // (CommonJS), so that V8's code cache serves its start (scripts/bundle-fixture.ts). A failed start
 // still ends the process with the error (an unhandled rejection).
@@ -76,6 +91,7 @@ async function main(): Promise<void> {
             model: 'gemini-3.1-flash-live-preview',
             instructions: 'You write reports.',
             tools: [longReport, quickNote],
+            plugins: [toolReports],
           },
         ]),
       ),

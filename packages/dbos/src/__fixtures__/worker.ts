@@ -911,6 +911,25 @@ const modelWait = definePlugin({
     }
   },
 });
+// A third party's poll notices (durable-interactions.test.ts), public imports only: a
+// wrapModelCall that is not recorded reports `waiting` every 20 ms while a model call waits, on
+// an agent whose calls are background interactions (a create, then polls with durable sleeps
+// between them): what a durable run keeps of them is in its interaction steps' records.
+const pollWait = definePlugin({
+  name: 'poll-wait',
+  wrapModelCall: async (call, next, run) => {
+    let tick = 0;
+    const timer = setInterval(() => {
+      tick += 1;
+      run.emit('waiting', { step: call.stepNumber, tick });
+    }, 20);
+    try {
+      return await next(call);
+    } finally {
+      clearInterval(timer);
+    }
+  },
+});
 // A third party's redial (recorded-wrap-model-call.test.ts): a recorded wrapModelCall that rolls a
 // mark before the call (a mark made again would differ) and reports it, and sends a first answer
 // that says RETRY again to gemini-3-pro-preview (a fallback of its own: `next` twice). Each part is
@@ -1331,6 +1350,19 @@ void startDurableWorkerWith({
       gemini,
       model,
       tools: [getWeather],
+      api: interactionsApi({
+        background: {
+          pollIntervalMs: Number(env['INTERACTIONS_POLL_MS'] ?? '200'),
+          maxPollIntervalMs: Number(env['INTERACTIONS_POLL_MS'] ?? '200'),
+        },
+      }),
+    },
+    // The same, with a third party's notices while each call waits (`pollWait`).
+    backgroundWaits: {
+      gemini,
+      model,
+      tools: [getWeather],
+      plugins: [pollWait],
       api: interactionsApi({
         background: {
           pollIntervalMs: Number(env['INTERACTIONS_POLL_MS'] ?? '200'),

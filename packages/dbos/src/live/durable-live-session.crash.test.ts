@@ -133,9 +133,24 @@ const eventsOf = (worker: WorkerProcess, sessionId: string): string =>
     .filter((line) => line.startsWith(`event ${sessionId} `))
     .join('\n');
 
+/** The events a worker printed for one session, parsed. */
+const liveEventsOf = (worker: WorkerProcess, sessionId: string): Record<string, unknown>[] =>
+  eventsOf(worker, sessionId)
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line.slice(`event ${sessionId} `.length)) as Record<string, unknown>);
+
+/** The `tool-reports` plugin's reports a worker printed for one session: `[kind, data]`. */
+const reportsOf = (worker: WorkerProcess, sessionId: string): [unknown, unknown][] =>
+  liveEventsOf(worker, sessionId)
+    .filter((event) => event['type'] === 'plugin' && event['plugin'] === 'tool-reports')
+    .map((event) => [event['kind'], event['data']]);
+
 const key = (sessionId: string, callKey: string) => `gemloop.live:${sessionId}:${callKey}`;
 
 type Crash = {
+  /** The worker the kill ended (its output is what it printed before). */
+  first: WorkerProcess;
   second: WorkerProcess;
   /** Each session's stored handle when the worker was killed. */
   handles: { sales: string | null; idless: string | null };
@@ -213,14 +228,14 @@ const crashAndRestart = (): Promise<Crash> => {
     // session is opened again with its id, as the user's client reconnects.
     const second = await startWorker({ ...env, SESSIONS: sessions(undefined) }, liveWorker);
     workers.push(second);
-    return { second, handles, atKill };
+    return { first, second, handles, atKill };
   })();
   return crash;
 };
 
 describe('a durable live session whose worker is killed during a background tool', () => {
   it('delivers the tool result to the resumed session exactly once, for the right call id', async () => {
-    const { second, handles, atKill } = await crashAndRestart();
+    const { first: crashFirst, second, handles, atKill } = await crashAndRestart();
     expect(handles.sales).toBe('fake-handle-2');
     expect(atKill.sales).toEqual([]);
     expect(atKill.salesDone).toBe(0);
@@ -254,6 +269,26 @@ describe('a durable live session whose worker is killed during a background tool
     expect(counter.count(`done long_report ${key(SALES, 'r1')}`)).toBe(1);
     // The resumed process saw the call again (owed) and its result.
     expect(eventsOf(second, SALES)).toContain('"type":"tool-result","toolCallId":"r1"');
+
+    // A plugin's reports about the call (the worker's `tool-reports`, a `wrapToolCall`): a live
+    // session's plugin hooks run in the session's process around the call's workflow, never
+    // inside its step (the step runs the tool alone), so the step keeps none and a replay of it
+    // makes none. The killed process reported the wait (the kill cut the call); the resumed one,
+    // which owes the call, runs the hooks again around the recovered workflow's result and
+    // reports both, once each, before the result. A live session's events are not stored (no
+    // stream of them, no index a later event could shift): each process's are its own.
+    expect(reportsOf(crashFirst, SALES)).toEqual([['tool-wait', { call: 'r1' }]]);
+    const resumed = liveEventsOf(second, SALES);
+    expect(reportsOf(second, SALES)).toEqual([
+      ['tool-wait', { call: 'r1' }],
+      ['tool-done', { call: 'r1', outcome: 'value' }],
+    ]);
+    const done = resumed.findIndex((event) => event['kind'] === 'tool-done');
+    const result = resumed.findIndex(
+      (event) => event['type'] === 'tool-result' && event['toolCallId'] === 'r1',
+    );
+    expect(done).toBeGreaterThanOrEqual(0);
+    expect(done).toBeLessThan(result);
   });
 });
 

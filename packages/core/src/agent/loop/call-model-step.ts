@@ -1,4 +1,5 @@
 import { attachPartialUsage } from '../../errors/partial-usage.ts';
+import type { ModelCallInput } from '../../http/model-call-entry.ts';
 import { writeCost } from '../../models/write-cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import { LoadOnce } from '../../shared/load-once.ts';
@@ -9,6 +10,7 @@ import type { UsageMetadata } from '../../wire/response.ts';
 import type { AgentConfig, BaseRequest } from '../config/agent-config.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { ModelCallError } from '../errors/model-call-error.ts';
+import type { ModelStepReports } from '../plugins/hook-chains/model-step-reports.ts';
 import { completeUsage } from '../run-state/complete-usage.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import { priceResponse } from '../run-state/price-response.ts';
@@ -44,6 +46,11 @@ export type ModelStepCall = {
   model?: string | undefined;
   /** The cached content to send the call with (a plugin's `wrapModelCall`); `undefined`: none. */
   cachedContent?: string | undefined;
+  /**
+   * The call's in-step reports (`ModelStepReports`), handed to the model client with the
+   * request's input (`ModelCallInput.stepReports`); `undefined`: none to keep.
+   */
+  reports?: ModelStepReports | undefined;
 };
 
 /**
@@ -58,7 +65,7 @@ export type ModelStepCall = {
  */
 export async function callModelStep<Output>(
   context: RunContext<Output>,
-  { stepNumber, kind, contents, model, cachedContent }: ModelStepCall,
+  { stepNumber, kind, contents, model, cachedContent, reports }: ModelStepCall,
 ): Promise<AgentStep> {
   const { run, signal, emit } = context;
   // The call's own config: the agent's, or its options resolved for the model a plugin chose (its
@@ -84,7 +91,12 @@ export async function callModelStep<Output>(
       contents: contents === undefined ? run.sendContents() : [...contents],
       cachedContent,
     });
-    const input = { request: sent, callOptions: context.callOptions, bodyCache: run.contentJson };
+    const input: ModelCallInput = {
+      request: sent,
+      callOptions: context.callOptions,
+      bodyCache: run.contentJson,
+    };
+    if (reports !== undefined) input.stepReports = reports;
     const wrapper = config.modelCalls ?? directModelCalls;
     // The call made from this frame when nobody observes it (no callModel): one call fewer between
     // agent.run() and the transport (issue 53 item 8, agent/request-path-depth.test.ts), and no
@@ -96,6 +108,7 @@ export async function callModelStep<Output>(
             request: sent,
             bodyCache: run.contentJson,
             options: context.callOptions,
+            reports,
             signal,
             streaming: context.streaming,
             emit,

@@ -1,6 +1,5 @@
 import { prepareThoughtSignatures } from '../../history/thought-signatures/prepare-thought-signatures.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
-import type { ModelStepReports } from '../plugins/hook-chains/model-step-reports.ts';
 import type { PluginStop, RunPlugins } from '../plugins/run-plugins.ts';
 import type { RunContext } from '../run-state/run-context.ts';
 import { modelCallOptions } from './call-model.ts';
@@ -38,26 +37,17 @@ function pluginModelStep<Output>(
     { stepNumber, kind, contents: context.run.sendContents() },
     // A signal of its own for a call a plugin may abort (the first, beside an input check).
     (contents, model, cachedContent, signal, reports) =>
-      callModelStep(
-        withReports(signal === undefined ? context : withSignal(context, signal), reports),
-        { stepNumber, kind, contents, model, cachedContent },
-      ),
+      callModelStep(signal === undefined ? context : withSignal(context, signal), {
+        stepNumber,
+        kind,
+        contents,
+        model,
+        cachedContent,
+        reports,
+      }),
     () => context.run.sendContents(),
     prepareThoughtSignatures,
   );
-}
-
-/**
- * The context of a call whose options carry its step's in-step reports to the model client (a
- * durable runner's keeps them with its step: `ModelStepReports`); `context` itself without them.
- */
-function withReports<Output>(
-  context: RunContext<Output>,
-  reports: ModelStepReports | undefined,
-): RunContext<Output> {
-  return reports === undefined
-    ? context
-    : { ...context, callOptions: reports.carriedBy(context.callOptions) };
 }
 
 /** The context of a call with a signal of its own (one a plugin may abort: a check beside it). */

@@ -1,6 +1,7 @@
 import { createGemini } from '@gemloop/core';
 import { createInteractions } from '@gemloop/core/interactions';
 import { createFakeGemini, type FakeGemini, type FakeScriptFunction, turn } from '@gemloop/testing';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   crashWorker,
@@ -31,6 +32,7 @@ let holding = false;
 
 type Fleet = {
   fake: FakeGemini;
+  pool: pg.Pool;
   runs: DurableRuns;
   workers: WorkerProcess[];
   counter: ReturnType<typeof createCounter>;
@@ -59,10 +61,12 @@ beforeAll(async () => {
     [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `interactions-worker-${index}` })),
   );
   const runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
-  fleet = { fake, runs, workers, counter };
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  fleet = { fake, pool, runs, workers, counter };
 });
 
 afterAll(async () => {
+  await fleet?.pool.end();
   await fleet?.runs.close();
   for (const worker of fleet?.workers ?? []) await stopWorker(worker, 'SIGKILL');
   await fleet?.fake.close();
@@ -137,6 +141,47 @@ describe('durable runs on background interactions', () => {
     const events = await eventsOf(runId);
     expect(events.map((item) => item.offset)).toEqual(events.map((_, index) => index));
     expect(shape(events)).toEqual(shape(baselineEvents));
+  });
+
+  it("keeps a plugin's reports made while an interaction runs with its create and polls", async () => {
+    // `poll-wait` (worker.ts) reports every 20 ms while a model call waits: a replay of the run
+    // emits what the records hold instead of its own (core's interactions-step-reports.test.ts
+    // shows the replay); before issue 53's reports54 the steps were given none to keep.
+    const { runId } = await fleet.runs.start('backgroundWaits', {
+      runId: 'bg-waits',
+      input: 'Bergen',
+    });
+    expect((await fleet.runs.result(runId)).text).toBe('Bergen: clear skies.');
+    const { rows } = await fleet.pool.query<{ output: string | null }>(
+      "SELECT output FROM dbos.operation_outputs WHERE workflow_uuid = $1 AND function_name LIKE 'gemloop.interactions:%' ORDER BY function_id",
+      [runId],
+    );
+    // DBOS writes a step's output with superjson (`{ json: outcome }`).
+    const kept = rows.flatMap(
+      (row) =>
+        (
+          (row.output === null ? {} : JSON.parse(row.output)) as {
+            json?: {
+              emitted?: { plugin: string; kind: string; data: { step: number; tick: number } }[];
+            };
+          }
+        ).json?.emitted ?? [],
+    );
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.every((report) => report.plugin === 'poll-wait' && report.kind === 'waiting')).toBe(
+      true,
+    );
+    // The first call's ticks, over its create, its sleeps and its polls, each in one record and
+    // none left out between two of them (a tick made while the run slept between two polls is
+    // kept with the poll after it).
+    const ticks = kept.filter((report) => report.data.step === 1).map((report) => report.data.tick);
+    expect(ticks.length).toBeGreaterThan(1);
+    expect(ticks).toEqual(ticks.map((_, index) => (ticks[0] as number) + index));
+    // Each report kept went out once with the run's events.
+    const shown = (await eventsOf(runId)).filter(
+      ({ event }) => event.type === 'plugin' && event.plugin === 'poll-wait',
+    );
+    expect(shown.length).toBeGreaterThanOrEqual(kept.length);
   });
 
   it('runs.cancel() cancels the running interaction on the server', async () => {

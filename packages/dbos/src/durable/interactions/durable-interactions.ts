@@ -7,7 +7,11 @@ import {
   createInteractions,
   type InteractionEvent,
 } from '@gemloop/core/interactions';
-import { type InteractionsBackend, registerInteractionsBackend } from '@gemloop/core/internal';
+import {
+  type InteractionsBackend,
+  modelStepReportsOf,
+  registerInteractionsBackend,
+} from '@gemloop/core/internal';
 import type pg from 'pg';
 import { RunPausedSignal, type RunPauser } from '../approvals/approvals.ts';
 import { callModelStep } from '../steps/call-model-step.ts';
@@ -113,26 +117,32 @@ export function createDurableInteractions(
   const real = createInteractions(inner);
   return {
     interactions: {
-      create: (request, options) =>
+      // A model call's in-step reports (`stepReports`) are kept with its steps, as a
+      // generateContent call's are (call-model-step.ts); a background call's span its create and
+      // every poll, so one made while it sleeps between two polls is kept with the next poll.
+      create: (request, options, stepReports) =>
         callModelStep({
           name: 'gemloop.interactions:create',
           fenced: true,
+          reports: modelStepReportsOf(stepReports),
           call: () => timed(() => real.create(request, calls.callOptions(options))),
         }),
-      get: (id, options) =>
+      get: (id, options, stepReports) =>
         callModelStep({
           name: 'gemloop.interactions:get',
           fenced: true,
+          reports: modelStepReportsOf(stepReports),
           call: () => timed(() => real.get(id, calls.callOptions(options))),
         }),
       // Sent from a run that was just cancelled: no fence (it no longer owns the run) and no
       // rate-limit slot (it ends a billed run rather than starting one).
       cancel: (id, options) => real.cancel(id, options),
-      stream(request, options) {
+      stream(request, options, stepReports) {
         return (async function* (): AsyncGenerator<InteractionEvent, void> {
           const events = await callModelStep<InteractionEvent[]>({
             name: 'gemloop.interactions:stream',
             fenced: true,
+            reports: modelStepReportsOf(stepReports),
             call: () =>
               timed(async () => {
                 const out: InteractionEvent[] = [];

@@ -76,7 +76,9 @@ export async function callModelStep<T>({
   /**
    * The step's in-step reports (`undefined`: no model wrapper of the run that is not recorded):
    * held until the step knows whether its body runs here, kept with the outcome when it does,
-   * the record's emitted instead when it does not (a replay).
+   * the record's emitted instead when it does not (a replay). One call's reports may span
+   * several steps (a server-requested wait's, the Interactions API's polls): each step records
+   * what was reported since the one before it recorded.
    */
   reports?: ModelStepReports | undefined;
 }): Promise<T> {
@@ -104,10 +106,16 @@ export async function callModelStep<T>({
           };
         } catch (error) {
           const retryDelayMs = serverDelayOf(error);
-          // A thrown call's reports are not kept (its record is the error).
-          reports?.end();
+          // A thrown call's reports are not kept (its record is the error); a wait the server
+          // asked for is recorded as an outcome, which keeps them.
+          const emitted = reports?.end();
           if (retryDelayMs !== undefined && attempt < maxDurableRetries) {
-            return { ok: false, retryDelayMs, message: (error as Error).message };
+            return {
+              ok: false,
+              retryDelayMs,
+              message: (error as Error).message,
+              ...(emitted !== undefined && emitted.length > 0 ? { emitted } : {}),
+            };
           }
           throw error;
         }

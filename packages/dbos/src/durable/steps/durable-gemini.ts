@@ -1,19 +1,31 @@
 import type { Gemini } from '@gemloop/core';
 import type { CallOptions } from '@gemloop/core/http';
-import { modelCallEntryOf, registerModelCallEntry } from '@gemloop/core/internal';
+import {
+  createModelCallEntry,
+  type ModelStepReports,
+  modelCallEntryOf,
+  modelStepReportsOf,
+  registerModelCallEntry,
+} from '@gemloop/core/internal';
 import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import { callModelStep } from './call-model-step.ts';
 import { withCancelSignal } from './with-cancel-signal.ts';
 
-/** How a durable run makes its model calls. @internal */
+/**
+ * How a durable run makes its model calls. `reports`: the call's in-step reports, which the
+ * call's step keeps (`undefined`: none, or a call made through the client's public methods).
+ * @internal
+ */
 export type ModelCaller = {
   generate(
     request: GenerateContentRequest,
     options: CallOptions | undefined,
+    reports?: ModelStepReports | undefined,
   ): Promise<GenerateContentResponse>;
   stream(
     request: GenerateContentRequest,
     options: CallOptions | undefined,
+    reports?: ModelStepReports | undefined,
   ): Promise<GenerateContentResponse[]>;
 };
 
@@ -51,9 +63,21 @@ export function createDurableGemini(inner: Gemini, caller: ModelCaller): Gemini 
   // kept the key a run in process scrubs. Its entry goes through its public methods, as any
   // wrapper's, with the inner client's redaction, and its keys: the doors hold back what could
   // start one of them, where the model wrote it (`keylessEvents`).
+  //
+  // The agent's requests reach the caller through this entry, not the public methods: it hands
+  // on the step's in-step reports from the request's input (`ModelCallInput.stepReports`), which
+  // no call option carries (a request plugin that builds fresh options kept none of them).
   const own = modelCallEntryOf(inner);
   registerModelCallEntry(durable, {
-    ...modelCallEntryOf(durable),
+    ...createModelCallEntry({
+      generate: (request, options, input) =>
+        caller.generate(request, options, modelStepReportsOf(input.stepReports)),
+      stream: (request, options, input) => ({
+        async *[Symbol.asyncIterator]() {
+          yield* await caller.stream(request, options, modelStepReportsOf(input.stepReports));
+        },
+      }),
+    }),
     redact: own.redact,
     secrets: own.secrets,
   });

@@ -1,7 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { createAgent, InvalidArgumentError } from '@gemloop/core';
 import type { Guardrails } from '@gemloop/core/guardrails';
-import { agentKeysReader, holdsTextBack, modelStepReportsOf } from '@gemloop/core/internal';
+import { agentKeysReader, holdsTextBack } from '@gemloop/core/internal';
 import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import { createApprovalHook, type RunPauser } from '../approvals/approvals.ts';
 import { runsAsChildWorkflow } from '../children/durable-children.ts';
@@ -103,7 +103,7 @@ export function createDurableAgentMaker({
       if (buffer !== undefined) captureRequest(buffer, request);
     };
     const gemini = createDurableGemini(definition.gemini, {
-      generate: (request, options) => {
+      generate: (request, options, reports) => {
         capture(request);
         return callModelStep<GenerateContentResponse>({
           name: 'gemloop.model:generate',
@@ -111,11 +111,11 @@ export function createDurableAgentMaker({
           fenced: true,
           steer: steerWatch,
           functions: { declared: declaredFunctions(request), calledOf: calledFunctions },
-          reports: modelStepReportsOf(options),
+          reports,
           call: () => timed(() => calls.generate(request, options)),
         });
       },
-      stream: async (request, options) => {
+      stream: async (request, options, reports) => {
         capture(request);
         // Recorded packed (packed-chunks.ts); the chunks of a call made here are handed on as
         // they came, a replay's unpacked once from its record (an older one is the chunks).
@@ -134,7 +134,7 @@ export function createDurableAgentMaker({
             declared: declaredFunctions(request),
             calledOf: (each) => calledFunctions(chunksOf(each)),
           },
-          reports: modelStepReportsOf(options),
+          reports,
           call: async () => {
             made = await timed(() =>
               preview

@@ -24,6 +24,8 @@ export type ObservedModelCall = {
   bodyCache: ContentJsonCache;
   /** The run's call options (see {@link modelCallOptions}): the run's signal in them. */
   options: CallOptions;
+  /** The call's in-step reports (`ModelCallInput.stepReports`); `undefined`: none. */
+  reports?: unknown;
   signal: AbortSignal;
   streaming: boolean;
   emit: EmitEvent;
@@ -73,7 +75,10 @@ export async function observeModelCall(
       userRetry?.(event);
     },
   };
-  const input = { request, callOptions: options, bodyCache: call.bodyCache };
+  const input =
+    call.reports === undefined
+      ? { request, callOptions: options, bodyCache: call.bodyCache }
+      : { request, callOptions: options, bodyCache: call.bodyCache, stepReports: call.reports };
   const onFirstChunk = (): void => observed.firstChunk(now());
   const invoke = (): Promise<ModelCallOutcome> =>
     streaming

@@ -13,7 +13,8 @@ import {
 } from '../plugin-results.ts';
 import { stepView } from '../run-view/plugin-run-view.ts';
 import { type BesideVerdict, InputHooks } from './input-hooks.ts';
-import { ModelStepReports } from './model-step-reports.ts';
+import type { ModelStepReports } from './model-step-reports.ts';
+import { ModelWrapReports } from './model-wrap-reports.ts';
 import type { PluginStop } from './plugin-hook-calls.ts';
 import { wrapRecordedModel } from './recorded-model-wrap.ts';
 
@@ -286,7 +287,7 @@ export class ModelHooks extends InputHooks {
         (index) =>
           (this.plugins[index] as AgentPlugin).recorded?.includes('wrapModelCall') !== true,
       )
-        ? new ModelStepReports(this.stepReportFacts(draft.stepNumber))
+        ? new ModelWrapReports(this.stepReportFacts(draft.stepNumber))
         : undefined;
     // The step's model calls are bounded (`maxModelCallsPerStep`, the holding agent's): a wrapper
     // that calls `next` again and again with no budget would send requests without end. Read once
@@ -331,10 +332,11 @@ export class ModelHooks extends InputHooks {
         // Calls a wrapper started side by side passed its check before any reached the model.
         if (calls >= limit) return refuse(by);
         calls += 1;
-        const called = call(current, reports);
+        // Each call its own reports: two in flight side by side keep each its own record.
+        const own = reports?.call();
+        const called = call(current, own);
         // What still waits once the call settled (a runner that neither ran nor replayed it).
-        if (reports !== undefined)
-          void called.then(reports.settled.bind(reports), () => reports.settled());
+        if (own !== undefined) void called.then(own.settled.bind(own), () => own.settled());
         return called.then(keep, (error: unknown) => {
           if (InvalidArgumentError.isInstance(error)) refused = { sent: current, error };
           throw error;

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CallOptions } from '../../../http/call-options.ts';
 import type { Gemini } from '../../../http/gemini.ts';
+import {
+  createModelCallEntry,
+  type ModelCallInput,
+  registerModelCallEntry,
+} from '../../../http/model-call-entry.ts';
 import type { GenerateContentResponse } from '../../../wire/response.ts';
 import { mapRecorder } from '../../__fixtures__/map-recorder.ts';
 import { recordedRunEvents } from '../../__fixtures__/recorded-run-events.ts';
@@ -11,7 +16,7 @@ import type { PluginRun } from '../agent-plugin.ts';
 import { definePlugin } from '../define-plugin.ts';
 import { PluginError } from '../plugin-error.ts';
 import type { PluginHookRecorder } from '../run-plugins.ts';
-import { modelStepReportsOf } from './model-step-reports.ts';
+import { type ModelStepReports, modelStepReportsOf } from './model-step-reports.ts';
 import type { StepReport } from './tool-step-reports.ts';
 
 // The reports a plugin makes through its `wrapModelCall`'s run while a durable runner's step
@@ -33,20 +38,23 @@ type StepRecord = { value: GenerateContentResponse[]; emitted?: StepReport[] };
  * on the first run the call is made (`during` runs inside its body) and its chunks kept with what
  * the plugins reported meanwhile; on a replay (`replaying`) the kept chunks are handed back, its
  * reports emitted again (`during` runs while the record is read: a timer that ticked then).
+ * `body(key)` runs inside a first run's body after `during`, so a test decides when each of
+ * several calls in flight ends.
  */
 function recordedClient(
   inner: Gemini,
   records: Map<number, StepRecord>,
   replaying: () => boolean,
   during: (replay: boolean) => void,
+  body: (key: number) => Promise<void> = async () => {},
 ): Gemini {
   let calls = 0;
   const step = async (
     request: Parameters<Gemini['streamGenerateContent']>[0],
     options: CallOptions | undefined,
+    reports: ModelStepReports | undefined,
   ): Promise<GenerateContentResponse[]> => {
     const key = calls++;
-    const reports = modelStepReportsOf(options);
     reports?.waiting();
     await Promise.resolve();
     const kept = records.get(key);
@@ -56,11 +64,10 @@ function recordedClient(
       return kept.value;
     }
     reports?.running();
+    during(false);
+    await body(key);
     const chunks: GenerateContentResponse[] = [];
-    for await (const chunk of inner.streamGenerateContent(request, options)) {
-      if (chunks.length === 0) during(false);
-      chunks.push(chunk);
-    }
+    for await (const chunk of inner.streamGenerateContent(request, options)) chunks.push(chunk);
     const emitted = reports?.end() ?? [];
     // The record's JSON, as a database keeps it.
     records.set(
@@ -69,14 +76,43 @@ function recordedClient(
     );
     return chunks;
   };
-  return {
+  return steppedClient(inner, step);
+}
+
+/**
+ * `inner` with its streamed calls made by `step`, as a durable runner's client makes them: its
+ * entry reads each call's in-step reports from the request's input (`ModelCallInput.stepReports`).
+ */
+function steppedClient(
+  inner: Gemini,
+  step: (
+    request: Parameters<Gemini['streamGenerateContent']>[0],
+    options: CallOptions | undefined,
+    reports: ModelStepReports | undefined,
+  ) => Promise<GenerateContentResponse[]>,
+): Gemini {
+  const chunks = (
+    request: Parameters<Gemini['streamGenerateContent']>[0],
+    options: CallOptions | undefined,
+    reports: ModelStepReports | undefined,
+  ): AsyncIterable<GenerateContentResponse> => ({
+    async *[Symbol.asyncIterator]() {
+      yield* await step(request, options, reports);
+    },
+  });
+  const client: Gemini = {
     ...inner,
-    streamGenerateContent: (request, options) => ({
-      async *[Symbol.asyncIterator]() {
-        yield* await step(request, options);
-      },
-    }),
+    streamGenerateContent: (request, options) => chunks(request, options, undefined),
   };
+  registerModelCallEntry(
+    client,
+    createModelCallEntry({
+      generate: () => Promise.reject(new Error('streamed runs only')),
+      stream: (request, options, input) =>
+        chunks(request, options, modelStepReportsOf(input.stepReports)),
+    }),
+  );
+  return client;
 }
 
 /**
@@ -193,25 +229,26 @@ describe("a plugin's report made while a durable run's model step makes the call
     expect(records.get(0)?.emitted).toEqual([{ plugin: 'early', kind: 'sent' }]);
   });
 
-  it('is emitted once, as it is made, in a run without a recorder (nothing kept, no options carried)', async () => {
+  it('is emitted once, as it is made, in a run without a recorder (nothing kept, none on the input)', async () => {
     const notices = waitNotices();
-    const seen: (CallOptions | undefined)[] = [];
+    const seen: ModelCallInput[] = [];
     const inner = createScriptedGemini([textTurn('Hi.')]);
-    const agent = createAgent({
-      gemini: {
-        ...inner,
-        streamGenerateContent(request, options) {
-          seen.push(options);
+    const gemini: Gemini = { ...inner };
+    registerModelCallEntry(
+      gemini,
+      createModelCallEntry({
+        generate: () => Promise.reject(new Error('streamed runs only')),
+        stream(request, options, input) {
+          seen.push(input);
           notices.notice('plain');
           return inner.streamGenerateContent(request, options);
         },
-      },
-      model: MODEL,
-      plugins: [notices.plugin],
-    });
+      }),
+    );
+    const agent = createAgent({ gemini, model: MODEL, plugins: [notices.plugin] });
     const events = await eventsOf(agent, undefined);
     expect(seen).toHaveLength(1);
-    expect(modelStepReportsOf(seen[0])).toBeUndefined();
+    expect(seen[0]?.stepReports).toBeUndefined();
     expect(events.filter((event) => event.includes('waiting'))).toEqual([
       'model-wait waiting {"by":"plain"} @1',
     ]);
@@ -245,4 +282,140 @@ describe("a plugin's report made while a durable run's model step makes the call
       });
     }
   });
+});
+
+describe('the reports of model calls a wrapper makes side by side (a hedged call)', () => {
+  /**
+   * A hedge: the wrapper sends the step, and once the first call's body reported, sends it again
+   * beside it; it keeps the first answer. Each body reports `running` through the wrapper's run.
+   */
+  function hedgedAgent(records: Map<number, StepRecord>, replaying: () => boolean) {
+    let run: PluginRun | undefined;
+    let firstReported: () => void = () => {};
+    const reported = new Promise<void>((resolve) => {
+      firstReported = resolve;
+    });
+    let secondStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      secondStarted = resolve;
+    });
+    const body = async (key: number): Promise<void> => {
+      run?.emit('running', { call: key });
+      if (key === 0) {
+        firstReported();
+        // The first call's body goes on once the second call's step started.
+        await started;
+      } else secondStarted();
+    };
+    return createAgent({
+      gemini: recordedClient(
+        createScriptedGemini([textTurn('Hi.'), textTurn('Hi again.')]),
+        records,
+        replaying,
+        () => {},
+        body,
+      ),
+      model: MODEL,
+      plugins: [
+        definePlugin({
+          name: 'hedge',
+          async wrapModelCall(call, next, given) {
+            run = given;
+            const first = next(call);
+            // On a replay no body runs: the second call goes at once.
+            await Promise.race([reported, first]);
+            const second = next(call);
+            const [answer] = await Promise.all([first, second]);
+            return answer;
+          },
+        }),
+      ],
+    });
+  }
+
+  it("keeps each report in one call's record, and a replay emits each once, where the first run did", async () => {
+    const recorder = mapRecorder({ numbered: true });
+    const records = new Map<number, StepRecord>();
+    let replaying = false;
+    const first = await eventsOf(
+      hedgedAgent(records, () => replaying),
+      recorder.record,
+    );
+    expect(first.filter((event) => event.startsWith('hedge'))).toEqual([
+      'hedge running {"call":0} @1',
+      'hedge running {"call":1} @1',
+    ]);
+    // Every report the first run made is in exactly one of the two calls' records.
+    const kept = [...records.values()].flatMap((record) => record.emitted ?? []);
+    expect(
+      kept
+        .map((report) => report.data)
+        .sort((a, b) => (a as { call: number }).call - (b as { call: number }).call),
+    ).toEqual([{ call: 0 }, { call: 1 }]);
+
+    replaying = true;
+    recorder.replay();
+    expect(
+      await eventsOf(
+        hedgedAgent(records, () => replaying),
+        recorder.record,
+      ),
+    ).toEqual(first);
+  });
+});
+
+describe('a request plugin that builds fresh call options, or a fresh input, for its next', () => {
+  it.each([
+    {
+      // Forwards the signal only: every other option (and whatever rode on them) is left out.
+      built: 'options',
+      make: (input: ModelCallInput): [ModelCallInput, ModelCallInput | undefined] => [
+        { ...input, callOptions: { signal: input.callOptions.signal } },
+        undefined,
+      ],
+    },
+    {
+      // A whole new input, with the given one beside it (`next.stream(built, input)`).
+      built: 'input',
+      make: (input: ModelCallInput): [ModelCallInput, ModelCallInput | undefined] => [
+        { request: input.request, callOptions: { signal: input.callOptions.signal } },
+        input,
+      ],
+    },
+  ])(
+    "still has the step's reports kept with the step and emitted again on a replay (fresh $built)",
+    async ({ make }) => {
+      const freshOptions = definePlugin({
+        name: 'fresh-options',
+        wrapModelRequest: (next) => ({
+          generate: (input) => next.generate(...make(input)),
+          stream: (input) => next.stream(...make(input)),
+        }),
+      });
+      const recorder = mapRecorder({ numbered: true });
+      const records = new Map<number, StepRecord>();
+      let replaying = false;
+      const agent = () => {
+        const notices = waitNotices();
+        return createAgent({
+          gemini: recordedClient(
+            createScriptedGemini([textTurn('Hi.')]),
+            records,
+            () => replaying,
+            (replay) => notices.notice(replay ? 'replay' : 'first'),
+          ),
+          model: MODEL,
+          plugins: [notices.plugin, freshOptions],
+        });
+      };
+      const first = await eventsOf(agent(), recorder.record);
+      expect(first).toContain('model-wait waiting {"by":"first"} @1');
+      expect(records.get(0)?.emitted).toEqual([
+        { plugin: 'model-wait', kind: 'waiting', data: { by: 'first' } },
+      ]);
+      replaying = true;
+      recorder.replay();
+      expect(await eventsOf(agent(), recorder.record)).toEqual(first);
+    },
+  );
 });

@@ -22,28 +22,27 @@ import {
 // from then on at once; the record is handed back (a replay) and they are dropped for the
 // record's.
 
-// why (sentinel): a property key compared by identity. A symbol where the tool path has a typed
-// field (ToolExecuteContext.gemloopStepReports): the reports ride on the model call's options to
-// the durable runner's model client, and no signature carries them there: `CallOptions` is public and checked key by key (a field would be
-// an option users could set, accepted and ignored by every check), and a new argument of
-// `ModelCallEntry.generate`/`stream` would have to be passed on by every `wrapModelRequest`. An
-// own symbol property is carried by the spreads those wrappers make, and is no option.
-// (durable-events53b tried the field: three option declarations refused it.)
-/** The key a model call's {@link ModelStepReports} is kept under on its call options. */
-const STEP_REPORTS: unique symbol = Symbol('gemloop.modelStepReports');
-
 /**
- * The in-step reports of one model step's calls in a run with a recorder (a durable runner's),
- * for the plugins' `wrapModelCall` runs that are not recorded: they note theirs here
- * ({@link note}), and the runner's model step holds, keeps and replays them ({@link waiting},
- * {@link running}, {@link end}, {@link replay}). Reached from the call's options by
- * {@link modelStepReportsOf}. A run whose model client is not such a runner's never calls
- * {@link waiting}: every report goes out at once, as without a recorder. @internal
+ * The in-step reports of one model call a `wrapModelCall` made (its `next`) in a run with a
+ * recorder (a durable runner's): the call's step holds, keeps and replays them ({@link waiting},
+ * {@link running}, {@link end}, {@link replay}); the step's {@link ModelWrapReports} routes each
+ * report made through the wrappers' runs to one such call in flight ({@link note}). Reached by
+ * the runner's model client from the request's input (`ModelCallInput.stepReports`, see
+ * {@link modelStepReportsOf}). A run whose model client is not such a runner's never calls
+ * {@link waiting}: every report goes out at once, as without a recorder.
+ *
+ * One call may span several of the runner's steps (the Interactions API's background call: a
+ * create, then polls with durable sleeps between them): once a body ran here, every later step
+ * of the call runs here too (a replay is a prefix of the run), so from then on reports go out at
+ * once and are kept until the next step's body ends, which records them; what a replayed step
+ * hands back is emitted instead of what was made while it was read, and reports wait again until
+ * the next step says whether its body runs here. @internal
  */
 export class ModelStepReports {
   /**
-   * `held`: the runner's call started and does not yet know whether its body runs here (its
-   * reports wait); `kept`: the body runs (its reports go out and are kept); `undefined`: neither.
+   * `held`: the call's current step does not yet know whether its body runs here (its reports
+   * wait); `kept`: a body ran here (reports go out and are kept for the next record);
+   * `undefined`: the call has not reached a runner's step, or it settled.
    */
   private phase: 'held' | 'kept' | undefined;
   private held: [string, PluginReport][] = [];
@@ -54,16 +53,12 @@ export class ModelStepReports {
     this.facts = facts;
   }
 
-  /**
-   * `options` with this on them (the call options the step's model call is made with). An own
-   * enumerable symbol, so the spreads between the loop and the client (a request plugin's, the
-   * client's own) carry it; JSON and the wire never see a symbol.
-   */
-  carriedBy<Options extends object>(options: Options): Options {
-    return { ...options, [STEP_REPORTS]: this };
+  /** Whether reports are this call's now (its runner's step started, and it has not settled). */
+  get open(): boolean {
+    return this.phase !== undefined;
   }
 
-  /** A report `plugin` made through the step's run: whether it goes out now (`false`: held). */
+  /** A report `plugin` made while this call is the step's oldest open one: whether it goes out now (`false`: held). */
   note(plugin: string, report: PluginReport): boolean {
     if (this.phase === 'held') {
       this.held.push([plugin, report]);
@@ -73,11 +68,12 @@ export class ModelStepReports {
     return true;
   }
 
-  /** The runner's model call starts: reports wait until it knows whether its body runs here. */
+  /**
+   * A runner's step of the call starts: until it knows whether its body runs here, reports wait
+   * (after a body already ran here, they go on being kept: this step's body will run here too).
+   */
   waiting(): void {
-    this.phase = 'held';
-    this.held = [];
-    this.kept = [];
+    if (this.phase !== 'kept') this.phase = 'held';
   }
 
   /** The step's body runs here: what waited goes out (in order) and is kept, and so is what follows. */
@@ -91,40 +87,45 @@ export class ModelStepReports {
     }
   }
 
-  /** The body ended: what was reported since {@link running} (in order); nothing is kept from now on. */
+  /**
+   * The step's body ended: what was kept since the last record (in order), for this step's
+   * record. What follows goes out at once and is kept for the call's next step, if it has one.
+   */
   end(): StepReport[] {
     const kept = this.kept;
     this.kept = [];
-    this.phase = undefined;
     return kept;
   }
 
   /**
-   * The body did not run here (a replay): what waited is dropped, and the reports the step's
-   * record holds (`undefined`: none) are emitted instead, as `plugin` events of the step, in
-   * order. A changed record fails as the plugin's `wrapModelCall` (see `replayStepReports`).
+   * The step's body did not run here (a replay): what waited is dropped, and the reports the
+   * step's record holds (`undefined`: none) are emitted instead, as `plugin` events of the step,
+   * in order; reports wait again for the call's next step. A changed record fails as the
+   * plugin's `wrapModelCall` (see `replayStepReports`).
    */
   replay(stored: unknown): void {
     this.held = [];
-    this.phase = undefined;
+    this.kept = [];
+    this.phase = 'held';
     replayStepReports(stored, this.facts, 'wrapModelCall');
   }
 
   /**
-   * The step's call settled: what still waits (a runner that neither ran nor replayed it: its
-   * call failed before) goes out now, and what follows goes out at once, kept by nothing.
+   * The call settled: what still waits (a runner that neither ran nor replayed its step: its call
+   * failed before) goes out now, and the call takes no more reports.
    */
   settled(): void {
     if (this.phase === 'held') this.running();
-    this.end();
+    this.kept = [];
+    this.phase = undefined;
   }
 }
 
 /**
- * The in-step reports of the model call made with `options` (see {@link ModelStepReports}), or
- * `undefined`: a run without a recorder, a run whose plugins' model wrappers are all recorded,
- * options made by hand. @internal
+ * The in-step reports of a model call, read from the request's input (`ModelCallInput.stepReports`,
+ * see {@link ModelStepReports}), or `undefined`: a run without a recorder, a run whose plugins'
+ * model wrappers are all recorded, an input made by hand. @internal
  */
-export function modelStepReportsOf(options: object | undefined): ModelStepReports | undefined {
-  return (options as { [STEP_REPORTS]?: ModelStepReports | undefined } | undefined)?.[STEP_REPORTS];
+export function modelStepReportsOf(value: unknown): ModelStepReports | undefined {
+  return value instanceof ModelStepReports ? value : undefined;
 }

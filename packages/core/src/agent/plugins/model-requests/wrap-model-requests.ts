@@ -153,13 +153,16 @@ function bounded(
 
 /**
  * `built` (an input a wrapper made afresh) with the request's own bookkeeping it left out taken
- * from `given` (the input the wrapper was given): its counts. Not the run's body cache: `built`
- * may send other contents or another model, and the cache is the run's (a built input is
- * serialised whole). `built` itself without a `given` that has counts.
+ * from `given` (the input the wrapper was given): its counts, and the step's in-step reports (a
+ * durable runner keeps them with the step: a wrapper cannot drop them by building its input).
+ * Not the run's body cache: `built` may send other contents or another model, and the cache is
+ * the run's (a built input is serialised whole). `built` itself without a `given` that has counts.
  */
 function joined(built: ModelCallInput, given: ModelCallInput | undefined): ModelCallInput {
   if (typeof given !== 'object' || given === null || given.requestCalls === undefined) return built;
-  return { ...built, requestCalls: given.requestCalls };
+  return given.stepReports === undefined || built.stepReports !== undefined
+    ? { ...built, requestCalls: given.requestCalls }
+    : { ...built, requestCalls: given.requestCalls, stepReports: given.stepReports };
 }
 
 /** A stream whose first read throws `error`: a refused `stream` request, never sent. */
