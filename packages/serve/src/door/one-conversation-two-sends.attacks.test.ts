@@ -1,5 +1,4 @@
 import { type Task, TaskState } from '@a2a-js/sdk';
-import type { Content } from '@gemloop/core';
 import { turn } from '@gemloop/testing';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { gateTool, serveA2A, userMessage } from '../a2a/__fixtures__/serve-a2a.t
 import { serveAgUi } from '../ag-ui/__fixtures__/serve-ag-ui.ts';
 import { serveMcp } from '../mcp/__fixtures__/serve-mcp.ts';
 import { serveOpenAI } from '../openai/__fixtures__/serve-openai.ts';
+import { lastRequestTexts } from './__fixtures__/last-request-texts.ts';
 
 // attack54b (issue 53): attack54 read, and did not run, what each door does with a second send
 // to one conversation while the first is still answering. Each door is sent two at once through
@@ -14,23 +14,9 @@ import { serveOpenAI } from '../openai/__fixtures__/serve-openai.ts';
 // third send shows what the conversation stored: the first turn whole, the refused one nowhere
 // (a lost turn or two answers woven into one history would show in the model's next request).
 
-/** The texts of the user's turns the fake was sent in its last request, in order. */
-function lastUserTexts(requests: readonly { body: unknown }[]): string[] {
-  const { contents } = requests.at(-1)?.body as { contents: Content[] };
-  return contents
-    .filter((content) => content.role === 'user')
-    .flatMap((content) => content.parts ?? [])
-    .flatMap((part) => (typeof part.text === 'string' ? [part.text] : []));
-}
-
-/** The texts of the model's turns the fake was sent in its last request, in order. */
-function lastModelTexts(requests: readonly { body: unknown }[]): string[] {
-  const { contents } = requests.at(-1)?.body as { contents: Content[] };
-  return contents
-    .filter((content) => content.role === 'model')
-    .flatMap((content) => content.parts ?? [])
-    .flatMap((part) => (typeof part.text === 'string' ? [part.text] : []));
-}
+const lastUserTexts = (requests: readonly { body: unknown }[]) => lastRequestTexts(requests, 'user');
+const lastModelTexts = (requests: readonly { body: unknown }[]) =>
+  lastRequestTexts(requests, 'model');
 
 /** The first send calls `hold_on`, answers after it; the third is answered plainly. */
 const script = () => [turn.call('hold_on', {}), turn.text('First done.'), turn.text('Third done.')];
