@@ -10,8 +10,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
 import { ownerOfBearer } from '../__fixtures__/order-fixtures.ts';
 import { fetchWithToken, userMessage } from '../a2a/__fixtures__/serve-a2a.ts';
-import { agentOnFake, listenForTest } from './__fixtures__/serve-door.ts';
 import { lastRequestTexts } from './__fixtures__/last-request-texts.ts';
+import { agentOnFake, listenForTest } from './__fixtures__/serve-door.ts';
 import { mountDoors } from './mount-doors.ts';
 
 // attack54b (issue 53): attack54 read, and did not run, that a conversation id made at one door
@@ -112,9 +112,9 @@ async function mountAll(script: FakeTurn[]) {
       const last = run.newMessages.at(-1);
       return typeof last?.content === 'string' ? last.content : JSON.stringify(run.newMessages);
     }
-    const task = (await (await a2a(owner)).sendMessage(
-      userMessage(text, { contextId: id }) as never,
-    )) as Task;
+    const task = (await (
+      await a2a(owner)
+    ).sendMessage(userMessage(text, { contextId: id }) as never)) as Task;
     if (task.status?.state !== TaskState.TASK_STATE_COMPLETED) {
       return `refused: ${JSON.stringify(task.status)}`;
     }

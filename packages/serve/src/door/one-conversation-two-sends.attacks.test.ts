@@ -14,7 +14,8 @@ import { lastRequestTexts } from './__fixtures__/last-request-texts.ts';
 // third send shows what the conversation stored: the first turn whole, the refused one nowhere
 // (a lost turn or two answers woven into one history would show in the model's next request).
 
-const lastUserTexts = (requests: readonly { body: unknown }[]) => lastRequestTexts(requests, 'user');
+const lastUserTexts = (requests: readonly { body: unknown }[]) =>
+  lastRequestTexts(requests, 'user');
 const lastModelTexts = (requests: readonly { body: unknown }[]) =>
   lastRequestTexts(requests, 'model');
 
@@ -52,7 +53,9 @@ describe('two sends at once to one conversation, at each door (attack54b)', () =
     const first = ask(client, 'First.');
     await gate.started;
     const second = await ask(other, 'Second.').catch((error: unknown) => error);
-    expect(String((second as Error).message)).toContain('this session is answering another message');
+    expect(String((second as Error).message)).toContain(
+      'this session is answering another message',
+    );
     gate.release();
     expect((await first).isError).not.toBe(true);
     expect((await ask(other, 'Third.')).isError).not.toBe(true);
