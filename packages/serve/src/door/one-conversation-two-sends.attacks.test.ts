@@ -1,7 +1,9 @@
 import { type Task, TaskState } from '@a2a-js/sdk';
+import { defineTool } from '@gemloop/core';
 import { turn } from '@gemloop/testing';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { gateTool, serveA2A, userMessage } from '../a2a/__fixtures__/serve-a2a.ts';
 import { serveAgUi } from '../ag-ui/__fixtures__/serve-ag-ui.ts';
 import { serveMcp } from '../mcp/__fixtures__/serve-mcp.ts';
@@ -145,5 +147,65 @@ describe('two sends at once to one conversation, at each door (attack54b)', () =
     expect((await create('Fourth.', branch.id)).output_text).toBe('Branch again.');
     expect(lastUserTexts(fake.requests)).toEqual(['Zero.', 'Second.', 'Fourth.']);
     expect(lastModelTexts(fake.requests)).toEqual(['Zero done.', 'Branch done.']);
+  });
+
+  it('AG-UI: a page that reloads mid-run (its first request gone, its tool deaf to the abort) sends at once: answered, and the dropped result lands nowhere', async () => {
+    // The door frees the thread as soon as the client is gone, not once the run has unwound
+    // (create-ag-ui-handler.ts `releaseThread`): the reload's run and the old run's tool overlap.
+    let started: () => void = () => {};
+    let release: () => void = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const deaf = defineTool({
+      name: 'hold_on',
+      description: 'Waits for the test, whatever the signal says.',
+      parameters: z.object({}),
+      execute: () =>
+        new Promise((resolve) => {
+          release = () => resolve({ late: 'LATE RESULT' });
+          started();
+        }),
+    });
+    const { client, events, post, fake } = await serveAgUi(
+      [turn.call('hold_on', {}), turn.text('Second done.'), turn.text('Third done.')],
+      { agent: { tools: [deaf] } },
+    );
+    const threadId = crypto.randomUUID();
+    const page = new AbortController();
+    const first = post(
+      JSON.stringify({
+        threadId,
+        runId: crypto.randomUUID(),
+        messages: [{ id: crypto.randomUUID(), role: 'user', content: 'First.' }],
+        tools: [],
+        context: [],
+        state: {},
+        forwardedProps: {},
+      }),
+      {},
+      page.signal,
+    ).then((response) => response.text());
+    await running;
+    page.abort();
+    await first.catch(() => {});
+    const second = await events(client('alice', threadId), 'Second.');
+    expect(second.seen.at(-1)?.type).toBe('RUN_FINISHED');
+    release();
+    const third = await events(client('alice', threadId), 'Third.');
+    expect(third.seen.at(-1)?.type).toBe('RUN_FINISHED');
+    expect(fake.requests).toHaveLength(3);
+    // The aborted run left no turn (a send that did not finish leaves the thread as it was): no
+    // late result, no call without its answer.
+    expect(fake.requests[2]?.body).toMatchObject({
+      contents: [
+        { role: 'user', parts: [{ text: 'Second.' }] },
+        { role: 'model', parts: [{ text: 'Second done.' }] },
+        { role: 'user', parts: [{ text: 'Third.' }] },
+      ],
+    });
+    expect(JSON.stringify(fake.requests[2]?.body)).not.toContain('LATE RESULT');
+    expect(lastUserTexts(fake.requests)).toEqual(['Second.', 'Third.']);
+    expect(lastModelTexts(fake.requests)).toEqual(['Second done.']);
   });
 });
