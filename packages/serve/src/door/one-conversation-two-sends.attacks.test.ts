@@ -149,6 +149,40 @@ describe('two sends at once to one conversation, at each door (attack54b)', () =
     expect(lastModelTexts(fake.requests)).toEqual(['Zero done.', 'Branch done.']);
   });
 
+  it('OpenAI Responses: `previous_response_id` of a response still streaming is not found until it is done; then it continues it whole', async () => {
+    const gate = gateTool();
+    const { client, fake } = await serveOpenAI(script(), { agent: { tools: [gate.tool] } });
+    const stream = await client().responses.create({
+      model: 'support-agent',
+      input: 'First.',
+      stream: true,
+    });
+    const reading = stream[Symbol.asyncIterator]();
+    // The stream names the response's id at once (`response.created`), long before it ends.
+    const created = (await reading.next()).value as { type: string; response: { id: string } };
+    expect(created.type).toBe('response.created');
+    await gate.started;
+    const early = await client()
+      .responses.create({
+        model: 'support-agent',
+        input: 'Second.',
+        previous_response_id: created.response.id,
+      })
+      .catch((error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
+    expect([early.status, early.code]).toEqual([404, 'previous_response_not_found']);
+    gate.release();
+    for (let next = await reading.next(); next.done !== true; next = await reading.next()) {}
+    const third = await client().responses.create({
+      model: 'support-agent',
+      input: 'Third.',
+      previous_response_id: created.response.id,
+    });
+    expect(third.output_text).toBe('Third done.');
+    expect(fake.requests).toHaveLength(3);
+    expect(lastUserTexts(fake.requests)).toEqual(['First.', 'Third.']);
+    expect(lastModelTexts(fake.requests)).toEqual(['First done.']);
+  });
+
   it('AG-UI: a page that reloads mid-run (its first request gone, its tool deaf to the abort) sends at once: answered, and the dropped result lands nowhere', async () => {
     // The door frees the thread as soon as the client is gone, not once the run has unwound
     // (create-ag-ui-handler.ts `releaseThread`): the reload's run and the old run's tool overlap.
