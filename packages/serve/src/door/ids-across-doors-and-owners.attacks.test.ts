@@ -1,15 +1,14 @@
 import { type Task, TaskState } from '@a2a-js/sdk';
 import { ClientFactory, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
 import { HttpAgent } from '@ag-ui/client';
-import { defineTool } from '@gemloop/core';
 import { type FakeTurn, turn } from '@gemloop/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import OpenAI from 'openai';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { z } from 'zod';
 import { ownerOfBearer } from '../__fixtures__/order-fixtures.ts';
 import { fetchWithToken, userMessage } from '../a2a/__fixtures__/serve-a2a.ts';
+import { holdingTool } from './__fixtures__/holding-tool.ts';
 import { lastRequestTexts } from './__fixtures__/last-request-texts.ts';
 import { agentOnFake, listenForTest } from './__fixtures__/serve-door.ts';
 import { mountDoors } from './mount-doors.ts';
@@ -22,33 +21,6 @@ import { mountDoors } from './mount-doors.ts';
 
 const KEYS = { alice: 'door-alice-0123456789', bob: 'door-bob-9876543210' } as const;
 type Owner = keyof typeof KEYS;
-
-/**
- * `hold_on`, which waits until the test releases it; `nextStart()` resolves when a run calls it
- * next. One tool for the four doors' agent, so the test holds one run at a time.
- */
-function holdingTool() {
-  let started: () => void = () => {};
-  let release: () => void = () => {};
-  const tool = defineTool({
-    name: 'hold_on',
-    description: 'Waits for the test.',
-    parameters: z.object({}),
-    execute: () =>
-      new Promise((resolve) => {
-        release = () => resolve({ released: true });
-        started();
-      }),
-  });
-  return {
-    tool,
-    nextStart: () =>
-      new Promise<void>((resolve) => {
-        started = resolve;
-      }),
-    release: () => release(),
-  };
-}
 
 /** The four doors on one server, one agent (on the fake Gemini) behind them all. */
 async function mountAll(script: FakeTurn[]) {

@@ -1,13 +1,12 @@
 import { type Task, TaskState } from '@a2a-js/sdk';
-import { defineTool } from '@gemloop/core';
 import { turn } from '@gemloop/testing';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { gateTool, serveA2A, userMessage } from '../a2a/__fixtures__/serve-a2a.ts';
 import { serveAgUi } from '../ag-ui/__fixtures__/serve-ag-ui.ts';
 import { serveMcp } from '../mcp/__fixtures__/serve-mcp.ts';
 import { serveOpenAI } from '../openai/__fixtures__/serve-openai.ts';
+import { holdingTool } from './__fixtures__/holding-tool.ts';
 import { lastRequestTexts } from './__fixtures__/last-request-texts.ts';
 
 // attack54b (issue 53): attack54 read, and did not run, what each door does with a second send
@@ -20,6 +19,13 @@ const lastUserTexts = (requests: readonly { body: unknown }[]) =>
   lastRequestTexts(requests, 'user');
 const lastModelTexts = (requests: readonly { body: unknown }[]) =>
   lastRequestTexts(requests, 'model');
+
+/** Three model requests, the last (the third send's) holding the first send's turn whole, no second. */
+function expectFirstThenThird(requests: readonly { body: unknown }[]): void {
+  expect(requests).toHaveLength(3);
+  expect(lastUserTexts(requests)).toEqual(['First.', 'Third.']);
+  expect(lastModelTexts(requests)).toEqual(['First done.']);
+}
 
 /** The first send calls `hold_on`, answers after it; the third is answered plainly. */
 const script = () => [turn.call('hold_on', {}), turn.text('First done.'), turn.text('Third done.')];
@@ -39,9 +45,7 @@ describe('two sends at once to one conversation, at each door (attack54b)', () =
     expect((await first).status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     const third = (await a2a.sendMessage(userMessage('Third.', { contextId }) as never)) as Task;
     expect(third.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
-    expect(fake.requests).toHaveLength(3);
-    expect(lastUserTexts(fake.requests)).toEqual(['First.', 'Third.']);
-    expect(lastModelTexts(fake.requests)).toEqual(['First done.']);
+    expectFirstThenThird(fake.requests);
   });
 
   it('MCP: the second ask of a sessionId is refused (InvalidParams); the history keeps the first only', async () => {
@@ -61,9 +65,7 @@ describe('two sends at once to one conversation, at each door (attack54b)', () =
     gate.release();
     expect((await first).isError).not.toBe(true);
     expect((await ask(other, 'Third.')).isError).not.toBe(true);
-    expect(fake.requests).toHaveLength(3);
-    expect(lastUserTexts(fake.requests)).toEqual(['First.', 'Third.']);
-    expect(lastModelTexts(fake.requests)).toEqual(['First done.']);
+    expectFirstThenThird(fake.requests);
   });
 
   it('AG-UI: the second run of a working threadId is 409 thread_busy; the history keeps the first only', async () => {
@@ -91,9 +93,7 @@ describe('two sends at once to one conversation, at each door (attack54b)', () =
     expect((await first).seen.at(-1)?.type).toBe('RUN_FINISHED');
     const third = await events(client('alice', threadId), 'Third.');
     expect(third.seen.at(-1)?.type).toBe('RUN_FINISHED');
-    expect(fake.requests).toHaveLength(3);
-    expect(lastUserTexts(fake.requests)).toEqual(['First.', 'Third.']);
-    expect(lastModelTexts(fake.requests)).toEqual(['First done.']);
+    expectFirstThenThird(fake.requests);
   });
 
   it('OpenAI Responses, `conversation`: the second is 409 conversation_locked; the history keeps the first only', async () => {
@@ -109,9 +109,7 @@ describe('two sends at once to one conversation, at each door (attack54b)', () =
     gate.release();
     expect((await first).output_text).toBe('First done.');
     expect((await create('Third.')).output_text).toBe('Third done.');
-    expect(fake.requests).toHaveLength(3);
-    expect(lastUserTexts(fake.requests)).toEqual(['First.', 'Third.']);
-    expect(lastModelTexts(fake.requests)).toEqual(['First done.']);
+    expectFirstThenThird(fake.requests);
   });
 
   it('OpenAI Responses, one `previous_response_id` twice at once: the second is a branch of its own, neither sees the other', async () => {
@@ -178,35 +176,20 @@ describe('two sends at once to one conversation, at each door (attack54b)', () =
       previous_response_id: created.response.id,
     });
     expect(third.output_text).toBe('Third done.');
-    expect(fake.requests).toHaveLength(3);
-    expect(lastUserTexts(fake.requests)).toEqual(['First.', 'Third.']);
-    expect(lastModelTexts(fake.requests)).toEqual(['First done.']);
+    expectFirstThenThird(fake.requests);
   });
 
   it('AG-UI: a page that reloads mid-run (its first request gone, its tool deaf to the abort) sends at once: answered, and the dropped result lands nowhere', async () => {
     // The door frees the thread as soon as the client is gone, not once the run has unwound
     // (create-ag-ui-handler.ts `releaseThread`): the reload's run and the old run's tool overlap.
-    let started: () => void = () => {};
-    let release: () => void = () => {};
-    const running = new Promise<void>((resolve) => {
-      started = resolve;
-    });
-    const deaf = defineTool({
-      name: 'hold_on',
-      description: 'Waits for the test, whatever the signal says.',
-      parameters: z.object({}),
-      execute: () =>
-        new Promise((resolve) => {
-          release = () => resolve({ late: 'LATE RESULT' });
-          started();
-        }),
-    });
+    const hold = holdingTool({ late: 'LATE RESULT' });
     const { client, events, post, fake } = await serveAgUi(
       [turn.call('hold_on', {}), turn.text('Second done.'), turn.text('Third done.')],
-      { agent: { tools: [deaf] } },
+      { agent: { tools: [hold.tool] } },
     );
     const threadId = crypto.randomUUID();
     const page = new AbortController();
+    const running = hold.nextStart();
     const first = post(
       JSON.stringify({
         threadId,
@@ -225,7 +208,7 @@ describe('two sends at once to one conversation, at each door (attack54b)', () =
     await first.catch(() => {});
     const second = await events(client('alice', threadId), 'Second.');
     expect(second.seen.at(-1)?.type).toBe('RUN_FINISHED');
-    release();
+    hold.release();
     const third = await events(client('alice', threadId), 'Third.');
     expect(third.seen.at(-1)?.type).toBe('RUN_FINISHED');
     expect(fake.requests).toHaveLength(3);
