@@ -140,14 +140,17 @@ describe('conversation ids across doors and owners (attack54b)', () => {
     const refusal = (previous: string) =>
       openai('bob')
         .responses.create({ model: 'support', input: 'Mine now.', previous_response_id: previous })
-        .catch((error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
+        .then(
+          () => undefined,
+          (error: unknown) => error as InstanceType<typeof OpenAI.APIError>,
+        );
     const theirs = await refusal(hers.id);
     const madeUp = await refusal(`resp_${'0'.repeat(hers.id.length - 5)}`);
-    expect(theirs.status).toBe(404);
-    expect([theirs.status, theirs.code, theirs.message]).toEqual([
-      madeUp.status,
-      madeUp.code,
-      madeUp.message,
+    expect(theirs?.status).toBe(404);
+    expect([theirs?.status, theirs?.code, theirs?.message]).toEqual([
+      madeUp?.status,
+      madeUp?.code,
+      madeUp?.message,
     ]);
     // Bob cannot read it either.
     const read = await openai('bob')

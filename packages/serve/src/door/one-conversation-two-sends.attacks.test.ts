@@ -166,8 +166,11 @@ describe('two sends at once to one conversation, at each door (attack54b)', () =
         input: 'Second.',
         previous_response_id: created.response.id,
       })
-      .catch((error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
-    expect([early.status, early.code]).toEqual([404, 'previous_response_not_found']);
+      .then(
+        () => undefined,
+        (error: unknown) => error as InstanceType<typeof OpenAI.APIError>,
+      );
+    expect([early?.status, early?.code]).toEqual([404, 'previous_response_not_found']);
     gate.release();
     for (let next = await reading.next(); next.done !== true; next = await reading.next()) {}
     const third = await client().responses.create({
