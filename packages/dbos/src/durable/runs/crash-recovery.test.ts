@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGemini } from '@gemloop/core';
+import { type AgentEvent, createGemini } from '@gemloop/core';
 import { createMemory, geminiEmbed } from '@gemloop/core/memory';
+import { toDurableEventStreamResponse } from '@gemloop/core/web';
 import type { FakeGemini } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -98,6 +99,36 @@ async function ownerOf(runId: string): Promise<WorkerProcess> {
 /** The history of a run with its first user message replaced, to compare with the baseline's. */
 function withoutInput(contents: DurableRunResult['contents']): unknown[] {
   return contents.slice(1);
+}
+
+/**
+ * The plugged run's tool results as its stored events keep them (`runs.events`, what the worker
+ * that took over replayed included): each marked `replaced` with the tool's own `output` beside
+ * the marked value the model got, and a page served the run (`toDurableEventStreamResponse`, as
+ * docs/streaming-to-a-browser.md serves a durable run) shows the marked value, never the tool's own
+ * (attack54b: attack54's `replaced` flag, by reading carried by `storedEvent`, not run on Postgres).
+ */
+async function expectStoredMarks(runId: string): Promise<void> {
+  const stored: AgentEvent<unknown>[] = [];
+  for await (const { event } of fleet.runs.events(runId)) stored.push(event);
+  const results = stored.flatMap((event) => (event.type === 'tool-result' ? [event] : []));
+  expect(results.length).toBeGreaterThan(0);
+  for (const { toolCall } of results) {
+    expect(toolCall.replaced, toolCall.toolName).toBe(true);
+    expect(toolCall.output).not.toMatchObject({ marked: true });
+    expect(toolCall.response.response).toMatchObject({ marked: true });
+  }
+  const page = toDurableEventStreamResponse(
+    { headers: new Headers() },
+    { runId, events: (offset) => fleet.runs.events(runId, { offset }), heartbeatMs: 0 },
+  );
+  const frames = (await page.text())
+    .split('\n')
+    .filter((line) => line.startsWith('data: '))
+    .map((line) => JSON.parse(line.slice(6)) as { type: string; preview?: string });
+  const previews = frames.filter((frame) => frame.type === 'tool-result');
+  expect(previews).toHaveLength(results.length);
+  for (const frame of previews) expect(frame.preview).toContain('"marked":true');
 }
 
 // One kill for the file's six runs, found as after any crash: the killed worker's Postgres session
@@ -343,6 +374,8 @@ describe('a worker killed in the middle of a run', () => {
     for await (const { event } of fleet.runs.events(runId))
       if (event.type === 'plugin') noted.push(event.data);
     expect(noted).toContainEqual({ step: 3 });
+    // attack54b: the masked results as stored, and as a page over the stored events shows them.
+    await expectStoredMarks(runId);
   });
   it('with a request-level plugin: every request goes through it on both workers, none is sent twice', async () => {
     const { modelCalls } = await baselineRun();

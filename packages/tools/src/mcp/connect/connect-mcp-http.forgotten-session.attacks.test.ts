@@ -29,7 +29,10 @@ async function startSessionServer() {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   let forgetAlways = false;
   /** How the next handshakes are refused: a 503, or the connection dropped (a restart's gap). */
-  const refusals: ('503' | 'drop')[] = [];
+  const refusals: ('503' | 'drop' | 'hold')[] = [];
+  /** Handshakes held (`hold`): each waits until `releaseHandshakes()`. */
+  const held: (() => void)[] = [];
+  let heldSeen: () => void = () => {};
   const servers: McpServer[] = [];
   const seen: Seen[] = [];
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -59,6 +62,12 @@ async function startSessionServer() {
     const refusal = refusals.shift();
     if (refusal === 'drop') return void request.socket.destroy();
     if (refusal === '503') return void response.writeHead(503).end('starting');
+    if (refusal === 'hold') {
+      await new Promise<void>((resolve) => {
+        held.push(resolve);
+        heldSeen();
+      });
+    }
     const mcp = new McpServer({ name: 'forgetful', version: '1.0.0' });
     mcp.registerTool(
       'add',
@@ -97,11 +106,22 @@ async function startSessionServer() {
         ),
     /** Refuses the next handshake so (a server still starting, or down a moment). */
     refuseHandshake: (how: '503' | 'drop') => void refusals.push(how),
+    /** Holds the next handshake until `releaseHandshakes()`; resolves once one is held. */
+    holdHandshake: () => {
+      refusals.push('hold');
+      return new Promise<void>((resolve) => {
+        heldSeen = resolve;
+      });
+    },
+    releaseHandshakes: () => {
+      for (const release of held.splice(0)) release();
+    },
     forgetAlways: () => {
       forgetAlways = true;
       sessions.clear();
     },
     close: async () => {
+      for (const release of held.splice(0)) release();
       await server.close();
       await Promise.all(servers.map((mcp) => mcp.close()));
     },
@@ -214,6 +234,33 @@ describe('connectMcpHttp after a renewal that failed (attack54)', () => {
     },
     60_000,
   );
+});
+
+// attack54b: attack54 read that a call aborted (its time limit, the run's signal) while the
+// connection renews a forgotten session would leave the renewal failed and kept, c821440b covering
+// it by forgetting failed renewals. Tested here from outside: the server holds the renewal's
+// handshake, the call is aborted under it, then the server answers.
+describe('connectMcpHttp and a call aborted while its session is renewed (attack54b)', () => {
+  it('the aborted call rejects with its reason; the next call is answered on a renewed session', async () => {
+    const { server, add } = await connect();
+    server.forget();
+    const holding = server.holdHandshake();
+    const controller = new AbortController();
+    const aborted = captureError(runTool(add, { a: 1, b: 2 }, { signal: controller.signal }));
+    await holding;
+    const reason = new Error('the agent gave up on the call');
+    controller.abort(reason);
+    expect(await aborted).toBe(reason);
+    server.releaseHandshakes();
+    const from = server.seen.length;
+    expect(await runTool(add, { a: 4, b: 5 })).toEqual({ output: '9' });
+    expect(await runTool(add, { a: 2, b: 2 })).toEqual({ output: '4' });
+    // The sessions the server saw from then on: every call reached one that it knows.
+    const calls = postsSince(server.seen, from).filter((post) => post.rpc === 'tools/call');
+    const renewed = renewedSession(server.seen);
+    expect(renewed).toBeDefined();
+    expect(calls.at(-1)?.session).toBe(renewed);
+  }, 60_000);
 });
 
 /** The names of the tools after each `notifications/tools/list_changed` the client gets. */
