@@ -887,27 +887,28 @@ const reportedSlow = defineTool({
     return value;
   },
 });
-// A third party's wait notices (recorded-wrap-tool-call.test.ts), public imports only: a
-// wrapModelCall that is not recorded reports `waiting` each second while its run's first model
-// call waits for its answer (the rest of the run's calls are the test's fixed list of events);
-// each tick is counted with the worker that made it. A replay of the call's step answers at once:
-// before issue 53's durable-events53b, the worker that took a run over made fewer ticks (none)
-// than the first execution had reported.
+// A third party's wait notice (recorded-wrap-tool-call.test.ts), public imports only: a
+// wrapModelCall that is not recorded reports `waiting` once, 200 ms into its run's first model
+// call (the rest of the run's calls are the test's fixed list of events), counted with the worker
+// that made it; the fake holds that call until the notice is counted, so it is made while the
+// call's step body runs. A replay of the call's step answers at once: before issue 53's
+// durable-events53b, the worker that took a run over made fewer notices (none) than the first
+// execution had reported. One notice, not one a second: a second tick could land after the body
+// ended and before DBOS wrote the step's record (a window no record can hold, bench/RESULTS.md
+// reports54), which a loaded machine hit (the killed worker counted two, the stream kept one).
 const modelWait = definePlugin({
   name: 'model-wait',
   wrapModelCall: async (call, next, run) => {
     if (call.stepNumber !== 1) return next(call);
     const user = userOf(run);
-    let tick = 0;
-    const timer = setInterval(() => {
-      tick += 1;
-      record(`model-wait ${user} ${env['EXECUTOR_ID']} ${tick}`);
-      run.emit('waiting', { tick, by: env['EXECUTOR_ID'] });
-    }, 1000);
+    const timer = setTimeout(() => {
+      record(`model-wait ${user} ${env['EXECUTOR_ID']} 1`);
+      run.emit('waiting', { tick: 1, by: env['EXECUTOR_ID'] });
+    }, 200);
     try {
       return await next(call);
     } finally {
-      clearInterval(timer);
+      clearTimeout(timer);
     }
   },
 });
