@@ -23,7 +23,7 @@ const PLAIN_CHILDREN: Readonly<Record<string, string>> = {
   'test/killed-vitest-run.test.ts':
     'the inner Vitest run it kills: preloads lifeline.cjs (fd 3), its group killed in `finally`',
   'test/__fixtures__/killed-run/start-child.fixture.ts':
-    "the plain execFile child is the control the killed run must leave (killed-vitest-run's finally kills it)",
+    "the plain execFile child is the control the killed run must leave (killed-vitest-run's afterAll kills it)",
   'test/run-guarded.test.ts':
     "the planted trees run inside runGuarded's own children (the spawns are in their code)",
   'test/child-processes.test.ts': 'its planted text (strings, no process)',

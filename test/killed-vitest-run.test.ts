@@ -2,35 +2,37 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CAN_SAMPLE_PROCESS_TREES } from '../scripts/process-tree-cpu.ts';
 import { taggedProcesses } from '../scripts/run-guarded.ts';
 
 // A test's child process must stop when the Vitest run that started it is killed (a CI step's
 // limit, a developer's Ctrl-C, an OOM kill), not only when its test ends: the bundle-size probe,
 // started by execFile, outlived a killed run. Here a Vitest run of one file
-// (__fixtures__/killed-run) starts a child that sleeps forever, and is killed mid-file; every
-// process of that run carries a tag in its environment, so what is left is found in
-// /proc/*/environ, as run-guarded.test.ts finds a guarded child's leftovers.
+// (__fixtures__/killed-run) starts children that sleep forever, one for each way a kill applies
+// to, and is killed mid-file; every process of that run carries a tag in its environment, so what
+// is left is found in /proc/*/environ, as run-guarded.test.ts finds a guarded child's leftovers.
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const fixture = fileURLToPath(new URL('./__fixtures__/killed-run/', import.meta.url));
 const vitestBin = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
 const lifeline = fileURLToPath(new URL('../scripts/lifeline.cjs', import.meta.url));
 
-type Tagged = { pid: number; sleeper: boolean };
+type Way = 'runGuarded' | 'startGuarded' | 'startGuarded-sh' | 'execFile';
+/** A live process of the killed run; `way`: the way of the sleeper it is part of, if it is. */
+type Tagged = { pid: number; way: Way | undefined };
 
-/** The live processes of the killed run (run-guarded's walk of /proc), and which is the sleeper. */
+/** The live processes of the killed run (run-guarded's walk of /proc), and whose sleeper each is. */
 function tagged(tag: string): Tagged[] {
   return taggedProcesses(tag).flatMap((pid) => {
     try {
       const command = readFileSync(`/proc/${pid}/cmdline`, 'latin1');
       // A command that is not node (`sleep`) is marked in its environment, as is its watcher.
       const environment = readFileSync(`/proc/${pid}/environ`, 'latin1');
-      const sleeper =
-        command.includes('the killed run sleeper') ||
-        `\0${environment}`.includes('\0KILLED_RUN_SLEEPER=yes\0');
-      return [{ pid, sleeper }];
+      const way =
+        /the killed run sleeper: ([\w-]+)/.exec(command)?.[1] ??
+        /\0KILLED_RUN_SLEEPER=([^\0]+)\0/.exec(`\0${environment}`)?.[1];
+      return [{ pid, way: way as Way | undefined }];
     } catch {
       return []; // Gone since.
     }
@@ -59,18 +61,20 @@ function parentOf(pid: number): number {
 }
 
 /**
- * Starts the fixture run, waits for its sleeper, sends `signal` to Vitest's main process only (as
- * a CI runner or an OOM killer does), and waits for the run's own processes to be gone. Returns
- * what of the run is left then: its sleeper, if it survived. With `of: 'worker'` the fork worker
- * that runs the file is SIGKILLed first (an OOM kill of the worker: no 'exit' handler of it runs,
- * only a lifeline ends what it started), then Vitest.
+ * Starts the fixture run with a sleeper for each of `ways`, waits for them all, sends `signal` to
+ * Vitest's main process only (as a CI runner or an OOM killer does), and waits for the run's own
+ * processes to be gone. Returns what of the run is left then: the sleepers that survived. With
+ * `of: 'worker'` the fork worker that runs the file is SIGKILLed first (an OOM kill of the worker:
+ * no 'exit' handler of it runs, only a lifeline ends what it started), then Vitest. Each way's
+ * child is a process group of its own (detached) with a lifeline of its own, so one run serves
+ * every way the same kill applies to: each test reads its own way's sleeper.
  */
 async function killMidFile(
   tag: string,
-  way: 'runGuarded' | 'startGuarded' | 'startGuarded-sh' | 'execFile',
+  ways: readonly Way[],
   signal: NodeJS.Signals,
-  of: 'vitest' | 'worker' = 'vitest',
-) {
+  of: 'vitest' | 'worker',
+): Promise<Tagged[]> {
   const env: NodeJS.ProcessEnv = {};
   // Not the outer run's own Vitest variables: the inner run is a run of its own.
   for (const [key, value] of Object.entries(process.env))
@@ -83,7 +87,7 @@ async function killMidFile(
       cwd: root,
       env: {
         ...env,
-        KILLED_RUN_WAY: way,
+        KILLED_RUN_WAYS: ways.join(','),
         GEMLOOP_LIFELINE_FD: '3',
         [tag.split('=')[0] as string]: tag.split('=')[1],
       },
@@ -95,17 +99,17 @@ async function killMidFile(
   run.stdout?.on('data', (chunk) => (output += chunk));
   run.stderr?.on('data', (chunk) => (output += chunk));
   const exited = new Promise((resolve) => run.on('exit', resolve));
+  const started = () => new Set(tagged(tag).flatMap(({ way }) => (way === undefined ? [] : [way])));
   try {
     // Not a minute here: the inner run's start is what takes time at load.
-    let sleeper = tagged(tag).find((process) => process.sleeper);
-    while (sleeper === undefined && run.exitCode === null) {
-      await tick();
-      sleeper = tagged(tag).find((process) => process.sleeper);
-    }
-    expect(sleeper, `the fixture run ended before its child started:\n${output}`).toBeDefined();
+    while (!ways.every((way) => started().has(way)) && run.exitCode === null) await tick();
+    expect(
+      [...started()].sort(),
+      `the fixture run ended before its children started:\n${output}`,
+    ).toEqual([...ways].sort());
     if (of === 'worker') {
-      // The sleeper's parent that is not itself part of the sleeper (a command's watcher is).
-      const sleepers = tagged(tag).filter((process) => process.sleeper);
+      // A sleeper's parent that is not itself part of a sleeper (a command's watcher is).
+      const sleepers = tagged(tag).filter(({ way }) => way !== undefined);
       const pids = new Set(sleepers.map(({ pid }) => pid));
       const worker = sleepers.map(({ pid }) => parentOf(pid)).find((pid) => !pids.has(pid));
       expect(worker).toBeDefined();
@@ -120,10 +124,10 @@ async function killMidFile(
     // The run's own processes (its workers) gone, whatever is left of what they started.
     const left = await until(
       () => tagged(tag),
-      (processes) => processes.every((process) => process.sleeper),
+      (processes) => processes.every(({ way }) => way !== undefined),
     );
     expect(
-      left.filter((process) => !process.sleeper),
+      left.filter(({ way }) => way === undefined),
       'a worker outlived Vitest',
     ).toEqual([]);
     return left;
@@ -146,42 +150,65 @@ function killAll(tag: string): void {
   }
 }
 
+/** One killed run: its tag (to find its processes) and what was left of it when its workers were gone. */
+type KilledRun = { tag: string; left: Tagged[] };
+
+/**
+ * The kills, each started by the first test that reads it and shared by the tests of its ways (a
+ * test run alone with `-t` starts its own); every process of each is killed after the file.
+ */
+const kills = new Map<string, Promise<KilledRun>>();
+function killed(ways: readonly Way[], signal: NodeJS.Signals, of: 'vitest' | 'worker') {
+  const key = `${signal} to ${of}`;
+  let kill = kills.get(key);
+  if (kill === undefined) {
+    const tag = `GEMLOOP_KILLED_RUN=${randomUUID()}`;
+    kill = killMidFile(tag, ways, signal, of).then((left) => ({ tag, left }));
+    kills.set(key, kill);
+  }
+  return kill;
+}
+
+afterAll(async () => {
+  for (const kill of kills.values()) {
+    const run = await kill.catch(() => undefined);
+    if (run !== undefined) killAll(run.tag);
+  }
+});
+
 describe.skipIf(!CAN_SAMPLE_PROCESS_TREES)('a Vitest run killed mid-file', () => {
   // A child of runGuarded (it runs to its end) ends by its lifeline once the worker is gone. A
   // long-lived child (a server, a worker, a CPU burner, a FIFO's rescuer) under startGuarded: a
   // node command by its lifeline preload, any other by the shell that watches the lifeline.
   // Killing its worker first proves the lifeline itself: the worker's 'exit' handler, which kills
-  // the children's groups when Vitest is killed, never runs.
-  it.each([
-    ['runGuarded', 'SIGKILL', 'vitest'],
-    ['runGuarded', 'SIGTERM', 'vitest'],
-    ['startGuarded', 'SIGKILL', 'vitest'],
-    ['startGuarded', 'SIGTERM', 'vitest'],
-    ['startGuarded', 'SIGKILL', 'worker'],
-    ['startGuarded-sh', 'SIGKILL', 'vitest'],
-    ['startGuarded-sh', 'SIGKILL', 'worker'],
-  ] as const)('leaves no child of %s running (%s to %s)', async (way, signal, of) => {
-    const tag = `GEMLOOP_KILLED_RUN=${randomUUID()}`;
-    try {
-      const left = await killMidFile(tag, way, signal, of);
-      const after = await until(
-        () => tagged(tag),
-        (processes) => processes.length === 0,
-      );
-      expect(after, `left running: ${JSON.stringify(left)}`).toEqual([]);
-    } finally {
-      killAll(tag);
-    }
+  // the children's groups when Vitest is killed, never runs. Three runs, one a kill: each test
+  // waits for its own way's sleeper alone to be gone (execFile's stays, in the first run).
+  const KILLS = [
+    {
+      signal: 'SIGKILL',
+      of: 'vitest',
+      ways: ['runGuarded', 'startGuarded', 'startGuarded-sh', 'execFile'],
+    },
+    { signal: 'SIGTERM', of: 'vitest', ways: ['runGuarded', 'startGuarded'] },
+    { signal: 'SIGKILL', of: 'worker', ways: ['startGuarded', 'startGuarded-sh'] },
+  ] as const;
+  const guarded = KILLS.flatMap(({ signal, of, ways }) =>
+    ways.flatMap((way) => (way === 'execFile' ? [] : [[way, signal, of, ways] as const])),
+  );
+
+  it.each(guarded)('leaves no child of %s running (%s to %s)', async (way, signal, of, ways) => {
+    const { tag } = await killed(ways, signal, of);
+    const after = await until(
+      () => tagged(tag).filter((process) => process.way === way),
+      (processes) => processes.length === 0,
+    );
+    expect(after, `left running of ${way}`).toEqual([]);
   });
 
   it('finds the child execFile started, which outlives the run (the leak this guards)', async () => {
-    const tag = `GEMLOOP_KILLED_RUN=${randomUUID()}`;
-    try {
-      const left = await killMidFile(tag, 'execFile', 'SIGKILL');
-      // Nothing ends it: it sleeps forever, its parent gone.
-      expect(left.filter((process) => process.sleeper)).toHaveLength(1);
-    } finally {
-      killAll(tag);
-    }
+    const { signal, of, ways } = KILLS[0];
+    const { left } = await killed(ways, signal, of);
+    // Nothing ends it: it sleeps forever, its parent gone.
+    expect(left.filter((process) => process.way === 'execFile')).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-// The inner Vitest run of test/killed-vitest-run.test.ts: one file that starts a child and waits
+// The inner Vitest run of test/killed-vitest-run.test.ts: one file that starts a child each way and waits
 // to be killed, in a fork worker set up as the root config's process projects are.
 export default defineConfig({
   test: {

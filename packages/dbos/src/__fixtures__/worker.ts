@@ -1468,6 +1468,11 @@ void startDurableWorkerWith({
   // resume that never came); elsewhere every 2 s, 3 statements a second fewer per live worker.
   // Measured on an idle worker (a probe, ABBA, bench/RESULTS.md, helper test-speed-dbos8).
   approvalSweepMs: Number(env['APPROVAL_SWEEP_MS'] ?? '2000'),
+  // DBOS's notifier flushes every 10 ms by default, for as long as the worker runs: ~100 wake-ups
+  // a second, a third of an idle worker's CPU (bench/RESULTS.md, helper speed-tests54). 100 ms
+  // here: a reader that LISTENs (a run's recv of its approval, a wait on an event) wakes up to
+  // 0.1 s after the write; NOTIFY_COALESCE_MS for a file that needs DBOS's own.
+  notificationCoalesceMs: Number(env['NOTIFY_COALESCE_MS'] ?? '100'),
   ...(env['APPROVAL_TIMEOUT_MS'] === undefined
     ? {}
     : { approvalTimeoutMs: Number(env['APPROVAL_TIMEOUT_MS']) }),

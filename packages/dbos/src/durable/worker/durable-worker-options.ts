@@ -73,6 +73,16 @@ export type StartDurableWorkerOptions = RunInputLimitOptions & {
    * @defaultValue DBOS's, 10
    */
   systemDatabasePoolSize?: number | undefined;
+  /**
+   * How long DBOS gathers the worker's `pg_notify`s (event and stream writes, a `send` to a run
+   * waiting in `recv`) before it sends them together: the most a reader that LISTENs waits past a
+   * write (DBOS's `notificationCoalesceMs`). DBOS 5.3 sleeps this long between flushes for as
+   * long as the worker runs, whether or not anything is waiting: at its 10 ms an idle worker's
+   * event loop wakes ~100 times a second, about a third of its idle CPU (bench/RESULTS.md, helper
+   * speed-tests54). A fleet whose readers can wait a little longer may raise it. At least 1.
+   * @defaultValue DBOS's, 10
+   */
+  notificationCoalesceMs?: number | undefined;
   /** Taking over the runs of dead workers; `false` leaves that to you. */
   takeover?: TakeoverOptions | false | undefined;
   /** How long a call waits for approval before it is denied. @defaultValue 7 days */
@@ -113,6 +123,7 @@ export function checkDurableWorkerOptions({
   modelRateLimits,
   rateLimitMarginMs,
   systemDatabasePoolSize,
+  notificationCoalesceMs,
   eventBatching: eventBatchingOption,
 }: Pick<
   StartDurableWorkerOptions,
@@ -121,6 +132,7 @@ export function checkDurableWorkerOptions({
   | 'batchJobs'
   | 'rateLimitMarginMs'
   | 'systemDatabasePoolSize'
+  | 'notificationCoalesceMs'
   | 'eventBatching'
 > & { modelRateLimits: Record<string, ModelRateLimit> }): void {
   if (typeof databaseUrl !== 'string' || databaseUrl === '') {
@@ -154,6 +166,15 @@ export function checkDurableWorkerOptions({
     throw new InvalidArgumentError({
       argument: 'systemDatabasePoolSize',
       message: `startDurableWorker: systemDatabasePoolSize must be an integer of at least 2 (DBOS keeps half for its polling reads); got ${String(systemDatabasePoolSize)}.`,
+    });
+  }
+  if (
+    notificationCoalesceMs !== undefined &&
+    !(Number.isFinite(notificationCoalesceMs) && notificationCoalesceMs >= 1)
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'notificationCoalesceMs',
+      message: `startDurableWorker: notificationCoalesceMs must be a number of milliseconds, at least 1 (DBOS's minimum); got ${String(notificationCoalesceMs)}.`,
     });
   }
   checkModelRateLimits(modelRateLimits);

@@ -51,4 +51,20 @@ describe('startDurableWorker options', () => {
       expect(error).toMatchObject({ argument: 'systemDatabasePoolSize' });
     }
   });
+
+  it('refuses a notificationCoalesceMs DBOS would refuse, naming it and its minimum, before connecting', async () => {
+    for (const notificationCoalesceMs of [0, 0.5, -10, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const error = await startDurableWorker({
+        databaseUrl: 'postgres://gemloop:secret@127.0.0.1:1/none',
+        agents: {
+          support: { gemini: createGemini({ apiKey: 'test' }), model: 'gemini-3-flash-preview' },
+        },
+        notificationCoalesceMs,
+      }).catch((caught: unknown) => caught);
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ argument: 'notificationCoalesceMs' });
+      expect((error as Error).message).toContain('at least 1');
+      expect((error as Error).message).not.toContain('secret');
+    }
+  });
 });

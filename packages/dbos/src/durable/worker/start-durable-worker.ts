@@ -157,6 +157,7 @@ export async function startDurableWorkerWith(
     rateLimitMarginMs,
     pollingIntervalMs = DEFAULT_QUEUE_POLLING_MS,
     systemDatabasePoolSize,
+    notificationCoalesceMs,
     takeover = {},
     approvalTimeoutMs = DEFAULT_APPROVAL_TIMEOUT_MS,
     approvalSweepMs = 5000,
@@ -174,6 +175,7 @@ export async function startDurableWorkerWith(
     modelRateLimits,
     rateLimitMarginMs,
     systemDatabasePoolSize,
+    notificationCoalesceMs,
     eventBatching: eventBatchingOption,
   });
   runInputLimitOptions.check({ maxInputBytes }, 'startDurableWorker');
@@ -329,6 +331,7 @@ export async function startDurableWorkerWith(
     // migrateWorkerSchema did it, once for the fleet.
     runMigrations: false,
     ...(systemDatabasePoolSize === undefined ? {} : { systemDatabasePoolSize }),
+    ...(notificationCoalesceMs === undefined ? {} : { notificationCoalesceMs }),
     ...(applicationVersion === undefined ? {} : { applicationVersion }),
     // A transaction this worker leaves open, frozen between two of its statements (a SIGSTOP, a
     // suspended VM), keeps the rows it locked: a run's row among them, which DBOS locks to check
