@@ -1,5 +1,5 @@
 import type { CallOptions } from '../../../http/gemini.ts';
-import type { ModelCallEntry } from '../../../http/model-call-entry.ts';
+import type { ModelCallEntry, ModelCallInput } from '../../../http/model-call-entry.ts';
 import type { ContentJsonCache } from '../../../http/serialize-request-body.ts';
 import type { Cost } from '../../../models/cost.ts';
 import type { ModelCallWrapper } from '../../../run/model-call-wrapper.ts';
@@ -75,10 +75,8 @@ export async function observeModelCall(
       userRetry?.(event);
     },
   };
-  const input =
-    call.reports === undefined
-      ? { request, callOptions: options, bodyCache: call.bodyCache }
-      : { request, callOptions: options, bodyCache: call.bodyCache, stepReports: call.reports };
+  const input: ModelCallInput = { request, callOptions: options, bodyCache: call.bodyCache };
+  if (call.reports !== undefined) input.stepReports = call.reports;
   const onFirstChunk = (): void => observed.firstChunk(now());
   const invoke = (): Promise<ModelCallOutcome> =>
     streaming
