@@ -96,23 +96,10 @@ describe('two different agents handed to under one name (attack54)', () => {
   });
 
   it('one agent declared under one name twice, and a hand-off back to the root, are held', async () => {
-    const billingGemini = createScriptedGemini([
-      textTurn('Billing: which invoice?'),
-      textTurn('Billing: refunded.'),
+    const { triage, billingGemini } = oneBillingTwice([
+      'Billing: which invoice?',
+      'Billing: refunded.',
     ]);
-    const billing = createAgent({ gemini: billingGemini, model: MODEL, name: 'billing' });
-    const support = createAgent({
-      gemini: createScriptedGemini([callsTurn(['transfer_to_billing', {}, 's1'])]),
-      model: MODEL,
-      name: 'support',
-      tools: [handoff(billing)],
-    });
-    const triage = createAgent({
-      gemini: createScriptedGemini([callsTurn(['transfer_to_support', {}, 't1'])]),
-      model: MODEL,
-      name: 'triage',
-      tools: [handoff(billing), handoff(support)],
-    });
     const chat = createChatSession({ agent: triage, store: createMemoryHistoryStore(), id: 'u4' });
     expect((await chat.send('Refund please.')).text).toBe('Billing: which invoice?');
     expect((await chat.send('Invoice 7.')).text).toBe('Billing: refunded.');
@@ -120,23 +107,26 @@ describe('two different agents handed to under one name (attack54)', () => {
   });
 
   it('a plain run of a tree declaring one agent under one name twice hands off and answers', async () => {
-    const billing = createAgent({
-      gemini: createScriptedGemini([textTurn('Billing: which invoice?')]),
-      model: MODEL,
-      name: 'billing',
-    });
-    const support = createAgent({
-      gemini: createScriptedGemini([callsTurn(['transfer_to_billing', {}, 's1'])]),
-      model: MODEL,
-      name: 'support',
-      tools: [handoff(billing)],
-    });
-    const triage = createAgent({
-      gemini: createScriptedGemini([callsTurn(['transfer_to_support', {}, 't1'])]),
-      model: MODEL,
-      name: 'triage',
-      tools: [handoff(billing), handoff(support)],
-    });
+    const { triage } = oneBillingTwice(['Billing: which invoice?']);
     expect((await triage.run('Refund please.')).text).toBe('Billing: which invoice?');
   });
 });
+
+/** triage → support → `billing`, with the same `billing` declared by triage itself; `billing` answers `texts`. */
+function oneBillingTwice(texts: string[]) {
+  const billingGemini = createScriptedGemini(texts.map((text) => textTurn(text)));
+  const billing = createAgent({ gemini: billingGemini, model: MODEL, name: 'billing' });
+  const support = createAgent({
+    gemini: createScriptedGemini([callsTurn(['transfer_to_billing', {}, 's1'])]),
+    model: MODEL,
+    name: 'support',
+    tools: [handoff(billing)],
+  });
+  const triage = createAgent({
+    gemini: createScriptedGemini([callsTurn(['transfer_to_support', {}, 't1'])]),
+    model: MODEL,
+    name: 'triage',
+    tools: [handoff(billing), handoff(support)],
+  });
+  return { triage, billingGemini };
+}
