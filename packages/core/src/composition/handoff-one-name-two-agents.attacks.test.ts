@@ -71,27 +71,62 @@ describe('two different agents handed to under one name (attack54)', () => {
     await expect(twice.send('Hi.')).rejects.toThrow(/two different agents .* "billing"/);
   });
 
+  // leftovers68: a plain run of the same tree was not refused; its hand-off went to whichever
+  // agent the walk met first. Seen failing before the fix: agent.run resolved (triage's model
+  // was called) instead of rejecting.
+  it('a plain agent.run or agent.stream of the tree is refused before any model call', async () => {
+    const { triage, models } = desks();
+    const refused = await triage.run('Refund please.').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(InvalidArgumentError);
+    expect((refused as InvalidArgumentError).argument).toBe('tools');
+    expect((refused as Error).message).toBe(
+      'agent.run: two different agents are handed to under the name "billing". A conversation a hand-off gave away is found again by that name, so the next message would go to the wrong one: give them different names (handoff(agent, { name }), or the agents\' name option), or hand to the same agent object.',
+    );
+    const streamed = triage.stream('Refund please.');
+    const events: string[] = [];
+    const ended = (async () => {
+      for await (const event of streamed) events.push(event.type);
+    })();
+    await expect(streamed.result).rejects.toThrow(
+      /^agent\.stream: two different agents .* "billing"/,
+    );
+    await ended.catch(() => {});
+    expect(events).not.toContain('text-delta');
+    for (const model of models) expect(model.calls).toHaveLength(0);
+  });
+
   it('one agent declared under one name twice, and a hand-off back to the root, are held', async () => {
-    const billingGemini = createScriptedGemini([
-      textTurn('Billing: which invoice?'),
-      textTurn('Billing: refunded.'),
+    const { triage, billingGemini } = oneBillingTwice([
+      'Billing: which invoice?',
+      'Billing: refunded.',
     ]);
-    const billing = createAgent({ gemini: billingGemini, model: MODEL, name: 'billing' });
-    const support = createAgent({
-      gemini: createScriptedGemini([callsTurn(['transfer_to_billing', {}, 's1'])]),
-      model: MODEL,
-      name: 'support',
-      tools: [handoff(billing)],
-    });
-    const triage = createAgent({
-      gemini: createScriptedGemini([callsTurn(['transfer_to_support', {}, 't1'])]),
-      model: MODEL,
-      name: 'triage',
-      tools: [handoff(billing), handoff(support)],
-    });
     const chat = createChatSession({ agent: triage, store: createMemoryHistoryStore(), id: 'u4' });
     expect((await chat.send('Refund please.')).text).toBe('Billing: which invoice?');
     expect((await chat.send('Invoice 7.')).text).toBe('Billing: refunded.');
     expect(billingGemini.calls).toHaveLength(2);
   });
+
+  it('a plain run of a tree declaring one agent under one name twice hands off and answers', async () => {
+    const { triage } = oneBillingTwice(['Billing: which invoice?']);
+    expect((await triage.run('Refund please.')).text).toBe('Billing: which invoice?');
+  });
 });
+
+/** triage → support → `billing`, with the same `billing` declared by triage itself; `billing` answers `texts`. */
+function oneBillingTwice(texts: string[]) {
+  const billingGemini = createScriptedGemini(texts.map((text) => textTurn(text)));
+  const billing = createAgent({ gemini: billingGemini, model: MODEL, name: 'billing' });
+  const support = createAgent({
+    gemini: createScriptedGemini([callsTurn(['transfer_to_billing', {}, 's1'])]),
+    model: MODEL,
+    name: 'support',
+    tools: [handoff(billing)],
+  });
+  const triage = createAgent({
+    gemini: createScriptedGemini([callsTurn(['transfer_to_support', {}, 't1'])]),
+    model: MODEL,
+    name: 'triage',
+    tools: [handoff(billing), handoff(support)],
+  });
+  return { triage, billingGemini };
+}

@@ -9,14 +9,15 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
  * The receivers `root`'s tree declares, by the name each goes by, in the order a lookup meets
  * them: `plugins`' (a chat session's own), then those the plugins of `root` and of each agent met
  * declare (`AgentPlugin.receivers`: a `handoff()` tool's plugin, a third party's), each agent's
- * plugins read once, so a cycle of hand-offs ends.
+ * plugins read once, so a cycle of hand-offs ends. Without `root`, from `plugins` alone (a run's
+ * plugins, the agent's among them).
  */
 function* receiversOf(
-  root: Agent<unknown>,
+  root: Agent<unknown> | undefined,
   plugins: readonly unknown[],
 ): Generator<[string, Agent<unknown>]> {
-  const seen = new Set<object>([root]);
-  const queue: Agent<unknown>[] = [root];
+  const seen = new Set<object>(root === undefined ? [] : [root]);
+  const queue: Agent<unknown>[] = root === undefined ? [] : [root];
   let declared = declaredReceivers(plugins);
   for (let at = 0; ; at++) {
     for (const [name, receiver] of declared) {
@@ -56,8 +57,9 @@ export function findHandoffReceiver(
  * and finds it again by it ({@link findHandoffReceiver}), as the doors find the agent answering a
  * run from a `handoff` event's `to`: with two, the next message went to the first the walk met,
  * not the agent the run handed to (another's instructions and tools: attack54). A durable worker
- * refuses the same tree at start (`createDurableHandOffAgents`). One agent declared twice under
- * one name is fine.
+ * refuses the same tree at start (`createDurableHandOffAgents`), and a plain run at its start (a
+ * `handoff()` tool's plugin, given no `root`: the run's plugins hold the agent's). One agent
+ * declared twice under one name is fine.
  *
  * @param where who asks and what it was given, for the error: `{ caller: 'createChatSession',
  *   argument: 'agent' }`, `{ caller: 'createOpenAIHandler: agents["triage"]', argument: 'agents' }`.
@@ -66,7 +68,7 @@ export function findHandoffReceiver(
  * @internal
  */
 export function checkReceiverNames(
-  root: Agent<unknown>,
+  root: Agent<unknown> | undefined,
   where: { readonly caller: string; readonly argument: string },
   plugins: readonly unknown[] = [],
 ): void {

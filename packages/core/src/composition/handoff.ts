@@ -15,6 +15,7 @@ import type { DefinedTool } from '../tools/define/define-tool-options.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import { version } from '../version.ts';
 import type { Content } from '../wire/content.ts';
+import { checkReceiverNames } from './handoff-receiver.ts';
 
 /** Options of {@link handoff}. */
 export type HandoffOptions = {
@@ -67,7 +68,9 @@ const handoffOptions: DeclaredOptions<HandoffOptions> = defineOptions<HandoffOpt
  *   tools: [handoff(billing, { name: 'billing' }), handoff(support, { name: 'support' })],
  * });
  * ```
- * @throws {@link InvalidArgumentError} for a bad option, or an agent with no name.
+ * @throws {@link InvalidArgumentError} for a bad option, or an agent with no name. A run of an
+ *   agent whose tree hands to two different agents under one name is refused at its start with
+ *   the same error (as a chat session and the doors refuse it).
  */
 export function handoff<Output>(
   agent: Agent<Output>,
@@ -97,6 +100,15 @@ export function handoff<Output>(
   const answer = (): { output: string } => ({ output: `Transferred to ${name}.` });
   const plugin: AgentPlugin = definePlugin({
     name: `handoff:${toolName}`,
+    // A plain run refuses what a chat session and the doors refuse (attack54): two different
+    // agents under one name, where a hand-off went to the first the lookup met. Here, not in the
+    // loop, so only runs of agents with hand-offs walk their tree (a handful of agents, each once).
+    startRun: (run) => {
+      const caller = run.streaming ? 'agent.stream' : 'agent.run';
+      checkReceiverNames(undefined, { caller, argument: 'tools' }, run.plugins);
+    },
+    // The refusal reaches the caller as the session's does, not as a PluginError around it.
+    ownErrors: (error) => InvalidArgumentError.isInstance(error),
     // After the call: it was approved, passed the tool guardrails and answered, so the history
     // stays paired; the loop gives the run over once the turn's calls are all answered.
     afterToolCall: (call) =>

@@ -29,7 +29,7 @@ function run(deltas: ReturnType<typeof createAnswerDeltas>, events: AgentEvent<u
 
 describe('createAnswerDeltas', () => {
   it('holds a step’s text until the next step starts, when the agent may hand to an output one', () => {
-    const deltas = createAnswerDeltas(triage);
+    const deltas = createAnswerDeltas({ root: triage });
     expect(deltas.take(stepStart(1))).toEqual([]);
     expect(deltas.take(text(1, 'Looking '))).toEqual([]);
     expect(deltas.take(text(1, 'it up.'))).toEqual([]);
@@ -39,7 +39,7 @@ describe('createAnswerDeltas', () => {
   });
 
   it('drops the held text of a step handing to an output agent, whose answer goes whole', () => {
-    const deltas = createAnswerDeltas(triage);
+    const deltas = createAnswerDeltas({ root: triage });
     const { out, answerOnly } = run(deltas, [
       stepStart(1),
       text(1, 'Let me ask cities.'),
@@ -53,7 +53,7 @@ describe('createAnswerDeltas', () => {
   });
 
   it('sends the held text of a step handing to a plain agent, then that agent’s live', () => {
-    const deltas = createAnswerDeltas(triage);
+    const deltas = createAnswerDeltas({ root: triage });
     expect(run(deltas, [text(1, 'Over to chat. '), handTo('chat', 1), text(2, 'Hi')])).toEqual({
       out: ['Over to chat. ', 'Hi'],
       answerOnly: false,
@@ -61,23 +61,23 @@ describe('createAnswerDeltas', () => {
   });
 
   it('sends a plain agent’s deltas as they come', () => {
-    const deltas = createAnswerDeltas(chat);
+    const deltas = createAnswerDeltas({ root: chat });
     expect(deltas.take(text(1, 'Hi')).map((delta) => delta.text)).toEqual(['Hi']);
   });
 
   it('starts from the holder a conversation names, read at the first event', () => {
     let holder: string | undefined;
-    const deltas = createAnswerDeltas(triage, () => holder);
+    const deltas = createAnswerDeltas({ root: triage, holder: () => holder });
     holder = 'cities';
     expect(run(deltas, [text(1, '{"city": 42}')])).toEqual({ out: [], answerOnly: true });
   });
 
   it('sends held text as a guardrail left it, and settles a failure on what was sent', () => {
-    const held = createAnswerDeltas(triage);
+    const held = createAnswerDeltas({ root: triage });
     expect(run(held, [text(1, 'secret'), retraction(1, '[removed]')]).out).toEqual(['[removed]']);
-    const blocked = createAnswerDeltas(triage);
+    const blocked = createAnswerDeltas({ root: triage });
     expect(run(blocked, [text(1, 'secret'), retraction(1, '')]).out).toEqual([]);
-    const live = createAnswerDeltas(chat);
+    const live = createAnswerDeltas({ root: chat });
     expect(run(live, [text(1, 'secret'), retraction(1, '[removed]')]).out).toEqual(['secret']);
     expect(live.sent()).toBe('[removed]');
   });

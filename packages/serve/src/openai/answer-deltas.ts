@@ -17,6 +17,18 @@ export type AnswerDeltas = {
   sent(): string;
 };
 
+/** Options of {@link createAnswerDeltas}. @internal */
+export type AnswerDeltasOptions = {
+  /** The door's agent. */
+  readonly root: Agent<unknown>;
+  /**
+   * The name of the agent holding the run as it starts (a conversation a hand-off gave away),
+   * read at the run's first event: a chat session reads it with the history, before the run.
+   * Left out: the root holds it.
+   */
+  readonly holder?: (() => string | undefined) | undefined;
+};
+
 /**
  * What an OpenAI stream (Chat Completions, Responses) sends of a run's text. OpenAI's streams
  * cannot take text back, so a client joins every delta into the answer:
@@ -29,15 +41,12 @@ export type AnswerDeltas = {
  *   a plain receiver sends it, as it streamed before;
  * - any other agent's deltas go out as they come.
  *
- * @param root the door's agent.
- * @param holder the agent holding the run as it starts (a conversation a hand-off gave away),
- *   read at the run's first event: a chat session reads it with the history, before the run.
  * @internal
  */
-export function createAnswerDeltas(
-  root: Agent<unknown>,
-  holder: () => string | undefined = () => undefined,
-): AnswerDeltas {
+export function createAnswerDeltas({
+  root,
+  holder = () => undefined,
+}: AnswerDeltasOptions): AnswerDeltas {
   // Who answers is the doors' one notion of it; what this stream does with it is its own.
   const answering = followAnsweringAgent({ root, holder });
   let held: AnswerDelta[] = [];

@@ -97,7 +97,7 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
     // not the JSON a unary answer holds (a refused answer, or the tool loop's prose, first). Read
     // from the agent answering: a hand-off may give the run to one with `output` (leftovers66),
     // and the text before the hand-off's call is then held and dropped (answer-deltas.ts).
-    const deltas = createAnswerDeltas(door.agent);
+    const deltas = createAnswerDeltas({ root: door.agent });
     const content = (text: string) =>
       chunk([{ index: 0, delta: { content: text }, finish_reason: null }]);
     try {

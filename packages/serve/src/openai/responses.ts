@@ -188,7 +188,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     // agent answering, the one holding the conversation (a hand-off in an earlier response gave
     // it away; what the send's own load found) and then any this run hands to (leftovers66); the
     // text before a call handing to such an agent is held and dropped (answer-deltas.ts).
-    const deltas = createAnswerDeltas(door.agent, store.holder);
+    const deltas = createAnswerDeltas({ root: door.agent, holder: store.holder });
     const delta = (text: string) =>
       send('response.output_text.delta', { ...at, delta: text, logprobs: [] });
     try {

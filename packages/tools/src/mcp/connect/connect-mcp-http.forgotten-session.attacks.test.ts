@@ -7,7 +7,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { captureError, runTool } from '../__fixtures__/mcp-test-helpers.ts';
+import { captureError, createRecordingLogger, runTool } from '../__fixtures__/mcp-test-helpers.ts';
 import { McpToolCallError } from '../errors/mcp-tool-call-error.ts';
 import { connectMcpHttp } from './connect-mcp-http.ts';
 import type { McpConnection } from './mcp-connection.ts';
@@ -323,4 +323,41 @@ describe('connectMcpHttp after a session renewal, the server’s own stream (lef
     },
     60_000,
   );
+});
+
+// leftovers68: a renewal within the SDK's reconnection delays of a restart (1 s, then 1.5 s). The
+// restart ended the old session's stream and the SDK scheduled its reconnection; the next call
+// renewed the session and the transport opened the new one's stream; then the reconnection went
+// out with the id the transport now holds, the new session's, and the SDK's server answered it
+// 409 Conflict (one standalone stream a session), twice, before the SDK gave up. Nothing was
+// lost (the first stream stayed open); the connection's debug log read as if the stream had
+// failed. Seen failing before the fix: the server got 2 GETs for the new session, and the log had
+// "Failed to open SSE stream: Conflict" and "Maximum reconnection attempts (2) exceeded".
+describe('connectMcpHttp renewing right after a restart (leftovers68)', () => {
+  it('opens one stream for the new session; the old stream’s reconnection does not conflict with it', async () => {
+    const server = await startSessionServer();
+    closing.push(server.close);
+    const { logger, lines } = createRecordingLogger();
+    const connection = await connectMcpHttp({ url: server.url, logger });
+    closing.push(() => connection.close());
+    const [add] = connection.tools;
+    const watch = watchToolList(connection);
+    await server.restart();
+    // At once, within the SDK's first reconnection delay (1 s) of the old stream's end.
+    expect(await runTool(add as NonNullable<typeof add>, { a: 4, b: 5 })).toEqual({ output: '9' });
+    const fresh = renewedSession(server.seen);
+    expect(fresh).toBeDefined();
+    const gets = () =>
+      server.seen.filter((request) => request.http === 'GET' && request.session === fresh);
+    const refused = () => lines.some((line) => /already open/.test(line.message ?? ''));
+    // The reconnection has gone out: answered here (fixed), or reaching the server (before).
+    await expect.poll(() => refused() || gets().length > 1, { timeout: 20_000 }).toBe(true);
+    expect(gets()).toHaveLength(1);
+    const said = lines.map((line) => `${line.message} ${JSON.stringify(line.fields)}`).join('\n');
+    expect(said).not.toMatch(/Conflict|Maximum reconnection/);
+    const notified = watch.next();
+    server.addTool('multiply');
+    await notified;
+    expect(watch.changed).toEqual([['add', 'multiply']]);
+  }, 60_000);
 });

@@ -14,6 +14,7 @@ import {
   redirectTarget,
   refuseClearTextHttp,
 } from '@gemloop/core/internal';
+import { silentLogger } from '@gemloop/core/logging';
 import {
   boundErrorDetail,
   describeErrorChain,
@@ -27,6 +28,7 @@ import { answerInvalidJson } from './answer-invalid-json.ts';
 import { loadMcpHttpSdk } from './load-mcp-sdk.ts';
 import type { McpConnection, McpConnectOptions } from './mcp-connection.ts';
 import { mcpConnectChecks, mcpToolsChecks, stringRecordOption } from './mcp-option-checks.ts';
+import { oneStreamPerSession } from './one-stream-per-session.ts';
 import { DEFAULT_MCP_CONNECT_TIMEOUT_MS, openMcpConnection } from './open-mcp-connection.ts';
 import { renewForgottenSession } from './renew-forgotten-session.ts';
 
@@ -108,31 +110,52 @@ export async function connectMcpHttp(given: ConnectMcpHttpOptions): Promise<McpC
     // A session the server forgot (a 404) is renewed once, as the transport spec says; the
     // transport sends the renewal's `notifications/initialized`, and so opens the new session's
     // stream of server notifications as it does after the first handshake.
-    fetch: renewForgottenSession(async (input, init) => {
-      const response = await (fetch ?? globalThis.fetch)(input, { ...init, redirect: 'manual' });
-      if (response.status < 300 || response.status > 399) {
-        const capped = capAnswer(response, init?.body, { server, maxBytes, url, path: path.shown });
-        const type = capped.headers.get('content-type') ?? '';
-        if (capped.body === null) return capped;
-        // An answer to a call in a shape the SDK refuses fails that call now, naming what was
-        // wrong: an event of a stream (the SDK dropped it, attack43b), a JSON body (the SDK threw
-        // its raw issue list, leftovers47).
-        if (capped.ok && /^\s*application\/json\s*(;|$)/i.test(type))
-          return answerInvalidJson(capped, isJsonRpcMessage);
-        if (!/^\s*text\/event-stream\s*(;|$)/i.test(type)) return capped;
-        return new Response(answerInvalidEvents(capped.body), {
-          status: capped.status,
-          statusText: capped.statusText,
-          headers: capped.headers,
-        });
-      }
-      await response.body?.cancel().catch(() => {});
-      throw new Error(
-        `The MCP ${server} answered HTTP ${response.status}, a redirect to ${describeLocation(response.headers.get('location'), url)}. ` +
-          'gemloop does not follow redirects, because your headers would go with it: connect to that URL directly if you trust it.',
-      );
-    }, sendInitialized),
+    // One standalone stream a session: the SDK's reconnection of a stream the restart ended,
+    // fired after the renewal opened the new session's, is answered here (see the file).
+    fetch: renewForgottenSession(
+      oneStreamPerSession({
+        onRefused: refusedStream,
+        fetch: async (input, init) => {
+          const response = await (fetch ?? globalThis.fetch)(input, {
+            ...init,
+            redirect: 'manual',
+          });
+          if (response.status < 300 || response.status > 399) {
+            const capped = capAnswer(response, init?.body, {
+              server,
+              maxBytes,
+              url,
+              path: path.shown,
+            });
+            const type = capped.headers.get('content-type') ?? '';
+            if (capped.body === null) return capped;
+            // An answer to a call in a shape the SDK refuses fails that call now, naming what was
+            // wrong: an event of a stream (the SDK dropped it, attack43b), a JSON body (the SDK threw
+            // its raw issue list, leftovers47).
+            if (capped.ok && /^\s*application\/json\s*(;|$)/i.test(type))
+              return answerInvalidJson(capped, isJsonRpcMessage);
+            if (!/^\s*text\/event-stream\s*(;|$)/i.test(type)) return capped;
+            return new Response(answerInvalidEvents(capped.body), {
+              status: capped.status,
+              statusText: capped.statusText,
+              headers: capped.headers,
+            });
+          }
+          await response.body?.cancel().catch(() => {});
+          throw new Error(
+            `The MCP ${server} answered HTTP ${response.status}, a redirect to ${describeLocation(response.headers.get('location'), url)}. ` +
+              'gemloop does not follow redirects, because your headers would go with it: connect to that URL directly if you trust it.',
+          );
+        },
+      }),
+      sendInitialized,
+    ),
   });
+  function refusedStream(): void {
+    (options.logger ?? silentLogger)
+      .child({ component: 'mcp', server })
+      .debug({}, 'mcp stream of server messages already open; a second one not opened');
+  }
   function sendInitialized(): Promise<void> {
     return transport.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   }
