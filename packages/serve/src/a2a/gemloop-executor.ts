@@ -32,9 +32,8 @@ import {
   now,
   rejectTask,
   submittedTask,
-  TEXT_ONLY_REFUSAL,
-  textOf,
 } from './task-parts.ts';
+import { readMessageInput } from './message-input.ts';
 
 /** A task's run: its abort, and while it waits for approvals, what resumes it. */
 type TaskRun = {
@@ -166,11 +165,8 @@ export function createGemloopExecutor(options: {
       const owner = request.context.user?.userName ?? '';
       const refuse = (text: string) => rejectTask(bus, taskId, contextId, text);
 
-      const input = textOf(request.userMessage);
-      if (input === undefined) {
-        refuse(TEXT_ONLY_REFUSAL);
-        return;
-      }
+      const input = readMessageInput(request.userMessage, refuse);
+      if (input === undefined) return;
       const opened = sessions.open(contextId, owner, agentName, agent);
       if ('refused' in opened) {
         refuse(
