@@ -1,6 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { turn } from '@gemloop/testing';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_MEDIA_PARTS } from '../door/read-media-part.ts';
@@ -233,5 +238,47 @@ describe('OpenAI door: media in Responses', () => {
     expect(fileUrl).toMatchObject({ status: 400, param: 'input[0].content[0].file_url' });
     expect(internal.hits.count).toBe(0);
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('OpenAI door: media and telemetry', () => {
+  it('no span attribute holds the image bytes, even with content recorded: the blob is named by type', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const { client } = await serveOpenAI([turn.text('Seen.')], {
+      agent: { telemetry: { tracerProvider, recordContent: true, conventions: 'latest' } },
+      handler: { tracerProvider },
+    });
+    // 48 KB of base64, a run no attribute would hold by chance.
+    const data = 'QUJD'.repeat(12 * 1024);
+    await client().chat.completions.create({
+      model,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${data}` } },
+          ],
+        },
+      ],
+    });
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((span) => span.name)).toContain('generate_content gemini-2.5-flash');
+    const attributes = JSON.stringify(spans.map((span) => span.attributes));
+    expect(attributes).not.toContain('QUJDQUJD');
+    expect(attributes.length).toBeLessThan(20_000);
+    const call = spans.find((span) => span.name.startsWith('generate_content'));
+    expect(JSON.parse(call?.attributes['gen_ai.input.messages'] as string)).toEqual([
+      {
+        role: 'user',
+        parts: [
+          { type: 'text', content: 'What is this?' },
+          { type: 'blob', modality: 'image', mime_type: 'image/png' },
+        ],
+      },
+    ]);
   });
 });
