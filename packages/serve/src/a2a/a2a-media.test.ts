@@ -1,18 +1,18 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Task, TaskState } from '@a2a-js/sdk';
 import { turn } from '@gemloop/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import {
+  countingServer,
+  PDF,
+  PNG,
+  lastRequestUserParts as userParts,
+} from '../door/__fixtures__/media-samples.ts';
 import { MAX_MEDIA_PARTS } from '../door/read-media-part.ts';
 import { serveA2A } from './__fixtures__/serve-a2a.ts';
 
 // Files through the A2A door, sent by the A2A SDK's own client: a file of bytes reaches the fake
 // Gemini as `inlineData` in order beside the text, a message of files only is answered, the
 // context's next task sends the file again; a file by URL is read only as a data URL.
-
-const PNG =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
-const PDF = 'JVBERi0xLjQKJcOkw7zDtsOfCjEgMCBvYmoKPDwvVHlwZS9DYXRhbG9nPj4KZW5kb2JqCg==';
 
 type SentPart = {
   content:
@@ -28,26 +28,22 @@ const message = (parts: SentPart[], more: { contextId?: string } = {}) => ({
   message: { messageId: crypto.randomUUID(), role: 1, parts, ...more },
 });
 
-const userParts = (requests: readonly { body: unknown }[]) =>
-  (requests.at(-1)?.body as { contents: { role: string; parts: unknown[] }[] }).contents
-    .filter((content) => content.role === 'user')
-    .map((content) => content.parts);
-
-const servers: ReturnType<typeof createServer>[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
-});
-
 describe('A2A door: files', () => {
   it('sends raw file parts as inlineData in order, and the next task of the context sends them again', async () => {
-    const { client, fake } = await serveA2A([turn.text('A cat and a form.'), turn.text('The PDF.')]);
+    const { client, fake } = await serveA2A([
+      turn.text('A cat and a form.'),
+      turn.text('The PDF.'),
+    ]);
     const a2a = await client();
     const task = (await a2a.sendMessage(
       message([
         { content: { $case: 'text', value: 'What are these?' } },
         { content: { $case: 'raw', value: Buffer.from(PNG, 'base64') }, mediaType: 'image/png' },
         { content: { $case: 'data', value: { form: 'W-9' } } },
-        { content: { $case: 'url', value: `data:application/pdf;base64,${PDF}` }, filename: 'w9.pdf' },
+        {
+          content: { $case: 'url', value: `data:application/pdf;base64,${PDF}` },
+          filename: 'w9.pdf',
+        },
       ]) as never,
     )) as Task;
     expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
@@ -68,51 +64,79 @@ describe('A2A door: files', () => {
 
   it('answers a message of files only', async () => {
     const { client, fake } = await serveA2A([turn.text('A cat.')]);
-    const task = (await (await client()).sendMessage(
-      message([{ content: { $case: 'raw', value: Buffer.from(PNG, 'base64') }, mediaType: 'image/png' }]) as never,
+    const task = (await (
+      await client()
+    ).sendMessage(
+      message([
+        { content: { $case: 'raw', value: Buffer.from(PNG, 'base64') }, mediaType: 'image/png' },
+      ]) as never,
     )) as Task;
     expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
-    expect(userParts(fake.requests)).toEqual([[{ inlineData: { mimeType: 'image/png', data: PNG } }]]);
+    expect(userParts(fake.requests)).toEqual([
+      [{ inlineData: { mimeType: 'image/png', data: PNG } }],
+    ]);
   });
 
   it.each([
-    ['a file with no mediaType', { content: { $case: 'raw', value: Buffer.from(PNG, 'base64') } }, 'MIME type'],
-    ['an executable', { content: { $case: 'raw', value: Buffer.from('MZ') }, mediaType: 'application/x-msdownload' }, 'Gemini does not read'],
-    ['a remote URL', { content: { $case: 'url', value: 'https://example.com/a.png' }, mediaType: 'image/png' }, 'data URL'],
-  ] as [string, SentPart, string][])('rejects %s, naming the part, with no model call', async (_name, part, words) => {
-    const { client, fake } = await serveA2A([turn.text('never')]);
-    const task = (await (await client()).sendMessage(
-      message([{ content: { $case: 'text', value: 'Look' } }, part]) as never,
-    )) as Task;
-    expect(task.status?.state).toBe(TaskState.TASK_STATE_REJECTED);
-    const said = task.status?.message?.parts.map((each) => (each.content?.$case === 'text' ? each.content.value : '')).join('');
-    expect(said).toContain('message.parts[1]');
-    expect(said).toContain(words);
-    expect(fake.requests).toHaveLength(0);
-  });
+    [
+      'a file with no mediaType',
+      { content: { $case: 'raw', value: Buffer.from(PNG, 'base64') } },
+      'MIME type',
+    ],
+    [
+      'an executable',
+      {
+        content: { $case: 'raw', value: Buffer.from('MZ') },
+        mediaType: 'application/x-msdownload',
+      },
+      'Gemini does not read',
+    ],
+    [
+      'a remote URL',
+      { content: { $case: 'url', value: 'https://example.com/a.png' }, mediaType: 'image/png' },
+      'data URL',
+    ],
+  ] as [string, SentPart, string][])(
+    'rejects %s, naming the part, with no model call',
+    async (_name, part, words) => {
+      const { client, fake } = await serveA2A([turn.text('never')]);
+      const task = (await (
+        await client()
+      ).sendMessage(
+        message([{ content: { $case: 'text', value: 'Look' } }, part]) as never,
+      )) as Task;
+      expect(task.status?.state).toBe(TaskState.TASK_STATE_REJECTED);
+      const said = task.status?.message?.parts
+        .map((each) => (each.content?.$case === 'text' ? each.content.value : ''))
+        .join('');
+      expect(said).toContain('message.parts[1]');
+      expect(said).toContain(words);
+      expect(fake.requests).toHaveLength(0);
+    },
+  );
 
   it('never fetches a file URL naming 127.0.0.1', async () => {
-    let hits = 0;
-    const server = createServer((_request, response) => {
-      hits += 1;
-      response.end('secret');
-    });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x.png`;
+    const { hits, url } = await countingServer();
     const { client, fake } = await serveA2A([turn.text('never')]);
-    const task = (await (await client()).sendMessage(
+    const task = (await (
+      await client()
+    ).sendMessage(
       message([{ content: { $case: 'url', value: url }, mediaType: 'image/png' }]) as never,
     )) as Task;
     expect(task.status?.state).toBe(TaskState.TASK_STATE_REJECTED);
-    expect(hits).toBe(0);
+    expect(hits.count).toBe(0);
     expect(fake.requests).toHaveLength(0);
   });
 
   it(`rejects more than ${MAX_MEDIA_PARTS} files in one message`, async () => {
     const { client, fake } = await serveA2A([turn.text('never')]);
-    const file: SentPart = { content: { $case: 'raw', value: Buffer.from(PNG, 'base64') }, mediaType: 'image/png' };
-    const task = (await (await client()).sendMessage(
+    const file: SentPart = {
+      content: { $case: 'raw', value: Buffer.from(PNG, 'base64') },
+      mediaType: 'image/png',
+    };
+    const task = (await (
+      await client()
+    ).sendMessage(
       message(Array.from({ length: MAX_MEDIA_PARTS + 1 }, () => file)) as never,
     )) as Task;
     expect(task.status?.state).toBe(TaskState.TASK_STATE_REJECTED);

@@ -25,6 +25,7 @@ import {
   RETRIED_ANSWER,
   readApprovalAnswer,
 } from './a2a-approvals.ts';
+import { readMessageInput } from './message-input.ts';
 import {
   agentMessage,
   answerArtifact,
@@ -33,7 +34,6 @@ import {
   rejectTask,
   submittedTask,
 } from './task-parts.ts';
-import { readMessageInput } from './message-input.ts';
 
 /** A task's run: its abort, and while it waits for approvals, what resumes it. */
 type TaskRun = {

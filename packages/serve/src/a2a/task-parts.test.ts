@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import {
   agentMessage,
   answerDeltaPublisher,
+  EMPTY_MESSAGE_REFUSAL,
   rejectTask,
   submittedTask,
-  EMPTY_MESSAGE_REFUSAL,
   textOf,
 } from './task-parts.ts';
 

@@ -1,28 +1,18 @@
 import type { BaseEvent } from '@ag-ui/core';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { turn } from '@gemloop/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import {
+  countingServer,
+  PDF,
+  PNG,
+  lastRequestUserParts as userParts,
+  WAV,
+} from '../door/__fixtures__/media-samples.ts';
 import { serveAgUi } from './__fixtures__/serve-ag-ui.ts';
 
 // Media through the AG-UI door, sent by `@ag-ui/client`'s HttpAgent: a user message's image,
 // audio and document parts of base64 reach the fake Gemini as `inlineData` in order beside the
 // text, and the thread's next run sends them again; a URL source is read only as a data URL.
-
-const PNG =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
-const WAV = 'UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQAAAAA=';
-const PDF = 'JVBERi0xLjQKJcOkw7zDtsOfCjEgMCBvYmoKPDwvVHlwZS9DYXRhbG9nPj4KZW5kb2JqCg==';
-
-const userParts = (requests: readonly { body: unknown }[]) =>
-  (requests.at(-1)?.body as { contents: { role: string; parts: unknown[] }[] }).contents
-    .filter((content) => content.role === 'user')
-    .map((content) => content.parts);
-
-const servers: ReturnType<typeof createServer>[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
-});
 
 const runInput = (content: unknown) =>
   JSON.stringify({
@@ -37,7 +27,10 @@ const runInput = (content: unknown) =>
 
 describe('AG-UI door: media', () => {
   it('sends image, audio and document parts as inlineData in order; the next run sends them again', async () => {
-    const { client, fake } = await serveAgUi([turn.text('A cat, a beep, a form.'), turn.text('The form.')]);
+    const { client, fake } = await serveAgUi([
+      turn.text('A cat, a beep, a form.'),
+      turn.text('The form.'),
+    ]);
     const http = client('alice', 'thread-media');
     http.addMessage({
       id: 'm1',
@@ -66,10 +59,26 @@ describe('AG-UI door: media', () => {
   });
 
   it.each([
-    ['an image that is text/html', { type: 'image', source: { type: 'data', value: 'PGI+', mimeType: 'text/html' } }, 'not an image'],
-    ['bad base64', { type: 'image', source: { type: 'data', value: 'no!', mimeType: 'image/png' } }, 'base64'],
-    ['a file source', { type: 'document', source: { type: 'file', value: 'file-123' } }, 'stored file'],
-    ['a remote URL', { type: 'image', source: { type: 'url', value: 'http://169.254.169.254/latest/meta-data' } }, 'data URL'],
+    [
+      'an image that is text/html',
+      { type: 'image', source: { type: 'data', value: 'PGI+', mimeType: 'text/html' } },
+      'not an image',
+    ],
+    [
+      'bad base64',
+      { type: 'image', source: { type: 'data', value: 'no!', mimeType: 'image/png' } },
+      'base64',
+    ],
+    [
+      'a file source',
+      { type: 'document', source: { type: 'file', value: 'file-123' } },
+      'stored file',
+    ],
+    [
+      'a remote URL',
+      { type: 'image', source: { type: 'url', value: 'http://169.254.169.254/latest/meta-data' } },
+      'data URL',
+    ],
   ])('refuses %s with a 400 naming the part, no model call', async (_name, part, words) => {
     const { post, fake } = await serveAgUi([turn.text('never')]);
     const reply = await post(runInput([{ type: 'text', text: 'Look' }, part]));
@@ -82,18 +91,13 @@ describe('AG-UI door: media', () => {
   });
 
   it('never fetches a URL source naming 127.0.0.1', async () => {
-    let hits = 0;
-    const server = createServer((_request, response) => {
-      hits += 1;
-      response.end('secret');
-    });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x.png`;
+    const { hits, url } = await countingServer();
     const { post, fake } = await serveAgUi([turn.text('never')]);
-    const reply = await post(runInput([{ type: 'image', source: { type: 'url', value: url, mimeType: 'image/png' } }]));
+    const reply = await post(
+      runInput([{ type: 'image', source: { type: 'url', value: url, mimeType: 'image/png' } }]),
+    );
     expect(reply.status).toBe(400);
-    expect(hits).toBe(0);
+    expect(hits.count).toBe(0);
     expect(fake.requests).toHaveLength(0);
   });
 });

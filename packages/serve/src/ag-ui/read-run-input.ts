@@ -2,8 +2,8 @@ import { contentToText, type RunAgentInput } from '@ag-ui/core';
 import { RunAgentInputSchema } from '@ag-ui/core/schemas';
 import type { Content, Part } from '@gemloop/core/wire';
 import { MediaPartError } from '../door/media-part-error.ts';
-import { checkMediaPartCount } from '../door/read-media-part.ts';
 import { unprintableIdFault } from '../door/printable-id.ts';
+import { checkMediaPartCount } from '../door/read-media-part.ts';
 import { AgUiRequestError } from './ag-ui-request-error.ts';
 import { readUserContent } from './read-user-content.ts';
 
@@ -80,7 +80,8 @@ function readChecked(body: unknown): ReadRunInput {
       const content = readUserContent(each.content, `messages[${index}].content`);
       media += content.media;
       if (content.parts !== undefined) earlier.push({ role: 'user', parts: content.parts });
-      else if (content.text.length > 0) earlier.push({ role: 'user', parts: [{ text: content.text }] });
+      else if (content.text.length > 0)
+        earlier.push({ role: 'user', parts: [{ text: content.text }] });
       return;
     }
     if (each.role !== 'assistant') return;

@@ -45,7 +45,9 @@ export function readUserContent(
     const kind = KINDS[part.type];
     const { source } = part;
     if (source.type === 'data') {
-      parts.push(readMediaPart({ mimeType: source.mimeType, data: source.value }, { path: at, kind }));
+      parts.push(
+        readMediaPart({ mimeType: source.mimeType, data: source.value }, { path: at, kind }),
+      );
     } else if (source.type === 'url') {
       parts.push(readMediaPart({ url: source.value }, { path: `${at}.value`, kind }));
     } else {

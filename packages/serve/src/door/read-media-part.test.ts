@@ -38,7 +38,9 @@ describe('readMediaPart', () => {
   });
 
   it('takes unpadded base64, as Gemini JSON bytes do', () => {
-    expect(readMediaPart({ mimeType: 'audio/wav', data: 'UklGRg' }, { path: 'p', kind: 'audio' })).toEqual({
+    expect(
+      readMediaPart({ mimeType: 'audio/wav', data: 'UklGRg' }, { path: 'p', kind: 'audio' }),
+    ).toEqual({
       inlineData: { mimeType: 'audio/wav', data: 'UklGRg' },
     });
   });
@@ -75,7 +77,14 @@ describe('readMediaPart', () => {
 
   it('a file part takes images, audio, video, PDF and text, not what Gemini does not read', () => {
     const file = { path: 'f', kind: 'file' } as const;
-    for (const mimeType of ['application/pdf', 'text/plain', 'text/csv', 'image/webp', 'audio/mp3', 'video/mp4']) {
+    for (const mimeType of [
+      'application/pdf',
+      'text/plain',
+      'text/csv',
+      'image/webp',
+      'audio/mp3',
+      'video/mp4',
+    ]) {
       expect(readMediaPart({ mimeType, data: 'AAAA' }, file)).toEqual({
         inlineData: { mimeType, data: 'AAAA' },
       });
@@ -96,10 +105,12 @@ describe('readMediaPart', () => {
 
 describe('the other refusals', () => {
   it('a stored file reference names the path and the fix', () => {
-    expect(faultOf(() => refuseFileReference('messages[0].content[0].file.file_id'))).toMatchObject({
-      fault: 'file-reference',
-      path: 'messages[0].content[0].file.file_id',
-    });
+    expect(faultOf(() => refuseFileReference('messages[0].content[0].file.file_id'))).toMatchObject(
+      {
+        fault: 'file-reference',
+        path: 'messages[0].content[0].file.file_id',
+      },
+    );
   });
 
   it(`takes ${MAX_MEDIA_PARTS} media parts in a request, not one more`, () => {

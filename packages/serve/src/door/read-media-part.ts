@@ -59,7 +59,12 @@ const FILE_TYPES = /^(?:application\/pdf|application\/json|text\/.+)$/;
  */
 export function readMediaPart(source: MediaSource, { path, kind }: ReadMediaPartOptions): Part {
   if ('url' in source) return readDataUrl(source.url, path, kind);
-  return { inlineData: { mimeType: checkMimeType(source.mimeType, path, kind), data: checkBase64(source.data, path) } };
+  return {
+    inlineData: {
+      mimeType: checkMimeType(source.mimeType, path, kind),
+      data: checkBase64(source.data, path),
+    },
+  };
 }
 
 /**

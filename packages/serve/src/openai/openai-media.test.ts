@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { turn } from '@gemloop/testing';
 import {
   BasicTracerProvider,
@@ -7,7 +5,14 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import OpenAI from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import {
+  countingServer,
+  PDF,
+  PNG,
+  lastRequestUserParts as userParts,
+  WAV,
+} from '../door/__fixtures__/media-samples.ts';
 import { MAX_MEDIA_PARTS } from '../door/read-media-part.ts';
 import { postRaw, serveOpenAI } from './__fixtures__/serve-openai.ts';
 
@@ -17,18 +22,6 @@ import { postRaw, serveOpenAI } from './__fixtures__/serve-openai.ts';
 // naming the field, before any model call.
 
 const model = 'support-agent';
-const PNG =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
-const WAV = 'UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQAAAAA=';
-const PDF = 'JVBERi0xLjQKJcOkw7zDtsOfCjEgMCBvYmoKPDwvVHlwZS9DYXRhbG9nPj4KZW5kb2JqCg==';
-
-/** The user turns' parts the fake Gemini was last sent. */
-function userParts(requests: readonly { body: unknown }[]): unknown[] {
-  const { contents } = requests.at(-1)?.body as {
-    contents: { role: string; parts: unknown[] }[];
-  };
-  return contents.filter((content) => content.role === 'user').map((content) => content.parts);
-}
 
 /** What the `openai` client threw, as its status, param and code. */
 async function refusal(request: Promise<unknown>) {
@@ -38,25 +31,12 @@ async function refusal(request: Promise<unknown>) {
   );
   expect(error).toBeInstanceOf(OpenAI.APIError);
   const apiError = error as InstanceType<typeof OpenAI.APIError>;
-  return { status: apiError.status, param: apiError.param, code: apiError.code, message: apiError.message };
-}
-
-/** A server on 127.0.0.1 counting the requests it gets: a URL a client names must never reach it. */
-const servers: ReturnType<typeof createServer>[] = [];
-afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))),
-  );
-});
-async function countingServer() {
-  const hits = { count: 0 };
-  const server = createServer((_request, response) => {
-    hits.count += 1;
-    response.end('secret');
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { hits, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/admin.png` };
+  return {
+    status: apiError.status,
+    param: apiError.param,
+    code: apiError.code,
+    message: apiError.message,
+  };
 }
 
 describe('OpenAI door: media in Chat Completions', () => {
@@ -70,10 +50,16 @@ describe('OpenAI door: media in Chat Completions', () => {
           content: [
             { type: 'text', text: 'What is in ' },
             { type: 'text', text: 'these?' },
-            { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}`, detail: 'high' } },
+            {
+              type: 'image_url',
+              image_url: { url: `data:image/png;base64,${PNG}`, detail: 'high' },
+            },
             { type: 'input_audio', input_audio: { data: WAV, format: 'wav' } },
             { type: 'text', text: 'And the form:' },
-            { type: 'file', file: { file_data: `data:application/pdf;base64,${PDF}`, filename: 'form.pdf' } },
+            {
+              type: 'file',
+              file: { file_data: `data:application/pdf;base64,${PDF}`, filename: 'form.pdf' },
+            },
           ],
         },
       ],
@@ -94,7 +80,15 @@ describe('OpenAI door: media in Chat Completions', () => {
     const { client, fake } = await serveOpenAI([turn.text('Hi.')]);
     await client().chat.completions.create({
       model,
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'a' },
+            { type: 'text', text: 'b' },
+          ],
+        },
+      ],
     });
     expect(userParts(fake.requests)).toEqual([[{ text: 'ab' }]]);
   });
@@ -102,7 +96,11 @@ describe('OpenAI door: media in Chat Completions', () => {
   it('never fetches a remote image URL: 400 naming the field, and nothing reached the address', async () => {
     const internal = await countingServer();
     const { client, fake } = await serveOpenAI([turn.text('never')]);
-    for (const url of [internal.url, 'http://169.254.169.254/latest/meta-data/', 'https://example.com/cat.png']) {
+    for (const url of [
+      internal.url,
+      'http://169.254.169.254/latest/meta-data/',
+      'https://example.com/cat.png',
+    ]) {
       const refused = await refusal(
         client().chat.completions.create({
           model,
@@ -131,21 +129,51 @@ describe('OpenAI door: media in Chat Completions', () => {
   });
 
   it.each([
-    ['a text/html image', { type: 'image_url', image_url: { url: 'data:text/html;base64,PGI+' } }, 'image_url.url', 'text/html'],
-    ['bad base64', { type: 'image_url', image_url: { url: 'data:image/png;base64,not base64!' } }, 'image_url.url', 'base64'],
-    ['a data URL not base64', { type: 'image_url', image_url: { url: 'data:image/png,raw' } }, 'image_url.url', 'data URL'],
-    ['an ogg input_audio', { type: 'input_audio', input_audio: { data: WAV, format: 'ogg' } }, 'input_audio.format', 'wav'],
+    [
+      'a text/html image',
+      { type: 'image_url', image_url: { url: 'data:text/html;base64,PGI+' } },
+      'image_url.url',
+      'text/html',
+    ],
+    [
+      'bad base64',
+      { type: 'image_url', image_url: { url: 'data:image/png;base64,not base64!' } },
+      'image_url.url',
+      'base64',
+    ],
+    [
+      'a data URL not base64',
+      { type: 'image_url', image_url: { url: 'data:image/png,raw' } },
+      'image_url.url',
+      'data URL',
+    ],
+    [
+      'an ogg input_audio',
+      { type: 'input_audio', input_audio: { data: WAV, format: 'ogg' } },
+      'input_audio.format',
+      'wav',
+    ],
     ['a file_id', { type: 'file', file: { file_id: 'file-abc' } }, 'file.file_id', 'stored file'],
-    ['an executable file', { type: 'file', file: { file_data: `data:application/x-msdownload;base64,${PDF}` } }, 'file.file_data', 'PDF'],
+    [
+      'an executable file',
+      { type: 'file', file: { file_data: `data:application/x-msdownload;base64,${PDF}` } },
+      'file.file_data',
+      'PDF',
+    ],
   ])('refuses %s with a 400 naming the field', async (_name, part, field, words) => {
     const { baseURL, fake } = await serveOpenAI([turn.text('never')]);
     const { status, text } = await postRaw(
       baseURL,
       '/chat/completions',
-      JSON.stringify({ model, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }, part] }] }),
+      JSON.stringify({
+        model,
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }, part] }],
+      }),
     );
     expect(status).toBe(400);
-    const { error } = JSON.parse(text) as { error: { param: string; message: string; type: string } };
+    const { error } = JSON.parse(text) as {
+      error: { param: string; message: string; type: string };
+    };
     expect(error.type).toBe('invalid_request_error');
     expect(error.param).toBe(`messages[0].content[1].${field}`);
     expect(error.message).toContain(words);
@@ -154,11 +182,16 @@ describe('OpenAI door: media in Chat Completions', () => {
 
   it(`refuses more than ${MAX_MEDIA_PARTS} media parts in one request`, async () => {
     const { client, fake } = await serveOpenAI([turn.text('never')]);
-    const image = { type: 'image_url' as const, image_url: { url: `data:image/png;base64,${PNG}` } };
+    const image = {
+      type: 'image_url' as const,
+      image_url: { url: `data:image/png;base64,${PNG}` },
+    };
     const refused = await refusal(
       client().chat.completions.create({
         model,
-        messages: [{ role: 'user', content: Array.from({ length: MAX_MEDIA_PARTS + 1 }, () => image) }],
+        messages: [
+          { role: 'user', content: Array.from({ length: MAX_MEDIA_PARTS + 1 }, () => image) },
+        ],
       }),
     );
     expect(refused).toMatchObject({ status: 400, param: 'messages' });
@@ -175,7 +208,12 @@ describe('OpenAI door: media in Chat Completions', () => {
       '/chat/completions',
       JSON.stringify({
         model,
-        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${big}` } }] }],
+        messages: [
+          {
+            role: 'user',
+            content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${big}` } }],
+          },
+        ],
       }),
     );
     expect(status).toBe(413);
@@ -194,7 +232,11 @@ describe('OpenAI door: media in Responses', () => {
           content: [
             { type: 'input_text', text: 'What is this?' },
             { type: 'input_image', image_url: `data:image/png;base64,${PNG}`, detail: 'auto' },
-            { type: 'input_file', file_data: `data:application/pdf;base64,${PDF}`, filename: 'a.pdf' },
+            {
+              type: 'input_file',
+              file_data: `data:application/pdf;base64,${PDF}`,
+              filename: 'a.pdf',
+            },
           ],
         },
       ],
@@ -206,7 +248,11 @@ describe('OpenAI door: media in Responses', () => {
       { inlineData: { mimeType: 'application/pdf', data: PDF } },
     ];
     expect(userParts(fake.requests)).toEqual([sent]);
-    await client().responses.create({ model, previous_response_id: first.id, input: 'Was the file a PDF?' });
+    await client().responses.create({
+      model,
+      previous_response_id: first.id,
+      input: 'Was the file a PDF?',
+    });
     expect(userParts(fake.requests)).toEqual([sent, [{ text: 'Was the file a PDF?' }]]);
   });
 
@@ -216,7 +262,9 @@ describe('OpenAI door: media in Responses', () => {
     const byId = await refusal(
       client().responses.create({
         model,
-        input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file-1', detail: 'auto' }] }],
+        input: [
+          { role: 'user', content: [{ type: 'input_image', file_id: 'file-1', detail: 'auto' }] },
+        ],
       }),
     );
     expect(byId).toMatchObject({ status: 400, param: 'input[0].content[0].file_id' });
@@ -224,7 +272,10 @@ describe('OpenAI door: media in Responses', () => {
       client().responses.create({
         model,
         input: [
-          { role: 'user', content: [{ type: 'input_image', image_url: internal.url, detail: 'auto' }] },
+          {
+            role: 'user',
+            content: [{ type: 'input_image', image_url: internal.url, detail: 'auto' }],
+          },
         ],
       }),
     );

@@ -54,10 +54,7 @@ export function readMediaContent(part: Record<string, unknown>, at: string, type
           );
         }
         const data = stringField(audio, 'data', `${at}.input_audio`);
-        return readMediaPart(
-          { mimeType, data },
-          { path: `${at}.input_audio.data`, kind: 'audio' },
-        );
+        return readMediaPart({ mimeType, data }, { path: `${at}.input_audio.data`, kind: 'audio' });
       }
       case 'file':
         return readFile(field(part, 'file', at), `${at}.file`, 'file');
@@ -74,7 +71,10 @@ export function readMediaContent(part: Record<string, unknown>, at: string, type
  * @throws {@link OpenAIRequestError} 400 naming `param`.
  * @internal
  */
-export function checkMediaCount(contents: readonly { parts?: Part[] | undefined }[], param: string): void {
+export function checkMediaCount(
+  contents: readonly { parts?: Part[] | undefined }[],
+  param: string,
+): void {
   let count = 0;
   for (const content of contents) {
     for (const part of content.parts ?? []) if (isMediaPart(part)) count += 1;
@@ -91,7 +91,10 @@ function readFile(file: Record<string, unknown>, at: string, kind: MediaKind): P
   for (const reference of ['file_id', 'file_url']) {
     if (file[reference] !== undefined && file[reference] !== null) {
       if (reference === 'file_url') {
-        return readMediaPart({ url: stringField(file, reference, at) }, { path: `${at}.${reference}`, kind });
+        return readMediaPart(
+          { url: stringField(file, reference, at) },
+          { path: `${at}.${reference}`, kind },
+        );
       }
       refuseFileReference(`${at}.${reference}`);
     }

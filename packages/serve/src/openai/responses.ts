@@ -11,8 +11,8 @@ import { eventStreamResponse, sseFrame } from './event-stream.ts';
 import { readGenerationFields } from './generation-fields.ts';
 import { jsonResponse } from './json-response.ts';
 import { invalidRequest, notFound, OpenAIRequestError } from './openai-request-error.ts';
-import type { Conversation, ResponseIndex } from './response-index.ts';
 import { checkMediaCount } from './read-media-content.ts';
+import type { Conversation, ResponseIndex } from './response-index.ts';
 import { runFailure, runFailureResponse } from './run-failure.ts';
 import {
   isRecord,

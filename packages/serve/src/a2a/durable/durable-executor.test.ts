@@ -9,6 +9,7 @@ import type { AgentEvent } from '@gemloop/core';
 import { GemloopError } from '@gemloop/core/errors';
 import { PluginError } from '@gemloop/core/plugins';
 import { describe, expect, it } from 'vitest';
+import { PNG } from '../../door/__fixtures__/media-samples.ts';
 import { ownerUser } from '../json-rpc/json-rpc-reply.ts';
 import type { A2ADurablePendingApproval, A2ADurableRuns } from './durable-a2a-runs.ts';
 import { createDurableExecutor } from './durable-executor.ts';
@@ -306,10 +307,11 @@ describe('the durable A2A executor', () => {
 });
 
 describe('the durable executor: files', () => {
-  const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
   const withParts = (taskId: string, parts: unknown[]) =>
     new RequestContext(
-      { message: { messageId: crypto.randomUUID(), role: 1, parts, taskId, contextId: 'ctx-1' } } as never,
+      {
+        message: { messageId: crypto.randomUUID(), role: 1, parts, taskId, contextId: 'ctx-1' },
+      } as never,
       taskId,
       'ctx-1',
       new ServerCallContext({ user: ownerUser('alice') }),
@@ -323,12 +325,18 @@ describe('the durable executor: files', () => {
         return { runId };
       },
       async *events() {
-        yield { offset: 0, event: { type: 'run-end', result: { text: 'A dot.' } } as unknown as AgentEvent };
+        yield {
+          offset: 0,
+          event: { type: 'run-end', result: { text: 'A dot.' } } as unknown as AgentEvent,
+        };
       },
       status: async () => ({ status: 'SUCCESS' }),
       result: async () => ({ text: 'A dot.' }),
     });
-    const executor = createDurableExecutor({ durable: { runs, agent: 'support' }, onError: () => {} });
+    const executor = createDurableExecutor({
+      durable: { runs, agent: 'support' },
+      onError: () => {},
+    });
     const { bus } = recordingBus();
     await executor.execute(
       withParts('task-f1', [
@@ -350,10 +358,15 @@ describe('the durable executor: files', () => {
         return { runId };
       },
     });
-    const executor = createDurableExecutor({ durable: { runs, agent: 'support' }, onError: () => {} });
+    const executor = createDurableExecutor({
+      durable: { runs, agent: 'support' },
+      onError: () => {},
+    });
     const { bus, events } = recordingBus();
     await executor.execute(
-      withParts('task-f2', [{ content: { $case: 'url', value: 'http://169.254.169.254/x' }, mediaType: 'image/png' }]),
+      withParts('task-f2', [
+        { content: { $case: 'url', value: 'http://169.254.169.254/x' }, mediaType: 'image/png' },
+      ]),
       bus,
     );
     expect(inputs).toEqual([]);

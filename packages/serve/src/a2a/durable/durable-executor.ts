@@ -12,13 +12,8 @@ import {
   type ServerCallContext,
 } from '@a2a-js/sdk/server';
 import { GemloopError } from '@gemloop/core/errors';
-import {
-  agentMessage,
-  now,
-  rejectTask,
-  submittedTask,
-} from '../task-parts.ts';
 import { readMessageInput } from '../message-input.ts';
+import { agentMessage, now, rejectTask, submittedTask } from '../task-parts.ts';
 import { answerDurableApprovals, type SearchedTask } from './answer-durable-approvals.ts';
 import type { A2ADurableOptions } from './durable-a2a-runs.ts';
 import { type FollowedRun, followDurableRun } from './follow-durable-run.ts';
