@@ -12,11 +12,13 @@ import { invalidRequest, type OpenAIRequestError } from './openai-request-error.
 // The media parts of a caller's message, as OpenAI's two APIs write them, read into Gemini
 // `inlineData` parts (door/read-media-part.ts checks them). Chat Completions: `image_url`
 // (`{ url, detail? }`), `input_audio` (`{ data, format }`), `file` (`{ file_data, filename? }`);
-// Responses: `input_image` (`image_url`), `input_file` (`file_data`). `detail` has no Gemini
-// field per part in the v1beta API the agent calls, so it is read and left (the request-wide
-// `mediaResolution` is the agent's generation config, not a caller's). `filename` is not sent
-// either: Gemini's `Blob` has no name. A `file_id` names a file in OpenAI's store, which this
-// server cannot read: refused, as a remote URL is (the door fetches nothing).
+// Responses: `input_image` (`image_url`), `input_file` (`file_data`). `detail` is read and left:
+// Gemini's per-part `mediaResolution` is for Gemini 3 models only
+// (https://ai.google.dev/gemini-api/docs/media-resolution, "per part (Gemini 3 only)"), and a
+// door serves agents on any model; the request-wide `mediaResolution` is the agent's generation
+// config, not a caller's. `filename` is not sent either: Gemini's `Blob` has no name. A `file_id`
+// names a file in OpenAI's store, which this server cannot read: refused, as a remote URL is
+// (the door fetches nothing).
 
 /** Chat Completions' media part types in a user message. @internal */
 export const CHAT_MEDIA_TYPES: readonly string[] = ['image_url', 'input_audio', 'file'];
