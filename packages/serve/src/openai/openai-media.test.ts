@@ -76,6 +76,29 @@ describe('OpenAI door: media in Chat Completions', () => {
     ]);
   });
 
+  it('streams the answer to a message with an image, the image sent as on a unary completion', async () => {
+    const { client, fake } = await serveOpenAI([turn.text('A dot.')]);
+    const stream = await client().chat.completions.create({
+      model,
+      stream: true,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } },
+            { type: 'text', text: 'What is this?' },
+          ],
+        },
+      ],
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('A dot.');
+    expect(userParts(fake.requests)).toEqual([
+      [{ inlineData: { mimeType: 'image/png', data: PNG } }, { text: 'What is this?' }],
+    ]);
+  });
+
   it('keeps a text-only message one text part, as before', async () => {
     const { client, fake } = await serveOpenAI([turn.text('Hi.')]);
     await client().chat.completions.create({
