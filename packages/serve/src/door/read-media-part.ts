@@ -97,7 +97,7 @@ export function isMediaPart(part: Part): boolean {
 function readDataUrl(url: string, path: string, kind: MediaKind): Part {
   if (!/^data:/i.test(url)) {
     // Any other scheme (https:, http:, file:, gs:) names content somewhere else.
-    if (/^[a-z][a-z0-9+.-]*:/i.test(url)) {
+    if (/^[a-z][a-z0-9+.-]{0,31}:/i.test(url)) {
       throw new MediaPartError({
         path,
         fault: 'remote-url',
