@@ -8,7 +8,7 @@ import {
   lastRequestUserParts as userParts,
 } from '../door/__fixtures__/media-samples.ts';
 import { MAX_MEDIA_PARTS } from '../door/read-media-part.ts';
-import { serveA2A, TOKENS } from './__fixtures__/serve-a2a.ts';
+import { serveA2A } from './__fixtures__/serve-a2a.ts';
 
 // Files through the A2A door, sent by the A2A SDK's own client: a file of bytes reaches the fake
 // Gemini as `inlineData` in order beside the text, a message of files only is answered, the
@@ -144,11 +144,9 @@ describe('A2A door: files', () => {
   });
 
   it("reads a v0.3 client's file of bytes (file.bytes, file.mimeType) as the v1.0 raw part", async () => {
-    const { origin, fake } = await serveA2A([turn.text('A dot.')]);
-    const reply = await fetch(`${origin}/`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKENS.alice}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const { post, fake } = await serveA2A([turn.text('A dot.')]);
+    const reply = await post(
+      JSON.stringify({
         jsonrpc: '2.0',
         id: 1,
         method: 'message/send',
@@ -164,7 +162,8 @@ describe('A2A door: files', () => {
           },
         },
       }),
-    });
+      { 'a2a-version': '0.3' },
+    );
     const body = (await reply.json()) as { result?: { status: { state: string } } };
     expect(body.result?.status.state).toBe('completed');
     expect(userParts(fake.requests)).toEqual([
