@@ -97,6 +97,7 @@ const PAGE_MESSAGES: Readonly<Record<string, string>> = {
   'a2a-request': 'The request was refused.',
   'ag-ui-request': 'The request was refused.',
   'insufficient-scope': 'This sign-in does not allow the request.',
+  'media-part-refused': 'An image, audio or file in the request was refused.',
   'a2a-card-url': 'A remote agent could not be called.',
   'a2a-push-notification': 'A notification could not be sent.',
   // @gemloop/tools: most reach the model as a failed call rather than end the run.

@@ -25,6 +25,7 @@ import {
   RETRIED_ANSWER,
   readApprovalAnswer,
 } from './a2a-approvals.ts';
+import { readMessageInput } from './message-input.ts';
 import {
   agentMessage,
   answerArtifact,
@@ -32,8 +33,6 @@ import {
   now,
   rejectTask,
   submittedTask,
-  TEXT_ONLY_REFUSAL,
-  textOf,
 } from './task-parts.ts';
 
 /** A task's run: its abort, and while it waits for approvals, what resumes it. */
@@ -166,11 +165,8 @@ export function createGemloopExecutor(options: {
       const owner = request.context.user?.userName ?? '';
       const refuse = (text: string) => rejectTask(bus, taskId, contextId, text);
 
-      const input = textOf(request.userMessage);
-      if (input === undefined) {
-        refuse(TEXT_ONLY_REFUSAL);
-        return;
-      }
+      const input = readMessageInput(request.userMessage, refuse);
+      if (input === undefined) return;
       const opened = sessions.open(contextId, owner, agentName, agent);
       if ('refused' in opened) {
         refuse(

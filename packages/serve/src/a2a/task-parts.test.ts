@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import {
   agentMessage,
   answerDeltaPublisher,
+  EMPTY_MESSAGE_REFUSAL,
   rejectTask,
   submittedTask,
-  TEXT_ONLY_REFUSAL,
   textOf,
 } from './task-parts.ts';
 
@@ -122,7 +122,7 @@ describe('submittedTask and rejectTask', () => {
       { publish: (event: unknown) => published.push(event) } as unknown as ExecutionEventBus,
       't1',
       'c1',
-      TEXT_ONLY_REFUSAL,
+      EMPTY_MESSAGE_REFUSAL,
     );
     expect(published).toEqual([
       {
@@ -133,7 +133,7 @@ describe('submittedTask and rejectTask', () => {
           status: {
             state: TaskState.TASK_STATE_REJECTED,
             message: {
-              ...agentMessage('t1', 'c1', TEXT_ONLY_REFUSAL, undefined),
+              ...agentMessage('t1', 'c1', EMPTY_MESSAGE_REFUSAL, undefined),
               messageId: expect.any(String),
             },
             timestamp: expect.any(String),
@@ -142,6 +142,6 @@ describe('submittedTask and rejectTask', () => {
         },
       },
     ]);
-    expect(JSON.stringify(published)).toContain('This agent reads text');
+    expect(JSON.stringify(published)).toContain('The message is empty');
   });
 });

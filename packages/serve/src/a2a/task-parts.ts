@@ -15,7 +15,7 @@ const ANSWER_ARTIFACT = 'answer';
 
 /**
  * The text of a message: its text parts, and its data parts as JSON, one per line; `undefined`
- * when it has neither (files only). @internal
+ * when it has neither (files only: message-input.ts reads those). @internal
  */
 export function textOf(message: Message): string | undefined {
   const lines: string[] = [];
@@ -156,9 +156,9 @@ export function submittedTask(taskId: string, contextId: string, userMessage: Me
   };
 }
 
-/** The message a task is refused with when its message has no text (files only). @internal */
-export const TEXT_ONLY_REFUSAL =
-  'This agent reads text: send the message as text parts (or data parts, read as JSON).';
+/** The message a task is refused with when its message holds nothing to read. @internal */
+export const EMPTY_MESSAGE_REFUSAL =
+  'The message is empty: send text parts, data parts (read as JSON), or files (bytes or data URLs).';
 
 /** Publishes the task's end as rejected, with the agent's `text` saying why. @internal */
 export function rejectTask(

@@ -1,26 +1,44 @@
 import { contentToText, type RunAgentInput } from '@ag-ui/core';
 import { RunAgentInputSchema } from '@ag-ui/core/schemas';
-import type { Content } from '@gemloop/core/wire';
+import type { Content, Part } from '@gemloop/core/wire';
+import { MediaPartError } from '../door/media-part-error.ts';
 import { unprintableIdFault } from '../door/printable-id.ts';
+import { checkMediaPartCount } from '../door/read-media-part.ts';
 import { AgUiRequestError } from './ag-ui-request-error.ts';
+import { readUserContent } from './read-user-content.ts';
 
 const MAX_ID = 256;
 
 /** What a run needs of AG-UI's `RunAgentInput`. @internal */
 export type ReadRunInput = {
   input: RunAgentInput;
-  /** The last message's text: the turn this run answers; `undefined` for a run that resumes. */
-  message: string | undefined;
-  /** The user and assistant text before it, for a thread the server has not seen yet. */
+  /**
+   * The last message: the turn this run answers, its text, or its parts when it holds media;
+   * `undefined` for a run that resumes.
+   */
+  message: string | Part[] | undefined;
+  /**
+   * The user and assistant text before it (and the user's media), for a thread the server has
+   * not seen yet.
+   */
   earlier: Content[];
 };
 
 /**
  * Reads a request body as AG-UI's `RunAgentInput`, checked by `RunAgentInputSchema` of
  * `@ag-ui/core/schemas` (the protocol's own schema, not a copy), then the door's own rule: the
- * last message is the user's, with text. @internal
+ * last message is the user's, with text or media (read-user-content.ts). @internal
  */
 export function readRunInput(body: unknown): ReadRunInput {
+  try {
+    return readChecked(body);
+  } catch (error) {
+    if (!MediaPartError.isInstance(error)) throw error;
+    throw invalid(error.message);
+  }
+}
+
+function readChecked(body: unknown): ReadRunInput {
   const parsed = RunAgentInputSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -47,20 +65,31 @@ export function readRunInput(body: unknown): ReadRunInput {
   if (last === undefined || last.role !== 'user') {
     throw invalid('messages must end with the user message this run answers.');
   }
-  const message = contentToText(last.content);
-  if (message.trim().length === 0) {
-    throw invalid('The last message has no text: send the user message as text.');
+  const lastAt = `messages[${input.messages.length - 1}].content`;
+  const read = readUserContent(last.content, lastAt);
+  if (read.parts === undefined && read.text.trim().length === 0) {
+    throw invalid('The last message has no text: send the user message as text (or media).');
   }
+  let media = read.media;
   const earlier: Content[] = [];
-  for (const each of input.messages.slice(0, -1)) {
-    // Only the conversation's text: tool calls and results of earlier runs were the server's own
-    // (the thread's history holds them); system and developer messages are not the caller's to
-    // give (the agent's `instructions` are the server's policy).
-    if (each.role !== 'user' && each.role !== 'assistant') continue;
+  input.messages.slice(0, -1).forEach((each, index) => {
+    // Only the conversation's text (and a user's media): tool calls and results of earlier runs
+    // were the server's own (the thread's history holds them); system and developer messages
+    // are not the caller's to give (the agent's `instructions` are the server's policy).
+    if (each.role === 'user') {
+      const content = readUserContent(each.content, `messages[${index}].content`);
+      media += content.media;
+      if (content.parts !== undefined) earlier.push({ role: 'user', parts: content.parts });
+      else if (content.text.length > 0)
+        earlier.push({ role: 'user', parts: [{ text: content.text }] });
+      return;
+    }
+    if (each.role !== 'assistant') return;
     const text = contentToText(each.content);
-    if (text.length === 0) continue;
-    earlier.push({ role: each.role === 'user' ? 'user' : 'model', parts: [{ text }] });
-  }
+    if (text.length > 0) earlier.push({ role: 'model', parts: [{ text }] });
+  });
+  checkMediaPartCount(media, 'messages');
+  const message = read.parts ?? read.text;
   return { input, message, earlier };
 }
 

@@ -7,6 +7,7 @@ import { eventStreamResponse, sseFrame } from './event-stream.ts';
 import { readGenerationFields } from './generation-fields.ts';
 import { jsonResponse } from './json-response.ts';
 import { invalidRequest } from './openai-request-error.ts';
+import { checkMediaCount } from './read-media-content.ts';
 import { runFailure, runFailureResponse } from './run-failure.ts';
 import {
   CHAT_PART_TYPES,
@@ -141,7 +142,9 @@ function readChatMessages(value: unknown) {
       "The last message (system and developer messages aside) must be the user's: it is what the agent answers.",
     );
   }
-  return toContents(messages);
+  const contents = toContents(messages);
+  checkMediaCount(contents, 'messages');
+  return contents;
 }
 
 /** An optional boolean field: `false` when absent or null. @internal */

@@ -581,6 +581,12 @@ describe('createOpenAIHandler: the door', () => {
       [
         '/chat/completions',
         { model, messages: [{ role: 'user', content: [{ type: 'image_url' }] }] },
+        'messages[0].content[0].image_url',
+        'invalid_type',
+      ],
+      [
+        '/chat/completions',
+        { model, messages: [{ role: 'user', content: [{ type: 'video_url' }] }] },
         'messages[0].content[0].type',
         'unsupported_value',
       ],

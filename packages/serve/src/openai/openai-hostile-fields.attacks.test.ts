@@ -32,7 +32,7 @@ describe('the OpenAI door: hostile fields (attack-doors6)', () => {
       'an image_url of a data URI with the wrong MIME type',
       `{"model":"support-agent","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:text/html;base64,PHNjcmlwdD4="}}]}]}`,
       400,
-      'messages[0].content[0].type',
+      'messages[0].content[0].image_url.url',
     ],
     [
       'an image_url of a 100 MB data URI',

@@ -11,6 +11,7 @@ import { eventStreamResponse, sseFrame } from './event-stream.ts';
 import { readGenerationFields } from './generation-fields.ts';
 import { jsonResponse } from './json-response.ts';
 import { invalidRequest, notFound, OpenAIRequestError } from './openai-request-error.ts';
+import { checkMediaCount } from './read-media-content.ts';
 import type { Conversation, ResponseIndex } from './response-index.ts';
 import { runFailure, runFailureResponse } from './run-failure.ts';
 import {
@@ -138,8 +139,9 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
   // accepted a user turn of only that (test/fixtures/gemini/requests/gemini3-flash__parallel-
   // functionResponses-one-user-turn.request.json). As a string, send() refuses it, and the
   // client got a 500 (which the `openai` client retries).
-  const last = (messages.at(-1) as ReadMessage).text;
-  const message = last === '' ? [{ text: '' }] : last;
+  // A message with media goes as its parts, in order (read-media-content.ts).
+  const last = messages.at(-1) as ReadMessage;
+  const message = last.parts ?? (last.text === '' ? [{ text: '' }] : last.text);
 
   if (!stream) {
     let result: ChatResult;
@@ -327,7 +329,7 @@ function readInput(value: unknown): ReadMessage[] {
     if (isRecord(item) && item['type'] !== undefined && item['type'] !== 'message') {
       throw invalidRequest(
         `${param}.type`,
-        `${param}.type must be "message": the agent's tools run on the server, and only text is supported.`,
+        `${param}.type must be "message": the agent's tools run on the server, so input holds messages only.`,
         'unsupported_value',
       );
     }
@@ -340,6 +342,7 @@ function readInput(value: unknown): ReadMessage[] {
       "The last input message (system and developer ones aside) must be the user's: it is what the agent answers.",
     );
   }
+  checkMediaCount(withoutSystem, 'input');
   return withoutSystem;
 }
 

@@ -1,31 +1,47 @@
-import type { Content } from '@gemloop/core/wire';
+import type { Content, Part } from '@gemloop/core/wire';
 import { invalidRequest } from './openai-request-error.ts';
+import { CHAT_MEDIA_TYPES, RESPONSES_MEDIA_TYPES, readMediaContent } from './read-media-content.ts';
 
-// OpenAI's messages as Gemini contents. Only text travels: the agent's tools run on the server,
-// so a client's own tool calls and results (`tool` messages, `tool_calls`, `function_call_output`
-// items) are refused rather than dropped, and so are images and files (not built yet). `system`
-// and `developer` messages are left out: the agent's own `instructions` are the server's policy,
-// and a caller does not replace them (docs/serving-openai-compatible.md).
+// OpenAI's messages as Gemini contents: text, and a user's images, audio and files (as
+// `inlineData`, read-media-content.ts). The agent's tools run on the server, so a client's own
+// tool calls and results (`tool` messages, `tool_calls`, `function_call_output` items) are
+// refused rather than dropped. `system` and `developer` messages are left out: the agent's own
+// `instructions` are the server's policy, and a caller does not replace them
+// (docs/serving-openai-compatible.md).
 
-/** One message read from a request. @internal */
-export type ReadMessage = { role: 'user' | 'model' | 'system'; text: string };
+/**
+ * One message read from a request: its text, and, when it holds media, all its parts in order
+ * (consecutive text parts joined, as `text` joins them all). @internal
+ */
+export type ReadMessage = {
+  role: 'user' | 'model' | 'system';
+  text: string;
+  parts?: Part[] | undefined;
+};
 
-/** The text part types each API's messages may hold. @internal */
+/** The part types each API's messages may hold. @internal */
 export type TextPartTypes = {
   user: readonly string[];
   assistant: readonly string[];
+  /** The media part types a user's message may hold besides. */
+  media: readonly string[];
 };
 
-/** Chat Completions: `text` parts (and `refusal` in an assistant's). */
+/** Chat Completions: `text` parts (and `refusal` in an assistant's), a user's media. */
 export const CHAT_PART_TYPES: TextPartTypes = {
   user: ['text'],
   assistant: ['text', 'refusal'],
+  media: CHAT_MEDIA_TYPES,
 };
 
-/** Responses: `input_text` in the caller's, `output_text` and `refusal` in the assistant's. */
+/**
+ * Responses: `input_text` in the caller's, `output_text` and `refusal` in the assistant's, a
+ * user's media.
+ */
 export const RESPONSES_PART_TYPES: TextPartTypes = {
   user: ['input_text'],
   assistant: ['output_text', 'refusal', 'input_text'],
+  media: RESPONSES_MEDIA_TYPES,
 };
 
 /** Reads one message (`{ role, content }`) at `param`. @internal */
@@ -43,15 +59,18 @@ export function readMessage(value: unknown, param: string, parts: TextPartTypes)
     }
   }
   if (role === 'system' || role === 'developer') {
-    return { role: 'system', text: readText(value['content'], `${param}.content`, parts.user) };
+    return { role: 'system', ...readContent(value['content'], `${param}.content`, parts.user, []) };
   }
   if (role === 'user') {
-    return { role: 'user', text: readText(value['content'], `${param}.content`, parts.user) };
+    return {
+      role: 'user',
+      ...readContent(value['content'], `${param}.content`, parts.user, parts.media),
+    };
   }
   if (role === 'assistant') {
     return {
       role: 'model',
-      text: readText(value['content'], `${param}.content`, parts.assistant),
+      ...readContent(value['content'], `${param}.content`, parts.assistant, []),
     };
   }
   if (role === 'tool' || role === 'function') {
@@ -73,14 +92,22 @@ export function toContents(messages: readonly ReadMessage[]): Content[] {
   const contents: Content[] = [];
   for (const message of messages) {
     if (message.role === 'system') continue;
-    contents.push({ role: message.role, parts: [{ text: message.text }] });
+    contents.push({ role: message.role, parts: message.parts ?? [{ text: message.text }] });
   }
   return contents;
 }
 
-/** A message's text: a string, or an array of text parts of the allowed types. */
-function readText(content: unknown, param: string, types: readonly string[]): string {
-  if (typeof content === 'string') return content;
+/**
+ * A message's content: a string, or an array of text parts of the allowed types and media parts
+ * of the `media` types; `parts` only when it holds media.
+ */
+function readContent(
+  content: unknown,
+  param: string,
+  types: readonly string[],
+  media: readonly string[],
+): { text: string; parts?: Part[] } {
+  if (typeof content === 'string') return { text: content };
   if (!Array.isArray(content)) {
     throw invalidRequest(
       param,
@@ -89,14 +116,23 @@ function readText(content: unknown, param: string, types: readonly string[]): st
     );
   }
   let text = '';
+  /** The parts so far, text parts in a row joined; kept only if a media part is found. */
+  const parts: Part[] = [];
+  let withMedia = false;
   content.forEach((part: unknown, index) => {
     const at = `${param}[${index}]`;
     if (!isRecord(part)) throw invalidRequest(at, `${at} must be an object.`, 'invalid_type');
     const type = part['type'];
+    if (typeof type === 'string' && media.includes(type)) {
+      parts.push(readMediaContent(part, at, type));
+      withMedia = true;
+      return;
+    }
     if (typeof type !== 'string' || !types.includes(type)) {
+      const allowed = [...types, ...media];
       throw invalidRequest(
         `${at}.type`,
-        `${at}.type must be ${types.map((each) => `"${each}"`).join(' or ')}: only text is supported.`,
+        `${at}.type must be ${allowed.map((each) => `"${each}"`).join(' or ')}${media.length === 0 ? ': only text is supported here' : ''}.`,
         'unsupported_value',
       );
     }
@@ -109,8 +145,11 @@ function readText(content: unknown, param: string, types: readonly string[]): st
       );
     }
     text += value;
+    const previous = parts.at(-1);
+    if (previous?.text !== undefined) previous.text += value;
+    else parts.push({ text: value });
   });
-  return text;
+  return withMedia ? { text, parts } : { text };
 }
 
 /** Whether `value` is a plain object (not an array, not null). @internal */

@@ -9,6 +9,7 @@ import type { AgentEvent } from '@gemloop/core';
 import { GemloopError } from '@gemloop/core/errors';
 import { PluginError } from '@gemloop/core/plugins';
 import { describe, expect, it } from 'vitest';
+import { PNG } from '../../door/__fixtures__/media-samples.ts';
 import { ownerUser } from '../json-rpc/json-rpc-reply.ts';
 import type { A2ADurablePendingApproval, A2ADurableRuns } from './durable-a2a-runs.ts';
 import { createDurableExecutor } from './durable-executor.ts';
@@ -302,5 +303,74 @@ describe('the durable A2A executor', () => {
     // page-words44: durable-run's own words, where it read 'The run failed.' (no words).
     expect(plainSent).toContain('The run did not finish.');
     expect(plainSent).toContain('durable-run');
+  });
+});
+
+describe('the durable executor: files', () => {
+  const withParts = (taskId: string, parts: unknown[]) =>
+    new RequestContext(
+      {
+        message: { messageId: crypto.randomUUID(), role: 1, parts, taskId, contextId: 'ctx-1' },
+      } as never,
+      taskId,
+      'ctx-1',
+      new ServerCallContext({ user: ownerUser('alice') }),
+    );
+
+  it("starts the run with the message's file as inlineData beside its text, in order", async () => {
+    const inputs: unknown[] = [];
+    const { runs } = watchedRuns({
+      start: async (_agent, { runId, input }) => {
+        inputs.push(input);
+        return { runId };
+      },
+      async *events() {
+        yield {
+          offset: 0,
+          event: { type: 'run-end', result: { text: 'A dot.' } } as unknown as AgentEvent,
+        };
+      },
+      status: async () => ({ status: 'SUCCESS' }),
+      result: async () => ({ text: 'A dot.' }),
+    });
+    const executor = createDurableExecutor({
+      durable: { runs, agent: 'support' },
+      onError: () => {},
+    });
+    const { bus } = recordingBus();
+    await executor.execute(
+      withParts('task-f1', [
+        { content: { $case: 'text', value: 'What is this?' } },
+        { content: { $case: 'raw', value: Buffer.from(PNG, 'base64') }, mediaType: 'image/png' },
+      ]),
+      bus,
+    );
+    expect(inputs).toEqual([
+      [{ text: 'What is this?' }, { inlineData: { mimeType: 'image/png', data: PNG } }],
+    ]);
+  });
+
+  it('rejects a file by remote URL without starting a run', async () => {
+    const inputs: unknown[] = [];
+    const { runs } = watchedRuns({
+      start: async (_agent, { runId, input }) => {
+        inputs.push(input);
+        return { runId };
+      },
+    });
+    const executor = createDurableExecutor({
+      durable: { runs, agent: 'support' },
+      onError: () => {},
+    });
+    const { bus, events } = recordingBus();
+    await executor.execute(
+      withParts('task-f2', [
+        { content: { $case: 'url', value: 'http://169.254.169.254/x' }, mediaType: 'image/png' },
+      ]),
+      bus,
+    );
+    expect(inputs).toEqual([]);
+    expect(events.at(-1)?.data).toMatchObject({ status: { state: TaskState.TASK_STATE_REJECTED } });
+    expect(JSON.stringify(events.at(-1))).toContain('message.parts[0]');
   });
 });

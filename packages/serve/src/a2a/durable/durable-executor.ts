@@ -12,14 +12,8 @@ import {
   type ServerCallContext,
 } from '@a2a-js/sdk/server';
 import { GemloopError } from '@gemloop/core/errors';
-import {
-  agentMessage,
-  now,
-  rejectTask,
-  submittedTask,
-  TEXT_ONLY_REFUSAL,
-  textOf,
-} from '../task-parts.ts';
+import { readMessageInput } from '../message-input.ts';
+import { agentMessage, now, rejectTask, submittedTask } from '../task-parts.ts';
 import { answerDurableApprovals, type SearchedTask } from './answer-durable-approvals.ts';
 import type { A2ADurableOptions } from './durable-a2a-runs.ts';
 import { type FollowedRun, followDurableRun } from './follow-durable-run.ts';
@@ -119,12 +113,11 @@ export function createDurableExecutor(options: {
         return;
       }
       const task = submittedTask(taskId, contextId, request.userMessage);
-      const input = textOf(request.userMessage);
-      if (input === undefined) {
+      const input = readMessageInput(request.userMessage, (text) => {
         bus.publish(AgentEvent.task(task));
-        rejectTask(bus, taskId, contextId, TEXT_ONLY_REFUSAL);
-        return;
-      }
+        rejectTask(bus, taskId, contextId, text);
+      });
+      if (input === undefined) return;
       // The run first, then the task: a message the runs refuse as too large leaves no task (the
       // client's mistake, answered as a JSON-RPC error, not a task `failed` for ever). The run's
       // events are read from its first, so none is lost to the order.

@@ -1,0 +1,171 @@
+import type { Part } from '@gemloop/core/wire';
+import { MediaPartError } from './media-part-error.ts';
+
+// A caller's image, audio, video or file, as every door reads it into a Gemini `inlineData` part.
+// Gemini takes media inline as base64 beside the text (https://ai.google.dev/gemini-api/docs/
+// file-input-methods). The door checks and passes the base64 on as it came, never decoding it: a
+// 15 MB image is one string in memory, not a string and its bytes. What Gemini would refuse by the
+// part's kind (an "image" that says text/html) is refused here, before any model call, with the
+// request's path; the exact subtypes each model takes (Google's "supported file formats" lists:
+// image/png, image/jpeg, image/webp, image/heic, image/heif; audio/wav, mp3, aiff, aac, ogg, flac;
+// video/mp4, mpeg, mov, avi, x-flv, mpg, webm, wmv, 3gpp; application/pdf and text/*) move with
+// the models, so a subtype is left to Gemini to judge.
+//
+// Remote URLs are refused, never fetched: a client's URL may name an internal address
+// (127.0.0.1, 169.254.169.254), and a door that fetched it would read it for them. Gemini can
+// fetch some public URLs itself (`fileData.fileUri`, the page above), but passing the client's URL
+// on is an operator's choice not built yet; the caller can always send the bytes as a data URL.
+
+/** The kind of media a part says it holds; its MIME type must agree. */
+export type MediaKind = 'image' | 'audio' | 'video' | 'file';
+
+/**
+ * The most media parts one request may hold, across all its messages: 64. The body limit bounds
+ * the bytes; this bounds the count, which the bytes do not: Gemini bills an image at least 258
+ * tokens (the docs' "Image understanding", images of 384 px or less), so a 1 MiB body of
+ * thousands of tiny images is a bill of millions of tokens for one request, and each part is
+ * carried (and sent again) in the conversation's history from then on.
+ */
+export const MAX_MEDIA_PARTS = 64;
+
+/** Where a media part is, and what it says it is. */
+export type ReadMediaPartOptions = {
+  /** The part's path in the request, named in a refusal (`messages[0].content[1].image_url.url`). */
+  path: string;
+  kind: MediaKind;
+};
+
+/** A media part's content: a URL (only `data:` URLs are read), or base64 with its MIME type. */
+export type MediaSource = { url: string } | { mimeType: string; data: string };
+
+const KIND_NAMES = { image: 'an image', audio: 'audio', video: 'a video' } as const;
+
+/** The longest data URL head read (`data:` to the comma): a MIME type and a few parameters. */
+const MAX_HEAD = 256;
+/** A MIME type as RFC 6838 names them: type and subtype of restricted-name characters. */
+const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+/** Base64 (RFC 4648 §4), padding optional as Gemini's JSON bytes take it. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** The types a `file` part may hold beside images, audio and video: documents Gemini reads. */
+const FILE_TYPES = /^(?:application\/pdf|application\/json|text\/.+)$/;
+
+/**
+ * A caller's media part as a Gemini `inlineData` part: a `data:<type>/<subtype>[;…];base64,` URL
+ * read, or base64 and a MIME type checked. The base64 is checked, not decoded, and passed on as is.
+ *
+ * @throws {@link MediaPartError} naming `path`: a remote URL (`remote-url`: the door fetches
+ * nothing), a URL that is not a base64 data URL, base64 that is not, a MIME type that is
+ * malformed or not of `kind`.
+ */
+export function readMediaPart(source: MediaSource, { path, kind }: ReadMediaPartOptions): Part {
+  if ('url' in source) return readDataUrl(source.url, path, kind);
+  return {
+    inlineData: {
+      mimeType: checkMimeType(source.mimeType, path, kind),
+      data: checkBase64(source.data, path),
+    },
+  };
+}
+
+/**
+ * Refuses a part that names a stored file (OpenAI's `file_id`, AG-UI's file source) the door
+ * cannot read: the caller sends the file's bytes instead.
+ */
+export function refuseFileReference(path: string): never {
+  throw new MediaPartError({
+    path,
+    fault: 'file-reference',
+    message: `${path} names a stored file, which this server cannot read: send the file's content inline, as a data URL (data:<mime type>;base64,<data>).`,
+  });
+}
+
+/** Refuses a request holding more than {@link MAX_MEDIA_PARTS} media parts. */
+export function checkMediaPartCount(count: number, path: string): void {
+  if (count <= MAX_MEDIA_PARTS) return;
+  throw new MediaPartError({
+    path,
+    fault: 'too-many-media-parts',
+    message: `${path} holds ${count} images, audio, video and files: at most ${MAX_MEDIA_PARTS} are taken in one request.`,
+  });
+}
+
+/** Whether `part` is a media part (inline or by URI). */
+export function isMediaPart(part: Part): boolean {
+  return part.inlineData !== undefined || part.fileData !== undefined;
+}
+
+function readDataUrl(url: string, path: string, kind: MediaKind): Part {
+  if (!/^data:/i.test(url)) {
+    // Any other scheme (https:, http:, file:, gs:) names content somewhere else.
+    if (/^[a-z][a-z0-9+.-]{0,31}:/i.test(url)) {
+      throw new MediaPartError({
+        path,
+        fault: 'remote-url',
+        message: `${path} is a URL this server will not fetch (it fetches nothing a request names): send the content inline as a data URL, data:<mime type>;base64,<data>.`,
+      });
+    }
+    throw notADataUrl(path);
+  }
+  const comma = url.indexOf(',');
+  if (comma === -1 || comma > MAX_HEAD) throw notADataUrl(path);
+  const [mimeType = '', ...parameters] = url.slice(5, comma).split(';');
+  if (parameters.at(-1)?.toLowerCase() !== 'base64') throw notADataUrl(path);
+  return {
+    inlineData: {
+      mimeType: checkMimeType(mimeType.toLowerCase(), path, kind),
+      data: checkBase64(url.slice(comma + 1), path),
+    },
+  };
+}
+
+function notADataUrl(path: string): MediaPartError {
+  return new MediaPartError({
+    path,
+    fault: 'not-a-data-url',
+    message: `${path} must be a base64 data URL: data:<type>/<subtype>;base64,<data>.`,
+  });
+}
+
+function checkMimeType(mimeType: string, path: string, kind: MediaKind): string {
+  const type = mimeType.toLowerCase();
+  if (!MIME_TYPE.test(type)) {
+    throw new MediaPartError({
+      path,
+      fault: 'invalid-mime-type',
+      message: `${path} has no valid MIME type: name one as <type>/<subtype>, e.g. image/png.`,
+    });
+  }
+  const top = type.slice(0, type.indexOf('/'));
+  const fits =
+    kind === 'file'
+      ? top === 'image' || top === 'audio' || top === 'video' || FILE_TYPES.test(type)
+      : top === kind;
+  if (!fits) {
+    throw new MediaPartError({
+      path,
+      fault: 'mime-type-mismatch',
+      message:
+        kind === 'file'
+          ? `${path} is ${type.slice(0, 100)}, which Gemini does not read: send an image, audio, video, a PDF or text.`
+          : `${path} is ${type.slice(0, 100)}, not ${KIND_NAMES[kind]}: send ${kind}/* content here (other files go in a file part).`,
+    });
+  }
+  return type;
+}
+
+function checkBase64(data: string, path: string): string {
+  const padded = data.length % 4 === 0;
+  if (
+    data.length === 0 ||
+    data.length % 4 === 1 ||
+    !BASE64.test(data) ||
+    (!padded && data.endsWith('='))
+  ) {
+    throw new MediaPartError({
+      path,
+      fault: 'invalid-base64',
+      message: `${path} is not base64 (A-Z, a-z, 0-9, +, / and = padding): encode the content as standard base64.`,
+    });
+  }
+  return data;
+}
