@@ -26,12 +26,15 @@ describe('startDurableWorker({ notificationCoalesceMs }): hostile values', () =>
     ['just past a minute', 60_001],
     ['a string of digits', '100'],
     ['a boxed number', Object(100)],
-  ])('refuses %s, typed, naming the option and its bounds, before connecting', async (_name, value) => {
-    const error = await start(value);
-    expect(InvalidArgumentError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ argument: 'notificationCoalesceMs' });
-    expect((error as Error).message).toContain('at least 1');
-    expect((error as Error).message).toContain('at most 60000');
-    expect((error as Error).message).not.toContain('secret');
-  });
+  ])(
+    'refuses %s, typed, naming the option and its bounds, before connecting',
+    async (_name, value) => {
+      const error = await start(value);
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ argument: 'notificationCoalesceMs' });
+      expect((error as Error).message).toContain('at least 1');
+      expect((error as Error).message).toContain('at most 60000');
+      expect((error as Error).message).not.toContain('secret');
+    },
+  );
 });
