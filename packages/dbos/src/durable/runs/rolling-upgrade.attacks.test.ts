@@ -73,6 +73,16 @@ describe.skipIf(OLD === undefined)(
       workers.push(worker);
       return worker;
     };
+    /** Sends `messages` to session `sessionId` through the new client, one turn each. */
+    const sendTurns = async (
+      store: ReturnType<typeof createPostgresHistoryStore>,
+      sessionId: string,
+      messages: readonly string[],
+    ): Promise<void> => {
+      for (const message of messages) {
+        await sendDurableChatTurn({ runs: newRuns, store, sessionId, agent: 'support', message });
+      }
+    };
     const oldWorkerScript = (): string =>
       join(OLD as string, 'packages/dbos/src/__fixtures__/worker.ts');
 
@@ -96,15 +106,7 @@ describe.skipIf(OLD === undefined)(
       const worker = await start();
       const store = createPostgresHistoryStore({ connectionString: databaseUrl });
       try {
-        for (const message of ['one', 'two']) {
-          await sendDurableChatTurn({
-            runs: newRuns,
-            store,
-            sessionId: 'a',
-            agent: 'support',
-            message,
-          });
-        }
+        await sendTurns(store, 'a', ['one', 'two']);
         const runId = 'a:turn-1';
         const whole = await newRuns.result(runId);
         expect(textsOf(whole.contents)).toEqual([
@@ -161,15 +163,7 @@ describe.skipIf(OLD === undefined)(
       const worker = await start(oldWorkerScript());
       const store = createPostgresHistoryStore({ connectionString: databaseUrl });
       try {
-        for (const message of ['one', 'two']) {
-          await sendDurableChatTurn({
-            runs: newRuns,
-            store,
-            sessionId: 'b',
-            agent: 'support',
-            message,
-          });
-        }
+        await sendTurns(store, 'b', ['one', 'two']);
         const result = await newRuns.result('b:turn-1');
         expect(textsOf(result.contents)).toEqual([
           'user:one',
