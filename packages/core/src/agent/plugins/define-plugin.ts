@@ -126,7 +126,14 @@ function checkedReceivers(plugin: unknown, receivers: unknown): Record<string, H
       fail(
         `.${name} must be an agent made by createAgent (a run handed to it continues with its config); got ${describeValue(agent)}.`,
       );
-    copy[name] = agent as HandOffAgent;
+    // Defined, not assigned: `copy['__proto__'] = agent` set the copy's prototype and declared
+    // nothing, so a hand-off to an agent named `__proto__` failed its run (attack55).
+    Object.defineProperty(copy, name, {
+      value: agent,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return Object.freeze(copy);
 }

@@ -9,6 +9,11 @@
  * output. A result whose contents are anything else (the agent rewrote its history: another
  * model's signatures dropped, a plugin's compaction; input given as contents) is stored whole, as
  * before, and so is every result of an older version: read as stored.
+ *
+ * A client older than this shape knows no {@link CONTENTS_FROM_KEY}: it returned such a result
+ * without `contents`, as if whole (attack55, a rolling upgrade against 122e6ef9). So the worker
+ * also stores {@link OLDER_READER_GUARD} first among the result's shared strings' places, which
+ * every older reader refuses with its typed `DurableRunDataError`, and this version takes out.
  */
 
 /**
@@ -17,6 +22,50 @@
  * @internal
  */
 export const CONTENTS_FROM_KEY = 'contentsFrom';
+
+/**
+ * The first of a stored result's shared strings' places (`sharedStrings.at`) when its contents
+ * were left out: not a path, so a reader of gemloop before this shape (whose `restoreLongStrings`
+ * refuses a place that is not a list) fails with `DurableRunDataError` ("names a shared string’s
+ * place that is not a path") instead of returning a result without `contents`. Taken out by
+ * {@link dropOlderReaderGuard} before the shared strings are put back.
+ * @internal
+ */
+export const OLDER_READER_GUARD =
+  'contents left out: read with @gemloop/dbos of this version or newer';
+
+/** The shared strings of a stored result, as the worker writes them (`shareLongStrings`). */
+type SharedPlaces = { strings: string[]; at: unknown[] };
+
+/**
+ * The shared strings to store with `stored` (`shared`, or none): when its contents were left out
+ * ({@link leaveOutHistoryContents}), with {@link OLDER_READER_GUARD} first among their places, an
+ * empty list of strings made for it when none repeats.
+ * @internal
+ */
+export function guardAgainstOlderReaders(
+  stored: object,
+  shared: SharedPlaces | undefined,
+): SharedPlaces | undefined {
+  if (!Object.hasOwn(stored, CONTENTS_FROM_KEY)) return shared;
+  const guarded: SharedPlaces = shared ?? { strings: [], at: [] };
+  guarded.at.unshift(OLDER_READER_GUARD);
+  return guarded;
+}
+
+/**
+ * Takes {@link OLDER_READER_GUARD} out of a stored result's shared strings (`shared`, as read) when
+ * it is their first place and the result's contents were left out; anything else is left for
+ * `restoreLongStrings` to judge (a guard elsewhere, or without {@link CONTENTS_FROM_KEY}, is a
+ * place that is not a path: refused). A result of durable-chat54's first shape (left out, no
+ * guard) reads as before.
+ * @internal
+ */
+export function dropOlderReaderGuard(result: object, shared: unknown): void {
+  if (!Object.hasOwn(result, CONTENTS_FROM_KEY)) return;
+  const at = (shared as { at?: unknown } | null | undefined)?.at;
+  if (Array.isArray(at) && at[0] === OLDER_READER_GUARD) at.shift();
+}
 
 /**
  * The contents of a run's `history` option as the agent reads them (contents, or turns
@@ -29,7 +78,10 @@ export function historyContentsOf(history: unknown): unknown[] | undefined {
   const contents: unknown[] = [];
   for (const item of history) {
     const turn = (item as { contents?: unknown } | null)?.contents;
-    if (Array.isArray(turn)) contents.push(...turn);
+    // One by one: `push(...turn)` passes each content as an argument, and a turn of ~120,000
+    // contents overflowed the stack (a RangeError from every reader and from the worker's store
+    // of the result, after its run: attack55).
+    if (Array.isArray(turn)) for (const content of turn) contents.push(content);
     else contents.push(item);
   }
   return contents;

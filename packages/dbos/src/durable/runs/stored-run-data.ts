@@ -3,6 +3,7 @@ import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
 import { MAX_KEYS_FINGERPRINT_LENGTH } from '../events/keyless-history.ts';
 import type { EventBatch } from '../events/run-events.ts';
 import { restoreLongStrings } from '../events/shared-strings.ts';
+import { dropOlderReaderGuard } from './stored-result-contents.ts';
 
 /**
  * Argument `index` of the run's workflow as stored, or `undefined` when the stored input is not
@@ -196,6 +197,7 @@ export function restoreStoredResult(result: object): string | undefined {
   if (!Object.hasOwn(result, SHARED_STRINGS_KEY)) return undefined;
   const shared = (result as Record<string, unknown>)[SHARED_STRINGS_KEY];
   delete (result as Record<string, unknown>)[SHARED_STRINGS_KEY];
+  dropOlderReaderGuard(result, shared);
   return restoreLongStrings(result, shared);
 }
 

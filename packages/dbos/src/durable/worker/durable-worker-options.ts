@@ -79,7 +79,8 @@ export type StartDurableWorkerOptions = RunInputLimitOptions & {
    * write (DBOS's `notificationCoalesceMs`). DBOS 5.3 sleeps this long between flushes for as
    * long as the worker runs, whether or not anything is waiting: at its 10 ms an idle worker's
    * event loop wakes ~100 times a second, about a third of its idle CPU (bench/RESULTS.md, helper
-   * speed-tests54). A fleet whose readers can wait a little longer may raise it. At least 1.
+   * speed-tests54). A fleet whose readers can wait a little longer may raise it. At least 1, at
+   * most 60000 (a minute).
    * @defaultValue DBOS's, 10
    */
   notificationCoalesceMs?: number | undefined;
@@ -109,6 +110,14 @@ export type StartDurableWorkerOptions = RunInputLimitOptions & {
 
 /** The default of {@link StartDurableWorkerOptions.pollingIntervalMs}. @internal */
 export const DEFAULT_QUEUE_POLLING_MS = 50;
+
+/**
+ * The longest `notificationCoalesceMs`: a minute. Past it a reader that LISTENs hears of a write no
+ * sooner than its own polls would (a `runs.result()` wait polls at least once a second), so a
+ * larger value is a mistake (seconds given as milliseconds); past 2^31 - 1 ms Node's timers cannot
+ * even wait it, and DBOS's sleep became 1 ms, a flush a millisecond (attack55, 1e12).
+ */
+const MAX_NOTIFICATION_COALESCE_MS = 60_000;
 
 /**
  * Checks the options {@link startDurableWorker} takes before it touches Postgres: a clear
@@ -170,11 +179,15 @@ export function checkDurableWorkerOptions({
   }
   if (
     notificationCoalesceMs !== undefined &&
-    !(Number.isFinite(notificationCoalesceMs) && notificationCoalesceMs >= 1)
+    !(
+      Number.isFinite(notificationCoalesceMs) &&
+      notificationCoalesceMs >= 1 &&
+      notificationCoalesceMs <= MAX_NOTIFICATION_COALESCE_MS
+    )
   ) {
     throw new InvalidArgumentError({
       argument: 'notificationCoalesceMs',
-      message: `startDurableWorker: notificationCoalesceMs must be a number of milliseconds, at least 1 (DBOS's minimum); got ${String(notificationCoalesceMs)}.`,
+      message: `startDurableWorker: notificationCoalesceMs must be a number of milliseconds, at least 1 (DBOS's minimum) and at most ${MAX_NOTIFICATION_COALESCE_MS} (a minute: readers that listen would hear of writes no sooner than their polls); got ${String(notificationCoalesceMs)}.`,
     });
   }
   checkModelRateLimits(modelRateLimits);

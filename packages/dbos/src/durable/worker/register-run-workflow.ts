@@ -19,7 +19,10 @@ import {
   type DurableRunResult,
   RUN_WORKFLOW,
 } from '../runs/durable-run-types.ts';
-import { leaveOutHistoryContents } from '../runs/stored-result-contents.ts';
+import {
+  guardAgainstOlderReaders,
+  leaveOutHistoryContents,
+} from '../runs/stored-result-contents.ts';
 import { KEYLESS_KEY, SHARED_STRINGS_KEY } from '../runs/stored-run-data.ts';
 import { createSteerCheck } from '../steering/durable-steering.ts';
 import type { SteerAnnouncements } from '../steering/steer-announcements.ts';
@@ -191,7 +194,8 @@ export function registerRunWorkflow({
 function storedResultOf(result: unknown, history: DurableRunInput['history']): DurableRunResult {
   const stored = toJsonSafe(result) as DurableRunResult;
   leaveOutHistoryContents(stored, history);
-  const shared = shareLongStrings(stored);
+  // An older client would read a result without contents as whole: it must refuse it instead.
+  const shared = guardAgainstOlderReaders(stored, shareLongStrings(stored));
   if (shared !== undefined) (stored as Record<string, unknown>)[SHARED_STRINGS_KEY] = shared;
   return stored;
 }
