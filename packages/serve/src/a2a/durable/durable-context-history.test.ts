@@ -1,6 +1,7 @@
 import { type AgentCard, type Task, TaskState } from '@a2a-js/sdk';
 import { InMemoryTaskStore, ServerCallContext } from '@a2a-js/sdk/server';
 import { type ChatTurn, createMemoryHistoryStore, type HistoryStore } from '@gemloop/core/chat';
+import { InvalidArgumentError } from '@gemloop/core/errors';
 import { silentLogger } from '@gemloop/core/logging';
 import { describe, expect, it } from 'vitest';
 import { fakeDurableRuns } from '../__fixtures__/fake-durable-runs.ts';
@@ -243,6 +244,38 @@ describe('a durable A2A context with durable.history', () => {
     expect(await storedTexts(history, 'alice', first.contextId)).toEqual([
       ['Refund order 8.', 'refunded'],
     ]);
+  });
+});
+
+describe('a durable A2A context whose runs give no whole result', () => {
+  it('tells onError by a typed error naming durable.runs, and leaves the task working, unsaved', async () => {
+    const fleet = fakeDurableRuns();
+    const history = createMemoryHistoryStore();
+    const errors: unknown[] = [];
+    // A runs object of the user's own making: its result() gives the text only.
+    const runs = {
+      ...fleet.runs,
+      result: async (runId: string) => ({ text: (await fleet.runs.result(runId)).text }),
+    };
+    const handler = new DurableRequestHandler({
+      card,
+      store: new WatchedTaskStore(new InMemoryTaskStore()),
+      executor: createDurableExecutor({
+        durable: { runs, agent: 'refunds', history },
+        onError: (error) => errors.push(error),
+      }),
+      buses: new TaskSubscribers(32),
+      runs,
+      pushStore: undefined,
+      pushSender: undefined,
+      onError: (error) => errors.push(error),
+    });
+    const done = await approvedTask({ fleet, history, handler, errors }, 'Refund order 7.');
+    expect(done.done.status?.state).toBe(TaskState.TASK_STATE_WORKING);
+    expect(errors).toHaveLength(1);
+    expect(InvalidArgumentError.isInstance(errors[0])).toBe(true);
+    expect(errors[0]).toMatchObject({ argument: 'durable.runs' });
+    expect(await storedTexts(history, 'alice', done.asked.contextId)).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { ChatTurn, HistoryStore } from '@gemloop/core/chat';
+import { InvalidArgumentError } from '@gemloop/core/errors';
 import {
   canonicalJson,
   historyOfStoredTurns,
@@ -88,9 +89,11 @@ export async function saveDurableContextTurn({
   const result = await runs.result(runId);
   const { newContents, steps, usage } = result;
   if (!Array.isArray(newContents) || !Array.isArray(steps) || usage === undefined) {
-    throw new TypeError(
-      `The durable runs' result() of run "${runId}" has no newContents, steps or usage: durable.history needs a runs object that returns a run's whole result (createDurableRuns() of @gemloop/dbos does).`,
-    );
+    // A runs object of the caller's own making: told (onError), the task left working.
+    throw new InvalidArgumentError({
+      argument: 'durable.runs',
+      message: `The durable runs' result() of run "${runId}" has no newContents, steps or usage: durable.history needs a runs object that returns a run's whole result (createDurableRuns() of @gemloop/dbos does).`,
+    });
   }
   const whole = { ...result, newContents, steps, usage };
   const storeContext = { logger: silentLogger };
