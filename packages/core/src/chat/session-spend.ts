@@ -41,7 +41,8 @@ export function readSessionSpend(value: unknown): ChatSessionSpend | undefined {
  */
 export function nextSessionSpend(
   before: ChatSessionSpend | undefined,
-  result: Pick<AgentResult<unknown>, 'usage' | 'cost'>,
+  // `cost` may be missing: a durable run's result read back from an older row has none.
+  result: Pick<AgentResult<unknown>, 'usage'> & { cost?: Cost | undefined },
 ): ChatSessionSpend {
   const usage = emptyUsage();
   const total = new CostTotal(before?.cost);

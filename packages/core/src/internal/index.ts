@@ -75,9 +75,22 @@ export { DelegatedFailure, delegatedFailureOf } from '../agent/tool-calls/delega
 export { declaredReceivers } from '../agent/tree-keys.ts';
 // @gemloop/dbos: the usage of a stored error that kept none.
 export { emptyUsage } from '../agent/usage.ts';
+// @gemloop/dbos's durable chat turn and @gemloop/serve's durable A2A door: one reading of a stored
+// conversation (the history and holder a run continues it with) and one turn stored of a run.
+export {
+  historyOfStoredTurns,
+  type StoredTurnsHistory,
+} from '../chat/conversation/history-of-stored-turns.ts';
+export {
+  type StoredTurnOfRunOptions,
+  storedTurnOfRun,
+} from '../chat/conversation/stored-turn-of-run.ts';
 export { unknownChatHolder } from '../chat/conversation/unknown-chat-holder.ts';
 // @gemloop/dbos's Postgres chat store reads a row's interaction id as the file store does.
 export { readInteractionId } from '../chat/read-interaction-id.ts';
+// @gemloop/serve's durable A2A door saves a context's turn on the queue a chat session on the same
+// store and id uses, so two saves in one process never both read the same end of the thread.
+export { runExclusive } from '../chat/run-exclusive.ts';
 // @gemloop/dbos: its Postgres chat store reads a turn's sessionSpend back, and the durable chat
 // turn stores the conversation's spend with the turn, as a chat session does.
 export { latestSessionSpend, nextSessionSpend, readSessionSpend } from '../chat/session-spend.ts';
@@ -198,6 +211,9 @@ export {
 export { sleep } from '../retry/sleep.ts';
 // @gemloop/testing: the fake's `await using` key, with the `Symbol.asyncDispose` declaration it needs.
 export type { AsyncDispose } from '../shared/async-dispose.ts';
+// @gemloop/serve's durable A2A door finds its run's turn in a store that keeps JSON, not its key
+// order (Postgres jsonb).
+export { canonicalJson } from '../shared/canonical-json.ts';
 // @gemloop/testing and gemloop: the longest delay a timer waits, the bound of delay options and flags.
 // @gemloop/evals: a judge's and a simulated user's texts cut between characters; @gemloop/serve
 // (the MCP door's exposed tools): a result cut with how much was left out.

@@ -2,13 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Part } from '@gemloop/core';
 import type { ChatTurn } from '@gemloop/core/chat';
 import { UnknownHandoffAgentError } from '@gemloop/core/errors';
-import type { HistoryTurn } from '@gemloop/core/history';
-import {
-  latestSessionSpend,
-  nextSessionSpend,
-  turnProducer,
-  unknownChatHolder,
-} from '@gemloop/core/internal';
+import { historyOfStoredTurns, storedTurnOfRun, unknownChatHolder } from '@gemloop/core/internal';
 import type { DurableRunInput, DurableRunResult } from '../durable/runs/durable-run-types.ts';
 import type { DurableRuns } from '../durable/runs/durable-runs.ts';
 import { keylessMarkOf } from '../durable/runs/stored-run-data.ts';
@@ -66,22 +60,10 @@ export async function sendDurableChatTurn({
   generationConfig,
 }: SendDurableChatTurnOptions): Promise<DurableRunResult> {
   const turns: ChatTurn[] = await store.load(sessionId);
-  // Each turn goes with the model that wrote it (a turn stored without one is of unknown origin),
-  // so the worker's agent drops the signatures of another model's turns. Without `model`, the
-  // history is taken as the agent's own, signatures and all.
-  const history =
-    model === undefined || turns.every((turn) => turn.model === model)
-      ? turns.flatMap((turn) => turn.contents)
-      : turns.map(
-          (turn): HistoryTurn => ({
-            contents: turn.contents,
-            model: typeof turn.model === 'string' && turn.model !== '' ? turn.model : 'unknown',
-          }),
-        );
+  // The history as a chat session sends it (flat, or each turn with its model), and the agent
+  // holding the conversation after a handoff (core's one reading of stored turns).
+  const { history, holder } = historyOfStoredTurns(turns, model);
   const input = typeof message === 'string' ? message : [...message];
-  // After a handoff, the agent holding the conversation answers (as in a chat session).
-  const last = turns[turns.length - 1]?.agent;
-  const holder = typeof last === 'string' && last !== '' ? last : undefined;
   const keylessHistory = markedHistory(turns);
   const { runId: started } = await runs.start(agent, {
     runId: runId ?? turnRunId(sessionId, turns.length),
@@ -104,21 +86,9 @@ export async function sendDurableChatTurn({
     }
     throw error;
   });
-  const heldBy = result.handoffs?.at(-1) ?? holder;
   const keylessFor = keylessMarkOf(result);
   const stored: MarkedTurn = {
-    contents: result.newContents,
-    createdAt: Date.now(),
-    // The model that made the turn, as a chat session stores it: the agent's, unless a plugin sent
-    // its calls to another (a fallback, a router; `step.model`), so the next turn sends that
-    // model's thought signatures to no other model.
-    ...(model === undefined ? {} : { model: turnProducer(result.steps, model) }),
-    ...(result.cost === undefined ? {} : { cost: result.cost }),
-    // The conversation's usage and cost so far, as a chat session stores them: a session (or the
-    // next durable turn) reopened on the store goes on from them.
-    sessionSpend: nextSessionSpend(latestSessionSpend(turns), result),
-    // The agent holding the conversation after this turn, when a handoff gave it away.
-    ...(heldBy === undefined ? {} : { agent: heldBy }),
+    ...storedTurnOfRun({ result, turns, model, holder }),
     // The worker found no key in the run's result: this turn's contents hold none.
     ...(keylessFor === undefined ? {} : { keylessFor }),
   };

@@ -48,6 +48,28 @@ describe('checkA2AOptions', () => {
     ).toMatchObject({ argument: 'durable' });
   });
 
+  it("a durable door's history must be a store and its model a name, each named when it is not", () => {
+    const store = { load: () => [], append: () => {}, clear: () => {} };
+    expect(
+      refusal({
+        ...base,
+        durable: { ...durable, history: store, model: 'gemini-3-flash-preview' },
+      }),
+    ).toBeUndefined();
+    expect(
+      refusal({ ...base, durable: { ...durable, history: { load: () => [] } } }),
+    ).toMatchObject({
+      argument: 'durable',
+      message: expect.stringContaining('durable.history must be a HistoryStore'),
+    });
+    expect(refusal({ ...base, durable: { ...durable, history: store, model: ' ' } })).toMatchObject(
+      {
+        argument: 'durable',
+        message: expect.stringContaining("durable.model must be the agent's model name"),
+      },
+    );
+  });
+
   // attack46a: an object no broker made (a hand-made one, a broker of another version of
   // @gemloop/core in the process) was taken and ignored: the task never asked for an approval.
   it('refuses approvals that createApprovalBroker did not make, and takes one it made', () => {

@@ -53,6 +53,25 @@ export function checkA2AOptions(given: A2AHandlerOptions): A2ASettings {
         'durable must be { runs, agent }: the runs of createDurableRuns() (@gemloop/dbos) and the name of the agent the workers define.',
       );
     }
+    const history = (durable as { history?: unknown }).history;
+    if (
+      history !== undefined &&
+      (!isRecord(history) ||
+        typeof history['load'] !== 'function' ||
+        typeof history['append'] !== 'function')
+    ) {
+      failOption(
+        'durable',
+        "durable.history must be a HistoryStore ({ load, append, clear }): createPostgresHistoryStore() of @gemloop/dbos, shared by the fleet's doors, keeps each context's conversation; leave it out for tasks without their context's earlier turns.",
+      );
+    }
+    const model = (durable as { model?: unknown }).model;
+    if (model !== undefined && (typeof model !== 'string' || model.trim() === '')) {
+      failOption(
+        'durable',
+        "durable.model must be the agent's model name (as its workers define it, such as 'gemini-3-flash-preview'), or left out.",
+      );
+    }
     if (options.approvals !== undefined) {
       failOption(
         'approvals',

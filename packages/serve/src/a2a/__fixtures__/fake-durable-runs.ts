@@ -1,4 +1,5 @@
 import type { AgentEvent } from '@gemloop/core';
+import { emptyUsage } from '@gemloop/core/internal';
 import type { A2ADurablePendingApproval, A2ADurableRuns } from '../durable/durable-a2a-runs.ts';
 
 type FakeRun = {
@@ -6,7 +7,9 @@ type FakeRun = {
   events: AgentEvent[];
   pending: A2ADurablePendingApproval[];
   decisions: { approvalId: string; type: 'approve' | 'reject' }[];
-  status: 'PENDING' | 'SUCCESS' | 'CANCELLED';
+  status: 'PENDING' | 'SUCCESS' | 'CANCELLED' | 'ERROR';
+  /** The run's input, as `start` got it (its message's text). */
+  input: unknown;
   text: string;
   wake: Set<() => void>;
 };
@@ -23,6 +26,8 @@ export function fakeDurableRuns() {
   const decided = new Map<string, () => void>();
   let hold: { entered: () => void; released: Promise<void> } | undefined;
   let failRead = false;
+  /** What each `start` was given, in order (the context's history and holder among them). */
+  const starts: Parameters<A2ADurableRuns['start']>[1][] = [];
 
   const runOf = (runId: string, owner = ''): FakeRun => {
     const run = runs.get(runId);
@@ -35,9 +40,12 @@ export function fakeDurableRuns() {
   };
 
   const durable: Required<A2ADurableRuns> = {
-    async start(_agent, { runId, owner = '' }) {
+    async start(_agent, options) {
+      const { runId, owner = '' } = options;
+      starts.push(options);
       const run: FakeRun = {
         owner,
+        input: options.input,
         events: [],
         pending: [],
         decisions: [],
@@ -83,7 +91,17 @@ export function fakeDurableRuns() {
     async result(runId) {
       const run = runOf(runId, runs.get(runId)?.owner);
       if (run.status !== 'SUCCESS') throw new Error(`run "${runId}" did not succeed`);
-      return { text: run.text };
+      // A durable run's result as @gemloop/dbos reads it back: the turn's contents, the user's
+      // message first (the approval's call and answer left out: the door stores what it gets).
+      return {
+        text: run.text,
+        newContents: [
+          { role: 'user', parts: [{ text: String(run.input) }] },
+          { role: 'model', parts: [{ text: run.text }] },
+        ],
+        steps: [],
+        usage: emptyUsage(),
+      };
     },
     async cancel(runId, { owner } = {}) {
       const run = runOf(runId, owner);
@@ -135,6 +153,15 @@ export function fakeDurableRuns() {
       run.text = denied ? 'refund denied' : 'refunded';
       publish(run, { type: 'text-delta', path: [], text: run.text });
       run.status = 'SUCCESS';
+      for (const wake of run.wake) wake();
+    },
+    /** What each `start` was given, in order. */
+    starts,
+    /** Ends `runId` failed, as a run whose tool threw. */
+    fail(runId: string) {
+      const run = runOf(runId, runs.get(runId)?.owner);
+      run.status = 'ERROR';
+      run.pending = [];
       for (const wake of run.wake) wake();
     },
     /** Makes the next `pendingApprovals` fail, as a lost database connection does. */

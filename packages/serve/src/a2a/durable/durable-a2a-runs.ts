@@ -1,4 +1,7 @@
-import type { AgentEvent, AgentInput } from '@gemloop/core';
+import type { AgentEvent, AgentInput, AgentResult } from '@gemloop/core';
+import type { HistoryStore } from '@gemloop/core/chat';
+import type { HistoryTurn } from '@gemloop/core/history';
+import type { Content } from '@gemloop/core/wire';
 
 /**
  * What the A2A door needs of `@gemloop/dbos`'s durable runs (`createDurableRuns()`'s
@@ -13,7 +16,15 @@ export type A2ADurableRuns = {
    */
   start(
     agent: string,
-    options: { runId: string; input: AgentInput; owner?: string | undefined },
+    options: {
+      runId: string;
+      input: AgentInput;
+      owner?: string | undefined;
+      /** The context's earlier turns (with `durable.history` only). */
+      history?: Content[] | HistoryTurn[] | undefined;
+      /** The agent holding the context's conversation after a hand-off (with `durable.history`). */
+      holder?: string | undefined;
+    },
   ): Promise<{ runId: string }>;
   /**
    * The run's events from `offset` until it ends (or `signal` aborts: a cancelled task's read
@@ -29,8 +40,18 @@ export type A2ADurableRuns = {
   ): AsyncIterable<{ offset: number; event: AgentEvent }>;
   /** The run's status, or `undefined` for an unknown id. */
   status(runId: string): Promise<{ status: string; owner?: string | undefined } | undefined>;
-  /** The run's result; throws when it failed or was cancelled. */
-  result(runId: string): Promise<{ text: string }>;
+  /**
+   * The run's result; throws when it failed or was cancelled. With `durable.history`, the door
+   * stores the turn from its `newContents` (the user's message first), `steps`, `usage`, `cost`
+   * and `handoffs`, as `@gemloop/dbos`'s `DurableRunResult` has them.
+   */
+  result(
+    runId: string,
+  ): Promise<
+    { text: string } & Partial<
+      Pick<AgentResult<unknown>, 'newContents' | 'steps' | 'usage' | 'cost' | 'handoffs'>
+    >
+  >;
   /** Cancels the run, refused for another `owner`. */
   cancel(runId: string, options?: { owner?: string | undefined }): Promise<void>;
   /**
@@ -66,4 +87,20 @@ export type A2ADurableOptions = {
   runs: A2ADurableRuns;
   /** The name of the agent each task runs, as the workers define it. */
   agent: string;
+  /**
+   * Where a context's conversation is kept: a task of a context starts its durable run with the
+   * context's earlier turns as history (and the agent holding it after a hand-off), and a task
+   * that completes appends its turn (its message and the run's new contents), as a chat session
+   * does. Keyed by tenant, caller and `contextId`: another caller's context of the same id is
+   * another conversation. In a fleet, give every door the same store (`createPostgresHistoryStore`
+   * of `@gemloop/dbos`), so any door continues any context. A task that completes after another
+   * task of its context saved a turn since it started fails (`context_conflict`): its answer is
+   * not saved, so the conversation never forks. Without it, each task is a run on its own.
+   */
+  history?: HistoryStore | undefined;
+  /**
+   * The agent's model, stored with each turn (a context whose turns another model wrote sends them
+   * without their thought signatures), as `sendDurableChatTurn`'s `model`. Read with `history` only.
+   */
+  model?: string | undefined;
 };

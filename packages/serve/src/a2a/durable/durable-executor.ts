@@ -16,6 +16,13 @@ import { readMessageInput } from '../message-input.ts';
 import { agentMessage, now, rejectTask, submittedTask } from '../task-parts.ts';
 import { answerDurableApprovals, type SearchedTask } from './answer-durable-approvals.ts';
 import type { A2ADurableOptions } from './durable-a2a-runs.ts';
+import {
+  CONTEXT_TURN_KEY,
+  contextHistoryKey,
+  type DurableContext,
+  type OpenedDurableContext,
+  openDurableContext,
+} from './durable-context-history.ts';
 import { type FollowedRun, followDurableRun } from './follow-durable-run.ts';
 
 /** The durable executor: the SDK's `AgentExecutor`, and the follower a resubscribe starts. */
@@ -24,9 +31,15 @@ export type DurableExecutor = AgentExecutor & {
   isWorking(owner: string, taskId: string): boolean;
   /**
    * Publishes on `bus` what the durable run of `task` does from its first event until it ends
-   * (a door that did not start the run, after the one that did died), then its outcome.
+   * (a door that did not start the run, after the one that did died), then its outcome, for the
+   * caller of `context` (its owner, and its tenant: the key of the task's context's history).
    */
-  follow(task: Task, owner: string, bus: ExecutionEventBus, after?: number): Promise<void>;
+  follow(
+    task: Task,
+    context: ServerCallContext,
+    bus: ExecutionEventBus,
+    after?: number,
+  ): Promise<void>;
   /**
    * The typed refusal `execute` gave the request of `context` instead of any event (a message to
    * a task another door works on, an answer whose calls were answered already): the request
@@ -60,7 +73,7 @@ export function createDurableExecutor(options: {
   durable: A2ADurableOptions;
   onError: (error: unknown) => void;
 }): DurableExecutor {
-  const { runs, agent } = options.durable;
+  const { runs, agent, history, model } = options.durable;
   const { onError } = options;
   // The tasks this door follows now, by task id (the durable run's id); `stop` ends the read of
   // the run's events at a cancel (a read waits in the database for the run's next event).
@@ -75,15 +88,40 @@ export function createDurableExecutor(options: {
   // swallowed the run's own `completed` (both answers of two at once came back `rejected`).
   const refusals = new WeakMap<ServerCallContext, A2AError>();
 
-  const follow = (task: Task, owner: string, bus: ExecutionEventBus, after?: number) =>
-    followDurableRun({ runs, following, onError, task, owner, bus, after });
+  // The context's conversation of a caller's task, with `history` only (no read without it).
+  const contextOf = (contextId: string, caller: ServerCallContext): DurableContext | undefined =>
+    history === undefined
+      ? undefined
+      : {
+          store: history,
+          key: contextHistoryKey({ tenant: caller.tenant, owner: ownerOf(caller), contextId }),
+          model,
+        };
+  const follow = (
+    task: Task,
+    caller: ServerCallContext,
+    bus: ExecutionEventBus,
+    after?: number,
+  ): Promise<void> =>
+    followDurableRun({
+      runs,
+      following,
+      onError,
+      task,
+      owner: ownerOf(caller),
+      context: contextOf(task.contextId, caller),
+      bus,
+      after,
+    });
   const answer = (task: Task, owner: string, request: RequestContext, bus: ExecutionEventBus) =>
     answerDurableApprovals({
       runs,
       searching,
       refusals,
       onError,
-      follow,
+      // The answer's door follows the run on for the answer's caller (its tenant too).
+      follow: (answered, _owner, answerBus, after) =>
+        follow(answered, request.context, answerBus, after),
       task,
       owner,
       request,
@@ -97,7 +135,7 @@ export function createDurableExecutor(options: {
 
     async execute(request: RequestContext, bus: ExecutionEventBus): Promise<void> {
       const { taskId, contextId } = request;
-      const owner = request.context.user?.userName ?? '';
+      const owner = ownerOf(request.context);
       if (request.task !== undefined) {
         if (
           request.task.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED &&
@@ -122,7 +160,12 @@ export function createDurableExecutor(options: {
       // client's mistake, answered as a JSON-RPC error, not a task `failed` for ever). The run's
       // events are read from its first, so none is lost to the order.
       try {
-        await runs.start(agent, { runId: taskId, input, owner });
+        const context = contextOf(contextId, request.context);
+        const opened = context === undefined ? undefined : await openDurableContext(context);
+        await runs.start(agent, { runId: taskId, input, owner, ...continued(opened) });
+        // The index the task's turn takes, in the task every door reads: the door that follows
+        // the run to its end (any of them) appends there, or finds the context moved on.
+        if (opened !== undefined) task.metadata = { [CONTEXT_TURN_KEY]: opened.turnIndex };
       } catch (error) {
         const tooLarge = inputTooLarge(error);
         if (tooLarge !== undefined) {
@@ -157,7 +200,7 @@ export function createDurableExecutor(options: {
           metadata: {},
         }),
       );
-      await follow(task, owner, bus);
+      await follow(task, request.context, bus);
     },
 
     async cancelTask(taskId: string, bus: ExecutionEventBus): Promise<void> {
@@ -182,6 +225,26 @@ export function createDurableExecutor(options: {
       );
     },
   };
+}
+
+/** The caller of a request, as the task store scopes tasks (`''` without a user). */
+function ownerOf(context: ServerCallContext): string {
+  return context.user?.userName ?? '';
+}
+
+/**
+ * What a task's run starts with of its context: the earlier turns as history, and the agent
+ * holding the conversation after a hand-off; nothing without `durable.history`, or for a new
+ * context (a run's input stays as it was before contexts were kept).
+ */
+function continued(opened: OpenedDurableContext | undefined): {
+  history?: OpenedDurableContext['history'];
+  holder?: string;
+} {
+  if (opened === undefined || opened.turnIndex === 0) return {};
+  return opened.holder === undefined
+    ? { history: opened.history }
+    : { history: opened.history, holder: opened.holder };
 }
 
 /**

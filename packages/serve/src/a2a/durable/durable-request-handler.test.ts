@@ -62,7 +62,7 @@ function following(): DurableExecutor {
     execute: async () => {},
     cancelTask: async () => {},
     isWorking: () => false,
-    follow: async (task: Task, _owner: string, bus: ExecutionEventBus) => {
+    follow: async (task: Task, _context: ServerCallContext, bus: ExecutionEventBus) => {
       // The run's stored events come from the database: never before the resubscriber listens.
       await new Promise((resolve) => setTimeout(resolve, 0));
       for (const state of [TaskState.TASK_STATE_WORKING, TaskState.TASK_STATE_COMPLETED]) {

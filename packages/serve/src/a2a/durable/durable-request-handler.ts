@@ -213,9 +213,8 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
         release();
       }
     })();
-    const owner = context.user?.userName ?? '';
     void this.#executor
-      .follow(task, owner, bus)
+      .follow(task, context, bus)
       .catch(this.#onError)
       .finally(() => {
         bus.finished();

@@ -5,6 +5,12 @@ import { toBrowserError } from '@gemloop/core/internal';
 import { approvalRequest } from '../a2a-approvals.ts';
 import { answerArtifact, answerDeltaPublisher, statusPublisher } from '../task-parts.ts';
 import type { A2ADurableRuns } from './durable-a2a-runs.ts';
+import {
+  CONTEXT_CONFLICT_TEXT,
+  CONTEXT_TURN_KEY,
+  type DurableContext,
+  saveDurableContextTurn,
+} from './durable-context-history.ts';
 
 /** A task a door follows now; `stop` ends the read of the run's events at a cancel. */
 export type FollowedRun = {
@@ -26,6 +32,11 @@ export type FollowDurableRunOptions = {
   onError: (error: unknown) => void;
   task: Task;
   owner: string;
+  /**
+   * The task's context's conversation (`durable.history`): a run that completes appends its turn
+   * there before the task completes. `undefined` without `durable.history`.
+   */
+  context?: DurableContext | undefined;
   bus: ExecutionEventBus;
   /** The offset of the last call an answer answered: those calls are not asked again. */
   after?: number | undefined;
@@ -43,6 +54,7 @@ export async function followDurableRun({
   onError,
   task,
   owner,
+  context,
   bus,
   after = -1,
 }: FollowDurableRunOptions): Promise<void> {
@@ -119,6 +131,12 @@ export async function followDurableRun({
       });
       return;
     }
+    if (
+      context !== undefined &&
+      !(await savedTurn({ runs, context, task, onError, publishStatus }))
+    ) {
+      return;
+    }
     // The whole answer as the last chunk: a client that missed deltas reads it whole.
     bus.publish(
       AgentEvent.artifactUpdate({
@@ -134,6 +152,42 @@ export async function followDurableRun({
   } finally {
     if (following.get(taskId) === run) following.delete(taskId);
   }
+}
+
+/**
+ * Appends the completed run's turn to the task's context; `false` when the task must not complete:
+ * the context moved on (another task saved first: the task fails, `context_conflict`), or the
+ * store could not be read or written (nothing more published: the task stays working in the task
+ * store, and the door a `GetTask` or resubscribe makes follow it saves the turn then). A task
+ * started without a context turn (before `durable.history` was set) completes as before.
+ */
+async function savedTurn({
+  runs,
+  context,
+  task,
+  onError,
+  publishStatus,
+}: {
+  runs: A2ADurableRuns;
+  context: DurableContext;
+  task: Task;
+  onError: (error: unknown) => void;
+  publishStatus: ReturnType<typeof statusPublisher>;
+}): Promise<boolean> {
+  const turnIndex = task.metadata?.[CONTEXT_TURN_KEY];
+  if (typeof turnIndex !== 'number' || !Number.isSafeInteger(turnIndex) || turnIndex < 0) {
+    return true;
+  }
+  let saved: Awaited<ReturnType<typeof saveDurableContextTurn>>;
+  try {
+    saved = await saveDurableContextTurn({ context, runs, runId: task.id, turnIndex });
+  } catch (error) {
+    onError(error);
+    return false;
+  }
+  if (saved === 'saved') return true;
+  publishStatus(TaskState.TASK_STATE_FAILED, CONTEXT_CONFLICT_TEXT, { code: 'context_conflict' });
+  return false;
 }
 
 /**
