@@ -6,9 +6,10 @@
 // either reads `contents` whole or fails with a typed error, never a result with them missing.
 //
 // The previous release is a build of another checkout (it cannot live in this tree):
-// GEMLOOP_OLD_CHECKOUT names it, installed and built (`git worktree add --detach <dir> 122e6ef9`,
-// `pnpm install`, `npx tsc -b`); without it this file is skipped. bench/RESULTS.md (attack55)
-// has the run against 122e6ef9.
+// GEMLOOP_OLD_CHECKOUT names it, installed and built. `npm run test:rolling-upgrade` makes one
+// (scripts/test-rolling-upgrade.mjs: 122e6ef9 by default) and runs this file against it; `npm
+// test` skips the file, under a name that says so, since the install and build of a second tree
+// are minutes of CPU. bench/RESULTS.md (attack55) has the run against 122e6ef9.
 
 import { join } from 'node:path';
 import type { Content } from '@gemloop/core';
@@ -51,7 +52,7 @@ function textsOf(contents: readonly Content[] | undefined): string[] | undefined
 }
 
 describe.skipIf(OLD === undefined)(
-  'a rolling upgrade: the previous release and this one on one fleet',
+  'a rolling upgrade: the previous release and this one on one fleet (run by npm run test:rolling-upgrade)',
   () => {
     let fake: FakeGemini;
     let databaseUrl: string;
