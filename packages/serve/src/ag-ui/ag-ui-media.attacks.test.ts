@@ -1,6 +1,6 @@
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
-import { PNG } from '../door/__fixtures__/media-samples.ts';
+import { mediaPerRequest, PNG } from '../door/__fixtures__/media-samples.ts';
 import { MAX_MEDIA_PARTS } from '../door/read-media-part.ts';
 import { serveAgUi } from './__fixtures__/serve-ag-ui.ts';
 
@@ -13,14 +13,6 @@ import { serveAgUi } from './__fixtures__/serve-ag-ui.ts';
 
 const image = { type: 'image', source: { type: 'data', value: PNG, mimeType: 'image/png' } };
 const images = (count: number) => Array.from({ length: count }, () => image);
-
-/** The inlineData parts of the whole request, for each request the fake Gemini was sent. */
-function mediaPerRequest(requests: readonly { body: unknown }[]): number[] {
-  return requests.map((request) => {
-    const { contents } = request.body as { contents: { parts: { inlineData?: unknown }[] }[] };
-    return contents.flatMap((content) => content.parts).filter((part) => part.inlineData).length;
-  });
-}
 
 const runInput = (messages: unknown[]) =>
   JSON.stringify({

@@ -3,7 +3,11 @@ import { createGemini } from '@gemloop/core';
 import { turn } from '@gemloop/testing';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { PNG, lastRequestUserParts as userParts } from '../door/__fixtures__/media-samples.ts';
+import {
+  mediaPerRequest,
+  PNG,
+  lastRequestUserParts as userParts,
+} from '../door/__fixtures__/media-samples.ts';
 import { MAX_MEDIA_PARTS } from '../door/read-media-part.ts';
 import { serveOpenAI } from './__fixtures__/serve-openai.ts';
 
@@ -13,15 +17,11 @@ import { serveOpenAI } from './__fixtures__/serve-openai.ts';
 
 const model = 'support-agent';
 const image = { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } } as const;
-const inputImage = { type: 'input_image', image_url: `data:image/png;base64,${PNG}` } as const;
-
-/** The inlineData parts of every content of each request the fake Gemini was sent. */
-function mediaPerRequest(requests: readonly { body: unknown }[]): number[] {
-  return requests.map((request) => {
-    const { contents } = request.body as { contents: { parts: { inlineData?: unknown }[] }[] };
-    return contents.flatMap((content) => content.parts).filter((part) => part.inlineData).length;
-  });
-}
+const inputImage = {
+  type: 'input_image',
+  image_url: `data:image/png;base64,${PNG}`,
+  detail: 'auto',
+} as const;
 
 describe('OpenAI door media from outside (attack55b)', () => {
   it(`Chat Completions counts media across messages: ${MAX_MEDIA_PARTS} held, one more refused`, async () => {
