@@ -31,7 +31,7 @@ import {
 } from './ag-ui-state.ts';
 import { checkAgUiOptions } from './check-ag-ui-options.ts';
 import { createLiveRun, interruptedRun, type LiveRun } from './live-run.ts';
-import { readRunInput } from './read-run-input.ts';
+import { checkSeededMedia, readRunInput } from './read-run-input.ts';
 import { createThreadIndex, type Thread } from './thread-index.ts';
 
 /**
@@ -89,7 +89,7 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
         refused.headers.set('retry-after', String(wait));
         return refused;
       }
-      const { input, message, earlier } = readRunInput(
+      const { input, message, earlier, seededMedia } = readRunInput(
         await readJsonBody(request, settings.maxBodyBytes),
       );
       const thread = threads.open(input.threadId, owner);
@@ -98,6 +98,9 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
         if (message === undefined) {
           live = resume(thread, input.resume ?? [], owner);
         } else {
+          // The client's earlier messages are read only to seed a thread the server does not
+          // have: their media count then, and a page's long thread goes on otherwise.
+          if (thread.fresh || wasEvicted(store, thread.key)) checkSeededMedia(seededMedia);
           // A new turn: interrupts of the thread's run left unanswered are abandoned with it.
           thread.live?.abort.abort();
           thread.live = undefined;

@@ -22,6 +22,11 @@ export type ReadRunInput = {
    * not seen yet.
    */
   earlier: Content[];
+  /**
+   * The media parts of the last message and the earlier ones together: what a run seeding a new
+   * thread with `earlier` sends (see {@link checkSeededMedia}).
+   */
+  seededMedia: number;
 };
 
 /**
@@ -59,7 +64,7 @@ function readChecked(body: unknown): ReadRunInput {
   }
   // A run that resumes answers interrupts; the thread's run goes on, no new user turn.
   if (input.resume !== undefined && input.resume.length > 0) {
-    return { input, message: undefined, earlier: [] };
+    return { input, message: undefined, earlier: [], seededMedia: 0 };
   }
   const last = input.messages.at(-1);
   if (last === undefined || last.role !== 'user') {
@@ -70,6 +75,10 @@ function readChecked(body: unknown): ReadRunInput {
   if (read.parts === undefined && read.text.trim().length === 0) {
     throw invalid('The last message has no text: send the user message as text (or media).');
   }
+  // The last message is what every run sends as the caller's: capped here. The earlier ones
+  // are read only to seed a thread the server does not have (AG-UI's client sends the whole
+  // conversation with each run), so their media count only then (checkSeededMedia).
+  checkMediaPartCount(read.media, lastAt);
   let media = read.media;
   const earlier: Content[] = [];
   input.messages.slice(0, -1).forEach((each, index) => {
@@ -88,9 +97,23 @@ function readChecked(body: unknown): ReadRunInput {
     const text = contentToText(each.content);
     if (text.length > 0) earlier.push({ role: 'model', parts: [{ text }] });
   });
-  checkMediaPartCount(media, 'messages');
   const message = read.parts ?? read.text;
-  return { input, message, earlier };
+  return { input, message, earlier, seededMedia: media };
+}
+
+/**
+ * Refuses a run that would seed a new thread with more media parts, the earlier messages' and the
+ * last one's, than a request may hold (the seeding request sends them all to Gemini).
+ * @throws {@link AgUiRequestError} 400 `invalid_input`.
+ * @internal
+ */
+export function checkSeededMedia(seededMedia: number): void {
+  try {
+    checkMediaPartCount(seededMedia, 'messages');
+  } catch (error) {
+    if (!MediaPartError.isInstance(error)) throw error;
+    throw invalid(error.message);
+  }
 }
 
 function invalid(message: string): AgUiRequestError {

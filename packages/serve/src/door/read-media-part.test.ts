@@ -58,11 +58,11 @@ describe('readMediaPart', () => {
     ['data:image;base64,iVBORw0KGgo=', 'invalid-mime-type'],
     ['data:text/html;base64,PGI+', 'mime-type-mismatch'],
     ['data:image/png;base64,', 'invalid-base64'],
-    ['data:image/png;base64,iVBO Rw0K', 'invalid-base64'],
+    ['data:image/png;base64,iVBO\u00a0Rw0K', 'invalid-base64'],
     ['data:image/png;base64,iVBORw0Kx', 'invalid-base64'],
     ['data:image/png;base64,iV=ORw0K', 'invalid-base64'],
     ['data:image/png;base64,iVBORw=', 'invalid-base64'],
-    ['data:image/png;base64,iVBORw0KGgo-_w==', 'invalid-base64'],
+    ['data:image/png;base64,iVBORw0KGgo.w==', 'invalid-base64'],
   ])('refuses %s as %s, naming the path', (url, fault) => {
     expect(faultOf(() => readMediaPart({ url }, at))).toMatchObject({ fault, path: at.path });
   });

@@ -46,12 +46,16 @@ const MAX_HEAD = 256;
 const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
 /** Base64 (RFC 4648 §4), padding optional as Gemini's JSON bytes take it. */
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** What {@link toStandardBase64} rewrites: ASCII whitespace and the URL-safe alphabet's `-`, `_`. */
+const FORGIVEN = /[\t\n\f\r _-]/;
+const FORGIVEN_GLOBAL = new RegExp(FORGIVEN.source, 'g');
 /** The types a `file` part may hold beside images, audio and video: documents Gemini reads. */
 const FILE_TYPES = /^(?:application\/pdf|application\/json|text\/.+)$/;
 
 /**
  * A caller's media part as a Gemini `inlineData` part: a `data:<type>/<subtype>[;…];base64,` URL
- * read, or base64 and a MIME type checked. The base64 is checked, not decoded, and passed on as is.
+ * read, or base64 and a MIME type checked. The base64 is checked, not decoded, and passed on as is
+ * (line breaks and the URL-safe alphabet are taken and sent as standard base64: one copy then).
  *
  * @throws {@link MediaPartError} naming `path`: a remote URL (`remote-url`: the door fetches
  * nothing), a URL that is not a base64 data URL, base64 that is not, a MIME type that is
@@ -153,19 +157,44 @@ function checkMimeType(mimeType: string, path: string, kind: MediaKind): string 
   return type;
 }
 
-function checkBase64(data: string, path: string): string {
-  const padded = data.length % 4 === 0;
-  if (
-    data.length === 0 ||
-    data.length % 4 === 1 ||
-    !BASE64.test(data) ||
-    (!padded && data.endsWith('='))
-  ) {
-    throw new MediaPartError({
-      path,
-      fault: 'invalid-base64',
-      message: `${path} is not base64 (A-Z, a-z, 0-9, +, / and = padding): encode the content as standard base64.`,
-    });
-  }
-  return data;
+function checkBase64(given: string, path: string): string {
+  // Standard base64, as nearly every client sends it, is checked in one pass and passed on;
+  // only what fails that pass is looked at again for line breaks and the URL-safe alphabet.
+  if (isBase64(given)) return given;
+  const data = FORGIVEN.test(given) ? toStandardBase64(given) : given;
+  if (isBase64(data)) return data;
+  throw new MediaPartError({
+    path,
+    fault: 'invalid-base64',
+    message:
+      data.length === 0
+        ? `${path} is empty: send the content's bytes as base64.`
+        : `${path} is not base64 (A-Z, a-z, 0-9, + and /, or - and _, and = padding): encode the content as standard base64.`,
+  });
+}
+
+/** Whether `data` is standard base64 of at least one byte, padded or not. */
+function isBase64(data: string): boolean {
+  return (
+    data.length > 0 &&
+    data.length % 4 !== 1 &&
+    BASE64.test(data) &&
+    (data.length % 4 === 0 || !data.endsWith('='))
+  );
+}
+
+/**
+ * `data` as standard base64 without line breaks: the ASCII whitespace of base64 wrapped at 76
+ * characters (MIME's lines, RFC 2045 §6.8; Python's `base64.encodebytes`, `openssl base64`)
+ * removed, as a browser's data URL decoding removes it (WHATWG's forgiving-base64 decode,
+ * https://infra.spec.whatwg.org/#forgiving-base64-decode), and the URL-safe alphabet (RFC 4648
+ * §5: `-`, `_`) as the standard one, which Gemini's JSON `bytes` also take (the proto3 JSON
+ * mapping, https://protobuf.dev/programming-guides/json/: "Either standard or URL-safe base64
+ * encoding with/without paddings are accepted"). Gemini is sent the standard form, one copy,
+ * made only when the caller's text needs it.
+ */
+function toStandardBase64(data: string): string {
+  return data.replace(FORGIVEN_GLOBAL, (character) =>
+    character === '-' ? '+' : character === '_' ? '/' : '',
+  );
 }

@@ -18,6 +18,14 @@ export function lastRequestUserParts(requests: readonly { body: unknown }[]): un
     .map((content) => content.parts);
 }
 
+/** The inlineData parts of each request the fake Gemini was sent, its whole history counted. */
+export function mediaPerRequest(requests: readonly { body: unknown }[]): number[] {
+  return requests.map((request) => {
+    const { contents } = request.body as { contents: { parts: { inlineData?: unknown }[] }[] };
+    return contents.flatMap((content) => content.parts).filter((part) => part.inlineData).length;
+  });
+}
+
 /**
  * A server on 127.0.0.1 counting the requests it gets, closed when the test ends: a URL a client
  * names must never reach it. `url` is an image on it.
