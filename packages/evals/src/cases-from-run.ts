@@ -1,3 +1,4 @@
+import { createRecordedMediaResolver } from '@gemloop/core/recorder';
 import type { Content, GenerateContentBody, GenerateContentResponse } from '@gemloop/core/wire';
 import type {
   EvalCase,
@@ -193,6 +194,8 @@ function readRunLines(text: string, runFile: string): RunLines {
     unreadableLine: undefined,
   };
   const argsById = new Map<string, unknown>();
+  // A full recording writes each image once and refers to it after: its requests come back whole.
+  const media = createRecordedMediaResolver();
   const lines = textLines(text);
   for (let index = 0; index < lines.length; index++) {
     const raw = lines[index] as string;
@@ -206,7 +209,7 @@ function readRunLines(text: string, runFile: string): RunLines {
       if (index < lines.length - 1) run.unreadableLine ??= index + 1;
       continue;
     }
-    const line = value as Record<string, unknown>;
+    const line = media.resolve(value as Record<string, unknown>);
     switch (line['type']) {
       case 'run-start':
         if (line['format'] !== 1) {
