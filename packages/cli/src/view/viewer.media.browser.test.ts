@@ -10,7 +10,12 @@ import { type OpenViewer, openViewer } from './__fixtures__/open-viewer.ts';
 
 // A user's photo (3 MB: 4 MB of base64), an SVG that runs script when drawn as a document, and an
 // HTML page, all sent as inlineData and recorded whole (fidelity 'full').
-const PHOTO = randomBytes(3 * 1024 * 1024).toString('base64');
+const PHOTO = randomBytes(3 * 1024 * 1024)
+  .toString('base64')
+  // Random base64 holds a Google key's shape (`AIza` + 35 word characters) in about one 7 MB
+  // image of seven, which the run's secret redaction replaces (a known limit, bench/RESULTS.md
+  // media55b): this test is about copies, so its image holds none.
+  .replaceAll('AIza', 'AJza');
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 const pad = `<!--${'x'.repeat(400)}-->`;
 const SVG = base64(
@@ -78,7 +83,8 @@ describe('gemloop view, a run whose request holds images and files', () => {
       await page.goto(`${viewer.server.url}#/run/${encodeURIComponent(runId)}`);
       await page.waitForSelector('details.raw');
       await page.evaluate(() => {
-        for (const details of document.querySelectorAll('details.raw')) details.open = true;
+        for (const details of document.querySelectorAll<HTMLDetailsElement>('details.raw'))
+          details.open = true;
       });
       const seen = await page.evaluate(() => {
         const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);

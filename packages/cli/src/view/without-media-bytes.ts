@@ -1,5 +1,5 @@
-/** How deep into a line the walk goes (a run file from elsewhere may nest without end). */
-const MAX_DEPTH = 64;
+import { mapMediaData } from '@gemloop/core/internal';
+
 /** The longest media `data` sent to the page as it is: a tiny test image, a placeholder. */
 const MAX_SHOWN_MEDIA_CHARS = 256;
 /** The most characters of a MIME type the placeholder quotes (a run file can hold anything). */
@@ -10,43 +10,15 @@ const MAX_MIME_CHARS = 100;
  * tool's screenshot, audio) replaced by what they were: `"[image/png, 6,990,508 characters of
  * base64 (~5.0 MB), not shown]"`. A request holds the whole history, so one 5 MB photo was 7 MB
  * of base64 in every step's JSON, sent to the page, parsed, and stringified again per step for a
- * block nobody opens: tens of megabytes in the browser for a run of ten steps. The bytes are
- * never a document either way (the page writes text nodes, never an `<img>`, `<iframe>` or
- * `<object>` of them), so an `image/svg+xml` or `text/html` part stays inert. The same object
- * when it holds no long media; values short enough to read are kept (a test's 8-byte image, the
- * recorder's own `[N characters omitted]` placeholders).
+ * block nobody opens. The bytes are never a document either way (the page writes text nodes,
+ * never an `<img>`, `<iframe>` or `<object>` of them), so an `image/svg+xml` or `text/html` part
+ * stays inert. The same object when it holds no long media; values short enough to read are kept
+ * (a test's 8-byte image, the recorder's own `[N characters omitted]` placeholders).
  */
 export function withoutMediaBytes<T>(line: T): T {
-  return walk(line, 0) as T;
-}
-
-function walk(value: unknown, depth: number): unknown {
-  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return value;
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    for (const [index, item] of value.entries()) {
-      const next = walk(item, depth + 1);
-      if (next === item) continue;
-      copy ??= [...value];
-      copy[index] = next;
-    }
-    return copy ?? value;
-  }
-  const holder = value as Record<string, unknown>;
-  const { mimeType, data } = holder;
-  if (typeof mimeType === 'string' && typeof data === 'string') {
-    return data.length <= MAX_SHOWN_MEDIA_CHARS
-      ? value
-      : { ...holder, data: mediaPlaceholder(mimeType, data.length) };
-  }
-  let copy: Record<string, unknown> | undefined;
-  for (const [name, item] of Object.entries(holder)) {
-    const next = walk(item, depth + 1);
-    if (next === item) continue;
-    copy ??= { ...holder };
-    copy[name] = next;
-  }
-  return copy ?? value;
+  return mapMediaData(line, (data, mimeType) =>
+    data.length <= MAX_SHOWN_MEDIA_CHARS ? data : mediaPlaceholder(mimeType, data.length),
+  );
 }
 
 function mediaPlaceholder(mimeType: string, characters: number): string {

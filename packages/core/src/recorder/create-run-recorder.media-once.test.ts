@@ -15,7 +15,12 @@ import { RUN_FILE_NAME } from './run-file.ts';
 
 // A 5 MB photo (random bytes: base64 of it, ~7 MB of text) in a run of ten tool steps: every
 // step's request holds the whole history, the photo included.
-const PHOTO = randomBytes(5 * 1024 * 1024).toString('base64');
+const PHOTO = randomBytes(5 * 1024 * 1024)
+  .toString('base64')
+  // Random base64 holds a Google key's shape (`AIza` + 35 word characters) in about one 7 MB
+  // image of seven, which the run's secret redaction replaces (a known limit, bench/RESULTS.md
+  // media55b): this test is about copies, so its image holds none.
+  .replaceAll('AIza', 'AJza');
 const STEPS = 10;
 
 const fakes: FakeGemini[] = [];

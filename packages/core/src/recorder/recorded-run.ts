@@ -41,8 +41,8 @@ export type RecordedFidelity = 'shortened' | 'full';
  * value's length is group 1. A replay cannot send such a value back as the model gave it. It
  * also matches a `fidelity: 'full'` file's reference to media recorded earlier in the same file
  * (`"[N characters omitted: same as sha256:<hex>]"`, see {@link RECORDED_MEDIA_REFERENCE}): a
- * reader that does not resolve those (`resolveRecordedMedia`) counts them as shortened, never
- * sends the reference as bytes.
+ * reader that does not resolve those (`createRecordedMediaResolver`) counts them as shortened,
+ * and never sends the reference as bytes.
  */
 export const OMITTED_OPAQUE_VALUE: RegExp =
   /^\[(\d+) characters omitted(?:: past maxOpaqueBytes|: same as sha256:[0-9a-f]{64})?\]$/;

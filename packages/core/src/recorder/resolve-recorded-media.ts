@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { MIN_REFERENCED_MEDIA_CHARS } from './create-media-once.ts';
+import { mapMediaData } from './map-media-data.ts';
 import { RECORDED_MEDIA_REFERENCE } from './recorded-run.ts';
-
-/** How deep into a line the walk goes (a hostile file may nest without end). */
-const MAX_DEPTH = 64;
 
 /**
  * A reader's side of a run file's media references (see {@link createRecordedMediaResolver}).
@@ -24,7 +22,7 @@ export type RecordedMediaResolver = {
  * value it is shown and answers a reference with the one of that length whose SHA-256 matches
  * (hashed only when a reference asks, once each). A reference nothing earlier matches (a file
  * cut or edited) stays as written: it still reads as a shortened value, never as wrong bytes.
- * Files without references (every older one) come back unchanged.
+ * Files without references (every older one) come back unchanged, the same objects.
  *
  * @example
  * ```ts
@@ -45,41 +43,15 @@ export function createRecordedMediaResolver(): RecordedMediaResolver {
       byDigest.set(createHash('sha256').update(value).digest('hex'), value);
     return byDigest.get(digest);
   };
-  const walk = (value: unknown, depth: number): unknown => {
-    if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return value;
-    if (Array.isArray(value)) {
-      let copy: unknown[] | undefined;
-      for (const [index, item] of value.entries()) {
-        const next = walk(item, depth + 1);
-        if (next === item) continue;
-        copy ??= [...value];
-        copy[index] = next;
-      }
-      return copy ?? value;
+  const resolveData = (data: string): string => {
+    const reference = RECORDED_MEDIA_REFERENCE.exec(data);
+    if (reference !== null) return find(Number(reference[1]), reference[2] as string) ?? data;
+    if (data.length >= MIN_REFERENCED_MEDIA_CHARS) {
+      const list = unhashed.get(data.length);
+      if (list === undefined) unhashed.set(data.length, [data]);
+      else list.push(data);
     }
-    const holder = value as Record<string, unknown>;
-    const data = holder['data'];
-    if (typeof holder['mimeType'] === 'string' && typeof data === 'string') {
-      const reference = RECORDED_MEDIA_REFERENCE.exec(data);
-      if (reference === null) {
-        if (data.length >= MIN_REFERENCED_MEDIA_CHARS) {
-          const list = unhashed.get(data.length);
-          if (list === undefined) unhashed.set(data.length, [data]);
-          else list.push(data);
-        }
-        return value;
-      }
-      const whole = find(Number(reference[1]), reference[2] as string);
-      return whole === undefined ? value : { ...holder, data: whole };
-    }
-    let copy: Record<string, unknown> | undefined;
-    for (const [name, item] of Object.entries(holder)) {
-      const next = walk(item, depth + 1);
-      if (next === item) continue;
-      copy ??= { ...holder };
-      copy[name] = next;
-    }
-    return copy ?? value;
+    return data;
   };
-  return { resolve: <T>(line: T): T => walk(line, 0) as T };
+  return { resolve: <T>(line: T): T => mapMediaData(line, resolveData) };
 }
