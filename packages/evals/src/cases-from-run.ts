@@ -1,3 +1,4 @@
+import { createRecordedMediaResolver } from '@gemloop/core/recorder';
 import type { Content, GenerateContentBody, GenerateContentResponse } from '@gemloop/core/wire';
 import type {
   EvalCase,
@@ -193,6 +194,8 @@ function readRunLines(text: string, runFile: string): RunLines {
     unreadableLine: undefined,
   };
   const argsById = new Map<string, unknown>();
+  // A full recording writes each image once and refers to it after: its requests come back whole.
+  const media = createRecordedMediaResolver();
   const lines = textLines(text);
   for (let index = 0; index < lines.length; index++) {
     const raw = lines[index] as string;
@@ -206,7 +209,7 @@ function readRunLines(text: string, runFile: string): RunLines {
       if (index < lines.length - 1) run.unreadableLine ??= index + 1;
       continue;
     }
-    const line = value as Record<string, unknown>;
+    const line = media.resolve(value as Record<string, unknown>);
     switch (line['type']) {
       case 'run-start':
         if (line['format'] !== 1) {
@@ -261,18 +264,27 @@ function readRunLines(text: string, runFile: string): RunLines {
  * The input contents as the run sent them. A full-fidelity recorder keeps the run-start's input
  * shortened when it is long (media: the line stays small enough for the viewer's list) and whole
  * in the first request, which ends with it: those contents are the case's input then, or a replay
- * would send the placeholder and drift.
+ * would send the placeholder and drift. An input of parts is the request's last Content (the
+ * user message they were sent as): before, a photo sent as parts replayed as its placeholder.
  */
 function wholeInput(input: Content[], first: GenerateContentBody | undefined): Content[] {
   const sent = firstUserContents(first);
+  // Parts (`agent.run([{ text }, { inlineData }])`) were sent as one user Content: the
+  // request's last.
+  const taken = input.every(isPart) ? 1 : input.length;
   if (
     input.length === 0 ||
     findOmitted(input).length === 0 ||
     sent === undefined ||
-    sent.length < input.length
+    sent.length < taken
   )
     return input;
-  return sent.slice(sent.length - input.length);
+  return sent.slice(sent.length - taken);
+}
+
+/** Whether an input item is a Part (no `parts` of its own), not a Content. */
+function isPart(item: unknown): boolean {
+  return isRecord(item) && !('parts' in item) && !('role' in item);
 }
 
 function firstUserContents(request: GenerateContentBody | undefined): Content[] | undefined {

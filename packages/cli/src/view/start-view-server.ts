@@ -15,6 +15,7 @@ import {
   resolveViewLimits,
   type ViewLimits,
 } from './read-runs.ts';
+import { withoutMediaBytes } from './without-media-bytes.ts';
 
 /** Options of {@link startViewServer}. */
 export type ViewServerOptions = {
@@ -245,7 +246,8 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
  * A run's lines as a JSON array, one line at a time: a line nested deeper than `JSON.stringify`
  * can go (`JSON.parse` reads any depth, so a hand-made file can hold one; the recorder, which
  * stringifies, never writes one) becomes the viewer's note that it was left out, instead of a
- * RangeError that made the whole run an HTTP 500.
+ * RangeError that made the whole run an HTTP 500. Inline media goes as its type and size, never its
+ * bytes (without-media-bytes.ts).
  */
 function linesToJson(
   lines: readonly Record<string, unknown>[],
@@ -253,7 +255,7 @@ function linesToJson(
 ): string {
   const parts = lines.map((line) => {
     try {
-      return toJson(line);
+      return toJson(withoutMediaBytes(line));
     } catch {
       return toJson({
         type: 'truncated',

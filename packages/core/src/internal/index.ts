@@ -207,6 +207,8 @@ export {
   required,
   stringOption,
 } from '../options/define-options.ts';
+// @gemloop/cli's viewer: a run line's media bytes replaced by what they were.
+export { mapMediaData } from '../recorder/map-media-data.ts';
 // @gemloop/testing and @gemloop/dbos: a wait that ends early, with the reason, when a signal aborts.
 export { sleep } from '../retry/sleep.ts';
 // @gemloop/testing: the fake's `await using` key, with the `Symbol.asyncDispose` declaration it needs.

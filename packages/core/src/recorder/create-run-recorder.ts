@@ -14,6 +14,7 @@ import type { RunObservation, RunObserver, RunStartInfo } from '../telemetry/run
 import { toolResultMark } from '../tools/responses/tool-result-mark.ts';
 import { version } from '../version.ts';
 import { createFolderPruner } from './create-folder-pruner.ts';
+import { createMediaOnce } from './create-media-once.ts';
 import { RUN_HEARTBEAT_MS } from './prune-run-files.ts';
 import { recordContinuation, recordedLineOf } from './recorded-line-of.ts';
 import {
@@ -65,7 +66,10 @@ export type RunRecorderOptions = {
    * with a note, in both fidelities' tool call lines, and in `'shortened'` requests and responses. `'full'`: each is kept whole up to
    * `maxOpaqueBytes`, so a replay (`@gemloop/evals`) is byte for byte; a longer one is still
    * shortened, as `"[N characters omitted: past maxOpaqueBytes]"`. A full recording's run-start
-   * line says so (`fidelity`, `maxOpaqueBytes`). The run-start's `input` stays shortened when keeping it whole
+   * line says so (`fidelity`, `maxOpaqueBytes`). Each distinct media value is written whole once
+   * per run file; a later copy (the same image in the next step's history) is a reference,
+   * `"[N characters omitted: same as sha256:<hex>]"`, that `createRecordedMediaResolver` (and so
+   * `@gemloop/evals`) turns back into the same bytes. The run-start's `input` stays shortened when keeping it whole
    * would make that line longer than {@link MAX_FULL_RUN_START_BYTES} (the viewer lists runs by
    * their first line); the first request holds the same input whole. Pair `'full'` with a
    * `maxRunBytes` large enough for the media a run sends. @defaultValue 'shortened'
@@ -193,6 +197,11 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
           return handle;
         });
       let full = false;
+      // Full fidelity: each distinct media value once per file (an image rides in every later
+      // step's request). Not the run-start line, which may be written again shortened.
+      const media = fidelity === 'full' ? createMediaOnce() : undefined;
+      const serializeRun = (line: RecordedRunLine): string =>
+        serializeLine(line, opaqueLimit, fidelity, media);
       const write = (line: RecordedRunLine): void => {
         // A run past its size limit still records how it ended, without its answer's text (as
         // long as the rest of the run could be): the file stays near maxRunBytes.
@@ -202,7 +211,7 @@ export function createRunRecorder(options: RunRecorderOptions = {}): RunRecorder
             ? endLine(line, serialize)
             : line.type === 'run-start'
               ? startLine(line, serialize)
-              : `${serialize(line)}\n`;
+              : `${serializeRun(line)}\n`;
         // Bytes as written (UTF-8), not string length: CJK text is 3 bytes a character.
         let bytes = Buffer.byteLength(text);
         if (line.type === 'run-start' && bytes > maxRunBytes) {

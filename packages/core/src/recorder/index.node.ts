@@ -4,3 +4,7 @@
 export { createLiveRecorder } from './create-live-recorder.ts';
 export { createRunRecorder } from './create-run-recorder.ts';
 export * from './index.ts';
+export {
+  createRecordedMediaResolver,
+  type RecordedMediaResolver,
+} from './resolve-recorded-media.ts';

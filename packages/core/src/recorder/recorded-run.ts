@@ -38,10 +38,23 @@ export type RecordedFidelity = 'shortened' | 'full';
 
 /**
  * Matches the placeholder a recorder writes in place of an opaque value it shortened: the
- * value's length is group 1. A replay cannot send such a value back as the model gave it.
+ * value's length is group 1. A replay cannot send such a value back as the model gave it. It
+ * also matches a `fidelity: 'full'` file's reference to media recorded earlier in the same file
+ * (`"[N characters omitted: same as sha256:<hex>]"`, see {@link RECORDED_MEDIA_REFERENCE}): a
+ * reader that does not resolve those (`createRecordedMediaResolver`) counts them as shortened,
+ * and never sends the reference as bytes.
  */
 export const OMITTED_OPAQUE_VALUE: RegExp =
-  /^\[(\d+) characters omitted(?:: past maxOpaqueBytes)?\]$/;
+  /^\[(\d+) characters omitted(?:: past maxOpaqueBytes|: same as sha256:[0-9a-f]{64})?\]$/;
+
+/**
+ * Matches a `fidelity: 'full'` run file's reference to inline media (`{ mimeType, data }`) whose
+ * bytes an earlier line of the same file holds whole: group 1 is the data's length in characters,
+ * group 2 the SHA-256 (hex) of its text. The recorder writes each distinct media value once per
+ * file, so an image in the history of ten steps is one copy, not ten.
+ */
+export const RECORDED_MEDIA_REFERENCE: RegExp =
+  /^\[(\d+) characters omitted: same as sha256:([0-9a-f]{64})\]$/;
 
 /**
  * The longest run-start line a `fidelity: 'full'` recorder writes with its input whole (48 KiB,

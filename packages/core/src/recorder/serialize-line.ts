@@ -1,4 +1,5 @@
 import { cutText, cutTextNoted } from '../shared/cut-text.ts';
+import type { MediaOnce } from './create-media-once.ts';
 import {
   MAX_END_ERROR_CHARS,
   MAX_FULL_RUN_START_BYTES,
@@ -12,17 +13,21 @@ export const LONG_OPAQUE = 2048;
 
 /**
  * A line as JSON, each opaque value longer than `limit` characters shortened to a placeholder
- * readers recognise (`@gemloop/evals` lists them as what a replay could not reproduce).
+ * readers recognise (`@gemloop/evals` lists them as what a replay could not reproduce). With
+ * `media` (a full recording's run), media kept whole is written once per file: a later copy
+ * becomes a reference (create-media-once.ts).
  */
 export function serializeLine(
   line: RecordedRunLine,
   limit: number,
   fidelity: RecordedFidelity,
+  media?: MediaOnce | undefined,
 ): string {
   return JSON.stringify(line, function (this: unknown, key, value: unknown) {
+    const opaqueMedia = typeof value === 'string' && key === 'data' && isMedia(this);
     if (
       typeof value === 'string' &&
-      (key === 'thoughtSignature' || (key === 'data' && isMedia(this))) &&
+      (key === 'thoughtSignature' || opaqueMedia) &&
       // Full fidelity's limit is bytes as written (base64 is one a character); the default's
       // is characters, as it always was.
       (fidelity === 'full' ? Buffer.byteLength(value) > limit : value.length > limit)
@@ -30,6 +35,7 @@ export function serializeLine(
       return fidelity === 'full'
         ? `[${value.length} characters omitted: past maxOpaqueBytes]`
         : `[${value.length} characters omitted]`;
+    if (opaqueMedia && media !== undefined) return media.place(value as string);
     if (typeof value === 'bigint') return value.toString();
     if ((key === 'functionCall' || key === 'functionResponse') && isObject(value))
       return boundCallNames(value, limit, fidelity);
