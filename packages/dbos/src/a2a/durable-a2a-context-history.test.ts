@@ -5,7 +5,9 @@
 // and another takes the run over, while two doors follow it (the one that started it and one a
 // resubscribe made follow it): the turn is saved once. Another caller's same contextId reads
 // nothing of it; a third message through the other door continues from both turns; two tasks at
-// once in one context never fork it.
+// once in one context never fork it. A task whose door died while it ran (the worker finishing
+// it) and that nobody read again has its turn saved by the context's next task, at another door,
+// before that task starts (issue 53, a2a-catchup55).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -281,5 +283,58 @@ describe('a durable A2A context', () => {
       ends[0]?.state === TaskState.TASK_STATE_COMPLETED ? 'First at once.' : 'Second at once.';
     expect(userTexts(turns[1]?.contents ?? [])[0]).toBe(completed);
     expect(door.errors).toEqual([]);
+  });
+
+  it("saves the turn of a task whose door died before the context's next task starts, at another door, once", async () => {
+    const doorA = await openDoor();
+    const doorB = await openDoor();
+    const first = await send(doorA, 'alice', 'Where is order 11?');
+    const { contextId } = first.task;
+    expect(await storedTurns('alice', contextId)).toHaveLength(1);
+
+    // Task 2 held in its slow tool while door A follows it; door A dies, the worker finishes it.
+    writeFileSync(join(holdDirectory, 'all'), '');
+    const orphan = await startHeld(doorA, 'Can it ship today?', contextId);
+    await closeDoor(doorA);
+    await orphan.rest;
+    rmSync(join(holdDirectory, 'all'));
+    await waitFor(
+      async () => (await doorB.runs.status(orphan.task.id))?.status === 'SUCCESS',
+      'the orphaned run to complete',
+    );
+    // Nobody read the task since: its turn is not saved, and the task store says it works.
+    expect(await storedTurns('alice', contextId)).toHaveLength(1);
+
+    // The client's next message goes to door B: its run starts with the orphaned task's turn.
+    const next = await send(doorB, 'alice', 'Then ship it.', contextId);
+    expect(lastStatus(next.events).state).toBe(TaskState.TASK_STATE_COMPLETED);
+    const requests = requestsFor('Then ship it.');
+    expect(requests.length).toBeGreaterThan(0);
+    for (const contents of requests) {
+      expect(userTexts(contents)).toEqual([
+        'Where is order 11?',
+        'Can it ship today?',
+        'Then ship it.',
+      ]);
+    }
+    const turns = await storedTurns('alice', contextId);
+    expect(turns.map((turn) => userTexts(turn.contents)[0])).toEqual([
+      'Where is order 11?',
+      'Can it ship today?',
+      'Then ship it.',
+    ]);
+    expect(JSON.stringify(turns[1]?.contents)).toContain(ANSWER.slice(0, 24));
+
+    // Reading the orphaned task now makes door B follow its ended run (the first read may still
+    // say working): it completes, its turn found saved; nothing more is saved.
+    const asker = await client(doorB, 'alice');
+    await waitFor(
+      async () =>
+        (await asker.getTask({ id: orphan.task.id } as never)).status?.state ===
+        TaskState.TASK_STATE_COMPLETED,
+      'the orphaned task to read completed',
+    );
+    expect(await storedTurns('alice', contextId)).toHaveLength(3);
+    expect(doorB.errors).toEqual([]);
   });
 });

@@ -57,4 +57,34 @@ describe('createPostgresTaskStore', () => {
     expect(read?.status?.state).toBe(TaskState.TASK_STATE_FAILED);
     expect(read?.artifacts).toHaveLength(1);
   });
+
+  it("lists a context's tasks by the context, past the caller's newer tasks of other contexts", async () => {
+    const store = createPostgresTaskStore({ pool });
+    await store.save(
+      { ...task('ctx-old', TaskState.TASK_STATE_WORKING), contextId: 'ctx-old' },
+      alice(),
+    );
+    // 1000 newer tasks of other contexts (the most a list reads), written as the store writes them.
+    await pool.query(
+      `INSERT INTO gemloop.a2a_tasks (tenant, owner, task_id, task, updated_at)
+       SELECT '', 'alice', 'other-' || n, jsonb_build_object('id', 'other-' || n, 'contextId', 'ctx-other-' || n),
+              now() + interval '1 minute'
+       FROM generate_series(1, 1000) AS n`,
+    );
+    const params = {
+      tenant: '',
+      contextId: 'ctx-old',
+      status: TaskState.TASK_STATE_UNSPECIFIED,
+      pageSize: 100,
+      pageToken: '',
+      statusTimestampAfter: undefined,
+    };
+    const listed = await store.list(params, alice());
+    expect(listed.tasks.map((each) => each.id)).toEqual(['ctx-old']);
+    // Without a context: the newest 1000, which leave the old one out (the limit it escapes).
+    const all = await store.list({ ...params, contextId: '' }, alice());
+    expect(all.totalSize).toBe(1000);
+    const bob = new ServerCallContext({ user: { isAuthenticated: true, userName: 'bob' } });
+    expect((await store.list(params, bob)).tasks).toEqual([]);
+  });
 });

@@ -23,7 +23,8 @@ const LIST_LIMIT = 1000;
  * task id, as the SDK's own stores scope them: another caller's task loads as `undefined`, which
  * the SDK answers as an unknown task. The task is stored as the SDK's JSON (`Task.toJSON`) and read
  * back through `Task.fromJSON`, which takes only the fields it knows. `list` is the SDK's
- * `InMemoryTaskStore.list` over the caller's newest 1000 tasks, so filters, order and pages are
+ * `InMemoryTaskStore.list` over the caller's newest 1000 tasks (of the context asked for, if one is),
+ * so filters, order and pages are
  * the SDK's. A task that ended stays ended: a save that would change its state is dropped. The
  * table is created on first use.
  *
@@ -83,10 +84,15 @@ export function createPostgresTaskStore(options: { pool: pg.Pool }): TaskStore {
 
     async list(params: ListTasksRequest, context: ServerCallContext): Promise<ListTasksResponse> {
       await table();
+      // A context's tasks by the context in SQL: a durable door lists them before each task of a
+      // context starts (its catch-up), and the caller's other contexts' newer tasks neither cost
+      // the read nor push the context's own past the limit.
+      const contextId = typeof params.contextId === 'string' ? params.contextId : '';
       const { rows } = await pool.query<{ task: unknown }>(
         `SELECT task FROM gemloop.a2a_tasks WHERE tenant = $1 AND owner = $2
+           AND ($3 = '' OR task->>'contextId' = $3)
          ORDER BY updated_at DESC LIMIT ${LIST_LIMIT}`,
-        scopeOf(context),
+        [...scopeOf(context), contextId],
       );
       const own = new InMemoryTaskStore();
       for (const row of rows) await own.save(Task.fromJSON(row.task), context);

@@ -24,6 +24,7 @@ import {
 import type { A2AHandlerOptions } from './a2a-handler-options.ts';
 import { A2ARequestError } from './a2a-request-error.ts';
 import { checkA2AOptions } from './check-a2a-options.ts';
+import { listContextTasks } from './durable/catch-up-durable-context.ts';
 import { createDurableExecutor, type DurableExecutor } from './durable/durable-executor.ts';
 import { DurableRequestHandler } from './durable/durable-request-handler.ts';
 import { createGemloopExecutor } from './gemloop-executor.ts';
@@ -129,7 +130,12 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
               status,
             ),
         })
-      : createDurableExecutor({ durable: options.durable, onError }),
+      : createDurableExecutor({
+          durable: options.durable,
+          onError,
+          // The store is made below; a task starts long after, at a request.
+          contextTasks: (contextId, caller) => listContextTasks(taskStore, contextId, caller),
+        }),
     onError,
   );
   const push =

@@ -15,6 +15,7 @@ import { GemloopError } from '@gemloop/core/errors';
 import { readMessageInput } from '../message-input.ts';
 import { agentMessage, now, rejectTask, submittedTask } from '../task-parts.ts';
 import { answerDurableApprovals, type SearchedTask } from './answer-durable-approvals.ts';
+import { catchUpDurableContext } from './catch-up-durable-context.ts';
 import type { A2ADurableOptions } from './durable-a2a-runs.ts';
 import {
   CONTEXT_TURN_KEY,
@@ -72,9 +73,14 @@ export const WORKING_REFUSAL =
 export function createDurableExecutor(options: {
   durable: A2ADurableOptions;
   onError: (error: unknown) => void;
+  /**
+   * The caller's tasks of a context, from the task store every door shares: a new task of the
+   * context first saves the turns of the earlier ones whose door died (`durable.history` only).
+   */
+  contextTasks?: (contextId: string, caller: ServerCallContext) => Promise<Task[]>;
 }): DurableExecutor {
   const { runs, agent, history, model } = options.durable;
-  const { onError } = options;
+  const { onError, contextTasks } = options;
   // The tasks this door follows now, by task id (the durable run's id); `stop` ends the read of
   // the run's events at a cancel (a read waits in the database for the run's next event).
   const following = new Map<string, FollowedRun>();
@@ -161,6 +167,11 @@ export function createDurableExecutor(options: {
       // events are read from its first, so none is lost to the order.
       try {
         const context = contextOf(contextId, request.context);
+        // An earlier task's turn that its dead door never saved goes in first, at its index.
+        if (context !== undefined && contextTasks !== undefined) {
+          const tasks = await contextTasks(contextId, request.context);
+          await catchUpDurableContext({ context, runs, tasks });
+        }
         const opened = context === undefined ? undefined : await openDurableContext(context);
         await runs.start(agent, { runId: taskId, input, owner, ...continued(opened) });
         // The index the task's turn takes, in the task every door reads: the door that follows
