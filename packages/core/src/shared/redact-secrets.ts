@@ -94,13 +94,38 @@ export function redactSecrets(
   secrets: readonly string[],
   minLength: number = MIN_KEY_LENGTH,
 ): string {
-  let result = redactKeyShapes(text);
+  return redactSecretValues(redactKeyShapes(text), secrets, minLength);
+}
+
+/**
+ * {@link redactSecrets} without the key shapes: each secret's own text replaced, nothing else.
+ * For a media part's base64 `data`, where a key's shape is a coincidence (below).
+ * @internal
+ */
+export function redactSecretValues(
+  text: string,
+  secrets: readonly string[],
+  minLength: number = MIN_KEY_LENGTH,
+): string {
+  let result = text;
   for (const secret of secrets) {
     if (secret.length >= minLength && result.includes(secret)) {
       result = result.split(secret).join(REDACTED);
     }
   }
   return result;
+}
+
+/**
+ * Whether `holder[key]` is a media part's base64 (`inlineData.data`: a holder with a `mimeType`).
+ * Key shapes are not looked for there: a key's text base64-encoded never reads `AIza…`, and
+ * random base64 holds that shape about once in 7 MB, so a recorded 5 MB photo came out about
+ * one time in seven 29 characters short, a replay sending another image (media55b). A secret's
+ * own text is still replaced there, as anywhere.
+ * @internal
+ */
+export function isMediaData(holder: object, key: PropertyKey): boolean {
+  return key === 'data' && typeof (holder as { mimeType?: unknown }).mimeType === 'string';
 }
 
 /**

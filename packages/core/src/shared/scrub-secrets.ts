@@ -1,9 +1,11 @@
 import {
   isCredentialHeader,
+  isMediaData,
   MIN_KEY_LENGTH,
   REDACTED,
   redactKeyShapes,
   redactSecrets,
+  redactSecretValues,
 } from './redact-secrets.ts';
 
 // Bounds of the walk: an error's cause may be any object (a fetch implementation's request, a
@@ -53,11 +55,14 @@ type Budget = {
   readonly clean?: CleanTexts | undefined;
 };
 
-/** The scan of one text for `secrets` and key shapes, counted on the memo. */
-function scan(text: string, secrets: readonly string[], budget: Budget): boolean {
+/**
+ * The scan of one text for `secrets` and (unless `shapes` is false: a media part's base64,
+ * `isMediaData`) key shapes, counted on the memo.
+ */
+function scan(text: string, secrets: readonly string[], budget: Budget, shapes = true): boolean {
   if (budget.memo) budget.memo.scannedChars += text.length;
   // A Google key or token by its shape, whoever's (`redactKeyShapes`).
-  if (redactKeyShapes(text) !== text) return true;
+  if (shapes && redactKeyShapes(text) !== text) return true;
   for (const secret of secrets) if (text.includes(secret)) return true;
   return false;
 }
@@ -72,7 +77,7 @@ function holdsAt(
 ): boolean {
   const { clean } = budget;
   if (clean?.has(holder, key, text)) return false;
-  if (scan(text, secrets, budget)) return true;
+  if (scan(text, secrets, budget, !isMediaData(holder, key))) return true;
   clean?.add(holder, key, text);
   return false;
 }
@@ -88,7 +93,9 @@ function textAt(
   const { clean } = budget;
   if (clean?.has(holder, key, text)) return text;
   if (budget.memo) budget.memo.scannedChars += text.length;
-  const without = redactSecrets(text, secrets);
+  const without = isMediaData(holder, key)
+    ? redactSecretValues(text, secrets)
+    : redactSecrets(text, secrets);
   if (without === text) clean?.add(holder, key, text);
   return without;
 }
