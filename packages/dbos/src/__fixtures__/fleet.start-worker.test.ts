@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,38 @@ describe('startWorker’s hang guard', () => {
     );
     expect(error.message).toMatch(/^worker did not start, killed by its hang guard, no progress/);
     expect(error.message).toMatch(/:\nstarting\n$/);
+  });
+
+  it('kills a DBOS worker whose first Postgres connect is never answered, saying so', async () => {
+    // The fixture workers' first connect has no wall-clock limit (connectTimeoutMs: 0): what
+    // ends a start that waits on a silent server is this guard. A server that accepts and never
+    // answers, as a dropped connection would.
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const error = await startWorker(
+        {
+          DATABASE_URL: `postgres://gemloop:never@127.0.0.1:${port}/silent`,
+          FAKE_URL: 'http://127.0.0.1:9',
+          EXECUTOR_ID: 'silent-postgres',
+        },
+        new URL('./unsafe-pattern-worker.ts', import.meta.url).pathname,
+        { guard: { idleMs: 5_000, idleCpuMs: 20, sampleMs: 200 } },
+      ).then(
+        (worker) => {
+          started.push(worker);
+          throw new Error('the worker was taken as started without Postgres');
+        },
+        (rejected: unknown) => rejected as Error,
+      );
+      expect(error.message).toMatch(/^worker did not start, killed by its hang guard, no progress/);
+      expect(held.length).toBeGreaterThan(0);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('waits for a worker that works past the idle limit before it is ready', async () => {
