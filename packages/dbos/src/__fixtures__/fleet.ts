@@ -129,10 +129,17 @@ export async function startWorker(
     output += chunk.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // The worker's output to its end: 'close' comes once its stdout and stderr are read to their
+  // end, 'exit' may come before. A failed start's message says what it printed, read from here:
+  // at load 23 a guard's verdict came before this process had read the `starting` already in
+  // the pipe, and the message had lost it (bench/RESULTS.md, issue 53, helper flake55).
+  const printed = new Promise<string>((resolve) => child.once('close', () => resolve(output)));
   const limits: GuardOptions = { ...GUARD_DEFAULTS, ...guard };
   const watch = createHangWatch(child.pid, limits, started);
   child.stderr?.on('data', () => watch.output());
   const executorId = await new Promise<string>((resolve, reject) => {
+    // Set when the guard kills the start: the failure is then the guard's verdict, not an exit.
+    let killedFor: string | undefined;
     const timer = setInterval(() => {
       const verdict = watch.sample();
       if (verdict === undefined) return;
@@ -140,11 +147,7 @@ export async function startWorker(
       child.kill('SIGKILL');
       const cpuMs = watch.cpuMs();
       const cpu = cpuMs === undefined ? 'CPU unknown' : `${seconds(cpuMs)} of CPU`;
-      reject(
-        new Error(
-          `worker did not start, killed by its hang guard, ${verdict.reason}; ${cpu} in ${seconds(Date.now() - started)} of wall time, ${describeLoad()}:\n${output}`,
-        ),
-      );
+      killedFor = `worker did not start, killed by its hang guard, ${verdict.reason}; ${cpu} in ${seconds(Date.now() - started)} of wall time, ${describeLoad()}`;
     }, limits.sampleMs);
     const onData = (): void => {
       watch.output();
@@ -159,10 +162,11 @@ export async function startWorker(
       }
     };
     child.stdout?.on('data', onData);
-    void exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`worker exited before it was ready:\n${output}`));
-    });
+    void exited.then(() => clearInterval(timer));
+    // After a start that was ready this rejects nothing (the promise is settled).
+    void printed.then((all) =>
+      reject(new Error(`${killedFor ?? 'worker exited before it was ready'}:\n${all}`)),
+    );
   });
   return { child, executorId, output: () => output, exited, databaseUrl: env['DATABASE_URL'], sessionName };
 }

@@ -96,7 +96,8 @@ async function main(): Promise<void> {
         ]),
       ),
     },
-    {},
+    // No wall clock on the first connect: startWorker's hang guard watches the start (its TSDoc).
+    { connectTimeoutMs: 0 },
   );
   console.log(`ready ${worker.executorId}`);
   await Promise.all(

@@ -58,7 +58,8 @@ async function main(): Promise<void> {
         relay: { gemini, model, instructions: 'RELAY', tools: [foreigner], plugins: [hold] },
       },
     },
-    {},
+    // No wall clock on the first connect: startWorker's hang guard watches the start (its TSDoc).
+    { connectTimeoutMs: 0 },
   );
   process.on('SIGTERM', () => {
     void worker.shutdown().then(() => process.exit(0));

@@ -69,7 +69,8 @@ async function main(): Promise<void> {
       logLevel: 'error',
       agents: { looker: { gemini, model, instructions: 'LOOKER', tools: [shot, row, wait] } },
     },
-    {},
+    // No wall clock on the first connect: startWorker's hang guard watches the start (its TSDoc).
+    { connectTimeoutMs: 0 },
   );
   process.on('SIGTERM', () => {
     void worker.shutdown().then(() => process.exit(0));

@@ -36,7 +36,8 @@ async function main(): Promise<void> {
         trusted: { gemini, model, tools: [lookupCode(allowUnsafePatterns(codes()))] },
       },
     },
-    {},
+    // No wall clock on the first connect: startWorker's hang guard watches the start (its TSDoc).
+    { connectTimeoutMs: 0 },
   );
   process.on('SIGTERM', () => {
     void worker.shutdown().then(() => process.exit(0));

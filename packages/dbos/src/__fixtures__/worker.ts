@@ -1482,6 +1482,8 @@ void startDurableWorkerWith({
     ? {}
     : { modelRateLimits: { [model]: { requests: Number(rate.split('/')[0]), periodMs: Number(rate.split('/')[1]) } } }),
 }, {
+  // No wall clock on the first connect: startWorker's hang guard watches the start (its TSDoc).
+  connectTimeoutMs: 0,
   onSteerAnnounced: (runId) => {
     for (const waiter of steersHeard.get(runId) ?? []) waiter();
   },

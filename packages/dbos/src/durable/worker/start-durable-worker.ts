@@ -138,6 +138,14 @@ export type DurableWorkerHooks = {
    * deliver before this worker's (it did, on a loaded machine).
    */
   onSteerAnnounced?: ((runId: string) => void) | undefined;
+  /**
+   * The wall-clock limit on the start's first Postgres connect, `DEFAULT_CONNECT_TIMEOUT_MS`
+   * (check-postgres.ts) unless set; 0: none, node-postgres's own default. A fixture worker sets 0:
+   * its start is watched by the test's CPU-aware hang guard (fleet.ts `startWorker`), which kills
+   * a start that waits on a connect that never answers, and the 5 s of wall time ran out on a
+   * connect that was only slow (a dbos run at load 23: bench/RESULTS.md, issue 53, helper flake55).
+   */
+  connectTimeoutMs?: number | undefined;
 };
 
 /**
@@ -166,7 +174,7 @@ export async function startDurableWorkerWith(
     applicationVersion,
     maxInputBytes,
   }: StartDurableWorkerOptions,
-  { onSteerAnnounced }: DurableWorkerHooks,
+  { onSteerAnnounced, connectTimeoutMs }: DurableWorkerHooks,
 ): Promise<DurableWorker> {
   checkDurableWorkerOptions({
     databaseUrl,
@@ -186,6 +194,7 @@ export async function startDurableWorkerWith(
     max: 2,
     purpose: 'the DBOS system database',
     missingDatabaseOk: true,
+    timeoutMs: connectTimeoutMs,
   });
   // Not DBOS's static API: the static calls made in a workflow are checkpoints of it, which a
   // replay would not make again. A DBOS client resumes a run; its stop is fenced by the calling
