@@ -1,6 +1,6 @@
 import type { Message } from '@a2a-js/sdk';
 import type { Part } from '@gemloop/core/wire';
-import { MediaPartError } from '../door/media-part-error.ts';
+import { MediaPartRefusedError } from '../door/media-part-refused-error.ts';
 import { checkMediaPartCount, readMediaPart } from '../door/read-media-part.ts';
 import { EMPTY_MESSAGE_REFUSAL, textOf } from './task-parts.ts';
 
@@ -14,7 +14,7 @@ import { EMPTY_MESSAGE_REFUSAL, textOf } from './task-parts.ts';
 
 /**
  * The input of a run answering `message`; `undefined` when it holds no text, data or file.
- * @throws {@link MediaPartError} naming `message.parts[<index>]`: a file that is not a data URL
+ * @throws {@link MediaPartRefusedError} naming `message.parts[<index>]`: a file that is not a data URL
  * or bytes, of a MIME type Gemini does not read, or more files than a request may hold.
  * @internal
  */
@@ -61,7 +61,7 @@ export function readMessageInput(
   try {
     input = messageInput(message);
   } catch (error) {
-    if (!MediaPartError.isInstance(error)) throw error;
+    if (!MediaPartRefusedError.isInstance(error)) throw error;
     refuse(error.message);
     return undefined;
   }

@@ -1,7 +1,7 @@
 import { contentToText, type RunAgentInput } from '@ag-ui/core';
 import { RunAgentInputSchema } from '@ag-ui/core/schemas';
 import type { Content, Part } from '@gemloop/core/wire';
-import { MediaPartError } from '../door/media-part-error.ts';
+import { MediaPartRefusedError } from '../door/media-part-refused-error.ts';
 import { unprintableIdFault } from '../door/printable-id.ts';
 import { checkMediaPartCount } from '../door/read-media-part.ts';
 import { AgUiRequestError } from './ag-ui-request-error.ts';
@@ -38,7 +38,7 @@ export function readRunInput(body: unknown): ReadRunInput {
   try {
     return readChecked(body);
   } catch (error) {
-    if (!MediaPartError.isInstance(error)) throw error;
+    if (!MediaPartRefusedError.isInstance(error)) throw error;
     throw invalid(error.message);
   }
 }
@@ -111,7 +111,7 @@ export function checkSeededMedia(seededMedia: number): void {
   try {
     checkMediaPartCount(seededMedia, 'messages');
   } catch (error) {
-    if (!MediaPartError.isInstance(error)) throw error;
+    if (!MediaPartRefusedError.isInstance(error)) throw error;
     throw invalid(error.message);
   }
 }

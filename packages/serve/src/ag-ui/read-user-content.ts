@@ -20,7 +20,7 @@ const KINDS: Record<Exclude<ContentPart['type'], 'text'>, MediaKind> = {
  * A user message's content: its text when it is only text (the parts' text joined, as
  * `contentToText` joins it), else its parts in order, runs of text parts joined, each media part
  * an `inlineData` part; `media` the number of media parts.
- * @throws {@link MediaPartError} naming `path` and the part.
+ * @throws {@link MediaPartRefusedError} naming `path` and the part.
  * @internal
  */
 export function readUserContent(

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MediaPartError } from './media-part-error.ts';
+import { MediaPartRefusedError } from './media-part-refused-error.ts';
 import { readMediaPart } from './read-media-part.ts';
 
 // attack55b: data URLs and base64 as real encoders write them, and as hostile ones do. Real
@@ -15,7 +15,7 @@ function faultOf(read: () => unknown): string {
   try {
     read();
   } catch (error) {
-    if (MediaPartError.isInstance(error)) return error.fault;
+    if (MediaPartRefusedError.isInstance(error)) return error.fault;
     throw error;
   }
   return 'taken';

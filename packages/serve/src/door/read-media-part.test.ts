@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MediaPartError } from './media-part-error.ts';
+import { MediaPartRefusedError } from './media-part-refused-error.ts';
 import {
   checkMediaPartCount,
   MAX_MEDIA_PARTS,
@@ -16,11 +16,11 @@ function faultOf(read: () => unknown): { fault: string; path: string; message: s
   try {
     read();
   } catch (error) {
-    expect(MediaPartError.isInstance(error)).toBe(true);
-    const { fault, path, message } = error as MediaPartError;
+    expect(MediaPartRefusedError.isInstance(error)).toBe(true);
+    const { fault, path, message } = error as MediaPartRefusedError;
     return { fault, path, message };
   }
-  throw new Error('expected a MediaPartError');
+  throw new Error('expected a MediaPartRefusedError');
 }
 
 describe('readMediaPart', () => {

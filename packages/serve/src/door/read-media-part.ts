@@ -1,5 +1,5 @@
 import type { Part } from '@gemloop/core/wire';
-import { MediaPartError } from './media-part-error.ts';
+import { MediaPartRefusedError } from './media-part-refused-error.ts';
 
 // A caller's image, audio, video or file, as every door reads it into a Gemini `inlineData` part.
 // Gemini takes media inline as base64 beside the text (https://ai.google.dev/gemini-api/docs/
@@ -57,7 +57,7 @@ const FILE_TYPES = /^(?:application\/pdf|application\/json|text\/.+)$/;
  * read, or base64 and a MIME type checked. The base64 is checked, not decoded, and passed on as is
  * (line breaks and the URL-safe alphabet are taken and sent as standard base64: one copy then).
  *
- * @throws {@link MediaPartError} naming `path`: a remote URL (`remote-url`: the door fetches
+ * @throws {@link MediaPartRefusedError} naming `path`: a remote URL (`remote-url`: the door fetches
  * nothing), a URL that is not a base64 data URL, base64 that is not, a MIME type that is
  * malformed or not of `kind`.
  */
@@ -76,7 +76,7 @@ export function readMediaPart(source: MediaSource, { path, kind }: ReadMediaPart
  * cannot read: the caller sends the file's bytes instead.
  */
 export function refuseFileReference(path: string): never {
-  throw new MediaPartError({
+  throw new MediaPartRefusedError({
     path,
     fault: 'file-reference',
     message: `${path} names a stored file, which this server cannot read: send the file's content inline, as a data URL (data:<mime type>;base64,<data>).`,
@@ -86,7 +86,7 @@ export function refuseFileReference(path: string): never {
 /** Refuses a request holding more than {@link MAX_MEDIA_PARTS} media parts. */
 export function checkMediaPartCount(count: number, path: string): void {
   if (count <= MAX_MEDIA_PARTS) return;
-  throw new MediaPartError({
+  throw new MediaPartRefusedError({
     path,
     fault: 'too-many-media-parts',
     message: `${path} holds ${count} images, audio, video and files: at most ${MAX_MEDIA_PARTS} are taken in one request.`,
@@ -102,7 +102,7 @@ function readDataUrl(url: string, path: string, kind: MediaKind): Part {
   if (!/^data:/i.test(url)) {
     // Any other scheme (https:, http:, file:, gs:) names content somewhere else.
     if (/^[a-z][a-z0-9+.-]{0,31}:/i.test(url)) {
-      throw new MediaPartError({
+      throw new MediaPartRefusedError({
         path,
         fault: 'remote-url',
         message: `${path} is a URL this server will not fetch (it fetches nothing a request names): send the content inline as a data URL, data:<mime type>;base64,<data>.`,
@@ -122,8 +122,8 @@ function readDataUrl(url: string, path: string, kind: MediaKind): Part {
   };
 }
 
-function notADataUrl(path: string): MediaPartError {
-  return new MediaPartError({
+function notADataUrl(path: string): MediaPartRefusedError {
+  return new MediaPartRefusedError({
     path,
     fault: 'not-a-data-url',
     message: `${path} must be a base64 data URL: data:<type>/<subtype>;base64,<data>.`,
@@ -133,7 +133,7 @@ function notADataUrl(path: string): MediaPartError {
 function checkMimeType(mimeType: string, path: string, kind: MediaKind): string {
   const type = mimeType.toLowerCase();
   if (!MIME_TYPE.test(type)) {
-    throw new MediaPartError({
+    throw new MediaPartRefusedError({
       path,
       fault: 'invalid-mime-type',
       message: `${path} has no valid MIME type: name one as <type>/<subtype>, e.g. image/png.`,
@@ -145,7 +145,7 @@ function checkMimeType(mimeType: string, path: string, kind: MediaKind): string 
       ? top === 'image' || top === 'audio' || top === 'video' || FILE_TYPES.test(type)
       : top === kind;
   if (!fits) {
-    throw new MediaPartError({
+    throw new MediaPartRefusedError({
       path,
       fault: 'mime-type-mismatch',
       message:
@@ -163,7 +163,7 @@ function checkBase64(given: string, path: string): string {
   if (isBase64(given)) return given;
   const data = FORGIVEN.test(given) ? toStandardBase64(given) : given;
   if (isBase64(data)) return data;
-  throw new MediaPartError({
+  throw new MediaPartRefusedError({
     path,
     fault: 'invalid-base64',
     message:

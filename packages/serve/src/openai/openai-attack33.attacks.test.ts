@@ -136,7 +136,9 @@ describe('the OpenAI door (attack33)', () => {
     expect(contentsOf(fake.requests.at(-1)?.body)).toEqual([`user: ${'a'.repeat(100_000)}`]);
     const odd = [
       ...parts.slice(1),
-      { type: 'input_audio', input_audio: { data: 'AAAA', format: 'wav' } },
+      // A part type the door does not take (input_audio, this test's first odd part, is taken
+      // since doors-media55).
+      { type: 'video_url', video_url: { url: 'data:video/mp4;base64,AAAA' } },
     ];
     const refused = await postRaw(
       baseURL,

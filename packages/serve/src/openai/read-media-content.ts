@@ -1,5 +1,5 @@
 import type { Part } from '@gemloop/core/wire';
-import { MediaPartError } from '../door/media-part-error.ts';
+import { MediaPartRefusedError } from '../door/media-part-refused-error.ts';
 import {
   checkMediaPartCount,
   isMediaPart,
@@ -127,12 +127,12 @@ function stringField(object: Record<string, unknown>, name: string, at: string):
   return value;
 }
 
-/** `read()`, its MediaPartError thrown as the OpenAI error naming the same path. */
+/** `read()`, its MediaPartRefusedError thrown as the OpenAI error naming the same path. */
 function asOpenAIError<T>(read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (!MediaPartError.isInstance(error)) throw error;
+    if (!MediaPartRefusedError.isInstance(error)) throw error;
     throw invalidRequest(
       error.path,
       error.message,

@@ -17,7 +17,7 @@ export type MediaPartFault =
  * door answers it in its protocol's error shape (the OpenAI door a 400 naming `path` as `param`),
  * before any model call.
  */
-export class MediaPartError extends GemloopError {
+export class MediaPartRefusedError extends GemloopError {
   override readonly code = 'media-part-refused';
   /** Where in the request the part is, e.g. `messages[2].content[1].image_url.url`. */
   readonly path: string;
@@ -30,7 +30,7 @@ export class MediaPartError extends GemloopError {
     this.fault = fault;
   }
 
-  static override isInstance(error: unknown): error is MediaPartError {
+  static override isInstance(error: unknown): error is MediaPartRefusedError {
     return GemloopError.hasCode(error, 'media-part-refused');
   }
 }
