@@ -1,8 +1,7 @@
 // docs/serving-a2a.md, "Durable tasks": the door's tasks as durable runs of a fleet of workers,
 // their state in Postgres (typechecked only: it needs Postgres and workers;
-// packages/dbos/src/a2a/durable-a2a-tasks.test.ts runs it against both), and "A durable
-// context's conversation": `durable.history` (durable-a2a-context-history.test.ts runs it).
-import { createDurableRuns, createPostgresHistoryStore } from '@gemloop/dbos';
+// packages/dbos/src/a2a/durable-a2a-tasks.test.ts runs it against both).
+import { createDurableRuns } from '@gemloop/dbos';
 import { createPostgresTaskStore } from '@gemloop/dbos/a2a';
 import { createA2AHandler } from '@gemloop/serve/a2a';
 import { ownerOfKey } from '../serving-openai/support-handler.ts';
@@ -22,20 +21,4 @@ const handler = createA2AHandler({
   taskStore: createPostgresTaskStore({ pool }),
 });
 
-// Each context keeps its conversation: every door on one Postgres history store.
-const durable = {
-  runs,
-  agent: 'support',
-  history: createPostgresHistoryStore({ pool }),
-  // Optional: stored with each turn, as sendDurableChatTurn's `model` (another model's turns
-  // then go without their thought signatures).
-  model: 'gemini-3-flash-preview',
-};
-const conversing = createA2AHandler({
-  card: { name: 'Support', description: 'Answers questions about orders.' },
-  authorize: ownerOfKey(keys),
-  durable,
-  taskStore: createPostgresTaskStore({ pool }),
-});
-
-export { conversing, handler };
+export { handler };
