@@ -341,7 +341,7 @@ export async function readChatRequest(
   }
   let input: string | Part[];
   try {
-    input = readPageMessage(message, files).input;
+    input = readPageMessage({ message, files }).input;
   } catch (error) {
     if (!MediaPartRefusedError.isInstance(error)) throw error;
     return { status: 400, error: error.message, refusal: toPageRefusal(error) };

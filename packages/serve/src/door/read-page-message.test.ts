@@ -20,17 +20,28 @@ function refused(read: () => unknown): MediaPartRefusedError {
 
 describe('readPageMessage', () => {
   it('a message without files is its text, as a text-only page sent it', () => {
-    expect(readPageMessage('Hi', undefined)).toEqual({ text: 'Hi', input: 'Hi', files: 0 });
-    expect(readPageMessage('Hi', null)).toEqual({ text: 'Hi', input: 'Hi', files: 0 });
-    expect(readPageMessage('Hi', [])).toEqual({ text: 'Hi', input: 'Hi', files: 0 });
+    expect(readPageMessage({ message: 'Hi' })).toEqual({ text: 'Hi', input: 'Hi', files: 0 });
+    expect(readPageMessage({ message: 'Hi', files: null })).toEqual({
+      text: 'Hi',
+      input: 'Hi',
+      files: 0,
+    });
+    expect(readPageMessage({ message: 'Hi', files: [] })).toEqual({
+      text: 'Hi',
+      input: 'Hi',
+      files: 0,
+    });
   });
 
   it('files become inline parts after the text, in order, the base64 passed on as it came', () => {
     const pdf = Buffer.from('%PDF-1.7').toString('base64');
-    const read = readPageMessage('Compare these', [
-      { url: `data:image/png;base64,${PNG}`, mediaType: 'image/png', filename: 'a.png', size: 8 },
-      { url: `data:application/pdf;base64,${pdf}` },
-    ]);
+    const read = readPageMessage({
+      message: 'Compare these',
+      files: [
+        { url: `data:image/png;base64,${PNG}`, mediaType: 'image/png', filename: 'a.png', size: 8 },
+        { url: `data:application/pdf;base64,${pdf}` },
+      ],
+    });
     expect(read).toEqual({
       text: 'Compare these',
       input: [
@@ -41,9 +52,9 @@ describe('readPageMessage', () => {
       files: 2,
     });
     // Files alone: no empty text part.
-    expect(readPageMessage('', [{ url: `data:image/png;base64,${PNG}` }]).input).toEqual([
-      { inlineData: { mimeType: 'image/png', data: PNG } },
-    ]);
+    expect(
+      readPageMessage({ message: '', files: [{ url: `data:image/png;base64,${PNG}` }] }).input,
+    ).toEqual([{ inlineData: { mimeType: 'image/png', data: PNG } }]);
   });
 
   it('refuses a remote URL, a type Gemini does not read, bad base64, a missing url, naming files[i].url', () => {
@@ -57,7 +68,10 @@ describe('readPageMessage', () => {
     ] as const;
     for (const [file, fault, pageFault] of cases) {
       const error = refused(() =>
-        readPageMessage('What is this?', [{ url: `data:image/png;base64,${PNG}` }, file]),
+        readPageMessage({
+          message: 'What is this?',
+          files: [{ url: `data:image/png;base64,${PNG}` }, file],
+        }),
       );
       expect(error.path, JSON.stringify(file)).toBe('files[1].url');
       expect(error.fault, JSON.stringify(file)).toBe(fault);
@@ -68,17 +82,24 @@ describe('readPageMessage', () => {
     }
   });
 
-  it('bounds the count: 10 by default, maxFiles up to the doors` 64; not a list is refused', () => {
+  it('bounds the count: 10 by default, maxFiles from 1 to the doors` 64; not a list is refused', () => {
     const file = { url: `data:image/png;base64,${PNG}` };
     const eleven = Array.from({ length: 11 }, () => file);
-    const tooMany = refused(() => readPageMessage('x', eleven));
+    const tooMany = refused(() => readPageMessage({ message: 'x', files: eleven }));
     expect(tooMany).toMatchObject({ path: 'files', fault: 'too-many-media-parts' });
     expect(toPageRefusal(tooMany).error).toMatchObject({ file: 0, fault: 'too-many-files' });
-    expect(readPageMessage('x', eleven, { maxFiles: 11 }).files).toBe(11);
-    const overDoors = Array.from({ length: 65 }, () => file);
-    expect(refused(() => readPageMessage('x', overDoors, { maxFiles: 100 })).fault).toBe(
-      'too-many-media-parts',
+    expect(readPageMessage({ message: 'x', files: eleven, maxFiles: 11 }).files).toBe(11);
+    expect(readPageMessage({ message: 'x', files: Array(64).fill(file), maxFiles: 64 }).files).toBe(
+      64,
     );
-    expect(refused(() => readPageMessage('x', { url: file.url })).path).toBe('files');
+    for (const maxFiles of [0, 65, 1.5, Number.NaN]) {
+      expect(
+        () => readPageMessage({ message: 'x', files: [file], maxFiles }),
+        String(maxFiles),
+      ).toThrow(expect.objectContaining({ code: 'invalid-argument', argument: 'maxFiles' }));
+    }
+    expect(refused(() => readPageMessage({ message: 'x', files: { url: file.url } })).path).toBe(
+      'files',
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@gemloop/core/errors';
 import type { Part } from '@gemloop/core/wire';
 import { MediaPartRefusedError } from './media-part-refused-error.ts';
 import { checkMediaPartCount, readMediaPart } from './read-media-part.ts';
@@ -21,9 +22,16 @@ export type PageMessage = {
   files: number;
 };
 
-/** Options of {@link readPageMessage}. */
+/** What {@link readPageMessage} reads: the page's body's `message` and `files`, and a bound. */
 export type ReadPageMessageOptions = {
-  /** The most files one message may hold, at most 64 (what every door takes). Default 10, the page's default. */
+  /** The message's text (the route checks it is the string it wants). */
+  message: string;
+  /** The body's `files`, as it came (checked here): `undefined` or `null` for none. */
+  files?: unknown;
+  /**
+   * The most files one message may hold, an integer from 1 to 64 (what every door takes).
+   * Default 10, the page's default.
+   */
   maxFiles?: number | undefined;
 };
 
@@ -39,15 +47,21 @@ export type ReadPageMessageOptions = {
  *
  * @example
  * ```ts
- * const { input } = readPageMessage(body.message, body.files);
+ * const { input } = readPageMessage({ message: body.message, files: body.files });
  * await writeEventStream(response, agent.stream(input));
  * ```
  */
-export function readPageMessage(
-  text: string,
-  files: unknown,
-  { maxFiles = 10 }: ReadPageMessageOptions = {},
-): PageMessage {
+export function readPageMessage({
+  message: text,
+  files,
+  maxFiles = 10,
+}: ReadPageMessageOptions): PageMessage {
+  if (!Number.isSafeInteger(maxFiles) || maxFiles < 1 || maxFiles > 64) {
+    throw new InvalidArgumentError({
+      argument: 'maxFiles',
+      message: `maxFiles is an integer from 1 to 64 (what every door takes); got ${String(maxFiles).slice(0, 40)}.`,
+    });
+  }
   if (files === undefined || files === null) return { text, input: text, files: 0 };
   if (!Array.isArray(files)) {
     throw new MediaPartRefusedError({
@@ -57,7 +71,7 @@ export function readPageMessage(
     });
   }
   checkMediaPartCount(files.length, 'files');
-  if (files.length > Math.min(maxFiles, 64)) {
+  if (files.length > maxFiles) {
     throw new MediaPartRefusedError({
       path: 'files',
       fault: 'too-many-media-parts',
