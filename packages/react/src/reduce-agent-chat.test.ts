@@ -20,7 +20,7 @@ const usage = (total: number) => ({
 
 const fold = (actions: AgentChatAction[], state = initialAgentChatState()): AgentChatState =>
   actions.reduce(reduceAgentChat, state);
-const send = (text = 'Hi', n = 1): AgentChatAction => ({
+const send = (text = 'Hi', n = 1): Extract<AgentChatAction, { type: 'send' }> => ({
   type: 'send',
   userId: `u${n}`,
   assistantId: `a${n}`,
