@@ -3,9 +3,11 @@ import { ClientError, type FileFault } from './client-error.ts';
 // A page's files as the parts of a message a gemloop route sends to Gemini inline: each one a
 // base64 data URL with its MIME type, the shape the serving doors take (`@gemloop/serve`'s
 // `readPageMessage`, the OpenAI door's `image_url`). Shaped after the AI SDK's `FileUIPart`
-// (vercel/ai, `sendMessage({ text, files })`: `files` a `FileList` or `{ mediaType, filename,
-// url }`), so a page moving from `useChat` passes what it had. Checked before anything is read:
-// a 2 GB video picked by mistake is refused by its size, not read into the page's memory first.
+// (vercel/ai, packages/ai/src/ui/convert-file-list-to-file-ui-parts.ts: `{ type: 'file',
+// mediaType, filename, url }`, the URL from `FileReader.readAsDataURL`), so a page moving from
+// `useChat` passes what it had. Unlike that one (every file read at once, no bound), the count,
+// size and types are checked before anything is read: a 2 GB video picked by mistake is refused by
+// its size, not read into the page's memory first.
 
 /** One file of a message, ready to send: a base64 data URL and what the page shows of it. */
 export type MessageFile = {
