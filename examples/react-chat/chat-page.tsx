@@ -40,7 +40,7 @@ function Chat() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (input.trim() === '') return;
-    // The FileList is read by the hook (bounded, off the page's thread); a copy, since clearing
+    // The FileList is read by the hook (bounded, a slice at a time); a copy, since clearing
     // the input below empties the live list.
     const files = [...(picker.current?.files ?? [])];
     void send(input, files.length === 0 ? undefined : { files });

@@ -648,6 +648,32 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
     await page.close();
   });
 
+  it('a file past one FileReader slice (768 KiB) arrives byte for byte: the slices join into its base64', async () => {
+    const { page, errors } = await mount();
+    // 1,000,001 ASCII bytes (every value 0-127): three slices, the last not a multiple of 3.
+    const content = Array.from({ length: 1_000_001 }, (_, index) =>
+      String.fromCharCode((index * 31) % 128),
+    ).join('');
+    await page.evaluate(
+      (content) =>
+        void harness.sendFiles('Read this', [{ name: 'big.txt', type: 'text/plain', content }]),
+      content,
+    );
+    await page.waitForFunction(() => harness.requests.length === 1);
+    const [request] = await requests(page);
+    expect((request?.body as { files: unknown[] }).files).toEqual([
+      {
+        url: `data:text/plain;base64,${Buffer.from(content).toString('base64')}`,
+        mediaType: 'text/plain',
+        filename: 'big.txt',
+        size: 1_000_001,
+      },
+    ]);
+    await page.evaluate(() => harness.stop());
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('a file the chat does not take fails the send before any request: typed error, no message', async () => {
     const { page, errors } = await mount();
     const sent = await page.evaluate(() =>

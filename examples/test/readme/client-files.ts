@@ -7,7 +7,7 @@ const status = document.querySelector<HTMLElement>('#status')!;
 
 try {
   // Checked before a byte is read (10 files, 4 MiB in all, types Gemini reads), then read as
-  // base64 data URLs by the browser, off the page's thread.
+  // base64 data URLs by the browser, a slice at a time.
   const files = await readMessageFiles(picker.files ?? []);
   const result = await streamAgent('/chat', { body: { message: 'What is in this photo?', files } });
   status.textContent = result.text;
