@@ -198,8 +198,9 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   latest.current = { options, messages: state.messages };
   const running = useRef<{ controller: AbortController; messageId: string } | undefined>(undefined);
   const counter = useRef(0);
-  // The files each user message was sent with, as sent (data URLs), for `reload`: kept out of the
-  // state, which a page saves, and dropped with the message. And the object URLs `send` made for
+  // The files the last user message was sent with, as sent (data URLs), for `reload` (which sends
+  // only the last one again): kept out of the state, which a page saves, and only the last send's,
+  // so a long chat of photos does not hold every photo's base64; dropped with the message. And the object URLs `send` made for
   // previews, revoked once their message is gone or the chat unmounts.
   const sentFiles = useRef(new Map<string, MessageFile[]>());
   const previews = useRef(new Set<string>());
@@ -337,6 +338,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
         text,
         files: files && toChatFiles(files, sendOptions?.files, previews.current),
       };
+      sentFiles.current.clear();
       if (files !== undefined && files.length > 0) sentFiles.current.set(action.userId, files);
       dispatch(action);
       await stream({
