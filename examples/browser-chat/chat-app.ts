@@ -84,11 +84,14 @@ export async function startChatApp({
   port = 0,
   page = CLIENT_PAGE,
   maxBodyBytes = MAX_CHAT_BODY,
+  maxFiles,
 }: {
   gemini: Gemini;
   model: string;
   /** The most bytes a `POST /chat` body may have (its files): 413 past it. Default 6 MiB. */
   maxBodyBytes?: number;
+  /** The most files one question may carry (`readPageMessage`'s `maxFiles`). Default 10. */
+  maxFiles?: number;
   /** A number, or the `--port` flag's text (checked). */
   port?: number | string;
   page?: ChatPage;
@@ -239,7 +242,7 @@ export async function startChatApp({
         await writeEventStream(response, continued);
         return;
       }
-      const asked = await readChatRequest(request, { maxBodyBytes });
+      const asked = await readChatRequest(request, { maxBodyBytes, maxFiles });
       if ('error' in asked) {
         // The page's @gemloop/client reads a refused file's fault from this body (`file-refused`);
         // any other error, its status (a 500 with no body said nothing).
@@ -316,7 +319,10 @@ export type ChatRequest =
  */
 export async function readChatRequest(
   request: AsyncIterable<Uint8Array | string>,
-  { maxBodyBytes = MAX_BODY }: { maxBodyBytes?: number } = {},
+  {
+    maxBodyBytes = MAX_BODY,
+    maxFiles,
+  }: { maxBodyBytes?: number; maxFiles?: number | undefined } = {},
 ): Promise<ChatRequest> {
   const body = await readBody(request, maxBodyBytes);
   if (body === undefined) return { status: 413, error: `The body is over ${maxBodyBytes} bytes.` };
@@ -341,7 +347,7 @@ export async function readChatRequest(
   }
   let input: string | Part[];
   try {
-    input = readPageMessage({ message, files }).input;
+    input = readPageMessage({ message, files, maxFiles }).input;
   } catch (error) {
     if (!MediaPartRefusedError.isInstance(error)) throw error;
     return { status: 400, error: error.message, refusal: toPageRefusal(error) };

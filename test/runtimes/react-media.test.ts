@@ -48,6 +48,8 @@ describe('files from the page in Chromium (@gemloop/react send(text, { files }))
         model: 'gemini-2.5-flash',
         page: REACT_PAGE,
         maxBodyBytes: MAX_BODY,
+        // Fewer than the page's own 10, so the route's refusal is what the page meets.
+        maxFiles: 2,
       }),
     ]);
   });
@@ -62,11 +64,8 @@ describe('files from the page in Chromium (@gemloop/react send(text, { files }))
     await page.goto(app.url);
     return { page, errors };
   }
-  async function ask(
-    page: Page,
-    question: string,
-    file: { name: string; mimeType: string; buffer: Buffer },
-  ): Promise<void> {
+  type PickedFile = { name: string; mimeType: string; buffer: Buffer };
+  async function ask(page: Page, question: string, file: PickedFile | PickedFile[]): Promise<void> {
     await page.fill('input[name=q]', question);
     await page.setInputFiles('input[name=files]', file);
     await page.click('form#ask button[type=submit]');
@@ -159,6 +158,24 @@ describe('files from the page in Chromium (@gemloop/react send(text, { files }))
     expect(text).not.toContain(String(MAX_BODY));
     expect(text).not.toContain('127.0.0.1');
     expect(text).not.toContain('body is over');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a file the route refuses (readPageMessage): the page`s typed words, nothing of the server`s', async () => {
+    const { page, errors } = await open();
+    const modelCalls = fake.requests.length;
+    const png = (name: string) => ({ name, mimeType: 'image/png', buffer: fakePng(1000) });
+    await ask(page, 'Compare these', [png('a.png'), png('b.png'), png('c.png')]);
+    await page.waitForSelector('#status[data-status=error]');
+    expect(await page.textContent('#status')).toBe(
+      'error: Too many files for one message; send fewer.',
+    );
+    expect(fake.requests.length).toBe(modelCalls);
+    // The route's own message (`files holds 3 files: at most 2 ...`) stays off the page.
+    const text = (await page.textContent('body')) ?? '';
+    expect(text).not.toContain('files holds');
+    expect(text).not.toContain('maxFiles');
     expect(errors).toEqual([]);
     await page.close();
   });
