@@ -661,7 +661,7 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
     );
     await page.waitForFunction(() => harness.requests.length === 1);
     const [request] = await requests(page);
-    expect((request?.body as { files: unknown[] }).files).toEqual([
+    expect((request?.body as { files?: unknown[] } | undefined)?.files).toEqual([
       {
         url: `data:text/plain;base64,${Buffer.from(content).toString('base64')}`,
         mediaType: 'text/plain',
