@@ -12,6 +12,7 @@ describe('readChatRequest (POST /chat of the browser-chat example)', () => {
     const cut = body.indexOf(Buffer.from('😀')) + 2;
     expect(await readChatRequest(chunks(body.subarray(0, cut), body.subarray(cut)))).toEqual({
       message: 'weather in 😀 Paris',
+      input: 'weather in 😀 Paris',
       conversationId: undefined,
     });
   });
@@ -39,9 +40,52 @@ describe('readChatRequest (POST /chat of the browser-chat example)', () => {
     });
     expect(
       await readChatRequest(chunks(JSON.stringify({ message: 'hi', conversationId: '../x' }))),
-    ).toEqual({ message: 'hi', conversationId: undefined });
+    ).toEqual({ message: 'hi', input: 'hi', conversationId: undefined });
     expect(
       await readChatRequest(chunks(JSON.stringify({ message: 'hi', conversationId: 'c-1' }))),
-    ).toEqual({ message: 'hi', conversationId: 'c-1' });
+    ).toEqual({ message: 'hi', input: 'hi', conversationId: 'c-1' });
+  });
+
+  it('sends the files as inline parts beside the question; a file it refuses is the page`s typed 400', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]).toString('base64');
+    const asked = await readChatRequest(
+      chunks(
+        JSON.stringify({
+          message: 'What is this?',
+          files: [
+            { url: `data:image/png;base64,${png}`, mediaType: 'image/png', filename: 'a.png' },
+          ],
+        }),
+      ),
+    );
+    expect(asked).toEqual({
+      message: 'What is this?',
+      input: [{ text: 'What is this?' }, { inlineData: { mimeType: 'image/png', data: png } }],
+      conversationId: undefined,
+    });
+    const refused = await readChatRequest(
+      chunks(
+        JSON.stringify({
+          message: 'And this?',
+          files: [
+            { url: `data:image/png;base64,${png}` },
+            { url: 'http://169.254.169.254/latest/meta-data' },
+          ],
+        }),
+      ),
+    );
+    expect(refused).toMatchObject({
+      status: 400,
+      refusal: { error: { code: 'file-refused', file: 1, fault: 'not-a-file' } },
+    });
+    // The limit is the caller's: the app raises it for files.
+    const big = JSON.stringify({
+      message: 'x',
+      files: [{ url: `data:image/png;base64,${'A'.repeat(40_000)}` }],
+    });
+    expect(await readChatRequest(chunks(big))).toMatchObject({ status: 413 });
+    expect(await readChatRequest(chunks(big), { maxBodyBytes: 64 * 1024 })).toMatchObject({
+      input: [{ text: 'x' }, { inlineData: { mimeType: 'image/png' } }],
+    });
   });
 });

@@ -5,7 +5,11 @@
 // learns a run's id can neither resume it, nor stop it, nor answer its approvals (the `owner`); a
 // POST without the cookie is 401.
 //
-//   POST /chat        { message, conversationId? }  -> server-sent events (docs/browser-protocol.md);
+//   POST /chat        { message, conversationId?, files? }  -> server-sent events (docs/browser-protocol.md);
+//                     `files` (`@gemloop/client`'s readMessageFiles: base64 data URLs) go to the model
+//                     as inline parts of the question, read by @gemloop/serve's readPageMessage: a
+//                     file it refuses is a 400 the page shows by its fault, a body past
+//                     `maxBodyBytes` (6 MiB) a 413;
 //                     with a conversationId, the question is a chat send: the answer sees the
 //                     conversation's earlier turns (an in-memory store, the latest 100 conversations);
 //                     with Gemloop-Run-Id and Last-Event-ID: the run resumed; with Gemloop-Run-Id
@@ -18,6 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { type Agent, createAgent, defineTool, type Gemini } from '@gemloop/core';
 import { type ChatSession, createChatSession, createMemoryHistoryStore } from '@gemloop/core/chat';
 import { createApprovalBroker, createReplayBuffer, writeEventStream } from '@gemloop/core/web';
+import type { Part } from '@gemloop/core/wire';
+import { MediaPartRefusedError, readPageMessage, toPageRefusal } from '@gemloop/serve/doors';
 import { build } from 'esbuild';
 import { z } from 'zod';
 import { listen } from '../lib/listen.ts';
@@ -53,6 +59,11 @@ const PAGE = `<!doctype html>
 <script type="module" src="/page.js"></script>`;
 
 const MAX_BODY = 16 * 1024;
+/**
+ * The chat route's body limit by default: the page's files (4 MiB in all by default, a third more
+ * as base64) and the question.
+ */
+const MAX_CHAT_BODY = 6 * 1024 * 1024;
 /** Conversations kept (the oldest forgotten first), and the shape of an id the page may send. */
 const MAX_CONVERSATIONS = 100;
 const CONVERSATION_ID = /^[\w-]{1,64}$/;
@@ -72,9 +83,15 @@ export async function startChatApp({
   model,
   port = 0,
   page = CLIENT_PAGE,
+  maxBodyBytes = MAX_CHAT_BODY,
+  maxFiles,
 }: {
   gemini: Gemini;
   model: string;
+  /** The most bytes a `POST /chat` body may have (its files): 413 past it. Default 6 MiB. */
+  maxBodyBytes?: number;
+  /** The most files one question may carry (`readPageMessage`'s `maxFiles`). Default 10. */
+  maxFiles?: number;
   /** A number, or the `--port` flag's text (checked). */
   port?: number | string;
   page?: ChatPage;
@@ -225,18 +242,23 @@ export async function startChatApp({
         await writeEventStream(response, continued);
         return;
       }
-      const asked = await readChatRequest(request);
+      const asked = await readChatRequest(request, { maxBodyBytes, maxFiles });
       if ('error' in asked) {
-        // The page's @gemloop/client shows this text (a 500 with no body said nothing).
-        sendJson(response, asked.status, { error: asked.error });
+        // The page's @gemloop/client reads a refused file's fault from this body (`file-refused`);
+        // any other error, its status (a 500 with no body said nothing).
+        sendJson(
+          response,
+          asked.status,
+          'refusal' in asked ? asked.refusal : { error: asked.error },
+        );
         return;
       }
-      const { message, conversationId } = asked;
+      const { message, conversationId, input } = asked;
       const stream =
         conversationId === undefined
-          ? agent.stream(message)
+          ? agent.stream(input)
           : // A conversation is its browser's too: another one's id names another conversation.
-            conversation(`${owner}:${conversationId}`).sendStream(message);
+            conversation(`${owner}:${conversationId}`).sendStream(input);
       stream.result.then(
         () => record({ message, outcome: 'completed' }),
         (error: Error) =>
@@ -285,19 +307,25 @@ export async function startChatApp({
 
 /** What `POST /chat` asks, or why it cannot be asked (status and a message for the page). */
 export type ChatRequest =
-  | { message: string; conversationId: string | undefined }
-  | { status: 400 | 413; error: string };
+  | { message: string; conversationId: string | undefined; input: string | Part[] }
+  | { status: 400 | 413; error: string }
+  | { status: 400; error: string; refusal: ReturnType<typeof toPageRefusal> };
 
 /**
- * Reads `POST /chat`'s body: `{ message, conversationId? }`, a non-empty message (not `undefined`
- * sent to the model as the text "undefined"). A conversation id of another shape is left out (a
- * question of its own).
+ * Reads `POST /chat`'s body: `{ message, conversationId?, files? }`, a non-empty message (not
+ * `undefined` sent to the model as the text "undefined"), and its files as the model's inline
+ * parts (`input`; the message itself without files). A conversation id of another shape is left
+ * out (a question of its own).
  */
 export async function readChatRequest(
   request: AsyncIterable<Uint8Array | string>,
+  {
+    maxBodyBytes = MAX_BODY,
+    maxFiles,
+  }: { maxBodyBytes?: number; maxFiles?: number | undefined } = {},
 ): Promise<ChatRequest> {
-  const body = await readBody(request);
-  if (body === undefined) return { status: 413, error: `The body is over ${MAX_BODY} bytes.` };
+  const body = await readBody(request, maxBodyBytes);
+  if (body === undefined) return { status: 413, error: `The body is over ${maxBodyBytes} bytes.` };
   let value: unknown;
   try {
     value = JSON.parse(body);
@@ -307,7 +335,7 @@ export async function readChatRequest(
       error: 'The body must be JSON: { "message": string, "conversationId"?: string }.',
     };
   }
-  const { message, conversationId } =
+  const { message, conversationId, files } =
     typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : {};
@@ -317,8 +345,16 @@ export async function readChatRequest(
       error: 'The body must have a "message": the question, a non-empty string.',
     };
   }
+  let input: string | Part[];
+  try {
+    input = readPageMessage({ message, files, maxFiles }).input;
+  } catch (error) {
+    if (!MediaPartRefusedError.isInstance(error)) throw error;
+    return { status: 400, error: error.message, refusal: toPageRefusal(error) };
+  }
   return {
     message,
+    input,
     conversationId:
       typeof conversationId === 'string' && CONVERSATION_ID.test(conversationId)
         ? conversationId
@@ -327,16 +363,19 @@ export async function readChatRequest(
 }
 
 /**
- * A request body as text, `undefined` past 16 KB. Decoded once at the end: a chunk decoded alone
+ * A request body as text, `undefined` past `maxBytes` (16 KB by default). Decoded once at the end: a chunk decoded alone
  * turned a character split between two chunks (an emoji, by a proxy or a slow network) into U+FFFD.
  */
-async function readBody(request: AsyncIterable<Uint8Array | string>): Promise<string | undefined> {
+async function readBody(
+  request: AsyncIterable<Uint8Array | string>,
+  maxBytes = MAX_BODY,
+): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   for await (const chunk of request) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
     bytes += buffer.byteLength;
-    if (bytes > MAX_BODY) return undefined;
+    if (bytes > maxBytes) return undefined;
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -8,6 +8,8 @@ import { turn } from '@gemloop/testing';
  * - "weather in <city>": calls `get_weather`, then says what it got;
  * - "email <address>": calls `send_email` (which waits for your approval on the page);
  * - "news": calls `wait_for_news`, which waits until the server releases it (or the run stops);
+ * - a question with files (the page's `<input type=file>`): says what it was sent, each file's type
+ *   and size;
  * - anything else: a few sentences, streamed in small chunks.
  */
 export const scriptedModel: FakeScriptFunction = (request) => {
@@ -24,6 +26,14 @@ export const scriptedModel: FakeScriptFunction = (request) => {
   const text = String(
     last?.parts?.find((part) => typeof part['text'] === 'string')?.['text'] ?? '',
   );
+  const files = (last?.parts ?? []).flatMap((part) => {
+    const inline = part['inlineData'] as { mimeType: string; data: string } | undefined;
+    return inline === undefined ? [] : [inline];
+  });
+  if (files.length > 0) {
+    const sizes = files.map(({ mimeType, data }) => `${mimeType}, ${base64Bytes(data)} bytes`);
+    return turn.text(`I got ${files.length} file(s): ${sizes.join('; ')}.`);
+  }
   const weather = /weather in ([A-Za-z ]+)/i.exec(text);
   if (weather !== null) return turn.call('get_weather', { city: (weather[1] as string).trim() });
   const email = /email (\S+@\S+)/i.exec(text);
@@ -40,3 +50,9 @@ export const scriptedModel: FakeScriptFunction = (request) => {
   );
   return story;
 };
+
+/** The bytes a base64 text holds, without decoding it. */
+function base64Bytes(data: string): number {
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  return Math.floor((data.length * 3) / 4) - padding;
+}

@@ -1,17 +1,20 @@
 // The page of the react-chat example: a chat UI on @gemloop/react's useAgentChat, with no other
 // library. The answer streams in, each tool call shows as running then done (or why not), a call
-// that needs a person shows Approve/Deny buttons, and Stop aborts the run on the server too. Every
+// that needs a person shows Approve/Deny buttons, and Stop aborts the run on the server too. A
+// question may carry files (`<input type=file>`: images shown as previews, the model gets them
+// inline); a file that cannot be sent says why in the status line. Every
 // event the hook got is kept in `window.chatEvents` (the Chromium test reads it).
 
 import {
   type AssistantChatMessage,
   type BrowserEvent,
+  type ChatFile,
   type ChatToolCall,
   toPageMessage,
   type UseAgentChatResult,
   useAgentChat,
 } from '@gemloop/react';
-import { type FormEvent, StrictMode, useState } from 'react';
+import { type FormEvent, StrictMode, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { showArgs } from '../browser-chat/show-args.ts';
 
@@ -32,12 +35,17 @@ function Chat() {
   });
   const { messages, status, error, send, stop, reload } = chat;
   const [input, setInput] = useState('');
+  const picker = useRef<HTMLInputElement>(null);
   const busy = status === 'streaming' || status === 'awaiting-approval';
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (input.trim() === '') return;
-    void send(input);
+    // The FileList is read by the hook (bounded, a slice at a time); a copy, since clearing
+    // the input below empties the live list.
+    const files = [...(picker.current?.files ?? [])];
+    void send(input, files.length === 0 ? undefined : { files });
     setInput('');
+    if (picker.current !== null) picker.current.value = '';
   };
   return (
     <main>
@@ -46,6 +54,10 @@ function Chat() {
           message.role === 'user' ? (
             <li key={message.id} className="user">
               {message.text}
+              {message.files?.map((file, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a sent message's files never change order, and the same file may be picked twice
+                <FileChip key={index} file={file} />
+              ))}
             </li>
           ) : (
             <Answer key={message.id} message={message} approve={chat.approve} />
@@ -59,6 +71,13 @@ function Chat() {
           value={input}
           onChange={(event) => setInput(event.target.value)}
           placeholder="weather in Paris / email me@example.com / news"
+        />{' '}
+        <input
+          type="file"
+          name="files"
+          ref={picker}
+          multiple
+          accept="image/*,application/pdf,text/*"
         />{' '}
         <button type="submit">Ask</button>{' '}
         <button type="button" id="stop" onClick={stop} disabled={!busy}>
@@ -76,6 +95,20 @@ function Chat() {
         {error === undefined ? '' : `: ${toPageMessage(error)}`}
       </p>
     </main>
+  );
+}
+
+/** A file sent with a question: its name, type and size, and an image's preview. */
+function FileChip({ file }: { file: ChatFile }) {
+  return (
+    <figure className="file" data-type={file.mediaType} data-size={file.size}>
+      {file.previewUrl !== undefined && (
+        <img src={file.previewUrl} alt={file.filename ?? 'image'} height={48} />
+      )}
+      <figcaption>
+        {file.filename ?? 'file'} ({file.mediaType}, {file.size} bytes)
+      </figcaption>
+    </figure>
   );
 }
 

@@ -244,6 +244,55 @@ describe('streaming a run to a browser', () => {
   });
 });
 
+// client-media56: the guide's route for a page's files: the photo reaches the model inline, and a
+// file it refuses is the 400 the page's client reads as `file-refused`.
+describe('a route that takes a page`s files (readPageMessage)', () => {
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]).toString(
+    'base64',
+  );
+  const post = async (body: object) => {
+    const { POST } = await import('./docs/sse/next-files-route.ts');
+    return POST(
+      new Request('http://localhost/api/chat', { method: 'POST', body: JSON.stringify(body) }),
+    );
+  };
+
+  it('streams a run whose question holds the photo as inlineData', async () => {
+    const before = fake.requests.length;
+    const response = await post({
+      message: 'Weather in Paris?',
+      files: [
+        {
+          url: `data:image/png;base64,${png}`,
+          mediaType: 'image/png',
+          filename: 'a.png',
+          size: 11,
+        },
+      ],
+    });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expectWeatherRun(parseSse(await response.text()));
+    const first = fake.requests[before]?.body as { contents: { parts: unknown[] }[] };
+    expect(first.contents[0]?.parts).toEqual([
+      { text: 'Weather in Paris?' },
+      { inlineData: { mimeType: 'image/png', data: png } },
+    ]);
+  });
+
+  it('a remote URL is refused, never fetched: the page`s file-refused, no model call', async () => {
+    const before = fake.requests.length;
+    const response = await post({
+      message: 'And this?',
+      files: [{ url: `data:image/png;base64,${png}` }, { url: 'http://169.254.169.254/latest' }],
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      error: { code: 'file-refused', file: 1, fault: 'not-a-file' },
+    });
+    expect(fake.requests.length).toBe(before);
+  });
+});
+
 describe.concurrent('the migration guides', () => {
   it.each(['migrate-from-genai', 'migrate-from-ai-sdk'])(
     '%s runs against the fake',

@@ -28,6 +28,10 @@ type Harness = {
   stream(index: number, events: object[], firstId?: number): void;
   push(index: number, events: object[], end?: boolean): void;
   send(text: string): Promise<void>;
+  revoked: string[];
+  sendFiles(text: string, files: { name: string; type: string; content: string }[]): Promise<void>;
+  setMessages(messages: unknown[]): void;
+  errorCode(): string | undefined;
   stop(): void;
   reload(): Promise<void>;
   resume(point: { runId: string; lastEventId: string }): Promise<void>;
@@ -45,6 +49,7 @@ type Harness = {
       outcome?: string;
       approvals?: unknown[];
       elicitations?: { id: string }[];
+      files?: { mediaType: string; filename?: string; size: number; previewUrl?: string }[];
     }[];
     status: string;
     error?: { name: string; message: string };
@@ -561,6 +566,166 @@ describe('useAgentChat in Chromium (scripted fetch)', () => {
     const small = await measure(1000, 0);
     const large = await measure(4000, 1);
     expect(large / small).toBeLessThan(6);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  // client-media56: `send(text, { files })`. The files go as `files: [{ url, mediaType, filename,
+  // size }]` beside the message (here through the body function), the user message shows them with
+  // an object URL preview for an image, `reload` sends them again, and the previews are revoked
+  // once their message is gone or the chat unmounts.
+  it('sends files with the message, shows them with a preview, sends them again on reload, revokes the previews', async () => {
+    const { page, errors } = await mount();
+    await page.evaluate(
+      () =>
+        void harness.sendFiles('What is this?', [
+          { name: 'dot.png', type: 'image/png', content: '\u0089PNG dot' },
+          { name: 'notes.txt', type: 'text/plain', content: 'hello' },
+        ]),
+    );
+    await page.waitForFunction(() => harness.requests.length === 1);
+    const files = [
+      {
+        url: `data:image/png;base64,${Buffer.from('\u0089PNG dot').toString('base64')}`,
+        mediaType: 'image/png',
+        filename: 'dot.png',
+        size: Buffer.byteLength('\u0089PNG dot'),
+      },
+      {
+        url: `data:text/plain;base64,${Buffer.from('hello').toString('base64')}`,
+        mediaType: 'text/plain',
+        filename: 'notes.txt',
+        size: 5,
+      },
+    ];
+    expect((await requests(page))[0]?.body).toEqual({
+      conversationId: 'c1',
+      message: 'What is this?',
+      before: 0,
+      files,
+    });
+    const [user] = (await state(page)).messages;
+    expect(user?.files).toEqual([
+      {
+        mediaType: 'image/png',
+        filename: 'dot.png',
+        size: files[0]?.size,
+        previewUrl: expect.stringMatching(/^blob:/),
+      },
+      { mediaType: 'text/plain', filename: 'notes.txt', size: 5 },
+    ]);
+    const preview = user?.files?.[0]?.previewUrl as string;
+    await page.evaluate((events) => harness.stream(0, events), [start, text('A dot.'), finish()]);
+    await waitStatus(page, 'idle');
+    // Reload: the same question with the same files, the preview still shown.
+    await page.evaluate(() => void harness.reload());
+    await page.waitForFunction(() => harness.requests.length === 2);
+    expect((await requests(page))[1]?.body).toMatchObject({ message: 'What is this?', files });
+    await page.evaluate(
+      (events) => harness.stream(1, events),
+      [start, text('Still a dot.'), finish()],
+    );
+    await waitStatus(page, 'idle');
+    expect(await page.evaluate(() => harness.revoked)).toEqual([]);
+    // The message gone: its preview revoked, and a reload has nothing to send.
+    await page.evaluate(() => harness.setMessages([]));
+    await page.waitForFunction(() => harness.revoked.length === 1);
+    expect(await page.evaluate(() => harness.revoked)).toEqual([preview]);
+    // A second image, then unmount: revoked a turn later.
+    await page.evaluate(
+      () =>
+        void harness.sendFiles('And this?', [
+          { name: 'b.gif', type: 'image/gif', content: 'GIF89a' },
+        ]),
+    );
+    await page.waitForFunction(() => harness.requests.length === 3);
+    const second = (await state(page)).messages[0]?.files?.[0]?.previewUrl;
+    expect(second).toMatch(/^blob:/);
+    await page.evaluate(() => harness.unmount());
+    await page.waitForFunction(() => harness.revoked.length === 2);
+    expect(await page.evaluate(() => harness.revoked)).toEqual([preview, second]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a file past one FileReader slice (768 KiB) arrives byte for byte: the slices join into its base64', async () => {
+    const { page, errors } = await mount();
+    // 1,000,001 ASCII bytes (every value 0-127): three slices, the last not a multiple of 3.
+    const content = Array.from({ length: 1_000_001 }, (_, index) =>
+      String.fromCharCode((index * 31) % 128),
+    ).join('');
+    await page.evaluate(
+      (content) =>
+        void harness.sendFiles('Read this', [{ name: 'big.txt', type: 'text/plain', content }]),
+      content,
+    );
+    await page.waitForFunction(() => harness.requests.length === 1);
+    const [request] = await requests(page);
+    expect((request?.body as { files?: unknown[] } | undefined)?.files).toEqual([
+      {
+        url: `data:text/plain;base64,${Buffer.from(content).toString('base64')}`,
+        mediaType: 'text/plain',
+        filename: 'big.txt',
+        size: 1_000_001,
+      },
+    ]);
+    await page.evaluate(() => harness.stop());
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a file the chat does not take fails the send before any request: typed error, no message', async () => {
+    const { page, errors } = await mount();
+    const sent = await page.evaluate(() =>
+      harness
+        .sendFiles('Unpack this', [{ name: 'a.zip', type: 'application/zip', content: 'PK' }])
+        .then(() => 'resolved'),
+    );
+    expect(sent).toBe('resolved');
+    await waitStatus(page, 'error');
+    expect(await page.evaluate(() => harness.errorCode())).toBe('file-refused');
+    expect((await state(page)).messages).toEqual([]);
+    expect(await page.evaluate(() => harness.requests.length)).toBe(0);
+    expect(await page.evaluate(() => harness.errors)).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a saved conversation comes back without the page-before`s blob: previews, the rest of its files kept', async () => {
+    const saved = {
+      point: undefined,
+      messages: [
+        {
+          id: 'msg-1',
+          role: 'user',
+          text: 'What is this?',
+          files: [
+            {
+              mediaType: 'image/png',
+              filename: 'dot.png',
+              size: 9,
+              previewUrl: 'blob:http://x/dead',
+            },
+            { mediaType: 'image/png', size: 3, previewUrl: 'https://cdn.example/thumb.png' },
+          ],
+        },
+        {
+          id: 'msg-2',
+          role: 'assistant',
+          text: 'A dot.',
+          thoughts: '',
+          toolCalls: [],
+          approvals: [],
+          outcome: 'completed',
+        },
+      ],
+    };
+    const { page, errors } = await mount(saved);
+    const [user] = (await state(page)).messages;
+    expect(user?.files).toEqual([
+      { mediaType: 'image/png', filename: 'dot.png', size: 9 },
+      { mediaType: 'image/png', size: 3, previewUrl: 'https://cdn.example/thumb.png' },
+    ]);
     expect(errors).toEqual([]);
     await page.close();
   });

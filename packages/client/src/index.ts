@@ -30,7 +30,13 @@ export {
   type ElicitationAnswer,
 } from './answer-elicitation.ts';
 export { checkOptionKeys } from './check-option-keys.ts';
-export { ClientError, type ClientErrorCode } from './client-error.ts';
+export { ClientError, type ClientErrorCode, type FileFault } from './client-error.ts';
+export {
+  type MessageFile,
+  type MessageFileInput,
+  type ReadMessageFilesOptions,
+  readMessageFiles,
+} from './read-message-files.ts';
 export type { ResumePoint } from './resume-point.ts';
 export { toPageMessage } from './to-page-message.ts';
 export { type StreamAgentOptions, type StreamAgentResult, streamAgent } from './stream-agent.ts';

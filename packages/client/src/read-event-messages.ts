@@ -4,6 +4,7 @@ import type { AgentEventsLimits } from './agent-events-options.ts';
 import { ClientError } from './client-error.ts';
 import { MAX_TIMER_MS } from './connect-within.ts';
 import { readExcerpt } from './read-excerpt.ts';
+import { readFileRefusal } from './read-file-refusal.ts';
 import { isHeaderValue } from './resume-point.ts';
 
 /** The protocol version this client reads (docs/browser-protocol.md). */
@@ -69,10 +70,22 @@ export async function checkEventStreamResponse(
     });
   }
   if (!response.ok) {
+    const excerpt = await readExcerpt(response);
+    // A route's refusal of a message's file (readPageMessage's) is the page's to show by its
+    // fault, as the page's own check of the files: typed, never the server's words.
+    const file = response.status === 400 ? readFileRefusal(excerpt) : undefined;
+    if (file !== undefined) {
+      throw new ClientError({
+        code: 'file-refused',
+        status: 400,
+        file,
+        message: `The server refused file ${file.index} of the message (${file.fault}): ${excerpt}`,
+      });
+    }
     throw new ClientError({
       code: 'http-status',
       status: response.status,
-      message: `The server answered ${response.status}: ${await readExcerpt(response)}`,
+      message: `The server answered ${response.status}: ${excerpt}`,
     });
   }
   const type = response.headers.get('content-type') ?? '';

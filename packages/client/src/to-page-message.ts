@@ -1,9 +1,24 @@
-import { ClientError, type ClientErrorCode } from './client-error.ts';
+import { ClientError, type ClientErrorCode, type FileFault } from './client-error.ts';
 
 // A message a page shows is one paragraph: what a server's error event may hold past it is cut.
 const MAX_MESSAGE = 1000;
 
 const SOMETHING_WENT_WRONG = 'Something went wrong; try again.';
+
+// What a page's user is told of a file not sent, by its fault (the page's own check or the
+// server's refusal, `readPageMessage`): what to do about it, never the file's name or the server's
+// words.
+const FILE_FAULT_WORDS = {
+  'too-many-files': 'Too many files for one message; send fewer.',
+  'too-large': 'The files are too large to send; send smaller ones.',
+  'type-not-taken': 'A file is of a type this chat does not take.',
+  'not-a-file': 'Something picked is not a file this page can send.',
+  unreadable: 'A file could not be read; pick it again.',
+} as const satisfies Record<FileFault, string>;
+
+/** A 413 of a run's request: its body (the files, most likely) is past the route's limit. */
+const TOO_LARGE_WORDS =
+  'The message was larger than the server takes (its files, most likely); send smaller files.';
 
 // What a page's user is told of each ClientError, by code, never the error's own message: that is
 // written for the developer and quotes what the server sent (an HTTP error's body, an event's
@@ -20,6 +35,7 @@ const CLIENT_ERROR_WORDS = {
   'connection-lost': 'The connection was lost before the run finished; try again.',
   'idle-timeout': 'The server went quiet before the run finished; try again.',
   'invalid-option': 'This page is not set up right to reach the server.',
+  'file-refused': 'A file could not be sent.',
 } as const satisfies Record<ClientErrorCode, string>;
 
 /**
@@ -58,11 +74,23 @@ export function toPageMessage(error: unknown): string {
 }
 
 function clientErrorWords(error: ClientError): string {
-  const { code, status } = error;
+  const { code, status, file } = error;
   // Own keys only: a code named `toString` (a later copy's) must not read Object.prototype's.
   if (typeof code !== 'string' || !Object.hasOwn(CLIENT_ERROR_WORDS, code)) {
     return SOMETHING_WENT_WRONG;
   }
+  if (code === 'file-refused') {
+    const fault = file?.fault;
+    const index = file?.index;
+    if (typeof fault !== 'string' || !Object.hasOwn(FILE_FAULT_WORDS, fault)) {
+      return CLIENT_ERROR_WORDS[code];
+    }
+    const words = FILE_FAULT_WORDS[fault];
+    return fault !== 'too-many-files' && Number.isSafeInteger(index) && (index as number) >= 0
+      ? `File ${(index as number) + 1}: ${words}`
+      : words;
+  }
+  if (code === 'http-status' && status === 413) return TOO_LARGE_WORDS;
   if (
     code === 'http-status' &&
     typeof status === 'number' &&

@@ -67,8 +67,34 @@ export type ChatElicitation = {
   host?: string | undefined;
 };
 
+/**
+ * A file the user sent with a message, as the page shows it: its type, name and size, and for an
+ * image a preview while the page that picked it is open. The bytes are not held here: the
+ * messages are what a page saves (`onResumePoint`), and a photo's base64 would be megabytes of it.
+ */
+export type ChatFile = {
+  /** The MIME type (`image/png`). */
+  mediaType: string;
+  /** The file's name, when it had one. */
+  filename?: string | undefined;
+  /** Its size in bytes. */
+  size: number;
+  /**
+   * An object URL (`blob:`) of an image, for an `<img src>`: made by `send`, revoked by the hook
+   * once the message is gone (`setMessages`) or the chat unmounts. Not kept across a page reload:
+   * `initialMessages` come back without it (a `blob:` URL of the page before names nothing).
+   */
+  previewUrl?: string | undefined;
+};
+
 /** A message the user sent. */
-export type UserChatMessage = { id: string; role: 'user'; text: string };
+export type UserChatMessage = {
+  id: string;
+  role: 'user';
+  text: string;
+  /** The files sent with it (`send(text, { files })`), in order. */
+  files?: ChatFile[] | undefined;
+};
 
 /** Everything one run showed: it grows while the run streams. */
 export type AssistantChatMessage = {

@@ -13,6 +13,10 @@ export {
   type BrowserError,
   type BrowserEvent,
   ClientError,
+  type FileFault,
+  type MessageFile,
+  type MessageFileInput,
+  type ReadMessageFilesOptions,
   type ResumePoint,
   toPageMessage,
 } from '@gemloop/client';
@@ -24,6 +28,7 @@ export type {
   ChatApproval,
   ChatElicitation,
   ChatError,
+  ChatFile,
   ChatToolCall,
   ToolCallStatus,
   UserChatMessage,
@@ -35,6 +40,7 @@ export {
 } from './reduce-agent-chat.ts';
 export {
   type AgentChatRequest,
+  type SendOptions,
   type UseAgentChatOptions,
   type UseAgentChatResult,
   useAgentChat,

@@ -20,7 +20,7 @@ const usage = (total: number) => ({
 
 const fold = (actions: AgentChatAction[], state = initialAgentChatState()): AgentChatState =>
   actions.reduce(reduceAgentChat, state);
-const send = (text = 'Hi', n = 1): AgentChatAction => ({
+const send = (text = 'Hi', n = 1): Extract<AgentChatAction, { type: 'send' }> => ({
   type: 'send',
   userId: `u${n}`,
   assistantId: `a${n}`,
@@ -653,5 +653,32 @@ describe('reduceAgentChat, MCP servers asking (mcp-requests plugin events)', () 
     ]);
     expect(assistant(ignored, 'a2').elicitations).toBeUndefined();
     expect(ignored.status).toBe('streaming');
+  });
+});
+
+// client-media56: a send with files, and one refused before any request.
+describe('reduceAgentChat: files', () => {
+  it('a send with files keeps them on the user message; one without has no files field', () => {
+    const files = [{ mediaType: 'image/png', filename: 'a.png', size: 3, previewUrl: 'blob:x/1' }];
+    const state = fold([{ ...send('What is this?'), files }, send('And?', 2)]);
+    expect(state.messages[0]).toEqual({ id: 'u1', role: 'user', text: 'What is this?', files });
+    expect(state.messages[2]).toEqual({ id: 'u2', role: 'user', text: 'And?' });
+    expect(fold([{ ...send(), files: [] }]).messages[0]).toEqual({
+      id: 'u1',
+      role: 'user',
+      text: 'Hi',
+    });
+  });
+
+  it('a refused send shows the error and adds no message; a running answer ends aborted', () => {
+    const error = { name: 'ClientError', code: 'file-refused', message: 'File 0 is of a type...' };
+    const idle = fold([{ type: 'refused', error }]);
+    expect(idle).toEqual({ messages: [], status: 'error', error, streamingId: undefined });
+    const running = fold([send(), start, { type: 'refused', error }]);
+    expect(running.messages).toHaveLength(2);
+    expect(assistant(running).outcome).toBe('aborted');
+    expect(running).toMatchObject({ status: 'error', error, streamingId: undefined });
+    // The next send clears it.
+    expect(fold([send('Again', 2)], idle)).toMatchObject({ status: 'streaming', error: undefined });
   });
 });

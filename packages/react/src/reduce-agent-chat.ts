@@ -7,6 +7,7 @@ import type {
   AgentChatState,
   AssistantChatMessage,
   ChatError,
+  ChatFile,
 } from './agent-chat-message.ts';
 import { isWellFormedEvent } from './is-well-formed-event.ts';
 import { createMessageDraft } from './message-draft.ts';
@@ -26,7 +27,16 @@ const RUN_FAILED_UNEXPLAINED: ChatError = {
 /** What changes the chat's state. */
 export type AgentChatAction =
   /** The user sent `text`: a user message and an empty assistant message that the run fills. */
-  | { type: 'send'; userId: string; assistantId: string; text: string }
+  | {
+      type: 'send';
+      userId: string;
+      assistantId: string;
+      text: string;
+      /** The files sent with it, as the page shows them. */
+      files?: ChatFile[] | undefined;
+    }
+  /** A send refused before any request (a file the page cannot send): the chat shows `error`. */
+  | { type: 'refused'; error: ChatError }
   /** Send the last user message again: what came after it is replaced by a new assistant message. */
   | { type: 'reload'; assistantId: string }
   /**
@@ -80,7 +90,9 @@ export function reduceAgentChat(state: AgentChatState, action: AgentChatAction):
       return {
         messages: [
           ...messages,
-          { id: action.userId, role: 'user', text: action.text },
+          action.files === undefined || action.files.length === 0
+            ? { id: action.userId, role: 'user', text: action.text }
+            : { id: action.userId, role: 'user', text: action.text, files: action.files },
           emptyAssistant(action.assistantId),
         ],
         status: 'streaming',
@@ -125,6 +137,13 @@ export function reduceAgentChat(state: AgentChatState, action: AgentChatAction):
     }
     case 'set-messages':
       return { ...state, messages: [...action.messages] };
+    case 'refused':
+      return {
+        ...endStreaming(state),
+        status: 'error',
+        error: action.error,
+        streamingId: undefined,
+      };
     default:
       return state;
   }

@@ -12,7 +12,11 @@ import {
   type BrowserEvent,
   checkOptionKeys,
   type ElicitationAnswer,
+  type MessageFile,
+  type MessageFileInput,
+  type ReadMessageFilesOptions,
   type ResumePoint,
+  readMessageFiles,
 } from '@gemloop/client';
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import type {
@@ -21,6 +25,7 @@ import type {
   AgentChatStatus,
   AssistantChatMessage,
   ChatError,
+  ChatFile,
 } from './agent-chat-message.ts';
 import { isWellFormedEvent } from './is-well-formed-event.ts';
 import {
@@ -30,15 +35,33 @@ import {
 } from './reduce-agent-chat.ts';
 import { toError } from './to-error.ts';
 
-/** What `body` gets to build a request: the message to send and the conversation before it. */
-export type AgentChatRequest = { message: string; messages: readonly AgentChatMessage[] };
+/**
+ * What `body` gets to build a request: the message to send, its files (read, as data URLs) and the
+ * conversation before it.
+ */
+export type AgentChatRequest = {
+  message: string;
+  messages: readonly AgentChatMessage[];
+  /** The files sent with the message (`send(text, { files })`); `undefined` when none. */
+  files?: MessageFile[] | undefined;
+};
+
+/** The second argument of `send`. */
+export type SendOptions = {
+  /**
+   * Files to send with the message: an `<input type=file>`'s `FileList`, `File`s, `Blob`s, data
+   * URLs. Read in the page (`@gemloop/client`'s `readMessageFiles`, bounded by the hook's `files`
+   * option) and sent as `files: [{ url, mediaType, filename, size }]` beside `message`.
+   */
+  files?: MessageFileInput | undefined;
+};
 
 /** Options of {@link useAgentChat}. Read at each call, so they may change between renders. */
 export type UseAgentChatOptions = {
   /** The route that streams a run with `@gemloop/core/web` (`toEventStreamResponse`, `writeEventStream`). */
   url: string | URL;
   /**
-   * The request body. Default `{ message }`, the shape of gemloop's docs. An object is sent with
+   * The request body. Default `{ message }` (`{ message, files }` with files), the shape of gemloop's docs. An object is sent with
    * `message` added (`{ ...body, message }`: a conversation id, say); a function builds the whole
    * body (a string as is, anything else as JSON).
    */
@@ -82,6 +105,13 @@ export type UseAgentChatOptions = {
         | 'idleTimeoutMs'
       >
     | undefined;
+  /**
+   * The bounds of a message's files (`readMessageFiles`'): `maxFiles` (default 10), `maxBytes`
+   * (default 4 MiB in all), `accept` (default the types Gemini reads inline: images, audio,
+   * video, PDF, JSON, text). A file past them fails the send before any request, `ClientError`
+   * `file-refused`.
+   */
+  files?: ReadMessageFilesOptions | undefined;
   /** Makes the ids of new messages. Default `msg-1`, `msg-2`, ... per hook. */
   generateId?: (() => string) | undefined;
   /**
@@ -110,8 +140,12 @@ export type UseAgentChatResult = {
   status: AgentChatStatus;
   /** The last failure (a run's `error` event or the stream's `ClientError`), until the next send. */
   error: ChatError | undefined;
-  /** Sends `text` and streams the run's answer into a new assistant message; stops a run still going. */
-  send(text: string): Promise<void>;
+  /**
+   * Sends `text` (with `files`, when given) and streams the run's answer into a new assistant
+   * message; stops a run still going. A file that cannot be sent fails it before any request
+   * (`error`: `ClientError` `file-refused`, no message added).
+   */
+  send(text: string, options?: SendOptions): Promise<void>;
   /**
    * Stops the run: its request is aborted, and a cancel request stops the run on the server at
    * once, also when the server keeps a replay buffer (where a dropped connection alone would
@@ -158,16 +192,18 @@ export type UseAgentChatResult = {
  */
 export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   checkChatOptions(options);
-  const [state, dispatch] = useReducer(
-    reduceAgentChat,
-    options.initialMessages,
-    initialAgentChatState,
-  );
+  const [state, dispatch] = useReducer(reduceAgentChat, options.initialMessages, initialChatState);
   // The latest options and messages, read by the actions (stable across renders).
   const latest = useRef({ options, messages: state.messages });
   latest.current = { options, messages: state.messages };
   const running = useRef<{ controller: AbortController; messageId: string } | undefined>(undefined);
   const counter = useRef(0);
+  // The files the last user message was sent with, as sent (data URLs), for `reload` (which sends
+  // only the last one again): kept out of the state, which a page saves, and only the last send's,
+  // so a long chat of photos does not hold every photo's base64; dropped with the message. And the object URLs `send` made for
+  // previews, revoked once their message is gone or the chat unmounts.
+  const sentFiles = useRef(new Map<string, MessageFile[]>());
+  const previews = useRef(new Set<string>());
   const nextId = useCallback((): string => {
     const generate = latest.current.options.generateId;
     if (generate !== undefined) return generate();
@@ -236,10 +272,13 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
       try {
         // Inside the try: a `body` function that throws fails this send like a broken stream
         // (status `error`, onError), since `send` never rejects.
+        // `files` only when there are some: a text-only page's body is as it always was.
         const body =
           typeof current.body === 'function'
             ? current.body(request)
-            : { ...current.body, message: request.message };
+            : request.files === undefined
+              ? { ...current.body, message: request.message }
+              : { ...current.body, message: request.message, files: request.files };
         for await (const event of agentEvents(current.url, {
           ...current.client,
           body,
@@ -277,20 +316,35 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   );
 
   const send = useCallback(
-    async (text: string): Promise<void> => {
+    async (text: string, sendOptions?: SendOptions): Promise<void> => {
       stop();
+      let files: MessageFile[] | undefined;
+      if (sendOptions?.files !== undefined) {
+        try {
+          files = await readMessageFiles(sendOptions.files, latest.current.options.files);
+        } catch (error) {
+          // Nothing was sent: the chat shows why (`file-refused`), the text stays the page's.
+          const failure = toError(error);
+          dispatch({ type: 'refused', error: failure });
+          latest.current.options.onError?.(failure);
+          return;
+        }
+      }
       const before = latest.current.messages;
       const action: AgentChatAction = {
         type: 'send',
         userId: nextId(),
         assistantId: nextId(),
         text,
+        files: files && toChatFiles(files, sendOptions?.files, previews.current),
       };
+      sentFiles.current.clear();
+      if (files !== undefined && files.length > 0) sentFiles.current.set(action.userId, files);
       dispatch(action);
       await stream({
         messageId: action.assistantId,
         state: reduceAgentChat(initialAgentChatState(before), action),
-        request: { message: text, messages: before },
+        request: { message: text, messages: before, files: nonEmpty(files) },
       });
     },
     [stop, stream, nextId],
@@ -307,7 +361,11 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     await stream({
       messageId: action.assistantId,
       state: reduceAgentChat(initialAgentChatState(messages), action),
-      request: { message: last.text, messages: messages.slice(0, index) },
+      request: {
+        message: last.text,
+        messages: messages.slice(0, index),
+        files: nonEmpty(sentFiles.current.get(last.id)),
+      },
     });
   }, [stop, stream, nextId]);
 
@@ -400,6 +458,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
 
   const setMessages = useCallback((messages: AgentChatMessage[]): void => {
     dispatch({ type: 'set-messages', messages });
+    forgetFiles(messages, sentFiles.current, previews.current);
   }, []);
 
   // Leaving the page (unmount) stops the run on the server too, a turn later: StrictMode's
@@ -410,7 +469,10 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   useEffect(() => {
     clearTimeout(unmounting.current);
     return () => {
-      unmounting.current = setTimeout(stop, 0);
+      unmounting.current = setTimeout(() => {
+        stop();
+        forgetFiles([], sentFiles.current, previews.current);
+      }, 0);
     };
   }, [stop]);
   // A run to continue after a reload: once, at mount (the double mount's second run of this
@@ -451,6 +513,7 @@ const OPTIONS: Readonly<Record<keyof UseAgentChatOptions, 1>> = {
   onEvent: 1,
   onFinish: 1,
   client: 1,
+  files: 1,
   generateId: 1,
   resume: 1,
   onResumePoint: 1,
@@ -466,4 +529,85 @@ const OPTIONS: Readonly<Record<keyof UseAgentChatOptions, 1>> = {
  */
 function checkChatOptions(options: UseAgentChatOptions): void {
   checkOptionKeys(options, OPTIONS, 'useAgentChat');
+}
+
+/**
+ * The chat's first state: `initialMessages` with the `blob:` previews of their files left out. A
+ * saved conversation comes back after a page reload, and an object URL of the page before names
+ * nothing now (an `<img>` of it is a broken image); the hook did not make it, so it is not the
+ * hook's to revoke either.
+ */
+function initialChatState(messages: readonly AgentChatMessage[] | undefined): AgentChatState {
+  return initialAgentChatState(
+    messages?.map((message) =>
+      message.role === 'user' && message.files?.some((file) => isBlobUrl(file.previewUrl))
+        ? {
+            ...message,
+            files: message.files.map(({ previewUrl, ...file }) =>
+              isBlobUrl(previewUrl) ? file : { ...file, previewUrl },
+            ),
+          }
+        : message,
+    ),
+  );
+}
+
+function isBlobUrl(url: string | undefined): boolean {
+  return typeof url === 'string' && url.startsWith('blob:');
+}
+
+/**
+ * What the messages show of the files sent: type, name, size, and for an image picked as a `Blob`
+ * an object URL the hook made (added to `made`, to revoke later). A data URL given as is has no
+ * preview: it is not the page's to show as an image source (an SVG's scripts stay out of it).
+ */
+function toChatFiles(
+  files: MessageFile[],
+  given: MessageFileInput | undefined,
+  made: Set<string>,
+): ChatFile[] {
+  const sources = given === undefined ? [] : Array.from(given as ArrayLike<unknown>);
+  return files.map((file, index) => {
+    const source = sources[index];
+    const shown: ChatFile = { mediaType: file.mediaType, size: file.size };
+    if (file.filename !== undefined) shown.filename = file.filename;
+    if (
+      file.mediaType.startsWith('image/') &&
+      file.mediaType !== 'image/svg+xml' &&
+      typeof Blob !== 'undefined' &&
+      source instanceof Blob &&
+      typeof URL.createObjectURL === 'function'
+    ) {
+      shown.previewUrl = URL.createObjectURL(source);
+      made.add(shown.previewUrl);
+    }
+    return shown;
+  });
+}
+
+/** Drops the sent files of messages no longer held, and revokes their previews. */
+function forgetFiles(
+  messages: readonly AgentChatMessage[],
+  sent: Map<string, MessageFile[]>,
+  made: Set<string>,
+): void {
+  const held = new Set<string>();
+  const ids = new Set<string>();
+  for (const message of messages) {
+    ids.add(message.id);
+    if (message.role !== 'user') continue;
+    for (const file of message.files ?? []) {
+      if (file.previewUrl !== undefined) held.add(file.previewUrl);
+    }
+  }
+  for (const id of sent.keys()) if (!ids.has(id)) sent.delete(id);
+  for (const url of made) {
+    if (held.has(url)) continue;
+    made.delete(url);
+    URL.revokeObjectURL(url);
+  }
+}
+
+function nonEmpty(files: MessageFile[] | undefined): MessageFile[] | undefined {
+  return files === undefined || files.length === 0 ? undefined : files;
 }

@@ -34,6 +34,13 @@ const points: { point: ResumePoint | undefined; messages: AgentChatMessage[] }[]
 const saved = (globalThis as { savedChat?: (typeof points)[number] }).savedChat;
 // The page's `client.idleTimeoutMs` when a test sets one (`window.idleTimeoutMs`, before this script).
 const idleTimeoutMs = (globalThis as { idleTimeoutMs?: number }).idleTimeoutMs;
+/** The object URLs the page revoked (the hook's file previews). */
+const revoked: string[] = [];
+const revoke = URL.revokeObjectURL.bind(URL);
+URL.revokeObjectURL = (url: string) => {
+  revoked.push(url);
+  revoke(url);
+};
 let chat: UseAgentChatResult | undefined;
 let root: Root | undefined;
 
@@ -110,6 +117,14 @@ const harness = {
     );
   },
   send: (text: string) => chat?.send(text),
+  revoked,
+  /** Sends `text` with files made in the page from `{ name, type, content }`. */
+  sendFiles: (text: string, files: { name: string; type: string; content: string }[]) =>
+    chat?.send(text, {
+      files: files.map((file) => new File([file.content], file.name, { type: file.type })),
+    }),
+  setMessages: (messages: AgentChatMessage[]) => chat?.setMessages(messages),
+  errorCode: () => (chat?.error as { code?: string } | undefined)?.code,
   stop: () => chat?.stop(),
   reload: () => chat?.reload(),
   resume: (point: ResumePoint) => chat?.resume(point),
@@ -127,9 +142,14 @@ function Harness() {
   chat = useAgentChat({
     url: '/chat',
     // The function form: what it gets, and a throw failing the send ("throw" as the message).
-    body: ({ message, messages }) => {
+    body: ({ message, messages, files }) => {
       if (message === 'throw') throw new Error('The body could not be built.');
-      return { conversationId: 'c1', message, before: messages.length };
+      return {
+        conversationId: 'c1',
+        message,
+        before: messages.length,
+        ...(files === undefined ? {} : { files }),
+      };
     },
     headers: { authorization: 'Bearer page-token' },
     client: {

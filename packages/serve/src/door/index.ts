@@ -9,6 +9,7 @@ export {
 } from './create-door-history-store.ts';
 export type { AllowedHostsOption, DoorAccessOptions, DoorConnection } from './host-policy.ts';
 export { InsufficientScopeError } from './insufficient-scope-error.ts';
+export { type MediaPartFault, MediaPartRefusedError } from './media-part-refused-error.ts';
 export type {
   MountDoorsOptions,
   MountedDoors,
@@ -22,3 +23,10 @@ export type {
   ProtectedResourceOptions,
 } from './protected-resource.ts';
 export { authorizeBearer, createProtectedResource, readBearerToken } from './protected-resource.ts';
+export {
+  type PageMessage,
+  type PageRefusal,
+  type ReadPageMessageOptions,
+  readPageMessage,
+  toPageRefusal,
+} from './read-page-message.ts';
