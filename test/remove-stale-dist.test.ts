@@ -83,7 +83,9 @@ describe('removeStaleDistFiles', () => {
 
   it('runs after the build and before every pack', () => {
     const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts;
-    expect(scripts.build).toBe('tsc -b && node scripts/remove-stale-dist.mjs');
+    expect(scripts.build).toBe(
+      'tsc -b && node scripts/bundle-core.mjs --if-stale && node scripts/remove-stale-dist.mjs',
+    );
     const pack = readFileSync(join(root, 'scripts/pack.mjs'), 'utf8');
     const removal = pack.indexOf('removeStaleDistFiles(packages.map');
     expect(removal).toBeGreaterThan(pack.indexOf("'-b'"));
