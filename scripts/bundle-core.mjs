@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+
 // Writes @gemloop/core's runtime JavaScript: one esbuild run over core's TypeScript sources, one entry
 // per file that core's package.json `exports` (every condition's target) and `imports` (`#platform/*`:
 // each file of `src/platform/node` and `src/platform/web`) name, at the same paths in `dist/`, and the
@@ -25,6 +26,7 @@
 // Plain JavaScript so that it runs on Node 20 without a TypeScript loader.
 // Usage: node scripts/bundle-core.mjs [--if-stale]
 
+import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -35,7 +37,6 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -77,7 +78,7 @@ export function listCoreEntries(coreDirectory = CORE) {
   const entries = new Set();
   for (const target of targets) {
     if (!target.startsWith('./dist/') || !target.endsWith('.js')) continue;
-    entries.add(target.slice('./dist/'.length, -'.js'.length) + '.ts');
+    entries.add(`${target.slice('./dist/'.length, -'.js'.length)}.ts`);
   }
   // `#platform/*` maps a name to a file of each folder, and core imports it by name: every file of
   // the folders is a target.
@@ -147,7 +148,13 @@ export async function bundleCore(coreDirectory = CORE) {
     .map((input) => relative(coreDirectory, resolve(coreDirectory, input)))
     .filter((input) => input.startsWith(`src${sep}`))
     .sort();
-  const info = { builder: await builderOf(), entries, inputs, outputs: [...written].sort(), started };
+  const info = {
+    builder: await builderOf(),
+    entries,
+    inputs,
+    outputs: [...written].sort(),
+    started,
+  };
   writeFileSync(join(dist, BUNDLE_INFO), `${JSON.stringify(info, null, 2)}\n`);
   return { outputs: info.outputs, milliseconds };
 }
@@ -167,7 +174,8 @@ function listJavaScript(dist) {
 export async function findCoreBundleStaleness(coreDirectory = CORE) {
   const dist = join(coreDirectory, 'dist');
   const infoFile = join(dist, BUNDLE_INFO);
-  if (!existsSync(infoFile)) return `dist/${BUNDLE_INFO} is missing: core's JavaScript was never bundled`;
+  if (!existsSync(infoFile))
+    return `dist/${BUNDLE_INFO} is missing: core's JavaScript was never bundled`;
   const info = JSON.parse(readFileSync(infoFile, 'utf8'));
   if (info.builder !== (await builderOf())) return 'another bundle-core.mjs or esbuild wrote it';
   const entries = listCoreEntries(coreDirectory);
@@ -180,7 +188,8 @@ export async function findCoreBundleStaleness(coreDirectory = CORE) {
   for (const input of info.inputs) {
     const path = join(coreDirectory, input);
     if (!existsSync(path)) return `${input} is gone`;
-    if (statSync(path).mtimeMs > info.started) return `${input} changed after the bundle was written`;
+    if (statSync(path).mtimeMs > info.started)
+      return `${input} changed after the bundle was written`;
   }
   return undefined;
 }
@@ -206,6 +215,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   if (!ifStale || (await findCoreBundleStaleness()) !== undefined) {
     const { outputs, milliseconds } = await bundleCore();
     const files = outputs.filter((output) => output.endsWith('.js')).length;
-    process.stdout.write(`bundled @gemloop/core: ${files} files in ${Math.round(milliseconds)} ms\n`);
+    process.stdout.write(
+      `bundled @gemloop/core: ${files} files in ${Math.round(milliseconds)} ms\n`,
+    );
   }
 }

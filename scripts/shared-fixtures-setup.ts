@@ -19,9 +19,4 @@ export default firstThenTogether(async () => {
   // core's bundle first: the bundle checks below hash what imports core's `dist`.
   await coreBundleSetup();
   return scratchDirectorySetup();
-}, [
-  postgresSetup,
-  chromiumSetup,
-  fixtureBundleSetup,
-  exampleBundlesSetup,
-]);
+}, [postgresSetup, chromiumSetup, fixtureBundleSetup, exampleBundlesSetup]);

@@ -135,7 +135,9 @@ describe('findCoreBundleStaleness', { timeout: GUARDED_TEST_LIMIT_MS }, () => {
     const directory = await bundledPackage();
     expect(await bundler.findCoreBundleStaleness(directory)).toBeUndefined();
     // The two entries share `shared.ts` through one chunk.
-    expect(readdirSync(join(directory, 'dist/_chunks')).filter((f) => f.endsWith('.js'))).toHaveLength(1);
+    expect(
+      readdirSync(join(directory, 'dist/_chunks')).filter((f) => f.endsWith('.js')),
+    ).toHaveLength(1);
     const later = new Date(Date.now() + 60_000);
     utimesSync(join(directory, 'src/shared.ts'), later, later);
     expect(await bundler.findCoreBundleStaleness(directory)).toBe(

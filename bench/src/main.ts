@@ -264,7 +264,8 @@ async function main(): Promise<number> {
   } else {
     // `--no-build` measures the dist as it is (a swapped-in build too), but never silently old code.
     const stale = await coreBundleStaleness();
-    if (stale !== undefined) log(`WARNING: @gemloop/core's dist is not its sources' bundle (${stale})`);
+    if (stale !== undefined)
+      log(`WARNING: @gemloop/core's dist is not its sources' bundle (${stale})`);
   }
   const { workerEntry, serverEntry } = await buildWorkers();
   const server = await startServerProcess(serverEntry);

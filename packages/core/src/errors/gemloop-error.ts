@@ -97,7 +97,9 @@ function errorJson(error: GemloopError, depth: number): Record<string, unknown> 
 // `_GemloopError`; the checks live outside the class body so the class keeps its own name.
 function isGemloopError(error: unknown): error is GemloopError {
   return (
-    typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true
+    typeof error === 'object' &&
+    error !== null &&
+    (error as Record<symbol, unknown>)[marker] === true
   );
 }
 
