@@ -129,6 +129,8 @@ export async function bundleCore(coreDirectory = CORE) {
     external: ['#platform/*'],
     chunkNames: `${CHUNKS}/[name]-[hash]`,
     sourcemap: true,
+    // The package ships `src/`, which the maps name: no second copy of every source in them.
+    sourcesContent: false,
     charset: 'utf8',
     metafile: true,
     write: false,
