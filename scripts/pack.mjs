@@ -17,6 +17,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync 
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { assertCoreBundleFresh, bundleCore, findCoreBundleStaleness } from './bundle-core.mjs';
 import { removeStaleDistFiles } from './remove-stale-dist.mjs';
 
 /** The pnpm the repository pins (package.json `packageManager`). */
@@ -64,7 +65,11 @@ export async function packPublicPackages({ out = join(root, '.packs'), build = t
     const buildArgs = [require_tsc(), '-b', ...packages.map((pkg) => pkg.directory)];
     if (run) await run(process.execPath, buildArgs, { cwd: root });
     else execFileSync(process.execPath, buildArgs, { cwd: root, stdio: 'inherit' });
+    // tsc writes core's declarations only; its JavaScript is the bundle's (bundle-core.mjs).
+    if ((await findCoreBundleStaleness()) !== undefined) await bundleCore();
   }
+  // Never a tarball of old code: a bundle older than core's sources stops the pack.
+  await assertCoreBundleFresh();
   // tsc never deletes: what a moved or deleted source emitted before would be packed with the rest.
   removeStaleDistFiles(packages.map((pkg) => pkg.directory));
   const destination = resolve(out);

@@ -9,12 +9,13 @@
 // An output is kept when `src/<same path>.ts` (`.tsx`, `.mts`, `.cts` for their outputs) exists and
 // is built: tests (`*.test.ts`, `*.test-d.ts`) and `__fixtures__` are excluded by every package's
 // tsconfig.json, so their outputs are stale too. Files tsc does not emit (`.tsbuildinfo*`) are
-// left alone.
+// left alone, and so are those of core's bundle (scripts/bundle-core.mjs: its shared chunks have no
+// source of their own; the bundle removes its old ones itself), which `dist/.bundle-info.json` lists.
 //
 // Plain JavaScript so that it runs on Node 20 without a TypeScript loader.
 // Usage: node scripts/remove-stale-dist.mjs [<package folder>...]   (default: every packages/*)
 
-import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,6 +51,7 @@ export function findStaleDistFiles(packageDirectory) {
   const dist = join(packageDirectory, 'dist');
   const src = join(packageDirectory, 'src');
   if (!existsSync(dist)) return [];
+  const bundled = bundleOutputs(dist);
   const stale = [];
   for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
@@ -58,12 +60,20 @@ export function findStaleDistFiles(packageDirectory) {
     // Not an output of tsc (its build info): not ours to judge.
     if (output === undefined) continue;
     const [suffix, sources] = output;
+    if (bundled.has(relative(dist, file))) continue;
     const base = relative(dist, file).slice(0, -suffix.length);
     const emitted =
       isBuilt(base) && sources.some((source) => existsSync(join(src, `${base}${source}`)));
     if (!emitted) stale.push(file);
   }
   return stale.sort();
+}
+
+/** The files of `dist` a bundle wrote (scripts/bundle-core.mjs's record), relative to it. */
+function bundleOutputs(dist) {
+  const info = join(dist, '.bundle-info.json');
+  if (!existsSync(info)) return new Set();
+  return new Set(JSON.parse(readFileSync(info, 'utf8')).outputs);
 }
 
 /**

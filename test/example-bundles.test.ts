@@ -124,10 +124,11 @@ describe('linked packages', () => {
   });
 
   it("let a bundled node transport load undici's own files, as an install of core does", async () => {
-    // Core's built transport, bundled outside the repository (no undici above the folder): before
-    // the link the examples' bundles loaded undici's package root, 112 files instead of 27.
+    // Core's transport, bundled outside the repository (no undici above the folder): before the
+    // link the examples' bundles loaded undici's package root, 112 files instead of 27. From its
+    // source: core's dist holds it in a shared chunk (scripts/bundle-core.mjs), not a file of its own.
     const transport = fileURLToPath(
-      new URL('../packages/core/dist/http/transport/create-node-transport.js', import.meta.url),
+      new URL('../packages/core/src/http/transport/create-node-transport.ts', import.meta.url),
     );
     const directory = tree({
       'ours/transport.js': [

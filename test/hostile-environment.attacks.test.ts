@@ -23,7 +23,9 @@ import { GUARDED_TEST_LIMIT_MS, runGuarded } from '../scripts/run-guarded.ts';
 const built = (path: string): string => {
   const file = new URL(`../packages/${path}`, import.meta.url);
   if (!existsSync(file)) {
-    throw new Error(`${file.pathname} is missing: run \`npx tsc -b\` first; \`npm test\` does it.`);
+    throw new Error(
+      `${file.pathname} is missing: run \`npm run build\` first; \`npm test\` does it.`,
+    );
   }
   return file.href;
 };

@@ -81,9 +81,25 @@ describe('removeStaleDistFiles', () => {
     expect(find(packageWith({ 'src/index.ts': '' }))).toEqual([]);
   });
 
+  it("keeps the chunks core's bundle lists (no source of their own) and removes an unlisted one", () => {
+    const directory = packageWith({
+      'src/index.ts': '',
+      'dist/index.js': 'x',
+      'dist/_chunks/chunk-A.js': 'x',
+      'dist/_chunks/chunk-A.js.map': 'x',
+      'dist/_chunks/chunk-B.js': 'x',
+      'dist/.bundle-info.json': JSON.stringify({
+        outputs: ['index.js', '_chunks/chunk-A.js', '_chunks/chunk-A.js.map'],
+      }),
+    });
+    expect(find(directory)).toEqual([join(directory, 'dist/_chunks/chunk-B.js')]);
+  });
+
   it('runs after the build and before every pack', () => {
     const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts;
-    expect(scripts.build).toBe('tsc -b && node scripts/remove-stale-dist.mjs');
+    expect(scripts.build).toBe(
+      'tsc -b && node scripts/bundle-core.mjs --if-stale && node scripts/remove-stale-dist.mjs',
+    );
     const pack = readFileSync(join(root, 'scripts/pack.mjs'), 'utf8');
     const removal = pack.indexOf('removeStaleDistFiles(packages.map');
     expect(removal).toBeGreaterThan(pack.indexOf("'-b'"));

@@ -11,7 +11,7 @@ const builtEntry = fileURLToPath(new URL('../packages/core/dist/index.js', impor
 async function consume(file: string): Promise<Record<string, unknown>> {
   if (!existsSync(builtEntry)) {
     throw new Error(
-      `@gemloop/core is not built (${builtEntry} is missing). Run \`npx tsc -b\` first; \`npm test\` does it.`,
+      `@gemloop/core is not built (${builtEntry} is missing). Run \`npm run build\` first; \`npm test\` does it.`,
     );
   }
   // Under the hang guard (hung or runaway), not a wall clock; each test's limit is above it.

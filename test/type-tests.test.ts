@@ -65,11 +65,13 @@ async function uncheckedTypeTests(rootConfig: string, folder: string): Promise<s
 }
 
 describe('type tests', () => {
-  it('npm test runs tsc -b before Vitest', () => {
+  it('npm test runs tsc -b, then the bundle of core, before Vitest', () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(manifest.scripts['test']).toMatch(/(^|&& )tsc -b && vitest run( |$)/);
+    expect(manifest.scripts['test']).toMatch(
+      /(^|&& )tsc -b && node scripts\/bundle-core\.mjs --if-stale && vitest run( |$)/,
+    );
   });
 
   // One `tsc --showConfig` per package project, all at once, under the hang guard (killed when

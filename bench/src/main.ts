@@ -147,12 +147,25 @@ function buildCore(): void {
       cwd: REPO_ROOT,
       stdio: 'pipe',
     });
+    // tsc writes core's declarations only; its JavaScript is the bundle's (scripts/bundle-core.mjs).
+    execFileSync(process.execPath, ['scripts/bundle-core.mjs', '--if-stale'], {
+      cwd: REPO_ROOT,
+      stdio: 'pipe',
+    });
   } catch (error) {
     const output = (error as { stdout?: Buffer }).stdout?.toString() ?? String(error);
     throw new Error(
       `building @gemloop/core failed (run with --no-build to measure the dist as it is):\n${output}`,
     );
   }
+}
+
+/** Why core's `dist` is not its current sources' bundle, or undefined (scripts/bundle-core.mjs). */
+async function coreBundleStaleness(): Promise<string | undefined> {
+  const bundler = (await import(`${REPO_ROOT}scripts/bundle-core.mjs`)) as {
+    findCoreBundleStaleness: () => Promise<string | undefined>;
+  };
+  return bundler.findCoreBundleStaleness();
 }
 
 async function runScenarios(
@@ -246,8 +259,13 @@ async function main(): Promise<number> {
   // Read first: the load average before the build and the bench add their own.
   const machine = readMachineInfo();
   if (options.build) {
-    log('building @gemloop/core (tsc -b packages/core)');
+    log('building @gemloop/core (tsc -b packages/core, then its bundle)');
     buildCore();
+  } else {
+    // `--no-build` measures the dist as it is (a swapped-in build too), but never silently old code.
+    const stale = await coreBundleStaleness();
+    if (stale !== undefined)
+      log(`WARNING: @gemloop/core's dist is not its sources' bundle (${stale})`);
   }
   const { workerEntry, serverEntry } = await buildWorkers();
   const server = await startServerProcess(serverEntry);

@@ -42,7 +42,7 @@ describe.each(VERSIONS)('Node $major (the npm registry’s node binary)', ({ maj
     const binary = nodeBinary(major);
     if (!existsSync(builtEntry)) {
       throw new Error(
-        `@gemloop/core is not built (${builtEntry} is missing). Run \`npx tsc -b\` first; \`npm test\` does it.`,
+        `@gemloop/core is not built (${builtEntry} is missing). Run \`npm run build\` first; \`npm test\` does it.`,
       );
     }
     const fake = await startRuntimeFake();

@@ -58,11 +58,7 @@ export class GemloopError extends Error {
 
   /** Whether `error` is a gemloop error, from any copy of the package. */
   static isInstance(error: unknown): error is GemloopError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[marker] === true
-    );
+    return isGemloopError(error);
   }
 
   /**
@@ -70,7 +66,7 @@ export class GemloopError extends Error {
    * holds for an `ApiCallError` thrown by another copy of gemloop.
    */
   protected static hasCode(error: unknown, code: string): boolean {
-    return GemloopError.isInstance(error) && error.code === code;
+    return isGemloopError(error) && error.code === code;
   }
 
   /** A plain-data view for logs and `JSON.stringify`: name, code, message and own fields. */
@@ -94,6 +90,17 @@ function errorJson(error: GemloopError, depth: number): Record<string, unknown> 
   }
   if (error.cause !== undefined) json['cause'] = describeCause(error.cause, depth + 1);
   return json;
+}
+
+// why (no self-reference): a class whose body names itself is emitted by esbuild's bundle
+// (scripts/bundle-core.mjs) as `var GemloopError = class _GemloopError`, whose `name` is then
+// `_GemloopError`; the checks live outside the class body so the class keeps its own name.
+function isGemloopError(error: unknown): error is GemloopError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as Record<symbol, unknown>)[marker] === true
+  );
 }
 
 function describeCause(cause: unknown, depth: number): unknown {

@@ -45,12 +45,7 @@ export class ModelCallLimitError extends PluginError {
 
   /** The same failure, holding `run`. */
   override withRun(run: AgentRunState): ModelCallLimitError {
-    return new ModelCallLimitError({
-      plugin: this.plugin,
-      limit: this.limit,
-      stepNumber: this.stepNumber,
-      run,
-    });
+    return limitErrorWithRun(this, run);
   }
 
   static override isInstance(error: unknown): error is ModelCallLimitError {
@@ -59,4 +54,16 @@ export class ModelCallLimitError extends PluginError {
       (error as unknown as Record<symbol, unknown>)[marker] === true
     );
   }
+}
+
+// why (outside the class): a class whose body names itself is emitted by esbuild's bundle
+// (scripts/bundle-core.mjs) as `var ModelCallLimitError = class _ModelCallLimitError`, whose
+// `name` is then `_ModelCallLimitError`.
+function limitErrorWithRun(error: ModelCallLimitError, run: AgentRunState): ModelCallLimitError {
+  return new ModelCallLimitError({
+    plugin: error.plugin,
+    limit: error.limit,
+    stepNumber: error.stepNumber,
+    run,
+  });
 }

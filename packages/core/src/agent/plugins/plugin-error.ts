@@ -48,13 +48,7 @@ export class PluginError extends AgentRunError {
 
   /** The same failure, holding `run` (the history once the turn it failed in was answered). */
   withRun(run: AgentRunState): PluginError {
-    return new PluginError({
-      plugin: this.plugin,
-      hook: this.hook,
-      message: this.detail,
-      run,
-      cause: this.cause,
-    });
+    return pluginErrorWithRun(this, run);
   }
 
   static override isInstance(error: unknown): error is PluginError {
@@ -63,6 +57,19 @@ export class PluginError extends AgentRunError {
       (error as unknown as Record<symbol, unknown>)[marker] === true
     );
   }
+}
+
+// why (outside the class): a class whose body names itself is emitted by esbuild's bundle
+// (scripts/bundle-core.mjs) as `var PluginError = class _PluginError`, and an instance's `name`
+// (GemloopError's, from the constructor's) would read `_PluginError`.
+function pluginErrorWithRun(error: PluginError, run: AgentRunState): PluginError {
+  return new PluginError({
+    plugin: error.plugin,
+    hook: error.hook,
+    message: error.detail,
+    run,
+    cause: error.cause,
+  });
 }
 
 /**
