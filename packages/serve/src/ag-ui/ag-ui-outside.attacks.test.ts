@@ -149,7 +149,7 @@ describe('the AG-UI door under an outside attack', () => {
     expect(errors).toEqual([]);
   });
 
-  it('messages of roles AG-UI does not know, content of other shapes, and a 10 MB forwardedProps: refused short, nothing run (attack-doors6)', async () => {
+  it('messages of roles AG-UI does not know, content of other shapes, and a 40 MB forwardedProps: refused short, nothing run (attack-doors6)', async () => {
     const { fake, post, errors } = await serveAgUi([turn.text('never')]);
     const long = 'y'.repeat(200_000);
     for (const message of [
@@ -172,7 +172,8 @@ describe('the AG-UI door under an outside attack', () => {
       expect(text).not.toMatch(/\n\s+at |ZodError/);
     }
     const props = await post(
-      runInput('t-props', 'hi', { forwardedProps: { blob: 'x'.repeat(10_000_000) } }),
+      // Past the default body limit (32 MiB since media-size56).
+      runInput('t-props', 'hi', { forwardedProps: { blob: 'x'.repeat(40_000_000) } }),
     );
     expect(props.status).toBe(413);
     await props.text();
