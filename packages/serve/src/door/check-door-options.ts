@@ -13,11 +13,12 @@ import { heartbeatOption } from './heartbeat.ts';
  * image" (platform.openai.com/docs/guides/images-vision), 26.7 MB in base64; Gemini takes 100 MB of
  * inline data in one request (base64 counted, blog.google, gemini-api-new-file-limits, 2026-01) and
  * 20 MB was its long-standing limit. 32 MiB takes one such image with its text; 1 MiB answered
- * the `openai` SDK's first photo 413. A body costs about five times its size in memory while it is
- * answered (bench/RESULTS.md, media-size56: ~100 MB peak RSS for a 21 MB body), and the bound on
- * how many are in flight is the door's order, which reads no body before `authorize` has accepted
- * the caller and the rate limit has counted them: a server taking big bodies from many callers
- * sets `maxBodyBytes` lower or limits connections in front. @internal
+ * the `openai` SDK's first photo 413. A body costs four to five times its size in memory while
+ * it is answered (bench/RESULTS.md, media-size56: peak RSS medians of 78 and 115 MB for a 21 MB
+ * body, refused and answered), and the bound on how many are in flight is the door's order, which
+ * reads no body before `authorize` has accepted the caller and the rate limit has counted them: a
+ * server taking big bodies from many callers sets `maxBodyBytes` lower or limits connections in
+ * front. @internal
  */
 export const DOOR_DEFAULTS: {
   readonly maxBodyBytes: number;
