@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { readBoundedText } from './read-bounded-text.ts';
+import { readBoundedText, readDeclaredBytes } from './read-bounded-text.ts';
 
 /** A POST whose body arrives a byte at a time (a hostile page's, or a slow client's). */
 function postOf(bytes: Uint8Array): { request: Request; cancelled: () => boolean } {
@@ -72,5 +72,90 @@ describe('readBoundedText', () => {
       body: '{}',
     });
     expect(await readBoundedText(plain, 100)).toBe('{}');
+  });
+});
+
+/** A reader handing over `chunks` one a read, and whether it was cancelled. */
+function readerOf(chunks: Uint8Array[]) {
+  let index = 0;
+  const state = { cancelled: false };
+  const reader = {
+    read: async () =>
+      index < chunks.length
+        ? { done: false as const, value: chunks[index++] as Uint8Array }
+        : { done: true as const, value: undefined },
+    cancel: async () => {
+      state.cancelled = true;
+    },
+    releaseLock: () => {},
+  };
+  return { reader, state };
+}
+
+const bytesOf = (text: string) => new TextEncoder().encode(text);
+
+describe('readDeclaredBytes (media-size56)', () => {
+  it('copies the chunks of a declared body into one array of that length as they come', async () => {
+    const chunks = [bytesOf('{"a":'), bytesOf('"0123'), bytesOf('4567"}')];
+    const [bytes, read] = await readDeclaredBytes(readerOf(chunks).reader, 16, 100);
+    expect(new TextDecoder().decode(bytes)).toBe('{"a":"01234567"}');
+    expect(read).toBe(16);
+    // One array of the declared length, not a chunk's and not a join made at the end.
+    expect(bytes.buffer.byteLength).toBe(16);
+    for (const chunk of chunks) expect(bytes.buffer).not.toBe(chunk.buffer);
+  });
+
+  it('hands back a body of one chunk as that chunk, no copy', async () => {
+    const chunk = bytesOf('{"a":1}');
+    const [bytes, read] = await readDeclaredBytes(readerOf([chunk]).reader, 7, 100);
+    expect(bytes).toBe(chunk);
+    expect(read).toBe(7);
+  });
+
+  it('reads on past a declared length that lied, up to maxBytes, and cancels past it', async () => {
+    const chunks = [bytesOf('0123'), bytesOf('4567'), bytesOf('89')];
+    const [bytes, read] = await readDeclaredBytes(readerOf(chunks).reader, 5, 100);
+    expect(new TextDecoder().decode(bytes)).toBe('0123456789');
+    expect(read).toBe(10);
+    const over = readerOf([bytesOf('0123'), bytesOf('4567'), bytesOf('89'), bytesOf('x')]);
+    const [, overRead] = await readDeclaredBytes(over.reader, 5, 8);
+    expect(overRead).toBeGreaterThan(8);
+    expect(over.state.cancelled).toBe(true);
+  });
+
+  it('gives what came of a body shorter than declared', async () => {
+    const [bytes, read] = await readDeclaredBytes(
+      readerOf([bytesOf('01'), bytesOf('23')]).reader,
+      10,
+      100,
+    );
+    expect(new TextDecoder().decode(bytes)).toBe('0123');
+    expect(read).toBe(4);
+  });
+
+  it('reads a Request by its Content-Length through readBoundedText, and still refuses past maxBytes', async () => {
+    const text = `{"image":"${'A'.repeat(5000)}"}`;
+    const encoded = bytesOf(text);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let start = 0; start < encoded.byteLength; start += 1000)
+          controller.enqueue(encoded.slice(start, start + 1000));
+        controller.close();
+      },
+    });
+    const request = new Request('http://127.0.0.1/door', {
+      method: 'POST',
+      headers: { 'content-length': String(encoded.byteLength) },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect((await readBoundedText(request, 10_000)) === text).toBe(true);
+    const small = new Request('http://127.0.0.1/door', {
+      method: 'POST',
+      headers: { 'content-length': String(encoded.byteLength) },
+      body: encoded,
+    });
+    const error = await readBoundedText(small, 100).catch((caught: unknown) => caught);
+    expect((error as InvalidArgumentError).argument).toBe('body');
   });
 });

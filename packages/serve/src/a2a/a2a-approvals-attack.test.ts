@@ -253,7 +253,8 @@ describe('A2A approvals under attack', () => {
             role: 'ROLE_USER',
             taskId: asked.id,
             contextId: asked.contextId,
-            parts: [{ text: `approve ${'x'.repeat(2 * 1024 * 1024)}` }],
+            // Past the default body limit (32 MiB since media-size56).
+            parts: [{ text: `approve ${'x'.repeat(33 * 1024 * 1024)}` }],
           },
         },
       }),

@@ -139,7 +139,11 @@ export type A2AHandlerOptions = DoorAccessOptions &
      * @defaultValue true
      */
     v03?: boolean | undefined;
-    /** The largest request body in bytes; a larger one is answered 413. @defaultValue 1 MiB */
+    /**
+     * The largest request body in bytes; a larger one is answered 413 naming this limit, the
+     * size seen and this option. Media comes inline as base64 (a third larger than its bytes), so
+     * a 20 MB photo is a 27 MB body. @defaultValue 32 MiB
+     */
     maxBodyBytes?: number | undefined;
     /**
      * Requests per owner and window, past which the door answers 429 with `retry-after`; `false`

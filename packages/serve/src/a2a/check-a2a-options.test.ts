@@ -35,7 +35,8 @@ describe('checkA2AOptions', () => {
       maxTotalTaskBytes: 256 * 1024 * 1024,
       maxSubscribersPerTask: 32,
       v03: true,
-      maxBodyBytes: 1024 * 1024,
+      // 32 MiB since media-size56: a photo sent inline as base64.
+      maxBodyBytes: 32 * 1024 * 1024,
     });
     expect(checkA2AOptions({ ...base, v03: false } as never).v03).toBe(false);
   });

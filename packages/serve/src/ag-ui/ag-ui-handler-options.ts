@@ -43,7 +43,11 @@ export type AgUiHandlerOptions = DoorAccessOptions &
      * most is forgotten (a caller making up thread ids pushes out their own). @defaultValue 1000
      */
     maxThreads?: number | undefined;
-    /** The largest request body in bytes; a larger one is answered 413. @defaultValue 1 MiB */
+    /**
+     * The largest request body in bytes; a larger one is answered 413 naming this limit, the
+     * size seen and this option. Media comes inline as base64 (a third larger than its bytes), so
+     * a 20 MB photo is a 27 MB body. @defaultValue 32 MiB
+     */
     maxBodyBytes?: number | undefined;
     /**
      * Runs per owner and window, past which the door answers 429 with `retry-after`; `false`

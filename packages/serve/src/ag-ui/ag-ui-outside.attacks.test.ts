@@ -150,7 +150,11 @@ describe('the AG-UI door under an outside attack', () => {
   });
 
   it('messages of roles AG-UI does not know, content of other shapes, and a 10 MB forwardedProps: refused short, nothing run (attack-doors6)', async () => {
-    const { fake, post, errors } = await serveAgUi([turn.text('never')]);
+    // The limit set to 1 MiB, the default before media-size56 (now 32 MiB, for media), so the
+    // 10 MB body is still past it; the default's 413 is held by the 50 MB state above.
+    const { fake, post, errors } = await serveAgUi([turn.text('never')], {
+      handler: { maxBodyBytes: 1024 * 1024 },
+    });
     const long = 'y'.repeat(200_000);
     for (const message of [
       { id: 'p', role: '__proto__', content: long },

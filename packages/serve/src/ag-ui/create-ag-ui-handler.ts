@@ -438,11 +438,6 @@ function invalidResume(message: string): AgUiRequestError {
 
 /** The body as JSON: 413 past `maxBytes`, 400 when it is not JSON. */
 async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const tooLarge = new AgUiRequestError({
-    status: 413,
-    errorCode: 'request_too_large',
-    message: `The request body is over ${maxBytes} bytes.`,
-  });
   const text = await readBoundedBody(request, maxBytes, {
     coded: () =>
       new AgUiRequestError({
@@ -450,7 +445,8 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<unknown
         errorCode: 'unsupported_content_encoding',
         message: CODED_BODY_MESSAGE,
       }),
-    tooLarge: () => tooLarge,
+    tooLarge: (message) =>
+      new AgUiRequestError({ status: 413, errorCode: 'request_too_large', message }),
     notUtf8: () =>
       new AgUiRequestError({
         status: 400,

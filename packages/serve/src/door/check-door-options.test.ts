@@ -16,9 +16,9 @@ const argumentOf = (run: () => unknown): string | undefined => {
 };
 
 describe('checkDoorOptions', () => {
-  it('defaults: a 1 MiB body, 60 requests a minute per owner, the system clock', () => {
+  it('defaults: a 32 MiB body (media, media-size56), 60 requests a minute per owner, the system clock', () => {
     expect(checkDoorOptions({ authorize: () => 'alice' })).toMatchObject({
-      maxBodyBytes: 1024 * 1024,
+      maxBodyBytes: 32 * 1024 * 1024,
       rateLimit: { requests: 60, windowMs: 60_000 },
       now: Date.now,
     });

@@ -4,14 +4,26 @@ import { rateLimitOption, wholeNumberOption } from './door-option-keys.ts';
 import { heartbeatOption } from './heartbeat.ts';
 
 /**
- * The defaults of the options the HTTP doors share, declared once: a body of at most 1 MiB, and
- * 60 requests a minute per owner (the MCP server's own default is 300: every request of an MCP
- * session counts). @internal
+ * The defaults of the options the HTTP doors share, declared once: a body of at most 32 MiB, and
+ * 60 requests a minute per owner (the MCP server's own defaults are 300 requests and a 1 MiB body:
+ * every request of an MCP session counts, and its tool arguments carry no media).
+ *
+ * 32 MiB, not the 1 MiB it was (media-size56): the OpenAI, A2A and AG-UI doors take images, audio
+ * and files inline, and a client sends a phone photo as base64 JSON. OpenAI takes "up to 20MB per
+ * image" (platform.openai.com/docs/guides/images-vision), 26.7 MB in base64; Gemini takes 100 MB of
+ * inline data in one request (base64 counted, blog.google, gemini-api-new-file-limits, 2026-01) and
+ * 20 MB was its long-standing limit. 32 MiB takes one such image with its text; 1 MiB answered
+ * the `openai` SDK's first photo 413. A body costs four to five times its size in memory while
+ * it is answered (bench/RESULTS.md, media-size56: peak RSS medians of 78 and 115 MB for a 21 MB
+ * body, refused and answered), and the bound on how many are in flight is the door's order, which
+ * reads no body before `authorize` has accepted the caller and the rate limit has counted them: a
+ * server taking big bodies from many callers sets `maxBodyBytes` lower or limits connections in
+ * front. @internal
  */
 export const DOOR_DEFAULTS: {
   readonly maxBodyBytes: number;
   readonly rateLimit: Readonly<RateLimit>;
-} = { maxBodyBytes: 1024 * 1024, rateLimit: { requests: 60, windowMs: 60_000 } };
+} = { maxBodyBytes: 32 * 1024 * 1024, rateLimit: { requests: 60, windowMs: 60_000 } };
 
 /** Throws the door's {@link InvalidArgumentError} for `argument`. @internal */
 export function failOption(argument: string, message: string): never {
@@ -42,7 +54,7 @@ export type DoorSettings = {
 
 /**
  * What the HTTP doors (AG-UI, A2A) share in their options: an `authorize` function, an `onError`
- * that never throws into an answer, the clock, the body limit (1 MiB) and the rate limit (60 a
+ * that never throws into an answer, the clock, the body limit (32 MiB) and the rate limit (60 a
  * minute per owner, `false` off) and the event streams' heartbeat (15 s), checked with errors
  * naming the option. @internal
  */

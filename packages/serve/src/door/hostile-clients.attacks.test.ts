@@ -66,7 +66,10 @@ const runInput = (threadId: string, more: Record<string, unknown>) =>
 
 describe('AG-UI RunAgentInput of hostile sizes and shapes', () => {
   it('a state of ~1 MB: under the body limit it runs, the state never reaches the model; past it, 413', async () => {
-    const { post, fake } = await serveAgUi([turn.text('Fine.')]);
+    // The limit set to 1 MiB, the default before media-size56 (now 32 MiB, for media).
+    const { post, fake } = await serveAgUi([turn.text('Fine.')], {
+      handler: { maxBodyBytes: 1024 * 1024 },
+    });
     const state = { blob: 'x'.repeat(1_000_000) };
     const reply = await post(runInput('t-state', { state }), { accept: 'text/event-stream' });
     const text = await reply.text();

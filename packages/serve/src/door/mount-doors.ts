@@ -39,7 +39,7 @@ export type SharedDoorOptions = {
   protectedResource?: ProtectedResource | undefined;
   /** Requests per owner and window, counted by each door. @defaultValue each door's own */
   rateLimit?: RateLimit | false | undefined;
-  /** The largest request body in bytes. @defaultValue each door's own (1 MiB) */
+  /** The largest request body in bytes. @defaultValue each door's own (32 MiB; MCP 1 MiB) */
   maxBodyBytes?: number | undefined;
   /**
    * The browser pages every door admits (see {@link AllowedOriginsOption}): given here it

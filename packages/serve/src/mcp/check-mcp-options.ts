@@ -3,6 +3,14 @@ import { InvalidArgumentError } from '@gemloop/core/errors';
 import { checkOptionsCopy, checkReceiverNames } from '@gemloop/core/internal';
 import { isFunctionTool } from '@gemloop/core/tools';
 import { DOOR_DEFAULTS, wholeOption } from '../door/check-door-options.ts';
+
+/**
+ * The MCP door's default body limit: 1 MiB, below the media doors' 32 MiB. An MCP request is a
+ * JSON-RPC message whose tool arguments a host model writes (`ask_<agent>` takes a string): no
+ * client sends an image through it, so the bound a flood meets stays where it was.
+ */
+const MCP_MAX_BODY_BYTES = 1024 * 1024;
+
 import { mcpKeys } from '../door/door-option-keys.ts';
 import { heartbeatOption } from '../door/heartbeat.ts';
 import { checkAllowedHosts, type HostPolicy } from '../door/host-policy.ts';
@@ -147,7 +155,7 @@ export function checkMcpOptions(given: McpServerOptions): McpSettings {
     maxSessions: wholeOption(options.maxSessions, 'maxSessions', 1000),
     maxConnections: wholeOption(options.maxConnections, 'maxConnections', 1000),
     sessionIdleMs: sessionIdleOption(options.sessionIdleMs),
-    maxBodyBytes: wholeOption(options.maxBodyBytes, 'maxBodyBytes', DOOR_DEFAULTS.maxBodyBytes),
+    maxBodyBytes: wholeOption(options.maxBodyBytes, 'maxBodyBytes', MCP_MAX_BODY_BYTES),
     heartbeatMs: heartbeatOption(options.heartbeatMs),
     maxToolResultChars: wholeOption(
       options.maxToolResultChars,

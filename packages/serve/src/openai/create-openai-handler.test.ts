@@ -519,7 +519,8 @@ describe('createOpenAIHandler: the door', () => {
     expect(declared.status).toBe(413);
     expect(await declared.json()).toEqual({
       error: {
-        message: 'The request body is over 1000 bytes.',
+        message:
+          "The request body is 2067 bytes, over this server's limit of 1000 bytes: send less (a smaller image or file, or fewer), or have the server's maxBodyBytes option raised.",
         type: 'invalid_request_error',
         param: null,
         code: 'request_too_large',

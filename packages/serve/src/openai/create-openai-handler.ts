@@ -301,12 +301,6 @@ function notAllowed(method: string, allow: string) {
 
 /** The body as a JSON object: 413 past `maxBytes`, 400 for anything but a JSON object. */
 async function readJsonBody(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
-  const tooLarge = new OpenAIRequestError({
-    status: 413,
-    type: 'invalid_request_error',
-    errorCode: 'request_too_large',
-    message: `The request body is over ${maxBytes} bytes.`,
-  });
   const text = await readBoundedBody(request, maxBytes, {
     coded: () =>
       new OpenAIRequestError({
@@ -315,7 +309,13 @@ async function readJsonBody(request: Request, maxBytes: number): Promise<Record<
         errorCode: 'unsupported_content_encoding',
         message: CODED_BODY_MESSAGE,
       }),
-    tooLarge: () => tooLarge,
+    tooLarge: (message) =>
+      new OpenAIRequestError({
+        status: 413,
+        type: 'invalid_request_error',
+        errorCode: 'request_too_large',
+        message,
+      }),
     notUtf8: () =>
       invalidRequest(
         null,

@@ -41,8 +41,9 @@ describe('the OpenAI door: hostile fields (attack-doors6)', () => {
       '',
     ],
     [
-      '100,000 messages',
-      `{"model":"support-agent","messages":[${Array.from({ length: 100_000 }, () => message).join(',')}]}`,
+      // 37 MB: past the default body limit (32 MiB since media-size56; 100,000 were past 1 MiB).
+      '1,200,000 messages',
+      `{"model":"support-agent","messages":[${Array.from({ length: 1_200_000 }, () => message).join(',')}]}`,
       413,
       '',
     ],

@@ -80,12 +80,7 @@ export async function readJsonRpcBody(request: Request, maxBytes: number): Promi
   const text = await readBoundedBody(request, maxBytes, {
     // As the door's 415 for another Content-Type: an invalid request (-32600).
     coded: () => new A2ARequestError({ status: 415, rpcCode: -32600, message: CODED_BODY_MESSAGE }),
-    tooLarge: () =>
-      new A2ARequestError({
-        status: 413,
-        rpcCode: -32600,
-        message: `The request body is over ${maxBytes} bytes.`,
-      }),
+    tooLarge: (message) => new A2ARequestError({ status: 413, rpcCode: -32600, message }),
     notUtf8: () =>
       new A2ARequestError({
         status: 400,
