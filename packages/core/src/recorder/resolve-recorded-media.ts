@@ -35,13 +35,15 @@ export function createRecordedMediaResolver(): RecordedMediaResolver {
   const unhashed = new Map<number, string[]>();
   const byDigest = new Map<string, string>();
   const find = (length: number, digest: string): string | undefined => {
-    const known = byDigest.get(digest);
-    if (known !== undefined) return known;
     const waiting = unhashed.get(length) ?? [];
     unhashed.delete(length);
     for (const value of waiting)
       byDigest.set(createHash('sha256').update(value).digest('hex'), value);
-    return byDigest.get(digest);
+    const known = byDigest.get(digest);
+    // A reference names a length and a digest, and both must be the earlier value's: one whose
+    // length was edited resolved only once another reference had hashed the value (the same
+    // line read two ways in one file), and stayed otherwise.
+    return known?.length === length ? known : undefined;
   };
   const resolveData = (data: string): string => {
     const reference = RECORDED_MEDIA_REFERENCE.exec(data);
