@@ -1,6 +1,7 @@
 import { type ListTasksRequest, type ListTasksResponse, Task } from '@a2a-js/sdk';
 import { InMemoryTaskStore, type ServerCallContext, type TaskStore } from '@a2a-js/sdk/server';
 import type pg from 'pg';
+import { wellFormed } from '../durable/steps/bounded-call-id.ts';
 import { jsonbCanHold } from '../postgres/jsonb-can-hold.ts';
 
 /** A2A's terminal task states, as `Task.toJSON` writes them, for SQL. */
@@ -121,7 +122,9 @@ function storedTask(task: Task): string {
   const text = JSON.stringify(json);
   if (jsonbCanHold(text)) return text;
   return JSON.stringify({
-    contextId: json.contextId,
+    // A client's contextId with half an emoji: as node-postgres sends the one `list` asks for
+    // (U+FFFD in its place), and `list` then keeps the tasks of the exact one.
+    contextId: typeof json.contextId === 'string' ? wellFormed(json.contextId) : json.contextId,
     status: { state: json.status?.state },
     [TASK_TEXT_KEY]: text,
   });

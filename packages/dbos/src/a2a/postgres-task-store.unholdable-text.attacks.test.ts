@@ -29,6 +29,8 @@ beforeAll(async () => {
       turn.text('Noted.'),
       turn.text('Noted too.'),
       turn.text('Order\u0000 42 ships today.'),
+      turn.text('First context.'),
+      turn.text('Second context.'),
     ],
   });
   const { url } = await fake.listen();
@@ -75,10 +77,10 @@ async function call(method: string, params: string) {
   };
 }
 
-const send = (textJson: string) =>
+const send = (textJson: string, contextJson?: string) =>
   call(
     'SendMessage',
-    `{"message":{"messageId":"${crypto.randomUUID()}","role":"ROLE_USER","parts":[{"text":${textJson}}]}}`,
+    `{"message":{"messageId":"${crypto.randomUUID()}","role":"ROLE_USER","parts":[{"text":${textJson}}]${contextJson === undefined ? '' : `,"contextId":${contextJson}`}}}`,
   );
 
 describe('the A2A door on the Postgres task store: text jsonb cannot hold', () => {
@@ -114,6 +116,22 @@ describe('the A2A door on the Postgres task store: text jsonb cannot hold', () =
       result: { artifacts: { parts: { text: string }[] }[] };
     };
     expect(got.result.artifacts[0]?.parts[0]?.text).toBe('Order\u0000 42 ships today.');
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the A2A door on the Postgres task store: a contextId with half an emoji', () => {
+  it("answers in it and lists that context's tasks only, not another cut emoji's", async () => {
+    errors.length = 0;
+    const first = await send('"Hello"', '"ctx-\\ud83d"');
+    const second = await send('"Hello"', '"ctx-\\ud83e"');
+    expect(first.error).toBeUndefined();
+    expect(second.error).toBeUndefined();
+    expect(first.result?.task?.status.state).toBe('TASK_STATE_COMPLETED');
+    const listed = (await call('ListTasks', '{"contextId":"ctx-\\ud83d"}')) as unknown as {
+      result: { tasks: { id: string }[] };
+    };
+    expect(listed.result.tasks.map((task) => task.id)).toEqual([first.result?.task?.id]);
     expect(errors).toEqual([]);
   });
 });
