@@ -185,3 +185,15 @@ describe('createRecordedMediaResolver on a file edited by hand', () => {
     });
   });
 });
+
+describe('createRecordedMediaResolver and a file of references to one image', () => {
+  it('counts the characters its references stand for, each resolved one once', () => {
+    const media = createRecordedMediaResolver();
+    const blob = (data: string) => ({ inlineData: { mimeType: 'image/png', data } });
+    media.resolve({ parts: [blob(IMAGE)] });
+    expect(media.resolvedCharacters).toBe(0);
+    const copy = blob(reference(IMAGE.length, IMAGE));
+    media.resolve({ parts: [copy, copy, blob(reference(IMAGE.length, 'not seen'))] });
+    expect(media.resolvedCharacters).toBe(2 * IMAGE.length);
+  });
+});
