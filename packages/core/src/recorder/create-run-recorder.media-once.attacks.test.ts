@@ -78,6 +78,15 @@ function recordedContents(text: string): unknown[] {
     );
 }
 
+/** Each of the three recorded requests' contents, resolved, as the model received them. */
+function expectReadBack(text: string, sent: unknown[]): unknown[] {
+  const contents = recordedContents(text);
+  expect(contents).toHaveLength(3);
+  for (const [index, request] of contents.entries())
+    expect(JSON.stringify(request)).toBe(JSON.stringify(sent[index]));
+  return contents;
+}
+
 describe('a full recording of media a tool returns, read back', () => {
   it('resolves an image inside a media holder (a file with its preview)', async () => {
     // Before: the resolver replaced the outer holder's data and never looked at its other
@@ -90,10 +99,7 @@ describe('a full recording of media a tool returns, read back', () => {
       preview: { mimeType: 'image/png', data: IMAGE },
     }));
     expect(text.split(IMAGE)).toHaveLength(2);
-    const contents = recordedContents(text);
-    expect(contents).toHaveLength(3);
-    for (const [index, request] of contents.entries())
-      expect(JSON.stringify(request)).toBe(JSON.stringify(sent[index]));
+    expectReadBack(text, sent);
   });
 
   it('resolves an image 70 levels deep in a tool result behind a gateway', async () => {
@@ -108,10 +114,7 @@ describe('a full recording of media a tool returns, read back', () => {
     };
     const { text, sent } = await recordToolRun(nested, 'dummy');
     expect(text.split(IMAGE)).toHaveLength(2);
-    const contents = recordedContents(text);
-    expect(contents).toHaveLength(3);
-    for (const [index, request] of contents.entries())
-      expect(JSON.stringify(request)).toBe(JSON.stringify(sent[index]));
+    expectReadBack(text, sent);
   });
 
   it('keeps each part its own MIME type when two hold the same bytes (held)', async () => {
@@ -121,9 +124,7 @@ describe('a full recording of media a tool returns, read back', () => {
     }));
     // Written whole once: the jpeg's copy in the same line is already a reference.
     expect(text.split(IMAGE)).toHaveLength(2);
-    const contents = recordedContents(text);
-    for (const [index, request] of contents.entries())
-      expect(JSON.stringify(request)).toBe(JSON.stringify(sent[index]));
+    expectReadBack(text, sent);
   });
 
   it("resolves media under a `__proto__` key as the line's own field (held)", async () => {
@@ -134,9 +135,7 @@ describe('a full recording of media a tool returns, read back', () => {
           unknown
         >,
     );
-    const contents = recordedContents(text);
-    for (const [index, request] of contents.entries())
-      expect(JSON.stringify(request)).toBe(JSON.stringify(sent[index]));
+    const contents = expectReadBack(text, sent);
     expect(Object.getPrototypeOf(contents[2])).toBe(Array.prototype);
   });
 });

@@ -3,14 +3,18 @@
 // in a message or in the model's answer, is one. Before: the store's save failed on them, so the
 // client got "The server could not answer the request." (-32603), the door's onError a store
 // failure, and a task whose answer held a NUL stayed `working` in the store for ever.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Task, TaskState } from '@a2a-js/sdk';
 import { ServerCallContext } from '@a2a-js/sdk/server';
 import { createAgent, createGemini } from '@gemloop/core';
 import { createA2AHandler } from '@gemloop/serve/a2a';
 import { toNodeListener } from '@gemloop/serve/node';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import {
+  createFakeGemini,
+  type FakeGemini,
+  type LoopbackServer,
+  listenOnLoopback,
+  turn,
+} from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../__fixtures__/fleet.ts';
@@ -18,8 +22,7 @@ import { createPostgresTaskStore } from './index.ts';
 
 let pool: pg.Pool;
 let fake: FakeGemini;
-let server: Server;
-let origin: string;
+let server: LoopbackServer;
 const errors: unknown[] = [];
 
 beforeAll(async () => {
@@ -48,21 +51,18 @@ beforeAll(async () => {
     rateLimit: false,
     onError: (error) => errors.push(error),
   });
-  server = createServer(toNodeListener(handler));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listenOnLoopback(toNodeListener(handler));
 });
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await server?.close();
   await fake?.close();
   await pool?.end();
 });
 
 /** A JSON-RPC call with `params` written as JSON text (a lone surrogate is only an escape there). */
 async function call(method: string, params: string) {
-  const response = await fetch(`${origin}/`, {
+  const response = await fetch(`${server.url}/`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'a2a-version': '1.0' },
     body: `{"jsonrpc":"2.0","id":1,"method":"${method}","params":${params}}`,
