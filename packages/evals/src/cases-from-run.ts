@@ -10,6 +10,15 @@ import { EvalDatasetError } from './eval-dataset-error.ts';
 import { CASE_ID_RULE, isCaseId, textLines, toEvalCase } from './parse-eval-cases.ts';
 import { findOmitted } from './replay/find-omitted.ts';
 
+/**
+ * The most characters of media a run file's references may stand for once resolved: 2^29, past
+ * V8's longest string (2^29 − 24 characters), so a case holding more can never be one dataset
+ * line or request body. Resolving shares the earlier value (no copy), but writing the case does
+ * not: a 20 MB file of 100,000 references to one 4 MB image kept `gemloop eval from-runs` in
+ * `JSON.stringify` for hours at 2.5 GB (attack56).
+ */
+const MAX_RESOLVED_MEDIA_CHARS = 2 ** 29;
+
 /** The largest run file turned into a case, in characters. */
 export const MAX_RUN_FILE_CHARS: number = 32 * 1024 * 1024;
 
@@ -38,8 +47,9 @@ export type CaseFromRunFileOptions = {
  * @throws {@link EvalDatasetError} for a file too large, a whole line of a successful run (or of a
  *   subagent run) that is not a JSON object, with its line number, another recorder format, a run id that
  *   cannot be a case id (empty, longer than 200 characters, not a string), a subagent run that
- *   is not a run of this tree, or a case `parseEvalCases` would refuse (its input or model name
- *   not what a case holds).
+ *   is not a run of this tree, a full recording whose media references stand for more than 2^29
+ *   characters once resolved (more than one string holds), or a case `parseEvalCases` would
+ *   refuse (its input or model name not what a case holds).
  */
 export function caseFromRunFile(
   text: string,
@@ -210,6 +220,12 @@ function readRunLines(text: string, runFile: string): RunLines {
       continue;
     }
     const line = media.resolve(value as Record<string, unknown>);
+    if (media.resolvedCharacters > MAX_RESOLVED_MEDIA_CHARS) {
+      throw new EvalDatasetError({
+        source: runFile,
+        problem: `its media references stand for more than ${MAX_RESOLVED_MEDIA_CHARS} characters of media by line ${index + 1}, more than one string holds: its case could not be written (an image resent in very many steps, or a file made to look so). Record it with fewer steps or a smaller image.`,
+      });
+    }
     switch (line['type']) {
       case 'run-start':
         if (line['format'] !== 1) {

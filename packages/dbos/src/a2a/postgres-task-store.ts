@@ -1,6 +1,8 @@
 import { type ListTasksRequest, type ListTasksResponse, Task } from '@a2a-js/sdk';
 import { InMemoryTaskStore, type ServerCallContext, type TaskStore } from '@a2a-js/sdk/server';
 import type pg from 'pg';
+import { wellFormed } from '../durable/steps/bounded-call-id.ts';
+import { jsonbCanHold } from '../postgres/jsonb-can-hold.ts';
 
 /** A2A's terminal task states, as `Task.toJSON` writes them, for SQL. */
 const TERMINAL_SQL = [
@@ -69,7 +71,7 @@ export function createPostgresTaskStore(options: { pool: pg.Pool }): TaskStore {
          WHERE a2a_tasks.task #>> '{status,state}' IS NULL
             OR a2a_tasks.task #>> '{status,state}' NOT IN (${TERMINAL_SQL})
             OR a2a_tasks.task #>> '{status,state}' = EXCLUDED.task #>> '{status,state}'`,
-        [...scopeOf(context), task.id, JSON.stringify(Task.toJSON(task))],
+        [...scopeOf(context), task.id, storedTask(task)],
       );
     },
 
@@ -79,7 +81,7 @@ export function createPostgresTaskStore(options: { pool: pg.Pool }): TaskStore {
         'SELECT task FROM gemloop.a2a_tasks WHERE tenant = $1 AND owner = $2 AND task_id = $3',
         [...scopeOf(context), taskId],
       );
-      return rows[0] === undefined ? undefined : Task.fromJSON(rows[0].task);
+      return rows[0] === undefined ? undefined : Task.fromJSON(readStoredTask(rows[0].task));
     },
 
     async list(params: ListTasksRequest, context: ServerCallContext): Promise<ListTasksResponse> {
@@ -95,10 +97,43 @@ export function createPostgresTaskStore(options: { pool: pg.Pool }): TaskStore {
         [...scopeOf(context), contextId],
       );
       const own = new InMemoryTaskStore();
-      for (const row of rows) await own.save(Task.fromJSON(row.task), context);
+      for (const row of rows) await own.save(Task.fromJSON(readStoredTask(row.task)), context);
       return own.list(params, context);
     },
   };
+}
+
+/**
+ * The key of a stored task's whole JSON text, in the row of a task `jsonb` cannot hold. Not a
+ * field of A2A's `Task` (whose `toJSON` writes only its own fields), so never a task's own.
+ */
+const TASK_TEXT_KEY = 'gemloopTaskText';
+
+/**
+ * The task as its row's `jsonb`. A task holding a NUL or a lone UTF-16 surrogate (a client's text
+ * cut in the middle of an emoji, a model's answer with a `\u0000`: both JSON strings A2A carries)
+ * is one `jsonb` refuses: its save failed, so the client's message was answered "could not
+ * answer" (-32603) and a run whose answer held one stayed `working` in the store for ever
+ * (attack56). Such a task is kept as its JSON text inside an object that also holds what the
+ * statements read (`status.state`, `contextId`), escaped as any text is.
+ */
+function storedTask(task: Task): string {
+  const json = Task.toJSON(task) as { contextId?: unknown; status?: { state?: unknown } };
+  const text = JSON.stringify(json);
+  if (jsonbCanHold(text)) return text;
+  return JSON.stringify({
+    // A client's contextId with half an emoji: as node-postgres sends the one `list` asks for
+    // (U+FFFD in its place), and `list` then keeps the tasks of the exact one.
+    contextId: typeof json.contextId === 'string' ? wellFormed(json.contextId) : json.contextId,
+    status: { state: json.status?.state },
+    [TASK_TEXT_KEY]: text,
+  });
+}
+
+/** A row's task as `Task.fromJSON` reads it: the JSON text of a task `jsonb` could not hold. */
+function readStoredTask(stored: unknown): unknown {
+  const text = (stored as Record<string, unknown> | null)?.[TASK_TEXT_KEY];
+  return typeof text === 'string' ? JSON.parse(text) : stored;
 }
 
 function scopeOf(context: ServerCallContext): [string, string] {
