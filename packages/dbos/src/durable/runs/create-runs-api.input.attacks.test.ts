@@ -99,6 +99,25 @@ describe('runs.start(): an input over maxInputBytes', () => {
   );
 });
 
+describe('runs.start(): an owner Postgres cannot hold', () => {
+  // attack56: an owner with a NUL (say a token claim a door's `authorize` returned) failed with
+  // Postgres's bare "unsupported Unicode escape sequence"; one with half a surrogate pair would be
+  // stored as U+FFFD, the twin of another owner's id.
+  it.each([
+    ['a NUL', 'user\u0000admin'],
+    ['a lone surrogate', 'user\uD800'],
+  ])('refuses an owner with %s, naming the option, and stores nothing', async (_what, owner) => {
+    const runId = `owner-${owner.length}-${owner.charCodeAt(4)}`;
+    const error = await runs
+      .start('helper', { runId, input: 'hi', owner })
+      .catch((thrown: unknown) => thrown);
+    expect(InvalidArgumentError.isInstance(error)).toBe(true);
+    expect((error as InvalidArgumentError).argument).toBe('owner');
+    expect((error as Error).message).toContain('run owner');
+    expect(await runs.status(runId)).toBeUndefined();
+  });
+});
+
 /** Cuts the run's stored input to 20 characters: not JSON, and no owner nor agent in it. */
 async function cutInput(runId: string): Promise<void> {
   const { rowCount } = await pool.query(

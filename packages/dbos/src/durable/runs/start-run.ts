@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { checkGenerationConfig, checkOwnerOption } from '@gemloop/core/internal';
+import { checkId } from '../../postgres/check-id.ts';
 import { MAX_KEYS_FINGERPRINT_LENGTH } from '../events/keyless-history.ts';
 import { checkOptionKeys, checkRunId } from './check-runs-arguments.ts';
 import type { DurableRunInput } from './durable-run-types.ts';
@@ -42,6 +43,10 @@ export async function startRun(
   } = options;
   checkRunId(runId);
   checkOwnerOption(owner, 'owner');
+  // The owner is stored as text beside the run (its attributes, its input): a NUL failed the start
+  // with Postgres's bare "unsupported Unicode escape sequence", and a lone surrogate would be
+  // stored as U+FFFD, another owner's twin (attack56). A door's `authorize` may return a token claim.
+  if (owner !== undefined) checkId(owner, 'owner', 'run owner');
   if (
     holder !== undefined &&
     (typeof holder !== 'string' || holder === '' || holder.length > MAX_HOLDER_LENGTH)
