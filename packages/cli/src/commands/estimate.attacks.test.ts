@@ -114,4 +114,18 @@ describe('gemloop estimate over a runs folder planted with what is not a run fil
     expect(JSON.parse(run.out())).toMatchObject({ runs: 10 });
     expect(run.err()).toContain('huge.jsonl');
   }, 60_000);
+
+  it('run files saved again with a byte-order mark, CRLF or CR line ends are counted (attack56b)', async () => {
+    const runs = runsFolder();
+    // Three of the ten as an editor saves them: "UTF-8 with BOM", Windows line ends, old Mac
+    // ones. `gemloop view` shows all three; before, the estimate saw 8 runs and refused with
+    // --min-runs 10.
+    writeFileSync(join(runs, 'run-0.jsonl'), `\uFEFF${runText(0, 0.001, 100)}`);
+    writeFileSync(join(runs, 'run-1.jsonl'), runText(1, 0.001, 100).replaceAll('\n', '\r\n'));
+    writeFileSync(join(runs, 'run-2.jsonl'), runText(2, 0.001, 100).replaceAll('\n', '\r'));
+    const { code, run } = await estimate(runs);
+    expect(run.err()).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(run.out())).toMatchObject({ source: 'recordings', runs: 10 });
+  }, 60_000);
 });

@@ -162,7 +162,11 @@ async function readRecordedRunEnds(
     const text = await readRunText(dir, name, skip);
     if (text === undefined) continue;
     let start: { agentName?: unknown; path?: unknown } | undefined;
-    for (const line of text.split('\n')) {
+    // The line ends the viewer reads (LF, CRLF, a CR alone) after a byte-order mark: a run file
+    // saved again by an editor showed in `gemloop view` and was silently left out here, its
+    // run-start line "not JSON" with the mark (attack56b).
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    for (const line of body.split(/\r\n|\r|\n/)) {
       if (line.trim() === '') continue;
       let record: Record<string, unknown>;
       try {

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { decodeUtf8File } from '@gemloop/core/internal';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { loadEvals } from './load-evals.ts';
@@ -47,7 +48,14 @@ export async function compareEvalFiles(
         );
       if (stats.size > evals.MAX_RESULT_CHARS)
         refuse(`${stats.size} bytes, more than ${evals.MAX_RESULT_CHARS}; not an eval result.`);
-      text = await handle.readFile('utf8');
+      // Strictly, as the run files and datasets are read: a byte of another encoding read as
+      // U+FFFD made a case id no eval wrote, and the comparison a removed and an added case.
+      const decoded = decodeUtf8File(await handle.readFile());
+      if ('line' in decoded)
+        return refuse(
+          `line ${decoded.line} is not UTF-8 (the file was saved in another encoding, such as Windows-1252); save it as UTF-8.`,
+        );
+      text = decoded.text;
     } finally {
       await handle.close().catch(() => {});
     }

@@ -120,3 +120,13 @@ function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'error';
 }
+
+/**
+ * Where a file's first line starts: after the UTF-8 byte-order mark an editor may save it with
+ * (RFC 8259 section 8.1 lets a parser ignore one; the recorder never writes it). With it, the
+ * run-start line read as not JSON, and the run as unreadable (attack24); a result file (eval,
+ * fork) was left out of the page (attack56b).
+ */
+export function firstLineStart(bytes: Buffer): number {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+}

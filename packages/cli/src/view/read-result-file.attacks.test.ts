@@ -83,6 +83,18 @@ describe('readResultFile against a folder that changes under it', () => {
     await expect(readResultFile(dir, 'real', MAX_BYTES)).resolves.toEqual(JSON.parse(SMALL));
   });
 
+  it('a result saved with a UTF-8 byte-order mark and CRLF is read (attack56b)', async () => {
+    // Windows PowerShell 5's `Set-Content -Encoding UTF8` and older Notepad write one; before,
+    // the eval or fork result was left out of the page without a word.
+    const { dir } = await folders();
+    const saved = JSON.stringify({ format: 'gemloop-eval', inside: true }, null, 2);
+    await writeFile(join(dir, 'bom.json'), `\uFEFF${saved.replaceAll('\n', '\r\n')}`);
+    await expect(readResultFile(dir, 'bom', MAX_BYTES)).resolves.toEqual(JSON.parse(SMALL));
+    // Only the mark is skipped: the same bytes after a space are still not JSON.
+    await writeFile(join(dir, 'spaced.json'), ` \uFEFF${saved}`);
+    await expect(readResultFile(dir, 'spaced', MAX_BYTES)).resolves.toBeUndefined();
+  });
+
   it('a file at the bound is read, one byte past it is not', async () => {
     const { dir } = await folders();
     const at = JSON.stringify({ pad: '' });

@@ -1,6 +1,6 @@
 import { type FileHandle, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OPEN_FLAGS, readHandleBytes } from './open-run-file.ts';
+import { firstLineStart, OPEN_FLAGS, readHandleBytes } from './open-run-file.ts';
 
 /** A result file's name without `.json`: letters, digits, `.`, `_`, `-` only. */
 export const RESULT_ID: RegExp = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
@@ -28,7 +28,9 @@ export async function readResultFile(
     // read and is refused, never read past the bound.
     const bytes = await readHandleBytes(handle, 0, stats.size + 1);
     if (bytes.length !== stats.size) return undefined;
-    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    // After a UTF-8 byte-order mark an editor may save it with (RFC 8259 section 8.1 lets a
+    // parser ignore one): before, such a result was left out of the page unsaid (attack56b).
+    const value: unknown = JSON.parse(bytes.toString('utf8', firstLineStart(bytes)));
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
     return value as Record<string, unknown>;
   } catch {

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { InvalidArgumentError } from '@gemloop/core';
 import { newestRunFilesFirst } from '../run-file-order.ts';
 import {
+  firstLineStart,
   isRunFileProblem,
   type OpenRunFile,
   openRunFile,
@@ -115,15 +116,6 @@ function lineEnds(bytes: Buffer): (from: number) => { end: number; next: number 
     const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
     return { end, next: end === cr && lf === cr + 1 ? end + 2 : end + 1 };
   };
-}
-
-/**
- * Where a file's first line starts: after the UTF-8 byte-order mark an editor may save it with
- * (RFC 8259 section 8.1 lets a parser ignore one; the recorder never writes it). With it, the
- * run-start line read as not JSON, and the run as unreadable (attack24).
- */
-function firstLineStart(bytes: Buffer): number {
-  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
 }
 
 /**

@@ -60,6 +60,16 @@ describe('readEvalResult', () => {
     expect(() => [toJunitXml(read), formatSummary(read)]).not.toThrow();
   });
 
+  it('reads a result saved again with a byte-order mark and CRLF line ends (attack56b)', () => {
+    // Windows PowerShell 5's `Set-Content -Encoding UTF8` and older Notepad write "UTF-8 with
+    // BOM"; before, such a file was "not JSON" to `gemloop eval compare`.
+    const saved = `\uFEFF${JSON.stringify(good, null, 2).replaceAll('\n', '\r\n')}`;
+    expect(readEvalResult(saved, 'r.json')).toEqual(good);
+    // Only one mark, only first: a second one, or one after a space, is still not JSON.
+    expect(() => readEvalResult(`\uFEFF${saved}`, 'r.json')).toThrow('r.json: not JSON');
+    expect(() => readEvalResult(` ${saved}`, 'r.json')).toThrow('r.json: not JSON');
+  });
+
   it('refuses text that is not JSON, or past its bound, without parsing it', () => {
     expect(() => readEvalResult('{"format":', 'r.json')).toThrow(
       'r.json: not JSON; give a file written by gemloop eval --json.',

@@ -18,7 +18,10 @@ export function readEvalResult(text: string, source = '<inline>'): EvalResult {
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A result saved again by an editor or a shell that writes a UTF-8 byte-order mark (Windows
+    // PowerShell 5's `Set-Content -Encoding UTF8`, older Notepad) read as "not JSON" (attack56b):
+    // RFC 8259 section 8.1 lets a parser ignore one, as the dataset and run-file readers do.
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
     throw new EvalDatasetError({
       source,
