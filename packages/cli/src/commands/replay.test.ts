@@ -53,6 +53,28 @@ describe('gemloop replay', () => {
     expect(readFileSync(join(dir, 'run.jsonl'), 'utf8')).toBe(text);
   });
 
+  it('reads an instructions file an editor saved with a byte-order mark without sending the mark', async () => {
+    // attack56b: Notepad and PowerShell 5 save "UTF-8 with BOM"; the mark reached the model as the
+    // instructions' first character.
+    const { dir } = await signedRun();
+    writeFileSync(join(dir, 'terse.txt'), '\uFEFFYou answer tersely.');
+    writeFileSync(
+      join(dir, 'script.mjs'),
+      `export default [
+        (request) => ({ raw: { candidates: [{ content: { role: 'model', parts: [{ text: JSON.stringify(request.body.systemInstruction) }] }, finishReason: 'STOP' }] } }),
+      ];\n`,
+    );
+    const out = io();
+    const code = await createReplayCommand(dir).run(
+      ['run.jsonl', '--until=1', '--instructions-file', 'terse.txt', '--script', './script.mjs'],
+      out,
+    );
+    expect(out.err()).toBe('');
+    expect(code).toBe(0);
+    expect(out.out()).toContain('You answer tersely.');
+    expect(out.out()).not.toContain('\uFEFF');
+  });
+
   it('forks at a step with another instruction file, tool description and tool result, on a scripted fake; writes the result gemloop diff reads', async () => {
     const { dir, text } = await signedRun();
     writeFileSync(join(dir, 'terse.txt'), 'You answer tersely.');

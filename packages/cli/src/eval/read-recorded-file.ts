@@ -39,7 +39,10 @@ export async function readRecordedFile(
         `line ${decoded.line} is not UTF-8 (the file was saved in another encoding, such as Windows-1252); save it as UTF-8`,
       );
     }
-    return { text: decoded.text, path: full };
+    // An editor's "UTF-8 with BOM" (Notepad, PowerShell 5): the mark is no character of the file's
+    // text, and `--instructions-file` sent it to the model as the instructions' first (attack56b).
+    const text = decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
+    return { text, path: full };
   } finally {
     await opened.handle.close();
   }
