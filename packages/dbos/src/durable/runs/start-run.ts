@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { checkGenerationConfig, checkOwnerOption } from '@gemloop/core/internal';
-import { checkId } from '../../postgres/check-id.ts';
 import { MAX_KEYS_FINGERPRINT_LENGTH } from '../events/keyless-history.ts';
 import { checkOptionKeys, checkRunId } from './check-runs-arguments.ts';
 import type { DurableRunInput } from './durable-run-types.ts';
@@ -8,6 +7,9 @@ import type { StartRunOptions } from './durable-runs.ts';
 import { checkRunInputSize, DEFAULT_MAX_INPUT_BYTES } from './run-input-limit.ts';
 import type { RunsBackend } from './runs-backend.ts';
 import { runAttributes } from './stored-run-data.ts';
+
+/** Half of a UTF-16 surrogate pair standing alone (with the `u` flag, a whole pair is one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Longest `holder` name a run starts with (an agent's handoff name). */
 const MAX_HOLDER_LENGTH = 200;
@@ -46,7 +48,13 @@ export async function startRun(
   // The owner is stored as text beside the run (its attributes, its input): a NUL failed the start
   // with Postgres's bare "unsupported Unicode escape sequence", and a lone surrogate would be
   // stored as U+FFFD, another owner's twin (attack56). A door's `authorize` may return a token claim.
-  if (owner !== undefined) checkId(owner, 'owner', 'run owner');
+  // (Its length stays checkOwnerOption's: 1024 characters, as before.)
+  if (typeof owner === 'string' && (owner.includes('\0') || LONE_SURROGATE.test(owner))) {
+    throw new InvalidArgumentError({
+      argument: 'owner',
+      message: `The run owner ${JSON.stringify(owner.slice(0, 40))} cannot be stored: Postgres text holds no NUL character, and half of a UTF-16 surrogate pair is stored as U+FFFD (another owner's id). Map the caller to an id without them (String.prototype.toWellFormed() for the second).`,
+    });
+  }
   if (
     holder !== undefined &&
     (typeof holder !== 'string' || holder === '' || holder.length > MAX_HOLDER_LENGTH)
