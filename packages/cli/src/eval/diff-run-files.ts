@@ -68,10 +68,9 @@ function trajectoryOf(
   if (trimmed.startsWith('{') && !trimmed.startsWith('{"type"')) {
     let parsed: unknown;
     try {
-      // `trimStart` above skips a byte-order mark (U+FEFF is white space to it), JSON.parse does
-      // not: a fork result saved as "UTF-8 with BOM" was read as a run file, and refused as a
-      // torn one (attack56b).
-      parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+      // `text` comes without a byte-order mark (readRecordedFile drops it): a fork result saved as
+      // "UTF-8 with BOM" was read as a run file, and refused as a torn one (attack56b).
+      parsed = JSON.parse(text);
     } catch {
       parsed = undefined;
     }
