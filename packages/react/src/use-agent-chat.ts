@@ -25,8 +25,8 @@ import type {
   AgentChatStatus,
   AssistantChatMessage,
   ChatError,
-  ChatFile,
 } from './agent-chat-message.ts';
+import { forgetFiles, initialChatState, nonEmpty, toChatFiles } from './chat-file-previews.ts';
 import { isWellFormedEvent } from './is-well-formed-event.ts';
 import {
   type AgentChatAction,
@@ -529,85 +529,4 @@ const OPTIONS: Readonly<Record<keyof UseAgentChatOptions, 1>> = {
  */
 function checkChatOptions(options: UseAgentChatOptions): void {
   checkOptionKeys(options, OPTIONS, 'useAgentChat');
-}
-
-/**
- * The chat's first state: `initialMessages` with the `blob:` previews of their files left out. A
- * saved conversation comes back after a page reload, and an object URL of the page before names
- * nothing now (an `<img>` of it is a broken image); the hook did not make it, so it is not the
- * hook's to revoke either.
- */
-function initialChatState(messages: readonly AgentChatMessage[] | undefined): AgentChatState {
-  return initialAgentChatState(
-    messages?.map((message) =>
-      message.role === 'user' && message.files?.some((file) => isBlobUrl(file.previewUrl))
-        ? {
-            ...message,
-            files: message.files.map(({ previewUrl, ...file }) =>
-              isBlobUrl(previewUrl) ? file : { ...file, previewUrl },
-            ),
-          }
-        : message,
-    ),
-  );
-}
-
-function isBlobUrl(url: string | undefined): boolean {
-  return typeof url === 'string' && url.startsWith('blob:');
-}
-
-/**
- * What the messages show of the files sent: type, name, size, and for an image picked as a `Blob`
- * an object URL the hook made (added to `made`, to revoke later). A data URL given as is has no
- * preview: it is not the page's to show as an image source (an SVG's scripts stay out of it).
- */
-function toChatFiles(
-  files: MessageFile[],
-  given: MessageFileInput | undefined,
-  made: Set<string>,
-): ChatFile[] {
-  const sources = given === undefined ? [] : Array.from(given as ArrayLike<unknown>);
-  return files.map((file, index) => {
-    const source = sources[index];
-    const shown: ChatFile = { mediaType: file.mediaType, size: file.size };
-    if (file.filename !== undefined) shown.filename = file.filename;
-    if (
-      file.mediaType.startsWith('image/') &&
-      file.mediaType !== 'image/svg+xml' &&
-      typeof Blob !== 'undefined' &&
-      source instanceof Blob &&
-      typeof URL.createObjectURL === 'function'
-    ) {
-      shown.previewUrl = URL.createObjectURL(source);
-      made.add(shown.previewUrl);
-    }
-    return shown;
-  });
-}
-
-/** Drops the sent files of messages no longer held, and revokes their previews. */
-function forgetFiles(
-  messages: readonly AgentChatMessage[],
-  sent: Map<string, MessageFile[]>,
-  made: Set<string>,
-): void {
-  const held = new Set<string>();
-  const ids = new Set<string>();
-  for (const message of messages) {
-    ids.add(message.id);
-    if (message.role !== 'user') continue;
-    for (const file of message.files ?? []) {
-      if (file.previewUrl !== undefined) held.add(file.previewUrl);
-    }
-  }
-  for (const id of sent.keys()) if (!ids.has(id)) sent.delete(id);
-  for (const url of made) {
-    if (held.has(url)) continue;
-    made.delete(url);
-    URL.revokeObjectURL(url);
-  }
-}
-
-function nonEmpty(files: MessageFile[] | undefined): MessageFile[] | undefined {
-  return files === undefined || files.length === 0 ? undefined : files;
 }
