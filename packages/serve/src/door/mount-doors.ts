@@ -338,6 +338,9 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
  * that is not a whole number is left to each door's check, which names it.
  */
 function sharedBodyBudget(options: MountDoorsOptions): BodyBudget | undefined {
+  const given = options.maxBodyBytesInFlight;
+  // Checked here too: a door given its own would not check the shared one, nor would none.
+  if (given !== undefined) wholeNumberOption()(given, 'maxBodyBytesInFlight');
   const doors = [options.openai, options.agUi, options.a2a].filter((door) => door !== undefined);
   if (doors.length === 0) return undefined;
   const largest = Math.max(
@@ -346,11 +349,7 @@ function sharedBodyBudget(options: MountDoorsOptions): BodyBudget | undefined {
       return Number.isSafeInteger(bytes) ? bytes : DOOR_DEFAULTS.maxBodyBytes;
     }),
   );
-  const given = options.maxBodyBytesInFlight;
-  if (given === undefined) return createBodyBudget(bodyBudgetOption(undefined, largest));
-  // Checked here too: a door given its own would not check the shared one.
-  wholeNumberOption()(given, 'maxBodyBytesInFlight');
-  return createBodyBudget(given);
+  return createBodyBudget(given ?? bodyBudgetOption(undefined, largest));
 }
 
 /** The shared budget for a door not given its own `maxBodyBytesInFlight`. */
