@@ -105,8 +105,9 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
 }
 
 /**
- * {@link createA2AHandler} reading its bodies within `bodyBudget` when given (the one `mountDoors` shares
- * among the doors it mounts), else within a budget of its own of `maxBodyBytesInFlight`.
+ * {@link createA2AHandler} reading its bodies within `bodyBudget` when given (the one
+ * `mountDoors` shares among the doors it mounts), else within a budget of its own of
+ * `maxBodyBytesInFlight`.
  * @internal
  */
 export function createA2AHandlerSharing(

@@ -62,8 +62,9 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
 }
 
 /**
- * {@link createAgUiHandler} reading its bodies within `bodyBudget` when given (the one `mountDoors` shares
- * among the doors it mounts), else within a budget of its own of `maxBodyBytesInFlight`.
+ * {@link createAgUiHandler} reading its bodies within `bodyBudget` when given (the one
+ * `mountDoors` shares among the doors it mounts), else within a budget of its own of
+ * `maxBodyBytesInFlight`.
  * @internal
  */
 export function createAgUiHandlerSharing(

@@ -50,7 +50,10 @@ export function createBodyBudget(limit: number): BodyBudget {
  */
 export const DEFAULT_BODIES_IN_FLIGHT = 4;
 
-/** The option each body-taking HTTP door takes for it (declared once, intersected into each door's options). */
+/**
+ * The option each HTTP door taking media (OpenAI, A2A, AG-UI) has for it: declared once,
+ * intersected into each door's options.
+ */
 export type DoorBodyBudgetOptions = {
   /**
    * The bytes of request bodies the door reads at once, all callers together (through

@@ -45,9 +45,10 @@ export type SharedDoorOptions = {
   maxBodyBytes?: number | undefined;
   /**
    * The bytes of request bodies the OpenAI, A2A and AG-UI doors read at once, all of them
-   * together: one bound they share (at least each door's `maxBodyBytes`), unless a door is given its own (see `maxBodyBytesInFlight`
-   * of each door; the MCP door's 1 MiB bodies are not counted). @defaultValue four times the
-   * largest `maxBodyBytes` of those doors (128 MiB for the default 32 MiB)
+   * together: one bound they share (at least each door's `maxBodyBytes`), unless a door is given
+   * its own (see `maxBodyBytesInFlight` of each door; the MCP door's 1 MiB bodies are not
+   * counted). @defaultValue four times the largest `maxBodyBytes` of those doors (128 MiB for
+   * the default 32 MiB)
    */
   maxBodyBytesInFlight?: number | undefined;
   /**
@@ -334,8 +335,8 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
 /**
  * The budget the media doors mounted together share: `maxBodyBytesInFlight` as given, else
  * `DEFAULT_BODIES_IN_FLIGHT` bodies of the largest `maxBodyBytes` among them (so no door's
- * largest body is refused by the bound alone); `undefined` when none of them is mounted. A value
- * that is not a whole number is left to each door's check, which names it.
+ * largest body is refused by the bound alone); `undefined` when none of them is mounted. A door's
+ * `maxBodyBytes` that is not a whole number is left to that door's check, which names it.
  */
 function sharedBodyBudget(options: MountDoorsOptions): BodyBudget | undefined {
   const given = options.maxBodyBytesInFlight;

@@ -21,17 +21,17 @@ export type ReadBoundedBodyOptions<T> = {
 };
 
 /**
- * A request body, at most `maxBytes`, read within the door's {@link BodyBudget} and parsed: `coded()`
- * is thrown for a body with a content coding, which no door decodes (unread, before its declared
- * length is judged: core's `hasContentCoding`), `tooLarge(message)` for a body declared or read
- * past the bound (the message from {@link bodyTooLargeMessage}), `busy(message)` for a body the
- * budget has no room for (the message from {@link bodiesBusyMessage}): unread when its declared
- * length does not fit, cut off at the chunk that does not fit when it declared none (or less than
- * it sent); `notUtf8()` for bytes that are not UTF-8 (never replaced by U+FFFD), each in the
- * door's own error shape. The bytes reserved are given back however the read ends (parsed, refused,
- * failed, the client gone), after `parse`: the body's bytes, its text and its parse are the
- * transient copies (media-size56), so the reservation covers them all. Shared by the doors.
- * @internal
+ * A request body, at most `maxBytes`, read within the door's {@link BodyBudget} and parsed.
+ * Thrown, each in the door's own error shape: `coded()` for a body with a content coding, which no
+ * door decodes (unread, before its declared length is judged: core's `hasContentCoding`);
+ * `tooLarge(message)` for a body declared or read past the bound (the message from
+ * {@link bodyTooLargeMessage}); `busy(message)` for a body the budget has no room for (the message
+ * from {@link bodiesBusyMessage}): unread when its declared length does not fit, cut off at the
+ * chunk that does not fit when it declared none (or less than it sent); `notUtf8()` for bytes that
+ * are not UTF-8 (never replaced by U+FFFD). The bytes reserved are given back however the read
+ * ends (parsed, refused, failed, the client gone), after `parse`: the body's bytes, its text and
+ * its parse are the transient copies (media-size56), so the reservation covers them all. Shared
+ * by the doors. @internal
  */
 export async function readBoundedBody<T>(
   request: Request,

@@ -71,8 +71,9 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
 }
 
 /**
- * {@link createOpenAIHandler} reading its bodies within `bodyBudget` when given (the one `mountDoors` shares
- * among the doors it mounts), else within a budget of its own of `maxBodyBytesInFlight`.
+ * {@link createOpenAIHandler} reading its bodies within `bodyBudget` when given (the one
+ * `mountDoors` shares among the doors it mounts), else within a budget of its own of
+ * `maxBodyBytesInFlight`.
  * @internal
  */
 export function createOpenAIHandlerSharing(
