@@ -17,7 +17,11 @@ import { HEARTBEAT_FRAME, type Heartbeat, startHeartbeat } from '../door/heartbe
 import { guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { guardOrigin } from '../door/origin-policy.ts';
-import { BODIES_BUSY_RETRY_AFTER_SECONDS, readBoundedBody } from '../door/read-bounded-body.ts';
+import {
+  BODIES_BUSY_RETRY_AFTER_SECONDS,
+  parseJsonOr,
+  readBoundedBody,
+} from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
 import { cutOffStalledReader, unreadBytesStrategy } from '../door/unread-cap.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';
@@ -461,17 +465,14 @@ async function readJsonBody(
 ): Promise<unknown> {
   return await readBoundedBody(request, {
     ...limits,
-    parse: (text) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        throw new AgUiRequestError({
+    parse: parseJsonOr(
+      () =>
+        new AgUiRequestError({
           status: 400,
           errorCode: 'invalid_json',
           message: 'The request body is not valid JSON: send RunAgentInput as JSON.',
-        });
-      }
-    },
+        }),
+    ),
     errors: {
       coded: () =>
         new AgUiRequestError({

@@ -6,6 +6,7 @@ import { createA2AHandlerSharing } from '../a2a/create-a2a-handler.ts';
 import { createAgUiHandlerSharing } from '../ag-ui/create-ag-ui-handler.ts';
 import { authorizeByKey, KEYS } from '../openai/__fixtures__/serve-openai.ts';
 import { createOpenAIHandlerSharing, type FetchHandler } from '../openai/create-openai-handler.ts';
+import { RUN_INPUT } from './__fixtures__/serve-all-doors.ts';
 import { agentOnFake, listenForTest } from './__fixtures__/serve-door.ts';
 import { type BodyBudget, createBodyBudget } from './body-budget.ts';
 import { mountDoors } from './mount-doors.ts';
@@ -129,15 +130,7 @@ function doors(): Door[] {
       },
       url: 'http://127.0.0.1/',
       headers: { ...alice, accept: 'text/event-stream' },
-      body: {
-        threadId: 't1',
-        runId: 'r1',
-        messages: [{ id: 'm1', role: 'user', content: 'Hi' }],
-        tools: [],
-        context: [],
-        state: {},
-        forwardedProps: {},
-      },
+      body: RUN_INPUT,
       refusal: (message) => ({ error: { message, code: 'server_busy' } }),
     },
     {
@@ -186,15 +179,30 @@ async function expectBusy(door: Door, response: Response) {
   expect(await response.json()).toEqual(door.refusal(bodiesBusyMessage(IN_FLIGHT)));
 }
 
+/**
+ * The bodies of `indices` sent to `handler` held half-read: resolves once the door reads each (its
+ * reservation taken), with each request's handle and answer.
+ */
+async function holdBodies(door: Door, handler: FetchHandler, indices: number[]) {
+  const held = indices.map((index) =>
+    heldRequest(door.url, door.headers, padded(bodyOf(door, index))),
+  );
+  const answers = held.map((each) => handler(each.request));
+  await Promise.all(held.map((each) => each.started));
+  return { held, answers };
+}
+
+/** Lets the held bodies arrive whole; each is answered. */
+async function finishAll(held: { held: { finish: () => void }[]; answers: Promise<Response>[] }) {
+  for (const each of held.held) each.finish();
+  for (const answer of held.answers) await expectAnswered(await answer);
+}
+
 describe.each(doors())('the $name door bounds the bodies it reads at once', (door) => {
   it('answers 503 to the bodies past the bound, unread, and the rest; then a new body is answered', async () => {
     const budget = createBodyBudget(IN_FLIGHT);
     const handler = door.make(budget);
-    const held = [0, 1, 2].map((index) =>
-      heldRequest(door.url, door.headers, padded(bodyOf(door, index))),
-    );
-    const answers = held.map((each) => handler(each.request));
-    await Promise.all(held.map((each) => each.started));
+    const { held, answers } = await holdBodies(door, handler, [0, 1, 2]);
     expect(budget.inFlight()).toBe(3 * SIZE);
     // Two more, declared: no room, refused before a byte is read.
     for (const index of [3, 4]) {
@@ -202,8 +210,7 @@ describe.each(doors())('the $name door bounds the bodies it reads at once', (doo
       await expectBusy(door, await handler(late.request));
       expect(late.request.bodyUsed).toBe(false);
     }
-    for (const each of held) each.finish();
-    for (const answer of answers) await expectAnswered(await answer);
+    await finishAll({ held, answers });
     expect(budget.inFlight()).toBe(0);
     await expectAnswered(
       await handler(wholeRequest(door.url, door.headers, padded(bodyOf(door, 5)))),
@@ -214,11 +221,7 @@ describe.each(doors())('the $name door bounds the bodies it reads at once', (doo
   it('cuts off a chunked body at the chunk that does not fit, and gives back what it took', async () => {
     const budget = createBodyBudget(IN_FLIGHT);
     const handler = door.make(budget);
-    const held = [0, 1].map((index) =>
-      heldRequest(door.url, door.headers, padded(bodyOf(door, index))),
-    );
-    const answers = held.map((each) => handler(each.request));
-    await Promise.all(held.map((each) => each.started));
+    const { held, answers } = await holdBodies(door, handler, [0, 1]);
     // 72 KiB left: the chunked body's first 30 KiB fit, its second 30 KiB do, a third does not.
     const parts = [30, 30, 30].map((kib) => encoder.encode(' '.repeat(kib * 1024)));
     let pulled = 0;
@@ -244,30 +247,19 @@ describe.each(doors())('the $name door bounds the bodies it reads at once', (doo
     await expectBusy(door, await handler(chunked));
     expect(cancelled).toBe(true);
     expect(budget.inFlight()).toBe(2 * SIZE);
-    for (const each of held) each.finish();
-    for (const answer of answers) await expectAnswered(await answer);
+    await finishAll({ held, answers });
     expect(budget.inFlight()).toBe(0);
   });
 
   it('gives back the share of a body whose client went away mid-upload', async () => {
     const budget = createBodyBudget(IN_FLIGHT);
     const handler = door.make(budget);
-    const held = [0, 1, 2].map((index) =>
-      heldRequest(door.url, door.headers, padded(bodyOf(door, index))),
-    );
-    const answers = held.map((each) => handler(each.request));
-    await Promise.all(held.map((each) => each.started));
+    const { held, answers } = await holdBodies(door, handler, [0, 1, 2]);
     for (const each of held) each.abort();
     for (const answer of answers) expect((await answer).status).not.toBe(200);
     expect(budget.inFlight()).toBe(0);
     // The whole bound is free again: three more are read at once and answered.
-    const again = [3, 4, 5].map((index) =>
-      heldRequest(door.url, door.headers, padded(bodyOf(door, index))),
-    );
-    const answered = again.map((each) => handler(each.request));
-    await Promise.all(again.map((each) => each.started));
-    for (const each of again) each.finish();
-    for (const answer of answered) await expectAnswered(await answer);
+    await finishAll(await holdBodies(door, handler, [3, 4, 5]));
     expect(budget.inFlight()).toBe(0);
   });
 

@@ -68,6 +68,20 @@ export async function readBoundedBody<T>(
 }
 
 /**
+ * A `parse` for {@link readBoundedBody}: the text as JSON, `notJson()` (the door's 400) thrown for
+ * text that is not. @internal
+ */
+export function parseJsonOr(notJson: () => Error): (text: string) => unknown {
+  return (text) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw notJson();
+    }
+  };
+}
+
+/**
  * The seconds a door's 503 for a full {@link BodyBudget} asks a client to wait (`Retry-After`):
  * about how long a body of the default 32 MiB takes to arrive at 50 Mbit/s (5.4 s), so the bodies
  * being read then have likely ended; the `openai` SDK waits it before its own retry. @internal

@@ -19,7 +19,11 @@ import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { checkAllowedOrigins, guardOrigin } from '../door/origin-policy.ts';
 import { unprintableIdFault } from '../door/printable-id.ts';
-import { BODIES_BUSY_RETRY_AFTER_SECONDS, readBoundedBody } from '../door/read-bounded-body.ts';
+import {
+  BODIES_BUSY_RETRY_AFTER_SECONDS,
+  parseJsonOr,
+  readBoundedBody,
+} from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
 import { chatCompletions } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
@@ -325,13 +329,9 @@ async function readJsonBody(
 ): Promise<Record<string, unknown>> {
   const body = await readBoundedBody(request, {
     ...limits,
-    parse: (text) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        throw invalidRequest(null, 'The request body is not valid JSON.', 'invalid_json');
-      }
-    },
+    parse: parseJsonOr(() =>
+      invalidRequest(null, 'The request body is not valid JSON.', 'invalid_json'),
+    ),
     errors: {
       coded: () =>
         new OpenAIRequestError({

@@ -1,7 +1,11 @@
 import type { User } from '@a2a-js/sdk/server';
 import { CODED_BODY_MESSAGE } from '@gemloop/core/internal';
 import type { BodyBudget } from '../../door/body-budget.ts';
-import { BODIES_BUSY_RETRY_AFTER_SECONDS, readBoundedBody } from '../../door/read-bounded-body.ts';
+import {
+  BODIES_BUSY_RETRY_AFTER_SECONDS,
+  parseJsonOr,
+  readBoundedBody,
+} from '../../door/read-bounded-body.ts';
 import { isRecord } from '../../openai/to-contents.ts';
 import { A2ARequestError } from '../a2a-request-error.ts';
 
@@ -88,17 +92,14 @@ export async function readJsonRpcBody(
 ): Promise<unknown> {
   return await readBoundedBody(request, {
     ...limits,
-    parse: (text) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        throw new A2ARequestError({
+    parse: parseJsonOr(
+      () =>
+        new A2ARequestError({
           status: 400,
           rpcCode: -32700,
           message: 'The request body is not valid JSON: send a JSON-RPC 2.0 request.',
-        });
-      }
-    },
+        }),
+    ),
     errors: {
       // As the door's 415 for another Content-Type: an invalid request (-32600).
       coded: () =>
