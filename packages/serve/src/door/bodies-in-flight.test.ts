@@ -91,7 +91,8 @@ function wholeRequest(
 
 type Door = {
   name: string;
-  make: (budget: BodyBudget) => FetchHandler;
+  /** The door on `budget`, with the test's bounds and `rateLimit` (default: the door's). */
+  make: (budget: BodyBudget, rateLimit?: { requests: number; windowMs: number }) => FetchHandler;
   url: string;
   headers: Record<string, string>;
   body: unknown;
@@ -108,10 +109,15 @@ function doors(): Door[] {
   return [
     {
       name: 'OpenAI',
-      make: (budget) => {
+      make: (budget, rateLimit) => {
         const { agent, onError } = agentOnFake(script);
         return createOpenAIHandlerSharing(
-          { agents: { 'support-agent': agent }, onError, ...bounds },
+          {
+            agents: { 'support-agent': agent },
+            onError,
+            ...bounds,
+            ...(rateLimit && { rateLimit }),
+          },
           budget,
         );
       },
@@ -124,9 +130,12 @@ function doors(): Door[] {
     },
     {
       name: 'AG-UI',
-      make: (budget) => {
+      make: (budget, rateLimit) => {
         const { agent, onError } = agentOnFake(script);
-        return createAgUiHandlerSharing({ agent, onError, ...bounds }, budget);
+        return createAgUiHandlerSharing(
+          { agent, onError, ...bounds, ...(rateLimit && { rateLimit }) },
+          budget,
+        );
       },
       url: 'http://127.0.0.1/',
       headers: { ...alice, accept: 'text/event-stream' },
@@ -135,10 +144,16 @@ function doors(): Door[] {
     },
     {
       name: 'A2A',
-      make: (budget) => {
+      make: (budget, rateLimit) => {
         const { agent, onError } = agentOnFake(script);
         return createA2AHandlerSharing(
-          { agent, card: { name: 'Support', description: 'Answers.' }, onError, ...bounds },
+          {
+            agent,
+            card: { name: 'Support', description: 'Answers.' },
+            onError,
+            ...bounds,
+            ...(rateLimit && { rateLimit }),
+          },
           budget,
         );
       },
@@ -286,17 +301,20 @@ describe.each(doors())('the $name door bounds the bodies it reads at once', (doo
     expect(budget.inFlight()).toBe(0);
   });
 
-  it('checks the caller and the rate limit before the bound: no credentials is 401 with the door full', async () => {
+  it('checks the caller and the rate limit before the bound: 401 and 429 with the door full, not 503', async () => {
     const budget = createBodyBudget(IN_FLIGHT);
-    const handler = door.make(budget);
+    const handler = door.make(budget, { requests: 1, windowMs: 60_000 });
     expect(budget.take(IN_FLIGHT)).toBe(true);
     const { authorization: _, ...anonymous } = door.headers;
     const stranger = heldRequest(door.url, anonymous, padded(bodyOf(door, 0)));
     expect((await handler(stranger.request)).status).toBe(401);
-    await expectBusy(
-      door,
-      await handler(heldRequest(door.url, door.headers, padded(bodyOf(door, 1))).request),
-    );
+    const first = heldRequest(door.url, door.headers, padded(bodyOf(door, 1)));
+    await expectBusy(door, await handler(first.request));
+    // The refused request was counted: the next one is over the rate limit, unread too.
+    const second = heldRequest(door.url, door.headers, padded(bodyOf(door, 2)));
+    const limited = await handler(second.request);
+    expect(limited.status).toBe(429);
+    expect(second.request.bodyUsed).toBe(false);
     budget.give(IN_FLIGHT);
   });
 });
