@@ -5,6 +5,7 @@ import { boundedToolErrorText } from '../../agent/plugins/bounded-tool-error.ts'
 import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
 import { callAtDepth } from '../../agent/run-state/run-link.ts';
 import { decideApproved, safeParseArgs } from '../../agent/tool-calls/decide-tool-call.ts';
+import { delegatedFailureOf } from '../../agent/tool-calls/delegated-result.ts';
 import { safeToolErrorMessage } from '../../agent/tool-calls/safe-tool-error-message.ts';
 import type { ComposedGuardrails } from '../../guardrails/compose-guardrails.ts';
 import type {
@@ -14,6 +15,7 @@ import type {
 import type { LiveGuardrails } from '../../guardrails/live-guardrails.ts';
 import { silentLogger } from '../../logging/logger.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
+import { untilAborted } from '../../shared/until-aborted.ts';
 import { boundName } from '../../telemetry/genai-span-attributes.ts';
 import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
 import type { FunctionCall } from '../../wire/content.ts';
@@ -71,6 +73,9 @@ export type LiveCallOutcome =
 
 // A live call has no step of a run: its hooks see step 0, as they always did here.
 const LIVE_STEP = 0;
+
+// The abort itself is the signal's: the tool already saw it there.
+const ignoreAbort = (): void => {};
 
 /**
  * One live tool call through the same path a run's call takes (docs/writing-a-plugin.md): the
@@ -241,18 +246,28 @@ async function runCall(
   }
   const execute = async (): Promise<ToolExecution> => {
     try {
-      const value = await callAtDepth(
-        context.depth,
-        (given: unknown) =>
-          tool.execute(given, {
-            signal,
-            toolCallId: call.id,
-            step: LIVE_STEP,
-            callIndex: call.callIndex,
-            logger: agent.logger ?? silentLogger,
-            contents: [],
-          }),
-        input,
+      // Raced with the call's signal, as a run's call is (start-tool-call.ts executeWithTimeout):
+      // a tool that never looks at its signal kept its call unanswered past its time limit, the
+      // server's cancellation and the session's end, holding a toolConcurrency slot and, for a
+      // blocking call, the model's turn and any goAway move for good (attack57).
+      const value = await untilAborted(
+        Promise.resolve(
+          callAtDepth(
+            context.depth,
+            (given: unknown) =>
+              tool.execute(given, {
+                signal,
+                toolCallId: call.id,
+                step: LIVE_STEP,
+                callIndex: call.callIndex,
+                logger: agent.logger ?? silentLogger,
+                contents: [],
+              }),
+            input,
+          ),
+        ),
+        signal,
+        ignoreAbort,
       );
       return { type: 'value', value };
     } catch (error) {
@@ -338,20 +353,28 @@ function tripped(name: string, trip: GuardrailTrip): LiveCallOutcome {
 
 /**
  * The message the model gets for a tool that threw, as in a run (agent/tool-calls/
- * settle-tool-call.ts toolErrorMessageOf): the guardrails' `onToolError`, else the safe default
- * (class and message, no stack, paths or addresses).
+ * settle-tool-call.ts toolErrorMessageOf): the guardrails' `onToolError`, else the last plugin's
+ * `rewriteToolError` (a run's guardrails come after the agent's plugins, and its last rewrite
+ * wins), else the default: a delegated failure's own words (a subagent's), or the safe message
+ * (class and message, no stack, paths or addresses). The rewrite sees a subagent's own error.
  */
 function toolErrorMessage(
   guardrails: ComposedGuardrails | undefined,
   call: LiveCall,
   error: unknown,
-  { agent, redact }: Pick<LiveCallContext, 'agent' | 'redact'>,
+  { agent, plugins, redact }: Pick<LiveCallContext, 'agent' | 'plugins' | 'redact'>,
 ): string {
-  const defaultMessage = safeToolErrorMessage(call.name, error);
-  const hook = guardrails?.onToolError;
+  const delegated = delegatedFailureOf(error);
+  const defaultMessage = delegated?.message ?? safeToolErrorMessage(call.name, error);
+  // A plugin's rewrite comes bounded and redacted (its throw too: ToolHooks.toolErrorRewrite).
+  const hook = guardrails?.onToolError ?? plugins?.toolErrorRewrite;
   if (hook === undefined) return defaultMessage;
+  const source =
+    guardrails?.onToolError === undefined
+      ? "a plugin's rewriteToolError"
+      : 'guardrails.onToolError';
   try {
-    const message: unknown = hook(error, {
+    const message: unknown = hook(delegated?.cause ?? error, {
       toolName: call.name,
       toolCallId: call.id,
       defaultMessage,
@@ -364,7 +387,7 @@ function toolErrorMessage(
     const thrown = boundedToolErrorText(redact(describeThrown(hookError)));
     (agent.logger ?? silentLogger).warn(
       { toolName: call.name, toolCallId: call.id, error: thrown },
-      'guardrails.onToolError threw; the default message was sent',
+      `${source} threw; the default message was sent`,
     );
   }
   return defaultMessage;

@@ -312,8 +312,14 @@ export class LiveToolRunner {
       if (slot) {
         const timeoutMs =
           tool?.timeoutMs ?? this.#host.agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+        // Worded as a run words its tool's timeout (settle-tool-call.ts): the model is told.
         timer = setTimeout(
-          () => controller.abort(new Error(`the tool took longer than ${timeoutMs} ms`)),
+          () =>
+            controller.abort(
+              new Error(
+                `${call.name} did not finish within ${timeoutMs} ms and was stopped. Try again with a smaller request, or do without it.`,
+              ),
+            ),
           Math.min(timeoutMs, MAX_TIMER_MS),
         );
         outcome = await runLiveToolCall(

@@ -1,0 +1,220 @@
+// attack57: a Live session's tool calls against what a run does with the same tools and plugins.
+// Each case failed before its fix (bench/RESULTS.md, attack57).
+import { describe, expect, it } from 'vitest';
+import { createScriptedGemini } from '../agent/__fixtures__/scripted-gemini.ts';
+import { createAgent } from '../agent/create-agent.ts';
+import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { subagent } from '../composition/subagent.ts';
+import { guardrails } from '../guardrails/index.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import { liveFixture, messagesOf, readUntil } from './__fixtures__/live-fixture.ts';
+import { createLiveSession } from './create-live-session.ts';
+
+/** The function responses the fake got on its first connection, in order. */
+function responsesOf(fake: Parameters<typeof messagesOf>[0]): Record<string, unknown>[] {
+  return messagesOf(fake, 0, 'toolResponse').flatMap(
+    (message) =>
+      (message['toolResponse'] as { functionResponses: Record<string, unknown>[] })
+        .functionResponses,
+  );
+}
+
+/** A tool that never settles and never reads its signal (a driver call with no timeout of its own). */
+function deafTool(name: string, options: { timeoutMs?: number; behavior?: 'NON_BLOCKING' } = {}) {
+  let started = 0;
+  const tool = defineTool({
+    name,
+    description: 'Never answers.',
+    ...options,
+    execute: () => {
+      started += 1;
+      return new Promise<never>(() => {});
+    },
+  });
+  return { tool, started: () => started };
+}
+
+const quick = defineTool({
+  name: 'quick',
+  description: 'Answers at once.',
+  execute: async () => ({ ok: true }),
+});
+
+const failing = defineTool({
+  name: 'lookup',
+  description: 'Looks up.',
+  execute: async () => {
+    throw new Error('connect ECONNREFUSED 10.0.0.7:5432');
+  },
+});
+
+describe('a Live tool that never looks at its signal', () => {
+  it('is answered at its time limit, worded as a run words it, and the next turn plays', async () => {
+    const deaf = deafTool('stuck', { timeoutMs: 200 });
+    const { fake, agent } = await liveFixture(
+      { script: [[{ toolCalls: [{ name: 'stuck', id: 's1' }] }], [{ text: 'Gave up.' }]] },
+      { tools: [deaf.tool] },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('go');
+    // Before: the call was never answered, the model waited on it for good (no turn-end).
+    const events = await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    const message =
+      'stuck did not finish within 200 ms and was stopped. Try again with a smaller request, or do without it.';
+    expect(events.filter((event) => event.type === 'tool-error')).toEqual([
+      { type: 'tool-error', toolCallId: 's1', toolName: 'stuck', outcome: 'error', message },
+    ]);
+    expect(events.at(-2)).toEqual({ type: 'text-delta', text: 'Gave up.' });
+    expect(responsesOf(fake)).toEqual([{ id: 's1', name: 'stuck', response: { error: message } }]);
+    expect(fake.errors).toEqual([]);
+  });
+
+  it('gives its concurrency slot back when the server cancels it: the next call runs', async () => {
+    const deaf = deafTool('listen', { behavior: 'NON_BLOCKING' });
+    const { fake, agent } = await liveFixture(
+      {
+        script: [
+          [
+            { toolCalls: [{ name: 'listen', id: 'bg1' }] },
+            { cancelToolCalls: ['bg1'] },
+            { toolCalls: [{ name: 'quick', id: 'q1' }] },
+          ],
+          [{ text: 'Done.' }],
+        ],
+      },
+      { tools: [deaf.tool, quick], toolConcurrency: 1 },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('go');
+    // Before: the cancelled call held the one slot for good, so `quick` never ran nor was answered.
+    const events = await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    expect(deaf.started()).toBe(1);
+    expect(
+      events.filter((event) => event.type === 'tool-error' || event.type === 'tool-result'),
+    ).toEqual([
+      {
+        type: 'tool-error',
+        toolCallId: 'bg1',
+        toolName: 'listen',
+        outcome: 'cancelled',
+        message: 'The server cancelled the call.',
+      },
+      {
+        type: 'tool-result',
+        toolCallId: 'q1',
+        toolName: 'quick',
+        output: { ok: true },
+        scheduling: undefined,
+      },
+    ]);
+    // The cancelled call is never answered (the server forgot it); `quick` once.
+    expect(responsesOf(fake)).toEqual([{ id: 'q1', name: 'quick', response: { ok: true } }]);
+    expect(fake.errors).toEqual([]);
+  });
+});
+
+describe("a Live tool's failure, worded as a run words it", () => {
+  it("a plugin's rewriteToolError writes what the model gets, bounded and keyless", async () => {
+    const KEY = 'AIzaLiveRewrite57-0123456789abcdefghij';
+    const plugin = definePlugin({
+      name: 'apology',
+      rewriteToolError: (_error, { toolName }) =>
+        `${toolName} is down (${KEY}).\n    at secret (/srv/app/db.ts:3:9)`,
+    });
+    const { fake, agent } = await liveFixture(
+      { script: [[{ toolCalls: [{ name: 'lookup', id: 'l1' }] }], [{ text: 'Sorry.' }]] },
+      { tools: [failing], plugins: [plugin] },
+      KEY,
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('Look it up');
+    const events = await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    // Before: the plugin was skipped and the model got the default ("lookup failed: connect …").
+    const message = 'lookup is down ([redacted]).';
+    expect(responsesOf(fake)).toEqual([{ id: 'l1', name: 'lookup', response: { error: message } }]);
+    expect(events.find((event) => event.type === 'tool-error')).toMatchObject({ message });
+  });
+
+  it("the guardrails' onToolError wins over a plugin's, as in a run (guardrails come after)", async () => {
+    const plugin = definePlugin({ name: 'apology', rewriteToolError: () => 'from the plugin' });
+    const { fake, agent } = await liveFixture(
+      { script: [[{ toolCalls: [{ name: 'lookup', id: 'l1' }] }], [{ text: 'Sorry.' }]] },
+      {
+        tools: [failing],
+        plugins: [plugin],
+        guardrails: guardrails({ onToolError: () => 'from the guardrails' }),
+      },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('Look it up');
+    await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    expect(responsesOf(fake)).toEqual([
+      { id: 'l1', name: 'lookup', response: { error: 'from the guardrails' } },
+    ]);
+    // The same agent's run takes the same one (the check that the order above is a run's).
+    const gemini = createScriptedGemini([
+      {
+        candidates: [
+          {
+            content: {
+              role: 'model',
+              parts: [{ functionCall: { id: 'l1', name: 'lookup', args: {} } }],
+            },
+          },
+        ],
+      },
+      { candidates: [{ content: { role: 'model', parts: [{ text: 'Sorry.' }] } }] },
+    ]);
+    const runAgent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [failing],
+      plugins: [plugin],
+      guardrails: guardrails({ onToolError: () => 'from the guardrails' }),
+    });
+    await runAgent.run('Look it up');
+    expect(JSON.stringify(gemini.contentsOf(1).at(-1))).toContain('from the guardrails');
+  });
+
+  it("a subagent's failure reaches the model in the subagent's words, once", async () => {
+    const helper = createAgent({
+      gemini: createScriptedGemini([{ error: new Error('child model down') }]),
+      model: 'gemini-2.5-flash',
+      name: 'helper',
+    });
+    const seen: unknown[] = [];
+    const plugin = definePlugin({
+      name: 'watcher',
+      rewriteToolError: (error, { defaultMessage }) => {
+        seen.push(error);
+        return defaultMessage;
+      },
+    });
+    const { fake, agent } = await liveFixture(
+      {
+        script: [
+          [{ toolCalls: [{ name: 'helper', args: { task: 'x' }, id: 'h1' }] }],
+          [{ text: 'ok' }],
+        ],
+      },
+      { tools: [subagent(helper, { name: 'helper', description: 'Helps.' })], plugins: [plugin] },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('go');
+    await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    // Before: "helper failed: The subagent helper failed: …", the tool's name said twice.
+    expect(responsesOf(fake)).toEqual([
+      {
+        id: 'h1',
+        name: 'helper',
+        response: {
+          error: 'The subagent helper failed: The model call of step 1 failed: child model down',
+        },
+      },
+    ]);
+    // The rewrite sees the child's own error, as a run's does (not the delegation's wrapper).
+    expect(seen).toHaveLength(1);
+    expect(String((seen[0] as Error).message)).toContain('child model down');
+    expect((seen[0] as Error).message).not.toContain('The subagent helper failed');
+  });
+});
