@@ -218,3 +218,55 @@ describe("a Live tool's failure, worded as a run words it", () => {
     expect((seen[0] as Error).message).not.toContain('The subagent helper failed');
   });
 });
+
+describe("a Live tool's time limit, counted as a run counts it", () => {
+  it('starts when the tool starts: a person deciding longer than the limit is no timeout', async () => {
+    let ran = 0;
+    const timed = defineTool({
+      name: 'transfer',
+      description: 'Moves money.',
+      timeoutMs: 300,
+      execute: async () => {
+        ran += 1;
+        return { done: true };
+      },
+    });
+    // A person takes longer than the tool's own limit to approve.
+    const beforeToolCall = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      return { type: 'approve' as const };
+    };
+    const { fake, agent } = await liveFixture(
+      { script: [[{ toolCalls: [{ name: 'transfer', id: 't1' }] }], [{ text: 'Sent.' }]] },
+      { tools: [timed], beforeToolCall },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('Send it');
+    await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    // Before: the call was stopped while the person decided ("did not finish within 300 ms").
+    expect(responsesOf(fake)).toEqual([{ id: 't1', name: 'transfer', response: { done: true } }]);
+    expect(ran).toBe(1);
+    // A run of the same agent: the same answer (its limit is the tool's run, not the approval).
+    const gemini = createScriptedGemini([
+      {
+        candidates: [
+          {
+            content: {
+              role: 'model',
+              parts: [{ functionCall: { id: 't1', name: 'transfer', args: {} } }],
+            },
+          },
+        ],
+      },
+      { candidates: [{ content: { role: 'model', parts: [{ text: 'Sent.' }] } }] },
+    ]);
+    const runAgent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [timed],
+      beforeToolCall,
+    });
+    const result = await runAgent.run('Send it');
+    expect(result.steps[0]?.toolCalls[0]?.output).toEqual({ done: true });
+  });
+});

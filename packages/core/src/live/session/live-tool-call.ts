@@ -1,4 +1,5 @@
 import type { AgentOptions } from '../../agent/config/agent-options.ts';
+import { DEFAULT_TOOL_TIMEOUT_MS } from '../../agent/config/options/tool-runs.ts';
 import { GuardrailTrippedError } from '../../agent/errors/guardrail-tripped-error.ts';
 import type { ToolExecution } from '../../agent/plugins/agent-plugin.ts';
 import { boundedToolErrorText } from '../../agent/plugins/bounded-tool-error.ts';
@@ -7,6 +8,7 @@ import { callAtDepth } from '../../agent/run-state/run-link.ts';
 import { decideApproved, safeParseArgs } from '../../agent/tool-calls/decide-tool-call.ts';
 import { delegatedFailureOf } from '../../agent/tool-calls/delegated-result.ts';
 import { safeToolErrorMessage } from '../../agent/tool-calls/safe-tool-error-message.ts';
+import { TimeoutError } from '../../errors/timeout-error.ts';
 import type { ComposedGuardrails } from '../../guardrails/compose-guardrails.ts';
 import type {
   GuardrailRunOptions,
@@ -15,6 +17,7 @@ import type {
 import type { LiveGuardrails } from '../../guardrails/live-guardrails.ts';
 import { silentLogger } from '../../logging/logger.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
+import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
 import { untilAborted } from '../../shared/until-aborted.ts';
 import { boundName } from '../../telemetry/genai-span-attributes.ts';
 import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
@@ -244,36 +247,8 @@ async function runCall(
         return { type: 'aborted' };
     }
   }
-  const execute = async (): Promise<ToolExecution> => {
-    try {
-      // Raced with the call's signal, as a run's call is (start-tool-call.ts executeWithTimeout):
-      // a tool that never looks at its signal kept its call unanswered past its time limit, the
-      // server's cancellation and the session's end, holding a toolConcurrency slot and, for a
-      // blocking call, the model's turn and any goAway move for good (attack57).
-      const value = await untilAborted(
-        Promise.resolve(
-          callAtDepth(
-            context.depth,
-            (given: unknown) =>
-              tool.execute(given, {
-                signal,
-                toolCallId: call.id,
-                step: LIVE_STEP,
-                callIndex: call.callIndex,
-                logger: agent.logger ?? silentLogger,
-                contents: [],
-              }),
-            input,
-          ),
-        ),
-        signal,
-        ignoreAbort,
-      );
-      return { type: 'value', value };
-    } catch (error) {
-      return signal.aborted ? { type: 'aborted' } : { type: 'error', error };
-    }
-  };
+  const execute = (): Promise<ToolExecution> =>
+    executeLiveTool(tool as FunctionTool<unknown, unknown>, input, call, signal, context);
   let execution: ToolExecution;
   if (plugins?.hooks.wrapToolCall === undefined) execution = await execute();
   else {
@@ -314,10 +289,71 @@ async function runCall(
       return {
         type: 'failed',
         outcome: 'error',
-        message: `${call.name} did not finish within ${execution.timeoutMs} ms and was stopped.`,
+        message: `${call.name} did not finish within ${execution.timeoutMs} ms and was stopped. Try again with a smaller request, or do without it.`,
       };
     default:
       return { type: 'aborted' };
+  }
+}
+
+/**
+ * Runs the tool under its time limit (`timeoutMs`, the agent's `toolTimeoutMs`, 120 s), counted
+ * from here as a run counts it (start-tool-call.ts executeWithTimeout): the approval, the
+ * guardrails and the wait for a slot before it are not the tool's time. The tool's own signal
+ * aborts with the call's (the server's cancellation, the session's end) or at the limit, and the
+ * call settles then, whether the tool looks at its signal or not: a tool deaf to it held its
+ * call unanswered for good, with its toolConcurrency slot, a blocking turn and any goAway move
+ * (attack57).
+ */
+async function executeLiveTool(
+  tool: FunctionTool<unknown, unknown>,
+  input: unknown,
+  call: LiveCall,
+  signal: AbortSignal,
+  { agent, depth }: Pick<LiveCallContext, 'agent' | 'depth'>,
+): Promise<ToolExecution> {
+  if (signal.aborted) return { type: 'aborted' };
+  const limit = tool.timeoutMs ?? agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+  // Past what a timer holds, as in a run: no limit.
+  const timeoutMs = limit <= MAX_TIMER_MS ? limit : undefined;
+  const own = new AbortController();
+  const forward = (): void => own.abort(signal.reason);
+  signal.addEventListener('abort', forward, { once: true });
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(
+          () => own.abort(new TimeoutError({ timeoutMs, operation: `tool:${tool.name}` })),
+          timeoutMs,
+        );
+  try {
+    const value = await untilAborted(
+      Promise.resolve(
+        callAtDepth(
+          depth,
+          (given: unknown) =>
+            tool.execute(given, {
+              signal: own.signal,
+              toolCallId: call.id,
+              step: LIVE_STEP,
+              callIndex: call.callIndex,
+              logger: agent.logger ?? silentLogger,
+              contents: [],
+            }),
+          input,
+        ),
+      ),
+      own.signal,
+      ignoreAbort,
+    );
+    return { type: 'value', value };
+  } catch (error) {
+    if (signal.aborted) return { type: 'aborted' };
+    if (own.signal.aborted && timeoutMs !== undefined) return { type: 'timeout', timeoutMs };
+    return { type: 'error', error };
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', forward);
   }
 }
 

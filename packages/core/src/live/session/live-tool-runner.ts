@@ -1,5 +1,4 @@
 import type { AgentOptions } from '../../agent/config/agent-options.ts';
-import { DEFAULT_TOOL_TIMEOUT_MS } from '../../agent/config/options/tool-runs.ts';
 import { GuardrailTrippedError } from '../../agent/errors/guardrail-tripped-error.ts';
 import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
 import { emptyUsage } from '../../agent/usage.ts';
@@ -8,7 +7,6 @@ import type { GuardrailRunOptions } from '../../guardrails/guardrail-check-resul
 import type { LiveGuardrails } from '../../guardrails/live-guardrails.ts';
 import { zeroCost } from '../../models/cost.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
-import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
 import { toFunctionResponse } from '../../tools/responses/to-function-response.ts';
 import { toolErrorResponse } from '../../tools/responses/tool-error-response.ts';
 import type { FunctionTool } from '../../tools/tool.ts';
@@ -183,7 +181,7 @@ export class LiveToolRunner {
         return;
       }
       blocking.push(
-        this.#runCall(connection, { id, wireId, name, args, callIndex }, tool, scheduling, issued),
+        this.#runCall(connection, { id, wireId, name, args, callIndex }, scheduling, issued),
       );
     });
     if (blocking.length === 0) return;
@@ -252,7 +250,7 @@ export class LiveToolRunner {
     wireId: string | undefined,
   ): void {
     const scheduling = tool?.scheduling ?? this.#host.options.toolScheduling;
-    void this.#runCall(connection, { ...call, wireId, callIndex }, tool, scheduling, issued).then(
+    void this.#runCall(connection, { ...call, wireId, callIndex }, scheduling, issued).then(
       (response) => {
         if (response === undefined || this.#host.ended()) return;
         this.#host.send(
@@ -277,7 +275,6 @@ export class LiveToolRunner {
       args: Record<string, unknown>;
       callIndex: number;
     },
-    tool: FunctionTool | undefined,
     scheduling: LiveToolScheduling | undefined,
     issued: number,
   ): Promise<FunctionResponse | undefined> {
@@ -302,7 +299,6 @@ export class LiveToolRunner {
       issued,
     };
     this.#running.set(call.id, running);
-    let timer: ReturnType<typeof setTimeout> | undefined;
     let outcome: LiveCallOutcome = { type: 'aborted' };
     let slot = false;
     try {
@@ -310,18 +306,7 @@ export class LiveToolRunner {
       // of calls queues them instead of starting them all.
       slot = await this.#calls.acquire(controller.signal);
       if (slot) {
-        const timeoutMs =
-          tool?.timeoutMs ?? this.#host.agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-        // Worded as a run words its tool's timeout (settle-tool-call.ts): the model is told.
-        timer = setTimeout(
-          () =>
-            controller.abort(
-              new Error(
-                `${call.name} did not finish within ${timeoutMs} ms and was stopped. Try again with a smaller request, or do without it.`,
-              ),
-            ),
-          Math.min(timeoutMs, MAX_TIMER_MS),
-        );
+        // The tool's time limit starts with the tool (live-tool-call.ts executeLiveTool).
         outcome = await runLiveToolCall(
           {
             agent: this.#host.agent,
@@ -337,18 +322,17 @@ export class LiveToolRunner {
         );
       }
     } finally {
-      clearTimeout(timer);
       if (slot) this.#calls.release();
       this.#running.delete(call.id);
     }
     if (running.cancelled || this.#host.ended() || outcome.type === 'aborted') {
-      // Cancelled by the server (nothing is sent), or the session is over. A call aborted by
-      // its timeout is answered as a failure.
+      // Cancelled by the server (nothing is sent), or the session is over. Any other abort (a
+      // plugin's wrap that answered `aborted`) is answered as a failure: the model waits on it.
       if (running.cancelled || this.#host.ended()) return undefined;
       outcome = {
         type: 'failed',
         outcome: 'error',
-        message: describeThrown(controller.signal.reason),
+        message: `${call.name} was not completed.`,
       };
     }
     // The arguments an approval's modify ran the call with, redacted as its output is.
