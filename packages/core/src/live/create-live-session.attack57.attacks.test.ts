@@ -7,6 +7,7 @@ import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { subagent } from '../composition/subagent.ts';
 import { guardrails } from '../guardrails/index.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
+import { TRUNCATED_RESULT_KEY } from '../tools/responses/cut-function-response.ts';
 import { liveFixture, messagesOf, readUntil } from './__fixtures__/live-fixture.ts';
 import { createLiveSession } from './create-live-session.ts';
 
@@ -268,5 +269,48 @@ describe("a Live tool's time limit, counted as a run counts it", () => {
     });
     const result = await runAgent.run('Send it');
     expect(result.steps[0]?.toolCalls[0]?.output).toEqual({ done: true });
+  });
+});
+
+describe('a Live tool result, capped as a run caps it', () => {
+  const dump = (size: number) =>
+    defineTool({
+      name: 'dump_log',
+      description: 'Returns the whole log.',
+      execute: () => ({ log: 'x'.repeat(size) }),
+    });
+
+  it('a 5 MB result reaches the model cut and marked, the id kept; the event keeps it whole', async () => {
+    const { fake, agent } = await liveFixture(
+      { script: [[{ toolCalls: [{ name: 'dump_log', id: 'd1' }] }], [{ text: 'Too long.' }]] },
+      { tools: [dump(5 * 1024 * 1024)] },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('Dump it');
+    const events = await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    const [sent] = responsesOf(fake) as { id: string; response: Record<string, string> }[];
+    // Before: 5,242,890 characters to the server. The Live window (131,072 here) caps at a tenth.
+    expect(sent?.id).toBe('d1');
+    expect(JSON.stringify(sent).length).toBeLessThan(60_000);
+    expect(sent?.response[TRUNCATED_RESULT_KEY]).toMatch(
+      /truncated: kept \d+ of 5242890 characters/,
+    );
+    const result = events.find((event) => event.type === 'tool-result') as {
+      output: { log: string };
+    };
+    expect(result.output.log).toHaveLength(5 * 1024 * 1024);
+  });
+
+  it('toolOutput: false sends it whole, as in a run', async () => {
+    const { fake, agent } = await liveFixture(
+      { script: [[{ toolCalls: [{ name: 'dump_log', id: 'd1' }] }], [{ text: 'Read it.' }]] },
+      { tools: [dump(300_000)], toolOutput: false },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('Dump it');
+    await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    expect(responsesOf(fake)).toEqual([
+      { id: 'd1', name: 'dump_log', response: { log: 'x'.repeat(300_000) } },
+    ]);
   });
 });

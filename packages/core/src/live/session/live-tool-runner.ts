@@ -7,6 +7,11 @@ import type { GuardrailRunOptions } from '../../guardrails/guardrail-check-resul
 import type { LiveGuardrails } from '../../guardrails/live-guardrails.ts';
 import { zeroCost } from '../../models/cost.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
+import {
+  cutFunctionResponse,
+  REST_NOT_KEPT,
+  type ToolOutputLimit,
+} from '../../tools/responses/cut-function-response.ts';
 import { toFunctionResponse } from '../../tools/responses/to-function-response.ts';
 import { toolErrorResponse } from '../../tools/responses/tool-error-response.ts';
 import type { FunctionTool } from '../../tools/tool.ts';
@@ -18,7 +23,10 @@ import { behaviorOf } from '../live-setup.ts';
 import { CallSlots } from './call-slots.ts';
 import type { Connection, Held } from './live-connection.ts';
 import { type LiveCallOutcome, runLiveToolCall } from './live-tool-call.ts';
+import { liveToolOutputLimit } from './live-tool-output-limit.ts';
 import { idlessKey, nextIdlessKey } from './next-idless-key.ts';
+
+const restNotKept = (): string => REST_NOT_KEPT;
 
 type RunningCall = {
   controller: AbortController;
@@ -69,10 +77,13 @@ export class LiveToolRunner {
   #idlessCalls: number;
   /** A hook that threw or a guardrail that tripped: the session ends with it once answered. */
   #failure: GemloopError | undefined;
+  /** The cap on one result the model gets (`liveToolOutputLimit`); `undefined`: none. */
+  readonly #outputLimit: ToolOutputLimit | undefined;
 
   constructor(host: LiveToolHost, concurrency: number) {
     this.#host = host;
     this.#calls = new CallSlots(concurrency);
+    this.#outputLimit = liveToolOutputLimit(host.agent, host.options);
     // An earlier process of the session gave out keys from 0: counting from 0 again gave a new
     // call the key of a held one (answered, in a durable session, by the held call's stored
     // result; refused as a duplicate while it ran).
@@ -352,11 +363,15 @@ export class LiveToolRunner {
         scheduling,
         ...modified,
       });
-      return toFunctionResponse({
+      const { functionResponse } = toFunctionResponse({
         name: call.name,
         id: call.wireId,
         result: this.#host.redact(outcome.sent),
-      }).functionResponse;
+      });
+      // The event keeps what the tool returned; the model gets it capped, as a run's does.
+      return this.#outputLimit === undefined
+        ? functionResponse
+        : cutFunctionResponse(functionResponse, this.#outputLimit, restNotKept);
     }
     const message = this.#host.redact(outcome.message);
     this.#host.emit({
