@@ -314,3 +314,74 @@ describe('a Live tool result, capped as a run caps it', () => {
     ]);
   });
 });
+
+describe('a Live tool result that cannot be JSON', () => {
+  it('a cycle is the tool failure the model is told of, the session goes on (blocking and background)', async () => {
+    const cyclic = (): Record<string, unknown> => {
+      const value: Record<string, unknown> = { a: 1 };
+      value['self'] = value;
+      return value;
+    };
+    const loop = defineTool({ name: 'loop', description: 'Loops.', execute: cyclic });
+    const later = defineTool({
+      name: 'later',
+      description: 'Loops later.',
+      behavior: 'NON_BLOCKING',
+      execute: cyclic,
+    });
+    const { fake, agent } = await liveFixture(
+      {
+        script: [
+          [
+            { toolCalls: [{ name: 'later', id: 'b1' }] },
+            { toolCalls: [{ name: 'loop', id: 'l1' }] },
+          ],
+          [{ text: 'It failed.' }],
+          [{ text: 'That one too.' }],
+        ],
+      },
+      { tools: [loop, later] },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('go');
+    // Before: the answer threw out of the runner, an unhandled rejection (Vitest fails the file
+    // on it; Node's default ends the process), and neither call was ever answered.
+    await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    await expect.poll(() => responsesOf(fake).length).toBe(2);
+    const message =
+      'returned a value that cannot be sent to Gemini: result.self is not JSON: a circular reference (an object that contains itself) is not JSON.';
+    const byId = Object.fromEntries(
+      responsesOf(fake).map((response) => [response['id'], response['response']]),
+    );
+    expect(byId['l1']).toEqual({ error: `loop failed: Tool "loop" ${message}` });
+    expect(byId['b1']).toEqual({ error: `later failed: Tool "later" ${message}` });
+  });
+
+  it('a toJSON that throws the key: the model and the events get its words without the key', async () => {
+    const KEY = 'AIzaLiveToJson57-0123456789abcdefghijkl';
+    const leaky = defineTool({
+      name: 'leaky',
+      description: 'Leaks.',
+      execute: () => ({
+        toJSON() {
+          throw new Error(`serializer saw ${KEY}`);
+        },
+      }),
+    });
+    const { fake, agent } = await liveFixture(
+      { script: [[{ toolCalls: [{ name: 'leaky', id: 'k1' }] }], [{ text: 'Sorry.' }]] },
+      { tools: [leaky] },
+      KEY,
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('go');
+    const events = await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    const error = events.find((event) => event.type === 'tool-error') as { message: string };
+    expect(error.message).toContain('serializer saw [redacted]');
+    expect(JSON.stringify(events)).not.toContain(KEY);
+    expect(JSON.stringify(responsesOf(fake))).not.toContain(KEY);
+    expect(responsesOf(fake)).toEqual([
+      { id: 'k1', name: 'leaky', response: { error: error.message } },
+    ]);
+  });
+});

@@ -283,7 +283,7 @@ async function runCall(
       return {
         type: 'failed',
         outcome: 'error',
-        message: toolErrorMessage(guardrails?.composed, call, execution.error, context),
+        message: liveToolErrorMessage(guardrails?.composed, call, execution.error, context),
       };
     case 'timeout':
       return {
@@ -393,8 +393,9 @@ function tripped(name: string, trip: GuardrailTrip): LiveCallOutcome {
  * `rewriteToolError` (a run's guardrails come after the agent's plugins, and its last rewrite
  * wins), else the default: a delegated failure's own words (a subagent's), or the safe message
  * (class and message, no stack, paths or addresses). The rewrite sees a subagent's own error.
+ * @internal
  */
-function toolErrorMessage(
+export function liveToolErrorMessage(
   guardrails: ComposedGuardrails | undefined,
   call: LiveCall,
   error: unknown,

@@ -1,6 +1,7 @@
 import type { AgentOptions } from '../../agent/config/agent-options.ts';
 import { GuardrailTrippedError } from '../../agent/errors/guardrail-tripped-error.ts';
 import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
+import { answerWithResult } from '../../agent/tool-calls/tool-response.ts';
 import { emptyUsage } from '../../agent/usage.ts';
 import { GemloopError } from '../../errors/gemloop-error.ts';
 import type { GuardrailRunOptions } from '../../guardrails/guardrail-check-results.ts';
@@ -12,7 +13,6 @@ import {
   REST_NOT_KEPT,
   type ToolOutputLimit,
 } from '../../tools/responses/cut-function-response.ts';
-import { toFunctionResponse } from '../../tools/responses/to-function-response.ts';
 import { toolErrorResponse } from '../../tools/responses/tool-error-response.ts';
 import type { FunctionTool } from '../../tools/tool.ts';
 import type { FunctionResponse } from '../../wire/content.ts';
@@ -22,7 +22,7 @@ import type { LivePendingCall, ResolvedLiveSessionOptions } from '../live-sessio
 import { behaviorOf } from '../live-setup.ts';
 import { CallSlots } from './call-slots.ts';
 import type { Connection, Held } from './live-connection.ts';
-import { type LiveCallOutcome, runLiveToolCall } from './live-tool-call.ts';
+import { type LiveCallOutcome, liveToolErrorMessage, runLiveToolCall } from './live-tool-call.ts';
 import { liveToolOutputLimit } from './live-tool-output-limit.ts';
 import { idlessKey, nextIdlessKey } from './next-idless-key.ts';
 
@@ -354,24 +354,38 @@ export class LiveToolRunner {
         ? {}
         : { modifiedArgs: this.#host.redact(modifiedArgs) as Record<string, unknown> };
     if (outcome.type === 'value') {
-      const output = this.#host.redact(outcome.output);
-      this.#host.emit({
-        type: 'tool-result',
-        toolCallId: call.id,
-        toolName: call.name,
-        output,
-        scheduling,
-        ...modified,
-      });
-      const { functionResponse } = toFunctionResponse({
-        name: call.name,
-        id: call.wireId,
-        result: this.#host.redact(outcome.sent),
-      });
-      // The event keeps what the tool returned; the model gets it capped, as a run's does.
-      return this.#outputLimit === undefined
-        ? functionResponse
-        : cutFunctionResponse(functionResponse, this.#outputLimit, restNotKept);
+      const answer = answerWithResult(
+        { id: call.wireId, name: call.name },
+        this.#host.redact(outcome.sent),
+        true,
+      );
+      if ('invalid' in answer) {
+        // A result that cannot be JSON (a cycle, a `toJSON` that throws) is the tool's failure,
+        // worded and rewritten as a throw, as in a run (settle-tool-call.ts): it threw out of
+        // this answer, unhandled (a process's end under Node's default), the call never answered.
+        outcome = {
+          type: 'failed',
+          outcome: 'error',
+          message: liveToolErrorMessage(this.#host.guardrails?.composed, call, answer.invalid, {
+            agent: this.#host.agent,
+            plugins: this.#host.plugins(),
+            redact: (text) => this.#host.redact(text),
+          }),
+        };
+      } else {
+        this.#host.emit({
+          type: 'tool-result',
+          toolCallId: call.id,
+          toolName: call.name,
+          output: this.#host.redact(outcome.output),
+          scheduling,
+          ...modified,
+        });
+        // The event keeps what the tool returned; the model gets it capped, as a run's does.
+        return this.#outputLimit === undefined
+          ? answer.response
+          : cutFunctionResponse(answer.response, this.#outputLimit, restNotKept);
+      }
     }
     const message = this.#host.redact(outcome.message);
     this.#host.emit({
