@@ -385,3 +385,60 @@ describe('a Live tool result that cannot be JSON', () => {
     ]);
   });
 });
+
+describe("a call id of the server's in the session's own words", () => {
+  it('a 2 MB id is cut where the session quotes it: the approval failure, the duplicate refusal', async () => {
+    const id = `id-${'x'.repeat(2 * 1024 * 1024)}`;
+    const { agent } = await liveFixture(
+      { script: [[{ toolCalls: [{ name: 'quick', id }] }], [{ text: 'ok' }]] },
+      {
+        tools: [quick],
+        beforeToolCall: () => {
+          throw new Error('approvals are down');
+        },
+      },
+    );
+    const session = await createLiveSession(agent);
+    session.sendText('go');
+    const error = (await session.closed.catch((thrown: unknown) => thrown)) as Error;
+    // Before: the whole id, twice the message's 2 MB (it is the session's error, logged by apps).
+    expect(error.message).toContain('approvals are down');
+    expect(error.message.length).toBeLessThan(1_000);
+
+    // The same id twice in one frame while the first runs: the refusal quotes it cut.
+    let release = (): void => {};
+    const slow = defineTool({
+      name: 'slow',
+      description: 'Waits.',
+      execute: () =>
+        new Promise<{ ok: true }>((resolve) => {
+          release = () => resolve({ ok: true });
+        }),
+    });
+    const second = await liveFixture(
+      {
+        script: [
+          [
+            {
+              toolCalls: [
+                { name: 'slow', id },
+                { name: 'slow', id },
+              ],
+            },
+          ],
+          [{ text: 'ok' }],
+        ],
+      },
+      { tools: [slow] },
+    );
+    await using twice = await createLiveSession(second.agent);
+    twice.sendText('go');
+    const events = twice[Symbol.asyncIterator]();
+    const refused = await readUntil(events, (event) => event.type === 'tool-error');
+    release();
+    const refusal = refused.at(-1) as { message: string };
+    expect(refusal.message.startsWith('Not run: a call with id id-xxx')).toBe(true);
+    expect(refusal.message.endsWith('is already running.')).toBe(true);
+    expect(refusal.message.length).toBeLessThan(1_000);
+  });
+});

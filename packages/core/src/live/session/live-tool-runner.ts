@@ -7,6 +7,7 @@ import { GemloopError } from '../../errors/gemloop-error.ts';
 import type { GuardrailRunOptions } from '../../guardrails/guardrail-check-results.ts';
 import type { LiveGuardrails } from '../../guardrails/live-guardrails.ts';
 import { zeroCost } from '../../models/cost.ts';
+import { cutName } from '../../shared/cut-text.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import {
   cutFunctionResponse,
@@ -297,7 +298,7 @@ export class LiveToolRunner {
         toolCallId: call.id,
         toolName: call.name,
         outcome: 'error',
-        message: `Not run: a call with id ${call.id} is already running.`,
+        message: `Not run: a call with id ${cutName(call.id)} is already running.`,
       });
       return undefined;
     }
@@ -429,7 +430,9 @@ export class LiveToolRunner {
             reason: 'hook-failed',
             cause: this.#host.redact(error),
             message: this.#host.redact(
-              `beforeToolCall threw for ${call.name} (${call.id}): ${describeThrown(error)}`,
+              // The id is the server's: cut as a run's messages quote one (a 2 MB id was this
+              // message's 2 MB). The name is a declared tool's.
+              `beforeToolCall threw for ${call.name} (${cutName(call.id)}): ${describeThrown(error)}`,
             ),
           });
     }
