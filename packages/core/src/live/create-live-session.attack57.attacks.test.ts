@@ -1,8 +1,13 @@
 // attack57: a Live session's tool calls against what a run does with the same tools and plugins.
 // Each case failed before its fix (bench/RESULTS.md, attack57).
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createScriptedGemini } from '../agent/__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { ToolExecutionError } from '../agent/errors/tool-execution-error.ts';
+import { ToolInputError } from '../agent/errors/tool-input-error.ts';
+import { ToolTimeoutError } from '../agent/errors/tool-timeout-error.ts';
+import { UnknownToolError } from '../agent/errors/unknown-tool-error.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { subagent } from '../composition/subagent.ts';
 import { guardrails } from '../guardrails/index.ts';
@@ -440,5 +445,82 @@ describe("a call id of the server's in the session's own words", () => {
     expect(refusal.message.startsWith('Not run: a call with id id-xxx')).toBe(true);
     expect(refusal.message.endsWith('is already running.')).toBe(true);
     expect(refusal.message.length).toBeLessThan(1_000);
+  });
+});
+
+describe("the agent's toolErrors: 'throw' in a live session", () => {
+  it('a tool that throws: the call is answered, then the session ends with ToolExecutionError, secrets out', async () => {
+    const KEY = 'AIzaLiveToolErrors57-0123456789abcdefgh';
+    const login = defineTool({
+      name: 'login',
+      description: 'Logs in.',
+      parameters: z.object({ user: z.string(), password: z.string() }),
+      secretArguments: ['password'],
+      execute: async () => {
+        throw new Error(`backend refused ${KEY}`);
+      },
+    });
+    const { fake, agent } = await liveFixture(
+      {
+        script: [
+          [
+            {
+              toolCalls: [{ name: 'login', id: 'p1', args: { user: 'ada', password: 'hunter2' } }],
+            },
+          ],
+          [{ text: 'never' }],
+        ],
+      },
+      { tools: [login], toolErrors: 'throw' },
+      KEY,
+    );
+    const session = await createLiveSession(agent);
+    session.sendText('log in');
+    // Before: the option was not read; the model was told and the session went on.
+    const error = await session.closed.catch((thrown: unknown) => thrown);
+    expect(ToolExecutionError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ toolName: 'login', toolCallId: 'p1', args: { user: 'ada' } });
+    expect(JSON.stringify((error as ToolExecutionError).args)).not.toContain('hunter2');
+    expect((error as Error).message).toContain("toolErrors: 'throw'");
+    expect((error as Error).message).not.toContain(KEY);
+    expect(((error as Error).cause as Error).message).toContain('backend refused');
+    // The call is answered first, as a run's history holds it answered.
+    await expect.poll(() => responsesOf(fake).length).toBe(1);
+  });
+
+  it('an unknown tool, a timeout and bad arguments end it typed; a denial does not', async () => {
+    const cases = [
+      { call: { name: 'nope', id: 'u1' }, is: UnknownToolError.isInstance },
+      { call: { name: 'stuck', id: 't1' }, is: ToolTimeoutError.isInstance },
+      { call: { name: 'quick', id: 'i1', args: { extra: 1 } }, is: ToolInputError.isInstance },
+    ];
+    const strict = defineTool({
+      name: 'quick',
+      description: 'Answers at once.',
+      parameters: z.object({}).strict(),
+      execute: async () => ({ ok: true }),
+    });
+    for (const { call, is } of cases) {
+      const { agent } = await liveFixture(
+        { script: [[{ toolCalls: [call] }], [{ text: 'never' }]] },
+        { tools: [strict, deafTool('stuck', { timeoutMs: 100 }).tool], toolErrors: 'throw' },
+      );
+      const session = await createLiveSession(agent);
+      session.sendText('go');
+      const error = await session.closed.catch((thrown: unknown) => thrown);
+      expect(is(error), call.name).toBe(true);
+    }
+    const denied = await liveFixture(
+      { script: [[{ toolCalls: [{ name: 'quick', id: 'd1' }] }], [{ text: 'Denied, fine.' }]] },
+      {
+        tools: [quick],
+        toolErrors: 'throw',
+        beforeToolCall: () => ({ type: 'deny' as const, message: 'No.' }),
+      },
+    );
+    await using session = await createLiveSession(denied.agent);
+    session.sendText('go');
+    const events = await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    expect(events.at(-2)).toEqual({ type: 'text-delta', text: 'Denied, fine.' });
   });
 });

@@ -68,6 +68,10 @@ export type LiveCallOutcome =
       issues?: ToolArgumentIssue[] | undefined;
       /** The arguments an approval's `modify` ran the tool with (the model's were others). */
       modifiedArgs?: unknown;
+      /** What the tool threw (`error`), for `toolErrors: 'throw'`'s error. */
+      cause?: unknown;
+      /** The limit a call that timed out had (`error`). */
+      timeoutMs?: number | undefined;
     }
   | { type: 'hook-failed'; message: string; error: unknown }
   /** A tool guardrail said `throw` (or its check failed closed): answered, then the session ends. */
@@ -284,12 +288,14 @@ async function runCall(
         type: 'failed',
         outcome: 'error',
         message: liveToolErrorMessage(guardrails?.composed, call, execution.error, context),
+        cause: execution.error,
       };
     case 'timeout':
       return {
         type: 'failed',
         outcome: 'error',
         message: `${call.name} did not finish within ${execution.timeoutMs} ms and was stopped. Try again with a smaller request, or do without it.`,
+        timeoutMs: execution.timeoutMs,
       };
     default:
       return { type: 'aborted' };

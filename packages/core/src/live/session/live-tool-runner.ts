@@ -9,6 +9,7 @@ import type { LiveGuardrails } from '../../guardrails/live-guardrails.ts';
 import { zeroCost } from '../../models/cost.ts';
 import { cutName } from '../../shared/cut-text.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
+import { createArgumentRedactor } from '../../tools/define/argument-redactor.ts';
 import {
   cutFunctionResponse,
   REST_NOT_KEPT,
@@ -24,6 +25,7 @@ import { behaviorOf } from '../live-setup.ts';
 import { CallSlots } from './call-slots.ts';
 import type { Connection, Held } from './live-connection.ts';
 import { type LiveCallOutcome, liveToolErrorMessage, runLiveToolCall } from './live-tool-call.ts';
+import { liveToolErrorThrown } from './live-tool-error-thrown.ts';
 import { liveToolOutputLimit } from './live-tool-output-limit.ts';
 import { idlessKey, nextIdlessKey } from './next-idless-key.ts';
 
@@ -372,6 +374,7 @@ export class LiveToolRunner {
             plugins: this.#host.plugins(),
             redact: (text) => this.#host.redact(text),
           }),
+          cause: answer.invalid,
         };
       } else {
         this.#host.emit({
@@ -409,6 +412,18 @@ export class LiveToolRunner {
       error: message,
       issues: outcome.type === 'failed' ? this.#host.redact(outcome.issues) : undefined,
     });
+    if (outcome.type === 'failed' && this.#host.agent.toolErrors === 'throw') {
+      // As in a run: the call is answered, then the session ends with the typed error.
+      this.#failure ??= liveToolErrorThrown(call, outcome, {
+        // A thrown error is logged and serialised: secret arguments out, as a run's error has them.
+        args: this.#host.redact(
+          createArgumentRedactor(this.#host.functions.values())?.args(call.name, call.args) ??
+            call.args,
+        ),
+        message,
+        availableTools: [...this.#host.functions.keys()],
+      });
+    }
     if (outcome.type === 'guardrail-tripped') {
       // As in a run: the call is answered, then the session ends with the trip (see #afterAnswer).
       const { trip } = outcome;
