@@ -331,3 +331,44 @@ describe("the agent's toolErrors: 'throw' in a live session", () => {
     expect(events.at(-2)).toEqual({ type: 'text-delta', text: 'Denied, fine.' });
   });
 });
+
+describe("a call's arguments that are no object", () => {
+  it('JSON text as args is refused by the schema, as in a run, not run with {}', async () => {
+    const seen: unknown[] = [];
+    const find = defineTool({
+      name: 'find',
+      description: 'Finds.',
+      parameters: z.object({ city: z.string().optional() }),
+      execute: async (args) => {
+        seen.push(args);
+        return { ok: true };
+      },
+    });
+    const call = { name: 'find', id: 'f1', args: '{"city":"Paris"}' };
+    const { fake, agent } = await liveFixture(
+      {
+        script: [
+          [
+            { frame: { toolCall: { functionCalls: [call] } } },
+            { frame: { toolCall: { functionCalls: [{ name: 'find', id: 'f2', args: null }] } } },
+          ],
+          [{ text: 'ok' }],
+        ],
+      },
+      { tools: [find] },
+    );
+    await using session = await createLiveSession(agent);
+    session.sendText('go');
+    await expect.poll(() => responsesOf(fake).length).toBe(2);
+    // Before: the tool ran with {} (the model's city dropped) and answered { ok: true }.
+    const [refused, none] = responsesOf(fake) as {
+      id: string;
+      response: Record<string, unknown>;
+    }[];
+    expect(refused?.id).toBe('f1');
+    expect(String(refused?.response['error'])).toContain('Invalid arguments for find');
+    // A relay's null is no arguments: the call runs with {}.
+    expect(none).toEqual({ id: 'f2', name: 'find', response: { ok: true } });
+    expect(seen).toEqual([{}]);
+  });
+});

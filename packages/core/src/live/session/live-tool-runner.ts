@@ -171,9 +171,11 @@ export class LiveToolRunner {
       // id: "Populated by the client to match the corresponding function call id").
       const wireId = typeof call['id'] === 'string' ? call['id'] : undefined;
       const id = wireId ?? this.#idlessKey();
-      const args = (
-        typeof call['args'] === 'object' && call['args'] !== null ? call['args'] : {}
-      ) as Record<string, unknown>;
+      // Arguments that are no object (a relay's JSON text, a number) go to the tool's schema as
+      // they came, which refuses them as a run's does; as `{}`, a tool whose parameters are all
+      // optional ran without the model's arguments (attack57). Absent or null: none.
+      const given = call['args'];
+      const args = (given === undefined || given === null ? {} : given) as Record<string, unknown>;
       const tool = this.#host.functions.get(name);
       const behavior =
         tool === undefined ? 'BLOCKING' : behaviorOf(tool, this.#host.options.toolBehavior);
