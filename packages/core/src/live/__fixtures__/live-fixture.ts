@@ -36,3 +36,12 @@ export async function readUntil(
 export function messagesOf(fake: FakeLive, index: number, kind: string): Record<string, unknown>[] {
   return (fake.connections[index]?.messages ?? []).filter((message) => message[kind] !== undefined);
 }
+
+/** The function responses the fake got on connection 0, in the order they came. */
+export function responsesOf(fake: FakeLive): Record<string, unknown>[] {
+  return messagesOf(fake, 0, 'toolResponse').flatMap(
+    (message) =>
+      (message['toolResponse'] as { functionResponses: Record<string, unknown>[] })
+        .functionResponses,
+  );
+}

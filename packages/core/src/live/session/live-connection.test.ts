@@ -46,6 +46,36 @@ describe('what a resumption update says the server holds', () => {
     expect(connection.sent.map((sent) => sent.text)).toEqual(['answer b']);
   });
 
+  it('an index that is no int64 (null, empty, a boolean, a list, a fraction) is no index (attack57)', () => {
+    // A relay that writes absent fields as null (a Python one dumping a model without
+    // exclude_none) sent `null`: Number(null) is 0, read as "message 0 consumed", so what came
+    // after it and before the turnComplete was sent again on a resume (the model heard the user
+    // twice) and a background answer the handle holds was sent again (the server refuses it).
+    for (const index of [null, '', ' ', true, [], [1], 1.5, '1.5', '0x1', '1e2', -1, '-1']) {
+      const { connection } = connectionSending();
+      sendOn(connection, text('first'), 1000);
+      sendOn(connection, text('second'), 1000);
+      connection.takenBefore = connection.nextIndex;
+      sendOn(connection, answer('a'), 1000);
+      sendOn(connection, text('after'), 1000);
+      const update = { newHandle: 'h', resumable: true, lastConsumedClientMessageIndex: index };
+      expect(takeConsumed(connection, update, true), JSON.stringify(index)).toEqual(['a']);
+      expect(
+        connection.sent.map((sent) => sent.text),
+        JSON.stringify(index),
+      ).toEqual(['after']);
+    }
+  });
+
+  it('an index as the number proto3 JSON may also write is read as the string is', () => {
+    const { connection } = connectionSending();
+    sendOn(connection, answer('a'), 1000);
+    sendOn(connection, answer('b'), 1000);
+    const update = { newHandle: 'h', resumable: true, lastConsumedClientMessageIndex: 0 };
+    expect(takeConsumed(connection, update, true)).toEqual(['a']);
+    expect(connection.sent.map((sent) => sent.text)).toEqual(['answer b']);
+  });
+
   it('a handle that is not resumable holds nothing', () => {
     const { connection } = connectionSending();
     sendOn(connection, answer('a'), 1000);

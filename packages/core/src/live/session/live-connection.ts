@@ -261,8 +261,8 @@ export function takeConsumed(
   // (the server answered after it); what was sent since is sent again on a resume. Counting per
   // connection from the first message after the setup is an assumption checked against the
   // fake only.
-  const consumed = Number(update['lastConsumedClientMessageIndex']);
-  const indexed = Number.isSafeInteger(consumed);
+  const consumed = messageIndexOf(update['lastConsumedClientMessageIndex']);
+  const indexed = consumed !== undefined;
   const before = indexed ? consumed + 1 : resumable ? connection.takenBefore : undefined;
   // A background call's answer sent before a resumable handle came is held by it too, turn or
   // no turn: a SILENT answer starts none, and a server that takes a handle right after it (as
@@ -284,6 +284,22 @@ export function takeConsumed(
     connection.sentBytes = connection.sent.reduce((total, sent) => total + sent.text.length, 0);
   }
   return heldCallIds;
+}
+
+/**
+ * An int64 message index as proto3 JSON writes it (a string of digits, or a number), else
+ * `undefined`. `Number()` read `null`, `''`, `true` and `[]` as 0 and `'0x1'`, `'1e2'` as
+ * numbers: a relay that writes absent fields as `null` made every update say "message 0
+ * consumed", so what the handle held was sent again on a resume (attack57).
+ */
+function messageIndexOf(value: unknown): number | undefined {
+  const index =
+    typeof value === 'string' && /^\d+$/.test(value)
+      ? Number(value)
+      : typeof value === 'number'
+        ? value
+        : Number.NaN;
+  return Number.isSafeInteger(index) && index >= 0 ? index : undefined;
 }
 
 /** How long a close handshake may take before the socket is given up on: a hang guard. */

@@ -1,11 +1,14 @@
 import type { AgentOptions } from '../../agent/config/agent-options.ts';
+import { DEFAULT_TOOL_TIMEOUT_MS } from '../../agent/config/options/tool-runs.ts';
 import { GuardrailTrippedError } from '../../agent/errors/guardrail-tripped-error.ts';
 import type { ToolExecution } from '../../agent/plugins/agent-plugin.ts';
 import { boundedToolErrorText } from '../../agent/plugins/bounded-tool-error.ts';
 import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
 import { callAtDepth } from '../../agent/run-state/run-link.ts';
 import { decideApproved, safeParseArgs } from '../../agent/tool-calls/decide-tool-call.ts';
+import { delegatedFailureOf } from '../../agent/tool-calls/delegated-result.ts';
 import { safeToolErrorMessage } from '../../agent/tool-calls/safe-tool-error-message.ts';
+import { TimeoutError } from '../../errors/timeout-error.ts';
 import type { ComposedGuardrails } from '../../guardrails/compose-guardrails.ts';
 import type {
   GuardrailRunOptions,
@@ -14,6 +17,8 @@ import type {
 import type { LiveGuardrails } from '../../guardrails/live-guardrails.ts';
 import { silentLogger } from '../../logging/logger.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
+import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
+import { untilAborted } from '../../shared/until-aborted.ts';
 import { boundName } from '../../telemetry/genai-span-attributes.ts';
 import type { FunctionTool, ToolArgumentIssue } from '../../tools/tool.ts';
 import type { FunctionCall } from '../../wire/content.ts';
@@ -63,6 +68,10 @@ export type LiveCallOutcome =
       issues?: ToolArgumentIssue[] | undefined;
       /** The arguments an approval's `modify` ran the tool with (the model's were others). */
       modifiedArgs?: unknown;
+      /** What the tool threw (`error`), for `toolErrors: 'throw'`'s error. */
+      cause?: unknown;
+      /** The limit a call that timed out had (`error`). */
+      timeoutMs?: number | undefined;
     }
   | { type: 'hook-failed'; message: string; error: unknown }
   /** A tool guardrail said `throw` (or its check failed closed): answered, then the session ends. */
@@ -71,6 +80,9 @@ export type LiveCallOutcome =
 
 // A live call has no step of a run: its hooks see step 0, as they always did here.
 const LIVE_STEP = 0;
+
+// The abort itself is the signal's: the tool already saw it there.
+const ignoreAbort = (): void => {};
 
 /**
  * One live tool call through the same path a run's call takes (docs/writing-a-plugin.md): the
@@ -239,26 +251,8 @@ async function runCall(
         return { type: 'aborted' };
     }
   }
-  const execute = async (): Promise<ToolExecution> => {
-    try {
-      const value = await callAtDepth(
-        context.depth,
-        (given: unknown) =>
-          tool.execute(given, {
-            signal,
-            toolCallId: call.id,
-            step: LIVE_STEP,
-            callIndex: call.callIndex,
-            logger: agent.logger ?? silentLogger,
-            contents: [],
-          }),
-        input,
-      );
-      return { type: 'value', value };
-    } catch (error) {
-      return signal.aborted ? { type: 'aborted' } : { type: 'error', error };
-    }
-  };
+  const execute = (): Promise<ToolExecution> =>
+    executeLiveTool(tool as FunctionTool<unknown, unknown>, input, call, signal, context);
   let execution: ToolExecution;
   if (plugins?.hooks.wrapToolCall === undefined) execution = await execute();
   else {
@@ -293,16 +287,79 @@ async function runCall(
       return {
         type: 'failed',
         outcome: 'error',
-        message: toolErrorMessage(guardrails?.composed, call, execution.error, context),
+        message: liveToolErrorMessage(guardrails?.composed, call, execution.error, context),
+        cause: execution.error,
       };
     case 'timeout':
       return {
         type: 'failed',
         outcome: 'error',
-        message: `${call.name} did not finish within ${execution.timeoutMs} ms and was stopped.`,
+        message: `${call.name} did not finish within ${execution.timeoutMs} ms and was stopped. Try again with a smaller request, or do without it.`,
+        timeoutMs: execution.timeoutMs,
       };
     default:
       return { type: 'aborted' };
+  }
+}
+
+/**
+ * Runs the tool under its time limit (`timeoutMs`, the agent's `toolTimeoutMs`, 120 s), counted
+ * from here as a run counts it (start-tool-call.ts executeWithTimeout): the approval, the
+ * guardrails and the wait for a slot before it are not the tool's time. The tool's own signal
+ * aborts with the call's (the server's cancellation, the session's end) or at the limit, and the
+ * call settles then, whether the tool looks at its signal or not: a tool deaf to it held its
+ * call unanswered for good, with its toolConcurrency slot, a blocking turn and any goAway move
+ * (attack57).
+ */
+async function executeLiveTool(
+  tool: FunctionTool<unknown, unknown>,
+  input: unknown,
+  call: LiveCall,
+  signal: AbortSignal,
+  { agent, depth }: Pick<LiveCallContext, 'agent' | 'depth'>,
+): Promise<ToolExecution> {
+  if (signal.aborted) return { type: 'aborted' };
+  const limit = tool.timeoutMs ?? agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+  // Past what a timer holds, as in a run: no limit.
+  const timeoutMs = limit <= MAX_TIMER_MS ? limit : undefined;
+  const own = new AbortController();
+  const forward = (): void => own.abort(signal.reason);
+  signal.addEventListener('abort', forward, { once: true });
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(
+          () => own.abort(new TimeoutError({ timeoutMs, operation: `tool:${tool.name}` })),
+          timeoutMs,
+        );
+  try {
+    const value = await untilAborted(
+      Promise.resolve(
+        callAtDepth(
+          depth,
+          (given: unknown) =>
+            tool.execute(given, {
+              signal: own.signal,
+              toolCallId: call.id,
+              step: LIVE_STEP,
+              callIndex: call.callIndex,
+              logger: agent.logger ?? silentLogger,
+              contents: [],
+            }),
+          input,
+        ),
+      ),
+      own.signal,
+      ignoreAbort,
+    );
+    return { type: 'value', value };
+  } catch (error) {
+    if (signal.aborted) return { type: 'aborted' };
+    if (own.signal.aborted && timeoutMs !== undefined) return { type: 'timeout', timeoutMs };
+    return { type: 'error', error };
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', forward);
   }
 }
 
@@ -338,20 +395,29 @@ function tripped(name: string, trip: GuardrailTrip): LiveCallOutcome {
 
 /**
  * The message the model gets for a tool that threw, as in a run (agent/tool-calls/
- * settle-tool-call.ts toolErrorMessageOf): the guardrails' `onToolError`, else the safe default
- * (class and message, no stack, paths or addresses).
+ * settle-tool-call.ts toolErrorMessageOf): the guardrails' `onToolError`, else the last plugin's
+ * `rewriteToolError` (a run's guardrails come after the agent's plugins, and its last rewrite
+ * wins), else the default: a delegated failure's own words (a subagent's), or the safe message
+ * (class and message, no stack, paths or addresses). The rewrite sees a subagent's own error.
+ * @internal
  */
-function toolErrorMessage(
+export function liveToolErrorMessage(
   guardrails: ComposedGuardrails | undefined,
   call: LiveCall,
   error: unknown,
-  { agent, redact }: Pick<LiveCallContext, 'agent' | 'redact'>,
+  { agent, plugins, redact }: Pick<LiveCallContext, 'agent' | 'plugins' | 'redact'>,
 ): string {
-  const defaultMessage = safeToolErrorMessage(call.name, error);
-  const hook = guardrails?.onToolError;
+  const delegated = delegatedFailureOf(error);
+  const defaultMessage = delegated?.message ?? safeToolErrorMessage(call.name, error);
+  // A plugin's rewrite comes bounded and redacted (its throw too: ToolHooks.toolErrorRewrite).
+  const hook = guardrails?.onToolError ?? plugins?.toolErrorRewrite;
   if (hook === undefined) return defaultMessage;
+  const source =
+    guardrails?.onToolError === undefined
+      ? "a plugin's rewriteToolError"
+      : 'guardrails.onToolError';
   try {
-    const message: unknown = hook(error, {
+    const message: unknown = hook(delegated?.cause ?? error, {
       toolName: call.name,
       toolCallId: call.id,
       defaultMessage,
@@ -364,7 +430,7 @@ function toolErrorMessage(
     const thrown = boundedToolErrorText(redact(describeThrown(hookError)));
     (agent.logger ?? silentLogger).warn(
       { toolName: call.name, toolCallId: call.id, error: thrown },
-      'guardrails.onToolError threw; the default message was sent',
+      `${source} threw; the default message was sent`,
     );
   }
   return defaultMessage;

@@ -1,15 +1,20 @@
 import type { AgentOptions } from '../../agent/config/agent-options.ts';
-import { DEFAULT_TOOL_TIMEOUT_MS } from '../../agent/config/options/tool-runs.ts';
 import { GuardrailTrippedError } from '../../agent/errors/guardrail-tripped-error.ts';
 import type { RunPlugins } from '../../agent/plugins/run-plugins.ts';
+import { answerWithResult } from '../../agent/tool-calls/tool-response.ts';
 import { emptyUsage } from '../../agent/usage.ts';
 import { GemloopError } from '../../errors/gemloop-error.ts';
 import type { GuardrailRunOptions } from '../../guardrails/guardrail-check-results.ts';
 import type { LiveGuardrails } from '../../guardrails/live-guardrails.ts';
 import { zeroCost } from '../../models/cost.ts';
+import { cutName } from '../../shared/cut-text.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
-import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
-import { toFunctionResponse } from '../../tools/responses/to-function-response.ts';
+import { createArgumentRedactor } from '../../tools/define/argument-redactor.ts';
+import {
+  cutFunctionResponse,
+  REST_NOT_KEPT,
+  type ToolOutputLimit,
+} from '../../tools/responses/cut-function-response.ts';
 import { toolErrorResponse } from '../../tools/responses/tool-error-response.ts';
 import type { FunctionTool } from '../../tools/tool.ts';
 import type { FunctionResponse } from '../../wire/content.ts';
@@ -19,8 +24,12 @@ import type { LivePendingCall, ResolvedLiveSessionOptions } from '../live-sessio
 import { behaviorOf } from '../live-setup.ts';
 import { CallSlots } from './call-slots.ts';
 import type { Connection, Held } from './live-connection.ts';
-import { type LiveCallOutcome, runLiveToolCall } from './live-tool-call.ts';
+import { type LiveCallOutcome, liveToolErrorMessage, runLiveToolCall } from './live-tool-call.ts';
+import { liveToolErrorThrown } from './live-tool-error-thrown.ts';
+import { liveToolOutputLimit } from './live-tool-output-limit.ts';
 import { idlessKey, nextIdlessKey } from './next-idless-key.ts';
+
+const restNotKept = (): string => REST_NOT_KEPT;
 
 type RunningCall = {
   controller: AbortController;
@@ -71,10 +80,13 @@ export class LiveToolRunner {
   #idlessCalls: number;
   /** A hook that threw or a guardrail that tripped: the session ends with it once answered. */
   #failure: GemloopError | undefined;
+  /** The cap on one result the model gets (`liveToolOutputLimit`); `undefined`: none. */
+  readonly #outputLimit: ToolOutputLimit | undefined;
 
   constructor(host: LiveToolHost, concurrency: number) {
     this.#host = host;
     this.#calls = new CallSlots(concurrency);
+    this.#outputLimit = liveToolOutputLimit(host.agent, host.options);
     // An earlier process of the session gave out keys from 0: counting from 0 again gave a new
     // call the key of a held one (answered, in a durable session, by the held call's stored
     // result; refused as a duplicate while it ran).
@@ -159,9 +171,11 @@ export class LiveToolRunner {
       // id: "Populated by the client to match the corresponding function call id").
       const wireId = typeof call['id'] === 'string' ? call['id'] : undefined;
       const id = wireId ?? this.#idlessKey();
-      const args = (
-        typeof call['args'] === 'object' && call['args'] !== null ? call['args'] : {}
-      ) as Record<string, unknown>;
+      // Arguments that are no object (a relay's JSON text, a number) go to the tool's schema as
+      // they came, which refuses them as a run's does; as `{}`, a tool whose parameters are all
+      // optional ran without the model's arguments (attack57). Absent or null: none.
+      const given = call['args'];
+      const args = (given === undefined || given === null ? {} : given) as Record<string, unknown>;
       const tool = this.#host.functions.get(name);
       const behavior =
         tool === undefined ? 'BLOCKING' : behaviorOf(tool, this.#host.options.toolBehavior);
@@ -183,7 +197,7 @@ export class LiveToolRunner {
         return;
       }
       blocking.push(
-        this.#runCall(connection, { id, wireId, name, args, callIndex }, tool, scheduling, issued),
+        this.#runCall(connection, { id, wireId, name, args, callIndex }, scheduling, issued),
       );
     });
     if (blocking.length === 0) return;
@@ -252,7 +266,7 @@ export class LiveToolRunner {
     wireId: string | undefined,
   ): void {
     const scheduling = tool?.scheduling ?? this.#host.options.toolScheduling;
-    void this.#runCall(connection, { ...call, wireId, callIndex }, tool, scheduling, issued).then(
+    void this.#runCall(connection, { ...call, wireId, callIndex }, scheduling, issued).then(
       (response) => {
         if (response === undefined || this.#host.ended()) return;
         this.#host.send(
@@ -277,7 +291,6 @@ export class LiveToolRunner {
       args: Record<string, unknown>;
       callIndex: number;
     },
-    tool: FunctionTool | undefined,
     scheduling: LiveToolScheduling | undefined,
     issued: number,
   ): Promise<FunctionResponse | undefined> {
@@ -289,7 +302,7 @@ export class LiveToolRunner {
         toolCallId: call.id,
         toolName: call.name,
         outcome: 'error',
-        message: `Not run: a call with id ${call.id} is already running.`,
+        message: `Not run: a call with id ${cutName(call.id)} is already running.`,
       });
       return undefined;
     }
@@ -302,7 +315,6 @@ export class LiveToolRunner {
       issued,
     };
     this.#running.set(call.id, running);
-    let timer: ReturnType<typeof setTimeout> | undefined;
     let outcome: LiveCallOutcome = { type: 'aborted' };
     let slot = false;
     try {
@@ -310,12 +322,7 @@ export class LiveToolRunner {
       // of calls queues them instead of starting them all.
       slot = await this.#calls.acquire(controller.signal);
       if (slot) {
-        const timeoutMs =
-          tool?.timeoutMs ?? this.#host.agent.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-        timer = setTimeout(
-          () => controller.abort(new Error(`the tool took longer than ${timeoutMs} ms`)),
-          Math.min(timeoutMs, MAX_TIMER_MS),
-        );
+        // The tool's time limit starts with the tool (live-tool-call.ts executeLiveTool).
         outcome = await runLiveToolCall(
           {
             agent: this.#host.agent,
@@ -331,18 +338,17 @@ export class LiveToolRunner {
         );
       }
     } finally {
-      clearTimeout(timer);
       if (slot) this.#calls.release();
       this.#running.delete(call.id);
     }
     if (running.cancelled || this.#host.ended() || outcome.type === 'aborted') {
-      // Cancelled by the server (nothing is sent), or the session is over. A call aborted by
-      // its timeout is answered as a failure.
+      // Cancelled by the server (nothing is sent), or the session is over. Any other abort (a
+      // plugin's wrap that answered `aborted`) is answered as a failure: the model waits on it.
       if (running.cancelled || this.#host.ended()) return undefined;
       outcome = {
         type: 'failed',
         outcome: 'error',
-        message: describeThrown(controller.signal.reason),
+        message: `${call.name} was not completed.`,
       };
     }
     // The arguments an approval's modify ran the call with, redacted as its output is.
@@ -353,20 +359,39 @@ export class LiveToolRunner {
         ? {}
         : { modifiedArgs: this.#host.redact(modifiedArgs) as Record<string, unknown> };
     if (outcome.type === 'value') {
-      const output = this.#host.redact(outcome.output);
-      this.#host.emit({
-        type: 'tool-result',
-        toolCallId: call.id,
-        toolName: call.name,
-        output,
-        scheduling,
-        ...modified,
-      });
-      return toFunctionResponse({
-        name: call.name,
-        id: call.wireId,
-        result: this.#host.redact(outcome.sent),
-      }).functionResponse;
+      const answer = answerWithResult(
+        { id: call.wireId, name: call.name },
+        this.#host.redact(outcome.sent),
+        true,
+      );
+      if ('invalid' in answer) {
+        // A result that cannot be JSON (a cycle, a `toJSON` that throws) is the tool's failure,
+        // worded and rewritten as a throw, as in a run (settle-tool-call.ts): it threw out of
+        // this answer, unhandled (a process's end under Node's default), the call never answered.
+        outcome = {
+          type: 'failed',
+          outcome: 'error',
+          message: liveToolErrorMessage(this.#host.guardrails?.composed, call, answer.invalid, {
+            agent: this.#host.agent,
+            plugins: this.#host.plugins(),
+            redact: (text) => this.#host.redact(text),
+          }),
+          cause: answer.invalid,
+        };
+      } else {
+        this.#host.emit({
+          type: 'tool-result',
+          toolCallId: call.id,
+          toolName: call.name,
+          output: this.#host.redact(outcome.output),
+          scheduling,
+          ...modified,
+        });
+        // The event keeps what the tool returned; the model gets it capped, as a run's does.
+        return this.#outputLimit === undefined
+          ? answer.response
+          : cutFunctionResponse(answer.response, this.#outputLimit, restNotKept);
+      }
     }
     const message = this.#host.redact(outcome.message);
     this.#host.emit({
@@ -389,6 +414,18 @@ export class LiveToolRunner {
       error: message,
       issues: outcome.type === 'failed' ? this.#host.redact(outcome.issues) : undefined,
     });
+    if (outcome.type === 'failed' && this.#host.agent.toolErrors === 'throw') {
+      // As in a run: the call is answered, then the session ends with the typed error.
+      this.#failure ??= liveToolErrorThrown(call, outcome, {
+        // A thrown error is logged and serialised: secret arguments out, as a run's error has them.
+        args: this.#host.redact(
+          createArgumentRedactor(this.#host.functions.values())?.args(call.name, call.args) ??
+            call.args,
+        ),
+        message,
+        availableTools: [...this.#host.functions.keys()],
+      });
+    }
     if (outcome.type === 'guardrail-tripped') {
       // As in a run: the call is answered, then the session ends with the trip (see #afterAnswer).
       const { trip } = outcome;
@@ -410,7 +447,9 @@ export class LiveToolRunner {
             reason: 'hook-failed',
             cause: this.#host.redact(error),
             message: this.#host.redact(
-              `beforeToolCall threw for ${call.name} (${call.id}): ${describeThrown(error)}`,
+              // The id is the server's: cut as a run's messages quote one (a 2 MB id was this
+              // message's 2 MB). The name is a declared tool's.
+              `beforeToolCall threw for ${call.name} (${cutName(call.id)}): ${describeThrown(error)}`,
             ),
           });
     }
