@@ -8,6 +8,7 @@ import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { guardOrigin, type OriginPolicy } from '../door/origin-policy.ts';
 import { pickEvicted } from '../door/pick-evicted.ts';
 import { insufficientScopeChallenge, type ProtectedResource } from '../door/protected-resource.ts';
+import { refuseBadToolCalls } from './refuse-bad-tool-calls.ts';
 
 /**
  * A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. The
@@ -222,6 +223,7 @@ export function createMcpHttpHandler(options: {
       if (transport.sessionId !== undefined) forget(transport.sessionId);
     };
     await server.connect(transport);
+    refuseBadToolCalls(transport);
     const response = await transport.handleRequest(
       request,
       request.method === 'POST' ? { parsedBody } : undefined,
