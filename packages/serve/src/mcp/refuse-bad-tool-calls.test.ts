@@ -166,6 +166,34 @@ describe('MCP door: a tools/call whose arguments are no object', () => {
     expect(state.runs).toBe(1);
   });
 
+  it('over HTTP, params that are no object: -32602 with its id (the SDK said -32700 for the body), a batch refused whole', async () => {
+    const { tool, state } = counted();
+    const { url, errors } = await serveMcp([], { door: { exposeTools: [tool] } });
+    const post = await openSession(url);
+    for (const [params, kind] of [
+      ['hi', 'a string'],
+      [[], 'an array'],
+      [7, 'a number'],
+    ] as const) {
+      const answered = await post(call(3, params));
+      expect(answered.status).toBe(400);
+      expect(JSON.parse(answered.text)).toEqual({
+        jsonrpc: '2.0',
+        id: 3,
+        error: {
+          code: -32602,
+          message: `Invalid params: tools/call's params must be an object ({ "name": ..., "arguments": {...} }), not ${kind}.`,
+        },
+      });
+    }
+    const batch = await post([call(1, { name: 'count', arguments: {} }), call(2, 'hi')]);
+    expect(batch.status).toBe(400);
+    expect(JSON.parse(batch.text)).toMatchObject({ id: null, error: { code: -32602 } });
+    expect(state.runs).toBe(0);
+    expect((await post(call(3, { name: 'count' }))).text).toContain('counted');
+    expect(errors).toEqual([]);
+  });
+
   it('over a connected transport: -32602 for bad arguments, a missing name and params that are no object', async () => {
     const { tool, state } = counted();
     const { door, errors } = await serveMcp([], { door: { exposeTools: [tool] } });

@@ -36,16 +36,10 @@ export function refuseBadToolCalls(transport: Transport): void {
 
 /** What is wrong with a `tools/call` request's params, in fixed words; `undefined` for nothing. */
 function toolCallProblem(message: JSONRPCMessage): string | undefined {
-  if (!('method' in message) || message.method !== 'tools/call' || !('id' in message)) {
-    return undefined;
-  }
-  const { id } = message as { id: unknown };
-  // An id MCP cannot answer is the door's -32600 (`mcp-http-handler.ts`) or the SDK's to judge.
-  if (typeof id !== 'string' && typeof id !== 'number') return undefined;
-  const params: unknown = (message as { params?: unknown }).params;
-  if (!isPlainObject(params)) {
-    return `Invalid params: tools/call's params must be an object ({ "name": ..., "arguments": {...} }), not ${kindOf(params)}.`;
-  }
+  const problem = toolCallParamsProblem(message);
+  if (problem !== undefined) return problem;
+  if (!isToolCall(message)) return undefined;
+  const params = (message as { params: Record<string, unknown> }).params;
   if (typeof params['name'] !== 'string') {
     return `Invalid params: tools/call's params.name must be a string naming the tool (tools/list lists them), not ${kindOf(params['name'])}.`;
   }
@@ -54,6 +48,26 @@ function toolCallProblem(message: JSONRPCMessage): string | undefined {
     return `Invalid params: tools/call's params.arguments must be an object of the tool's arguments by name (or left out), not ${kindOf(args)}.`;
   }
   return undefined;
+}
+
+/**
+ * Why a message is a `tools/call` whose `params` is no object, in fixed words; `undefined` for any
+ * other message. The HTTP door answers it before the SDK's transport reads the POST (which
+ * refuses the whole body as -32700 "Invalid JSON-RPC message"), and `refuseBadToolCalls` on a
+ * connected transport (where the SDK answered nothing). @internal
+ */
+export function toolCallParamsProblem(message: unknown): string | undefined {
+  if (!isToolCall(message)) return undefined;
+  const params: unknown = (message as { params?: unknown }).params;
+  if (isPlainObject(params)) return undefined;
+  return `Invalid params: tools/call's params must be an object ({ "name": ..., "arguments": {...} }), not ${kindOf(params)}.`;
+}
+
+/** A `tools/call` request with an id MCP can answer (another id is refused before, -32600). */
+function isToolCall(message: unknown): boolean {
+  if (!isPlainObject(message) || message['method'] !== 'tools/call') return false;
+  const id = message['id'];
+  return typeof id === 'string' || typeof id === 'number';
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
