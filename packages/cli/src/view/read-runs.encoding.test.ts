@@ -65,6 +65,25 @@ describe('the viewer reads recorded files as the commands do', () => {
     expect(bigRow).toMatchObject({ outcome: 'unreadable', error: `line 1 ${WORDS}` });
   });
 
+  it('a file whose read throws is a row saying so by the error code, never its message (paths)', async () => {
+    const dir = await folder();
+    await writeFile(join(dir, `${ID}.jsonl`), `${JSON.stringify(START)}\n`);
+    const failing = {
+      filesOpened: 0,
+      get bytesRead(): number {
+        return 0;
+      },
+      set bytesRead(_value: number) {
+        throw Object.assign(new Error(`EIO: i/o error, read '${dir}/secret-place'`), {
+          code: 'EIO',
+        });
+      },
+    };
+    const [row] = await readRunSummaries(dir, { counters: failing });
+    expect(row).toMatchObject({ id: ID, outcome: 'unreadable', error: 'cannot be read (EIO)' });
+    expect(JSON.stringify(row)).not.toContain(dir);
+  });
+
   it('a U+FFFD the file holds as UTF-8 is read as the character it is', async () => {
     const dir = await folder();
     const text = [START, { type: 'run-end', outcome: 'success', error: 'caf\uFFFD', at: 3 }]

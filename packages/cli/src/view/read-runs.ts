@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '@gemloop/core';
 import { newestRunFilesFirst } from '../run-file-order.ts';
 import { notUtf8Problem } from './decode-recorded-text.ts';
 import {
+  errorCode,
   firstLineStart,
   isRunFileProblem,
   type OpenRunFile,
@@ -175,8 +176,9 @@ async function summarizeFile(
     try {
       summary = await summarizeContent(id, file, limits, counters);
     } catch (error) {
-      // One bad file is one row, never a failed list.
-      summary = unreadableRun(id, `cannot be read (${String(error)})`.slice(0, 500));
+      // One bad file is one row, never a failed list; named by its code, never its message,
+      // which may name this machine's paths (the page shows the row).
+      summary = unreadableRun(id, `cannot be read (${errorCode(error)})`);
     }
     cache?.set(name, { key: file.key, summary });
     return abandonedWhenStale(summary, file.mtimeMs, now());
