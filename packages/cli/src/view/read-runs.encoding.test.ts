@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { readRecordedFile } from '../eval/read-recorded-file.ts';
 import { readRunLines, readRunSummaries } from './read-runs.ts';
 import { startViewServer, type ViewServer } from './start-view-server.ts';
@@ -10,16 +10,10 @@ import { startViewServer, type ViewServer } from './start-view-server.ts';
 // `gemloop replay`, `diff` and `eval compare` refuse such a file by name; the viewer read it as
 // U+FFFD and showed text no run wrote. It now refuses it too, in the same words, on the page.
 
-const dirs: string[] = [];
-const servers: ViewServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
+/** A temporary folder, removed when the test ends. */
 async function folder(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'gemloop-view-encoding-'));
-  dirs.push(dir);
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -104,8 +98,12 @@ describe('the viewer reads recorded files as the commands do', () => {
     await writeFile(join(evals, 'latin1.json'), latin1);
     await writeFile(join(forks, 'latin1.json'), latin1);
     await writeFile(join(root, `${ID}.jsonl`), latin1Run());
-    const server = await startViewServer({ dir: root, evalsDir: evals, forksDir: forks });
-    servers.push(server);
+    const server: ViewServer = await startViewServer({
+      dir: root,
+      evalsDir: evals,
+      forksDir: forks,
+    });
+    onTestFinished(() => server.close());
     const get = (path: string) => fetch(new URL(path, server.url));
     expect(await (await get('/api/evals')).json()).toEqual([
       { id: 'latin1', problem: `line 3 ${WORDS}` },
