@@ -53,6 +53,27 @@ function abortableHold() {
 const userTexts = (requests: readonly { body: unknown }[]) => lastRequestTexts(requests, 'user');
 const modelTexts = (requests: readonly { body: unknown }[]) => lastRequestTexts(requests, 'model');
 
+/** Runs of one AG-UI thread by raw POST, each with `messages` as given: the answer's text. */
+function threadRuns(
+  post: (body: string, headers: Record<string, string>, signal?: AbortSignal) => Promise<Response>,
+  threadId: string,
+) {
+  return (messages: unknown[], signal?: AbortSignal) =>
+    post(
+      JSON.stringify({
+        threadId,
+        runId: crypto.randomUUID(),
+        messages,
+        tools: [],
+        context: [],
+        state: {},
+        forwardedProps: {},
+      }),
+      {},
+      signal,
+    ).then((response) => response.text());
+}
+
 /** `Zero.` answered, `First.` held and aborted, `Second.` and `Third.` answered. */
 const script = () => [
   turn.text('Zero done.'),
@@ -99,20 +120,7 @@ describe('a send its client aborts, at each door (the conversation is what the c
     const zero = { id: 'm-0', role: 'user', content: 'Zero.' };
     const zeroDone = { id: 'm-1', role: 'assistant', content: 'Zero done.' };
     const first = { id: 'm-2', role: 'user', content: 'First.' };
-    const run = (messages: unknown[], signal?: AbortSignal) =>
-      post(
-        JSON.stringify({
-          threadId,
-          runId: crypto.randomUUID(),
-          messages,
-          tools: [],
-          context: [],
-          state: {},
-          forwardedProps: {},
-        }),
-        {},
-        signal,
-      ).then((response) => response.text());
+    const run = threadRuns(post, threadId);
     await run([zero]);
     const page = new AbortController();
     const held = run([zero, zeroDone, first], page.signal).catch(() => undefined);
@@ -132,20 +140,7 @@ describe('a send its client aborts, at each door (the conversation is what the c
       { agent: { tools: [hold.tool] } },
     );
     const threadId = crypto.randomUUID();
-    const run = (messages: unknown[], signal?: AbortSignal) =>
-      post(
-        JSON.stringify({
-          threadId,
-          runId: crypto.randomUUID(),
-          messages,
-          tools: [],
-          context: [],
-          state: {},
-          forwardedProps: {},
-        }),
-        {},
-        signal,
-      ).then((response) => response.text());
+    const run = threadRuns(post, threadId);
     const zero = { id: 'm-0', role: 'user', content: 'Zero.' };
     await run([zero]);
     const page = new AbortController();

@@ -1,27 +1,12 @@
-import { defineTool } from '@gemloop/core';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { serveMcp, TOKENS } from './__fixtures__/serve-mcp.ts';
+import { counted } from './__fixtures__/counted-tool.ts';
+import { connectRaw, openRawSession } from './__fixtures__/raw-mcp-session.ts';
+import { serveMcp } from './__fixtures__/serve-mcp.ts';
 
 // A `tools/call` whose params are not `{ name: string, arguments?: object }` (MCP 2025-06-18,
 // Server, Tools) is JSON-RPC's -32602 "Invalid params". SDK 1.32 answered -32603 "Internal
 // error" with its zod issue list as the message (typescript-sdk#2284), and a call whose params
 // were no object got no answer at all over a connected transport.
-
-function counted() {
-  const state = { runs: 0 };
-  const tool = defineTool({
-    name: 'count',
-    description: 'Counts its calls.',
-    parameters: z.object({}),
-    execute: () => {
-      state.runs += 1;
-      return 'counted';
-    },
-  });
-  return { tool, state };
-}
 
 const call = (id: number, params: unknown) => ({
   jsonrpc: '2.0',
@@ -45,89 +30,13 @@ function expectNoSdkInternals(text: string): void {
   }
 }
 
-async function openSession(url: URL) {
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    authorization: `Bearer ${TOKENS.alice}`,
-  };
-  const opened = await fetch(url, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'raw', version: '1' },
-      },
-    }),
-  });
-  await opened.text();
-  headers['mcp-session-id'] = opened.headers.get('mcp-session-id') ?? '';
-  headers['mcp-protocol-version'] = '2025-06-18';
-  const post = async (body: unknown) => {
-    const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-    const text = await response.text();
-    const messages = text
-      .split('\n')
-      .filter((line) => line.startsWith('data: '))
-      .map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>);
-    return { status: response.status, text, messages };
-  };
-  await post({ jsonrpc: '2.0', method: 'notifications/initialized' });
-  return post;
-}
-
-async function connectRaw(door: Awaited<ReturnType<typeof serveMcp>>['door']) {
-  const [client, server] = InMemoryTransport.createLinkedPair();
-  const received: Record<string, unknown>[] = [];
-  const waiting = new Map<unknown, (message: Record<string, unknown>) => void>();
-  client.onmessage = (message) => {
-    const record = message as Record<string, unknown>;
-    received.push(record);
-    waiting.get(record['id'])?.(record);
-  };
-  await door.connect(server);
-  await client.start();
-  const answerTo = (id: number) =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      // Each answer is taken once: an id answered before may be used again.
-      const index = received.findIndex((message) => message['id'] === id);
-      if (index === -1) {
-        waiting.set(id, (message) => {
-          waiting.delete(id);
-          received.splice(received.indexOf(message), 1);
-          resolve(message);
-        });
-      } else resolve(received.splice(index, 1)[0] as Record<string, unknown>);
-    });
-  const send = async (message: unknown) =>
-    await client.send(message as Parameters<typeof client.send>[0]);
-  await send({
-    jsonrpc: '2.0',
-    id: 0,
-    method: 'initialize',
-    params: {
-      protocolVersion: '2025-06-18',
-      capabilities: {},
-      clientInfo: { name: 'raw', version: '1' },
-    },
-  });
-  await answerTo(0);
-  await send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-  return { send, answerTo };
-}
-
 describe('MCP door: a tools/call whose arguments are no object', () => {
   it.each(BAD_ARGUMENTS)(
     'over HTTP, arguments %s: -32602 in fixed words, nothing run',
     async (kind, value) => {
       const { tool, state } = counted();
       const { url, errors } = await serveMcp([], { door: { exposeTools: [tool] } });
-      const post = await openSession(url);
+      const post = await openRawSession(url);
       const answered = await post(call(4, { name: 'count', arguments: value }));
       expect(answered.status).toBe(200);
       expect(answered.messages).toEqual([
@@ -153,7 +62,7 @@ describe('MCP door: a tools/call whose arguments are no object', () => {
   it('over HTTP, a batch: the bad call is -32602, the good one beside it runs and is answered', async () => {
     const { tool, state } = counted();
     const { url } = await serveMcp([], { door: { exposeTools: [tool] } });
-    const post = await openSession(url);
+    const post = await openRawSession(url);
     const answered = await post([
       call(1, { name: 'count', arguments: 'hi' }),
       call(2, { name: 'count', arguments: {} }),
@@ -169,7 +78,7 @@ describe('MCP door: a tools/call whose arguments are no object', () => {
   it('over HTTP, params that are no object: -32602 with its id (the SDK said -32700 for the body), a batch refused whole', async () => {
     const { tool, state } = counted();
     const { url, errors } = await serveMcp([], { door: { exposeTools: [tool] } });
-    const post = await openSession(url);
+    const post = await openRawSession(url);
     for (const [params, kind] of [
       ['hi', 'a string'],
       [[], 'an array'],
