@@ -74,6 +74,30 @@ function threadRuns(
     ).then((response) => response.text());
 }
 
+/**
+ * An AG-UI thread by raw POSTs: `Zero.` answered, then `First.` held in `hold_on` and aborted as a
+ * page's request is; `run` sends the thread's next run with the messages given.
+ */
+async function agUiThreadWithAbortedFirst() {
+  const hold = abortableHold();
+  const { post, fake } = await serveAgUi(
+    [turn.text('Zero done.'), turn.call('hold_on', {}), turn.text('Next done.')],
+    { agent: { tools: [hold.tool] } },
+  );
+  const run = threadRuns(post, crypto.randomUUID());
+  const zero = { id: 'm-0', role: 'user', content: 'Zero.' };
+  const zeroDone = { id: 'm-1', role: 'assistant', content: 'Zero done.' };
+  const first = { id: 'm-2', role: 'user', content: 'First.' };
+  await run([zero]);
+  const page = new AbortController();
+  const held = run([zero, zeroDone, first], page.signal).catch(() => undefined);
+  await hold.started;
+  page.abort();
+  await held;
+  await hold.aborted;
+  return { run, fake, zero, zeroDone, first };
+}
+
 /** `Zero.` answered, `First.` held and aborted, `Second.` and `Third.` answered. */
 const script = () => [
   turn.text('Zero done.'),
@@ -110,48 +134,15 @@ describe('a send its client aborts, at each door (the conversation is what the c
     expect(errors).toEqual([]);
   });
 
-  it('AG-UI: a message the client no longer sends stays out, and a retry of the aborted one is sent once', async () => {
-    const hold = abortableHold();
-    const { post, fake } = await serveAgUi(
-      [turn.text('Zero done.'), turn.call('hold_on', {}), turn.text('Again done.')],
-      { agent: { tools: [hold.tool] } },
-    );
-    const threadId = crypto.randomUUID();
-    const zero = { id: 'm-0', role: 'user', content: 'Zero.' };
-    const zeroDone = { id: 'm-1', role: 'assistant', content: 'Zero done.' };
-    const first = { id: 'm-2', role: 'user', content: 'First.' };
-    const run = threadRuns(post, threadId);
-    await run([zero]);
-    const page = new AbortController();
-    const held = run([zero, zeroDone, first], page.signal).catch(() => undefined);
-    await hold.started;
-    page.abort();
-    await held;
-    await hold.aborted;
-    // The retry sends the aborted message again as its last: the thread does not add it twice.
+  it('AG-UI: a retry that sends the aborted message again as its last sends it once', async () => {
+    const { run, fake, zero, zeroDone, first } = await agUiThreadWithAbortedFirst();
     await run([zero, zeroDone, first]);
     expect(userTexts(fake.requests)).toEqual(['Zero.', 'First.']);
   });
 
   it('AG-UI: a page that dropped the aborted message (an edit) sends the thread without it', async () => {
-    const hold = abortableHold();
-    const { post, fake } = await serveAgUi(
-      [turn.text('Zero done.'), turn.call('hold_on', {}), turn.text('Edited done.')],
-      { agent: { tools: [hold.tool] } },
-    );
-    const threadId = crypto.randomUUID();
-    const run = threadRuns(post, threadId);
-    const zero = { id: 'm-0', role: 'user', content: 'Zero.' };
-    await run([zero]);
-    const page = new AbortController();
-    const held = run([zero, { id: 'm-2', role: 'user', content: 'First.' }], page.signal).catch(
-      () => undefined,
-    );
-    await hold.started;
-    page.abort();
-    await held;
-    await hold.aborted;
-    await run([zero, { id: 'm-3', role: 'user', content: 'Edited.' }]);
+    const { run, fake, zero, zeroDone } = await agUiThreadWithAbortedFirst();
+    await run([zero, zeroDone, { id: 'm-3', role: 'user', content: 'Edited.' }]);
     expect(userTexts(fake.requests)).toEqual(['Zero.', 'Edited.']);
   });
 

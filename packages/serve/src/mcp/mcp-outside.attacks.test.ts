@@ -481,16 +481,7 @@ describe('the MCP door and a browser page of another origin', () => {
       authorization: `Bearer ${TOKENS.alice}`,
       ...(origin === undefined ? {} : { origin }),
     },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'p', version: '1' },
-      },
-    }),
+    body: JSON.stringify(INITIALIZE),
   });
 
   it.each([
