@@ -94,6 +94,33 @@ function readerOf(chunks: Uint8Array[]) {
 
 const bytesOf = (text: string) => new TextEncoder().encode(text);
 
+describe('readBoundedText with onChunk (inflight57)', () => {
+  it("tells onChunk each chunk's size as it is read, declared or not", async () => {
+    const sizes: number[] = [];
+    const { request } = postOf(new TextEncoder().encode('abc'));
+    expect(await readBoundedText(request, 10, (bytes) => sizes.push(bytes))).toBe('abc');
+    expect(sizes).toEqual([1, 1, 1]);
+    const declared: number[] = [];
+    const whole = new Request('http://127.0.0.1/', { method: 'POST', body: 'abcd' });
+    expect(await readBoundedText(whole, 10, (bytes) => declared.push(bytes))).toBe('abcd');
+    expect(declared.reduce((sum, bytes) => sum + bytes, 0)).toBe(4);
+  });
+
+  it("stops at onChunk's throw: the reader is cancelled and the throw passed on as it was", async () => {
+    const { request, cancelled } = postOf(new TextEncoder().encode('x'.repeat(1000)));
+    const stop = new Error('no room');
+    let told = 0;
+    const error = await readBoundedText(request, 10_000, () => {
+      told += 1;
+      if (told === 3) throw stop;
+    }).catch((caught: unknown) => caught);
+    expect(error).toBe(stop);
+    expect(told).toBe(3);
+    await Promise.resolve();
+    expect(cancelled()).toBe(true);
+  });
+});
+
 describe('readDeclaredBytes (media-size56)', () => {
   it('copies the chunks of a declared body into one array of that length as they come', async () => {
     const chunks = [bytesOf('{"a":'), bytesOf('"0123'), bytesOf('4567"}')];

@@ -8,11 +8,18 @@ import type { ByteReader } from '../streaming/byte-reader.ts';
  * as a piece per 4,096 of them, not an object per byte. Bytes that are not UTF-8 are refused,
  * never replaced: JSON between systems MUST be UTF-8 (RFC 8259 section 8.1), and a U+FFFD in
  * their place would reach the model as what the client never wrote (attack40). @internal
+ * `onChunk`, when given, is told each chunk's size as it is read, before it is kept: a server
+ * counting the bytes of all the bodies it is reading at once (the doors' `maxBodyBytesInFlight`)
+ * throws from it to stop this body, and the reader is then cancelled and the throw passed on.
  * @throws {@link InvalidArgumentError} past `maxBytes` (argument `body`), for bytes that are not
  *   UTF-8 (argument `encoding`), and, unread, for a body with a content coding (argument
  *   `content-encoding`: see {@link hasContentCoding}).
  */
-export async function readBoundedText(request: Request, maxBytes: number): Promise<string> {
+export async function readBoundedText(
+  request: Request,
+  maxBytes: number,
+  onChunk?: ((bytes: number) => void) | undefined,
+): Promise<string> {
   if (hasContentCoding(request)) {
     throw new InvalidArgumentError({
       argument: 'content-encoding',
@@ -22,10 +29,11 @@ export async function readBoundedText(request: Request, maxBytes: number): Promi
   const body = request.body;
   if (body === null) return '';
   const declared = declaredLength(request);
+  const reader = countedReader(body.getReader(), onChunk);
   const [bytes, size] =
     declared !== undefined && declared <= maxBytes
-      ? await readDeclaredBytes(body.getReader(), declared, maxBytes)
-      : await readReaderBytes(body.getReader(), maxBytes);
+      ? await readDeclaredBytes(reader, declared, maxBytes)
+      : await readReaderBytes(reader, maxBytes);
   if (size > maxBytes) {
     throw new InvalidArgumentError({
       argument: 'body',
@@ -41,6 +49,25 @@ export async function readBoundedText(request: Request, maxBytes: number): Promi
       message: 'The request body is not UTF-8: send the JSON encoded as UTF-8 (RFC 8259).',
     });
   }
+}
+
+/**
+ * `reader`, telling `onChunk` each chunk's size as it comes (a throw from it rejects the read, and
+ * the readers here cancel on a rejected read); `reader` itself when there is no `onChunk`.
+ */
+function countedReader(
+  reader: ByteReader,
+  onChunk: ((bytes: number) => void) | undefined,
+): ByteReader {
+  if (onChunk === undefined) return reader;
+  return {
+    read: async () => {
+      const result = await reader.read();
+      if (!result.done) onChunk(result.value.byteLength);
+      return result;
+    },
+    cancel: (reason) => reader.cancel(reason),
+  };
 }
 
 /** The request's `Content-Length` when it is a whole number of bytes, else undefined. */

@@ -3,6 +3,7 @@ import type { Agent } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { ApprovalBroker, RunOwner } from '@gemloop/core/web';
+import type { DoorBodyBudgetOptions } from '../door/body-budget.ts';
 import type { DoorHeartbeatOptions } from '../door/heartbeat.ts';
 import type { DoorAccessOptions } from '../door/host-policy.ts';
 import type { ProtectedResource } from '../door/protected-resource.ts';
@@ -37,7 +38,8 @@ export type A2AAgentCardOptions = {
 
 /** Options of {@link createA2AHandler}. */
 export type A2AHandlerOptions = DoorAccessOptions &
-  DoorHeartbeatOptions & {
+  DoorHeartbeatOptions &
+  DoorBodyBudgetOptions & {
     /** The agent each task runs; its tools run on the server. Left out with `durable`. */
     agent?: Agent | undefined;
     /** What the agent card at `/.well-known/agent-card.json` says of it. */

@@ -19,17 +19,21 @@ export class A2ARequestError extends GemloopError {
   readonly rpcCode: number;
   /** For a 405: the methods the route takes, sent as `Allow` (RFC 9110 section 15.5.6). */
   readonly allow: string | undefined;
+  /** For a 503: the seconds to wait, sent as `Retry-After` (RFC 9110 section 10.2.3). */
+  readonly retryAfter: number | undefined;
 
   constructor(options: {
     status: number;
     rpcCode: number;
     message: string;
     allow?: string | undefined;
+    retryAfter?: number | undefined;
   }) {
     super({ message: options.message });
     this.status = options.status;
     this.rpcCode = options.rpcCode;
     this.allow = options.allow;
+    this.retryAfter = options.retryAfter;
   }
 
   static override isInstance(error: unknown): error is A2ARequestError {
@@ -51,6 +55,7 @@ export class A2ARequestError extends GemloopError {
     );
     if (this.status === 401) response.headers.set('www-authenticate', challenge);
     if (this.allow !== undefined) response.headers.set('allow', this.allow);
+    if (this.retryAfter !== undefined) response.headers.set('retry-after', String(this.retryAfter));
     return response;
   }
 }

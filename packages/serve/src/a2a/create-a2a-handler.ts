@@ -3,6 +3,7 @@ import { A2A_LEGACY_PROTOCOL_VERSION } from '@a2a-js/sdk/compat/v0_3';
 import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server';
 import { JsonRpcTransportHandler, ServerCallContext, validateVersion } from '@a2a-js/sdk/server';
 import type { Agent } from '@gemloop/core';
+import { type BodyBudget, createBodyBudget } from '../door/body-budget.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { createDoorHistoryStore } from '../door/create-door-history-store.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
@@ -100,7 +101,21 @@ const UNSUPPORTED_OPERATION = -32004;
  * @throws {@link InvalidArgumentError} for options it cannot serve with.
  */
 export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
+  return createA2AHandlerSharing(options, undefined);
+}
+
+/**
+ * {@link createA2AHandler} reading its bodies within `bodyBudget` when given (the one
+ * `mountDoors` shares among the doors it mounts), else within a budget of its own of
+ * `maxBodyBytesInFlight`.
+ * @internal
+ */
+export function createA2AHandlerSharing(
+  options: A2AHandlerOptions,
+  bodyBudget: BodyBudget | undefined,
+): FetchHandler {
   const settings = checkA2AOptions(options);
+  const budget = bodyBudget ?? createBodyBudget(settings.maxBodyBytesInFlight);
   // A task store's failure is told once, where it happens (QuietTaskStore).
   const onError = unlessReported(settings.onError);
   const limiter =
@@ -272,7 +287,7 @@ export function createA2AHandler(options: A2AHandlerOptions): FetchHandler {
         message: 'Send the JSON-RPC request as application/json.',
       });
     }
-    const body = await readJsonRpcBody(request, settings.maxBodyBytes);
+    const body = await readJsonRpcBody(request, { maxBytes: settings.maxBodyBytes, budget });
     if (!isRecord(body)) {
       throw new A2ARequestError({
         status: 400,

@@ -2,6 +2,7 @@ import type { Agent } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { ApprovalBroker, RunOwner } from '@gemloop/core/web';
+import type { DoorBodyBudgetOptions } from '../door/body-budget.ts';
 import type { DoorHeartbeatOptions } from '../door/heartbeat.ts';
 import type { DoorAccessOptions } from '../door/host-policy.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
@@ -9,7 +10,8 @@ import type { AgUiStateOptions } from './ag-ui-state.ts';
 
 /** Options of {@link createAgUiHandler}. */
 export type AgUiHandlerOptions = DoorAccessOptions &
-  DoorHeartbeatOptions & {
+  DoorHeartbeatOptions &
+  DoorBodyBudgetOptions & {
     /** The agent each run talks to; its tools run on the server. */
     agent: Agent;
     /**

@@ -12,11 +12,19 @@ export class AgUiRequestError extends GemloopError {
   readonly status: number;
   /** What was wrong: `invalid_json`, `invalid_input`, `thread_busy`, `nothing_to_resume`, ... */
   readonly errorCode: string;
+  /** For a 503: the seconds to wait, sent as `Retry-After` (RFC 9110 section 10.2.3). */
+  readonly retryAfter: number | undefined;
 
-  constructor(options: { status: number; errorCode: string; message: string }) {
+  constructor(options: {
+    status: number;
+    errorCode: string;
+    message: string;
+    retryAfter?: number | undefined;
+  }) {
     super({ message: options.message });
     this.status = options.status;
     this.errorCode = options.errorCode;
+    this.retryAfter = options.retryAfter;
   }
 
   static override isInstance(error: unknown): error is AgUiRequestError {
@@ -32,6 +40,7 @@ export class AgUiRequestError extends GemloopError {
     if (this.status === 401) response.headers.set('www-authenticate', 'Bearer');
     // A run is a POST, the door's only method (RFC 9110 section 15.5.6: a 405 names them).
     if (this.status === 405) response.headers.set('allow', 'POST');
+    if (this.retryAfter !== undefined) response.headers.set('retry-after', String(this.retryAfter));
     return response;
   }
 }

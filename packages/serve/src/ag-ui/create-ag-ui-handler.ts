@@ -10,6 +10,7 @@ import {
 } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import type { Content } from '@gemloop/core/wire';
+import { type BodyBudget, createBodyBudget } from '../door/body-budget.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { createDoorHistoryStore, wasEvicted } from '../door/create-door-history-store.ts';
 import { createSendStore } from '../door/create-send-store.ts';
@@ -18,7 +19,11 @@ import { HEARTBEAT_FRAME, type Heartbeat, startHeartbeat } from '../door/heartbe
 import { guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { guardOrigin } from '../door/origin-policy.ts';
-import { readBoundedBody } from '../door/read-bounded-body.ts';
+import {
+  BODIES_BUSY_RETRY_AFTER_SECONDS,
+  parseJsonOr,
+  readBoundedBody,
+} from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
 import { cutOffStalledReader, unreadBytesStrategy } from '../door/unread-cap.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';
@@ -59,7 +64,21 @@ import { createThreadIndex, type Thread } from './thread-index.ts';
  * @throws {@link InvalidArgumentError} for options it cannot serve with.
  */
 export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
+  return createAgUiHandlerSharing(options, undefined);
+}
+
+/**
+ * {@link createAgUiHandler} reading its bodies within `bodyBudget` when given (the one
+ * `mountDoors` shares among the doors it mounts), else within a budget of its own of
+ * `maxBodyBytesInFlight`.
+ * @internal
+ */
+export function createAgUiHandlerSharing(
+  options: AgUiHandlerOptions,
+  bodyBudget: BodyBudget | undefined,
+): FetchHandler {
   const settings = checkAgUiOptions(options);
+  const budget = bodyBudget ?? createBodyBudget(settings.maxBodyBytesInFlight);
   const { agent, onError } = settings;
   const store = options.store ?? createDoorHistoryStore();
   const threads = createThreadIndex({ store, maxThreads: settings.maxThreads, onError });
@@ -92,7 +111,7 @@ export function createAgUiHandler(options: AgUiHandlerOptions): FetchHandler {
         return refused;
       }
       const { input, message, earlier, seededMedia, messageId, messageMedia, earlierUsers } =
-        readRunInput(await readJsonBody(request, settings.maxBodyBytes));
+        readRunInput(await readJsonBody(request, { maxBytes: settings.maxBodyBytes, budget }));
       const thread = threads.open(input.threadId, owner);
       let live: LiveRun;
       try {
@@ -478,33 +497,48 @@ function invalidResume(message: string): AgUiRequestError {
   return new AgUiRequestError({ status: 400, errorCode: 'invalid_resume', message });
 }
 
-/** The body as JSON: 413 past `maxBytes`, 400 when it is not JSON. */
-async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const text = await readBoundedBody(request, maxBytes, {
-    coded: () =>
-      new AgUiRequestError({
-        status: 415,
-        errorCode: 'unsupported_content_encoding',
-        message: CODED_BODY_MESSAGE,
-      }),
-    tooLarge: (message) =>
-      new AgUiRequestError({ status: 413, errorCode: 'request_too_large', message }),
-    notUtf8: () =>
-      new AgUiRequestError({
-        status: 400,
-        errorCode: 'invalid_json',
-        message: 'The request body is not UTF-8: send RunAgentInput as JSON in UTF-8.',
-      }),
+/**
+ * The body as JSON, read within `budget`: 413 past `maxBytes`, 503 `server_busy` with
+ * `retry-after` when the door is reading as many bodies as it takes, 400 when it is not JSON.
+ */
+async function readJsonBody(
+  request: Request,
+  limits: { maxBytes: number; budget: BodyBudget },
+): Promise<unknown> {
+  return await readBoundedBody(request, {
+    ...limits,
+    parse: parseJsonOr(
+      () =>
+        new AgUiRequestError({
+          status: 400,
+          errorCode: 'invalid_json',
+          message: 'The request body is not valid JSON: send RunAgentInput as JSON.',
+        }),
+    ),
+    errors: {
+      coded: () =>
+        new AgUiRequestError({
+          status: 415,
+          errorCode: 'unsupported_content_encoding',
+          message: CODED_BODY_MESSAGE,
+        }),
+      tooLarge: (message) =>
+        new AgUiRequestError({ status: 413, errorCode: 'request_too_large', message }),
+      notUtf8: () =>
+        new AgUiRequestError({
+          status: 400,
+          errorCode: 'invalid_json',
+          message: 'The request body is not UTF-8: send RunAgentInput as JSON in UTF-8.',
+        }),
+      busy: (message) =>
+        new AgUiRequestError({
+          status: 503,
+          errorCode: 'server_busy',
+          message,
+          retryAfter: BODIES_BUSY_RETRY_AFTER_SECONDS,
+        }),
+    },
   });
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AgUiRequestError({
-      status: 400,
-      errorCode: 'invalid_json',
-      message: 'The request body is not valid JSON: send RunAgentInput as JSON.',
-    });
-  }
 }
 
 /** What the door sends of a run's result without a state: its answer's text. */

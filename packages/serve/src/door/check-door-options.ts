@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import type { RateLimit } from '../openai/rate-limiter.ts';
+import { bodyBudgetOption } from './body-budget.ts';
 import { rateLimitOption, wholeNumberOption } from './door-option-keys.ts';
 import { heartbeatOption } from './heartbeat.ts';
 
@@ -15,10 +16,9 @@ import { heartbeatOption } from './heartbeat.ts';
  * 20 MB was its long-standing limit. 32 MiB takes one such image with its text; 1 MiB answered
  * the `openai` SDK's first photo 413. A body costs four to five times its size in memory while
  * it is answered (bench/RESULTS.md, media-size56: peak RSS medians of 78 and 115 MB for a 21 MB
- * body, refused and answered), and the bound on how many are in flight is the door's order, which
- * reads no body before `authorize` has accepted the caller and the rate limit has counted them: a
- * server taking big bodies from many callers sets `maxBodyBytes` lower or limits connections in
- * front. @internal
+ * body, refused and answered); how many are read at once is bounded by `maxBodyBytesInFlight`
+ * (`DEFAULT_BODIES_IN_FLIGHT` bodies, `body-budget.ts`), and no body is read before `authorize`
+ * has accepted the caller and the rate limit has counted them. @internal
  */
 export const DOOR_DEFAULTS: {
   readonly maxBodyBytes: number;
@@ -47,6 +47,8 @@ export type DoorSettings = {
   onError: (error: unknown) => void;
   now: () => number;
   maxBodyBytes: number;
+  /** The bytes of bodies read at once (`maxBodyBytesInFlight`), at least `maxBodyBytes`. */
+  maxBodyBytesInFlight: number;
   rateLimit: RateLimit | false;
   /** The event streams' heartbeat interval in ms, 0 for none. */
   heartbeatMs: number;
@@ -54,7 +56,7 @@ export type DoorSettings = {
 
 /**
  * What the HTTP doors (AG-UI, A2A) share in their options: an `authorize` function, an `onError`
- * that never throws into an answer, the clock, the body limit (32 MiB) and the rate limit (60 a
+ * that never throws into an answer, the clock, the body limit (32 MiB), the bodies read at once (four of them) and the rate limit (60 a
  * minute per owner, `false` off) and the event streams' heartbeat (15 s), checked with errors
  * naming the option. @internal
  */
@@ -63,6 +65,7 @@ export function checkDoorOptions(options: {
   onError?: ((error: unknown) => void) | undefined;
   now?: (() => number) | undefined;
   maxBodyBytes?: number | undefined;
+  maxBodyBytesInFlight?: number | undefined;
   rateLimit?: RateLimit | false | undefined;
   heartbeatMs?: number | false | undefined;
 }): DoorSettings {
@@ -74,6 +77,11 @@ export function checkDoorOptions(options: {
   }
   const rateLimit = options.rateLimit ?? DOOR_DEFAULTS.rateLimit;
   rateLimitOption(rateLimit, 'rateLimit');
+  const maxBodyBytes = wholeOption(
+    options.maxBodyBytes,
+    'maxBodyBytes',
+    DOOR_DEFAULTS.maxBodyBytes,
+  );
   return {
     onError: (error: unknown) => {
       try {
@@ -83,7 +91,8 @@ export function checkDoorOptions(options: {
       }
     },
     now: options.now ?? Date.now,
-    maxBodyBytes: wholeOption(options.maxBodyBytes, 'maxBodyBytes', DOOR_DEFAULTS.maxBodyBytes),
+    maxBodyBytes,
+    maxBodyBytesInFlight: bodyBudgetOption(options.maxBodyBytesInFlight, maxBodyBytes),
     rateLimit: rateLimit,
     heartbeatMs: heartbeatOption(options.heartbeatMs),
   };

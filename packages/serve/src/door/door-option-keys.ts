@@ -77,6 +77,14 @@ export const common: Record<
   tracerProvider: checkedWhereUsed,
 };
 
+/**
+ * The keys of the doors that take big bodies (media): OpenAI, A2A, AG-UI, and `mountDoors`. The
+ * MCP door's bodies are 1 MiB of a host model's text, bounded by its `maxConnections`. @internal
+ */
+export const bodies: Record<'maxBodyBytesInFlight', OptionCheck> = {
+  maxBodyBytesInFlight: checkedWhereUsed,
+};
+
 /** `createOpenAIHandler`'s keys. @internal */
 export const openAIKeys: DeclaredOptions<OpenAIHandlerOptions> =
   defineOptions<OpenAIHandlerOptions>({
@@ -85,6 +93,7 @@ export const openAIKeys: DeclaredOptions<OpenAIHandlerOptions> =
     checks: {
       ...access,
       ...common,
+      ...bodies,
       agents: agentsMap,
       store: checkedWhereUsed,
       maxConversations: checkedWhereUsed,
@@ -119,6 +128,7 @@ export const agUiKeys: DeclaredOptions<AgUiHandlerOptions> = defineOptions<AgUiH
   checks: {
     ...access,
     ...common,
+    ...bodies,
     agent: checkedWhereUsed,
     approvals: checkedWhereUsed,
     store: checkedWhereUsed,
@@ -136,6 +146,7 @@ export const a2aKeys: DeclaredOptions<A2AHandlerOptions> = defineOptions<A2AHand
   checks: {
     ...access,
     ...common,
+    ...bodies,
     agent: checkedWhereUsed,
     card: checkedWhereUsed,
     approvals: checkedWhereUsed,

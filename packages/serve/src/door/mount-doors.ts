@@ -8,17 +8,19 @@ import {
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { RunOwner } from '@gemloop/core/web';
 import type { A2AHandlerOptions } from '../a2a/a2a-handler-options.ts';
-import { createA2AHandler } from '../a2a/create-a2a-handler.ts';
+import { createA2AHandlerSharing } from '../a2a/create-a2a-handler.ts';
 import type { AgUiHandlerOptions } from '../ag-ui/ag-ui-handler-options.ts';
-import { createAgUiHandler } from '../ag-ui/create-ag-ui-handler.ts';
+import { createAgUiHandlerSharing } from '../ag-ui/create-ag-ui-handler.ts';
 import { createMcpServer } from '../mcp/create-mcp-server.ts';
 import type { McpServerOptions } from '../mcp/mcp-server-options.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';
-import { createOpenAIHandler } from '../openai/create-openai-handler.ts';
+import { createOpenAIHandlerSharing } from '../openai/create-openai-handler.ts';
 import type { OpenAIHandlerOptions } from '../openai/openai-handler-options.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
+import { type BodyBudget, bodyBudgetOption, createBodyBudget } from './body-budget.ts';
+import { DOOR_DEFAULTS } from './check-door-options.ts';
 import { createDoorHistoryStore } from './create-door-history-store.ts';
-import { access, common } from './door-option-keys.ts';
+import { access, bodies, common, wholeNumberOption } from './door-option-keys.ts';
 import { admitsHost, checkAllowedHosts, hostRefusal } from './host-policy.ts';
 import type { AllowedOriginsOption } from './origin-policy.ts';
 import type { ProtectedResource } from './protected-resource.ts';
@@ -41,6 +43,14 @@ export type SharedDoorOptions = {
   rateLimit?: RateLimit | false | undefined;
   /** The largest request body in bytes. @defaultValue each door's own (32 MiB; MCP 1 MiB) */
   maxBodyBytes?: number | undefined;
+  /**
+   * The bytes of request bodies the OpenAI, A2A and AG-UI doors read at once, all of them
+   * together: one bound they share (at least each door's `maxBodyBytes`), unless a door is given
+   * its own (see `maxBodyBytesInFlight` of each door; the MCP door's 1 MiB bodies are not
+   * counted). @defaultValue four times the largest `maxBodyBytes` of those doors (128 MiB for
+   * the default 32 MiB)
+   */
+  maxBodyBytesInFlight?: number | undefined;
   /**
    * The browser pages every door admits (see {@link AllowedOriginsOption}): given here it
    * replaces each door's default, so list `'self'` too for the AG-UI door's same-host page.
@@ -74,6 +84,7 @@ type Shared =
   | 'authorize'
   | 'rateLimit'
   | 'maxBodyBytes'
+  | 'maxBodyBytesInFlight'
   | 'allowedOrigins'
   | 'allowedHosts'
   | 'onError'
@@ -149,6 +160,7 @@ const mountKeys: DeclaredOptions<MountDoorsOptions> = defineOptions<MountDoorsOp
   checks: {
     ...access,
     ...common,
+    ...bodies,
     protectedResource: checkedWhereUsed,
     openai: checkedWhereUsed,
     mcp: checkedWhereUsed,
@@ -188,6 +200,15 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
   // One default history store for the doors mounted together: its maxTotalBytes (256 MiB) then
   // bounds them all, where four stores of their own held up to four times that.
   const store = createDoorHistoryStore();
+  // One bound on the bodies the media doors read at once; a door given its own keeps its own.
+  // Not the MCP door's option: its 1 MiB bodies are not counted.
+  const bodyBudget = sharedBodyBudget(options);
+  const mediaShared = {
+    ...shared,
+    ...(options.maxBodyBytesInFlight === undefined
+      ? {}
+      : { maxBodyBytesInFlight: options.maxBodyBytesInFlight }),
+  };
   const routes: { path: string; door: string; handler: FetchHandler; ours: boolean }[] = [];
   const closers: (() => Promise<void>)[] = [];
   const mount = (door: string, path: unknown, handler: FetchHandler, ours = true) => {
@@ -204,7 +225,14 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
 
   if (options.openai !== undefined) {
     const { basePath = '/v1', ...rest } = options.openai;
-    mount('openai', basePath, createOpenAIHandler({ ...shared, store, ...rest, basePath }));
+    mount(
+      'openai',
+      basePath,
+      createOpenAIHandlerSharing(
+        { ...mediaShared, store, ...rest, basePath },
+        ownBudget(rest, bodyBudget),
+      ),
+    );
   }
   if (options.mcp !== undefined) {
     const { path = DEFAULT_PATHS.mcp, ...rest } = options.mcp;
@@ -214,11 +242,22 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
   }
   if (options.agUi !== undefined) {
     const { path = DEFAULT_PATHS.agUi, ...rest } = options.agUi;
-    mount('agUi', path, createAgUiHandler({ ...shared, store, ...rest }));
+    mount(
+      'agUi',
+      path,
+      createAgUiHandlerSharing({ ...mediaShared, store, ...rest }, ownBudget(rest, bodyBudget)),
+    );
   }
   if (options.a2a !== undefined) {
     const { path = DEFAULT_PATHS.a2a, ...rest } = options.a2a;
-    mount('a2a', path, createA2AHandler({ ...shared, store, protectedResource, ...rest }));
+    mount(
+      'a2a',
+      path,
+      createA2AHandlerSharing(
+        { ...mediaShared, store, protectedResource, ...rest },
+        ownBudget(rest, bodyBudget),
+      ),
+    );
   }
   for (const [path, handler] of Object.entries(options.handlers ?? {})) {
     if (typeof handler !== 'function')
@@ -291,4 +330,33 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
       await Promise.allSettled(closers.map((close) => close()));
     },
   };
+}
+
+/**
+ * The budget the media doors mounted together share: `maxBodyBytesInFlight` as given, else
+ * `DEFAULT_BODIES_IN_FLIGHT` bodies of the largest `maxBodyBytes` among them (so no door's
+ * largest body is refused by the bound alone); `undefined` when none of them is mounted. A door's
+ * `maxBodyBytes` that is not a whole number is left to that door's check, which names it.
+ */
+function sharedBodyBudget(options: MountDoorsOptions): BodyBudget | undefined {
+  const given = options.maxBodyBytesInFlight;
+  // Checked here too: a door given its own would not check the shared one, nor would none.
+  if (given !== undefined) wholeNumberOption()(given, 'maxBodyBytesInFlight');
+  const doors = [options.openai, options.agUi, options.a2a].filter((door) => door !== undefined);
+  if (doors.length === 0) return undefined;
+  const largest = Math.max(
+    ...doors.map((door) => {
+      const bytes = door.maxBodyBytes ?? options.maxBodyBytes ?? DOOR_DEFAULTS.maxBodyBytes;
+      return Number.isSafeInteger(bytes) ? bytes : DOOR_DEFAULTS.maxBodyBytes;
+    }),
+  );
+  return createBodyBudget(given ?? bodyBudgetOption(undefined, largest));
+}
+
+/** The shared budget for a door not given its own `maxBodyBytesInFlight`. */
+function ownBudget(
+  door: { maxBodyBytesInFlight?: number | undefined },
+  shared: BodyBudget | undefined,
+): BodyBudget | undefined {
+  return door.maxBodyBytesInFlight === undefined ? shared : undefined;
 }

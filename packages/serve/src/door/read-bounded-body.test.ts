@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readBoundedBody } from './read-bounded-body.ts';
+import { createBodyBudget } from './body-budget.ts';
+import { bodiesBusyMessage, readBoundedBody } from './read-bounded-body.ts';
 
 // A door's request body, at most `maxBytes`: refused by its declared length before a byte is read,
 // or while it streams past the bound; counted in bytes, not characters.
@@ -9,7 +10,18 @@ class NotUtf8 extends Error {}
 const tooLarge = () => new TooLarge('too large');
 const notUtf8 = () => new NotUtf8('not UTF-8');
 class Coded extends Error {}
-const errors = { coded: () => new Coded('coded'), tooLarge, notUtf8 };
+class Busy extends Error {}
+const errors = { coded: () => new Coded('coded'), tooLarge, notUtf8, busy: () => new Busy('busy') };
+
+/** The body as text, within a budget that never fills (the budget's own tests are below). */
+function read(request: Request, maxBytes: number): Promise<string> {
+  return readBoundedBody(request, {
+    maxBytes,
+    budget: createBodyBudget(Number.MAX_SAFE_INTEGER),
+    parse: (text) => text,
+    errors,
+  });
+}
 
 /** A request whose body streams `chunks`, with what the reader saw. */
 function streamed(chunks: string[], headers: Record<string, string> = {}) {
@@ -36,38 +48,32 @@ function streamed(chunks: string[], headers: Record<string, string> = {}) {
 
 describe('readBoundedBody', () => {
   it('reads a body up to the bound, and an empty one', async () => {
-    expect(
-      await readBoundedBody(
-        new Request('http://door.test/', { method: 'POST', body: 'abcd' }),
-        4,
-        errors,
-      ),
-    ).toBe('abcd');
-    expect(await readBoundedBody(new Request('http://door.test/'), 4, errors)).toBe('');
+    expect(await read(new Request('http://door.test/', { method: 'POST', body: 'abcd' }), 4)).toBe(
+      'abcd',
+    );
+    expect(await read(new Request('http://door.test/'), 4)).toBe('');
   });
 
   it('refuses a declared length past the bound, whatever the body then holds', async () => {
     // One byte follows: the refusal comes from the declared length alone.
     const { request } = streamed(['x'], { 'content-length': '5000' });
-    await expect(readBoundedBody(request, 1000, errors)).rejects.toBeInstanceOf(TooLarge);
+    await expect(read(request, 1000)).rejects.toBeInstanceOf(TooLarge);
     // A length that is not a number is no declaration: the body is read and counted.
     const odd = streamed(['abc'], { 'content-length': 'lots' });
-    expect(await readBoundedBody(odd.request, 1000, errors)).toBe('abc');
+    expect(await read(odd.request, 1000)).toBe('abc');
   });
 
   it('refuses a body that streams past the bound without a length, and stops reading it', async () => {
     const { request, seen } = streamed(['aaaa', 'bbbb', 'cccc', 'dddd']);
-    await expect(readBoundedBody(request, 6, errors)).rejects.toBeInstanceOf(TooLarge);
+    await expect(read(request, 6)).rejects.toBeInstanceOf(TooLarge);
     expect(seen.pulled).toBeLessThan(4);
     expect(seen.cancelled).toBe(true);
   });
 
   it('counts bytes: two-byte characters reach the bound at half the characters', async () => {
     const text = 'é'.repeat(3);
-    expect(await readBoundedBody(streamed([text]).request, 6, errors)).toBe(text);
-    await expect(readBoundedBody(streamed([text]).request, 5, errors)).rejects.toBeInstanceOf(
-      TooLarge,
-    );
+    expect(await read(streamed([text]).request, 6)).toBe(text);
+    await expect(read(streamed([text]).request, 5)).rejects.toBeInstanceOf(TooLarge);
   });
 
   it('reads a multi-byte character split across chunks whole', async () => {
@@ -84,15 +90,13 @@ describe('readBoundedBody', () => {
       body,
       duplex: 'half',
     } as RequestInit);
-    expect(await readBoundedBody(request, 10, errors)).toBe('😀');
+    expect(await read(request, 10)).toBe('😀');
   });
 
   it('an error of the body that is not its size is not called too large', async () => {
     const request = new Request('http://door.test/', { method: 'POST', body: 'x' });
     await request.text();
-    await expect(readBoundedBody(request, 10, errors)).rejects.toSatisfy(
-      (error) => !(error instanceof TooLarge),
-    );
+    await expect(read(request, 10)).rejects.toSatisfy((error) => !(error instanceof TooLarge));
   });
 
   it("refuses bytes that are not UTF-8 in the door's shape, never as too large (attack40)", async () => {
@@ -100,18 +104,120 @@ describe('readBoundedBody', () => {
       method: 'POST',
       body: new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]),
     });
-    await expect(readBoundedBody(request, 10, errors)).rejects.toBeInstanceOf(NotUtf8);
+    await expect(read(request, 10)).rejects.toBeInstanceOf(NotUtf8);
   });
 
   it('refuses a body with a content coding unread, and reads `identity` as no coding', async () => {
     for (const coding of ['gzip', 'BR', 'identity, deflate', ' x-custom ']) {
       const { request } = streamed(['{}'], { 'content-encoding': coding });
-      await expect(readBoundedBody(request, 10, errors)).rejects.toBeInstanceOf(Coded);
+      await expect(read(request, 10)).rejects.toBeInstanceOf(Coded);
       expect(request.bodyUsed).toBe(false);
     }
     for (const coding of ['identity', 'Identity, identity', '']) {
       const { request } = streamed(['{}'], { 'content-encoding': coding });
-      expect(await readBoundedBody(request, 10, errors)).toBe('{}');
+      expect(await read(request, 10)).toBe('{}');
     }
+  });
+});
+
+describe('readBoundedBody within a budget', () => {
+  const within = (request: Request, budget: ReturnType<typeof createBodyBudget>, maxBytes = 100) =>
+    readBoundedBody(request, { maxBytes, budget, parse: (text) => text, errors });
+
+  it('refuses a declared body the budget has no room for unread, with the bound and the option named', async () => {
+    const budget = createBodyBudget(10);
+    expect(budget.take(5)).toBe(true);
+    const { request, seen } = streamed(['abcdef'], { 'content-length': '6' });
+    const refusal = await within(request, budget).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(Busy);
+    // Not read: the stream's own read-ahead of one chunk is all that was pulled.
+    expect(request.bodyUsed).toBe(false);
+    expect(seen.cancelled).toBe(false);
+    expect(budget.inFlight()).toBe(5);
+    expect(bodiesBusyMessage(128 * 1024 * 1024)).toBe(
+      "The server is reading as many request bodies at once as it takes (this server's limit of 134217728 bytes (128 MiB) in flight): retry after the time in Retry-After, or have the server's maxBodyBytesInFlight option raised.",
+    );
+  });
+
+  it('holds a declared body its length while it is read and parsed, then gives it back', async () => {
+    const budget = createBodyBudget(10);
+    let during = -1;
+    const text = await readBoundedBody(
+      streamed(['abc', 'def'], { 'content-length': '6' }).request,
+      {
+        maxBytes: 100,
+        budget,
+        parse: (read) => {
+          during = budget.inFlight();
+          return read;
+        },
+        errors,
+      },
+    );
+    expect(text).toBe('abcdef');
+    expect(during).toBe(6);
+    expect(budget.inFlight()).toBe(0);
+  });
+
+  it('reserves a chunked body as it arrives and cuts it off at the chunk that does not fit', async () => {
+    const budget = createBodyBudget(10);
+    expect(budget.take(3)).toBe(true);
+    const { request, seen } = streamed(['aaaa', 'bbbb', 'cccc', 'dddd']);
+    await expect(within(request, budget)).rejects.toBeInstanceOf(Busy);
+    // 3 + 4 fit, 3 + 8 do not: the second chunk is the last one read (the third pulled ahead).
+    expect(seen.pulled).toBeLessThan(4);
+    expect(seen.cancelled).toBe(true);
+    expect(budget.inFlight()).toBe(3);
+  });
+
+  it('counts a body longer than it declared past its declaration', async () => {
+    const budget = createBodyBudget(10);
+    // A made-up Request may say anything; past its 2 declared bytes the rest reserves as read.
+    const { request } = streamed(['aaaa', 'bbbb', 'cccc'], { 'content-length': '2' });
+    await expect(within(request, budget)).rejects.toBeInstanceOf(Busy);
+    expect(budget.inFlight()).toBe(0);
+  });
+
+  it('gives nothing for a negative or odd length: the budget is not grown by a lie', async () => {
+    const budget = createBodyBudget(10);
+    expect(budget.take(8)).toBe(true);
+    for (const length of ['-5', '1.5', 'lots']) {
+      expect(await within(streamed(['ab'], { 'content-length': length }).request, budget)).toBe(
+        'ab',
+      );
+      expect(budget.inFlight()).toBe(8);
+    }
+  });
+
+  it('gives back its reservation on a 413, bytes that are not UTF-8, a failed parse and a failed read', async () => {
+    const budget = createBodyBudget(1000);
+    await expect(within(streamed(['aaaa', 'bbbb']).request, budget, 6)).rejects.toBeInstanceOf(
+      TooLarge,
+    );
+    const bad = new Request('http://door.test/', {
+      method: 'POST',
+      body: new Uint8Array([0x7b, 0xff, 0x7d]),
+    });
+    await expect(within(bad, budget)).rejects.toBeInstanceOf(NotUtf8);
+    await expect(
+      readBoundedBody(streamed(['{'], { 'content-length': '1' }).request, {
+        maxBytes: 100,
+        budget,
+        parse: (text) => JSON.parse(text) as unknown,
+        errors,
+      }),
+    ).rejects.toBeInstanceOf(SyntaxError);
+    const failing = new Request('http://door.test/', {
+      method: 'POST',
+      headers: { 'content-length': '8' },
+      body: new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.error(new Error('the client went away'));
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    await expect(within(failing, budget)).rejects.toThrow('the client went away');
+    expect(budget.inFlight()).toBe(0);
   });
 });

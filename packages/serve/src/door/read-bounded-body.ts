@@ -1,33 +1,100 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { hasContentCoding, readBoundedText } from '@gemloop/core/internal';
+import type { BodyBudget } from './body-budget.ts';
+
+/** What {@link readBoundedBody} is given besides the request. @internal */
+export type ReadBoundedBodyOptions<T> = {
+  /** The largest body, in bytes (the door's `maxBodyBytes`). */
+  maxBytes: number;
+  /** The bytes of bodies the door (or the mounted doors) may read at once. */
+  budget: BodyBudget;
+  /** What the text becomes while its bytes are still reserved (the door's JSON parse). */
+  parse: (text: string) => T;
+  /** Each refusal in the door's own error shape. */
+  errors: {
+    coded: () => Error;
+    tooLarge: (message: string) => Error;
+    notUtf8: () => Error;
+    /** A 503 with `Retry-After` ({@link BODIES_BUSY_RETRY_AFTER_SECONDS}). */
+    busy: (message: string) => Error;
+  };
+};
 
 /**
- * A request body as text, at most `maxBytes`: `coded()` is thrown for a body with a content
- * coding, which no door decodes (unread, before its declared length is judged: core's
- * `hasContentCoding`), `tooLarge(message)` for a body declared or read past the bound (the
- * message from {@link bodyTooLargeMessage}), `notUtf8()` for
- * bytes that are not UTF-8 (never replaced by U+FFFD), each in the door's own error shape. Shared
+ * A request body, at most `maxBytes`, read within the door's {@link BodyBudget} and parsed.
+ * Thrown, each in the door's own error shape: `coded()` for a body with a content coding, which no
+ * door decodes (unread, before its declared length is judged: core's `hasContentCoding`);
+ * `tooLarge(message)` for a body declared or read past the bound (the message from
+ * {@link bodyTooLargeMessage}); `busy(message)` for a body the budget has no room for (the message
+ * from {@link bodiesBusyMessage}): unread when its declared length does not fit, cut off at the
+ * chunk that does not fit when it declared none (or less than it sent); `notUtf8()` for bytes that
+ * are not UTF-8 (never replaced by U+FFFD). The bytes reserved are given back however the read
+ * ends (parsed, refused, failed, the client gone), after `parse`: the body's bytes, its text and
+ * its parse are the transient copies (media-size56), so the reservation covers them all. Shared
  * by the doors. @internal
  */
-export async function readBoundedBody(
+export async function readBoundedBody<T>(
   request: Request,
-  maxBytes: number,
-  errors: { coded: () => Error; tooLarge: (message: string) => Error; notUtf8: () => Error },
-): Promise<string> {
+  { maxBytes, budget, parse, errors }: ReadBoundedBodyOptions<T>,
+): Promise<T> {
   if (hasContentCoding(request)) throw errors.coded();
   const header = request.headers.get('content-length');
   const declared = header === null ? Number.NaN : Number(header);
   if (Number.isFinite(declared) && declared > maxBytes)
     throw errors.tooLarge(bodyTooLargeMessage(maxBytes, declared));
+  // Only a whole, positive length is reserved up front: a made-up `Request` may say `-5`, which
+  // must not give the budget bytes it never took.
+  let held = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
+  if (!budget.take(held)) throw errors.busy(bodiesBusyMessage(budget.limit));
+  let read = 0;
   try {
-    return await readBoundedText(request, maxBytes);
+    const text = await readBoundedText(request, maxBytes, (bytes) => {
+      read += bytes;
+      if (read <= held) return;
+      // A body without a length (chunked), or longer than it said, reserves as it arrives.
+      if (!budget.take(read - held)) throw errors.busy(bodiesBusyMessage(budget.limit));
+      held = read;
+    });
+    return parse(text);
   } catch (error) {
     if (InvalidArgumentError.isInstance(error))
       throw error.argument === 'encoding'
         ? errors.notUtf8()
         : errors.tooLarge(bodyTooLargeMessage(maxBytes, undefined));
     throw error;
+  } finally {
+    budget.give(held);
   }
+}
+
+/**
+ * A `parse` for {@link readBoundedBody}: the text as JSON, `notJson()` (the door's 400) thrown for
+ * text that is not. @internal
+ */
+export function parseJsonOr(notJson: () => Error): (text: string) => unknown {
+  return (text) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw notJson();
+    }
+  };
+}
+
+/**
+ * The seconds a door's 503 for a full {@link BodyBudget} asks a client to wait (`Retry-After`):
+ * about how long a body of the default 32 MiB takes to arrive at 50 Mbit/s (5.4 s), so the bodies
+ * being read then have likely ended; the `openai` SDK waits it before its own retry. @internal
+ */
+export const BODIES_BUSY_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The words of a door's 503 for a full {@link BodyBudget}: the bound and the option that raises
+ * it, and when to come back; nothing else of the server (not how many bodies it is reading).
+ * @internal
+ */
+export function bodiesBusyMessage(limit: number): string {
+  return `The server is reading as many request bodies at once as it takes (this server's limit of ${limit} bytes${inMebibytes(limit)} in flight): retry after the time in Retry-After, or have the server's maxBodyBytesInFlight option raised.`;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   createScanMemo,
 } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
+import { type BodyBudget, bodyBudgetOption, createBodyBudget } from '../door/body-budget.ts';
 import { DOOR_DEFAULTS, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { createDoorHistoryStore } from '../door/create-door-history-store.ts';
@@ -18,7 +19,11 @@ import { checkAllowedHosts, guardHost } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { checkAllowedOrigins, guardOrigin } from '../door/origin-policy.ts';
 import { unprintableIdFault } from '../door/printable-id.ts';
-import { readBoundedBody } from '../door/read-bounded-body.ts';
+import {
+  BODIES_BUSY_RETRY_AFTER_SECONDS,
+  parseJsonOr,
+  readBoundedBody,
+} from '../door/read-bounded-body.ts';
 import { scopeRefusal } from '../door/scope-refusal.ts';
 import { chatCompletions } from './chat-completions.ts';
 import type { DoorRequest } from './door-request.ts';
@@ -66,7 +71,21 @@ export type FetchHandler = (request: Request, connection?: DoorConnection) => Pr
  * @throws {@link InvalidArgumentError} for options it cannot serve with.
  */
 export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler {
+  return createOpenAIHandlerSharing(options, undefined);
+}
+
+/**
+ * {@link createOpenAIHandler} reading its bodies within `bodyBudget` when given (the one
+ * `mountDoors` shares among the doors it mounts), else within a budget of its own of
+ * `maxBodyBytesInFlight`.
+ * @internal
+ */
+export function createOpenAIHandlerSharing(
+  options: OpenAIHandlerOptions,
+  bodyBudget: BodyBudget | undefined,
+): FetchHandler {
   const settings = checkOptions(options);
+  const budget = bodyBudget ?? createBodyBudget(settings.maxBodyBytesInFlight);
   const { agents, authorize, onError, now } = settings;
   const store = options.store ?? createDoorHistoryStore();
   const index = createResponseIndex({
@@ -119,7 +138,7 @@ export function createOpenAIHandler(options: OpenAIHandlerOptions): FetchHandler
         }
         return jsonResponse({ id: route.id, object: 'response.deleted', deleted: true });
       }
-      const body = await readJsonBody(request, settings.maxBodyBytes);
+      const body = await readJsonBody(request, { maxBytes: settings.maxBodyBytes, budget });
       const model = body['model'];
       if (model === undefined) {
         throw invalidRequest(
@@ -299,36 +318,51 @@ function notAllowed(method: string, allow: string) {
   });
 }
 
-/** The body as a JSON object: 413 past `maxBytes`, 400 for anything but a JSON object. */
-async function readJsonBody(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
-  const text = await readBoundedBody(request, maxBytes, {
-    coded: () =>
-      new OpenAIRequestError({
-        status: 415,
-        type: 'invalid_request_error',
-        errorCode: 'unsupported_content_encoding',
-        message: CODED_BODY_MESSAGE,
-      }),
-    tooLarge: (message) =>
-      new OpenAIRequestError({
-        status: 413,
-        type: 'invalid_request_error',
-        errorCode: 'request_too_large',
-        message,
-      }),
-    notUtf8: () =>
-      invalidRequest(
-        null,
-        'The request body is not UTF-8: send the JSON as UTF-8.',
-        'invalid_json',
-      ),
+/**
+ * The body as a JSON object, read within `budget`: 413 past `maxBytes`, 503 `server_error` with
+ * `retry-after` when the door is reading as many bodies as it takes, 400 for anything but a JSON
+ * object.
+ */
+async function readJsonBody(
+  request: Request,
+  limits: { maxBytes: number; budget: BodyBudget },
+): Promise<Record<string, unknown>> {
+  const body = await readBoundedBody(request, {
+    ...limits,
+    parse: parseJsonOr(() =>
+      invalidRequest(null, 'The request body is not valid JSON.', 'invalid_json'),
+    ),
+    errors: {
+      coded: () =>
+        new OpenAIRequestError({
+          status: 415,
+          type: 'invalid_request_error',
+          errorCode: 'unsupported_content_encoding',
+          message: CODED_BODY_MESSAGE,
+        }),
+      tooLarge: (message) =>
+        new OpenAIRequestError({
+          status: 413,
+          type: 'invalid_request_error',
+          errorCode: 'request_too_large',
+          message,
+        }),
+      notUtf8: () =>
+        invalidRequest(
+          null,
+          'The request body is not UTF-8: send the JSON as UTF-8.',
+          'invalid_json',
+        ),
+      busy: (message) =>
+        new OpenAIRequestError({
+          status: 503,
+          type: 'server_error',
+          errorCode: 'server_busy',
+          message,
+          retryAfter: BODIES_BUSY_RETRY_AFTER_SECONDS,
+        }),
+    },
   });
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw invalidRequest(null, 'The request body is not valid JSON.', 'invalid_json');
-  }
   if (!isRecord(body))
     throw invalidRequest(null, 'The request body must be a JSON object.', 'invalid_type');
   return body;
@@ -384,6 +418,11 @@ function checkOptions(given: OpenAIHandlerOptions) {
     fail('basePath', 'basePath must be a path such as "/v1" (no trailing slash).');
   }
   const now = options.now ?? Date.now;
+  const maxBodyBytes = wholeOption(
+    options.maxBodyBytes,
+    'maxBodyBytes',
+    DOOR_DEFAULTS.maxBodyBytes,
+  );
   return {
     agents: options.agents,
     authorize: options.authorize,
@@ -398,7 +437,8 @@ function checkOptions(given: OpenAIHandlerOptions) {
     created: Math.floor(now() / 1000),
     maxConversations: wholeOption(options.maxConversations, 'maxConversations', 1000),
     maxResponses: wholeOption(options.maxResponses, 'maxResponses', 1000),
-    maxBodyBytes: wholeOption(options.maxBodyBytes, 'maxBodyBytes', DOOR_DEFAULTS.maxBodyBytes),
+    maxBodyBytes,
+    maxBodyBytesInFlight: bodyBudgetOption(options.maxBodyBytesInFlight, maxBodyBytes),
     heartbeatMs: heartbeatOption(options.heartbeatMs),
     rateLimit,
     basePath,

@@ -17,5 +17,6 @@ export function errorResponse(error: OpenAIRequestError): Response {
   const headers: Record<string, string> = {};
   if (error.status === 401) headers['www-authenticate'] = 'Bearer';
   if (error.allow !== undefined) headers['allow'] = error.allow;
+  if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
   return jsonResponse(error.toBody(), error.status, headers);
 }

@@ -2,13 +2,15 @@ import type { Agent } from '@gemloop/core';
 import type { HistoryStore } from '@gemloop/core/chat';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { RunOwner } from '@gemloop/core/web';
+import type { DoorBodyBudgetOptions } from '../door/body-budget.ts';
 import type { DoorHeartbeatOptions } from '../door/heartbeat.ts';
 import type { DoorAccessOptions } from '../door/host-policy.ts';
 import type { RateLimit } from './rate-limiter.ts';
 
 /** Options of {@link createOpenAIHandler}. */
 export type OpenAIHandlerOptions = DoorAccessOptions &
-  DoorHeartbeatOptions & {
+  DoorHeartbeatOptions &
+  DoorBodyBudgetOptions & {
     /**
      * The agents served, by the model id a caller names in `model` (`GET /v1/models` lists them):
      * `{ 'support-agent': agent }`. Ids are 1 to 128 characters.

@@ -3,7 +3,7 @@ import { GemloopError } from '@gemloop/core/errors';
 /**
  * The `type` of an OpenAI error body, as OpenAI's API answers it (`invalid_request_error` for a
  * 400/404/413, `authentication_error` for 401, `permission_error` for a 403 (a token without a
- * scope the request needs), `rate_limit_error` for 429, `server_error` for a run that failed).
+ * scope the request needs), `rate_limit_error` for 429, `server_error` for a run that failed and a 503).
  */
 export type OpenAIErrorType =
   | 'invalid_request_error'
@@ -48,6 +48,8 @@ export class OpenAIRequestError extends GemloopError {
   readonly param: string | null;
   /** For a 405: the methods the route takes, sent as `Allow` (RFC 9110 section 15.5.6). */
   readonly allow: string | undefined;
+  /** For a 503: the seconds to wait, sent as `Retry-After` (RFC 9110 section 10.2.3). */
+  readonly retryAfter: number | undefined;
 
   constructor(options: {
     status: number;
@@ -56,6 +58,7 @@ export class OpenAIRequestError extends GemloopError {
     param?: string | null | undefined;
     message: string;
     allow?: string | undefined;
+    retryAfter?: number | undefined;
   }) {
     super({ message: options.message });
     this.status = options.status;
@@ -63,6 +66,7 @@ export class OpenAIRequestError extends GemloopError {
     this.errorCode = options.errorCode;
     this.param = options.param ?? null;
     this.allow = options.allow;
+    this.retryAfter = options.retryAfter;
   }
 
   static override isInstance(error: unknown): error is OpenAIRequestError {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createBodyBudget } from '../../door/body-budget.ts';
 import {
   extensionsOf,
   INTERNAL_ERROR,
@@ -71,22 +72,38 @@ describe('isStream', () => {
 
 describe('readJsonRpcBody', () => {
   const post = (body: string) => new Request('http://a2a.test/', { method: 'POST', body });
+  const limits = (maxBytes: number) => ({ maxBytes, budget: createBodyBudget(1000) });
 
   it('parses a body within the bound', async () => {
-    expect(await readJsonRpcBody(post('{"jsonrpc":"2.0","id":1}'), 100)).toEqual({
+    expect(await readJsonRpcBody(post('{"jsonrpc":"2.0","id":1}'), limits(100))).toEqual({
       jsonrpc: '2.0',
       id: 1,
     });
   });
 
   it('answers 413 with an invalid-request code past the bound, and a parse error for text that is not JSON', async () => {
-    await expect(readJsonRpcBody(post('x'.repeat(101)), 100)).rejects.toMatchObject({
+    await expect(readJsonRpcBody(post('x'.repeat(101)), limits(100))).rejects.toMatchObject({
       status: 413,
       rpcCode: -32600,
     });
-    await expect(readJsonRpcBody(post('{"jsonrpc":'), 100)).rejects.toMatchObject({
+    await expect(readJsonRpcBody(post('{"jsonrpc":'), limits(100))).rejects.toMatchObject({
       status: 400,
       rpcCode: -32700,
     });
+  });
+
+  it('answers 503 with a server error and retry-after when the budget is full, and gives back what a read took', async () => {
+    const budget = createBodyBudget(100);
+    expect(budget.take(90)).toBe(true);
+    const refused = readJsonRpcBody(post('{"jsonrpc":"2.0","id":1}'), { maxBytes: 100, budget });
+    await expect(refused).rejects.toMatchObject({ status: 503, rpcCode: -32000, retryAfter: 5 });
+    budget.give(90);
+    // A parse error after the read: its bytes are given back too.
+    await expect(
+      readJsonRpcBody(post('{"jsonrpc":'), { maxBytes: 100, budget }),
+    ).rejects.toMatchObject({
+      status: 400,
+    });
+    expect(budget.inFlight()).toBe(0);
   });
 });

@@ -1,6 +1,11 @@
 import type { User } from '@a2a-js/sdk/server';
 import { CODED_BODY_MESSAGE } from '@gemloop/core/internal';
-import { readBoundedBody } from '../../door/read-bounded-body.ts';
+import type { BodyBudget } from '../../door/body-budget.ts';
+import {
+  BODIES_BUSY_RETRY_AFTER_SECONDS,
+  parseJsonOr,
+  readBoundedBody,
+} from '../../door/read-bounded-body.ts';
 import { isRecord } from '../../openai/to-contents.ts';
 import { A2ARequestError } from '../a2a-request-error.ts';
 
@@ -75,26 +80,44 @@ export function methodNotAllowed(allowed: string): A2ARequestError {
   });
 }
 
-/** The body as JSON: 413 past `maxBytes`, a JSON-RPC parse error when it is not JSON. @internal */
-export async function readJsonRpcBody(request: Request, maxBytes: number): Promise<unknown> {
-  const text = await readBoundedBody(request, maxBytes, {
-    // As the door's 415 for another Content-Type: an invalid request (-32600).
-    coded: () => new A2ARequestError({ status: 415, rpcCode: -32600, message: CODED_BODY_MESSAGE }),
-    tooLarge: (message) => new A2ARequestError({ status: 413, rpcCode: -32600, message }),
-    notUtf8: () =>
-      new A2ARequestError({
-        status: 400,
-        rpcCode: -32700,
-        message: 'The request body is not UTF-8: send the JSON-RPC 2.0 request as UTF-8 JSON.',
-      }),
+/**
+ * The body as JSON, read within `budget`: 413 past `maxBytes`, 503 with `retry-after` and
+ * JSON-RPC's implementation-defined server error (-32000; A2A's own codes start at -32001) when
+ * the door is reading as many bodies as it takes, a JSON-RPC parse error when it is not JSON.
+ * @internal
+ */
+export async function readJsonRpcBody(
+  request: Request,
+  limits: { maxBytes: number; budget: BodyBudget },
+): Promise<unknown> {
+  return await readBoundedBody(request, {
+    ...limits,
+    parse: parseJsonOr(
+      () =>
+        new A2ARequestError({
+          status: 400,
+          rpcCode: -32700,
+          message: 'The request body is not valid JSON: send a JSON-RPC 2.0 request.',
+        }),
+    ),
+    errors: {
+      // As the door's 415 for another Content-Type: an invalid request (-32600).
+      coded: () =>
+        new A2ARequestError({ status: 415, rpcCode: -32600, message: CODED_BODY_MESSAGE }),
+      tooLarge: (message) => new A2ARequestError({ status: 413, rpcCode: -32600, message }),
+      notUtf8: () =>
+        new A2ARequestError({
+          status: 400,
+          rpcCode: -32700,
+          message: 'The request body is not UTF-8: send the JSON-RPC 2.0 request as UTF-8 JSON.',
+        }),
+      busy: (message) =>
+        new A2ARequestError({
+          status: 503,
+          rpcCode: -32000,
+          message,
+          retryAfter: BODIES_BUSY_RETRY_AFTER_SECONDS,
+        }),
+    },
   });
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new A2ARequestError({
-      status: 400,
-      rpcCode: -32700,
-      message: 'The request body is not valid JSON: send a JSON-RPC 2.0 request.',
-    });
-  }
 }
