@@ -1,9 +1,21 @@
 // Talking to the viewer's server: its JSON routes and the page's polling.
 
-/** GETs a JSON route of the viewer; throws with the path and status when it fails. */
+/**
+ * GETs a JSON route of the viewer; when it fails, throws with the path and status, and the
+ * server's own words after them when it gave some (`error`: why a file is refused, "no such run").
+ */
 export async function getJson(path) {
   const response = await fetch(path, { headers: { accept: 'application/json' } });
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  if (!response.ok) {
+    let said;
+    try {
+      said = (await response.json()).error;
+    } catch {
+      // No JSON body: the status says it.
+    }
+    const words = typeof said === 'string' ? ` (${said})` : '';
+    throw new Error(`${path}: HTTP ${response.status}${words}`);
+  }
   return response.json();
 }
 

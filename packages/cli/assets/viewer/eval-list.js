@@ -9,15 +9,20 @@ const status = document.getElementById('status');
 
 /** Lists the eval results, newest first, with two pickers that open their comparison. */
 export async function showEvalList() {
-  let results;
+  let all;
   try {
-    results = await getJson('/api/evals');
+    all = await getJson('/api/evals');
   } catch (error) {
     status.textContent = `Cannot load the eval results: ${error.message}`;
     return;
   }
+  // A file refused (not UTF-8) is listed with why, in the words gemloop eval compare uses, and is
+  // no choice to compare.
+  const refused = all.filter((result) => typeof result.problem === 'string');
+  const results = all.filter((result) => typeof result.problem !== 'string');
   status.textContent = `${results.length} eval result(s)`;
-  if (results.length === 0) {
+  if (refused.length > 0) status.textContent += `, ${refused.length} not read`;
+  if (all.length === 0) {
     replaceContent(
       app,
       el(
@@ -77,6 +82,14 @@ export async function showEvalList() {
             el('td', null, result.startedAt),
             el('td', null, String(result.attempts)),
             el('td', null, `${(result.passRate * 100).toFixed(1)}%`),
+          ),
+        ),
+        refused.map((result) =>
+          el(
+            'tr',
+            { className: 'refused', 'data-refused': result.id },
+            el('td', null, `${result.id}.json`),
+            el('td', { colspan: 4, className: 'reason' }, `not read: ${result.problem}`),
           ),
         ),
       ),

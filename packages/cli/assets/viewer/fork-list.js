@@ -34,15 +34,23 @@ export async function showForkList() {
       'fork-results',
       ['Fork', 'Of run', 'At step', 'Trajectory', 'Answer'],
       forks.map((fork) =>
-        el(
-          'tr',
-          { 'data-fork': fork.id },
-          el('td', null, el('a', { href: `#/fork/${encodeURIComponent(fork.id)}` }, fork.id)),
-          el('td', null, fork.runFile),
-          el('td', null, String(fork.until)),
-          el('td', null, fork.same ? 'same' : 'changed'),
-          el('td', null, fork.answerChanged ? 'changed' : 'same'),
-        ),
+        // A file refused (not UTF-8): why, in the words gemloop diff uses; nothing to open.
+        typeof fork.problem === 'string'
+          ? el(
+              'tr',
+              { className: 'refused', 'data-refused': fork.id },
+              el('td', null, `${fork.id}.json`),
+              el('td', { colspan: 4, className: 'reason' }, `not read: ${fork.problem}`),
+            )
+          : el(
+              'tr',
+              { 'data-fork': fork.id },
+              el('td', null, el('a', { href: `#/fork/${encodeURIComponent(fork.id)}` }, fork.id)),
+              el('td', null, fork.runFile),
+              el('td', null, String(fork.until)),
+              el('td', null, fork.same ? 'same' : 'changed'),
+              el('td', null, fork.answerChanged ? 'changed' : 'same'),
+            ),
       ),
     ),
   );

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { decodeUtf8File } from '@gemloop/core/internal';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { notUtf8Problem } from '../view/decode-recorded-text.ts';
 import { loadEvals } from './load-evals.ts';
 
 // O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer (open(2)); fstat on
@@ -51,10 +52,7 @@ export async function compareEvalFiles(
       // Strictly, as the run files and datasets are read: a byte of another encoding read as
       // U+FFFD made a case id no eval wrote, and the comparison a removed and an added case.
       const decoded = decodeUtf8File(await handle.readFile());
-      if ('line' in decoded)
-        return refuse(
-          `line ${decoded.line} is not UTF-8 (the file was saved in another encoding, such as Windows-1252); save it as UTF-8.`,
-        );
+      if ('line' in decoded) return refuse(`${notUtf8Problem(decoded.line)}.`);
       text = decoded.text;
     } finally {
       await handle.close().catch(() => {});

@@ -1,14 +1,14 @@
 import { basename, dirname, resolve } from 'node:path';
-import { decodeUtf8File } from '@gemloop/core/internal';
 import { CliFlagError } from '../cli-flag-error.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { decodeRecordedText } from '../view/decode-recorded-text.ts';
 import { isRunFileProblem, openRunFile, readRunBytes } from '../view/open-run-file.ts';
 
 /**
  * Reads a file a command is given (a run file, a fork's result) as the viewer reads run files:
  * hostile input. A regular file only (a FIFO or a device is refused without blocking), a
  * symlink only when it stays inside its folder, at most `maxBytes` (a larger file is refused,
- * not read), UTF-8 only.
+ * not read), UTF-8 only (`decodeRecordedText`: the viewer's words too).
  * @throws {@link CliFlagError} naming `what` (the argument) and why.
  */
 export async function readRecordedFile(
@@ -32,16 +32,9 @@ export async function readRecordedFile(
   try {
     if (opened.size > maxBytes) return refuse(`larger than ${maxBytes} bytes; not read`);
     const bytes = await readRunBytes(opened, 0, opened.size, undefined);
-    // Strictly: a byte of another encoding read as U+FFFD made an answer no run gave (attack43a).
-    const decoded = decodeUtf8File(bytes);
-    if ('line' in decoded) {
-      return refuse(
-        `line ${decoded.line} is not UTF-8 (the file was saved in another encoding, such as Windows-1252); save it as UTF-8`,
-      );
-    }
-    // An editor's "UTF-8 with BOM" (Notepad, PowerShell 5): the mark is no character of the file's
-    // text, and `--instructions-file` sent it to the model as the instructions' first (attack56b).
-    const text = decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
+    const decoded = decodeRecordedText(bytes);
+    if ('problem' in decoded) return refuse(decoded.problem);
+    const { text } = decoded;
     return { text, path: full };
   } finally {
     await opened.handle.close();

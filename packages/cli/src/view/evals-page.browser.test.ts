@@ -74,6 +74,11 @@ beforeAll(async () => {
     ),
   );
   await writeFile(join(evals, 'other.json'), '{"format":"something-else"}');
+  // Saved as Windows-1252 ("café" is the byte 0xE9 on line 3): gemloop eval compare refuses it.
+  await writeFile(
+    join(evals, 'latin1.json'),
+    Buffer.from('{\n"format": "gemloop-eval",\n"name": "caf\xe9"\n}\n', 'latin1'),
+  );
   server = await startViewServer({ dir: runs, evalsDir: evals });
   browser = await openBrowserContext({ viewport: { width: 1280, height: 900 } });
   shown = viewerPage(browser.context, server.url, listenForErrors);
@@ -103,10 +108,18 @@ describe('the Evals page in Chromium', () => {
   it('lists the eval results, compares two, regressions first, each case linking to its run', async () => {
     const page = await open('#/evals');
     await page.waitForSelector('table.eval-results tbody tr');
-    // The file that is not an eval result is left out; newest first.
+    // The file that is not an eval result is left out; newest first; the one not UTF-8 is listed
+    // last with why, in gemloop eval compare's words, and is no choice to compare.
     expect(
       await page.locator('table.eval-results tbody tr td:first-child').allTextContents(),
-    ).toEqual(['new-prompt', 'old-prompt']);
+    ).toEqual(['new-prompt', 'old-prompt', 'latin1.json']);
+    expect(await page.locator('tr[data-refused="latin1"] td.reason').textContent()).toBe(
+      'not read: line 3 is not UTF-8 (the file was saved in another encoding, such as Windows-1252); save it as UTF-8',
+    );
+    expect(await page.locator('select[aria-label="before"] option').allTextContents()).toHaveLength(
+      2,
+    );
+    expect(await page.locator('#status').textContent()).toBe('2 eval result(s), 1 not read');
     await page.getByRole('button', { name: 'Compare' }).click();
     await page.waitForSelector('table.compare tbody tr');
     expect(page.url()).toContain('#/compare/before/after');
@@ -141,5 +154,13 @@ describe('the Evals page in Chromium', () => {
     );
     const traversal = await fetch(`${server.url}api/evals/..%2Fruns%2Fx`);
     expect(traversal.status).toBe(404);
+  });
+
+  it('a compare of a result not UTF-8 says why, in the words of gemloop eval compare', async () => {
+    const page = await open('#/compare/before/latin1');
+    await page.waitForSelector('#app a[href="#/evals"]');
+    expect(await page.locator('#status').textContent()).toBe(
+      'Cannot load the eval results: /api/evals/latin1: HTTP 403 (line 3 is not UTF-8 (the file was saved in another encoding, such as Windows-1252); save it as UTF-8)',
+    );
   });
 });

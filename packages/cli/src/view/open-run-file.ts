@@ -116,7 +116,8 @@ function isGone(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-function errorCode(error: unknown): string {
+/** A Node error's `code` (`EIO`, `EACCES`), `'error'` for anything else: never its message. */
+export function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'error';
 }

@@ -1,32 +1,39 @@
-import { listResultFiles, readResultFile } from './read-result-file.ts';
+import { listResultFiles, type ResultFileRead, readResultFile } from './read-result-file.ts';
 
 /** The most fork results listed (the newest names first). */
 export const MAX_FORK_FILES = 500;
 /** The largest fork result the viewer reads, in bytes. */
 export const MAX_FORK_FILE_BYTES: number = 16 * 1024 * 1024;
 
-/** One fork (`gemloop replay --json`) as the viewer lists it. */
-export type ForkResultSummary = {
-  id: string;
-  /** The name of the run file it forked (not its folder). */
-  runFile: string;
-  until: number;
-  same: boolean;
-  answerChanged: boolean;
-};
+/**
+ * One fork (`gemloop replay --json`) as the viewer lists it; a file refused has only its `id` and
+ * `problem` (why, in the words `gemloop diff` refuses it with).
+ */
+export type ForkResultSummary =
+  | {
+      id: string;
+      /** The name of the run file it forked (not its folder). */
+      runFile: string;
+      until: number;
+      same: boolean;
+      answerChanged: boolean;
+    }
+  | { id: string; problem: string };
 
 /**
- * The forks `gemloop replay --json` wrote in `dir` (format 1), by name, newest first. Files that
- * are not regular, too large, or not forks are left out; a missing folder is no forks. Read with
- * no code of @gemloop/evals (the cli loads it only for the commands that run it).
+ * The forks `gemloop replay --json` wrote in `dir` (format 1), by name, newest first, each file
+ * refused (not UTF-8) in its place with why. Files that are not regular, too large, or not forks
+ * are left out; a missing folder is no forks. Read with no code of @gemloop/evals (the cli loads
+ * it only for the commands that run it).
  */
 export async function listForkResults(dir: string): Promise<ForkResultSummary[]> {
   const forks: ForkResultSummary[] = [];
-  for (const { id, value: fork } of await listResultFiles(
-    dir,
-    MAX_FORK_FILES,
-    readForkResultFile,
-  )) {
+  for (const read of await listResultFiles(dir, MAX_FORK_FILES, readForkResultFile)) {
+    if ('problem' in read) {
+      forks.push({ id: read.id, problem: read.problem });
+      continue;
+    }
+    const { id, record: fork } = read;
     const diff = fork['diff'] as { same?: unknown; answer?: { same?: unknown } };
     const runFile = typeof fork['runFile'] === 'string' ? fork['runFile'] : '';
     forks.push({
@@ -41,21 +48,23 @@ export async function listForkResults(dir: string): Promise<ForkResultSummary[]>
 }
 
 /**
- * One fork of `dir` by id, parsed, or `undefined` when the id names no regular fork file there or
- * the JSON is not a fork: format 1 with both trajectories (their tool calls lists) and the diff.
+ * One fork of `dir` by id (`record`), or why the file is refused (`problem`), or `undefined` when
+ * the id names no regular fork file there or the JSON is not a fork: format 1 with both
+ * trajectories (their tool calls lists) and the diff.
  */
 export async function readForkResultFile(
   dir: string,
   id: string,
-): Promise<Record<string, unknown> | undefined> {
-  const record = await readResultFile(dir, id, MAX_FORK_FILE_BYTES);
+): Promise<ResultFileRead | undefined> {
+  const read = await readResultFile(dir, id, MAX_FORK_FILE_BYTES);
+  if (read === undefined || 'problem' in read) return read;
+  const { record } = read;
   const listsCalls = (side: unknown): boolean =>
     typeof side === 'object' &&
     side !== null &&
     Array.isArray((side as { toolCalls?: unknown }).toolCalls);
-  const diff = record?.['diff'] as { toolCalls?: unknown } | undefined;
+  const diff = record['diff'] as { toolCalls?: unknown } | undefined;
   if (
-    record === undefined ||
     record['format'] !== 1 ||
     !listsCalls(record['original']) ||
     !listsCalls(record['fork']) ||
@@ -66,5 +75,5 @@ export async function readForkResultFile(
   ) {
     return undefined;
   }
-  return record;
+  return read;
 }

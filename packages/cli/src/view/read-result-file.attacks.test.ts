@@ -58,7 +58,11 @@ describe('readResultFile against a folder that changes under it', () => {
         const reads = await Promise.all(
           Array.from({ length: 4 }, () => readResultFile(dir, 'r', MAX_BYTES)),
         );
-        for (const value of reads) seen.add(value === undefined ? 'none' : markOf(value));
+        for (const value of reads) {
+          seen.add(
+            value === undefined ? 'none' : 'record' in value ? markOf(value.record) : 'problem',
+          );
+        }
       }
     } finally {
       stop = true;
@@ -80,7 +84,9 @@ describe('readResultFile against a folder that changes under it', () => {
     await writeFile(join(dir, 'real.json'), SMALL);
     await symlink(join(dir, 'real.json'), join(dir, 'link.json'));
     await expect(readResultFile(dir, 'link', MAX_BYTES)).resolves.toBeUndefined();
-    await expect(readResultFile(dir, 'real', MAX_BYTES)).resolves.toEqual(JSON.parse(SMALL));
+    await expect(readResultFile(dir, 'real', MAX_BYTES)).resolves.toEqual({
+      record: JSON.parse(SMALL),
+    });
   });
 
   it('a result saved with a UTF-8 byte-order mark and CRLF is read (attack56b)', async () => {
@@ -89,10 +95,31 @@ describe('readResultFile against a folder that changes under it', () => {
     const { dir } = await folders();
     const saved = JSON.stringify({ format: 'gemloop-eval', inside: true }, null, 2);
     await writeFile(join(dir, 'bom.json'), `\uFEFF${saved.replaceAll('\n', '\r\n')}`);
-    await expect(readResultFile(dir, 'bom', MAX_BYTES)).resolves.toEqual(JSON.parse(SMALL));
+    await expect(readResultFile(dir, 'bom', MAX_BYTES)).resolves.toEqual({
+      record: JSON.parse(SMALL),
+    });
     // Only the mark is skipped: the same bytes after a space are still not JSON.
     await writeFile(join(dir, 'spaced.json'), ` \uFEFF${saved}`);
     await expect(readResultFile(dir, 'spaced', MAX_BYTES)).resolves.toBeUndefined();
+  });
+
+  it('a result saved as Windows-1252 is refused in the words gemloop eval compare uses, never read as U+FFFD', async () => {
+    const { dir } = await folders();
+    // "café" with the byte 0xE9 on line 3: read leniently it was the case id "caf\uFFFD".
+    const latin1 = Buffer.from(
+      '{\n  "format": "gemloop-eval",\n  "name": "caf\xe9"\n}\n',
+      'latin1',
+    );
+    await writeFile(join(dir, 'latin1.json'), latin1);
+    await expect(readResultFile(dir, 'latin1', MAX_BYTES)).resolves.toEqual({
+      problem:
+        'line 3 is not UTF-8 (the file was saved in another encoding, such as Windows-1252); save it as UTF-8',
+    });
+    // A U+FFFD the file holds as UTF-8 (EF BF BD) is a character like any other.
+    await writeFile(join(dir, 'replacement.json'), JSON.stringify({ name: 'caf\uFFFD' }));
+    await expect(readResultFile(dir, 'replacement', MAX_BYTES)).resolves.toEqual({
+      record: { name: 'caf\uFFFD' },
+    });
   });
 
   it('a file at the bound is read, one byte past it is not', async () => {
@@ -106,7 +133,7 @@ describe('readResultFile against a folder that changes under it', () => {
       JSON.stringify({ pad: 'x'.repeat(MAX_BYTES - at.length + 1) }),
     );
     await expect(readResultFile(dir, 'at', MAX_BYTES)).resolves.toMatchObject({
-      pad: expect.any(String),
+      record: { pad: expect.any(String) },
     });
     await expect(readResultFile(dir, 'past', MAX_BYTES)).resolves.toBeUndefined();
   });

@@ -1,7 +1,10 @@
+import { isUtf8 } from 'node:buffer';
 import { readdir } from 'node:fs/promises';
 import { InvalidArgumentError } from '@gemloop/core';
 import { newestRunFilesFirst } from '../run-file-order.ts';
+import { notUtf8Problem } from './decode-recorded-text.ts';
 import {
+  errorCode,
   firstLineStart,
   isRunFileProblem,
   type OpenRunFile,
@@ -173,8 +176,9 @@ async function summarizeFile(
     try {
       summary = await summarizeContent(id, file, limits, counters);
     } catch (error) {
-      // One bad file is one row, never a failed list.
-      summary = unreadableRun(id, `cannot be read (${String(error)})`.slice(0, 500));
+      // One bad file is one row, never a failed list; named by its code, never its message,
+      // which may name this machine's paths (the page shows the row).
+      summary = unreadableRun(id, `cannot be read (${errorCode(error)})`);
     }
     cache?.set(name, { key: file.key, summary });
     return abandonedWhenStale(summary, file.mtimeMs, now());
@@ -207,7 +211,11 @@ async function summarizeContent(
   if (file.size === 0) return undefined;
   if (file.size <= limits.listReadBytes) {
     const bytes = await readRunBytes(file, 0, file.size, counters);
-    const lines = parseLines(bytes, true);
+    const numbered = [...numberedLines(bytes, true)];
+    // Refused in the words of `gemloop replay` and `diff` (readRecordedFile), which refuse it.
+    const notUtf8 = numbered.find((line) => line.value === NOT_UTF8);
+    if (notUtf8 !== undefined) return unreadableRun(id, notUtf8Problem(notUtf8.number));
+    const lines = numbered.map((line) => line.value);
     const first = lines[0];
     // No whole line yet: a first line still being written (or blank lines): no run to show yet.
     if (first === undefined) return undefined;
@@ -219,6 +227,7 @@ async function summarizeContent(
   }
   const head = await readRunBytes(file, 0, Math.min(limits.listHeadBytes, file.size), counters);
   const start = parseStart(head);
+  if (start === NOT_UTF8) return unreadableRun(id, notUtf8Problem(1));
   if (start === undefined)
     return unreadableRun(
       id,
@@ -235,6 +244,12 @@ async function summarizeContent(
 // why (sentinel): compared by identity inside this module, carries nothing.
 /** What {@link parseLines} gives for a whole line that is not JSON. */
 const NOT_JSON = Symbol('not JSON');
+// why (sentinel): as NOT_JSON.
+/**
+ * What {@link numberedLines} gives for a whole line that is not UTF-8: read as U+FFFD it was shown
+ * as text no run wrote, where the commands that read run files refuse the file by name.
+ */
+const NOT_UTF8 = Symbol('not UTF-8');
 
 /**
  * The lines of `bytes` ended by LF, CRLF or CR ({@link lineEnds}), parsed (a line that is not JSON is {@link NOT_JSON}). The
@@ -261,8 +276,15 @@ function* numberedLines(
     const found = nextEnd(position);
     if (found === undefined) break;
     const text = bytes.toString('utf8', position, found.end);
+    // U+FFFD is in the text for each byte that is not UTF-8, and rarely otherwise: the strict
+    // check runs on those lines only.
+    const valid = !text.includes('\uFFFD') || isUtf8(bytes.subarray(position, found.end));
     position = found.next;
     number++;
+    if (!valid) {
+      yield { number, value: NOT_UTF8 };
+      continue;
+    }
     if (text.trim() === '') continue;
     let value: unknown;
     try {
@@ -279,9 +301,13 @@ function* numberedLines(
  * its fields before `input` (which the recorder writes last, and which is the only long one)
  * are read on their own.
  */
-function parseStart(head: Buffer): Record<string, unknown> | undefined {
+function parseStart(head: Buffer): Record<string, unknown> | typeof NOT_UTF8 | undefined {
   const newline = lineEnds(head)(0)?.end ?? -1;
   const text = head.toString('utf8', firstLineStart(head), newline === -1 ? head.length : newline);
+  // A line cut by the head's end may end inside a character: only a whole line is judged.
+  if (newline !== -1 && text.includes('\uFFFD') && !isUtf8(head.subarray(0, newline))) {
+    return NOT_UTF8;
+  }
   if (newline !== -1) {
     try {
       const value: unknown = JSON.parse(text);
@@ -344,6 +370,8 @@ export async function readRunLines(
     const lines: Record<string, unknown>[] = [];
     let last: number | undefined;
     for (const { number, value } of numberedLines(bytes, true)) {
+      // Refused whole, in the words of `gemloop replay` and `diff` (readRecordedFile).
+      if (value === NOT_UTF8) return { problem: notUtf8Problem(number) };
       if (!isLine(value)) {
         // A whole line that is no run line (torn by a crash and written after, a hand edit):
         // dropped, the page showed the run as if whole (attack29). Said in its place, by its

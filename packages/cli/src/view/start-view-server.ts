@@ -6,6 +6,7 @@ import { createPageJson } from './create-page-json.ts';
 import { loadViewerAssets } from './load-viewer-assets.ts';
 import { listEvalResults, readEvalResultFile } from './read-eval-results.ts';
 import { listForkResults, readForkResultFile } from './read-fork-results.ts';
+import type { ResultFileRead } from './read-result-file.ts';
 import {
   type ReadCounters,
   type RunListCache,
@@ -296,14 +297,15 @@ function pathOf(target: string | undefined): string | undefined {
 
 /**
  * Answers one result file of `dir` by its percent-encoded id (an eval result, a fork): its JSON,
- * or a 404 naming `what` for an id that is not one (or no folder).
+ * a 403 saying why a file is refused (not UTF-8), or a 404 naming `what` for an id that is not
+ * one (or no folder).
  */
 async function sendResult(
   response: ServerResponse,
   what: string,
   dir: string | undefined,
   encodedId: string | undefined,
-  read: (dir: string, id: string) => Promise<Record<string, unknown> | undefined>,
+  read: (dir: string, id: string) => Promise<ResultFileRead | undefined>,
   toJson: (value: unknown) => string,
 ): Promise<void> {
   let id: string;
@@ -315,7 +317,10 @@ async function sendResult(
   const result = dir === undefined ? undefined : await read(dir, id);
   if (result === undefined)
     send(response, 404, 'application/json', JSON.stringify({ error: `no such ${what}` }));
-  else send(response, 200, 'application/json', toJson(result));
+  // Refused as a run file the viewer cannot read is (403), in the words the commands use.
+  else if ('problem' in result)
+    send(response, 403, 'application/json', toJson({ error: result.problem }));
+  else send(response, 200, 'application/json', toJson(result.record));
 }
 
 /** Answers with the security headers; `cacheControl` replaces `no-store` (the stamped modules). */

@@ -9,9 +9,11 @@ import {
   toBrowserError,
 } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
+import type { Content } from '@gemloop/core/wire';
 import { type BodyBudget, createBodyBudget } from '../door/body-budget.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { createDoorHistoryStore, wasEvicted } from '../door/create-door-history-store.ts';
+import { createSendStore } from '../door/create-send-store.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { HEARTBEAT_FRAME, type Heartbeat, startHeartbeat } from '../door/heartbeat.ts';
 import { guardHost } from '../door/host-policy.ts';
@@ -108,9 +110,8 @@ export function createAgUiHandlerSharing(
         refused.headers.set('retry-after', String(wait));
         return refused;
       }
-      const { input, message, earlier, seededMedia } = readRunInput(
-        await readJsonBody(request, { maxBytes: settings.maxBodyBytes, budget }),
-      );
+      const { input, message, earlier, seededMedia, messageId, messageMedia, earlierUsers } =
+        readRunInput(await readJsonBody(request, { maxBytes: settings.maxBodyBytes, budget }));
       const thread = threads.open(input.threadId, owner);
       let live: LiveRun;
       try {
@@ -142,9 +143,29 @@ export function createAgUiHandlerSharing(
               await store.append(thread.key, { contents: earlier }, { logger: silentLogger });
             }
           }
+          // The user messages of runs that did not finish, which the client still holds: AG-UI's
+          // client keeps an aborted run's message and sends it again ("Everything the producer
+          // knows about the conversation arrives through" the run input), as a fresh thread's
+          // seed above takes it. Stored only with this run's own turn (createSendStore).
+          const carried = thread.fresh ? [] : carryUnanswered(thread.unanswered, earlierUsers);
+          if (carried.length > 0) {
+            checkSeededMedia(carried.reduce((sum, each) => sum + each.media, messageMedia));
+          }
+          thread.unanswered = [...carried.map((each) => each.id), messageId].slice(-MAX_UNANSWERED);
           const abort = new AbortController();
           const state = startState(thread, input.state);
-          const session = createChatSession({ agent, store, id: thread.key });
+          const session = createChatSession({
+            agent,
+            store:
+              carried.length === 0
+                ? store
+                : createSendStore({
+                    store,
+                    key: thread.key,
+                    earlier: { contents: carried.map((each) => each.content) },
+                  }),
+            id: thread.key,
+          });
           // The door span lasts the run, across the requests that answer its interrupts.
           const stream = telemetry.run(
             {
@@ -388,6 +409,8 @@ export function createAgUiHandlerSharing(
               if (thread.live === live) thread.live = undefined;
               // The server's turns are the thread's from now on (the client's earlier ones ignored).
               thread.fresh = false;
+              // Its turn is stored, with the messages it carried: none is left unanswered.
+              thread.unanswered = undefined;
               send(
                 {
                   type: EventType.RUN_FINISHED,
@@ -445,6 +468,25 @@ export function createAgUiHandlerSharing(
     }
     return owner;
   }
+}
+
+/** The most user messages of unfinished runs a thread keeps the ids of. */
+const MAX_UNANSWERED = 32;
+
+/**
+ * The user messages of `unanswered` (ids of runs that did not finish) that the client's input
+ * still holds before its last message, oldest first. One the client dropped (an edit, a page
+ * that forgot it) stays out, as does the input's own last message, so a retry of a failed run
+ * sends its message once.
+ */
+function carryUnanswered(
+  unanswered: readonly string[] | undefined,
+  earlierUsers: ReadonlyMap<string, { content: Content; media: number }>,
+): { id: string; content: Content; media: number }[] {
+  return (unanswered ?? []).flatMap((id) => {
+    const found = earlierUsers.get(id);
+    return found === undefined ? [] : [{ id, ...found }];
+  });
 }
 
 function invalidState(message: string): AgUiRequestError {

@@ -27,6 +27,15 @@ export type ReadRunInput = {
    * thread with `earlier` sends (see {@link checkSeededMedia}).
    */
   seededMedia: number;
+  /** The last message's id (AG-UI's `Message.id`); `''` for a run that resumes. */
+  messageId: string;
+  /** The media parts of the last message alone. */
+  messageMedia: number;
+  /**
+   * The user messages before the last, by id, as `earlier` holds them: a thread takes back from
+   * them what a run it did not finish was sent (`Thread.unanswered`).
+   */
+  earlierUsers: ReadonlyMap<string, { content: Content; media: number }>;
 };
 
 /**
@@ -64,7 +73,15 @@ function readChecked(body: unknown): ReadRunInput {
   }
   // A run that resumes answers interrupts; the thread's run goes on, no new user turn.
   if (input.resume !== undefined && input.resume.length > 0) {
-    return { input, message: undefined, earlier: [], seededMedia: 0 };
+    return {
+      input,
+      message: undefined,
+      earlier: [],
+      seededMedia: 0,
+      messageId: '',
+      messageMedia: 0,
+      earlierUsers: new Map(),
+    };
   }
   const last = input.messages.at(-1);
   if (last === undefined || last.role !== 'user') {
@@ -81,6 +98,7 @@ function readChecked(body: unknown): ReadRunInput {
   checkMediaPartCount(read.media, lastAt);
   let media = read.media;
   const earlier: Content[] = [];
+  const earlierUsers = new Map<string, { content: Content; media: number }>();
   input.messages.slice(0, -1).forEach((each, index) => {
     // Only the conversation's text (and a user's media): tool calls and results of earlier runs
     // were the server's own (the thread's history holds them); system and developer messages
@@ -88,9 +106,12 @@ function readChecked(body: unknown): ReadRunInput {
     if (each.role === 'user') {
       const content = readUserContent(each.content, `messages[${index}].content`);
       media += content.media;
-      if (content.parts !== undefined) earlier.push({ role: 'user', parts: content.parts });
-      else if (content.text.length > 0)
-        earlier.push({ role: 'user', parts: [{ text: content.text }] });
+      const parts =
+        content.parts ?? (content.text.length > 0 ? [{ text: content.text }] : undefined);
+      if (parts === undefined) return;
+      const turn: Content = { role: 'user', parts };
+      earlier.push(turn);
+      earlierUsers.set(each.id, { content: turn, media: content.media });
       return;
     }
     if (each.role !== 'assistant') return;
@@ -98,7 +119,15 @@ function readChecked(body: unknown): ReadRunInput {
     if (text.length > 0) earlier.push({ role: 'model', parts: [{ text }] });
   });
   const message = read.parts ?? read.text;
-  return { input, message, earlier, seededMedia: media };
+  return {
+    input,
+    message,
+    earlier,
+    seededMedia: media,
+    messageId: last.id,
+    messageMedia: read.media,
+    earlierUsers,
+  };
 }
 
 /**

@@ -23,6 +23,12 @@ export type Thread = {
   /** Earlier messages were stored for a run that has not finished (cleared before the next). */
   seeded?: boolean;
   live: LiveRun | undefined;
+  /**
+   * The ids of the user messages the thread's runs were sent and did not store (a run its client
+   * aborted, one that failed, one left at an interrupt), oldest first: a later run takes those the
+   * client still sends back into the thread (`carryUnanswered`). Cleared by a run that finishes.
+   */
+  unanswered?: string[] | undefined;
   /** The shared state the thread's last run left (JSON), when the door keeps one. */
   state?: unknown;
 };

@@ -4,6 +4,7 @@ import { createAgent, createGemini } from '@gemloop/core';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ownerOfBearer } from '../__fixtures__/order-fixtures.ts';
+import { INITIALIZE } from '../mcp/__fixtures__/raw-mcp-session.ts';
 import { toNodeListener } from '../node/to-node-listener.ts';
 import { DOOR_KEYS, RUN_INPUT } from './__fixtures__/serve-all-doors.ts';
 import { mountDoors } from './mount-doors.ts';
@@ -26,20 +27,7 @@ const DOORS: [string, string, unknown][] = [
     { model: 'support', messages: [{ role: 'user', content: 'Hi' }] },
   ],
   ['responses', '/v1/responses', { model: 'support', input: 'Hi' }],
-  [
-    'MCP',
-    '/mcp',
-    {
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'raw', version: '1' },
-      },
-    },
-  ],
+  ['MCP', '/mcp', INITIALIZE],
   ['AG-UI', '/ag-ui', RUN_INPUT],
   [
     'A2A',

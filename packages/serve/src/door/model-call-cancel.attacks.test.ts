@@ -1,6 +1,7 @@
 import { createAgent, createGemini } from '@gemloop/core';
 import { describe, expect, it } from 'vitest';
 import { ownerOfBearer } from '../__fixtures__/order-fixtures.ts';
+import { INITIALIZE } from '../mcp/__fixtures__/raw-mcp-session.ts';
 import { type ModelCall, silentAfterFirstChunk, until } from './__fixtures__/client-gone.ts';
 import { listenForTest } from './__fixtures__/serve-door.ts';
 import { mountDoors } from './mount-doors.ts';
@@ -90,16 +91,7 @@ describe('a client gone while the model answers: the model call is stopped too',
 
   it('MCP: the POST of an ask_<agent> call closed, and a notifications/cancelled', async () => {
     const { post, modelCallStopped, errors } = await serve();
-    const opened = await post('/mcp', {
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'raw', version: '1' },
-      },
-    });
+    const opened = await post('/mcp', INITIALIZE);
     await opened.text();
     const session = {
       'mcp-session-id': opened.headers.get('mcp-session-id') ?? '',

@@ -2,6 +2,7 @@ import { createAgent, createGemini } from '@gemloop/core';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ownerOfBearer } from '../__fixtures__/order-fixtures.ts';
+import { INITIALIZE } from '../mcp/__fixtures__/raw-mcp-session.ts';
 import { DOOR_KEYS, RUN_INPUT } from './__fixtures__/serve-all-doors.ts';
 import { listenForTest } from './__fixtures__/serve-door.ts';
 import { createDoorHistoryStore } from './create-door-history-store.ts';
@@ -114,16 +115,7 @@ describe('a conversation evicted by the door store’s maxTotalBytes', () => {
 
   it('MCP: InvalidParams saying why, then the same sessionId starts anew', async () => {
     const { post, lastRequest } = await serve();
-    const opened = await post('/mcp', {
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'doors45', version: '1' },
-      },
-    });
+    const opened = await post('/mcp', INITIALIZE);
     const session = {
       'mcp-session-id': opened.headers.get('mcp-session-id') ?? '',
       'mcp-protocol-version': '2025-06-18',

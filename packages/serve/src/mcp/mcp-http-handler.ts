@@ -8,6 +8,7 @@ import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { guardOrigin, type OriginPolicy } from '../door/origin-policy.ts';
 import { pickEvicted } from '../door/pick-evicted.ts';
 import { insufficientScopeChallenge, type ProtectedResource } from '../door/protected-resource.ts';
+import { refuseBadToolCalls, toolCallParamsProblem } from './refuse-bad-tool-calls.ts';
 
 /**
  * A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. The
@@ -222,6 +223,7 @@ export function createMcpHttpHandler(options: {
       if (transport.sessionId !== undefined) forget(transport.sessionId);
     };
     await server.connect(transport);
+    refuseBadToolCalls(transport);
     const response = await transport.handleRequest(
       request,
       request.method === 'POST' ? { parsedBody } : undefined,
@@ -296,13 +298,35 @@ async function readMessages(request: Request, maxBytes: number): Promise<unknown
   }
   // The SDK answered these -32700, as if the JSON were broken: it is JSON, but no valid Request
   // (JSON-RPC 2.0 section 5.1: -32600), and the id, undetectable, is answered null (section 5).
-  return hasInvalidRequestId(parsed)
-    ? rpcError(
-        400,
-        -32600,
-        'Invalid Request: a request id must be a string or an integer (MCP: not null).',
-      )
-    : parsed;
+  if (hasInvalidRequestId(parsed)) {
+    return rpcError(
+      400,
+      -32600,
+      'Invalid Request: a request id must be a string or an integer (MCP: not null).',
+    );
+  }
+  return refuseToolCallParams(parsed) ?? parsed;
+}
+
+/**
+ * A -32602 for a body holding a `tools/call` whose params are no object, which the SDK's transport
+ * refused whole as -32700 "Invalid JSON-RPC message" (it is JSON, and a request): answered with
+ * the request's id when it is the body's one message, else with id null, nothing of the body run
+ * (as a batch with a bad id is refused whole). Its other faults (`name`, `arguments`) reach the
+ * server's transport, which answers them one by one (`refuseBadToolCalls`).
+ */
+function refuseToolCallParams(body: unknown): Response | undefined {
+  const messages = Array.isArray(body) ? body : [body];
+  for (const message of messages) {
+    const problem = toolCallParamsProblem(message);
+    if (problem === undefined) continue;
+    const id = Array.isArray(body) ? null : (message as { id: string | number }).id;
+    return new Response(
+      JSON.stringify({ jsonrpc: '2.0', error: { code: -32602, message: problem }, id }),
+      { status: 400, headers: { 'content-type': 'application/json' } },
+    );
+  }
+  return undefined;
 }
 
 /**

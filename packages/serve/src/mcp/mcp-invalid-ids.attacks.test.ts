@@ -1,6 +1,6 @@
-import { defineTool } from '@gemloop/core';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { counted } from './__fixtures__/counted-tool.ts';
+import { INITIALIZE } from './__fixtures__/raw-mcp-session.ts';
 import { serveMcp, TOKENS } from './__fixtures__/serve-mcp.ts';
 
 // A request id MCP cannot answer: JSON-RPC 2.0 section 4 allows a String, Number or Null id
@@ -16,34 +16,11 @@ const headers = {
   authorization: `Bearer ${TOKENS.alice}`,
 };
 
-function counted() {
-  const state = { runs: 0 };
-  const tool = defineTool({
-    name: 'count',
-    description: 'Counts its calls.',
-    parameters: z.object({}),
-    execute: () => {
-      state.runs += 1;
-      return 'counted';
-    },
-  });
-  return { tool, state };
-}
-
 async function openSession(url: URL): Promise<Record<string, string>> {
   const opened = await fetch(url, {
     method: 'POST',
     headers,
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'raw', version: '1' },
-      },
-    }),
+    body: JSON.stringify(INITIALIZE),
   });
   await opened.text();
   const session = {

@@ -3,6 +3,7 @@ import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { waitTool } from '../__fixtures__/order-fixtures.ts';
+import { INITIALIZE } from './__fixtures__/raw-mcp-session.ts';
 import { serveMcp, TOKENS } from './__fixtures__/serve-mcp.ts';
 
 // The MCP door tried from outside as a hostile client would, over raw Streamable HTTP (JSON-RPC
@@ -23,16 +24,7 @@ async function rawSession(url: URL, owner: keyof typeof TOKENS = 'alice') {
   const opened = await fetch(url, {
     method: 'POST',
     headers,
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'raw', version: '1' },
-      },
-    }),
+    body: JSON.stringify(INITIALIZE),
   });
   await opened.text();
   const sessionId = opened.headers.get('mcp-session-id');
@@ -489,16 +481,7 @@ describe('the MCP door and a browser page of another origin', () => {
       authorization: `Bearer ${TOKENS.alice}`,
       ...(origin === undefined ? {} : { origin }),
     },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'p', version: '1' },
-      },
-    }),
+    body: JSON.stringify(INITIALIZE),
   });
 
   it.each([

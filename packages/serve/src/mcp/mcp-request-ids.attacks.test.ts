@@ -2,6 +2,7 @@ import { defineTool } from '@gemloop/core';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { INITIALIZE } from './__fixtures__/raw-mcp-session.ts';
 import { serveMcp, TOKENS } from './__fixtures__/serve-mcp.ts';
 
 // Request ids a hostile (or careless) MCP client reuses within one session. MCP forbids it
@@ -62,16 +63,7 @@ async function openSession(url: URL) {
   const opened = await fetch(url, {
     method: 'POST',
     headers,
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'raw', version: '1' },
-      },
-    }),
+    body: JSON.stringify(INITIALIZE),
   });
   await opened.text();
   headers['mcp-session-id'] = opened.headers.get('mcp-session-id') ?? '';
@@ -170,16 +162,7 @@ describe('MCP request ids reused within a session', () => {
     client.onmessage = (message) => void received.push(message as Record<string, unknown>);
     await door.connect(server);
     await client.start();
-    await client.send({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'raw', version: '1' },
-      },
-    });
+    await client.send(INITIALIZE);
     await client.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     await client.send(call(5, 1) as Parameters<typeof client.send>[0]);
     await slow.started(1);

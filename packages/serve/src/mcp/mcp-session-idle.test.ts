@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { agentOnFake } from '../door/__fixtures__/serve-door.ts';
+import { INITIALIZE } from './__fixtures__/raw-mcp-session.ts';
 import { authorizeByToken, serveMcp, TOKENS } from './__fixtures__/serve-mcp.ts';
 import { checkMcpOptions } from './check-mcp-options.ts';
 import { createMcpServer } from './create-mcp-server.ts';
@@ -54,16 +55,7 @@ function doorOnFake(script: FakeTurn[] = [turn.text('Hi.')], tools: AgentOptions
     return response;
   };
   const open = async () => {
-    const opened = await post({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'raw', version: '1' },
-      },
-    });
+    const opened = await post(INITIALIZE);
     const session = opened.headers.get('mcp-session-id') ?? '';
     expect(session).not.toBe('');
     expect(

@@ -38,6 +38,18 @@ describe('search_text', () => {
     expect(matches).toEqual([{ path: 'win.txt', line: 2, text: 'second NEEDLE' }]);
   });
 
+  it('numbers the lines of a CR-only file (classic Mac) and of mixed endings as an editor does', async () => {
+    await writeFile(join(root, 'mac.txt'), 'first\rsecond NEEDLE\rthird\rfourth needle\r');
+    await writeFile(join(root, 'mixed.txt'), 'one\r\ntwo\rthree\nfour needle\r\n\r\nsix needle');
+    const { matches } = await search({ query: 'needle' });
+    expect(matches).toEqual([
+      { path: 'mac.txt', line: 2, text: 'second NEEDLE' },
+      { path: 'mac.txt', line: 4, text: 'fourth needle' },
+      { path: 'mixed.txt', line: 4, text: 'four needle' },
+      { path: 'mixed.txt', line: 6, text: 'six needle' },
+    ]);
+  });
+
   it('never cuts an emoji in half at either end of an excerpt of a long line', async () => {
     for (const shift of [0, 1, 2, 3]) {
       const emoji = '😀'.repeat(100);

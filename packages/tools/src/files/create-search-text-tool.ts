@@ -41,6 +41,19 @@ export type SearchTextResult = {
 const MAX_DEPTH = 64;
 const LINE_CONTEXT = 80;
 
+/** A line end: CRLF first, so that it counts once, then a lone CR or LF. */
+const LINE_END = /\r\n|\r|\n/;
+
+/**
+ * The lines of a text at every line end an editor knows: LF, CRLF, and the lone CR of classic
+ * Mac files, which a split on LF alone read as one line holding the whole file (one match, on
+ * line 1). The regular expression costs about twice a split on LF (10 MB: ~150 ms against
+ * ~80 ms at load 23), so a text with no CR at all, most of them, is split on LF.
+ */
+function splitLines(text: string): string[] {
+  return text.includes('\r') ? text.split(LINE_END) : text.split('\n');
+}
+
 /** @internal */
 export function createSearchTextTool(
   settings: FileToolsSettings,
@@ -146,7 +159,7 @@ export function createSearchTextTool(
         }
         bytesRead += bytes.length;
         filesSearched++;
-        const lines = bytes.toString('utf8').split('\n');
+        const lines = splitLines(bytes.toString('utf8'));
         for (let index = 0; index < lines.length; index++) {
           const line = lines[index] as string;
           const searched = caseSensitive ? line : line.toLowerCase();
@@ -196,8 +209,7 @@ function originalIndex(line: string, lowered: string, index: number): number {
 }
 
 /** The line trimmed, cut to the match with some context either side when it is long. */
-function excerpt(line: string, column: number, length: number): string {
-  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+function excerpt(text: string, column: number, length: number): string {
   if (text.length <= LINE_CONTEXT * 2 + length) return text.trim();
   let start = Math.max(0, column - LINE_CONTEXT);
   let end = Math.min(text.length, column + length + LINE_CONTEXT);

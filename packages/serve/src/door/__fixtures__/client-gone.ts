@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { INITIALIZE } from '../../mcp/__fixtures__/raw-mcp-session.ts';
 
 // What the tests of a client that leaves share: a model that answers one chunk and stays open (so
 // a run is in flight when the client goes), a wait on a condition, and an MCP stdio client's
@@ -41,16 +42,7 @@ export async function until(check: () => boolean): Promise<void> {
 export async function askSupportOverStdio(stdin: Writable, answered: () => string): Promise<void> {
   const line = (message: unknown) => `${JSON.stringify(message)}\n`;
   stdin.write(
-    line({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'raw', version: '1' },
-      },
-    }),
+    line(INITIALIZE),
   );
   await until(() => answered().includes('"id":0'));
   stdin.write(line({ jsonrpc: '2.0', method: 'notifications/initialized' }));

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { RUN_INPUT } from './serve-all-doors.ts';
+import { INITIALIZE } from '../../mcp/__fixtures__/raw-mcp-session.ts';
 
 // One conversation at each door, sent to again and again: the long-thread files (the store's byte
 // bound, attack44a; the key scan of old turns, scrub47) drive the four doors the same way.
@@ -59,16 +60,7 @@ export const THREAD_DOORS: Record<string, ThreadDoor> = {
     };
   },
   'MCP (sessionId)': async (post) => {
-    const opened = await post('/mcp', {
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-06-18',
-        capabilities: {},
-        clientInfo: { name: 'leftovers51', version: '1' },
-      },
-    });
+    const opened = await post('/mcp', INITIALIZE);
     const session = {
       'mcp-session-id': opened.headers.get('mcp-session-id') ?? '',
       'mcp-protocol-version': '2025-06-18',
