@@ -306,6 +306,7 @@ function invalid(argument: string, message: string): InvalidArgumentError {
   return new InvalidArgumentError({ argument, message: `readRecordedRuns: ${message}` });
 }
 
+// why (sentinel): compared by identity inside this module, carries nothing.
 /** {@link resolvedInput}'s mark of a chat turn whose referenced history is gone. */
 const CLEARED: unique symbol = Symbol('cleared');
 
