@@ -60,6 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await store?.close();
   await fleet?.close();
+  if (fleet !== undefined) rmSync(fleet.holdDirectory, { recursive: true, force: true });
 });
 
 /** Bytes of the run's `dbos.workflow_input` row (its text), as durable-run.test.ts counts them. */
