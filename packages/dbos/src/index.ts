@@ -44,6 +44,9 @@ export type { ApprovalNotPendingErrorOptions } from './errors/approval-not-pendi
 export { ApprovalNotPendingError } from './errors/approval-not-pending-error.ts';
 export type { BudgetPoolRowErrorOptions } from './errors/budget-pool-row-error.ts';
 export { BudgetPoolRowError } from './errors/budget-pool-row-error.ts';
+export type { HistoryReference } from './chat/history-reference.ts';
+export type { DurableChatHistoryErrorOptions } from './errors/durable-chat-history-error.ts';
+export { DurableChatHistoryError } from './errors/durable-chat-history-error.ts';
 export type { DurableReplayMismatchErrorOptions } from './errors/durable-replay-mismatch-error.ts';
 export { DurableReplayMismatchError } from './errors/durable-replay-mismatch-error.ts';
 export type { UnknownHandoffAgentErrorOptions } from './errors/unknown-handoff-agent-error.ts';

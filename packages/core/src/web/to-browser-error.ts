@@ -87,6 +87,7 @@ const PAGE_MESSAGES: Readonly<Record<string, string>> = {
   'unknown-handoff-agent': 'The run handed off to an agent this server does not have.',
   'approval-not-pending': 'That call is no longer waiting for approval.',
   'chat-session-conflict': 'The chat changed elsewhere meanwhile; send the message again.',
+  'durable-chat-history': 'The earlier messages of this chat are gone; send the message again.',
   'artifact-store-limit': 'A tool output was too large to keep.',
   'budget-pool-row': "The service's spending limit could not be read.",
   'postgres-unreachable': "The server's database could not be reached.",

@@ -33,6 +33,8 @@ export type CreatePostgresHistoryStoreOptions = PostgresConnectionOptions & {
  * return promises and need no context when called directly).
  */
 export type PostgresHistoryStore = {
+  /** The table it keeps the turns in, as given (`'gemloop_chat_turns'` unless told). */
+  readonly table: string;
   load(id: string, context?: HistoryStoreContext): Promise<ChatTurn[]>;
   append(id: string, turn: ChatTurn, context?: HistoryStoreContext): Promise<void>;
   clear(id: string, context?: HistoryStoreContext): Promise<void>;
@@ -112,6 +114,7 @@ export function createPostgresHistoryStore(
   );
 
   return {
+    table,
     async load(id) {
       checkSessionId(id);
       await ensureTable();
@@ -173,6 +176,32 @@ export function createPostgresHistoryStore(
       if (ownPool) await pool.end();
     },
   };
+}
+
+/**
+ * The first `count` turns of session `sessionId` in `table`, read as {@link createPostgresHistoryStore}'s
+ * `load` reads them (the same row decoding, so the same turns give the same JSON), through a pool
+ * of the caller's: a durable worker's or runs client's own pool on the fleet's database. Neither
+ * creates nor migrates the table (the store that wrote the turns did): `undefined` when it is
+ * missing. @internal
+ */
+export async function readLeadingTurns(
+  pool: pg.Pool,
+  table: string,
+  sessionId: string,
+  count: number,
+): Promise<ChatTurn[] | undefined> {
+  try {
+    const { rows } = await pool.query<TurnRow>(
+      `SELECT turn_index, turn, turn_text, cost, interaction_id FROM ${quoteTable(table)} WHERE session_id = $1 AND turn_index < $2 ORDER BY turn_index`,
+      [sessionId, count],
+    );
+    return rows.map((row) => toTurn(row, sessionId, table));
+  } catch (error) {
+    // undefined_table: the store is in another database (or was never used on this one).
+    if ((error as { code?: unknown }).code === '42P01') return undefined;
+    throw error;
+  }
 }
 
 /**

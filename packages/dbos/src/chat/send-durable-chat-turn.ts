@@ -6,8 +6,10 @@ import { historyOfStoredTurns, storedTurnOfRun, unknownChatHolder } from '@gemlo
 import type { DurableRunInput, DurableRunResult } from '../durable/runs/durable-run-types.ts';
 import type { DurableRuns } from '../durable/runs/durable-runs.ts';
 import { keylessMarkOf } from '../durable/runs/stored-run-data.ts';
+import { DurableChatHistoryError } from '../errors/durable-chat-history-error.ts';
 import { MAX_ID_BYTES } from '../postgres/check-id.ts';
 import type { PostgresHistoryStore } from './create-postgres-history-store.ts';
+import { historyReferenceOf } from './history-reference.ts';
 
 /** Options of {@link sendDurableChatTurn}. */
 export type SendDurableChatTurnOptions = {
@@ -33,6 +35,26 @@ export type SendDurableChatTurnOptions = {
   runId?: string | undefined;
   /** This turn's generation settings over the agent's, as `runs.start` takes them. */
   generationConfig?: DurableRunInput['generationConfig'];
+  /**
+   * Sends the thread by reference instead of in the run's input: the input names the store's
+   * table, the session, how many turns and their SHA-256 digest (~300 bytes), and the worker reads
+   * those turns from the table. Without it each turn's input holds the whole thread, so a
+   * conversation of n turns writes O(n²) bytes to DBOS's `workflow_input` (300 turns of ~1 KB:
+   * ~58 MB); with it, the same few hundred bytes a turn.
+   *
+   * Needs the store in the fleet's database (`createPostgresHistoryStore` on the workers'
+   * `databaseUrl`): workers and `runs.result()` read it there, through the pool they already hold.
+   * Needs workers of this version or later: an earlier worker refuses such a run (its agent gets a
+   * history that is not a list: `InvalidArgumentError`), it never answers without the thread.
+   *
+   * The price: such a turn's run depends on its session's stored turns. After `clear()` (or a
+   * rewrite of those turns), a run of it still running, waiting for approval or taken over after a
+   * crash fails, and `runs.result()` of a finished one throws, with a
+   * {@link DurableChatHistoryError} (the session, the turns expected and found, the fix) rather
+   * than run on, or return, another thread; `readRecordedRuns` skips such a run. Turns appended
+   * after the run started change nothing. @defaultValue `false`: the thread in the input
+   */
+  historyByReference?: boolean | undefined;
 };
 
 /**
@@ -45,6 +67,8 @@ export type SendDurableChatTurnOptions = {
  * name (`ChatTurn.agent`), and the next turn starts with the worker's copy of it (`holder`), as a
  * chat session sends its next message to the agent holding the conversation.
  * @throws {@link DurableRunError} when the run failed or was cancelled (nothing is saved).
+ * @throws {@link DurableChatHistoryError} with `historyByReference`, when the session's turns the
+ * run was started with are gone (a `clear()` meanwhile; nothing is saved): send again.
  * @throws `UnknownHandoffAgentError` (`@gemloop/core/errors`) when the conversation is held by an
  * agent the worker does not know (nothing is saved), in a chat session's words: the session, the
  * agent, and how to go on. A chat session throws the same.
@@ -58,6 +82,7 @@ export async function sendDurableChatTurn({
   model,
   runId,
   generationConfig,
+  historyByReference = false,
 }: SendDurableChatTurnOptions): Promise<DurableRunResult> {
   const turns: ChatTurn[] = await store.load(sessionId);
   // The history as a chat session sends it (flat, or each turn with its model), and the agent
@@ -68,7 +93,11 @@ export async function sendDurableChatTurn({
   const { runId: started } = await runs.start(agent, {
     runId: runId ?? turnRunId(sessionId, turns.length),
     input,
-    history,
+    // By reference only with turns to refer to: a first turn has none (its history is empty).
+    history:
+      historyByReference === true && turns.length > 0
+        ? historyReferenceOf(store.table, sessionId, turns, model)
+        : history,
     ...(holder === undefined ? {} : { holder }),
     ...(keylessHistory === undefined ? {} : { keylessHistory }),
     ...(generationConfig === undefined ? {} : { generationConfig }),
@@ -84,6 +113,9 @@ export async function sendDurableChatTurn({
     ) {
       throw unknownChatHolder(sessionId, holder, error);
     }
+    // The worker found the referenced turns gone (historyByReference): the error naming the
+    // session and the fix, as runs.result() throws it for a finished turn.
+    if (DurableChatHistoryError.isInstance(cause)) throw cause;
     throw error;
   });
   const keylessFor = keylessMarkOf(result);

@@ -58,6 +58,7 @@ import { ArtifactStoreLimitError } from '../artifacts/artifact-store-limit-error
 import { ChatSessionConflictError } from '../chat/chat-session-conflict-error.ts';
 import { ApprovalNotPendingError } from './approval-not-pending-error.ts';
 import { BudgetPoolRowError } from './budget-pool-row-error.ts';
+import { DurableChatHistoryError } from './durable-chat-history-error.ts';
 import { DurableReplayMismatchError } from './durable-replay-mismatch-error.ts';
 import { DurableRunDataError } from './durable-run-data-error.ts';
 import { DurableRunError } from './durable-run-error.ts';
@@ -98,6 +99,7 @@ const STORED_ERROR_CLASSES: Readonly<Record<string, StoredErrorClass>> = Object.
   CompactionError,
   ContextWindowError,
   ContinuationError,
+  DurableChatHistoryError,
   DurableReplayMismatchError,
   DurableRunDataError,
   DurableRunError,

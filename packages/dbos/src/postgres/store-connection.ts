@@ -71,6 +71,11 @@ export function storePool(options: PostgresConnectionOptions): pg.Pool {
   return pool;
 }
 
+/** Whether `value` is a table name the stores take: a plain identifier, optionally schema-qualified. @internal */
+export function isTableName(value: unknown): value is string {
+  return typeof value === 'string' && TABLE.test(value);
+}
+
 /** The table name quoted for SQL (`chat.turns` → `"chat"."turns"`). @internal */
 export function quoteTable(table: string): string {
   // A `"` doubled, as Postgres reads it inside a quoted identifier: the option check allows none,

@@ -2,6 +2,8 @@ import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
 import { REDACTED_ARGUMENT } from '@gemloop/core/internal';
 import type { RecordedRunLine } from '@gemloop/core/recorder';
+import pg from 'pg';
+import { isHistoryReference, resolveHistoryReference } from '../chat/history-reference.ts';
 import { EVENTS_STREAM_KEY, type RequestFrame } from '../durable/events/run-events.ts';
 import { restoreLongStrings } from '../durable/events/shared-strings.ts';
 import {
@@ -18,6 +20,7 @@ import {
   storedArgument,
 } from '../durable/runs/stored-run-data.ts';
 import { checkPostgres, toUnreachableError } from '../errors/check-postgres.ts';
+import { DurableChatHistoryError } from '../errors/durable-chat-history-error.ts';
 import { DurableRunDataError } from '../errors/durable-run-data-error.ts';
 import { type StoredRun, toRecordedRun } from './to-recorded-run.ts';
 
@@ -107,10 +110,14 @@ export async function* readRecordedRuns({
   } catch (error) {
     throw toUnreachableError(error, databaseUrl, purpose);
   }
+  // For chat turns sent with historyByReference: their history is read from the chat store's
+  // table in this database (one connection, opened only when such a run is read).
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   try {
-    yield* readRecordedRunsWith(client, { runIds, since, limit });
+    yield* readRecordedRunsWith(client, { runIds, since, limit }, pool);
   } finally {
     await client.destroy();
+    await pool.end();
   }
 }
 
@@ -118,7 +125,8 @@ export async function* readRecordedRuns({
 export type RecordedRunsClient = Pick<DBOSClient, 'listWorkflows' | 'readStream'>;
 
 /**
- * {@link readRecordedRuns} on a client: pages of runs listed without their inputs or outputs,
+ * {@link readRecordedRuns} on a client (and `pool`, on the same database, for the chat turns whose
+ * history is a reference to the chat store): pages of runs listed without their inputs or outputs,
  * then each run's input and output loaded alone, as the reader asks for it. A page of 20 loaded
  * with its inputs held 20 of up to `maxInputBytes` (100 MB by default) at once (leftovers33);
  * now one at a time. The agent is the run's `gemloop.agent` attribute, or for a run started
@@ -128,6 +136,7 @@ export type RecordedRunsClient = Pick<DBOSClient, 'listWorkflows' | 'readStream'
 export async function* readRecordedRunsWith(
   client: RecordedRunsClient,
   { runIds, since, limit }: Pick<ReadRecordedRunsOptions, 'runIds' | 'since'> & { limit: number },
+  pool?: pg.Pool,
 ): AsyncGenerator<DurableRecordedRun, void, undefined> {
   let read = 0;
   for (let offset = 0; read < limit; offset += PAGE) {
@@ -152,7 +161,10 @@ export async function* readRecordedRunsWith(
       // Deleted since the page was listed (garbage-collected): nothing to read.
       if (workflow === undefined) continue;
       const agent = (headOf(listed) ?? headFromInput(workflow, false)).agent;
-      const input = storedArgument(workflow, 1);
+      const input = await resolvedInput(storedArgument(workflow, 1), workflow.workflowID, pool);
+      // A chat turn whose session was cleared since: its thread is gone, and with it what its
+      // requests held; skipped, as a run whose output cannot be read is.
+      if (input === CLEARED) continue;
       const stored: StoredRun = {
         runId: workflow.workflowID,
         agent,
@@ -292,6 +304,32 @@ function isFrame(value: unknown): value is RequestFrame {
 
 function invalid(argument: string, message: string): InvalidArgumentError {
   return new InvalidArgumentError({ argument, message: `readRecordedRuns: ${message}` });
+}
+
+// why (sentinel): compared by identity inside this module, carries nothing.
+/** {@link resolvedInput}'s mark of a chat turn whose referenced history is gone. */
+const CLEARED: unique symbol = Symbol('cleared');
+
+/**
+ * A run's input with a history by reference (`historyByReference`) replaced by the history it
+ * stands for, read from the chat store as the worker read it; any other input as it is.
+ */
+async function resolvedInput(
+  input: unknown,
+  runId: string,
+  pool: pg.Pool | undefined,
+): Promise<unknown> {
+  const history = (input as { history?: unknown } | null | undefined)?.history;
+  if (!isHistoryReference(history)) return input;
+  if (pool === undefined) return CLEARED;
+  try {
+    return { ...(input as object), history: await resolveHistoryReference(pool, history, runId) };
+  } catch (error) {
+    // A session id Postgres cannot hold is refused as an argument: no turns to read either.
+    if (DurableChatHistoryError.isInstance(error) || InvalidArgumentError.isInstance(error))
+      return CLEARED;
+    throw error;
+  }
 }
 
 /**

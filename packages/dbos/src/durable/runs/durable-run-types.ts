@@ -2,6 +2,7 @@ import type { AgentInput, AgentOptions, AgentResult, Content } from '@gemloop/co
 import type { RunOptions } from '@gemloop/core/agent';
 import type { TreeBudgetOptions } from '@gemloop/core/composition';
 import type { HistoryTurn } from '@gemloop/core/history';
+import type { HistoryReference } from '../../chat/history-reference.ts';
 import type { NeedsApproval } from '../approvals/approvals.ts';
 
 /** What starts a durable run: the same input and history as `agent.run()`. */
@@ -9,9 +10,12 @@ export type DurableRunInput = {
   input: AgentInput;
   /**
    * The conversation so far, continued by `input`: contents, or turns that say which model wrote
-   * them (`RunOptions.history` of `@gemloop/core`). Stored as JSON with the run.
+   * them (`RunOptions.history` of `@gemloop/core`). Stored as JSON with the run. Or, written by
+   * `sendDurableChatTurn({ historyByReference: true })` only, a reference to the first turns of a
+   * session of the chat store in the fleet's database (`{ from: { table, sessionId, turns,
+   * digest } }`), which the worker and `runs.result()` read from that table.
    */
-  history?: readonly Content[] | readonly HistoryTurn[] | undefined;
+  history?: readonly Content[] | readonly HistoryTurn[] | HistoryReference | undefined;
   /**
    * A budget for the run and its subagents (`RunOptions.budget` of `@gemloop/core`), stored as
    * JSON with the run (give finite numbers). The spent total survives a worker's crash: the

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { checkGenerationConfig, checkOwnerOption } from '@gemloop/core/internal';
+import { checkHistoryReference } from '../../chat/history-reference.ts';
 import { MAX_KEYS_FINGERPRINT_LENGTH } from '../events/keyless-history.ts';
 import { checkOptionKeys, checkRunId } from './check-runs-arguments.ts';
 import type { DurableRunInput } from './durable-run-types.ts';
@@ -65,6 +66,9 @@ export async function startRun(
     });
   }
   checkKeylessHistory(keylessHistory);
+  // A history by reference (sendDurableChatTurn's historyByReference): the worker reads the
+  // table it names, so it is checked before the run is enqueued. A list goes as before.
+  if (history !== undefined && !Array.isArray(history)) checkHistoryReference(history);
   if (typeof agent !== 'string' || agent === '') {
     throw new InvalidArgumentError({
       argument: 'agent',

@@ -1,3 +1,4 @@
+import { isHistoryReference, resolveHistoryReference } from '../../chat/history-reference.ts';
 import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
 import { DurableRunError } from '../../errors/durable-run-error.ts';
 import { typedStoredError } from '../../errors/typed-stored-error.ts';
@@ -112,7 +113,9 @@ async function checkStoredResult(
 
 /**
  * The `history` of the run's stored input, when its result's `contents` start with some of it;
- * else `undefined`, unread.
+ * else `undefined`, unread. A chat turn's reference to the chat store (`historyByReference`) is
+ * read from the store's table as the worker read it, on the runs client's pool (the fleet's
+ * database): a session cleared since is a `DurableChatHistoryError`, never another thread.
  */
 async function storedHistory(
   backend: RunsBackend,
@@ -127,5 +130,8 @@ async function storedHistory(
     loadOutput: false,
   });
   const request = workflow === undefined ? undefined : storedArgument(workflow, 1);
-  return (request as { history?: unknown } | undefined)?.history;
+  const history = (request as { history?: unknown } | undefined)?.history;
+  return isHistoryReference(history)
+    ? await resolveHistoryReference(backend.pool, history, runId)
+    : history;
 }

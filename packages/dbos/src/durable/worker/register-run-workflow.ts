@@ -1,7 +1,10 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
-import type { AgentEvent } from '@gemloop/core';
+import type { AgentEvent, Content } from '@gemloop/core';
+import type { HistoryTurn } from '@gemloop/core/history';
 import { agentKeysReader, agentTurnsOf, type RunServices } from '@gemloop/core/internal';
 import { createSteering } from '@gemloop/core/steering';
+import type pg from 'pg';
+import { resolveHistoryReference } from '../../chat/history-reference.ts';
 import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
 import { createApprovalState, RunPausedSignal } from '../approvals/approvals.ts';
 import type { createDurableChildren } from '../children/durable-children.ts';
@@ -49,6 +52,11 @@ export type RunWorkflowContext = {
    * neither scans nor writes those again (run-events.ts, `openRunEvents`).
    */
   storedEvents?: ((runId: string) => Promise<number>) | undefined;
+  /**
+   * The worker's pool on the fleet's database: a chat turn whose history is a reference to the
+   * chat store (`historyByReference`) reads it there, on every execution of the run.
+   */
+  pool: pg.Pool;
 };
 
 /**
@@ -64,6 +72,7 @@ export function registerRunWorkflow({
   children,
   services,
   storedEvents,
+  pool,
 }: RunWorkflowContext): (agentName: string, request: DurableRunInput) => Promise<DurableRunResult> {
   return DBOS.registerWorkflow(
     async (agentName: string, request: DurableRunInput): Promise<DurableRunResult> => {
@@ -93,8 +102,6 @@ export function registerRunWorkflow({
         approvals: createApprovalState(),
       };
       running.set(runId, execution);
-      // What an earlier run found without keys (a chat turn's thread): its run-end skips it.
-      buffer.keyless = keylessContents(request.history, request.keylessHistory, buffer.keys());
       // The last events and the stream's close in one step: closed from the step body, the
       // close is a plain write (4 round trips) instead of a checkpointed operation of the
       // workflow (7). A body run again after a crash closes again after its (repeated) events;
@@ -109,13 +116,23 @@ export function registerRunWorkflow({
           },
           { name: 'gemloop.events' },
         );
+      // The history as the agent gets it: a list as given (one Array.isArray on the default path),
+      // or a chat turn's reference to the chat store read now, in the body (not a step: nothing
+      // written), on every execution; its digest holds it to the turns it was started with.
+      let history: readonly Content[] | readonly HistoryTurn[] | undefined;
       try {
+        history =
+          request.history === undefined || Array.isArray(request.history)
+            ? (request.history as readonly Content[] | undefined)
+            : ((await resolveHistoryReference(pool, request.history, runId)) as Content[]);
+        // What an earlier run found without keys (a chat turn's thread): its run-end skips it.
+        buffer.keyless = keylessContents(history, request.keylessHistory, buffer.keys());
         // This execution's steps write through its own buffer (`execute`), never another's.
         const result = await execute(execution, async () => {
           const stream = agentTurnsOf(agent as typeof entry.agent).stream(
             request.input,
             {
-              ...(request.history === undefined ? {} : { history: request.history }),
+              ...(history === undefined ? {} : { history }),
               // The tree's budget; its spent total is rebuilt by the replayed model steps.
               ...(request.budget === undefined ? {} : { budget: request.budget }),
               ...(request.generationConfig === undefined
@@ -142,12 +159,12 @@ export function registerRunWorkflow({
         // The `run-end` holding it goes without it: the workflow's output is the same (run-events.ts).
         buffer.result = result;
         await finish();
-        const stored = storedResultOf(result, request.history);
+        const stored = storedResultOf(result, history);
         // A conversation's turn (a run with a history) whose new contents hold no key: its mark
         // for the next turn (the run-end's scan found most of it; the run's own objects, not
         // the stored copy, whose long strings are shared away).
         const mark =
-          request.history === undefined
+          history === undefined
             ? undefined
             : turnMark(result.newContents, buffer.keys(), buffer.memo);
         if (mark !== undefined) (stored as Record<string, unknown>)[KEYLESS_KEY] = mark;

@@ -330,6 +330,7 @@ export async function startDurableWorkerWith(
     children,
     services,
     storedEvents: (runId) => storedEventCount(pool, runId),
+    pool,
   });
 
   DBOS.setConfig({
