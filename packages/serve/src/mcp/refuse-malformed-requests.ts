@@ -1,5 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isJSONRPCNotification, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { jsonKind } from '../door/json-kind.ts';
 
 /** A JSON-RPC error for a request the door answers itself: its code and fixed words. @internal */
 export type RequestFault = { code: -32600 | -32602; message: string };
@@ -58,7 +59,7 @@ export function requestFault(message: unknown): RequestFault | undefined {
   if (message['jsonrpc'] !== '2.0') {
     return {
       code: -32600,
-      message: `Invalid Request: jsonrpc must be "2.0", not ${kindOf(message['jsonrpc'])}.`,
+      message: `Invalid Request: jsonrpc must be "2.0", not ${jsonKind(message['jsonrpc'])}.`,
     };
   }
   const params = message['params'];
@@ -66,8 +67,8 @@ export function requestFault(message: unknown): RequestFault | undefined {
     return {
       code: -32602,
       message: toolCall
-        ? `Invalid params: tools/call's params must be an object ({ "name": ..., "arguments": {...} }), not ${kindOf(params)}.`
-        : `Invalid params: a request's params must be an object of named values (or left out), not ${kindOf(params)}.`,
+        ? `Invalid params: tools/call's params must be an object ({ "name": ..., "arguments": {...} }), not ${jsonKind(params)}.`
+        : `Invalid params: a request's params must be an object of named values (or left out), not ${jsonKind(params)}.`,
     };
   }
   if (params !== undefined && params['_meta'] !== undefined) {
@@ -112,14 +113,14 @@ function toolCallFault(message: unknown): RequestFault | undefined {
   if (typeof params['name'] !== 'string') {
     return {
       code: -32602,
-      message: `Invalid params: tools/call's params.name must be a string naming the tool (tools/list lists them), not ${kindOf(params['name'])}.`,
+      message: `Invalid params: tools/call's params.name must be a string naming the tool (tools/list lists them), not ${jsonKind(params['name'])}.`,
     };
   }
   const args = params['arguments'];
   if (args !== undefined && !isPlainObject(args)) {
     return {
       code: -32602,
-      message: `Invalid params: tools/call's params.arguments must be an object of the tool's arguments by name (or left out), not ${kindOf(args)}.`,
+      message: `Invalid params: tools/call's params.arguments must be an object of the tool's arguments by name (or left out), not ${jsonKind(args)}.`,
     };
   }
   return undefined;
@@ -127,13 +128,4 @@ function toolCallFault(message: unknown): RequestFault | undefined {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The JSON kind of a value, in words of its own (never the value itself). */
-function kindOf(value: unknown): string {
-  if (value === undefined) return 'missing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return typeof value === 'string' ? 'a string' : `a ${typeof value}`;
 }
