@@ -53,7 +53,7 @@ export function requestFault(message: unknown): RequestFault | undefined {
   if (!isPlainObject(message) || typeof message['method'] !== 'string') return undefined;
   const id = message['id'];
   if (typeof id !== 'string' && !Number.isInteger(id)) return undefined;
-  if (isJSONRPCRequest(message)) return undefined;
+  if (plainlyReadable(message) || isJSONRPCRequest(message)) return undefined;
   // The method is not named in the words: they are fixed, never the client's text.
   const toolCall = message['method'] === 'tools/call';
   if (message['jsonrpc'] !== '2.0') {
@@ -124,6 +124,19 @@ function toolCallFault(message: unknown): RequestFault | undefined {
     };
   }
   return undefined;
+}
+
+/**
+ * Whether a request is one the SDK's schema reads, known without it: the common case (no `_meta`,
+ * only JSON-RPC's members) then costs no zod parse on top of the SDK's own.
+ */
+function plainlyReadable(message: Record<string, unknown>): boolean {
+  if (message['jsonrpc'] !== '2.0') return false;
+  for (const key in message) {
+    if (key !== 'jsonrpc' && key !== 'id' && key !== 'method' && key !== 'params') return false;
+  }
+  const params = message['params'];
+  return params === undefined || (isPlainObject(params) && params['_meta'] === undefined);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
