@@ -1,6 +1,6 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { isJSONRPCNotification, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
-import { jsonKind } from '../door/json-kind.ts';
+import { jsonKind } from '../door/json-rpc/json-kind.ts';
 
 /** A JSON-RPC error for a request the door answers itself: its code and fixed words. @internal */
 export type RequestFault = { code: -32600 | -32602; message: string };

@@ -1,4 +1,4 @@
-import { jsonKind } from '../../door/json-kind.ts';
+import { jsonKind } from '../../door/json-rpc/json-kind.ts';
 
 /** JSON-RPC's invalid request. @internal */
 export const INVALID_REQUEST = -32600;
