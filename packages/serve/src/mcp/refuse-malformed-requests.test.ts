@@ -152,12 +152,23 @@ describe('MCP door: a request the SDK cannot read, of any method', () => {
       for (const [, fields] of MALFORMED) stdin.write(`${JSON.stringify(request(id++, fields))}\n`);
       // CRLF, as the SDK's reader takes it, and a notification that gets nothing.
       stdin.write('{"jsonrpc":"2.0","method":"notifications/cancelled","params":7}\r\n');
+      // A batch, which the SDK's stdio reader reads not (nothing was answered): one -32600.
+      stdin.write('[{"jsonrpc":"2.0","id":88,"method":"ping"}]\n');
       // A tools/call whose params are no object was answered in memory only (leftovers69).
       stdin.write('{"jsonrpc":"2.0","id":89,"method":"tools/call","params":"hi"}\n');
       stdin.write('{"jsonrpc":"2.0","id":90,"method":"ping"}\n');
-      await answered(MALFORMED.length + 3);
+      await answered(MALFORMED.length + 4);
       expect(lines.slice(1)).toEqual([
         ...MALFORMED.map(([, , error], index) => ({ jsonrpc: '2.0', id: index + 1, error })),
+        {
+          jsonrpc: '2.0',
+          id: null,
+          error: {
+            code: -32600,
+            message:
+              'Invalid Request: this transport reads one JSON-RPC message a line, not a batch (an array); send each message on its own line.',
+          },
+        },
         {
           jsonrpc: '2.0',
           id: 89,

@@ -5,6 +5,12 @@ import { jsonKind } from '../door/json-rpc/json-kind.ts';
 /** A JSON-RPC error for a request the door answers itself: its code and fixed words. @internal */
 export type RequestFault = { code: -32600 | -32602; message: string };
 
+const BATCH_NOT_READ: RequestFault = {
+  code: -32600,
+  message:
+    'Invalid Request: this transport reads one JSON-RPC message a line, not a batch (an array); send each message on its own line.',
+};
+
 /**
  * Makes a transport answer a request the SDK cannot read (its `jsonrpc` not "2.0", members other
  * than JSON-RPC's, `params` or `params._meta` that are no object) and a `tools/call` whose params
@@ -26,6 +32,13 @@ export function refuseMalformedRequests(transport: Transport): void {
   const receive = transport.onmessage;
   transport.onmessage = (message, extra) => {
     if (malformedNotification(message)) return;
+    // A batch reaches here only from a transport that reads none (stdio's reader hands it on;
+    // HTTP splits one before): one -32600 for it, id null (JSON-RPC 2.0 section 6), where the SDK
+    // answered nothing. MCP 2025-06-18 removed batching; Streamable HTTP still takes them.
+    if (Array.isArray(message)) {
+      transport.send({ jsonrpc: '2.0', id: null, error: BATCH_NOT_READ } as never).catch(() => {});
+      return;
+    }
     const fault = requestFault(message) ?? toolCallFault(message);
     if (fault === undefined) {
       receive?.(message, extra);

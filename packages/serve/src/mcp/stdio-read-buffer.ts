@@ -12,7 +12,7 @@ export type StdioReadBuffer = {
 /**
  * A stdio line reader as the SDK's `ReadBuffer` (one JSON-RPC message a line, a CR before the LF
  * dropped), except that a line holding a request or notification the SDK's schema refuses
- * (`params` that are no object, `jsonrpc` not "2.0") is handed on as read, for
+ * (`params` that are no object, `jsonrpc` not "2.0"), or a batch, is handed on as read, for
  * `refuseMalformedRequests` to answer or drop. The SDK's reader throws on such a line, and its
  * transport only reports the error: the client waited for ever for an answer to its id. Lines are
  * bounded before they arrive (`connectStdio`'s gate), so this holds at most one line and a chunk.
@@ -31,7 +31,11 @@ export function createStdioReadBuffer(): StdioReadBuffer {
       const line = buffer.toString('utf8', 0, end).replace(/\r$/, '');
       buffer = buffer.subarray(end + 1);
       const parsed: unknown = JSON.parse(line);
-      if (requestFault(parsed) !== undefined || malformedNotification(parsed)) {
+      if (
+        Array.isArray(parsed) ||
+        requestFault(parsed) !== undefined ||
+        malformedNotification(parsed)
+      ) {
         return parsed as JSONRPCMessage;
       }
       return JSONRPCMessageSchema.parse(parsed);
