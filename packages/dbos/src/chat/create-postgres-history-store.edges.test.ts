@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../__fixtures__/fleet.ts';
 import { PostgresUnreachableError } from '../errors/postgres-unreachable-error.ts';
 import { createPostgresHistoryStore, isChatSessionConflict } from '../index.ts';
+import { historyReferenceOf, resolveHistoryReference } from './history-reference.ts';
 
 const turnOf = (text: string): ChatTurn => ({ contents: [{ role: 'user', parts: [{ text }] }] });
 const textsOf = (turns: ChatTurn[]): string[] =>
@@ -387,5 +388,40 @@ describe('createPostgresHistoryStore at its edges', () => {
       error = caught;
     }
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
+  });
+});
+
+describe('a history by reference read from a table that is not what the run input says (attack57b)', () => {
+  // A run's input may name any table and any count (`runs.start` takes it from the caller):
+  // each of these failed the run with Postgres's own bare error, naming no session.
+  it('refuses a count past the store’s integer index, and a table without its columns, typed and naming the session', async () => {
+    const store = createPostgresHistoryStore({ pool });
+    const stored = turnOf('Where is order 7?');
+    await store.append('ref-1', stored, noContext);
+    const reference = historyReferenceOf('gemloop_chat_turns', 'ref-1', [stored], undefined);
+    expect(await resolveHistoryReference(pool, reference, 'run-1')).toEqual(stored.contents);
+
+    const huge = await resolveHistoryReference(pool, {
+      from: { ...reference.from, turns: 2 ** 31 },
+    }).catch((caught: unknown) => caught);
+    expect(InvalidArgumentError.isInstance(huge)).toBe(true);
+    expect(huge).toMatchObject({ argument: 'history' });
+    expect((huge as Error).message).toContain('from 1 to 2147483647');
+
+    await pool.query('CREATE TABLE not_a_store (session_id text, note text)');
+    const failures = await Promise.all(
+      ['not_a_store', 'pg_catalog.pg_class'].map((table) =>
+        resolveHistoryReference(pool, { from: { ...reference.from, table } }, 'run-1').catch(
+          (caught: unknown) => caught,
+        ),
+      ),
+    );
+    for (const [index, table] of ['not_a_store', 'pg_catalog.pg_class'].entries()) {
+      const error = failures[index];
+      expect(ChatStoreError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ operation: 'load', sessionId: 'ref-1' });
+      expect((error as Error).message).toContain(`Table ${table} is not a chat store's table`);
+      expect((error as Error).message).not.toMatch(/SELECT|turn_index/);
+    }
   });
 });

@@ -183,7 +183,8 @@ export function createPostgresHistoryStore(
  * `load` reads them (the same row decoding, so the same turns give the same JSON), through a pool
  * of the caller's: a durable worker's or runs client's own pool on the fleet's database. Neither
  * creates nor migrates the table (the store that wrote the turns did): `undefined` when it is
- * missing. @internal
+ * missing; a `ChatStoreError` naming the session for a table that is no store's, or a row that is
+ * no turn. @internal
  */
 export async function readLeadingTurns(
   pool: pg.Pool,
@@ -198,8 +199,18 @@ export async function readLeadingTurns(
     );
     return rows.map((row) => toTurn(row, sessionId, table));
   } catch (error) {
+    const code = (error as { code?: unknown }).code;
     // undefined_table: the store is in another database (or was never used on this one).
-    if ((error as { code?: unknown }).code === '42P01') return undefined;
+    if (code === '42P01') return undefined;
+    // undefined_column: a table that is no chat store's (a run's input names any table); without
+    // this the run failed with Postgres's bare "column ... does not exist", naming no session.
+    if (code === '42703') {
+      throw new ChatStoreError({
+        message: `Table ${table} is not a chat store's table (it lacks the columns createPostgresHistoryStore writes), so chat session "${sessionId}" cannot be read from it: name the table the session's store was created with.`,
+        operation: 'load',
+        sessionId,
+      });
+    }
     throw error;
   }
 }

@@ -80,6 +80,9 @@ describe('checkHistoryReference', () => {
     ],
     ['no turns', { from: { ...valid.from, turns: 0 } }],
     ['a fractional count', { from: { ...valid.from, turns: 1.5 } }],
+    // Past the store's integer `turn_index`: Postgres refused the bound untyped (attack57b).
+    ['more turns than a session can hold', { from: { ...valid.from, turns: 2 ** 31 } }],
+    ['a count of 1e15', { from: { ...valid.from, turns: 1e15 } }],
     ['a digest that is not SHA-256 hex', { from: { ...valid.from, digest: 'abc' } }],
     ['a key beside from', { ...valid, contents: [] }],
     ['an empty model', { from: { ...valid.from, model: '' } }],
@@ -98,6 +101,9 @@ describe('checkHistoryReference', () => {
 
   it('takes what sendDurableChatTurn writes', () => {
     expect(() => checkHistoryReference(valid)).not.toThrow();
+    expect(() =>
+      checkHistoryReference({ from: { ...valid.from, turns: 2 ** 31 - 1 } }),
+    ).not.toThrow();
   });
 
   it('is what runs.start() checks before anything is enqueued (a list goes as before)', async () => {

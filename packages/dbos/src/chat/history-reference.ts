@@ -34,6 +34,12 @@ export type HistoryReference = {
 /** Longest model name a reference carries (a model id is far shorter). */
 const MAX_MODEL_LENGTH = 200;
 const DIGEST = /^[0-9a-f]{64}$/;
+/**
+ * Most turns a reference may name: the store's `turn_index` is a Postgres `integer`, so a session
+ * holds no more, and a larger count sent as the read's bound failed the run with Postgres's own
+ * "value out of range for type integer" instead of a refusal naming `history` (attack57b).
+ */
+const MAX_TURNS = 2_147_483_647;
 
 /**
  * The SHA-256 (hex) of a history's JSON: built by this one function on both sides, the caller's
@@ -78,7 +84,7 @@ export function checkHistoryReference(value: unknown): asserts value is HistoryR
     throw new InvalidArgumentError({
       argument: 'history',
       message:
-        'history must be a list of contents (or turns), or { from: { table, sessionId, turns, digest, model? } } as sendDurableChatTurn({ historyByReference: true }) writes it: a plain table name, a session id, a whole number of turns above 0, a SHA-256 hex digest.',
+        'history must be a list of contents (or turns), or { from: { table, sessionId, turns, digest, model? } } as sendDurableChatTurn({ historyByReference: true }) writes it: a plain table name, a session id, a whole number of turns from 1 to 2147483647, a SHA-256 hex digest.',
     });
   }
   checkId(value.from.sessionId, 'history', 'chat session id');
@@ -102,6 +108,7 @@ export function isHistoryReference(value: unknown): value is HistoryReference {
     typeof from.sessionId === 'string' &&
     Number.isSafeInteger(from.turns) &&
     (from.turns as number) > 0 &&
+    (from.turns as number) <= MAX_TURNS &&
     typeof from.digest === 'string' &&
     DIGEST.test(from.digest) &&
     (from.model === undefined ||

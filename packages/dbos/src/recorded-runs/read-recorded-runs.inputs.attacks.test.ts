@@ -1,5 +1,7 @@
 import type { WorkflowStatus } from '@dbos-inc/dbos-sdk';
+import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { historyReferenceOf } from '../chat/history-reference.ts';
 import { type RecordedRunsClient, readRecordedRunsWith } from './read-recorded-runs.ts';
 
 // leftovers33 (attack24b's leftover): `readRecordedRuns` listed a fleet's runs in pages of 20 with
@@ -11,11 +13,22 @@ import { type RecordedRunsClient, readRecordedRunsWith } from './read-recorded-r
 
 const RUNS = 45;
 
-/** A client over `RUNS` successful runs, newest first; `attributes: false` plays runs started before gemloop wrote them. */
-function fleet({ attributes }: { attributes: boolean }) {
+/**
+ * A client over `runs` successful runs, newest first; `attributes: false` plays runs started
+ * before gemloop wrote them; `inputOf` gives a run's stored request (a question by default).
+ */
+function fleet({
+  attributes,
+  runs = RUNS,
+  inputOf = (workflowID: string): unknown => ({ input: `question ${workflowID}` }),
+}: {
+  attributes: boolean;
+  runs?: number;
+  inputOf?: (workflowID: string) => unknown;
+}) {
   const loads: { ids: readonly string[] | undefined; limit: number | undefined }[] = [];
   const listings: { loadInput: boolean | undefined; limit: number | undefined }[] = [];
-  const workflows = Array.from({ length: RUNS }, (_, index) => ({
+  const workflows = Array.from({ length: runs }, (_, index) => ({
     workflowID: `run-${index}`,
     workflowName: 'gemloop.run',
     status: 'SUCCESS',
@@ -24,7 +37,7 @@ function fleet({ attributes }: { attributes: boolean }) {
   }));
   const stored = (workflow: (typeof workflows)[number]) => ({
     ...workflow,
-    input: ['support', { input: `question ${workflow.workflowID}` }],
+    input: ['support', inputOf(workflow.workflowID)],
     output: {
       text: 'answer',
       steps: [],
@@ -40,13 +53,13 @@ function fleet({ attributes }: { attributes: boolean }) {
         loads.push({ ids: input.workflowIDs, limit: input.limit });
         const chosen =
           input.workflowIDs === undefined
-            ? workflows.slice(input.offset ?? 0, (input.offset ?? 0) + (input.limit ?? RUNS))
+            ? workflows.slice(input.offset ?? 0, (input.offset ?? 0) + (input.limit ?? runs))
             : workflows.filter((workflow) => input.workflowIDs?.includes(workflow.workflowID));
         return chosen.map(stored) as unknown as WorkflowStatus[];
       }
       listings.push({ loadInput: input.loadInput, limit: input.limit });
       const offset = input.offset ?? 0;
-      return workflows.slice(offset, offset + (input.limit ?? RUNS)) as unknown as WorkflowStatus[];
+      return workflows.slice(offset, offset + (input.limit ?? runs)) as unknown as WorkflowStatus[];
     },
     readStream: async function* () {} as unknown as RecordedRunsClient['readStream'],
   };
@@ -76,4 +89,61 @@ describe('readRecordedRuns: one run’s stored input in memory at a time (leftov
       expect(listings.every((listing) => listing.loadInput === false)).toBe(true);
     },
   );
+});
+
+// attack57b: a chat turn sent with historyByReference whose stored turns can no longer be read as
+// turns (a row rewritten by hand into another shape, or a reference to a table that is no chat
+// store's) stopped `readRecordedRuns` for the whole fleet with a ChatStoreError, where a cleared
+// session's turn is skipped and the other runs read. A pool answering the one query.
+describe('readRecordedRuns and a chat turn whose referenced turns cannot be read (attack57b)', () => {
+  const stored = { contents: [{ role: 'user' as const, parts: [{ text: 'Where is order 7?' }] }] };
+  const reference = historyReferenceOf('gemloop_chat_turns', 'user-42', [stored], undefined);
+  /** Three runs, the middle one a chat turn with its history by reference. */
+  const chat = () =>
+    fleet({
+      attributes: true,
+      runs: 3,
+      inputOf: (workflowID) =>
+        workflowID === 'run-1'
+          ? { input: 'And order 8?', history: reference }
+          : { input: `question ${workflowID}` },
+    }).client;
+  const poolAnswering = (answer: () => unknown) =>
+    ({ query: async () => answer() }) as unknown as pg.Pool;
+  const notATurn = {
+    turn_index: 0,
+    turn: [1, 2],
+    turn_text: null,
+    cost: null,
+    interaction_id: null,
+  };
+  const noColumn = Object.assign(new Error('column "turn_index" does not exist'), {
+    code: '42703',
+  });
+
+  it.each([
+    ['a stored row that is not a turn', () => ({ rows: [notATurn] })],
+    [
+      'a table without the store’s columns',
+      () => {
+        throw noColumn;
+      },
+    ],
+  ])('%s: skips that turn and reads the others', async (_what, answer) => {
+    const runs = [];
+    for await (const run of readRecordedRunsWith(chat(), { limit: 10 }, poolAnswering(answer)))
+      runs.push(run.runId);
+    expect(runs).toEqual(['run-0', 'run-2']);
+  });
+
+  it('still fails the read when the database itself fails (not a property of one session)', async () => {
+    const down = new Error('Connection terminated unexpectedly');
+    const failing = poolAnswering(() => {
+      throw down;
+    });
+    const read = async () => {
+      for await (const _run of readRecordedRunsWith(chat(), { limit: 10 }, failing));
+    };
+    expect(await read().catch((caught: unknown) => caught)).toBe(down);
+  });
 });

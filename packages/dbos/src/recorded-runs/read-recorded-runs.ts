@@ -1,5 +1,6 @@
 import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
+import { ChatStoreError } from '@gemloop/core/errors';
 import { REDACTED_ARGUMENT } from '@gemloop/core/internal';
 import type { RecordedRunLine } from '@gemloop/core/recorder';
 import pg from 'pg';
@@ -307,7 +308,7 @@ function invalid(argument: string, message: string): InvalidArgumentError {
 }
 
 // why (sentinel): compared by identity inside this module, carries nothing.
-/** {@link resolvedInput}'s mark of a chat turn whose referenced history is gone. */
+/** {@link resolvedInput}'s mark of a chat turn whose referenced history is gone or unreadable. */
 const CLEARED: unique symbol = Symbol('cleared');
 
 /**
@@ -325,8 +326,15 @@ async function resolvedInput(
   try {
     return { ...(input as object), history: await resolveHistoryReference(pool, history, runId) };
   } catch (error) {
-    // A session id Postgres cannot hold is refused as an argument: no turns to read either.
-    if (DurableChatHistoryError.isInstance(error) || InvalidArgumentError.isInstance(error))
+    // A session id Postgres cannot hold is refused as an argument: no turns to read either. A
+    // ChatStoreError is the session's rows (or the named table) read as no turns: a property of
+    // that one session, which stopped the read for the whole fleet (attack57b). A database that
+    // fails is not caught here: it is not one session's.
+    if (
+      DurableChatHistoryError.isInstance(error) ||
+      InvalidArgumentError.isInstance(error) ||
+      ChatStoreError.isInstance(error)
+    )
       return CLEARED;
     throw error;
   }

@@ -63,7 +63,9 @@ export type DoorBodyBudgetOptions = {
    * length (chunked) reserves as it arrives and is cut off the same way. The bytes are given
    * back when the body has been read and parsed, whatever happened to it. `maxBodyBytes` bounds
    * one body, this bounds them all: a hundred callers each sending a 32 MiB photo at once would
-   * otherwise hold 3.2 GB. At least `maxBodyBytes`.
+   * otherwise hold 3.2 GB. A body declared and then sent slowly (or not at all) holds its share
+   * until the server ends the request (Node's `server.requestTimeout`, 300 s by default, answers
+   * 408): lower that where callers are not all trusted. At least `maxBodyBytes`.
    * @defaultValue four times `maxBodyBytes` (128 MiB for the default 32 MiB)
    */
   maxBodyBytesInFlight?: number | undefined;

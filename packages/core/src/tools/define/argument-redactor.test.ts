@@ -155,13 +155,28 @@ describe('createArgumentRedactor', () => {
     expect(redactor.contents(contents)).toBe(contents);
   });
 
-  it('redacts args that are a list or a string as they are: there is no key to find', () => {
+  it('passes a list and absent args as they are: there is no key to find', () => {
     const redactor = redactorOf(login);
     const parts = [
       { functionCall: { name: 'login', args: ['password'] } },
-      { functionCall: { name: 'login', args: 'password=p' } },
       { functionCall: { name: 'login' } },
+      { functionCall: { name: 'login', args: null } },
     ] as unknown as Part[];
     expect(redactor.parts(parts)).toBe(parts);
+  });
+
+  it('redacts the whole of args that are text, a number or a boolean: no path reaches the secret in them (attack57b)', () => {
+    const redactor = redactorOf(login, search);
+    // A relay's JSON text: the secret is in it, where `password` names no key.
+    const text = '{"user":"ada","password":"hunter2"}';
+    expect(redactor.args('login', text)).toBe(REDACTED_ARGUMENT);
+    expect(redactor.args('login', 4242)).toBe(REDACTED_ARGUMENT);
+    expect(redactor.args('login', true)).toBe(REDACTED_ARGUMENT);
+    const parts = [{ functionCall: { name: 'login', id: 'c1', args: text } }] as unknown as Part[];
+    expect(redactor.parts(parts)).toEqual([
+      { functionCall: { name: 'login', id: 'c1', args: REDACTED_ARGUMENT } },
+    ]);
+    // A tool without secrets keeps its args as they came.
+    expect(redactor.args('search', 'q=cats')).toBe('q=cats');
   });
 });

@@ -1,7 +1,7 @@
 import type { Content, Part } from '../../wire/content.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
 import type { AnyTool } from '../tool.ts';
-import { checkSecretArguments, redactArguments } from './redact-arguments.ts';
+import { checkSecretArguments, REDACTED_ARGUMENT, redactArguments } from './redact-arguments.ts';
 
 /**
  * Redacts the secret arguments of an agent's tools (their `secretArguments`) from what is
@@ -40,7 +40,14 @@ export function createArgumentRedactor(tools: Iterable<AnyTool>): ArgumentRedact
 
   const args = <Args>(toolName: string, value: Args): Args => {
     const paths = secrets.get(toolName);
-    return paths === undefined ? value : redactArguments(value, paths);
+    if (paths === undefined) return value;
+    // Arguments that are a string, number or boolean (a relay's JSON text,
+    // `'{"password":"hunter2"}'`) hold the secret where no path reaches: all of it goes. Passed
+    // as they came, they reached a Live session's ToolInputError once its tool refused them
+    // (attack57b), and a run's recording the same way.
+    if (value !== null && value !== undefined && typeof value !== 'object')
+      return REDACTED_ARGUMENT as Args;
+    return redactArguments(value, paths);
   };
   const part = (value: Part): Part => {
     const call = value.functionCall;
