@@ -29,6 +29,7 @@ import { listContextTasks } from './durable/catch-up-durable-context.ts';
 import { createDurableExecutor, type DurableExecutor } from './durable/durable-executor.ts';
 import { DurableRequestHandler } from './durable/durable-request-handler.ts';
 import { createGemloopExecutor } from './gemloop-executor.ts';
+import { INVALID_REQUEST, rpcEnvelopeFault } from './json-rpc/check-rpc-envelope.ts';
 import { checkRpcParams, INVALID_PARAMS } from './json-rpc/check-rpc-params.ts';
 import {
   extensionsOf,
@@ -308,6 +309,15 @@ export function createA2AHandlerSharing(
         },
       });
     }
+    const envelope = rpcEnvelopeFault(body);
+    if (envelope !== undefined) {
+      return json(reply(body, { error: { code: INVALID_REQUEST, message: envelope } }));
+    }
+    // A request without an id is a notification, which "The Server MUST NOT reply to" (JSON-RPC
+    // 2.0 section 4.1). A2A defines no notification: each of its methods answers with what the
+    // client needs next (a task's id, a task), so such a call is not run, and the HTTP answer is
+    // 204 with no body. The SDK ran it (a SendMessage called the model) and answered with id null.
+    if (!Object.hasOwn(body, 'id')) return new Response(null, { status: 204 });
     const version = request.headers.get(A2A_VERSION_HEADER);
     const extensions = extensionsOf(request.headers.get(HTTP_EXTENSION_HEADER));
     const context = new ServerCallContext({

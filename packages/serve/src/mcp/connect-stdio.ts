@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '@gemloop/core/errors';
 import type { RunOwner } from '@gemloop/core/web';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { createStdioReadBuffer } from './stdio-read-buffer.ts';
 
 /**
  * The longest line (one JSON-RPC message) `connectStdio` reads by default: 4 MiB, four times an
@@ -70,6 +71,13 @@ export async function connectStdio(
     },
   });
   const transport = new StdioServerTransport(gate, stdout);
+  // The SDK's reader drops a request its schema refuses without an answer; this one hands it on
+  // to be answered (`refuseMalformedRequests`). The field is the SDK's own (1.x), checked here so
+  // that an SDK without it keeps its reader rather than failing.
+  const held = transport as unknown as { _readBuffer?: unknown };
+  if (typeof held._readBuffer === 'object' && held._readBuffer !== null) {
+    held._readBuffer = createStdioReadBuffer();
+  }
 
   function tooLong(): void {
     stdin.unpipe(gate);

@@ -23,8 +23,8 @@ import { type ConnectStdioOptions, connectStdio } from './connect-stdio.ts';
 import { createMcpHttpHandler, type FetchHandler } from './mcp-http-handler.ts';
 import type { ExposedTool, McpServerOptions } from './mcp-server-options.ts';
 import { createOwnedSessions } from './owned-sessions.ts';
-import { refuseBadToolCalls } from './refuse-bad-tool-calls.ts';
 import { refuseIdsInFlight } from './refuse-ids-in-flight.ts';
+import { refuseMalformedRequests } from './refuse-malformed-requests.ts';
 
 /** How deep an exposed tool's arguments may nest: a tool's schema is never near it. */
 const MAX_ARGUMENT_DEPTH = 64;
@@ -214,7 +214,7 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
   const connect: McpDoor['connect'] = async (transport, connectOptions) => {
     const server = createServer(connectOptions?.owner ?? LOCAL_OWNER);
     await server.connect(transport);
-    refuseBadToolCalls(transport);
+    refuseMalformedRequests(transport);
     refuseIdsInFlight(transport);
     return server;
   };

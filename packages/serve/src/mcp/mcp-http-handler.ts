@@ -8,7 +8,11 @@ import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { guardOrigin, type OriginPolicy } from '../door/origin-policy.ts';
 import { pickEvicted } from '../door/pick-evicted.ts';
 import { insufficientScopeChallenge, type ProtectedResource } from '../door/protected-resource.ts';
-import { refuseBadToolCalls, toolCallParamsProblem } from './refuse-bad-tool-calls.ts';
+import {
+  malformedNotification,
+  refuseMalformedRequests,
+  requestFault,
+} from './refuse-malformed-requests.ts';
 
 /**
  * A Fetch-API handler: Node (through `@gemloop/serve/node`), Hono, Deno, Bun, Workers. The
@@ -223,7 +227,7 @@ export function createMcpHttpHandler(options: {
       if (transport.sessionId !== undefined) forget(transport.sessionId);
     };
     await server.connect(transport);
-    refuseBadToolCalls(transport);
+    refuseMalformedRequests(transport);
     const response = await transport.handleRequest(
       request,
       request.method === 'POST' ? { parsedBody } : undefined,
@@ -305,28 +309,34 @@ async function readMessages(request: Request, maxBytes: number): Promise<unknown
       'Invalid Request: a request id must be a string or an integer (MCP: not null).',
     );
   }
-  return refuseToolCallParams(parsed) ?? parsed;
+  return refuseMalformed(parsed);
 }
 
 /**
- * A -32602 for a body holding a `tools/call` whose params are no object, which the SDK's transport
- * refused whole as -32700 "Invalid JSON-RPC message" (it is JSON, and a request): answered with
- * the request's id when it is the body's one message, else with id null, nothing of the body run
- * (as a batch with a bad id is refused whole). Its other faults (`name`, `arguments`) reach the
- * server's transport, which answers them one by one (`refuseBadToolCalls`).
+ * The body without its notifications the SDK cannot read, or the answer to a request of it the
+ * SDK cannot read. The SDK's transport refused the whole body as -32700 "Invalid JSON-RPC
+ * message" for either (it is JSON, and a request): a notification gets no answer (JSON-RPC 2.0
+ * section 4.1), so it is left out, and a body of nothing else is accepted as MCP accepts
+ * notifications (202, no body); a request is answered with its id and `requestFault`'s code when
+ * it is the body's one message, else with id null, nothing of the body run (as a batch with a
+ * bad id is refused whole). A `tools/call`'s `name` and `arguments` reach the server's transport,
+ * which answers them one by one (`refuseMalformedRequests`).
  */
-function refuseToolCallParams(body: unknown): Response | undefined {
+function refuseMalformed(body: unknown): unknown {
   const messages = Array.isArray(body) ? body : [body];
   for (const message of messages) {
-    const problem = toolCallParamsProblem(message);
-    if (problem === undefined) continue;
+    const fault = requestFault(message);
+    if (fault === undefined) continue;
     const id = Array.isArray(body) ? null : (message as { id: string | number }).id;
-    return new Response(
-      JSON.stringify({ jsonrpc: '2.0', error: { code: -32602, message: problem }, id }),
-      { status: 400, headers: { 'content-type': 'application/json' } },
-    );
+    return new Response(JSON.stringify({ jsonrpc: '2.0', error: fault, id }), {
+      status: 400,
+      headers: { 'content-type': 'application/json' },
+    });
   }
-  return undefined;
+  const kept = messages.filter((message) => !malformedNotification(message));
+  if (kept.length === messages.length) return body;
+  if (kept.length === 0) return new Response(null, { status: 202 });
+  return Array.isArray(body) ? kept : kept[0];
 }
 
 /**

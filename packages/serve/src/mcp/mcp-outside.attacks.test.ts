@@ -276,10 +276,12 @@ describe('the MCP door under an outside attack', () => {
         _meta: { progressToken: { toString: 'x' } },
       },
     });
-    // The object id is no valid Request (-32600, the door's: doors45); the object token the SDK's.
+    // The object id is no valid Request (-32600, the door's: doors45); the object token is
+    // invalid params (-32602, answered with its id since leftovers70: the SDK said -32700).
+    expect(objectToken.messages[0]).toMatchObject({ id: 2 });
     for (const [refused, code] of [
       [objectId, -32600],
-      [objectToken, -32700],
+      [objectToken, -32602],
     ] as const) {
       expect(refused.status).toBe(400);
       expect(refused.messages[0]).toMatchObject({ error: { code } });
