@@ -288,7 +288,11 @@ export function createA2AHandlerSharing(
         message: 'Send the JSON-RPC request as application/json.',
       });
     }
-    const body = await readJsonRpcBody(request, { maxBytes: settings.maxBodyBytes, budget });
+    const body = await readJsonRpcBody(request, {
+      maxBytes: settings.maxBodyBytes,
+      budget,
+      idleTimeoutMs: settings.bodyIdleTimeoutMs,
+    });
     if (!isRecord(body)) {
       throw new A2ARequestError({
         status: 400,

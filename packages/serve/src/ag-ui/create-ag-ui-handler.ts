@@ -111,7 +111,13 @@ export function createAgUiHandlerSharing(
         return refused;
       }
       const { input, message, earlier, seededMedia, messageId, messageMedia, earlierUsers } =
-        readRunInput(await readJsonBody(request, { maxBytes: settings.maxBodyBytes, budget }));
+        readRunInput(
+          await readJsonBody(request, {
+            maxBytes: settings.maxBodyBytes,
+            budget,
+            idleTimeoutMs: settings.bodyIdleTimeoutMs,
+          }),
+        );
       const thread = threads.open(input.threadId, owner);
       let live: LiveRun;
       try {
@@ -503,7 +509,7 @@ function invalidResume(message: string): AgUiRequestError {
  */
 async function readJsonBody(
   request: Request,
-  limits: { maxBytes: number; budget: BodyBudget },
+  limits: { maxBytes: number; budget: BodyBudget; idleTimeoutMs: number },
 ): Promise<unknown> {
   return await readBoundedBody(request, {
     ...limits,
@@ -537,6 +543,8 @@ async function readJsonBody(
           message,
           retryAfter: BODIES_BUSY_RETRY_AFTER_SECONDS,
         }),
+      timedOut: (message) =>
+        new AgUiRequestError({ status: 408, errorCode: 'request_timeout', message }),
     },
   });
 }

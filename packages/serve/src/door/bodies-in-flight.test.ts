@@ -10,7 +10,7 @@ import { RUN_INPUT } from './__fixtures__/serve-all-doors.ts';
 import { agentOnFake, listenForTest } from './__fixtures__/serve-door.ts';
 import { type BodyBudget, createBodyBudget } from './body-budget.ts';
 import { mountDoors } from './mount-doors.ts';
-import { bodiesBusyMessage } from './read-bounded-body.ts';
+import { bodiesBusyMessage, bodyIdleMessage } from './read-bounded-body.ts';
 
 // inflight57: the bytes of bodies a door reads at once are bounded (`maxBodyBytesInFlight`). Each
 // door is driven in process with bodies the test holds open half-sent, so which bodies are being
@@ -91,13 +91,22 @@ function wholeRequest(
 
 type Door = {
   name: string;
-  /** The door on `budget`, with the test's bounds and `rateLimit` (default: the door's). */
-  make: (budget: BodyBudget, rateLimit?: { requests: number; windowMs: number }) => FetchHandler;
+  /**
+   * The door on `budget`, with the test's bounds, `rateLimit` and `bodyIdleTimeoutMs` (default:
+   * the door's).
+   */
+  make: (
+    budget: BodyBudget,
+    rateLimit?: { requests: number; windowMs: number },
+    bodyIdleTimeoutMs?: number,
+  ) => FetchHandler;
   url: string;
   headers: Record<string, string>;
   body: unknown;
   /** The 503's body, in the door's protocol. */
   refusal: (message: string) => unknown;
+  /** The 408's body, in the door's protocol. */
+  timedOut: (message: string) => unknown;
 };
 
 const alice = { authorization: `Bearer ${KEYS.alice}`, 'content-type': 'application/json' };
@@ -109,7 +118,7 @@ function doors(): Door[] {
   return [
     {
       name: 'OpenAI',
-      make: (budget, rateLimit) => {
+      make: (budget, rateLimit, bodyIdleTimeoutMs) => {
         const { agent, onError } = agentOnFake(script);
         return createOpenAIHandlerSharing(
           {
@@ -117,6 +126,7 @@ function doors(): Door[] {
             onError,
             ...bounds,
             ...(rateLimit && { rateLimit }),
+            ...(bodyIdleTimeoutMs && { bodyIdleTimeoutMs }),
           },
           budget,
         );
@@ -127,13 +137,22 @@ function doors(): Door[] {
       refusal: (message) => ({
         error: { message, type: 'server_error', param: null, code: 'server_busy' },
       }),
+      timedOut: (message) => ({
+        error: { message, type: 'invalid_request_error', param: null, code: 'request_timeout' },
+      }),
     },
     {
       name: 'AG-UI',
-      make: (budget, rateLimit) => {
+      make: (budget, rateLimit, bodyIdleTimeoutMs) => {
         const { agent, onError } = agentOnFake(script);
         return createAgUiHandlerSharing(
-          { agent, onError, ...bounds, ...(rateLimit && { rateLimit }) },
+          {
+            agent,
+            onError,
+            ...bounds,
+            ...(rateLimit && { rateLimit }),
+            ...(bodyIdleTimeoutMs && { bodyIdleTimeoutMs }),
+          },
           budget,
         );
       },
@@ -141,10 +160,11 @@ function doors(): Door[] {
       headers: { ...alice, accept: 'text/event-stream' },
       body: RUN_INPUT,
       refusal: (message) => ({ error: { message, code: 'server_busy' } }),
+      timedOut: (message) => ({ error: { message, code: 'request_timeout' } }),
     },
     {
       name: 'A2A',
-      make: (budget, rateLimit) => {
+      make: (budget, rateLimit, bodyIdleTimeoutMs) => {
         const { agent, onError } = agentOnFake(script);
         return createA2AHandlerSharing(
           {
@@ -153,6 +173,7 @@ function doors(): Door[] {
             onError,
             ...bounds,
             ...(rateLimit && { rateLimit }),
+            ...(bodyIdleTimeoutMs && { bodyIdleTimeoutMs }),
           },
           budget,
         );
@@ -166,6 +187,7 @@ function doors(): Door[] {
         params: { message: { messageId: 'm1', role: 'ROLE_USER', parts: [{ text: 'Hi' }] } },
       },
       refusal: (message) => ({ jsonrpc: '2.0', id: null, error: { code: -32000, message } }),
+      timedOut: (message) => ({ jsonrpc: '2.0', id: null, error: { code: -32600, message } }),
     },
   ];
 }
@@ -317,6 +339,54 @@ describe.each(doors())('the $name door bounds the bodies it reads at once', (doo
     expect(second.request.bodyUsed).toBe(false);
     budget.give(IN_FLIGHT);
   });
+
+  // idle57 (attack57b): a body declared and then not sent held its share until Node's
+  // requestTimeout (300 s), every other caller answered 503 meanwhile. The stall is deliberate
+  // (the held body's second half never comes); 300 ms is far below any hang guard.
+  it('answers 408 to a declared body that stops after its first half, gives its share back, then answers a new body', async () => {
+    const budget = createBodyBudget(IN_FLIGHT);
+    const handler = door.make(budget, undefined, 300);
+    const stalled = heldRequest(door.url, door.headers, padded(bodyOf(door, 0)));
+    const answer = handler(stalled.request);
+    await stalled.started;
+    expect(budget.inFlight()).toBe(SIZE);
+    const response = await answer;
+    expect(response.status).toBe(408);
+    expect(await response.json()).toEqual(door.timedOut(bodyIdleMessage(300)));
+    expect(budget.inFlight()).toBe(0);
+    await expectAnswered(
+      await handler(wholeRequest(door.url, door.headers, padded(bodyOf(door, 1)))),
+    );
+    expect(budget.inFlight()).toBe(0);
+  });
+
+  it('never cuts a body that keeps arriving within the idle time (a chunk every 50 ms for 1 s, idle 300 ms)', async () => {
+    const budget = createBodyBudget(IN_FLIGHT);
+    const handler = door.make(budget, undefined, 300);
+    const bytes = padded(bodyOf(door, 0));
+    const pieces = 20;
+    const step = Math.ceil(bytes.byteLength / pieces);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          if (sent >= bytes.byteLength) return controller.close();
+          if (sent > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+          controller.enqueue(bytes.subarray(sent, sent + step));
+          sent += step;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const request = new Request(door.url, {
+      method: 'POST',
+      body,
+      headers: { ...door.headers, 'content-length': String(bytes.byteLength) },
+      duplex: 'half',
+    } as RequestInit);
+    await expectAnswered(await handler(request));
+    expect(budget.inFlight()).toBe(0);
+  });
 });
 
 describe('mountDoors shares one bound among the media doors', () => {
@@ -378,6 +448,28 @@ describe('mountDoors shares one bound among the media doors', () => {
     expect(() =>
       mountDoors({ authorize: authorizeByKey, maxBodyBytesInFlght: MAX, agUi: { agent } } as never),
     ).toThrow("Did you mean 'maxBodyBytesInFlight'?");
+  });
+
+  it('takes bodyIdleTimeoutMs for the media doors, refusing one below 1 and a misspelt one', async () => {
+    const { agent } = agentOnFake([]);
+    await mountDoors({
+      authorize: authorizeByKey,
+      bodyIdleTimeoutMs: 5_000,
+      agUi: { agent },
+    }).close();
+    expect(() =>
+      mountDoors({
+        authorize: authorizeByKey,
+        bodyIdleTimeoutMs: 0,
+        mcp: { agents: { support: agent } },
+      }),
+    ).toThrow('bodyIdleTimeoutMs must be a positive integer; got 0.');
+    expect(() =>
+      mountDoors({ authorize: authorizeByKey, agUi: { agent, bodyIdleTimeoutMs: 1.5 } }),
+    ).toThrow('bodyIdleTimeoutMs must be a positive integer; got 1.5.');
+    expect(() =>
+      mountDoors({ authorize: authorizeByKey, bodyIdleTimeoutMS: 5_000, agUi: { agent } } as never),
+    ).toThrow("Did you mean 'bodyIdleTimeoutMs'?");
   });
 });
 

@@ -63,13 +63,41 @@ export type DoorBodyBudgetOptions = {
    * length (chunked) reserves as it arrives and is cut off the same way. The bytes are given
    * back when the body has been read and parsed, whatever happened to it. `maxBodyBytes` bounds
    * one body, this bounds them all: a hundred callers each sending a 32 MiB photo at once would
-   * otherwise hold 3.2 GB. A body declared and then sent slowly (or not at all) holds its share
-   * until the server ends the request (Node's `server.requestTimeout`, 300 s by default, answers
-   * 408): lower that where callers are not all trusted. At least `maxBodyBytes`.
+   * otherwise hold 3.2 GB. A body declared and then not sent gives its share back after
+   * `bodyIdleTimeoutMs` without a byte (answered 408); one that trickles a byte within each
+   * holds it until the server ends the request (Node's `server.requestTimeout`, 300 s by
+   * default): lower that where callers are not all trusted. At least `maxBodyBytes`.
    * @defaultValue four times `maxBodyBytes` (128 MiB for the default 32 MiB)
    */
   maxBodyBytesInFlight?: number | undefined;
+  /**
+   * The milliseconds a request body may go without a byte arriving before the door stops
+   * reading it, gives its share of `maxBodyBytesInFlight` back and answers 408 in its error
+   * shape, naming the seconds and this option. Without it, a caller could declare a
+   * `Content-Length`, send nothing, and hold its share of the bound until Node's
+   * `server.requestTimeout` (300 s), every other caller's body answered 503 meanwhile
+   * (attack57b). Ten seconds: a phone on a poor link still moves some bytes every second while
+   * it uploads, and ten seconds of none is a stalled or hostile sender (nginx's
+   * `client_body_timeout` is 60 s between two reads; this is stricter because a share here
+   * blocks other callers). The clock restarts at every chunk, so a slow upload that keeps
+   * arriving is never cut. A whole number of at least 1.
+   * @defaultValue 10_000 (10 s)
+   */
+  bodyIdleTimeoutMs?: number | undefined;
 };
+
+/** {@link DoorBodyBudgetOptions.bodyIdleTimeoutMs}'s default: 10 s without a byte. @internal */
+export const DEFAULT_BODY_IDLE_TIMEOUT_MS = 10_000;
+
+/**
+ * `bodyIdleTimeoutMs` checked: a whole number of milliseconds of at least 1,
+ * {@link DEFAULT_BODY_IDLE_TIMEOUT_MS} when absent. @internal
+ */
+export function bodyIdleTimeoutOption(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_BODY_IDLE_TIMEOUT_MS;
+  wholeNumberOption()(value, 'bodyIdleTimeoutMs');
+  return value;
+}
 
 /**
  * `maxBodyBytesInFlight` checked against the door's `maxBodyBytes` (already checked): a whole

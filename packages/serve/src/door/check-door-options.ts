@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import type { RateLimit } from '../openai/rate-limiter.ts';
-import { bodyBudgetOption } from './body-budget.ts';
+import { bodyBudgetOption, bodyIdleTimeoutOption } from './body-budget.ts';
 import { rateLimitOption, wholeNumberOption } from './door-option-keys.ts';
 import { heartbeatOption } from './heartbeat.ts';
 
@@ -49,6 +49,8 @@ export type DoorSettings = {
   maxBodyBytes: number;
   /** The bytes of bodies read at once (`maxBodyBytesInFlight`), at least `maxBodyBytes`. */
   maxBodyBytesInFlight: number;
+  /** The ms a body may go without a byte before it is cut off with 408 (`bodyIdleTimeoutMs`). */
+  bodyIdleTimeoutMs: number;
   rateLimit: RateLimit | false;
   /** The event streams' heartbeat interval in ms, 0 for none. */
   heartbeatMs: number;
@@ -66,6 +68,7 @@ export function checkDoorOptions(options: {
   now?: (() => number) | undefined;
   maxBodyBytes?: number | undefined;
   maxBodyBytesInFlight?: number | undefined;
+  bodyIdleTimeoutMs?: number | undefined;
   rateLimit?: RateLimit | false | undefined;
   heartbeatMs?: number | false | undefined;
 }): DoorSettings {
@@ -93,6 +96,7 @@ export function checkDoorOptions(options: {
     now: options.now ?? Date.now,
     maxBodyBytes,
     maxBodyBytesInFlight: bodyBudgetOption(options.maxBodyBytesInFlight, maxBodyBytes),
+    bodyIdleTimeoutMs: bodyIdleTimeoutOption(options.bodyIdleTimeoutMs),
     rateLimit: rateLimit,
     heartbeatMs: heartbeatOption(options.heartbeatMs),
   };

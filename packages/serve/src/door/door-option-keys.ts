@@ -81,8 +81,9 @@ export const common: Record<
  * The keys of the doors that take big bodies (media): OpenAI, A2A, AG-UI, and `mountDoors`. The
  * MCP door's bodies are 1 MiB of a host model's text, bounded by its `maxConnections`. @internal
  */
-export const bodies: Record<'maxBodyBytesInFlight', OptionCheck> = {
+export const bodies: Record<'maxBodyBytesInFlight' | 'bodyIdleTimeoutMs', OptionCheck> = {
   maxBodyBytesInFlight: checkedWhereUsed,
+  bodyIdleTimeoutMs: checkedWhereUsed,
 };
 
 /** `createOpenAIHandler`'s keys. @internal */

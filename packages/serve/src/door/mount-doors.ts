@@ -17,7 +17,12 @@ import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createOpenAIHandlerSharing } from '../openai/create-openai-handler.ts';
 import type { OpenAIHandlerOptions } from '../openai/openai-handler-options.ts';
 import type { RateLimit } from '../openai/rate-limiter.ts';
-import { type BodyBudget, bodyBudgetOption, createBodyBudget } from './body-budget.ts';
+import {
+  type BodyBudget,
+  bodyBudgetOption,
+  bodyIdleTimeoutOption,
+  createBodyBudget,
+} from './body-budget.ts';
 import { DOOR_DEFAULTS } from './check-door-options.ts';
 import { createDoorHistoryStore } from './create-door-history-store.ts';
 import { access, bodies, common, wholeNumberOption } from './door-option-keys.ts';
@@ -52,6 +57,12 @@ export type SharedDoorOptions = {
    */
   maxBodyBytesInFlight?: number | undefined;
   /**
+   * The milliseconds a body sent to the OpenAI, A2A or AG-UI door may go without a byte before
+   * it is cut off with 408 and its share of `maxBodyBytesInFlight` given back (see
+   * `bodyIdleTimeoutMs` of each door). @defaultValue each door's own (10 s)
+   */
+  bodyIdleTimeoutMs?: number | undefined;
+  /**
    * The browser pages every door admits (see {@link AllowedOriginsOption}): given here it
    * replaces each door's default, so list `'self'` too for the AG-UI door's same-host page.
    * @defaultValue each door's own (`['self']` for AG-UI, `[]` for the others)
@@ -85,6 +96,7 @@ type Shared =
   | 'rateLimit'
   | 'maxBodyBytes'
   | 'maxBodyBytesInFlight'
+  | 'bodyIdleTimeoutMs'
   | 'allowedOrigins'
   | 'allowedHosts'
   | 'onError'
@@ -203,11 +215,16 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
   // One bound on the bodies the media doors read at once; a door given its own keeps its own.
   // Not the MCP door's option: its 1 MiB bodies are not counted.
   const bodyBudget = sharedBodyBudget(options);
+  // Checked here too, as the bound is: with only the MCP door mounted no media door reads it.
+  bodyIdleTimeoutOption(options.bodyIdleTimeoutMs);
   const mediaShared = {
     ...shared,
     ...(options.maxBodyBytesInFlight === undefined
       ? {}
       : { maxBodyBytesInFlight: options.maxBodyBytesInFlight }),
+    ...(options.bodyIdleTimeoutMs === undefined
+      ? {}
+      : { bodyIdleTimeoutMs: options.bodyIdleTimeoutMs }),
   };
   const routes: { path: string; door: string; handler: FetchHandler; ours: boolean }[] = [];
   const closers: (() => Promise<void>)[] = [];

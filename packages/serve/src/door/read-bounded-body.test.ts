@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createBodyBudget } from './body-budget.ts';
-import { bodiesBusyMessage, readBoundedBody } from './read-bounded-body.ts';
+import { bodiesBusyMessage, bodyIdleMessage, readBoundedBody } from './read-bounded-body.ts';
 
 // A door's request body, at most `maxBytes`: refused by its declared length before a byte is read,
 // or while it streams past the bound; counted in bytes, not characters.
@@ -11,13 +11,23 @@ const tooLarge = () => new TooLarge('too large');
 const notUtf8 = () => new NotUtf8('not UTF-8');
 class Coded extends Error {}
 class Busy extends Error {}
-const errors = { coded: () => new Coded('coded'), tooLarge, notUtf8, busy: () => new Busy('busy') };
+class TimedOut extends Error {}
+const errors = {
+  coded: () => new Coded('coded'),
+  tooLarge,
+  notUtf8,
+  busy: () => new Busy('busy'),
+  timedOut: (message: string) => new TimedOut(message),
+};
+/** Longer than any read here takes, even at load 20: only the idle tests below reach theirs. */
+const IDLE = 10_000;
 
 /** The body as text, within a budget that never fills (the budget's own tests are below). */
 function read(request: Request, maxBytes: number): Promise<string> {
   return readBoundedBody(request, {
     maxBytes,
     budget: createBodyBudget(Number.MAX_SAFE_INTEGER),
+    idleTimeoutMs: IDLE,
     parse: (text) => text,
     errors,
   });
@@ -122,7 +132,13 @@ describe('readBoundedBody', () => {
 
 describe('readBoundedBody within a budget', () => {
   const within = (request: Request, budget: ReturnType<typeof createBodyBudget>, maxBytes = 100) =>
-    readBoundedBody(request, { maxBytes, budget, parse: (text) => text, errors });
+    readBoundedBody(request, {
+      maxBytes,
+      budget,
+      idleTimeoutMs: IDLE,
+      parse: (text) => text,
+      errors,
+    });
 
   it('refuses a declared body the budget has no room for unread, with the bound and the option named', async () => {
     const budget = createBodyBudget(10);
@@ -147,6 +163,7 @@ describe('readBoundedBody within a budget', () => {
       {
         maxBytes: 100,
         budget,
+        idleTimeoutMs: IDLE,
         parse: (read) => {
           during = budget.inFlight();
           return read;
@@ -203,6 +220,7 @@ describe('readBoundedBody within a budget', () => {
       readBoundedBody(streamed(['{'], { 'content-length': '1' }).request, {
         maxBytes: 100,
         budget,
+        idleTimeoutMs: IDLE,
         parse: (text) => JSON.parse(text) as unknown,
         errors,
       }),
@@ -219,5 +237,77 @@ describe('readBoundedBody within a budget', () => {
     } as RequestInit);
     await expect(within(failing, budget)).rejects.toThrow('the client went away');
     expect(budget.inFlight()).toBe(0);
+  });
+});
+
+describe('readBoundedBody of a body that stops arriving (idle57)', () => {
+  // attack57b: a body declared and then not sent held its share until Node's requestTimeout
+  // (300 s). The stall here is deliberate; the steady body's gaps (50 ms) are six times below the
+  // idle time (300 ms), so a loaded machine (load 20) does not cut it.
+  const encoder = new TextEncoder();
+
+  /** A declared body of `size` bytes whose `chunks` come `gapMs` apart, then (if short) nothing. */
+  function paced(chunks: string[], size: number, gapMs: number) {
+    const seen = { cancelled: false };
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const chunk = chunks[sent++];
+        if (chunk === undefined) {
+          // Short of its length, the rest never comes: a pull that never settles, as a socket
+          // that goes quiet.
+          if (chunks.join('').length < size) await new Promise(() => {});
+          controller.close();
+          return;
+        }
+        if (sent > 1) await new Promise((resolve) => setTimeout(resolve, gapMs));
+        controller.enqueue(encoder.encode(chunk));
+      },
+      cancel() {
+        seen.cancelled = true;
+      },
+    });
+    const request = new Request('http://door.test/', {
+      method: 'POST',
+      body,
+      headers: { 'content-length': String(size) },
+      duplex: 'half',
+    } as RequestInit);
+    return { request, seen };
+  }
+
+  /** `request` read as text with an idle time of 300 ms, within `budget`. */
+  const readIdle300 = (request: Request, budget: ReturnType<typeof createBodyBudget>) =>
+    readBoundedBody(request, {
+      maxBytes: 100,
+      budget,
+      idleTimeoutMs: 300,
+      parse: (text) => text,
+      errors,
+    });
+
+  it('cuts off a declared body that stalls after its first chunk: timedOut, share given back, upload cancelled', async () => {
+    const budget = createBodyBudget(100);
+    const { request, seen } = paced(['{"a":'], 40, 0);
+    const refusal = await readIdle300(request, budget).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(TimedOut);
+    expect((refusal as Error).message).toBe(bodyIdleMessage(300));
+    expect(budget.inFlight()).toBe(0);
+    await vi.waitFor(() => expect(seen.cancelled).toBe(true));
+  });
+
+  it('never cuts a body that keeps arriving within the idle time (a chunk every 50 ms for 1 s, idle 300 ms)', async () => {
+    const budget = createBodyBudget(100);
+    const chunks = Array.from({ length: 20 }, (_, index) => String(index % 10));
+    const { request } = paced(chunks, 20, 50);
+    expect(await readIdle300(request, budget)).toBe('01234567890123456789');
+    expect(budget.inFlight()).toBe(0);
+  });
+
+  it('names the seconds waited and the option, nothing else', () => {
+    expect(bodyIdleMessage(10_000)).toBe(
+      "The request body stopped arriving: no byte of it came for 10 s. Send the body without pausing, or have the server's bodyIdleTimeoutMs option raised.",
+    );
+    expect(bodyIdleMessage(300)).toContain('for 0.3 s');
   });
 });

@@ -8,6 +8,8 @@ export type ReadBoundedBodyOptions<T> = {
   maxBytes: number;
   /** The bytes of bodies the door (or the mounted doors) may read at once. */
   budget: BodyBudget;
+  /** The ms the body may go without a byte before it is cut off (the door's `bodyIdleTimeoutMs`). */
+  idleTimeoutMs: number;
   /** What the text becomes while its bytes are still reserved (the door's JSON parse). */
   parse: (text: string) => T;
   /** Each refusal in the door's own error shape. */
@@ -17,6 +19,8 @@ export type ReadBoundedBodyOptions<T> = {
     notUtf8: () => Error;
     /** A 503 with `Retry-After` ({@link BODIES_BUSY_RETRY_AFTER_SECONDS}). */
     busy: (message: string) => Error;
+    /** A 408 for a body that stopped arriving (the message from {@link bodyIdleMessage}). */
+    timedOut: (message: string) => Error;
   };
 };
 
@@ -27,15 +31,16 @@ export type ReadBoundedBodyOptions<T> = {
  * `tooLarge(message)` for a body declared or read past the bound (the message from
  * {@link bodyTooLargeMessage}); `busy(message)` for a body the budget has no room for (the message
  * from {@link bodiesBusyMessage}): unread when its declared length does not fit, cut off at the
- * chunk that does not fit when it declared none (or less than it sent); `notUtf8()` for bytes that
- * are not UTF-8 (never replaced by U+FFFD). The bytes reserved are given back however the read
+ * chunk that does not fit when it declared none (or less than it sent); `timedOut(message)` for a
+ * body that went `idleTimeoutMs` without a byte (the message from {@link bodyIdleMessage}), its
+ * read cancelled; `notUtf8()` for bytes that are not UTF-8 (never replaced by U+FFFD). The bytes reserved are given back however the read
  * ends (parsed, refused, failed, the client gone), after `parse`: the body's bytes, its text and
  * its parse are the transient copies (media-size56), so the reservation covers them all. Shared
  * by the doors. @internal
  */
 export async function readBoundedBody<T>(
   request: Request,
-  { maxBytes, budget, parse, errors }: ReadBoundedBodyOptions<T>,
+  { maxBytes, budget, idleTimeoutMs, parse, errors }: ReadBoundedBodyOptions<T>,
 ): Promise<T> {
   if (hasContentCoding(request)) throw errors.coded();
   const header = request.headers.get('content-length');
@@ -47,8 +52,9 @@ export async function readBoundedBody<T>(
   let held = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
   if (!budget.take(held)) throw errors.busy(bodiesBusyMessage(budget.limit));
   let read = 0;
+  const idle = idleGuard(request, idleTimeoutMs);
   try {
-    const text = await readBoundedText(request, maxBytes, (bytes) => {
+    const text = await readBoundedText(idle.request, maxBytes, (bytes) => {
       read += bytes;
       if (read <= held) return;
       // A body without a length (chunked), or longer than it said, reserves as it arrives.
@@ -57,14 +63,69 @@ export async function readBoundedBody<T>(
     });
     return parse(text);
   } catch (error) {
+    if (idle.fired()) throw errors.timedOut(bodyIdleMessage(idleTimeoutMs));
     if (InvalidArgumentError.isInstance(error))
       throw error.argument === 'encoding'
         ? errors.notUtf8()
         : errors.tooLarge(bodyTooLargeMessage(maxBytes, undefined));
     throw error;
   } finally {
+    idle.clear();
     budget.give(held);
   }
+}
+
+/**
+ * `request` with its body read through a guard that errors it after `idleTimeoutMs` without a
+ * chunk (attack57b: a body declared and never sent held its share of the budget until Node's
+ * `requestTimeout`, 300 s). One timer, refreshed at each chunk rather than one made per chunk;
+ * started now (the read starts now) and cleared by `clear()` however the read ends. Erroring the
+ * guard's stream makes `pipeThrough` cancel the request's own body, so the upload is dropped, not
+ * left buffering. `fired()` tells the caller the read failed for this and not another reason.
+ */
+function idleGuard(
+  request: Request,
+  idleTimeoutMs: number,
+): { request: Request; fired: () => boolean; clear: () => void } {
+  const body = request.body;
+  if (body === null) return { request, fired: () => false, clear: () => {} };
+  let fired = false;
+  let controller: TransformStreamDefaultController<Uint8Array> | undefined;
+  const timer = setTimeout(() => {
+    fired = true;
+    controller?.error(new DOMException('The request body stopped arriving.', 'TimeoutError'));
+  }, idleTimeoutMs);
+  const guarded = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      start(given) {
+        controller = given;
+      },
+      transform(chunk, given) {
+        timer.refresh();
+        given.enqueue(chunk);
+      },
+    }),
+  );
+  return {
+    // The headers as sent (core reads `Content-Length` from them); `duplex` for a stream body.
+    request: new Request(request.url, {
+      method: 'POST',
+      headers: request.headers,
+      body: guarded,
+      duplex: 'half',
+    } as RequestInit),
+    fired: () => fired,
+    clear: () => clearTimeout(timer),
+  };
+}
+
+/**
+ * The words of a door's 408 for a body that stopped arriving: the seconds waited and the option
+ * that sets them; nothing else of the server (not the bytes received). @internal
+ */
+export function bodyIdleMessage(idleTimeoutMs: number): string {
+  const seconds = Math.round(idleTimeoutMs / 100) / 10;
+  return `The request body stopped arriving: no byte of it came for ${seconds} s. Send the body without pausing, or have the server's bodyIdleTimeoutMs option raised.`;
 }
 
 /**

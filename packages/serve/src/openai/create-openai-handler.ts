@@ -7,7 +7,12 @@ import {
   createScanMemo,
 } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
-import { type BodyBudget, bodyBudgetOption, createBodyBudget } from '../door/body-budget.ts';
+import {
+  type BodyBudget,
+  bodyBudgetOption,
+  bodyIdleTimeoutOption,
+  createBodyBudget,
+} from '../door/body-budget.ts';
 import { DOOR_DEFAULTS, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { createDoorHistoryStore } from '../door/create-door-history-store.ts';
@@ -138,7 +143,11 @@ export function createOpenAIHandlerSharing(
         }
         return jsonResponse({ id: route.id, object: 'response.deleted', deleted: true });
       }
-      const body = await readJsonBody(request, { maxBytes: settings.maxBodyBytes, budget });
+      const body = await readJsonBody(request, {
+        maxBytes: settings.maxBodyBytes,
+        budget,
+        idleTimeoutMs: settings.bodyIdleTimeoutMs,
+      });
       const model = body['model'];
       if (model === undefined) {
         throw invalidRequest(
@@ -325,7 +334,7 @@ function notAllowed(method: string, allow: string) {
  */
 async function readJsonBody(
   request: Request,
-  limits: { maxBytes: number; budget: BodyBudget },
+  limits: { maxBytes: number; budget: BodyBudget; idleTimeoutMs: number },
 ): Promise<Record<string, unknown>> {
   const body = await readBoundedBody(request, {
     ...limits,
@@ -360,6 +369,13 @@ async function readJsonBody(
           errorCode: 'server_busy',
           message,
           retryAfter: BODIES_BUSY_RETRY_AFTER_SECONDS,
+        }),
+      timedOut: (message) =>
+        new OpenAIRequestError({
+          status: 408,
+          type: 'invalid_request_error',
+          errorCode: 'request_timeout',
+          message,
         }),
     },
   });
@@ -439,6 +455,7 @@ function checkOptions(given: OpenAIHandlerOptions) {
     maxResponses: wholeOption(options.maxResponses, 'maxResponses', 1000),
     maxBodyBytes,
     maxBodyBytesInFlight: bodyBudgetOption(options.maxBodyBytesInFlight, maxBodyBytes),
+    bodyIdleTimeoutMs: bodyIdleTimeoutOption(options.bodyIdleTimeoutMs),
     heartbeatMs: heartbeatOption(options.heartbeatMs),
     rateLimit,
     basePath,

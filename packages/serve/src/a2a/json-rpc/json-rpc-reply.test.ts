@@ -72,7 +72,11 @@ describe('isStream', () => {
 
 describe('readJsonRpcBody', () => {
   const post = (body: string) => new Request('http://a2a.test/', { method: 'POST', body });
-  const limits = (maxBytes: number) => ({ maxBytes, budget: createBodyBudget(1000) });
+  const limits = (maxBytes: number) => ({
+    maxBytes,
+    budget: createBodyBudget(1000),
+    idleTimeoutMs: 10_000,
+  });
 
   it('parses a body within the bound', async () => {
     expect(await readJsonRpcBody(post('{"jsonrpc":"2.0","id":1}'), limits(100))).toEqual({
@@ -95,12 +99,16 @@ describe('readJsonRpcBody', () => {
   it('answers 503 with a server error and retry-after when the budget is full, and gives back what a read took', async () => {
     const budget = createBodyBudget(100);
     expect(budget.take(90)).toBe(true);
-    const refused = readJsonRpcBody(post('{"jsonrpc":"2.0","id":1}'), { maxBytes: 100, budget });
+    const refused = readJsonRpcBody(post('{"jsonrpc":"2.0","id":1}'), {
+      maxBytes: 100,
+      budget,
+      idleTimeoutMs: 10_000,
+    });
     await expect(refused).rejects.toMatchObject({ status: 503, rpcCode: -32000, retryAfter: 5 });
     budget.give(90);
     // A parse error after the read: its bytes are given back too.
     await expect(
-      readJsonRpcBody(post('{"jsonrpc":'), { maxBytes: 100, budget }),
+      readJsonRpcBody(post('{"jsonrpc":'), { maxBytes: 100, budget, idleTimeoutMs: 10_000 }),
     ).rejects.toMatchObject({
       status: 400,
     });

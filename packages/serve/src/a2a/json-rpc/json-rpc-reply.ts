@@ -88,7 +88,7 @@ export function methodNotAllowed(allowed: string): A2ARequestError {
  */
 export async function readJsonRpcBody(
   request: Request,
-  limits: { maxBytes: number; budget: BodyBudget },
+  limits: { maxBytes: number; budget: BodyBudget; idleTimeoutMs: number },
 ): Promise<unknown> {
   return await readBoundedBody(request, {
     ...limits,
@@ -118,6 +118,8 @@ export async function readJsonRpcBody(
           message,
           retryAfter: BODIES_BUSY_RETRY_AFTER_SECONDS,
         }),
+      // As the 413: the request never arrived whole, so it is an invalid request (-32600).
+      timedOut: (message) => new A2ARequestError({ status: 408, rpcCode: -32600, message }),
     },
   });
 }
