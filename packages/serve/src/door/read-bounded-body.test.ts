@@ -304,6 +304,27 @@ describe('readBoundedBody of a body that stops arriving (idle57)', () => {
     expect(budget.inFlight()).toBe(0);
   });
 
+  it('keeps its idle time where setTimeout gives a number, as in Deno and Workers (no timer.refresh)', async () => {
+    const nodeSetTimeout = globalThis.setTimeout;
+    // Node's timer as its id, as those runtimes give it; Node's clearTimeout takes the id.
+    vi.stubGlobal('setTimeout', (run: () => void, ms?: number) => Number(nodeSetTimeout(run, ms)));
+    try {
+      const steady = paced(
+        Array.from({ length: 8 }, (_, index) => String(index)),
+        8,
+        50,
+      );
+      expect(await readIdle300(steady.request, createBodyBudget(100))).toBe('01234567');
+      const budget = createBodyBudget(100);
+      const stalled = paced(['{"a":'], 40, 0);
+      const refusal = await readIdle300(stalled.request, budget).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(TimedOut);
+      expect(budget.inFlight()).toBe(0);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('names the seconds waited and the option, nothing else', () => {
     expect(bodyIdleMessage(10_000)).toBe(
       "The request body stopped arriving: no byte of it came for 10 s. Send the body without pausing, or have the server's bodyIdleTimeoutMs option raised.",

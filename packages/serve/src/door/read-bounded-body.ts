@@ -91,17 +91,27 @@ function idleGuard(
   if (body === null) return { request, fired: () => false, clear: () => {} };
   let fired = false;
   let controller: TransformStreamDefaultController<Uint8Array> | undefined;
-  const timer = setTimeout(() => {
+  const fire = () => {
     fired = true;
     controller?.error(new DOMException('The request body stopped arriving.', 'TimeoutError'));
-  }, idleTimeoutMs);
+  };
+  let timer: unknown = setTimeout(fire, idleTimeoutMs);
+  // Node's timer refreshes in place; Deno's and Workers' `setTimeout` gives a number (the doors
+  // run there too), so there the timer is made again at each chunk.
+  const refresh =
+    typeof (timer as { refresh?: unknown }).refresh === 'function'
+      ? () => (timer as { refresh: () => void }).refresh()
+      : () => {
+          clearTimeout(timer as number);
+          timer = setTimeout(fire, idleTimeoutMs);
+        };
   const guarded = body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       start(given) {
         controller = given;
       },
       transform(chunk, given) {
-        timer.refresh();
+        refresh();
         given.enqueue(chunk);
       },
     }),
@@ -115,7 +125,7 @@ function idleGuard(
       duplex: 'half',
     } as RequestInit),
     fired: () => fired,
-    clear: () => clearTimeout(timer),
+    clear: () => clearTimeout(timer as number),
   };
 }
 
