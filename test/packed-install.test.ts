@@ -46,8 +46,9 @@ import {
 // with the strictest flags, as the bundler check); a CommonJS TypeScript user (`.cts`) is typed
 // and run; a monorepo app with a @gemloop/core of its own runs a library's agents and plugin (two
 // copies); esbuild bundles every core entry for the browser from the packed files. The subpaths
-// with a Node build of their own are typed per runtime: nodenext and node16 see the Node build's
-// names, bundler mode and the browser page the portable build's (NODE_ONLY_NAMES). This is the
+// with a Node build of their own are typed per runtime: nodenext, node16 and bundler mode without
+// customConditions see the Node build's names, the browser page (customConditions ["browser"])
+// the portable build's (NODE_ONLY_NAMES). This is the
 // one test that uses the network (the npm registry, for zod, typescript, msw and the packages'
 // dependencies). Slow by nature: one pack and one install per project for the whole file; a
 // run whose tarballs are byte for byte those of an earlier run (within a day) copies the trees npm
@@ -222,8 +223,8 @@ export const server = setupServer(...createFakeGemini({ script: [] }).handlers()
  * subpath's `index.node.ts`: the file stores, the recorders), which a page, a Worker or an edge
  * function does not load. Each runtime condition of those subpaths carries its own `types`, so a
  * project's TypeScript sees the names of the build its runtime loads: the Node build's in
- * node16/nodenext mode (and in bundler mode with `customConditions: ["node"]`), the portable
- * build's in bundler mode and with the `browser` condition.
+ * node16/nodenext mode and in bundler mode naming no runtime (`default.types`), the portable
+ * build's with `customConditions` naming `browser`, `worker`, `workerd` or `edge-light`.
  */
 const NODE_ONLY_NAMES = {
   '@gemloop/core/chat': 'createFileHistoryStore',
@@ -436,8 +437,6 @@ function writeProject(project: Project, specifiers: string[], tarballs: Packed[]
   writeFileSync(join(directory, 'src', 'msw-types.ts'), mswTypesFile(project.msw));
   writeFileSync(join(directory, 'src', 'every-entry.ts'), everyEntryFile(specifiers));
   writeFileSync(join(directory, 'src', 'node-build.ts'), buildNamesFile('node'));
-  mkdirSync(join(directory, 'portable'), { recursive: true });
-  writeFileSync(join(directory, 'portable', 'build-names.ts'), buildNamesFile('portable'));
   writeFileSync(join(directory, 'require.cjs'), requireFile(specifiers));
   writeFileSync(join(directory, 'src', 'commonjs-user.cts'), commonJsUserFile);
   writeFileSync(
@@ -514,11 +513,11 @@ function writeProject(project: Project, specifiers: string[], tarballs: Packed[]
         moduleResolution: 'bundler',
         noEmit: true,
       },
-      // No customConditions: a bundler-mode project gets the portable build's types (`default`).
-      include: ['src', 'portable'],
-      // A bundler project is ES modules: the CommonJS user is the nodenext check's; the Node
-      // build's names are the node16/nodenext checks'.
-      exclude: ['src/**/*.cts', 'src/node-build.ts'],
+      // No customConditions: a bundler-mode project names no runtime and gets the Node build's
+      // types (`default.types`), as most such projects run on Node (tsx, Vite SSR).
+      include: ['src'],
+      // A bundler project is ES modules: the CommonJS user is the nodenext check's.
+      exclude: ['src/**/*.cts'],
     }),
   );
 }

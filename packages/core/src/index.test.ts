@@ -136,11 +136,14 @@ describe('the subpaths of @gemloop/core', () => {
     expect(source).toBeDefined();
     expect(manifest.publishConfig.exports[subpath]).toEqual(built);
     // Each built file, JavaScript or types, is the compiled twin of the source file for the same
-    // runtime condition (`node.types` and `node.default` both compile `node`'s source).
+    // runtime condition (`node.types` and `node.default` both compile `node`'s source), but for
+    // `default.types`: the Node build's (the next test says why).
     const sources = new Map(targets(source as Conditions));
     for (const [condition, file] of targets(built)) {
       const runtime =
-        condition.split('.').find((key) => key !== 'types' && key !== 'default') ?? 'default';
+        condition === 'default.types'
+          ? 'node'
+          : (condition.split('.').find((key) => key !== 'types' && key !== 'default') ?? 'default');
       const twin = typeof source === 'string' ? source : sources.get(runtime);
       const compiled = file.endsWith('.d.ts')
         ? file.replace(/\.d\.ts$/, '.ts')
@@ -151,9 +154,12 @@ describe('the subpaths of @gemloop/core', () => {
 
   // A `types` beside the runtime conditions (rather than inside each) matched first for every
   // TypeScript user, so a page's or a Worker's TypeScript saw the Node build's names (a file store
-  // that is not there at run time). TypeScript matches `types`, `import`, `node` in node16/nodenext
-  // and `types`, `import` in bundler mode, plus the project's `customConditions`, taking the first
-  // key that matches in the object's order, as Node does.
+  // that is not there at run time) even with `customConditions: ["browser"]`. TypeScript matches
+  // `types`, `import`, `node` in node16/nodenext and `types`, `import` in bundler mode, plus the
+  // project's `customConditions`, taking the first key that matches in the object's order, as Node
+  // does. A project that names no runtime (bundler mode without customConditions) gets the Node
+  // build's types: most such projects run on Node (tsx, Vite SSR, Next.js servers), where those
+  // names are there, and a page that uses one meets its bundler's "No matching export" at build.
   it.each(subpaths)('%s gives each runtime the types of the JavaScript it loads', (subpath) => {
     const published = manifest.publishConfig.exports[subpath] as Conditions;
     const runtimes = new Set(
@@ -167,9 +173,8 @@ describe('the subpaths of @gemloop/core', () => {
       const javascript = resolveConditions(published, active);
       const types = resolveConditions(published, ['types', ...active]);
       expect(javascript, `${subpath} ${runtime ?? 'default'}`).toMatch(/\.js$/);
-      expect(types, `${subpath} ${runtime ?? 'default'}`).toBe(
-        javascript?.replace(/\.js$/, '.d.ts'),
-      );
+      const loaded = runtime === undefined ? resolveConditions(published, ['import', 'node']) : javascript;
+      expect(types, `${subpath} ${runtime ?? 'default'}`).toBe(loaded?.replace(/\.js$/, '.d.ts'));
       // The workspace's own TypeScript and Vitest (`@gemloop/source`) read the same source file.
       const inWorkspace = ['@gemloop/source', ...active];
       expect(
