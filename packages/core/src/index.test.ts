@@ -173,7 +173,8 @@ describe('the subpaths of @gemloop/core', () => {
       const javascript = resolveConditions(published, active);
       const types = resolveConditions(published, ['types', ...active]);
       expect(javascript, `${subpath} ${runtime ?? 'default'}`).toMatch(/\.js$/);
-      const loaded = runtime === undefined ? resolveConditions(published, ['import', 'node']) : javascript;
+      const loaded =
+        runtime === undefined ? resolveConditions(published, ['import', 'node']) : javascript;
       expect(types, `${subpath} ${runtime ?? 'default'}`).toBe(loaded?.replace(/\.js$/, '.d.ts'));
       // The workspace's own TypeScript and Vitest (`@gemloop/source`) read the same source file.
       const inWorkspace = ['@gemloop/source', ...active];
