@@ -45,7 +45,10 @@ import {
 // core's own install closure), and with the oldest TypeScript the README promises (in node16 mode,
 // with the strictest flags, as the bundler check); a CommonJS TypeScript user (`.cts`) is typed
 // and run; a monorepo app with a @gemloop/core of its own runs a library's agents and plugin (two
-// copies); esbuild bundles every core entry for the browser from the packed files. This is the
+// copies); esbuild bundles every core entry for the browser from the packed files. The subpaths
+// with a Node build of their own are typed per runtime: nodenext, node16 and bundler mode without
+// customConditions see the Node build's names, the browser page (customConditions ["browser"])
+// the portable build's (NODE_ONLY_NAMES). This is the
 // one test that uses the network (the npm registry, for zod, typescript, msw and the packages'
 // dependencies). Slow by nature: one pack and one install per project for the whole file; a
 // run whose tarballs are byte for byte those of an earlier run (within a day) copies the trees npm
@@ -213,6 +216,38 @@ import { setupServer } from 'msw/node';
 export const server = setupServer(...createFakeGemini({ script: [] }).handlers());`
     : ''
 }
+`;
+
+/**
+ * One name of each @gemloop/core subpath whose Node build adds to its portable build (the
+ * subpath's `index.node.ts`: the file stores, the recorders), which a page, a Worker or an edge
+ * function does not load. Each runtime condition of those subpaths carries its own `types`, so a
+ * project's TypeScript sees the names of the build its runtime loads: the Node build's in
+ * node16/nodenext mode and in bundler mode naming no runtime (`default.types`), the portable
+ * build's with `customConditions` naming `browser`, `worker`, `workerd` or `edge-light`.
+ */
+const NODE_ONLY_NAMES = {
+  '@gemloop/core/chat': 'createFileHistoryStore',
+  '@gemloop/core/memory': 'createFileMemoryStore',
+  '@gemloop/core/recorder': 'createRunRecorder',
+  '@gemloop/core/compaction': 'createFileArtifactStore',
+} as const;
+
+/**
+ * A file that type-checks only when the types of each {@link NODE_ONLY_NAMES} subpath are those of
+ * the `build` named: with the Node build's names (`node`) or without them (`portable`). A wrong
+ * build is TS2322 on its line, naming the subpath; nothing of it runs.
+ */
+const buildNamesFile = (build: 'node' | 'portable') => `${Object.keys(NODE_ONLY_NAMES)
+  .map((specifier, index) => `import type * as entry${index} from '${specifier}';`)
+  .join('\n')}
+type Has<Module, Name extends string> = Name extends keyof Module ? 'node build' : 'portable build';
+${Object.entries(NODE_ONLY_NAMES)
+  .map(
+    ([specifier, name], index) =>
+      `export const types${index}: Has<typeof entry${index}, '${name}'> = '${build} build'; // ${specifier}`,
+  )
+  .join('\n')}
 `;
 
 const everyEntryFile = (specifiers: string[]) =>
@@ -401,6 +436,7 @@ function writeProject(project: Project, specifiers: string[], tarballs: Packed[]
   writeFileSync(join(directory, 'src', 'agent.ts'), agentFile);
   writeFileSync(join(directory, 'src', 'msw-types.ts'), mswTypesFile(project.msw));
   writeFileSync(join(directory, 'src', 'every-entry.ts'), everyEntryFile(specifiers));
+  writeFileSync(join(directory, 'src', 'node-build.ts'), buildNamesFile('node'));
   writeFileSync(join(directory, 'require.cjs'), requireFile(specifiers));
   writeFileSync(join(directory, 'src', 'commonjs-user.cts'), commonJsUserFile);
   writeFileSync(
@@ -463,7 +499,7 @@ function writeProject(project: Project, specifiers: string[], tarballs: Packed[]
           // (bench/RESULTS.md, test-speed10); TypeScript 7's checks gain nothing from it.
           skipDefaultLibCheck: true,
         },
-        files: ['src/agent.ts', 'src/min-typescript.ts'],
+        files: ['src/agent.ts', 'src/min-typescript.ts', 'src/node-build.ts'],
       }),
     );
   }
@@ -477,6 +513,8 @@ function writeProject(project: Project, specifiers: string[], tarballs: Packed[]
         moduleResolution: 'bundler',
         noEmit: true,
       },
+      // No customConditions: a bundler-mode project names no runtime and gets the Node build's
+      // types (`default.types`), as most such projects run on Node (tsx, Vite SSR).
       include: ['src'],
       // A bundler project is ES modules: the CommonJS user is the nodenext check's.
       exclude: ['src/**/*.cts'],
@@ -659,6 +697,7 @@ async function writeMonorepo(directory: string): Promise<string> {
 function writeBrowserCheck(directory: string, specifiers: string[]): void {
   mkdirSync(join(directory, 'browser'), { recursive: true });
   writeFileSync(join(directory, 'browser', 'page.ts'), browserFile(specifiers));
+  writeFileSync(join(directory, 'browser', 'build-names.ts'), buildNamesFile('portable'));
   writeFileSync(
     join(directory, 'tsconfig.browser.json'),
     JSON.stringify({
@@ -951,6 +990,18 @@ describe.concurrent('the packed types in other setups, skipLibCheck off', () => 
       { env: oldest ? {} : TYPESCRIPT_GO_HEAP },
     );
   const zod3Project = () => (projects[0] as Project).directory;
+
+  it('NODE_ONLY_NAMES names every @gemloop/core subpath that has a Node build', () => {
+    const core = packed.find(({ name }) => name === '@gemloop/core') as Packed;
+    const manifest = JSON.parse(readFileSync(join(core.directory, 'package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+    };
+    const withNodeBuild = Object.entries(manifest.exports)
+      .filter(([, conditions]) => typeof conditions === 'object' && conditions !== null)
+      .filter(([, conditions]) => 'node' in (conditions as object))
+      .map(([subpath]) => `@gemloop/core/${subpath.slice('./'.length)}`);
+    expect(withNodeBuild.sort()).toEqual(Object.keys(NODE_ONLY_NAMES).sort());
+  });
 
   it(
     'a Node project with lib es2023 and no DOM',

@@ -97,6 +97,21 @@ function targets(conditions: Conditions, path: string[] = []): [string, string][
   return Object.entries(conditions).flatMap(([key, value]) => targets(value, [...path, key]));
 }
 
+/**
+ * The target a resolver with the `active` conditions takes: the first key of each object that is
+ * `default` or active, in the object's order, going on past a nested object that matches nothing
+ * (Node's PACKAGE_TARGET_RESOLVE; TypeScript resolves `exports` the same way).
+ */
+function resolveConditions(conditions: Conditions, active: readonly string[]): string | undefined {
+  if (typeof conditions === 'string') return conditions;
+  for (const [key, value] of Object.entries(conditions)) {
+    if (key !== 'default' && !active.includes(key)) continue;
+    const target = resolveConditions(value, active);
+    if (target !== undefined) return target;
+  }
+  return undefined;
+}
+
 describe('the subpaths of @gemloop/core', () => {
   const subpaths = Object.keys(manifest.exports).filter((subpath) => subpath !== './package.json');
 
@@ -120,14 +135,53 @@ describe('the subpaths of @gemloop/core', () => {
     >;
     expect(source).toBeDefined();
     expect(manifest.publishConfig.exports[subpath]).toEqual(built);
-    // Each built file is the compiled twin of the source file for the same condition.
+    // Each built file, JavaScript or types, is the compiled twin of the source file for the same
+    // runtime condition (`node.types` and `node.default` both compile `node`'s source), but for
+    // `default.types`: the Node build's (the next test says why).
     const sources = new Map(targets(source as Conditions));
     for (const [condition, file] of targets(built)) {
-      const twin =
-        typeof source === 'string' ? source : (sources.get(condition) ?? sources.get('default'));
-      const compiled =
-        condition === 'types' ? file.replace(/\.d\.ts$/, '.ts') : file.replace(/\.js$/, '.ts');
+      const runtime =
+        condition === 'default.types'
+          ? 'node'
+          : (condition.split('.').find((key) => key !== 'types' && key !== 'default') ?? 'default');
+      const twin = typeof source === 'string' ? source : sources.get(runtime);
+      const compiled = file.endsWith('.d.ts')
+        ? file.replace(/\.d\.ts$/, '.ts')
+        : file.replace(/\.js$/, '.ts');
       expect(compiled.replace('./dist/', './src/'), `${subpath} ${condition}`).toBe(twin);
+    }
+  });
+
+  // A `types` beside the runtime conditions (rather than inside each) matched first for every
+  // TypeScript user, so a page's or a Worker's TypeScript saw the Node build's names (a file store
+  // that is not there at run time) even with `customConditions: ["browser"]`. TypeScript matches
+  // `types`, `import`, `node` in node16/nodenext and `types`, `import` in bundler mode, plus the
+  // project's `customConditions`, taking the first key that matches in the object's order, as Node
+  // does. A project that names no runtime (bundler mode without customConditions) gets the Node
+  // build's types: most such projects run on Node (tsx, Vite SSR, Next.js servers), where those
+  // names are there, and a page that uses one meets its bundler's "No matching export" at build.
+  it.each(subpaths)('%s gives each runtime the types of the JavaScript it loads', (subpath) => {
+    const published = manifest.publishConfig.exports[subpath] as Conditions;
+    const runtimes = new Set(
+      targets(published).flatMap(([condition]) =>
+        condition.split('.').filter((key) => key !== 'types' && key !== 'default'),
+      ),
+    );
+    // No runtime condition: a bundler-mode project without customConditions, or a bundler's default.
+    for (const runtime of [undefined, ...runtimes]) {
+      const active = runtime === undefined ? ['import'] : ['import', runtime];
+      const javascript = resolveConditions(published, active);
+      const types = resolveConditions(published, ['types', ...active]);
+      expect(javascript, `${subpath} ${runtime ?? 'default'}`).toMatch(/\.js$/);
+      const loaded =
+        runtime === undefined ? resolveConditions(published, ['import', 'node']) : javascript;
+      expect(types, `${subpath} ${runtime ?? 'default'}`).toBe(loaded?.replace(/\.js$/, '.d.ts'));
+      // The workspace's own TypeScript and Vitest (`@gemloop/source`) read the same source file.
+      const inWorkspace = ['@gemloop/source', ...active];
+      expect(
+        resolveConditions(manifest.exports[subpath] as Conditions, ['types', ...inWorkspace]),
+        `${subpath} ${runtime ?? 'default'} in the workspace`,
+      ).toBe(resolveConditions(manifest.exports[subpath] as Conditions, inWorkspace));
     }
   });
 
