@@ -57,7 +57,9 @@ export function createAgUiHandlerSharing(
   bodyBudget: BodyBudget | undefined,
 ): FetchHandler {
   const settings = checkAgUiOptions(options);
-  const budget = bodyBudget ?? createBodyBudget(settings.maxBodyBytesInFlight);
+  const budget =
+    bodyBudget ??
+    createBodyBudget(settings.maxBodyBytesInFlight, settings.maxBodyBytesInFlightPerCaller);
   const { onError } = settings;
   const store = options.store ?? createDoorHistoryStore();
   const threads = createThreadIndex({ store, maxThreads: settings.maxThreads, onError });
@@ -90,6 +92,8 @@ export function createAgUiHandlerSharing(
           maxBytes: settings.maxBodyBytes,
           budget,
           idleTimeoutMs: settings.bodyIdleTimeoutMs,
+          owner,
+          onBusy: () => limiter?.giveBack(owner),
         }),
       );
       const { input, message } = read;

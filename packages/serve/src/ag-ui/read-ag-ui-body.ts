@@ -1,7 +1,7 @@
 import { CODED_BODY_MESSAGE } from '@gemloop/core/internal';
-import type { BodyBudget } from '../door/body-budget.ts';
 import {
   BODIES_BUSY_RETRY_AFTER_SECONDS,
+  type BodyLimits,
   parseJsonOr,
   readBoundedBody,
 } from '../door/read-bounded-body.ts';
@@ -13,10 +13,7 @@ import { AgUiRequestError } from './ag-ui-request-error.ts';
  * body that stopped arriving, 415 for a coded one, 400 when it is not UTF-8 JSON, each an
  * {@link AgUiRequestError}. @internal
  */
-export async function readAgUiBody(
-  request: Request,
-  limits: { maxBytes: number; budget: BodyBudget; idleTimeoutMs: number },
-): Promise<unknown> {
+export async function readAgUiBody(request: Request, limits: BodyLimits): Promise<unknown> {
   return await readBoundedBody(request, {
     ...limits,
     parse: parseJsonOr(

@@ -1,10 +1,13 @@
 import { isRunOwner, type RunOwner } from '@gemloop/core/web';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { BodyBudget } from '../door/body-budget.ts';
 import { type DoorConnection, guardHost, type HostPolicy } from '../door/host-policy.ts';
 import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { guardOrigin, type OriginPolicy } from '../door/origin-policy.ts';
 import { insufficientScopeChallenge, type ProtectedResource } from '../door/protected-resource.ts';
+import type { BodyLimits } from '../door/read-bounded-body.ts';
+import type { RateLimiter } from '../openai/rate-limiter.ts';
 import { cancelOnDisconnect } from './cancel-on-disconnect.ts';
 import { claimRequestIds, idInUse } from './claim-request-ids.ts';
 import { createMcpSessions, type McpSession, type McpSessions } from './mcp-sessions.ts';
@@ -40,6 +43,10 @@ export type McpHttpHandlerOptions = {
   /** A session with no request or stream open for this long is closed (0: never). */
   sessionIdleMs: number;
   maxBodyBytes: number;
+  /** The bytes of bodies read at once, the door's own or the one `mountDoors` shares. */
+  budget: BodyBudget;
+  /** The ms a body may go without a byte before it is cut off with 408 (`bodyIdleTimeoutMs`). */
+  bodyIdleTimeoutMs: number;
   /**
    * The SSE streams' keep-alive: the SDK's own (`keepAliveMs`, a `: keepalive` comment at each
    * interval, 15 s by default), set from the door's `heartbeatMs` so that one option says it for
@@ -47,7 +54,7 @@ export type McpHttpHandlerOptions = {
    */
   heartbeatMs: number;
   /** Counts a request of an owner: the seconds to wait when over the limit, else 0. */
-  limiter: { take(owner: RunOwner): number } | undefined;
+  limiter: Pick<RateLimiter, 'take' | 'giveBack'> | undefined;
   onError: (error: unknown) => void;
 };
 
@@ -144,7 +151,7 @@ async function answerInSession(
   owner: RunOwner,
 ): Promise<Response> {
   if (request.method !== 'POST') return await found.transport.handleRequest(request);
-  const read = await readMcpMessages(request, options.maxBodyBytes);
+  const read = await readMcpMessages(request, bodyLimits(options, owner));
   if (read instanceof Response) return read;
   const batchWait = takeBatch(options.limiter, owner, read);
   if (batchWait > 0) return tooManyRequests(batchWait);
@@ -172,7 +179,7 @@ async function openSession(
   // U+FFFD for bytes that are not UTF-8 (attack40), and so `initialize` carried them.
   let parsedBody: unknown;
   if (request.method === 'POST') {
-    parsedBody = await readMcpMessages(request, options.maxBodyBytes);
+    parsedBody = await readMcpMessages(request, bodyLimits(options, owner));
     if (parsedBody instanceof Response) return parsedBody;
   }
   const server = options.createServer(owner);
@@ -196,6 +203,20 @@ async function openSession(
   // Anything but an `initialize` without a session is refused by the SDK: nothing to keep.
   if (transport.sessionId === undefined) await server.close();
   return response;
+}
+
+/**
+ * The limits a POST's body is read within, for `owner`: a body refused for the budget gives the
+ * request's count of the rate limit back (a batch's further requests are counted after the read).
+ */
+function bodyLimits(options: McpHttpHandlerOptions, owner: RunOwner): BodyLimits {
+  return {
+    maxBytes: options.maxBodyBytes,
+    budget: options.budget,
+    idleTimeoutMs: options.bodyIdleTimeoutMs,
+    owner,
+    onBusy: () => options.limiter?.giveBack(owner),
+  };
 }
 
 /**

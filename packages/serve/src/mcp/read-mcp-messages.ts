@@ -1,36 +1,68 @@
-import { InvalidArgumentError } from '@gemloop/core/errors';
-import { CODED_BODY_MESSAGE, hasContentCoding, readBoundedText } from '@gemloop/core/internal';
+import { CODED_BODY_MESSAGE } from '@gemloop/core/internal';
+import {
+  BODIES_BUSY_RETRY_AFTER_SECONDS,
+  type BodyLimits,
+  readBoundedBody,
+} from '../door/read-bounded-body.ts';
+import { McpRequestError } from './mcp-request-error.ts';
 import { malformedNotification, requestFault } from './refuse-malformed-requests.ts';
 import { rpcError } from './rpc-error.ts';
 
 /**
- * A POST's body, read within `maxBytes` and parsed, for the SDK (`parsedBody`): read by the door
- * so it knows which requests the connection carries. A refusal is returned as the SDK's own
- * answer for it (a `Response`): 413, 415, 400 -32700 for bytes that are not UTF-8 JSON, 400
- * -32600 for an id MCP cannot answer, and `refuseMalformed`'s. @internal
+ * A POST's body, read within `limits` (its `maxBytes`, the door's share of the bodies in flight,
+ * its idle time) and parsed, for the SDK (`parsedBody`): read by the door so it knows which
+ * requests the connection carries. A refusal is returned as the SDK's own answer for it (a
+ * `Response`): 413, 415, 400 -32700 for bytes that are not UTF-8 JSON, 503 -32000 with
+ * `retry-after` when the bodies in flight (or the caller's share of them) are at their bound, 408
+ * -32000 for a body that stopped arriving, 400 -32600 for an id MCP cannot answer, and
+ * `refuseMalformed`'s. @internal
  */
-export async function readMcpMessages(request: Request, maxBytes: number): Promise<unknown> {
+export async function readMcpMessages(request: Request, limits: BodyLimits): Promise<unknown> {
+  const { maxBytes } = limits;
   const declared = Number(request.headers.get('content-length'));
-  const tooLarge = () =>
-    rpcError(413, -32000, `Payload too large: the body is over ${maxBytes} bytes.`);
-  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
-  // -32000 as the SDK's own 415 for another Content-Type.
-  if (hasContentCoding(request)) return rpcError(415, -32000, CODED_BODY_MESSAGE);
-  let text: string;
-  try {
-    text = await readBoundedText(request, maxBytes);
-  } catch (error) {
-    if (!InvalidArgumentError.isInstance(error)) throw error;
-    // Bytes that are not UTF-8 are no JSON text (RFC 8259 section 8.1), not text with U+FFFD.
-    return error.argument === 'encoding'
-      ? rpcError(400, -32700, 'Parse error: the body is not UTF-8')
-      : tooLarge();
-  }
+  // Before the coding, as this door always answered: a body declared too large is that first.
+  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge(maxBytes).toResponse();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    return rpcError(400, -32700, 'Parse error: Invalid JSON');
+    parsed = await readBoundedBody(request, {
+      ...limits,
+      parse: (text) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          throw new McpRequestError({
+            status: 400,
+            rpcCode: -32700,
+            message: 'Parse error: Invalid JSON',
+          });
+        }
+      },
+      errors: {
+        // -32000 as the SDK's own 415 for another Content-Type.
+        coded: () =>
+          new McpRequestError({ status: 415, rpcCode: -32000, message: CODED_BODY_MESSAGE }),
+        // The SDK's words, which this door's 413 always had.
+        tooLarge: () => tooLarge(maxBytes),
+        // Bytes that are not UTF-8 are no JSON text (RFC 8259 section 8.1), not text with U+FFFD.
+        notUtf8: () =>
+          new McpRequestError({
+            status: 400,
+            rpcCode: -32700,
+            message: 'Parse error: the body is not UTF-8',
+          }),
+        busy: (message) =>
+          new McpRequestError({
+            status: 503,
+            rpcCode: -32000,
+            message,
+            retryAfter: BODIES_BUSY_RETRY_AFTER_SECONDS,
+          }),
+        timedOut: (message) => new McpRequestError({ status: 408, rpcCode: -32000, message }),
+      },
+    });
+  } catch (error) {
+    if (McpRequestError.isInstance(error)) return error.toResponse();
+    throw error;
   }
   // The SDK answered these -32700, as if the JSON were broken: it is JSON, but no valid Request
   // (JSON-RPC 2.0 section 5.1: -32600), and the id, undetectable, is answered null (section 5).
@@ -42,6 +74,15 @@ export async function readMcpMessages(request: Request, maxBytes: number): Promi
     );
   }
   return refuseMalformed(parsed);
+}
+
+/** The 413 in the SDK's own words. */
+function tooLarge(maxBytes: number): McpRequestError {
+  return new McpRequestError({
+    status: 413,
+    rpcCode: -32000,
+    message: `Payload too large: the body is over ${maxBytes} bytes.`,
+  });
 }
 
 /**
