@@ -233,6 +233,15 @@ describe('readBoundedBody within a budget', () => {
     expect(budget.inFlight()).toBe(3);
   });
 
+  it('answers a chunked body past maxBytes 413, not 503, when the budget has no room for it either', async () => {
+    const budget = createBodyBudget(10);
+    expect(budget.take(8)).toBe(true);
+    // 6 bytes of a 5-byte limit: too large, though it would not fit the budget either.
+    const { request } = streamed(['aaaaaa']);
+    await expect(within(request, budget, 5)).rejects.toBeInstanceOf(TooLarge);
+    expect(budget.inFlight()).toBe(8);
+  });
+
   it('counts a body longer than it declared past its declaration', async () => {
     const budget = createBodyBudget(10);
     // A made-up Request may say anything; past its 2 declared bytes the rest reserves as read.

@@ -84,6 +84,9 @@ export async function readBoundedBody<T>(
     const text = await readBoundedText(idle.request, maxBytes, (bytes) => {
       read += bytes;
       if (read <= held) return;
+      // Over the body limit is a 413 whatever the budget holds: the body would be refused when
+      // it fit (core cuts it off right after), and a 503 would tell the client to send it again.
+      if (read > maxBytes) throw errors.tooLarge(bodyTooLargeMessage(maxBytes, undefined));
       // A body without a length (chunked), or longer than it said, reserves as it arrives.
       if (!budget.take(read - held, owner)) throw refused(read - held);
       held = read;
