@@ -4,6 +4,7 @@ import { INITIALIZE } from '../mcp/__fixtures__/raw-mcp-session.ts';
 import { createMcpServer, createMcpServerSharing } from '../mcp/create-mcp-server.ts';
 import { authorizeByKey, KEYS } from '../openai/__fixtures__/serve-openai.ts';
 import {
+  bodyOf,
   type Door,
   doors,
   heldRequest,
@@ -58,19 +59,6 @@ function mcpDoor(): Door {
   };
 }
 
-/** The body of request `index` (a fresh thread or message id where the door keeps them). */
-function bodyAt(door: Door, index: number): unknown {
-  const body = structuredClone(door.body) as Record<string, unknown>;
-  if (door.name === 'AG-UI') {
-    body['threadId'] = `t${index}`;
-    body['runId'] = `r${index}`;
-  }
-  if (door.name === 'A2A') {
-    (body['params'] as { message: { messageId: string } }).message.messageId = `m${index}`;
-  }
-  return body;
-}
-
 const asBob = (door: Door) => ({ ...door.headers, authorization: `Bearer ${KEYS.bob}` });
 
 /** Answered: 200, the answer read whole (the media doors' agent says `Hello.`). */
@@ -87,7 +75,7 @@ async function expectRefused(door: Door, response: Response, message: string) {
 }
 
 const whole = (door: Door, index: number, headers = door.headers) =>
-  wholeRequest(door.url, headers, padded(bodyAt(door, index)));
+  wholeRequest(door.url, headers, padded(bodyOf(door, index)));
 
 describe.each([...doors(), mcpDoor()])("the $name door's bound is fair to callers", (door) => {
   it('does not count a 503 for the bound against the caller’s rate limit', async () => {
@@ -108,7 +96,7 @@ describe.each([...doors(), mcpDoor()])("the $name door's bound is fair to caller
   it('still counts a request cut off with 408 for a body that stopped arriving', async () => {
     const budget = createBodyBudget(IN_FLIGHT);
     const handler = door.make(budget, { requests: 1, windowMs: 60_000 }, 300);
-    const stalled = heldRequest(door.url, door.headers, padded(bodyAt(door, 0)));
+    const stalled = heldRequest(door.url, door.headers, padded(bodyOf(door, 0)));
     const response = await handler(stalled.request);
     expect(response.status).toBe(408);
     expect(await response.json()).toEqual(door.timedOut(bodyIdleMessage(300)));
@@ -121,13 +109,13 @@ describe.each([...doors(), mcpDoor()])("the $name door's bound is fair to caller
     const share = IN_FLIGHT / 2;
     const budget = createBodyBudget(IN_FLIGHT, share);
     const handler = door.make(budget);
-    const first = heldRequest(door.url, door.headers, padded(bodyAt(door, 0)));
+    const first = heldRequest(door.url, door.headers, padded(bodyOf(door, 0)));
     const firstAnswer = handler(first.request);
     await first.started;
     expect(budget.inFlightOf('alice')).toBe(SIZE);
     // Alice's second body would take her past her share (120 KiB of 96 KiB): refused unread, in
     // the door's shape, naming the share, though the bound has room for it.
-    const second = heldRequest(door.url, door.headers, padded(bodyAt(door, 1)));
+    const second = heldRequest(door.url, door.headers, padded(bodyOf(door, 1)));
     await expectRefused(door, await handler(second.request), callerBusyMessage(share));
     expect(second.request.bodyUsed).toBe(false);
     // Bob's body is read and answered while Alice's is still held.
@@ -143,7 +131,7 @@ describe.each([...doors(), mcpDoor()])("the $name door's bound is fair to caller
   it('gives each caller half the bound by default', async () => {
     // The door's own budget, from its options (maxBodyBytesInFlight 192 KiB): a share of 96 KiB.
     const handler = door.make(undefined as unknown as BodyBudget);
-    const first = heldRequest(door.url, door.headers, padded(bodyAt(door, 0)));
+    const first = heldRequest(door.url, door.headers, padded(bodyOf(door, 0)));
     const firstAnswer = handler(first.request);
     await first.started;
     await expectRefused(door, await handler(whole(door, 1)), callerBusyMessage(IN_FLIGHT / 2));
@@ -155,11 +143,8 @@ describe.each([...doors(), mcpDoor()])("the $name door's bound is fair to caller
 
 describe('mountDoors: one bound for every door it mounts, fair to callers', () => {
   const at = (path: string) => `http://127.0.0.1${path}`;
-  const mcpHeaders = {
-    authorization: `Bearer ${KEYS.alice}`,
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-  };
+  const mcp = mcpDoor();
+  const mcpHeaders = mcp.headers;
   const openAIBody = { model: 'support-agent', messages: [{ role: 'user', content: 'Hi' }] };
   const openAIHeaders = {
     authorization: `Bearer ${KEYS.alice}`,
@@ -186,13 +171,7 @@ describe('mountDoors: one bound for every door it mounts, fair to callers', () =
     const answer = doors.handler(held.request);
     await held.started;
     const refused = await doors.handler(wholeRequest(at('/mcp'), mcpHeaders, padded(INITIALIZE)));
-    expect(refused.status).toBe(503);
-    expect(refused.headers.get('retry-after')).toBe('5');
-    expect(await refused.json()).toEqual({
-      jsonrpc: '2.0',
-      id: null,
-      error: { code: -32000, message: bodiesBusyMessage(MAX) },
-    });
+    await expectRefused(mcp, refused, bodiesBusyMessage(MAX));
     held.finish();
     expect((await answer).status).toBe(200);
     const opened = await doors.handler(wholeRequest(at('/mcp'), mcpHeaders, padded(INITIALIZE)));
@@ -206,12 +185,7 @@ describe('mountDoors: one bound for every door it mounts, fair to callers', () =
     const answer = doors.handler(held.request);
     await held.started;
     const refused = await doors.handler(wholeRequest(at('/mcp'), mcpHeaders, padded(INITIALIZE)));
-    expect(refused.status).toBe(503);
-    expect(await refused.json()).toEqual({
-      jsonrpc: '2.0',
-      id: null,
-      error: { code: -32000, message: callerBusyMessage(IN_FLIGHT / 2) },
-    });
+    await expectRefused(mcp, refused, callerBusyMessage(IN_FLIGHT / 2));
     const bob = { ...mcpHeaders, authorization: `Bearer ${KEYS.bob}` };
     const opened = await doors.handler(wholeRequest(at('/mcp'), bob, padded(INITIALIZE)));
     expect(opened.status).toBe(200);

@@ -141,14 +141,7 @@ export function bodyIdleTimeoutOption(value: number | undefined): number {
  */
 export function bodyBudgetOption(value: number | undefined, maxBodyBytes: number): number {
   if (value === undefined) return DEFAULT_BODIES_IN_FLIGHT * maxBodyBytes;
-  wholeNumberOption()(value, 'maxBodyBytesInFlight');
-  if (value < maxBodyBytes) {
-    throw new InvalidArgumentError({
-      argument: 'maxBodyBytesInFlight',
-      message: `maxBodyBytesInFlight must be at least maxBodyBytes (${maxBodyBytes}): a body the size of the limit has to fit; got ${value}.`,
-    });
-  }
-  return value;
+  return atLeastOneBody(value, 'maxBodyBytesInFlight', maxBodyBytes);
 }
 
 /**
@@ -162,11 +155,16 @@ export function bodyShareOption(
   limit: number,
 ): number {
   if (value === undefined) return Math.max(maxBodyBytes, Math.floor(limit / 2));
-  wholeNumberOption()(value, 'maxBodyBytesInFlightPerCaller');
+  return atLeastOneBody(value, 'maxBodyBytesInFlightPerCaller', maxBodyBytes);
+}
+
+/** `value` of option `name`: a whole number of bytes that holds a body of `maxBodyBytes`. */
+function atLeastOneBody(value: number, name: string, maxBodyBytes: number): number {
+  wholeNumberOption()(value, name);
   if (value < maxBodyBytes) {
     throw new InvalidArgumentError({
-      argument: 'maxBodyBytesInFlightPerCaller',
-      message: `maxBodyBytesInFlightPerCaller must be at least maxBodyBytes (${maxBodyBytes}): a body the size of the limit has to fit; got ${value}.`,
+      argument: name,
+      message: `${name} must be at least maxBodyBytes (${maxBodyBytes}): a body the size of the limit has to fit; got ${value}.`,
     });
   }
   return value;
