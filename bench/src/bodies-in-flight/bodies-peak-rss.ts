@@ -45,8 +45,8 @@ function once<T>(child: ChildProcess, type: string): Promise<T> {
   });
 }
 
-/** One upload: the status, or the socket error's code when the server cut it. */
-function upload(port: number, bytes: Buffer): Promise<string> {
+/** One upload of client `client`: the status, or the socket error's code when the server cut it. */
+function upload(port: number, bytes: Buffer, client: number): Promise<string> {
   return new Promise((resolve) => {
     const sent = request(
       {
@@ -55,7 +55,11 @@ function upload(port: number, bytes: Buffer): Promise<string> {
         path: '/v1/chat/completions',
         method: 'POST',
         agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': bytes.byteLength },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': bytes.byteLength,
+          'x-bench-client': `client-${client}`,
+        },
       },
       (response) => {
         response.resume();
@@ -76,10 +80,12 @@ async function run(bound: Run['bound'], bytes: Buffer): Promise<Run> {
   try {
     const { port } = await once<{ port: number }>(child, 'listening');
     // A small request first, so the door's first-request work is in the baseline.
-    await upload(port, Buffer.from('{"model":"no-such-agent","messages":[]}'));
+    await upload(port, Buffer.from('{"model":"no-such-agent","messages":[]}'), 0);
     child.send({ type: 'baseline' });
     const { rss } = await once<{ rss: number }>(child, 'baseline');
-    const results = await Promise.all(Array.from({ length: CLIENTS }, () => upload(port, bytes)));
+    const results = await Promise.all(
+      Array.from({ length: CLIENTS }, (_, client) => upload(port, bytes, client)),
+    );
     child.send({ type: 'peak' });
     const { maxRss } = await once<{ maxRss: number }>(child, 'peak');
     const statuses: Record<string, number> = {};

@@ -116,7 +116,9 @@ export function createA2AHandlerSharing(
   bodyBudget: BodyBudget | undefined,
 ): FetchHandler {
   const settings = checkA2AOptions(options);
-  const budget = bodyBudget ?? createBodyBudget(settings.maxBodyBytesInFlight);
+  const budget =
+    bodyBudget ??
+    createBodyBudget(settings.maxBodyBytesInFlight, settings.maxBodyBytesInFlightPerCaller);
   // A task store's failure is told once, where it happens (QuietTaskStore).
   const onError = unlessReported(settings.onError);
   const limiter =
@@ -292,6 +294,8 @@ export function createA2AHandlerSharing(
       maxBytes: settings.maxBodyBytes,
       budget,
       idleTimeoutMs: settings.bodyIdleTimeoutMs,
+      owner,
+      onBusy: () => limiter?.giveBack(owner),
     });
     if (!isRecord(body)) {
       throw new A2ARequestError({

@@ -2,13 +2,26 @@ import { request as httpRequest } from 'node:http';
 import { turn } from '@gemloop/testing';
 import OpenAI from 'openai';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { createA2AHandlerSharing } from '../a2a/create-a2a-handler.ts';
-import { createAgUiHandlerSharing } from '../ag-ui/create-ag-ui-handler.ts';
 import { authorizeByKey, KEYS } from '../openai/__fixtures__/serve-openai.ts';
-import { createOpenAIHandlerSharing, type FetchHandler } from '../openai/create-openai-handler.ts';
-import { RUN_INPUT } from './__fixtures__/serve-all-doors.ts';
+import { createOpenAIHandlerSharing } from '../openai/create-openai-handler.ts';
+import {
+  alice,
+  bodyOf,
+  doors,
+  encoder,
+  expectAnswered,
+  expectBusy,
+  finishAll,
+  heldRequest,
+  holdBodies,
+  IN_FLIGHT,
+  MAX,
+  padded,
+  SIZE,
+  wholeRequest,
+} from './__fixtures__/bodies-in-flight.ts';
 import { agentOnFake, listenForTest } from './__fixtures__/serve-door.ts';
-import { type BodyBudget, createBodyBudget } from './body-budget.ts';
+import { createBodyBudget } from './body-budget.ts';
 import { mountDoors } from './mount-doors.ts';
 import { bodiesBusyMessage, bodyIdleMessage } from './read-bounded-body.ts';
 
@@ -16,224 +29,6 @@ import { bodiesBusyMessage, bodyIdleMessage } from './read-bounded-body.ts';
 // door is driven in process with bodies the test holds open half-sent, so which bodies are being
 // read is known (a body's first pull means the door took its reservation); the budget is the
 // test's own, so that every reservation is seen given back (a leak would lock the door).
-
-const MAX = 64 * 1024;
-/** Three bodies of 60 KiB fit in 192 KiB; a fourth does not. */
-const IN_FLIGHT = 3 * MAX;
-const SIZE = 60 * 1024;
-const encoder = new TextEncoder();
-
-/** `value` as JSON padded with trailing spaces (still JSON) to `size` bytes. */
-function padded(value: unknown, size = SIZE): Uint8Array<ArrayBuffer> {
-  const text = JSON.stringify(value);
-  return encoder.encode(text + ' '.repeat(size - text.length));
-}
-
-/**
- * A request whose body the test holds: its first half is given at the door's first read
- * (`started` resolves then), the rest when the test calls `finish()`; `abort()` errors the body
- * there instead, as the node adapter does when the client goes. `declared: false` sends no
- * `Content-Length` (chunked).
- */
-function heldRequest(
-  url: string,
-  headers: Record<string, string>,
-  bytes: Uint8Array,
-  declared = true,
-) {
-  let onStart: () => void = () => {};
-  const started = new Promise<void>((resolve) => {
-    onStart = resolve;
-  });
-  let open: (how: 'finish' | 'abort') => void = () => {};
-  const gate = new Promise<'finish' | 'abort'>((resolve) => {
-    open = resolve;
-  });
-  const half = Math.floor(bytes.byteLength / 2);
-  let step = 0;
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        step += 1;
-        if (step === 1) {
-          controller.enqueue(bytes.subarray(0, half));
-          onStart();
-        } else if (step === 2) {
-          if ((await gate) === 'abort') controller.error(new Error('the client went away'));
-          else controller.enqueue(bytes.subarray(half));
-        } else controller.close();
-      },
-    },
-    // No read ahead: a pull is the door reading.
-    { highWaterMark: 0 },
-  );
-  const request = new Request(url, {
-    method: 'POST',
-    body,
-    headers: { ...headers, ...(declared ? { 'content-length': String(bytes.byteLength) } : {}) },
-    duplex: 'half',
-  } as RequestInit);
-  return { request, started, finish: () => open('finish'), abort: () => open('abort') };
-}
-
-/** A request with its whole body at once. */
-function wholeRequest(
-  url: string,
-  headers: Record<string, string>,
-  bytes: Uint8Array<ArrayBuffer>,
-) {
-  return new Request(url, {
-    method: 'POST',
-    body: bytes,
-    headers: { ...headers, 'content-length': String(bytes.byteLength) },
-  });
-}
-
-type Door = {
-  name: string;
-  /**
-   * The door on `budget`, with the test's bounds, `rateLimit` and `bodyIdleTimeoutMs` (default:
-   * the door's).
-   */
-  make: (
-    budget: BodyBudget,
-    rateLimit?: { requests: number; windowMs: number },
-    bodyIdleTimeoutMs?: number,
-  ) => FetchHandler;
-  url: string;
-  headers: Record<string, string>;
-  body: unknown;
-  /** The 503's body, in the door's protocol. */
-  refusal: (message: string) => unknown;
-  /** The 408's body, in the door's protocol. */
-  timedOut: (message: string) => unknown;
-};
-
-const alice = { authorization: `Bearer ${KEYS.alice}`, 'content-type': 'application/json' };
-
-/** Each media door on an agent answering `Hello.`, with `budget` and the test's bounds. */
-function doors(): Door[] {
-  const bounds = { maxBodyBytes: MAX, maxBodyBytesInFlight: IN_FLIGHT, authorize: authorizeByKey };
-  const script = Array.from({ length: 8 }, () => turn.text('Hello.'));
-  return [
-    {
-      name: 'OpenAI',
-      make: (budget, rateLimit, bodyIdleTimeoutMs) => {
-        const { agent, onError } = agentOnFake(script);
-        return createOpenAIHandlerSharing(
-          {
-            agents: { 'support-agent': agent },
-            onError,
-            ...bounds,
-            ...(rateLimit && { rateLimit }),
-            ...(bodyIdleTimeoutMs && { bodyIdleTimeoutMs }),
-          },
-          budget,
-        );
-      },
-      url: 'http://127.0.0.1/v1/chat/completions',
-      headers: alice,
-      body: { model: 'support-agent', messages: [{ role: 'user', content: 'Hi' }] },
-      refusal: (message) => ({
-        error: { message, type: 'server_error', param: null, code: 'server_busy' },
-      }),
-      timedOut: (message) => ({
-        error: { message, type: 'invalid_request_error', param: null, code: 'request_timeout' },
-      }),
-    },
-    {
-      name: 'AG-UI',
-      make: (budget, rateLimit, bodyIdleTimeoutMs) => {
-        const { agent, onError } = agentOnFake(script);
-        return createAgUiHandlerSharing(
-          {
-            agent,
-            onError,
-            ...bounds,
-            ...(rateLimit && { rateLimit }),
-            ...(bodyIdleTimeoutMs && { bodyIdleTimeoutMs }),
-          },
-          budget,
-        );
-      },
-      url: 'http://127.0.0.1/',
-      headers: { ...alice, accept: 'text/event-stream' },
-      body: RUN_INPUT,
-      refusal: (message) => ({ error: { message, code: 'server_busy' } }),
-      timedOut: (message) => ({ error: { message, code: 'request_timeout' } }),
-    },
-    {
-      name: 'A2A',
-      make: (budget, rateLimit, bodyIdleTimeoutMs) => {
-        const { agent, onError } = agentOnFake(script);
-        return createA2AHandlerSharing(
-          {
-            agent,
-            card: { name: 'Support', description: 'Answers.' },
-            onError,
-            ...bounds,
-            ...(rateLimit && { rateLimit }),
-            ...(bodyIdleTimeoutMs && { bodyIdleTimeoutMs }),
-          },
-          budget,
-        );
-      },
-      url: 'http://127.0.0.1/',
-      headers: { ...alice, 'a2a-version': '1.0' },
-      body: {
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'SendMessage',
-        params: { message: { messageId: 'm1', role: 'ROLE_USER', parts: [{ text: 'Hi' }] } },
-      },
-      refusal: (message) => ({ jsonrpc: '2.0', id: null, error: { code: -32000, message } }),
-      timedOut: (message) => ({ jsonrpc: '2.0', id: null, error: { code: -32600, message } }),
-    },
-  ];
-}
-
-/** A fresh request id per body for the doors that keep them (AG-UI threads, A2A messages). */
-function bodyOf(door: Door, index: number): unknown {
-  const body = structuredClone(door.body) as Record<string, unknown>;
-  if (door.name === 'AG-UI') {
-    body['threadId'] = `t${index}`;
-    body['runId'] = `r${index}`;
-  }
-  if (door.name === 'A2A') {
-    (body['params'] as { message: { messageId: string } }).message.messageId = `m${index}`;
-  }
-  return body;
-}
-
-async function expectAnswered(response: Response) {
-  expect(response.status).toBe(200);
-  expect(await response.text()).toContain('Hello.');
-}
-
-async function expectBusy(door: Door, response: Response) {
-  expect(response.status).toBe(503);
-  expect(response.headers.get('retry-after')).toBe('5');
-  expect(await response.json()).toEqual(door.refusal(bodiesBusyMessage(IN_FLIGHT)));
-}
-
-/**
- * The bodies of `indices` sent to `handler` held half-read: resolves once the door reads each (its
- * reservation taken), with each request's handle and answer.
- */
-async function holdBodies(door: Door, handler: FetchHandler, indices: number[]) {
-  const held = indices.map((index) =>
-    heldRequest(door.url, door.headers, padded(bodyOf(door, index))),
-  );
-  const answers = held.map((each) => handler(each.request));
-  await Promise.all(held.map((each) => each.started));
-  return { held, answers };
-}
-
-/** Lets the held bodies arrive whole; each is answered. */
-async function finishAll(held: { held: { finish: () => void }[]; answers: Promise<Response>[] }) {
-  for (const each of held.held) each.finish();
-  for (const answer of held.answers) await expectAnswered(await answer);
-}
 
 describe.each(doors())('the $name door bounds the bodies it reads at once', (door) => {
   it('answers 503 to the bodies past the bound, unread, and the rest; then a new body is answered', async () => {
@@ -258,9 +53,10 @@ describe.each(doors())('the $name door bounds the bodies it reads at once', (doo
   it('cuts off a chunked body at the chunk that does not fit, and gives back what it took', async () => {
     const budget = createBodyBudget(IN_FLIGHT);
     const handler = door.make(budget);
-    const { held, answers } = await holdBodies(door, handler, [0, 1]);
-    // 72 KiB left: the chunked body's first 30 KiB fit, its second 30 KiB do, a third does not.
-    const parts = [30, 30, 30].map((kib) => encoder.encode(' '.repeat(kib * 1024)));
+    const { held, answers } = await holdBodies(door, handler, [0, 1, 2]);
+    // 12 KiB left: the chunked body's first 8 KiB fit, its second 8 KiB do not. The body stays
+    // within maxBodyBytes (a body past it is a 413 first, however full the bound is).
+    const parts = [8, 8, 8].map((kib) => encoder.encode(' '.repeat(kib * 1024)));
     let pulled = 0;
     let cancelled = false;
     const chunked = new Request(door.url, {
@@ -283,7 +79,7 @@ describe.each(doors())('the $name door bounds the bodies it reads at once', (doo
     } as RequestInit);
     await expectBusy(door, await handler(chunked));
     expect(cancelled).toBe(true);
-    expect(budget.inFlight()).toBe(2 * SIZE);
+    expect(budget.inFlight()).toBe(3 * SIZE);
     await finishAll({ held, answers });
     expect(budget.inFlight()).toBe(0);
   });
@@ -326,13 +122,15 @@ describe.each(doors())('the $name door bounds the bodies it reads at once', (doo
   it('checks the caller and the rate limit before the bound: 401 and 429 with the door full, not 503', async () => {
     const budget = createBodyBudget(IN_FLIGHT);
     const handler = door.make(budget, { requests: 1, windowMs: 60_000 });
+    // The caller's one request of the window, answered.
+    await expectAnswered(
+      await handler(wholeRequest(door.url, door.headers, padded(bodyOf(door, 1)))),
+    );
     expect(budget.take(IN_FLIGHT)).toBe(true);
     const { authorization: _, ...anonymous } = door.headers;
     const stranger = heldRequest(door.url, anonymous, padded(bodyOf(door, 0)));
     expect((await handler(stranger.request)).status).toBe(401);
-    const first = heldRequest(door.url, door.headers, padded(bodyOf(door, 1)));
-    await expectBusy(door, await handler(first.request));
-    // The refused request was counted: the next one is over the rate limit, unread too.
+    // Over the rate limit: 429 with its body unread, not the bound's 503.
     const second = heldRequest(door.url, door.headers, padded(bodyOf(door, 2)));
     const limited = await handler(second.request);
     expect(limited.status).toBe(429);

@@ -1,6 +1,10 @@
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import type { RateLimit } from '../openai/rate-limiter.ts';
-import { bodyBudgetOption, bodyIdleTimeoutOption } from './body-budget.ts';
+import {
+  type BodyBudgetSettings,
+  checkBodyBudgetOptions,
+  type DoorBodyBudgetOptions,
+} from './body-budget.ts';
 import { rateLimitOption, wholeNumberOption } from './door-option-keys.ts';
 import { heartbeatOption } from './heartbeat.ts';
 
@@ -43,14 +47,10 @@ export function wholeOption(
 }
 
 /** The checked settings every HTTP door has. @internal */
-export type DoorSettings = {
+export type DoorSettings = BodyBudgetSettings & {
   onError: (error: unknown) => void;
   now: () => number;
   maxBodyBytes: number;
-  /** The bytes of bodies read at once (`maxBodyBytesInFlight`), at least `maxBodyBytes`. */
-  maxBodyBytesInFlight: number;
-  /** The ms a body may go without a byte before it is cut off with 408 (`bodyIdleTimeoutMs`). */
-  bodyIdleTimeoutMs: number;
   rateLimit: RateLimit | false;
   /** The event streams' heartbeat interval in ms, 0 for none. */
   heartbeatMs: number;
@@ -62,16 +62,16 @@ export type DoorSettings = {
  * minute per owner, `false` off) and the event streams' heartbeat (15 s), checked with errors
  * naming the option. @internal
  */
-export function checkDoorOptions(options: {
-  authorize?: unknown;
-  onError?: ((error: unknown) => void) | undefined;
-  now?: (() => number) | undefined;
-  maxBodyBytes?: number | undefined;
-  maxBodyBytesInFlight?: number | undefined;
-  bodyIdleTimeoutMs?: number | undefined;
-  rateLimit?: RateLimit | false | undefined;
-  heartbeatMs?: number | false | undefined;
-}): DoorSettings {
+export function checkDoorOptions(
+  options: DoorBodyBudgetOptions & {
+    authorize?: unknown;
+    onError?: ((error: unknown) => void) | undefined;
+    now?: (() => number) | undefined;
+    maxBodyBytes?: number | undefined;
+    rateLimit?: RateLimit | false | undefined;
+    heartbeatMs?: number | false | undefined;
+  },
+): DoorSettings {
   if (typeof options.authorize !== 'function') {
     failOption(
       'authorize',
@@ -95,8 +95,7 @@ export function checkDoorOptions(options: {
     },
     now: options.now ?? Date.now,
     maxBodyBytes,
-    maxBodyBytesInFlight: bodyBudgetOption(options.maxBodyBytesInFlight, maxBodyBytes),
-    bodyIdleTimeoutMs: bodyIdleTimeoutOption(options.bodyIdleTimeoutMs),
+    ...checkBodyBudgetOptions(options, maxBodyBytes),
     rateLimit: rateLimit,
     heartbeatMs: heartbeatOption(options.heartbeatMs),
   };

@@ -78,11 +78,16 @@ export const common: Record<
 };
 
 /**
- * The keys of the doors that take big bodies (media): OpenAI, A2A, AG-UI, and `mountDoors`. The
- * MCP door's bodies are 1 MiB of a host model's text, bounded by its `maxConnections`. @internal
+ * The keys of the bound on the bodies read at once, which every HTTP door and `mountDoors` take
+ * (`DoorBodyBudgetOptions`): declared once, so each door refuses a misspelt one the same way.
+ * @internal
  */
-export const bodies: Record<'maxBodyBytesInFlight' | 'bodyIdleTimeoutMs', OptionCheck> = {
+export const bodies: Record<
+  'maxBodyBytesInFlight' | 'maxBodyBytesInFlightPerCaller' | 'bodyIdleTimeoutMs',
+  OptionCheck
+> = {
   maxBodyBytesInFlight: checkedWhereUsed,
+  maxBodyBytesInFlightPerCaller: checkedWhereUsed,
   bodyIdleTimeoutMs: checkedWhereUsed,
 };
 
@@ -110,6 +115,7 @@ export const mcpKeys: DeclaredOptions<McpServerOptions> = defineOptions<McpServe
   checks: {
     ...access,
     ...common,
+    ...bodies,
     agents: agentsMap,
     protectedResource: checkedWhereUsed,
     exposeTools: checkedWhereUsed,

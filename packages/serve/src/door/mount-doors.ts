@@ -11,7 +11,8 @@ import type { A2AHandlerOptions } from '../a2a/a2a-handler-options.ts';
 import { createA2AHandlerSharing } from '../a2a/create-a2a-handler.ts';
 import type { AgUiHandlerOptions } from '../ag-ui/ag-ui-handler-options.ts';
 import { createAgUiHandlerSharing } from '../ag-ui/create-ag-ui-handler.ts';
-import { createMcpServer } from '../mcp/create-mcp-server.ts';
+import { MCP_MAX_BODY_BYTES } from '../mcp/check-mcp-options.ts';
+import { createMcpServerSharing } from '../mcp/create-mcp-server.ts';
 import type { McpServerOptions } from '../mcp/mcp-server-options.ts';
 import type { FetchHandler } from '../openai/create-openai-handler.ts';
 import { createOpenAIHandlerSharing } from '../openai/create-openai-handler.ts';
@@ -21,6 +22,7 @@ import {
   type BodyBudget,
   bodyBudgetOption,
   bodyIdleTimeoutOption,
+  bodyShareOption,
   createBodyBudget,
 } from './body-budget.ts';
 import { DOOR_DEFAULTS } from './check-door-options.ts';
@@ -49,17 +51,22 @@ export type SharedDoorOptions = {
   /** The largest request body in bytes. @defaultValue each door's own (32 MiB; MCP 1 MiB) */
   maxBodyBytes?: number | undefined;
   /**
-   * The bytes of request bodies the OpenAI, A2A and AG-UI doors read at once, all of them
-   * together: one bound they share (at least each door's `maxBodyBytes`), unless a door is given
-   * its own (see `maxBodyBytesInFlight` of each door; the MCP door's 1 MiB bodies are not
-   * counted). @defaultValue four times the largest `maxBodyBytes` of those doors (128 MiB for
-   * the default 32 MiB)
+   * The bytes of request bodies the doors read at once, all of them together: one bound they
+   * share (at least each door's `maxBodyBytes`), unless a door is given its own (see
+   * `maxBodyBytesInFlight` of each door). @defaultValue four times the largest `maxBodyBytes` of
+   * the doors mounted (128 MiB for the default 32 MiB)
    */
   maxBodyBytesInFlight?: number | undefined;
   /**
-   * The milliseconds a body sent to the OpenAI, A2A or AG-UI door may go without a byte before
-   * it is cut off with 408 and its share of `maxBodyBytesInFlight` given back (see
-   * `bodyIdleTimeoutMs` of each door). @defaultValue each door's own (10 s)
+   * The most of the shared `maxBodyBytesInFlight` one caller holds at once, at every door
+   * together (see `maxBodyBytesInFlightPerCaller` of each door). @defaultValue half of
+   * `maxBodyBytesInFlight`, at least the largest `maxBodyBytes` (64 MiB for the defaults)
+   */
+  maxBodyBytesInFlightPerCaller?: number | undefined;
+  /**
+   * The milliseconds a body sent to a door may go without a byte before it is cut off with 408
+   * and its share of `maxBodyBytesInFlight` given back (see `bodyIdleTimeoutMs` of each door).
+   * @defaultValue each door's own (10 s)
    */
   bodyIdleTimeoutMs?: number | undefined;
   /**
@@ -96,6 +103,7 @@ type Shared =
   | 'rateLimit'
   | 'maxBodyBytes'
   | 'maxBodyBytesInFlight'
+  | 'maxBodyBytesInFlightPerCaller'
   | 'bodyIdleTimeoutMs'
   | 'allowedOrigins'
   | 'allowedHosts'
@@ -212,16 +220,20 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
   // One default history store for the doors mounted together: its maxTotalBytes (256 MiB) then
   // bounds them all, where four stores of their own held up to four times that.
   const store = createDoorHistoryStore();
-  // One bound on the bodies the media doors read at once; a door given its own keeps its own.
-  // Not the MCP door's option: its 1 MiB bodies are not counted.
+  // One bound on the bodies the doors read at once, the MCP door's too (inflight57 left its 1 MiB
+  // bodies out: one of its callers could still hold a share while another was refused at the
+  // media doors); a door given its own keeps its own.
   const bodyBudget = sharedBodyBudget(options);
-  // Checked here too, as the bound is: with only the MCP door mounted no media door reads it.
+  // Checked here too, as the bound is: a door given its own bound would not read it.
   bodyIdleTimeoutOption(options.bodyIdleTimeoutMs);
-  const mediaShared = {
+  const bodyShared = {
     ...shared,
     ...(options.maxBodyBytesInFlight === undefined
       ? {}
       : { maxBodyBytesInFlight: options.maxBodyBytesInFlight }),
+    ...(options.maxBodyBytesInFlightPerCaller === undefined
+      ? {}
+      : { maxBodyBytesInFlightPerCaller: options.maxBodyBytesInFlightPerCaller }),
     ...(options.bodyIdleTimeoutMs === undefined
       ? {}
       : { bodyIdleTimeoutMs: options.bodyIdleTimeoutMs }),
@@ -246,14 +258,17 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
       'openai',
       basePath,
       createOpenAIHandlerSharing(
-        { ...mediaShared, store, ...rest, basePath },
+        { ...bodyShared, store, ...rest, basePath },
         ownBudget(rest, bodyBudget),
       ),
     );
   }
   if (options.mcp !== undefined) {
     const { path = DEFAULT_PATHS.mcp, ...rest } = options.mcp;
-    const door = createMcpServer({ ...shared, store, protectedResource, ...rest });
+    const door = createMcpServerSharing(
+      { ...bodyShared, store, protectedResource, ...rest },
+      ownBudget(rest, bodyBudget),
+    );
     mount('mcp', path, door.handler());
     closers.push(() => door.close());
   }
@@ -262,7 +277,7 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
     mount(
       'agUi',
       path,
-      createAgUiHandlerSharing({ ...mediaShared, store, ...rest }, ownBudget(rest, bodyBudget)),
+      createAgUiHandlerSharing({ ...bodyShared, store, ...rest }, ownBudget(rest, bodyBudget)),
     );
   }
   if (options.a2a !== undefined) {
@@ -271,7 +286,7 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
       'a2a',
       path,
       createA2AHandlerSharing(
-        { ...mediaShared, store, protectedResource, ...rest },
+        { ...bodyShared, store, protectedResource, ...rest },
         ownBudget(rest, bodyBudget),
       ),
     );
@@ -350,30 +365,49 @@ export function mountDoors(given: MountDoorsOptions): MountedDoors {
 }
 
 /**
- * The budget the media doors mounted together share: `maxBodyBytesInFlight` as given, else
+ * The budget the doors mounted together share: `maxBodyBytesInFlight` as given, else
  * `DEFAULT_BODIES_IN_FLIGHT` bodies of the largest `maxBodyBytes` among them (so no door's
- * largest body is refused by the bound alone); `undefined` when none of them is mounted. A door's
- * `maxBodyBytes` that is not a whole number is left to that door's check, which names it.
+ * largest body is refused by the bound alone), each caller holding at most
+ * `maxBodyBytesInFlightPerCaller` of it (half by default, at least that largest body);
+ * `undefined` when only `handlers` are mounted. A door's `maxBodyBytes` that is not a whole
+ * number is left to that door's check, which names it.
  */
 function sharedBodyBudget(options: MountDoorsOptions): BodyBudget | undefined {
   const given = options.maxBodyBytesInFlight;
+  const share = options.maxBodyBytesInFlightPerCaller;
   // Checked here too: a door given its own would not check the shared one, nor would none.
   if (given !== undefined) wholeNumberOption()(given, 'maxBodyBytesInFlight');
-  const doors = [options.openai, options.agUi, options.a2a].filter((door) => door !== undefined);
+  if (share !== undefined) wholeNumberOption()(share, 'maxBodyBytesInFlightPerCaller');
+  const doors = [
+    ...[options.openai, options.agUi, options.a2a].map((door) => ({
+      door,
+      fallback: DOOR_DEFAULTS.maxBodyBytes,
+    })),
+    { door: options.mcp, fallback: MCP_MAX_BODY_BYTES },
+  ].filter((each) => each.door !== undefined);
   if (doors.length === 0) return undefined;
   const largest = Math.max(
-    ...doors.map((door) => {
-      const bytes = door.maxBodyBytes ?? options.maxBodyBytes ?? DOOR_DEFAULTS.maxBodyBytes;
-      return Number.isSafeInteger(bytes) ? bytes : DOOR_DEFAULTS.maxBodyBytes;
+    ...doors.map(({ door, fallback }) => {
+      const bytes = door?.maxBodyBytes ?? options.maxBodyBytes ?? fallback;
+      return Number.isSafeInteger(bytes) ? bytes : fallback;
     }),
   );
-  return createBodyBudget(given ?? bodyBudgetOption(undefined, largest));
+  const limit = given ?? bodyBudgetOption(undefined, largest);
+  return createBodyBudget(limit, share ?? bodyShareOption(undefined, largest, limit));
 }
 
-/** The shared budget for a door not given its own `maxBodyBytesInFlight`. */
+/**
+ * The shared budget for a door given neither its own `maxBodyBytesInFlight` nor its own
+ * `maxBodyBytesInFlightPerCaller` (either makes the door's budget its own, as the door alone).
+ */
 function ownBudget(
-  door: { maxBodyBytesInFlight?: number | undefined },
+  door: {
+    maxBodyBytesInFlight?: number | undefined;
+    maxBodyBytesInFlightPerCaller?: number | undefined;
+  },
   shared: BodyBudget | undefined,
 ): BodyBudget | undefined {
-  return door.maxBodyBytesInFlight === undefined ? shared : undefined;
+  const own =
+    door.maxBodyBytesInFlight !== undefined || door.maxBodyBytesInFlightPerCaller !== undefined;
+  return own ? undefined : shared;
 }

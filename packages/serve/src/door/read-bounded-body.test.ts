@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createBodyBudget } from './body-budget.ts';
-import { bodiesBusyMessage, bodyIdleMessage, readBoundedBody } from './read-bounded-body.ts';
+import {
+  bodiesBusyMessage,
+  bodyIdleMessage,
+  callerBusyMessage,
+  readBoundedBody,
+} from './read-bounded-body.ts';
 
 // A door's request body, at most `maxBytes`: refused by its declared length before a byte is read,
 // or while it streams past the bound; counted in bytes, not characters.
@@ -28,6 +33,7 @@ function read(request: Request, maxBytes: number): Promise<string> {
     maxBytes,
     budget: createBodyBudget(Number.MAX_SAFE_INTEGER),
     idleTimeoutMs: IDLE,
+    owner: 'alice',
     parse: (text) => text,
     errors,
   });
@@ -136,6 +142,7 @@ describe('readBoundedBody within a budget', () => {
       maxBytes,
       budget,
       idleTimeoutMs: IDLE,
+      owner: 'alice',
       parse: (text) => text,
       errors,
     });
@@ -155,6 +162,44 @@ describe('readBoundedBody within a budget', () => {
     );
   });
 
+  it("refuses a body past the caller's share with the share named, tells onBusy, and leaves others' room", async () => {
+    const budget = createBodyBudget(100, 10);
+    expect(budget.take(8, 'alice')).toBe(true);
+    const messages: string[] = [];
+    let told = 0;
+    const read = (owner: string, chunks: string[], headers: Record<string, string> = {}) =>
+      readBoundedBody(streamed(chunks, headers).request, {
+        maxBytes: 100,
+        budget,
+        idleTimeoutMs: IDLE,
+        owner,
+        onBusy: () => {
+          told += 1;
+        },
+        parse: (text) => text,
+        errors: {
+          ...errors,
+          busy: (message: string) => {
+            messages.push(message);
+            return new Busy();
+          },
+        },
+      });
+    // Declared: refused unread. Chunked: cut off at the chunk past the share.
+    await expect(read('alice', ['abc'], { 'content-length': '3' })).rejects.toBeInstanceOf(Busy);
+    await expect(read('alice', ['a', 'bc'])).rejects.toBeInstanceOf(Busy);
+    expect(told).toBe(2);
+    expect(messages).toEqual([callerBusyMessage(10), callerBusyMessage(10)]);
+    expect(budget.inFlightOf('alice')).toBe(8);
+    // Another caller's body is read, and its bytes given back.
+    expect(await read('bob', ['abc'], { 'content-length': '3' })).toBe('abc');
+    expect(told).toBe(2);
+    expect(budget.inFlight()).toBe(8);
+    expect(callerBusyMessage(64 * 1024 * 1024)).toBe(
+      "The server is reading as many request bodies of this caller at once as it takes from one caller (this server's limit of 67108864 bytes (64 MiB) in flight per caller): retry after the time in Retry-After, or have the server's maxBodyBytesInFlightPerCaller option raised.",
+    );
+  });
+
   it('holds a declared body its length while it is read and parsed, then gives it back', async () => {
     const budget = createBodyBudget(10);
     let during = -1;
@@ -164,6 +209,7 @@ describe('readBoundedBody within a budget', () => {
         maxBytes: 100,
         budget,
         idleTimeoutMs: IDLE,
+        owner: 'alice',
         parse: (read) => {
           during = budget.inFlight();
           return read;
@@ -185,6 +231,15 @@ describe('readBoundedBody within a budget', () => {
     expect(seen.pulled).toBeLessThan(4);
     expect(seen.cancelled).toBe(true);
     expect(budget.inFlight()).toBe(3);
+  });
+
+  it('answers a chunked body past maxBytes 413, not 503, when the budget has no room for it either', async () => {
+    const budget = createBodyBudget(10);
+    expect(budget.take(8)).toBe(true);
+    // 6 bytes of a 5-byte limit: too large, though it would not fit the budget either.
+    const { request } = streamed(['aaaaaa']);
+    await expect(within(request, budget, 5)).rejects.toBeInstanceOf(TooLarge);
+    expect(budget.inFlight()).toBe(8);
   });
 
   it('counts a body longer than it declared past its declaration', async () => {
@@ -221,6 +276,7 @@ describe('readBoundedBody within a budget', () => {
         maxBytes: 100,
         budget,
         idleTimeoutMs: IDLE,
+        owner: 'alice',
         parse: (text) => JSON.parse(text) as unknown,
         errors,
       }),
@@ -282,6 +338,7 @@ describe('readBoundedBody of a body that stops arriving (idle57)', () => {
       maxBytes: 100,
       budget,
       idleTimeoutMs: 300,
+      owner: 'alice',
       parse: (text) => text,
       errors,
     });

@@ -10,6 +10,14 @@ export type ReadBoundedBodyOptions<T> = {
   budget: BodyBudget;
   /** The ms the body may go without a byte before it is cut off (the door's `bodyIdleTimeoutMs`). */
   idleTimeoutMs: number;
+  /** Who sends it (the owner `authorize` gave): its bytes count to this caller's share too. */
+  owner: string;
+  /**
+   * Told when the body is refused for the budget, before `busy` is thrown: the door gives the
+   * caller's count of its rate limit back, as a request refused for other callers' bodies did no
+   * work for this one.
+   */
+  onBusy?: (() => void) | undefined;
   /** What the text becomes while its bytes are still reserved (the door's JSON parse). */
   parse: (text: string) => T;
   /** Each refusal in the door's own error shape. */
@@ -17,12 +25,21 @@ export type ReadBoundedBodyOptions<T> = {
     coded: () => Error;
     tooLarge: (message: string) => Error;
     notUtf8: () => Error;
-    /** A 503 with `Retry-After` ({@link BODIES_BUSY_RETRY_AFTER_SECONDS}). */
+    /**
+     * A 503 with `Retry-After` ({@link BODIES_BUSY_RETRY_AFTER_SECONDS}), for the bound or the
+     * caller's share of it (the message from {@link bodiesBusyMessage} or {@link callerBusyMessage}).
+     */
     busy: (message: string) => Error;
     /** A 408 for a body that stopped arriving (the message from {@link bodyIdleMessage}). */
     timedOut: (message: string) => Error;
   };
 };
+
+/** What a door passes of its own to its body reader: the limits, and who sends the body. @internal */
+export type BodyLimits = Pick<
+  ReadBoundedBodyOptions<unknown>,
+  'maxBytes' | 'budget' | 'idleTimeoutMs' | 'owner' | 'onBusy'
+>;
 
 /**
  * A request body, at most `maxBytes`, read within the door's {@link BodyBudget} and parsed.
@@ -30,7 +47,8 @@ export type ReadBoundedBodyOptions<T> = {
  * door decodes (unread, before its declared length is judged: core's `hasContentCoding`);
  * `tooLarge(message)` for a body declared or read past the bound (the message from
  * {@link bodyTooLargeMessage}); `busy(message)` for a body the budget has no room for (the message
- * from {@link bodiesBusyMessage}): unread when its declared length does not fit, cut off at the
+ * from {@link bodiesBusyMessage}, or {@link callerBusyMessage} when it is `owner`'s share that has no
+ * room), `onBusy` told first: unread when its declared length does not fit, cut off at the
  * chunk that does not fit when it declared none (or less than it sent); `timedOut(message)` for a
  * body that went `idleTimeoutMs` without a byte (the message from {@link bodyIdleMessage}), its
  * read cancelled; `notUtf8()` for bytes that are not UTF-8 (never replaced by U+FFFD). The bytes reserved are given back however the read
@@ -40,7 +58,7 @@ export type ReadBoundedBodyOptions<T> = {
  */
 export async function readBoundedBody<T>(
   request: Request,
-  { maxBytes, budget, idleTimeoutMs, parse, errors }: ReadBoundedBodyOptions<T>,
+  { maxBytes, budget, idleTimeoutMs, owner, onBusy, parse, errors }: ReadBoundedBodyOptions<T>,
 ): Promise<T> {
   if (hasContentCoding(request)) throw errors.coded();
   const header = request.headers.get('content-length');
@@ -50,15 +68,27 @@ export async function readBoundedBody<T>(
   // Only a whole, positive length is reserved up front: a made-up `Request` may say `-5`, which
   // must not give the budget bytes it never took.
   let held = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
-  if (!budget.take(held)) throw errors.busy(bodiesBusyMessage(budget.limit));
+  const refused = (bytes: number): Error => {
+    onBusy?.();
+    // The bound named when it is full; else it is the caller's own share that has no room (its
+    // other bodies hold it), and the bound's words would tell it the server is full when it is not.
+    const full = budget.inFlight() + bytes > budget.limit;
+    return errors.busy(
+      full ? bodiesBusyMessage(budget.limit) : callerBusyMessage(budget.perCaller),
+    );
+  };
+  if (!budget.take(held, owner)) throw refused(held);
   let read = 0;
   const idle = idleGuard(request, idleTimeoutMs);
   try {
     const text = await readBoundedText(idle.request, maxBytes, (bytes) => {
       read += bytes;
       if (read <= held) return;
+      // Over the body limit is a 413 whatever the budget holds: the body would be refused when
+      // it fit (core cuts it off right after), and a 503 would tell the client to send it again.
+      if (read > maxBytes) throw errors.tooLarge(bodyTooLargeMessage(maxBytes, undefined));
       // A body without a length (chunked), or longer than it said, reserves as it arrives.
-      if (!budget.take(read - held)) throw errors.busy(bodiesBusyMessage(budget.limit));
+      if (!budget.take(read - held, owner)) throw refused(read - held);
       held = read;
     });
     return parse(text);
@@ -71,7 +101,7 @@ export async function readBoundedBody<T>(
     throw error;
   } finally {
     idle.clear();
-    budget.give(held);
+    budget.give(held, owner);
   }
 }
 
@@ -166,6 +196,15 @@ export const BODIES_BUSY_RETRY_AFTER_SECONDS = 5;
  */
 export function bodiesBusyMessage(limit: number): string {
   return `The server is reading as many request bodies at once as it takes (this server's limit of ${limit} bytes${inMebibytes(limit)} in flight): retry after the time in Retry-After, or have the server's maxBodyBytesInFlight option raised.`;
+}
+
+/**
+ * The words of a door's 503 for a caller past its share of the {@link BodyBudget}: the share and
+ * the option that raises it; nothing else of the server (not what the caller or others hold).
+ * @internal
+ */
+export function callerBusyMessage(perCaller: number): string {
+  return `The server is reading as many request bodies of this caller at once as it takes from one caller (this server's limit of ${perCaller} bytes${inMebibytes(perCaller)} in flight per caller): retry after the time in Retry-After, or have the server's maxBodyBytesInFlightPerCaller option raised.`;
 }
 
 /**

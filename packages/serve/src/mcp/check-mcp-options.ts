@@ -2,14 +2,15 @@ import type { Agent } from '@gemloop/core';
 import { InvalidArgumentError } from '@gemloop/core/errors';
 import { checkOptionsCopy, checkReceiverNames } from '@gemloop/core/internal';
 import { isFunctionTool } from '@gemloop/core/tools';
+import { type BodyBudgetSettings, checkBodyBudgetOptions } from '../door/body-budget.ts';
 import { DOOR_DEFAULTS, wholeOption } from '../door/check-door-options.ts';
 
 /**
  * The MCP door's default body limit: 1 MiB, below the media doors' 32 MiB. An MCP request is a
  * JSON-RPC message whose tool arguments a host model writes (`ask_<agent>` takes a string): no
- * client sends an image through it, so the bound a flood meets stays where it was.
+ * client sends an image through it, so the bound a flood meets stays where it was. @internal
  */
-const MCP_MAX_BODY_BYTES = 1024 * 1024;
+export const MCP_MAX_BODY_BYTES: number = 1024 * 1024;
 
 import { mcpKeys } from '../door/door-option-keys.ts';
 import { heartbeatOption } from '../door/heartbeat.ts';
@@ -49,7 +50,7 @@ function protoKeyPlace(schema: unknown): string | undefined {
 }
 
 /** The options of `createMcpServer` once checked, with their defaults. @internal */
-export type McpSettings = {
+export type McpSettings = BodyBudgetSettings & {
   agents: McpServerOptions['agents'];
   authorize: McpServerOptions['authorize'];
   protectedResource: McpServerOptions['protectedResource'];
@@ -140,6 +141,7 @@ export function checkMcpOptions(given: McpServerOptions): McpSettings {
   if (options.now !== undefined && typeof options.now !== 'function') {
     fail('now', 'now must be a function returning the time in ms.');
   }
+  const maxBodyBytes = wholeOption(options.maxBodyBytes, 'maxBodyBytes', MCP_MAX_BODY_BYTES);
   const info = options.serverInfo ?? { name: 'gemloop', version: '0.1.0' };
   if (!isRecord(info) || typeof info.name !== 'string' || typeof info.version !== 'string') {
     fail('serverInfo', 'serverInfo must be { name, version }, two strings.');
@@ -155,7 +157,8 @@ export function checkMcpOptions(given: McpServerOptions): McpSettings {
     maxSessions: wholeOption(options.maxSessions, 'maxSessions', 1000),
     maxConnections: wholeOption(options.maxConnections, 'maxConnections', 1000),
     sessionIdleMs: sessionIdleOption(options.sessionIdleMs),
-    maxBodyBytes: wholeOption(options.maxBodyBytes, 'maxBodyBytes', MCP_MAX_BODY_BYTES),
+    maxBodyBytes,
+    ...checkBodyBudgetOptions(options, maxBodyBytes),
     heartbeatMs: heartbeatOption(options.heartbeatMs),
     maxToolResultChars: wholeOption(
       options.maxToolResultChars,

@@ -13,6 +13,7 @@ import {
   McpError,
   type Tool as McpTool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { type BodyBudget, createBodyBudget } from '../door/body-budget.ts';
 import { createDoorHistoryStore } from '../door/create-door-history-store.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { nestsDeeperThan } from '../door/nests-deeper-than.ts';
@@ -77,6 +78,19 @@ export type McpDoor = {
  * @throws {@link InvalidArgumentError} for options it cannot serve with.
  */
 export function createMcpServer(options: McpServerOptions): McpDoor {
+  return createMcpServerSharing(options, undefined);
+}
+
+/**
+ * {@link createMcpServer} reading its HTTP bodies within `bodyBudget` when given (the one
+ * `mountDoors` shares among the doors it mounts), else within a budget of its own of
+ * `maxBodyBytesInFlight`.
+ * @internal
+ */
+export function createMcpServerSharing(
+  options: McpServerOptions,
+  bodyBudget: BodyBudget | undefined,
+): McpDoor {
   const settings = checkMcpOptions(options);
   const { onError } = settings;
   const sessions = createOwnedSessions({
@@ -203,6 +217,10 @@ export function createMcpServer(options: McpServerOptions): McpDoor {
     maxConnections: settings.maxConnections,
     sessionIdleMs: settings.sessionIdleMs,
     maxBodyBytes: settings.maxBodyBytes,
+    budget:
+      bodyBudget ??
+      createBodyBudget(settings.maxBodyBytesInFlight, settings.maxBodyBytesInFlightPerCaller),
+    bodyIdleTimeoutMs: settings.bodyIdleTimeoutMs,
     heartbeatMs: settings.heartbeatMs,
     limiter:
       settings.rateLimit === false

@@ -3,6 +3,7 @@ import type { HistoryStore } from '@gemloop/core/chat';
 import type { OtelTracerProvider } from '@gemloop/core/telemetry';
 import type { FunctionTool } from '@gemloop/core/tools';
 import type { RunOwner } from '@gemloop/core/web';
+import type { DoorBodyBudgetOptions } from '../door/body-budget.ts';
 import type { DoorHeartbeatOptions } from '../door/heartbeat.ts';
 import type { DoorAccessOptions } from '../door/host-policy.ts';
 import type { ProtectedResource } from '../door/protected-resource.ts';
@@ -14,7 +15,8 @@ export type ExposedTool = FunctionTool<any, any>;
 
 /** Options of {@link createMcpServer}. */
 export type McpServerOptions = DoorAccessOptions &
-  DoorHeartbeatOptions & {
+  DoorHeartbeatOptions &
+  DoorBodyBudgetOptions & {
     /**
      * The agents served, each as the MCP tool `ask_<name>` (`{ message, sessionId? }` → the answer
      * as text). Names are 1 to 58 letters, digits, `_` and `-`, so the tool's name stays within

@@ -9,7 +9,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
  * client's cancel and the connection's close stopped only the second, and the first run went on
  * for no one (attack18). An id is free again once its answer is sent; a cancelled request gets
  * no answer (MCP), so its id stays taken, as MCP asks of every id. The HTTP door refuses the
- * same before the SDK's transport reads the POST (`mcp-http-handler.ts`), since that transport
+ * same before the SDK's transport reads the POST (`claim-request-ids.ts`), since that transport
  * routes each answer by its id. Call after `server.connect(transport)`. @internal
  */
 export function refuseIdsInFlight(transport: Transport): void {

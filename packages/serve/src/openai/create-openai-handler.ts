@@ -7,12 +7,7 @@ import {
   createScanMemo,
 } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
-import {
-  type BodyBudget,
-  bodyBudgetOption,
-  bodyIdleTimeoutOption,
-  createBodyBudget,
-} from '../door/body-budget.ts';
+import { type BodyBudget, checkBodyBudgetOptions, createBodyBudget } from '../door/body-budget.ts';
 import { DOOR_DEFAULTS, wholeOption } from '../door/check-door-options.ts';
 import { checkOwner } from '../door/check-owner.ts';
 import { createDoorHistoryStore } from '../door/create-door-history-store.ts';
@@ -26,6 +21,7 @@ import { checkAllowedOrigins, guardOrigin } from '../door/origin-policy.ts';
 import { unprintableIdFault } from '../door/printable-id.ts';
 import {
   BODIES_BUSY_RETRY_AFTER_SECONDS,
+  type BodyLimits,
   parseJsonOr,
   readBoundedBody,
 } from '../door/read-bounded-body.ts';
@@ -90,7 +86,9 @@ export function createOpenAIHandlerSharing(
   bodyBudget: BodyBudget | undefined,
 ): FetchHandler {
   const settings = checkOptions(options);
-  const budget = bodyBudget ?? createBodyBudget(settings.maxBodyBytesInFlight);
+  const budget =
+    bodyBudget ??
+    createBodyBudget(settings.maxBodyBytesInFlight, settings.maxBodyBytesInFlightPerCaller);
   const { agents, authorize, onError, now } = settings;
   const store = options.store ?? createDoorHistoryStore();
   const index = createResponseIndex({
@@ -147,6 +145,8 @@ export function createOpenAIHandlerSharing(
         maxBytes: settings.maxBodyBytes,
         budget,
         idleTimeoutMs: settings.bodyIdleTimeoutMs,
+        owner,
+        onBusy: () => limiter?.giveBack(owner),
       });
       const model = body['model'];
       if (model === undefined) {
@@ -334,7 +334,7 @@ function notAllowed(method: string, allow: string) {
  */
 async function readJsonBody(
   request: Request,
-  limits: { maxBytes: number; budget: BodyBudget; idleTimeoutMs: number },
+  limits: BodyLimits,
 ): Promise<Record<string, unknown>> {
   const body = await readBoundedBody(request, {
     ...limits,
@@ -454,8 +454,7 @@ function checkOptions(given: OpenAIHandlerOptions) {
     maxConversations: wholeOption(options.maxConversations, 'maxConversations', 1000),
     maxResponses: wholeOption(options.maxResponses, 'maxResponses', 1000),
     maxBodyBytes,
-    maxBodyBytesInFlight: bodyBudgetOption(options.maxBodyBytesInFlight, maxBodyBytes),
-    bodyIdleTimeoutMs: bodyIdleTimeoutOption(options.bodyIdleTimeoutMs),
+    ...checkBodyBudgetOptions(options, maxBodyBytes),
     heartbeatMs: heartbeatOption(options.heartbeatMs),
     rateLimit,
     basePath,

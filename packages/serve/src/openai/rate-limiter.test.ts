@@ -64,4 +64,27 @@ describe('createRateLimiter', () => {
     advance(600);
     expect(limiter.take('old-1')).toBe(0);
   });
+
+  it("gives back one counted request of the owner's window, and nothing once that window has ended", () => {
+    const { now, advance } = clock();
+    const limiter = createRateLimiter({ requests: 1, windowMs: 10_000 }, now);
+    expect(limiter.take('alice')).toBe(0);
+    limiter.giveBack('alice');
+    // The request given back is free again, once.
+    expect(limiter.take('alice')).toBe(0);
+    expect(limiter.take('alice')).toBe(10);
+    // Never below nothing: a give-back with nothing counted (or for an owner never seen) grants
+    // no extra request.
+    limiter.giveBack('bob');
+    expect(limiter.take('bob')).toBe(0);
+    limiter.giveBack('bob');
+    limiter.giveBack('bob');
+    expect(limiter.take('bob')).toBe(0);
+    expect(limiter.take('bob')).toBe(10);
+    // Alice's window ends: a late give-back leaves the next window's count alone.
+    advance(10_000);
+    limiter.giveBack('alice');
+    expect(limiter.take('alice')).toBe(0);
+    expect(limiter.take('alice')).toBe(10);
+  });
 });

@@ -2,7 +2,10 @@
  * A per-owner request limit: at most `requests` in each window of `windowMs`. A door counts at
  * most 10,000 owners' windows at once: while all of them are live, a new owner gets 429 until the
  * oldest window ends (an owner's own count is never dropped, so a flood of new owners resets
- * nobody's limit). More owners than that in one window, or a fleet: limit in `authorize`.
+ * nobody's limit). More owners than that in one window, or a fleet: limit in `authorize`. A request
+ * the door refuses with 503 because other bodies fill `maxBodyBytesInFlight` (or the caller's
+ * share of it) is not counted: the door did no work for it; one cut off with 408 for a body that
+ * stopped arriving is (the caller held a share of the bound meanwhile).
  */
 export type RateLimit = {
   /** Requests one owner may make in a window. */
@@ -15,6 +18,13 @@ export type RateLimit = {
 export type RateLimiter = {
   /** Counts a request of `owner`: the seconds to wait when it is over the limit, else 0. */
   take(owner: string): number;
+  /**
+   * Uncounts a request of `owner` that {@link RateLimiter.take} counted and the door then refused
+   * before doing any work for it (a 503 for other callers' bodies): the limit counts the work a
+   * caller asks for, not the server's own refusals. Nothing when the owner's window has ended
+   * since (the count went with it).
+   */
+  giveBack(owner: string): void;
   /** How many windows are held (for tests of the bound). */
   size(): number;
 };
@@ -69,6 +79,13 @@ export function createRateLimiter(limit: RateLimit, now: () => number): RateLimi
       if (window.count >= limit.requests) return wait(window, time);
       window.count++;
       return 0;
+    },
+    giveBack(owner: string): void {
+      const window = windows.get(owner);
+      // At a window's edge the request may have been counted in the one that ended: the count
+      // given back is then the next window's, one request more for that owner at most.
+      if (window === undefined || expired(window, now()) || window.count === 0) return;
+      window.count--;
     },
     /** How many windows are held (for tests of the bound). */
     size: () => windows.size,

@@ -76,6 +76,7 @@ describe('readJsonRpcBody', () => {
     maxBytes,
     budget: createBodyBudget(1000),
     idleTimeoutMs: 10_000,
+    owner: 'alice',
   });
 
   it('parses a body within the bound', async () => {
@@ -103,12 +104,18 @@ describe('readJsonRpcBody', () => {
       maxBytes: 100,
       budget,
       idleTimeoutMs: 10_000,
+      owner: 'alice',
     });
     await expect(refused).rejects.toMatchObject({ status: 503, rpcCode: -32000, retryAfter: 5 });
     budget.give(90);
     // A parse error after the read: its bytes are given back too.
     await expect(
-      readJsonRpcBody(post('{"jsonrpc":'), { maxBytes: 100, budget, idleTimeoutMs: 10_000 }),
+      readJsonRpcBody(post('{"jsonrpc":'), {
+        maxBytes: 100,
+        budget,
+        idleTimeoutMs: 10_000,
+        owner: 'alice',
+      }),
     ).rejects.toMatchObject({
       status: 400,
     });

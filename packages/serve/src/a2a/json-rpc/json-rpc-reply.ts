@@ -1,8 +1,8 @@
 import type { User } from '@a2a-js/sdk/server';
 import { CODED_BODY_MESSAGE } from '@gemloop/core/internal';
-import type { BodyBudget } from '../../door/body-budget.ts';
 import {
   BODIES_BUSY_RETRY_AFTER_SECONDS,
+  type BodyLimits,
   parseJsonOr,
   readBoundedBody,
 } from '../../door/read-bounded-body.ts';
@@ -86,10 +86,7 @@ export function methodNotAllowed(allowed: string): A2ARequestError {
  * the door is reading as many bodies as it takes, a JSON-RPC parse error when it is not JSON.
  * @internal
  */
-export async function readJsonRpcBody(
-  request: Request,
-  limits: { maxBytes: number; budget: BodyBudget; idleTimeoutMs: number },
-): Promise<unknown> {
+export async function readJsonRpcBody(request: Request, limits: BodyLimits): Promise<unknown> {
   return await readBoundedBody(request, {
     ...limits,
     parse: parseJsonOr(
