@@ -5,6 +5,7 @@ import type { A2ADurableRuns } from './durable-a2a-runs.ts';
 import {
   CONTEXT_TURN_KEY,
   type DurableContext,
+  isContextHistoryGone,
   saveDurableContextTurn,
 } from './durable-context-history.ts';
 
@@ -51,12 +52,17 @@ export async function catchUpDurableContext({
     // it). Above: a turn before it is missing, which only its own follower can tell.
     if (index !== count) continue;
     if ((await runs.status(task.id))?.status !== 'SUCCESS') continue;
-    const outcome = await saveDurableContextTurn({
-      context,
-      runs,
-      runId: task.id,
-      turnIndex: index,
-    });
+    let outcome: Awaited<ReturnType<typeof saveDurableContextTurn>>;
+    try {
+      outcome = await saveDurableContextTurn({ context, runs, runId: task.id, turnIndex: index });
+    } catch (error) {
+      // A task started by reference on turns cleared since (the context grew back to its index):
+      // its answer belongs to a conversation that is gone, so it is not saved into this one, and
+      // the new task starts all the same (its follower, if any, fails it). Thrown, it failed
+      // every later task of the context at its start.
+      if (isContextHistoryGone(error)) continue;
+      throw error;
+    }
     if (outcome !== 'saved') continue;
     count += 1;
     saved += 1;
