@@ -1,15 +1,14 @@
 import { rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { type Task, TaskState } from '@a2a-js/sdk';
-import { type Client, ClientFactory, JsonRpcTransportFactory } from '@a2a-js/sdk/client';
 import type { Content } from '@gemloop/core';
 import { createA2AHandler } from '@gemloop/serve/a2a';
-import { toNodeListener } from '@gemloop/serve/node';
 import { turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearerA2AClient, listenA2ADoor } from '../__fixtures__/a2a-door.ts';
 import { type HoldingFleet, startHoldingFleet } from '../__fixtures__/holding-fleet.ts';
+import { workflowInputBytes } from '../__fixtures__/workflow-input-bytes.ts';
 import {
   createPostgresHistoryStore,
   type PostgresHistoryStore,
@@ -63,7 +62,6 @@ type Door = {
 };
 
 let fleet: HoldingFleet;
-let reader: pg.Pool;
 const doors: Door[] = [];
 
 async function openDoor(agent: string, historyByReference: boolean): Promise<Door> {
@@ -80,24 +78,13 @@ async function openDoor(agent: string, historyByReference: boolean): Promise<Doo
     rateLimit: false,
     onError: (error) => errors.push(error),
   });
-  const server = createServer(toNodeListener(handler));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { server, origin } = await listenA2ADoor(handler);
   const door = { origin, runs, pool, store, server, errors };
   doors.push(door);
   return door;
 }
 
-function client(door: Door): Promise<Client> {
-  const fetchImpl: typeof fetch = (input, init) => {
-    const headers = new Headers(init?.headers);
-    headers.set('authorization', `Bearer ${TOKENS.alice}`);
-    return fetch(input, { ...init, headers });
-  };
-  return new ClientFactory({
-    transports: [new JsonRpcTransportFactory({ fetchImpl })],
-  }).createFromUrl(door.origin);
-}
+const client = (door: Door) => bearerA2AClient(door.origin, TOKENS.alice);
 
 /** Sends `text` (to the task `taskId` when given) and returns the task where it stopped. */
 async function send(
@@ -123,18 +110,7 @@ const statusText = (task: Task) =>
 /** alice's context's key in the store, as the door makes it (contextHistoryKey). */
 const keyOf = (contextId: string) => JSON.stringify(['a2a', '', 'alice', contextId]);
 
-/** Bytes of each run's `dbos.workflow_input` row (its text), as durable-run.test.ts counts them. */
-async function inputBytes(runIds: readonly string[]): Promise<number[]> {
-  const bytes: number[] = [];
-  for (const runId of runIds) {
-    const { rows } = await reader.query<{ bytes: string }>(
-      'SELECT octet_length(t::text) AS bytes FROM dbos.workflow_input t WHERE workflow_uuid = $1',
-      [runId],
-    );
-    bytes.push(Number(rows[0]?.bytes ?? 0));
-  }
-  return bytes;
-}
+const inputBytes = (runIds: readonly string[]) => workflowInputBytes(fleet.databaseUrl, runIds);
 
 /** The user texts of the contents of each model request whose body holds `text`. */
 function requestsWith(text: string): string[][] {
@@ -158,9 +134,14 @@ async function converse(door: Door, messages: readonly string[]): Promise<Task[]
   return tasks;
 }
 
+/** The DurableChatHistoryErrors the door was told of (the run's error's cause, or itself). */
+const historyErrorsOf = (door: Door) =>
+  door.errors
+    .map((error) => (error as { cause?: unknown }).cause ?? error)
+    .filter((error) => DurableChatHistoryError.isInstance(error));
+
 beforeAll(async () => {
   fleet = await startHoldingFleet('a2a-ref', script());
-  reader = new pg.Pool({ connectionString: fleet.databaseUrl, max: 1 });
 });
 
 afterAll(async () => {
@@ -170,7 +151,6 @@ afterAll(async () => {
     await door.runs.close().catch(() => undefined);
     await door.pool.end().catch(() => undefined);
   }
-  await reader?.end();
   await fleet?.close();
   if (fleet !== undefined) rmSync(fleet.holdDirectory, { recursive: true, force: true });
 });
@@ -241,10 +221,9 @@ describe('a durable A2A context by reference (durable.historyByReference)', () =
     expect(fresh.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(requestsWith('Hello again.').at(-1)).toEqual(['Hello again.']);
     // The door was told the typed error (its server log), with what the page was not told.
-    const told = door.errors.find((error) =>
-      DurableChatHistoryError.isInstance(error.cause ?? error),
-    );
-    expect(told).toBeDefined();
+    expect(historyErrorsOf(door)).toEqual([
+      expect.objectContaining({ expectedTurns: 2, foundTurns: 0, changed: false }),
+    ]);
   });
 
   it('fails a task whose context was rewritten with as many other turns while it waited (the digest differs)', async () => {
@@ -273,10 +252,9 @@ describe('a durable A2A context by reference (durable.historyByReference)', () =
         texts.includes('Another conversation.'),
       ),
     ).toBe(false);
-    const cause = door.errors
-      .map((error) => (error as { cause?: unknown }).cause ?? error)
-      .find((error) => DurableChatHistoryError.isInstance(error)) as DurableChatHistoryError;
-    expect(cause).toMatchObject({ expectedTurns: 1, foundTurns: 1, changed: true });
+    expect(historyErrorsOf(door)).toEqual([
+      expect.objectContaining({ expectedTurns: 1, foundTurns: 1, changed: true }),
+    ]);
     expect((await door.store.load(key)).map((each) => each.contents[0]?.parts?.[0])).toEqual([
       { text: 'Another conversation.' },
     ]);

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { Content } from '@gemloop/core';
 import type { ChatTurn } from '@gemloop/core/chat';
 import { turn } from '@gemloop/testing';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../__fixtures__/fleet.ts';
 import { type HoldingFleet, startHoldingFleet } from '../__fixtures__/holding-fleet.ts';
+import { workflowInputBytes } from '../__fixtures__/workflow-input-bytes.ts';
 import {
   createPostgresHistoryStore,
   DurableChatHistoryError,
@@ -63,24 +63,7 @@ afterAll(async () => {
   if (fleet !== undefined) rmSync(fleet.holdDirectory, { recursive: true, force: true });
 });
 
-/** Bytes of the run's `dbos.workflow_input` row (its text), as durable-run.test.ts counts them. */
-async function inputBytes(runIds: readonly string[]): Promise<number[]> {
-  const client = new pg.Client({ connectionString: fleet.databaseUrl });
-  await client.connect();
-  try {
-    const bytes: number[] = [];
-    for (const runId of runIds) {
-      const { rows } = await client.query<{ bytes: string }>(
-        'SELECT octet_length(t::text) AS bytes FROM dbos.workflow_input t WHERE workflow_uuid = $1',
-        [runId],
-      );
-      bytes.push(Number(rows[0]?.bytes ?? 0));
-    }
-    return bytes;
-  } finally {
-    await client.end();
-  }
-}
+const inputBytes = (runIds: readonly string[]) => workflowInputBytes(fleet.databaseUrl, runIds);
 
 /** The contents of each model request whose body holds `text`. */
 function requestsWith(text: string): Content[][] {

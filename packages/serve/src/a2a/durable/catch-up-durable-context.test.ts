@@ -122,6 +122,15 @@ describe('catchUpDurableContext', () => {
     expect(reads).toEqual(['t2']);
   });
 
+  it('leaves a completed task (its follower saved its turn), so a cleared context stays cleared', async () => {
+    const context = await contextWith([]);
+    const { runs, reads } = fakeRuns({ t1: { status: 'SUCCESS', text: 'before the clear' } });
+    const tasks = [task('t1', TaskState.TASK_STATE_COMPLETED, 0, '2026-11-30T10:00:01Z')];
+    expect(await catchUpDurableContext({ context, runs, tasks })).toBe(0);
+    expect(await firstTexts(context)).toEqual([]);
+    expect(reads).toEqual([]);
+  });
+
   it('of two completed runs at one index, saves the one whose status moved first', async () => {
     const context = await contextWith(['one']);
     const { runs } = fakeRuns({

@@ -9,8 +9,13 @@ import {
   saveDurableContextTurn,
 } from './durable-context-history.ts';
 
-/** Task states whose run saves no turn: nothing to catch up. */
+/**
+ * Task states with nothing to catch up: a run that saves no turn, or a task `completed`, which its
+ * follower marks only once its turn is saved. Saving a completed task's turn again undid a clear of
+ * the context (`store.clear`): the next task put every earlier turn back, from index 0.
+ */
 const UNSAVED: ReadonlySet<TaskState | undefined> = new Set([
+  TaskState.TASK_STATE_COMPLETED,
   TaskState.TASK_STATE_FAILED,
   TaskState.TASK_STATE_CANCELED,
   TaskState.TASK_STATE_REJECTED,
