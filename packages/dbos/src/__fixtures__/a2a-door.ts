@@ -25,3 +25,18 @@ export function bearerA2AClient(origin: string, token: string): Promise<Client> 
     transports: [new JsonRpcTransportFactory({ fetchImpl })],
   }).createFromUrl(origin);
 }
+
+/**
+ * Closes a door a test opened: its HTTP server (open connections too), its runs client and its
+ * pool (either may be closed already: a test that closed the door itself).
+ */
+export async function closeA2ADoor(door: {
+  server: Server;
+  runs: { close(): Promise<void> };
+  pool: { end(): Promise<void> };
+}): Promise<void> {
+  door.server.closeAllConnections();
+  await new Promise<void>((resolve) => door.server.close(() => resolve()));
+  await door.runs.close().catch(() => undefined);
+  await door.pool.end().catch(() => undefined);
+}

@@ -3,10 +3,10 @@ import type { Server } from 'node:http';
 import { type Task, TaskState } from '@a2a-js/sdk';
 import type { Content } from '@gemloop/core';
 import { createA2AHandler } from '@gemloop/serve/a2a';
-import { turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerA2AClient, listenA2ADoor } from '../__fixtures__/a2a-door.ts';
+import { bearerA2AClient, closeA2ADoor, listenA2ADoor } from '../__fixtures__/a2a-door.ts';
+import { chatScript, GROW } from '../__fixtures__/chat-script.ts';
 import { type HoldingFleet, startHoldingFleet } from '../__fixtures__/holding-fleet.ts';
 import { workflowInputBytes } from '../__fixtures__/workflow-input-bytes.ts';
 import {
@@ -27,29 +27,12 @@ import { createPostgresTaskStore } from './index.ts';
 
 /** Tasks of the flat-input context (its bytes table in bench/RESULTS.md is 32: `A2A_REF_TASKS=32`). */
 const TASKS = Number(process.env['A2A_REF_TASKS'] ?? '5');
-const GROW = 'Grow ';
 /** The words a page is told of `durable-chat-history` (core's toBrowserError). */
 const GONE = 'The earlier messages of this chat are gone; send the message again.';
 
 const TOKENS = { alice: 'token-alice' } as const;
 const authorize = (request: Request) =>
   request.headers.get('authorization') === `Bearer ${TOKENS.alice}` ? 'alice' : null;
-
-/** By what the last content says: `Grow` ~1.1 KB of text; `Hello` a greeting; `Refund` a refund. */
-function script(): NonNullable<Parameters<typeof startHoldingFleet>[1]> {
-  return {
-    script: (request) => {
-      const last = (request.body as { contents?: Content[] }).contents?.at(-1);
-      const said = last?.parts?.[0]?.text ?? '';
-      const answered = last?.parts?.find((part) => part.functionResponse)?.functionResponse?.name;
-      if (said.startsWith(GROW))
-        return turn.text(`${said}: ${'Order 7 shipped on Monday. '.repeat(40)}`);
-      if (answered === 'refund') return turn.text('Refunded order 7.');
-      if (said.startsWith('Refund')) return turn.call('refund', { order: '7', amount: 5 });
-      return turn.text('Hello! How can I help?');
-    },
-  };
-}
 
 /** One door of `agent`: its own runs client, pool, history store and HTTP server. */
 type Door = {
@@ -141,16 +124,11 @@ const historyErrorsOf = (door: Door) =>
     .filter((error) => DurableChatHistoryError.isInstance(error));
 
 beforeAll(async () => {
-  fleet = await startHoldingFleet('a2a-ref', script());
+  fleet = await startHoldingFleet('a2a-ref', chatScript());
 });
 
 afterAll(async () => {
-  for (const door of doors) {
-    door.server.closeAllConnections();
-    await new Promise<void>((resolve) => door.server.close(() => resolve()));
-    await door.runs.close().catch(() => undefined);
-    await door.pool.end().catch(() => undefined);
-  }
+  for (const door of doors) await closeA2ADoor(door);
   await fleet?.close();
   if (fleet !== undefined) rmSync(fleet.holdDirectory, { recursive: true, force: true });
 });
