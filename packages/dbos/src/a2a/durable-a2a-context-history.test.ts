@@ -7,7 +7,8 @@
 // nothing of it; a third message through the other door continues from both turns; two tasks at
 // once in one context never fork it. A task whose door died while it ran (the worker finishing
 // it) and that nobody read again has its turn saved by the context's next task, at another door,
-// before that task starts (issue 53, a2a-catchup55).
+// before that task starts (issue 53, a2a-catchup55). All of it twice: with each task's context in
+// its run's input, and by reference to the store (`durable.historyByReference`, a2a-ref58).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,17 +49,24 @@ let workers: WorkerProcess[];
 let counter: ReturnType<typeof createCounter>;
 let databaseUrl: string;
 let reader: pg.Pool;
+/** The workers' env but their EXECUTOR_ID. */
+let workerEnv: Record<string, string>;
 const doors: Door[] = [];
 const holdDirectory = mkdtempSync(join(tmpdir(), 'gemloop-a2a-context-'));
 
-async function openDoor(): Promise<Door> {
+async function openDoor(historyByReference: boolean): Promise<Door> {
   const runs = await createDurableRuns({ databaseUrl, pollingIntervalMs: 100 });
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const errors: unknown[] = [];
   const handler = createA2AHandler({
     card: { name: 'Support', description: 'Answers questions about orders.' },
     authorize,
-    durable: { runs, agent: 'support', history: createPostgresHistoryStore({ pool }) },
+    durable: {
+      runs,
+      agent: 'support',
+      history: createPostgresHistoryStore({ pool }),
+      historyByReference,
+    },
     taskStore: createPostgresTaskStore({ pool }),
     pushNotifications: false,
     rateLimit: false,
@@ -182,6 +190,7 @@ beforeAll(async () => {
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
   };
+  workerEnv = env;
   workers = await Promise.all(
     [0, 1].map((index) => startWorker({ ...env, EXECUTOR_ID: `a2a-context-worker-${index}` })),
   );
@@ -195,10 +204,19 @@ afterAll(async () => {
   rmSync(holdDirectory, { recursive: true, force: true });
 });
 
-describe('a durable A2A context', () => {
+/** The text of the run's `dbos.workflow_input` row. */
+async function storedInput(runId: string): Promise<string> {
+  const { rows } = await reader.query<{ input: string }>(
+    'SELECT t::text AS input FROM dbos.workflow_input t WHERE workflow_uuid = $1',
+    [runId],
+  );
+  return rows[0]?.input ?? '';
+}
+
+describe.each([false, true])('a durable A2A context (historyByReference: %s)', (byReference) => {
   it('continues its conversation across tasks, a worker SIGKILL and doors, saving each turn once, for its caller only', async () => {
-    const doorA = await openDoor();
-    const doorB = await openDoor();
+    const doorA = await openDoor(byReference);
+    const doorB = await openDoor(byReference);
     const first = await send(doorA, 'alice', 'Where is order 7?');
     expect(lastStatus(first.events).state).toBe(TaskState.TASK_STATE_COMPLETED);
     const { contextId } = first.task;
@@ -225,6 +243,12 @@ describe('a durable A2A context', () => {
     expect(lastStatus(resubscribed).state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect(lastStatus(await rest).state).toBe(TaskState.TASK_STATE_COMPLETED);
     expect((await doorB.runs.status(task.id))?.executorId).not.toBe(victim.executorId);
+    // Two workers again for the other mode's run of this test (its victim needs a taker).
+    workers.splice(
+      workers.indexOf(victim),
+      1,
+      await startWorker({ ...workerEnv, EXECUTOR_ID: `${victim.executorId}-${byReference}` }),
+    );
 
     // Each model request of the second task held the first turn whole: its message and answer.
     const second = requestsFor('And when does it arrive?');
@@ -236,6 +260,10 @@ describe('a durable A2A context', () => {
     const afterSecond = await storedTurns('alice', contextId);
     expect(afterSecond).toHaveLength(2);
     expect(userTexts(afterSecond[1]?.contents ?? [])[0]).toBe('And when does it arrive?');
+    // The second task's input: the first turn itself, or the store's reference to it.
+    const input = await storedInput(task.id);
+    expect(input.includes('Where is order 7?')).toBe(!byReference);
+    expect(input.includes('"digest"')).toBe(byReference);
     expect(JSON.stringify(afterSecond[1]?.contents)).toContain(ANSWER.slice(0, 24));
 
     // Another caller's task with the same contextId starts a conversation of its own.
@@ -264,7 +292,7 @@ describe('a durable A2A context', () => {
   });
 
   it('two tasks at once in one context: the second to end fails (context_conflict) and saves nothing', async () => {
-    const door = await openDoor();
+    const door = await openDoor(byReference);
     const first = await send(door, 'alice', 'Where is order 7? (twice)');
     const { contextId } = first.task;
     writeFileSync(join(holdDirectory, 'all'), '');
@@ -286,8 +314,8 @@ describe('a durable A2A context', () => {
   });
 
   it("saves the turn of a task whose door died before the context's next task starts, at another door, once", async () => {
-    const doorA = await openDoor();
-    const doorB = await openDoor();
+    const doorA = await openDoor(byReference);
+    const doorB = await openDoor(byReference);
     const first = await send(doorA, 'alice', 'Where is order 11?');
     const { contextId } = first.task;
     expect(await storedTurns('alice', contextId)).toHaveLength(1);

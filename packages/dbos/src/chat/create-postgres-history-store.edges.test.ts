@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../__fixtures__/fleet.ts';
 import { PostgresUnreachableError } from '../errors/postgres-unreachable-error.ts';
 import { createPostgresHistoryStore, isChatSessionConflict } from '../index.ts';
-import { historyReferenceOf, resolveHistoryReference } from './history-reference.ts';
+import { historyReferenceOf } from './history-reference.ts';
+import { resolveHistoryReference } from './resolve-history-reference.ts';
 
 const turnOf = (text: string): ChatTurn => ({ contents: [{ role: 'user', parts: [{ text }] }] });
 const textsOf = (turns: ChatTurn[]): string[] =>

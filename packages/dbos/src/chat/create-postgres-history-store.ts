@@ -21,6 +21,7 @@ import {
 } from '../postgres/store-connection.ts';
 import { tableOnce } from '../postgres/table-once.ts';
 import { ChatSessionConflictError } from './chat-session-conflict-error.ts';
+import { type HistoryReference, historyReferenceOf } from './history-reference.ts';
 
 /** Options of {@link createPostgresHistoryStore}: a `pool` of yours, or a `connectionString`. */
 export type CreatePostgresHistoryStoreOptions = PostgresConnectionOptions & {
@@ -45,6 +46,19 @@ export type PostgresHistoryStore = {
   release(id: string, context?: HistoryStoreContext): void;
   /** Ends the pool the store made (not a pool you gave). */
   close(): Promise<void>;
+  /**
+   * The reference a durable run's input names `turns` by instead of holding them: the first
+   * `turns.length` turns of session `id` in this store's table, with the SHA-256 digest of the
+   * history they give for `model` (as `load` returned them; nothing is read or written). The A2A
+   * door's `durable.historyByReference` (`@gemloop/serve/a2a`) sends it, taking the store by its
+   * shape (serve does not import this package); the worker reads those turns back from the
+   * fleet's database and refuses other ones (`DurableChatHistoryError`).
+   */
+  historyReference(
+    id: string,
+    turns: readonly ChatTurn[],
+    model: string | undefined,
+  ): HistoryReference;
 };
 
 type TurnRow = {
@@ -174,6 +188,10 @@ export function createPostgresHistoryStore(
     },
     async close() {
       if (ownPool) await pool.end();
+    },
+    historyReference(id, turns, model) {
+      checkSessionId(id);
+      return historyReferenceOf(table, id, turns, model);
     },
   };
 }

@@ -7,12 +7,8 @@ import type { RunsBackend } from '../durable/runs/runs-backend.ts';
 import { startRun } from '../durable/runs/start-run.ts';
 import { DurableChatHistoryError } from '../errors/durable-chat-history-error.ts';
 import { typedStoredError } from '../errors/typed-stored-error.ts';
-import {
-  checkHistoryReference,
-  historyDigest,
-  historyReferenceOf,
-  resolveHistoryReference,
-} from './history-reference.ts';
+import { checkHistoryReference, historyDigest, historyReferenceOf } from './history-reference.ts';
+import { resolveHistoryReference } from './resolve-history-reference.ts';
 
 const TURNS: ChatTurn[] = [
   {

@@ -2,11 +2,8 @@ import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '@gemloop/core';
 import type { ChatTurn } from '@gemloop/core/chat';
 import { historyOfStoredTurns } from '@gemloop/core/internal';
-import type pg from 'pg';
-import { DurableChatHistoryError } from '../errors/durable-chat-history-error.ts';
 import { checkId } from '../postgres/check-id.ts';
 import { isTableName } from '../postgres/store-connection.ts';
-import { readLeadingTurns } from './create-postgres-history-store.ts';
 
 /**
  * A durable chat turn's history by reference (`sendDurableChatTurn({ historyByReference: true })`):
@@ -116,30 +113,4 @@ export function isHistoryReference(value: unknown): value is HistoryReference {
         from.model !== '' &&
         from.model.length <= MAX_MODEL_LENGTH))
   );
-}
-
-/**
- * The history a {@link HistoryReference} stands for, read through `pool` (on the fleet's database)
- * and checked against its digest: the same on every execution of the run (first, takeover,
- * resume) as long as the session's first turns are the ones it was started with; else a
- * {@link DurableChatHistoryError} (a clear, a rewrite, a table in another database), never another
- * history. Turns appended after the start are not read. @internal
- */
-export async function resolveHistoryReference(
-  pool: pg.Pool,
-  reference: unknown,
-  runId?: string,
-): Promise<unknown[]> {
-  checkHistoryReference(reference);
-  const { table, sessionId, turns, digest, model } = reference.from;
-  const found = await readLeadingTurns(pool, table, sessionId, turns);
-  const failure = { runId, table, sessionId, expectedTurns: turns };
-  if (found === undefined || found.length < turns) {
-    throw new DurableChatHistoryError({ ...failure, foundTurns: found?.length, changed: false });
-  }
-  const { history } = historyOfStoredTurns(found, model);
-  if (historyDigest(history) !== digest) {
-    throw new DurableChatHistoryError({ ...failure, foundTurns: found.length, changed: true });
-  }
-  return history;
 }

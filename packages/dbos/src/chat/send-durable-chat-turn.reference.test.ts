@@ -2,11 +2,11 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Content } from '@gemloop/core';
 import type { ChatTurn } from '@gemloop/core/chat';
-import { turn } from '@gemloop/testing';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chatScript, GROW } from '../__fixtures__/chat-script.ts';
 import { waitFor } from '../__fixtures__/fleet.ts';
 import { type HoldingFleet, startHoldingFleet } from '../__fixtures__/holding-fleet.ts';
+import { workflowInputBytes } from '../__fixtures__/workflow-input-bytes.ts';
 import {
   createPostgresHistoryStore,
   DurableChatHistoryError,
@@ -24,30 +24,6 @@ import { historyReferenceOf } from './history-reference.ts';
 
 /** Turns of the flat-input chat (its bytes table in bench/RESULTS.md is 50: `CHAT_REF_TURNS=50`). */
 const FLAT_TURNS = Number(process.env['CHAT_REF_TURNS'] ?? '6');
-const GROW = 'Grow ';
-
-/**
- * The fixture's agents by what the last content says: `Grow` answers ~1.1 KB of text (longdecode,
- * no tools); `Hello` a greeting; `Refund` calls refund (approver, which asks for approval); else
- * lookup → slow → answer (support).
- */
-function chatScript(): NonNullable<Parameters<typeof startHoldingFleet>[1]> {
-  return {
-    script: (request) => {
-      const last = (request.body as { contents?: Content[] }).contents?.at(-1);
-      const said = last?.parts?.[0]?.text ?? '';
-      const answered = last?.parts?.find((part) => part.functionResponse)?.functionResponse?.name;
-      if (said.startsWith(GROW))
-        return turn.text(`${said}: ${'Order 7 shipped on Monday. '.repeat(40)}`);
-      if (said.startsWith('Hello')) return turn.text('Hello! How can I help?');
-      if (answered === 'refund') return turn.text('Refunded order 7.');
-      if (said.startsWith('Refund')) return turn.call('refund', { order: '7', amount: 5 });
-      if (answered === 'slow') return turn.text('Order 7 shipped; no refund needed.');
-      if (answered === 'lookup') return turn.call('slow', { order: '7' });
-      return turn.call('lookup', { order: '7' });
-    },
-  };
-}
 
 let fleet: HoldingFleet;
 let store: PostgresHistoryStore;
@@ -63,24 +39,7 @@ afterAll(async () => {
   if (fleet !== undefined) rmSync(fleet.holdDirectory, { recursive: true, force: true });
 });
 
-/** Bytes of the run's `dbos.workflow_input` row (its text), as durable-run.test.ts counts them. */
-async function inputBytes(runIds: readonly string[]): Promise<number[]> {
-  const client = new pg.Client({ connectionString: fleet.databaseUrl });
-  await client.connect();
-  try {
-    const bytes: number[] = [];
-    for (const runId of runIds) {
-      const { rows } = await client.query<{ bytes: string }>(
-        'SELECT octet_length(t::text) AS bytes FROM dbos.workflow_input t WHERE workflow_uuid = $1',
-        [runId],
-      );
-      bytes.push(Number(rows[0]?.bytes ?? 0));
-    }
-    return bytes;
-  } finally {
-    await client.end();
-  }
-}
+const inputBytes = (runIds: readonly string[]) => workflowInputBytes(fleet.databaseUrl, runIds);
 
 /** The contents of each model request whose body holds `text`. */
 function requestsWith(text: string): Content[][] {

@@ -4,7 +4,8 @@ import { ChatStoreError } from '@gemloop/core/errors';
 import { REDACTED_ARGUMENT } from '@gemloop/core/internal';
 import type { RecordedRunLine } from '@gemloop/core/recorder';
 import pg from 'pg';
-import { isHistoryReference, resolveHistoryReference } from '../chat/history-reference.ts';
+import { isHistoryReference } from '../chat/history-reference.ts';
+import { resolveHistoryReference } from '../chat/resolve-history-reference.ts';
 import { EVENTS_STREAM_KEY, type RequestFrame } from '../durable/events/run-events.ts';
 import { restoreLongStrings } from '../durable/events/shared-strings.ts';
 import {

@@ -63,6 +63,25 @@ describe('checkA2AOptions', () => {
       argument: 'durable',
       message: expect.stringContaining('durable.history must be a HistoryStore'),
     });
+    // historyByReference: a boolean, and true with a store that names its turns only.
+    const referring = { ...store, historyReference: () => ({}) };
+    for (const historyByReference of [false, true]) {
+      expect(
+        refusal({ ...base, durable: { ...durable, history: referring, historyByReference } }),
+      ).toBeUndefined();
+    }
+    for (const refused of [
+      { history: store, historyByReference: true },
+      { historyByReference: true },
+      { history: referring, historyByReference: 'yes' },
+    ]) {
+      expect(refusal({ ...base, durable: { ...durable, ...refused } })).toMatchObject({
+        argument: 'durable',
+        message: expect.stringContaining(
+          'durable.historyByReference must be true or false, and true needs durable.history',
+        ),
+      });
+    }
     expect(refusal({ ...base, durable: { ...durable, history: store, model: ' ' } })).toMatchObject(
       {
         argument: 'durable',

@@ -65,6 +65,18 @@ export function checkA2AOptions(given: A2AHandlerOptions): A2ASettings {
         "durable.history must be a HistoryStore ({ load, append, clear }): createPostgresHistoryStore() of @gemloop/dbos, shared by the fleet's doors, keeps each context's conversation; leave it out for tasks without their context's earlier turns.",
       );
     }
+    const byReference = (durable as { historyByReference?: unknown }).historyByReference;
+    if (
+      byReference !== undefined &&
+      (typeof byReference !== 'boolean' ||
+        (byReference &&
+          typeof (history as { historyReference?: unknown })?.historyReference !== 'function'))
+    ) {
+      failOption(
+        'durable',
+        "durable.historyByReference must be true or false, and true needs durable.history to be a store that names its turns by reference: createPostgresHistoryStore() of @gemloop/dbos (this version or later) on the workers' databaseUrl. Leave it out to send each task's context in its run's input.",
+      );
+    }
     const model = (durable as { model?: unknown }).model;
     if (model !== undefined && (typeof model !== 'string' || model.trim() === '')) {
       failOption(

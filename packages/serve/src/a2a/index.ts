@@ -9,6 +9,11 @@ export { type A2AAgentArgs, a2aAgent } from './client/a2a-agent.ts';
 export type { A2AAgentOptions } from './client/a2a-agent-options.ts';
 export { A2ACardUrlError } from './client/a2a-card-url-error.ts';
 export { createA2AHandler } from './create-a2a-handler.ts';
-export type { A2ADurableOptions, A2ADurableRuns } from './durable/durable-a2a-runs.ts';
+export type {
+  A2ADurableOptions,
+  A2ADurableRuns,
+  A2AHistoryReference,
+  A2AReferringHistoryStore,
+} from './durable/durable-a2a-runs.ts';
 export type { PushNotificationOptions, ResolvedAddress } from './push/push-notification-options.ts';
 export { PushNotificationError } from './push/safe-push-notifications.ts';

@@ -1,4 +1,5 @@
-import { isHistoryReference, resolveHistoryReference } from '../../chat/history-reference.ts';
+import { isHistoryReference } from '../../chat/history-reference.ts';
+import { resolveHistoryReference } from '../../chat/resolve-history-reference.ts';
 import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
 import { DurableRunError } from '../../errors/durable-run-error.ts';
 import { typedStoredError } from '../../errors/typed-stored-error.ts';

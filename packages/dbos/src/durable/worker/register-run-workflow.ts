@@ -4,7 +4,7 @@ import type { HistoryTurn } from '@gemloop/core/history';
 import { agentKeysReader, agentTurnsOf, type RunServices } from '@gemloop/core/internal';
 import { createSteering } from '@gemloop/core/steering';
 import type pg from 'pg';
-import { resolveHistoryReference } from '../../chat/history-reference.ts';
+import { resolveHistoryReference } from '../../chat/resolve-history-reference.ts';
 import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
 import { createApprovalState, RunPausedSignal } from '../approvals/approvals.ts';
 import type { createDurableChildren } from '../children/durable-children.ts';

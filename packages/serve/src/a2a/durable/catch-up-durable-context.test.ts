@@ -1,6 +1,7 @@
 import { type Task, TaskState } from '@a2a-js/sdk';
 import { InMemoryTaskStore, ServerCallContext } from '@a2a-js/sdk/server';
 import { createMemoryHistoryStore } from '@gemloop/core/chat';
+import { GemloopError } from '@gemloop/core/errors';
 import { emptyUsage } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
 import { describe, expect, it } from 'vitest';
@@ -121,6 +122,15 @@ describe('catchUpDurableContext', () => {
     expect(reads).toEqual(['t2']);
   });
 
+  it('leaves a completed task (its follower saved its turn), so a cleared context stays cleared', async () => {
+    const context = await contextWith([]);
+    const { runs, reads } = fakeRuns({ t1: { status: 'SUCCESS', text: 'before the clear' } });
+    const tasks = [task('t1', TaskState.TASK_STATE_COMPLETED, 0, '2026-11-30T10:00:01Z')];
+    expect(await catchUpDurableContext({ context, runs, tasks })).toBe(0);
+    expect(await firstTexts(context)).toEqual([]);
+    expect(reads).toEqual([]);
+  });
+
   it('of two completed runs at one index, saves the one whose status moved first', async () => {
     const context = await contextWith(['one']);
     const { runs } = fakeRuns({
@@ -134,7 +144,38 @@ describe('catchUpDurableContext', () => {
     expect(await catchUpDurableContext({ context, runs, tasks })).toBe(1);
     expect(await firstTexts(context)).toEqual(['one', 'first at once']);
   });
+
+  it('skips a run started by reference on turns cleared since (durable-chat-history), and goes on', async () => {
+    // The context grew back to the task's index after a clear: its run's result cannot be read
+    // whole (dbos's DurableChatHistoryError), and its turn belongs to the conversation that went.
+    const context = await contextWith(['new one']);
+    const { runs } = fakeRuns({ t1: { status: 'SUCCESS', text: 'old two' } });
+    const gone = new ContextGoneError({ message: 'turns gone' });
+    const tasks = [task('t1', WORKING, 1, '2026-11-30T10:00:01Z')];
+    expect(
+      await catchUpDurableContext({
+        context,
+        runs: { ...runs, result: () => Promise.reject(gone) },
+        tasks,
+      }),
+    ).toBe(0);
+    expect(await firstTexts(context)).toEqual(['new one']);
+    // Any other failure of the read still stops the new task's start (told, as before).
+    const lost = new Error('connection terminated unexpectedly');
+    await expect(
+      catchUpDurableContext({
+        context,
+        runs: { ...runs, result: () => Promise.reject(lost) },
+        tasks,
+      }),
+    ).rejects.toBe(lost);
+  });
 });
+
+/** @gemloop/dbos's DurableChatHistoryError as the door reads it: by its code. */
+class ContextGoneError extends GemloopError {
+  override readonly code: string = 'durable-chat-history';
+}
 
 describe('listContextTasks', () => {
   it("reads every page of the caller's tasks of the context, and no other context's", async () => {

@@ -5,11 +5,17 @@ import type { A2ADurableRuns } from './durable-a2a-runs.ts';
 import {
   CONTEXT_TURN_KEY,
   type DurableContext,
+  isContextHistoryGone,
   saveDurableContextTurn,
 } from './durable-context-history.ts';
 
-/** Task states whose run saves no turn: nothing to catch up. */
+/**
+ * Task states with nothing to catch up: a run that saves no turn, or a task `completed`, which its
+ * follower marks only once its turn is saved. Saving a completed task's turn again undid a clear of
+ * the context (`store.clear`): the next task put every earlier turn back, from index 0.
+ */
 const UNSAVED: ReadonlySet<TaskState | undefined> = new Set([
+  TaskState.TASK_STATE_COMPLETED,
   TaskState.TASK_STATE_FAILED,
   TaskState.TASK_STATE_CANCELED,
   TaskState.TASK_STATE_REJECTED,
@@ -51,12 +57,17 @@ export async function catchUpDurableContext({
     // it). Above: a turn before it is missing, which only its own follower can tell.
     if (index !== count) continue;
     if ((await runs.status(task.id))?.status !== 'SUCCESS') continue;
-    const outcome = await saveDurableContextTurn({
-      context,
-      runs,
-      runId: task.id,
-      turnIndex: index,
-    });
+    let outcome: Awaited<ReturnType<typeof saveDurableContextTurn>>;
+    try {
+      outcome = await saveDurableContextTurn({ context, runs, runId: task.id, turnIndex: index });
+    } catch (error) {
+      // A task started by reference on turns cleared since (the context grew back to its index):
+      // its answer belongs to a conversation that is gone, so it is not saved into this one, and
+      // the new task starts all the same (its follower, if any, fails it). Thrown, it failed
+      // every later task of the context at its start.
+      if (isContextHistoryGone(error)) continue;
+      throw error;
+    }
     if (outcome !== 'saved') continue;
     count += 1;
     saved += 1;

@@ -1,5 +1,5 @@
 import type { AgentEvent, AgentInput, AgentResult } from '@gemloop/core';
-import type { HistoryStore } from '@gemloop/core/chat';
+import type { ChatTurn, HistoryStore } from '@gemloop/core/chat';
 import type { HistoryTurn } from '@gemloop/core/history';
 import type { Content } from '@gemloop/core/wire';
 
@@ -20,8 +20,11 @@ export type A2ADurableRuns = {
       runId: string;
       input: AgentInput;
       owner?: string | undefined;
-      /** The context's earlier turns (with `durable.history` only). */
-      history?: Content[] | HistoryTurn[] | undefined;
+      /**
+       * The context's earlier turns (with `durable.history` only), or, with
+       * `durable.historyByReference`, the store's reference to them.
+       */
+      history?: Content[] | HistoryTurn[] | A2AHistoryReference | undefined;
       /** The agent holding the context's conversation after a hand-off (with `durable.history`). */
       holder?: string | undefined;
     },
@@ -71,6 +74,27 @@ export type A2ADurableRuns = {
   ): Promise<void>;
 };
 
+/**
+ * A context's earlier turns named instead of sent: `@gemloop/dbos`'s `HistoryReference`, declared
+ * here by its shape (serve never imports dbos). The door only passes it from the store's
+ * `historyReference` to the runs' `start`; dbos makes, checks and reads it.
+ */
+export type A2AHistoryReference = {
+  from: { table: string; sessionId: string; turns: number; digest: string; model?: string };
+};
+
+/**
+ * A `durable.history` store that names a session's turns by reference (`createPostgresHistoryStore`
+ * of `@gemloop/dbos` is one): what `durable.historyByReference` needs.
+ */
+export type A2AReferringHistoryStore = HistoryStore & {
+  historyReference(
+    id: string,
+    turns: readonly ChatTurn[],
+    model: string | undefined,
+  ): A2AHistoryReference;
+};
+
 /** A call of a durable run that waits for approval, as the door reads it. */
 export type A2ADurablePendingApproval = {
   approvalId: string;
@@ -103,4 +127,24 @@ export type A2ADurableOptions = {
    * without their thought signatures), as `sendDurableChatTurn`'s `model`. Read with `history` only.
    */
   model?: string | undefined;
+  /**
+   * Sends a task's context by reference instead of in its run's input, as `sendDurableChatTurn`'s
+   * option of the same name does for a chat turn: the run's input names the store's table, the
+   * context's key, how many turns and their SHA-256 digest (a few hundred bytes), and the worker
+   * reads those turns from the table. Without it each task's input holds the context's whole
+   * conversation, so a context of n tasks writes O(n²) bytes to DBOS's `workflow_input`.
+   *
+   * An option, not the default, for the same reasons as the chat turn's: it needs `history` to be
+   * a store in the fleet's database that can name its turns (`createPostgresHistoryStore` of
+   * `@gemloop/dbos` on the workers' `databaseUrl`; another store is refused when the handler is
+   * made), and workers of the version that reads references (an earlier worker refuses such a
+   * run, never answers without the context). And it has a price: a task's run then depends on its
+   * context's stored turns. A context cleared or rewritten in the store while a task of it works,
+   * waits for approval or is taken over after a crash (or before a door saved its completed turn)
+   * fails that task (`failed`, code `durable-chat-history`, fixed words: send the message again)
+   * rather than run it on, or save it to, another conversation. Turns other tasks append after it
+   * started change nothing (a `context_conflict` is still told as before).
+   * @defaultValue `false`: the conversation in each task's input
+   */
+  historyByReference?: boolean | undefined;
 };

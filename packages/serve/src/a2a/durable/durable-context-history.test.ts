@@ -1,7 +1,7 @@
 import { type AgentCard, type Task, TaskState } from '@a2a-js/sdk';
 import { InMemoryTaskStore, ServerCallContext } from '@a2a-js/sdk/server';
 import { type ChatTurn, createMemoryHistoryStore, type HistoryStore } from '@gemloop/core/chat';
-import { InvalidArgumentError } from '@gemloop/core/errors';
+import { GemloopError, InvalidArgumentError } from '@gemloop/core/errors';
 import { silentLogger } from '@gemloop/core/logging';
 import { describe, expect, it } from 'vitest';
 import { fakeDurableRuns } from '../__fixtures__/fake-durable-runs.ts';
@@ -91,6 +91,26 @@ async function approvedTask(
   return { asked, done: (await answering) as Task };
 }
 
+/** A memory store that names its turns by reference, as `createPostgresHistoryStore` does. */
+function referringStore() {
+  const store = createMemoryHistoryStore();
+  const reference = (id: string, turns: readonly ChatTurn[], model: string | undefined) => ({
+    from: {
+      table: 'chat_turns',
+      sessionId: id,
+      turns: turns.length,
+      digest: String(turns.length).repeat(64),
+      ...(model === undefined ? {} : { model }),
+    },
+  });
+  return Object.assign(store, { historyReference: reference });
+}
+
+/** @gemloop/dbos's DurableChatHistoryError as the door reads it: by its code. */
+class ContextGoneError extends GemloopError {
+  override readonly code: string = 'durable-chat-history';
+}
+
 describe('a durable A2A context with durable.history', () => {
   it('continues the conversation: one turn per task, saved at its end (not at its approval)', async () => {
     const doors = door();
@@ -138,6 +158,71 @@ describe('a durable A2A context with durable.history', () => {
       ['And order 8?', 'refunded'],
     ]);
     expect(errors).toEqual([]);
+  });
+
+  it("with historyByReference, starts a later task with the store's reference to the context's turns, the holder beside it", async () => {
+    const history = referringStore();
+    const doors = door({ history, historyByReference: true, model: 'gemini-3-flash-preview' });
+    const { fleet, handler } = doors;
+    const first = await approvedTask(doors, 'Refund order 7.');
+    const { contextId } = first.asked;
+    // A new context has no turns to refer to: its run starts as before.
+    expect(fleet.starts[0]).not.toHaveProperty('history');
+    await history.append(
+      keyOf('alice', contextId),
+      { contents: [{ role: 'user', parts: [{ text: 'Billing?' }] }], agent: 'billing' },
+      context,
+    );
+    const asked = (await handler.sendMessage(
+      message('And order 8?', { contextId }),
+      caller('alice'),
+    )) as Task;
+    expect(asked.metadata).toEqual({ [CONTEXT_TURN_KEY]: 2 });
+    expect(fleet.starts[1]?.history).toEqual({
+      from: {
+        table: 'chat_turns',
+        sessionId: keyOf('alice', contextId),
+        turns: 2,
+        digest: '2'.repeat(64),
+        model: 'gemini-3-flash-preview',
+      },
+    });
+    expect(fleet.starts[1]?.holder).toBe('billing');
+    expect(doors.errors).toEqual([]);
+  });
+
+  it('fails a completed task whose turns by reference are gone when its result is read: fixed words, nothing saved', async () => {
+    const history = referringStore();
+    const doors = door({ history, historyByReference: true });
+    const { fleet, handler, errors } = doors;
+    const first = await approvedTask(doors, 'Refund order 7.');
+    const { contextId } = first.asked;
+    const asked = (await handler.sendMessage(
+      message('And order 8?', { contextId }),
+      caller('alice'),
+    )) as Task;
+    // The context is cleared before the door reads the run's result (dbos then throws).
+    const gone = new ContextGoneError({
+      message: 'chat session "["a2a"]" in table chat_turns was cleared',
+    });
+    fleet.runs.result = () => Promise.reject(gone);
+    const answering = handler.sendMessage(
+      message('approve', { taskId: asked.id, contextId }),
+      caller('alice'),
+    );
+    await fleet.decided(asked.id);
+    fleet.finish(asked.id);
+    const done = (await answering) as Task;
+    expect(done.status?.state).toBe(TaskState.TASK_STATE_FAILED);
+    expect(
+      done.status?.message?.parts.map((part) =>
+        part.content?.$case === 'text' ? part.content.value : '',
+      ),
+    ).toEqual(['The earlier messages of this chat are gone; send the message again.']);
+    expect(done.status?.message?.metadata).toEqual({ code: 'durable-chat-history' });
+    expect(JSON.stringify(done)).not.toContain('chat_turns');
+    expect(await storedTexts(history, 'alice', contextId)).toHaveLength(1);
+    expect(errors).toContain(gone);
   });
 
   it("keys a context by its caller: another caller's same contextId reads and writes its own", async () => {

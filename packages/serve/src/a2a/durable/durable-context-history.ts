@@ -1,5 +1,5 @@
 import type { ChatTurn, HistoryStore } from '@gemloop/core/chat';
-import { InvalidArgumentError } from '@gemloop/core/errors';
+import { GemloopError, InvalidArgumentError } from '@gemloop/core/errors';
 import {
   canonicalJson,
   historyOfStoredTurns,
@@ -8,7 +8,7 @@ import {
   storedTurnOfRun,
 } from '@gemloop/core/internal';
 import { silentLogger } from '@gemloop/core/logging';
-import type { A2ADurableRuns } from './durable-a2a-runs.ts';
+import type { A2ADurableRuns, A2AHistoryReference } from './durable-a2a-runs.ts';
 
 /**
  * The task metadata key under which a durable task keeps how many turns its context held when
@@ -24,10 +24,21 @@ export type DurableContext = {
   /** The context's session id in the store ({@link contextHistoryKey}). */
   key: string;
   model: string | undefined;
+  /**
+   * With `durable.historyByReference`: the store's reference to the context's turns, which the
+   * run's input holds instead of the history they give.
+   */
+  referTo?: ((turns: readonly ChatTurn[]) => A2AHistoryReference) | undefined;
 };
 
-/** What a task of a context starts its run with: the history, the holder, its turn's index. */
-export type OpenedDurableContext = StoredTurnsHistory & { turnIndex: number };
+/**
+ * What a task of a context starts its run with: the history (or the store's reference to the
+ * turns that give it), the holder, its turn's index.
+ */
+export type OpenedDurableContext = Omit<StoredTurnsHistory, 'history'> & {
+  history: StoredTurnsHistory['history'] | A2AHistoryReference;
+  turnIndex: number;
+};
 
 /** How a completed task's turn went into its context: saved (now or by another door), or not. */
 export type SavedContextTurn = 'saved' | 'conflict';
@@ -35,6 +46,16 @@ export type SavedContextTurn = 'saved' | 'conflict';
 /** The fixed words of a task whose turn found its context moved on (`context_conflict`). @internal */
 export const CONTEXT_CONFLICT_TEXT =
   "Another task of this context completed while this one worked: this task's answer was not saved to the context's conversation, which goes on from the other task's. Send the message again (a new task of the context) to have it answered with both.";
+
+/**
+ * Whether `error` is `@gemloop/dbos`'s DurableChatHistoryError (by its code: serve never imports
+ * dbos): the turns a task's run was started with by reference (`durable.historyByReference`) are
+ * no longer its context's (cleared or rewritten since), so its result cannot be read whole nor its
+ * turn saved. @internal
+ */
+export function isContextHistoryGone(error: unknown): boolean {
+  return GemloopError.isInstance(error) && error.code === 'durable-chat-history';
+}
 
 /**
  * The store's session id of a context: the tenant and the caller in it, so another caller's
@@ -53,14 +74,24 @@ export function contextHistoryKey({
   return JSON.stringify(['a2a', tenant ?? '', owner, contextId]);
 }
 
-/** Loads the context's turns: the new task's run continues them. @internal */
+/**
+ * Loads the context's turns: the new task's run continues them, given whole, or by the store's
+ * reference with `referTo` (a new context has no turns to refer to: its empty history is sent).
+ * @internal
+ */
 export async function openDurableContext({
   store,
   key,
   model,
+  referTo,
 }: DurableContext): Promise<OpenedDurableContext> {
   const turns = await store.load(key, { logger: silentLogger });
-  return { ...historyOfStoredTurns(turns, model), turnIndex: turns.length };
+  const { history, holder } = historyOfStoredTurns(turns, model);
+  return {
+    history: referTo === undefined || turns.length === 0 ? history : referTo(turns),
+    ...(holder === undefined ? {} : { holder }),
+    turnIndex: turns.length,
+  };
 }
 
 /**

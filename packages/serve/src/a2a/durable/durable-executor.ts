@@ -16,7 +16,7 @@ import { readMessageInput } from '../message-input.ts';
 import { agentMessage, now, rejectTask, submittedTask } from '../task-parts.ts';
 import { answerDurableApprovals, type SearchedTask } from './answer-durable-approvals.ts';
 import { catchUpDurableContext } from './catch-up-durable-context.ts';
-import type { A2ADurableOptions } from './durable-a2a-runs.ts';
+import type { A2ADurableOptions, A2AReferringHistoryStore } from './durable-a2a-runs.ts';
 import {
   CONTEXT_TURN_KEY,
   contextHistoryKey,
@@ -79,7 +79,7 @@ export function createDurableExecutor(options: {
    */
   contextTasks?: (contextId: string, caller: ServerCallContext) => Promise<Task[]>;
 }): DurableExecutor {
-  const { runs, agent, history, model } = options.durable;
+  const { runs, agent, history, model, historyByReference } = options.durable;
   const { onError, contextTasks } = options;
   // The tasks this door follows now, by task id (the durable run's id); `stop` ends the read of
   // the run's events at a cancel (a read waits in the database for the run's next event).
@@ -95,14 +95,22 @@ export function createDurableExecutor(options: {
   const refusals = new WeakMap<ServerCallContext, A2AError>();
 
   // The context's conversation of a caller's task, with `history` only (no read without it).
-  const contextOf = (contextId: string, caller: ServerCallContext): DurableContext | undefined =>
-    history === undefined
-      ? undefined
-      : {
-          store: history,
-          key: contextHistoryKey({ tenant: caller.tenant, owner: ownerOf(caller), contextId }),
-          model,
-        };
+  const contextOf = (contextId: string, caller: ServerCallContext): DurableContext | undefined => {
+    if (history === undefined) return undefined;
+    const key = contextHistoryKey({ tenant: caller.tenant, owner: ownerOf(caller), contextId });
+    // checkA2AOptions let `historyByReference` through with a store that names its turns only.
+    const referring =
+      historyByReference === true ? (history as A2AReferringHistoryStore) : undefined;
+    return {
+      store: history,
+      key,
+      model,
+      referTo:
+        referring === undefined
+          ? undefined
+          : (turns) => referring.historyReference(key, turns, model),
+    };
+  };
   const follow = (
     task: Task,
     caller: ServerCallContext,

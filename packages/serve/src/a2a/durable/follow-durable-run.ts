@@ -9,6 +9,7 @@ import {
   CONTEXT_CONFLICT_TEXT,
   CONTEXT_TURN_KEY,
   type DurableContext,
+  isContextHistoryGone,
   saveDurableContextTurn,
 } from './durable-context-history.ts';
 
@@ -98,8 +99,11 @@ export async function followDurableRun({
         return;
       }
     } catch (error) {
-      // The door lost the run's events, not the run: it goes on, a resubscribe reads it.
       onError(error);
+      // The run's stored result cannot be read whole any more (its context's turns, named by
+      // reference, were cleared since it ended): the task fails, as a resubscribe would find.
+      if (isContextHistoryGone(error)) publishFailed(publishStatus, error);
+      // Else the door lost the run's events, not the run: it goes on, a resubscribe reads it.
       return;
     }
     if (run.canceled) return;
@@ -124,11 +128,8 @@ export async function followDurableRun({
       text = ended ?? (await runs.result(taskId)).text;
     } catch (error) {
       onError(error);
-      if (status === 'SUCCESS') return;
-      const shown = toBrowserError(runError(error), undefined);
-      publishStatus(TaskState.TASK_STATE_FAILED, shown.message, {
-        code: shown.code ?? 'run_failed',
-      });
+      if (status === 'SUCCESS' && !isContextHistoryGone(error)) return;
+      publishFailed(publishStatus, runError(error));
       return;
     }
     if (
@@ -183,11 +184,20 @@ async function savedTurn({
     saved = await saveDurableContextTurn({ context, runs, runId: task.id, turnIndex });
   } catch (error) {
     onError(error);
+    // Its context's turns, named by reference, were cleared since the run started: the turn
+    // would go into another conversation. Any other failure leaves the task working.
+    if (isContextHistoryGone(error)) publishFailed(publishStatus, error);
     return false;
   }
   if (saved === 'saved') return true;
   publishStatus(TaskState.TASK_STATE_FAILED, CONTEXT_CONFLICT_TEXT, { code: 'context_conflict' });
   return false;
+}
+
+/** Ends the task `failed` with the fixed words and code a page is told of `error`, never its own. */
+function publishFailed(publishStatus: ReturnType<typeof statusPublisher>, error: unknown): void {
+  const shown = toBrowserError(error, undefined);
+  publishStatus(TaskState.TASK_STATE_FAILED, shown.message, { code: shown.code ?? 'run_failed' });
 }
 
 /**
