@@ -5,6 +5,7 @@ import type {
   TokenPrices,
 } from '../models/model-prices.ts';
 import { picosPerToken, picosToDollars } from '../models/usd.ts';
+import { freezeDeep } from '../shared/freeze-deep.ts';
 
 /*
  * Gemini Developer API prices, US dollars per 1M tokens. Google's page is the authority
@@ -73,9 +74,10 @@ const PRO_200K = (input: string, output: string, cached: string, long: TokenPric
 /**
  * The prices gemloop ships, per model and tier, each with its source and the date it was checked.
  * Models not listed (aliases such as `gemini-flash-latest`, image models, Gemma) have an unknown
- * price; give yours with the agent's `prices` option.
+ * price; give yours with the agent's `prices` option. Frozen, rows and prices too: `priceOf`
+ * hands them out, and one changed by a caller would change every later cost in the process.
  */
-export const knownPrices: PriceTable = {
+export const knownPrices: PriceTable = freezeDeep({
   'gemini-3.8-flash': tiers(
     standard(
       { input: '0.75', output: '3.75', cachedInput: '0.075', audioInput: '0.75' },
@@ -142,4 +144,4 @@ export const knownPrices: PriceTable = {
       `${PAGE} (Flash-Lite output "$0.40"); ${HARVEST}; ${MODELS_DEV}/gemini-2.5-flash-lite.toml`,
     ),
   ),
-};
+});
