@@ -1,11 +1,10 @@
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BrowserSession,
   openBrowserContext,
 } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
-import { cachedBundle } from './support/cached-bundle.ts';
+import { reactPageBundle } from './support/react-page-bundle.ts';
 
 // attack58b: useAgentChat's `send(text, { files })` reads the files before it sends (FileReader,
 // a task per 768 KiB slice). What the page does in that time, a second send, Stop, leaving the
@@ -33,18 +32,7 @@ describe('useAgentChat: what the page does while a send reads its files wins', (
   let chromium: BrowserSession;
   let script: string;
   beforeAll(async () => {
-    const bundle = cachedBundle({
-      entry: fileURLToPath(
-        new URL('../../packages/react/src/__fixtures__/hook-harness.tsx', import.meta.url),
-      ),
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['@gemloop/source'],
-      define: { 'process.env.NODE_ENV': '"development"' },
-      jsx: 'automatic',
-      logLevel: 'silent',
-    });
+    const bundle = reactPageBundle('hook-harness.tsx');
     const [browser, built] = await Promise.all([openBrowserContext(), bundle]);
     chromium = browser;
     script = built;
