@@ -1,10 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BrowserSession,
-  openBrowserContext,
-} from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
-import { reactPageBundle } from './support/react-page-bundle.ts';
+import { type HookHarnessPages, startHookHarnessPages } from './support/hook-harness-pages.ts';
 
 // attack58b: useAgentChat's `send(text, { files })` reads the files before it sends (FileReader,
 // a task per 768 KiB slice). What the page does in that time, a second send, Stop, leaving the
@@ -29,30 +25,14 @@ declare const settled: { first?: boolean };
 const photo = { name: 'photo.png', type: 'image/png', content: 'x'.repeat(2 * 1024 * 1024) };
 
 describe('useAgentChat: what the page does while a send reads its files wins', () => {
-  let chromium: BrowserSession;
-  let script: string;
+  let pages: HookHarnessPages;
   beforeAll(async () => {
-    const bundle = reactPageBundle('hook-harness.tsx');
-    const [browser, built] = await Promise.all([openBrowserContext(), bundle]);
-    chromium = browser;
-    script = built;
+    pages = await startHookHarnessPages();
   });
   afterAll(async () => {
-    await chromium?.close();
+    await pages?.close();
   });
-
-  async function mount(): Promise<{ page: Page; errors: string[] }> {
-    const page = await chromium.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') errors.push(message.text());
-    });
-    await page.setContent('<div id="root"></div>');
-    await page.addScriptTag({ content: script, type: 'module' });
-    await page.waitForSelector('#status');
-    return { page, errors };
-  }
+  const mount = () => pages.open();
 
   /**
    * Starts a send of `photo`, records in the page when its promise settles, and does `then` in the
