@@ -1,4 +1,4 @@
-import { freezeDeep } from '../shared/freeze-deep.ts';
+import { freezeDeep } from './freeze-deep.ts';
 import type { UsdPerMillion } from './usd.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { freezeDeep } from '../shared/freeze-deep.ts';
 import { checkModelArgument } from './check-model-argument.ts';
+import { freezeDeep } from './freeze-deep.ts';
 import type { KnownModel } from './known-model.ts';
 import { findKnownModelRow, knownModelRows } from './known-model-rows.ts';
 

@@ -1,3 +1,4 @@
+import { freezeDeep } from '../models/freeze-deep.ts';
 import type {
   ModelPrice,
   ModelTierPrices,
@@ -5,7 +6,6 @@ import type {
   TokenPrices,
 } from '../models/model-prices.ts';
 import { picosPerToken, picosToDollars } from '../models/usd.ts';
-import { freezeDeep } from '../shared/freeze-deep.ts';
 
 /*
  * Gemini Developer API prices, US dollars per 1M tokens. Google's page is the authority
