@@ -1,11 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BrowserSession,
-  openBrowserContext,
-} from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
-import { cachedBundle } from './support/cached-bundle.ts';
+import { type HookHarnessPages, startHookHarnessPages } from './support/hook-harness-pages.ts';
 
 // useAgentChat in Debian's Chromium with a scripted fetch (packages/react/src/__fixtures__/
 // hook-harness.tsx): what the react-chat example does not reach. The request it sends (body and
@@ -78,55 +73,28 @@ const pending = {
 };
 
 describe('useAgentChat in Chromium (scripted fetch)', () => {
-  let chromium: BrowserSession;
-  let script: string;
+  let pages: HookHarnessPages;
   beforeAll(async () => {
-    const bundle = cachedBundle({
-      entry: fileURLToPath(
-        new URL('../../packages/react/src/__fixtures__/hook-harness.tsx', import.meta.url),
-      ),
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['@gemloop/source'],
-      define: { 'process.env.NODE_ENV': '"development"' },
-      jsx: 'automatic',
-      logLevel: 'silent',
-    });
-    const [browser, built] = await Promise.all([openBrowserContext(), bundle]);
-    chromium = browser;
-    script = built;
+    pages = await startHookHarnessPages();
   });
   afterAll(async () => {
-    await chromium?.close();
+    await pages?.close();
   });
 
   /** A page with the hook; `saved`: what a page saved before its reload (`onResumePoint`'s). */
-  async function mount(
-    saved?: unknown,
-    idleTimeoutMs?: number,
-  ): Promise<{ page: Page; errors: string[] }> {
-    const page = await chromium.context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    // React's development build reports misuse (an update while rendering, a missing key) here.
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') errors.push(message.text());
+  function mount(saved?: unknown, idleTimeoutMs?: number): ReturnType<HookHarnessPages['open']> {
+    return pages.open(async (page) => {
+      if (idleTimeoutMs !== undefined) {
+        await page.evaluate((bound) => {
+          (globalThis as { idleTimeoutMs?: number }).idleTimeoutMs = bound;
+        }, idleTimeoutMs);
+      }
+      if (saved !== undefined) {
+        await page.evaluate((chat) => {
+          (globalThis as { savedChat?: unknown }).savedChat = chat;
+        }, saved);
+      }
     });
-    await page.setContent('<div id="root"></div>');
-    if (idleTimeoutMs !== undefined) {
-      await page.evaluate((bound) => {
-        (globalThis as { idleTimeoutMs?: number }).idleTimeoutMs = bound;
-      }, idleTimeoutMs);
-    }
-    if (saved !== undefined) {
-      await page.evaluate((chat) => {
-        (globalThis as { savedChat?: unknown }).savedChat = chat;
-      }, saved);
-    }
-    await page.addScriptTag({ content: script, type: 'module' });
-    await page.waitForSelector('#status');
-    return { page, errors };
   }
   const state = (page: Page) => page.evaluate(() => harness.state());
   const requests = (page: Page) => page.evaluate(() => harness.requests);

@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BrowserSession,
   openBrowserContext,
 } from '../../packages/cli/src/view/__fixtures__/open-browser-context.ts';
-import { cachedBundle } from './support/cached-bundle.ts';
 import { type LocalServer, listenLocal } from './support/listen-local.ts';
+import { reactPageBundle } from './support/react-page-bundle.ts';
 
 // useAgentChat in Debian's Chromium on the browser's own fetch (packages/react/src/__fixtures__/
 // real-fetch-page.tsx) against a node:http server (attack45b): unmount mid-stream, 100,000 tiny
@@ -55,19 +54,7 @@ describe('useAgentChat in Chromium, on its own fetch, against a hostile server',
   let seen: Seen[] = [];
 
   beforeAll(async () => {
-    const bundle = cachedBundle({
-      entry: fileURLToPath(
-        new URL('../../packages/react/src/__fixtures__/real-fetch-page.tsx', import.meta.url),
-      ),
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['@gemloop/source'],
-      // React's development build: it reports misuse (an update after unmount, a missing key).
-      define: { 'process.env.NODE_ENV': '"development"' },
-      jsx: 'automatic',
-      logLevel: 'silent',
-    });
+    const bundle = reactPageBundle('real-fetch-page.tsx');
     let script = '';
     const listener = (request: IncomingMessage, response: ServerResponse): void => {
       if (request.url === '/') {

@@ -10,6 +10,7 @@ import { checkOptionKeys } from './check-option-keys.ts';
 import { ClientError } from './client-error.ts';
 import { connectWithin, MAX_TIMER_MS } from './connect-within.ts';
 import { fetchUnfollowed } from './fetch-unfollowed.ts';
+import { credentialsOf } from './header-credentials.ts';
 import {
   checkEventStreamResponse,
   checkStartEvent,
@@ -51,6 +52,8 @@ export async function* agentEvents(
   const baseDelay = delayOption(options.reconnectDelayMs, 250, 'reconnectDelayMs');
   const { signal } = options;
   const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers };
+  // Kept out of the errors that quote a body (a proxy's page that echoes the request's headers).
+  const credentials = credentialsOf(options.headers);
   let body: string | undefined;
   if (options.body !== undefined) {
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
@@ -154,7 +157,7 @@ export async function* agentEvents(
         response.body?.cancel(signal.reason).catch(() => {});
         signal.throwIfAborted();
       }
-      await checkEventStreamResponse(response, resuming)
+      await checkEventStreamResponse(response, resuming, credentials)
         .finally(wait.release)
         .catch((error: unknown) => {
           // Aborted while the error body was read: the signal's reason, as everywhere else.

@@ -3,6 +3,7 @@ import { checkOptionKeys } from './check-option-keys.ts';
 import { ClientError } from './client-error.ts';
 import { connectWithin } from './connect-within.ts';
 import { fetchUnfollowed } from './fetch-unfollowed.ts';
+import { credentialsOf } from './header-credentials.ts';
 import { readExcerpt } from './read-excerpt.ts';
 
 /** Options of a page's answer to the server (an approval, an MCP server's question). */
@@ -74,6 +75,6 @@ export async function postAnswer(
   throw new ClientError({
     code: 'http-status',
     status: response.status,
-    message: `The ${what} was not accepted (${response.status}): ${problemOf(await readExcerpt(response))}`,
+    message: `The ${what} was not accepted (${response.status}): ${problemOf(await readExcerpt(response, credentialsOf(options.headers)))}`,
   });
 }

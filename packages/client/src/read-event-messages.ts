@@ -55,22 +55,24 @@ export function checkStartEvent(event: { runId: unknown }, known: string | undef
 
 /**
  * Refuses a response that is no event stream of a run: an HTTP error (a 410 of a resume: the run
- * can no longer be resumed), or another content type.
+ * can no longer be resumed), or another content type. The error quotes the body without the
+ * page's `credentials` (`credentialsOf` its headers).
  * @internal
  */
 export async function checkEventStreamResponse(
   response: Response,
   resuming: boolean,
+  credentials: readonly string[],
 ): Promise<void> {
   if (response.status === 410 && resuming) {
     throw new ClientError({
       code: 'resume-unavailable',
       status: 410,
-      message: `The run can no longer be resumed: ${await readExcerpt(response)}`,
+      message: `The run can no longer be resumed: ${await readExcerpt(response, credentials)}`,
     });
   }
   if (!response.ok) {
-    const excerpt = await readExcerpt(response);
+    const excerpt = await readExcerpt(response, credentials);
     // A route's refusal of a message's file (readPageMessage's) is the page's to show by its
     // fault, as the page's own check of the files: typed, never the server's words.
     const file = response.status === 400 ? readFileRefusal(excerpt) : undefined;

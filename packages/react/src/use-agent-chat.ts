@@ -143,7 +143,8 @@ export type UseAgentChatResult = {
   /**
    * Sends `text` (with `files`, when given) and streams the run's answer into a new assistant
    * message; stops a run still going. A file that cannot be sent fails it before any request
-   * (`error`: `ClientError` `file-refused`, no message added).
+   * (`error`: `ClientError` `file-refused`, no message added). A `send`, `reload`, `resume` or
+   * `stop` (or an unmount) while the files are still being read overtakes it: nothing is sent.
    */
   send(text: string, options?: SendOptions): Promise<void>;
   /**
@@ -218,7 +219,12 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     return id;
   }, []);
 
+  // Counts stops (every send, reload and resume stops first): a send whose files are still being
+  // read when it changes was overtaken by a later action of the page and sends nothing (attack58b:
+  // it sent once its files were read, beside the later run, where no Stop or unmount reached it).
+  const stops = useRef(0);
   const stop = useCallback((): void => {
+    stops.current += 1;
     const run = running.current;
     if (run === undefined) return;
     running.current = undefined;
@@ -318,11 +324,15 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   const send = useCallback(
     async (text: string, sendOptions?: SendOptions): Promise<void> => {
       stop();
+      const ticket = stops.current;
       let files: MessageFile[] | undefined;
       if (sendOptions?.files !== undefined) {
         try {
           files = await readMessageFiles(sendOptions.files, latest.current.options.files);
+          if (stops.current !== ticket) return;
         } catch (error) {
+          // Overtaken meanwhile: the chat shows the later action, not this refusal.
+          if (stops.current !== ticket) return;
           // Nothing was sent: the chat shows why (`file-refused`), the text stays the page's.
           const failure = toError(error);
           dispatch({ type: 'refused', error: failure });

@@ -23,6 +23,7 @@ import type {
   WrappedCallResult,
 } from '../run/model-call-wrapper.ts';
 import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
+import { isPromptBlocked } from '../wire/is-prompt-blocked.ts';
 import type { GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import { camelCaseEntry } from './camel-case-entry.ts';
 import {
@@ -406,11 +407,7 @@ export async function continueStreamFrom(
       continuation: log.report(),
     };
     // A block has no finish reason on its candidate: promptFeedback says why it ended.
-    if (
-      finishReason === undefined &&
-      received > 0 &&
-      last.promptFeedback?.blockReason === undefined
-    ) {
+    if (finishReason === undefined && received > 0 && !isPromptBlocked(last)) {
       result.interrupted = true;
     }
     return result;

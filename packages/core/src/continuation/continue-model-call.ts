@@ -26,6 +26,7 @@ import type {
 } from '../run/model-call-wrapper.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
+import { isPromptBlocked } from '../wire/is-prompt-blocked.ts';
 import type { FinishReason, GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import { continuationTokenOf, continuesInSnakeCase, nonEmptyToken } from './continuation-token.ts';
 import type { StartedHop } from './started-hop.ts';
@@ -176,11 +177,7 @@ export async function continueStream(
   if (signal.aborted) throw signal.reason;
   const result: ContinuedCallResult = { response, record: opened.record };
   // A block has no finish reason on its candidate: promptFeedback says why it ended.
-  if (
-    finishReason === undefined &&
-    received > 0 &&
-    response.promptFeedback?.blockReason === undefined
-  ) {
+  if (finishReason === undefined && received > 0 && !isPromptBlocked(response)) {
     // A gateway's snake_case stream that asks to be continued: the hops go on from its end.
     if (continuesInSnakeCase(response))
       return (await hops.load()).continueSnakeCaseStream(

@@ -74,10 +74,14 @@ export function embeddingCostOf(
     return unknownCost(`no embedding price for ${id} on the ${tier} tier; give one with price`);
   }
   const total = count(usage?.promptTokenCount);
-  const details = usage?.promptTokensDetails ?? [];
+  // The usage is the server's, passed on unchecked (read-embed-response.ts): details that are no
+  // list, or an entry that is no object, are read as costOf reads them (as absent), never a
+  // TypeError from in here (attack58b).
+  const details = usage?.promptTokensDetails;
   let picos = 0n;
   let split = 0;
-  for (const detail of details) {
+  for (const detail of Array.isArray(details) ? details : []) {
+    if (detail === null || typeof detail !== 'object') continue;
     const tokens = count(detail.tokenCount);
     if (tokens === 0) continue;
     const key = RATE_OF[String(detail.modality)];

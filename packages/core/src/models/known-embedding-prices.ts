@@ -1,3 +1,4 @@
+import { freezeDeep } from './freeze-deep.ts';
 import type { UsdPerMillion } from './usd.ts';
 
 /**
@@ -49,11 +50,11 @@ const embedding2: Record<EmbeddingTier, EmbeddingPrice> = {
  */
 export const knownEmbeddingPrices: Readonly<
   Record<string, Readonly<Record<EmbeddingTier, EmbeddingPrice>>>
-> = {
+> = freezeDeep({
   'gemini-embedding-2': embedding2,
   'gemini-embedding-2-preview': embedding2,
   'gemini-embedding-001': {
     standard: { text: '0.15', source: EMBEDDING_001, checked: CHECKED },
     batch: { text: '0.075', source: EMBEDDING_001, checked: CHECKED },
   },
-};
+});

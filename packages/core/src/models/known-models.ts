@@ -1,4 +1,5 @@
 import { checkModelArgument } from './check-model-argument.ts';
+import { freezeDeep } from './freeze-deep.ts';
 import type { KnownModel } from './known-model.ts';
 import { findKnownModelRow, knownModelRows } from './known-model-rows.ts';
 
@@ -72,11 +73,12 @@ const withSource = (row: (typeof knownModelRows)[number]): KnownModel => ({
 
 /**
  * The models gemloop knows, newest first: one row per model id, each with its source and the date
- * it was checked. A name not listed here gets capabilities guessed from its shape
+ * it was checked (frozen: every caller reads the same rows). A name not listed here gets
+ * capabilities guessed from its shape
  * (`getModelCapabilities`); add a row (in `known-model-rows.ts`) and its source (here) when a model
  * ships.
  */
-export const knownModels: readonly KnownModel[] = knownModelRows.map(withSource);
+export const knownModels: readonly KnownModel[] = freezeDeep(knownModelRows.map(withSource));
 
 /**
  * The table row of `model` (`gemini-2.5-flash` or `models/gemini-2.5-flash`), or `undefined` when

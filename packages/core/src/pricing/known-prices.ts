@@ -1,3 +1,4 @@
+import { freezeDeep } from '../models/freeze-deep.ts';
 import type {
   ModelPrice,
   ModelTierPrices,
@@ -73,9 +74,10 @@ const PRO_200K = (input: string, output: string, cached: string, long: TokenPric
 /**
  * The prices gemloop ships, per model and tier, each with its source and the date it was checked.
  * Models not listed (aliases such as `gemini-flash-latest`, image models, Gemma) have an unknown
- * price; give yours with the agent's `prices` option.
+ * price; give yours with the agent's `prices` option. Frozen, rows and prices too: `priceOf`
+ * hands them out, and one changed by a caller would change every later cost in the process.
  */
-export const knownPrices: PriceTable = {
+export const knownPrices: PriceTable = freezeDeep({
   'gemini-3.8-flash': tiers(
     standard(
       { input: '0.75', output: '3.75', cachedInput: '0.075', audioInput: '0.75' },
@@ -142,4 +144,4 @@ export const knownPrices: PriceTable = {
       `${PAGE} (Flash-Lite output "$0.40"); ${HARVEST}; ${MODELS_DEV}/gemini-2.5-flash-lite.toml`,
     ),
   ),
-};
+});

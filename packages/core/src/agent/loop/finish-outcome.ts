@@ -67,12 +67,14 @@ export function classifyResponse(response: GenerateContentResponse): ResponseOut
   const candidate = response.candidates?.[0];
   if (candidate === undefined) {
     const feedback = response.promptFeedback;
-    if (feedback?.blockReason !== undefined) {
+    const reason = feedback?.blockReason;
+    // `!= null`, as isPromptBlocked reads it: a gateway's `null` is no block reason.
+    if (feedback !== undefined && reason != null) {
       return {
         type: 'content-filter',
         blocked: {
           source: 'prompt',
-          reason: feedback.blockReason,
+          reason,
           message: feedback.blockReasonMessage,
           safetyRatings: feedback.safetyRatings ?? [],
           citationMetadata: undefined,

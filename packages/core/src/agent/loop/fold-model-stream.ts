@@ -2,6 +2,7 @@ import { attachCutUsage } from '../../errors/partial-usage.ts';
 import type { ModelCallEntry, ModelCallInput } from '../../http/model-call-entry.ts';
 import type { ModelStreamHooks, WrappedCallResult } from '../../run/model-call-wrapper.ts';
 import { createStreamAccumulator } from '../../streaming/create-stream-accumulator.ts';
+import { isPromptBlocked } from '../../wire/is-prompt-blocked.ts';
 import type { FinishReason, UsageMetadata } from '../../wire/response.ts';
 
 /**
@@ -50,11 +51,7 @@ export async function foldModelStream(
   signal.throwIfAborted();
   const result: WrappedCallResult = { response, record: opened.record };
   // A block has no finish reason on its candidate: promptFeedback says why it ended.
-  if (
-    finishReason === undefined &&
-    received > 0 &&
-    response.promptFeedback?.blockReason === undefined
-  ) {
+  if (finishReason === undefined && received > 0 && !isPromptBlocked(response)) {
     result.interrupted = true;
   }
   return result;

@@ -1,3 +1,4 @@
+import { isPromptBlocked } from '../../wire/is-prompt-blocked.ts';
 import { camelCaseResponse } from '../../wire/to-camel-case.ts';
 import type { ModelCallOutcome } from './call-model.ts';
 
@@ -25,10 +26,7 @@ import type { ModelCallOutcome } from './call-model.ts';
 export function toCamelCaseOutcome(outcome: ModelCallOutcome): ModelCallOutcome {
   const response = camelCaseResponse(outcome.response);
   const renamed: ModelCallOutcome = { ...outcome, response };
-  if (
-    response.candidates?.[0]?.finishReason != null ||
-    response.promptFeedback?.blockReason !== undefined
-  ) {
+  if (response.candidates?.[0]?.finishReason != null || isPromptBlocked(response)) {
     delete renamed.interrupted;
   }
   return renamed;

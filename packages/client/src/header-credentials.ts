@@ -1,0 +1,60 @@
+/** What a credential quoted back by a server is replaced with. */
+const REDACTED = '[redacted]';
+/** Shorter values are no credential worth hiding and would blank ordinary words. */
+const MIN_CREDENTIAL_CHARS = 8;
+/** The shortest piece of a credential cut off at an excerpt's end that is removed too. */
+const MIN_CUT_PIECE_CHARS = 4;
+/**
+ * Header names that carry a credential: `authorization`, `proxy-authorization`, `cookie`, and
+ * any name with `key` (`x-api-key`), `token`, `secret`, `password` or `auth` in it.
+ */
+const CREDENTIAL_HEADER = /^cookie$|authorization|key|token|secret|password|auth/i;
+
+/**
+ * The credentials among a page's request headers: the value of each header whose name says it
+ * carries one, and the token after its scheme (`Bearer <token>`), each of 8 characters or more.
+ * A body the server sends back may quote them (a proxy's error page that echoes the headers).
+ * @internal
+ */
+export function credentialsOf(headers: Record<string, string> | undefined): string[] {
+  const credentials: string[] = [];
+  if (headers === undefined || headers === null || typeof headers !== 'object') return credentials;
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string' || !CREDENTIAL_HEADER.test(name)) continue;
+    const whole = value.trim();
+    const space = whole.indexOf(' ');
+    // The token alone too: a server may quote it without its scheme.
+    for (const each of space === -1 ? [whole] : [whole, whole.slice(space + 1).trim()]) {
+      if (each.length >= MIN_CREDENTIAL_CHARS && !credentials.includes(each))
+        credentials.push(each);
+    }
+  }
+  // Longest first: a whole `Bearer <token>` goes before the token inside it.
+  return credentials.sort((left, right) => right.length - left.length);
+}
+
+/**
+ * `text` with every credential of `credentials` replaced by `[redacted]`.
+ * @internal
+ */
+export function withoutCredentials(text: string, credentials: readonly string[]): string {
+  let result = text;
+  for (const credential of credentials) {
+    if (result.includes(credential)) result = result.split(credential).join(REDACTED);
+  }
+  return result;
+}
+
+/**
+ * `text`, cut short, without a credential's first characters at its end (4 or more): what is
+ * left of one the cut went through.
+ * @internal
+ */
+export function withoutCutCredential(text: string, credentials: readonly string[]): string {
+  for (const credential of credentials) {
+    for (let length = credential.length - 1; length >= MIN_CUT_PIECE_CHARS; length--) {
+      if (text.endsWith(credential.slice(0, length))) return text.slice(0, -length) + REDACTED;
+    }
+  }
+  return text;
+}
