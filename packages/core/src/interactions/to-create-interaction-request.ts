@@ -55,13 +55,28 @@ function toInteractionSteps(content: Content): InteractionStep[] {
   const steps: InteractionStep[] = [];
   const parts = content.parts ?? [];
   if (content.role === 'model') {
-    const output: Json[] = [];
+    // Steps go in the order the model made them: the API lists thoughts "chronologically alongside
+    // function calls, user inputs or model outputs" (ai.google.dev/gemini-api/docs/interactions/
+    // thinking). So the text and media written so far become a `model_output` step before a
+    // thought or a call that follows them (sent after the calls, the turn told the server the model
+    // called before it spoke, and text around a call was glued into one piece).
+    let output: Json[] = [];
+    const flush = (): void => {
+      if (output.length > 0) steps.push({ type: 'model_output', content: output });
+      output = [];
+    };
     for (const part of parts) {
-      // A signature alone (a Gemini 3 stream's last part as Go's SDK keeps it) is a thought's.
-      if (part.thought === true || isSignatureOnlyPart(part as Json)) {
+      // A signature alone (a Gemini 3 stream's last part as Go's SDK keeps it) is the signature
+      // of the thought behind the text before it: its step goes before that text, not after.
+      if (isSignatureOnlyPart(part as Json)) {
+        const signature = readThoughtSignature(part as Json);
+        steps.push({ type: 'thought', ...(signature !== undefined ? { signature } : {}) });
+      } else if (part.thought === true) {
+        flush();
         const signature = readThoughtSignature(part as Json);
         steps.push({ type: 'thought', ...(signature !== undefined ? { signature } : {}) });
       } else if (part.functionCall !== undefined) {
+        flush();
         steps.push({
           type: 'function_call',
           id: part.functionCall.id ?? part.functionCall.name,
@@ -79,7 +94,7 @@ function toInteractionSteps(content: Content): InteractionStep[] {
         if (media !== undefined) output.push(media);
       }
     }
-    if (output.length > 0) steps.push({ type: 'model_output', content: output });
+    flush();
     return steps;
   }
   const input: Json[] = [];

@@ -1,0 +1,110 @@
+// attack58: the Interactions backend sending a history back whole (store: false, or a history the
+// entry does not know: another process, a chat store). Google's Interactions docs: thought steps
+// "appear chronologically alongside function calls, user inputs or model outputs in the `steps`
+// array" (ai.google.dev/gemini-api/docs/interactions/thinking). A model turn sent back must keep
+// that order, or the server is told the model called before it spoke.
+import { createAgent, createGemini, defineTool, type Part } from '@gemloop/core';
+import { interactionsApi } from '@gemloop/core/interactions';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+const MODEL = 'gemini-3-flash-preview';
+// A signature the fake's validator takes as its own (see create-interactions-entry.wire.test.ts).
+const SIGNATURE = 'c2tpcF90aG91Z2h0X3NpZ25hdHVyZV92YWxpZGF0b3I=';
+
+const fakes: FakeGemini[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+});
+
+const lookup = defineTool({
+  name: 'lookup',
+  parameters: z.object({ q: z.string() }),
+  execute: ({ q }) => `found ${q}`,
+});
+
+/** A model turn of `parts` and then `Done.`, run by an agent on the Interactions API. */
+async function runOn(parts: Part[], mode: 'run' | 'stream') {
+  const fake = createFakeGemini({
+    script: [
+      turn.raw({ candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP' }] }),
+      turn.text('Done.'),
+    ],
+    chunkSize: 5,
+  });
+  fakes.push(fake);
+  const { url } = await fake.listen();
+  const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+  const agent = createAgent({
+    gemini,
+    model: MODEL,
+    tools: [lookup],
+    api: interactionsApi({ store: false }),
+  });
+  const result =
+    mode === 'run' ? await agent.run('Look it up.') : await agent.stream('Look it up.').result;
+  const inputs = fake.requests
+    .filter((request) => request.method === 'interactions.create')
+    .map((request) => (request.body as { input: { type: string }[] }).input);
+  return { result, inputs };
+}
+
+describe.each(['run', 'stream'] as const)('a model turn sent back whole (%s)', (mode) => {
+  it('keeps the text the model wrote before its call before that call', async () => {
+    const { result, inputs } = await runOn(
+      [
+        { thought: true, text: 'I should look.', thoughtSignature: SIGNATURE },
+        { text: 'Let me check.' },
+        { functionCall: { name: 'lookup', args: { q: 'a' } }, thoughtSignature: SIGNATURE },
+      ],
+      mode,
+    );
+    expect(result.text).toBe('Done.');
+    // Read back in the order the model wrote it, by the fake's steps and by the agent.
+    expect(
+      result.contents[1]?.parts.map((part) =>
+        part.thought ? 'thought' : part.functionCall ? 'call' : 'text',
+      ),
+    ).toEqual(['thought', 'text', 'call']);
+    expect(inputs[1]?.map((step) => step.type)).toEqual([
+      'user_input',
+      'thought',
+      'model_output',
+      'function_call',
+      'function_result',
+    ]);
+  });
+
+  it('keeps a thought that came after text after it, and text between two calls between them', async () => {
+    const { inputs } = await runOn(
+      [
+        { text: 'First, ' },
+        { thought: true, text: 'hmm', thoughtSignature: SIGNATURE },
+        { functionCall: { name: 'lookup', args: { q: 'a' } }, thoughtSignature: SIGNATURE },
+        { text: 'and then ' },
+        { functionCall: { name: 'lookup', args: { q: 'b' } } },
+      ],
+      mode,
+    );
+    const steps = inputs[1] as Record<string, unknown>[];
+    expect(steps.map((step) => step['type'])).toEqual([
+      'user_input',
+      'model_output',
+      'thought',
+      'function_call',
+      'model_output',
+      'function_call',
+      'function_result',
+      'function_result',
+    ]);
+    expect(steps[1]).toEqual({
+      type: 'model_output',
+      content: [{ type: 'text', text: 'First, ' }],
+    });
+    expect(steps[4]).toEqual({
+      type: 'model_output',
+      content: [{ type: 'text', text: 'and then ' }],
+    });
+  });
+});
