@@ -7,6 +7,7 @@ import type { GenerateContentResponse } from '../wire/response.ts';
 import {
   finishReasonOf,
   interactionStepParts,
+  isMalformedCall,
   toUsageMetadata,
 } from './to-generate-content-response.ts';
 
@@ -183,7 +184,8 @@ function indexOf(event: Json): number {
 /**
  * The part of a streamed call: the `step.start` arguments, or the JSON its `arguments_delta`s
  * spell when it had any (the start then holds `{}`); `undefined` when those pieces are no JSON
- * object (the tool must not run with other arguments than the model wrote).
+ * object, or without pieces its start's arguments are none (the tool must not run with other
+ * arguments than the model wrote).
  */
 function closeCall(call: OpenCall): Part[] | undefined {
   if (call.pieces.length > 0) {
@@ -192,7 +194,7 @@ function closeCall(call: OpenCall): Part[] | undefined {
     const args = parseObject(call.pieces.join('')) ?? parseObject(call.pieces.at(-1) as string);
     if (args === undefined) return undefined;
     call.step['arguments'] = args;
-  }
+  } else if (isMalformedCall(call.step)) return undefined;
   return interactionStepParts(call.step, [], []);
 }
 
