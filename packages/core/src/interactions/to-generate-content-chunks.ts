@@ -68,8 +68,18 @@ export async function* toGenerateContentChunks(
       case 'step.start': {
         const step = value['step'];
         if (isJsonObject(step) && step['type'] === 'function_call') {
+          const index = indexOf(value);
+          // A server that starts a call on the index of one still open (or gives neither an
+          // index) has said all of the first it will: it is closed here, not overwritten (the
+          // model's call would vanish, its tool never run nor answered).
+          const open = calls.get(index);
+          if (open !== undefined) {
+            const parts = closeCall(open);
+            if (parts === undefined) malformed = true;
+            else if (parts.length > 0) yield chunk(parts);
+          }
           // Held until its step stops: its arguments may still come as `arguments_delta`s.
-          calls.set(indexOf(value), { step: { ...step }, pieces: [] });
+          calls.set(index, { step: { ...step }, pieces: [] });
           break;
         }
         const own = interactionStepParts(step, queries, grounding);
@@ -122,8 +132,12 @@ export async function* toGenerateContentChunks(
         break;
       }
       case 'interaction.status_update':
-        status = String(value['status']);
-        ended = !RUNNING.has(status);
+        // An update that names no status says nothing of how the interaction ended: a stream cut
+        // after it was cut (read as ended, its half answer would pass for a finished one).
+        if (typeof value['status'] === 'string') {
+          status = value['status'];
+          ended = !RUNNING.has(status);
+        }
         if (typeof value['continuation_token'] === 'string') token = value['continuation_token'];
         if (value['usage'] !== undefined) usage = value['usage'];
         if (value['error'] !== undefined) failure = value['error'];
