@@ -108,3 +108,54 @@ describe.each(['run', 'stream'] as const)('a model turn sent back whole (%s)', (
     });
   });
 });
+
+describe('a signature the model wrote after its text, in a history sent whole', () => {
+  it.each([
+    ['a part holding only the signature', { thoughtSignature: SIGNATURE }],
+    ['an empty thought carrying it', { thought: true, text: '', thoughtSignature: SIGNATURE }],
+  ])('keeps %s as the thought step before the text', async (_name, signed) => {
+    const fake = createFakeGemini({ script: [turn.text('Done.')] });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      tools: [lookup],
+      api: interactionsApi({ store: false }),
+    });
+    // A history kept from generateContent (a chat store), answered on the Interactions API.
+    await agent.run([
+      { role: 'user', parts: [{ text: 'Look it up.' }] },
+      {
+        role: 'model',
+        parts: [
+          { text: 'Let me check.' },
+          signed as Part,
+          {
+            functionCall: { id: 'c1', name: 'lookup', args: { q: 'a' } },
+            thoughtSignature: SIGNATURE,
+          },
+        ],
+      },
+      {
+        role: 'user',
+        parts: [
+          { functionResponse: { id: 'c1', name: 'lookup', response: { output: 'found a' } } },
+        ],
+      },
+    ]);
+    const input = (
+      fake.requests.find((request) => request.method === 'interactions.create')?.body as {
+        input: { type: string }[];
+      }
+    ).input;
+    expect(input.map((step) => step.type)).toEqual([
+      'user_input',
+      'thought',
+      'model_output',
+      'function_call',
+      'function_result',
+    ]);
+  });
+});

@@ -66,9 +66,10 @@ function toInteractionSteps(content: Content): InteractionStep[] {
       output = [];
     };
     for (const part of parts) {
-      // A signature alone (a Gemini 3 stream's last part as Go's SDK keeps it) is the signature
-      // of the thought behind the text before it: its step goes before that text, not after.
-      if (isSignatureOnlyPart(part as Json)) {
+      // A signature alone (a Gemini 3 stream's last part as Go's SDK keeps it), or on a thought
+      // of no text, is the signature of the reasoning behind the text before it: its step goes
+      // before that text, not after. A thought with text was written after that text.
+      if (isSignatureOnlyPart(part as Json) || (part.thought === true && !part.text)) {
         const signature = readThoughtSignature(part as Json);
         steps.push({ type: 'thought', ...(signature !== undefined ? { signature } : {}) });
       } else if (part.thought === true) {
