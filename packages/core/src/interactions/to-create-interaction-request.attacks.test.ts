@@ -159,3 +159,62 @@ describe('a signature the model wrote after its text, in a history sent whole', 
     ]);
   });
 });
+
+describe('a history without call ids (generateContent on Gemini 2.x) sent whole', () => {
+  it('gives two parallel calls of one tool two ids, each result answering its own call', async () => {
+    const fake = createFakeGemini({ script: [turn.text('Done.'), turn.text('Again.')] });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [lookup],
+      api: interactionsApi({ store: false }),
+    });
+    const exchange = (question: string, first: string, second: string) => [
+      { role: 'user' as const, parts: [{ text: question }] },
+      {
+        role: 'model' as const,
+        parts: [
+          { functionCall: { name: 'lookup', args: { q: first } } },
+          { functionCall: { name: 'lookup', args: { q: second } } },
+        ],
+      },
+      {
+        role: 'user' as const,
+        parts: [
+          { functionResponse: { name: 'lookup', response: { output: first.toUpperCase() } } },
+          { functionResponse: { name: 'lookup', response: { output: second.toUpperCase() } } },
+        ],
+      },
+    ];
+    await agent.run([
+      ...exchange('Look a and b.', 'a', 'b'),
+      { role: 'model', parts: [{ text: 'A and B.' }] },
+      ...exchange('Now c and d.', 'c', 'd'),
+    ]);
+    const input = (
+      fake.requests.find((request) => request.method === 'interactions.create')?.body as {
+        input: Record<string, unknown>[];
+      }
+    ).input;
+    const pairs = input.flatMap((step) =>
+      step['type'] === 'function_call'
+        ? [`call ${String(step['id'])} ${JSON.stringify(step['arguments'])}`]
+        : step['type'] === 'function_result'
+          ? [`result ${String(step['call_id'])} ${JSON.stringify(step['result'])}`]
+          : [],
+    );
+    expect(pairs).toEqual([
+      'call lookup {"q":"a"}',
+      'call lookup-2 {"q":"b"}',
+      'result lookup {"output":"A"}',
+      'result lookup-2 {"output":"B"}',
+      'call lookup-3 {"q":"c"}',
+      'call lookup-4 {"q":"d"}',
+      'result lookup-3 {"output":"C"}',
+      'result lookup-4 {"output":"D"}',
+    ]);
+  });
+});

@@ -20,7 +20,7 @@ export function toCreateInteractionRequest(
 ): CreateInteractionRequest {
   const body: CreateInteractionRequest = {
     model: request.model.replace(/^models\//, ''),
-    input: contents.flatMap(toInteractionSteps),
+    input: toInteractionInput(contents),
   };
   if (previous !== undefined) body.previous_interaction_id = previous;
   if (!store) body.store = false;
@@ -50,11 +50,50 @@ export function toCreateInteractionRequest(
   return body;
 }
 
+/** The contents as Interactions steps, in order. */
+function toInteractionInput(contents: readonly Content[]): InteractionStep[] {
+  const ids = new CallIds();
+  return contents.flatMap((content) => toInteractionSteps(content, ids));
+}
+
+/**
+ * Ids for the calls and responses of a history that has none (`generateContent` on Gemini 2.x
+ * gives none; the Interactions API pairs a result with its call by id). A call without one gets
+ * its name, and the second of that name in the history `name-2`, and so on: two parallel calls of
+ * one tool were both sent as `lookup`, their two results both answering `lookup`. A response
+ * without one takes the id of the first unanswered call of its name in the turn before it, as
+ * Gemini pairs them (by name, in order).
+ */
+class CallIds {
+  readonly #uses = new Map<string, number>();
+  #open = new Map<string, string[]>();
+
+  /** A new model turn: the calls it makes are the ones the next responses answer. */
+  startTurn(): void {
+    this.#open = new Map();
+  }
+
+  call(name: string): string {
+    const uses = (this.#uses.get(name) ?? 0) + 1;
+    this.#uses.set(name, uses);
+    const id = uses === 1 ? name : `${name}-${uses}`;
+    const open = this.#open.get(name);
+    if (open === undefined) this.#open.set(name, [id]);
+    else open.push(id);
+    return id;
+  }
+
+  response(name: string): string {
+    return this.#open.get(name)?.shift() ?? name;
+  }
+}
+
 /** One content as Interactions steps: the model's turn, or the user's input and function results. */
-function toInteractionSteps(content: Content): InteractionStep[] {
+function toInteractionSteps(content: Content, ids: CallIds): InteractionStep[] {
   const steps: InteractionStep[] = [];
   const parts = content.parts ?? [];
   if (content.role === 'model') {
+    ids.startTurn();
     // Steps go in the order the model made them: the API lists thoughts "chronologically alongside
     // function calls, user inputs or model outputs" (ai.google.dev/gemini-api/docs/interactions/
     // thinking). So the text and media written so far become a `model_output` step before a
@@ -80,7 +119,7 @@ function toInteractionSteps(content: Content): InteractionStep[] {
         flush();
         steps.push({
           type: 'function_call',
-          id: part.functionCall.id ?? part.functionCall.name,
+          id: part.functionCall.id ?? ids.call(part.functionCall.name),
           name: part.functionCall.name,
           arguments: part.functionCall.args ?? {},
           ...(part.thoughtSignature !== undefined ? { signature: part.thoughtSignature } : {}),
@@ -105,7 +144,7 @@ function toInteractionSteps(content: Content): InteractionStep[] {
       const media = (response.parts ?? []).flatMap((piece) => toMediaContent(piece) ?? []);
       steps.push({
         type: 'function_result',
-        call_id: response.id ?? response.name,
+        call_id: response.id ?? ids.response(response.name),
         name: response.name,
         // A failed call answers under Gemini's documented `error` key (toolErrorResponse); the
         // Interactions API says so with `is_error` (FunctionResultStep, @google/genai).
