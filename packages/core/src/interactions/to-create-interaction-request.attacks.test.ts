@@ -218,3 +218,48 @@ describe('a history without call ids (generateContent on Gemini 2.x) sent whole'
     ]);
   });
 });
+
+describe('a user turn that answers the calls and says more, sent whole', () => {
+  it('sends the results right after their calls, and the text after the results', async () => {
+    const fake = createFakeGemini({ script: [turn.text('Done.')] });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      tools: [lookup],
+      api: interactionsApi({ store: false }),
+    });
+    await agent.run([
+      { role: 'user', parts: [{ text: 'Look it up.' }] },
+      {
+        role: 'model',
+        parts: [
+          {
+            functionCall: { id: 'c1', name: 'lookup', args: { q: 'a' } },
+            thoughtSignature: SIGNATURE,
+          },
+        ],
+      },
+      {
+        role: 'user',
+        parts: [
+          { functionResponse: { id: 'c1', name: 'lookup', response: { output: 'found a' } } },
+          { text: 'Also, be brief.' },
+        ],
+      },
+    ]);
+    const input = (
+      fake.requests.find((request) => request.method === 'interactions.create')?.body as {
+        input: { type: string }[];
+      }
+    ).input;
+    expect(input.map((step) => step.type)).toEqual([
+      'user_input',
+      'function_call',
+      'function_result',
+      'user_input',
+    ]);
+  });
+});

@@ -137,9 +137,17 @@ function toInteractionSteps(content: Content, ids: CallIds): InteractionStep[] {
     flush();
     return steps;
   }
-  const input: Json[] = [];
+  // In order too: the user's text before a function result goes before it, text after it (a
+  // history whose user turn answers the calls and then says more) after it, not before the
+  // results, between the calls and their answers.
+  let input: Json[] = [];
+  const flushInput = (): void => {
+    if (input.length > 0) steps.push({ type: 'user_input', content: input });
+    input = [];
+  };
   for (const part of parts) {
     if (part.functionResponse !== undefined) {
+      flushInput();
       const response = part.functionResponse;
       const media = (response.parts ?? []).flatMap((piece) => toMediaContent(piece) ?? []);
       steps.push({
@@ -162,7 +170,7 @@ function toInteractionSteps(content: Content, ids: CallIds): InteractionStep[] {
       if (media !== undefined) input.push(media);
     }
   }
-  if (input.length > 0) steps.unshift({ type: 'user_input', content: input });
+  flushInput();
   return steps;
 }
 
