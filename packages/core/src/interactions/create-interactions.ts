@@ -258,6 +258,10 @@ async function* resumeOnDrop(options: {
   let { id, lastEventId } = options.known;
   let reconnects = 0;
   let delivered = 0;
+  // The event ids delivered: a reconnect answered with events already given (a server or proxy
+  // that replays the stream from its start, the `last_event_id` query lost) must not give them
+  // again, or the caller gets the text before the drop twice ("Hello Hello world").
+  const seen = new Set<string>();
   let request = options.first;
   for (;;) {
     // Loaded by the first stream, not at import: it pulls in the request path and the SSE parser,
@@ -268,8 +272,13 @@ async function* resumeOnDrop(options: {
     try {
       for await (const event of await source) {
         refuseOtherInteraction(event, id, delivered, call.secrets.values);
+        const eventId = event.event_id;
+        if (typeof eventId === 'string') {
+          if (reconnects > 0 && seen.has(eventId)) continue;
+          seen.add(eventId);
+          lastEventId = eventId;
+        }
         if (id === undefined) id = interactionIdOf(event);
-        if (typeof event.event_id === 'string') lastEventId = event.event_id;
         delivered++;
         yield event;
       }
