@@ -52,7 +52,7 @@ describe.each(['send', 'sendStream'] as const)(
       const agent = createAgent({ gemini, model: 'gemini-3-flash-preview' });
       const store: HistoryStore = {
         load: () => [],
-        loadRecent: answer as HistoryStore['loadRecent'],
+        loadRecent: answer as NonNullable<HistoryStore['loadRecent']>,
         append: () => {},
         clear: () => {},
       };

@@ -22,8 +22,8 @@ const EVENTS = [
     interaction: { id: 'int-1', status: 'completed' },
   },
 ];
-const sse = (events: readonly object[]): Uint8Array =>
-  new TextEncoder().encode(events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join(''));
+const sse = (events: readonly object[]): string =>
+  events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join('');
 
 /**
  * A server whose first stream sends the first three events and drops; a reconnect gets every
@@ -38,7 +38,7 @@ function serverOf(replay: boolean) {
       let reads = 0;
       const body = new ReadableStream<Uint8Array>({
         async pull(controller) {
-          if (reads++ === 0) controller.enqueue(sse(EVENTS.slice(0, 3)));
+          if (reads++ === 0) controller.enqueue(new TextEncoder().encode(sse(EVENTS.slice(0, 3))));
           else controller.error(new TypeError('terminated'));
         },
       });

@@ -5,7 +5,12 @@
 // that order, or the server is told the model called before it spoke.
 import { createAgent, createGemini, defineTool, type Part } from '@gemloop/core';
 import { interactionsApi } from '@gemloop/core/interactions';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import {
+  type CreateFakeGeminiOptions,
+  createFakeGemini,
+  type FakeGemini,
+  turn,
+} from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
@@ -24,30 +29,38 @@ const lookup = defineTool({
   execute: ({ q }) => `found ${q}`,
 });
 
-/** A model turn of `parts` and then `Done.`, run by an agent on the Interactions API. */
-async function runOn(parts: Part[], mode: 'run' | 'stream') {
-  const fake = createFakeGemini({
-    script: [
-      turn.raw({ candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP' }] }),
-      turn.text('Done.'),
-    ],
-    chunkSize: 5,
-  });
+/** An agent on the Interactions API without server state (store: false), on a fake of `script`. */
+async function agentOn(script: CreateFakeGeminiOptions['script'], model = MODEL) {
+  const fake = createFakeGemini({ script, chunkSize: 5 });
   fakes.push(fake);
   const { url } = await fake.listen();
-  const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
   const agent = createAgent({
-    gemini,
-    model: MODEL,
+    gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
+    model,
     tools: [lookup],
     api: interactionsApi({ store: false }),
   });
+  return { fake, agent };
+}
+
+/** The `input` of each interaction created on `fake`, in order. */
+const inputsOf = (fake: FakeGemini): Record<string, unknown>[][] =>
+  fake.requests
+    .filter((request) => request.method === 'interactions.create')
+    .map((request) => (request.body as { input: Record<string, unknown>[] }).input);
+
+const typesOf = (steps: readonly Record<string, unknown>[] | undefined): unknown[] =>
+  (steps ?? []).map((step) => step['type']);
+
+/** A model turn of `parts` and then `Done.`, run by an agent on the Interactions API. */
+async function runOn(parts: Part[], mode: 'run' | 'stream') {
+  const { fake, agent } = await agentOn([
+    turn.raw({ candidates: [{ content: { role: 'model', parts }, finishReason: 'STOP' }] }),
+    turn.text('Done.'),
+  ]);
   const result =
     mode === 'run' ? await agent.run('Look it up.') : await agent.stream('Look it up.').result;
-  const inputs = fake.requests
-    .filter((request) => request.method === 'interactions.create')
-    .map((request) => (request.body as { input: { type: string }[] }).input);
-  return { result, inputs };
+  return { result, inputs: inputsOf(fake) };
 }
 
 describe.each(['run', 'stream'] as const)('a model turn sent back whole (%s)', (mode) => {
@@ -67,7 +80,7 @@ describe.each(['run', 'stream'] as const)('a model turn sent back whole (%s)', (
         part.thought ? 'thought' : part.functionCall ? 'call' : 'text',
       ),
     ).toEqual(['thought', 'text', 'call']);
-    expect(inputs[1]?.map((step) => step.type)).toEqual([
+    expect(typesOf(inputs[1])).toEqual([
       'user_input',
       'thought',
       'model_output',
@@ -114,16 +127,7 @@ describe('a signature the model wrote after its text, in a history sent whole', 
     ['a part holding only the signature', { thoughtSignature: SIGNATURE }],
     ['an empty thought carrying it', { thought: true, text: '', thoughtSignature: SIGNATURE }],
   ])('keeps %s as the thought step before the text', async (_name, signed) => {
-    const fake = createFakeGemini({ script: [turn.text('Done.')] });
-    fakes.push(fake);
-    const { url } = await fake.listen();
-    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      tools: [lookup],
-      api: interactionsApi({ store: false }),
-    });
+    const { fake, agent } = await agentOn([turn.text('Done.')]);
     // A history kept from generateContent (a chat store), answered on the Interactions API.
     await agent.run([
       { role: 'user', parts: [{ text: 'Look it up.' }] },
@@ -145,12 +149,8 @@ describe('a signature the model wrote after its text, in a history sent whole', 
         ],
       },
     ]);
-    const input = (
-      fake.requests.find((request) => request.method === 'interactions.create')?.body as {
-        input: { type: string }[];
-      }
-    ).input;
-    expect(input.map((step) => step.type)).toEqual([
+    const input = inputsOf(fake)[0] ?? [];
+    expect(typesOf(input)).toEqual([
       'user_input',
       'thought',
       'model_output',
@@ -162,16 +162,10 @@ describe('a signature the model wrote after its text, in a history sent whole', 
 
 describe('a history without call ids (generateContent on Gemini 2.x) sent whole', () => {
   it('gives two parallel calls of one tool two ids, each result answering its own call', async () => {
-    const fake = createFakeGemini({ script: [turn.text('Done.'), turn.text('Again.')] });
-    fakes.push(fake);
-    const { url } = await fake.listen();
-    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
-    const agent = createAgent({
-      gemini,
-      model: 'gemini-2.5-flash',
-      tools: [lookup],
-      api: interactionsApi({ store: false }),
-    });
+    const { fake, agent } = await agentOn(
+      [turn.text('Done.'), turn.text('Again.')],
+      'gemini-2.5-flash',
+    );
     const exchange = (question: string, first: string, second: string) => [
       { role: 'user' as const, parts: [{ text: question }] },
       {
@@ -194,11 +188,7 @@ describe('a history without call ids (generateContent on Gemini 2.x) sent whole'
       { role: 'model', parts: [{ text: 'A and B.' }] },
       ...exchange('Now c and d.', 'c', 'd'),
     ]);
-    const input = (
-      fake.requests.find((request) => request.method === 'interactions.create')?.body as {
-        input: Record<string, unknown>[];
-      }
-    ).input;
+    const input = inputsOf(fake)[0] ?? [];
     const pairs = input.flatMap((step) =>
       step['type'] === 'function_call'
         ? [`call ${String(step['id'])} ${JSON.stringify(step['arguments'])}`]
@@ -221,16 +211,7 @@ describe('a history without call ids (generateContent on Gemini 2.x) sent whole'
 
 describe('a user turn that answers the calls and says more, sent whole', () => {
   it('sends the results right after their calls, and the text after the results', async () => {
-    const fake = createFakeGemini({ script: [turn.text('Done.')] });
-    fakes.push(fake);
-    const { url } = await fake.listen();
-    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
-    const agent = createAgent({
-      gemini,
-      model: MODEL,
-      tools: [lookup],
-      api: interactionsApi({ store: false }),
-    });
+    const { fake, agent } = await agentOn([turn.text('Done.')]);
     await agent.run([
       { role: 'user', parts: [{ text: 'Look it up.' }] },
       {
@@ -250,12 +231,8 @@ describe('a user turn that answers the calls and says more, sent whole', () => {
         ],
       },
     ]);
-    const input = (
-      fake.requests.find((request) => request.method === 'interactions.create')?.body as {
-        input: { type: string }[];
-      }
-    ).input;
-    expect(input.map((step) => step.type)).toEqual([
+    const input = inputsOf(fake)[0] ?? [];
+    expect(typesOf(input)).toEqual([
       'user_input',
       'function_call',
       'function_result',

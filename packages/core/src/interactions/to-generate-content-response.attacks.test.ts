@@ -29,6 +29,29 @@ function purgeTool(seen: unknown[]) {
   });
 }
 
+/**
+ * An agent with the purge tool on the Interactions API (store: false), on a fake whose first
+ * answer is a model turn of `parts` and whose second is `answer`.
+ */
+async function agentAnswering(parts: unknown[], answer: string, seen: unknown[]) {
+  const fake = createFakeGemini({
+    script: [
+      turn.raw({
+        candidates: [{ content: { role: 'model', parts: parts as never }, finishReason: 'STOP' }],
+      }),
+      turn.text(answer),
+    ],
+  });
+  fakes.push(fake);
+  const { url } = await fake.listen();
+  return createAgent({
+    gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
+    model: MODEL,
+    tools: [purgeTool(seen)],
+    api: interactionsApi({ store: false }),
+  });
+}
+
 /** The SSE body of a streamed interaction whose one step is `step`, told whole at its start. */
 function streamOfOneStep(step: Record<string, unknown>): string {
   const events = [
@@ -52,30 +75,11 @@ describe.each([
     'is re-asked, never run with {} (%s, from the fake)',
     async (mode) => {
       const seen: unknown[] = [];
-      const fake = createFakeGemini({
-        script: [
-          turn.raw({
-            candidates: [
-              {
-                content: {
-                  role: 'model',
-                  parts: [{ functionCall: { name: 'purge', args: args as never } }],
-                },
-                finishReason: 'STOP',
-              },
-            ],
-          }),
-          turn.text('Nothing purged.'),
-        ],
-      });
-      fakes.push(fake);
-      const { url } = await fake.listen();
-      const agent = createAgent({
-        gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
-        model: MODEL,
-        tools: [purgeTool(seen)],
-        api: interactionsApi({ store: false }),
-      });
+      const agent = await agentAnswering(
+        [{ functionCall: { name: 'purge', args } }],
+        'Nothing purged.',
+        seen,
+      );
       const result =
         mode === 'run' ? await agent.run('Tidy up.') : await agent.stream('Tidy up.').result;
       expect(seen).toEqual([]);
@@ -120,33 +124,11 @@ describe.each([
 
 it('still runs a call with no arguments, or null ones, with {}', async () => {
   const seen: unknown[] = [];
-  const fake = createFakeGemini({
-    script: [
-      turn.raw({
-        candidates: [
-          {
-            content: {
-              role: 'model',
-              parts: [
-                { functionCall: { name: 'purge' } as never },
-                { functionCall: { name: 'purge', args: null as never } },
-              ],
-            },
-            finishReason: 'STOP',
-          },
-        ],
-      }),
-      turn.text('Purged twice.'),
-    ],
-  });
-  fakes.push(fake);
-  const { url } = await fake.listen();
-  const agent = createAgent({
-    gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
-    model: MODEL,
-    tools: [purgeTool(seen)],
-    api: interactionsApi({ store: false }),
-  });
+  const agent = await agentAnswering(
+    [{ functionCall: { name: 'purge' } }, { functionCall: { name: 'purge', args: null } }],
+    'Purged twice.',
+    seen,
+  );
   const result = await agent.run('Tidy up.');
   expect(seen).toEqual([{}, {}]);
   expect(result.text).toBe('Purged twice.');

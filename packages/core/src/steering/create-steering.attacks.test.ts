@@ -3,7 +3,12 @@
 // steers after an abort.
 import { createAgent, createGemini, defineTool } from '@gemloop/core';
 import { createSteering, SteeringError } from '@gemloop/core/steering';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import {
+  type CreateFakeGeminiOptions,
+  createFakeGemini,
+  type FakeGemini,
+  turn,
+} from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
@@ -13,7 +18,7 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
 
-async function serve(script: Parameters<typeof createFakeGemini>[0]['script']) {
+async function serve(script: CreateFakeGeminiOptions['script']) {
   const fake = createFakeGemini({ script, strictHistory: true });
   fakes.push(fake);
   const { url } = await fake.listen();
@@ -125,7 +130,9 @@ describe('steering under load and across runs', () => {
       'hi',
       ...Array.from({ length: 32 }, (_, index) => `steer ${index}`),
     ]);
-    expect(result.steering.filter((report) => report.status === 'applied')).toHaveLength(32);
+    expect((result.steering ?? []).filter((report) => report.status === 'applied')).toHaveLength(
+      32,
+    );
   });
 
   it('leaves the run holding a controller steerable when another run is refused it', async () => {
