@@ -27,7 +27,7 @@ async function serve(script: CreateFakeGeminiOptions['script']) {
 
 type Sent = { contents: { role: string; parts: { text?: string }[] }[] };
 const userTexts = (fake: FakeGemini, index: number): string[] =>
-  (fake.modelRequests[index]?.body as Sent).contents
+  ((fake.modelRequests[index]?.body as Sent | undefined)?.contents ?? [])
     .filter((content) => content.role === 'user')
     .flatMap((content) => content.parts.flatMap((part) => (part.text ? [part.text] : [])));
 
