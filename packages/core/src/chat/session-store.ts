@@ -88,7 +88,7 @@ export class SessionStore {
       signal,
       hold,
     );
-    const olderTurns: unknown = (recent as { olderTurns?: unknown } | undefined)?.olderTurns;
+    const { olderTurns, turns } = this.#readRecent(recent);
     if (!Number.isSafeInteger(olderTurns) || (olderTurns as number) < 0) {
       throw new ChatStoreError({
         message: `The chat history store's loadRecent("${this.#sessionId}") returned ${describeValue(recent)} without a whole number olderTurns >= 0; it must return { turns, olderTurns }.`,
@@ -96,9 +96,26 @@ export class SessionStore {
         sessionId: this.#sessionId,
       });
     }
-    const turns = (recent as { turns: unknown }).turns;
     this.#checkTurns(turns, 'loadRecent');
     return { turns: turns as ChatTurn[], olderTurns: olderTurns as number };
+  }
+
+  /**
+   * `loadRecent`'s two fields, each read once. A getter or a Proxy of the store's own that throws
+   * is the store's failure, typed and named as one in `load`'s turns is (it was a bare error).
+   */
+  #readRecent(recent: unknown): { olderTurns: unknown; turns: unknown } {
+    try {
+      const answer = recent as { olderTurns?: unknown; turns?: unknown } | undefined;
+      return { olderTurns: answer?.olderTurns, turns: answer?.turns };
+    } catch (error) {
+      throw new ChatStoreError({
+        message: `The chat history store's loadRecent("${this.#sessionId}") returned an answer that cannot be read: ${describeValue(error)}.`,
+        operation: 'load',
+        sessionId: this.#sessionId,
+        cause: error,
+      });
+    }
   }
 
   #checkTurns(turns: unknown, method: 'load' | 'loadRecent'): void {

@@ -71,6 +71,8 @@ function makeInteractions(
     options: CallOptions | undefined,
     body?: string,
     model?: string,
+    /** The interaction a get or a cancel names: an answer about another is refused. */
+    id?: string,
   ): Promise<Interaction> => {
     refuseOnVertex(client, method);
     const call = resolve(options);
@@ -86,7 +88,10 @@ function makeInteractions(
         // durable fleet's `modelRateLimits`) counts creates; polls and cancels name none.
         model,
         allowEmptyBody: httpMethod === 'DELETE',
-        check: httpMethod === 'DELETE' ? (value) => value as Interaction : checkInteraction,
+        check:
+          httpMethod === 'DELETE'
+            ? (value) => value as Interaction
+            : (value, context) => checkInteraction(value, context, id),
       }),
     ).catch((error: unknown) => {
       throw toUnsupportedEndpoint(error, client, method);
@@ -96,7 +101,15 @@ function makeInteractions(
   // Async, as every method that returns a promise here: bad input (an id, options, a Vertex
   // client) rejects the promise with its typed error rather than throwing where it is called.
   const get = async (id: string, options?: CallOptions) =>
-    unary('interactions.get', `${client.root}interactions/${checkId(id)}`, 'GET', options);
+    unary(
+      'interactions.get',
+      `${client.root}interactions/${checkId(id)}`,
+      'GET',
+      options,
+      undefined,
+      undefined,
+      id,
+    );
 
   const resumable = (
     method: string,
@@ -178,6 +191,9 @@ function makeInteractions(
         `${client.root}interactions/${checkId(id)}/cancel`,
         'POST',
         options,
+        undefined,
+        undefined,
+        id,
       );
     },
 
@@ -258,6 +274,10 @@ async function* resumeOnDrop(options: {
   let { id, lastEventId } = options.known;
   let reconnects = 0;
   let delivered = 0;
+  // The event ids delivered: a reconnect answered with events already given (a server or proxy
+  // that replays the stream from its start, the `last_event_id` query lost) must not give them
+  // again, or the caller gets the text before the drop twice ("Hello Hello world").
+  const seen = new Set<string>();
   let request = options.first;
   for (;;) {
     // Loaded by the first stream, not at import: it pulls in the request path and the SSE parser,
@@ -268,8 +288,13 @@ async function* resumeOnDrop(options: {
     try {
       for await (const event of await source) {
         refuseOtherInteraction(event, id, delivered, call.secrets.values);
+        const eventId = event.event_id;
+        if (typeof eventId === 'string') {
+          if (reconnects > 0 && seen.has(eventId)) continue;
+          seen.add(eventId);
+          lastEventId = eventId;
+        }
         if (id === undefined) id = interactionIdOf(event);
-        if (typeof event.event_id === 'string') lastEventId = event.event_id;
         delivered++;
         yield event;
       }
@@ -392,13 +417,19 @@ function checkCreate(request: CreateInteractionRequest, stream: boolean): string
   return JSON.stringify(stream ? { ...request, stream: true } : request);
 }
 
-function checkInteraction(value: unknown, context: CheckContext): Interaction {
+function checkInteraction(value: unknown, context: CheckContext, id?: string): Interaction {
   if (
     typeof value !== 'object' ||
     value === null ||
     typeof (value as { id?: unknown }).id !== 'string'
   ) {
     throw invalidResponse(context, 'returned a body that is not an interaction with an `id`');
+  }
+  // A get or a cancel answered with another interaction (a cache in front of the API keyed
+  // without the path, a mix-up behind a load balancer) would hand its steps to this run as its
+  // answer, and its id to continue from: refused, as a stream's events of another are.
+  if (id !== undefined && (value as { id: string }).id !== id) {
+    throw invalidResponse(context, `returned another interaction than ${id}`);
   }
   const interaction = value as Interaction;
   const steps = interaction.steps;

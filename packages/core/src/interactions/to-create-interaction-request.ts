@@ -20,7 +20,7 @@ export function toCreateInteractionRequest(
 ): CreateInteractionRequest {
   const body: CreateInteractionRequest = {
     model: request.model.replace(/^models\//, ''),
-    input: contents.flatMap(toInteractionSteps),
+    input: toInteractionInput(contents),
   };
   if (previous !== undefined) body.previous_interaction_id = previous;
   if (!store) body.store = false;
@@ -50,21 +50,76 @@ export function toCreateInteractionRequest(
   return body;
 }
 
+/** The contents as Interactions steps, in order. */
+function toInteractionInput(contents: readonly Content[]): InteractionStep[] {
+  const ids = new CallIds();
+  return contents.flatMap((content) => toInteractionSteps(content, ids));
+}
+
+/**
+ * Ids for the calls and responses of a history that has none (`generateContent` on Gemini 2.x
+ * gives none; the Interactions API pairs a result with its call by id). A call without one gets
+ * its name, and the second of that name in the history `name-2`, and so on: two parallel calls of
+ * one tool were both sent as `lookup`, their two results both answering `lookup`. A response
+ * without one takes the id of the first unanswered call of its name in the turn before it, as
+ * Gemini pairs them (by name, in order).
+ */
+class CallIds {
+  readonly #uses = new Map<string, number>();
+  #open = new Map<string, string[]>();
+
+  /** A new model turn: the calls it makes are the ones the next responses answer. */
+  startTurn(): void {
+    this.#open = new Map();
+  }
+
+  call(name: string): string {
+    const uses = (this.#uses.get(name) ?? 0) + 1;
+    this.#uses.set(name, uses);
+    const id = uses === 1 ? name : `${name}-${uses}`;
+    const open = this.#open.get(name);
+    if (open === undefined) this.#open.set(name, [id]);
+    else open.push(id);
+    return id;
+  }
+
+  response(name: string): string {
+    return this.#open.get(name)?.shift() ?? name;
+  }
+}
+
 /** One content as Interactions steps: the model's turn, or the user's input and function results. */
-function toInteractionSteps(content: Content): InteractionStep[] {
+function toInteractionSteps(content: Content, ids: CallIds): InteractionStep[] {
   const steps: InteractionStep[] = [];
   const parts = content.parts ?? [];
   if (content.role === 'model') {
-    const output: Json[] = [];
+    ids.startTurn();
+    // Steps go in the order the model made them: the API lists thoughts "chronologically alongside
+    // function calls, user inputs or model outputs" (ai.google.dev/gemini-api/docs/interactions/
+    // thinking). So the text and media written so far become a `model_output` step before a
+    // thought or a call that follows them (sent after the calls, the turn told the server the model
+    // called before it spoke, and text around a call was glued into one piece).
+    let output: Json[] = [];
+    const flush = (): void => {
+      if (output.length > 0) steps.push({ type: 'model_output', content: output });
+      output = [];
+    };
     for (const part of parts) {
-      // A signature alone (a Gemini 3 stream's last part as Go's SDK keeps it) is a thought's.
-      if (part.thought === true || isSignatureOnlyPart(part as Json)) {
+      // A signature alone (a Gemini 3 stream's last part as Go's SDK keeps it), or on a thought
+      // of no text, is the signature of the reasoning behind the text before it: its step goes
+      // before that text, not after. A thought with text was written after that text.
+      if (isSignatureOnlyPart(part as Json) || (part.thought === true && !part.text)) {
+        const signature = readThoughtSignature(part as Json);
+        steps.push({ type: 'thought', ...(signature !== undefined ? { signature } : {}) });
+      } else if (part.thought === true) {
+        flush();
         const signature = readThoughtSignature(part as Json);
         steps.push({ type: 'thought', ...(signature !== undefined ? { signature } : {}) });
       } else if (part.functionCall !== undefined) {
+        flush();
         steps.push({
           type: 'function_call',
-          id: part.functionCall.id ?? part.functionCall.name,
+          id: part.functionCall.id ?? ids.call(part.functionCall.name),
           name: part.functionCall.name,
           arguments: part.functionCall.args ?? {},
           ...(part.thoughtSignature !== undefined ? { signature: part.thoughtSignature } : {}),
@@ -79,17 +134,25 @@ function toInteractionSteps(content: Content): InteractionStep[] {
         if (media !== undefined) output.push(media);
       }
     }
-    if (output.length > 0) steps.push({ type: 'model_output', content: output });
+    flush();
     return steps;
   }
-  const input: Json[] = [];
+  // In order too: the user's text before a function result goes before it, text after it (a
+  // history whose user turn answers the calls and then says more) after it, not before the
+  // results, between the calls and their answers.
+  let input: Json[] = [];
+  const flushInput = (): void => {
+    if (input.length > 0) steps.push({ type: 'user_input', content: input });
+    input = [];
+  };
   for (const part of parts) {
     if (part.functionResponse !== undefined) {
+      flushInput();
       const response = part.functionResponse;
       const media = (response.parts ?? []).flatMap((piece) => toMediaContent(piece) ?? []);
       steps.push({
         type: 'function_result',
-        call_id: response.id ?? response.name,
+        call_id: response.id ?? ids.response(response.name),
         name: response.name,
         // A failed call answers under Gemini's documented `error` key (toolErrorResponse); the
         // Interactions API says so with `is_error` (FunctionResultStep, @google/genai).
@@ -107,7 +170,7 @@ function toInteractionSteps(content: Content): InteractionStep[] {
       if (media !== undefined) input.push(media);
     }
   }
-  if (input.length > 0) steps.unshift({ type: 'user_input', content: input });
+  flushInput();
   return steps;
 }
 

@@ -7,6 +7,7 @@ import type { GenerateContentResponse } from '../wire/response.ts';
 import {
   finishReasonOf,
   interactionStepParts,
+  isMalformedCall,
   toUsageMetadata,
 } from './to-generate-content-response.ts';
 
@@ -67,8 +68,18 @@ export async function* toGenerateContentChunks(
       case 'step.start': {
         const step = value['step'];
         if (isJsonObject(step) && step['type'] === 'function_call') {
+          const index = indexOf(value);
+          // A server that starts a call on the index of one still open (or gives neither an
+          // index) has said all of the first it will: it is closed here, not overwritten (the
+          // model's call would vanish, its tool never run nor answered).
+          const open = calls.get(index);
+          if (open !== undefined) {
+            const parts = closeCall(open);
+            if (parts === undefined) malformed = true;
+            else if (parts.length > 0) yield chunk(parts);
+          }
           // Held until its step stops: its arguments may still come as `arguments_delta`s.
-          calls.set(indexOf(value), { step: { ...step }, pieces: [] });
+          calls.set(index, { step: { ...step }, pieces: [] });
           break;
         }
         const own = interactionStepParts(step, queries, grounding);
@@ -121,8 +132,12 @@ export async function* toGenerateContentChunks(
         break;
       }
       case 'interaction.status_update':
-        status = String(value['status']);
-        ended = !RUNNING.has(status);
+        // An update that names no status says nothing of how the interaction ended: a stream cut
+        // after it was cut (read as ended, its half answer would pass for a finished one).
+        if (typeof value['status'] === 'string') {
+          status = value['status'];
+          ended = !RUNNING.has(status);
+        }
         if (typeof value['continuation_token'] === 'string') token = value['continuation_token'];
         if (value['usage'] !== undefined) usage = value['usage'];
         if (value['error'] !== undefined) failure = value['error'];
@@ -183,7 +198,8 @@ function indexOf(event: Json): number {
 /**
  * The part of a streamed call: the `step.start` arguments, or the JSON its `arguments_delta`s
  * spell when it had any (the start then holds `{}`); `undefined` when those pieces are no JSON
- * object (the tool must not run with other arguments than the model wrote).
+ * object, or without pieces its start's arguments are none (the tool must not run with other
+ * arguments than the model wrote).
  */
 function closeCall(call: OpenCall): Part[] | undefined {
   if (call.pieces.length > 0) {
@@ -192,7 +208,7 @@ function closeCall(call: OpenCall): Part[] | undefined {
     const args = parseObject(call.pieces.join('')) ?? parseObject(call.pieces.at(-1) as string);
     if (args === undefined) return undefined;
     call.step['arguments'] = args;
-  }
+  } else if (isMalformedCall(call.step)) return undefined;
   return interactionStepParts(call.step, [], []);
 }
 

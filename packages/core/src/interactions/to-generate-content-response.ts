@@ -26,7 +26,11 @@ export function toGenerateContentResponse(interaction: Interaction): GenerateCon
     parts.push(...interactionStepParts(step, queries, chunks));
   const candidate: Json = {
     content: { role: 'model', parts },
-    finishReason: finishReasonOf(interaction.status),
+    // A call whose arguments are no JSON object is dropped (interactionStepParts) and the step
+    // re-asked, as a streamed one whose argument pieces spell none is: never run with `{}`.
+    finishReason: (interaction.steps ?? []).some(isMalformedCall)
+      ? 'MALFORMED_FUNCTION_CALL'
+      : finishReasonOf(interaction.status),
     index: 0,
   };
   const token = continuationTokenOf(interaction);
@@ -108,7 +112,8 @@ export function interactionStepParts(step: unknown, queries: string[], chunks: J
       ];
     }
     case 'function_call':
-      if (typeof value['name'] !== 'string' || value['name'] === '') return [];
+      if (typeof value['name'] !== 'string' || value['name'] === '' || isMalformedCall(value))
+        return [];
       return [
         {
           functionCall: {
@@ -141,6 +146,21 @@ export function interactionStepParts(step: unknown, queries: string[], chunks: J
     default:
       return [];
   }
+}
+
+/**
+ * A function call step (with a name) whose `arguments` are there but no JSON object (a string of
+ * JSON, a list): not what the model meant to run with, so it is never run with `{}` in their place
+ * (a tool whose parameters are all optional would run with none). Absent or `null` arguments are
+ * a call with none, as `generateContent`'s `args` may be.
+ * @internal
+ */
+export function isMalformedCall(step: unknown): boolean {
+  // A step with no name is no call at all: dropped, as any step not what its type says.
+  if (!isJsonObject(step) || step['type'] !== 'function_call') return false;
+  if (typeof step['name'] !== 'string' || step['name'] === '') return false;
+  const args = step['arguments'];
+  return args !== undefined && args !== null && !isJsonObject(args);
 }
 
 /**

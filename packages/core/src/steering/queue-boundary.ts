@@ -73,10 +73,13 @@ export function addReceived(
     // A store may hand back anything: an entry that is not an object is skipped, as a
     // malformed message is (destructuring null would end the run with a TypeError).
     if (typeof entry !== 'object' || entry === null) continue;
-    const { message } = entry;
-    const { mode } = withDefaults(RECEIVED_STEER_DEFAULTS, entry);
     let content: Content;
+    let mode: ReceivedSteer['mode'];
     try {
+      // Read inside the try: a getter or a Proxy trap of the store's that throws makes the entry
+      // malformed, skipped as the others are, not a PluginError that ends the run.
+      const { message } = entry;
+      ({ mode } = withDefaults(RECEIVED_STEER_DEFAULTS, entry));
       content = toUserContent(message, mode);
     } catch {
       continue;

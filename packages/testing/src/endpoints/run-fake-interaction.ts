@@ -70,9 +70,18 @@ export async function runFakeInteraction(
       },
     );
   }
+  // Steps in the order the model made them, as the API lists them (thoughts "appear
+  // chronologically alongside function calls, user inputs or model outputs": ai.google.dev/
+  // gemini-api/docs/interactions/thinking): text written before a thought or a call is its own
+  // `model_output` step before it.
   let text = '';
+  const flush = (): void => {
+    if (text !== '') steps.push({ type: 'model_output', content: [{ type: 'text', text }] });
+    text = '';
+  };
   for (const part of (content['parts'] as Json[] | undefined) ?? []) {
     if (part['thought'] === true) {
+      flush();
       steps.push({
         type: 'thought',
         signature: part['thoughtSignature'],
@@ -81,6 +90,7 @@ export async function runFakeInteraction(
       });
     } else if (isJsonObject(part['functionCall'])) {
       const call = part['functionCall'];
+      flush();
       steps.push({
         type: 'function_call',
         id: typeof call['id'] === 'string' ? call['id'] : `call-${steps.length}`,
@@ -94,7 +104,7 @@ export async function runFakeInteraction(
       text += part['text'];
     }
   }
-  if (text !== '') steps.push({ type: 'model_output', content: [{ type: 'text', text }] });
+  flush();
   const usage = parsed['usageMetadata'] as Json | undefined;
   interaction.usage = {
     total_input_tokens: usage?.['promptTokenCount'] ?? 0,
