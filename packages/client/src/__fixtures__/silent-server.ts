@@ -4,7 +4,8 @@ import { onTestFinished } from 'vitest';
 
 /**
  * A loopback server that takes every request and never answers it (no headers, no body), for the
- * `idleTimeoutMs` tests: `closed` resolves when the client lets go of an unanswered request. Its
+ * `idleTimeoutMs` tests: `received` resolves when an unanswered request arrives, `closed` when the
+ * client lets go of one (a page's Stop sent before the request arrived, never seen here). Its
  * first `answered` requests get a run's `start` event and then a cut connection (so a stream
  * resumes into the silence). Closed when the test finishes.
  */
@@ -13,9 +14,14 @@ export async function silentServer({
   path = '/',
 }: { answered?: number; path?: string } = {}): Promise<{
   url: string;
+  received: Promise<void>;
   closed: Promise<void>;
   requests(): number;
 }> {
+  let resolveReceived: () => void = () => {};
+  const received = new Promise<void>((resolve) => {
+    resolveReceived = resolve;
+  });
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve;
@@ -30,6 +36,7 @@ export async function silentServer({
       );
       return;
     }
+    resolveReceived();
     response.on('close', () => resolveClosed());
   });
   onTestFinished(async () => {
@@ -38,7 +45,12 @@ export async function silentServer({
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}${path}`, closed, requests: () => requests };
+  return {
+    url: `http://127.0.0.1:${port}${path}`,
+    received,
+    closed,
+    requests: () => requests,
+  };
 }
 
 /** A hang guard only: `'closed'` when `closed` resolves, or `'held'` after 3 s. */
