@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { onTestFinished } from 'vitest';
+import { onTestFinished, vi } from 'vitest';
 
 /**
  * A loopback server that takes every request and never answers it (no headers, no body), for the
@@ -59,3 +59,16 @@ export const within3s = (closed: Promise<void>): Promise<'closed' | 'held'> =>
     closed.then(() => 'closed' as const),
     new Promise<'held'>((resolve) => setTimeout(() => resolve('held'), 3000)),
   ]);
+
+/**
+ * Waits, under `vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })`, until the server has
+ * had `count` requests: turn by turn (setImmediate is real), firing only the timers due now (a
+ * reconnect's zero delay), since `vi.waitFor` would move the fake clock as it polls. The sockets
+ * run as ever, so a bound in fake time starts counting once the request is there, whatever the load.
+ */
+export async function untilRequests(requests: () => number, count: number): Promise<void> {
+  while (requests() < count) {
+    await vi.advanceTimersByTimeAsync(0);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
