@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { rejection } from './__fixtures__/rejection.ts';
-import { silentServer, untilRequests, within3s } from './__fixtures__/silent-server.ts';
+import {
+  rejectionAtBound,
+  silentServer,
+  untilRequests,
+  within3s,
+} from './__fixtures__/silent-server.ts';
 import { agentEvents } from './agent-events.ts';
 import { ClientError } from './client-error.ts';
 import { streamAgent } from './stream-agent.ts';
@@ -13,23 +18,11 @@ import { toPageMessage } from './to-page-message.ts';
 describe('idleTimeoutMs and a server that never answers', () => {
   it('ends the wait for the headers with idle-timeout, in page words, the connection closed', async () => {
     const { url, closed, requests } = await silentServer({ path: '/chat' });
-    // The 200 ms in fake time, moved once the request has reached the server: in real time the
-    // bound fired before the request got there at load 24 (1 of 41 runs), and `closed` never came.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    let error: unknown;
-    try {
-      let settled = false;
-      const outcome = rejection(streamAgent(url, { idleTimeoutMs: 200 })).finally(() => {
-        settled = true;
-      });
-      await untilRequests(requests, 1);
-      await vi.advanceTimersByTimeAsync(199);
-      expect(settled).toBe(false);
-      await vi.advanceTimersByTimeAsync(1);
-      error = await outcome;
-    } finally {
-      vi.useRealTimers();
-    }
+    const error = await rejectionAtBound(
+      () => streamAgent(url, { idleTimeoutMs: 200 }),
+      requests,
+      200,
+    );
     expect(ClientError.isInstance(error) && error.code).toBe('idle-timeout');
     expect((error as Error).message).toContain('200 ms');
     expect(toPageMessage(error)).toBe('The server went quiet before the run finished; try again.');

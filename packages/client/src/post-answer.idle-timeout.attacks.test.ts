@@ -1,6 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rejection } from './__fixtures__/rejection.ts';
-import { silentServer, untilRequests, within3s } from './__fixtures__/silent-server.ts';
+import { rejectionAtBound, silentServer, within3s } from './__fixtures__/silent-server.ts';
 import { answerApproval } from './answer-approval.ts';
 import { answerElicitation } from './answer-elicitation.ts';
 import { ClientError } from './client-error.ts';
@@ -22,22 +22,11 @@ describe('idleTimeoutMs on an answer to a server that never answers', () => {
   for (const [what, answer] of Object.entries(answers)) {
     it(`${what}: ends with idle-timeout after the bound, the connection closed`, async () => {
       const { url, closed, requests } = await silentServer({ path: '/answers' });
-      // The 200 ms in fake time from the request's arrival (as in agent-events' twin file).
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-      let error: unknown;
-      try {
-        let settled = false;
-        const outcome = rejection(answer(url, { idleTimeoutMs: 200 })).finally(() => {
-          settled = true;
-        });
-        await untilRequests(requests, 1);
-        await vi.advanceTimersByTimeAsync(199);
-        expect(settled).toBe(false);
-        await vi.advanceTimersByTimeAsync(1);
-        error = await outcome;
-      } finally {
-        vi.useRealTimers();
-      }
+      const error = await rejectionAtBound(
+        () => answer(url, { idleTimeoutMs: 200 }),
+        requests,
+        200,
+      );
       expect(ClientError.isInstance(error) && error.code).toBe('idle-timeout');
       expect((error as Error).message).toContain('200 ms');
       expect(await within3s(closed)).toBe('closed');

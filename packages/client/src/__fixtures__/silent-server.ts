@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { onTestFinished, vi } from 'vitest';
+import { expect, onTestFinished, vi } from 'vitest';
+import { rejection } from './rejection.ts';
 
 /**
  * A loopback server that takes every request and never answers it (no headers, no body), for the
@@ -70,5 +71,33 @@ export async function untilRequests(requests: () => number, count: number): Prom
   while (requests() < count) {
     await vi.advanceTimersByTimeAsync(0);
     await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * What `start()` rejects with, its idle bound (`boundMs`) counted in fake time from the moment the
+ * server has the request: in real time the bound began at the call, and at load 24 it fired before
+ * the request reached the server (1 of 41 runs), which then never saw a connection to close. Only
+ * `setTimeout`/`clearTimeout` are fake (the sockets run as ever); checks that `boundMs - 1` leaves
+ * the wait unsettled.
+ */
+export async function rejectionAtBound(
+  start: () => Promise<unknown>,
+  requests: () => number,
+  boundMs: number,
+): Promise<unknown> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    let settled = false;
+    const outcome = rejection(start()).finally(() => {
+      settled = true;
+    });
+    await untilRequests(requests, 1);
+    await vi.advanceTimersByTimeAsync(boundMs - 1);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    return await outcome;
+  } finally {
+    vi.useRealTimers();
   }
 }
