@@ -6,15 +6,17 @@ import {
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
-  describeValue,
+} from '../options/define-options.ts';
+import { describeValue } from '../options/describe-value.ts';
+import { invalidOption } from '../options/invalid-option.ts';
+import {
   functionOption,
   integerOption,
-  invalidOption,
   nestedOption,
   oneOfOption,
   optionCheck,
   required,
-} from '../options/define-options.ts';
+} from '../options/option-checks.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatBudget, CreateChatSessionOptions } from './chat-session.ts';
 

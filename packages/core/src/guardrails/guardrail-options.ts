@@ -1,12 +1,11 @@
 import type { GuardrailsValue } from '../agent/config/guardrails-value.ts';
+import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import {
   arrayOption,
   booleanOption,
-  type DeclaredOptions,
-  defineOptions,
   functionOption,
   optionCheck,
-} from '../options/define-options.ts';
+} from '../options/option-checks.ts';
 import type {
   InputGuardrail,
   OutputGuardrail,

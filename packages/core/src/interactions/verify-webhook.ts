@@ -5,10 +5,9 @@ import {
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
-  describeValue,
-  functionOption,
-  optionCheck,
 } from '../options/define-options.ts';
+import { describeValue } from '../options/describe-value.ts';
+import { functionOption, optionCheck } from '../options/option-checks.ts';
 import type { WebhookEventType } from './webhooks.ts';
 
 // Gemini API static webhooks are signed as the Standard Webhooks spec says

@@ -11,11 +11,10 @@ import {
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
-  describeValue,
-  integerOption,
-  optionCheck,
-  withDefaults,
 } from '../options/define-options.ts';
+import { describeValue } from '../options/describe-value.ts';
+import { integerOption, optionCheck } from '../options/option-checks.ts';
+import { withDefaults } from '../options/with-defaults.ts';
 import { MIN_KEY_LENGTH } from '../shared/redact-secrets.ts';
 import { liveAgentOf } from './live-agent.ts';
 import { type LiveSessionOptions, liveSessionOptions } from './live-session-options.ts';

@@ -1,17 +1,19 @@
 import {
-  arrayOption,
-  booleanOption,
   checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
-  describeValue,
+} from '../options/define-options.ts';
+import { describeValue } from '../options/describe-value.ts';
+import {
+  arrayOption,
+  booleanOption,
   functionOption,
   integerOption,
   objectOption,
   oneOfOption,
   optionCheck,
   stringOption,
-} from '../options/define-options.ts';
+} from '../options/option-checks.ts';
 import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import { isAbortSignal } from '../shared/on-abort.ts';
 import type { Content } from '../wire/content.ts';

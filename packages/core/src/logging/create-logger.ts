@@ -2,17 +2,19 @@ import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { loadPino } from '#platform/load-pino';
 import type { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
-  arrayOption,
   checkOptionsCopy,
-  copiedOption,
   type DeclaredOptions,
   defineOptions,
-  describeValue,
-  invalidOption,
+} from '../options/define-options.ts';
+import { describeValue } from '../options/describe-value.ts';
+import { invalidOption } from '../options/invalid-option.ts';
+import {
+  arrayOption,
+  copiedOption,
   oneOfOption,
   optionCheck,
   stringOption,
-} from '../options/define-options.ts';
+} from '../options/option-checks.ts';
 
 /** The level names {@link createLogger} accepts. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';

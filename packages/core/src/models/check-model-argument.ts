@@ -1,4 +1,5 @@
-import { describeValue, invalidOption } from '../options/define-options.ts';
+import { describeValue } from '../options/describe-value.ts';
+import { invalidOption } from '../options/invalid-option.ts';
 
 /**
  * Checks that a public function of `@gemloop/core/models` was given a model id as a string, so

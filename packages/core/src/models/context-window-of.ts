@@ -1,9 +1,6 @@
-import {
-  type DeclaredOptions,
-  defineOptions,
-  describeValue,
-  objectOption,
-} from '../options/define-options.ts';
+import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
+import { describeValue } from '../options/describe-value.ts';
+import { objectOption } from '../options/option-checks.ts';
 import { checkModelArgument } from './check-model-argument.ts';
 import { findKnownModelRow } from './known-model-rows.ts';
 

@@ -1,10 +1,6 @@
-import {
-  type DeclaredOptions,
-  defineOptions,
-  describeValue,
-  objectOption,
-  oneOfOption,
-} from '../options/define-options.ts';
+import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
+import { describeValue } from '../options/describe-value.ts';
+import { objectOption, oneOfOption } from '../options/option-checks.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import { checkModelArgument, checkUsageArgument } from './check-model-argument.ts';
 import { type Cost, unknownCost } from './cost.ts';

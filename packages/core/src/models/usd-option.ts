@@ -1,4 +1,6 @@
-import { describeValue, type OptionCheck, optionCheck } from '../options/define-options.ts';
+import type { OptionCheck } from '../options/define-options.ts';
+import { describeValue } from '../options/describe-value.ts';
+import { optionCheck } from '../options/option-checks.ts';
 import { dollarsToPicos } from './usd.ts';
 
 /**

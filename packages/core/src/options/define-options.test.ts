@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { checkOptionsCopy, defineOptions } from './define-options.ts';
+import { describeValue } from './describe-value.ts';
 import {
   arrayOption,
   booleanOption,
-  checkOptionsCopy,
   copiedOption,
-  defineOptions,
-  describeValue,
   functionOption,
   integerOption,
   nestedOption,
@@ -14,7 +13,7 @@ import {
   objectOption,
   optionCheck,
   required,
-} from './define-options.ts';
+} from './option-checks.ts';
 
 type WidgetOptions = {
   name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withDefaults } from './define-options.ts';
+import { withDefaults } from './with-defaults.ts';
 
 describe('withDefaults', () => {
   const DEFAULTS = { maxSteps: 10, order: 'as-ready' as 'as-ready' | 'replayable' };

@@ -2,17 +2,19 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { checkLogger } from '../../logging/check-logger.ts';
 import type { Logger } from '../../logging/logger.ts';
 import {
-  booleanOption,
   checkedWhereUsed,
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
-  functionOption,
   type OptionCheck,
+} from '../../options/define-options.ts';
+import {
+  booleanOption,
+  functionOption,
   oneOfOption,
   optionCheck,
-  withDefaults,
-} from '../../options/define-options.ts';
+} from '../../options/option-checks.ts';
+import { withDefaults } from '../../options/with-defaults.ts';
 import {
   DEFAULT_RETRY_POLICY,
   type RetryPolicy,

@@ -1,11 +1,6 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import {
-  checkOptionsCopy,
-  defineOptions,
-  functionOption,
-  optionCheck,
-  required,
-} from '../../options/define-options.ts';
+import { checkOptionsCopy, defineOptions } from '../../options/define-options.ts';
+import { functionOption, optionCheck, required } from '../../options/option-checks.ts';
 
 /** An OAuth access token and, when known, when it expires. */
 export type VertexAccessToken = {

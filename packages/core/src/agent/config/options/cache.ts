@@ -3,11 +3,13 @@ import {
   checkedWhereUsed,
   checkOptionsCopy,
   defineOptions,
+} from '../../../options/define-options.ts';
+import {
   integerOption,
   numberOption,
   optionCheck,
   stringOption,
-} from '../../../options/define-options.ts';
+} from '../../../options/option-checks.ts';
 import type { AgentCacheOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 

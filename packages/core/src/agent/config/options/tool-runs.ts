@@ -3,7 +3,7 @@ import {
   integerOption,
   oneOfOption,
   optionCheck,
-} from '../../../options/define-options.ts';
+} from '../../../options/option-checks.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
