@@ -3,8 +3,8 @@ import {
   checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
 } from '../options/define-options.ts';
-import { describeValue } from '../options/describe-value.ts';
 import { BudgetReservationError } from './budget-reservation-error.ts';
 
 /**

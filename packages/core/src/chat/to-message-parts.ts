@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { describeValue } from '../options/describe-value.ts';
+import { describeValue } from '../options/define-options.ts';
 import type { Content, Part } from '../wire/content.ts';
 
 /** What `send()` takes: a text, the parts of one user message, or one user content. */

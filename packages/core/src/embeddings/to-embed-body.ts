@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { describeValue } from '../options/describe-value.ts';
+import { describeValue } from '../options/define-options.ts';
 import type { Content, Part } from '../wire/content.ts';
 import { findEmbeddingModel, isVertexEmbedContentModel } from './embedding-models.ts';
 import type { EmbedContentConfig } from './embeddings.ts';

@@ -7,8 +7,8 @@ import {
   checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
 } from '../options/define-options.ts';
-import { describeValue } from '../options/describe-value.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import { type FallbackTrigger, fallbackTriggers, readFallbackTrigger } from './fallback-trigger.ts';
 

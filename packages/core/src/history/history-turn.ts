@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { describeValue } from '../options/describe-value.ts';
+import { describeValue } from '../options/define-options.ts';
 import type { Content } from '../wire/content.ts';
 import { isSameModel } from './thought-signatures/is-same-model.ts';
 

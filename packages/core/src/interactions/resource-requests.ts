@@ -7,7 +7,7 @@ import { internalsOf } from '../http/files/create-files.ts';
 import { refuseOnVertex, toUnsupportedEndpoint } from '../http/files/endpoint-support.ts';
 import type { Gemini } from '../http/gemini.ts';
 import { resolveCallOptions } from '../http/options/resolve-call-options.ts';
-import { describeValue } from '../options/describe-value.ts';
+import { describeValue } from '../options/define-options.ts';
 import { INTERACTIONS_API_REVISION } from './create-interactions.ts';
 
 /** The page options of a list call of the agents, environments, webhooks and triggers APIs. */

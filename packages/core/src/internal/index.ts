@@ -186,11 +186,11 @@ export {
   type DeclaredOptions,
   type DefineOptionsSpec,
   defineOptions,
+  describeValue,
   type OptionCheck,
   type OptionKeys,
   type OptionsDeclaration,
 } from '../options/define-options.ts';
-export { describeValue } from '../options/describe-value.ts';
 export { invalidOption } from '../options/invalid-option.ts';
 export {
   arrayOption,

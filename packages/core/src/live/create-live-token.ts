@@ -11,8 +11,8 @@ import {
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
 } from '../options/define-options.ts';
-import { describeValue } from '../options/describe-value.ts';
 import { integerOption, optionCheck } from '../options/option-checks.ts';
 import { withDefaults } from '../options/with-defaults.ts';
 import { MIN_KEY_LENGTH } from '../shared/redact-secrets.ts';

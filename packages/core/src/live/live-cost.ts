@@ -1,7 +1,7 @@
 import { checkModelArgument, checkUsageArgument } from '../models/check-model-argument.ts';
 import type { UsdPerMillion } from '../models/usd.ts';
 import { picosPerToken, picosToDollars } from '../models/usd.ts';
-import { describeValue } from '../options/describe-value.ts';
+import { describeValue } from '../options/define-options.ts';
 import { invalidOption } from '../options/invalid-option.ts';
 import type { ModalityTokenCount, UsageMetadata } from '../wire/response.ts';
 

@@ -2,8 +2,8 @@ import {
   checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
 } from '../options/define-options.ts';
-import { describeValue } from '../options/describe-value.ts';
 import {
   arrayOption,
   booleanOption,

@@ -5,8 +5,8 @@ import {
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
 } from '../options/define-options.ts';
-import { describeValue } from '../options/describe-value.ts';
 import { invalidOption } from '../options/invalid-option.ts';
 import {
   arrayOption,

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { describeValue } from '../options/describe-value.ts';
+import { describeValue } from '../options/define-options.ts';
 import { cutText } from '../shared/cut-text.ts';
 import type { MemoryKind } from './memory-record.ts';
 

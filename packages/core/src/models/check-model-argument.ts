@@ -1,4 +1,4 @@
-import { describeValue } from '../options/describe-value.ts';
+import { describeValue } from '../options/define-options.ts';
 import { invalidOption } from '../options/invalid-option.ts';
 
 /**

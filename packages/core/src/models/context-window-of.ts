@@ -1,5 +1,4 @@
-import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
-import { describeValue } from '../options/describe-value.ts';
+import { type DeclaredOptions, defineOptions, describeValue } from '../options/define-options.ts';
 import { objectOption } from '../options/option-checks.ts';
 import { checkModelArgument } from './check-model-argument.ts';
 import { findKnownModelRow } from './known-model-rows.ts';

@@ -1,5 +1,4 @@
-import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
-import { describeValue } from '../options/describe-value.ts';
+import { type DeclaredOptions, defineOptions, describeValue } from '../options/define-options.ts';
 import { objectOption, oneOfOption } from '../options/option-checks.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import { checkModelArgument, checkUsageArgument } from './check-model-argument.ts';

@@ -1,5 +1,5 @@
 import type { OptionCheck } from '../options/define-options.ts';
-import { describeValue } from '../options/describe-value.ts';
+import { describeValue } from '../options/define-options.ts';
 import { optionCheck } from '../options/option-checks.ts';
 import { dollarsToPicos } from './usd.ts';
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { checkOptionsCopy, defineOptions } from './define-options.ts';
-import { describeValue } from './describe-value.ts';
+import { checkOptionsCopy, defineOptions, describeValue } from './define-options.ts';
 import {
   arrayOption,
   booleanOption,

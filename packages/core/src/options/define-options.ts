@@ -1,5 +1,4 @@
 import { closestNames } from './closest-names.ts';
-import { describeValue } from './describe-value.ts';
 import { invalidOption } from './invalid-option.ts';
 
 /*
@@ -210,3 +209,39 @@ export function checkOptionsCopy<Options>(
  * in a comment beside it. {@link defineOptions} does not call it.
  */
 export const checkedWhereUsed: OptionCheck = () => {};
+
+// describeValue and spellingFree are in this module, not one each: a module of their own is a chunk
+// of its own in an app's bundle (esbuild splits by the entries that reach a module, and the lazy
+// run loop's entry reaches them without reaching the checks), +2 chunks and +80 B gzip for an agent
+// app (bench/RESULTS.md, split58). Here they share the chunk of the checks every agent loads.
+
+/**
+ * A wrong value as messages show it, short: a primitive as written (a string cut at 40
+ * characters), anything else by its kind (`an object`, `an array`, `a function`). Checks of
+ * options that hold secrets (`apiKey`) do not use it.
+ */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') {
+    return value === ''
+      ? 'an empty string'
+      : JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return String(value);
+  }
+  return typeof value === 'function'
+    ? 'a function'
+    : typeof value === 'object'
+      ? 'an object'
+      : String(value);
+}
+
+/**
+ * A field's name in either proto3 JSON spelling (Gemini's parser reads the lowerCamelCase name and
+ * the proto field name): `max_output_tokens` and `maxOutputTokens` alike. A module of its own, not
+ * part of `generation-config.ts`, because the run's merge (`start-run.ts`) needs it: imported from
+ * there it brought that module's refusal checks into the loaded bundle (+146 B gzip). @internal
+ */
+export const spellingFree = (key: string): string => key.replace(/_/g, '').toLowerCase();

@@ -1,6 +1,5 @@
 import { isOptionsObject } from './copy-options.ts';
-import type { DeclaredOptions, OptionCheck } from './define-options.ts';
-import { describeValue } from './describe-value.ts';
+import { type DeclaredOptions, describeValue, type OptionCheck } from './define-options.ts';
 import { invalidOption } from './invalid-option.ts';
 
 /**

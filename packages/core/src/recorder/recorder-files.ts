@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { OptionCheck } from '../options/define-options.ts';
-import { describeValue } from '../options/describe-value.ts';
+import { describeValue } from '../options/define-options.ts';
 import { optionCheck } from '../options/option-checks.ts';
 import { makeFolder as makeBoundedFolder } from '../shared/files/make-folder.ts';
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { describeValue } from '../../options/describe-value.ts';
+import { describeValue } from '../../options/define-options.ts';
 import { agentTurnsOf } from '../agent-turns.ts';
 import type { AgentPlugin, HandOffAgent } from './agent-plugin.ts';
 import { pluginEngine } from './plugin-engine.ts';

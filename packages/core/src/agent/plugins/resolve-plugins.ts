@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { describeValue } from '../../options/describe-value.ts';
+import { describeValue } from '../../options/define-options.ts';
 import type { AgentOptions } from '../config/agent-options.ts';
 import type { AgentPlugin, PluginHookName } from './agent-plugin.ts';
 import { isRequestOnly, refuseRequestWrapper } from './model-requests/wrap-model-requests.ts';

@@ -1,6 +1,6 @@
 import { BatchJobError } from '../../errors/files-and-batches/batch-job-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { describeValue } from '../../options/describe-value.ts';
+import { describeValue } from '../../options/define-options.ts';
 import { cutText } from '../../shared/cut-text.ts';
 import { describeName } from '../../shared/describe-name.ts';
 import { redactSecrets } from '../../shared/redact-secrets.ts';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { describeValue } from '../../options/describe-value.ts';
+import { describeValue } from '../../options/define-options.ts';
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
 
 // Ids are lowercase letters and digits (and dashes on some backends); Vertex's are digits.

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { describeValue } from '../../options/describe-value.ts';
+import { describeValue } from '../../options/define-options.ts';
 
 // `models/<id>` or `tunedModels/<id>`; ids are letters, digits, dots, dashes and underscores.
 const MODEL_PATH = /^(?:models|tunedModels)\/([A-Za-z0-9._-]+)$/;

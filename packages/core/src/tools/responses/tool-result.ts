@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { describeValue } from '../../options/describe-value.ts';
+import { describeValue } from '../../options/define-options.ts';
 import { bytesToBase64 } from '../../shared/bytes-to-base64.ts';
 import type { FunctionResponsePart } from '../../wire/content.ts';
 import { formatPath } from '../schema/inline-refs.ts';

@@ -1,7 +1,6 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
-import { checkedWhereUsed } from '../../../options/define-options.ts';
-import { describeValue } from '../../../options/describe-value.ts';
+import { checkedWhereUsed, describeValue } from '../../../options/define-options.ts';
 import type { FunctionCallingConfig } from '../../../wire/request.ts';
 import type { ToolChoice } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';

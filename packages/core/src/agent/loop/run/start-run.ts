@@ -1,4 +1,4 @@
-import { spellingFree } from '../../../options/spelling-free.ts';
+import { spellingFree } from '../../../options/define-options.ts';
 import type { AgentInput } from '../../../run/agent-input.ts';
 import type { RunObservation } from '../../../telemetry/run-observer.ts';
 import type { Content } from '../../../wire/content.ts';

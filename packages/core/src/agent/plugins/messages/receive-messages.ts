@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
-import { describeValue } from '../../../options/describe-value.ts';
+import { describeValue } from '../../../options/define-options.ts';
 import type { AgentPath } from '../../agent-event.ts';
 import type { RunServices } from '../run-view/run-services.ts';
 import { checkTopic, MAX_RUN_MESSAGES, messageJson, type RunInbox } from './run-messages.ts';

@@ -5,7 +5,7 @@ import type {
   ModelStreamResult,
 } from '../../../http/model-call-entry.ts';
 import { ModelCallRecord } from '../../../http/model-call-entry.ts';
-import { describeValue } from '../../../options/describe-value.ts';
+import { describeValue } from '../../../options/define-options.ts';
 import type { AgentPlugin } from '../agent-plugin.ts';
 import { readingPlugin } from '../reading-plugin.ts';
 import { ModelRequestLimitError } from './model-request-limit-error.ts';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import { validateHistory } from '../../../history/validate-history.ts';
-import { describeValue } from '../../../options/describe-value.ts';
+import { describeValue } from '../../../options/define-options.ts';
 import type { AgentCacheReport } from '../../../run/agent-cache-report.ts';
 import type { AgentRunState, AgentStep, AgentUsage } from '../../../run/agent-result.ts';
 import type { GuardrailCheckRecord } from '../../../run/guardrail-check-record.ts';

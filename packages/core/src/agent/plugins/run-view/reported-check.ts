@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
-import { describeValue } from '../../../options/describe-value.ts';
+import { describeValue } from '../../../options/define-options.ts';
 import type { GuardrailCheckRecord } from '../../../run/guardrail-check-record.ts';
 import { cutTextNoted } from '../../../shared/cut-text.ts';
 
