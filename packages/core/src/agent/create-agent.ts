@@ -1,6 +1,6 @@
 import { continuationPlugin } from '../continuation/continuation-plugin.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
-import { copyOptions } from '../options/copy-options.ts';
+import { copyOptions } from '../options/define-options.ts';
 import { resolvePricing } from '../pricing/pricing-plugin.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';

@@ -8,13 +8,16 @@ import { createBatches } from '../http/batches/create-batches.ts';
 import { isDone } from '../http/batches/is-done.ts';
 import type { BatchResult } from '../http/gemini.ts';
 import {
+  arrayOption,
   checkedWhereUsed,
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
+  objectOption,
+  required,
+  stringOption,
+  withDefaults,
 } from '../options/define-options.ts';
-import { arrayOption, objectOption, required, stringOption } from '../options/option-checks.ts';
-import { withDefaults } from '../options/with-defaults.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import type { BatchJob, RpcStatus } from '../wire/batch.ts';

@@ -7,16 +7,14 @@ import {
   type DeclaredOptions,
   defineOptions,
   describeValue,
-} from '../options/define-options.ts';
-import { invalidOption } from '../options/invalid-option.ts';
-import {
   functionOption,
   integerOption,
+  invalidOption,
   nestedOption,
   oneOfOption,
   optionCheck,
   required,
-} from '../options/option-checks.ts';
+} from '../options/define-options.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import type { ChatBudget, CreateChatSessionOptions } from './chat-session.ts';
 

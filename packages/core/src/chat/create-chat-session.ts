@@ -5,7 +5,7 @@ import type { LatePlugins } from '../agent/plugins/run-plugins.ts';
 import { emptyUsage } from '../agent/usage.ts';
 import { SteeringError } from '../errors/steering-error.ts';
 import { zeroCost } from '../models/cost.ts';
-import { withDefaults } from '../options/with-defaults.ts';
+import { withDefaults } from '../options/define-options.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { ownSteering } from '../steering/own-steering.ts';
 import type { SteeringMessage } from '../steering/steering-options.ts';

@@ -4,11 +4,12 @@ import type { ChatStoreOperation } from '../errors/chat-store-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import {
+  booleanOption,
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
+  optionCheck,
 } from '../options/define-options.ts';
-import { booleanOption, optionCheck } from '../options/option-checks.ts';
 import type { AsyncDispose } from '../shared/async-dispose.ts';
 import type { ChatHistoryLimit } from './chat-history-limit.ts';
 import {

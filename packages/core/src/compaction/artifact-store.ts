@@ -1,6 +1,10 @@
 import type { DeclaredOptions, OptionCheck } from '../options/define-options.ts';
-import { checkOptionsCopy, defineOptions } from '../options/define-options.ts';
-import { integerOption, optionCheck } from '../options/option-checks.ts';
+import {
+  checkOptionsCopy,
+  defineOptions,
+  integerOption,
+  optionCheck,
+} from '../options/define-options.ts';
 
 /**
  * Where the full text of a tool result is kept when less of it goes into the context (a tool

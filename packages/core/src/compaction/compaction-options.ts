@@ -1,18 +1,16 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
+  booleanOption,
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
-} from '../options/define-options.ts';
-import {
-  booleanOption,
   functionOption,
   integerOption,
   nestedOrOption,
   numberOption,
   stringOption,
-} from '../options/option-checks.ts';
-import { withDefaults } from '../options/with-defaults.ts';
+  withDefaults,
+} from '../options/define-options.ts';
 import type { Content } from '../wire/content.ts';
 import { type ArtifactStore, artifactStoreCheck as artifactStore } from './artifact-store.ts';
 

@@ -11,8 +11,12 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { DeclaredOptions } from '../options/define-options.ts';
-import { checkOptionsCopy, defineOptions } from '../options/define-options.ts';
-import { required, stringOption } from '../options/option-checks.ts';
+import {
+  checkOptionsCopy,
+  defineOptions,
+  required,
+  stringOption,
+} from '../options/define-options.ts';
 import { makeFolderSync } from '../shared/files/make-folder.ts';
 import { type ArtifactStore, artifactBytesCheck } from './artifact-store.ts';
 

@@ -2,8 +2,9 @@ import {
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
+  integerOption,
+  objectOption,
 } from '../options/define-options.ts';
-import { integerOption, objectOption } from '../options/option-checks.ts';
 import type { ToolOutputLimit } from '../tools/responses/cut-function-response.ts';
 import { type ArtifactStore, artifactStoreCheck } from './artifact-store.ts';
 

@@ -7,8 +7,9 @@ import {
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
+  functionOption,
+  stringOption,
 } from '../options/define-options.ts';
-import { functionOption, stringOption } from '../options/option-checks.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { DefinedTool } from '../tools/define/define-tool-options.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';

@@ -1,13 +1,14 @@
 import { MAX_RUN_DEPTH } from '../agent/run-state/run-link.ts';
-import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import {
+  type DeclaredOptions,
+  defineOptions,
   functionOption,
   integerOption,
   objectOption,
   oneOfOption,
   required,
   stringOption,
-} from '../options/option-checks.ts';
+} from '../options/define-options.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { ToolParameters } from '../tools/define/resolve-tool-parameters.ts';

@@ -1,11 +1,12 @@
 import type { GuardrailsValue } from '../agent/config/guardrails-value.ts';
-import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
 import {
   arrayOption,
   booleanOption,
+  type DeclaredOptions,
+  defineOptions,
   functionOption,
   optionCheck,
-} from '../options/option-checks.ts';
+} from '../options/define-options.ts';
 import type {
   InputGuardrail,
   OutputGuardrail,

@@ -6,8 +6,9 @@ import {
   type DeclaredOptions,
   defineOptions,
   describeValue,
+  functionOption,
+  optionCheck,
 } from '../options/define-options.ts';
-import { functionOption, optionCheck } from '../options/option-checks.ts';
 import type { WebhookEventType } from './webhooks.ts';
 
 // Gemini API static webhooks are signed as the Standard Webhooks spec says

@@ -178,36 +178,35 @@ export { unknownCost, zeroCost } from '../models/cost.ts';
 // @gemloop/dbos's Postgres chat store reads a row's cost as the file store does (hostile bytes).
 export { readCost } from '../models/read-cost.ts';
 export { dollarsToPicos, picosToDollars } from '../models/usd.ts';
-export { type ClosestNamesOptions, closestNames } from '../options/closest-names.ts';
-export { copyOptions } from '../options/copy-options.ts';
 export {
+  arrayOption,
+  booleanOption,
+  type ClosestNamesOptions,
   checkedWhereUsed,
   checkOptionsCopy,
+  closestNames,
+  copiedOption,
+  copyOptions,
   type DeclaredOptions,
   type DefineOptionsSpec,
   defineOptions,
   describeValue,
-  type OptionCheck,
-  type OptionKeys,
-  type OptionsDeclaration,
-} from '../options/define-options.ts';
-export { invalidOption } from '../options/invalid-option.ts';
-export {
-  arrayOption,
-  booleanOption,
-  copiedOption,
   functionOption,
   integerOption,
+  invalidOption,
   nestedOption,
   nestedOrOption,
   numberOption,
+  type OptionCheck,
+  type OptionKeys,
   type OptionMessage,
+  type OptionsDeclaration,
   objectOption,
   oneOfOption,
   optionCheck,
   required,
   stringOption,
-} from '../options/option-checks.ts';
+} from '../options/define-options.ts';
 // @gemloop/cli's viewer: a run line's media bytes replaced by what they were.
 export { mapMediaData } from '../recorder/map-media-data.ts';
 // @gemloop/testing and @gemloop/dbos: a wait that ends early, with the reason, when a signal aborts.

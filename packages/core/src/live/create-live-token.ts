@@ -12,9 +12,10 @@ import {
   type DeclaredOptions,
   defineOptions,
   describeValue,
+  integerOption,
+  optionCheck,
+  withDefaults,
 } from '../options/define-options.ts';
-import { integerOption, optionCheck } from '../options/option-checks.ts';
-import { withDefaults } from '../options/with-defaults.ts';
 import { MIN_KEY_LENGTH } from '../shared/redact-secrets.ts';
 import { liveAgentOf } from './live-agent.ts';
 import { type LiveSessionOptions, liveSessionOptions } from './live-session-options.ts';

@@ -1,8 +1,7 @@
 import { checkModelArgument, checkUsageArgument } from '../models/check-model-argument.ts';
 import type { UsdPerMillion } from '../models/usd.ts';
 import { picosPerToken, picosToDollars } from '../models/usd.ts';
-import { describeValue } from '../options/define-options.ts';
-import { invalidOption } from '../options/invalid-option.ts';
+import { describeValue, invalidOption } from '../options/define-options.ts';
 import type { ModalityTokenCount, UsageMetadata } from '../wire/response.ts';
 
 /** What one Live model costs, US dollars per 1M tokens, audio apart in and out. */

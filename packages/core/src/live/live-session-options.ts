@@ -1,19 +1,17 @@
 import {
+  arrayOption,
+  booleanOption,
   checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
   describeValue,
-} from '../options/define-options.ts';
-import {
-  arrayOption,
-  booleanOption,
   functionOption,
   integerOption,
   objectOption,
   oneOfOption,
   optionCheck,
   stringOption,
-} from '../options/option-checks.ts';
+} from '../options/define-options.ts';
 import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import { isAbortSignal } from '../shared/on-abort.ts';
 import type { Content } from '../wire/content.ts';

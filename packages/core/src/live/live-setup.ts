@@ -1,7 +1,7 @@
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { contextWindowOf } from '../models/context-window-of.ts';
-import { withDefaults } from '../options/with-defaults.ts';
+import { withDefaults } from '../options/define-options.ts';
 import { toOpenApiSchema } from '../tools/schema/to-open-api-schema.ts';
 import type { AnyTool, FunctionTool } from '../tools/tool.ts';
 import type { Content } from '../wire/content.ts';

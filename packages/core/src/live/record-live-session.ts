@@ -1,6 +1,6 @@
 import type { Agent } from '../agent/create-agent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { copyOptions } from '../options/copy-options.ts';
+import { copyOptions } from '../options/define-options.ts';
 import type { LiveRecorder } from '../recorder/live-recorder-options.ts';
 import { withoutCutKey } from '../shared/redact-secrets.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';

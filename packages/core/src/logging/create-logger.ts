@@ -2,19 +2,17 @@ import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { loadPino } from '#platform/load-pino';
 import type { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import {
+  arrayOption,
   checkOptionsCopy,
+  copiedOption,
   type DeclaredOptions,
   defineOptions,
   describeValue,
-} from '../options/define-options.ts';
-import { invalidOption } from '../options/invalid-option.ts';
-import {
-  arrayOption,
-  copiedOption,
+  invalidOption,
   oneOfOption,
   optionCheck,
   stringOption,
-} from '../options/option-checks.ts';
+} from '../options/define-options.ts';
 
 /** The level names {@link createLogger} accepts. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';

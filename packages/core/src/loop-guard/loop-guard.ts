@@ -1,14 +1,14 @@
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { copyOptions } from '../options/copy-options.ts';
 import {
+  booleanOption,
   checkedWhereUsed,
+  copyOptions,
   type DeclaredOptions,
   defineOptions,
+  withDefaults,
 } from '../options/define-options.ts';
-import { booleanOption } from '../options/option-checks.ts';
-import { withDefaults } from '../options/with-defaults.ts';
 import {
   type CallRecord,
   type CallRecords,

@@ -2,8 +2,8 @@ import {
   checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
+  functionOption,
 } from '../options/define-options.ts';
-import { functionOption } from '../options/option-checks.ts';
 import { createVectorStore, type VectorStoreOptions } from './create-vector-store.ts';
 import type { MemoryStore } from './memory-store.ts';
 import type { EmbeddedMemory } from './rank-by-similarity.ts';

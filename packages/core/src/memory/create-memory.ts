@@ -3,8 +3,8 @@ import {
   checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
+  functionOption,
 } from '../options/define-options.ts';
-import { functionOption } from '../options/option-checks.ts';
 import {
   checkMemoryQuery,
   checkMemoryText,

@@ -1,5 +1,4 @@
-import { describeValue } from '../options/define-options.ts';
-import { invalidOption } from '../options/invalid-option.ts';
+import { describeValue, invalidOption } from '../options/define-options.ts';
 
 /**
  * Checks that a public function of `@gemloop/core/models` was given a model id as a string, so

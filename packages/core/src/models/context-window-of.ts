@@ -1,5 +1,9 @@
-import { type DeclaredOptions, defineOptions, describeValue } from '../options/define-options.ts';
-import { objectOption } from '../options/option-checks.ts';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  describeValue,
+  objectOption,
+} from '../options/define-options.ts';
 import { checkModelArgument } from './check-model-argument.ts';
 import { findKnownModelRow } from './known-model-rows.ts';
 

@@ -1,5 +1,10 @@
-import { type DeclaredOptions, defineOptions, describeValue } from '../options/define-options.ts';
-import { objectOption, oneOfOption } from '../options/option-checks.ts';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  describeValue,
+  objectOption,
+  oneOfOption,
+} from '../options/define-options.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import { checkModelArgument, checkUsageArgument } from './check-model-argument.ts';
 import { type Cost, unknownCost } from './cost.ts';

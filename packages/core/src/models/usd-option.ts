@@ -1,6 +1,4 @@
-import type { OptionCheck } from '../options/define-options.ts';
-import { describeValue } from '../options/define-options.ts';
-import { optionCheck } from '../options/option-checks.ts';
+import { describeValue, type OptionCheck, optionCheck } from '../options/define-options.ts';
 import { dollarsToPicos } from './usd.ts';
 
 /**

@@ -1,8 +1,7 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { describeValue } from '../options/define-options.ts';
-
 // describeValue: JSON.stringify threw a TypeError for a BigInt price (after a billed call, from a
 // prices function) and quoted a 1 MB one whole (attack-core9).
+import { describeValue } from '../options/define-options.ts';
 
 /*
  * Money in gemloop is exact. A price is US dollars per 1M tokens with at most 6 decimals, so one

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestNames } from './closest-names.ts';
+import { closestNames } from './define-options.ts';
 
 describe('closestNames', () => {
   const names = ['sqrt', 'sin', 'sinh', 'factorial', 'floor', 'America/New_York', 'Europe/Paris'];

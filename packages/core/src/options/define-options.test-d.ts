@@ -1,11 +1,12 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  booleanOption,
   checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
+  functionOption,
   type OptionKeys,
 } from './define-options.ts';
-import { booleanOption, functionOption } from './option-checks.ts';
 
 type PingOptions = {
   /** The clock. */

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { checkOptionsCopy, defineOptions, describeValue } from './define-options.ts';
 import {
   arrayOption,
   booleanOption,
+  checkOptionsCopy,
   copiedOption,
+  defineOptions,
+  describeValue,
   functionOption,
   integerOption,
   nestedOption,
@@ -12,7 +14,7 @@ import {
   objectOption,
   optionCheck,
   required,
-} from './option-checks.ts';
+} from './define-options.ts';
 
 type WidgetOptions = {
   name: string;

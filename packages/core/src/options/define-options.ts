@@ -1,5 +1,5 @@
-import { closestNames } from './closest-names.ts';
-import { invalidOption } from './invalid-option.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { editDistance } from '../shared/edit-distance.ts';
 
 /*
  * Why hand-written checks and not a zod schema per options object.
@@ -203,6 +203,22 @@ export function checkOptionsCopy<Options>(
 }
 
 /**
+ * An options object: an object that is not `null` or an array (what {@link copyOptions} copies and
+ * a declaration checks). @internal
+ */
+export const isOptionsObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A copy of an options object with each own property read once (`{ ...value }`); anything that
+ * is not one (an array, `null`, a number: the check names it) as it is. For options checked by
+ * hand; a declared group is copied by {@link checkOptionsCopy}.
+ */
+export function copyOptions<Value>(value: Value): Value {
+  return isOptionsObject(value) ? { ...value } : value;
+}
+
+/**
  * No check here: the option is checked where it is used, because its rule depends on other
  * options or on the client (`transport` with `fetch`, `apiVersion` with `baseUrl`), or because
  * checking it is part of resolving it (`retry` merged field by field over the client's). Say which
@@ -210,10 +226,10 @@ export function checkOptionsCopy<Options>(
  */
 export const checkedWhereUsed: OptionCheck = () => {};
 
-// describeValue and spellingFree are in this module, not one each: a module of their own is a chunk
-// of its own in an app's bundle (esbuild splits by the entries that reach a module, and the lazy
-// run loop's entry reaches them without reaching the checks), +2 chunks and +80 B gzip for an agent
-// app (bench/RESULTS.md, split58). Here they share the chunk of the checks every agent loads.
+/** The {@link InvalidArgumentError} of an option check: `path` is the option, `message` the fix. */
+export function invalidOption(path: string, message: string): InvalidArgumentError {
+  return new InvalidArgumentError({ argument: path, message });
+}
 
 /**
  * A wrong value as messages show it, short: a primitive as written (a string cut at 40
@@ -238,10 +254,290 @@ export function describeValue(value: unknown): string {
       : String(value);
 }
 
+// The checks options are declared with (the kinds of values, bounds, lists, one-ofs) and the
+// "did you mean" of an unknown key: one concept with defineOptions, in one module, as every
+// declared option group imports them together (bench/RESULTS.md, "Cold import, counted", helper
+// cold-import2: each module and each import statement costs Node's loader at import).
+
 /**
  * A field's name in either proto3 JSON spelling (Gemini's parser reads the lowerCamelCase name and
- * the proto field name): `max_output_tokens` and `maxOutputTokens` alike. A module of its own, not
- * part of `generation-config.ts`, because the run's merge (`start-run.ts`) needs it: imported from
- * there it brought that module's refusal checks into the loaded bundle (+146 B gzip). @internal
+ * the proto field name): `max_output_tokens` and `maxOutputTokens` alike. Here, in a module every
+ * agent loads, because the run's merge (`start-run.ts`) needs it: imported from
+ * `generation-config.ts` it brought that module's refusal checks into the loaded bundle (+146 B
+ * gzip), and a module of its own is one more at the root import. @internal
  */
 export const spellingFree = (key: string): string => key.replace(/_/g, '').toLowerCase();
+
+/** The options of `closestNames`. */
+export type ClosestNamesOptions = {
+  /** What the model wrote. */
+  input: string;
+  /** The valid names to choose from. */
+  candidates: Iterable<string>;
+  /** How many suggestions at most. @defaultValue 3 */
+  limit?: number | undefined;
+  /** Longest edit distance still worth suggesting. @defaultValue a third of the input, at least 2 */
+  maxDistance?: number | undefined;
+};
+
+// Inputs come from the model, so the quadratic distance runs on bounded strings only.
+const MAX_COMPARED_LENGTH = 64;
+
+/**
+ * The valid names closest to a mistyped one (case-insensitive edit distance, then a shared
+ * substring), for "did you mean ...?" hints in error messages.
+ * @internal
+ */
+export function closestNames({
+  input,
+  candidates,
+  limit = 3,
+  maxDistance,
+}: ClosestNamesOptions): string[] {
+  const needle = input.toLowerCase().slice(0, MAX_COMPARED_LENGTH);
+  if (needle.length === 0) return [];
+  const threshold = maxDistance ?? Math.max(2, Math.floor(needle.length / 3));
+  const scored: { name: string; score: number }[] = [];
+  for (const name of candidates) {
+    const hay = name.toLowerCase();
+    let score = editDistance(needle, hay.slice(0, MAX_COMPARED_LENGTH), threshold);
+    // "york" should find "America/New_York" although the whole names are far apart.
+    if (score > threshold && needle.length >= 3 && hay.includes(needle)) score = threshold;
+    if (score <= threshold) scored.push({ name, score });
+  }
+  scored.sort((a, b) => a.score - b.score || a.name.length - b.name.length);
+  return scored.slice(0, limit).map((entry) => entry.name);
+}
+
+/**
+ * The message of a failed check: a fixed text, or a function of the option's path and its value.
+ * Each check kind has a default that names the option, what it must be, and what it got.
+ */
+export type OptionMessage = string | ((path: string, value: unknown) => string);
+
+function fail(message: OptionMessage, path: string, value: unknown): never {
+  throw invalidOption(path, typeof message === 'string' ? message : message(path, value));
+}
+
+/**
+ * A check from a test and a message: the option is wrong when `test` returns false. For options
+ * whose rule is theirs alone (`cachedContent` is a name such as 'cachedContents/abc').
+ */
+export function optionCheck(
+  test: (value: unknown) => boolean,
+  message: OptionMessage,
+): OptionCheck {
+  return (value, path) => {
+    let passed: boolean | undefined;
+    // A value whose read throws (a Proxy, a torn-down SDK's provider) fails as the option's typed
+    // error: its own error named no option (attack29).
+    try {
+      passed = test(value);
+    } catch {}
+    if (!passed) fail(message, path, value);
+  };
+}
+
+/**
+ * Marks a check as required: it also runs when the option is left out (the value is then
+ * `undefined`), so its message says what to pass.
+ */
+export function required(check: OptionCheck): OptionCheck {
+  const wrapped = (value: unknown, path: string): void => check(value, path);
+  // Its copy kept: `required(nestedOption(...))` is still copied by checkOptionsCopy.
+  return Object.assign(wrapped, { required: true as const, copy: check.copy });
+}
+
+/** A function (a hook, an injected clock or fetch). */
+export function functionOption(message?: OptionMessage): OptionCheck {
+  return optionCheck(
+    (value) => typeof value === 'function',
+    message ?? ((path, value) => `${path} must be a function; got ${describeValue(value)}.`),
+  );
+}
+
+/** `true` or `false`. */
+export function booleanOption(message?: OptionMessage): OptionCheck {
+  return optionCheck(
+    (value) => typeof value === 'boolean',
+    message ?? ((path, value) => `${path} must be true or false; got ${describeValue(value)}.`),
+  );
+}
+
+/** A string; with `nonEmpty`, one that is not empty or only spaces. */
+export function stringOption({
+  nonEmpty = false,
+  message,
+}: {
+  nonEmpty?: boolean | undefined;
+  message?: OptionMessage | undefined;
+} = {}): OptionCheck {
+  return optionCheck(
+    (value) => typeof value === 'string' && (!nonEmpty || value.trim() !== ''),
+    message ??
+      ((path, value) =>
+        `${path} must be a ${nonEmpty ? 'non-empty ' : ''}string; got ${describeValue(value)}.`),
+  );
+}
+
+/** An integer of at least `min` (and at most `max`); `Infinity` too with `infinity: true`. */
+export function integerOption({
+  min,
+  max = Number.POSITIVE_INFINITY,
+  infinity = false,
+  message,
+}: {
+  min: number;
+  max?: number | undefined;
+  infinity?: boolean | undefined;
+  message?: OptionMessage | undefined;
+}): OptionCheck {
+  return optionCheck(
+    (value) =>
+      (infinity && value === Number.POSITIVE_INFINITY) ||
+      (Number.isInteger(value) && (value as number) >= min && (value as number) <= max),
+    message ??
+      ((path, value) =>
+        `${path} must be an integer ${max === Number.POSITIVE_INFINITY ? `of at least ${min}` : `from ${min} to ${max}`}${infinity ? ' (or Infinity for no limit)' : ''}; got ${describeValue(value)}.`),
+  );
+}
+
+/** A number from `min` to `max` (inclusive), never NaN; finite unless `max` is Infinity. */
+export function numberOption({
+  min = Number.NEGATIVE_INFINITY,
+  max = Number.POSITIVE_INFINITY,
+  message,
+}: {
+  min?: number | undefined;
+  max?: number | undefined;
+  message: OptionMessage;
+}): OptionCheck {
+  return optionCheck((value) => typeof value === 'number' && value >= min && value <= max, message);
+}
+
+/** One of a few literal values (`'report' | 'throw'`). */
+export function oneOfOption(values: readonly unknown[], message?: OptionMessage): OptionCheck {
+  const listed = values.map((value) => JSON.stringify(value).replaceAll('"', "'"));
+  const choices =
+    listed.length === 1 ? listed[0] : `${listed.slice(0, -1).join(', ')} or ${listed.at(-1)}`;
+  return optionCheck(
+    (value) => values.includes(value),
+    message ?? ((path, value) => `${path} must be ${choices}; got ${describeValue(value)}.`),
+  );
+}
+
+/** An object that is not `null` or an array (its fields checked elsewhere, or not at all). */
+export function objectOption(message: OptionMessage): OptionCheck {
+  return optionCheck(isOptionsObject, message);
+}
+
+/** An array whose every item passes `item` (any item by default). */
+export function arrayOption({
+  item = () => true,
+  message,
+}: {
+  item?: ((value: unknown) => boolean) | undefined;
+  message: OptionMessage;
+}): OptionCheck {
+  return optionCheck((value) => Array.isArray(value) && value.every(item), message);
+}
+
+/**
+ * A nested options object, checked as strictly as the outer one by its own declaration (unknown
+ * keys with the hint, each value), with paths under the option's (`options.budget.maxSteps`).
+ * {@link checkOptionsCopy} copies it too (each property read once), into the outer copy. Anything
+ * but an object (an array, `null`, `5`) is refused as the declaration refuses a non-object
+ * (`budget takes one options object such as ...; got 5.`); {@link nestedOrOption} also takes
+ * other values.
+ *
+ * @example
+ * ```ts
+ * checks: { budget: nestedOption(budgetOptions) }
+ * ```
+ */
+export function nestedOption(declared: DeclaredOptions<unknown>): OptionCheck {
+  return Object.assign(
+    (value: unknown, path: string) => {
+      declared.check(value, path);
+    },
+    { copy: declared.checkCopy },
+  );
+}
+
+/**
+ * `check`, for an option that holds a list or a map of values (`args`, `env`, `headers`):
+ * {@link checkOptionsCopy} copies it (`[...list]`, `{ ...map }`, each item read once) and checks
+ * the copy, so a getter or a Proxy cannot give the check one list and the use another. A value
+ * that is neither is checked as it is (the check names it).
+ *
+ * @example
+ * ```ts
+ * checks: { args: copiedOption(arrayOption({ item: isString, message: 'args: strings.' })) }
+ * ```
+ */
+export function copiedOption(check: OptionCheck): OptionCheck {
+  return Object.assign((value: unknown, path: string) => check(value, path), {
+    required: check.required,
+    copy: (value: unknown, path: string) => {
+      const copy = Array.isArray(value)
+        ? [...value]
+        : isOptionsObject(value)
+          ? { ...value }
+          : value;
+      check(copy, path);
+      return copy;
+    },
+  });
+}
+
+/**
+ * {@link nestedOption} for an option that can also be something else than an object (`true`,
+ * `false`): an object is a nested group (copied by {@link checkOptionsCopy}), any other value is
+ * checked by `other` (and an array by `other` too: it is not an options object).
+ *
+ * @example
+ * ```ts
+ * // true, false or { model, prompt }
+ * checks: { summarize: nestedOrOption(summarizeOptions, booleanOption()) }
+ * ```
+ */
+export function nestedOrOption(
+  declared: DeclaredOptions<unknown>,
+  other: OptionCheck,
+): OptionCheck {
+  const nested = nestedOption(declared);
+  const either =
+    (check: (value: unknown, path: string) => unknown) => (value: unknown, path: string) => {
+      if (isOptionsObject(value)) return check(value, path);
+      other(value, path);
+      return value;
+    };
+  return Object.assign(either(nested), { copy: either(declared.checkCopy) });
+}
+
+/**
+ * The values of `defaults` with the ones `given` holds laid over them: `{ ...defaults, ...given }`
+ * for the keys of `defaults`, where a key given as `undefined` counts as left out (an option set
+ * to `undefined` is left out everywhere in gemloop, as `exactOptionalPropertyTypes` allows it).
+ * The one place an option group's defaults are applied, so each default is written once, in the
+ * group's `DEFAULTS`.
+ *
+ * @example
+ * ```ts
+ * const STEP_DEFAULTS = { maxSteps: 10, maxReasks: 2 } as const;
+ * withDefaults(STEP_DEFAULTS, { maxSteps: undefined, maxReasks: 0 }); // { maxSteps: 10, maxReasks: 0 }
+ * ```
+ * @internal
+ */
+export function withDefaults<Defaults extends object>(
+  defaults: Defaults,
+  given: { readonly [K in keyof Defaults]?: Defaults[K] | undefined } | undefined,
+): Defaults {
+  const values = { ...defaults };
+  if (given === undefined) return values;
+  for (const key of Object.keys(defaults) as (keyof Defaults)[]) {
+    const value = given[key];
+    if (value !== undefined) values[key] = value;
+  }
+  return values;
+}

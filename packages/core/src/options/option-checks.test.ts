@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import { checkedWhereUsed, defineOptions, type OptionCheck } from './define-options.ts';
 import {
   arrayOption,
   booleanOption,
+  checkedWhereUsed,
+  defineOptions,
   functionOption,
   integerOption,
   nestedOption,
   numberOption,
+  type OptionCheck,
   objectOption,
   oneOfOption,
   optionCheck,
   required,
   stringOption,
-} from './option-checks.ts';
+} from './define-options.ts';
 
 /** The message `check` gives for `value` at `path`, or undefined when it passes. */
 function messageOf(check: OptionCheck, value: unknown, path = 'x'): string | undefined {

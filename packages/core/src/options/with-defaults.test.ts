@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withDefaults } from './with-defaults.ts';
+import { withDefaults } from './define-options.ts';
 
 describe('withDefaults', () => {
   const DEFAULTS = { maxSteps: 10, order: 'as-ready' as 'as-ready' | 'replayable' };

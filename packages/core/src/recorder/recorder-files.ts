@@ -3,9 +3,7 @@ import type * as FsPromises from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import type { OptionCheck } from '../options/define-options.ts';
-import { describeValue } from '../options/define-options.ts';
-import { optionCheck } from '../options/option-checks.ts';
+import { describeValue, type OptionCheck, optionCheck } from '../options/define-options.ts';
 import { makeFolder as makeBoundedFolder } from '../shared/files/make-folder.ts';
 
 // What the run recorder and the live recorder share of the file system and of their folder

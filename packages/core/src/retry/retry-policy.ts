@@ -1,10 +1,11 @@
 import {
+  booleanOption,
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
   type OptionCheck,
+  optionCheck,
 } from '../options/define-options.ts';
-import { booleanOption, optionCheck } from '../options/option-checks.ts';
 import type { RetryOptions } from './retry-options.ts';
 
 /** Retries after the first attempt. */

@@ -1,10 +1,11 @@
 import {
+  booleanOption,
   type DeclaredOptions,
   defineOptions,
+  integerOption,
   type OptionCheck,
+  withDefaults,
 } from '../options/define-options.ts';
-import { booleanOption, integerOption } from '../options/option-checks.ts';
-import { withDefaults } from '../options/with-defaults.ts';
 
 /**
  * @defaultValue of `continuation.maxHops`: the most requests one long-decode answer may take.

@@ -1,5 +1,5 @@
 import { SteeringError } from '../errors/steering-error.ts';
-import { withDefaults } from '../options/with-defaults.ts';
+import { withDefaults } from '../options/define-options.ts';
 import type { Content } from '../wire/content.ts';
 import { RECEIVED_STEER_DEFAULTS, type ReceivedSteer } from './steering-options.ts';
 import {

@@ -1,5 +1,9 @@
-import { type DeclaredOptions, defineOptions } from '../options/define-options.ts';
-import { functionOption, integerOption } from '../options/option-checks.ts';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+  integerOption,
+} from '../options/define-options.ts';
 import type { SteeringMessage } from '../run/steering-controller.ts';
 
 /**

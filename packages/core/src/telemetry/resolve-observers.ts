@@ -1,10 +1,13 @@
 import type { Logger } from '../logging/logger.ts';
 import {
+  booleanOption,
   type DeclaredOptions,
   defineOptions,
   type OptionCheck,
+  oneOfOption,
+  optionCheck,
+  stringOption,
 } from '../options/define-options.ts';
-import { booleanOption, oneOfOption, optionCheck, stringOption } from '../options/option-checks.ts';
 import { createTelemetryObserver } from './create-telemetry-observer.ts';
 import type { RunObserver } from './run-observer.ts';
 import type { TelemetryOptions } from './telemetry-options.ts';

@@ -4,8 +4,10 @@ import {
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
+  integerOption,
+  nestedOption,
+  optionCheck,
 } from '../../options/define-options.ts';
-import { integerOption, nestedOption, optionCheck } from '../../options/option-checks.ts';
 import { pluginCarriedBy } from '../plugins/plugin-engine-of.ts';
 import type { RunOptions, TreeBudgetOptions } from './agent-options.ts';
 import { compactionValueCheck } from './options/compaction.ts';

@@ -1,5 +1,5 @@
 import { CostTotal } from '../../models/cost-total.ts';
-import { withDefaults } from '../../options/with-defaults.ts';
+import { withDefaults } from '../../options/define-options.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { AgentResult, AgentUsageByAgent } from '../../run/agent-result.ts';
 import { isRunRecorder } from '../../telemetry/resolve-observers.ts';

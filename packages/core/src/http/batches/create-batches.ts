@@ -1,7 +1,6 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { TimeoutError } from '../../errors/timeout-error.ts';
-import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
-import { optionCheck } from '../../options/option-checks.ts';
+import { type DeclaredOptions, defineOptions, optionCheck } from '../../options/define-options.ts';
 import { sleep } from '../../retry/sleep.ts';
 import type { BatchJob } from '../../wire/batch.ts';
 import type { GenerateContentRequest } from '../../wire/request.ts';

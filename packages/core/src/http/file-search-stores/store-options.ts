@@ -1,11 +1,12 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
 import {
   booleanOption,
+  type DeclaredOptions,
+  defineOptions,
   functionOption,
   integerOption,
   optionCheck,
-} from '../../options/option-checks.ts';
+} from '../../options/define-options.ts';
 import { describeName } from '../../shared/describe-name.ts';
 import type { ChunkingConfig, CustomMetadata } from '../../wire/file-search-store.ts';
 import { uploadOptionsDeclaration } from '../files/file-options.ts';

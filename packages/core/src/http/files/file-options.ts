@@ -1,5 +1,10 @@
-import { type DeclaredOptions, defineOptions } from '../../options/define-options.ts';
-import { functionOption, integerOption, optionCheck } from '../../options/option-checks.ts';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+  integerOption,
+  optionCheck,
+} from '../../options/define-options.ts';
 import type { CallOptions } from '../call-options.ts';
 import { callOptionsDeclaration } from '../options/resolve-call-options.ts';
 import type { DownloadFileOptions, PollOptions, UploadFileOptions } from './files.ts';

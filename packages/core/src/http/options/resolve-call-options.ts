@@ -4,8 +4,10 @@ import {
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
+  functionOption,
+  integerOption,
+  optionCheck,
 } from '../../options/define-options.ts';
-import { functionOption, integerOption, optionCheck } from '../../options/option-checks.ts';
 import { type RetryPolicy, resolveRetryPolicy } from '../../retry/retry-policy.ts';
 import type { RetryEvent } from '../../retry/with-retry.ts';
 import { isAbortSignal } from '../../shared/on-abort.ts';

@@ -2,19 +2,17 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { checkLogger } from '../../logging/check-logger.ts';
 import type { Logger } from '../../logging/logger.ts';
 import {
+  booleanOption,
   checkedWhereUsed,
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
-  type OptionCheck,
-} from '../../options/define-options.ts';
-import {
-  booleanOption,
   functionOption,
+  type OptionCheck,
   oneOfOption,
   optionCheck,
-} from '../../options/option-checks.ts';
-import { withDefaults } from '../../options/with-defaults.ts';
+  withDefaults,
+} from '../../options/define-options.ts';
 import {
   DEFAULT_RETRY_POLICY,
   type RetryPolicy,

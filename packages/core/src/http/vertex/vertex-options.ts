@@ -1,6 +1,11 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { checkOptionsCopy, defineOptions } from '../../options/define-options.ts';
-import { functionOption, optionCheck, required } from '../../options/option-checks.ts';
+import {
+  checkOptionsCopy,
+  defineOptions,
+  functionOption,
+  optionCheck,
+  required,
+} from '../../options/define-options.ts';
 
 /** An OAuth access token and, when known, when it expires. */
 export type VertexAccessToken = {

@@ -3,11 +3,13 @@ import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loa
 import type { Logger } from '../../logging/logger.ts';
 import { isLevelEnabled } from '../../logging/logger.ts';
 import {
+  booleanOption,
   checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
+  functionOption,
+  optionCheck,
 } from '../../options/define-options.ts';
-import { booleanOption, functionOption, optionCheck } from '../../options/option-checks.ts';
 import type { FunctionDeclaration } from '../../wire/request.ts';
 import { cleanJsonSchema } from '../schema/clean-json-schema.ts';
 import { assertUsableJsonSchema } from '../schema/find-json-schema-problems.ts';

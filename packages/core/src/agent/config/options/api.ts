@@ -1,4 +1,4 @@
-import { optionCheck } from '../../../options/option-checks.ts';
+import { optionCheck } from '../../../options/define-options.ts';
 import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
 import type { AgentApi } from '../../plugins/model-requests/model-requests.ts';
 import { ENGINE_KEY, pluginEngineOf, REQUESTS_KEY } from '../../plugins/plugin-engine-of.ts';

@@ -3,13 +3,11 @@ import {
   checkedWhereUsed,
   checkOptionsCopy,
   defineOptions,
-} from '../../../options/define-options.ts';
-import {
   integerOption,
   numberOption,
   optionCheck,
   stringOption,
-} from '../../../options/option-checks.ts';
+} from '../../../options/define-options.ts';
 import type { AgentCacheOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 

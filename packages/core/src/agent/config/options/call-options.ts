@@ -1,8 +1,12 @@
 import { headersOption } from '../../../http/check-headers.ts';
 import { timeoutOption } from '../../../http/check-timeout.ts';
 import type { CallOptions } from '../../../http/gemini.ts';
-import { type DeclaredOptions, defineOptions } from '../../../options/define-options.ts';
-import { functionOption, nestedOption } from '../../../options/option-checks.ts';
+import {
+  type DeclaredOptions,
+  defineOptions,
+  functionOption,
+  nestedOption,
+} from '../../../options/define-options.ts';
 import { retryOption } from '../../../retry/retry-policy.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 

@@ -1,8 +1,7 @@
 import type { Logger } from '../../../logging/logger.ts';
 import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
-import { isOptionsObject } from '../../../options/copy-options.ts';
 import type { OptionCheck } from '../../../options/define-options.ts';
-import { optionCheck } from '../../../options/option-checks.ts';
+import { isOptionsObject, optionCheck } from '../../../options/define-options.ts';
 import type { ToolOutputLimit } from '../../../tools/responses/cut-function-response.ts';
 import {
   defaultToolOutputLimit,

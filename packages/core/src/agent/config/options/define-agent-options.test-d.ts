@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { integerOption, oneOfOption } from '../../../options/option-checks.ts';
+import { integerOption, oneOfOption } from '../../../options/define-options.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 

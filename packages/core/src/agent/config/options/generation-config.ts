@@ -1,7 +1,6 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import { checkGenerationConfig } from '../../../http/check-request-fields.ts';
-import { spellingFree } from '../../../options/define-options.ts';
-import { objectOption } from '../../../options/option-checks.ts';
+import { objectOption, spellingFree } from '../../../options/define-options.ts';
 import type { GenerationConfig } from '../../../wire/request.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';

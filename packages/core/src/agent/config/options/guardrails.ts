@@ -1,6 +1,5 @@
-import { isOptionsObject } from '../../../options/copy-options.ts';
 import type { OptionCheck } from '../../../options/define-options.ts';
-import { optionCheck } from '../../../options/option-checks.ts';
+import { isOptionsObject, optionCheck } from '../../../options/define-options.ts';
 import { isGuardrails } from '../guardrails-value.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
 

@@ -2,13 +2,13 @@ import { modelCallEntryOf } from '../../../http/model-call-entry.ts';
 import { checkLogger } from '../../../logging/check-logger.ts';
 import { checkModelName } from '../../../models/check-model-name.ts';
 import { getModelCapabilities } from '../../../models/model-capabilities.ts';
-import { checkedWhereUsed } from '../../../options/define-options.ts';
 import {
+  checkedWhereUsed,
   objectOption,
   optionCheck,
   required,
   stringOption,
-} from '../../../options/option-checks.ts';
+} from '../../../options/define-options.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';

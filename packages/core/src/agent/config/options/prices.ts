@@ -1,7 +1,6 @@
 import { unknownCost } from '../../../models/cost.ts';
 import type { PriceModelCall } from '../../../models/pricer.ts';
-import { isOptionsObject } from '../../../options/copy-options.ts';
-import { optionCheck } from '../../../options/option-checks.ts';
+import { isOptionsObject, optionCheck } from '../../../options/define-options.ts';
 import type { AgentPlugin } from '../../plugins/agent-plugin.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';

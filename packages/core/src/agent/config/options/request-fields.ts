@@ -1,11 +1,11 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
-import { isOptionsObject as isObject } from '../../../options/copy-options.ts';
 import {
   arrayOption,
+  isOptionsObject as isObject,
   objectOption,
   optionCheck,
   stringOption,
-} from '../../../options/option-checks.ts';
+} from '../../../options/define-options.ts';
 import type { Content } from '../../../wire/content.ts';
 import type { BaseRequest } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';

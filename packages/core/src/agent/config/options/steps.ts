@@ -1,5 +1,5 @@
 import type { OptionCheck } from '../../../options/define-options.ts';
-import { functionOption, integerOption, optionCheck } from '../../../options/option-checks.ts';
+import { functionOption, integerOption, optionCheck } from '../../../options/define-options.ts';
 import type { StopCondition } from '../../stop-conditions.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';

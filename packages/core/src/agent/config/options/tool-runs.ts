@@ -3,7 +3,7 @@ import {
   integerOption,
   oneOfOption,
   optionCheck,
-} from '../../../options/option-checks.ts';
+} from '../../../options/define-options.ts';
 import type { AgentConfig } from '../agent-config.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
