@@ -145,6 +145,25 @@ describe('findCoreBundleStaleness', { timeout: GUARDED_TEST_LIMIT_MS }, () => {
     );
   });
 
+  it('counts a source written in the millisecond the bundle started as before it', async () => {
+    // The start is whole milliseconds, an mtime has fractions of one: compared as they were, a
+    // source written just before the bundle read as edited after it (flake58b: 56 of 200 bundles
+    // of a package written a moment before, at load 35).
+    const directory = await bundledPackage();
+    const { started } = JSON.parse(
+      readFileSync(join(directory, 'dist/.bundle-info.json'), 'utf8'),
+    ) as { started: number };
+    const shared = join(directory, 'src/shared.ts');
+    const at = (milliseconds: number) =>
+      utimesSync(shared, milliseconds / 1000, milliseconds / 1000);
+    at(started + 0.5);
+    expect(await bundler.findCoreBundleStaleness(directory)).toBeUndefined();
+    at(started + 1);
+    expect(await bundler.findCoreBundleStaleness(directory)).toBe(
+      'src/shared.ts changed after the bundle was written',
+    );
+  });
+
   it('names a missing bundle, a removed output and a changed exports map', async () => {
     const directory = await bundledPackage();
     rmSync(join(directory, 'dist/extra/index.js'));

@@ -1,12 +1,13 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { expect, onTestFinished, vi } from 'vitest';
 import { rejection } from './rejection.ts';
 
 /**
  * A loopback server that takes every request and never answers it (no headers, no body), for the
  * `idleTimeoutMs` tests: `received` resolves when an unanswered request arrives, `closed` when the
- * client lets go of one (a page's Stop sent before the request arrived, never seen here). Its
+ * client lets go of one (or of a connection it closed before sending one, or before this server
+ * read it: a page's Stop sent before the request arrived). Its
  * first `answered` requests get a run's `start` event and then a cut connection (so a stream
  * resumes into the silence). Closed when the test finishes.
  */
@@ -28,9 +29,12 @@ export async function silentServer({
     resolveClosed = resolve;
   });
   let requests = 0;
+  // The connections that carried an answered request: theirs is not the unanswered one.
+  const answeredOn = new WeakSet<Socket>();
   const server = createServer((request, response) => {
     request.resume();
     if (requests++ < answered) {
+      answeredOn.add(request.socket);
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       response.end(
         `id: 0\ndata: ${JSON.stringify({ type: 'start', runId: 'r1', protocol: 1, path: [] })}\n\n`,
@@ -39,6 +43,14 @@ export async function silentServer({
     }
     resolveReceived();
     response.on('close', () => resolveClosed());
+  });
+  // A client that lets go before this server has read its request (the page's Stop or the bound
+  // firing first on a loaded machine: the server shares the test's event loop) closes a
+  // connection that never became a request, so no response's 'close' would ever say so.
+  server.on('connection', (socket) => {
+    socket.on('close', () => {
+      if (!answeredOn.has(socket)) resolveClosed();
+    });
   });
   onTestFinished(async () => {
     server.closeAllConnections();

@@ -167,12 +167,16 @@ describe('the fake webhooks: deliveries', () => {
       body: { model: 'gemini-3-flash-preview', input: 'q', background: true },
     });
     await call(`interactions/${started.json['id']}/cancel`, { method: 'POST' });
-    await expect.poll(() => received.length, { timeout: 60_000 }).toBe(1);
+    // The cancel's delivery runs after its answer: waited for where it ends, the fake's record,
+    // made once the receiver answered. The receiver keeps the request before it answers, so a
+    // wait on `received` could end with the fake still reading that answer (flake58b).
+    await expect.poll(() => fake.webhookDeliveries.length, { timeout: 60_000 }).toBe(1);
+    expect(fake.webhookDeliveries[0]).toMatchObject({ type: 'interaction.cancelled', status: 204 });
+    expect(received).toHaveLength(1);
     expect(JSON.parse((received[0] as Received).body)).toMatchObject({
       type: 'interaction.cancelled',
       data: { id: started.json['id'], status: 'cancelled' },
     });
-    expect(fake.webhookDeliveries).toHaveLength(1);
   });
 });
 
