@@ -55,7 +55,8 @@ function failureText(error: unknown): string {
  * Builds @gemloop/core of `commit` side by side with the current tree, once per commit: the
  * commit's files from `git archive` (not a `git worktree`: nothing is registered in the
  * repository, so nothing is left to prune when the cache goes), its own lockfile installed from
- * pnpm's offline store, then `tsc -b packages/core`. When the offline store lacks a package of
+ * pnpm's offline store, then `tsc -b packages/core` (and the commit's own `scripts/bundle-core.mjs`
+ * where it has one: from bundle56 on, core's JavaScript is that bundle). When the offline store lacks a package of
  * that lockfile, it links the current checkout's node_modules instead and says so.
  */
 export function prepareBaseBuild({
@@ -107,6 +108,10 @@ export function prepareBaseBuild({
   }
   try {
     run(join(tree, 'node_modules', '.bin', 'tsc'), ['-b', 'packages/core'], tree);
+    // From bundle56 on, tsc writes core's declarations only and the JavaScript is the bundler's:
+    // a base at or after it has no dist/index.js until its own script has run.
+    const bundler = join(tree, 'scripts', 'bundle-core.mjs');
+    if (existsSync(bundler)) run(process.execPath, [bundler], tree);
   } catch (error) {
     throw new Error(`building @gemloop/core of ${hash.slice(0, 9)} failed:\n${failureText(error)}`);
   }
