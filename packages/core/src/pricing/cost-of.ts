@@ -7,6 +7,7 @@ import {
   type TokenPrices,
 } from '../models/model-prices.ts';
 import type { CostUsage } from '../models/pricer.ts';
+import { tokenCount as count, unusableTokenCount } from '../models/token-count.ts';
 import {
   addPicos,
   type CostPicos,
@@ -64,6 +65,7 @@ export function priceOf(
  * `thoughtsTokenCount` is billed at the output rate ("Output price (including thinking tokens)");
  * a prompt over 200k tokens takes the long-context rates where the model has them; audio input
  * (`promptTokensDetails` modality `AUDIO`) takes the audio rate where Google prices it apart.
+ * A count that is not a whole number of tokens gives an unknown cost naming it.
  *
  * @example costOf(result.usage, 'gemini-2.5-flash').total // '0.0001275'
  */
@@ -88,6 +90,8 @@ export function costPicosOf(
   tier?: string | undefined,
   prices?: PricesOption | undefined,
 ): CostPicos | Cost {
+  const unusable = unusableCountIn(usage);
+  if (unusable !== undefined) return unknownCost(unusable);
   const prompt = count(usage.promptTokenCount);
   const cached = Math.min(count(usage.cachedContentTokenCount), prompt);
   const toolPrompt = count(usage.toolUsePromptTokenCount);
@@ -213,7 +217,40 @@ function modality(details: ModalityTokenCount[] | undefined, name: string): numb
   return total;
 }
 
-/** A count from the wire: hostile, so anything but a finite non-negative integer counts as 0. */
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
+const COUNTED = [
+  'promptTokenCount',
+  'cachedContentTokenCount',
+  'toolUsePromptTokenCount',
+  'candidatesTokenCount',
+  'thoughtsTokenCount',
+] as const;
+const DETAILED = [
+  'promptTokensDetails',
+  'toolUsePromptTokensDetails',
+  'cacheTokensDetails',
+] as const;
+
+/**
+ * Why a count {@link costPicosOf} prices cannot be priced (see `unusableTokenCount`), or
+ * `undefined`. Read as 0, `-10` or `"10"` gave the cost of no tokens as a known cost (attack58b).
+ * Of the per-modality details only the audio entries are priced, so only they are looked at; a
+ * details field that is no list, or an entry that is no object, stays read as absent.
+ */
+function unusableCountIn(usage: CostUsage): string | undefined {
+  for (const field of COUNTED) {
+    const reason = unusableTokenCount(field, usage[field]);
+    if (reason !== undefined) return reason;
+  }
+  for (const field of DETAILED) {
+    const details: unknown = usage[field];
+    if (!Array.isArray(details)) continue;
+    for (const entry of details as unknown[]) {
+      if (entry === null || typeof entry !== 'object') continue;
+      const { modality: name, tokenCount } = entry as ModalityTokenCount;
+      if (name !== 'AUDIO') continue;
+      const reason = unusableTokenCount(`${field} AUDIO tokenCount`, tokenCount);
+      if (reason !== undefined) return reason;
+    }
+  }
+  return undefined;
 }
