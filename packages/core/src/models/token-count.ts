@@ -19,7 +19,32 @@ export function tokenCount(value: unknown): number {
  * @internal
  */
 export function unusableTokenCount(field: string, value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return undefined;
+  if (isUsableTokenCount(value)) return undefined;
   return `the usage's ${field} ${describeValue(value)} is not a whole number of tokens, so what it cost is unknown`;
+}
+
+/**
+ * A usage's token count as {@link tokenCount} reads it, but `NaN` for a count it cannot use:
+ * one check of a sum finds any such count among several, on the path every model call takes,
+ * and {@link unusableTokenCount} then names it.
+ * @internal
+ */
+export function tokenCountOrNaN(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+    ? value
+    : Number.NaN;
+}
+
+/**
+ * Whether `value` can be priced as a token count: absent, `null`, or a whole number from 0 to
+ * 2^53 - 1 ({@link unusableTokenCount} says why not, naming the field).
+ * @internal
+ */
+export function isUsableTokenCount(value: unknown): boolean {
+  return (
+    value === undefined ||
+    value === null ||
+    (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
+  );
 }

@@ -7,7 +7,11 @@ import {
   type TokenPrices,
 } from '../models/model-prices.ts';
 import type { CostUsage } from '../models/pricer.ts';
-import { tokenCount as count, unusableTokenCount } from '../models/token-count.ts';
+import {
+  tokenCountOrNaN as countOf,
+  isUsableTokenCount,
+  unusableTokenCount,
+} from '../models/token-count.ts';
 import {
   addPicos,
   type CostPicos,
@@ -90,13 +94,24 @@ export function costPicosOf(
   tier?: string | undefined,
   prices?: PricesOption | undefined,
 ): CostPicos | Cost {
-  const unusable = unusableCountIn(usage);
-  if (unusable !== undefined) return unknownCost(unusable);
-  const prompt = count(usage.promptTokenCount);
-  const cached = Math.min(count(usage.cachedContentTokenCount), prompt);
-  const toolPrompt = count(usage.toolUsePromptTokenCount);
-  const candidates = count(usage.candidatesTokenCount);
-  const thoughts = count(usage.thoughtsTokenCount);
+  const prompt = countOf(usage.promptTokenCount);
+  const cached = Math.min(countOf(usage.cachedContentTokenCount), prompt);
+  const toolPrompt = countOf(usage.toolUsePromptTokenCount);
+  const candidates = countOf(usage.candidatesTokenCount);
+  const thoughts = countOf(usage.thoughtsTokenCount);
+  const audio =
+    modality(usage.promptTokensDetails, 'AUDIO') +
+    modality(usage.toolUsePromptTokensDetails, 'AUDIO');
+  const cachedAudioCount = modality(usage.cacheTokensDetails, 'AUDIO');
+  // A count that cannot be priced is NaN, and so is any sum with it: read as 0, `-10` output
+  // tokens cost $0, a known cost (attack58b). Named by a second look, only then.
+  if (
+    Number.isNaN(prompt + cached + toolPrompt + candidates + thoughts + audio + cachedAudioCount)
+  ) {
+    return unknownCost(
+      unusableCountIn(usage) ?? 'a count of the usage is no whole number of tokens',
+    );
+  }
   if (prompt + toolPrompt + candidates + thoughts === 0) return ZERO_PICOS;
   const price = priceOf(model, tier, prices);
   if (price === undefined) {
@@ -106,10 +121,7 @@ export function costPicosOf(
   }
   const rates: TokenPrices =
     prompt > LONG_CONTEXT_TOKENS && price.longContext !== undefined ? price.longContext : price;
-  const audio =
-    modality(usage.promptTokensDetails, 'AUDIO') +
-    modality(usage.toolUsePromptTokensDetails, 'AUDIO');
-  const cachedAudio = Math.min(modality(usage.cacheTokensDetails, 'AUDIO'), cached);
+  const cachedAudio = Math.min(cachedAudioCount, cached);
   const uncachedAudio = Math.min(Math.max(audio - cachedAudio, 0), prompt + toolPrompt - cached);
   const audioApart = rates.audioInput !== undefined;
   try {
@@ -211,7 +223,7 @@ function modality(details: ModalityTokenCount[] | undefined, name: string): numb
   let total = 0;
   for (const entry of details) {
     if (entry !== null && typeof entry === 'object' && entry.modality === name) {
-      total += count(entry.tokenCount);
+      total += countOf(entry.tokenCount);
     }
   }
   return total;
@@ -232,14 +244,12 @@ const DETAILED = [
 
 /**
  * Why a count {@link costPicosOf} prices cannot be priced (see `unusableTokenCount`), or
- * `undefined`. Read as 0, `-10` or `"10"` gave the cost of no tokens as a known cost (attack58b).
- * Of the per-modality details only the audio entries are priced, so only they are looked at; a
- * details field that is no list, or an entry that is no object, stays read as absent.
+ * `undefined`. Of the per-modality details only the audio entries are priced, so only they are
+ * looked at; a details field that is no list, or an entry that is no object, stays read as absent.
  */
 function unusableCountIn(usage: CostUsage): string | undefined {
   for (const field of COUNTED) {
-    const reason = unusableTokenCount(field, usage[field]);
-    if (reason !== undefined) return reason;
+    if (!isUsableTokenCount(usage[field])) return unusableTokenCount(field, usage[field]);
   }
   for (const field of DETAILED) {
     const details: unknown = usage[field];
@@ -247,9 +257,8 @@ function unusableCountIn(usage: CostUsage): string | undefined {
     for (const entry of details as unknown[]) {
       if (entry === null || typeof entry !== 'object') continue;
       const { modality: name, tokenCount } = entry as ModalityTokenCount;
-      if (name !== 'AUDIO') continue;
-      const reason = unusableTokenCount(`${field} AUDIO tokenCount`, tokenCount);
-      if (reason !== undefined) return reason;
+      if (name !== 'AUDIO' || isUsableTokenCount(tokenCount)) continue;
+      return unusableTokenCount(`${field} AUDIO tokenCount`, tokenCount);
     }
   }
   return undefined;
