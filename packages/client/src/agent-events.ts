@@ -16,6 +16,7 @@ import {
   checkStartEvent,
   PROTOCOL_VERSION,
   parseBrowserEvent,
+  quoteServerValue,
   readEventMessages,
 } from './read-event-messages.ts';
 import { checkResumePoint } from './resume-point.ts';
@@ -52,7 +53,8 @@ export async function* agentEvents(
   const baseDelay = delayOption(options.reconnectDelayMs, 250, 'reconnectDelayMs');
   const { signal } = options;
   const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers };
-  // Kept out of the errors that quote a body (a proxy's page that echoes the request's headers).
+  // Kept out of the errors that quote what the server sent: a body (a proxy's page that echoes
+  // the request's headers), an event's data, a run id.
   const credentials = credentialsOf(options.headers);
   let body: string | undefined;
   if (options.body !== undefined) {
@@ -183,7 +185,7 @@ export async function* agentEvents(
               message: `The run sent more than ${events > limits.maxEvents ? `${limits.maxEvents} events` : `${limits.maxChars} characters`} (maxEvents / maxChars).`,
             });
           }
-          const event = parseBrowserEvent(message);
+          const event = parseBrowserEvent(message, credentials);
           if (resuming && event?.type === 'start' && event.runId !== runId) {
             // A resumed stream continues its run (docs/browser-protocol.md): another run id means
             // this server ran the request as a new run (it has no replay buffer). Its events past
@@ -192,7 +194,7 @@ export async function* agentEvents(
             throw new ClientError({
               code: 'resume-unavailable',
               status: response.status,
-              message: `The server started a new run (${String(event.runId)}) instead of resuming run ${runId}: give its route replay: createReplayBuffer() and answer replay.resume(request) first.`,
+              message: `The server started a new run (${quoteServerValue(event.runId, credentials)}) instead of resuming run ${quoteServerValue(runId, credentials)}: give its route replay: createReplayBuffer() and answer replay.resume(request) first.`,
             });
           }
           if (message.id !== undefined) {
@@ -213,11 +215,11 @@ export async function* agentEvents(
           if (event === undefined) continue;
           progressed = true;
           if (event.type === 'start') {
-            checkStartEvent(event, runId);
+            checkStartEvent(event, runId, credentials);
             if (event.protocol !== PROTOCOL_VERSION) {
               throw new ClientError({
                 code: 'protocol',
-                message: `The server speaks protocol version ${String(event.protocol)}; this client reads version ${PROTOCOL_VERSION}. Update @gemloop/client to match @gemloop/core.`,
+                message: `The server speaks protocol version ${quoteServerValue(event.protocol, credentials)}; this client reads version ${PROTOCOL_VERSION}. Update @gemloop/client to match @gemloop/core.`,
               });
             }
             runId = event.runId;

@@ -20,7 +20,8 @@ export type AnswerElicitationOptions = PostAnswerOptions;
  * `@gemloop/tools`). Resolves `true` when it was answered, `false` when nothing waits under that
  * id any more (answered elsewhere, timed out, its call ended).
  * @throws {@link ClientError} (`http-status`) for any other answer of the server: a `400` names
- *   the field that does not fit the form.
+ *   the field that does not fit the form; `connection-lost` when the request failed before any
+ *   answer (the fetch's error as `cause`); `redirect`, `idle-timeout`, `invalid-option`.
  */
 export function answerElicitation(
   url: string | URL,

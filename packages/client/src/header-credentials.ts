@@ -48,13 +48,46 @@ export function withoutCredentials(text: string, credentials: readonly string[])
 /**
  * `text`, cut short, without a credential's first characters at its end (4 or more): what is
  * left of one the cut went through.
- * @internal
  */
-export function withoutCutCredential(text: string, credentials: readonly string[]): string {
+function withoutCutCredential(text: string, credentials: readonly string[]): string {
   for (const credential of credentials) {
     for (let length = credential.length - 1; length >= MIN_CUT_PIECE_CHARS; length--) {
       if (text.endsWith(credential.slice(0, length))) return text.slice(0, -length) + REDACTED;
     }
   }
   return text;
+}
+
+/**
+ * `text` as an error may quote it, at most `maxChars` characters of it: without the page's
+ * `credentials`, and cut (`...`) when longer. For what a server sent (an event's data, a run id):
+ * a server or a proxy may echo the request's headers, and the error goes where the page logs
+ * (attack58b).
+ * @internal
+ */
+export function quoteWithoutCredentials(
+  text: string,
+  maxChars: number,
+  credentials: readonly string[],
+): string {
+  return text.length <= maxChars
+    ? withoutCredentials(text, credentials)
+    : cutWithoutCredentials(text, maxChars, credentials);
+}
+
+/**
+ * The first `maxChars` characters of `text` and `...`, without the page's `credentials`: they
+ * are redacted before the cut, and a credential's first characters left at the cut are removed.
+ * @internal
+ */
+export function cutWithoutCredentials(
+  text: string,
+  maxChars: number,
+  credentials: readonly string[],
+): string {
+  // Only what can reach the cut is searched: a credential that starts before it ends within its
+  // own length past it. An event's data may be a megabyte.
+  const longest = credentials.reduce((most, credential) => Math.max(most, credential.length), 0);
+  const redacted = withoutCredentials(text.slice(0, maxChars + longest), credentials);
+  return `${withoutCutCredential(redacted.slice(0, maxChars), credentials)}...`;
 }

@@ -36,7 +36,9 @@ const POST_ANSWER_OPTIONS = {
  * @param problemOf - what of the error body the message quotes.
  * @throws {@link ClientError} (`http-status`) for any other answer of the server, `redirect` for
  *   a redirect (never followed: the headers would go with it), `idle-timeout` when no answer came
- *   within `idleTimeoutMs`, `invalid-option` for an option it cannot use (before any request).
+ *   within `idleTimeoutMs`, `connection-lost` when the request failed before any answer (the
+ *   fetch's own error as `cause`), `invalid-option` for an option it cannot use (before any
+ *   request). The page's `signal` rejects with its reason instead.
  * @internal
  */
 export async function postAnswer(
@@ -61,6 +63,19 @@ export async function postAnswer(
         ...(wait.signal === undefined ? {} : { signal: wait.signal }),
       }),
     );
+  } catch (error) {
+    // The page's Stop rejects with its reason, as everywhere in this package; a redirect and
+    // the idle bound are this package's own errors already.
+    options.signal?.throwIfAborted();
+    if (ClientError.isInstance(error)) throw error;
+    // The fetch's own rejection (a `TypeError: Failed to fetch`: offline, DNS, a refused
+    // connection, CORS) wrapped as the run's requests wrap theirs (`connection-lost`), so a page
+    // switches on one error type; the original stays as `cause`.
+    throw new ClientError({
+      code: 'connection-lost',
+      message: `The ${what} could not be sent: the request failed before the server answered (the network, or the server is not reachable).`,
+      cause: error,
+    });
   } finally {
     // The body is cancelled below or read by readExcerpt (bounded by its own second).
     wait.release();

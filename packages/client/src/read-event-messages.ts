@@ -3,6 +3,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { AgentEventsLimits } from './agent-events-options.ts';
 import { ClientError } from './client-error.ts';
 import { MAX_TIMER_MS } from './connect-within.ts';
+import { quoteWithoutCredentials } from './header-credentials.ts';
 import { readExcerpt } from './read-excerpt.ts';
 import { readFileRefusal } from './read-file-refusal.ts';
 import { isHeaderValue } from './resume-point.ts';
@@ -30,15 +31,35 @@ const KNOWN_TYPES: ReadonlySet<string> = new Set<BrowserEvent['type']>([
   'finish',
 ]);
 
+/** The characters of a server's value (a run id, a protocol version) quoted in an error message. */
+const MAX_QUOTED_VALUE_CHARS = 64;
+/** The characters of an event's data quoted in an error message. */
+const MAX_QUOTED_DATA_CHARS = 100;
+
+/**
+ * A value the server sent in an event (a run id, a protocol version), as an error message quotes
+ * it: 64 characters at most, without the page's `credentials` (`credentialsOf` its headers).
+ * @internal
+ */
+export function quoteServerValue(value: unknown, credentials: readonly string[]): string {
+  // JSON's own spelling for a value that is no string: `String({ toString: 'x' })` throws.
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  return quoteWithoutCredentials(text, MAX_QUOTED_VALUE_CHARS, credentials);
+}
+
 /**
  * Refuses a `start` this client must not take: a run id that cannot go back in the resume and
  * cancel headers (a number became `42`, an object `[object Object]`), or a second `start` naming
  * another run. `start` is the first event and names the run (docs/browser-protocol.md): one that
  * took a later id would show the other run's events as this one's and resume or cancel that run
- * with the page's own headers.
+ * with the page's own headers. The run ids are quoted without the page's `credentials`.
  * @internal
  */
-export function checkStartEvent(event: { runId: unknown }, known: string | undefined): void {
+export function checkStartEvent(
+  event: { runId: unknown },
+  known: string | undefined,
+  credentials: readonly string[],
+): void {
   if (!isHeaderValue(event.runId)) {
     throw new ClientError({
       code: 'protocol',
@@ -48,7 +69,7 @@ export function checkStartEvent(event: { runId: unknown }, known: string | undef
   if (known !== undefined && event.runId !== known) {
     throw new ClientError({
       code: 'protocol',
-      message: `The server sent a second \`start\` (run ${event.runId.slice(0, 64)}) inside run ${known.slice(0, 64)}: a stream holds one run. Its events were not shown.`,
+      message: `The server sent a second \`start\` (run ${quoteServerValue(event.runId, credentials)}) inside run ${quoteServerValue(known, credentials)}: a stream holds one run. Its events were not shown.`,
     });
   }
 }
@@ -96,7 +117,7 @@ export async function checkEventStreamResponse(
     throw new ClientError({
       code: 'not-an-event-stream',
       status: response.status,
-      message: `Expected text/event-stream from the server, got ${type === '' ? 'no content type' : type.slice(0, 100)}: is the URL the one that returns toEventStreamResponse()?`,
+      message: `Expected text/event-stream from the server, got ${type === '' ? 'no content type' : quoteWithoutCredentials(type, 100, credentials)}: is the URL the one that returns toEventStreamResponse()?`,
     });
   }
 }
@@ -197,18 +218,24 @@ async function readWithin(
 }
 
 /**
- * A typed event, or `undefined` for a type this client does not know (skipped).
+ * A typed event, or `undefined` for a type this client does not know (skipped). Data that is no
+ * JSON is ClientError `protocol`, quoting its first 100 characters without the page's
+ * `credentials`.
  * @internal
  */
-export function parseBrowserEvent(message: EventSourceMessage): BrowserEvent | undefined {
+export function parseBrowserEvent(
+  message: EventSourceMessage,
+  credentials: readonly string[],
+): BrowserEvent | undefined {
   let value: unknown;
   try {
     value = JSON.parse(message.data);
-  } catch (cause) {
+  } catch {
+    // No `cause`: JSON.parse's SyntaxError quotes the data itself (V8: `Unexpected token 'B',
+    // "Bearer ..." is not valid JSON`), credentials and all; the message says what it would.
     throw new ClientError({
       code: 'protocol',
-      message: `An event's data is not JSON: ${message.data.slice(0, 100)}`,
-      cause,
+      message: `An event's data is not JSON: ${quoteWithoutCredentials(message.data, MAX_QUOTED_DATA_CHARS, credentials)}`,
     });
   }
   if (typeof value !== 'object' || value === null) return undefined;

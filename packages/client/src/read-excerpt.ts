@@ -1,4 +1,4 @@
-import { withoutCredentials, withoutCutCredential } from './header-credentials.ts';
+import { cutWithoutCredentials, withoutCredentials } from './header-credentials.ts';
 
 /** The characters of an error body quoted in an error message. */
 const MAX_EXCERPT_CHARS = 300;
@@ -53,7 +53,6 @@ export async function readExcerpt(
   if (text.length <= MAX_EXCERPT_CHARS && !cutShort) {
     return withoutCredentials(text, credentials) || '(empty body)';
   }
-  // Redacted whole, then cut: a credential across the cut would leave its first characters.
-  const cut = withoutCredentials(text, credentials).slice(0, MAX_EXCERPT_CHARS);
-  return `${withoutCutCredential(cut, credentials)}...`;
+  // Redacted, then cut: a credential across the cut would leave its first characters.
+  return cutWithoutCredentials(text, MAX_EXCERPT_CHARS, credentials);
 }

@@ -75,6 +75,12 @@ function readBackground(value: unknown): InteractionsBackground | undefined | nu
  * both ways. `api: interactionsApi()` adds it, innermost among the request wrappers (in `plugins`
  * it is refused). It needs a client made by `createGemini` (or a durable worker's, which sends the
  * calls as recorded steps).
+ *
+ * A history sent whole (`store: false`, or one kept from `generateContent`) keeps its thought
+ * signatures: a call's goes on its `function_call` step, and a text's or an image's own
+ * `thoughtSignature` (which an Interactions `model_output` has no field for) on a `thought` step
+ * before the turn's output, where the API carries the reasoning signature. Read back, that step
+ * is a thought part (empty text, the signature) before the text, sent again as the same step.
  */
 export function interactionsApi(options?: InteractionsApiOptions): InteractionsApi {
   if (options !== undefined) interactionsApiOptions.check(options);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import { toCreateInteractionRequest } from './to-create-interaction-request.ts';
+import { interactionStepParts } from './to-generate-content-response.ts';
 
 // What the agent sends, as the Interactions API's steps and tools (`@google/genai` 2.32.0's
 // `UserInputStep.content: Content[]`, `ImageContent`/`AudioContent`/`VideoContent`/`DocumentContent`
@@ -240,5 +241,55 @@ describe('toCreateInteractionRequest', () => {
       { type: 'thought', signature: 'c2ln' },
       { type: 'model_output', content: [{ type: 'text', text: 'Done.' }] },
     ]);
+  });
+
+  it("sends a text or image part's own signature as the thought step before it, and back", () => {
+    // A history kept from generateContent on Gemini 3: the turn's signature on its last text part
+    // (or on an empty text part, as a stream ends), an image model's on its image. The
+    // Interactions API's model_output has no signature field; the signature was dropped.
+    const user = (text: string) => ({ role: 'user' as const, parts: [{ text }] });
+    const contents = [
+      user('Hi'),
+      { role: 'model' as const, parts: [{ text: 'Hello.', thoughtSignature: 'c2lnLTE=' }] },
+      user('Draw it'),
+      {
+        role: 'model' as const,
+        parts: [
+          { text: 'Here:' },
+          { inlineData: { mimeType: 'image/png', data: PNG }, thoughtSignature: 'c2lnLTI=' },
+          { text: '', thoughtSignature: 'c2lnLTM=' },
+        ],
+      },
+      user('Thanks'),
+    ];
+    const steps = translate({ contents }).input as Record<string, unknown>[];
+    expect(steps).toEqual([
+      { type: 'user_input', content: [{ type: 'text', text: 'Hi' }] },
+      { type: 'thought', signature: 'c2lnLTE=' },
+      { type: 'model_output', content: [{ type: 'text', text: 'Hello.' }] },
+      { type: 'user_input', content: [{ type: 'text', text: 'Draw it' }] },
+      // Before the turn's output, as the API lists a thought before what it led to.
+      { type: 'thought', signature: 'c2lnLTI=' },
+      { type: 'thought', signature: 'c2lnLTM=' },
+      {
+        type: 'model_output',
+        content: [
+          { type: 'text', text: 'Here:' },
+          { type: 'image', data: PNG, mime_type: 'image/png' },
+        ],
+      },
+      { type: 'user_input', content: [{ type: 'text', text: 'Thanks' }] },
+    ]);
+    // Back: the first turn's steps, answered so, are parts that keep the signature (a thought
+    // part before the text), and the history with that turn sent again is the same steps.
+    const answered = steps.slice(1, 3).flatMap((step) => interactionStepParts(step, [], []));
+    expect(answered).toEqual([
+      { thought: true, text: '', thoughtSignature: 'c2lnLTE=' },
+      { text: 'Hello.' },
+    ]);
+    const again = translate({
+      contents: [contents[0]!, { role: 'model', parts: answered }, ...contents.slice(2)],
+    }).input;
+    expect(again).toEqual(steps);
   });
 });

@@ -125,13 +125,17 @@ function toInteractionSteps(content: Content, ids: CallIds): InteractionStep[] {
           ...(part.thoughtSignature !== undefined ? { signature: part.thoughtSignature } : {}),
         });
       } else if (typeof part.text === 'string') {
+        pushOwnSignature(steps, part);
         // The text of a turn is one piece (as the API answers it), media kept in its place.
         const last = output.at(-1);
         if (last?.['type'] === 'text') last['text'] = `${last['text'] as string}${part.text}`;
         else if (part.text !== '') output.push({ type: 'text', text: part.text });
       } else {
         const media = toMediaContent(part);
-        if (media !== undefined) output.push(media);
+        if (media !== undefined) {
+          pushOwnSignature(steps, part);
+          output.push(media);
+        }
       }
     }
     flush();
@@ -172,6 +176,21 @@ function toInteractionSteps(content: Content, ids: CallIds): InteractionStep[] {
   }
   flushInput();
   return steps;
+}
+
+/**
+ * The thought signature of a model's text or media part (Gemini 3's `generateContent` puts a
+ * turn's signature on its last part, an image model's on each image), as the `thought` step that
+ * goes before it: an Interactions `model_output` and its `TextContent`/`ImageContent` have no
+ * signature field (`@google/genai` 2.32.0 `ModelOutputStep`), and the API carries the reasoning
+ * behind an output on the thought step before it ("Every thought step contains ... `signature`",
+ * ai.google.dev/gemini-api/docs/interactions/thinking). It was dropped (attack58). The same rule
+ * as the signature a stream sends alone after the text (`isSignatureOnlyPart` above): read back,
+ * the step is a thought part before the text, which is sent again as this same step.
+ */
+function pushOwnSignature(steps: InteractionStep[], part: Part): void {
+  const signature = readThoughtSignature(part as Json);
+  if (typeof signature === 'string' && signature !== '') steps.push({ type: 'thought', signature });
 }
 
 /** A function response that reports a failure: an `error` key and no `output`. */

@@ -66,4 +66,40 @@ describe('embeddingCostOf', () => {
       }).total,
     ).toBe('1');
   });
+
+  it('a count that is not a whole number of tokens is an unknown cost naming it, not none', () => {
+    for (const bad of ['10', -10, 1e300, Number.NaN]) {
+      const cost = embeddingCostOf({ promptTokenCount: bad as never }, 'gemini-embedding-2');
+      expect(cost).toMatchObject({ total: null, input: null });
+      expect(cost.unknown).toMatch(/^the usage's promptTokenCount .* is not a whole number/);
+      const detail = embeddingCostOf(
+        {
+          promptTokenCount: 1_000,
+          promptTokensDetails: [{ modality: 'IMAGE', tokenCount: bad as never }],
+        },
+        'gemini-embedding-2',
+      );
+      expect(detail.unknown).toMatch(/promptTokensDetails IMAGE tokenCount .* is not a whole/);
+    }
+    // Absent or null is none.
+    expect(embeddingCostOf({ promptTokenCount: null } as never, 'gemini-embedding-2').total).toBe(
+      '0',
+    );
+  });
+
+  it('details adding up to more than promptTokenCount are an unknown cost; without it, priced', () => {
+    // Clamping (as costOf clamps audio to the prompt) would have to pick which modality's tokens
+    // were not there: a made-up mix. Before, the 1M image tokens were priced whole ($0.45).
+    const over = embeddingCostOf(
+      { promptTokenCount: 10, promptTokensDetails: [{ modality: 'IMAGE', tokenCount: 1_000_000 }] },
+      'gemini-embedding-2',
+    );
+    expect(over.total).toBeNull();
+    expect(over.unknown).toMatch(/count 1000000 tokens, more than its promptTokenCount 10/);
+    const uncounted = embeddingCostOf(
+      { promptTokensDetails: [{ modality: 'IMAGE', tokenCount: 1_000_000 }] },
+      'gemini-embedding-2',
+    );
+    expect(uncounted.total).toBe('0.45');
+  });
 });

@@ -13,6 +13,7 @@ import {
   type EmbeddingTier,
   knownEmbeddingPrices,
 } from './known-embedding-prices.ts';
+import { tokenCount as count, unusableTokenCount } from './token-count.ts';
 import { picosPerToken, picosToDollars, type UsdPerMillion } from './usd.ts';
 
 /** The token counts {@link embeddingCostOf} reads: an embedding answer's `usageMetadata`. */
@@ -52,8 +53,9 @@ const RATE_OF: Record<string, keyof EmbeddingPrice> = {
  * What an embedding call's usage cost, exact to the pico-dollar, all of it `input` (an embedding
  * has no output). Tokens are priced by modality from `usage.promptTokensDetails`; a count the API
  * does not split by modality is priced as text. A modality without a rate (a PDF's `DOCUMENT`
- * tokens: Google's page gives no rate) or a model without a price gives an unknown cost, with why,
- * never a wrong number.
+ * tokens: Google's page gives no rate), a model without a price, a count that is not a whole
+ * number of tokens, or details that add up to more than `promptTokenCount` give an unknown cost,
+ * with why, never a wrong number.
  * @throws {@link InvalidArgumentError} when `usage` is neither an object nor left out, `model` is
  * not a string, or an option is unknown or of the wrong kind.
  * @example embeddingCostOf({ promptTokenCount: 1000 }, 'gemini-embedding-2').total // '0.0002'
@@ -73,6 +75,8 @@ export function embeddingCostOf(
   if (price === undefined) {
     return unknownCost(`no embedding price for ${id} on the ${tier} tier; give one with price`);
   }
+  const unusable = unusableTokenCount('promptTokenCount', usage?.promptTokenCount);
+  if (unusable !== undefined) return unknownCost(unusable);
   const total = count(usage?.promptTokenCount);
   // The usage is the server's, passed on unchecked (read-embed-response.ts): details that are no
   // list, or an entry that is no object, are read as costOf reads them (as absent), never a
@@ -82,6 +86,11 @@ export function embeddingCostOf(
   let split = 0;
   for (const detail of Array.isArray(details) ? details : []) {
     if (detail === null || typeof detail !== 'object') continue;
+    const reason = unusableTokenCount(
+      `promptTokensDetails ${String(detail.modality)} tokenCount`,
+      detail.tokenCount,
+    );
+    if (reason !== undefined) return unknownCost(reason);
     const tokens = count(detail.tokenCount);
     if (tokens === 0) continue;
     const key = RATE_OF[String(detail.modality)];
@@ -91,6 +100,15 @@ export function embeddingCostOf(
     }
     picos += BigInt(tokens) * picosPerToken(rate, `price.${key}`);
     split += tokens;
+  }
+  // Details that add up to more than the count disagree with it. costOf clamps its audio to the
+  // prompt count, but there it has one modality to cut; here, which modality's tokens were not
+  // there is not known, and any cut would price a made-up mix: unknown. Without a count, the
+  // details are all there is and are priced as they are.
+  if (usage?.promptTokenCount != null && split > total) {
+    return unknownCost(
+      `the usage's promptTokensDetails count ${split} tokens, more than its promptTokenCount ${total}, so which of them it cost is unknown`,
+    );
   }
   // What the details leave out (or all of it, without details) is text.
   picos += BigInt(Math.max(total - split, 0)) * picosPerToken(price.text, 'price.text');
@@ -103,8 +121,4 @@ export function embeddingCostOf(
     output: '0',
     thinking: '0',
   };
-}
-
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
 }

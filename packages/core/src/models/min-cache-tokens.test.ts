@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { getMinCacheTokens } from './min-cache-tokens.ts';
 
 describe('getMinCacheTokens', () => {
@@ -15,5 +16,15 @@ describe('getMinCacheTokens', () => {
   it('takes the largest minimum for names it does not know', () => {
     expect(getMinCacheTokens('my-gateway-alias')).toBe(4096);
     expect(getMinCacheTokens('gemini-flash-latest')).toBe(4096);
+  });
+
+  it('refuses a model that is not a string, as the other lookups do, naming it', () => {
+    // It answered 4096 for these (String(5) is no Gemini name), where priceOf(5) and
+    // contextWindowOf(5) throw.
+    for (const model of [5, undefined, null, { model: 'gemini-2.5-flash' }]) {
+      const call = () => getMinCacheTokens(model as never);
+      expect(call).toThrow(InvalidArgumentError);
+      expect(call).toThrow(/getMinCacheTokens: model must be a model id string/);
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { checkModelArgument } from './check-model-argument.ts';
+
 // The smallest cache the API accepts, by model. Sources (checked 2026-11):
 // - ai.google.dev/gemini-api/docs/caching (the table in its "?lang=go" and interactions pages):
 //   Gemini 3 Flash Preview 1024, Gemini 3 Pro Preview 4096, Gemini 2.5 Flash 1024, 2.5 Pro 4096;
@@ -14,13 +16,16 @@ const geminiName = /^(?:models\/)?gemini-(?:(\d+(?:\.\d+)?)-)?(.*)$/;
  * The smallest prompt prefix, in tokens, that `caches.create` accepts for `model` (a smaller one
  * gets `400 Cached content is too small`). The agent's `cache` option uses it to decide whether
  * caching is worth a request; give `cache.minTokens` for a model this table does not know.
+ * @throws {@link InvalidArgumentError} when `model` is not a string, as the other lookups of
+ * `@gemloop/core/models` do (`getMinCacheTokens(5)` answered 4096).
  *
  * @example
  * getMinCacheTokens('gemini-2.5-flash') // 1024
  * getMinCacheTokens('gemini-3-pro-preview') // 4096
  */
 export function getMinCacheTokens(model: string): number {
-  const match = geminiName.exec(String(model).trim().toLowerCase());
+  checkModelArgument('getMinCacheTokens', model);
+  const match = geminiName.exec(model.trim().toLowerCase());
   if (match === null) return UNKNOWN_MINIMUM;
   const rest = match[2] ?? '';
   const generation = match[1] === undefined ? undefined : Number(match[1]);

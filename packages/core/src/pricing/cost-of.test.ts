@@ -79,17 +79,48 @@ describe('costOf', () => {
     expect(costOf({}, 'my-gateway-model')).toEqual(zeroCost());
   });
 
-  it('reads hostile counts as 0', () => {
-    const cost = costOf(
+  it('gives an unknown cost naming a count that is no whole number of tokens, never the cost of none', () => {
+    // Read as 0 before, each of these gave a known cost (attack58b): `-10` output tokens cost $0.
+    for (const [field, bad, shown] of [
+      ['promptTokenCount', '10', '"10"'],
+      ['candidatesTokenCount', -10, '-10'],
+      ['thoughtsTokenCount', 1e300, '1e+300'],
+      ['cachedContentTokenCount', Number.NaN, 'NaN'],
+      ['toolUsePromptTokenCount', 1.5, '1.5'],
+    ] as const) {
+      const cost = costOf({ promptTokenCount: 100, [field]: bad }, 'gemini-2.5-flash');
+      expect(cost).toMatchObject({ total: null, input: null, output: null, thinking: null });
+      expect(cost.unknown).toBe(
+        `the usage's ${field} ${shown} is not a whole number of tokens, so what it cost is unknown`,
+      );
+      // Whatever the model: no price is needed to know the counts cannot be priced.
+      expect(costOf({ [field]: bad }, 'my-gateway-model').unknown).toContain(field);
+    }
+    // An audio entry's count is priced (at the audio rate), so it is checked too.
+    const audio = costOf(
       {
-        promptTokenCount: -5,
-        candidatesTokenCount: Number.NaN,
-        thoughtsTokenCount: 1e300,
+        promptTokenCount: 100,
         promptTokensDetails: [null, { modality: 'AUDIO', tokenCount: 'x' }] as never,
       },
       'gemini-2.5-flash',
     );
-    expect(cost).toEqual(zeroCost());
+    expect(audio.unknown).toMatch(/promptTokensDetails AUDIO tokenCount "x"/);
+  });
+
+  it('reads an absent or null count as none, and leaves details it does not price alone', () => {
+    expect(costOf({ promptTokenCount: null, candidatesTokenCount: 0 } as never, 'x')).toEqual(
+      zeroCost(),
+    );
+    const cost = costOf(
+      {
+        promptTokenCount: 1_000,
+        candidatesTokenCount: null,
+        promptTokensDetails: [5, { modality: 'TEXT', tokenCount: 'x' }] as never,
+        cacheTokensDetails: {} as never,
+      } as never,
+      'gemini-2.5-flash',
+    );
+    expect(cost.total).toBe('0.0003');
   });
 
   it('uses prices given as a table or a function over the shipped ones', () => {

@@ -8,6 +8,11 @@ import {
 } from '../models/model-prices.ts';
 import type { CostUsage } from '../models/pricer.ts';
 import {
+  tokenCountOrNaN as countOf,
+  isUsableTokenCount,
+  unusableTokenCount,
+} from '../models/token-count.ts';
+import {
   addPicos,
   type CostPicos,
   type Picos,
@@ -64,6 +69,7 @@ export function priceOf(
  * `thoughtsTokenCount` is billed at the output rate ("Output price (including thinking tokens)");
  * a prompt over 200k tokens takes the long-context rates where the model has them; audio input
  * (`promptTokensDetails` modality `AUDIO`) takes the audio rate where Google prices it apart.
+ * A count that is not a whole number of tokens gives an unknown cost naming it.
  *
  * @example costOf(result.usage, 'gemini-2.5-flash').total // '0.0001275'
  */
@@ -88,11 +94,24 @@ export function costPicosOf(
   tier?: string | undefined,
   prices?: PricesOption | undefined,
 ): CostPicos | Cost {
-  const prompt = count(usage.promptTokenCount);
-  const cached = Math.min(count(usage.cachedContentTokenCount), prompt);
-  const toolPrompt = count(usage.toolUsePromptTokenCount);
-  const candidates = count(usage.candidatesTokenCount);
-  const thoughts = count(usage.thoughtsTokenCount);
+  const prompt = countOf(usage.promptTokenCount);
+  const cached = Math.min(countOf(usage.cachedContentTokenCount), prompt);
+  const toolPrompt = countOf(usage.toolUsePromptTokenCount);
+  const candidates = countOf(usage.candidatesTokenCount);
+  const thoughts = countOf(usage.thoughtsTokenCount);
+  const audio =
+    modality(usage.promptTokensDetails, 'AUDIO') +
+    modality(usage.toolUsePromptTokensDetails, 'AUDIO');
+  const cachedAudioCount = modality(usage.cacheTokensDetails, 'AUDIO');
+  // A count that cannot be priced is NaN, and so is any sum with it: read as 0, `-10` output
+  // tokens cost $0, a known cost (attack58b). Named by a second look, only then.
+  if (
+    Number.isNaN(prompt + cached + toolPrompt + candidates + thoughts + audio + cachedAudioCount)
+  ) {
+    return unknownCost(
+      unusableCountIn(usage) ?? 'a count of the usage is no whole number of tokens',
+    );
+  }
   if (prompt + toolPrompt + candidates + thoughts === 0) return ZERO_PICOS;
   const price = priceOf(model, tier, prices);
   if (price === undefined) {
@@ -102,10 +121,7 @@ export function costPicosOf(
   }
   const rates: TokenPrices =
     prompt > LONG_CONTEXT_TOKENS && price.longContext !== undefined ? price.longContext : price;
-  const audio =
-    modality(usage.promptTokensDetails, 'AUDIO') +
-    modality(usage.toolUsePromptTokensDetails, 'AUDIO');
-  const cachedAudio = Math.min(modality(usage.cacheTokensDetails, 'AUDIO'), cached);
+  const cachedAudio = Math.min(cachedAudioCount, cached);
   const uncachedAudio = Math.min(Math.max(audio - cachedAudio, 0), prompt + toolPrompt - cached);
   const audioApart = rates.audioInput !== undefined;
   try {
@@ -207,13 +223,43 @@ function modality(details: ModalityTokenCount[] | undefined, name: string): numb
   let total = 0;
   for (const entry of details) {
     if (entry !== null && typeof entry === 'object' && entry.modality === name) {
-      total += count(entry.tokenCount);
+      total += countOf(entry.tokenCount);
     }
   }
   return total;
 }
 
-/** A count from the wire: hostile, so anything but a finite non-negative integer counts as 0. */
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
+const COUNTED = [
+  'promptTokenCount',
+  'cachedContentTokenCount',
+  'toolUsePromptTokenCount',
+  'candidatesTokenCount',
+  'thoughtsTokenCount',
+] as const;
+const DETAILED = [
+  'promptTokensDetails',
+  'toolUsePromptTokensDetails',
+  'cacheTokensDetails',
+] as const;
+
+/**
+ * Why a count {@link costPicosOf} prices cannot be priced (see `unusableTokenCount`), or
+ * `undefined`. Of the per-modality details only the audio entries are priced, so only they are
+ * looked at; a details field that is no list, or an entry that is no object, stays read as absent.
+ */
+function unusableCountIn(usage: CostUsage): string | undefined {
+  for (const field of COUNTED) {
+    if (!isUsableTokenCount(usage[field])) return unusableTokenCount(field, usage[field]);
+  }
+  for (const field of DETAILED) {
+    const details: unknown = usage[field];
+    if (!Array.isArray(details)) continue;
+    for (const entry of details as unknown[]) {
+      if (entry === null || typeof entry !== 'object') continue;
+      const { modality: name, tokenCount } = entry as ModalityTokenCount;
+      if (name !== 'AUDIO' || isUsableTokenCount(tokenCount)) continue;
+      return unusableTokenCount(`${field} AUDIO tokenCount`, tokenCount);
+    }
+  }
+  return undefined;
 }

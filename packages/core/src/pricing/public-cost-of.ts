@@ -41,7 +41,9 @@ export function priceOf(
  * `thoughtsTokenCount` is billed at the output rate ("Output price (including thinking tokens)");
  * a prompt over 200k tokens takes the long-context rates where the model has them; audio input
  * (`promptTokensDetails` modality `AUDIO`) takes the audio rate where Google prices it apart.
- * A count that is not a whole number of tokens (from a gateway) counts as none.
+ * An absent or `null` count is none; a count that is not a whole number of tokens (`"10"`, `-10`,
+ * `1e300`, `NaN`, from a gateway or a usage built by hand) gives an unknown cost naming the count,
+ * never the cost of none.
  *
  * @throws {@link InvalidArgumentError} when `usage` is not an object, `model` or `tier` not a
  * string, or `prices` neither a price table nor a function (naming the price at fault).

@@ -272,14 +272,14 @@ export function createA2AHandlerSharing(
         message: 'The request has no valid credentials: send Authorization: Bearer <token>.',
       });
     }
-    const wait = limiter?.take(owner) ?? 0;
-    if (wait > 0) {
+    const taken = limiter?.take(owner);
+    if (taken !== undefined && taken.wait > 0) {
       const refused = new A2ARequestError({
         status: 429,
         rpcCode: -32600,
         message: 'Too many requests; retry after the time in retry-after.',
       }).toResponse();
-      refused.headers.set('retry-after', String(wait));
+      refused.headers.set('retry-after', String(taken.wait));
       return refused;
     }
     const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
@@ -295,7 +295,9 @@ export function createA2AHandlerSharing(
       budget,
       idleTimeoutMs: settings.bodyIdleTimeoutMs,
       owner,
-      onBusy: () => limiter?.giveBack(owner),
+      onBusy: () => {
+        if (taken !== undefined) limiter?.giveBack(owner, taken.window);
+      },
     });
     if (!isRecord(body)) {
       throw new A2ARequestError({

@@ -85,15 +85,17 @@ export function createAgUiHandlerSharing(
         });
       }
       const owner = await authorizeRequest(settings, request);
-      const wait = limiter?.take(owner) ?? 0;
-      if (wait > 0) return tooManyRuns(wait);
+      const taken = limiter?.take(owner);
+      if (taken !== undefined && taken.wait > 0) return tooManyRuns(taken.wait);
       const read = readRunInput(
         await readAgUiBody(request, {
           maxBytes: settings.maxBodyBytes,
           budget,
           idleTimeoutMs: settings.bodyIdleTimeoutMs,
           owner,
-          onBusy: () => limiter?.giveBack(owner),
+          onBusy: () => {
+            if (taken !== undefined) limiter?.giveBack(owner, taken.window);
+          },
         }),
       );
       const { input, message } = read;

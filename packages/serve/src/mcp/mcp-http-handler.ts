@@ -7,7 +7,7 @@ import { InsufficientScopeError } from '../door/insufficient-scope-error.ts';
 import { guardOrigin, type OriginPolicy } from '../door/origin-policy.ts';
 import { insufficientScopeChallenge, type ProtectedResource } from '../door/protected-resource.ts';
 import type { BodyLimits } from '../door/read-bounded-body.ts';
-import type { RateLimiter } from '../openai/rate-limiter.ts';
+import type { RateLimiter, RateTake } from '../openai/rate-limiter.ts';
 import { cancelOnDisconnect } from './cancel-on-disconnect.ts';
 import { claimRequestIds, idInUse } from './claim-request-ids.ts';
 import { createMcpSessions, type McpSession, type McpSessions } from './mcp-sessions.ts';
@@ -53,7 +53,7 @@ export type McpHttpHandlerOptions = {
    * every door; 0 for none.
    */
   heartbeatMs: number;
-  /** Counts a request of an owner: the seconds to wait when over the limit, else 0. */
+  /** Counts a request of an owner: the seconds to wait when over the limit, and its window. */
   limiter: Pick<RateLimiter, 'take' | 'giveBack'> | undefined;
   onError: (error: unknown) => void;
 };
@@ -80,10 +80,12 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       if (!MCP_METHODS.has(request.method)) return methodNotAllowed();
       const owner = await authorizeRequest(options, request);
       if (owner instanceof Response) return owner;
-      const wait = options.limiter?.take(owner) ?? 0;
-      if (wait > 0) return tooManyRequests(wait);
+      const taken = options.limiter?.take(owner);
+      if (taken !== undefined && taken.wait > 0) return tooManyRequests(taken.wait);
       const sessionId = request.headers.get('mcp-session-id');
-      if (sessionId === null) return await openSession(options, sessions, request, owner);
+      if (sessionId === null) {
+        return await openSession(options, sessions, request, { owner, taken });
+      }
       const found = sessions.get(sessionId);
       // Another owner's session answers exactly as an unknown one: a stranger learns nothing.
       if (found === undefined || !isRunOwner(found.owner, owner)) {
@@ -92,7 +94,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       const ended = sessions.hold(sessionId, found);
       let answer: Response;
       try {
-        answer = await answerInSession(options, request, found, owner);
+        answer = await answerInSession(options, request, found, { owner, taken });
       } catch (error) {
         ended();
         throw error;
@@ -143,15 +145,22 @@ async function authorizeRequest(
   return owner;
 }
 
+/**
+ * Who sent a request: its owner, and what the rate limit answered when it counted the request
+ * (`undefined` without a limit), for giving that count back.
+ */
+type Caller = { owner: RunOwner; taken: RateTake | undefined };
+
 /** A request of an open session of `owner`'s: the SDK's answer, or the door's refusal. */
 async function answerInSession(
   options: McpHttpHandlerOptions,
   request: Request,
   found: McpSession,
-  owner: RunOwner,
+  caller: Caller,
 ): Promise<Response> {
+  const { owner } = caller;
   if (request.method !== 'POST') return await found.transport.handleRequest(request);
-  const read = await readMcpMessages(request, bodyLimits(options, owner));
+  const read = await readMcpMessages(request, bodyLimits(options, caller));
   if (read instanceof Response) return read;
   const batchWait = takeBatch(options.limiter, owner, read);
   if (batchWait > 0) return tooManyRequests(batchWait);
@@ -173,13 +182,14 @@ async function openSession(
   options: McpHttpHandlerOptions,
   sessions: McpSessions,
   request: Request,
-  owner: RunOwner,
+  caller: Caller,
 ): Promise<Response> {
+  const { owner } = caller;
   // Read here as for a session's POSTs: the SDK reads a body as `request.json()` does, with
   // U+FFFD for bytes that are not UTF-8 (attack40), and so `initialize` carried them.
   let parsedBody: unknown;
   if (request.method === 'POST') {
-    parsedBody = await readMcpMessages(request, bodyLimits(options, owner));
+    parsedBody = await readMcpMessages(request, bodyLimits(options, caller));
     if (parsedBody instanceof Response) return parsedBody;
   }
   const server = options.createServer(owner);
@@ -209,13 +219,16 @@ async function openSession(
  * The limits a POST's body is read within, for `owner`: a body refused for the budget gives the
  * request's count of the rate limit back (a batch's further requests are counted after the read).
  */
-function bodyLimits(options: McpHttpHandlerOptions, owner: RunOwner): BodyLimits {
+function bodyLimits(options: McpHttpHandlerOptions, { owner, taken }: Caller): BodyLimits {
   return {
     maxBytes: options.maxBodyBytes,
     budget: options.budget,
     idleTimeoutMs: options.bodyIdleTimeoutMs,
     owner,
-    onBusy: () => options.limiter?.giveBack(owner),
+    // To the window that counted it (`taken`), never the owner's next one.
+    onBusy: () => {
+      if (taken !== undefined) options.limiter?.giveBack(owner, taken.window);
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { RunOwner } from '@gemloop/core/web';
+import type { RateLimiter } from '../openai/rate-limiter.ts';
 import { isRequest } from './request-ids.ts';
 
 /**
@@ -8,7 +9,7 @@ import { isRequest } from './request-ids.ts';
  * 10. What the batch took stays taken when it is refused, as a refused POST's does. @internal
  */
 export function takeBatch(
-  limiter: { take(owner: RunOwner): number } | undefined,
+  limiter: Pick<RateLimiter, 'take'> | undefined,
   owner: RunOwner,
   body: unknown,
 ): number {
@@ -16,7 +17,7 @@ export function takeBatch(
   let wait = 0;
   for (const message of body.slice(1)) {
     if (!isRequest(message)) continue;
-    wait = Math.max(wait, limiter.take(owner));
+    wait = Math.max(wait, limiter.take(owner).wait);
   }
   return wait;
 }

@@ -9,7 +9,7 @@ import type { DoorRequest } from './door-request.ts';
 import { errorResponse, jsonResponse } from './json-response.ts';
 import { matchOpenAIRoute, type OpenAIRoute } from './match-openai-route.ts';
 import { invalidRequest, notFound, OpenAIRequestError } from './openai-request-error.ts';
-import type { RateLimiter } from './rate-limiter.ts';
+import type { RateLimiter, RateTake } from './rate-limiter.ts';
 import { readJsonBody } from './read-json-body.ts';
 import { type ResponsesContext, responses } from './responses.ts';
 import { noRetryUnlessPassing } from './run-failure.ts';
@@ -37,8 +37,8 @@ export async function answerOpenAIRequest(request: Request, door: OpenAIDoor): P
   try {
     const route = matchOpenAIRoute(request, door.settings.basePath);
     const owner = await authorizeRequest(request, door.settings);
-    const wait = door.limiter?.take(owner) ?? 0;
-    if (wait > 0) {
+    const taken = door.limiter?.take(owner);
+    if (taken !== undefined && taken.wait > 0) {
       const refused = errorResponse(
         new OpenAIRequestError({
           status: 429,
@@ -47,22 +47,29 @@ export async function answerOpenAIRequest(request: Request, door: OpenAIDoor): P
           message: 'Too many requests; retry after the time in retry-after.',
         }),
       );
-      refused.headers.set('retry-after', String(wait));
+      refused.headers.set('retry-after', String(taken.wait));
       return refused;
     }
-    return await answerRoute(request, route, owner, door);
+    return await answerRoute(request, route, { owner, taken }, door);
   } catch (error) {
     return failureResponse(error, request, door.settings.onError);
   }
 }
 
+/**
+ * Who sent a request: its owner, and what the rate limit answered when it counted the request
+ * (`undefined` without a limit), for giving that count back.
+ */
+type Caller = { owner: string; taken: RateTake | undefined };
+
 /** The answer of an authorized request within its rate limit. */
 async function answerRoute(
   request: Request,
   route: OpenAIRoute,
-  owner: string,
+  caller: Caller,
   door: OpenAIDoor,
 ): Promise<Response> {
+  const { owner } = caller;
   const { index } = door.kept;
   if (route.kind === 'models') return jsonResponse({ object: 'list', data: modelList(door) });
   if (route.kind === 'model') {
@@ -83,14 +90,14 @@ async function answerRoute(
     }
     return jsonResponse({ id: route.id, object: 'response.deleted', deleted: true });
   }
-  const run = await readRunRequest(request, owner, door);
+  const run = await readRunRequest(request, caller, door);
   return route.kind === 'chat' ? await chatCompletions(run) : await responses(run, door.kept);
 }
 
 /** The body of a run's request read, and the agent its `model` names found. */
 async function readRunRequest(
   request: Request,
-  owner: string,
+  { owner, taken }: Caller,
   { settings, budget, limiter, telemetry }: OpenAIDoor,
 ): Promise<DoorRequest> {
   const body = await readJsonBody(request, {
@@ -98,7 +105,10 @@ async function readRunRequest(
     budget,
     idleTimeoutMs: settings.bodyIdleTimeoutMs,
     owner,
-    onBusy: () => limiter?.giveBack(owner),
+    // To the window that counted it, never the owner's next one.
+    onBusy: () => {
+      if (taken !== undefined) limiter?.giveBack(owner, taken.window);
+    },
   });
   const model = body['model'];
   if (model === undefined) {

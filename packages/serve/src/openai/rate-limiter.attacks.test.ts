@@ -63,14 +63,14 @@ describe('the per-owner rate limiter against a client that names a new owner per
   it('keeps a live owner counted while others flood: nobody resets its own limit', () => {
     const { now, advance } = clock();
     const limiter = createRateLimiter({ requests: 2, windowMs: 60_000 }, now);
-    expect([limiter.take('mallory'), limiter.take('mallory')]).toEqual([0, 0]);
-    expect(limiter.take('mallory')).toBe(60);
+    expect([limiter.take('mallory').wait, limiter.take('mallory').wait]).toEqual([0, 0]);
+    expect(limiter.take('mallory').wait).toBe(60);
     for (let owner = 0; owner < 50_000; owner++) {
       advance(1);
       limiter.take(`sock-${owner}`);
     }
     // 50 s on: mallory's window (opened at 0) is still live, and still full.
-    expect(limiter.take('mallory')).toBe(10);
+    expect(limiter.take('mallory').wait).toBe(10);
   });
 
   it('refuses a new owner while every window is live, until the oldest ends; then serves again', () => {
@@ -81,13 +81,14 @@ describe('the per-owner rate limiter against a client that names a new owner per
       advance(1);
     }
     // The oldest window opened at 0 and ends at 60,000; now is 10,000.
-    expect(limiter.take('newcomer')).toBe(50);
+    expect(limiter.take('newcomer').wait).toBe(50);
     // A known owner is still counted as before.
-    expect(limiter.take('flood-9999')).toBe(60);
+    expect(limiter.take('flood-9999').wait).toBe(60);
     advance(50_000);
     // The oldest window has ended: its slot is free for the newcomer.
-    expect(limiter.take('newcomer')).toBe(0);
+    expect(limiter.take('newcomer').wait).toBe(0);
     advance(60_000);
-    for (let owner = 0; owner < 10_000; owner++) expect(limiter.take(`later-${owner}`)).toBe(0);
+    for (let owner = 0; owner < 10_000; owner++)
+      expect(limiter.take(`later-${owner}`).wait).toBe(0);
   });
 });

@@ -14,17 +14,29 @@ export type RateLimit = {
   windowMs: number;
 };
 
+/** What {@link RateLimiter.take} answers. @internal */
+export type RateTake = {
+  /** The seconds to wait when the request is over the limit (it was not counted), else 0. */
+  wait: number;
+  /**
+   * The window the request was counted in (its start, on the limiter's clock): what
+   * {@link RateLimiter.giveBack} gives the count back to.
+   */
+  window: number;
+};
+
 /** What a door asks of its limiter. @internal */
 export type RateLimiter = {
-  /** Counts a request of `owner`: the seconds to wait when it is over the limit, else 0. */
-  take(owner: string): number;
+  /** Counts a request of `owner`: the seconds to wait when it is over the limit, and its window. */
+  take(owner: string): RateTake;
   /**
-   * Uncounts a request of `owner` that {@link RateLimiter.take} counted and the door then refused
-   * before doing any work for it (a 503 for other callers' bodies): the limit counts the work a
-   * caller asks for, not the server's own refusals. Nothing when the owner's window has ended
-   * since (the count went with it).
+   * Uncounts a request of `owner` that {@link RateLimiter.take} counted in `window` (what it
+   * answered) and the door then refused before doing any work for it (a 503 for other callers'
+   * bodies): the limit counts the work a caller asks for, not the server's own refusals. Nothing
+   * when that window has ended since (the count went with it), even when the owner's next window
+   * has opened: that one's count is of other requests.
    */
-  giveBack(owner: string): void;
+  giveBack(owner: string, window: number): void;
   /** How many windows are held (for tests of the bound). */
   size(): number;
 };
@@ -60,8 +72,8 @@ export function createRateLimiter(limit: RateLimit, now: () => number): RateLimi
     return undefined;
   };
   return {
-    /** Counts a request of `owner`: the seconds to wait when it is over the limit, else 0. */
-    take(owner: string): number {
+    /** Counts a request of `owner`: the seconds to wait when it is over the limit, and its window. */
+    take(owner: string): RateTake {
       const time = now();
       oldestLive(time);
       oldestLive(time);
@@ -69,22 +81,25 @@ export function createRateLimiter(limit: RateLimit, now: () => number): RateLimi
       if (window === undefined || expired(window, time)) {
         if (window === undefined && windows.size >= MAX_OWNERS) {
           const oldest = oldestLive(time);
-          if (oldest !== undefined) return wait(oldest, time);
+          if (oldest !== undefined) return { wait: wait(oldest, time), window: time };
         }
         // Delete first so a reopened window moves to the end: the map stays in opening order.
         windows.delete(owner);
         window = { start: time, count: 0 };
         windows.set(owner, window);
       }
-      if (window.count >= limit.requests) return wait(window, time);
+      if (window.count >= limit.requests) {
+        return { wait: wait(window, time), window: window.start };
+      }
       window.count++;
-      return 0;
+      return { wait: 0, window: window.start };
     },
-    giveBack(owner: string): void {
+    giveBack(owner: string, taken: number): void {
       const window = windows.get(owner);
-      // At a window's edge the request may have been counted in the one that ended: the count
-      // given back is then the next window's, one request more for that owner at most.
-      if (window === undefined || expired(window, now()) || window.count === 0) return;
+      // Only to the window that counted it: at a window's edge the owner's next window may have
+      // opened since, and giving its count back granted one request more (doors58).
+      if (window === undefined || window.start !== taken) return;
+      if (expired(window, now()) || window.count === 0) return;
       window.count--;
     },
     /** How many windows are held (for tests of the bound). */
