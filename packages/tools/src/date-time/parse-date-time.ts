@@ -188,8 +188,16 @@ function gapNote(luxon: LuxonModule, text: string, parsed: DateTime): string | u
     return undefined;
   const sameDay = wall.toISODate() === parsed.toISODate();
   if (sameDay && wall.hour === parsed.hour && wall.minute === parsed.minute) return undefined;
-  const skipped = sameDay ? 'skip that hour for daylight saving' : 'skipped that day';
-  return `${text} does not exist in ${parsed.zoneName ?? 'this zone'} (the clocks ${skipped}); it was read as ${parsed.toISO()}.`;
+  return `${text} does not exist in ${parsed.zoneName ?? 'this zone'} (${describeSkip(sameDay)}); it was read as ${parsed.toISO()}.`;
+}
+
+/**
+ * Why a wall-clock time does not exist: a daylight-saving gap moves it within its day, a zone
+ * that skipped a whole day (across the date line) moves it to the next.
+ * @internal
+ */
+export function describeSkip(sameDay: boolean): string {
+  return sameDay ? 'the clocks skip that hour for daylight saving' : 'the clocks skipped that day';
 }
 
 function invalidDate(
