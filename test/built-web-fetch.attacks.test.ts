@@ -6,22 +6,14 @@
 // which in the tool's own (unbundled) ES module names nothing. The address check of every fetch
 // loads ipaddr.js that way, so no URL could be fetched, and the model read a ReferenceError.
 
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUARDED_TEST_LIMIT_MS, runGuarded } from '../scripts/run-guarded.ts';
+import { builtFile } from './fixtures/built-file.ts';
 
-const built = (path: string): string => {
-  const file = new URL(`../packages/${path}`, import.meta.url);
-  if (!existsSync(file)) {
-    throw new Error(
-      `${file.pathname} is missing: run \`npm run build\` first; \`npm test\` does it.`,
-    );
-  }
-  return file.href;
-};
-const TOOLS = built('tools/dist/index.js');
+const TOOLS = builtFile('tools/dist/index.js');
 
 let folder = '';
 beforeAll(() => {

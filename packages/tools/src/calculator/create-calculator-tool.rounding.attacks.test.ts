@@ -1,6 +1,5 @@
-import type { ToolExecuteContext } from '@gemloop/core';
-import { silentLogger } from '@gemloop/core/logging';
 import { describe, expect, it } from 'vitest';
+import { toolContext } from '../__fixtures__/tool-context.ts';
 import { createCalculatorTool } from '../index.ts';
 
 // attack59b: a result near the largest float rounded up past it. 1.7976931348623157e308 is a
@@ -8,17 +7,9 @@ import { createCalculatorTool } from '../index.ts';
 // 1.79769313486232e308, which reads back as Infinity, and JSON carries Infinity as null: the model
 // was told the answer is `null`, with no error. The rounded value must stay a number.
 
-const context: ToolExecuteContext = {
-  signal: new AbortController().signal,
-  toolCallId: 'call-1',
-  step: 1,
-  logger: silentLogger,
-  contents: [],
-};
-
 /** The result as the model receives it: through JSON. */
 function answer(expression: string, options: Parameters<typeof createCalculatorTool>[0] = {}) {
-  const result = createCalculatorTool(options).execute({ expression }, context);
+  const result = createCalculatorTool(options).execute({ expression }, toolContext());
   return JSON.parse(JSON.stringify(result)) as { expression: string; result: unknown };
 }
 

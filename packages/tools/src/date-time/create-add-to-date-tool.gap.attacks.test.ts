@@ -1,6 +1,5 @@
-import type { ToolExecuteContext } from '@gemloop/core';
-import { silentLogger } from '@gemloop/core/logging';
 import { describe, expect, it } from 'vitest';
+import { toolContext } from '../__fixtures__/tool-context.ts';
 import { createDateTimeTools } from '../index.ts';
 
 // attack59b: adding days "keeps the wall-clock time across daylight-saving changes", the tool
@@ -9,37 +8,26 @@ import { createDateTimeTools } from '../index.ts';
 // 2011-12-30 plus one day came back as 2011-12-31, both without a word. A time given that way is
 // noted (convert_time's note); a result landing so is noted the same way now.
 
-const context: ToolExecuteContext = {
-  signal: new AbortController().signal,
-  toolCallId: 'call-1',
-  step: 1,
-  logger: silentLogger,
-  contents: [],
-};
-
 const { addToDate } = createDateTimeTools({ defaultTimeZone: 'UTC' });
 
 describe('a calendar sum that lands on a time the zone skips', () => {
-  it('one day after 02:30 the night before spring-forward: 03:30, and the model is told why', async () => {
-    const result = await addToDate.execute(
+  it.each([
+    [
+      'one day after 02:30 the night before spring-forward',
       { dateTime: '2024-03-09T02:30', timeZone: 'America/New_York', days: 1 },
-      context,
-    );
-    expect(result.iso).toBe('2024-03-10T03:30:00.000-04:00');
-    expect(result.note).toBe(
-      '2024-03-10T02:30:00 does not exist in America/New_York (the clocks skip that hour for daylight saving); the result was moved to 2024-03-10T03:30:00.000-04:00.',
-    );
-  });
-
-  it('one day after 2011-12-29 in Samoa: the skipped day is named', async () => {
-    const result = await addToDate.execute(
+      '2024-03-10T03:30:00.000-04:00',
+      '2024-03-10T02:30:00 does not exist in America/New_York (the clocks skip that hour for daylight saving)',
+    ],
+    [
+      'one day after 2011-12-29 in Samoa',
       { dateTime: '2011-12-29T12:00', timeZone: 'Pacific/Apia', days: 1 },
-      context,
-    );
-    expect(result.iso).toBe('2011-12-31T12:00:00.000+14:00');
-    expect(result.note).toBe(
-      '2011-12-30T12:00:00 does not exist in Pacific/Apia (the clocks skipped that day); the result was moved to 2011-12-31T12:00:00.000+14:00.',
-    );
+      '2011-12-31T12:00:00.000+14:00',
+      '2011-12-30T12:00:00 does not exist in Pacific/Apia (the clocks skipped that day)',
+    ],
+  ])('%s: moved, and the model is told why', async (_name, args, iso, why) => {
+    const result = await addToDate.execute(args, toolContext());
+    expect(result.iso).toBe(iso);
+    expect(result.note).toBe(`${why}; the result was moved to ${iso}.`);
   });
 
   it('a sum that lands on an ordinary time, or a month end clamped, has no note', async () => {
@@ -49,7 +37,7 @@ describe('a calendar sum that lands on a time the zone skips', () => {
       { dateTime: '2024-02-29', years: 1 },
       { dateTime: '2011-12-29T12:00', timeZone: 'Pacific/Apia', days: 2 },
     ]) {
-      const result = await addToDate.execute(args, context);
+      const result = await addToDate.execute(args, toolContext());
       expect(result.note).toBeUndefined();
     }
   });
@@ -57,7 +45,7 @@ describe('a calendar sum that lands on a time the zone skips', () => {
   it('adding hours adds elapsed time, which has no wall clock to keep: no note', async () => {
     const result = await addToDate.execute(
       { dateTime: '2024-03-10T01:30', timeZone: 'America/New_York', hours: 1 },
-      context,
+      toolContext(),
     );
     expect(result.iso).toBe('2024-03-10T03:30:00.000-04:00');
     expect(result.note).toBeUndefined();

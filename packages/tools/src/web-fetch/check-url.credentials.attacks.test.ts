@@ -1,21 +1,12 @@
-import type { ToolExecuteContext } from '@gemloop/core';
-import { silentLogger } from '@gemloop/core/logging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebFetchTool, WebFetchError } from '../index.ts';
+import { createWebFetchTool, type WebFetchError } from '../index.ts';
+import { fetchRefusal } from './__fixtures__/fetch-refusal.ts';
 import { startTestServer, type TestServer } from './__fixtures__/test-server.ts';
 
 // attack59b: a URL's "user:password@" was kept out of the error only when the URL was otherwise
 // fetchable. A URL refused for another reason first (not http or https, longer than the limit,
 // not a URL at all) came back with its credentials in the message and in `url`, which go to the
 // model, the log, the span and the recording; so did a redirect's Location of the same kinds.
-
-const context = (): ToolExecuteContext => ({
-  signal: new AbortController().signal,
-  toolCallId: 'call-1',
-  step: 1,
-  logger: silentLogger,
-  contents: [],
-});
 
 const SECRET = 's3cr3t-pa55';
 
@@ -38,18 +29,12 @@ afterAll(async () => {
   await server.close();
 });
 
-async function refusal(url: string): Promise<WebFetchError> {
+function refusal(url: string): Promise<WebFetchError> {
   const tool = createWebFetchTool({
     allowedAddressRanges: ['127.0.0.1'],
     lookup: async () => [{ address: '192.0.2.1', family: 4 }],
   });
-  try {
-    const result = await tool.execute({ url }, context());
-    throw new Error(`fetched: ${JSON.stringify(result).slice(0, 200)}`);
-  } catch (error) {
-    if (WebFetchError.isInstance(error)) return error;
-    throw error;
-  }
+  return fetchRefusal(tool, url);
 }
 
 describe('a URL with credentials, refused for another reason', () => {
