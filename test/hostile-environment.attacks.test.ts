@@ -4,35 +4,19 @@
 // limit), the model the fake Gemini on 127.0.0.1. Each try states what a demanding user expects;
 // the one that broke (skills read in the order of the machine's locale) is fixed in loadSkills.
 
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { nodeBinary } from '../scripts/node-binary.ts';
 import { GUARDED_TEST_LIMIT_MS, runGuarded } from '../scripts/run-guarded.ts';
+import { builtFile } from './fixtures/built-file.ts';
 
-const built = (path: string): string => {
-  const file = new URL(`../packages/${path}`, import.meta.url);
-  if (!existsSync(file)) {
-    throw new Error(
-      `${file.pathname} is missing: run \`npm run build\` first; \`npm test\` does it.`,
-    );
-  }
-  return file.href;
-};
-const CORE = built('core/dist/index.js');
-const TOOLS = built('tools/dist/index.js');
-const CHAT = built('core/dist/chat/index.node.js');
-const MEMORY = built('core/dist/memory/index.node.js');
+const CORE = builtFile('core/dist/index.js');
+const TOOLS = builtFile('tools/dist/index.js');
+const CHAT = builtFile('core/dist/chat/index.node.js');
+const MEMORY = builtFile('core/dist/memory/index.node.js');
 
 let folder = '';
 beforeAll(() => {

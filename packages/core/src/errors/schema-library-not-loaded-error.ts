@@ -168,11 +168,20 @@ export function requireDependency({
     } catch (error) {
       failure = error;
     }
-    const requires = /^Dynamic require of "([^"]+)"/.exec(messageOf(failure))?.[1];
-    if (requires !== undefined && requires !== name)
-      throw new MissingDependencyError({ packageName: name, neededBy, requires, cause: failure });
-    // A package in the bundle that failed as it loaded fails as itself.
-    if (requires === undefined && !isNotFound(failure)) throw failure;
+    // The check above reads core's own scope, and core's dist is an esbuild bundle (bundle56), in
+    // which `typeof require` reads esbuild's `__require`: a function even in an ES module. A caller
+    // that is not bundled (the tools' own ES modules, as users install them) has no `require`, and
+    // its literal call throws a ReferenceError that means "not bundled" and nothing more: Node
+    // loads the package (attack59b; built, every web fetch failed on ipaddr.js so).
+    if (isRequireUndefined(failure)) {
+      failure = undefined;
+    } else {
+      const requires = /^Dynamic require of "([^"]+)"/.exec(messageOf(failure))?.[1];
+      if (requires !== undefined && requires !== name)
+        throw new MissingDependencyError({ packageName: name, neededBy, requires, cause: failure });
+      // A package in the bundle that failed as it loaded fails as itself.
+      if (requires === undefined && !isNotFound(failure)) throw failure;
+    }
   }
   try {
     return nodeRequire()(name);
@@ -186,6 +195,11 @@ export function requireDependency({
 function messageOf(error: unknown): string {
   const message = (error as { message?: unknown } | undefined)?.message;
   return typeof message === 'string' ? message : '';
+}
+
+/** The ReferenceError of a `require` that the calling module does not have. */
+function isRequireUndefined(error: unknown): boolean {
+  return error instanceof ReferenceError && /^require is not defined\b/.test(error.message);
 }
 
 /** Node's error for a package that is not installed. */

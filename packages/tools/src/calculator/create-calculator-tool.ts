@@ -107,7 +107,10 @@ export function createCalculatorTool(
     execute: ({ expression }): CalculatorToolResult => {
       const value = evaluateExpression(expression, limits);
       // toPrecision then Number drops the noise digits; `+ 0` turns -0 into 0.
-      return { expression, result: Number(value.toPrecision(significantDigits)) + 0 };
+      const rounded = Number(value.toPrecision(significantDigits)) + 0;
+      // Near the largest float, rounding up can pass it (1.7976931348623157e308 to 15 digits reads
+      // back as Infinity, which JSON sends as null): the value the evaluator checked is kept.
+      return { expression, result: Number.isFinite(rounded) ? rounded : value };
     },
   });
 }

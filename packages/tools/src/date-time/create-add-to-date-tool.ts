@@ -1,6 +1,6 @@
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
-import type { DurationLikeObject } from 'luxon';
+import type { DateTime, DurationLikeObject } from 'luxon';
 import { z } from 'zod/v4';
 import { checkDateRange } from './check-date-range.ts';
 import { DateTimeError } from './date-time-error.ts';
@@ -12,7 +12,7 @@ import {
 } from './date-time-settings.ts';
 import type { DateTimeDescription } from './describe-date-time.ts';
 import { describeDateTime } from './describe-date-time.ts';
-import { MAX_DATE_TIME_LENGTH, parseDateTime } from './parse-date-time.ts';
+import { describeSkip, MAX_DATE_TIME_LENGTH, parseDateTime } from './parse-date-time.ts';
 import { resolveTimeZone } from './resolve-time-zone.ts';
 
 /** The arguments of the add-to-date tool. */
@@ -112,8 +112,31 @@ export function createAddToDateTool(
         locale: settings.locale,
         format: args.format,
       });
-      if (parsed.note !== undefined) result.note = parsed.note;
+      const notes = [parsed.note, landingNote(parsed.dateTime, duration, sum)].filter(
+        (note) => note !== undefined,
+      );
+      if (notes.length > 0) result.note = notes.join(' ');
       return result;
     },
   });
+}
+
+/**
+ * A calendar sum keeps the wall-clock time, except where the day reached has no such time (a
+ * daylight-saving gap, a skipped day): luxon then moves it, and the model is told, as
+ * convert_time tells it of a time it gave (attack59b). The wall clock wanted is the same sum in
+ * UTC, which skips nothing. Hours, minutes and seconds add elapsed time: nothing to keep.
+ */
+function landingNote(
+  start: DateTime,
+  duration: DurationLikeObject,
+  sum: DateTime,
+): string | undefined {
+  if (duration.hours !== undefined || duration.minutes !== undefined) return undefined;
+  if (duration.seconds !== undefined) return undefined;
+  const wanted = start.setZone('UTC', { keepLocalTime: true }).plus(duration);
+  const reached = sum.setZone('UTC', { keepLocalTime: true });
+  if (reached.toMillis() === wanted.toMillis()) return undefined;
+  const sameDay = reached.toISODate() === wanted.toISODate();
+  return `${wanted.toFormat("yyyy-MM-dd'T'HH:mm:ss")} does not exist in ${sum.zoneName ?? 'this zone'} (${describeSkip(sameDay)}); the result was moved to ${sum.toISO()}.`;
 }

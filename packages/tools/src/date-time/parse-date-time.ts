@@ -177,14 +177,27 @@ function readRelative(
 
 /**
  * Luxon moves a wall-clock time inside a daylight-saving gap forward (02:30 on the spring-forward
- * night becomes 03:30); the model should know the time it asked for does not exist.
+ * night becomes 03:30); the model should know the time it asked for does not exist. A zone can
+ * also skip a whole day (Samoa skipped 2011-12-30 to cross the date line): the time then lands on
+ * the same hour of the next day, so the date is compared too (attack59b).
  */
 function gapNote(luxon: LuxonModule, text: string, parsed: DateTime): string | undefined {
   const wall = luxon.DateTime.fromISO(text, { zone: 'UTC', setZone: true });
-  if (!wall.isValid || wall.offset !== 0 || /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text))
+  // An offset follows a time: without the `T`, a date's own "-30" ("2011-12-30") read as one.
+  if (!wall.isValid || wall.offset !== 0 || /T.*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text))
     return undefined;
-  if (wall.hour === parsed.hour && wall.minute === parsed.minute) return undefined;
-  return `${text} does not exist in ${parsed.zoneName ?? 'this zone'} (the clocks skip that hour for daylight saving); it was read as ${parsed.toISO()}.`;
+  const sameDay = wall.toISODate() === parsed.toISODate();
+  if (sameDay && wall.hour === parsed.hour && wall.minute === parsed.minute) return undefined;
+  return `${text} does not exist in ${parsed.zoneName ?? 'this zone'} (${describeSkip(sameDay)}); it was read as ${parsed.toISO()}.`;
+}
+
+/**
+ * Why a wall-clock time does not exist: a daylight-saving gap moves it within its day, a zone
+ * that skipped a whole day (across the date line) moves it to the next.
+ * @internal
+ */
+export function describeSkip(sameDay: boolean): string {
+  return sameDay ? 'the clocks skip that hour for daylight saving' : 'the clocks skipped that day';
 }
 
 function invalidDate(

@@ -4,7 +4,7 @@ import { defineTool } from '@gemloop/core';
 import { z } from 'zod/v4';
 import type { FileToolsSettings } from './file-tools-settings.ts';
 import { PATH_DESCRIPTION } from './file-tools-settings.ts';
-import { matchName } from './match-name.ts';
+import { matchName, toNamePattern } from './match-name.ts';
 import { resolveSearchFolder } from './resolve-search-folder.ts';
 import { walkDirectory } from './walk-directory.ts';
 
@@ -45,10 +45,7 @@ export function createFindFilesTool(
     }),
     execute: async ({ pattern, path = '.' }, context) => {
       const folder = await resolveSearchFolder(settings.rootReal, path, settings.names);
-      // "src/*.ts" would never match a name; drop the folder part into the pattern's own name.
-      const namePattern = pattern.includes('/')
-        ? pattern.slice(pattern.lastIndexOf('/') + 1) || '*'
-        : pattern;
+      const namePattern = toNamePattern(pattern);
       const found: { path: string; absolute: string }[] = [];
       let limitHit = false;
       const { truncated, visited } = await walkDirectory({

@@ -5,7 +5,7 @@ import { z } from 'zod/v4';
 import { looksBinary } from '../internal/looks-binary.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
 import { PATH_DESCRIPTION } from './file-tools-settings.ts';
-import { matchName } from './match-name.ts';
+import { matchName, toNamePattern } from './match-name.ts';
 import { openFileInRoot } from './open-in-root.ts';
 import { READ_FLAGS } from './read-text-chunk.ts';
 import { resolveSearchFolder } from './resolve-search-folder.ts';
@@ -78,12 +78,13 @@ export function createSearchTextTool(
         .max(200)
         .optional()
         .describe(
-          'Only search files whose name matches, e.g. "*.md" (same patterns as the find tool).',
+          'Only search files whose name matches, e.g. "*.md" (same patterns as the find tool). Names only: use path to pick the folder.',
         ),
       caseSensitive: z.boolean().optional().describe('Match case exactly. Default false.'),
     }),
     execute: async ({ query, path = '.', filePattern, caseSensitive = false }, context) => {
       const folder = await resolveSearchFolder(settings.rootReal, path, settings.names);
+      const namePattern = filePattern === undefined ? undefined : toNamePattern(filePattern);
       const candidates: { relative: string; absolute: string }[] = [];
       const walk = await walkDirectory({
         rootReal: settings.rootReal,
@@ -98,7 +99,7 @@ export function createSearchTextTool(
         visit: (entry) => {
           if (
             entry.type === 'file' &&
-            (filePattern === undefined || matchName(filePattern, entry.name))
+            (namePattern === undefined || matchName(namePattern, entry.name))
           ) {
             candidates.push({ relative: entry.relative, absolute: entry.absolute });
           }
@@ -185,6 +186,10 @@ export function createSearchTextTool(
         result.note = `Stopped after reading ${settings.maxSearchBytes} bytes of files; search a subfolder or use filePattern to cover the rest.`;
       } else if (walk.truncated) {
         result.note = `Only the first ${settings.maxEntries} files and folders were looked at; search a subfolder to cover the rest.`;
+      }
+      if (filePattern !== namePattern) {
+        result.note =
+          `${result.note ?? ''} filePattern matches file names only, so it was read as "${namePattern}"; use path for the folder.`.trim();
       }
       return result;
     },

@@ -40,3 +40,14 @@ export function matchName(pattern: string, name: string): boolean {
   while (loweredPattern[patternIndex] === '*') patternIndex++;
   return patternIndex === loweredPattern.length;
 }
+
+/**
+ * The name part of a pattern the model wrote with a folder in it: names hold no `/`, so
+ * "src/*.ts" would match none; it is read as "*.ts" (and "src/" as "*"). The tools that take a
+ * name pattern use this and tell the model they did (attack59b: search_text's filePattern
+ * matched nothing, silently).
+ * @internal
+ */
+export function toNamePattern(pattern: string): string {
+  return pattern.includes('/') ? pattern.slice(pattern.lastIndexOf('/') + 1) || '*' : pattern;
+}

@@ -85,8 +85,11 @@ export async function readTextChunk({
       });
     }
     if (offset >= size) return { size, offset: size, content: '' };
-    // Up to 3 bytes more than asked, to finish a character that straddles the limit.
-    const buffer = Buffer.alloc(Math.min(maxBytes + 3, size - offset));
+    // Up to 3 bytes skipped at the start (an offset inside a character), then the page, then up to
+    // 3 bytes more: the byte after the page's end must be in the buffer to tell whether the end
+    // cuts a character, and to finish one that straddles it. With 3 extra in all, a start moved
+    // forward left the end's next byte unread, and the page ended inside a character (attack59b).
+    const buffer = Buffer.alloc(Math.min(maxBytes + 6, size - offset));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
     const bytes = buffer.subarray(0, bytesRead);
     const start = skipContinuationBytes(bytes);

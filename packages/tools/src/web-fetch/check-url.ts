@@ -25,13 +25,16 @@ export function checkUrl(text: string, policy: HostPolicy, base?: string | undef
   try {
     url = base === undefined ? new URL(text) : new URL(text, base);
   } catch {
+    const shown = withoutUserinfo(text);
     throw new WebFetchError({
       reason: 'invalid-url',
-      url: text.slice(0, MAX_URL_LENGTH),
-      message: `${JSON.stringify(text.slice(0, 200))} is not a valid absolute URL. Give a full URL such as "https://example.com/page".`,
+      url: shown.slice(0, MAX_URL_LENGTH),
+      message: `${JSON.stringify(shown.slice(0, 200))} is not a valid absolute URL. Give a full URL such as "https://example.com/page".`,
     });
   }
-  const shown = url.href.slice(0, MAX_URL_LENGTH);
+  // Every refusal below shows the URL without its "user:password@": one refused for its scheme or
+  // its length carried them into the message and `url` (the model, logs, spans; attack59b).
+  const shown = hrefWithoutCredentials(url).slice(0, MAX_URL_LENGTH);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new WebFetchError({
       reason: 'invalid-url',
@@ -49,7 +52,7 @@ export function checkUrl(text: string, policy: HostPolicy, base?: string | undef
   if (url.username !== '' || url.password !== '') {
     throw new WebFetchError({
       reason: 'invalid-url',
-      url: `${url.protocol}//${url.host}${url.pathname}`,
+      url: `${url.protocol}//${url.host}${url.pathname}`.slice(0, MAX_URL_LENGTH),
       message:
         'URLs with a user name or password are not fetched. Remove the "user:password@" part.',
     });
@@ -72,6 +75,27 @@ export function checkUrl(text: string, policy: HostPolicy, base?: string | undef
   // The fragment never reaches the server.
   url.hash = '';
   return url;
+}
+
+function hrefWithoutCredentials(url: URL): string {
+  if (url.username === '' && url.password === '') return url.href;
+  const bare = new URL(url.href);
+  bare.username = '';
+  bare.password = '';
+  return bare.href;
+}
+
+/**
+ * Text that is not a URL, with anything that may be a "user:password@" taken out: everything
+ * between the scheme's `//` and the last `@`. A password may hold a `/` (which is what made the
+ * URL unparseable) and a host cannot hold an `@`, so the last one is the only safe end.
+ */
+function withoutUserinfo(text: string): string {
+  const at = text.lastIndexOf('@');
+  if (at === -1) return text;
+  const slashes = text.indexOf('//');
+  const start = slashes === -1 || slashes > at ? 0 : slashes + 2;
+  return `${text.slice(0, start)}…@${text.slice(at + 1)}`;
 }
 
 function describeList(list: HostList): string {

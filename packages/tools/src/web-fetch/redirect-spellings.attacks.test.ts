@@ -3,20 +3,11 @@
 // front of the metadata endpoint, the IPv6 and the other clouds' metadata addresses, a chain of
 // three hops that ends inside. Only the test server's own address is opened; each must be refused
 // before a connection, naming why.
-import type { ToolExecuteContext } from '@gemloop/core';
-import { silentLogger } from '@gemloop/core/logging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchRefusal } from './__fixtures__/fetch-refusal.ts';
 import { startTestServer, type TestServer } from './__fixtures__/test-server.ts';
 import { createWebFetchTool } from './create-web-fetch-tool.ts';
-import { WebFetchError } from './web-fetch-error.ts';
-
-const context = (): ToolExecuteContext => ({
-  signal: new AbortController().signal,
-  toolCallId: 'call-1',
-  step: 1,
-  logger: silentLogger,
-  contents: [],
-});
+import type { WebFetchError } from './web-fetch-error.ts';
 
 const targets = (port: number): Record<string, string> => ({
   octal: `http://0177.0.0.2:${port}/secret`,
@@ -61,15 +52,8 @@ afterAll(async () => {
   await server.close();
 });
 
-async function refusal(url: string): Promise<WebFetchError> {
-  const tool = createWebFetchTool({ allowedAddressRanges: ['127.0.0.1'] });
-  try {
-    const result = await tool.execute({ url }, context());
-    throw new Error(`fetched: ${JSON.stringify(result).slice(0, 200)}`);
-  } catch (error) {
-    if (WebFetchError.isInstance(error)) return error;
-    throw error;
-  }
+function refusal(url: string): Promise<WebFetchError> {
+  return fetchRefusal(createWebFetchTool({ allowedAddressRanges: ['127.0.0.1'] }), url);
 }
 
 describe('a redirect to an internal address, spelled otherwise', () => {
