@@ -32,6 +32,37 @@ export function checkContent(
   options: PairingOptions = {},
 ): TurnSummary {
   const turn: TurnSummary = { role: 'invalid', calls: NO_PARTS, responses: NO_PARTS };
+  try {
+    return checkReadableContent(content, index, issues, options, turn);
+  } catch {
+    // A getter or Proxy trap of the caller's object threw (an ORM row's lazy field, a cursor):
+    // an issue, as for any malformed content, not an exception out of the gate for untrusted
+    // input. The thrown message is not copied: it may hold anything (a connection string).
+    issues.push({
+      code: 'invalid-content',
+      contentIndex: index,
+      message: `contents[${index}] could not be read: ${UNREADABLE}`,
+    });
+    turn.calls = NO_PARTS;
+    turn.responses = NO_PARTS;
+    return turn;
+  }
+}
+
+/**
+ * What to do about an object whose reading threw, shared by the content, part and list issues.
+ * @internal
+ */
+export const UNREADABLE =
+  'reading it threw (a getter or a Proxy). Pass plain data, e.g. JSON.parse(JSON.stringify(history)).';
+
+function checkReadableContent(
+  content: unknown,
+  index: number,
+  issues: HistoryIssue[],
+  options: PairingOptions,
+  turn: TurnSummary,
+): TurnSummary {
   if (!isJsonObject(content)) {
     issues.push({
       code: 'invalid-content',
@@ -70,7 +101,17 @@ export function checkContent(
     return turn;
   }
   for (let partIndex = 0; partIndex < parts.length; partIndex++) {
-    checkPart(parts, index, partIndex, turn, issues, options);
+    try {
+      checkPart(parts, index, partIndex, turn, issues, options);
+    } catch {
+      pushPartIssue(
+        issues,
+        index,
+        partIndex,
+        'invalid-part',
+        (at) => `${at} could not be read: ${UNREADABLE}`,
+      );
+    }
   }
   // Most contents have no calls or responses: one shared summary per role (a chat keeps the
   // summary of every content it checked).
