@@ -239,6 +239,9 @@ function checkMimeTypes(
 ): void {
   for (const field of ['inlineData', 'fileData']) {
     const media = readField(part, field, field === 'fileData' ? 'file_data' : 'inline_data');
+    if (field === 'inlineData' && isJsonObject(media)) {
+      checkInlineData(media['data'], `${within}.inlineData.data`, issues, contentIndex, partIndex);
+    }
     const mimeType = isJsonObject(media) ? readField(media, 'mimeType', 'mime_type') : undefined;
     if (
       mimeType !== undefined &&
@@ -254,6 +257,57 @@ function checkMimeTypes(
     }
   }
 }
+
+/**
+ * An `inlineData.data` that is no base64 at all. The field is a proto `bytes`, which the API reads
+ * as base64, standard or URL-safe, padded or not (the proto3 JSON mapping); anything else is a 400
+ * "Invalid value at 'contents[0].parts[2].inline_data.data' (TYPE_BYTES), Base64 decoding failed
+ * for \"…\"" that quotes the value back (LibreChat issue 6593: a presigned S3 URL, its signature
+ * in the error). Histories from other SDKs carry a data URL (OpenAI's and the AI SDK's image
+ * parts), a URL, or a Buffer that JSON writes as `{"type":"Buffer","data":[…]}`. The message names
+ * the kind, never the value. Only what is certainly not base64 is refused: ASCII whitespace (MIME's
+ * 76-character lines) is left to the API, and so is an empty or absent `data`.
+ */
+function checkInlineData(
+  data: unknown,
+  within: string,
+  issues: HistoryIssue[],
+  contentIndex: number,
+  partIndex: number,
+): void {
+  if (data === undefined || data === null) return;
+  if (typeof data === 'string' && BASE64_OR_WHITESPACE.test(data)) return;
+  pushPartIssue(
+    issues,
+    contentIndex,
+    partIndex,
+    'invalid-inline-data',
+    (at) => `${at}${within} must be the bytes as a base64 string; ${notBase64(data)}`,
+  );
+}
+
+/** What a `data` that is no base64 is, and how to fix it. */
+function notBase64(data: unknown): string {
+  if (typeof data === 'string') {
+    if (/^data:/i.test(data)) {
+      return "got a data: URL. Send only what follows its comma (after ';base64,'), with the URL's MIME type as mimeType.";
+    }
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(data)) {
+      return 'got a URL. Send a file by reference as fileData: { fileUri, mimeType } (a Files API or gs:// URI), or fetch it and send its bytes as base64.';
+    }
+    return 'got text with characters that are not base64 (A-Z, a-z, 0-9, + and / or - and _, = only at the end). Encode the bytes as base64.';
+  }
+  if (ArrayBuffer.isView(data) || data instanceof ArrayBuffer) {
+    return "got bytes (a Buffer, Uint8Array or ArrayBuffer), which JSON does not write as base64. Encode them first: Buffer.from(bytes).toString('base64').";
+  }
+  return `got ${describe(data)}. Encode the bytes as base64, e.g. Buffer.from(bytes).toString('base64').`;
+}
+
+/**
+ * Base64 (standard or URL-safe, padding only at the end), ASCII whitespace anywhere. Linear: the
+ * first class has no `=`, so a 20 MB image is one pass.
+ */
+const BASE64_OR_WHITESPACE = /^[A-Za-z0-9+/_\t\n\f\r -]*(?:=[=\t\n\f\r ]*)?$/;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
 const MIME_TYPE = /^[^\0-\x1f\x7f]*\/[^\0-\x1f\x7f]*$/;

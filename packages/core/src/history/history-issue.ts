@@ -45,6 +45,12 @@ export type HistoryIssueCode =
    * `/`. Which well-formed types a model reads is left to the API.
    */
   | 'invalid-mime-type'
+  /**
+   * The `data` of a part's `inlineData` (or of a `functionResponse`'s media) is no base64: a data
+   * URL, a URL, text, bytes not encoded (a Buffer), a number. The API reads it as base64 and
+   * answers 400 "Base64 decoding failed", quoting the value.
+   */
+  | 'invalid-inline-data'
   /** A `functionCall` part in a `user` content. */
   | 'function-call-not-in-model-turn'
   /** A `functionResponse` part in a `model` content. */
