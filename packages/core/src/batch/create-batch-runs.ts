@@ -21,7 +21,7 @@ import {
 import type { AgentUsage } from '../run/agent-result.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import type { BatchJob, RpcStatus } from '../wire/batch.ts';
-import type { Content, FunctionCall } from '../wire/content.ts';
+import type { FunctionCall } from '../wire/content.ts';
 import type { Tool as WireTool } from '../wire/request.ts';
 import type {
   BatchRunJobFailure,
@@ -31,6 +31,7 @@ import type {
   BatchRunsState,
   BatchRunsStepOptions,
 } from './batch-runs.ts';
+import { toBatchContents } from './check-batch-input.ts';
 import { executeBatchTools, functionTools } from './execute-batch-tools.ts';
 
 /**
@@ -282,10 +283,7 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
         runs: inputs.map((input, index) => ({
           key: `run-${index}`,
           status: 'running',
-          contents:
-            typeof input === 'string'
-              ? [{ role: 'user', parts: [{ text: input }] }]
-              : [...(input as Content[])],
+          contents: toBatchContents(input, index),
           steps: 0,
           usage: emptyUsage(),
         })),
