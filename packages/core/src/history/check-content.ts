@@ -54,7 +54,7 @@ export function checkContent(
  * @internal
  */
 export const UNREADABLE =
-  'reading it threw (a getter or a Proxy). Pass plain data, e.g. JSON.parse(JSON.stringify(history)).';
+  'reading it threw (a getter or a Proxy). Pass plain data, such as a copy made with JSON.parse(JSON.stringify(value)).';
 
 function checkReadableContent(
   content: unknown,
