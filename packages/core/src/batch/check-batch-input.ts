@@ -24,15 +24,26 @@ export function toBatchContents(input: unknown, index: number): Content[] {
       message: `start: ${argument} must be a prompt (a string) or a history (an array of contents); got ${describeValue(input)}.`,
     });
   }
-  const issues = validateHistory(input);
-  if (issues.length > 0) {
-    const named = issues.slice(0, NAMED_ISSUES).map((issue) => issue.message);
+  const problems = historyProblems(input);
+  if (problems !== undefined) {
     throw new InvalidArgumentError({
       argument,
-      message:
-        `start: ${argument} is a history the Gemini API would reject: ${named.join(' ')}` +
-        (issues.length > NAMED_ISSUES ? ` (${issues.length} problems in all.)` : ''),
+      message: `start: ${argument} is a history the Gemini API would reject: ${problems}`,
     });
   }
   return [...(input as Content[])];
+}
+
+/**
+ * What the API would reject in a run's history (`validateHistory`'s first issues, and how many
+ * there are), or `undefined` when it takes it. For a new job's inputs and a saved state's running
+ * runs alike. @internal
+ */
+export function historyProblems(contents: unknown): string | undefined {
+  const issues = validateHistory(contents);
+  if (issues.length === 0) return undefined;
+  const named = issues.slice(0, NAMED_ISSUES).map((issue) => issue.message);
+  return (
+    named.join(' ') + (issues.length > NAMED_ISSUES ? ` (${issues.length} problems in all.)` : '')
+  );
 }
