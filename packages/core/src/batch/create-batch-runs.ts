@@ -7,6 +7,7 @@ import type { Batches } from '../http/batches/batches.ts';
 import { createBatches } from '../http/batches/create-batches.ts';
 import { isDone } from '../http/batches/is-done.ts';
 import type { BatchResult } from '../http/gemini.ts';
+import { modelCallEntryOf } from '../http/model-call-entry.ts';
 import {
   arrayOption,
   checkedWhereUsed,
@@ -116,6 +117,8 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
   for (const tool of tools) if (tool.kind === 'builtin') wireTools.push(tool.tool);
   // The Gemini API takes fileData in a user turn only, Vertex in function responses too.
   const fileDataInResponses = gemini.platform !== 'gemini-api';
+  // Scrubs the client's keys from what the tools throw (read once, as the agent reads it).
+  const { redact } = modelCallEntryOf(gemini);
 
   async function submit(
     state: BatchRunsState,
@@ -264,6 +267,7 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
         key: run.key,
         signal,
         fileDataInResponses,
+        redact,
       }),
     );
     return next;

@@ -1,5 +1,6 @@
 import { safeParseArgs } from '../agent/tool-calls/decide-tool-call.ts';
 import { silentLogger } from '../logging/logger.ts';
+import type { Redactor } from '../shared/client-redactor.ts';
 import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
 import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
 import type { AnyTool, FunctionTool } from '../tools/tool.ts';
@@ -21,6 +22,12 @@ export async function executeBatchTools(options: {
   key: string;
   signal: AbortSignal;
   fileDataInResponses: boolean;
+  /**
+   * The client's redactor (`ModelCallEntry.redact`): what a tool throws goes to the model, the
+   * next round's batch and the saved state, and a tool calling a Google API with the same key
+   * may quote it, as the agent's tools' failures are scrubbed (settle-turn-call.ts).
+   */
+  redact: Redactor;
 }): Promise<Content> {
   const { calls, tools, contents, step, key, signal } = options;
   const answers = await Promise.all(
@@ -41,7 +48,14 @@ export async function executeBatchTools(options: {
       const parsed = safeParseArgs(tool as FunctionTool<unknown, unknown>, call.args ?? {});
       if (!parsed.success) {
         return {
-          response: { functionResponse: toolErrorResponse({ name, id, issues: parsed.issues }) },
+          response: {
+            // A schema whose transform threw (a lookup upstream) may quote the key as well.
+            functionResponse: toolErrorResponse({
+              name,
+              id,
+              issues: options.redact(parsed.issues),
+            }),
+          },
           extra: [],
         };
       }
@@ -66,7 +80,9 @@ export async function executeBatchTools(options: {
         };
       } catch (error) {
         return {
-          response: { functionResponse: toolErrorResponse({ name, id, error }) },
+          response: {
+            functionResponse: toolErrorResponse({ name, id, error: options.redact(error) }),
+          },
           extra: [],
         };
       }
