@@ -79,7 +79,8 @@ function checkReadableContent(
       code: 'invalid-role',
       contentIndex: index,
       message:
-        `contents[${index}].role is ${JSON.stringify(role)}; the API accepts only 'user' and 'model'. ` +
+        // describe(): a role of a megabyte is named by its kind, not copied whole.
+        `contents[${index}].role is ${describe(role)}; the API accepts only 'user' and 'model'. ` +
         "Function responses go in a 'user' content; system text goes in systemInstruction.",
     });
   }
@@ -88,7 +89,12 @@ function checkReadableContent(
     issues.push({
       code: 'empty-parts',
       contentIndex: index,
-      message: `contents[${index}].parts is empty; every content needs at least one part. Drop the content or add a part.`,
+      message:
+        parts == null && content['content'] !== undefined
+          ? // OpenAI's and the AI SDK's message shape, a history saved by another SDK: "drop the
+            // content" would lose the user's message.
+            `contents[${index}] has \`content\` but no \`parts\`: that is the OpenAI / AI SDK message shape. A Gemini content is { role: 'user' | 'model', parts: [{ text: '...' }] }; convert each message (its text into parts, 'assistant' as 'model').`
+          : `contents[${index}].parts is empty; every content needs at least one part. Drop the content or add a part.`,
     });
     return turn;
   }
