@@ -66,7 +66,7 @@ describe('createBatchRuns: an argument check that throws quoting the client’s 
     const leaky = defineTool({
       name: 'leaky',
       description: 'Looks its argument up upstream.',
-      parameters: z.object({}).transform(() => {
+      parameters: z.object({}).transform((): Record<string, never> => {
         throw new Error(`lookup refused key ${KEY}`);
       }),
       execute: () => 'never',
