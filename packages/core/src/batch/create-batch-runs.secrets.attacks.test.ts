@@ -84,6 +84,54 @@ describe('createBatchRuns: an argument check that throws quoting the client’s 
   });
 });
 
+describe('createBatchRuns: a tool error with internal details and a whole error page', () => {
+  it('gives the model what the agent gives it: no URL, path or address, cut at 1,000 characters', async () => {
+    const { gemini, sent } = gateway();
+    const leaky = defineTool({
+      name: 'leaky',
+      description: 'Calls an internal API.',
+      parameters: z.object({}),
+      execute: () => {
+        throw new TypeError(
+          `fetch https://billing.internal.corp:8443/v1/charge?token=tok_live_123 failed at /srv/app/billing.js from 10.0.3.7 ${'<html>'.repeat(1_000_000)}`,
+        );
+      },
+    });
+    const runs = createBatchRuns({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [leaky],
+      pollIntervalMs: 0,
+    });
+    const done = await runs.run(runs.start(['Go.']));
+    expect(done.runs[0]?.text).toBe('Done.');
+    const body = JSON.parse(sent[1] as string) as {
+      batch: {
+        inputConfig: {
+          requests: {
+            requests: Array<{
+              request: {
+                contents: Array<{
+                  parts: Array<{ functionResponse?: { response: { error?: string } } }>;
+                }>;
+              };
+            }>;
+          };
+        };
+      };
+    };
+    const error = body.batch.inputConfig.requests.requests[0]?.request.contents
+      .flatMap((content) => content.parts)
+      .find((part) => part.functionResponse !== undefined)?.functionResponse?.response.error;
+    expect(error).toMatch(/^leaky failed: TypeError: fetch /);
+    expect(error?.length).toBeLessThanOrEqual(1_100);
+    for (const detail of ['billing.internal.corp', 'tok_live_123', '/srv/app', '10.0.3.7']) {
+      expect(sent.join('\n')).not.toContain(detail);
+      expect(JSON.stringify(done)).not.toContain(detail);
+    }
+  });
+});
+
 describe('createBatchRuns: a tool error that quotes the client’s credentials', () => {
   it.each<[string, () => unknown]>([
     ['in its message', () => new Error(`upstream refused key ${KEY}`)],

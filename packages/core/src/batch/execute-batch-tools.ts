@@ -1,4 +1,5 @@
 import { safeParseArgs } from '../agent/tool-calls/decide-tool-call.ts';
+import { safeToolErrorMessage } from '../agent/tool-calls/safe-tool-error-message.ts';
 import { silentLogger } from '../logging/logger.ts';
 import type { Redactor } from '../shared/client-redactor.ts';
 import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
@@ -10,8 +11,8 @@ import type { Content, FunctionCall, Part } from '../wire/content.ts';
  * Runs the function calls of one model turn (in parallel, answers in call order) and returns the
  * user turn that answers them: each result through `toFunctionResponse` (media kept, `fileData`
  * moved after the responses on the Gemini API), each failure (unknown tool, bad arguments, a
- * throw) as `toolErrorResponse`, so the model can correct itself in the next round, as the agent
- * loop does by default.
+ * throw, in `safeToolErrorMessage`'s words) as `toolErrorResponse`, so the model can correct
+ * itself in the next round, as the agent loop does by default.
  * @internal
  */
 export async function executeBatchTools(options: {
@@ -81,7 +82,13 @@ export async function executeBatchTools(options: {
       } catch (error) {
         return {
           response: {
-            functionResponse: toolErrorResponse({ name, id, error: options.redact(error) }),
+            // The agent's default words for a throw (issue 32): class and message, no URL, path
+            // or address, cut at 1,000 characters; each later round sends them again.
+            functionResponse: toolErrorResponse({
+              name,
+              id,
+              error: safeToolErrorMessage(name, options.redact(error)),
+            }),
           },
           extra: [],
         };
