@@ -60,9 +60,26 @@ function gateway() {
   return { gemini, sent };
 }
 
+/** Runs `prompts` as a batch job whose one tool is `leaky`: what went out, what was saved, the end. */
+async function runWith(leaky: Parameters<typeof createBatchRuns>[0]['tools'], prompts = ['Go.']) {
+  const { gemini, sent } = gateway();
+  const runs = createBatchRuns({
+    gemini,
+    model: 'gemini-2.5-flash',
+    tools: leaky,
+    pollIntervalMs: 0,
+  });
+  const saved: string[] = [];
+  const done = await runs.run(runs.start(prompts), {
+    onState: (state) => {
+      saved.push(JSON.stringify(state));
+    },
+  });
+  return { sent, saved, done };
+}
+
 describe('createBatchRuns: an argument check that throws quoting the client’s key', () => {
   it('keeps the key out of the next round', async () => {
-    const { gemini, sent } = gateway();
     const leaky = defineTool({
       name: 'leaky',
       description: 'Looks its argument up upstream.',
@@ -71,13 +88,7 @@ describe('createBatchRuns: an argument check that throws quoting the client’s 
       }),
       execute: () => 'never',
     });
-    const runs = createBatchRuns({
-      gemini,
-      model: 'gemini-2.5-flash',
-      tools: [leaky],
-      pollIntervalMs: 0,
-    });
-    const done = await runs.run(runs.start(['Go.']));
+    const { sent, done } = await runWith([leaky]);
     expect(done.runs[0]?.text).toBe('Done.');
     expect(sent[1]).toContain('lookup refused key');
     expect(sent.join('\n')).not.toContain(KEY);
@@ -86,7 +97,6 @@ describe('createBatchRuns: an argument check that throws quoting the client’s 
 
 describe('createBatchRuns: a tool error with internal details and a whole error page', () => {
   it('gives the model what the agent gives it: no URL, path or address, cut at 1,000 characters', async () => {
-    const { gemini, sent } = gateway();
     const leaky = defineTool({
       name: 'leaky',
       description: 'Calls an internal API.',
@@ -97,13 +107,7 @@ describe('createBatchRuns: a tool error with internal details and a whole error 
         );
       },
     });
-    const runs = createBatchRuns({
-      gemini,
-      model: 'gemini-2.5-flash',
-      tools: [leaky],
-      pollIntervalMs: 0,
-    });
-    const done = await runs.run(runs.start(['Go.']));
+    const { sent, done } = await runWith([leaky]);
     expect(done.runs[0]?.text).toBe('Done.');
     const body = JSON.parse(sent[1] as string) as {
       batch: {
@@ -143,7 +147,6 @@ describe('createBatchRuns: a tool error that quotes the client’s credentials',
   ])(
     'keeps the secret %s out of the next round, the saved state and the contents',
     async (_label, make) => {
-      const { gemini, sent } = gateway();
       const leaky = defineTool({
         name: 'leaky',
         description: 'Calls an upstream API.',
@@ -152,18 +155,7 @@ describe('createBatchRuns: a tool error that quotes the client’s credentials',
           throw make();
         },
       });
-      const runs = createBatchRuns({
-        gemini,
-        model: 'gemini-2.5-flash',
-        tools: [leaky],
-        pollIntervalMs: 0,
-      });
-      const saved: string[] = [];
-      const done = await runs.run(runs.start(['Go.', 'Go too.']), {
-        onState: (state) => {
-          saved.push(JSON.stringify(state));
-        },
-      });
+      const { sent, saved, done } = await runWith([leaky], ['Go.', 'Go too.']);
       expect(done.runs.map((run) => run.text)).toEqual(['Done.', 'Done.']);
       expect(sent).toHaveLength(2);
       // The second round answers the calls with the tool's failure, the secret scrubbed from it.
