@@ -7,6 +7,7 @@ import type { Batches } from '../http/batches/batches.ts';
 import { createBatches } from '../http/batches/create-batches.ts';
 import { isDone } from '../http/batches/is-done.ts';
 import type { BatchResult } from '../http/gemini.ts';
+import { modelCallEntryOf } from '../http/model-call-entry.ts';
 import {
   arrayOption,
   checkedWhereUsed,
@@ -21,7 +22,7 @@ import {
 import type { AgentUsage } from '../run/agent-result.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
 import type { BatchJob, RpcStatus } from '../wire/batch.ts';
-import type { Content, FunctionCall } from '../wire/content.ts';
+import type { FunctionCall } from '../wire/content.ts';
 import type { Tool as WireTool } from '../wire/request.ts';
 import type {
   BatchRunJobFailure,
@@ -31,6 +32,7 @@ import type {
   BatchRunsState,
   BatchRunsStepOptions,
 } from './batch-runs.ts';
+import { historyProblems, toBatchContents } from './check-batch-input.ts';
 import { executeBatchTools, functionTools } from './execute-batch-tools.ts';
 
 /**
@@ -115,6 +117,8 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
   for (const tool of tools) if (tool.kind === 'builtin') wireTools.push(tool.tool);
   // The Gemini API takes fileData in a user turn only, Vertex in function responses too.
   const fileDataInResponses = gemini.platform !== 'gemini-api';
+  // Scrubs the client's keys from what the tools throw (read once, as the agent reads it).
+  const { redact } = modelCallEntryOf(gemini);
 
   async function submit(
     state: BatchRunsState,
@@ -263,6 +267,7 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
         key: run.key,
         signal,
         fileDataInResponses,
+        redact,
       }),
     );
     return next;
@@ -282,10 +287,7 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
         runs: inputs.map((input, index) => ({
           key: `run-${index}`,
           status: 'running',
-          contents:
-            typeof input === 'string'
-              ? [{ role: 'user', parts: [{ text: input }] }]
-              : [...(input as Content[])],
+          contents: toBatchContents(input, index),
           steps: 0,
           usage: emptyUsage(),
         })),
@@ -442,6 +444,14 @@ function checkState(state: BatchRunsState): void {
         'state must be what start() or step() returned (version 1), e.g. read back from where onState saved it.',
     });
   }
+  // The next round's number is this plus one: text would make it "abc1".
+  if (!Number.isInteger(state.round) || state.round < 0) {
+    throw new InvalidArgumentError({
+      argument: 'state',
+      message:
+        'state.round must be a count of rounds (an integer from 0): the state is not one start() or step() returned. Restore the file onState saved.',
+    });
+  }
   // A saved state is a file read back after a restart (or edited by hand): each run is checked
   // here, before any request, instead of failing a round on a TypeError (`null` runs, `contents`
   // that are text) or silently never running (a status that is not one of ours, a key twice).
@@ -452,6 +462,18 @@ function checkState(state: BatchRunsState): void {
       throw new InvalidArgumentError({
         argument: 'state',
         message: `state.runs[${index}] ${problem}: the state is not one start() or step() returned. Restore the file onState saved, or start() again.`,
+      });
+    }
+    // A running run's history goes out in the next round: one the API would refuse fails there,
+    // hours later (or fails the job's creation for every run). Done and failed runs are not sent
+    // (retry() makes them running, and the step after it checks them).
+    const history =
+      (run as BatchRunState).status === 'running' ? (run as BatchRunState).contents : undefined;
+    const problems = history === undefined ? undefined : historyProblems(history);
+    if (problems !== undefined) {
+      throw new InvalidArgumentError({
+        argument: 'state',
+        message: `state.runs[${index}] has a history the Gemini API would reject: ${problems} Fix that run's contents in the saved state, or start() again.`,
       });
     }
   }
@@ -487,5 +509,9 @@ function runProblem(run: unknown, keys: Set<string>): string | undefined {
     return 'has contents that are not a list of contents';
   if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0)
     return 'has steps that are not a count';
+  // Added to once the round answers: a null one threw there, the billed answers dropped with it.
+  const { usage } = run as Record<string, unknown>;
+  if (typeof usage !== 'object' || usage === null || Array.isArray(usage))
+    return 'has a usage that is not an object of token counts';
   return undefined;
 }

@@ -1,5 +1,7 @@
 import { safeParseArgs } from '../agent/tool-calls/decide-tool-call.ts';
+import { safeToolErrorMessage } from '../agent/tool-calls/safe-tool-error-message.ts';
 import { silentLogger } from '../logging/logger.ts';
+import type { Redactor } from '../shared/client-redactor.ts';
 import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
 import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
 import type { AnyTool, FunctionTool } from '../tools/tool.ts';
@@ -9,8 +11,8 @@ import type { Content, FunctionCall, Part } from '../wire/content.ts';
  * Runs the function calls of one model turn (in parallel, answers in call order) and returns the
  * user turn that answers them: each result through `toFunctionResponse` (media kept, `fileData`
  * moved after the responses on the Gemini API), each failure (unknown tool, bad arguments, a
- * throw) as `toolErrorResponse`, so the model can correct itself in the next round, as the agent
- * loop does by default.
+ * throw, in `safeToolErrorMessage`'s words) as `toolErrorResponse`, so the model can correct
+ * itself in the next round, as the agent loop does by default.
  * @internal
  */
 export async function executeBatchTools(options: {
@@ -21,6 +23,12 @@ export async function executeBatchTools(options: {
   key: string;
   signal: AbortSignal;
   fileDataInResponses: boolean;
+  /**
+   * The client's redactor (`ModelCallEntry.redact`): what a tool throws goes to the model, the
+   * next round's batch and the saved state, and a tool calling a Google API with the same key
+   * may quote it, as the agent's tools' failures are scrubbed (settle-turn-call.ts).
+   */
+  redact: Redactor;
 }): Promise<Content> {
   const { calls, tools, contents, step, key, signal } = options;
   const answers = await Promise.all(
@@ -41,7 +49,14 @@ export async function executeBatchTools(options: {
       const parsed = safeParseArgs(tool as FunctionTool<unknown, unknown>, call.args ?? {});
       if (!parsed.success) {
         return {
-          response: { functionResponse: toolErrorResponse({ name, id, issues: parsed.issues }) },
+          response: {
+            // A schema whose transform threw (a lookup upstream) may quote the key as well.
+            functionResponse: toolErrorResponse({
+              name,
+              id,
+              issues: options.redact(parsed.issues),
+            }),
+          },
           extra: [],
         };
       }
@@ -66,7 +81,15 @@ export async function executeBatchTools(options: {
         };
       } catch (error) {
         return {
-          response: { functionResponse: toolErrorResponse({ name, id, error }) },
+          response: {
+            // The agent's default words for a throw (issue 32): class and message, no URL, path
+            // or address, cut at 1,000 characters; each later round sends them again.
+            functionResponse: toolErrorResponse({
+              name,
+              id,
+              error: safeToolErrorMessage(name, options.redact(error)),
+            }),
+          },
           extra: [],
         };
       }

@@ -32,6 +32,37 @@ export function checkContent(
   options: PairingOptions = {},
 ): TurnSummary {
   const turn: TurnSummary = { role: 'invalid', calls: NO_PARTS, responses: NO_PARTS };
+  try {
+    return checkReadableContent(content, index, issues, options, turn);
+  } catch {
+    // A getter or Proxy trap of the caller's object threw (an ORM row's lazy field, a cursor):
+    // an issue, as for any malformed content, not an exception out of the gate for untrusted
+    // input. The thrown message is not copied: it may hold anything (a connection string).
+    issues.push({
+      code: 'invalid-content',
+      contentIndex: index,
+      message: `contents[${index}] could not be read: ${UNREADABLE}`,
+    });
+    turn.calls = NO_PARTS;
+    turn.responses = NO_PARTS;
+    return turn;
+  }
+}
+
+/**
+ * What to do about an object whose reading threw, shared by the content, part and list issues.
+ * @internal
+ */
+export const UNREADABLE =
+  'reading it threw (a getter or a Proxy). Pass plain data, such as a copy made with JSON.parse(JSON.stringify(value)).';
+
+function checkReadableContent(
+  content: unknown,
+  index: number,
+  issues: HistoryIssue[],
+  options: PairingOptions,
+  turn: TurnSummary,
+): TurnSummary {
   if (!isJsonObject(content)) {
     issues.push({
       code: 'invalid-content',
@@ -48,7 +79,8 @@ export function checkContent(
       code: 'invalid-role',
       contentIndex: index,
       message:
-        `contents[${index}].role is ${JSON.stringify(role)}; the API accepts only 'user' and 'model'. ` +
+        // describe(): a role of a megabyte is named by its kind, not copied whole.
+        `contents[${index}].role is ${describe(role)}; the API accepts only 'user' and 'model'. ` +
         "Function responses go in a 'user' content; system text goes in systemInstruction.",
     });
   }
@@ -57,7 +89,12 @@ export function checkContent(
     issues.push({
       code: 'empty-parts',
       contentIndex: index,
-      message: `contents[${index}].parts is empty; every content needs at least one part. Drop the content or add a part.`,
+      message:
+        parts == null && content['content'] !== undefined
+          ? // OpenAI's and the AI SDK's message shape, a history saved by another SDK: "drop the
+            // content" would lose the user's message.
+            `contents[${index}] has \`content\` but no \`parts\`: that is the OpenAI / AI SDK message shape. A Gemini content is { role: 'user' | 'model', parts: [{ text: '...' }] }; convert each message (its text into parts, 'assistant' as 'model').`
+          : `contents[${index}].parts is empty; every content needs at least one part. Drop the content or add a part.`,
     });
     return turn;
   }
@@ -70,7 +107,17 @@ export function checkContent(
     return turn;
   }
   for (let partIndex = 0; partIndex < parts.length; partIndex++) {
-    checkPart(parts, index, partIndex, turn, issues, options);
+    try {
+      checkPart(parts, index, partIndex, turn, issues, options);
+    } catch {
+      pushPartIssue(
+        issues,
+        index,
+        partIndex,
+        'invalid-part',
+        (at) => `${at} could not be read: ${UNREADABLE}`,
+      );
+    }
   }
   // Most contents have no calls or responses: one shared summary per role (a chat keeps the
   // summary of every content it checked).
@@ -198,6 +245,9 @@ function checkMimeTypes(
 ): void {
   for (const field of ['inlineData', 'fileData']) {
     const media = readField(part, field, field === 'fileData' ? 'file_data' : 'inline_data');
+    if (field === 'inlineData' && isJsonObject(media)) {
+      checkInlineData(media['data'], `${within}.inlineData.data`, issues, contentIndex, partIndex);
+    }
     const mimeType = isJsonObject(media) ? readField(media, 'mimeType', 'mime_type') : undefined;
     if (
       mimeType !== undefined &&
@@ -213,6 +263,57 @@ function checkMimeTypes(
     }
   }
 }
+
+/**
+ * An `inlineData.data` that is no base64 at all. The field is a proto `bytes`, which the API reads
+ * as base64, standard or URL-safe, padded or not (the proto3 JSON mapping); anything else is a 400
+ * "Invalid value at 'contents[0].parts[2].inline_data.data' (TYPE_BYTES), Base64 decoding failed
+ * for \"…\"" that quotes the value back (LibreChat issue 6593: a presigned S3 URL, its signature
+ * in the error). Histories from other SDKs carry a data URL (OpenAI's and the AI SDK's image
+ * parts), a URL, or a Buffer that JSON writes as `{"type":"Buffer","data":[…]}`. The message names
+ * the kind, never the value. Only what is certainly not base64 is refused: ASCII whitespace (MIME's
+ * 76-character lines) is left to the API, and so is an empty or absent `data`.
+ */
+function checkInlineData(
+  data: unknown,
+  within: string,
+  issues: HistoryIssue[],
+  contentIndex: number,
+  partIndex: number,
+): void {
+  if (data === undefined || data === null) return;
+  if (typeof data === 'string' && BASE64_OR_WHITESPACE.test(data)) return;
+  pushPartIssue(
+    issues,
+    contentIndex,
+    partIndex,
+    'invalid-inline-data',
+    (at) => `${at}${within} must be the bytes as a base64 string; ${notBase64(data)}`,
+  );
+}
+
+/** What a `data` that is no base64 is, and how to fix it. */
+function notBase64(data: unknown): string {
+  if (typeof data === 'string') {
+    if (/^data:/i.test(data)) {
+      return "got a data: URL. Send only what follows its comma (after ';base64,'), with the URL's MIME type as mimeType.";
+    }
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(data)) {
+      return 'got a URL. Send a file by reference as fileData: { fileUri, mimeType } (a Files API or gs:// URI), or fetch it and send its bytes as base64.';
+    }
+    return 'got text with characters that are not base64 (A-Z, a-z, 0-9, + and / or - and _, = only at the end). Encode the bytes as base64.';
+  }
+  if (ArrayBuffer.isView(data) || data instanceof ArrayBuffer) {
+    return "got bytes (a Buffer, Uint8Array or ArrayBuffer), which JSON does not write as base64. Encode them first: Buffer.from(bytes).toString('base64').";
+  }
+  return `got ${describe(data)}. Encode the bytes as base64, e.g. Buffer.from(bytes).toString('base64').`;
+}
+
+/**
+ * Base64 (standard or URL-safe, padding only at the end), ASCII whitespace anywhere. Linear: the
+ * first class has no `=`, so a 20 MB image is one pass.
+ */
+const BASE64_OR_WHITESPACE = /^[A-Za-z0-9+/_\t\n\f\r -]*(?:=[=\t\n\f\r ]*)?$/;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses.
 const MIME_TYPE = /^[^\0-\x1f\x7f]*\/[^\0-\x1f\x7f]*$/;

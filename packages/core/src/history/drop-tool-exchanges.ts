@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Content } from '../wire/content.ts';
 
 /**
@@ -8,6 +9,8 @@ import type { Content } from '../wire/content.ts';
  * and why it took over). Whole exchanges go or stay, so every kept call keeps its response and
  * its thought signature; a turn that mixes calls with answer text is kept as it is. Use it in a
  * filter of your own to drop more (or less) after it. Never changes `contents` or its objects.
+ * @throws {@link InvalidArgumentError} when `contents` is not an array or `from` is not an
+ *   integer from 0 (a `from` of NaN kept nothing, -1 or 1.5 threw a bare TypeError).
  *
  * @example
  * ```ts
@@ -16,6 +19,18 @@ import type { Content } from '../wire/content.ts';
  * ```
  */
 export function dropToolExchanges(contents: readonly Content[], from: number): Content[] {
+  if (!Array.isArray(contents)) {
+    throw new InvalidArgumentError({
+      argument: 'contents',
+      message: `dropToolExchanges: contents must be an array of contents (the run's history a hand-off filter gets); got ${contents === null ? 'null' : typeof contents}.`,
+    });
+  }
+  if (!Number.isInteger(from) || from < 0) {
+    throw new InvalidArgumentError({
+      argument: 'from',
+      message: `dropToolExchanges: from must be an integer from 0, the index where the agent handing over took the run (a hand-off filter's second argument); got ${typeof from === 'number' ? String(from) : typeof from}.`,
+    });
+  }
   // The transfer turn and its responses are the last two contents (or three, with media).
   const lastModel = findLastModel(contents);
   const kept: Content[] = contents.slice(0, from);

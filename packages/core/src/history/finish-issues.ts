@@ -46,7 +46,7 @@ export function finishIssues(
   options: { readonly requireThoughtSignatures?: boolean | undefined },
 ): HistoryIssue[] {
   if (options.requireThoughtSignatures === true) {
-    for (const required of listRequiredThoughtSignatures(contents)) {
+    for (const required of requiredSignatures(contents)) {
       if (required.signed) continue;
       const name = turns[required.contentIndex]?.calls[0]?.name ?? '?';
       issues.push({
@@ -66,4 +66,18 @@ export function finishIssues(
   return issues.sort(
     (a, b) => a.contentIndex - b.contentIndex || (a.partIndex ?? -1) - (b.partIndex ?? -1),
   );
+}
+
+/**
+ * The function calls that need a signature; none when a content's reading throws (a getter or a
+ * Proxy): checkContent already reported that content as unreadable, the issue that matters.
+ */
+function requiredSignatures(
+  contents: readonly unknown[],
+): ReturnType<typeof listRequiredThoughtSignatures> {
+  try {
+    return listRequiredThoughtSignatures(contents);
+  } catch {
+    return [];
+  }
 }

@@ -5,17 +5,20 @@
  * to `onWarning`, or accepts it).
  */
 export type HistoryIssueCode =
-  /** `contents` is not an array. `contentIndex` is -1. */
+  /** `contents` is not an array, or reading it threw (a Proxy). `contentIndex` is -1. */
   | 'invalid-contents'
   /** `contents` is an empty array. `contentIndex` is -1. */
   | 'empty-contents'
-  /** An entry of `contents` is not an object. */
+  /** An entry of `contents` is not an object, or reading it threw (a getter or a Proxy). */
   | 'invalid-content'
   /** `role` is neither `user` nor `model` (e.g. `function`, `assistant`, `system`, `tool`). */
   | 'invalid-role'
   /** `parts` is missing or empty. */
   | 'empty-parts'
-  /** `parts` is not an array, or one of its entries is not an object. */
+  /**
+   * `parts` is not an array, or one of its entries is not an object or could not be read (a
+   * getter or a Proxy threw).
+   */
   | 'invalid-part'
   /**
    * A part sets none of the data fields (`text`, `functionCall`, ...), e.g. `{}`. A part holding
@@ -42,6 +45,12 @@ export type HistoryIssueCode =
    * `/`. Which well-formed types a model reads is left to the API.
    */
   | 'invalid-mime-type'
+  /**
+   * The `data` of a part's `inlineData` (or of a `functionResponse`'s media) is no base64: a data
+   * URL, a URL, text, bytes not encoded (a Buffer), a number. The API reads it as base64 and
+   * answers 400 "Base64 decoding failed", quoting the value.
+   */
+  | 'invalid-inline-data'
   /** A `functionCall` part in a `user` content. */
   | 'function-call-not-in-model-turn'
   /** A `functionResponse` part in a `model` content. */

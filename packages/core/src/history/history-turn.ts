@@ -54,13 +54,14 @@ export type FlattenedTurns = {
  */
 export function isHistoryTurnList(list: readonly unknown[]): boolean {
   const first = list[0];
-  return (
-    typeof first === 'object' &&
-    first !== null &&
-    'contents' in first &&
-    !('parts' in first) &&
-    !('role' in first)
-  );
+  if (typeof first !== 'object' || first === null) return false;
+  try {
+    return 'contents' in first && !('parts' in first) && !('role' in first);
+  } catch {
+    // A Proxy whose `has` trap throws: read as contents, which the history check reports as
+    // unreadable at its index, instead of the trap's bare error out of `run()`.
+    return false;
+  }
 }
 
 /**

@@ -75,8 +75,9 @@ export function createHistoryCheckCache(): HistoryCheckCache {
           if (entry === undefined) {
             const before = issues.length;
             const turn = checkContent(content, index, issues, options);
-            const parts = content['parts'];
-            if (issues.length === before && Array.isArray(parts)) {
+            // Read only once found valid: a getter that threw is an issue, not read again.
+            const parts = issues.length === before ? content['parts'] : undefined;
+            if (Array.isArray(parts)) {
               entry = { parts, partCount: parts.length, role: content['role'], turn };
               checked.set(content, entry);
             } else {

@@ -1,4 +1,4 @@
-import { checkContent } from './check-content.ts';
+import { checkContent, UNREADABLE } from './check-content.ts';
 import { checkFunctionTurns } from './check-function-turns.ts';
 import { checkList, finishIssues } from './finish-issues.ts';
 import type { HistoryIssue } from './history-issue.ts';
@@ -50,7 +50,22 @@ export function validateHistory(
   contents: unknown,
   options: ValidateHistoryOptions = {},
 ): HistoryIssue[] {
-  return checkHistory(contents, options);
+  try {
+    return checkHistory(contents, options);
+  } catch {
+    // Each content's and part's reading is caught where it is (check-content.ts); what is left is
+    // the list itself, such as a Proxy whose traps throw.
+    return [unreadableList()];
+  }
+}
+
+/** The issue of a contents list whose reading threw. @internal */
+export function unreadableList(): HistoryIssue {
+  return {
+    code: 'invalid-contents',
+    contentIndex: -1,
+    message: `contents could not be read: ${UNREADABLE}`,
+  };
 }
 
 function checkHistory(contents: unknown, options: ValidateHistoryOptions): HistoryIssue[] {

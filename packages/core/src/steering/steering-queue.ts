@@ -1,6 +1,6 @@
 import type { RunInbox } from '../agent/plugins/messages/run-messages.ts';
 import { SteeringError } from '../errors/steering-error.ts';
-import { checkContent } from '../history/check-content.ts';
+import { checkContent, UNREADABLE } from '../history/check-content.ts';
 import type { HistoryIssue } from '../history/history-issue.ts';
 import { withDefaults } from '../options/define-options.ts';
 import type { SteeringMode } from '../run/steering-report.ts';
@@ -100,13 +100,7 @@ export function toUserContent(message: SteeringMessage, mode: SteeringMode): Con
     if (message.trim() === '') throw emptyMessage(mode);
     return { role: 'user', parts: [{ text: message }] };
   }
-  if (!Array.isArray(message) || message.length === 0) throw emptyMessage(mode);
-  const parts: Part[] = [];
-  for (const part of message as readonly unknown[]) {
-    if (typeof part !== 'object' || part === null || Array.isArray(part)) throw emptyMessage(mode);
-    parts.push({ ...(part as Part) });
-  }
-  const content: Content = { role: 'user', parts };
+  const content: Content = { role: 'user', parts: copyParts(message, mode) };
   // Checked here, where the caller can fix it: once in the history, a part the API refuses (no
   // data, a function call in a user turn, an unpaired response) fails the run's next model call
   // with a 400 that does not name the steer. One user content: its own checks, and no function
@@ -125,6 +119,32 @@ export function toUserContent(message: SteeringMessage, mode: SteeringMode): Con
     });
   }
   return content;
+}
+
+/**
+ * The message's parts, each copied (the caller may edit theirs once steer() returns).
+ * @throws {@link SteeringError} `empty-message` for no parts or a part that is no object,
+ *   `invalid-message` when reading them threw (a getter or a Proxy), not the getter's own error.
+ */
+function copyParts(message: unknown, mode: SteeringMode): Part[] {
+  if (!Array.isArray(message)) throw emptyMessage(mode);
+  const parts: Part[] = [];
+  try {
+    for (const part of message as readonly unknown[]) {
+      if (typeof part !== 'object' || part === null || Array.isArray(part)) {
+        throw emptyMessage(mode);
+      }
+      parts.push({ ...(part as Part) });
+    }
+  } catch (error) {
+    if (SteeringError.isInstance(error)) throw error;
+    throw new SteeringError({
+      reason: 'invalid-message',
+      message: `${mode}() got parts[${parts.length}] that could not be read: ${UNREADABLE}`,
+    });
+  }
+  if (parts.length === 0) throw emptyMessage(mode);
+  return parts;
 }
 
 function emptyMessage(mode: SteeringMode): SteeringError {

@@ -222,10 +222,18 @@ function toInputContents(
   };
 }
 
-/** Contents have `parts` (or a `role`); parts never do. */
+/**
+ * Contents have `parts` (or a `role`); parts never do. A first entry whose `in` throws (a Proxy)
+ * is taken for a content: the history check then reports it as unreadable, at its index.
+ */
 function isContentList(input: readonly unknown[]): boolean {
   const first = input[0];
-  return typeof first === 'object' && first !== null && ('parts' in first || 'role' in first);
+  if (typeof first !== 'object' || first === null) return false;
+  try {
+    return 'parts' in first || 'role' in first;
+  } catch {
+    return true;
+  }
 }
 
 /**
