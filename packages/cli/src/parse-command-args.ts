@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { CliIo } from './cli-io.ts';
+import { didYouMean } from './did-you-mean.ts';
 import { escapeControls } from './probe/create-probe-sanitizer.ts';
 
 /**
@@ -61,10 +62,22 @@ function parseFailure(
       allowPositionals,
     });
   } catch (escaped) {
-    if (escaped instanceof Error) return escaped.message;
+    if (escaped instanceof Error) return `${escaped.message}${unknownOptionHint(escaped, options)}`;
   }
   const message = escapeControls(error instanceof Error ? error.message : String(error));
   return message.length > 1_000 ? `${message.slice(0, 1_000)}… (cut)` : message;
+}
+
+/**
+ * ` Did you mean --until?` after Node's refusal of an unknown long option (`--untill`,
+ * `--untill=1`) one slip from one of the command's, else `''`. The option is read from the
+ * error's code and message (Node quotes it as `'--name'`), from the escaped arguments' parse.
+ */
+function unknownOptionHint(error: Error, options: NonNullable<ParseArgsConfig['options']>): string {
+  if ((error as { code?: unknown }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return '';
+  const typed = /^Unknown option '--([^'=]+)'/.exec(error.message)?.[1];
+  if (typed === undefined) return '';
+  return didYouMean(typed, [...Object.keys(options), 'help'], (name) => `--${name}`);
 }
 
 /**
