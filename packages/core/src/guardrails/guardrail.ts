@@ -103,7 +103,10 @@ export type OutputGuardrail = {
 export type ToolGuardrailCall = {
   toolName: string;
   toolCallId: string;
-  /** The arguments after the tool's schema parsed them. */
+  /**
+   * The arguments after the tool's schema parsed them: the check's own copy (as is `result` for
+   * `after`), so changing it in place changes nothing; a check changes a call by its verdict.
+   */
   args: unknown;
   stepNumber: number;
 };
