@@ -2,11 +2,12 @@ import { isToolResultWithParts, remadeToolResult } from '../tools/responses/tool
 import type { ToolResultWithParts } from '../tools/tool.ts';
 
 /**
- * A guardrail's own copy of a call's arguments or result: a check that changes what it was given
- * in place (`call.args.amount = ...`, `delete call.result.account`) changes nothing the tool runs
- * with, the model is sent or the run's `toolCalls` keep; it changes a call only through its
- * verdict (`deny`, `replace`). A `toolResult()` value stays one (its mark is not copied by
- * `structuredClone`), so a guardrail that replaces with it still sends media. A value
+ * A guardrail's own copy of what it checks: a tool call's arguments or result, an input's
+ * contents, a structured output. A check that changes what it was given in place
+ * (`call.args.amount = ...`, `value.contents[0].parts[0].text = ...`) changes nothing the tool
+ * runs with, the model is sent, the caller gave or the result keeps; it changes them only through
+ * its verdict (`deny`, `replace`, `rewrite`). A `toolResult()` value stays one (its mark is not
+ * copied by `structuredClone`), so a guardrail that replaces with it still sends media. A value
  * `structuredClone` refuses (a function a schema's transform put in the arguments) is given as
  * it is. @internal
  */

@@ -8,6 +8,7 @@ import {
 import { createAgent } from '../agent/create-agent.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { toolResult } from '../tools/responses/tool-result.ts';
+import type { Content } from '../wire/content.ts';
 import { guardrails } from './index.ts';
 
 // attack59c: a tool guardrail's `before` got the very arguments object the tool then ran with,
@@ -17,6 +18,11 @@ import { guardrails } from './index.ts';
 // result's toolCalls kept the model's 5; and an `after` that scrubbed a field in place changed
 // what the model read with no `replace` recorded, and `toolCall.output`, the tool's own value,
 // with it. A guardrail changes a call only through its verdict.
+//
+// The same held for input and output guardrails: an input check that edited
+// `value.contents[0].parts[0].text` in place edited the caller's own contents (a run given a
+// history) and what the model was sent, with no rewrite recorded; an output check that edited
+// `value.output` changed `result.output` with no rewrite recorded.
 
 const MODEL = 'gemini-2.5-flash';
 
@@ -139,5 +145,62 @@ describe('a tool guardrail that changes what it was given in place', () => {
     expect(result.text).toBe('done');
     expect(seen).toHaveLength(1);
     expect(JSON.stringify(gemini.contentsOf(1).at(-1))).toContain('3');
+  });
+});
+
+describe('an input or output guardrail that changes what it was given in place', () => {
+  it.each([
+    ['before the call', false],
+    ['beside the first call', true],
+  ])('input, %s: the caller’s contents and the request stay as given', async (_name, parallel) => {
+    const gemini = createScriptedGemini([textTurn('ok')]);
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      guardrails: guardrails({
+        input: [
+          {
+            name: 'careless-input',
+            runInParallel: parallel,
+            check: (value) => {
+              const first = (value.contents as Content[])[0];
+              if (first?.parts?.[0] !== undefined) first.parts[0].text = 'MUTATED';
+              (value.contents as Content[]).push({ role: 'user', parts: [{ text: 'pushed' }] });
+            },
+          },
+        ],
+      }),
+    });
+    const history: Content[] = [
+      { role: 'user', parts: [{ text: 'Hi' }] },
+      { role: 'model', parts: [{ text: 'Hello!' }] },
+      { role: 'user', parts: [{ text: 'original' }] },
+    ];
+    const given = structuredClone(history);
+    const result = await agent.run(history);
+    expect(history).toEqual(given);
+    expect(gemini.contentsOf(0)).toEqual(given);
+    expect(result.contents.slice(0, 3)).toEqual(given);
+  });
+
+  it('output: result.output is the validated answer, not the check’s edit', async () => {
+    const gemini = createScriptedGemini([textTurn('{"n":1,"card":"4111"}')]);
+    const agent = createAgent({
+      gemini,
+      model: MODEL,
+      output: z.object({ n: z.number(), card: z.string() }),
+      guardrails: guardrails({
+        output: [
+          {
+            name: 'careless-output',
+            check: (value) => {
+              (value.output as { card: string }).card = 'XXXX';
+            },
+          },
+        ],
+      }),
+    });
+    const result = await agent.run('x');
+    expect(result.output).toEqual({ n: 1, card: '4111' });
   });
 });
