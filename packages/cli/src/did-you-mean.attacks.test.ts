@@ -78,3 +78,41 @@ describe('a mistyped name gets the name meant', () => {
     expect(file.err()).not.toContain('Did you mean');
   });
 });
+
+// attack59c: a one-value option given twice was taken as its last value, without a word:
+// `gemloop probe --base-url A --base-url B` probed B, `gemloop replay --until 1 --until 2` forked at 2.
+describe('a one-value option given twice', () => {
+  it.each([
+    [
+      'probe, two gateways',
+      ['probe', '--base-url', 'https://a.example', '--base-url=https://b.example'],
+    ],
+    ['replay, two fork points', ['replay', 'run.jsonl', '--until', '1', '--until', '2']],
+    ['eval, two gates', ['eval', 'x.ts', '--min-pass', '0.5', '--min-pass', '0.9']],
+  ])('%s: exit 2, both values named', async (_name, argv) => {
+    const io = captureIo({});
+    expect(await main(argv, io)).toBe(2);
+    expect(io.err()).toMatch(/was given twice, as '[^']+' and '[^']+': give it once\./);
+  });
+
+  it('the same value twice, and a repeatable option, pass as before', async () => {
+    const io = captureIo({});
+    // Refused later for the missing file, not for the repeat.
+    expect(await main(['replay', 'nope.jsonl', '--until', '1', '--until', '1'], io)).not.toBe(0);
+    expect(io.err()).not.toContain('given twice');
+    const multiple = captureIo({});
+    await main(
+      ['replay', 'nope.jsonl', '--until', '1', '--tool-result', '1:0=1', '--tool-result', '2:0=2'],
+      multiple,
+    );
+    expect(multiple.err()).not.toContain('given twice');
+  });
+
+  it('escapes what it quotes', async () => {
+    const io = captureIo({});
+    expect(await main(['probe', '--model', 'a\u001b[2J', '--model', 'b'], io)).toBe(2);
+    expect(io.err()).toContain("--model was given twice, as 'a\\u001b[2J' and 'b'");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape is what is looked for
+    expect(io.err()).not.toMatch(/\u001b/);
+  });
+});
