@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CliCommand, CliIo } from './cli-io.ts';
 import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.ts';
+import { didYouMean } from './did-you-mean.ts';
 import { escapeControls } from './escape-controls.ts';
 
 /**
@@ -46,7 +47,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (load === undefined) {
     // Cut: one argument may be 128 KiB, all of it echoed before.
     const shown = escapeControls(name.length > 100 ? `${name.slice(0, 100)}…` : name);
-    io.stderr(`gemloop: unknown command '${shown}'.\n\n${usage()}`);
+    const hint = didYouMean(name, Object.keys(COMMANDS), (command) => `'${command}'`);
+    io.stderr(`gemloop: unknown command '${shown}'.${hint}\n\n${usage()}`);
     return 2;
   }
   return (await load()).run(args, io);

@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { CliIo } from './cli-io.ts';
+import { didYouMean } from './did-you-mean.ts';
 import { escapeControls } from './probe/create-probe-sanitizer.ts';
 
 /**
@@ -13,22 +14,59 @@ export function parseCommandArgs(
   usage: string,
   io: CliIo,
 ): Record<string, string | boolean | undefined> | number {
-  let values: Record<string, string | boolean | undefined>;
+  let parsed: ParsedWithTokens;
   try {
-    ({ values } = parseArgs({
+    parsed = parseArgs({
       args: [...args],
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       strict: true,
-    }) as { values: Record<string, string | boolean | undefined> });
+      tokens: true,
+    }) as ParsedWithTokens;
   } catch (error) {
     io.stderr(`${parseFailure(error, args, options, false)}\n\n${usage}`);
     return 2;
   }
-  if (values['help'] === true) {
+  if (parsed.values['help'] === true) {
     io.stdout(usage);
     return 0;
   }
-  return values;
+  const repeated = repeatedOption(parsed.tokens, options);
+  if (repeated !== undefined) {
+    io.stderr(`${repeated}\n\n${usage}`);
+    return 2;
+  }
+  return parsed.values;
+}
+
+/** What `parseArgs` returns with `tokens: true`: the values and each option as it was given. */
+type ParsedWithTokens = {
+  values: Record<string, string | boolean | undefined>;
+  tokens: readonly { kind: string; name?: string; rawName?: string; value?: string | undefined }[];
+};
+
+/**
+ * The refusal of a one-value option given twice with different values (`--base-url A --base-url
+ * B`, `--until 1 --until 2`), else `undefined`: Node keeps the last one, so the command probed,
+ * forked or gated on a value the user may not have meant, without a word. The same value twice
+ * (a script's default repeated) and repeatable options (`multiple`) pass.
+ */
+function repeatedOption(
+  tokens: ParsedWithTokens['tokens'],
+  options: NonNullable<ParseArgsConfig['options']>,
+): string | undefined {
+  const first = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined || token.value === undefined) continue;
+    const option = options[token.name];
+    if (option === undefined || option.multiple === true) continue;
+    const earlier = first.get(token.name);
+    if (earlier === undefined) first.set(token.name, token.value);
+    else if (earlier !== token.value) {
+      const shown = (value: string) => `'${escapeControls(cutArgument(value))}'`;
+      return `--${token.name} was given twice, as ${shown(earlier)} and ${shown(token.value)}: give it once.`;
+    }
+  }
+  return undefined;
 }
 
 /** The most of one argument a refusal quotes: Linux passes 128 KiB in one, all echoed before. */
@@ -61,10 +99,22 @@ function parseFailure(
       allowPositionals,
     });
   } catch (escaped) {
-    if (escaped instanceof Error) return escaped.message;
+    if (escaped instanceof Error) return `${escaped.message}${unknownOptionHint(escaped, options)}`;
   }
   const message = escapeControls(error instanceof Error ? error.message : String(error));
   return message.length > 1_000 ? `${message.slice(0, 1_000)}… (cut)` : message;
+}
+
+/**
+ * ` Did you mean --until?` after Node's refusal of an unknown long option (`--untill`,
+ * `--untill=1`) one slip from one of the command's, else `''`. The option is read from the
+ * error's code and message (Node quotes it as `'--name'`), from the escaped arguments' parse.
+ */
+function unknownOptionHint(error: Error, options: NonNullable<ParseArgsConfig['options']>): string {
+  if ((error as { code?: unknown }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return '';
+  const typed = /^Unknown option '--([^'=]+)'/.exec(error.message)?.[1];
+  if (typed === undefined) return '';
+  return didYouMean(typed, [...Object.keys(options), 'help'], (name) => `--${name}`);
 }
 
 /**
@@ -77,13 +127,14 @@ export function parseArgsWithFiles(
   usage: string,
   io: CliIo,
 ): { values: Record<string, string | boolean | undefined>; files: string[] } | number {
-  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  let parsed: ParsedWithTokens & { positionals: string[] };
   try {
     parsed = parseArgs({
       args: [...args],
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: true,
+      tokens: true,
     }) as typeof parsed;
   } catch (error) {
     io.stderr(`${parseFailure(error, args, options, true)}\n\n${usage}`);
@@ -92,6 +143,11 @@ export function parseArgsWithFiles(
   if (parsed.values['help'] === true) {
     io.stdout(usage);
     return 0;
+  }
+  const repeated = repeatedOption(parsed.tokens, options);
+  if (repeated !== undefined) {
+    io.stderr(`${repeated}\n\n${usage}`);
+    return 2;
   }
   return { values: parsed.values, files: parsed.positionals };
 }

@@ -164,7 +164,13 @@ type RunLines = {
   success: boolean;
   /** The first whole line (1-based) that is not a JSON object: a record lost from the run. */
   unreadableLine: number | undefined;
+  /** The line (1-based) of a second `run-start`: another run's lines in this run's file. */
+  secondStartLine: number | undefined;
 };
+
+/** Why a run file with a second `run-start` line is refused (the case and the diff say it alike). @internal */
+export const SECOND_RUN_START =
+  'a second run-start: a run file holds one run, so this one holds lines of another (two files joined, or lines pasted in); split it or record the run again.';
 
 /**
  * The refusal of a run whose file lost a record: a case made without the line would miss a model
@@ -172,6 +178,15 @@ type RunLines = {
  * is quoted: it may be anything.
  */
 function refuseUnreadable(run: RunLines, runFile: string): void {
+  if (run.secondStartLine !== undefined) {
+    // The recorder writes one run a file: two are files joined (`cat a b > c`) or lines pasted
+    // in, and read as one they made a case expecting every call twice (attack59c).
+    throw new EvalDatasetError({
+      source: runFile,
+      line: run.secondStartLine,
+      problem: SECOND_RUN_START,
+    });
+  }
   if (run.unreadableLine === undefined) return;
   throw new EvalDatasetError({
     source: runFile,
@@ -202,6 +217,7 @@ function readRunLines(text: string, runFile: string): RunLines {
     finalText: undefined,
     success: false,
     unreadableLine: undefined,
+    secondStartLine: undefined,
   };
   const argsById = new Map<string, unknown>();
   // A full recording writes each image once and refers to it after: its requests come back whole.
@@ -228,6 +244,10 @@ function readRunLines(text: string, runFile: string): RunLines {
     }
     switch (line['type']) {
       case 'run-start':
+        if (run.started) {
+          run.secondStartLine ??= index + 1;
+          break;
+        }
         if (line['format'] !== 1) {
           throw new EvalDatasetError({
             source: runFile,

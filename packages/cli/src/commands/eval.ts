@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CliFlagError } from '../cli-flag-error.ts';
 import type { CliCommand, CliIo } from '../cli-io.ts';
 import { COMMAND_SUMMARIES } from '../command-summaries.ts';
+import { didYouMean } from '../did-you-mean.ts';
 import { createReportRedactor } from '../eval/create-report-redactor.ts';
 import { INSTALL_EVALS, loadEvals } from '../eval/load-evals.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
@@ -47,6 +50,11 @@ export function createEvalCommand(
         if (first === 'canary') return await evalCanary(rest, io, cwd, onInterrupt);
         if (first === 'bisect') return await evalBisect(rest, io, cwd, onInterrupt);
         if (first === 'compare') return await evalCompare(rest, io, cwd);
+        const typo = subcommandTypo(first, cwd);
+        if (typo !== undefined) {
+          io.stderr(`${typo}\n\n${EVAL_USAGE}`);
+          return 2;
+        }
         return await evalSuiteFile(first, rest, io, cwd, onInterrupt);
       } catch (error) {
         // The message can quote a file's bytes (a result's version, a dataset line): escaped, so
@@ -60,6 +68,21 @@ export function createEvalCommand(
       }
     },
   };
+}
+
+const SUBCOMMANDS = ['from-runs', 'compare', 'canary', 'bisect'];
+
+/**
+ * The refusal of `first` when it is no file and one slip from a subcommand (`comapre`), else
+ * `undefined`: read as a suite FILE, `gemloop eval comapre a.json b.json` was refused for its
+ * second argument ("Unexpected argument 'a.json'"), and `gemloop eval canery` as a missing
+ * module, neither naming the typo. A file of that name is a suite file still.
+ */
+function subcommandTypo(first: string, cwd: string): string | undefined {
+  const hint = didYouMean(first, SUBCOMMANDS, (name) => `gemloop eval ${name}`);
+  if (hint === '' || existsSync(resolve(cwd, first))) return undefined;
+  const shown = escapeControls(first.length > 100 ? `${first.slice(0, 100)}…` : first);
+  return `gemloop eval: no eval file or subcommand '${shown}'.${hint}`;
 }
 
 /** `gemloop eval`. */

@@ -7,9 +7,10 @@ const MAX_WALK_DEPTH = 64;
 /**
  * Makes the redactor of what the CLI prints and writes from run files and the eval results made
  * of them (`gemloop diff`, `replay`, `eval`, `eval canary`, `eval bisect`): a copy of a value with
- * every Google key and OAuth token (by shape) and every credential of this shell
- * ({@link terminalSecrets}: secret-named variables, URL passwords, secret flags, `.env`) replaced
- * by `[redacted]` in each string and property name, as `gemloop view` shows them
+ * every Google key and OAuth token (by shape), every `Bearer` and `Authorization: Basic` token,
+ * and every credential of this shell ({@link terminalSecrets}: secret-named variables, URL
+ * passwords, secret flags, `.env`) replaced by `[redacted]` in each string and property name, as
+ * `gemloop view` shows them
  * ({@link createPageJson}: the same floor of 8 characters, so `AUTH=true` cuts no `true`). A run
  * file is bytes from anywhere: a tool's output quoting a key or a database URL, a planted file.
  * The value itself when nothing in it is secret; otherwise only strings change (a number, even

@@ -16,8 +16,25 @@ const MIN_PAGE_SECRET_CHARS = 8;
 const CUT_KEY_SHAPE = /(?:AIza[\w-]{0,34}|ya29\.[\w-]*)$/;
 
 /**
+ * An HTTP credential by the scheme before it, whoever's it is: a `Bearer` token of 16 characters
+ * and more (RFC 6750's token68: letters, digits, `-._~+/`, trailing `=`), and a `Basic` one after
+ * `Authorization:` (the word alone is prose: "Basic usage"). A run file's tool output may quote
+ * a header (a gateway's echo, a config dump) with a token the shell never held, which the
+ * shell's own credentials and the Google key shape did not cover (attack59c). A placeholder
+ * (`Bearer <token>`) and a redacted one (`Bearer [redacted]`) have no such token and stay.
+ */
+const AUTH_HEADER_TOKEN = /(\bBearer\s+|\bAuthorization:\s*Basic\s+)[\w.~+/-]{16,}=*/gi;
+/** The start of such a token at the end of a text the viewer cut (any length: the rest is gone). */
+const CUT_AUTH_HEADER_TOKEN = /(\bBearer\s+|\bAuthorization:\s*Basic\s+)[\w.~+/-]+=*$/i;
+
+/** `text` with every {@link AUTH_HEADER_TOKEN} token replaced, its scheme kept; itself when none. */
+function redactAuthHeaderTokens(text: string): string {
+  return /bearer|basic/i.test(text) ? text.replace(AUTH_HEADER_TOKEN, '$1[redacted]') : text;
+}
+
+/**
  * Makes the viewer's JSON writer: `JSON.stringify(value)` with every Google key and OAuth token (by
- * their shape, whoever's) and every one of `secrets` (with the encoded forms a server may quote
+ * their shape, whoever's), every `Bearer` and `Authorization: Basic` token, and every one of `secrets` (with the encoded forms a server may quote
  * them in) replaced by `[redacted]` in each string and property name. A run file is bytes from
  * anywhere: one recorded by an older gemloop, a tool's output holding a token the recorder never
  * knew, a file copied from another machine. The recorder keeps its client's key out; this keeps
@@ -37,10 +54,13 @@ export function createPageJson(secrets: readonly string[] = []): (value: unknown
   // the cut went through left its start there, which no search for the whole key finds.
   const uncut = (text: string): string => {
     if (!text.endsWith('…')) return text;
-    const start = withoutCutKey(text.slice(0, -1), forms).replace(CUT_KEY_SHAPE, '[redacted]');
+    const start = withoutCutKey(text.slice(0, -1), forms)
+      .replace(CUT_KEY_SHAPE, '[redacted]')
+      .replace(CUT_AUTH_HEADER_TOKEN, '$1[redacted]');
     return `${start}…`;
   };
-  const redact = (text: string): string => uncut(named(redactKeyShapes(text)));
+  const redact = (text: string): string =>
+    uncut(named(redactAuthHeaderTokens(redactKeyShapes(text))));
   // One JSON writes otherwise than itself is not found in the plain JSON text by a search.
   const escaped = secrets.some((secret) => JSON.stringify(secret) !== `"${secret}"`);
   const replacer = (_key: string, value: unknown): unknown => {
@@ -60,7 +80,8 @@ export function createPageJson(secrets: readonly string[] = []): (value: unknown
   return (value) => {
     const plain = JSON.stringify(value) as string | undefined;
     if (plain === undefined) return 'null';
-    const cut = plain.includes('…') && (forms.length > 0 || /AIza|ya29\./.test(plain));
+    const cut =
+      plain.includes('…') && (forms.length > 0 || /AIza|ya29\.|bearer|basic/i.test(plain));
     if (!escaped && !cut && redact(plain) === plain) return plain;
     return JSON.stringify(value, replacer);
   };

@@ -203,28 +203,81 @@ async function userDecision<Output>(
   }: { stepNumber: number; reason: CompactionReport['reason']; after: readonly Content[] },
 ): Promise<{ after: readonly Content[]; replaced: boolean; cancelled: boolean }> {
   if (settings.onCompaction === undefined) return { after, replaced: false, cancelled: false };
-  const decision = await settings.onCompaction({
+  // Copies: `before` was the run's own history array and `after` shared its kept contents, so a
+  // hook that spliced one or edited a content in place before accepting rewrote the history the
+  // run keeps (and a chat store saves). It changes the history only by what it returns.
+  const decision: unknown = await settings.onCompaction({
     stepNumber,
     reason,
-    before: contents,
-    after,
+    before: copyOfContents(contents),
+    after: copyOfContents(after),
     tokensBefore,
     tokensAfter: estimateSentTokens(after, run.tokenEstimates),
   });
-  if (decision !== undefined && 'cancel' in decision && decision.cancel === true) {
+  const read = readDecision(decision);
+  if (read === 'cancel') {
     // Cancelled: sent as it was, unless it passes the window (cut below all the same).
     return { after: contents, replaced: false, cancelled: true };
   }
-  if (decision !== undefined && 'contents' in decision) {
-    if (!Array.isArray(decision.contents)) {
-      throw new CompactionError({
-        reason: 'invalid-replacement',
-        message: 'onCompaction must return undefined, { cancel: true } or { contents: Content[] }.',
-      });
-    }
-    return { after: decision.contents, replaced: true, cancelled: false };
-  }
+  if (read !== undefined) return { after: read, replaced: true, cancelled: false };
   return { after, replaced: false, cancelled: false };
+}
+
+/**
+ * What `onCompaction` returned, read strictly: `'cancel'`, the replacement, or `undefined` to
+ * accept (`undefined`, `null`, `{ cancel: false }`). Anything else is refused, not taken as an
+ * accept: `{ cancel: 'yes' }` or a misspelt `{ content }` dropped the user's decision silently,
+ * and a string or a number ended the run with a bare TypeError from `'cancel' in decision`.
+ * @throws {@link CompactionError} (`invalid-replacement`) naming what it got.
+ */
+function readDecision(decision: unknown): 'cancel' | readonly Content[] | undefined {
+  if (decision === undefined || decision === null) return undefined;
+  const refuse = (got: string): never => {
+    throw new CompactionError({
+      reason: 'invalid-replacement',
+      message: `onCompaction must return undefined, { cancel: true } or { contents: Content[] }; ${got}.`,
+    });
+  };
+  if (typeof decision !== 'object' || Array.isArray(decision)) {
+    return refuse(
+      Array.isArray(decision)
+        ? 'got an array (return { contents: [...] } to replace the history)'
+        : `got a ${typeof decision}`,
+    );
+  }
+  const { cancel, contents } = decision as { cancel?: unknown; contents?: unknown };
+  if ('contents' in decision) {
+    if (!Array.isArray(contents))
+      return refuse(`contents must be an array, got ${kindOf(contents)}`);
+    if (cancel !== undefined) return refuse('got both cancel and contents; give one');
+    return contents as readonly Content[];
+  }
+  if ('cancel' in decision) {
+    if (cancel === true) return 'cancel';
+    if (cancel === false) return undefined;
+    return refuse(`cancel must be true (or false to accept), got ${kindOf(cancel)}`);
+  }
+  const keys = Object.keys(decision)
+    .slice(0, 5)
+    .map((key) => JSON.stringify(key).slice(0, 40));
+  return keys.length === 0
+    ? undefined
+    : refuse(`got an object with ${keys.join(', ')} (neither cancel nor contents)`);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** The check's own copy of a history (wire contents are JSON; a shallow copy if one is not). */
+function copyOfContents(contents: readonly Content[]): readonly Content[] {
+  try {
+    return structuredClone(contents);
+  } catch {
+    return [...contents];
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { validateHistory } from '../history/validate-history.ts';
 import type { GuardrailVerdictKind } from '../run/guardrail-check-record.ts';
 import type { Content } from '../wire/content.ts';
+import { copyForCheck } from './copy-for-check.ts';
 import type { InputGuardrail, InputGuardrailValue } from './guardrail.ts';
 import type { InputCheckResult } from './guardrail-check-results.ts';
 import {
@@ -16,7 +17,11 @@ import { verdictType } from './run-guardrail-check.ts';
 
 export type { InputCheckResult };
 
-/** The text parts (thoughts aside) of the new input, joined with newlines. @internal */
+/**
+ * The text parts (thoughts aside) of the new input, joined with newlines, and the check's own
+ * copy of its contents: they may be the caller's objects (a run given a history), which a check
+ * that edits them in place must not reach (copy-for-check.ts). @internal
+ */
 export function inputValueOf(contents: readonly Content[]): InputGuardrailValue {
   const texts: string[] = [];
   for (const content of contents) {
@@ -24,7 +29,7 @@ export function inputValueOf(contents: readonly Content[]): InputGuardrailValue 
       if (typeof part.text === 'string' && part.thought !== true) texts.push(part.text);
     }
   }
-  return { text: texts.join('\n'), contents };
+  return { text: texts.join('\n'), contents: copyForCheck(contents) as readonly Content[] };
 }
 
 function toContents(input: unknown): Content[] | undefined {
@@ -58,10 +63,10 @@ export async function checkInputGuardrails(
   let current: readonly Content[] = contents;
   let rewritten = false;
   if (parallel) {
-    const value = inputValueOf(current);
+    // Each its own copy: one check's edit in place is not what the others see.
     const checked = await Promise.all(
       guardrails.map((guardrail) =>
-        checkOne(guardrail.check, value, 'input', guardrail.timeoutMs, options),
+        checkOne(guardrail.check, inputValueOf(current), 'input', guardrail.timeoutMs, options),
       ),
     );
     for (let index = 0; index < guardrails.length; index++) {

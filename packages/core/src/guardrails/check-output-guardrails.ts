@@ -1,5 +1,6 @@
 import type { GuardrailVerdictKind } from '../run/guardrail-check-record.ts';
 import { readReason } from './check-input-guardrails.ts';
+import { copyForCheck } from './copy-for-check.ts';
 import type { OutputGuardrail, OutputGuardrailValue } from './guardrail.ts';
 import {
   checkOne,
@@ -35,9 +36,10 @@ export async function checkOutputGuardrails(
   let current = value;
   let rewrittenBy: string | undefined;
   for (const guardrail of guardrails) {
+    // Its own copy of the structured output: an edit in place would be `result.output`.
     const checked = await checkOne(
       guardrail.check,
-      current,
+      { text: current.text, output: copyForCheck(current.output) },
       'output',
       guardrail.timeoutMs,
       options,

@@ -1,5 +1,6 @@
 import type { GuardrailVerdictKind } from '../run/guardrail-check-record.ts';
 import { readReason } from './check-input-guardrails.ts';
+import { copyForCheck } from './copy-for-check.ts';
 import type { ToolGuardrail, ToolGuardrailCall } from './guardrail.ts';
 import type { ToolInputCheckResult, ToolOutputCheckResult } from './guardrail-check-results.ts';
 import {
@@ -73,7 +74,9 @@ export async function checkToolInput<Decided = ToolInputCheckResult>(
     const before = guardrail.before;
     if (before === undefined) continue;
     if (guardrail.tools !== undefined && !guardrail.tools.includes(call.toolName)) continue;
-    const checked = await checkOne(before, call, 'tool-input', guardrail.timeoutMs, options);
+    // Its own copy: arguments changed in place would run the tool unparsed (copy-for-check.ts).
+    const own = { ...call, args: copyForCheck(call.args) };
+    const checked = await checkOne(before, own, 'tool-input', guardrail.timeoutMs, options);
     if (checked.type === 'aborted') return decide({ type: 'aborted' });
     const record = makeRecord(guardrail, checked.startedAt);
     const trip = (reason: string): GuardrailTrip => tripOf(guardrail.name, 'tool-input', reason);
@@ -139,7 +142,8 @@ export async function checkToolOutput<Decided = ToolOutputCheckResult>(
     const after = guardrail.after;
     if (after === undefined) continue;
     if (guardrail.tools !== undefined && !guardrail.tools.includes(call.toolName)) continue;
-    const checked = await checkOne(after, current, 'tool-output', guardrail.timeoutMs, options);
+    const own = { ...current, result: copyForCheck(current.result) };
+    const checked = await checkOne(after, own, 'tool-output', guardrail.timeoutMs, options);
     if (checked.type === 'aborted') return decide({ type: 'aborted' });
     const record = makeRecord(guardrail, checked.startedAt);
     const trip = (reason: string): GuardrailTrip => tripOf(guardrail.name, 'tool-output', reason);

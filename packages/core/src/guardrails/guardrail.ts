@@ -33,7 +33,11 @@ export type GuardrailBlock = { type: 'block'; reason: string };
 export type InputGuardrailValue = {
   /** The text parts of the new input, joined with newlines. */
   text: string;
-  /** The new input's contents (not the history before it). */
+  /**
+   * The new input's contents (not the history before it). A run given its input as a history to
+   * continue (contents or turns, as the OpenAI-compatible door runs each request) is checked on
+   * the user turn that history ends with.
+   */
   contents: readonly Content[];
 };
 
@@ -99,7 +103,10 @@ export type OutputGuardrail = {
 export type ToolGuardrailCall = {
   toolName: string;
   toolCallId: string;
-  /** The arguments after the tool's schema parsed them. */
+  /**
+   * The arguments after the tool's schema parsed them: the check's own copy (as is `result` for
+   * `after`), so changing it in place changes nothing; a check changes a call by its verdict.
+   */
   args: unknown;
   stepNumber: number;
 };

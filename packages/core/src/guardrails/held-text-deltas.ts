@@ -79,12 +79,21 @@ export class HeldTextDeltas {
     this.held.delete(stepNumber);
   }
 
-  /** Sends a step's deltas as they came. */
+  /**
+   * Sends a step's held text: the answer the output guardrails passed as one delta (as a rewrite
+   * is, and as `holdBack` promises: a 10 MB answer in 100-byte chunks was 100,000 deltas in one
+   * burst, attack59c), or, with only input guardrails beside the call, the deltas as they came.
+   */
   release(stepNumber: number): void {
-    const texts = this.held.get(stepNumber);
+    const texts = this.held.get(stepNumber) ?? [];
     this.held.delete(stepNumber);
     this.shownSteps.add(stepNumber);
-    for (const text of texts ?? []) this.emit({ type: 'text-delta', stepNumber, text });
+    if (this.answerOnly) {
+      const text = texts.join('');
+      if (text !== '') this.emit({ type: 'text-delta', stepNumber, text });
+      return;
+    }
+    for (const text of texts) this.emit({ type: 'text-delta', stepNumber, text });
   }
 
   /** Sends `text` in place of a step's deltas (nothing when empty). */

@@ -1,7 +1,7 @@
 import type { AgentResult, AgentUsage } from '@gemloop/core';
 import { readCost, unknownCost } from '@gemloop/core/internal';
 import { addCosts, type Cost } from '@gemloop/core/models';
-import { MAX_RUN_FILE_CHARS } from '../cases-from-run.ts';
+import { MAX_RUN_FILE_CHARS, SECOND_RUN_START } from '../cases-from-run.ts';
 import { EvalDatasetError } from '../eval-dataset-error.ts';
 import { textLines } from '../parse-eval-cases.ts';
 
@@ -48,6 +48,7 @@ export function trajectoryFromRunFile(text: string, runFile: string): RunTraject
   let modelCalls = 0;
   const callTokens: TrajectoryTokens = { input: 0, output: 0, thinking: 0, total: 0 };
   const lines = textLines(text);
+  let started = false;
   for (const [index, raw] of lines.entries()) {
     if (raw.trim() === '') continue;
     const line = parseLine(raw);
@@ -63,7 +64,12 @@ export function trajectoryFromRunFile(text: string, runFile: string): RunTraject
           'this line of the run is not a JSON object (torn or edited), so a tool call or step it recorded would be missing from the trajectory; repair or remove the file, or record the run again.',
       });
     }
-    if (line['type'] === 'tool-call-start' && typeof line['toolName'] === 'string') {
+    if (line['type'] === 'run-start') {
+      // Two runs read as one doubled the steps and cost and added calls (attack59c).
+      if (started)
+        throw new EvalDatasetError({ source: runFile, line: index + 1, problem: SECOND_RUN_START });
+      started = true;
+    } else if (line['type'] === 'tool-call-start' && typeof line['toolName'] === 'string') {
       trajectory.toolCalls.push({
         step: Number(line['stepNumber']) || 0,
         name: line['toolName'],

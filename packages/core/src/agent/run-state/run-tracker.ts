@@ -22,7 +22,14 @@ import { defineTotalOnRead } from './total-on-read.ts';
  */
 export class RunTracker {
   readonly contents: Content[];
-  readonly inputLength: number;
+  /** How many contents are the history the run was given (see {@link inputLength}). */
+  private givenLength: number;
+  /**
+   * Where the input the `checkInput` hooks see starts: after the given history, or, when the
+   * input was that history itself (contents or turns: nothing follows it), at the user turn it
+   * ends with (see {@link checkedInputStart}).
+   */
+  private readonly inputStart: number;
   readonly steps: AgentStep[] = [];
   readonly usage: AgentUsage;
   /** What `usage` cost (exact; unknown once a call's price was). */
@@ -87,7 +94,8 @@ export class RunTracker {
 
   constructor(contents: Content[], inputLength: number, spend?: ChildSpend) {
     this.contents = contents;
-    this.inputLength = inputLength;
+    this.givenLength = inputLength;
+    this.inputStart = checkedInputStart(contents, inputLength);
     this.spend = spend;
     // A child run counts into its meter's own usage and cost (both start empty, as a run's do),
     // so the call that started it reads what it spent whatever way it ends, with no second sum
@@ -100,17 +108,33 @@ export class RunTracker {
     this.contents.push(content);
   }
 
-  /** The history the next request sends: the compacted prefix (if any) and what came after it. */
-  /** The new input: the contents after the history the run was given. */
+  /**
+   * How many contents are old: the history the run was given (`result.newContents` is what
+   * follows). A rewrite of the user turn a given history ended with keeps it old.
+   */
+  get inputLength(): number {
+    return this.givenLength;
+  }
+
+  /**
+   * The input the `checkInput` hooks check: the contents after the history the run was given,
+   * or, for a run given its input as a history (what the OpenAI-compatible door passes), the
+   * user turn that history ends with, and what a plugin added after it.
+   */
   newInput(): Content[] {
-    return this.contents.slice(this.inputLength);
+    return this.contents.slice(this.inputStart);
   }
 
-  /** Replaces the new input in the history (an input check's rewrite, before anything followed it). */
+  /** Replaces the checked input in the history (an input check's rewrite, before anything followed it). */
   replaceInput(contents: readonly Content[]): void {
-    this.contents.splice(this.inputLength, this.contents.length - this.inputLength, ...contents);
+    const before = this.contents.length;
+    this.contents.splice(this.inputStart, before - this.inputStart, ...contents);
+    // The rewritten turn was the caller's (the end of the history it gave): it stays old, and
+    // `newContents` is still only what the run added.
+    if (this.inputStart < this.givenLength) this.givenLength += this.contents.length - before;
   }
 
+  /** The history the next request sends: the compacted prefix (if any) and what came after it. */
   sendContents(): Content[] {
     if (this.compacted === undefined) return this.contents;
     return [...this.compacted, ...this.contents.slice(this.compactedThrough)];
@@ -199,4 +223,26 @@ export class RunTracker {
     }
     defineTotalOnRead(result, total, 'result');
   }
+}
+
+/**
+ * Where the checked input starts: `inputLength` when the run has new contents, else (its input
+ * was a history to continue) the first of the user turns the history ends with, for those are
+ * what the model is asked to answer now. A function response is no user's words: a history that
+ * ends with one (a resumed approval) has nothing to check, as before. Before: such a run showed
+ * its input guardrails `{ text: '', contents: [] }`, and a rewrite was appended as a turn of its
+ * own after the one it was meant to replace (attack59c).
+ */
+function checkedInputStart(contents: readonly Content[], inputLength: number): number {
+  if (contents.length > inputLength) return inputLength;
+  let start = inputLength;
+  while (start > 0 && isUserWords(contents[start - 1])) start--;
+  return start;
+}
+
+function isUserWords(content: Content | undefined): boolean {
+  return (
+    content?.role === 'user' &&
+    !(content.parts ?? []).some((part) => part.functionResponse !== undefined)
+  );
 }

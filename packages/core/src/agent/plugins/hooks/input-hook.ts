@@ -9,7 +9,10 @@ export type InputDraft = {
   /** The step the contents are checked at (the first model step for the run's input). */
   readonly stepNumber: number;
   readonly source: 'input' | 'added';
-  /** The contents as the checks before this one left them (user turns). */
+  /**
+   * The contents as the checks before this one left them (user turns). For a run given its
+   * input as a history to continue, the run's input is the user turn that history ends with.
+   */
   readonly contents: readonly Content[];
 };
 

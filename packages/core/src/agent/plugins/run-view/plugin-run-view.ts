@@ -90,9 +90,12 @@ export type PluginRunFacts = {
     cacheReport: AgentCacheReport | undefined;
     /** Whether the run's input met the `checkInput` hooks (its first model step). */
     inputChecked: boolean;
-    /** Replaces the run's new input (what follows the history it was given) in the history. */
+    /** Replaces the run's checked input ({@link newInput}) in the history. */
     replaceInput(contents: readonly Content[]): void;
-    /** The new input: the contents after the history the run was given. */
+    /**
+     * The input the checks see: the contents after the history the run was given, or the user
+     * turn a history given as the input ends with.
+     */
     newInput(): Content[];
     /** Drops a compaction made of the old input when the input is rewritten (RunTracker). */
     restoreCompaction(mark: never): void;
