@@ -731,7 +731,8 @@ describe.concurrent('the examples, offline', () => {
     expect(stdout).toContain('step 2 sent function_result after the previous interaction');
     expect(stdout).toContain('poll: completed');
     expect(stdout).toContain(
-      'research completed: thought > google_search_call > google_search_result > model_output',
+      // The report's reasoning signature comes on a thought step before it (Gemini 3).
+      'research completed: thought > google_search_call > google_search_result > thought > model_output',
     );
     expect(stdout).toContain('report: (scripted) A report on tide tables of the Oslofjord.');
   });

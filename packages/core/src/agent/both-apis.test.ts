@@ -382,11 +382,16 @@ describe('the agent on the Interactions API: server state', () => {
       expect(
         ((fourth?.['input'] ?? []) as Array<{ type: string }>).map((step) => step.type),
       ).toEqual([
+        // Each answer's thought step goes back before its output, with its signature (the
+        // fake refuses one it did not issue, so the send succeeding proves them whole).
         'user_input',
+        'thought',
         'model_output',
         'user_input',
+        'thought',
         'model_output',
         'user_input',
+        'thought',
         'model_output',
         'user_input',
       ]);

@@ -62,10 +62,13 @@ describe.each([
     const [, forgotten, whole] = creates();
     expect(forgotten?.['previous_interaction_id']).toBe(stored[0]?.interactionId);
     expect(whole?.['previous_interaction_id']).toBeUndefined();
-    expect(((whole?.['input'] ?? []) as Array<{ type: string }>).map((step) => step.type)).toEqual([
-      'user_input',
-      'model_output',
-      'user_input',
+    // The first answer's thought step goes back with its signature, as the API asks of a
+    // stateless history (the fake refuses one it did not issue, so 'echo second' proves it whole).
+    expect(whole?.['input']).toEqual([
+      { type: 'user_input', content: [{ type: 'text', text: 'first' }] },
+      { type: 'thought', signature: expect.stringMatching(/^[A-Za-z0-9+/]{40,}={0,2}$/) },
+      { type: 'model_output', content: [{ type: 'text', text: 'echo first' }] },
+      { type: 'user_input', content: [{ type: 'text', text: 'second' }] },
     ]);
     // The next turn continues from the interaction that answered the whole history.
     expect(await send(chat, 'third')).toBe('echo third');

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { useFakeGemini } from '../agent/__fixtures__/use-fake-gemini.ts';
 import { createAgent } from '../agent/create-agent.ts';
+import { createChatSession } from '../chat/create-chat-session.ts';
+import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { Part } from '../wire/content.ts';
 import { interactionsApi } from './interactions-api.ts';
@@ -120,4 +122,56 @@ describe('the agent on a streamed interaction', () => {
     expect(result).toMatchObject({ type: 'function_result', result: { forecast: 'sunny' } });
     expect(result).not.toHaveProperty('is_error');
   });
+});
+
+describe('an image the model wrote, on the Interactions API', () => {
+  const PNG = 'iVBORw0KGgo=';
+  for (const stream of [false, true]) {
+    it(`keeps it in the answer and sends it back with its thought step (store: false, ${stream ? 'streamed' : 'unary'})`, async () => {
+      // The fake answers the image as `model_output` content (a delta when streamed) and the
+      // turn's signature on a thought step before it; it refuses a signature it did not issue.
+      // The strict Gemini 3 model checks that; Gemini 3 Pro Image answers the same shapes.
+      const { fake, gemini } = await serve({
+        script: [
+          turn.parts([{ text: 'A cat:' }, { inlineData: { mimeType: 'image/png', data: PNG } }]),
+          turn.text('Glad you like it.'),
+        ],
+        chunkSize: 4,
+      });
+      const chat = createChatSession({
+        agent: createAgent({ gemini, model: MODEL, api: interactionsApi({ store: false }) }),
+        id: 'cat',
+        store: createMemoryHistoryStore(),
+      });
+      const send = async (text: string) => {
+        if (!stream) return chat.send(text);
+        const run = chat.sendStream(text);
+        for await (const _event of run) {
+          // drained
+        }
+        return run.result;
+      };
+      const first = await send('Draw a cat');
+      expect(first.contents.at(-1)?.parts).toEqual([
+        { thought: true, text: '', thoughtSignature: expect.any(String) },
+        { text: 'A cat:' },
+        { inlineData: { mimeType: 'image/png', data: PNG } },
+      ]);
+      expect((await send('Nice')).text).toBe('Glad you like it.');
+      const signature = (first.contents.at(-1)?.parts[0] as Part).thoughtSignature;
+      expect(inputs(fake)[1]).toEqual([
+        { type: 'user_input', content: [{ type: 'text', text: 'Draw a cat' }] },
+        { type: 'thought', signature },
+        {
+          type: 'model_output',
+          content: [
+            { type: 'text', text: 'A cat:' },
+            { type: 'image', data: PNG, mime_type: 'image/png' },
+          ],
+        },
+        { type: 'user_input', content: [{ type: 'text', text: 'Nice' }] },
+      ]);
+      await chat.close();
+    });
+  }
 });

@@ -82,7 +82,9 @@ describe('interactions: unary', () => {
     expect(second).toMatchObject({
       status: 'completed',
       previous_interaction_id: first.id,
+      // A Gemini 3 answer: the reasoning's signature on a thought step before the output.
       steps: [
+        { type: 'thought', signature: expect.stringMatching(/^[A-Za-z0-9+/]{40,}={0,2}$/) },
         { type: 'model_output', content: [{ type: 'text', text: 'tool said {"sunny":true}' }] },
       ],
     });
@@ -338,6 +340,7 @@ describe('interactions: background and built-in agents', () => {
     });
     expect(statuses).toEqual(['in_progress', 'in_progress', 'completed']);
     expect(done.steps).toEqual([
+      { type: 'thought', signature: expect.stringMatching(/^[A-Za-z0-9+/]{40,}={0,2}$/) },
       { type: 'model_output', content: [{ type: 'text', text: 'echo slow' }] },
     ]);
   });
@@ -380,6 +383,8 @@ describe('interactions: background and built-in agents', () => {
       'thought',
       'google_search_call',
       'google_search_result',
+      // The report's reasoning signature (the agent runs on a Gemini 3 model).
+      'thought',
       'model_output',
     ]);
     const replay = await collect(interactions.resume(created.id));

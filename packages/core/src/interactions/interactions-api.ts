@@ -81,6 +81,10 @@ function readBackground(value: unknown): InteractionsBackground | undefined | nu
  * `thoughtSignature` (which an Interactions `model_output` has no field for) on a `thought` step
  * before the turn's output, where the API carries the reasoning signature. Read back, that step
  * is a thought part (empty text, the signature) before the text, sent again as the same step.
+ * What a `model_output` holds besides text (an image Gemini 3 Pro Image wrote, audio, video, a
+ * document: `data` or `uri` with `mime_type`) is read as an `inlineData` or `fileData` part, and
+ * sent again as the content of its MIME type's kind; an item with neither is left out, as a part
+ * has nothing to hold it with.
  */
 export function interactionsApi(options?: InteractionsApiOptions): InteractionsApi {
   if (options !== undefined) interactionsApiOptions.check(options);

@@ -292,4 +292,53 @@ describe('toCreateInteractionRequest', () => {
     }).input;
     expect(again).toEqual(steps);
   });
+
+  it('reads back the images and other media a model_output holds, and sends them again as the same steps', () => {
+    // Gemini 3 Pro Image on the Interactions API answers its image as a `model_output` content
+    // item `{ type: 'image', data, mime_type }` (`@google/genai` 2.32.0 `ImageContent`), or with a
+    // `uri`; the reasoning's signature on the thought step before it. Only the text was kept.
+    const answer = [
+      { type: 'thought', signature: 'c2lnLTE=' },
+      {
+        type: 'model_output',
+        content: [
+          { type: 'text', text: 'Here it is:' },
+          { type: 'image', data: PNG, mime_type: 'image/png' },
+          { type: 'image', uri: 'https://example.com/cat.webp', mime_type: 'image/webp' },
+          { type: 'audio', data: 'UklGRg==', mime_type: 'audio/wav' },
+          { type: 'video', uri: 'https://example.com/cat.mp4', mime_type: 'video/mp4' },
+          { type: 'document', data: 'JVBERi0=', mime_type: 'application/pdf' },
+          // A kind this code does not know, with the fields a part can hold: kept as well.
+          { type: 'hologram', data: 'aG9sbw==', mime_type: 'model/gltf-binary' },
+        ],
+      },
+    ];
+    const parts = answer.flatMap((step) => interactionStepParts(step, [], []));
+    expect(parts).toEqual([
+      { thought: true, text: '', thoughtSignature: 'c2lnLTE=' },
+      { text: 'Here it is:' },
+      { inlineData: { mimeType: 'image/png', data: PNG } },
+      { fileData: { mimeType: 'image/webp', fileUri: 'https://example.com/cat.webp' } },
+      { inlineData: { mimeType: 'audio/wav', data: 'UklGRg==' } },
+      { fileData: { mimeType: 'video/mp4', fileUri: 'https://example.com/cat.mp4' } },
+      { inlineData: { mimeType: 'application/pdf', data: 'JVBERi0=' } },
+      { inlineData: { mimeType: 'model/gltf-binary', data: 'aG9sbw==' } },
+    ]);
+    const input = translate({
+      contents: [
+        { role: 'user', parts: [{ text: 'Draw a cat' }] },
+        { role: 'model', parts },
+        { role: 'user', parts: [{ text: 'Thanks' }] },
+      ],
+    }).input as Record<string, unknown>[];
+    // The unknown kind goes back by its MIME type's kind (`document`), with its bytes.
+    const known = answer[1]!.content!.slice(0, 6);
+    expect(input.slice(1, 3)).toEqual([
+      answer[0],
+      {
+        type: 'model_output',
+        content: [...known, { type: 'document', data: 'aG9sbw==', mime_type: 'model/gltf-binary' }],
+      },
+    ]);
+  });
 });

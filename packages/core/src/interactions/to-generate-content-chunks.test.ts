@@ -36,6 +36,25 @@ async function fold(events: object[]) {
 }
 
 describe('toGenerateContentChunks', () => {
+  it('keeps an image the model wrote as a streamed media delta (Gemini 3 Pro Image)', async () => {
+    // `ImageDelta` (`@google/genai` 2.32.0 `StepDeltaData`): the item whole, `data` or `uri`.
+    const { candidate } = await fold([
+      created,
+      start(0, { type: 'model_output' }),
+      delta(0, { type: 'text', text: 'Here:' }),
+      delta(0, { type: 'image', data: 'iVBORw0KGgo=', mime_type: 'image/png' }),
+      delta(0, { type: 'image', uri: 'https://example.com/cat.webp', mime_type: 'image/webp' }),
+      delta(0, { type: 'image' }),
+      stop(0),
+      completed('completed'),
+    ]);
+    expect(candidate?.content?.parts).toEqual([
+      { text: 'Here:' },
+      { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+      { fileData: { mimeType: 'image/webp', fileUri: 'https://example.com/cat.webp' } },
+    ]);
+  });
+
   it('assembles a call from its arguments_delta pieces, and its thought signature from its delta', async () => {
     const args = JSON.stringify({ city: 'Paris', days: [1, 2], note: 'a "quoted" ünïcode' });
     const { candidate, settled } = await fold([

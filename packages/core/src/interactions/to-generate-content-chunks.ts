@@ -8,10 +8,14 @@ import {
   finishReasonOf,
   interactionStepParts,
   isMalformedCall,
+  toOutputMediaPart,
   toUsageMetadata,
 } from './to-generate-content-response.ts';
 
 type Json = Record<string, unknown>;
+
+/** The media deltas of `StepDeltaData` (`@google/genai` 2.32.0): each carries one whole item. */
+const MEDIA_DELTAS: ReadonlySet<string> = new Set(['image', 'audio', 'video', 'document']);
 
 /** The statuses of an interaction still running: a stream that ends in one was cut. */
 const RUNNING = new Set(['queued', 'in_progress']);
@@ -28,8 +32,9 @@ export const ENDED_WITHOUT_ANSWER: ReadonlySet<string> = new Set(['failed', 'can
  * a function call as its part when its step stops (its arguments may come as `arguments_delta`
  * pieces of JSON), usage and finish reason on the last chunk. Event and delta types from
  * `@google/genai`'s interactions `InteractionSSEEvent` and `StepDeltaData`: Google Search call
- * and result deltas become grounding as their steps do; the other built-in tools' deltas, media
- * deltas and annotations carry nothing the agent reads (nor do their whole steps). A stream that ends before saying how the interaction ended ends with a chunk without
+ * and result deltas become grounding as their steps do, a media delta (`image`, `audio`, `video`,
+ * `document`) its `inlineData` or `fileData` part; the other built-in tools' deltas and
+ * annotations carry nothing the agent reads (nor do their whole steps). A stream that ends before saying how the interaction ended ends with a chunk without
  * a finish reason (an interrupted step), and `settle` is not called.
  * @internal
  */
@@ -99,6 +104,11 @@ export async function* toGenerateContentChunks(
             const part = { thought: true, text };
             yield chunk([part]);
           }
+        } else if (MEDIA_DELTAS.has(delta['type'] as string)) {
+          // `ImageDelta` (and audio, video, document): the whole item the model wrote, `data` or
+          // `uri` with `mime_type`, as the part a whole step gives (an image was dropped).
+          const media = toOutputMediaPart(delta);
+          if (media !== undefined) yield chunk([media]);
         } else if (
           delta['type'] === 'google_search_call' ||
           delta['type'] === 'google_search_result'

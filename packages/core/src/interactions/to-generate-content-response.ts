@@ -94,9 +94,11 @@ export function interactionStepParts(step: unknown, queries: string[], chunks: J
   const value = step;
   switch (value['type']) {
     case 'model_output':
-      return records(value['content'])
-        .filter((piece) => typeof piece['text'] === 'string')
-        .map((piece) => ({ text: piece['text'] as string }));
+      return records(value['content']).flatMap((piece) => {
+        if (typeof piece['text'] === 'string') return [{ text: piece['text'] }];
+        const media = toOutputMediaPart(piece);
+        return media === undefined ? [] : [media];
+      });
     case 'thought': {
       const summary = records(value['summary'])
         .map((piece) => (typeof piece['text'] === 'string' ? piece['text'] : ''))
@@ -146,6 +148,31 @@ export function interactionStepParts(step: unknown, queries: string[], chunks: J
     default:
       return [];
   }
+}
+
+/**
+ * A content item the model wrote with bytes or a link (`@google/genai` 2.32.0's interactions
+ * `ImageContent`, `AudioContent`, `VideoContent`, `DocumentContent`: `data` base64 or `uri`, with
+ * `mime_type`) as the `generateContent` part that holds the same: `inlineData` or `fileData`. An
+ * image Gemini 3 Pro Image wrote was dropped, only the text of a `model_output` kept. Read by its
+ * fields, not its `type`, so a kind added later with the same fields is kept too; sent again, the
+ * part becomes the content of its MIME type's kind (`toCreateInteractionRequest`), the same item.
+ * An item with neither text, `data` nor `uri` has nothing a part can hold and is left out.
+ * @internal
+ */
+export function toOutputMediaPart(piece: Json): Part | undefined {
+  const mimeType = typeof piece['mime_type'] === 'string' ? piece['mime_type'] : undefined;
+  if (typeof piece['data'] === 'string') {
+    // `Blob.mimeType` is required on generateContent; an item without one keeps none rather
+    // than a made-up type (the API names the type of what it generates).
+    return {
+      inlineData: { data: piece['data'], ...(mimeType !== undefined ? { mimeType } : {}) },
+    } as Part;
+  }
+  if (typeof piece['uri'] === 'string') {
+    return { fileData: { fileUri: piece['uri'], ...(mimeType !== undefined ? { mimeType } : {}) } };
+  }
+  return undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { verifyFakeSignature } from '../contract/fake-signatures.ts';
 import { createFakeGemini } from '../create-fake-gemini.ts';
 import { turn } from '../script/fake-turn.ts';
 import type { CreateFakeGeminiOptions } from '../script/fake-types.ts';
@@ -60,13 +61,20 @@ describe('the fake Interactions API: an interaction’s life', () => {
       object: 'interaction',
       status: 'completed',
       model,
-      steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Paris.' }] }],
+      // Gemini 3: the signature of the reasoning behind the answer on a thought step before it
+      // (ai.google.dev/gemini-api/docs/interactions/thinking: every thought step has one).
+      steps: [
+        { type: 'thought', signature: expect.any(String) },
+        { type: 'model_output', content: [{ type: 'text', text: 'Paris.' }] },
+      ],
       usage: {
         total_input_tokens: expect.any(Number),
         total_output_tokens: expect.any(Number),
         total_tokens: expect.any(Number),
       },
     });
+    const signature = (created.json['steps'] as Json[])[0]?.['signature'] as string;
+    expect(verifyFakeSignature(signature, model)).toBe('valid');
     const usage = created.json['usage'] as Record<string, number>;
     expect(usage['total_tokens']).toBe(
       (usage['total_input_tokens'] ?? 0) +
@@ -156,6 +164,10 @@ describe('the fake Interactions API: an interaction’s life', () => {
     const events = eventsOf(await response.text());
     expect(events.map((event) => event['event_type'])).toEqual([
       'interaction.created',
+      // The thought step and its signature's delta (`ThoughtSignatureDelta`), then the text.
+      'step.start',
+      'step.delta',
+      'step.stop',
       'step.start',
       'step.delta',
       'step.delta',
@@ -164,8 +176,13 @@ describe('the fake Interactions API: an interaction’s life', () => {
       'interaction.status_update',
       'interaction.completed',
     ]);
+    expect(events[1]?.['step']).toEqual({ type: 'thought' });
+    expect(events[2]?.['delta']).toEqual({
+      type: 'thought_signature',
+      signature: expect.any(String),
+    });
     const text = events
-      .filter((event) => event['event_type'] === 'step.delta')
+      .filter((event) => (event['delta'] as Json | undefined)?.['type'] === 'text')
       .map((event) => (event['delta'] as { text: string }).text)
       .join('');
     expect(text).toBe('A fairly long answer.');
@@ -281,5 +298,70 @@ describe('the fake Interactions API: requests it refuses', () => {
       ...(method === 'GET' ? {} : { body: {} }),
     });
     expect(answer.status).toBe(404);
+  });
+});
+
+describe('the fake Interactions API: what the model wrote, and its signature sent back', () => {
+  it('answers an image the script has the model write as model_output content, whole and as a delta', async () => {
+    const png = 'iVBORw0KGgo=';
+    const { fake, call } = start({
+      script: [
+        turn.parts([{ text: 'Here:' }, { inlineData: { mimeType: 'image/png', data: png } }]),
+      ],
+    });
+    const created = await call('interactions', { body: { model, input: 'Draw a cat' } });
+    expect(created.json['steps']).toEqual([
+      { type: 'thought', signature: expect.any(String) },
+      {
+        type: 'model_output',
+        content: [
+          { type: 'text', text: 'Here:' },
+          { type: 'image', data: png, mime_type: 'image/png' },
+        ],
+      },
+    ]);
+    const response = await fake.fetch(
+      `https://x/v1beta/interactions/${String(created.json['id'])}?stream=true`,
+      { headers: { 'x-goog-api-key': 'k' } },
+    );
+    const deltas = eventsOf(await response.text())
+      .filter((event) => event['event_type'] === 'step.delta')
+      .map((event) => (event['delta'] as Json)['type']);
+    expect(deltas).toEqual(['thought_signature', 'text', 'image']);
+  });
+
+  it('checks the thought step a stateless client sends back: its own signature passes, a made-up or another model’s is refused', async () => {
+    const { call } = start({ script: () => turn.text('ok') });
+    const first = await call('interactions', { body: { model, input: 'one', store: false } });
+    const steps = first.json['steps'] as Json[];
+    const signature = steps[0]?.['signature'] as string;
+    const again = (thought: Json) =>
+      call('interactions', {
+        body: {
+          model,
+          store: false,
+          input: [
+            { type: 'user_input', content: [{ type: 'text', text: 'one' }] },
+            thought,
+            steps[1],
+            { type: 'user_input', content: [{ type: 'text', text: 'two' }] },
+          ],
+        },
+      });
+    expect((await again({ type: 'thought', signature })).status).toBe(200);
+    const madeUp = await again({ type: 'thought', signature: 'c2lnbmF0dXJl' });
+    expect(madeUp.status).toBe(400);
+    expect(JSON.stringify(madeUp.json)).toContain('Corrupted thought signature.');
+    const { call: otherCall } = start({ script: () => turn.text('ok') });
+    const other = await otherCall('interactions', {
+      body: { model: 'gemini-3-pro-preview', input: 'one', store: false },
+    });
+    const foreign = (other.json['steps'] as Json[])[0]?.['signature'];
+    const moved = await again({ type: 'thought', signature: foreign });
+    expect(moved.status).toBe(400);
+    expect(JSON.stringify(moved.json)).toContain('Invalid thought signature.');
+    // The documented dummy passes, as on generateContent.
+    const dummy = await again({ type: 'thought', signature: 'skip_thought_signature_validator' });
+    expect(dummy.status).toBe(200);
   });
 });

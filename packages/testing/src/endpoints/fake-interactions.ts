@@ -8,6 +8,7 @@ import type {
   FakeReply,
   FakeState,
 } from '../state/fake-state.ts';
+import { checkThoughtStepSignature } from './check-thought-step-signature.ts';
 import { refuseBackground } from './fake-agent-rules.ts';
 import { deliverInteractionWebhooks } from './fake-webhooks.ts';
 import { advanceFakeInteraction, runFakeInteraction } from './run-fake-interaction.ts';
@@ -195,7 +196,9 @@ export async function createFakeInteraction(
     body['input'] === undefined;
   const input = resumed
     ? { contents: previous?.requestContents ?? [] }
-    : toInteractionContents(body['input'], previous);
+    : toInteractionContents(body['input'], previous, (signature) =>
+        checkThoughtStepSignature(state, model, signature),
+      );
   if ('error' in input) return jsonReply(state, googleError(400, input.error));
   state.interactionCounter++;
   const interaction: FakeInteraction = {

@@ -3,7 +3,7 @@ import type { FakeInteraction, FakeReply, FakeState } from '../state/fake-state.
 import type { FakeWebhookDelivery } from '../state/fake-webhook.ts';
 import { deliverInteractionWebhooks } from './fake-webhooks.ts';
 import { generateFakeReply } from './generate-fake-reply.ts';
-import { toInteractionTools } from './to-interaction-contents.ts';
+import { toInteractionTools, toMediaContent } from './to-interaction-contents.ts';
 import { writeInteractionEvents } from './write-interaction-events.ts';
 
 // An interaction's model turn is the same scripted turn a `generateContent` request gets (the
@@ -74,10 +74,10 @@ export async function runFakeInteraction(
   // chronologically alongside function calls, user inputs or model outputs": ai.google.dev/
   // gemini-api/docs/interactions/thinking): text written before a thought or a call is its own
   // `model_output` step before it.
-  let text = '';
+  let output: Json[] = [];
   const flush = (): void => {
-    if (text !== '') steps.push({ type: 'model_output', content: [{ type: 'text', text }] });
-    text = '';
+    if (output.length > 0) steps.push({ type: 'model_output', content: output });
+    output = [];
   };
   for (const part of (content['parts'] as Json[] | undefined) ?? []) {
     if (part['thought'] === true) {
@@ -100,8 +100,26 @@ export async function runFakeInteraction(
           ? { signature: part['thoughtSignature'] }
           : {}),
       });
-    } else if (typeof part['text'] === 'string') {
-      text += part['text'];
+    } else {
+      // A text's or an image's own signature (the automatic one on a Gemini 3 turn's last text)
+      // is the reasoning behind the output: the API answers it as a `thought` step before the
+      // `model_output` ("Every thought step contains ... `signature` ... Always present",
+      // ai.google.dev/gemini-api/docs/interactions/thinking); a `model_output` has no field for
+      // it (`@google/genai` 2.32.0 `ModelOutputStep`). It was dropped, so a stateless client
+      // that lost it passed here and failed on the API.
+      const signature = part['thoughtSignature'];
+      if (typeof signature === 'string' && signature !== '') {
+        steps.push({ type: 'thought', signature });
+      }
+      const last = output.at(-1);
+      if (typeof part['text'] === 'string') {
+        if (last?.['type'] === 'text') last['text'] = `${last['text'] as string}${part['text']}`;
+        else if (part['text'] !== '') output.push({ type: 'text', text: part['text'] });
+      } else {
+        // An image the script has the model write (Gemini 3 Pro Image), as the API's content.
+        const media = toMediaContent(part);
+        if (media !== undefined) output.push(media);
+      }
     }
   }
   flush();

@@ -131,7 +131,7 @@ describe('toInteractionContents', () => {
     const read = toInteractionContents(
       [
         { type: 'text', text: 'Weather in Paris?' },
-        { type: 'thought', signature: 'ignored-here' },
+        { type: 'thought', signature: 'c2lnLXRob3VnaHQ=' },
         { type: 'model_output', content: [{ type: 'text', text: 'Let me look.' }] },
         {
           type: 'function_call',
@@ -152,6 +152,8 @@ describe('toInteractionContents', () => {
         {
           role: 'model',
           parts: [
+            // The thought step's signature, kept as generateContent holds a signature alone.
+            { thought: true, thoughtSignature: 'c2lnLXRob3VnaHQ=' },
             { text: 'Let me look.' },
             {
               functionCall: { id: 'c1', name: 'weather', args: { city: 'Paris' } },
@@ -189,6 +191,75 @@ describe('toInteractionContents', () => {
       expect(read).toEqual({ error });
     },
   );
+});
+
+describe('toInteractionContents: the model turn a stateless client sends back', () => {
+  it('keeps a thought step as a thought part (its summary the text) and an image the model wrote', () => {
+    const read = toInteractionContents(
+      [
+        { type: 'text', text: 'Draw a cat' },
+        {
+          type: 'thought',
+          summary: [
+            { type: 'text', text: 'Cats are ' },
+            { type: 'text', text: 'round.' },
+          ],
+          signature: 'c2lnLTE=',
+        },
+        {
+          type: 'model_output',
+          content: [
+            { type: 'text', text: 'Here:' },
+            { type: 'image', data: 'iVBORw0KGgo=', mime_type: 'image/png' },
+            { type: 'image', uri: 'https://example.com/cat.webp', mime_type: 'image/webp' },
+          ],
+        },
+        { type: 'text', text: 'Thanks' },
+      ],
+      undefined,
+    );
+    expect(read).toEqual({
+      contents: [
+        { role: 'user', parts: [{ text: 'Draw a cat' }] },
+        {
+          role: 'model',
+          parts: [
+            { thought: true, text: 'Cats are round.', thoughtSignature: 'c2lnLTE=' },
+            { text: 'Here:' },
+            { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } },
+            { fileData: { mimeType: 'image/webp', fileUri: 'https://example.com/cat.webp' } },
+          ],
+        },
+        { role: 'user', parts: [{ text: 'Thanks' }] },
+      ],
+    });
+  });
+
+  it('refuses a thought step whose signature the check refuses, or that is no string, by its place', () => {
+    const checked: string[] = [];
+    const check = (signature: string) => {
+      checked.push(signature);
+      return signature === 'bad' ? 'Corrupted thought signature.' : undefined;
+    };
+    const history = (signature: unknown) => [
+      { type: 'text', text: 'q' },
+      { type: 'thought', signature },
+      { type: 'model_output', content: [{ type: 'text', text: 'a' }] },
+    ];
+    expect(toInteractionContents(history('bad'), undefined, check)).toEqual({
+      error: 'Corrupted thought signature.',
+    });
+    expect(toInteractionContents(history(7), undefined, check)).toEqual({
+      error: 'input[1].signature is not a string.',
+    });
+    expect(toInteractionContents(history('good'), undefined, check)).toMatchObject({
+      contents: [
+        {},
+        { role: 'model', parts: [{ thought: true, thoughtSignature: 'good' }, { text: 'a' }] },
+      ],
+    });
+    expect(checked).toEqual(['bad', 'good']);
+  });
 });
 
 describe('toInteractionTools', () => {

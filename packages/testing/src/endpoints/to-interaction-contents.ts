@@ -14,6 +14,7 @@ type Json = Record<string, unknown>;
 export function toInteractionContents(
   input: unknown,
   previous: FakeInteraction | undefined,
+  checkSignature: (signature: string) => string | undefined = () => undefined,
 ): { contents: Json[] } | { error: string } {
   if (typeof input === 'string') {
     return input === ''
@@ -78,6 +79,36 @@ export function toInteractionContents(
           if (!isJsonObject(piece))
             return { error: `input[${at}].content[${index}] is not an object.` };
           if (typeof piece['text'] === 'string') modelParts.push({ text: piece['text'] });
+          else {
+            // An image the model wrote (Gemini 3 Pro Image), sent back: the model's turn holds it.
+            const media = toMediaPart(piece);
+            if (media !== undefined) modelParts.push(media);
+          }
+        }
+      } else if (type === 'thought') {
+        // The reasoning's signature, sent back by a stateless client as the API asks; it was
+        // dropped here, so the fake never saw it. A Gemini 3 model's signature it did not issue
+        // (made up, cut, another model's) is refused as the API refuses a corrupted one.
+        const signature = item['signature'];
+        if (signature !== undefined && typeof signature !== 'string')
+          return { error: `input[${at}].signature is not a string.` };
+        const problem = signature === undefined ? undefined : checkSignature(signature);
+        if (problem !== undefined) return { error: problem };
+        const summary = Array.isArray(item['summary'])
+          ? (item['summary'] as unknown[])
+              .map((piece) =>
+                isJsonObject(piece) && typeof piece['text'] === 'string' ? piece['text'] : '',
+              )
+              .join('')
+          : '';
+        // As generateContent holds it: a thought part, its summary the text (none: the
+        // signature alone, the shape a Gemini 3 stream's last part has).
+        if (summary !== '' || (signature !== undefined && signature !== '')) {
+          modelParts.push({
+            thought: true,
+            ...(summary !== '' ? { text: summary } : {}),
+            ...(signature !== undefined && signature !== '' ? { thoughtSignature: signature } : {}),
+          });
         }
       } else if (type === 'function_call') {
         modelParts.push({
@@ -133,5 +164,26 @@ function toMediaPart(piece: Json): Json | undefined {
   if (typeof piece['uri'] === 'string') {
     return { fileData: { ...(mimeType === undefined ? {} : { mimeType }), fileUri: piece['uri'] } };
   }
+  return undefined;
+}
+
+/**
+ * A `generateContent` media part (`inlineData`, `fileData`) as the Interactions content of its
+ * MIME type's kind (`image`, `audio`, `video`, else `document`), as the client maps it.
+ * @internal
+ */
+export function toMediaContent(part: Json): Json | undefined {
+  const inline = isJsonObject(part['inlineData']) ? part['inlineData'] : undefined;
+  const file = isJsonObject(part['fileData']) ? part['fileData'] : undefined;
+  const source = inline ?? file;
+  if (source === undefined) return undefined;
+  const mimeType = source['mimeType'];
+  const kind = typeof mimeType === 'string' ? mimeType.split('/')[0]?.toLowerCase() : undefined;
+  const type = kind !== undefined && MEDIA.has(kind) && kind !== 'document' ? kind : 'document';
+  const mime = typeof mimeType === 'string' ? { mime_type: mimeType } : {};
+  if (inline !== undefined && typeof inline['data'] === 'string')
+    return { type, data: inline['data'], ...mime };
+  if (file !== undefined && typeof file['fileUri'] === 'string')
+    return { type, uri: file['fileUri'], ...mime };
   return undefined;
 }

@@ -34,16 +34,21 @@ export function writeInteractionEvents(state: FakeState, interaction: FakeIntera
           step: { type: 'model_output' },
         }),
       );
-      const text = ((step['content'] as Json[])[0]?.['text'] as string | undefined) ?? '';
-      // Never inside a surrogate pair, as the generateContent chunks: half an emoji is no character.
-      for (const piece of text === '' ? [] : splitText(text, size)) {
-        events.push(
-          interactionEvent(interaction, {
-            event_type: 'step.delta',
-            index,
-            delta: { type: 'text', text: piece },
-          }),
-        );
+      // A text in pieces, never inside a surrogate pair (as the generateContent chunks: half an
+      // emoji is no character); an image or other media whole, as one delta of its own type
+      // (`ImageDelta`: `data` or `uri`, `mime_type`).
+      for (const item of step['content'] as Json[]) {
+        const text = item['type'] === 'text' ? item['text'] : undefined;
+        const deltas =
+          typeof text === 'string'
+            ? (text === '' ? [] : splitText(text, size)).map((piece) => ({
+                type: 'text',
+                text: piece,
+              }))
+            : [item];
+        for (const delta of deltas) {
+          events.push(interactionEvent(interaction, { event_type: 'step.delta', index, delta }));
+        }
       }
     } else if (step['type'] === 'thought') {
       // The signature comes last, as its own delta (`ThoughtSignatureDelta`).

@@ -153,7 +153,9 @@ export type CreateFakeGeminiOptions = {
   /**
    * How Gemini 3 mode checks the signatures of the active loop: `'issued'` (present, and issued
    * by a fake for this model, or the documented `skip_thought_signature_validator`), `'present'`
-   * (any non-empty value, e.g. to replay recordings with real Google signatures), `'off'`.
+   * (any non-empty value, e.g. to replay recordings with real Google signatures), `'off'`. On the
+   * Interactions API, `'issued'` also checks the signature of each `thought` step a stateless
+   * client sends back (the fake answers a Gemini 3 turn's signature on such a step).
    * @defaultValue `'issued'`
    */
   signatureValidation?: 'issued' | 'present' | 'off' | undefined;
