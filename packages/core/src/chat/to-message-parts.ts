@@ -1,4 +1,4 @@
-import { copyInputList } from '../agent/loop/copy-input-list.ts';
+import { copyInputList } from '../agent/copy-input-list.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { describeValue } from '../options/define-options.ts';
 import type { Content, Part } from '../wire/content.ts';

@@ -18,8 +18,8 @@ import { isLevelEnabled, type Logger } from '../../logging/logger.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { Content, Part } from '../../wire/content.ts';
 import type { RunOptions } from '../config/agent-options.ts';
+import { copyInputList } from '../copy-input-list.ts';
 import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
-import { copyInputList } from './copy-input-list.ts';
 
 /** The run's starting history. @internal */
 export type NormalizedInput = {

@@ -1,5 +1,5 @@
-import { unreadableList } from '../../history/validate-history.ts';
-import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
+import { unreadableList } from '../history/validate-history.ts';
+import { InvalidHistoryError } from './errors/invalid-history-error.ts';
 
 /**
  * A plain copy of a list given as a run's input or `history` (contents, turns or parts), or as a
