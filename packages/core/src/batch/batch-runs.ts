@@ -116,7 +116,11 @@ export type BatchRunsStepOptions = Pick<CallOptions, 'signal'> & {
  * JSON state you can save and resume. Made by {@link createBatchRuns}.
  */
 export interface BatchRuns {
-  /** The state of a new job: one run per input (a prompt, or contents). Nothing is sent. */
+  /**
+   * The state of a new job: one run per input (a prompt, or contents). Nothing is sent. A history
+   * is checked as `agent.run()` checks it, and on a model that requires thought signatures
+   * (Gemini 3) an unsigned function call gets the documented dummy as the agent gives it.
+   */
   start(inputs: readonly (string | Content[])[]): BatchRunsState;
   /**
    * One step: submits the next round (a batch of every running run) when none is pending, else

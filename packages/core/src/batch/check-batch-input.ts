@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { prepareThoughtSignatures } from '../history/thought-signatures/prepare-thought-signatures.ts';
 import { validateHistory } from '../history/validate-history.ts';
 import { describeValue } from '../options/define-options.ts';
 import type { Content } from '../wire/content.ts';
@@ -10,12 +11,21 @@ const NAMED_ISSUES = 3;
  * One input of `BatchRuns.start()` as the contents of its run: a prompt as one user content, a
  * history copied. A history is checked as `agent.run()` checks one (`validateHistory`): a batch
  * answers hours later, and a history the API refuses would come back then as a failed line (or
- * fail the job's creation for every run), so it is refused when the job starts.
+ * fail the job's creation for every run), so it is refused when the job starts. Then the
+ * agent's signature rule, through the agent's own function (`prepareThoughtSignatures`): on a
+ * model that `requiresThoughtSignatures` (Gemini 3), the first `functionCall` of each model turn
+ * in the active loop that has no signature (another SDK's history, hand-built, stored without
+ * them) gets the documented dummy; Gemini 3 answers 400 without it
+ * (https://ai.google.dev/gemini-api/docs/thought-signatures#faqs), for every line, hours later.
  * @throws {@link InvalidArgumentError} naming `inputs[index]`: neither a string nor an array, or
  *   a history the API would reject (its first issues, each with where and how to fix it).
  * @internal
  */
-export function toBatchContents(input: unknown, index: number): Content[] {
+export function toBatchContents(
+  input: unknown,
+  index: number,
+  { requiresThoughtSignatures }: { requiresThoughtSignatures: boolean },
+): Content[] {
   const argument = `inputs[${index}]`;
   if (typeof input === 'string') return [{ role: 'user', parts: [{ text: input }] }];
   if (!Array.isArray(input)) {
@@ -31,7 +41,11 @@ export function toBatchContents(input: unknown, index: number): Content[] {
       message: `start: ${argument} is a history the Gemini API would reject: ${problems}`,
     });
   }
-  return [...(input as Content[])];
+  // A copy: the caller's array and objects are never changed (the dummy goes on copies too).
+  return prepareThoughtSignatures([...(input as Content[])], {
+    producers: undefined,
+    requiresThoughtSignatures,
+  }).contents;
 }
 
 /**

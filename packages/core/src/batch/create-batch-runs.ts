@@ -8,6 +8,7 @@ import { createBatches } from '../http/batches/create-batches.ts';
 import { isDone } from '../http/batches/is-done.ts';
 import type { BatchResult } from '../http/gemini.ts';
 import { modelCallEntryOf } from '../http/model-call-entry.ts';
+import { getModelCapabilities } from '../models/model-capabilities.ts';
 import {
   arrayOption,
   checkedWhereUsed,
@@ -119,6 +120,9 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
   const fileDataInResponses = gemini.platform !== 'gemini-api';
   // Scrubs the client's keys from what the tools throw (read once, as the agent reads it).
   const { redact } = modelCallEntryOf(gemini);
+  // As the agent decides it (its `capabilities` without overrides): whether input histories get
+  // the dummy signature where Gemini 3 requires one.
+  const { requiresThoughtSignatures } = getModelCapabilities(model);
 
   async function submit(
     state: BatchRunsState,
@@ -287,7 +291,7 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
         runs: inputs.map((input, index) => ({
           key: `run-${index}`,
           status: 'running',
-          contents: toBatchContents(input, index),
+          contents: toBatchContents(input, index, { requiresThoughtSignatures }),
           steps: 0,
           usage: emptyUsage(),
         })),

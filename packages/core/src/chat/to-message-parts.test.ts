@@ -24,18 +24,27 @@ describe('toMessageParts', () => {
     }
   });
 
-  it('passes the parts of a message as the same list', () => {
+  // A copy read once, at send() (leftovers72): a list whose reading throws is refused there, and
+  // what the caller's list becomes while the send waits for the session no longer changes it.
+  it('passes the parts of a message as they are, read once at send()', () => {
     const parts: Part[] = [
       { text: 'Look:' },
       { inlineData: { mimeType: 'image/png', data: 'AA==' } },
     ];
-    expect(toMessageParts(parts)).toBe(parts);
+    const taken = toMessageParts(parts);
+    expect(taken).toEqual(parts);
+    expect((taken as Part[])[1]).toBe(parts[1]);
+    parts.push({ text: 'added later' });
+    expect(taken).toHaveLength(2);
   });
 
   it("takes a user content's parts, with or without its role", () => {
     const parts: Part[] = [{ text: 'hi' }];
-    expect(toMessageParts({ role: 'user', parts })).toBe(parts);
-    expect(toMessageParts({ parts })).toBe(parts);
+    expect(toMessageParts({ role: 'user', parts })).toEqual(parts);
+    expect(toMessageParts({ parts })).toEqual(parts);
+    const taken = toMessageParts({ parts });
+    parts.push({ text: 'added later' });
+    expect(taken).toEqual([{ text: 'hi' }]);
   });
 
   it('takes an empty text, which Gemini accepts as a user turn (a recorded request)', () => {

@@ -1,3 +1,4 @@
+import { copyInputList } from '../agent/copy-input-list.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { describeValue } from '../options/define-options.ts';
 import type { Content, Part } from '../wire/content.ts';
@@ -17,24 +18,7 @@ export function toMessageParts(message: ChatMessage): string | readonly Part[] {
   // An empty text goes as `{ text: '' }`, as `agent.run('')` sends it: Gemini accepted a user turn of
   // only that (test/fixtures/gemini/requests/gemini3-flash__parallel-functionResponses-one-user-turn).
   if (typeof message === 'string') return message;
-  if (Array.isArray(message)) {
-    if (message.length === 0) {
-      throw new InvalidArgumentError({
-        argument: 'message',
-        message:
-          "send() got an empty array of parts; send text ('Hello') or parts ([{ text: 'Hello' }]).",
-      });
-    }
-    const first: unknown = message[0];
-    if (typeof first === 'object' && first !== null && ('parts' in first || 'role' in first)) {
-      throw new InvalidArgumentError({
-        argument: 'message',
-        message:
-          'send() takes one message (a string, parts, or one user content), not a list of contents: the session loads the history from its store. To start from an existing history, append it to the store first, or call agent.run(message, { history }).',
-      });
-    }
-    return message as readonly Part[];
-  }
+  if (Array.isArray(message)) return checkParts(copyInputList(message as readonly Part[]));
   // `Array.isArray` does not narrow a readonly array out of the union.
   const content = message as Content;
   if (typeof content === 'object' && content !== null && Array.isArray(content.parts)) {
@@ -44,7 +28,8 @@ export function toMessageParts(message: ChatMessage): string | readonly Part[] {
         message: `send() takes a user message; got a content with role ${describeValue(content.role)}. Model turns come from the model.`,
       });
     }
-    if (content.parts.length === 0) {
+    const parts = copyInputList(content.parts);
+    if (parts.length === 0) {
       // The API refuses it ("contents.parts must not be empty"), as it refuses an empty list.
       throw new InvalidArgumentError({
         argument: 'message',
@@ -52,10 +37,46 @@ export function toMessageParts(message: ChatMessage): string | readonly Part[] {
           "send() got a user content with empty parts; send text ('Hello') or parts ([{ text: 'Hello' }]).",
       });
     }
-    return content.parts;
+    return parts;
   }
   throw new InvalidArgumentError({
     argument: 'message',
     message: `send() takes a string, an array of parts, or a user content { role: 'user', parts }; got ${message === null ? 'null' : typeof message}.`,
   });
+}
+
+/**
+ * A message given as a list: parts, not empty, and not a list of contents. `message` is the
+ * chat's own copy (copyInputList): a list whose reading throws is refused there, as the agent
+ * refuses it, and the run reads this copy, not the caller's list again.
+ */
+function checkParts(message: readonly Part[]): readonly Part[] {
+  if (message.length === 0) {
+    throw new InvalidArgumentError({
+      argument: 'message',
+      message:
+        "send() got an empty array of parts; send text ('Hello') or parts ([{ text: 'Hello' }]).",
+    });
+  }
+  if (looksLikeContent(message[0])) {
+    throw new InvalidArgumentError({
+      argument: 'message',
+      message:
+        'send() takes one message (a string, parts, or one user content), not a list of contents: the session loads the history from its store. To start from an existing history, append it to the store first, or call agent.run(message, { history }).',
+    });
+  }
+  return message;
+}
+
+/**
+ * Whether a list's first entry is a content (parts never have `parts` or `role`). One whose `in`
+ * throws (a Proxy) is left to the run's history check, which reports it as an unreadable part.
+ */
+function looksLikeContent(first: unknown): boolean {
+  if (typeof first !== 'object' || first === null) return false;
+  try {
+    return 'parts' in first || 'role' in first;
+  } catch {
+    return false;
+  }
 }

@@ -18,6 +18,7 @@ import { isLevelEnabled, type Logger } from '../../logging/logger.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { Content, Part } from '../../wire/content.ts';
 import type { RunOptions } from '../config/agent-options.ts';
+import { copyInputList } from '../copy-input-list.ts';
 import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
 
 /** The run's starting history. @internal */
@@ -49,7 +50,7 @@ export type NormalizedInput = {
  * @internal
  */
 export function normalizeInput(
-  input: AgentInput,
+  given: AgentInput,
   options: {
     history: readonly Content[] | readonly HistoryTurn[] | undefined;
     requiresThoughtSignatures: boolean;
@@ -59,14 +60,20 @@ export function normalizeInput(
     historyChecks: HistoryCheckCache;
   },
 ): NormalizedInput {
-  const { history, model } = options;
-  if (history !== undefined && !Array.isArray(history)) {
+  const { model } = options;
+  if (options.history !== undefined && !Array.isArray(options.history)) {
     throw new InvalidArgumentError({
       argument: 'history',
       message:
         'history must be an array of contents or of turns ({ contents, model }: a stored conversation), or undefined.',
     });
   }
+  // Each list read once, into a plain array of ours (a Proxy or a throwing getter is an
+  // InvalidHistoryError here, not its own error later): a message costs nothing.
+  const history = options.history === undefined ? undefined : copyInputList(options.history);
+  const input = (
+    Array.isArray(given) ? copyInputList(given as readonly unknown[]) : given
+  ) as AgentInput;
   const old = toHistoryContents(history, model);
   const inputContents = toInputContents(input, model);
   // Only `history` (or input given as contents or turns) is old; a message or parts are new turns.
@@ -209,14 +216,15 @@ function toInputContents(
     return { ...turns, isHistory: true };
   }
   if (isContentList(input)) {
+    // `input` is already normalizeInput's own copy (copyInputList).
     return {
-      contents: (input as readonly Content[]).slice(),
+      contents: input as Content[],
       producers: undefined,
       isHistory: true,
     };
   }
   return {
-    contents: [{ role: 'user', parts: (input as readonly Part[]).slice() }],
+    contents: [{ role: 'user', parts: input as Part[] }],
     producers: undefined,
     isHistory: false,
   };

@@ -1,4 +1,5 @@
 import type { Content, Part } from '../../wire/content.ts';
+import { checkContentsArray } from './check-contents-array.ts';
 import { listRequiredThoughtSignatures } from './list-required-thought-signatures.ts';
 import { SKIP_THOUGHT_SIGNATURE_VALIDATOR } from './thought-signature-bypass.ts';
 
@@ -16,11 +17,16 @@ export type FillMissingThoughtSignaturesOptions = {
  *
  * Copy-on-write: returns `contents` itself when nothing is missing; otherwise a new array in which
  * only the changed contents and parts are new objects. The input is never mutated.
+ *
+ * @throws {@link InvalidArgumentError} when `contents` is not an array (as
+ *   `stripThoughtSignatures` does): returned as it was, a string or an object went out as the
+ *   history.
  */
 export function fillMissingThoughtSignatures(
   contents: readonly Content[],
   { signature = SKIP_THOUGHT_SIGNATURE_VALIDATOR }: FillMissingThoughtSignaturesOptions = {},
 ): readonly Content[] {
+  checkContentsArray(contents, 'fillMissingThoughtSignatures');
   const missing = listRequiredThoughtSignatures(contents).filter((required) => !required.signed);
   if (missing.length === 0) return contents;
   const filled = contents.slice();

@@ -1,6 +1,6 @@
-import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import type { Content, Part } from '../../wire/content.ts';
 import { isJsonObject, isSignatureOnlyPart, readRole } from '../part-fields.ts';
+import { checkContentsArray } from './check-contents-array.ts';
 
 /**
  * Removes the thought signatures of a history's model turns, for sending it to another model.
@@ -26,12 +26,7 @@ import { isJsonObject, isSignatureOnlyPart, readRole } from '../part-fields.ts';
  * ```
  */
 export function stripThoughtSignatures(contents: readonly Content[]): readonly Content[] {
-  if (!Array.isArray(contents)) {
-    throw new InvalidArgumentError({
-      argument: 'contents',
-      message: `stripThoughtSignatures takes an array of contents; got ${contents === null ? 'null' : typeof contents}.`,
-    });
-  }
+  checkContentsArray(contents, 'stripThoughtSignatures');
   let stripped: Content[] | undefined;
   for (let index = 0; index < contents.length; index++) {
     const content = contents[index] as Content;
