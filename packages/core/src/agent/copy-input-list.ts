@@ -1,4 +1,4 @@
-import { unreadableList } from '../history/validate-history.ts';
+import { unreadableList } from '../history/unreadable-list.ts';
 import { InvalidHistoryError } from './errors/invalid-history-error.ts';
 
 /**

@@ -15,6 +15,7 @@ import {
   setsOnly,
 } from './part-fields.ts';
 import type { FunctionPartSummary, PairingOptions, TurnSummary } from './turn-summary.ts';
+import { UNREADABLE } from './unreadable-list.ts';
 
 // One content's checks (its role, its parts), apart from the pairing rules of a whole history
 // (validate-history.ts): a steering message is one user content, and checking it this way keeps
@@ -48,13 +49,6 @@ export function checkContent(
     return turn;
   }
 }
-
-/**
- * What to do about an object whose reading threw, shared by the content, part and list issues.
- * @internal
- */
-export const UNREADABLE =
-  'reading it threw (a getter or a Proxy). Pass plain data, such as a copy made with JSON.parse(JSON.stringify(value)).';
 
 function checkReadableContent(
   content: unknown,

@@ -1,8 +1,9 @@
-import { checkContent, UNREADABLE } from './check-content.ts';
+import { checkContent } from './check-content.ts';
 import { checkFunctionTurns } from './check-function-turns.ts';
 import { checkList, finishIssues } from './finish-issues.ts';
 import type { HistoryIssue } from './history-issue.ts';
 import type { TurnSummary } from './turn-summary.ts';
+import { unreadableList } from './unreadable-list.ts';
 
 /** Options of {@link validateHistory}. */
 export type ValidateHistoryOptions = {
@@ -57,15 +58,6 @@ export function validateHistory(
     // the list itself, such as a Proxy whose traps throw.
     return [unreadableList()];
   }
-}
-
-/** The issue of a contents list whose reading threw. @internal */
-export function unreadableList(): HistoryIssue {
-  return {
-    code: 'invalid-contents',
-    contentIndex: -1,
-    message: `contents could not be read: ${UNREADABLE}`,
-  };
 }
 
 function checkHistory(contents: unknown, options: ValidateHistoryOptions): HistoryIssue[] {
