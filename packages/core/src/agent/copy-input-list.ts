@@ -1,4 +1,4 @@
-import { unreadableList } from '../history/unreadable-list.ts';
+import { unreadableList } from '../history/check-content.ts';
 import { InvalidHistoryError } from './errors/invalid-history-error.ts';
 
 /**

@@ -15,7 +15,29 @@ import {
   setsOnly,
 } from './part-fields.ts';
 import type { FunctionPartSummary, PairingOptions, TurnSummary } from './turn-summary.ts';
-import { UNREADABLE } from './unreadable-list.ts';
+
+/**
+ * What to do about an object whose reading threw, shared by the content, part and list issues.
+ * @internal
+ */
+export const UNREADABLE =
+  'reading it threw (a getter or a Proxy). Pass plain data, such as a copy made with JSON.parse(JSON.stringify(value)).';
+
+/**
+ * The issue for a list of contents whose reading threw (a Proxy's trap, a throwing `length` or
+ * index getter). Here, not in validate-history.ts: the run's input copy
+ * (`agent/copy-input-list.ts`) needs only this, and importing the whole check put
+ * validate-history.ts into the agent app's run chunk (+368 bytes gzip, leftovers72's merge); a
+ * file of its own was one more module in the root import (133 of its 132).
+ * @internal
+ */
+export function unreadableList(): HistoryIssue {
+  return {
+    code: 'invalid-contents',
+    contentIndex: -1,
+    message: `contents could not be read: ${UNREADABLE}`,
+  };
+}
 
 // One content's checks (its role, its parts), apart from the pairing rules of a whole history
 // (validate-history.ts): a steering message is one user content, and checking it this way keeps

@@ -1,9 +1,8 @@
-import { checkContent } from './check-content.ts';
+import { checkContent, unreadableList } from './check-content.ts';
 import { checkFunctionTurns } from './check-function-turns.ts';
 import { checkList, finishIssues } from './finish-issues.ts';
 import type { HistoryIssue } from './history-issue.ts';
 import type { TurnSummary } from './turn-summary.ts';
-import { unreadableList } from './unreadable-list.ts';
 
 /** Options of {@link validateHistory}. */
 export type ValidateHistoryOptions = {

@@ -1,8 +1,7 @@
 import type { RunInbox } from '../agent/plugins/messages/run-messages.ts';
 import { SteeringError } from '../errors/steering-error.ts';
-import { checkContent } from '../history/check-content.ts';
+import { checkContent, UNREADABLE } from '../history/check-content.ts';
 import type { HistoryIssue } from '../history/history-issue.ts';
-import { UNREADABLE } from '../history/unreadable-list.ts';
 import { withDefaults } from '../options/define-options.ts';
 import type { SteeringMode } from '../run/steering-report.ts';
 import type { Content, Part } from '../wire/content.ts';
