@@ -8,6 +8,7 @@ import { isRunEnding } from '../agent/run-state/is-run-ending.ts';
 import type { RunContext } from '../agent/run-state/run-context.ts';
 import { CompactionError } from '../errors/compaction-error.ts';
 import { estimateTokens } from '../history/estimate-tokens.ts';
+import { describeValue } from '../options/define-options.ts';
 import type { Content } from '../wire/content.ts';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import {
@@ -248,14 +249,14 @@ function readDecision(decision: unknown): 'cancel' | readonly Content[] | undefi
   const { cancel, contents } = decision as { cancel?: unknown; contents?: unknown };
   if ('contents' in decision) {
     if (!Array.isArray(contents))
-      return refuse(`contents must be an array, got ${kindOf(contents)}`);
+      return refuse(`contents must be an array, got ${describeValue(contents)}`);
     if (cancel !== undefined) return refuse('got both cancel and contents; give one');
     return contents as readonly Content[];
   }
   if ('cancel' in decision) {
     if (cancel === true) return 'cancel';
     if (cancel === false) return undefined;
-    return refuse(`cancel must be true (or false to accept), got ${kindOf(cancel)}`);
+    return refuse(`cancel must be true (or false to accept), got ${describeValue(cancel)}`);
   }
   const keys = Object.keys(decision)
     .slice(0, 5)
@@ -263,12 +264,6 @@ function readDecision(decision: unknown): 'cancel' | readonly Content[] | undefi
   return keys.length === 0
     ? undefined
     : refuse(`got an object with ${keys.join(', ')} (neither cancel nor contents)`);
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /** The check's own copy of a history (wire contents are JSON; a shallow copy if one is not). */
