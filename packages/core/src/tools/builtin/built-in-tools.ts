@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { describeValue } from '../../options/define-options.ts';
 import type { FileSearch, GoogleMaps, GoogleSearch, Interval } from '../../wire/request.ts';
 import { requireObject } from '../responses/require-object.ts';
 import type { BuiltinTool } from '../tool.ts';
@@ -29,9 +30,22 @@ export function googleSearch(options: GoogleSearchOptions = {}): BuiltinTool {
     'options',
     'googleSearch() takes an options object such as { timeRangeFilter }, or nothing',
   );
-  const { timeRangeFilter, ...rest } = options;
+  const { timeRangeFilter, excludeDomains, ...rest } = options;
   const config: GoogleSearch = { ...rest };
+  if (excludeDomains !== undefined) {
+    config.excludeDomains = stringList(excludeDomains, 'excludeDomains', 'googleSearch', [
+      'domains',
+      '"example.com"',
+    ]);
+  }
   if (timeRangeFilter !== undefined) {
+    // `null` threw a TypeError, and a string ("last week") became an empty interval that filtered
+    // nothing, without a word.
+    requireObject(
+      timeRangeFilter,
+      'timeRangeFilter',
+      'googleSearch timeRangeFilter takes { startTime, endTime } (Dates or RFC 3339 timestamps)',
+    );
     const interval: Interval = {};
     if (timeRangeFilter.startTime !== undefined) {
       interval.startTime = toTimestamp(timeRangeFilter.startTime, 'timeRangeFilter.startTime');
@@ -72,6 +86,12 @@ export function googleMaps(options: GoogleMapsOptions = {}): BuiltinTool {
     'options',
     'googleMaps() takes an options object such as { enableWidget: true }, or nothing',
   );
+  if (options.enableWidget !== undefined && typeof options.enableWidget !== 'boolean') {
+    throw new InvalidArgumentError({
+      argument: 'enableWidget',
+      message: `googleMaps enableWidget must be true or false, got ${describeValue(options.enableWidget)}.`,
+    });
+  }
   const config: GoogleMaps = { ...options };
   return builtin('googleMaps', { googleMaps: config });
 }
@@ -94,27 +114,59 @@ export type FileSearchOptions = {
  */
 export function fileSearch(options: FileSearchOptions): BuiltinTool {
   const { fileSearchStoreNames, metadataFilter, topK } = options ?? ({} as FileSearchOptions);
-  if (
-    !Array.isArray(fileSearchStoreNames) ||
-    fileSearchStoreNames.length === 0 ||
-    !fileSearchStoreNames.every((name) => typeof name === 'string' && name !== '')
-  ) {
-    throw new InvalidArgumentError({
-      argument: 'fileSearchStoreNames',
-      message:
-        'fileSearch needs fileSearchStoreNames: a non-empty list of store names like "fileSearchStores/my-store-123".',
-    });
-  }
-  if (topK !== undefined && !(Number.isInteger(topK) && topK > 0)) {
+  const names = stringList(fileSearchStoreNames, 'fileSearchStoreNames', 'fileSearch', [
+    'store names',
+    '"fileSearchStores/my-store-123"',
+  ]);
+  // The API reads `topK` as an int32 and `metadataFilter` as a string: 1e300 or a number filter
+  // were sent as they were, for a 400 that named the field of the request, not this call.
+  if (topK !== undefined && !(Number.isInteger(topK) && topK > 0 && topK <= MAX_INT32)) {
     throw new InvalidArgumentError({
       argument: 'topK',
-      message: `fileSearch topK must be a positive integer, got ${String(topK)}.`,
+      message: `fileSearch topK must be a positive integer up to ${MAX_INT32}, got ${describeValue(topK)}.`,
     });
   }
-  const config: FileSearch = { fileSearchStoreNames: [...fileSearchStoreNames] };
+  if (metadataFilter !== undefined && typeof metadataFilter !== 'string') {
+    throw new InvalidArgumentError({
+      argument: 'metadataFilter',
+      message: `fileSearch metadataFilter must be a string (an AIP-160 filter such as 'genre = "fiction"'), got ${describeValue(metadataFilter)}.`,
+    });
+  }
+  const config: FileSearch = { fileSearchStoreNames: names };
   if (metadataFilter !== undefined) config.metadataFilter = metadataFilter;
   if (topK !== undefined) config.topK = topK;
   return builtin('fileSearch', { fileSearch: config });
+}
+
+/** The largest value of the API's int32 fields (`topK`). */
+const MAX_INT32 = 2 ** 31 - 1;
+
+/**
+ * A copy of a list of non-empty strings, read by index: `every` skips a sparse list's holes, so
+ * `[, 'a']` passed and sent `null` as a store name.
+ */
+function stringList(
+  value: unknown,
+  argument: string,
+  tool: string,
+  [noun, example]: [string, string],
+): string[] {
+  const fix = `${tool} needs ${argument}: a non-empty list of ${noun} like ${example}`;
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new InvalidArgumentError({ argument, message: `${fix}, got ${describeValue(value)}.` });
+  }
+  const list: string[] = [];
+  for (let index = 0; index < value.length; index++) {
+    const item: unknown = value[index];
+    if (typeof item !== 'string' || item === '') {
+      throw new InvalidArgumentError({
+        argument: `${argument}[${index}]`,
+        message: `${fix}; [${index}] is ${item === undefined ? 'missing' : describeValue(item)}.`,
+      });
+    }
+    list.push(item);
+  }
+  return list;
 }
 
 function builtin(type: BuiltinTool['type'], tool: BuiltinTool['tool']): BuiltinTool {
@@ -134,7 +186,7 @@ function toTimestamp(value: Date | string, argument: string): string {
   if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
     throw new InvalidArgumentError({
       argument,
-      message: `googleSearch ${argument} must be a Date or an RFC 3339 timestamp such as "2026-01-01T00:00:00Z", got ${JSON.stringify(value)}.`,
+      message: `googleSearch ${argument} must be a Date or an RFC 3339 timestamp such as "2026-01-01T00:00:00Z", got ${describeValue(value)}.`,
     });
   }
   return value;

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { fileSearch, googleMaps, googleSearch } from './built-in-tools.ts';
+
+// The built-in tools' options from a caller who got them wrong: each refused at the call with an
+// InvalidArgumentError naming the option, never a TypeError, a silent empty value or a field the
+// API refuses later with a 400 that names the request, not this call.
+
+/** `[, second]`: a list with a hole at 0 (`every` skips holes). */
+function withHole(second: string): string[] {
+  const list: string[] = [];
+  list[1] = second;
+  return list;
+}
+
+function refusal(make: () => unknown): InvalidArgumentError {
+  try {
+    make();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    return error as InvalidArgumentError;
+  }
+  throw new Error('expected the options to be refused');
+}
+
+describe('googleSearch options from outside', () => {
+  it('refuses a timeRangeFilter that is null, a string or a list (null threw a TypeError)', () => {
+    for (const timeRangeFilter of [null, 'last week', ['2026-01-01T00:00:00Z'], 7]) {
+      const error = refusal(() => googleSearch({ timeRangeFilter } as never));
+      expect(error.argument).toBe('timeRangeFilter');
+      expect(error.message).toMatch(/timeRangeFilter takes \{ startTime, endTime \}/);
+    }
+  });
+
+  it('refuses excludeDomains that is no list of domains, naming the entry', () => {
+    expect(refusal(() => googleSearch({ excludeDomains: 'a.com' as never })).message).toMatch(
+      /googleSearch needs excludeDomains: a non-empty list of domains like "example.com", got "a.com"/,
+    );
+    const sparse = refusal(() => googleSearch({ excludeDomains: withHole('b.com') }));
+    expect(sparse.argument).toBe('excludeDomains[0]');
+    expect(sparse.message).toMatch(/\[0\] is missing/);
+    expect(
+      googleSearch({ excludeDomains: ['a.com', 'b.com'] }).tool.googleSearch?.excludeDomains,
+    ).toEqual(['a.com', 'b.com']);
+  });
+
+  it('quotes a long wrong timestamp cut short, not whole', () => {
+    const long = `x${'y'.repeat(100_000)}`;
+    const error = refusal(() => googleSearch({ timeRangeFilter: { startTime: long } }));
+    expect(error.message.length).toBeLessThan(300);
+    expect(error.message).toContain('"xyyy');
+  });
+});
+
+describe('fileSearch options from outside', () => {
+  it('refuses a sparse store list instead of sending null as a store name', () => {
+    const error = refusal(() =>
+      fileSearch({ fileSearchStoreNames: withHole('fileSearchStores/a') }),
+    );
+    expect(error.argument).toBe('fileSearchStoreNames[0]');
+    expect(error.message).toMatch(/non-empty list of store names/);
+  });
+
+  it('refuses a topK past int32 and a metadataFilter that is not a string', () => {
+    const stores = ['fileSearchStores/a'];
+    for (const topK of [1e300, 2 ** 31, Number.POSITIVE_INFINITY, 1.5]) {
+      expect(refusal(() => fileSearch({ fileSearchStoreNames: stores, topK })).message).toMatch(
+        /topK must be a positive integer up to 2147483647/,
+      );
+    }
+    expect(
+      fileSearch({ fileSearchStoreNames: stores, topK: 2 ** 31 - 1 }).tool.fileSearch?.topK,
+    ).toBe(2 ** 31 - 1);
+    const filter = refusal(() =>
+      fileSearch({ fileSearchStoreNames: stores, metadataFilter: 5 as never }),
+    );
+    expect(filter.argument).toBe('metadataFilter');
+    expect(filter.message).toMatch(/must be a string .*got 5/);
+  });
+});
+
+describe('googleMaps options from outside', () => {
+  it('refuses an enableWidget that is not a boolean', () => {
+    const error = refusal(() => googleMaps({ enableWidget: 'yes' as never }));
+    expect(error.argument).toBe('enableWidget');
+    expect(googleMaps({ enableWidget: true }).tool.googleMaps).toEqual({ enableWidget: true });
+  });
+});
