@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { fileSearch, googleMaps, googleSearch } from './built-in-tools.ts';
+import { enterpriseWebSearch } from './vertex-grounding-tools.ts';
 
 // The built-in tools' options from a caller who got them wrong: each refused at the call with an
 // InvalidArgumentError naming the option, never a TypeError, a silent empty value or a field the
@@ -34,14 +35,16 @@ describe('googleSearch options from outside', () => {
 
   it('refuses excludeDomains that is no list of domains, naming the entry', () => {
     expect(refusal(() => googleSearch({ excludeDomains: 'a.com' as never })).message).toMatch(
-      /googleSearch needs excludeDomains: a non-empty list of domains like "example.com", got "a.com"/,
+      /googleSearch needs excludeDomains: a list of domains like "example.com", got "a.com"/,
     );
     const sparse = refusal(() => googleSearch({ excludeDomains: withHole('b.com') }));
     expect(sparse.argument).toBe('excludeDomains[0]');
     expect(sparse.message).toMatch(/\[0\] is missing/);
-    expect(
-      googleSearch({ excludeDomains: ['a.com', 'b.com'] }).tool.googleSearch?.excludeDomains,
-    ).toEqual(['a.com', 'b.com']);
+    const domains = ['a.com', 'b.com'];
+    const tool = googleSearch({ excludeDomains: domains });
+    domains.push('c.com');
+    expect(tool.tool.googleSearch?.excludeDomains).toEqual(['a.com', 'b.com']);
+    expect(googleSearch({ excludeDomains: [] }).tool.googleSearch?.excludeDomains).toEqual([]);
   });
 
   it('quotes a long wrong timestamp cut short, not whole', () => {
@@ -76,6 +79,17 @@ describe('fileSearch options from outside', () => {
     );
     expect(filter.argument).toBe('metadataFilter');
     expect(filter.message).toMatch(/must be a string .*got 5/);
+  });
+});
+
+describe('enterpriseWebSearch options from outside', () => {
+  it('refuses a sparse excludeDomains and keeps its own copy of the list', () => {
+    const error = refusal(() => enterpriseWebSearch({ excludeDomains: withHole('b.com') }));
+    expect(error.argument).toBe('excludeDomains[0]');
+    const domains = ['a.com'];
+    const tool = enterpriseWebSearch({ excludeDomains: domains });
+    domains.push('b.com');
+    expect(tool.tool.enterpriseWebSearch?.excludeDomains).toEqual(['a.com']);
   });
 });
 

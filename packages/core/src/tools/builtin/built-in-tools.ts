@@ -33,10 +33,11 @@ export function googleSearch(options: GoogleSearchOptions = {}): BuiltinTool {
   const { timeRangeFilter, excludeDomains, ...rest } = options;
   const config: GoogleSearch = { ...rest };
   if (excludeDomains !== undefined) {
-    config.excludeDomains = stringList(excludeDomains, 'excludeDomains', 'googleSearch', [
-      'domains',
-      '"example.com"',
-    ]);
+    config.excludeDomains = stringList(excludeDomains, 'excludeDomains', 'googleSearch', {
+      of: 'domains',
+      example: '"example.com"',
+      nonEmpty: false,
+    });
   }
   if (timeRangeFilter !== undefined) {
     // `null` threw a TypeError, and a string ("last week") became an empty interval that filtered
@@ -114,10 +115,11 @@ export type FileSearchOptions = {
  */
 export function fileSearch(options: FileSearchOptions): BuiltinTool {
   const { fileSearchStoreNames, metadataFilter, topK } = options ?? ({} as FileSearchOptions);
-  const names = stringList(fileSearchStoreNames, 'fileSearchStoreNames', 'fileSearch', [
-    'store names',
-    '"fileSearchStores/my-store-123"',
-  ]);
+  const names = stringList(fileSearchStoreNames, 'fileSearchStoreNames', 'fileSearch', {
+    of: 'store names',
+    example: '"fileSearchStores/my-store-123"',
+    nonEmpty: true,
+  });
   // The API reads `topK` as an int32 and `metadataFilter` as a string: 1e300 or a number filter
   // were sent as they were, for a 400 that named the field of the request, not this call.
   if (topK !== undefined && !(Number.isInteger(topK) && topK > 0 && topK <= MAX_INT32)) {
@@ -143,19 +145,20 @@ const MAX_INT32 = 2 ** 31 - 1;
 
 /**
  * A copy of a list of non-empty strings, read by index: `every` skips a sparse list's holes, so
- * `[, 'a']` passed and sent `null` as a store name.
+ * `[, 'a']` passed and sent `null` as a store name. `list` says what it holds.
+ * @internal
  */
-function stringList(
+export function stringList(
   value: unknown,
   argument: string,
   tool: string,
-  [noun, example]: [string, string],
+  list: { of: string; example: string; nonEmpty: boolean },
 ): string[] {
-  const fix = `${tool} needs ${argument}: a non-empty list of ${noun} like ${example}`;
-  if (!Array.isArray(value) || value.length === 0) {
+  const fix = `${tool} needs ${argument}: a ${list.nonEmpty ? 'non-empty ' : ''}list of ${list.of} like ${list.example}`;
+  if (!Array.isArray(value) || (list.nonEmpty && value.length === 0)) {
     throw new InvalidArgumentError({ argument, message: `${fix}, got ${describeValue(value)}.` });
   }
-  const list: string[] = [];
+  const copy: string[] = [];
   for (let index = 0; index < value.length; index++) {
     const item: unknown = value[index];
     if (typeof item !== 'string' || item === '') {
@@ -164,9 +167,9 @@ function stringList(
         message: `${fix}; [${index}] is ${item === undefined ? 'missing' : describeValue(item)}.`,
       });
     }
-    list.push(item);
+    copy.push(item);
   }
-  return list;
+  return copy;
 }
 
 function builtin(type: BuiltinTool['type'], tool: BuiltinTool['tool']): BuiltinTool {

@@ -35,7 +35,7 @@ describe('the Vertex grounding built-ins', () => {
     expect(() => exaAiSearch({ apiKey: 42 as unknown as string })).toThrow('apiKey');
     expect(() =>
       enterpriseWebSearch({ excludeDomains: 'example.com' as unknown as string[] }),
-    ).toThrow('excludeDomains must be a list of strings');
+    ).toThrow('enterpriseWebSearch needs excludeDomains: a list of domains');
     expect(() => retrieval({})).toThrow('exactly one source');
     expect(() =>
       retrieval({ vertexAiSearch: { datastore: 'd' }, externalApi: { endpoint: 'https://x' } }),

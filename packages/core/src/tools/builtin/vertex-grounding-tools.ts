@@ -7,6 +7,7 @@ import type {
 } from '../../wire/request.ts';
 import { requireObject } from '../responses/require-object.ts';
 import type { BuiltinTool } from '../tool.ts';
+import { stringList } from './built-in-tools.ts';
 
 // Vertex AI's grounding tools (`@google/genai` 3.1.0 `Tool`: "This field is not supported in
 // Gemini API"). Sent on any client: a gateway may serve them; on Google's Gemini API endpoint the
@@ -29,8 +30,15 @@ export type EnterpriseWebSearchOptions = {
  */
 export function enterpriseWebSearch(options: EnterpriseWebSearchOptions = {}): BuiltinTool {
   requireObject(options, 'options', 'enterpriseWebSearch() takes { excludeDomains? }, or nothing');
-  checkStrings(options.excludeDomains, 'excludeDomains', 'enterpriseWebSearch');
   const config: EnterpriseWebSearch = { ...options };
+  if (options.excludeDomains !== undefined) {
+    config.excludeDomains = stringList(
+      options.excludeDomains,
+      'excludeDomains',
+      'enterpriseWebSearch',
+      { of: 'domains', example: '"example.com"', nonEmpty: false },
+    );
+  }
   return builtin('enterpriseWebSearch', { enterpriseWebSearch: config });
 }
 
@@ -128,16 +136,6 @@ export function retrieval(options: RetrievalOptions): BuiltinTool {
 
 function builtin(type: BuiltinTool['type'], tool: BuiltinTool['tool']): BuiltinTool {
   return Object.freeze({ kind: 'builtin', type, tool });
-}
-
-function checkStrings(value: unknown, argument: string, owner: string): void {
-  if (value === undefined) return;
-  if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string')) {
-    throw new InvalidArgumentError({
-      argument,
-      message: `${owner} ${argument} must be a list of strings such as ["example.com"].`,
-    });
-  }
 }
 
 function checkRecord(value: unknown, argument: string, owner: string): void {
