@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { fileSearch, googleMaps, googleSearch } from './built-in-tools.ts';
+import { computerUse } from './computer-use.ts';
 import { enterpriseWebSearch } from './vertex-grounding-tools.ts';
 
 // The built-in tools' options from a caller who got them wrong: each refused at the call with an
@@ -98,5 +99,55 @@ describe('googleMaps options from outside', () => {
     const error = refusal(() => googleMaps({ enableWidget: 'yes' as never }));
     expect(error.argument).toBe('enableWidget');
     expect(googleMaps({ enableWidget: true }).tool.googleMaps).toEqual({ enableWidget: true });
+  });
+});
+
+describe('computerUse options from outside', () => {
+  const execute = () => ({ url: 'https://example.com' });
+
+  it('refuses a string of safety policies instead of sending its letters as policies', () => {
+    const error = refusal(() =>
+      computerUse({ execute, disabledSafetyPolicies: 'FINANCIAL_TRANSACTIONS' as never }),
+    );
+    expect(error.argument).toBe('disabledSafetyPolicies');
+    expect(error.message).toMatch(/a list of safety policies like "FINANCIAL_TRANSACTIONS"/);
+    const policies = ['FINANCIAL_TRANSACTIONS'];
+    const tool = computerUse({ execute, disabledSafetyPolicies: policies });
+    policies.push('COMMUNICATION_TOOL');
+    expect(tool.tool.computerUse?.disabledSafetyPolicies).toEqual(['FINANCIAL_TRANSACTIONS']);
+  });
+
+  it('refuses a sparse excluded list instead of sending null as an action', () => {
+    const error = refusal(() =>
+      computerUse({ execute, excludedPredefinedFunctions: withHole('drag_and_drop') }),
+    );
+    expect(error.argument).toBe('excludedPredefinedFunctions[0]');
+    expect(error.message).toMatch(/\[0\] is missing/);
+  });
+
+  it('refuses an environment, a detection switch and a time limit the API or the agent cannot use', () => {
+    expect(refusal(() => computerUse({ execute, environment: 5 as never })).argument).toBe(
+      'environment',
+    );
+    expect(
+      refusal(() => computerUse({ execute, enablePromptInjectionDetection: 'yes' as never }))
+        .argument,
+    ).toBe('enablePromptInjectionDetection');
+    for (const timeoutMs of [-5, 0, Number.NaN, '100' as never]) {
+      expect(refusal(() => computerUse({ execute, timeoutMs })).message).toMatch(
+        /timeoutMs must be a positive number of milliseconds/,
+      );
+    }
+    const tool = computerUse({
+      execute,
+      environment: 'ENVIRONMENT_DESKTOP',
+      enablePromptInjectionDetection: true,
+      timeoutMs: 5_000,
+    });
+    expect(tool.tool.computerUse).toEqual({
+      environment: 'ENVIRONMENT_DESKTOP',
+      enablePromptInjectionDetection: true,
+    });
+    expect(tool.handlers[0]?.timeoutMs).toBe(5_000);
   });
 });

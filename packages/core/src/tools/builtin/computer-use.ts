@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
+import { describeValue } from '../../options/define-options.ts';
 import type {
   ComputerUse,
   ComputerUseEnvironment,
@@ -11,6 +12,7 @@ import type {
   ToolExecuteContext,
   ToolResultWithParts,
 } from '../tool.ts';
+import { stringList } from './built-in-tools.ts';
 import { readSafetyDecision, SAFETY_DECISION_KEY, type SafetyDecision } from './safety-decision.ts';
 
 /**
@@ -124,13 +126,20 @@ export function computerUse(options: ComputerUseOptions): ComputerUseTool {
   }
   const excluded = checkNames(options.excludedPredefinedFunctions, 'excludedPredefinedFunctions');
   const additional = checkNames(options.additionalActions, 'additionalActions');
+  checkSettings(options);
   const config: ComputerUse = { environment: options.environment ?? 'ENVIRONMENT_BROWSER' };
-  if (excluded.length > 0) config.excludedPredefinedFunctions = [...excluded];
+  if (excluded.length > 0) config.excludedPredefinedFunctions = excluded;
   if (options.enablePromptInjectionDetection !== undefined) {
     config.enablePromptInjectionDetection = options.enablePromptInjectionDetection;
   }
   if (options.disabledSafetyPolicies !== undefined) {
-    config.disabledSafetyPolicies = [...options.disabledSafetyPolicies];
+    // A string was spread into its letters: "FINANCIAL_TRANSACTIONS" became 22 policies.
+    config.disabledSafetyPolicies = stringList(
+      options.disabledSafetyPolicies,
+      'disabledSafetyPolicies',
+      'computerUse',
+      { of: 'safety policies', example: '"FINANCIAL_TRANSACTIONS"', nonEmpty: false },
+    );
   }
   const names = new Set<string>([...COMPUTER_USE_ACTIONS, ...additional]);
   for (const name of excluded) names.delete(name);
@@ -193,13 +202,52 @@ function toObservationResult(name: string, observation: unknown): ToolResultWith
   return toolResult({ response: fields, parts: screenshot === undefined ? [] : [screenshot] });
 }
 
-function checkNames(names: readonly string[] | undefined, argument: string): readonly string[] {
+/** The names in a list of action names, read by index (a sparse list's hole was sent as `null`). */
+function checkNames(names: readonly string[] | undefined, argument: string): string[] {
   if (names === undefined) return [];
-  if (!Array.isArray(names) || !names.every((name) => ACTION_NAME.test(String(name)))) {
+  const fix = `computerUse ${argument} must be a list of action names such as ["drag_and_drop"]`;
+  if (!Array.isArray(names)) {
+    throw new InvalidArgumentError({ argument, message: `${fix}; got ${describeValue(names)}.` });
+  }
+  const copy: string[] = [];
+  for (let index = 0; index < names.length; index++) {
+    const name: unknown = names[index];
+    if (typeof name !== 'string' || !ACTION_NAME.test(name)) {
+      throw new InvalidArgumentError({
+        argument: `${argument}[${index}]`,
+        message: `${fix}; [${index}] is ${name === undefined ? 'missing' : describeValue(name)}.`,
+      });
+    }
+    copy.push(name);
+  }
+  return copy;
+}
+
+/**
+ * The settings sent or used as they are: an `environment` of 5, an `enablePromptInjectionDetection`
+ * of "yes" went to the API for a 400 naming the request, and a `timeoutMs` of -5 to every action.
+ */
+function checkSettings(options: ComputerUseOptions): void {
+  const { environment, enablePromptInjectionDetection, timeoutMs } = options;
+  if (environment !== undefined && (typeof environment !== 'string' || environment === '')) {
     throw new InvalidArgumentError({
-      argument,
-      message: `computerUse ${argument} must be a list of action names such as ["drag_and_drop"].`,
+      argument: 'environment',
+      message: `computerUse environment must be a string such as 'ENVIRONMENT_BROWSER', got ${describeValue(environment)}.`,
     });
   }
-  return names;
+  if (
+    enablePromptInjectionDetection !== undefined &&
+    typeof enablePromptInjectionDetection !== 'boolean'
+  ) {
+    throw new InvalidArgumentError({
+      argument: 'enablePromptInjectionDetection',
+      message: `computerUse enablePromptInjectionDetection must be true or false, got ${describeValue(enablePromptInjectionDetection)}.`,
+    });
+  }
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
+    throw new InvalidArgumentError({
+      argument: 'timeoutMs',
+      message: `computerUse timeoutMs must be a positive number of milliseconds, got ${describeValue(timeoutMs)}.`,
+    });
+  }
 }
