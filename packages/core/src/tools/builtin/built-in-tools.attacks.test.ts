@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { fileSearch, googleMaps, googleSearch } from './built-in-tools.ts';
 import { computerUse } from './computer-use.ts';
+import { mcpServers } from './mcp-servers.ts';
 import { enterpriseWebSearch } from './vertex-grounding-tools.ts';
 
 // The built-in tools' options from a caller who got them wrong: each refused at the call with an
@@ -149,5 +150,47 @@ describe('computerUse options from outside', () => {
       enablePromptInjectionDetection: true,
     });
     expect(tool.handlers[0]?.timeoutMs).toBe(5_000);
+  });
+});
+
+describe('mcpServers from outside', () => {
+  const server = { name: 'weather', url: 'https://weather.example/mcp' };
+
+  it('refuses a sparse server list instead of sending null as a server', () => {
+    const list: (typeof server)[] = [];
+    list[1] = server;
+    const error = refusal(() => mcpServers(list));
+    expect(error.argument).toBe('servers[0]');
+  });
+
+  it('refuses headers Gemini could not send on, never quoting a value', () => {
+    const secret = 'Bearer sk-very-secret';
+    for (const headers of [
+      { Authorization: `${secret}\r\nX-Injected: 1` },
+      { Authorization: `${secret}\u0000` },
+      { 'Bad Name': 'x' },
+      ['Bearer x'],
+    ]) {
+      const error = refusal(() => mcpServers({ ...server, headers: headers as never }));
+      expect(error.argument).toBe('server.headers');
+      expect(error.message).not.toContain('very-secret');
+    }
+    const headers = { Authorization: secret };
+    const tool = mcpServers({ ...server, headers });
+    headers.Authorization = 'changed';
+    expect(tool.tool.mcpServers?.[0]?.streamableHttpTransport?.headers).toEqual({
+      Authorization: secret,
+    });
+  });
+
+  it('quotes a long duplicate name cut short', () => {
+    const name = 'n'.repeat(100_000);
+    const error = refusal(() =>
+      mcpServers([
+        { ...server, name },
+        { ...server, name },
+      ]),
+    );
+    expect(error.message.length).toBeLessThan(300);
   });
 });

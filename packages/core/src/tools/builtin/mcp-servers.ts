@@ -53,7 +53,10 @@ export function mcpServers(servers: McpServerOptions | readonly McpServerOptions
     });
   }
   const names = new Set<string>();
-  const wire = list.map((server: McpServerOptions, index) => {
+  // Read by index: `map` keeps a sparse list's holes, and a hole went to the API as `null`.
+  const wire: McpServer[] = [];
+  for (let index = 0; index < list.length; index++) {
+    const server: McpServerOptions | undefined = list[index];
     const at = Array.isArray(servers) ? `servers[${index}]` : 'server';
     if (typeof server !== 'object' || server === null) {
       throw invalid(at, `${at} must be an object { name, url }.`);
@@ -63,7 +66,10 @@ export function mcpServers(servers: McpServerOptions | readonly McpServerOptions
       throw invalid(`${at}.name`, `${at}.name must be a non-empty string naming the server.`);
     }
     if (names.has(name)) {
-      throw invalid(`${at}.name`, `Two MCP servers are named '${name}'; names must be unique.`);
+      throw invalid(
+        `${at}.name`,
+        `Two MCP servers are named ${JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}...` : name)}; names must be unique.`,
+      );
     }
     names.add(name);
     if (!isHttpUrl(url)) {
@@ -73,16 +79,7 @@ export function mcpServers(servers: McpServerOptions | readonly McpServerOptions
       );
     }
     const transport: NonNullable<McpServer['streamableHttpTransport']> = { url };
-    if (headers !== undefined) {
-      if (
-        typeof headers !== 'object' ||
-        headers === null ||
-        Object.values(headers).some((value) => typeof value !== 'string')
-      ) {
-        throw invalid(`${at}.headers`, `${at}.headers must map header names to strings.`);
-      }
-      transport.headers = { ...headers };
-    }
+    if (headers !== undefined) transport.headers = checkHeaders(headers, `${at}.headers`);
     for (const [key, value] of [
       ['timeout', timeout],
       ['sseReadTimeout', sseReadTimeout],
@@ -99,9 +96,41 @@ export function mcpServers(servers: McpServerOptions | readonly McpServerOptions
       }
       transport.terminateOnClose = terminateOnClose;
     }
-    return { name, streamableHttpTransport: transport };
-  });
+    wire.push({ name, streamableHttpTransport: transport });
+  }
   return Object.freeze({ kind: 'builtin', type: 'mcpServers', tool: { mcpServers: wire } });
+}
+
+// RFC 9110 §5.1 (a token) and §5.5 (no CR, LF or NUL in a field value): what Gemini could not send
+// on to the server, refused here rather than by a 400 that names the request.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const BAD_HEADER_VALUE = /[\r\n\0]/;
+
+/** A copy of `headers` if it maps header names to field values; never quotes a value (a secret). */
+function checkHeaders(headers: unknown, at: string): Record<string, string> {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    throw invalid(
+      at,
+      `${at} must map header names to strings, such as { Authorization: 'Bearer ...' }.`,
+    );
+  }
+  const copy: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(key)) {
+      throw invalid(
+        at,
+        `${at} has a key that is no header name (letters, digits and !#$%&'*+.^_\`|~- only).`,
+      );
+    }
+    if (typeof value !== 'string' || BAD_HEADER_VALUE.test(value)) {
+      throw invalid(
+        at,
+        `${at} must map header names to strings without line breaks or NUL; ${key.slice(0, 60)}'s value is not one (not shown: it may be a secret).`,
+      );
+    }
+    copy[key] = value;
+  }
+  return copy;
 }
 
 function isHttpUrl(value: unknown): value is string {
