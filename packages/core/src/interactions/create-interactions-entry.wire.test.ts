@@ -100,8 +100,13 @@ describe('the agent on a streamed interaction', () => {
       thoughtSignature: SIGNATURE,
     });
     const second = inputs(fake)[1];
+    // The step goes back as the API gave it: its summary too (it was dropped).
     expect(second?.filter((step) => step.type === 'thought')).toEqual([
-      { type: 'thought', signature: SIGNATURE },
+      {
+        type: 'thought',
+        summary: [{ type: 'text', text: 'I need the weather.' }],
+        signature: SIGNATURE,
+      },
     ]);
   });
 

@@ -5,9 +5,13 @@ import type { Part } from '../wire/content.ts';
 import type { InteractionEvent } from '../wire/interaction.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import {
+  addAnnotations,
+  createInteractionGrounding,
   finishReasonOf,
   interactionStepParts,
   isMalformedCall,
+  thoughtSummaryPart,
+  toGroundingMetadata,
   toOutputMediaPart,
   toUsageMetadata,
 } from './to-generate-content-response.ts';
@@ -33,9 +37,10 @@ export const ENDED_WITHOUT_ANSWER: ReadonlySet<string> = new Set(['failed', 'can
  * pieces of JSON), usage and finish reason on the last chunk. Event and delta types from
  * `@google/genai`'s interactions `InteractionSSEEvent` and `StepDeltaData`: Google Search call
  * and result deltas become grounding as their steps do, a media delta (`image`, `audio`, `video`,
- * `document`) its `inlineData` or `fileData` part; the other built-in tools' deltas and
- * annotations carry nothing the agent reads (nor do their whole steps). A stream that ends before saying how the interaction ended ends with a chunk without
- * a finish reason (an interrupted step), and `settle` is not called.
+ * `document`) its `inlineData` or `fileData` part, a thought summary's text or image its thought
+ * part, a text's annotations grounding; the other built-in tools' deltas carry nothing the agent
+ * reads (nor do their whole steps). A stream that ends before saying how the interaction ended
+ * ends with a chunk without a finish reason (an interrupted step), and `settle` is not called.
  * @internal
  */
 export async function* toGenerateContentChunks(
@@ -43,8 +48,7 @@ export async function* toGenerateContentChunks(
   settle: (id: string, next?: string) => void,
 ): AsyncGenerator<GenerateContentResponse> {
   let id: string | undefined;
-  const queries: string[] = [];
-  const grounding: Json[] = [];
+  const grounding = createInteractionGrounding();
   const chunk = (newParts: Part[], extra: Json = {}): GenerateContentResponse =>
     ({
       candidates: [{ content: { role: 'model', parts: newParts }, index: 0, ...extra }],
@@ -87,7 +91,7 @@ export async function* toGenerateContentChunks(
           calls.set(index, { step: { ...step }, pieces: [] });
           break;
         }
-        const own = interactionStepParts(step, queries, grounding);
+        const own = interactionStepParts(step, grounding);
         if (own.length > 0) yield chunk(own);
         break;
       }
@@ -98,12 +102,13 @@ export async function* toGenerateContentChunks(
           const part = { text: delta['text'] };
           yield chunk([part]);
         } else if (delta['type'] === 'thought_summary') {
-          const content = delta['content'];
-          const text = isJsonObject(content) ? content['text'] : undefined;
-          if (typeof text === 'string') {
-            const part = { thought: true, text };
-            yield chunk([part]);
-          }
+          // `ThoughtSummaryDelta.content`: a text or an image of the summary, the part a whole
+          // thought step's summary item gives (an image was dropped).
+          const part = thoughtSummaryPart(delta['content']);
+          if (part !== undefined) yield chunk([part]);
+        } else if (delta['type'] === 'text_annotation_delta') {
+          // `TextAnnotationDelta.annotations`: the sources the text cites, as a whole step's.
+          addAnnotations(grounding, delta['annotations']);
         } else if (MEDIA_DELTAS.has(delta['type'] as string)) {
           // `ImageDelta` (and audio, video, document): the whole item the model wrote, `data` or
           // `uri` with `mime_type`, as the part a whole step gives (an image was dropped).
@@ -115,13 +120,15 @@ export async function* toGenerateContentChunks(
         ) {
           // `GoogleSearchCallDelta` / `GoogleSearchResultDelta` have their steps' shape: the
           // queries and sources become the answer's grounding, as from a whole step.
-          interactionStepParts(delta, queries, grounding);
+          interactionStepParts(delta, grounding);
         } else if (delta['type'] === 'arguments_delta' && call !== undefined) {
           // `ArgumentsDelta.arguments`: a piece of the call's JSON arguments, in order.
           if (typeof delta['arguments'] === 'string') call.pieces.push(delta['arguments']);
         } else if (
           delta['type'] === 'thought_signature' &&
-          typeof delta['signature'] === 'string'
+          typeof delta['signature'] === 'string' &&
+          // An empty one is none (see `thoughtParts`).
+          delta['signature'] !== ''
         ) {
           // `ThoughtSignatureDelta`: the signature of the step being streamed. On a thought, an
           // empty thought part carrying it (the fold gives it to the thought's text); a store:
@@ -188,9 +195,8 @@ export async function* toGenerateContentChunks(
   if (ended) extra['finishReason'] = malformed ? 'MALFORMED_FUNCTION_CALL' : finishReasonOf(status);
   if (ended && status === 'requires_continuation' && token !== undefined)
     extra['continuationToken'] = token;
-  if (queries.length > 0 || grounding.length > 0) {
-    extra['groundingMetadata'] = { webSearchQueries: queries, groundingChunks: grounding };
-  }
+  const metadata = toGroundingMetadata(grounding);
+  if (metadata !== undefined) extra['groundingMetadata'] = metadata;
   const last = chunk([], extra);
   if (usageMetadata !== undefined) last.usageMetadata = usageMetadata;
   yield last;
@@ -219,7 +225,7 @@ function closeCall(call: OpenCall): Part[] | undefined {
     if (args === undefined) return undefined;
     call.step['arguments'] = args;
   } else if (isMalformedCall(call.step)) return undefined;
-  return interactionStepParts(call.step, [], []);
+  return interactionStepParts(call.step, createInteractionGrounding());
 }
 
 function parseObject(text: string): Json | undefined {
