@@ -285,7 +285,9 @@ describe('toCreateInteractionRequest', () => {
     ]);
     // Back: the first turn's steps, answered so, are parts that keep the signature (a thought
     // part before the text), and the history with that turn sent again is the same steps.
-    const answered = steps.slice(1, 3).flatMap((step) => interactionStepParts(step, createInteractionGrounding()));
+    const answered = steps
+      .slice(1, 3)
+      .flatMap((step) => interactionStepParts(step, createInteractionGrounding()));
     expect(answered).toEqual([
       { thought: true, text: '', thoughtSignature: 'c2lnLTE=' },
       { text: 'Hello.' },
@@ -316,7 +318,9 @@ describe('toCreateInteractionRequest', () => {
         ],
       },
     ];
-    const parts = answer.flatMap((step) => interactionStepParts(step, createInteractionGrounding()));
+    const parts = answer.flatMap((step) =>
+      interactionStepParts(step, createInteractionGrounding()),
+    );
     expect(parts).toEqual([
       { thought: true, text: '', thoughtSignature: 'c2lnLTE=' },
       { text: 'Here it is:' },
