@@ -33,9 +33,13 @@ export function toInteractionContents(
   const flush = (role: string): void => {
     if (parts.length > 0) contents.push({ role, parts: parts.splice(0) });
   };
+  // The signature of the thought step just before, for the call step after it (see below).
+  let thoughtSignature: string | undefined;
   for (const [at, item] of input.entries()) {
     if (!isJsonObject(item)) return { error: `input[${at}] is not an object.` };
     const type = item['type'];
+    const before = thoughtSignature;
+    thoughtSignature = undefined;
     if (type === 'text' && typeof item['text'] === 'string') parts.push({ text: item['text'] });
     else if (type === 'user_input' && Array.isArray(item['content'])) {
       for (const piece of item['content'] as unknown[]) {
@@ -94,6 +98,7 @@ export function toInteractionContents(
           return { error: `input[${at}].signature is not a string.` };
         const problem = signature === undefined ? undefined : checkSignature(signature);
         if (problem !== undefined) return { error: problem };
+        if (typeof signature === 'string' && signature !== '') thoughtSignature = signature;
         const summary = Array.isArray(item['summary'])
           ? (item['summary'] as unknown[])
               .map((piece) =>
@@ -111,9 +116,18 @@ export function toInteractionContents(
           });
         }
       } else if (type === 'function_call') {
+        // The API answers a Gemini 3 call as a signed thought step and the call step after it
+        // (clients written against it send back `{type:'thought', signature}` then the call:
+        // googleapis/js-genai#1735, robocurve/inspect-robots#380): that signature is the call's,
+        // where generateContent holds it, so the contract check finds it. Only the step just
+        // before: a call with no signature on itself nor there is refused as an unsigned call.
+        const own =
+          typeof item['signature'] === 'string' && item['signature'] !== ''
+            ? item['signature']
+            : before;
         modelParts.push({
           functionCall: { id: item['id'], name: item['name'], args: item['arguments'] ?? {} },
-          ...(typeof item['signature'] === 'string' ? { thoughtSignature: item['signature'] } : {}),
+          ...(own !== undefined ? { thoughtSignature: own } : {}),
         });
       }
       const last = contents.at(-1);
