@@ -174,3 +174,47 @@ describe('the Interactions backend when the interaction fails', () => {
     },
   );
 });
+
+describe('the Interactions backend when a foreground create is answered still running', () => {
+  it('waits for the interaction as a background one is, instead of reading it as a finished empty answer', async () => {
+    const requests: string[] = [];
+    const replies = [
+      { id: 'i1', status: 'in_progress', steps: [] },
+      {
+        id: 'i1',
+        status: 'completed',
+        steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Done.' }] }],
+        usage: { total_input_tokens: 3, total_output_tokens: 1, total_tokens: 4 },
+      },
+      {
+        id: 'i2',
+        status: 'completed',
+        steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Again.' }] }],
+      },
+    ];
+    const sent: Record<string, unknown>[] = [];
+    const gemini = createGemini({
+      baseUrl: 'http://127.0.0.1:9/v1beta',
+      apiKey: 'k',
+      retry: false,
+      fetch: async (url, init) => {
+        requests.push(`${init?.method ?? 'GET'} ${new URL(String(url)).pathname}`);
+        if (init?.body !== undefined) sent.push(JSON.parse(String(init.body)));
+        return new Response(JSON.stringify(replies.shift()), { status: 200 });
+      },
+    });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', api: interactionsApi() });
+    const result = await agent.run('Hi');
+    expect(result.text).toBe('Done.');
+    expect(result.steps[0]?.finishReason).toBe('STOP');
+    expect(result.usage.totalTokenCount).toBe(4);
+    expect(requests).toEqual(['POST /v1beta/interactions', 'GET /v1beta/interactions/i1']);
+    // Answered: the next turn continues it on the server.
+    const next = await agent.run([
+      ...result.contents,
+      { role: 'user', parts: [{ text: 'More.' }] },
+    ]);
+    expect(next.text).toBe('Again.');
+    expect(sent[1]?.['previous_interaction_id']).toBe('i1');
+  });
+});

@@ -21,8 +21,8 @@ type Json = Record<string, unknown>;
 /** The media deltas of `StepDeltaData` (`@google/genai` 2.32.0): each carries one whole item. */
 const MEDIA_DELTAS: ReadonlySet<string> = new Set(['image', 'audio', 'video', 'document']);
 
-/** The statuses of an interaction still running: a stream that ends in one was cut. */
-const RUNNING = new Set(['queued', 'in_progress']);
+/** The statuses of an interaction still running: a stream that ends in one was cut. @internal */
+export const RUNNING: ReadonlySet<string> = new Set(['queued', 'in_progress']);
 /**
  * The statuses of an interaction that ended with no answer: `failed`, or `cancelled` by someone
  * other than the run (a run that stops itself throws its own error first).
