@@ -218,3 +218,61 @@ describe('the Interactions backend when a foreground create is answered still ru
     expect(sent[1]?.['previous_interaction_id']).toBe('i1');
   });
 });
+
+describe('the Interactions backend when the failed interaction says why', () => {
+  // The API's `Interaction.error` on a failed interaction: a unary body with an `error` field was
+  // taken for a Google error body (an ApiCallError), where the streamed step ends in
+  // InteractionFailedError; and the server's message went into the error's message whole, a
+  // gateway's internal URL with its credentials too.
+  const failed = {
+    id: 'i1',
+    status: 'failed',
+    steps: [],
+    error: {
+      code: 'resource_exhausted',
+      message: 'Upstream quota exhausted at https://svc:hunter2@10.0.0.5:8443/v1/quota',
+    },
+  };
+  it.each([
+    ['unary', JSON.stringify(failed), 'application/json'],
+    [
+      'streamed',
+      [
+        { event_type: 'interaction.created', interaction: { id: 'i1', status: 'in_progress' } },
+        { event_type: 'interaction.completed', interaction: failed },
+      ]
+        .map((event) => `data: ${JSON.stringify(event)}\n\n`)
+        .join(''),
+      'text/event-stream',
+    ],
+  ])(
+    '%s: InteractionFailedError with the API error as data, its message without the address',
+    async (mode, body, type) => {
+      const agent = createAgent({
+        gemini: serverOf(body, type),
+        model: 'gemini-2.5-flash',
+        api: interactionsApi(),
+      });
+      const run = async () => {
+        if (mode === 'unary') return agent.run('Hi');
+        const stream = agent.stream('Hi');
+        for await (const _event of stream) {
+          // drained
+        }
+        return stream.result;
+      };
+      const error = await run().then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      const cause = (error as ModelCallError).cause as InteractionFailedError;
+      expect(InteractionFailedError.isInstance(cause)).toBe(true);
+      expect(cause).toMatchObject({ interactionId: 'i1', status: 'failed', error: failed.error });
+      expect(cause.message).toContain('Upstream quota exhausted');
+      for (const message of [cause.message, (error as Error).message]) {
+        expect(message).not.toContain('hunter2');
+        expect(message).not.toContain('10.0.0.5');
+      }
+    },
+  );
+});
