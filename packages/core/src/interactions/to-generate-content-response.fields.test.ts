@@ -46,7 +46,8 @@ function sentBack(parts: unknown): Json[] {
     { role: 'model', parts },
   ] as Content[];
   const request = { model: 'gemini-3-flash-preview', contents } as GenerateContentRequest;
-  return toCreateInteractionRequest(request, contents, undefined, false).input.slice(1) as Json[];
+  const { input } = toCreateInteractionRequest(request, contents, undefined, false);
+  return (input as Json[]).slice(1);
 }
 
 const start = (index: number, step: object) => ({ event_type: 'step.start', index, step });
