@@ -49,11 +49,27 @@ export async function* toGenerateContentChunks(
 ): AsyncGenerator<GenerateContentResponse> {
   let id: string | undefined;
   const grounding = createInteractionGrounding();
-  const chunk = (newParts: Part[], extra: Json = {}): GenerateContentResponse =>
-    ({
+  // Whether the last part handed out is a signed thought. The fold joins unsigned thought text to
+  // the thought part before it, signed or not: the next thought step's summary, streamed as it
+  // came, was glued to the previous thought (its signature kept, its own lost to a part of its
+  // own), so the two went back as one step with both summaries. Such a thought is held (`held`)
+  // until its signature, then handed out as one signed part, which the fold keeps apart.
+  let signedThoughtLast = false;
+  let held: { index: number; parts: Part[] } | undefined;
+  const chunk = (newParts: Part[], extra: Json = {}): GenerateContentResponse => {
+    const last = newParts.at(-1);
+    if (last !== undefined) signedThoughtLast = last.thought === true && !!last.thoughtSignature;
+    return {
       candidates: [{ content: { role: 'model', parts: newParts }, index: 0, ...extra }],
       ...(id !== undefined ? { responseId: id } : {}),
-    }) as GenerateContentResponse;
+    } as GenerateContentResponse;
+  };
+  /** The held thought's parts, once (empty when none is held). */
+  const release = (): Part[] => {
+    const parts = held?.parts ?? [];
+    held = undefined;
+    return parts;
+  };
   let status = 'completed';
   // Whether the stream said how the interaction ended (its `interaction.completed`, or a status
   // past running): a body that closed without it was cut, whatever text came before.
@@ -67,6 +83,15 @@ export async function* toGenerateContentChunks(
   let malformed = false;
   for await (const event of events) {
     const value = event as Json;
+    if (
+      held !== undefined &&
+      (event.event_type === 'step.start' || event.event_type === 'step.delta') &&
+      indexOf(value) !== held.index
+    ) {
+      // Another step goes on: the held thought (no signature came) goes first, in its place.
+      const parts = release();
+      if (parts.length > 0) yield chunk(parts);
+    }
     switch (event.event_type) {
       case 'interaction.created':
         {
@@ -92,6 +117,15 @@ export async function* toGenerateContentChunks(
           break;
         }
         const own = interactionStepParts(step, grounding);
+        if (
+          signedThoughtLast &&
+          isJsonObject(step) &&
+          step['type'] === 'thought' &&
+          !own.some((part) => !!part.thoughtSignature)
+        ) {
+          held = { index: indexOf(value), parts: own };
+          break;
+        }
         if (own.length > 0) yield chunk(own);
         break;
       }
@@ -105,7 +139,11 @@ export async function* toGenerateContentChunks(
           // `ThoughtSummaryDelta.content`: a text or an image of the summary, the part a whole
           // thought step's summary item gives (an image was dropped).
           const part = thoughtSummaryPart(delta['content']);
-          if (part !== undefined) yield chunk([part]);
+          if (part !== undefined && held !== undefined) {
+            const last = held.parts.at(-1);
+            if (part.text !== undefined && last?.text !== undefined) last.text += part.text;
+            else held.parts.push(part);
+          } else if (part !== undefined) yield chunk([part]);
         } else if (delta['type'] === 'text_annotation_delta') {
           // `TextAnnotationDelta.annotations`: the sources the text cites, as a whole step's.
           addAnnotations(grounding, delta['annotations']);
@@ -134,12 +172,23 @@ export async function* toGenerateContentChunks(
           // empty thought part carrying it (the fold gives it to the thought's text); a store:
           // false history sends it back, or the next step is refused.
           if (call !== undefined) call.step['signature'] = delta['signature'];
-          else yield chunk([{ thought: true, text: '', thoughtSignature: delta['signature'] }]);
+          else if (held !== undefined) {
+            // The held thought's signature: on its last text, as `thoughtParts` puts it.
+            const parts = release();
+            const last = parts.at(-1);
+            if (last?.text !== undefined) last.thoughtSignature = delta['signature'];
+            else parts.push({ thought: true, text: '', thoughtSignature: delta['signature'] });
+            yield chunk(parts);
+          } else yield chunk([{ thought: true, text: '', thoughtSignature: delta['signature'] }]);
         }
         break;
       }
       case 'step.stop': {
         const index = indexOf(value);
+        if (held !== undefined && held.index === index) {
+          const parts = release();
+          if (parts.length > 0) yield chunk(parts);
+        }
         const call = calls.get(index);
         if (call === undefined) break;
         calls.delete(index);
@@ -174,6 +223,8 @@ export async function* toGenerateContentChunks(
         break;
     }
   }
+  const rest = release();
+  if (rest.length > 0) yield chunk(rest);
   // A call whose step never said it stopped: whole if its arguments are (a stream that ends
   // without `step.stop` but with the interaction's end), else what a cut call is.
   for (const call of calls.values()) {

@@ -324,3 +324,41 @@ describe("a text's annotations", () => {
     expect(streamed?.groundingMetadata).toBeUndefined();
   });
 });
+
+describe('thought steps one after another', () => {
+  it('stay two thoughts when streamed, each summary with its own signature, and go back as two steps', async () => {
+    const { unary, streamed } = await bothWays(
+      [
+        { type: 'thought', signature: 'S1', summary: [{ type: 'text', text: 'First.' }] },
+        { type: 'thought', signature: 'S2', summary: [{ type: 'text', text: 'Second.' }] },
+        { type: 'model_output', content: [{ type: 'text', text: 'Done.' }] },
+      ],
+      [
+        start(0, { type: 'thought', signature: '' }),
+        delta(0, { type: 'thought_summary', content: { type: 'text', text: 'First.' } }),
+        delta(0, { type: 'thought_signature', signature: 'S1' }),
+        stop(0),
+        start(1, { type: 'thought', signature: '' }),
+        delta(1, { type: 'thought_summary', content: { type: 'text', text: 'Sec' } }),
+        delta(1, { type: 'thought_summary', content: { type: 'text', text: 'ond.' } }),
+        delta(1, { type: 'thought_signature', signature: 'S2' }),
+        stop(1),
+        start(2, { type: 'model_output' }),
+        delta(2, { type: 'text', text: 'Done.' }),
+        stop(2),
+      ],
+    );
+    const parts = [
+      { thought: true, text: 'First.', thoughtSignature: 'S1' },
+      { thought: true, text: 'Second.', thoughtSignature: 'S2' },
+      { text: 'Done.' },
+    ];
+    expect(unary?.content?.parts).toEqual(parts);
+    expect(streamed?.content?.parts).toEqual(parts);
+    expect(sentBack(parts)).toEqual([
+      { type: 'thought', summary: [{ type: 'text', text: 'First.' }], signature: 'S1' },
+      { type: 'thought', summary: [{ type: 'text', text: 'Second.' }], signature: 'S2' },
+      { type: 'model_output', content: [{ type: 'text', text: 'Done.' }] },
+    ]);
+  });
+});
