@@ -70,6 +70,12 @@ export function toInteractionContents(
           response: isJsonObject(result) ? result : { result },
         },
       });
+    } else if (typeof type === 'string' && BUILT_IN_STEPS.has(type)) {
+      // A server-side tool's step (a stateless client sending back the steps the API gave, as
+      // this fake gives a built-in agent's `google_search_call` and `_result`): part of the
+      // model's turn, holding nothing the script reads. It was refused as a type this fake does
+      // not read, though the API takes its own steps back.
+      flush('user');
     } else if (type === 'model_output' || type === 'function_call' || type === 'thought') {
       // A stateless client sends the history as steps: the model's turn.
       flush('user');
@@ -140,6 +146,23 @@ export function toInteractionContents(
   flush('user');
   return { contents };
 }
+
+/**
+ * The steps of the API's server-side tools (`@google/genai` 2.32.0 `Step`: every `_call` and
+ * `_result` but the function's), which run on the server and are sent back as they came.
+ */
+const BUILT_IN_STEPS: ReadonlySet<string> = new Set(
+  [
+    'code_execution',
+    'file_search',
+    'google_maps',
+    'google_search',
+    'mcp_server_tool',
+    'processing',
+    'retrieval',
+    'url_context',
+  ].flatMap((tool) => [`${tool}_call`, `${tool}_result`]),
+);
 
 /** The request's `tools` as `generateContent` tools. @internal */
 export function toInteractionTools(tools: unknown): Json[] {
