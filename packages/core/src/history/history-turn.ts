@@ -46,6 +46,12 @@ export type FlattenedTurns = {
    * `undefined` as a whole when every turn is the agent's (nothing is allocated for it).
    */
   producers: (string | undefined)[] | undefined;
+  /**
+   * The last turn's `interactionId` when it is a non-empty string, read once with the rest (a
+   * getter or Proxy that answers differently on a second read cannot make the run resume from
+   * another interaction, or with another prefix, than the contents it flattened).
+   */
+  interactionId?: string | undefined;
 };
 
 /**
@@ -78,13 +84,15 @@ export function flattenHistoryTurns(
 ): FlattenedTurns {
   let count = 0;
   let foreign = false;
+  // Each turn's fields are read once, here, into lists of ours: the caller's objects may be
+  // getters or Proxies, and a second read may not answer as the first did.
+  const lists: (readonly Content[])[] = new Array(turns.length);
+  const models: (string | undefined)[] = new Array(turns.length);
   for (let index = 0; index < turns.length; index++) {
     const turn: unknown = turns[index];
-    if (
-      typeof turn !== 'object' ||
-      turn === null ||
-      !Array.isArray((turn as HistoryTurn).contents)
-    ) {
+    const list: unknown =
+      typeof turn === 'object' && turn !== null ? (turn as HistoryTurn).contents : undefined;
+    if (!Array.isArray(list)) {
       throw new InvalidArgumentError({
         argument: `${argument}[${index}]`,
         message: `${argument}[${index}] is not a turn { contents, model? }: a list of turns holds turns only (give contents or turns, not both).`,
@@ -100,20 +108,30 @@ export function flattenHistoryTurns(
     if (producer !== undefined && producer !== model && !isSameModel(producer, model)) {
       foreign = true;
     }
-    count += (turn as HistoryTurn).contents.length;
+    lists[index] = list;
+    models[index] = producer;
+    count += list.length;
   }
   const contents: Content[] = new Array(count);
   const producers: (string | undefined)[] | undefined = foreign ? new Array(count) : undefined;
   let next = 0;
-  for (const turn of turns) {
+  for (let index = 0; index < lists.length; index++) {
+    const list = lists[index] as readonly Content[];
+    const turnModel = models[index];
     const producer =
-      foreign && turn.model !== undefined && !isSameModel(turn.model, model)
-        ? turn.model
-        : undefined;
-    for (const content of turn.contents) {
+      foreign && turnModel !== undefined && !isSameModel(turnModel, model) ? turnModel : undefined;
+    // By index up to the length counted above: a list that grows or shrinks between the two
+    // reads cannot put the contents out of step with `count`.
+    for (let at = 0; at < list.length && next < count; at++) {
       if (producers !== undefined) producers[next] = producer;
-      contents[next++] = content;
+      contents[next++] = list[at] as Content;
     }
   }
-  return { contents, producers };
+  const last: unknown = turns.length === 0 ? undefined : turns[turns.length - 1];
+  const interactionId: unknown = (last as HistoryTurn | undefined)?.interactionId;
+  return {
+    contents: next === count ? contents : contents.slice(0, next),
+    producers: producers === undefined || next === count ? producers : producers.slice(0, next),
+    ...(typeof interactionId === 'string' && interactionId !== '' ? { interactionId } : {}),
+  };
 }

@@ -174,3 +174,105 @@ describe('the Interactions backend when the interaction fails', () => {
     },
   );
 });
+
+describe('the Interactions backend when a foreground create is answered still running', () => {
+  it('waits for the interaction as a background one is, instead of reading it as a finished empty answer', async () => {
+    const requests: string[] = [];
+    const replies = [
+      { id: 'i1', status: 'in_progress', steps: [] },
+      {
+        id: 'i1',
+        status: 'completed',
+        steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Done.' }] }],
+        usage: { total_input_tokens: 3, total_output_tokens: 1, total_tokens: 4 },
+      },
+      {
+        id: 'i2',
+        status: 'completed',
+        steps: [{ type: 'model_output', content: [{ type: 'text', text: 'Again.' }] }],
+      },
+    ];
+    const sent: Record<string, unknown>[] = [];
+    const gemini = createGemini({
+      baseUrl: 'http://127.0.0.1:9/v1beta',
+      apiKey: 'k',
+      retry: false,
+      fetch: async (url, init) => {
+        requests.push(`${init?.method ?? 'GET'} ${new URL(String(url)).pathname}`);
+        if (init?.body !== undefined) sent.push(JSON.parse(String(init.body)));
+        return new Response(JSON.stringify(replies.shift()), { status: 200 });
+      },
+    });
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash', api: interactionsApi() });
+    const result = await agent.run('Hi');
+    expect(result.text).toBe('Done.');
+    expect(result.steps[0]?.finishReason).toBe('STOP');
+    expect(result.usage.totalTokenCount).toBe(4);
+    expect(requests).toEqual(['POST /v1beta/interactions', 'GET /v1beta/interactions/i1']);
+    // Answered: the next turn continues it on the server.
+    const next = await agent.run([
+      ...result.contents,
+      { role: 'user', parts: [{ text: 'More.' }] },
+    ]);
+    expect(next.text).toBe('Again.');
+    expect(sent[1]?.['previous_interaction_id']).toBe('i1');
+  });
+});
+
+describe('the Interactions backend when the failed interaction says why', () => {
+  // The API's `Interaction.error` on a failed interaction: a unary body with an `error` field was
+  // taken for a Google error body (an ApiCallError), where the streamed step ends in
+  // InteractionFailedError; and the server's message went into the error's message whole, a
+  // gateway's internal URL with its credentials too.
+  const failed = {
+    id: 'i1',
+    status: 'failed',
+    steps: [],
+    error: {
+      code: 'resource_exhausted',
+      message: 'Upstream quota exhausted at https://svc:hunter2@10.0.0.5:8443/v1/quota',
+    },
+  };
+  it.each([
+    ['unary', JSON.stringify(failed), 'application/json'],
+    [
+      'streamed',
+      [
+        { event_type: 'interaction.created', interaction: { id: 'i1', status: 'in_progress' } },
+        { event_type: 'interaction.completed', interaction: failed },
+      ]
+        .map((event) => `data: ${JSON.stringify(event)}\n\n`)
+        .join(''),
+      'text/event-stream',
+    ],
+  ])(
+    '%s: InteractionFailedError with the API error as data, its message without the address',
+    async (mode, body, type) => {
+      const agent = createAgent({
+        gemini: serverOf(body, type),
+        model: 'gemini-2.5-flash',
+        api: interactionsApi(),
+      });
+      const run = async () => {
+        if (mode === 'unary') return agent.run('Hi');
+        const stream = agent.stream('Hi');
+        for await (const _event of stream) {
+          // drained
+        }
+        return stream.result;
+      };
+      const error = await run().then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      const cause = (error as ModelCallError).cause as InteractionFailedError;
+      expect(InteractionFailedError.isInstance(cause)).toBe(true);
+      expect(cause).toMatchObject({ interactionId: 'i1', status: 'failed', error: failed.error });
+      expect(cause.message).toContain('Upstream quota exhausted');
+      for (const message of [cause.message, (error as Error).message]) {
+        expect(message).not.toContain('hunter2');
+        expect(message).not.toContain('10.0.0.5');
+      }
+    },
+  );
+});

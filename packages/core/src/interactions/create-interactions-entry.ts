@@ -14,9 +14,13 @@ import type { GenerateContentResponse } from '../wire/response.ts';
 import type { InteractionsBackground } from './agent-api.ts';
 import { interactionsBackendOf } from './interactions-backend.ts';
 import { prefixHashes } from './prefix-hashes.ts';
-import { runInBackground } from './run-in-background.ts';
+import { runInBackground, waitForInteraction } from './run-in-background.ts';
 import { toCreateInteractionRequest } from './to-create-interaction-request.ts';
-import { ENDED_WITHOUT_ANSWER, toGenerateContentChunks } from './to-generate-content-chunks.ts';
+import {
+  ENDED_WITHOUT_ANSWER,
+  RUNNING,
+  toGenerateContentChunks,
+} from './to-generate-content-chunks.ts';
 import { continuationTokenOf, toGenerateContentResponse } from './to-generate-content-response.ts';
 
 /** How an agent runs on the Interactions API (`api: interactionsApi()`). @internal */
@@ -173,7 +177,14 @@ export function createInteractionsEntry(
         prepare(request, bodyCache),
         (body) =>
           background === undefined
-            ? interactions.create(body, options, stepReports)
+            ? interactions.create(body, options, stepReports).then((created) =>
+                // A server that answered the create before the interaction ended (`queued`,
+                // `in_progress`): waited for as a background one is. It was read as a finished,
+                // empty answer (`OTHER`) and its history remembered as answered.
+                RUNNING.has(created.status)
+                  ? waitForInteraction(backend, created, options, {}, stepReports)
+                  : created,
+              )
             : runInBackground(backend, body, options, background, stepReports),
       );
       const response = toGenerateContentResponse(interaction);

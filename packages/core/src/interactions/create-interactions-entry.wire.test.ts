@@ -100,8 +100,13 @@ describe('the agent on a streamed interaction', () => {
       thoughtSignature: SIGNATURE,
     });
     const second = inputs(fake)[1];
+    // The step goes back as the API gave it: its summary too (it was dropped).
     expect(second?.filter((step) => step.type === 'thought')).toEqual([
-      { type: 'thought', signature: SIGNATURE },
+      {
+        type: 'thought',
+        summary: [{ type: 'text', text: 'I need the weather.' }],
+        signature: SIGNATURE,
+      },
     ]);
   });
 
@@ -158,7 +163,7 @@ describe('an image the model wrote, on the Interactions API', () => {
         { inlineData: { mimeType: 'image/png', data: PNG } },
       ]);
       expect((await send('Nice')).text).toBe('Glad you like it.');
-      const signature = (first.contents.at(-1)?.parts[0] as Part).thoughtSignature;
+      const signature = (first.contents.at(-1)?.parts[0] as Part | undefined)?.thoughtSignature;
       expect(inputs(fake)[1]).toEqual([
         { type: 'user_input', content: [{ type: 'text', text: 'Draw a cat' }] },
         { type: 'thought', signature },

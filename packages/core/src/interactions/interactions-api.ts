@@ -84,7 +84,14 @@ function readBackground(value: unknown): InteractionsBackground | undefined | nu
  * What a `model_output` holds besides text (an image Gemini 3 Pro Image wrote, audio, video, a
  * document: `data` or `uri` with `mime_type`) is read as an `inlineData` or `fileData` part, and
  * sent again as the content of its MIME type's kind; an item with neither is left out, as a part
- * has nothing to hold it with.
+ * has nothing to hold it with. An image's `resolution` is the part's `mediaResolution` (and a
+ * part's `mediaResolution` goes as `resolution`: `MEDIA_RESOLUTION_ULTRA_HIGH` is `ultra_high`).
+ * A `thought` step is its summary as thought parts in order (text, and an image as its own
+ * `{ thought: true, inlineData }` part), its signature on the last text, streamed or not, and
+ * goes back as the same step, summary included. A text's `annotations` (the URLs, files and
+ * places it cites) become the candidate's `groundingMetadata`: each source a chunk (`web`,
+ * `retrievedContext`, `maps`), each cited span a `groundingSupports` entry with the API's byte
+ * offsets; they are not sent back (a part has no field for them).
  */
 export function interactionsApi(options?: InteractionsApiOptions): InteractionsApi {
   if (options !== undefined) interactionsApiOptions.check(options);

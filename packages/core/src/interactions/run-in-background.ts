@@ -33,6 +33,28 @@ export async function runInBackground(
   /** The model call's in-step reports, handed to the backend's create and polls. */
   stepReports?: unknown,
 ): Promise<Interaction> {
+  const created = await backend.interactions.create(
+    { ...body, background: true },
+    callOptions,
+    stepReports,
+  );
+  return waitForInteraction(backend, created, callOptions, settings, stepReports);
+}
+
+/**
+ * Polls `created` (an interaction the server answered `queued` or `in_progress`) until it is no
+ * longer running, as {@link runInBackground} does after its create: the same pauses, limit and
+ * cancel on the way out. A foreground create a server answered still running is waited for so
+ * too (it was read as a finished, empty answer). An interaction already done is returned as is.
+ * @internal
+ */
+export async function waitForInteraction(
+  backend: InteractionsBackend,
+  created: Interaction,
+  callOptions: CallOptions,
+  settings: InteractionsBackground,
+  stepReports?: unknown,
+): Promise<Interaction> {
   const first = settings.pollIntervalMs ?? BACKGROUND_DEFAULTS.pollIntervalMs;
   const longest = Math.max(
     first,
@@ -40,11 +62,6 @@ export async function runInBackground(
   );
   const maxWaitMs = settings.maxWaitMs ?? BACKGROUND_DEFAULTS.maxWaitMs;
   const { interactions } = backend;
-  const created = await interactions.create(
-    { ...body, background: true },
-    callOptions,
-    stepReports,
-  );
   let current = created;
   let pause = first;
   let waited = 0;

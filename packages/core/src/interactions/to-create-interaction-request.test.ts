@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerateContentRequest } from '../wire/request.ts';
 import { toCreateInteractionRequest } from './to-create-interaction-request.ts';
-import { interactionStepParts } from './to-generate-content-response.ts';
+import {
+  createInteractionGrounding,
+  interactionStepParts,
+} from './to-generate-content-response.ts';
 
 // What the agent sends, as the Interactions API's steps and tools (`@google/genai` 2.32.0's
 // `UserInputStep.content: Content[]`, `ImageContent`/`AudioContent`/`VideoContent`/`DocumentContent`
@@ -282,7 +285,9 @@ describe('toCreateInteractionRequest', () => {
     ]);
     // Back: the first turn's steps, answered so, are parts that keep the signature (a thought
     // part before the text), and the history with that turn sent again is the same steps.
-    const answered = steps.slice(1, 3).flatMap((step) => interactionStepParts(step, [], []));
+    const answered = steps
+      .slice(1, 3)
+      .flatMap((step) => interactionStepParts(step, createInteractionGrounding()));
     expect(answered).toEqual([
       { thought: true, text: '', thoughtSignature: 'c2lnLTE=' },
       { text: 'Hello.' },
@@ -313,7 +318,9 @@ describe('toCreateInteractionRequest', () => {
         ],
       },
     ];
-    const parts = answer.flatMap((step) => interactionStepParts(step, [], []));
+    const parts = answer.flatMap((step) =>
+      interactionStepParts(step, createInteractionGrounding()),
+    );
     expect(parts).toEqual([
       { thought: true, text: '', thoughtSignature: 'c2lnLTE=' },
       { text: 'Here it is:' },

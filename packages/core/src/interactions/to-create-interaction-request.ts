@@ -104,15 +104,39 @@ function toInteractionSteps(content: Content, ids: CallIds): InteractionStep[] {
       if (output.length > 0) steps.push({ type: 'model_output', content: output });
       output = [];
     };
+    // The thought step being gathered: consecutive thought parts are its summary, in order (an
+    // image of the summary too), until one carries the signature, as `interactionStepParts`
+    // reads a thought step and a stream's fold leaves it. The summary was not sent back, and a
+    // summary image was lost: the step went back other than the API gave it.
+    let thought: { type: 'thought'; signature?: string; summary: Json[] } | undefined;
     for (const part of parts) {
+      const summary = part.thought === true ? toThoughtSummaryItem(part) : undefined;
+      if (summary !== undefined) {
+        if (thought === undefined) {
+          flush();
+          thought = { type: 'thought', summary: [] };
+          steps.push(thought);
+        }
+        thought.summary.push(summary);
+        const signature = readThoughtSignature(part as Json);
+        if (typeof signature === 'string' && signature !== '') {
+          thought.signature = signature;
+          thought = undefined;
+        }
+        continue;
+      }
+      if (part.thought === true && thought !== undefined && isSignatureOnlyThought(part)) {
+        // The signature of the thought just gathered (a stream's last delta of it).
+        const signature = readThoughtSignature(part as Json);
+        if (typeof signature === 'string' && signature !== '') thought.signature = signature;
+        thought = undefined;
+        continue;
+      }
+      thought = undefined;
       // A signature alone (a Gemini 3 stream's last part as Go's SDK keeps it), or on a thought
       // of no text, is the signature of the reasoning behind the text before it: its step goes
       // before that text, not after. A thought with text was written after that text.
       if (isSignatureOnlyPart(part as Json) || (part.thought === true && !part.text)) {
-        const signature = readThoughtSignature(part as Json);
-        steps.push({ type: 'thought', ...(signature !== undefined ? { signature } : {}) });
-      } else if (part.thought === true) {
-        flush();
         const signature = readThoughtSignature(part as Json);
         steps.push({ type: 'thought', ...(signature !== undefined ? { signature } : {}) });
       } else if (part.functionCall !== undefined) {
@@ -193,6 +217,25 @@ function pushOwnSignature(steps: InteractionStep[], part: Part): void {
   if (typeof signature === 'string' && signature !== '') steps.push({ type: 'thought', signature });
 }
 
+/**
+ * A thought part's summary item: its text (`TextContent`) or its image (`ImageContent`, the
+ * `ThoughtSummaryContent` kinds of `@google/genai` 2.32.0), or `undefined` for a thought part
+ * with neither (a signature alone).
+ */
+function toThoughtSummaryItem(part: Part): Json | undefined {
+  if (typeof part.text === 'string') {
+    return part.text === '' ? undefined : { type: 'text', text: part.text };
+  }
+  return toMediaContent(part);
+}
+
+/** A thought part that carries nothing but (maybe) its signature: `{ thought, text: '' }` too. */
+function isSignatureOnlyThought(part: Part): boolean {
+  return (
+    isSignatureOnlyPart(part as Json) || (part.text === '' && toMediaContent(part) === undefined)
+  );
+}
+
 /** A function response that reports a failure: an `error` key and no `output`. */
 function isErrorResponse(response: unknown): boolean {
   return (
@@ -207,20 +250,43 @@ function isErrorResponse(response: unknown): boolean {
  * An `inlineData` or `fileData` part as the Interactions content of its kind (`image`, `audio`,
  * `video`, else `document`), with `data` or `uri` and `mime_type`.
  */
-function toMediaContent(part: Pick<Part, 'inlineData' | 'fileData'>): Json | undefined {
+function toMediaContent(
+  part: Pick<Part, 'inlineData' | 'fileData' | 'mediaResolution'>,
+): Json | undefined {
   const inline = part.inlineData;
-  if (inline !== undefined && typeof inline.data === 'string') {
-    return { type: mediaType(inline.mimeType), data: inline.data, mime_type: inline.mimeType };
+  if (inline !== undefined && inline !== null && typeof inline.data === 'string') {
+    return {
+      type: mediaType(inline.mimeType),
+      data: inline.data,
+      mime_type: inline.mimeType,
+      ...toResolution(part.mediaResolution),
+    };
   }
   const file = part.fileData;
-  if (file !== undefined && typeof file.fileUri === 'string') {
+  if (file !== undefined && file !== null && typeof file.fileUri === 'string') {
     return {
       type: mediaType(file.mimeType),
       uri: file.fileUri,
       ...(typeof file.mimeType === 'string' ? { mime_type: file.mimeType } : {}),
+      ...toResolution(part.mediaResolution),
     };
   }
   return undefined;
+}
+
+/**
+ * A part's `mediaResolution` as the Interactions content's `resolution` (`@google/genai` 2.32.0
+ * `MediaResolution`: `low`, `medium`, `high`, `ultra_high`): `MEDIA_RESOLUTION_ULTRA_HIGH` is
+ * `ultra_high`. It was dropped, so an image asked for at ULTRA_HIGH was read at the default on
+ * this API, and an image the model wrote went back without the resolution it came with. No level,
+ * `UNSPECIFIED` or a level of another shape: none (`numTokens` has no Interactions field).
+ */
+function toResolution(resolution: Part['mediaResolution']): Json {
+  const level = resolution?.level;
+  if (typeof level !== 'string') return {};
+  const match = /^MEDIA_RESOLUTION_([A-Z_]+)$/.exec(level);
+  if (match === null || match[1] === 'UNSPECIFIED') return {};
+  return { resolution: (match[1] as string).toLowerCase() };
 }
 
 function mediaType(mimeType: unknown): string {

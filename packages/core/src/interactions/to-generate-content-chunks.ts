@@ -5,9 +5,13 @@ import type { Part } from '../wire/content.ts';
 import type { InteractionEvent } from '../wire/interaction.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import {
+  addAnnotations,
+  createInteractionGrounding,
   finishReasonOf,
   interactionStepParts,
   isMalformedCall,
+  thoughtSummaryPart,
+  toGroundingMetadata,
   toOutputMediaPart,
   toUsageMetadata,
 } from './to-generate-content-response.ts';
@@ -17,8 +21,8 @@ type Json = Record<string, unknown>;
 /** The media deltas of `StepDeltaData` (`@google/genai` 2.32.0): each carries one whole item. */
 const MEDIA_DELTAS: ReadonlySet<string> = new Set(['image', 'audio', 'video', 'document']);
 
-/** The statuses of an interaction still running: a stream that ends in one was cut. */
-const RUNNING = new Set(['queued', 'in_progress']);
+/** The statuses of an interaction still running: a stream that ends in one was cut. @internal */
+export const RUNNING: ReadonlySet<string> = new Set(['queued', 'in_progress']);
 /**
  * The statuses of an interaction that ended with no answer: `failed`, or `cancelled` by someone
  * other than the run (a run that stops itself throws its own error first).
@@ -33,9 +37,10 @@ export const ENDED_WITHOUT_ANSWER: ReadonlySet<string> = new Set(['failed', 'can
  * pieces of JSON), usage and finish reason on the last chunk. Event and delta types from
  * `@google/genai`'s interactions `InteractionSSEEvent` and `StepDeltaData`: Google Search call
  * and result deltas become grounding as their steps do, a media delta (`image`, `audio`, `video`,
- * `document`) its `inlineData` or `fileData` part; the other built-in tools' deltas and
- * annotations carry nothing the agent reads (nor do their whole steps). A stream that ends before saying how the interaction ended ends with a chunk without
- * a finish reason (an interrupted step), and `settle` is not called.
+ * `document`) its `inlineData` or `fileData` part, a thought summary's text or image its thought
+ * part, a text's annotations grounding; the other built-in tools' deltas carry nothing the agent
+ * reads (nor do their whole steps). A stream that ends before saying how the interaction ended
+ * ends with a chunk without a finish reason (an interrupted step), and `settle` is not called.
  * @internal
  */
 export async function* toGenerateContentChunks(
@@ -43,13 +48,28 @@ export async function* toGenerateContentChunks(
   settle: (id: string, next?: string) => void,
 ): AsyncGenerator<GenerateContentResponse> {
   let id: string | undefined;
-  const queries: string[] = [];
-  const grounding: Json[] = [];
-  const chunk = (newParts: Part[], extra: Json = {}): GenerateContentResponse =>
-    ({
+  const grounding = createInteractionGrounding();
+  // Whether the last part handed out is a signed thought. The fold joins unsigned thought text to
+  // the thought part before it, signed or not: the next thought step's summary, streamed as it
+  // came, was glued to the previous thought (its signature kept, its own lost to a part of its
+  // own), so the two went back as one step with both summaries. Such a thought is held (`held`)
+  // until its signature, then handed out as one signed part, which the fold keeps apart.
+  let signedThoughtLast = false;
+  let held: { index: number; parts: Part[] } | undefined;
+  const chunk = (newParts: Part[], extra: Json = {}): GenerateContentResponse => {
+    const last = newParts.at(-1);
+    if (last !== undefined) signedThoughtLast = last.thought === true && !!last.thoughtSignature;
+    return {
       candidates: [{ content: { role: 'model', parts: newParts }, index: 0, ...extra }],
       ...(id !== undefined ? { responseId: id } : {}),
-    }) as GenerateContentResponse;
+    } as GenerateContentResponse;
+  };
+  /** The held thought's parts, once (empty when none is held). */
+  const release = (): Part[] => {
+    const parts = held?.parts ?? [];
+    held = undefined;
+    return parts;
+  };
   let status = 'completed';
   // Whether the stream said how the interaction ended (its `interaction.completed`, or a status
   // past running): a body that closed without it was cut, whatever text came before.
@@ -63,6 +83,15 @@ export async function* toGenerateContentChunks(
   let malformed = false;
   for await (const event of events) {
     const value = event as Json;
+    if (
+      held !== undefined &&
+      (event.event_type === 'step.start' || event.event_type === 'step.delta') &&
+      indexOf(value) !== held.index
+    ) {
+      // Another step goes on: the held thought (no signature came) goes first, in its place.
+      const parts = release();
+      if (parts.length > 0) yield chunk(parts);
+    }
     switch (event.event_type) {
       case 'interaction.created':
         {
@@ -87,7 +116,16 @@ export async function* toGenerateContentChunks(
           calls.set(index, { step: { ...step }, pieces: [] });
           break;
         }
-        const own = interactionStepParts(step, queries, grounding);
+        const own = interactionStepParts(step, grounding);
+        if (
+          signedThoughtLast &&
+          isJsonObject(step) &&
+          step['type'] === 'thought' &&
+          !own.some((part) => !!part.thoughtSignature)
+        ) {
+          held = { index: indexOf(value), parts: own };
+          break;
+        }
         if (own.length > 0) yield chunk(own);
         break;
       }
@@ -98,12 +136,17 @@ export async function* toGenerateContentChunks(
           const part = { text: delta['text'] };
           yield chunk([part]);
         } else if (delta['type'] === 'thought_summary') {
-          const content = delta['content'];
-          const text = isJsonObject(content) ? content['text'] : undefined;
-          if (typeof text === 'string') {
-            const part = { thought: true, text };
-            yield chunk([part]);
-          }
+          // `ThoughtSummaryDelta.content`: a text or an image of the summary, the part a whole
+          // thought step's summary item gives (an image was dropped).
+          const part = thoughtSummaryPart(delta['content']);
+          if (part !== undefined && held !== undefined) {
+            const last = held.parts.at(-1);
+            if (part.text !== undefined && last?.text !== undefined) last.text += part.text;
+            else held.parts.push(part);
+          } else if (part !== undefined) yield chunk([part]);
+        } else if (delta['type'] === 'text_annotation_delta') {
+          // `TextAnnotationDelta.annotations`: the sources the text cites, as a whole step's.
+          addAnnotations(grounding, delta['annotations']);
         } else if (MEDIA_DELTAS.has(delta['type'] as string)) {
           // `ImageDelta` (and audio, video, document): the whole item the model wrote, `data` or
           // `uri` with `mime_type`, as the part a whole step gives (an image was dropped).
@@ -115,24 +158,37 @@ export async function* toGenerateContentChunks(
         ) {
           // `GoogleSearchCallDelta` / `GoogleSearchResultDelta` have their steps' shape: the
           // queries and sources become the answer's grounding, as from a whole step.
-          interactionStepParts(delta, queries, grounding);
+          interactionStepParts(delta, grounding);
         } else if (delta['type'] === 'arguments_delta' && call !== undefined) {
           // `ArgumentsDelta.arguments`: a piece of the call's JSON arguments, in order.
           if (typeof delta['arguments'] === 'string') call.pieces.push(delta['arguments']);
         } else if (
           delta['type'] === 'thought_signature' &&
-          typeof delta['signature'] === 'string'
+          typeof delta['signature'] === 'string' &&
+          // An empty one is none (see `thoughtParts`).
+          delta['signature'] !== ''
         ) {
           // `ThoughtSignatureDelta`: the signature of the step being streamed. On a thought, an
           // empty thought part carrying it (the fold gives it to the thought's text); a store:
           // false history sends it back, or the next step is refused.
           if (call !== undefined) call.step['signature'] = delta['signature'];
-          else yield chunk([{ thought: true, text: '', thoughtSignature: delta['signature'] }]);
+          else if (held !== undefined) {
+            // The held thought's signature: on its last text, as `thoughtParts` puts it.
+            const parts = release();
+            const last = parts.at(-1);
+            if (last?.text !== undefined) last.thoughtSignature = delta['signature'];
+            else parts.push({ thought: true, text: '', thoughtSignature: delta['signature'] });
+            yield chunk(parts);
+          } else yield chunk([{ thought: true, text: '', thoughtSignature: delta['signature'] }]);
         }
         break;
       }
       case 'step.stop': {
         const index = indexOf(value);
+        if (held !== undefined && held.index === index) {
+          const parts = release();
+          if (parts.length > 0) yield chunk(parts);
+        }
         const call = calls.get(index);
         if (call === undefined) break;
         calls.delete(index);
@@ -167,6 +223,8 @@ export async function* toGenerateContentChunks(
         break;
     }
   }
+  const rest = release();
+  if (rest.length > 0) yield chunk(rest);
   // A call whose step never said it stopped: whole if its arguments are (a stream that ends
   // without `step.stop` but with the interaction's end), else what a cut call is.
   for (const call of calls.values()) {
@@ -188,9 +246,8 @@ export async function* toGenerateContentChunks(
   if (ended) extra['finishReason'] = malformed ? 'MALFORMED_FUNCTION_CALL' : finishReasonOf(status);
   if (ended && status === 'requires_continuation' && token !== undefined)
     extra['continuationToken'] = token;
-  if (queries.length > 0 || grounding.length > 0) {
-    extra['groundingMetadata'] = { webSearchQueries: queries, groundingChunks: grounding };
-  }
+  const metadata = toGroundingMetadata(grounding);
+  if (metadata !== undefined) extra['groundingMetadata'] = metadata;
   const last = chunk([], extra);
   if (usageMetadata !== undefined) last.usageMetadata = usageMetadata;
   yield last;
@@ -219,7 +276,7 @@ function closeCall(call: OpenCall): Part[] | undefined {
     if (args === undefined) return undefined;
     call.step['arguments'] = args;
   } else if (isMalformedCall(call.step)) return undefined;
-  return interactionStepParts(call.step, [], []);
+  return interactionStepParts(call.step, createInteractionGrounding());
 }
 
 function parseObject(text: string): Json | undefined {

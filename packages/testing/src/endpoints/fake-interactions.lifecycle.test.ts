@@ -364,4 +364,59 @@ describe('the fake Interactions API: what the model wrote, and its signature sen
     const dummy = await again({ type: 'thought', signature: 'skip_thought_signature_validator' });
     expect(dummy.status).toBe(200);
   });
+
+  it('takes a stateless call signed by the thought step before it, as the API answers a call, and refuses one signed nowhere', async () => {
+    // The Interactions API answers a Gemini 3 call as a signed `thought` step and then the
+    // `function_call` step (its signature field empty); a client that sends that back as given
+    // was refused here with generateContent's missing-signature error. A call with no signature
+    // on itself nor on a thought step just before it is refused, as generateContent refuses an
+    // unsigned first call of the current turn.
+    // Answers a call's result with text, anything else with the call.
+    const { call } = start({
+      script: (_request, { functionResponses }) =>
+        functionResponses.length > 0 ? turn.text('done') : turn.call('lookup', { q: 'x' }),
+    });
+    const first = await call('interactions', {
+      body: { model, input: 'find x', store: false, tools: [{ type: 'function', name: 'lookup' }] },
+    });
+    const [thoughtOrCall, maybeCall] = first.json['steps'] as Json[];
+    const answered = (maybeCall ?? thoughtOrCall) as Json;
+    const signature = (answered['signature'] ?? thoughtOrCall?.['signature']) as string;
+    expect(verifyFakeSignature(signature, model)).toBe('valid');
+    const { signature: _own, ...unsigned } = answered;
+    const resend = (modelSteps: Json[]) =>
+      call('interactions', {
+        body: {
+          model,
+          store: false,
+          tools: [{ type: 'function', name: 'lookup' }],
+          input: [
+            { type: 'user_input', content: [{ type: 'text', text: 'find x' }] },
+            ...modelSteps,
+            { type: 'function_result', call_id: unsigned['id'], name: 'lookup', result: { ok: 1 } },
+          ],
+        },
+      });
+    // The API's own shape: the signature on the thought step, none on the call.
+    const apiShape = await resend([{ type: 'thought', signature }, unsigned]);
+    expect(apiShape.status).toBe(200);
+    expect((apiShape.json['steps'] as Json[]).at(-1)?.['type']).toBe('model_output');
+    // Signed on the call itself, as before.
+    expect((await resend([{ ...unsigned, signature }])).status).toBe(200);
+    // Signed nowhere: no thought step, or one with no signature, or a signed thought that is
+    // not just before the call (an output between them).
+    for (const steps of [
+      [unsigned],
+      [{ type: 'thought', summary: [{ type: 'text', text: 'hmm' }] }, unsigned],
+      [
+        { type: 'thought', signature },
+        { type: 'model_output', content: [{ type: 'text', text: 'Looking.' }] },
+        unsigned,
+      ],
+    ]) {
+      const refused = await resend(steps);
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.json)).toContain('missing a thought_signature');
+    }
+  });
 });

@@ -163,6 +163,42 @@ describe('the fake Interactions API', () => {
     expect(again.status).toBe(400);
   });
 
+  it("signs a built-in agent's thought steps as the API signs every thought step, in the answer and in its stream", async () => {
+    const call = await start({ backgroundPolls: 0 });
+    const signatures: string[] = [];
+    for (const input of ['first question', 'second question']) {
+      const created = await call('interactions', {
+        body: { agent: 'deep-research-x', input, background: true },
+      });
+      const id = String(created.json['id']);
+      const done = await call(`interactions/${id}`);
+      // Answered (the script's turn is a call).
+      expect(done.json['status']).toBe('requires_action');
+      const thoughts = (done.json['steps'] as Array<Record<string, unknown>>).filter(
+        (step) => step['type'] === 'thought',
+      );
+      expect(thoughts.length).toBeGreaterThan(0);
+      for (const thought of thoughts) {
+        expect(thought['signature']).toMatch(/^[A-Za-z0-9+/]{20,}={0,2}$/);
+        signatures.push(thought['signature'] as string);
+      }
+      // The stream of the same interaction carries the signature as its own delta.
+      const streamed = await fetch(`${fake?.url}/v1beta/interactions/${id}?stream=true`, {
+        headers: { 'x-goog-api-key': 'k' },
+      });
+      const events = (await streamed.text())
+        .split('\n')
+        .filter((line) => line.startsWith('data: {'))
+        .map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>);
+      const deltas = events
+        .map((event) => event['delta'] as Record<string, unknown> | undefined)
+        .filter((delta) => delta?.['type'] === 'thought_signature');
+      expect(deltas.map((delta) => delta?.['signature'])).toContain(thoughts[0]?.['signature']);
+    }
+    // Each interaction its own signature.
+    expect(new Set(signatures).size).toBe(signatures.length);
+  });
+
   it('refuses a resume from an event id the interaction never sent', async () => {
     const call = await start();
     const first = await call('interactions', { body: { model, input: 'hi' } });

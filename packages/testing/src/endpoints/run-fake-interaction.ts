@@ -1,6 +1,8 @@
 import { isJsonObject } from '@gemloop/core/internal';
+import { issueFakeSignature } from '../contract/fake-signatures.ts';
 import type { FakeInteraction, FakeReply, FakeState } from '../state/fake-state.ts';
 import type { FakeWebhookDelivery } from '../state/fake-webhook.ts';
+import { createSeededRandom, hashString } from '../state/seeded-random.ts';
 import { deliverInteractionWebhooks } from './fake-webhooks.ts';
 import { generateFakeReply } from './generate-fake-reply.ts';
 import { toInteractionTools, toMediaContent } from './to-interaction-contents.ts';
@@ -61,7 +63,19 @@ export async function runFakeInteraction(
     // reads, then writes), as thought summaries and a search step.
     const question = lastUserText(interaction.contents) ?? '';
     steps.push(
-      { type: 'thought', summary: [{ type: 'text', text: `Planning research on: ${question}` }] },
+      {
+        type: 'thought',
+        // Signed as the API signs every thought step ("Always present, even when the model
+        // performs minimal reasoning": ai.google.dev/gemini-api/docs/interactions/thinking); it
+        // had none, so a client that lost a signature passed here. Issued from the
+        // interaction's id, not the fake's seeded random, so the model turns' signatures and
+        // ids after it stay what they were.
+        signature: issueFakeSignature(
+          createSeededRandom(hashString(interaction.id)),
+          interaction.agent,
+        ),
+        summary: [{ type: 'text', text: `Planning research on: ${question}` }],
+      },
       { type: 'google_search_call', id: 'search-1', arguments: { queries: [question] } },
       {
         type: 'google_search_result',

@@ -47,6 +47,28 @@ describe('toInteractionContents', () => {
     });
   });
 
+  it("takes a server-side tool's steps sent back as part of the model's turn, holding nothing the script reads", () => {
+    const read = toInteractionContents(
+      [
+        { type: 'user_input', content: [{ type: 'text', text: 'Research cats.' }] },
+        { type: 'google_search_call', id: 's1', arguments: { queries: ['cats'] } },
+        { type: 'google_search_result', call_id: 's1', result: [{ url: 'https://example.com' }] },
+        { type: 'model_output', content: [{ type: 'text', text: 'Cats purr.' }] },
+        { type: 'code_execution_call', id: 'c1', arguments: { code: 'print(1)' } },
+        { type: 'code_execution_result', call_id: 'c1', result: '1' },
+        { type: 'user_input', content: [{ type: 'text', text: 'More.' }] },
+      ],
+      undefined,
+    );
+    expect(read).toEqual({
+      contents: [
+        { role: 'user', parts: [{ text: 'Research cats.' }] },
+        { role: 'model', parts: [{ text: 'Cats purr.' }] },
+        { role: 'user', parts: [{ text: 'More.' }] },
+      ],
+    });
+  });
+
   it('names the index of a step that is no object or of a type it does not read', () => {
     expect(toInteractionContents([{ type: 'text', text: 'a' }, null], undefined)).toEqual({
       error: 'input[1] is not an object.',

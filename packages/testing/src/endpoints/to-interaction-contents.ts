@@ -33,9 +33,13 @@ export function toInteractionContents(
   const flush = (role: string): void => {
     if (parts.length > 0) contents.push({ role, parts: parts.splice(0) });
   };
+  // The signature of the thought step just before, for the call step after it (see below).
+  let thoughtSignature: string | undefined;
   for (const [at, item] of input.entries()) {
     if (!isJsonObject(item)) return { error: `input[${at}] is not an object.` };
     const type = item['type'];
+    const before = thoughtSignature;
+    thoughtSignature = undefined;
     if (type === 'text' && typeof item['text'] === 'string') parts.push({ text: item['text'] });
     else if (type === 'user_input' && Array.isArray(item['content'])) {
       for (const piece of item['content'] as unknown[]) {
@@ -66,6 +70,12 @@ export function toInteractionContents(
           response: isJsonObject(result) ? result : { result },
         },
       });
+    } else if (typeof type === 'string' && BUILT_IN_STEPS.has(type)) {
+      // A server-side tool's step (a stateless client sending back the steps the API gave, as
+      // this fake gives a built-in agent's `google_search_call` and `_result`): part of the
+      // model's turn, holding nothing the script reads. It was refused as a type this fake does
+      // not read, though the API takes its own steps back.
+      flush('user');
     } else if (type === 'model_output' || type === 'function_call' || type === 'thought') {
       // A stateless client sends the history as steps: the model's turn.
       flush('user');
@@ -94,6 +104,7 @@ export function toInteractionContents(
           return { error: `input[${at}].signature is not a string.` };
         const problem = signature === undefined ? undefined : checkSignature(signature);
         if (problem !== undefined) return { error: problem };
+        if (typeof signature === 'string' && signature !== '') thoughtSignature = signature;
         const summary = Array.isArray(item['summary'])
           ? (item['summary'] as unknown[])
               .map((piece) =>
@@ -111,9 +122,18 @@ export function toInteractionContents(
           });
         }
       } else if (type === 'function_call') {
+        // The API answers a Gemini 3 call as a signed thought step and the call step after it
+        // (clients written against it send back `{type:'thought', signature}` then the call:
+        // googleapis/js-genai#1735, robocurve/inspect-robots#380): that signature is the call's,
+        // where generateContent holds it, so the contract check finds it. Only the step just
+        // before: a call with no signature on itself nor there is refused as an unsigned call.
+        const own =
+          typeof item['signature'] === 'string' && item['signature'] !== ''
+            ? item['signature']
+            : before;
         modelParts.push({
           functionCall: { id: item['id'], name: item['name'], args: item['arguments'] ?? {} },
-          ...(typeof item['signature'] === 'string' ? { thoughtSignature: item['signature'] } : {}),
+          ...(own !== undefined ? { thoughtSignature: own } : {}),
         });
       }
       const last = contents.at(-1);
@@ -126,6 +146,23 @@ export function toInteractionContents(
   flush('user');
   return { contents };
 }
+
+/**
+ * The steps of the API's server-side tools (`@google/genai` 2.32.0 `Step`: every `_call` and
+ * `_result` but the function's), which run on the server and are sent back as they came.
+ */
+const BUILT_IN_STEPS: ReadonlySet<string> = new Set(
+  [
+    'code_execution',
+    'file_search',
+    'google_maps',
+    'google_search',
+    'mcp_server_tool',
+    'processing',
+    'retrieval',
+    'url_context',
+  ].flatMap((tool) => [`${tool}_call`, `${tool}_result`]),
+);
 
 /** The request's `tools` as `generateContent` tools. @internal */
 export function toInteractionTools(tools: unknown): Json[] {

@@ -17,7 +17,6 @@ import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import { isLevelEnabled, type Logger } from '../../logging/logger.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { Content, Part } from '../../wire/content.ts';
-import type { RunOptions } from '../config/agent-options.ts';
 import { copyInputList } from '../copy-input-list.ts';
 import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
 
@@ -30,6 +29,12 @@ export type NormalizedInput = {
    * or parts given as input are new (a chat store saves them with the answer).
    */
   inputLength: number;
+  /**
+   * The interaction the `history` option's last turn names (a chat turn stored on
+   * `interactionsApi()`), and how many of `contents` are that history: read with the history,
+   * once, for {@link resumeInteraction}.
+   */
+  resume?: { interactionId: string; length: number } | undefined;
 };
 
 /**
@@ -105,7 +110,13 @@ export function normalizeInput(
     requiresThoughtSignatures: options.requiresThoughtSignatures,
   });
   warnAboutSignatures(prepared, options.logger, model);
-  return { contents: prepared.contents, inputLength };
+  return {
+    contents: prepared.contents,
+    inputLength,
+    ...(old.interactionId === undefined
+      ? {}
+      : { resume: { interactionId: old.interactionId, length: old.contents.length } }),
+  };
 }
 
 /** The history option's contents, and who produced them when it is turns of other models. */
@@ -248,19 +259,16 @@ function isContentList(input: readonly unknown[]): boolean {
  * A history of turns whose last one names the interaction that holds it (a chat turn stored on
  * `api: interactionsApi()`): tells the model-call entry, so the first request sends only what is new
  * with `previous_interaction_id`, even in a process that never answered it. `contents` are the
- * run's (the turns flattened as they are sent). @internal
+ * run's (the turns flattened as they are sent); `resume` is what {@link normalizeInput} read from
+ * the `history` option, so the caller's turns are not read a second time (a getter that answers
+ * differently then resumed from another prefix than the one sent). @internal
  */
 export function resumeInteraction(
   modelCall: ModelCallEntry,
-  history: RunOptions['history'],
+  resume: NormalizedInput['resume'],
   contents: readonly Content[],
 ): void {
   const resumeFrom = modelCall.resumeFrom;
-  if (resumeFrom === undefined || history === undefined || !isHistoryTurnList(history)) return;
-  const turns = history as readonly HistoryTurn[];
-  const interactionId = turns.at(-1)?.interactionId;
-  if (typeof interactionId !== 'string') return;
-  let length = 0;
-  for (const turn of turns) length += turn.contents.length;
-  resumeFrom.call(modelCall, contents.slice(0, length), interactionId);
+  if (resumeFrom === undefined || resume === undefined) return;
+  resumeFrom.call(modelCall, contents.slice(0, resume.length), resume.interactionId);
 }

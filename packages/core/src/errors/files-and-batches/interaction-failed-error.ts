@@ -1,4 +1,5 @@
 import { cutText } from '../../shared/cut-text.ts';
+import { redactLocalDetails } from '../../shared/redact-secrets.ts';
 import { GemloopError } from '../gemloop-error.ts';
 
 /**
@@ -17,9 +18,12 @@ export class InteractionFailedError extends GemloopError {
   readonly error: unknown;
 
   constructor(options: { interactionId: string; status: string; error?: unknown }) {
-    // The server's message, bounded: a hostile endpoint's megabyte of text stays on `error`.
+    // The server's message, bounded: a hostile endpoint's megabyte of text stays on `error`. Its
+    // URLs, paths and hosts (a gateway's `https://user:pw@10.0.0.5/...`) are left out of the
+    // message, as an ApiCallError's quoted server message leaves them (`error` keeps them).
     const message = (options.error as { message?: unknown } | undefined)?.message;
-    const detail = typeof message === 'string' ? `: ${cutText(message, 1000)}` : '';
+    const detail =
+      typeof message === 'string' ? `: ${redactLocalDetails(cutText(message, 1000))}` : '';
     super({
       message: `Interaction ${cutText(options.interactionId, 512)} ended ${cutText(options.status, 100)}${detail}, with no answer for the run.`,
     });

@@ -77,6 +77,11 @@ function isErrorBody(value: unknown): boolean {
   // `state: FAILED` and a failed batch operation carry their google.rpc.Status there
   // (ai.google.dev/api/files#File `error`, google.longrunning.Operation `error`).
   if (typeof (root as { name?: unknown }).name === 'string') return false;
+  // Nor is an interaction (`id` and `status`): a `failed` one carries its error there (the
+  // Interactions API's `Interaction.error`), and was thrown as this ApiCallError on a unary call
+  // where a streamed one ends in InteractionFailedError.
+  const resource = root as { id?: unknown; status?: unknown };
+  if (typeof resource.id === 'string' && typeof resource.status === 'string') return false;
   const error = (root as { error?: unknown }).error;
   return typeof error === 'object' && error !== null;
 }

@@ -60,14 +60,14 @@ export function startRun<Output>(
   // subagents, child workflows) as the starter of children does.
   const record = options.recordHook ?? parent?.recordHook;
   const settings: RunSettings = { compaction, recordHook: record };
-  const { contents, inputLength } = normalizeInput(input, {
+  const { contents, inputLength, resume } = normalizeInput(input, {
     history,
     requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
     logger: config.logger,
     model: config.model,
     historyChecks,
   });
-  resumeInteraction(config.modelCall, history, contents);
+  resumeInteraction(config.modelCall, resume, contents);
   const run = new RunTracker(contents, inputLength, parent?.spend);
   const outlets = runOutlets(config, options, observation);
   const { emit } = outlets;
