@@ -9,7 +9,7 @@ import {
   type Task,
   TaskState,
 } from '@a2a-js/sdk';
-import { UnsupportedOperationError } from '@a2a-js/sdk/errors';
+import { TaskNotCancelableError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import {
   ExecutionEventQueue,
   type PushNotificationSender,
@@ -23,7 +23,7 @@ import {
 } from '../tasks/saved-first-request-handler.ts';
 import type { TaskSubscribers } from '../tasks/task-subscribers.ts';
 import type { A2ADurableRuns } from './durable-a2a-runs.ts';
-import { type DurableExecutor, WORKING_REFUSAL } from './durable-executor.ts';
+import { type DurableExecutor, endedFirst, WORKING_REFUSAL } from './durable-executor.ts';
 
 const TERMINAL: ReadonlySet<TaskState | undefined> = new Set([
   TaskState.TASK_STATE_COMPLETED,
@@ -144,6 +144,15 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
       const task = await this.#store.load(params.id, context);
       if (task !== undefined && !TERMINAL.has(task.status?.state)) {
         await this.#runs.cancel(params.id, { owner: context.user?.userName ?? '' });
+        // The run ended before the cancel reached it (DBOS leaves an ended run as it ended): the
+        // task takes the run's end, as a `getTask` here would, and the cancel is refused as the
+        // SDK refuses one of an ended task. Before, the SDK marked the task canceled over a run
+        // that completed, and its answer was never saved.
+        if (await endedFirst(this.#runs, params.id, this.#onError)) {
+          // Saved before the refusal: a client that reads the task next finds how it ended.
+          await (await this.#adopt(params.id, context))?.saved;
+          throw new TaskNotCancelableError(`Task not cancelable: ${params.id}`);
+        }
       }
     }
     return super.cancelTask(params, context);
@@ -164,13 +173,17 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
   /**
    * Follows the durable run of the caller's task `taskId` when no bus of this door does and the
    * task has not ended nor waits for its client; does nothing for an unknown task or another caller's (the SDK answers).
+   * Gives the follow's `saved`, which resolves once the store holds the last event it read.
    */
-  async #adopt(taskId: string, context: ServerCallContext): Promise<void> {
-    if (typeof taskId !== 'string') return;
+  async #adopt(
+    taskId: string,
+    context: ServerCallContext,
+  ): Promise<{ saved: Promise<void> } | undefined> {
+    if (typeof taskId !== 'string') return undefined;
     // A follow that ended may still be saving its last events: the task it leaves is the one to
     // read (ended, most often), not the row before it, which would start a second follow.
     await this.#saved.get(taskId)?.();
-    if (this.#buses.getByTaskId(taskId, context) !== undefined) return;
+    if (this.#buses.getByTaskId(taskId, context) !== undefined) return undefined;
     const task = await this.#store.load(taskId, context);
     // A task that waits for its client's answer (an approval) has nothing to follow until the
     // answer comes; the door that takes the answer follows the run on from there.
@@ -179,9 +192,9 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
       TERMINAL.has(task.status?.state) ||
       task.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED
     ) {
-      return;
+      return undefined;
     }
-    if (this.#buses.getByTaskId(taskId, context) !== undefined) return;
+    if (this.#buses.getByTaskId(taskId, context) !== undefined) return undefined;
     const bus = this.#buses.createOrGetByTaskId(taskId, context);
     const queue = new ExecutionEventQueue(bus);
     const results = new ResultManager(this.#store, context);
@@ -221,5 +234,6 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
         this.#buses.cleanupByTaskId(taskId, context);
         saved.catch(this.#onError);
       });
+    return { saved: saved.catch(() => undefined) };
   }
 }
