@@ -17,6 +17,7 @@ import {
   ResultManager,
   type ServerCallContext,
 } from '@a2a-js/sdk/server';
+import { statusPublisher } from '../task-parts.ts';
 import {
   SavedFirstRequestHandler,
   type WatchedTaskStore,
@@ -171,6 +172,23 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
   }
 
   /**
+   * Whether the run of an `input-required` task still waits for a decision. Its calls may have
+   * timed out on the worker (`approvalTimeoutMs`: denied, the run goes on) or been answered
+   * through the runs API: then nobody follows the run, and the task read `input-required` for
+   * ever, asking for calls no answer could reach (attack60c). A read that fails counts as waiting.
+   */
+  async #stillWaits(taskId: string, context: ServerCallContext): Promise<boolean> {
+    if (this.#runs.pendingApprovals === undefined) return true;
+    try {
+      const owner = context.user?.userName ?? '';
+      return (await this.#runs.pendingApprovals(taskId, { owner })).length > 0;
+    } catch (error) {
+      this.#onError(error);
+      return true;
+    }
+  }
+
+  /**
    * Follows the durable run of the caller's task `taskId` when no bus of this door does and the
    * task has not ended nor waits for its client; does nothing for an unknown task or another caller's (the SDK answers).
    * Gives the follow's `saved`, which resolves once the store holds the last event it read.
@@ -185,12 +203,12 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
     await this.#saved.get(taskId)?.();
     if (this.#buses.getByTaskId(taskId, context) !== undefined) return undefined;
     const task = await this.#store.load(taskId, context);
+    if (task === undefined || TERMINAL.has(task.status?.state)) return undefined;
     // A task that waits for its client's answer (an approval) has nothing to follow until the
     // answer comes; the door that takes the answer follows the run on from there.
     if (
-      task === undefined ||
-      TERMINAL.has(task.status?.state) ||
-      task.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED
+      task.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED &&
+      (await this.#stillWaits(taskId, context))
     ) {
       return undefined;
     }
@@ -226,6 +244,10 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
         release();
       }
     })();
+    // A run that no longer waits (#stillWaits) works on: the task says so before its next event.
+    if (task.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED) {
+      statusPublisher(bus, taskId, task.contextId)(TaskState.TASK_STATE_WORKING);
+    }
     void this.#executor
       .follow(task, context, bus)
       .catch(this.#onError)
