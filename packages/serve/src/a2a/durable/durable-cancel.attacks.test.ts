@@ -89,8 +89,12 @@ function dbosLikeRuns() {
     /** Ends the run completed: its answer and its `run-end`, as a worker writes them. */
     finish(runId: string) {
       const run = runs.get(runId) as Run;
-      run.events.push({ type: 'text-delta', path: [], text: ANSWER } as AgentEvent);
-      run.events.push({ type: 'run-end', path: [], result: { text: ANSWER } } as AgentEvent);
+      run.events.push({ type: 'text-delta', path: [], text: ANSWER } as unknown as AgentEvent);
+      run.events.push({
+        type: 'run-end',
+        path: [],
+        result: { text: ANSWER },
+      } as unknown as AgentEvent);
       run.status = 'SUCCESS';
       wakeAll(run);
     },
