@@ -228,16 +228,18 @@ export function createDurableExecutor(options: {
 
     async cancelTask(taskId: string, bus: ExecutionEventBus): Promise<void> {
       const search = searching.get(taskId);
+      // An answer stops first: none of its decisions may land (and resume the run) after this.
+      for (const stop of search?.stops ?? []) stop.abort();
       const followed = following.get(taskId);
       // An answer reading the run's calls has no follower yet: the run is cancelled all the same.
       const run = followed ?? search;
       if (run === undefined) return;
       await runs.cancel(taskId, { owner: run.owner });
       // The run ended before the cancel reached it (DBOS leaves an ended run as it ended): its
-      // follower goes on to publish that end, and the SDK answers the cancel "not cancelable".
-      // Before, the task was told `canceled` over a run that completed, its answer never saved.
+      // follower, still reading, publishes that end, and the SDK answers the cancel "not
+      // cancelable". Before, the follower was stopped first and the task told `canceled` over a
+      // run that completed, its answer never saved (attack60c).
       if (followed !== undefined && (await endedFirst(runs, taskId, onError))) return;
-      for (const stop of search?.stops ?? []) stop.abort();
       if (followed !== undefined) {
         followed.canceled = true;
         followed.stop.abort();
