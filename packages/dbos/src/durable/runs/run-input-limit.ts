@@ -32,9 +32,8 @@ export const runInputLimitOptions: ReturnType<typeof defineOptions<RunInputLimit
 
 /**
  * Refuses a run input over `limit` bytes of JSON, or one JSON cannot write, before anything is
- * stored. Measured on the
- * JSON DBOS stores (its default serializer is `JSON.stringify`): one more stringify of the
- * input per start, where the run's own storing makes one too.
+ * stored. Measured on the JSON DBOS stores (its default serializer is `JSON.stringify`): one more
+ * stringify of the input per start, where the run's own storing makes one too.
  * @throws {@link DurableRunInputTooLargeError}, or `InvalidArgumentError` for an input JSON cannot
  * write (a getter, `toJSON` or Proxy trap that throws, a BigInt, a cycle, nesting past the stack).
  * @internal
