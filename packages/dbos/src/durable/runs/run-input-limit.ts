@@ -85,7 +85,11 @@ function unstorableInput(input: unknown, error: unknown): InvalidArgumentError {
   });
 }
 
-function whyUnstorable(error: unknown): string {
+/**
+ * Why `JSON.stringify` threw, in words that quote nothing of the value: nested too deep, a
+ * BigInt, a cycle, or a throw of the value's own (a getter, `toJSON`, a Proxy trap). @internal
+ */
+export function whyUnstorable(error: unknown): string {
   let message = '';
   try {
     message = error instanceof Error ? String(error.message) : '';
