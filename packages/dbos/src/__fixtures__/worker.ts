@@ -1263,6 +1263,25 @@ void startDurableWorkerWith({
         ],
       }),
     },
+    // The support agent whose input guardrail rewrites what it checks, naming the worker that ran
+    // it: a run given a whole history (`agent.run(contents)`) and taken over after a kill sends
+    // the first worker's rewrite, never a second one (crash-recovery.test.ts, attack60c).
+    guardedHistory: {
+      gemini,
+      model,
+      tools: [lookup, slow],
+      guardrails: guardrails({
+        input: [
+          {
+            name: 'stamp',
+            check: ({ text }) => {
+              record(`guardrail history-input ${text}`);
+              return { type: 'rewrite', input: `${text} [checked by ${env['EXECUTOR_ID']}]` };
+            },
+          },
+        ],
+      }),
+    },
     // Blocks an answer holding a code (`1234-5678`) after its text streamed, no holdBack
     // (durable-a2a-approvals.test.ts, its retraction tests: the A2A task keeps none of it).
     blocker: {

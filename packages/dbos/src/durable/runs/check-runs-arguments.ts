@@ -6,6 +6,7 @@ import { closestNames } from '@gemloop/core/internal';
 import { checkId } from '../../postgres/check-id.ts';
 import { jsonbCanHold } from '../../postgres/jsonb-can-hold.ts';
 import { type ApprovalDecision, isApprovalDecision } from '../approvals/approval-decision.ts';
+import { whyUnstorable } from './run-input-limit.ts';
 
 /** Refuses a run id Postgres cannot hold or index (see {@link checkId}). @internal */
 export function checkRunId(runId: unknown): void {
@@ -40,7 +41,23 @@ export function checkOffset(offset: unknown): void {
  * @internal
  */
 export function checkDecision(decision: ApprovalDecision): void {
-  if (!isApprovalDecision(decision)) {
+  let json: string | undefined;
+  let problem: string | undefined;
+  try {
+    if (isApprovalDecision(decision)) json = JSON.stringify(decision);
+  } catch (error) {
+    // A getter, `toJSON` or Proxy trap of the caller's that throws, a BigInt or a cycle in the
+    // edited arguments: refused typed, the thrown words never copied (before, they left
+    // approve() as thrown, V8's bare TypeError for a BigInt: attack60c).
+    problem = whyUnstorable(error);
+  }
+  if (problem !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'decision',
+      message: `approve: the decision cannot be stored as JSON: ${problem}. Pass plain data (edited args as read from JSON).`,
+    });
+  }
+  if (json === undefined) {
     throw new InvalidArgumentError({
       argument: 'decision',
       message:
@@ -49,7 +66,7 @@ export function checkDecision(decision: ApprovalDecision): void {
   }
   // Stored as jsonb: a reason or edited argument with a NUL or a lone surrogate (text cut in the
   // middle of an emoji) failed with Postgres's bare "unsupported Unicode escape sequence".
-  if (!jsonbCanHold(JSON.stringify(decision))) {
+  if (!jsonbCanHold(json)) {
     throw new InvalidArgumentError({
       argument: 'decision',
       message:

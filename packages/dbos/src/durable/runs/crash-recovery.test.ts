@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AgentEvent, createGemini } from '@gemloop/core';
+import { type AgentEvent, type Content, createGemini } from '@gemloop/core';
 import { createMemory, geminiEmbed } from '@gemloop/core/memory';
 import { toDurableEventStreamResponse } from '@gemloop/core/web';
 import type { FakeGemini } from '@gemloop/testing';
@@ -54,8 +54,8 @@ beforeAll(async () => {
     // Every kill holds the slow tool (HOLD_DIR); elsewhere it need not wait.
     SLOW_MS: '10',
     HOLD_DIR: holdDirectory,
-    // The kill's seven runs in flight at once on one worker (the fixture's default is 4 slots).
-    WORKER_CONCURRENCY: '7',
+    // The kill's eight runs in flight at once on one worker (the fixture's default is 4 slots).
+    WORKER_CONCURRENCY: '8',
   };
   // One worker: the kill's six runs are on it (killed starts the one that takes them over).
   const workers = [await startWorker({ ...env, EXECUTOR_ID: 'crash-worker-0' })];
@@ -165,6 +165,22 @@ const TOGETHER = {
   reasked: { runId: 'crash-reasked', input: `${REASK_INPUT} where is order 7?` },
 } as const;
 
+/**
+ * The run given a whole history (`agent.run(contents)`: what a door passes): its input guardrail
+ * checks the user turn the history ends with and rewrites it, naming the worker that checked it.
+ */
+const HISTORY = {
+  runId: 'crash-guarded-history',
+  agent: 'guardedHistory',
+  earlier: 'Hello (guarded history)',
+  last: 'Where is order 7? (guarded history)',
+} as const;
+const HISTORY_INPUT: Content[] = [
+  { role: 'user', parts: [{ text: HISTORY.earlier }] },
+  { role: 'model', parts: [{ text: 'Hello, how can I help?' }] },
+  { role: 'user', parts: [{ text: HISTORY.last }] },
+];
+
 /** The long-term memory the `remembering` run recalls from (the worker's table and embeddings). */
 let memoryStore: ReturnType<typeof createPostgresMemoryStore> | undefined;
 
@@ -198,7 +214,9 @@ function killed(): Promise<Killed> {
     // What the user told an earlier run, in the worker's store.
     await memory.remember('crash-user', 'The user ordered order 7 on Sunday.');
     const from = fleet.fake.requests.length;
-    const held = [...Object.values(RAW), ...Object.values(TOGETHER)].map(({ runId }) => runId);
+    const held = [...Object.values(RAW), ...Object.values(TOGETHER), HISTORY].map(
+      ({ runId }) => runId,
+    );
     // The slow tool waits until the worker is dead: its own timer raced the kill on a busy machine.
     for (const runId of held) writeFileSync(join(holdDirectory, runId), '');
     await fleet.runs.start('support', {
@@ -209,6 +227,7 @@ function killed(): Promise<Killed> {
     await fleet.runs.start('support', RAW.stream);
     for (const [agent, { runId, input }] of Object.entries(TOGETHER))
       await fleet.runs.start(agent, { runId, input });
+    await fleet.runs.start(HISTORY.agent, { runId: HISTORY.runId, input: HISTORY_INPUT });
     for (const runId of held)
       await waitFor(
         () => fleet.counter.count(`start slow ${runId}:`) === 1,
@@ -471,5 +490,34 @@ describe('a worker killed in the middle of a run', () => {
       .filter((item) => item.event.type === 'text-delta')
       .map((item) => (item.event.type === 'text-delta' ? item.event.text : ''));
     expect(shown).toEqual([REFUSED_ANSWER, REASK_ANSWER]);
+  });
+  // attack60c: attack59c's input guardrails on `agent.run(contents)` (RunTracker's
+  // checkedInputStart) in a durable run killed after its check: the check saw the user turn the
+  // history ends with, ran once, and the worker that took over sent the first worker's rewrite.
+  it('with a whole history as input: its input guardrail checked the last user turn once, and the takeover kept that rewrite', async () => {
+    const { victim } = await killed();
+    const result = await fleet.runs.result(HISTORY.runId);
+    expect((await fleet.runs.status(HISTORY.runId))?.executorId).not.toBe(victim.executorId);
+    expect(result.text).toBe(ANSWER);
+    expect(
+      fleet.counter.lines().filter((line) => line.startsWith('guardrail history-input ')),
+    ).toEqual([`guardrail history-input ${HISTORY.last}`]);
+    const rewritten = `${HISTORY.last} [checked by ${victim.executorId}]`;
+    // The history kept the earlier turns as given and the rewrite in place of the last one.
+    expect(result.contents.slice(0, 3)).toEqual([
+      HISTORY_INPUT[0],
+      HISTORY_INPUT[1],
+      { role: 'user', parts: [{ text: rewritten }] },
+    ]);
+    // Every request, the ones the worker that took over sent too, carried that rewrite.
+    const sent = requestsOf(HISTORY.earlier);
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    for (const request of sent) {
+      const contents = (request.body as { contents: Content[] }).contents;
+      expect(contents.slice(0, 3)).toEqual(result.contents.slice(0, 3));
+    }
+    expect(JSON.stringify(sent.map((request) => request.body))).not.toContain(
+      '[checked by crash-worker-1]',
+    );
   });
 });

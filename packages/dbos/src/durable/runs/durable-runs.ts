@@ -28,7 +28,12 @@ export type StartRunOptions = DurableRunInput & {
  * approve, cancel and list. It talks to Postgres only (a DBOS client); the workers run the runs.
  */
 export type DurableRuns = {
-  /** Enqueues a run of the agent named `agent`; a worker picks it up. */
+  /**
+   * Enqueues a run of the agent named `agent`; a worker picks it up. Its input is stored as JSON:
+   * an input that is not what `agent.run()` takes (a string or a non-empty list), or that JSON
+   * cannot write (a getter that throws, a BigInt, a cycle), is refused with an
+   * `InvalidArgumentError` naming the field, nothing enqueued.
+   */
   start(agent: string, options: StartRunOptions): Promise<{ runId: string }>;
   /**
    * Waits for the run's result.

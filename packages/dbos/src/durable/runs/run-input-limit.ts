@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@gemloop/core';
 import { defineOptions, integerOption } from '@gemloop/core/internal';
 import { DurableRunInputTooLargeError } from '../../errors/durable-run-input-too-large-error.ts';
 
@@ -30,10 +31,11 @@ export const runInputLimitOptions: ReturnType<typeof defineOptions<RunInputLimit
   });
 
 /**
- * Refuses a run input over `limit` bytes of JSON, before anything is stored. Measured on the
- * JSON DBOS stores (its default serializer is `JSON.stringify`): one more stringify of the
- * input per start, where the run's own storing makes one too.
- * @throws {@link DurableRunInputTooLargeError}
+ * Refuses a run input over `limit` bytes of JSON, or one JSON cannot write, before anything is
+ * stored. Measured on the JSON DBOS stores (its default serializer is `JSON.stringify`): one more
+ * stringify of the input per start, where the run's own storing makes one too.
+ * @throws {@link DurableRunInputTooLargeError}, or `InvalidArgumentError` for an input JSON cannot
+ * write (a getter, `toJSON` or Proxy trap that throws, a BigInt, a cycle, nesting past the stack).
  * @internal
  */
 export function checkRunInputSize(
@@ -42,10 +44,62 @@ export function checkRunInputSize(
   input: unknown,
   limit: number,
 ): void {
+  let json: string;
+  try {
+    json = JSON.stringify([agent, input]);
+  } catch (error) {
+    throw unstorableInput(input, error);
+  }
   // Characters first: a UTF-8 byte is at most one character, so a text this short is under the
   // limit without counting its bytes (at most 3 per UTF-16 unit).
-  const json = JSON.stringify([agent, input]);
   if (json.length * 3 <= limit) return;
   const bytes = Buffer.byteLength(json, 'utf8');
   if (bytes > limit) throw new DurableRunInputTooLargeError({ runId, bytes, limit });
+}
+
+/**
+ * The refusal of an input JSON cannot write, naming its field (`input`, `history`, ...) and why,
+ * never the thrown error's words: a getter's or a Proxy trap's message is the caller's (it may
+ * quote a connection string), and V8's cycle message quotes the input's structure. Before, that
+ * error left `runs.start()` as it was thrown, a bare `TypeError` for a BigInt (attack60c).
+ */
+function unstorableInput(input: unknown, error: unknown): InvalidArgumentError {
+  let field = 'input';
+  try {
+    if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+      for (const [key, value] of Object.entries(input)) {
+        try {
+          JSON.stringify(value);
+        } catch {
+          field = key;
+          break;
+        }
+      }
+    }
+  } catch {
+    // An input whose own keys cannot be listed (a Proxy): named `input`.
+  }
+  return new InvalidArgumentError({
+    argument: field,
+    message: `The run's ${field} cannot be stored as JSON: ${whyUnstorable(error)}. A durable run's input is stored as JSON and read back by a worker: pass plain data (strings, numbers, booleans, arrays and plain objects), as read from JSON.`,
+  });
+}
+
+/**
+ * Why `JSON.stringify` threw, in words that quote nothing of the value: nested too deep, a
+ * BigInt, a cycle, or a throw of the value's own (a getter, `toJSON`, a Proxy trap). @internal
+ */
+export function whyUnstorable(error: unknown): string {
+  let message = '';
+  try {
+    message = error instanceof Error ? String(error.message) : '';
+  } catch {
+    // An error whose message getter throws: read as a throw of the input's own.
+  }
+  if (error instanceof RangeError && /call stack/i.test(message)) return 'it is nested too deep';
+  if (error instanceof TypeError && /BigInt/.test(message)) return 'it holds a BigInt';
+  if (error instanceof TypeError && /circular/i.test(message)) {
+    return 'it holds a reference to itself (a cycle)';
+  }
+  return 'reading it threw (a getter, a toJSON method or a Proxy trap)';
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core';
-import { checkGenerationConfig, checkOwnerOption } from '@gemloop/core/internal';
+import { checkGenerationConfig, checkOwnerOption, describeValue } from '@gemloop/core/internal';
 import { checkHistoryReference } from '../../chat/history-reference.ts';
 import { MAX_KEYS_FINGERPRINT_LENGTH } from '../events/keyless-history.ts';
 import { checkOptionKeys, checkRunId } from './check-runs-arguments.ts';
@@ -45,6 +45,7 @@ export async function startRun(
     keylessHistory,
   } = options;
   checkRunId(runId);
+  checkInputKind(input);
   checkOwnerOption(owner, 'owner');
   // The owner is stored as text beside the run (its attributes, its input): a NUL failed the start
   // with Postgres's bare "unsupported Unicode escape sequence", and a lone surrogate would be
@@ -100,6 +101,35 @@ export async function startRun(
   checkRunInputSize(runId, agent, request, backend.maxInputBytes ?? DEFAULT_MAX_INPUT_BYTES);
   await backend.enqueue(agent, runId, request, runAttributes({ agent, owner }));
   return { runId };
+}
+
+/**
+ * The input is what `agent.run()` takes: a message or a list (parts, contents or turns, which
+ * the worker's agent checks). Before, anything went in: a Date was stored as its ISO text and
+ * run as a message, a Map or a function as nothing, and a number failed on the worker after it
+ * was enqueued (attack60c). `Array.isArray` reads no trap of a Proxy over an array: its contents
+ * are read by the size check, whose refusal is typed.
+ */
+function checkInputKind(input: unknown): void {
+  if (typeof input === 'string') return;
+  if (Array.isArray(input)) {
+    let empty = false;
+    try {
+      empty = input.length === 0;
+    } catch {
+      // A Proxy whose traps throw: the size check reads it, and refuses it typed.
+    }
+    if (!empty) return;
+    throw new InvalidArgumentError({
+      argument: 'input',
+      message:
+        "runs.start(): input is an empty array; pass a message ('Hello'), parts ([{ text: 'Hello' }]) or a history of contents, as agent.run() takes.",
+    });
+  }
+  throw new InvalidArgumentError({
+    argument: 'input',
+    message: `runs.start(): input must be what agent.run() takes: a message (a string), or a list of parts, contents or turns; got ${describeValue(input)}. It is stored as JSON, so a value of another kind (a Date, a Map, an object) would not reach the worker as given.`,
+  });
 }
 
 /** `keylessHistory` as `sendDurableChatTurn` gives it: a count of contents and a fingerprint. */

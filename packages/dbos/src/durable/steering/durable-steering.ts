@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '@gemloop/core';
 import { STEERING_TOPIC, type SteeringMessage } from '@gemloop/core/steering';
 import type pg from 'pg';
+import { whyUnstorable } from '../runs/run-input-limit.ts';
 import type { SteerAnnouncements } from './steer-announcements.ts';
 
 /**
@@ -56,26 +57,39 @@ export function toDurableSteer(message: unknown, mode: unknown): DurableSteer {
       message: `steer: mode must be 'steer' or 'queue'; got ${JSON.stringify(mode) ?? String(mode)}.`,
     });
   }
-  const valid =
-    (typeof message === 'string' && message.trim() !== '') ||
-    (Array.isArray(message) &&
-      message.length > 0 &&
-      message.every((part) => typeof part === 'object' && part !== null && !Array.isArray(part)));
-  if (!valid) {
+  // Read once, as the JSON it is sent as: a Proxy trap, a getter or `toJSON` of the caller's that
+  // throws, a BigInt or a cycle is refused typed, never its own words (before, they left
+  // steer() as thrown: attack60c); what is measured is what the run receives.
+  let valid = false;
+  let json: string | undefined;
+  try {
+    valid =
+      (typeof message === 'string' && message.trim() !== '') ||
+      (Array.isArray(message) &&
+        message.length > 0 &&
+        message.every((part) => typeof part === 'object' && part !== null && !Array.isArray(part)));
+    if (valid) json = JSON.stringify(message);
+  } catch (error) {
+    throw new InvalidArgumentError({
+      argument: 'message',
+      message: `steer: the message cannot be sent as JSON: ${whyUnstorable(error)}. Pass plain data (a text, or parts as read from JSON).`,
+    });
+  }
+  if (!valid || json === undefined) {
     throw new InvalidArgumentError({
       argument: 'message',
       message:
         "steer: the message must be a non-empty text or a non-empty array of parts, e.g. runs.steer(runId, 'Use metric units.').",
     });
   }
-  const bytes = Buffer.byteLength(JSON.stringify(message), 'utf8');
+  const bytes = Buffer.byteLength(json, 'utf8');
   if (bytes > MAX_DURABLE_STEER_BYTES) {
     throw new InvalidArgumentError({
       argument: 'message',
       message: `steer: the message is ${bytes} bytes of JSON, over the ${MAX_DURABLE_STEER_BYTES} a durable steer may carry; send a file reference (fileData) instead of inline bytes.`,
     });
   }
-  return { mode: mode ?? 'steer', message: message as SteeringMessage };
+  return { mode: mode ?? 'steer', message: JSON.parse(json) as SteeringMessage };
 }
 
 /**

@@ -12,6 +12,8 @@ type FakeRun = {
   input: unknown;
   text: string;
   wake: Set<() => void>;
+  /** Its waiting calls timed out (the worker's `approvalTimeoutMs`): denied, the run went on. */
+  expired?: boolean;
 };
 
 /**
@@ -127,7 +129,7 @@ export function fakeDurableRuns() {
       const index = run.pending.findIndex((each) => each.approvalId === approvalId);
       if (index < 0) {
         throw Object.assign(new Error(`The call "${approvalId}" does not wait any more.`), {
-          state: 'decided',
+          state: run.expired ? 'timed-out' : 'decided',
         });
       }
       run.pending.splice(index, 1);
@@ -163,6 +165,16 @@ export function fakeDurableRuns() {
       run.status = 'ERROR';
       run.pending = [];
       for (const wake of run.wake) wake();
+    },
+    /**
+     * Times the waiting calls of `runId` out, as a worker's approval sweep does: each denied, and
+     * the run goes on (`finish` ends it); an answer after this is refused as `timed-out`.
+     */
+    expire(runId: string) {
+      const run = runOf(runId, runs.get(runId)?.owner);
+      for (const { approvalId } of run.pending) run.decisions.push({ approvalId, type: 'reject' });
+      run.pending = [];
+      run.expired = true;
     },
     /** Makes the next `pendingApprovals` fail, as a lost database connection does. */
     failNextRead() {

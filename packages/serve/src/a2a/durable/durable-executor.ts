@@ -16,7 +16,11 @@ import { readMessageInput } from '../message-input.ts';
 import { agentMessage, now, rejectTask, submittedTask } from '../task-parts.ts';
 import { answerDurableApprovals, type SearchedTask } from './answer-durable-approvals.ts';
 import { catchUpDurableContext } from './catch-up-durable-context.ts';
-import type { A2ADurableOptions, A2AReferringHistoryStore } from './durable-a2a-runs.ts';
+import type {
+  A2ADurableOptions,
+  A2ADurableRuns,
+  A2AReferringHistoryStore,
+} from './durable-a2a-runs.ts';
 import {
   CONTEXT_TURN_KEY,
   contextHistoryKey,
@@ -224,16 +228,22 @@ export function createDurableExecutor(options: {
 
     async cancelTask(taskId: string, bus: ExecutionEventBus): Promise<void> {
       const search = searching.get(taskId);
+      // An answer stops first: none of its decisions may land (and resume the run) after this.
       for (const stop of search?.stops ?? []) stop.abort();
       const followed = following.get(taskId);
-      if (followed !== undefined) {
-        followed.canceled = true;
-        followed.stop.abort();
-      }
       // An answer reading the run's calls has no follower yet: the run is cancelled all the same.
       const run = followed ?? search;
       if (run === undefined) return;
       await runs.cancel(taskId, { owner: run.owner });
+      // The run ended before the cancel reached it (DBOS leaves an ended run as it ended): its
+      // follower, still reading, publishes that end, and the SDK answers the cancel "not
+      // cancelable". Before, the follower was stopped first and the task told `canceled` over a
+      // run that completed, its answer never saved (attack60c).
+      if (followed !== undefined && (await endedFirst(runs, taskId, onError))) return;
+      if (followed !== undefined) {
+        followed.canceled = true;
+        followed.stop.abort();
+      }
       bus.publish(
         AgentEvent.statusUpdate({
           taskId,
@@ -244,6 +254,31 @@ export function createDurableExecutor(options: {
       );
     },
   };
+}
+
+/** Statuses of a run that ended on its own, which a cancel leaves as they are (DBOS's names). */
+const ENDED: ReadonlySet<string | undefined> = new Set([
+  'SUCCESS',
+  'ERROR',
+  'MAX_RECOVERY_ATTEMPTS_EXCEEDED',
+]);
+
+/**
+ * Whether the run `runId` ended on its own before a cancel that was just sent (its status, read
+ * after the cancel, is an end other than `CANCELLED`). A status that cannot be read counts as
+ * cancelled, as before this was asked. @internal
+ */
+export async function endedFirst(
+  runs: Pick<A2ADurableRuns, 'status'>,
+  runId: string,
+  onError: (error: unknown) => void,
+): Promise<boolean> {
+  try {
+    return ENDED.has((await runs.status(runId))?.status);
+  } catch (error) {
+    onError(error);
+    return false;
+  }
 }
 
 /** The caller of a request, as the task store scopes tasks (`''` without a user). */

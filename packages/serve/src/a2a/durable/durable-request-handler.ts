@@ -9,7 +9,7 @@ import {
   type Task,
   TaskState,
 } from '@a2a-js/sdk';
-import { UnsupportedOperationError } from '@a2a-js/sdk/errors';
+import { TaskNotCancelableError, UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import {
   ExecutionEventQueue,
   type PushNotificationSender,
@@ -17,13 +17,14 @@ import {
   ResultManager,
   type ServerCallContext,
 } from '@a2a-js/sdk/server';
+import { statusPublisher } from '../task-parts.ts';
 import {
   SavedFirstRequestHandler,
   type WatchedTaskStore,
 } from '../tasks/saved-first-request-handler.ts';
 import type { TaskSubscribers } from '../tasks/task-subscribers.ts';
 import type { A2ADurableRuns } from './durable-a2a-runs.ts';
-import { type DurableExecutor, WORKING_REFUSAL } from './durable-executor.ts';
+import { type DurableExecutor, endedFirst, WORKING_REFUSAL } from './durable-executor.ts';
 
 const TERMINAL: ReadonlySet<TaskState | undefined> = new Set([
   TaskState.TASK_STATE_COMPLETED,
@@ -144,6 +145,15 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
       const task = await this.#store.load(params.id, context);
       if (task !== undefined && !TERMINAL.has(task.status?.state)) {
         await this.#runs.cancel(params.id, { owner: context.user?.userName ?? '' });
+        // The run ended before the cancel reached it (DBOS leaves an ended run as it ended): the
+        // task takes the run's end, as a `getTask` here would, and the cancel is refused as the
+        // SDK refuses one of an ended task. Before, the SDK marked the task canceled over a run
+        // that completed, and its answer was never saved.
+        if (await endedFirst(this.#runs, params.id, this.#onError)) {
+          // Saved before the refusal: a client that reads the task next finds how it ended.
+          await (await this.#adopt(params.id, context))?.saved;
+          throw new TaskNotCancelableError(`Task not cancelable: ${params.id}`);
+        }
       }
     }
     return super.cancelTask(params, context);
@@ -162,26 +172,47 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
   }
 
   /**
+   * Whether the run of an `input-required` task still waits for a decision. Its calls may have
+   * timed out on the worker (`approvalTimeoutMs`: denied, the run goes on) or been answered
+   * through the runs API: then nobody follows the run, and the task read `input-required` for
+   * ever, asking for calls no answer could reach (attack60c). A read that fails counts as waiting.
+   */
+  async #stillWaits(taskId: string, context: ServerCallContext): Promise<boolean> {
+    if (this.#runs.pendingApprovals === undefined) return true;
+    try {
+      const owner = context.user?.userName ?? '';
+      return (await this.#runs.pendingApprovals(taskId, { owner })).length > 0;
+    } catch (error) {
+      this.#onError(error);
+      return true;
+    }
+  }
+
+  /**
    * Follows the durable run of the caller's task `taskId` when no bus of this door does and the
    * task has not ended nor waits for its client; does nothing for an unknown task or another caller's (the SDK answers).
+   * Gives the follow's `saved`, which resolves once the store holds the last event it read.
    */
-  async #adopt(taskId: string, context: ServerCallContext): Promise<void> {
-    if (typeof taskId !== 'string') return;
+  async #adopt(
+    taskId: string,
+    context: ServerCallContext,
+  ): Promise<{ saved: Promise<void> } | undefined> {
+    if (typeof taskId !== 'string') return undefined;
     // A follow that ended may still be saving its last events: the task it leaves is the one to
     // read (ended, most often), not the row before it, which would start a second follow.
     await this.#saved.get(taskId)?.();
-    if (this.#buses.getByTaskId(taskId, context) !== undefined) return;
+    if (this.#buses.getByTaskId(taskId, context) !== undefined) return undefined;
     const task = await this.#store.load(taskId, context);
+    if (task === undefined || TERMINAL.has(task.status?.state)) return undefined;
     // A task that waits for its client's answer (an approval) has nothing to follow until the
     // answer comes; the door that takes the answer follows the run on from there.
     if (
-      task === undefined ||
-      TERMINAL.has(task.status?.state) ||
-      task.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED
+      task.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED &&
+      (await this.#stillWaits(taskId, context))
     ) {
-      return;
+      return undefined;
     }
-    if (this.#buses.getByTaskId(taskId, context) !== undefined) return;
+    if (this.#buses.getByTaskId(taskId, context) !== undefined) return undefined;
     const bus = this.#buses.createOrGetByTaskId(taskId, context);
     const queue = new ExecutionEventQueue(bus);
     const results = new ResultManager(this.#store, context);
@@ -213,6 +244,10 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
         release();
       }
     })();
+    // A run that no longer waits (#stillWaits) works on: the task says so before its next event.
+    if (task.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED) {
+      statusPublisher(bus, taskId, task.contextId)(TaskState.TASK_STATE_WORKING);
+    }
     void this.#executor
       .follow(task, context, bus)
       .catch(this.#onError)
@@ -221,5 +256,6 @@ export class DurableRequestHandler extends SavedFirstRequestHandler {
         this.#buses.cleanupByTaskId(taskId, context);
         saved.catch(this.#onError);
       });
+    return { saved: saved.catch(() => undefined) };
   }
 }
