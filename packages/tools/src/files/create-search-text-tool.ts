@@ -128,7 +128,11 @@ export function createSearchTextTool(
         }
         try {
           const info = await handle.stat();
-          if (!info.isFile() || info.size > settings.maxSearchFileBytes) return undefined;
+          // A file with other names (a hard link) may be one outside the root: skipped, as
+          // read_file refuses it (read-text-chunk.ts).
+          if (!info.isFile() || info.nlink > 1 || info.size > settings.maxSearchFileBytes) {
+            return undefined;
+          }
           if (readSoFar + info.size > settings.maxSearchBytes) return 'budget';
           // Exactly the size checked against the budgets, even if the file grows meanwhile.
           const buffer = Buffer.alloc(info.size);

@@ -29,7 +29,7 @@ export const READ_FLAGS: number =
  * their first KB) are refused. The file is opened by {@link openFileInRoot}, which proves it lies
  * inside the root before a byte is read.
  *
- * @throws {@link FileToolError} `wrong-type`, `binary`, `not-found`, `outside-root` or `io`.
+ * @throws {@link FileToolError} `wrong-type`, `binary`, `hard-link`, `not-found`, `outside-root` or `io`.
  * @internal
  */
 export async function readTextChunk({
@@ -74,6 +74,11 @@ export async function readTextChunk({
         message: `"${relative}" is not a regular file (a device, pipe or socket) and cannot be read.`,
       });
     }
+    // A hard link is the file itself under a second name, wherever the other names are: one in
+    // the root may be a file outside it (a secret linked in by anyone who could write both), and
+    // neither the real path nor /proc/self/fd tells which name is the original. So a file with
+    // more than one name is refused, checked on the handle that would be read (no race).
+    if (stats.nlink > 1) throw hardLinked(relative);
     const size = stats.size;
     const head = Buffer.alloc(Math.min(1024, size));
     await handle.read(head, 0, head.length, 0);
@@ -135,4 +140,17 @@ function characterBoundaryAtOrBefore(bytes: Buffer, end: number, start: number):
     after++;
   }
   return after;
+}
+
+/**
+ * The refusal of a regular file with more than one name (a hard link), which may be a file
+ * outside the root under a name inside it.
+ * @internal
+ */
+export function hardLinked(relative: string): FileToolError {
+  return new FileToolError({
+    reason: 'hard-link',
+    path: relative,
+    message: `"${relative}" has other names (it is a hard link), which may lie outside the root folder, so it is not read. Ask the user for a copy of it inside the root.`,
+  });
 }
