@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
+import { quoteText } from '@gemloop/core/internal';
 import { z } from 'zod/v4';
 import { looksBinary } from '../internal/looks-binary.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
@@ -191,9 +192,9 @@ export function createSearchTextTool(
       } else if (walk.truncated) {
         result.note = `Only the first ${settings.maxEntries} files and folders were looked at; search a subfolder to cover the rest.`;
       }
-      if (filePattern !== namePattern) {
+      if (namePattern !== undefined && filePattern !== namePattern) {
         result.note =
-          `${result.note ?? ''} filePattern matches file names only, so it was read as "${namePattern}"; use path for the folder.`.trim();
+          `${result.note ?? ''} filePattern matches file names only, so it was read as ${quoteText(namePattern)}; use path for the folder.`.trim();
       }
       return result;
     },

@@ -1,4 +1,5 @@
 import { constants } from 'node:fs';
+import { quoteText } from '@gemloop/core/internal';
 import { looksBinary } from '../internal/looks-binary.ts';
 import { FileToolError } from './file-tool-error.ts';
 import type { FileToolNames } from './file-tools-settings.ts';
@@ -64,14 +65,14 @@ export async function readTextChunk({
       throw new FileToolError({
         reason: 'wrong-type',
         path: relative,
-        message: `"${relative}" is a directory. Use ${names.list} to see its contents.`,
+        message: `${quoteText(relative)} is a directory. Use ${names.list} to see its contents.`,
       });
     }
     if (!stats.isFile()) {
       throw new FileToolError({
         reason: 'wrong-type',
         path: relative,
-        message: `"${relative}" is not a regular file (a device, pipe or socket) and cannot be read.`,
+        message: `${quoteText(relative)} is not a regular file (a device, pipe or socket) and cannot be read.`,
       });
     }
     // A hard link is the file itself under a second name, wherever the other names are: one in
@@ -86,7 +87,7 @@ export async function readTextChunk({
       throw new FileToolError({
         reason: 'binary',
         path: relative,
-        message: `"${relative}" is a binary file (${size} bytes); it cannot be shown as text.`,
+        message: `${quoteText(relative)} is a binary file (${size} bytes); it cannot be shown as text.`,
       });
     }
     if (offset >= size) return { size, offset: size, content: '' };
@@ -151,6 +152,6 @@ export function hardLinked(relative: string): FileToolError {
   return new FileToolError({
     reason: 'hard-link',
     path: relative,
-    message: `"${relative}" has other names (it is a hard link), which may lie outside the root folder, so it is not read. Ask the user for a copy of it inside the root.`,
+    message: `${quoteText(relative)} has other names (it is a hard link), which may lie outside the root folder, so it is not read. Ask the user for a copy of it inside the root.`,
   });
 }
