@@ -4,7 +4,6 @@ import { checkContent, UNREADABLE } from '../history/check-content.ts';
 import type { HistoryIssue } from '../history/history-issue.ts';
 import { withDefaults } from '../options/define-options.ts';
 import type { SteeringMode } from '../run/steering-report.ts';
-import { utf8Length } from '../shared/cut-text.ts';
 import type { Content, Part } from '../wire/content.ts';
 import {
   STEERING_DEFAULTS,
@@ -151,9 +150,10 @@ function checkSize(message: string | readonly Part[], mode: SteeringMode, max: n
       message: `${mode}() got parts that cannot be written as JSON (a bigint or a cycle inside). Send text, or parts with data (inlineData, fileData).`,
     });
   }
-  // At most 3 bytes a UTF-16 unit: a short JSON needs no count.
+  // At most 3 bytes a UTF-16 unit: a short JSON needs no count (and a long one is counted by the
+  // platform's encoder: a module of ours for it was one more at `import '@gemloop/core'`).
   if (json.length * 3 <= max) return;
-  const bytes = utf8Length(json);
+  const bytes = new TextEncoder().encode(json).length;
   if (bytes <= max) return;
   throw new SteeringError({
     reason: 'too-large',
