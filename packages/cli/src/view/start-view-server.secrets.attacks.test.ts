@@ -143,14 +143,16 @@ describe('gemloop view: keys in the run files', () => {
     expect(JSON.stringify(runs)).not.toContain(TOKEN.slice(0, 8));
   });
 
-  it('a Google key is redacted by its shape even when the viewer is told no secret', async () => {
+  it('a Google key and a GitHub token are redacted by their shapes even when the viewer is told no secret', async () => {
     const dir = await runsFolder();
     const server = await startViewServer({ dir });
     cleanups.push(() => server.close());
     const body = await (await fetch(`${server.url}api/runs/${ID}`)).text();
     expect(body).not.toContain(GOOGLE_KEY);
-    // Told nothing of it, the token is shown: the command tells (next test).
-    expect(body).toContain(TOKEN);
+    // GitHub's `ghp_` token is a documented shape too (leftovers73: this line expected it shown);
+    // its encoded forms are found only when the viewer is told it (the command tells, next test).
+    expect(body).not.toContain(TOKEN);
+    expect(body).toContain(Buffer.from(`user:${TOKEN}`).toString('base64'));
   });
 
   it("gemloop view takes the secrets of its environment's secret-named variables", async () => {

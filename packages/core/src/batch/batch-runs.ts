@@ -1,5 +1,7 @@
 import type { CallOptions } from '../http/call-options.ts';
 import type { Gemini } from '../http/gemini.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { ModelCapabilities } from '../models/model-capabilities.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import type { RpcStatus } from '../wire/batch.ts';
 import type { Content } from '../wire/content.ts';
@@ -22,6 +24,19 @@ export type BatchRunsOptions = {
   pollIntervalMs?: number | undefined;
   /** The label of each round's batch (`<displayName>-round-<n>`). @defaultValue 'gemloop-batch-runs' */
   displayName?: string | undefined;
+  /**
+   * Overrides of the model-capabilities table, for models it does not know (gateway aliases), as
+   * `createAgent`'s `capabilities`: e.g. `{ requiresThoughtSignatures: true }` gives an unsigned
+   * function call of an input history the documented dummy signature, as the agent does.
+   */
+  capabilities?: Partial<ModelCapabilities> | undefined;
+  /**
+   * A pino-compatible logger, as `createAgent`'s `logger`: each round submitted and collected at
+   * `debug`, a round whose batch job ended without answers at `warn`, under
+   * `{ component: 'batch-runs', model }`; each tool gets it as its context's `logger`. A logger
+   * that throws never fails a step. @defaultValue a silent logger
+   */
+  logger?: Logger | undefined;
 };
 
 /** One run of a batch job, as the saved state holds it. */

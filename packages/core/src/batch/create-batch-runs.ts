@@ -1,3 +1,4 @@
+import { modelOptions } from '../agent/config/options/model.ts';
 import { DEFAULT_MAX_STEPS } from '../agent/config/options/steps.ts';
 import { addAgentUsage, emptyUsage, toAgentUsage } from '../agent/usage.ts';
 import { BatchJobError } from '../errors/files-and-batches/batch-job-error.ts';
@@ -8,6 +9,8 @@ import { createBatches } from '../http/batches/create-batches.ts';
 import { isDone } from '../http/batches/is-done.ts';
 import type { BatchResult } from '../http/gemini.ts';
 import { modelCallEntryOf } from '../http/model-call-entry.ts';
+import { checkLogger } from '../logging/check-logger.ts';
+import { isLevelEnabled } from '../logging/logger.ts';
 import { getModelCapabilities } from '../models/model-capabilities.ts';
 import {
   arrayOption,
@@ -74,6 +77,10 @@ const batchRunsOptions: DeclaredOptions<BatchRunsOptions> = defineOptions<BatchR
     maxSteps: checkedWhereUsed,
     pollIntervalMs: checkedWhereUsed,
     displayName: checkedWhereUsed,
+    // createAgent's own check and words (agent/config/options/model.ts), declared there once.
+    capabilities: modelOptions.checks.capabilities,
+    // Checked by checkLogger where it is read, as createAgent's is.
+    logger: checkedWhereUsed,
   },
 });
 
@@ -102,7 +109,8 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
   // Each option read once (attack23): checked and then read again, `model` or `tools` could be
   // one value to the check and another to the batches.
   const options = checkOptionsCopy(batchRunsOptions, given);
-  const { gemini, model, instructions, tools = [], generationConfig } = options;
+  const { gemini, model, instructions, tools = [], generationConfig, capabilities } = options;
+  const logger = checkLogger(options.logger, 'logger').child({ component: 'batch-runs', model });
   const { maxSteps, pollIntervalMs, displayName } = withDefaults(BATCH_RUNS_DEFAULTS, options);
   const batches: Batches = createBatches(gemini);
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
@@ -120,9 +128,9 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
   const fileDataInResponses = gemini.platform !== 'gemini-api';
   // Scrubs the client's keys from what the tools throw (read once, as the agent reads it).
   const { redact } = modelCallEntryOf(gemini);
-  // As the agent decides it (its `capabilities` without overrides): whether input histories get
-  // the dummy signature where Gemini 3 requires one.
-  const { requiresThoughtSignatures } = getModelCapabilities(model);
+  // As the agent decides it (with its `capabilities` overrides): whether input histories get the
+  // dummy signature where Gemini 3 requires one.
+  const { requiresThoughtSignatures } = getModelCapabilities(model, capabilities);
 
   async function submit(
     state: BatchRunsState,
@@ -147,6 +155,7 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
       },
       { signal: step.signal },
     );
+    logger.debug({ round, batchName: job.name, runs: running.length }, 'batch round submitted');
     return {
       ...state,
       round,
@@ -179,11 +188,21 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
       // (and every restart from the saved state) threw the same error again, forever. Resending
       // on our own could loop on a job that always fails, or undo a cancel: `retry` is the
       // caller's choice.
-      if (BatchJobError.isInstance(error)) return failRound(state, pending.keys, jobFailure(error));
+      if (BatchJobError.isInstance(error)) {
+        logger.warn(
+          { round: state.round, batchName: pending.batchName, state: error.state },
+          'batch round ended without answers',
+        );
+        return failRound(state, pending.keys, jobFailure(error));
+      }
       // The job succeeded but its responses file is gone (Google deletes it after a while, or
       // someone did): thrown, the state stayed pending on it and every step threw again. The
       // answers cannot come back, so the round's runs fail as for a failed job.
       if (FileNotFoundError.isInstance(error)) {
+        logger.warn(
+          { round: state.round, batchName: pending.batchName },
+          "batch round's responses file is gone",
+        );
         return failRound(state, pending.keys, goneFileFailure(done, error));
       }
       throw error;
@@ -211,6 +230,18 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
         return answer(run, answers[0], signal);
       }),
     );
+    if (isLevelEnabled(logger, 'debug')) {
+      let running = 0;
+      let failed = 0;
+      for (const run of runs) {
+        if (run.status === 'running') running++;
+        else if (run.status === 'failed') failed++;
+      }
+      logger.debug(
+        { round: state.round, batchName: pending.batchName, running, failed },
+        'batch round collected',
+      );
+    }
     return { version: 1, round: state.round, runs };
   }
 
@@ -272,6 +303,7 @@ export function createBatchRuns(given: BatchRunsOptions): BatchRuns {
         signal,
         fileDataInResponses,
         redact,
+        logger,
       }),
     );
     return next;

@@ -1,6 +1,6 @@
 import { safeParseArgs } from '../agent/tool-calls/decide-tool-call.ts';
 import { safeToolErrorMessage } from '../agent/tool-calls/safe-tool-error-message.ts';
-import { silentLogger } from '../logging/logger.ts';
+import type { Logger } from '../logging/logger.ts';
 import type { Redactor } from '../shared/client-redactor.ts';
 import { toFunctionResponse } from '../tools/responses/to-function-response.ts';
 import { toolErrorResponse } from '../tools/responses/tool-error-response.ts';
@@ -29,6 +29,8 @@ export async function executeBatchTools(options: {
    * may quote it, as the agent's tools' failures are scrubbed (settle-turn-call.ts).
    */
   redact: Redactor;
+  /** The job's logger (`createBatchRuns({ logger })`), each tool's context `logger`. */
+  logger: Logger;
 }): Promise<Content> {
   const { calls, tools, contents, step, key, signal } = options;
   const answers = await Promise.all(
@@ -66,7 +68,7 @@ export async function executeBatchTools(options: {
           toolCallId: id ?? `${key}-${step}-${index}`,
           step,
           callIndex: index,
-          logger: silentLogger,
+          logger: options.logger,
           contents,
         });
         const answer = toFunctionResponse({

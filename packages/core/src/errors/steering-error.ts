@@ -5,7 +5,8 @@ import { GemloopError } from './gemloop-error.ts';
  * next step boundary), `empty-message` (no text and no parts), `invalid-message` (parts the API
  * refuses in a user turn: no data, a function call or response), `run-ended` (the run that handle
  * steered is over), `in-use` (the controller already steers another run), `no-send-in-flight`
- * (a chat session's `steer`/`queue` with no `send` running).
+ * (a chat session's `steer`/`queue` with no `send` running), `too-large` (a message over
+ * `maxMessageBytes` of JSON).
  */
 export type SteeringErrorReason =
   | 'too-many-pending'
@@ -13,7 +14,8 @@ export type SteeringErrorReason =
   | 'invalid-message'
   | 'run-ended'
   | 'in-use'
-  | 'no-send-in-flight';
+  | 'no-send-in-flight'
+  | 'too-large';
 
 /**
  * A steering message (`steer()` or `queue()`) was refused; nothing was added to the run. The
@@ -25,15 +27,24 @@ export class SteeringError extends GemloopError {
   readonly reason: SteeringErrorReason;
   /** For `too-many-pending`: the limit (`maxPending`) that was reached. */
   readonly maxPending: number | undefined;
+  /** For `too-large`: the limit (`maxMessageBytes`) the message was over. */
+  readonly maxMessageBytes: number | undefined;
 
   constructor({
     reason,
     message,
     maxPending,
-  }: { reason: SteeringErrorReason; message: string; maxPending?: number | undefined }) {
+    maxMessageBytes,
+  }: {
+    reason: SteeringErrorReason;
+    message: string;
+    maxPending?: number | undefined;
+    maxMessageBytes?: number | undefined;
+  }) {
     super({ message });
     this.reason = reason;
     this.maxPending = maxPending;
+    this.maxMessageBytes = maxMessageBytes;
   }
 
   static override isInstance(error: unknown): error is SteeringError {

@@ -253,6 +253,8 @@ export {
 // thread is scanned once across its sends. @gemloop/dbos: whether a durable chat turn's contents
 // hold a key (its mark), through its run's memo.
 export { type ScanMemo, scrubSecrets } from '../shared/scrub-secrets.ts';
+// @gemloop/tools: the model's path, date or pattern as its tools' errors quote it.
+export { quoteText } from '../shared/text/quote-text.ts';
 // The CLI's terminal, evals' reports, @gemloop/serve's ids and @gemloop/tools' server texts: one
 // set of control, line-breaking and bidi characters, escaped, replaced or refused.
 export {

@@ -277,17 +277,64 @@ const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1
 // Purview's "Google API key" definition; the NDSS 2019 "How Bad Can It Git?" table), and a Google
 // OAuth access token (`ya29.` and its base64url body). The client's own key is redacted by value;
 // these are the ones it never saw (a tool's error quoting another key, a gateway's echo).
-const KEY_SHAPE = /AIza[\w-]{35}|ya29\.[\w-]{16,}/g;
+//
+// Then other vendors' keys by the prefixes they document, each starting a word (not `task-`,
+// `disk-`, `mask_`) and followed by key material, with the rest of the word (leftovers73):
+// - `sk-`: OpenAI (`sk-`, `sk-proj-`, `sk-svcacct-`, `sk-admin-`: its API keys page), Anthropic
+//   (`sk-ant-api03-`), OpenRouter (`sk-or-v1-`), DeepSeek and the gateways that copied the shape;
+//   a run of 20 letters and digits somewhere in the word, which a kebab-case name (`sk-learn`,
+//   `sk-2024-annual-report`) or a UUID (runs of 12 at most) does not have.
+// - GitHub (its "Behind GitHub's new authentication token formats", 2021): `ghp_`, `gho_`, `ghu_`,
+//   `ghs_`, `ghr_` and 36 base62 characters (30 asked here), `github_pat_` (fine-grained).
+// - Slack ("Token types"): `xoxb-`, `xoxp-`, `xoxa-`, `xoxe-`, `xoxr-`, `xoxs-`, `xoxo-`
+//   and app-level `xapp-`; a run of 10 letters and digits in the word (its numbered parts are
+//   shorter, its secret part 24 or 32).
+// - Stripe ("API keys"): `sk_live_`, `sk_test_`, `rk_live_`, `rk_test_`.
+// - Webhook signing secrets, `whsec_` and base64 (Standard Webhooks, which Stripe's and the
+//   Interactions API's webhooks follow: docs/interactions-api.md).
+// - GitLab ("Token prefixes"): `glpat-`; Hugging Face ("User access tokens"): `hf_`; npm (access
+//   tokens since 2021): `npm_`.
+// Bounded: each word is scanned from one start at most (the look-behind refuses a start inside a
+// word), and a start's lazy search tries at most 20 characters at each place.
+const KEY_SHAPE =
+  /AIza[\w-]{35}|ya29\.[\w-]{16,}|(?<![\w-])(?:sk-[\w-]*?[A-Za-z0-9]{20}|gh[pousr]_[A-Za-z0-9]{30}|github_pat_\w{30}|xox[abeoprs]-[\w-]*?[A-Za-z0-9]{10}|xapp-[\w-]*?[A-Za-z0-9]{10}|[rs]k_(?:live|test)_[A-Za-z0-9]{16}|glpat-[\w-]{20}|hf_[A-Za-z0-9]{30}|npm_[A-Za-z0-9]{36})[\w-]*|(?<![\w-])whsec_[A-Za-z0-9+/]{24,}={0,2}/g;
+
+// The plain searches that let a text holding none of them skip the regular expression.
+const KEY_PREFIXES: readonly string[] = [
+  'AIza',
+  'ya29.',
+  'sk-',
+  'ghp_',
+  'gho_',
+  'ghu_',
+  'ghs_',
+  'ghr_',
+  'github_pat_',
+  'xox',
+  'xapp-',
+  'k_live_',
+  'k_test_',
+  'whsec_',
+  'glpat-',
+  'hf_',
+  'npm_',
+];
 
 /**
- * `text` with every Google API key (`AIza...`, 39 characters) and OAuth access token (`ya29.`)
- * replaced by {@link REDACTED}, whoever's key it is. Itself when none (no copy).
+ * `text` with every key of a well-known shape replaced by {@link REDACTED}, whoever's key it is:
+ * a Google API key (`AIza...`, 39 characters) or OAuth access token (`ya29.`), and the keys other
+ * vendors mark with a documented prefix (OpenAI's and Anthropic's `sk-...`, GitHub's `ghp_...`
+ * and `github_pat_...`, Slack's `xoxb-...`, Stripe's `sk_live_...`, GitLab's `glpat-...`,
+ * Hugging Face's `hf_...`, npm's `npm_...`) followed by key material. Itself when none (no copy).
  * @internal
  */
 export function redactKeyShapes(text: string): string {
-  // Two plain searches first: most texts hold neither, and a regular expression's scan of a
-  // megabyte error body is what describe-api-error.attacks.test.ts bounds.
-  return text.includes('AIza') || text.includes('ya29.') ? text.replace(KEY_SHAPE, REDACTED) : text;
+  // Plain searches first: most texts hold none, and a regular expression's scan of a megabyte
+  // error body is what describe-api-error.attacks.test.ts bounds.
+  for (const prefix of KEY_PREFIXES) {
+    if (text.includes(prefix)) return text.replace(KEY_SHAPE, REDACTED);
+  }
+  return text;
 }
 
 /**

@@ -11,6 +11,7 @@ export type {
 export { createSteering, type Steering } from './create-steering.ts';
 export {
   DEFAULT_MAX_PENDING_STEERS,
+  DEFAULT_MAX_STEER_BYTES,
   type ReceivedSteer,
   type SteeringMessage,
   type SteeringOptions,

@@ -71,7 +71,8 @@ export function addReceived(
   const dropped: PendingSteer[] = [];
   for (const entry of received) {
     // A store may hand back anything: an entry that is not an object is skipped, as a
-    // malformed message is (destructuring null would end the run with a TypeError).
+    // malformed message is (destructuring null would end the run with a TypeError), and one
+    // over `maxMessageBytes`.
     if (typeof entry !== 'object' || entry === null) continue;
     let content: Content;
     let mode: ReceivedSteer['mode'];
@@ -80,7 +81,7 @@ export function addReceived(
       // malformed, skipped as the others are, not a PluginError that ends the run.
       const { message } = entry;
       ({ mode } = withDefaults(RECEIVED_STEER_DEFAULTS, entry));
-      content = toUserContent(message, mode);
+      content = toUserContent(message, mode, queue.maxMessageBytes);
     } catch {
       continue;
     }

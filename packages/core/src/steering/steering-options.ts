@@ -14,12 +14,22 @@ import type { SteeringMessage } from '../run/steering-controller.ts';
 export const DEFAULT_MAX_PENDING_STEERS = 32;
 
 /**
+ * The largest steering message, in bytes of its JSON (UTF-8): 20,000,000, Google's rule for a
+ * whole request ("use the File API when the total request size ... is larger than 20 MB",
+ * `DEFAULT_INLINE_LIMIT_BYTES`). A bigger message would join the history and fail every model
+ * call after it, so it is refused when given, where the caller can send a file reference instead.
+ */
+export const DEFAULT_MAX_STEER_BYTES = 20_000_000;
+
+/**
  * The defaults of {@link SteeringOptions} and of a {@link ReceivedSteer}, declared once (a test
  * holds their TSDoc `@defaultValue`s to them). @internal
  */
-export const STEERING_DEFAULTS: { readonly maxPending: number } = {
-  maxPending: DEFAULT_MAX_PENDING_STEERS,
-};
+export const STEERING_DEFAULTS: { readonly maxPending: number; readonly maxMessageBytes: number } =
+  {
+    maxPending: DEFAULT_MAX_PENDING_STEERS,
+    maxMessageBytes: DEFAULT_MAX_STEER_BYTES,
+  };
 /** See {@link STEERING_DEFAULTS}. @internal */
 export const RECEIVED_STEER_DEFAULTS: { readonly mode: 'steer' | 'queue' } = { mode: 'steer' };
 
@@ -44,6 +54,14 @@ export type SteeringOptions = {
    */
   maxPending?: number | undefined;
   /**
+   * The largest message `steer()` or `queue()` takes, in bytes of its JSON (UTF-8: a text's
+   * characters, an inline image's base64); a bigger one is refused with a `SteeringError`
+   * (`reason: 'too-large'`). A message `receive` brings that is bigger is skipped, as a malformed
+   * one is.
+   * @defaultValue 20000000 ({@link DEFAULT_MAX_STEER_BYTES})
+   */
+  maxMessageBytes?: number | undefined;
+  /**
    * Asked at every step boundary of the run it steers, before the pending messages are taken:
    * messages that arrived from elsewhere (another process). `@gemloop/dbos` uses it to read the
    * run's DBOS messages, so a replay receives the same messages at the same boundary. Past
@@ -59,9 +77,11 @@ export type SteeringOptions = {
 export const steeringOptionsDeclaration: DeclaredOptions<SteeringOptions> =
   defineOptions<SteeringOptions>({
     name: 'createSteering()',
-    example: '{ maxPending?: 32, receive? }',
+    example: '{ maxPending?: 32, maxMessageBytes?: 20000000, receive? }',
     checks: {
       maxPending: integerOption({ min: 1, max: 10_000 }),
+      // Google's own API takes requests of up to 100 MB (file-part.ts); nothing bigger is sent.
+      maxMessageBytes: integerOption({ min: 1, max: 100_000_000 }),
       receive: functionOption(),
     },
   });

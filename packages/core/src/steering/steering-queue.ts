@@ -30,6 +30,7 @@ export type SteeringListener = (event: { status: 'received'; steer: PendingSteer
  */
 export class SteeringQueue {
   readonly maxPending: number;
+  readonly maxMessageBytes: number;
   readonly receive: SteeringOptions['receive'];
   /** The messages waiting for a boundary, oldest first (taken by `queue-boundary.ts`). */
   waiting: PendingSteer[] = [];
@@ -49,7 +50,9 @@ export class SteeringQueue {
   declare opened: RunInbox | undefined;
 
   constructor(options: SteeringOptions, oneRun: boolean) {
-    this.maxPending = withDefaults(STEERING_DEFAULTS, options).maxPending;
+    const { maxPending, maxMessageBytes } = withDefaults(STEERING_DEFAULTS, options);
+    this.maxPending = maxPending;
+    this.maxMessageBytes = maxMessageBytes;
     this.receive = options.receive;
     this.oneRun = oneRun;
   }
@@ -72,7 +75,10 @@ export class SteeringQueue {
         message: `${this.maxPending} steering messages already wait for the run's next step boundary (maxPending). Wait for a 'steer' event with status 'applied', or raise createSteering({ maxPending }).`,
       });
     }
-    const steer: PendingSteer = { mode, content: toUserContent(message, mode) };
+    const steer: PendingSteer = {
+      mode,
+      content: toUserContent(message, mode, this.maxMessageBytes),
+    };
     if (receivedAt !== undefined) steer.receivedAt = receivedAt;
     this.waiting.push(steer);
     this.listener?.({ status: 'received', steer });
@@ -92,12 +98,18 @@ export class SteeringQueue {
 
 /**
  * A message as the user content the history gets.
- * @throws {@link SteeringError} `empty-message` or `invalid-message`.
+ * @throws {@link SteeringError} `empty-message`, `invalid-message`, or `too-large` past
+ *   `maxMessageBytes` of JSON.
  * @internal
  */
-export function toUserContent(message: SteeringMessage, mode: SteeringMode): Content {
+export function toUserContent(
+  message: SteeringMessage,
+  mode: SteeringMode,
+  maxMessageBytes: number,
+): Content {
   if (typeof message === 'string') {
     if (message.trim() === '') throw emptyMessage(mode);
+    checkSize(message, mode, maxMessageBytes);
     return { role: 'user', parts: [{ text: message }] };
   }
   const content: Content = { role: 'user', parts: copyParts(message, mode) };
@@ -118,7 +130,36 @@ export function toUserContent(message: SteeringMessage, mode: SteeringMode): Con
       message: `${mode}() got parts the Gemini API would reject in a user turn: ${issue} Send text, or parts with data (inlineData, fileData); function calls and responses are the run's own.`,
     });
   }
+  checkSize(content.parts, mode, maxMessageBytes);
   return content;
+}
+
+/**
+ * Refuses a message over `maxMessageBytes` of JSON (UTF-8), as `runs.steer()` measures a durable
+ * one: in the history it would be sent with every later model call, and one past Google's request
+ * size fails them all with a 400 that names no steer.
+ */
+function checkSize(message: string | readonly Part[], mode: SteeringMode, max: number): void {
+  let json: string;
+  try {
+    json = JSON.stringify(message);
+  } catch {
+    // Parts checkContent read but JSON cannot write (a bigint, a cycle): the request could not be sent.
+    throw new SteeringError({
+      reason: 'invalid-message',
+      message: `${mode}() got parts that cannot be written as JSON (a bigint or a cycle inside). Send text, or parts with data (inlineData, fileData).`,
+    });
+  }
+  // At most 3 bytes a UTF-16 unit: a short JSON needs no count (and a long one is counted by the
+  // platform's encoder: a module of ours for it was one more at `import '@gemloop/core'`).
+  if (json.length * 3 <= max) return;
+  const bytes = new TextEncoder().encode(json).length;
+  if (bytes <= max) return;
+  throw new SteeringError({
+    reason: 'too-large',
+    maxMessageBytes: max,
+    message: `${mode}() got a message of ${bytes} bytes of JSON, over the ${max} a steering message may carry (maxMessageBytes). Send large media as a file reference (fileData, after uploading it with gemini.files), shorten the text, or raise createSteering({ maxMessageBytes }).`,
+  });
 }
 
 /**

@@ -1,3 +1,5 @@
+import { quoteText } from '@gemloop/core/internal';
+
 /** Most tokens an `inputFormat` may have; real layouts need far fewer. */
 const MAX_TOKENS = 20;
 
@@ -65,7 +67,7 @@ export function checkInputFormat(format: string): string | undefined {
     const current = tokens[position] as string;
     const next = tokens[position + 1] as string;
     if (isVariableNumeric(current) && isNumeric(next)) {
-      return `inputFormat "${format}" puts the variable-width number "${current}" right before the number "${next}", which is ambiguous. Separate them ("${current}:${next}") or use fixed widths ("${current[0]?.repeat(2)}${next}").`;
+      return `inputFormat ${quoteText(format)} puts the variable-width number "${current}" right before the number "${next}", which is ambiguous. Separate them ("${current}:${next}") or use fixed widths ("${current[0]?.repeat(2)}${next}").`;
     }
   }
   return undefined;

@@ -1,3 +1,4 @@
+import { escapeUnprintable, quoteText } from '@gemloop/core/internal';
 import type { DateTime } from 'luxon';
 import { checkDateRange } from './check-date-range.ts';
 import { checkInputFormat } from './check-input-format.ts';
@@ -48,7 +49,7 @@ export function parseDateTime(options: ParseDateTimeOptions): ParsedDateTime {
   checkDateRange({
     dateTime: parsed.dateTime,
     argument: options.argument,
-    what: `${options.argument} ${JSON.stringify(options.text.trim())}`,
+    what: `${options.argument} ${quoteText(options.text.trim())}`,
   });
   return parsed;
 }
@@ -67,7 +68,7 @@ function checkOffset(dateTime: DateTime, argument: string, text: string): void {
   throw new DateTimeError({
     reason: 'invalid-date',
     argument,
-    message: `Cannot read ${argument} ${JSON.stringify(text)}: its UTC offset ${dateTime.toFormat('ZZ')} does not exist (offsets run from -14:00 to +14:00). ${EXAMPLES}`,
+    message: `Cannot read ${argument} ${quoteText(text)}: its UTC offset ${dateTime.toFormat('ZZ')} does not exist (offsets run from -14:00 to +14:00). ${EXAMPLES}`,
   });
 }
 
@@ -122,7 +123,7 @@ function readDateTime({
       argument,
       trimmed,
       parsed.invalidExplanation,
-      ` with inputFormat ${JSON.stringify(inputFormat)}`,
+      ` with inputFormat ${quoteText(inputFormat)}`,
     );
   }
 
@@ -206,10 +207,11 @@ function invalidDate(
   explanation: string | null,
   layout: string,
 ): DateTimeError {
-  const why = explanation === null ? '' : ` (${explanation})`;
+  // luxon's explanation quotes the model's text as it is (`the input "…" can't be parsed`).
+  const why = explanation === null ? '' : ` (${escapeUnprintable(explanation)})`;
   return new DateTimeError({
     reason: 'invalid-date',
     argument,
-    message: `Cannot read ${argument} ${JSON.stringify(text)} as a date/time${layout}${why}. ${EXAMPLES}`,
+    message: `Cannot read ${argument} ${quoteText(text)} as a date/time${layout}${why}. ${EXAMPLES}`,
   });
 }

@@ -1,4 +1,4 @@
-import { closestNames } from '@gemloop/core/internal';
+import { closestNames, quoteText } from '@gemloop/core/internal';
 import type * as Luxon from 'luxon';
 import { DateTimeError } from './date-time-error.ts';
 
@@ -76,7 +76,7 @@ export function resolveTimeZone(luxon: LuxonModule, input: string, argument: str
     throw new DateTimeError({
       reason: 'invalid-time-zone',
       argument,
-      message: `${argument} "${trimmed}" is not usable: the server's zone says nothing about the user. Leave ${argument} out to use the default zone, or give an IANA name such as "Europe/Paris".`,
+      message: `${argument} ${quoteText(trimmed)} is not usable: the server's zone says nothing about the user. Leave ${argument} out to use the default zone, or give an IANA name such as "Europe/Paris".`,
     });
   } else if (ABBREVIATION_PATTERN.test(trimmed) || abbreviationHints.has(trimmed.toLowerCase())) {
     const suggestions = suggestTimeZones(trimmed);
@@ -88,7 +88,7 @@ export function resolveTimeZone(luxon: LuxonModule, input: string, argument: str
       reason: 'invalid-time-zone',
       argument,
       suggestions,
-      message: `Time zone abbreviations like "${trimmed}" are ambiguous and ignore daylight saving. Use an IANA name${hint}, "UTC", or a fixed offset such as "UTC-05:00".`,
+      message: `Time zone abbreviations like ${quoteText(trimmed)} are ambiguous and ignore daylight saving. Use an IANA name${hint}, "UTC", or a fixed offset such as "UTC-05:00".`,
     });
   } else if (trimmed.length <= MAX_ZONE_LENGTH && luxon.IANAZone.isValidZone(trimmed)) {
     return canonicalZoneName(trimmed);
@@ -102,7 +102,7 @@ export function resolveTimeZone(luxon: LuxonModule, input: string, argument: str
     reason: 'invalid-time-zone',
     argument,
     suggestions,
-    message: `Unknown time zone ${JSON.stringify(trimmed.slice(0, MAX_ZONE_LENGTH))} in ${argument}.${hint} Use an IANA name such as "Europe/Paris", "America/New_York" or "Asia/Tokyo", "UTC", or a fixed offset such as "UTC+05:30".`,
+    message: `Unknown time zone ${quoteText(trimmed, MAX_ZONE_LENGTH)} in ${argument}.${hint} Use an IANA name such as "Europe/Paris", "America/New_York" or "Asia/Tokyo", "UTC", or a fixed offset such as "UTC+05:30".`,
   });
 }
 

@@ -1,6 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
+import { quoteText } from '@gemloop/core/internal';
 import { z } from 'zod/v4';
 import type { FileToolsSettings } from './file-tools-settings.ts';
 import { PATH_DESCRIPTION } from './file-tools-settings.ts';
@@ -83,7 +84,7 @@ export function createFindFilesTool(
       }
       if (pattern !== namePattern) {
         result.note =
-          `${result.note ?? ''} The pattern matches file names only, so it was read as "${namePattern}"; use path for the folder.`.trim();
+          `${result.note ?? ''} The pattern matches file names only, so it was read as ${quoteText(namePattern)}; use path for the folder.`.trim();
       }
       return result;
     },

@@ -1,6 +1,7 @@
 import { lstat, stat } from 'node:fs/promises';
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
+import { quoteText } from '@gemloop/core/internal';
 import { z } from 'zod/v4';
 import { FileToolError } from './file-tool-error.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
@@ -56,14 +57,14 @@ export function createListFilesTool(
         throw new FileToolError({
           reason: 'not-found',
           path,
-          message: `"${path}" does not exist. List "." to see what is in the root.`,
+          message: `${quoteText(path)} does not exist. List "." to see what is in the root.`,
         });
       }
       if (!info.isDirectory()) {
         throw new FileToolError({
           reason: 'wrong-type',
           path,
-          message: `"${path}" is a file, not a folder. Use ${settings.names.read} to read it.`,
+          message: `${quoteText(path)} is a file, not a folder. Use ${settings.names.read} to read it.`,
         });
       }
       const entries: (FileEntry & { absolute: string })[] = [];

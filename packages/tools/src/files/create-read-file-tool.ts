@@ -1,5 +1,6 @@
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
+import { quoteText } from '@gemloop/core/internal';
 import { z } from 'zod/v4';
 import { FileToolError } from './file-tool-error.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
@@ -57,7 +58,7 @@ export function createReadFileTool(
         throw new FileToolError({
           reason: 'not-found',
           path,
-          message: `"${path}" does not exist. Use ${settings.names.list} or ${settings.names.find} to see what is there.`,
+          message: `${quoteText(path)} does not exist. Use ${settings.names.list} or ${settings.names.find} to see what is there.`,
         });
       }
       const chunk = await readTextChunk({

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
+import { quoteText } from '@gemloop/core/internal';
 import { z } from 'zod/v4';
 import { looksBinary } from '../internal/looks-binary.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
@@ -128,7 +129,11 @@ export function createSearchTextTool(
         }
         try {
           const info = await handle.stat();
-          if (!info.isFile() || info.size > settings.maxSearchFileBytes) return undefined;
+          // A file with other names (a hard link) may be one outside the root: skipped, as
+          // read_file refuses it (read-text-chunk.ts).
+          if (!info.isFile() || info.nlink > 1 || info.size > settings.maxSearchFileBytes) {
+            return undefined;
+          }
           if (readSoFar + info.size > settings.maxSearchBytes) return 'budget';
           // Exactly the size checked against the budgets, even if the file grows meanwhile.
           const buffer = Buffer.alloc(info.size);
@@ -187,9 +192,9 @@ export function createSearchTextTool(
       } else if (walk.truncated) {
         result.note = `Only the first ${settings.maxEntries} files and folders were looked at; search a subfolder to cover the rest.`;
       }
-      if (filePattern !== namePattern) {
+      if (namePattern !== undefined && filePattern !== namePattern) {
         result.note =
-          `${result.note ?? ''} filePattern matches file names only, so it was read as "${namePattern}"; use path for the folder.`.trim();
+          `${result.note ?? ''} filePattern matches file names only, so it was read as ${quoteText(namePattern)}; use path for the folder.`.trim();
       }
       return result;
     },

@@ -1,6 +1,7 @@
 import { relative, resolve, sep } from 'node:path';
 import type { DefinedTool } from '@gemloop/core';
 import { defineTool } from '@gemloop/core';
+import { quoteText } from '@gemloop/core/internal';
 import { z } from 'zod/v4';
 import { FileToolError } from './file-tool-error.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
@@ -118,7 +119,7 @@ export function createWriteFileTool(
           throw new FileToolError({
             reason: 'exists',
             path,
-            message: `"${target.relative}" already exists and replacing files is disabled. Choose a new file name.`,
+            message: `${quoteText(target.relative)} already exists and replacing files is disabled. Choose a new file name.`,
           });
         }
         throw error;

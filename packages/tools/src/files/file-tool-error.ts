@@ -22,6 +22,11 @@ export type FileToolErrorReason =
   /** The target is a symbolic link, which writes never follow, or the path runs through a loop of links. */
   | 'symlink'
   /**
+   * The file has more than one name (a hard link): another of its names may lie outside the
+   * root folder, so it is not read. Writes replace the name in the root, never the file behind it.
+   */
+  | 'hard-link'
+  /**
    * The write would land in a folder the tools never write to: `.git` (its config and hooks run
    * commands), `.husky` (husky's git hooks), the folder the repository's git config names as
    * `core.hooksPath`, a config file it includes, or one of the `skipDirectories` (e.g.

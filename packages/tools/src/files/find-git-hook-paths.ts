@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { lstat, open, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { quoteText } from '@gemloop/core/internal';
 import { FileToolError } from './file-tool-error.ts';
 import { folderKey } from './protected-folders.ts';
 import { readGitConfigPaths } from './read-git-config-paths.ts';
@@ -117,11 +118,12 @@ export function checkNotGitHookPath(
       const parts = path.split('/').map(folderKey);
       if (prefix.length > parts.length) continue;
       if (!prefix.every((part, index) => parts[index] === part)) continue;
-      const where = hookPath.relative === '' ? 'the root folder' : `"${hookPath.relative}"`;
+      const where =
+        hookPath.relative === '' ? 'the root folder' : `${quoteText(hookPath.relative)}`;
       throw new FileToolError({
         reason: 'protected-folder',
         path: input,
-        message: `"${input}" is in ${where}, which the repository's git config names as ${hookPath.setting}: git runs what is written there (hooks on the next commit, or config). The file tools never write there; write the file somewhere else.`,
+        message: `${quoteText(input)} is in ${where}, which the repository's git config names as ${hookPath.setting}: git runs what is written there (hooks on the next commit, or config). The file tools never write there; write the file somewhere else.`,
       });
     }
   }

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { lstat, open, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { quoteText } from '@gemloop/core/internal';
 import { FileToolError } from './file-tool-error.ts';
 import { folderKey } from './protected-folders.ts';
 
@@ -179,7 +180,7 @@ function inside(input: string, folder: string): FileToolError {
   return new FileToolError({
     reason: 'protected-folder',
     path: input,
-    message: `"${input}" is inside "${folder}", which looks like a git repository (${WHAT_GIT_SEES}); the file tools never write inside one, because git runs the commands its config names. Write the file somewhere else.`,
+    message: `${quoteText(input)} is inside ${quoteText(folder)}, which looks like a git repository (${WHAT_GIT_SEES}); the file tools never write inside one, because git runs the commands its config names. Write the file somewhere else.`,
   });
 }
 
@@ -187,6 +188,6 @@ function completes(input: string, folder: string): FileToolError {
   return new FileToolError({
     reason: 'protected-folder',
     path: input,
-    message: `"${input}" would make "${folder}" look like a git repository (${WHAT_GIT_SEES}), which git would use, and run the commands its config names, in that folder. Write the file somewhere else or under another name.`,
+    message: `${quoteText(input)} would make ${quoteText(folder)} look like a git repository (${WHAT_GIT_SEES}), which git would use, and run the commands its config names, in that folder. Write the file somewhere else or under another name.`,
   });
 }

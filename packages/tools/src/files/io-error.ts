@@ -1,3 +1,4 @@
+import { quoteText } from '@gemloop/core/internal';
 import { FileToolError } from './file-tool-error.ts';
 import type { FileToolNames } from './file-tools-settings.ts';
 
@@ -17,7 +18,7 @@ export function ioError(error: unknown, relative: string, names: FileToolNames):
     return new FileToolError({
       reason: 'wrong-type',
       path: relative,
-      message: `"${relative}" cannot be reached: a part of its path is a file, not a folder. List "." to see what is there.`,
+      message: `${quoteText(relative)} cannot be reached: a part of its path is a file, not a folder. List "." to see what is there.`,
       cause: error,
     });
   }
@@ -25,7 +26,7 @@ export function ioError(error: unknown, relative: string, names: FileToolNames):
     return new FileToolError({
       reason: 'not-found',
       path: relative,
-      message: `"${relative}" does not exist. Use ${names.list} or ${names.find} to see what is there.`,
+      message: `${quoteText(relative)} does not exist. Use ${names.list} or ${names.find} to see what is there.`,
       cause: error,
     });
   }
@@ -33,7 +34,7 @@ export function ioError(error: unknown, relative: string, names: FileToolNames):
     return new FileToolError({
       reason: 'symlink',
       path: relative,
-      message: `"${relative}" is a symbolic link where a file or folder was expected (or a loop of links); links are not followed here.`,
+      message: `${quoteText(relative)} is a symbolic link where a file or folder was expected (or a loop of links); links are not followed here.`,
       cause: error,
     });
   }
@@ -41,7 +42,7 @@ export function ioError(error: unknown, relative: string, names: FileToolNames):
     return new FileToolError({
       reason: 'invalid-path',
       path: relative,
-      message: `"${relative}" has a name longer than the file system allows (usually 255 bytes per name). Use a shorter name.`,
+      message: `${quoteText(relative)} has a name longer than the file system allows (usually 255 bytes per name). Use a shorter name.`,
       cause: error,
     });
   }
@@ -49,14 +50,14 @@ export function ioError(error: unknown, relative: string, names: FileToolNames):
     return new FileToolError({
       reason: 'wrong-type',
       path: relative,
-      message: `"${relative}" is a directory. Use ${names.list} to see its contents.`,
+      message: `${quoteText(relative)} is a directory. Use ${names.list} to see its contents.`,
       cause: error,
     });
   }
   return new FileToolError({
     reason: 'io',
     path: relative,
-    message: `"${relative}" could not be accessed (${typeof code === 'string' ? code : 'file system error'}).`,
+    message: `${quoteText(relative)} could not be accessed (${typeof code === 'string' ? code : 'file system error'}).`,
     cause: error,
   });
 }

@@ -3,7 +3,7 @@ import { closeSync, constants, openSync, readlinkSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative as relativePath, sep } from 'node:path';
-import { makeFolder } from '@gemloop/core/internal';
+import { makeFolder, quoteText } from '@gemloop/core/internal';
 import { FileToolError } from './file-tool-error.ts';
 import type { FileToolNames } from './file-tools-settings.ts';
 import { ioError } from './io-error.ts';
@@ -243,6 +243,6 @@ export function swapped(relative: string): FileToolError {
   return new FileToolError({
     reason: 'outside-root',
     path: relative,
-    message: `"${relative}" changed while it was being opened: a folder on its way became a symbolic link leading elsewhere. Nothing was read or written; try again.`,
+    message: `${quoteText(relative)} changed while it was being opened: a folder on its way became a symbolic link leading elsewhere. Nothing was read or written; try again.`,
   });
 }

@@ -1,3 +1,4 @@
+import { quoteText } from '@gemloop/core/internal';
 import { FileToolError } from './file-tool-error.ts';
 
 /**
@@ -124,7 +125,7 @@ export function checkNotProtected(
       throw new FileToolError({
         reason: 'protected-folder',
         path: input,
-        message: `"${input}" is inside "${folder}", a folder the file tools never write to (${PROTECTED_BECAUSE[folder] ?? 'it is in the skipped folders'}). Write the file somewhere else.`,
+        message: `${quoteText(input)} is inside ${quoteText(folder)}, a folder the file tools never write to (${PROTECTED_BECAUSE[folder] ?? 'it is in the skipped folders'}). Write the file somewhere else.`,
       });
     }
   }

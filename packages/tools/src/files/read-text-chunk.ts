@@ -1,4 +1,5 @@
 import { constants } from 'node:fs';
+import { quoteText } from '@gemloop/core/internal';
 import { looksBinary } from '../internal/looks-binary.ts';
 import { FileToolError } from './file-tool-error.ts';
 import type { FileToolNames } from './file-tools-settings.ts';
@@ -29,7 +30,7 @@ export const READ_FLAGS: number =
  * their first KB) are refused. The file is opened by {@link openFileInRoot}, which proves it lies
  * inside the root before a byte is read.
  *
- * @throws {@link FileToolError} `wrong-type`, `binary`, `not-found`, `outside-root` or `io`.
+ * @throws {@link FileToolError} `wrong-type`, `binary`, `hard-link`, `not-found`, `outside-root` or `io`.
  * @internal
  */
 export async function readTextChunk({
@@ -64,16 +65,21 @@ export async function readTextChunk({
       throw new FileToolError({
         reason: 'wrong-type',
         path: relative,
-        message: `"${relative}" is a directory. Use ${names.list} to see its contents.`,
+        message: `${quoteText(relative)} is a directory. Use ${names.list} to see its contents.`,
       });
     }
     if (!stats.isFile()) {
       throw new FileToolError({
         reason: 'wrong-type',
         path: relative,
-        message: `"${relative}" is not a regular file (a device, pipe or socket) and cannot be read.`,
+        message: `${quoteText(relative)} is not a regular file (a device, pipe or socket) and cannot be read.`,
       });
     }
+    // A hard link is the file itself under a second name, wherever the other names are: one in
+    // the root may be a file outside it (a secret linked in by anyone who could write both), and
+    // neither the real path nor /proc/self/fd tells which name is the original. So a file with
+    // more than one name is refused, checked on the handle that would be read (no race).
+    if (stats.nlink > 1) throw hardLinked(relative);
     const size = stats.size;
     const head = Buffer.alloc(Math.min(1024, size));
     await handle.read(head, 0, head.length, 0);
@@ -81,7 +87,7 @@ export async function readTextChunk({
       throw new FileToolError({
         reason: 'binary',
         path: relative,
-        message: `"${relative}" is a binary file (${size} bytes); it cannot be shown as text.`,
+        message: `${quoteText(relative)} is a binary file (${size} bytes); it cannot be shown as text.`,
       });
     }
     if (offset >= size) return { size, offset: size, content: '' };
@@ -135,4 +141,17 @@ function characterBoundaryAtOrBefore(bytes: Buffer, end: number, start: number):
     after++;
   }
   return after;
+}
+
+/**
+ * The refusal of a regular file with more than one name (a hard link), which may be a file
+ * outside the root under a name inside it.
+ * @internal
+ */
+export function hardLinked(relative: string): FileToolError {
+  return new FileToolError({
+    reason: 'hard-link',
+    path: relative,
+    message: `${quoteText(relative)} has other names (it is a hard link), which may lie outside the root folder, so it is not read. Ask the user for a copy of it inside the root.`,
+  });
 }

@@ -129,7 +129,8 @@ describe('checkFilePathEnding', () => {
       expect(() => checkFilePathEnding(input, '\\')).toThrow(/, so it names a folder; a file path/);
     }
     expect(() => checkFilePathEnding('docs\\', '\\')).toThrow(
-      '"docs\\" ends with a backslash, so it names a folder; a file path must not end with a slash.',
+      // Quoted as JSON (leftovers73: the model's path escaped), so the backslash is written twice.
+      '"docs\\\\" ends with a backslash, so it names a folder; a file path must not end with a slash.',
     );
     // On POSIX a backslash is part of a name: "name\" is a file named so, and "a\.." one too.
     expect(() => checkFilePathEnding('name\\', '/')).not.toThrow();

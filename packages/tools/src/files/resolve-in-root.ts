@@ -1,5 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep, win32 } from 'node:path';
+import { quoteText } from '@gemloop/core/internal';
 import { FileToolError } from './file-tool-error.ts';
 import type { FileToolNames } from './file-tools-settings.ts';
 import { ioError } from './io-error.ts';
@@ -56,7 +57,7 @@ export async function resolveInRoot(
     throw new FileToolError({
       reason: 'invalid-path',
       path: input,
-      message: `"${input}" is an absolute path. Paths are relative to the root folder, e.g. "src/index.ts"; the root itself is ".".`,
+      message: `${quoteText(input)} is an absolute path. Paths are relative to the root folder, e.g. "src/index.ts"; the root itself is ".".`,
     });
   }
   const lexical = resolve(rootReal, input);
@@ -114,7 +115,7 @@ export function checkFilePathEnding(input: string, separator: string = sep): voi
     throw new FileToolError({
       reason: 'wrong-type',
       path: input,
-      message: `"${input}" ends with a ${input.endsWith('/') ? 'slash' : 'backslash'}, so it names a folder; a file path must not end with a slash. Give the file's own path, e.g. "docs/notes.md".`,
+      message: `${quoteText(input)} ends with a ${input.endsWith('/') ? 'slash' : 'backslash'}, so it names a folder; a file path must not end with a slash. Give the file's own path, e.g. "docs/notes.md".`,
     });
   }
   const last = input.split(windows ? /[/\\]/ : '/').at(-1);
@@ -122,7 +123,7 @@ export function checkFilePathEnding(input: string, separator: string = sep): voi
     throw new FileToolError({
       reason: 'wrong-type',
       path: input,
-      message: `"${input}" ends with "${last}", so it names a folder; a file path must end with the file's name, e.g. "docs/notes.md".`,
+      message: `${quoteText(input)} ends with "${last}", so it names a folder; a file path must end with the file's name, e.g. "docs/notes.md".`,
     });
   }
 }
@@ -179,6 +180,6 @@ function outside(input: string): FileToolError {
   return new FileToolError({
     reason: 'outside-root',
     path: input,
-    message: `"${input}" is outside the root folder (through ".." or a symbolic link). Only files under the root can be used; list "." to see what is there.`,
+    message: `${quoteText(input)} is outside the root folder (through ".." or a symbolic link). Only files under the root can be used; list "." to see what is there.`,
   });
 }

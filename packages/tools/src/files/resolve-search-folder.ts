@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { quoteText } from '@gemloop/core/internal';
 import { FileToolError } from './file-tool-error.ts';
 import type { FileToolNames } from './file-tools-settings.ts';
 import type { RootPath } from './resolve-in-root.ts';
@@ -20,14 +21,14 @@ export async function resolveSearchFolder(
     throw new FileToolError({
       reason: 'not-found',
       path,
-      message: `The folder "${path}" does not exist. Search "." to search the whole root.`,
+      message: `The folder ${quoteText(path)} does not exist. Search "." to search the whole root.`,
     });
   }
   if (!info.isDirectory()) {
     throw new FileToolError({
       reason: 'wrong-type',
       path,
-      message: `"${path}" is a file, not a folder; give the folder to search in.`,
+      message: `${quoteText(path)} is a file, not a folder; give the folder to search in.`,
     });
   }
   return folder;

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { link, lstat, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { quoteText } from '@gemloop/core/internal';
 import { FileToolError } from './file-tool-error.ts';
 import type { FileToolNames } from './file-tools-settings.ts';
 import { ioError } from './io-error.ts';
@@ -85,14 +86,14 @@ async function writeIn(
     throw new FileToolError({
       reason: 'symlink',
       path: relative,
-      message: `"${relative}" is a symbolic link; writes never follow or replace links. Write to the file it points to instead.`,
+      message: `${quoteText(relative)} is a symbolic link; writes never follow or replace links. Write to the file it points to instead.`,
     });
   }
   if (existing?.isDirectory() === true) {
     throw new FileToolError({
       reason: 'wrong-type',
       path: relative,
-      message: `"${relative}" is a directory; give a file path inside it.`,
+      message: `${quoteText(relative)} is a directory; give a file path inside it.`,
     });
   }
   // A socket, pipe or device is not a file the model wrote: replacing a server's socket with
@@ -101,7 +102,7 @@ async function writeIn(
     throw new FileToolError({
       reason: 'wrong-type',
       path: relative,
-      message: `"${relative}" is not a regular file (a device, pipe or socket) and is never replaced. Write to another path.`,
+      message: `${quoteText(relative)} is not a regular file (a device, pipe or socket) and is never replaced. Write to another path.`,
     });
   }
   if (existing !== undefined && !overwrite) throw exists(relative);
@@ -159,6 +160,6 @@ function exists(relative: string): FileToolError {
   return new FileToolError({
     reason: 'exists',
     path: relative,
-    message: `"${relative}" already exists. Call again with overwrite: true to replace it, or choose another name.`,
+    message: `${quoteText(relative)} already exists. Call again with overwrite: true to replace it, or choose another name.`,
   });
 }
