@@ -77,4 +77,16 @@ describe('file tools and a hard link leading out of the root (leftovers73)', () 
       'TOKEN=outside-secret\n',
     );
   });
+
+  it('reads and searches the linked file when the root allows hard links (a pnpm node_modules)', async () => {
+    const tools = createFileTools({ root, allowHardLinks: true });
+    expect(await tools.readFile.execute({ path: 'notes.txt' }, context())).toMatchObject({
+      content: 'TOKEN=outside-secret\n',
+    });
+    const result = await tools.searchText.execute({ query: 'TOKEN' }, context());
+    expect(result.matches.map((match) => match.path).sort()).toEqual(['notes.txt', 'plain.txt']);
+    expect(() => createFileTools({ root, allowHardLinks: 'yes' as never })).toThrow(
+      /allowHardLinks/,
+    );
+  });
 });

@@ -55,6 +55,14 @@ export type FileToolsOptions = {
   skipDirectories?: readonly string[] | undefined;
   /** Prefix of the tool names, e.g. `'docs_'`. @defaultValue `''` */
   namePrefix?: string | undefined;
+  /**
+   * Read and search files that have more than one name (hard links). Off by default: a hard link
+   * in the root may be a file outside it under a second name, which no path check can see. Turn it
+   * on for a root whose files are hard links by design (a pnpm `node_modules`, a Nix store, a
+   * hard-link backup) when no one who could write in the root could link a file in from outside.
+   * @defaultValue false
+   */
+  allowHardLinks?: boolean | undefined;
 };
 
 /** The file tools, one per job, and the enabled ones as a list for an agent. */
@@ -96,6 +104,7 @@ const fileToolsOptions: DeclaredOptions<FileToolsOptions> = defineOptions<FileTo
         "createFileTools: skipDirectories must be an array of folder names such as ['.git'].",
     }),
     namePrefix: stringOption(),
+    allowHardLinks: booleanOption(),
   },
 });
 
@@ -135,6 +144,7 @@ export function createFileTools(options: FileToolsOptions): FileTools {
     maxSearchBytes = 50_000_000,
     skipDirectories = ['.git', 'node_modules'],
     namePrefix = '',
+    allowHardLinks = false,
   } = checkOptionsCopy(fileToolsOptions, options);
   const rootReal = resolveRoot(root);
   const settings: FileToolsSettings = {
@@ -149,6 +159,7 @@ export function createFileTools(options: FileToolsOptions): FileTools {
     skipDirectories: new Set(skipDirectories),
     protectedFolders: protectedFolderKeys(skipDirectories),
     allowOverwrite,
+    allowHardLinks,
     names: fileToolNames(namePrefix),
   };
   const listFiles = createListFilesTool(settings);

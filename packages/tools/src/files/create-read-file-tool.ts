@@ -65,6 +65,7 @@ export function createReadFileTool(
         rootReal: settings.rootReal,
         names: settings.names,
         fdPaths: settings.fdPaths,
+        allowHardLinks: settings.allowHardLinks,
         absolute: target.absolute,
         relative: target.relative,
         offset,

@@ -130,8 +130,12 @@ export function createSearchTextTool(
         try {
           const info = await handle.stat();
           // A file with other names (a hard link) may be one outside the root: skipped, as
-          // read_file refuses it (read-text-chunk.ts).
-          if (!info.isFile() || info.nlink > 1 || info.size > settings.maxSearchFileBytes) {
+          // read_file refuses it (read-text-chunk.ts), unless `allowHardLinks`.
+          if (
+            !info.isFile() ||
+            (info.nlink > 1 && !settings.allowHardLinks) ||
+            info.size > settings.maxSearchFileBytes
+          ) {
             return undefined;
           }
           if (readSoFar + info.size > settings.maxSearchBytes) return 'budget';

@@ -38,6 +38,8 @@ export type FileToolsSettings = {
   /** Folders writes never touch (`.git` and the skipped folders), by `folderKey`. */
   protectedFolders: ReadonlyMap<string, string>;
   allowOverwrite: boolean;
+  /** Whether files with more than one name (hard links) are read and searched. */
+  allowHardLinks: boolean;
   /** The tool names, so descriptions and errors can point at each other. */
   names: FileToolNames;
 };

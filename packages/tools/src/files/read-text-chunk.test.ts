@@ -28,6 +28,7 @@ const read = (relative: string, offset: number, maxBytes: number): Promise<TextC
     maxBytes,
     fdPaths,
     names: fileToolNames('ws_'),
+    allowHardLinks: false,
   });
 
 async function failure(promise: Promise<unknown>): Promise<FileToolError> {

@@ -41,6 +41,7 @@ export async function readTextChunk({
   maxBytes,
   fdPaths,
   names,
+  allowHardLinks,
 }: {
   rootReal: string;
   absolute: string;
@@ -50,6 +51,8 @@ export async function readTextChunk({
   fdPaths: boolean;
   /** The tools as the model sees them, for messages that point at another tool. */
   names: FileToolNames;
+  /** `createFileTools`' `allowHardLinks`: read a file with more than one name. */
+  allowHardLinks: boolean;
 }): Promise<TextChunk> {
   const handle = await openFileInRoot({
     rootReal,
@@ -79,7 +82,7 @@ export async function readTextChunk({
     // the root may be a file outside it (a secret linked in by anyone who could write both), and
     // neither the real path nor /proc/self/fd tells which name is the original. So a file with
     // more than one name is refused, checked on the handle that would be read (no race).
-    if (stats.nlink > 1) throw hardLinked(relative);
+    if (stats.nlink > 1 && !allowHardLinks) throw hardLinked(relative);
     const size = stats.size;
     const head = Buffer.alloc(Math.min(1024, size));
     await handle.read(head, 0, head.length, 0);
