@@ -88,7 +88,8 @@ function firstNonWhitespace(text: string): number {
  *
  * Fails with:
  * - `ApiCallError` for an error object inside the 200 stream, as a `data:` event or as bare
- *   (possibly multi-line) JSON in the body;
+ *   (possibly multi-line) JSON in the body, and for an event named `error` (a gateway's), whatever
+ *   its data;
  * - `StreamError` `malformed-json` (an event is not JSON), `invalid-chunk` (JSON, not a response),
  *   `truncated` (the body ended inside an event, or held no event at all), `connection` (reading
  *   failed); `chunksDelivered` says how many chunks were yielded before;
@@ -243,6 +244,22 @@ export function readGenerateContentBatches({
         });
   };
 
+  /**
+   * An SSE event named `error` (Gemini names none; a gateway names its own failure so, with a
+   * message, a `{message}` object or text as its data): the stream fails with it as an
+   * `ApiCallError`. Taken as a chunk, `{"message":"quota"}` passed the lenient check as a
+   * response with no candidates, and the answer ended empty without a word (attack60b).
+   */
+  const gatewayError = (text: string, value: unknown): void => {
+    failure = apiCallErrorOf({
+      ...streamErrorFields(errorContext, delivered + pending.length),
+      url,
+      method,
+      body: text,
+      parsedBody: value,
+    });
+  };
+
   const onValue = (value: unknown, text: string): void => {
     events++;
     accept(value, text);
@@ -268,17 +285,19 @@ export function readGenerateContentBatches({
 
   const parser = createParser({
     maxBufferSize: maxEventSize,
-    onEvent: ({ data }) => {
+    onEvent: ({ event, data }) => {
       if (failure !== undefined || data === '' || data === '[DONE]') return;
       events++;
       let value: unknown;
       try {
         value = JSON.parse(data);
       } catch (cause) {
-        malformed(data, cause);
+        if (event === 'error') gatewayError(data, undefined);
+        else malformed(data, cause);
         return;
       }
-      accept(value, data);
+      if (event === 'error' && findError(value) === undefined) gatewayError(data, value);
+      else accept(value, data);
     },
     onError: (error) => {
       if (error.type === 'max-buffer-size-exceeded') {
@@ -421,7 +440,7 @@ export function readGenerateContentBatches({
           event: start,
           message:
             start === undefined
-              ? 'The Gemini stream ended before its first chunk (an empty 200 body). Retry the request.'
+              ? `The Gemini stream ended before its first chunk (${describeNoEvent(bytes, errorContext?.response?.status)}). Retry the request.`
               : 'The Gemini stream held no `data:` event; its first line is on `error.event`. ' +
                 'Check that the base URL points at a Gemini-compatible API that supports `alt=sse`.',
         });
@@ -491,6 +510,17 @@ function findError(value: unknown): unknown {
   if (typeof root !== 'object' || root === null) return undefined;
   const error = (root as { error?: unknown }).error;
   return error === null ? undefined : error;
+}
+
+/**
+ * What a body that ended without an event held: nothing (`an empty 204 body`: the status it came
+ * with), or only SSE comments and blank lines (a gateway's keep-alives). It said "an empty 200
+ * body" for both, whatever the status (attack60b).
+ */
+function describeNoEvent(bytes: number, status: number | undefined): string {
+  if (bytes > 0)
+    return `the ${bytes}-byte body held only comments and blank lines, no \`data:\` event`;
+  return `an empty ${status ?? 200} body`;
 }
 
 function describeCause(cause: unknown): string {

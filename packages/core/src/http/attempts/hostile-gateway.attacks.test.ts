@@ -1,0 +1,179 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiCallError } from '../../errors/api-call-error.ts';
+import { StreamError } from '../../errors/stream-error.ts';
+import type { GenerateContentResponse } from '../../wire/response.ts';
+import { createGemini } from '../create-gemini.ts';
+
+// attack60b: a gateway between the client and Gemini (CometAPI-like, a proxy) answering in its
+// own dialect, over a real socket on 127.0.0.1, on both transports (undici's request API and
+// fetch). Each answer below was taken wrongly before: an error the stream delivered as a chunk, a
+// transient error not retried, a message that named the wrong body.
+
+const KEY = 'AIzaTEST-hostile-gateway-0123456789';
+
+type Answer = (request: IncomingMessage, response: ServerResponse, count: number) => void;
+let answer: Answer = (_request, response) => response.end();
+let requests = 0;
+const server = createServer((request, response) => {
+  requests++;
+  answer(request, response, requests);
+});
+let baseUrl = '';
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1beta`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** Every later request of the test is answered by `next`; the request count starts again. */
+function serve(next: Answer): void {
+  answer = next;
+  requests = 0;
+}
+
+const chunk = (text: string): string =>
+  JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text }] }, index: 0 }] });
+
+/** A 200 `text/event-stream` answer of these raw pieces. */
+const events =
+  (...pieces: string[]): Answer =>
+  (_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const piece of pieces) response.write(piece);
+    response.end();
+  };
+
+/** `first` for the first request, then one good answer (SSE or JSON, as the URL asks). */
+const thenAnswer =
+  (first: Answer): Answer =>
+  (request, response, count) => {
+    if (count === 1) return first(request, response, count);
+    const sse = request.url?.includes('alt=sse') === true;
+    response.writeHead(200, { 'content-type': sse ? 'text/event-stream' : 'application/json' });
+    response.end(sse ? `data: ${chunk('ok')}\r\n\r\n` : chunk('ok'));
+  };
+
+const request = { model: 'gemini-2.5-flash', contents: 'Hi' };
+
+async function streamed(
+  transport: 'node' | 'fetch',
+): Promise<{ chunks: GenerateContentResponse[]; error: unknown }> {
+  const gemini = createGemini({ apiKey: KEY, baseUrl, transport, retry: { initialDelayMs: 1 } });
+  const chunks: GenerateContentResponse[] = [];
+  try {
+    for await (const value of gemini.streamGenerateContent(request)) chunks.push(value);
+  } catch (error) {
+    return { chunks, error };
+  }
+  return { chunks, error: undefined };
+}
+
+async function unary(transport: 'node' | 'fetch'): Promise<unknown> {
+  const gemini = createGemini({ apiKey: KEY, baseUrl, transport, retry: { initialDelayMs: 1 } });
+  return gemini.generateContent(request).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+for (const transport of ['node', 'fetch'] as const) {
+  describe(`a hostile gateway, on the ${transport} transport`, () => {
+    it('fails the stream on an event named error whose data is not a Gemini error, delivering no chunk of it', async () => {
+      serve(events(`event: error\ndata: {"message":"gateway quota exceeded"}\n\n`));
+      const { chunks, error } = await streamed(transport);
+      // Before: `{"message":...}` passed the lenient check as a chunk with no candidates, and the
+      // stream ended empty without an error.
+      expect(chunks).toEqual([]);
+      expect(ApiCallError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({
+        method: 'streamGenerateContent',
+        apiMessage: 'gateway quota exceeded',
+        isRetryable: false,
+      });
+      expect((error as Error).message).toContain('stream carried an error event');
+      expect(requests).toBe(1);
+    });
+
+    it('fails with the text of an error event that is not JSON, after the chunks before it', async () => {
+      serve(events(`data: ${chunk('a')}\n\n`, 'event: error\ndata: upstream timed out\n\n'));
+      const { chunks, error } = await streamed(transport);
+      expect(chunks).toHaveLength(1);
+      // Before: a StreamError blaming a proxy for altering the stream ("not valid JSON").
+      expect(ApiCallError.isInstance(error)).toBe(true);
+      expect((error as ApiCallError).message).toContain('upstream timed out');
+      expect((error as ApiCallError).responseBody).toBe('upstream timed out');
+      expect((error as Error).message).not.toContain(KEY);
+    });
+
+    it('keeps a Gemini error object in an event named error as it was read before', async () => {
+      serve(
+        thenAnswer(
+          events(
+            'event: error\ndata: {"error":{"code":503,"message":"busy","status":"UNAVAILABLE"}}\n\n',
+          ),
+        ),
+      );
+      const { chunks, error } = await streamed(transport);
+      expect(error).toBeUndefined();
+      expect(chunks).toHaveLength(1);
+      expect(requests).toBe(2);
+    });
+
+    it('retries a 200 stream carrying an error whose code is a string of digits', async () => {
+      serve(
+        thenAnswer(
+          events('data: {"error":{"code":"503","message":"busy","status":"UNAVAILABLE"}}\n\n'),
+        ),
+      );
+      const { chunks, error } = await streamed(transport);
+      // Before: read as an error with no code, not retryable: the call failed at once.
+      expect(error).toBeUndefined();
+      expect(chunks).toHaveLength(1);
+      expect(requests).toBe(2);
+    });
+
+    it('reads a carried error with a status name and no code as that status', async () => {
+      const body = JSON.stringify({
+        error: { message: 'quota for this minute', status: 'RESOURCE_EXHAUSTED' },
+      });
+      serve((_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(body);
+      });
+      const error = await unary(transport);
+      expect(ApiCallError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ status: 429, googleStatus: 'RESOURCE_EXHAUSTED' });
+      expect((error as ApiCallError).isRetryable).toBe(true);
+      // Said as it came: the object had no code; the advice is the quota's.
+      expect((error as Error).message).toContain(
+        'carried an error with no code RESOURCE_EXHAUSTED',
+      );
+      expect((error as Error).message).toContain('Rate limit hit');
+      expect(requests).toBe(4);
+    });
+
+    it('names the status of an empty stream answer, and a body of keep-alives as not empty', async () => {
+      serve((_request, response) => {
+        response.writeHead(204);
+        response.end();
+      });
+      const empty = await streamed(transport);
+      expect(empty.error).toBeInstanceOf(StreamError);
+      // Before: "an empty 200 body" for a 204 too.
+      expect((empty.error as Error).message).toContain('(an empty 204 body)');
+
+      serve(events(': keep-alive\n\n', ': keep-alive\n\n'));
+      const comments = await streamed(transport);
+      expect(comments.error).toBeInstanceOf(StreamError);
+      expect((comments.error as Error).message).toContain(
+        'held only comments and blank lines, no `data:` event',
+      );
+    });
+  });
+}
