@@ -15,7 +15,11 @@ export type ApiCallErrorOptions = {
   url: string;
   /** `generateContent`, `streamGenerateContent`, `countTokens`, `listModels`, ... */
   method: string;
-  /** HTTP status; absent when no response arrived (connection refused, reset, DNS). */
+  /**
+   * HTTP status; absent when no response arrived (connection refused, reset, DNS). For an error
+   * object a 2xx answer carried: its `code`, or without one the HTTP status its `status` name
+   * means (`UNAVAILABLE` is 503).
+   */
   status?: number | undefined;
   /** The Google status name from the body: `INVALID_ARGUMENT`, `RESOURCE_EXHAUSTED`, ... */
   googleStatus?: string | undefined;

@@ -83,7 +83,14 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
   if (body === undefined && parsedBody !== undefined) body = JSON.stringify(parsedBody);
 
   const parsed = parseGoogleErrorBody(parsedBody);
-  const status = options.status ?? parsed.code;
+  // An error object a 2xx answer carried with a status name and no code (a gateway's
+  // `{"error":{"status":"UNAVAILABLE"}}`) means that name's HTTP status: read as no status, it was
+  // not retried, and a RESOURCE_EXHAUSTED got no quota advice (attack60b).
+  const named =
+    options.status === undefined && parsed.code === undefined && options.carriedBy !== undefined
+      ? httpStatusOfName(parsed.googleStatus)
+      : undefined;
+  const status = options.status ?? parsed.code ?? named;
   const responseHeaders = toSafeHeaders(options.responseHeaders, redact);
   const dailyQuotaId = findDailyQuota(parsed.details);
   const isDailyQuota = status === 429 && dailyQuotaId !== undefined;
@@ -105,6 +112,7 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
     method: options.method,
     status,
     carriedBy: options.carriedBy,
+    codeFromName: named !== undefined,
     googleStatus: parsed.googleStatus,
     apiMessage: parsed.apiMessage,
     details: parsed.details,
@@ -137,6 +145,33 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
     cause: options.cause,
   });
 }
+
+/**
+ * The HTTP status of a `google.rpc.Code` name (the mapping in googleapis' `google/rpc/code.proto`),
+ * or `undefined` for another name.
+ */
+function httpStatusOfName(name: string | undefined): number | undefined {
+  return name === undefined ? undefined : HTTP_STATUS_OF_NAME.get(name);
+}
+
+const HTTP_STATUS_OF_NAME: ReadonlyMap<string, number> = new Map([
+  ['CANCELLED', 499],
+  ['UNKNOWN', 500],
+  ['INVALID_ARGUMENT', 400],
+  ['DEADLINE_EXCEEDED', 504],
+  ['NOT_FOUND', 404],
+  ['ALREADY_EXISTS', 409],
+  ['PERMISSION_DENIED', 403],
+  ['UNAUTHENTICATED', 401],
+  ['RESOURCE_EXHAUSTED', 429],
+  ['FAILED_PRECONDITION', 400],
+  ['ABORTED', 409],
+  ['OUT_OF_RANGE', 400],
+  ['UNIMPLEMENTED', 501],
+  ['INTERNAL', 500],
+  ['UNAVAILABLE', 503],
+  ['DATA_LOSS', 500],
+]);
 
 function findRetryDelay(details: GoogleErrorDetail[]): unknown {
   for (const detail of details) {

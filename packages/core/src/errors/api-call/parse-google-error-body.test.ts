@@ -37,7 +37,7 @@ describe('parseGoogleErrorBody', () => {
   it('skips fields of the wrong type instead of throwing (the error path must not fail twice)', () => {
     expect(
       parseGoogleErrorBody({
-        error: { code: '429', message: 42, status: null, details: { 0: {} } },
+        error: { code: 'rate_limit', message: 42, status: null, details: { 0: {} } },
       }),
     ).toEqual({
       code: undefined,
@@ -47,6 +47,9 @@ describe('parseGoogleErrorBody', () => {
       isGoogleError: true,
     });
     expect(parseGoogleErrorBody({ error: { code: 429.5 } }).code).toBeUndefined();
+    // A code written as three digits is the code (attack60b: a gateway's `"429"` was no code, and
+    // its error was not retried); this test pinned it as a wrong type before.
+    expect(parseGoogleErrorBody({ error: { code: '429' } }).code).toBe(429);
     expect(parseGoogleErrorBody({ error: { message: '' } }).apiMessage).toBeUndefined();
   });
 

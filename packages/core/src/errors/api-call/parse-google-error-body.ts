@@ -37,7 +37,7 @@ export function parseGoogleErrorBody(body: unknown): ParsedGoogleError {
     ? (error['details'].filter(isRecord) as GoogleErrorDetail[])
     : [];
   return {
-    code: typeof code === 'number' && Number.isInteger(code) ? code : undefined,
+    code: readCode(code),
     googleStatus: stringOrUndefined(error['status']),
     apiMessage: stringOrUndefined(error['message']),
     details,
@@ -58,6 +58,16 @@ export function tryParseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `error.code`: an integer, or the same written as a string of three digits (`"429"`), as some
+ * gateways write it. Read as no code, a 200 stream's `{"code":"503"}` error was not retried, and
+ * a 429 got no quota advice (attack60b).
+ */
+function readCode(code: unknown): number | undefined {
+  if (typeof code === 'number') return Number.isInteger(code) ? code : undefined;
+  return typeof code === 'string' && /^[1-5]\d\d$/.test(code) ? Number(code) : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
