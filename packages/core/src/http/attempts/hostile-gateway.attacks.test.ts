@@ -158,6 +158,26 @@ for (const transport of ['node', 'fetch'] as const) {
       expect(requests).toBe(4);
     });
 
+    it("shows a refused redirect's origin and path, never the Location's credentials or query", async () => {
+      serve((_request, response) => {
+        response.writeHead(302, {
+          location: `https://admin:hunter2@10.0.0.5:8443/internal/v1beta?sig=SIGNED-TOKEN&key=${KEY}`,
+        });
+        response.end();
+      });
+      for (const error of [await unary(transport), (await streamed(transport)).error]) {
+        expect(ApiCallError.isInstance(error)).toBe(true);
+        const { message } = error as Error;
+        // Before (node transport): the whole Location, `admin:hunter2@` and `?sig=` in it.
+        for (const secret of ['hunter2', 'SIGNED-TOKEN', KEY])
+          expect(message).not.toContain(secret);
+        // Node's fetch refuses the redirect itself and does not say where it pointed.
+        if (transport === 'node')
+          expect(message).toContain('to https://10.0.0.5:8443/internal/v1beta.');
+      }
+      expect(requests).toBe(2);
+    });
+
     it('names the status of an empty stream answer, and a body of keep-alives as not empty', async () => {
       serve((_request, response) => {
         response.writeHead(204);
