@@ -2,9 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../../errors/api-call-error.ts';
+import { FileSearchOperationError } from '../../errors/files-and-batches/file-search-operation-error.ts';
 import { StreamError } from '../../errors/stream-error.ts';
+import { TimeoutError } from '../../errors/timeout-error.ts';
 import type { GenerateContentResponse } from '../../wire/response.ts';
 import { createGemini } from '../create-gemini.ts';
+import { createFileSearchStores } from '../file-search-stores/create-file-search-stores.ts';
 
 // attack60b: a gateway between the client and Gemini (CometAPI-like, a proxy) answering in its
 // own dialect, over a real socket on 127.0.0.1, on both transports (undici's request API and
@@ -176,6 +179,34 @@ for (const transport of ['node', 'fetch'] as const) {
           expect(message).toContain('to https://10.0.0.5:8443/internal/v1beta.');
       }
       expect(requests).toBe(2);
+    });
+
+    it("keeps the reason of a File Search operation whose error is a gateway's bare text", async () => {
+      const name = 'fileSearchStores/handbook/operations/op-1';
+      serve((_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ name, done: true, error: `unsupported file type ${KEY}` }));
+      });
+      const stores = createFileSearchStores(createGemini({ apiKey: KEY, baseUrl, transport }));
+      const error = await stores.waitForOperation(name).catch((caught: unknown) => caught);
+      expect(FileSearchOperationError.isInstance(error)).toBe(true);
+      // Before: `reason` undefined, the message without the service's words.
+      expect(error).toMatchObject({ reason: 'unsupported file type [redacted]' });
+      expect((error as Error).message).toContain(': unsupported file type [redacted].');
+    });
+
+    it('stops waiting for a File Search operation that never finishes after maxPolls', async () => {
+      const name = 'fileSearchStores/handbook/operations/op-2';
+      serve((_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ name, done: false }));
+      });
+      const stores = createFileSearchStores(createGemini({ apiKey: KEY, baseUrl, transport }));
+      const error = await stores
+        .waitForOperation(name, { pollIntervalMs: 0, maxPolls: 3 })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(requests).toBe(3);
     });
 
     it('names the status of an empty stream answer, and a body of keep-alives as not empty', async () => {
