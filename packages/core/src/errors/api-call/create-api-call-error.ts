@@ -73,14 +73,10 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
   let parsedBody = options.parsedBody;
   if (redact.length > 0) {
     if (body !== undefined) body = redactSecrets(body, redact);
-    if (parsedBody !== undefined) {
-      const text = JSON.stringify(parsedBody);
-      const clean = redactSecrets(text, redact);
-      if (clean !== text) parsedBody = JSON.parse(clean);
-    }
+    if (parsedBody !== undefined) parsedBody = redactParsed(parsedBody, body, redact);
   }
   if (parsedBody === undefined && body !== undefined) parsedBody = tryParseJson(body);
-  if (body === undefined && parsedBody !== undefined) body = JSON.stringify(parsedBody);
+  if (body === undefined && parsedBody !== undefined) body = stringifyOrUndefined(parsedBody);
 
   const parsed = parseGoogleErrorBody(parsedBody);
   // An error object a 2xx answer carried with a status name and no code (a gateway's
@@ -144,6 +140,34 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
     attempt: options.attempt,
     cause: options.cause,
   });
+}
+
+/**
+ * `parsed` with the secrets scrubbed from its strings: through its JSON text, read back only when
+ * a secret was in it. A value nested deeper than `JSON.stringify` can recurse (a few thousand
+ * levels on Node's default stack, where `JSON.parse` takes any depth: 60 KB of a gateway's
+ * `[[[...]]]`) is read again from the scrubbed `body` instead; that RangeError came out of here,
+ * and the attempt took it for a network failure: "could not reach <host>... check the baseUrl"
+ * (attack60b).
+ */
+function redactParsed(
+  parsed: unknown,
+  body: string | undefined,
+  redact: readonly string[],
+): unknown {
+  const text = stringifyOrUndefined(parsed);
+  if (text === undefined) return body === undefined ? undefined : tryParseJson(body);
+  const clean = redactSecrets(text, redact);
+  return clean === text ? parsed : JSON.parse(clean);
+}
+
+/** `JSON.stringify(value)`, or `undefined` when it throws (too deep, a BigInt: never from JSON). */
+function stringifyOrUndefined(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -88,4 +88,22 @@ describe('tryParseJson', () => {
     const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
     expect(Array.isArray(tryParseJson(deep))).toBe(true);
   });
+
+  it('drops a detail nested deeper than 32 levels, keeping the rest (attack60b)', () => {
+    let deep: unknown = 'bottom';
+    for (let level = 0; level < 40; level++) deep = { next: deep };
+    let fine: unknown = 'bottom';
+    for (let level = 0; level < 30; level++) fine = [fine];
+    const parsed = parseGoogleErrorBody({
+      error: {
+        code: 400,
+        details: [
+          { '@type': 'deep', deep },
+          { '@type': 'fine', fine },
+        ],
+      },
+    });
+    expect(parsed.details.map((detail) => detail['@type'])).toEqual(['fine']);
+    expect(parsed.code).toBe(400);
+  });
 });

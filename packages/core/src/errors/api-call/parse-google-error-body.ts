@@ -34,7 +34,7 @@ export function parseGoogleErrorBody(body: unknown): ParsedGoogleError {
   }
   const code = error['code'];
   const details = Array.isArray(error['details'])
-    ? (error['details'].filter(isRecord) as GoogleErrorDetail[])
+    ? (error['details'].filter(isShallowRecord) as GoogleErrorDetail[])
     : [];
   return {
     code: readCode(code),
@@ -68,6 +68,27 @@ export function tryParseJson(text: string): unknown {
 function readCode(code: unknown): number | undefined {
   if (typeof code === 'number') return Number.isInteger(code) ? code : undefined;
   return typeof code === 'string' && /^[1-5]\d\d$/.test(code) ? Number(code) : undefined;
+}
+
+/**
+ * How deep a detail may nest: Google's are 3 or 4 levels (`QuotaFailure.violations[].quotaId`).
+ * A deeper one is dropped: it stays on the error (`details`, so `toJSON()`), and `JSON.stringify`
+ * overflows the stack a few thousand levels down, where `JSON.parse` read it whole. A logger or
+ * span exporter serialising the error then threw (attack60b).
+ */
+const MAX_DETAIL_DEPTH = 32;
+
+/** An object whose values nest at most {@link MAX_DETAIL_DEPTH} levels (walked without recursion). */
+function isShallowRecord(value: unknown): value is Record<string, unknown> {
+  if (!isRecord(value)) return false;
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [current, depth] = next;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > MAX_DETAIL_DEPTH) return false;
+    for (const child of Object.values(current)) pending.push([child, depth + 1]);
+  }
+  return true;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -209,6 +209,35 @@ for (const transport of ['node', 'fetch'] as const) {
       expect(requests).toBe(3);
     });
 
+    it('reads an error carried in a 200 body whose details nest 100,000 levels deep', async () => {
+      const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+      const body = `{"error":{"code":503,"message":"busy ${KEY}","status":"UNAVAILABLE","details":[{"@type":"x","deep":${deep}},{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"0s"}]}}`;
+      serve(
+        thenAnswer((_request, response) => {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(body);
+        }),
+      );
+      const gemini = createGemini({ apiKey: KEY, baseUrl, transport, retry: false });
+      const error = await gemini.generateContent(request).catch((caught: unknown) => caught);
+      // Before: JSON.stringify's RangeError, taken for a network failure ("could not reach
+      // 127.0.0.1:...: Maximum call stack size exceeded. Not retried: check the baseUrl").
+      expect(ApiCallError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ status: 503, isRetryable: true, retryDelayMs: 0 });
+      expect((error as ApiCallError).apiMessage).toBe('busy [redacted]');
+      // The deep detail is not kept: a logger serialising the error must not overflow the stack.
+      expect((error as ApiCallError).details?.map((detail) => detail['@type'])).toEqual([
+        'type.googleapis.com/google.rpc.RetryInfo',
+      ]);
+      expect(() => JSON.stringify(error)).not.toThrow();
+      // Retried (it is a 503) on a client that retries, and the next answer taken.
+      requests = 0;
+      const { chunks, error: streamFailure } = await streamed(transport);
+      expect(streamFailure).toBeUndefined();
+      expect(chunks).toHaveLength(1);
+      expect(requests).toBe(2);
+    });
+
     it('names the status of an empty stream answer, and a body of keep-alives as not empty', async () => {
       serve((_request, response) => {
         response.writeHead(204);
