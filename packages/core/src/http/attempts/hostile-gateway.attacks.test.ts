@@ -238,6 +238,25 @@ for (const transport of ['node', 'fetch'] as const) {
       expect(requests).toBe(2);
     });
 
+    it('takes the answer when an onResponse observer throws, unary and streamed', async () => {
+      // Every request is answered well (the count starts past the first).
+      serve(thenAnswer(() => {}));
+      requests = 1;
+      const gemini = createGemini({ apiKey: KEY, baseUrl, transport });
+      const onResponse = (): void => {
+        throw new Error('observer bug');
+      };
+      // Before: "could not reach 127.0.0.1:...: observer bug. Not retried: check the baseUrl".
+      const answer = await gemini.generateContent(request, { onResponse });
+      expect(answer.candidates?.[0]?.content?.parts?.[0]?.text).toBe('ok');
+      const chunks: GenerateContentResponse[] = [];
+      for await (const value of gemini.streamGenerateContent(request, { onResponse })) {
+        chunks.push(value);
+      }
+      expect(chunks).toHaveLength(1);
+      expect(requests).toBe(3);
+    });
+
     it('names the status of an empty stream answer, and a body of keep-alives as not empty', async () => {
       serve((_request, response) => {
         response.writeHead(204);
