@@ -257,6 +257,30 @@ for (const transport of ['node', 'fetch'] as const) {
       expect(requests).toBe(3);
     });
 
+    it('keeps 64 Ki characters of a 10 MB body that carried an error, unary and streamed', async () => {
+      const pad = 'x'.repeat(10_000_000);
+      const body = `{"error":{"code":400,"message":"bad ${KEY}"},"pad":"${pad}"}`;
+      serve((request, response) => {
+        response.writeHead(200, {
+          'content-type': request.url?.includes('alt=sse')
+            ? 'text/event-stream'
+            : 'application/json',
+        });
+        response.end(request.url?.includes('alt=sse') ? `data: ${body}\n\n` : body);
+      });
+      for (const error of [await unary(transport), (await streamed(transport)).error]) {
+        expect(ApiCallError.isInstance(error)).toBe(true);
+        const { responseBody, status, apiMessage } = error as ApiCallError;
+        expect({ status, apiMessage }).toEqual({ status: 400, apiMessage: 'bad [redacted]' });
+        // Before: all 10 MB, in every log line and span of the error.
+        expect(responseBody?.startsWith('{"error":{"code":400,"message":"bad [redacted]"}')).toBe(
+          true,
+        );
+        expect(responseBody).toMatch(/^.{65536}… \[\d+ characters omitted\]$/s);
+        expect(JSON.stringify(error).length).toBeLessThan(80_000);
+      }
+    });
+
     it('names the status of an empty stream answer, and a body of keep-alives as not empty', async () => {
       serve((_request, response) => {
         response.writeHead(204);
