@@ -9,7 +9,7 @@ import type { GenerateContentResponse } from '../wire/response.ts';
 import type { ByteReader, ByteReadResult } from './byte-reader.ts';
 import { createBareJsonCollector } from './create-bare-json-collector.ts';
 import { createJsonArraySplitter } from './create-json-array-splitter.ts';
-import { type StreamErrorContext, streamErrorFields } from './stream-error-context.ts';
+import { type StreamErrorContext, shownEvent, streamErrorFields } from './stream-error-context.ts';
 
 /** What {@link parseGenerateContentStream} reads. */
 export type ParseGenerateContentStreamOptions = {
@@ -189,6 +189,8 @@ export function readGenerateContentBatches({
   let atEnd = false;
   let bytes = 0;
 
+  const shown = (text: string): string => shownEvent(text, errorContext);
+
   const accept = (value: unknown, text: string): void => {
     const error = findError(value);
     if (error !== undefined) {
@@ -220,7 +222,7 @@ export function readGenerateContentBatches({
       failure = new StreamError({
         reason: 'invalid-chunk',
         chunksDelivered: delivered + pending.length,
-        event: text,
+        event: shown(text),
         message:
           `Gemini stream event ${events} is JSON but not a GenerateContentResponse: ${where} ` +
           `${result.message}. The event text is on \`error.event\`; check that the base URL ` +
@@ -231,11 +233,11 @@ export function readGenerateContentBatches({
 
   const malformed = (text: string, cause: unknown): void => {
     failure = atEnd
-      ? truncated(text, delivered + pending.length)
+      ? truncated(shown(text), delivered + pending.length)
       : new StreamError({
           reason: 'malformed-json',
           chunksDelivered: delivered + pending.length,
-          event: text,
+          event: shown(text),
           cause,
           message:
             `Gemini stream event ${events} is not valid JSON (${describeCause(cause)}). The ` +
@@ -427,7 +429,7 @@ export function readGenerateContentBatches({
         else parser.feed(`${rest}\n\n`);
         const unfinished = mode === 'array' ? array?.pending() : bare?.pending();
         if (unfinished !== undefined && failure === undefined) {
-          failure = truncated(unfinished, delivered + pending.length);
+          failure = truncated(shown(unfinished), delivered + pending.length);
         }
       }
       if (pending.length > 0) return take();
@@ -437,7 +439,7 @@ export function readGenerateContentBatches({
         throw new StreamError({
           reason: 'truncated',
           chunksDelivered: 0,
-          event: start,
+          event: start === undefined ? undefined : shown(start),
           message:
             start === undefined
               ? `The Gemini stream ended before its first chunk (${describeNoEvent(bytes, errorContext?.response?.status)}). Retry the request.`

@@ -1,5 +1,10 @@
 import type { CredentialStyle } from '../../shared/credential-style.ts';
-import { MIN_KEY_LENGTH, redactSecrets, toSafeHeaders } from '../../shared/redact-secrets.ts';
+import {
+  MIN_KEY_LENGTH,
+  redactSecrets,
+  toSafeHeaders,
+  withoutCutKey,
+} from '../../shared/redact-secrets.ts';
 import type { GoogleErrorDetail, QuotaFailure } from '../../wire/error-body.ts';
 import { ApiCallError } from '../api-call-error.ts';
 import { describeApiError } from './describe-api-error.ts';
@@ -72,7 +77,9 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
   let body = options.body;
   let parsedBody = options.parsedBody;
   if (redact.length > 0) {
-    if (body !== undefined) body = redactSecrets(body, redact);
+    // A key the body's cut went through too (statusError reads 64 KiB of it): its first
+    // characters are no whole key, and redactSecrets left them on responseBody (attack60b).
+    if (body !== undefined) body = withoutCutKey(redactSecrets(body, redact), redact);
     if (parsedBody !== undefined) parsedBody = redactParsed(parsedBody, body, redact);
   }
   if (parsedBody === undefined && body !== undefined) parsedBody = tryParseJson(body);

@@ -281,6 +281,26 @@ for (const transport of ['node', 'fetch'] as const) {
       }
     });
 
+    it('leaves no start of the key where an error body or a bad event was cut through it', async () => {
+      // The key across the 64 KiB an error status's body is read to.
+      serve((_request, response) => {
+        response.writeHead(400, { 'content-type': 'text/plain' });
+        response.end(`${'y'.repeat(65_536 - 20)}${KEY} and more`);
+      });
+      const cutBody = (await unary(transport)) as ApiCallError;
+      expect(ApiCallError.isInstance(cutBody)).toBe(true);
+      // Before: the key's first 20 characters ended responseBody.
+      expect(cutBody.responseBody).not.toContain(KEY.slice(0, 10));
+      expect(cutBody.responseBody?.endsWith('[redacted]')).toBe(true);
+      // The key across the 1,000 characters a StreamError keeps of a malformed event.
+      serve(events(`data: {"x":"${'y'.repeat(980)}${KEY}"\n\n`));
+      const { error } = await streamed(transport);
+      expect(error).toMatchObject({ reason: 'malformed-json' });
+      const { event } = error as StreamError;
+      expect(event).not.toContain(KEY.slice(0, 10));
+      expect(event?.endsWith('[redacted]')).toBe(true);
+    });
+
     it('names the status of an empty stream answer, and a body of keep-alives as not empty', async () => {
       serve((_request, response) => {
         response.writeHead(204);
