@@ -1,4 +1,3 @@
-import { cutTextNoted } from '../shared/cut-text.ts';
 import type {
   BadRequest,
   ErrorInfo,
@@ -8,12 +7,6 @@ import type {
   RetryInfo,
 } from '../wire/error-body.ts';
 import { GemloopError } from './gemloop-error.ts';
-
-/**
- * The most characters of a response body an {@link ApiCallError} keeps (`responseBody`): 64 Ki,
- * as an error status's body is read no further.
- */
-const MAX_RESPONSE_BODY_CHARS = 64 * 1024;
 
 /** What {@link ApiCallError} is built from. */
 export type ApiCallErrorOptions = {
@@ -35,8 +28,8 @@ export type ApiCallErrorOptions = {
   details?: GoogleErrorDetail[] | undefined;
   responseHeaders?: Record<string, string> | undefined;
   /**
-   * The response's body: its first 64 Ki characters (a note says how many more there were), as
-   * an error status's body is read no further.
+   * The response's body. gemloop's own errors keep its first 64 Ki characters (a note says how
+   * many more there were), as an error status's body is read no further.
    */
   responseBody?: string | undefined;
   /**
@@ -88,13 +81,7 @@ export class ApiCallError extends GemloopError {
     this.apiMessage = options.apiMessage;
     this.details = options.details ?? [];
     this.responseHeaders = options.responseHeaders;
-    // Bounded here, whoever built it: an error object a 200 body or stream carried came with the
-    // whole body (up to maxResponseBytes, 64 MiB), which every log line and span of the error
-    // then held (attack60b); an error status's body is read only 64 KiB far.
-    this.responseBody =
-      options.responseBody === undefined
-        ? undefined
-        : cutTextNoted(options.responseBody, MAX_RESPONSE_BODY_CHARS);
+    this.responseBody = options.responseBody;
     this.isRetryable = options.isRetryable;
     this.retryDelayMs = options.retryDelayMs;
     this.isDailyQuota = options.isDailyQuota ?? false;

@@ -1,4 +1,5 @@
 import type { CredentialStyle } from '../../shared/credential-style.ts';
+import { cutTextNoted } from '../../shared/cut-text.ts';
 import {
   MIN_KEY_LENGTH,
   redactSecrets,
@@ -14,6 +15,13 @@ import { parseDurationMs, parseRetryAfterMs } from './parse-retry-delay.ts';
 // Loaded in this module's chunk (api-call-error-of.ts's one `import()`), only once a request
 // failed: what a run that succeeds never executes stays out of what the agent app loads (bytes42).
 export { createNetworkError } from '../create-network-error.ts';
+
+/**
+ * The most characters of a response body an `ApiCallError` keeps (`responseBody`): 64 Ki, as an
+ * error status's body is read no further (statusError).
+ * @internal
+ */
+export const MAX_RESPONSE_BODY_CHARS: number = 64 * 1024;
 
 /** HTTP statuses a retry can fix (the official SDKs' list). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
@@ -140,7 +148,9 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
     apiMessage: parsed.apiMessage,
     details: parsed.details,
     responseHeaders,
-    responseBody: body,
+    // Bounded: an error object a 200 body or stream carried came with the whole body (up to
+    // maxResponseBytes, 64 MiB), which every log line and span of the error then held (attack60b).
+    responseBody: body === undefined ? undefined : cutTextNoted(body, MAX_RESPONSE_BODY_CHARS),
     isRetryable,
     retryDelayMs,
     isDailyQuota,

@@ -1,7 +1,9 @@
 import { ApiCallError } from '../../errors/api-call-error.ts';
 import { apiCallErrorOf } from '../../errors/api-call-error-of.ts';
 import type { CredentialStyle } from '../../shared/credential-style.ts';
+import { cutTextNoted } from '../../shared/cut-text.ts';
 import { redactSecrets, toSafeHeaders } from '../../shared/redact-secrets.ts';
+import { MAX_ERROR_BODY_BYTES } from '../transport/read-body-text.ts';
 
 /** The context of a 2xx body, for the errors {@link readJsonResponse} may throw. */
 export type ReadJsonResponseOptions = {
@@ -101,7 +103,9 @@ export function invalidResponse(
     method: options.method,
     status: options.status,
     responseHeaders: toSafeHeaders(options.response.headers, options.redact),
-    responseBody: text,
+    // Its first 64 Ki characters, as much as an error status's body is read (a wrong 10 MB answer
+    // was kept whole, in every log line and span of the error; attack60b).
+    responseBody: cutTextNoted(text, MAX_ERROR_BODY_BYTES),
     isRetryable: false,
     attempt: options.attempt,
     cause,
