@@ -107,3 +107,29 @@ describe('tryParseJson', () => {
     expect(parsed.code).toBe(400);
   });
 });
+
+describe('parseGoogleErrorBody on a gateway writing the proto field names (attack60b)', () => {
+  it("reads a detail's snake_case fields in camelCase, keeping ErrorInfo metadata as spelled", () => {
+    const parsed = parseGoogleErrorBody({
+      error: {
+        code: 429,
+        details: [
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retry_delay: '30s' },
+          {
+            '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+            violations: [{ quota_id: 'PerDay', quota_metric: 'm' }],
+          },
+          { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', metadata: { quota_limit: 'x' } },
+        ],
+      },
+    });
+    expect(parsed.details).toEqual([
+      { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '30s' },
+      {
+        '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+        violations: [{ quotaId: 'PerDay', quotaMetric: 'm' }],
+      },
+      { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', metadata: { quota_limit: 'x' } },
+    ]);
+  });
+});

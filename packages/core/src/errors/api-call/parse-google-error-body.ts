@@ -1,4 +1,6 @@
+import { setOwnKey } from '../../shared/set-own-key.ts';
 import type { GoogleErrorDetail } from '../../wire/error-body.ts';
+import { renameToCamelCase } from '../../wire/rename-to-camel-case.ts';
 
 /** What {@link parseGoogleErrorBody} found in an error body. Every field may be missing. */
 export type ParsedGoogleError = {
@@ -34,7 +36,7 @@ export function parseGoogleErrorBody(body: unknown): ParsedGoogleError {
   }
   const code = error['code'];
   const details = Array.isArray(error['details'])
-    ? (error['details'].filter(isShallowRecord) as GoogleErrorDetail[])
+    ? (error['details'].filter(isShallowRecord).map(toCamelCaseDetail) as GoogleErrorDetail[])
     : [];
   return {
     code: readCode(code),
@@ -90,6 +92,36 @@ function isShallowRecord(value: unknown): value is Record<string, unknown> {
   }
   return true;
 }
+
+/**
+ * A detail a gateway wrote in the proto field names (`retry_delay`, `quota_id`,
+ * `field_violations`: proto3 JSON readers take both spellings) in the API's camelCase ones, as a
+ * snake_case gateway's answers are read (rename-to-camel-case.ts). Read as they came, its 429's
+ * RetryInfo delay was not waited for (backoff instead) and a spent daily quota was retried
+ * (attack60b). An `ErrorInfo`'s `metadata` is a map of the server's own keys: kept as spelled.
+ */
+function toCamelCaseDetail(detail: Record<string, unknown>): Record<string, unknown> {
+  if (!hasSnakeKey(detail)) return detail;
+  const renamed = renameToCamelCase(detail) as Record<string, unknown>;
+  if (Object.hasOwn(detail, 'metadata')) setOwnKey(renamed, 'metadata', detail['metadata']);
+  return renamed;
+}
+
+/** Whether a key with an inner `_` is in `detail`, outside its `metadata` (walked without recursion). */
+function hasSnakeKey(detail: Record<string, unknown>): boolean {
+  const pending: unknown[] = [detail];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next !== 'object' || next === null) continue;
+    for (const [key, value] of Object.entries(next)) {
+      if (next === detail && key === 'metadata') continue;
+      if (SNAKE_KEY.test(key)) return true;
+      pending.push(value);
+    }
+  }
+  return false;
+}
+
+const SNAKE_KEY = /[a-z0-9]_[a-z0-9]/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -301,6 +301,34 @@ for (const transport of ['node', 'fetch'] as const) {
       expect(event?.endsWith('[redacted]')).toBe(true);
     });
 
+    it("reads a snake_case gateway's RetryInfo and per-day QuotaFailure in a 429", async () => {
+      const quota = (details: unknown[]): Answer =>
+        thenAnswer((_request, response) => {
+          response.writeHead(429, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ error: { code: 429, message: 'quota', details } }));
+        });
+      serve(
+        quota([{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retry_delay: '0.002s' }]),
+      );
+      const delays: number[] = [];
+      const gemini = createGemini({ apiKey: KEY, baseUrl, transport });
+      await gemini.generateContent(request, { onRetry: ({ delayMs }) => delays.push(delayMs) });
+      // Before: `retry_delay` unread, the retry waited the backoff (about 1 s) instead.
+      expect(delays).toEqual([2]);
+      serve(
+        quota([
+          {
+            '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+            violations: [{ quota_id: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }],
+          },
+        ]),
+      );
+      const error = await unary(transport);
+      // Before: not seen as a spent daily quota, so retried.
+      expect(error).toMatchObject({ status: 429, isDailyQuota: true, isRetryable: false });
+      expect(requests).toBe(1);
+    });
+
     it('names the status of an empty stream answer, and a body of keep-alives as not empty', async () => {
       serve((_request, response) => {
         response.writeHead(204);
