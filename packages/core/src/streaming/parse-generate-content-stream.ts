@@ -4,6 +4,7 @@ import { apiCallErrorOf } from '../errors/api-call-error-of.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
+import { findCarriedError } from '../wire/find-carried-error.ts';
 import { parseGenerateContentResponse } from '../wire/parse-generate-content-response.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import type { ByteReader, ByteReadResult } from './byte-reader.ts';
@@ -192,7 +193,7 @@ export function readGenerateContentBatches({
   const shown = (text: string): string => shownEvent(text, errorContext);
 
   const accept = (value: unknown, text: string): void => {
-    const error = findError(value);
+    const error = findCarriedError(value);
     if (error !== undefined) {
       const code =
         typeof error === 'object' && error !== null
@@ -298,7 +299,7 @@ export function readGenerateContentBatches({
         else malformed(data, cause);
         return;
       }
-      if (event === 'error' && findError(value) === undefined) gatewayError(data, value);
+      if (event === 'error' && findCarriedError(value) === undefined) gatewayError(data, value);
       else accept(value, data);
     },
     onError: (error) => {
@@ -504,14 +505,6 @@ function truncated(text: string, chunksDelivered: number): StreamError {
       `The Gemini stream ended in the middle of an event after ${chunksDelivered} chunk(s): the ` +
       'connection was cut. The partial event is on `error.event`. Retry the request.',
   });
-}
-
-/** The `error` of `{"error": {...}}`, or of the array-wrapped `[{"error": {...}}]`. */
-function findError(value: unknown): unknown {
-  const root: unknown = Array.isArray(value) ? value[0] : value;
-  if (typeof root !== 'object' || root === null) return undefined;
-  const error = (root as { error?: unknown }).error;
-  return error === null ? undefined : error;
 }
 
 /**

@@ -329,6 +329,37 @@ for (const transport of ['node', 'fetch'] as const) {
       expect(requests).toBe(1);
     });
 
+    it('reads an error field the same streamed and unary', async () => {
+      const answer = (error: string): Answer => {
+        const text = `{"candidates":[{"content":{"role":"model","parts":[{"text":"hi"}]},"finishReason":"STOP"}],"error":${error}}`;
+        return (request, response) => {
+          const sse = request.url?.includes('alt=sse') === true;
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(sse ? `data: ${text}\n\n` : text);
+        };
+      };
+      // No error beside the candidates: before, the stream failed on each (an ApiCallError "with
+      // no code", or a 500 retried), where the unary call took the answer.
+      for (const error of ['false', '""', '{}', '{"code":500,"message":"x"}']) {
+        serve(answer(error));
+        expect(await unary(transport), error).toBeUndefined();
+        const { chunks, error: failure } = await streamed(transport);
+        expect(failure, error).toBeUndefined();
+        expect(chunks).toHaveLength(1);
+      }
+      // A gateway's error text with no answer: before, the unary call returned it as an empty
+      // response, where the stream failed with it.
+      serve((request, response) => {
+        const sse = request.url?.includes('alt=sse') === true;
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(sse ? 'data: {"error":"model not found"}\n\n' : '{"error":"model not found"}');
+      });
+      for (const error of [await unary(transport), (await streamed(transport)).error]) {
+        expect(ApiCallError.isInstance(error)).toBe(true);
+        expect(error).toMatchObject({ apiMessage: 'model not found', isRetryable: false });
+      }
+    });
+
     it('names the status of an empty stream answer, and a body of keep-alives as not empty', async () => {
       serve((_request, response) => {
         response.writeHead(204);

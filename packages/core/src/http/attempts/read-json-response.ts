@@ -3,6 +3,7 @@ import { apiCallErrorOf } from '../../errors/api-call-error-of.ts';
 import type { CredentialStyle } from '../../shared/credential-style.ts';
 import { cutTextNoted } from '../../shared/cut-text.ts';
 import { redactSecrets, toSafeHeaders } from '../../shared/redact-secrets.ts';
+import { findCarriedError } from '../../wire/find-carried-error.ts';
 import { MAX_ERROR_BODY_BYTES } from '../transport/read-body-text.ts';
 
 /** The context of a 2xx body, for the errors {@link readJsonResponse} may throw. */
@@ -33,7 +34,7 @@ export function readJsonResponse(options: ReadJsonResponseOptions): unknown {
   } catch (cause) {
     throw invalidResponse(options, `returned a ${options.status} body that is not JSON`, cause);
   }
-  if (isErrorBody(value)) {
+  if (findCarriedError(value) !== undefined) {
     const error = apiCallErrorOf({
       url: options.url,
       method: options.method,
@@ -62,25 +63,6 @@ export class ErrorBodyRead {
   constructor(error: Promise<ApiCallError>) {
     this.error = error;
   }
-}
-
-/**
- * Google's error object, plain (`{"error":{...}}`) or array-wrapped (`[{"error":{...}}]`, the form
- * streamGenerateContent answers without `alt=sse`, which gateways also serve on the unary route
- * with status 200). Either is the same failure as that error at HTTP level: `createApiCallError`
- * takes the status from `error.code`, so retryability and RetryInfo follow.
- */
-function isErrorBody(value: unknown): boolean {
-  const root: unknown = Array.isArray(value) ? value[0] : value;
-  if (typeof root !== 'object' || root === null || !('error' in root) || 'candidates' in root) {
-    return false;
-  }
-  // A resource with a name is not an error body even with an `error` field: a Files API file in
-  // `state: FAILED` and a failed batch operation carry their google.rpc.Status there
-  // (ai.google.dev/api/files#File `error`, google.longrunning.Operation `error`).
-  if (typeof (root as { name?: unknown }).name === 'string') return false;
-  const error = (root as { error?: unknown }).error;
-  return typeof error === 'object' && error !== null;
 }
 
 /**
