@@ -29,7 +29,7 @@ export class StreamError extends GemloopError {
   override readonly code = 'stream';
   readonly reason: StreamErrorReason;
   readonly chunksDelivered: number;
-  /** The raw event data at fault, cut to 1,000 characters ({@link STREAM_ERROR_EVENT_CHARS}). */
+  /** The raw event data at fault, cut to 1,000 characters. */
   readonly event: string | undefined;
 
   constructor({
