@@ -15,7 +15,11 @@ export type ApiCallErrorOptions = {
   url: string;
   /** `generateContent`, `streamGenerateContent`, `countTokens`, `listModels`, ... */
   method: string;
-  /** HTTP status; absent when no response arrived (connection refused, reset, DNS). */
+  /**
+   * HTTP status; absent when no response arrived (connection refused, reset, DNS). For an error
+   * object a 2xx answer carried: its `code`, or without one the HTTP status its `status` name
+   * means (`UNAVAILABLE` is 503).
+   */
   status?: number | undefined;
   /** The Google status name from the body: `INVALID_ARGUMENT`, `RESOURCE_EXHAUSTED`, ... */
   googleStatus?: string | undefined;
@@ -23,6 +27,10 @@ export type ApiCallErrorOptions = {
   apiMessage?: string | undefined;
   details?: GoogleErrorDetail[] | undefined;
   responseHeaders?: Record<string, string> | undefined;
+  /**
+   * The response's body. gemloop's own errors keep its first 64 Ki characters (a note says how
+   * many more there were), as an error status's body is read no further.
+   */
   responseBody?: string | undefined;
   /**
    * Whether the failure is transient, so that sending the call again may succeed: 408, 429 (not a

@@ -1,4 +1,12 @@
+import { cutText } from '../shared/cut-text.ts';
 import { GemloopError } from './gemloop-error.ts';
+
+/**
+ * How much of the event at fault a {@link StreamError} keeps (`event`). A caller that knows the
+ * secrets cuts there itself first, to redact a key the cut went through (`withoutCutKey`).
+ * @internal
+ */
+export const STREAM_ERROR_EVENT_CHARS = 1000;
 
 /** What went wrong with a stream. */
 export type StreamErrorReason =
@@ -40,7 +48,7 @@ export class StreamError extends GemloopError {
     super({ message, cause });
     this.reason = reason;
     this.chunksDelivered = chunksDelivered;
-    this.event = event === undefined ? undefined : event.slice(0, 1000);
+    this.event = event === undefined ? undefined : cutText(event, STREAM_ERROR_EVENT_CHARS);
   }
 
   static override isInstance(error: unknown): error is StreamError {

@@ -22,7 +22,7 @@ export type CallOptions = {
   /**
    * Called with the status and headers of each 2xx response, before its body is read (a retried
    * attempt calls it again): to read `x-gemini-service-tier` ({@link readServiceTier}), a
-   * gateway's request id or rate-limit headers. It must not throw.
+   * gateway's request id or rate-limit headers. It must not throw (what it throws is ignored).
    */
   onResponse?: ((response: ResponseInfo) => void) | undefined;
   /**

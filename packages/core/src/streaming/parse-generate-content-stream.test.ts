@@ -174,12 +174,23 @@ describe('parseGenerateContentStream', () => {
     });
 
     it('fails with truncated on an empty 200 body', async () => {
-      for (const pieces of [[], [''], ['\r\n\r\n   \n']]) {
+      for (const pieces of [[], ['']]) {
         const { chunks, error } = await collect(pieces);
         expect(chunks).toEqual([]);
         expect(error).toBeInstanceOf(StreamError);
         expect(error).toMatchObject({ reason: 'truncated', chunksDelivered: 0, event: undefined });
         expect((error as Error).message).toContain('empty 200 body');
+      }
+    });
+
+    it('fails with truncated on a body of blank lines and comments, saying it was not empty', async () => {
+      for (const pieces of [['\r\n\r\n   \n'], [': keep-alive\n\n', ': keep-alive\n\n']]) {
+        const { chunks, error } = await collect(pieces);
+        expect(chunks).toEqual([]);
+        expect(error).toMatchObject({ reason: 'truncated', chunksDelivered: 0, event: undefined });
+        expect((error as Error).message).toMatch(
+          /held only comments and blank lines, no `data:` event/,
+        );
       }
     });
 

@@ -4,12 +4,13 @@ import { apiCallErrorOf } from '../errors/api-call-error-of.ts';
 import { ResponseTooLargeError } from '../errors/response-too-large-error.ts';
 import { StreamError } from '../errors/stream-error.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
+import { findCarriedError } from '../wire/find-carried-error.ts';
 import { parseGenerateContentResponse } from '../wire/parse-generate-content-response.ts';
 import type { GenerateContentResponse } from '../wire/response.ts';
 import type { ByteReader, ByteReadResult } from './byte-reader.ts';
 import { createBareJsonCollector } from './create-bare-json-collector.ts';
 import { createJsonArraySplitter } from './create-json-array-splitter.ts';
-import { type StreamErrorContext, streamErrorFields } from './stream-error-context.ts';
+import { type StreamErrorContext, shownEvent, streamErrorFields } from './stream-error-context.ts';
 
 /** What {@link parseGenerateContentStream} reads. */
 export type ParseGenerateContentStreamOptions = {
@@ -88,7 +89,8 @@ function firstNonWhitespace(text: string): number {
  *
  * Fails with:
  * - `ApiCallError` for an error object inside the 200 stream, as a `data:` event or as bare
- *   (possibly multi-line) JSON in the body;
+ *   (possibly multi-line) JSON in the body, and for an event named `error` (a gateway's), whatever
+ *   its data;
  * - `StreamError` `malformed-json` (an event is not JSON), `invalid-chunk` (JSON, not a response),
  *   `truncated` (the body ended inside an event, or held no event at all), `connection` (reading
  *   failed); `chunksDelivered` says how many chunks were yielded before;
@@ -188,8 +190,10 @@ export function readGenerateContentBatches({
   let atEnd = false;
   let bytes = 0;
 
+  const shown = (text: string): string => shownEvent(text, errorContext);
+
   const accept = (value: unknown, text: string): void => {
-    const error = findError(value);
+    const error = findCarriedError(value);
     if (error !== undefined) {
       const code =
         typeof error === 'object' && error !== null
@@ -219,7 +223,7 @@ export function readGenerateContentBatches({
       failure = new StreamError({
         reason: 'invalid-chunk',
         chunksDelivered: delivered + pending.length,
-        event: text,
+        event: shown(text),
         message:
           `Gemini stream event ${events} is JSON but not a GenerateContentResponse: ${where} ` +
           `${result.message}. The event text is on \`error.event\`; check that the base URL ` +
@@ -230,17 +234,33 @@ export function readGenerateContentBatches({
 
   const malformed = (text: string, cause: unknown): void => {
     failure = atEnd
-      ? truncated(text, delivered + pending.length)
+      ? truncated(shown(text), delivered + pending.length)
       : new StreamError({
           reason: 'malformed-json',
           chunksDelivered: delivered + pending.length,
-          event: text,
+          event: shown(text),
           cause,
           message:
             `Gemini stream event ${events} is not valid JSON (${describeCause(cause)}). The ` +
             'event text is on `error.event`. Retry the request; if it keeps happening, a proxy ' +
             'between you and Gemini is altering the stream.',
         });
+  };
+
+  /**
+   * An SSE event named `error` (Gemini names none; a gateway names its own failure so, with a
+   * message, a `{message}` object or text as its data): the stream fails with it as an
+   * `ApiCallError`. Taken as a chunk, `{"message":"quota"}` passed the lenient check as a
+   * response with no candidates, and the answer ended empty without a word (attack60b).
+   */
+  const gatewayError = (text: string, value: unknown): void => {
+    failure = apiCallErrorOf({
+      ...streamErrorFields(errorContext, delivered + pending.length),
+      url,
+      method,
+      body: text,
+      parsedBody: value,
+    });
   };
 
   const onValue = (value: unknown, text: string): void => {
@@ -268,17 +288,19 @@ export function readGenerateContentBatches({
 
   const parser = createParser({
     maxBufferSize: maxEventSize,
-    onEvent: ({ data }) => {
+    onEvent: ({ event, data }) => {
       if (failure !== undefined || data === '' || data === '[DONE]') return;
       events++;
       let value: unknown;
       try {
         value = JSON.parse(data);
       } catch (cause) {
-        malformed(data, cause);
+        if (event === 'error') gatewayError(data, undefined);
+        else malformed(data, cause);
         return;
       }
-      accept(value, data);
+      if (event === 'error' && findCarriedError(value) === undefined) gatewayError(data, value);
+      else accept(value, data);
     },
     onError: (error) => {
       if (error.type === 'max-buffer-size-exceeded') {
@@ -408,7 +430,7 @@ export function readGenerateContentBatches({
         else parser.feed(`${rest}\n\n`);
         const unfinished = mode === 'array' ? array?.pending() : bare?.pending();
         if (unfinished !== undefined && failure === undefined) {
-          failure = truncated(unfinished, delivered + pending.length);
+          failure = truncated(shown(unfinished), delivered + pending.length);
         }
       }
       if (pending.length > 0) return take();
@@ -418,10 +440,10 @@ export function readGenerateContentBatches({
         throw new StreamError({
           reason: 'truncated',
           chunksDelivered: 0,
-          event: start,
+          event: start === undefined ? undefined : shown(start),
           message:
             start === undefined
-              ? 'The Gemini stream ended before its first chunk (an empty 200 body). Retry the request.'
+              ? `The Gemini stream ended before its first chunk (${describeNoEvent(bytes, errorContext?.response?.status)}). Retry the request.`
               : 'The Gemini stream held no `data:` event; its first line is on `error.event`. ' +
                 'Check that the base URL points at a Gemini-compatible API that supports `alt=sse`.',
         });
@@ -485,12 +507,15 @@ function truncated(text: string, chunksDelivered: number): StreamError {
   });
 }
 
-/** The `error` of `{"error": {...}}`, or of the array-wrapped `[{"error": {...}}]`. */
-function findError(value: unknown): unknown {
-  const root: unknown = Array.isArray(value) ? value[0] : value;
-  if (typeof root !== 'object' || root === null) return undefined;
-  const error = (root as { error?: unknown }).error;
-  return error === null ? undefined : error;
+/**
+ * What a body that ended without an event held: nothing (`an empty 204 body`: the status it came
+ * with), or only SSE comments and blank lines (a gateway's keep-alives). It said "an empty 200
+ * body" for both, whatever the status (attack60b).
+ */
+function describeNoEvent(bytes: number, status: number | undefined): string {
+  if (bytes > 0)
+    return `the ${bytes}-byte body held only comments and blank lines, no \`data:\` event`;
+  return `an empty ${status ?? 200} body`;
 }
 
 function describeCause(cause: unknown): string {

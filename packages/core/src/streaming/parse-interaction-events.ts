@@ -7,7 +7,7 @@ import { describeThrown } from '../shared/describe-thrown.ts';
 import type { InteractionEvent } from '../wire/interaction.ts';
 import type { ByteReader, ByteReadResult } from './byte-reader.ts';
 import { createBareJsonCollector } from './create-bare-json-collector.ts';
-import { type StreamErrorContext, streamErrorFields } from './stream-error-context.ts';
+import { type StreamErrorContext, shownEvent, streamErrorFields } from './stream-error-context.ts';
 
 /** What {@link parseInteractionEvents} reads. @internal */
 export type ParseInteractionEventsOptions = {
@@ -103,13 +103,13 @@ export async function* parseInteractionEvents(
           ? new StreamError({
               reason: 'truncated',
               chunksDelivered: at,
-              event: data,
+              event: shownEvent(data, errorContext),
               message: `The Interactions stream ended in the middle of an event after ${at} event(s): the connection was cut. Resume from the last event_id.`,
             })
           : new StreamError({
               reason: 'malformed-json',
               chunksDelivered: at,
-              event: data,
+              event: shownEvent(data, errorContext),
               cause,
               message: `Interactions stream event ${at + 1} is not valid JSON (${describeThrown(cause)}). The event text is on \`error.event\`.`,
             });
@@ -119,7 +119,7 @@ export async function* parseInteractionEvents(
         failure = new StreamError({
           reason: 'invalid-chunk',
           chunksDelivered: delivered + pending.length,
-          event: data,
+          event: shownEvent(data, errorContext),
           message:
             'An Interactions stream event is JSON but not an object. Check that the baseUrl points at an API that serves /v1beta/interactions.',
         });
@@ -138,7 +138,7 @@ export async function* parseInteractionEvents(
         failure = new StreamError({
           reason: 'invalid-chunk',
           chunksDelivered: delivered + pending.length,
-          event: data,
+          event: shownEvent(data, errorContext),
           message:
             'An Interactions stream event has no `event_type`. Check that the baseUrl points at an API that serves /v1beta/interactions.',
         });

@@ -1,5 +1,8 @@
 import type { CreateApiCallErrorOptions } from '../errors/api-call/create-api-call-error.ts';
+import { STREAM_ERROR_EVENT_CHARS } from '../errors/stream-error.ts';
 import type { CredentialStyle } from '../shared/credential-style.ts';
+import { cutText } from '../shared/cut-text.ts';
+import { withoutCutKey } from '../shared/redact-secrets.ts';
 
 /**
  * What an error object found inside a stream needs besides the stream, passed to
@@ -46,4 +49,18 @@ export function streamErrorFields(
     // An error object in a stream: the HTTP status was the stream's (2xx), not the object's code.
     carriedBy: { kind: 'stream', httpStatus: context?.response?.status, chunksDelivered },
   };
+}
+
+/**
+ * What a `StreamError` keeps of the event at fault: its first {@link STREAM_ERROR_EVENT_CHARS},
+ * with a key of the client's that the cut went through redacted. The error is scrubbed of whole
+ * keys once thrown (toAttemptError), but a cut key's first characters are no key any more: a
+ * gateway's echo of it across character 1,000 left up to 38 of its 39 on `error.event`
+ * (attack60b).
+ * @internal
+ */
+export function shownEvent(text: string, context: StreamErrorContext | undefined): string {
+  const secrets = context?.secrets?.values;
+  if (secrets === undefined || secrets.length === 0) return text;
+  return withoutCutKey(cutText(text, STREAM_ERROR_EVENT_CHARS), secrets);
 }

@@ -429,3 +429,61 @@ describe('a real FAILED_PRECONDITION (beside the fake’s own errors, see @gemlo
     expect(error.message).toMatch(/billing/);
   });
 });
+
+describe('createApiCallError on an error object a 2xx answer carried in a gateway dialect (attack60b)', () => {
+  const carriedBy = { kind: 'stream', httpStatus: 200, chunksDelivered: 0 } as const;
+  const made = (error: Record<string, unknown>, http?: number) =>
+    createApiCallError({
+      url,
+      method: 'streamGenerateContent',
+      parsedBody: { error },
+      ...(http === undefined ? { carriedBy } : { status: http }),
+    });
+
+  it('reads a code written as three digits as that code', () => {
+    const error = made({ code: '503', message: 'busy' });
+    expect(error).toMatchObject({ status: 503, isRetryable: true });
+    expect(error.message).toContain('with code 503');
+    // Not a number of any other form: as before, no code.
+    for (const code of ['5e2', ' 503', '0503', '99', '600', 'rate_limit']) {
+      expect(made({ code, message: 'x' }).status, code).toBeUndefined();
+    }
+  });
+
+  it('takes the HTTP status of the status name when the object has no code, and says it had none', () => {
+    const cases: [string, number, boolean][] = [
+      ['UNAVAILABLE', 503, true],
+      ['RESOURCE_EXHAUSTED', 429, true],
+      ['INTERNAL', 500, true],
+      ['DEADLINE_EXCEEDED', 504, true],
+      ['INVALID_ARGUMENT', 400, false],
+      ['PERMISSION_DENIED', 403, false],
+    ];
+    for (const [name, status, isRetryable] of cases) {
+      const error = made({ status: name, message: 'm' });
+      expect(error, name).toMatchObject({ status, googleStatus: name, isRetryable });
+      expect(error.message, name).toContain(`with no code ${name}: m.`);
+    }
+    expect(made({ status: 'SOMETHING_ELSE', message: 'm' }).status).toBeUndefined();
+  });
+
+  it('keeps a per-day quota named only by its status not retryable', () => {
+    const error = made({
+      status: 'RESOURCE_EXHAUSTED',
+      details: [
+        {
+          '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+          violations: [{ quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier' }],
+        },
+      ],
+    });
+    expect(error).toMatchObject({ status: 429, isDailyQuota: true, isRetryable: false });
+  });
+
+  it('leaves an HTTP error status as it came, whatever the body names', () => {
+    expect(made({ status: 'UNAVAILABLE', message: 'm' }, 400)).toMatchObject({
+      status: 400,
+      isRetryable: false,
+    });
+  });
+});

@@ -1,5 +1,11 @@
 import type { CredentialStyle } from '../../shared/credential-style.ts';
-import { MIN_KEY_LENGTH, redactSecrets, toSafeHeaders } from '../../shared/redact-secrets.ts';
+import { cutTextNoted } from '../../shared/cut-text.ts';
+import {
+  MIN_KEY_LENGTH,
+  redactSecrets,
+  toSafeHeaders,
+  withoutCutKey,
+} from '../../shared/redact-secrets.ts';
 import type { GoogleErrorDetail, QuotaFailure } from '../../wire/error-body.ts';
 import { ApiCallError } from '../api-call-error.ts';
 import { describeApiError } from './describe-api-error.ts';
@@ -9,6 +15,13 @@ import { parseDurationMs, parseRetryAfterMs } from './parse-retry-delay.ts';
 // Loaded in this module's chunk (api-call-error-of.ts's one `import()`), only once a request
 // failed: what a run that succeeds never executes stays out of what the agent app loads (bytes42).
 export { createNetworkError } from '../create-network-error.ts';
+
+/**
+ * The most characters of a response body an `ApiCallError` keeps (`responseBody`): 64 Ki, as an
+ * error status's body is read no further (statusError).
+ * @internal
+ */
+export const MAX_RESPONSE_BODY_CHARS: number = 64 * 1024;
 
 /** HTTP statuses a retry can fix (the official SDKs' list). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
@@ -72,18 +85,23 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
   let body = options.body;
   let parsedBody = options.parsedBody;
   if (redact.length > 0) {
-    if (body !== undefined) body = redactSecrets(body, redact);
-    if (parsedBody !== undefined) {
-      const text = JSON.stringify(parsedBody);
-      const clean = redactSecrets(text, redact);
-      if (clean !== text) parsedBody = JSON.parse(clean);
-    }
+    // A key the body's cut went through too (statusError reads 64 KiB of it): its first
+    // characters are no whole key, and redactSecrets left them on responseBody (attack60b).
+    if (body !== undefined) body = withoutCutKey(redactSecrets(body, redact), redact);
+    if (parsedBody !== undefined) parsedBody = redactParsed(parsedBody, body, redact);
   }
   if (parsedBody === undefined && body !== undefined) parsedBody = tryParseJson(body);
-  if (body === undefined && parsedBody !== undefined) body = JSON.stringify(parsedBody);
+  if (body === undefined && parsedBody !== undefined) body = stringifyOrUndefined(parsedBody);
 
   const parsed = parseGoogleErrorBody(parsedBody);
-  const status = options.status ?? parsed.code;
+  // An error object a 2xx answer carried with a status name and no code (a gateway's
+  // `{"error":{"status":"UNAVAILABLE"}}`) means that name's HTTP status: read as no status, it was
+  // not retried, and a RESOURCE_EXHAUSTED got no quota advice (attack60b).
+  const named =
+    options.status === undefined && parsed.code === undefined && options.carriedBy !== undefined
+      ? httpStatusOfName(parsed.googleStatus)
+      : undefined;
+  const status = options.status ?? parsed.code ?? named;
   const responseHeaders = toSafeHeaders(options.responseHeaders, redact);
   const dailyQuotaId = findDailyQuota(parsed.details);
   const isDailyQuota = status === 429 && dailyQuotaId !== undefined;
@@ -105,6 +123,7 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
     method: options.method,
     status,
     carriedBy: options.carriedBy,
+    codeFromName: named !== undefined,
     googleStatus: parsed.googleStatus,
     apiMessage: parsed.apiMessage,
     details: parsed.details,
@@ -129,7 +148,9 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
     apiMessage: parsed.apiMessage,
     details: parsed.details,
     responseHeaders,
-    responseBody: body,
+    // Bounded: an error object a 200 body or stream carried came with the whole body (up to
+    // maxResponseBytes, 64 MiB), which every log line and span of the error then held (attack60b).
+    responseBody: body === undefined ? undefined : cutTextNoted(body, MAX_RESPONSE_BODY_CHARS),
     isRetryable,
     retryDelayMs,
     isDailyQuota,
@@ -137,6 +158,61 @@ export function createApiCallError(options: CreateApiCallErrorOptions): ApiCallE
     cause: options.cause,
   });
 }
+
+/**
+ * `parsed` with the secrets scrubbed from its strings: through its JSON text, read back only when
+ * a secret was in it. A value nested deeper than `JSON.stringify` can recurse (a few thousand
+ * levels on Node's default stack, where `JSON.parse` takes any depth: 60 KB of a gateway's
+ * `[[[...]]]`) is read again from the scrubbed `body` instead; that RangeError came out of here,
+ * and the attempt took it for a network failure: "could not reach <host>... check the baseUrl"
+ * (attack60b).
+ */
+function redactParsed(
+  parsed: unknown,
+  body: string | undefined,
+  redact: readonly string[],
+): unknown {
+  const text = stringifyOrUndefined(parsed);
+  if (text === undefined) return body === undefined ? undefined : tryParseJson(body);
+  const clean = redactSecrets(text, redact);
+  return clean === text ? parsed : JSON.parse(clean);
+}
+
+/** `JSON.stringify(value)`, or `undefined` when it throws (too deep, a BigInt: never from JSON). */
+function stringifyOrUndefined(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The HTTP status of a `google.rpc.Code` name (the mapping in googleapis' `google/rpc/code.proto`),
+ * or `undefined` for another name.
+ */
+function httpStatusOfName(name: string | undefined): number | undefined {
+  return name === undefined ? undefined : HTTP_STATUS_OF_NAME.get(name);
+}
+
+const HTTP_STATUS_OF_NAME: ReadonlyMap<string, number> = new Map([
+  ['CANCELLED', 499],
+  ['UNKNOWN', 500],
+  ['INVALID_ARGUMENT', 400],
+  ['DEADLINE_EXCEEDED', 504],
+  ['NOT_FOUND', 404],
+  ['ALREADY_EXISTS', 409],
+  ['PERMISSION_DENIED', 403],
+  ['UNAUTHENTICATED', 401],
+  ['RESOURCE_EXHAUSTED', 429],
+  ['FAILED_PRECONDITION', 400],
+  ['ABORTED', 409],
+  ['OUT_OF_RANGE', 400],
+  ['UNIMPLEMENTED', 501],
+  ['INTERNAL', 500],
+  ['UNAVAILABLE', 503],
+  ['DATA_LOSS', 500],
+]);
 
 function findRetryDelay(details: GoogleErrorDetail[]): unknown {
   for (const detail of details) {

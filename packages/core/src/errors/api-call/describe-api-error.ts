@@ -15,6 +15,11 @@ export type DescribeApiErrorOptions = {
   status: number | undefined;
   /** What carried the error object, when a 2xx answer did (then `status` is its `code`). */
   carriedBy?: { kind: 'response' | 'stream'; httpStatus: number | undefined } | undefined;
+  /**
+   * The carried error object had no code: `status` is the HTTP status its `googleStatus` name
+   * means, and the message says it had no code.
+   */
+  codeFromName?: boolean | undefined;
   googleStatus: string | undefined;
   apiMessage: string | undefined;
   details: GoogleErrorDetail[];
@@ -101,6 +106,7 @@ function describeHead({
   status,
   googleStatus,
   carriedBy,
+  codeFromName,
 }: DescribeApiErrorOptions): string {
   const name = googleStatus ? ` ${googleStatus}` : '';
   if (carriedBy === undefined)
@@ -108,7 +114,8 @@ function describeHead({
   const http = carriedBy.httpStatus === undefined ? '' : `HTTP ${carriedBy.httpStatus} `;
   const what =
     carriedBy.kind === 'stream' ? 'stream carried an error event' : 'response carried an error';
-  const code = status === undefined ? ' with no code' : ` with code ${status}`;
+  const code =
+    status === undefined || codeFromName === true ? ' with no code' : ` with code ${status}`;
   return `${method} failed: the ${http}${what}${code}${name}`;
 }
 

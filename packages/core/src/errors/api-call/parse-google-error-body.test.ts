@@ -37,7 +37,7 @@ describe('parseGoogleErrorBody', () => {
   it('skips fields of the wrong type instead of throwing (the error path must not fail twice)', () => {
     expect(
       parseGoogleErrorBody({
-        error: { code: '429', message: 42, status: null, details: { 0: {} } },
+        error: { code: 'rate_limit', message: 42, status: null, details: { 0: {} } },
       }),
     ).toEqual({
       code: undefined,
@@ -47,6 +47,9 @@ describe('parseGoogleErrorBody', () => {
       isGoogleError: true,
     });
     expect(parseGoogleErrorBody({ error: { code: 429.5 } }).code).toBeUndefined();
+    // A code written as three digits is the code (attack60b: a gateway's `"429"` was no code, and
+    // its error was not retried); this test pinned it as a wrong type before.
+    expect(parseGoogleErrorBody({ error: { code: '429' } }).code).toBe(429);
     expect(parseGoogleErrorBody({ error: { message: '' } }).apiMessage).toBeUndefined();
   });
 
@@ -84,5 +87,49 @@ describe('tryParseJson', () => {
   it('parses a deeply nested body (5,000 levels) without a stack overflow', () => {
     const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
     expect(Array.isArray(tryParseJson(deep))).toBe(true);
+  });
+
+  it('drops a detail nested deeper than 32 levels, keeping the rest (attack60b)', () => {
+    let deep: unknown = 'bottom';
+    for (let level = 0; level < 40; level++) deep = { next: deep };
+    let fine: unknown = 'bottom';
+    for (let level = 0; level < 30; level++) fine = [fine];
+    const parsed = parseGoogleErrorBody({
+      error: {
+        code: 400,
+        details: [
+          { '@type': 'deep', deep },
+          { '@type': 'fine', fine },
+        ],
+      },
+    });
+    expect(parsed.details.map((detail) => detail['@type'])).toEqual(['fine']);
+    expect(parsed.code).toBe(400);
+  });
+});
+
+describe('parseGoogleErrorBody on a gateway writing the proto field names (attack60b)', () => {
+  it("reads a detail's snake_case fields in camelCase, keeping ErrorInfo metadata as spelled", () => {
+    const parsed = parseGoogleErrorBody({
+      error: {
+        code: 429,
+        details: [
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retry_delay: '30s' },
+          {
+            '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+            violations: [{ quota_id: 'PerDay', quota_metric: 'm' }],
+          },
+          { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', metadata: { quota_limit: 'x' } },
+        ],
+      },
+    });
+    expect(parsed.details).toEqual([
+      { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '30s' },
+      {
+        '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+        violations: [{ quotaId: 'PerDay', quotaMetric: 'm' }],
+      },
+      { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', metadata: { quota_limit: 'x' } },
+    ]);
   });
 });

@@ -90,12 +90,21 @@ describe('readJsonResponse', () => {
     expect(await read(JSON.stringify(answer))).toEqual(answer);
   });
 
-  it('keeps a body whose error is not an object, or only inherited through __proto__', async () => {
-    expect(await read('{"error":"text"}')).toEqual({ error: 'text' });
+  it('keeps a body whose error is no error, or only inherited through __proto__', async () => {
     expect(await read('{"error":null}')).toEqual({ error: null });
+    expect(await read('{"error":false}')).toEqual({ error: false });
+    expect(await read('{"error":" "}')).toEqual({ error: ' ' });
     const value = (await read('{"__proto__":{"error":{"code":500}}}')) as Record<string, unknown>;
     expect(ApiCallError.isInstance(value)).toBe(false);
     expect(Object.keys(value)).toEqual(['__proto__']);
+  });
+
+  it("takes a gateway's error text as its error, as a stream's event is (attack60b)", async () => {
+    // This file pinned `{"error":"text"}` as an answer: a generateContent call got an empty
+    // response where its streamed twin failed with the text.
+    const error = await read('{"error":"model not found"}');
+    expect(ApiCallError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ apiMessage: 'model not found', isRetryable: false });
   });
 });
 

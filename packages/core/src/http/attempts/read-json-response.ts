@@ -1,7 +1,10 @@
 import { ApiCallError } from '../../errors/api-call-error.ts';
 import { apiCallErrorOf } from '../../errors/api-call-error-of.ts';
 import type { CredentialStyle } from '../../shared/credential-style.ts';
+import { cutTextNoted } from '../../shared/cut-text.ts';
 import { redactSecrets, toSafeHeaders } from '../../shared/redact-secrets.ts';
+import { findCarriedError } from '../../wire/find-carried-error.ts';
+import { MAX_ERROR_BODY_BYTES } from '../transport/read-body-text.ts';
 
 /** The context of a 2xx body, for the errors {@link readJsonResponse} may throw. */
 export type ReadJsonResponseOptions = {
@@ -31,7 +34,7 @@ export function readJsonResponse(options: ReadJsonResponseOptions): unknown {
   } catch (cause) {
     throw invalidResponse(options, `returned a ${options.status} body that is not JSON`, cause);
   }
-  if (isErrorBody(value)) {
+  if (findCarriedError(value) !== undefined) {
     const error = apiCallErrorOf({
       url: options.url,
       method: options.method,
@@ -63,30 +66,6 @@ export class ErrorBodyRead {
 }
 
 /**
- * Google's error object, plain (`{"error":{...}}`) or array-wrapped (`[{"error":{...}}]`, the form
- * streamGenerateContent answers without `alt=sse`, which gateways also serve on the unary route
- * with status 200). Either is the same failure as that error at HTTP level: `createApiCallError`
- * takes the status from `error.code`, so retryability and RetryInfo follow.
- */
-function isErrorBody(value: unknown): boolean {
-  const root: unknown = Array.isArray(value) ? value[0] : value;
-  if (typeof root !== 'object' || root === null || !('error' in root) || 'candidates' in root) {
-    return false;
-  }
-  // A resource with a name is not an error body even with an `error` field: a Files API file in
-  // `state: FAILED` and a failed batch operation carry their google.rpc.Status there
-  // (ai.google.dev/api/files#File `error`, google.longrunning.Operation `error`).
-  if (typeof (root as { name?: unknown }).name === 'string') return false;
-  // Nor is an interaction (`id` and `status`): a `failed` one carries its error there (the
-  // Interactions API's `Interaction.error`), and was thrown as this ApiCallError on a unary call
-  // where a streamed one ends in InteractionFailedError.
-  const resource = root as { id?: unknown; status?: unknown };
-  if (typeof resource.id === 'string' && typeof resource.status === 'string') return false;
-  const error = (root as { error?: unknown }).error;
-  return typeof error === 'object' && error !== null;
-}
-
-/**
  * The error for a 2xx response that is not what the method returns: not retried (the same request
  * gets the same answer), the body kept on `responseBody`.
  * @internal
@@ -106,7 +85,9 @@ export function invalidResponse(
     method: options.method,
     status: options.status,
     responseHeaders: toSafeHeaders(options.response.headers, options.redact),
-    responseBody: text,
+    // Its first 64 Ki characters, as much as an error status's body is read (a wrong 10 MB answer
+    // was kept whole, in every log line and span of the error; attack60b).
+    responseBody: cutTextNoted(text, MAX_ERROR_BODY_BYTES),
     isRetryable: false,
     attempt: options.attempt,
     cause,

@@ -125,7 +125,13 @@ export async function sendWithRetry<T, O extends SendWithRetryOptions>(
     if (call.onResponse !== undefined || call.record !== undefined) {
       const info = new AttemptResponseInfo(response, attempt.number);
       if (call.record !== undefined) call.record.info = info;
-      call.onResponse?.(info);
+      try {
+        call.onResponse?.(info);
+      } catch {
+        // Ignored, as documented on CallOptions.onResponse (and as onRetry's): an observer's bug
+        // failed the call that had its answer, as "could not reach <host>... check the baseUrl"
+        // (attack60b).
+      }
     }
     if (attempt.debug) attempt.headersMs = performance.now() - attempt.started;
     attempt.value = await attempt.read(response, attempt);

@@ -5,6 +5,7 @@ import { describeThrown } from '../../shared/describe-thrown.ts';
 import { redactSecrets, toSafeHeaders } from '../../shared/redact-secrets.ts';
 import { InvalidFetchResponse } from '../transport/create-fetch-transport.ts';
 import { MAX_ERROR_BODY_BYTES, readBodyText } from '../transport/read-body-text.ts';
+import { redirectTarget } from '../transport/redirect-target.ts';
 import type { RequestSignal, TransportResponse } from '../transport/transport.ts';
 
 /**
@@ -175,10 +176,13 @@ function refusedRedirectError(error: unknown, options: SentRequest): ApiCallErro
 function redirectError(response: TransportResponse, options: SentRequest): ApiCallError {
   const headers = toSafeHeaders(response.headers, options.redact);
   const location = headers?.['location'];
+  // Its origin and path only, as every refused redirect is shown (redirect-target.ts): the whole
+  // Location put a proxy's `user:password@` and a signed query (`?sig=`) in the message, and so in
+  // logs and terminals (attack60b).
   const target =
     location === undefined || location === ''
       ? 'another URL'
-      : redactSecrets(location, options.redact);
+      : redactSecrets(redirectTarget(location, options.url), options.redact);
   return new ApiCallError({
     message:
       `${options.method} got a redirect (HTTP ${response.status}) to ${target}. gemloop does not ` +

@@ -247,13 +247,17 @@ function makeStores(
           // Ignored, as documented on WaitForOperationOptions.onPoll.
         }
         if (current.done === true) {
-          if (current.error === undefined || current.error === null) return current;
+          const failure: unknown = current.error;
+          if (failure === undefined || failure === null) return current;
           // The server's own words, scrubbed as an ApiCallError's are: a gateway may echo the key.
           const secrets = resolveCallOptions(callOptions, client, defaults).secrets.values;
-          const reason = current.error.message;
+          // A google.rpc.Status, or the bare text a gateway writes (`"error": "unsupported file
+          // type"`), whose reason was lost (attack60b).
+          const status = typeof failure === 'object' ? (failure as Record<string, unknown>) : {};
+          const reason = typeof failure === 'string' ? failure : status['message'];
           throw new FileSearchOperationError({
             operationName: redactSecrets(name, secrets),
-            statusCode: typeof current.error.code === 'number' ? current.error.code : undefined,
+            statusCode: typeof status['code'] === 'number' ? status['code'] : undefined,
             reason:
               typeof reason === 'string'
                 ? cutText(redactSecrets(reason, secrets), 1000)
