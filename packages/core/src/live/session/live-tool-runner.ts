@@ -162,6 +162,10 @@ export class LiveToolRunner {
    * count now (see {@link Held}).
    */
   onToolCalls(connection: Connection, calls: Record<string, unknown>[], issued: number): void {
+    // The frame's earlier part may have ended the session (its text filled the reader's queue, an
+    // onEvent closed it): a call run now would act for a session that is over, its answer never
+    // sent (attack60: a tool ran after the session ended with buffer-full).
+    if (this.#host.ended()) return;
     const blocking: Promise<FunctionResponse | undefined>[] = [];
     calls.forEach((call, callIndex) => {
       const name = typeof call['name'] === 'string' ? call['name'] : '';
@@ -232,6 +236,7 @@ export class LiveToolRunner {
    * as if just made on `connection`.
    */
   runPending(connection: Connection): void {
+    if (this.#host.ended()) return;
     for (const call of this.#host.options.pendingCalls ?? []) {
       const tool = this.#host.functions.get(call.name);
       // An id-less call's id is the earlier process's local key: its answer goes without one.

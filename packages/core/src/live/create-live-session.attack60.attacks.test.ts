@@ -1,0 +1,252 @@
+// attack60: a Live session tried from outside by a hostile server and a hostile caller. Each case
+// failed before its fix (bench/RESULTS.md, attack60).
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { createLiveRecorder } from '../recorder/create-live-recorder.ts';
+import { defineTool } from '../tools/define/define-tool.ts';
+import { liveFixture, readUntil } from './__fixtures__/live-fixture.ts';
+import { createLiveSession } from './create-live-session.ts';
+import { LiveSessionError } from './live-session-error.ts';
+import { recordLiveSession } from './record-live-session.ts';
+
+/** What a promise rejected with (it must reject). */
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('a Live session given an aborted signal (attack60)', () => {
+  it('an already aborted signal refuses the session, typed, before any connection', async () => {
+    const { fake, agent } = await liveFixture({ script: [[{ text: 'Hello.' }]] });
+    const controller = new AbortController();
+    controller.abort();
+    // Before: the session opened and answered, as if it had no signal.
+    const error = await rejection(createLiveSession(agent, { signal: controller.signal }));
+    expect(LiveSessionError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ reason: 'closed' });
+    expect((error as Error).message).toMatch(/signal was aborted/);
+    expect(fake.connections).toEqual([]);
+  });
+
+  it('an abort while a plugin starts: the session is refused as closed, in its own words', async () => {
+    const order: string[] = [];
+    const controller = new AbortController();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const plugin = definePlugin({
+      name: 'audit',
+      startRun: async () => {
+        order.push('startRun');
+        await held;
+        return {};
+      },
+      endRun: () => {
+        order.push('endRun');
+      },
+    });
+    const { fake, agent } = await liveFixture({ script: [] }, { plugins: [plugin] });
+    const opening = rejection(createLiveSession(agent, { signal: controller.signal }));
+    await expect.poll(() => order, { timeout: 60_000 }).toEqual(['startRun']);
+    controller.abort();
+    release();
+    const error = await opening;
+    // Before: the run's AgentAbortedError, "error.run.contents holds the history so far".
+    expect(LiveSessionError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ reason: 'closed' });
+    expect((error as Error).message).toBe('The live session was closed while it connected.');
+    // As in a run: a startRun cut short by the abort is a start that failed, not ended.
+    expect(order).toEqual(['startRun']);
+    expect(fake.connections).toEqual([]);
+  });
+});
+
+describe('a Live frame that ends the session before its tool calls (attack60)', () => {
+  it('text that fills the reader’s queue, then a call in the same frame: the tool never runs', async () => {
+    let ran = 0;
+    const send = defineTool({
+      name: 'send',
+      description: 'Sends a message (a side effect).',
+      execute: async () => {
+        ran += 1;
+        return { sent: true };
+      },
+    });
+    const { agent } = await liveFixture(
+      {
+        script: [
+          [
+            {
+              frame: {
+                serverContent: { modelTurn: { parts: [{ text: 'x'.repeat(5000) }] } },
+                toolCall: { functionCalls: [{ id: 'a', name: 'send', args: {} }] },
+              },
+            },
+          ],
+        ],
+      },
+      { tools: [send] },
+    );
+    const session = await createLiveSession(agent, { maxBufferedBytes: 8000 });
+    session.sendText('go');
+    const error = await rejection(session.closed);
+    expect(error).toMatchObject({ reason: 'buffer-full' });
+    await session.close();
+    // Before: the tool ran for a session that had already ended (its answer never sent).
+    expect(ran).toBe(0);
+  });
+});
+
+describe('what a Live reader leaves unread, counted by what it holds (attack60)', () => {
+  it('usage reports of 1 MB each nobody reads end the session with buffer-full at a 100 kB bound', async () => {
+    const junk = 'j'.repeat(1_000_000);
+    const { agent } = await liveFixture({
+      script: [
+        [
+          ...Array.from({ length: 20 }, () => ({ usage: { promptTokenCount: 1, junk } })),
+          { text: 'end' },
+        ],
+      ],
+    });
+    const session = await createLiveSession(agent, { maxBufferedBytes: 100_000 });
+    session.sendText('go');
+    // Before: each report counted 256 bytes, so 20 MB waited under the bound and the session
+    // went on (a server's reports, calls or a tool's results of megabytes, by the hundred
+    // thousand under the default 32 MiB).
+    const error = await rejection(session.closed);
+    expect(error).toMatchObject({ reason: 'buffer-full', limit: 100_000 });
+  });
+
+  it('tool calls with 200 kB of arguments nobody reads end it too; small ones are read in order', async () => {
+    const echo = defineTool({
+      name: 'echo',
+      description: 'Echoes.',
+      execute: async () => ({ ok: true }),
+    });
+    const { agent } = await liveFixture(
+      {
+        script: [
+          [{ toolCalls: [{ name: 'echo', id: 'small', args: { note: 'hi' } }] }],
+          [{ toolCalls: [{ name: 'echo', id: 'big', args: { note: 'n'.repeat(200_000) } }] }],
+        ],
+      },
+      { tools: [echo] },
+    );
+    const session = await createLiveSession(agent, { maxBufferedBytes: 100_000 });
+    const events = session[Symbol.asyncIterator]();
+    session.sendText('go');
+    const seen = await readUntil(events, (event) => event.type === 'tool-result');
+    expect(seen.map((event) => event.type)).toEqual(['tool-call', 'tool-result']);
+    // The next call's event holds 400 kB: past the bound, nobody reading.
+    const error = await rejection(session.closed);
+    expect(error).toMatchObject({ reason: 'buffer-full' });
+  });
+});
+
+describe("a Live server's turnCompleteReason of any length (attack60)", () => {
+  it('is cut and redacted in the span and in the recording, as a run’s finish reason', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-attack60-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const recorder = createLiveRecorder({ dir });
+    const reason = `${'r'.repeat(100_000)} test-key`;
+    const { agent } = await liveFixture(
+      {
+        script: [
+          [
+            { text: 'Done.' },
+            { frame: { serverContent: { turnComplete: true, turnCompleteReason: reason } } },
+          ],
+        ],
+      },
+      { telemetry: { tracerProvider } },
+    );
+    const session = await recordLiveSession(agent, { recorder, model: 'gemini-live-test' });
+    session.sendText('go');
+    await readUntil(session[Symbol.asyncIterator](), (event) => event.type === 'turn-end');
+    await session.close();
+    await recorder.flush();
+    const turn = exporter
+      .getFinishedSpans()
+      .find((span) => span.name.startsWith('generate_content'));
+    const reasons = turn?.attributes['gen_ai.response.finish_reasons'] as string[];
+    // Before: the 100 kB reason whole in the span.
+    expect(reasons).toHaveLength(1);
+    expect((reasons[0] as string).length).toBeLessThan(300);
+    const [file] = await readdir(dir);
+    const lines = (await readFile(join(dir, file as string), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const recorded = lines.find((line) => line['type'] === 'turn');
+    // Before: a line of 100 kB (one 16 MB reason truncated the whole recording).
+    expect(String(recorded?.['reason']).length).toBeLessThan(300);
+    expect(String(recorded?.['reason'])).toMatch(/^r+… \[\d+ characters omitted\]$/);
+    for (const line of lines) expect(JSON.stringify(line)).not.toContain('test-key');
+    await tracerProvider.shutdown();
+  });
+});
+
+describe("a Live server's hostile usage counts in the recording (attack60)", () => {
+  it('negative, fractional and 1e308 counts are left out, as the cost and spans leave them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gemloop-attack60-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const recorder = createLiveRecorder({ dir });
+    const { agent } = await liveFixture({
+      script: [
+        [
+          {
+            usage: {
+              promptTokenCount: -5,
+              responseTokenCount: 1e308,
+              thoughtsTokenCount: 0.5,
+              totalTokenCount: 1e308,
+            },
+          },
+          { usage: { promptTokenCount: 3, responseTokenCount: 4, totalTokenCount: 7 } },
+          { text: 'Done.' },
+        ],
+      ],
+    });
+    const session = await recordLiveSession(agent, { recorder, model: 'gemini-live-test' });
+    session.sendText('go');
+    await readUntil(session[Symbol.asyncIterator](), (event) => event.type === 'turn-end');
+    await session.close();
+    await recorder.flush();
+    const [file] = await readdir(dir);
+    const lines = (await readFile(join(dir, file as string), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.filter((line) => line['type'] === 'usage').map((line) => line['usage'])).toEqual([
+      {},
+      { promptTokenCount: 3, responseTokenCount: 4, totalTokenCount: 7 },
+    ]);
+    // Before: the totals were -2, 1e308, 0.5 and null (1e308 twice is Infinity).
+    expect(lines.at(-1)).toMatchObject({
+      type: 'live-end',
+      usage: {
+        promptTokenCount: 3,
+        responseTokenCount: 4,
+        thoughtsTokenCount: 0,
+        totalTokenCount: 7,
+      },
+    });
+  });
+});
