@@ -97,7 +97,9 @@ export function createLiveTelemetry({
   const endTurn = (interrupted: boolean, reason?: string | undefined): void => {
     if (turn === undefined) return;
     turn.setAttribute('gemloop.live.interrupted', interrupted);
-    if (reason !== undefined) turn.setAttribute('gen_ai.response.finish_reasons', [redact(reason)]);
+    // Cut as a run's finish reason is: the server names it, any length (attack60).
+    if (reason !== undefined)
+      turn.setAttribute('gen_ai.response.finish_reasons', [boundName(redact(reason))]);
     turn.end();
     turn = undefined;
   };
