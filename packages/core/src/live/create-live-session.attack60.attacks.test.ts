@@ -10,6 +10,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createLiveRecorder } from '../recorder/create-live-recorder.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { liveFixture, readUntil } from './__fixtures__/live-fixture.ts';
@@ -248,5 +249,38 @@ describe("a Live server's hostile usage counts in the recording (attack60)", () 
         totalTokenCount: 7,
       },
     });
+  });
+});
+
+describe('a Live session read in a loop per turn (attack60)', () => {
+  it('a loop that breaks at turn-end lets the next read on; two loops at once are refused, typed', async () => {
+    const { agent } = await liveFixture({
+      script: [[{ text: 'One.' }], [{ text: 'Two.' }, { text: 'Three.' }]],
+    });
+    const session = await createLiveSession(agent);
+    session.sendText('first');
+    const first: string[] = [];
+    for await (const event of session) {
+      if (event.type === 'text-delta') first.push(event.text);
+      if (event.type === 'turn-end') break;
+    }
+    session.sendText('second');
+    const reading = session[Symbol.asyncIterator]();
+    const next = await reading.next();
+    // Before: 'a live session has one reader: iterate it once', a plain Error, the rest unread.
+    expect(next.value).toEqual({ type: 'text-delta', text: 'Two.' });
+    const other = session[Symbol.asyncIterator]();
+    const refused = await rejection(other.next());
+    expect(refused).toBeInstanceOf(InvalidArgumentError);
+    expect((refused as Error).message).toMatch(/one reader at a time/);
+    const rest: string[] = [];
+    while (true) {
+      const item = await reading.next();
+      if (item.done === true || item.value.type === 'turn-end') break;
+      if (item.value.type === 'text-delta') rest.push(item.value.text);
+    }
+    expect(first).toEqual(['One.']);
+    expect(rest).toEqual(['Three.']);
+    await session.close();
   });
 });

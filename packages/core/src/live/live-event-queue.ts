@@ -1,9 +1,10 @@
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { LiveEvent } from './live-event.ts';
 
 /**
  * The events of a live session waiting for their reader, bounded in bytes (audio is most of
  * them): a reader that stops reading while the server keeps talking makes `push` return false,
- * and the session fails with a typed error instead of growing without end. One reader.
+ * and the session fails with a typed error instead of growing without end. One reader at a time.
  * @internal
  */
 export class LiveEventQueue implements AsyncIterable<LiveEvent> {
@@ -46,8 +47,25 @@ export class LiveEventQueue implements AsyncIterable<LiveEvent> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<LiveEvent> {
-    if (this.#iterating) throw new Error('a live session has one reader: iterate it once');
+    // One loop at a time: two at once would each miss the events the other took. A loop that
+    // ended (a `break` at a turn's end) lets the next one read on from where it stopped: a plain
+    // Error refused it before, the session's later events unread for good (attack60).
+    if (this.#iterating) {
+      throw new InvalidArgumentError({
+        argument: 'session',
+        message:
+          "This live session's events are being read by another loop: they have one reader at a time. Read them in one loop, or end it (break) before the next one.",
+      });
+    }
     this.#iterating = true;
+    try {
+      yield* this.#read();
+    } finally {
+      this.#iterating = false;
+    }
+  }
+
+  async *#read(): AsyncGenerator<LiveEvent> {
     while (true) {
       if (this.#head < this.#items.length) {
         const item = this.#items[this.#head] as { event: LiveEvent; bytes: number };
