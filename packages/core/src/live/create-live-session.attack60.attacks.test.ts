@@ -284,3 +284,63 @@ describe('a Live session read in a loop per turn (attack60)', () => {
     await session.close();
   });
 });
+
+describe('pendingCalls from a store that wrote them wrong (attack60)', () => {
+  const background = defineTool({
+    name: 'bg',
+    description: 'A background tool.',
+    behavior: 'NON_BLOCKING',
+    execute: async () => ({ ok: true }),
+  });
+
+  it.each([
+    ['null', null],
+    ['an id that is a number', { id: 5, name: 'bg', args: {} }],
+    ['no name', { id: 'a', args: {} }],
+    ['idless that is text', { id: 'a', name: 'bg', args: {}, idless: 'yes' }],
+    [
+      'a getter that throws',
+      Object.defineProperty({}, 'id', {
+        enumerable: true,
+        get() {
+          throw new Error('boom');
+        },
+      }),
+    ],
+  ])('an entry with %s is refused by name before any connection', async (_, entry) => {
+    const { fake, agent } = await liveFixture({ script: [] }, { tools: [background] });
+    // Before: a TypeError (null), an unhandled rejection and a call never answered (no name), the
+    // answer sent with id 5 (a number), the getter's own Error.
+    const error = await rejection(createLiveSession(agent, { pendingCalls: [entry] as never }));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toMatch(
+      /^pendingCalls\[0\] must be \{ id, name, args, idless\? \}/,
+    );
+    expect(fake.connections).toEqual([]);
+  });
+
+  it('good entries are read once, as given: a getter cannot pass the check and change after', async () => {
+    let reads = 0;
+    const entry = {
+      get id() {
+        reads += 1;
+        return reads === 1 ? 'p1' : 42;
+      },
+      name: 'bg',
+      args: {},
+    };
+    const { fake, agent } = await liveFixture({ script: [] }, { tools: [background] });
+    const session = await createLiveSession(agent, { pendingCalls: [entry] });
+    const events = await readUntil(
+      session[Symbol.asyncIterator](),
+      (e) => e.type === 'tool-result',
+    );
+    expect(events[0]).toMatchObject({ type: 'tool-call', toolCallId: 'p1' });
+    await expect.poll(() => fake.connections[0]?.messages.length, { timeout: 60_000 }).toBe(1);
+    expect(fake.connections[0]?.messages[0]).toMatchObject({
+      toolResponse: { functionResponses: [{ id: 'p1', name: 'bg' }] },
+    });
+    expect(reads).toBe(1);
+    await session.close();
+  });
+});

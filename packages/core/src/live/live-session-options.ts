@@ -7,6 +7,8 @@ import {
   describeValue,
   functionOption,
   integerOption,
+  invalidOption,
+  type OptionCheck,
   objectOption,
   oneOfOption,
   optionCheck,
@@ -178,6 +180,54 @@ export type ResolvedLiveSessionOptions = LiveSessionOptions & typeof LIVE_SESSIO
 const isTokenCount = (value: unknown): boolean =>
   Number.isSafeInteger(value) && (value as number) > 0;
 
+/** A {@link LivePendingCall} as a session's `tool-call` event gives one: its fields read once. */
+function pendingCallOf(value: unknown): LivePendingCall | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { id, name, args, idless } = value as Record<string, unknown>;
+  if (typeof id !== 'string' || typeof name !== 'string') return undefined;
+  if (idless !== undefined && typeof idless !== 'boolean') return undefined;
+  // Arguments as the call's event had them: not always an object (a server's JSON text goes to
+  // the tool's schema, which refuses it), so any value but a missing one, read as none.
+  return { id, name, args: (args ?? {}) as Record<string, unknown>, ...(idless ? { idless } : {}) };
+}
+
+/**
+ * `pendingCalls`: a list of calls, each copied with its fields read once. Checked as an array
+ * only, an entry `null` threw a TypeError, a call without a name an unhandled rejection (the call
+ * never answered), and a number id went to the server as the answer's id (attack60).
+ */
+const pendingCallsOption: OptionCheck = Object.assign(
+  (value: unknown, path: string) => {
+    copyPendingCalls(value, path);
+  },
+  { copy: (value: unknown, path: string): unknown => copyPendingCalls(value, path) },
+);
+
+function copyPendingCalls(value: unknown, path: string): LivePendingCall[] {
+  let list: unknown[] | undefined;
+  try {
+    list = Array.isArray(value) ? [...value] : undefined;
+  } catch {}
+  if (list === undefined) {
+    throw invalidOption(
+      path,
+      `${path} must be an array of { id, name, args, idless? } (the tool-call events of calls an earlier process left unanswered); got ${describeValue(value)}.`,
+    );
+  }
+  return list.map((item, index) => {
+    let call: LivePendingCall | undefined;
+    // A getter or a proxy trap that throws is the option's typed error, as every option's.
+    try {
+      call = pendingCallOf(item);
+    } catch {}
+    if (call !== undefined) return call;
+    throw invalidOption(
+      `${path}[${index}]`,
+      `${path}[${index}] must be { id, name, args, idless? } with id and name strings (a tool-call event's toolCallId and toolName) and idless a boolean; got ${describeValue(item)}.`,
+    );
+  });
+}
+
 /**
  * The check of {@link LiveSessionOptions}, made before any connection (attack14: none were checked;
  * a misspelt `maxFrameByte` left the default without a word, a bound of NaN or text turned the
@@ -218,10 +268,7 @@ export const liveSessionOptions: DeclaredOptions<LiveSessionOptions> =
           `${path} must be an array of contents (a chat's contents); got ${describeValue(value)}.`,
       }),
       resumeHandle: stringOption({ nonEmpty: true }),
-      pendingCalls: arrayOption({
-        message: (path, value) =>
-          `${path} must be an array of { id, name, args, idless? }; got ${describeValue(value)}.`,
-      }),
+      pendingCalls: pendingCallsOption,
       idlessKeyStart: integerOption({ min: 0, max: Number.MAX_SAFE_INTEGER }),
       onEvent: functionOption(),
       onHandle: functionOption(),
