@@ -109,6 +109,30 @@ describe('a Live frame that ends the session before its tool calls (attack60)', 
     // Before: the tool ran for a session that had already ended (its answer never sent).
     expect(ran).toBe(0);
   });
+  it('calls whose own events fill the queue mid-frame: none of the frame runs after the end', async () => {
+    const ran: string[] = [];
+    const send = defineTool({
+      name: 'send',
+      description: 'Sends a message (a side effect).',
+      execute: async (_args, { toolCallId }) => {
+        ran.push(toolCallId);
+        return { sent: true };
+      },
+    });
+    const calls = Array.from({ length: 10 }, (_, index) => ({
+      name: 'send',
+      id: `c${index}`,
+      args: {},
+    }));
+    const { agent } = await liveFixture({ script: [[{ toolCalls: calls }]] }, { tools: [send] });
+    const session = await createLiveSession(agent, { maxBufferedBytes: 1200 });
+    session.sendText('go');
+    const error = await rejection(session.closed);
+    expect(error).toMatchObject({ reason: 'buffer-full' });
+    await session.close();
+    // Before: c2 to c9 ran after the session had ended (the abort reached only c0 and c1).
+    expect(ran).toEqual([]);
+  });
 });
 
 describe('what a Live reader leaves unread, counted by what it holds (attack60)', () => {

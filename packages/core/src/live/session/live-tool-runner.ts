@@ -299,6 +299,10 @@ export class LiveToolRunner {
     scheduling: LiveToolScheduling | undefined,
     issued: number,
   ): Promise<FunctionResponse | undefined> {
+    // The session ended before this call started: by an earlier call's event of the same frame
+    // (the reader's queue full), a hook, a close. Abort reached only the calls running then: the
+    // frame's later calls ran their tools for a session that was over (attack60).
+    if (this.#host.ended()) return undefined;
     if (this.#running.has(call.id)) {
       // A second call with the id of one still running (a broken server): the first's answer
       // is the id's one answer; running this one too would answer the id twice.
