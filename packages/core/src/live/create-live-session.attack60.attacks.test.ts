@@ -368,3 +368,48 @@ describe('pendingCalls from a store that wrote them wrong (attack60)', () => {
     await session.close();
   });
 });
+
+describe('prices a caller wrote wrong (attack60)', () => {
+  it.each([
+    ['a price without audioInput', { input: '0.5', output: '1', audioOutput: '2' }, 'audioInput'],
+    [
+      'a rate that is no number',
+      { input: 'abc', audioInput: 1, output: 1, audioOutput: 1 },
+      'input',
+    ],
+    [
+      'a rate that is NaN',
+      { input: 1, audioInput: 1, output: Number.NaN, audioOutput: 1 },
+      'output',
+    ],
+  ])('%s is refused by name before any connection', async (_, price, rate) => {
+    const { fake, agent } = await liveFixture({ script: [] });
+    // Before: accepted; the first usage report threw from the socket's message handler, an
+    // uncaught exception (a Node process's end by default), and the report was lost.
+    const error = await rejection(
+      createLiveSession(agent, { prices: { 'gemini-live-test': price as never } }),
+    );
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^prices\\["gemini-live-test"\\] must be a Live price .*; its ${rate} is `),
+    );
+    expect(fake.connections).toEqual([]);
+  });
+
+  it('good prices (numbers, no source, a __proto__ model id) price the reports as given', async () => {
+    const { agent } = await liveFixture({
+      script: [[{ usage: { promptTokenCount: 1_000_000 } }, { text: 'Done.' }]],
+    });
+    const prices = JSON.parse(
+      '{"__proto__": {"input": 9, "audioInput": 9, "output": 9, "audioOutput": 9}}',
+    ) as Record<string, never>;
+    prices['gemini-live-test'] = { input: 2, audioInput: 3, output: 4, audioOutput: 5 } as never;
+    const session = await createLiveSession(agent, { prices });
+    session.sendText('go');
+    const events = await readUntil(session[Symbol.asyncIterator](), (e) => e.type === 'turn-end');
+    expect(events.find((event) => event.type === 'usage')).toMatchObject({
+      cost: { total: '2', input: '2' },
+    });
+    await session.close();
+  });
+});

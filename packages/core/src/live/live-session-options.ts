@@ -1,3 +1,4 @@
+import { picosPerToken, type UsdPerMillion } from '../models/usd.ts';
 import {
   arrayOption,
   booleanOption,
@@ -14,6 +15,7 @@ import {
   optionCheck,
   stringOption,
 } from '../options/define-options.ts';
+import { cutName } from '../shared/cut-text.ts';
 import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import { isAbortSignal } from '../shared/on-abort.ts';
 import type { Content } from '../wire/content.ts';
@@ -141,7 +143,9 @@ export type LiveSessionOptions = {
   maxBufferedBytes?: number | undefined;
   /**
    * Live prices by model id, replacing gemloop's table (`LIVE_PRICES`) for the `usage` events'
-   * `cost`. @defaultValue `LIVE_PRICES`
+   * `cost`: each `{ input, audioInput, output, audioOutput }` in US dollars per 1M tokens (`source`
+   * optional), checked when the session opens (an `InvalidArgumentError` names a bad rate).
+   * @defaultValue `LIVE_PRICES`
    */
   prices?: Readonly<Record<string, LivePrice>> | undefined;
   /** Closes the session when aborted. */
@@ -228,6 +232,74 @@ function copyPendingCalls(value: unknown, path: string): LivePendingCall[] {
   });
 }
 
+/** The rates of a {@link LivePrice}, each checked as `liveCostOf` reads it. */
+const PRICE_RATES = ['input', 'audioInput', 'output', 'audioOutput'] as const;
+
+/**
+ * `prices`: an object of {@link LivePrice}s by model id, each rate checked as `liveCostOf` reads
+ * it, copied with each field read once. Checked as an object only, a price without `audioInput`
+ * (or with `'abc'`) threw from the socket's message handler at the first usage report: an
+ * uncaught exception (a Node process's end by default), the report lost (attack60).
+ */
+const pricesOption: OptionCheck = Object.assign(
+  (value: unknown, path: string) => {
+    copyPrices(value, path);
+  },
+  { copy: (value: unknown, path: string): unknown => copyPrices(value, path) },
+);
+
+function copyPrices(value: unknown, path: string): Record<string, LivePrice> {
+  let entries: [string, unknown][] | undefined;
+  try {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      entries = Object.entries(value);
+  } catch {}
+  if (entries === undefined) {
+    throw invalidOption(
+      path,
+      `${path} must be an object of Live prices by model id (as LIVE_PRICES); got ${describeValue(value)}.`,
+    );
+  }
+  const copies = entries.map(([model, price]): [string, LivePrice] => {
+    const at = `${path}[${JSON.stringify(cutName(model))}]`;
+    let read: LivePrice | string = 'it';
+    try {
+      read = priceOf(price);
+    } catch {}
+    if (typeof read !== 'string') return [model, read];
+    throw invalidOption(
+      at,
+      `${at} must be a Live price { input, audioInput, output, audioOutput }, each US dollars per 1M tokens such as '0.75' or 0.75 (as LIVE_PRICES' are); ${read === 'it' ? `got ${describeValue(price)}` : `its ${read} is ${describeValue((price as Record<string, unknown>)[read])}`}.`,
+    );
+  });
+  // Own properties whatever the model id (`__proto__` too), as liveCostOf reads them (hasOwn).
+  return Object.fromEntries(copies);
+}
+
+/**
+ * A {@link LivePrice} copy with each rate one `liveCostOf` prices with, or the name of the first
+ * rate it cannot read (`'it'`: not an object); may throw (a getter, a proxy).
+ */
+function priceOf(value: unknown): LivePrice | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it';
+  const price = { ...(value as Record<string, unknown>) };
+  for (const rate of PRICE_RATES) {
+    try {
+      picosPerToken(price[rate] as UsdPerMillion, rate);
+    } catch {
+      return rate;
+    }
+  }
+  const source = price['source'];
+  return {
+    input: price['input'] as UsdPerMillion,
+    audioInput: price['audioInput'] as UsdPerMillion,
+    output: price['output'] as UsdPerMillion,
+    audioOutput: price['audioOutput'] as UsdPerMillion,
+    source: typeof source === 'string' ? source : 'the session’s prices option',
+  };
+}
+
 /**
  * The check of {@link LiveSessionOptions}, made before any connection (attack14: none were checked;
  * a misspelt `maxFrameByte` left the default without a word, a bound of NaN or text turned the
@@ -277,10 +349,7 @@ export const liveSessionOptions: DeclaredOptions<LiveSessionOptions> =
       maxReconnectAttempts: integerOption({ min: 0 }),
       maxFrameBytes: integerOption({ min: 1 }),
       maxBufferedBytes: integerOption({ min: 1 }),
-      prices: objectOption(
-        (path, value) =>
-          `${path} must be an object of Live prices by model id; got ${describeValue(value)}.`,
-      ),
+      prices: pricesOption,
       signal: optionCheck(
         isAbortSignal,
         (path, value) => `${path} must be an AbortSignal; got ${describeValue(value)}.`,
