@@ -143,8 +143,8 @@ export type LiveSessionOptions = {
   maxBufferedBytes?: number | undefined;
   /**
    * Live prices by model id, replacing gemloop's table (`LIVE_PRICES`) for the `usage` events'
-   * `cost`: each `{ input, audioInput, output, audioOutput }` in US dollars per 1M tokens (`source`
-   * optional), checked when the session opens (an `InvalidArgumentError` names a bad rate).
+   * `cost`: each `{ input, audioInput, output, audioOutput }` in US dollars per 1M tokens,
+   * checked when the session opens (an `InvalidArgumentError` names a bad rate).
    * @defaultValue `LIVE_PRICES`
    */
   prices?: Readonly<Record<string, LivePrice>> | undefined;
