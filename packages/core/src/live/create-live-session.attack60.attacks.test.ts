@@ -413,3 +413,53 @@ describe('prices a caller wrote wrong (attack60)', () => {
     await session.close();
   });
 });
+
+describe('a setup option that is not JSON (attack60)', () => {
+  const cycle: Record<string, unknown> = {};
+  cycle['self'] = cycle;
+  it.each([
+    ['speechConfig', 'a BigInt', { speechConfig: { voiceConfig: { rate: 1n } } }],
+    ['realtimeInputConfig', 'a cycle', { realtimeInputConfig: cycle }],
+    [
+      'speechConfig',
+      'a toJSON that throws the key',
+      {
+        speechConfig: {
+          toJSON() {
+            throw new Error('test-key');
+          },
+        },
+      },
+    ],
+  ])('%s with %s is refused by name before any connection', async (name, _, options) => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    onTestFinished(() => {
+      process.off('uncaughtException', onUncaught);
+    });
+    const { fake, agent } = await liveFixture({ script: [] });
+    // Before: thrown from the socket's open handler (an uncaught exception), then a wait of
+    // connectTimeoutMs for an answer to a setup never sent.
+    const error = await rejection(createLiveSession(agent, options as never));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ argument: name });
+    expect((error as Error).message).not.toContain('test-key');
+    expect(uncaught).toEqual([]);
+    expect(fake.connections).toEqual([]);
+  });
+
+  it('a function inside speechConfig is left out, as JSON leaves it, not a DataCloneError', async () => {
+    const { fake, agent } = await liveFixture({ script: [] });
+    // Before: structuredClone's DataCloneError, quoting the function's source.
+    const session = await createLiveSession(agent, {
+      speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' }, pick: () => 1 } },
+    });
+    expect(fake.connections[0]?.setup).toMatchObject({
+      generationConfig: {
+        speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } } },
+      },
+    });
+    await session.close();
+  });
+});

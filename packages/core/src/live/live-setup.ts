@@ -39,7 +39,15 @@ export function liveSetupFor(
   options: LiveSessionOptions,
 ): Record<string, unknown> {
   const { modality, transcripts } = withDefaults(LIVE_SESSION_DEFAULTS, options);
-  return buildLiveSetup(agent, {
+  for (const name of ['speechConfig', 'realtimeInputConfig'] as const) {
+    if (jsonOf(options[name]) === undefined && options[name] !== undefined) {
+      throw new InvalidArgumentError({
+        argument: name,
+        message: `${name} is sent in the session's setup as JSON, and this one is not JSON (a BigInt, a cycle, or a toJSON that throws): pass plain data.`,
+      });
+    }
+  }
+  const setup = buildLiveSetup(agent, {
     model: options.model ?? agent.model,
     modality,
     transcripts,
@@ -50,6 +58,28 @@ export function liveSetupFor(
     toolBehavior: options.toolBehavior,
     history: options.history !== undefined,
   });
+  // The setup as the server gets it: every connection sends a copy of it (a resume's made with
+  // structuredClone). Before, a BigInt or a cycle threw from the socket's open handler, an
+  // uncaught exception, and the session waited connectTimeoutMs for an answer to a setup never
+  // sent; a function threw structuredClone's DataCloneError quoting its source (attack60).
+  const text = jsonOf(setup);
+  if (text === undefined) {
+    throw new InvalidArgumentError({
+      argument: 'agent',
+      message:
+        "The live session's setup (the agent's instructions, tools and model options) is not JSON (a BigInt, a cycle, or a toJSON that throws): pass plain data.",
+    });
+  }
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** `value` as JSON text, or `undefined` when it has none or cannot be written. */
+function jsonOf(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
