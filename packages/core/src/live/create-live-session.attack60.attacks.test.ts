@@ -463,3 +463,36 @@ describe('a setup option that is not JSON (attack60)', () => {
     await session.close();
   });
 });
+
+describe('a history a store wrote wrong (attack60)', () => {
+  it('a part that is null is skipped, its turn’s text sent; nothing left open', async () => {
+    const { fake, agent } = await liveFixture({ script: [] });
+    // Before: a TypeError after the socket had opened, and the socket left open for good.
+    const session = await createLiveSession(agent, {
+      history: [{ role: 'user', parts: [null, { text: 'Hello.' }] }] as never,
+    });
+    await expect.poll(() => fake.connections[0]?.messages.length, { timeout: 60_000 }).toBe(1);
+    expect(fake.connections[0]?.messages[0]).toEqual({
+      clientContent: { turns: [{ role: 'user', parts: [{ text: 'Hello.' }] }], turnComplete: true },
+    });
+    await session.close();
+  });
+
+  it('a part whose text getter throws is refused by name before any connection', async () => {
+    const { fake, agent } = await liveFixture({ script: [] });
+    const part = Object.defineProperty({}, 'text', {
+      enumerable: true,
+      get() {
+        throw new Error('test-key');
+      },
+    });
+    // Before: the getter's own Error after the socket had opened, the socket left open.
+    const error = await rejection(
+      createLiveSession(agent, { history: [{ role: 'user', parts: [part] }] }),
+    );
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ argument: 'history' });
+    expect((error as Error).message).not.toContain('test-key');
+    expect(fake.connections).toEqual([]);
+  });
+});

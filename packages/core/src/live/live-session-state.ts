@@ -180,6 +180,7 @@ export class LiveSessionState {
       }
       await this.#startPlugins();
       this.#connections.adopt(await this.#connections.open(handle));
+      this.#afterConnect(handle);
     } catch (error) {
       // Closed (its signal, close()) while a plugin's startRun ran: the session's own word for
       // it, not the run's abort the plugin seam reports ("error.run.contents holds the history":
@@ -195,6 +196,14 @@ export class LiveSessionState {
       this.#end(failure as LiveSessionError);
       throw failure;
     }
+  }
+
+  /**
+   * What follows the first connection: the initial history, then the calls an earlier process
+   * left. Inside start's `try`: a throw here ended nothing, and the open socket was left with no
+   * one to close it (attack60).
+   */
+  #afterConnect(handle: string | undefined): void {
     // The initial history goes first, once; a resumed session has it already.
     const history = this.#options.history;
     if (history !== undefined && handle === undefined) {

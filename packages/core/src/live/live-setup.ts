@@ -93,8 +93,15 @@ export function liveHistoryTurns(history: readonly Content[]): Content[] {
     const role = content?.role === 'model' ? 'model' : 'user';
     // A stored content without parts (a row written by hand, an older store) has no text to keep.
     if (!Array.isArray(content?.parts)) continue;
+    // A part that is no object (`null` in a stored row) has no text: before, it threw a TypeError
+    // after the socket had opened, and the session was left open with no one to close it (attack60).
     const parts = content.parts.filter(
-      (part) => typeof part.text === 'string' && part.text !== '' && part.thought !== true,
+      (part) =>
+        typeof part === 'object' &&
+        part !== null &&
+        typeof part.text === 'string' &&
+        part.text !== '' &&
+        part.thought !== true,
     );
     if (parts.length > 0)
       turns.push({ role, parts: parts.map((part) => ({ text: part.text as string })) });
