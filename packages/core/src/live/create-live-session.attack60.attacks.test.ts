@@ -496,3 +496,62 @@ describe('a history a store wrote wrong (attack60)', () => {
     expect(fake.connections).toEqual([]);
   });
 });
+
+describe('maxReconnectAttempts: 0 (attack60)', () => {
+  it('a dropped connection ends the session saying no resume was asked for, with the close code', async () => {
+    const { agent } = await liveFixture({ script: [[{ text: 'a' }, { drop: true }]] });
+    const session = await createLiveSession(agent, { maxReconnectAttempts: 0 });
+    session.sendText('go');
+    const error = await rejection(session.closed);
+    // Before: "0 connections in a row ended within 30 s of their setup with nothing from the model".
+    expect(error).toMatchObject({ reason: 'reconnect-failed', limit: 0, closeCode: 1006 });
+    expect((error as Error).message).toBe(
+      'The Live API connection ended (1006) and maxReconnectAttempts is 0, so the session does not resume.',
+    );
+  });
+
+  it('a goAway does not end it early: the turn plays out, the session ends at the server’s close', async () => {
+    const { fake, agent } = await liveFixture({
+      script: [[{ text: 'a' }, { goAway: { timeLeftMs: 200 } }, { text: 'b' }]],
+    });
+    const session = await createLiveSession(agent, { maxReconnectAttempts: 0 });
+    const events = session[Symbol.asyncIterator]();
+    session.sendText('go');
+    const seen = await readUntil(events, (event) => event.type === 'turn-end');
+    expect(seen.filter((event) => event.type === 'text-delta')).toHaveLength(2);
+    const error = await rejection(session.closed);
+    // Before: ended by the session itself at the turn's end, with the fruitless count's words.
+    expect(error).toMatchObject({ reason: 'reconnect-failed', limit: 0, closeCode: 1001 });
+    expect(fake.connections).toHaveLength(1);
+  });
+});
+
+describe('a toolBehavior value misspelt (attack60)', () => {
+  const lookup = defineTool({
+    name: 'lookup',
+    description: 'Looks up.',
+    execute: async () => ({ ok: true }),
+  });
+
+  it.each([
+    [
+      'a misspelt value',
+      { lookup: 'NONBLOCKING' },
+      `toolBehavior["lookup"] must be 'BLOCKING' or 'NON_BLOCKING'; got "NONBLOCKING".`,
+    ],
+    [
+      'null',
+      null,
+      `toolBehavior must be an object of 'BLOCKING' or 'NON_BLOCKING' by tool name; got null.`,
+    ],
+  ])('%s is refused by name before any connection', async (_, toolBehavior, message) => {
+    const { fake, agent } = await liveFixture({ script: [] }, { tools: [lookup] });
+    // Before: the tool was declared BLOCKING without a word; null threw a TypeError.
+    const error = await rejection(
+      createLiveSession(agent, { toolBehavior: toolBehavior as never }),
+    );
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toBe(message);
+    expect(fake.connections).toEqual([]);
+  });
+});

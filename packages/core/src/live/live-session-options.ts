@@ -123,7 +123,9 @@ export type LiveSessionOptions = {
   connectTimeoutMs?: number | undefined;
   /**
    * Resumes in a row that may fail before the session fails. A resumed connection that ends
-   * within 30 s of its setup with nothing from the model counts as failed. @defaultValue 5
+   * within 30 s of its setup with nothing from the model counts as failed. `0`: the session never
+   * resumes (a `goAway`'s connection serves until the server closes it, which ends the session
+   * with `reconnect-failed`). @defaultValue 5
    */
   maxReconnectAttempts?: number | undefined;
   /**

@@ -351,6 +351,8 @@ export class LiveSessionState {
   #maybeMove(): void {
     if (
       !this.#draining ||
+      // No resume: the connection serves until the server closes it (its goAway's timeLeft).
+      this.#options.maxReconnectAttempts === 0 ||
       this.#connections.reconnecting ||
       this.#turnInProgress ||
       this.#tools.blockingInFlight > 0
@@ -363,7 +365,19 @@ export class LiveSessionState {
   #onDrop(code: number, reason: string): void {
     const error = dropError(code, reason, this.#handle.value !== undefined);
     if (error !== undefined) this.#end(error);
-    else void this.#reconnect('dropped');
+    else if (this.#options.maxReconnectAttempts === 0) {
+      // No resume asked for: said so, not "0 connections in a row ended within 30 s of their
+      // setup with nothing from the model" (the fruitless count's words), as it was (attack60).
+      this.#end(
+        new LiveSessionError({
+          reason: 'reconnect-failed',
+          limit: 0,
+          closeCode: code,
+          closeReason: reason,
+          message: `The Live API connection ended (${code}${reason ? `: ${reason}` : ''}) and maxReconnectAttempts is 0, so the session does not resume.`,
+        }),
+      );
+    } else void this.#reconnect('dropped');
   }
 
   async #reconnect(reason: 'go-away' | 'dropped'): Promise<void> {

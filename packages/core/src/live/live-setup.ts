@@ -1,7 +1,8 @@
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { contextWindowOf } from '../models/context-window-of.ts';
-import { withDefaults } from '../options/define-options.ts';
+import { describeValue, withDefaults } from '../options/define-options.ts';
+import { cutName } from '../shared/cut-text.ts';
 import { toOpenApiSchema } from '../tools/schema/to-open-api-schema.ts';
 import type { AnyTool, FunctionTool } from '../tools/tool.ts';
 import type { Content } from '../wire/content.ts';
@@ -219,6 +220,16 @@ function liveTools(
   tools: readonly AnyTool[],
   overrides: Readonly<Record<string, LiveToolBehavior>> | undefined,
 ): WireTool[] {
+  if (
+    overrides !== undefined &&
+    (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides))
+  ) {
+    // `null` threw a TypeError where each tool's behavior was read (attack60).
+    throw new InvalidArgumentError({
+      argument: 'toolBehavior',
+      message: `toolBehavior must be an object of 'BLOCKING' or 'NON_BLOCKING' by tool name; got ${describeValue(overrides)}.`,
+    });
+  }
   const declarations: FunctionDeclaration[] = [];
   const builtins: WireTool[] = [];
   for (const tool of tools) {
@@ -239,6 +250,15 @@ function liveTools(
     declarations.push(declaration);
   }
   if (overrides !== undefined) {
+    for (const [name, behavior] of Object.entries(overrides)) {
+      // A misspelt value ('NONBLOCKING') declared the tool BLOCKING without a word (attack60).
+      if (behavior !== 'BLOCKING' && behavior !== 'NON_BLOCKING') {
+        throw new InvalidArgumentError({
+          argument: 'toolBehavior',
+          message: `toolBehavior["${cutName(name)}"] must be 'BLOCKING' or 'NON_BLOCKING'; got ${describeValue(behavior)}.`,
+        });
+      }
+    }
     for (const name of Object.keys(overrides)) {
       if (!declarations.some((declaration) => declaration.name === name)) {
         throw new InvalidArgumentError({
