@@ -354,7 +354,7 @@ describe('pendingCalls from a store that wrote them wrong (attack60)', () => {
       args: {},
     };
     const { fake, agent } = await liveFixture({ script: [] }, { tools: [background] });
-    const session = await createLiveSession(agent, { pendingCalls: [entry] });
+    const session = await createLiveSession(agent, { pendingCalls: [entry as never] });
     const events = await readUntil(
       session[Symbol.asyncIterator](),
       (e) => e.type === 'tool-result',
