@@ -555,3 +555,64 @@ describe('a toolBehavior value misspelt (attack60)', () => {
     expect(fake.connections).toEqual([]);
   });
 });
+
+describe('idlessKeyStart near 2^53 (attack60)', () => {
+  it('is refused by name: counting on from there repeated keys and could loop for good', async () => {
+    const { fake, agent } = await liveFixture({ script: [] });
+    // Before: accepted; a frame of three id-less calls looped for good (2^53 + 1 is 2^53) looking
+    // for a key no running call held, and calls one after another got one key.
+    const error = await rejection(
+      createLiveSession(agent, { idlessKeyStart: Number.MAX_SAFE_INTEGER }),
+    );
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as Error).message).toMatch(/^idlessKeyStart/);
+    expect(fake.connections).toEqual([]);
+  });
+
+  it('the highest start nextIdlessKey gives still counts: three id-less calls, three keys', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const wait = defineTool({
+      name: 'wait',
+      description: 'Waits.',
+      execute: async () => {
+        await held;
+        return { ok: true };
+      },
+    });
+    const { agent } = await liveFixture(
+      {
+        script: [
+          [
+            {
+              toolCalls: [
+                { name: 'wait', id: null },
+                { name: 'wait', id: null },
+                { name: 'wait', id: null },
+              ],
+            },
+          ],
+          [{ text: 'Done.' }],
+        ],
+      },
+      { tools: [wait] },
+    );
+    const session = await createLiveSession(agent, { idlessKeyStart: 10 ** 15 });
+    const events = session[Symbol.asyncIterator]();
+    session.sendText('go');
+    const calls = await readUntil(
+      events,
+      (event) => event.type === 'tool-call' && event.toolCallId === `live-call-${10 ** 15 + 2}`,
+    );
+    release();
+    expect(calls.map((event) => (event.type === 'tool-call' ? event.toolCallId : ''))).toEqual([
+      'live-call-1000000000000000',
+      'live-call-1000000000000001',
+      'live-call-1000000000000002',
+    ]);
+    await readUntil(events, (event) => event.type === 'turn-end');
+    await session.close();
+  });
+});

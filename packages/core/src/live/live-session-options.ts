@@ -21,6 +21,7 @@ import { isAbortSignal } from '../shared/on-abort.ts';
 import type { Content } from '../wire/content.ts';
 import type { LivePrice } from './live-cost.ts';
 import type { LiveEvent, LiveToolBehavior, LiveToolScheduling } from './live-event.ts';
+import { MAX_IDLESS_KEY_START } from './session/next-idless-key.ts';
 
 /** A background call the server made to an earlier process of a session: see `pendingCalls`. */
 export type LivePendingCall = {
@@ -91,7 +92,8 @@ export type LiveSessionOptions = {
    * Where the local keys of id-less calls (`live-call-<n>`) start, 0 when not given: with
    * `resumeHandle`, one past the highest `n` earlier processes of the session gave out, so that a
    * new call's key is none a store's records (or a durable workflow keyed by it) already use.
-   * Keys `pendingCalls` hold are skipped in any case.
+   * Keys `pendingCalls` hold are skipped in any case. At most 10^15 (what `nextIdlessKey` gives
+   * at most): counting on from near 2^53 repeats keys.
    */
   idlessKeyStart?: number | undefined;
   /**
@@ -343,7 +345,7 @@ export const liveSessionOptions: DeclaredOptions<LiveSessionOptions> =
       }),
       resumeHandle: stringOption({ nonEmpty: true }),
       pendingCalls: pendingCallsOption,
-      idlessKeyStart: integerOption({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+      idlessKeyStart: integerOption({ min: 0, max: MAX_IDLESS_KEY_START }),
       onEvent: functionOption(),
       onHandle: functionOption(),
       overlapReconnect: booleanOption(),
