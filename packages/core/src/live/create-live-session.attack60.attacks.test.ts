@@ -616,3 +616,54 @@ describe('idlessKeyStart near 2^53 (attack60)', () => {
     await session.close();
   });
 });
+
+describe("a Live server's duplicate call id in the spans (attack60)", () => {
+  it('the running call keeps its span and its outcome; the refused second has none of its own', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = defineTool({
+      name: 'slow',
+      description: 'Answers once released.',
+      execute: async () => {
+        await held;
+        return { ok: true };
+      },
+    });
+    const { agent } = await liveFixture(
+      {
+        script: [
+          [
+            {
+              toolCalls: [
+                { name: 'slow', id: 'same' },
+                { name: 'slow', id: 'same' },
+              ],
+            },
+          ],
+          [{ text: 'Done.' }],
+        ],
+      },
+      { tools: [slow], telemetry: { tracerProvider } },
+    );
+    const session = await createLiveSession(agent);
+    const events = session[Symbol.asyncIterator]();
+    session.sendText('go');
+    await readUntil(events, (event) => event.type === 'tool-error');
+    release();
+    await readUntil(events, (event) => event.type === 'turn-end');
+    await session.close();
+    const tools = exporter.getFinishedSpans().filter((span) => span.name === 'execute_tool slow');
+    // Before: two spans, the running call's ended with no outcome when the second came, and the
+    // second's (the refusal's) marked failed; the call that ran and answered had none.
+    expect(tools).toHaveLength(1);
+    expect(tools[0]?.attributes['error.type']).toBeUndefined();
+    expect(tools[0]?.status.code).not.toBe(2);
+    await tracerProvider.shutdown();
+  });
+});
