@@ -139,7 +139,8 @@ export type LiveSessionOptions = {
    */
   maxFrameBytes?: number | undefined;
   /**
-   * The most bytes of events waiting for the reader, of messages waiting for a socket during a
+   * The most bytes of events waiting for the reader (their text, audio, call arguments, results,
+   * usage reports and plugin data: text at two bytes a character), of messages waiting for a socket during a
    * reconnection or behind an input guardrail's check of a text, and of messages kept to send
    * again on a resume (the oldest audio and video are
    * let go of; text, tool answers and signals never are). @defaultValue 33554432 (32 MiB)
