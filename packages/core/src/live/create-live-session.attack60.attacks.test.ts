@@ -388,3 +388,40 @@ describe("a Live server's duplicate call id in the spans (attack60)", () => {
     await tracerProvider.shutdown();
   });
 });
+
+describe('calls that wait for a tool slot, from a server faster than the tools (attack60)', () => {
+  it('past the bound the session ends with buffer-full, though its reader reads every event', async () => {
+    const held = new Promise<never>(() => {});
+    // In the background, so the fake's turn goes on to its next frame of calls.
+    const slow = defineTool({
+      name: 'slow',
+      description: 'Never answers.',
+      behavior: 'NON_BLOCKING',
+      execute: () => held,
+    });
+    const frame = (from: number) =>
+      Array.from({ length: 40 }, (_, index) => ({ name: 'slow', id: `c${from + index}` }));
+    const { agent } = await liveFixture(
+      { script: [[{ toolCalls: frame(0) }, { toolCalls: frame(40) }, { toolCalls: frame(80) }]] },
+      { tools: [slow], toolConcurrency: 2 },
+    );
+    // 100 kB: 48 waiting calls at 2048 bytes each; the reader takes every event as it comes.
+    const session = await createLiveSession(agent, { maxBufferedBytes: 100_000 });
+    session.sendText('go');
+    const calls: string[] = [];
+    const error = await (async () => {
+      try {
+        for await (const event of session)
+          if (event.type === 'tool-call') calls.push(event.toolCallId);
+      } catch (thrown) {
+        return thrown;
+      }
+      return undefined;
+    })();
+    // Before: every call waited (~3 kB each, 50,000 held 165 MB), without end while calls came.
+    expect(error).toMatchObject({ reason: 'buffer-full', limit: 100_000 });
+    expect((error as Error).message).toMatch(/waited for one of toolConcurrency's slots/);
+    expect(calls.length).toBeLessThan(120);
+    await session.close();
+  });
+});

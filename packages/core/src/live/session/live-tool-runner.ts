@@ -22,7 +22,7 @@ import type { LiveEvent, LiveToolScheduling } from '../live-event.ts';
 import { LiveSessionError } from '../live-session-error.ts';
 import type { LivePendingCall, ResolvedLiveSessionOptions } from '../live-session-options.ts';
 import { behaviorOf } from '../live-setup.ts';
-import { CallSlots } from './call-slots.ts';
+import { CallSlots, maxWaitingCalls, waitingCallsError } from './call-slots.ts';
 import type { Connection, Held } from './live-connection.ts';
 import { type LiveCallOutcome, liveToolErrorMessage, runLiveToolCall } from './live-tool-call.ts';
 import { liveToolErrorThrown } from './live-tool-error-thrown.ts';
@@ -85,7 +85,7 @@ export class LiveToolRunner {
 
   constructor(host: LiveToolHost, concurrency: number) {
     this.#host = host;
-    this.#calls = new CallSlots(concurrency);
+    this.#calls = new CallSlots(concurrency, maxWaitingCalls(host.options.maxBufferedBytes));
     this.#outputLimit = liveToolOutputLimit(host.agent, host.options);
     // An earlier process of the session gave out keys from 0: counting from 0 again gave a new
     // call the key of a held one (answered, in a durable session, by the held call's stored
@@ -313,6 +313,10 @@ export class LiveToolRunner {
         outcome: 'error',
         message: `Not run: a call with id ${cutName(call.id)} is already running.`,
       });
+      return undefined;
+    }
+    if (this.#calls.full()) {
+      this.#host.end(waitingCallsError(this.#host.options.maxBufferedBytes));
       return undefined;
     }
     const controller = new AbortController();
