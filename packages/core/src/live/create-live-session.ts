@@ -2,9 +2,11 @@ import { loadWebSocket } from '#platform/live-web-socket';
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import type { Agent } from '../agent/create-agent.ts';
 import { runningDepth } from '../agent/run-state/run-link.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { checkOptionsCopy, withDefaults } from '../options/define-options.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { startSchemaLoads } from '../tools/define/preload-tool-schemas.ts';
+import type { Content } from '../wire/content.ts';
 import { liveAgentOf } from './live-agent.ts';
 import type { LiveSession } from './live-session.ts';
 import {
@@ -14,7 +16,7 @@ import {
   type ResolvedLiveSessionOptions,
 } from './live-session-options.ts';
 import { LiveSessionState } from './live-session-state.ts';
-import { liveSetupFor } from './live-setup.ts';
+import { liveHistoryTurns, liveSetupFor } from './live-setup.ts';
 import { liveUrl } from './live-url.ts';
 import { liveTelemetryOf } from './session/live-telemetry-of.ts';
 
@@ -80,11 +82,27 @@ export function prepareLiveSession(
     ...checked,
     ...withDefaults(LIVE_SESSION_DEFAULTS, checked),
   };
+  // The history's text read once, here, before anything opens: its getters cannot throw (or
+  // change it) after the socket opened. The turns are a history too (text parts only).
+  if (options.history !== undefined) options.history = historyTurnsOf(options.history);
   const { options: agentOptions, client } = liveAgentOf(agent, caller);
   const url = liveUrl(client.baseUrl, client.apiVersion, client.apiKey);
   const setup = liveSetupFor(agentOptions, options);
   // Read now, in the caller's synchronous part: after an await the opener's depth is gone.
   return { options, agentOptions, client, url, setup, depth: runningDepth() };
+}
+
+/** {@link liveHistoryTurns}, its throw (a getter, a proxy) the option's typed error. */
+function historyTurnsOf(history: readonly Content[]): Content[] {
+  try {
+    return liveHistoryTurns(history);
+  } catch {
+    throw new InvalidArgumentError({
+      argument: 'history',
+      message:
+        "history must be a list of contents (a chat's contents) that can be read: reading its text threw.",
+    });
+  }
 }
 
 /**

@@ -8,7 +8,8 @@ import { GemloopError } from '../errors/gemloop-error.ts';
  * - `no-resumption-handle`: the connection ended (a drop, or `goAway`'s time ran out) and the
  *   server never sent a resumable handle to continue the session with.
  * - `reconnect-failed`: `maxReconnectAttempts` resumes in a row failed (or ended within 30 s of
- *   their setup with nothing from the model).
+ *   their setup with nothing from the model), or, with `maxReconnectAttempts: 0`, the connection
+ *   ended (`closeCode` says how).
  * - `frame-too-large`: a server frame was larger than `maxFrameBytes` (`limit`); with `closeCode`
  *   1009, larger than the socket's own bound on Node (twice it, at least 1 MiB over), refused unread.
  * - `buffer-full`: more than `maxBufferedBytes` of events waited for a reader, or of messages
@@ -16,7 +17,8 @@ import { GemloopError } from '../errors/gemloop-error.ts';
  *   an input guardrail's check of a text (a check that hangs), or of text, tool answers and
  *   signals sent that no resumption handle confirmed (kept to send again).
  * - `invalid-frame`: a server frame that is not a JSON object.
- * - `closed`: a message sent on a session that is over (closed, or failed).
+ * - `closed`: a message sent on a session that is over (closed, or failed); or the session's
+ *   `signal` was aborted before it connected (already, or while it connected).
  * - `hook-failed`: the agent's approval hook (`beforeToolCall`) threw for a live call; the call
  *   was answered "not run" first, as in a run (a plugin's hook ends it with its `PluginError`).
  */

@@ -17,6 +17,8 @@ import { isAbortSignal } from '../shared/on-abort.ts';
 import type { Content } from '../wire/content.ts';
 import type { LivePrice } from './live-cost.ts';
 import type { LiveEvent, LiveToolBehavior, LiveToolScheduling } from './live-event.ts';
+import { pendingCallsOption, pricesOption } from './session/live-option-copies.ts';
+import { MAX_IDLESS_KEY_START } from './session/next-idless-key.ts';
 
 /** A background call the server made to an earlier process of a session: see `pendingCalls`. */
 export type LivePendingCall = {
@@ -87,7 +89,8 @@ export type LiveSessionOptions = {
    * Where the local keys of id-less calls (`live-call-<n>`) start, 0 when not given: with
    * `resumeHandle`, one past the highest `n` earlier processes of the session gave out, so that a
    * new call's key is none a store's records (or a durable workflow keyed by it) already use.
-   * Keys `pendingCalls` hold are skipped in any case.
+   * Keys `pendingCalls` hold are skipped in any case. At most 10^15 (what `nextIdlessKey` gives
+   * at most): counting on from near 2^53 repeats keys.
    */
   idlessKeyStart?: number | undefined;
   /**
@@ -119,7 +122,9 @@ export type LiveSessionOptions = {
   connectTimeoutMs?: number | undefined;
   /**
    * Resumes in a row that may fail before the session fails. A resumed connection that ends
-   * within 30 s of its setup with nothing from the model counts as failed. @defaultValue 5
+   * within 30 s of its setup with nothing from the model counts as failed. `0`: the session never
+   * resumes (a `goAway`'s connection serves until the server closes it, which ends the session
+   * with `reconnect-failed`). @defaultValue 5
    */
   maxReconnectAttempts?: number | undefined;
   /**
@@ -131,7 +136,8 @@ export type LiveSessionOptions = {
    */
   maxFrameBytes?: number | undefined;
   /**
-   * The most bytes of events waiting for the reader, of messages waiting for a socket during a
+   * The most bytes of events waiting for the reader (their text, audio, call arguments, results,
+   * usage reports and plugin data: text at two bytes a character), of messages waiting for a socket during a
    * reconnection or behind an input guardrail's check of a text, and of messages kept to send
    * again on a resume (the oldest audio and video are
    * let go of; text, tool answers and signals never are). @defaultValue 33554432 (32 MiB)
@@ -139,7 +145,9 @@ export type LiveSessionOptions = {
   maxBufferedBytes?: number | undefined;
   /**
    * Live prices by model id, replacing gemloop's table (`LIVE_PRICES`) for the `usage` events'
-   * `cost`. @defaultValue `LIVE_PRICES`
+   * `cost`: each `{ input, audioInput, output, audioOutput }` in US dollars per 1M tokens,
+   * checked when the session opens (an `InvalidArgumentError` names a bad rate).
+   * @defaultValue `LIVE_PRICES`
    */
   prices?: Readonly<Record<string, LivePrice>> | undefined;
   /** Closes the session when aborted. */
@@ -218,11 +226,8 @@ export const liveSessionOptions: DeclaredOptions<LiveSessionOptions> =
           `${path} must be an array of contents (a chat's contents); got ${describeValue(value)}.`,
       }),
       resumeHandle: stringOption({ nonEmpty: true }),
-      pendingCalls: arrayOption({
-        message: (path, value) =>
-          `${path} must be an array of { id, name, args, idless? }; got ${describeValue(value)}.`,
-      }),
-      idlessKeyStart: integerOption({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+      pendingCalls: pendingCallsOption,
+      idlessKeyStart: integerOption({ min: 0, max: MAX_IDLESS_KEY_START }),
       onEvent: functionOption(),
       onHandle: functionOption(),
       overlapReconnect: booleanOption(),
@@ -230,10 +235,7 @@ export const liveSessionOptions: DeclaredOptions<LiveSessionOptions> =
       maxReconnectAttempts: integerOption({ min: 0 }),
       maxFrameBytes: integerOption({ min: 1 }),
       maxBufferedBytes: integerOption({ min: 1 }),
-      prices: objectOption(
-        (path, value) =>
-          `${path} must be an object of Live prices by model id; got ${describeValue(value)}.`,
-      ),
+      prices: pricesOption,
       signal: optionCheck(
         isAbortSignal,
         (path, value) => `${path} must be an AbortSignal; got ${describeValue(value)}.`,

@@ -1,5 +1,6 @@
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import { DEFAULT_TOOL_CONCURRENCY } from '../agent/config/options/tool-runs.ts';
+import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import type { RunPlugins } from '../agent/plugins/run-plugins.ts';
 import type { GemloopError } from '../errors/gemloop-error.ts';
 import type { GuardrailRunOptions } from '../guardrails/guardrail-check-results.ts';
@@ -59,6 +60,8 @@ export class LiveSessionState {
   #draining = false;
   readonly #events: LiveEventSink;
   #ended = false;
+  /** What the session ended with (`undefined`: a close, or not ended). */
+  #endError: GemloopError | undefined;
   #resolveClosed!: () => void;
   #rejectClosed!: (error: unknown) => void;
   readonly closed: Promise<void>;
@@ -156,20 +159,51 @@ export class LiveSessionState {
     const signal = options.signal;
     if (signal !== undefined) {
       const onAbort = () => void this.close();
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.closed.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {});
+      // A signal aborted already fires no event: the session opened and ran as if it had none
+      // (attack60). Ended here, `start` refuses to connect.
+      if (signal.aborted) onAbort();
+      else {
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.closed.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {});
+      }
     }
   }
 
   async start(handle: string | undefined): Promise<void> {
     this.#handle.value = handle;
     try {
+      if (this.#ended) {
+        throw new LiveSessionError({
+          reason: 'closed',
+          message: 'The live session was closed before it connected: its signal was aborted.',
+        });
+      }
       await this.#startPlugins();
       this.#connections.adopt(await this.#connections.open(handle));
+      this.#afterConnect(handle);
     } catch (error) {
-      this.#end(error as LiveSessionError);
-      throw error;
+      // Closed (its signal, close()) while a plugin's startRun ran: the session's own word for
+      // it, not the run's abort the plugin seam reports ("error.run.contents holds the history":
+      // a live session has none). As an abort during the connect is worded (attack60).
+      const failure =
+        this.#ended && this.#endError === undefined && AgentAbortedError.isInstance(error)
+          ? new LiveSessionError({
+              reason: 'closed',
+              message: 'The live session was closed while it connected.',
+              cause: error,
+            })
+          : error;
+      this.#end(failure as LiveSessionError);
+      throw failure;
     }
+  }
+
+  /**
+   * What follows the first connection: the initial history, then the calls an earlier process
+   * left. Inside start's `try`: a throw here ended nothing, and the open socket was left with no
+   * one to close it (attack60).
+   */
+  #afterConnect(handle: string | undefined): void {
     // The initial history goes first, once; a resumed session has it already.
     const history = this.#options.history;
     if (history !== undefined && handle === undefined) {
@@ -196,6 +230,9 @@ export class LiveSessionState {
       depth: this.#depth,
     });
     this.#plugins = plugins;
+    // Ended while `startRun` ran (the signal, close()): #end found no plugins to end, and a
+    // started plugin is always ended, as a run's is (attack60).
+    if (this.#ended) this.#endPlugins(this.#endError);
   }
 
   api(): LiveSession {
@@ -219,21 +256,26 @@ export class LiveSessionState {
   #end(error: GemloopError | undefined): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#endError = error;
     this.#lifetime.abort(error ?? new Error('the live session closed'));
-    const plugins = this.#plugins;
-    if (plugins?.hooks.endRun !== undefined) {
-      // A failing endRun is logged: the session's own end (an error or a close) stands.
-      this.#pluginsEnded = plugins.endRun(error).then((failed) => {
-        if (failed !== undefined)
-          this.#agent.logger?.warn({ err: failed }, 'a plugin failed in endRun of a live session');
-      });
-    }
+    this.#endPlugins(error);
     this.#tools.abortAll(error ?? new Error('the live session closed'));
     this.#connections.closeAll();
     this.#telemetry?.end(error);
     this.#queue.end(error);
     if (error === undefined) this.#resolveClosed();
     else this.#rejectClosed(error);
+  }
+
+  /** The plugins' `endRun`, once they started (a session ended before has none to end yet). */
+  #endPlugins(error: GemloopError | undefined): void {
+    const plugins = this.#plugins;
+    if (plugins?.hooks.endRun === undefined) return;
+    // A failing endRun is logged: the session's own end (an error or a close) stands.
+    this.#pluginsEnded = plugins.endRun(error).then((failed) => {
+      if (failed !== undefined)
+        this.#agent.logger?.warn({ err: failed }, 'a plugin failed in endRun of a live session');
+    });
   }
 
   #guardrailOptions(signal: AbortSignal): GuardrailRunOptions {
@@ -252,6 +294,9 @@ export class LiveSessionState {
   }
 
   #onFrame(connection: Connection, frame: Record<string, unknown>): void {
+    // A frame read after the end (a platform's socket that still delivers while closing, early
+    // frames played after a close) is the server's word to a session that no longer listens.
+    if (this.#ended) return;
     if (
       frame['serverContent'] !== undefined ||
       frame['toolCall'] !== undefined ||
@@ -306,6 +351,8 @@ export class LiveSessionState {
   #maybeMove(): void {
     if (
       !this.#draining ||
+      // No resume: the connection serves until the server closes it (its goAway's timeLeft).
+      this.#options.maxReconnectAttempts === 0 ||
       this.#connections.reconnecting ||
       this.#turnInProgress ||
       this.#tools.blockingInFlight > 0
@@ -318,7 +365,19 @@ export class LiveSessionState {
   #onDrop(code: number, reason: string): void {
     const error = dropError(code, reason, this.#handle.value !== undefined);
     if (error !== undefined) this.#end(error);
-    else void this.#reconnect('dropped');
+    else if (this.#options.maxReconnectAttempts === 0) {
+      // No resume asked for: said so, not "0 connections in a row ended within 30 s of their
+      // setup with nothing from the model" (the fruitless count's words), as it was (attack60).
+      this.#end(
+        new LiveSessionError({
+          reason: 'reconnect-failed',
+          limit: 0,
+          closeCode: code,
+          closeReason: reason,
+          message: `The Live API connection ended (${code}${reason ? `: ${reason}` : ''}) and maxReconnectAttempts is 0, so the session does not resume.`,
+        }),
+      );
+    } else void this.#reconnect('dropped');
   }
 
   async #reconnect(reason: 'go-away' | 'dropped'): Promise<void> {

@@ -6,7 +6,8 @@ import type { LiveEvent } from './live-event.ts';
 import type { LiveInputGate } from './session/live-input-gate.ts';
 
 /**
- * A live session of an agent: iterate it for {@link LiveEvent}s (one reader), send text and
+ * A live session of an agent: iterate it for {@link LiveEvent}s (one loop at a time: a loop that
+ * ends with `break` lets the next read on from there), send text and
  * audio, close it. It survives the server's connection limit: on `goAway` or a dropped socket it
  * resumes on a new connection with its last resumption handle.
  */

@@ -1,7 +1,8 @@
 import type { AgentOptions } from '../agent/config/agent-options.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { contextWindowOf } from '../models/context-window-of.ts';
-import { withDefaults } from '../options/define-options.ts';
+import { describeValue, withDefaults } from '../options/define-options.ts';
+import { cutName } from '../shared/cut-text.ts';
 import { toOpenApiSchema } from '../tools/schema/to-open-api-schema.ts';
 import type { AnyTool, FunctionTool } from '../tools/tool.ts';
 import type { Content } from '../wire/content.ts';
@@ -39,7 +40,15 @@ export function liveSetupFor(
   options: LiveSessionOptions,
 ): Record<string, unknown> {
   const { modality, transcripts } = withDefaults(LIVE_SESSION_DEFAULTS, options);
-  return buildLiveSetup(agent, {
+  for (const name of ['speechConfig', 'realtimeInputConfig'] as const) {
+    if (jsonOf(options[name]) === undefined && options[name] !== undefined) {
+      throw new InvalidArgumentError({
+        argument: name,
+        message: `${name} is sent in the session's setup as JSON, and this one is not JSON (a BigInt, a cycle, or a toJSON that throws): pass plain data.`,
+      });
+    }
+  }
+  const setup = buildLiveSetup(agent, {
     model: options.model ?? agent.model,
     modality,
     transcripts,
@@ -50,6 +59,28 @@ export function liveSetupFor(
     toolBehavior: options.toolBehavior,
     history: options.history !== undefined,
   });
+  // The setup as the server gets it: every connection sends a copy of it (a resume's made with
+  // structuredClone). Before, a BigInt or a cycle threw from the socket's open handler, an
+  // uncaught exception, and the session waited connectTimeoutMs for an answer to a setup never
+  // sent; a function threw structuredClone's DataCloneError quoting its source (attack60).
+  const text = jsonOf(setup);
+  if (text === undefined) {
+    throw new InvalidArgumentError({
+      argument: 'agent',
+      message:
+        "The live session's setup (the agent's instructions, tools and model options) is not JSON (a BigInt, a cycle, or a toJSON that throws): pass plain data.",
+    });
+  }
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** `value` as JSON text, or `undefined` when it has none or cannot be written. */
+function jsonOf(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -63,8 +94,15 @@ export function liveHistoryTurns(history: readonly Content[]): Content[] {
     const role = content?.role === 'model' ? 'model' : 'user';
     // A stored content without parts (a row written by hand, an older store) has no text to keep.
     if (!Array.isArray(content?.parts)) continue;
+    // A part that is no object (`null` in a stored row) has no text: before, it threw a TypeError
+    // after the socket had opened, and the session was left open with no one to close it (attack60).
     const parts = content.parts.filter(
-      (part) => typeof part.text === 'string' && part.text !== '' && part.thought !== true,
+      (part) =>
+        typeof part === 'object' &&
+        part !== null &&
+        typeof part.text === 'string' &&
+        part.text !== '' &&
+        part.thought !== true,
     );
     if (parts.length > 0)
       turns.push({ role, parts: parts.map((part) => ({ text: part.text as string })) });
@@ -182,6 +220,16 @@ function liveTools(
   tools: readonly AnyTool[],
   overrides: Readonly<Record<string, LiveToolBehavior>> | undefined,
 ): WireTool[] {
+  if (
+    overrides !== undefined &&
+    (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides))
+  ) {
+    // `null` threw a TypeError where each tool's behavior was read (attack60).
+    throw new InvalidArgumentError({
+      argument: 'toolBehavior',
+      message: `toolBehavior must be an object of 'BLOCKING' or 'NON_BLOCKING' by tool name; got ${describeValue(overrides)}.`,
+    });
+  }
   const declarations: FunctionDeclaration[] = [];
   const builtins: WireTool[] = [];
   for (const tool of tools) {
@@ -202,6 +250,15 @@ function liveTools(
     declarations.push(declaration);
   }
   if (overrides !== undefined) {
+    for (const [name, behavior] of Object.entries(overrides)) {
+      // A misspelt value ('NONBLOCKING') declared the tool BLOCKING without a word (attack60).
+      if (behavior !== 'BLOCKING' && behavior !== 'NON_BLOCKING') {
+        throw new InvalidArgumentError({
+          argument: 'toolBehavior',
+          message: `toolBehavior["${cutName(name)}"] must be 'BLOCKING' or 'NON_BLOCKING'; got ${describeValue(behavior)}.`,
+        });
+      }
+    }
     for (const name of Object.keys(overrides)) {
       if (!declarations.some((declaration) => declaration.name === name)) {
         throw new InvalidArgumentError({

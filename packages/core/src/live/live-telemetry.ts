@@ -65,6 +65,8 @@ export function createLiveTelemetry({
   );
   const sessionContext = api.trace.setSpan(api.context.active(), session);
   const tools = new Map<string, OtelApi.Span>();
+  /** Calls refused as duplicates of a running call's id, whose tool-error is theirs, not its. */
+  const duplicates = new Map<string, number>();
   let turn: OtelApi.Span | undefined;
   let turnNumber = 0;
   let inputTokens = 0;
@@ -97,7 +99,9 @@ export function createLiveTelemetry({
   const endTurn = (interrupted: boolean, reason?: string | undefined): void => {
     if (turn === undefined) return;
     turn.setAttribute('gemloop.live.interrupted', interrupted);
-    if (reason !== undefined) turn.setAttribute('gen_ai.response.finish_reasons', [redact(reason)]);
+    // Cut as a run's finish reason is: the server names it, any length (attack60).
+    if (reason !== undefined)
+      turn.setAttribute('gen_ai.response.finish_reasons', [boundName(redact(reason))]);
     turn.end();
     turn = undefined;
   };
@@ -149,6 +153,14 @@ export function createLiveTelemetry({
           return;
         case 'tool-call': {
           startTurn();
+          // A second call with the id of one still running (a broken server) is refused at once
+          // with its own tool-error (live-tool-runner.ts): the running call's span stays its own.
+          // Before, the second call's span replaced it (the first ended with no outcome) and its
+          // refusal was the span's error; the running call's result then found no span (attack60).
+          if (tools.has(event.toolCallId)) {
+            duplicates.set(event.toolCallId, (duplicates.get(event.toolCallId) ?? 0) + 1);
+            return;
+          }
           // Cut as a run's are (genai-span-attributes.ts): a call of a tool the session does not
           // have names anything, any length (attack29).
           const toolName = boundName(redact(event.toolName));
@@ -168,7 +180,6 @@ export function createLiveTelemetry({
             },
             sessionContext,
           );
-          tools.get(event.toolCallId)?.end();
           tools.set(event.toolCallId, span);
           return;
         }
@@ -183,6 +194,12 @@ export function createLiveTelemetry({
           return;
         }
         case 'tool-error': {
+          const refusedDuplicates = duplicates.get(event.toolCallId);
+          if (refusedDuplicates !== undefined) {
+            if (refusedDuplicates > 1) duplicates.set(event.toolCallId, refusedDuplicates - 1);
+            else duplicates.delete(event.toolCallId);
+            return;
+          }
           const span = tools.get(event.toolCallId);
           if (span === undefined) return;
           span.setAttribute('error.type', event.outcome);

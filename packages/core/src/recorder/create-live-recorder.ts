@@ -8,7 +8,14 @@ import { version } from '../version.ts';
 import { createFolderPruner } from './create-folder-pruner.ts';
 import { liveEventLine } from './live-event-line.ts';
 import { LIVE_FILES, liveFileName } from './live-file.ts';
-import { addText, base64Bytes, type Cut, cutField, recordedError } from './live-line-bounds.ts';
+import {
+  addText,
+  base64Bytes,
+  type Cut,
+  cutField,
+  cutName,
+  recordedError,
+} from './live-line-bounds.ts';
 import type { LiveRecorder, LiveRecorderOptions } from './live-recorder-options.ts';
 import { openLiveSessionFile } from './live-session-file.ts';
 import { fromPicos, toPicos, USAGE_KEYS } from './live-usage.ts';
@@ -210,7 +217,12 @@ export function createLiveRecorder(options: LiveRecorderOptions = {}): LiveRecor
               return;
             }
             case 'turn-end':
-              endTurn('complete', at, event.reason);
+              // The server's word, any length: redacted, then cut as a name is (attack60).
+              endTurn(
+                'complete',
+                at,
+                event.reason === undefined ? undefined : cutName(redaction.redacted(event.reason)),
+              );
               return;
             case 'interrupted':
               endTurn('interrupted', at);

@@ -12,7 +12,11 @@ export const USAGE_KEYS = [
 export function usageOf(usage: unknown): RecordedLiveUsage {
   const read = (key: string): number | undefined => {
     const value = (usage as Record<string, unknown> | null)?.[key];
-    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+    // A count as the session's cost and spans read one (liveCostOf): a server's negative,
+    // fractional or 1e308 count made the recording's totals -2, 0.5 or null (attack60).
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+      ? value
+      : undefined;
   };
   const recorded: RecordedLiveUsage = {};
   for (const key of USAGE_KEYS) {

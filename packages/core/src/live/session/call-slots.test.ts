@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallSlots } from './call-slots.ts';
+import { CallSlots, maxWaitingCalls } from './call-slots.ts';
 
 /** Lets every queued promise callback run (no timers: the slots never wait on a clock). */
 async function settle(): Promise<void> {
@@ -104,5 +104,20 @@ describe('CallSlots', () => {
       process.off('warning', onWarning);
     }
     expect(warnings).toEqual([]);
+  });
+
+  it('is full once maxWaiting calls wait, and not once one got its slot (attack60)', async () => {
+    const slots = new CallSlots(1, 2);
+    const signal = new AbortController().signal;
+    void slots.acquire(signal);
+    expect(slots.full()).toBe(false);
+    void slots.acquire(signal);
+    void slots.acquire(signal);
+    expect(slots.full()).toBe(true);
+    slots.release();
+    await settle();
+    expect(slots.full()).toBe(false);
+    expect(maxWaitingCalls(100_000)).toBe(48);
+    expect(maxWaitingCalls(1)).toBe(1);
   });
 });

@@ -22,7 +22,7 @@ import type { LiveEvent, LiveToolScheduling } from '../live-event.ts';
 import { LiveSessionError } from '../live-session-error.ts';
 import type { LivePendingCall, ResolvedLiveSessionOptions } from '../live-session-options.ts';
 import { behaviorOf } from '../live-setup.ts';
-import { CallSlots } from './call-slots.ts';
+import { CallSlots, maxWaitingCalls, waitingCallsError } from './call-slots.ts';
 import type { Connection, Held } from './live-connection.ts';
 import { type LiveCallOutcome, liveToolErrorMessage, runLiveToolCall } from './live-tool-call.ts';
 import { liveToolErrorThrown } from './live-tool-error-thrown.ts';
@@ -85,7 +85,7 @@ export class LiveToolRunner {
 
   constructor(host: LiveToolHost, concurrency: number) {
     this.#host = host;
-    this.#calls = new CallSlots(concurrency);
+    this.#calls = new CallSlots(concurrency, maxWaitingCalls(host.options.maxBufferedBytes));
     this.#outputLimit = liveToolOutputLimit(host.agent, host.options);
     // An earlier process of the session gave out keys from 0: counting from 0 again gave a new
     // call the key of a held one (answered, in a durable session, by the held call's stored
@@ -162,6 +162,10 @@ export class LiveToolRunner {
    * count now (see {@link Held}).
    */
   onToolCalls(connection: Connection, calls: Record<string, unknown>[], issued: number): void {
+    // The frame's earlier part may have ended the session (its text filled the reader's queue, an
+    // onEvent closed it): a call run now would act for a session that is over, its answer never
+    // sent (attack60: a tool ran after the session ended with buffer-full).
+    if (this.#host.ended()) return;
     const blocking: Promise<FunctionResponse | undefined>[] = [];
     calls.forEach((call, callIndex) => {
       const name = typeof call['name'] === 'string' ? call['name'] : '';
@@ -232,6 +236,7 @@ export class LiveToolRunner {
    * as if just made on `connection`.
    */
   runPending(connection: Connection): void {
+    if (this.#host.ended()) return;
     for (const call of this.#host.options.pendingCalls ?? []) {
       const tool = this.#host.functions.get(call.name);
       // An id-less call's id is the earlier process's local key: its answer goes without one.
@@ -294,6 +299,10 @@ export class LiveToolRunner {
     scheduling: LiveToolScheduling | undefined,
     issued: number,
   ): Promise<FunctionResponse | undefined> {
+    // The session ended before this call started: by an earlier call's event of the same frame
+    // (the reader's queue full), a hook, a close. Abort reached only the calls running then: the
+    // frame's later calls ran their tools for a session that was over (attack60).
+    if (this.#host.ended()) return undefined;
     if (this.#running.has(call.id)) {
       // A second call with the id of one still running (a broken server): the first's answer
       // is the id's one answer; running this one too would answer the id twice.
@@ -304,6 +313,10 @@ export class LiveToolRunner {
         outcome: 'error',
         message: `Not run: a call with id ${cutName(call.id)} is already running.`,
       });
+      return undefined;
+    }
+    if (this.#calls.full()) {
+      this.#host.end(waitingCallsError(this.#host.options.maxBufferedBytes));
       return undefined;
     }
     const controller = new AbortController();

@@ -1,6 +1,13 @@
 /** An id-less call's local key: `live-call-<n>`, `n` at most 15 digits (a safe integer). */
 const IDLESS_KEY = /^live-call-(\d{1,15})$/;
 
+/**
+ * The highest `idlessKeyStart`: what {@link nextIdlessKey} gives at most (one past 15 digits).
+ * Counting on from near 2^53 stopped counting (2^53 + 1 is 2^53): keys repeated, and a frame of
+ * three id-less calls looped for good looking for a free key (attack60). @internal
+ */
+export const MAX_IDLESS_KEY_START: number = 10 ** 15;
+
 /** The local key of a session's `n`th id-less call (`live-call-<n>`). @internal */
 export function idlessKey(n: number): string {
   return `live-call-${n}`;
