@@ -65,7 +65,8 @@ describe('run options from outside, run and streamed alike', () => {
       get: () => (reads++ === 0 ? 0.5 : Number.NaN),
     });
     expect((await agent.run('Hi', { generationConfig })).text).toBe('ok');
-    expect(fake.modelRequests[0]?.body['generationConfig']).toEqual({ temperature: 0.5 });
+    const body = fake.modelRequests[0]?.body as Record<string, unknown> | undefined;
+    expect(body?.['generationConfig']).toEqual({ temperature: 0.5 });
     expect(reads).toBe(1);
   });
 
