@@ -2,8 +2,8 @@ import { GemloopError } from '../../errors/gemloop-error.ts';
 
 /**
  * How a pattern's backtracking grows with the length of the string it is tested on;
- * `'undecided'` for a pattern too large to analyse (see {@link isTooLargeToJudge}), whose
- * analysis could itself freeze the process.
+ * `'undecided'` for a pattern too large to analyse (past 1,000 characters or 100 quantifiers,
+ * with quantifiers the quick check cannot clear), whose analysis could itself freeze the process.
  */
 export type PatternComplexity = 'exponential' | 'polynomial' | 'undecided';
 
@@ -47,7 +47,7 @@ export class UnsafePatternError extends GemloopError {
   readonly part: string;
   /**
    * `'exponential'`: each extra character doubles the time; `'polynomial'`: n², n³, ...;
-   * `'undecided'`: too large to analyse (see {@link isTooLargeToJudge}).
+   * `'undecided'`: too large to analyse (past 1,000 characters or 100 quantifiers).
    */
   readonly complexity: PatternComplexity;
   /** A rewrite that matches exactly the same strings without the ambiguity, when one is known. */
