@@ -285,9 +285,14 @@ import {
  * `inlineData.data` that is no base64 refused as issues (attack59), the run's input lists read
  * once into a copy (leftovers72), input guardrails on the user turn a given history ends with and
  * copies for every guardrail (attack59c), usage counts that are no whole number an unknown cost
- * (leftovers71). The budget is that figure plus 512 bytes.
+ * (leftovers71). The budget is that figure plus 512 bytes. The sixtieth session's attack60d reads
+ * 94,111 (+892 over main's 93,219): createAgent's and a run's options read once at any depth
+ * (dataOption), an unreadable option (a throwing getter, a Proxy) and a huge or escaped unknown
+ * key in the typed error, the capability overrides checked field by field, a hook misspelt by a
+ * letter refused, and a pattern too large to analyse refused unjudged. The budget is that figure
+ * plus 512 bytes.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 93_240 + 512;
+const CORE_AGENT_APP_GZIP_BUDGET = 94_111 + 512;
 
 describe('the browser bundle budget', () => {
   const entry = BUNDLE_ENTRIES.find(({ name }) => name === '@gemloop/core (agent app)');

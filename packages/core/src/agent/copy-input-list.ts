@@ -19,8 +19,30 @@ export function copyInputList<T>(list: readonly T[]): T[] {
   try {
     const { length } = list;
     const copy = new Array<T>(length);
-    for (let index = 0; index < length; index++) copy[index] = list[index] as T;
+    for (let index = 0; index < length; index++) {
+      const item = list[index] as T;
+      // A revoked Proxy among the items throws here, where it is refused as unreadable, and not
+      // at the first `Array.isArray` of the checks after, as V8's TypeError (attack60d).
+      if (typeof item === 'object' && item !== null) Array.isArray(item);
+      copy[index] = item;
+    }
     return copy;
+  } catch {
+    throw new InvalidHistoryError({ issues: [unreadableList()] });
+  }
+}
+
+/**
+ * Whether a run's input or `history` is a list: `Array.isArray`, but a revoked Proxy (for which it
+ * throws V8's TypeError, naming nothing) is refused as an unreadable list, as {@link copyInputList}
+ * refuses a list whose reading throws.
+ * @throws {@link InvalidHistoryError} with one `invalid-contents` issue.
+ * @internal
+ */
+// biome-ignore lint/suspicious/noExplicitAny: narrows as Array.isArray does, at its call sites
+export function isInputList(value: unknown): value is any[] {
+  try {
+    return Array.isArray(value);
   } catch {
     throw new InvalidHistoryError({ issues: [unreadableList()] });
   }

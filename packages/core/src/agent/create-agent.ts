@@ -1,6 +1,6 @@
 import { continuationPlugin } from '../continuation/continuation-plugin.ts';
 import { isLevelEnabled } from '../logging/logger.ts';
-import { copyOptions } from '../options/define-options.ts';
+import { checkOptionsCopy } from '../options/define-options.ts';
 import { resolvePricing } from '../pricing/pricing-plugin.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { AgentResult } from '../run/agent-result.ts';
@@ -11,6 +11,7 @@ import type { AgentStream } from './agent-stream.ts';
 import { type AgentTurns, registerAgentTurns } from './agent-turns.ts';
 import type { AgentConfig } from './config/agent-config.ts';
 import type { AgentOptions, RunOptions } from './config/agent-options.ts';
+import { agentOptionsDeclaration } from './config/agent-options-declaration.ts';
 import { checkCacheOption } from './config/options/cache.ts';
 import { resolveAgentConfig } from './config/resolve-agent-config.ts';
 import { AgentClosedError } from './errors/agent-closed-error.ts';
@@ -105,7 +106,10 @@ export type Agent<Output = undefined> = {
 export function createAgent<Output = undefined>(given: AgentOptions<Output>): Agent<Output> {
   // Each option read once (attack20): the config's resolvers and each run's generationConfig
   // check read them again, and a getter that gave the check `maxSteps: 2` gave the loop 1e300.
-  const options = copyOptions(given);
+  // The options that hold plain data (`generationConfig`, `continuation`, `callOptions`, ...)
+  // are copied at any depth in the same pass (attack60d): a getter in `retrievalConfig.latLng`
+  // gave the check a place and the requests "x".
+  const options = checkOptionsCopy(agentOptionsDeclaration, given) as AgentOptions<Output>;
   // The plugins every agent has unless its options turn them off (continuation, pricing), made
   // here, above the loop: no file of the loop or its config imports a feature.
   const config: AgentConfig<Output> = resolveAgentConfig(options, {

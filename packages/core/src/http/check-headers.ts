@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
-import type { OptionCheck } from '../options/define-options.ts';
+import { copiedOption, type OptionCheck } from '../options/define-options.ts';
 
 // RFC 9110 token characters.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -77,7 +77,12 @@ export function isWrappedInQuotes(value: string): boolean {
   return /^(["'`]).*\1$/s.test(value);
 }
 
-/** {@link checkHeaders} as the check of an options declaration (`defineOptions`). @internal */
-export const headersOption: OptionCheck = (value, path) => {
+/**
+ * {@link checkHeaders} as the check of an options declaration (`defineOptions`); copied by
+ * `checkOptionsCopy` (each header read once), so a getter cannot give the check a value and the
+ * requests another: the agent's `callOptions.headers` was checked `'a'` at createAgent, then read
+ * again as `5` by the agent's own check (attack60d). @internal
+ */
+export const headersOption: OptionCheck = copiedOption((value, path) => {
   checkHeaders(value, path);
-};
+});

@@ -1,4 +1,17 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import {
+  booleanOption,
+  checkOptionsCopy,
+  type DeclaredOptions,
+  defineOptions,
+  describeValue,
+  integerOption,
+  nestedOption,
+  type OptionCheck,
+  oneOfOption,
+  optionCheck,
+  stringOption,
+} from '../options/define-options.ts';
 import type { ThinkingLevel } from '../wire/request.ts';
 import type { KnownModelRow } from './known-model.ts';
 import { findKnownModelRow } from './known-model-rows.ts';
@@ -97,6 +110,54 @@ const unknownModel: ModelCapabilities = {
   outputTokenLimit: undefined,
 };
 
+const flag = booleanOption();
+const tokenLimit = integerOption({ min: 1 });
+const thinkingLevel = stringOption({ nonEmpty: true });
+
+/**
+ * The overrides of a model's capabilities (the agent's `capabilities` option, the second argument
+ * of `getModelCapabilities`), checked strictly: before, `{ generaton: 3 }` was ignored without a
+ * word (the model kept its guessed generation), and `{ generation: 'x' }` or
+ * `{ inputTokenLimit: NaN }` was used as given. A key's misspelling gets the did-you-mean hint;
+ * `ThinkingLevel` is an open string (a level added to the API passes). @internal
+ */
+export const capabilitiesDeclaration: DeclaredOptions<Partial<ModelCapabilities>> = defineOptions<
+  Partial<ModelCapabilities>
+>({
+  name: 'capabilities',
+  path: 'capabilities',
+  example: '{ generation: 3, requiresThoughtSignatures: true }',
+  checks: {
+    generation: optionCheck(
+      (value) => typeof value === 'number' && Number.isFinite(value) && value > 0,
+      (path, value) => `${path} must be a positive number such as 3; got ${describeValue(value)}.`,
+    ),
+    requiresThoughtSignatures: flag,
+    thinking: oneOfOption(['level', 'budget', 'none']),
+    thinkingAlwaysOn: flag,
+    lowestThinkingLevel: thinkingLevel,
+    highestThinkingLevel: thinkingLevel,
+    perPartMediaResolution: flag,
+    combinesBuiltinAndFunctionTools: flag,
+    structuredOutputWithTools: flag,
+    multimodalFunctionResponses: flag,
+    googleSearch: flag,
+    fileSearch: flag,
+    computerUse: flag,
+    validatedFunctionCalling: flag,
+    inputTokenLimit: tokenLimit,
+    outputTokenLimit: tokenLimit,
+  },
+});
+
+/**
+ * The check of the agent's `capabilities` option: {@link capabilitiesDeclaration}, its copy read
+ * once by `createAgent`. @internal
+ */
+export const capabilitiesOptionCheck: OptionCheck = nestedOption(
+  capabilitiesDeclaration as DeclaredOptions<unknown>,
+);
+
 // `gemini-3-pro-preview`, `models/gemini-2.5-flash-lite`, `gemini-3.1-pro-preview`, `gemini-flash-latest`.
 const geminiName = /^(?:models\/)?gemini-(?:(\d+(?:\.\d+)?)-)?(.*)$/;
 
@@ -121,7 +182,15 @@ export function getModelCapabilities(
     });
   }
   const base = capabilitiesByName(model.trim().toLowerCase());
-  return overrides === undefined ? base : { ...base, ...overrides };
+  if (overrides === undefined) return base;
+  // Checked (a misspelt key was ignored, a wrong value used) and read once, from the copy.
+  const checked = checkOptionsCopy(capabilitiesDeclaration, overrides);
+  // A field given as `undefined` is left out, as every option set to `undefined` is: spread, it
+  // erased what the table knows (`{ generation: undefined }` made Gemini 3 an unknown model).
+  for (const key of Object.keys(checked) as (keyof ModelCapabilities)[]) {
+    if (checked[key] !== undefined) (base as Record<string, unknown>)[key] = checked[key];
+  }
+  return base;
 }
 
 // Generation 3 models the table does not know whose lowest thinking level is LOW besides the Pro

@@ -136,18 +136,32 @@ export function defineOptions<Options>(spec: DefineOptionsSpec<Options>): Declar
   // wrapped, and the object test written out: a run's options are checked on every run, and each
   // wrapper was one more function entered (bench/RESULTS.md, options-nested).
   const checkObject = (copy: boolean, value: unknown, path = spec.path): Options => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    if (!isOptionsObject(value)) {
       throw invalidOption(
         path ?? 'options',
         `${spec.name} takes one options object such as ${spec.example}; got ${describeValue(value)}.`,
       );
     }
-    const record = (copy ? { ...value } : value) as Record<string, unknown>;
+    const record = (copy ? readOwnOptions(value, path) : value) as Record<string, unknown>;
     // Unknown keys first, so a misspelt option is named even when a known one is also wrong.
-    for (const key in record) {
-      // Own keys only, as Object.keys would give, without allocating its array on every run.
-      if (known.has(key) || !Object.hasOwn(record, key)) continue;
-      const keyPath = path === undefined ? key : `${path}.${key}`;
+    let unknown: string | undefined;
+    try {
+      for (const key in record) {
+        // Own keys only, as Object.keys would give, without allocating its array on every run.
+        if (known.has(key) || !Object.hasOwn(record, key)) continue;
+        unknown = key;
+        break;
+      }
+    } catch (error) {
+      // Only without the copy (the copy is a plain object): a Proxy whose key list throws.
+      throw unreadableOptions(record, path ?? 'options', error);
+    }
+    if (unknown !== undefined) {
+      const key = unknown;
+      // The key as written, bounded and escaped: it is the caller's, and may be a megabyte of
+      // text, a line break or a bidi override that turns the rest of a log line around.
+      const shown = describeKey(key);
+      const keyPath = path === undefined ? shown : `${path}.${shown}`;
       // Own keys of `removed` only: an options object from JSON.parse may have an own
       // 'constructor' or '__proto__', and indexing found Object.prototype's members.
       const removed =
@@ -158,7 +172,7 @@ export function defineOptions<Options>(spec: DefineOptionsSpec<Options>): Declar
       const [hint] = closestNames({ input: key, candidates: keys, limit: 1 });
       throw invalidOption(
         keyPath,
-        `${opening} '${key}'.${hint === undefined ? '' : ` Did you mean '${hint}'?`} The options are ${keys.join(', ')}.`,
+        `${opening} '${shown}'.${hint === undefined ? '' : ` Did you mean '${hint}'?`} The options are ${keys.join(', ')}.`,
       );
     }
     // Then the values, in declaration order (the order of the type), so the first option at
@@ -166,7 +180,13 @@ export function defineOptions<Options>(spec: DefineOptionsSpec<Options>): Declar
     const paths = path === spec.path ? defaultPaths : pathsUnder(path);
     for (let index = 0; index < activeChecks.length; index++) {
       const key = active[index] as string;
-      const option = record[key];
+      let option: unknown;
+      try {
+        option = record[key];
+      } catch (error) {
+        // Only without the copy: a getter (or a Proxy's get) that throws, named as its option.
+        throw unreadableOption(paths[index] as string, error);
+      }
       if (option !== undefined || activeRequired[index] === true) {
         const check = activeChecks[index] as OptionCheck;
         if (copy && check.copy) {
@@ -190,7 +210,8 @@ export function defineOptions<Options>(spec: DefineOptionsSpec<Options>): Declar
  * the check one value and the use another (`maxReadBytes` 10, then NaN) cannot pass a value the
  * check refuses (attack15). The options declared with {@link nestedOption} (a run's `budget`) are
  * copied and checked in the same pass, each into its own copy, so no caller copies a nested group
- * by hand. A getter that throws throws its own error. Once per call or run, never per step: each
+ * by hand. A getter that throws is an {@link InvalidArgumentError} naming its option, its own error
+ * the `cause`. Once per call or run, never per step: each
  * copy is an allocation.
  * @throws {@link InvalidArgumentError} as `declared.check` does.
  */
@@ -204,18 +225,89 @@ export function checkOptionsCopy<Options>(
 
 /**
  * An options object: an object that is not `null` or an array (what {@link copyOptions} copies and
- * a declaration checks). @internal
+ * a declaration checks). A revoked Proxy is none (asking whether it is an array throws). @internal
  */
 export const isOptionsObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+  typeof value === 'object' && value !== null && isNoArray(value);
+
+function isNoArray(value: object): boolean {
+  try {
+    return !Array.isArray(value);
+  } catch {
+    // A revoked Proxy: `Array.isArray` throws its TypeError, which named no option.
+    return false;
+  }
+}
 
 /**
  * A copy of an options object with each own property read once (`{ ...value }`); anything that
  * is not one (an array, `null`, a number: the check names it) as it is. For options checked by
- * hand; a declared group is copied by {@link checkOptionsCopy}.
+ * hand; a declared group is copied by {@link checkOptionsCopy}. `path` names the object in the
+ * error (none: its keys are named alone, as `createAgent`'s are).
+ * @throws {@link InvalidArgumentError} naming the option whose read threw (a getter, a Proxy).
  */
-export function copyOptions<Value>(value: Value): Value {
-  return isOptionsObject(value) ? { ...value } : value;
+export function copyOptions<Value>(value: Value, path?: string): Value {
+  return isOptionsObject(value) ? (readOwnOptions(value, path) as Value) : value;
+}
+
+/**
+ * `{ ...value }`, where a read that throws (a getter, a Proxy's trap) is the typed error that names
+ * the option (its own error as the `cause`) instead of an error that names none.
+ */
+function readOwnOptions(value: object, path: string | undefined): Record<string, unknown> {
+  try {
+    return { ...value };
+  } catch (error) {
+    throw unreadableOptions(value, path, error);
+  }
+}
+
+/**
+ * The error of an options object that threw while read: naming the option whose read threw when
+ * it can be found (read again, one key at a time: a failure path only), else the object.
+ */
+function unreadableOptions(
+  value: object,
+  path: string | undefined,
+  cause: unknown,
+): InvalidArgumentError {
+  try {
+    for (const key of Object.keys(value)) {
+      try {
+        (value as Record<string, unknown>)[key];
+      } catch {
+        const shown = describeKey(key);
+        return unreadableOption(path === undefined ? shown : `${path}.${shown}`, cause);
+      }
+    }
+  } catch {
+    // Its keys cannot be listed (a Proxy's ownKeys trap throws, or it was revoked).
+  }
+  return unreadableOption(path ?? 'options', cause);
+}
+
+/** The error of an option whose read threw (a getter, a Proxy's trap): its own error the cause. */
+function unreadableOption(path: string, cause: unknown): InvalidArgumentError {
+  return new InvalidArgumentError({
+    argument: path,
+    message: `${path} could not be read: a getter or a Proxy threw (the error it threw is the cause). Pass plain values.`,
+    cause,
+  });
+}
+
+/**
+ * An option's name as a message quotes it: the caller's key, so cut at 64 characters (it may be a
+ * megabyte: the message, the `argument` and every log line that prints them held it whole), and
+ * every character but printable ASCII written as `\uXXXX`: a line break, a bidi override that
+ * turns the rest of a log line around, a lone surrogate. Option names are ASCII: `maxSteps` is
+ * shown as it is. @internal
+ */
+export function describeKey(key: string): string {
+  const cut = key.length > 64 ? `${key.slice(0, 64)}... (${key.length} characters)` : key;
+  return cut.replace(
+    /[^\x20-\x7e]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**
@@ -238,7 +330,15 @@ export function invalidOption(path: string, message: string): InvalidArgumentErr
  */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') {
+    let array: boolean;
+    try {
+      array = Array.isArray(value);
+    } catch {
+      return 'a revoked Proxy';
+    }
+    if (array) return 'an array';
+  }
   if (typeof value === 'string') {
     return value === ''
       ? 'an empty string'
@@ -488,6 +588,92 @@ export function copiedOption(check: OptionCheck): OptionCheck {
       return copy;
     },
   });
+}
+
+/**
+ * `check`, for an option that holds plain data at any depth (`generationConfig`, `instructions`,
+ * `retrievalConfig`): {@link checkOptionsCopy} copies each plain object (of `Object.prototype` or
+ * none) and array in it, each property and item read once, keeps every other value as it is (a
+ * function, a class instance, a typed array), and checks the copy. Without it a getter deep in
+ * the value gave the check `{ latitude: 48 }` and the request `"x"` (attack60d). `check` may be
+ * {@link checkedWhereUsed}: the value is then copied here and checked where it is used.
+ *
+ * @example
+ * ```ts
+ * checks: { retrievalConfig: dataOption(checkRetrievalConfig) }
+ * ```
+ */
+export function dataOption(check: OptionCheck): OptionCheck {
+  return Object.assign((value: unknown, path: string) => check(value, path), {
+    required: check.required,
+    copy: (value: unknown, path: string) => {
+      const copy = copyData(value, path, new Map(), 0);
+      check(copy, path);
+      return copy;
+    },
+  });
+}
+
+// How deep {@link dataOption} copies, and the longest array it copies: past either the value is
+// kept as it is (a JSON schema is not 100 levels deep; a 10^9-long sparse array must not become
+// 10^9 reads and an array of that length here).
+const MAX_COPIED_DEPTH = 100;
+const MAX_COPIED_ITEMS = 100_000;
+
+/** A copy of the plain data in `value` ({@link dataOption}): cycles kept as cycles. */
+function copyData(
+  value: unknown,
+  path: string,
+  copies: Map<object, unknown>,
+  depth: number,
+): unknown {
+  if (typeof value !== 'object' || value === null || depth > MAX_COPIED_DEPTH) return value;
+  const made = copies.get(value);
+  if (made !== undefined) return made;
+  let array: boolean;
+  let prototype: object | null;
+  let length = 0;
+  try {
+    array = Array.isArray(value);
+    prototype = array ? null : Object.getPrototypeOf(value);
+    if (array) length = (value as unknown[]).length;
+  } catch (error) {
+    // A revoked Proxy, or one whose traps throw.
+    throw unreadableOptions(value, path, error);
+  }
+  if (array) {
+    if (length > MAX_COPIED_ITEMS) return value;
+    const list: unknown[] = [];
+    copies.set(value, list);
+    for (let index = 0; index < length; index++) {
+      const itemPath = `${path}[${index}]`;
+      let item: unknown;
+      try {
+        item = (value as unknown[])[index];
+      } catch (error) {
+        throw unreadableOption(itemPath, error);
+      }
+      list.push(copyData(item, itemPath, copies, depth + 1));
+    }
+    return list;
+  }
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const copy = readOwnOptions(value, path);
+  copies.set(value, copy);
+  for (const key of Object.keys(copy)) {
+    const item = copy[key];
+    const copied = copyData(item, `${path}.${describeKey(key)}`, copies, depth + 1);
+    // Defined, not assigned: an own '__proto__' (JSON.parse makes one) would set the prototype.
+    if (copied !== item) {
+      Object.defineProperty(copy, key, {
+        value: copied,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+  return copy;
 }
 
 /**

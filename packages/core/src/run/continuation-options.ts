@@ -81,10 +81,18 @@ const continuationOptions: DeclaredOptions<ContinuationOptions> =
  * The check of the agent's `continuation` option: `false`, or {@link ContinuationOptions}.
  * @internal
  */
-export const continuationOptionCheck: OptionCheck = (value, path) => {
-  if (value === false || value === true) return;
-  continuationOptions.check(value, path);
-};
+export const continuationOptionCheck: OptionCheck = Object.assign(
+  (value: unknown, path: string): void => {
+    if (value === false || value === true) return;
+    continuationOptions.check(value, path);
+  },
+  {
+    // Copied by createAgent's check (checkOptionsCopy), each field read once: a getter gave the
+    // check `maxHops: 2` and the plugin NaN, a cap no hop count reaches (attack60d).
+    copy: (value: unknown, path: string): unknown =>
+      value === false || value === true ? value : continuationOptions.checkCopy(value, path),
+  },
+);
 
 /** The defaults applied to the agent's `continuation` option. @internal */
 export function resolveContinuation(

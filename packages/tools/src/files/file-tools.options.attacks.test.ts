@@ -1,7 +1,7 @@
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ToolExecuteContext } from '@gemloop/core';
+import { InvalidArgumentError, type ToolExecuteContext } from '@gemloop/core';
 import { silentLogger } from '@gemloop/core/logging';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFileTools } from './create-file-tools.ts';
@@ -47,7 +47,9 @@ describe('createFileTools with an option that changes between reads', () => {
     expect(result.content.length).toBe(10);
   });
 
-  it('a getter that throws surfaces its own error, naming nothing else', () => {
+  it('a getter that throws is the typed error naming the option, its own error the cause', () => {
+    // attack60d: it surfaced as its own error, naming no option (this test pinned that); an
+    // options object that cannot be read is bad input like any other.
     const options = { root };
     Object.defineProperty(options, 'maxReadBytes', {
       enumerable: true,
@@ -55,6 +57,15 @@ describe('createFileTools with an option that changes between reads', () => {
         throw new Error('config unavailable');
       },
     });
-    expect(() => createFileTools(options as never)).toThrow('config unavailable');
+    let thrown: unknown;
+    try {
+      createFileTools(options as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(InvalidArgumentError.isInstance(thrown)).toBe(true);
+    expect(thrown).toMatchObject({ argument: expect.stringMatching(/maxReadBytes$/) });
+    expect((thrown as Error).message).not.toContain('config unavailable');
+    expect(((thrown as Error).cause as Error).message).toBe('config unavailable');
   });
 });

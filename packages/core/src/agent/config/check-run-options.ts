@@ -2,7 +2,9 @@ import { usdOption } from '../../models/usd-option.ts';
 import {
   checkedWhereUsed,
   checkOptionsCopy,
+  copiedOption,
   type DeclaredOptions,
+  dataOption,
   defineOptions,
   integerOption,
   nestedOption,
@@ -66,10 +68,20 @@ export const runOptionsDeclaration: DeclaredOptions<RunOptions> = defineOptions<
     budget: nestedOption(treeBudgetDeclaration as DeclaredOptions<unknown>),
     compaction: compactionValueCheck,
     guardrails: guardrailsValueCheck,
-    // Checked by the loop, which resolves them with the agent's (joinPlugins).
-    plugins: checkedWhereUsed,
-    // Checked by the agent (checkRunGenerationConfig), which knows its `thinking` and `output`.
-    generationConfig: checkedWhereUsed,
+    // An array here, copied (read once); each plugin checked by the loop, which resolves them
+    // with the agent's (joinPlugins). Unchecked, `plugins: 5` was the loop's typed error in a
+    // run but a TypeError thrown by agent.stream() itself, whose key walk iterates them first
+    // (attack60d).
+    plugins: copiedOption(
+      optionCheck(
+        Array.isArray,
+        (path) =>
+          `${path} must be an array of plugins made by definePlugin() (@gemloop/core/plugins).`,
+      ),
+    ),
+    // Checked by the agent (checkRunGenerationConfig), which knows its `thinking` and `output`;
+    // copied at any depth here, so the check and the request read one temperature (attack60d).
+    generationConfig: dataOption(checkedWhereUsed),
   },
   removed: {
     historyModel:

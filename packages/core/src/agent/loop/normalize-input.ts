@@ -17,7 +17,7 @@ import type { ModelCallEntry } from '../../http/model-call-entry.ts';
 import { isLevelEnabled, type Logger } from '../../logging/logger.ts';
 import type { AgentInput } from '../../run/agent-input.ts';
 import type { Content, Part } from '../../wire/content.ts';
-import { copyInputList } from '../copy-input-list.ts';
+import { copyInputList, isInputList } from '../copy-input-list.ts';
 import { InvalidHistoryError } from '../errors/invalid-history-error.ts';
 
 /** The run's starting history. @internal */
@@ -66,7 +66,7 @@ export function normalizeInput(
   },
 ): NormalizedInput {
   const { model } = options;
-  if (options.history !== undefined && !Array.isArray(options.history)) {
+  if (options.history !== undefined && !isInputList(options.history)) {
     throw new InvalidArgumentError({
       argument: 'history',
       message:
@@ -77,7 +77,7 @@ export function normalizeInput(
   // InvalidHistoryError here, not its own error later): a message costs nothing.
   const history = options.history === undefined ? undefined : copyInputList(options.history);
   const input = (
-    Array.isArray(given) ? copyInputList(given as readonly unknown[]) : given
+    isInputList(given) ? copyInputList(given as readonly unknown[]) : given
   ) as AgentInput;
   const old = toHistoryContents(history, model);
   const inputContents = toInputContents(input, model);

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { describeValue } from '../../options/define-options.ts';
+import { copyOptions, describeValue } from '../../options/define-options.ts';
 import { agentTurnsOf } from '../agent-turns.ts';
 import type { AgentPlugin, HandOffAgent } from './agent-plugin.ts';
 import { pluginEngine } from './plugin-engine.ts';
@@ -32,11 +32,7 @@ export function definePlugin<State = undefined>(plugin: AgentPlugin<State>): Age
       argument: 'plugin',
       message: `definePlugin() takes a plugin object such as { name: 'my-plugin', beforeToolCall() {} }; got ${describeValue(plugin)}.`,
     });
-  // A plain object is copied; a class instance (hooks as methods on its prototype, which a spread
-  // would drop) gives its fields and its hooks bound to itself, so `this` stays the instance.
-  const prototype = Object.getPrototypeOf(plugin) as object | null;
-  const made: AgentPlugin<State> =
-    prototype === Object.prototype || prototype === null ? { ...plugin } : bound(plugin);
+  const made = readPlugin(plugin);
   // Its lists (`recorded`, `companions`) are frozen copies: the caller's arrays stay theirs.
   for (const key of Object.keys(made)) {
     const value = (made as unknown as Record<string, unknown>)[key];
@@ -73,6 +69,36 @@ const HOOKS = [
   'wrapModelRequest',
   'rewriteToolError',
 ] as const;
+
+/**
+ * The plugin's fields, read once. A plain object is copied; a class instance (hooks as methods on
+ * its prototype, which a spread would drop) gives its fields and its hooks bound to itself, so
+ * `this` stays the instance. A read that throws (a getter, a Proxy's trap, a revoked Proxy) is the
+ * typed error, its own error the `cause`: it threw out of definePlugin as it was.
+ */
+function readPlugin<State>(plugin: AgentPlugin<State>): AgentPlugin<State> {
+  let prototype: object | null;
+  try {
+    prototype = Object.getPrototypeOf(plugin) as object | null;
+  } catch (error) {
+    throw unreadablePlugin(error);
+  }
+  if (prototype === Object.prototype || prototype === null) return copyOptions(plugin, 'plugin');
+  try {
+    return bound(plugin);
+  } catch (error) {
+    throw unreadablePlugin(error);
+  }
+}
+
+function unreadablePlugin(cause: unknown): InvalidArgumentError {
+  return new InvalidArgumentError({
+    argument: 'plugin',
+    message:
+      "definePlugin(): reading the plugin's fields threw (a getter, or a Proxy around it). Give a plain object or a class instance whose fields read; the error it threw is the cause.",
+    cause,
+  });
+}
 
 /** A class instance's plugin fields, its hooks bound to it. */
 function bound<State>(plugin: AgentPlugin<State>): AgentPlugin<State> {

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { describeValue } from '../../options/define-options.ts';
+import { describeKey, describeValue } from '../../options/define-options.ts';
+import { editDistance } from '../../shared/edit-distance.ts';
 import type { AgentOptions } from '../config/agent-options.ts';
 import type { AgentPlugin, PluginHookName } from './agent-plugin.ts';
 import { isRequestOnly, refuseRequestWrapper } from './model-requests/wrap-model-requests.ts';
@@ -298,13 +299,23 @@ function checkFields(plugin: unknown, at: string): asserts plugin is AgentPlugin
       ),
   );
   for (const key of known) {
-    // A misspelt hook (`beforeToolcall`) would never run: say so instead.
-    const near = hooks.find((hook) => hook.toLowerCase() === key.toLowerCase());
-    if (near !== undefined)
+    // A misspelt hook (`beforeToolcall`) would never run: say so instead. A function one or two
+    // letters from a hook's name is one too (`beforeModelCal` ran never, without a word, and a
+    // guard written so let everything through: attack60d); other fields are the plugin's own.
+    const lower = key.toLowerCase();
+    const near = hooks.find(
+      (hook) =>
+        hook.toLowerCase() === lower ||
+        (typeof (plugin as Record<string, unknown>)[key] === 'function' &&
+          editDistance(lower, hook.toLowerCase(), 2) <= 2),
+    );
+    if (near !== undefined) {
+      const shown = describeKey(key);
       throw new InvalidArgumentError({
-        argument: `${at}.${key}`,
-        message: `${at}.${key} (plugin "${name}") is not a hook; did you mean ${near}?`,
+        argument: `${at}.${shown}`,
+        message: `${at}.${shown} (plugin "${name}") is not a hook; did you mean ${near}?`,
       });
+    }
   }
   const { recordedState } = plugin as { recordedState?: unknown };
   if (recordedState !== undefined && typeof recordedState !== 'boolean')

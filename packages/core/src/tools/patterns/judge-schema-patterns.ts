@@ -9,7 +9,11 @@ import {
   type SchemaKeywords,
   schemaPatterns,
 } from './schema-patterns.ts';
-import { type PatternComplexity, UnsafePatternError } from './unsafe-pattern-error.ts';
+import {
+  isTooLargeToJudge,
+  type PatternComplexity,
+  UnsafePatternError,
+} from './unsafe-pattern-error.ts';
 
 /** What a pattern's analysis found: the ambiguous part, and a rewrite when one is known. */
 export type PatternFinding = {
@@ -41,6 +45,10 @@ const MAX_AUTOMATON_NODES = 20_000;
  * @internal
  */
 export function findPatternProblem(source: string, flags?: string): PatternFinding | undefined {
+  // Past the bound the analysis itself is the freeze (see isTooLargeToJudge): refused unjudged,
+  // as a pattern past MAX_AUTOMATON_NODES is. Only patterns the quick check could not clear get
+  // here (a long literal or a long list of alternatives without quantifiers does not).
+  if (isTooLargeToJudge(source)) return { part: 'the whole pattern', complexity: 'undecided' };
   const parsed = parse(source, flags);
   if (parsed === undefined) return undefined;
   const report = analyse(parsed).reports[0];

@@ -1,7 +1,30 @@
 import { GemloopError } from '../../errors/gemloop-error.ts';
 
-/** How a pattern's backtracking grows with the length of the string it is tested on. */
-export type PatternComplexity = 'exponential' | 'polynomial';
+/**
+ * How a pattern's backtracking grows with the length of the string it is tested on;
+ * `'undecided'` for a pattern too large to analyse (past 1,000 characters or 100 quantifiers,
+ * with quantifiers the quick check cannot clear), whose analysis could itself freeze the process.
+ */
+export type PatternComplexity = 'exponential' | 'polynomial' | 'undecided';
+
+// The largest pattern the analysis judges. Its cost grows faster than the pattern (`(a+)+` written
+// 50 times, 250 characters: 0.36 s; 100 times: 0.7 s; 200 times: 15 s; 1,000 times: past half a
+// minute; `(?:x0|x1|...)+` of 250 alternatives, 1,144 characters: 1.5 s), and a JSON Schema from a
+// file or another service froze the process at the agent's first run (attack60d). The longest
+// pattern of the corpus the analysis must pass, zod 3's ipv6, has 661 characters and 47.
+const MAX_JUDGED_LENGTH = 1_000;
+const MAX_JUDGED_QUANTIFIERS = 100;
+
+/**
+ * Whether a pattern is past what the analysis judges: 1,000 characters, or 100 quantifier
+ * characters (`*`, `+`, `?`, `}`; counted on the source, escaped ones too). @internal
+ */
+export function isTooLargeToJudge(source: string): boolean {
+  return (
+    source.length > MAX_JUDGED_LENGTH ||
+    (source.match(/[*+?}]/g)?.length ?? 0) > MAX_JUDGED_QUANTIFIERS
+  );
+}
 
 /**
  * A regular expression in a tool's parameter schema (zod's `.regex()`, a JSON Schema `pattern` or
@@ -22,7 +45,10 @@ export class UnsafePatternError extends GemloopError {
   readonly pattern: string;
   /** The quantifier (or pair of quantifiers) that can match the same characters more than one way. */
   readonly part: string;
-  /** `'exponential'`: each extra character doubles the time; `'polynomial'`: n², n³, ... */
+  /**
+   * `'exponential'`: each extra character doubles the time; `'polynomial'`: n², n³, ...;
+   * `'undecided'`: too large to analyse (past 1,000 characters or 100 quantifiers).
+   */
   readonly complexity: PatternComplexity;
   /** A rewrite that matches exactly the same strings without the ambiguity, when one is known. */
   readonly fixedPattern: string | undefined;
@@ -61,16 +87,22 @@ export class UnsafePatternError extends GemloopError {
         : complexity === 'exponential'
           ? 'exponentially (each extra character doubles the time: 40 characters take hours)'
           : 'polynomially (100,000 characters take minutes)';
+    const reason =
+      complexity === 'undecided'
+        ? `is too large to analyse (${pattern.length} characters; the analysis takes up to ${MAX_JUDGED_LENGTH} characters and ${MAX_JUDGED_QUANTIFIERS} quantifiers, as its time grows faster than the pattern's: judging it could itself take minutes), and the quick check cannot clear its quantifiers`
+        : `can backtrack ${growth} on a string the model sends, because ${part} can match the same characters more than one way`;
     const fix =
-      fixedPattern === undefined
-        ? 'Rewrite it so that each character can be matched one way only'
-        : `Rewrite it so that each character can be matched one way only, e.g. ${JSON.stringify(bound(fixedPattern))} (it matches the same strings)`;
+      complexity === 'undecided'
+        ? 'Shorten it or split it into smaller patterns, or check the value in the tool itself'
+        : fixedPattern === undefined
+          ? 'Rewrite it so that each character can be matched one way only'
+          : `Rewrite it so that each character can be matched one way only, e.g. ${JSON.stringify(bound(fixedPattern))} (it matches the same strings)`;
     const optOut =
       toolName === undefined
         ? ", or, when you trust it on the model's answer, pass output: allowUnsafePatterns(schema) (from '@gemloop/core/tools')"
         : ", or, when the tool's arguments never come from a model, define the tool with allowUnsafePatterns: true (or parameters: allowUnsafePatterns(schema), from '@gemloop/core/tools')";
     super({
-      message: `The pattern ${JSON.stringify(bound(pattern))} at ${path} in ${owner} can backtrack ${growth} on a string the model sends, because ${part} can match the same characters more than one way; JavaScript has no time limit for a regex, so validating one call could freeze the process. ${fix}${optOut}.`,
+      message: `The pattern ${JSON.stringify(bound(pattern))} at ${path} in ${owner} ${reason}; JavaScript has no time limit for a regex, so validating one call could freeze the process. ${fix}${optOut}.`,
     });
     this.toolName = toolName;
     this.path = path;

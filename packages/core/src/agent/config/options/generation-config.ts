@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import { checkGenerationConfig } from '../../../http/check-request-fields.ts';
-import { objectOption, spellingFree } from '../../../options/define-options.ts';
+import { dataOption, objectOption, spellingFree } from '../../../options/define-options.ts';
 import type { GenerationConfig } from '../../../wire/request.ts';
 import type { AgentOptions } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
@@ -14,10 +14,12 @@ export const generationConfigOption: AgentOptionGroup<'generationConfig'> = defi
   checks: {
     // Its fields here; what it may not hold beside `thinking` and `output` in
     // readGenerationConfig.
-    generationConfig: (value, path) => {
+    // Plain data, copied at any depth by createAgent (dataOption): a getter gave the check a
+    // temperature of 0.5 and the request NaN.
+    generationConfig: dataOption((value, path) => {
       generationConfigShape(value, path);
       checkGenerationConfig(value, path);
-    },
+    }),
   },
 });
 

@@ -1,10 +1,12 @@
 import { modelCallEntryOf } from '../../../http/model-call-entry.ts';
 import { checkLogger } from '../../../logging/check-logger.ts';
 import { checkModelName } from '../../../models/check-model-name.ts';
-import { getModelCapabilities } from '../../../models/model-capabilities.ts';
+import {
+  capabilitiesOptionCheck,
+  getModelCapabilities,
+} from '../../../models/model-capabilities.ts';
 import {
   checkedWhereUsed,
-  objectOption,
   optionCheck,
   required,
   stringOption,
@@ -32,9 +34,8 @@ export const modelOptions: AgentOptionGroup<'gemini' | 'model' | 'capabilities' 
           message: "model must be a model name such as 'gemini-3-flash-preview'.",
         }),
       ),
-      capabilities: objectOption(
-        'capabilities must be an object of model-capability overrides, e.g. { generation: 3 }.',
-      ),
+      // Each field checked (a misspelt one named with the hint), copied by createAgent.
+      capabilities: capabilitiesOptionCheck,
       // Checked by resolveModelOptions (checkLogger), which wraps it.
       logger: checkedWhereUsed,
     },

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import {
   arrayOption,
+  dataOption,
   isOptionsObject as isObject,
   objectOption,
   optionCheck,
@@ -28,20 +29,25 @@ export const requestFieldOptions: AgentOptionGroup<
   'streamFunctionCallArguments'
 > = defineAgentOptions({
   checks: {
-    instructions: optionCheck(
-      (value) =>
-        typeof value === 'string' ||
-        (Array.isArray(value) &&
-          value.length > 0 &&
-          value.every((part) => typeof part === 'object' && part !== null)) ||
-        (isObject(value) && Array.isArray(value['parts'])),
-      'instructions must be a string, a non-empty array of parts, or a Content.',
+    // Plain data, copied at any depth by createAgent (dataOption): read once, as checked.
+    instructions: dataOption(
+      optionCheck(
+        (value) =>
+          typeof value === 'string' ||
+          (Array.isArray(value) &&
+            value.length > 0 &&
+            value.every((part) => typeof part === 'object' && part !== null)) ||
+          (isObject(value) && Array.isArray(value['parts'])),
+        'instructions must be a string, a non-empty array of parts, or a Content.',
+      ),
     ),
-    safetySettings: arrayOption({
-      item: isObject,
-      message:
-        "safetySettings must be an array of { category, threshold }, e.g. [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }].",
-    }),
+    safetySettings: dataOption(
+      arrayOption({
+        item: isObject,
+        message:
+          "safetySettings must be an array of { category, threshold }, e.g. [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }].",
+      }),
+    ),
     cachedContent: stringOption({
       nonEmpty: true,
       message: "cachedContent must be a name such as 'cachedContents/abc123'.",
@@ -50,7 +56,7 @@ export const requestFieldOptions: AgentOptionGroup<
       nonEmpty: true,
       message: "serviceTier must be a tier name such as 'flex'.",
     }),
-    retrievalConfig: checkRetrievalConfig,
+    retrievalConfig: dataOption(checkRetrievalConfig),
     // Vertex only: refused with a Gemini API client by resolveStreamRequest.
     streamFunctionCallArguments: optionCheck(
       (value) => typeof value === 'boolean',

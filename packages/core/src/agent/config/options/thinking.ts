@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
-import { checkedWhereUsed } from '../../../options/define-options.ts';
+import { checkedWhereUsed, closestNames, describeKey } from '../../../options/define-options.ts';
 import type { ThinkingConfig, ThinkingLevel } from '../../../wire/request.ts';
 import type { ThinkingEffort, ThinkingOption } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
@@ -131,6 +131,8 @@ export function resolveThinking(
   return Object.keys(config).length === 0 ? undefined : config;
 }
 
+const thinkingKeys = ['effort', 'budget', 'includeThoughts'];
+
 function rankOf(level: ThinkingLevel): number {
   return levelRank[level] ?? 0;
 }
@@ -152,9 +154,12 @@ function readOption(thinking: ThinkingOption): {
   }
   for (const key of Object.keys(thinking)) {
     if (key !== 'effort' && key !== 'budget' && key !== 'includeThoughts') {
+      // The key bounded and escaped: a megabyte of key was the message and the argument whole.
+      const shown = describeKey(key);
+      const [hint] = closestNames({ input: key, candidates: thinkingKeys, limit: 1 });
       throw new InvalidArgumentError({
-        argument: `thinking.${key}`,
-        message: `thinking.${key} is not an option; thinking takes effort, budget and includeThoughts.`,
+        argument: `thinking.${shown}`,
+        message: `thinking.${shown} is not an option;${hint === undefined ? '' : ` did you mean '${hint}'?`} thinking takes effort, budget and includeThoughts.`,
       });
     }
   }

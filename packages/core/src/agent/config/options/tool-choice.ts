@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
-import { checkedWhereUsed, describeValue } from '../../../options/define-options.ts';
+import { checkedWhereUsed, dataOption, describeValue } from '../../../options/define-options.ts';
 import type { FunctionCallingConfig } from '../../../wire/request.ts';
 import type { ToolChoice } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
@@ -8,8 +8,9 @@ import { type AgentOptionGroup, defineAgentOptions } from './define-agent-option
 /** `toolChoice`: which functions the model may call. @internal */
 export const toolChoiceOption: AgentOptionGroup<'toolChoice'> = defineAgentOptions({
   checks: {
-    // Checked by resolveToolChoice, against the declared functions and the model.
-    toolChoice: checkedWhereUsed,
+    // Checked by resolveToolChoice, against the declared functions and the model; copied by
+    // createAgent (dataOption), so what it checks is what the requests send.
+    toolChoice: dataOption(checkedWhereUsed),
   },
 });
 

@@ -83,6 +83,17 @@ describe('receiveMessages', () => {
     }
   });
 
+  it('refuses an option it does not take, a misspelt max among them (attack60d)', async () => {
+    const run = receivingRun({ service: async () => [1, 2, 3] });
+    await expect(receiveMessages(run, 'p', 'ops', { maks: 1 })).rejects.toThrow(
+      "options has no 'maks'; it takes { max }",
+    );
+    await expect(
+      receiveMessages(run, 'p', 'ops', { ['m\u202e'.repeat(100_000)]: 1 }),
+    ).rejects.toThrow(/options has no 'm\\u202e.*\(200000 characters\)'/);
+    expect(run.asked).toEqual([]);
+  });
+
   it("reads nothing for a subagent's run, and nothing when nobody can send", async () => {
     const run = receivingRun({ service: async () => ['x'], path: ['researcher'] });
     expect(await receiveMessages(run, 'p', 'ops', undefined)).toEqual([]);

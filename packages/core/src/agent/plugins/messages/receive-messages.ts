@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
-import { describeValue } from '../../../options/define-options.ts';
+import { describeKey, describeValue } from '../../../options/define-options.ts';
 import type { AgentPath } from '../../agent-event.ts';
 import type { RunServices } from '../run-view/run-services.ts';
 import { checkTopic, MAX_RUN_MESSAGES, messageJson, type RunInbox } from './run-messages.ts';
@@ -65,6 +65,15 @@ export function receiveMessages(
 
 function maxOf(options: unknown, where: string): number {
   if (options === undefined) return MAX_RUN_MESSAGES;
+  if (typeof options === 'object' && options !== null) {
+    // Only `max`: a misspelt `{ maks: 1 }` took up to 32 messages without a word (attack60d).
+    const unknown = Object.keys(options).find((key) => key !== 'max');
+    if (unknown !== undefined)
+      throw new InvalidArgumentError({
+        argument: 'run.receive',
+        message: `${where}: options has no '${describeKey(unknown)}'; it takes { max }.`,
+      });
+  }
   const max =
     typeof options === 'object' && options !== null ? (options as { max?: unknown }).max : options;
   if (max === undefined) return MAX_RUN_MESSAGES;
