@@ -289,10 +289,14 @@ import {
  * 94,111 (+892 over main's 93,219): createAgent's and a run's options read once at any depth
  * (dataOption), an unreadable option (a throwing getter, a Proxy) and a huge or escaped unknown
  * key in the typed error, the capability overrides checked field by field, a hook misspelt by a
- * letter refused, and a pattern too large to analyse refused unjudged. The budget is that figure
- * plus 512 bytes.
+ * letter refused, and a pattern too large to analyse refused unjudged. With the session's other
+ * lanes merged, main reads 94,986 (+1,767 over 93,219; 92.8 KB, minified 285,840, 63 chunks
+ * loaded to run): attack60d's +892, other vendors' key shapes redacted (+669 minified) and a
+ * steer's size bounded (+745 minified; leftovers73), a gateway's carried error read by one rule
+ * for streams and bodies (+307 minified; attack60b), an Interactions resume read once
+ * (leftovers74). The budget is that figure plus 512 bytes.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 94_111 + 512;
+const CORE_AGENT_APP_GZIP_BUDGET = 94_986 + 512;
 
 describe('the browser bundle budget', () => {
   const entry = BUNDLE_ENTRIES.find(({ name }) => name === '@gemloop/core (agent app)');
