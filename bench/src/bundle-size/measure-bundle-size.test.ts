@@ -285,7 +285,7 @@ import {
  * `inlineData.data` that is no base64 refused as issues (attack59), the run's input lists read
  * once into a copy (leftovers72), input guardrails on the user turn a given history ends with and
  * copies for every guardrail (attack59c), usage counts that are no whole number an unknown cost
- * (leftovers71). The budget is that figure plus 512 bytes. The sixtieth session's attack60d reads
+ * (leftovers71). The budget is that figure plus 512 bytes. The fifty-sixth session's attack60d reads
  * 94,111 (+892 over main's 93,219): createAgent's and a run's options read once at any depth
  * (dataOption), an unreadable option (a throwing getter, a Proxy) and a huge or escaped unknown
  * key in the typed error, the capability overrides checked field by field, a hook misspelt by a
