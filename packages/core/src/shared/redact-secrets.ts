@@ -294,13 +294,25 @@ const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1
 //   Interactions API's webhooks follow: docs/interactions-api.md).
 // - GitLab ("Token prefixes"): `glpat-`; Hugging Face ("User access tokens"): `hf_`; npm (access
 //   tokens since 2021): `npm_`.
+// - AWS access key ids ("Understanding unique ID prefixes"): `AKIA` (long-term) and `ASIA`
+//   (temporary) and 16 capitals and digits, as one word.
+// - JSON Web Tokens (RFC 7519, compact form): a base64url header and payload that both start
+//   `eyJ` (`{"`), and a signature, dot-separated: a bearer token whoever issued it.
+// - PEM private keys (RFC 7468 §10, and OpenSSH's, PKCS #1's and SEC 1's labels): from `-----BEGIN
+//   ... PRIVATE KEY-----` to its `-----END` line, at most 16 KiB of body (a 16384-bit RSA key's
+//   PEM is about 12 KB); a key cut before its END line is redacted to where it was cut.
 // Bounded: each word is scanned from one start at most (the look-behind refuses a start inside a
-// word), and a start's lazy search tries at most 20 characters at each place.
+// word), and a start's lazy search tries at most 20 characters at each place; a PEM body stops
+// at the first run of five dashes.
 const KEY_SHAPE =
-  /AIza[\w-]{35}|ya29\.[\w-]{16,}|(?<![\w-])(?:sk-[\w-]*?[A-Za-z0-9]{20}|gh[pousr]_[A-Za-z0-9]{30}|github_pat_\w{30}|xox[abeoprs]-[\w-]*?[A-Za-z0-9]{10}|xapp-[\w-]*?[A-Za-z0-9]{10}|[rs]k_(?:live|test)_[A-Za-z0-9]{16}|glpat-[\w-]{20}|hf_[A-Za-z0-9]{30}|npm_[A-Za-z0-9]{36})[\w-]*|(?<![\w-])whsec_[A-Za-z0-9+/]{24,}={0,2}/g;
+  /-----BEGIN [A-Z ]{0,24}PRIVATE KEY-----(?:[^-]|-(?!----)){0,16384}(?:-----END [A-Z ]{0,24}PRIVATE KEY-----)?|(?<![A-Z0-9])A[KS]IA[A-Z0-9]{16}(?![A-Za-z0-9])|(?<![\w-])eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{16,}|AIza[\w-]{35}|ya29\.[\w-]{16,}|(?<![\w-])(?:sk-[\w-]*?[A-Za-z0-9]{20}|gh[pousr]_[A-Za-z0-9]{30}|github_pat_\w{30}|xox[abeoprs]-[\w-]*?[A-Za-z0-9]{10}|xapp-[\w-]*?[A-Za-z0-9]{10}|[rs]k_(?:live|test)_[A-Za-z0-9]{16}|glpat-[\w-]{20}|hf_[A-Za-z0-9]{30}|npm_[A-Za-z0-9]{36})[\w-]*|(?<![\w-])whsec_[A-Za-z0-9+/]{24,}={0,2}/g;
 
 // The plain searches that let a text holding none of them skip the regular expression.
 const KEY_PREFIXES: readonly string[] = [
+  'PRIVATE KEY-----',
+  'AKIA',
+  'ASIA',
+  'eyJ',
   'AIza',
   'ya29.',
   'sk-',
@@ -325,7 +337,8 @@ const KEY_PREFIXES: readonly string[] = [
  * a Google API key (`AIza...`, 39 characters) or OAuth access token (`ya29.`), and the keys other
  * vendors mark with a documented prefix (OpenAI's and Anthropic's `sk-...`, GitHub's `ghp_...`
  * and `github_pat_...`, Slack's `xoxb-...`, Stripe's `sk_live_...`, GitLab's `glpat-...`,
- * Hugging Face's `hf_...`, npm's `npm_...`) followed by key material. Itself when none (no copy).
+ * Hugging Face's `hf_...`, npm's `npm_...`) followed by key material, AWS access key ids, JSON Web
+ * Tokens and PEM private keys. Itself when none (no copy).
  * @internal
  */
 export function redactKeyShapes(text: string): string {

@@ -82,3 +82,45 @@ describe('redactKeyShapes: other vendors (leftovers73)', () => {
     expect(redactKeyShapes(many)).toBe(many);
   });
 });
+
+describe('redactKeyShapes: AWS key ids, JSON Web Tokens and PEM private keys', () => {
+  // Made up, in each format's documented shape (AWS's own example id, RFC 7519's example token).
+  const awsId = 'AKIAIOSFODNN7EXAMPLE';
+  const jwt =
+    'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+  const body = `${'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7'.repeat(20)}\n`.repeat(3);
+  const pem = (label: string) =>
+    `-----BEGIN ${label}PRIVATE KEY-----\n${body}-----END ${label}PRIVATE KEY-----`;
+
+  it('redacts each, alone and inside text, escaped newlines (a JSON line) too', () => {
+    for (const key of [awsId, 'ASIAY34FZKBOKMUTVV7A', jwt, pem(''), pem('RSA '), pem('OPENSSH ')]) {
+      expect(redactKeyShapes(`a ${key} b`)).toBe(`a ${REDACTED} b`);
+    }
+    const inJson = JSON.stringify({ file: `key:\n${pem('EC ')}\nend` });
+    expect(redactKeyShapes(inJson)).toBe(JSON.stringify({ file: `key:\n${REDACTED}\nend` }));
+  });
+
+  it('redacts a private key cut before its END line to where it was cut', () => {
+    const cut = `-----BEGIN PRIVATE KEY-----\n${body.slice(0, 500)}`;
+    expect(redactKeyShapes(`x ${cut}`)).toBe(`x ${REDACTED}`);
+  });
+
+  it('leaves public keys, certificates, capitals that only start like an id and plain base64', () => {
+    for (const text of [
+      '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----',
+      '-----BEGIN CERTIFICATE-----\nMIIBIjANBgkq\n-----END CERTIFICATE-----',
+      'ASIAPACIFIC region',
+      'XAKIAIOSFODNN7EXAMPLE',
+      'AKIAIOSFODNN7EXAMPLEX',
+      'eyJhbGciOiJIUzI1NiJ9 alone',
+    ]) {
+      expect(redactKeyShapes(text)).toBe(text);
+    }
+  });
+
+  it('scans a megabyte of private key headers without an END in linear time (a hang guard)', () => {
+    const headers = '-----BEGIN PRIVATE KEY-----\n'.repeat(40_000);
+    const redacted = redactKeyShapes(headers);
+    expect(redacted).not.toContain('BEGIN PRIVATE KEY');
+  });
+});
