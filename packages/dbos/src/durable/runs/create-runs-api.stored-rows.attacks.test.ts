@@ -63,8 +63,9 @@ async function readEvents(
   }
 }
 
+// Each with its `path`, as every version wrote one (a row without it is refused, attack61d).
 const good = (from: number, ...types: string[]): string =>
-  JSON.stringify({ from, events: types.map((type) => ({ type, text: 'x' })) });
+  JSON.stringify({ from, events: types.map((type) => ({ type, path: [], text: 'x' })) });
 
 describe('runs.events(): entries of the event stream that gemloop did not write', () => {
   it.each([
