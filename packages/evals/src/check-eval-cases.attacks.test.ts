@@ -26,7 +26,7 @@ async function refusal(cases: unknown, { scorers }: { scorers: unknown } = { sco
 }
 
 const cyclic: Record<string, unknown> = { text: 'hi' };
-cyclic.self = cyclic;
+cyclic['self'] = cyclic;
 const throwing = (field: string) =>
   Object.defineProperty({ id: 'c', input: 'q' }, field, {
     enumerable: true,
