@@ -108,7 +108,11 @@ function dbosLikeRuns() {
   };
 }
 
-function door(fleet: ReturnType<typeof dbosLikeRuns>, store: InMemoryTaskStore) {
+function door(
+  fleet: ReturnType<typeof dbosLikeRuns>,
+  store: InMemoryTaskStore,
+  buses = new TaskSubscribers(32),
+) {
   const errors: unknown[] = [];
   const onError = (error: unknown) => {
     errors.push(error);
@@ -117,7 +121,7 @@ function door(fleet: ReturnType<typeof dbosLikeRuns>, store: InMemoryTaskStore) 
     card,
     store: new WatchedTaskStore(store),
     executor: createDurableExecutor({ durable: { runs: fleet.runs, agent: 'refunds' }, onError }),
-    buses: new TaskSubscribers(32),
+    buses,
     runs: fleet.runs,
     pushStore: undefined,
     pushSender: undefined,
@@ -267,20 +271,7 @@ describe('a cancel at the door following the run (attack61d)', () => {
     };
     const store = new InMemoryTaskStore();
     const buses = new TaskSubscribers(32);
-    const errors: unknown[] = [];
-    const onError = (error: unknown) => {
-      errors.push(error);
-    };
-    const handler = new DurableRequestHandler({
-      card,
-      store: new WatchedTaskStore(store),
-      executor: createDurableExecutor({ durable: { runs: fleet.runs, agent: 'refunds' }, onError }),
-      buses,
-      runs: fleet.runs,
-      pushStore: undefined,
-      pushSender: undefined,
-      onError,
-    });
+    const { handler, errors } = door(fleet, store, buses);
     const stream = handler.sendMessageStream(message('Refund order 7.'), alice());
     const task = (await stream.next()).value?.payload?.value as Task;
     // What every subscriber of the task's bus hears (push notifications, resubscribes).
