@@ -284,7 +284,8 @@ describe('runEval in replay', () => {
     ).rejects.toMatchObject({
       code: 'invalid-argument',
       argument: 'cases',
-      message: expect.stringContaining(`the case id '${evalCase.id}' is used twice`),
+      // Quoted as JSON, escaped (check-eval-cases.ts, attack61d).
+      message: expect.stringContaining(`the case id "${evalCase.id}" is used twice`),
     });
   });
 });

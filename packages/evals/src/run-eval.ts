@@ -11,6 +11,7 @@ import {
   redactKeyShapes,
 } from '@gemloop/core/internal';
 import { AttemptTimeout, evalSecrets, redactAttempt } from './attempt-error.ts';
+import { checkEvalCases } from './check-eval-cases.ts';
 import type { EvalCase } from './eval-case.ts';
 import type { EvalAttempt, EvalResult } from './eval-result.ts';
 import { EVAL_RESULT_FORMAT } from './eval-result.ts';
@@ -139,16 +140,15 @@ export async function runEvalObserved(
     throw invalid('createAgent', `mode '${mode}' needs createAgent: (context) => agent.`);
   // A case id names the case in the result, the JUnit report and compare, which groups attempts
   // by it: two cases under one id would be scored as one (a JSONL dataset is checked on parsing;
-  // a TypeScript one only here).
-  const ids = new Set<string>();
-  for (const evalCase of options.cases) {
-    if (ids.has(evalCase.id)) {
-      throw invalid(
-        'cases',
-        `the case id '${evalCase.id}' is used twice; give every case its own id (repeats runs one case several times).`,
-      );
-    }
-    ids.add(evalCase.id);
+  // a TypeScript one only here, with the shape of each case).
+  checkEvalCases(options.cases);
+  // Read by every attempt after its run: missing, each attempt's model call was paid for, then
+  // failed with `settings.scorers is not iterable` (attack61d).
+  if (!Array.isArray(options.scorers)) {
+    throw invalid(
+      'scorers',
+      'scorers must be a list of scorers (an empty list [] runs the cases unscored).',
+    );
   }
   // No case would be a run that passes nothing and still reads as done (a pass rate of 0 under a
   // gate of 0, an empty JUnit report).

@@ -9,6 +9,7 @@ import {
   readSessionSpend,
 } from '@gemloop/core/internal';
 import type pg from 'pg';
+import { quoteId } from '../errors/quote-id.ts';
 import { checkId } from '../postgres/check-id.ts';
 import { jsonbCanHold } from '../postgres/jsonb-can-hold.ts';
 import { migrateTable } from '../postgres/migrate-table.ts';
@@ -169,7 +170,7 @@ export function createPostgresHistoryStore(
         // Forget the stale count: the next send loads again.
         nextIndex.delete(id);
         throw new ChatSessionConflictError({
-          message: `Another process saved turn ${expected} of chat session "${id}" after this send loaded the history; this turn was answered without it and is not saved. Send the message again.`,
+          message: `Another process saved turn ${expected} of chat session ${quoteId(id)} after this send loaded the history; this turn was answered without it and is not saved. Send the message again.`,
           sessionId: id,
           expectedTurn: expected,
         });

@@ -1,4 +1,5 @@
 import { GemloopError } from '@gemloop/core';
+import { quoteId } from './quote-id.ts';
 
 /** Options of {@link DurableChatHistoryError}. */
 export type DurableChatHistoryErrorOptions = {
@@ -43,7 +44,7 @@ export class DurableChatHistoryError extends GemloopError {
     foundTurns,
     changed,
   }: DurableChatHistoryErrorOptions) {
-    const run = runId === undefined ? 'A durable chat turn' : `Durable chat turn "${runId}"`;
+    const run = runId === undefined ? 'A durable chat turn' : `Durable chat turn ${quoteId(runId)}`;
     const found =
       foundTurns === undefined
         ? `table ${table} does not exist in the fleet's database (historyByReference needs the chat store in the fleet's system database: createPostgresHistoryStore on the same databaseUrl as the workers)`
@@ -51,7 +52,7 @@ export class DurableChatHistoryError extends GemloopError {
           ? `the table now holds other turns in their place (their digest differs): the session was cleared or rewritten`
           : `table ${table} holds only ${foundTurns} of them now: the session was cleared`;
     super({
-      message: `${run} was started with the first ${expectedTurns} turns of chat session "${sessionId}" by reference, but ${found}. A turn sent with historyByReference depends on its session's stored turns; send the message again to start a new turn from the session as it is now.`,
+      message: `${run} was started with the first ${expectedTurns} turns of chat session ${quoteId(sessionId)} by reference, but ${found}. A turn sent with historyByReference depends on its session's stored turns; send the message again to start a new turn from the session as it is now.`,
     });
     this.runId = runId;
     this.table = table;

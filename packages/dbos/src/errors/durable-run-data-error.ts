@@ -1,4 +1,5 @@
 import { GemloopError } from '@gemloop/core';
+import { quoteId } from './quote-id.ts';
 
 /** Options of {@link DurableRunDataError}. */
 export type DurableRunDataErrorOptions = {
@@ -31,7 +32,7 @@ export class DurableRunDataError extends GemloopError {
           ? 'its stored result (dbos.workflow_status)'
           : 'its list of calls waiting for approval (dbos.workflow_events)';
     super({
-      message: `Durable run "${runId}" cannot be read: ${what} ${problem}. The row was edited, cut short or written by another program; fix or delete it.`,
+      message: `Durable run ${quoteId(runId)} cannot be read: ${what} ${problem}. The row was edited, cut short or written by another program; fix or delete it.`,
     });
     this.runId = runId;
     this.row = row;

@@ -1,4 +1,5 @@
 import { GemloopError } from '@gemloop/core';
+import { quoteId } from './quote-id.ts';
 
 /** Options of {@link DurableRunInputTooLargeError}. */
 export type DurableRunInputTooLargeErrorOptions = {
@@ -24,7 +25,7 @@ export class DurableRunInputTooLargeError extends GemloopError {
 
   constructor({ runId, bytes, limit }: DurableRunInputTooLargeErrorOptions) {
     super({
-      message: `Durable run "${runId}" was not started: its input is ${bytes} bytes of JSON, over the limit of ${limit} (the option maxInputBytes of createDurableRuns, createDurableBatchRuns and startDurableWorker raises it). Send large files by reference (a fileData URI of the Files API) rather than inline.`,
+      message: `Durable run ${quoteId(runId)} was not started: its input is ${bytes} bytes of JSON, over the limit of ${limit} (the option maxInputBytes of createDurableRuns, createDurableBatchRuns and startDurableWorker raises it). Send large files by reference (a fileData URI of the Files API) rather than inline.`,
     });
     this.runId = runId;
     this.bytes = bytes;

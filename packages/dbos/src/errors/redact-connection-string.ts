@@ -1,20 +1,28 @@
 /**
  * A Postgres connection string with its password replaced by `***`, for error messages and logs.
- * Handles URLs (`postgres://user:secret@host/db`, `?password=`) and key-value strings
- * (`host=... password=secret`).
+ * Handles URLs (`postgres://user:secret@host/db`, `?password=`, and any parameter named as a
+ * secret: `sslpassword`, `passphrase`, a token) and key-value strings (`host=... password=secret`).
  */
 export function redactConnectionString(connectionString: string): string {
   try {
     const url = new URL(connectionString);
     if (url.password !== '') url.password = '***';
-    if (url.searchParams.has('password')) url.searchParams.set('password', '***');
+    // Every parameter named as a secret, whatever its case: libpq's `sslpassword` (the client
+    // key's passphrase, in URLs copied from libpq's docs and platforms) was shown whole, and a
+    // `PASSWORD=` or a repeated `password=` too (attack61d).
+    for (const name of new Set(url.searchParams.keys())) {
+      if (SECRET_PARAMETER.test(name)) url.searchParams.set(name, '***');
+    }
     return url.toString();
   } catch {
     return connectionString
       .replace(UNPARSED_URL_PASSWORD, '$1***@')
-      .replace(/(password\s*=\s*)('[^']*'|\S+)/gi, '$1***');
+      .replace(/((?:pass|secret|token)\w*\s*=\s*)('[^']*'|\S+)/gi, '$1***');
   }
 }
+
+/** Names of connection parameters that hold a secret (`password`, `sslpassword`, `passphrase`, a token). */
+const SECRET_PARAMETER = /pass|secret|token/i;
 
 /**
  * The userinfo password of a URL-shaped connection string that `new URL` refuses (a `#`, `/` or

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@gemloop/core';
+import { quoteId } from '../errors/quote-id.ts';
 
 /**
  * The longest id, in UTF-8 bytes, of a run, a batch job or a chat session. Each is a key of an
@@ -28,10 +29,11 @@ export function checkId(id: unknown, argument: string, what: string): void {
     LONE_SURROGATE.test(id) ||
     Buffer.byteLength(id) > MAX_ID_BYTES
   ) {
-    const shown = typeof id === 'string' ? JSON.stringify(id.slice(0, 40)) : String(id);
+    // Cut, escaped and a key's shape redacted (quoteId): a key of 39 characters was shown whole.
+    const shown = typeof id === 'string' ? quoteId(id, 40) : String(id);
     throw new InvalidArgumentError({
       argument,
-      message: `The ${what} ${shown}${typeof id === 'string' && id.length > 40 ? '…' : ''} cannot be used: a ${what} is a non-empty string of at most ${MAX_ID_BYTES} UTF-8 bytes without NUL characters or lone surrogates (half of a UTF-16 pair, which UTF-8 writes as U+FFFD: String.prototype.toWellFormed()).`,
+      message: `The ${what} ${shown} cannot be used: a ${what} is a non-empty string of at most ${MAX_ID_BYTES} UTF-8 bytes without NUL characters or lone surrogates (half of a UTF-16 pair, which UTF-8 writes as U+FFFD: String.prototype.toWellFormed()).`,
     });
   }
 }

@@ -66,7 +66,13 @@ export function llmJudge(options: LlmJudgeOptions): Scorer {
             responseMimeType: 'application/json',
             responseJsonSchema: {
               type: 'object',
-              properties: { score: { type: 'number' }, reason: { type: 'string' } },
+              // Bounded in the schema too (Gemini's structured output honours `minimum` and
+              // `maximum`): a judge that scored on its own scale (3 of 5, 7 of 10) was clamped to
+              // 1, a pass (attack61d). A score out of range that still comes is clamped.
+              properties: {
+                score: { type: 'number', minimum: 0, maximum: 1 },
+                reason: { type: 'string' },
+              },
               required: ['score', 'reason'],
             },
           },

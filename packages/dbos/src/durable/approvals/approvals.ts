@@ -6,6 +6,7 @@ import type {
   BeforeToolCallHook,
 } from '@gemloop/core/agent';
 import type pg from 'pg';
+import { quoteId } from '../../errors/quote-id.ts';
 import { durableSetEvent } from '../steps/durable-operations.ts';
 import { runDurableStep } from '../steps/run-durable-step.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
@@ -99,7 +100,7 @@ export function createApprovalState(): ApprovalState {
 export class RunPausedSignal extends Error {
   readonly runId: string;
   constructor(runId: string) {
-    super(`Run "${runId}" paused for approval.`);
+    super(`Run ${quoteId(runId)} paused for approval.`);
     this.runId = runId;
     this.name = 'RunPausedSignal';
   }

@@ -2,6 +2,7 @@ import type { DBOSClient, WorkflowStatus } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
 import type pg from 'pg';
 import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
+import { quoteId } from '../../errors/quote-id.ts';
 import { CHILD_WORKFLOW, childRunsPrefix } from '../runs/durable-run-types.ts';
 import { isUnreadableValue } from '../runs/stored-run-data.ts';
 import { PENDING_APPROVALS_KEY, type PendingApproval } from './approvals.ts';
@@ -130,7 +131,7 @@ export async function resolveApprovalId(
   if (sameId.length > 1) {
     throw new InvalidArgumentError({
       argument: 'callId',
-      message: `approve: ${sameId.length} calls of run "${runId}" that wait for approval have the id "${callId}"; pass the approvalId of the one you mean (${sameId.map((call) => call.approvalId).join(', ')}).`,
+      message: `approve: ${sameId.length} calls of run ${quoteId(runId)} that wait for approval have the id ${quoteId(callId)}; pass the approvalId of the one you mean (${sameId.map((call) => call.approvalId).join(', ')}).`,
     });
   }
   const only = sameId[0];

@@ -13,6 +13,7 @@ import {
   registerInteractionsBackend,
 } from '@gemloop/core/internal';
 import type pg from 'pg';
+import { quoteId } from '../../errors/quote-id.ts';
 import { RunPausedSignal, type RunPauser } from '../approvals/approvals.ts';
 import { callModelStep } from '../steps/call-model-step.ts';
 import { durableRecv, durableSleep } from '../steps/durable-operations.ts';
@@ -33,7 +34,7 @@ import {
 export class RunParkedSignal extends RunPausedSignal {
   constructor(runId: string, interactionId: string) {
     super(runId);
-    this.message = `Run "${runId}" stopped to wait for the webhook of interaction ${interactionId}.`;
+    this.message = `Run ${quoteId(runId)} stopped to wait for the webhook of interaction ${interactionId}.`;
     this.name = 'RunParkedSignal';
   }
 }

@@ -1,4 +1,5 @@
 import { ApprovalNotPendingError } from '../../errors/approval-not-pending-error.ts';
+import { quoteId } from '../../errors/quote-id.ts';
 import type { ApprovalDecision } from '../approvals/approval-decision.ts';
 import { approvalTopic } from '../approvals/approvals.ts';
 import { locateApproval, resolveApprovalId } from '../approvals/pending-approvals.ts';
@@ -10,7 +11,7 @@ import type { RunsBackend } from './runs-backend.ts';
 
 /** Why a call paused by a gemloop from before approval ids is not approved here, and what to do. */
 const EARLIER_VERSION = (runId: string, toolCallId: string): string =>
-  `The call "${toolCallId}" of run "${runId}" was paused by a gemloop from before approval ids (2026-11-23), whose run this version cannot replay: a decision would end the run with DurableReplayMismatchError. Nothing was recorded. Cancel the run (runs.cancel), or decide it with a runs client and workers of that version (this version's workers under another applicationVersion).`;
+  `The call ${quoteId(toolCallId)} of run ${quoteId(runId)} was paused by a gemloop from before approval ids (2026-11-23), whose run this version cannot replay: a decision would end the run with DurableReplayMismatchError. Nothing was recorded. Cancel the run (runs.cancel), or decide it with a runs client and workers of that version (this version's workers under another applicationVersion).`;
 
 /** Every option of `approve()`, for checkOptionKeys. */
 const ACCESS = { owner: true } as const satisfies Record<keyof RunAccessOptions, true>;
@@ -47,10 +48,10 @@ export async function approveRunCall(
     throw new ApprovalNotPendingError({
       message:
         why === 'unknown'
-          ? `Run "${runId}" has no call "${toolCallId}" waiting for approval (pendingApprovals() lists those that do).`
+          ? `Run ${quoteId(runId)} has no call ${quoteId(toolCallId)} waiting for approval (pendingApprovals() lists those that do).`
           : why === 'earlier-version'
             ? EARLIER_VERSION(runId, toolCallId)
-            : `The call "${toolCallId}" of run "${runId}" does not wait for approval any more (${why}).`,
+            : `The call ${quoteId(toolCallId)} of run ${quoteId(runId)} does not wait for approval any more (${why}).`,
       runId,
       toolCallId,
       state: why,

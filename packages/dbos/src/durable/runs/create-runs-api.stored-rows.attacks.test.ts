@@ -63,8 +63,9 @@ async function readEvents(
   }
 }
 
+// Each with its `path`, as every version wrote one (a row without it is refused, attack61d).
 const good = (from: number, ...types: string[]): string =>
-  JSON.stringify({ from, events: types.map((type) => ({ type, text: 'x' })) });
+  JSON.stringify({ from, events: types.map((type) => ({ type, path: [], text: 'x' })) });
 
 describe('runs.events(): entries of the event stream that gemloop did not write', () => {
   it.each([
@@ -231,5 +232,44 @@ describe('runs.pendingApprovals() and approve(): a list of waiting calls DBOS ca
       expect(error).toMatchObject({ runId, row: 'approvals' });
       expect((error as Error).message).not.toContain('AIza');
     }
+  });
+});
+
+// attack61d: a stored event whose `path` is not a list of agent names. Every version wrote one,
+// and the runs API handed the event on as it was: a durable A2A door's follower
+// (`answerDeltaPublisher`, `event.path.length`) then threw a bare TypeError naming neither the
+// task nor the row. Now the read stops at the entry with the typed error naming the run (the
+// task's id) and the entry, as for any other bad entry.
+describe('runs.events(): an event whose path is not a list of agent names', () => {
+  const delta = (path: unknown) =>
+    path === undefined
+      ? { type: 'text-delta', stepNumber: 1, text: 'x' }
+      : { type: 'text-delta', stepNumber: 1, text: 'x', path };
+  const entry = (from: number, ...events: unknown[]) => JSON.stringify({ from, events });
+
+  it.each([
+    ['a string', KEY],
+    ['a number', 7],
+    ['null', null],
+    ['an object with a length', { length: 1, 0: 'a' }],
+    ['a list holding a number', ['helper', 1]],
+    ['none', undefined],
+  ])('refuses %s typed, naming the run and the entry, never the row', async (name, path) => {
+    const runId = `path-${name.replaceAll(' ', '-')}`;
+    await runWithEntries(runId, [good(0, 'step-start'), entry(1, delta(path))]);
+    const { types, error } = await readEvents(runId);
+    expect(types).toEqual(['step-start']);
+    expect(error).toBeInstanceOf(DurableRunDataError);
+    expect(error).toMatchObject({ runId, row: 'events', entry: 1, code: 'durable-run-data' });
+    expect((error as Error).message).toContain('event 1 has no path');
+    expect((error as Error).message).not.toContain(KEY);
+  });
+
+  it("reads a subagent's events and the run's own as before", async () => {
+    const runId = 'path-good';
+    await runWithEntries(runId, [
+      entry(0, delta([]), delta(['researcher']), delta(['researcher', 'critic'])),
+    ]);
+    expect((await readEvents(runId)).types).toEqual(['text-delta', 'text-delta', 'text-delta']);
   });
 });

@@ -3,6 +3,7 @@ import { checkOwnerOption } from '@gemloop/core/internal';
 import { checkRunOwner, type RunDoor } from '@gemloop/core/web';
 import type pg from 'pg';
 import { DurableRunError } from '../../errors/durable-run-error.ts';
+import { quoteId } from '../../errors/quote-id.ts';
 import { waitingRuns } from '../approvals/run-pauses.ts';
 import { parkedRuns } from '../interactions/interaction-waits.ts';
 import {
@@ -42,7 +43,7 @@ export function isOver(status: DurableRunStatusName | undefined): boolean {
 /** The error of `result()` and `events()` for a run id the database does not know. @internal */
 export function notFound(runId: string, cause?: unknown): DurableRunError {
   return new DurableRunError({
-    message: `No durable run has the id "${runId}".`,
+    message: `No durable run has the id ${quoteId(runId)}.`,
     runId,
     status: 'NOT_FOUND',
     ...(cause === undefined ? {} : { cause }),
@@ -244,8 +245,8 @@ export async function checkRunning(
   throw new DurableRunError({
     message:
       now === undefined
-        ? `No durable run has the id "${runId}"; nothing was ${done}.`
-        : `Durable run "${runId}" is over (${now}); nothing was ${done}. Start a new run with the message.`,
+        ? `No durable run has the id ${quoteId(runId)}; nothing was ${done}.`
+        : `Durable run ${quoteId(runId)} is over (${now}); nothing was ${done}. Start a new run with the message.`,
     runId,
     status: now ?? 'NOT_FOUND',
   });

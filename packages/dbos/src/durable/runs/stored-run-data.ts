@@ -122,7 +122,8 @@ export function isUnreadableValue(error: unknown): boolean {
 /**
  * The entry at `entry` of the run's event stream, checked: `{ from, events }` with `from` a whole
  * number no further than `next` (the next event to read; further on, events are missing, and
- * every later one would be dropped as read), every event an object with a `type`, a
+ * every later one would be dropped as read), every event an object with a `type` and a `path`
+ * (a list of agent names), a
  * `resultAt` (when there is one) the index of a `run-end` among them, and its shared strings
  * (`sharedStrings`) put back in their places.
  * @throws {@link DurableRunDataError} naming the entry and what is wrong.
@@ -150,11 +151,18 @@ export function checkEventBatch(
   const from = batch.from as number;
   if (from > next) return refuse(`starts at event ${from}, past event ${next}: events are missing`);
   batch.events.forEach((event, index) => {
-    const { type } = (typeof event === 'object' && event !== null ? event : {}) as {
+    const { type, path } = (typeof event === 'object' && event !== null ? event : {}) as {
       type?: unknown;
+      path?: unknown;
     };
     if (typeof type !== 'string')
       refuse(`event ${from + index} is not an event (an object with a type)`);
+    // Every event names its agent by `path` (every version wrote one): readers take its length
+    // and its names (an A2A door's follower threw a bare TypeError at a `path` of `"x"` or none,
+    // attack61d).
+    if (!isAgentPath(path)) {
+      refuse(`event ${from + index} has no path (a list of agent names)`);
+    }
   });
   // The `run-end` written without the result it shares with the workflow's output (run-events.ts).
   const { resultAt } = batch;
@@ -175,6 +183,11 @@ export function checkEventBatch(
     delete batch.sharedStrings;
   }
   return batch as EventBatch;
+}
+
+/** Whether a stored event's `path` is what `AgentPath` is: a list of agent names. */
+function isAgentPath(path: unknown): boolean {
+  return Array.isArray(path) && path.every((name) => typeof name === 'string');
 }
 
 /**

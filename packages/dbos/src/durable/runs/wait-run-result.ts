@@ -2,6 +2,7 @@ import { isHistoryReference } from '../../chat/history-reference.ts';
 import { resolveHistoryReference } from '../../chat/resolve-history-reference.ts';
 import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
 import { DurableRunError } from '../../errors/durable-run-error.ts';
+import { quoteId } from '../../errors/quote-id.ts';
 import { typedStoredError } from '../../errors/typed-stored-error.ts';
 import { checkOptionKeys, checkRunId, checkSignal } from './check-runs-arguments.ts';
 import { type DurableRunResult, RUN_WORKFLOW } from './durable-run-types.ts';
@@ -57,7 +58,7 @@ export async function waitRunResult(
           if (isOver(now)) {
             const status = now ?? 'ERROR';
             throw new DurableRunError({
-              message: `Durable run "${runId}" ended with status ${status}: ${error instanceof Error ? error.message : String(error)}`,
+              message: `Durable run ${quoteId(runId)} ended with status ${status}: ${error instanceof Error ? error.message : String(error)}`,
               runId,
               status,
               // The run's error as its class again (DBOS revives a plain Error): in this

@@ -1,6 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import type { GenerateContentRequest, GenerateContentResponse } from '@gemloop/core/wire';
 import { DurableReplayMismatchError } from '../../errors/durable-replay-mismatch-error.ts';
+import { quoteId } from '../../errors/quote-id.ts';
 
 /**
  * What a model step that answered with function calls records beside the response: its DBOS step
@@ -66,7 +67,7 @@ export function checkReplayedCalls({
   const tools = [...declared];
   const list = missing.map((each) => `"${each}"`).join(', ');
   throw new DurableReplayMismatchError({
-    message: `Run "${runId}" was recorded calling ${list} (its model step ${recorded.step}), and this worker's agent has no tool of that name (it has ${tools.length === 0 ? 'none' : tools.join(', ')}). The run was recorded by other code (a tool renamed or removed since); it ends here instead of telling the model the tool does not exist. Finish or cancel such runs before deploying the change, or give the new code another applicationVersion.`,
+    message: `Run ${quoteId(runId)} was recorded calling ${list} (its model step ${recorded.step}), and this worker's agent has no tool of that name (it has ${tools.length === 0 ? 'none' : tools.join(', ')}). The run was recorded by other code (a tool renamed or removed since); it ends here instead of telling the model the tool does not exist. Finish or cancel such runs before deploying the change, or give the new code another applicationVersion.`,
     runId,
     stepId: recorded.step,
     expectedStep: `${name} (tools: ${tools.join(', ')})`,

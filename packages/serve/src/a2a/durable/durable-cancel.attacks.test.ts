@@ -1,5 +1,5 @@
 import { type AgentCard, type StreamResponse, type Task, TaskState } from '@a2a-js/sdk';
-import { InMemoryTaskStore, ServerCallContext } from '@a2a-js/sdk/server';
+import { type ExecutionEventBus, InMemoryTaskStore, ServerCallContext } from '@a2a-js/sdk/server';
 import type { AgentEvent } from '@gemloop/core';
 import { describe, expect, it } from 'vitest';
 import { ownerUser } from '../json-rpc/json-rpc-reply.ts';
@@ -108,7 +108,11 @@ function dbosLikeRuns() {
   };
 }
 
-function door(fleet: ReturnType<typeof dbosLikeRuns>, store: InMemoryTaskStore) {
+function door(
+  fleet: ReturnType<typeof dbosLikeRuns>,
+  store: InMemoryTaskStore,
+  buses = new TaskSubscribers(32),
+) {
   const errors: unknown[] = [];
   const onError = (error: unknown) => {
     errors.push(error);
@@ -117,7 +121,7 @@ function door(fleet: ReturnType<typeof dbosLikeRuns>, store: InMemoryTaskStore) 
     card,
     store: new WatchedTaskStore(store),
     executor: createDurableExecutor({ durable: { runs: fleet.runs, agent: 'refunds' }, onError }),
-    buses: new TaskSubscribers(32),
+    buses,
     runs: fleet.runs,
     pushStore: undefined,
     pushSender: undefined,
@@ -251,5 +255,48 @@ describe('a cancel that reaches a durable run after it completed', () => {
       TaskState.TASK_STATE_CANCELED,
     );
     expect([...errors, ...other.errors]).toEqual([]);
+  });
+});
+
+describe('a cancel at the door following the run (attack61d)', () => {
+  it('publishes `canceled` exactly once, though the follower also sees the run end cancelled', async () => {
+    const fleet = dbosLikeRuns();
+    // DBOS's cancel marks the run cancelled, then returns after more queries: the follower's read
+    // of the run's events ends and it reads the run's status meanwhile.
+    const cancel = fleet.runs.cancel.bind(fleet.runs);
+    fleet.runs.cancel = async (runId, options) => {
+      await cancel(runId, options);
+      await until(() => fleet.statusReads.length > 0);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    const store = new InMemoryTaskStore();
+    const buses = new TaskSubscribers(32);
+    const { handler, errors } = door(fleet, store, buses);
+    const stream = handler.sendMessageStream(message('Refund order 7.'), alice());
+    const task = (await stream.next()).value?.payload?.value as Task;
+    // What every subscriber of the task's bus hears (push notifications, resubscribes).
+    const published: unknown[] = [];
+    const bus = buses.getByTaskId(task.id, alice()) as ExecutionEventBus;
+    const publish = bus.publish.bind(bus);
+    bus.publish = (event) => {
+      const { kind, data } = event as { kind?: string; data?: { status?: { state?: unknown } } };
+      if (kind === 'statusUpdate') published.push(data?.status?.state);
+      publish(event);
+    };
+    const reading = (async () => {
+      for await (const _event of stream) {
+        // Read to the end.
+      }
+    })();
+
+    const canceled = await handler.cancelTask({ id: task.id } as never, alice());
+    await reading;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(canceled.status?.state).toBe(TaskState.TASK_STATE_CANCELED);
+    // The follower read the run's status (it saw the run end), and so did the cancel.
+    expect(fleet.statusReads.length).toBeGreaterThanOrEqual(2);
+    expect(published.filter((state) => state === TaskState.TASK_STATE_CANCELED)).toHaveLength(1);
+    expect(errors).toEqual([]);
   });
 });

@@ -241,6 +241,8 @@ export function createDurableExecutor(options: {
       // run that completed, its answer never saved (attack60c).
       if (followed !== undefined && (await endedFirst(runs, taskId, onError))) return;
       if (followed !== undefined) {
+        // The follower saw the run end cancelled while the cancel was sent, and told the task.
+        if (followed.canceled) return;
         followed.canceled = true;
         followed.stop.abort();
       }

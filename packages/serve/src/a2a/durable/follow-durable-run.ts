@@ -15,7 +15,10 @@ import {
 
 /** A task a door follows now; `stop` ends the read of the run's events at a cancel. */
 export type FollowedRun = {
-  /** Set by a cancel: nothing more of the run is published. */
+  /**
+   * Set by a cancel, or by the follower as it publishes `canceled`: nothing more of the run is
+   * published, `canceled` included (whoever sets it first publishes it, once).
+   */
   canceled: boolean;
   contextId: string;
   /** The owner the run's events are read for. */
@@ -116,6 +119,11 @@ export async function followDurableRun({
       return;
     }
     if (status === 'CANCELLED') {
+      // Once: a cancel at this door (`cancelTask`) that ended the run reads the same status while
+      // this read it, and publishes `canceled` unless this did (push notifications and
+      // resubscribers heard it twice, attack61d).
+      if (run.canceled) return;
+      run.canceled = true;
       publishStatus(TaskState.TASK_STATE_CANCELED);
       return;
     }
