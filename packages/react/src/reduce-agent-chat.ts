@@ -9,7 +9,7 @@ import type {
   ChatError,
   ChatFile,
 } from './agent-chat-message.ts';
-import { isWellFormedEvent } from './is-well-formed-event.ts';
+import { isWellFormedEvent, readFinishEvent } from './is-well-formed-event.ts';
 import { createMessageDraft } from './message-draft.ts';
 
 /**
@@ -180,7 +180,8 @@ function endStreaming(state: AgentChatState): AgentChatState {
 
 /**
  * The state after the events of the run streaming into message `id`: an unknown type, or a known
- * one with a field of the wrong type, changes nothing; nothing after the run's `finish` is read.
+ * one with a field of the wrong type, changes nothing, bar `finish`, which ends the run whatever
+ * its shape (`readFinishEvent`); nothing after it is read.
  */
 function applyEvents(
   state: AgentChatState,
@@ -196,7 +197,9 @@ function applyEvents(
   const draft = createMessageDraft(message ?? emptyAssistant(id));
   let error = state.error;
   let finished: false | 'ended' | 'error' = false;
-  for (const event of events) {
+  for (const each of events) {
+    // A `finish` of any shape ends the run, as it ends the client's stream.
+    const event = readFinishEvent(each) ?? each;
     if (!isWellFormedEvent(event)) continue;
     draft.apply(event);
     if (event.type === 'error') error = event.error;
