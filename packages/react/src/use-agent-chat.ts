@@ -145,6 +145,8 @@ export type UseAgentChatResult = {
    * message; stops a run still going. A file that cannot be sent fails it before any request
    * (`error`: `ClientError` `file-refused`, no message added). A `send`, `reload`, `resume` or
    * `stop` (or an unmount) while the files are still being read overtakes it: nothing is sent.
+   * After the hook unmounted, `send`, `reload` and `resume` do nothing (no Stop could reach
+   * their run).
    */
   send(text: string, options?: SendOptions): Promise<void>;
   /**
@@ -166,7 +168,12 @@ export type UseAgentChatResult = {
    * not fit: `onError` gets the `ClientError` naming it, and the question stays). Never rejects.
    */
   answerElicitation(id: string, answer: Omit<ElicitationAnswer, 'id'>): Promise<boolean>;
-  /** Sends the last user message again, replacing the answer after it (after an error, say). */
+  /**
+   * Sends the last user message again, replacing the answer after it (after an error, say). Does
+   * nothing after a send refused before any request (a file the chat does not take, `error`
+   * `file-refused`): nothing of it was sent, and the answer before it is not the one that failed;
+   * the next `send`, `resume` or `setMessages` ends that.
+   */
   reload(): Promise<void>;
   /**
    * Continues run `point.runId` from `point.lastEventId` (what `onResumePoint` gave before a
@@ -218,6 +225,15 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     } while (taken.has(id));
     return id;
   }, []);
+
+  // Set once the hook unmounted (its stop ran): a `send`, `reload` or `resume` after that (a
+  // handler that awaited something, a timer the page left) started a request no Stop or unmount
+  // could reach any more (attack61f). Cleared when the effect runs again (StrictMode's remount).
+  const unmounted = useRef(false);
+  // Whether the chat's last failure is a send refused before any request (`refused`): nothing of
+  // it was sent, so `reload` has nothing to send again. It sent the question before it again,
+  // replacing that answer and running its tools again (attack61f).
+  const refused = useRef(false);
 
   // Counts stops (every send, reload and resume stops first): a send whose files are still being
   // read when it changes was overtaken by a later action of the page and sends nothing (attack58b:
@@ -323,7 +339,9 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
 
   const send = useCallback(
     async (text: string, sendOptions?: SendOptions): Promise<void> => {
+      if (unmounted.current) return;
       stop();
+      refused.current = false;
       const ticket = stops.current;
       let files: MessageFile[] | undefined;
       if (sendOptions?.files !== undefined) {
@@ -335,6 +353,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
           if (stops.current !== ticket) return;
           // Nothing was sent: the chat shows why (`file-refused`), the text stays the page's.
           const failure = toError(error);
+          refused.current = true;
           dispatch({ type: 'refused', error: failure });
           latest.current.options.onError?.(failure);
           return;
@@ -361,6 +380,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   );
 
   const reload = useCallback(async (): Promise<void> => {
+    if (unmounted.current || refused.current) return;
     stop();
     const messages = latest.current.messages;
     const index = messages.findLastIndex((message) => message.role === 'user');
@@ -381,7 +401,9 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
 
   const resume = useCallback(
     async (point: ResumePoint): Promise<void> => {
+      if (unmounted.current) return;
       stop();
+      refused.current = false;
       const messages = latest.current.messages;
       // A point read back from storage may be anything: the client refuses it (failing this
       // resume like a broken stream), the state only needs a string to look the run up by.
@@ -467,6 +489,8 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   );
 
   const setMessages = useCallback((messages: AgentChatMessage[]): void => {
+    // Other messages: the refusal is no longer what the chat's last message answers to.
+    refused.current = false;
     dispatch({ type: 'set-messages', messages });
     forgetFiles(messages, sentFiles.current, previews.current);
   }, []);
@@ -478,8 +502,10 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   const unmounting = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => {
     clearTimeout(unmounting.current);
+    unmounted.current = false;
     return () => {
       unmounting.current = setTimeout(() => {
+        unmounted.current = true;
         stop();
         forgetFiles([], sentFiles.current, previews.current);
       }, 0);

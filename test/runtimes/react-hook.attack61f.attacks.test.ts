@@ -1,0 +1,111 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HookHarnessPages, startHookHarnessPages } from './support/hook-harness-pages.ts';
+
+// attack61f: a careless page's calls of useAgentChat, in Chromium on the scripted fetch of
+// packages/react/src/__fixtures__/hook-harness.tsx (as react-hook.test.ts).
+// - `send`, `reload` or `resume` after the hook unmounted (a handler that awaited something, a
+//   timer the page left): each started a request no Stop or unmount could reach any more, the
+//   run going on the server for as long as it liked.
+// - Retry (`reload`) after a send refused before any request (a file the chat does not take):
+//   it sent the question before that one again, replacing its answer (and running its tools
+//   again), though nothing of the refused send was ever sent.
+
+type Harness = {
+  requests: { body: unknown; aborted: boolean }[];
+  errors: string[];
+  respond(index: number, status: number, body: string): void;
+  stream(index: number, events: object[], firstId?: number): void;
+  push(index: number, events: object[], end?: boolean): void;
+  send(text: string): Promise<void>;
+  sendFiles(text: string, files: { name: string; type: string; content: string }[]): Promise<void>;
+  reload(): Promise<void>;
+  resume(point: { runId: string; lastEventId: string }): Promise<void>;
+  errorCode(): string | undefined;
+  unmount(): void;
+  state(): {
+    messages: { role: string; text: string; outcome?: string }[];
+    status: string;
+  };
+};
+declare const harness: Harness;
+
+const start = { type: 'start', path: [], runId: 'run-1', protocol: 1 };
+const text = (value: string) => ({ type: 'text-delta', path: [], stepNumber: 1, text: value });
+const finish = { type: 'finish', path: [], outcome: 'completed', finishReason: 'stop', cost: null };
+
+describe('useAgentChat: a careless page (attack61f)', () => {
+  let pages: HookHarnessPages;
+  beforeAll(async () => {
+    pages = await startHookHarnessPages();
+  });
+  afterAll(async () => {
+    await pages?.close();
+  });
+  const state = (page: Page) => page.evaluate(() => harness.state());
+
+  /** A page that asked "Q1" and got its whole answer "A1". */
+  async function answered(): Promise<{ page: Page; errors: string[] }> {
+    const opened = await pages.open();
+    const { page } = opened;
+    await page.evaluate(() => void harness.send('Q1'));
+    await page.waitForFunction(() => harness.requests.length === 1);
+    await page.evaluate((events) => harness.stream(0, events), [start, text('A1'), finish]);
+    await page.waitForFunction(() => harness.state().status === 'idle');
+    return opened;
+  }
+
+  it('send, reload and resume after unmount start no request', async () => {
+    const { page, errors } = await answered();
+    await page.evaluate(() => harness.unmount());
+    // The unmount's stop runs a turn later (StrictMode's double mount): past it.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    await page.evaluate(() => {
+      void harness.send('Late');
+      void harness.reload();
+      void harness.resume({ runId: 'run-1', lastEventId: '1' });
+    });
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    // Before the fix: three more requests, none ever aborted.
+    expect(await page.evaluate(() => harness.requests.length)).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Retry after a refused file sends nothing again: the answer before stays as it was', async () => {
+    const { page, errors } = await answered();
+    await page.evaluate(() =>
+      harness.sendFiles('Unpack this', [{ name: 'a.zip', type: 'application/zip', content: 'PK' }]),
+    );
+    await page.waitForFunction(() => harness.state().status === 'error');
+    expect(await page.evaluate(() => harness.errorCode())).toBe('file-refused');
+    // Not awaited: a reload that sends streams until its request is answered.
+    await page.evaluate(() => void harness.reload());
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    // Before the fix: a second request asking "Q1" again, its answer "A1" replaced by an empty one.
+    expect(await page.evaluate(() => harness.requests.length)).toBe(1);
+    const after = await state(page);
+    expect(after.messages.map(({ role, text, outcome }) => [role, text, outcome])).toEqual([
+      ['user', 'Q1', undefined],
+      ['assistant', 'A1', 'completed'],
+    ]);
+    // The refusal still shows: the page can tell the user what to change.
+    expect(after.status).toBe('error');
+    expect(await page.evaluate(() => harness.errorCode())).toBe('file-refused');
+
+    // A send that reaches the server, then a failure: Retry sends that question again, as before.
+    await page.evaluate(() => void harness.send('Q2'));
+    await page.waitForFunction(() => harness.requests.length === 2);
+    await page.evaluate(() => harness.respond(1, 503, 'busy'));
+    await page.waitForFunction(() => harness.state().status === 'error');
+    await page.evaluate(() => void harness.reload());
+    await page.waitForFunction(() => harness.requests.length === 3);
+    expect(
+      await page.evaluate(
+        () => (harness.requests[2]?.body as { message?: string } | undefined)?.message,
+      ),
+    ).toBe('Q2');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
