@@ -66,8 +66,11 @@ export type UseAgentChatOptions = {
    * body (a string as is, anything else as JSON).
    */
   body?: Record<string, unknown> | ((request: AgentChatRequest) => unknown) | undefined;
-  /** Headers of every request (an auth header, say). */
-  headers?: Record<string, string> | undefined;
+  /**
+   * Headers of every request (an auth header, say): a record, a `Headers` or `[name, value]`
+   * pairs, as fetch takes them. Not a function: give the headers themselves (read at each call).
+   */
+  headers?: HeadersInit | undefined;
   /** The route that takes approval answers (`approvals.handleAnswer`). Default `/approvals`. */
   approvalsUrl?: string | URL | undefined;
   /**
