@@ -24,7 +24,7 @@ type Harness = {
   errorCode(): string | undefined;
   unmount(): void;
   state(): {
-    messages: { role: string; text: string; outcome?: string }[];
+    messages: { id: string; role: string; text: string; outcome?: string }[];
     status: string;
   };
 };
@@ -54,6 +54,36 @@ describe('useAgentChat: a careless page (attack61f)', () => {
     await page.waitForFunction(() => harness.state().status === 'idle');
     return opened;
   }
+
+  it('a generateId that repeats itself: every message its own id, a failure shown on the answer', async () => {
+    const { page, errors } = await pages.open(async (opening) => {
+      await opening.evaluate(() => {
+        (globalThis as { sameId?: string }).sameId = '1764586800000';
+      });
+    });
+    await page.evaluate(() => void harness.send('Q1'));
+    await page.waitForFunction(() => harness.requests.length === 1);
+    await page.evaluate(() => harness.respond(0, 503, 'busy'));
+    await page.waitForFunction(() => harness.state().status === 'error');
+    await page.evaluate(() => void harness.send('Q2'));
+    await page.waitForFunction(() => harness.requests.length === 2);
+    await page.evaluate((events) => harness.stream(1, events), [start, text('A2')]);
+    await page.waitForFunction(() => harness.state().messages.at(-1)?.text === 'A2');
+    await page.evaluate(() => harness.stop());
+    await page.waitForFunction(() => harness.state().status === 'idle');
+    const { messages } = await page.evaluate(() => harness.state());
+    // Before the fix: user and answer shared the id, so the failure and the stop went to the user
+    // message (found first) and the answers showed neither.
+    expect(new Set(messages.map(({ id }) => id)).size).toBe(4);
+    expect(messages.map(({ role, text, outcome }) => [role, text, outcome])).toEqual([
+      ['user', 'Q1', undefined],
+      ['assistant', '', 'error'],
+      ['user', 'Q2', undefined],
+      ['assistant', 'A2', 'aborted'],
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 
   it('send, reload and resume after unmount start no request', async () => {
     const { page, errors } = await answered();

@@ -115,7 +115,11 @@ export type UseAgentChatOptions = {
    * `file-refused`.
    */
   files?: ReadMessageFilesOptions | undefined;
-  /** Makes the ids of new messages. Default `msg-1`, `msg-2`, ... per hook. */
+  /**
+   * Makes the ids of new messages. Default `msg-1`, `msg-2`, ... per hook; one that is not a
+   * non-empty string, or that a message of the chat (or the send's other message) has already, is
+   * replaced by the next of those.
+   */
   generateId?: (() => string) | undefined;
   /**
    * A run to continue when the hook mounts (a page reload): the point `onResumePoint` gave, with
@@ -215,18 +219,27 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   // previews, revoked once their message is gone or the chat unmounts.
   const sentFiles = useRef(new Map<string, MessageFile[]>());
   const previews = useRef(new Set<string>());
+  // The ids given out since the messages last changed: a send's two ids are made before the
+  // state holds either (and two sends in one task before it holds any).
+  const issued = useRef({ messages: state.messages, ids: new Set<string>() });
   const nextId = useCallback((): string => {
-    const generate = latest.current.options.generateId;
-    if (generate !== undefined) return generate();
+    const { messages, options: current } = latest.current;
+    if (issued.current.messages !== messages) issued.current = { messages, ids: new Set() };
+    const { ids } = issued.current;
+    const taken = (id: unknown): boolean =>
+      typeof id !== 'string' || id === '' || ids.has(id) || messages.some((each) => each.id === id);
+    // A page's generator that repeats itself (`String(Date.now())`, twice in one millisecond)
+    // gave the user message and its answer one id: a failure or a Stop went to the user message,
+    // found first, and the answer showed neither (attack61f). Such an id is replaced as below.
+    let id = current.generateId?.();
     // Past the ids of the messages the hook holds: after a reload, `initialMessages` already has
     // `msg-1`, `msg-2`, ... from the page before, and a second `msg-1` would take its place.
-    const taken = new Set(latest.current.messages.map((message) => message.id));
-    let id: string;
-    do {
+    while (taken(id)) {
       counter.current += 1;
       id = `msg-${counter.current}`;
-    } while (taken.has(id));
-    return id;
+    }
+    ids.add(id as string);
+    return id as string;
   }, []);
 
   // Set once the hook unmounted (its stop ran): a `send`, `reload` or `resume` after that (a
