@@ -22,6 +22,7 @@ type Harness = {
   reload(): Promise<void>;
   resume(point: { runId: string; lastEventId: string }): Promise<void>;
   errorCode(): string | undefined;
+  stop(): void;
   unmount(): void;
   state(): {
     messages: { id: string; role: string; text: string; outcome?: string }[];
