@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentChatState, AssistantChatMessage } from './agent-chat-message.ts';
-import { initialAgentChatState, reduceAgentChat } from './reduce-agent-chat.ts';
+import { answer, streaming } from './__fixtures__/streaming-chat.ts';
+import { reduceAgentChat } from './reduce-agent-chat.ts';
 
 // attack61f: a hostile or broken server's `finish`. `@gemloop/client` ends the stream at any event
 // of type `finish` (it is the run's last), whatever its other fields; the state dropped one whose
 // `usage`, `finishReason` or `outcome` had the wrong type, so the chat stayed `streaming` for good
 // after the run was over: Stop enabled, no run behind it, `onFinish` given an unfinished message.
-
-function streaming(): AgentChatState {
-  return reduceAgentChat(initialAgentChatState(), {
-    type: 'send',
-    userId: 'u1',
-    assistantId: 'a1',
-    text: 'Go',
-  });
-}
-
-function answer(state: AgentChatState): AssistantChatMessage {
-  const message = state.messages[1];
-  if (message?.role !== 'assistant') throw new Error('no answer');
-  return message;
-}
 
 const delta = { type: 'text-delta', path: [], stepNumber: 0, text: 'Done.' };
 
