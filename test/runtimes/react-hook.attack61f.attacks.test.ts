@@ -12,7 +12,7 @@ import { type HookHarnessPages, startHookHarnessPages } from './support/hook-har
 //   again), though nothing of the refused send was ever sent.
 
 type Harness = {
-  requests: { body: unknown; aborted: boolean }[];
+  requests: { body: unknown; aborted: boolean; headers: Record<string, string> }[];
   errors: string[];
   respond(index: number, status: number, body: string): void;
   stream(index: number, events: object[], firstId?: number): void;
@@ -81,6 +81,37 @@ describe('useAgentChat: a careless page (attack61f)', () => {
       ['assistant', '', 'error'],
       ['user', 'Q2', undefined],
       ['assistant', 'A2', 'aborted'],
+    ]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('resume of the run streaming here goes on with it: no cancel, no second request', async () => {
+    const { page, errors } = await pages.open();
+    await page.evaluate(() => void harness.send('Q1'));
+    await page.waitForFunction(() => harness.requests.length === 1);
+    await page.evaluate(
+      (events) => harness.stream(0, events),
+      [{ ...start, cancellable: true }, text('Hel')],
+    );
+    await page.waitForFunction(() => harness.state().messages[1]?.text === 'Hel');
+    // A page that resumes on `online` or in an effect that runs again, with the point it saved.
+    await page.evaluate(() => void harness.resume({ runId: 'run-1', lastEventId: '1' }));
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    // Before the fix: the run's request aborted, a cancel posted (the server stopped the run the
+    // page meant to go on reading) and a resume request.
+    const seen = await page.evaluate(() =>
+      harness.requests.map(({ aborted, headers }) => ({
+        aborted,
+        cancel: headers['gemloop-cancel'],
+      })),
+    );
+    expect(seen).toEqual([{ aborted: false, cancel: undefined }]);
+    await page.evaluate((events) => harness.push(0, events, true), [text('lo'), finish]);
+    await page.waitForFunction(() => harness.state().status === 'idle');
+    expect((await state(page)).messages.map(({ text, outcome }) => [text, outcome])).toEqual([
+      ['Q1', undefined],
+      ['Hello', 'completed'],
     ]);
     expect(errors).toEqual([]);
     await page.close();

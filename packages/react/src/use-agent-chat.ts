@@ -184,7 +184,8 @@ export type UseAgentChatResult = {
   reload(): Promise<void>;
   /**
    * Continues run `point.runId` from `point.lastEventId` (what `onResumePoint` gave before a
-   * reload) into that run's last assistant message, or a new one. Stops a run still going; never
+   * reload) into that run's last assistant message, or a new one. Does nothing while that run
+   * streams here already; stops another run still going; never
    * rejects: a run the server can no longer resume fails like a broken stream (`ClientError`
    * `resume-unavailable`).
    */
@@ -211,7 +212,11 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   // The latest options and messages, read by the actions (stable across renders).
   const latest = useRef({ options, messages: state.messages });
   latest.current = { options, messages: state.messages };
-  const running = useRef<{ controller: AbortController; messageId: string } | undefined>(undefined);
+  // The run streaming now: its request's controller, its message, and its id once known (a
+  // resumed run's at once, a new one's from its `start`).
+  const running = useRef<
+    { controller: AbortController; messageId: string; runId?: string | undefined } | undefined
+  >(undefined);
   const counter = useRef(0);
   // The files the last user message was sent with, as sent (data URLs), for `reload` (which sends
   // only the last one again): kept out of the state, which a page saves, and only the last send's,
@@ -275,7 +280,8 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
       const { messageId, request } = run;
       const { options: current } = latest.current;
       const controller = new AbortController();
-      running.current = { controller, messageId };
+      const runNow = { controller, messageId, runId: run.resume?.runId };
+      running.current = runNow;
       // The reducer's result for this run, rebuilt from the events: onFinish and onResumePoint
       // need the messages after the last event, and React's state is not read back synchronously.
       let local = run.state;
@@ -329,6 +335,9 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
           },
         })) {
           if (controller.signal.aborted) return;
+          if (event.type === 'start' && typeof event.runId === 'string') {
+            runNow.runId = event.runId;
+          }
           pending.push(event);
           timer ??= setTimeout(flush, 0);
         }
@@ -418,12 +427,16 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   const resume = useCallback(
     async (point: ResumePoint): Promise<void> => {
       if (unmounted.current) return;
-      stop();
-      refused.current = false;
-      const messages = latest.current.messages;
       // A point read back from storage may be anything: the client refuses it (failing this
       // resume like a broken stream), the state only needs a string to look the run up by.
       const runId = (point as Partial<ResumePoint> | null | undefined)?.runId;
+      // The run streaming here already (a page that resumes on `online`, or in an effect that
+      // runs again): it goes on. Its stop below posted the cancel of a cancellable run, so the
+      // server ended the run the page meant to go on reading (attack61f).
+      if (typeof runId === 'string' && running.current?.runId === runId) return;
+      stop();
+      refused.current = false;
+      const messages = latest.current.messages;
       const action: AgentChatAction = {
         type: 'resume',
         assistantId: nextId(),
