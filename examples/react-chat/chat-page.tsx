@@ -2,14 +2,15 @@
 // library. The answer streams in, each tool call shows as running then done (or why not), a call
 // that needs a person shows Approve/Deny buttons, and Stop aborts the run on the server too. A
 // question may carry files (`<input type=file>`: images shown as previews, the model gets them
-// inline); a file that cannot be sent says why in the status line. Every
-// event the hook got is kept in `window.chatEvents` (the Chromium test reads it).
+// inline); a file that cannot be sent says why in the status line, the question back in the input.
+// Every event the hook got is kept in `window.chatEvents` (the Chromium test reads it).
 
 import {
   type AssistantChatMessage,
   type BrowserEvent,
   type ChatFile,
   type ChatToolCall,
+  ClientError,
   toPageMessage,
   type UseAgentChatResult,
   useAgentChat,
@@ -25,24 +26,32 @@ const conversationId = `page-${Math.random().toString(36).slice(2, 12)}`;
 (globalThis as { chatEvents?: unknown }).chatEvents = received;
 
 function Chat() {
+  const [input, setInput] = useState('');
+  // The question of the last send: a send refused before any request (a file the chat does not
+  // take) puts it back in the input, which the submit emptied; the user changes the files only.
+  const asked = useRef('');
   const chat = useAgentChat({
     url: '/chat',
     body: { conversationId },
     approvalsUrl: '/approvals',
     onEvent: (event) => received.push(event),
     // The whole error for the developer; the page shows toPageMessage's words below.
-    onError: (error) => console.error(error),
+    onError: (error) => {
+      console.error(error);
+      if (ClientError.isInstance(error) && error.code === 'file-refused') setInput(asked.current);
+    },
   });
   const { messages, status, error, send, stop, reload } = chat;
-  const [input, setInput] = useState('');
   const picker = useRef<HTMLInputElement>(null);
   const busy = status === 'streaming' || status === 'awaiting-approval';
+  const refusedFile = ClientError.isInstance(error) && error.code === 'file-refused';
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (input.trim() === '') return;
     // The FileList is read by the hook (bounded, a slice at a time); a copy, since clearing
     // the input below empties the live list.
     const files = [...(picker.current?.files ?? [])];
+    asked.current = input;
     void send(input, files.length === 0 ? undefined : { files });
     setInput('');
     if (picker.current !== null) picker.current.value = '';
@@ -83,7 +92,8 @@ function Chat() {
         <button type="button" id="stop" onClick={stop} disabled={!busy}>
           Stop
         </button>{' '}
-        {status === 'error' && (
+        {/* Not after a refused file: nothing was sent, so there is nothing to send again. */}
+        {status === 'error' && !refusedFile && (
           <button type="button" id="retry" onClick={() => void reload()}>
             Retry
           </button>

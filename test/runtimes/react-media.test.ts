@@ -123,6 +123,10 @@ describe('files from the page in Chromium (@gemloop/react send(text, { files }))
     expect(await page.textContent('#status')).toBe(
       'error: File 1: A file is of a type this chat does not take.',
     );
+    // attack61f: nothing was sent, so the question is back in the input (the submit emptied it:
+    // it was lost) and there is no Retry (which sent the question before it again).
+    expect(await page.inputValue('input[name=q]')).toBe('Unpack this');
+    expect(await page.locator('#retry').count()).toBe(0);
     await ask(page, 'Look at this', {
       name: 'huge.png',
       mimeType: 'image/png',

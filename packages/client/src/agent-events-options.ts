@@ -7,7 +7,8 @@ export type AgentEventsOptions = {
   body?: unknown;
   /** Default `POST`. */
   method?: string | undefined;
-  headers?: Record<string, string> | undefined;
+  /** Headers of every request (an auth header, say): a record, a `Headers` or pairs, as fetch takes them. */
+  headers?: HeadersInit | undefined;
   /**
    * Stops the run: the request is aborted, and, when the run outlives a dropped connection (its
    * `start` event says `cancellable`, or `cancelUrl` is given), a cancel request tells the server

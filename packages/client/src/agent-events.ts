@@ -10,7 +10,7 @@ import { checkOptionKeys } from './check-option-keys.ts';
 import { ClientError } from './client-error.ts';
 import { connectWithin, MAX_TIMER_MS } from './connect-within.ts';
 import { fetchUnfollowed } from './fetch-unfollowed.ts';
-import { credentialsOf } from './header-credentials.ts';
+import { credentialsOf, readHeadersOption } from './header-credentials.ts';
 import {
   checkEventStreamResponse,
   checkStartEvent,
@@ -52,10 +52,11 @@ export async function* agentEvents(
   const maxReconnects = countOption(options.maxReconnects, 5, 'maxReconnects', 0);
   const baseDelay = delayOption(options.reconnectDelayMs, 250, 'reconnectDelayMs');
   const { signal } = options;
-  const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers };
+  const pageHeaders = readHeadersOption(options.headers);
+  const headers: Record<string, string> = { accept: 'text/event-stream', ...pageHeaders };
   // Kept out of the errors that quote what the server sent: a body (a proxy's page that echoes
   // the request's headers), an event's data, a run id.
-  const credentials = credentialsOf(options.headers);
+  const credentials = credentialsOf(pageHeaders);
   let body: string | undefined;
   if (options.body !== undefined) {
     body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
@@ -86,7 +87,7 @@ export async function* agentEvents(
         // Not followed: a redirect would carry the page's headers to the host it names.
         fetchUnfollowed(doFetch, target, {
           method: 'POST',
-          headers: { ...options.headers, 'gemloop-run-id': runId as string, 'gemloop-cancel': '1' },
+          headers: { ...pageHeaders, 'gemloop-run-id': runId as string, 'gemloop-cancel': '1' },
           ...(bound === undefined ? {} : { signal: bound.signal }),
         }),
       )

@@ -1,3 +1,5 @@
+import { ClientError } from './client-error.ts';
+
 /** What a credential quoted back by a server is replaced with. */
 const REDACTED = '[redacted]';
 /** Shorter values are no credential worth hiding and would blank ordinary words. */
@@ -9,6 +11,39 @@ const MIN_CUT_PIECE_CHARS = 4;
  * any name with `key` (`x-api-key`), `token`, `secret`, `password` or `auth` in it.
  */
 const CREDENTIAL_HEADER = /^cookie$|authorization|key|token|secret|password|auth/i;
+
+/**
+ * A page's `headers` option as a record, read as fetch reads its `HeadersInit`: a record as it
+ * is, a `Headers` or `[name, value]` pairs as their entries (spread into a record, a `Headers`
+ * was no header at all and pairs were headers `0`, `1`: attack61f). Anything else (a function,
+ * as the AI SDK's `useChat` takes; a string) is `invalid-option` before any request; the message
+ * never quotes a value, which may be a credential.
+ * @throws {@link ClientError} `invalid-option` naming `headers`.
+ * @internal
+ */
+export function readHeadersOption(headers: unknown): Record<string, string> | undefined {
+  if (headers === undefined) return undefined;
+  if (typeof headers === 'object' && headers !== null) {
+    const prototype = Object.getPrototypeOf(headers);
+    if (prototype === Object.prototype || prototype === null) {
+      return headers as Record<string, string>;
+    }
+    try {
+      const record: Record<string, string> = {};
+      new Headers(headers as HeadersInit).forEach((value, name) => {
+        record[name] = value;
+      });
+      return record;
+    } catch {
+      // Pairs that are not pairs, a header name fetch refuses: refused below.
+    }
+  }
+  throw new ClientError({
+    code: 'invalid-option',
+    option: 'headers',
+    message: `headers must be an object of header names and values, a Headers, or [name, value] pairs, as fetch takes them; got ${Array.isArray(headers) ? 'a list that is not of pairs' : `a ${typeof headers}`}. A function is not called: give the headers themselves (read at each request).`,
+  });
+}
 
 /**
  * The credentials among a page's request headers: the value of each header whose name says it

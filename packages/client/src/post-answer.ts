@@ -3,12 +3,13 @@ import { checkOptionKeys } from './check-option-keys.ts';
 import { ClientError } from './client-error.ts';
 import { connectWithin } from './connect-within.ts';
 import { fetchUnfollowed } from './fetch-unfollowed.ts';
-import { credentialsOf } from './header-credentials.ts';
+import { credentialsOf, readHeadersOption } from './header-credentials.ts';
 import { readExcerpt } from './read-excerpt.ts';
 
 /** Options of a page's answer to the server (an approval, an MCP server's question). */
 export type PostAnswerOptions = {
-  headers?: Record<string, string> | undefined;
+  /** Headers of the request (an auth header, say): a record, a `Headers` or pairs, as fetch takes them. */
+  headers?: HeadersInit | undefined;
   signal?: AbortSignal | undefined;
   fetch?: typeof fetch | undefined;
   /**
@@ -50,6 +51,7 @@ export async function postAnswer(
 ): Promise<boolean> {
   checkOptionKeys(options, POST_ANSWER_OPTIONS, `the ${what}'s options`);
   const idleTimeoutMs = countOption(options.idleTimeoutMs, Infinity, 'idleTimeoutMs', 1);
+  const headers = readHeadersOption(options.headers);
   // Bounded as the run's requests are: a server that took the POST and never answered held the
   // answer, and one of the browser's six connections to its host, until the page's Stop.
   const wait = connectWithin(options.signal, idleTimeoutMs);
@@ -58,7 +60,7 @@ export async function postAnswer(
     response = await wait.answer(
       fetchUnfollowed(options.fetch ?? globalThis.fetch, url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...options.headers },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(answer),
         ...(wait.signal === undefined ? {} : { signal: wait.signal }),
       }),
@@ -90,6 +92,6 @@ export async function postAnswer(
   throw new ClientError({
     code: 'http-status',
     status: response.status,
-    message: `The ${what} was not accepted (${response.status}): ${problemOf(await readExcerpt(response, credentialsOf(options.headers)))}`,
+    message: `The ${what} was not accepted (${response.status}): ${problemOf(await readExcerpt(response, credentialsOf(headers)))}`,
   });
 }

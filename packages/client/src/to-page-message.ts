@@ -5,6 +5,16 @@ const MAX_MESSAGE = 1000;
 
 const SOMETHING_WENT_WRONG = 'Something went wrong; try again.';
 
+// What a server's own error words must never carry to a page, however they came to: a URL, an
+// IP address, `localhost` or a host with its port, an absolute path (POSIX or Windows), a stack
+// frame, and a key by its vendor's shape (Google's `AIza…`, `sk-…`, a bearer token, a JSON Web
+// Token, a PEM private key, an AWS key id, GitHub's, Slack's, GitLab's, Hugging Face's, npm's).
+// Core's server sends fixed words (toBrowserError); a broken one, or a proxy writing its own,
+// sent `connect ECONNREFUSED 10.0.0.5:8080` and a key as they were (attack61f). Such words are not
+// shown at all rather than cut: the words around a key or an address tell about it too.
+const NOT_FOR_A_PAGE =
+  /\b[a-z][\w+.-]{0,31}:\/\/|(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.]\w)|\blocalhost\b|(?<![\w:])[\da-f]{0,4}::[\da-f]{0,4}(?![\w:]*[g-z])|\b[a-z\d-]+(?:\.[a-z\d-]+)+:\d{2,5}\b|(?:^|[\s'"(=])\/[\w.@+~-]+\/|\b[a-z]:\\|\\\\\w|\n\s*at\s|AIza[\w-]{30}|\bsk-[\w-]*[a-z\d]{20}|\bBearer\s+\S{8}|\beyJ[\w-]{8,}\.|-----BEGIN [A-Z ]*PRIVATE KEY|\bA[KS]IA[A-Z\d]{16}\b|\b(?:gh[pousr]_|github_pat_|xox[a-z]-|glpat-|hf_|npm_)\w{10}/i;
+
 // What a page's user is told of a file not sent, by its fault (the page's own check or the
 // server's refusal, `readPageMessage`): what to do about it, never the file's name or the server's
 // words.
@@ -41,7 +51,8 @@ const CLIENT_ERROR_WORDS = {
 /**
  * What a page may show its user of `error`: for a {@link ClientError}, fixed words by its `code`
  * (an HTTP error's status added), never its message, which may quote the server; for a run's
- * `error` event (`{ name, code?, message }`, worded for a page by the server), its message; a
+ * `error` event (`{ name, code?, message }`, worded for a page by the server), its message, unless
+ * it holds a URL, an address, a path, a stack or a key's shape (the fallback words then); a
  * stop as a stop; anything else as `Something went wrong; try again.`. Never throws. Log the
  * error itself for the developer.
  *
@@ -64,7 +75,10 @@ export function toPageMessage(error: unknown): string {
     if (typeof error === 'object' && error !== null) {
       const { name, message } = error as { name?: unknown; message?: unknown };
       if (typeof name === 'string' && typeof message === 'string' && message !== '') {
-        return message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}...` : message;
+        const shown =
+          message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}...` : message;
+        // Looked for in what is shown only: a megabyte of words is not scanned for a page.
+        return NOT_FOR_A_PAGE.test(shown) ? SOMETHING_WENT_WRONG : shown;
       }
     }
   } catch {

@@ -6,6 +6,8 @@
 
 import type { BrowserEvent, BrowserUsage } from '@gemloop/client';
 
+type BrowserFinishEvent = Extract<BrowserEvent, { type: 'finish' }>;
+
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isOptionalString = (value: unknown): boolean => value === undefined || isString(value);
 const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value);
@@ -104,4 +106,28 @@ export function isWellFormedEvent(value: unknown): value is BrowserEvent {
     default:
       return false;
   }
+}
+
+/**
+ * The run's end as `finish` read leniently: any event of type `finish`, whatever its other fields.
+ * `@gemloop/client` ends the stream at any `finish` (it is the last event), so a state that dropped
+ * one of the wrong shape (`usage: 'x'`, an outcome a newer server names) streamed for good: the
+ * chat stuck on Stop with no run behind it (attack61f). A field of the wrong type is left out; an
+ * outcome this package does not know is `error`, the run ended in a way this page cannot tell.
+ * `undefined` for any other event.
+ */
+export function readFinishEvent(value: unknown): BrowserFinishEvent | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const event = value as Record<string, unknown>;
+  if (event['type'] !== 'finish') return undefined;
+  const { outcome, finishReason, usage } = event;
+  return {
+    type: 'finish',
+    path: [],
+    outcome: outcome === 'completed' || outcome === 'aborted' ? outcome : 'error',
+    finishReason: isString(finishReason) ? finishReason : undefined,
+    usage: isUsage(usage) ? usage : undefined,
+    // Not read by the chat state.
+    cost: null,
+  };
 }

@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { countArrayWork } from '../../client/src/__fixtures__/count-array-work.ts';
-import type { AgentChatState, AssistantChatMessage } from './agent-chat-message.ts';
-import { initialAgentChatState, reduceAgentChat } from './reduce-agent-chat.ts';
+import { answer, streaming } from './__fixtures__/streaming-chat.ts';
+import type { AssistantChatMessage } from './agent-chat-message.ts';
+import { reduceAgentChat } from './reduce-agent-chat.ts';
 
 // Outside attacks on the chat state (attack13): the events come from whatever answers at the
 // server's URL, and what the state keeps is rendered by the page as it is. A field the page
 // renders as a number or text must be one, or React throws ("Objects are not valid as a React
 // child") and the whole chat goes blank.
-
-function streaming(): AgentChatState {
-  return reduceAgentChat(initialAgentChatState(), {
-    type: 'send',
-    userId: 'u1',
-    assistantId: 'a1',
-    text: 'Go',
-  });
-}
-
-function answer(state: AgentChatState): AssistantChatMessage {
-  const message = state.messages[1];
-  if (message?.role !== 'assistant') throw new Error('no answer');
-  return message;
-}
 
 const fold = (events: unknown[]): AssistantChatMessage =>
   answer(reduceAgentChat(streaming(), { type: 'events', messageId: 'a1', events }));

@@ -9,7 +9,7 @@ import type {
   ChatError,
   ChatFile,
 } from './agent-chat-message.ts';
-import { isWellFormedEvent } from './is-well-formed-event.ts';
+import { isWellFormedEvent, readFinishEvent } from './is-well-formed-event.ts';
 import { createMessageDraft } from './message-draft.ts';
 
 /**
@@ -75,7 +75,48 @@ export type AgentChatAction =
 
 /** The state of a chat with `messages` (default none), idle. */
 export function initialAgentChatState(messages: readonly AgentChatMessage[] = []): AgentChatState {
-  return { messages: [...messages], status: 'idle', error: undefined, streamingId: undefined };
+  return {
+    messages: readSavedMessages(messages),
+    status: 'idle',
+    error: undefined,
+    streamingId: undefined,
+  };
+}
+
+/**
+ * Messages a page gives back (`initialMessages` from its storage, `setMessages`), read leniently:
+ * an app's older build or its own store may have kept fewer fields. An assistant message without
+ * its lists or texts threw from the reducer at the next event, stop or approval (React then
+ * unmounts the page), and a missing text showed as `undefined` (attack61f). Each missing or
+ * mistyped field is its empty value; an entry that is no message of either role is left out;
+ * a message that is whole is kept as the same object.
+ */
+function readSavedMessages(messages: readonly AgentChatMessage[]): AgentChatMessage[] {
+  const read: AgentChatMessage[] = [];
+  for (const message of messages) {
+    if (typeof message !== 'object' || message === null) continue;
+    if (message.role === 'user') {
+      read.push(typeof message.text === 'string' ? message : { ...message, text: '' });
+    } else if (message.role === 'assistant') {
+      const whole =
+        typeof message.text === 'string' &&
+        typeof message.thoughts === 'string' &&
+        Array.isArray(message.toolCalls) &&
+        Array.isArray(message.approvals);
+      read.push(
+        whole
+          ? message
+          : {
+              ...message,
+              text: typeof message.text === 'string' ? message.text : '',
+              thoughts: typeof message.thoughts === 'string' ? message.thoughts : '',
+              toolCalls: Array.isArray(message.toolCalls) ? message.toolCalls : [],
+              approvals: Array.isArray(message.approvals) ? message.approvals : [],
+            },
+      );
+    }
+  }
+  return read;
 }
 
 /**
@@ -136,7 +177,7 @@ export function reduceAgentChat(state: AgentChatState, action: AgentChatAction):
       return { ...next, status: 'error', error: action.error, streamingId: undefined };
     }
     case 'set-messages':
-      return { ...state, messages: [...action.messages] };
+      return { ...state, messages: readSavedMessages(action.messages) };
     case 'refused':
       return {
         ...endStreaming(state),
@@ -180,7 +221,8 @@ function endStreaming(state: AgentChatState): AgentChatState {
 
 /**
  * The state after the events of the run streaming into message `id`: an unknown type, or a known
- * one with a field of the wrong type, changes nothing; nothing after the run's `finish` is read.
+ * one with a field of the wrong type, changes nothing, bar `finish`, which ends the run whatever
+ * its shape (`readFinishEvent`); nothing after it is read.
  */
 function applyEvents(
   state: AgentChatState,
@@ -196,7 +238,9 @@ function applyEvents(
   const draft = createMessageDraft(message ?? emptyAssistant(id));
   let error = state.error;
   let finished: false | 'ended' | 'error' = false;
-  for (const event of events) {
+  for (const each of events) {
+    // A `finish` of any shape ends the run, as it ends the client's stream.
+    const event = readFinishEvent(each) ?? each;
     if (!isWellFormedEvent(event)) continue;
     draft.apply(event);
     if (event.type === 'error') error = event.error;

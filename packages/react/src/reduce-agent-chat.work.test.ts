@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countArrayWork } from '../../client/src/__fixtures__/count-array-work.ts';
-import type { AgentChatState, AssistantChatMessage } from './agent-chat-message.ts';
-import {
-  type AgentChatAction,
-  initialAgentChatState,
-  reduceAgentChat,
-} from './reduce-agent-chat.ts';
+import { answer, streaming } from './__fixtures__/streaming-chat.ts';
+import { type AgentChatAction, reduceAgentChat } from './reduce-agent-chat.ts';
 
 // A hostile (or buggy) server must not be able to freeze a page with events the client accepts:
 // the state's work grows with the events, not with their square. Counted (array elements walked or
@@ -28,21 +24,6 @@ function hostileRun(n: number): unknown[] {
     );
   }
   return events;
-}
-
-function streaming(): AgentChatState {
-  return reduceAgentChat(initialAgentChatState(), {
-    type: 'send',
-    userId: 'u1',
-    assistantId: 'a1',
-    text: 'Go',
-  });
-}
-
-function answer(state: AgentChatState): AssistantChatMessage {
-  const message = state.messages[1];
-  if (message?.role !== 'assistant') throw new Error('no answer');
-  return message;
 }
 
 describe('reduceAgentChat: work in proportion to the events', () => {

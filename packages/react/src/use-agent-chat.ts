@@ -66,8 +66,11 @@ export type UseAgentChatOptions = {
    * body (a string as is, anything else as JSON).
    */
   body?: Record<string, unknown> | ((request: AgentChatRequest) => unknown) | undefined;
-  /** Headers of every request (an auth header, say). */
-  headers?: Record<string, string> | undefined;
+  /**
+   * Headers of every request (an auth header, say): a record, a `Headers` or `[name, value]`
+   * pairs, as fetch takes them. Not a function: give the headers themselves (read at each call).
+   */
+  headers?: HeadersInit | undefined;
   /** The route that takes approval answers (`approvals.handleAnswer`). Default `/approvals`. */
   approvalsUrl?: string | URL | undefined;
   /**
@@ -112,7 +115,11 @@ export type UseAgentChatOptions = {
    * `file-refused`.
    */
   files?: ReadMessageFilesOptions | undefined;
-  /** Makes the ids of new messages. Default `msg-1`, `msg-2`, ... per hook. */
+  /**
+   * Makes the ids of new messages. Default `msg-1`, `msg-2`, ... per hook; one that is not a
+   * non-empty string, or that a message of the chat (or the send's other message) has already, is
+   * replaced by the next of those.
+   */
   generateId?: (() => string) | undefined;
   /**
    * A run to continue when the hook mounts (a page reload): the point `onResumePoint` gave, with
@@ -145,6 +152,8 @@ export type UseAgentChatResult = {
    * message; stops a run still going. A file that cannot be sent fails it before any request
    * (`error`: `ClientError` `file-refused`, no message added). A `send`, `reload`, `resume` or
    * `stop` (or an unmount) while the files are still being read overtakes it: nothing is sent.
+   * After the hook unmounted, `send`, `reload` and `resume` do nothing (no Stop could reach
+   * their run).
    */
   send(text: string, options?: SendOptions): Promise<void>;
   /**
@@ -166,11 +175,17 @@ export type UseAgentChatResult = {
    * not fit: `onError` gets the `ClientError` naming it, and the question stays). Never rejects.
    */
   answerElicitation(id: string, answer: Omit<ElicitationAnswer, 'id'>): Promise<boolean>;
-  /** Sends the last user message again, replacing the answer after it (after an error, say). */
+  /**
+   * Sends the last user message again, replacing the answer after it (after an error, say). Does
+   * nothing after a send refused before any request (a file the chat does not take, `error`
+   * `file-refused`): nothing of it was sent, and the answer before it is not the one that failed;
+   * the next `send`, `resume` or `setMessages` ends that.
+   */
   reload(): Promise<void>;
   /**
    * Continues run `point.runId` from `point.lastEventId` (what `onResumePoint` gave before a
-   * reload) into that run's last assistant message, or a new one. Stops a run still going; never
+   * reload) into that run's last assistant message, or a new one. Does nothing while that run
+   * streams here already; stops another run still going; never
    * rejects: a run the server can no longer resume fails like a broken stream (`ClientError`
    * `resume-unavailable`).
    */
@@ -197,7 +212,11 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   // The latest options and messages, read by the actions (stable across renders).
   const latest = useRef({ options, messages: state.messages });
   latest.current = { options, messages: state.messages };
-  const running = useRef<{ controller: AbortController; messageId: string } | undefined>(undefined);
+  // The run streaming now: its request's controller, its message, and its id once known (a
+  // resumed run's at once, a new one's from its `start`).
+  const running = useRef<
+    { controller: AbortController; messageId: string; runId?: string | undefined } | undefined
+  >(undefined);
   const counter = useRef(0);
   // The files the last user message was sent with, as sent (data URLs), for `reload` (which sends
   // only the last one again): kept out of the state, which a page saves, and only the last send's,
@@ -205,19 +224,37 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   // previews, revoked once their message is gone or the chat unmounts.
   const sentFiles = useRef(new Map<string, MessageFile[]>());
   const previews = useRef(new Set<string>());
+  // The ids given out since the messages last changed: a send's two ids are made before the
+  // state holds either (and two sends in one task before it holds any).
+  const issued = useRef({ messages: state.messages, ids: new Set<string>() });
   const nextId = useCallback((): string => {
-    const generate = latest.current.options.generateId;
-    if (generate !== undefined) return generate();
+    const { messages, options: current } = latest.current;
+    if (issued.current.messages !== messages) issued.current = { messages, ids: new Set() };
+    const { ids } = issued.current;
+    const taken = (id: unknown): boolean =>
+      typeof id !== 'string' || id === '' || ids.has(id) || messages.some((each) => each.id === id);
+    // A page's generator that repeats itself (`String(Date.now())`, twice in one millisecond)
+    // gave the user message and its answer one id: a failure or a Stop went to the user message,
+    // found first, and the answer showed neither (attack61f). Such an id is replaced as below.
+    let id = current.generateId?.();
     // Past the ids of the messages the hook holds: after a reload, `initialMessages` already has
     // `msg-1`, `msg-2`, ... from the page before, and a second `msg-1` would take its place.
-    const taken = new Set(latest.current.messages.map((message) => message.id));
-    let id: string;
-    do {
+    while (taken(id)) {
       counter.current += 1;
       id = `msg-${counter.current}`;
-    } while (taken.has(id));
-    return id;
+    }
+    ids.add(id as string);
+    return id as string;
   }, []);
+
+  // Set once the hook unmounted (its stop ran): a `send`, `reload` or `resume` after that (a
+  // handler that awaited something, a timer the page left) started a request no Stop or unmount
+  // could reach any more (attack61f). Cleared when the effect runs again (StrictMode's remount).
+  const unmounted = useRef(false);
+  // Whether the chat's last failure is a send refused before any request (`refused`): nothing of
+  // it was sent, so `reload` has nothing to send again. It sent the question before it again,
+  // replacing that answer and running its tools again (attack61f).
+  const refused = useRef(false);
 
   // Counts stops (every send, reload and resume stops first): a send whose files are still being
   // read when it changes was overtaken by a later action of the page and sends nothing (attack58b:
@@ -243,7 +280,8 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
       const { messageId, request } = run;
       const { options: current } = latest.current;
       const controller = new AbortController();
-      running.current = { controller, messageId };
+      const runNow = { controller, messageId, runId: run.resume?.runId };
+      running.current = runNow;
       // The reducer's result for this run, rebuilt from the events: onFinish and onResumePoint
       // need the messages after the last event, and React's state is not read back synchronously.
       let local = run.state;
@@ -297,6 +335,9 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
           },
         })) {
           if (controller.signal.aborted) return;
+          if (event.type === 'start' && typeof event.runId === 'string') {
+            runNow.runId = event.runId;
+          }
           pending.push(event);
           timer ??= setTimeout(flush, 0);
         }
@@ -323,7 +364,9 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
 
   const send = useCallback(
     async (text: string, sendOptions?: SendOptions): Promise<void> => {
+      if (unmounted.current) return;
       stop();
+      refused.current = false;
       const ticket = stops.current;
       let files: MessageFile[] | undefined;
       if (sendOptions?.files !== undefined) {
@@ -335,6 +378,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
           if (stops.current !== ticket) return;
           // Nothing was sent: the chat shows why (`file-refused`), the text stays the page's.
           const failure = toError(error);
+          refused.current = true;
           dispatch({ type: 'refused', error: failure });
           latest.current.options.onError?.(failure);
           return;
@@ -361,6 +405,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   );
 
   const reload = useCallback(async (): Promise<void> => {
+    if (unmounted.current || refused.current) return;
     stop();
     const messages = latest.current.messages;
     const index = messages.findLastIndex((message) => message.role === 'user');
@@ -381,11 +426,17 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
 
   const resume = useCallback(
     async (point: ResumePoint): Promise<void> => {
-      stop();
-      const messages = latest.current.messages;
+      if (unmounted.current) return;
       // A point read back from storage may be anything: the client refuses it (failing this
       // resume like a broken stream), the state only needs a string to look the run up by.
       const runId = (point as Partial<ResumePoint> | null | undefined)?.runId;
+      // The run streaming here already (a page that resumes on `online`, or in an effect that
+      // runs again): it goes on. Its stop below posted the cancel of a cancellable run, so the
+      // server ended the run the page meant to go on reading (attack61f).
+      if (typeof runId === 'string' && running.current?.runId === runId) return;
+      stop();
+      refused.current = false;
+      const messages = latest.current.messages;
       const action: AgentChatAction = {
         type: 'resume',
         assistantId: nextId(),
@@ -467,6 +518,8 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   );
 
   const setMessages = useCallback((messages: AgentChatMessage[]): void => {
+    // Other messages: the refusal is no longer what the chat's last message answers to.
+    refused.current = false;
     dispatch({ type: 'set-messages', messages });
     forgetFiles(messages, sentFiles.current, previews.current);
   }, []);
@@ -478,8 +531,10 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   const unmounting = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => {
     clearTimeout(unmounting.current);
+    unmounted.current = false;
     return () => {
       unmounting.current = setTimeout(() => {
+        unmounted.current = true;
         stop();
         forgetFiles([], sentFiles.current, previews.current);
       }, 0);

@@ -1,9 +1,18 @@
-import { toPageMessage, useAgentChat } from '@gemloop/react';
+import { ClientError, toPageMessage, useAgentChat } from '@gemloop/react';
 import { useRef, useState } from 'react';
 
 export function PhotoChat() {
-  const { messages, error, send } = useAgentChat({ url: '/chat' });
   const [input, setInput] = useState('');
+  const asked = useRef('');
+  const { messages, error, send } = useAgentChat({
+    url: '/chat',
+    // A file refused in the page sent nothing: the question goes back in the input (the submit
+    // emptied it), and `reload` has nothing to send again.
+    onError: (failure) => {
+      if (ClientError.isInstance(failure) && failure.code === 'file-refused')
+        setInput(asked.current);
+    },
+  });
   const picker = useRef<HTMLInputElement>(null);
   return (
     <>
@@ -27,6 +36,7 @@ export function PhotoChat() {
           event.preventDefault();
           // Copied: clearing the input empties its live FileList.
           const files = [...(picker.current?.files ?? [])];
+          asked.current = input;
           void send(input, { files });
           setInput('');
           if (picker.current) picker.current.value = '';

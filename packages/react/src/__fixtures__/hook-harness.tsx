@@ -34,6 +34,9 @@ const points: { point: ResumePoint | undefined; messages: AgentChatMessage[] }[]
 const saved = (globalThis as { savedChat?: (typeof points)[number] }).savedChat;
 // The page's `client.idleTimeoutMs` when a test sets one (`window.idleTimeoutMs`, before this script).
 const idleTimeoutMs = (globalThis as { idleTimeoutMs?: number }).idleTimeoutMs;
+// An id every `generateId` call gives (`window.sameId`, before this script): a page's generator
+// that repeats itself, as `String(Date.now())` does within one millisecond.
+const sameId = (globalThis as { sameId?: string }).sameId;
 /** The object URLs the page revoked (the hook's file previews). */
 const revoked: string[] = [];
 const revoke = URL.revokeObjectURL.bind(URL);
@@ -161,6 +164,7 @@ function Harness() {
     onFinish: (message) => finished.push(message),
     onError: (error) => errors.push(error.message),
     onResumePoint: (point, messages) => points.push({ point, messages }),
+    ...(sameId === undefined ? {} : { generateId: () => sameId }),
     initialMessages: saved?.messages,
     resume: saved?.point,
   });
