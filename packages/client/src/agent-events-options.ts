@@ -1,4 +1,5 @@
 import { ClientError } from './client-error.ts';
+import type { HeadersOption } from './header-credentials.ts';
 import type { ResumePoint } from './resume-point.ts';
 
 /** Options of {@link agentEvents} and `streamAgent`. */
@@ -8,7 +9,7 @@ export type AgentEventsOptions = {
   /** Default `POST`. */
   method?: string | undefined;
   /** Headers of every request (an auth header, say): a record, a `Headers` or pairs, as fetch takes them. */
-  headers?: HeadersInit | undefined;
+  headers?: HeadersOption | undefined;
   /**
    * Stops the run: the request is aborted, and, when the run outlives a dropped connection (its
    * `start` event says `cancellable`, or `cancelUrl` is given), a cancel request tells the server

@@ -13,6 +13,16 @@ const MIN_CUT_PIECE_CHARS = 4;
 const CREDENTIAL_HEADER = /^cookie$|authorization|key|token|secret|password|auth/i;
 
 /**
+ * A page's `headers` option: a record, a `Headers` or `[name, value]` pairs, as fetch takes
+ * them. Declared here rather than as DOM's `HeadersInit`, which a Node project without the DOM
+ * lib (`lib: ["es2023"]`) does not have: the published types named it and failed to compile there.
+ */
+export type HeadersOption =
+  | Record<string, string>
+  | Headers
+  | ReadonlyArray<readonly [string, string]>;
+
+/**
  * A page's `headers` option as a record, read as fetch reads its `HeadersInit`: a record as it
  * is, a `Headers` or `[name, value]` pairs as their entries (spread into a record, a `Headers`
  * was no header at all and pairs were headers `0`, `1`: attack61f). Anything else (a function,
@@ -30,7 +40,7 @@ export function readHeadersOption(headers: unknown): Record<string, string> | un
     }
     try {
       const record: Record<string, string> = {};
-      new Headers(headers as HeadersInit).forEach((value, name) => {
+      new Headers(headers as Headers).forEach((value, name) => {
         record[name] = value;
       });
       return record;

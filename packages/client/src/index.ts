@@ -30,6 +30,7 @@ export {
   type ElicitationAnswer,
 } from './answer-elicitation.ts';
 export { checkOptionKeys } from './check-option-keys.ts';
+export type { HeadersOption } from './header-credentials.ts';
 export { ClientError, type ClientErrorCode, type FileFault } from './client-error.ts';
 export {
   type MessageFile,

@@ -3,13 +3,13 @@ import { checkOptionKeys } from './check-option-keys.ts';
 import { ClientError } from './client-error.ts';
 import { connectWithin } from './connect-within.ts';
 import { fetchUnfollowed } from './fetch-unfollowed.ts';
-import { credentialsOf, readHeadersOption } from './header-credentials.ts';
+import { credentialsOf, type HeadersOption, readHeadersOption } from './header-credentials.ts';
 import { readExcerpt } from './read-excerpt.ts';
 
 /** Options of a page's answer to the server (an approval, an MCP server's question). */
 export type PostAnswerOptions = {
   /** Headers of the request (an auth header, say): a record, a `Headers` or pairs, as fetch takes them. */
-  headers?: HeadersInit | undefined;
+  headers?: HeadersOption | undefined;
   signal?: AbortSignal | undefined;
   fetch?: typeof fetch | undefined;
   /**

@@ -12,6 +12,7 @@ import {
   type BrowserEvent,
   checkOptionKeys,
   type ElicitationAnswer,
+  type HeadersOption,
   type MessageFile,
   type MessageFileInput,
   type ReadMessageFilesOptions,
@@ -70,7 +71,7 @@ export type UseAgentChatOptions = {
    * Headers of every request (an auth header, say): a record, a `Headers` or `[name, value]`
    * pairs, as fetch takes them. Not a function: give the headers themselves (read at each call).
    */
-  headers?: HeadersInit | undefined;
+  headers?: HeadersOption | undefined;
   /** The route that takes approval answers (`approvals.handleAnswer`). Default `/approvals`. */
   approvalsUrl?: string | URL | undefined;
   /**
