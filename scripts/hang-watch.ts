@@ -1,6 +1,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import {
   CAN_SAMPLE_PROCESS_TREES,
+  type ProcessTreeSample,
   sampleProcessTree,
   type TreeProcess,
 } from './process-tree-cpu.ts';
@@ -14,8 +15,10 @@ import {
  */
 export type GuardOptions = {
   /**
-   * Killed as hung when its process tree used less than {@link idleCpuMs} of CPU in this long.
-   * At load 47 on two cores a runnable process still gets ~4 % of a core, 2.5 s a minute.
+   * Killed as hung when its process tree neither used nor waited on a run queue for
+   * {@link idleCpuMs} of CPU in this long. At load 47 on two cores a runnable process still gets
+   * ~4 % of a core, 2.5 s a minute; at load 36 a worker's start got 0.0 s in 1.9 s, all of it
+   * spent waiting for a core, which a hung (sleeping) process never does.
    */
   idleMs: number;
   /** See {@link idleMs}: 250 ms a minute is 0.4 % of a core. */
@@ -63,8 +66,8 @@ export type HangWatch = {
 
 /**
  * What tells a hung process from a slow one, apart from what runs it: the CPU its tree (`pid` and
- * every process below it) used, sampled each time its owner asks. Hung: less than `idleCpuMs` in
- * `idleMs` (no output for `idleMs` without /proc); a runaway: more than `cpuBudgetMs`; past
+ * every process below it) used, and waited for on a run queue, sampled each time its owner asks.
+ * Hung: less than `idleCpuMs` of both in `idleMs` (no output for `idleMs` without /proc); a runaway: more than `cpuBudgetMs`; past
  * `wallMs`, the last resort. {@link runGuarded} (run-guarded.ts) watches a command it runs to its
  * end; a test fixture watches a long-lived child's start the same way (packages/dbos's
  * `startWorker`: a wall clock declared a worker starting at load 60 hung).
@@ -73,27 +76,36 @@ export function createHangWatch(
   pid: number | undefined,
   guard: GuardOptions,
   started: number = Date.now(),
+  sample: (pid: number) => ProcessTreeSample | undefined = sampleProcessTree,
 ): HangWatch {
   let cpuMs: number | undefined = CAN_SAMPLE_PROCESS_TREES ? 0 : undefined;
   let lastTotal = 0;
+  // The run-queue wait, counted as the CPU is: what a starved tree asked for and did not get.
+  let waitMs = 0;
+  let lastWait = 0;
   let lastOutput = started;
   let seen: TreeProcess[] = [];
-  const window: { at: number; cpuMs: number }[] = [{ at: started, cpuMs: 0 }];
+  const window: { at: number; cpuMs: number; waitMs: number }[] = [
+    { at: started, cpuMs: 0, waitMs: 0 },
+  ];
   return {
     sample() {
       const now = Date.now();
       const wall = now - started;
-      const tree = pid === undefined ? undefined : sampleProcessTree(pid);
+      const tree = pid === undefined ? undefined : sample(pid);
       if (tree !== undefined) seen = tree.processes;
       if (tree !== undefined && cpuMs !== undefined) {
         // Only increases count: a process re-parented out of the tree takes its time when it ends.
         cpuMs += Math.max(0, tree.cpuMs - lastTotal);
         lastTotal = tree.cpuMs;
+        // A thread that ended takes its wait with it: only increases count, as above.
+        waitMs += Math.max(0, tree.waitMs - lastWait);
+        lastWait = tree.waitMs;
       }
-      window.push({ at: now, cpuMs: cpuMs ?? 0 });
+      window.push({ at: now, cpuMs: cpuMs ?? 0, waitMs });
       while (window.length > 1 && (window[1] as { at: number }).at <= now - guard.idleMs)
         window.shift();
-      const oldest = window[0] as { at: number; cpuMs: number };
+      const oldest = window[0] as { at: number; cpuMs: number; waitMs: number };
       const processes = `${tree?.processes.length ?? 0} process(es)`;
       if (cpuMs !== undefined && cpuMs > guard.cpuBudgetMs) {
         return {
@@ -101,14 +113,15 @@ export function createHangWatch(
           reason: `a runaway: its ${processes} used more than the ${seconds(guard.cpuBudgetMs)} of CPU it may`,
         };
       }
+      // Starved is not hung: CPU the tree waited for on a run queue counts as CPU it wanted.
       if (
         cpuMs !== undefined &&
         oldest.at <= now - guard.idleMs &&
-        cpuMs - oldest.cpuMs < guard.idleCpuMs
+        cpuMs - oldest.cpuMs + (waitMs - oldest.waitMs) < guard.idleCpuMs
       ) {
         return {
           kind: 'idle',
-          reason: `no progress: its ${processes} used ${seconds(cpuMs - oldest.cpuMs)} of CPU in the last ${seconds(guard.idleMs)} (less than ${seconds(guard.idleCpuMs)} is hung)`,
+          reason: `no progress: its ${processes} used ${seconds(cpuMs - oldest.cpuMs)} of CPU in the last ${seconds(guard.idleMs)} and waited ${seconds(waitMs - oldest.waitMs)} for a core (less than ${seconds(guard.idleCpuMs)} of both is hung)`,
         };
       }
       if (cpuMs === undefined && now - lastOutput >= guard.idleMs) {

@@ -52,6 +52,7 @@ import { createSteerWatch, type SteerCheck } from '../steering/durable-steering.
 import { createSteerAnnouncements } from '../steering/steer-announcements.ts';
 import { durableGetEvent, durableStartWorkflow } from '../steps/durable-operations.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
+import { dbosConnectUrl } from './dbos-connect-url.ts';
 import {
   checkDurableWorkerOptions,
   DEFAULT_QUEUE_POLLING_MS,
@@ -144,6 +145,8 @@ export type DurableWorkerHooks = {
    * its start is watched by the test's CPU-aware hang guard (fleet.ts `startWorker`), which kills
    * a start that waits on a connect that never answers, and the 5 s of wall time ran out on a
    * connect that was only slow (a dbos run at load 23: bench/RESULTS.md, issue 53, helper flake55).
+   * Given, it is DBOS's limit on its own connects too (its launch's, its pool's: 10 s otherwise,
+   * which failed a watched start at load 36; see dbos-connect-url.ts).
    */
   connectTimeoutMs?: number | undefined;
 };
@@ -333,9 +336,11 @@ export async function startDurableWorkerWith(
     pool,
   });
 
+  // DBOS's own connects get the start's limit too (its 10 s failed a watched start: dbos-connect-url.ts).
+  const dbosUrl = dbosConnectUrl(databaseUrl, connectTimeoutMs);
   DBOS.setConfig({
     name: appName,
-    systemDatabaseUrl: databaseUrl,
+    systemDatabaseUrl: dbosUrl,
     executorID: executorId,
     logLevel,
     // migrateWorkerSchema did it, once for the fleet.
@@ -390,7 +395,7 @@ export async function startDurableWorkerWith(
     await migrateFleetRateLimit({ pool: limitPool, appName, limits: modelRateLimits });
   }
   dbosClient = await DBOSClient.create({
-    systemDatabaseUrl: databaseUrl,
+    systemDatabaseUrl: dbosUrl,
     applicationName: appName,
   });
   await preloading;
