@@ -1,6 +1,6 @@
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
+import { type LoopbackServer, listenOnLoopback } from '@gemloop/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../../errors/api-call-error.ts';
 import { createGemini } from '../create-gemini.ts';
@@ -25,20 +25,17 @@ function layered(text: string, layers: number): { body: Buffer; header: string }
 
 let answer: (response: ServerResponse) => void = (response) => response.end();
 let requests = 0;
-const server = createServer((_request, response) => {
-  requests++;
-  answer(response);
-});
+let server: LoopbackServer;
 let baseUrl = '';
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1beta`;
+  server = await listenOnLoopback((_request, response) => {
+    requests++;
+    answer(response);
+  });
+  baseUrl = `${server.url}/v1beta`;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 /** Every request is answered with `ANSWER` (an SSE event of it for a stream) encoded in `layers`
  * gzip layers, each one listed. */
