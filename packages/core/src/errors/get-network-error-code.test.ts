@@ -95,6 +95,13 @@ describe('isTransientNetworkError', () => {
       expect(isTransientNetworkError(error, undefined)).toBe(false);
     }
   });
+
+  it('does not retry an answer fetch refused for listing too many content-codings (attack62b)', () => {
+    const cause = new Error('too many content-encodings in response: 6, maximum allowed is 5');
+    expect(isTransientNetworkError(new TypeError('fetch failed', { cause }), undefined)).toBe(
+      false,
+    );
+  });
 });
 
 describe('findClientRefusal', () => {

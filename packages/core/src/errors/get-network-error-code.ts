@@ -71,10 +71,29 @@ export function isTransientNetworkError(error: unknown, code: string | undefined
   // Own keys only: a code of 'toString' or 'constructor' (from anything a fetch may reject with)
   // is no transient failure, though `in` finds it on Object.prototype.
   if (code !== undefined) return Object.hasOwn(transientNetworkErrors, code);
-  if (findClientRefusal(error) !== undefined) return false;
+  if (findClientRefusal(error) !== undefined || isRefusedAnswer(error)) return false;
   return (
     error instanceof TypeError && /fetch failed|failed to fetch|network ?error/i.test(error.message)
   );
+}
+
+// What Node's fetch (undici 6.23 and later) aborts with when an answer lists more content-codings
+// than it decodes: the server's answer, the same on every retry (attack62b; it was sent 4 times).
+const REFUSED_ANSWERS = /^too many content-encodings/i;
+
+/** Whether fetch refused the server's answer itself, along the `cause` chain. */
+function isRefusedAnswer(error: unknown): boolean {
+  try {
+    let current: unknown = error;
+    for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+      const { message, cause } = current as { message?: unknown; cause?: unknown };
+      if (typeof message === 'string' && REFUSED_ANSWERS.test(message)) return true;
+      current = cause;
+    }
+  } catch {
+    // A getter that throws names no refusal.
+  }
+  return false;
 }
 
 // What Node's fetch (undici) puts in `cause.message` when it refuses a request before sending it:

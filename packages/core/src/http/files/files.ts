@@ -87,7 +87,9 @@ export interface Files {
    * `POST upload/{version}/files`, the resumable protocol (as `@google/genai` 3.1.0's uploader):
    * start, then chunks at `X-Goog-Upload-Offset` (the last one with `finalize`). A chunk that fails
    * with a retryable error is resumed where the server says it stopped (`X-Goog-Upload-Command:
-   * query`), up to 3 times per chunk. Paths and streams are read a chunk at a time, never whole;
+   * query`), up to 3 times per chunk, each after the retry policy's wait (the server's delay, or
+   * backoff; a delay past `retry.maxServerDelayMs` fails the upload), not at all with `retry:
+   * false`. Paths and streams are read a chunk at a time, never whole;
    * a path must be a regular file (or a symlink to one), a stream ends at its `size`.
    * @throws {@link UploadError} when the protocol fails part-way, or a stream passes its `size`.
    * @throws {@link InvalidArgumentError} for a path that is a FIFO, device, directory or socket.

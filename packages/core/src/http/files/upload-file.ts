@@ -21,6 +21,7 @@ import {
   toSourceReadError,
 } from './read-upload-source.ts';
 import { rebaseUploadUrl } from './rebase-upload-url.ts';
+import { waitToResume } from './wait-to-resume.ts';
 
 /** `@google/genai` 3.1.0's `MAX_CHUNK_SIZE` (8 MiB). */
 const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
@@ -305,7 +306,8 @@ async function sendChunks<T>(
 
 /**
  * Sends one chunk; on a retryable failure asks the server how much it has (`query`) and sends the
- * rest of the chunk from there, at most {@link MAX_CHUNK_ATTEMPTS} times.
+ * rest of the chunk from there, at most {@link MAX_CHUNK_ATTEMPTS} times, each after the retry
+ * policy's wait (`waitToResume`); with retries off (`retry: false`), once.
  */
 async function sendChunk<T>(
   client: ResolvedClientOptions,
@@ -319,8 +321,9 @@ async function sendChunk<T>(
 ): Promise<UploadAnswer<T>> {
   const command = last ? 'upload, finalize' : 'upload';
   let from = chunkOffset;
-  let lastError: unknown;
+  let lastError: ApiCallError | undefined;
   for (let attempt = 1; attempt <= MAX_CHUNK_ATTEMPTS; attempt++) {
+    if (lastError !== undefined) await waitToResume(lastError, attempt - 1, call);
     try {
       return await uploadRequest(client, call, target, uploadUrl, {
         command,
@@ -328,7 +331,10 @@ async function sendChunk<T>(
         body: chunk.subarray(from - chunkOffset),
       });
     } catch (error) {
-      if (!ApiCallError.isInstance(error) || !error.isRetryable) throw error;
+      // `retry: false` (maxRetries 0) sends a chunk once, as it sends any call once.
+      if (!ApiCallError.isInstance(error) || !error.isRetryable || call.retry.maxRetries === 0) {
+        throw error;
+      }
       lastError = error;
     }
     // The connection broke or the server failed: where did it stop? (The query itself is retried

@@ -125,7 +125,8 @@ let zlib: Promise<Zlib> | undefined;
  * request API hands over the bytes as sent, and a gateway or proxy may compress regardless of
  * `accept-encoding` (the transport asks for none). gzip (`x-gzip`), deflate (the zlib format, RFC
  * 9110 8.4.1.2) and br, each with node:zlib's streaming decoder, in the reverse order of the
- * header (the last one listed was applied last); `identity` is no coding. The decoders respect
+ * header (the last one listed was applied last); `identity` is no coding, and more than
+ * {@link MAX_CODINGS} are refused, as fetch refuses them. The decoders respect
  * backpressure (a read takes what they have made), so a body that expands enormously is read
  * only as far as the caller's byte cap, which counts the decoded bytes: a gzip bomb meets the
  * cap, not the heap. `pipeline` ties them together: destroying the last (a cancel) destroys the
@@ -137,6 +138,12 @@ async function decodeBody(body: Body, header: string | string[]): Promise<Readab
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '' && coding !== 'identity');
   if (codings.length === 0) return body;
+  if (codings.length > MAX_CODINGS) {
+    body.destroy();
+    throw new TypeError(
+      `The response lists ${codings.length} content-codings in its content-encoding header, more than the ${MAX_CODINGS} gemloop decodes (as Node's fetch and curl, each coding being a decoder of its own), so it was not read. Have the proxy or gateway compress its answer once, or not at all.`,
+    );
+  }
   const unknown = codings.find((coding) => !(coding in DECODERS));
   if (unknown !== undefined) {
     body.destroy();
@@ -150,6 +157,13 @@ async function decodeBody(body: Body, header: string | string[]): Promise<Readab
   for (const decoder of decoders) decoder.on('error', ignore);
   return pipeline([body, ...decoders], ignore) as unknown as Readable;
 }
+
+/**
+ * The most content-codings a response may list: one decoder each, and a header lists 3,000 in
+ * 15 KB (the call spent its whole time limit building and running them, attack62b). Five, as
+ * undici's fetch (`maxContentEncodings`) and curl (CVE-2022-32206) allow.
+ */
+const MAX_CODINGS = 5;
 
 type Coding = 'gzip' | 'x-gzip' | 'deflate' | 'br';
 
