@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createLiveRecorder } from '../recorder/create-live-recorder.ts';
+import { closeBeforeSetup } from './__fixtures__/close-before-setup.ts';
 import { liveFixture } from './__fixtures__/live-fixture.ts';
 import { createLiveSession } from './create-live-session.ts';
 import type { LiveEvent } from './live-event.ts';
 import { LiveSessionError } from './live-session-error.ts';
 import { recordLiveSession } from './record-live-session.ts';
-import { openLiveConnection } from './session/live-connection.ts';
 
 /** Reads every event until the session ends, and returns the error it ended with. */
 async function endError(session: AsyncIterable<LiveEvent>): Promise<unknown> {
@@ -60,30 +60,10 @@ describe('a Live close reason naming an internal address (attack62c)', () => {
   });
 
   it("a close before setupComplete: connect-failed's message and closeReason hide the address", async () => {
-    // A gateway that refuses the socket before the setup is answered (the fake never does).
-    class RefusingSocket {
-      binaryType = 'blob';
-      onopen: (() => void) | null = null;
-      onerror: (() => void) | null = null;
-      onmessage: ((event: unknown) => void) | null = null;
-      onclose: ((event: { code: number; reason: string }) => void) | null = null;
-      constructor() {
-        setTimeout(() => this.onclose?.({ code: 1011, reason: 'upstream 10.0.0.5:8443 reset' }), 1);
-      }
-      send(): void {}
-      close(): void {}
-    }
-    const error = await openLiveConnection({
-      url: 'ws://127.0.0.1:9/live',
-      WebSocket: RefusingSocket as unknown as typeof WebSocket,
-      setup: { setup: {} },
-      connectTimeoutMs: 10_000,
-      decode: () => undefined,
-      isCurrent: () => true,
-      onFrame: () => {},
-      onClose: () => {},
-      redact: (text) => text,
-    }).catch((thrown: unknown) => thrown);
+    const error = await closeBeforeSetup(
+      { code: 1011, reason: 'upstream 10.0.0.5:8443 reset' },
+      { url: 'ws://127.0.0.1:9/live', redact: (text) => text },
+    );
     expect(error).toMatchObject({ reason: 'connect-failed', closeCode: 1011 });
     expect((error as LiveSessionError).closeReason).toBe('upstream <host> reset');
     expect(shown(error)).not.toContain('10.0.0.5');
