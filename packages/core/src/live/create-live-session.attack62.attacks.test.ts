@@ -96,6 +96,8 @@ describe('a Live close reason naming an internal address (attack62c)', () => {
     const session = await recordLiveSession(agent, { recorder });
     session.sendText('hi');
     await endError(session);
+    // The recording's end is written on `closed` (its handler runs before this one's).
+    await session.closed.catch(() => {});
     await recorder.flush();
     const files = await readdir(dir);
     expect(files.length).toBe(1);
