@@ -432,6 +432,17 @@ function checkInteraction(value: unknown, context: CheckContext, id?: string): I
     throw invalidResponse(context, `returned another interaction than ${id}`);
   }
   const interaction = value as Interaction;
+  // A running interaction is polled (`GET interactions/{id}`) and cancelled by its id: one no URL
+  // path may hold (`../../files/x`, a URL, '') is the server's fault, said so here, not an
+  // InvalidArgumentError blaming the caller at the first poll (attack62c). A finished one's id
+  // only goes in a body (`previous_interaction_id`), so it is left as the server wrote it.
+  if (RUNNING.has(interaction.status) && !INTERACTION_ID.test(interaction.id)) {
+    throw invalidResponse(
+      context,
+      // The id itself is in the body's (redacted) excerpt: a gateway may echo the key as it.
+      'returned a running interaction whose id no URL path may hold, so it could not be polled',
+    );
+  }
   const steps = interaction.steps;
   if (steps !== undefined && steps !== null && !Array.isArray(steps)) {
     throw invalidResponse(context, 'returned an interaction whose `steps` is not an array');

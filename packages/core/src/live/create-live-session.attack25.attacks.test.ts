@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { createLiveRecorder } from '../recorder/create-live-recorder.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
+import { closeBeforeSetup } from './__fixtures__/close-before-setup.ts';
 import { liveFixture, messagesOf, readUntil } from './__fixtures__/live-fixture.ts';
 import { createLiveSession } from './create-live-session.ts';
 import type { LiveEvent } from './live-event.ts';
@@ -56,29 +57,13 @@ describe('a hostile Live server (attack25)', () => {
 
   it('a close before setupComplete whose reason holds the key: connect-failed, the reason redacted', async () => {
     // A gateway in front of the Live API that refuses the key and echoes it (the fake never does).
-    class RefusingSocket {
-      binaryType = 'blob';
-      onopen: (() => void) | null = null;
-      onerror: (() => void) | null = null;
-      onmessage: ((event: unknown) => void) | null = null;
-      onclose: ((event: { code: number; reason: string }) => void) | null = null;
-      constructor() {
-        setTimeout(() => this.onclose?.({ code: 1008, reason: `API key ${KEY} not valid` }), 1);
-      }
-      send(): void {}
-      close(): void {}
-    }
-    const error = await openLiveConnection({
-      url: `ws://127.0.0.1:9/live?key=${KEY}`,
-      WebSocket: RefusingSocket as unknown as typeof WebSocket,
-      setup: { setup: {} },
-      connectTimeoutMs: 10_000,
-      decode: () => undefined,
-      isCurrent: () => true,
-      onFrame: () => {},
-      onClose: () => {},
-      redact: (text) => text.replaceAll(KEY, '[redacted]'),
-    }).catch((thrown: unknown) => thrown);
+    const error = await closeBeforeSetup(
+      { code: 1008, reason: `API key ${KEY} not valid` },
+      {
+        url: `ws://127.0.0.1:9/live?key=${KEY}`,
+        redact: (text) => text.replaceAll(KEY, '[redacted]'),
+      },
+    );
     expect(error).toMatchObject({ reason: 'connect-failed', closeCode: 1008 });
     expect((error as LiveSessionError).closeReason).toBe('API key [redacted] not valid');
     expect(shown(error)).not.toContain(KEY);

@@ -43,7 +43,10 @@ export class LiveSessionError extends GemloopError {
   readonly reason: LiveSessionErrorReason;
   /** The WebSocket close code, when a close caused it. */
   readonly closeCode: number | undefined;
-  /** The server's close reason, when a close caused it. */
+  /**
+   * The server's close reason, when a close caused it: keys redacted, and the addresses it names
+   * (URLs, `host:port`, IPs, paths) shown as `<url>`, `<host>`, `<path>`.
+   */
   readonly closeReason: string | undefined;
   /** The limit that was passed (`frame-too-large`, `buffer-full`, `reconnect-failed`). */
   readonly limit: number | undefined;

@@ -94,7 +94,10 @@ export function redactSecrets(
   secrets: readonly string[],
   minLength: number = MIN_KEY_LENGTH,
 ): string {
-  return redactSecretValues(redactKeyShapes(text), secrets, minLength);
+  // The client's own secrets first, then the shapes: a secret holding a key's shape inside it (a
+  // gateway's key longer than Google's 39 characters, `AIza…` and more) had the shape cut out
+  // first, and then no longer matched whole, so its other characters stayed (attack62c).
+  return redactKeyShapes(redactSecretValues(text, secrets, minLength));
 }
 
 /**

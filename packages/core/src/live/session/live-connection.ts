@@ -1,4 +1,5 @@
 import { MAX_TIMER_MS } from '../../shared/max-timer-ms.ts';
+import { redactLocalDetails } from '../../shared/redact-secrets.ts';
 import { LiveSessionError } from '../live-session-error.ts';
 import { redactLiveUrl } from '../live-url.ts';
 
@@ -87,8 +88,9 @@ export type OpenConnection = {
   isCurrent(connection: Connection): boolean;
   onFrame(connection: Connection, frame: Record<string, unknown>): void;
   /**
-   * A ready connection the session did not close has closed (`reason` redacted); `error` when
-   * the close must end the session, not resume it (a message over the socket's bound).
+   * A ready connection the session did not close has closed (`reason` redacted, its local
+   * details hidden); `error` when the close must end the session, not resume it (a message over
+   * the socket's bound).
    */
   onClose(connection: Connection, code: number, reason: string, error?: LiveSessionError): void;
   /**
@@ -198,7 +200,11 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
     };
     socket.onclose = (event: CloseEvent) => {
       connection.markGone();
-      const reason = open.redact(event.reason);
+      // The server's words, or a gateway's in front of it: the keys out, and what it names of
+      // the machines behind it (`upstream 10.0.0.5:8443 reset`, a URL, a path) as `<host>`,
+      // `<url>`, `<path>`, as an HTTP error body's are (describeApiError), so the caller's error,
+      // its `closeReason` and a recording never show an internal address (attack62c).
+      const reason = redactLocalDetails(open.redact(event.reason));
       const tooLarge = refusedFrameError(socket);
       if (tooLarge !== undefined && !connection.closedByUs) {
         if (!connection.ready) reject(tooLarge);
