@@ -8,6 +8,7 @@ import { createDoorHistoryStore } from '../door/create-door-history-store.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { preloadExposedTools } from './call-exposed-tool.ts';
+import { type CancelledCalls, createCancelledCalls } from './cancelled-calls.ts';
 import { checkMcpOptions, type McpSettings } from './check-mcp-options.ts';
 import { type ConnectStdioOptions, connectStdio } from './connect-stdio.ts';
 import { createToolServer, type ToolServerContext } from './create-tool-server.ts';
@@ -107,15 +108,20 @@ export function createMcpServerSharing(
     },
     open,
   };
-  const createServer = (owner: RunOwner): Server => createToolServer(owner, context);
+  const createServer = (owner: RunOwner, calls: CancelledCalls): Server =>
+    createToolServer(owner, context, calls);
 
   const http = createHttpDoor(settings, createServer, bodyBudget);
 
   const connect: McpDoor['connect'] = async (transport, connectOptions) => {
-    const server = createServer(connectOptions?.owner ?? LOCAL_OWNER);
+    const calls = createCancelledCalls();
+    const server = createServer(connectOptions?.owner ?? LOCAL_OWNER, calls);
     await server.connect(transport);
     refuseMalformedRequests(transport);
     refuseIdsInFlight(transport);
+    // Outermost: a cancel reaches the door's stop first, and the SDK's answer to a call the
+    // door stopped is dropped before the id is freed (a cancelled id stays taken, as MCP asks).
+    calls.watch(transport);
     return server;
   };
 
@@ -145,7 +151,7 @@ export function createMcpServerSharing(
  */
 function createHttpDoor(
   settings: McpSettings,
-  createServer: (owner: RunOwner) => Server,
+  createServer: (owner: RunOwner, calls: CancelledCalls) => Server,
   bodyBudget: BodyBudget | undefined,
 ): McpHttpHandler | undefined {
   return createMcpHttpHandler({
