@@ -13,6 +13,7 @@ import { checkMcpOptions, type McpSettings } from './check-mcp-options.ts';
 import { type ConnectStdioOptions, connectStdio } from './connect-stdio.ts';
 import { createToolServer, type ToolServerContext } from './create-tool-server.ts';
 import { listMcpTools } from './list-mcp-tools.ts';
+import { McpDoorClosedError } from './mcp-door-closed-error.ts';
 import {
   createMcpHttpHandler,
   type FetchHandler,
@@ -31,6 +32,7 @@ export type McpDoor = {
   /**
    * Serves one client on `transport` (the SDK's `StdioServerTransport`, an `InMemoryTransport`,
    * ...), as `owner`: resolves once connected; the connection ends with the transport.
+   * @throws {@link McpDoorClosedError} after {@link McpDoor.close} (the transport is closed).
    */
   connect(transport: Transport, options?: { owner?: RunOwner | undefined }): Promise<Server>;
   /**
@@ -39,6 +41,7 @@ export type McpDoor = {
    * `maxMessageBytes` (4 MiB): a longer one is answered with a JSON-RPC error, said on stderr,
    * given to `onError`, and the connection closed. Node only.
    * @throws {@link InvalidArgumentError} when `maxMessageBytes` is not a whole number of bytes.
+   * @throws {@link McpDoorClosedError} after {@link McpDoor.close}.
    */
   connectStdio(options?: ConnectStdioOptions): Promise<Server>;
   /**
@@ -48,7 +51,11 @@ export type McpDoor = {
    * @throws {@link InvalidArgumentError} when the door has no `authorize`.
    */
   handler(): FetchHandler;
-  /** Closes every connection the door holds (HTTP sessions and `connect`ed transports). */
+  /**
+   * Closes every connection the door holds (HTTP sessions and `connect`ed transports), their
+   * calls' runs aborted; after it the door serves none: `connect` rejects, and the HTTP handler
+   * answers 503.
+   */
   close(): Promise<void>;
 };
 
@@ -113,7 +120,12 @@ export function createMcpServerSharing(
 
   const http = createHttpDoor(settings, createServer, bodyBudget);
 
+  let closed = false;
   const connect: McpDoor['connect'] = async (transport, connectOptions) => {
+    if (closed) {
+      await transport.close().catch(onError);
+      throw new McpDoorClosedError({ operation: 'connect' });
+    }
     const calls = createCancelledCalls();
     const server = createServer(connectOptions?.owner ?? LOCAL_OWNER, calls);
     await server.connect(transport);
@@ -122,6 +134,11 @@ export function createMcpServerSharing(
     // Outermost: a cancel reaches the door's stop first, and the SDK's answer to a call the
     // door stopped is dropped before the id is freed (a cancelled id stays taken, as MCP asks).
     calls.watch(transport);
+    if (closed) {
+      // Closed while it connected: close() did not see this server.
+      await server.close();
+      throw new McpDoorClosedError({ operation: 'connect' });
+    }
     return server;
   };
 
@@ -139,6 +156,7 @@ export function createMcpServerSharing(
       return http.handler;
     },
     async close() {
+      closed = true;
       await http?.close();
       await Promise.allSettled([...open].map((server) => server.close()));
     },

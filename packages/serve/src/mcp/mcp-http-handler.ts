@@ -80,6 +80,10 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       // A method Streamable HTTP does not use (a preflight, PUT) is the SDK's 405 for anyone,
       // as on the other doors: asking a preflight for credentials told it to try again with some.
       if (!MCP_METHODS.has(request.method)) return methodNotAllowed();
+      // Closed (a server shutting down): no new session, and the old ones are gone.
+      if (sessions.closed()) {
+        return rpcError(503, -32000, 'The MCP server is closed: it serves no session.');
+      }
       const owner = await authorizeRequest(options, request);
       if (owner instanceof Response) return owner;
       const taken = options.limiter?.take(owner);

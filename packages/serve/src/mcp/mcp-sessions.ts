@@ -31,8 +31,10 @@ export type McpSessions = {
   forget(id: string): void;
   /** Counts a request of the session as open: what ends it (once), re-arming the idle timer. */
   hold(id: string, session: McpSession): () => void;
-  /** Closes every session. */
+  /** Closes every session; one added after is closed at once. */
   close(): Promise<void>;
+  /** Whether {@link McpSessions.close} ran. */
+  closed(): boolean;
 };
 
 /**
@@ -47,6 +49,7 @@ export function createMcpSessions(options: {
 }): McpSessions {
   const { onError } = options;
   const sessions = new Map<string, McpSession>();
+  let closed = false;
   const forget = (id: string) => {
     clearTimeout(sessions.get(id)?.idle);
     sessions.delete(id);
@@ -72,6 +75,11 @@ export function createMcpSessions(options: {
   return {
     get: (id) => sessions.get(id),
     add(id, owner, transport, calls) {
+      // An initialize answered while the door closed: nothing would ever close its session.
+      if (closed) {
+        void transport.close().catch(onError);
+        return;
+      }
       const session: McpSession = {
         owner,
         transport,
@@ -103,7 +111,9 @@ export function createMcpSessions(options: {
         armIdle(id, session);
       };
     },
+    closed: () => closed,
     async close() {
+      closed = true;
       const open = [...sessions.values()];
       for (const session of open) clearTimeout(session.idle);
       sessions.clear();
