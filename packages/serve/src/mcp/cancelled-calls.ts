@@ -39,6 +39,10 @@ export function createCancelledCalls(): CancelledCalls {
   const running = new Map<string, AbortController>();
   /** Calls the door stopped: their answer, if the SDK sends one, is dropped. */
   const stopped = new Set<string>();
+  /** Requests received and not yet answered or ended: a cancel of one not begun is kept. */
+  const received = new Set<string>();
+  /** Cancels that came before their call began (in the call's own batch). */
+  const early = new Set<string>();
   const posts = new Map<string, Post>();
   let closeStream: ((requestId: RequestId) => void) | undefined;
   const settle = (requestId: RequestId, cancelled: boolean) => {
@@ -57,10 +61,15 @@ export function createCancelledCalls(): CancelledCalls {
       const key = keyOf(requestId);
       const stop = new AbortController();
       running.set(key, stop);
+      if (early.delete(key)) {
+        stopped.add(key);
+        stop.abort(new Error('The client cancelled the request.'));
+      }
       return {
         signal: AbortSignal.any([signal, stop.signal]),
         end() {
           if (running.get(key) === stop) running.delete(key);
+          received.delete(key);
           // Cancelled by the SDK too: it sends no answer, so nothing is left to drop.
           if (signal.aborted) stopped.delete(key);
           // Cancelled: the SDK sends no answer (and one sent for an id it could not cancel is
@@ -80,6 +89,8 @@ export function createCancelledCalls(): CancelledCalls {
       closeStream = close;
       const receive = transport.onmessage;
       transport.onmessage = (message, extra) => {
+        const requested = requestId(message);
+        if (requested !== undefined) received.add(keyOf(requested));
         const cancelled = cancelledId(message);
         if (cancelled !== undefined) {
           const key = keyOf(cancelled);
@@ -87,7 +98,7 @@ export function createCancelledCalls(): CancelledCalls {
           if (stop !== undefined) {
             stopped.add(key);
             stop.abort(new Error('The client cancelled the request.'));
-          }
+          } else if (received.has(key)) early.add(key);
         }
         receive?.(message, extra);
       };
@@ -96,6 +107,10 @@ export function createCancelledCalls(): CancelledCalls {
         const answered = answerId(message);
         // The SDK's answer to a call of an id its cancel skipped, which the door stopped.
         if (answered !== undefined && stopped.delete(keyOf(answered))) return;
+        if (answered !== undefined) {
+          received.delete(keyOf(answered));
+          early.delete(keyOf(answered));
+        }
         try {
           await send(message, options);
         } finally {
@@ -112,6 +127,13 @@ function cancelledId(message: JSONRPCMessage): RequestId | undefined {
   if (!('method' in message) || message.method !== 'notifications/cancelled') return undefined;
   if ('id' in message) return undefined;
   const id = (message.params as { requestId?: unknown } | undefined)?.requestId;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+}
+
+/** The id of a request (a message with a method and an id). */
+function requestId(message: JSONRPCMessage): RequestId | undefined {
+  if (!('method' in message) || !('id' in message)) return undefined;
+  const { id } = message as { id: unknown };
   return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
 

@@ -28,12 +28,14 @@ function slowTool() {
       state.runs += 1;
       await Promise.race([
         gate,
-        new Promise<void>((resolve) =>
-          context.signal.addEventListener('abort', () => {
+        new Promise<void>((resolve) => {
+          const stop = () => {
             state.aborts += 1;
             resolve();
-          }),
-        ),
+          };
+          if (context.signal.aborted) stop();
+          else context.signal.addEventListener('abort', stop);
+        }),
       ]);
       return { n };
     },
@@ -92,6 +94,18 @@ describe('MCP: a cancelled call', () => {
     const ended = await both;
     expect(ended.messages).toMatchObject([{ id: 2, result: { content: [{ text: '{"n":2}' }] } }]);
   });
+
+  it.each([0, 5])(
+    'of id %j cancelled in its own batch: never run past the cancel, no answer, the POST ends',
+    async (id) => {
+      const slow = slowTool();
+      const { url } = await serveMcp([], { door: { exposeTools: [slow.tool] } });
+      const post = await openRawSession(url);
+      const ended = await post([call(id, 1), cancel(id)]);
+      expect(slow.state.aborts).toBe(slow.state.runs);
+      expect(ended.messages.filter((message) => 'id' in message)).toEqual([]);
+    },
+  );
 
   it.each([0, ''])(
     'an ask_ call of id %j whose client goes away: its run (and model call) stops',
