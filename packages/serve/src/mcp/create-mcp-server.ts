@@ -8,10 +8,12 @@ import { createDoorHistoryStore } from '../door/create-door-history-store.ts';
 import { createDoorTelemetry } from '../door/door-telemetry.ts';
 import { createRateLimiter } from '../openai/rate-limiter.ts';
 import { preloadExposedTools } from './call-exposed-tool.ts';
+import { type CancelledCalls, createCancelledCalls } from './cancelled-calls.ts';
 import { checkMcpOptions, type McpSettings } from './check-mcp-options.ts';
 import { type ConnectStdioOptions, connectStdio } from './connect-stdio.ts';
 import { createToolServer, type ToolServerContext } from './create-tool-server.ts';
 import { listMcpTools } from './list-mcp-tools.ts';
+import { McpDoorClosedError } from './mcp-door-closed-error.ts';
 import {
   createMcpHttpHandler,
   type FetchHandler,
@@ -30,6 +32,7 @@ export type McpDoor = {
   /**
    * Serves one client on `transport` (the SDK's `StdioServerTransport`, an `InMemoryTransport`,
    * ...), as `owner`: resolves once connected; the connection ends with the transport.
+   * @throws {@link McpDoorClosedError} after {@link McpDoor.close} (the transport is closed).
    */
   connect(transport: Transport, options?: { owner?: RunOwner | undefined }): Promise<Server>;
   /**
@@ -38,6 +41,7 @@ export type McpDoor = {
    * `maxMessageBytes` (4 MiB): a longer one is answered with a JSON-RPC error, said on stderr,
    * given to `onError`, and the connection closed. Node only.
    * @throws {@link InvalidArgumentError} when `maxMessageBytes` is not a whole number of bytes.
+   * @throws {@link McpDoorClosedError} after {@link McpDoor.close}.
    */
   connectStdio(options?: ConnectStdioOptions): Promise<Server>;
   /**
@@ -47,7 +51,11 @@ export type McpDoor = {
    * @throws {@link InvalidArgumentError} when the door has no `authorize`.
    */
   handler(): FetchHandler;
-  /** Closes every connection the door holds (HTTP sessions and `connect`ed transports). */
+  /**
+   * Closes every connection the door holds (HTTP sessions and `connect`ed transports), their
+   * calls' runs aborted; after it the door serves none: `connect` rejects, and the HTTP handler
+   * answers 503.
+   */
   close(): Promise<void>;
 };
 
@@ -107,15 +115,30 @@ export function createMcpServerSharing(
     },
     open,
   };
-  const createServer = (owner: RunOwner): Server => createToolServer(owner, context);
+  const createServer = (owner: RunOwner, calls: CancelledCalls): Server =>
+    createToolServer(owner, context, calls);
 
   const http = createHttpDoor(settings, createServer, bodyBudget);
 
+  let closed = false;
   const connect: McpDoor['connect'] = async (transport, connectOptions) => {
-    const server = createServer(connectOptions?.owner ?? LOCAL_OWNER);
+    if (closed) {
+      await transport.close().catch(onError);
+      throw new McpDoorClosedError({ operation: 'connect' });
+    }
+    const calls = createCancelledCalls();
+    const server = createServer(connectOptions?.owner ?? LOCAL_OWNER, calls);
     await server.connect(transport);
     refuseMalformedRequests(transport);
     refuseIdsInFlight(transport);
+    // Outermost: a cancel reaches the door's stop first, and the SDK's answer to a call the
+    // door stopped is dropped before the id is freed (a cancelled id stays taken, as MCP asks).
+    calls.watch(transport);
+    if (closed) {
+      // Closed while it connected: close() did not see this server.
+      await server.close();
+      throw new McpDoorClosedError({ operation: 'connect' });
+    }
     return server;
   };
 
@@ -133,6 +156,7 @@ export function createMcpServerSharing(
       return http.handler;
     },
     async close() {
+      closed = true;
       await http?.close();
       await Promise.allSettled([...open].map((server) => server.close()));
     },
@@ -145,7 +169,7 @@ export function createMcpServerSharing(
  */
 function createHttpDoor(
   settings: McpSettings,
-  createServer: (owner: RunOwner) => Server,
+  createServer: (owner: RunOwner, calls: CancelledCalls) => Server,
   bodyBudget: BodyBudget | undefined,
 ): McpHttpHandler | undefined {
   return createMcpHttpHandler({

@@ -9,11 +9,13 @@ import { insufficientScopeChallenge, type ProtectedResource } from '../door/prot
 import type { BodyLimits } from '../door/read-bounded-body.ts';
 import type { RateLimiter, RateTake } from '../openai/rate-limiter.ts';
 import { cancelOnDisconnect } from './cancel-on-disconnect.ts';
+import { type CancelledCalls, createCancelledCalls } from './cancelled-calls.ts';
 import { claimRequestIds, idInUse } from './claim-request-ids.ts';
 import { createMcpSessions, type McpSession, type McpSessions } from './mcp-sessions.ts';
 import { readMcpMessages } from './read-mcp-messages.ts';
 import { refuseMalformedRequests } from './refuse-malformed-requests.ts';
 import { releasedAtEnd } from './released-at-end.ts';
+import { requestIds } from './request-ids.ts';
 import { rpcError } from './rpc-error.ts';
 import { takeBatch } from './take-batch.ts';
 
@@ -29,7 +31,7 @@ export type McpHttpHandler = { handler: FetchHandler; close(): Promise<void> };
 
 /** What {@link createMcpHttpHandler} is given. @internal */
 export type McpHttpHandlerOptions = {
-  createServer: (owner: RunOwner) => Server;
+  createServer: (owner: RunOwner, calls: CancelledCalls) => Server;
   authorize:
     | ((request: Request) => RunOwner | null | undefined | Promise<RunOwner | null | undefined>)
     | undefined;
@@ -78,6 +80,10 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       // A method Streamable HTTP does not use (a preflight, PUT) is the SDK's 405 for anyone,
       // as on the other doors: asking a preflight for credentials told it to try again with some.
       if (!MCP_METHODS.has(request.method)) return methodNotAllowed();
+      // Closed (a server shutting down): no new session, and the old ones are gone.
+      if (sessions.closed()) {
+        return rpcError(503, -32000, 'The MCP server is closed: it serves no session.');
+      }
       const owner = await authorizeRequest(options, request);
       if (owner instanceof Response) return owner;
       const taken = options.limiter?.take(owner);
@@ -167,10 +173,12 @@ async function answerInSession(
   const release = claimRequestIds(found.inFlight, read);
   if (release === undefined) return idInUse(read);
   cancelOnDisconnect(request.signal, found.transport, read);
+  const untrack = found.calls.track(requestIds(read));
   let answer: Response;
   try {
     answer = await found.transport.handleRequest(request, { parsedBody: read });
   } catch (error) {
+    untrack();
     release();
     throw error;
   }
@@ -192,13 +200,14 @@ async function openSession(
     parsedBody = await readMcpMessages(request, bodyLimits(options, caller));
     if (parsedBody instanceof Response) return parsedBody;
   }
-  const server = options.createServer(owner);
+  const calls = createCancelledCalls();
+  const server = options.createServer(owner, calls);
   const transport: WebStandardStreamableHTTPServerTransport =
     new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       maxRequestBodySize: options.maxBodyBytes,
       keepAliveMs: options.heartbeatMs,
-      onsessioninitialized: (id) => sessions.add(id, owner, transport),
+      onsessioninitialized: (id) => sessions.add(id, owner, transport, calls),
       onsessionclosed: (id) => sessions.forget(id),
     });
   transport.onclose = () => {
@@ -206,6 +215,9 @@ async function openSession(
   };
   await server.connect(transport);
   refuseMalformedRequests(transport);
+  // A POST whose calls are all answered or cancelled ends: the SDK waits for a cancelled one's
+  // answer, which it never sends.
+  calls.watch(transport, (requestId) => transport.closeSSEStream(requestId));
   const response = await transport.handleRequest(
     request,
     request.method === 'POST' ? { parsedBody } : undefined,

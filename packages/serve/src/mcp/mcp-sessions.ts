@@ -1,6 +1,7 @@
 import type { RunOwner } from '@gemloop/core/web';
 import type { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { pickEvicted } from '../door/pick-evicted.ts';
+import type { CancelledCalls } from './cancelled-calls.ts';
 
 /** An MCP session of the HTTP door: its owner, its transport, what of it is open. @internal */
 export type McpSession = {
@@ -8,6 +9,8 @@ export type McpSession = {
   transport: WebStandardStreamableHTTPServerTransport;
   /** The ids of the session's requests whose POST is still answering (`claimRequestIds`). */
   inFlight: Set<string>;
+  /** Its calls' cancels: a POST of cancelled calls ends (`createCancelledCalls`). */
+  calls: CancelledCalls;
   /** The session's requests (and GET streams) still open: it is idle only at 0. */
   open: number;
   /** Closes the session once idle `sessionIdleMs`: armed while `open` is 0. */
@@ -18,13 +21,20 @@ export type McpSession = {
 export type McpSessions = {
   get(id: string): McpSession | undefined;
   /** Keeps a session just initialized; past `maxConnections` one is closed (`pickEvicted`). */
-  add(id: string, owner: RunOwner, transport: WebStandardStreamableHTTPServerTransport): void;
+  add(
+    id: string,
+    owner: RunOwner,
+    transport: WebStandardStreamableHTTPServerTransport,
+    calls: CancelledCalls,
+  ): void;
   /** Forgets session `id` (closed, evicted, idle), its idle timer with it. */
   forget(id: string): void;
   /** Counts a request of the session as open: what ends it (once), re-arming the idle timer. */
   hold(id: string, session: McpSession): () => void;
-  /** Closes every session. */
+  /** Closes every session; one added after is closed at once. */
   close(): Promise<void>;
+  /** Whether {@link McpSessions.close} ran. */
+  closed(): boolean;
 };
 
 /**
@@ -39,6 +49,7 @@ export function createMcpSessions(options: {
 }): McpSessions {
   const { onError } = options;
   const sessions = new Map<string, McpSession>();
+  let closed = false;
   const forget = (id: string) => {
     clearTimeout(sessions.get(id)?.idle);
     sessions.delete(id);
@@ -63,10 +74,16 @@ export function createMcpSessions(options: {
   };
   return {
     get: (id) => sessions.get(id),
-    add(id, owner, transport) {
+    add(id, owner, transport, calls) {
+      // An initialize answered while the door closed: nothing would ever close its session.
+      if (closed) {
+        void transport.close().catch(onError);
+        return;
+      }
       const session: McpSession = {
         owner,
         transport,
+        calls,
         inFlight: new Set(),
         open: 0,
         idle: undefined,
@@ -94,7 +111,9 @@ export function createMcpSessions(options: {
         armIdle(id, session);
       };
     },
+    closed: () => closed,
     async close() {
+      closed = true;
       const open = [...sessions.values()];
       for (const session of open) clearTimeout(session.idle);
       sessions.clear();

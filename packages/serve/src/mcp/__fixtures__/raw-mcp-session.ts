@@ -20,9 +20,11 @@ export type RawAnswer = { status: number; text: string; messages: Record<string,
 /**
  * Opens an MCP session over Streamable HTTP as alice with raw POSTs (for what the SDK's client
  * never sends): `initialize`, then `notifications/initialized`; `post(body)` sends any JSON in
- * the session.
+ * the session (`signal` aborts its fetch: the client gone).
  */
-export async function openRawSession(url: URL): Promise<(body: unknown) => Promise<RawAnswer>> {
+export async function openRawSession(
+  url: URL,
+): Promise<(body: unknown, signal?: AbortSignal) => Promise<RawAnswer>> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/json, text/event-stream',
@@ -32,8 +34,13 @@ export async function openRawSession(url: URL): Promise<(body: unknown) => Promi
   await opened.text();
   headers['mcp-session-id'] = opened.headers.get('mcp-session-id') ?? '';
   headers['mcp-protocol-version'] = INITIALIZE.params.protocolVersion;
-  const post = async (body: unknown): Promise<RawAnswer> => {
-    const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+  const post = async (body: unknown, signal?: AbortSignal): Promise<RawAnswer> => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      ...(signal === undefined ? {} : { signal }),
+    });
     const text = await response.text();
     const messages = text
       .split('\n')
@@ -47,13 +54,15 @@ export async function openRawSession(url: URL): Promise<(body: unknown) => Promi
 
 /**
  * Connects a raw in-memory client to `door` and initializes it: `send` any message, `answerTo(id)`
- * the next answer to `id` (each answer taken once, so an id may be used again).
+ * the next answer to `id` (each answer taken once, so an id may be used again), `received()` the
+ * messages not taken yet.
  */
 export async function connectRaw(door: {
   connect(transport: Transport): Promise<unknown>;
 }): Promise<{
   send: (message: unknown) => Promise<void>;
   answerTo: (id: number) => Promise<Record<string, unknown>>;
+  received: () => readonly Record<string, unknown>[];
 }> {
   const [client, server] = InMemoryTransport.createLinkedPair();
   const received: Record<string, unknown>[] = [];
@@ -81,5 +90,5 @@ export async function connectRaw(door: {
   await send(INITIALIZE);
   await answerTo(0);
   await send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-  return { send, answerTo };
+  return { send, answerTo, received: () => [...received] };
 }
