@@ -15,10 +15,12 @@ import {
  */
 export type GuardOptions = {
   /**
-   * Killed as hung when its process tree neither used nor waited on a run queue for
-   * {@link idleCpuMs} of CPU in this long. At load 47 on two cores a runnable process still gets
-   * ~4 % of a core, 2.5 s a minute; at load 36 a worker's start got 0.0 s in 1.9 s, all of it
-   * spent waiting for a core, which a hung (sleeping) process never does.
+   * Killed as hung when its process tree used less than {@link idleCpuMs} of CPU in this long
+   * and waited for a core (on a run queue) less than half of it. At load 47 on two cores a
+   * runnable process still gets ~4 % of a core, 2.5 s a minute, but at load 36 a worker's start
+   * got 0.0 s in 1.9 s: a starved process waits for a core most of the time, a hung (asleep) one
+   * only for its rare wake-ups, a few ms each (counting every wait as wanted CPU, as this guard
+   * first did, let a hung worker's wake-ups at load 36 hold it for its test's 5 minutes).
    */
   idleMs: number;
   /** See {@link idleMs}: 250 ms a minute is 0.4 % of a core. */
@@ -67,7 +69,7 @@ export type HangWatch = {
 /**
  * What tells a hung process from a slow one, apart from what runs it: the CPU its tree (`pid` and
  * every process below it) used, and waited for on a run queue, sampled each time its owner asks.
- * Hung: less than `idleCpuMs` of both in `idleMs` (no output for `idleMs` without /proc); a runaway: more than `cpuBudgetMs`; past
+ * Hung: less than `idleCpuMs` of CPU in `idleMs` and less than half of it waiting (no output for `idleMs` without /proc); a runaway: more than `cpuBudgetMs`; past
  * `wallMs`, the last resort. {@link runGuarded} (run-guarded.ts) watches a command it runs to its
  * end; a test fixture watches a long-lived child's start the same way (packages/dbos's
  * `startWorker`: a wall clock declared a worker starting at load 60 hung).
@@ -113,15 +115,16 @@ export function createHangWatch(
           reason: `a runaway: its ${processes} used more than the ${seconds(guard.cpuBudgetMs)} of CPU it may`,
         };
       }
-      // Starved is not hung: CPU the tree waited for on a run queue counts as CPU it wanted.
+      // Starved is not hung: a tree that waited for a core half the window wanted to run.
       if (
         cpuMs !== undefined &&
         oldest.at <= now - guard.idleMs &&
-        cpuMs - oldest.cpuMs + (waitMs - oldest.waitMs) < guard.idleCpuMs
+        cpuMs - oldest.cpuMs < guard.idleCpuMs &&
+        waitMs - oldest.waitMs < guard.idleMs / 2
       ) {
         return {
           kind: 'idle',
-          reason: `no progress: its ${processes} used ${seconds(cpuMs - oldest.cpuMs)} of CPU in the last ${seconds(guard.idleMs)} and waited ${seconds(waitMs - oldest.waitMs)} for a core (less than ${seconds(guard.idleCpuMs)} of both is hung)`,
+          reason: `no progress: its ${processes} used ${seconds(cpuMs - oldest.cpuMs)} of CPU in the last ${seconds(guard.idleMs)} (less than ${seconds(guard.idleCpuMs)} is hung) and waited ${seconds(waitMs - oldest.waitMs)} for a core (less than half of it)`,
         };
       }
       if (cpuMs === undefined && now - lastOutput >= guard.idleMs) {

@@ -26,13 +26,20 @@ describe.skipIf(!CAN_SAMPLE_PROCESS_TREES)('the hang guard’s idle rule', () =>
     const verdict = watch.sample();
     expect(verdict?.kind).toBe('idle');
     expect(verdict?.reason).toBe(
-      'no progress: its 1 process(es) used 0.0 s of CPU in the last 1.0 s and waited 0.0 s for a core (less than 0.0 s of both is hung)',
+      'no progress: its 1 process(es) used 0.0 s of CPU in the last 1.0 s (less than 0.0 s is hung) and waited 0.0 s for a core (less than half of it)',
     );
   });
 
   it('does not take a tree that waited on a run queue all the window, without CPU, as hung', () => {
     const watch = createHangWatch(4242, guard, Date.now() - 2_000, () => tree(0, 1_900));
     expect(watch.sample()).toBeUndefined();
+  });
+
+  it('takes a sleeper whose rare wake-ups each waited for a core as hung all the same', () => {
+    // A hung process's timers at load 36: a few wake-ups in the window, each tens of ms in the
+    // queue. Counted as wanted CPU, they held a hung worker past its test's 5 minutes.
+    const watch = createHangWatch(4242, guard, Date.now() - 2_000, () => tree(5, 300));
+    expect(watch.sample()?.kind).toBe('idle');
   });
 
   it('counts a wait that went down (a thread that ended took its own) as none, not as less', () => {
