@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hookFinish, hookPending, hookStart, hookText } from './support/hook-events.ts';
 import { type HookHarnessPages, startHookHarnessPages } from './support/hook-harness-pages.ts';
 
 // leftovers76: a careless or hostile page's calls of useAgentChat, in Chromium on the scripted
@@ -25,18 +26,10 @@ type Harness = {
 };
 declare const harness: Harness;
 
-const start = { type: 'start', path: [], runId: 'run-1', protocol: 1 };
-const text = (value: string) => ({ type: 'text-delta', path: [], stepNumber: 1, text: value });
-const finish = { type: 'finish', path: [], outcome: 'completed', finishReason: 'stop', cost: null };
-const pending = {
-  type: 'approval-pending',
-  path: [],
-  approvalId: 'ap-1',
-  stepNumber: 1,
-  toolCallId: 'c1',
-  toolName: 'send_email',
-  args: { to: 'me@example.com' },
-};
+const start = hookStart;
+const text = hookText;
+const finish = hookFinish();
+const pending = hookPending;
 
 describe('useAgentChat: a double click and a forged resume point (leftovers76)', () => {
   let pages: HookHarnessPages;
