@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hookFinish, hookPending, hookStart, hookText } from './support/hook-events.ts';
 import { type HookHarnessPages, startHookHarnessPages } from './support/hook-harness-pages.ts';
 
 // useAgentChat in Debian's Chromium with a scripted fetch (packages/react/src/__fixtures__/
@@ -52,25 +53,10 @@ type Harness = {
 };
 declare const harness: Harness;
 
-const start = { type: 'start', path: [], runId: 'run-1', protocol: 1 };
-const text = (value: string) => ({ type: 'text-delta', path: [], stepNumber: 1, text: value });
-const finish = (outcome = 'completed') => ({
-  type: 'finish',
-  path: [],
-  outcome,
-  finishReason: 'stop',
-  usage: undefined,
-  cost: null,
-});
-const pending = {
-  type: 'approval-pending',
-  path: [],
-  approvalId: 'ap-1',
-  stepNumber: 1,
-  toolCallId: 'c1',
-  toolName: 'send_email',
-  args: { to: 'me@example.com' },
-};
+const start = hookStart;
+const text = hookText;
+const finish = hookFinish;
+const pending = hookPending;
 
 describe('useAgentChat in Chromium (scripted fetch)', () => {
   let pages: HookHarnessPages;

@@ -38,6 +38,6 @@ export {
   type ReadMessageFilesOptions,
   readMessageFiles,
 } from './read-message-files.ts';
-export type { ResumePoint } from './resume-point.ts';
+export { checkResumePoint, type ResumePoint } from './resume-point.ts';
 export { toPageMessage } from './to-page-message.ts';
 export { type StreamAgentOptions, type StreamAgentResult, streamAgent } from './stream-agent.ts';

@@ -143,7 +143,7 @@ function checkItem(item: unknown, index: number, accept: (type: string) => boole
     // A File's type is what the browser guessed from its name; '' when it could not.
     const mediaType = item.type.toLowerCase().split(';')[0]?.trim() ?? '';
     checkType(mediaType, index, accept);
-    const filename = typeof (item as File).name === 'string' ? (item as File).name : undefined;
+    const filename = baseName((item as File).name);
     return { file: { url: '', mediaType, filename, size: item.size }, size: item.size, blob: item };
   }
   const url = typeof item === 'string' ? item : (item as Partial<MessageFile> | null)?.url;
@@ -161,10 +161,31 @@ function checkItem(item: unknown, index: number, accept: (type: string) => boole
   const size = Math.floor((data * 3) / 4) - (url.endsWith('==') ? 2 : url.endsWith('=') ? 1 : 0);
   const given = typeof item === 'string' ? undefined : (item as MessageFile).filename;
   return {
-    file: { url, mediaType, filename: typeof given === 'string' ? given : undefined, size },
+    file: { url, mediaType, filename: baseName(given), size },
     size,
     blob: undefined,
   };
+}
+
+/**
+ * A file's name as sent and shown: its last segment after a `/` or `\`, without control or format
+ * characters (bidi overrides), at most 255 UTF-16 code units (a surrogate pair never cut in half);
+ * `undefined` for none, `.` or `..`. A browser's `File` names no folder, but a page's
+ * `new File([...], 'C:\\Users\\alice\\report.pdf')` or a `MessageFile` from its storage may: the
+ * user's folders went into the message the page shows and saves, and to the server, and a name
+ * like `../../etc/passwd` to any code that stores files by name (leftovers76).
+ */
+function baseName(name: unknown): string | undefined {
+  if (typeof name !== 'string') return undefined;
+  let base = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+  // Control and format characters (line ends, bidi overrides that show `exe.pdf` as `fdp.exe`).
+  base = base.replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
+  if (base.length > 255) {
+    // A high surrogate last would leave half a pair: cut before it.
+    const high = (base.charCodeAt(254) & 0xfc00) === 0xd800;
+    base = base.slice(0, high ? 254 : 255);
+  }
+  return base === '' || base === '.' || base === '..' ? undefined : base;
 }
 
 function checkType(mediaType: string, index: number, accept: (type: string) => boolean): void {

@@ -14,9 +14,14 @@ export type ResumePoint = {
 };
 
 /**
- * `point`, checked: it goes into request headers, so what a page read back from its storage (an
- * old shape, a string someone edited) fails here with what is wrong, not as a fetch `TypeError`.
- * @internal
+ * `point`, checked as `agentEvents`' `resume` option is: it goes into request headers, so what a
+ * page read back from its storage (an old shape, a string someone edited) fails here with what is
+ * wrong, not as a fetch `TypeError`. `@gemloop/react` checks a point with it before it shows
+ * anything for the run.
+ *
+ * @returns the point's two fields, or `undefined` for `undefined`.
+ * @throws {@link ClientError} code `invalid-option` (option `resume`) for anything else than two
+ * non-empty strings of at most 200 printable ASCII characters.
  */
 export function checkResumePoint(point: unknown): ResumePoint | undefined {
   if (point === undefined) return undefined;

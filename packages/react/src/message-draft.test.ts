@@ -130,18 +130,18 @@ describe('createMessageDraft', () => {
     expect(next).toMatchObject({ text: 'C', approvals: [], toolCalls: [{ status: 'done' }] });
   });
 
-  it('a delta without a usable step number counts as step 0, before every numbered step', () => {
+  // leftovers76: read as step 0, such a delta went before the later steps' text already shown.
+  it('a delta without a usable step number continues the last step (step 0 before any)', () => {
     const message = applied(empty(), [
       delta(2, 'two '),
-      delta(undefined, 'zero '),
+      delta(undefined, 'more '),
       delta(1, 'one '),
     ]);
     expect(message.stepTexts).toEqual([
-      { stepNumber: 0, text: 'zero ' },
       { stepNumber: 1, text: 'one ' },
-      { stepNumber: 2, text: 'two ' },
+      { stepNumber: 2, text: 'two more ' },
     ]);
-    expect(message.text).toBe('zero one two ');
+    expect(message.text).toBe('one two more ');
     const infinite = applied(empty(), [delta(Number.POSITIVE_INFINITY, 'x'), delta(3, 'y')]);
     expect(infinite.stepTexts?.map((step) => step.stepNumber)).toEqual([0, 3]);
   });

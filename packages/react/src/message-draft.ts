@@ -161,6 +161,18 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
     textStale = true;
   };
 
+  /**
+   * The step a text delta belongs to. One without a finite `stepNumber` (a server or proxy that
+   * left it out) continues the text streaming now: read as step 0, it went before the later steps'
+   * text already shown, so the answer read out of order ("one threetwo"), or, after a hand-off,
+   * into the agent handing over's steps, out of the answer.
+   */
+  const deltaStep = (value: unknown): number => {
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    const last = stepList()[top];
+    return Math.max(last?.stepNumber ?? 0, handedOverAt + 1);
+  };
+
   const apply = (event: BrowserEvent): void => {
     const own = event.path.length === 0;
     switch (event.type) {
@@ -170,7 +182,7 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
         return;
       case 'text-delta':
         if (!own) return;
-        setStepText(stepNumberOf(event.stepNumber), event.text, true);
+        setStepText(deltaStep(event.stepNumber), event.text, true);
         changed = true;
         return;
       case 'text-retraction':

@@ -245,7 +245,12 @@ function applyEvents(
     draft.apply(event);
     if (event.type === 'error') error = event.error;
     if (event.type === 'finish') {
-      finished = event.outcome === 'error' ? 'error' : 'ended';
+      // An `error` event means the run failed (docs/browser-protocol.md: "`finish` follows"): a
+      // `finish` that says otherwise after one ended the chat `idle` with the error set, a failed
+      // answer shown as a finished one. The error stays, and the run ends as failed.
+      finished = event.outcome === 'error' || error !== undefined ? 'error' : 'ended';
+      if (finished === 'error' && event.outcome !== 'error')
+        draft.apply({ ...event, outcome: 'error' });
       break;
     }
   }

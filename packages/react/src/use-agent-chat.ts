@@ -11,6 +11,7 @@ import {
   answerElicitation as answerElicitationRequest,
   type BrowserEvent,
   checkOptionKeys,
+  checkResumePoint,
   type ElicitationAnswer,
   type HeadersOption,
   type MessageFile,
@@ -166,7 +167,9 @@ export type UseAgentChatResult = {
   /**
    * Answers a pending approval (`message.approvals`): `deny` with a `message` the model sees.
    * Resolves `false` when it was not answered: nothing waited under that id any more, or the
-   * server refused the answer (`onError` then gets the `ClientError`). Never rejects.
+   * server refused the answer (`onError` then gets the `ClientError`). Never rejects. A second
+   * call for the same approval while its answer is on its way, or after it was accepted (a double
+   * click), posts nothing and resolves as the first.
    */
   approve(approvalId: string, decision: 'approve' | 'deny', message?: string): Promise<boolean>;
   /**
@@ -436,6 +439,17 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
       // server ended the run the page meant to go on reading (attack61f).
       if (typeof runId === 'string' && running.current?.runId === runId) return;
       stop();
+      // A point the client refuses (forged, an old shape, edited in storage) fails here, before
+      // the state adds an empty answer for it: that answer stayed in the conversation, saved with
+      // it, an empty bubble with an error after a question it never answered (leftovers76).
+      try {
+        checkResumePoint(point);
+      } catch (error) {
+        const failure = toError(error);
+        dispatch({ type: 'refused', error: failure });
+        latest.current.options.onError?.(failure);
+        return;
+      }
       refused.current = false;
       const messages = latest.current.messages;
       const action: AgentChatAction = {
@@ -465,7 +479,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     [stop, stream, nextId],
   );
 
-  const approve = useCallback(
+  const postApproval = useCallback(
     async (approvalId: string, decision: 'approve' | 'deny', message?: string) => {
       const { options: current } = latest.current;
       dispatch({ type: 'approval-answered', approvalId, decision });
@@ -491,6 +505,26 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
       }
     },
     [],
+  );
+
+  // The answers posted, by approval id, on their way or accepted: a second call (a double click,
+  // two buttons) gets the first one's promise. Each posted its own answer (leftovers76): the second
+  // found nothing waiting any more, so its `approval-gone` removed the approval before the run's
+  // `approval-resolved`, and an approved call showed `pending` until its result. One not accepted
+  // is forgotten, so the person can answer again.
+  const answering = useRef(new Map<string, Promise<boolean>>());
+  const approve = useCallback(
+    (approvalId: string, decision: 'approve' | 'deny', message?: string): Promise<boolean> => {
+      const inFlight = answering.current.get(approvalId);
+      if (inFlight !== undefined) return inFlight;
+      const answer = postApproval(approvalId, decision, message).then((answered) => {
+        if (!answered) answering.current.delete(approvalId);
+        return answered;
+      });
+      answering.current.set(approvalId, answer);
+      return answer;
+    },
+    [postApproval],
   );
 
   const answerElicitation = useCallback(

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { editDistance } from '../shared/edit-distance.ts';
+import { quoteText } from '../shared/text/quote-text.ts';
 import { findKnownModelRow, knownModelRows } from './known-model-rows.ts';
 
 // What can name a model at all: an id for `models/{id}` (Google, Vertex's publisher path, and
@@ -7,7 +8,8 @@ import { findKnownModelRow, knownModelRows } from './known-model-rows.ts';
 // optional `models/` or `tunedModels/` prefix. An id is what the client can put into the URL
 // path (`http/options/to-model-path.ts`: letters, digits, '.', '-', '_', not dots alone).
 const PREFIX = /^(?:models|tunedModels)\//;
-const ID = /^[A-Za-z0-9._-]+$/;
+// At most 256 characters, as `http/options/to-model-path.ts` puts one into a URL path.
+const ID = /^[A-Za-z0-9._-]{1,256}$/;
 const DOTS_ONLY = /^\.+$/;
 const UPPERCASE = /[A-Z]/;
 
@@ -35,10 +37,12 @@ export function checkModelName(
   const nearest = nearestKnownModel(model);
   const why = shaped
     ? 'model ids are lowercase'
-    : "a model id has only letters, digits, '.', '-' and '_' (no spaces, no slashes but a models/ or tunedModels/ prefix)";
+    : "a model id has at most 256 letters, digits, '.', '-' and '_' (no spaces, no slashes but a models/ or tunedModels/ prefix)";
   throw new InvalidArgumentError({
     argument,
-    message: `${argument} ${JSON.stringify(model)} is not a model id: ${why}. Did you mean '${nearest}'? List the available models with gemini.listModels(); for a gateway alias with capital letters, also give the capabilities option.`,
+    // Quoted cut and escaped: a name of 100,000 characters went whole into the message (every log
+    // line and span of the error), a CR LF or bidi override in it as it was (leftovers76).
+    message: `${argument} ${quoteText(model, 100)} is not a model id: ${why}. Did you mean '${nearest}'? List the available models with gemini.listModels(); for a gateway alias with capital letters, also give the capabilities option.`,
   });
 }
 

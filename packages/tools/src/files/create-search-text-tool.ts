@@ -6,6 +6,7 @@ import { z } from 'zod/v4';
 import { looksBinary } from '../internal/looks-binary.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
 import { PATH_DESCRIPTION } from './file-tools-settings.ts';
+import { foldCase } from './fold-case.ts';
 import { matchName, toNamePattern } from './match-name.ts';
 import { openFileInRoot } from './open-in-root.ts';
 import { READ_FLAGS } from './read-text-chunk.ts';
@@ -61,7 +62,7 @@ export function createSearchTextTool(
 ): DefinedTool<SearchTextArgs, SearchTextResult> {
   return defineTool({
     name: settings.names.search,
-    description: `Searches the text files under a folder for a literal string (not a regular expression) and returns the matching lines with their line numbers, up to ${settings.maxResults} matches. Case-insensitive unless caseSensitive is true. Binary files and files over ${settings.maxSearchFileBytes} bytes are skipped. Example: { "query": "TODO", "filePattern": "*.ts" }.`,
+    description: `Searches the text files under a folder for a literal string (not a regular expression) and returns the matching lines with their line numbers, up to ${settings.maxResults} matches. Case-insensitive unless caseSensitive is true (locale-independent, one character for one: İ and I match i, but ı does not, and ß does not match SS). Binary files and files over ${settings.maxSearchFileBytes} bytes are skipped. Example: { "query": "TODO", "filePattern": "*.ts" }.`,
     parameters: z.object({
       query: z
         .string()
@@ -149,7 +150,7 @@ export function createSearchTextTool(
           await handle.close();
         }
       };
-      const needle = caseSensitive ? query : query.toLowerCase();
+      const needle = caseSensitive ? query : foldCase(query);
       const matches: TextMatch[] = [];
       let filesSearched = 0;
       let filesSkipped = 0;
@@ -172,14 +173,14 @@ export function createSearchTextTool(
         const lines = splitLines(bytes.toString('utf8'));
         for (let index = 0; index < lines.length; index++) {
           const line = lines[index] as string;
-          const searched = caseSensitive ? line : line.toLowerCase();
+          // Folded to the same length: an offset in it is one in the line.
+          const searched = caseSensitive ? line : foldCase(line);
           const found = searched.indexOf(needle);
           if (found === -1) continue;
-          const column = searched === line ? found : originalIndex(line, searched, found);
           matches.push({
             path: candidate.relative,
             line: index + 1,
-            text: excerpt(line, column, query.length),
+            text: excerpt(line, found, needle.length),
           });
           if (matches.length >= settings.maxResults) break;
         }
@@ -203,23 +204,6 @@ export function createSearchTextTool(
       return result;
     },
   });
-}
-
-/**
- * The index in `line` of what is at `index` in `lowered` (its `toLowerCase()`). They differ when
- * lower-casing changes a character's length ("İ" becomes "i̇", two code units), and the excerpt
- * cut at the lower-cased index would miss the match.
- */
-function originalIndex(line: string, lowered: string, index: number): number {
-  if (lowered.length === line.length) return index;
-  let loweredLength = 0;
-  let original = 0;
-  for (const char of line) {
-    if (loweredLength >= index) break;
-    loweredLength += char.toLowerCase().length;
-    original += char.length;
-  }
-  return original;
 }
 
 /** The line trimmed, cut to the match with some context either side when it is long. */

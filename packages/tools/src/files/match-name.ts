@@ -1,5 +1,8 @@
+import { foldCase } from './fold-case.ts';
+
 /**
- * Matches a file name against a pattern from the model, case-insensitively: with `*` (any run of
+ * Matches a file name against a pattern from the model, case-insensitively (`foldCase`: İ and I
+ * match i, locale-independent): with `*` (any run of
  * characters) or `?` (one character) it is a wildcard pattern over the whole name (`*.ts`,
  * `README*`, `report-202?.csv`); without them it matches any name containing it (`config`).
  *
@@ -9,12 +12,12 @@
  */
 export function matchName(pattern: string, name: string): boolean {
   if (!pattern.includes('*') && !pattern.includes('?')) {
-    return name.toLowerCase().includes(pattern.toLowerCase());
+    return foldCase(name).includes(foldCase(pattern));
   }
   // By code point: `?` is one character, and an emoji or a CJK extension character is two
   // UTF-16 units.
-  const loweredPattern = Array.from(pattern.toLowerCase());
-  const loweredName = Array.from(name.toLowerCase());
+  const loweredPattern = Array.from(foldCase(pattern));
+  const loweredName = Array.from(foldCase(name));
   let patternIndex = 0;
   let nameIndex = 0;
   let starIndex = -1;

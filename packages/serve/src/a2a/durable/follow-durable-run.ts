@@ -103,9 +103,10 @@ export async function followDurableRun({
       }
     } catch (error) {
       onError(error);
-      // The run's stored result cannot be read whole any more (its context's turns, named by
-      // reference, were cleared since it ended): the task fails, as a resubscribe would find.
-      if (isContextHistoryGone(error)) publishFailed(publishStatus, error);
+      // The run's stored data cannot be read any more (its context's turns, named by reference,
+      // were cleared since it ended; a row gemloop did not write): the task fails, as every
+      // resubscribe would find.
+      if (isUnreadableForGood(error)) publishFailed(publishStatus, error);
       // Else the door lost the run's events, not the run: it goes on, a resubscribe reads it.
       return;
     }
@@ -136,7 +137,7 @@ export async function followDurableRun({
       text = ended ?? (await runs.result(taskId)).text;
     } catch (error) {
       onError(error);
-      if (status === 'SUCCESS' && !isContextHistoryGone(error)) return;
+      if (status === 'SUCCESS' && !isUnreadableForGood(error)) return;
       publishFailed(publishStatus, runError(error));
       return;
     }
@@ -194,12 +195,26 @@ async function savedTurn({
     onError(error);
     // Its context's turns, named by reference, were cleared since the run started: the turn
     // would go into another conversation. Any other failure leaves the task working.
-    if (isContextHistoryGone(error)) publishFailed(publishStatus, error);
+    if (isUnreadableForGood(error)) publishFailed(publishStatus, error);
     return false;
   }
   if (saved === 'saved') return true;
   publishStatus(TaskState.TASK_STATE_FAILED, CONTEXT_CONFLICT_TEXT, { code: 'context_conflict' });
   return false;
+}
+
+/**
+ * Whether a read of the run's stored data failed for good, not for now (a database away): its
+ * context's turns were cleared (`durable-chat-history`), or a row is not what gemloop wrote
+ * (`@gemloop/dbos`'s DurableRunDataError, `durable-run-data`, by code: serve does not depend on
+ * dbos). Every later read fails the same, so the task fails; taken for a lost read, it stayed
+ * `working` for ever (leftovers76).
+ */
+function isUnreadableForGood(error: unknown): boolean {
+  return (
+    isContextHistoryGone(error) ||
+    (GemloopError.isInstance(error) && error.code === 'durable-run-data')
+  );
 }
 
 /** Ends the task `failed` with the fixed words and code a page is told of `error`, never its own. */
