@@ -197,7 +197,9 @@ export type AgentStep = {
    * non-numeric one): `usage` (and `cost`, priced from it) then keeps what was reported and
    * estimates the rest from what was sent and received (a token per four characters of English,
    * more per character of other scripts), so token
-   * and cost budgets still count the call. Absent otherwise.
+   * and cost budgets still count the call. Also `true` when the total is more than the counts
+   * reported with it (a gateway that dropped the prompt's count): the tokens no count names are
+   * counted as prompt. Absent otherwise.
    */
   usageEstimated?: true | undefined;
   /**
