@@ -8,6 +8,7 @@ import { defineTool } from '../tools/define/define-tool.ts';
 import { costAbove } from './cost-above.ts';
 import { createAgent } from './create-agent.ts';
 import { TreeBudgetError } from './errors/tree-budget-error.ts';
+import { totalTokensExceed } from './stop-conditions.ts';
 
 // attack62e: a gateway that passes on `usageMetadata.totalTokenCount` but drops the counts it is
 // the sum of (the prompt's, the answer's). The API's total is always prompt + candidates +
@@ -70,7 +71,8 @@ describe('a usage whose total is more than the counts it reports', () => {
         // The server's total is kept; the count it left out is what the total says it was.
         expect(first?.usage.totalTokenCount).toBe(TOTAL);
         expect(first?.usage.promptTokenCount).toBe(TOTAL - (usage.candidatesTokenCount ?? 0));
-        expect(first?.usageEstimated).toBe(true);
+        // Nothing was estimated: the counts are the server's total, split as the API splits it.
+        expect(first?.usageEstimated).toBeUndefined();
         expect(Number(first?.cost.total)).toBeGreaterThan(0.05);
         expect(Number(result.cost.total)).toBeGreaterThan(0.1);
       }
@@ -106,6 +108,36 @@ describe('a usage whose total is more than the counts it reports', () => {
     expect(fake.modelRequests).toHaveLength(2);
     await expect(chat.send('More.')).rejects.toBeInstanceOf(ChatBudgetExceededError);
     expect(fake.modelRequests).toHaveLength(2);
+  });
+
+  it('counts a total smaller than its counts as their sum: totalTokensExceed and budget.maxTokens stop (unary and streamed)', async () => {
+    const lying = { promptTokenCount: TOTAL, candidatesTokenCount: 5, totalTokenCount: 1 };
+    for (const streaming of [false, true]) {
+      const { fake, gemini } = await serve(callWith(lying));
+      const agent = createAgent({
+        gemini,
+        model,
+        tools: [ping],
+        maxSteps: 20,
+        stopWhen: totalTokensExceed(300_000),
+      });
+      const result = await (streaming ? agent.stream('Go').result : agent.run('Go'));
+      expect(result.finishReason).toBe('stop-condition');
+      expect(fake.modelRequests).toHaveLength(2);
+      expect(result.steps[0]?.usage.totalTokenCount).toBe(TOTAL + 5);
+      expect(result.steps[0]?.usageEstimated).toBeUndefined();
+      const budgeted = createAgent({ gemini, model, tools: [ping], maxSteps: 20 });
+      const options = { budget: { maxTokens: 300_000 } };
+      const error = await (streaming
+        ? budgeted.stream('Go', options).result
+        : budgeted.run('Go', options)
+      ).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toMatchObject({ limit: 'tokens' });
+      expect(fake.modelRequests).toHaveLength(4);
+    }
   });
 
   it('leaves a usage whose counts add up to its total as the server sent it', async () => {

@@ -189,7 +189,9 @@ export type AgentStep = {
   finishMessage: string | undefined;
   /**
    * The raw usage of this model call; estimated (see `usageEstimated`) where the server did not
-   * report its total.
+   * report its total. A total that is not the sum of the counts reported with it (a gateway that
+   * dropped one) is made to be: the tokens no count names are the prompt's when it has no count,
+   * else the answer's; a total below the counts is their sum.
    */
   usage: AgentUsage;
   /**
@@ -197,9 +199,7 @@ export type AgentStep = {
    * non-numeric one): `usage` (and `cost`, priced from it) then keeps what was reported and
    * estimates the rest from what was sent and received (a token per four characters of English,
    * more per character of other scripts), so token
-   * and cost budgets still count the call. Also `true` when the total is more than the counts
-   * reported with it (a gateway that dropped the prompt's count): the tokens no count names are
-   * counted as prompt. Absent otherwise.
+   * and cost budgets still count the call. Absent otherwise.
    */
   usageEstimated?: true | undefined;
   /**
