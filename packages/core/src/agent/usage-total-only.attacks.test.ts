@@ -46,10 +46,13 @@ async function serve(reply: FakeTurn) {
   return { fake, gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }) };
 }
 
-const variants = [
+const variants: readonly (readonly [
+  string,
+  { totalTokenCount: number; candidatesTokenCount?: number },
+])[] = [
   ['the total alone', { totalTokenCount: TOTAL }],
   ['the total and a small answer count', { totalTokenCount: TOTAL, candidatesTokenCount: 5 }],
-] as const;
+];
 
 describe('a usage whose total is more than the counts it reports', () => {
   for (const [name, usage] of variants) {
