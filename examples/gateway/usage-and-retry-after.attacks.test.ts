@@ -38,9 +38,12 @@ describe('usage a gateway writes', () => {
       const agent = createAgent({ gemini, model: MODEL });
       const { result, error } = await outcome(agent, mode, 'Hi');
       expect(error).toBeUndefined();
+      // The bad counts are dropped, the total kept: the 5 tokens of the total no count names are
+      // the answer's (the prompt has its count), so the step's cost does not leave them out
+      // (attack62e: a total beside dropped counts priced them at $0).
       expect(result?.usage).toEqual({
         promptTokenCount: 12,
-        candidatesTokenCount: 0,
+        candidatesTokenCount: 5,
         thoughtsTokenCount: 0,
         toolUsePromptTokenCount: 0,
         cachedContentTokenCount: 0,

@@ -29,7 +29,10 @@ export type RunEstimate = {
   source: 'recordings' | 'count-tokens';
   /** The model priced. */
   model: string;
-  /** US dollars for the whole run. */
+  /**
+   * US dollars for the whole run; `NaN` where the model has no price (the `assumption` says so:
+   * give the agent's `prices`).
+   */
   costUsd: EstimateBand;
   /** `totalTokenCount` of the whole run. */
   tokens: EstimateBand;
@@ -92,6 +95,12 @@ export async function estimateRun(
   const minRuns = checkCount(options.minRuns ?? DEFAULT_MIN_RUNS, 'minRuns');
   const steps = options.assumedSteps ?? DEFAULT_STEPS;
   for (const key of ['p10', 'p50', 'p90'] as const) checkCount(steps[key], `assumedSteps.${key}`);
+  if (!(steps.p10 <= steps.p50 && steps.p50 <= steps.p90)) {
+    throw new InvalidArgumentError({
+      argument: 'estimateRun.assumedSteps',
+      message: `assumedSteps must be a band with p10 <= p50 <= p90, such as { p10: 1, p50: 2, p90: 6 }; got { p10: ${steps.p10}, p50: ${steps.p50}, p90: ${steps.p90} }.`,
+    });
+  }
   const outputTokens = checkCount(
     options.assumedOutputTokensPerStep ?? DEFAULT_OUTPUT_TOKENS,
     'assumedOutputTokensPerStep',
@@ -125,17 +134,21 @@ export async function estimateRun(
   // Priced by the agent's pricer, as its runs are: gemloop's loads with the loop, which an agent
   // that never ran has not loaded.
   await preloadPricing();
+  let unpriced: string | undefined;
   const at = (stepCount: number) => {
     // Step k sends the first request plus the k-1 steps before it: their answers and as much
-    // again as tool results.
-    const prompt = stepCount * promptTokens + outputTokens * stepCount * (stepCount - 1);
-    const output = stepCount * outputTokens;
+    // again as tool results. Whole tokens, rounded up: a price applies to no fraction of one
+    // (2.5 steps, or 333.3 tokens a step, made every dollar figure NaN: attack62e).
+    const prompt = Math.ceil(stepCount * promptTokens + outputTokens * stepCount * (stepCount - 1));
+    const output = Math.ceil(stepCount * outputTokens);
+    if (!Number.isSafeInteger(prompt + output)) throw tooLarge(stepCount, outputTokens);
     const usage = {
       promptTokenCount: prompt,
       candidatesTokenCount: output,
       totalTokenCount: prompt + output,
     };
     const cost = writeCost(config.price(usage, config.model, config.request.serviceTier));
+    if (cost.total === null) unpriced ??= cost.unknown;
     return {
       tokens: usage.totalTokenCount,
       usd: cost.total === null ? Number.NaN : Number(cost.total),
@@ -154,8 +167,19 @@ export async function estimateRun(
       `the first request counted by countTokens (${promptTokens} tokens) at ${config.model}'s prices; ` +
       `a run of ${steps.p10}, ${steps.p50} and ${steps.p90} steps (p10, p50, p90), each writing ` +
       `${outputTokens} tokens and adding as much again as tool results, each step resending all before it; ` +
-      'no context cache, no subagents',
+      'no context cache, no subagents' +
+      (unpriced === undefined ? '' : `; the dollars are NaN: ${unpriced}`),
   };
+}
+
+/** The refusal of assumptions whose run has more tokens than a number counts exactly. */
+function tooLarge(stepCount: number, outputTokens: number): InvalidArgumentError {
+  return new InvalidArgumentError({
+    argument: Number.isSafeInteger(Math.ceil(outputTokens))
+      ? 'estimateRun.assumedSteps'
+      : 'estimateRun.assumedOutputTokensPerStep',
+    message: `a run of ${stepCount} steps writing ${outputTokens} tokens each is too large to count (past 2^53 - 1 tokens); assume fewer steps or tokens a step.`,
+  });
 }
 
 function toContents(input: AgentInput): Content[] {

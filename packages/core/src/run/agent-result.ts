@@ -189,7 +189,9 @@ export type AgentStep = {
   finishMessage: string | undefined;
   /**
    * The raw usage of this model call; estimated (see `usageEstimated`) where the server did not
-   * report its total.
+   * report its total. A total that is not the sum of the counts reported with it (a gateway that
+   * dropped one) is made to be: the tokens no count names are the prompt's when it has no count,
+   * else the answer's; a total below the counts is their sum.
    */
   usage: AgentUsage;
   /**

@@ -11,6 +11,7 @@ import type { AgentConfig, BaseRequest } from '../config/agent-config.ts';
 import { AgentAbortedError } from '../errors/agent-aborted-error.ts';
 import { ModelCallError } from '../errors/model-call-error.ts';
 import type { ModelStepReports } from '../plugins/hook-chains/model-step-reports.ts';
+import { addUpUsage } from '../run-state/add-up-usage.ts';
 import { completeUsage } from '../run-state/complete-usage.ts';
 import { isRunEnding } from '../run-state/is-run-ending.ts';
 import { priceResponse } from '../run-state/price-response.ts';
@@ -203,15 +204,17 @@ function recordStep<Output>(
   const { response, continuation, interrupted } = outcome;
   const modelMs = config.now() - startedAt;
   const served = servedTier(outcome);
-  // A usage the server left out (or sent negative) is estimated, so budgets still count it.
+  // A usage the server left out (or sent negative) is estimated, so budgets still count it; one
+  // whose total is not the sum of its counts is made to be (a gateway that dropped a count).
   const estimated = sent === undefined ? undefined : completeUsage(sent, response);
+  const usage = estimated ?? addUpUsage(response.usageMetadata);
   // Priced by the one rule (priceResponse's): at the model that served it, at the tier that did;
   // as the call ends where something needs it then (a tree budget, a pricer of the user's, an
-  // estimated usage, rare), else when first read.
+  // usage estimated or added up, rare), else when first read.
   const budget = link.budget;
   const priced =
-    estimated !== undefined
-      ? priceResponse(config, { ...response, usageMetadata: estimated }, served)
+    usage !== undefined
+      ? priceResponse(config, { ...response, usageMetadata: usage }, served)
       : budget !== undefined || config.priceOnRead !== true
         ? priceResponse(config, response, served)
         : undefined;
@@ -224,9 +227,9 @@ function recordStep<Output>(
     modelMs,
     cost: priced === undefined ? property : writeCost(priced),
   });
-  if (estimated !== undefined) {
-    step.usage = toAgentUsage(estimated);
-    step.usageEstimated = true;
+  if (usage !== undefined) {
+    step.usage = toAgentUsage(usage);
+    if (estimated !== undefined) step.usageEstimated = true;
   }
   if (continuation !== undefined) step.continuation = continuation;
   if (interrupted === true) step.interrupted = true;
