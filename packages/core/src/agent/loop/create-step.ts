@@ -1,3 +1,4 @@
+import { freezeModelContent } from '../../history/freeze-model-content.ts';
 import { hasDataField, hasUnknownField, isSignatureOnlyPart } from '../../history/part-fields.ts';
 import { type Cost, zeroCost } from '../../models/cost.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
@@ -40,10 +41,11 @@ export function createStep({
   const parts = received == null ? received : withData(received);
   if (parts != null && parts.length > 0) {
     // The API always says `model`; a content without it would be read back as the user's.
-    content =
+    content = freezeModelContent(
       candidateContent?.role === 'model' && parts === received
         ? (candidateContent as Content)
-        : { ...(candidateContent as Content), role: 'model', parts };
+        : { ...(candidateContent as Content), role: 'model', parts },
+    );
   }
   const grounding = candidate?.groundingMetadata;
   const step: Partial<AgentStep> & StepTexts = {

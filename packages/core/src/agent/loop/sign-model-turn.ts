@@ -1,3 +1,4 @@
+import { freezeModelContent } from '../../history/freeze-model-content.ts';
 import { fillModelTurnSignature } from '../../history/thought-signatures/fill-model-turn-signature.ts';
 import type { Logger } from '../../logging/logger.ts';
 import type { Content } from '../../wire/content.ts';
@@ -31,5 +32,5 @@ export function signModelTurn(
       'the model returned a function call without the thought signature Gemini 3 requires (a gateway may have stripped it); sending the documented dummy signature so the next request is accepted',
     );
   }
-  return signed;
+  return freezeModelContent(signed);
 }

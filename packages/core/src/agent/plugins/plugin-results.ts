@@ -1,3 +1,4 @@
+import { freezeModelContent } from '../../history/freeze-model-content.ts';
 import type { AgentStep } from '../../run/agent-result.ts';
 import type { Content } from '../../wire/content.ts';
 import type { FinishOutcome, PluginHookName } from './agent-plugin.ts';
@@ -12,8 +13,36 @@ export function isStep(value: unknown): value is AgentStep {
     value !== null &&
     typeof (value as AgentStep).stepNumber === 'number' &&
     Array.isArray((value as AgentStep).toolCalls) &&
-    typeof (value as AgentStep).response === 'object'
+    // `null` is an object too: the loop read `response.candidates` and threw a TypeError that
+    // named no plugin (attack62); a `text` that is no string became the run's `text`.
+    typeof (value as AgentStep).response === 'object' &&
+    (value as AgentStep).response !== null &&
+    typeof (value as AgentStep).text === 'string'
   );
+}
+
+/**
+ * The content of a step a `wrapModelCall` returned, as the run keeps it: a step `next()` gave
+ * keeps its own (the model's, frozen); any other is the plugin's making, read once into a frozen
+ * plain copy (the plugin's own object, a cache's, stays its own), or `false` when it is no
+ * content the loop can read (`null`, parts that are no list of objects, a getter or a proxy that
+ * throws, a cycle): the loop read it after the hook and threw the trap's own words, or a
+ * TypeError, naming no plugin (attack62). `undefined`: a step without content, as the loop's own.
+ * @internal
+ */
+export function ownStepContent(
+  content: unknown,
+  given: ReadonlySet<AgentStep>,
+): Content | undefined | false {
+  if (content === undefined) return undefined;
+  for (const step of given) if (step.content === content) return content as Content;
+  let copy: unknown;
+  try {
+    copy = JSON.parse(JSON.stringify(content));
+  } catch {
+    return false;
+  }
+  return isContentList([copy], false, true) ? freezeModelContent(copy as Content) : false;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   isFinish,
   isSendableContents,
   isStep,
+  ownStepContent,
   readStepOnce,
 } from '../plugin-results.ts';
 import { stepView } from '../run-view/plugin-run-view.ts';
@@ -385,7 +386,17 @@ export class ModelHooks extends InputHooks {
             `its step's ${read.unreadable} could not be read (a getter that threw): return what next() gave, or a plain step like it`,
           );
         const { step } = read;
-        if (isStep(step)) return step;
+        if (isStep(step)) {
+          const content = ownStepContent(step.content, given);
+          if (content === false)
+            throw this.invalid(
+              index,
+              'wrapModelCall',
+              "its step's content is no model turn the run can keep ({ role: 'model', parts: [...] } of plain JSON, or none): return what next() gave, or a step like it",
+            );
+          (step as { content: Content | undefined }).content = content;
+          return step;
+        }
         throw this.invalid(
           index,
           'wrapModelCall',
