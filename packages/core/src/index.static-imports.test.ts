@@ -220,10 +220,13 @@ describe('the static import graph of @gemloop/core', () => {
   // (bench/RESULTS.md, "Modules the long stream loads"): the root's static graph is a ceiling
   // that only goes down. A module that only some option, error or call needs is imported where
   // it is used, with import(); one every `import '@gemloop/core'` needs raises this with a reason.
-  it('reaches at most 132 modules, all its own', async () => {
+  // 135 (was 132): `createAgent` checks its model name as it is made and quotes a refused one
+  // cut and escaped (shared/text/quote-text.ts with cut-text.ts and text/unprintable.ts,
+  // leftovers76): a 100,000-character name went whole into the message, a CR LF in it as it was.
+  it('reaches at most 135 modules, all its own', async () => {
     const loaded = await modulesLoadedByImport('index.ts');
     const own = loaded.filter((path) => path.startsWith('packages/core/src/'));
-    expect(own.length).toBeLessThanOrEqual(132);
+    expect(own.length).toBeLessThanOrEqual(135);
     expect(loaded.length - own.length).toBe(0);
   });
 

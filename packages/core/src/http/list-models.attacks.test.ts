@@ -58,19 +58,14 @@ describe('listModels against a hostile gateway', () => {
     }));
     const page = await gemini.listModels();
     expect(page.models?.map((model) => model.name)).toEqual(hostileNames);
-    // A long name of model characters only is sent (the server answers it); see RESULTS.md.
-    for (const name of hostileNames.filter((hostile) => hostile.length < 1000)) {
+    // A long name of model characters only is refused too: an id is at most 256 characters
+    // (leftovers76; it went whole into the URL path and the error's message before).
+    for (const name of hostileNames) {
       const error = await gemini.getModel(name).catch((thrown: unknown) => thrown);
       expect(InvalidArgumentError.isInstance(error), JSON.stringify(name.slice(0, 40))).toBe(true);
       expect((error as Error).message.length).toBeLessThan(1000);
     }
     expect(urls).toHaveLength(1);
-    // Sent (the second request); this gateway's answer is no model, refused typed.
-    const long = await gemini
-      .getModel(hostileNames[2] as string)
-      .catch((thrown: unknown) => thrown);
-    expect(ApiCallError.isInstance(long)).toBe(true);
-    expect(urls).toHaveLength(2);
   });
 
   it('sends a hostile nextPageToken back encoded, as one pageToken, never as a key or a path', async () => {
