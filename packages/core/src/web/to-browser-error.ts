@@ -98,6 +98,7 @@ const PAGE_MESSAGES: Readonly<Record<string, string>> = {
   'a2a-request': 'The request was refused.',
   'ag-ui-request': 'The request was refused.',
   'mcp-request': 'The request was refused.',
+  'mcp-door-closed': 'The server is shutting down.',
   'insufficient-scope': 'This sign-in does not allow the request.',
   'media-part-refused': 'An image, audio or file in the request was refused.',
   'a2a-card-url': 'A remote agent could not be called.',
