@@ -3,7 +3,14 @@
 // test process killed midway; and the fleet killed by itself (SIGKILL), its workers then stop.
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +108,7 @@ async function startFixtureRun(holdMs?: number): Promise<{
   const dir = mkdtempSync(join(tmpdir(), 'gemloop-left-running-'));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   const groupFile = join(dir, 'group');
+  const treeReadFile = join(dir, 'tree-read');
   const { DATABASE_URL = '' } = await databaseEnv('left');
   const vitest = spawn(
     process.execPath,
@@ -111,6 +119,7 @@ async function startFixtureRun(holdMs?: number): Promise<{
         ...process.env,
         FLEET_DATABASE_URL: DATABASE_URL,
         FLEET_GROUP_FILE: groupFile,
+        FLEET_TREE_READ_FILE: treeReadFile,
         // The fleet starts from this run's bundles, as in every other example test.
         FLEET_EXAMPLE_BUNDLES: inject('exampleBundles') ?? '',
         ...(holdMs === undefined ? {} : { FLEET_HOLD_MS: String(holdMs) }),
@@ -134,6 +143,8 @@ async function startFixtureRun(holdMs?: number): Promise<{
       .map((row) => row.pid),
   ];
   killOnFinish(() => tree);
+  // The fixture's next test (the one that times out) starts only now.
+  writeFileSync(treeReadFile, '');
   return { vitest, fleet, command: JSON.parse(args) as string[], tree, output };
 }
 
