@@ -9,11 +9,7 @@ import {
 import pg from 'pg';
 import { openCheckedPool } from '../../errors/check-postgres.ts';
 import { registerLiveToolWorkflow } from '../../live/live-tool-workflow.ts';
-import {
-  type DurableLiveSession,
-  type DurableLiveSessionOptions,
-  openDurableLiveSession,
-} from '../../live/open-durable-live-session.ts';
+import { openDurableLiveSession } from '../../live/open-durable-live-session.ts';
 import {
   createApprovalState,
   DEFAULT_APPROVAL_TIMEOUT_MS,
@@ -44,7 +40,6 @@ import {
 import { INTERACTION_TOPIC } from '../interactions/interaction-waits.ts';
 import { createRunsApi } from '../runs/create-runs-api.ts';
 import { DEFAULT_APP_NAME, type DurableRunResult, RUNS_QUEUE } from '../runs/durable-run-types.ts';
-import type { DurableRuns } from '../runs/durable-runs.ts';
 import { createRunEndNotices } from '../runs/run-end-notices.ts';
 import { DEFAULT_MAX_INPUT_BYTES, runInputLimitOptions } from '../runs/run-input-limit.ts';
 import { createDurableReceive } from '../steering/durable-run-messages.ts';
@@ -53,6 +48,7 @@ import { createSteerAnnouncements } from '../steering/steer-announcements.ts';
 import { durableGetEvent, durableStartWorkflow } from '../steps/durable-operations.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import { dbosConnectUrl } from './dbos-connect-url.ts';
+import type { DurableWorker, DurableWorkerHooks } from './durable-worker.ts';
 import {
   checkDurableWorkerOptions,
   DEFAULT_QUEUE_POLLING_MS,
@@ -65,6 +61,7 @@ import { startApprovalSweep } from './start-approval-sweep.ts';
 import { createWorkerRunEvents } from './worker-run-events.ts';
 
 export type { StartDurableWorkerOptions } from './durable-worker-options.ts';
+export type { DurableWorker, DurableWorkerHooks } from './durable-worker.ts';
 
 /** DBOS's own `idle_in_transaction_session_timeout` for its pool (5.3), kept as the upper bound. */
 const DBOS_IDLE_TRANSACTION_TIMEOUT_MS = 60_000;
@@ -80,26 +77,6 @@ function idleTransactionLimitMs(deadAfterMs: number): number {
 
 /** How many run ids the log line of a takeover names (a dead worker may have held thousands). */
 const MAX_LOGGED_RUN_IDS = 20;
-
-/** A launched durable worker, from {@link startDurableWorker}. */
-export type DurableWorker = {
-  readonly executorId: string;
-  /** Drive runs from this process (the same API as {@link createDurableRuns}). */
-  readonly runs: DurableRuns;
-  /**
-   * Opens, or continues after a crash (the same `sessionId`, any worker), a Gemini Live session
-   * of one of this worker's agents whose background (`NON_BLOCKING`) tools run as DBOS workflows:
-   * a worker killed during a long tool delivers its result to the resumed session exactly once.
-   * See `@gemloop/core/live`'s `createLiveSession` for the session itself.
-   */
-  openLiveSession(agent: string, options: DurableLiveSessionOptions): Promise<DurableLiveSession>;
-  /**
-   * Stops taking runs and disconnects. Runs in progress stay PENDING: this worker recovers them
-   * when it starts again with the same `executorId`, others after `takeover.deadAfterMs`
-   * (at once with `handOver: true`).
-   */
-  shutdown(options?: { handOver?: boolean | undefined }): Promise<void>;
-};
 
 /**
  * Launches DBOS in this process and makes it a worker of the fleet: it dequeues runs of the
@@ -126,30 +103,6 @@ export type DurableWorker = {
 export function startDurableWorker(options: StartDurableWorkerOptions): Promise<DurableWorker> {
   return startDurableWorkerWith(options, {});
 }
-
-/**
- * What a test fixture may observe inside a worker that no public option shows.
- * @internal
- */
-export type DurableWorkerHooks = {
-  /**
-   * A steer to a run executing here was announced to this worker (its LISTEN heard DBOS's
-   * NOTIFY): the run's next step boundary reads it. A test that needs a steer read at a given
-   * boundary waits for this, not for a NOTIFY on a connection of its own, which Postgres may
-   * deliver before this worker's (it did, on a loaded machine).
-   */
-  onSteerAnnounced?: ((runId: string) => void) | undefined;
-  /**
-   * The wall-clock limit on the start's first Postgres connect, `DEFAULT_CONNECT_TIMEOUT_MS`
-   * (check-postgres.ts) unless set; 0: none, node-postgres's own default. A fixture worker sets 0:
-   * its start is watched by the test's CPU-aware hang guard (fleet.ts `startWorker`), which kills
-   * a start that waits on a connect that never answers, and the 5 s of wall time ran out on a
-   * connect that was only slow (a dbos run at load 23: bench/RESULTS.md, issue 53, helper flake55).
-   * Given, it is DBOS's limit on its own connects too (its launch's, its pool's: 10 s otherwise,
-   * which failed a watched start at load 36; see dbos-connect-url.ts).
-   */
-  connectTimeoutMs?: number | undefined;
-};
 
 /**
  * {@link startDurableWorker} with {@link DurableWorkerHooks}, for the package's own test fixtures.
