@@ -60,8 +60,8 @@ import { registerRunWorkflow } from './register-run-workflow.ts';
 import { startApprovalSweep } from './start-approval-sweep.ts';
 import { createWorkerRunEvents } from './worker-run-events.ts';
 
-export type { StartDurableWorkerOptions } from './durable-worker-options.ts';
 export type { DurableWorker, DurableWorkerHooks } from './durable-worker.ts';
+export type { StartDurableWorkerOptions } from './durable-worker-options.ts';
 
 /** DBOS's own `idle_in_transaction_session_timeout` for its pool (5.3), kept as the upper bound. */
 const DBOS_IDLE_TRANSACTION_TIMEOUT_MS = 60_000;
