@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HookHarnessPages, startHookHarnessPages } from './support/hook-harness-pages.ts';
+import { describe, expect, it } from 'vitest';
+import { hookHarnessSuite } from './support/hook-harness-suite.ts';
 
 // attack61f: a careless page's calls of useAgentChat, in Chromium on the scripted fetch of
 // packages/react/src/__fixtures__/hook-harness.tsx (as react-hook.test.ts).
@@ -36,14 +36,8 @@ const text = (value: string) => ({ type: 'text-delta', path: [], stepNumber: 1, 
 const finish = { type: 'finish', path: [], outcome: 'completed', finishReason: 'stop', cost: null };
 
 describe('useAgentChat: a careless page (attack61f)', () => {
-  let pages: HookHarnessPages;
-  beforeAll(async () => {
-    pages = await startHookHarnessPages();
-  });
-  afterAll(async () => {
-    await pages?.close();
-  });
-  const state = (page: Page) => page.evaluate(() => harness.state());
+  const pages = hookHarnessSuite<ReturnType<Harness['state']>>();
+  const { state } = pages;
 
   /** A page that asked "Q1" and got its whole answer "A1". */
   async function answered(): Promise<{ page: Page; errors: string[] }> {

@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hookFinish, hookPending, hookStart, hookText } from './support/hook-events.ts';
-import { type HookHarnessPages, startHookHarnessPages } from './support/hook-harness-pages.ts';
+import { hookHarnessSuite } from './support/hook-harness-suite.ts';
 
 // leftovers76: a careless or hostile page's calls of useAgentChat, in Chromium on the scripted
 // fetch of packages/react/src/__fixtures__/hook-harness.tsx (as react-hook.test.ts).
@@ -32,14 +31,8 @@ const finish = hookFinish();
 const pending = hookPending;
 
 describe('useAgentChat: a double click and a forged resume point (leftovers76)', () => {
-  let pages: HookHarnessPages;
-  beforeAll(async () => {
-    pages = await startHookHarnessPages();
-  });
-  afterAll(async () => {
-    await pages?.close();
-  });
-  const state = (page: Page) => page.evaluate(() => harness.state());
+  const pages = hookHarnessSuite<ReturnType<Harness['state']>>();
+  const { state } = pages;
 
   it('approve twice for one approval posts one answer; both calls resolve as it did', async () => {
     const { page, errors } = await pages.open();

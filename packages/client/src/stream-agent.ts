@@ -17,6 +17,7 @@ export type StreamAgentResult = {
    * replaced by a `text-retraction` for it (an output guardrail withdrew or rewrote it). After a
    * `handoff` the answer is the receiving agent's: the steps up to the hand-off's are left out
    * (what the agent handing over wrote was joined to the receiver's JSON, no longer parseable).
+   * A delta without a step number continues the step streaming then, as `@gemloop/react` shows it.
    */
   text: string;
   /** The last event. */
@@ -56,18 +57,24 @@ export async function streamAgent(
   const steps = new Map<number, string[]>();
   // The step of the run's last hand-off: the answer is the steps after it.
   let handedOver = Number.NEGATIVE_INFINITY;
+  // The highest step with text: where a delta without a step number goes (see `deltaStep`).
+  let lastStep: number | undefined;
+  const setStep = (step: number, text: string, append: boolean) => {
+    const pieces = steps.get(step);
+    if (append && pieces !== undefined) pieces.push(text);
+    else steps.set(step, [text]);
+    lastStep = Math.max(lastStep ?? step, step);
+  };
   const { onEvent, ...eventsOptions } = options;
   for await (const event of agentEvents(url, eventsOptions)) {
     // agentEvents checks only an event's type: the fields read here are checked too, so a server
     // that sends another shape cannot crash this loop or put a number into the text.
     if (event.type === 'start') {
       if (typeof event.runId === 'string') result.runId = event.runId;
-    } else if (event.type === 'text-delta' && isOwnText(event)) {
-      const pieces = steps.get(event.stepNumber);
-      if (pieces === undefined) steps.set(event.stepNumber, [event.text]);
-      else pieces.push(event.text);
+    } else if (event.type === 'text-delta' && isOwnDelta(event)) {
+      setStep(deltaStep(event.stepNumber, lastStep, handedOver), event.text, true);
     } else if (event.type === 'text-retraction' && isOwnText(event)) {
-      steps.set(event.stepNumber, [event.text]);
+      setStep(event.stepNumber, event.text, false);
     } else if (
       event.type === 'handoff' &&
       Array.isArray(event.path) &&
@@ -90,10 +97,20 @@ export async function streamAgent(
 
 /** A text event of the run itself (not a subagent's) with the fields it should have. */
 function isOwnText(event: { path: unknown; stepNumber: unknown; text: unknown }): boolean {
-  return (
-    Array.isArray(event.path) &&
-    event.path.length === 0 &&
-    Number.isFinite(event.stepNumber) &&
-    typeof event.text === 'string'
-  );
+  return isOwnDelta(event) && Number.isFinite(event.stepNumber);
+}
+
+/** A text delta of the run itself: one without a step number is read by `deltaStep`. */
+function isOwnDelta(event: { path: unknown; text: unknown }): boolean {
+  return Array.isArray(event.path) && event.path.length === 0 && typeof event.text === 'string';
+}
+
+/**
+ * The step a text delta belongs to. One without a finite `stepNumber` (a server or proxy that
+ * left it out) continues the text streaming now, after a hand-off the receiver's, as the chat
+ * state of `@gemloop/react` reads it: dropped, the answer here lacked text the page showed.
+ */
+function deltaStep(value: unknown, lastStep: number | undefined, handedOver: number): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return Math.max(lastStep ?? 0, handedOver + 1);
 }

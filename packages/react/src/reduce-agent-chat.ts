@@ -69,7 +69,17 @@ export type AgentChatAction =
   /** The page stopped the run (its request was aborted, which aborts the run on the server). */
   | { type: 'stopped'; messageId: string }
   /** The stream failed (an HTTP error, a lost connection, a limit): the run's outcome is unknown. */
-  | { type: 'failed'; messageId: string; error: ChatError }
+  | {
+      type: 'failed';
+      messageId: string;
+      error: ChatError;
+      /**
+       * `true`: the message goes, and the chat shows `error` alone. For a message added for this
+       * run (a `resume` of a run the messages did not hold) that no event reached: the run that
+       * failed is nothing of the conversation (`useAgentChat` sets it).
+       */
+      discard?: boolean | undefined;
+    }
   /** Replace the messages (a conversation loaded from elsewhere); stops nothing by itself. */
   | { type: 'set-messages'; messages: AgentChatMessage[] };
 
@@ -168,6 +178,10 @@ export function reduceAgentChat(state: AgentChatState, action: AgentChatAction):
       return { ...endStreaming(state), status: 'idle' };
     case 'failed': {
       if (action.messageId !== state.streamingId) return state;
+      if (action.discard === true) {
+        const messages = state.messages.filter((message) => message.id !== action.messageId);
+        return { messages, status: 'error', error: action.error, streamingId: undefined };
+      }
       const next = updateAssistant(state, action.messageId, (message) => ({
         ...message,
         outcome: message.outcome ?? 'error',

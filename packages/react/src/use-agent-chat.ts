@@ -183,7 +183,7 @@ export type UseAgentChatResult = {
    * Sends the last user message again, replacing the answer after it (after an error, say). Does
    * nothing after a send refused before any request (a file the chat does not take, `error`
    * `file-refused`): nothing of it was sent, and the answer before it is not the one that failed;
-   * the next `send`, `resume` or `setMessages` ends that.
+   * nor after a `resume` that added nothing; the next `send`, `resume` or `setMessages` ends that.
    */
   reload(): Promise<void>;
   /**
@@ -191,7 +191,8 @@ export type UseAgentChatResult = {
    * reload) into that run's last assistant message, or a new one. Does nothing while that run
    * streams here already; stops another run still going; never
    * rejects: a run the server can no longer resume fails like a broken stream (`ClientError`
-   * `resume-unavailable`).
+   * `resume-unavailable`). The new message of a run the messages did not hold goes again when the
+   * resume fails before any event (status `error`, the conversation as it was).
    */
   resume(point: ResumePoint): Promise<void>;
   /** Replaces the messages (the running run, if any, goes on). */
@@ -257,7 +258,8 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   const unmounted = useRef(false);
   // Whether the chat's last failure is a send refused before any request (`refused`): nothing of
   // it was sent, so `reload` has nothing to send again. It sent the question before it again,
-  // replacing that answer and running its tools again (attack61f).
+  // replacing that answer and running its tools again (attack61f). So is a resume of a run the
+  // messages did not hold that failed before any event: it added nothing (leftovers77b).
   const refused = useRef(false);
 
   // Counts stops (every send, reload and resume stops first): a send whose files are still being
@@ -280,6 +282,11 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
       state: AgentChatState;
       request: AgentChatRequest;
       resume?: ResumePoint | undefined;
+      /**
+       * The message was added for this run (a resume of a run the messages did not hold): a
+       * failure before any event removes it, so the conversation keeps nothing of that run.
+       */
+      added?: boolean | undefined;
     }) => {
       const { messageId, request } = run;
       const { options: current } = latest.current;
@@ -294,6 +301,8 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
       let pending: BrowserEvent[] = [];
       let timer: ReturnType<typeof setTimeout> | undefined;
       let point: { value: ResumePoint | undefined } | undefined;
+      // Whether any event of the run came (see `added`).
+      let heard = false;
       const take = (action: AgentChatAction): void => {
         dispatch(action);
         local = reduceAgentChat(local, action);
@@ -339,6 +348,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
           },
         })) {
           if (controller.signal.aborted) return;
+          heard = true;
           if (event.type === 'start' && typeof event.runId === 'string') {
             runNow.runId = event.runId;
           }
@@ -348,9 +358,19 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
         flush();
       } catch (error) {
         if (controller.signal.aborted) return;
-        flush();
         const failure = toError(error);
-        take({ type: 'failed', messageId, error: failure });
+        // Nothing of the run came (the server refused the resume, `resume-unavailable`): the
+        // empty answer added for it would stay, saved with the conversation, after an answer
+        // that did not fail, and Retry would send the question before it again (leftovers77b).
+        // Removed before `flush` hands the point's end to the page with the messages to save.
+        if (run.added === true && !heard) {
+          refused.current = true;
+          take({ type: 'failed', messageId, error: failure, discard: true });
+          flush();
+        } else {
+          flush();
+          take({ type: 'failed', messageId, error: failure });
+        }
         latest.current.options.onError?.(failure);
       } finally {
         clearTimeout(timer);
@@ -474,6 +494,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
           messages: state.messages.slice(0, Math.max(0, question)),
         },
         resume: point,
+        added: state.messages.length > messages.length,
       });
     },
     [stop, stream, nextId],

@@ -9,7 +9,9 @@ import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.
  * missing: its cancel skips a falsy id (`if (!params.requestId) return`), so a call of id 0 or
  * "" ran on for no one; and its Streamable HTTP transport ends a POST's stream only once every
  * request of it is answered, so a POST carrying a cancelled call stayed open for ever, its ids
- * claimed and its session never idle (attack62f). @internal
+ * claimed and its session never idle (attack62f). The same held for a `tools/list` or `ping`
+ * cancelled before its answer (leftovers77b): a request the door runs no stop for is settled when
+ * its cancel comes, and an answer the SDK still sends for it is dropped. @internal
  */
 export type CancelledCalls = {
   /**
@@ -39,8 +41,13 @@ export function createCancelledCalls(): CancelledCalls {
   const running = new Map<string, AbortController>();
   /** Calls the door stopped: their answer, if the SDK sends one, is dropped. */
   const stopped = new Set<string>();
-  /** Requests received and not yet answered or ended: a cancel of one not begun is kept. */
-  const received = new Set<string>();
+  /**
+   * Requests received and not yet answered or settled, with their method: a cancel of a
+   * `tools/call` not begun is kept for its `begin`.
+   */
+  const received = new Map<string, string>();
+  /** `tools/call`s begun (their handler ran `begin`), until answered or settled. */
+  const begun = new Set<string>();
   /** Cancels that came before their call began (in the call's own batch). */
   const early = new Set<string>();
   const posts = new Map<string, Post>();
@@ -56,11 +63,31 @@ export function createCancelledCalls(): CancelledCalls {
     // cancelled (it waits for that one's answer, which never comes).
     if (post.pending.size === 0 && post.cancelled) closeStream?.(requestId);
   };
+  const cancel = (requestId: RequestId) => {
+    const key = keyOf(requestId);
+    const stop = running.get(key);
+    const method = received.get(key);
+    if (stop !== undefined) {
+      stopped.add(key);
+      stop.abort(new Error('The client cancelled the request.'));
+    } else if (method === 'tools/call' && !begun.has(key)) {
+      early.add(key);
+    } else if (method !== undefined) {
+      // A request the door runs no stop for (`tools/list`, `ping`), or a call whose handler is
+      // done and whose answer is not yet sent: the SDK sends none after its cancel (one it
+      // sends before it, or for an id its cancel skips, is dropped), so it is settled now.
+      received.delete(key);
+      begun.delete(key);
+      stopped.add(key);
+      settle(requestId, true);
+    }
+  };
   return {
     begin(requestId, signal) {
       const key = keyOf(requestId);
       const stop = new AbortController();
       running.set(key, stop);
+      begun.add(key);
       if (early.delete(key)) {
         stopped.add(key);
         stop.abort(new Error('The client cancelled the request.'));
@@ -69,12 +96,15 @@ export function createCancelledCalls(): CancelledCalls {
         signal: AbortSignal.any([signal, stop.signal]),
         end() {
           if (running.get(key) === stop) running.delete(key);
+          // Not cancelled: its answer is on its way, and until it is sent a cancel still counts.
+          if (!signal.aborted && !stop.signal.aborted) return;
           received.delete(key);
+          begun.delete(key);
           // Cancelled by the SDK too: it sends no answer, so nothing is left to drop.
           if (signal.aborted) stopped.delete(key);
           // Cancelled: the SDK sends no answer (and one sent for an id it could not cancel is
           // dropped), so the call is settled now.
-          if (signal.aborted || stop.signal.aborted) settle(requestId, true);
+          settle(requestId, true);
         },
       };
     },
@@ -90,16 +120,14 @@ export function createCancelledCalls(): CancelledCalls {
       const receive = transport.onmessage;
       transport.onmessage = (message, extra) => {
         const requested = requestId(message);
-        if (requested !== undefined) received.add(keyOf(requested));
-        const cancelled = cancelledId(message);
-        if (cancelled !== undefined) {
-          const key = keyOf(cancelled);
-          const stop = running.get(key);
-          if (stop !== undefined) {
-            stopped.add(key);
-            stop.abort(new Error('The client cancelled the request.'));
-          } else if (received.has(key)) early.add(key);
+        if (requested !== undefined) {
+          const key = keyOf(requested);
+          received.set(key, (message as { method: string }).method);
+          // An id used again after its cancel: an answer the SDK never sent is not awaited.
+          stopped.delete(key);
         }
+        const cancelled = cancelledId(message);
+        if (cancelled !== undefined) cancel(cancelled);
         receive?.(message, extra);
       };
       const send = transport.send.bind(transport);
@@ -109,6 +137,7 @@ export function createCancelledCalls(): CancelledCalls {
         if (answered !== undefined && stopped.delete(keyOf(answered))) return;
         if (answered !== undefined) {
           received.delete(keyOf(answered));
+          begun.delete(keyOf(answered));
           early.delete(keyOf(answered));
         }
         try {
