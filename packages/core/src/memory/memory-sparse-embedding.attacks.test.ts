@@ -27,10 +27,11 @@ const holey = (): number[] => {
 };
 
 describe('a memory store given an embedding with holes', () => {
-  const stores = () => [
-    ['in memory', createInMemoryStore()],
-    ['file', createFileMemoryStore({ path: join(folder, 'memories.jsonl') })],
-  ] as const;
+  const stores = () =>
+    [
+      ['in memory', createInMemoryStore()],
+      ['file', createFileMemoryStore({ path: join(folder, 'memories.jsonl') })],
+    ] as const;
 
   it('refuses add, update and search with an InvalidArgumentError naming `embedding`, and the store keeps working', async () => {
     for (const [, store] of stores()) {
