@@ -75,7 +75,9 @@ function trajectoryOf(
       parsed = undefined;
     }
     const result = parsed as { format?: unknown; fork?: unknown } | undefined;
-    if (result?.format === REPLAY_RESULT_FORMAT && isTrajectory(result.fork)) return result.fork;
+    if (result?.format === REPLAY_RESULT_FORMAT && isTrajectory(result.fork)) {
+      return withCounts(result.fork);
+    }
     if (parsed !== undefined) {
       throw new CliFlagError({
         flag: 'FILE',
@@ -103,4 +105,25 @@ function isTrajectory(value: unknown): value is RunTrajectory {
     (typeof item.costUsd === 'string' || item.costUsd === null) &&
     (typeof item.text === 'string' || item.text === undefined)
   );
+}
+
+/**
+ * The fork with its steps and token counts read as a run file's are (a count that is no positive
+ * finite number is 0): a hand-edited result's `tokens: {}` or `"12"` printed "tokens undefined →
+ * 5 (NaN)" and wrote `null` deltas (attack63b).
+ */
+function withCounts(fork: RunTrajectory): RunTrajectory {
+  const count = (value: unknown): number =>
+    typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+  const tokens = fork.tokens as Partial<Record<keyof RunTrajectory['tokens'], unknown>>;
+  return {
+    ...fork,
+    steps: count(fork.steps),
+    tokens: {
+      input: count(tokens.input),
+      output: count(tokens.output),
+      thinking: count(tokens.thinking),
+      total: count(tokens.total),
+    },
+  };
 }

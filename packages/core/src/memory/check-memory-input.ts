@@ -112,7 +112,10 @@ export function checkMemoryKind(kind: unknown): asserts kind is MemoryKind {
   }
 }
 
-/** Throws unless `embedding` is a non-empty array of at most 16,000 finite numbers. @internal */
+/**
+ * Throws unless `embedding` is a non-empty array of at most 16,000 finite numbers, a hole counted
+ * as no number. @internal
+ */
 export function checkEmbedding(
   embedding: unknown,
   argument = 'embedding',
@@ -121,13 +124,24 @@ export function checkEmbedding(
     !Array.isArray(embedding) ||
     embedding.length === 0 ||
     embedding.length > MAX_EMBEDDING_DIMENSIONS ||
-    !embedding.every((value) => typeof value === 'number' && Number.isFinite(value))
+    !everyFinite(embedding)
   ) {
     throw new InvalidArgumentError({
       argument,
       message: `${argument} must be a non-empty array of at most ${MAX_EMBEDDING_DIMENSIONS} finite numbers (the text's embedding)${Array.isArray(embedding) && embedding.length > MAX_EMBEDDING_DIMENSIONS ? `; got ${embedding.length} numbers (ask the embedding model for fewer dimensions)` : ''}.`,
     });
   }
+}
+
+// Each index read, holes too: `every` skips a hole, so `new Array(768)` from an embed function
+// passed, and the file store wrote its holes as `null`, a line no later read of that file took
+// (attack63b).
+function everyFinite(values: readonly unknown[]): boolean {
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index];
+    if (!(typeof value === 'number' && Number.isFinite(value))) return false;
+  }
+  return true;
 }
 
 /**

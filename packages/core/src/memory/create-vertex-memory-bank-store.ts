@@ -224,6 +224,21 @@ export function createVertexMemoryBankStore({
     updatedAt: memory.updateTime ?? memory.createTime ?? '',
   });
   const bankScope = (scope: string): Record<string, string> => ({ [scopeKey]: scope });
+  // A retrieved memory that names a scope other than exactly the store's (a proxy caching
+  // `memories:retrieve` by URL, the scope being in the body) is another user's: left out of
+  // search and list as get leaves it out (attack63b). One that names none is kept: retrieve
+  // itself matched it to the scope asked.
+  const ofScope = (memory: BankMemory, scope: string): boolean => {
+    const theirs: unknown = memory.scope;
+    if (theirs === undefined || theirs === null) return true;
+    if (typeof theirs !== 'object') return false;
+    const keys = Object.keys(theirs);
+    return (
+      keys.length === 1 &&
+      keys[0] === scopeKey &&
+      (theirs as Record<string, unknown>)[scopeKey] === scope
+    );
+  };
   /** The memory of `id` when it belongs to `scope` (exactly: Memory Bank's scopes match whole). */
   const own = async (
     operation: MemoryOperation,
@@ -249,7 +264,7 @@ export function createVertexMemoryBankStore({
         simpleRetrievalParams: { pageSize: 100, ...(pageToken === undefined ? {} : { pageToken }) },
       });
       for (const { memory } of page?.retrievedMemories ?? [])
-        if (memory !== undefined) records.push(toRecord(scope, memory));
+        if (memory !== undefined && ofScope(memory, scope)) records.push(toRecord(scope, memory));
       pageToken = page?.nextPageToken || undefined;
     } while (pageToken !== undefined && records.length < MAX_LISTED);
     return records;
@@ -301,7 +316,7 @@ export function createVertexMemoryBankStore({
       const minScore = query.minScore ?? -1;
       const scored: ScoredMemory[] = [];
       for (const { memory, distance } of found?.retrievedMemories ?? []) {
-        if (memory === undefined) continue;
+        if (memory === undefined || !ofScope(memory, scope)) continue;
         const score = 1 - (distance ?? 0);
         if (score >= minScore) scored.push({ ...toRecord(scope, memory), score });
       }

@@ -83,22 +83,31 @@ function lastUserText(contents: readonly Content[]): string {
 }
 
 /**
- * The recalled memories a store of gemloop's would have written, and how many others it gave. A
- * store's rows are hostile: Memory Bank's `fact` of megabytes, an app's own store, a file or row
- * with a megabyte `id` (attack26) went whole into every prompt of the user.
+ * The recalled memories a store of gemloop's would have written, of the run's scope, `limit` at
+ * most, and how many others it gave that were no such memory. A store's rows are hostile:
+ * Memory Bank's `fact` of megabytes, an app's own store, a file or row with a megabyte `id`
+ * (attack26) went whole into every prompt of the user; an app's store that left out its scope
+ * filter put another user's memory (stamped with their scope) in the prompt, and one that
+ * ignored `limit` all its rows (attack63b).
  */
-function withinBounds(found: readonly ScoredMemory[]): {
+function withinBounds(
+  found: readonly ScoredMemory[],
+  scope: string,
+  limit: number,
+): {
   memories: ScoredMemory[];
   refused: number;
 } {
   const memories = found.filter(
-    ({ id, text }) =>
+    ({ id, text, scope: theirs }) =>
       typeof id === 'string' &&
       id.length <= MAX_MEMORY_ID &&
       typeof text === 'string' &&
-      text.length <= MAX_MEMORY_TEXT,
+      text.length <= MAX_MEMORY_TEXT &&
+      // A record without a scope is the store's answer for the scope asked.
+      (theirs === undefined || theirs === scope),
   );
-  return { memories, refused: found.length - memories.length };
+  return { memories: memories.slice(0, limit), refused: found.length - memories.length };
 }
 
 /**
@@ -107,7 +116,8 @@ function withinBounds(found: readonly ScoredMemory[]): {
  * `memoryTools()` in the run's scope, and (with `extract`) remembers what a finished run taught.
  * It reports `recalled`, `remembered`, `forgot` and `extracted` plugin events with ids and
  * counts. A recalled memory no gemloop store would write (a text over 4,000 characters, an id
- * over 256) is left out of the note and the tool's answer, counted as `refused` in `recalled`.
+ * over 256) or of another scope than the run's is left out of the note and the tool's answer,
+ * counted as `refused` in `recalled`; a store's answer past the limit is cut to it.
  * Its network hooks are `recorded`, so a durable run replays them.
  *
  * @example
@@ -177,12 +187,15 @@ export function memoryPlugin({
       return { remembered: { id: record.id, kind: record.kind } };
     }
     if (toolName === MEMORY_TOOL_NAMES.recall) {
+      const toolLimit = limit === 0 ? DEFAULT_RECALL_LIMIT : limit;
       const { memories: found, refused } = withinBounds(
         await memory.recall(own, text('query'), {
-          limit: limit === 0 ? DEFAULT_RECALL_LIMIT : limit,
+          limit: toolLimit,
           minScore: recall === false ? DEFAULT_MIN_SCORE : minScore,
           signal: run.signal,
         }),
+        own,
+        toolLimit,
       );
       run.emit('recalled', {
         ids: found.map(({ id }) => id),
@@ -230,6 +243,8 @@ export function memoryPlugin({
           query === ''
             ? []
             : await memory.recall(run.state.scope, query, { limit, minScore, signal: run.signal }),
+          run.state.scope,
+          limit,
         );
         run.state.note = found.length === 0 ? null : toRecalledNote(found);
         run.emit('recalled', {

@@ -1,14 +1,7 @@
-import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
-import type { AgentEvent, PluginEvent } from '../agent/agent-event.ts';
-import { createAgent } from '../agent/create-agent.ts';
-import { memoryFake, modelRequests } from './__fixtures__/memory-fake.ts';
+import { recallNote, recallToolAnswer } from './__fixtures__/store-answering.ts';
 import { MAX_MEMORY_TEXT, MAX_SCOPE_LENGTH } from './check-memory-input.ts';
-import { createMemory } from './create-memory.ts';
-import { memoryPlugin } from './memory-plugin.ts';
 import type { ScoredMemory } from './memory-record.ts';
-import type { MemoryStore } from './memory-store.ts';
-import { memoryTools } from './memory-tools.ts';
 
 // Attack (attack26): what a store hands back is as hostile as its rows. attack-core9 bounded the
 // texts gemloop's file and Postgres stores read, but a recalled memory goes into every prompt of
@@ -17,7 +10,6 @@ import { memoryTools } from './memory-tools.ts';
 // ids). The plugin now leaves out of the note and the `recall` tool's answer any memory no store
 // of gemloop would write: a text over 4,000 characters or an id over 256, and says how many.
 
-const MODEL = 'gemini-2.5-flash';
 const row = (id: string, text: string, score: number): ScoredMemory => ({
   id,
   scope: 'ana',
@@ -36,37 +28,10 @@ const rows = [
   row('m4', 'y'.repeat(MAX_MEMORY_TEXT), 0.6),
 ];
 
-/** A store of the app's own answering every search with {@link rows}. */
-function plantedStore(): MemoryStore {
-  const refuse = async (): Promise<never> => {
-    throw new Error('not used');
-  };
-  return {
-    add: refuse,
-    search: async () => rows,
-    list: async () => rows,
-    get: refuse,
-    update: refuse,
-    delete: refuse,
-    deleteAll: refuse,
-  };
-}
-
 describe('memoryPlugin recalling rows no gemloop store would write', () => {
   for (const mode of ['run', 'stream'] as const) {
     it(`leaves a 1 MB text and a 100 KB id out of the note, and says so (${mode})`, async () => {
-      const { fake, gemini } = await memoryFake([turn.text('Take the train.')]);
-      const memory = createMemory({ store: plantedStore(), embed: async () => [1, 0] });
-      const agent = createAgent({ gemini, model: MODEL });
-      const plugins = [memoryPlugin({ memory, scope: 'ana' })];
-      const events: AgentEvent[] = [];
-      if (mode === 'run') await agent.run('How should I travel?', { plugins });
-      else {
-        const stream = agent.stream('How should I travel?', { plugins });
-        for await (const event of stream) events.push(event as AgentEvent);
-        await stream.result;
-      }
-      const note = modelRequests(fake)[0]?.[0]?.parts?.[0]?.text ?? '';
+      const { note, recalled } = await recallNote(rows, mode);
       expect(note).toContain('{"id":"m1","kind":"fact","text":"Ana likes to travel by train."}');
       // A text of exactly the bound is a memory a store writes.
       expect(note).toContain('{"id":"m4",');
@@ -74,9 +39,6 @@ describe('memoryPlugin recalling rows no gemloop store would write', () => {
       expect(note).not.toContain('iiiiiiiiii');
       expect(note.length).toBeLessThan(2 * MAX_MEMORY_TEXT + 1000);
       if (mode === 'stream') {
-        const recalled = events.find(
-          (event): event is PluginEvent => event.type === 'plugin' && event.kind === 'recalled',
-        );
         expect(recalled?.data).toMatchObject({ ids: ['m1', 'm4'], count: 2, refused: 2 });
         expect(JSON.stringify(recalled)).not.toContain('iiiiiiiiii');
       }
@@ -84,16 +46,7 @@ describe('memoryPlugin recalling rows no gemloop store would write', () => {
   }
 
   it('answers the recall tool without them either', async () => {
-    const { fake, gemini } = await memoryFake([
-      turn.call('recall', { query: 'travel' }),
-      turn.text('ok'),
-    ]);
-    const memory = createMemory({ store: plantedStore(), embed: async () => [1, 0] });
-    const agent = createAgent({ gemini, model: MODEL, tools: [...memoryTools()] });
-    await agent.run('What do you know?', {
-      plugins: [memoryPlugin({ memory, scope: 'ana', recall: false })],
-    });
-    const answer = JSON.stringify(modelRequests(fake)[1]?.at(-1));
+    const answer = await recallToolAnswer(rows);
     expect(answer).toContain('Ana likes to travel by train.');
     expect(answer).not.toContain('xxxxxxxxxx');
     expect(answer).not.toContain('iiiiiiiiii');

@@ -132,7 +132,7 @@ function indexed(calls: readonly RunTrajectoryCall[]): DiffCall[] {
 
 function paired(original: DiffCall, fork: DiffCall): PairedCall {
   const drift: ArgumentDrift[] = [];
-  collectDrift(original.args, fork.args, '$', drift, 0);
+  collectDrift(original.args, fork.args, '$', drift, 0, new WeakMap());
   return { name: original.name, original, fork, drift };
 }
 
@@ -162,21 +162,33 @@ function alignByName(a: readonly DiffCall[], b: readonly DiffCall[]): [number, n
   return pairs;
 }
 
-/** Every path where two JSON values differ (bounded), as `$.items[0].qty`. */
+/**
+ * Every path where two JSON values differ (bounded), as `$.items[0].qty`. `seen` holds the pairs
+ * of objects already compared: arguments of a result built in code (not read from JSON) may hold
+ * a cycle or one object at many paths, and walking each path again never ended (attack63b: two
+ * objects `{ x: self, y: self }` are 2^64 paths to depth 64). A pair's drift is listed at the
+ * first path it was met on.
+ */
 function collectDrift(
   a: unknown,
   b: unknown,
   path: string,
   out: ArgumentDrift[],
   depth: number,
+  seen: WeakMap<object, WeakSet<object>>,
 ): void {
   if (out.length >= MAX_DIFF_PATHS || Object.is(a, b)) return;
   const bothArrays = Array.isArray(a) && Array.isArray(b);
   const bothObjects =
     isRecord(a) && isRecord(b) && !Array.isArray(a) && !Array.isArray(b) && depth < MAX_DEPTH;
+  if ((bothArrays && depth < MAX_DEPTH) || bothObjects) {
+    const partners = seen.get(a as object) ?? new WeakSet<object>();
+    if (partners.has(b as object)) return;
+    seen.set(a as object, partners.add(b as object));
+  }
   if (bothArrays && depth < MAX_DEPTH) {
     for (let index = 0; index < Math.max(a.length, b.length); index++) {
-      collectDrift(a[index], b[index], `${path}[${index}]`, out, depth + 1);
+      collectDrift(a[index], b[index], `${path}[${index}]`, out, depth + 1, seen);
     }
     return;
   }
@@ -189,7 +201,7 @@ function collectDrift(
       // Own keys only: `a.constructor` of a call without that argument is Object, not absent.
       const left = Object.hasOwn(a, key) ? a[key] : undefined;
       const right = Object.hasOwn(b, key) ? b[key] : undefined;
-      collectDrift(left, right, next, out, depth + 1);
+      collectDrift(left, right, next, out, depth + 1, seen);
     }
     return;
   }

@@ -102,7 +102,8 @@ export type ForkRunResult = {
  * "Dummy signature"). A run with subagents forks at its top run (their recorded results replay as
  * tool results); a chat turn forks with the history it was sent. The recording is only read.
  *
- * @throws {@link InvalidArgumentError} for a bad `until`, `continueOn` or tool-result edit.
+ * @throws {@link InvalidArgumentError} for a bad `until`, `continueOn` or tool-result edit, or a
+ * `continueWith` that resolves to no result.
  */
 export async function forkRun(recording: EvalCase, given: ForkRunOptions): Promise<ForkRunResult> {
   // Each option read once, `change` and its edits too (attack23): a getter passed `until: 1` to
@@ -183,7 +184,7 @@ export async function forkRun(recording: EvalCase, given: ForkRunOptions): Promi
     ];
     forked =
       options.continueWith !== undefined
-        ? await options.continueWith(turns)
+        ? checkContinued(await options.continueWith(turns))
         : await drive(await build('fork', continueOn as Gemini), turns);
     continuedCalls = forked.steps.length;
   }
@@ -281,6 +282,21 @@ function checkOptions(recording: EvalCase, options: ForkRunOptions, recorded: nu
       );
     }
   }
+}
+
+/**
+ * What `continueWith` resolved to, when it is a result with `steps`: one that forgot its `return`
+ * failed on "Cannot read properties of undefined (reading 'steps')" (attack63b).
+ */
+function checkContinued(value: unknown): AgentResult<unknown> {
+  const steps = (value as { steps?: unknown } | null | undefined)?.steps;
+  if (typeof value === 'object' && value !== null && Array.isArray(steps)) {
+    return value as AgentResult<unknown>;
+  }
+  throw new InvalidArgumentError({
+    argument: 'continueWith',
+    message: `continueWith must resolve to the fork's AgentResult (what agent.run(history) or a durable run's runs.result(runId) resolves to); got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object without steps' : typeof value}.`,
+  });
 }
 
 /** What the run was first sent: the first recorded request's contents (a chat turn's history too). */
