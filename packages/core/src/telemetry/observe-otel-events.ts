@@ -8,6 +8,7 @@ import type {
   PluginEvent,
   SteerEvent,
 } from '../run/agent-event.ts';
+import { cutText } from '../shared/cut-text.ts';
 import { addCost, addUsageMetadata } from './genai-span-attributes.ts';
 import {
   failSpan,
@@ -144,8 +145,10 @@ export function observeOtelEvents(
       'gemloop.plugin.kind': kind,
       'gemloop.plugin.step': stepNumber,
     };
+    // Cut with `cutText`, never inside an emoji: half a pair is no UTF-8, and an OTLP/protobuf
+    // exporter's batch holding it is refused whole by a collector (attack63a).
     if (content && data !== undefined)
-      attributes['gemloop.plugin.data'] = safeJson(data).slice(0, MAX_PLUGIN_DATA_CHARS);
+      attributes['gemloop.plugin.data'] = cutText(safeJson(data), MAX_PLUGIN_DATA_CHARS);
     run.runSpan.addEvent('gemloop.plugin', attributes);
   };
 

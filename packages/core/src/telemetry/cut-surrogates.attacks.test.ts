@@ -1,0 +1,113 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAgent } from '../agent/create-agent.ts';
+import { guardrails } from '../guardrails/index.ts';
+import { createGemini } from '../http/create-gemini.ts';
+import { definePlugin } from '../plugins/index.ts';
+import { createRunRecorder } from '../recorder/create-run-recorder.ts';
+
+// attack63a: texts cut to a bound before they reach a span or a run file, cut inside an emoji.
+// Half of a surrogate pair is no character: OTLP/protobuf's string fields must be UTF-8, and
+// protobufjs writes a lone surrogate of a short string as bytes no UTF-8 reader takes (a
+// collector then refuses the whole batch of spans); a run file read back holds it as `\ud83d`.
+// gemloop's other cuts (names, status messages, the recorder's) keep pairs whole.
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+});
+
+async function setup(script: Parameters<typeof createFakeGemini>[0]['script']) {
+  const fake: FakeGemini = createFakeGemini({ script });
+  const { url } = await fake.listen();
+  const dir = await mkdtemp(join(tmpdir(), 'cut-surrogates-'));
+  cleanups.push(
+    () => fake.close(),
+    () => rm(dir, { recursive: true, force: true }),
+  );
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const recorder = createRunRecorder({ dir });
+  const options = {
+    gemini: createGemini({ baseUrl: url, apiKey: 'secret-test-key-0123456789', retry: false }),
+    model: 'gemini-2.5-flash',
+    recorder,
+    telemetry: { tracerProvider, conventions: 'latest' as const, recordContent: true },
+  };
+  const lines = async (): Promise<Record<string, unknown>[]> => {
+    await recorder.flush();
+    const [file] = await readdir(dir);
+    return (await readFile(join(dir, file as string), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  };
+  return { exporter, options, lines };
+}
+
+/** Every string in `value`, deeply. */
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.values(value).flatMap(strings);
+}
+
+const EMOJI = '\u{1F600}';
+
+describe('a cut through an emoji, on its way to a span or a run file', () => {
+  it.each([false, true])(
+    "a plugin's report data past 4,000 characters of JSON (streamed: %s)",
+    async (streamed) => {
+      const { exporter, options, lines } = await setup([turn.text('ok')]);
+      // `{"note":"` is 9 characters: the cut at 4,000 falls after a pair's first half.
+      const reporter = definePlugin({
+        name: 'reporter',
+        beforeModelCall: (_call, run) => {
+          run.emit('note', { note: EMOJI.repeat(3000) });
+        },
+      });
+      const agent = createAgent({ ...options, plugins: [reporter] });
+      if (streamed) await agent.stream('Go').result;
+      else await agent.run('Go');
+      const run = exporter.getFinishedSpans().find((span) => span.name === 'invoke_agent');
+      const data = run?.events.find((event) => event.name === 'gemloop.plugin')?.attributes?.[
+        'gemloop.plugin.data'
+      ];
+      expect(typeof data).toBe('string');
+      expect((data as string).isWellFormed()).toBe(true);
+      for (const text of strings(await lines())) expect(text.isWellFormed()).toBe(true);
+    },
+  );
+
+  it("a guardrail's block reason past 1,000 characters", async () => {
+    const { exporter, options, lines } = await setup([turn.text('never')]);
+    const agent = createAgent({
+      ...options,
+      guardrails: guardrails({
+        input: [
+          { name: 'topic', check: () => ({ type: 'block', reason: `a${EMOJI.repeat(800)}` }) },
+        ],
+      }),
+    });
+    await expect(agent.run('Go')).rejects.toThrow();
+    const spans = exporter.getFinishedSpans();
+    const seen = spans.flatMap((span) => [
+      span.status.message ?? '',
+      ...strings(span.attributes),
+      ...span.events.flatMap((event) => strings(event.attributes)),
+    ]);
+    expect(seen.some((text) => text.includes(EMOJI.repeat(10)))).toBe(true);
+    for (const text of seen) expect(text.isWellFormed()).toBe(true);
+    for (const text of strings(await lines())) expect(text.isWellFormed()).toBe(true);
+  });
+});
