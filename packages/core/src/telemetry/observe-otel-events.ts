@@ -87,17 +87,18 @@ export function observeOtelEvents(
         ...common,
         'gen_ai.request.model': call.model,
       };
-      if (call.usage !== undefined) {
-        addUsageMetadata(summary, call.usage, latest);
-        recordTokenUsage(run.tokenUsage, call.usage, metricAttributes);
-      }
+      if (call.usage !== undefined) addUsageMetadata(summary, call.usage, latest);
       if (call.cost !== undefined) addCost(summary, call.cost);
       if (call.error !== undefined) {
         failSpan(summary, 'summarizer-failed', call.error);
         metricAttributes['error.type'] = 'summarizer-failed';
       }
-      run.duration.record(Math.max(0, call.endedAt - call.startedAt) / 1000, metricAttributes);
+      // The spans end before the metrics are recorded: a meter that throws costs no span.
       summary.end(call.endedAt);
+      span.end(at);
+      if (call.usage !== undefined) recordTokenUsage(run.tokenUsage, call.usage, metricAttributes);
+      run.duration.record(Math.max(0, call.endedAt - call.startedAt) / 1000, metricAttributes);
+      return;
     }
     span.end(at);
   };
