@@ -1,17 +1,8 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
-import { createGemini } from '../http/create-gemini.ts';
-import { createRunRecorder } from '../recorder/create-run-recorder.ts';
+import { type SpansAndRunFile, spansAndRunFile } from './__fixtures__/spans-and-run-file.ts';
 
 // attack63a: an aborted run's reason (`gemloop.abort.reason` on the run span, `error.reason` of
 // the run file's run-end line) is the signal's reason: often not the caller's own words but an
@@ -19,44 +10,23 @@ import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 // names that request's URL, its query's token and the internal host it went to. The run's
 // error message is cleaned of those; the reason beside it was written as it came.
 
-const KEY = 'secret-test-key-0123456789';
 const REASON =
   'upstream GET https://billing.internal/v1/charge?token=tok_abcdef123456 from 10.1.2.3:8080 failed';
 
-const cleanups: (() => Promise<void>)[] = [];
+const opened: SpansAndRunFile[] = [];
 afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+  await Promise.all(opened.splice(0).map((setup) => setup.close()));
 });
 
 async function abortedRun(reason: unknown, streamed: boolean) {
-  const fake: FakeGemini = createFakeGemini({ script: [turn.text('never')] });
-  const { url } = await fake.listen();
-  const dir = await mkdtemp(join(tmpdir(), 'abort-reason-'));
-  cleanups.push(
-    () => fake.close(),
-    () => rm(dir, { recursive: true, force: true }),
-  );
-  const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
-  });
-  const recorder = createRunRecorder({ dir });
-  const agent = createAgent({
-    gemini: createGemini({ baseUrl: url, apiKey: KEY, retry: false }),
-    model: 'gemini-2.5-flash',
-    recorder,
-    telemetry: { tracerProvider, conventions: 'latest' },
-  });
+  const setup = await spansAndRunFile([turn.text('never')]);
+  opened.push(setup);
+  const agent = createAgent(setup.options);
   const signal = AbortSignal.abort(reason);
   const run = streamed ? agent.stream('Go', { signal }).result : agent.run('Go', { signal });
   await expect(run).rejects.toBeInstanceOf(AgentAbortedError);
-  await recorder.flush();
-  const runSpans = exporter.getFinishedSpans().filter((span) => span.name === 'invoke_agent');
-  const [file] = await readdir(dir);
-  const lines = (await readFile(join(dir, file as string), 'utf8'))
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as { type: string; error?: { reason?: string } });
+  const runSpans = setup.exporter.getFinishedSpans().filter((span) => span.name === 'invoke_agent');
+  const lines = (await setup.lines()) as { type: unknown; error?: { reason?: string } }[];
   return { runSpans, end: lines.find((line) => line.type === 'run-end') };
 }
 

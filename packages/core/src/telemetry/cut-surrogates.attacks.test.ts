@@ -1,18 +1,9 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createFakeGemini, type FakeGemini, type FakeTurn, turn } from '@gemloop/testing';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { type FakeTurn, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
 import { guardrails } from '../guardrails/index.ts';
-import { createGemini } from '../http/create-gemini.ts';
 import { definePlugin } from '../plugins/index.ts';
-import { createRunRecorder } from '../recorder/create-run-recorder.ts';
+import { type SpansAndRunFile, spansAndRunFile } from './__fixtures__/spans-and-run-file.ts';
 
 // attack63a: texts cut to a bound before they reach a span or a run file, cut inside an emoji.
 // Half of a surrogate pair is no character: OTLP/protobuf's string fields must be UTF-8, and
@@ -20,39 +11,15 @@ import { createRunRecorder } from '../recorder/create-run-recorder.ts';
 // collector then refuses the whole batch of spans); a run file read back holds it as `\ud83d`.
 // gemloop's other cuts (names, status messages, the recorder's) keep pairs whole.
 
-const cleanups: (() => Promise<void>)[] = [];
+const opened: SpansAndRunFile[] = [];
 afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+  await Promise.all(opened.splice(0).map((setup) => setup.close()));
 });
 
-async function setup(script: FakeTurn[]) {
-  const fake: FakeGemini = createFakeGemini({ script });
-  const { url } = await fake.listen();
-  const dir = await mkdtemp(join(tmpdir(), 'cut-surrogates-'));
-  cleanups.push(
-    () => fake.close(),
-    () => rm(dir, { recursive: true, force: true }),
-  );
-  const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
-  });
-  const recorder = createRunRecorder({ dir });
-  const options = {
-    gemini: createGemini({ baseUrl: url, apiKey: 'secret-test-key-0123456789', retry: false }),
-    model: 'gemini-2.5-flash',
-    recorder,
-    telemetry: { tracerProvider, conventions: 'latest' as const, recordContent: true },
-  };
-  const lines = async (): Promise<Record<string, unknown>[]> => {
-    await recorder.flush();
-    const [file] = await readdir(dir);
-    return (await readFile(join(dir, file as string), 'utf8'))
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  };
-  return { exporter, options, lines };
+async function setup(script: FakeTurn[]): Promise<SpansAndRunFile> {
+  const made = await spansAndRunFile(script);
+  opened.push(made);
+  return made;
 }
 
 /** Every string in `value`, deeply. */

@@ -6,17 +6,11 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  callsTurn,
-  createScriptedGemini,
-  textTurn,
-} from '../agent/__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { compaction } from '../compaction/compaction.ts';
-import { DEFAULT_SUMMARY_PROMPT } from '../compaction/compaction-options.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
-import type { GenerateContentRequest } from '../wire/request.ts';
+import { page, pagesThenSummary } from './__fixtures__/pages-then-summary.ts';
 
 // attack63a: a meter provider that works at setup but whose histograms throw when recording (a
 // metrics SDK shut down while the process serves, a vendor's wrapper over its own limit). The
@@ -80,26 +74,6 @@ describe('a meter whose histograms throw, beside a tracer that works', () => {
   });
 });
 
-const PAGE = 'lorem ipsum dolor '.repeat(400);
-const page = defineTool({
-  name: 'page',
-  description: 'Reads page n.',
-  parameters: z.object({ n: z.number() }),
-  execute: ({ n }) => ({ n, text: PAGE }),
-});
-
-/** Reads pages until the summarizer is asked (its prompt as system instruction), then answers. */
-function summarizing() {
-  let step = 0;
-  const answer = (request: GenerateContentRequest) => {
-    if (JSON.stringify(request.systemInstruction ?? null).includes(DEFAULT_SUMMARY_PROMPT))
-      return textTurn('Read pages 1 to 4.');
-    step++;
-    return step <= 6 ? callsTurn(['page', { n: step }, `c${step}`]) : textTurn('done');
-  };
-  return createScriptedGemini(Array.from({ length: 20 }, () => answer));
-}
-
 describe('a meter whose histograms throw, in a run that compacts', () => {
   it("the compaction's span and its summarizer's still end", async () => {
     const exporter = new InMemorySpanExporter();
@@ -107,7 +81,7 @@ describe('a meter whose histograms throw, in a run that compacts', () => {
       spanProcessors: [new SimpleSpanProcessor(exporter)],
     });
     const agent = createAgent({
-      gemini: summarizing(),
+      gemini: pagesThenSummary(),
       model: 'gemini-2.5-flash',
       tools: [page],
       telemetry: { tracerProvider, meterProvider: throwingMeterProvider as never },
