@@ -1,5 +1,6 @@
 import { validateHistory } from '../history/validate-history.ts';
 import type { GuardrailVerdictKind } from '../run/guardrail-check-record.ts';
+import { cutText } from '../shared/cut-text.ts';
 import type { Content } from '../wire/content.ts';
 import { copyForCheck } from './copy-for-check.ts';
 import type { InputGuardrail, InputGuardrailValue } from './guardrail.ts';
@@ -173,9 +174,13 @@ function rewriteProblem(contents: readonly Content[]): string | undefined {
   return validateHistory(contents)[0]?.message;
 }
 
-/** A block's reason, bounded (it goes into an error message and a span). @internal */
+/**
+ * A block's reason, bounded (it goes into an error message, a span and the run file), never cut
+ * inside an emoji (`cutText`): half a pair is no character, and OTLP's protobuf strings must be
+ * UTF-8 (attack63a). @internal
+ */
 export function readReason(verdict: unknown): string {
   const reason = (verdict as { reason?: unknown }).reason;
   if (typeof reason !== 'string' || reason.trim() === '') return 'no reason given';
-  return reason.length > 1_000 ? `${reason.slice(0, 1_000)}...` : reason;
+  return reason.length > 1_000 ? `${cutText(reason, 1_000)}...` : reason;
 }

@@ -5,17 +5,9 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import {
-  callsTurn,
-  createScriptedGemini,
-  textTurn,
-} from '../agent/__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { compaction } from '../compaction/compaction.ts';
-import { DEFAULT_SUMMARY_PROMPT } from '../compaction/compaction-options.ts';
-import { defineTool } from '../tools/define/define-tool.ts';
-import type { GenerateContentRequest } from '../wire/request.ts';
+import { page, pagesThenSummary } from './__fixtures__/pages-then-summary.ts';
 
 // A compaction's summary is a billed model call like the steps': its tokens and cost reach the
 // run's totals, so they reach the per-call telemetry too (its span's cost, the token metric).
@@ -23,34 +15,6 @@ import type { GenerateContentRequest } from '../wire/request.ts';
 class TestMetricReader extends MetricReader {
   protected override async onShutdown(): Promise<void> {}
   protected override async onForceFlush(): Promise<void> {}
-}
-
-const PAGE = 'lorem ipsum dolor '.repeat(400);
-const page = defineTool({
-  name: 'page',
-  description: 'Reads page n.',
-  parameters: z.object({ n: z.number() }),
-  execute: ({ n }) => ({ n, text: PAGE }),
-});
-
-/** Reads pages until the summarizer is asked (its prompt as system instruction), then answers. */
-function scripted() {
-  let step = 0;
-  const answer = (request: GenerateContentRequest) => {
-    if (JSON.stringify(request.systemInstruction ?? null).includes(DEFAULT_SUMMARY_PROMPT)) {
-      return {
-        ...textTurn('Read pages 1 to 4.'),
-        usageMetadata: {
-          promptTokenCount: 7_000,
-          candidatesTokenCount: 300,
-          totalTokenCount: 7_300,
-        },
-      };
-    }
-    step++;
-    return step <= 6 ? callsTurn(['page', { n: step }, `c${step}`]) : textTurn('done');
-  };
-  return createScriptedGemini(Array.from({ length: 20 }, () => answer));
 }
 
 describe('telemetry of the compaction summarizer', () => {
@@ -62,7 +26,11 @@ describe('telemetry of the compaction summarizer', () => {
     const reader = new TestMetricReader();
     const meterProvider = new MeterProvider({ readers: [reader] });
     const agent = createAgent({
-      gemini: scripted(),
+      gemini: pagesThenSummary({
+        promptTokenCount: 7_000,
+        candidatesTokenCount: 300,
+        totalTokenCount: 7_300,
+      }),
       model: 'gemini-2.5-flash',
       name: 'reader',
       tools: [page],

@@ -119,7 +119,7 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
           if (toolDescription !== undefined)
             attributes['gen_ai.tool.description'] = toolDescription;
           if (latest) attributes['gen_ai.tool.type'] = toolType;
-          if (content) attributes['gen_ai.tool.call.arguments'] = JSON.stringify(args);
+          if (content) attributes['gen_ai.tool.call.arguments'] = safeJson(args);
           const span = tracer.startSpan(
             `execute_tool ${name}`,
             { kind: SPAN_KIND_INTERNAL, attributes },
@@ -128,14 +128,13 @@ export function createOtelObserver(options: OtelObserverOptions): RunObserver {
           return {
             wrap: wrapIn(api.trace.setSpan(runContext, span)),
             end(record) {
-              // An approval's modify: the start's arguments are the model's, not what ran.
+              // An approval's modify: the start's arguments are the model's, not what ran. The
+              // caller's, so anything (a BigInt id passed `z.any()`): a bare JSON.stringify threw
+              // before the span ended, and the call that ran was missing (attack63a).
               if (record.modified === true) {
                 span.setAttribute('gemloop.tool.call.modified', true);
                 if (content)
-                  span.setAttribute(
-                    'gemloop.tool.call.modified_arguments',
-                    JSON.stringify(record.args),
-                  );
+                  span.setAttribute('gemloop.tool.call.modified_arguments', safeJson(record.args));
               }
               if (record.outcome === 'success') {
                 if (content) {

@@ -8,6 +8,7 @@ import type {
   PluginEvent,
   SteerEvent,
 } from '../run/agent-event.ts';
+import { cutText } from '../shared/cut-text.ts';
 import { addCost, addUsageMetadata } from './genai-span-attributes.ts';
 import {
   failSpan,
@@ -86,17 +87,18 @@ export function observeOtelEvents(
         ...common,
         'gen_ai.request.model': call.model,
       };
-      if (call.usage !== undefined) {
-        addUsageMetadata(summary, call.usage, latest);
-        recordTokenUsage(run.tokenUsage, call.usage, metricAttributes);
-      }
+      if (call.usage !== undefined) addUsageMetadata(summary, call.usage, latest);
       if (call.cost !== undefined) addCost(summary, call.cost);
       if (call.error !== undefined) {
         failSpan(summary, 'summarizer-failed', call.error);
         metricAttributes['error.type'] = 'summarizer-failed';
       }
-      run.duration.record(Math.max(0, call.endedAt - call.startedAt) / 1000, metricAttributes);
+      // The spans end before the metrics are recorded: a meter that throws costs no span.
       summary.end(call.endedAt);
+      span.end(at);
+      if (call.usage !== undefined) recordTokenUsage(run.tokenUsage, call.usage, metricAttributes);
+      run.duration.record(Math.max(0, call.endedAt - call.startedAt) / 1000, metricAttributes);
+      return;
     }
     span.end(at);
   };
@@ -144,8 +146,10 @@ export function observeOtelEvents(
       'gemloop.plugin.kind': kind,
       'gemloop.plugin.step': stepNumber,
     };
+    // Cut with `cutText`, never inside an emoji: half a pair is no UTF-8, and an OTLP/protobuf
+    // exporter's batch holding it is refused whole by a collector (attack63a).
     if (content && data !== undefined)
-      attributes['gemloop.plugin.data'] = safeJson(data).slice(0, MAX_PLUGIN_DATA_CHARS);
+      attributes['gemloop.plugin.data'] = cutText(safeJson(data), MAX_PLUGIN_DATA_CHARS);
     run.runSpan.addEvent('gemloop.plugin', attributes);
   };
 

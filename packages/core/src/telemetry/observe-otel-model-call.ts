@@ -112,9 +112,13 @@ export function observeOtelModelCall(
           span.setAttribute('gen_ai.output.messages', JSON.stringify(toOutputMessages(response)));
         usage = response.usageMetadata;
       }
-      if (usage !== undefined) recordTokenUsage(tokenUsage, usage, metricAttributes);
-      duration.record((performance.now() - started) / 1000, metricAttributes);
+      const seconds = (performance.now() - started) / 1000;
+      // The span first: a meter whose `record` throws (a metrics SDK shut down) lost every model
+      // call's span, a trace pipeline of its own (attack63a). The throw still reaches the
+      // observer's guard, which says once that telemetry failed.
       span.end();
+      if (usage !== undefined) recordTokenUsage(tokenUsage, usage, metricAttributes);
+      duration.record(seconds, metricAttributes);
     },
   };
 }
