@@ -96,6 +96,39 @@ function isRefusedAnswer(error: unknown): boolean {
   return false;
 }
 
+// What undici throws when the server answered with bytes it cannot read as an HTTP/1.1 response:
+// its parser's `HPE_*` codes (Node's fetch), a header block over its limit, two content-lengths or
+// a body of another length than announced. undici 7's request API leaves `code` off its
+// HTTPParserError ("Response does not match the HTTP/1.1 protocol (Invalid HTTP version)").
+const UNREADABLE_CODE = /^(?:HPE_|UND_ERR_(?:HEADERS_OVERFLOW|RES_CONTENT_LENGTH_MISMATCH)$)/;
+const UNREADABLE_MESSAGE = /^Response does not match the HTTP\/1\.1 protocol/;
+
+/**
+ * Whether a rejection says the server answered, but with bytes that are no readable HTTP/1.1
+ * response (see `UNREADABLE_CODE`), or that fetch refused (too many content-codings), along the
+ * `cause` chain: the host was reached, so its error is not worded as a network failure.
+ * @internal
+ */
+export function isUnreadableAnswer(error: unknown): boolean {
+  if (isRefusedAnswer(error)) return true;
+  try {
+    let current: unknown = error;
+    for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
+      const { code, message, cause } = current as {
+        code?: unknown;
+        message?: unknown;
+        cause?: unknown;
+      };
+      if (typeof code === 'string' && UNREADABLE_CODE.test(code)) return true;
+      if (typeof message === 'string' && UNREADABLE_MESSAGE.test(message)) return true;
+      current = cause;
+    }
+  } catch {
+    // A getter that throws names no answer.
+  }
+  return false;
+}
+
 // What Node's fetch (undici) puts in `cause.message` when it refuses a request before sending it:
 // a port on the fetch standard's block list, a scheme it does not speak (ftp:, blob:, file:).
 const CLIENT_REFUSALS = /^(?:bad port|unknown scheme|invalid method|not implemented)/i;
