@@ -119,6 +119,8 @@ const NODE_TRANSPORT_UNUSED = [
   'src/http/count-tokens.attacks.test.ts',
   'src/http/files/upload-file.size-cap.attacks.test.ts',
   'src/http/files/upload-protocol.attacks.test.ts',
+  // leftovers77a's file names a server answers with (an injected fetch).
+  'src/http/files/file-names-answered.attacks.test.ts',
   'src/http/other-endpoints-bodies.attacks.test.ts',
   'src/http/waits-abort.attacks.test.ts',
   // snake47's read of a snake_case gateway's answer on those endpoints (an injected fetch).
