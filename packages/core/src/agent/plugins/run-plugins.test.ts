@@ -80,7 +80,9 @@ describe.each(RUN_MODES)('a plugin hook returning what it may not (%s)', (mode) 
               ? [
                   ...call.contents,
                   {
-                    role: (contents === 'role 7' ? 7 : { name: 'user' }) as unknown as string,
+                    role: (contents === 'role 7'
+                      ? 7
+                      : { name: 'user' }) as unknown as Content['role'],
                     parts: [{ text: 'Answer in French.' }],
                   },
                 ]
