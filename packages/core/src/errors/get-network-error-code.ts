@@ -83,15 +83,28 @@ const REFUSED_ANSWERS = /^too many content-encodings/i;
 
 /** Whether fetch refused the server's answer itself, along the `cause` chain. */
 function isRefusedAnswer(error: unknown): boolean {
+  return someCause(
+    error,
+    ({ message }) => typeof message === 'string' && REFUSED_ANSWERS.test(message),
+  );
+}
+
+/**
+ * Whether `test` holds for an error along `error`'s `cause` chain: a bounded walk (hand-made
+ * chains can be cyclic), and a getter that throws names nothing.
+ */
+function someCause(
+  error: unknown,
+  test: (current: { code?: unknown; message?: unknown }) => boolean,
+): boolean {
   try {
     let current: unknown = error;
     for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-      const { message, cause } = current as { message?: unknown; cause?: unknown };
-      if (typeof message === 'string' && REFUSED_ANSWERS.test(message)) return true;
-      current = cause;
+      if (test(current)) return true;
+      current = (current as { cause?: unknown }).cause;
     }
   } catch {
-    // A getter that throws names no refusal.
+    // A getter that throws names nothing.
   }
   return false;
 }
@@ -110,23 +123,13 @@ const UNREADABLE_MESSAGE = /^Response does not match the HTTP\/1\.1 protocol/;
  * @internal
  */
 export function isUnreadableAnswer(error: unknown): boolean {
-  if (isRefusedAnswer(error)) return true;
-  try {
-    let current: unknown = error;
-    for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-      const { code, message, cause } = current as {
-        code?: unknown;
-        message?: unknown;
-        cause?: unknown;
-      };
-      if (typeof code === 'string' && UNREADABLE_CODE.test(code)) return true;
-      if (typeof message === 'string' && UNREADABLE_MESSAGE.test(message)) return true;
-      current = cause;
-    }
-  } catch {
-    // A getter that throws names no answer.
-  }
-  return false;
+  return someCause(
+    error,
+    ({ code, message }) =>
+      (typeof code === 'string' && UNREADABLE_CODE.test(code)) ||
+      (typeof message === 'string' &&
+        (UNREADABLE_MESSAGE.test(message) || REFUSED_ANSWERS.test(message))),
+  );
 }
 
 // What Node's fetch (undici) puts in `cause.message` when it refuses a request before sending it:
