@@ -108,6 +108,8 @@ const NODE_TRANSPORT_UNUSED = [
   'src/http/attempts/check-responses.test.ts',
   // attack60b's raw 127.0.0.1 gateway picks each transport itself.
   'src/http/attempts/hostile-gateway.attacks.test.ts',
+  // leftovers77a's raw socket answers each transport's failures itself.
+  'src/http/attempts/answered-failures.attacks.test.ts',
   'src/http/attempts/create-attempt-signal.test.ts',
   'src/http/attempts/open-generate-content-stream.shape.test.ts',
   'src/http/build-generate-content-body.test.ts',
@@ -117,6 +119,8 @@ const NODE_TRANSPORT_UNUSED = [
   'src/http/count-tokens.attacks.test.ts',
   'src/http/files/upload-file.size-cap.attacks.test.ts',
   'src/http/files/upload-protocol.attacks.test.ts',
+  // leftovers77a's file names a server answers with (an injected fetch).
+  'src/http/files/file-names-answered.attacks.test.ts',
   'src/http/other-endpoints-bodies.attacks.test.ts',
   'src/http/waits-abort.attacks.test.ts',
   // snake47's read of a snake_case gateway's answer on those endpoints (an injected fetch).

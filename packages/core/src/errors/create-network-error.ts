@@ -6,6 +6,7 @@ import {
   findClientRefusal,
   getNetworkErrorCode,
   isTransientNetworkError,
+  isUnreadableAnswer,
   transientNetworkErrors,
 } from './get-network-error-code.ts';
 
@@ -20,12 +21,20 @@ export type CreateNetworkErrorOptions = {
   redact?: readonly string[] | undefined;
   /** Whether the client was given a `fetch` option (only then does the message name it). */
   fetchGiven?: boolean | undefined;
+  /**
+   * The status of the response when the failure came after its headers (reading its body): the
+   * host answered, and the message says so. Not set on the error, whose `status` stays the one of
+   * an error response.
+   */
+  answeredStatus?: number | undefined;
 };
 
 /**
- * The {@link ApiCallError} for a request that got no response: connection refused or reset, DNS
+ * The {@link ApiCallError} for a request whose transport threw: connection refused or reset, DNS
  * failure, socket closed. `status` is absent; `isRetryable` is true for the known transient
  * failures (and for the generic `fetch failed` TypeError), false for anything else `fetch` threw.
+ * A failure after the host answered (an answer that is no readable HTTP, a body cut off after
+ * its headers: `answeredStatus`) is worded as that, not as a host that could not be reached.
  * @internal
  */
 export function createNetworkError({
@@ -35,6 +44,7 @@ export function createNetworkError({
   attempt,
   redact = [],
   fetchGiven = false,
+  answeredStatus,
 }: CreateNetworkErrorOptions): ApiCallError {
   const code = getNetworkErrorCode(cause);
   const isRetryable = isTransientNetworkError(cause, code);
@@ -44,16 +54,29 @@ export function createNetworkError({
       : // Retryable means the code is an own key of the table (not 'constructor' from its prototype).
         `${isRetryable ? transientNetworkErrors[code] : describeCause(cause, redact)} (${code})`;
   const refusal = isRetryable ? undefined : findClientRefusal(cause);
+  // The host answered: its headers came (a body cut off), or bytes that are no HTTP answer.
+  const answered =
+    answeredStatus !== undefined || (refusal === undefined && isUnreadableAnswer(cause));
+  const checkFetch = fetchGiven ? ' and the fetch option' : '';
   const advice = isRetryable
     ? 'This is retryable; if it persists, check the network, a proxy, or the baseUrl.'
-    : refusal === undefined
-      ? `Not retried: check the baseUrl${fetchGiven ? ' and the fetch option' : ''}.`
-      : `Not retried: fetch refuses this request before sending it (${refusal}), so it would be refused again; check the baseUrl's scheme, host and port.`;
+    : refusal !== undefined
+      ? `Not retried: fetch refuses this request before sending it (${refusal}), so it would be refused again; check the baseUrl's scheme, host and port.`
+      : answered
+        ? `Not retried: the same server would answer the same way; check what answers at the baseUrl (a proxy or gateway in between)${checkFetch}.`
+        : `Not retried: check the baseUrl${checkFetch}.`;
   const attempts =
     attempt !== undefined && attempt > 1
       ? ` Failed after ${attempt} attempts (retried ${attempt - 1} ${attempt === 2 ? 'time' : 'times'}).`
       : '';
-  const message = `${method} could not reach ${hostOf(url)}: ${what}. ${advice}${attempts}`;
+  const host = hostOf(url);
+  const happened =
+    answeredStatus !== undefined
+      ? `got a ${answeredStatus} response from ${host}, but reading its body failed`
+      : answered
+        ? `got an answer from ${host} that could not be read`
+        : `could not reach ${host}`;
+  const message = `${method} ${happened}: ${what}. ${advice}${attempts}`;
   return new ApiCallError({
     message: redactSecrets(message, redact),
     url,

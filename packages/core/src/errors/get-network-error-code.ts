@@ -83,17 +83,53 @@ const REFUSED_ANSWERS = /^too many content-encodings/i;
 
 /** Whether fetch refused the server's answer itself, along the `cause` chain. */
 function isRefusedAnswer(error: unknown): boolean {
+  return someCause(
+    error,
+    ({ message }) => typeof message === 'string' && REFUSED_ANSWERS.test(message),
+  );
+}
+
+/**
+ * Whether `test` holds for an error along `error`'s `cause` chain: a bounded walk (hand-made
+ * chains can be cyclic), and a getter that throws names nothing.
+ */
+function someCause(
+  error: unknown,
+  test: (current: { code?: unknown; message?: unknown }) => boolean,
+): boolean {
   try {
     let current: unknown = error;
     for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth++) {
-      const { message, cause } = current as { message?: unknown; cause?: unknown };
-      if (typeof message === 'string' && REFUSED_ANSWERS.test(message)) return true;
-      current = cause;
+      if (test(current)) return true;
+      current = (current as { cause?: unknown }).cause;
     }
   } catch {
-    // A getter that throws names no refusal.
+    // A getter that throws names nothing.
   }
   return false;
+}
+
+// What undici throws when the server answered with bytes it cannot read as an HTTP/1.1 response:
+// its parser's `HPE_*` codes (Node's fetch), a header block over its limit, two content-lengths or
+// a body of another length than announced. undici 7's request API leaves `code` off its
+// HTTPParserError ("Response does not match the HTTP/1.1 protocol (Invalid HTTP version)").
+const UNREADABLE_CODE = /^(?:HPE_|UND_ERR_(?:HEADERS_OVERFLOW|RES_CONTENT_LENGTH_MISMATCH)$)/;
+const UNREADABLE_MESSAGE = /^Response does not match the HTTP\/1\.1 protocol/;
+
+/**
+ * Whether a rejection says the server answered, but with bytes that are no readable HTTP/1.1
+ * response (see `UNREADABLE_CODE`), or that fetch refused (too many content-codings), along the
+ * `cause` chain: the host was reached, so its error is not worded as a network failure.
+ * @internal
+ */
+export function isUnreadableAnswer(error: unknown): boolean {
+  return someCause(
+    error,
+    ({ code, message }) =>
+      (typeof code === 'string' && UNREADABLE_CODE.test(code)) ||
+      (typeof message === 'string' &&
+        (UNREADABLE_MESSAGE.test(message) || REFUSED_ANSWERS.test(message))),
+  );
 }
 
 // What Node's fetch (undici) puts in `cause.message` when it refuses a request before sending it:

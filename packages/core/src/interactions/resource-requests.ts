@@ -188,8 +188,16 @@ export function resourceReads<T, Page>(
     check,
     // Async, so a bad id or list option rejects the promise like a failed request, never throws
     // where the call is made.
-    get: async (id, options) =>
-      send({ method: `${collection}.get`, path: path(id), httpMethod: 'GET', options, check }),
+    get: async (id, options) => {
+      const asked = path(id);
+      return send({
+        method: `${collection}.get`,
+        path: asked,
+        httpMethod: 'GET',
+        options,
+        check: (value, context) => sameResource(check(value, context), asked, what, context),
+      });
+    },
     list: async (options) =>
       send({
         method: `${collection}.list`,
@@ -208,4 +216,19 @@ export function resourceReads<T, Page>(
       });
     },
   };
+}
+
+/**
+ * `item`, when its `id` names the resource at `asked` (`agents/code-reviewer`): `@google/genai`
+ * documents both forms of these ids (`environments/{environment_id}` or `{environment_id}`), so
+ * either is taken. Another id is the server's (a cache keyed without the path, a mix-up behind a
+ * load balancer): refused, as `interactions.get` refuses another interaction, so that `fork` does
+ * not copy another agent. The answered id is only in the body's (redacted) excerpt: a gateway may
+ * echo the key as it.
+ */
+function sameResource<T>(item: T, asked: string, what: string, context: CheckContext): T {
+  const { id } = item as { id: string };
+  const bare = asked.slice(asked.indexOf('/') + 1);
+  if (id === asked || id === bare) return item;
+  throw invalidResponse(context, `returned another ${what.replace(/^an? /, '')} than ${bare}`);
 }

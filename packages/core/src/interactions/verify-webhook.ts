@@ -107,7 +107,7 @@ export type WebhookEvent = {
 export async function verifyWebhook(given: VerifyWebhookOptions): Promise<VerifiedWebhook> {
   // Each option read once (attack15): a getter cannot pass the check with 300 and then give NaN.
   const checked = checkOptionsCopy(verifyWebhookOptions, given);
-  const body = rawBody(checked.body);
+  const { text: body, bytes } = rawBody(checked.body);
   const keys = await importSecrets(checked.secret, ['sign']);
   const id = header(checked.headers, 'webhook-id');
   const stamp = header(checked.headers, 'webhook-timestamp');
@@ -143,7 +143,10 @@ export async function verifyWebhook(given: VerifyWebhookOptions): Promise<Verifi
       message: `The webhook delivery is timestamped ${now - timestamp} s from now, past the ${tolerance} s tolerance: a replay, or a clock far off.`,
     });
   }
-  const signed = new TextEncoder().encode(`${id}.${stamp}.${body}`);
+  // The bytes given, as they came (Standard Webhooks signs the raw body): their decoded text drops
+  // a BOM and turns a byte that is no UTF-8 into U+FFFD, so a delivery signed over its bytes did
+  // not verify, and bytes other than the signed ones could.
+  const signed = concatBytes(new TextEncoder().encode(`${id}.${stamp}.`), bytes);
   const offered = signature
     .split(' ')
     .filter((entry) => entry.startsWith('v1,'))
@@ -217,16 +220,22 @@ export async function signWebhook(options: {
 }
 
 /**
- * The delivery's body as text: the raw body a request gave, as a string or its bytes (any
- * `ArrayBuffer` or view of one). Anything else is the caller's mistake, named as such: a parsed
- * body (`await request.json()`) threw TextDecoder's bare `TypeError`, and a body never read
- * (`undefined`) decoded as empty and was refused as a signature no secret made, blaming the sender.
+ * The delivery's body as its bytes (what the signature covers) and its text (what the event is
+ * parsed from): the raw body a request gave, as a string (its UTF-8) or its bytes (any
+ * `ArrayBuffer` or view of one, only the view's own bytes). Anything else is the caller's
+ * mistake, named as such: a parsed body (`await request.json()`) threw TextDecoder's bare
+ * `TypeError`, and a body never read (`undefined`) decoded as empty and was refused as a signature
+ * no secret made, blaming the sender.
  */
-function rawBody(body: unknown): string {
-  if (typeof body === 'string') return body;
+function rawBody(body: unknown): { text: string; bytes: Uint8Array } {
+  if (typeof body === 'string') return { text: body, bytes: new TextEncoder().encode(body) };
   if (typeof body === 'object' && body !== null) {
     try {
-      return new TextDecoder().decode(body as Uint8Array);
+      const text = new TextDecoder().decode(body as Uint8Array);
+      const bytes = ArrayBuffer.isView(body)
+        ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
+        : new Uint8Array(body as ArrayBuffer);
+      return { text, bytes };
     } catch {
       // Not bytes: refused below.
     }
@@ -235,6 +244,13 @@ function rawBody(body: unknown): string {
     argument: 'body',
     message: `body must be the raw request body, exactly as received (await request.text(), or its bytes); got ${describeValue(body)}. A parsed body does not verify.`,
   });
+}
+
+function concatBytes(head: Uint8Array, tail: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(head.length + tail.length);
+  joined.set(head);
+  joined.set(tail, head.length);
+  return joined;
 }
 
 /**

@@ -150,7 +150,8 @@ export function isContentList(
         typeof content !== 'object' ||
         content === null ||
         !Array.isArray(content.parts) ||
-        (!model && content.role === 'model')
+        (!model && content.role === 'model') ||
+        !isRoleField(content.role)
       )
         return false;
       // A part that is no object (`[undefined]`, `[null]`, a hole) the client refuses anyway,
@@ -164,6 +165,15 @@ export function isContentList(
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a content's `role` is one the API reads: a string, or none (`null` is proto3 JSON's
+ * "not set"). A number or an object (`role: 7`) was sent as a plugin returned it and came back as
+ * the API's 400, naming no plugin (attack62). Which strings the API takes is its own to say.
+ */
+function isRoleField(role: unknown): boolean {
+  return role === undefined || role === null || typeof role === 'string';
 }
 
 /**

@@ -66,12 +66,28 @@ describe.each(RUN_MODES)('a plugin hook returning what it may not (%s)', (mode) 
     ['an empty list', []],
     ['a content whose parts are not a list', [{ role: 'user', parts: 'hi' }]],
     ['a list holding a string', ['hi']],
+    // leftovers77a (attack62's leftover): appended as asked, sent, and the API's 400 came back.
+    ['history plus a content whose role is a number', 'role 7'],
+    ['history plus a content whose role is an object', 'role object'],
   ])(
     'refuses beforeModelCall contents that are %s, before any call is sent',
     async (_, contents) => {
       const plugin = definePlugin({
         name: 'rewriter',
-        beforeModelCall: () => ({ contents: contents as unknown as Content[] }),
+        beforeModelCall: (call) => ({
+          contents:
+            typeof contents === 'string'
+              ? [
+                  ...call.contents,
+                  {
+                    role: (contents === 'role 7'
+                      ? 7
+                      : { name: 'user' }) as unknown as Content['role'],
+                    parts: [{ text: 'Answer in French.' }],
+                  },
+                ]
+              : (contents as unknown as Content[]),
+        }),
       });
       const { error, gemini } = await pluginFailure(mode, plugin, [textTurn('never')]);
       expect(error).toMatchObject({ plugin: 'rewriter', hook: 'beforeModelCall' });

@@ -346,6 +346,7 @@ export class Attempt<T = unknown, O extends SendWithRetryOptions = SendWithRetry
       waitingFor: this.waitingFor,
       redact: call.secrets.values,
       fetchGiven: client.fetch !== undefined,
+      status: this.status,
     });
     if (this.debug) this.#log(outcome, failed.error);
     return failed;

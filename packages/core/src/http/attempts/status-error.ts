@@ -6,6 +6,7 @@ import { redactSecrets, toSafeHeaders } from '../../shared/redact-secrets.ts';
 import { InvalidFetchResponse } from '../transport/create-fetch-transport.ts';
 import { MAX_ERROR_BODY_BYTES, readBodyText } from '../transport/read-body-text.ts';
 import { redirectTarget } from '../transport/redirect-target.ts';
+import { RefusedResponse } from '../transport/refused-response.ts';
 import type { RequestSignal, TransportResponse } from '../transport/transport.ts';
 
 /**
@@ -30,8 +31,9 @@ export type SentRequest = {
 };
 
 /**
- * What to throw for a rejection of the transport's `send`: a refused redirect, or a custom fetch's
- * invalid response, as a non-retryable `ApiCallError`; anything else as it is, for the attempt to
+ * What to throw for a rejection of the transport's `send`: a refused redirect, a custom fetch's
+ * invalid response, or a response the transport refused at its headers, as a non-retryable
+ * `ApiCallError`; anything else as it is, for the attempt to
  * classify (abort, timeout, network).
  *
  * The attempt (`runAttempt` in send-with-retry.ts) calls the transport itself, and this module
@@ -44,6 +46,17 @@ export function sendError(error: unknown, sent: SentRequest): unknown {
   if (error instanceof InvalidFetchResponse) {
     return new ApiCallError({
       message: `${sent.method} failed: ${error.message}.`,
+      url: sent.url,
+      method: sent.method,
+      status: error.status,
+      isRetryable: false,
+      attempt: sent.attempt,
+    });
+  }
+  if (error instanceof RefusedResponse) {
+    // The host answered; the same answer would come again.
+    return new ApiCallError({
+      message: `${sent.method} got a ${error.status} response, but ${error.message}. Not retried.`,
       url: sent.url,
       method: sent.method,
       status: error.status,

@@ -18,6 +18,8 @@ export type ToAttemptErrorOptions = {
   redact: readonly string[];
   /** Whether the client was given a `fetch` option, for the message of a network failure. */
   fetchGiven: boolean;
+  /** The response's status once its headers came: a later failure is worded as after an answer. */
+  status: number | undefined;
 };
 
 /**
@@ -68,5 +70,6 @@ function classify(error: unknown, options: ToAttemptErrorOptions): unknown {
     attempt: options.attempt,
     redact: options.redact,
     fetchGiven: options.fetchGiven,
+    answeredStatus: options.status,
   });
 }

@@ -26,6 +26,7 @@ import {
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
 import { toPageQuery } from '../options/to-page-query.ts';
 import { readReaderBytes } from '../transport/read-reader-text.ts';
+import { checkAnsweredFile } from './check-answered-file.ts';
 import { refuseOnVertex, toUnsupportedEndpoint } from './endpoint-support.ts';
 import {
   downloadOptionsDeclaration,
@@ -94,7 +95,9 @@ function makeFiles(client: ResolvedClientOptions, defaults: ResolvedCallOptions)
           method: 'files.get',
           url: `${client.root}${path}`,
           httpMethod: 'GET',
-          check: readFile,
+          // The file asked for, not another (each poll of waitUntilActive reads through here).
+          check: async (value, context) =>
+            checkAnsweredFile(await readFile(value, context), context, path),
         }),
       ).catch((error: unknown) => {
         throw toFileError(error, client, 'files.get', path);

@@ -11,12 +11,21 @@ const FILE_ID = /^[A-Za-z0-9_-]{1,128}$/;
  * @internal
  */
 export function toFilePath(name: unknown, argument = 'name'): string {
-  if (typeof name === 'string') {
-    if (FILE_NAME.test(name)) return name;
-    if (FILE_ID.test(name)) return `files/${name}`;
-  }
+  const path = fileNameOf(name);
+  if (path !== undefined) return path;
   throw new InvalidArgumentError({
     argument,
     message: `${argument} must be a file name such as 'files/abc123' (the name files.upload returned); got ${describeName(name)}.`,
   });
+}
+
+/**
+ * A file's name as `files/<id>` (`abc` is `files/abc`), or `undefined` when it is neither form:
+ * a path with `..`, a URL, anything not a string.
+ * @internal
+ */
+export function fileNameOf(name: unknown): string | undefined {
+  if (typeof name !== 'string') return undefined;
+  if (FILE_NAME.test(name)) return name;
+  return FILE_ID.test(name) ? `files/${name}` : undefined;
 }

@@ -11,6 +11,7 @@ import { withRequestPath } from '../attempts/load-request-path.ts';
 import { hasSnakeTwin, readingSnakeCase } from '../attempts/read-snake-case.ts';
 import { type ResolvedCallOptions, resolveCallOptions } from '../options/resolve-call-options.ts';
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
+import { checkAnsweredFile } from './check-answered-file.ts';
 import { refuseOnVertex, toUnsupportedEndpoint } from './endpoint-support.ts';
 import { isMediaType, pickCallOptions, uploadOptionsDeclaration } from './file-options.ts';
 import type { UploadFileOptions, UploadSource } from './files.ts';
@@ -48,8 +49,11 @@ export type UploadTarget<T> = {
   url: string;
   /** The start request's JSON body (the bytes' metadata). */
   body: (mimeType: string) => Record<string, unknown>;
-  /** The result in a `final` answer's body, or undefined when it has none. */
-  readResult: (value: unknown) => T | undefined;
+  /**
+   * The result in a `final` answer's body, or undefined when it has none; throws (the answer's
+   * `ApiCallError`) when it names a result that is not one (a file named `../../x`).
+   */
+  readResult: (value: unknown, context: CheckContext) => T | undefined;
   /**
    * Whether a `final` answer is spelt in snake_case (a gateway's `mime_type`), so that the
    * answer is renamed before `readResult` reads it (read-snake-case.ts).
@@ -102,9 +106,11 @@ export async function uploadFile(
     body: () => ({
       file: checked.displayName === undefined ? {} : { displayName: checked.displayName },
     }),
-    readResult: (value) => {
+    readResult: (value, context) => {
       const file = isObject(value) ? value['file'] : undefined;
-      return isObject(file) && typeof file['name'] === 'string' ? (file as GeminiFile) : undefined;
+      return isObject(file) && typeof file['name'] === 'string'
+        ? checkAnsweredFile(file as GeminiFile, context)
+        : undefined;
     },
     isSnakeCase: (value) => isSnakeCaseFile(value['file']),
   });
@@ -419,7 +425,7 @@ function readUploadAnswer<T>(
         ? received
         : undefined,
     // Only a final answer carries the result (an active one may echo metadata).
-    file: status === 'final' ? target.readResult(value) : undefined,
+    file: status === 'final' ? target.readResult(value, context) : undefined,
   };
 }
 

@@ -2,6 +2,7 @@ import { type Duplex, pipeline, type Readable } from 'node:stream';
 import type { Agent, Dispatcher } from 'undici';
 import type { ByteReader, ByteReadResult } from '../../streaming/byte-reader.ts';
 import { readReaderText } from './read-reader-text.ts';
+import { RefusedResponse } from './refused-response.ts';
 import type { Transport, TransportRequest, TransportResponse } from './transport.ts';
 
 /** What the node transport uses of undici: its keep-alive `Agent` and its `request` API. */
@@ -106,7 +107,9 @@ export function createNodeTransport(
       response.body.on('error', ignore);
       const encoding = response.headers['content-encoding'];
       const body =
-        encoding === undefined ? response.body : await decodeBody(response.body, encoding);
+        encoding === undefined
+          ? response.body
+          : await decodeBody(response.body, encoding, response.statusCode);
       return new NodeResponse(response.statusCode, response.headers, body);
     },
   };
@@ -132,7 +135,11 @@ let zlib: Promise<Zlib> | undefined;
  * cap, not the heap. `pipeline` ties them together: destroying the last (a cancel) destroys the
  * socket's body, releasing the connection, and a failure of either ends the other.
  */
-async function decodeBody(body: Body, header: string | string[]): Promise<Readable> {
+async function decodeBody(
+  body: Body,
+  header: string | string[],
+  status: number,
+): Promise<Readable> {
   const codings = (Array.isArray(header) ? header.join(',') : header)
     .split(',')
     .map((coding) => coding.trim().toLowerCase())
@@ -140,15 +147,17 @@ async function decodeBody(body: Body, header: string | string[]): Promise<Readab
   if (codings.length === 0) return body;
   if (codings.length > MAX_CODINGS) {
     body.destroy();
-    throw new TypeError(
-      `The response lists ${codings.length} content-codings in its content-encoding header, more than the ${MAX_CODINGS} gemloop decodes (as Node's fetch and curl, each coding being a decoder of its own), so it was not read. Have the proxy or gateway compress its answer once, or not at all.`,
+    throw new RefusedResponse(
+      `the response lists ${codings.length} content-codings in its content-encoding header, more than the ${MAX_CODINGS} gemloop decodes (as Node's fetch and curl, each coding being a decoder of its own), so it was not read. Have the proxy or gateway compress its answer once, or not at all`,
+      status,
     );
   }
   const unknown = codings.find((coding) => !(coding in DECODERS));
   if (unknown !== undefined) {
     body.destroy();
-    throw new TypeError(
-      `The response is encoded with ${unknown} (content-encoding: ${String(header)}), which gemloop does not decode (it decodes gzip, deflate and br). It asks for no compression: remove the accept-encoding header you set, or have the proxy send gzip or no encoding.`,
+    throw new RefusedResponse(
+      `the response is encoded with ${unknown} (content-encoding: ${String(header)}), which gemloop does not decode (it decodes gzip, deflate and br). It asks for no compression: remove the accept-encoding header you set, or have the proxy send gzip or no encoding`,
+      status,
     );
   }
   zlib ??= import('node:zlib');

@@ -257,7 +257,7 @@ export class ModelHooks extends InputHooks {
         throw this.invalid(
           index,
           'beforeModelCall',
-          'its { contents } must be a non-empty list of contents, each { role, parts: [...] }',
+          "its { contents } must be a non-empty list of contents, each { role, parts: [...] } (role a string such as 'user' or 'model', parts a list of objects)",
         );
       current = { ...current, contents: contents as Content[] };
       followsHistory = false;
