@@ -302,121 +302,117 @@ describe('architecture check on planted violations', () => {
   };
 
   // Under runGuarded as the whole repository's cruise (findViolations): the same limit.
-  it(
-    'names each offending import',
-    { timeout: GUARDED_TEST_LIMIT_MS },
-    async () => {
-      const core = 'packages/core/src';
-      plant({
-        [`${core}/wire/content.ts`]: 'export type Content = { role: string };\n',
-        // Upward: errors/ is below http/.
-        [`${core}/errors/api-call-error.ts`]:
-          "import type { Gemini } from '../http/gemini.ts';\nexport type Failure = { client: Gemini };\n",
-        [`${core}/http/gemini.ts`]: 'export type Gemini = { name: string };\n',
-        // A cycle inside one folder, through type-only imports (reported once).
-        [`${core}/agent/run-loop.ts`]:
-          "import type { Step } from './step.ts';\nexport type Loop = { steps: Step[] };\n",
-        [`${core}/agent/step.ts`]:
-          "import type { Loop } from './run-loop.ts';\nexport type Step = { loop: Loop };\n",
-        // Production code reaching the fake and a test file.
-        [`${core}/http/send.ts`]:
-          "import { fake } from '../../../testing/src/fake.ts';\nimport { helper } from './send.test.ts';\nexport const send = [fake, helper];\n",
-        'packages/testing/src/fake.ts': 'export const fake = 1;\n',
-        [`${core}/http/send.test.ts`]: 'export const helper = 2;\n',
-        // Above http/, the client is used through its contract (gemini.ts), not its internals.
-        [`${core}/agent/call-model.ts`]:
-          "import type { Gemini } from '../http/gemini.ts';\nimport { send } from '../http/send.ts';\nexport const call = (client: Gemini) => [client, send];\n",
-        // The agent reaching up into chat (agent.chat() did, before chat moved above the agent).
-        [`${core}/agent/create-agent.ts`]:
-          "import type { ChatSession } from '../chat/chat-session.ts';\nexport type Agent = { chat(): ChatSession };\n",
-        [`${core}/chat/chat-session.ts`]: 'export type ChatSession = { id: string };\n',
-        // The tool calls are one phase of the loop: they use the run's state, never the loop.
-        [`${core}/agent/tool-calls/run-tools.ts`]:
-          "import type { Phase } from '../loop/next-step.ts';\nexport type Tools = { phase: Phase };\n",
-        [`${core}/agent/loop/next-step.ts`]: 'export type Phase = { step: number };\n',
-        // The loop names no feature (issue 53): not even a type of the guardrails, which sit
-        // above it and are reached through the engine their value carries.
-        [`${core}/agent/loop/guard-answer.ts`]:
-          "import type { OutputGuardrail } from '../../guardrails/guardrail.ts';\nexport type Guard = { output: OutputGuardrail };\n",
-        [`${core}/guardrails/guardrail.ts`]: 'export type OutputGuardrail = { name: string };\n',
-        // The loop names no feature (issue 53): a feature folder inside agent/ is reached through
-        // the seam, never imported by the loop's rooms.
-        [`${core}/agent/tool-calls/settle-tool-call.ts`]:
-          "import { budget } from '../compaction/tool-output.ts';\nexport const settle = budget;\n",
-        [`${core}/agent/compaction/tool-output.ts`]: 'export const budget = 8;\n',
-        // The loop names no feature: steering reaches a run as a plugin, never by the loop's import.
-        [`${core}/agent/loop/apply-steers.ts`]:
-          "import type { Queue } from '../../steering/steering-queue.ts';\nexport type Apply = { queue: Queue };\n",
-        [`${core}/steering/steering-queue.ts`]: 'export type Queue = { size: number };\n',
-        [`${core}/agent/run-state/run-context.ts`]:
-          "import type { Tools } from '../tool-calls/run-tools.ts';\nexport type Context = { tools: Tools };\n",
-        // A subpath's entry file gathers names from above its folder (it sits in the entry layer),
-        // but code in a folder importing an entry file imports upward.
-        [`${core}/errors/index.ts`]:
-          "export type { Failure } from './api-call-error.ts';\nexport type { Agent } from '../agent/create-agent.ts';\n",
-        [`${core}/history/validate-history.ts`]:
-          "import type { Failure } from '../errors/index.ts';\nexport type Check = { failure: Failure };\n",
-        // A package importing one above it.
-        [`${core}/tools/define-tool.ts`]:
-          "import { serve } from '../../../cli/src/serve.ts';\nexport const defineTool = serve;\n",
-        'packages/cli/src/serve.ts': 'export const serve = 3;\n',
-        // The fake's rooms point down: the contract never reaches how a request is served, a
-        // reply never reaches the endpoints, a room never imports the factory at the top, and the
-        // dev model scripts the fake with script/ alone.
-        'packages/testing/src/contract/check-fake-request.ts':
-          "import { handle } from '../serve/handle-fake-request.ts';\nexport const check = handle;\n",
-        'packages/testing/src/serve/handle-fake-request.ts': 'export const handle = 4;\n',
-        'packages/testing/src/replies/build-fake-response.ts':
-          "import { generate } from '../endpoints/generate-fake-reply.ts';\nimport { turn } from '../script/fake-turn.ts';\nexport const build = [generate, turn];\n",
-        'packages/testing/src/endpoints/generate-fake-reply.ts': 'export const generate = 5;\n',
-        'packages/testing/src/script/fake-turn.ts': 'export const turn = 6;\n',
-        'packages/testing/src/state/fake-state.ts':
-          "import { createFakeGemini } from '../create-fake-gemini.ts';\nexport const state = createFakeGemini;\n",
-        'packages/testing/src/create-fake-gemini.ts': 'export const createFakeGemini = 7;\n',
-        'packages/testing/src/dev-model/demo-model.ts':
-          "import { build } from '../replies/build-fake-response.ts';\nimport { turn } from '../script/fake-turn.ts';\nexport const demo = [build, turn];\n",
-        // dbos is checked for cycles too (it had approvals.ts <-> run-pauses.ts, issue 27).
-        'packages/dbos/src/durable/approvals/approvals.ts':
-          "import type { Row } from './run-pauses.ts';\nexport type Decision = { row: Row };\n",
-        'packages/dbos/src/durable/approvals/run-pauses.ts':
-          "import type { Decision } from './approvals.ts';\nexport type Row = { decision: Decision };\n",
-      });
+  it('names each offending import', { timeout: GUARDED_TEST_LIMIT_MS }, async () => {
+    const core = 'packages/core/src';
+    plant({
+      [`${core}/wire/content.ts`]: 'export type Content = { role: string };\n',
+      // Upward: errors/ is below http/.
+      [`${core}/errors/api-call-error.ts`]:
+        "import type { Gemini } from '../http/gemini.ts';\nexport type Failure = { client: Gemini };\n",
+      [`${core}/http/gemini.ts`]: 'export type Gemini = { name: string };\n',
+      // A cycle inside one folder, through type-only imports (reported once).
+      [`${core}/agent/run-loop.ts`]:
+        "import type { Step } from './step.ts';\nexport type Loop = { steps: Step[] };\n",
+      [`${core}/agent/step.ts`]:
+        "import type { Loop } from './run-loop.ts';\nexport type Step = { loop: Loop };\n",
+      // Production code reaching the fake and a test file.
+      [`${core}/http/send.ts`]:
+        "import { fake } from '../../../testing/src/fake.ts';\nimport { helper } from './send.test.ts';\nexport const send = [fake, helper];\n",
+      'packages/testing/src/fake.ts': 'export const fake = 1;\n',
+      [`${core}/http/send.test.ts`]: 'export const helper = 2;\n',
+      // Above http/, the client is used through its contract (gemini.ts), not its internals.
+      [`${core}/agent/call-model.ts`]:
+        "import type { Gemini } from '../http/gemini.ts';\nimport { send } from '../http/send.ts';\nexport const call = (client: Gemini) => [client, send];\n",
+      // The agent reaching up into chat (agent.chat() did, before chat moved above the agent).
+      [`${core}/agent/create-agent.ts`]:
+        "import type { ChatSession } from '../chat/chat-session.ts';\nexport type Agent = { chat(): ChatSession };\n",
+      [`${core}/chat/chat-session.ts`]: 'export type ChatSession = { id: string };\n',
+      // The tool calls are one phase of the loop: they use the run's state, never the loop.
+      [`${core}/agent/tool-calls/run-tools.ts`]:
+        "import type { Phase } from '../loop/next-step.ts';\nexport type Tools = { phase: Phase };\n",
+      [`${core}/agent/loop/next-step.ts`]: 'export type Phase = { step: number };\n',
+      // The loop names no feature (issue 53): not even a type of the guardrails, which sit
+      // above it and are reached through the engine their value carries.
+      [`${core}/agent/loop/guard-answer.ts`]:
+        "import type { OutputGuardrail } from '../../guardrails/guardrail.ts';\nexport type Guard = { output: OutputGuardrail };\n",
+      [`${core}/guardrails/guardrail.ts`]: 'export type OutputGuardrail = { name: string };\n',
+      // The loop names no feature (issue 53): a feature folder inside agent/ is reached through
+      // the seam, never imported by the loop's rooms.
+      [`${core}/agent/tool-calls/settle-tool-call.ts`]:
+        "import { budget } from '../compaction/tool-output.ts';\nexport const settle = budget;\n",
+      [`${core}/agent/compaction/tool-output.ts`]: 'export const budget = 8;\n',
+      // The loop names no feature: steering reaches a run as a plugin, never by the loop's import.
+      [`${core}/agent/loop/apply-steers.ts`]:
+        "import type { Queue } from '../../steering/steering-queue.ts';\nexport type Apply = { queue: Queue };\n",
+      [`${core}/steering/steering-queue.ts`]: 'export type Queue = { size: number };\n',
+      [`${core}/agent/run-state/run-context.ts`]:
+        "import type { Tools } from '../tool-calls/run-tools.ts';\nexport type Context = { tools: Tools };\n",
+      // A subpath's entry file gathers names from above its folder (it sits in the entry layer),
+      // but code in a folder importing an entry file imports upward.
+      [`${core}/errors/index.ts`]:
+        "export type { Failure } from './api-call-error.ts';\nexport type { Agent } from '../agent/create-agent.ts';\n",
+      [`${core}/history/validate-history.ts`]:
+        "import type { Failure } from '../errors/index.ts';\nexport type Check = { failure: Failure };\n",
+      // A package importing one above it.
+      [`${core}/tools/define-tool.ts`]:
+        "import { serve } from '../../../cli/src/serve.ts';\nexport const defineTool = serve;\n",
+      'packages/cli/src/serve.ts': 'export const serve = 3;\n',
+      // The fake's rooms point down: the contract never reaches how a request is served, a
+      // reply never reaches the endpoints, a room never imports the factory at the top, and the
+      // dev model scripts the fake with script/ alone.
+      'packages/testing/src/contract/check-fake-request.ts':
+        "import { handle } from '../serve/handle-fake-request.ts';\nexport const check = handle;\n",
+      'packages/testing/src/serve/handle-fake-request.ts': 'export const handle = 4;\n',
+      'packages/testing/src/replies/build-fake-response.ts':
+        "import { generate } from '../endpoints/generate-fake-reply.ts';\nimport { turn } from '../script/fake-turn.ts';\nexport const build = [generate, turn];\n",
+      'packages/testing/src/endpoints/generate-fake-reply.ts': 'export const generate = 5;\n',
+      'packages/testing/src/script/fake-turn.ts': 'export const turn = 6;\n',
+      'packages/testing/src/state/fake-state.ts':
+        "import { createFakeGemini } from '../create-fake-gemini.ts';\nexport const state = createFakeGemini;\n",
+      'packages/testing/src/create-fake-gemini.ts': 'export const createFakeGemini = 7;\n',
+      'packages/testing/src/dev-model/demo-model.ts':
+        "import { build } from '../replies/build-fake-response.ts';\nimport { turn } from '../script/fake-turn.ts';\nexport const demo = [build, turn];\n",
+      // dbos is checked for cycles too (it had approvals.ts <-> run-pauses.ts, issue 27).
+      'packages/dbos/src/durable/approvals/approvals.ts':
+        "import type { Row } from './run-pauses.ts';\nexport type Decision = { row: Row };\n",
+      'packages/dbos/src/durable/approvals/run-pauses.ts':
+        "import type { Decision } from './approvals.ts';\nexport type Row = { decision: Decision };\n",
+    });
 
-      const violations = await findViolations(tree, ['packages']);
-      const firstLines = violations.map((violation) => violation.split('\n')[0]).sort();
+    const violations = await findViolations(tree, ['packages']);
+    const firstLines = violations.map((violation) => violation.split('\n')[0]).sort();
 
-      expect(firstLines).toEqual(
-        [
-          `core-layer-errors: ${core}/errors/api-call-error.ts imports ${core}/http/gemini.ts`,
-          `core-layer-history: ${core}/history/validate-history.ts imports ${core}/errors/index.ts`,
-          `core-http-contract: ${core}/agent/call-model.ts imports ${core}/http/send.ts`,
-          `core-layer-agent: ${core}/agent/create-agent.ts imports ${core}/chat/chat-session.ts`,
-          `core-agent-room-tool-calls: ${core}/agent/tool-calls/run-tools.ts imports ${core}/agent/loop/next-step.ts`,
-          `core-agent-room-run-state: ${core}/agent/run-state/run-context.ts imports ${core}/agent/tool-calls/run-tools.ts`,
-          `core-layer-agent: ${core}/agent/loop/guard-answer.ts imports ${core}/guardrails/guardrail.ts`,
-          `core-loop-no-feature: ${core}/agent/loop/guard-answer.ts imports ${core}/guardrails/guardrail.ts`,
-          `core-loop-no-feature: ${core}/agent/tool-calls/settle-tool-call.ts imports ${core}/agent/compaction/tool-output.ts`,
-          `core-loop-no-feature: ${core}/agent/loop/apply-steers.ts imports ${core}/steering/steering-queue.ts`,
-          `core-layer-agent: ${core}/agent/loop/apply-steers.ts imports ${core}/steering/steering-queue.ts`,
-          `package-order-core: ${core}/http/send.ts imports packages/testing/src/fake.ts`,
-          `production-imports-testing: ${core}/http/send.ts imports packages/testing/src/fake.ts`,
-          `production-imports-tests: ${core}/http/send.ts imports ${core}/http/send.test.ts`,
-          `no-cycle: ${core}/agent/run-loop.ts -> ${core}/agent/step.ts -> ${core}/agent/run-loop.ts`,
-          'no-cycle: packages/dbos/src/durable/approvals/approvals.ts -> packages/dbos/src/durable/approvals/run-pauses.ts -> packages/dbos/src/durable/approvals/approvals.ts',
-          `package-order-core: ${core}/tools/define-tool.ts imports packages/cli/src/serve.ts`,
-          'testing-room-contract: packages/testing/src/contract/check-fake-request.ts imports packages/testing/src/serve/handle-fake-request.ts',
-          'testing-room-replies: packages/testing/src/replies/build-fake-response.ts imports packages/testing/src/endpoints/generate-fake-reply.ts',
-          'testing-room-state: packages/testing/src/state/fake-state.ts imports packages/testing/src/create-fake-gemini.ts',
-          'testing-dev-model: packages/testing/src/dev-model/demo-model.ts imports packages/testing/src/replies/build-fake-response.ts',
-        ].sort(),
-      );
-      // The message says what to do, not only what is wrong.
-      expect(violations.find((line) => line.startsWith('core-layer-errors'))).toContain(
-        'move the shared code or type down to the lowest layer that uses it',
-      );
-      expect(violations.find((line) => line.startsWith('core-loop-no-feature'))).toContain(
-        'The loop names no feature',
-      );
-    },
-  );
+    expect(firstLines).toEqual(
+      [
+        `core-layer-errors: ${core}/errors/api-call-error.ts imports ${core}/http/gemini.ts`,
+        `core-layer-history: ${core}/history/validate-history.ts imports ${core}/errors/index.ts`,
+        `core-http-contract: ${core}/agent/call-model.ts imports ${core}/http/send.ts`,
+        `core-layer-agent: ${core}/agent/create-agent.ts imports ${core}/chat/chat-session.ts`,
+        `core-agent-room-tool-calls: ${core}/agent/tool-calls/run-tools.ts imports ${core}/agent/loop/next-step.ts`,
+        `core-agent-room-run-state: ${core}/agent/run-state/run-context.ts imports ${core}/agent/tool-calls/run-tools.ts`,
+        `core-layer-agent: ${core}/agent/loop/guard-answer.ts imports ${core}/guardrails/guardrail.ts`,
+        `core-loop-no-feature: ${core}/agent/loop/guard-answer.ts imports ${core}/guardrails/guardrail.ts`,
+        `core-loop-no-feature: ${core}/agent/tool-calls/settle-tool-call.ts imports ${core}/agent/compaction/tool-output.ts`,
+        `core-loop-no-feature: ${core}/agent/loop/apply-steers.ts imports ${core}/steering/steering-queue.ts`,
+        `core-layer-agent: ${core}/agent/loop/apply-steers.ts imports ${core}/steering/steering-queue.ts`,
+        `package-order-core: ${core}/http/send.ts imports packages/testing/src/fake.ts`,
+        `production-imports-testing: ${core}/http/send.ts imports packages/testing/src/fake.ts`,
+        `production-imports-tests: ${core}/http/send.ts imports ${core}/http/send.test.ts`,
+        `no-cycle: ${core}/agent/run-loop.ts -> ${core}/agent/step.ts -> ${core}/agent/run-loop.ts`,
+        'no-cycle: packages/dbos/src/durable/approvals/approvals.ts -> packages/dbos/src/durable/approvals/run-pauses.ts -> packages/dbos/src/durable/approvals/approvals.ts',
+        `package-order-core: ${core}/tools/define-tool.ts imports packages/cli/src/serve.ts`,
+        'testing-room-contract: packages/testing/src/contract/check-fake-request.ts imports packages/testing/src/serve/handle-fake-request.ts',
+        'testing-room-replies: packages/testing/src/replies/build-fake-response.ts imports packages/testing/src/endpoints/generate-fake-reply.ts',
+        'testing-room-state: packages/testing/src/state/fake-state.ts imports packages/testing/src/create-fake-gemini.ts',
+        'testing-dev-model: packages/testing/src/dev-model/demo-model.ts imports packages/testing/src/replies/build-fake-response.ts',
+      ].sort(),
+    );
+    // The message says what to do, not only what is wrong.
+    expect(violations.find((line) => line.startsWith('core-layer-errors'))).toContain(
+      'move the shared code or type down to the lowest layer that uses it',
+    );
+    expect(violations.find((line) => line.startsWith('core-loop-no-feature'))).toContain(
+      'The loop names no feature',
+    );
+  });
 });

@@ -36,12 +36,7 @@ describe('loadEnvFiles', () => {
     );
     const env: NodeJS.ProcessEnv = { GEMLOOP_ENV_FILE: file };
     expect(loadEnvFiles(env)).toEqual([file]);
-    expect(names.map((name) => env[name])).toEqual([
-      'first-line',
-      'quoted value',
-      'single',
-      'new',
-    ]);
+    expect(names.map((name) => env[name])).toEqual(['first-line', 'quoted value', 'single', 'new']);
     expect(env['\uFEFFGEMLOOP_TEST_A']).toBeUndefined();
   });
 

@@ -11,10 +11,10 @@ import {
   defineOptions,
   functionOption,
 } from '../options/define-options.ts';
+import { positiveOption, timerOption } from '../options/positive-option.ts';
 import { cutText } from '../shared/cut-text.ts';
 import { versionRegistry } from '../version.ts';
 import type { BrowserApprovalAnswer } from './browser-event.ts';
-import { positiveOption, timerOption } from '../options/positive-option.ts';
 import { readBoundedText } from './read-bounded-text.ts';
 import { checkOwnerOption, isRunOwner, type RunOwner } from './run-owner.ts';
 

@@ -5,9 +5,9 @@ import {
   defineOptions,
   functionOption,
 } from '../options/define-options.ts';
+import { positiveOption, timerOption } from '../options/positive-option.ts';
 import { versionRegistry } from '../version.ts';
 import type { BrowserRun, RetainLimits } from './browser-run.ts';
-import { positiveOption, timerOption } from '../options/positive-option.ts';
 import { checkOwnerOption, isRunOwner, type RunOwner } from './run-owner.ts';
 import { EVENT_STREAM_HEADERS } from './sse-frame.ts';
 

@@ -6,13 +6,13 @@ import {
   defineOptions,
   functionOption,
 } from '../options/define-options.ts';
+import { positiveOption, timerOption } from '../options/positive-option.ts';
 import { createArgumentRedactor } from '../tools/define/argument-redactor.ts';
 import type { AnyTool } from '../tools/tool.ts';
 import type { BrowserError, BrowserEvent } from './browser-event.ts';
 import { createStoredCallIds } from './call-ids.ts';
 import { deltaPieces } from './delta-pieces.ts';
 import { pluginEventsOption } from './plugin-events-option.ts';
-import { positiveOption, timerOption } from '../options/positive-option.ts';
 import { EVENT_STREAM_HEADERS, toSseFrame } from './sse-frame.ts';
 import { endedWithoutResult, toBrowserError } from './to-browser-error.ts';
 import { type BrowserEventMapping, toBrowserEvent } from './to-browser-events.ts';

@@ -7,12 +7,12 @@ import {
   defineOptions,
   functionOption,
 } from '../options/define-options.ts';
+import { positiveOption, timerOption } from '../options/positive-option.ts';
 import type { ApprovalBroker } from './approval-broker.ts';
 import { checkedApprovalBroker } from './approval-broker.ts';
 import type { BrowserError } from './browser-event.ts';
 import { type AgentEventSource, startBrowserRun } from './browser-run.ts';
 import { pluginEventsOption } from './plugin-events-option.ts';
-import { positiveOption, timerOption } from '../options/positive-option.ts';
 import { type ReplayBuffer, replayBufferInternals } from './replay-buffer.ts';
 import { checkOwnerOption, type RunOwner } from './run-owner.ts';
 import { EVENT_STREAM_HEADERS } from './sse-frame.ts';

@@ -18,6 +18,8 @@ const HOSTILE = `tenant-${KEY}\n[error] forged line \u202Eevil\u001b[31m`;
 /** The message holds no key, no line break, no bidi override or escape: one line, as written. */
 function expectQuoted(message: string): void {
   expect(message).not.toContain(KEY);
+  // The escape character is what the test looks for: a control character in the class on purpose.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC must not reach a terminal
   expect(message).not.toMatch(/[\n\r\u2028\u2029\u202A-\u202E\u2066-\u2069\u001b]/);
   expect(message).toContain('[redacted]');
 }
