@@ -33,8 +33,8 @@ const shown = (state: ReturnType<Harness['state']>) =>
 describe('useAgentChat: resume of a run the page does not hold (leftovers77b)', () => {
   const pages = hookHarnessSuite<ReturnType<Harness['state']>>();
 
-  /** A page that asked "Q1" and got its whole answer "A1", then resumed `other`. */
-  async function resumedOther() {
+  /** A page that asked "Q1" and got its whole answer "A1". */
+  async function answeredQ1() {
     const { page, errors } = await pages.open();
     await page.evaluate(() => void harness.send('Q1'));
     await page.waitForFunction(() => harness.requests.length === 1);
@@ -43,6 +43,12 @@ describe('useAgentChat: resume of a run the page does not hold (leftovers77b)', 
       [hookStart, hookText('A1'), hookFinish()],
     );
     await page.waitForFunction(() => harness.state().status === 'idle');
+    return { page, errors };
+  }
+
+  /** A page that asked "Q1" and got its whole answer "A1", then resumed `other`. */
+  async function resumedOther() {
+    const { page, errors } = await answeredQ1();
     const resumed = page.evaluate((point) => harness.resume(point), other);
     await page.waitForFunction(() => harness.requests.length === 2);
     return { page, errors, resumed };
@@ -80,6 +86,31 @@ describe('useAgentChat: resume of a run the page does not hold (leftovers77b)', 
       await page.close();
     },
   );
+
+  // leftovers78 (leftovers77b's leftover): a point the client refuses before any request
+  // (leftovers76: `invalid-option`) did not mark the chat's failure as one that sent nothing, so
+  // Retry sent Q1 again, replacing its good answer A1.
+  it.each([
+    ['a point without lastEventId', { runId: 'run-9' }],
+    ['a point of another shape', 'run-9'],
+  ])('refused before any request (%s): Retry sends nothing', async (_label, point) => {
+    const { page, errors } = await answeredQ1();
+    await page.evaluate((bad) => harness.resume(bad), point);
+    const after = await pages.state(page);
+    expect(after.status).toBe('error');
+    expect(await page.evaluate(() => harness.errorCode())).toBe('invalid-option');
+    await page.evaluate(() => harness.reload());
+    expect(await page.evaluate(() => harness.requests.length)).toBe(1);
+    expect(shown(await pages.state(page))).toEqual([
+      ['user', 'Q1', undefined],
+      ['assistant', 'A1', 'completed'],
+    ]);
+    // The next send is taken as before.
+    await page.evaluate(() => void harness.send('Q2'));
+    await page.waitForFunction(() => harness.requests.length === 2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 
   it('resumed: its answer is added, as before', async () => {
     const { page, errors, resumed } = await resumedOther();

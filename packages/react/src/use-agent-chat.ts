@@ -183,7 +183,8 @@ export type UseAgentChatResult = {
    * Sends the last user message again, replacing the answer after it (after an error, say). Does
    * nothing after a send refused before any request (a file the chat does not take, `error`
    * `file-refused`): nothing of it was sent, and the answer before it is not the one that failed;
-   * nor after a `resume` that added nothing; the next `send`, `resume` or `setMessages` ends that.
+   * nor after a `resume` that added nothing or was refused before any request; the next `send`,
+   * `resume` or `setMessages` ends that.
    */
   reload(): Promise<void>;
   /**
@@ -466,6 +467,9 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
         checkResumePoint(point);
       } catch (error) {
         const failure = toError(error);
+        // Nothing was sent and nothing added: Retry has no failed run to send again (it sent the
+        // question before it again, replacing that question's good answer: leftovers78).
+        refused.current = true;
         dispatch({ type: 'refused', error: failure });
         latest.current.options.onError?.(failure);
         return;

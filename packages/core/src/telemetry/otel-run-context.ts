@@ -1,5 +1,6 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
+import { cutText } from '../shared/cut-text.ts';
 import { redactLocalDetails } from '../shared/redact-secrets.ts';
 import type { UsageMetadata } from '../wire/response.ts';
 import { inputTokens, outputTokens } from './genai-span-attributes.ts';
@@ -65,12 +66,19 @@ export function failSpan(span: Span, errorType: string, error: unknown): void {
     typeof error === 'string'
       ? error
       : error instanceof Error
-        ? redactLocalDetails(error.message.slice(0, MAX_STATUS_MESSAGE_CHARS)).replace(
-            /[\ud800-\udbff]$/,
-            '',
-          )
+        ? statusMessageOf(error.message)
         : undefined;
   span.setStatus(message === undefined ? { code: STATUS_ERROR } : { code: STATUS_ERROR, message });
+}
+
+// Redacted, then cut (leftovers78): cut first, a key straddling the cut kept its start, which no
+// key shape matches any more. The redaction runs over a bounded slice (the message is unbounded);
+// four times the cut leaves room for what the redaction shortens.
+function statusMessageOf(message: string): string {
+  return cutText(
+    redactLocalDetails(cutText(message, MAX_STATUS_MESSAGE_CHARS * 4)),
+    MAX_STATUS_MESSAGE_CHARS,
+  );
 }
 
 /**

@@ -61,7 +61,9 @@ export type RunDiff = {
  * Compares two runs' trajectories: calls are aligned by tool name along the longest common
  * subsequence (the calls both made in order); the rest of the original's are dropped and the
  * rest of the fork's added, except a call of the same tool found on both sides, which moved
- * (reordered). Arguments of paired calls are compared value by value.
+ * (reordered). Calls of one tool that drifted only because they were made in another order (the
+ * same calls, argument for argument, as parallel calls swapped) are reordered too. Arguments of
+ * paired calls are compared value by value.
  */
 export function diffRuns(original: RunTrajectory, fork: RunTrajectory): RunDiff {
   const a = indexed(original.toolCalls);
@@ -87,6 +89,12 @@ export function diffRuns(original: RunTrajectory, fork: RunTrajectory): RunDiff 
     reordered.push(paired(call, match));
     dropped = dropped.filter((item) => item !== call);
     added = added.filter((item) => item !== match);
+  }
+  const swapped = swappedCalls(drifted);
+  if (swapped !== undefined) {
+    drifted.splice(0, drifted.length, ...swapped.drifted);
+    reordered.push(...swapped.moved);
+    reordered.sort((x, y) => x.original.index - y.original.index);
   }
   const sameAnswer = original.text === fork.text;
   return {
@@ -134,6 +142,42 @@ function paired(original: DiffCall, fork: DiffCall): PairedCall {
   const drift: ArgumentDrift[] = [];
   collectDrift(original.args, fork.args, '$', drift, 0, new WeakMap());
   return { name: original.name, original, fork, drift };
+}
+
+/**
+ * The drifted pairs of a tool whose calls are the same calls in another order: parallel calls of
+ * one tool swapped (`[search(a), search(b)]` against `[search(b), search(a)]`). Aligned by name,
+ * in order, they read as two argument drifts (attack63b). Only when every drifted call of that
+ * tool has a call of equal arguments on the other side (the same multiset) are they re-paired by
+ * argument, as moved; otherwise they stay drifted, as aligned. `undefined` when none moved.
+ */
+function swappedCalls(
+  drifted: readonly PairedCall[],
+): { drifted: PairedCall[]; moved: PairedCall[] } | undefined {
+  const byName = new Map<string, PairedCall[]>();
+  for (const pair of drifted) byName.set(pair.name, [...(byName.get(pair.name) ?? []), pair]);
+  const kept: PairedCall[] = [];
+  const moved: PairedCall[] = [];
+  for (const group of byName.values()) {
+    const repaired = group.length > 1 ? pairByArguments(group) : undefined;
+    if (repaired === undefined) kept.push(...group);
+    else moved.push(...repaired);
+  }
+  if (moved.length === 0) return undefined;
+  return { drifted: drifted.filter((pair) => kept.includes(pair)), moved };
+}
+
+/** Each original call of `group` with an unused fork call of equal arguments, or `undefined`. */
+function pairByArguments(group: readonly PairedCall[]): PairedCall[] | undefined {
+  const forks = group.map((pair) => pair.fork);
+  const pairs: PairedCall[] = [];
+  for (const { original } of group) {
+    const at = forks.findIndex((fork) => firstDifference(original.args, fork.args) === undefined);
+    if (at === -1) return undefined;
+    const [fork] = forks.splice(at, 1);
+    pairs.push(paired(original, fork as DiffCall));
+  }
+  return pairs;
 }
 
 /** The pairs of indexes of the longest common subsequence of tool names. */

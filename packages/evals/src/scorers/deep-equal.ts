@@ -13,14 +13,51 @@ export const MAX_COMPARED_DEPTH = 512;
  * {@link MAX_COMPARED_DEPTH} differ at the path where the bound is reached.
  */
 export function firstDifference(a: unknown, b: unknown, path = '$', depth = 0): string | undefined {
+  return compare(a, b, path, depth, new WeakMap());
+}
+
+/**
+ * For each pair of objects found equal, the deepest level it was found equal at. Values built in
+ * code (not read from JSON) may hold one object at many paths: two equal values sharing an object
+ * twice at each of 40 levels were 2^40 walks (leftovers78). A pair found equal at a level is
+ * equal at any level above it (it has more room before the bound), so it is not walked again
+ * there; below it, it is (the bound may now be reached inside it).
+ */
+type EqualPairs = WeakMap<object, Map<object, number>>;
+
+function compare(
+  a: unknown,
+  b: unknown,
+  path: string,
+  depth: number,
+  equal: EqualPairs,
+): string | undefined {
   if (Object.is(a, b)) return undefined;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return path;
   if (Array.isArray(a) !== Array.isArray(b)) return path;
   if (depth >= MAX_COMPARED_DEPTH) return path;
+  const known = equal.get(a)?.get(b);
+  if (known !== undefined && depth <= known) return undefined;
+  const diff = compareMembers(a, b, path, depth, equal);
+  if (diff === undefined) {
+    const partners = equal.get(a) ?? new Map<object, number>();
+    partners.set(b, Math.max(depth, partners.get(b) ?? depth));
+    equal.set(a, partners);
+  }
+  return diff;
+}
+
+function compareMembers(
+  a: object,
+  b: object,
+  path: string,
+  depth: number,
+  equal: EqualPairs,
+): string | undefined {
   if (Array.isArray(a) && Array.isArray(b)) {
     if (a.length !== b.length) return `${path}.length`;
     for (let i = 0; i < a.length; i++) {
-      const diff = firstDifference(a[i], b[i], `${path}[${i}]`, depth + 1);
+      const diff = compare(a[i], b[i], `${path}[${i}]`, depth + 1, equal);
       if (diff !== undefined) return diff;
     }
     return undefined;
@@ -30,7 +67,7 @@ export function firstDifference(a: unknown, b: unknown, path = '$', depth = 0): 
   const keys = new Set([...Object.keys(ra), ...Object.keys(rb)]);
   for (const key of [...keys].sort()) {
     if (Object.hasOwn(ra, key) !== Object.hasOwn(rb, key)) return `${path}.${key}`;
-    const diff = firstDifference(ra[key], rb[key], `${path}.${key}`, depth + 1);
+    const diff = compare(ra[key], rb[key], `${path}.${key}`, depth + 1, equal);
     if (diff !== undefined) return diff;
   }
   return undefined;

@@ -33,3 +33,19 @@ export function checkAnsweredFile(
   }
   return file;
 }
+
+/**
+ * The files of a `files.list` page, each checked for a file name as {@link checkAnsweredFile}
+ * checks one: a list answers no name that was asked for, but a listed `../../x` or URL went to the
+ * caller as its own file (a `files.delete` over the list then failed as the caller's bad argument).
+ * The page is refused, naming the first bad item, as a page with an item that is no file is.
+ * @internal
+ */
+export function checkListedFiles(files: readonly GeminiFile[], context: CheckContext): void {
+  const bad = files.findIndex((file) => fileNameOf(file.name) === undefined);
+  if (bad === -1) return;
+  throw invalidResponse(
+    context,
+    `answered with files[${bad}] named ${describeName(files[bad]?.name)}, which is no file name (files/<id>)`,
+  );
+}

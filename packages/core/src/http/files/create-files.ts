@@ -26,7 +26,7 @@ import {
 import type { ResolvedClientOptions } from '../options/resolve-client-options.ts';
 import { toPageQuery } from '../options/to-page-query.ts';
 import { readReaderBytes } from '../transport/read-reader-text.ts';
-import { checkAnsweredFile } from './check-answered-file.ts';
+import { checkAnsweredFile, checkListedFiles } from './check-answered-file.ts';
 import { refuseOnVertex, toUnsupportedEndpoint } from './endpoint-support.ts';
 import {
   downloadOptionsDeclaration,
@@ -300,7 +300,7 @@ function checkFileList(value: unknown, context: CheckContext): ListFilesResponse
   if (list === undefined || list === null) page['files'] = [];
   else if (!Array.isArray(list) || !list.every(isFile)) {
     throw invalidResponse(context, '`files` is not an array of files with a `name`');
-  }
+  } else checkListedFiles(list, context);
   checkNextPageToken(page, context);
   return page as ListFilesResponse;
 }

@@ -124,3 +124,43 @@ describe('files.get and waitUntilActive, an answer for another file', () => {
     expect((await api.waitUntilActive('a')).name).toBe('files/a');
   });
 });
+
+// leftovers78 (leftovers77a's leftover): a page of files.list was not checked the same way. A
+// listed `../../x` went to the caller as its own file: a `files.delete(file.name)` over the list
+// then failed as the caller's bad argument, and a listed URL was handed on as a file's name.
+describe('files.list, a page naming no file', () => {
+  const listAnswering = (names: unknown[]) =>
+    files(() => Response.json({ files: names.map((name) => ({ name, state: 'ACTIVE' })) }));
+
+  it.each([
+    '../../x',
+    'files/../models/x',
+    'https://evil.test/files/a',
+    'files/abc?key=1',
+    '',
+    'files/',
+  ])('%j among good files: refused as the server answer, naming the item', async (name) => {
+    const { files: api } = listAnswering(['files/a', name, 'files/b']);
+    const error = await failure(api.list());
+    expectServerFault(error, 'files.list', JSON.stringify(name));
+    expect((error as Error).message).toContain('files[1]');
+  });
+
+  it('listAll stops at the page with the bad item', async () => {
+    const { files: api } = listAnswering(['files/a', '../x']);
+    const error = await failure(
+      (async () => {
+        for await (const _file of api.listAll()) {
+          // read on
+        }
+      })(),
+    );
+    expectServerFault(error, 'files.list', '"../x"');
+  });
+
+  it('files/<id> and bare ids are listed as they came (held)', async () => {
+    const { files: api } = listAnswering(['files/a-1', 'b_2']);
+    const page = await api.list();
+    expect(page.files.map((file) => file.name)).toEqual(['files/a-1', 'b_2']);
+  });
+});
