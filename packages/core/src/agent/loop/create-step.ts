@@ -21,6 +21,7 @@ export function createStep({
   startedAt,
   modelMs,
   cost,
+  freeze = true,
 }: {
   response: GenerateContentResponse;
   stepNumber: number;
@@ -32,6 +33,12 @@ export function createStep({
    * that prices it when first read (see `stepCostProperty`). Without one (a test's step) zero.
    */
   cost?: Cost | StepCostProperty | undefined;
+  /**
+   * Whether to freeze the model's turn (see `freezeModelContent`): when code other than the
+   * loop's is handed it (a plugin, the application's `onStepEnd` or `beforeToolCall`); `true`
+   * unless the caller knows none is.
+   */
+  freeze?: boolean | undefined;
 }): AgentStep {
   const candidate = response.candidates?.[0];
   const candidateContent = candidate?.content;
@@ -41,11 +48,11 @@ export function createStep({
   const parts = received == null ? received : withData(received);
   if (parts != null && parts.length > 0) {
     // The API always says `model`; a content without it would be read back as the user's.
-    content = freezeModelContent(
+    content =
       candidateContent?.role === 'model' && parts === received
         ? (candidateContent as Content)
-        : { ...(candidateContent as Content), role: 'model', parts },
-    );
+        : { ...(candidateContent as Content), role: 'model', parts };
+    if (freeze) freezeModelContent(content);
   }
   const grounding = candidate?.groundingMetadata;
   const step: Partial<AgentStep> & StepTexts = {

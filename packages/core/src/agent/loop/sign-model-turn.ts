@@ -32,5 +32,6 @@ export function signModelTurn(
       'the model returned a function call without the thought signature Gemini 3 requires (a gateway may have stripped it); sending the documented dummy signature so the next request is accepted',
     );
   }
-  return freezeModelContent(signed);
+  // A copy is as frozen as the turn it copies (frozen when a plugin or a hook is handed it).
+  return Object.isFrozen(content) ? freezeModelContent(signed) : signed;
 }

@@ -1,3 +1,4 @@
+import { freezeModelContent } from '../../../history/freeze-model-content.ts';
 import type {
   LatePlugins,
   PluginRunFacts,
@@ -115,6 +116,9 @@ export async function withJoined<Output>(
 ): Promise<RunContext<Output>> {
   if (joining?.late.joining === undefined) return context;
   const plugins = await joinLate(joining, context.plugins);
+  // The first plugins of a run that had none: the model's turns it holds were not frozen (see
+  // `recordStep`); they are now, before a hook is handed them.
+  if (context.plugins === undefined && plugins !== undefined) freezeModelTurns(context.run);
   // The run's events through the plugins' `wrapEvents` once one that joined wraps them.
   const events = plugins?.events;
   const rerouted = events !== undefined && events.emit !== context.emit;
@@ -124,4 +128,10 @@ export async function withJoined<Output>(
     : { ...context, plugins };
   joining.holding.context = joined as RunContext<unknown>;
   return joined;
+}
+
+/** Freezes the model's turns in a run's history and steps (see `freezeModelContent`). */
+function freezeModelTurns(run: RunTracker): void {
+  for (const content of run.contents) if (content?.role === 'model') freezeModelContent(content);
+  for (const step of run.steps) if (step.content !== undefined) freezeModelContent(step.content);
 }
