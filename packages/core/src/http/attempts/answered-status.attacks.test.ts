@@ -2,6 +2,7 @@ import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallError } from '../../errors/api-call-error.ts';
 import { StreamError } from '../../errors/stream-error.ts';
+import { toErrorType } from '../../telemetry/to-error-type.ts';
 import { createGemini } from '../create-gemini.ts';
 
 // leftovers79b (leftovers77a's leftover): a body cut off after a 200 said "got a 200 response …"
@@ -68,6 +69,8 @@ for (const transport of ['node', 'fetch'] as const) {
       // Still the transient failure it was: retried as before (the client's retries are off here).
       expect(error.isRetryable).toBe(true);
       expect(JSON.stringify(error.responseHeaders)).not.toContain(KEY);
+      // A 200 is no error status: spans and metrics type the failure by its class, as before.
+      expect(toErrorType(error)).toBe('ApiCallError');
     });
 
     // A stream's body is read after the call returned: a cut there is a StreamError, whose class
