@@ -18,7 +18,8 @@ export type ApiCallErrorOptions = {
   /**
    * HTTP status; absent when no response arrived (connection refused, reset, DNS). For an error
    * object a 2xx answer carried: its `code`, or without one the HTTP status its `status` name
-   * means (`UNAVAILABLE` is 503).
+   * means (`UNAVAILABLE` is 503). For a 2xx answer whose body then broke (cut off, unreadable):
+   * that 2xx, so a status below 300 is no error status.
    */
   status?: number | undefined;
   /** The Google status name from the body: `INVALID_ARGUMENT`, `RESOURCE_EXHAUSTED`, ... */

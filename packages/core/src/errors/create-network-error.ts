@@ -1,6 +1,6 @@
 import { cutTextNoted } from '../shared/cut-text.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
-import { redactSecrets } from '../shared/redact-secrets.ts';
+import { redactSecrets, toSafeHeaders } from '../shared/redact-secrets.ts';
 import { ApiCallError } from './api-call-error.ts';
 import {
   findClientRefusal,
@@ -23,10 +23,13 @@ export type CreateNetworkErrorOptions = {
   fetchGiven?: boolean | undefined;
   /**
    * The status of the response when the failure came after its headers (reading its body): the
-   * host answered, and the message says so. Not set on the error, whose `status` stays the one of
-   * an error response.
+   * host answered, and the message says so. Set as the error's `status` (a 2xx, never an error
+   * status: the call failed reading what the server answered), so that a caller tells an
+   * answered-then-broken call from an unreachable server (leftovers79b).
    */
   answeredStatus?: number | undefined;
+  /** That response's headers, kept on the error (without credentials, secrets scrubbed). */
+  answeredHeaders?: Headers | undefined;
 };
 
 /**
@@ -34,7 +37,8 @@ export type CreateNetworkErrorOptions = {
  * failure, socket closed. `status` is absent; `isRetryable` is true for the known transient
  * failures (and for the generic `fetch failed` TypeError), false for anything else `fetch` threw.
  * A failure after the host answered (an answer that is no readable HTTP, a body cut off after
- * its headers: `answeredStatus`) is worded as that, not as a host that could not be reached.
+ * its headers: `answeredStatus`) is worded as that, not as a host that could not be reached; a
+ * body cut off also keeps that answer's `status` and `responseHeaders`.
  * @internal
  */
 export function createNetworkError({
@@ -45,6 +49,7 @@ export function createNetworkError({
   redact = [],
   fetchGiven = false,
   answeredStatus,
+  answeredHeaders,
 }: CreateNetworkErrorOptions): ApiCallError {
   const code = getNetworkErrorCode(cause);
   const isRetryable = isTransientNetworkError(cause, code);
@@ -81,6 +86,8 @@ export function createNetworkError({
     message: redactSecrets(message, redact),
     url,
     method,
+    status: answeredStatus,
+    responseHeaders: toSafeHeaders(answeredHeaders, redact),
     isRetryable,
     attempt,
     cause,

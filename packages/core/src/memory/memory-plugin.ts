@@ -1,8 +1,10 @@
 import type { AgentPlugin, PluginRun, ToolCallDecision } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
+import type { RunContext } from '../agent/run-state/run-context.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Gemini } from '../http/gemini.ts';
+import { describeThrown } from '../shared/describe-thrown.ts';
 import type { Content } from '../wire/content.ts';
 import {
   checkScope,
@@ -264,8 +266,7 @@ export function memoryPlugin({
       try {
         return { type: 'result', result: await answerTool(call.toolName, call.args, run) };
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        return { type: 'result', result: { error: message } };
+        return { type: 'result', result: { error: toolFailure(call.toolName, error, run) } };
       }
     },
     async afterAnswer(answer, run) {
@@ -287,4 +288,35 @@ export function memoryPlugin({
       run.emit('extracted', { ids, count: ids.length });
     },
   });
+}
+
+const FAILED_VERB: Readonly<Record<string, string>> = {
+  [MEMORY_TOOL_NAMES.remember]: 'remembered',
+  [MEMORY_TOOL_NAMES.recall]: 'recalled',
+  [MEMORY_TOOL_NAMES.forget]: 'forgotten',
+};
+
+/**
+ * What the model is told of a memory tool call that failed. A bad argument of its own (the
+ * plugin's `InvalidArgumentError`) is its to fix, word for word. Anything else failed in the
+ * store or the embedding call: the framework's own tool over the framework's own store, whose
+ * message names a file path, a lock's holder (pid and host) or a gateway's address, none of it
+ * the model's business nor fit for the user's page it may repeat it to (leftovers79b). The model
+ * gets what failed and what it can do; the whole error, redacted, goes to the log and to a
+ * `tool-failed` event, as a thrown tool's error reaches the run's events.
+ */
+function toolFailure(toolName: string, error: unknown, run: PluginRun<MemoryRunState>): string {
+  if (InvalidArgumentError.isInstance(error)) return error.message;
+  const internals = internalsOf(run);
+  const detail = internals.redact(describeThrown(error));
+  const name = error instanceof Error ? error.name : typeof error;
+  run.emit('tool-failed', { tool: toolName, error: name, message: detail });
+  (internals.context() as RunContext<unknown>).config.logger.warn(
+    { tool: toolName, error: detail },
+    'a memory tool failed; the model was told the memory store is unavailable',
+  );
+  return (
+    `The memory store failed, so nothing was ${FAILED_VERB[toolName] ?? 'done'}. ` +
+    'Try again later, or go on without memory for now.'
+  );
 }

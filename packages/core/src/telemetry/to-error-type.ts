@@ -14,7 +14,7 @@ const CLASS_NAME = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
 const DIGIT_RUN = /\d{5}/;
 
 /**
- * The low-cardinality `error.type` of a failure: the HTTP status of an API error (`'429'`),
+ * The low-cardinality `error.type` of a failure: the HTTP error status of an API error (`'429'`),
  * `'timeout'` for a time limit, otherwise the error's class name (`'AgentAbortedError'`,
  * `'AbortError'`), and `'_OTHER'` for a thrown non-error (a thrown string included: it is text,
  * such as an abort's reason, not a type) or a `name` that is no class name (text, an id, a key,
@@ -22,7 +22,11 @@ const DIGIT_RUN = /\d{5}/;
  * @internal
  */
 export function toErrorType(error: unknown): string {
-  if (ApiCallError.isInstance(error) && error.status !== undefined) return String(error.status);
+  // An error status only (OpenTelemetry's HTTP conventions: the status code when it "indicates an
+  // error"): a 2xx answer whose body broke or made no sense is typed by its class (leftovers79b).
+  if (ApiCallError.isInstance(error) && error.status !== undefined && error.status >= 400) {
+    return String(error.status);
+  }
   if (TimeoutError.isInstance(error)) return 'timeout';
   // A thrown string is text (an abort's reason: `abort('tab closed')` makes a model call throw
   // it), not a type: as an attribute it would carry caller text into spans and metrics, one

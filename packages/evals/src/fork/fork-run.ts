@@ -19,6 +19,7 @@ import { findDrift } from '../replay/find-drift.ts';
 import { findUnreproduced, servable } from '../replay/find-omitted.ts';
 import { loadFake } from '../replay/load-fake.ts';
 import { agentFromRecording } from './agent-from-recording.ts';
+import { checkForkSignatures } from './check-fork-signatures.ts';
 import type { ForkChange, ForkToolResult } from './fork-change.ts';
 
 /** What builds an agent of a fork: the client to use and the recorded case. */
@@ -102,8 +103,10 @@ export type ForkRunResult = {
  * "Dummy signature"). A run with subagents forks at its top run (their recorded results replay as
  * tool results); a chat turn forks with the history it was sent. The recording is only read.
  *
- * @throws {@link InvalidArgumentError} for a bad `until`, `continueOn` or tool-result edit, or a
- * `continueWith` that resolves to no result.
+ * @throws {@link InvalidArgumentError} for a bad `until`, `continueOn` or tool-result edit, a
+ * `continueWith` that resolves to no result, or (before any live call) a replayed model turn whose
+ * thought signature is not the one the recording sent Google in its request `until + 1` (an
+ * edited answer, which the live model would refuse).
  */
 export async function forkRun(recording: EvalCase, given: ForkRunOptions): Promise<ForkRunResult> {
   // Each option read once, `change` and its edits too (attack23): a getter passed `until: 1` to
@@ -179,6 +182,17 @@ export async function forkRun(recording: EvalCase, given: ForkRunOptions): Promi
   let forked: AgentResult<unknown> | undefined;
   let continuedCalls = 0;
   if (!ended) {
+    // Before any live call: an edited signature would be the live model's 400 (leftovers79b).
+    // A fork onto another model is sent none of them (see the TSDoc above).
+    if (until > 0 && sameModel(change.model, recordedModel)) {
+      checkForkSignatures({
+        caseId: recording.id,
+        history,
+        input,
+        recorded: requests[until],
+        until,
+      });
+    }
     const turns: HistoryTurn[] = [
       { contents: history, ...(recordedModel === undefined ? {} : { model: recordedModel }) },
     ];
@@ -311,6 +325,14 @@ function startingContents(
     ...(recording.history ?? []),
     ...(typeof input === 'string' ? [{ role: 'user' as const, parts: [{ text: input }] }] : input),
   ];
+}
+
+/** Whether the fork's model (`change.model`, else the recorded one) is the recorded model. */
+function sameModel(changed: unknown, recorded: string | undefined): boolean {
+  return (
+    changed === undefined ||
+    (typeof changed === 'string' && modelOf({ model: changed }) === recorded)
+  );
 }
 
 function modelOf(request: unknown): string | undefined {

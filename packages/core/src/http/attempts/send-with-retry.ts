@@ -122,6 +122,7 @@ export async function sendWithRetry<T, O extends SendWithRetryOptions>(
       if (attempt.answered !== undefined) attempt.tellAnswered();
     }
     attempt.status = response.status;
+    attempt.response = response;
     if (call.onResponse !== undefined || call.record !== undefined) {
       const info = new AttemptResponseInfo(response, attempt.number);
       if (call.record !== undefined) call.record.info = info;
@@ -284,6 +285,8 @@ export class Attempt<T = unknown, O extends SendWithRetryOptions = SendWithRetry
   /** Time to the response headers, only measured when `debug`. */
   headersMs: number | undefined = undefined;
   status: number | undefined = undefined;
+  /** The 2xx response once its headers came: its headers go on the error of a body that failed. */
+  response: TransportResponse | undefined = undefined;
   /** What the attempt waits for, for the message of a time-out. */
   waitingFor = 'the response headers';
   /** What `read` returned (set once the attempt succeeded). */
@@ -347,9 +350,19 @@ export class Attempt<T = unknown, O extends SendWithRetryOptions = SendWithRetry
       redact: call.secrets.values,
       fetchGiven: client.fetch !== undefined,
       status: this.status,
+      headers: this.response === undefined ? undefined : () => this.#responseHeaders(),
     });
     if (this.debug) this.#log(outcome, failed.error);
     return failed;
+  }
+
+  /** The response's headers; none when its `headers` getter throws (a custom fetch's response). */
+  #responseHeaders(): Headers | undefined {
+    try {
+      return this.response?.headers;
+    } catch {
+      return undefined;
+    }
   }
 
   #log(outcome: AttemptOutcome | undefined, error: unknown): void {

@@ -20,6 +20,8 @@ export type ToAttemptErrorOptions = {
   fetchGiven: boolean;
   /** The response's status once its headers came: a later failure is worded as after an answer. */
   status: number | undefined;
+  /** That response's headers, read only here (a failure): kept on a network failure's error. */
+  headers?: (() => Headers | undefined) | undefined;
 };
 
 /**
@@ -71,5 +73,6 @@ function classify(error: unknown, options: ToAttemptErrorOptions): unknown {
     redact: options.redact,
     fetchGiven: options.fetchGiven,
     answeredStatus: options.status,
+    answeredHeaders: options.headers?.(),
   });
 }
