@@ -400,7 +400,10 @@ export type RunOptions = {
   /**
    * A budget for the run and every subagent run below it (`subagent()` of
    * `@gemloop/core/composition`), besides each agent's own `maxSteps`: past it, the run about to
-   * call the model fails with a `TreeBudgetError`, which ends the whole tree.
+   * call the model fails with a `TreeBudgetError`, which ends the whole tree. `maxSteps` is held
+   * exactly, subagents started at once included (a step holds its unit of it from its check until
+   * it ends); `maxTokens` and `maxCostUsd` are known only as calls are priced, so the tree may end
+   * a call past them (one a run stepping at the same time).
    */
   budget?: TreeBudgetOptions | undefined;
   /**
@@ -431,7 +434,11 @@ export type RunOptions = {
 
 /** The `budget` run option: totals over a run's tree. */
 export type TreeBudgetOptions = {
-  /** Model steps of every agent of the tree together. @defaultValue Infinity */
+  /**
+   * Model steps of every agent of the tree together, held exactly: a step under way counts from
+   * its check, so a parent whose step starts subagents at once and those subagents make at most
+   * this many model calls in all. @defaultValue Infinity
+   */
   maxSteps?: number | undefined;
   /**
    * `totalTokenCount` of every model call of the tree together; a call whose server reported no

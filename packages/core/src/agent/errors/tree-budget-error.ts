@@ -27,8 +27,9 @@ export class TreeBudgetError extends AgentRunError {
    */
   readonly max: number | string;
   /**
-   * What the tree had used when it stopped: model steps, tokens, or for `'cost'` the dollars as
-   * a decimal string, `null` when a call without a price made the total unknown.
+   * What the tree had used when it stopped: model steps (those of runs stepping at the same time
+   * included, each holding its step from its check), tokens, or for `'cost'` the dollars as a
+   * decimal string, `null` when a call without a price made the total unknown.
    */
   readonly used: number | string | null;
   /** What every model call of the tree cost so far (exact decimal strings of US dollars). */

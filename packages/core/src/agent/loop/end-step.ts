@@ -23,8 +23,12 @@ export function endStep<Output>(
   rollUpChildren(context, step);
   run.steps.push(step);
   const budget = context.link.budget;
-  // Its tokens were counted by the call that made it (recordStep).
-  if (budget !== undefined && step.kind !== 'resume') budget.steps++;
+  if (budget !== undefined) {
+    // Its tokens were counted by the call that made it (recordStep). The unit its check held
+    // becomes the count in one go: no other run of the tree sees the step twice or not at all.
+    if (step.kind !== 'resume') budget.steps++;
+    budget.held.delete(run);
+  }
   observation?.stepEnd(step);
   const logger = config.logger;
   if (isLevelEnabled(logger, 'debug')) {

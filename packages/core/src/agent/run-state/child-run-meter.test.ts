@@ -38,6 +38,7 @@ function tree(spent: { steps: number; tokens: number; cost: string }): TreeBudge
     maxTokens: 1000,
     maxCostUsd: '1',
     steps: spent.steps,
+    held: new Set(),
     tokens: spent.tokens,
     cost: new CostTotal(usd(spent.cost)),
   };
@@ -58,6 +59,28 @@ describe('childBudgetShare', () => {
     expect(JSON.parse(JSON.stringify(share))).toEqual(share);
   });
 
+  it('counts the steps under way (their units held) as spent, and copies no held unit (leftovers79a)', () => {
+    const budget = tree({ steps: 4, tokens: 100, cost: '0.25' });
+    // The parent's step that starts the children, and a sibling's, are under way.
+    budget.held.add({});
+    budget.held.add({});
+    const share = childBudgetShare(budget, 2);
+    expect(share.steps).toBe(6);
+    expect(share.maxSteps).toBe(6 + 2); // floor((10 - 4 - 2) / 2)
+    expect(JSON.parse(JSON.stringify(share))).toEqual(share);
+    expect(Object.keys(share)).not.toContain('held');
+    // The child's meter holds none of them: its own steps are its own.
+    const meter = childRunMeter('worker#1', share);
+    expect(meter.budget?.held.size).toBe(0);
+    expect(meter.spent()?.steps).toBe(0);
+    // All spent or under way: the child may take none.
+    const full = tree({ steps: 8, tokens: 0, cost: '0' });
+    full.held.add({});
+    full.held.add({});
+    const none = childBudgetShare(full, 1);
+    expect(none.maxSteps).toBeLessThanOrEqual(none.steps);
+  });
+
   it('splits what is left equally among the children of one turn, exactly to the pico-dollar', () => {
     const share = childBudgetShare(tree({ steps: 4, tokens: 100, cost: '0.25' }), 3);
     expect(share.maxSteps).toBe(4 + 2); // floor((10 - 4) / 3)
@@ -71,6 +94,7 @@ describe('childBudgetShare', () => {
       maxTokens: 50,
       maxCostUsd: undefined,
       steps: 1,
+      held: new Set(),
       tokens: 80,
       cost: new CostTotal(),
     };

@@ -52,7 +52,8 @@ export type ChildSpendRecord = {
  * its siblings spend while they run (in-process children share one live total), so the
  * `children` child runs of one turn, which run at once, each get an equal share (rounded down; a
  * cost to the pico-dollar): together they cannot pass the budget by more than each one's last
- * model call, as one in-process run cannot. One child gets all that was left.
+ * model call, as one in-process run cannot. One child gets all that was left. A step of the tree
+ * under way (its unit held, {@link TreeBudget.held}) counts as spent.
  * @internal
  */
 export function childBudgetShare(budget: TreeBudget, children: number): ChildBudget {
@@ -64,11 +65,15 @@ export function childBudgetShare(budget: TreeBudget, children: number): ChildBud
         ? max
         : spent + Math.floor((max - spent) / n);
   const cost = budget.cost.total;
+  // The steps under way (the parent's own, which starts this child, among them) will be counted
+  // as they end: the children share what is left after them, and start from them as spent. A
+  // plain count in the input: no held unit is copied (a child's meter holds its own).
+  const steps = budget.steps + budget.held.size;
   return {
-    maxSteps: share(budget.maxSteps, budget.steps),
+    maxSteps: share(budget.maxSteps, steps),
     maxTokens: share(budget.maxTokens, budget.tokens),
     maxCostUsd: costShare(budget.maxCostUsd, cost, n),
-    steps: budget.steps,
+    steps,
     tokens: budget.tokens,
     cost,
   };
@@ -102,6 +107,7 @@ export function childRunMeter(segment: string, given: ChildBudget | undefined): 
           maxTokens: given.maxTokens ?? Number.POSITIVE_INFINITY,
           maxCostUsd: given.maxCostUsd ?? undefined,
           steps: given.steps,
+          held: new Set(),
           tokens: given.tokens,
           cost: new TeeCostTotal(given.cost, own),
         };

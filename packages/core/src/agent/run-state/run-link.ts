@@ -329,6 +329,7 @@ export function treeBudgetOf(budget: RunOptions['budget']): TreeBudget | undefin
     ...withDefaults(TREE_BUDGET_DEFAULTS, budget),
     maxCostUsd: budget.maxCostUsd,
     steps: 0,
+    held: new Set(),
     tokens: 0,
     cost: new CostTotal(),
   };

@@ -7,21 +7,24 @@ import type { TreeBudget } from './tree-budget.ts';
  * The error a run's tree ends with once it spent its budget (steps, then tokens, then cost), or
  * `undefined` while some is left: what the `budget` plugin checks before each model call, and
  * `run.generate()` before each side call (a plugin's calls must not spend past it either). Reads
- * the meter only; `state` is asked for only when the budget is spent.
+ * the meter only; `state` is asked for only when the budget is spent. `held`: the steps of the
+ * tree under way (see {@link TreeBudget.held}), counted as used by a check that starts a step;
+ * a side call or a step's second call starts none and passes `0`.
  * @internal
  */
 export function spentTreeBudget(
   budget: TreeBudget,
   path: AgentPath,
   state: () => AgentRunState,
+  held = 0,
 ): TreeBudgetError | undefined {
   let limit: TreeBudgetLimit | undefined;
   let max: number | string = 0;
   let used: number | string | null = 0;
-  if (budget.steps >= budget.maxSteps) {
+  if (budget.steps + held >= budget.maxSteps) {
     limit = 'steps';
     max = budget.maxSteps;
-    used = budget.steps;
+    used = budget.steps + held;
   } else if (budget.tokens >= budget.maxTokens) {
     limit = 'tokens';
     max = budget.maxTokens;

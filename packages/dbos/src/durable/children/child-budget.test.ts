@@ -170,8 +170,9 @@ function requestsOf(agent: 'child' | 'parent', input: string): number {
 
 /** The two kill tests' runs of `team`: run id, input, and the budget of the budget one. */
 const TOGETHER = {
-  // maxSteps 2 stops the child before its third call (the budget describe's first test).
-  budget: { runId: 'budget-child-crash', input: 'budget crash', budget: { maxSteps: 2 } },
+  // maxSteps 3 stops the child before its third call: the parent's step under way holds one
+  // (leftovers79a; with 2 the child's second call, before the slow tool, is refused).
+  budget: { runId: 'budget-child-crash', input: 'budget crash', budget: { maxSteps: 3 } },
   // Its child meets the 400 at its third call, after the kill.
   spend: { runId: 'spend-fail-crash', input: 'fail crash' },
 } as const;
@@ -331,9 +332,10 @@ describe('the tree budget of a durable run with a subagent child workflow', () =
     const expected = await inProcess(2);
     expect(TreeBudgetError.isInstance(expected)).toBe(true);
     const error = expected as TreeBudgetError;
-    // In-process: a step counts when it ends (its tool calls too), so the parent's first step,
-    // which calls the subagent, is not yet counted: the child's two calls use the budget up and
-    // its third is refused.
+    // In-process: a step counts when it ends (its tool calls too), and holds its unit until then
+    // (leftovers79a): the parent's first step, which calls the subagent, and the child's first
+    // call use the budget up, and the child's second is refused. (Before, the parent's step was
+    // not seen: the child made two calls, three in the tree.)
     expect(error.path).toEqual(['research#1']);
     expect(error.used).toBe(2);
 
@@ -341,7 +343,7 @@ describe('the tree budget of a durable run with a subagent child workflow', () =
     await runs.start('team', { runId, input: 'budget 2', budget: { maxSteps: 2 } });
     await expect(runs.result(runId)).rejects.toThrow(error.message);
     expect(requestsOf('parent', 'budget 2')).toBe(1);
-    expect(requestsOf('child', 'crash budget 2')).toBe(2);
+    expect(requestsOf('child', 'crash budget 2')).toBe(1);
   });
 
   it('stops inside the child on the cost budget, the parent call counted', async () => {
@@ -414,7 +416,7 @@ describe('the tree budget of a durable run with a subagent child workflow', () =
     const { runId, input } = TOGETHER.budget;
     const victim = await killedTogether();
 
-    const expected = (await inProcess(2)) as TreeBudgetError;
+    const expected = (await inProcess(3)) as TreeBudgetError;
     await expect(runs.result(runId)).rejects.toThrow(expected.message);
     expect((await runs.status(runId))?.executorId).not.toBe(victim.executorId);
     // The child's two calls were replayed from their records, not sent again; no third.
@@ -496,11 +498,11 @@ describe('a durable run counts what its child workflows spent, however they ende
   });
 
   it('gives the two subagents of one turn a share each, so the tree stops where it does in-process', async () => {
-    // maxSteps 4 (a step counts when it ends, so the parent's first is not yet counted): in
-    // process the two children share one live total and stop once their calls used the 4.
+    // maxSteps 5 (the parent's first step holds one until it ends, leftovers79a): in process the
+    // two children share one live total and stop once their calls used the other 4.
     let expected: unknown;
     try {
-      expected = await inProcessTeam().run('pair inproc', { budget: { maxSteps: 4 } });
+      expected = await inProcessTeam().run('pair inproc', { budget: { maxSteps: 5 } });
     } catch (error) {
       expected = error;
     }
@@ -508,13 +510,16 @@ describe('a durable run counts what its child workflows spent, however they ende
     // the tree's total is what is compared.)
     expect(TreeBudgetError.isInstance(expected)).toBe(true);
     expect((expected as TreeBudgetError).limit).toBe('steps');
-    expect(childRequests('crash pair inproc')).toBeGreaterThanOrEqual(4);
+    // At most the 4 the parent's step leaves (before leftovers79a, 4 or more: the parent's step
+    // under way was not seen).
+    expect(childRequests('crash pair inproc')).toBeLessThanOrEqual(4);
 
     const runId = 'spend-pair';
-    await runs.start('team', { runId, input: 'pair durable', budget: { maxSteps: 4 } });
+    await runs.start('team', { runId, input: 'pair durable', budget: { maxSteps: 5 } });
     const error = await runs.result(runId).catch((thrown: unknown) => thrown);
-    // Each child workflow may spend 2 of the 4 steps: the first stops before its third call.
-    expect((error as Error).message).toContain('The run tree used 2 model steps');
+    // Each child workflow may spend 2 of the 4 steps the parent's (held) leaves, starting from it
+    // as spent: the first stops before its third call, at 1 + 2.
+    expect((error as Error).message).toContain('The run tree used 3 model steps');
     expect((error as Error).message).toContain('research#1');
     expect(childRequests('crash pair durable A')).toBe(2);
     expect(childRequests('crash pair durable B')).toBe(2);
