@@ -22,6 +22,7 @@ import { onAbort } from '../shared/on-abort.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { DefinedTool } from '../tools/define/define-tool-options.ts';
 import type { ToolExecuteContext } from '../tools/tool.ts';
+import type { Content } from '../wire/content.ts';
 import { childResponse } from './child-response.ts';
 import { historyBeforeCalls } from './history-before-calls.ts';
 import { SUBAGENT_DEFAULTS, type SubagentOptions, subagentOptions } from './subagent-options.ts';
@@ -118,11 +119,10 @@ export function subagent<Output = undefined, Args = { task: string }>(
     // result (aborted, timed out, ended the run), here when the child failed (settleChildSpend).
     const spend = parent.spend;
     if (link !== undefined && spend !== undefined) link.callSpend.set(callIndex, spend);
-    // The parent's contents end with the model turn whose calls started this child, unanswered
-    // until the children return: handed over without them, so `history: (c) => c` is a history
-    // the child can run on (history-before-calls.ts).
-    const slice = history?.(historyBeforeCalls(context.contents));
-    const start = (signal: AbortSignal): Promise<AgentResult<Output>> =>
+    const start = (
+      signal: AbortSignal,
+      slice: Content[] | undefined,
+    ): Promise<AgentResult<Output>> =>
       startChildRun(
         agent,
         toInput(args),
@@ -136,28 +136,51 @@ export function subagent<Output = undefined, Args = { task: string }>(
           turnChildren: link?.turn.children ?? 1,
         },
       );
-    let result: AgentResult<Output>;
+    // The child's result once it has one: an `output` that throws after it fails the call with it.
+    let result: AgentResult<Output> | undefined;
+    let response: Record<string, unknown>;
     // Set when this call's own time limit (`onError: 'throw'`) stopped the child.
     let timedOut: TimeoutError | undefined;
     try {
-      if (limitMs === undefined) result = await start(context.signal);
+      // The caller's `history` and `output` run inside the call, as `prompt` does: what they throw
+      // fails the call as the child's own failure would (`onError`, the words, the usage counted
+      // once), not as a bare tool throw that `onError: 'throw'` let by (attack64a).
+      // The parent's contents end with the model turn whose calls started this child, unanswered
+      // until the children return: handed over without them, so `history: (c) => c` is a history
+      // the child can run on (history-before-calls.ts).
+      const slice = history?.(historyBeforeCalls(context.contents));
+      if (limitMs === undefined) result = await start(context.signal, slice);
       else {
-        const outcome = await withTimeLimit(start, context.signal, limitMs, name);
+        const outcome = await withTimeLimit(
+          (signal) => start(signal, slice),
+          context.signal,
+          limitMs,
+          name,
+        );
         if ('timeout' in outcome) {
           timedOut = outcome.timeout;
           throw timedOut;
         }
         result = outcome.value;
       }
+      // An async `output` compiles (it returns `unknown`): awaited, not sent as a Promise's `{}`.
+      response = childResponse(
+        output === undefined ? undefined : { value: await output(result) },
+        result,
+      );
     } catch (thrown) {
       const childRun: AgentRunState | undefined = AgentRunError.isInstance(thrown)
         ? thrown.run
         : undefined;
       // What the child spent before it failed: its meter (an in-process child counts into it as
-      // it goes; a durable runner adds what the child workflow recorded), else its error's run.
+      // it goes; a durable runner adds what the child workflow recorded), else its error's run,
+      // else (an `output` that threw) its result.
       const spent = spend?.counted === true ? spend : undefined;
-      const usage = spent === undefined ? (childRun?.usage ?? emptyUsage()) : { ...spent.usage };
-      const cost = spent === undefined ? childRun?.cost : spent.cost.total;
+      const usage =
+        spent === undefined
+          ? (childRun?.usage ?? result?.usage ?? emptyUsage())
+          : { ...spent.usage };
+      const cost = spent === undefined ? (childRun?.cost ?? result?.cost) : spent.cost.total;
       // The parent is aborting (or the call timed out): the loop records the call as such, with
       // what the meter holds then (settleChildSpend).
       if (context.signal.aborted) throw thrown;
@@ -223,7 +246,7 @@ export function subagent<Output = undefined, Args = { task: string }>(
         ? spend.cost
         : undefined;
     return new DelegatedResult(
-      childResponse(output, result),
+      response,
       undefined,
       result.usage,
       meter === undefined ? result.cost : undefined,
