@@ -2,7 +2,8 @@
 // call. What they throw failed the call as a plain tool's throw, outside the subagent's failure
 // path: under `onError: 'throw'` the run went on, and an `output` throwing after the child ran
 // counted the child twice in `usageByAgent` (the lead's own entry short by as much). An async
-// `output` (it compiles: the option returns `unknown`) answered the parent model `{}`.
+// `output` (it compiles: the option returns `unknown`) answered the parent model `{}`; awaited, it
+// is held to the call's `timeoutMs` with the child.
 
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,6 +13,7 @@ import {
 } from '../agent/__fixtures__/scripted-gemini.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { SubagentError } from '../agent/errors/subagent-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
 import type { AgentResult } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
 import { subagent } from './subagent.ts';
@@ -23,7 +25,7 @@ const boom = (): never => {
   throw new Error(`lookup failed at ${SECRET}`);
 };
 
-type Extra = Pick<SubagentOptions, 'history' | 'output' | 'onError'>;
+type Extra = Pick<SubagentOptions, 'history' | 'output' | 'onError' | 'timeoutMs'>;
 
 /** A lead that calls `ask` once, then answers; `ask` runs a child that answers "child". */
 function team(extra: Extra) {
@@ -102,6 +104,22 @@ describe.each(modes)('a subagent whose caller functions fail or are async (%s)',
     await run(lead);
     expect(childGemini.calls).toHaveLength(0);
     expect(answered()).toEqual({ error: 'The subagent ask failed: lookup failed at <url>' });
+  });
+
+  it('stops an async output that never settles at timeoutMs under onError: throw', async () => {
+    const { lead, leadGemini } = team({
+      onError: 'throw',
+      timeoutMs: 50,
+      output: () => new Promise(() => {}),
+    });
+    const error = await run(lead).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(SubagentError.isInstance(error)).toBe(true);
+    expect((error as SubagentError).message).toContain('did not finish within 50 ms');
+    expect(TimeoutError.isInstance((error as SubagentError).cause)).toBe(true);
+    expect(leadGemini.calls).toHaveLength(1);
   });
 
   it("answers the parent model with an async output's value, not {}", async () => {

@@ -138,7 +138,16 @@ export function subagent<Output = undefined, Args = { task: string }>(
       );
     // The child's result once it has one: an `output` that throws after it fails the call with it.
     let result: AgentResult<Output> | undefined;
-    let response: Record<string, unknown>;
+    // The child's run, then `output` (awaited: an async one compiles, as the option returns
+    // `unknown`, and was sent as a Promise's `{}`), within the call's time limit together: an
+    // `output` that never settles is stopped as a slow child is, under `onError: 'throw'` too.
+    const answer = async (signal: AbortSignal, slice: Content[] | undefined): Promise<Answered> => {
+      const finished = await start(signal, slice);
+      result = finished;
+      const shaped = output === undefined ? undefined : { value: await output(finished) };
+      return { finished, response: childResponse(shaped, finished) };
+    };
+    let answered: Answered;
     // Set when this call's own time limit (`onError: 'throw'`) stopped the child.
     let timedOut: TimeoutError | undefined;
     try {
@@ -149,10 +158,10 @@ export function subagent<Output = undefined, Args = { task: string }>(
       // until the children return: handed over without them, so `history: (c) => c` is a history
       // the child can run on (history-before-calls.ts).
       const slice = history?.(historyBeforeCalls(context.contents));
-      if (limitMs === undefined) result = await start(context.signal, slice);
+      if (limitMs === undefined) answered = await answer(context.signal, slice);
       else {
         const outcome = await withTimeLimit(
-          (signal) => start(signal, slice),
+          (signal) => answer(signal, slice),
           context.signal,
           limitMs,
           name,
@@ -161,13 +170,8 @@ export function subagent<Output = undefined, Args = { task: string }>(
           timedOut = outcome.timeout;
           throw timedOut;
         }
-        result = outcome.value;
+        answered = outcome.value;
       }
-      // An async `output` compiles (it returns `unknown`): awaited, not sent as a Promise's `{}`.
-      response = childResponse(
-        output === undefined ? undefined : { value: await output(result) },
-        result,
-      );
     } catch (thrown) {
       const childRun: AgentRunState | undefined = AgentRunError.isInstance(thrown)
         ? thrown.run
@@ -222,10 +226,11 @@ export function subagent<Output = undefined, Args = { task: string }>(
           : `The subagent ${name} failed: ${safeErrorText(thrown)}`;
       throw new DelegatedFailure(told, thrown, usage, cost, spent?.cost.priced);
     }
+    const { finished, response } = answered;
     if (link !== undefined) {
-      const byAgent = result.usageByAgent;
+      const byAgent = finished.usageByAgent;
       if (byAgent === undefined) {
-        link.childUsage.push({ path: [segment], usage: result.usage });
+        link.childUsage.push({ path: [segment], usage: finished.usage });
       } else {
         for (const entry of byAgent) {
           link.childUsage.push({
@@ -242,18 +247,21 @@ export function subagent<Output = undefined, Args = { task: string }>(
     // durable runner counts the meter only when a child fails; a meter that does not hold the
     // result's usage is not used, and the result's own cost is).
     const meter =
-      spend?.counted === true && spend.usage.totalTokenCount === result.usage.totalTokenCount
+      spend?.counted === true && spend.usage.totalTokenCount === finished.usage.totalTokenCount
         ? spend.cost
         : undefined;
     return new DelegatedResult(
       response,
       undefined,
-      result.usage,
-      meter === undefined ? result.cost : undefined,
+      finished.usage,
+      meter === undefined ? finished.cost : undefined,
       meter,
     );
   }
 }
+
+/** A subagent call's child result and the response the parent model gets of it. */
+type Answered = { finished: AgentResult<unknown>; response: Record<string, unknown> };
 
 /**
  * Runs a child with `timeoutMs`: its signal follows `parentSignal` and aborts at the limit, when
