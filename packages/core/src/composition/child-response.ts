@@ -3,7 +3,8 @@ import type { AgentFinishReason, AgentResult } from '../run/agent-result.ts';
 /**
  * What the parent model sees of a child's result, as a `functionResponse.response` object.
  *
- * A child that answered (`finishReason: 'stop'`) gives `output(result)`, else its structured
+ * A child that answered (`finishReason: 'stop'`) gives `shaped.value` (what the caller's
+ * `output(result)` gave, awaited), else its structured
  * output, else `{ answer: text }`. A child that ended without a final answer (its `maxSteps`, a
  * `stopWhen` condition, the output token limit, a blocked prompt or answer, a cut stream, another
  * finish reason) is not an empty answer: the response says so with `finished: false`, `reason`
@@ -13,21 +14,21 @@ import type { AgentFinishReason, AgentResult } from '../run/agent-result.ts';
  * the work, and the parent model decides what to do with it. @internal
  */
 export function childResponse<Output>(
-  output: ((result: AgentResult<Output>) => unknown) | undefined,
+  shaped: { value: unknown } | undefined,
   result: AgentResult<Output>,
 ): Record<string, unknown> {
   if (result.finishReason === 'stop') {
     return asObject(
-      output !== undefined
-        ? output(result)
+      shaped !== undefined
+        ? shaped.value
         : result.output !== undefined
           ? result.output
           : { answer: result.text },
     );
   }
   const produced =
-    output !== undefined
-      ? asObject(output(result))
+    shaped !== undefined
+      ? asObject(shaped.value)
       : {
           ...(result.output === undefined ? {} : { output: result.output }),
           ...(result.text === '' ? {} : { answer: result.text }),
@@ -37,7 +38,7 @@ export function childResponse<Output>(
     finished: false,
     reason: result.finishReason,
     // "answer holds ..." only where the response has the child's text as `answer`.
-    message: unfinishedMessage(result, output === undefined && result.text !== ''),
+    message: unfinishedMessage(result, shaped === undefined && result.text !== ''),
   };
 }
 

@@ -33,8 +33,8 @@ export type HandoffOptions = {
    * Rewrites the history for the receiving agent: gets the run's contents and the index where the
    * agent handing over took the run, returns the contents the receiving agent continues from. It
    * may change only the run's own contents (from `run.inputLength` on), and what it returns is
-   * checked as any history is (every call answered, roles, thought signatures): a bad one ends
-   * the run with an `AgentRunError`.
+   * checked as any history is (every call answered, roles, thought signatures): a bad one, or
+   * one that throws (its error the `cause`), ends the run with an `AgentRunError` holding the run.
    * @defaultValue drops the tool exchanges of the agent handing over (whole model turns of calls
    * with their responses), keeping its words and the transfer call itself.
    */

@@ -54,7 +54,8 @@ export type SubagentOptions<Output = undefined, Args = { task: string }> = {
   prompt?: ((args: Args) => AgentInput) | undefined;
   /**
    * What the parent model sees of the child's result (a JSON value; an object is sent as it is,
-   * anything else as `{ output }`).
+   * anything else as `{ output }`; a Promise is awaited). What it throws fails the call as the
+   * child's own failure does (`onError`), as `prompt`'s and `history`'s throws do.
    * @defaultValue the child's structured output when it has an `output` schema, else
    * `{ answer: result.text }`. Never the child's contents: its thought signatures and tool turns
    * stay in its own history. A child that ended without a final answer (`result.finishReason`

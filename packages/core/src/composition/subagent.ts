@@ -22,6 +22,7 @@ import { onAbort } from '../shared/on-abort.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import type { DefinedTool } from '../tools/define/define-tool-options.ts';
 import type { ToolExecuteContext } from '../tools/tool.ts';
+import type { Content } from '../wire/content.ts';
 import { childResponse } from './child-response.ts';
 import { historyBeforeCalls } from './history-before-calls.ts';
 import { SUBAGENT_DEFAULTS, type SubagentOptions, subagentOptions } from './subagent-options.ts';
@@ -118,11 +119,10 @@ export function subagent<Output = undefined, Args = { task: string }>(
     // result (aborted, timed out, ended the run), here when the child failed (settleChildSpend).
     const spend = parent.spend;
     if (link !== undefined && spend !== undefined) link.callSpend.set(callIndex, spend);
-    // The parent's contents end with the model turn whose calls started this child, unanswered
-    // until the children return: handed over without them, so `history: (c) => c` is a history
-    // the child can run on (history-before-calls.ts).
-    const slice = history?.(historyBeforeCalls(context.contents));
-    const start = (signal: AbortSignal): Promise<AgentResult<Output>> =>
+    const start = (
+      signal: AbortSignal,
+      slice: Content[] | undefined,
+    ): Promise<AgentResult<Output>> =>
       startChildRun(
         agent,
         toInput(args),
@@ -136,28 +136,55 @@ export function subagent<Output = undefined, Args = { task: string }>(
           turnChildren: link?.turn.children ?? 1,
         },
       );
-    let result: AgentResult<Output>;
+    // The child's result once it has one: an `output` that throws after it fails the call with it.
+    let result: AgentResult<Output> | undefined;
+    // The child's run, then `output` (awaited: an async one compiles, as the option returns
+    // `unknown`, and was sent as a Promise's `{}`), within the call's time limit together: an
+    // `output` that never settles is stopped as a slow child is, under `onError: 'throw'` too.
+    const answer = async (signal: AbortSignal, slice: Content[] | undefined): Promise<Answered> => {
+      const finished = await start(signal, slice);
+      result = finished;
+      const shaped = output === undefined ? undefined : { value: await output(finished) };
+      return { finished, response: childResponse(shaped, finished) };
+    };
+    let answered: Answered;
     // Set when this call's own time limit (`onError: 'throw'`) stopped the child.
     let timedOut: TimeoutError | undefined;
     try {
-      if (limitMs === undefined) result = await start(context.signal);
+      // The caller's `history` and `output` run inside the call, as `prompt` does: what they throw
+      // fails the call as the child's own failure would (`onError`, the words, the usage counted
+      // once), not as a bare tool throw that `onError: 'throw'` let by (attack64a).
+      // The parent's contents end with the model turn whose calls started this child, unanswered
+      // until the children return: handed over without them, so `history: (c) => c` is a history
+      // the child can run on (history-before-calls.ts).
+      const slice = history?.(historyBeforeCalls(context.contents));
+      if (limitMs === undefined) answered = await answer(context.signal, slice);
       else {
-        const outcome = await withTimeLimit(start, context.signal, limitMs, name);
+        const outcome = await withTimeLimit(
+          (signal) => answer(signal, slice),
+          context.signal,
+          limitMs,
+          name,
+        );
         if ('timeout' in outcome) {
           timedOut = outcome.timeout;
           throw timedOut;
         }
-        result = outcome.value;
+        answered = outcome.value;
       }
     } catch (thrown) {
       const childRun: AgentRunState | undefined = AgentRunError.isInstance(thrown)
         ? thrown.run
         : undefined;
       // What the child spent before it failed: its meter (an in-process child counts into it as
-      // it goes; a durable runner adds what the child workflow recorded), else its error's run.
+      // it goes; a durable runner adds what the child workflow recorded), else its error's run,
+      // else (an `output` that threw) its result.
       const spent = spend?.counted === true ? spend : undefined;
-      const usage = spent === undefined ? (childRun?.usage ?? emptyUsage()) : { ...spent.usage };
-      const cost = spent === undefined ? childRun?.cost : spent.cost.total;
+      const usage =
+        spent === undefined
+          ? (childRun?.usage ?? result?.usage ?? emptyUsage())
+          : { ...spent.usage };
+      const cost = spent === undefined ? (childRun?.cost ?? result?.cost) : spent.cost.total;
       // The parent is aborting (or the call timed out): the loop records the call as such, with
       // what the meter holds then (settleChildSpend).
       if (context.signal.aborted) throw thrown;
@@ -199,10 +226,11 @@ export function subagent<Output = undefined, Args = { task: string }>(
           : `The subagent ${name} failed: ${safeErrorText(thrown)}`;
       throw new DelegatedFailure(told, thrown, usage, cost, spent?.cost.priced);
     }
+    const { finished, response } = answered;
     if (link !== undefined) {
-      const byAgent = result.usageByAgent;
+      const byAgent = finished.usageByAgent;
       if (byAgent === undefined) {
-        link.childUsage.push({ path: [segment], usage: result.usage });
+        link.childUsage.push({ path: [segment], usage: finished.usage });
       } else {
         for (const entry of byAgent) {
           link.childUsage.push({
@@ -219,18 +247,21 @@ export function subagent<Output = undefined, Args = { task: string }>(
     // durable runner counts the meter only when a child fails; a meter that does not hold the
     // result's usage is not used, and the result's own cost is).
     const meter =
-      spend?.counted === true && spend.usage.totalTokenCount === result.usage.totalTokenCount
+      spend?.counted === true && spend.usage.totalTokenCount === finished.usage.totalTokenCount
         ? spend.cost
         : undefined;
     return new DelegatedResult(
-      childResponse(output, result),
+      response,
       undefined,
-      result.usage,
-      meter === undefined ? result.cost : undefined,
+      finished.usage,
+      meter === undefined ? finished.cost : undefined,
       meter,
     );
   }
 }
+
+/** A subagent call's child result and the response the parent model gets of it. */
+type Answered = { finished: AgentResult<unknown>; response: Record<string, unknown> };
 
 /**
  * Runs a child with `timeoutMs`: its signal follows `parentSignal` and aborts at the limit, when

@@ -10,6 +10,7 @@ import { PluginError } from '../plugins/plugin-error.ts';
 import type { HandOffDecision } from '../plugins/run-plugins.ts';
 import type { TurnsOf } from '../plugins/run-view/plugin-run-view.ts';
 import type { RunContext } from '../run-state/run-context.ts';
+import { safeErrorText } from '../tool-calls/safe-tool-error-message.ts';
 import type { AgentRuntime } from './agent-runtime.ts';
 import type { agentScope } from './agent-scope.ts';
 import type { modelCallOptions } from './call-model.ts';
@@ -60,7 +61,7 @@ export async function takeOver<Output>(
   const config = target.config as AgentConfig<Output>;
   const runtime = target.runtime() as AgentRuntime;
   const contentsBefore = run.contents.length;
-  const rewritten = (filter ?? dropToolExchanges)(run.contents, from);
+  const rewritten = filtered(context, filter, from, target.name, loop);
   rewriteHistory(context, rewritten, runtime, contents, loop);
   // A `models/` spelling of the same model counts as another: that costs a dummy, never a 400.
   if (config.model !== context.config.model) signForReceiver(context, config, loop);
@@ -159,6 +160,32 @@ function signForReceiver<Output>(
   });
   if (prepared.contents !== run.contents)
     run.contents.splice(0, run.contents.length, ...prepared.contents);
+}
+
+/**
+ * The history the outcome's filter gives (the default drops the tool exchanges of the agent
+ * handing over). A filter that throws is the caller's code failing mid-run: the run ends with an
+ * `AgentRunError` holding the run so far (its transfer answered: a history to continue from),
+ * as the filter's other failures do, its thrown message redacted and cut as a tool's is, the
+ * error its `cause` (attack64a: the bare error, with no run and its addresses, ended the run).
+ */
+function filtered<Output>(
+  { run }: RunContext<Output>,
+  filter: ResolvedHandOff['filter'],
+  from: number,
+  to: string,
+  loop: LoopParts,
+): unknown {
+  if (filter === undefined) return dropToolExchanges(run.contents, from);
+  try {
+    return filter(run.contents, from);
+  } catch (thrown) {
+    throw new loop.AgentRunError({
+      message: `The handoff filter of the transfer to ${to} threw: ${safeErrorText(thrown)}. The run so far is error.run; fix the filter, or leave it out for the default.`,
+      run: run.state(),
+      cause: thrown,
+    });
+  }
 }
 
 /**
