@@ -5,7 +5,7 @@ import type { GenerateContentRequest } from '@gemloop/core/wire';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { piiMask } from './pii-mask-plugin.ts';
+import { createPiiVault, piiMask } from './pii-mask-plugin.ts';
 
 // attack64b: the PII mask example attacked as a hostile model, a careless tool and a user would
 // (issue 53). Each case broke on the example before: a value reached the model, a tool acted on
@@ -224,4 +224,37 @@ describe('pii-mask attacked (attack64b)', () => {
     expect(crm).toContain('[EMAIL_2]');
     expect(crm).not.toContain('[EMAIL_1]');
   });
+
+  it("restores a subagent's token in the parent when the parent's plugin is given a vault", async () => {
+    const child = await serve([turn.call('look', {}), turn.text('Dana is [EMAIL_1].')]);
+    const parent = await serve([
+      turn.call('crm', { task: 'Find Dana.' }),
+      turn.call('send', { to: '[EMAIL_1]' }),
+      turn.text('Done.'),
+    ]);
+    const sent: string[] = [];
+    const researcher = createAgent({
+      gemini: child.gemini,
+      model: 'gemini-3-flash-preview',
+      tools: tools([{ email: 'dana@example.com' }], sent),
+    });
+    const agent = createAgent({
+      gemini: parent.gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [
+        ...tools([], sent),
+        subagent(researcher, { name: 'crm', description: 'Works in the CRM.' }),
+      ],
+    });
+    await agent.run('Go.', { plugins: [piiMask({ vault: createPiiVault() })] });
+    expect(responses(parent.fake)[0]).toContain('Dana is [EMAIL_1].');
+    expect(sent).toEqual(['dana@example.com']);
+    expect(JSON.stringify(bodies(child.fake))).not.toContain('dana@example.com');
+  });
+
+  it('masks a long text with no address in linear time (it was quadratic: minutes for 1 MB)', async () => {
+    const page = `${'a'.repeat(300_000)} write to dana@example.com`;
+    const { seen } = await runWith([{ page }], LOOK_THEN_ANSWER);
+    expect(seen).not.toContain('dana@example.com');
+  }, 20_000);
 });
