@@ -1,5 +1,10 @@
 import { createAgent, createGemini, defineTool, toolResult } from '@gemloop/core';
 import { createChatSession } from '@gemloop/core/chat';
+import {
+  createMemoryArtifactStore,
+  readToolOutputTool,
+  toolOutput,
+} from '@gemloop/core/compaction';
 import { subagent } from '@gemloop/core/composition';
 import type { GenerateContentRequest } from '@gemloop/core/wire';
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
@@ -257,4 +262,36 @@ describe('pii-mask attacked (attack64b)', () => {
     const { seen } = await runWith([{ page }], LOOK_THEN_ANSWER);
     expect(seen).not.toContain('dana@example.com');
   }, 20_000);
+
+  it.each([
+    // `{"page":"` is 9 characters: the cut at 4,000 falls `into` characters into the value.
+    ['an address', 'dana.smith@example.com', 12, ['dana.smith', 'example.com', 'xample']],
+    ['a number', '+1 415 555 0134', 8, ['415', '555', '0134']],
+  ])(
+    'masks %s a toolOutput cut splits, in the cut result and in the slice read after it',
+    async (_, value, into, parts) => {
+      const page = `${'x'.repeat(3990 - into)} ${value} ${'y'.repeat(3000)}`;
+      const artifacts = createMemoryArtifactStore();
+      const { fake, gemini } = await serve((_request, { callIndex, functionResponses }) => {
+        if (callIndex === 0) return turn.call('look', {});
+        const marker = JSON.stringify(functionResponses[0]?.response ?? {});
+        const id = /id \\"([^\\"]+)\\"/.exec(marker)?.[1];
+        if (callIndex === 1)
+          return turn.call('read_tool_output', { id, offset: 4000, length: 100 });
+        return turn.text('Done.');
+      });
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-3-flash-preview',
+        tools: [...tools([{ page }], []), readToolOutputTool(artifacts)],
+        toolOutput: toolOutput({ maxTokens: 1000, artifacts }),
+        plugins: [piiMask()],
+      });
+      await agent.run('Go.');
+      const [cutResult, slice] = responses(fake);
+      expect(cutResult).toContain('truncated');
+      expect(slice).toContain('"offset":4000');
+      for (const part of parts) expect(`${cutResult}${slice}`).not.toContain(part);
+    },
+  );
 });

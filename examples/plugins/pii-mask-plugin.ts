@@ -89,7 +89,12 @@ export function piiMask(options: PiiMaskOptions = {}): AgentPlugin<PiiVault> {
     afterToolCall: ({ result, toolName }, run) => {
       const masker = createMasker(run, patterns, tokenPattern, sharedVault);
       const response = isToolResultWithParts(result) ? result.response : result;
-      const next = mapStrings(response, (text) => masker.mask(text), new Set());
+      let next = mapStrings(response, (text) => masker.mask(text), new Set());
+      // A result cut to a size (the `toolOutput` option's, read back a slice at a time by
+      // `read_tool_output`) comes here cut, so an address can straddle the cut: `dana.smith@e`
+      // in one result, `xample.com` in the next. What touches a cut is masked whole.
+      const cut = cutEdges(next);
+      if (cut !== undefined) next = { ...cut.value, [cut.key]: masker.maskEdges(cut) };
       if (masker.masked === 0) return undefined;
       run.emit('masked', { toolName, values: masker.masked });
       // A toolResult() value is made again, so its media stay media (writing-a-plugin.md).
@@ -158,7 +163,6 @@ function createMasker(
 ) {
   const vault = run.state;
   let taken: Set<string> | undefined;
-  const masker = { masked: 0, mask };
   function tokenFor(kind: string, value: string): string {
     masker.masked++;
     const known = vault.tokens.get(value);
@@ -188,7 +192,75 @@ function createMasker(
     }
     return out;
   }
+  /** Masks the word, address or number touching a cut edge of `cut`'s text. */
+  function maskEdges({ text, start, end }: CutText): string {
+    let out = text;
+    if (end) {
+      const [kind, fragment] = edgeFragment(out, 'end');
+      if (fragment !== '') out = out.slice(0, -fragment.length) + tokenFor(kind, fragment);
+    }
+    if (start) {
+      const [kind, fragment] = edgeFragment(out, 'start');
+      if (fragment !== '') out = tokenFor(kind, fragment) + out.slice(fragment.length);
+    }
+    return out;
+  }
+  const masker = { masked: 0, mask, maskEdges };
   return masker;
+}
+
+// What may be part of a number, or of an address, where a text was cut.
+const PHONE_CHAR = /^[+＋\p{Nd}\p{Cf} ().\-‐-―]$/u;
+const WORD_CHAR = new RegExp(`^(?:${EMAIL_CHAR}|[@＠﹫.．。｡])$`, 'u');
+
+/** The longer of the number and the word that touch `text`'s `edge`, and its kind. */
+function edgeFragment(text: string, edge: 'start' | 'end'): ['PHONE' | 'EMAIL', string] {
+  // A number starts with a digit or `+` and ends with a digit (or where the text was cut).
+  const found = run(text, edge, PHONE_CHAR);
+  const number =
+    edge === 'end' ? found.replace(/^[^+＋\p{Nd}]+/u, '') : found.replace(/[^\p{Nd}]+$/u, '');
+  const word = run(text, edge, WORD_CHAR);
+  return /\p{Nd}/u.test(number) && number.length >= word.length
+    ? ['PHONE', number]
+    : ['EMAIL', word];
+}
+
+/** The characters at `text`'s `edge` that `char` matches, one code point at a time. */
+function run(text: string, edge: 'start' | 'end', char: RegExp): string {
+  const points = Array.from(edge === 'end' ? text.slice(-1000) : text.slice(0, 1000));
+  if (edge === 'end') points.reverse();
+  let length = 0;
+  for (const point of points) {
+    if (!char.test(point)) break;
+    length += point.length;
+  }
+  return edge === 'end' ? text.slice(text.length - length) : text.slice(0, length);
+}
+
+/** A text of a result whose start or end is a cut, not the tool's own edge. */
+type CutText = {
+  value: Record<string, unknown>;
+  key: string;
+  text: string;
+  start: boolean;
+  end: boolean;
+};
+
+/**
+ * The cut text of a result gemloop cut: `{ output, gemloopTruncated }` (the `toolOutput` option),
+ * `{ text, offset, totalLength, done }` (a slice `read_tool_output` read).
+ */
+function cutEdges(value: unknown): CutText | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const fields = value as Record<string, unknown>;
+  if (typeof fields['gemloopTruncated'] === 'string' && typeof fields['output'] === 'string') {
+    return { value: fields, key: 'output', text: fields['output'], start: false, end: true };
+  }
+  const { text, offset, totalLength, done } = fields;
+  if (typeof text === 'string' && typeof offset === 'number' && typeof totalLength === 'number') {
+    return { value: fields, key: 'text', text, start: offset > 0, end: done !== true };
+  }
+  return undefined;
 }
 
 function canonical(kind: string, index: string): string {
