@@ -6,6 +6,11 @@
 // from an earlier turn still restores), subagents (`inherit`; pass one vault to the parent's
 // plugin for the subagents' tokens to restore in the parent too), and durable runs (it is
 // deterministic: nothing to record).
+//
+// What it does not mask: the user's own input (the model reads what the user typed), a number held
+// as a JSON number (a phone stored as 4155550134), what a media part shows, and the app's own view:
+// the run's stream and run files keep the tool's value (pages and the serving doors show the
+// masked response the model got; docs/writing-a-plugin.md).
 
 import { type AgentPlugin, definePlugin, type PluginRun } from '@gemloop/core/plugins';
 import { isToolResultWithParts, toolResult } from '@gemloop/core/tools';
