@@ -294,4 +294,29 @@ describe('pii-mask attacked (attack64b)', () => {
       for (const part of parts) expect(`${cutResult}${slice}`).not.toContain(part);
     },
   );
+
+  it('restores values only into the tools named in restoreInto: a tool that hands a value back changed reads no address', async () => {
+    const { fake, gemini } = await serve([
+      turn.call('look', {}),
+      turn.call('spell', { text: '[EMAIL_1]' }),
+      turn.call('send', { to: '[EMAIL_1]' }),
+      turn.text('Done.'),
+    ]);
+    const sent: string[] = [];
+    const spell = defineTool({
+      name: 'spell',
+      description: 'Spells a text out.',
+      parameters: z.object({ text: z.string() }),
+      execute: ({ text }) => ({ spelled: [...text].join(' ') }),
+    });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-3-flash-preview',
+      tools: [...tools([{ email: 'dana@example.com' }], sent), spell],
+      plugins: [piiMask({ restoreInto: ['send'] })],
+    });
+    await agent.run('Go.');
+    expect(responses(fake)[1]).toContain('[ E M A I L _ 1 ]');
+    expect(sent).toEqual(['dana@example.com']);
+  });
 });

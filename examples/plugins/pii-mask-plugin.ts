@@ -75,6 +75,12 @@ export type PiiMaskOptions = {
   inherit?: boolean | undefined;
   /** What to mask. @defaultValue {@link DEFAULT_PII_PATTERNS} */
   patterns?: readonly PiiPattern[] | undefined;
+  /**
+   * The tools whose arguments get the real values back (a mail tool, the CRM). Every tool a value
+   * is restored into can hand it back changed past what the patterns see (spelled out, base64,
+   * translated) for the model to read, so name the tools that need it. @defaultValue every tool
+   */
+  restoreInto?: readonly string[] | undefined;
 };
 
 /** The plugin: masks tool results, restores tool arguments, reports counts (never values). */
@@ -125,6 +131,8 @@ export function piiMask(options: PiiMaskOptions = {}): AgentPlugin<PiiVault> {
       return { type: 'error', error };
     },
     beforeToolCall: ({ args, toolName }, run) => {
+      // A tool not named gets the tokens as the model wrote them.
+      if (options.restoreInto !== undefined && !options.restoreInto.includes(toolName)) return;
       let restored = 0;
       const unknown = new Set<string>();
       const next = mapStrings(
