@@ -41,7 +41,8 @@ await run(
       gemini,
       model,
       tools: [findCustomer, sendEmail],
-      plugins: [piiMask()],
+      // Only the e-mail tool needs the real address back.
+      plugins: [piiMask({ restoreInto: ['send_email'] })],
     });
     const stream = agent.stream('E-mail Dana Smith about her renewal.');
     for await (const event of stream) {

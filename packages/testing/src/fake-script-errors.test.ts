@@ -1,3 +1,4 @@
+import { createAgent, defineTool } from '@gemloop/core';
 import { ApiCallError } from '@gemloop/core/errors';
 import { createGemini } from '@gemloop/core/http';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,5 +55,25 @@ describe('the fake’s own errors, through the client', () => {
     });
     expect(error.message).toContain('The script threw for model call #1: no weather today');
     expect(error.message).not.toMatch(/billing|free tier|region/i);
+  });
+
+  // docs/troubleshooting.md said the fake fails a call whose script names a tool the agent does not
+  // declare (attack64b): it sends the call as scripted, and the agent answers it to the model.
+  it('plays a call to a tool the agent does not declare, which the agent answers as unknown', async () => {
+    const gemini = await serve({ script: [turn.call('nope', {}), turn.text('Done.')] });
+    const lookup = defineTool({
+      name: 'lookup',
+      description: 'Looks up.',
+      parameters: { type: 'object', properties: {} },
+      execute: () => ({}),
+    });
+    const agent = createAgent({ gemini, model: 'gemini-3-flash-preview', tools: [lookup] });
+    const result = await agent.run('Go.');
+    expect(result.text).toBe('Done.');
+    expect(result.steps[0]?.toolCalls?.[0]).toMatchObject({
+      toolName: 'nope',
+      outcome: 'unknown-tool',
+      error: expect.stringContaining("Unknown function 'nope'. Available functions: lookup."),
+    });
   });
 });
