@@ -5,6 +5,7 @@ import type { RunContext } from '../agent/run-state/run-context.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Gemini } from '../http/gemini.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
+import { redactLocalDetails } from '../shared/redact-secrets.ts';
 import type { Content } from '../wire/content.ts';
 import {
   checkScope,
@@ -303,14 +304,21 @@ const FAILED_VERB: Readonly<Record<string, string>> = {
  * message names a file path, a lock's holder (pid and host) or a gateway's address, none of it
  * the model's business nor fit for the user's page it may repeat it to (leftovers79b). The model
  * gets what failed and what it can do; the whole error, redacted, goes to the log and to a
- * `tool-failed` event, as a thrown tool's error reaches the run's events.
+ * `tool-failed` event, as a thrown tool's error reaches the run's events (in a recorded run,
+ * without its local details, as a durable tool step records a thrown error).
  */
 function toolFailure(toolName: string, error: unknown, run: PluginRun<MemoryRunState>): string {
   if (InvalidArgumentError.isInstance(error)) return error.message;
   const internals = internalsOf(run);
   const detail = internals.redact(describeThrown(error));
   const name = error instanceof Error ? error.name : typeof error;
-  run.emit('tool-failed', { tool: toolName, error: name, message: detail });
+  // A recorded run (a durable one) stores the report with the hook's record and in the run's
+  // event stream, in its database: read by whoever reads it, and served to every `runs.events()`
+  // client (a browser's page). There it holds the error as a thrown tool's is stored, without the
+  // paths, URLs and addresses (redactLocalDetails, as the durable tool step's record: attack65b);
+  // the log keeps it whole. In process the event is the application's own stream.
+  const told = internals.record === undefined ? detail : redactLocalDetails(detail);
+  run.emit('tool-failed', { tool: toolName, error: name, message: told });
   (internals.context() as RunContext<unknown>).config.logger.warn(
     { tool: toolName, error: detail },
     'a memory tool failed; the model was told the memory store is unavailable',
