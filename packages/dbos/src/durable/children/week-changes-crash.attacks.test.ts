@@ -99,6 +99,32 @@ async function killedAtEnd(agent: string, runId: string, index: number) {
   return { ...outcome, ends };
 }
 
+/** A run's events as `type` (`plugin:kind` for a plugin's), in process (streamed) or as stored. */
+async function localEvents(agent: string, input: string): Promise<string[]> {
+  const gemini = createGemini({ apiKey: 'sk-none', baseUrl: fake.url, retry: false });
+  const stream = createAgent(weekAgents(gemini)[agent] as never).stream(input);
+  const types: string[] = [];
+  try {
+    for await (const event of stream) types.push(typeOf(event));
+    await stream.result;
+  } catch {
+    // the run's failure is compared elsewhere
+  }
+  return types;
+}
+
+/** Read to the end of the run, which has ended (a failed run has no top-level `run-end`). */
+async function storedEvents(runId: string): Promise<string[]> {
+  const types: string[] = [];
+  for await (const { event } of runs.events(runId, { offset: 0 })) types.push(typeOf(event));
+  return types;
+}
+
+function typeOf(event: unknown): string {
+  const { type, kind } = event as { type: string; kind?: string };
+  return type === 'plugin' ? `plugin:${kind}` : type;
+}
+
 /** The last function response the model was sent in a run (its input in the request), without its id (the fake's). */
 function lastResponse(input: string): unknown {
   const request = fake.modelRequests
@@ -127,6 +153,9 @@ describe("this week's changes in a durable run killed before its end", () => {
     expect(cause.name).toBe('AgentRunError');
     expect(cause.message).toBe(local.error?.message);
     expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('hunter2');
+    expect(await storedEvents('filter-crash')).toEqual(
+      await localEvents('filtering', 'filter-crash-events'),
+    );
   });
 
   it("a subagent's output that throws under onError 'throw' ends the run as a SubagentError, as in process", async () => {
@@ -141,6 +170,9 @@ describe("this week's changes in a durable run killed before its end", () => {
     ]);
     const cause = (error as DurableRunError).cause as Error;
     expect(cause.name).toBe('SubagentError');
+    expect(await storedEvents('shape-crash')).toEqual(
+      await localEvents('shaping', 'shape-crash-events'),
+    );
   });
 
   it("a subagent's history that throws is told to the model as in process", async () => {
@@ -153,6 +185,9 @@ describe("this week's changes in a durable run killed before its end", () => {
     expect(lastResponse('slice-crash')).toEqual(lastResponse('slice-local'));
     expect(JSON.stringify(lastResponse('slice-crash'))).not.toContain('hunter2');
     expect(INTERNAL).toContain('hunter2');
+    expect(await storedEvents('slice-crash')).toEqual(
+      await localEvents('slicing', 'slice-crash-events'),
+    );
   });
 
   it("a memory tool whose store failed: the model is told as in process, and no row or event holds the store's path or address", async () => {
@@ -177,6 +212,8 @@ describe("this week's changes in a durable run killed before its end", () => {
       events.push(event);
       if ((event as { type?: string }).type === 'run-end') break;
     }
+    // The same events as in process, in the same order, the replay's report once.
+    expect(events.map(typeOf)).toEqual(local.map(typeOf));
     const failed = events.filter((event) => (event as { kind?: string }).kind === 'tool-failed');
     // Once, on the first execution and the replay alike (the replay emits the recorded report).
     expect(failed).toHaveLength(1);
