@@ -4,6 +4,7 @@
 // - `filtering`: triage's handoff to billing has a filter that throws (attack64a: an AgentRunError);
 // - `shaping`: a subagent whose `output` throws, under onError 'throw' (attack64a: a SubagentError);
 // - `slicing`: a subagent whose `history` throws, under onError 'tell-model' (the model is told).
+// - `hostile`: a subagent whose `history` hands over a content whose `parts` getter throws;
 // - `remembering`: the memory tools over a store that fails (leftovers79b: the model is told a safe
 //   message, the whole error goes to a `tool-failed` event).
 // Every thrown message holds an internal address and a password, which no result may show.
@@ -102,6 +103,25 @@ export function weekAgents(gemini: Gemini, plugins: AgentPlugin[] = []): Record<
       instructions: 'SLICE',
       tools: [
         subagent(helper, { name: 'helper', description: 'Helps.', history: fail('slicing') }),
+      ],
+      plugins,
+    },
+    // Its `history` hands the child a content whose text is a getter that throws.
+    hostile: {
+      gemini,
+      model,
+      instructions: 'SLICE',
+      tools: [
+        subagent(helper, {
+          name: 'helper',
+          description: 'Helps.',
+          history: () => [
+            Object.defineProperty({ role: 'user', parts: [] as unknown[] }, 'parts', {
+              enumerable: true,
+              get: fail('reading the history'),
+            }),
+          ],
+        }),
       ],
       plugins,
     },

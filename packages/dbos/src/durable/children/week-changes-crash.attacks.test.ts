@@ -190,6 +190,22 @@ describe("this week's changes in a durable run killed before its end", () => {
     );
   });
 
+  it("a subagent's history holding a getter that throws is told to the model as in process", async () => {
+    const local = await inProcess('hostile', 'hostile-local');
+    const { result, ends } = await killedAtEnd('hostile', 'hostile-crash', 4);
+    expect(local.result?.text).toBe('Done.');
+    expect((result as { text?: string } | undefined)?.text).toBe('Done.');
+    expect(ends[1]).toEqual(ends[0]);
+    // Told in the words of each: in process the history's check, in a durable run the check of
+    // the child workflow's input (stored as JSON); neither holds what the getter threw.
+    for (const input of ['hostile-local', 'hostile-crash']) {
+      const told = JSON.stringify(lastResponse(input));
+      expect(told).toContain('The subagent helper failed:');
+      expect(told).toContain('reading it threw (a getter');
+      expect(told).not.toContain('hunter2');
+    }
+  });
+
   it("a memory tool whose store failed: the model is told as in process, and no row or event holds the store's path or address", async () => {
     const gemini = createGemini({ apiKey: 'sk-none', baseUrl: fake.url, retry: false });
     const local: unknown[] = [];
