@@ -116,7 +116,7 @@ export function weekAgents(gemini: Gemini, plugins: AgentPlugin[] = []): Record<
           name: 'helper',
           description: 'Helps.',
           history: () => [
-            Object.defineProperty({ role: 'user', parts: [] as unknown[] }, 'parts', {
+            Object.defineProperty({ role: 'user' as const, parts: [] }, 'parts', {
               enumerable: true,
               get: fail('reading the history'),
             }),
