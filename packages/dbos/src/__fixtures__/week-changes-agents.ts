@@ -38,7 +38,12 @@ export function weekScript(
   if (instruction.startsWith('REMEMBER'))
     return answered.includes('remember')
       ? turn.text('Noted.')
-      : turn.call('remember', { text: 'Ana likes tea.' });
+      : // The three at once: their reports are held per call and go out in call order.
+        turn.calls([
+          { name: 'remember', args: { text: 'Ana likes tea.' } },
+          { name: 'recall', args: { query: 'tea' } },
+          { name: 'forget', args: { id: 'm1' } },
+        ]);
   if (instruction.startsWith('TRIAGE'))
     return answered.includes('lookup')
       ? turn.call('transfer_to_billing', {})
