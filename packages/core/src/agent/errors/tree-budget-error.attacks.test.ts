@@ -23,9 +23,23 @@ describe('TreeBudgetError says what a steps count is', () => {
   });
 
   it('keeps "used" for tokens and dollars, which count only what calls reported', () => {
-    const tokens = new TreeBudgetError({ limit: 'tokens', max: 10, used: 12, cost, path: ['a'], run });
+    const tokens = new TreeBudgetError({
+      limit: 'tokens',
+      max: 10,
+      used: 12,
+      cost,
+      path: ['a'],
+      run,
+    });
     expect(tokens.message).toContain('The run tree used 12 tokens');
-    const dollars = new TreeBudgetError({ limit: 'cost', max: '1', used: '1.5', cost, path: [], run });
+    const dollars = new TreeBudgetError({
+      limit: 'cost',
+      max: '1',
+      used: '1.5',
+      cost,
+      path: [],
+      run,
+    });
     expect(dollars.message).toContain('The run tree used $1.5');
   });
 });
