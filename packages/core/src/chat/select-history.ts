@@ -25,7 +25,7 @@ export type SelectedHistory = {
  * turn that stays: Google asks them all back, and says only a missing one of the current turn is
  * a 400). @internal
  */
-export const MAX_HISTORY_SIGNATURE_CHARACTERS = 4 * 1024 * 1024;
+export const MAX_HISTORY_SIGNATURE_CHARACTERS: number = 4 * 1024 * 1024;
 
 // Estimates of turns without a stored count, cached per turn object: a memory store hands back
 // the same objects on every send, so each is walked once. why (cache): a cache of a
