@@ -10,8 +10,10 @@
 import type { Content } from '@gemloop/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../agent/create-agent.ts';
-import { cleanUp, sentContents, serve } from './__fixtures__/chat-fixtures.ts';
+import { cleanUp, sentContents, serve, temporaryDirectory } from './__fixtures__/chat-fixtures.ts';
 import { createChatSession } from './create-chat-session.ts';
+import { createFileHistoryStore } from './create-file-history-store.ts';
+import type { HistoryStore } from './history-store.ts';
 
 afterEach(cleanUp);
 
@@ -36,7 +38,7 @@ function signed(index: number, size: number) {
   };
 }
 
-async function converse(size: number, streamed: boolean) {
+async function converse(size: number, streamed: boolean, store?: HistoryStore) {
   const { fake, gemini } = await serve({
     script: Array.from({ length: 6 }, (_, index) => signed(index + 1, size)),
     signatureValidation: 'off',
@@ -44,6 +46,7 @@ async function converse(size: number, streamed: boolean) {
   const chat = createChatSession({
     agent: createAgent({ gemini, model }),
     limit: { maxTokens: 1000 },
+    ...(store === undefined ? {} : { store, id: 'signed' }),
   });
   for (let send = 1; send <= 6; send++) {
     const result = streamed
@@ -97,4 +100,18 @@ describe("a chat's window bounds the thought signatures it sends again", () => {
       expect(signatures.every((signature) => signature.length === 200)).toBe(true);
     });
   }
+
+  it('send on a file store (its held window): the same bound', async () => {
+    const store = createFileHistoryStore({ directory: await temporaryDirectory() });
+    const fake = await converse(2_000_000, false, store);
+    const sixth = sentContents(fake, 5);
+    expect(sixth.map((content: Content) => content.parts?.[0]?.text)).toEqual([
+      'Question 4?',
+      'Answer 4.',
+      'Question 5?',
+      'Answer 5.',
+      'Question 6?',
+    ]);
+    expect(sixth[1]?.parts?.[0]?.thoughtSignature?.length).toBe(2_000_000);
+  });
 });
