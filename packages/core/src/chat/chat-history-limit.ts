@@ -4,6 +4,10 @@
  * everything the model and the tools added in reply). A limit never splits a function call from
  * its response, and the history sent always starts with a user message. A store with
  * `loadRecent` (the file store) then reads and holds only the newest turns the limit can send.
+ * Past the limit's count (`maxTurns` below the stored turns, or `maxTokens`), the turns sent carry
+ * at most about 4 MB of thought signatures again (four million characters): neither count sees
+ * a signature, and a model that signs with megabytes would otherwise grow every send until the
+ * API refuses it. The oldest whole turns go; those sent keep their signatures as given.
  */
 export type ChatHistoryLimit = {
   /** The most earlier turns sent with a new message; `0` sends the message alone. */

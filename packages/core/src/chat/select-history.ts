@@ -14,10 +14,25 @@ export type SelectedHistory = {
   tokens: number | undefined;
 };
 
+/**
+ * The most characters of thought signatures a limited history sends again (about 4 MB). Neither
+ * the usage nor the estimate counts a signature, and Google bounds one only by the request's size
+ * (docs.cloud.google.com/vertex-ai/generative-ai/docs/thought-signatures, constraints): a model
+ * signing each answer with 2 MB had every one sent again under `maxTokens: 1000` until each send
+ * failed (attack64a). Google's own run from 0.3 to 5 KB in the recordings (the search tool's
+ * 47 KB), so this is some thousand of them: a window of ordinary turns never meets it, and past
+ * it the oldest whole turns go, those sent keeping every signature verbatim (not dropped from a
+ * turn that stays: Google asks them all back, and says only a missing one of the current turn is
+ * a 400). @internal
+ */
+export const MAX_HISTORY_SIGNATURE_CHARACTERS: number = 4 * 1024 * 1024;
+
 // Estimates of turns without a stored count, cached per turn object: a memory store hands back
 // the same objects on every send, so each is walked once. why (cache): a cache of a
 // value computed from the turn object alone, not data passed between layers.
 const estimates = new WeakMap<ChatTurn, number>();
+// The characters of a turn's thought signatures, cached the same way.
+const signatureWeights = new WeakMap<ChatTurn, number>();
 
 /** The tokens of one stored turn. @internal */
 export function turnTokens(turn: ChatTurn): number {
@@ -29,6 +44,37 @@ export function turnTokens(turn: ChatTurn): number {
     estimates.set(turn, estimate);
   }
   return estimate;
+}
+
+/**
+ * The characters of one stored turn's thought signatures, which a limited history bounds apart
+ * from its tokens ({@link MAX_HISTORY_SIGNATURE_CHARACTERS}). @internal
+ */
+export function turnSignatureCharacters(turn: ChatTurn): number {
+  let characters = signatureWeights.get(turn);
+  if (characters === undefined) {
+    characters = signatureCharacters(turn.contents);
+    signatureWeights.set(turn, characters);
+  }
+  return characters;
+}
+
+/** The characters of the thought signatures on the parts of `contents` (either spelling). */
+function signatureCharacters(contents: unknown): number {
+  let characters = 0;
+  if (!Array.isArray(contents)) return characters;
+  for (const content of contents) {
+    const parts: unknown = (content as Content | null)?.parts;
+    if (!Array.isArray(parts)) continue;
+    for (const part of parts) {
+      if (typeof part !== 'object' || part === null) continue;
+      const record = part as Record<string, unknown>;
+      for (const signature of [record['thoughtSignature'], record['thought_signature']]) {
+        if (typeof signature === 'string') characters += signature.length;
+      }
+    }
+  }
+  return characters;
 }
 
 /**
@@ -54,6 +100,7 @@ export function selectHistory(
   const maxTokens = limit?.maxTokens;
   let start = turns.length;
   let tokens = maxTokens === undefined ? 0 : messageTokens;
+  let signatureCharacters = 0;
   // (Sent as they are only when they are every stored turn: the oldest of a tail may be glued to
   // a turn before it, which the loop below leaves out.)
   if (maxTokens === undefined && maxTurns >= turns.length && olderTurns === 0) {
@@ -70,14 +117,16 @@ export function selectHistory(
         break;
       }
       let unitTokens = 0;
-      if (maxTokens !== undefined) {
-        for (let member = index; member < unitEnd; member++) {
-          unitTokens += turnTokens(turns[member] as ChatTurn);
-        }
+      let unitSignatures = 0;
+      for (let member = index; member < unitEnd; member++) {
+        if (maxTokens !== undefined) unitTokens += turnTokens(turns[member] as ChatTurn);
+        unitSignatures += turnSignatureCharacters(turns[member] as ChatTurn);
       }
       if (turns.length - index > maxTurns) break;
       if (maxTokens !== undefined && tokens + unitTokens > maxTokens) break;
+      if (signatureCharacters + unitSignatures > MAX_HISTORY_SIGNATURE_CHARACTERS) break;
       tokens += unitTokens;
+      signatureCharacters += unitSignatures;
       start = index;
       unitEnd = index;
     }

@@ -252,7 +252,8 @@ const IP_ADDRESS =
 // (a name then `:` or ` on `, so `lookup is not a function` stays; an alternative of its own:
 // inside the lookbehind, V8 tried the lookahead first at every position, quadratic);
 // Python's `host='db.internal'`, MySQL's `host 'db'`, urllib3's `Failed to resolve 'db'`;
-// libpq's `server at "db"` and `host name "db"`; Node's TLS check (`Host: db.internal. is not in
+// libpq's `server at "db"` and `host name "db"`; MySQL's `server on 'db'` and the host of
+// `'user'@'db'` (leftovers80); Node's TLS check (`Host: db.internal. is not in
 // the cert's altnames: DNS:*.corp`, `cert's CN: db`); ADO.NET's `Server=tcp:db,1433` and
 // `Data Source=db` (attack17, attack20). And a credential the tool held, after the word that
 // names it and `=` or `:` (attack20; an alternative here, not a pattern of its own: 30 B less of
@@ -271,7 +272,12 @@ const IP_ADDRESS =
 // net/dnsclient_unix.go, then cgo's and Windows' own texts): a list of those that missed one
 // would let a host through; a word missed here costs a `<host>` too many.
 const NAMED_HOST =
-  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!(?:[Ff]ailed|[Ee]rrors?)[: ])[\w.-]+(?=:| on )/g;
+  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|server on '|'@'|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!(?:[Ff]ailed|[Ee]rrors?)[: ])[\w.-]+(?=:| on )/g;
+// A database's user name in the quotes its driver writes it in: libpq's `for user "app"` and
+// `role "app" does not exist`, MySQL's `for user 'app'@...`, SQL Server's `Login failed for user
+// 'sa'.` (leftovers80). Quoted after those words only: `user not found` and `the user "Ana"`
+// stay.
+const DB_USER = /(?<=for user ["'])[^\s"'<>]+(?=["'])|(?<=\brole ")[^\s"<>]+(?=" does not)/g;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
 // port is kept: it cannot be told from a file or field name (`config.json`, `result.handler`).
 const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?!\.?\w)/gi;
@@ -371,7 +377,8 @@ export function redactLocalDetails(text: string): string {
     .replace(IPV6_ADDRESS, '<host>')
     .replace(IP_ADDRESS, '<host>')
     .replace(HOST_AND_PORT, '<host>')
-    .replace(NAMED_HOST, '<host>');
+    .replace(NAMED_HOST, '<host>')
+    .replace(DB_USER, '<user>');
 }
 
 /**

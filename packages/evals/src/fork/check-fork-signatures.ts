@@ -67,7 +67,7 @@ export function checkForkSignatures({
           `case '${caseId}': the fork's first request would send ${where}, part ${index}, with a thoughtSignature ` +
           `other than the one the recording sent Google at that place in its request ${until + 1} ` +
           '(the recorded answer was edited?). Gemini refuses a signature it did not give with a 400, and the fork ' +
-          "would fail on its first live call. Put back the recorded signature, or fork onto another model (change.model), which is sent none of the recorded model's signatures.",
+          "would fail on its first live call. Put back the recorded signature, or fork onto another model (change.model, or a fork agent of createAgent on another model), which is sent none of the recorded model's signatures.",
       });
     }
   }

@@ -121,6 +121,46 @@ describe('forkRun of a recording whose answer has an edited thought signature', 
     expect(JSON.stringify(fake.modelRequests[0]?.body)).not.toContain('ZWRpdGVkLWJ5LWhhbmQ=');
   });
 
+  // leftovers80: the check went by `change.model` only, so a fork whose own agent (createAgent)
+  // or workflow (continueWith) runs another model was refused though it sends no signature.
+  it('does not refuse a createAgent fork onto another model', async () => {
+    const { fake, gemini } = live();
+    const fork = await forkRun(edited(await recording()), {
+      until: 1,
+      continueOn: gemini,
+      createAgent: ({ gemini: client, side }) =>
+        weatherAgent(client, { model: side === 'fork' ? 'gemini-2.5-flash' : MODEL }),
+    });
+    expect(fork.forked?.text).toBe('Forked.');
+    expect(JSON.stringify(fake.modelRequests[0]?.body)).not.toContain('ZWRpdGVkLWJ5LWhhbmQ=');
+  });
+
+  it('still refuses a createAgent fork on the recorded model', async () => {
+    const { fake, gemini } = live();
+    const error = await forkRun(edited(await recording()), {
+      until: 1,
+      continueOn: gemini,
+      createAgent: ({ gemini: client }) => weatherAgent(client, { model: MODEL }),
+    }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(InvalidArgumentError.isInstance(error), String(error)).toBe(true);
+    expect(fake.modelRequests).toHaveLength(0);
+  });
+
+  it('does not refuse a continueWith fork that names its other model in change.model', async () => {
+    const { fake, gemini } = live();
+    const other = weatherAgent(gemini, { model: 'gemini-2.5-flash' });
+    const fork = await forkRun(edited(await recording()), {
+      until: 1,
+      change: { model: 'gemini-2.5-flash' },
+      continueWith: (turns) => other.run(turns),
+    });
+    expect(fork.forked?.text).toBe('Forked.');
+    expect(JSON.stringify(fake.modelRequests[0]?.body)).not.toContain('ZWRpdGVkLWJ5LWhhbmQ=');
+  });
+
   it('does not refuse where the recorded signature was shortened (the dummy goes instead)', async () => {
     const made = await recording();
     const shortened = '[16 characters omitted]';

@@ -53,7 +53,9 @@ export type ForkRunOptions = {
    * recorded model, as `agent.run(turns)` takes them) and returns the run's result. A durable fork
    * starts a new workflow with it: `(turns) => runs.start('support', { input: turns }).then(({
    * runId }) => runs.result(runId))` (`@gemloop/dbos`); the recorded run is never touched.
-   * `continueOn` and `change` are then unused for the fork side: its agent is the one that runs it.
+   * `continueOn` and `change` are then unused for the fork side: its agent is the one that runs it
+   * (give `change.model` when it runs another model than the recorded one: the check of edited
+   * thought signatures, before it starts, then knows none will be sent).
    */
   continueWith?: ((history: HistoryTurn[]) => Promise<AgentResult<unknown>>) | undefined;
   /** Tools run for real on both sides (by name); the others replay their recorded results. */
@@ -182,9 +184,14 @@ export async function forkRun(recording: EvalCase, given: ForkRunOptions): Promi
   let forked: AgentResult<unknown> | undefined;
   let continuedCalls = 0;
   if (!ended) {
+    // Built before the check: the model the fork calls is its agent's (createAgent's may differ
+    // from change.model, leftovers80). A continueWith fork runs an agent we cannot see: its
+    // change.model, when given, names that model.
+    const agent =
+      options.continueWith === undefined ? await build('fork', continueOn as Gemini) : undefined;
     // Before any live call: an edited signature would be the live model's 400 (leftovers79b).
     // A fork onto another model is sent none of them (see the TSDoc above).
-    if (until > 0 && sameModel(change.model, recordedModel)) {
+    if (until > 0 && sameModel(agent?.model ?? change.model, recordedModel)) {
       checkForkSignatures({
         caseId: recording.id,
         history,
@@ -199,7 +206,7 @@ export async function forkRun(recording: EvalCase, given: ForkRunOptions): Promi
     forked =
       options.continueWith !== undefined
         ? checkContinued(await options.continueWith(turns))
-        : await drive(await build('fork', continueOn as Gemini), turns);
+        : await drive(agent as Agent<unknown>, turns);
     continuedCalls = forked.steps.length;
   }
   return {

@@ -53,16 +53,18 @@ export class TreeBudgetError extends AgentRunError {
   }) {
     const where =
       options.path.length === 0 ? 'the top run' : `the run at ${options.path.join(' > ')}`;
+    // A steps count holds the steps of runs stepping at the same time from their check on: some
+    // may still be running their call, so it is not all "used" (leftovers79a).
     const used =
       options.limit === 'steps'
-        ? `${options.used} model steps`
+        ? `has ${options.used} model steps taken or under way`
         : options.limit === 'tokens'
-          ? `${options.used} tokens`
+          ? `used ${options.used} tokens`
           : options.used === null
-            ? `an unknown amount of money (${options.cost.unknown ?? 'a call had no price'}; an unknown cost counts as over: give the agents prices)`
-            : `$${options.used}`;
+            ? `used an unknown amount of money (${options.cost.unknown ?? 'a call had no price'}; an unknown cost counts as over: give the agents prices)`
+            : `used $${options.used}`;
     super({
-      message: `The run tree used ${used}, its budget is ${options.limit === 'cost' ? `$${options.max}` : options.max} (options.budget.${OPTION[options.limit]}): ${where} stopped before its next model call. Raise the budget, or give the agents smaller limits of their own.`,
+      message: `The run tree ${used}, its budget is ${options.limit === 'cost' ? `$${options.max}` : options.max} (options.budget.${OPTION[options.limit]}): ${where} stopped before its next model call. Raise the budget, or give the agents smaller limits of their own.`,
       run: options.run,
     });
     this.limit = options.limit;

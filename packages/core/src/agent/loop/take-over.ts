@@ -142,7 +142,11 @@ function resolved<Output>(handOff: HandOffDecision, context: RunContext<Output>)
  * where the active loop now has none (the transfer call a Gemini 2.5 agent made is unsigned, and
  * Gemini 3 refuses it with 400 "Function call is missing a thought_signature"; the FAQ's
  * "transfer history from a different model", as `modelFallback` does per call). Dropping a
- * signature the receiver could have read costs only the dummy; keeping a foreign one is a 400.
+ * signature the receiver could have read costs only the dummy. Keeping a foreign one gains
+ * nothing: Google's Vertex page ("Thought signatures", docs.cloud.google.com/vertex-ai/generative-ai
+ * /docs/thought-signatures, constraints) says a request holding an incompatible model's
+ * signatures still succeeds and the service omits those thoughts, and routes switched mid-chat
+ * have answered 400 "Thought signature is not valid" (vercel/ai#14196, langchain-google#1570).
  * The contents the run was given were prepared for the run's first model and stay as they are
  * (copies only where a dummy goes: the chat store's saved prefix is not rewritten).
  */

@@ -14,7 +14,8 @@ export { redactLocalDetails };
  * The message the model gets by default for a tool that threw: `<tool> failed: <Class>: <message>`
  * (the class only when it is not plain `Error` nor one of gemloop's errors, whose messages the
  * ready-made tools and MCP servers write for the model already), never the stack or the cause chain, with URLs,
- * absolute paths, IP addresses and `host:port` pairs redacted (`redactLocalDetails`) and the
+ * absolute paths, IP addresses, `host:port` pairs and a database driver's quoted user and host
+ * names redacted (`redactLocalDetails`) and the
  * text cut at {@link MAX_TOOL_ERROR_MESSAGE_LENGTH}. Before this default the message went to the
  * model word for word, internal host names included (issue 32).
  *
