@@ -58,6 +58,8 @@ export class PromptCache {
   #closed = false;
   /** A TTL refresh failed: the cache is used as it is until it expires, then made again. */
   #refreshFailed = false;
+  /** The deletion of a cache given up while the agent lives ({@link ignored}; never rejects). */
+  #deleting: Promise<void> | undefined;
 
   constructor(options: PromptCacheOptions) {
     const { cache } = options;
@@ -116,6 +118,23 @@ export class PromptCache {
     this.#status = 'unavailable';
   }
 
+  /**
+   * Gives the cache up for the agent's life when the server answered a call sent with it as if it
+   * were not there (its usage counts no cached token: a gateway that drops `cachedContent`), and
+   * deletes it, which nothing will use (its storage is billed by the hour until its TTL ends).
+   */
+  ignored(name: string): void {
+    if (this.#name !== name) return;
+    this.#log(
+      'warn',
+      { cache: name },
+      'the server answered without the cache (its usage counts no cached token); sending the prefix inline from now on',
+    );
+    this.#name = undefined;
+    this.#status = 'unavailable';
+    this.#deleting = this.#delete(name);
+  }
+
   /** The report of a run whose steps used `savedInputTokens` cached tokens. */
   report(savedInputTokens: number): AgentCacheReport {
     return {
@@ -130,6 +149,7 @@ export class PromptCache {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#pending?.catch(() => undefined);
+    await this.#deleting;
     const name = this.#name;
     this.#name = undefined;
     if (name !== undefined) await this.#delete(name);
