@@ -1,5 +1,6 @@
-import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
+import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { isSameModel } from '../history/thought-signatures/is-same-model.ts';
 import { checkModelName } from '../models/check-model-name.ts';
@@ -19,7 +20,8 @@ const MAX_MODEL_NAME = 256;
 export type ModelFallbackOptions = {
   /**
    * The models to try, in order, when the agent's own model fails a call (at least one, none of
-   * them the agent's; the same agent options are resolved for each, so each must take them).
+   * them the agent's; the same agent options are resolved for each, so each must take them: one
+   * that cannot fails each run as it starts, before its first call).
    */
   models: readonly string[];
   /**
@@ -99,7 +101,10 @@ export function modelFallback(options: ModelFallbackOptions): AgentPlugin<Fallba
   return definePlugin<FallbackState>({
     name: 'model-fallback',
     inherit: true,
-    startRun: (run) => ({ failedAt: new Map(), current: run.model }),
+    startRun: (run) => {
+      checkChain(run, models);
+      return { failedAt: new Map(), current: run.model };
+    },
     async wrapModelCall(call, next, run) {
       const state = run.state;
       const chain = [run.model, ...models.filter((model) => !isSameModel(model, run.model))];
@@ -142,6 +147,31 @@ export function modelFallback(options: ModelFallbackOptions): AgentPlugin<Fallba
         return step;
       }
     },
+  });
+}
+
+/**
+ * Refuses, before the run's first call, a fallback model the agent's options cannot be resolved
+ * for (its `thinking` off on Gemini 2.5 Pro, any `thinking` on a model without it): the call sent
+ * to it would be refused before it left, so the run the plugin was to save ended, at the outage,
+ * on an `InvalidArgumentError` that named neither the fallback nor the failure it answered
+ * (attack65a). Each model's options are resolved once per agent and kept, so a run after the
+ * first reads them back.
+ */
+function checkChain(run: PluginRun<FallbackState>, models: readonly string[]): void {
+  const forModel = internalsOf(run).holder().forModel;
+  if (forModel === undefined) return;
+  models.forEach((model, index) => {
+    if (isSameModel(model, run.model)) return;
+    try {
+      forModel(model);
+    } catch (error) {
+      if (!InvalidArgumentError.isInstance(error)) throw error;
+      throw new InvalidArgumentError({
+        argument: `modelFallback.models[${index}]`,
+        message: `models[${index}] (${model}) cannot take the options of agent '${run.agentName}' (on ${run.model}), so every call that falls back to it would be refused: ${error.message} Fall back to a model that takes them, or set the option to one both models take.`,
+      });
+    }
   });
 }
 

@@ -1,0 +1,91 @@
+import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ThinkingOption } from '../agent/config/agent-options.ts';
+import { createAgent } from '../agent/create-agent.ts';
+import { ModelCallError } from '../agent/errors/model-call-error.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { createGemini } from '../http/create-gemini.ts';
+import { modelFallback } from './model-fallback.ts';
+
+// attack65a: a fallback model the agent's options cannot be resolved for (`thinking: 'off'` on
+// Gemini 2.5 Pro, which refuses budget 0; any `thinking` on Gemini 2.0 Flash, which has none).
+// The chain was first tried at the outage it was made for: the agent's model's 503 fell back, the
+// call to the fallback was refused before it left, and the run ended on an InvalidArgumentError
+// (`argument: 'thinking'`, "Remove thinking") that named neither the fallback nor the 503.
+
+const fakes: FakeGemini[] = [];
+afterEach(async () => {
+  await Promise.all(fakes.splice(0).map((fake) => fake.close()));
+});
+
+/** The whole chain of an error's causes. */
+function chainOf(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let at = error; at !== undefined && chain.length < 10; at = (at as Error).cause)
+    chain.push(at);
+  return chain;
+}
+
+async function fakeWith(failing: string) {
+  const fake = createFakeGemini({
+    script: () => turn.text('ok'),
+    faults: [{ fault: { type: 'overloaded' }, on: ({ model }) => model === failing }],
+  });
+  fakes.push(fake);
+  const { url } = await fake.listen();
+  return { fake, gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }) };
+}
+
+const cases: [string, string, ThinkingOption][] = [
+  ['gemini-2.5-flash', 'gemini-2.5-pro', 'off'],
+  ['gemini-3-flash-preview', 'gemini-2.5-pro', { budget: 0 }],
+  ['gemini-2.5-flash', 'gemini-2.0-flash', 'low'],
+];
+
+describe('modelFallback to a model that cannot take the agent options', () => {
+  for (const [model, fallback, thinking] of cases) {
+    for (const streamed of [false, true]) {
+      it(`(${streamed ? 'streamed' : 'unary'}) ${model} → ${fallback} with thinking ${JSON.stringify(thinking)}: refused before any call, naming the fallback`, async () => {
+        // The agent's own model answers: the chain is refused before an outage tries it.
+        const { fake, gemini } = await fakeWith('none');
+        const agent = createAgent({
+          gemini,
+          model,
+          thinking,
+          plugins: [modelFallback({ models: ['gemini-2.5-flash-lite', fallback] })],
+        });
+        const error = await (streamed ? agent.stream('Hi').result : agent.run('Hi')).catch(
+          (caught: unknown) => caught,
+        );
+        const refusal = chainOf(error).find((link) => InvalidArgumentError.isInstance(link)) as
+          | InvalidArgumentError
+          | undefined;
+        expect(refusal, String(error)).toBeDefined();
+        expect(refusal?.argument).toBe('modelFallback.models[1]');
+        expect(refusal?.message).toContain(fallback);
+        expect(refusal?.message).toContain('thinking');
+        expect(fake.modelRequests).toHaveLength(0);
+      });
+    }
+  }
+
+  it('a chain every model of which takes the options still falls back at the outage', async () => {
+    const { fake, gemini } = await fakeWith('gemini-2.5-flash');
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      thinking: 'low',
+      plugins: [modelFallback({ models: ['gemini-2.5-pro'] })],
+    });
+    const result = await agent.run('Hi');
+    expect(result.text).toBe('ok');
+    expect(result.steps[0]?.model).toBe('gemini-2.5-pro');
+    expect(fake.modelRequests.map((request) => request.model)).toEqual([
+      'gemini-2.5-flash',
+      'gemini-2.5-pro',
+    ]);
+    // Without a fallback the outage is the run's error, as before.
+    const alone = createAgent({ gemini, model: 'gemini-2.5-flash', thinking: 'off' });
+    expect(ModelCallError.isInstance(await alone.run('Hi').catch((e: unknown) => e))).toBe(true);
+  });
+});
