@@ -69,6 +69,37 @@ describe('modelFallback to a model that cannot take the agent options', () => {
     }
   }
 
+  for (const streamed of [false, true]) {
+    it(`(${streamed ? 'streamed' : 'unary'}) an agent on a cache of its own (cachedContent): refused before any call, naming the fallback`, async () => {
+      // The API answers a call of another model through the cache `400 "Model used by
+      // GenerateContent request (models/gemini-2.5-pro) and CachedContent
+      // (models/gemini-2.5-flash) has to be the same."`: the run ended on it at the outage.
+      const { fake, gemini } = await fakeWith('gemini-2.5-flash');
+      const cache = await gemini.caches.create({
+        model: 'gemini-2.5-flash',
+        contents: [{ role: 'user', parts: [{ text: 'handbook '.repeat(2000) }] }],
+        ttlSeconds: 600,
+      });
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-2.5-flash',
+        cachedContent: cache.name,
+        plugins: [modelFallback({ models: ['gemini-2.5-pro'] })],
+      });
+      const error = await (streamed ? agent.stream('Hi').result : agent.run('Hi')).catch(
+        (caught: unknown) => caught,
+      );
+      const refusal = chainOf(error).find((link) => InvalidArgumentError.isInstance(link)) as
+        | InvalidArgumentError
+        | undefined;
+      expect(refusal, String(error)).toBeDefined();
+      expect(refusal?.argument).toBe('modelFallback.models[0]');
+      expect(refusal?.message).toContain(String(cache.name));
+      expect(refusal?.message).toContain("agent's cache option");
+      expect(fake.modelRequests).toHaveLength(0);
+    });
+  }
+
   it('a chain every model of which takes the options still falls back at the outage', async () => {
     const { fake, gemini } = await fakeWith('gemini-2.5-flash');
     const agent = createAgent({

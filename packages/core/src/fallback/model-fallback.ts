@@ -155,7 +155,8 @@ export function modelFallback(options: ModelFallbackOptions): AgentPlugin<Fallba
  * for (its `thinking` off on Gemini 2.5 Pro, any `thinking` on a model without it): the call sent
  * to it would be refused before it left, so the run the plugin was to save ended, at the outage,
  * on an `InvalidArgumentError` that named neither the fallback nor the failure it answered
- * (attack65a). Each model's options are resolved once per agent and kept, so a run after the
+ * (attack65a). So is a chain behind an agent with a `cachedContent` of its own, which only its
+ * model can use. Each model's options are resolved once per agent and kept, so a run after the
  * first reads them back.
  */
 function checkChain(run: PluginRun<FallbackState>, models: readonly string[]): void {
@@ -163,8 +164,9 @@ function checkChain(run: PluginRun<FallbackState>, models: readonly string[]): v
   if (forModel === undefined) return;
   models.forEach((model, index) => {
     if (isSameModel(model, run.model)) return;
+    let cachedContent: string | undefined;
     try {
-      forModel(model);
+      cachedContent = forModel(model).request?.cachedContent;
     } catch (error) {
       if (!InvalidArgumentError.isInstance(error)) throw error;
       throw new InvalidArgumentError({
@@ -172,6 +174,15 @@ function checkChain(run: PluginRun<FallbackState>, models: readonly string[]): v
         message: `models[${index}] (${model}) cannot take the options of agent '${run.agentName}' (on ${run.model}), so every call that falls back to it would be refused: ${error.message} Fall back to a model that takes them, or set the option to one both models take.`,
       });
     }
+    // The agent's own cache (`cachedContent`, made by the caller for the agent's model): the API
+    // answers a call of another model through it `400 "Model used by GenerateContent request
+    // (…) and CachedContent (…) has to be the same."`, and what it holds cannot be sent inline
+    // instead (the API gives a cache's metadata back, not its contents).
+    if (cachedContent !== undefined)
+      throw new InvalidArgumentError({
+        argument: `modelFallback.models[${index}]`,
+        message: `models[${index}] (${model}) cannot use the cache of agent '${run.agentName}' (cachedContent ${cachedContent}, made for ${run.model}): the API refuses a cache of another model, so every call that falls back would be refused. Use the agent's cache option instead (a fallback then sends the prefix inline), or leave the fallback out.`,
+      });
   });
 }
 
