@@ -4,6 +4,7 @@ import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
+import { readUsageCount } from '../wire/read-usage-count.ts';
 import { isCacheGone, PromptCache, type PromptCacheOptions } from './prompt-cache.ts';
 
 /** What the `cache` option makes for one agent (see {@link createAgentPromptCache}). @internal */
@@ -110,6 +111,10 @@ export function createAgentPromptCache(options: PromptCacheOptions): AgentPrompt
  */
 function answeredWithoutCache(step: AgentStep): boolean {
   if (step.usageEstimated === true || step.interrupted === true) return false;
-  if (step.response.usageMetadata === undefined) return false;
+  const { usageMetadata: usage, promptFeedback } = step.response;
+  // Only a usage that counts the prompt says what of it was cached (a gateway that reports a
+  // total alone says nothing of it); a blocked prompt is not sent again for its usage.
+  if (usage === undefined || promptFeedback?.blockReason != null) return false;
+  if (!((readUsageCount(usage.promptTokenCount) ?? 0) > 0)) return false;
   return step.usage.cachedContentTokenCount === 0;
 }

@@ -96,6 +96,32 @@ describe('the prompt cache behind a gateway that drops cachedContent', () => {
     });
   }
 
+  it('keeps the cache when the usage does not count the prompt (a total alone says nothing of it)', async () => {
+    const fake = createFakeGemini({ script: () => turn.text('OK') });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    // The gateway reports the total alone: whether the cache was used cannot be told.
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+      const response = await globalThis.fetch(input, init);
+      if (!String(input).includes(':generateContent')) return response;
+      const body = (await response.json()) as { usageMetadata?: { totalTokenCount?: number } };
+      body.usageMetadata = { totalTokenCount: body.usageMetadata?.totalTokenCount ?? 1 };
+      return Response.json(body);
+    };
+    const gemini = createGemini({ baseUrl: url, apiKey: KEY, fetch, retry: false });
+    const agent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      instructions: longInstructions,
+      cache: true,
+    });
+    const result = await agent.run('One.');
+    expect(result.text).toBe('OK');
+    expect(result.cache?.status).toBe('active');
+    expect(fake.modelRequests).toHaveLength(1);
+    await agent.close();
+  });
+
   it('keeps a cache the server used (its usage counts the cached tokens)', async () => {
     const fake = createFakeGemini({ script: () => turn.text('OK') });
     fakes.push(fake);
