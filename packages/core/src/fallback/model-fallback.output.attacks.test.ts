@@ -108,4 +108,48 @@ describe('modelFallback with an output schema across output modes', () => {
       ]);
     });
   }
+
+  for (const streamed of [false, true]) {
+    it(`(${streamed ? 'streamed' : 'unary'}) a Gemini 2.5 run's final call sent to Gemini 3 goes without tools`, async () => {
+      // 2.5 ends its tool loop in prose, then fails the call for the JSON; Gemini 3 takes it. A
+      // model that calls a tool whenever it is offered one called it there, was re-asked as an
+      // unexpected call three times, and the run failed with InvalidModelResponseError.
+      const fake = createFakeGemini({
+        script: (request) => {
+          const body = request.body as unknown as Body;
+          const answered = body.contents.some((content) =>
+            content.parts.some((part) => part.functionResponse !== undefined),
+          );
+          if (body.tools !== undefined && (request.model !== 'gemini-2.5-flash' || !answered))
+            return turn.call('lookup', { q: 'capital' });
+          return script(request, undefined as never);
+        },
+        faults: [
+          {
+            fault: { type: 'overloaded' },
+            on: ({ model, body }) =>
+              model === 'gemini-2.5-flash' && (body as Body).tools === undefined,
+          },
+        ],
+      });
+      fakes.push(fake);
+      const { url } = await fake.listen();
+      const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+      const agent = createAgent({
+        gemini,
+        model: 'gemini-2.5-flash',
+        tools: [lookup],
+        output: z.object({ city: z.string() }),
+        plugins: [modelFallback({ models: ['gemini-3-flash-preview'] })],
+      });
+      const result = await (streamed ? agent.stream('Capital?').result : agent.run('Capital?'));
+      expect(result.output).toEqual({ city: 'Paris' });
+      expect(shapes(fake)).toEqual([
+        'gemini-2.5-flash:T-',
+        'gemini-2.5-flash:T-',
+        'gemini-2.5-flash:-J',
+        'gemini-3-flash-preview:-J',
+      ]);
+    });
+  }
 });
