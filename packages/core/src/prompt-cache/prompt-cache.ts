@@ -1,5 +1,6 @@
 import type { AgentCacheOptions } from '../agent/config/agent-options.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
 import type { Gemini } from '../http/gemini.ts';
 import { modelCallEntryOf } from '../http/model-call-entry.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -25,6 +26,12 @@ export type PromptCacheOptions = {
 };
 
 const DEFAULT_TTL_SECONDS = 3600;
+
+/**
+ * How long a cache whose creation failed for a passing reason (a 503, a 429, a 5xx, a network
+ * error or a timeout, after the client's retries) is left unmade before it is tried again.
+ */
+const CREATE_RETRY_MS = 60_000;
 
 /**
  * One agent's cache of its request prefix (system instruction, tool declarations, tool config,
@@ -58,6 +65,8 @@ export class PromptCache {
   #closed = false;
   /** A TTL refresh failed: the cache is used as it is until it expires, then made again. */
   #refreshFailed = false;
+  /** When a creation that failed for a passing reason may be tried again (`undefined`: never). */
+  #retryCreateAt: number | undefined;
   /** The deletion of a cache given up while the agent lives ({@link ignored}; never rejects). */
   #deleting: Promise<void> | undefined;
 
@@ -85,6 +94,14 @@ export class PromptCache {
    * `undefined` when the prefix goes inline (too small, or caching unavailable).
    */
   acquire(): Promise<string | undefined> {
+    if (
+      this.#status === 'unavailable' &&
+      this.#retryCreateAt !== undefined &&
+      this.#now() >= this.#retryCreateAt
+    ) {
+      this.#retryCreateAt = undefined;
+      this.#status = 'new';
+    }
     if (this.#closed || this.#status === 'too-small' || this.#status === 'unavailable') {
       return Promise.resolve(undefined);
     }
@@ -262,10 +279,15 @@ export class PromptCache {
         return undefined;
       }
       this.#status = 'unavailable';
+      // An overload or a network blip at the first use left a long-lived agent without its cache
+      // for good, every call paying the whole prefix (attack65a): such a failure is tried again
+      // a minute on, at the next call; one the server will answer the same way is not.
+      const passing = isPassing(error);
+      if (passing) this.#retryCreateAt = this.#now() + CREATE_RETRY_MS;
       this.#log(
         'warn',
         { err: error },
-        `could not create the prompt cache; sending the prefix inline from now on: ${describeThrown(error)}`,
+        `could not create the prompt cache; sending the prefix inline ${passing ? 'for a minute, then trying again' : 'from now on'}: ${describeThrown(error)}`,
       );
       return undefined;
     }
@@ -291,4 +313,9 @@ export function isCacheGone(error: unknown): boolean {
   const text = apiError.apiMessage ?? apiError.message;
   if (apiError.status === 400) return /cached? ?content\b.*\bexpired/i.test(text);
   return (apiError.status === 403 || apiError.status === 404) && /cached ?content/i.test(text);
+}
+
+/** A failure that may pass: one the client would retry (429, 5xx, network), or a timeout. */
+function isPassing(error: unknown): boolean {
+  return (ApiCallError.isInstance(error) && error.isRetryable) || TimeoutError.isInstance(error);
 }
