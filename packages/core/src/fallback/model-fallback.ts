@@ -159,7 +159,7 @@ export function modelFallback(options: ModelFallbackOptions): AgentPlugin<Fallba
  * model can use. Each model's options are resolved once per agent and kept, so a run after the
  * first reads them back.
  */
-function checkChain(run: PluginRun<FallbackState>, models: readonly string[]): void {
+function checkChain(run: PluginRun<unknown>, models: readonly string[]): void {
   const forModel = internalsOf(run).holder().forModel;
   if (forModel === undefined) return;
   models.forEach((model, index) => {
