@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ThinkingOption } from '../agent/config/agent-options.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { ModelCallError } from '../agent/errors/model-call-error.ts';
+import { subagent } from '../composition/subagent.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { modelFallback } from './model-fallback.ts';
@@ -99,6 +100,43 @@ describe('modelFallback to a model that cannot take the agent options', () => {
       expect(fake.modelRequests).toHaveLength(0);
     });
   }
+
+  it("a subagent that cannot take its parent's inherited chain runs, and at its outage ends on its own failure", async () => {
+    // The parent's fallback (to 2.5 Pro) is inherited by a subagent with thinking off, which 2.5
+    // Pro refuses: refusing every run of the subagent for it would break a tree that worked.
+    let calls = 0;
+    const fake = createFakeGemini({
+      script: (request) =>
+        request.model === 'gemini-2.5-flash' && calls++ === 0
+          ? turn.call('researcher', { task: 'Look it up.' })
+          : turn.text('ok'),
+      faults: [
+        { fault: { type: 'overloaded' }, on: ({ model }) => model === 'gemini-2.5-flash-lite' },
+      ],
+    });
+    fakes.push(fake);
+    const { url } = await fake.listen();
+    const gemini = createGemini({ baseUrl: url, apiKey: 'test-key', retry: false });
+    const child = createAgent({ gemini, model: 'gemini-2.5-flash-lite', thinking: 'off' });
+    const parent = createAgent({
+      gemini,
+      model: 'gemini-2.5-flash',
+      tools: [subagent(child, { name: 'researcher', description: 'Researches.' })],
+      plugins: [modelFallback({ models: ['gemini-2.5-pro'] })],
+    });
+    const result = await parent.run('Hi');
+    expect(result.text).toBe('ok');
+    // The child's 503 had no model left to go to (2.5 Pro left out of its chain): its own failure,
+    // not a refusal of 2.5 Pro's thinking, is what the parent's model reads.
+    const answer = JSON.stringify(result.contents[2]);
+    expect(answer).toMatch(/overloaded|503/i);
+    expect(answer).not.toMatch(/thinking/);
+    expect(fake.modelRequests.map((request) => request.model)).toEqual([
+      'gemini-2.5-flash',
+      'gemini-2.5-flash-lite',
+      'gemini-2.5-flash',
+    ]);
+  });
 
   it('a chain every model of which takes the options still falls back at the outage', async () => {
     const { fake, gemini } = await fakeWith('gemini-2.5-flash');

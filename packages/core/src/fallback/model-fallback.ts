@@ -66,6 +66,8 @@ type FallbackState = {
   failedAt: Map<string, number>;
   /** The model the last step went to. */
   current: string;
+  /** The fallback models a subagent's options cannot be resolved for (left out of its chain). */
+  unusable: readonly string[];
 };
 
 /**
@@ -101,13 +103,19 @@ export function modelFallback(options: ModelFallbackOptions): AgentPlugin<Fallba
   return definePlugin<FallbackState>({
     name: 'model-fallback',
     inherit: true,
-    startRun: (run) => {
-      checkChain(run, models);
-      return { failedAt: new Map(), current: run.model };
-    },
+    startRun: (run) => ({
+      failedAt: new Map(),
+      current: run.model,
+      unusable: checkChain(run, models),
+    }),
     async wrapModelCall(call, next, run) {
       const state = run.state;
-      const chain = [run.model, ...models.filter((model) => !isSameModel(model, run.model))];
+      const chain = [
+        run.model,
+        ...models.filter(
+          (model) => !isSameModel(model, run.model) && !state.unusable.includes(model),
+        ),
+      ];
       let at = firstAvailable(chain, state, coolDownMs, now());
       const first = chain[at] as string;
       if (!isSameModel(first, state.current)) {
@@ -159,9 +167,14 @@ export function modelFallback(options: ModelFallbackOptions): AgentPlugin<Fallba
  * model can use. Each model's options are resolved once per agent and kept, so a run after the
  * first reads them back.
  */
-function checkChain(run: PluginRun<unknown>, models: readonly string[]): void {
+function checkChain(run: PluginRun<unknown>, models: readonly string[]): string[] {
+  const unusable: string[] = [];
   const forModel = internalsOf(run).holder().forModel;
-  if (forModel === undefined) return;
+  if (forModel === undefined) return unusable;
+  // A subagent's run holds the plugin inherited from its parent's agent, whose chain was chosen
+  // for the parent's options: a model the subagent cannot take is left out of its chain (as it
+  // was, in effect, before: refused at the outage), not a failure of every subagent run.
+  const inherited = run.path.length > 0;
   models.forEach((model, index) => {
     if (isSameModel(model, run.model)) return;
     let cachedContent: string | undefined;
@@ -169,6 +182,10 @@ function checkChain(run: PluginRun<unknown>, models: readonly string[]): void {
       cachedContent = forModel(model).request?.cachedContent;
     } catch (error) {
       if (!InvalidArgumentError.isInstance(error)) throw error;
+      if (inherited) {
+        unusable.push(model);
+        return;
+      }
       throw new InvalidArgumentError({
         argument: `modelFallback.models[${index}]`,
         message: `models[${index}] (${model}) cannot take the options of agent '${run.agentName}' (on ${run.model}), so every call that falls back to it would be refused: ${error.message} Fall back to a model that takes them, or set the option to one both models take.`,
@@ -178,12 +195,14 @@ function checkChain(run: PluginRun<unknown>, models: readonly string[]): void {
     // answers a call of another model through it `400 "Model used by GenerateContent request
     // (…) and CachedContent (…) has to be the same."`, and what it holds cannot be sent inline
     // instead (the API gives a cache's metadata back, not its contents).
-    if (cachedContent !== undefined)
+    if (cachedContent !== undefined && inherited) unusable.push(model);
+    else if (cachedContent !== undefined)
       throw new InvalidArgumentError({
         argument: `modelFallback.models[${index}]`,
         message: `models[${index}] (${model}) cannot use the cache of agent '${run.agentName}' (cachedContent ${cachedContent}, made for ${run.model}): the API refuses a cache of another model, so every call that falls back would be refused. Use the agent's cache option instead (a fallback then sends the prefix inline), or leave the fallback out.`,
       });
   });
+  return unusable;
 }
 
 /** Marks `chain[at]` failed, reports the switch, and gives the next model's index. */
