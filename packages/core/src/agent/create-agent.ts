@@ -119,7 +119,7 @@ export function createAgent<Output = undefined>(given: AgentOptions<Output>): Ag
   const runs: AgentRuns<Output> = {
     config,
     options,
-    cache: checkCacheOption(options.cache, options.cachedContent),
+    cache: checkCacheOption(options.cache, options.cachedContent, options.api),
     listed: listPlugins(config as AgentConfig<unknown>, undefined),
     // Off Node, a JSON Schema tool's validator loads with import() (preloadToolSchemas): started
     // here, and until it is there runs take the first-run path, which waits for it.

@@ -1,5 +1,6 @@
-import type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
+import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
+import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { isSameModel } from '../history/thought-signatures/is-same-model.ts';
 import { checkModelName } from '../models/check-model-name.ts';
@@ -19,7 +20,8 @@ const MAX_MODEL_NAME = 256;
 export type ModelFallbackOptions = {
   /**
    * The models to try, in order, when the agent's own model fails a call (at least one, none of
-   * them the agent's; the same agent options are resolved for each, so each must take them).
+   * them the agent's; the same agent options are resolved for each, so each must take them: one
+   * that cannot fails each run as it starts, before its first call).
    */
   models: readonly string[];
   /**
@@ -64,6 +66,8 @@ type FallbackState = {
   failedAt: Map<string, number>;
   /** The model the last step went to. */
   current: string;
+  /** The fallback models a subagent's options cannot be resolved for (left out of its chain). */
+  unusable: readonly string[];
 };
 
 /**
@@ -99,10 +103,19 @@ export function modelFallback(options: ModelFallbackOptions): AgentPlugin<Fallba
   return definePlugin<FallbackState>({
     name: 'model-fallback',
     inherit: true,
-    startRun: (run) => ({ failedAt: new Map(), current: run.model }),
+    startRun: (run) => ({
+      failedAt: new Map(),
+      current: run.model,
+      unusable: checkChain(run, models),
+    }),
     async wrapModelCall(call, next, run) {
       const state = run.state;
-      const chain = [run.model, ...models.filter((model) => !isSameModel(model, run.model))];
+      const chain = [
+        run.model,
+        ...models.filter(
+          (model) => !isSameModel(model, run.model) && !state.unusable.includes(model),
+        ),
+      ];
       let at = firstAvailable(chain, state, coolDownMs, now());
       const first = chain[at] as string;
       if (!isSameModel(first, state.current)) {
@@ -143,6 +156,53 @@ export function modelFallback(options: ModelFallbackOptions): AgentPlugin<Fallba
       }
     },
   });
+}
+
+/**
+ * Refuses, before the run's first call, a fallback model the agent's options cannot be resolved
+ * for (its `thinking` off on Gemini 2.5 Pro, any `thinking` on a model without it): the call sent
+ * to it would be refused before it left, so the run the plugin was to save ended, at the outage,
+ * on an `InvalidArgumentError` that named neither the fallback nor the failure it answered
+ * (attack65a). So is a chain behind an agent with a `cachedContent` of its own, which only its
+ * model can use. Each model's options are resolved once per agent and kept, so a run after the
+ * first reads them back.
+ */
+function checkChain(run: PluginRun<unknown>, models: readonly string[]): string[] {
+  const unusable: string[] = [];
+  const forModel = internalsOf(run).holder().forModel;
+  if (forModel === undefined) return unusable;
+  // A subagent's run holds the plugin inherited from its parent's agent, whose chain was chosen
+  // for the parent's options: a model the subagent cannot take is left out of its chain (as it
+  // was, in effect, before: refused at the outage), not a failure of every subagent run.
+  const inherited = run.path.length > 0;
+  models.forEach((model, index) => {
+    if (isSameModel(model, run.model)) return;
+    let cachedContent: string | undefined;
+    try {
+      cachedContent = forModel(model).request?.cachedContent;
+    } catch (error) {
+      if (!InvalidArgumentError.isInstance(error)) throw error;
+      if (inherited) {
+        unusable.push(model);
+        return;
+      }
+      throw new InvalidArgumentError({
+        argument: `modelFallback.models[${index}]`,
+        message: `models[${index}] (${model}) cannot take the options of agent '${run.agentName}' (on ${run.model}), so every call that falls back to it would be refused: ${error.message} Fall back to a model that takes them, or set the option to one both models take.`,
+      });
+    }
+    // The agent's own cache (`cachedContent`, made by the caller for the agent's model): the API
+    // answers a call of another model through it `400 "Model used by GenerateContent request
+    // (…) and CachedContent (…) has to be the same."`, and what it holds cannot be sent inline
+    // instead (the API gives a cache's metadata back, not its contents).
+    if (cachedContent !== undefined && inherited) unusable.push(model);
+    else if (cachedContent !== undefined)
+      throw new InvalidArgumentError({
+        argument: `modelFallback.models[${index}]`,
+        message: `models[${index}] (${model}) cannot use the cache of agent '${run.agentName}' (cachedContent ${cachedContent}, made for ${run.model}): the API refuses a cache of another model, so every call that falls back would be refused. Use the agent's cache option instead (a fallback then sends the prefix inline), or leave the fallback out.`,
+      });
+  });
+  return unusable;
 }
 
 /** Marks `chain[at]` failed, reports the switch, and gives the next model's index. */

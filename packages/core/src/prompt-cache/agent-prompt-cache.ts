@@ -4,6 +4,7 @@ import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import type { Content } from '../wire/content.ts';
+import { readUsageCount } from '../wire/read-usage-count.ts';
 import { isCacheGone, PromptCache, type PromptCacheOptions } from './prompt-cache.ts';
 
 /** What the `cache` option makes for one agent (see {@link createAgentPromptCache}). @internal */
@@ -59,8 +60,9 @@ export function createAgentPromptCache(options: PromptCacheOptions): AgentPrompt
       // TTL cannot be refreshed is used until it expires (attack42b: that failure failed steps).
       const name = await cache.acquire();
       if (name === undefined) return next(inline(call));
+      let step: AgentStep;
       try {
-        return await next({ ...call, cachedContent: name });
+        step = await next({ ...call, cachedContent: name });
       } catch (error) {
         // Expired or deleted behind our back: recreate it once and send again.
         if (!isCacheGone(error) || run.signal.aborted) throw error;
@@ -78,6 +80,13 @@ export function createAgentPromptCache(options: PromptCacheOptions): AgentPrompt
           return next(inline(call));
         }
       }
+      if (!answeredWithoutCache(step)) return step;
+      // A gateway that drops `cachedContent` sends the call without the instruction and tools the
+      // cache holds: the model answered as no agent of ours (attack65a). The step is sent again
+      // with the prefix inline (a stream's shown text is retracted by the seam), and so is every
+      // call after it.
+      cache.ignored(name);
+      return next(inline(call));
     },
     endRun(run: PluginRun, { handedOff }) {
       // The run goes on with another agent (the plugin leaves with its agent's plugins): the
@@ -92,4 +101,20 @@ export function createAgentPromptCache(options: PromptCacheOptions): AgentPrompt
     },
   });
   return { plugin, contents: cache.contents, close: () => cache.close() };
+}
+
+/**
+ * Whether a step sent with a cache was answered without it: the API counts the cache's tokens in
+ * every answer that used one (`usageMetadata.cachedContentTokenCount`; the recorded
+ * `gemini25-flash__cachedContent-usage.json`), so a usage the server reported (not estimated)
+ * that counts none says the cache never reached the model. A step cut short says nothing.
+ */
+function answeredWithoutCache(step: AgentStep): boolean {
+  if (step.usageEstimated === true || step.interrupted === true) return false;
+  const { usageMetadata: usage, promptFeedback } = step.response;
+  // Only a usage that counts the prompt says what of it was cached (a gateway that reports a
+  // total alone says nothing of it); a blocked prompt is not sent again for its usage.
+  if (usage === undefined || promptFeedback?.blockReason != null) return false;
+  if (!((readUsageCount(usage.promptTokenCount) ?? 0) > 0)) return false;
+  return step.usage.cachedContentTokenCount === 0;
 }

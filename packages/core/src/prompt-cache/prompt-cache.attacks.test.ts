@@ -322,4 +322,61 @@ describe('the prompt cache against a hostile gateway', () => {
     expect(modelCalls).toBe(4); // inline at once from then on
     await agent.close();
   });
+
+  // attack65a: a 503 (after the client's retries) on the cache's creation at the agent's first
+  // use gave the cache up for the agent's life: a long-lived server's agent paid the whole prefix
+  // on every call after an overload blip. A passing failure is tried again a minute on.
+  for (const [label, failure] of [
+    [
+      'a 503',
+      () =>
+        Response.json(
+          { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } },
+          { status: 503 },
+        ),
+    ],
+    [
+      'a 429',
+      () =>
+        Response.json(
+          { error: { code: 429, message: 'Resource exhausted.', status: 'RESOURCE_EXHAUSTED' } },
+          { status: 429 },
+        ),
+    ],
+  ] as const) {
+    it(`tries the cache again a minute after its creation failed with ${label}, not for the agent's life`, async () => {
+      let clock = Date.parse('2026-12-02T08:00:00Z');
+      let failing = true;
+      const { fake, gemini, logger, lines, cacheCalls } = await serve((method) =>
+        method === 'POST' && failing ? failure() : undefined,
+      );
+      const agent = createAgent({
+        gemini,
+        logger,
+        model: 'gemini-2.5-flash',
+        instructions: longInstructions,
+        cache: true,
+        now: () => clock,
+      });
+      const first = await agent.run('One.');
+      expect(first.text).toBe('OK');
+      expect(first.cache?.status).toBe('unavailable');
+      failing = false;
+      clock += 30_000; // within the minute: inline, no new try
+      expect((await agent.run('Two.')).cache?.status).toBe('unavailable');
+      expect(cacheCalls).toEqual(['POST']);
+      clock += 30_000; // a minute on: made, and used
+      const third = await agent.stream('Three.').result;
+      expect(third.cache?.status).toBe('active');
+      expect(cacheCalls).toEqual(['POST', 'POST']);
+      expect(bodies(fake).map((body) => typeof body['cachedContent'])).toEqual([
+        'undefined',
+        'undefined',
+        'string',
+      ]);
+      expect(lines.join('')).toMatch(/for a minute, then trying again/);
+      await agent.close();
+      expect(lines.join('')).not.toContain(KEY);
+    });
+  }
 });

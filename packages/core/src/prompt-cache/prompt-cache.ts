@@ -1,5 +1,6 @@
 import type { AgentCacheOptions } from '../agent/config/agent-options.ts';
 import { ApiCallError } from '../errors/api-call-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
 import type { Gemini } from '../http/gemini.ts';
 import { modelCallEntryOf } from '../http/model-call-entry.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -25,6 +26,12 @@ export type PromptCacheOptions = {
 };
 
 const DEFAULT_TTL_SECONDS = 3600;
+
+/**
+ * How long a cache whose creation failed for a passing reason (a 503, a 429, a 5xx, a network
+ * error or a timeout, after the client's retries) is left unmade before it is tried again.
+ */
+const CREATE_RETRY_MS = 60_000;
 
 /**
  * One agent's cache of its request prefix (system instruction, tool declarations, tool config,
@@ -58,6 +65,10 @@ export class PromptCache {
   #closed = false;
   /** A TTL refresh failed: the cache is used as it is until it expires, then made again. */
   #refreshFailed = false;
+  /** When a creation that failed for a passing reason may be tried again (`undefined`: never). */
+  #retryCreateAt: number | undefined;
+  /** The deletion of a cache given up while the agent lives ({@link ignored}; never rejects). */
+  #deleting: Promise<void> | undefined;
 
   constructor(options: PromptCacheOptions) {
     const { cache } = options;
@@ -83,6 +94,14 @@ export class PromptCache {
    * `undefined` when the prefix goes inline (too small, or caching unavailable).
    */
   acquire(): Promise<string | undefined> {
+    if (
+      this.#status === 'unavailable' &&
+      this.#retryCreateAt !== undefined &&
+      this.#now() >= this.#retryCreateAt
+    ) {
+      this.#retryCreateAt = undefined;
+      this.#status = 'new';
+    }
     if (this.#closed || this.#status === 'too-small' || this.#status === 'unavailable') {
       return Promise.resolve(undefined);
     }
@@ -116,6 +135,23 @@ export class PromptCache {
     this.#status = 'unavailable';
   }
 
+  /**
+   * Gives the cache up for the agent's life when the server answered a call sent with it as if it
+   * were not there (its usage counts no cached token: a gateway that drops `cachedContent`), and
+   * deletes it, which nothing will use (its storage is billed by the hour until its TTL ends).
+   */
+  ignored(name: string): void {
+    if (this.#name !== name) return;
+    this.#log(
+      'warn',
+      { cache: name },
+      'the server answered without the cache (its usage counts no cached token); sending the prefix inline from now on',
+    );
+    this.#name = undefined;
+    this.#status = 'unavailable';
+    this.#deleting = this.#delete(name);
+  }
+
   /** The report of a run whose steps used `savedInputTokens` cached tokens. */
   report(savedInputTokens: number): AgentCacheReport {
     return {
@@ -130,6 +166,7 @@ export class PromptCache {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#pending?.catch(() => undefined);
+    await this.#deleting;
     const name = this.#name;
     this.#name = undefined;
     if (name !== undefined) await this.#delete(name);
@@ -242,10 +279,15 @@ export class PromptCache {
         return undefined;
       }
       this.#status = 'unavailable';
+      // An overload or a network blip at the first use left a long-lived agent without its cache
+      // for good, every call paying the whole prefix (attack65a): such a failure is tried again
+      // a minute on, at the next call; one the server will answer the same way is not.
+      const passing = isPassing(error);
+      if (passing) this.#retryCreateAt = this.#now() + CREATE_RETRY_MS;
       this.#log(
         'warn',
         { err: error },
-        `could not create the prompt cache; sending the prefix inline from now on: ${describeThrown(error)}`,
+        `could not create the prompt cache; sending the prefix inline ${passing ? 'for a minute, then trying again' : 'from now on'}: ${describeThrown(error)}`,
       );
       return undefined;
     }
@@ -271,4 +313,9 @@ export function isCacheGone(error: unknown): boolean {
   const text = apiError.apiMessage ?? apiError.message;
   if (apiError.status === 400) return /cached? ?content\b.*\bexpired/i.test(text);
   return (apiError.status === 403 || apiError.status === 404) && /cached ?content/i.test(text);
+}
+
+/** A failure that may pass: one the client would retry (429, 5xx, network), or a timeout. */
+function isPassing(error: unknown): boolean {
+  return (ApiCallError.isInstance(error) && error.isRetryable) || TimeoutError.isInstance(error);
 }

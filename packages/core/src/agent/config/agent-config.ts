@@ -43,7 +43,10 @@ export type AgentConfig<Output> = {
   tools: PreparedTools;
   /** The request of a tool-loop step, without `contents`. */
   request: BaseRequest;
-  /** The request of the final structured-output call (`final-call` mode), without `contents`. */
+  /**
+   * The request of the final structured-output call (`final-call` mode), without `contents`. Made
+   * for every agent with `output`: a plugin may send a `final-call` run's last call to this model.
+   */
   finalOutputRequest: BaseRequest | undefined;
   /**
    * The request of a streamed tool-loop step when it differs from `request`: with

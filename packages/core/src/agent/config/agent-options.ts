@@ -289,7 +289,8 @@ export type AgentOptions<Output = undefined> = {
    * and `cache.contents`) with `gemini.caches`, when it reaches the model's minimum cacheable
    * size: created once, shared by runs and chat turns, its TTL refreshed while in use, recreated
    * when it expired, deleted by `agent.close()`. Requests then send `cachedContent` instead of
-   * those fields. `result.cache` says how many input tokens it saved.
+   * those fields. `result.cache` says how many input tokens it saved. Refused beside
+   * `api: interactionsApi()`, whose requests have no field for `cachedContent`.
    */
   cache?: true | AgentCacheOptions | undefined;
   /**

@@ -82,8 +82,11 @@ export function resolveAgentConfig<Output>(
     gemini,
   );
 
+  // Made in `inline` mode too: a run of a `final-call` agent whose final call a plugin sends to
+  // this model (a fallback from Gemini 2.5 to 3) asks it without tools, as that call is; from the
+  // request with tools, a model that called one was re-asked until the run failed (attack65a).
   const finalOutputRequest =
-    outputMode === 'final-call' && output !== undefined
+    output !== undefined
       ? finalOutputRequestOf(request, generationConfig, output.jsonSchema)
       : undefined;
 

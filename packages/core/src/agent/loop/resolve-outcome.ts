@@ -166,7 +166,7 @@ async function checkOutput<Output>(
   if (parsed.success) {
     return { type: 'finish', append: content, finishReason: 'stop', output: parsed.value };
   }
-  if (config.outputMode === 'final-call' && kind === 'tools') {
+  if (outputModeOf(config, step) === 'final-call' && kind === 'tools') {
     // The tool loop is done; ask for the JSON in a call without tools.
     return {
       type: 'run-again',
@@ -193,4 +193,23 @@ async function checkOutput<Output>(
     kind,
     reasks: reasks + 1,
   };
+}
+
+/**
+ * The output mode the step was asked in: its model's. A step a plugin sent to another model (a
+ * fallback) was built for that model (`forModel`): a Gemini 2.5 model behind an agent on Gemini 3
+ * is asked without the schema beside its tools (`final-call`), so its prose answer is the end of
+ * the tool loop, to be followed by the call for the JSON, not an answer to re-ask until the run
+ * failed (attack65a). A model no config can be made for never served a step.
+ */
+function outputModeOf<Output>(
+  config: AgentConfig<Output>,
+  step: AgentStep,
+): AgentConfig<Output>['outputMode'] {
+  if (step.model === undefined || config.forModel === undefined) return config.outputMode;
+  try {
+    return config.forModel(step.model).outputMode;
+  } catch {
+    return config.outputMode;
+  }
 }

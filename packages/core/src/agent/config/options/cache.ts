@@ -30,12 +30,22 @@ export const cacheOption: AgentOptionGroup<'cache'> = defineAgentOptions({
 export function checkCacheOption(
   value: unknown,
   cachedContent: unknown,
+  api?: unknown,
 ): AgentCacheOptions | undefined {
   if (value === undefined || value === false) return undefined;
   if (cachedContent !== undefined) {
     throw invalid(
       'cache',
       'Give cache or cachedContent, not both: cache makes and manages its own cachedContent.',
+    );
+  }
+  // An Interactions request has no field for a cachedContent (to-create-interaction-request):
+  // the calls went without it and without the instructions and tools it holds, which the cache
+  // leaves out of them, so the model answered as no agent of the caller's (attack65a).
+  if (api !== undefined && api !== 'generateContent') {
+    throw invalid(
+      'cache',
+      "cache makes a cachedContent for generateContent requests, which the Interactions API (api: interactionsApi()) has no field for: its calls would go without the instructions and tools the cache holds. Leave cache out with interactionsApi(), or use api: 'generateContent'.",
     );
   }
   if (value === true) return {};

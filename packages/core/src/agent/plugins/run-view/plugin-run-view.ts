@@ -61,6 +61,8 @@ export type PluginRunFacts = {
     readonly forModel?:
       | ((model: string) => {
           readonly capabilities: { readonly requiresThoughtSignatures: boolean };
+          /** The agent's own `cachedContent`, which only its own model can use. */
+          readonly request?: { readonly cachedContent?: string | undefined };
         })
       | undefined;
   };
