@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Content } from '@gemloop/core';
 import { createAgent, createChatSession, createGemini } from '@gemloop/core';
 import { type ChatHistoryLimit, createMemoryHistoryStore } from '@gemloop/core/chat';
+import { silentLogger } from '@gemloop/core/logging';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatScript, GROW } from '../__fixtures__/chat-script.ts';
 import { type HoldingFleet, startHoldingFleet } from '../__fixtures__/holding-fleet.ts';
@@ -64,7 +65,8 @@ describe('sendDurableChatTurn with limit', () => {
 
     // The same stored turns in a chat session with the same limit, the same message sent.
     const memory = createMemoryHistoryStore();
-    for (const stored of turns.slice(0, 3)) await memory.append('same', stored);
+    for (const stored of turns.slice(0, 3))
+      await memory.append('same', stored, { logger: silentLogger });
     const chat = createChatSession({
       agent: createAgent({
         gemini: createGemini({ apiKey: 'k', baseUrl: fleet.fake.url }),
