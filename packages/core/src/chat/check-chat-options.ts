@@ -121,3 +121,15 @@ export function checkChatOptions<Output>(
   // `budget` and `limit` are nestedOptions: copied in the same pass.
   return checkOptionsCopy(chatOptionsDeclaration, options) as CreateChatSessionOptions<Output>;
 }
+
+/**
+ * Checks a history limit on its own, with the chat session's own rules and messages: for callers
+ * that window a stored conversation outside a chat session (`@gemloop/dbos`'s durable chat turn),
+ * so one `limit` is declared once. Returns a copy read once (a getter is not asked again).
+ * @throws {@link InvalidArgumentError} naming `path` and the fix.
+ * @internal
+ */
+export function checkChatHistoryLimit(value: unknown, path: string): ChatHistoryLimit | undefined {
+  if (value === undefined) return undefined;
+  return checkOptionsCopy(limitDeclaration, value, path);
+}

@@ -75,6 +75,9 @@ export { DelegatedFailure, delegatedFailureOf } from '../agent/tool-calls/delega
 export { declaredReceivers } from '../agent/tree-keys.ts';
 // @gemloop/dbos: the usage of a stored error that kept none.
 export { emptyUsage } from '../agent/usage.ts';
+// @gemloop/dbos's durable chat turn takes a chat session's `limit`: checked and applied by core's
+// own rules, so a durable turn sends what a chat session with that limit sends.
+export { checkChatHistoryLimit } from '../chat/check-chat-options.ts';
 // @gemloop/dbos's durable chat turn and @gemloop/serve's durable A2A door: one reading of a stored
 // conversation (the history and holder a run continues it with) and one turn stored of a run.
 export {
@@ -91,6 +94,7 @@ export { readInteractionId } from '../chat/read-interaction-id.ts';
 // @gemloop/serve's durable A2A door saves a context's turn on the queue a chat session on the same
 // store and id uses, so two saves in one process never both read the same end of the thread.
 export { runExclusive } from '../chat/run-exclusive.ts';
+export { type SelectedHistory, selectHistory } from '../chat/select-history.ts';
 // @gemloop/dbos: its Postgres chat store reads a turn's sessionSpend back, and the durable chat
 // turn stores the conversation's spend with the turn, as a chat session does.
 export { latestSessionSpend, nextSessionSpend, readSessionSpend } from '../chat/session-spend.ts';

@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Part } from '@gemloop/core';
-import type { ChatTurn } from '@gemloop/core/chat';
+import type { ChatHistoryLimit, ChatTurn } from '@gemloop/core/chat';
 import { UnknownHandoffAgentError } from '@gemloop/core/errors';
-import { historyOfStoredTurns, storedTurnOfRun, unknownChatHolder } from '@gemloop/core/internal';
+import {
+  checkChatHistoryLimit,
+  estimateContentTokens,
+  historyOfStoredTurns,
+  selectHistory,
+  storedTurnOfRun,
+  unknownChatHolder,
+} from '@gemloop/core/internal';
 import type { DurableRunInput, DurableRunResult } from '../durable/runs/durable-run-types.ts';
 import type { DurableRuns } from '../durable/runs/durable-runs.ts';
 import { keylessMarkOf } from '../durable/runs/stored-run-data.ts';
@@ -55,6 +62,20 @@ export type SendDurableChatTurnOptions = {
    * after the run started change nothing. @defaultValue `false`: the thread in the input
    */
   historyByReference?: boolean | undefined;
+  /**
+   * How much stored history goes with the message: a chat session's `limit`
+   * (`createChatSession({ limit })`, {@link ChatHistoryLimit}), checked and applied by the same
+   * rules, so a durable turn sends the turns a chat session with that limit sends (the oldest
+   * whole turns dropped, a call never split from its response, at most about 4 MB of thought
+   * signatures sent again past the limit's count). The store keeps every turn.
+   *
+   * The window is chosen here, from the turns loaded when the turn starts, and goes with the
+   * run's input (DBOS records it): a worker that takes the run over after a crash replays the
+   * same window whatever the store holds by then. A window that drops turns is sent in the input
+   * even with `historyByReference` (a reference names a session's first turns, not a window of
+   * them): the window bounds that input. @defaultValue no limit: the whole stored history
+   */
+  limit?: ChatHistoryLimit | undefined;
 };
 
 /**
@@ -83,19 +104,26 @@ export async function sendDurableChatTurn({
   runId,
   generationConfig,
   historyByReference = false,
+  limit,
 }: SendDurableChatTurnOptions): Promise<DurableRunResult> {
+  // Checked before the store is read, with a chat session's rules and messages.
+  const window = checkChatHistoryLimit(limit, 'sendDurableChatTurn(): limit');
   const turns: ChatTurn[] = await store.load(sessionId);
-  // The history as a chat session sends it (flat, or each turn with its model), and the agent
-  // holding the conversation after a handoff (core's one reading of stored turns).
-  const { history, holder } = historyOfStoredTurns(turns, model);
   const input = typeof message === 'string' ? message : [...message];
-  const keylessHistory = markedHistory(turns);
+  // The turns sent: all of them, or the window a chat session with this limit sends.
+  const sent = windowOf(turns, window, input);
+  // The history as a chat session sends it (flat, or each turn with its model), and the agent
+  // holding the conversation after a handoff (core's one reading of stored turns; the holder is
+  // the last stored turn's, which a window of no turns does not send).
+  const { history } = historyOfStoredTurns(sent, model);
+  const { holder } = historyOfStoredTurns(turns.slice(-1), model);
+  const keylessHistory = markedHistory(sent);
   const { runId: started } = await runs.start(agent, {
     runId: runId ?? turnRunId(sessionId, turns.length),
     input,
     // By reference only with turns to refer to: a first turn has none (its history is empty).
     history:
-      historyByReference === true && turns.length > 0
+      historyByReference === true && sent.length > 0 && sent.length === turns.length
         ? historyReferenceOf(store.table, sessionId, turns, model)
         : history,
     ...(holder === undefined ? {} : { holder }),
@@ -126,6 +154,26 @@ export async function sendDurableChatTurn({
   };
   await store.append(sessionId, stored);
   return result;
+}
+
+/**
+ * The stored turns a chat session with `limit` sends before `message`: core's window
+ * (`selectHistory`), the message measured as a chat session measures it.
+ */
+function windowOf(
+  turns: ChatTurn[],
+  limit: ChatHistoryLimit | undefined,
+  message: string | Part[],
+): ChatTurn[] {
+  if (limit === undefined) return turns;
+  const messageTokens =
+    limit.maxTokens === undefined
+      ? 0
+      : estimateContentTokens([
+          { role: 'user', parts: typeof message === 'string' ? [{ text: message }] : message },
+        ]);
+  const { droppedTurns } = selectHistory(turns, limit, messageTokens);
+  return droppedTurns === 0 ? turns : turns.slice(droppedTurns);
 }
 
 /**
