@@ -8,7 +8,7 @@ import { MAX_LISTING_CHARACTERS } from './create-list-files-tool.ts';
 
 // attack66: list_files bounded the entries (maxEntries, 5,000) and never their paths. A root holding
 // a chain of nine folders with 250-character names and 5,000 files at the bottom answered one
-// `{ depth: 10 }` call with 12.7 MB of JSON (measured), three times Gemini's whole 1,048,576-token
+// `{ depth: 10 }` call with 12.7 MB of JSON (measured), three times Gemini's whole ~1,000,000-token
 // input: the next model request could not be sent. The paths of a listing are now bounded together.
 
 let root: string;

@@ -10,9 +10,10 @@ import { resolveInRoot } from './resolve-in-root.ts';
 import { walkDirectory } from './walk-directory.ts';
 
 /**
- * The most characters of paths one listing returns (about 250,000 tokens at 4 characters a token, a
- * quarter of Gemini's 1,048,576-token input). `maxEntries` bounds how many entries, not how long
- * they are: nine folders of 250-character names put 2,500 characters in every path below them.
+ * The most characters of paths one listing returns: about 250,000 tokens at 4 characters a token,
+ * a quarter of a 1,000,000-token input (https://ai.google.dev/gemini-api/docs/tokens). `maxEntries`
+ * bounds how many entries, not how long they are: nine folders of 250-character names put 2,500
+ * characters in every path below them.
  * @internal
  */
 export const MAX_LISTING_CHARACTERS = 1_000_000;
