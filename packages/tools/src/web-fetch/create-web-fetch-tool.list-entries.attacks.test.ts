@@ -21,7 +21,7 @@ function refusal(options: unknown): Error {
 }
 
 const cyclic: Record<string, unknown> = {};
-cyclic.self = cyclic;
+cyclic['self'] = cyclic;
 
 describe('createWebFetchTool with bad list entries', () => {
   it.each([
