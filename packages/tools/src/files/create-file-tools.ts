@@ -8,6 +8,7 @@ import {
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
+  quoteText,
   stringOption,
 } from '@gemloop/core/internal';
 import type { FunctionTool } from '@gemloop/core/tools';
@@ -194,15 +195,36 @@ function resolveRoot(root: string): string {
   } catch (cause) {
     throw new InvalidArgumentError({
       argument: 'root',
-      message: `createFileTools: root ${JSON.stringify(root)} does not exist. Create the folder first.`,
+      message: `createFileTools: root ${quoteText(root)} ${rootFailure(root, cause)}`,
       cause,
     });
   }
   if (!statSync(real).isDirectory()) {
     throw new InvalidArgumentError({
       argument: 'root',
-      message: `createFileTools: root ${JSON.stringify(root)} is a file, not a folder.`,
+      message: `createFileTools: root ${quoteText(root)} is a file, not a folder.`,
     });
   }
   return real;
+}
+
+// What to tell the app about a root realpath refused: "create the folder" fits a missing one only;
+// a file in the way, a path too long, a NUL byte or a link loop would be refused by mkdir too.
+function rootFailure(root: string, cause: unknown): string {
+  if (root.includes('\0')) return 'contains a NUL byte, which no file system path can hold.';
+  switch ((cause as { code?: unknown } | null)?.code) {
+    case 'ENOENT':
+      return 'does not exist. Create the folder first.';
+    case 'ENOTDIR':
+      return 'cannot be a folder: a part of the path is a file, not a folder.';
+    case 'ENAMETOOLONG':
+      return 'is too long for the file system (a path or one of its names).';
+    case 'ELOOP':
+      return 'cannot be resolved: its symbolic links loop.';
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot be opened: permission denied. Give the process access or choose another folder.';
+    default:
+      return 'cannot be opened; check that it is a folder this process can read.';
+  }
 }

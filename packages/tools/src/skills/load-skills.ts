@@ -8,6 +8,7 @@ import {
   type DeclaredOptions,
   defineOptions,
   integerOption,
+  quoteText,
 } from '@gemloop/core/internal';
 import { looksBinary } from '../internal/looks-binary.ts';
 import { parseSkillMd } from './parse-skill-md.ts';
@@ -91,7 +92,7 @@ export async function loadSkills(dir: string, options: LoadSkillsOptions = {}): 
   } catch (cause) {
     throw new SkillError({
       reason: 'invalid-folder',
-      message: `loadSkills: cannot read the skills folder ${JSON.stringify(dir)}; pass a folder whose subfolders each hold a SKILL.md.`,
+      message: `loadSkills: cannot read the skills folder ${typeof dir === 'string' ? quoteText(dir) : `(a ${typeof dir}, not a path)`}; pass a folder whose subfolders each hold a SKILL.md.`,
       cause,
     });
   }

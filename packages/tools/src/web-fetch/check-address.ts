@@ -6,6 +6,7 @@ import {
   requireDependency,
 } from '@gemloop/core/internal';
 import type ipaddrModule from 'ipaddr.js';
+import { quoteEntry } from '../internal/quote-entry.ts';
 
 type Ipaddr = typeof ipaddrModule;
 type IpAddress = ReturnType<Ipaddr['parse']>;
@@ -49,7 +50,7 @@ export function parseAddressRanges(entries: readonly string[]): AddressRange[] {
   const ipaddr = loadIpaddr();
   return entries.map((entry) => {
     if (typeof entry !== 'string')
-      throw new Error(`entries must be strings, got ${JSON.stringify(entry)}`);
+      throw new Error(`entries must be strings, got ${quoteEntry(entry)}`);
     const text = entry.trim();
     try {
       if (text.includes('/')) return ipaddr.parseCIDR(text);
@@ -57,7 +58,7 @@ export function parseAddressRanges(entries: readonly string[]): AddressRange[] {
       return [address, address.kind() === 'ipv4' ? 32 : 128];
     } catch {
       throw new Error(
-        `${JSON.stringify(entry)} is not an IP address or CIDR range such as "10.1.0.0/16"`,
+        `${quoteEntry(entry)} is not an IP address or CIDR range such as "10.1.0.0/16"`,
       );
     }
   });

@@ -1,3 +1,5 @@
+import { quoteEntry } from '../internal/quote-entry.ts';
+
 /**
  * A host name in the form host lists compare: lower case, without a trailing dot, IPv6 without
  * brackets. URL hosts are already punycode and lower case; list entries get the same treatment.
@@ -23,13 +25,13 @@ export function compileHostList(entries: readonly string[]): HostList {
   const suffixes: string[] = [];
   for (const entry of entries) {
     if (typeof entry !== 'string' || entry.trim() === '') {
-      throw new Error(`host list entries must be non-empty strings, got ${JSON.stringify(entry)}`);
+      throw new Error(`host list entries must be non-empty strings, got ${quoteEntry(entry)}`);
     }
     const wildcard = entry.trim().startsWith('*.');
     const host = toAsciiHost(wildcard ? entry.trim().slice(2) : entry);
     if (host === undefined || host.includes('*')) {
       throw new Error(
-        `host list entry ${JSON.stringify(entry.slice(0, 200))} must be a host name, an IP address, or "*.domain" (no scheme, port or path)`,
+        `host list entry ${quoteEntry(entry)} must be a host name, an IP address, or "*.domain" (no scheme, port or path)`,
       );
     }
     if (wildcard) suffixes.push(`.${host}`);
