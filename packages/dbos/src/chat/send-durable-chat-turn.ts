@@ -6,7 +6,7 @@ import {
   checkChatHistoryLimit,
   estimateContentTokens,
   historyOfStoredTurns,
-  selectHistory,
+  loadSelectHistory,
   storedTurnOfRun,
   unknownChatHolder,
 } from '@gemloop/core/internal';
@@ -111,7 +111,7 @@ export async function sendDurableChatTurn({
   const turns: ChatTurn[] = await store.load(sessionId);
   const input = typeof message === 'string' ? message : [...message];
   // The turns sent: all of them, or the window a chat session with this limit sends.
-  const sent = windowOf(turns, window, input);
+  const sent = await windowOf(turns, window, input);
   // The history as a chat session sends it (flat, or each turn with its model), and the agent
   // holding the conversation after a handoff (core's one reading of stored turns; the holder is
   // the last stored turn's, which a window of no turns does not send).
@@ -160,12 +160,13 @@ export async function sendDurableChatTurn({
  * The stored turns a chat session with `limit` sends before `message`: core's window
  * (`selectHistory`), the message measured as a chat session measures it.
  */
-function windowOf(
+async function windowOf(
   turns: ChatTurn[],
   limit: ChatHistoryLimit | undefined,
   message: string | Part[],
-): ChatTurn[] {
+): Promise<ChatTurn[]> {
   if (limit === undefined) return turns;
+  const { selectHistory } = await loadSelectHistory();
   const messageTokens =
     limit.maxTokens === undefined
       ? 0
