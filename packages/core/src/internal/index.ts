@@ -94,7 +94,6 @@ export { readInteractionId } from '../chat/read-interaction-id.ts';
 // @gemloop/serve's durable A2A door saves a context's turn on the queue a chat session on the same
 // store and id uses, so two saves in one process never both read the same end of the thread.
 export { runExclusive } from '../chat/run-exclusive.ts';
-export type { SelectedHistory } from '../chat/select-history.ts';
 // @gemloop/dbos: its Postgres chat store reads a turn's sessionSpend back, and the durable chat
 // turn stores the conversation's spend with the turn, as a chat session does.
 export { latestSessionSpend, nextSessionSpend, readSessionSpend } from '../chat/session-spend.ts';

@@ -2,10 +2,9 @@ import type { AgentPlugin, PluginRun, ToolCallDecision } from '../agent/plugins/
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import type { RunContext } from '../agent/run-state/run-context.ts';
-import { MAX_TOOL_ERROR_MESSAGE_LENGTH } from '../agent/tool-calls/safe-tool-error-message.ts';
+import { cutErrorText, errorClassName } from '../agent/tool-calls/safe-tool-error-message.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Gemini } from '../http/gemini.ts';
-import { cutText } from '../shared/cut-text.ts';
 import { describeThrown } from '../shared/describe-thrown.ts';
 import { redactLocalDetails } from '../shared/redact-secrets.ts';
 import type { Content } from '../wire/content.ts';
@@ -318,10 +317,7 @@ function toolFailure(toolName: string, error: unknown, run: PluginRun<MemoryRunS
   // client (a browser's page). There it holds the error as a thrown tool's is stored, without the
   // paths, URLs and addresses (redactLocalDetails) and cut, as the durable tool step's record
   // (attack65b); the log keeps it whole. In process the event is the application's own stream.
-  const told =
-    internals.record === undefined
-      ? detail
-      : cutMessage(redactLocalDetails(detail), MAX_TOOL_ERROR_MESSAGE_LENGTH);
+  const told = internals.record === undefined ? detail : cutErrorText(redactLocalDetails(detail));
   run.emit('tool-failed', { tool: toolName, error: errorNameOf(error), message: told });
   (internals.context() as RunContext<unknown>).config.logger.warn(
     { tool: toolName, error: detail },
@@ -334,23 +330,12 @@ function toolFailure(toolName: string, error: unknown, run: PluginRun<MemoryRunS
 }
 
 /**
- * The thrown value's class name for the `tool-failed` event: an identifier of at most 64
- * characters, as the loop shows a tool error's class. A `name` of another shape (a path, a key, a
- * megabyte) or a getter that throws gives `Error`: the store failed, and that is still answered to
- * the model (attack65b: a throwing getter ended the run with a PluginError, and any name went
- * into the event, and a durable run's record, as it was). A thrown non-error gives its type.
+ * The thrown value's class name for the `tool-failed` event, as the loop shows a tool error's
+ * class (`errorClassName`). A `name` of another shape or a getter that throws gives `Error`: the
+ * store failed, and that is still answered to the model (attack65b: a throwing getter ended the
+ * run with a PluginError, and any name went into the event, and a durable run's record, as it
+ * was). A thrown non-error gives its type.
  */
 function errorNameOf(error: unknown): string {
-  if (!(error instanceof Error)) return typeof error;
-  try {
-    const name: unknown = error.name;
-    return typeof name === 'string' && /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? name : 'Error';
-  } catch {
-    return 'Error';
-  }
-}
-
-/** `text` cut at `max` characters, marked, never inside an emoji. */
-function cutMessage(text: string, max: number): string {
-  return text.length > max ? `${cutText(text, max)}...` : text;
+  return error instanceof Error ? (errorClassName(error) ?? 'Error') : typeof error;
 }

@@ -32,6 +32,7 @@ export function signModelTurn(
       'the model returned a function call without the thought signature Gemini 3 requires (a gateway may have stripped it); sending the documented dummy signature so the next request is accepted',
     );
   }
-  // A copy is as frozen as the turn it copies (frozen when a plugin or a hook is handed it).
-  return Object.isFrozen(content) ? freezeModelContent(signed) : signed;
+  // The turn as `recordStep` left it, or the run's own copy with the dummy, frozen: the rare turn
+  // that needs one, which is no step's content for a plugin joining later to freeze.
+  return signed === content ? content : freezeModelContent(signed);
 }

@@ -1,4 +1,5 @@
 import { GemloopError } from '../../errors/gemloop-error.ts';
+import { cutText } from '../../shared/cut-text.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { redactLocalDetails } from '../../shared/redact-secrets.ts';
 
@@ -34,21 +35,38 @@ export function safeErrorText(error: unknown): string {
   let text = describeThrown(error);
   const name = errorClassOf(error);
   if (name !== undefined && name !== 'Error' && !text.startsWith(name)) text = `${name}: ${text}`;
-  text = redactLocalDetails(text);
-  if (text.length > MAX_TOOL_ERROR_MESSAGE_LENGTH)
-    // Without a first half of an emoji left at the cut: Gemini's JSON reader (and a span
-    // exporter's) refuses a lone surrogate.
-    text = `${text.slice(0, MAX_TOOL_ERROR_MESSAGE_LENGTH).replace(/[\ud800-\udbff]$/, '')}...`;
-  return text;
+  return cutErrorText(redactLocalDetails(text));
 }
 
-function errorClassOf(error: unknown): string | undefined {
+/**
+ * `text` cut at {@link MAX_TOOL_ERROR_MESSAGE_LENGTH}, marked: without a first half of an emoji
+ * left at the cut (Gemini's JSON reader, and a span exporter's, refuses a lone surrogate).
+ * @internal
+ */
+export function cutErrorText(text: string): string {
+  return text.length > MAX_TOOL_ERROR_MESSAGE_LENGTH
+    ? `${cutText(text, MAX_TOOL_ERROR_MESSAGE_LENGTH)}...`
+    : text;
+}
+
+/**
+ * A thrown error's class name when it is one (an identifier of at most 64 characters), else
+ * `undefined`: a `name` of another shape (a path, a key, a megabyte) or a getter that throws.
+ * @internal
+ */
+export function errorClassName(error: unknown): string | undefined {
   try {
-    if (!(error instanceof Error) || GemloopError.isInstance(error)) return undefined;
+    if (!(error instanceof Error)) return undefined;
     const name = error.name;
     return typeof name === 'string' && /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? name : undefined;
   } catch {
     // A getter that throws: no class shown.
     return undefined;
   }
+}
+
+function errorClassOf(error: unknown): string | undefined {
+  // The name first: it reads nothing of a value that throws (a revoked proxy).
+  const name = errorClassName(error);
+  return name === undefined || GemloopError.isInstance(error) ? undefined : name;
 }

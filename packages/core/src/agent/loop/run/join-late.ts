@@ -116,9 +116,13 @@ export async function withJoined<Output>(
 ): Promise<RunContext<Output>> {
   if (joining?.late.joining === undefined) return context;
   const plugins = await joinLate(joining, context.plugins);
-  // The first plugins of a run that had none: the model's turns it holds were not frozen (see
-  // `recordStep`); they are now, before a hook is handed them.
-  if (context.plugins === undefined && plugins !== undefined) freezeModelTurns(context.run);
+  // The first plugins of a run that had none: the model's turns it made were not frozen (see
+  // `recordStep`); they are now, before a hook is handed them. The history it was given stays the
+  // caller's, as it was before any freeze.
+  if (context.plugins === undefined && plugins !== undefined) {
+    for (const step of context.run.steps)
+      if (step.content !== undefined) freezeModelContent(step.content);
+  }
   // The run's events through the plugins' `wrapEvents` once one that joined wraps them.
   const events = plugins?.events;
   const rerouted = events !== undefined && events.emit !== context.emit;
@@ -128,10 +132,4 @@ export async function withJoined<Output>(
     : { ...context, plugins };
   joining.holding.context = joined as RunContext<unknown>;
   return joined;
-}
-
-/** Freezes the model's turns in a run's history and steps (see `freezeModelContent`). */
-function freezeModelTurns(run: RunTracker): void {
-  for (const content of run.contents) if (content?.role === 'model') freezeModelContent(content);
-  for (const step of run.steps) if (step.content !== undefined) freezeModelContent(step.content);
 }
