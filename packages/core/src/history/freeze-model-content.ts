@@ -3,7 +3,7 @@ import type { Content } from '../wire/content.ts';
 /**
  * Freezes the model's own turn as it enters a run that hands it to code other than the loop's (a
  * run with plugins, or the application's `onStepEnd` or `beforeToolCall`; a plugin that joins a
- * run later freezes the turns it finds): the content, its parts and every object and list inside
+ * run later freezes the turns the run made): the content, its parts and every object and list inside
  * them (a call's `args`, a signature's part, a code part), once, in place. Those hooks are handed
  * these objects, not copies (a deep copy a step would cost every run): frozen, a plugin that
  * deletes a part's `thoughtSignature` or rewrites a call's `args` in place fails in its hook (a
