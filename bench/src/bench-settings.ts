@@ -39,13 +39,17 @@ export type BenchSettings = {
 export const FULL_SETTINGS: BenchSettings = {
   quick: false,
   maxSteps: 10,
-  // 1,000 warm-up runs (6,000 model calls): the steady state of a process that serves runs. Node
-  // 20's V8 optimises a function called once per step only after 2,000 to 6,000 calls (the
-  // interrupt budget), and until then a library with more code per step pays for its longer
-  // unoptimised path (bench/README.md, "The fourth round"); the first runs of a process are
-  // measured on their own (`firstRuns`). 40 samples: one sample's ratio to its floor spreads from
-  // 0.6 to 2.3 on this machine (CPU steal), and the median of 20 moved by 0.1 between runs.
-  loop: { warmupRuns: 1000, samples: 40, runsPerSample: 10 },
+  // 3,000 warm-up runs (18,000 model calls): the steady state of a process that serves runs. Node
+  // 20's V8 optimises a function only after 2,000 to 6,000 calls (the interrupt budget), and until
+  // then a library with more code pays for its longer unoptimised path (bench/README.md, "The
+  // fourth round"): a function called once per step gets there by run 1,000, one called once per
+  // run (an agent stream's set-up and end) only by run 2,000 to 6,000, and at 1,000 warm-up runs
+  // its TurboFan compiles fell in the measured window (a streamed step of the default agent: 117k
+  // instructions of compiling a step against 36k at 3,000; bench/RESULTS.md, "the tier-up tail of
+  // the run's own code"). The first runs of a process are measured on their own (`firstRuns`). 40
+  // samples: one sample's ratio to its floor spreads from 0.6 to 2.3 on this machine (CPU steal),
+  // and the median of 20 moved by 0.1 between runs.
+  loop: { warmupRuns: 3000, samples: 40, runsPerSample: 10 },
   // 60 blocks (20 rotations) of legs of 3 runs (18 steps, ~9 ms quiet): a leg short enough that
   // the load seldom changes within a block, so a block's ratio keeps little of it (the rounds above
   // span all eight contenders, ~200 ms). Three runs at load 13–36, unrotated: stream × node:http

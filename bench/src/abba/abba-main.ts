@@ -10,7 +10,7 @@
  *   --pairs=3                process pairs per mode × transport, and as many A/A pairs
  *   --blocks=20              ABBA blocks per pair
  *   --runs=20                runs of `seq5` (6 model calls each) per leg of a block
- *   --warmup=1000            untimed runs per process first (the bench's loop scenarios' warm-up)
+ *   --warmup=3000            untimed runs per process first (the bench's loop scenarios' warm-up)
  *   --cache-dir=<dir>        where base builds are kept (<tmpdir>/gemloop-abba)
  *   --no-build               measure packages/core/dist as it is (no `tsc -b packages/core`)
  *   --json=<path>            also write the figures as JSON

@@ -27,7 +27,11 @@ export type AbbaOptions = {
   json: string | undefined;
 };
 
-/** The defaults: issue 53's design (3 pairs of 20 blocks), each process warmed up as the bench does. */
+/**
+ * The defaults: issue 53's design (3 pairs of 20 blocks), each process warmed up as the bench's loop
+ * scenarios are (FULL_SETTINGS.loop.warmupRuns): 3,000 runs, past the TurboFan compiles of the
+ * functions that run once a run (see bench-settings.ts).
+ */
 export const ABBA_DEFAULTS: AbbaOptions = {
   base: 'd5ff9c8',
   modes: ['run', 'stream'],
@@ -35,7 +39,7 @@ export const ABBA_DEFAULTS: AbbaOptions = {
   pairs: 3,
   blocks: 20,
   runsPerLeg: 20,
-  warmupRuns: 1000,
+  warmupRuns: 3000,
   cacheDirectory: join(tmpdir(), 'gemloop-abba'),
   build: true,
   json: undefined,
