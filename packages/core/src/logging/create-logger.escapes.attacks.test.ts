@@ -20,7 +20,6 @@ describe('createLogger writes no character that drives a terminal', () => {
     const [line] = linesOf((logger) =>
       logger.child({ component: HOSTILE }).warn({ toolName: HOSTILE }, `saw ${HOSTILE}`),
     );
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
     expect(line).not.toMatch(
       /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/,
     );

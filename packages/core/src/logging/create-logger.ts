@@ -37,7 +37,6 @@ const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 
 // `UNPRINTABLE` without C0, which JSON already escapes (and the line's own end is one). Found in a
 // serialised line only inside strings (JSON's syntax outside them is ASCII), where a `\uXXXX`
 // escape reads back as the same character: the line stays JSON of the same values.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
