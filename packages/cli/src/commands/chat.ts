@@ -10,11 +10,11 @@ import type { CliCommand, CliIo } from '../cli-io.ts';
 import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
-import { parseCommandArgs } from '../parse-command-args.ts';
+import { asksForHelp, leadingOperands, parseCommandArgs } from '../parse-command-args.ts';
 import { preloadAgentRun } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 
-const USAGE = `Usage: gemloop chat FILE [--id ID]
+const USAGE = `Usage: gemloop chat [--] FILE [--id ID]
 
 Chats with an agent at the terminal: FILE is a .ts, .js or .mjs module whose default export (or
 export \`agent\`) is an agent made by createAgent. Each line you type is a turn of one chat
@@ -84,15 +84,19 @@ async function runChat(
     onTerminate: (handler: (exitCode: number) => void) => () => void;
   },
 ): Promise<number> {
-  if (args.some((arg) => arg === '--help' || arg === '-h')) {
+  if (asksForHelp(args)) {
     io.stdout(USAGE);
     return 0;
   }
-  const [file, ...rest] = args;
-  if (file === undefined || file.startsWith('-')) {
+  const leading = leadingOperands(args, 1);
+  if (leading === undefined) {
     io.stderr(USAGE);
     return 2;
   }
+  const {
+    operands: [file = ''],
+    rest,
+  } = leading;
   const values = parseCommandArgs(rest, { id: { type: 'string' } }, USAGE, io);
   if (typeof values === 'number') return values;
   const id = values['id'];
