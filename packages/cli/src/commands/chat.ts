@@ -14,7 +14,7 @@ import { asksForHelp, leadingOperands, parseCommandArgs } from '../parse-command
 import { preloadAgentRun } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 
-const USAGE = `Usage: gemloop chat [--] FILE [--id ID]
+const USAGE = `Usage: gemloop chat FILE [--id ID]
 
 Chats with an agent at the terminal: FILE is a .ts, .js or .mjs module whose default export (or
 export \`agent\`) is an agent made by createAgent. Each line you type is a turn of one chat
