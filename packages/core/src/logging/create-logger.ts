@@ -36,7 +36,9 @@ const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 
 // overrides and isolates (CVE-2021-42574) and the line and paragraph separators; core's
 // `UNPRINTABLE` without C0, which JSON already escapes (and the line's own end is one). Found in a
 // serialised line only inside strings (JSON's syntax outside them is ASCII), where a `\uXXXX`
-// escape reads back as the same character: the line stays JSON of the same values.
+// escape reads back as the same character: the line stays JSON of the same values. GitHub's CLI
+// turns the same C0 and C1 set inert in what it prints, naming `\x1B` and `\x9B` as the attack
+// (https://github.com/cli/go-gh/blob/trunk/pkg/asciisanitizer/sanitizer.go).
 const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
