@@ -167,3 +167,41 @@ export function emptyPathProblem(
   if (empty === undefined) return undefined;
   return `${command}: --${empty} is empty: give ${paths[empty]}, or leave --${empty} out.\n`;
 }
+
+/**
+ * The first `count` operands of `args` (a command's FILE, INPUT), read as POSIX reads them, and
+ * the arguments after them (the command's options), or `undefined` when an option stands where an
+ * operand goes or fewer are given. A `--` before them ends the options (Utility Syntax Guideline
+ * 10, https://pubs.opengroup.org/onlinepubs/9799919799/basedefs/V1_chap12.html#tag_12_02): what
+ * follows is an operand even when it starts with `-` (`gemloop estimate agent.ts -- '-5°C in
+ * Oslo?'`); options may still follow the operands, as without `--`. Before, each command took
+ * its first arguments as they were: a `--` was a file name or an unknown option, and an operand
+ * starting with `-` could not be given at all.
+ */
+export function leadingOperands(
+  args: readonly string[],
+  count: number,
+): { operands: string[]; rest: string[] } | undefined {
+  const operands: string[] = [];
+  let ended = false;
+  let index = 0;
+  for (; index < args.length && operands.length < count; index++) {
+    const arg = args[index] as string;
+    if (!ended && arg === '--') {
+      ended = true;
+      continue;
+    }
+    if (!ended && arg.startsWith('-')) return undefined;
+    operands.push(arg);
+  }
+  return operands.length === count ? { operands, rest: args.slice(index) } : undefined;
+}
+
+/**
+ * Whether `--help` or `-h` is among `args` before any `--`: after it, either is an operand (a
+ * file, an input), not a request for help.
+ */
+export function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}

@@ -10,7 +10,7 @@ import type { CliCommand, CliIo } from '../cli-io.ts';
 import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
-import { parseCommandArgs } from '../parse-command-args.ts';
+import { asksForHelp, leadingOperands, parseCommandArgs } from '../parse-command-args.ts';
 import { preloadAgentRun } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 
@@ -84,15 +84,19 @@ async function runChat(
     onTerminate: (handler: (exitCode: number) => void) => () => void;
   },
 ): Promise<number> {
-  if (args.some((arg) => arg === '--help' || arg === '-h')) {
+  if (asksForHelp(args)) {
     io.stdout(USAGE);
     return 0;
   }
-  const [file, ...rest] = args;
-  if (file === undefined || file.startsWith('-')) {
+  const leading = leadingOperands(args, 1);
+  if (leading === undefined) {
     io.stderr(USAGE);
     return 2;
   }
+  const {
+    operands: [file = ''],
+    rest,
+  } = leading;
   const values = parseCommandArgs(rest, { id: { type: 'string' } }, USAGE, io);
   if (typeof values === 'number') return values;
   const id = values['id'];

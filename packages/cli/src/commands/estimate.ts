@@ -4,7 +4,12 @@ import type { CliCommand, CliIo } from '../cli-io.ts';
 import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { describeImportFailure } from '../describe-import-failure.ts';
 import { importUserModule } from '../import-user-module.ts';
-import { emptyPathProblem, parseCommandArgs } from '../parse-command-args.ts';
+import {
+  asksForHelp,
+  emptyPathProblem,
+  leadingOperands,
+  parseCommandArgs,
+} from '../parse-command-args.ts';
 import { preloadAgentRun } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { isRunFileProblem, openRunFile, readRunBytes } from '../view/open-run-file.ts';
@@ -14,7 +19,8 @@ const USAGE = `Usage: gemloop estimate FILE INPUT [--runs .gemloop/runs] [--agen
 
 Says what a run of an agent will cost before it runs (estimateRun of @gemloop/core/estimate):
 FILE is a .ts, .js or .mjs module whose default export (or export \`agent\`) is an agent made by
-createAgent; INPUT is the run's message. With at least --min-runs recorded runs of it in --runs
+createAgent; INPUT is the run's message (after \`--\` when it starts with \`-\`: \`gemloop estimate
+agent.ts -- '-5°C in Oslo?'\`). With at least --min-runs recorded runs of it in --runs
 (run files of createRunRecorder; --agent picks the agent's by name), the band is their 10th, 50th
 and 90th percentiles. Otherwise the first request is counted by the API (countTokens, with the
 agent's own client and key) and priced with the assumption printed beside the figures.
@@ -38,15 +44,19 @@ export function createEstimateCommand(cwd: string = process.cwd()): CliCommand {
 export const estimateCommand: CliCommand = createEstimateCommand();
 
 async function runEstimate(cwd: string, args: readonly string[], io: CliIo): Promise<number> {
-  if (args.some((arg) => arg === '--help' || arg === '-h')) {
+  if (asksForHelp(args)) {
     io.stdout(USAGE);
     return 0;
   }
-  const [file, input, ...rest] = args;
-  if (file === undefined || input === undefined || file.startsWith('-') || input.startsWith('-')) {
+  const leading = leadingOperands(args, 2);
+  if (leading === undefined) {
     io.stderr(USAGE);
     return 2;
   }
+  const {
+    operands: [file = '', input = ''],
+    rest,
+  } = leading;
   const values = parseCommandArgs(
     rest,
     {

@@ -6,6 +6,7 @@ import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { didYouMean } from '../did-you-mean.ts';
 import { createReportRedactor } from '../eval/create-report-redactor.ts';
 import { INSTALL_EVALS, loadEvals } from '../eval/load-evals.ts';
+import { asksForHelp, leadingOperands } from '../parse-command-args.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { evalBisect } from './eval/eval-bisect.ts';
 import { evalCanary } from './eval/eval-canary.ts';
@@ -29,16 +30,20 @@ export function createEvalCommand(
   return {
     summary: COMMAND_SUMMARIES.eval,
     async run(args: readonly string[], io: CliIo): Promise<number> {
-      const [first, ...rest] = args;
-      if (first === undefined) {
-        io.stderr(EVAL_USAGE);
-        return 2;
-      }
-      // Help wherever it is asked (`eval compare --help`, `eval from-runs -h`), before anything
-      // else: compare reads its own arguments, and help must not need @gemloop/evals installed.
-      if ([first, ...rest].some((arg) => arg === '--help' || arg === '-h')) {
+      // Help wherever it is asked (`eval compare --help`, `eval from-runs -h`) before a `--`,
+      // before anything else: compare reads its own arguments, and help must not need
+      // @gemloop/evals installed.
+      if (asksForHelp(args)) {
         io.stdout(EVAL_USAGE);
         return 0;
+      }
+      // `gemloop eval -- FILE`: after `--` the suite file, whatever its name (`-suite.mjs`, or
+      // `compare`), never a subcommand or an option (POSIX, see leadingOperands).
+      const suiteAfterEnd = args[0] === '--' ? leadingOperands(args, 1) : undefined;
+      const [first, ...rest] = args;
+      if (first === undefined || (first === '--' && suiteAfterEnd === undefined)) {
+        io.stderr(EVAL_USAGE);
+        return 2;
       }
       if ((await loadEvals()) === undefined) {
         io.stderr(`${INSTALL_EVALS}\n`);
@@ -46,6 +51,10 @@ export function createEvalCommand(
       }
       const onInterrupt = options.onInterrupt ?? onFirstSignal;
       try {
+        if (suiteAfterEnd !== undefined) {
+          const [file = ''] = suiteAfterEnd.operands;
+          return await evalSuiteFile(file, suiteAfterEnd.rest, io, cwd, onInterrupt);
+        }
         if (first === 'from-runs') return await evalFromRuns(rest, io, cwd, options);
         if (first === 'canary') return await evalCanary(rest, io, cwd, onInterrupt);
         if (first === 'bisect') return await evalBisect(rest, io, cwd, onInterrupt);

@@ -31,6 +31,28 @@ export type CreateLoggerOptions = {
 
 const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
+// What JSON leaves raw and a terminal acts on: DEL, the C1 controls (U+009B is CSI on its own to a
+// terminal that decodes UTF-8: `\u009b2J` clears the screen), the bidi marks, embeddings,
+// overrides and isolates (CVE-2021-42574) and the line and paragraph separators; core's
+// `UNPRINTABLE` without C0, which JSON already escapes (and the line's own end is one). Found in a
+// serialised line only inside strings (JSON's syntax outside them is ASCII), where a `\uXXXX`
+// escape reads back as the same character: the line stays JSON of the same values. GitHub's CLI
+// turns the same C0 and C1 set inert in what it prints, naming `\x1B` and `\x9B` as the attack
+// (https://github.com/cli/go-gh/blob/trunk/pkg/asciisanitizer/sanitizer.go).
+const RAW_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A serialised line with each character of {@link RAW_IN_JSON} as its JSON escape: pino's JSON
+ * escapes C0 only, so a gateway's tool name (logged when its call came without a signature) put
+ * a raw C1 CSI and a bidi override on the terminal that reads stdout (attack67b).
+ */
+function escapeRawControls(line: string): string {
+  return line.replace(
+    RAW_IN_JSON,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 // Credentials by key: the key option, the auth headers gemloop sends, and those a gateway or proxy
 // takes (pino matches paths exactly, so names are listed rather than patterned), each also as an
 // HTTP library or a copy of a Headers object spells it (`Authorization`), and `password`
@@ -91,6 +113,8 @@ export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
   const settings = (paths: readonly string[]) => ({
     level,
     redact: { paths: [...REDACTED_LOG_PATHS, ...paths], censor: '[redacted]' },
+    // pino's hook on each serialised line (https://getpino.io/#/docs/api?id=streamwrite).
+    hooks: { streamWrite: escapeRawControls },
     ...(name === undefined ? {} : { name }),
   });
   try {

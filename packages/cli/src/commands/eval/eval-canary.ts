@@ -1,7 +1,7 @@
 import { CliFlagError } from '../../cli-flag-error.ts';
 import type { CliIo } from '../../cli-io.ts';
 import { runCanarySuite } from '../../eval/run-canary-suite.ts';
-import { emptyPathProblem, parseCommandArgs } from '../../parse-command-args.ts';
+import { emptyPathProblem, leadingOperands, parseCommandArgs } from '../../parse-command-args.ts';
 import { EVAL_USAGE } from './eval-usage.ts';
 import { interruptible } from './interruptible.ts';
 import { parseCountFlag } from './parse-count-flag.ts';
@@ -18,8 +18,10 @@ export async function evalCanary(
   onInterrupt: (stop: () => void) => () => void,
 ): Promise<number> {
   // The suite first, as `gemloop eval FILE` takes it; the flags after it.
-  const [file, ...args] = rest;
-  if (file === undefined || file.startsWith('-')) {
+  const leading = leadingOperands(rest, 1);
+  const [file] = leading?.operands ?? [];
+  const args = leading?.rest ?? [];
+  if (file === undefined) {
     io.stderr(
       `gemloop eval canary: give the suite FILE first, then --from MODEL and --to MODEL.\n\n${EVAL_USAGE}`,
     );

@@ -11,8 +11,12 @@ export async function evalCompare(
   io: CliIo,
   cwd: string,
 ): Promise<number> {
-  const files = rest.filter((arg) => !arg.startsWith('--'));
-  const flags = rest.filter((arg) => arg.startsWith('--'));
+  // After `--` every argument is a file (POSIX, see leadingOperands): `-- -a.json b.json`.
+  const end = rest.indexOf('--');
+  const before = end < 0 ? rest : rest.slice(0, end);
+  const after = end < 0 ? [] : rest.slice(end + 1);
+  const files = [...before.filter((arg) => !arg.startsWith('--')), ...after];
+  const flags = before.filter((arg) => arg.startsWith('--'));
   const unknown = flags.filter((flag) => flag !== '--fail-on-regression');
   if (files.length !== 2 || unknown.length > 0) {
     io.stderr(
