@@ -51,7 +51,9 @@ describe('findFunctionResult', () => {
 // the run uses, so a Map was sent as {} silently (attack67c).
 describe('findChangedByRecord', () => {
   it('names a Map, a Set, a typed array, a buffer and a non-finite number, with the place', () => {
-    expect(findChangedByRecord({ result: { byId: new Map() } })).toBe('result.result.byId is a Map');
+    expect(findChangedByRecord({ result: { byId: new Map() } })).toBe(
+      'result.result.byId is a Map',
+    );
     expect(findChangedByRecord([{ ids: new Set() }])).toBe('result[0].ids is a Set');
     expect(findChangedByRecord({ bytes: new Uint8Array(1) })).toBe('result.bytes is a Uint8Array');
     expect(findChangedByRecord({ b: new ArrayBuffer(1) })).toBe('result.b is an ArrayBuffer');

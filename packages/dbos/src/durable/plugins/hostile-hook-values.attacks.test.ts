@@ -95,23 +95,26 @@ describe('recorded hook results JSON would change', () => {
       'result.result.score is -Infinity',
     ],
     ['a Uint8Array', () => ({ result: new Uint8Array([1, 2]) }), 'result.result is a Uint8Array'],
-  ])('an afterToolCall result holding %s: refused at record time, naming where, the same on replay', async (_name, make, where) => {
-    let calls = 0;
-    const plugin = () =>
-      definePlugin({
-        name: 'lossy',
-        recorded: ['afterToolCall'],
-        afterToolCall: () => {
-          calls++;
-          return make() as never;
-        },
-      });
-    for (const error of await durableErrors(plugin, () => calls)) {
-      expect(error).toMatchObject({ plugin: 'lossy', hook: 'afterToolCall' });
-      expect(error.message).toContain(where);
-      expect(error.message).toContain('cannot be recorded');
-    }
-  });
+  ])(
+    'an afterToolCall result holding %s: refused at record time, naming where, the same on replay',
+    async (_name, make, where) => {
+      let calls = 0;
+      const plugin = () =>
+        definePlugin({
+          name: 'lossy',
+          recorded: ['afterToolCall'],
+          afterToolCall: () => {
+            calls++;
+            return make() as never;
+          },
+        });
+      for (const error of await durableErrors(plugin, () => calls)) {
+        expect(error).toMatchObject({ plugin: 'lossy', hook: 'afterToolCall' });
+        expect(error.message).toContain(where);
+        expect(error.message).toContain('cannot be recorded');
+      }
+    },
+  );
 
   it('plain data, a Date and a BigInt are kept as in process (ISO text, decimal text)', async () => {
     const plugin = () =>
@@ -123,7 +126,8 @@ describe('recorded hook results JSON would change', () => {
     const sent = async (durable: boolean): Promise<unknown> => {
       const { result, fake } = await runOf(plugin(), durable);
       expect(result?.text).toBe('Done.');
-      return (fake.modelRequests.at(-1)?.body as { contents: unknown[] }).contents.at(-1);
+      const bodies = fake.modelRequests.map((request) => request.body as { contents: unknown[] });
+      return bodies.at(-1)?.contents.at(-1);
     };
     const inProcess = await sent(false);
     expect(await sent(true)).toEqual(inProcess);
@@ -156,28 +160,31 @@ describe('recorded hooks that throw what is not an Error, or answer what cannot 
           },
         }),
     ],
-  ])('a recorded beforeModelCall throwing %s: told as in process, the same on replay, nothing sent', async (_name, make) => {
-    let calls = 0;
-    const plugin = () =>
-      definePlugin({
-        name: 'thrower',
-        recorded: ['beforeModelCall'],
-        beforeModelCall: () => {
-          calls++;
-          throw make();
-        },
-      });
-    const inProcess = (await runOf(plugin(), false)).error as PluginError;
-    expect(PluginError.isInstance(inProcess)).toBe(true);
-    calls = 0;
-    for (const error of await durableErrors(plugin, () => calls)) {
-      expect(error).toMatchObject({ plugin: 'thrower', hook: 'beforeModelCall' });
-      expect(error.message).toBe(inProcess.message);
-      expect(error.message).not.toContain(SECRET);
-    }
-    expect(record.size).toBe(1);
-    expect([...record.values()].join()).not.toContain(SECRET);
-  });
+  ])(
+    'a recorded beforeModelCall throwing %s: told as in process, the same on replay, nothing sent',
+    async (_name, make) => {
+      let calls = 0;
+      const plugin = () =>
+        definePlugin({
+          name: 'thrower',
+          recorded: ['beforeModelCall'],
+          beforeModelCall: () => {
+            calls++;
+            throw make();
+          },
+        });
+      const inProcess = (await runOf(plugin(), false)).error as PluginError;
+      expect(PluginError.isInstance(inProcess)).toBe(true);
+      calls = 0;
+      for (const error of await durableErrors(plugin, () => calls)) {
+        expect(error).toMatchObject({ plugin: 'thrower', hook: 'beforeModelCall' });
+        expect(error.message).toBe(inProcess.message);
+        expect(error.message).not.toContain(SECRET);
+      }
+      expect(record.size).toBe(1);
+      expect([...record.values()].join()).not.toContain(SECRET);
+    },
+  );
 
   // A result behind a Proxy whose traps throw: in process "it returned a value that cannot be
   // read"; the record read it first and kept the trap's own words (a secret among them), in the

@@ -1,11 +1,7 @@
 import type { Content } from '../../../wire/content.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import type { AgentPlugin, PluginHookName } from '../agent-plugin.ts';
-import {
-  findChangedByRecord,
-  findFunctionResult,
-  findUnrecordable,
-} from '../find-unrecordable.ts';
+import { findChangedByRecord, findFunctionResult, findUnrecordable } from '../find-unrecordable.ts';
 import { fromStoredHandOff, handOffTo, toStoredHandOff } from '../hand-off/recorded-hand-off.ts';
 import { PluginError } from '../plugin-error.ts';
 import { type PluginReport, recordName } from '../plugin-results.ts';
@@ -19,7 +15,6 @@ import {
 import type { SideSpend } from '../run-view/run-generate.ts';
 import { owns } from './hook-failure.ts';
 import { toolHookMark, withToolHookMark } from './recorded-tool-value.ts';
-import { UNREADABLE_RESULT } from './tool-hook-results.ts';
 import {
   addStored,
   CHANGED,
@@ -29,6 +24,7 @@ import {
   storedError,
   storedReports,
 } from './stored-call.ts';
+import { UNREADABLE_RESULT } from './tool-hook-results.ts';
 
 /** Where a tool hook's call is in its turn: the call's id and its index among the turn's calls. @internal */
 export type ToolCallPlace = { readonly id: string; readonly index: number };
