@@ -33,10 +33,11 @@ export {
   MAX_RUN_MESSAGES,
   messageJson,
 } from '../agent/plugins/messages/run-messages.ts';
-// @gemloop/dbos: records the plugin hooks that say their results are not deterministic.
-export type { PluginHookRecorder } from '../agent/plugins/run-plugins.ts';
 // @gemloop/tools: the MCP run link asks whether the calls in flight are one run's (a durable
 // run's call has a run view of its own).
+export { NOT_AN_ERROR, UNREADABLE } from '../agent/plugins/plugin-error.ts';
+// @gemloop/dbos: records the plugin hooks that say their results are not deterministic.
+export type { PluginHookRecorder } from '../agent/plugins/run-plugins.ts';
 export { isSameRun } from '../agent/plugins/run-view/plugin-run-view.ts';
 // @gemloop/dbos: the agents a durable run hands off to, by a stable key (durable hand-offs).
 export type { HandOffAgents, RunServices } from '../agent/plugins/run-view/run-services.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findFunctionResult, findUnrecordable } from './find-unrecordable.ts';
+import { findChangedByRecord, findFunctionResult, findUnrecordable } from './find-unrecordable.ts';
 
 describe('findUnrecordable', () => {
   it('takes plain JSON data, undefined fields and objects without a prototype', () => {
@@ -44,5 +44,41 @@ describe('findFunctionResult', () => {
     expect(findFunctionResult({ result: new Map(), at: new Date(0) })).toBeUndefined();
     expect(findFunctionResult([() => 1])).toBeUndefined();
     expect(findFunctionResult(undefined)).toBeUndefined();
+  });
+});
+
+// A recorded hook's result holding what JSON keeps as something else: the record's copy is what
+// the run uses, so a Map was sent as {} silently (attack67c).
+describe('findChangedByRecord', () => {
+  it('names a Map, a Set, a typed array, a buffer and a non-finite number, with the place', () => {
+    expect(findChangedByRecord({ result: { byId: new Map() } })).toBe(
+      'result.result.byId is a Map',
+    );
+    expect(findChangedByRecord([{ ids: new Set() }])).toBe('result[0].ids is a Set');
+    expect(findChangedByRecord({ bytes: new Uint8Array(1) })).toBe('result.bytes is a Uint8Array');
+    expect(findChangedByRecord({ b: new ArrayBuffer(1) })).toBe('result.b is an ArrayBuffer');
+    expect(findChangedByRecord({ n: Number.NaN })).toBe('result.n is NaN');
+    expect(findChangedByRecord(Number.POSITIVE_INFINITY)).toBe('result is Infinity');
+  });
+
+  it('leaves what JSON keeps as the run would send it, a toJSON, a cycle and an unreadable value', () => {
+    class Point {
+      x = 1;
+    }
+    const cycle: Record<string, unknown> = {};
+    cycle['self'] = cycle;
+    const values = [
+      undefined,
+      null,
+      { at: new Date(0), n: 10n, e: new Error('x'), p: new Point(), list: [1, undefined, -0] },
+      { toJSON: () => ({ m: new Map() }) },
+      cycle,
+      {
+        get a(): never {
+          throw new Error('unread');
+        },
+      },
+    ];
+    for (const value of values) expect(findChangedByRecord(value)).toBeUndefined();
   });
 });

@@ -56,7 +56,8 @@ function walk(value: unknown, at: string, open: Set<object>, depth: number): str
 /** `a Set`, `an Error`, `an object of another class` (no constructor name). */
 function article(name: string | undefined): string {
   if (name === undefined || name === '') return 'an object of another class';
-  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+  // `a Uint8Array`: its U is read as "you".
+  return `${/^[AEIOU]/.test(name) && !name.startsWith('Uint') ? 'an' : 'a'} ${name}`;
 }
 
 /**
@@ -74,4 +75,48 @@ export function findFunctionResult(value: unknown): string | undefined {
     (name) => typeof (value as Record<string, unknown>)[name] === 'function',
   );
   return key === undefined ? undefined : `result.${key} is a function`;
+}
+
+/**
+ * Where a recorded hook's result holds a value its record's JSON keeps as something else, and
+ * what: `result.result.byId is a Map` (a `Map` or `Set` comes back as `{}`, a typed array or
+ * buffer as an object of indexes, `NaN` and `±Infinity` as `null`), or `undefined`. The record's
+ * copy is what the run uses, on the first run as on a replay, so before, the model was told `{}`
+ * where the plugin returned a Map, silently; in process the same result is refused as a tool
+ * error ("a Map is not JSON", attack67c). What JSON keeps as the run would send it anyway is not
+ * told: a Date (its ISO text), a BigInt (decimal text, the recorder's), an Error (`name` and
+ * `message`), a class instance's fields, a function or symbol deeper than the top (dropped the
+ * same way in process). An object with its own `toJSON` is not looked into (JSON keeps what that
+ * returns). A value that cannot be read (a getter or a trap that throws) or a cycle is left to
+ * the record's JSON, which fails on it, saying so. @internal
+ */
+export function findChangedByRecord(value: unknown): string | undefined {
+  try {
+    return changed(value, 'result', new Set(), 0);
+  } catch {
+    return undefined;
+  }
+}
+
+function changed(value: unknown, at: string, open: Set<object>, depth: number): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${at} is ${value}`;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (open.has(value) || depth >= MAX_DEPTH) return undefined;
+  if (value instanceof Map || value instanceof Set || ArrayBuffer.isView(value))
+    return `${at} is ${article(value.constructor?.name)}`;
+  if (value instanceof ArrayBuffer) return `${at} is an ArrayBuffer`;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return undefined;
+  open.add(value);
+  try {
+    const entries: [string, unknown][] = Array.isArray(value)
+      ? value.map((item, index) => [`[${index}]`, item])
+      : Object.entries(value).map(([key, item]) => [`.${key}`, item]);
+    for (const [key, item] of entries) {
+      const problem = changed(item, `${at}${key}`, open, depth + 1);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  } finally {
+    open.delete(value);
+  }
 }

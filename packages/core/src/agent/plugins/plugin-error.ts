@@ -87,8 +87,14 @@ function describe(cause: unknown): string {
   } catch {
     return UNREADABLE;
   }
-  return 'it threw a value that is not an Error';
+  return NOT_AN_ERROR;
 }
+
+/**
+ * What a hook's failure says about a thrown value that is not an Error (`null`, an object): its
+ * `String()` tells nothing (`[object Object]`) or what its `toString` prints. @internal
+ */
+export const NOT_AN_ERROR = 'it threw a value that is not an Error';
 
 /**
  * What a hook's failure says about a value it threw that cannot be inspected (a proxy whose

@@ -1,5 +1,5 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
-import type { PluginHookRecorder } from '@gemloop/core/internal';
+import { NOT_AN_ERROR, type PluginHookRecorder, UNREADABLE } from '@gemloop/core/internal';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import { type RecordedError, recordedError, thrownFromRecord } from '../steps/recorded-error.ts';
 import { runDurableStep } from '../steps/run-durable-step.ts';
@@ -42,7 +42,7 @@ export function createPluginHookRecorder(
           return { ok: true, value: value === undefined ? null : recordable(value) };
         } catch (error) {
           if (isDurableRunEnding(error) || cancelled?.aborted === true) throw error;
-          return recordedError(error, keys());
+          return recordedError(toldAsThrown(error), keys());
         }
       },
       { name: `gemloop.${name}` },
@@ -78,4 +78,22 @@ function untilCancelled<T>(value: Promise<T>, signal: AbortSignal | undefined): 
     else signal.addEventListener('abort', stop, { once: true });
     value.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
   });
+}
+
+/**
+ * What a hook threw, as the record keeps it: an Error or a string as it is (redacted and cut by
+ * `recordedError`); anything else in the words a run in process tells it with (`PluginError`):
+ * "it threw a value that is not an Error" (`null`, an object: its `String()` is `null` or
+ * `[object Object]`, or what its `toString` prints), "it threw a value that cannot be read" (a
+ * message getter or a Proxy trap that throws). Before, the durable run's error said `null`,
+ * `[object Object]` or nothing where the same plugin in process said what was wrong (attack67c).
+ */
+function toldAsThrown(thrown: unknown): unknown {
+  if (typeof thrown === 'string') return thrown;
+  try {
+    if (thrown instanceof Error && typeof thrown.message === 'string') return thrown;
+  } catch {
+    return new Error(UNREADABLE);
+  }
+  return new Error(NOT_AN_ERROR);
 }

@@ -3,8 +3,11 @@ import type { HandOffAgents, StoredHandOffAgent } from '../run-view/run-services
 // A hand-off a recorded hook returned goes into the runner's record as JSON: its agent as the
 // runner's key (an agent is not JSON, and a replay in another process must find the same one).
 
-/** Whether `value` is a hand-off whose `to` is an object (checkHandOff says what else is wrong). */
-function handOffTo(value: unknown): object | undefined {
+/**
+ * Whether `value` is a hand-off whose `to` is an object (checkHandOff says what else is wrong).
+ * @internal
+ */
+export function handOffTo(value: unknown): object | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   if ((value as { type?: unknown }).type !== 'hand-off') return undefined;
   const { to } = value as { to?: unknown };

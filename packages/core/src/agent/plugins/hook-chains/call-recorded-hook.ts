@@ -1,8 +1,8 @@
 import type { Content } from '../../../wire/content.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import type { AgentPlugin, PluginHookName } from '../agent-plugin.ts';
-import { findFunctionResult, findUnrecordable } from '../find-unrecordable.ts';
-import { fromStoredHandOff, toStoredHandOff } from '../hand-off/recorded-hand-off.ts';
+import { findChangedByRecord, findFunctionResult, findUnrecordable } from '../find-unrecordable.ts';
+import { fromStoredHandOff, handOffTo, toStoredHandOff } from '../hand-off/recorded-hand-off.ts';
 import { PluginError } from '../plugin-error.ts';
 import { type PluginReport, recordName } from '../plugin-results.ts';
 import { fromStoredOwnError, toRecordedOwnError } from '../recorded-own-error.ts';
@@ -24,6 +24,7 @@ import {
   storedError,
   storedReports,
 } from './stored-call.ts';
+import { UNREADABLE_RESULT } from './tool-hook-results.ts';
 
 /** Where a tool hook's call is in its turn: the call's id and its index among the turn's calls. @internal */
 export type ToolCallPlace = { readonly id: string; readonly index: number };
@@ -148,10 +149,13 @@ async function runRecorded<T>(
   } else view.recordedToolHooks++;
   try {
     // A hand-off is stored by its agent's key (see ../hand-off/recorded-hand-off.ts).
-    value = toStoredHandOff(
-      await calls.untilAborted(calls.atRunDepth(body, run), hook),
-      calls.facts.services?.handOffAgents,
-    );
+    const made = calls.atRunDepth(body, run);
+    // Read as a run in process reads a tool hook's result: a getter or trap that throws on `then`
+    // (awaiting reads it) or on its fields is told as such, its own words are not the failure.
+    if (!(made instanceof Promise)) readResult(() => (made as { then?: unknown } | null)?.then);
+    const returned = await calls.untilAborted(made, hook);
+    readResult(() => handOffTo(returned));
+    value = toStoredHandOff(returned, calls.facts.services?.handOffAgents);
   } catch (error) {
     thrown = storedThrow(calls, plugin, error, execution);
   } finally {
@@ -168,10 +172,18 @@ async function runRecorded<T>(
   // A function in the result is dropped by the record's JSON: said here, not later as a result of
   // the wrong shape (a hand-off's agent is already stored by its key above).
   // (A hook that threw has no value.)
-  const functionResult = findFunctionResult(value);
+  const functionResult = readResult(() => findFunctionResult(value));
   if (functionResult !== undefined)
     throw new TypeError(
       `${functionResult}: it cannot be recorded (a durable run stores a recorded hook's result as JSON, which drops a function; return plain data)`,
+    );
+  // So is a value JSON keeps as another (a Map as {}, NaN as null): the record's copy is what the
+  // run uses, so the model would be told `{}` where the plugin returned a Map, silently
+  // (attack67c). Refused here, naming where, on the first run; a replay fails with the record.
+  const changedResult = findChangedByRecord(value);
+  if (changedResult !== undefined)
+    throw new TypeError(
+      `${changedResult}: it cannot be recorded as it is (a durable run stores a recorded hook's result as JSON, which keeps a Map or Set as {}, a typed array as an object of indexes and NaN or Infinity as null); return plain data: Object.fromEntries(map), [...set], Array.from(bytes), a finite number or null`,
     );
   // The state goes into the record as JSON and its copy comes back (replayOutcome): a value JSON
   // changes is refused here, naming where, rather than found changed by the plugin's next hook.
@@ -299,4 +311,18 @@ function partName(
   part: number,
 ): PluginHookName | `${PluginHookName}.after${string}` {
   return part === 0 ? hook : part === 1 ? `${hook}.after` : `${hook}.after${part}`;
+}
+
+/**
+ * `read()` of a hook's result, or the hook's failure for a result that cannot be read, in the
+ * words of a run in process (`UNREADABLE_RESULT`): a Proxy whose traps throw, or a getter that
+ * throws at its top. Before, the trap's own error was the hook's failure in a durable run: its
+ * words (a secret among them) went into the run's error and the step's row (attack67c).
+ */
+function readResult<T>(read: () => T): T {
+  try {
+    return read();
+  } catch {
+    throw new TypeError(UNREADABLE_RESULT);
+  }
 }
