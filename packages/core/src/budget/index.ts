@@ -8,3 +8,5 @@ export {
 } from './budget-pool.ts';
 export { BudgetReservationError } from './budget-reservation-error.ts';
 export { type ReserveBudgetOptions, reserveBudget } from './reserve-budget.ts';
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';

@@ -40,3 +40,5 @@ export { isSummaryContent, SUMMARY_MARKER } from './summary-content.ts';
 // (afterToolCall) the agent adds after its own plugins.
 export { TOOL_OUTPUT_PLUGIN, type ToolOutput, toolOutput } from './tool-output.ts';
 export type { ToolOutputOptions } from './tool-output-options.ts';
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { FunctionTool } from '../tools/tool.ts';

@@ -13,3 +13,5 @@ export { handoff } from './handoff.ts';
 export { subagent } from './subagent.ts';
 export type { SubagentOptions } from './subagent-options.ts';
 export { DEFAULT_SUBAGENT_TIMEOUT_MS } from './subagent-options.ts';
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { DefinedTool } from '../tools/define/define-tool-options.ts';

@@ -35,3 +35,5 @@ export type {
   EmbeddingUsage,
   EmbedInput,
 } from './embeddings.ts';
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { Cost } from '../models/cost.ts';

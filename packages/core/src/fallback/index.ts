@@ -6,3 +6,5 @@ export {
   type ModelFallbackOptions,
   modelFallback,
 } from './model-fallback.ts';
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';

@@ -20,3 +20,5 @@ export {
 } from './thought-signatures/thought-signature-bypass.ts';
 export type { ValidateHistoryOptions } from './validate-history.ts';
 export { validateHistory } from './validate-history.ts';
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { Content } from '../wire/content.ts';

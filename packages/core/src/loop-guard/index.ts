@@ -9,3 +9,6 @@ export {
   loopGuard,
 } from './loop-guard.ts';
 export { type LoopGuardReason, loopGuardReasons } from './loop-guard-reasons.ts';
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
+export type { CallRecords } from './call-records.ts';

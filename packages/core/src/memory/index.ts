@@ -38,3 +38,6 @@ export type { MemoryStore } from './memory-store.ts';
 export type { ForgetArgs, RecallArgs, RememberArgs } from './memory-tools.ts';
 export { MEMORY_TOOL_NAMES, memoryTools } from './memory-tools.ts';
 export { cosineSimilarity } from './rank-by-similarity.ts';
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
+export type { FunctionTool } from '../tools/tool.ts';

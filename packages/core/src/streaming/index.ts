@@ -4,3 +4,5 @@
 export type { StreamAccumulator } from './create-stream-accumulator.ts';
 export { createStreamAccumulator } from './create-stream-accumulator.ts';
 export { foldStream } from './fold-stream.ts';
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { GenerateContentResponse } from '../wire/response.ts';

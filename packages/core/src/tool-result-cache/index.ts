@@ -21,3 +21,5 @@ export type {
   ToolResultInvalidation,
   ToolResultStore,
 } from './tool-result-store.ts';
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';

@@ -85,3 +85,5 @@ export type {
   ToolExecuteContext,
   ToolResultWithParts,
 } from './tool.ts';
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { FunctionResponse } from '../wire/content.ts';

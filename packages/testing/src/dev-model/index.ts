@@ -6,3 +6,5 @@ export type { DemoModelOptions } from './demo-model.ts';
 export { DEMO_MODEL_VERSION, demoModel } from './demo-model.ts';
 export { ECHO_MODEL_VERSION, echoModel } from './echo-model.ts';
 export { PROBE_MODEL_VERSION, probeModel } from './probe-model.ts';
+// The type these models are, so a library that exports one names it here.
+export type { FakeScriptFunction } from '../script/fake-types.ts';
