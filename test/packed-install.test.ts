@@ -1083,7 +1083,10 @@ describe.concurrent('the packed types in other setups, skipLibCheck off', () => 
       for (const [index, specifier] of checked.entries()) {
         const names = functions[specifier] ?? [];
         if (names.length === 0) continue;
-        writeFileSync(join(directory, 'named', `entry${index}.ts`), namedExportsFile(specifier, names));
+        writeFileSync(
+          join(directory, 'named', `entry${index}.ts`),
+          namedExportsFile(specifier, names),
+        );
         const config = `tsconfig.named${index}.json`;
         writeFileSync(
           join(directory, config),
