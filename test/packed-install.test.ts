@@ -257,6 +257,36 @@ ${specifiers.map((specifier, index) => `  '${specifier}': Object.keys(entry${ind
 }));
 `;
 
+/**
+ * A script, run in a project, that prints for each of `specifiers` the names of its exported
+ * functions (not classes, whose names are exported with them): what a library calls and exports.
+ */
+const functionNamesScript = (specifiers: string[]) => `const found = {};
+for (const specifier of ${JSON.stringify(specifiers)}) {
+  const entry = await import(specifier);
+  found[specifier] = Object.keys(entry).filter((name) => typeof entry[name] === 'function' && !/^class\\b/.test(Function.prototype.toString.call(entry[name])));
+}
+console.log(JSON.stringify(found));
+`;
+
+/**
+ * A library file that imports `specifier` alone and exports a wrapper of each of its functions
+ * `names`, whose return type TypeScript infers and must name in the file's declarations.
+ */
+const namedExportsFile = (specifier: string, names: string[]) =>
+  `import * as entry from '${specifier}';
+${names
+  .map(
+    (name) => `export function ${name}(
+  ...args: Parameters<typeof entry.${name}>
+) {
+  // @ts-ignore: an overloaded function's Parameters are its last overload's
+  return entry.${name}(...args);
+}`,
+  )
+  .join('\n')}
+`;
+
 const requireFile = (
   specifiers: string[],
 ) => `// A CommonJS user: require() of the ESM-only packages (Node >= 20.19).
@@ -1024,6 +1054,66 @@ describe.concurrent('the packed types in other setups, skipLibCheck off', () => 
       );
       const allowed = installClosure(zod4Project, '@gemloop/core', ['zod']);
       expect(packedFilesOutside(zod4Project, stdout, allowed)).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'a library that exports what each entry point makes: every type its .d.ts needs can be named',
+    async () => {
+      // A library or monorepo package (`declaration: true`, as `composite` requires) that exports
+      // what a gemloop function returns (`export const guard = loopGuard()`) gets the return type
+      // written into its own .d.ts; TypeScript can name a type only through a module of the
+      // program that exports it, else TS2883 "cannot be named without a reference to ... This is
+      // likely not portable". One program per entry point: a file that imports that entry alone,
+      // since any other entry in the program (which may export the type) would hide the gap.
+      // The root of @gemloop/core is left out: its 40-name cap (index.test.ts) keeps
+      // `ChatSession`, `BuiltinTool` and their kin on their subpaths (bench/RESULTS.md, attack67a).
+      const directory = zod3Project();
+      const skipped = new Set(['@gemloop/core', '@gemloop/core/internal', 'gemloop']);
+      const checked = specifiers.filter((specifier) => !skipped.has(specifier));
+      writeFileSync(join(directory, 'function-names.mjs'), functionNamesScript(checked));
+      const { stdout } = await exec(process.execPath, ['function-names.mjs'], directory);
+      const functions = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Record<
+        string,
+        string[]
+      >;
+      mkdirSync(join(directory, 'named'), { recursive: true });
+      const failures: string[] = [];
+      for (const [index, specifier] of checked.entries()) {
+        const names = functions[specifier] ?? [];
+        if (names.length === 0) continue;
+        writeFileSync(
+          join(directory, 'named', `entry${index}.ts`),
+          namedExportsFile(specifier, names),
+        );
+        const config = `tsconfig.named${index}.json`;
+        writeFileSync(
+          join(directory, config),
+          JSON.stringify({
+            compilerOptions: {
+              ...compilerOptions,
+              // Only the declarations' names are asked about here; every .d.ts is checked above.
+              skipLibCheck: true,
+              module: 'nodenext',
+              moduleResolution: 'nodenext',
+              declaration: true,
+              noEmit: true,
+            },
+            files: [`named/entry${index}.ts`],
+          }),
+        );
+        await tscIn(directory, config).catch((error: unknown) => {
+          const output = String((error as { stdout?: unknown }).stdout ?? error);
+          failures.push(
+            ...output
+              .split('\n')
+              .filter((line) => line.includes('error TS'))
+              .map((line) => `${specifier}: ${line.replace(/^.*?error /, '')}`),
+          );
+        });
+      }
+      expect(failures).toEqual([]);
     },
     SLOW,
   );

@@ -9,6 +9,8 @@ export { ContextWindowError } from '../agent/errors/context-window-error.ts';
 export type { ToolOutputLimit } from '../tools/responses/cut-function-response.ts';
 export { TRUNCATED_RESULT_KEY } from '../tools/responses/cut-function-response.ts';
 export { DEFAULT_TOOL_OUTPUT_MAX_TOKENS } from '../tools/responses/default-tool-output-limit.ts';
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { FunctionTool } from '../tools/tool.ts';
 export type { ArtifactStore, MemoryArtifactStoreOptions } from './artifact-store.ts';
 export { createMemoryArtifactStore, DEFAULT_MAX_ARTIFACT_BYTES } from './artifact-store.ts';
 export { CLEARED_RESULT_KEY } from './clear-tool-results.ts';

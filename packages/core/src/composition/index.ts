@@ -8,6 +8,8 @@ export type { SubagentErrorOptions } from '../agent/errors/subagent-error.ts';
 export { SubagentError } from '../agent/errors/subagent-error.ts';
 export { TreeBudgetError, type TreeBudgetLimit } from '../agent/errors/tree-budget-error.ts';
 export type { AgentUsageByAgent } from '../run/agent-result.ts';
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { DefinedTool } from '../tools/define/define-tool-options.ts';
 export type { HandoffOptions } from './handoff.ts';
 export { handoff } from './handoff.ts';
 export { subagent } from './subagent.ts';

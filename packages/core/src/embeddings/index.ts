@@ -1,6 +1,8 @@
 // @gemloop/core/embeddings: embeddings of text and media (embedContent, batchEmbedContents) on a
 // client made by createGemini, the embedding models gemloop knows, and what an embedding cost.
 
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { Cost } from '../models/cost.ts';
 // What an embedding cost: the function and the price table live in models/ with the other prices.
 export type { EmbeddingCostOptions, EmbeddingCostUsage } from '../models/embedding-cost-of.ts';
 export { embeddingCostOf } from '../models/embedding-cost-of.ts';

@@ -3,6 +3,8 @@
 // replayed function calls (which ones are needed, filling the missing ones, stripping them), and
 // the stored turn (HistoryTurn: a turn's contents and the model that wrote them).
 
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { Content } from '../wire/content.ts';
 export { dropToolExchanges } from './drop-tool-exchanges.ts';
 export type { HistoryIssue, HistoryIssueCode } from './history-issue.ts';
 export type { HistoryTurn } from './history-turn.ts';

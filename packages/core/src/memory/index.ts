@@ -3,9 +3,12 @@
 // calls, the remember/recall/forget tools, extraction after a run, and the APIs a user needs to
 // see and delete what is remembered about them. See docs/long-term-memory.md.
 
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
 export type { EmbeddingLengthSource } from '../embeddings/embedding-length-error.ts';
 // A memory of another embedding model or size, found by a search (one error, one home).
 export { EmbeddingLengthError } from '../embeddings/embedding-length-error.ts';
+export type { FunctionTool } from '../tools/tool.ts';
 export { MAX_MEMORY_TEXT, MAX_SCOPE_LENGTH } from './check-memory-input.ts';
 export type { InMemoryStoreOptions } from './create-in-memory-store.ts';
 export { createInMemoryStore } from './create-in-memory-store.ts';

@@ -1,6 +1,8 @@
 // @gemloop/core/tool-result-cache: a plugin that serves read tools' results again instead of
 // running them, invalidated by write tools (see docs/loops-that-dont-waste.md).
 
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { AgentPlugin } from '../agent/plugins/agent-plugin.ts';
 export {
   createMemoryToolResultStore,
   DEFAULT_MEMORY_TOOL_RESULT_ENTRIES,

@@ -7,6 +7,8 @@
 // return large media.
 export type { FilePartOptions, MediaPart } from '../http/files/file-part.ts';
 export { DEFAULT_INLINE_LIMIT_BYTES, filePart } from '../http/files/file-part.ts';
+// The types this entry's functions return, so a library that exports what it makes names them here.
+export type { FunctionResponse } from '../wire/content.ts';
 export type {
   FileSearchOptions,
   GoogleMapsOptions,
