@@ -324,7 +324,7 @@ function checkOptions(options: ModelFallbackOptions): {
   if (typeof coolDownMs !== 'number' || Number.isNaN(coolDownMs) || coolDownMs < 0)
     fail(
       'coolDownMs',
-      `coolDownMs must be a number of milliseconds >= 0 (Infinity: never return); got ${String(coolDownMs)}.`,
+      `coolDownMs must be a number of milliseconds >= 0 (Infinity: never return); got ${describeValue(coolDownMs)}.`,
     );
   if (typeof now !== 'function') fail('now', 'now must be a function returning milliseconds.');
   return {
