@@ -323,10 +323,6 @@ export function invalidOption(path: string, message: string): InvalidArgumentErr
   return new InvalidArgumentError({ argument: path, message });
 }
 
-// A string that, unquoted, reads as a number, a boolean, null or undefined.
-const READS_AS_OTHER_KIND =
-  /^\s*(?:[+-]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?|0x[\da-f]+|0o[0-7]+|0b[01]+|[+-]?Infinity|NaN|true|false|null|undefined)\s*$/i;
-
 /**
  * A wrong value as messages show it, short: a primitive as written (a string quoted and cut at 40
  * characters; `the string "5000"` when it reads as a number, a boolean or null, so the user sees
@@ -349,7 +345,10 @@ export function describeValue(value: unknown): string {
     const quoted = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
     // `'5000'` (an environment variable, a form field) for a number: `got "5000"` still reads as
     // if 5000 were refused, so a string that reads as another kind of value says it is a string.
-    return READS_AS_OTHER_KIND.test(value) ? `the string ${quoted}` : quoted;
+    const bare = value.trim();
+    return bare && (!Number.isNaN(+bare) || /^(true|false|null|NaN)$/.test(bare))
+      ? `the string ${quoted}`
+      : quoted;
   }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
     return String(value);

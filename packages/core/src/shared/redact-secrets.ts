@@ -264,8 +264,8 @@ const IP_ADDRESS =
 // do counts (Google's `total_token_count=1024`, `maxOutputTokens: 8192`). Without its last `:` or
 // `.`: the sentence's.
 // And a host after the words of a failed connection, quoted or not (leftovers82): a quote after a
-// Node error code (`connect ECONNREFUSED on "db"`, `ETIMEDOUT "db"`) or after `reach`, `connect
-// to`, `connecting to`, `dial`; undici's ConnectTimeoutError (`Connect Timeout Error (attempted
+// Node error code (`connect ECONNREFUSED on "db"`, `ETIMEDOUT "db"`, with `on`, `to` or `at`
+// between) or after `reach`, `connect to`, `connecting to`, `dial`; undici's ConnectTimeoutError (`Connect Timeout Error (attempted
 // address: db:443, timeout: 10000ms)`, its `attempted addresses:` for several); curl's `Could not
 // resolve host: db` (curl's libcurl-errors.html, CURLE_COULDNT_RESOLVE_HOST). A single-label name
 // (`db-host-7`, a Compose or Kubernetes service) has no shape of its own: only these words tell it
@@ -278,22 +278,20 @@ const IP_ADDRESS =
 // not what Go's resolver writes after the `:` (`no such host`, `server misbehaving`, ...
 // net/dnsclient_unix.go, then cgo's and Windows' own texts): a list of those that missed one
 // would let a host through; a word missed here costs a `<host>` too many.
+// Last, a quoted host that needs no word before it (leftovers82): a name with a port (`"db-host-7:5432"`:
+// a single label too, bounded by its quotes; two digits at least, so `"step:3"` stays), or a name
+// in a domain kept for private networks: `.internal` (ICANN, 2024:
+// https://www.icann.org/en/board-activities-and-meetings/materials/approved-resolutions-special-meeting-of-the-icann-board-29-07-2024-en),
+// `.home.arpa` (RFC 8375), `.lan`, `.corp`, and Kubernetes' service
+// names (`.svc`, `.svc.cluster.local`). Not a bare `.local` (mDNS, RFC 6762): `"settings.local"`
+// is as likely a file.
 const NAMED_HOST =
-  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|server on '|'@'|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer |\bE[A-Z]{4,}(?: (?:on|to|at|for|from))? ["']|(?:reach|connect(?:ing)? to|dial(?:ing)?) ["']|attempted address(?:es)?: |[Rr]esolve host: )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!(?:[Ff]ailed|[Ee]rrors?)[: ])[\w.-]+(?=:| on )/g;
+  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|server on '|'@'|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer |(?:\bE[A-Z]{4,}(?: on| to| at)?|reach|connect\w* to|dial) ["']|attempted address\w*: |resolve host: )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!(?:[Ff]ailed|[Ee]rrors?)[: ])[\w.-]+(?=:| on )|(?<=["'])[\w.-]+(?::\d{2,5}|\.(?:internal|home\.arpa|lan|corp|svc(?:\.cluster\.local)?))(?=["'])/g;
 // A database's user name in the quotes its driver writes it in: libpq's `for user "app"` and
 // `role "app" does not exist`, MySQL's `for user 'app'@...`, SQL Server's `Login failed for user
 // 'sa'.` (leftovers80). Quoted after those words only: `user not found` and `the user "Ana"`
 // stay.
 const DB_USER = /(?<=for user ["'])[^\s"'<>]+(?=["'])|(?<=\brole ")[^\s"<>]+(?=" does not)/g;
-// A quoted host that needs no word before it (leftovers82): a name with a port (`"db-host-7:5432"`:
-// a single label too, bounded by its quotes; two digits at least, so `"step:3"` stays), or a name
-// in a domain kept for private networks: `.internal` (ICANN, 2024:
-// https://www.icann.org/en/board-activities-and-meetings/materials/approved-resolutions-special-meeting-of-the-icann-board-29-07-2024-en),
-// `.home.arpa` (RFC 8375), `.localdomain`, `.lan`, `.corp`, `.intranet`, and Kubernetes' service
-// names (`.svc`, `.svc.cluster.local`). Not a bare `.local` (mDNS, RFC 6762): `"settings.local"`
-// is as likely a file.
-const QUOTED_HOST =
-  /(?<=["'])[a-z0-9-]+(?:\.[a-z0-9-]+)*(?::\d{2,5}|\.(?:internal|home\.arpa|localdomain|lan|corp|intranet|svc|svc\.cluster\.local))(?=["'])/gi;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
 // port is kept: it cannot be told from a file or field name (`config.json`, `result.handler`).
 const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?!\.?\w)/gi;
@@ -395,7 +393,6 @@ export function redactLocalDetails(text: string): string {
     .replace(IPV6_ADDRESS, '<host>')
     .replace(IP_ADDRESS, '<host>')
     .replace(HOST_AND_PORT, '<host>')
-    .replace(QUOTED_HOST, '<host>')
     .replace(NAMED_HOST, '<host>')
     .replace(DB_USER, '<user>');
 }
