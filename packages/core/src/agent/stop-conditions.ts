@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { Cost } from '../models/cost.ts';
+import { describeValue } from '../options/define-options.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 
 /** What a stop condition sees. */
@@ -50,7 +51,7 @@ export function totalTokensExceed(maxTokens: number): StopCondition {
   if (typeof maxTokens !== 'number' || !(maxTokens >= 0)) {
     throw new InvalidArgumentError({
       argument: 'maxTokens',
-      message: `totalTokensExceed(maxTokens) takes a non-negative number of tokens, such as 100000 (Infinity for no limit); got ${typeof maxTokens === 'number' ? String(maxTokens) : (JSON.stringify(maxTokens) ?? String(maxTokens))}.`,
+      message: `totalTokensExceed(maxTokens) takes a non-negative number of tokens, such as 100000 (Infinity for no limit); got ${describeValue(maxTokens)}.`,
     });
   }
   return ({ steps }) => {

@@ -1,6 +1,7 @@
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { describeValue } from '../options/define-options.ts';
 import type { AgentStep } from '../run/agent-result.ts';
 import type { BudgetHold, BudgetPool } from './budget-pool.ts';
 
@@ -42,7 +43,7 @@ export function reserveBudget(options: ReserveBudgetOptions): AgentPlugin<Reserv
   if (typeof usd !== 'function' && (typeof usd !== 'number' || !(usd >= 0)))
     throw new InvalidArgumentError({
       argument: 'reserveBudget.usd',
-      message: `usd must be US dollars >= 0, or a function of the run returning them; got ${String(usd)}.`,
+      message: `usd must be US dollars >= 0, or a function of the run returning them; got ${describeValue(usd)}.`,
     });
   return definePlugin<ReservationState>({
     name: 'reserve-budget',

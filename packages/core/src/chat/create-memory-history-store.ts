@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { describeValue } from '../options/define-options.ts';
 import type { ChatTurn, HistoryStore } from './history-store.ts';
 
 /** A {@link HistoryStore} in the process's memory, made by {@link createMemoryHistoryStore}. */
@@ -124,7 +125,7 @@ function checkMaxHistoryBytes(value: unknown): void {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
     throw new InvalidArgumentError({
       argument: 'createMemoryHistoryStore.maxHistoryBytes',
-      message: `createMemoryHistoryStore({ maxHistoryBytes }) must be a whole number of bytes of at least 1 (or Infinity for no bound); got ${typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : String(value)}.`,
+      message: `createMemoryHistoryStore({ maxHistoryBytes }) must be a whole number of bytes of at least 1 (or Infinity for no bound); got ${describeValue(value)}.`,
     });
   }
 }

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { CallOptions } from '../http/gemini.ts';
 import { dollarsToPicos } from '../models/usd.ts';
 import { writeCost } from '../models/write-cost.ts';
+import { describeValue } from '../options/define-options.ts';
 import { preloadPricing } from '../pricing/pricing-plugin.ts';
 import type { AgentInput } from '../run/agent-input.ts';
 import type { Content } from '../wire/content.ts';
@@ -249,7 +250,7 @@ function checkCount(value: number, name: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new InvalidArgumentError({
       argument: `estimateRun.${name}`,
-      message: `${name} must be a number >= 0; got ${String(value)}.`,
+      message: `${name} must be a number >= 0; got ${describeValue(value)}.`,
     });
   }
   return value;

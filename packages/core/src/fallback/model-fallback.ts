@@ -84,6 +84,10 @@ type FallbackState = {
  * for any `wrapModelCall` that sends a step to another model; the run's history keeps every turn
  * verbatim. `inherit: true`: subagents fall back too.
  *
+ * In a stream, text the first model already sent is taken back (`guardrail-retraction` named
+ * `model-fallback`); its streamed `thought-delta`s are not (the event carries answer text only), but
+ * `step.thoughts` holds the kept answer's alone (docs/loops-that-dont-waste.md).
+ *
  * @example
  * ```ts
  * import { modelFallback } from '@gemloop/core/fallback';
@@ -324,7 +328,7 @@ function checkOptions(options: ModelFallbackOptions): {
   if (typeof coolDownMs !== 'number' || Number.isNaN(coolDownMs) || coolDownMs < 0)
     fail(
       'coolDownMs',
-      `coolDownMs must be a number of milliseconds >= 0 (Infinity: never return); got ${String(coolDownMs)}.`,
+      `coolDownMs must be a number of milliseconds >= 0 (Infinity: never return); got ${describeValue(coolDownMs)}.`,
     );
   if (typeof now !== 'function') fail('now', 'now must be a function returning milliseconds.');
   return {

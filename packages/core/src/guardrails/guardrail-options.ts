@@ -4,6 +4,7 @@ import {
   booleanOption,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
   functionOption,
   optionCheck,
 } from '../options/define-options.ts';
@@ -108,11 +109,11 @@ export const guardrailOptions: DeclaredOptions<GuardrailOptions> = defineOptions
     timeoutMs: optionCheck(
       (value) => typeof value === 'number' && value > 0,
       (path, value) =>
-        `${path} must be a positive number of milliseconds (or Infinity for no limit); got ${String(value)}.`,
+        `${path} must be a positive number of milliseconds (or Infinity for no limit); got ${describeValue(value)}.`,
     ),
     onTimeout: optionCheck(
       (value) => value === 'fail-closed' || value === 'fail-open',
-      (path, value) => `${path} must be 'fail-closed' or 'fail-open'; got ${String(value)}.`,
+      (path, value) => `${path} must be 'fail-closed' or 'fail-open'; got ${describeValue(value)}.`,
     ),
     holdBack: booleanOption(),
     onToolError: functionOption(),

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { describeValue } from '../options/define-options.ts';
 import type { Content } from '../wire/content.ts';
 
 /**
@@ -28,7 +29,7 @@ export function dropToolExchanges(contents: readonly Content[], from: number): C
   if (!Number.isInteger(from) || from < 0) {
     throw new InvalidArgumentError({
       argument: 'from',
-      message: `dropToolExchanges: from must be an integer from 0, the index where the agent handing over took the run (a hand-off filter's second argument); got ${typeof from === 'number' ? String(from) : typeof from}.`,
+      message: `dropToolExchanges: from must be an integer from 0, the index where the agent handing over took the run (a hand-off filter's second argument); got ${describeValue(from)}.`,
     });
   }
   // The transfer turn and its responses are the last two contents (or three, with media).

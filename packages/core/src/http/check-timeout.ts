@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { OptionCheck } from '../options/define-options.ts';
+import { describeValue } from '../options/define-options.ts';
 
 /**
  * Checks a `timeoutMs` option: a positive number of milliseconds, or `Infinity` for no limit.
@@ -11,7 +12,7 @@ export function checkTimeout(value: unknown, fallback: number, argument: string)
   if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
     throw new InvalidArgumentError({
       argument,
-      message: `${argument} must be a positive number of milliseconds (Infinity for no limit); got ${String(value)}.`,
+      message: `${argument} must be a positive number of milliseconds (Infinity for no limit); got ${describeValue(value)}.`,
     });
   }
   return value;

@@ -7,6 +7,7 @@ import {
   copyOptions,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
   withDefaults,
 } from '../options/define-options.ts';
 import {
@@ -248,7 +249,7 @@ function checkOptions(
     if (value !== undefined && (!Number.isInteger(value) || value < least))
       throw new InvalidArgumentError({
         argument: `loopGuard.${name}`,
-        message: `loopGuard.${name} must be a whole number of at least ${least}; got ${String(value)}.`,
+        message: `loopGuard.${name} must be a whole number of at least ${least}; got ${describeValue(value)}.`,
       });
   }
   const values = withDefaults(LOOP_GUARD_DEFAULTS, options);

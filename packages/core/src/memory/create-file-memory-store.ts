@@ -3,6 +3,7 @@ import type * as FsPromises from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { describeValue } from '../options/define-options.ts';
 import { fileErrorAdvice } from '../shared/files/file-error-advice.ts';
 import { makeFolder } from '../shared/files/make-folder.ts';
 import { createVectorStore, type VectorStoreOptions } from './create-vector-store.ts';
@@ -72,13 +73,13 @@ export function createFileMemoryStore({
   if (!Number.isSafeInteger(maxFileBytes) || maxFileBytes <= 0) {
     throw new InvalidArgumentError({
       argument: 'maxFileBytes',
-      message: `maxFileBytes must be a positive whole number of bytes; got ${String(maxFileBytes)}.`,
+      message: `maxFileBytes must be a positive whole number of bytes; got ${describeValue(maxFileBytes)}.`,
     });
   }
   if (!(Number.isFinite(lockWaitMs) && lockWaitMs >= 0)) {
     throw new InvalidArgumentError({
       argument: 'lockWaitMs',
-      message: `lockWaitMs must be a number of milliseconds, 0 or more; got ${String(lockWaitMs)}.`,
+      message: `lockWaitMs must be a number of milliseconds, 0 or more; got ${describeValue(lockWaitMs)}.`,
     });
   }
   const file = resolve(path);

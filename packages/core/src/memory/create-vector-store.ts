@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { describeValue } from '../options/define-options.ts';
 import {
   checkEmbedding,
   checkMemoryKind,
@@ -60,7 +61,7 @@ export function createVectorStore(
     // NaN kept every memory (no bound at all), 0 or a negative dropped each one as it was added.
     throw new InvalidArgumentError({
       argument: 'maxMemoriesPerScope',
-      message: `maxMemoriesPerScope must be a positive whole number (Infinity for no bound; the default is ${DEFAULT_MAX_MEMORIES_PER_SCOPE}); got ${String(maxMemoriesPerScope)}.`,
+      message: `maxMemoriesPerScope must be a positive whole number (Infinity for no bound; the default is ${DEFAULT_MAX_MEMORIES_PER_SCOPE}); got ${describeValue(maxMemoriesPerScope)}.`,
     });
   }
   const stamp = (): string => new Date(now()).toISOString();

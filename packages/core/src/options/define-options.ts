@@ -324,8 +324,9 @@ export function invalidOption(path: string, message: string): InvalidArgumentErr
 }
 
 /**
- * A wrong value as messages show it, short: a primitive as written (a string cut at 40
- * characters), anything else by its kind (`an object`, `an array`, `a function`). Checks of
+ * A wrong value as messages show it, short: a primitive as written (a string quoted and cut at 40
+ * characters; `the string "5000"` when it reads as a number, a boolean or null, so the user sees
+ * it is a string), anything else by its kind (`an object`, `an array`, `a function`). Checks of
  * options that hold secrets (`apiKey`) do not use it.
  */
 export function describeValue(value: unknown): string {
@@ -340,9 +341,14 @@ export function describeValue(value: unknown): string {
     if (array) return 'an array';
   }
   if (typeof value === 'string') {
-    return value === ''
-      ? 'an empty string'
-      : JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+    if (value === '') return 'an empty string';
+    const quoted = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+    // `'5000'` (an environment variable, a form field) for a number: `got "5000"` still reads as
+    // if 5000 were refused, so a string that reads as another kind of value says it is a string.
+    const bare = value.trim();
+    return bare && (!Number.isNaN(+bare) || /^(true|false|null|NaN)$/.test(bare))
+      ? `the string ${quoted}`
+      : quoted;
   }
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
     return String(value);

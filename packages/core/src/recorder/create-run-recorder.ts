@@ -7,6 +7,7 @@ import {
   checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
 } from '../options/define-options.ts';
 import type { AgentUsage } from '../run/agent-result.ts';
 import { cutTextNoted } from '../shared/cut-text.ts';
@@ -451,7 +452,7 @@ function checkFidelity(options: RunRecorderOptions): {
   if (fidelity !== 'shortened' && fidelity !== 'full') {
     throw new InvalidArgumentError({
       argument: 'fidelity',
-      message: `fidelity must be 'shortened' (the default) or 'full'; got ${String(fidelity)}.`,
+      message: `fidelity must be 'shortened' (the default) or 'full'; got ${describeValue(fidelity)}.`,
     });
   }
   if (fidelity === 'shortened' && options.maxOpaqueBytes !== undefined) {
@@ -469,7 +470,7 @@ function checkFidelity(options: RunRecorderOptions): {
   ) {
     throw new InvalidArgumentError({
       argument: 'maxOpaqueBytes',
-      message: `maxOpaqueBytes must be a number of bytes, at least ${LONG_OPAQUE}; got ${String(maxOpaqueBytes)}.`,
+      message: `maxOpaqueBytes must be a number of bytes, at least ${LONG_OPAQUE}; got ${describeValue(maxOpaqueBytes)}.`,
     });
   }
   return { fidelity, maxOpaqueBytes };

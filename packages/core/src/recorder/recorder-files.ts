@@ -48,7 +48,7 @@ export function checkBytes(value: unknown, fallback: number, name: string): numb
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 1024) {
     throw new InvalidArgumentError({
       argument: name,
-      message: `${name} must be a number of bytes, at least 1024; got ${String(value)}.`,
+      message: `${name} must be a number of bytes, at least 1024; got ${describeValue(value)}.`,
     });
   }
   return value;

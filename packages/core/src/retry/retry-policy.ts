@@ -3,6 +3,7 @@ import {
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
   type OptionCheck,
   optionCheck,
 } from '../options/define-options.ts';
@@ -64,7 +65,7 @@ function retryNumber({
       value >= minimum &&
       (!integer || Number.isInteger(value)),
     (path, value) =>
-      `${path} must be ${integer ? 'an integer' : 'a finite number'} >= ${minimum}${hint ? ` (${hint})` : ''}; got ${String(value)}.`,
+      `${path} must be ${integer ? 'an integer' : 'a finite number'} >= ${minimum}${hint ? ` (${hint})` : ''}; got ${describeValue(value)}.`,
   );
 }
 

@@ -263,6 +263,13 @@ const IP_ADDRESS =
 // redacts the keys it knows; these it never saw. The word alone stays (`token expired`), and so
 // do counts (Google's `total_token_count=1024`, `maxOutputTokens: 8192`). Without its last `:` or
 // `.`: the sentence's.
+// And a host after the words of a failed connection, quoted or not (leftovers82): a quote after a
+// Node error code (`connect ECONNREFUSED on "db"`, `ETIMEDOUT "db"`, with `on`, `to` or `at`
+// between) or after `reach`, `connect to`, `connecting to`, `dial`; undici's ConnectTimeoutError (`Connect Timeout Error (attempted
+// address: db:443, timeout: 10000ms)`, its `attempted addresses:` for several); curl's `Could not
+// resolve host: db` (curl's libcurl-errors.html, CURLE_COULDNT_RESOLVE_HOST). A single-label name
+// (`db-host-7`, a Compose or Kubernetes service) has no shape of its own: only these words tell it
+// from a tool's or a field's name, which a quote after any other word stays (`Tool "get-weather"`).
 // Never `failed` or `error(s)` after `lookup` (the whole word: `error-db` is a host): a tool named
 // `lookup` fails as `lookup failed: ...` (the loop's own words), and a second pass over that (a
 // subagent's error, the recorder) took `failed` for the host of Go's `lookup db: no such host`
@@ -271,8 +278,15 @@ const IP_ADDRESS =
 // not what Go's resolver writes after the `:` (`no such host`, `server misbehaving`, ...
 // net/dnsclient_unix.go, then cgo's and Windows' own texts): a list of those that missed one
 // would let a host through; a word missed here costs a `<host>` too many.
+// Last, a quoted host that needs no word before it (leftovers82): a name with a port (`"db-host-7:5432"`:
+// a single label too, bounded by its quotes; two digits at least, so `"step:3"` stays), or a name
+// in a domain kept for private networks: `.internal` (ICANN, 2024:
+// https://www.icann.org/en/board-activities-and-meetings/materials/approved-resolutions-special-meeting-of-the-icann-board-29-07-2024-en),
+// `.home.arpa` (RFC 8375), `.lan`, `.corp`, and Kubernetes' service
+// names (`.svc`, `.svc.cluster.local`). Not a bare `.local` (mDNS, RFC 6762): `"settings.local"`
+// is as likely a file.
 const NAMED_HOST =
-  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|server on '|'@'|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!(?:[Ff]ailed|[Ee]rrors?)[: ])[\w.-]+(?=:| on )/g;
+  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|server on '|'@'|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer |(?:\bE[A-Z]{4,}(?: on| to| at)?|reach|connect\w* to|dial) ["']|attempted address\w*: |resolve host: )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!(?:[Ff]ailed|[Ee]rrors?)[: ])[\w.-]+(?=:| on )|(?<=["'])[\w.-]+(?::\d{2,5}|\.(?:internal|home\.arpa|lan|corp|svc(?:\.cluster\.local)?))(?=["'])/g;
 // A database's user name in the quotes its driver writes it in: libpq's `for user "app"` and
 // `role "app" does not exist`, MySQL's `for user 'app'@...`, SQL Server's `Login failed for user
 // 'sa'.` (leftovers80). Quoted after those words only: `user not found` and `the user "Ana"`
@@ -362,8 +376,10 @@ export function redactKeyShapes(text: string): string {
 /**
  * Removes what a tool's error, or a gateway's error text (attack29), may tell about the machine it
  * ran on: URLs, absolute paths (Windows
- * shares too), IP addresses, `host:port` pairs, `user:password@host` and host names the words
- * before them name (`UnknownHostException: db`, `lookup db`, `host='db'`, TLS altnames) become
+ * shares too), IP addresses, `host:port` pairs, `user:password@host`, host names the words
+ * before them name (`UnknownHostException: db`, `lookup db`, `host='db'`, TLS altnames,
+ * `ECONNREFUSED on "db"`, `attempted address: db:443`) and quoted hosts with a port or in a
+ * private-network domain (`"db:5432"`, `"db.internal"`) become
  * `<url>`, `<path>`, `<host>`. The error's own words stay
  * (`ECONNREFUSED`, `upstream weather API down`), so the model can still decide what to do.
  * @internal

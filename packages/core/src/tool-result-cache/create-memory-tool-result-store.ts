@@ -3,6 +3,7 @@ import {
   checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
 } from '../options/define-options.ts';
 import { utf8Length } from '../shared/cut-text.ts';
 import { ToolResultCacheError } from './tool-result-cache-error.ts';
@@ -103,6 +104,6 @@ function checkLimit(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1)
     throw new InvalidArgumentError({
       argument: `createMemoryToolResultStore.${name}`,
-      message: `createMemoryToolResultStore({ ${name} }) must be a whole number of at least 1; got ${String(value)}.`,
+      message: `createMemoryToolResultStore({ ${name} }) must be a whole number of at least 1; got ${describeValue(value)}.`,
     });
 }

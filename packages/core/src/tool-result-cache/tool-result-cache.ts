@@ -2,6 +2,7 @@ import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { describeValue } from '../options/define-options.ts';
 import { CANONICAL_JSON_MAX_DEPTH, canonicalJson } from '../shared/canonical-json.ts';
 import { utf8Length } from '../shared/cut-text.ts';
 import { setOwnKey } from '../shared/set-own-key.ts';
@@ -442,7 +443,7 @@ function checkOptions(options: ToolResultCacheOptions): void {
   if (scope !== 'run' && scope !== 'session' && scope !== 'fleet')
     fail(
       'scope',
-      `toolResultCache.scope must be 'run', 'session' or 'fleet'; got ${String(scope)}.`,
+      `toolResultCache.scope must be 'run', 'session' or 'fleet'; got ${describeValue(scope)}.`,
     );
   if (scope === 'fleet' && store === undefined)
     fail(

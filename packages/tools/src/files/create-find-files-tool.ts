@@ -7,6 +7,7 @@ import type { FileToolsSettings } from './file-tools-settings.ts';
 import { PATH_DESCRIPTION } from './file-tools-settings.ts';
 import { matchName, toNamePattern } from './match-name.ts';
 import { resolveSearchFolder } from './resolve-search-folder.ts';
+import { keepWithinCharacters } from './result-characters.ts';
 import { walkDirectory } from './walk-directory.ts';
 
 /** The arguments of the find-files tool. */
@@ -76,8 +77,15 @@ export function createFindFilesTool(
         })),
       );
       matches.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      const result: FindFilesResult = { matches, scanned: visited };
-      if (limitHit) {
+      const { kept, note } = keepWithinCharacters(matches, (match) => match.path.length, {
+        noun: 'matches',
+        measured: 'paths',
+        narrow: 'use a narrower pattern or a subfolder',
+      });
+      const result: FindFilesResult = { matches: kept, scanned: visited };
+      if (note !== undefined) {
+        result.note = note;
+      } else if (limitHit) {
         result.note = `Stopped at ${settings.maxResults} matches; use a narrower pattern or folder.`;
       } else if (truncated) {
         result.note = `Stopped after looking at ${settings.maxEntries} files and folders; search a subfolder to cover the rest.`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toolContext } from '../__fixtures__/tool-context.ts';
 import { createFileTools } from './create-file-tools.ts';
-import { MAX_LISTING_CHARACTERS } from './create-list-files-tool.ts';
+import { MAX_RESULT_CHARACTERS as MAX_LISTING_CHARACTERS } from './result-characters.ts';
 
 // attack66: list_files bounded the entries (maxEntries, 5,000) and never their paths. A root holding
 // a chain of nine folders with 250-character names and 5,000 files at the bottom answered one

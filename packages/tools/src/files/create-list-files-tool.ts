@@ -7,16 +7,8 @@ import { FileToolError } from './file-tool-error.ts';
 import type { FileToolsSettings } from './file-tools-settings.ts';
 import { PATH_DESCRIPTION } from './file-tools-settings.ts';
 import { resolveInRoot } from './resolve-in-root.ts';
+import { keepWithinCharacters } from './result-characters.ts';
 import { walkDirectory } from './walk-directory.ts';
-
-/**
- * The most characters of paths one listing returns: about 250,000 tokens at 4 characters a token,
- * a quarter of a 1,000,000-token input (https://ai.google.dev/gemini-api/docs/tokens). `maxEntries`
- * bounds how many entries, not how long they are: nine folders of 250-character names put 2,500
- * characters in every path below them.
- * @internal
- */
-export const MAX_LISTING_CHARACTERS = 1_000_000;
 
 /** The arguments of the list-files tool. */
 export type ListFilesArgs = { path?: string | undefined; depth?: number | undefined };
@@ -100,28 +92,21 @@ export function createListFilesTool(
         }),
       );
       entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      const kept = keepWithinCharacters(entries);
+      const { kept, note } = keepWithinCharacters(entries, (entry) => entry.path.length, {
+        noun: 'entries',
+        measured: 'paths',
+        narrow: 'list a subfolder or use a smaller depth',
+      });
       const result: ListFilesResult = {
         path: target.relative,
         entries: kept.map(({ absolute: _absolute, ...entry }) => entry),
       };
-      if (kept.length < entries.length) {
-        result.note = `Stopped after ${kept.length} entries: their paths reached ${MAX_LISTING_CHARACTERS} characters; list a subfolder or use a smaller depth to see the rest.`;
+      if (note !== undefined) {
+        result.note = note;
       } else if (truncated) {
         result.note = `Stopped at ${settings.maxEntries} entries; list a subfolder or use a smaller depth to see the rest.`;
       }
       return result;
     },
   });
-}
-
-// The sorted entries whose paths together stay within MAX_LISTING_CHARACTERS: a prefix, so the
-// model can go on from the last path it saw.
-function keepWithinCharacters<T extends { path: string }>(entries: T[]): T[] {
-  let characters = 0;
-  for (let index = 0; index < entries.length; index++) {
-    characters += (entries[index] as T).path.length;
-    if (characters > MAX_LISTING_CHARACTERS) return entries.slice(0, index);
-  }
-  return entries;
 }

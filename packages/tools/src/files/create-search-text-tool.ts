@@ -11,6 +11,7 @@ import { matchName, toNamePattern } from './match-name.ts';
 import { openFileInRoot } from './open-in-root.ts';
 import { READ_FLAGS } from './read-text-chunk.ts';
 import { resolveSearchFolder } from './resolve-search-folder.ts';
+import { keepWithinCharacters } from './result-characters.ts';
 import { walkDirectory } from './walk-directory.ts';
 
 /** The arguments of the search-text tool. */
@@ -189,8 +190,20 @@ export function createSearchTextTool(
           break;
         }
       }
-      const result: SearchTextResult = { matches, filesSearched, filesSkipped };
-      if (stoppedBy === 'matches') {
+      // Each line is already an excerpt around its match (`excerpt`); their paths are not.
+      const { kept, note } = keepWithinCharacters(
+        matches,
+        (match) => match.path.length + match.text.length,
+        {
+          noun: 'matches',
+          measured: 'paths and lines',
+          narrow: 'narrow the query, the folder or filePattern',
+        },
+      );
+      const result: SearchTextResult = { matches: kept, filesSearched, filesSkipped };
+      if (note !== undefined) {
+        result.note = note;
+      } else if (stoppedBy === 'matches') {
         result.note = `Stopped at ${settings.maxResults} matches; narrow the query, the folder or filePattern.`;
       } else if (stoppedBy === 'bytes') {
         result.note = `Stopped after reading ${settings.maxSearchBytes} bytes of files; search a subfolder or use filePattern to cover the rest.`;

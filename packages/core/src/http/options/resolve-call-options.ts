@@ -4,6 +4,7 @@ import {
   checkOptionsCopy,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
   functionOption,
   integerOption,
   optionCheck,
@@ -81,7 +82,7 @@ export const listOptionsDeclaration: DeclaredOptions<ListModelsOptions> =
       pageSize: integerOption({
         min: 1,
         message: (path, value) =>
-          `${path} must be a positive integer (the API allows up to 1000); got ${String(value)}.`,
+          `${path} must be a positive integer (the API allows up to 1000); got ${describeValue(value)}.`,
       }),
       pageToken: optionCheck(
         (value) => typeof value === 'string' && value !== '',

@@ -7,6 +7,7 @@ import {
   checkedWhereUsed,
   type DeclaredOptions,
   defineOptions,
+  describeValue,
   functionOption,
   optionCheck,
 } from '../../options/define-options.ts';
@@ -89,7 +90,7 @@ export function defineTool<
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
     throw new InvalidArgumentError({
       argument: 'timeoutMs',
-      message: `The timeoutMs of tool "${name}" must be a positive number of milliseconds, got ${String(timeoutMs)}.`,
+      message: `The timeoutMs of tool "${name}" must be a positive number of milliseconds, got ${describeValue(timeoutMs)}.`,
     });
   }
   if (schemaFormat !== 'json-schema' && schemaFormat !== 'openapi') {

@@ -2,7 +2,7 @@
 // statement reaches Postgres: a value it cannot store or index fails there with a bare
 // DatabaseError, or, worse, means something else (NaN as an offset read every event).
 import { InvalidArgumentError } from '@gemloop/core';
-import { closestNames } from '@gemloop/core/internal';
+import { closestNames, describeValue } from '@gemloop/core/internal';
 import { checkId } from '../../postgres/check-id.ts';
 import { jsonbCanHold } from '../../postgres/jsonb-can-hold.ts';
 import { type ApprovalDecision, isApprovalDecision } from '../approvals/approval-decision.ts';
@@ -18,7 +18,7 @@ export function checkLimit(limit: unknown): void {
   if (limit !== undefined && !(Number.isSafeInteger(limit) && (limit as number) >= 0)) {
     throw new InvalidArgumentError({
       argument: 'limit',
-      message: `limit must be a whole number of runs >= 0 (got ${String(limit)}).`,
+      message: `limit must be a whole number of runs >= 0 (got ${describeValue(limit)}).`,
     });
   }
 }
@@ -31,7 +31,7 @@ export function checkOffset(offset: unknown): void {
   if (!(Number.isSafeInteger(offset) && (offset as number) >= 0)) {
     throw new InvalidArgumentError({
       argument: 'offset',
-      message: `events: offset must be an event index, a whole number >= 0 (got ${typeof offset === 'number' ? String(offset) : `a ${typeof offset}`}).`,
+      message: `events: offset must be an event index, a whole number >= 0 (got ${describeValue(offset)}).`,
     });
   }
 }

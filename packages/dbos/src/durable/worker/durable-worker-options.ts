@@ -1,4 +1,5 @@
 import { type Agent, InvalidArgumentError } from '@gemloop/core';
+import { describeValue } from '@gemloop/core/internal';
 import type { DurableBatchJobDefinition } from '../batch/durable-batch-runs.ts';
 import type { EventBatching } from '../events/run-events.ts';
 import { checkModelRateLimits, type ModelRateLimit } from '../fleet/fleet-rate-limit.ts';
@@ -174,7 +175,7 @@ export function checkDurableWorkerOptions({
   ) {
     throw new InvalidArgumentError({
       argument: 'systemDatabasePoolSize',
-      message: `startDurableWorker: systemDatabasePoolSize must be an integer of at least 2 (DBOS keeps half for its polling reads); got ${String(systemDatabasePoolSize)}.`,
+      message: `startDurableWorker: systemDatabasePoolSize must be an integer of at least 2 (DBOS keeps half for its polling reads); got ${describeValue(systemDatabasePoolSize)}.`,
     });
   }
   if (
@@ -187,7 +188,7 @@ export function checkDurableWorkerOptions({
   ) {
     throw new InvalidArgumentError({
       argument: 'notificationCoalesceMs',
-      message: `startDurableWorker: notificationCoalesceMs must be a number of milliseconds, at least 1 (DBOS's minimum) and at most ${MAX_NOTIFICATION_COALESCE_MS} (a minute: readers that listen would hear of writes no sooner than their polls); got ${String(notificationCoalesceMs)}.`,
+      message: `startDurableWorker: notificationCoalesceMs must be a number of milliseconds, at least 1 (DBOS's minimum) and at most ${MAX_NOTIFICATION_COALESCE_MS} (a minute: readers that listen would hear of writes no sooner than their polls); got ${describeValue(notificationCoalesceMs)}.`,
     });
   }
   checkModelRateLimits(modelRateLimits);
@@ -196,7 +197,7 @@ export function checkDurableWorkerOptions({
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
       throw new InvalidArgumentError({
         argument: `eventBatching.${key}`,
-        message: `startDurableWorker: eventBatching.${key} must be a positive number (got ${String(value)}).`,
+        message: `startDurableWorker: eventBatching.${key} must be a positive number (got ${describeValue(value)}).`,
       });
     }
   }

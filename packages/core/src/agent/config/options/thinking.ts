@@ -1,6 +1,11 @@
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.ts';
 import type { ModelCapabilities } from '../../../models/model-capabilities.ts';
-import { checkedWhereUsed, closestNames, describeKey } from '../../../options/define-options.ts';
+import {
+  checkedWhereUsed,
+  closestNames,
+  describeKey,
+  describeValue,
+} from '../../../options/define-options.ts';
 import type { ThinkingConfig, ThinkingLevel } from '../../../wire/request.ts';
 import type { ThinkingEffort, ThinkingOption } from '../agent-options.ts';
 import { type AgentOptionGroup, defineAgentOptions } from './define-agent-options.ts';
@@ -149,7 +154,7 @@ function readOption(thinking: ThinkingOption): {
   if (typeof thinking !== 'object' || thinking === null || Array.isArray(thinking)) {
     throw new InvalidArgumentError({
       argument: 'thinking',
-      message: `thinking must be one of ${efforts.map((effort) => `'${effort}'`).join(', ')} or { effort?, budget?, includeThoughts? }; got ${String(thinking)}.`,
+      message: `thinking must be one of ${efforts.map((effort) => `'${effort}'`).join(', ')} or { effort?, budget?, includeThoughts? }; got ${describeValue(thinking)}.`,
     });
   }
   for (const key of Object.keys(thinking)) {
@@ -168,7 +173,7 @@ function readOption(thinking: ThinkingOption): {
   if (budget !== undefined && (!Number.isInteger(budget) || budget < -1)) {
     throw new InvalidArgumentError({
       argument: 'thinking.budget',
-      message: `thinking.budget must be an integer token count, 0 (off) or -1 (dynamic); got ${String(budget)}.`,
+      message: `thinking.budget must be an integer token count, 0 (off) or -1 (dynamic); got ${describeValue(budget)}.`,
     });
   }
   if (effort !== undefined && budget !== undefined) {
@@ -180,7 +185,7 @@ function readOption(thinking: ThinkingOption): {
   if (includeThoughts !== undefined && typeof includeThoughts !== 'boolean') {
     throw new InvalidArgumentError({
       argument: 'thinking.includeThoughts',
-      message: `thinking.includeThoughts must be a boolean; got ${String(includeThoughts)}.`,
+      message: `thinking.includeThoughts must be a boolean; got ${describeValue(includeThoughts)}.`,
     });
   }
   return { effort, budget, includeThoughts };
@@ -190,7 +195,7 @@ function checkEffort(effort: unknown, argument: string): asserts effort is Think
   if (!efforts.includes(effort as ThinkingEffort)) {
     throw new InvalidArgumentError({
       argument,
-      message: `${argument} must be one of ${efforts.map((value) => `'${value}'`).join(', ')}; got ${JSON.stringify(effort)}.`,
+      message: `${argument} must be one of ${efforts.map((value) => `'${value}'`).join(', ')}; got ${describeValue(effort)}.`,
     });
   }
 }

@@ -1,4 +1,5 @@
 import {
+  describeValue,
   functionOption,
   integerOption,
   oneOfOption,
@@ -43,7 +44,7 @@ export const toolRunOptions: AgentOptionGroup<
     toolTimeoutMs: optionCheck(
       (value) => typeof value === 'number' && value > 0,
       (_path, value) =>
-        `toolTimeoutMs must be a positive number of milliseconds (or Infinity for no limit); got ${String(value)}.`,
+        `toolTimeoutMs must be a positive number of milliseconds (or Infinity for no limit); got ${describeValue(value)}.`,
     ),
     toolErrors: oneOfOption(['report', 'throw']),
     beforeToolCall: functionOption(),
