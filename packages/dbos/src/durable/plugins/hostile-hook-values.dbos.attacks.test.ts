@@ -207,13 +207,13 @@ describe('hostile recorded hook values on real DBOS', () => {
     expect(local.text).toContain('1970-01-01T00:00:00.000Z');
     calls.plain = 0;
     const runId = 'hostile-plain';
-    await worker.runs.start('plain', { runId, input: 'Go.' });
+    await worker.runs.start('plain', { runId, input: `Go ${runId}.` });
     expect((await worker.runs.result(runId)).text).toBe(local.text);
     expect(calls.plain).toBe(1);
     const told = (): string[] =>
       fake.modelRequests
         .map((request) => JSON.stringify(request.body))
-        .filter((body) => body.includes('functionResponse'));
+        .filter((body) => body.includes(runId) && body.includes('functionResponse'));
     expect(told()).toHaveLength(1);
     expect((await replayed(runId)).text).toBe(local.text);
     // The model call after the hook ran again, told the record's value; the hook did not.
