@@ -110,7 +110,8 @@ describe('checkEmbedConfig', () => {
       [0, '0'],
       [-5, '-5'],
       [1.5, '1.5'],
-      ['768', '"768"'],
+      // A number given as a string is told as one (leftovers82).
+      ['768', 'the string "768"'],
     ] as const) {
       const error = thrown(() => check({ outputDimensionality: value }));
       expect(error.message, String(value)).toContain(`got ${got}`);

@@ -82,7 +82,8 @@ describe('costOf', () => {
   it('gives an unknown cost naming a count that is no whole number of tokens, never the cost of none', () => {
     // Read as 0 before, each of these gave a known cost (attack58b): `-10` output tokens cost $0.
     for (const [field, bad, shown] of [
-      ['promptTokenCount', '10', '"10"'],
+      // A count given as a string is told as one (leftovers82).
+      ['promptTokenCount', '10', 'the string "10"'],
       ['candidatesTokenCount', -10, '-10'],
       ['thoughtsTokenCount', 1e300, '1e+300'],
       ['cachedContentTokenCount', Number.NaN, 'NaN'],
