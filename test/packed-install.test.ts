@@ -287,6 +287,71 @@ ${names
   .join('\n')}
 `;
 
+/**
+ * The error {@link writePlantedGap}'s `planted-gap/made` program must report (and the only one the
+ * named-types check expects).
+ */
+const PLANTED_GAP_FAILURE =
+  "planted-gap/made: TS2883: The inferred type of 'make' cannot be named without a reference to 'Hidden' from './node_modules/planted-gap/hidden.js'. This is likely not portable. A type annotation is necessary.";
+
+/**
+ * Writes a package (in `named/node_modules`, beside the checked files only) with two entries
+ * whose functions return one type, `Hidden`, that only `./types` exports, and a program of its own
+ * for each entry (`named/entry<index>.ts` and `tsconfig.named<index>.json`, numbered after the
+ * packed entries): the one of `./made` cannot name `Hidden` in its declarations.
+ */
+function writePlantedGap(
+  directory: string,
+  first: number,
+  compilerOptions: Record<string, unknown>,
+): { specifier: string; config: string }[] {
+  const plant = join(directory, 'named', 'node_modules', 'planted-gap');
+  mkdirSync(plant, { recursive: true });
+  const files: Record<string, string> = {
+    'package.json': JSON.stringify({
+      name: 'planted-gap',
+      version: '1.0.0',
+      type: 'module',
+      exports: { './made': { types: './made.d.ts' }, './types': { types: './types.d.ts' } },
+    }),
+    'hidden.d.ts': 'export interface Hidden {\n  planted: true;\n}\n',
+    'made.d.ts':
+      "import type { Hidden } from './hidden.js';\nexport declare function make(): Hidden;\n",
+    'types.d.ts':
+      "import type { Hidden } from './hidden.js';\nexport type { Hidden };\nexport declare function remake(): Hidden;\n",
+  };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(plant, name), text);
+  return [
+    { specifier: 'planted-gap/made', names: ['make'] },
+    { specifier: 'planted-gap/types', names: ['remake'] },
+  ].map(({ specifier, names }, offset) => {
+    const index = first + offset;
+    writeFileSync(join(directory, 'named', `entry${index}.ts`), namedExportsFile(specifier, names));
+    const config = `tsconfig.named${index}.json`;
+    writeFileSync(
+      join(directory, config),
+      JSON.stringify({ compilerOptions, files: [`named/entry${index}.ts`] }),
+    );
+    return { specifier, config };
+  });
+}
+
+/**
+ * The errors of a failed `tsc -b` over the `named/entry<index>.ts` programs, each told with the
+ * specifier its file imports, `specifiers[index]` (`@gemloop/core/chat: TS2883: ...`); a line of
+ * no entry file (a config's error) as it is, and the failure itself when it printed no error.
+ */
+function namedEntryFailures(error: unknown, specifiers: string[]): string[] {
+  const output = String((error as { stdout?: unknown }).stdout ?? '');
+  const lines = output.split('\n').filter((line) => line.includes('error TS'));
+  if (lines.length === 0) return [String(error)];
+  return lines.map((line) => {
+    const index = /named[\\/]entry(\d+)\.ts/.exec(line)?.[1];
+    const specifier = index === undefined ? undefined : specifiers[Number(index)];
+    return specifier === undefined ? line : `${specifier}: ${line.replace(/^.*?error /, '')}`;
+  });
+}
+
 const requireFile = (
   specifiers: string[],
 ) => `// A CommonJS user: require() of the ESM-only packages (Node >= 20.19).
@@ -1069,6 +1134,13 @@ describe.concurrent('the packed types in other setups, skipLibCheck off', () => 
       // since any other entry in the program (which may export the type) would hide the gap.
       // The root of @gemloop/core is left out: its 40-name cap (index.test.ts) keeps
       // `ChatSession`, `BuiltinTool` and their kin on their subpaths (bench/RESULTS.md, attack67a).
+      // The programs are the projects of one solution (`files: []`, a reference each) that
+      // TypeScript's build mode checks in one process: each project stays a program of its own (its
+      // one file its only root), but the build shares the parsed `.d.ts` and `.json` files between
+      // them (https://github.com/microsoft/typescript-go/blob/main/internal/execute/build/host.go,
+      // `GetSourceFile`), which were nine tenths of each program's time. 44 `tsc -p` processes, one
+      // after another: ~40 s of CPU; the one build: ~3 s, with the same errors (bench/RESULTS.md,
+      // speed68). `--force`: every program is checked, whatever build info a project holds.
       const directory = zod3Project();
       const skipped = new Set(['@gemloop/core', '@gemloop/core/internal', 'gemloop']);
       const checked = specifiers.filter((specifier) => !skipped.has(specifier));
@@ -1079,7 +1151,16 @@ describe.concurrent('the packed types in other setups, skipLibCheck off', () => 
         string[]
       >;
       mkdirSync(join(directory, 'named'), { recursive: true });
-      const failures: string[] = [];
+      const namedOptions = {
+        ...compilerOptions,
+        // Only the declarations' names are asked about here; every .d.ts is checked above.
+        skipLibCheck: true,
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        declaration: true,
+        noEmit: true,
+      };
+      const references: { path: string }[] = [];
       for (const [index, specifier] of checked.entries()) {
         const names = functions[specifier] ?? [];
         if (names.length === 0) continue;
@@ -1090,30 +1171,32 @@ describe.concurrent('the packed types in other setups, skipLibCheck off', () => 
         const config = `tsconfig.named${index}.json`;
         writeFileSync(
           join(directory, config),
-          JSON.stringify({
-            compilerOptions: {
-              ...compilerOptions,
-              // Only the declarations' names are asked about here; every .d.ts is checked above.
-              skipLibCheck: true,
-              module: 'nodenext',
-              moduleResolution: 'nodenext',
-              declaration: true,
-              noEmit: true,
-            },
-            files: [`named/entry${index}.ts`],
-          }),
+          JSON.stringify({ compilerOptions: namedOptions, files: [`named/entry${index}.ts`] }),
         );
-        await tscIn(directory, config).catch((error: unknown) => {
-          const output = String((error as { stdout?: unknown }).stdout ?? error);
-          failures.push(
-            ...output
-              .split('\n')
-              .filter((line) => line.includes('error TS'))
-              .map((line) => `${specifier}: ${line.replace(/^.*?error /, '')}`),
-          );
-        });
+        references.push({ path: config });
       }
-      expect(failures).toEqual([]);
+      expect(references.length).toBeGreaterThan(0);
+      // A planted gap in the same build, the proof that it still finds one: `planted-gap/made`
+      // returns a type that only `planted-gap/types` exports. Its program alone fails; had the two
+      // entries shared a program, the other's export would have hidden the gap.
+      const planted = writePlantedGap(directory, checked.length, namedOptions);
+      references.push(...planted.map(({ config }) => ({ path: config })));
+      writeFileSync(
+        join(directory, 'tsconfig.named.json'),
+        JSON.stringify({ files: [], references }),
+      );
+      const failures = await exec(
+        process.execPath,
+        [TSC, '-b', 'tsconfig.named.json', '--force', ...ONE_THREAD],
+        directory,
+        {},
+        TYPESCRIPT_GO_HEAP,
+      ).then(
+        () => [],
+        (error: unknown) =>
+          namedEntryFailures(error, [...checked, ...planted.map(({ specifier }) => specifier)]),
+      );
+      expect(failures).toEqual([PLANTED_GAP_FAILURE]);
     },
     SLOW,
   );

@@ -2,7 +2,7 @@
 // has the plugin `hold`, whose `endRun` writes how the run ended to COUNTER_FILE and waits while
 // HOLD_DIR holds the run's first word, so the test can SIGKILL the worker between the failure's
 // record and the run's end. Configured by environment variables: DATABASE_URL, FAKE_URL,
-// EXECUTOR_ID, COUNTER_FILE, HOLD_DIR.
+// EXECUTOR_ID, COUNTER_FILE, HOLD_DIR, WORKER_CONCURRENCY (the slots, 4 unless set).
 import { appendFileSync, existsSync } from 'node:fs';
 import { createGemini } from '@gemloop/core';
 import { definePlugin } from '@gemloop/core/plugins';
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
       executorId: env['EXECUTOR_ID'] as string,
       takeover: false,
       pollingIntervalMs: 100,
+      // The crash test holds all its runs at once on one worker: a slot each.
+      workerConcurrency: Number(env['WORKER_CONCURRENCY'] ?? '4'),
       logLevel: 'error',
       agents: weekAgents(gemini, [hold]),
     },

@@ -74,19 +74,50 @@ async function inProcess(agent: string, input: string) {
     );
 }
 
-/** Starts `agent`'s run held at its end, kills its worker there, and reads both ends and the outcome. */
-async function killedAtEnd(agent: string, runId: string, index: number) {
-  writeFileSync(join(holdDirectory, runId), '');
-  for (const worker of workers.splice(0)) await stopWorker(worker, 'SIGKILL');
-  workers.push(await startWorker({ ...env, EXECUTOR_ID: `attack65b-${index}` }, script));
-  await runs.start(agent, { runId, input: runId });
-  await waitFor(() => counter.count(`end ${runId} `) === 1, `${runId} to end`);
-  const executorId = (await runs.status(runId))?.executorId;
-  const owner = workers.find((worker) => worker.executorId === executorId);
-  if (owner === undefined) throw new Error(`no worker owns ${runId}`);
-  await stopWorker(owner, 'SIGKILL');
-  rmSync(join(holdDirectory, runId));
-  workers.push(await startWorker({ ...env, EXECUTOR_ID: owner.executorId as string }, script));
+/** The runs killed at their end, by agent: each test reads its own. */
+const KILLED = {
+  filtering: 'filter-crash',
+  shaping: 'shape-crash',
+  slicing: 'slice-crash',
+  hostile: 'hostile-crash',
+  remembering: 'memory-crash',
+} as const;
+
+let killing: Promise<void> | undefined;
+
+/**
+ * Every run of {@link KILLED} started on one worker (a slot each: WORKER_CONCURRENCY) and held at
+ * its end, that worker SIGKILLed once all five have recorded their end, and one worker with its
+ * executor id started to take them over: the first test to ask starts it, the others wait on it.
+ * Each run is still killed between its failure and its end and replayed elsewhere; a worker that
+ * dies with several runs is the common case. One kill and two worker starts for the file, where
+ * each run had a kill and two starts of its own (bench/RESULTS.md, speed68).
+ */
+function killAllAtEnd(): Promise<void> {
+  killing ??= (async () => {
+    const ids = Object.values(KILLED);
+    for (const runId of ids) writeFileSync(join(holdDirectory, runId), '');
+    const owner = await startWorker(
+      { ...env, EXECUTOR_ID: 'attack65b-0', WORKER_CONCURRENCY: String(ids.length) },
+      script,
+    );
+    workers.push(owner);
+    for (const [agent, runId] of Object.entries(KILLED))
+      await runs.start(agent, { runId, input: runId });
+    for (const runId of ids)
+      await waitFor(() => counter.count(`end ${runId} `) === 1, `${runId} to end`);
+    for (const runId of ids) expect((await runs.status(runId))?.executorId).toBe(owner.executorId);
+    await stopWorker(owner, 'SIGKILL');
+    workers.splice(workers.indexOf(owner), 1);
+    for (const runId of ids) rmSync(join(holdDirectory, runId));
+    workers.push(await startWorker({ ...env, EXECUTOR_ID: owner.executorId as string }, script));
+  })();
+  return killing;
+}
+
+/** `runId`'s run killed at its end (killAllAtEnd) and taken over: both ends and the outcome. */
+async function killedAtEnd(runId: (typeof KILLED)[keyof typeof KILLED]) {
+  await killAllAtEnd();
   const outcome = await runs.result(runId).then(
     (result) => ({ result, error: undefined }),
     (error: unknown) => ({ result: undefined, error }),
@@ -144,7 +175,7 @@ describe("this week's changes in a durable run killed before its end", () => {
   it('a handoff filter that throws ends the run as an AgentRunError, redacted, as in process', async () => {
     const local = await inProcess('filtering', 'filter-local');
     expect(local.error?.name).toBe('AgentRunError');
-    const { error, ends } = await killedAtEnd('filtering', 'filter-crash', 0);
+    const { error, ends } = await killedAtEnd(KILLED.filtering);
     expect(ends).toHaveLength(2);
     expect(ends[1]).toEqual(ends[0]);
     expect(ends[0]?.slice(0, 2)).toEqual([local.error?.name, local.error?.message]);
@@ -161,7 +192,7 @@ describe("this week's changes in a durable run killed before its end", () => {
   it("a subagent's output that throws under onError 'throw' ends the run as a SubagentError, as in process", async () => {
     const local = await inProcess('shaping', 'shape-local');
     expect(local.error?.name).toBe('SubagentError');
-    const { error, ends } = await killedAtEnd('shaping', 'shape-crash', 1);
+    const { error, ends } = await killedAtEnd(KILLED.shaping);
     expect(ends).toHaveLength(2);
     expect(ends[1]).toEqual(ends[0]);
     expect(ends[0]?.slice(0, 2)).toEqual([
@@ -178,7 +209,7 @@ describe("this week's changes in a durable run killed before its end", () => {
   it("a subagent's history that throws is told to the model as in process", async () => {
     const local = await inProcess('slicing', 'slice-local');
     expect(local.result?.text).toBe('Done.');
-    const { result, ends } = await killedAtEnd('slicing', 'slice-crash', 2);
+    const { result, ends } = await killedAtEnd(KILLED.slicing);
     expect(ends).toHaveLength(2);
     expect(ends[1]).toEqual(ends[0]);
     expect((result as { text?: string } | undefined)?.text).toBe('Done.');
@@ -192,7 +223,7 @@ describe("this week's changes in a durable run killed before its end", () => {
 
   it("a subagent's history holding a getter that throws is told to the model as in process", async () => {
     const local = await inProcess('hostile', 'hostile-local');
-    const { result, ends } = await killedAtEnd('hostile', 'hostile-crash', 4);
+    const { result, ends } = await killedAtEnd(KILLED.hostile);
     expect(local.result?.text).toBe('Done.');
     expect((result as { text?: string } | undefined)?.text).toBe('Done.');
     expect(ends[1]).toEqual(ends[0]);
@@ -219,7 +250,7 @@ describe("this week's changes in a durable run killed before its end", () => {
     expect(localFailed?.data?.message).toContain(MEMORY_PATH);
     expect(localFailed?.data?.message).toContain(LOCK_HOLDER);
 
-    const { result, ends } = await killedAtEnd('remembering', 'memory-crash', 3);
+    const { result, ends } = await killedAtEnd(KILLED.remembering);
     expect(ends).toHaveLength(2);
     expect((result as { text?: string } | undefined)?.text).toBe('Noted.');
     expect(lastResponse('memory-crash')).toEqual(lastResponse('memory-local'));
