@@ -135,7 +135,7 @@ const watched = definePlugin({
   },
   endRun: () => {},
   wrapModelCall: (request, next) => next(request),
-  wrapToolCall: (call, next) => next(call),
+  wrapToolCall: (_call, next) => next(),
 });
 
 const child = createAgent({ gemini, model: MODEL, plugins: [watched] });
@@ -228,7 +228,22 @@ async function abandonedStream(index: number, untouched: WeakRef<object>[]): Pro
   await new Promise((resolve) => setImmediate(resolve));
 }
 
-const report: Record<string, unknown> = { transport };
+/** What the child prints: one JSON line the test reads. */
+type Report = {
+  transport: string;
+  outcomes?: Record<string, number>;
+  bytesPerRun?: number;
+  listenersDuring?: number;
+  listenersAfter?: number;
+  socketsAt?: number[];
+  untouched?: number;
+  untouchedAlive?: number;
+  statesMade?: number;
+  statesAlive?: number;
+  resourcesAfterClose?: Record<string, number>;
+  warnings?: string[];
+};
+const report: Report = { transport };
 
 if (scenario === 'signal' || scenario === 'abandoned') {
   const runs = scenario === 'signal' ? 1_050 : 1_000;
@@ -242,7 +257,7 @@ if (scenario === 'signal' || scenario === 'abandoned') {
     if (index === firstReading - 1) first = await liveHeap();
     if ((index + 1) % 250 === 0) {
       await settle();
-      socketsAt.push(resources().TCPSocketWrap ?? 0);
+      socketsAt.push(resources()['TCPSocketWrap'] ?? 0);
     }
   }
   await settle();
