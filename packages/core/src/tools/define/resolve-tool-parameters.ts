@@ -1,7 +1,8 @@
 import { assertZodNesting, describeZodNotJson } from '#platform/load-schema-libraries';
 import { GemloopError } from '../../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { SCHEMA_TOO_DEEP } from '../schema/inline-refs.ts';
+import { findProtoProperty } from '../schema/find-proto-property.ts';
+import { formatPath, SCHEMA_TOO_DEEP } from '../schema/inline-refs.ts';
 import type { JsonSchemaParameters } from '../schema/json-schema.ts';
 import { assertObjectJsonSchema } from '../schema/json-schema.ts';
 import type { StandardSchemaV1 } from '../schema/standard-schema.ts';
@@ -99,6 +100,14 @@ export function resolveToolParameters(
     });
   }
   assertObjectJsonSchema(jsonSchema, 'parameters', subject);
+  const proto =
+    source === 'zod-v4' || source === 'zod-v3' ? findProtoProperty(jsonSchema) : undefined;
+  if (proto !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'parameters',
+      message: `${subject} have a field named "__proto__" (${formatPath(proto)}): zod's parse drops it, so execute would never get it. Rename the field, or describe the parameters with jsonSchema(), whose arguments keep it.`,
+    });
+  }
 
   const parse =
     source === 'json-schema'

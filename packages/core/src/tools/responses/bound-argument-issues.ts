@@ -9,7 +9,7 @@ const MAX_ISSUES_CHARS = 4_000;
 const MAX_ISSUE_MESSAGE = 1_000;
 /** The longest key kept in a path: a record's key is the model's own text, of any length. */
 const MAX_PATH_KEY = 64;
-/** The most segments of a path kept (a recursive schema's path is as deep as the arguments). */
+/** The most segments of a path kept, then `…` (a recursive schema's path is as deep as the arguments). */
 const MAX_PATH_DEPTH = 32;
 
 /**
@@ -20,47 +20,24 @@ const MAX_PATH_DEPTH = 32;
  * issues, a refinement's message can hold a 1 MB argument and a record's key is the model's own
  * text, all sent back twice (the `issues` list and the `error` text) in the next request
  * (attack68b: 13.9 MB). The first problems, where they are and how many there were are what the
- * model needs to correct its call. `issues` itself when it is within every bound (the common case).
+ * model needs to correct its call. Only a failed call's issues come here: a copy costs nothing on
+ * the path of calls that parse.
  * @internal
  */
 export function boundArgumentIssues(issues: ToolArgumentIssue[]): ToolArgumentIssue[] {
-  if (issues.length <= MAX_ISSUES && issues.every(isWithinBounds)) return issues;
   const kept: ToolArgumentIssue[] = [];
   let chars = 0;
-  for (const issue of issues) {
-    if (kept.length === MAX_ISSUES || (kept.length > 0 && chars > MAX_ISSUES_CHARS)) break;
-    const bounded = {
-      path: boundPath(issue.path),
-      message: cutTextNoted(issue.message, MAX_ISSUE_MESSAGE),
-    };
-    chars += bounded.message.length;
-    for (const segment of bounded.path) chars += String(segment).length + 1;
-    kept.push(bounded);
+  for (const { path, message } of issues) {
+    if (kept.length === MAX_ISSUES || chars > MAX_ISSUES_CHARS) break;
+    const cutPath = path
+      .slice(0, MAX_PATH_DEPTH)
+      .map((key) => (typeof key === 'string' ? cutTextNoted(key, MAX_PATH_KEY) : key));
+    if (path.length > MAX_PATH_DEPTH) cutPath.push('…');
+    const cutMessage = cutTextNoted(message, MAX_ISSUE_MESSAGE);
+    chars += cutMessage.length + cutPath.join().length;
+    kept.push({ path: cutPath, message: cutMessage });
   }
   const left = issues.length - kept.length;
-  if (left > 0) {
-    kept.push({
-      path: [],
-      message: `${left} more ${left === 1 ? 'issue' : 'issues'} not shown: fix these first`,
-    });
-  }
-  return kept;
-}
-
-function isWithinBounds({ path, message }: ToolArgumentIssue): boolean {
-  return (
-    message.length <= MAX_ISSUE_MESSAGE &&
-    path.length <= MAX_PATH_DEPTH &&
-    path.every((segment) => typeof segment !== 'string' || segment.length <= MAX_PATH_KEY)
-  );
-}
-
-function boundPath(path: (string | number)[]): (string | number)[] {
-  const kept = path
-    .slice(0, MAX_PATH_DEPTH)
-    .map((segment) =>
-      typeof segment === 'string' ? cutTextNoted(segment, MAX_PATH_KEY) : segment,
-    );
-  if (path.length > MAX_PATH_DEPTH) kept.push(`… ${path.length - MAX_PATH_DEPTH} levels more`);
+  if (left > 0) kept.push({ path: [], message: `${left} more issues not shown` });
   return kept;
 }
