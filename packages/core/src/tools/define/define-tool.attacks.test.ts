@@ -14,7 +14,7 @@ const hostileProperties = (): Record<string, unknown> =>
   JSON.parse('{"__proto__": {"type": "string"}, "constructor": {"type": "number"}}');
 
 describe('defineTool keeps properties named like Object.prototype members', () => {
-  it('refuses a zod property named __proto__: zod\'s parse drops it before execute (attack68b)', () => {
+  it("refuses a zod property named __proto__: zod's parse drops it before execute (attack68b)", () => {
     // It was declared as required says, yet zod's parse wrote the model's value into the parsed
     // object's prototype: execute never got it (define-tool.proto-field.attacks.test.ts).
     expect(() =>
