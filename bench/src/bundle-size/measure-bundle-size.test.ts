@@ -302,9 +302,13 @@ import {
  * five content-codings refused on the node transport (attack62b), a refused model name quoted
  * cut and escaped (quoteText and its two helpers now reached by createAgent; leftovers76), a
  * client's own secrets redacted before the key shapes (attack62c). The budget is that figure plus
- * 512 bytes, under issue 53's 95 KB (97,280).
+ * 512 bytes, under issue 53's 95 KB (97,280). attack68b reads 96,611 (+528 over main's 96,083;
+ * minified 288,744 → 289,988), each on a tool's path: the argument issues told to the model bounded
+ * (+208), a zod field named `__proto__` refused at defineTool (+246), zod 3's `z.literal(null)`
+ * declared and its undefined and bigint literals refused (+74). The budget is that figure plus 512
+ * bytes, under issue 53's 95 KB.
  */
-const CORE_AGENT_APP_GZIP_BUDGET = 95_585 + 512;
+const CORE_AGENT_APP_GZIP_BUDGET = 96_611 + 512;
 
 describe('the browser bundle budget', () => {
   const entry = BUNDLE_ENTRIES.find(({ name }) => name === '@gemloop/core (agent app)');

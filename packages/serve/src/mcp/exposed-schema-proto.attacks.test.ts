@@ -58,17 +58,19 @@ describe('an exposed tool with a __proto__ key in its parameter schema', () => {
     },
   );
 
-  it('a zod parameter named __proto__ is refused the same way', () => {
+  it('a zod parameter named __proto__ is refused already by defineTool (attack68b: zod drops it)', () => {
+    // zod's own parse drops the key before execute, so core refuses the tool where it is defined,
+    // before it can reach the door; the message names the tool and the place as the door's does.
     const { agent } = agentOnFake([]);
-    const tool = defineTool({
-      name: 'zodded',
-      description: 'Echoes.',
-      parameters: z.object({ ['__proto__']: z.string() }),
-      execute: (args) => args,
-    });
-    expect(() => createMcpServer({ agents: { support: agent }, exposeTools: [tool] })).toThrow(
-      /"zodded".*properties\.__proto__/,
-    );
+    expect(() => {
+      const tool = defineTool({
+        name: 'zodded',
+        description: 'Echoes.',
+        parameters: z.object({ ['__proto__']: z.string() }),
+        execute: (args) => args,
+      });
+      createMcpServer({ agents: { support: agent }, exposeTools: [tool] });
+    }).toThrow(/"zodded".*properties\.__proto__/);
   });
 
   it('other schemas reach the real SDK client as declared (constructor, prototype, toString keep)', async () => {

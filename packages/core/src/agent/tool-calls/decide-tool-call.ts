@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { cutTextNoted } from '../../shared/cut-text.ts';
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { needsConfirmation, readSafetyDecision } from '../../tools/builtin/safety-decision.ts';
+import { boundArgumentIssues } from '../../tools/responses/bound-argument-issues.ts';
 import type { FunctionTool, ToolArgumentsResult } from '../../tools/tool.ts';
 import type { BeforeToolCallDecision, BeforeToolCallHook } from '../config/agent-options.ts';
 import type { ExecuteOutcome, ReadyToolCall, RunToolCallOptions } from './execute-outcome.ts';
@@ -263,7 +264,12 @@ export function safeParseArgs(
 ): ToolArgumentsResult<unknown> {
   try {
     const result: unknown = tool.parseArgs(args);
-    if (isArgumentsResult(result)) return result;
+    if (isArgumentsResult(result)) {
+      // What a validator found is told to the model, the record and the events: bounded there.
+      return result.success
+        ? result
+        : { success: false, issues: boundArgumentIssues(result.issues) };
+    }
     // A hand-made or third-party FunctionTool whose parseArgs breaks its contract.
     return {
       success: false,
@@ -278,12 +284,12 @@ export function safeParseArgs(
     // A schema that throws (an async refinement, a bug) is reported like invalid arguments.
     return {
       success: false,
-      issues: [
+      issues: boundArgumentIssues([
         {
           path: [],
           message: `the arguments could not be checked: ${describeThrown(error)}`,
         },
-      ],
+      ]),
     };
   }
 }

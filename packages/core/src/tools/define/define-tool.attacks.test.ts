@@ -14,19 +14,16 @@ const hostileProperties = (): Record<string, unknown> =>
   JSON.parse('{"__proto__": {"type": "string"}, "constructor": {"type": "number"}}');
 
 describe('defineTool keeps properties named like Object.prototype members', () => {
-  it('sends a zod property named __proto__ in the declaration, as required says', () => {
-    const tool = defineTool({
-      name: 'zod_keys',
-      parameters: z.object({ ['__proto__']: z.string(), constructor: z.number() } as never),
-      execute,
-    });
-    const schema = tool.declaration.parametersJsonSchema as {
-      properties: Record<string, unknown>;
-      required: string[];
-    };
-    expect(Object.keys(schema.properties)).toEqual(['__proto__', 'constructor']);
-    expect(schema.required).toEqual(['__proto__', 'constructor']);
-    expect(Object.getPrototypeOf(schema.properties)).toBe(Object.prototype);
+  it("refuses a zod property named __proto__: zod's parse drops it before execute (attack68b)", () => {
+    // It was declared as required says, yet zod's parse wrote the model's value into the parsed
+    // object's prototype: execute never got it (define-tool.proto-field.attacks.test.ts).
+    expect(() =>
+      defineTool({
+        name: 'zod_keys',
+        parameters: z.object({ ['__proto__']: z.string(), constructor: z.number() } as never),
+        execute,
+      }),
+    ).toThrow(/tool "zod_keys" have a field named "__proto__" \(properties\.__proto__\)/);
   });
 
   it('sends a JSON Schema property named __proto__ in both schema formats', () => {

@@ -1,9 +1,10 @@
 import { assertZodNesting, describeZodNotJson } from '#platform/load-schema-libraries';
 import { GemloopError } from '../../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { SCHEMA_TOO_DEEP } from '../schema/inline-refs.ts';
+import { formatPath, SCHEMA_TOO_DEEP } from '../schema/inline-refs.ts';
 import type { JsonSchemaParameters } from '../schema/json-schema.ts';
 import { assertObjectJsonSchema } from '../schema/json-schema.ts';
+import type { SchemaPath } from '../schema/schema-warning.ts';
 import type { StandardSchemaV1 } from '../schema/standard-schema.ts';
 import { hasStandardJsonSchema, isStandardSchema } from '../schema/standard-schema.ts';
 import { createJsonSchemaArgsValidator } from '../schema/validate-json-schema-args.ts';
@@ -99,6 +100,14 @@ export function resolveToolParameters(
     });
   }
   assertObjectJsonSchema(jsonSchema, 'parameters', subject);
+  const proto =
+    source === 'zod-v4' || source === 'zod-v3' ? findProtoProperty(jsonSchema) : undefined;
+  if (proto !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'parameters',
+      message: `${subject} have a field named "__proto__" (${formatPath(proto)}): zod's parse drops it, so execute would never get it. Rename the field, or describe the parameters with jsonSchema(), whose arguments keep it.`,
+    });
+  }
 
   const parse =
     source === 'json-schema'
@@ -219,4 +228,34 @@ function parseWithSafeParse(schema: ZodV3SchemaLike, args: unknown): ToolArgumen
 function toPathSegment(segment: PropertyKey | { readonly key: PropertyKey }): string | number {
   const key = typeof segment === 'object' ? segment.key : segment;
   return typeof key === 'number' ? key : String(key);
+}
+
+/**
+ * The place of a property named `__proto__` in a zod schema's JSON Schema, or `undefined`. zod's
+ * parse (3 and 4) writes each field it read into a plain object by assignment, where a
+ * `__proto__` key sets the prototype: the field never reaches `execute`. zod 4's converter writes
+ * the property as an own key; zod-to-json-schema assigns it too, so its `properties` lose it and
+ * get a prototype instead (both are looked for). Each object is walked once (a converter may
+ * share one between places). Here, not in a module of its own: the root import's module count.
+ */
+function findProtoProperty(schema: unknown): SchemaPath | undefined {
+  const seen = new Set<object>();
+  const walk = (node: unknown, path: SchemaPath): SchemaPath | undefined => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return undefined;
+    seen.add(node);
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'properties' && typeof value === 'object' && value !== null) {
+        const prototype: unknown = Object.getPrototypeOf(value);
+        if (
+          Object.hasOwn(value, '__proto__') ||
+          (prototype !== Object.prototype && prototype !== null)
+        )
+          return [...path, key, '__proto__'];
+      }
+      const found = walk(value, [...path, key]);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return walk(schema, []);
 }

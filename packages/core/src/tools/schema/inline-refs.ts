@@ -241,7 +241,7 @@ const MAX_ZOD_WALKED = 20_000;
  * the converted schema's check would, and a schema it passes is still checked after conversion.
  * Tested at 127, 128 and 129 levels against both converters. A
  * recursion (`z.lazy`, a getter in a shape) is a `$ref` to the converters, so a schema met again
- * inside itself is not walked again.
+ * inside itself is not walked again. A zod 4 `z.promise()` is refused on the way, naming its place.
  *
  * @throws Error naming the place, the limit and the fix (as the converted schema's check does).
  * @internal
@@ -257,6 +257,13 @@ export function assertZodNesting(schema: unknown): void {
     if (leaving || read === undefined || inside.has(node as object)) continue;
     if ((walkedAt.get(node as object) ?? -1) >= path.length) continue;
     const { kind, zod4, def } = read;
+    // zod 4 writes a promise as its inner type, and validates it asynchronously: its synchronous
+    // parse throws a TypeError of its own, so the tool could never run (attack68b). zod 3's
+    // converter refuses ZodPromise itself.
+    if (zod4 && kind === 'promise')
+      throw new Error(
+        `Promises cannot be represented in JSON Schema at ${formatPath(path)}; use a JSON value`,
+      );
     // The keyword under which the converters always write a container (an object or a list) one
     // level below this schema: past the limit, that container is the first place too deep.
     const inner = containerOf(kind, zod4, def);

@@ -93,12 +93,29 @@ export function zodV3ToJsonSchema(
     // would write `false` on every object.
     removeAdditionalStrategy: 'strict',
     allowedAdditionalProperties: undefined,
-    override: (def: { typeName?: string; coerce?: boolean }, refs: { currentPath: string[] }) => {
-      const replacement = def.typeName === undefined ? undefined : notJson[def.typeName];
+    override: (
+      def: { typeName?: string; coerce?: boolean; value?: unknown },
+      refs: { currentPath: string[] },
+    ) => {
+      const { typeName, value } = def;
+      // zod-to-json-schema writes a literal other than a string, number or boolean as
+      // `{ type: 'object' }`: a `z.literal(null)` told the model to send an object (zod 4
+      // declares it as below), a bigint one broke JSON.stringify later, unnamed (attack68b).
+      if (typeName === 'ZodLiteral' && value === null) return { type: 'null', enum: [null] };
+      const replacement =
+        typeName === 'ZodLiteral'
+          ? value === undefined
+            ? '.optional() to leave the field out'
+            : typeof value === 'bigint'
+              ? 'a number literal'
+              : undefined
+          : typeName === undefined
+            ? undefined
+            : notJson[typeName];
       if (replacement !== undefined && def.coerce !== true) {
         const path = refs.currentPath.slice(1).join('/') || '(root)';
         throw new Error(
-          `${def.typeName} at ${path} cannot be represented in JSON, so the model cannot send it; use ${replacement}`,
+          `${typeName} at ${path} cannot be represented in JSON, so the model cannot send it; use ${replacement}`,
         );
       }
       return ignoreOverride;
