@@ -1,4 +1,4 @@
-import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import { createFakeGemini, type FakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGemini } from '../http/create-gemini.ts';
 import { createLogger } from '../logging/create-logger.ts';
@@ -42,7 +42,7 @@ function topLevelKeys(line: string): string[] {
  * An agent on Gemini 3 whose gateway strips thought signatures (the fake is asked as Gemini 2.5,
  * which signs nothing and takes calls unsigned), logging JSON lines into `lines`.
  */
-function agentOnStrippingGateway(script: Parameters<typeof createFakeGemini>[0]['script']) {
+function agentOnStrippingGateway(script: FakeTurn[]) {
   const fake = createFakeGemini({ script });
   fakes.push(fake);
   const lines: string[] = [];
