@@ -102,7 +102,10 @@ describe("each key of the agent's log lines appears once", () => {
     expect(lines.some((line) => line.includes('a history the API may refuse'))).toBe(true);
     for (const line of lines) {
       const keys = topLevelKeys(line);
-      expect(keys.filter((key) => key === 'model'), line).toEqual(['model']);
+      expect(
+        keys.filter((key) => key === 'model'),
+        line,
+      ).toEqual(['model']);
       expect(new Set(keys).size, line).toBe(keys.length);
     }
   });
