@@ -228,9 +228,10 @@ describe('gemloop probe arguments', () => {
     expect(
       await main(['probe', '--base-url', 'http://127.0.0.1:9', '--auth', 'basic\x1b[2J'], badAuth),
     ).toBe(2);
-    // The terminal escape is shown, not run.
+    // The terminal escape is shown, not run; escaped once (it was JSON-quoted after escaping, its
+    // backslash doubled: leftovers83).
     expect(badAuth.err()).toBe(
-      'gemloop probe: --auth must be bearer or x-goog-api-key; got "basic\\\\u001b[2J".\n',
+      'gemloop probe: --auth must be bearer or x-goog-api-key; got "basic\\u001b[2J".\n',
     );
     for (const [flag, accepted] of [
       ['--auth', 'bearer or x-goog-api-key'],

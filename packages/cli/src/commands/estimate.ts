@@ -12,6 +12,7 @@ import {
 } from '../parse-command-args.ts';
 import { preloadAgentRun } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { quotedValue } from '../escape-controls.ts';
 import { isRunFileProblem, openRunFile, readRunBytes } from '../view/open-run-file.ts';
 import { DEFAULT_VIEW_LIMITS } from '../view/read-runs.ts';
 
@@ -85,7 +86,7 @@ async function runEstimate(cwd: string, args: readonly string[], io: CliIo): Pro
       : undefined;
   if (minRunsText !== undefined && minRuns === undefined) {
     io.stderr(
-      `gemloop estimate: --min-runs must be a whole number >= 0 in decimal digits (default 20); got ${JSON.stringify(escapeControls(String(minRunsText).slice(0, 100)))}.\n\n${USAGE}`,
+      `gemloop estimate: --min-runs must be a whole number >= 0 in decimal digits (default 20); got ${quotedValue(String(minRunsText))}.\n\n${USAGE}`,
     );
     return 2;
   }
