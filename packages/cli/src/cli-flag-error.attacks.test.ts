@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { captureIo } from './__fixtures__/capture-io.ts';
-import { CliFlagError } from './cli-flag-error.ts';
 import { main } from './cli.ts';
+import { CliFlagError } from './cli-flag-error.ts';
 import { evalFromRuns } from './commands/eval/eval-from-runs.ts';
 import { parseFakeFlags } from './fake/parse-fake-flags.ts';
 import { parseFaultFlag } from './fake/parse-fault-flag.ts';

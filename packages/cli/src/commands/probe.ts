@@ -1,9 +1,9 @@
 import type { CliCommand, CliIo } from '../cli-io.ts';
 import { COMMAND_SUMMARIES } from '../command-summaries.ts';
+import { quotedValue } from '../escape-controls.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
 import { checkProbeOptions } from '../probe/check-probe-options.ts';
 import { createProbeSanitizer } from '../probe/create-probe-sanitizer.ts';
-import { quotedValue } from '../escape-controls.ts';
 import { formatProbeLine, formatProbeReport } from '../probe/format-probe-report.ts';
 import type { ProbeAuth, RunProbeOptions } from '../probe/probe-types.ts';
 import { runInteractionsProbe } from '../probe/run-interactions-probe.ts';
