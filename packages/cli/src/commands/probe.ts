@@ -190,9 +190,10 @@ function probeOptionsOf(
  * is refused alone.
  */
 function refused(options: ProbeCommandOptions, io: CliIo): boolean {
-  const { sanitize } = createProbeSanitizer(options);
+  const sanitizer = createProbeSanitizer(options);
+  const { sanitize } = sanitizer;
   try {
-    checkProbeOptions(options, sanitize);
+    checkProbeOptions(options, sanitizer);
     return false;
   } catch (error) {
     io.stderr(
