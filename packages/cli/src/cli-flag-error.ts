@@ -1,4 +1,5 @@
 import { GemloopError } from '@gemloop/core';
+import { shownValue } from './escape-controls.ts';
 
 /**
  * A command-line flag with a value the command cannot use: names the flag, what was given and
@@ -9,7 +10,10 @@ export class CliFlagError extends GemloopError {
   override readonly code = 'cli-flag';
   /** The flag at fault, e.g. `--script`. */
   readonly flag: string;
-  /** The value given, control characters escaped and cut to 100 characters. */
+  /**
+   * The value given, control characters escaped and cut at 100 characters (`...` after): made so
+   * here, whatever the command passed (raw text or text it escaped already).
+   */
   readonly value: string;
   /** The values or forms the flag accepts, e.g. `['demo', 'probe', 'echo', './file.js']`. */
   readonly accepted: readonly string[];
@@ -29,7 +33,7 @@ export class CliFlagError extends GemloopError {
   }) {
     super({ message, cause });
     this.flag = flag;
-    this.value = value;
+    this.value = shownValue(value);
     this.accepted = accepted;
   }
 

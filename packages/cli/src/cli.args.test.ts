@@ -228,9 +228,10 @@ describe('gemloop probe arguments', () => {
     expect(
       await main(['probe', '--base-url', 'http://127.0.0.1:9', '--auth', 'basic\x1b[2J'], badAuth),
     ).toBe(2);
-    // The terminal escape is shown, not run.
+    // The terminal escape is shown, not run; escaped once (it was JSON-quoted after escaping, its
+    // backslash doubled: leftovers83).
     expect(badAuth.err()).toBe(
-      'gemloop probe: --auth must be bearer or x-goog-api-key; got "basic\\\\u001b[2J".\n',
+      'gemloop probe: --auth must be bearer or x-goog-api-key; got "basic\\u001b[2J".\n',
     );
     for (const [flag, accepted] of [
       ['--auth', 'bearer or x-goog-api-key'],
@@ -404,7 +405,8 @@ describe('gemloop view arguments', () => {
     for (const port of ['65536', '1.5', 'x', '', '0x10', '1e3']) {
       const run = io();
       expect(await createViewCommand(stopAtOnce).run(['--port', port], run)).toBe(2);
-      expect(run.err()).toBe(`--port must be a port number from 0 to 65535; got ${port}.\n`);
+      // Quoted, as the other commands quote a refused flag's value (an empty one read `got .`).
+      expect(run.err()).toBe(`--port must be a port number from 0 to 65535; got "${port}".\n`);
     }
     const negative = io();
     expect(await createViewCommand(stopAtOnce).run(['--port', '-1'], negative)).toBe(2);

@@ -22,3 +22,30 @@ export function escapeControls(text: string): string {
     (char) => NAMED[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+/** How much of a refused value a message shows: enough to recognise it, never a pasted file. */
+const MAX_SHOWN = 100;
+
+/**
+ * A value as a message shows it: control characters escaped (once: an escaped value is given back
+ * as it was), cut at 100 characters with `...` after, never inside an escape (`\u001b` stays
+ * whole, or goes).
+ * @internal
+ */
+export function shownValue(text: string): string {
+  const escaped = escapeControls(text);
+  if (escaped.length <= MAX_SHOWN + 3) return escaped;
+  // A cut inside `\u001b` or `\n` left a `\u00` that reads as another escape; a lone surrogate
+  // half of an emoji is dropped too.
+  return `${escaped.slice(0, MAX_SHOWN).replace(/\\(u[0-9a-f]{0,3})?$|[\ud800-\udbff]$/, '')}...`;
+}
+
+/**
+ * A value quoted in a message: {@link shownValue} in double quotes. Not `JSON.stringify` of it,
+ * which wrote each escape and each backslash twice (`--fault "x\\u001b"`, `"C:\\dir"`), as if
+ * the user had typed them.
+ * @internal
+ */
+export function quotedValue(text: string): string {
+  return `"${shownValue(text)}"`;
+}

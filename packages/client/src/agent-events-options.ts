@@ -1,4 +1,5 @@
 import { ClientError } from './client-error.ts';
+import { describeOptionValue } from './describe-option-value.ts';
 import type { HeadersOption } from './header-credentials.ts';
 import type { ResumePoint } from './resume-point.ts';
 
@@ -130,10 +131,9 @@ export function delayOption(value: number | undefined, fallback: number, name: s
 }
 
 function invalidOption(name: string, accepted: string, value: unknown): ClientError {
-  const got = typeof value === 'number' ? String(value) : `a ${typeof value}`;
   return new ClientError({
     code: 'invalid-option',
     option: name,
-    message: `${name} must be ${accepted}; got ${got}.`,
+    message: `${name} must be ${accepted}; got ${describeOptionValue(value)}.`,
   });
 }

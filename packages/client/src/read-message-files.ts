@@ -1,4 +1,5 @@
 import { ClientError, type FileFault } from './client-error.ts';
+import { describeOptionValue } from './describe-option-value.ts';
 
 // A page's files as the parts of a message a gemloop route sends to Gemini inline: each one a
 // base64 data URL with its MIME type, the shape the serving doors take (`@gemloop/serve`'s
@@ -209,7 +210,7 @@ function checkBound(value: number | undefined, fallback: number, option: string)
   throw new ClientError({
     code: 'invalid-option',
     option,
-    message: `${option} is an integer of at least 1, or Infinity; got ${String(value).slice(0, 40)}.`,
+    message: `${option} is an integer of at least 1, or Infinity; got ${describeOptionValue(value)}.`,
   });
 }
 

@@ -128,4 +128,23 @@ describe('gemloop estimate over a runs folder planted with what is not a run fil
     expect(code).toBe(0);
     expect(JSON.parse(run.out())).toMatchObject({ source: 'recordings', runs: 10 });
   }, 60_000);
+
+  it('a run file whose name is not UTF-8 is skipped saying so (leftovers83)', async () => {
+    // `readdir` as text gave its name with U+FFFD, which opens no file (ENOENT): the run was left
+    // out of the band without a word.
+    const runs = runsFolder();
+    const name = Buffer.concat([
+      Buffer.from('run-'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('.jsonl'),
+    ]);
+    writeFileSync(Buffer.concat([Buffer.from(`${runs}/`), name]), runText(10, 0.001, 100));
+    const { code, run } = await estimate(runs);
+    expect(code).toBe(0);
+    expect(JSON.parse(run.out())).toMatchObject({ source: 'recordings', runs: 10 });
+    expect(run.err()).toContain(
+      'gemloop estimate: skipped run-\\xff\\xfe.jsonl of the runs: its name is not UTF-8',
+    );
+    expect(run.err()).not.toContain('\uFFFD');
+  }, 60_000);
 });

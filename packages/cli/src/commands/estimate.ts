@@ -1,8 +1,8 @@
-import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CliCommand, CliIo } from '../cli-io.ts';
 import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { describeImportFailure } from '../describe-import-failure.ts';
+import { quotedValue } from '../escape-controls.ts';
 import { importUserModule } from '../import-user-module.ts';
 import {
   asksForHelp,
@@ -12,6 +12,7 @@ import {
 } from '../parse-command-args.ts';
 import { preloadAgentRun } from '../preload-agent-run.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { NAME_NOT_UTF8, readFolderNames } from '../read-folder-names.ts';
 import { isRunFileProblem, openRunFile, readRunBytes } from '../view/open-run-file.ts';
 import { DEFAULT_VIEW_LIMITS } from '../view/read-runs.ts';
 
@@ -85,7 +86,7 @@ async function runEstimate(cwd: string, args: readonly string[], io: CliIo): Pro
       : undefined;
   if (minRunsText !== undefined && minRuns === undefined) {
     io.stderr(
-      `gemloop estimate: --min-runs must be a whole number >= 0 in decimal digits (default 20); got ${JSON.stringify(escapeControls(String(minRunsText).slice(0, 100)))}.\n\n${USAGE}`,
+      `gemloop estimate: --min-runs must be a whole number >= 0 in decimal digits (default 20); got ${quotedValue(String(minRunsText))}.\n\n${USAGE}`,
     );
     return 2;
   }
@@ -163,7 +164,10 @@ async function readRecordedRunEnds(
 ): Promise<{ cost?: { total: string | null }; usage?: { totalTokenCount: number } }[]> {
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.jsonl'));
+    const found = await readFolderNames(dir);
+    names = found.names.filter((name) => name.endsWith('.jsonl'));
+    for (const shown of found.notUtf8.filter((name) => name.endsWith('.jsonl')))
+      skip(shown, NAME_NOT_UTF8);
   } catch {
     return [];
   }

@@ -1,8 +1,9 @@
 import type { CliCommand, CliIo } from '../cli-io.ts';
 import { COMMAND_SUMMARIES } from '../command-summaries.ts';
+import { quotedValue } from '../escape-controls.ts';
 import { parseCommandArgs } from '../parse-command-args.ts';
 import { checkProbeOptions } from '../probe/check-probe-options.ts';
-import { createProbeSanitizer, escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { createProbeSanitizer } from '../probe/create-probe-sanitizer.ts';
 import { formatProbeLine, formatProbeReport } from '../probe/format-probe-report.ts';
 import type { ProbeAuth, RunProbeOptions } from '../probe/probe-types.ts';
 import { runInteractionsProbe } from '../probe/run-interactions-probe.ts';
@@ -44,12 +45,11 @@ Options:
 const MAX_TIMEOUT_SECONDS = 86_400;
 
 /**
- * A flag's value as every command's refusal quotes it: escaped, cut at 100 characters, in quotes
- * (an empty one was shown as `got .`).
+ * A flag's value as every command's refusal quotes it: escaped once, cut at 100 characters, in
+ * quotes (an empty one was shown as `got .`).
  */
 function quoted(value: unknown): string {
-  const text = String(value);
-  return JSON.stringify(escapeControls(text.length > 100 ? `${text.slice(0, 100)}...` : text));
+  return quotedValue(String(value));
 }
 
 /** `gemloop probe`: the gateway conformance probe. */
@@ -190,9 +190,10 @@ function probeOptionsOf(
  * is refused alone.
  */
 function refused(options: ProbeCommandOptions, io: CliIo): boolean {
-  const { sanitize } = createProbeSanitizer(options);
+  const sanitizer = createProbeSanitizer(options);
+  const { sanitize } = sanitizer;
   try {
-    checkProbeOptions(options, sanitize);
+    checkProbeOptions(options, sanitizer);
     return false;
   } catch (error) {
     io.stderr(

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError } from '@gemloop/core';
 import type { CliCommand, CliIo } from '../cli-io.ts';
 import { COMMAND_SUMMARIES } from '../command-summaries.ts';
+import { quotedValue } from '../escape-controls.ts';
 import { describeListenError } from '../listen-error-hint.ts';
 import { emptyPathProblem, parseCommandArgs } from '../parse-command-args.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
@@ -65,7 +66,7 @@ export function createViewCommand(untilStopped: () => Promise<void> = untilSigna
         portText === undefined ? 4310 : /^\d{1,5}$/.test(portText) ? Number(portText) : Number.NaN;
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         io.stderr(
-          `--port must be a port number from 0 to 65535; got ${escapeControls(String(portText)).slice(0, 100)}.\n`,
+          `--port must be a port number from 0 to 65535; got ${quotedValue(String(portText))}.\n`,
         );
         return 2;
       }

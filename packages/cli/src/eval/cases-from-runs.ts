@@ -1,10 +1,11 @@
 import { constants } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { decodeUtf8File } from '@gemloop/core/internal';
 import type { EvalCase } from '@gemloop/evals';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { type FolderNames, NAME_NOT_UTF8, readFolderNames } from '../read-folder-names.ts';
 import { newestRunFilesFirst } from '../run-file-order.ts';
 import { loadEvals } from './load-evals.ts';
 import type { ReadRecordedRuns } from './load-recorded-runs.ts';
@@ -30,7 +31,8 @@ export async function casesFromRuns(
   const evals = await loadEvals();
   if (evals === undefined) throw new Error('unreachable: the command checks @gemloop/evals first');
   const folder = resolve(cwd, dir);
-  const names = (await readRunsFolder(folder))
+  const found = await readRunsFolder(folder);
+  const names = found.names
     .filter((name) => name.endsWith('.jsonl'))
     .sort(newestRunFilesFirst)
     .slice(0, MAX_RUN_FILES_READ);
@@ -45,6 +47,9 @@ export async function casesFromRuns(
   let skipped = 0;
   let unfinished = 0;
   let subagentRuns = 0;
+  // A name that is not UTF-8 opens no file by its text (readFolderNames): said, not read.
+  for (const shown of found.notUtf8.filter((name) => name.endsWith('.jsonl')))
+    skip(shown, `${NAME_NOT_UTF8}.`);
   // Every file's ids are read before any case is made: a run's subagents are known only from
   // their own files (their run-start names it as their parent), which may come before or after
   // it. Only the ids are kept; each case reads its files again. Holding every file's text until
@@ -183,13 +188,13 @@ function runIdsOf(text: string): { runId: string | undefined; parentRunId: strin
 }
 
 /**
- * The names in the runs folder.
+ * The names in the runs folder (those that are not UTF-8 apart, shown: see {@link readFolderNames}).
  * @throws an `Error` saying what is wrong with the folder and how to fix it (it was the bare
  * `ENOENT: no such file or directory, scandir` of a project that has recorded no run yet).
  */
-async function readRunsFolder(folder: string): Promise<string[]> {
+async function readRunsFolder(folder: string): Promise<FolderNames> {
   try {
-    return await readdir(folder);
+    return await readFolderNames(folder);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     const shown = escapeControls(folder);

@@ -66,4 +66,29 @@ describe('run files that are not UTF-8', () => {
     expect(written).not.toContain('\uFFFD');
     expect(written.trimEnd().split('\n')).toHaveLength(1);
   });
+
+  it('eval from-runs skips one whose name is not UTF-8 saying so, and reads the others (leftovers83)', async () => {
+    // Its name read as text had U+FFFD for each such byte: a name no file has, skipped as
+    // "cannot be read (ENOENT)", as if it had gone.
+    const dir = folder();
+    writeFileSync(join(dir, 'a.jsonl'), runFile('a', Buffer.from('Fine.')));
+    const name = Buffer.concat([
+      Buffer.from('run-'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('.jsonl'),
+    ]);
+    writeFileSync(
+      Buffer.concat([Buffer.from(`${dir}/`), name]),
+      runFile('b', Buffer.from('Also.')),
+    );
+    const out = captureIo();
+    expect(
+      await createEvalCommand(dir).run(['from-runs', '--dir', '.', '--out', 'cases.jsonl'], out),
+    ).toBe(0);
+    expect(out.err()).toContain(
+      'gemloop eval from-runs: skipped run-\\xff\\xfe.jsonl: its name is not UTF-8',
+    );
+    expect(out.err()).not.toContain('ENOENT');
+    expect(out.out()).toMatch(/^1 case\(s\) written to cases\.jsonl; 1 run\(s\) skipped/);
+  });
 });

@@ -1,6 +1,6 @@
 import type { FakeFaultRule, FakeGatewayMistake, FakeModels } from '@gemloop/testing';
 import { CliFlagError } from '../cli-flag-error.ts';
-import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { escapeControls, quotedValue } from '../escape-controls.ts';
 import { parseFaultFlag } from './parse-fault-flag.ts';
 
 /** The port `gemloop fake` listens on without `--port`. */
@@ -104,12 +104,11 @@ function splitList(text: string): string[] {
 }
 
 function flagError(flag: string, value: string, accepted: readonly string[]): CliFlagError {
-  const shown = escapeControls(value.length > 100 ? `${value.slice(0, 100)}...` : value);
   return new CliFlagError({
     flag,
-    value: shown,
+    value,
     accepted,
-    message: `${flag} ${JSON.stringify(shown)} is not accepted; use ${accepted.join(', ')}.`,
+    message: `${flag} ${quotedValue(value)} is not accepted; use ${accepted.join(', ')}.`,
   });
 }
 

@@ -1,7 +1,7 @@
 import { MAX_TIMER_MS } from '@gemloop/core/internal';
 import type { FakeFault, FakeFaultRule } from '@gemloop/testing';
 import { CliFlagError } from '../cli-flag-error.ts';
-import { escapeControls } from '../probe/create-probe-sanitizer.ts';
+import { quotedValue } from '../escape-controls.ts';
 
 /** The fault types `--fault` takes (every `FakeFault` but `http-error`, which needs a body). */
 export const FAULT_TYPES = [
@@ -44,20 +44,20 @@ export function parseFaultFlag(text: string): FakeFaultRule {
   const refuse = (why: string): never => {
     throw new CliFlagError({
       flag: '--fault',
-      value: shown(text),
+      value: text,
       accepted: [FAULT_FORM, ...FAULT_TYPES],
-      message: `--fault ${JSON.stringify(shown(text))}: ${why}. Write --fault ${FAULT_FORM}; the types are ${FAULT_TYPES.join(', ')}.`,
+      message: `--fault ${quotedValue(text)}: ${why}. Write --fault ${FAULT_FORM}; the types are ${FAULT_TYPES.join(', ')}.`,
     });
   };
   const [type = '', settings] = splitOnce(text, ':');
   if (!(FAULT_TYPES as readonly string[]).includes(type)) {
-    refuse(`unknown fault type ${JSON.stringify(shown(type))}`);
+    refuse(`unknown fault type ${quotedValue(type)}`);
   }
   const read = new Map<string, number>();
   for (const setting of settings === undefined || settings === '' ? [] : settings.split(',')) {
     const [key = '', value] = splitOnce(setting, '=');
     if (!['p', 'times', 'call', 'ms', 'after', 'delay'].includes(key)) {
-      refuse(`unknown setting ${JSON.stringify(shown(key))}`);
+      refuse(`unknown setting ${quotedValue(key)}`);
     }
     const number = value !== undefined && /^\d+(\.\d+)?$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isFinite(number)) refuse(`${key} needs a number, as ${key}=1`);
@@ -94,8 +94,4 @@ export function parseFaultFlag(text: string): FakeFaultRule {
 function splitOnce(text: string, separator: string): [string, string | undefined] {
   const at = text.indexOf(separator);
   return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
-}
-
-function shown(text: string): string {
-  return escapeControls(text.length > 100 ? `${text.slice(0, 100)}...` : text);
 }

@@ -5,6 +5,8 @@ import {
   LOOPBACK_HOSTNAME,
   MAX_TIMER_MS,
 } from '@gemloop/core/internal';
+import { describeOptionValue } from '../describe-option-value.ts';
+import type { ProbeSanitizer } from './create-probe-sanitizer.ts';
 import type { ProbeAuth, ProbeRecord, RunProbeOptions } from './probe-types.ts';
 
 const DEFAULT_MODEL = 'gemini-3-flash-preview';
@@ -28,14 +30,18 @@ export type CheckedProbeOptions = {
 };
 
 /**
- * Checks the probe's options before any request. Every message that quotes a value goes through
- * `sanitize`, so a key in a malformed base URL is not printed by the error that refuses it.
+ * Checks the probe's options before any request. Every value a message quotes is named as core's
+ * option checks name one (`the string "5000"`, `an object`), a string's secrets redacted before
+ * it is cut (a key cut in half is no longer recognised), so a key in a malformed base URL is not
+ * printed by the error that refuses it.
  * @internal
  */
 export function checkProbeOptions(
   options: RunProbeOptions,
-  sanitize: (text: string) => string,
+  { redact, sanitize }: ProbeSanitizer,
 ): CheckedProbeOptions {
+  const got = (value: unknown): string =>
+    describeOptionValue(typeof value === 'string' ? redact(value) : value);
   if (typeof options !== 'object' || options === null) {
     throw invalid('options', 'runProbe takes { baseUrl, apiKey, auth?, model? }.');
   }
@@ -46,7 +52,7 @@ export function checkProbeOptions(
   } catch {
     throw invalid(
       'baseUrl',
-      `baseUrl must be an http(s) URL such as https://api.cometapi.com; got ${sanitize(JSON.stringify(String(baseUrl)))}.`,
+      `baseUrl must be an http(s) URL such as https://api.cometapi.com; got ${got(baseUrl)}.`,
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -105,23 +111,20 @@ export function checkProbeOptions(
   }
   const auth = options.auth ?? 'x-goog-api-key';
   if (auth !== 'x-goog-api-key' && auth !== 'bearer') {
-    throw invalid(
-      'auth',
-      `auth must be 'x-goog-api-key' or 'bearer'; got ${sanitize(JSON.stringify(auth))}.`,
-    );
+    throw invalid('auth', `auth must be 'x-goog-api-key' or 'bearer'; got ${got(auth)}.`);
   }
   const model = String(options.model ?? DEFAULT_MODEL).replace(/^models\//, '');
   if (!/^[A-Za-z0-9._-]+$/.test(model)) {
     throw invalid(
       'model',
-      `model must be a model id such as gemini-3-flash-preview; got ${sanitize(JSON.stringify(model))}.`,
+      `model must be a model id such as gemini-3-flash-preview; got ${got(options.model)}.`,
     );
   }
   const apiVersion = options.apiVersion ?? 'v1beta';
   if (typeof apiVersion !== 'string' || !/^[A-Za-z0-9._-]+$/.test(apiVersion)) {
     throw invalid(
       'apiVersion',
-      `apiVersion must be a version such as v1beta; got ${sanitize(JSON.stringify(String(apiVersion)))}.`,
+      `apiVersion must be a version such as v1beta; got ${got(apiVersion)}.`,
     );
   }
   if (options.timeoutName !== undefined && typeof options.timeoutName !== 'string') {
@@ -154,7 +157,10 @@ export function checkProbeOptions(
 function positiveInteger(value: unknown, argument: string, fallback: number, max?: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw invalid(argument, `${argument} must be a positive integer; got ${String(value)}.`);
+    throw invalid(
+      argument,
+      `${argument} must be a positive integer; got ${describeOptionValue(value)}.`,
+    );
   }
   if (max !== undefined && value > max) {
     throw invalid(argument, `${argument} must be an integer from 1 to ${max}; got ${value}.`);

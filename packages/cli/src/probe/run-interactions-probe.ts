@@ -16,7 +16,7 @@ import { sendProbeRequest } from './send-probe-request.ts';
  */
 export async function runInteractionsProbe(options: RunProbeOptions): Promise<ProbeReport> {
   const sanitizer = createProbeSanitizer({ apiKey: options?.apiKey, baseUrl: options?.baseUrl });
-  const checked = checkProbeOptions(options, sanitizer.sanitize);
+  const checked = checkProbeOptions(options, sanitizer);
   const { model, preferred: auth } = checked;
   const records: ProbeRecord[] = [];
   // The one gate between what the endpoint sent and what is printed, as in runProbe.

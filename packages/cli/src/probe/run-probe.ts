@@ -73,7 +73,7 @@ const forceCalls = { functionCallingConfig: { mode: 'ANY' } };
  */
 export async function runProbe(options: RunProbeOptions): Promise<ProbeReport> {
   const sanitizer = createProbeSanitizer({ apiKey: options?.apiKey, baseUrl: options?.baseUrl });
-  const checked = checkProbeOptions(options, sanitizer.sanitize);
+  const checked = checkProbeOptions(options, sanitizer);
   const { model, preferred } = checked;
   const capabilities = getModelCapabilities(model);
   const records: ProbeRecord[] = [];

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readdir } from 'node:fs/promises';
 import { InvalidArgumentError } from '@gemloop/core';
+import { describeOptionValue } from '../describe-option-value.ts';
 import { newestRunFilesFirst } from '../run-file-order.ts';
 import { notUtf8Problem } from './decode-recorded-text.ts';
 import {
@@ -453,7 +454,7 @@ export function resolveViewLimits(limits: Partial<ViewLimits> | undefined): View
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
       throw new InvalidArgumentError({
         argument: `limits.${key}`,
-        message: `limits.${key} must be a whole number above 0, or left out; got ${String(value)}.`,
+        message: `limits.${key} must be a whole number above 0, or left out; got ${describeOptionValue(value)}.`,
       });
     }
     checked[key as keyof ViewLimits] = value;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError } from '@gemloop/core';
 import { hostLines, hostnameOf } from '@gemloop/core/internal';
+import { describeOptionValue } from '../describe-option-value.ts';
 import { createPageJson } from './create-page-json.ts';
 import { loadViewerAssets } from './load-viewer-assets.ts';
 import { listEvalResults, readEvalResultFile } from './read-eval-results.ts';
@@ -357,7 +358,7 @@ function checkViewerHosts(value: readonly string[] | undefined): ReadonlySet<str
     if (name === undefined || name === '' || String(each).includes('://')) {
       throw new InvalidArgumentError({
         argument: 'allowedHosts',
-        message: `allowedHosts: ${JSON.stringify(String(each).slice(0, 80))} is not a host name such as 'viewer.example.com' (no scheme or path).`,
+        message: `allowedHosts: ${describeOptionValue(each)} is not a host name such as 'viewer.example.com' (no scheme or path).`,
       });
     }
     names.add(name);

@@ -278,15 +278,8 @@ const IP_ADDRESS =
 // not what Go's resolver writes after the `:` (`no such host`, `server misbehaving`, ...
 // net/dnsclient_unix.go, then cgo's and Windows' own texts): a list of those that missed one
 // would let a host through; a word missed here costs a `<host>` too many.
-// Last, a quoted host that needs no word before it (leftovers82): a name with a port (`"db-host-7:5432"`:
-// a single label too, bounded by its quotes; two digits at least, so `"step:3"` stays), or a name
-// in a domain kept for private networks: `.internal` (ICANN, 2024:
-// https://www.icann.org/en/board-activities-and-meetings/materials/approved-resolutions-special-meeting-of-the-icann-board-29-07-2024-en),
-// `.home.arpa` (RFC 8375), `.lan`, `.corp`, and Kubernetes' service
-// names (`.svc`, `.svc.cluster.local`). Not a bare `.local` (mDNS, RFC 6762): `"settings.local"`
-// is as likely a file.
 const NAMED_HOST =
-  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|server on '|'@'|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer |(?:\bE[A-Z]{4,}(?: on| to| at)?|reach|connect\w* to|dial) ["']|attempted address\w*: |resolve host: )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!(?:[Ff]ailed|[Ee]rrors?)[: ])[\w.-]+(?=:| on )|(?<=["'])[\w.-]+(?::\d{2,5}|\.(?:internal|home\.arpa|lan|corp|svc(?:\.cluster\.local)?))(?=["'])/g;
+  /(?<=(?:addrinfo|query\w+) E[A-Z_]+ |UnknownHostException: |host(?: name)?[= ]?['"]|resolve '|server at "|server on '|'@'|Host: |DNS:|CN: |Server=|Source=|(?:[Pp]ass|[Pp]wd|[Kk]ey|[Tt]oken)(?![Ss]\b|\w*[Cc]ount)\w*[=:] ?|Bearer |(?:\bE[A-Z]{4,}(?: on| to| at)?|reach|connect\w* to|dial) ["']|attempted address\w*: |resolve host: )[^\s"'<>(),;]*[^\s"'<>(),;:.]|(?<=lookup )(?!(?:[Ff]ailed|[Ee]rrors?)[: ])[\w.-]+(?=:| on )/g;
 // A database's user name in the quotes its driver writes it in: libpq's `for user "app"` and
 // `role "app" does not exist`, MySQL's `for user 'app'@...`, SQL Server's `Login failed for user
 // 'sa'.` (leftovers80). Quoted after those words only: `user not found` and `the user "Ana"`
@@ -294,7 +287,17 @@ const NAMED_HOST =
 const DB_USER = /(?<=for user ["'])[^\s"'<>]+(?=["'])|(?<=\brole ")[^\s"<>]+(?=" does not)/g;
 // A host name with a port (`weather.internal:8443`, `localhost:5432`). A dotted name without a
 // port is kept: it cannot be told from a file or field name (`config.json`, `result.handler`).
-const HOST_AND_PORT = /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?!\.?\w)/gi;
+// And a quoted host that needs no word before it (leftovers82): a name with a port (`"db-host-7:5432"`:
+// a single label too, bounded by its quotes; two digits at least, so `"step:3"` stays), or a name
+// in a domain kept for private networks: `.internal` (ICANN, 2024:
+// https://www.icann.org/en/board-activities-and-meetings/materials/approved-resolutions-special-meeting-of-the-icann-board-29-07-2024-en),
+// `.home.arpa` (RFC 8375), `.lan`, `.corp`, and Kubernetes' service
+// names (`.svc`, `.svc.cluster.local`). Not a bare `.local` (mDNS, RFC 6762): `"settings.local"`
+// is as likely a file. Here, in the pattern without case (`i`), not in NAMED_HOST, whose words
+// are matched in their case: host names are case-insensitive (RFC 4343), and `"DB.INTERNAL"`, as
+// a config typed it and a driver quoted it back, was kept (leftovers83).
+const HOST_AND_PORT =
+  /(?<![\w.-])(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+):\d{1,5}(?!\.?\w)|(?<=["'])[\w.-]+(?::\d{2,5}|\.(?:internal|home\.arpa|lan|corp|svc(?:\.cluster\.local)?))(?=["'])/gi;
 
 // A Google API key by its shape, whoever's it is: `AIza` and 35 of `[0-9A-Za-z_-]` (Microsoft
 // Purview's "Google API key" definition; the NDSS 2019 "How Bad Can It Git?" table), and a Google
@@ -379,7 +382,7 @@ export function redactKeyShapes(text: string): string {
  * shares too), IP addresses, `host:port` pairs, `user:password@host`, host names the words
  * before them name (`UnknownHostException: db`, `lookup db`, `host='db'`, TLS altnames,
  * `ECONNREFUSED on "db"`, `attempted address: db:443`) and quoted hosts with a port or in a
- * private-network domain (`"db:5432"`, `"db.internal"`) become
+ * private-network domain, in any case (`"db:5432"`, `"db.internal"`, `"DB.INTERNAL"`) become
  * `<url>`, `<path>`, `<host>`. The error's own words stay
  * (`ECONNREFUSED`, `upstream weather API down`), so the model can still decide what to do.
  * @internal

@@ -94,7 +94,7 @@ export function normalizeInput(
   // tier-tail42: they were among the once-a-run functions V8 still compiled after run 1,000).
   if (contents.length !== 1 || typeof input !== 'string') {
     const issues = options.historyChecks.validate(contents, {
-      onWarning: (issue) => warnAboutHistory(issue, options.logger, model),
+      onWarning: (issue) => warnAboutHistory(issue, options.logger),
     });
     if (issues.length > 0) throw new InvalidHistoryError({ issues });
   }
@@ -142,12 +142,15 @@ function joinProducers(
   return producers.concat(input.producers);
 }
 
-/** A doubtful history shape the check let through: where it is and what the API may say. */
-function warnAboutHistory(issue: HistoryIssue, logger: Logger, model: string): void {
+/**
+ * A doubtful history shape the check let through: where it is and what the API may say. No
+ * `model` field: the agent's logger is bound to it, and a field of the same name wrote the key
+ * twice on the line (leftovers83).
+ */
+function warnAboutHistory(issue: HistoryIssue, logger: Logger): void {
   if (!isLevelEnabled(logger, 'warn')) return;
   logger.warn(
     {
-      model,
       code: issue.code,
       at:
         issue.partIndex === undefined
@@ -160,7 +163,8 @@ function warnAboutHistory(issue: HistoryIssue, logger: Logger, model: string): v
 
 /**
  * One warning per run at most: when signatures of other models were removed, it names those
- * models and the parts that get the dummy; else when parts get the dummy, it names them.
+ * models and the parts that get the dummy; else when parts get the dummy, it names them. The
+ * model is in the message, not a field: the agent's logger is bound to it.
  */
 function warnAboutSignatures(
   { foreign, filled }: PreparedThoughtSignatures,
@@ -171,7 +175,6 @@ function warnAboutSignatures(
     if (isLevelEnabled(logger, 'warn')) {
       logger.warn(
         {
-          model,
           historyModels: foreign.models,
           strippedTurns: foreign.turns,
           dummySignatureParts: filled.map(
@@ -184,7 +187,6 @@ function warnAboutSignatures(
   } else if (filled.length > 0) {
     logger.warn(
       {
-        model,
         parts: filled.map(
           ({ contentIndex, partIndex }) => `contents[${contentIndex}].parts[${partIndex}]`,
         ),

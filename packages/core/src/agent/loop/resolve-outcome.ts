@@ -77,7 +77,6 @@ export function resolveOutcome<Output>(
     const turn = signModelTurn(content, {
       requiresThoughtSignatures: config.capabilities.requiresThoughtSignatures,
       logger: config.logger,
-      model: config.model,
     });
     return { type: 'run-again', append: turn, calls: turn, kind, reasks: 0 };
   }

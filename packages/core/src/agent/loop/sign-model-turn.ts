@@ -14,11 +14,10 @@ export function signModelTurn(
   {
     requiresThoughtSignatures,
     logger,
-    model,
   }: {
     requiresThoughtSignatures: boolean;
+    /** The agent's logger: its child binding names the model (a `model` field here repeated the key). */
     logger: Logger;
-    model: string;
   },
 ): Content {
   if (!requiresThoughtSignatures) return content;
@@ -26,7 +25,6 @@ export function signModelTurn(
   if (signed !== content) {
     logger.warn(
       {
-        model,
         toolName: content.parts.find((part) => part.functionCall != null)?.functionCall?.name,
       },
       'the model returned a function call without the thought signature Gemini 3 requires (a gateway may have stripped it); sending the documented dummy signature so the next request is accepted',

@@ -9,6 +9,7 @@ import type { PluginRunFacts, PluginRunView } from '../run-view/plugin-run-view.
 import { callRecordedHook, type ToolCallPlace } from './call-recorded-hook.ts';
 import type { HeldReports, HeldToolReports } from './held-tool-reports.ts';
 import { hookFailure } from './hook-failure.ts';
+import { UNREADABLE_RESULT } from './tool-hook-results.ts';
 
 export type { ToolCallPlace } from './call-recorded-hook.ts';
 
@@ -237,8 +238,20 @@ export class PluginHookCalls {
     const signal = this.facts.signal;
     let pending = value as Promise<T>;
     if (!(value instanceof Promise)) {
-      if (typeof (value as { then?: unknown } | undefined)?.then !== 'function') return value;
-      pending = Promise.resolve(value);
+      // Read as a tool hook's result is (and a recorded hook's, callRecordedHook): a Proxy whose
+      // `then` trap throws is a result that cannot be read, never the trap's own words as the
+      // plugin's failure (its message may hold anything: leftovers83).
+      let then: unknown;
+      try {
+        then = (value as { then?: unknown } | undefined)?.then;
+      } catch {
+        throw new TypeError(UNREADABLE_RESULT);
+      }
+      if (typeof then !== 'function') return value;
+      // Called as read: `Promise.resolve(value)` read `then` a second time, unguarded.
+      pending = new Promise<T>((resolve, reject) => {
+        (then as PromiseLike<T>['then']).call(value, resolve, reject);
+      });
     }
     if (signal.aborted) {
       if (hook === 'endRun') return pending;
