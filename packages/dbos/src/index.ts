@@ -77,7 +77,10 @@ export type {
   PostgresBudgetPoolOptions,
 } from './budget/create-postgres-budget-pool.ts';
 export { createPostgresBudgetPool } from './budget/create-postgres-budget-pool.ts';
-export type { SendDurableChatTurnOptions } from './chat/send-durable-chat-turn.ts';
+export type {
+  DurableChatStore,
+  SendDurableChatTurnOptions,
+} from './chat/send-durable-chat-turn.ts';
 export { sendDurableChatTurn } from './chat/send-durable-chat-turn.ts';
 export type { ArtifactStoreLimitErrorOptions } from './artifacts/artifact-store-limit-error.ts';
 export { ArtifactStoreLimitError } from './artifacts/artifact-store-limit-error.ts';

@@ -1,4 +1,10 @@
-import type { ChatTurn, HistoryStore, HistoryStoreContext } from '@gemloop/core/chat';
+import type {
+  ChatHistoryLimit,
+  ChatTurn,
+  HistoryStore,
+  HistoryStoreContext,
+  RecentChatTurns,
+} from '@gemloop/core/chat';
 import { ChatStoreError } from '@gemloop/core/errors';
 import {
   checkOptionsCopy,
@@ -38,6 +44,22 @@ export type PostgresHistoryStore = {
   /** The table it keeps the turns in, as given (`'gemloop_chat_turns'` unless told). */
   readonly table: string;
   load(id: string, context?: HistoryStoreContext): Promise<ChatTurn[]>;
+  /**
+   * The newest turns of `id` that `limit` can send, and how many stored turns come before them
+   * (`HistoryStore.loadRecent`): read newest first through the table's primary key, at most
+   * `limit.maxTurns` rows (at least one), or pages until their `tokenCount`s pass
+   * `limit.maxTokens`, so a session of thousands of turns reads about the window, not its history.
+   * `olderTurns` is the oldest row's `turn_index` (the store numbers a session's turns from 0,
+   * one by one); when the rows read show that numbering broken (the session's first row is not
+   * turn 0, or a gap in the rows read: a process that loaded before a `clear()` appended after
+   * it), every turn is read, as `load` reads them, and `olderTurns` is 0. A gap below the rows
+   * read is not seen. A chat session with a `limit` and `sendDurableChatTurn({ limit })` call it.
+   */
+  loadRecent(
+    id: string,
+    limit: ChatHistoryLimit,
+    context?: HistoryStoreContext,
+  ): Promise<RecentChatTurns & { turns: ChatTurn[] }>;
   append(id: string, turn: ChatTurn, context?: HistoryStoreContext): Promise<void>;
   clear(id: string, context?: HistoryStoreContext): Promise<void>;
   /**
@@ -128,18 +150,39 @@ export function createPostgresHistoryStore(
     migrate(pool, quoted, table),
   );
 
+  const load = async (id: string): Promise<ChatTurn[]> => {
+    checkSessionId(id);
+    await ensureTable();
+    const { rows } = await pool.query<TurnRow>(
+      `SELECT turn_index, turn, turn_text, cost, interaction_id FROM ${quoted} WHERE session_id = $1 ORDER BY turn_index`,
+      [id],
+    );
+    const last = rows[rows.length - 1];
+    nextIndex.set(id, last === undefined ? 0 : last.turn_index + 1);
+    return rows.map((row) => toTurn(row, id, table));
+  };
+
   return {
     table,
-    async load(id) {
+    load,
+    async loadRecent(id, limit) {
       checkSessionId(id);
       await ensureTable();
-      const { rows } = await pool.query<TurnRow>(
-        `SELECT turn_index, turn, turn_text, cost, interaction_id FROM ${quoted} WHERE session_id = $1 ORDER BY turn_index`,
-        [id],
-      );
+      const rows = await newestRows(pool, quoted, id, limit);
+      const first = rows[0];
       const last = rows[rows.length - 1];
-      nextIndex.set(id, last === undefined ? 0 : last.turn_index + 1);
-      return rows.map((row) => toTurn(row, id, table));
+      if (first === undefined || last === undefined) {
+        nextIndex.set(id, 0);
+        return { turns: [], olderTurns: 0 };
+      }
+      if (!(await numberedFromZero(pool, quoted, id, rows))) {
+        return { turns: await load(id), olderTurns: 0 };
+      }
+      nextIndex.set(id, last.turn_index + 1);
+      return {
+        turns: rows.map((row) => toTurn(row, id, table)),
+        olderTurns: first.turn_index,
+      };
     },
     async append(id, turn) {
       checkSessionId(id);
@@ -232,6 +275,74 @@ export async function readLeadingTurns(
     }
     throw error;
   }
+}
+
+/** The first page of a `maxTokens` read without `maxTurns`; each next page is twice as long. */
+const FIRST_TOKEN_PAGE = 32;
+
+/**
+ * The newest rows of session `id` that `limit` can send, oldest first: `limit.maxTurns` of them
+ * (at least one: a durable turn reads its holder and spend from the last), or pages read newest
+ * first (backwards through the `(session_id, turn_index)` primary key) until their `tokenCount`s
+ * add up past `limit.maxTokens`, a turn without one counting 0 (`HistoryStore.loadRecent`'s
+ * contract: more is always correct).
+ */
+async function newestRows(
+  pool: pg.Pool,
+  quoted: string,
+  id: string,
+  limit: ChatHistoryLimit,
+): Promise<TurnRow[]> {
+  const { maxTurns, maxTokens } = limit;
+  const newest: TurnRow[] = [];
+  let page = maxTurns === undefined ? FIRST_TOKEN_PAGE : Math.max(1, maxTurns);
+  let tokens = 0;
+  for (;;) {
+    const before = newest.at(-1)?.turn_index ?? null;
+    const { rows } = await pool.query<TurnRow>(
+      `SELECT turn_index, turn, turn_text, cost, interaction_id FROM ${quoted}
+       WHERE session_id = $1 AND ($2::integer IS NULL OR turn_index < $2)
+       ORDER BY turn_index DESC LIMIT $3`,
+      [id, before, page],
+    );
+    newest.push(...rows);
+    if (rows.length < page || maxTurns !== undefined || maxTokens === undefined) break;
+    for (const row of rows) tokens += rowTokens(row);
+    if (tokens > maxTokens) break;
+    page *= 2;
+  }
+  return newest.reverse();
+}
+
+/** A row's `tokenCount` as the turn stores it, 0 without one (read as `toTurn` reads it). */
+function rowTokens(row: TurnRow): number {
+  const stored: unknown = row.turn_text === null ? row.turn : parseTurnText(row.turn_text);
+  const count = (stored as { tokenCount?: unknown } | null)?.tokenCount;
+  return typeof count === 'number' && Number.isFinite(count) && count > 0 ? count : 0;
+}
+
+/**
+ * Whether `rows` (oldest first) are numbered as the store numbers a session's turns, so the
+ * oldest one's `turn_index` counts the turns before it: one after another, and the session's
+ * first row is turn 0 (one more row read, through the primary key).
+ */
+async function numberedFromZero(
+  pool: pg.Pool,
+  quoted: string,
+  id: string,
+  rows: readonly TurnRow[],
+): Promise<boolean> {
+  for (let index = 1; index < rows.length; index++) {
+    if ((rows[index] as TurnRow).turn_index !== (rows[index - 1] as TurnRow).turn_index + 1) {
+      return false;
+    }
+  }
+  if (rows[0]?.turn_index === 0) return true;
+  const { rows: first } = await pool.query<{ turn_index: number }>(
+    `SELECT turn_index FROM ${quoted} WHERE session_id = $1 ORDER BY turn_index LIMIT 1`,
+    [id],
+  );
+  return first[0]?.turn_index === 0;
 }
 
 /**

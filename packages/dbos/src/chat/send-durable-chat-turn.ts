@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Part } from '@gemloop/core';
 import type { ChatHistoryLimit, ChatTurn } from '@gemloop/core/chat';
-import { UnknownHandoffAgentError } from '@gemloop/core/errors';
+import { ChatStoreError, UnknownHandoffAgentError } from '@gemloop/core/errors';
 import {
   checkChatHistoryLimit,
   estimateContentTokens,
   historyOfStoredTurns,
+  latestSessionSpend,
   loadSelectHistory,
   storedTurnOfRun,
   unknownChatHolder,
@@ -14,14 +15,27 @@ import type { DurableRunInput, DurableRunResult } from '../durable/runs/durable-
 import type { DurableRuns } from '../durable/runs/durable-runs.ts';
 import { keylessMarkOf } from '../durable/runs/stored-run-data.ts';
 import { DurableChatHistoryError } from '../errors/durable-chat-history-error.ts';
+import { quoteId } from '../errors/quote-id.ts';
 import { MAX_ID_BYTES } from '../postgres/check-id.ts';
 import type { PostgresHistoryStore } from './create-postgres-history-store.ts';
 import { historyReferenceOf } from './history-reference.ts';
 
+/**
+ * The store {@link sendDurableChatTurn} takes: a {@link PostgresHistoryStore}, its `loadRecent`
+ * optional (an object of that shape made before it had one keeps working, read whole).
+ */
+export type DurableChatStore = Omit<PostgresHistoryStore, 'loadRecent'> &
+  Partial<Pick<PostgresHistoryStore, 'loadRecent'>>;
+
 /** Options of {@link sendDurableChatTurn}. */
 export type SendDurableChatTurnOptions = {
   runs: DurableRuns;
-  store: PostgresHistoryStore;
+  /**
+   * The session's store: `createPostgresHistoryStore`'s. With a `limit`, the turn reads the
+   * newest turns the window needs through its `loadRecent` (not every stored turn); an object of
+   * this shape without `loadRecent` has every turn read with `load`.
+   */
+  store: DurableChatStore;
   sessionId: string;
   /** The durable agent's name (as the workers define it). */
   agent: string;
@@ -108,10 +122,11 @@ export async function sendDurableChatTurn({
 }: SendDurableChatTurnOptions): Promise<DurableRunResult> {
   // Checked before the store is read, with a chat session's rules and messages.
   const window = checkChatHistoryLimit(limit, 'sendDurableChatTurn(): limit');
-  const turns: ChatTurn[] = await store.load(sessionId);
+  // The newest turns the window needs (every turn without a limit), and how many come before.
+  const { turns, olderTurns } = await storedTurns(store, sessionId, window);
   const input = typeof message === 'string' ? message : [...message];
   // The turns sent: all of them, or the window a chat session with this limit sends.
-  const sent = await windowOf(turns, window, input);
+  const sent = await windowOf(turns, olderTurns, window, input);
   // The history as a chat session sends it (flat, or each turn with its model), and the agent
   // holding the conversation after a handoff (core's one reading of stored turns; the holder is
   // the last stored turn's, which a window of no turns does not send).
@@ -119,11 +134,14 @@ export async function sendDurableChatTurn({
   const { holder } = historyOfStoredTurns(turns.slice(-1), model);
   const keylessHistory = markedHistory(sent);
   const { runId: started } = await runs.start(agent, {
-    runId: runId ?? turnRunId(sessionId, turns.length),
+    runId: runId ?? turnRunId(sessionId, olderTurns + turns.length),
     input,
     // By reference only with turns to refer to: a first turn has none (its history is empty).
     history:
-      historyByReference === true && sent.length > 0 && sent.length === turns.length
+      historyByReference === true &&
+      sent.length > 0 &&
+      olderTurns === 0 &&
+      sent.length === turns.length
         ? historyReferenceOf(store.table, sessionId, turns, model)
         : history,
     ...(holder === undefined ? {} : { holder }),
@@ -156,12 +174,63 @@ export async function sendDurableChatTurn({
   return result;
 }
 
+/** The stored turns a durable turn read: the newest ones, after `olderTurns` it did not read. */
+type StoredTurns = { turns: MarkedTurn[]; olderTurns: number };
+
+/**
+ * The session's turns this durable turn needs. Without a limit: every turn (`load`), all sent.
+ * With one, and a store that has `loadRecent`: the newest turns the window can send (at least the
+ * last, which names the holder), and, when none of them carries the conversation's spend (turns an
+ * older version wrote), twice as many again until one does or every turn is read: the stored
+ * turn's spend goes on from the newest one, as from a full read. Everything is taken from one
+ * read (the last), so the run id, the window and the store's next index agree. A session of
+ * 20,000 turns then reads about the window each turn, not 20,000 rows.
+ */
+async function storedTurns(
+  store: DurableChatStore,
+  sessionId: string,
+  window: ChatHistoryLimit | undefined,
+): Promise<StoredTurns> {
+  const bounded = window?.maxTurns !== undefined || window?.maxTokens !== undefined;
+  if (window === undefined || !bounded || typeof store.loadRecent !== 'function') {
+    return { turns: await store.load(sessionId), olderTurns: 0 };
+  }
+  let limit: ChatHistoryLimit =
+    window.maxTurns === undefined ? window : { ...window, maxTurns: Math.max(1, window.maxTurns) };
+  for (;;) {
+    const recent = checkedRecent(await store.loadRecent(sessionId, limit), sessionId);
+    if (recent.olderTurns === 0 || latestSessionSpend(recent.turns) !== undefined) return recent;
+    limit = { maxTurns: Math.max(1, recent.turns.length) * 2 };
+  }
+}
+
+/** `loadRecent`'s answer from a store of the caller's: a list of turns and a count before them. */
+function checkedRecent(recent: unknown, sessionId: string): StoredTurns {
+  const { turns, olderTurns } = (recent ?? {}) as { turns?: unknown; olderTurns?: unknown };
+  if (
+    !Array.isArray(turns) ||
+    typeof olderTurns !== 'number' ||
+    !Number.isSafeInteger(olderTurns) ||
+    olderTurns < 0 ||
+    (turns.length === 0 && olderTurns > 0)
+  ) {
+    throw new ChatStoreError({
+      message: `The chat history store's loadRecent(${quoteId(sessionId)}) must return { turns, olderTurns }: a list of the newest turns (at least one when any is stored) and a whole number >= 0 of turns before them.`,
+      operation: 'load',
+      sessionId,
+    });
+  }
+  return { turns: turns as MarkedTurn[], olderTurns };
+}
+
 /**
  * The stored turns a chat session with `limit` sends before `message`: core's window
- * (`selectHistory`), the message measured as a chat session measures it.
+ * (`selectHistory`, told of the `olderTurns` not read), the message measured as a chat session
+ * measures it.
  */
 async function windowOf(
   turns: ChatTurn[],
+  olderTurns: number,
   limit: ChatHistoryLimit | undefined,
   message: string | Part[],
 ): Promise<ChatTurn[]> {
@@ -173,8 +242,9 @@ async function windowOf(
       : estimateContentTokens([
           { role: 'user', parts: typeof message === 'string' ? [{ text: message }] : message },
         ]);
-  const { droppedTurns } = selectHistory(turns, limit, messageTokens);
-  return droppedTurns === 0 ? turns : turns.slice(droppedTurns);
+  const { droppedTurns } = selectHistory(turns, limit, messageTokens, olderTurns);
+  const start = droppedTurns - olderTurns;
+  return start === 0 ? turns : turns.slice(start);
 }
 
 /**

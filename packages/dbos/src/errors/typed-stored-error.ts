@@ -226,22 +226,31 @@ const OWN_KEYS = new Set(['name', 'message', 'stack', 'cause', 'code']);
  * with nothing: a name not in the table, a `code` its class does not have, or a field that is not
  * bounded plain data (a huge text, a function, a class instance, a key the class defines such
  * as `toJSON`) leaves the error as stored, name and code kept. An `AgentRunError`'s `run` is
- * not stored (it holds the history): a revived one has an empty run (no contents nor steps,
- * zero usage and cost). @internal
+ * not stored (it holds the history): a revived one has `run` when given (`runs.result()` reads it
+ * from the run's events: failed-run-state.ts), else an empty run (no contents nor steps, zero usage
+ * and cost); its causes always have an empty one. @internal
  */
-export function typedStoredError(error: unknown, depth = 0): unknown {
+export function typedStoredError(
+  error: unknown,
+  depth = 0,
+  run?: AgentRunError['run'] | undefined,
+): unknown {
   if (!(error instanceof Error) || GemloopError.isInstance(error) || depth >= MAX_DEPTH) {
     return error;
   }
   try {
-    return revived(error, depth) ?? error;
+    return revived(error, depth, run) ?? error;
   } catch {
     // A row shaped to make the revival throw (a constructor's own check) stays as stored.
     return error;
   }
 }
 
-function revived(stored: Error, depth: number): GemloopError | undefined {
+function revived(
+  stored: Error,
+  depth: number,
+  run: AgentRunError['run'] | undefined,
+): GemloopError | undefined {
   const name = ownValue(stored, 'name') ?? Object.getPrototypeOf(stored)?.name;
   const code = ownValue(stored, 'code');
   const message = ownValue(stored, 'message') ?? '';
@@ -254,7 +263,7 @@ function revived(stored: Error, depth: number): GemloopError | undefined {
   for (const key of Object.hasOwn(EMPTY_FIELDS, name) ? (EMPTY_FIELDS[name] ?? []) : []) {
     fields[key] ??= [];
   }
-  const error = constructed(type, message, fields);
+  const error = constructed(type, message, fields, run ?? emptyRun());
   Object.defineProperty(error, 'message', { ...hidden(message) });
   Object.defineProperty(error, 'code', { ...hidden(code), enumerable: true });
   for (const [key, value] of Object.entries(fields)) {
@@ -283,10 +292,10 @@ function constructed(
   type: StoredErrorClass,
   message: string,
   fields: Record<string, unknown>,
+  run: AgentRunError['run'],
 ): GemloopError {
   const text = (key: string): string => (typeof fields[key] === 'string' ? fields[key] : '');
   const count = (key: string): number => (typeof fields[key] === 'number' ? fields[key] : 0);
-  const run = emptyRun();
   if (type === ModelCallLimitError) {
     // Its own constructor: its marker is set nowhere else, and its options are its fields.
     const limit = count('limit');

@@ -37,7 +37,9 @@ export type DurableRuns = {
   start(agent: string, options: StartRunOptions): Promise<{ runId: string }>;
   /**
    * Waits for the run's result.
-   * @throws {@link DurableRunError} when the run failed, was cancelled, or does not exist.
+   * @throws {@link DurableRunError} when the run failed, was cancelled, or does not exist. Its
+   *   `cause` is the run's own error as its class; an `AgentRunError` there has `run` with the
+   *   run's steps, usage and cost (read from its events), its `contents` empty.
    * @throws the signal's reason once `signal` aborts: the wait ends (the run goes on). A request
    *   that waits for a run paused for a decision waits for days; pass the request's signal, or a
    *   client gone leaves the wait polling for nobody.

@@ -1,3 +1,4 @@
+import { AgentRunError } from '@gemloop/core';
 import { isHistoryReference } from '../../chat/history-reference.ts';
 import { resolveHistoryReference } from '../../chat/resolve-history-reference.ts';
 import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
@@ -6,6 +7,7 @@ import { quoteId } from '../../errors/quote-id.ts';
 import { typedStoredError } from '../../errors/typed-stored-error.ts';
 import { checkOptionKeys, checkRunId, checkSignal } from './check-runs-arguments.ts';
 import { type DurableRunResult, RUN_WORKFLOW } from './durable-run-types.ts';
+import { failedRunState } from './failed-run-state.ts';
 import { isOver, notFound, pause, statusNameOf, UNFINISHED } from './run-states.ts';
 import type { RunsBackend } from './runs-backend.ts';
 import { historyContentsCount, rebuildStoredContents } from './stored-result-contents.ts';
@@ -63,7 +65,7 @@ export async function waitRunResult(
               status,
               // The run's error as its class again (DBOS revives a plain Error): in this
               // process, another, or one restarted after a crash alike.
-              cause: typedStoredError(error),
+              cause: await revivedRunError(backend, runId, error),
             });
           }
         }
@@ -81,6 +83,23 @@ export async function waitRunResult(
   } finally {
     watch?.stop();
   }
+}
+
+/**
+ * A failed run's stored error as its class again; an `AgentRunError` (any subclass) with the
+ * `run` the run's events give (its steps, usage and cost: failed-run-state.ts), as the same error
+ * thrown in process carries it, so `catch (e) { e.cause.run.usage }` reads what the run spent.
+ * The stream is read only for such an error.
+ */
+async function revivedRunError(
+  backend: RunsBackend,
+  runId: string,
+  error: unknown,
+): Promise<unknown> {
+  const revived = typedStoredError(error);
+  if (!AgentRunError.isInstance(revived)) return revived;
+  const run = await failedRunState(backend, runId);
+  return run === undefined ? revived : typedStoredError(error, 0, run);
 }
 
 // why (sentinel): compared by identity inside this module, carries nothing.
