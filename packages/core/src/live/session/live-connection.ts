@@ -139,7 +139,8 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
       () => {
         if (connection.ready) return;
         connection.closedByUs = true;
-        socket.close(1000);
+        // Rejected before the close: a socket still connecting may fire its close event inside
+        // close(), and that handler's "closed before setupComplete" must not win (seen at load 15).
         reject(
           new LiveSessionError({
             reason: 'connect-failed',
@@ -147,6 +148,7 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
             message: `The Live API at ${redactLiveUrl(open.url)} did not answer the setup within ${connectTimeoutMs} ms (connectTimeoutMs).`,
           }),
         );
+        socket.close(1000);
       },
       Math.min(connectTimeoutMs, MAX_TIMER_MS),
     );
@@ -155,13 +157,13 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
       if (connection.ready) return;
       connection.closedByUs = true;
       clearTimeout(timer);
-      socket.close(1000);
       reject(
         new LiveSessionError({
           reason: 'closed',
           message: 'The live session was closed while it connected.',
         }),
       );
+      socket.close(1000);
     };
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -174,7 +176,6 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
     socket.onmessage = (event: MessageEvent) => {
       const frame = open.decode(event.data);
       if (frame === undefined) {
-        socket.close(1000);
         if (!connection.ready)
           reject(
             new LiveSessionError({
@@ -182,6 +183,7 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
               message: 'The server sent an invalid frame before setupComplete.',
             }),
           );
+        socket.close(1000);
         return;
       }
       if (!connection.ready) {
@@ -212,6 +214,8 @@ export function openLiveConnection(open: OpenConnection): Promise<Connection> {
         return;
       }
       if (!connection.ready) {
+        // Closed by the time limit or the caller's abort, which rejected already with their words.
+        if (connection.closedByUs) return;
         reject(
           new LiveSessionError({
             reason: 'connect-failed',
