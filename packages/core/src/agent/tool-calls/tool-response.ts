@@ -1,6 +1,6 @@
 import { InvalidToolResultError } from '../../errors/invalid-tool-result-error.ts';
-import { unreadableReason } from '../../tools/responses/sent-tool-value.ts';
-import { notSent, toFunctionResponse } from '../../tools/responses/to-function-response.ts';
+import { describeThrown } from '../../shared/describe-thrown.ts';
+import { toFunctionResponse } from '../../tools/responses/to-function-response.ts';
 import { isPlainObject } from '../../tools/responses/to-json-value.ts';
 import { toolErrorResponse } from '../../tools/responses/tool-error-response.ts';
 import type { ToolArgumentIssue } from '../../tools/tool.ts';
@@ -53,7 +53,14 @@ export function answerWithResult(
     if (InvalidToolResultError.isInstance(error)) return { invalid: error };
     // Anything else reading the result threw (a hostile proxy): still the tool's failure, so the
     // call is answered and the run goes on.
-    return { invalid: notSent(call.name, [], unreadableReason(error), error) };
+    return {
+      invalid: new InvalidToolResultError({
+        toolName: call.name,
+        path: [],
+        message: `Tool "${call.name}" returned a value that cannot be sent to Gemini: reading it threw (${describeThrown(error)}).`,
+        cause: error,
+      }),
+    };
   }
 }
 

@@ -1,6 +1,5 @@
 import { describeThrown } from '../../shared/describe-thrown.ts';
 import { setOwnKey } from '../../shared/set-own-key.ts';
-import { formatPath, shortPlace } from '../schema/inline-refs.ts';
 import { isPlainObject, type JsonValue, NotJsonError, toJsonValue } from './to-json-value.ts';
 import { isToolResultWithParts } from './tool-result.ts';
 
@@ -11,28 +10,14 @@ import { isToolResultWithParts } from './tool-result.ts';
 // a class instance (sent wrapped, `{ output: { x: 1 } }`) came back a plain object, sent bare; a
 // NaN (sent as "NaN") came back null (durable68). So the tool path's own conversion is made before
 // recording: the record holds the JSON the model is sent, or why it cannot be sent, and the run
-// reads back a value that does the same in the tool path.
+// reads back a value that does the same in the tool path. Only the plugin engine imports this
+// (../../agent/plugins/hook-chains/sent-tool-hook-value.ts): the tool path itself is unchanged,
+// and an agent app's loaded bundle carries none of it.
 
-/**
- * A tool's value that cannot be sent to Gemini, as a record keeps it: where (`path`) and why
- * (`reason`, the words after "cannot be sent to Gemini: "). `toFunctionResponse` answers it with
- * the `InvalidToolResultError` the value it stands for gave, so the model is told the same words
- * and the run goes on, as in process. @internal
- */
-export class UnsentToolValue {
-  /** Where in the value (the `InvalidToolResultError`'s path). */
-  readonly path: readonly (string | number)[];
-  /** Why, as the tool error tells it: `result.byId is not JSON: a Map is not JSON …`. */
-  readonly reason: string;
-  constructor(path: readonly (string | number)[], reason: string) {
-    this.path = path;
-    this.reason = reason;
-  }
-}
-
-// why (a class of its own): a class instance's fields read back from a record. Not a plain object,
-// so the tool path sends it wrapped (`{ output }`) as it sent the instance; it has no methods.
-class RecordedInstance {}
+/** Why a tool's value cannot be sent: its `NotJsonError` (where and what), or a read that threw. @internal */
+export type UnsentReason =
+  | { readonly path: readonly (string | number)[]; readonly notJson: string }
+  | { readonly unreadable: string };
 
 /**
  * What the tool path makes of a tool's value, decided once (`toFunctionResponse`'s order):
@@ -43,7 +28,7 @@ class RecordedInstance {}
 export type SentToolValue =
   | { readonly as: unknown }
   | { readonly json: JsonValue; readonly instance: boolean }
-  | { readonly unsent: UnsentToolValue };
+  | { readonly unsent: UnsentReason };
 
 /** {@link SentToolValue} of a tool's value. Never throws. @internal */
 export function sentToolValue(result: unknown): SentToolValue {
@@ -55,27 +40,42 @@ export function sentToolValue(result: unknown): SentToolValue {
     return {
       unsent:
         error instanceof NotJsonError
-          ? new UnsentToolValue(error.path, notJsonReason(error))
-          : new UnsentToolValue([], unreadableReason(error)),
+          ? { path: error.path, notJson: error.message }
+          : { unreadable: describeThrown(error) },
     };
   }
 }
+
+/**
+ * A value the tool path answers as the value `reason` was made of: the same `NotJsonError` (its
+ * `toJSON` throws it, which `toJsonValue` passes on as it is, so `toFunctionResponse` names the
+ * same place with the same words), or the same read that throws (its `kind`, the first field the
+ * tool path reads: "reading it threw (…)"). The model is told the tool failed, as in process.
+ * @internal
+ */
+export function unsentToolValue(reason: UnsentReason): object {
+  if ('notJson' in reason) {
+    const { path, notJson } = reason;
+    return {
+      toJSON: (): never => {
+        throw new NotJsonError([...path], notJson);
+      },
+    };
+  }
+  return Object.defineProperty({}, 'kind', {
+    get: (): never => {
+      throw new Error(reason.unreadable);
+    },
+  });
+}
+
+// why (a class of its own): a class instance's fields read back from a record. Not a plain object,
+// so the tool path sends it wrapped (`{ output }`) as it sent the instance; it has no methods.
+class RecordedInstance {}
 
 /** The JSON of a class instance read back as one (sent wrapped, as the instance was). @internal */
 export function recordedInstance(fields: Record<string, unknown>): object {
   const made = new RecordedInstance() as Record<string, unknown>;
   for (const key of Object.keys(fields)) setOwnKey(made, key, fields[key]);
   return made;
-}
-
-/** Why a value is not JSON, as the tool error tells it: `result.byId is not JSON: …`. @internal */
-export function notJsonReason(error: NotJsonError): string {
-  const where =
-    error.path.length === 0 ? 'the result' : `result.${shortPlace(formatPath(error.path))}`;
-  return `${where} is not JSON: ${error.message}`;
-}
-
-/** Why a value that throws when it is read (a hostile Proxy) cannot be sent. @internal */
-export function unreadableReason(error: unknown): string {
-  return `reading it threw (${describeThrown(error)})`;
 }

@@ -1,7 +1,7 @@
 import { InvalidToolResultError } from '../../errors/invalid-tool-result-error.ts';
 import type { FunctionResponse, Part } from '../../wire/content.ts';
+import { formatPath, shortPlace } from '../schema/inline-refs.ts';
 import { requireObject } from './require-object.ts';
-import { notJsonReason, UnsentToolValue } from './sent-tool-value.ts';
 import type { JsonValue } from './to-json-value.ts';
 import { isPlainObject, NotJsonError, toJsonValue } from './to-json-value.ts';
 import { isToolResultWithParts } from './tool-result.ts';
@@ -66,8 +66,6 @@ export function toFunctionResponse(options: ToFunctionResponseOptions): ToFuncti
   requireObject(options, 'options', 'toFunctionResponse() takes { name, id, result }');
   const { name, id, result, multimodal = true, fileDataInResponses = true } = options;
   const extraParts: Part[] = [];
-  // A recorded tool hook's value that could not be sent (./sent-tool-value.ts): the same error.
-  if (result instanceof UnsentToolValue) throw notSent(name, [...result.path], result.reason);
   if (isToolResultWithParts(result)) {
     const functionResponse = newFunctionResponse(name, id, result.response);
     if (result.parts.length > 0) {
@@ -89,7 +87,14 @@ export function toFunctionResponse(options: ToFunctionResponseOptions): ToFuncti
     json = toJsonValue(result);
   } catch (error) {
     if (!(error instanceof NotJsonError)) throw error;
-    throw notSent(name, error.path, notJsonReason(error), error);
+    const where =
+      error.path.length === 0 ? 'the result' : `result.${shortPlace(formatPath(error.path))}`;
+    throw new InvalidToolResultError({
+      toolName: name,
+      path: error.path,
+      message: `Tool "${name}" returned a value that cannot be sent to Gemini: ${where} is not JSON: ${error.message}.`,
+      cause: error,
+    });
   }
   const response = isPlainObject(result) && isPlainObject(json) ? json : { output: json };
   return {
@@ -97,21 +102,6 @@ export function toFunctionResponse(options: ToFunctionResponseOptions): ToFuncti
     extraParts,
     json: json as JsonValue,
   };
-}
-
-/** The error of a tool's value that cannot be sent: `reason` says where and why. @internal */
-export function notSent(
-  name: string,
-  path: (string | number)[],
-  reason: string,
-  cause?: unknown,
-): InvalidToolResultError {
-  return new InvalidToolResultError({
-    toolName: name,
-    path,
-    message: `Tool "${name}" returned a value that cannot be sent to Gemini: ${reason}.`,
-    ...(cause !== undefined && { cause }),
-  });
 }
 
 /** `{ id, name, response }`, without an `id` key when the call had none. */
