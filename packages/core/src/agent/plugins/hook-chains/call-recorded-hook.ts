@@ -15,8 +15,11 @@ import {
 import type { SideSpend } from '../run-view/run-generate.ts';
 import { owns } from './hook-failure.ts';
 import { toolHookMark, withToolHookMark } from './recorded-tool-value.ts';
-import type { StoredToolValue } from './sent-tool-hook-value.ts';
-import * as sentValue from './sent-tool-hook-value.ts';
+import {
+  type StoredToolValue,
+  toRecordedToolValue,
+  withStoredToolValue,
+} from './sent-tool-hook-value.ts';
 import {
   addStored,
   CHANGED,
@@ -103,19 +106,7 @@ export async function callRecordedHook<T>(
   // result rather than as a TypeError (or worse) further on.
   if (typeof stored !== 'object' || stored === null)
     throw reader.invalid(`its record is not a hook call's record ${CHANGED}`);
-  // A tool value's note (./sent-tool-hook-value.ts), loaded only for a record that has one.
-  const sent = toolCall !== undefined && stored.toolValue !== undefined ? sentValue : undefined;
-  return replayOutcome<T>(
-    calls,
-    index,
-    hook,
-    stepNumber,
-    toolCall,
-    stored,
-    execution,
-    reader,
-    sent,
-  );
+  return replayOutcome<T>(calls, index, hook, stepNumber, toolCall, stored, execution, reader);
 }
 
 /**
@@ -187,10 +178,8 @@ async function runRecorded<T>(
   // cannot be sent: the model is told the tool failed and the run goes on, as in process), so the
   // same plugin gives the same run in process and durable (durable68). Other hooks' values are
   // checked below: a beforeModelCall's result has no failure to tell the model.
-  // (Loaded with a run's first recorded tool hook: the agent app's bundle does not carry it.)
   let toolValue: StoredToolValue | undefined;
   if (toolCall !== undefined) {
-    const { toRecordedToolValue } = sentValue;
     ({ value, toolValue } = readResult(() => toRecordedToolValue(hook, value, calls.facts.redact)));
   }
   // A function in the result is dropped by the record's JSON: said here, not later as a result of
@@ -285,7 +274,6 @@ function replayOutcome<T>(
   stored: StoredCall,
   { ran, thrown, reports }: RecordedExecution,
   reader: StoredCallReader,
-  sent?: typeof import('./sent-tool-hook-value.ts'),
 ): { readonly value: T } | { readonly claimed: { error: unknown } } {
   const plugin = calls.plugins[index] as AgentPlugin;
   if (!ran && stored.added !== undefined) addStored(reader, stored.added);
@@ -318,9 +306,9 @@ function replayOutcome<T>(
   if (toolCall === undefined) return { value: value as T };
   const marked = withToolHookMark(hook, value, stored.toolResult);
   return {
-    value: (sent === undefined
+    value: (stored.toolValue === undefined
       ? marked
-      : sent.withStoredToolValue(reader, hook, marked, stored.toolValue)) as T,
+      : withStoredToolValue(reader, hook, marked, stored.toolValue)) as T,
   };
 }
 
