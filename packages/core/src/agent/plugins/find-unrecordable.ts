@@ -83,7 +83,8 @@ export function findFunctionResult(value: unknown): string | undefined {
  * buffer as an object of indexes, `NaN` and `±Infinity` as `null`), or `undefined`. The record's
  * copy is what the run uses, on the first run as on a replay, so before, the model was told `{}`
  * where the plugin returned a Map, silently; in process the same result is refused as a tool
- * error ("a Map is not JSON", attack67c). What JSON keeps as the run would send it anyway is not
+ * error ("a Map is not JSON", attack67c). A tool hook's tool value never gets here with one: it is
+ * recorded as the tool path sends it (`toRecordedToolValue`, durable68). What JSON keeps as the run would send it anyway is not
  * told: a Date (its ISO text), a BigInt (decimal text, the recorder's), an Error (`name` and
  * `message`), a class instance's fields, a function or symbol deeper than the top (dropped the
  * same way in process). An object with its own `toJSON` is not looked into (JSON keeps what that

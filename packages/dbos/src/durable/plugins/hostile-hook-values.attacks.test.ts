@@ -82,22 +82,21 @@ async function durableErrors(make: () => AgentPlugin, calls: () => number): Prom
 
 describe('recorded hook results JSON would change', () => {
   // JSON keeps a Map or Set as {}, a typed array as an object of indexes, NaN and ±Infinity as
-  // null. The record's copy is what the run uses on the first run too, so before, the model was
-  // told `{}` where the plugin returned a Map, silently (in process the same result is refused as
-  // a tool error saying so: "a Map is not JSON").
+  // null. The record's copy is what the run uses on the first run too, so before attack67c the
+  // model was told `{}` where the plugin returned a Map, silently; attack67c then failed the whole
+  // durable run. In process the same tool value is the tool's failure told to the model ("a Map is
+  // not JSON") and the run goes on: a tool hook's value is now recorded as the tool path sends it
+  // (its JSON, or why it cannot be sent), so the durable run tells the model the same words, on
+  // the first run and on the replay, and the hook is called once (durable68).
   it.each([
-    ['a Map', () => ({ result: { byId: new Map([['a', 1]]) } }), 'result.result.byId is a Map'],
-    ['a Set', () => ({ result: { ids: [new Set(['a'])] } }), 'result.result.ids[0] is a Set'],
-    ['NaN', () => ({ result: { score: Number.NaN } }), 'result.result.score is NaN'],
-    [
-      '-Infinity',
-      () => ({ result: { score: Number.NEGATIVE_INFINITY } }),
-      'result.result.score is -Infinity',
-    ],
-    ['a Uint8Array', () => ({ result: new Uint8Array([1, 2]) }), 'result.result is a Uint8Array'],
+    ['a Map', () => ({ result: { byId: new Map([['a', 1]]) } }), 'result.byId is not JSON'],
+    ['a Set', () => ({ result: { ids: [new Set(['a'])] } }), 'result.ids[0] is not JSON'],
+    ['NaN', () => ({ result: { score: Number.NaN } }), '"NaN"'],
+    ['-Infinity', () => ({ result: { score: Number.NEGATIVE_INFINITY } }), '"-Infinity"'],
+    ['a Uint8Array', () => ({ result: new Uint8Array([1, 2]) }), 'binary data is not JSON'],
   ])(
-    'an afterToolCall result holding %s: refused at record time, naming where, the same on replay',
-    async (_name, make, where) => {
+    'an afterToolCall result holding %s: the model told as in process, the same on replay',
+    async (_name, make, told) => {
       let calls = 0;
       const plugin = () =>
         definePlugin({
@@ -108,13 +107,41 @@ describe('recorded hook results JSON would change', () => {
             return make() as never;
           },
         });
-      for (const error of await durableErrors(plugin, () => calls)) {
-        expect(error).toMatchObject({ plugin: 'lossy', hook: 'afterToolCall' });
-        expect(error.message).toContain(where);
-        expect(error.message).toContain('cannot be recorded');
-      }
+      const sent = async (durable: boolean): Promise<unknown> => {
+        const { result, error, fake } = await runOf(plugin(), durable);
+        expect(error).toBeUndefined();
+        expect(result?.text).toBe('Done.');
+        const bodies = fake.modelRequests.map((request) => request.body as { contents: unknown[] });
+        return bodies.at(-1)?.contents.at(-1);
+      };
+      const inProcess = await sent(false);
+      expect(JSON.stringify(inProcess)).toContain(told);
+      calls = 0;
+      expect(await sent(true)).toEqual(inProcess);
+      replaying = true;
+      expect(await sent(true)).toEqual(inProcess);
+      expect(calls).toBe(1);
+      expect(record.size).toBe(1);
     },
   );
+
+  it('a recorded beforeModelCall whose result holds a Set: still refused at record time (no tool failure to tell the model)', async () => {
+    let calls = 0;
+    const plugin = () =>
+      definePlugin({
+        name: 'lossy',
+        recorded: ['beforeModelCall'],
+        beforeModelCall: () => {
+          calls++;
+          return { contents: [{ role: 'user', parts: [{ text: 'Go.' }] }], seen: new Set([1]) };
+        },
+      });
+    for (const error of await durableErrors(plugin, () => calls)) {
+      expect(error).toMatchObject({ plugin: 'lossy', hook: 'beforeModelCall' });
+      expect(error.message).toContain('result.seen is a Set');
+      expect(error.message).toContain('cannot be recorded');
+    }
+  });
 
   it('plain data, a Date and a BigInt are kept as in process (ISO text, decimal text)', async () => {
     const plugin = () =>

@@ -153,28 +153,22 @@ async function replayed(runId: string): Promise<{ text?: string; error?: unknown
 }
 
 describe('hostile recorded hook values on real DBOS', () => {
-  it('a recorded afterToolCall returning a Map: the run fails as attack67c said, nothing of the value stored', async () => {
+  it('a recorded afterToolCall returning a Map: the model told the tool failed, as in process, nothing of the value stored', async () => {
     const local = await inProcess('lossy');
-    // In process the Map is refused as the tool's failure, and the model is told so.
-    expect(local.text).toContain('Map');
+    // In process the Map is refused as the tool's failure, and the model is told so; attack67c
+    // failed the durable run instead, durable68 tells the model the same words.
+    expect(local.text).toContain('a Map is not JSON');
     calls.lossy = 0;
     const runId = 'hostile-map';
     await worker.runs.start('lossy', { runId, input: 'Go.' });
-    const cause = await durableError(runId);
-    expect(PluginError.isInstance(cause), String(cause)).toBe(true);
-    expect(cause).toMatchObject({ plugin: 'lossy', hook: 'afterToolCall' });
-    expect((cause as Error).message).toContain('result.result.byId is a Map');
-    expect((cause as Error).message).toContain('cannot be recorded');
-    expect((cause as Error).message).not.toContain(SECRET);
+    expect((await worker.runs.result(runId)).text).toBe(local.text);
     expect(calls.lossy).toBe(1);
     const steps = await stepsOf(runId);
     expect(steps.map((step) => step.name)).toContainEqual(
       expect.stringMatching(/^gemloop\.plugin/),
     );
     expect(JSON.stringify(steps)).not.toContain(SECRET);
-    const again = (await replayed(runId)).error as Error;
-    expect(PluginError.isInstance(again), String(again)).toBe(true);
-    expect(again.message).toBe((cause as Error).message);
+    expect((await replayed(runId)).text).toBe(local.text);
     expect(calls.lossy).toBe(1);
   });
 

@@ -232,8 +232,10 @@ describe('hostile recorded hooks in a durable run', () => {
   );
 
   // attack45a: a recorded hook's result goes into its step as JSON. A cycle or a getter that
-  // throws failed the call with JSON's own words (`Converting circular structure to JSON`), which
-  // read as the plugin's own bug in its hook; the message says it was the record.
+  // throws failed the call with JSON's own words (`Converting circular structure to JSON`); then
+  // the message said it was the record, but the durable run still failed where the same plugin in
+  // process tells the model the tool failed and goes on. A tool hook's value is now recorded as
+  // the tool path sends it (durable68): the model is told the same words, the same on replay.
   it.each([
     [
       'a cycle',
@@ -242,7 +244,7 @@ describe('hostile recorded hooks in a durable run', () => {
         cycle['self'] = cycle;
         return cycle;
       },
-      'Converting circular structure to JSON',
+      'result.self is not JSON: a circular reference',
     ],
     [
       'a getter that throws',
@@ -251,11 +253,12 @@ describe('hostile recorded hooks in a durable run', () => {
           throw new Error('lazy field not loaded');
         },
       }),
-      'lazy field not loaded',
+      'result.found is not JSON: reading it threw (lazy field not loaded)',
     ],
+    ['a function', () => () => 'refunded', 'the result is not JSON: a function is not JSON'],
   ])(
-    'a recorded afterToolCall whose result holds %s: a PluginError saying the result cannot be recorded, the same on replay',
-    async (_name, make, cause) => {
+    'a recorded afterToolCall whose result holds %s: the model told the tool failed, as in process, the same on replay',
+    async (_name, make, told) => {
       let calls = 0;
       const plugin = definePlugin({
         name: 'unstorable',
@@ -267,13 +270,11 @@ describe('hostile recorded hooks in a durable run', () => {
       });
       for (const again of [false, true]) {
         replaying = again;
-        const { error } = await durableRun(plugin, [lookup]);
-        expect(PluginError.isInstance(error)).toBe(true);
-        expect((error as PluginError).plugin).toBe('unstorable');
-        expect((error as PluginError).hook).toBe('afterToolCall');
-        const { message } = error as PluginError;
-        expect(message).toContain('its result cannot be recorded as JSON');
-        expect(message).toContain(cause);
+        const { result, error, fake } = await durableRun(plugin, [lookup]);
+        expect(error).toBeUndefined();
+        expect(result).toMatchObject({ text: 'Done.' });
+        const last = fake.modelRequests.at(-1)?.body as { contents: unknown[] };
+        expect(JSON.stringify(last.contents.at(-1))).toContain(told);
       }
       expect(calls).toBe(1);
     },
@@ -282,10 +283,8 @@ describe('hostile recorded hooks in a durable run', () => {
   // A function in a recorded result: JSON drops the key, so `{ result: fn }` came back as `{}`
   // and the run failed with "neither { result } nor { type: "hand-off", to }", blaming the
   // hook's shape (attack45a's probe). The real cause is named: a function cannot be recorded.
-  it.each([
-    ['afterToolCall', '{ result: fn }', () => ({ result: () => 'refunded' })],
-    ['afterToolCall', 'a function', () => () => 'refunded'],
-  ])(
+  // (`{ result: fn }` is a tool value, told to the model as in process: see above.)
+  it.each([['afterToolCall', 'a function', () => () => 'refunded']])(
     'a recorded %s returning %s: a PluginError saying a function cannot be recorded, the same on replay',
     async (hook, _shape, make) => {
       let calls = 0;

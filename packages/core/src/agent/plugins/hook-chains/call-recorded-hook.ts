@@ -16,6 +16,11 @@ import type { SideSpend } from '../run-view/run-generate.ts';
 import { owns } from './hook-failure.ts';
 import { toolHookMark, withToolHookMark } from './recorded-tool-value.ts';
 import {
+  type StoredToolValue,
+  toRecordedToolValue,
+  withStoredToolValue,
+} from './sent-tool-hook-value.ts';
+import {
   addStored,
   CHANGED,
   countStored,
@@ -169,6 +174,14 @@ async function runRecorded<T>(
       run.holding = undefined;
     }
   }
+  // The tool's value a tool hook gives is stored as the tool path sends it (its JSON, or why it
+  // cannot be sent: the model is told the tool failed and the run goes on, as in process), so the
+  // same plugin gives the same run in process and durable (durable68). Other hooks' values are
+  // checked below: a beforeModelCall's result has no failure to tell the model.
+  let toolValue: StoredToolValue | undefined;
+  if (toolCall !== undefined) {
+    ({ value, toolValue } = readResult(() => toRecordedToolValue(hook, value, calls.facts.redact)));
+  }
   // A function in the result is dropped by the record's JSON: said here, not later as a result of
   // the wrong shape (a hand-off's agent is already stored by its key above).
   // (A hook that threw has no value.)
@@ -179,7 +192,8 @@ async function runRecorded<T>(
     );
   // So is a value JSON keeps as another (a Map as {}, NaN as null): the record's copy is what the
   // run uses, so the model would be told `{}` where the plugin returned a Map, silently
-  // (attack67c). Refused here, naming where, on the first run; a replay fails with the record.
+  // (attack67c). Refused here, naming where, on the first run; a replay fails with the record. (A
+  // tool hook's tool value is already its JSON or why it cannot be sent, above: this is the rest.)
   const changedResult = findChangedByRecord(value);
   if (changedResult !== undefined)
     throw new TypeError(
@@ -199,6 +213,7 @@ async function runRecorded<T>(
   return {
     value,
     ...(mark !== undefined && { toolResult: mark }),
+    ...(toolValue !== undefined && { toolValue }),
     ...thrown,
     ...(finished !== undefined && { finish: finished.reason }),
     ...(added.length > 0 && { added }),
@@ -286,9 +301,14 @@ function replayOutcome<T>(
       ? thrown.error
       : fromStoredOwnError(storedError(reader, stored.failed));
   const value = fromStoredHandOff(stored.value, calls.facts.services?.handOffAgents);
-  // A tool hook's toolResult() made again, on the first run too (a recorder hands back its copy).
+  // A tool hook's toolResult() made again, on the first run too (a recorder hands back its copy),
+  // and its tool value as its note says (./sent-tool-hook-value.ts).
+  if (toolCall === undefined) return { value: value as T };
+  const marked = withToolHookMark(hook, value, stored.toolResult);
   return {
-    value: (toolCall === undefined ? value : withToolHookMark(hook, value, stored.toolResult)) as T,
+    value: (stored.toolValue === undefined
+      ? marked
+      : withStoredToolValue(reader, hook, marked, stored.toolValue)) as T,
   };
 }
 

@@ -6,13 +6,14 @@ import type { PluginHookName } from '../agent-plugin.ts';
 // an `afterToolCall`'s `{ result }`, a `beforeToolCall`'s `{ type: 'result', result }`. A record is JSON, which loses toolResult()'s mark, and a
 // durable recorder hands back its copy on the first run too: a toolResult() the tool returned
 // went to the model as data after such a hook (toolresult45). The record keeps the mark beside
-// the value (`StoredCall.toolResult`) and the value is made again where it sits.
+// the value (`StoredCall.toolResult`) and the value is made again where it sits. The tool's value
+// is also recorded as the tool path sends it (./sent-tool-hook-value.ts, durable68).
 
 /** The record of a `wrapToolCall` part that returned without `next()`. */
 type Returned = { returned: unknown };
 
-/** The tool's value a recorded tool hook's value holds, as `{ value }`; `undefined`: none. */
-function toolValueIn(hook: PluginHookName, value: unknown): { value: unknown } | undefined {
+/** The tool's value a recorded tool hook's value holds, as `{ value }`; `undefined`: none. @internal */
+export function toolValueIn(hook: PluginHookName, value: unknown): { value: unknown } | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   if (
     hook === 'afterToolCall' ||
@@ -52,7 +53,11 @@ export function withToolHookMark(hook: PluginHookName, value: unknown, mark: unk
   const inner = toolValueIn(hook, value);
   if (inner === undefined) return value;
   const made = fromToolResultMark(inner.value, mark);
-  if (made === inner.value) return value;
+  return made === inner.value ? value : withToolValue(hook, value, made);
+}
+
+/** A copy of a tool hook's value with `made` as the tool's value in it, where it sits. @internal */
+export function withToolValue(hook: PluginHookName, value: unknown, made: unknown): unknown {
   const record = value as Record<string, unknown>;
   if (hook !== 'wrapToolCall') return { ...record, result: made };
   if (!('returned' in record)) return { ...record, value: made };

@@ -24,6 +24,8 @@ export type StoredCall = {
   readonly spent?: unknown;
   /** A tool hook's: whether the tool's value in `value` was a toolResult() (recorded-tool-value.ts). */
   readonly toolResult?: unknown;
+  /** A tool hook's: what JSON alone cannot say of the tool's value in `value` (recorded-tool-value.ts). */
+  readonly toolValue?: unknown;
 };
 
 /**
