@@ -5,6 +5,7 @@ import { type BuildOptions, build, version } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GuardedProcessError, runGuarded } from '../../../../scripts/run-guarded.ts';
 import { keptBuild, sourcesKey } from '../__fixtures__/kept-build.ts';
+import type { LongLivedReport } from './__fixtures__/long-lived-process.ts';
 
 // A server or a fleet lives for days in one process: what its runs leave behind must not pile up.
 // Each scenario runs in a child process of its own (`node --expose-gc`, so a full GC is there and
@@ -65,20 +66,8 @@ beforeAll(async () => {
   program = join(built, 'long-lived-process.mjs');
 }, 120_000);
 
-type Report = {
-  transport: string;
-  outcomes: Record<string, number>;
-  bytesPerRun?: number;
-  listenersDuring?: number;
-  listenersAfter?: number;
-  socketsAt?: number[];
-  untouched?: number;
-  untouchedAlive?: number;
-  statesMade?: number;
-  statesAlive?: number;
-  resourcesAfterClose: Record<string, number>;
-  warnings: string[];
-};
+/** The child's JSON line: each scenario sets the fields it measures. */
+type Report = LongLivedReport;
 
 /**
  * Runs a scenario to its end. `idleMs` is the hang guard: a child that sits without CPU that long

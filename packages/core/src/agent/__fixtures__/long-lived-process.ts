@@ -229,7 +229,7 @@ async function abandonedStream(index: number, untouched: WeakRef<object>[]): Pro
 }
 
 /** What the child prints: one JSON line the test reads. */
-type Report = {
+export type LongLivedReport = {
   transport: string;
   outcomes?: Record<string, number>;
   bytesPerRun?: number;
@@ -243,7 +243,7 @@ type Report = {
   resourcesAfterClose?: Record<string, number>;
   warnings?: string[];
 };
-const report: Report = { transport };
+const report: LongLivedReport = { transport };
 
 if (scenario === 'signal' || scenario === 'abandoned') {
   const runs = scenario === 'signal' ? 1_050 : 1_000;
