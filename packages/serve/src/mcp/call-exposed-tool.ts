@@ -7,6 +7,9 @@ import { nestsDeeperThan } from '../door/nests-deeper-than.ts';
 import type { CallExtra } from './ask-agent.ts';
 import type { ExposedTool } from './mcp-server-options.ts';
 
+/** The longest key of a path told back: core's bound for the paths it tells the model. */
+const MAX_PATH_KEY = 64;
+
 /** How deep an exposed tool's arguments may nest: a tool's schema is never near it. */
 const MAX_ARGUMENT_DEPTH = 64;
 
@@ -68,10 +71,19 @@ export async function callExposedTool(
   const parsed = tool.parseArgs(args ?? {});
   if (!parsed.success) {
     // The paths only: a value the caller sent is not echoed back (it may be a secret argument).
-    const paths = parsed.issues.map((issue) => issue.path.join('.') || '(arguments)');
+    // The first ten, each key cut: a record's key is the caller's own text, of any length (a
+    // 200,000-character key came back whole), as core cuts the paths it tells the model.
+    const paths = parsed.issues
+      .slice(0, 10)
+      .map(
+        (issue) =>
+          issue.path
+            .map((key) => (typeof key === 'string' ? cutTextNoted(key, MAX_PATH_KEY) : key))
+            .join('.') || '(arguments)',
+      );
     throw new McpError(
       ErrorCode.InvalidParams,
-      `Invalid arguments for ${tool.name} at: ${paths.slice(0, 10).join(', ')}.`,
+      `Invalid arguments for ${tool.name} at: ${paths.join(', ')}.`,
     );
   }
   try {

@@ -149,6 +149,30 @@ describe('the MCP door under an outside attack', () => {
     expect(errors).toEqual([]);
   });
 
+  it("bad arguments' paths are bounded in the answer: a 200,000-character record key, 50,000 wrong items", async () => {
+    const tally = defineTool({
+      name: 'tally',
+      description: 'Adds counts by name.',
+      parameters: z.object({
+        counts: z.record(z.string(), z.number()),
+        items: z.array(z.number()),
+      }),
+      execute: () => 'never',
+    });
+    const { url } = await serveMcp([turn.text('ok')], { door: { exposeTools: [tally] } });
+    const { post } = await rawSession(url);
+    const key = 'k'.repeat(200_000);
+    const { text, messages } = await post(
+      call(1, 'tally', { counts: { [key]: 'one' }, items: new Array(50_000).fill('x') }),
+    );
+    expectNothingForbidden(text);
+    const error = messages[0]?.['error'] as { message: string } | undefined;
+    // The paths only (a value is never echoed), each key cut, at most ten: the caller learns
+    // where its arguments were wrong, not 200 KB of its own key back (leftovers of attack68b).
+    expect(error?.message).toMatch(/Invalid arguments for tally at: counts\.k+/);
+    expect(error?.message.length).toBeLessThan(2_000);
+  });
+
   it('an exposed tool that throws (a secret in its message, a cause, a hostile proxy) answers fixed words', async () => {
     const hostile = new Proxy(
       {},
