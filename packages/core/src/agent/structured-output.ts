@@ -1,8 +1,9 @@
 import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { checkSchemaPatterns } from '../tools/define/preload-tool-schemas.ts';
+import { findProtoProperty } from '../tools/define/resolve-tool-parameters.ts';
 import { cleanJsonSchema } from '../tools/schema/clean-json-schema.ts';
-import { SCHEMA_TOO_DEEP } from '../tools/schema/inline-refs.ts';
+import { formatPath, SCHEMA_TOO_DEEP } from '../tools/schema/inline-refs.ts';
 import { hasStandardJsonSchema, isStandardSchema } from '../tools/schema/standard-schema.ts';
 import {
   isZodV3Schema,
@@ -72,6 +73,16 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
       // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.
       message: `The output schema cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? `${error.message}${describeZodNotJson(output, error.message) ?? ''}` : String(error)}. The answer arrives as JSON, so every field must be a JSON type.`,
       cause: error,
+    });
+  }
+  // zod's parse writes a field named `__proto__` by assignment, which sets the answer's prototype
+  // and drops the field its schema requires (as for a tool's parameters, attack68b).
+  const proto =
+    isZodV4Schema(output) || isZodV3Schema(output) ? findProtoProperty(converted) : undefined;
+  if (proto !== undefined) {
+    throw new InvalidArgumentError({
+      argument: 'output',
+      message: `The output schema has a field named "__proto__" (${formatPath(proto)}): zod's parse drops it, so the answer would never hold it. Rename the field.`,
     });
   }
   // The answer meets the schema's patterns only once the analysis passed them (see defineTool).

@@ -237,8 +237,10 @@ function toPathSegment(segment: PropertyKey | { readonly key: PropertyKey }): st
  * the property as an own key; zod-to-json-schema assigns it too, so its `properties` lose it and
  * get a prototype instead (both are looked for). Each object is walked once (a converter may
  * share one between places). Here, not in a module of its own: the root import's module count.
+ * `output` (structured-output.ts) asks the same of its schema.
+ * @internal
  */
-function findProtoProperty(schema: unknown): SchemaPath | undefined {
+export function findProtoProperty(schema: unknown): SchemaPath | undefined {
   const seen = new Set<object>();
   const walk = (node: unknown, path: SchemaPath): SchemaPath | undefined => {
     if (typeof node !== 'object' || node === null || seen.has(node)) return undefined;
