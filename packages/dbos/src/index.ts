@@ -62,6 +62,8 @@ export { MixedFleetError } from './errors/mixed-fleet-error.ts';
 export type { PostgresUnreachableErrorOptions } from './errors/postgres-unreachable-error.ts';
 export { PostgresUnreachableError } from './errors/postgres-unreachable-error.ts';
 export { redactConnectionString } from './errors/redact-connection-string.ts';
+export type { WorkerAlreadyRunningErrorOptions } from './errors/worker-already-running-error.ts';
+export { WorkerAlreadyRunningError } from './errors/worker-already-running-error.ts';
 export type { ChatSessionConflictErrorOptions } from './chat/chat-session-conflict-error.ts';
 export {
   ChatSessionConflictError,

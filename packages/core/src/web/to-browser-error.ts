@@ -93,6 +93,7 @@ const PAGE_MESSAGES: Readonly<Record<string, string>> = {
   'postgres-unreachable': "The server's database could not be reached.",
   'embedded-postgres': "The server's database could not be started.",
   'mixed-fleet': 'The server could not start beside workers of another version.',
+  'worker-already-running': 'The server could not start its worker: one already runs.',
   // @gemloop/serve: a door's refusals (answered before any run) and its outgoing calls.
   'openai-request': 'The request was refused.',
   'a2a-request': 'The request was refused.',

@@ -66,6 +66,7 @@ import { DurableRunInputTooLargeError } from './durable-run-input-too-large-erro
 import { MixedFleetError } from './mixed-fleet-error.ts';
 import { PostgresUnreachableError } from './postgres-unreachable-error.ts';
 import { UnknownHandoffAgentError } from './unknown-handoff-agent-error.ts';
+import { WorkerAlreadyRunningError } from './worker-already-running-error.ts';
 
 /** A gemloop error class as the table holds it: its prototype and its own `isInstance`. */
 type StoredErrorClass = (abstract new (
@@ -149,6 +150,7 @@ const STORED_ERROR_CLASSES: Readonly<Record<string, StoredErrorClass>> = Object.
   UploadError,
   VertexAuthError,
   WebhookSignatureError,
+  WorkerAlreadyRunningError,
 });
 
 /** A field's type: `objects` is an array of plain objects (what a class's getter walks). */

@@ -8,6 +8,7 @@ import {
 } from '@gemloop/core/internal';
 import pg from 'pg';
 import { openCheckedPool } from '../../errors/check-postgres.ts';
+import { WorkerAlreadyRunningError } from '../../errors/worker-already-running-error.ts';
 import { registerLiveToolWorkflow } from '../../live/live-tool-workflow.ts';
 import { openDurableLiveSession } from '../../live/open-durable-live-session.ts';
 import {
@@ -143,6 +144,9 @@ export async function startDurableWorkerWith(
     eventBatching: eventBatchingOption,
   });
   runInputLimitOptions.check({ maxInputBytes }, 'startDurableWorker');
+  // DBOS is one per process: a second worker beside a running one would take its runs under
+  // another executor id. Refused before a connection is opened.
+  if (DBOS.isInitialized()) throw workerAlreadyRunning(executorId);
   // Created before the agents (their approval hooks pause runs through them); its first
   // connection is the start's check, and reads the schema's version next.
   const pool = await openCheckedPool({
@@ -187,6 +191,11 @@ export async function startDurableWorkerWith(
       ? undefined
       : new pg.Pool({ connectionString: databaseUrl, max: 2 });
   limitPool?.on('error', () => {});
+  const closeOpened = async (): Promise<void> => {
+    await steerAnnouncements.close();
+    await pool.end().catch(() => {});
+    await limitPool?.end().catch(() => {});
+  };
   const rateLimit =
     limitPool === undefined
       ? undefined
@@ -269,25 +278,35 @@ export async function startDurableWorkerWith(
     status: async (runId) => (await (dbosClient as DBOSClient).getWorkflow(runId))?.status,
     services,
   });
-  children.register();
-
-  registerBatchRunsWorkflow(batchJobs);
-  // A background tool's thrown error is stored without the keys of its agent's tree (the tree
-  // walked only when a tool threw).
-  const liveToolWorkflow = registerLiveToolWorkflow(agents, (name) => {
-    const agent = prepared.get(name)?.agent;
-    return agent === undefined ? [] : agentKeysOf(agent);
-  });
-
-  const runWorkflow = registerRunWorkflow({
-    prepared,
-    events,
-    steerAnnouncements,
-    children,
-    services,
-    storedEvents: (runId) => storedEventCount(pool, runId),
-    pool,
-  });
+  // A name DBOS already has is another worker's, started beside this one (the check above sees
+  // only a launched one): refused, its registrations left as they are.
+  const registered = await Promise.resolve()
+    .then(() => {
+      children.register();
+      registerBatchRunsWorkflow(batchJobs);
+      return {
+        // A background tool's thrown error is stored without the keys of its agent's tree (the
+        // tree walked only when a tool threw).
+        liveToolWorkflow: registerLiveToolWorkflow(agents, (name) => {
+          const agent = prepared.get(name)?.agent;
+          return agent === undefined ? [] : agentKeysOf(agent);
+        }),
+        runWorkflow: registerRunWorkflow({
+          prepared,
+          events,
+          steerAnnouncements,
+          children,
+          services,
+          storedEvents: (runId) => storedEventCount(pool, runId),
+          pool,
+        }),
+      };
+    })
+    .catch(async (error: unknown) => {
+      await closeOpened();
+      throw workerAlreadyRunning(executorId, error);
+    });
+  const { liveToolWorkflow, runWorkflow } = registered;
 
   // DBOS's own connects get the start's limit too (its 10 s failed a watched start: dbos-connect-url.ts).
   const dbosUrl = dbosConnectUrl(databaseUrl, connectTimeoutMs);
@@ -322,15 +341,17 @@ export async function startDurableWorkerWith(
   // takes runs, beside the migrations: a first model call that loaded it held the event loop, and
   // the heartbeats with it, for over a second on a loaded machine (a live worker's run taken over).
   const preloading = preloadRunPath();
-  await migrateWorkerSchema(databaseUrl, pool);
+  // A start that fails from here on leaves nothing behind: not its connections, and not its
+  // workflows in DBOS's registry, which outlives DBOS.shutdown() unless told: a start after a
+  // failed one in the same process was refused by DBOS ("Operation ... is already registered").
   const refuseStart = async (error: unknown): Promise<never> => {
-    await steerAnnouncements.close();
-    await pool.end().catch(() => {});
-    await limitPool?.end().catch(() => {});
+    await closeOpened();
     await dbosClient?.destroy().catch(() => {});
-    if (dbosClient !== undefined) await DBOS.shutdown();
+    // Before launch too: it then only clears the registry (dbos.js 5.3, `shutdown`).
+    await DBOS.shutdown({ deregister: true });
     throw error;
   };
+  await migrateWorkerSchema(databaseUrl, pool).catch(refuseStart);
   // No worker of another storage format in this application version (fleet-versions.ts): before
   // DBOS takes runs where the version is known before launch; DBOS computes it otherwise, at launch.
   const knownVersion = applicationVersion || process.env['DBOS__APPVERSION'] || undefined;
@@ -345,20 +366,22 @@ export async function startDurableWorkerWith(
   }
   if (knownVersion !== undefined) await fence(knownVersion);
   if (limitPool !== undefined) {
-    await migrateFleetRateLimit({ pool: limitPool, appName, limits: modelRateLimits });
+    await migrateFleetRateLimit({ pool: limitPool, appName, limits: modelRateLimits }).catch(
+      refuseStart,
+    );
   }
   dbosClient = await DBOSClient.create({
     systemDatabaseUrl: dbosUrl,
     applicationName: appName,
-  });
+  }).catch(refuseStart);
   await preloading;
-  await DBOS.launch();
+  await DBOS.launch().catch(refuseStart);
   if (knownVersion === undefined) await fence(DBOS.applicationVersion);
   await DBOS.registerQueue(RUNS_QUEUE, {
     workerConcurrency,
     minPollingIntervalMs: pollingIntervalMs,
     onConflict: 'always_update',
-  });
+  }).catch(refuseStart);
 
   // The heartbeats' own connection: a beat queued behind the pool's other queries (a sweep,
   // the approval sweep, the runs API) made a live worker look silent (worker-liveness.ts).
@@ -399,6 +422,10 @@ export async function startDurableWorkerWith(
               );
             }
           },
+        }).catch(async (error: unknown) => {
+          // Its first beat failed: the start leaves nothing, its own connection included.
+          await beatPool?.end().catch(() => {});
+          return refuseStart(error);
         });
 
   // Paused runs whose approval timed out are resumed, to deny the call; runs whose resume never
@@ -459,7 +486,24 @@ export async function startDurableWorkerWith(
       await beatPool?.end().catch(() => {});
       await limitPool?.end().catch(() => {});
       await dbosClient?.destroy().catch(() => {});
-      await DBOS.shutdown();
+      // The registry too, so this process can start a worker again (restart.test.ts).
+      await DBOS.shutdown({ deregister: true });
     },
   };
+}
+
+/** The refusal of a start beside a running (or starting) worker of this process. */
+function workerAlreadyRunning(executorId: string, cause?: unknown): WorkerAlreadyRunningError {
+  const runningExecutorId = DBOS.isInitialized() ? DBOS.executorID : undefined;
+  return new WorkerAlreadyRunningError({
+    // The ids cut: an executor id is the caller's string, unbounded.
+    message: `startDurableWorker({ executorId: ${JSON.stringify(String(executorId).slice(0, 80))} }): a durable worker already ${
+      runningExecutorId === undefined
+        ? 'starts'
+        : `runs (executor id ${JSON.stringify(String(runningExecutorId).slice(0, 80))})`
+    } in this process, and DBOS is one per process. Call its shutdown() first, or start this worker in another process.`,
+    executorId,
+    runningExecutorId,
+    cause,
+  });
 }
