@@ -1,4 +1,4 @@
-import { loadZodCore as requireZodCore } from '#platform/load-schema-libraries';
+import { mergeIntersections, loadZodCore as requireZodCore } from '#platform/load-schema-libraries';
 
 // For `output` (agent/ reaches the platform's halves through tools/): see `assertZodNesting`.
 export { assertZodNesting, describeZodNotJson } from '#platform/load-schema-libraries';
@@ -48,6 +48,9 @@ function loadZodCore(): ZodV4Core {
  *    `.describe()` lives in a per-copy registry in zod 3.25, so the other copy would drop every
  *    description; reading it through the schema's own `.meta()` avoids that.
  *
+ * On Node its intersections' `allOf`s are then merged (`mergeIntersections`), as zod 3's are; off
+ * Node zod 4's own fold of plain objects is all (see the web half of `#platform`).
+ *
  * @throws whatever zod throws for a type JSON cannot carry (`z.date()`, `z.bigint()`, ...).
  */
 export function zodV4ToJsonSchema(
@@ -55,7 +58,7 @@ export function zodV4ToJsonSchema(
   { core }: { core?: ZodV4Core | undefined } = {},
 ): Record<string, unknown> {
   if (isStandardSchema(schema) && hasStandardJsonSchema(schema)) {
-    return schema['~standard'].jsonSchema.input({ target: 'draft-2020-12' });
+    return mergeIntersections(schema['~standard'].jsonSchema.input({ target: 'draft-2020-12' }));
   }
   const zod = core ?? loadZodCore();
   const metadata = {
@@ -66,5 +69,5 @@ export function zodV4ToJsonSchema(
       return typeof meta === 'function' ? meta.call(member) : zod.globalRegistry.get(member);
     },
   };
-  return zod.toJSONSchema(schema, { io: 'input', metadata });
+  return mergeIntersections(zod.toJSONSchema(schema, { io: 'input', metadata }));
 }
