@@ -241,7 +241,8 @@ const MAX_ZOD_WALKED = 20_000;
  * the converted schema's check would, and a schema it passes is still checked after conversion.
  * Tested at 127, 128 and 129 levels against both converters. A
  * recursion (`z.lazy`, a getter in a shape) is a `$ref` to the converters, so a schema met again
- * inside itself is not walked again. A zod 4 `z.promise()` is refused on the way, naming its place.
+ * inside itself is not walked again. A zod 4 `z.promise()` is refused on the way, naming its place
+ * (off Node, where this walk is a no-op, `zodV4ToJsonSchema`'s converter override refuses it).
  *
  * @throws Error naming the place, the limit and the fix (as the converted schema's check does).
  * @internal
@@ -260,10 +261,7 @@ export function assertZodNesting(schema: unknown): void {
     // zod 4 writes a promise as its inner type, and validates it asynchronously: its synchronous
     // parse throws a TypeError of its own, so the tool could never run (attack68b). zod 3's
     // converter refuses ZodPromise itself.
-    if (zod4 && kind === 'promise')
-      throw new Error(
-        `Promises cannot be represented in JSON Schema at ${formatPath(path)}; use a JSON value`,
-      );
+    if (zod4 && kind === 'promise') throw promiseRefusal(path);
     // The keyword under which the converters always write a container (an object or a list) one
     // level below this schema: past the limit, that container is the first place too deep.
     const inner = containerOf(kind, zod4, def);
@@ -278,6 +276,17 @@ export function assertZodNesting(schema: unknown): void {
     for (const [child, ...segments] of zodChildren(kind, zod4, def).reverse())
       pending.push([child, [...path, ...segments]]);
   }
+}
+
+/**
+ * What a zod 4 `z.promise()` is refused with, at its place: by {@link assertZodNesting} on Node,
+ * and by `zodV4ToJsonSchema`'s converter override everywhere (off Node the only one).
+ * @internal
+ */
+export function promiseRefusal(path: SchemaPath): Error {
+  return new Error(
+    `Promises cannot be represented in JSON Schema at ${formatPath(path)}; use a JSON value`,
+  );
 }
 
 /**
