@@ -92,6 +92,7 @@ const CORE_ISOLATED = [
   'src/agent/preload-run-path.test.ts',
   'src/http/attempts/preload-failure-path.test.ts',
   'src/agent/stream-chunk-once.test.ts',
+  'src/tools/define/define-tool.web-half.attacks.test.ts',
 ];
 /**
  * The http and streaming files that `core-node-transport` would run a second time unchanged: none

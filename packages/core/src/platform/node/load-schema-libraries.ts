@@ -1,9 +1,12 @@
 import { createRequire } from 'node:module';
 import { requireDependency } from '../../errors/schema-library-not-loaded-error.ts';
 import { createCfworkerCheck } from '../../tools/schema/cfworker-check.ts';
+import { mergeIntersections } from '../../tools/schema/merge-all-of.ts';
 import { toOpenApiSchema } from '../../tools/schema/to-open-api-schema.ts';
 
 export { assertZodNesting, describeZodNotJson } from '../../tools/schema/inline-refs.ts';
+// zod 4's `allOf`s merged too (zod 4 folds only sides of plain objects itself): see the web half.
+export { mergeIntersections };
 
 // The schema libraries tools/ converts and validates with, one module for the three: each module
 // the root import loads costs about 1 M instructions of Node's ES module loader (bench/RESULTS.md,
@@ -33,17 +36,19 @@ export function loadZodCore(): unknown {
 }
 
 /**
- * zod-to-json-schema, loaded on the first zod 3 schema, not at import. Untyped here: tools/
- * declares the part it uses.
+ * zod-to-json-schema, loaded on the first zod 3 schema, not at import, with tools/'s merge of the
+ * `allOf`s it writes for an intersection (`mergeIntersections`; this module has it statically
+ * already, through `toOpenApiSchema`). Untyped here: tools/ declares the part it uses.
  * @internal
  */
 export function loadZodToJsonSchema(): unknown {
-  return requireDependency({
+  const converter = requireDependency({
     name: 'zod-to-json-schema',
     neededBy: 'A zod 3 schema',
     bundled: () => require('zod-to-json-schema'),
     nodeRequire,
-  });
+  }) as object;
+  return { ...converter, mergeIntersections };
 }
 
 /**

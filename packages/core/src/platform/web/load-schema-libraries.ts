@@ -9,6 +9,7 @@ import type {
   loadOpenApiConverter as NodeLoadOpenApiConverter,
   loadZodCore as NodeLoadZodCore,
   loadZodToJsonSchema as NodeLoadZodToJsonSchema,
+  mergeIntersections as NodeMergeIntersections,
 } from '../node/load-schema-libraries.ts';
 
 /** `zod/v4/core`, imported statically off Node (zod is a peer dependency, so it is there). @internal */
@@ -23,11 +24,15 @@ export const loadZodToJsonSchema: typeof NodeLoadZodToJsonSchema = () => undefin
 
 /**
  * zod-to-json-schema (20.5 KB minified, needed for zod 3 schemas only: zod 4 converts itself) in a
- * chunk of its own, imported when a zod 3 schema is first met.
+ * chunk of its own, imported when a zod 3 schema is first met, with tools/'s merge of the `allOf`s
+ * it writes for an intersection (`mergeIntersections`, 1.2 KB minified, shared with the OpenAPI
+ * converter's chunk).
  * @internal
  */
 export const importZodToJsonSchema: typeof NodeImportZodToJsonSchema = () =>
-  import('zod-to-json-schema');
+  Promise.all([import('zod-to-json-schema'), import('../../tools/schema/merge-all-of.ts')]).then(
+    ([converter, { mergeIntersections }]) => ({ ...converter, mergeIntersections }),
+  );
 
 /**
  * Off Node there is no synchronous require(): nothing until `importCfworker` has loaded it (the
@@ -67,7 +72,9 @@ export const importOpenApiConverter: typeof NodeImportOpenApiConverter = () =>
  * Off Node, no walk of a zod schema's depth before zod converts it: the walk is ~430 B gzip, and
  * the agent app's bundle had under 100 B to spare (bench/RESULTS.md, "schema-depth2"). A schema
  * nested past the limit is still refused: by the converted schema's check, or, thousands of levels
- * deep, when zod's converter overflows the stack (reported as the same limit, after 1-2 s).
+ * deep, when zod's converter overflows the stack (reported as the same limit, after 1-2 s). A zod
+ * 4 `z.promise()`, which the Node walk refuses on the way, is refused here by zod's converter
+ * override in `zodV4ToJsonSchema` (its place named), for a few bytes rather than the walk's ~430.
  * @internal
  */
 export const assertZodNesting: typeof NodeAssertZodNesting = () => {};
@@ -78,3 +85,14 @@ export const assertZodNesting: typeof NodeAssertZodNesting = () => {};
  * @internal
  */
 export const describeZodNotJson: typeof NodeDescribeZodNotJson = () => undefined;
+
+/**
+ * Off Node, a zod 4 schema's JSON Schema is declared as zod 4 writes it: its `allOf`s are not
+ * merged (the merge is ~600 B gzip, and zod 4's conversion is synchronous, so it cannot wait for a
+ * chunk). zod 4 folds an intersection of plain objects into one object itself; one with a
+ * described side, a field both sides define or non-object sides stays `allOf` (refused at the
+ * root, as zod 4 writes it). zod 3's intersections are merged off Node too: the merge comes with
+ * its converter, in its chunk (`importZodToJsonSchema`).
+ * @internal
+ */
+export const mergeIntersections: typeof NodeMergeIntersections = (schema) => schema;

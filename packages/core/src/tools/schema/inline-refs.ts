@@ -241,7 +241,8 @@ const MAX_ZOD_WALKED = 20_000;
  * the converted schema's check would, and a schema it passes is still checked after conversion.
  * Tested at 127, 128 and 129 levels against both converters. A
  * recursion (`z.lazy`, a getter in a shape) is a `$ref` to the converters, so a schema met again
- * inside itself is not walked again. A zod 4 `z.promise()` is refused on the way, naming its place.
+ * inside itself is not walked again. A zod 4 `z.promise()` is refused on the way, naming its place
+ * (off Node, where this walk is a no-op, `zodV4ToJsonSchema`'s converter override refuses it).
  *
  * @throws Error naming the place, the limit and the fix (as the converted schema's check does).
  * @internal
@@ -260,10 +261,7 @@ export function assertZodNesting(schema: unknown): void {
     // zod 4 writes a promise as its inner type, and validates it asynchronously: its synchronous
     // parse throws a TypeError of its own, so the tool could never run (attack68b). zod 3's
     // converter refuses ZodPromise itself.
-    if (zod4 && kind === 'promise')
-      throw new Error(
-        `Promises cannot be represented in JSON Schema at ${formatPath(path)}; use a JSON value`,
-      );
+    if (zod4 && kind === 'promise') throw promiseRefusal(path);
     // The keyword under which the converters always write a container (an object or a list) one
     // level below this schema: past the limit, that container is the first place too deep.
     const inner = containerOf(kind, zod4, def);
@@ -278,6 +276,17 @@ export function assertZodNesting(schema: unknown): void {
     for (const [child, ...segments] of zodChildren(kind, zod4, def).reverse())
       pending.push([child, [...path, ...segments]]);
   }
+}
+
+/**
+ * What a zod 4 `z.promise()` is refused with, at its place: by {@link assertZodNesting} on Node,
+ * and by `zodV4ToJsonSchema`'s converter override everywhere (off Node the only one).
+ * @internal
+ */
+export function promiseRefusal(path: SchemaPath): Error {
+  return new Error(
+    `Promises cannot be represented in JSON Schema at ${formatPath(path)}; use a JSON value`,
+  );
 }
 
 /**
@@ -350,9 +359,13 @@ function containerOf(kind: string, zod4: boolean, def: Def): string | undefined 
 /**
  * zod 4's refusals of a type JSON cannot carry, by the words they start with ("Date cannot be
  * represented in JSON Schema", zod `v4/core/json-schema-processors.js`): the kind of schema that
- * makes each, and what to use instead. zod 4 names neither the place nor a fix.
+ * makes each, and what to use instead. zod 4 names neither the place nor a fix. A literal's kind
+ * matches every literal, so its refusals also say which type of value it holds (attack68b).
  */
-const ZOD4_NOT_JSON: Record<string, readonly [kind: string, instead: string]> = {
+const ZOD4_NOT_JSON: Record<
+  string,
+  readonly [kind: string, instead: string, literalOf?: 'bigint' | 'undefined']
+> = {
   Date: ['date', 'z.iso.datetime() (a string; make the Date from it)'],
   BigInt: ['bigint', 'z.int() or z.string() (make the bigint from it)'],
   Map: ['map', 'z.record() or an array of [key, value] pairs'],
@@ -370,6 +383,12 @@ const ZOD4_NOT_JSON: Record<string, readonly [kind: string, instead: string]> = 
     'transform',
     'a schema of the input before the transform: z.string().transform(...)',
   ],
+  'BigInt literals': ['literal', 'a number literal (z.literal(10))', 'bigint'],
+  'Literal `undefined`': [
+    'literal',
+    'z.null(), or leave the field out with .optional()',
+    'undefined',
+  ],
 };
 
 /**
@@ -385,7 +404,7 @@ export function describeZodNotJson(schema: unknown, message: string): string | u
     message.startsWith(`${word} cannot be represented`),
   );
   if (label === undefined) return undefined;
-  const [wanted, instead] = ZOD4_NOT_JSON[label] as readonly [string, string];
+  const [wanted, instead, literalOf] = ZOD4_NOT_JSON[label] as (typeof ZOD4_NOT_JSON)[string];
   const seen = new Set<unknown>();
   const pending: [unknown, SchemaPath][] = [[schema, []]];
   for (let item = pending.pop(); item && seen.size < MAX_ZOD_WALKED; item = pending.pop()) {
@@ -394,7 +413,12 @@ export function describeZodNotJson(schema: unknown, message: string): string | u
     // A recursive schema (`z.lazy`) is met again inside itself: walked once.
     if (read === undefined || !read.zod4 || seen.has(node)) continue;
     seen.add(node);
-    if (read.kind === wanted) return ` at ${formatPath(path)}; use ${instead}`;
+    if (
+      read.kind === wanted &&
+      (literalOf === undefined ||
+        (read.def['values'] as unknown[]).some((value) => typeof value === literalOf))
+    )
+      return ` at ${formatPath(path)}; use ${instead}`;
     // Reversed, so the first child is searched first, as zod's converter meets them.
     for (const [child, ...segments] of zodChildren(read.kind, true, read.def).reverse())
       pending.push([child, [...path, ...segments]]);

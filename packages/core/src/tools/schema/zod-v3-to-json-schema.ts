@@ -21,10 +21,14 @@ export function isZodV3Schema(value: unknown): value is ZodV3SchemaLike {
   );
 }
 
-/** The part of zod-to-json-schema used here. @internal */
+/**
+ * The part of zod-to-json-schema used here, with the merge of the `allOf`s it writes for an
+ * intersection (`mergeIntersections`), which comes with it: off Node in its chunk. @internal
+ */
 export type ZodToJsonSchemaModule = {
   zodToJsonSchema(schema: unknown, options: Record<string, unknown>): Record<string, unknown>;
   ignoreOverride: symbol;
+  mergeIntersections(schema: Record<string, unknown>): Record<string, unknown>;
 };
 
 /**
@@ -65,8 +69,11 @@ const notJson: Record<string, string> = {
  * silently returns `{ "$schema": ... }` with no properties (see the test). `defineTool` routes zod 4
  * schemas to `zodV4ToJsonSchema` instead.
  *
+ * An intersection (`.and()`), which zod-to-json-schema writes as `allOf`, is merged into one
+ * schema, as zod 4 declares it (`mergeIntersections`).
+ *
  * @throws Error when the schema contains a type JSON cannot carry (`z.date()`, `z.map()`, ...), with
- * the path and a replacement.
+ * the path and a replacement, or an intersection whose sides share no type, with its place.
  * @throws {@link SchemaLibraryNotLoadedError} off Node before the converter's import arrived (it
  *   is started then); never on Node.
  */
@@ -79,8 +86,8 @@ export function zodV3ToJsonSchema(
     converter.load();
     throw new SchemaLibraryNotLoadedError({ library: 'zod-to-json-schema', toolName });
   }
-  const { zodToJsonSchema, ignoreOverride } = loaded;
-  return zodToJsonSchema(schema, {
+  const { zodToJsonSchema, ignoreOverride, mergeIntersections } = loaded;
+  const converted = zodToJsonSchema(schema, {
     target: 'jsonSchema7',
     // Reused sub-schemas become `$ref`s into the root; `cleanJsonSchema` inlines all that are not
     // recursive. `none` would turn recursion into `{}` and print a console warning.
@@ -121,4 +128,5 @@ export function zodV3ToJsonSchema(
       return ignoreOverride;
     },
   });
+  return mergeIntersections(converted);
 }

@@ -1,8 +1,10 @@
-import { loadZodCore as requireZodCore } from '#platform/load-schema-libraries';
+import { mergeIntersections, loadZodCore as requireZodCore } from '#platform/load-schema-libraries';
 
 // For `output` (agent/ reaches the platform's halves through tools/): see `assertZodNesting`.
 export { assertZodNesting, describeZodNotJson } from '#platform/load-schema-libraries';
 
+import { promiseRefusal } from './inline-refs.ts';
+import type { SchemaPath } from './schema-warning.ts';
 import { hasStandardJsonSchema, isStandardSchema } from './standard-schema.ts';
 
 /** A zod 4 schema (from `zod` 4, `zod/v4`, `zod/mini`, or zod 3.25's `zod/v4`). */
@@ -48,14 +50,23 @@ function loadZodCore(): ZodV4Core {
  *    `.describe()` lives in a per-copy registry in zod 3.25, so the other copy would drop every
  *    description; reading it through the schema's own `.meta()` avoids that.
  *
- * @throws whatever zod throws for a type JSON cannot carry (`z.date()`, `z.bigint()`, ...).
+ * On Node its intersections' `allOf`s are then merged (`mergeIntersections`), as zod 3's are; off
+ * Node zod 4's own fold of plain objects is all (see the web half of `#platform`).
+ *
+ * @throws whatever zod throws for a type JSON cannot carry (`z.date()`, `z.bigint()`, ...), and
+ * for a `z.promise()`, naming its place (see `refusePromise`).
  */
 export function zodV4ToJsonSchema(
   schema: ZodV4SchemaLike,
   { core }: { core?: ZodV4Core | undefined } = {},
 ): Record<string, unknown> {
   if (isStandardSchema(schema) && hasStandardJsonSchema(schema)) {
-    return schema['~standard'].jsonSchema.input({ target: 'draft-2020-12' });
+    return mergeIntersections(
+      schema['~standard'].jsonSchema.input({
+        target: 'draft-2020-12',
+        libraryOptions: { override: refusePromise },
+      }),
+    );
   }
   const zod = core ?? loadZodCore();
   const metadata = {
@@ -66,5 +77,18 @@ export function zodV4ToJsonSchema(
       return typeof meta === 'function' ? meta.call(member) : zod.globalRegistry.get(member);
     },
   };
-  return zod.toJSONSchema(schema, { io: 'input', metadata });
+  return mergeIntersections(
+    zod.toJSONSchema(schema, { io: 'input', metadata, override: refusePromise }),
+  );
+}
+
+/**
+ * zod's converter `override`, called with each schema it wrote: refuses a `z.promise()`. zod 4
+ * writes a promise as its inner type, and validates it asynchronously: its synchronous parse
+ * throws a TypeError of its own, so the tool could never run (attack68b). On Node the walk of
+ * `assertZodNesting` refused it before the converter ran; off Node that walk is a no-op (bundle
+ * size), so this is where a browser's promise is refused, naming its place, for a few bytes.
+ */
+function refusePromise({ zodSchema, path }: { zodSchema: ZodV4SchemaLike; path: SchemaPath }) {
+  if ((zodSchema._zod.def as { type?: unknown }).type === 'promise') throw promiseRefusal(path);
 }
