@@ -219,6 +219,14 @@ const MAX_TEXT = 100_000;
 const OWN_KEYS = new Set(['name', 'message', 'stack', 'cause', 'code']);
 
 /**
+ * The enumerable property a failed child's stored error carries the run it ended in (its steps,
+ * usage and cost), for its parent (durable/children/stored-child-run.ts). Never a field of the
+ * revived error: it is not the class's data (the class's `run` is rebuilt from it), and a log
+ * line or `toJSON` would print every step. @internal
+ */
+export const STORED_RUN_PROPERTY = 'gemloopChildRun';
+
+/**
  * A stored error (as DBOS revives `workflow_status.error` or a child's row: a plain `Error` with
  * the class's `name`, its `code` and data fields, redacted as the worker stored them) as the
  * gemloop class it names, so `ApiCallError.isInstance(error)` and `instanceof` hold after a run
@@ -227,8 +235,9 @@ const OWN_KEYS = new Set(['name', 'message', 'stack', 'cause', 'code']);
  * bounded plain data (a huge text, a function, a class instance, a key the class defines such
  * as `toJSON`) leaves the error as stored, name and code kept. An `AgentRunError`'s `run` is
  * not stored (it holds the history): a revived one has `run` when given (`runs.result()` reads it
- * from the run's events: failed-run-state.ts), else an empty run (no contents nor steps, zero usage
- * and cost); its causes always have an empty one. @internal
+ * from the run's events, failed-run-state.ts; a parent, and `runs.result()` of a subagent's run,
+ * from the steps a failed child's stored error carries, stored-child-run.ts), else an empty run
+ * (no contents nor steps, zero usage and cost); its causes always have an empty one. @internal
  */
 export function typedStoredError(
   error: unknown,
@@ -365,7 +374,7 @@ function plainFields(stored: Error, type: StoredErrorClass): Record<string, unkn
   if (keys.length > MAX_ITEMS) return undefined;
   const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const key of keys) {
-    if (OWN_KEYS.has(key)) continue;
+    if (OWN_KEYS.has(key) || key === STORED_RUN_PROPERTY) continue;
     if (key in type.prototype) return undefined;
     const value = plainData(ownValue(stored, key), 0);
     if (value === INVALID) return undefined;
