@@ -237,7 +237,9 @@ export const STORED_RUN_PROPERTY = 'gemloopChildRun';
  * not stored (it holds the history): a revived one has `run` when given (`runs.result()` reads it
  * from the run's events, failed-run-state.ts; a parent, and `runs.result()` of a subagent's run,
  * from the steps a failed child's stored error carries, stored-child-run.ts), else an empty run
- * (no contents nor steps, zero usage and cost); its causes always have an empty one. @internal
+ * (no contents nor steps, zero usage and cost); its causes have an empty one. A `SubagentError`
+ * given `run` has it as its `childRun`, and its cause (the failed child's error) as its `run`.
+ * @internal
  */
 export function typedStoredError(
   error: unknown,
@@ -281,9 +283,12 @@ function revived(
     if (own !== undefined && (own.configurable !== true || own.writable !== true)) return;
     Object.defineProperty(error, key, { ...hidden(value), enumerable: true });
   }
+  // A SubagentError's `run` is its `childRun`, the failed child's, whose own error is its cause.
+  const childRun = type === SubagentError ? run : undefined;
+  if (childRun !== undefined) Object.defineProperty(error, 'childRun', hidden(childRun));
   const cause = ownValue(stored, 'cause');
   if (cause !== undefined) {
-    Object.defineProperty(error, 'cause', hidden(typedStoredError(cause, depth + 1)));
+    Object.defineProperty(error, 'cause', hidden(typedStoredError(cause, depth + 1, childRun)));
   }
   // The worker's frames were never stored: the stack is the first line, as stored.
   Object.defineProperty(error, 'stack', hidden(`${name}: ${message}`));

@@ -41,10 +41,29 @@ export const BUDGET_STOP_PROPERTY = 'gemloopBudgetStop';
  * failed. @internal
  */
 export function storedChildError(error: unknown, keys: readonly string[]): Error {
+  const redact = storedTextOf(keys);
+  return withRun(copyError(error, redact, 0), error, redact);
+}
+
+/**
+ * `stored`, the copy of a failed run's error as the run's row holds it (redacted-run-error.ts),
+ * with the failed child's run when the error is a `SubagentError` (its `childRun`), copied as a
+ * stored child error's is, so `runs.result()` of a run that a subagent's failure ended gives the
+ * child's run back as the same run in process holds it. Another error's run is the run's own,
+ * read from its events (failed-run-state.ts), and is not stored again. @internal
+ */
+export function withSubagentRun(stored: Error, error: unknown, keys: readonly string[]): Error {
+  return SubagentError.isInstance(error) ? withRun(stored, error, storedTextOf(keys)) : stored;
+}
+
+/** How a stored child error tells a text: without `keys` and local details, cut. */
+function storedTextOf(keys: readonly string[]): (text: string) => string {
   const withoutKeys = createSecretRedactor(keys);
-  const redact = (text: string): string => bounded(redactLocalDetails(withoutKeys(text)));
-  const stored = copyError(error, redact, 0);
-  // The run it ended, copied as a field is: in process the parent holds it (stored-child-run.ts).
+  return (text) => bounded(redactLocalDetails(withoutKeys(text)));
+}
+
+/** `stored` with the run `error` ended, copied as a field is: in process the parent holds it. */
+function withRun(stored: Error, error: unknown, redact: (text: string) => string): Error {
   const run = storedChildRun(error, (value) => plainCopy(value, redact, 0));
   if (run !== undefined) Object.defineProperty(stored, STORED_RUN_PROPERTY, field(run));
   return stored;

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { workerDatabase } from '../../__fixtures__/fleet.ts';
 import type { Body } from '../../__fixtures__/subagent-fake.ts';
+import { DurableRunError } from '../../errors/durable-run-error.ts';
 import type { DurableWorker } from '../worker/durable-worker.ts';
 import { startDurableWorker } from '../worker/start-durable-worker.ts';
 
@@ -116,15 +117,23 @@ async function inProcess(name: 'desk' | 'chief'): Promise<SubagentError> {
   return error as SubagentError;
 }
 
-/** The parent's error when the tree runs durably, as the parent's plugin saw it. */
-async function durable(name: 'desk' | 'chief'): Promise<{ error: SubagentError; runId: string }> {
+/**
+ * The parent's error when the tree runs durably, as the parent's plugin saw it, and as
+ * `runs.result()` threw it.
+ */
+async function durable(
+  name: 'desk' | 'chief',
+): Promise<{ error: SubagentError; runId: string; thrown: unknown }> {
   const before = ended.length;
   const { runId } = await worker.runs.start(name, { input: 'Go.' });
-  await worker.runs.result(runId).catch(() => undefined);
+  const thrown = await worker.runs.result(runId).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   expect(ended).toHaveLength(before + 1);
   const error = ended[before];
   expect(SubagentError.isInstance(error)).toBe(true);
-  return { error: error as SubagentError, runId };
+  return { error: error as SubagentError, runId, thrown };
 }
 
 /** What a run state says of the run: its steps (number, kind, usage, calls) and its spend. */
@@ -164,6 +173,23 @@ describe("a durable subagent's failure as its parent reads it carries the child'
       // The tool's answer is there, without the client's key.
       const output = error.childRun?.steps[0]?.toolCalls[0]?.output;
       expect(output).toMatchObject({ found: 'a' });
+      expect(JSON.stringify(error.childRun)).not.toContain(KEY);
+    },
+  );
+
+  it.each(['desk', 'chief'] as const)(
+    "%s: runs.result() of the parent gives its SubagentError with the child's run",
+    async (name) => {
+      const expected = await inProcess(name);
+      const { thrown } = await durable(name);
+      expect(DurableRunError.isInstance(thrown)).toBe(true);
+      const error = (thrown as DurableRunError).cause as SubagentError;
+      expect(SubagentError.isInstance(error)).toBe(true);
+      expect(summary(error.childRun)).toEqual(summary(expected.childRun));
+      expect(PluginError.isInstance(error.cause)).toBe(true);
+      expect(summary((error.cause as AgentRunError).run)).toEqual(
+        summary((expected.cause as AgentRunError).run),
+      );
       expect(JSON.stringify(error.childRun)).not.toContain(KEY);
     },
   );

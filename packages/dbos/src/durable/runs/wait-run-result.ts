@@ -1,4 +1,5 @@
 import { AgentRunError } from '@gemloop/core';
+import { SubagentError } from '@gemloop/core/composition';
 import { isHistoryReference } from '../../chat/history-reference.ts';
 import { resolveHistoryReference } from '../../chat/resolve-history-reference.ts';
 import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
@@ -91,8 +92,9 @@ export async function waitRunResult(
  * `run` the run's events give (its steps, usage and cost: failed-run-state.ts), as the same error
  * thrown in process carries it, so `catch (e) { e.cause.run.usage }` reads what the run spent.
  * A subagent's run streams no events of its own (its parent's stream has them): its stored error
- * carries its steps (stored-child-run.ts). The stream is read only for an `AgentRunError` that
- * carries none.
+ * carries its run (stored-child-run.ts), as does a `SubagentError` that ended a run (the failed
+ * child's, its `childRun`, and its cause's `run`). The stream is read only for an
+ * `AgentRunError` that carries none.
  */
 async function revivedRunError(
   backend: RunsBackend,
@@ -100,6 +102,11 @@ async function revivedRunError(
   error: unknown,
 ): Promise<unknown> {
   const revived = typedStoredError(error);
+  if (SubagentError.isInstance(revived)) {
+    // Ended by a subagent's failure: the failed child's run is stored with it.
+    const run = childRunOf(error);
+    return run === undefined ? revived : typedStoredError(error, 0, run);
+  }
   if (!AgentRunError.isInstance(revived)) return revived;
   const run = childRunOf(error) ?? (await failedRunState(backend, runId));
   return run === undefined ? revived : typedStoredError(error, 0, run);
