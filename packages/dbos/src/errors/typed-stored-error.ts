@@ -221,6 +221,14 @@ const MAX_TEXT = 100_000;
 const OWN_KEYS = new Set(['name', 'message', 'stack', 'cause', 'code']);
 
 /**
+ * The enumerable property a failed child's stored error carries the run it ended in (its steps,
+ * usage and cost), for its parent (durable/children/stored-child-run.ts). Never a field of the
+ * revived error: it is not the class's data (the class's `run` is rebuilt from it), and a log
+ * line or `toJSON` would print every step. @internal
+ */
+export const STORED_RUN_PROPERTY = 'gemloopChildRun';
+
+/**
  * A stored error (as DBOS revives `workflow_status.error` or a child's row: a plain `Error` with
  * the class's `name`, its `code` and data fields, redacted as the worker stored them) as the
  * gemloop class it names, so `ApiCallError.isInstance(error)` and `instanceof` hold after a run
@@ -229,8 +237,11 @@ const OWN_KEYS = new Set(['name', 'message', 'stack', 'cause', 'code']);
  * bounded plain data (a huge text, a function, a class instance, a key the class defines such
  * as `toJSON`) leaves the error as stored, name and code kept. An `AgentRunError`'s `run` is
  * not stored (it holds the history): a revived one has `run` when given (`runs.result()` reads it
- * from the run's events: failed-run-state.ts), else an empty run (no contents nor steps, zero usage
- * and cost); its causes always have an empty one. @internal
+ * from the run's events, failed-run-state.ts; a parent, and `runs.result()` of a subagent's run,
+ * from the steps a failed child's stored error carries, stored-child-run.ts), else an empty run
+ * (no contents nor steps, zero usage and cost); its causes have an empty one. A `SubagentError`
+ * given `run` has it as its `childRun`, and its cause (the failed child's error) as its `run`.
+ * @internal
  */
 export function typedStoredError(
   error: unknown,
@@ -274,9 +285,12 @@ function revived(
     if (own !== undefined && (own.configurable !== true || own.writable !== true)) return;
     Object.defineProperty(error, key, { ...hidden(value), enumerable: true });
   }
+  // A SubagentError's `run` is its `childRun`, the failed child's, whose own error is its cause.
+  const childRun = type === SubagentError ? run : undefined;
+  if (childRun !== undefined) Object.defineProperty(error, 'childRun', hidden(childRun));
   const cause = ownValue(stored, 'cause');
   if (cause !== undefined) {
-    Object.defineProperty(error, 'cause', hidden(typedStoredError(cause, depth + 1)));
+    Object.defineProperty(error, 'cause', hidden(typedStoredError(cause, depth + 1, childRun)));
   }
   // The worker's frames were never stored: the stack is the first line, as stored.
   Object.defineProperty(error, 'stack', hidden(`${name}: ${message}`));
@@ -367,7 +381,7 @@ function plainFields(stored: Error, type: StoredErrorClass): Record<string, unkn
   if (keys.length > MAX_ITEMS) return undefined;
   const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const key of keys) {
-    if (OWN_KEYS.has(key)) continue;
+    if (OWN_KEYS.has(key) || key === STORED_RUN_PROPERTY) continue;
     if (key in type.prototype) return undefined;
     const value = plainData(ownValue(stored, key), 0);
     if (value === INVALID) return undefined;

@@ -111,7 +111,10 @@ export type DurableBatchRuns = {
     options: DurableBatchJobInput & { jobId?: string | undefined },
   ): Promise<{ jobId: string }>;
   /**
-   * Waits for the job's final state (every run done or failed).
+   * Waits for the job's final state (every run done or failed). A run's failure is in the state
+   * (its `status: 'failed'` and `error`), never thrown: a job fails only on what fails a whole
+   * step (a request's `ApiCallError`, an `InvalidArgumentError`), which its `cause` is, as its
+   * class again. No `AgentRunError` ends a job, so none carries a run here.
    * @throws {@link DurableRunError} when the job failed, was cancelled, or does not exist.
    */
   result(jobId: string): Promise<BatchRunsState>;

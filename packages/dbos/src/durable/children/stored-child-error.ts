@@ -7,8 +7,9 @@ import {
   cutText,
   emptyUsage,
 } from '@gemloop/core/internal';
-import { typedStoredError } from '../../errors/typed-stored-error.ts';
+import { STORED_RUN_PROPERTY, typedStoredError } from '../../errors/typed-stored-error.ts';
 import { field, readOwn, readText } from '../steps/read-thrown.ts';
+import { childRunOf, storedChildRun } from './stored-child-run.ts';
 
 /** Deepest `cause` (and nested field) a stored child error keeps: a cause chain may loop. */
 const MAX_DEPTH = 8;
@@ -33,14 +34,39 @@ export const BUDGET_STOP_PROPERTY = 'gemloopBudgetStop';
  * `<url>`); its `cause` chain the same way, 8 deep at most; its stack only its first line. A
  * driver's message under a subagent's plugin sat whole in the child's row (attack30's
  * `teamLeak`, redact41). What is not plain data (a class instance in a field, the non-enumerable
- * history an `AgentRunError` carries) is left out, as DBOS would not store it anyway: the error
+ * history an `AgentRunError` carries) is left out, as DBOS would not store it anyway; that run's
+ * steps, usage and cost go with it, copied as its fields are (stored-child-run.ts). The error
  * the parent reads is the same on the first run (this copy) and on a replay (DBOS's revival of
  * it; `childErrorForParent` rebuilds a `SubagentError` from both). Made only when a child
  * failed. @internal
  */
 export function storedChildError(error: unknown, keys: readonly string[]): Error {
+  const redact = storedTextOf(keys);
+  return withRun(copyError(error, redact, 0), error, redact);
+}
+
+/**
+ * `stored`, the copy of a failed run's error as the run's row holds it (redacted-run-error.ts),
+ * with the failed child's run when the error is a `SubagentError` (its `childRun`), copied as a
+ * stored child error's is, so `runs.result()` of a run that a subagent's failure ended gives the
+ * child's run back as the same run in process holds it. Another error's run is the run's own,
+ * read from its events (failed-run-state.ts), and is not stored again. @internal
+ */
+export function withSubagentRun(stored: Error, error: unknown, keys: readonly string[]): Error {
+  return SubagentError.isInstance(error) ? withRun(stored, error, storedTextOf(keys)) : stored;
+}
+
+/** How a stored child error tells a text: without `keys` and local details, cut. */
+function storedTextOf(keys: readonly string[]): (text: string) => string {
   const withoutKeys = createSecretRedactor(keys);
-  return copyError(error, (text) => bounded(redactLocalDetails(withoutKeys(text))), 0);
+  return (text) => bounded(redactLocalDetails(withoutKeys(text)));
+}
+
+/** `stored` with the run `error` ended, copied as a field is: in process the parent holds it. */
+function withRun(stored: Error, error: unknown, redact: (text: string) => string): Error {
+  const run = storedChildRun(error, (value) => plainCopy(value, redact, 0));
+  if (run !== undefined) Object.defineProperty(stored, STORED_RUN_PROPERTY, field(run));
+  return stored;
 }
 
 /**
@@ -60,7 +86,10 @@ function bounded(text: string): string {
  * DBOS revived it on a replay: a plain `Error` either way): a `SubagentError` again when it was
  * one (by its `code` and name: the class's marker is not stored), so the tree ends with it as an
  * in-process tree does, a `TreeBudgetError` when it carries a budget stop, else the error as
- * the gemloop class it names (`typedStoredError`), or itself. @internal
+ * the gemloop class it names (`typedStoredError`), or itself. An `AgentRunError`'s `run` (and a
+ * `SubagentError`'s `childRun` and its cause's `run`) is the failed child's, as in process: its
+ * steps as stored with the error, the `usage` and `cost` they sum to, `contents` empty
+ * (stored-child-run.ts); empty for a child whose error carries no steps. @internal
  */
 export function childErrorForParent(error: unknown): unknown {
   if (!(error instanceof Error) || SubagentError.isInstance(error)) return error;
@@ -69,9 +98,12 @@ export function childErrorForParent(error: unknown): unknown {
   if (typeof stop === 'object' && stop !== null) {
     return childBudgetStopError(stop as ChildBudgetStop);
   }
+  // The child's run, as the stored error carries it (stored-child-run.ts): an in-process parent
+  // holds the child's steps and spend in the error's `run` (a SubagentError's `childRun`).
+  const run = childRunOf(error);
   // Any other of gemloop's classes is rebuilt from its name and code (typed-stored-error.ts).
   if (fields['code'] !== 'subagent' || error.name !== 'SubagentError') {
-    return typedStoredError(error);
+    return typedStoredError(error, 0, run);
   }
   const path = fields['path'];
   const usage = fields['usage'];
@@ -79,10 +111,11 @@ export function childErrorForParent(error: unknown): unknown {
     message: error.message,
     toolName: typeof fields['toolName'] === 'string' ? fields['toolName'] : '',
     path: Array.isArray(path) ? path.filter((item) => typeof item === 'string') : [],
-    childRun: undefined,
+    // In process the cause is the failed child's own error, and `childRun` its run.
+    childRun: run,
     usage: { ...emptyUsage(), ...(typeof usage === 'object' && usage !== null ? usage : {}) },
     cost: (fields['cost'] ?? undefined) as SubagentError['cost'],
-    cause: typedStoredError(error.cause),
+    cause: typedStoredError(error.cause, 0, run),
   });
 }
 

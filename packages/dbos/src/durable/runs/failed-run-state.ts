@@ -1,5 +1,5 @@
-import type { AgentRunError, AgentStep } from '@gemloop/core';
-import { emptyUsage, nextSessionSpend, zeroCost } from '@gemloop/core/internal';
+import type { AgentRunError } from '@gemloop/core';
+import { runOfSteps } from './run-of-steps.ts';
 import type { RunsBackend } from './runs-backend.ts';
 import { checkEventBatch } from './stored-run-data.ts';
 
@@ -12,18 +12,17 @@ const MAX_ENTRIES = 10_000;
 /**
  * What a failed durable run's `AgentRunError` carries as `run`, read from what the run stored: its
  * own agent's `step-end` events (as stored: a call's long records bounded, keys redacted, see
- * stored-event.ts), `usage` and `cost` summed over them as the run sums its steps (each step's
- * `usageWithChildren`/`costWithChildren` where its calls ran subagents). `contents` and
- * `newContents` are empty: the history is not stored with the error, and the stream holds the
- * model's turns and the tool responses but not every content the run added (its input message, a
- * steer's). `undefined` when the stream cannot be read (the error keeps an empty run).
+ * stored-event.ts), `usage` and `cost` summed over them as the run sums its steps
+ * (run-of-steps.ts). `contents` and `newContents` are empty: the history is not stored with the
+ * error, and the stream holds the model's turns and the tool responses but not every content the
+ * run added (its input message, a steer's). `undefined` when the stream cannot be read (the error keeps an empty run).
  * @internal
  */
 export async function failedRunState(
   backend: RunsBackend,
   runId: string,
 ): Promise<AgentRunError['run'] | undefined> {
-  const steps: AgentStep[] = [];
+  const steps: unknown[] = [];
   let next = 0;
   let entries = 0;
   try {
@@ -35,33 +34,12 @@ export async function failedRunState(
         if (batch.from + index < next) continue;
         next = batch.from + index + 1;
         const event = batch.events[index];
-        if (event?.type === 'step-end' && event.path.length === 0 && isStep(event.step)) {
-          steps.push(event.step);
-        }
+        if (event?.type === 'step-end' && event.path.length === 0) steps.push(event.step);
       }
       if (entries >= MAX_ENTRIES) break;
     }
   } catch {
     return undefined;
   }
-  let spend: ReturnType<typeof nextSessionSpend> | undefined;
-  for (const step of steps) {
-    spend = nextSessionSpend(spend, {
-      usage: step.usageWithChildren ?? step.usage,
-      cost: step.costWithChildren ?? step.cost,
-    });
-  }
-  return {
-    contents: [],
-    newContents: [],
-    steps,
-    usage: spend?.usage ?? emptyUsage(),
-    cost: spend?.cost ?? zeroCost(),
-  };
-}
-
-/** A stored step with what the sums read: its usage an object (a forged row's is not summed). */
-function isStep(step: unknown): step is AgentStep {
-  const usage = (step as { usage?: unknown } | null)?.usage;
-  return typeof usage === 'object' && usage !== null;
+  return runOfSteps(steps);
 }

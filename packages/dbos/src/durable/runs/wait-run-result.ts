@@ -1,10 +1,12 @@
 import { AgentRunError } from '@gemloop/core';
+import { SubagentError } from '@gemloop/core/composition';
 import { isHistoryReference } from '../../chat/history-reference.ts';
 import { resolveHistoryReference } from '../../chat/resolve-history-reference.ts';
 import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
 import { DurableRunError } from '../../errors/durable-run-error.ts';
 import { quoteId } from '../../errors/quote-id.ts';
 import { typedStoredError } from '../../errors/typed-stored-error.ts';
+import { childRunOf } from '../children/stored-child-run.ts';
 import { checkOptionKeys, checkRunId, checkSignal } from './check-runs-arguments.ts';
 import { type DurableRunResult, RUN_WORKFLOW } from './durable-run-types.ts';
 import { failedRunState } from './failed-run-state.ts';
@@ -89,7 +91,10 @@ export async function waitRunResult(
  * A failed run's stored error as its class again; an `AgentRunError` (any subclass) with the
  * `run` the run's events give (its steps, usage and cost: failed-run-state.ts), as the same error
  * thrown in process carries it, so `catch (e) { e.cause.run.usage }` reads what the run spent.
- * The stream is read only for such an error.
+ * A subagent's run streams no events of its own (its parent's stream has them): its stored error
+ * carries its run (stored-child-run.ts), as does a `SubagentError` that ended a run (the failed
+ * child's, its `childRun`, and its cause's `run`). The stream is read only for an
+ * `AgentRunError` that carries none.
  */
 async function revivedRunError(
   backend: RunsBackend,
@@ -97,8 +102,13 @@ async function revivedRunError(
   error: unknown,
 ): Promise<unknown> {
   const revived = typedStoredError(error);
+  if (SubagentError.isInstance(revived)) {
+    // Ended by a subagent's failure: the failed child's run is stored with it.
+    const run = childRunOf(error);
+    return run === undefined ? revived : typedStoredError(error, 0, run);
+  }
   if (!AgentRunError.isInstance(revived)) return revived;
-  const run = await failedRunState(backend, runId);
+  const run = childRunOf(error) ?? (await failedRunState(backend, runId));
   return run === undefined ? revived : typedStoredError(error, 0, run);
 }
 

@@ -8,6 +8,7 @@ import { resolveHistoryReference } from '../../chat/resolve-history-reference.ts
 import { UnknownHandoffAgentError } from '../../errors/unknown-handoff-agent-error.ts';
 import { createApprovalState, RunPausedSignal } from '../approvals/approvals.ts';
 import type { createDurableChildren } from '../children/durable-children.ts';
+import { withSubagentRun } from '../children/stored-child-error.ts';
 import { keylessContents, turnMark } from '../events/keyless-history.ts';
 import {
   createRunEventBuffer,
@@ -184,7 +185,9 @@ export function registerRunWorkflow({
         // Whatever happened before the failure reaches the watchers; the failure is the run's,
         // stored by DBOS and read by every client: told without secrets (redacted-run-error.ts).
         await finish().catch(() => {});
-        throw redactedRunError(error, buffer.keys());
+        // A subagent's failure: the failed child's run goes with it (stored-child-error.ts).
+        const keys = buffer.keys();
+        throw withSubagentRun(redactedRunError(error, keys), error, keys);
       } finally {
         // Only while it is still this execution's: a run resumed again while it runs (a second
         // resume, a takeover) gets a second execution in this worker, and this one, no longer the
