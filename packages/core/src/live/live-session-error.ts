@@ -18,7 +18,8 @@ import { GemloopError } from '../errors/gemloop-error.ts';
  *   signals sent that no resumption handle confirmed (kept to send again).
  * - `invalid-frame`: a server frame that is not a JSON object.
  * - `closed`: a message sent on a session that is over (closed, or failed); or the session's
- *   `signal` was aborted before it connected (already, or while it connected).
+ *   `signal` was aborted before it connected (already, or at any point of its setup: the same
+ *   reason wherever the abort lands), with the signal's `reason` as the error's `cause`.
  * - `hook-failed`: the agent's approval hook (`beforeToolCall`) threw for a live call; the call
  *   was answered "not run" first, as in a run (a plugin's hook ends it with its `PluginError`).
  */

@@ -62,6 +62,11 @@ export class LiveSessionState {
   #ended = false;
   /** What the session ended with (`undefined`: a close, or not ended). */
   #endError: GemloopError | undefined;
+  /**
+   * The caller's signal's reason, once it aborted: the cause of the `closed` a setup it cut short
+   * fails with, so the caller sees its own reason (misc64).
+   */
+  #abortedWith: { reason: unknown } | undefined;
   #resolveClosed!: () => void;
   #rejectClosed!: (error: unknown) => void;
   readonly closed: Promise<void>;
@@ -158,7 +163,10 @@ export class LiveSessionState {
     this.closed.catch(() => {});
     const signal = options.signal;
     if (signal !== undefined) {
-      const onAbort = () => void this.close();
+      const onAbort = () => {
+        this.#abortedWith = { reason: signal.reason };
+        void this.close();
+      };
       // A signal aborted already fires no event: the session opened and ran as if it had none
       // (attack60). Ended here, `start` refuses to connect.
       if (signal.aborted) onAbort();
@@ -171,31 +179,44 @@ export class LiveSessionState {
 
   async start(handle: string | undefined): Promise<void> {
     this.#handle.value = handle;
+    if (this.#ended) {
+      // Its signal aborted before the session existed (or in its constructor): nothing started.
+      throw new LiveSessionError({
+        reason: 'closed',
+        message: 'The live session was closed before it connected: its signal was aborted.',
+        cause: this.#abortedWith?.reason,
+      });
+    }
     try {
-      if (this.#ended) {
-        throw new LiveSessionError({
-          reason: 'closed',
-          message: 'The live session was closed before it connected: its signal was aborted.',
-        });
-      }
       await this.#startPlugins();
       this.#connections.adopt(await this.#connections.open(handle));
       this.#afterConnect(handle);
     } catch (error) {
-      // Closed (its signal, close()) while a plugin's startRun ran: the session's own word for
-      // it, not the run's abort the plugin seam reports ("error.run.contents holds the history":
-      // a live session has none). As an abort during the connect is worded (attack60).
-      const failure =
-        this.#ended && this.#endError === undefined && AgentAbortedError.isInstance(error)
-          ? new LiveSessionError({
-              reason: 'closed',
-              message: 'The live session was closed while it connected.',
-              cause: error,
-            })
-          : error;
+      const failure = this.#setupFailure(error);
       this.#end(failure as LiveSessionError);
       throw failure;
     }
+  }
+
+  /**
+   * What a setup cut short by the session's end (its signal, close()) fails with: `closed`, with
+   * the signal's reason as cause, whichever part of the setup it stopped. The connection's own
+   * `closed` (its lifetime aborted while it connected) carries no cause, and a plugin's `startRun`
+   * cut short throws the run's abort ("error.run.contents holds the history": a live session has
+   * none): both are the same abort, so both become this one error (attack60, misc64). Any other
+   * error (the server's refusal before the abort) is the session's as it is.
+   */
+  #setupFailure(error: unknown): unknown {
+    if (!this.#ended || this.#endError !== undefined) return error;
+    const closed =
+      AgentAbortedError.isInstance(error) ||
+      (LiveSessionError.isInstance(error) && error.reason === 'closed');
+    if (!closed) return error;
+    return new LiveSessionError({
+      reason: 'closed',
+      message: 'The live session was closed while it connected.',
+      cause: this.#abortedWith === undefined ? error : this.#abortedWith.reason,
+    });
   }
 
   /**

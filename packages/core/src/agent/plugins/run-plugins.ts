@@ -211,7 +211,7 @@ export class RunPlugins extends ModelHooks {
       // what the leaving plugin does not take stays for the plugins that do).
       this.atBoundary++;
       try {
-        await this.untilAborted(
+        await this.settled(
           (plugin.endRun as NonNullable<AgentPlugin['endRun']>)(
             this.views[index] as PluginRun,
             HANDED_OFF,
@@ -263,9 +263,11 @@ export class RunPlugins extends ModelHooks {
       const plugin = next[index] as AgentPlugin;
       if (!arriving.includes(plugin)) continue;
       const view = views[index] as PluginRunView;
-      view.state = await this.call(index, 'startRun', this.stepNumber, () =>
-        (plugin.startRun as NonNullable<AgentPlugin['startRun']>)(view as PluginRun<undefined>),
-      );
+      view.state = (
+        await this.call(index, 'startRun', this.stepNumber, () =>
+          (plugin.startRun as NonNullable<AgentPlugin['startRun']>)(view as PluginRun<undefined>),
+        )
+      ).value;
     }
     this.wrapArriving(arriving);
   }
@@ -283,9 +285,11 @@ export class RunPlugins extends ModelHooks {
       const plugin = this.plugins[index] as AgentPlugin;
       const view = this.views[index] as PluginRunView;
       try {
-        view.state = await this.call(index, 'startRun', 0, () =>
-          (plugin.startRun as NonNullable<AgentPlugin['startRun']>)(view as PluginRun<undefined>),
-        );
+        view.state = (
+          await this.call(index, 'startRun', 0, () =>
+            (plugin.startRun as NonNullable<AgentPlugin['startRun']>)(view as PluginRun<undefined>),
+          )
+        ).value;
       } catch (error) {
         // The run never starts: the plugins already started (a connection opened, a budget
         // reserved) end with its error, as they would had the run failed later.
@@ -310,7 +314,7 @@ export class RunPlugins extends ModelHooks {
       const index = indexes[at] as number;
       if (index >= failed) continue;
       try {
-        await this.untilAborted(
+        await this.settled(
           ((this.plugins[index] as AgentPlugin).endRun as NonNullable<AgentPlugin['endRun']>)(
             this.views[index] as PluginRun,
             { error },
@@ -334,7 +338,7 @@ export class RunPlugins extends ModelHooks {
       const index = indexes[at] as number;
       this.atBoundary++;
       try {
-        await this.untilAborted(
+        await this.settled(
           ((this.plugins[index] as AgentPlugin).endRun as NonNullable<AgentPlugin['endRun']>)(
             this.views[index] as PluginRun,
             error === undefined ? {} : { error },

@@ -23,7 +23,7 @@ export class AnswerHooks extends ToolHooks {
     let by: string | undefined;
     for (const index of this.hooks.checkAnswer ?? []) {
       const plugin = this.plugins[index] as AgentPlugin;
-      const change = await this.call(index, 'checkAnswer', answer.step.stepNumber, () =>
+      const { value: change } = await this.call(index, 'checkAnswer', answer.step.stepNumber, () =>
         (plugin.checkAnswer as NonNullable<AgentPlugin['checkAnswer']>)(
           current,
           this.views[index] as PluginRun,
@@ -96,7 +96,7 @@ export class AnswerHooks extends ToolHooks {
     for (let at = indexes.length - 1; at >= 0; at--) {
       const index = indexes[at] as number;
       const plugin = this.plugins[index] as AgentPlugin;
-      const outcome = await this.call(index, 'afterAnswer', answer.step.stepNumber, () =>
+      const { value: outcome } = await this.call(index, 'afterAnswer', answer.step.stepNumber, () =>
         (plugin.afterAnswer as NonNullable<AgentPlugin['afterAnswer']>)(
           answer,
           this.views[index] as PluginRun,

@@ -84,14 +84,26 @@ export class InputHooks extends AnswerHooks {
       for (const index of this.hooks.checkInput ?? []) {
         const plugin = this.plugins[index] as AgentPlugin;
         const recorded = this.facts.record !== undefined && plugin.recorded?.includes('checkInput');
-        const checked = await this.call(index, 'checkInput', draft.stepNumber, async () => {
-          const result = await (plugin.checkInput as NonNullable<AgentPlugin['checkInput']>)(
+        const check = () =>
+          (plugin.checkInput as NonNullable<AgentPlugin['checkInput']>)(
             current,
             this.views[index] as PluginRun,
           );
-          if (recorded !== true || !isBeside(result)) return result;
-          return (await result.beside) ?? undefined;
-        });
+        // Not recorded: the hook's own value, read by `call` alone (an async body here resolved
+        // its promise with it, reading its `then` again: misc64). Recorded: its verdict beside
+        // is awaited inside the record, whose result is data.
+        const { value: checked } = await this.call(
+          index,
+          'checkInput',
+          draft.stepNumber,
+          recorded !== true
+            ? check
+            : async () => {
+                const result = await check();
+                if (!isBeside(result)) return result;
+                return (await result.beside) ?? undefined;
+              },
+        );
         if (checked === undefined || checked === null) continue;
         if (isBeside(checked)) {
           beside.push({ index, verdict: checked.beside });
@@ -128,7 +140,7 @@ export class InputHooks extends AnswerHooks {
     verdict: Promise<unknown>,
     stepNumber: number,
   ): Promise<readonly Content[] | undefined> {
-    const settled = await this.call(index, 'checkInput', stepNumber, () => verdict);
+    const { value: settled } = await this.call(index, 'checkInput', stepNumber, () => verdict);
     return settled === undefined || settled === null ? undefined : this.rewriteOf(index, settled);
   }
 

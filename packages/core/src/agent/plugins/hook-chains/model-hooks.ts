@@ -13,6 +13,7 @@ import {
   readStepOnce,
 } from '../plugin-results.ts';
 import { stepView } from '../run-view/plugin-run-view.ts';
+import { boxed, unboxed } from './hook-value.ts';
 import { type BesideVerdict, InputHooks } from './input-hooks.ts';
 import type { ModelStepReports } from './model-step-reports.ts';
 import { ModelWrapReports } from './model-wrap-reports.ts';
@@ -238,7 +239,7 @@ export class ModelHooks extends InputHooks {
     for (const index of this.hooks.beforeModelCall ?? []) {
       follow();
       const plugin = this.plugins[index] as AgentPlugin;
-      const change = await this.call(index, 'beforeModelCall', draft.stepNumber, () =>
+      const { value: change } = await this.call(index, 'beforeModelCall', draft.stepNumber, () =>
         (plugin.beforeModelCall as NonNullable<AgentPlugin['beforeModelCall']>)(
           current,
           this.views[index] as PluginRun,
@@ -361,14 +362,16 @@ export class ModelHooks extends InputHooks {
         record && plugin.recorded?.includes('wrapModelCall') === true
           ? wrapRecordedModel({
               record: (body, part) =>
-                this.call(index, 'wrapModelCall', draft.stepNumber, body, undefined, part),
+                this.call(index, 'wrapModelCall', draft.stepNumber, body, undefined, part).then(
+                  unboxed,
+                ),
               draft: current,
               wrapper,
               inner,
               ending: (error) => this.facts.signal.aborted || this.facts.isRunEnding(error),
               changed: (message) =>
                 this.invalid(index, 'wrapModelCall', `${message} (the record was changed)`),
-            })
+            }).then(boxed)
           : this.wrapped(
               index,
               'wrapModelCall',
@@ -376,7 +379,7 @@ export class ModelHooks extends InputHooks {
               (next, run) => wrapper(next, reports === undefined ? run : stepView(run, reports)),
               inner,
             );
-      return called.then((returned): AgentStep => {
+      return called.then(({ value: returned }): AgentStep => {
         if (given.has(returned as AgentStep)) return returned as AgentStep;
         const read = readStepOnce(returned);
         if ('unreadable' in read)

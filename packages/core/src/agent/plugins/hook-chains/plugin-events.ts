@@ -99,13 +99,18 @@ export class PluginEvents extends PluginHookCalls {
       // for a slow reader): one that never settled held the run past its abort (attack42a). The
       // wait ends with the abort (the producer sees the abort itself); the wrapper's own
       // rejection goes on as before.
+      // Boxed (`settled`): a producer awaits what this gives, and awaiting the wrapper's own
+      // object read its `then` again (misc64); nothing reads the value, so none is given.
       through = (event) => {
-        const sent = this.untilAborted((layer.on ? outer : inner)(event), 'wrapEvents');
+        const sent = this.settled((layer.on ? outer : inner)(event), 'wrapEvents');
         return sent instanceof Promise
-          ? sent.catch((error: unknown) => {
-              if (error !== this.facts.signal.reason) throw error;
-            })
-          : sent;
+          ? sent.then(
+              () => {},
+              (error: unknown) => {
+                if (error !== this.facts.signal.reason) throw error;
+              },
+            )
+          : undefined;
       };
     }
     if (this.innermost === undefined) this.through = through;

@@ -9,9 +9,11 @@ import type { PluginRunFacts, PluginRunView } from '../run-view/plugin-run-view.
 import { callRecordedHook, type ToolCallPlace } from './call-recorded-hook.ts';
 import type { HeldReports, HeldToolReports } from './held-tool-reports.ts';
 import { hookFailure } from './hook-failure.ts';
+import { boxed, type HookValue, unboxed } from './hook-value.ts';
 import { UNREADABLE_RESULT } from './tool-hook-results.ts';
 
 export type { ToolCallPlace } from './call-recorded-hook.ts';
+export type { HookValue } from './hook-value.ts';
 
 /** Why a plugin ended the run. @internal */
 export type PluginStop = { readonly plugin: string; readonly reason: string };
@@ -124,7 +126,7 @@ export class PluginHookCalls {
     body: (run: PluginRunView) => T | Promise<T>,
     toolCall?: ToolCallPlace,
     part = 0,
-  ): Promise<T> {
+  ): Promise<HookValue<T>> {
     const plugin = this.plugins[index] as AgentPlugin;
     // The plugin's own error a recorded hook threw: the run ends with it as it is (`ownErrors`
     // is not asked again of an error rebuilt from the record: not its class).
@@ -135,16 +137,16 @@ export class PluginHookCalls {
         const view = this.views[index] as PluginRunView;
         // A recorded hook may not receive in process either: it could not in a durable run.
         if (recorded || !BOUNDARY_HOOKS.has(hook))
-          return await this.untilAborted(this.atRunDepth(body, view), hook);
+          return await this.settled(this.atRunDepth(body, view), hook);
         this.atBoundary++;
         try {
-          return await this.untilAborted(this.atRunDepth(body, view), hook);
+          return await this.settled(this.atRunDepth(body, view), hook);
         } finally {
           this.atBoundary--;
         }
       }
       const outcome = await callRecordedHook(this, index, hook, stepNumber, body, toolCall, part);
-      if (!('claimed' in outcome)) return outcome.value;
+      if (!('claimed' in outcome)) return outcome;
       claimed = outcome.claimed;
     } catch (cause) {
       throw this.error(index, hook, cause);
@@ -202,7 +204,7 @@ export class PluginHookCalls {
     body: (next: (value: Arg) => Promise<never>, run: PluginRunView) => Promise<unknown>,
     inner: (value: Arg) => Promise<unknown>,
     toolCall?: ToolCallPlace,
-  ): Promise<unknown> {
+  ): Promise<HookValue<unknown>> {
     let fromNext: { error: unknown } | undefined;
     let returned = false;
     // A `next` kept and called after its wrapper returned (a timer, a retry left behind) sent a
@@ -232,33 +234,54 @@ export class PluginHookCalls {
    * after the abort is not raced: it runs then to clean up; one the abort comes during is (an
    * `endRun` that never settled held a finished run past its caller's abort: attack42a). A
    * thenable that is no Promise is raced too (awaited as it was, one that never called back held
-   * the run). The hook goes on in the background.
+   * the run). The hook goes on in the background. See {@link settled} for the boxed form.
    */
   untilAborted<T>(value: T | Promise<T>, hook: PluginHookName): T | Promise<T> {
-    const signal = this.facts.signal;
-    let pending = value as Promise<T>;
-    if (!(value instanceof Promise)) {
-      // Read as a tool hook's result is (and a recorded hook's, callRecordedHook): a Proxy whose
-      // `then` trap throws is a result that cannot be read, never the trap's own words as the
-      // plugin's failure (its message may hold anything: leftovers83).
+    const settled = this.settled(value, hook);
+    return settled instanceof Promise ? settled.then(unboxed) : settled.value;
+  }
+
+  /**
+   * {@link untilAborted}, its value boxed ({@link HookValue}): `then` read once, guarded (a getter
+   * or proxy trap that throws is a result that cannot be read, never the trap's own words as the
+   * plugin's failure: its message may hold anything, leftovers83), and never again: the run's
+   * promises are resolved with the box, not with the hook's object (misc64).
+   */
+  settled<T>(value: T | Promise<T>, hook: PluginHookName): HookValue<T> | Promise<HookValue<T>> {
+    let pending: Promise<HookValue<T>>;
+    if (value instanceof Promise) pending = value.then(boxed);
+    else {
       let then: unknown;
       try {
         then = (value as { then?: unknown } | undefined)?.then;
       } catch {
         throw new TypeError(UNREADABLE_RESULT);
       }
-      if (typeof then !== 'function') return value;
-      // Called as read: `Promise.resolve(value)` read `then` a second time, unguarded.
-      pending = new Promise<T>((resolve, reject) => {
-        (then as PromiseLike<T>['then']).call(value, resolve, reject);
+      if (typeof then !== 'function')
+        return value === undefined ? (NO_VALUE as HookValue<T>) : { value: value as T };
+      // Called as read (`Promise.resolve(value)` read `then` a second time), and what it gives
+      // read the same way, once: it may be a thenable again, or an object whose `then` lies.
+      pending = new Promise<HookValue<T>>((resolve, reject) => {
+        (then as PromiseLike<T>['then']).call(
+          value,
+          (given) => {
+            try {
+              resolve(this.settled(given, hook));
+            } catch (error) {
+              reject(error);
+            }
+          },
+          reject,
+        );
       });
     }
+    const signal = this.facts.signal;
     if (signal.aborted) {
       if (hook === 'endRun') return pending;
       pending.catch(() => {});
       return Promise.reject(signal.reason);
     }
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<HookValue<T>>((resolve, reject) => {
       const stopWaiting = onAbort(signal, () => {
         pending.catch(() => {});
         reject(signal.reason);
@@ -300,6 +323,9 @@ export class PluginHookCalls {
     });
   }
 }
+
+/** The box of a hook that returned nothing (most do, and `wrapEvents` is called per event). */
+const NO_VALUE: HookValue<undefined> = { value: undefined };
 
 /** The longest deny message of a plugin the model gets, as a tool's error message (1,000). */
 const MAX_DENY_MESSAGE = 1_000;

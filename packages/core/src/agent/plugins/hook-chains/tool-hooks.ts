@@ -11,6 +11,7 @@ import type {
 import { boundedToolErrorRewrite } from '../bounded-tool-error.ts';
 import { checkHandOff } from '../plugin-results.ts';
 import { type PluginRunView, stepView } from '../run-view/plugin-run-view.ts';
+import { boxed, unboxed } from './hook-value.ts';
 import { PluginEvents } from './plugin-events.ts';
 import type { HandOffDecision } from './plugin-hook-calls.ts';
 import { wrapRecorded } from './recorded-tool-wrap.ts';
@@ -209,12 +210,14 @@ export class ToolHooks extends PluginEvents {
       const called = recorded(index)
         ? wrapRecorded({
             record: (body, after) =>
-              this.call(index, 'wrapToolCall', draft.stepNumber, body, place, after ? 1 : 0),
+              this.call(index, 'wrapToolCall', draft.stepNumber, body, place, after ? 1 : 0).then(
+                unboxed,
+              ),
             wrapper,
             inner: () => through(at + 1),
             changed: (message) =>
               this.invalid(index, 'wrapToolCall', `${message} (the record was changed)`),
-          })
+          }).then(boxed)
         : this.wrapped(
             index,
             'wrapToolCall',
@@ -224,7 +227,7 @@ export class ToolHooks extends PluginEvents {
             (_: undefined): Promise<ToolExecution> => through(at + 1),
             place,
           );
-      return called.then((returned) => {
+      return called.then(({ value: returned }) => {
         const execution = this.returned(index, 'wrapToolCall', returned, executionOf);
         if (execution !== undefined) return execution;
         throw this.invalid(
@@ -361,7 +364,7 @@ export class ToolHooks extends PluginEvents {
       const recorded = this.call(index, hook, draft.stepNumber, (run) => body(draft, run), {
         id: draft.toolCallId,
         index: draft.callIndex,
-      }).then((settled) => then(this.returned(index, hook, settled, fieldsOf)));
+      }).then(({ value: settled }) => then(this.returned(index, hook, settled, fieldsOf)));
       return failed === undefined ? recorded : recorded.then(undefined, failed);
     }
     let value: unknown;
