@@ -1,13 +1,8 @@
 import type { AgentStep } from '../../../run/agent-result.ts';
 import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
-import type {
-  AgentPlugin,
-  AnswerDraft,
-  HandOffOutcome,
-  PluginRun,
-  StepOutcome,
-} from '../agent-plugin.ts';
+import type { AgentPlugin, AnswerDraft, PluginRun, StepOutcome } from '../agent-plugin.ts';
 import { checkHandOff, finishReason, isContentList, isFinish } from '../plugin-results.ts';
+import { answerChangeOf, answerHandOffOf, answerOutcomeOf } from './hook-result-fields.ts';
 import { ToolHooks } from './tool-hooks.ts';
 
 /** The answer's hooks (`checkAnswer`, `afterAnswer`). @internal */
@@ -30,21 +25,26 @@ export class AnswerHooks extends ToolHooks {
         ),
       );
       if (change === undefined || change === null) continue;
-      const text = (change as { text?: unknown }).text;
+      // Its fields read once, guarded: a getter's throw is the plugin's unreadable result.
+      const {
+        text,
+        by: named,
+        output,
+        hasOutput,
+      } = this.returned(index, 'checkAnswer', change, answerChangeOf);
       if (typeof text !== 'string')
         throw this.invalid(
           index,
           'checkAnswer',
           'it returned something that is not { text, output? } (to stop the run, run.trip)',
         );
-      const named = (change as { by?: unknown }).by;
       if (named !== undefined && (typeof named !== 'string' || named === '' || named.length > 100))
         throw this.invalid(
           index,
           'checkAnswer',
           "its rewrite's by must be a non-empty string of at most 100 characters",
         );
-      current = { ...current, text, output: 'output' in change ? change.output : current.output };
+      current = { ...current, text, output: hasOutput ? output : current.output };
       by = named ?? plugin.name;
     }
     return by === undefined
@@ -103,18 +103,21 @@ export class AnswerHooks extends ToolHooks {
         ),
       );
       if (outcome === undefined || outcome === null) continue;
-      if (isFinish(outcome))
-        return { plugin: plugin.name, outcome: { type: 'finish', reason: finishReason(outcome) } };
-      const handOff = checkHandOff(outcome, true);
+      // Its fields read once, guarded (a getter's throw is the plugin's unreadable result), and
+      // a hand-off made of them: the take-over read the plugin's object again later.
+      const fields = this.returned(index, 'afterAnswer', outcome, answerOutcomeOf);
+      if (isFinish(fields))
+        return { plugin: plugin.name, outcome: { type: 'finish', reason: finishReason(fields) } };
+      const handOff = checkHandOff(fields, true);
       if (typeof handOff === 'string') throw this.invalid(index, 'afterAnswer', handOff);
       if (handOff)
         return {
           plugin: plugin.name,
-          outcome: outcome as HandOffOutcome,
+          outcome: answerHandOffOf(fields),
           receivers: plugin.receivers,
         };
-      const contents = (outcome as { type?: unknown; contents?: unknown }).contents;
-      if ((outcome as { type?: unknown }).type !== 'run-again' || !isContentList(contents, true))
+      const { contents } = fields;
+      if (fields.type !== 'run-again' || !isContentList(contents, true))
         throw this.invalid(
           index,
           'afterAnswer',

@@ -6,6 +6,8 @@ import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import type { AgentPlugin, InputDraft, PluginRun } from '../agent-plugin.ts';
 import { isContentList } from '../plugin-results.ts';
 import { AnswerHooks } from './answer-hooks.ts';
+import { contentsOf, inputVerdictOf } from './hook-result-fields.ts';
+import { UNREADABLE_RESULT } from './tool-hook-results.ts';
 
 /** The input's checks (`checkInput`), a verdict still to come (`{ beside }`) included. @internal */
 export class InputHooks extends AnswerHooks {
@@ -100,17 +102,27 @@ export class InputHooks extends AnswerHooks {
             ? check
             : async () => {
                 const result = await check();
-                if (!isBeside(result)) return result;
-                return (await result.beside) ?? undefined;
+                // Read once, guarded, as below: the record keeps the verdict, not the object.
+                let verdict: ReturnType<typeof inputVerdictOf>;
+                try {
+                  verdict = inputVerdictOf(result);
+                } catch {
+                  throw new TypeError(UNREADABLE_RESULT);
+                }
+                if (verdict.beside === undefined) return result;
+                return (await verdict.beside) ?? undefined;
               },
         );
         if (checked === undefined || checked === null) continue;
-        if (isBeside(checked)) {
-          beside.push({ index, verdict: checked.beside });
+        // Its fields read once, guarded: a getter's throw is the plugin's unreadable result, and
+        // `beside` and `contents` are what the checks saw.
+        const verdict = this.returned(index, 'checkInput', checked, inputVerdictOf);
+        if (verdict.beside !== undefined) {
+          beside.push({ index, verdict: verdict.beside });
           // What the check rewrote before it left the rest to come beside the call.
-          if ((checked as { contents?: unknown }).contents === undefined) continue;
+          if (verdict.contents === undefined) continue;
         }
-        const contents = this.rewriteOf(index, checked);
+        const contents = this.rewriteOf(index, checked, verdict.contents);
         current = { ...current, contents };
         rewritten = true;
       }
@@ -122,9 +134,11 @@ export class InputHooks extends AnswerHooks {
     return { contents: current.contents, rewritten, beside };
   }
 
-  /** The contents of a `checkInput` rewrite, checked: a non-empty list of user contents. */
-  protected rewriteOf(index: number, checked: unknown): readonly Content[] {
-    const contents = (checked as { contents?: unknown }).contents;
+  /**
+   * The contents of a `checkInput` rewrite, checked: a non-empty list of user contents.
+   * `contents`: the rewrite's field, read once (`inputVerdictOf`).
+   */
+  protected rewriteOf(index: number, checked: unknown, contents: unknown): readonly Content[] {
     if (!isContentList(contents) || typeof checked !== 'object')
       throw this.invalid(
         index,
@@ -141,7 +155,9 @@ export class InputHooks extends AnswerHooks {
     stepNumber: number,
   ): Promise<readonly Content[] | undefined> {
     const { value: settled } = await this.call(index, 'checkInput', stepNumber, () => verdict);
-    return settled === undefined || settled === null ? undefined : this.rewriteOf(index, settled);
+    if (settled === undefined || settled === null) return undefined;
+    const contents = this.returned(index, 'checkInput', settled, contentsOf);
+    return this.rewriteOf(index, settled, contents);
   }
 
   /**
@@ -212,12 +228,3 @@ export type BesideVerdict = {
   readonly index: number;
   readonly verdict: Promise<unknown>;
 };
-
-/** Whether `checkInput` returned a verdict still to come. */
-function isBeside(value: unknown): value is { beside: Promise<unknown> } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { beside?: unknown }).beside instanceof Promise
-  );
-}

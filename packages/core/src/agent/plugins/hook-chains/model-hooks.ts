@@ -13,6 +13,7 @@ import {
   readStepOnce,
 } from '../plugin-results.ts';
 import { stepView } from '../run-view/plugin-run-view.ts';
+import { modelChangeOf } from './hook-result-fields.ts';
 import { boxed, unboxed } from './hook-value.ts';
 import { type BesideVerdict, InputHooks } from './input-hooks.ts';
 import type { ModelStepReports } from './model-step-reports.ts';
@@ -246,8 +247,11 @@ export class ModelHooks extends InputHooks {
         ),
       );
       if (change === undefined || change === null) continue;
-      if (isFinish(change)) return { stop: { plugin: plugin.name, reason: finishReason(change) } };
-      const contents = (change as { contents?: unknown }).contents;
+      // Its fields read once, guarded: a getter's throw is the plugin's unreadable result.
+      const changed = this.returned(index, 'beforeModelCall', change, modelChangeOf);
+      if (isFinish(changed))
+        return { stop: { plugin: plugin.name, reason: finishReason(changed) } };
+      const { contents } = changed;
       if (!Array.isArray(contents))
         throw this.invalid(
           index,

@@ -299,6 +299,25 @@ export class PluginHookCalls {
     });
   }
 
+  /**
+   * What a hook returned, read by `read` (its fields, once: `fieldsOf`, `modelChangeOf`, ...);
+   * every hook family reads a result's fields through here. A getter or a proxy trap that throws
+   * while it is read is the plugin's failure, worded without the trap's own error (a hostile
+   * object's error could say anything: hooks65).
+   */
+  protected returned<R>(
+    index: number,
+    hook: PluginHookName,
+    value: unknown,
+    read: (value: unknown) => R,
+  ): R {
+    try {
+      return read(value);
+    } catch {
+      throw this.invalid(index, hook, UNREADABLE_RESULT);
+    }
+  }
+
   /** A hook's failure as the run ends with it ({@link hookFailure}). */
   protected error(index: number, hook: PluginHookName, cause: unknown): unknown {
     return hookFailure(this.facts, this.plugins[index] as AgentPlugin, hook, cause);

@@ -323,24 +323,6 @@ export class ToolHooks extends PluginEvents {
   }
 
   /**
-   * What a hook returned, read by `read` (its fields, once); `undefined` for nothing. A getter
-   * or a proxy trap that throws while it is read is the plugin's failure, worded without the
-   * trap's own error (a hostile object's error could say anything).
-   */
-  protected returned<T>(
-    index: number,
-    hook: 'beforeToolCall' | 'checkToolCall' | 'wrapToolCall' | 'afterToolCall',
-    value: unknown,
-    read: (value: unknown) => T | undefined,
-  ): T | undefined {
-    try {
-      return read(value);
-    } catch {
-      throw this.invalid(index, hook, UNREADABLE_RESULT);
-    }
-  }
-
-  /**
    * One tool hook's call (`draft` and the plugin's run), `then` given its result's fields (read
    * once, here: see {@link Returned}; `undefined` when it returned nothing): at once when
    * the hook returned no promise, so a chain of synchronous hooks makes no promise and no

@@ -1,0 +1,94 @@
+import type { HandOffOutcome } from '../agent-plugin.ts';
+
+// What a boundary hook (`beforeModelCall`, `checkInput`, `checkAnswer`, `afterAnswer`)
+// returned, the fields its family reads taken once into a plain object, as the tool hooks' are
+// (`fieldsOf`). Read where the family read them, a getter or a proxy trap that threw ended the
+// run with its own Error and its words (which may hold anything), and a field read twice (the
+// check, then the use) could answer the check one thing and the run another (hooks65). Each
+// reader may throw; the family calls it through `PluginHookCalls.returned`, which makes a throw
+// the plugin's `UNREADABLE_RESULT` failure.
+
+/** `value`'s `keys`, each read once; none of an object that is none (a string, a number). */
+function fieldsNamed<Key extends string>(
+  value: unknown,
+  keys: readonly Key[],
+): { readonly [Name in Key]: unknown } {
+  const fields = {} as { [Name in Key]: unknown };
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return fields;
+  for (const key of keys) fields[key] = (value as Record<Key, unknown>)[key];
+  return fields;
+}
+
+/** What `beforeModelCall` returned: other contents, or the end of the run. @internal */
+export type ModelChange = {
+  readonly type: unknown;
+  readonly reason: unknown;
+  readonly contents: unknown;
+};
+
+/** {@link ModelChange} of a hook's value. May throw (a getter, a proxy trap). @internal */
+export function modelChangeOf(value: unknown): ModelChange {
+  return fieldsNamed(value, ['type', 'reason', 'contents']);
+}
+
+/**
+ * What `checkInput` returned: a rewrite (`contents`), a verdict still to come (`beside`, a
+ * promise: anything else is none), or both. May throw (a getter, a proxy trap). @internal
+ */
+export function inputVerdictOf(value: unknown): {
+  readonly beside: Promise<unknown> | undefined;
+  readonly contents: unknown;
+} {
+  const { beside, contents } = fieldsNamed(value, ['beside', 'contents']);
+  return { beside: beside instanceof Promise ? beside : undefined, contents };
+}
+
+/** The `contents` of a `checkInput` verdict that came `beside` the call. May throw. @internal */
+export function contentsOf(value: unknown): unknown {
+  return fieldsNamed(value, ['contents']).contents;
+}
+
+/**
+ * What `checkAnswer` returned: the text, who rewrote it, and the output (`hasOutput`: whether
+ * it has an `output` key; `{ output: undefined }` clears it). May throw. @internal
+ */
+export function answerChangeOf(value: unknown): {
+  readonly text: unknown;
+  readonly by: unknown;
+  readonly output: unknown;
+  readonly hasOutput: boolean;
+} {
+  const { text, by, output } = fieldsNamed(value, ['text', 'by', 'output']);
+  const hasOutput = typeof value === 'object' && value !== null && 'output' in value;
+  return { text, by, output, hasOutput };
+}
+
+/**
+ * What `afterAnswer` returned (`finish`, `run-again` or `hand-off`), the fields of each; a
+ * hand-off made of them is the run's own object ({@link answerHandOffOf}), not the plugin's,
+ * which the take-over would read again later. May throw. @internal
+ */
+export type AnswerOutcome = {
+  readonly type: unknown;
+  readonly reason: unknown;
+  readonly contents: unknown;
+  readonly to: unknown;
+  readonly name: unknown;
+  readonly filter: unknown;
+};
+
+/** {@link AnswerOutcome} of a hook's value. May throw (a getter, a proxy trap). @internal */
+export function answerOutcomeOf(value: unknown): AnswerOutcome {
+  return fieldsNamed(value, ['type', 'reason', 'contents', 'to', 'name', 'filter']);
+}
+
+/** The hand-off an `afterAnswer` returned, from its fields (checked: `checkHandOff`). @internal */
+export function answerHandOffOf(fields: AnswerOutcome): HandOffOutcome {
+  return {
+    type: 'hand-off',
+    to: fields.to as HandOffOutcome['to'],
+    name: fields.name as string | undefined,
+    filter: fields.filter as HandOffOutcome['filter'],
+    contents: fields.contents as HandOffOutcome['contents'],
+  };
+}
