@@ -229,6 +229,30 @@ const OWN_KEYS = new Set(['name', 'message', 'stack', 'cause', 'code']);
 export const STORED_RUN_PROPERTY = 'gemloopChildRun';
 
 /**
+ * The enumerable property a failed child workflow's stored error carries what the child spent
+ * in (durable/children/durable-children.ts: its `ChildSpendRecord`), for the parent to count: DBOS
+ * records a workflow's error with its own enumerable properties (serialize-error,
+ * @dbos-inc/dbos-sdk dist/src/serialization.js), so a replay reads the same record. @internal
+ */
+export const CHILD_SPEND_PROPERTY = 'gemloopChildSpend';
+
+/**
+ * The enumerable property a stored child error carries its tree-budget stop in (the subagent
+ * step of a run the worker did not prepare: its run ended with a `TreeBudgetError`), so the
+ * parent throws the same typed error on the first run and on a replay. @internal
+ */
+export const BUDGET_STOP_PROPERTY = 'gemloopBudgetStop';
+
+// why (constant): read only. gemloop's own records a stored error carries for its reader, which
+// must be enumerable to be stored at all; none is the class's data.
+/** The records above: never a revived error's field, and not shown on one left as stored. */
+const STORED_RECORDS: ReadonlySet<string> = new Set([
+  STORED_RUN_PROPERTY,
+  CHILD_SPEND_PROPERTY,
+  BUDGET_STOP_PROPERTY,
+]);
+
+/**
  * A stored error (as DBOS revives `workflow_status.error` or a child's row: a plain `Error` with
  * the class's `name`, its `code` and data fields, redacted as the worker stored them) as the
  * gemloop class it names, so `ApiCallError.isInstance(error)` and `instanceof` hold after a run
@@ -248,9 +272,12 @@ export function typedStoredError(
   depth = 0,
   run?: AgentRunError['run'] | undefined,
 ): unknown {
-  if (!(error instanceof Error) || GemloopError.isInstance(error) || depth >= MAX_DEPTH) {
-    return error;
-  }
+  if (!(error instanceof Error)) return error;
+  // An error left as stored (an app's class, a row that does not revive) is logged as it is:
+  // `util.inspect`, `JSON.stringify` and pino's err serializer showed the spend record as a field
+  // (durable65). Kept, not shown: the parent reads it before, and a replay reads the row again.
+  hideRecords(error);
+  if (GemloopError.isInstance(error) || depth >= MAX_DEPTH) return error;
   try {
     return revived(error, depth, run) ?? error;
   } catch {
@@ -381,7 +408,7 @@ function plainFields(stored: Error, type: StoredErrorClass): Record<string, unkn
   if (keys.length > MAX_ITEMS) return undefined;
   const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const key of keys) {
-    if (OWN_KEYS.has(key) || key === STORED_RUN_PROPERTY) continue;
+    if (OWN_KEYS.has(key) || STORED_RECORDS.has(key)) continue;
     if (key in type.prototype) return undefined;
     const value = plainData(ownValue(stored, key), 0);
     if (value === INVALID) return undefined;
@@ -417,6 +444,16 @@ function plainData(value: unknown, depth: number): unknown {
     copy[key] = item;
   }
   return copy;
+}
+
+/** Makes `error`'s own {@link STORED_RECORDS} not enumerable (their values kept). */
+function hideRecords(error: Error): void {
+  for (const key of STORED_RECORDS) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, key);
+    if (descriptor?.enumerable === true && descriptor.configurable === true) {
+      Object.defineProperty(error, key, { ...descriptor, enumerable: false });
+    }
+  }
 }
 
 /** `value`'s own data property `key`; `undefined` when it has none or it is an accessor. */

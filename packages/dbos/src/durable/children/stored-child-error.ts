@@ -7,7 +7,11 @@ import {
   cutText,
   emptyUsage,
 } from '@gemloop/core/internal';
-import { STORED_RUN_PROPERTY, typedStoredError } from '../../errors/typed-stored-error.ts';
+import {
+  BUDGET_STOP_PROPERTY,
+  STORED_RUN_PROPERTY,
+  typedStoredError,
+} from '../../errors/typed-stored-error.ts';
 import { field, readOwn, readText } from '../steps/read-thrown.ts';
 import { childRunOf, storedChildRun } from './stored-child-run.ts';
 
@@ -16,13 +20,6 @@ const MAX_DEPTH = 8;
 
 /** Most items of one array or object field a stored child error keeps. */
 const MAX_ITEMS = 100;
-
-/**
- * The enumerable property a stored child error carries its tree-budget stop in (the subagent
- * step of a run the worker did not prepare: its run ended with a `TreeBudgetError`), so the
- * parent throws the same typed error on the first run and on a replay.
- */
-export const BUDGET_STOP_PROPERTY = 'gemloopBudgetStop';
 
 /**
  * A failed subagent's error as DBOS stores it (the child workflow's row, and the parent's record
