@@ -153,8 +153,11 @@ const STORED_ERROR_CLASSES: Readonly<Record<string, StoredErrorClass>> = Object.
   WorkerAlreadyRunningError,
 });
 
-/** A field's type: `objects` is an array of plain objects (what a class's getter walks). */
-type FieldType = 'string' | 'number' | 'boolean' | 'objects';
+/**
+ * A field's type: `objects` is an array of plain objects (what a class's getter walks), `texts`
+ * an array of strings, `record` one plain object.
+ */
+type FieldType = 'string' | 'number' | 'boolean' | 'objects' | 'texts' | 'record';
 
 const TOOL_FIELDS = { toolName: 'string', toolCallId: 'string' } as const;
 
@@ -184,7 +187,7 @@ const FIELD_TYPES: Readonly<Record<string, Readonly<Record<string, FieldType>>>>
   ModelCallLimitError: { plugin: 'string', hook: 'string', limit: 'number', stepNumber: 'number' },
   PluginError: { plugin: 'string', hook: 'string', detail: 'string' },
   StreamError: { reason: 'string', chunksDelivered: 'number', event: 'string' },
-  SubagentError: { toolName: 'string' },
+  SubagentError: { toolName: 'string', path: 'texts', usage: 'record', cost: 'record' },
   TimeoutError: { timeoutMs: 'number', operation: 'string' },
   ToolCloseError: { failures: 'objects' },
   ToolExecutionError: TOOL_FIELDS,
@@ -199,6 +202,7 @@ const FIELD_TYPES: Readonly<Record<string, Readonly<Record<string, FieldType>>>>
 // `toJSON()` of a ToolCloseError without `failures`, would throw.
 const EMPTY_FIELDS: Readonly<Record<string, readonly string[]>> = Object.freeze({
   ApiCallError: ['details'],
+  SubagentError: ['path'],
   ToolCloseError: ['failures', 'errors'],
 });
 
@@ -264,7 +268,10 @@ const STORED_RECORDS: ReadonlySet<string> = new Set([
  * from the run's events, failed-run-state.ts; a parent, and `runs.result()` of a subagent's run,
  * from the steps a failed child's stored error carries, stored-child-run.ts), else an empty run
  * (no contents nor steps, zero usage and cost); its causes have an empty one. A `SubagentError`
- * given `run` has it as its `childRun`, and its cause (the failed child's error) as its `run`.
+ * given `run` has it as its `childRun`, and its cause (the failed child's error) as its `run`; its
+ * `path`, `usage` and `cost` are the row's (a run's row holds them: stored-child-error.ts
+ * `withSubagentRun`), or, from a row without them, `[]`, `run`'s usage (else zeros) and
+ * `undefined` (see `withSpend`).
  * @internal
  */
 export function typedStoredError(
@@ -315,6 +322,7 @@ function revived(
   // A SubagentError's `run` is its `childRun`, the failed child's, whose own error is its cause.
   const childRun = type === SubagentError ? run : undefined;
   if (childRun !== undefined) Object.defineProperty(error, 'childRun', hidden(childRun));
+  if (type === SubagentError) withSpend(error, fields, childRun);
   const cause = ownValue(stored, 'cause');
   if (cause !== undefined) {
     Object.defineProperty(error, 'cause', hidden(typedStoredError(cause, depth + 1, childRun)));
@@ -365,6 +373,26 @@ function constructed(
   return Reflect.construct(GemloopError, [{ message }], type) as GemloopError;
 }
 
+/**
+ * A revived `SubagentError`'s `usage` and `cost` where its row has none (a row stored before
+ * they were, or a forged one): `usage` the failed child's (`childRun`'s, what the error holds when
+ * it is made in process, before the runs it ends add theirs), else zero counts; `cost`
+ * `undefined`, "not known", as the class tells a price it cannot give.
+ */
+function withSpend(
+  error: GemloopError,
+  fields: Record<string, unknown>,
+  childRun: AgentRunError['run'] | undefined,
+): void {
+  if (fields['usage'] === undefined) {
+    const usage = childRun?.usage ?? emptyUsage();
+    Object.defineProperty(error, 'usage', { ...hidden(usage), enumerable: true });
+  }
+  if (fields['cost'] === undefined) {
+    Object.defineProperty(error, 'cost', { ...hidden(undefined), enumerable: true });
+  }
+}
+
 /** Whether each field `FIELD_TYPES` names for the class has its type, where the row has it. */
 function typesHold(name: string, fields: Record<string, unknown>): boolean {
   const types = Object.hasOwn(FIELD_TYPES, name) ? FIELD_TYPES[name] : undefined;
@@ -372,6 +400,10 @@ function typesHold(name: string, fields: Record<string, unknown>): boolean {
   return Object.entries(types).every(([key, type]) => {
     const value = fields[key];
     if (value === undefined) return true;
+    if (type === 'record')
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+    if (type === 'texts')
+      return Array.isArray(value) && value.every((item) => typeof item === 'string');
     if (type !== 'objects') return typeof value === type;
     return Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null);
   });
