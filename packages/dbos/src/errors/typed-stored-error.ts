@@ -153,8 +153,11 @@ const STORED_ERROR_CLASSES: Readonly<Record<string, StoredErrorClass>> = Object.
   WorkerAlreadyRunningError,
 });
 
-/** A field's type: `objects` is an array of plain objects (what a class's getter walks). */
-type FieldType = 'string' | 'number' | 'boolean' | 'objects';
+/**
+ * A field's type: `objects` is an array of plain objects (what a class's getter walks), `texts`
+ * an array of strings, `record` one plain object.
+ */
+type FieldType = 'string' | 'number' | 'boolean' | 'objects' | 'texts' | 'record';
 
 const TOOL_FIELDS = { toolName: 'string', toolCallId: 'string' } as const;
 
@@ -184,7 +187,7 @@ const FIELD_TYPES: Readonly<Record<string, Readonly<Record<string, FieldType>>>>
   ModelCallLimitError: { plugin: 'string', hook: 'string', limit: 'number', stepNumber: 'number' },
   PluginError: { plugin: 'string', hook: 'string', detail: 'string' },
   StreamError: { reason: 'string', chunksDelivered: 'number', event: 'string' },
-  SubagentError: { toolName: 'string' },
+  SubagentError: { toolName: 'string', path: 'texts', usage: 'record', cost: 'record' },
   TimeoutError: { timeoutMs: 'number', operation: 'string' },
   ToolCloseError: { failures: 'objects' },
   ToolExecutionError: TOOL_FIELDS,
@@ -199,6 +202,7 @@ const FIELD_TYPES: Readonly<Record<string, Readonly<Record<string, FieldType>>>>
 // `toJSON()` of a ToolCloseError without `failures`, would throw.
 const EMPTY_FIELDS: Readonly<Record<string, readonly string[]>> = Object.freeze({
   ApiCallError: ['details'],
+  SubagentError: ['path'],
   ToolCloseError: ['failures', 'errors'],
 });
 
@@ -229,6 +233,30 @@ const OWN_KEYS = new Set(['name', 'message', 'stack', 'cause', 'code']);
 export const STORED_RUN_PROPERTY = 'gemloopChildRun';
 
 /**
+ * The enumerable property a failed child workflow's stored error carries what the child spent
+ * in (durable/children/durable-children.ts: its `ChildSpendRecord`), for the parent to count: DBOS
+ * records a workflow's error with its own enumerable properties (serialize-error,
+ * @dbos-inc/dbos-sdk dist/src/serialization.js), so a replay reads the same record. @internal
+ */
+export const CHILD_SPEND_PROPERTY = 'gemloopChildSpend';
+
+/**
+ * The enumerable property a stored child error carries its tree-budget stop in (the subagent
+ * step of a run the worker did not prepare: its run ended with a `TreeBudgetError`), so the
+ * parent throws the same typed error on the first run and on a replay. @internal
+ */
+export const BUDGET_STOP_PROPERTY = 'gemloopBudgetStop';
+
+// why (constant): read only. gemloop's own records a stored error carries for its reader, which
+// must be enumerable to be stored at all; none is the class's data.
+/** The records above: never a revived error's field, and not shown on one left as stored. */
+const STORED_RECORDS: ReadonlySet<string> = new Set([
+  STORED_RUN_PROPERTY,
+  CHILD_SPEND_PROPERTY,
+  BUDGET_STOP_PROPERTY,
+]);
+
+/**
  * A stored error (as DBOS revives `workflow_status.error` or a child's row: a plain `Error` with
  * the class's `name`, its `code` and data fields, redacted as the worker stored them) as the
  * gemloop class it names, so `ApiCallError.isInstance(error)` and `instanceof` hold after a run
@@ -240,7 +268,10 @@ export const STORED_RUN_PROPERTY = 'gemloopChildRun';
  * from the run's events, failed-run-state.ts; a parent, and `runs.result()` of a subagent's run,
  * from the steps a failed child's stored error carries, stored-child-run.ts), else an empty run
  * (no contents nor steps, zero usage and cost); its causes have an empty one. A `SubagentError`
- * given `run` has it as its `childRun`, and its cause (the failed child's error) as its `run`.
+ * given `run` has it as its `childRun`, and its cause (the failed child's error) as its `run`; its
+ * `path`, `usage` and `cost` are the row's (a run's row holds them: stored-child-error.ts
+ * `withSubagentRun`), or, from a row without them, `[]`, `run`'s usage (else zeros) and
+ * `undefined` (see `withSpend`).
  * @internal
  */
 export function typedStoredError(
@@ -248,9 +279,12 @@ export function typedStoredError(
   depth = 0,
   run?: AgentRunError['run'] | undefined,
 ): unknown {
-  if (!(error instanceof Error) || GemloopError.isInstance(error) || depth >= MAX_DEPTH) {
-    return error;
-  }
+  if (!(error instanceof Error)) return error;
+  // An error left as stored (an app's class, a row that does not revive) is logged as it is:
+  // `util.inspect`, `JSON.stringify` and pino's err serializer showed the spend record as a field
+  // (durable65). Kept, not shown: the parent reads it before, and a replay reads the row again.
+  hideRecords(error);
+  if (GemloopError.isInstance(error) || depth >= MAX_DEPTH) return error;
   try {
     return revived(error, depth, run) ?? error;
   } catch {
@@ -288,6 +322,7 @@ function revived(
   // A SubagentError's `run` is its `childRun`, the failed child's, whose own error is its cause.
   const childRun = type === SubagentError ? run : undefined;
   if (childRun !== undefined) Object.defineProperty(error, 'childRun', hidden(childRun));
+  if (type === SubagentError) withSpend(error, fields, childRun);
   const cause = ownValue(stored, 'cause');
   if (cause !== undefined) {
     Object.defineProperty(error, 'cause', hidden(typedStoredError(cause, depth + 1, childRun)));
@@ -338,6 +373,26 @@ function constructed(
   return Reflect.construct(GemloopError, [{ message }], type) as GemloopError;
 }
 
+/**
+ * A revived `SubagentError`'s `usage` and `cost` where its row has none (a row stored before
+ * they were, or a forged one): `usage` the failed child's (`childRun`'s, what the error holds when
+ * it is made in process, before the runs it ends add theirs), else zero counts; `cost`
+ * `undefined`, "not known", as the class tells a price it cannot give.
+ */
+function withSpend(
+  error: GemloopError,
+  fields: Record<string, unknown>,
+  childRun: AgentRunError['run'] | undefined,
+): void {
+  if (fields['usage'] === undefined) {
+    const usage = childRun?.usage ?? emptyUsage();
+    Object.defineProperty(error, 'usage', { ...hidden(usage), enumerable: true });
+  }
+  if (fields['cost'] === undefined) {
+    Object.defineProperty(error, 'cost', { ...hidden(undefined), enumerable: true });
+  }
+}
+
 /** Whether each field `FIELD_TYPES` names for the class has its type, where the row has it. */
 function typesHold(name: string, fields: Record<string, unknown>): boolean {
   const types = Object.hasOwn(FIELD_TYPES, name) ? FIELD_TYPES[name] : undefined;
@@ -345,6 +400,10 @@ function typesHold(name: string, fields: Record<string, unknown>): boolean {
   return Object.entries(types).every(([key, type]) => {
     const value = fields[key];
     if (value === undefined) return true;
+    if (type === 'record')
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+    if (type === 'texts')
+      return Array.isArray(value) && value.every((item) => typeof item === 'string');
     if (type !== 'objects') return typeof value === type;
     return Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null);
   });
@@ -381,7 +440,7 @@ function plainFields(stored: Error, type: StoredErrorClass): Record<string, unkn
   if (keys.length > MAX_ITEMS) return undefined;
   const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const key of keys) {
-    if (OWN_KEYS.has(key) || key === STORED_RUN_PROPERTY) continue;
+    if (OWN_KEYS.has(key) || STORED_RECORDS.has(key)) continue;
     if (key in type.prototype) return undefined;
     const value = plainData(ownValue(stored, key), 0);
     if (value === INVALID) return undefined;
@@ -417,6 +476,16 @@ function plainData(value: unknown, depth: number): unknown {
     copy[key] = item;
   }
   return copy;
+}
+
+/** Makes `error`'s own {@link STORED_RECORDS} not enumerable (their values kept). */
+function hideRecords(error: Error): void {
+  for (const key of STORED_RECORDS) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, key);
+    if (descriptor?.enumerable === true && descriptor.configurable === true) {
+      Object.defineProperty(error, key, { ...descriptor, enumerable: false });
+    }
+  }
 }
 
 /** `value`'s own data property `key`; `undefined` when it has none or it is an accessor. */

@@ -1,6 +1,7 @@
 import { DBOS, DBOSClient } from '@dbos-inc/dbos-sdk';
 import { InvalidArgumentError } from '@gemloop/core';
 import { type BatchRunsOptions, type BatchRunsState, createBatchRuns } from '@gemloop/core/batch';
+import { modelCallEntryOf } from '@gemloop/core/internal';
 import type { Content } from '@gemloop/core/wire';
 import { checkPostgres } from '../../errors/check-postgres.ts';
 import { DurableRunError } from '../../errors/durable-run-error.ts';
@@ -14,7 +15,9 @@ import {
   runInputLimitOptions,
 } from '../runs/run-input-limit.ts';
 import { durableSleep } from '../steps/durable-operations.ts';
+import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import { runDurableStep } from '../steps/run-durable-step.ts';
+import { redactedRunError } from '../worker/redacted-run-error.ts';
 
 /** The DBOS workflow name of a durable batch job. */
 export const BATCH_RUNS_WORKFLOW = 'gemloop.batch-runs';
@@ -41,6 +44,12 @@ export type DurableBatchJobInput =
  * https://docs.dbos.dev/typescript/reference/methods#dbossleep). A step cut by the kill runs
  * again (DBOS steps are at-least-once: https://docs.dbos.dev/typescript/tutorials/step-tutorial):
  * a submit cut after Google received it sends that round again; a collect runs its tools again.
+ * A job's failure is stored and told as a run's is (`redactedRunError`: the class's name, code
+ * and text, number and boolean fields, without the job's client's keys and local details): DBOS
+ * writes what a step and the workflow throw into `operation_outputs` and `workflow_status`, and
+ * every client's `result()` reads it. A gateway's 502 whose answer named its upstream
+ * `postgres://batch:pw@10.0.0.7/ledger` sat whole in the step's row (the `ApiCallError`'s
+ * `apiMessage` and `responseBody`: durable65).
  * @internal
  */
 export function registerBatchRunsWorkflow(
@@ -52,38 +61,68 @@ export function registerBatchRunsWorkflow(
       {
         runs: createBatchRuns(definition),
         pollIntervalMs: definition.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+        // Read at each failure: a client may learn a credential later (a Vertex access token).
+        keys: () => modelCallEntryOf(definition.gemini).secrets?.() ?? [],
       },
     ]),
   );
   return DBOS.registerWorkflow(
     async (name: string, input: DurableBatchJobInput): Promise<BatchRunsState> => {
       const job = prepared.get(name);
-      if (job === undefined) {
-        throw new Error(
-          `This worker defines no batch job "${name}" (it defines ${[...prepared.keys()].join(', ') || 'none'}).`,
-        );
+      try {
+        return await runJob(name, job, input, [...prepared.keys()]);
+      } catch (error) {
+        // Cancelled, or no longer this execution's: ends as it is (DBOS parks it on the outcome).
+        if (isDurableRunEnding(error)) throw error;
+        throw redactedRunError(error, job?.keys() ?? []);
       }
-      // start() is pure: the same inputs make the same state on a replay.
-      let state = input.state ?? job.runs.start(input.inputs as readonly (string | Content[])[]);
-      while (!job.runs.isDone(state)) {
-        const current = state;
-        // A poll that finds the round still pending records null, not the whole state again:
-        // a job of 100,000 runs polled every minute for two days would otherwise write its
-        // histories to Postgres thousands of times.
-        const next = await runDurableStep(
-          async (): Promise<BatchRunsState | null> => {
-            const stepped = await job.runs.step(current, { wait: false });
-            return current.pending !== undefined && stepped.pending !== undefined ? null : stepped;
-          },
-          { name: 'gemloop.batch:step' },
-        );
-        state = next ?? current;
-        if (state.pending !== undefined) await durableSleep(job.pollIntervalMs);
-      }
-      return state;
     },
     { name: BATCH_RUNS_WORKFLOW },
   );
+}
+
+/** A prepared batch job: its runs, its poll interval, and its client's keys. */
+type PreparedBatchJob = {
+  runs: ReturnType<typeof createBatchRuns>;
+  pollIntervalMs: number;
+  keys: () => readonly string[];
+};
+
+/** One job's loop of recorded steps and durable sleeps (see {@link registerBatchRunsWorkflow}). */
+async function runJob(
+  name: string,
+  job: PreparedBatchJob | undefined,
+  input: DurableBatchJobInput,
+  names: readonly string[],
+): Promise<BatchRunsState> {
+  if (job === undefined) {
+    throw new Error(
+      `This worker defines no batch job "${name}" (it defines ${names.join(', ') || 'none'}).`,
+    );
+  }
+  // start() is pure: the same inputs make the same state on a replay.
+  let state = input.state ?? job.runs.start(input.inputs as readonly (string | Content[])[]);
+  while (!job.runs.isDone(state)) {
+    const current = state;
+    // A poll that finds the round still pending records null, not the whole state again:
+    // a job of 100,000 runs polled every minute for two days would otherwise write its
+    // histories to Postgres thousands of times.
+    const next = await runDurableStep(
+      async (): Promise<BatchRunsState | null> => {
+        try {
+          const stepped = await job.runs.step(current, { wait: false });
+          return current.pending !== undefined && stepped.pending !== undefined ? null : stepped;
+        } catch (error) {
+          // The step's row holds what it throws, as the workflow's does.
+          throw redactedRunError(error, job.keys());
+        }
+      },
+      { name: 'gemloop.batch:step' },
+    );
+    state = next ?? current;
+    if (state.pending !== undefined) await durableSleep(job.pollIntervalMs);
+  }
+  return state;
 }
 
 /** Options of {@link createDurableBatchRuns}. */

@@ -24,6 +24,7 @@ import {
   type RunServices,
 } from '@gemloop/core/internal';
 import type { AnyTool } from '@gemloop/core/tools';
+import { CHILD_SPEND_PROPERTY } from '../../errors/typed-stored-error.ts';
 import { RunPausedSignal, type RunPauser } from '../approvals/approvals.ts';
 import { createPluginHookRecorder } from '../plugins/durable-plugin-hooks.ts';
 import { CHILD_WORKFLOW } from '../runs/durable-run-types.ts';
@@ -39,14 +40,6 @@ import { unpreparedChild } from './unprepared-child.ts';
 
 /** Deepest chain of subagents a worker prepares (a tree deeper than this is a mistake, or a cycle). */
 const MAX_CHILD_DEPTH = 8;
-
-/**
- * The enumerable property a failed child workflow's error carries its spending in (a
- * `ChildSpendRecord`): DBOS records a workflow's error with its own enumerable properties
- * (serialize-error, @dbos-inc/dbos-sdk dist/src/serialization.js), so the parent's replay reads
- * the same record.
- */
-const SPEND_PROPERTY = 'gemloopChildSpend';
 
 /**
  * Most events of one child run carried to its parent's stream (text deltas included); later ones
@@ -323,7 +316,7 @@ export function createDurableChildren({
         } catch (error) {
           // A failed child still spent what its model calls returned: counted in the call's
           // meter and the tree's total (a replay gets the same recorded error, counted once).
-          const record = (error as Record<string, unknown> | null)?.[SPEND_PROPERTY];
+          const record = (error as Record<string, unknown> | null)?.[CHILD_SPEND_PROPERTY];
           countChildSpend(start.parent.spend, record);
           addChildSpent(
             start.parent.budget,
@@ -430,7 +423,7 @@ export function createDurableChildren({
           );
           // Enumerable, so DBOS records it with the error (serialize-error keeps own
           // enumerable properties: @dbos-inc/dbos-sdk dist/src/serialization.js).
-          (stored as unknown as Record<string, unknown>)[SPEND_PROPERTY] = toJsonSafe(
+          (stored as unknown as Record<string, unknown>)[CHILD_SPEND_PROPERTY] = toJsonSafe(
             spendRecord(),
           );
           throw stored;

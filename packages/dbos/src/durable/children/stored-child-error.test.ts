@@ -6,11 +6,8 @@ import {
   TreeBudgetError,
 } from '@gemloop/core/errors';
 import { describe, expect, it } from 'vitest';
-import {
-  BUDGET_STOP_PROPERTY,
-  childErrorForParent,
-  storedChildError,
-} from './stored-child-error.ts';
+import { BUDGET_STOP_PROPERTY } from '../../errors/typed-stored-error.ts';
+import { childErrorForParent, storedChildError } from './stored-child-error.ts';
 
 // redact41: a failed child's stored error (its workflow's row, the parent's record of its wait,
 // a `gemloop.subagent:*` step) had only the run's keys taken out: a driver's password and

@@ -7,7 +7,11 @@ import {
   cutText,
   emptyUsage,
 } from '@gemloop/core/internal';
-import { STORED_RUN_PROPERTY, typedStoredError } from '../../errors/typed-stored-error.ts';
+import {
+  BUDGET_STOP_PROPERTY,
+  STORED_RUN_PROPERTY,
+  typedStoredError,
+} from '../../errors/typed-stored-error.ts';
 import { field, readOwn, readText } from '../steps/read-thrown.ts';
 import { childRunOf, storedChildRun } from './stored-child-run.ts';
 
@@ -16,13 +20,6 @@ const MAX_DEPTH = 8;
 
 /** Most items of one array or object field a stored child error keeps. */
 const MAX_ITEMS = 100;
-
-/**
- * The enumerable property a stored child error carries its tree-budget stop in (the subagent
- * step of a run the worker did not prepare: its run ended with a `TreeBudgetError`), so the
- * parent throws the same typed error on the first run and on a replay.
- */
-export const BUDGET_STOP_PROPERTY = 'gemloopBudgetStop';
 
 /**
  * A failed subagent's error as DBOS stores it (the child workflow's row, and the parent's record
@@ -49,12 +46,24 @@ export function storedChildError(error: unknown, keys: readonly string[]): Error
  * `stored`, the copy of a failed run's error as the run's row holds it (redacted-run-error.ts),
  * with the failed child's run when the error is a `SubagentError` (its `childRun`), copied as a
  * stored child error's is, so `runs.result()` of a run that a subagent's failure ended gives the
- * child's run back as the same run in process holds it. Another error's run is the run's own,
- * read from its events (failed-run-state.ts), and is not stored again. @internal
+ * child's run back as the same run in process holds it; and its `path`, `usage` and `cost` (what
+ * the runs it ended spent: the whole tree's by the time the top run fails), which the run's copy
+ * leaves out as it keeps only texts, numbers and booleans: `runs.result()`'s `SubagentError` had
+ * none of them (durable65). Another error's run is the run's own, read from its events
+ * (failed-run-state.ts), and is not stored again. @internal
  */
 export function withSubagentRun(stored: Error, error: unknown, keys: readonly string[]): Error {
-  return SubagentError.isInstance(error) ? withRun(stored, error, storedTextOf(keys)) : stored;
+  if (!SubagentError.isInstance(error)) return stored;
+  const redact = storedTextOf(keys);
+  for (const key of SUBAGENT_DATA) {
+    const value = plainCopy(readOwn(error, key), redact, 0);
+    if (value !== undefined) Object.defineProperty(stored, key, field(value));
+  }
+  return withRun(stored, error, redact);
 }
+
+/** A `SubagentError`'s fields that are not texts, numbers or booleans: its path and spend. */
+const SUBAGENT_DATA = ['path', 'usage', 'cost'] as const;
 
 /** How a stored child error tells a text: without `keys` and local details, cut. */
 function storedTextOf(keys: readonly string[]): (text: string) => string {

@@ -194,6 +194,22 @@ describe("a durable subagent's failure as its parent reads it carries the child'
     },
   );
 
+  it.each(['desk', 'chief'] as const)(
+    "%s: runs.result() of the parent gives its SubagentError's path, and what the tree spent as usage and cost",
+    async (name) => {
+      const expected = await inProcess(name);
+      const { error: seen, thrown } = await durable(name);
+      const error = (thrown as DurableRunError).cause as SubagentError;
+      expect(SubagentError.isInstance(error)).toBe(true);
+      expect(error.path).toEqual(expected.path);
+      // What the whole tree spent, as in process (and as the parent's own plugin saw it).
+      expect(error.usage).toEqual(expected.usage);
+      expect(error.usage).toEqual(seen.usage);
+      expect(error.cost).toEqual(expected.cost);
+      expect(error.toolName).toBe(expected.toolName);
+    },
+  );
+
   it("runs.result() of the failed child's own id gives its error with its run", async () => {
     const expected = await inProcess('desk');
     const { runId } = await durable('desk');

@@ -1,14 +1,11 @@
 import type { AgentResult } from '@gemloop/core';
 import { agentTurnsOf, type ChildRunStart, childBudgetStop } from '@gemloop/core/internal';
+import { BUDGET_STOP_PROPERTY } from '../../errors/typed-stored-error.ts';
 import { RunPausedSignal } from '../approvals/approvals.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import { runDurableStep } from '../steps/run-durable-step.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
-import {
-  BUDGET_STOP_PROPERTY,
-  childErrorForParent,
-  storedChildError,
-} from './stored-child-error.ts';
+import { childErrorForParent, storedChildError } from './stored-child-error.ts';
 
 /**
  * A subagent call the worker did not prepare a child workflow for (a subagent of an agent a run
