@@ -207,6 +207,24 @@ function assertAcyclic(node: unknown, path: SchemaPath, ancestors: object[]): vo
   ancestors.pop();
 }
 
+/**
+ * A schema refused with a message that ends with its own fix: an intersection whose sides share no
+ * type (`mergeIntersections`). The refusals of a tool's parameters and of an `output` add nothing
+ * after it: their general sentence ("every field must be a JSON type") is about types JSON cannot
+ * carry, and both sides here are JSON types (tools65). Here, not beside the merge: off Node the
+ * merge is in a lazy chunk, and the refusals test for this class on the loaded path.
+ * @internal
+ */
+export class SchemaConflictError extends Error {
+  /** Where the intersection is in the converted schema. */
+  readonly path: SchemaPath;
+  constructor(path: SchemaPath, message: string) {
+    super(message);
+    this.name = 'SchemaConflictError';
+    this.path = path;
+  }
+}
+
 /** `['properties', 'items', 'items', 0]` → `properties.items.items[0]`, for messages. */
 export function formatPath(path: SchemaPath): string {
   if (path.length === 0) return '(root)';
