@@ -12,8 +12,9 @@ import { defineTool } from './define-tool.ts';
 // represented in JSON Schema" (zod `v4/core/json-schema-processors.js`). The same schemas with
 // zod 3: a divisor of 0, Infinity or NaN was declared (`multipleOf: 0`, Infinity sent as `null`)
 // though no value passes zod 3's check, so every call failed; a bigint default threw JSON's bare
-// "Do not know how to serialize a BigInt". zod 3 ignores a symbol key in its parse and its
-// declaration alike (the field is never checked): left as it is.
+// "Do not know how to serialize a BigInt" (both now refused on Node, as zod 4's places are named
+// on Node only). zod 3 ignores a symbol key in its parse and its declaration alike (the field is
+// never checked): left as it is.
 
 const execute = (args: unknown) => args;
 

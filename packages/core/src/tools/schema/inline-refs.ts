@@ -374,12 +374,11 @@ function containerOf(kind: string, zod4: boolean, def: Def): string | undefined 
   return undefined;
 }
 
-/** The fix of a `multipleOf` divisor JSON Schema cannot carry (zod 3's refusal says it too). @internal */
-export const MULTIPLE_OF_FIX =
-  'a divisor greater than zero (.multipleOf(0.5)), or drop .multipleOf()';
+/** The fix of a `multipleOf` divisor JSON Schema cannot carry (zod 3's refusal says it too). */
+const MULTIPLE_OF_FIX = 'a divisor greater than zero (.multipleOf(0.5)), or drop .multipleOf()';
 
-/** The fix of a default that holds a bigint (zod 3's refusal says it too). @internal */
-export const BIGINT_DEFAULT_FIX =
+/** The fix of a default that holds a bigint (zod 3's refusal says it too). */
+const BIGINT_DEFAULT_FIX =
   'a default of a number or a string (make the bigint from it in execute), or drop .default()';
 
 /**
@@ -442,14 +441,14 @@ const ZOD4_NOT_JSON: Record<
 
 /**
  * Whether zod's `multipleOf` divisor has a JSON Schema form: finite and not zero (a negative one
- * is its absolute value). @internal
+ * is its absolute value).
  */
-export function isDivisor(value: unknown): boolean {
+function isDivisor(value: unknown): boolean {
   return typeof value !== 'number' || (Number.isFinite(value) && value !== 0);
 }
 
-/** Whether `value` holds a bigint anywhere, as JSON.stringify meets it (zod's own test). @internal */
-export function hasBigInt(value: unknown): boolean {
+/** Whether `value` holds a bigint anywhere, as JSON.stringify meets it (zod's own test). */
+function hasBigInt(value: unknown): boolean {
   let found = false;
   try {
     JSON.stringify(value, (_, member) => {
@@ -460,6 +459,32 @@ export function hasBigInt(value: unknown): boolean {
     // A cycle: zod's converter meets it first.
   }
   return found;
+}
+
+/**
+ * Refuses, at `path` (zod-to-json-schema's, `properties/legs/items/properties/at`), a zod 3 schema
+ * whose JSON Schema could not work, in zod 4's words with the same fixes: a `multipleOf` divisor of
+ * 0, NaN or Infinity was declared (`multipleOf: 0`; Infinity reached Gemini as `null`) though no
+ * number passes zod 3's own check of it, so every call failed; a default holding a bigint broke
+ * JSON.stringify with its bare "Do not know how to serialize a BigInt" (tools65). Called by zod 3's
+ * converter override for each schema. Node only, as {@link describeZodNotJson}: the web half is a
+ * no-op (the agent app's bundle), and a browser's zod 3 tool is as it was.
+ *
+ * @throws Error naming the place and the fix.
+ * @internal
+ */
+export function refuseZodV3NotJson(def: Def, path: string): void {
+  const divisor = (def['checks'] as { kind: string; value: unknown }[] | undefined)?.find(
+    (check) => check.kind === 'multipleOf' && !isDivisor(check.value),
+  );
+  if (def['typeName'] === 'ZodNumber' && divisor)
+    throw new Error(
+      `A multipleOf divisor of ${divisor.value} cannot be represented in JSON Schema at ${path}; use ${MULTIPLE_OF_FIX}`,
+    );
+  if (def['typeName'] === 'ZodDefault' && hasBigInt((def['defaultValue'] as () => unknown)()))
+    throw new Error(
+      `BigInt defaults cannot be represented in JSON Schema at ${path}; use ${BIGINT_DEFAULT_FIX}`,
+    );
 }
 
 /** Whether a zod literal's values hold one of type `type`. */

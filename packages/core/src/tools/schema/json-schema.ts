@@ -90,7 +90,7 @@ export function assertObjectJsonSchema(
     // the loaded path in a browser, and it keeps the first side's value where sides disagree
     // while the validator checks both; refused alike everywhere, with the fix (tools65).
     const fix = Array.isArray(target['allOf'])
-      ? 'Gemini reads no allOf: write its sides as one object schema, every side\'s properties in one "properties" and every side\'s "required" in one list (with zod, one z.object() of every side\'s fields)'
+      ? "Gemini reads no allOf: write it as one object schema, with every side's properties and required fields"
       : 'Gemini passes arguments as one JSON object; wrap other types in a property, e.g. { type: "object", properties: { value: <your schema> } } or z.object({ value: <your schema> })';
     throw new InvalidArgumentError({
       argument,

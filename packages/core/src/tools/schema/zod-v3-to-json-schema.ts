@@ -1,9 +1,9 @@
 import {
   importZodToJsonSchema,
+  refuseZodV3NotJson,
   loadZodToJsonSchema as requireZodToJsonSchema,
 } from '#platform/load-schema-libraries';
 import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
-import { BIGINT_DEFAULT_FIX, hasBigInt, isDivisor, MULTIPLE_OF_FIX } from './inline-refs.ts';
 import { SchemaLibraryLoader } from './schema-library-loader.ts';
 
 /** A zod 3 schema (zod 3's classic API, `zod@3` or `zod/v3`): `_def.typeName`, no `_zod`. */
@@ -102,13 +102,7 @@ export function zodV3ToJsonSchema(
     removeAdditionalStrategy: 'strict',
     allowedAdditionalProperties: undefined,
     override: (
-      def: {
-        typeName?: string;
-        coerce?: boolean;
-        value?: unknown;
-        checks?: { kind: string; value: unknown }[];
-        defaultValue?: () => unknown;
-      },
+      def: { typeName?: string; coerce?: boolean; value?: unknown },
       refs: { currentPath: string[] },
     ) => {
       const { typeName, value } = def;
@@ -117,20 +111,8 @@ export function zodV3ToJsonSchema(
       // `{ type: 'object' }`: a `z.literal(null)` told the model to send an object (zod 4
       // declares it as below), a bigint one broke JSON.stringify later, unnamed (attack68b).
       if (typeName === 'ZodLiteral' && value === null) return { type: 'null', enum: [null] };
-      // A divisor of 0, NaN or Infinity was declared (`multipleOf: 0`; Infinity reached Gemini as
-      // `null`) though no number passes zod's check of it; a bigint default broke JSON.stringify,
-      // unnamed. Refused in zod 4's words, with the place and the fix (tools65).
-      const divisor = def.checks?.find(
-        (check) => check.kind === 'multipleOf' && !isDivisor(check.value),
-      );
-      if (typeName === 'ZodNumber' && divisor)
-        throw new Error(
-          `A multipleOf divisor of ${divisor.value} cannot be represented in JSON Schema at ${path}; use ${MULTIPLE_OF_FIX}`,
-        );
-      if (typeName === 'ZodDefault' && hasBigInt(def.defaultValue?.()))
-        throw new Error(
-          `BigInt defaults cannot be represented in JSON Schema at ${path}; use ${BIGINT_DEFAULT_FIX}`,
-        );
+      // A divisor of 0, NaN or Infinity, a bigint default (Node only, as zod 4's places).
+      refuseZodV3NotJson(def, path);
       const replacement =
         typeName === 'ZodLiteral'
           ? value === undefined
