@@ -4,7 +4,11 @@ import { createCfworkerCheck } from '../../tools/schema/cfworker-check.ts';
 import { mergeIntersections } from '../../tools/schema/merge-all-of.ts';
 import { toOpenApiSchema } from '../../tools/schema/to-open-api-schema.ts';
 
-export { assertZodNesting, describeZodNotJson } from '../../tools/schema/inline-refs.ts';
+export {
+  assertZodNesting,
+  describeZodNotJson,
+  refuseZodV3NotJson,
+} from '../../tools/schema/inline-refs.ts';
 // zod 4's `allOf`s merged too (zod 4 folds only sides of plain objects itself): see the web half.
 export { mergeIntersections };
 

@@ -10,6 +10,7 @@ import type {
   loadZodCore as NodeLoadZodCore,
   loadZodToJsonSchema as NodeLoadZodToJsonSchema,
   mergeIntersections as NodeMergeIntersections,
+  refuseZodV3NotJson as NodeRefuseZodV3NotJson,
 } from '../node/load-schema-libraries.ts';
 
 /** `zod/v4/core`, imported statically off Node (zod is a peer dependency, so it is there). @internal */
@@ -85,6 +86,15 @@ export const assertZodNesting: typeof NodeAssertZodNesting = () => {};
  * @internal
  */
 export const describeZodNotJson: typeof NodeDescribeZodNotJson = () => undefined;
+
+/**
+ * Off Node, zod 3's converter refuses what it did: a `multipleOf` divisor of 0, NaN or Infinity is
+ * declared as zod-to-json-schema writes it (no number passes zod's check, so every call is
+ * refused), and a bigint default fails with JSON's own words. The check and its fixes stay out of
+ * the agent app's bundle: on its loaded path they left it 5 B under its budget (tools65).
+ * @internal
+ */
+export const refuseZodV3NotJson: typeof NodeRefuseZodV3NotJson = () => {};
 
 /**
  * Off Node, a zod 4 schema's JSON Schema is declared as zod 4 writes it: its `allOf`s are not

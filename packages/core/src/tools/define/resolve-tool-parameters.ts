@@ -1,7 +1,7 @@
 import { assertZodNesting, describeZodNotJson } from '#platform/load-schema-libraries';
 import { GemloopError } from '../../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { formatPath, SCHEMA_TOO_DEEP } from '../schema/inline-refs.ts';
+import { formatPath, SCHEMA_TOO_DEEP, SchemaConflictError } from '../schema/inline-refs.ts';
 import type { JsonSchemaParameters } from '../schema/json-schema.ts';
 import { assertObjectJsonSchema } from '../schema/json-schema.ts';
 import type { SchemaPath } from '../schema/schema-warning.ts';
@@ -95,7 +95,8 @@ export function resolveToolParameters(
     throw new InvalidArgumentError({
       argument: 'parameters',
       // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.
-      message: `${subject} cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? `${error.message}${describeZodNotJson(parameters, error.message) ?? ''}` : String(error)}. Tool arguments arrive as JSON, so every field must be a JSON type (string, number, boolean, null, array, object).`,
+      // An intersection's conflict ends with its own fix; the general sentence is about types.
+      message: `${subject} cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? `${error.message}${describeZodNotJson(parameters, error.message) ?? ''}` : String(error)}.${error instanceof SchemaConflictError ? '' : ' Tool arguments arrive as JSON, so every field must be a JSON type (string, number, boolean, null, array, object).'}`,
       cause: error,
     });
   }

@@ -106,6 +106,16 @@ function visit(
       !(keyword.startsWith('exclusive') && typeof value === 'boolean')
     ) {
       report(keyword, `must be a number, got ${describe(value)}`);
+    } else if (
+      typeof value === 'number' &&
+      !(Number.isFinite(value) && (keyword !== 'multipleOf' || value > 0))
+    ) {
+      // JSON has no NaN or Infinity (sent as null), and JSON Schema's divisor is above zero: a
+      // `multipleOf: 0` tool refused every call ("2 is not a multiple of 0.", tools65).
+      report(
+        keyword,
+        `must be a ${keyword === 'multipleOf' ? 'number greater than zero' : 'finite number'}, got ${value}`,
+      );
     }
   }
   for (const keyword of countKeywords) {

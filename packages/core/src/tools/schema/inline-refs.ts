@@ -207,6 +207,24 @@ function assertAcyclic(node: unknown, path: SchemaPath, ancestors: object[]): vo
   ancestors.pop();
 }
 
+/**
+ * A schema refused with a message that ends with its own fix: an intersection whose sides share no
+ * type (`mergeIntersections`). The refusals of a tool's parameters and of an `output` add nothing
+ * after it: their general sentence ("every field must be a JSON type") is about types JSON cannot
+ * carry, and both sides here are JSON types (tools65). Here, not beside the merge: off Node the
+ * merge is in a lazy chunk, and the refusals test for this class on the loaded path.
+ * @internal
+ */
+export class SchemaConflictError extends Error {
+  /** Where the intersection is in the converted schema. */
+  readonly path: SchemaPath;
+  constructor(path: SchemaPath, message: string) {
+    super(message);
+    this.name = 'SchemaConflictError';
+    this.path = path;
+  }
+}
+
 /** `['properties', 'items', 'items', 0]` → `properties.items.items[0]`, for messages. */
 export function formatPath(path: SchemaPath): string {
   if (path.length === 0) return '(root)';
@@ -356,15 +374,23 @@ function containerOf(kind: string, zod4: boolean, def: Def): string | undefined 
   return undefined;
 }
 
+/** The fix of a `multipleOf` divisor JSON Schema cannot carry (zod 3's refusal says it too). */
+const MULTIPLE_OF_FIX = 'a divisor greater than zero (.multipleOf(0.5)), or drop .multipleOf()';
+
+/** The fix of a default that holds a bigint (zod 3's refusal says it too). */
+const BIGINT_DEFAULT_FIX =
+  'a default of a number or a string (make the bigint from it in execute), or drop .default()';
+
 /**
  * zod 4's refusals of a type JSON cannot carry, by the words they start with ("Date cannot be
  * represented in JSON Schema", zod `v4/core/json-schema-processors.js`): the kind of schema that
- * makes each, and what to use instead. zod 4 names neither the place nor a fix. A literal's kind
- * matches every literal, so its refusals also say which type of value it holds (attack68b).
+ * makes each, and what to use instead. zod 4 names neither the place nor a fix. Where the kind
+ * alone would match other schemas (every literal, every number, every object, every default), a
+ * test of the schema's def says which one zod refused (attack68b, tools65).
  */
 const ZOD4_NOT_JSON: Record<
   string,
-  readonly [kind: string, instead: string, literalOf?: 'bigint' | 'undefined']
+  readonly [kinds: string, instead: string, refused?: (def: Def) => boolean]
 > = {
   Date: ['date', 'z.iso.datetime() (a string; make the Date from it)'],
   BigInt: ['bigint', 'z.int() or z.string() (make the bigint from it)'],
@@ -383,13 +409,88 @@ const ZOD4_NOT_JSON: Record<
     'transform',
     'a schema of the input before the transform: z.string().transform(...)',
   ],
-  'BigInt literals': ['literal', 'a number literal (z.literal(10))', 'bigint'],
+  'BigInt literals': ['literal', 'a number literal (z.literal(10))', (def) => holds(def, 'bigint')],
   'Literal `undefined`': [
     'literal',
     'z.null(), or leave the field out with .optional()',
-    'undefined',
+    (def) => holds(def, 'undefined'),
+  ],
+  // zod writes the divisor into its words (`A multipleOf divisor of 0`): matched without it.
+  // No number passes zod's own check of 0, NaN or Infinity either (`4 % 0` is NaN).
+  'A multipleOf divisor': [
+    'number',
+    MULTIPLE_OF_FIX,
+    (def) =>
+      ((def['checks'] as { _zod: { def: Def } }[] | undefined) ?? []).some(
+        ({ _zod: { def: check } }) =>
+          check['check'] === 'multiple_of' && !isDivisor(check['value']),
+      ),
+  ],
+  // zod 4's parse requires the symbol-keyed field, which JSON can never send.
+  'Symbol keys': [
+    'object',
+    'string keys: JSON has no symbols, so the field could never be sent',
+    (def) => Object.getOwnPropertySymbols(def['shape'] ?? {}).length > 0,
+  ],
+  'BigInt defaults': [
+    'default prefault',
+    BIGINT_DEFAULT_FIX,
+    (def) => hasBigInt(def['defaultValue']),
   ],
 };
+
+/**
+ * Whether zod's `multipleOf` divisor has a JSON Schema form: finite and not zero (a negative one
+ * is its absolute value).
+ */
+function isDivisor(value: unknown): boolean {
+  return typeof value !== 'number' || (Number.isFinite(value) && value !== 0);
+}
+
+/** Whether `value` holds a bigint anywhere, as JSON.stringify meets it (zod's own test). */
+function hasBigInt(value: unknown): boolean {
+  let found = false;
+  try {
+    JSON.stringify(value, (_, member) => {
+      if (typeof member === 'bigint') found = true;
+      return typeof member === 'bigint' ? null : member;
+    });
+  } catch {
+    // A cycle: zod's converter meets it first.
+  }
+  return found;
+}
+
+/**
+ * Refuses, at `path` (zod-to-json-schema's, `properties/legs/items/properties/at`), a zod 3 schema
+ * whose JSON Schema could not work, in zod 4's words with the same fixes: a `multipleOf` divisor of
+ * 0, NaN or Infinity was declared (`multipleOf: 0`; Infinity reached Gemini as `null`) though no
+ * number passes zod 3's own check of it, so every call failed; a default holding a bigint broke
+ * JSON.stringify with its bare "Do not know how to serialize a BigInt" (tools65). Called by zod 3's
+ * converter override for each schema. Node only, as {@link describeZodNotJson}: the web half is a
+ * no-op (the agent app's bundle), and a browser's zod 3 tool is as it was.
+ *
+ * @throws Error naming the place and the fix.
+ * @internal
+ */
+export function refuseZodV3NotJson(def: Def, path: string): void {
+  const divisor = (def['checks'] as { kind: string; value: unknown }[] | undefined)?.find(
+    (check) => check.kind === 'multipleOf' && !isDivisor(check.value),
+  );
+  if (def['typeName'] === 'ZodNumber' && divisor)
+    throw new Error(
+      `A multipleOf divisor of ${divisor.value} cannot be represented in JSON Schema at ${path}; use ${MULTIPLE_OF_FIX}`,
+    );
+  if (def['typeName'] === 'ZodDefault' && hasBigInt((def['defaultValue'] as () => unknown)()))
+    throw new Error(
+      `BigInt defaults cannot be represented in JSON Schema at ${path}; use ${BIGINT_DEFAULT_FIX}`,
+    );
+}
+
+/** Whether a zod literal's values hold one of type `type`. */
+function holds(def: Def, type: string): boolean {
+  return (def['values'] as unknown[]).some((value) => typeof value === type);
+}
 
 /**
  * Where in a zod 4 schema the type is that zod's converter refused with `message`, and what to
@@ -400,11 +501,12 @@ const ZOD4_NOT_JSON: Record<
  * @internal
  */
 export function describeZodNotJson(schema: unknown, message: string): string | undefined {
+  const head = message.replace(/^(A multipleOf divisor) of \S+/, '$1');
   const label = Object.keys(ZOD4_NOT_JSON).find((word) =>
-    message.startsWith(`${word} cannot be represented`),
+    head.startsWith(`${word} cannot be represented`),
   );
   if (label === undefined) return undefined;
-  const [wanted, instead, literalOf] = ZOD4_NOT_JSON[label] as (typeof ZOD4_NOT_JSON)[string];
+  const [kinds, instead, refused] = ZOD4_NOT_JSON[label] as (typeof ZOD4_NOT_JSON)[string];
   const seen = new Set<unknown>();
   const pending: [unknown, SchemaPath][] = [[schema, []]];
   for (let item = pending.pop(); item && seen.size < MAX_ZOD_WALKED; item = pending.pop()) {
@@ -413,11 +515,7 @@ export function describeZodNotJson(schema: unknown, message: string): string | u
     // A recursive schema (`z.lazy`) is met again inside itself: walked once.
     if (read === undefined || !read.zod4 || seen.has(node)) continue;
     seen.add(node);
-    if (
-      read.kind === wanted &&
-      (literalOf === undefined ||
-        (read.def['values'] as unknown[]).some((value) => typeof value === literalOf))
-    )
+    if (kinds.split(' ').includes(read.kind) && (refused === undefined || refused(read.def)))
       return ` at ${formatPath(path)}; use ${instead}`;
     // Reversed, so the first child is searched first, as zod's converter meets them.
     for (const [child, ...segments] of zodChildren(read.kind, true, read.def).reverse())

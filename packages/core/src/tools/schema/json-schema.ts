@@ -85,9 +85,16 @@ export function assertObjectJsonSchema(
         : keys.length === 0
           ? 'an empty schema'
           : `a schema with ${keys.slice(0, 3).join(', ')}`;
+    // An `allOf` of objects is one object to write out, not a value to wrap in a property. Not
+    // merged here: Gemini documents no `allOf` (js-genai `responseJsonSchema`), the merge is off
+    // the loaded path in a browser, and it keeps the first side's value where sides disagree
+    // while the validator checks both; refused alike everywhere, with the fix (tools65).
+    const fix = Array.isArray(target['allOf'])
+      ? "Gemini reads no allOf: write it as one object schema, with every side's properties and required fields"
+      : 'Gemini passes arguments as one JSON object; wrap other types in a property, e.g. { type: "object", properties: { value: <your schema> } } or z.object({ value: <your schema> })';
     throw new InvalidArgumentError({
       argument,
-      message: `${subject} must describe an object of named parameters (type "object" with properties), got ${found}${at}. Gemini passes arguments as one JSON object; wrap other types in a property, e.g. { type: "object", properties: { value: <your schema> } } or z.object({ value: <your schema> }).`,
+      message: `${subject} must describe an object of named parameters (type "object" with properties), got ${found}${at}. ${fix}.`,
     });
   }
 }

@@ -1,5 +1,5 @@
 import { setOwnKey } from '../../shared/set-own-key.ts';
-import { formatPath, inlineRefs } from './inline-refs.ts';
+import { formatPath, inlineRefs, SchemaConflictError } from './inline-refs.ts';
 import {
   DEFINITION_KEYWORDS,
   SUBSCHEMA_KEYWORDS,
@@ -93,7 +93,8 @@ export function mergeAllOf(
  * already (by `schemaFormat: 'openapi'`'s converter), and the root import is at its module limit;
  * off Node it comes with zod 3's converter, in its chunk.
  *
- * @throws Error naming the place of an intersection whose sides share no type (no value passes).
+ * @throws {@link SchemaConflictError} naming the place of an intersection whose sides share no
+ *   type (no value passes), and the fix.
  * @internal
  */
 export function mergeIntersections(schema: Node): Node {
@@ -113,7 +114,8 @@ function mergeIn(node: unknown, path: SchemaPath): unknown {
       // Other disagreements keep the first side's value: the declaration guides, zod checks.
       if (keyword !== 'type') return;
       const types = sides.map((side) => (isNode(side) ? side['type'] : undefined));
-      throw new Error(
+      throw new SchemaConflictError(
+        path,
         `the intersection at ${formatPath(path)} can hold no value: its sides are of types ${types
           .filter((type) => type !== undefined)
           .map((type) => JSON.stringify(type))

@@ -1,5 +1,6 @@
 import {
   importZodToJsonSchema,
+  refuseZodV3NotJson,
   loadZodToJsonSchema as requireZodToJsonSchema,
 } from '#platform/load-schema-libraries';
 import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
@@ -105,10 +106,13 @@ export function zodV3ToJsonSchema(
       refs: { currentPath: string[] },
     ) => {
       const { typeName, value } = def;
+      const path = refs.currentPath.slice(1).join('/') || '(root)';
       // zod-to-json-schema writes a literal other than a string, number or boolean as
       // `{ type: 'object' }`: a `z.literal(null)` told the model to send an object (zod 4
       // declares it as below), a bigint one broke JSON.stringify later, unnamed (attack68b).
       if (typeName === 'ZodLiteral' && value === null) return { type: 'null', enum: [null] };
+      // A divisor of 0, NaN or Infinity, a bigint default (Node only, as zod 4's places).
+      refuseZodV3NotJson(def, path);
       const replacement =
         typeName === 'ZodLiteral'
           ? value === undefined
@@ -120,7 +124,6 @@ export function zodV3ToJsonSchema(
             ? undefined
             : notJson[typeName];
       if (replacement !== undefined && def.coerce !== true) {
-        const path = refs.currentPath.slice(1).join('/') || '(root)';
         throw new Error(
           `${typeName} at ${path} cannot be represented in JSON, so the model cannot send it; use ${replacement}`,
         );
