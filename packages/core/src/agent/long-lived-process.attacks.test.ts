@@ -38,7 +38,7 @@ const BUNDLE: BuildOptions = {
 
 /**
  * Bytes a run may leave alive, as the slope of the live heap read every 50 runs from run 350 on
- * (the fixture's `medianSlope`): generous. Measured -100 to 340 B a run (the fleet mix, quiet
+ * (the fixture's `medianSlope`): generous. Measured -100 to 480 B a run (the fleet mix, quiet
  * machine); a stream or a run's result kept per run is several KB (fleet-retention's kept
  * result: 2,504 B). Two readings alone (350 and the end) swung from 172 to 2,368 B a run, and
  * failed a CI run at load 13.

@@ -268,7 +268,7 @@ if (scenario === 'signal' || scenario === 'abandoned') {
   // between every two readings (Theil-Sen): one reading off by hundreds of KB (V8's own data
   // freed by later activity, not by more GCs: the first reading after a stretch without a
   // forced GC often is) moves it little. The two readings at 350 and the end alone measured
-  // 172-1,332 B a run on a quiet machine and 2,368 under load; this, -100 to 340.
+  // 172-1,332 B a run on a quiet machine and 2,368 under load; this, -100 to 480.
   const readings: [run: number, bytes: number][] = [];
   const untouched: WeakRef<object>[] = [];
   const socketsAt: number[] = [];
