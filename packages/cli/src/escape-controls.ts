@@ -33,7 +33,11 @@ const MAX_SHOWN = 100;
  * @internal
  */
 export function shownValue(text: string): string {
-  const escaped = escapeControls(text);
+  return cut(escapeControls(text));
+}
+
+/** `escaped` cut at {@link MAX_SHOWN} characters with `...` after, never inside an escape. */
+function cut(escaped: string): string {
   if (escaped.length <= MAX_SHOWN + 3) return escaped;
   // A cut inside `\u001b` or `\n` left a `\u00` that reads as another escape; a lone surrogate
   // half of an emoji is dropped too.
@@ -41,11 +45,25 @@ export function shownValue(text: string): string {
 }
 
 /**
- * A value quoted in a message: {@link shownValue} in double quotes. Not `JSON.stringify` of it,
- * which wrote each escape and each backslash twice (`--fault "x\\u001b"`, `"C:\\dir"`), as if
- * the user had typed them.
+ * What {@link quotedValue} escapes: the controls, a `"`, and a backslash that would read as the
+ * start of an escape: one before `n`, `r`, `t`, `u`, `"`, another backslash or a control (each
+ * written with a backslash of its own), or at the end (before the closing quote).
+ */
+const QUOTED_UNSAFE = new RegExp(`${UNSAFE.source}|"|\\\\(?=[nrtu"\\\\]|${UNSAFE.source}|$)`, 'g');
+
+/**
+ * A value quoted in a message, unambiguously: in double quotes, a `"` in it written `\"`, the
+ * controls escaped as {@link escapeControls} does, and a backslash doubled only where it would
+ * otherwise read as an escape (`C:\new` is `"C:\\new"`, `a\"b` is `"a\\\"b"`); cut as
+ * {@link shownValue} cuts. Read back with one rule: `\\`, `\"`, `\n`, `\r`, `\t` and `\uXXXX` are
+ * escapes, any other backslash is itself. Not `JSON.stringify`, which doubled every backslash
+ * (`"C:\\dir"`, as if the user had typed two) and, of an escaped value, each escape's.
  * @internal
  */
 export function quotedValue(text: string): string {
-  return `"${shownValue(text)}"`;
+  const escaped = text.replace(QUOTED_UNSAFE, (char) => {
+    if (char === '"' || char === '\\') return `\\${char}`;
+    return NAMED[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+  return `"${cut(escaped)}"`;
 }

@@ -19,6 +19,57 @@ function fieldsNamed<Key extends string>(
   return fields;
 }
 
+/**
+ * A list of contents a hook returned, as the run's own shallow copy: the list's length and each
+ * element read once, each content's own fields read once, in their order, into a plain object
+ * (the same values: the wire format is the plugin's), its `parts` list copied the same way. The
+ * check and every later use (the loop, the request's build) read the copy: the plugin's list,
+ * checked and then passed on, could throw its getter's words later in the loop or send other
+ * contents than the check saw (a `parts` getter that answers once). `kept`: the contents the run
+ * gave the hook (its history's), kept as they are, for a content's identity says which model
+ * made it (thought signatures). What is no list, a content that is no object and parts that are
+ * no list pass as they are, for the check to refuse. May throw (a getter, a proxy trap).
+ * @internal
+ */
+export function ownContentList(value: unknown, kept?: readonly unknown[]): unknown {
+  if (!Array.isArray(value)) return value;
+  const known = kept === undefined ? undefined : new Set(kept);
+  const length = value.length;
+  const list: unknown[] = [];
+  // By index, not `map` or a spread: a hole stays a hole's `undefined`, for the check to refuse.
+  for (let at = 0; at < length; at++) {
+    const content: unknown = value[at];
+    list.push(known?.has(content) ? content : ownContent(content));
+  }
+  return list;
+}
+
+/** One content of {@link ownContentList}: its own enumerable fields, read once, in order. */
+function ownContent(content: unknown): unknown {
+  if (typeof content !== 'object' || content === null) return content;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(content)) {
+    const field = (content as Record<string, unknown>)[key];
+    // `__proto__` as a field of its own (JSON.parse makes one), not the copy's prototype.
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, {
+        value: field,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else copy[key] = field;
+  }
+  const parts = copy['parts'];
+  if (Array.isArray(parts)) {
+    const length = parts.length;
+    const own: unknown[] = [];
+    for (let at = 0; at < length; at++) own.push(parts[at]);
+    copy['parts'] = own;
+  }
+  return copy;
+}
+
 /** What `beforeModelCall` returned: other contents, or the end of the run. @internal */
 export type ModelChange = {
   readonly type: unknown;
@@ -26,9 +77,13 @@ export type ModelChange = {
   readonly contents: unknown;
 };
 
-/** {@link ModelChange} of a hook's value. May throw (a getter, a proxy trap). @internal */
-export function modelChangeOf(value: unknown): ModelChange {
-  return fieldsNamed(value, ['type', 'reason', 'contents']);
+/**
+ * {@link ModelChange} of a hook's value, its contents the run's copy ({@link ownContentList};
+ * `given`: the contents the hook was given). May throw (a getter, a proxy trap). @internal
+ */
+export function modelChangeOf(value: unknown, given?: readonly unknown[]): ModelChange {
+  const fields = fieldsNamed(value, ['type', 'reason', 'contents']);
+  return { ...fields, contents: ownContentList(fields.contents, given) };
 }
 
 /**
@@ -40,12 +95,15 @@ export function inputVerdictOf(value: unknown): {
   readonly contents: unknown;
 } {
   const { beside, contents } = fieldsNamed(value, ['beside', 'contents']);
-  return { beside: beside instanceof Promise ? beside : undefined, contents };
+  return {
+    beside: beside instanceof Promise ? beside : undefined,
+    contents: ownContentList(contents),
+  };
 }
 
 /** The `contents` of a `checkInput` verdict that came `beside` the call. May throw. @internal */
 export function contentsOf(value: unknown): unknown {
-  return fieldsNamed(value, ['contents']).contents;
+  return ownContentList(fieldsNamed(value, ['contents']).contents);
 }
 
 /**
@@ -79,7 +137,8 @@ export type AnswerOutcome = {
 
 /** {@link AnswerOutcome} of a hook's value. May throw (a getter, a proxy trap). @internal */
 export function answerOutcomeOf(value: unknown): AnswerOutcome {
-  return fieldsNamed(value, ['type', 'reason', 'contents', 'to', 'name', 'filter']);
+  const fields = fieldsNamed(value, ['type', 'reason', 'contents', 'to', 'name', 'filter']);
+  return { ...fields, contents: ownContentList(fields.contents) };
 }
 
 /** The hand-off an `afterAnswer` returned, from its fields (checked: `checkHandOff`). @internal */

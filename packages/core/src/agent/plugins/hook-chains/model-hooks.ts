@@ -247,8 +247,12 @@ export class ModelHooks extends InputHooks {
         ),
       );
       if (change === undefined || change === null) continue;
-      // Its fields read once, guarded: a getter's throw is the plugin's unreadable result.
-      const changed = this.returned(index, 'beforeModelCall', change, modelChangeOf);
+      // Its fields read once, guarded: a getter's throw is the plugin's unreadable result. Its
+      // contents are the run's copy, the ones it was given kept (their identity names their model).
+      const given = current.contents;
+      const changed = this.returned(index, 'beforeModelCall', change, (value) =>
+        modelChangeOf(value, given),
+      );
       if (isFinish(changed))
         return { stop: { plugin: plugin.name, reason: finishReason(changed) } };
       const { contents } = changed;

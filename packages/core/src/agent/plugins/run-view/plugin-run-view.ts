@@ -11,6 +11,7 @@ import { GuardrailTrippedError } from '../../errors/guardrail-tripped-error.ts';
 import { spentTreeBudget } from '../../run-state/spent-tree-budget.ts';
 import type { TreeBudget } from '../../run-state/tree-budget.ts';
 import type { AgentPlugin, PluginRun, PluginTrip, ReceiveOptions } from '../agent-plugin.ts';
+import { ownContentList } from '../hook-chains/hook-result-fields.ts';
 import type { StepReportSink } from '../hook-chains/tool-step-reports.ts';
 import { type ReceivingRun, receiveMessages } from '../messages/receive-messages.ts';
 import type { RunInbox } from '../messages/run-messages.ts';
@@ -323,7 +324,21 @@ export class PluginRunView implements PluginRun {
   finish(reason: string): void {
     this.owner.stop ??= { plugin: this.name, reason: finishReason({ reason: String(reason) }) };
   }
-  addInput(contents: readonly Content[]): Promise<readonly Content[] | undefined> {
+  addInput(given: readonly Content[]): Promise<readonly Content[] | undefined> {
+    // The run's own copy, read once (the list, each content's fields, its parts): the plugin's
+    // list, checked and then added, could throw a getter's words at the request's build or send
+    // other parts than the check saw.
+    let contents: unknown;
+    try {
+      contents = ownContentList(given);
+    } catch {
+      return Promise.reject(
+        new InvalidArgumentError({
+          argument: 'run.addInput',
+          message: `run.addInput() (plugin "${this.name}") was given contents that cannot be read (a getter or a proxy trap threw); pass plain contents, e.g. [{ role: 'user', parts: [{ text: '...' }] }].`,
+        }),
+      );
+    }
     // What joins the history stays in it (a chat goes on from it): a string would join as one
     // content per character, a null or a model turn as a history Gemini refuses.
     if (!isUserInput(contents))
