@@ -175,7 +175,7 @@ describe("a durable subagent's events in its parent's stream, as in process", ()
       'a child that fails (its tool throws, its model call fails), told to the model',
     ],
     ['thrown', 'breaker', 'a child that fails and ends its parent (onError: throw)'],
-  ] as const)('%s: the same child events as in process (%s)', async (tree, tool) => {
+  ] as const)('%s (%s): the same child events as in process, %s', async (tree, tool, _how) => {
     const expected = treeEvents(await inProcess(tree), tool);
     // The child's own events are in the in-process stream (a check of the reference itself).
     expect(expected.some((line) => line.startsWith(`${tool}#1|`))).toBe(true);
