@@ -241,6 +241,15 @@ export const STORED_RUN_PROPERTY = 'gemloopChildRun';
 export const CHILD_SPEND_PROPERTY = 'gemloopChildSpend';
 
 /**
+ * The enumerable property a failed child workflow's stored error carries the events the child
+ * emitted before it failed in (durable/children/durable-children.ts, at most `MAX_CHILD_EVENTS`),
+ * for the parent to hand to its stream as a child's that succeeds are (in process a failed
+ * child's events reach its parent's stream as they come; events66). In the same row DBOS writes
+ * for the error: no statement of its own. @internal
+ */
+export const CHILD_EVENTS_PROPERTY = 'gemloopChildEvents';
+
+/**
  * The enumerable property a stored child error carries its tree-budget stop in (the subagent
  * step of a run the worker did not prepare: its run ended with a `TreeBudgetError`), so the
  * parent throws the same typed error on the first run and on a replay. @internal
@@ -253,6 +262,7 @@ export const BUDGET_STOP_PROPERTY = 'gemloopBudgetStop';
 const STORED_RECORDS: ReadonlySet<string> = new Set([
   STORED_RUN_PROPERTY,
   CHILD_SPEND_PROPERTY,
+  CHILD_EVENTS_PROPERTY,
   BUDGET_STOP_PROPERTY,
 ]);
 

@@ -35,7 +35,8 @@ import { durableStartWorkflow } from '../steps/durable-operations.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
 import { childEnded, doneWaiting, pauseForChild, waitForChild } from './child-waits.ts';
-import { childErrorForParent, storedChildError } from './stored-child-error.ts';
+import { childErrorForParent, storedChildError, withChildEvents } from './stored-child-error.ts';
+import { storedChildEvents } from './stored-child-events.ts';
 import { unpreparedChild } from './unprepared-child.ts';
 
 /** Deepest chain of subagents a worker prepares (a tree deeper than this is a mistake, or a cycle). */
@@ -132,9 +133,10 @@ export function runsAsChildWorkflow(tool: AnyTool): boolean {
  * started at its recorded place and waits on it again: the child's completed model and tool
  * calls are not made again.
  *
- * The child's events (tagged with its path) are recorded with its result and handed to the
- * parent's stream when it ends, in the order the child emitted them, before the call's own result
- * (a replay hands the recorded ones: once, in order).
+ * The child's events (tagged with its path) are recorded with its result (or with its stored
+ * error, when it failed: `withChildEvents`) and handed to the parent's stream when it ends, in the
+ * order the child emitted them, before the call's own result or error (a replay hands the
+ * recorded ones: once, in order).
  *
  * The calls of one turn start their children in call order (DBOS numbers a child workflow when it
  * starts, synchronously: `startWorkflow` reserves the parent's function id "before any await",
@@ -322,6 +324,12 @@ export function createDurableChildren({
             start.parent.budget,
             (record as Partial<ChildSpendRecord> | undefined)?.spent,
           );
+          // What the child emitted before it failed reaches the parent's stream before the
+          // call's own error, as a successful child's events do (in process they stream as they
+          // come); the same recorded events on a replay.
+          for (const event of storedChildEvents(error, MAX_CHILD_EVENTS)) {
+            await start.parent.sink?.(event as never);
+          }
           // The same error on the first run (the stored copy) and on a replay (DBOS's revival
           // of it): a SubagentError again when it was one (stored-child-error.ts).
           throw childErrorForParent(error);
@@ -417,16 +425,16 @@ export function createDurableChildren({
           // its wait): without the keys of the tree's clients and without URLs, passwords and
           // addresses, anywhere in it (its message, its fields, its cause chain), its class's
           // name kept: the parent rebuilds a SubagentError from it (stored-child-error.ts).
-          const stored = storedChildError(
-            error,
-            agentKeysReader(keyedBy(childKey, child) as never)(),
-          );
+          const keys = agentKeysReader(keyedBy(childKey, child) as never)();
+          const stored = storedChildError(error, keys);
           // Enumerable, so DBOS records it with the error (serialize-error keeps own
           // enumerable properties: @dbos-inc/dbos-sdk dist/src/serialization.js).
           (stored as unknown as Record<string, unknown>)[CHILD_SPEND_PROPERTY] = toJsonSafe(
             spendRecord(),
           );
-          throw stored;
+          // Its events so far, in the same row (no statement of their own), copied as the
+          // error is: the parent's stream shows them as it shows a successful child's.
+          throw withChildEvents(stored, events, keys);
         }
         await childEnded(pauser, request.parentWorkflowId, childRunId);
         const used = spent();

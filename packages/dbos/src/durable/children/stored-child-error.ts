@@ -9,6 +9,7 @@ import {
 } from '@gemloop/core/internal';
 import {
   BUDGET_STOP_PROPERTY,
+  CHILD_EVENTS_PROPERTY,
   STORED_RUN_PROPERTY,
   typedStoredError,
 } from '../../errors/typed-stored-error.ts';
@@ -60,6 +61,27 @@ export function withSubagentRun(stored: Error, error: unknown, keys: readonly st
     if (value !== undefined) Object.defineProperty(stored, key, field(value));
   }
   return withRun(stored, error, redact);
+}
+
+/**
+ * `stored` (a failed child's error as `storedChildError` made it) with the events the child
+ * emitted before it failed (`CHILD_EVENTS_PROPERTY`, enumerable so DBOS stores it in the error's
+ * own row: no statement of its own), for the parent to hand to its stream as it hands a
+ * successful child's (stored-child-events.ts; in process a failed child's events reach its
+ * parent's stream as they come: events66). Each event is copied as the error's fields are: its
+ * texts without the tree's keys and local details and cut at 1,000 characters, arrays and objects
+ * of 100, 8 deep; the row is an error's, which the worker stores without secrets (a successful
+ * child's events are stored as emitted, in its result). @internal
+ */
+export function withChildEvents(
+  stored: Error,
+  events: readonly unknown[],
+  keys: readonly string[],
+): Error {
+  const redact = storedTextOf(keys);
+  const copies = events.map((event) => plainCopy(event, redact, 0) ?? null);
+  (stored as unknown as Record<string, unknown>)[CHILD_EVENTS_PROPERTY] = copies;
+  return stored;
 }
 
 /** A `SubagentError`'s fields that are not texts, numbers or booleans: its path and spend. */

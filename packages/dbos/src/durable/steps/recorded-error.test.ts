@@ -363,5 +363,17 @@ describe('stored errors of a real durable worker', () => {
     ).toHaveLength(1);
     const after = await treeRows(runId);
     for (const leaked of LEAKS) expect(after).not.toContain(leaked);
+    // The failed deputy's events (its clerk's too) reach the chief's stream, as in process
+    // (events66), once though the chief ran twice, and without the secrets of the error rows
+    // they were stored in.
+    const seen: string[] = [];
+    for await (const { event } of runs.events(runId)) {
+      const path = (event as { path?: readonly string[] }).path ?? [];
+      if (path.length > 0) seen.push(`${path.join('>')}|${event.type}`);
+      for (const leaked of LEAKS) expect(JSON.stringify(event)).not.toContain(leaked);
+    }
+    expect(seen.filter((line) => line === 'deputy#1|tool-call')).toHaveLength(1);
+    expect(seen.filter((line) => line === 'deputy#1>clerk#1|step-start')).toHaveLength(1);
+    expect(seen.filter((line) => line === 'deputy#1>clerk#1|step-end')).toHaveLength(1);
   });
 });
