@@ -1,4 +1,5 @@
 import type { HandOffOutcome } from '../agent-plugin.ts';
+import { handOffOf } from './tool-hook-results.ts';
 
 // What a boundary hook (`beforeModelCall`, `checkInput`, `checkAnswer`, `afterAnswer`)
 // returned, the fields its family reads taken once into a plain object, as the tool hooks' are
@@ -143,11 +144,5 @@ export function answerOutcomeOf(value: unknown): AnswerOutcome {
 
 /** The hand-off an `afterAnswer` returned, from its fields (checked: `checkHandOff`). @internal */
 export function answerHandOffOf(fields: AnswerOutcome): HandOffOutcome {
-  return {
-    type: 'hand-off',
-    to: fields.to as HandOffOutcome['to'],
-    name: fields.name as string | undefined,
-    filter: fields.filter as HandOffOutcome['filter'],
-    contents: fields.contents as HandOffOutcome['contents'],
-  };
+  return { ...handOffOf(fields), contents: fields.contents as HandOffOutcome['contents'] };
 }

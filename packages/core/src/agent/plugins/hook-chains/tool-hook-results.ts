@@ -42,8 +42,11 @@ export function fieldsOf(value: unknown): Returned | undefined {
   };
 }
 
-/** A hand-off `afterToolCall` returned, from its fields (checked: `checkHandOff`). @internal */
-export function handOffOf(fields: Returned): HandOffOutcome {
+/**
+ * A hand-off `afterToolCall` (or, with its contents, `afterAnswer`) returned, from its fields
+ * (checked: `checkHandOff`). @internal
+ */
+export function handOffOf(fields: Pick<Returned, 'to' | 'name' | 'filter'>): HandOffOutcome {
   return {
     type: 'hand-off',
     to: fields.to as HandOffOutcome['to'],
