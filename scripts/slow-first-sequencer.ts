@@ -51,6 +51,9 @@ export const SLOW_FILES: readonly string[] = [
   'test/runtimes/deno.test.ts',
   'test/runtimes/bun.test.ts',
   'test/runtimes/edge-runtime.test.ts',
+  // Eight child processes of ~1,000 runs each one after another (attack68a: ~30 s of wall alone,
+  // 105-175 s at load 19+), the longest file of the in-process group: first in it.
+  'packages/core/src/agent/long-lived-process.attacks.test.ts',
   // Thousands of runs and chat turns with heaps read after full GCs (leak40: ~8 s of CPU each,
   // 20-50 s of wall at load 20): started late in core's group they would end it alone.
   'packages/core/src/agent/fleet-retention.test.ts',

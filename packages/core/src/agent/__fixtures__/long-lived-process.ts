@@ -81,22 +81,43 @@ function answer(context: FakeScriptContext) {
   return turn.text('A plain answer in several words. '.repeat(8));
 }
 
+/**
+ * A request's prompt, as `answer` reads it (the fake's `lastUserText`): the text of its last user
+ * turn with text. The faults match it, not the whole body (history, tools) stringified for each
+ * rule and request: ~5 % of the `signal` scenario's CPU.
+ */
+function promptOf(body: unknown): string {
+  const contents = (body as { contents?: { role?: string; parts?: { text?: unknown }[] }[] })
+    .contents;
+  for (let index = (contents?.length ?? 0) - 1; index >= 0; index--) {
+    const content = contents?.[index];
+    if (content?.role !== undefined && content.role !== 'user') continue;
+    const text = content?.parts?.find((part) => typeof part.text === 'string' && part.text !== '');
+    if (typeof text?.text === 'string') return text.text;
+  }
+  return '';
+}
+
 const fake = createFakeGemini({
   keepRequests: 1,
+  // A `long` answer (20,000 characters) in 20 chunks, not the default 48 characters' 417: the
+  // stream left at its first text still has 19 events and ~24 KB of body unread, and each chunk
+  // cost its JSON on both sides (the file's CPU: 7.6 → 4.9 s for the 1,000 abandoned streams).
+  chunkSize: 1_000,
   script: (_request, context) => answer(context),
   faults: [
     // A 429 whose RetryInfo asks for 30 s: the run is aborted while it waits.
     {
       fault: { type: 'rate-limit', retryDelaySeconds: 30 },
-      on: (call) => JSON.stringify(call.body).includes('backoff'),
+      on: (call) => promptOf(call.body).startsWith('backoff'),
     },
     // The first call of a `once` prompt is a 503, retried after a short back-off.
     {
       fault: { type: 'overloaded' },
-      on: (call) => JSON.stringify(call.body).includes('once503'),
+      on: (call) => promptOf(call.body).startsWith('once503'),
       times: 1,
     },
-    { fault: { type: 'internal' }, on: (call) => JSON.stringify(call.body).includes('fail500') },
+    { fault: { type: 'internal' }, on: (call) => promptOf(call.body).startsWith('fail500') },
   ],
 });
 const { url } = await fake.listen();
@@ -229,7 +250,8 @@ async function abandonedStream(index: number, untouched: WeakRef<object>[]): Pro
   const signal = server.signal;
   if (index % 5 === 4) {
     const before = fake.turnsDelivered;
-    untouched.push(new WeakRef(agent.stream(`plain ${index}`, { signal })));
+    // A `long` answer: 20 text events left unread (the 6 of a plain one at the fake's old chunks).
+    untouched.push(new WeakRef(agent.stream(`long ${index}`, { signal })));
     // Its run goes on unread: wait for its answer to be sent, then for its run to end.
     while (fake.turnsDelivered === before) await new Promise((resolve) => setTimeout(resolve, 1));
     await settle();
