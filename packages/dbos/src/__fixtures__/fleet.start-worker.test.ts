@@ -63,7 +63,9 @@ describe('startWorker’s hang guard', () => {
   it('kills a DBOS worker whose first Postgres connect is never answered, saying so', async () => {
     // The fixture workers' first connect has no wall-clock limit (connectTimeoutMs: 0): what
     // ends a start that waits on a silent server is this guard. A server that accepts and never
-    // answers, as a dropped connection would.
+    // answers, as a dropped connection would. The worker is new-errors-worker, one of the fixture
+    // workers started from a bundle (scripts/fixture-bundle-setup.ts): its imports cost about half
+    // the CPU of an unbundled worker's before it connects (bench/RESULTS.md, speed-dbos1).
     const held: Socket[] = [];
     const silent = createServer((socket) => held.push(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
@@ -73,9 +75,10 @@ describe('startWorker’s hang guard', () => {
         {
           DATABASE_URL: `postgres://gemloop:never@127.0.0.1:${port}/silent`,
           FAKE_URL: 'http://127.0.0.1:9',
+          FOREIGN_URL: 'http://127.0.0.1:9',
           EXECUTOR_ID: 'silent-postgres',
         },
-        new URL('./unsafe-pattern-worker.ts', import.meta.url).pathname,
+        new URL('./new-errors-worker.ts', import.meta.url).pathname,
         { guard: { idleMs: 5_000, idleCpuMs: 20, sampleMs: 200 } },
       ).then(
         (worker) => {

@@ -261,7 +261,9 @@ describe('the same third-party tool hook in process and durable', () => {
       expect(steps.length, runId).toBeGreaterThan(0);
       const sent = durableRequests(row).length;
       const handle = await DBOS.rewindWorkflow(runId, { startStep: (steps.at(-1) as number) + 1 });
-      await handle.getResult().catch(() => undefined);
+      // Polled every 50 ms, as fleet.ts's waitFor: DBOS's own 1 s poll was most of a row's wall
+      // (the replay ends in a few ms after it is taken from the queue).
+      await handle.getResult({ pollingIntervalMs: 50 }).catch(() => undefined);
       expect(await durableOutcome(runId)).toEqual(unary.outcome);
       expect(calls.get(row.name)).toBe(called);
       const again = contentsOf(durableRequests(row).slice(sent));
