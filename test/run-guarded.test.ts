@@ -71,15 +71,19 @@ describe.skipIf(!CAN_SAMPLE_PROCESS_TREES)('runGuarded, where /proc shows the pr
   });
 
   it('kills a tree that spins forever as a runaway, and leaves none of it', async () => {
+    // The budget is spent by the spinning alone, as it must be for the kill to be the runaway's:
+    // the three processes had used 160-200 ms of CPU (their starts) when the root printed their
+    // pids (eight trees at load 43). Every millisecond past that is the planted runaway's burn,
+    // paid each run: 0.6 s and a 100 ms sample, not 1.5 s and 200 ms (~0.9 s of CPU less).
     const { failure, pids } = await killedBy(plantTree(SPIN_FOREVER), {
-      cpuBudgetMs: 1_500,
-      sampleMs: 200,
+      cpuBudgetMs: 600,
+      sampleMs: 100,
     });
     expect(failure.failure).toEqual({ kind: 'cpu' });
     expect(failure.message).toMatch(
-      /was killed by its hang guard, a runaway: its 3 process\(es\) used more than the 1\.5 s of CPU it may/,
+      /was killed by its hang guard, a runaway: its 3 process\(es\) used more than the 0\.6 s of CPU it may/,
     );
-    expect(failure.cpuMs).toBeGreaterThan(1_500);
+    expect(failure.cpuMs).toBeGreaterThan(600);
     await expect.poll(() => pids.filter(alive), { timeout: 10_000 }).toEqual([]);
   });
 
@@ -127,22 +131,36 @@ describe.skipIf(!CAN_SAMPLE_PROCESS_TREES)('runGuarded, where /proc shows the pr
   });
 
   it('lets a process that keeps using CPU run past the idle window, and counts its CPU', async () => {
-    // ~1.2 s of CPU in fixed pieces of work: at load 40 on two cores it gets ~5 % of a core, so it
-    // runs ~25 s and uses ~100 ms in each 2 s window, above the 20 ms that count as hung.
+    // 4 ms of CPU then a 46 ms sleep, for 5 s of wall (two and a half 2 s windows): ~0.4 s of CPU
+    // on a quiet machine, ~160 ms in each window, above the 20 ms that count as hung. At load 40
+    // on two cores it gets ~5 % of a core (~100 ms a window, as the old fixed 1.2 s of work did,
+    // which ran ~25 s there and ended inside one window on a quiet machine: this one is always past
+    // two). It prints the CPU it used itself, which the guard's samples must have counted.
     const script = `
       let x = 0;
-      const started = process.cpuUsage();
-      while ((process.cpuUsage(started).user + process.cpuUsage(started).system) < 1_200_000) {
-        for (let i = 0; i < 1e5; i++) x = (x * 31 + i) % 1000003;
-      }
-      console.log('done', x >= 0);`;
+      const started = Date.now();
+      const step = () => {
+        const from = process.cpuUsage();
+        while (process.cpuUsage(from).user + process.cpuUsage(from).system < 4_000) {
+          for (let i = 0; i < 1e4; i++) x = (x * 31 + i) % 1000003;
+        }
+        if (Date.now() - started < 5_000) setTimeout(step, 46);
+        else {
+          const used = process.cpuUsage();
+          console.log('done', x >= 0, Math.round((used.user + used.system) / 1000));
+        }
+      };
+      step();`;
     const run = await runGuarded(process.execPath, ['-e', script], {
       idleMs: 2_000,
       idleCpuMs: 20,
       sampleMs: 200,
     });
-    expect(run.stdout.trim()).toBe('done true');
-    expect(run.cpuMs).toBeGreaterThanOrEqual(600);
+    const [done, worked, ownCpuMs] = run.stdout.trim().split(' ');
+    expect([done, worked]).toEqual(['done', 'true']);
+    expect(run.wallMs).toBeGreaterThan(5_000);
+    // The samples miss at most what it used after the last one (200 ms of a 4-in-50 duty).
+    expect(run.cpuMs).toBeGreaterThanOrEqual(Number(ownCpuMs) / 2);
   });
 });
 
