@@ -4,23 +4,28 @@
 // a line starting with ":" is ignored), so the client's idle limit (`timeoutMs`: "each wait for the
 // next chunk") must not be fed by them: a gateway that keeps a stream warm forever would hold the
 // run forever. Raw node:http on 127.0.0.1, both transports, public imports only.
+// The six tests run at once (`describe.concurrent`), each on a gateway of its own: each is a 2 s
+// wait on an idle limit, and one after another they held a worker slot ~13 s doing nothing.
 import type { ServerResponse } from 'node:http';
 import { createAgent, createGemini, GemloopError } from '@gemloop/core';
 import { listenOnLoopback } from '@gemloop/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 
 const KEY = 'AIzaKeepalive-0123456789abcdef01234';
 const MODEL = 'gemini-2.5-flash';
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
-});
 
 const chunk = (text: string) =>
   `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text }] } }] })}\n\n`;
 
-/** A gateway that writes `head`, then a comment every 20 ms until the client goes. */
-async function keepalive(head: string): Promise<string> {
+/**
+ * A gateway that writes `head`, then a comment every 20 ms until the client goes; closed when
+ * its test ends (the test's own `onTestFinished`: in a concurrent describe the imported one
+ * belongs to whichever test is current).
+ */
+async function keepalive(
+  head: string,
+  onTestFinished: TestContext['onTestFinished'],
+): Promise<string> {
   const server = await listenOnLoopback((request, response: ServerResponse) => {
     request.resume();
     response.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -28,7 +33,7 @@ async function keepalive(head: string): Promise<string> {
     const timer = setInterval(() => response.write(': keepalive\n\n'), 20);
     response.on('close', () => clearInterval(timer));
   });
-  closers.push(() => server.close());
+  onTestFinished(() => server.close());
   return server.url;
 }
 
@@ -41,20 +46,20 @@ async function failure(run: () => Promise<unknown>): Promise<unknown> {
   throw new Error('expected the run to fail');
 }
 
-describe.each(['fetch', 'node'] as const)(
+describe.concurrent.each(['fetch', 'node'] as const)(
   'a keepalive-only gateway (transport %s)',
   (transport) => {
     // 2 s: long beside the 20 ms between comments, and room for the first chunk at load 30.
     const client = (baseUrl: string) =>
       createGemini({ baseUrl, apiKey: KEY, timeoutMs: 2_000, retry: false, transport });
 
-    it.each([
+    it.for([
       ['before the first chunk', '', 'the first chunk'],
       ['after one chunk', chunk('half'), 'the next chunk after 1'],
-    ])(
+    ] as const)(
       'comments %s end the stream with a TimeoutError at timeoutMs',
-      async (_when, head, waiting) => {
-        const gemini = client(await keepalive(head));
+      async ([, head, waiting], { onTestFinished }) => {
+        const gemini = client(await keepalive(head, onTestFinished));
         const error = await failure(async () => {
           for await (const _chunk of gemini.streamGenerateContent({
             model: MODEL,
@@ -69,8 +74,11 @@ describe.each(['fetch', 'node'] as const)(
       },
     );
 
-    it('an agent streaming through it ends typed, not held open', async () => {
-      const agent = createAgent({ gemini: client(await keepalive(chunk('half'))), model: MODEL });
+    it('an agent streaming through it ends typed, not held open', async ({ onTestFinished }) => {
+      const agent = createAgent({
+        gemini: client(await keepalive(chunk('half'), onTestFinished)),
+        model: MODEL,
+      });
       const stream = agent.stream('hi');
       const types: string[] = [];
       const error = await failure(async () => {

@@ -14,7 +14,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { askAboutAnOrder } from './ask-with-mcp.ts';
 import { agentWithBookings, answerInCode } from './mcp-client-requests.ts';
 import { mountProtectedDoors } from './protected-mcp.ts';
@@ -22,7 +22,10 @@ import { serveOnNode } from './serve-mcp.ts';
 import { createSupportMcp } from './support-mcp.ts';
 import { supportScript } from './support-script.ts';
 
-// The guide's code (docs/serving-mcp.md) run against the fake Gemini.
+// The guide's code (docs/serving-mcp.md) run against the fake Gemini. The four tests run at once,
+// each on servers of its own (the stdio one mostly waits on its node + tsx process), each closing
+// them with the test's own onTestFinished (in a concurrent describe the imported one belongs to
+// whichever test is current).
 
 const TOKEN = 'mcp-docs-alice-0123456789';
 
@@ -34,8 +37,10 @@ const TOKEN = 'mcp-docs-alice-0123456789';
  */
 const REQUEST = { timeout: 300_000 };
 
-describe('serving an agent over MCP (the guide)', () => {
-  it('answers the MCP client over Streamable HTTP: progress, then a second turn in the session', async () => {
+describe.concurrent('serving an agent over MCP (the guide)', () => {
+  it('answers the MCP client over Streamable HTTP: progress, then a second turn in the session', async ({
+    onTestFinished,
+  }) => {
     const fake = createFakeGemini({ script: supportScript });
     const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
     const { agent, door } = createSupportMcp({
@@ -58,7 +63,9 @@ describe('serving an agent over MCP (the guide)', () => {
     });
   });
 
-  it('serves Claude Desktop and the like on stdio: the config starts the process, the SDK talks to it', async () => {
+  it('serves Claude Desktop and the like on stdio: the config starts the process, the SDK talks to it', async ({
+    onTestFinished,
+  }) => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: ['--conditions=@gemloop/source', '--import', 'tsx', 'mcp-door/stdio-server.ts'],
@@ -80,7 +87,9 @@ describe('serving an agent over MCP (the guide)', () => {
     expect(result.content).toEqual([{ type: 'text', text: 'Order A-7 has shipped.' }]);
   });
 
-  it('publishes where to sign in, and lets a verified token in (the Auth section)', async () => {
+  it('publishes where to sign in, and lets a verified token in (the Auth section)', async ({
+    onTestFinished,
+  }) => {
     const fake = createFakeGemini({ script: [turn.text('Signed in.')] });
     const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
     const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
@@ -126,7 +135,9 @@ describe('serving an agent over MCP (the guide)', () => {
     expect(result.structuredContent).toEqual({ answer: 'Signed in.' });
   });
 
-  it('answers an MCP server that asks the user and asks for a model call (the other half)', async () => {
+  it('answers an MCP server that asks the user and asks for a model call (the other half)', async ({
+    onTestFinished,
+  }) => {
     const bookingsServer = new McpServer({ name: 'bookings', version: '1.0.0' });
     bookingsServer.registerTool(
       'book_table',
