@@ -38,6 +38,11 @@ async function start(executorId: string, applicationVersion?: string): Promise<D
     executorId,
     agents: { helper: { gemini, model } },
     logLevel: 'error',
+    // Beats every 300 ms, as the fixture worker's: a start with an id whose row beat lately (the
+    // first worker's, shut down) watches that row for two beats before it takes the id
+    // (worker-liveness.ts `checkExecutorIdFree`): 0.7 s here, 4.1 s with the 2 s default, which
+    // the third start of the first test waited idle (bench/RESULTS.md, helper speed-dbos2).
+    takeover: { heartbeatMs: 300 },
     ...(applicationVersion === undefined ? {} : { applicationVersion }),
   });
   started.push(worker);
