@@ -17,6 +17,8 @@ const KEYS: readonly string[] = [
   'ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789',
   'gho_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789',
   'ghs_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789',
+  'ghu_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789',
+  'ghr_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789',
   `github_pat_11ABCDEFG0${'a1B2c3D4e5'.repeat(2)}_${'Z9y8X7w6V5'.repeat(6)}`,
   // Slack: bot, user, app-level
   'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
