@@ -63,6 +63,13 @@ describe('redactKeyShapes: other vendors (leftovers73)', () => {
     }
   });
 
+  it('redacts each one inside a long text too (a text over 512 characters is searched another way)', () => {
+    const filler = 'lorem ipsum dolor '.repeat(40);
+    for (const key of KEYS) {
+      expect(redactKeyShapes(`${filler}${key} ${filler}`)).toBe(`${filler}${REDACTED} ${filler}`);
+    }
+  });
+
   it('leaves ordinary words and ids that merely start like a key', () => {
     for (const text of NOT_KEYS) expect(redactKeyShapes(text)).toBe(text);
   });
