@@ -17,6 +17,8 @@ const KEYS: readonly string[] = [
   'ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789',
   'gho_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789',
   'ghs_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789',
+  'ghu_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789',
+  'ghr_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789',
   `github_pat_11ABCDEFG0${'a1B2c3D4e5'.repeat(2)}_${'Z9y8X7w6V5'.repeat(6)}`,
   // Slack: bot, user, app-level
   'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
@@ -58,6 +60,13 @@ describe('redactKeyShapes: other vendors (leftovers73)', () => {
       expect(redactKeyShapes(`use ${key}, then "${key}" or key=${key}.`)).toBe(
         `use ${REDACTED}, then "${REDACTED}" or key=${REDACTED}.`,
       );
+    }
+  });
+
+  it('redacts each one inside a long text too (a text over 512 characters is searched another way)', () => {
+    const filler = 'lorem ipsum dolor '.repeat(40);
+    for (const key of KEYS) {
+      expect(redactKeyShapes(`${filler}${key} ${filler}`)).toBe(`${filler}${REDACTED} ${filler}`);
     }
   });
 
