@@ -311,7 +311,7 @@ export {
 // @gemloop/dbos and @gemloop/tools (the MCP elicitation broker): a run's owner is checked as
 // core's web doors check it.
 export { checkOwnerOption, isRunOwner } from '../web/run-owner.ts';
-export { createScanMemo } from '../web/scan-memo.ts';
+export { createScanMemo } from '../shared/scan-memo.ts';
 // @gemloop/serve's AG-UI door: a call's result shown as the browser protocol shows it (attack54).
 export { shownToolOutput } from '../web/shown-tool-output.ts';
 export { toBrowserError } from '../web/to-browser-error.ts';

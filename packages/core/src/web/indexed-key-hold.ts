@@ -3,7 +3,7 @@ import { MIN_KEY_LENGTH, REDACTED } from '../shared/redact-secrets.ts';
 import { type ScanMemo, scrubSecrets } from '../shared/scrub-secrets.ts';
 import { keyAt } from './key-hold.ts';
 import { channelOf, ENDS_TEXT, samePath } from './keyless-events.ts';
-import { createScanMemo } from './scan-memo.ts';
+import { createScanMemo } from '../shared/scan-memo.ts';
 
 /** An event of a run at its index in the run's store. @internal */
 export type IndexedEvent = { index: number; event: AgentEvent<unknown> };

@@ -5,7 +5,7 @@ import { keySourceOf } from '../agent/redacting-streams.ts';
 import { type KeyedConfig, keysOf, treeKeySources, treeKeysOf } from '../agent/tree-keys.ts';
 import { type ScanMemo, scrubSecrets } from '../shared/scrub-secrets.ts';
 import { type HeldPiece, KeyHold } from './key-hold.ts';
-import { createScanMemo } from './scan-memo.ts';
+import { createScanMemo } from '../shared/scan-memo.ts';
 
 /** What a door reads: `agent.stream()`, `chat.sendStream()`, or any such source. */
 type EventSource<Event> = AsyncIterable<Event> & {
