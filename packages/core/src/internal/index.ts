@@ -256,6 +256,7 @@ export {
 // @gemloop/serve: each door's memo of the texts its key filter found clean, so a long text of a
 // thread is scanned once across its sends. @gemloop/dbos: whether a durable chat turn's contents
 // hold a key (its mark), through its run's memo.
+export { createScanMemo } from '../shared/scan-memo.ts';
 export { type ScanMemo, scrubSecrets } from '../shared/scrub-secrets.ts';
 // @gemloop/tools: the model's path, date or pattern as its tools' errors quote it.
 export { quoteText } from '../shared/text/quote-text.ts';
@@ -311,7 +312,6 @@ export {
 // @gemloop/dbos and @gemloop/tools (the MCP elicitation broker): a run's owner is checked as
 // core's web doors check it.
 export { checkOwnerOption, isRunOwner } from '../web/run-owner.ts';
-export { createScanMemo } from '../shared/scan-memo.ts';
 // @gemloop/serve's AG-UI door: a call's result shown as the browser protocol shows it (attack54).
 export { shownToolOutput } from '../web/shown-tool-output.ts';
 export { toBrowserError } from '../web/to-browser-error.ts';

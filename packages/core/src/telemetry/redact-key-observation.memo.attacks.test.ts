@@ -1,5 +1,6 @@
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordingObservation } from '../__fixtures__/recording-observation.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { modelCallEntryOf } from '../http/model-call-entry.ts';
 import type { Redactor } from '../shared/client-redactor.ts';
@@ -24,24 +25,10 @@ afterEach(async () => {
 
 /** An observation that keeps what it is told, behind the key walk with a memo for the run. */
 function observed(redact: Redactor) {
-  const seen: unknown[] = [];
-  const inner: RunObservation = {
-    modelCall: (info) => {
-      seen.push(info);
-      return { retry() {}, firstChunk() {}, end: (outcome) => void seen.push(outcome) };
-    },
-    toolCall: (info) => {
-      seen.push(info);
-      return { end: (record) => void seen.push(record) };
-    },
-    stepEnd: (step) => void seen.push(step),
-    event: (event) => void seen.push(event),
-    end: (outcome) => void seen.push(outcome),
-  };
-  const observation = redactKeyObservation(inner, redact, createKeyMemo());
+  const { seen, observation } = recordingObservation();
   /** Every record so far, as text, then forgotten. */
   const told = (): string => JSON.stringify(seen.splice(0));
-  return { observation, told };
+  return { observation: redactKeyObservation(observation, redact, createKeyMemo()), told };
 }
 
 /** One model call whose request holds `contents`, as each step's does. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Content } from '../wire/content.ts';
+import { recordingObservation } from '../__fixtures__/recording-observation.ts';
 import type { Redactor } from '../shared/client-redactor.ts';
 import { type ScanMemo, scrubSecrets } from '../shared/scrub-secrets.ts';
+import type { Content } from '../wire/content.ts';
 import type { RunObservation, RunStartInfo } from './run-observer.ts';
 import { startObservation } from './start-observation.ts';
 
@@ -55,31 +56,19 @@ const INFO = { runId: 'r', input: 'hi', path: [] } as unknown as RunStartInfo;
 describe('an observed run scans each long text once (redact-memo)', () => {
   it(`${STEPS} steps: every long text of the history scanned once, not once a step`, () => {
     const { redact, scanned } = countingRedactor();
-    const seen: unknown[] = [];
+    const recording = recordingObservation();
     const observation = startObservation(
-      [
-        {
-          startRun: () => ({
-            modelCall: (info) => {
-              seen.push(info);
-              return { retry() {}, firstChunk() {}, end: (outcome) => void seen.push(outcome) };
-            },
-            toolCall: () => ({ end() {} }),
-            stepEnd: (step) => void seen.push(step),
-            end: (outcome) => void seen.push(outcome),
-          }),
-        },
-      ],
+      [{ startRun: () => recording.observation }],
       INFO,
       undefined,
       redact,
     );
     if (observation === undefined || observation instanceof Promise) throw new Error('no sync');
     runSteps(observation, STEPS);
-    // Two long texts a step (the question and the answer), each scanned once. Without the memo:
-    // the i-th step's request alone holds 2i - 1 of them (~420,000 characters for 20 steps).
+    // Two long texts a step (the question and the answer), each scanned once. Without the memo
+    // every record scanned them all again: 480,000 characters for these 20 steps.
     expect(scanned()).toBe(2 * STEPS * LONG);
-    // What the observers saw is the run's own (nothing to redact): the same objects.
-    expect(JSON.stringify(seen)).toContain(text(`answer ${STEPS}`));
+    // And the observers saw them whole (nothing to redact).
+    expect(JSON.stringify(recording.seen)).toContain(text(`answer ${STEPS}`));
   });
 });
