@@ -240,7 +240,6 @@ export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 // @gemloop/tools (web fetch) and @gemloop/serve (A2A push webhooks): one list of the cloud
 // metadata endpoints and one reading of the IPv4 addresses an IPv6 address carries.
 export { embeddedIPv4, METADATA_ADDRESSES, METADATA_HOSTS } from '../shared/metadata-endpoints.ts';
-export { escapeJsonForPrompt, quoteForPrompt } from '../shared/quote-for-prompt.ts';
 // @gemloop/cli's viewer: no recorded Google key (any one's, by its shape), nor the start of a key
 // where the viewer cut a text, reaches the page; @gemloop/tools' stdio MCP client: nor the end of
 // one where it kept only the last of a server's stderr. @gemloop/dbos: which keys a durable
@@ -258,6 +257,7 @@ export {
 // hold a key (its mark), through its run's memo.
 export { createScanMemo } from '../shared/scan-memo.ts';
 export { type ScanMemo, scrubSecrets } from '../shared/scrub-secrets.ts';
+export { escapeJsonForPrompt, quoteForPrompt } from '../shared/text/quote-for-prompt.ts';
 // @gemloop/tools: the model's path, date or pattern as its tools' errors quote it.
 export { quoteText } from '../shared/text/quote-text.ts';
 // The CLI's terminal, evals' reports, @gemloop/serve's ids and @gemloop/tools' server texts: one
