@@ -55,9 +55,10 @@ export function redactKeyObservation(
 
 /**
  * The long texts one observed run's key walk found clean: values by the object and property that
- * hold them, property names by the object that has them (apart: a long name and its long value
- * would otherwise take the one place each other's memo keeps for that property). One per observed
- * run, made with its observation (start-observation.ts): never shared between runs.
+ * hold them, property names by the object that has them. Two memos, not one: a long name and its
+ * long value would share the one place a memo keeps for that property, each pushing the other
+ * out, and both would be scanned at every meeting. One per observed run, made with its
+ * observation (start-observation.ts): never shared between runs.
  * @internal
  */
 export type KeyMemo = { readonly values: ScanMemo; readonly names: ScanMemo };
