@@ -1,5 +1,5 @@
 import { cutText } from '../shared/cut-text.ts';
-import { escapeJsonForPrompt } from '../shared/quote-for-prompt.ts';
+import { escapeJsonForPrompt } from '../shared/text/quote-for-prompt.ts';
 import type { Content } from '../wire/content.ts';
 
 /**

@@ -219,7 +219,8 @@ export function createGemini(options?: CreateGeminiOptions): Gemini {
   // For createFiles and createBatches (@gemloop/core/http): their code is loaded only by apps that
   // import them, so an agent app's browser bundle does not carry it.
   registerClientInternals(gemini, internals);
-  const redact: Redactor = (value) => scrubSecrets(value, client.secrets.values);
+  const redact: Redactor = (value, held) =>
+    scrubSecrets(value, client.secrets.values, undefined, held);
   registerModelCallEntry(gemini, {
     secrets: () => client.secrets.values,
     // generate() inlined: one call fewer between a run and the transport.

@@ -240,7 +240,6 @@ export { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 // @gemloop/tools (web fetch) and @gemloop/serve (A2A push webhooks): one list of the cloud
 // metadata endpoints and one reading of the IPv4 addresses an IPv6 address carries.
 export { embeddedIPv4, METADATA_ADDRESSES, METADATA_HOSTS } from '../shared/metadata-endpoints.ts';
-export { escapeJsonForPrompt, quoteForPrompt } from '../shared/quote-for-prompt.ts';
 // @gemloop/cli's viewer: no recorded Google key (any one's, by its shape), nor the start of a key
 // where the viewer cut a text, reaches the page; @gemloop/tools' stdio MCP client: nor the end of
 // one where it kept only the last of a server's stderr. @gemloop/dbos: which keys a durable
@@ -256,7 +255,9 @@ export {
 // @gemloop/serve: each door's memo of the texts its key filter found clean, so a long text of a
 // thread is scanned once across its sends. @gemloop/dbos: whether a durable chat turn's contents
 // hold a key (its mark), through its run's memo.
+export { createScanMemo } from '../shared/scan-memo.ts';
 export { type ScanMemo, scrubSecrets } from '../shared/scrub-secrets.ts';
+export { escapeJsonForPrompt, quoteForPrompt } from '../shared/text/quote-for-prompt.ts';
 // @gemloop/tools: the model's path, date or pattern as its tools' errors quote it.
 export { quoteText } from '../shared/text/quote-text.ts';
 // The CLI's terminal, evals' reports, @gemloop/serve's ids and @gemloop/tools' server texts: one
@@ -311,7 +312,6 @@ export {
 // @gemloop/dbos and @gemloop/tools (the MCP elicitation broker): a run's owner is checked as
 // core's web doors check it.
 export { checkOwnerOption, isRunOwner } from '../web/run-owner.ts';
-export { createScanMemo } from '../web/scan-memo.ts';
 // @gemloop/serve's AG-UI door: a call's result shown as the browser protocol shows it (attack54).
 export { shownToolOutput } from '../web/shown-tool-output.ts';
 export { toBrowserError } from '../web/to-browser-error.ts';

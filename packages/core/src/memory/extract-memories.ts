@@ -1,6 +1,6 @@
 import type { Gemini } from '../http/gemini.ts';
 import { modelCallEntryOf } from '../http/model-call-entry.ts';
-import { escapeJsonForPrompt } from '../shared/quote-for-prompt.ts';
+import { escapeJsonForPrompt } from '../shared/text/quote-for-prompt.ts';
 import type { Content } from '../wire/content.ts';
 import { isMemoryText } from './check-memory-input.ts';
 import type { Memory } from './create-memory.ts';

@@ -1,4 +1,4 @@
-import { escapeJsonForPrompt } from '../shared/quote-for-prompt.ts';
+import { escapeJsonForPrompt } from '../shared/text/quote-for-prompt.ts';
 import type { Content } from '../wire/content.ts';
 import type { ScoredMemory } from './memory-record.ts';
 

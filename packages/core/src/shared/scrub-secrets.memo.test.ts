@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createScanMemo } from '../web/scan-memo.ts';
+import { createScanMemo } from './scan-memo.ts';
 import { scrubSecrets } from './scrub-secrets.ts';
 
 // scrub47: a memo keeps the long texts found clean by the object and property that held them, so

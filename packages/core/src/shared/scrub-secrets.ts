@@ -26,7 +26,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * The long texts found clean for one list of secrets, by the object and property that held each
- * (made by `createScanMemo`, web/scan-memo.ts): `has` only while that property holds the same
+ * (made by `createScanMemo`, shared/scan-memo.ts): `has` only while that property holds the same
  * text. @internal
  */
 export type CleanTexts = {
@@ -39,14 +39,27 @@ export type CleanTexts = {
  * walks each event and the result of a send, and a long thread's texts are in several of them
  * (a step's response, the run's end, the result's history), and again at the thread's next send
  * when its turns are the same objects (a memory store's). Kept per list of secrets (a text clean
- * of one list may hold a key of another). Made by `createScanMemo` (web/scan-memo.ts, outside
+ * of one list may hold a key of another). Made by `createScanMemo` (shared/scan-memo.ts, outside
  * the agent app's bundle: no run calls `scrubSecrets` unless it fails); given to `scrubSecrets`
- * by the doors' key filter (`keylessEvents`). @internal
+ * by the doors' key filter (`keylessEvents`), and, through {@link HeldText}, to the client's
+ * redactor by an observed run's key walk (telemetry/redact-key-observation.ts). @internal
  */
 export type ScanMemo = {
   cleanTexts(secrets: readonly string[]): CleanTexts;
   /** The characters scanned for secrets with this memo so far (what tests and probes count). */
   scannedChars: number;
+};
+
+/**
+ * Where a text handed alone to a redactor is held (`holder[key]`), and the memo of the texts found
+ * clean there: an observed run's key walk (telemetry/redact-key-observation.ts) hands the client's
+ * redactor each string on its own, so the holder that a {@link ScanMemo} is keyed by comes with it.
+ * @internal
+ */
+export type HeldText = {
+  readonly memo: ScanMemo;
+  readonly holder: object;
+  readonly key: PropertyKey;
 };
 
 type Budget = {
@@ -121,14 +134,37 @@ function textAt(
  *
  * `memo` ({@link ScanMemo}): the long texts found clean by earlier calls, not scanned again while
  * the same object's property holds the same text (a door's events and results of one thread).
+ * `held` ({@link HeldText}): for a string `value`, where it is held and the memo to skip it by.
  * @internal
  */
-export function scrubSecrets<T>(value: T, secrets: readonly string[], memo?: ScanMemo): T {
+export function scrubSecrets<T>(
+  value: T,
+  secrets: readonly string[],
+  memo?: ScanMemo,
+  held?: HeldText,
+): T {
   const active = secrets.filter((secret) => secret.length >= MIN_KEY_LENGTH);
   if (active.length === 0) return value;
+  if (held !== undefined && typeof value === 'string') return heldText(value, active, held) as T;
   const clean = memo?.cleanTexts(active);
   if (!mayHoldSecret(value, active, 0, new Set(), { nodes: 0, clean, memo })) return value;
   return copyWithout(value, active, 0, new Map(), { nodes: 0, clean, memo }) as T;
+}
+
+/**
+ * A string handed alone without the secrets, skipped when its holder's property held it when it
+ * was found clean with the same secrets. Key shapes are looked for even in a media part's `data`
+ * (unlike `textAt`): what a bare string's scan did before the walk handed its holder.
+ */
+function heldText(text: string, secrets: readonly string[], held: HeldText): string {
+  const { memo, holder, key } = held;
+  const clean = memo.cleanTexts(secrets);
+  if (clean.has(holder, key, text)) return text;
+  if (!scan(text, secrets, { nodes: 0, memo })) {
+    clean.add(holder, key, text);
+    return text;
+  }
+  return redactSecrets(text, secrets);
 }
 
 /** True when `value` holds a secret, or may hold one the walk could not check. */

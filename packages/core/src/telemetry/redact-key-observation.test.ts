@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { recordingObservation } from '../__fixtures__/recording-observation.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import { redactKeyObservation, redactKeyStartInfo } from './redact-key-observation.ts';
-import type { RunObservation, RunStartInfo } from './run-observer.ts';
+import type { RunStartInfo } from './run-observer.ts';
 
 // The layer between a run and its observers that keeps the client's key out of what they see
 // (the model may write it). The redaction is the client's own (scrubSecrets over its secrets).
@@ -10,20 +11,7 @@ const KEY = 'AIzaUnitTestKey-0123456789abcdef';
 const redact = <T>(value: T): T => scrubSecrets(value, [KEY]);
 
 function recorder() {
-  const seen: unknown[] = [];
-  const observation: RunObservation = {
-    modelCall: (info) => {
-      seen.push(info);
-      return { retry() {}, firstChunk() {}, end: (outcome) => void seen.push(outcome) };
-    },
-    toolCall: (info) => {
-      seen.push(info);
-      return { end: (record) => void seen.push(record) };
-    },
-    stepEnd: (step) => void seen.push(step),
-    event: (event) => void seen.push(event),
-    end: (outcome) => void seen.push(outcome),
-  };
+  const { seen, observation } = recordingObservation();
   return { seen, observation: redactKeyObservation(observation, redact) };
 }
 

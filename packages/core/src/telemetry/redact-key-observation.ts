@@ -1,4 +1,6 @@
 import type { Redactor } from '../shared/client-redactor.ts';
+import { createScanMemo, MEMO_MIN_LENGTH } from '../shared/scan-memo.ts';
+import type { ScanMemo } from '../shared/scrub-secrets.ts';
 import type { RunObservation, RunStartInfo } from './run-observer.ts';
 
 /**
@@ -14,13 +16,20 @@ import type { RunObservation, RunStartInfo } from './run-observer.ts';
  * events, the result) and copies only what changed; an error or another class instance passes as
  * it is, since the client and the loop redact errors where they are made (and an error's `run`
  * would make the client's bounded walk replace a long history by its fail-closed marker).
+ *
+ * Each model call's info holds the whole history, so without `memo` every long text of it is
+ * scanned again at each step (quadratic in the run's length). With the run's {@link KeyMemo},
+ * each string of {@link MEMO_MIN_LENGTH} characters or more (and each such property name) goes to
+ * `redact` with where it is held, and the client's redactor scans it once while that property
+ * holds it (the secrets it reads unchanged); a text found holding a key is never remembered.
  * @internal
  */
 export function redactKeyObservation(
   observation: RunObservation,
   redact: Redactor,
+  memo?: KeyMemo,
 ): RunObservation {
-  const scrub = <T>(value: T): T => scrubData(value, redact);
+  const scrub = <T>(value: T): T => scrubData(value, redact, memo);
   return {
     modelCall(info) {
       const call = observation.modelCall(scrub(info));
@@ -44,9 +53,28 @@ export function redactKeyObservation(
   };
 }
 
+/**
+ * The long texts one observed run's key walk found clean: values by the object and property that
+ * hold them, property names by the object that has them. Two memos, not one: a long name and its
+ * long value would share the one place a memo keeps for that property, each pushing the other
+ * out, and both would be scanned at every meeting. One per observed run, made with its
+ * observation (start-observation.ts): never shared between runs.
+ * @internal
+ */
+export type KeyMemo = { readonly values: ScanMemo; readonly names: ScanMemo };
+
+/** An empty {@link KeyMemo}. @internal */
+export function createKeyMemo(): KeyMemo {
+  return { values: createScanMemo(), names: createScanMemo() };
+}
+
 /** The run's start as observers see it: its input without the client's key. @internal */
-export function redactKeyStartInfo(info: RunStartInfo, redact: Redactor): RunStartInfo {
-  return scrubData(info, redact);
+export function redactKeyStartInfo(
+  info: RunStartInfo,
+  redact: Redactor,
+  memo?: KeyMemo,
+): RunStartInfo {
+  return scrubData(info, redact, memo);
 }
 
 // Past this depth, or at a cycle (a plugin's report data may be cyclic), the whole value goes to
@@ -55,34 +83,57 @@ const MAX_DEPTH = 64;
 // why (sentinel): thrown and caught inside this module; carries nothing.
 const TOO_DEEP = Symbol('too deep');
 
+type Walk = {
+  readonly redact: Redactor;
+  readonly memo: KeyMemo | undefined;
+  readonly above: object[];
+};
+
 /** `value` with `redact` applied to every string in its arrays and plain objects. */
-function scrubData<T>(value: T, redact: Redactor): T {
+function scrubData<T>(value: T, redact: Redactor, memo: KeyMemo | undefined): T {
   try {
-    return scrubWithin(value, redact, []);
+    return scrubWithin(value, { redact, memo, above: [] });
   } catch (thrown) {
     if (thrown !== TOO_DEEP) throw thrown;
     return redact(value);
   }
 }
 
-function scrubWithin<T>(value: T, redact: Redactor, above: object[]): T {
-  if (typeof value === 'string') return redact(value);
+function scrubWithin<T>(value: T, walk: Walk): T {
+  if (typeof value === 'string') return walk.redact(value);
   if (typeof value !== 'object' || value === null) return value;
+  const { above } = walk;
   if (above.length > MAX_DEPTH || above.includes(value)) throw TOO_DEEP;
   above.push(value);
   try {
-    return scrubObject(value, redact, above);
+    return scrubObject(value, walk);
   } finally {
     above.pop();
   }
 }
 
-function scrubObject<T extends object>(value: T, redact: Redactor, above: object[]): T {
+/** `holder[key]` without the key: a long string with where it is held, for the run's memo. */
+function scrubAt(item: unknown, walk: Walk, holder: object, key: PropertyKey): unknown {
+  const { memo } = walk;
+  if (typeof item !== 'string' || memo === undefined || item.length < MEMO_MIN_LENGTH) {
+    return scrubWithin(item, walk);
+  }
+  return walk.redact(item, { memo: memo.values, holder, key });
+}
+
+/** A property name of `holder` without the key; a long one remembered by its holder. */
+function scrubName(name: string, walk: Walk, holder: object): string {
+  const { memo } = walk;
+  if (memo === undefined || name.length < MEMO_MIN_LENGTH) return walk.redact(name);
+  return walk.redact(name, { memo: memo.names, holder, key: name });
+}
+
+function scrubObject<T extends object>(value: T, walk: Walk): T {
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let index = 0; index < value.length; index++) {
       const item: unknown = value[index];
-      const scrubbed = scrubWithin(item, redact, above);
+      const scrubbed = scrubAt(item, walk, value, index);
       if (scrubbed !== item) {
         copy ??= value.slice();
         copy[index] = scrubbed;
@@ -95,9 +146,9 @@ function scrubObject<T extends object>(value: T, redact: Redactor, above: object
   let changed = false;
   const entries = Object.keys(value).map((key): [string, unknown] => {
     const item = (value as Record<string, unknown>)[key];
-    const scrubbed = scrubWithin(item, redact, above);
+    const scrubbed = scrubAt(item, walk, value, key);
     // A call's arguments may name a property by the key, too.
-    const name = redact(key);
+    const name = scrubName(key, walk, value);
     if (scrubbed !== item || name !== key) changed = true;
     return [name, scrubbed];
   });

@@ -1,6 +1,10 @@
 import type { Redactor } from '../shared/client-redactor.ts';
 import type { ArgumentRedactor } from '../tools/define/argument-redactor.ts';
-import { redactKeyObservation, redactKeyStartInfo } from './redact-key-observation.ts';
+import {
+  createKeyMemo,
+  redactKeyObservation,
+  redactKeyStartInfo,
+} from './redact-key-observation.ts';
 import { redactObservation, redactStartInfo } from './redact-observation.ts';
 import type {
   ModelCallObservation,
@@ -24,13 +28,15 @@ export function startObservation(
   redact?: Redactor | undefined,
 ): RunObservation | undefined | Promise<RunObservation | undefined> {
   // Observers write outside the process: with secret tool arguments they see them redacted, and
-  // the client's key nowhere (redact-key-observation.ts).
-  const keyless = redact === undefined ? startInfo : redactKeyStartInfo(startInfo, redact);
+  // the client's key nowhere (redact-key-observation.ts). The run's memo of long texts found
+  // clean: each model call hands the whole history again, which is scanned once.
+  const memo = redact === undefined ? undefined : createKeyMemo();
+  const keyless = redact === undefined ? startInfo : redactKeyStartInfo(startInfo, redact, memo);
   const info = redactor === undefined ? keyless : redactStartInfo(keyless, redactor);
   const join = (list: readonly RunObservation[]): RunObservation | undefined => {
     let joined = joinObservations(list);
     if (joined === undefined) return undefined;
-    if (redact !== undefined) joined = guard(redactKeyObservation(joined, redact));
+    if (redact !== undefined) joined = guard(redactKeyObservation(joined, redact, memo));
     return redactor === undefined ? joined : guard(redactObservation(joined, redactor));
   };
   // Synchronous until an observer hands back a promise: with telemetry idle (nothing registered)

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import { createScanMemo } from '../shared/scan-memo.ts';
 import { defineTool } from '../tools/define/define-tool.ts';
 import { IndexedKeyHold } from './indexed-key-hold.ts';
-import { createScanMemo } from './scan-memo.ts';
 
 // leftovers61 (issue 53): a durable run's events go through one IndexedKeyHold each (the store a
 // page resumes from by index), each event scrubbed once as it comes; readers resuming read the

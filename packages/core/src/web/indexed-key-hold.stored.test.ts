@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../agent/agent-event.ts';
+import { createScanMemo } from '../shared/scan-memo.ts';
 import { type IndexedEvent, IndexedKeyHold } from './indexed-key-hold.ts';
-import { createScanMemo } from './scan-memo.ts';
 
 // leftovers62 (issue 53): a durable run executed again (resumed after a pause, taken over) emits
 // its events again from the start. The indices its stream already holds are neither scanned

@@ -1,9 +1,9 @@
 import type { AgentEvent } from '../agent/agent-event.ts';
 import { MIN_KEY_LENGTH, REDACTED } from '../shared/redact-secrets.ts';
+import { createScanMemo } from '../shared/scan-memo.ts';
 import { type ScanMemo, scrubSecrets } from '../shared/scrub-secrets.ts';
 import { keyAt } from './key-hold.ts';
 import { channelOf, ENDS_TEXT, samePath } from './keyless-events.ts';
-import { createScanMemo } from './scan-memo.ts';
 
 /** An event of a run at its index in the run's store. @internal */
 export type IndexedEvent = { index: number; event: AgentEvent<unknown> };

@@ -4,9 +4,9 @@ import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import { createScanMemo } from '../shared/scan-memo.ts';
 import type { ScanMemo } from '../shared/scrub-secrets.ts';
 import { keylessEvents, keylessResult } from './keyless-events.ts';
-import { createScanMemo } from './scan-memo.ts';
 
 // scrub47 (issue 53): a door's key filter walked each event and the result of a send, and a chat
 // send's result holds the thread, so each send scanned every stored turn again (up to three

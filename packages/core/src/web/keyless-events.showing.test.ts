@@ -4,9 +4,9 @@ import { createAgent } from '../agent/create-agent.ts';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { createMemoryHistoryStore } from '../chat/create-memory-history-store.ts';
 import { createGemini } from '../http/create-gemini.ts';
+import { createScanMemo } from '../shared/scan-memo.ts';
 import { UNCHECKED } from '../shared/scrub-secrets.ts';
 import { keylessEvents, keylessEventsShowing } from './keyless-events.ts';
-import { createScanMemo } from './scan-memo.ts';
 
 // leftovers61 (issue 53): a door that sends part of a run's result (the Responses door: its text
 // and usage) scrubs only that part. The whole result holds the thread: an old answer holding a

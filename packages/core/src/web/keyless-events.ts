@@ -3,9 +3,9 @@ import { agentTurnsOf, type RunnableAgent } from '../agent/agent-turns.ts';
 import type { TurnsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
 import { keySourceOf } from '../agent/redacting-streams.ts';
 import { type KeyedConfig, keysOf, treeKeySources, treeKeysOf } from '../agent/tree-keys.ts';
+import { createScanMemo } from '../shared/scan-memo.ts';
 import { type ScanMemo, scrubSecrets } from '../shared/scrub-secrets.ts';
 import { type HeldPiece, KeyHold } from './key-hold.ts';
-import { createScanMemo } from './scan-memo.ts';
 
 /** What a door reads: `agent.stream()`, `chat.sendStream()`, or any such source. */
 type EventSource<Event> = AsyncIterable<Event> & {

@@ -1,7 +1,7 @@
 import type { AgentInput } from '../../../run/agent-input.ts';
 import type { AgentResult } from '../../../run/agent-result.ts';
 import type { Redactor } from '../../../shared/client-redactor.ts';
-import { scrubSecrets } from '../../../shared/scrub-secrets.ts';
+import { type HeldText, scrubSecrets } from '../../../shared/scrub-secrets.ts';
 import type { RunObservation } from '../../../telemetry/run-observer.ts';
 import { startObservation } from '../../../telemetry/start-observation.ts';
 import { createArgumentRedactor } from '../../../tools/define/argument-redactor.ts';
@@ -80,7 +80,9 @@ function treeRedact(
     (key) => !own.includes(key),
   );
   if (others.length === 0) return config.redact;
-  return <T>(value: T): T => scrubSecrets(config.redact(value), others);
+  // `held` to both: each keeps its own texts found clean in the run's memo, by its own list.
+  return <T>(value: T, held?: HeldText): T =>
+    scrubSecrets(config.redact(value, held), others, undefined, held);
 }
 
 /** The run through `runLoop` (`loop`) again, its end (result or error) told to the observation. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cutText } from './cut-text.ts';
+import { cutText } from '../cut-text.ts';
+import { setOwnKey } from '../set-own-key.ts';
 import { escapeJsonForPrompt, quoteForPrompt } from './quote-for-prompt.ts';
-import { setOwnKey } from './set-own-key.ts';
 
 describe('quoteForPrompt', () => {
   it('writes text as a JSON string no tag can be opened or closed in, on one line', () => {

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { recordingObservation } from '../__fixtures__/recording-observation.ts';
+import type { Redactor } from '../shared/client-redactor.ts';
+import { type ScanMemo, scrubSecrets } from '../shared/scrub-secrets.ts';
+import type { Content } from '../wire/content.ts';
+import type { RunObservation, RunStartInfo } from './run-observer.ts';
+import { startObservation } from './start-observation.ts';
+
+// Each model call's info holds the run's whole history, so the observers' key walk met every
+// long text of it again at each step: the characters scanned grew with the square of the run's
+// length (media-once's photo, 7 MB, scanned at every step and in every record of it). With the
+// run's memo, each long text is scanned once while the part that holds it keeps it.
+
+const KEY = 'AIzaMemoCountKey-0123456789abcdef';
+const LONG = 1000;
+const STEPS = 20;
+
+/** The client's redaction (scrubSecrets over its key), counting the long texts' characters scanned. */
+function countingRedactor() {
+  let bare = 0;
+  const memos = new Set<ScanMemo>();
+  const redact: Redactor = (value, held) => {
+    if (held !== undefined) memos.add(held.memo);
+    else if (typeof value === 'string' && value.length >= 256) bare += value.length;
+    return scrubSecrets(value, [KEY], undefined, held);
+  };
+  // A text handed with its holder is counted by the memo when it is really scanned.
+  const scanned = () => bare + [...memos].reduce((sum, memo) => sum + memo.scannedChars, 0);
+  return { redact, scanned };
+}
+
+const text = (name: string) => `${name}: `.padEnd(LONG, 'z');
+
+/** `steps` model steps through `observation`, as a run reports them: the history grows each step. */
+function runSteps(observation: RunObservation, steps: number): void {
+  const history: Content[] = [];
+  for (let step = 1; step <= steps; step++) {
+    history.push({ role: 'user', parts: [{ text: text(`ask ${step}`) }] });
+    // A fresh array each call, as a request's contents are; the turns in it are the run's own.
+    const call = observation.modelCall({
+      stepNumber: step,
+      request: { model: 'm', contents: [...history] },
+      streaming: false,
+      startedAt: 0,
+    });
+    const reply: Content = { role: 'model', parts: [{ text: text(`answer ${step}`) }] };
+    call.end({ response: { candidates: [{ content: reply }] } } as never, 1);
+    history.push(reply);
+    observation.stepEnd({ stepNumber: step, content: reply } as never);
+  }
+  observation.end({ result: { text: 'done', contents: history } } as never, 2);
+}
+
+const INFO = { runId: 'r', input: 'hi', path: [] } as unknown as RunStartInfo;
+
+describe('an observed run scans each long text once (redact-memo)', () => {
+  it(`${STEPS} steps: every long text of the history scanned once, not once a step`, () => {
+    const { redact, scanned } = countingRedactor();
+    const recording = recordingObservation();
+    const observation = startObservation(
+      [{ startRun: () => recording.observation }],
+      INFO,
+      undefined,
+      redact,
+    );
+    if (observation === undefined || observation instanceof Promise) throw new Error('no sync');
+    runSteps(observation, STEPS);
+    // Two long texts a step (the question and the answer), each scanned once. Without the memo
+    // every record scanned them all again: 480,000 characters for these 20 steps.
+    expect(scanned()).toBe(2 * STEPS * LONG);
+    // And the observers saw them whole (nothing to redact).
+    expect(JSON.stringify(recording.seen)).toContain(text(`answer ${STEPS}`));
+  });
+});
