@@ -18,8 +18,12 @@ const WORKER_PROJECTS: ReadonlySet<string> = new Set(['dbos', 'dbos-rate-limit']
  * bundled, the files' user + sys 17.6, 17.0 -> 15.4 (the bundles made cold), 14.5 s (ABAB at
  * load 34-46; bench/RESULTS.md, issue 53, helper test-speed-dbos4). The new-errors worker (six
  * starts, new-errors-crash) and the secret-error worker (four: recorded-error three,
- * redacted-run-error one) likewise (bench/RESULTS.md, test-speed21); unsafe-pattern-worker (one
- * start) is not: its cold bundle would cost more than its start saves.
+ * redacted-run-error one) likewise (bench/RESULTS.md, test-speed21). unsafe-pattern-worker (one
+ * start, unsafe-pattern-run) and tool-result-worker (three: tool-result-mark two, deep-answer
+ * one) too, for the warm run: with their bundles kept, unsafe-pattern-run's CPU median 10.6 -> 9.0
+ * s (five A/B pairs, load 4-6), the two tool-result files' 13.2 -> 12.1 s (five, load 4-14), where
+ * making a bundle cold costs ~2.5 s once after its inputs change (esbuild ~1.9 s, the setup ~0.6
+ * s): paid back after two or three warm runs (bench/RESULTS.md, helper dbos-tests).
  */
 const BUNDLED_FIXTURES = [
   'src/__fixtures__/worker.ts',
@@ -27,6 +31,8 @@ const BUNDLED_FIXTURES = [
   'src/__fixtures__/live-worker.ts',
   'src/__fixtures__/new-errors-worker.ts',
   'src/__fixtures__/secret-error-worker.ts',
+  'src/__fixtures__/unsafe-pattern-worker.ts',
+  'src/__fixtures__/tool-result-worker.ts',
 ];
 
 /**

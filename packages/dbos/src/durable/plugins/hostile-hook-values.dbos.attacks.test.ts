@@ -145,7 +145,9 @@ async function replayed(runId: string): Promise<{ text?: string; error?: unknown
   const hook = (await stepsOf(runId)).filter((step) => step.name.startsWith('gemloop.plugin'));
   expect(hook, runId).toHaveLength(1);
   const handle = await DBOS.rewindWorkflow(runId, { startStep: (hook[0]?.id as number) + 1 });
-  await handle.getResult().catch(() => undefined);
+  // Polled every 50 ms, as fleet.ts's waitFor: DBOS's own 1 s poll was most of a row's wall
+  // (the replay ends in a few ms after it is taken from the queue).
+  await handle.getResult({ pollingIntervalMs: 50 }).catch(() => undefined);
   return worker.runs.result(runId).then(
     (result) => ({ text: result.text }),
     (error: unknown) => ({ error: (error as DurableRunError).cause }),
