@@ -205,12 +205,14 @@ function forkAt(
   // The agent calls a client through its internal entry: each call goes to its client's own, so
   // the request is sent as that client sends it, and what the run reports is scrubbed of the
   // keys of both (a wrapper's public methods alone would leave `next`'s key unknown to the agent).
+  // `held` goes to both: each keys an observed run's memo by its own secrets, so a long text of
+  // the history is scanned once a run, not at every step.
   const redactNext = entryOf(next).redact;
   const redactRecorded = entryOf(recorded).redact;
   registerModelCallEntry(gemini, {
     generate: (input) => entryOf(pick()).generate(input),
     stream: (input) => entryOf(pick()).stream(input),
-    redact: (value) => redactNext(redactRecorded(value)),
+    redact: (value, held) => redactNext(redactRecorded(value, held), held),
   });
   return { gemini, continuedCalls: () => continued };
 }
