@@ -42,7 +42,10 @@ function counted(gemini: Gemini): { gemini: Gemini; bare: () => number; held: ()
 
 describe('an observed replayRun fork', () => {
   it("passes the observers' memo to the client it continues on", async () => {
-    const recorded = await recordSignedWeatherRun({ recorder: { fidelity: 'full' }, stream: false });
+    const recorded = await recordSignedWeatherRun({
+      recorder: { fidelity: 'full' },
+      stream: false,
+    });
     cleanups.push(recorded.cleanup);
     const made = caseFromRunFile(recorded.text, recorded.file);
     if (made === undefined) throw new Error('the recorded run made no case');
