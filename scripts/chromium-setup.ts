@@ -40,9 +40,9 @@ const BROWSER_PROJECTS: ReadonlySet<string> = new Set(['integration', 'examples'
  * CPU for ten pages, bench/RESULTS.md, speed56's probe), nor did the kept page alone (a page had a
  * renderer of its own: 4.48, 7.55 against 5.17, 4.50 s for 12 pages, speed-integration). Together
  * the pages of a context share the kept page's renderer. The 38 integration files that open
- * pages (A B B A A B, load 6-13): renderers 98 -> 45-46 a run, Chromium's CPU 60.3 -> 55.4 s
- * (medians of three), Vitest's side unchanged (69.6, 69.5 s): about -5 s of CPU a run
- * (bench/RESULTS.md, chromium-renderer). The price: a crash (a killed renderer, out of memory)
+ * pages (three sets of A B B A A B, load 4-15): renderers 98 -> 45-46 a run, the renderers' CPU
+ * 42.6 -> 37.7 and 37.8 -> 34.1 s (medians of three), Vitest's side (the kept pages) +1.5 s on
+ * average: about -4 to -5 s of CPU a run (bench/RESULTS.md, chromium-renderer). The price: a crash (a killed renderer, out of memory)
  * takes down every page of that context at once, never another context's; the session's
  * `close()` then rejects with a RendererCrashedError, so no test passes on a dead page unseen.
  *
