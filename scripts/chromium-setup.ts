@@ -34,6 +34,18 @@ const BROWSER_PROJECTS: ReadonlySet<string> = new Set(['integration', 'examples'
  * not a CPU saving: the browser test files took 33-35 s of CPU either way (the renderers, one per
  * page, and the pages' own work are most of it; the starts were about 1 s each).
  *
+ * One renderer a context: `--renderer-process-limit=1` with a blank page that openBrowserContext
+ * keeps open for the context's life. Both are needed: the flag alone changed nothing (a closed
+ * page's renderer ends with it, so the next page starts one: 6.05, 6.36 against 6.31, 6.29 s of
+ * CPU for ten pages, bench/RESULTS.md, speed56's probe), nor did the kept page alone (a page had a
+ * renderer of its own: 4.48, 7.55 against 5.17, 4.50 s for 12 pages, speed-integration). Together
+ * the pages of a context share the kept page's renderer. The 38 integration files that open
+ * pages (three sets of A B B A A B, load 4-15): renderers 98 -> 45-46 a run, the renderers' CPU
+ * 42.6 -> 37.7 and 37.8 -> 34.1 s (medians of three), Vitest's side (the kept pages) +1.5 s on
+ * average: about -4 to -5 s of CPU a run (bench/RESULTS.md, chromium-renderer). The price: a crash (a killed renderer, out of memory)
+ * takes down every page of that context at once, never another context's; the session's
+ * `close()` then rejects with a RendererCrashedError, so no test passes on a dead page unseen.
+ *
  * Started only when the run includes a project that uses it (as the Postgres setup does). When
  * Chromium cannot be installed or started, the run goes on and `chromium` carries the reason:
  * every browser test fails with it (never skips), and those projects' other tests still run.
@@ -65,6 +77,9 @@ export default async function setup(
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
       `--use-file-for-fake-audio-capture=${fakeMicrophone}`,
+      // A new page joins a live renderer of its context (the same site, as site isolation
+      // allows) instead of starting one, and openBrowserContext keeps one alive for it.
+      '--renderer-process-limit=1',
     ]);
     project.provide('chromium', {
       endpoint: server.wsEndpoint(),
