@@ -1,4 +1,4 @@
-import type { CleanTexts, ScanMemo } from '../shared/scrub-secrets.ts';
+import type { CleanTexts, ScanMemo } from './scrub-secrets.ts';
 
 /**
  * Texts shorter than this are scanned each time they are met: a lookup in the memo costs about
@@ -12,11 +12,12 @@ const MEMO_MAX_LISTS = 16;
  * An empty {@link ScanMemo}: a door keeps one across its sends, so a thread's stored turns are
  * scanned for keys once, not at every send (scrub47: the sends were quadratic in the thread's
  * length); an observed run keeps one for its observers' key walk (telemetry/start-observation.ts),
- * whose every model call hands it the whole history again. The long texts found clean are kept by the object and property that held each, and
- * are clean again only while that property holds the same string (`===`: the same one at no
- * cost, an equal one after one comparison, a changed one is scanned again). By holder, not by
- * the string alone: V8 hashes a string over 16,383 characters by its length only, so a set of
- * them compares a text with every other of its length (a client's many equal-length messages).
+ * whose every model call hands it the whole history again. The long texts found clean are kept
+ * by the object and property that held each, and are clean again only while that property
+ * holds the same string (`===`: the same one at no cost, an equal one after one comparison, a
+ * changed one is scanned again). By holder, not by the string alone: V8 hashes a string over
+ * 16,383 characters by its length only, so a set of them compares a text with every other of
+ * its length (a client's many equal-length messages).
  * Held weakly: a text is kept no longer than the object that holds it.
  * @internal
  */

@@ -69,12 +69,8 @@ export function createKeyMemo(): KeyMemo {
 }
 
 /** The run's start as observers see it: its input without the client's key. @internal */
-export function redactKeyStartInfo(
-  info: RunStartInfo,
-  redact: Redactor,
-  memo?: KeyMemo,
-): RunStartInfo {
-  return scrubData(info, redact, memo);
+export function redactKeyStartInfo(info: RunStartInfo, redact: Redactor): RunStartInfo {
+  return scrubData(info, redact, undefined);
 }
 
 // Past this depth, or at a cycle (a plugin's report data may be cyclic), the whole value goes to

@@ -28,15 +28,15 @@ export function startObservation(
   redact?: Redactor | undefined,
 ): RunObservation | undefined | Promise<RunObservation | undefined> {
   // Observers write outside the process: with secret tool arguments they see them redacted, and
-  // the client's key nowhere (redact-key-observation.ts). The run's memo of long texts found
-  // clean: each model call hands the whole history again, which is scanned once.
-  const memo = redact === undefined ? undefined : createKeyMemo();
-  const keyless = redact === undefined ? startInfo : redactKeyStartInfo(startInfo, redact, memo);
+  // the client's key nowhere (redact-key-observation.ts).
+  const keyless = redact === undefined ? startInfo : redactKeyStartInfo(startInfo, redact);
   const info = redactor === undefined ? keyless : redactStartInfo(keyless, redactor);
   const join = (list: readonly RunObservation[]): RunObservation | undefined => {
     let joined = joinObservations(list);
     if (joined === undefined) return undefined;
-    if (redact !== undefined) joined = guard(redactKeyObservation(joined, redact, memo));
+    // The run's memo of long texts found clean, made only once an observer took the run: each
+    // model call hands the whole history again, which is scanned once.
+    if (redact !== undefined) joined = guard(redactKeyObservation(joined, redact, createKeyMemo()));
     return redactor === undefined ? joined : guard(redactObservation(joined, redactor));
   };
   // Synchronous until an observer hands back a promise: with telemetry idle (nothing registered)
