@@ -363,8 +363,10 @@ const KEY_PREFIXES: readonly string[] = [
   'hf_',
   'npm_',
 ];
-const KEY_PREFIX =
-  /PRIVATE KEY-----|A[KS]IA|eyJ|AIza|ya29\.|sk-|gh[pousr]_|github_pat_|xox|xapp-|k_(?:live|test)_|whsec_|glpat-|hf_|npm_/;
+// Made from the list, so the two searches cannot disagree on which texts may hold a key.
+const KEY_PREFIX = new RegExp(
+  KEY_PREFIXES.map((prefix) => prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+);
 const SHORT_TEXT = 512;
 
 function holdsKeyPrefix(text: string): boolean {
