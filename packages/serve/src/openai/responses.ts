@@ -145,7 +145,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
 
   if (!stream) {
     let result: ChatResult;
-    let sent: Pick<ChatResult, 'text' | 'usage'>;
+    let sent: Pick<ChatResult, 'text' | 'usage' | 'finishReason'>;
     try {
       result = await door.telemetry.run(
         runSpan(door, 'responses', false),
@@ -154,7 +154,8 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       );
       // Only what the response carries is scanned: the whole result (the thread's history too)
       // walked every stored turn's nodes at each send, and past 10,000 objects failed closed.
-      sent = keylessResult(door.agent, { text: result.text, usage: result.usage }, context.scanned);
+      const { text, usage, finishReason } = result;
+      sent = keylessResult(door.agent, { text, usage, finishReason }, context.scanned);
     } catch (error) {
       await finish(false);
       // A caller that went away stopped its own run: nothing for the server's log.
@@ -162,7 +163,13 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       return runFailureResponse(error);
     }
     await finish(true);
-    const response = toResponse(shape, messageId, 'completed', sent.text, sent.usage);
+    const response = toResponse(
+      shape,
+      messageId,
+      settledStatus(sent.finishReason),
+      sent.text,
+      sent.usage,
+    );
     if (keep) context.index.record({ id, owner: door.owner, conversation, body: response });
     return jsonResponse(response);
   }
@@ -176,12 +183,13 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     const at = { item_id: messageId, output_index: 0, content_index: 0 };
     const run = door.telemetry.run(
       runSpan(door, 'responses', true),
-      // Only what the response carries of the result (the text, the usage) is walked: the whole
-      // thread's, past 10,000 objects, went out with its usage unchecked (NaN, JSON null).
+      // Only what the response carries of the result (the text, the usage, how it ended) is
+      // walked: the whole thread's, past 10,000 objects, went out with its usage unchecked (NaN,
+      // JSON null).
       () =>
         keylessEventsShowing(
           session.sendStream(message, sendOptions),
-          (result) => ({ text: result.text, usage: result.usage }),
+          ({ text, usage, finishReason }) => ({ text, usage, finishReason }),
           context.scanned,
         ),
       (running) => running.result,
@@ -194,7 +202,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     const delta = (text: string) =>
       send('response.output_text.delta', { ...at, delta: text, logprobs: [] });
     try {
-      const started = toResponse(shape, messageId, 'in_progress', undefined, undefined);
+      const started = toResponse(shape, messageId, { status: 'in_progress' }, undefined, undefined);
       send('response.created', { response: started });
       send('response.in_progress', { response: started });
       send('response.output_item.added', {
@@ -218,13 +226,18 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
         'response.output_item.done',
         {
           output_index: 0,
-          item: { ...item, status: 'completed', content: [outputText(result.text)] },
+          item: {
+            ...item,
+            status: settledStatus(result.finishReason).status,
+            content: [outputText(result.text)],
+          },
         },
         true,
       );
-      const response = toResponse(shape, messageId, 'completed', result.text, result.usage);
+      const status = settledStatus(result.finishReason);
+      const response = toResponse(shape, messageId, status, result.text, result.usage);
       if (keep) context.index.record({ id, owner: door.owner, conversation, body: response });
-      send('response.completed', { response }, true);
+      send(`response.${status.status}`, { response }, true);
     } catch (error) {
       run.result.catch(() => {});
       await finish(false);
@@ -233,7 +246,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       const failure = runFailure(error).error;
       send('response.failed', {
         response: {
-          ...toResponse(shape, messageId, 'failed', deltas.sent(), undefined),
+          ...toResponse(shape, messageId, { status: 'failed' }, deltas.sent(), undefined),
           error: { code: failure.code, message: failure.message },
         },
       });
@@ -251,11 +264,31 @@ type ResponseShape = {
   keep: boolean;
 };
 
+/**
+ * A response's status, and for an `incomplete` one, why: OpenAI's `Response.status` and
+ * `Response.IncompleteDetails` (openai-node 6.49.0, `resources/responses/responses.d.ts`).
+ */
+type ResponseStatus =
+  | { status: 'in_progress' | 'completed' | 'failed'; reason?: undefined }
+  | { status: 'incomplete'; reason: 'max_output_tokens' | 'content_filter' };
+
+/**
+ * The status of a response whose run ended with `finishReason`: an answer Gemini cut at the
+ * token limit, or withheld for its content, is `incomplete` with the reason, as OpenAI's API tells
+ * it (and a stream ends in `response.incomplete`); said `completed`, a client read a cut answer as
+ * whole (openai67). A run that ran out of steps answered what it could: no such reason in the API.
+ */
+function settledStatus(finishReason: string): ResponseStatus {
+  if (finishReason === 'max-tokens') return { status: 'incomplete', reason: 'max_output_tokens' };
+  if (finishReason === 'content-filter') return { status: 'incomplete', reason: 'content_filter' };
+  return { status: 'completed' };
+}
+
 /** A `Response` object as OpenAI's API returns it. */
 function toResponse(
   shape: ResponseShape,
   messageId: string,
-  status: 'in_progress' | 'completed' | 'failed',
+  { status, reason }: ResponseStatus,
   text: string | undefined,
   usage: AgentUsage | undefined,
 ) {
@@ -267,7 +300,7 @@ function toResponse(
     status,
     background: false,
     error: null,
-    incomplete_details: null,
+    incomplete_details: reason === undefined ? null : { reason },
     instructions: null,
     max_output_tokens: null,
     metadata: shape.metadata,
@@ -280,6 +313,7 @@ function toResponse(
               id: messageId,
               type: 'message',
               role: 'assistant',
+              // An unfinished answer's message is too (OpenAI's `ResponseOutputMessage.status`).
               status: status === 'completed' ? 'completed' : 'incomplete',
               content: [outputText(text)],
             },
