@@ -181,19 +181,6 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       write(sseFrame({ type, sequence_number: sequence++, ...fields }, type), ended);
     const item = { id: messageId, type: 'message', role: 'assistant' };
     const at = { item_id: messageId, output_index: 0, content_index: 0 };
-    const run = door.telemetry.run(
-      runSpan(door, 'responses', true),
-      // Only what the response carries of the result (the text, the usage, how it ended) is
-      // walked: the whole thread's, past 10,000 objects, went out with its usage unchecked (NaN,
-      // JSON null).
-      () =>
-        keylessEventsShowing(
-          session.sendStream(message, sendOptions),
-          ({ text, usage, finishReason }) => ({ text, usage, finishReason }),
-          context.scanned,
-        ),
-      (running) => running.result,
-    );
     // An `output` schema's answer goes out once validated, as on Chat Completions: read from the
     // agent answering, the one holding the conversation (a hand-off in an earlier response gave
     // it away; what the send's own load found) and then any this run hands to (leftovers66); the
@@ -210,6 +197,24 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
         item: { ...item, status: 'in_progress', content: [] },
       });
       send('response.content_part.added', { ...at, part: outputText('') });
+      // Started within the `try`: a start that throws (the door's tracer, as it opens the span)
+      // ended the stream with no frame and left the conversation claimed, every later send to
+      // it a 409 (openai67).
+      const run = door.telemetry.run(
+        runSpan(door, 'responses', true),
+        // Only what the response carries of the result (the text, the usage, how it ended) is
+        // walked: the whole thread's, past 10,000 objects, went out with its usage unchecked
+        // (NaN, JSON null).
+        () =>
+          keylessEventsShowing(
+            session.sendStream(message, sendOptions),
+            ({ text, usage, finishReason }) => ({ text, usage, finishReason }),
+            context.scanned,
+          ),
+        (running) => running.result,
+      );
+      // Its failure is read below, or by the `catch` from the iteration: never unhandled.
+      run.result.catch(() => {});
       for await (const event of run) {
         if (event.path.length > 0) continue;
         for (const each of deltas.take(event)) delta(each.text);
@@ -239,7 +244,6 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       if (keep) context.index.record({ id, owner: door.owner, conversation, body: response });
       send(`response.${status.status}`, { response }, true);
     } catch (error) {
-      run.result.catch(() => {});
       await finish(false);
       if (door.signal.aborted) return;
       door.onError(error);
