@@ -50,10 +50,8 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
   const messages = readInput(body['input']);
   refuseClientTools(body, 'responses');
   refuseUnhonouredFields(body, 'responses');
-  const sendOptions = {
-    signal: door.signal,
-    generationConfig: readGenerationFields(body, 'responses'),
-  };
+  const generationConfig = readGenerationFields(body, 'responses');
+  const sendOptions = { signal: door.signal, generationConfig };
   const stream = readOptionalBoolean(body['stream'], 'stream');
   const keep =
     body['store'] === undefined ||
@@ -114,6 +112,12 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     conversationId,
     metadata,
     keep,
+    // What the response says it was made with, as OpenAI's does; `null` for a field not given.
+    asked: {
+      max_output_tokens: generationConfig?.maxOutputTokens ?? null,
+      temperature: generationConfig?.temperature ?? null,
+      top_p: generationConfig?.topP ?? null,
+    },
   };
   // The items before the last as a turn of their own, so the agent sees them as history; stored
   // only with the send's own turn, so a failed response leaves the conversation as it was.
@@ -266,6 +270,8 @@ type ResponseShape = {
   conversationId: string | undefined;
   metadata: Record<string, string>;
   keep: boolean;
+  /** The request's generation fields, echoed (they were `null` whatever was asked: openai67). */
+  asked: { max_output_tokens: number | null; temperature: number | null; top_p: number | null };
 };
 
 /**
@@ -306,7 +312,7 @@ function toResponse(
     error: null,
     incomplete_details: reason === undefined ? null : { reason },
     instructions: null,
-    max_output_tokens: null,
+    max_output_tokens: shape.asked.max_output_tokens,
     metadata: shape.metadata,
     model: shape.model,
     output:
@@ -326,11 +332,11 @@ function toResponse(
     previous_response_id: shape.previousId ?? null,
     conversation: shape.conversationId === undefined ? null : { id: shape.conversationId },
     store: shape.keep,
-    temperature: null,
+    temperature: shape.asked.temperature,
     text: { format: { type: 'text' } },
     tool_choice: 'auto',
     tools: [],
-    top_p: null,
+    top_p: shape.asked.top_p,
     truncation: 'disabled',
     usage:
       usage === undefined || tokens === undefined
