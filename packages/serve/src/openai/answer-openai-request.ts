@@ -78,6 +78,7 @@ async function answerRoute(
     return jsonResponse(model);
   }
   if (route.kind === 'get-response') {
+    refuseStreamedRead(request);
     const found = index.find(route.id, owner);
     if (found === undefined) {
       throw notFound('response_not_found', 'No response with this id is open to this caller.');
@@ -92,6 +93,21 @@ async function answerRoute(
   }
   const run = await readRunRequest(request, caller, door);
   return route.kind === 'chat' ? await chatCompletions(run) : await responses(run, door.kept);
+}
+
+/**
+ * Refuses `GET /v1/responses/{id}?stream=true`: a stored response is read whole, as JSON. The
+ * `openai` client's `responses.retrieve(id, { stream: true })` reads the body as server-sent
+ * events, and read the JSON as none: its loop ended at once, with no error (openai67).
+ */
+function refuseStreamedRead(request: Request): void {
+  const stream = new URL(request.url).searchParams.get('stream');
+  if (stream === null || stream === 'false') return;
+  throw invalidRequest(
+    'stream',
+    'stream is not supported when reading a stored response: it is sent whole, as JSON (a response streams as it is made, with stream: true on POST /v1/responses). Leave stream out.',
+    'unsupported_value',
+  );
 }
 
 /** The body of a run's request read, and the agent its `model` names found. */

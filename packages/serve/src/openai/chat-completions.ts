@@ -89,11 +89,6 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
     const usageField = includeUsage ? { usage: null } : {};
     const chunk = (choices: unknown[], extra: Record<string, unknown> = usageField) =>
       write(sseFrame({ ...head, object: 'chat.completion.chunk', choices, ...extra }));
-    const run = door.telemetry.run(
-      runSpan(door, 'chat.completions', true),
-      () => keylessEventsShowing(door.agent.stream(contents, runOptions), sentOf),
-      (running) => running.result,
-    );
     // An `output` schema's answer is sent once validated: the deltas of every step joined were
     // not the JSON a unary answer holds (a refused answer, or the tool loop's prose, first). Read
     // from the agent answering: a hand-off may give the run to one with `output` (leftovers66),
@@ -103,6 +98,15 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
       chunk([{ index: 0, delta: { content: text }, finish_reason: null }]);
     try {
       chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
+      // Started within the `try`: a start that throws (the door's tracer, as it opens the span)
+      // ended the stream with no frame, which the `openai` client read as whole (openai67).
+      const run = door.telemetry.run(
+        runSpan(door, 'chat.completions', true),
+        () => keylessEventsShowing(door.agent.stream(contents, runOptions), sentOf),
+        (running) => running.result,
+      );
+      // Its failure is read below, or by the `catch` from the iteration: never unhandled.
+      run.result.catch(() => {});
       for await (const event of run) {
         if (event.path.length > 0) continue;
         for (const delta of deltas.take(event)) content(delta.text);
@@ -115,7 +119,6 @@ export async function chatCompletions(door: DoorRequest): Promise<Response> {
       if (includeUsage) chunk([], { usage: toChatUsage(result.usage) });
       write(sseFrame('[DONE]'));
     } catch (error) {
-      run.result.catch(() => {});
       if (door.signal.aborted) return;
       door.onError(error);
       // The `openai` client's stream reader throws an APIError for a frame holding `error`.

@@ -50,10 +50,8 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
   const messages = readInput(body['input']);
   refuseClientTools(body, 'responses');
   refuseUnhonouredFields(body, 'responses');
-  const sendOptions = {
-    signal: door.signal,
-    generationConfig: readGenerationFields(body, 'responses'),
-  };
+  const generationConfig = readGenerationFields(body, 'responses');
+  const sendOptions = { signal: door.signal, generationConfig };
   const stream = readOptionalBoolean(body['stream'], 'stream');
   const keep =
     body['store'] === undefined ||
@@ -114,6 +112,12 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     conversationId,
     metadata,
     keep,
+    // What the response says it was made with, as OpenAI's does; `null` for a field not given.
+    asked: {
+      max_output_tokens: generationConfig?.maxOutputTokens ?? null,
+      temperature: generationConfig?.temperature ?? null,
+      top_p: generationConfig?.topP ?? null,
+    },
   };
   // The items before the last as a turn of their own, so the agent sees them as history; stored
   // only with the send's own turn, so a failed response leaves the conversation as it was.
@@ -145,7 +149,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
 
   if (!stream) {
     let result: ChatResult;
-    let sent: Pick<ChatResult, 'text' | 'usage'>;
+    let sent: Pick<ChatResult, 'text' | 'usage' | 'finishReason'>;
     try {
       result = await door.telemetry.run(
         runSpan(door, 'responses', false),
@@ -154,7 +158,8 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       );
       // Only what the response carries is scanned: the whole result (the thread's history too)
       // walked every stored turn's nodes at each send, and past 10,000 objects failed closed.
-      sent = keylessResult(door.agent, { text: result.text, usage: result.usage }, context.scanned);
+      const { text, usage, finishReason } = result;
+      sent = keylessResult(door.agent, { text, usage, finishReason }, context.scanned);
     } catch (error) {
       await finish(false);
       // A caller that went away stopped its own run: nothing for the server's log.
@@ -162,7 +167,13 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       return runFailureResponse(error);
     }
     await finish(true);
-    const response = toResponse(shape, messageId, 'completed', sent.text, sent.usage);
+    const response = toResponse(
+      shape,
+      messageId,
+      settledStatus(sent.finishReason),
+      sent.text,
+      sent.usage,
+    );
     if (keep) context.index.record({ id, owner: door.owner, conversation, body: response });
     return jsonResponse(response);
   }
@@ -174,18 +185,6 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       write(sseFrame({ type, sequence_number: sequence++, ...fields }, type), ended);
     const item = { id: messageId, type: 'message', role: 'assistant' };
     const at = { item_id: messageId, output_index: 0, content_index: 0 };
-    const run = door.telemetry.run(
-      runSpan(door, 'responses', true),
-      // Only what the response carries of the result (the text, the usage) is walked: the whole
-      // thread's, past 10,000 objects, went out with its usage unchecked (NaN, JSON null).
-      () =>
-        keylessEventsShowing(
-          session.sendStream(message, sendOptions),
-          (result) => ({ text: result.text, usage: result.usage }),
-          context.scanned,
-        ),
-      (running) => running.result,
-    );
     // An `output` schema's answer goes out once validated, as on Chat Completions: read from the
     // agent answering, the one holding the conversation (a hand-off in an earlier response gave
     // it away; what the send's own load found) and then any this run hands to (leftovers66); the
@@ -194,7 +193,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     const delta = (text: string) =>
       send('response.output_text.delta', { ...at, delta: text, logprobs: [] });
     try {
-      const started = toResponse(shape, messageId, 'in_progress', undefined, undefined);
+      const started = toResponse(shape, messageId, { status: 'in_progress' }, undefined, undefined);
       send('response.created', { response: started });
       send('response.in_progress', { response: started });
       send('response.output_item.added', {
@@ -202,6 +201,24 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
         item: { ...item, status: 'in_progress', content: [] },
       });
       send('response.content_part.added', { ...at, part: outputText('') });
+      // Started within the `try`: a start that throws (the door's tracer, as it opens the span)
+      // ended the stream with no frame and left the conversation claimed, every later send to
+      // it a 409 (openai67).
+      const run = door.telemetry.run(
+        runSpan(door, 'responses', true),
+        // Only what the response carries of the result (the text, the usage, how it ended) is
+        // walked: the whole thread's, past 10,000 objects, went out with its usage unchecked
+        // (NaN, JSON null).
+        () =>
+          keylessEventsShowing(
+            session.sendStream(message, sendOptions),
+            ({ text, usage, finishReason }) => ({ text, usage, finishReason }),
+            context.scanned,
+          ),
+        (running) => running.result,
+      );
+      // Its failure is read below, or by the `catch` from the iteration: never unhandled.
+      run.result.catch(() => {});
       for await (const event of run) {
         if (event.path.length > 0) continue;
         for (const each of deltas.take(event)) delta(each.text);
@@ -218,22 +235,26 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
         'response.output_item.done',
         {
           output_index: 0,
-          item: { ...item, status: 'completed', content: [outputText(result.text)] },
+          item: {
+            ...item,
+            status: settledStatus(result.finishReason).status,
+            content: [outputText(result.text)],
+          },
         },
         true,
       );
-      const response = toResponse(shape, messageId, 'completed', result.text, result.usage);
+      const status = settledStatus(result.finishReason);
+      const response = toResponse(shape, messageId, status, result.text, result.usage);
       if (keep) context.index.record({ id, owner: door.owner, conversation, body: response });
-      send('response.completed', { response }, true);
+      send(`response.${status.status}`, { response }, true);
     } catch (error) {
-      run.result.catch(() => {});
       await finish(false);
       if (door.signal.aborted) return;
       door.onError(error);
       const failure = runFailure(error).error;
       send('response.failed', {
         response: {
-          ...toResponse(shape, messageId, 'failed', deltas.sent(), undefined),
+          ...toResponse(shape, messageId, { status: 'failed' }, deltas.sent(), undefined),
           error: { code: failure.code, message: failure.message },
         },
       });
@@ -249,13 +270,35 @@ type ResponseShape = {
   conversationId: string | undefined;
   metadata: Record<string, string>;
   keep: boolean;
+  /** The request's generation fields, echoed (they were `null` whatever was asked: openai67). */
+  asked: { max_output_tokens: number | null; temperature: number | null; top_p: number | null };
 };
+
+/**
+ * A response's status, and for an `incomplete` one, why: OpenAI's `Response.status` and
+ * `Response.IncompleteDetails` (openai-node 6.49.0, `resources/responses/responses.d.ts`).
+ */
+type ResponseStatus =
+  | { status: 'in_progress' | 'completed' | 'failed'; reason?: undefined }
+  | { status: 'incomplete'; reason: 'max_output_tokens' | 'content_filter' };
+
+/**
+ * The status of a response whose run ended with `finishReason`: an answer Gemini cut at the
+ * token limit, or withheld for its content, is `incomplete` with the reason, as OpenAI's API tells
+ * it (and a stream ends in `response.incomplete`); said `completed`, a client read a cut answer as
+ * whole (openai67). A run that ran out of steps answered what it could: no such reason in the API.
+ */
+function settledStatus(finishReason: string): ResponseStatus {
+  if (finishReason === 'max-tokens') return { status: 'incomplete', reason: 'max_output_tokens' };
+  if (finishReason === 'content-filter') return { status: 'incomplete', reason: 'content_filter' };
+  return { status: 'completed' };
+}
 
 /** A `Response` object as OpenAI's API returns it. */
 function toResponse(
   shape: ResponseShape,
   messageId: string,
-  status: 'in_progress' | 'completed' | 'failed',
+  { status, reason }: ResponseStatus,
   text: string | undefined,
   usage: AgentUsage | undefined,
 ) {
@@ -267,9 +310,9 @@ function toResponse(
     status,
     background: false,
     error: null,
-    incomplete_details: null,
+    incomplete_details: reason === undefined ? null : { reason },
     instructions: null,
-    max_output_tokens: null,
+    max_output_tokens: shape.asked.max_output_tokens,
     metadata: shape.metadata,
     model: shape.model,
     output:
@@ -280,6 +323,7 @@ function toResponse(
               id: messageId,
               type: 'message',
               role: 'assistant',
+              // An unfinished answer's message is too (OpenAI's `ResponseOutputMessage.status`).
               status: status === 'completed' ? 'completed' : 'incomplete',
               content: [outputText(text)],
             },
@@ -288,11 +332,11 @@ function toResponse(
     previous_response_id: shape.previousId ?? null,
     conversation: shape.conversationId === undefined ? null : { id: shape.conversationId },
     store: shape.keep,
-    temperature: null,
+    temperature: shape.asked.temperature,
     text: { format: { type: 'text' } },
     tool_choice: 'auto',
     tools: [],
-    top_p: null,
+    top_p: shape.asked.top_p,
     truncation: 'disabled',
     usage:
       usage === undefined || tokens === undefined

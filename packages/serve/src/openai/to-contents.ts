@@ -163,7 +163,12 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function refuseClientTools(body: Record<string, unknown>, api: 'chat' | 'responses'): void {
   for (const field of api === 'chat' ? ['tools', 'functions'] : ['tools']) {
-    if (Array.isArray(body[field]) && (body[field] as unknown[]).length > 0) {
+    const value = body[field];
+    // `tools: { ... }` or `"all"` was taken as no tools at all (openai67).
+    if (value !== undefined && value !== null && !Array.isArray(value)) {
+      throw invalidRequest(field, `${field} must be an array.`, 'invalid_type');
+    }
+    if (Array.isArray(value) && value.length > 0) {
       throw invalidRequest(
         field,
         `${field} is not supported: the agent's own tools run on the server.`,

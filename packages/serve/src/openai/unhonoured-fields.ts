@@ -44,6 +44,14 @@ export function refuseUnhonouredFields(
   refuseToolAndOutputAsks(body, api);
   if (api === 'responses') {
     const text = body['text'];
+    // `text: "json"` was taken as no format at all (openai67).
+    if (text !== undefined && text !== null && !isRecord(text)) {
+      throw invalidRequest(
+        'text',
+        'text must be an object: { format: { type: "text" } }.',
+        'invalid_type',
+      );
+    }
     const format = isRecord(text) ? text['format'] : undefined;
     if (format !== undefined && format !== null && !isTextFormat(format)) {
       throw unhonoured('text.format', 'responseMimeType and responseJsonSchema');
@@ -60,20 +68,13 @@ export function refuseUnhonouredFields(
 // tools. `parallel_tool_calls` asks nothing without tools (Codex sends `false` with none): a
 // boolean is taken, another type refused as OpenAI refuses it.
 function refuseToolAndOutputAsks(body: Record<string, unknown>, api: 'chat' | 'responses'): void {
-  const choice = body['tool_choice'];
-  if (choice !== undefined && choice !== null && choice !== 'auto' && choice !== 'none') {
-    if (typeof choice !== 'string' && !isRecord(choice)) {
-      throw invalidRequest(
-        'tool_choice',
-        'tool_choice must be "auto", "none", "required" or an object naming a tool.',
-        'invalid_type',
-      );
-    }
-    throw invalidRequest(
-      'tool_choice',
-      'tool_choice may only be "auto" or "none" here: it asks for a call of a tool of the request, and this server takes no tools from a request (the agent\'s own tools run on the server). Leave tool_choice out.',
-      'unsupported_value',
-    );
+  refuseCallAsk(body, 'tool_choice', '"auto", "none", "required" or an object naming a tool');
+  // Chat Completions' deprecated spelling of `tool_choice` (openai-node 6.49.0:
+  // `function_call?: 'none' | 'auto' | ChatCompletionFunctionCallOption`, "Deprecated in favor of
+  // tool_choice"): `{ name }` asks for a call of a client function as `tool_choice` naming one
+  // does, and was answered as if read (openai67).
+  if (api === 'chat') {
+    refuseCallAsk(body, 'function_call', '"auto", "none" or an object naming a function');
   }
   const parallel = body['parallel_tool_calls'];
   if (parallel !== undefined && parallel !== null && typeof parallel !== 'boolean') {
@@ -121,6 +122,23 @@ function refuseToolAndOutputAsks(body: Record<string, unknown>, api: 'chat' | 'r
       );
     }
   }
+}
+
+/**
+ * Refuses `body[name]`, a `tool_choice` or its deprecated `function_call`, unless it asks for no
+ * call: absent, `null`, `"auto"` or `"none"`; `shapes` says what else the API takes.
+ */
+function refuseCallAsk(body: Record<string, unknown>, name: string, shapes: string): void {
+  const choice = body[name];
+  if (choice === undefined || choice === null || choice === 'auto' || choice === 'none') return;
+  if (typeof choice !== 'string' && !isRecord(choice)) {
+    throw invalidRequest(name, `${name} must be ${shapes}.`, 'invalid_type');
+  }
+  throw invalidRequest(
+    name,
+    `${name} may only be "auto" or "none" here: it asks for a call of a tool of the request, and this server takes no tools from a request (the agent's own tools run on the server). Leave ${name} out.`,
+    'unsupported_value',
+  );
 }
 
 function unhonoured(name: string, gemini: string) {
