@@ -1,3 +1,4 @@
+import { EmbeddingLengthError } from '../embeddings/embedding-length-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { describeValue } from '../options/define-options.ts';
 import {
@@ -41,6 +42,25 @@ export type VectorStoreOptions = {
 };
 
 const strip = ({ embedding: _embedding, ...record }: EmbeddedMemory): MemoryRecord => record;
+
+/**
+ * Throws an `EmbeddingLengthError` (`new-memory`) when `embedding` is not the length of the
+ * scope's other memories (`others`, those kept beside it). Kept, such a memory made every later
+ * search of the scope fail (a search compares the query with each stored vector, and refuses a
+ * stored one of another length): a model or size changed under an app failed every recall of
+ * the user until someone found the memory and deleted it (knowledge67).
+ */
+function checkSameLength(others: Iterable<EmbeddedMemory>, embedding: readonly number[]): void {
+  for (const other of others) {
+    if (other.embedding.length === embedding.length) return;
+    throw new EmbeddingLengthError({
+      expected: other.embedding.length,
+      received: embedding.length,
+      source: 'new-memory',
+      memoryId: other.id,
+    });
+  }
+}
 
 /**
  * A {@link MemoryStore} over a backend that reads and writes a scope's records: the checks, the
@@ -123,8 +143,10 @@ export function createVectorStore(
             .slice(0, Math.max(0, records.length + 1 - maxMemoriesPerScope))
             .map(({ item }) => item),
         );
+        const staying = records.filter((item) => !drop.has(item));
+        checkSameLength(staying, record.embedding);
         return {
-          records: [...records.filter((item) => !drop.has(item)), record],
+          records: [...staying, record],
           value: strip(record),
         };
       });
@@ -161,6 +183,12 @@ export function createVectorStore(
         const index = records.findIndex((record) => record.id === id);
         const old = records[index];
         if (old === undefined) return { value: undefined };
+        if (patch.embedding !== undefined) {
+          checkSameLength(
+            records.filter((record) => record !== old),
+            patch.embedding,
+          );
+        }
         const changed: EmbeddedMemory = {
           ...old,
           ...(patch.text === undefined ? {} : { text: patch.text }),
