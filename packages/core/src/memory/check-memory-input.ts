@@ -113,6 +113,41 @@ export function checkMemoryKind(kind: unknown): asserts kind is MemoryKind {
 }
 
 /**
+ * Throws unless `metadata` is left out or a JSON object: a plain object (not an array, a string,
+ * `null` or a `Date`, which JSON writes as a string) that JSON can write (no BigInt, no cycle).
+ * The file store wrote any value, and its next read refused the whole file for every user in it
+ * ("a `metadata` that is not an object"); Postgres kept an array and then refused the user's
+ * scope; a BigInt or a cycle failed as JSON.stringify's bare TypeError (knowledge67). @internal
+ */
+export function checkMetadata(metadata: unknown): void {
+  if (metadata === undefined) return;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(metadata);
+  } catch (error) {
+    throw new InvalidArgumentError({
+      argument: 'metadata',
+      message: `A memory's metadata must be a JSON object; JSON cannot write this one (${error instanceof Error ? error.message.slice(0, 120) : 'it threw'}). Keep strings, numbers, booleans, null, arrays and objects in it (a BigInt as a string, no cycle).`,
+    });
+  }
+  if (json === undefined || !json.startsWith('{')) {
+    // Its type only: metadata may be personal data, and an error reaches logs.
+    const got =
+      metadata === null
+        ? 'null'
+        : Array.isArray(metadata)
+          ? 'an array'
+          : typeof metadata === 'object'
+            ? 'an object JSON writes as no object (a Date, or one with a toJSON)'
+            : `a ${typeof metadata}`;
+    throw new InvalidArgumentError({
+      argument: 'metadata',
+      message: `A memory's metadata must be a JSON object (such as { source: 'chat' }); got ${got}. Wrap the value in an object.`,
+    });
+  }
+}
+
+/**
  * Throws unless `embedding` is a non-empty array of at most 16,000 finite numbers, a hole counted
  * as no number. @internal
  */

@@ -8,6 +8,7 @@ import {
 import {
   checkMemoryQuery,
   checkMemoryText,
+  checkMetadata,
   checkScope,
   checkSearchBounds,
 } from './check-memory-input.ts';
@@ -131,6 +132,8 @@ export function createMemory(options: MemoryOptions): Memory {
     async remember(scope, text, { kind = 'fact', metadata, signal, id } = {}) {
       checkScope(scope);
       checkMemoryText(text);
+      // Before the embedding call, which a memory the store refuses would waste.
+      checkMetadata(metadata);
       const vector = await embedding(text, 'document', signal);
       return store.add(scope, {
         kind,
@@ -160,6 +163,7 @@ export function createMemory(options: MemoryOptions): Memory {
     get: (scope, id) => store.get(scope, id),
     async update(scope, id, { text, kind, metadata }) {
       checkScope(scope);
+      checkMetadata(metadata);
       const vector = text === undefined ? undefined : await embedding(text, 'document', undefined);
       return store.update(scope, id, {
         ...(text === undefined ? {} : { text }),

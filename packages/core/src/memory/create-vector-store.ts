@@ -5,6 +5,7 @@ import {
   checkEmbedding,
   checkMemoryKind,
   checkMemoryText,
+  checkMetadata,
   checkScope,
   checkSearchBounds,
   MAX_MEMORY_ID,
@@ -100,6 +101,7 @@ export function createVectorStore(
       checkScope(scope);
       checkMemoryText(memory.text);
       checkMemoryKind(memory.kind);
+      checkMetadata(memory.metadata);
       const embedding = needEmbedding(memory.embedding, 'add');
       const given = memory.id;
       if (
@@ -179,6 +181,7 @@ export function createVectorStore(
       }
       if (patch.embedding !== undefined) checkEmbedding(patch.embedding);
       if (patch.kind !== undefined) checkMemoryKind(patch.kind);
+      checkMetadata(patch.metadata);
       return backend.transact(scope, 'update', (records) => {
         const index = records.findIndex((record) => record.id === id);
         const old = records[index];
