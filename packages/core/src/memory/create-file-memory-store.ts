@@ -47,7 +47,8 @@ export type FileMemoryStoreOptions = VectorStoreOptions & {
   path: string;
   /**
    * The largest file the store reads; a bigger one fails with a `MemoryError` rather than fill
-   * the process's memory. @defaultValue 64 MiB
+   * the process's memory, and so does a change that would write a bigger one (nothing written).
+   * @defaultValue 64 MiB
    */
   maxFileBytes?: number | undefined;
   /**
@@ -137,9 +138,23 @@ export function createFileMemoryStore({
       await handle.close();
     }
   };
-  const writeAll = async (target: string, records: readonly EmbeddedMemory[]): Promise<void> => {
+  const writeAll = async (
+    target: string,
+    operation: MemoryOperation,
+    records: readonly EmbeddedMemory[],
+  ): Promise<void> => {
     const temporary = `${target}.${crypto.randomUUID()}.tmp`;
     const text = records.map((record) => `${JSON.stringify(record)}\n`).join('');
+    // The bound is each read's: a file written over it was refused by every later read, for
+    // every user of the file, the writer too (knowledge67). The change that would cross it fails.
+    const bytes = Buffer.byteLength(text);
+    if (bytes > maxFileBytes) {
+      throw new MemoryError({
+        operation,
+        path: file,
+        message: `This ${operation} would make the memory file ${file} ${bytes} bytes, over the store's maxFileBytes (${maxFileBytes}), which no read would then take; nothing was written. Raise maxFileBytes, lower maxMemoriesPerScope, or forget memories first (many users: the Postgres store of @gemloop/dbos).`,
+      });
+    }
     try {
       // Memories are personal data: the file is readable by its owner only.
       await fs().writeFile(temporary, text, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
@@ -158,7 +173,10 @@ export function createFileMemoryStore({
           const all = await readAll(operation);
           const { records, value } = change(all.filter((record) => record.scope === scope));
           if (records !== undefined) {
-            await writeAll(target, [...all.filter((record) => record.scope !== scope), ...records]);
+            await writeAll(target, operation, [
+              ...all.filter((record) => record.scope !== scope),
+              ...records,
+            ]);
           }
           return value;
         };
