@@ -115,7 +115,8 @@ export function createVectorStore(
           message: `A memory's \`id\` must be a non-empty string of at most ${MAX_MEMORY_ID} characters, without NUL.`,
         });
       }
-      const id = given ?? generateId();
+      // Typed as the app's function says, checked as what it may give at run time.
+      const id: unknown = given ?? generateId();
       // A generated id is checked as a given one (knowledge67): the file store wrote a number or
       // '' from an app's generateId, and its next read refused the file for every user in it.
       if (!isMemoryId(id)) {
