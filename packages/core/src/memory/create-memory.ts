@@ -159,8 +159,16 @@ export function createMemory(options: MemoryOptions): Memory {
         ...(vector === undefined ? {} : { embedding: vector }),
       });
     },
-    list: (scope) => store.list(scope),
-    get: (scope, id) => store.get(scope, id),
+    // Each scope checked here too, as remember's and recall's, before an app's own store gets it
+    // (knowledge67): a store that matches by prefix forgot every user for one forgetAll('').
+    async list(scope) {
+      checkScope(scope);
+      return store.list(scope);
+    },
+    async get(scope, id) {
+      checkScope(scope);
+      return store.get(scope, id);
+    },
     async update(scope, id, { text, kind, metadata }) {
       checkScope(scope);
       checkMetadata(metadata);
@@ -172,7 +180,13 @@ export function createMemory(options: MemoryOptions): Memory {
         ...(metadata === undefined ? {} : { metadata }),
       });
     },
-    forget: (scope, id) => store.delete(scope, id),
-    forgetAll: (scope) => store.deleteAll(scope),
+    async forget(scope, id) {
+      checkScope(scope);
+      return store.delete(scope, id);
+    },
+    async forgetAll(scope) {
+      checkScope(scope);
+      return store.deleteAll(scope);
+    },
   };
 }
