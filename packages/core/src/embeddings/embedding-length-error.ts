@@ -4,9 +4,10 @@ import { GemloopError } from '../errors/gemloop-error.ts';
  * Where a vector of the wrong length was read:
  * - `response`: an embedding the server answered, against the `outputDimensionality` asked for
  *   (or the other embeddings of the same answer);
- * - `stored-memory`: a memory a store holds, against the query's embedding.
+ * - `stored-memory`: a memory a store holds, against the query's embedding;
+ * - `new-memory`: a memory being added or updated, against the other memories of its scope.
  */
-export type EmbeddingLengthSource = 'response' | 'stored-memory';
+export type EmbeddingLengthSource = 'response' | 'stored-memory' | 'new-memory';
 
 /**
  * Two embeddings that must be compared (or one that must have the length asked for) have
@@ -23,7 +24,7 @@ export class EmbeddingLengthError extends GemloopError {
   readonly received: number;
   /** Where the vector was read. */
   readonly source: EmbeddingLengthSource;
-  /** The id of the stored memory (`stored-memory`). */
+  /** The id of the stored memory (`stored-memory`; for `new-memory`, one of the other length). */
   readonly memoryId: string | undefined;
 
   constructor({
@@ -41,7 +42,9 @@ export class EmbeddingLengthError extends GemloopError {
       message:
         source === 'response'
           ? `The server answered an embedding of ${received} values where ${expected} were asked for (outputDimensionality) or given by the other embeddings of the answer: a model or gateway that ignores outputDimensionality gives its own size. Ask a model that supports the size, or leave outputDimensionality out and use the model's size everywhere.`
-          : `A stored memory's embedding has ${received} values, the query's ${expected}: they were embedded by another model or with another outputDimensionality, and cosine similarity cannot compare them. Embed the query as the memories were embedded, or re-embed the stored memories with the current model and size.`,
+          : source === 'new-memory'
+            ? `A memory's embedding has ${received} values, the other memories of its scope ${expected}: it was embedded by another model or with another outputDimensionality, and kept, it would fail every search of the scope. Embed it as the stored memories were embedded, or re-embed (or forget) the stored memories with the current model and size first.`
+            : `A stored memory's embedding has ${received} values, the query's ${expected}: they were embedded by another model or with another outputDimensionality, and cosine similarity cannot compare them. Embed the query as the memories were embedded, or re-embed the stored memories with the current model and size.`,
     });
     this.expected = expected;
     this.received = received;

@@ -113,6 +113,56 @@ export function checkMemoryKind(kind: unknown): asserts kind is MemoryKind {
 }
 
 /**
+ * Throws unless `metadata` is left out or a JSON object: a plain object (not an array, a string,
+ * `null` or a `Date`, which JSON writes as a string) that JSON can write (no BigInt, no cycle),
+ * without a lone surrogate.
+ * The file store wrote any value, and its next read refused the whole file for every user in it
+ * ("a `metadata` that is not an object"); Postgres kept an array and then refused the user's
+ * scope; a BigInt or a cycle failed as JSON.stringify's bare TypeError (knowledge67). @internal
+ */
+export function checkMetadata(metadata: unknown): void {
+  if (metadata === undefined) return;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(metadata);
+  } catch (error) {
+    throw new InvalidArgumentError({
+      argument: 'metadata',
+      message: `A memory's metadata must be a JSON object; JSON cannot write this one (${error instanceof Error ? error.message.slice(0, 120) : 'it threw'}). Keep strings, numbers, booleans, null, arrays and objects in it (a BigInt as a string, no cycle).`,
+    });
+  }
+  if (json === undefined || !json.startsWith('{')) {
+    // Its type only: metadata may be personal data, and an error reaches logs.
+    const got =
+      metadata === null
+        ? 'null'
+        : Array.isArray(metadata)
+          ? 'an array'
+          : typeof metadata === 'object'
+            ? 'an object JSON writes as no object (a Date, or one with a toJSON)'
+            : `a ${typeof metadata}`;
+    throw new InvalidArgumentError({
+      argument: 'metadata',
+      message: `A memory's metadata must be a JSON object (such as { source: 'chat' }); got ${got}. Wrap the value in an object.`,
+    });
+  }
+  // JSON.stringify writes a lone surrogate as a `\udXXX` escape (and a well-formed pair as it
+  // is), which Postgres jsonb refuses with a bare DatabaseError; refused for every store alike,
+  // as in a memory's text.
+  const at = LONE_SURROGATE_ESCAPE.exec(json);
+  if (at !== null) {
+    throw new InvalidArgumentError({
+      argument: 'metadata',
+      message: `A memory's metadata must be well-formed text; a key or string of it holds a lone surrogate (half of a UTF-16 pair, as a text cut inside an emoji has), which a store cannot keep as it is. Remove it (or replace it with U+FFFD, as \`text.toWellFormed()\` does).`,
+    });
+  }
+}
+
+// A `\udXXX` escape of JSON.stringify's (after an even number of backslashes: an odd one is a
+// written backslash followed by the text "udXXX").
+const LONE_SURROGATE_ESCAPE = /(?<!\\)(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/;
+
+/**
  * Throws unless `embedding` is a non-empty array of at most 16,000 finite numbers, a hole counted
  * as no number. @internal
  */

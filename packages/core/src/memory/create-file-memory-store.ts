@@ -19,6 +19,22 @@ const require = createRequire(import.meta.url);
 let fsModule: typeof FsPromises | undefined;
 const fs = (): typeof FsPromises => (fsModule ??= require('node:fs/promises') as typeof FsPromises);
 
+/**
+ * The file a change replaces: the one `file` links to, if it is a link (the link kept), else
+ * `file`. A change renamed its new file over the link itself: the link became a file of its own,
+ * and a store on the file it pointed to (another worker, the next deployment) saw nothing of it
+ * nor took the same lock (knowledge67). As the CLI's report files do (`writeTextFile`).
+ */
+async function linkTarget(file: string): Promise<string> {
+  try {
+    return await fs().realpath(file);
+  } catch (error) {
+    // No file yet (or a link to none): made at `file`, as before.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return file;
+    throw error;
+  }
+}
+
 /** What only reads: no lock, since a change replaces the file whole (by rename). */
 const READS: ReadonlySet<MemoryOperation> = new Set(['search', 'list', 'get']);
 
@@ -31,7 +47,8 @@ export type FileMemoryStoreOptions = VectorStoreOptions & {
   path: string;
   /**
    * The largest file the store reads; a bigger one fails with a `MemoryError` rather than fill
-   * the process's memory. @defaultValue 64 MiB
+   * the process's memory, and so does a change that would write a bigger one (nothing written).
+   * @defaultValue 64 MiB
    */
   maxFileBytes?: number | undefined;
   /**
@@ -47,7 +64,8 @@ export type FileMemoryStoreOptions = VectorStoreOptions & {
  * exact cosine search. Each change rewrites the file atomically (a temporary file renamed over it,
  * so a crash leaves the old file or the new one) holding the file's lock (`<path>.lock`, made with
  * `O_EXCL`), so stores on one path, in one process or several of one host, lose no change; a lock
- * whose process died is taken over. Reads take no lock (they see the old file or the new one) and
+ * whose process died is taken over. A `path` that is a symbolic link is followed: the file it
+ * points to is replaced (and locked), the link kept. Reads take no lock (they see the old file or the new one) and
  * refuse a file that is not a regular file (a FIFO, a device), one over `maxFileBytes`, and one
  * with a line that is not a memory record. Every change reads and rewrites the whole file: for
  * many writers, the Postgres store of `@gemloop/dbos`.
@@ -120,13 +138,27 @@ export function createFileMemoryStore({
       await handle.close();
     }
   };
-  const writeAll = async (records: readonly EmbeddedMemory[]): Promise<void> => {
-    const temporary = `${file}.${crypto.randomUUID()}.tmp`;
+  const writeAll = async (
+    target: string,
+    operation: MemoryOperation,
+    records: readonly EmbeddedMemory[],
+  ): Promise<void> => {
+    const temporary = `${target}.${crypto.randomUUID()}.tmp`;
     const text = records.map((record) => `${JSON.stringify(record)}\n`).join('');
+    // The bound is each read's: a file written over it was refused by every later read, for
+    // every user of the file, the writer too (knowledge67). The change that would cross it fails.
+    const bytes = Buffer.byteLength(text);
+    if (bytes > maxFileBytes) {
+      throw new MemoryError({
+        operation,
+        path: file,
+        message: `This ${operation} would make the memory file ${file} ${bytes} bytes, over the store's maxFileBytes (${maxFileBytes}), which no read would then take; nothing was written. Raise maxFileBytes, lower maxMemoriesPerScope, or forget memories first (many users: the Postgres store of @gemloop/dbos).`,
+      });
+    }
     try {
       // Memories are personal data: the file is readable by its owner only.
       await fs().writeFile(temporary, text, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
-      await fs().rename(temporary, file);
+      await fs().rename(temporary, target);
     } catch (error) {
       await fs()
         .unlink(temporary)
@@ -137,19 +169,25 @@ export function createFileMemoryStore({
   return createVectorStore(
     {
       transact(scope, operation, change) {
-        const apply = async () => {
+        const apply = async (target: string) => {
           const all = await readAll(operation);
           const { records, value } = change(all.filter((record) => record.scope === scope));
           if (records !== undefined) {
-            await writeAll([...all.filter((record) => record.scope !== scope), ...records]);
+            await writeAll(target, operation, [
+              ...all.filter((record) => record.scope !== scope),
+              ...records,
+            ]);
           }
           return value;
         };
         const next = queue.then(async () => {
-          if (READS.has(operation)) return apply();
+          if (READS.has(operation)) return apply(file);
           try {
-            await makeFolder({ dir: dirname(file), mkdir: (path) => fs().mkdir(path), dirname });
-            return await withMemoryFileLock(file, { operation, waitMs: lockWaitMs }, apply);
+            const target = await linkTarget(file);
+            await makeFolder({ dir: dirname(target), mkdir: (path) => fs().mkdir(path), dirname });
+            return await withMemoryFileLock(target, { operation, waitMs: lockWaitMs }, () =>
+              apply(target),
+            );
           } catch (error) {
             // why (typed): a read-only folder, a full disk or a name too long came out as Node's
             // raw error, with no word on what to do (attack49a).

@@ -8,6 +8,7 @@ import {
 import {
   checkMemoryQuery,
   checkMemoryText,
+  checkMetadata,
   checkScope,
   checkSearchBounds,
 } from './check-memory-input.ts';
@@ -131,6 +132,8 @@ export function createMemory(options: MemoryOptions): Memory {
     async remember(scope, text, { kind = 'fact', metadata, signal, id } = {}) {
       checkScope(scope);
       checkMemoryText(text);
+      // Before the embedding call, which a memory the store refuses would waste.
+      checkMetadata(metadata);
       const vector = await embedding(text, 'document', signal);
       return store.add(scope, {
         kind,
@@ -156,10 +159,19 @@ export function createMemory(options: MemoryOptions): Memory {
         ...(vector === undefined ? {} : { embedding: vector }),
       });
     },
-    list: (scope) => store.list(scope),
-    get: (scope, id) => store.get(scope, id),
+    // Each scope checked here too, as remember's and recall's, before an app's own store gets it
+    // (knowledge67): a store that matches by prefix forgot every user for one forgetAll('').
+    async list(scope) {
+      checkScope(scope);
+      return store.list(scope);
+    },
+    async get(scope, id) {
+      checkScope(scope);
+      return store.get(scope, id);
+    },
     async update(scope, id, { text, kind, metadata }) {
       checkScope(scope);
+      checkMetadata(metadata);
       const vector = text === undefined ? undefined : await embedding(text, 'document', undefined);
       return store.update(scope, id, {
         ...(text === undefined ? {} : { text }),
@@ -168,7 +180,13 @@ export function createMemory(options: MemoryOptions): Memory {
         ...(metadata === undefined ? {} : { metadata }),
       });
     },
-    forget: (scope, id) => store.delete(scope, id),
-    forgetAll: (scope) => store.deleteAll(scope),
+    async forget(scope, id) {
+      checkScope(scope);
+      return store.delete(scope, id);
+    },
+    async forgetAll(scope) {
+      checkScope(scope);
+      return store.deleteAll(scope);
+    },
   };
 }

@@ -1,9 +1,11 @@
+import { EmbeddingLengthError } from '../embeddings/embedding-length-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { describeValue } from '../options/define-options.ts';
 import {
   checkEmbedding,
   checkMemoryKind,
   checkMemoryText,
+  checkMetadata,
   checkScope,
   checkSearchBounds,
   MAX_MEMORY_ID,
@@ -40,7 +42,30 @@ export type VectorStoreOptions = {
   now?: (() => number) | undefined;
 };
 
+/** Whether `id` is a memory id every store keeps: a non-empty string of at most 256, no NUL. */
+const isMemoryId = (id: unknown): id is string =>
+  typeof id === 'string' && id !== '' && id.length <= MAX_MEMORY_ID && !id.includes('\0');
+
 const strip = ({ embedding: _embedding, ...record }: EmbeddedMemory): MemoryRecord => record;
+
+/**
+ * Throws an `EmbeddingLengthError` (`new-memory`) when `embedding` is not the length of the
+ * scope's other memories (`others`, those kept beside it). Kept, such a memory made every later
+ * search of the scope fail (a search compares the query with each stored vector, and refuses a
+ * stored one of another length): a model or size changed under an app failed every recall of
+ * the user until someone found the memory and deleted it (knowledge67).
+ */
+function checkSameLength(others: Iterable<EmbeddedMemory>, embedding: readonly number[]): void {
+  for (const other of others) {
+    if (other.embedding.length === embedding.length) return;
+    throw new EmbeddingLengthError({
+      expected: other.embedding.length,
+      received: embedding.length,
+      source: 'new-memory',
+      memoryId: other.id,
+    });
+  }
+}
 
 /**
  * A {@link MemoryStore} over a backend that reads and writes a scope's records: the checks, the
@@ -80,26 +105,29 @@ export function createVectorStore(
       checkScope(scope);
       checkMemoryText(memory.text);
       checkMemoryKind(memory.kind);
+      checkMetadata(memory.metadata);
       const embedding = needEmbedding(memory.embedding, 'add');
       const given = memory.id;
-      if (
-        given !== undefined &&
-        !(
-          typeof given === 'string' &&
-          given !== '' &&
-          given.length <= MAX_MEMORY_ID &&
-          !given.includes('\0')
-        )
-      ) {
+      if (given !== undefined && !isMemoryId(given)) {
         // A NUL no Postgres text column takes: refused here, typed, for every store alike.
         throw new InvalidArgumentError({
           argument: 'id',
           message: `A memory's \`id\` must be a non-empty string of at most ${MAX_MEMORY_ID} characters, without NUL.`,
         });
       }
+      // Typed as the app's function says, checked as what it may give at run time.
+      const id: unknown = given ?? generateId();
+      // A generated id is checked as a given one (knowledge67): the file store wrote a number or
+      // '' from an app's generateId, and its next read refused the file for every user in it.
+      if (!isMemoryId(id)) {
+        throw new InvalidArgumentError({
+          argument: 'generateId',
+          message: `generateId must return a non-empty string of at most ${MAX_MEMORY_ID} characters, without NUL (the default is crypto.randomUUID()); it returned ${typeof id === 'string' ? `a string of ${id.length} characters` : `a ${typeof id}`}.`,
+        });
+      }
       const at = stamp();
       const record: EmbeddedMemory = {
-        id: given ?? generateId(),
+        id,
         scope,
         kind: memory.kind,
         text: memory.text,
@@ -111,8 +139,17 @@ export function createVectorStore(
       return backend.transact(scope, 'add', (records) => {
         // Added again under its id (an extraction run twice): the one kept, in the same
         // transaction as the write, so two at once still keep one.
-        const kept = given === undefined ? undefined : records.find(({ id }) => id === given);
-        if (kept !== undefined) return { value: strip(kept) };
+        const kept = records.find((other) => other.id === id);
+        if (kept !== undefined && given !== undefined) return { value: strip(kept) };
+        if (kept !== undefined) {
+          // Kept beside it, two memories had one id (get and update reached the first, delete
+          // both), and Postgres overwrote the old one: a counter that starts again in a new
+          // process does this (knowledge67).
+          throw new MemoryError({
+            operation: 'add',
+            message: `generateId gave ${JSON.stringify(id.slice(0, 80))}, an id the scope already holds; nothing was added. Ids must be unique for good (the default, crypto.randomUUID(), is), not only within one process.`,
+          });
+        }
         // Over the bound, the least recently changed of the others go first (ISO strings sort as
         // times). The new memory is never among them: with the clock stepped back (an NTP
         // correction) it was the "oldest", and add() returned a memory it had just dropped.
@@ -123,8 +160,10 @@ export function createVectorStore(
             .slice(0, Math.max(0, records.length + 1 - maxMemoriesPerScope))
             .map(({ item }) => item),
         );
+        const staying = records.filter((item) => !drop.has(item));
+        checkSameLength(staying, record.embedding);
         return {
-          records: [...records.filter((item) => !drop.has(item)), record],
+          records: [...staying, record],
           value: strip(record),
         };
       });
@@ -157,10 +196,17 @@ export function createVectorStore(
       }
       if (patch.embedding !== undefined) checkEmbedding(patch.embedding);
       if (patch.kind !== undefined) checkMemoryKind(patch.kind);
+      checkMetadata(patch.metadata);
       return backend.transact(scope, 'update', (records) => {
         const index = records.findIndex((record) => record.id === id);
         const old = records[index];
         if (old === undefined) return { value: undefined };
+        if (patch.embedding !== undefined) {
+          checkSameLength(
+            records.filter((record) => record !== old),
+            patch.embedding,
+          );
+        }
         const changed: EmbeddedMemory = {
           ...old,
           ...(patch.text === undefined ? {} : { text: patch.text }),
