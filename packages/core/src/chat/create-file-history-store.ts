@@ -28,6 +28,7 @@ import {
 import {
   appendLine,
   fs,
+  linkedFile,
   MISSING,
   openHistoryFile,
   replaceFile,
@@ -136,7 +137,8 @@ export type FileHistoryStore = Omit<HistoryStore, 'loadRecent'> & {
  * the file. A takeover claims the dead lock first (a file created with `O_EXCL`, no hard link
  * needed: FAT/exFAT and network mounts alike), so one of the writers that meet it at once takes it
  * over. A lock path that is no regular file (a FIFO) is a {@link ChatStoreError}. Calls on
- * one file are serialised within the store.
+ * one file are serialised within the store. A history file that is a symbolic link is followed:
+ * the file it leads to is locked (`<that file>.lock`), rewritten and removed, and the link kept.
  *
  * Since the store is the file's only writer, it keeps each session's history in memory once
  * loaded and adds each turn it appends: a send reads the file once, not on every message (a file
@@ -209,7 +211,8 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
   const open = async (file: string, id: string, operation: ChatStoreOperation) => {
     let state = opened.get(file);
     if (state === undefined) {
-      const lock = await acquireHistoryFileLock(file, { operation, sessionId: id });
+      const target = await linkedFile(file);
+      const lock = await acquireHistoryFileLock(target, { operation, sessionId: id });
       if (single === undefined) {
         await adoptLegacyHistoryFile({ file, sessionId: id, operation, platform }).catch(
           async (error: unknown) => {
@@ -218,7 +221,7 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
           },
         );
       }
-      state = { lock, ids: new Set(), cache: undefined };
+      state = { lock, target, ids: new Set(), cache: undefined };
       opened.set(file, state);
     }
     state.ids.add(id);
@@ -440,7 +443,7 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
         state.cache = undefined;
         if (single === undefined) {
           try {
-            await fs().unlink(file);
+            await fs().unlink(state.target);
           } catch (error) {
             if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
             throw error;
@@ -449,9 +452,9 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
           const { records } = await readRecords(file, id, logger);
           if (!records.some((record) => record.id === id)) return;
           const kept = records.filter((record) => record.id !== id);
-          await replaceFile(file, kept.map((record) => `${record.text}\n`).join(''), fsync);
+          await replaceFile(state.target, kept.map((record) => `${record.text}\n`).join(''), fsync);
         }
-        if (fsync) await syncDirectory(dirname(file));
+        if (fsync) await syncDirectory(dirname(state.target));
       });
     },
     release(id) {
@@ -473,6 +476,8 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
 /** A history file this store holds the lock of. */
 type OpenFile = {
   lock: HistoryFileLock;
+  /** The file the path names (a link's target, `linkedFile`): locked, replaced and removed. */
+  target: string;
   /** The sessions using it; the lock is released when the last one is. */
   ids: Set<string>;
   cache: FileCache | undefined;

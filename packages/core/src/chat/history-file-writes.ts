@@ -4,7 +4,7 @@ import type * as Crypto from 'node:crypto';
 import type * as Fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import type { Logger } from '../logging/logger.ts';
 import { makeFolder } from '../shared/files/make-folder.ts';
@@ -60,6 +60,15 @@ export async function openHistoryFile(
     // option nor the fix.
     if ((error as NodeJS.ErrnoException).code === 'EISDIR') {
       throw folderError(file, operation, sessionId, error);
+    }
+    // Links that lead back to themselves: Node's bare ELOOP named no option and no fix.
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new ChatStoreError({
+        message: `The chat history file ${file} is a symbolic link that leads back to itself (a loop of links, or too many in a row): the store cannot reach a file through it. Point the link at a file, or give the store the file's own path.`,
+        operation,
+        sessionId,
+        cause: error,
+      });
     }
     throw error;
   }
@@ -123,6 +132,30 @@ export async function appendLine(
   // A new file's name must reach the disk too, or a power loss can lose the whole file.
   if (fsync && size === 0) await syncDirectory(dirname(file));
   return { before: size, after: size + line.length };
+}
+
+/**
+ * The file `file` names: the one it links to when it is a symbolic link (followed link by link,
+ * to a file that may not exist yet), else `file` itself. The store locks, replaces and removes
+ * that file: renamed over, the link became a file of its own, and a store on the file it pointed
+ * to took another lock (knowledge67 found it in the memory file store). Only links as the last
+ * name are followed, so a path through a linked folder is reported as given. @internal
+ */
+export async function linkedFile(file: string): Promise<string> {
+  let current = file;
+  // The kernel's own limit on links followed in one lookup (Linux's MAXSYMLINKS): past it, ELOOP.
+  for (let links = 0; links <= 40; links++) {
+    try {
+      if (!(await fs().lstat(current)).isSymbolicLink()) return current;
+    } catch (error) {
+      // No file at the end of the links yet: an append through them makes it there.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return current;
+      throw error;
+    }
+    current = resolve(dirname(current), await fs().readlink(current));
+  }
+  // A loop of links: the store's own open then fails with the system's ELOOP, as before.
+  return file;
 }
 
 /** Writes `text` to a temporary file and renames it over `file`: readers see old or new. @internal */
