@@ -28,7 +28,7 @@ import {
 import {
   appendLine,
   fs,
-  linkedFile,
+  historyFileTarget,
   MISSING,
   openHistoryFile,
   replaceFile,
@@ -211,7 +211,7 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
   const open = async (file: string, id: string, operation: ChatStoreOperation) => {
     let state = opened.get(file);
     if (state === undefined) {
-      const target = await linkedFile(file);
+      const target = await historyFileTarget(file);
       const lock = await acquireHistoryFileLock(target, { operation, sessionId: id });
       if (single === undefined) {
         await adoptLegacyHistoryFile({ file, sessionId: id, operation, platform }).catch(
@@ -476,7 +476,7 @@ export function createFileHistoryStore(options: CreateFileHistoryStoreOptions): 
 /** A history file this store holds the lock of. */
 type OpenFile = {
   lock: HistoryFileLock;
-  /** The file the path names (a link's target, `linkedFile`): locked, replaced and removed. */
+  /** The file the path names (a link's target, `historyFileTarget`): locked, replaced and removed. */
   target: string;
   /** The sessions using it; the lock is released when the last one is. */
   ids: Set<string>;

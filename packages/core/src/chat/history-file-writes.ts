@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { ChatStoreError, type ChatStoreOperation } from '../errors/chat-store-error.ts';
 import type { Logger } from '../logging/logger.ts';
+import { linkedFile } from '../shared/files/linked-file.ts';
 import { makeFolder } from '../shared/files/make-folder.ts';
 import { cutTornTail } from './history-file.ts';
 
@@ -134,28 +135,15 @@ export async function appendLine(
   return { before: size, after: size + line.length };
 }
 
-/**
- * The file `file` names: the one it links to when it is a symbolic link (followed link by link,
- * to a file that may not exist yet), else `file` itself. The store locks, replaces and removes
- * that file: renamed over, the link became a file of its own, and a store on the file it pointed
- * to took another lock (knowledge67 found it in the memory file store). Only links as the last
- * name are followed, so a path through a linked folder is reported as given. @internal
- */
-export async function linkedFile(file: string): Promise<string> {
-  let current = file;
-  // The kernel's own limit on links followed in one lookup (Linux's MAXSYMLINKS): past it, ELOOP.
-  for (let links = 0; links <= 40; links++) {
-    try {
-      if (!(await fs().lstat(current)).isSymbolicLink()) return current;
-    } catch (error) {
-      // No file at the end of the links yet: an append through them makes it there.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return current;
-      throw error;
-    }
-    current = resolve(dirname(current), await fs().readlink(current));
-  }
-  // A loop of links: the store's own open then fails with the system's ELOOP, as before.
-  return file;
+/** The file `file` leads to through symbolic links (`shared/files/linked-file.ts`). @internal */
+export function historyFileTarget(file: string): Promise<string> {
+  const io = fs();
+  return linkedFile(file, {
+    lstat: (path) => io.lstat(path),
+    readlink: (path) => io.readlink(path),
+    resolve,
+    dirname,
+  });
 }
 
 /** Writes `text` to a temporary file and renames it over `file`: readers see old or new. @internal */

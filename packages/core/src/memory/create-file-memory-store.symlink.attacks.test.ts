@@ -68,4 +68,22 @@ describe('createFileMemoryStore on a symbolic link to the memory file', () => {
     const lines = (await readFile(target, 'utf8')).split('\n').filter((line) => line !== '');
     expect(lines).toHaveLength(21);
   });
+
+  it('follows a link made before its file: the first change makes the file where it leads', async () => {
+    await mkdir(join(folder, 'data'));
+    await mkdir(join(folder, 'app'));
+    const target = join(folder, 'data', 'memories.jsonl');
+    const link = join(folder, 'app', 'memories.jsonl');
+    // A volume's link is often there before the data: relative, and leading to no file yet.
+    await symlink(join('..', 'data', 'memories.jsonl'), link);
+    await createFileMemoryStore({ path: link }).add('ana', {
+      kind: 'fact',
+      text: 'likes tea',
+      embedding: [1, 0],
+    });
+    // Before: the change was renamed over the link, which became a file of its own.
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    const seen = await createFileMemoryStore({ path: target }).list('ana');
+    expect(seen.map(({ text }) => text)).toEqual(['likes tea']);
+  });
 });

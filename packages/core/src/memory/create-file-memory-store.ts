@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { describeValue } from '../options/define-options.ts';
 import { fileErrorAdvice } from '../shared/files/file-error-advice.ts';
+import { linkedFile } from '../shared/files/linked-file.ts';
 import { makeFolder } from '../shared/files/make-folder.ts';
 import { createVectorStore, type VectorStoreOptions } from './create-vector-store.ts';
 import { MemoryError, type MemoryOperation } from './memory-error.ts';
@@ -20,19 +21,19 @@ let fsModule: typeof FsPromises | undefined;
 const fs = (): typeof FsPromises => (fsModule ??= require('node:fs/promises') as typeof FsPromises);
 
 /**
- * The file a change replaces: the one `file` links to, if it is a link (the link kept), else
- * `file`. A change renamed its new file over the link itself: the link became a file of its own,
- * and a store on the file it pointed to (another worker, the next deployment) saw nothing of it
- * nor took the same lock (knowledge67). As the CLI's report files do (`writeTextFile`).
+ * The file a change replaces: the one `file` leads to through symbolic links (the links kept, the
+ * file perhaps not made yet), else `file`. A change renamed its new file over the link itself: the
+ * link became a file of its own, and a store on the file it pointed to (another worker, the next
+ * deployment) saw nothing of it nor took the same lock (knowledge67).
  */
-async function linkTarget(file: string): Promise<string> {
-  try {
-    return await fs().realpath(file);
-  } catch (error) {
-    // No file yet (or a link to none): made at `file`, as before.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return file;
-    throw error;
-  }
+function linkTarget(file: string): Promise<string> {
+  const io = fs();
+  return linkedFile(file, {
+    lstat: (path) => io.lstat(path),
+    readlink: (path) => io.readlink(path),
+    resolve,
+    dirname,
+  });
 }
 
 /** What only reads: no lock, since a change replaces the file whole (by rename). */
