@@ -1,3 +1,4 @@
+import { mergeJsonSchemaAllOf } from '#platform/load-schema-libraries';
 import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { checkSchemaPatterns } from '../tools/define/preload-tool-schemas.ts';
@@ -63,7 +64,11 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
     // may be a union or anything else. The root's type is read after its `$ref` is inlined (zod 4
     // writes `{ $ref, $defs }` for an object with `.meta({ id })`): deleting it when the
     // conversion's root had none asked Gemini for any type (attack44c).
-    cleaned = cleanJsonSchema(converted, { objectRoot: false });
+    // Its `allOf`s merged as a tool's (Node only); `output` has no warnings to report a kept one.
+    cleaned = cleanJsonSchema(
+      mergeJsonSchemaAllOf(converted, () => {}),
+      { objectRoot: false },
+    );
   } catch (error) {
     // Ours already say what was wrong: a bad schema, a converter not loaded yet (off Node) or not
     // in the app's bundle (MissingDependencyError).
