@@ -2,9 +2,12 @@ import { mergeJsonSchemaAllOf } from '#platform/load-schema-libraries';
 import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { checkSchemaPatterns } from '../tools/define/preload-tool-schemas.ts';
-import { findProtoProperty } from '../tools/define/resolve-tool-parameters.ts';
+import {
+  describeConversionFailure,
+  findProtoProperty,
+} from '../tools/define/resolve-tool-parameters.ts';
 import { cleanJsonSchema } from '../tools/schema/clean-json-schema.ts';
-import { formatPath, SCHEMA_TOO_DEEP, SchemaConflictError } from '../tools/schema/inline-refs.ts';
+import { formatPath } from '../tools/schema/inline-refs.ts';
 import { hasStandardJsonSchema, isStandardSchema } from '../tools/schema/standard-schema.ts';
 import {
   isZodV3Schema,
@@ -13,7 +16,6 @@ import {
 } from '../tools/schema/zod-v3-to-json-schema.ts';
 import {
   assertZodNesting,
-  describeZodNotJson,
   isZodV4Schema,
   type ZodV4SchemaLike,
   zodV4ToJsonSchema,
@@ -75,8 +77,7 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
     if (GemloopError.isInstance(error)) throw error;
     throw new InvalidArgumentError({
       argument: 'output',
-      // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.
-      message: `The output schema cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? `${error.message}${describeZodNotJson(output, error.message) ?? ''}` : String(error)}.${error instanceof SchemaConflictError ? '' : ' The answer arrives as JSON, so every field must be a JSON type.'}`,
+      message: `The output schema cannot be converted to JSON Schema: ${describeConversionFailure(output, error, 'The answer arrives as JSON, so every field must be a JSON type.')}`,
       cause: error,
     });
   }
