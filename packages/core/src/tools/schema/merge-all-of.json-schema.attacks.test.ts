@@ -207,9 +207,21 @@ describe('an allOf whose members contradict each other is refused, naming the pl
       }),
     );
     expect(message).toContain('tool "probe"');
-    expect(message).toContain('properties.code');
+    // The schema has no allOf at the property: the message says where its definitions are.
+    expect(message).toContain('properties.code (defined by more than one allOf member)');
     expect(message).toContain('"string" and "number"');
     expect(message).toMatch(/Give them one type/);
+  });
+
+  it('a member that is false (accepts no value)', () => {
+    const message = refusal(() =>
+      define({
+        type: 'object',
+        properties: { n: { type: 'integer', allOf: [{ minimum: 1 }, false] } },
+      }),
+    );
+    expect(message).toContain('the allOf at properties.n can hold no value: allOf[1] is false');
+    expect(message).toContain('Drop it');
   });
 
   it('enums that share no value', () => {

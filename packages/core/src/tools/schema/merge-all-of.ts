@@ -279,10 +279,14 @@ function walkAllOf(node: unknown, path: SchemaPath, warn: Warn): unknown {
   return mergeAt(out, path, warn);
 }
 
-/** `node` with its `allOf` merged (its members merged already), or as it is, warned of. */
-function mergeAt(node: Node, path: SchemaPath, warn: Warn): Node {
+/**
+ * `node` with its `allOf` merged (its members merged already), or as it is, warned of. `shared`
+ * for the `allOf` made of a property's definitions in several sides, which the messages name as
+ * such (the schema has no `allOf` there).
+ */
+function mergeAt(node: Node, path: SchemaPath, warn: Warn, shared = false): Node {
   if (!Array.isArray(node['allOf'])) return node;
-  const merged = mergeSides(node, path, warn);
+  const merged = mergeSides(node, path, warn, shared);
   if (typeof merged !== 'string') return merged;
   warn(
     path,
@@ -293,15 +297,23 @@ function mergeAt(node: Node, path: SchemaPath, warn: Warn): Node {
 }
 
 /** The merged schema, or why the sides cannot be merged without changing what passes. */
-function mergeSides(node: Node, path: SchemaPath, warn: Warn): Node | string {
+function mergeSides(node: Node, path: SchemaPath, warn: Warn, shared: boolean): Node | string {
   const { allOf, ...parent } = node;
   const sides: Node[] = [parent];
   const names = ['the schema beside the allOf'];
+  const subject = shared
+    ? `${formatPath(path)} (defined by more than one allOf member)`
+    : `the allOf at ${formatPath(path)}`;
   for (const [index, member] of (allOf as unknown[]).entries()) {
     if (member === true) continue;
-    if (!isNode(member)) return `allOf[${index}] accepts no value`;
+    // `false` (or a number) accepts no value: the whole place accepts none.
+    if (!isNode(member))
+      throw new SchemaConflictError(
+        path,
+        `${subject} can hold no value: allOf[${index}] is ${JSON.stringify(member)}. Drop it, or make it a schema`,
+      );
     sides.push(member);
-    names.push(`allOf[${index}]`);
+    names.push(shared ? `definition ${index + 1}` : `allOf[${index}]`);
   }
   for (const [index, side] of sides.entries()) {
     const key = UNMERGED.find((keyword) => Object.hasOwn(side, keyword));
@@ -317,7 +329,6 @@ function mergeSides(node: Node, path: SchemaPath, warn: Warn): Node | string {
     side['additionalProperties'] !== undefined && side['additionalProperties'] !== true;
   if (sides.some(closed) && sides.some((side) => side['patternProperties'] !== undefined))
     return 'patternProperties beside a side with additionalProperties';
-  const place = formatPath(path);
   for (const [index, side] of sides.entries()) {
     if (!closed(side)) continue;
     const own = isNode(side['properties']) ? side['properties'] : {};
@@ -330,7 +341,7 @@ function mergeSides(node: Node, path: SchemaPath, warn: Warn): Node | string {
           return `${names[index]}'s additionalProperties applies to "${name}" too`;
         throw new SchemaConflictError(
           path,
-          `the allOf at ${place} refuses the property "${name}": ${names[index]} has additionalProperties: false without "${name}" among its properties, and ${names[other]} ${required.includes(name) ? 'requires' : 'defines'} it, so no call that sends it passes. In ${names[index]}, list "${name}" in its properties too, or drop additionalProperties: false`,
+          `${subject} refuses the property "${name}": ${names[index]} has additionalProperties: false without "${name}" among its properties, and ${names[other]} ${required.includes(name) ? 'requires' : 'defines'} it, so no call that sends it passes. In ${names[index]}, list "${name}" in its properties too, or drop additionalProperties: false`,
         );
       }
     }
@@ -364,8 +375,8 @@ function mergeSides(node: Node, path: SchemaPath, warn: Warn): Node | string {
           throw new SchemaConflictError(
             path,
             key === 'type'
-              ? `the allOf at ${place} can hold no value: its sides are of types ${JSON.stringify(existing)} and ${JSON.stringify(value)}. Give them one type, or use anyOf if either may be sent`
-              : `the allOf at ${place} can hold no value: its sides' enums share no value. Give them one enum, or use anyOf if either may be sent`,
+              ? `${subject} can hold no value: its sides are of types ${JSON.stringify(existing)} and ${JSON.stringify(value)}. Give them one type, or use anyOf if either may be sent`
+              : `${subject} can hold no value: its sides' enums share no value. Give them one enum, or use anyOf if either may be sent`,
           );
         }
         merged[key] = key === 'type' && shared.length === 1 ? shared[0] : shared;
@@ -387,7 +398,7 @@ function mergeSides(node: Node, path: SchemaPath, warn: Warn): Node | string {
       setOwnKey(
         map,
         name,
-        schemas.length === 1 ? schemas[0] : mergeAt({ allOf: schemas }, at, warn),
+        schemas.length === 1 ? schemas[0] : mergeAt({ allOf: schemas }, at, warn, true),
       );
     }
     merged['properties'] = map;
