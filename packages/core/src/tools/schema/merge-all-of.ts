@@ -152,6 +152,51 @@ function mergeIn(node: unknown, path: SchemaPath): unknown {
   return out;
 }
 
+/**
+ * Throws where a side's `additionalProperties: false` refuses a property another side defines or
+ * requires (no call sending it passes); returns why not to merge where a side's
+ * `additionalProperties` is a schema that another side's property would meet too. Each name is
+ * kept with the first two sides that name it, so a hostile listing (an MCP server's: a thousand
+ * closed sides of a thousand properties) costs sides × names, not sides² × names.
+ */
+function checkClosedSides(
+  sides: readonly Node[],
+  names: readonly string[],
+  subject: string,
+  path: SchemaPath,
+): string | undefined {
+  const namers = new Map<string, [side: number, requires: boolean][]>();
+  for (const [index, side] of sides.entries()) {
+    const required = new Set(Array.isArray(side['required']) ? side['required'].map(String) : []);
+    const defined = isNode(side['properties']) ? Object.keys(side['properties']) : [];
+    for (const name of new Set([...defined, ...required])) {
+      const list = namers.get(name) ?? [];
+      if (list.length < 2) namers.set(name, [...list, [index, required.has(name)]]);
+    }
+  }
+  for (const [index, side] of sides.entries()) {
+    const rest = side['additionalProperties'];
+    if (rest === undefined || rest === true) continue;
+    const own = isNode(side['properties']) ? side['properties'] : {};
+    for (const [name, list] of namers) {
+      const other = list.find(([namer]) => namer !== index);
+      if (other === undefined || Object.hasOwn(own, name)) continue;
+      if (rest !== false) return `${names[index]}'s additionalProperties applies to "${name}" too`;
+      throw new SchemaConflictError(
+        path,
+        `${subject} refuses the property "${name}": ${names[index]} has additionalProperties: false without "${name}" among its properties, and ${names[other[0]]} ${other[1] ? 'requires' : 'defines'} it, so no call that sends it passes. In ${names[index]}, list "${name}" in its properties too, or drop additionalProperties: false`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/** The values of `left` that `right` holds too, as JSON (a set: hostile enums are long). */
+function sharedValues(left: readonly unknown[], right: readonly unknown[]): unknown[] {
+  const held = new Set(right.map((item) => JSON.stringify(item)));
+  return left.filter((item) => held.has(JSON.stringify(item)));
+}
+
 function intersect(left: unknown, right: unknown): unknown[] {
   const leftTypes = Array.isArray(left) ? left : [left];
   const rightTypes = Array.isArray(right) ? right : [right];
@@ -329,23 +374,8 @@ function mergeSides(node: Node, path: SchemaPath, warn: Warn, shared: boolean): 
     side['additionalProperties'] !== undefined && side['additionalProperties'] !== true;
   if (sides.some(closed) && sides.some((side) => side['patternProperties'] !== undefined))
     return 'patternProperties beside a side with additionalProperties';
-  for (const [index, side] of sides.entries()) {
-    if (!closed(side)) continue;
-    const own = isNode(side['properties']) ? side['properties'] : {};
-    for (const [other, otherSide] of sides.entries()) {
-      const required = Array.isArray(otherSide['required']) ? otherSide['required'] : [];
-      const defined = isNode(otherSide['properties']) ? Object.keys(otherSide['properties']) : [];
-      for (const name of new Set([...defined, ...required.map(String)])) {
-        if (other === index || Object.hasOwn(own, name)) continue;
-        if (side['additionalProperties'] !== false)
-          return `${names[index]}'s additionalProperties applies to "${name}" too`;
-        throw new SchemaConflictError(
-          path,
-          `${subject} refuses the property "${name}": ${names[index]} has additionalProperties: false without "${name}" among its properties, and ${names[other]} ${required.includes(name) ? 'requires' : 'defines'} it, so no call that sends it passes. In ${names[index]}, list "${name}" in its properties too, or drop additionalProperties: false`,
-        );
-      }
-    }
-  }
+  const refused = checkClosedSides(sides, names, subject, path);
+  if (refused !== undefined) return refused;
   const merged: Node = {};
   const properties = new Map<string, unknown[]>();
   for (const side of sides) {
@@ -353,8 +383,11 @@ function mergeSides(node: Node, path: SchemaPath, warn: Warn, shared: boolean): 
       const existing = merged[key];
       if (key === 'properties' && isNode(value)) {
         merged[key] ??= {};
-        for (const [name, schema] of Object.entries(value))
-          properties.set(name, [...(properties.get(name) ?? []), schema]);
+        for (const [name, schema] of Object.entries(value)) {
+          const schemas = properties.get(name);
+          if (schemas === undefined) properties.set(name, [schema]);
+          else schemas.push(schema);
+        }
       } else if (!Object.hasOwn(merged, key)) {
         setOwnKey(merged, key, value);
       } else if (key === 'required' && Array.isArray(existing) && Array.isArray(value)) {
@@ -366,11 +399,7 @@ function mergeSides(node: Node, path: SchemaPath, warn: Warn, shared: boolean): 
         const shared =
           key === 'type'
             ? intersect(existing, value)
-            : (existing as unknown[]).filter((item) =>
-                (value as unknown[]).some(
-                  (other) => JSON.stringify(other) === JSON.stringify(item),
-                ),
-              );
+            : sharedValues(existing as unknown[], value as unknown[]);
         if (shared.length === 0) {
           throw new SchemaConflictError(
             path,
