@@ -1,13 +1,11 @@
-import { createFakeGemini, turn } from '@gemloop/testing';
+import type { createFakeGemini } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z as z4 } from 'zod';
 import { z as z3 } from 'zod-v3';
-import { createAgent } from '../../agent/create-agent.ts';
 import { prepareOutput } from '../../agent/structured-output.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { createGemini } from '../../http/create-gemini.ts';
-import type { GenerateContentBody } from '../../wire/request.ts';
 import { defineTool } from '../define/define-tool.ts';
+import { callToolOnce } from './__fixtures__/call-tool-once.ts';
 import { jsonSchema } from './json-schema.ts';
 
 // tools65's first "Noticed, left alone": a JSON Schema tool whose schema has an `allOf` (at a root
@@ -47,18 +45,10 @@ function refusal(build: () => unknown): string {
   throw new Error('the schema was accepted');
 }
 
-/** Runs one call of the tool with `args`: the declaration the fake received, and the answer. */
+/** One call of the tool with `args`: the parameters the fake Gemini received, and the answer. */
 async function callOnce(tool: ReturnType<typeof defineTool>, args: Record<string, unknown>) {
-  const fake = createFakeGemini({ script: [turn.call(tool.name, args), turn.text('Done.')] });
-  fakes.push(fake);
-  const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
-  await createAgent({ gemini, model: 'gemini-2.5-flash', tools: [tool] }).run('Go');
-  const first = fake.requests[0]?.body as GenerateContentBody;
-  const second = fake.requests[1]?.body as GenerateContentBody;
-  return {
-    declaration: first.tools?.[0]?.functionDeclarations?.[0]?.parametersJsonSchema,
-    answer: second.contents.at(-1)?.parts?.[0]?.functionResponse?.response,
-  };
+  const { declaration, answer } = await callToolOnce(fakes, tool, args);
+  return { declaration: declaration?.parametersJsonSchema, answer };
 }
 
 const ROOT = {
@@ -384,26 +374,23 @@ describe('zod intersections (zod 3 through zod-to-json-schema, zod 4 through toJ
   }
 });
 
+/** A Standard Schema `output` whose JSON Schema is `schema` (what a Valibot or ArkType one gives). */
+function standardOutput(schema: Record<string, unknown>): never {
+  const jsonSchema = { input: () => schema, output: () => schema };
+  const validate = (value: unknown) => ({ value });
+  return { '~standard': { version: 1, vendor: 'probe', validate, jsonSchema } } as never;
+}
+
 describe('structured output', () => {
   it('an output schema whose JSON Schema has an allOf is sent merged as responseJsonSchema', () => {
-    const output = {
-      '~standard': {
-        version: 1,
-        vendor: 'probe',
-        validate: (value: unknown) => ({ value }),
-        jsonSchema: {
-          input: () => ({
-            type: 'object',
-            allOf: [
-              { properties: { a: { type: 'string' } }, required: ['a'] },
-              { properties: { b: { type: 'number' } } },
-            ],
-          }),
-          output: () => ({}),
-        },
-      },
-    };
-    expect(prepareOutput(output as never).jsonSchema).toEqual({
+    const output = standardOutput({
+      type: 'object',
+      allOf: [
+        { properties: { a: { type: 'string' } }, required: ['a'] },
+        { properties: { b: { type: 'number' } } },
+      ],
+    });
+    expect(prepareOutput(output).jsonSchema).toEqual({
       type: 'object',
       properties: { a: { type: 'string' }, b: { type: 'number' } },
       required: ['a'],
@@ -411,18 +398,8 @@ describe('structured output', () => {
   });
 
   it('a contradiction in it is refused as output’s', () => {
-    const output = {
-      '~standard': {
-        version: 1,
-        vendor: 'probe',
-        validate: (value: unknown) => ({ value }),
-        jsonSchema: {
-          input: () => ({ allOf: [{ type: 'string' }, { type: 'boolean' }] }),
-          output: () => ({}),
-        },
-      },
-    };
-    const message = refusal(() => prepareOutput(output as never));
+    const output = standardOutput({ allOf: [{ type: 'string' }, { type: 'boolean' }] });
+    const message = refusal(() => prepareOutput(output));
     expect(message).toMatch(/^The output schema/);
     expect(message).toContain('"string" and "boolean"');
     expect(message).not.toContain('every field must be a JSON type');
