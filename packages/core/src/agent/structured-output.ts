@@ -1,4 +1,3 @@
-import { mergeJsonSchemaAllOf } from '#platform/load-schema-libraries';
 import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { checkSchemaPatterns } from '../tools/define/preload-tool-schemas.ts';
@@ -17,6 +16,7 @@ import {
 import {
   assertZodNesting,
   isZodV4Schema,
+  mergeJsonSchemaAllOf,
   type ZodV4SchemaLike,
   zodV4ToJsonSchema,
 } from '../tools/schema/zod-v4-to-json-schema.ts';
