@@ -278,6 +278,34 @@ describe('an allOf a merge would change is kept as written, with a schema warnin
     });
   });
 
+  it('a property two members define with their own patterns: an allOf of its two definitions', () => {
+    const tool = define({
+      type: 'object',
+      allOf: [
+        { properties: { code: { type: 'string', pattern: '^[A-Z]+$' } }, required: ['code'] },
+        { properties: { code: { type: 'string', pattern: '^.{2,5}$' }, n: { type: 'number' } } },
+      ],
+    });
+    expect(tool.declaration.parametersJsonSchema).toEqual({
+      type: 'object',
+      properties: {
+        code: {
+          allOf: [
+            { type: 'string', pattern: '^[A-Z]+$' },
+            { type: 'string', pattern: '^.{2,5}$' },
+          ],
+        },
+        n: { type: 'number' },
+      },
+      required: ['code'],
+    });
+    expect(tool.schemaWarnings).toContainEqual({
+      path: ['properties', 'code'],
+      keyword: 'allOf',
+      message: expect.stringMatching(/disagree on "pattern".*sent as an allOf of its definitions/),
+    });
+  });
+
   it('strictSchema: true refuses it', () => {
     expect(refusal(() => define(KEPT, true))).toMatch(/properties\.code \(allOf\)/);
   });

@@ -336,7 +336,7 @@ function mergeAt(node: Node, path: SchemaPath, warn: Warn, shared = false): Node
   warn(
     path,
     'allOf',
-    `${merged}, so a merge would change what passes: the allOf is sent as written, though Gemini documents no allOf (only anyOf and oneOf), and the model may not read it (the arguments are still checked against it). Write it as one schema`,
+    `${merged}, so a merge would change what passes: ${shared ? 'it is sent as an allOf of its definitions' : 'the allOf is sent as written'}, though Gemini documents no allOf (only anyOf and oneOf), and the model may not read it (the arguments are still checked against it). Write it as one schema`,
   );
   return node;
 }
