@@ -256,17 +256,9 @@ describe('an allOf whose members contradict each other is refused, naming the pl
 });
 
 describe('an allOf a merge would change is kept as written, with a schema warning', () => {
-  const KEPT = {
-    type: 'object',
-    properties: {
-      code: {
-        allOf: [
-          { type: 'string', pattern: '^[A-Z]+$' },
-          { type: 'string', pattern: '^.{2,5}$' },
-        ],
-      },
-    },
-  };
+  const UPPER = { type: 'string', pattern: '^[A-Z]+$' };
+  const SHORT = { type: 'string', pattern: '^.{2,5}$' };
+  const KEPT = { type: 'object', properties: { code: { allOf: [UPPER, SHORT] } } };
 
   it('two patterns: the allOf stays, a warning names its place', () => {
     const tool = define(KEPT);
@@ -282,21 +274,13 @@ describe('an allOf a merge would change is kept as written, with a schema warnin
     const tool = define({
       type: 'object',
       allOf: [
-        { properties: { code: { type: 'string', pattern: '^[A-Z]+$' } }, required: ['code'] },
-        { properties: { code: { type: 'string', pattern: '^.{2,5}$' }, n: { type: 'number' } } },
+        { properties: { code: UPPER }, required: ['code'] },
+        { properties: { code: SHORT, n: { type: 'number' } } },
       ],
     });
     expect(tool.declaration.parametersJsonSchema).toEqual({
       type: 'object',
-      properties: {
-        code: {
-          allOf: [
-            { type: 'string', pattern: '^[A-Z]+$' },
-            { type: 'string', pattern: '^.{2,5}$' },
-          ],
-        },
-        n: { type: 'number' },
-      },
+      properties: { code: { allOf: [UPPER, SHORT] }, n: { type: 'number' } },
       required: ['code'],
     });
     expect(tool.schemaWarnings).toContainEqual({
