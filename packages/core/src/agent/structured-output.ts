@@ -1,9 +1,12 @@
 import { GemloopError } from '../errors/gemloop-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { checkSchemaPatterns } from '../tools/define/preload-tool-schemas.ts';
-import { findProtoProperty } from '../tools/define/resolve-tool-parameters.ts';
+import {
+  describeConversionFailure,
+  findProtoProperty,
+} from '../tools/define/resolve-tool-parameters.ts';
 import { cleanJsonSchema } from '../tools/schema/clean-json-schema.ts';
-import { formatPath, SCHEMA_TOO_DEEP, SchemaConflictError } from '../tools/schema/inline-refs.ts';
+import { formatPath } from '../tools/schema/inline-refs.ts';
 import { hasStandardJsonSchema, isStandardSchema } from '../tools/schema/standard-schema.ts';
 import {
   isZodV3Schema,
@@ -12,8 +15,8 @@ import {
 } from '../tools/schema/zod-v3-to-json-schema.ts';
 import {
   assertZodNesting,
-  describeZodNotJson,
   isZodV4Schema,
+  mergeJsonSchemaAllOf,
   type ZodV4SchemaLike,
   zodV4ToJsonSchema,
 } from '../tools/schema/zod-v4-to-json-schema.ts';
@@ -63,15 +66,18 @@ export function prepareOutput<Output>(output: OutputSchema<Output>): PreparedOut
     // may be a union or anything else. The root's type is read after its `$ref` is inlined (zod 4
     // writes `{ $ref, $defs }` for an object with `.meta({ id })`): deleting it when the
     // conversion's root had none asked Gemini for any type (attack44c).
-    cleaned = cleanJsonSchema(converted, { objectRoot: false });
+    // Its `allOf`s merged as a tool's (Node only); `output` has no warnings to report a kept one.
+    cleaned = cleanJsonSchema(
+      mergeJsonSchemaAllOf(converted, () => {}),
+      { objectRoot: false },
+    );
   } catch (error) {
     // Ours already say what was wrong: a bad schema, a converter not loaded yet (off Node) or not
     // in the app's bundle (MissingDependencyError).
     if (GemloopError.isInstance(error)) throw error;
     throw new InvalidArgumentError({
       argument: 'output',
-      // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.
-      message: `The output schema cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? `${error.message}${describeZodNotJson(output, error.message) ?? ''}` : String(error)}.${error instanceof SchemaConflictError ? '' : ' The answer arrives as JSON, so every field must be a JSON type.'}`,
+      message: `The output schema cannot be converted to JSON Schema: ${describeConversionFailure(output, error, 'The answer arrives as JSON, so every field must be a JSON type.')}`,
       cause: error,
     });
   }

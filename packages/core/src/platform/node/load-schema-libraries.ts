@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { requireDependency } from '../../errors/schema-library-not-loaded-error.ts';
 import { createCfworkerCheck } from '../../tools/schema/cfworker-check.ts';
-import { mergeIntersections } from '../../tools/schema/merge-all-of.ts';
+import { mergeIntersections, mergeJsonSchemaAllOf } from '../../tools/schema/merge-all-of.ts';
 import { toOpenApiSchema } from '../../tools/schema/to-open-api-schema.ts';
 
 export {
@@ -9,8 +9,9 @@ export {
   describeZodNotJson,
   refuseZodV3NotJson,
 } from '../../tools/schema/inline-refs.ts';
-// zod 4's `allOf`s merged too (zod 4 folds only sides of plain objects itself): see the web half.
-export { mergeIntersections };
+// zod 4's `allOf`s merged too (zod 4 folds only sides of plain objects itself), and a plain JSON
+// Schema's (`cleanJsonSchema`): see the web half.
+export { mergeIntersections, mergeJsonSchemaAllOf };
 
 // The schema libraries tools/ converts and validates with, one module for the three: each module
 // the root import loads costs about 1 M instructions of Node's ES module loader (bench/RESULTS.md,

@@ -10,6 +10,7 @@ import type {
   loadZodCore as NodeLoadZodCore,
   loadZodToJsonSchema as NodeLoadZodToJsonSchema,
   mergeIntersections as NodeMergeIntersections,
+  mergeJsonSchemaAllOf as NodeMergeJsonSchemaAllOf,
   refuseZodV3NotJson as NodeRefuseZodV3NotJson,
 } from '../node/load-schema-libraries.ts';
 
@@ -106,3 +107,11 @@ export const refuseZodV3NotJson: typeof NodeRefuseZodV3NotJson = () => {};
  * @internal
  */
 export const mergeIntersections: typeof NodeMergeIntersections = (schema) => schema;
+
+/**
+ * Off Node, a plain JSON Schema's `allOf`s are sent as written (as before): its merge is 3.7 KB
+ * minified, and `defineTool` makes a tool's declaration synchronously, so it cannot wait for a
+ * chunk. The same no-op as {@link mergeIntersections}: its second name costs no bytes.
+ * @internal
+ */
+export const mergeJsonSchemaAllOf: typeof NodeMergeJsonSchemaAllOf = mergeIntersections;

@@ -93,7 +93,10 @@ export type DefineToolOptions<Parameters extends ToolParameters | undefined, Res
    */
   secretArguments?: readonly string[] | undefined;
   /**
-   * `'json-schema'` (default) sends `declaration.parametersJsonSchema`. `'openapi'` sends
+   * `'json-schema'` (default) sends `declaration.parametersJsonSchema`; on Node, each `allOf` in
+   * it (which Gemini does not document) is sent merged into one schema where that changes nothing
+   * the schema accepts, refused where its members contradict each other, and otherwise sent as
+   * written and reported in `schemaWarnings`. `'openapi'` sends
    * `declaration.parameters` in Gemini's OpenAPI subset, for the Live API or gateways that only
    * take it; what the subset cannot express is reported in `schemaWarnings`. Off Node (browsers,
    * Workers, edge runtimes) its converter loads with `import()` when such a tool is defined, so

@@ -1,3 +1,4 @@
+import { mergeJsonSchemaAllOf } from '#platform/load-schema-libraries';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { SchemaLibraryNotLoadedError } from '../../errors/schema-library-not-loaded-error.ts';
 import type { Logger } from '../../logging/logger.ts';
@@ -281,7 +282,7 @@ function describeParameters(
       // vercel/ai#3371, agno-agi/agno#2112); Gemini documents omitting it for no parameters.
       if (converted.schema !== undefined) declaration.parameters = converted.schema;
     } else {
-      declaration.parametersJsonSchema = cleanParameters(resolved.jsonSchema, name);
+      declaration.parametersJsonSchema = cleanParameters(resolved.jsonSchema, name, schemaWarnings);
     }
   }
   // strictSchema is about what the schema loses; a missing description is a weaker tool, not a
@@ -366,9 +367,18 @@ function checkLiveOption(
   }
 }
 
-function cleanParameters(schema: Record<string, unknown>, name: string): Record<string, unknown> {
+function cleanParameters(
+  schema: Record<string, unknown>,
+  name: string,
+  warnings: SchemaWarning[],
+): Record<string, unknown> {
   try {
-    return cleanJsonSchema(schema);
+    // An `allOf` kept as written (merging it would change what passes) is a warning.
+    return cleanJsonSchema(
+      mergeJsonSchemaAllOf(schema, (path, keyword, message) =>
+        warnings.push({ path, keyword, message }),
+      ),
+    );
   } catch (error) {
     throw new InvalidArgumentError({
       argument: 'parameters',

@@ -94,9 +94,7 @@ export function resolveToolParameters(
     if (GemloopError.isInstance(error)) throw error;
     throw new InvalidArgumentError({
       argument: 'parameters',
-      // A RangeError is the converter's stack, overflowed by a schema nested thousands deep.
-      // An intersection's conflict ends with its own fix; the general sentence is about types.
-      message: `${subject} cannot be converted to JSON Schema: ${error instanceof RangeError ? `it ${SCHEMA_TOO_DEEP}` : error instanceof Error ? `${error.message}${describeZodNotJson(parameters, error.message) ?? ''}` : String(error)}.${error instanceof SchemaConflictError ? '' : ' Tool arguments arrive as JSON, so every field must be a JSON type (string, number, boolean, null, array, object).'}`,
+      message: `${subject} cannot be converted to JSON Schema: ${describeConversionFailure(parameters, error, 'Tool arguments arrive as JSON, so every field must be a JSON type (string, number, boolean, null, array, object).')}`,
       cause: error,
     });
   }
@@ -115,6 +113,25 @@ export function resolveToolParameters(
       ? createJsonSchemaArgsValidator(jsonSchema, toolName)
       : createStandardSchemaParser(parameters as StandardSchemaV1 | ZodV3SchemaLike, toolName);
   return { source, jsonSchema, parse: toObjectArgsParser(parse) };
+}
+
+/**
+ * What follows "… cannot be converted to JSON Schema: " in the refusal of a schema its library
+ * could not convert: the converter's words (with zod 4's refusals' place, `describeZodNotJson`),
+ * or, for a RangeError (the converter's stack, overflowed by a schema nested thousands deep),
+ * that the schema is too deep; then `why`, the sentence about JSON types, save after an
+ * intersection's conflict, which ends with its own fix. One text for a tool's parameters and for
+ * `output` (`prepareOutput`), which say `why` each for their own value.
+ * @internal
+ */
+export function describeConversionFailure(schema: unknown, error: unknown, why: string): string {
+  const words =
+    error instanceof RangeError
+      ? `it ${SCHEMA_TOO_DEEP}`
+      : error instanceof Error
+        ? `${error.message}${describeZodNotJson(schema, error.message) ?? ''}`
+        : String(error);
+  return `${words}.${error instanceof SchemaConflictError ? '' : ` ${why}`}`;
 }
 
 /**

@@ -72,7 +72,9 @@ describe('the sub-schema keyword lists', () => {
   it.each(every)('a $ref under %s is inlined, its definitions not sent', (keyword) => {
     const schema = {
       type: 'object',
-      $defs: { leaf: { type: 'string', description: 'the leaf' } },
+      // No type: under `allOf`, a string's would make the object schema accept no value, which
+      // defineTool refuses (tools67).
+      $defs: { leaf: { description: 'the leaf' } },
       ...under(keyword, { $ref: '#/$defs/leaf' }),
     };
     const sent = JSON.stringify(tool(schema).declaration.parametersJsonSchema);

@@ -1,12 +1,10 @@
-import { createFakeGemini, turn } from '@gemloop/testing';
+import type { createFakeGemini } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { z as z3 } from 'zod-v3';
-import { createAgent } from '../../agent/create-agent.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
-import { createGemini } from '../../http/create-gemini.ts';
-import type { GenerateContentBody } from '../../wire/request.ts';
 import { defineTool } from '../define/define-tool.ts';
+import { callToolOnce } from './__fixtures__/call-tool-once.ts';
 import { jsonSchema } from './json-schema.ts';
 import { zodV3ToJsonSchema } from './zod-v3-to-json-schema.ts';
 
@@ -25,19 +23,8 @@ afterEach(async () => {
 const execute = (args: { city?: unknown }) => `weather in ${String(args.city)}`;
 const CITY = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
 
-/** Runs one call of the tool with `args`, returning the declaration sent and the answer. */
-async function callOnce(tool: ReturnType<typeof defineTool>, args: Record<string, unknown>) {
-  const fake = createFakeGemini({ script: [turn.call(tool.name, args), turn.text('Done.')] });
-  fakes.push(fake);
-  const gemini = createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch });
-  await createAgent({ gemini, model: 'gemini-2.5-flash', tools: [tool] }).run('Go');
-  const first = fake.requests[0]?.body as GenerateContentBody;
-  const second = fake.requests[1]?.body as GenerateContentBody;
-  return {
-    declaration: first.tools?.[0]?.functionDeclarations?.[0],
-    answer: second.contents.at(-1)?.parts?.[0]?.functionResponse?.response,
-  };
-}
+const callOnce = (tool: ReturnType<typeof defineTool>, args: Record<string, unknown>) =>
+  callToolOnce(fakes, tool, args);
 
 describe('parameters that are a $ref at the root, to an object', () => {
   it('a zod 4 object registered with .meta({ id }): defined, declared inlined, validated', async () => {

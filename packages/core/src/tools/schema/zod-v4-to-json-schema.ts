@@ -1,7 +1,12 @@
 import { mergeIntersections, loadZodCore as requireZodCore } from '#platform/load-schema-libraries';
 
-// For `output` (agent/ reaches the platform's halves through tools/): see `assertZodNesting`.
-export { assertZodNesting, describeZodNotJson } from '#platform/load-schema-libraries';
+// For `output` (agent/ reaches the platform's halves through tools/): see `assertZodNesting`, and
+// `mergeJsonSchemaAllOf` (any `output`'s JSON Schema, not only zod 4's).
+export {
+  assertZodNesting,
+  describeZodNotJson,
+  mergeJsonSchemaAllOf,
+} from '#platform/load-schema-libraries';
 
 import { promiseRefusal } from './inline-refs.ts';
 import type { SchemaPath } from './schema-warning.ts';
