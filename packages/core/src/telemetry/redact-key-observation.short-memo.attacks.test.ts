@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordingObservation } from '../__fixtures__/recording-observation.ts';
 import type { Redactor } from '../shared/client-redactor.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
-import { createKeyMemo, redactKeyObservation } from './redact-key-observation.ts';
-import type { RunObservation } from './run-observer.ts';
+import {
+  callWith as call,
+  keyWalkObservation as observed,
+} from './__fixtures__/key-walk-observation.ts';
 
 // observe67: the observers' key walk remembers the short texts and property names it found clean
 // for the run by their characters alone, per list of secrets. A memo is a place a key could
@@ -14,24 +15,6 @@ const LATER = 'sess-learned-later-42';
 const SAME_LENGTH = 'sess-replaced-key--42';
 // Another vendor's key by its shape (a GitHub token), which no list holds.
 const SHAPED = 'ghp_0123456789abcdefghijABCDEFGHIJ012345';
-
-/** An observation that keeps what it is told, behind the key walk with a memo for the run. */
-function observed(redact: Redactor) {
-  const { seen, observation } = recordingObservation();
-  /** Every record so far, as text, then forgotten. */
-  const told = (): string => JSON.stringify(seen.splice(0));
-  return { observation: redactKeyObservation(observation, redact, createKeyMemo()), told };
-}
-
-/** One model call whose request holds `contents`, as each step's does. */
-function call(observation: RunObservation, contents: unknown): void {
-  observation.modelCall({
-    stepNumber: 1,
-    request: { model: 'm', contents },
-    streaming: false,
-    startedAt: 0,
-  } as never);
-}
 
 describe('the key walk’s short-text memo never hides a key (observe67)', () => {
   // The client's redaction, over a list that may change in place (a client learns credentials).

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { recordingObservation } from '../__fixtures__/recording-observation.ts';
 import type { Redactor } from '../shared/client-redactor.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import type { Content } from '../wire/content.ts';
-import type { RunObservation, RunStartInfo } from './run-observer.ts';
-import { startObservation } from './start-observation.ts';
+import { startRecordedObservation } from './__fixtures__/key-walk-observation.ts';
+import type { RunObservation } from './run-observer.ts';
 
 // observe67: each model call's info holds the run's whole history, and the observers' key walk
 // handed every short string and property name of it (`role`, `parts`, `functionCall`, a tool's
@@ -13,7 +12,6 @@ import { startObservation } from './start-observation.ts';
 // redaction. With the run's memo each is scanned once per list of secrets, by its characters.
 
 const KEY = 'AIzaShortMemoKey-0123456789abcdefgh';
-const INFO = { runId: 'r', input: 'hi', path: [] } as unknown as RunStartInfo;
 
 /** The client's redaction (scrubSecrets over its key), counting how often each text is scanned. */
 function countingRedactor() {
@@ -62,16 +60,9 @@ function runSteps(observation: RunObservation, steps: number): void {
 
 function observedRun(steps: number) {
   const { redact, scans } = countingRedactor();
-  const recording = recordingObservation();
-  const observation = startObservation(
-    [{ startRun: () => recording.observation }],
-    INFO,
-    undefined,
-    redact,
-  );
-  if (observation === undefined || observation instanceof Promise) throw new Error('no sync');
+  const { observation, seen } = startRecordedObservation(redact);
   runSteps(observation, steps);
-  return { scans, seen: recording.seen };
+  return { scans, seen };
 }
 
 describe('an observed run scans each short text once (observe67)', () => {
