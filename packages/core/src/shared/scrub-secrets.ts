@@ -46,6 +46,13 @@ export type CleanTexts = {
  */
 export type ScanMemo = {
   cleanTexts(secrets: readonly string[]): CleanTexts;
+  /**
+   * `text`, held at `holder[key]`, without `secrets` (those of {@link MIN_KEY_LENGTH} or more:
+   * `scrubSecrets` with a {@link HeldText}): itself when found clean before, else scanned and
+   * remembered when clean. Here, in the memo's own file, so the agent app's main chunk does not
+   * carry it (only observed runs hand texts so).
+   */
+  heldText(text: string, secrets: readonly string[], holder: object, key: PropertyKey): string;
   /** The characters scanned for secrets with this memo so far (what tests and probes count). */
   scannedChars: number;
 };
@@ -62,7 +69,8 @@ export type HeldText = {
   readonly key: PropertyKey;
 };
 
-type Budget = {
+/** What one scan may still walk, and the memo it counts on. @internal */
+export type Budget = {
   nodes: number;
   readonly memo?: ScanMemo | undefined;
   readonly clean?: CleanTexts | undefined;
@@ -70,9 +78,14 @@ type Budget = {
 
 /**
  * The scan of one text for `secrets` and (unless `shapes` is false: a media part's base64,
- * `isMediaData`) key shapes, counted on the memo.
+ * `isMediaData`) key shapes, counted on the memo. @internal
  */
-function scan(text: string, secrets: readonly string[], budget: Budget, shapes = true): boolean {
+export function scan(
+  text: string,
+  secrets: readonly string[],
+  budget: Budget,
+  shapes = true,
+): boolean {
   if (budget.memo) budget.memo.scannedChars += text.length;
   // A Google key or token by its shape, whoever's (`redactKeyShapes`).
   if (shapes && redactKeyShapes(text) !== text) return true;
@@ -143,28 +156,16 @@ export function scrubSecrets<T>(
   memo?: ScanMemo,
   held?: HeldText,
 ): T {
+  // Before the list is filtered: the memo keeps it filtered (an observed run hands its redactor
+  // each string and property name of each record on its own, most of them found clean before).
+  if (held !== undefined && typeof value === 'string') {
+    return held.memo.heldText(value, secrets, held.holder, held.key) as T;
+  }
   const active = secrets.filter((secret) => secret.length >= MIN_KEY_LENGTH);
   if (active.length === 0) return value;
-  if (held !== undefined && typeof value === 'string') return heldText(value, active, held) as T;
   const clean = memo?.cleanTexts(active);
   if (!mayHoldSecret(value, active, 0, new Set(), { nodes: 0, clean, memo })) return value;
   return copyWithout(value, active, 0, new Map(), { nodes: 0, clean, memo }) as T;
-}
-
-/**
- * A string handed alone without the secrets, skipped when its holder's property held it when it
- * was found clean with the same secrets. Key shapes are looked for even in a media part's `data`
- * (unlike `textAt`): what a bare string's scan did before the walk handed its holder.
- */
-function heldText(text: string, secrets: readonly string[], held: HeldText): string {
-  const { memo, holder, key } = held;
-  const clean = memo.cleanTexts(secrets);
-  if (clean.has(holder, key, text)) return text;
-  if (!scan(text, secrets, { nodes: 0, memo })) {
-    clean.add(holder, key, text);
-    return text;
-  }
-  return redactSecrets(text, secrets);
 }
 
 /** True when `value` holds a secret, or may hold one the walk could not check. */

@@ -1,12 +1,13 @@
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordingObservation } from '../__fixtures__/recording-observation.ts';
 import { createGemini } from '../http/create-gemini.ts';
 import { modelCallEntryOf } from '../http/model-call-entry.ts';
 import type { Redactor } from '../shared/client-redactor.ts';
 import { scrubSecrets } from '../shared/scrub-secrets.ts';
-import { createKeyMemo, redactKeyObservation } from './redact-key-observation.ts';
-import type { RunObservation } from './run-observer.ts';
+import {
+  callWith as call,
+  keyWalkObservation as observed,
+} from './__fixtures__/key-walk-observation.ts';
 
 // The observers' key walk remembers the long texts it found clean for the run (redact-memo). A
 // memo is a place a key could hide: none of these may reach an observer. Each text is past the
@@ -22,24 +23,6 @@ const fakes: FakeGemini[] = [];
 afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.close()));
 });
-
-/** An observation that keeps what it is told, behind the key walk with a memo for the run. */
-function observed(redact: Redactor) {
-  const { seen, observation } = recordingObservation();
-  /** Every record so far, as text, then forgotten. */
-  const told = (): string => JSON.stringify(seen.splice(0));
-  return { observation: redactKeyObservation(observation, redact, createKeyMemo()), told };
-}
-
-/** One model call whose request holds `contents`, as each step's does. */
-function call(observation: RunObservation, contents: unknown): void {
-  observation.modelCall({
-    stepNumber: 1,
-    request: { model: 'm', contents },
-    streaming: false,
-    startedAt: 0,
-  } as never);
-}
 
 describe('the key walk’s memo never hides a key (redact-memo)', () => {
   // The client's redaction, over a list that may grow (a client learns credentials as it runs).

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { recordingObservation } from '../__fixtures__/recording-observation.ts';
 import type { Redactor } from '../shared/client-redactor.ts';
-import { type ScanMemo, scrubSecrets } from '../shared/scrub-secrets.ts';
+import { scrubSecrets } from '../shared/scrub-secrets.ts';
 import type { Content } from '../wire/content.ts';
-import type { RunObservation, RunStartInfo } from './run-observer.ts';
-import { startObservation } from './start-observation.ts';
+import { startRecordedObservation } from './__fixtures__/key-walk-observation.ts';
+import type { RunObservation } from './run-observer.ts';
 
 // Each model call's info holds the run's whole history, so the observers' key walk met every
 // long text of it again at each step: the characters scanned grew with the square of the run's
@@ -17,15 +16,21 @@ const STEPS = 20;
 
 /** The client's redaction (scrubSecrets over its key), counting the long texts' characters scanned. */
 function countingRedactor() {
-  let bare = 0;
-  const memos = new Set<ScanMemo>();
+  let long = 0;
   const redact: Redactor = (value, held) => {
-    if (held !== undefined) memos.add(held.memo);
-    else if (typeof value === 'string' && value.length >= 256) bare += value.length;
-    return scrubSecrets(value, [KEY], undefined, held);
+    const isLong = typeof value === 'string' && value.length >= 256;
+    if (held === undefined) {
+      if (isLong) long += value.length;
+      return scrubSecrets(value, [KEY], undefined, held);
+    }
+    // A text handed with its holder is counted by the memo when it is really scanned (short
+    // texts too since observe67: their count is redact-key-observation.short-memo's).
+    const before = held.memo.scannedChars;
+    const scrubbed = scrubSecrets(value, [KEY], undefined, held);
+    if (isLong) long += held.memo.scannedChars - before;
+    return scrubbed;
   };
-  // A text handed with its holder is counted by the memo when it is really scanned.
-  const scanned = () => bare + [...memos].reduce((sum, memo) => sum + memo.scannedChars, 0);
+  const scanned = () => long;
   return { redact, scanned };
 }
 
@@ -51,24 +56,15 @@ function runSteps(observation: RunObservation, steps: number): void {
   observation.end({ result: { text: 'done', contents: history } } as never, 2);
 }
 
-const INFO = { runId: 'r', input: 'hi', path: [] } as unknown as RunStartInfo;
-
 describe('an observed run scans each long text once (redact-memo)', () => {
   it(`${STEPS} steps: every long text of the history scanned once, not once a step`, () => {
     const { redact, scanned } = countingRedactor();
-    const recording = recordingObservation();
-    const observation = startObservation(
-      [{ startRun: () => recording.observation }],
-      INFO,
-      undefined,
-      redact,
-    );
-    if (observation === undefined || observation instanceof Promise) throw new Error('no sync');
+    const { observation, seen } = startRecordedObservation(redact);
     runSteps(observation, STEPS);
     // Two long texts a step (the question and the answer), each scanned once. Without the memo
     // every record scanned them all again: 480,000 characters for these 20 steps.
     expect(scanned()).toBe(2 * STEPS * LONG);
     // And the observers saw them whole (nothing to redact).
-    expect(JSON.stringify(recording.seen)).toContain(text(`answer ${STEPS}`));
+    expect(JSON.stringify(seen)).toContain(text(`answer ${STEPS}`));
   });
 });

@@ -1,5 +1,5 @@
 import type { Redactor } from '../shared/client-redactor.ts';
-import { createScanMemo, MEMO_MIN_LENGTH } from '../shared/scan-memo.ts';
+import { createScanMemo } from '../shared/scan-memo.ts';
 import type { ScanMemo } from '../shared/scrub-secrets.ts';
 import type { RunObservation, RunStartInfo } from './run-observer.ts';
 
@@ -17,11 +17,13 @@ import type { RunObservation, RunStartInfo } from './run-observer.ts';
  * it is, since the client and the loop redact errors where they are made (and an error's `run`
  * would make the client's bounded walk replace a long history by its fail-closed marker).
  *
- * Each model call's info holds the whole history, so without `memo` every long text of it is
+ * Each model call's info holds the whole history, so without `memo` every text of it is
  * scanned again at each step (quadratic in the run's length). With the run's {@link KeyMemo},
- * each string of {@link MEMO_MIN_LENGTH} characters or more (and each such property name) goes to
- * `redact` with where it is held, and the client's redactor scans it once while that property
- * holds it (the secrets it reads unchanged); a text found holding a key is never remembered.
+ * each string and property name goes to `redact` with where it is held, and the client's
+ * redactor scans it once (the secrets it reads unchanged): a long one while that property holds
+ * it, a short one (under 256 characters: `role`, a tool's name, a number's text) once by its
+ * characters, wherever it is met (observe67: every short text and name of the history was
+ * scanned again at each step). A text found holding a key is never remembered.
  * @internal
  */
 export function redactKeyObservation(
@@ -108,19 +110,17 @@ function scrubWithin<T>(value: T, walk: Walk): T {
   }
 }
 
-/** `holder[key]` without the key: a long string with where it is held, for the run's memo. */
+/** `holder[key]` without the key: a string with where it is held, for the run's memo. */
 function scrubAt(item: unknown, walk: Walk, holder: object, key: PropertyKey): unknown {
   const { memo } = walk;
-  if (typeof item !== 'string' || memo === undefined || item.length < MEMO_MIN_LENGTH) {
-    return scrubWithin(item, walk);
-  }
+  if (typeof item !== 'string' || memo === undefined) return scrubWithin(item, walk);
   return walk.redact(item, { memo: memo.values, holder, key });
 }
 
-/** A property name of `holder` without the key; a long one remembered by its holder. */
+/** A property name of `holder` without the key; remembered as a value is, by its holder. */
 function scrubName(name: string, walk: Walk, holder: object): string {
   const { memo } = walk;
-  if (memo === undefined || name.length < MEMO_MIN_LENGTH) return walk.redact(name);
+  if (memo === undefined) return walk.redact(name);
   return walk.redact(name, { memo: memo.names, holder, key: name });
 }
 
@@ -139,15 +139,21 @@ function scrubObject<T extends object>(value: T, walk: Walk): T {
   }
   const prototype: unknown = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value;
+  const keys = Object.keys(value);
+  // Each value read once (a getter may answer differently next time); the entries are made only
+  // when a name or value changed (most records hold no key), the names scrubbed again then.
+  const items: unknown[] = [];
   let changed = false;
-  const entries = Object.keys(value).map((key): [string, unknown] => {
+  for (const key of keys) {
     const item = (value as Record<string, unknown>)[key];
     const scrubbed = scrubAt(item, walk, value, key);
     // A call's arguments may name a property by the key, too.
-    const name = scrubName(key, walk, value);
-    if (scrubbed !== item || name !== key) changed = true;
-    return [name, scrubbed];
-  });
+    if (scrubbed !== item || scrubName(key, walk, value) !== key) changed = true;
+    items.push(scrubbed);
+  }
   // fromEntries defines own properties: a `__proto__` key stays data, as JSON.parse made it.
-  return changed ? (Object.fromEntries(entries) as T) : value;
+  if (!changed) return value;
+  return Object.fromEntries(
+    keys.map((key, index): [string, unknown] => [scrubName(key, walk, value), items[index]]),
+  ) as T;
 }
