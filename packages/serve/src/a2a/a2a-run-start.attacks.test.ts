@@ -1,4 +1,5 @@
 import type { Task } from '@a2a-js/sdk';
+import { createMemoryHistoryStore, type HistoryStore } from '@gemloop/core/chat';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { TRACER_SECRET, tracerThatThrows } from '../door/__fixtures__/tracer-that-throws.ts';
@@ -66,5 +67,32 @@ describe('an A2A task whose run fails as it starts (doors67)', () => {
       userMessage('Again.', { contextId: 'c1' }) as never,
     )) as Task;
     expect(next.status?.state).toBe(3);
+  });
+
+  it('a store whose clear throws at once as the bound forgets a context: the task completes, the context stays free', async () => {
+    // HistoryStore.clear may return void: a synchronous store throws, not rejects. The door
+    // claimed the new context, then forgot the oldest past maxContexts: the throw rejected the
+    // executor, and the context stayed claimed, every later task of it refused for good.
+    const memory = createMemoryHistoryStore();
+    const store: HistoryStore = {
+      load: (id, context) => memory.load(id, context),
+      append: (id, turn, context) => memory.append(id, turn, context),
+      clear: () => {
+        throw new Error(`disk I/O error at ${TRACER_SECRET}`);
+      },
+    };
+    const { client, errors } = await serveA2A(
+      [turn.text('One.'), turn.text('Two.'), turn.text('Three.')],
+      { handler: { store, maxContexts: 1 } },
+    );
+    const alice = await client();
+    const send = async (text: string, contextId: string) =>
+      (await alice.sendMessage(userMessage(text, { contextId }) as never)) as Task;
+    expect((await send('Hi.', 'c1')).status?.state).toBe(3);
+    const second = await send('Hi.', 'c2');
+    expect(JSON.stringify(second)).not.toContain(TRACER_SECRET);
+    expect(second.status?.state).toBe(3);
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect((await send('Again.', 'c2')).status?.state).toBe(3);
   });
 });

@@ -1,3 +1,4 @@
+import { createMemoryHistoryStore, type HistoryStore } from '@gemloop/core/chat';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { TRACER_SECRET, tracerThatThrows } from '../door/__fixtures__/tracer-that-throws.ts';
@@ -53,5 +54,34 @@ describe('an ask_<agent> call whose run fails as it starts (doors67)', () => {
       onprogress: () => {},
     });
     expect(next.structuredContent).toMatchObject({ answer: 'Answered.' });
+  });
+
+  it('a store whose clear throws at once (a synchronous store) as the bound forgets a session: the call is answered, the session free', async () => {
+    // HistoryStore.clear may return void: a synchronous store (SQLite, say) throws, not rejects.
+    // The door claimed the new session, then forgot the oldest one past maxSessions: the throw
+    // went to the SDK quoting its message, and the new session stayed claimed for good.
+    const memory = createMemoryHistoryStore();
+    const store: HistoryStore = {
+      load: (id, context) => memory.load(id, context),
+      append: (id, turn, context) => memory.append(id, turn, context),
+      clear: () => {
+        throw new Error(`disk I/O error at ${TRACER_SECRET}`);
+      },
+    };
+    const { httpClient, errors } = await serveMcp(
+      [turn.text('One.'), turn.text('Two.'), turn.text('Three.')],
+      { door: { store, maxSessions: 1 } },
+    );
+    const { client } = await httpClient();
+    expect((await client.callTool(ask('Hi.', 's1'))).structuredContent).toMatchObject({
+      answer: 'One.',
+    });
+    const second = await client.callTool(ask('Hi.', 's2')).catch((error: unknown) => error);
+    expect(String(second)).not.toContain(TRACER_SECRET);
+    expect(JSON.stringify(second)).not.toContain(TRACER_SECRET);
+    expect(second).toMatchObject({ structuredContent: { answer: 'Two.' } });
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    const third = await client.callTool(ask('Again.', 's2'));
+    expect(third.structuredContent).toMatchObject({ answer: 'Three.' });
   });
 });
