@@ -1,7 +1,7 @@
 import type { Task } from '@a2a-js/sdk';
-import { createMemoryHistoryStore, type HistoryStore } from '@gemloop/core/chat';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
+import { storeWhoseClearThrows } from '../door/__fixtures__/store-whose-clear-throws.ts';
 import { TRACER_SECRET, tracerThatThrows } from '../door/__fixtures__/tracer-that-throws.ts';
 import { serveA2A, userMessage } from './__fixtures__/serve-a2a.ts';
 
@@ -73,14 +73,7 @@ describe('an A2A task whose run fails as it starts (doors67)', () => {
     // HistoryStore.clear may return void: a synchronous store throws, not rejects. The door
     // claimed the new context, then forgot the oldest past maxContexts: the throw rejected the
     // executor, and the context stayed claimed, every later task of it refused for good.
-    const memory = createMemoryHistoryStore();
-    const store: HistoryStore = {
-      load: (id, context) => memory.load(id, context),
-      append: (id, turn, context) => memory.append(id, turn, context),
-      clear: () => {
-        throw new Error(`disk I/O error at ${TRACER_SECRET}`);
-      },
-    };
+    const store = storeWhoseClearThrows(TRACER_SECRET);
     const { client, errors } = await serveA2A(
       [turn.text('One.'), turn.text('Two.'), turn.text('Three.')],
       { handler: { store, maxContexts: 1 } },

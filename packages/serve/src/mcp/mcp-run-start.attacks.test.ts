@@ -1,6 +1,6 @@
-import { createMemoryHistoryStore, type HistoryStore } from '@gemloop/core/chat';
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
+import { storeWhoseClearThrows } from '../door/__fixtures__/store-whose-clear-throws.ts';
 import { TRACER_SECRET, tracerThatThrows } from '../door/__fixtures__/tracer-that-throws.ts';
 import { serveMcp } from './__fixtures__/serve-mcp.ts';
 
@@ -60,14 +60,7 @@ describe('an ask_<agent> call whose run fails as it starts (doors67)', () => {
     // HistoryStore.clear may return void: a synchronous store (SQLite, say) throws, not rejects.
     // The door claimed the new session, then forgot the oldest one past maxSessions: the throw
     // went to the SDK quoting its message, and the new session stayed claimed for good.
-    const memory = createMemoryHistoryStore();
-    const store: HistoryStore = {
-      load: (id, context) => memory.load(id, context),
-      append: (id, turn, context) => memory.append(id, turn, context),
-      clear: () => {
-        throw new Error(`disk I/O error at ${TRACER_SECRET}`);
-      },
-    };
+    const store = storeWhoseClearThrows(TRACER_SECRET);
     const { httpClient, errors } = await serveMcp(
       [turn.text('One.'), turn.text('Two.'), turn.text('Three.')],
       { door: { store, maxSessions: 1 } },
