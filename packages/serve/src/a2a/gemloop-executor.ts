@@ -98,7 +98,7 @@ export function createGemloopExecutor(options: {
   const running = new Map<string, TaskRun>();
 
   const publishStatus = (
-    run: TaskRun,
+    run: Pick<TaskRun, 'bus' | 'contextId'>,
     taskId: string,
     state: TaskState,
     text?: string,
@@ -117,6 +117,17 @@ export function createGemloopExecutor(options: {
         metadata: {},
       }),
     );
+  /** The task `failed` for `error`, in the fixed words a page is shown, with their code. */
+  const publishFailed = (
+    run: Pick<TaskRun, 'bus' | 'contextId'>,
+    taskId: string,
+    error: unknown,
+  ) => {
+    const shown = toBrowserError(error, undefined);
+    publishStatus(run, taskId, TaskState.TASK_STATE_FAILED, shown.message, {
+      code: shown.code ?? 'run_failed',
+    });
+  };
 
   return {
     /** Whether `owner`'s task `taskId` has a run working now (one that waits for input is not). */
@@ -200,8 +211,13 @@ export function createGemloopExecutor(options: {
           (running) => running.result,
         );
       } catch (error) {
+        // A run that fails as it starts (the door's tracer, as it opens the span) is told as any
+        // failed run: thrown to the SDK, the task failed in the SDK's words around the door's
+        // words to it ("the door told its onError"), with no code (doors67).
         await held.release();
-        throw error;
+        onError(error);
+        publishFailed({ bus, contextId }, taskId, error);
+        return;
       }
       stream.result.catch(() => {});
       const events = stream[Symbol.asyncIterator]() as AsyncIterator<GemloopEvent>;
@@ -325,10 +341,7 @@ export function createGemloopExecutor(options: {
           ended = true;
           if (run.canceled) return;
           onError(error);
-          const shown = toBrowserError(error, undefined);
-          publishStatus(run, taskId, TaskState.TASK_STATE_FAILED, shown.message, {
-            code: shown.code ?? 'run_failed',
-          });
+          publishFailed(run, taskId, error);
         } finally {
           if (ended || run.canceled) await run.close();
         }

@@ -50,10 +50,15 @@ export type LiveRun = {
   dispose(): void;
 };
 
+/** The chat stream a live run follows, its result what the door shows of the run's. @internal */
+export type LiveRunStream = Omit<ChatStream, 'result'> & {
+  readonly result: Promise<{ text: string }>;
+};
+
 /** Starts following a chat stream; `abort` is the controller its signal follows. @internal */
 export function createLiveRun(options: {
   /** Its result: the answer's text, the whole result for a door with a state (`reduce` reads it). */
-  stream: Omit<ChatStream, 'result'> & { readonly result: Promise<{ text: string }> };
+  stream: LiveRunStream;
   abort: AbortController;
   approvals: ApprovalBroker | undefined;
   owner: RunOwner;

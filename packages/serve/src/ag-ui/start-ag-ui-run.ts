@@ -7,7 +7,7 @@ import { createSendStore } from '../door/create-send-store.ts';
 import type { DoorTelemetry } from '../door/door-telemetry.ts';
 import { carryUnanswered, MAX_UNANSWERED } from './carry-unanswered.ts';
 import type { AgUiSettings } from './check-ag-ui-options.ts';
-import { createLiveRun, type LiveRun } from './live-run.ts';
+import { createLiveRun, type LiveRun, type LiveRunStream } from './live-run.ts';
 import { checkSeededMedia, type ReadRunInput } from './read-run-input.ts';
 import { startRunState } from './start-run-state.ts';
 import type { Thread } from './thread-index.ts';
@@ -68,19 +68,27 @@ export async function startAgUiRun(
           }),
     id: thread.key,
   });
-  // The door span lasts the run, across the requests that answer its interrupts.
-  const stream = telemetry.run(
-    { door: 'ag-ui', operation: 'run', agent: agentName, streaming: true, signal: abort.signal },
-    () =>
-      keylessEventsShowing(
-        session.sendStream(message, { signal: abort.signal }),
-        // The state's `reduce` sees `run-end` (its result is the page's to copy from):
-        // whole, then; else only the answer's text is sent, and scanned (scrub48).
-        settings.state === undefined ? answerOf : wholeResult,
-        scanned,
-      ),
-    (running) => running.result,
-  );
+  let stream: LiveRunStream;
+  try {
+    // The door span lasts the run, across the requests that answer its interrupts.
+    stream = telemetry.run(
+      { door: 'ag-ui', operation: 'run', agent: agentName, streaming: true, signal: abort.signal },
+      () =>
+        keylessEventsShowing(
+          session.sendStream(message, { signal: abort.signal }),
+          // The state's `reduce` sees `run-end` (its result is the page's to copy from):
+          // whole, then; else only the answer's text is sent, and scanned (scrub48).
+          settings.state === undefined ? answerOf : wholeResult,
+          scanned,
+        ),
+      (running) => running.result,
+    );
+  } catch (error) {
+    // A run that fails as it starts (the door's tracer, as it opens the span) is followed as one
+    // that failed at once: a RUN_ERROR as any failed run. Thrown, it was an HTTP 500 before any
+    // event, which `@ag-ui/client` throws from `runAgent` instead (doors67).
+    stream = failedAtStart(error);
+  }
   const live = createLiveRun({
     stream,
     abort,
@@ -135,6 +143,17 @@ async function prepareThread(
   if (thread.seeded) {
     await store.append(thread.key, { contents: read.earlier }, { logger: silentLogger });
   }
+}
+
+/** A run's stream that failed before it began: no event, its result `error`. */
+function failedAtStart(error: unknown): LiveRunStream {
+  const result = Promise.reject(error);
+  // Read by the live run; never unhandled meanwhile.
+  result.catch(() => {});
+  return {
+    result,
+    [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error) }),
+  } as unknown as LiveRunStream;
 }
 
 /** What the door sends of a run's result without a state: its answer's text. */

@@ -14,7 +14,7 @@ import {
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { DoorTelemetry } from '../door/door-telemetry.ts';
-import type { OwnedSessions } from './owned-sessions.ts';
+import type { OpenedSession, OwnedSessions } from './owned-sessions.ts';
 
 /** What the SDK gives a tool call's handler: the request's abort signal, its `_meta`, notifications. */
 export type CallExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -80,47 +80,39 @@ export async function askAgent(
       `_meta.progressToken: at most ${MAX_PROGRESS_TOKEN_CHARS} characters, or an integer.`,
     );
   }
-  let release: (() => Promise<void>) | undefined;
-  // Only the answer's text is sent of the result (and nothing of `run-end`): only it is scanned,
-  // not a session's whole thread at every send (scrub48).
-  let run: Omit<ReturnType<Agent['stream']>, 'result'> & { readonly result: Promise<Answer> };
-  const span = {
-    door: 'mcp',
-    operation: 'tools/call',
-    agent: agentName,
-    streaming: true,
-    signal: extra.signal,
-  } as const;
-  if (sessionId === undefined) {
-    run = context.telemetry.run(
-      span,
-      () => keylessEventsShowing(agent.stream(message, { signal: extra.signal }), answerOf),
-      (running) => running.result,
-    );
-  } else {
-    const opened = context.sessions.open(sessionId, owner, agentName, agent);
-    if ('refused' in opened) {
-      throw new McpError(
-        ErrorCode.InvalidParams,
-        opened.refused === 'busy'
-          ? 'sessionId: this session is answering another message; wait for it and send again.'
-          : "sessionId: this session's history was dropped to keep the server's memory bounded; send again to start it anew, or with another sessionId.",
-      );
-    }
-    release = opened.release;
-    run = context.telemetry.run(
-      span,
-      () =>
-        keylessEventsShowing(
-          opened.chat.sendStream(message, { signal: extra.signal }),
-          answerOf,
-          context.scanned,
-        ),
-      (running) => running.result,
-    );
-  }
+  // A named session is claimed before the run (a busy one refused as bad params), and released
+  // at the end however the run ended.
+  const session =
+    sessionId === undefined
+      ? undefined
+      : claimSession(context.sessions, { sessionId, owner, agentName, agent });
   const progress = progressReporter(extra);
   try {
+    // Started within the `try`: a start that throws (the door's tracer, as it opens the span)
+    // went to the SDK, which answered it as a JSON-RPC error quoting its message, unreported to
+    // `onError`, the session left claimed for good (doors67).
+    const run = context.telemetry.run(
+      {
+        door: 'mcp',
+        operation: 'tools/call',
+        agent: agentName,
+        streaming: true,
+        signal: extra.signal,
+      },
+      // Only the answer's text is sent of the result (and nothing of `run-end`): only it is
+      // scanned, not a session's whole thread at every send (scrub48).
+      () =>
+        session === undefined
+          ? keylessEventsShowing(agent.stream(message, { signal: extra.signal }), answerOf)
+          : keylessEventsShowing(
+              session.chat.sendStream(message, { signal: extra.signal }),
+              answerOf,
+              context.scanned,
+            ),
+      (running) => running.result,
+    );
+    // Its failure is read below, or by the `catch` from the iteration: never unhandled.
+    run.result.catch(() => {});
     for await (const event of run) progress(describeEvent(event));
     const result = await run.result;
     return {
@@ -131,7 +123,6 @@ export async function askAgent(
       },
     };
   } catch (error) {
-    run.result.catch(() => {});
     // A cancelled call gets no answer (the SDK drops it); a failed one gets fixed words only,
     // never the error's message, which may quote a tool's failure or a key (issue 52).
     if (!extra.signal.aborted) context.onError(error);
@@ -141,8 +132,23 @@ export async function askAgent(
       content: [{ type: 'text', text: `${shown.message} (${shown.code ?? 'run_failed'})` }],
     };
   } finally {
-    await release?.();
+    await session?.release();
   }
+}
+
+/** `sessionId`'s session claimed for this call, or an `InvalidParams` error saying why not. */
+function claimSession(
+  sessions: OwnedSessions,
+  call: { sessionId: string; owner: string; agentName: string; agent: Agent },
+): Exclude<OpenedSession, { refused: unknown }> {
+  const opened = sessions.open(call.sessionId, call.owner, call.agentName, call.agent);
+  if (!('refused' in opened)) return opened;
+  throw new McpError(
+    ErrorCode.InvalidParams,
+    opened.refused === 'busy'
+      ? 'sessionId: this session is answering another message; wait for it and send again.'
+      : "sessionId: this session's history was dropped to keep the server's memory bounded; send again to start it anew, or with another sessionId.",
+  );
 }
 
 function readAskArgs(args: Record<string, unknown> | undefined) {

@@ -48,6 +48,19 @@ export function createOwnedSessions(options: {
   const { store, max, onError } = options;
   const sessions = new Map<string, OwnedSession>();
 
+  /**
+   * Clears a forgotten session's turns, its failure told to `onError`: a store's `clear` may
+   * return nothing (a synchronous store), so it may throw rather than reject. Thrown, it left a
+   * send's session claimed for good, and the MCP SDK answered with its message (doors67).
+   */
+  function forget(key: string) {
+    try {
+      void Promise.resolve(store.clear(key, { logger: silentLogger })).catch(onError);
+    } catch (error) {
+      onError(error);
+    }
+  }
+
   function evict() {
     while (sessions.size > max) {
       // The least recently used idle session of the caller holding the most, never another's.
@@ -59,7 +72,7 @@ export function createOwnedSessions(options: {
       const session = id === undefined ? undefined : sessions.get(id);
       if (id === undefined || session === undefined) return;
       sessions.delete(id);
-      void Promise.resolve(store.clear(session.key, { logger: silentLogger })).catch(onError);
+      forget(session.key);
     }
   }
 
@@ -76,7 +89,7 @@ export function createOwnedSessions(options: {
         if (found.busy) return { refused: 'busy' as const };
         sessions.delete(id); // re-inserted below: the Map's order is the recency order
         if (wasEvicted(store, found.key)) {
-          void Promise.resolve(store.clear(found.key, { logger: silentLogger })).catch(onError);
+          forget(found.key);
           return { refused: 'evicted' as const };
         }
       } else {

@@ -70,6 +70,41 @@ async function readsStarted(signals: readonly unknown[], count: number): Promise
 }
 
 describe('the durable A2A executor', () => {
+  it('a run whose start throws (at once, as a runs object of your own may) fails its task in fixed words; onError told once; the next task starts', async () => {
+    // doors67: the in-process doors started some runs outside the `try` that answers a failure;
+    // this door's start was inside its own, which this pins.
+    const secret = 'postgres://dbos:hunter2@10.0.0.5/runs';
+    let starts = 0;
+    const { runs } = watchedRuns({
+      start: (_agent, { runId }) => {
+        starts += 1;
+        if (starts === 1) throw new Error(`pool exhausted at ${secret}`);
+        return Promise.resolve({ runId });
+      },
+      events: async function* () {},
+      status: async () => ({ status: 'SUCCESS' }),
+    });
+    const errors: unknown[] = [];
+    const executor = createDurableExecutor({
+      durable: { runs, agent: 'support' },
+      onError: (error) => errors.push(error),
+    });
+    const first = recordingBus();
+    await executor.execute(request('task-1', 'Hello.'), first.bus);
+    expect(JSON.stringify(first.events)).not.toContain('hunter2');
+    const failed = first.events
+      .map((event) => (event.data as { status?: Task['status'] }).status)
+      .find((status) => status?.state === TaskState.TASK_STATE_FAILED);
+    expect(failed?.message?.metadata).toEqual({ code: 'run_not_started' });
+    expect(JSON.stringify(failed?.message?.parts)).toContain('The task could not be started.');
+    expect(errors).toHaveLength(1);
+    expect(executor.isWorking('alice', 'task-1')).toBe(false);
+    const second = recordingBus();
+    await executor.execute(request('task-2', 'Again.'), second.bus);
+    expect(starts).toBe(2);
+    expect(errors).toHaveLength(1);
+  });
+
   it("a cancelled task's follower stops reading the run's events (its read is aborted, not left to poll)", async () => {
     const { runs, signals } = watchedRuns();
     const executor = createDurableExecutor({
