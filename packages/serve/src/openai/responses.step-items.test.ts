@@ -197,16 +197,18 @@ const redactSky: OutputGuardrail = {
       : { type: 'pass' },
 };
 
+/** The two-step run under `output` guardrails, answered unary and streamed (each on its own fake). */
+async function bothWays(options: { holdBack?: boolean }) {
+  const agent = { tools: [weather], guardrails: guardrails({ output: [redactSky], ...options }) };
+  const unary = await serveOpenAI(twoSteps(), { agent });
+  const answered = await unary.client().responses.create({ model, input: 'Weather?' });
+  const served = await serveOpenAI(twoSteps(), { agent });
+  return { answered, ...(await streamed(served.client(), 'Weather?')) };
+}
+
 describe('a multi-step Responses run under an output guardrail', () => {
   it('holdBack: the stream shows the judged answer only, and so does the unary answer', async () => {
-    const agent = {
-      tools: [weather],
-      guardrails: guardrails({ output: [redactSky], holdBack: true }),
-    };
-    const unary = await serveOpenAI(twoSteps(), { agent });
-    const answered = await unary.client().responses.create({ model, input: 'Weather?' });
-    const served = await serveOpenAI(twoSteps(), { agent });
-    const { events, final } = await streamed(served.client(), 'Weather?');
+    const { answered, events, final } = await bothWays({ holdBack: true });
     // The tool loop's text is never streamed with holdBack: no output guardrail judges it.
     expect(itemsOf(events).map(({ deltas, done }) => [deltas, done])).toEqual([
       ['It is [sky].', 'It is [sky].'],
@@ -217,11 +219,7 @@ describe('a multi-step Responses run under an output guardrail', () => {
   });
 
   it('no holdBack: the earlier step streamed as it came, the answer settled on the rewrite, unary alike', async () => {
-    const agent = { tools: [weather], guardrails: guardrails({ output: [redactSky] }) };
-    const unary = await serveOpenAI(twoSteps(), { agent });
-    const answered = await unary.client().responses.create({ model, input: 'Weather?' });
-    const served = await serveOpenAI(twoSteps(), { agent });
-    const { events, final } = await streamed(served.client(), 'Weather?');
+    const { answered, events, final } = await bothWays({});
     // OpenAI's streams cannot take text back: the rewritten answer's deltas stay sent, its done
     // text is the rewrite (docs/serving-openai-compatible.md, Guardrails).
     expect(itemsOf(events).map(({ deltas, done }) => [deltas, done])).toEqual([
