@@ -73,7 +73,7 @@ describe('createMessageItemsStream', () => {
     expect(output.map((item) => item.text)).toEqual(['Let me check.', '{"sky":"sunny"}']);
     const last = events.filter((event) => event['output_index'] === 1);
     expect(last.map((event) => [event.type, event['output_index']])).toEqual(oneItem(1, 1));
-    expect((last.at(-1)?.['item'] as { status: string }).status).toBe('incomplete');
+    expect(last.at(-1)?.['item']).toMatchObject({ status: 'incomplete' });
   });
 
   it('a failure holds the items written so far, each the text sent in it as a guardrail left it', () => {
