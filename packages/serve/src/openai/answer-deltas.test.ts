@@ -36,6 +36,12 @@ describe('createAnswerDeltas', () => {
     expect(deltas.take(stepStart(2)).map((delta) => delta.text)).toEqual(['Looking ', 'it up.']);
     expect(run(deltas, [text(2, 'Paris.')])).toEqual({ out: ['Paris.'], answerOnly: false });
     expect(deltas.sent()).toBe('Looking it up.Paris.');
+    // By step, as the Responses route's message items settle on it (message-items.ts).
+    expect([deltas.sentIn(1), deltas.sentIn(2), deltas.sentIn(3)]).toEqual([
+      'Looking it up.',
+      'Paris.',
+      '',
+    ]);
   });
 
   it('drops the held text of a step handing to an output agent, whose answer goes whole', () => {
@@ -80,5 +86,6 @@ describe('createAnswerDeltas', () => {
     const live = createAnswerDeltas({ root: chat });
     expect(run(live, [text(1, 'secret'), retraction(1, '[removed]')]).out).toEqual(['secret']);
     expect(live.sent()).toBe('[removed]');
+    expect(live.sentIn(1)).toBe('[removed]');
   });
 });

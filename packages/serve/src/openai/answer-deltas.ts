@@ -15,6 +15,8 @@ export type AnswerDeltas = {
   end(): { released: AnswerDelta[]; answerOnly: boolean };
   /** The text sent so far, by step, a guardrail's retraction applied: what a failure settles on. */
   sent(): string;
+  /** {@link AnswerDeltas.sent} of one step: the text its Responses message item settles on. */
+  sentIn(stepNumber: number): string;
 };
 
 /** Options of {@link createAnswerDeltas}. @internal */
@@ -100,5 +102,6 @@ export function createAnswerDeltas({
       return { released: answersWithOutput ? [] : release(), answerOnly: answersWithOutput };
     },
     sent: () => [...sent.values()].join(''),
+    sentIn: (stepNumber) => sent.get(stepNumber) ?? '',
   };
 }

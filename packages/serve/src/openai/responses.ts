@@ -1,6 +1,7 @@
 import type { AgentUsage } from '@gemloop/core';
 import { type ChatResult, createChatSession, type HistoryStore } from '@gemloop/core/chat';
 import { keylessEventsShowing, keylessResult, type ScanMemo } from '@gemloop/core/internal';
+import { answersWithOutput } from '../door/answers-with-output.ts';
 import { createSendStore } from '../door/create-send-store.ts';
 import { unprintableIdFault } from '../door/printable-id.ts';
 import { createAnswerDeltas } from './answer-deltas.ts';
@@ -10,10 +11,17 @@ import { countTokens, openAIId, runSpan } from './door-request.ts';
 import { eventStreamResponse, sseFrame } from './event-stream.ts';
 import { readGenerationFields } from './generation-fields.ts';
 import { jsonResponse } from './json-response.ts';
+import {
+  createMessageItemsStream,
+  type MessageItem,
+  messageItems,
+  outputText,
+} from './message-items.ts';
 import { invalidRequest, notFound, OpenAIRequestError } from './openai-request-error.ts';
 import { checkMediaCount } from './read-media-content.ts';
 import type { Conversation, ResponseIndex } from './response-index.ts';
 import { runFailure, runFailureResponse } from './run-failure.ts';
+import { streamsLoopText } from './streams-loop-text.ts';
 import {
   isRecord,
   RESPONSES_PART_TYPES,
@@ -28,7 +36,8 @@ import { refuseUnhonouredFields } from './unhonoured-fields.ts';
 // (`Response`, `ResponseStreamEvent` of `openai/resources/responses/responses`;
 // https://platform.openai.com/docs/api-reference/responses). Stateful: each response is a turn of
 // a gemloop chat session, continued by `previous_response_id` or `conversation`. Tool activity
-// is not surfaced: the output is the answer's one message (docs/serving-openai-compatible.md).
+// is not surfaced: the output is a message per step that wrote text, the answer last
+// (message-items.ts, docs/serving-openai-compatible.md).
 
 const MAX_CONVERSATION_ID = 256;
 
@@ -103,7 +112,6 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
   }
 
   const id = openAIId('resp_');
-  const messageId = openAIId('msg_');
   const shape = {
     id,
     createdAt: Math.floor(door.now() / 1000),
@@ -149,7 +157,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
 
   if (!stream) {
     let result: ChatResult;
-    let sent: Pick<ChatResult, 'text' | 'usage' | 'finishReason'>;
+    let sent: Pick<ChatResult, 'text' | 'usage' | 'finishReason'> & { steps: { text: string }[] };
     try {
       result = await door.telemetry.run(
         runSpan(door, 'responses', false),
@@ -158,8 +166,10 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       );
       // Only what the response carries is scanned: the whole result (the thread's history too)
       // walked every stored turn's nodes at each send, and past 10,000 objects failed closed.
+      // Each step's text is a message item of its own (message-items.ts): scanned as the answer is.
       const { text, usage, finishReason } = result;
-      sent = keylessResult(door.agent, { text, usage, finishReason }, context.scanned);
+      const steps = result.steps.map((step) => ({ text: step.text }));
+      sent = keylessResult(door.agent, { text, usage, finishReason, steps }, context.scanned);
     } catch (error) {
       await finish(false);
       // A caller that went away stopped its own run: nothing for the server's log.
@@ -167,13 +177,14 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       return runFailureResponse(error);
     }
     await finish(true);
-    const response = toResponse(
-      shape,
-      messageId,
-      settledStatus(sent.finishReason),
-      sent.text,
-      sent.usage,
-    );
+    // The answer alone where the stream shows it alone: an `output` agent answering last (its
+    // JSON; the text before the hand-off to it no item, answer-deltas.ts), or a run whose agent
+    // holds its text back (`holdBack`: the tool loop's text never streamed, streams-loop-text.ts).
+    const answerAlone =
+      answersWithOutput(door.agent, result.handoffs?.at(-1) ?? store.holder()) ||
+      !streamsLoopText(door.agent, store.holder());
+    const items = messageItems(sent.steps, sent.text, answerAlone);
+    const response = toResponse(shape, settledStatus(sent.finishReason), items, sent.usage);
     if (keep) context.index.record({ id, owner: door.owner, conversation, body: response });
     return jsonResponse(response);
   }
@@ -183,24 +194,18 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
     // `ended`: the run is over, and the frame is the answer whole or the end (event-stream.ts).
     const send = (type: string, fields: Record<string, unknown>, ended = false) =>
       write(sseFrame({ type, sequence_number: sequence++, ...fields }, type), ended);
-    const item = { id: messageId, type: 'message', role: 'assistant' };
-    const at = { item_id: messageId, output_index: 0, content_index: 0 };
     // An `output` schema's answer goes out once validated, as on Chat Completions: read from the
     // agent answering, the one holding the conversation (a hand-off in an earlier response gave
     // it away; what the send's own load found) and then any this run hands to (leftovers66); the
     // text before a call handing to such an agent is held and dropped (answer-deltas.ts).
     const deltas = createAnswerDeltas({ root: door.agent, holder: store.holder });
-    const delta = (text: string) =>
-      send('response.output_text.delta', { ...at, delta: text, logprobs: [] });
+    // Each step that writes text is a message item of its own, opened at its first delta.
+    const items = createMessageItemsStream({ send, sentIn: deltas.sentIn });
+    let lastStep: number | undefined;
     try {
-      const started = toResponse(shape, messageId, { status: 'in_progress' }, undefined, undefined);
+      const started = toResponse(shape, { status: 'in_progress' }, [], undefined);
       send('response.created', { response: started });
       send('response.in_progress', { response: started });
-      send('response.output_item.added', {
-        output_index: 0,
-        item: { ...item, status: 'in_progress', content: [] },
-      });
-      send('response.content_part.added', { ...at, part: outputText('') });
       // Started within the `try`: a start that throws (the door's tracer, as it opens the span)
       // ended the stream with no frame and left the conversation claimed, every later send to
       // it a 409 (openai67).
@@ -221,30 +226,22 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       run.result.catch(() => {});
       for await (const event of run) {
         if (event.path.length > 0) continue;
-        for (const each of deltas.take(event)) delta(each.text);
+        if (event.type === 'step-start') lastStep = event.stepNumber;
+        for (const each of deltas.take(event)) items.delta(each);
       }
       const result = await run.result;
       await finish(true);
       const { released, answerOnly } = deltas.end();
-      for (const each of released) delta(each.text);
-      if (answerOnly && result.text !== '') delta(result.text);
-      // The answer as the run settled it (a guardrail's rewrite included), which `done` carries.
-      send('response.output_text.done', { ...at, text: result.text, logprobs: [] }, true);
-      send('response.content_part.done', { ...at, part: outputText(result.text) }, true);
-      send(
-        'response.output_item.done',
-        {
-          output_index: 0,
-          item: {
-            ...item,
-            status: settledStatus(result.finishReason).status,
-            content: [outputText(result.text)],
-          },
-        },
-        true,
-      );
+      for (const each of released) items.delta(each);
       const status = settledStatus(result.finishReason);
-      const response = toResponse(shape, messageId, status, result.text, result.usage);
+      // The last item's `done` is the answer as the run settled it (a guardrail's rewrite).
+      const output = items.end({
+        text: result.text,
+        lastStep,
+        answerOnly,
+        status: messageStatus(status.status),
+      });
+      const response = toResponse(shape, status, output, result.usage);
       if (keep) context.index.record({ id, owner: door.owner, conversation, body: response });
       send(`response.${status.status}`, { response }, true);
     } catch (error) {
@@ -254,7 +251,7 @@ export async function responses(door: DoorRequest, context: ResponsesContext): P
       const failure = runFailure(error).error;
       send('response.failed', {
         response: {
-          ...toResponse(shape, messageId, { status: 'failed' }, deltas.sent(), undefined),
+          ...toResponse(shape, { status: 'failed' }, items.sent(), undefined),
           error: { code: failure.code, message: failure.message },
         },
       });
@@ -294,12 +291,16 @@ function settledStatus(finishReason: string): ResponseStatus {
   return { status: 'completed' };
 }
 
-/** A `Response` object as OpenAI's API returns it. */
+/** An unfinished answer's last message is too (OpenAI's `ResponseOutputMessage.status`). */
+function messageStatus(status: ResponseStatus['status']): 'completed' | 'incomplete' {
+  return status === 'completed' ? 'completed' : 'incomplete';
+}
+
+/** A `Response` object as OpenAI's API returns it; `items`: its messages, in order. */
 function toResponse(
   shape: ResponseShape,
-  messageId: string,
   { status, reason }: ResponseStatus,
-  text: string | undefined,
+  items: readonly MessageItem[],
   usage: AgentUsage | undefined,
 ) {
   const tokens = usage === undefined ? undefined : countTokens(usage);
@@ -315,19 +316,14 @@ function toResponse(
     max_output_tokens: shape.asked.max_output_tokens,
     metadata: shape.metadata,
     model: shape.model,
-    output:
-      text === undefined
-        ? []
-        : [
-            {
-              id: messageId,
-              type: 'message',
-              role: 'assistant',
-              // An unfinished answer's message is too (OpenAI's `ResponseOutputMessage.status`).
-              status: status === 'completed' ? 'completed' : 'incomplete',
-              content: [outputText(text)],
-            },
-          ],
+    output: items.map((item, index) => ({
+      id: item.id,
+      type: 'message',
+      role: 'assistant',
+      // The steps before the last ended; the last is the answer, as the response ended.
+      status: index === items.length - 1 ? messageStatus(status) : 'completed',
+      content: [outputText(item.text)],
+    })),
     parallel_tool_calls: true,
     previous_response_id: shape.previousId ?? null,
     conversation: shape.conversationId === undefined ? null : { id: shape.conversationId },
@@ -349,10 +345,6 @@ function toResponse(
             total_tokens: tokens.input + tokens.output,
           },
   };
-}
-
-function outputText(text: string) {
-  return { type: 'output_text', text, annotations: [], logprobs: [] };
 }
 
 /** `input`: a string, or an array of messages whose last (system ones aside) is the user's. */

@@ -3,7 +3,7 @@ import { createMemoryHistoryStore, type HistoryStore } from '@gemloop/core/chat'
 import { handoff } from '@gemloop/core/composition';
 import { createFakeGemini, type FakeTurn, turn } from '@gemloop/testing';
 import OpenAI from 'openai';
-import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
+import type { Response, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { countingLoads } from '../door/__fixtures__/counting-loads.ts';
@@ -316,5 +316,60 @@ describe('the OpenAI door, text written in the step that hands to an output agen
       done: 'It is Paris.',
       completed: 'It is Paris.',
     });
+  });
+
+  it('Responses gives the receiver’s JSON as the one message item, unary and streamed alike', async () => {
+    const unary = await serveTriage([textThenTransfer(), turn.text(ANSWER)], true);
+    const answered = await unary.client.responses.create({
+      model: 'triage',
+      input: 'Capital of France?',
+    });
+    const served = await serveTriage([textThenTransfer(), turn.text(ANSWER)], true);
+    const final = await served.client.responses
+      .stream({ model: 'triage', input: 'Capital of France?' })
+      .finalResponse();
+    for (const response of [answered, final]) {
+      expect(response.output).toHaveLength(1);
+      expect(response.output_text).toBe(ANSWER);
+    }
+  });
+});
+
+describe('the OpenAI door, text written in the step that hands to a plain agent (responses67)', () => {
+  // Each step's text is a message item of its own on Responses (message-items.ts): the text
+  // before the call is the first, the receiver's answer the second, streamed and unary alike.
+  it('Responses gives each agent’s text its own message item, unary and streamed alike', async () => {
+    // One chunk: a unary call of the fake answers a script's last chunk only.
+    const script = () => [
+      turn.parts([
+        { text: 'Let me ask cities.' },
+        { functionCall: { name: 'transfer_to_cities', args: {} } },
+      ]),
+      turn.text('It is Paris.'),
+    ];
+    const unary = await serveTriage(script(), false);
+    const answered = await unary.client.responses.create({
+      model: 'triage',
+      input: 'Capital of France?',
+    });
+    const served = await serveTriage(script(), false);
+    const stream = served.client.responses.stream({ model: 'triage', input: 'Capital of France?' });
+    const done: string[] = [];
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.done') done.push(event.text);
+    }
+    const final = await stream.finalResponse();
+    const texts = (response: Response) =>
+      response.output.map((item) =>
+        item.type === 'message' && item.content[0]?.type === 'output_text'
+          ? item.content[0].text
+          : item.type,
+      );
+    expect(done).toEqual(['Let me ask cities.', 'It is Paris.']);
+    expect(texts(final)).toEqual(done);
+    expect(texts(answered)).toEqual(done);
+    expect(answered.output_text).toBe('Let me ask cities.It is Paris.');
+    expect(unary.errors).toEqual([]);
+    expect(served.errors).toEqual([]);
   });
 });
