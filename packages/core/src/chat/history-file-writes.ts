@@ -137,13 +137,7 @@ export async function appendLine(
 
 /** The file `file` leads to through symbolic links (`shared/files/linked-file.ts`). @internal */
 export function historyFileTarget(file: string): Promise<string> {
-  const io = fs();
-  return linkedFile(file, {
-    lstat: (path) => io.lstat(path),
-    readlink: (path) => io.readlink(path),
-    resolve,
-    dirname,
-  });
+  return linkedFile(file, fs(), { resolve, dirname });
 }
 
 /** Writes `text` to a temporary file and renames it over `file`: readers see old or new. @internal */

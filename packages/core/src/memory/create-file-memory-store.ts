@@ -27,13 +27,7 @@ const fs = (): typeof FsPromises => (fsModule ??= require('node:fs/promises') as
  * deployment) saw nothing of it nor took the same lock (knowledge67).
  */
 function linkTarget(file: string): Promise<string> {
-  const io = fs();
-  return linkedFile(file, {
-    lstat: (path) => io.lstat(path),
-    readlink: (path) => io.readlink(path),
-    resolve,
-    dirname,
-  });
+  return linkedFile(file, fs(), { resolve, dirname });
 }
 
 /** What only reads: no lock, since a change replaces the file whole (by rename). */

@@ -2,15 +2,15 @@
 // new one over it. The file system is passed in (this folder imports nothing, so a browser bundle
 // that reaches it through `@gemloop/core/internal` loads no `node:` module).
 
-/** What `linkedFile` needs of `node:fs/promises` and `node:path`. @internal */
-export type LinkedFileOptions = {
-  /** `node:fs/promises`' `lstat`. */
+/** What `linkedFile` needs of `node:fs/promises` (the module itself will do). @internal */
+export type LinkedFileSystem = {
   lstat: (path: string) => Promise<{ isSymbolicLink(): boolean }>;
-  /** `node:fs/promises`' `readlink`. */
   readlink: (path: string) => Promise<string>;
-  /** `node:path`'s `resolve`. */
+};
+
+/** What `linkedFile` needs of `node:path` (the module itself will do). @internal */
+export type LinkedFilePaths = {
   resolve: (...paths: string[]) => string;
-  /** `node:path`'s `dirname`. */
   dirname: (path: string) => string;
 };
 
@@ -26,17 +26,21 @@ const MAX_LINKS = 40;
  * last name are followed: a path through a linked folder stays as given (a rename works through
  * it). A loop of links gives `file` back, whose open then fails with the system's ELOOP. @internal
  */
-export async function linkedFile(file: string, io: LinkedFileOptions): Promise<string> {
+export async function linkedFile(
+  file: string,
+  fs: LinkedFileSystem,
+  path: LinkedFilePaths,
+): Promise<string> {
   let current = file;
   for (let links = 0; links <= MAX_LINKS; links++) {
     try {
-      if (!(await io.lstat(current)).isSymbolicLink()) return current;
+      if (!(await fs.lstat(current)).isSymbolicLink()) return current;
     } catch (error) {
       // No file at the end of the links yet: an open through them makes it there.
       if ((error as { code?: unknown } | null)?.code === 'ENOENT') return current;
       throw error;
     }
-    current = io.resolve(io.dirname(current), await io.readlink(current));
+    current = path.resolve(path.dirname(current), await fs.readlink(current));
   }
   return file;
 }
