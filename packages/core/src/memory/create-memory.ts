@@ -91,6 +91,21 @@ const memoryOptions: DeclaredOptions<MemoryOptions> = defineOptions<MemoryOption
 });
 
 /**
+ * `call()`, the store's own promise handed back as it is, once `scope` passed its check; a refused
+ * scope is a rejected promise. Not an `async` wrapper: its extra turns moved a failing store's
+ * report later among a turn's parallel calls, and an in-process run's events stopped matching the
+ * durable run's (week-changes-crash's parity test).
+ */
+function scoped<T>(scope: string, call: () => Promise<T>): Promise<T> {
+  try {
+    checkScope(scope);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return call();
+}
+
+/**
  * Long-term memory over a store and an embedding function. Hand it to `memoryPlugin` (recall
  * before a run's model calls, the memory tools) and use it directly to show users what is
  * remembered about them and to delete it.
@@ -161,14 +176,8 @@ export function createMemory(options: MemoryOptions): Memory {
     },
     // Each scope checked here too, as remember's and recall's, before an app's own store gets it
     // (knowledge67): a store that matches by prefix forgot every user for one forgetAll('').
-    async list(scope) {
-      checkScope(scope);
-      return store.list(scope);
-    },
-    async get(scope, id) {
-      checkScope(scope);
-      return store.get(scope, id);
-    },
+    list: (scope) => scoped(scope, () => store.list(scope)),
+    get: (scope, id) => scoped(scope, () => store.get(scope, id)),
     async update(scope, id, { text, kind, metadata }) {
       checkScope(scope);
       checkMetadata(metadata);
@@ -180,13 +189,7 @@ export function createMemory(options: MemoryOptions): Memory {
         ...(metadata === undefined ? {} : { metadata }),
       });
     },
-    async forget(scope, id) {
-      checkScope(scope);
-      return store.delete(scope, id);
-    },
-    async forgetAll(scope) {
-      checkScope(scope);
-      return store.deleteAll(scope);
-    },
+    forget: (scope, id) => scoped(scope, () => store.delete(scope, id)),
+    forgetAll: (scope) => scoped(scope, () => store.deleteAll(scope)),
   };
 }
