@@ -26,7 +26,6 @@ import type {
 } from '../run/model-call-wrapper.ts';
 import { LoadOnce } from '../shared/load-once.ts';
 import { createStreamAccumulator } from '../streaming/create-stream-accumulator.ts';
-import { hasFinished } from '../wire/has-finished.ts';
 import { isPromptBlocked } from '../wire/is-prompt-blocked.ts';
 import type { FinishReason, GenerateContentResponse, UsageMetadata } from '../wire/response.ts';
 import { continuationTokenOf, continuesInSnakeCase, nonEmptyToken } from './continuation-token.ts';
@@ -131,10 +130,10 @@ export async function continueStream(
         // A client that does not watch the signal between chunks still stops here.
         if (signal.aborted) throw signal.reason;
         const candidate = chunk.candidates?.[0];
-        // A gateway's `null` (or `0`) on the chunks before the last is no finish: a stream cut
-        // after one is still interrupted.
+        // A gateway's `null` (or proto-plus's `0`, the unset value: see nameEnumNumbers) on the
+        // chunks before the last is no finish: a stream cut after one is still interrupted.
         const reason = candidate?.finishReason;
-        if (hasFinished(reason)) finishReason = reason;
+        if (reason != null && (reason as unknown) !== 0) finishReason = reason;
         accumulator.push(chunk);
         const room = onChunk(chunk);
         const token = nonEmptyToken(candidate?.continuationToken);

@@ -62,12 +62,12 @@ export const directModelCalls: ModelCallWrapper<undefined> = {
 export function isProtoDialect(response: GenerateContentResponse): boolean {
   const fields = response as Record<string, unknown>;
   const candidate = response.candidates?.[0] as Record<string, unknown> | undefined;
-  const reason = candidate?.['finishReason'];
+  // The block's reason when there is no finish reason (a blocked prompt has no candidates).
+  const reason = candidate?.['finishReason'] ?? response.promptFeedback?.blockReason;
   return (
     fields['usage_metadata'] != null ||
     fields['prompt_feedback'] != null ||
-    (reason == null ? candidate?.['finish_reason'] != null : typeof reason === 'number') ||
-    typeof response.promptFeedback?.blockReason === 'number'
+    (reason == null ? candidate?.['finish_reason'] != null : typeof reason === 'number')
   );
 }
 
