@@ -24,6 +24,16 @@ const FINISH_REASONS: readonly string[] = [
   'NO_IMAGE',
   'IMAGE_RECITATION',
 ];
+// `Modality` of googleapis/googleapis google/ai/generativelanguage/v1beta/content.proto (same
+// commit), the `modality` of each usage count by modality.
+const MODALITIES: readonly string[] = [
+  'MODALITY_UNSPECIFIED',
+  'TEXT',
+  'IMAGE',
+  'VIDEO',
+  'AUDIO',
+  'DOCUMENT',
+];
 const BLOCK_REASONS: readonly string[] = [
   'BLOCK_REASON_UNSPECIFIED',
   'SAFETY',
@@ -35,31 +45,38 @@ const BLOCK_REASONS: readonly string[] = [
 
 /**
  * Names, in place, the enum values the loop reads that a gateway wrote as their proto numbers:
- * each candidate's `finishReason` and the prompt's `blockReason`. The proto3 JSON mapping reads an
- * enum from its name or its number (gemini-wire.md section 1), and proto-plus, the Python
- * client's message classes, writes numbers by default (`Message.to_json(...,
- * use_integers_for_enums=True)`, googleapis/proto-plus-python proto/message.py), with every
- * default field: `0` is the unset value, so it is removed (absent, as the API leaves it: a chunk
- * before the last has not finished). A number this table does not know becomes its decimal
- * string, an unknown reason as any other.
+ * each candidate's `finishReason`, the prompt's `blockReason` and the `modality` of the usage's
+ * counts by modality (pricing prices `AUDIO` apart: as a number it was priced as text). The
+ * proto3 JSON mapping reads an enum from its name or its number (gemini-wire.md section 1), and
+ * proto-plus, the Python client's message classes, writes numbers by default
+ * (`Message.to_json(..., use_integers_for_enums=True)`, googleapis/proto-plus-python
+ * proto/message.py), with every default field: `0` is the unset value, so it is removed (absent,
+ * as the API leaves it: a chunk before the last has not finished). A number this table does not
+ * know becomes its decimal string, an unknown value as any other.
  * @internal
  */
 export function nameEnumNumbers(response: GenerateContentResponse): void {
-  for (const candidate of response.candidates ?? []) {
-    const named = nameOf(FINISH_REASONS, candidate.finishReason);
-    if (named === '') delete candidate.finishReason;
-    else if (named !== undefined) candidate.finishReason = named;
+  for (const candidate of response.candidates ?? [])
+    nameAt(candidate, 'finishReason', FINISH_REASONS);
+  nameAt(response.promptFeedback, 'blockReason', BLOCK_REASONS);
+  const usage = response.usageMetadata;
+  if (usage == null) return;
+  for (const details of [
+    usage.promptTokensDetails,
+    usage.candidatesTokensDetails,
+    usage.cacheTokensDetails,
+    usage.toolUsePromptTokensDetails,
+  ]) {
+    if (Array.isArray(details)) for (const count of details) nameAt(count, 'modality', MODALITIES);
   }
-  const feedback = response.promptFeedback;
-  if (feedback == null) return;
-  const named = nameOf(BLOCK_REASONS, feedback.blockReason);
-  if (named === '') delete feedback.blockReason;
-  else if (named !== undefined) feedback.blockReason = named;
 }
 
-/** The name of `value` when it is a number (`''` for 0, the unset value), else `undefined`. */
-function nameOf(names: readonly string[], value: unknown): string | undefined {
-  if (typeof value !== 'number') return undefined;
-  if (value === 0) return '';
-  return (Number.isInteger(value) ? names[value] : undefined) ?? String(value);
+/** `record[field]` named from `names` when it is a number; `0`, the unset value, removed. */
+function nameAt(record: object | null | undefined, field: string, names: readonly string[]): void {
+  if (typeof record !== 'object' || record === null) return;
+  const fields = record as Record<string, unknown>;
+  const value = fields[field];
+  if (typeof value !== 'number') return;
+  if (value === 0) delete fields[field];
+  else fields[field] = (Number.isInteger(value) ? names[value] : undefined) ?? String(value);
 }

@@ -12,8 +12,9 @@ import { createAgent } from '../create-agent.ts';
 // chunk before the last carries `"finishReason": 0`. The proto3 JSON mapping reads an enum from its
 // name or its number (gemini-wire.md section 1). The loop read only names: `finishReason: 1`
 // (STOP) on a call turn ended the run as `other`, the call never run and no error; `3` (SAFETY)
-// was no block; a number reached `rawFinishReason`, typed a string (attack, wire68). Numbers of
-// googleapis/googleapis google/ai/generativelanguage/v1beta/generative_service.proto.
+// was no block; a number reached `rawFinishReason`, typed a string; the usage's `modality: 4`
+// (AUDIO) was priced at the text rate (attack, wire68). Numbers of googleapis/googleapis
+// google/ai/generativelanguage/v1beta/generative_service.proto and content.proto.
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -110,6 +111,29 @@ describe('a response whose enums are proto numbers (a proto-plus gateway)', () =
       const result = await run(gemini);
       expect(result.finishReason).toBe('other');
       expect(result.rawFinishReason).toBe('99');
+    });
+
+    it(`${mode}: the usage's modality 4 (AUDIO) is priced as audio`, async () => {
+      const usage = (audio: unknown, text: unknown) => ({
+        promptTokenCount: 100,
+        candidatesTokenCount: 10,
+        totalTokenCount: 110,
+        promptTokensDetails: [
+          { modality: audio, tokenCount: 60 },
+          { modality: text, tokenCount: 40 },
+        ],
+      });
+      const priced = async (finishReason: unknown, audio: unknown, text: unknown) => {
+        const body = {
+          candidates: [{ content: { parts: [{ text: 'Heard.' }], role: 'model' }, finishReason }],
+          usageMetadata: usage(audio, text),
+        };
+        const { gemini } = await serve([{ unary: body, chunks: [body] }]);
+        return (await run(gemini, [])).cost;
+      };
+      const named = await priced('STOP', 'AUDIO', 'TEXT');
+      expect(named.total).not.toBeNull();
+      expect(await priced(1, 4, 1)).toEqual(named);
     });
 
     it(`${mode}: blockReason 4 (PROHIBITED_CONTENT) blocks the prompt, named`, async () => {
