@@ -155,4 +155,19 @@ describe('a response whose enums are proto numbers (a proto-plus gateway)', () =
     expect(result.finishReason).toBe('interrupted');
     expect(result.rawFinishReason).toBeUndefined();
   });
+
+  it('streamed: a prompt feedback whose blockReason is 0 (unset) is no block: the cut stream stays cut', async () => {
+    const feedback = { blockReason: 0, safetyRatings: [] };
+    const { gemini } = await serve([
+      {
+        unary: {},
+        chunks: [{ candidates: [candidate([text('Half an ans')], 0)], promptFeedback: feedback }],
+      },
+    ]);
+    const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
+    const result = await agent.stream('Go.').result;
+    expect(result.text).toBe('Half an ans');
+    expect(result.finishReason).toBe('interrupted');
+    expect(result.blocked).toBeUndefined();
+  });
 });
