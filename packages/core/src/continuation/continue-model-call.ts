@@ -130,10 +130,10 @@ export async function continueStream(
         // A client that does not watch the signal between chunks still stops here.
         if (signal.aborted) throw signal.reason;
         const candidate = chunk.candidates?.[0];
-        // A gateway's `null` on the chunks before the last is no finish: a stream cut after one
-        // is still interrupted.
+        // A gateway's `null` (or proto-plus's `0`, the unset value: see nameEnumNumbers) on the
+        // chunks before the last is no finish: a stream cut after one is still interrupted.
         const reason = candidate?.finishReason;
-        if (reason != null) finishReason = reason;
+        if (reason != null && (reason as unknown) !== 0) finishReason = reason;
         accumulator.push(chunk);
         const room = onChunk(chunk);
         const token = nonEmptyToken(candidate?.continuationToken);

@@ -9,5 +9,8 @@ import type { GenerateContentResponse } from './response.ts';
 export function isPromptBlocked(
   response: Pick<GenerateContentResponse, 'promptFeedback'>,
 ): boolean {
-  return response.promptFeedback?.blockReason != null;
+  // And proto-plus's `0`, the enum's unset value, which it writes in every prompt feedback (see
+  // nameEnumNumbers): read as a block, a cut stream's text was kept as a whole answer.
+  const reason: unknown = response.promptFeedback?.blockReason;
+  return reason != null && reason !== 0;
 }

@@ -29,7 +29,10 @@ export function readUsageCount(value: unknown): number | undefined {
     : undefined;
 }
 
-/** The counts of a `usageMetadata` that gemloop adds up, as they came over the wire: anything. */
+/**
+ * The counts of a `usageMetadata` that gemloop adds up, and its per-modality lists, as they came
+ * over the wire: anything.
+ */
 type WireCounts = {
   [Field in keyof Pick<
     UsageMetadata,
@@ -39,13 +42,20 @@ type WireCounts = {
     | 'toolUsePromptTokenCount'
     | 'cachedContentTokenCount'
     | 'totalTokenCount'
+    | 'promptTokensDetails'
+    | 'candidatesTokensDetails'
+    | 'cacheTokensDetails'
+    | 'toolUsePromptTokensDetails'
   >]?: unknown;
 };
 
 /**
  * Reads the counts of a response's `usageMetadata` in place with {@link readUsageCount}: a bad
  * count is removed (absent, as the API leaves a zero count), a digit string becomes its number.
- * Other fields (`serviceTier`, per-modality details, unknown ones) are left as they came.
+ * So is each `tokenCount` of the per-modality lists (`promptTokensDetails`, ...): a gateway that
+ * writes the six counts as strings writes those so too, and pricing (audio is priced apart) called
+ * the cost unknown for them, which a budget counts as over (wire68). Other fields (`serviceTier`,
+ * `modality`, unknown ones) are left as they came.
  * @internal
  */
 export function readUsageMetadataCounts(metadata: WireCounts): void {
@@ -62,6 +72,18 @@ export function readUsageMetadataCounts(metadata: WireCounts): void {
     readCountAt(metadata, 'cachedContentTokenCount');
   }
   if (!isReadCount(metadata.totalTokenCount)) readCountAt(metadata, 'totalTokenCount');
+  readDetailCounts(metadata.promptTokensDetails);
+  readDetailCounts(metadata.candidatesTokensDetails);
+  readDetailCounts(metadata.cacheTokensDetails);
+  readDetailCounts(metadata.toolUsePromptTokensDetails);
+}
+
+/** Each `tokenCount` of a per-modality list (`[{modality, tokenCount}]`), read in place. */
+function readDetailCounts(details: unknown): void {
+  if (!Array.isArray(details)) return;
+  // `?.`: an entry that is no object (null, a string) has no `tokenCount` to read.
+  for (const entry of details)
+    if (!isReadCount(entry?.tokenCount)) readCountAt(entry, 'tokenCount');
 }
 
 /** Absent, or already what {@link readUsageCount} makes of it (the case of every sane chunk). */
@@ -69,8 +91,8 @@ function isReadCount(value: unknown): boolean {
   return value === undefined || (typeof value === 'number' && readUsageCount(value) === value);
 }
 
-function readCountAt(metadata: WireCounts, field: keyof WireCounts): void {
-  const count = readUsageCount(metadata[field]);
-  if (count === undefined) delete metadata[field];
-  else metadata[field] = count;
+function readCountAt(record: Record<string, unknown>, field: string): void {
+  const count = readUsageCount(record[field]);
+  if (count === undefined) delete record[field];
+  else record[field] = count;
 }

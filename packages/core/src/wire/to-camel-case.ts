@@ -1,3 +1,4 @@
+import { nameEnumNumbers } from './name-enum-numbers.ts';
 import { parseGenerateContentResponse } from './parse-generate-content-response.ts';
 import { renameToCamelCase } from './rename-to-camel-case.ts';
 import type { GenerateContentResponse, UsageMetadata } from './response.ts';
@@ -14,7 +15,8 @@ export { renameToCamelCase };
 /**
  * A response (or a stream's chunk) a gateway wrote in the proto field names, read in camelCase
  * and checked as a unary body is (`parseGenerateContentResponse`: the per-chunk check never saw
- * these fields under the names it checks).
+ * these fields under the names it checks), its `finishReason` and `blockReason` named when they
+ * came as proto numbers (`nameEnumNumbers`: a gateway that writes with proto-plus does).
  * @throws TypeError naming the field and the fix, when the renamed response is not a
  *   `GenerateContentResponse` (the loop wraps it in a `ModelCallError`).
  * @internal
@@ -26,6 +28,7 @@ export function camelCaseResponse(response: unknown): GenerateContentResponse {
       `The model's answer, written in snake_case field names (a gateway's translation) and read as camelCase, is not a GenerateContentResponse: \`${result.path}\` ${result.message}. Configure the gateway to answer in the API's own camelCase JSON.`,
     );
   }
+  nameEnumNumbers(result.value);
   return result.value;
 }
 

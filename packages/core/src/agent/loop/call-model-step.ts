@@ -20,7 +20,7 @@ import { stepCostProperty } from '../run-state/step-cost.ts';
 import { toAgentUsage } from '../usage.ts';
 import {
   directModelCalls,
-  isSnakeCase,
+  isProtoDialect,
   type ModelCallOutcome,
   streamHooks,
   type UsageSeen,
@@ -132,7 +132,7 @@ export async function callModelStep<Output>(
             streamHooks({ signal, emit, stepNumber, usageSeen }),
           )
         : wrapper.generate(config.modelCall, input, wrapper.options, { stepNumber, emit }));
-    if (isSnakeCase(outcome.response)) {
+    if (isProtoDialect(outcome.response)) {
       outcome = (await import('./to-camel-case-outcome.ts')).toCamelCaseOutcome(outcome);
     }
   } catch (error) {

@@ -48,22 +48,26 @@ export const directModelCalls: ModelCallWrapper<undefined> = {
 };
 
 /**
- * Whether a gateway wrote the response in the proto field names (`usage_metadata`,
- * `finish_reason`, `prompt_feedback`), which every reader after this one would miss: the call
- * never run, the usage uncounted, the run ended with no text and no error (or, streamed, as cut).
- * Asked once a call, of the whole response, never of a chunk: a camelCase answer pays two loads,
- * three without a `finishReason`. A gateway that translates writes all three of its own (a
- * snake_case part in an answer with none of them is read as a part of a kind this version does
- * not know, and sent back as it came).
+ * Whether a gateway wrote the response in another proto3 JSON dialect than the API's own, which
+ * every reader after this one would miss: in the proto field names (`usage_metadata`,
+ * `finish_reason`, `prompt_feedback`: the call never run, the usage uncounted, the run ended with
+ * no text and no error, or, streamed, as cut), or with `finishReason` or `blockReason` as the
+ * enum's number (proto-plus's default: a `STOP` call turn ended the run as `other`, its call never
+ * run). Asked once a call, of the whole response, never of a chunk: a camelCase answer pays three
+ * loads, four without a `finishReason`. A gateway that translates writes all three names of its
+ * own (a snake_case part in an answer with none of them is read as a part of a kind this version
+ * does not know, and sent back as it came).
  * @internal
  */
-export function isSnakeCase(response: GenerateContentResponse): boolean {
+export function isProtoDialect(response: GenerateContentResponse): boolean {
   const fields = response as Record<string, unknown>;
   const candidate = response.candidates?.[0] as Record<string, unknown> | undefined;
+  // The block's reason when there is no finish reason (a blocked prompt has no candidates).
+  const reason = candidate?.['finishReason'] ?? response.promptFeedback?.blockReason;
   return (
     fields['usage_metadata'] != null ||
     fields['prompt_feedback'] != null ||
-    (candidate?.['finishReason'] == null && candidate?.['finish_reason'] != null)
+    (reason == null ? candidate?.['finish_reason'] != null : typeof reason === 'number')
   );
 }
 

@@ -34,10 +34,10 @@ export async function foldModelStream(
       }
       // A client that does not watch the signal between chunks still stops here.
       signal.throwIfAborted();
-      // A gateway's `null` on the chunks before the last is no finish: a stream cut after one
-      // is still interrupted.
+      // A gateway's `null` (or proto-plus's `0`, the unset value: see nameEnumNumbers) on the
+      // chunks before the last is no finish: a stream cut after one is still interrupted.
       const reason = chunk.candidates?.[0]?.finishReason;
-      if (reason != null) finishReason = reason;
+      if (reason != null && (reason as unknown) !== 0) finishReason = reason;
       accumulator.push(chunk);
       // A subagent's reader that fell behind holds the stream (see `EmitEvent`).
       const room = onChunk(chunk);

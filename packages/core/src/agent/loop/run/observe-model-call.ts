@@ -9,7 +9,7 @@ import type { UsageMetadata } from '../../../wire/response.ts';
 import type { EmitEvent } from '../../run-state/emit-event.ts';
 import {
   directModelCalls,
-  isSnakeCase,
+  isProtoDialect,
   type ModelCallOutcome,
   streamHooks,
   type UsageSeen,
@@ -92,7 +92,7 @@ export async function observeModelCall(
     // A gateway's snake_case answer (`usage_metadata`) read as camelCase before it is priced and
     // reported: the call's span and recorded end had no usage and no cost for it (snake44, left).
     // The step asks again of what this returns, and finds it camelCase.
-    if (isSnakeCase(outcome.response)) {
+    if (isProtoDialect(outcome.response)) {
       outcome = (await import('../to-camel-case-outcome.ts')).toCamelCaseOutcome(outcome);
     }
     observed.end(
