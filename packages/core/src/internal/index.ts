@@ -230,6 +230,9 @@ export { decodeUtf8File } from '../shared/decode-utf8-file.ts';
 // @gemloop/serve's doors and `gemloop view`: the name a Host header names (their Host checks).
 // @gemloop/serve's doors and @gemloop/testing's fake: an answer given before the body was read.
 export { discardRequestRest } from '../shared/discard-request-rest.ts';
+// gemloop's report writers (`--json`, `--junit`, `eval from-runs --out`): a link to a report not made
+// yet is written through, as the chat and memory file stores write theirs (cli68).
+export { linkedFile } from '../shared/files/linked-file.ts';
 // @gemloop/serve's doors and gemloop view: a request with more than one Host line is refused.
 // @gemloop/tools (the files tool) and the CLI's report writers make a user's folder with the
 // bounded `mkdir -p` (Node's `recursive` loops forever under /proc, attack29).
