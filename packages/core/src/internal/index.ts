@@ -297,12 +297,14 @@ export { boundedCallId, boundedToolName } from '../web/call-ids.ts';
 // @gemloop/dbos: a durable run's event stream is written without the keys of the run's clients,
 // every event at its index (readers resume by offset).
 export { type IndexedEvent, IndexedKeyHold } from '../web/indexed-key-hold.ts';
-// @gemloop/serve: every door sends a run's events and result without the client's key.
+// @gemloop/serve: every door sends a run's events and result without the client's key. gemloop
+// chat: what the model writes reaches the terminal without them or the shell's credentials.
 export {
   agentKeysOf,
   agentKeysReader,
   keylessEvents,
   keylessEventsShowing,
+  keylessFilter,
   keylessResult,
 } from '../web/keyless-events.ts';
 // @gemloop/serve: its doors read bodies with the same bound and tell callers of a failed run only
