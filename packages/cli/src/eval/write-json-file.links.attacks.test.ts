@@ -46,6 +46,14 @@ describe('a report path that is a link to a file not made yet', () => {
     expect(readdirSync(dir).sort()).toEqual(['eval.json', 'kept']);
   });
 
+  it("makes the folder at the link's end, as it makes the folder of a plain path", async () => {
+    const dir = folder();
+    symlinkSync(join(dir, 'volume', 'reports', 'eval.json'), join(dir, 'eval.json'));
+    await writeJsonFile(join(dir, 'eval.json'), { ok: true });
+    expect(readlinkSync(join(dir, 'eval.json'))).toBe(join(dir, 'volume', 'reports', 'eval.json'));
+    expect(readdirSync(join(dir, 'volume', 'reports'))).toEqual(['eval.json']);
+  });
+
   it('writeOut (--junit) follows a chain of relative links to the same end', async () => {
     const dir = folder();
     mkdirSync(join(dir, 'kept'));

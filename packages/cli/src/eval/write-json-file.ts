@@ -43,15 +43,17 @@ export async function writeJsonFile(
  * dataset) sees the old file or the new one whole. Written in place, two runs given one `--json`
  * each truncated it and wrote from its start: a short report over a long one kept the long one's
  * tail, and the file was no report (attack43a). A link is followed link by link to the file at its
- * end, made or not (core's `linkedFile`, as the chat and memory file stores: `realpath` failed on a
- * link to a report not written yet, and the link itself was renamed over); that file is replaced,
- * the links kept. A path that is not a regular file (`/dev/stdout`, a FIFO) is written as before,
- * with nothing made beside it.
+ * end, made or not, its folder too (core's `linkedFile`, as the chat and memory file stores:
+ * `realpath` failed on a link to a report not written yet, and the link itself was renamed over);
+ * that file is replaced, the links kept. A path that is not a regular file (`/dev/stdout`, a
+ * FIFO) is written as before, with nothing made beside it.
  * @throws {@link ReportFileError} when the path is a loop of symbolic links: nothing is written.
  */
 export async function writeTextFile(path: string, text: string): Promise<void> {
   await makeParentFolder(path);
   const target = await linkedFile(path, { lstat, readlink }, { resolve, dirname });
+  // A link to a report in a folder not made yet (a volume's): made, as the path's own folder is.
+  if (target !== path) await makeParentFolder(target);
   const existing = await stat(target).catch((error: NodeJS.ErrnoException) => {
     // linkedFile gives a loop back as given; renamed over, its first link became a plain file.
     if (error.code === 'ELOOP') {
