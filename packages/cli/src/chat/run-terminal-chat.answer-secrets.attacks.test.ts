@@ -1,8 +1,10 @@
+import { tmpdir } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { createAgent, createGemini } from '@gemloop/core';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../__fixtures__/capture-io.ts';
+import { terminalSecrets } from '../terminal-secrets.ts';
 import { runTerminalChat } from './run-terminal-chat.ts';
 
 // cli68: what the model writes goes to the terminal as it is, but for the shell's credentials.
@@ -44,6 +46,30 @@ describe("gemloop chat and the shell's credentials in what the model writes (cli
     expect(io.out()).toBe(
       `Your key is [redacted], a sample is ${LOOKALIKE}, the password [redacted].\n`,
     );
+  });
+
+  it("shows what a variable named like a secret holds when it is none (the commit's author)", async () => {
+    const answer = 'Committed as Ada Lovelace-Byron from /run/user/1000/gdm/Xauthority.';
+    const fake = createFakeGemini({ script: [turn.text(answer)], chunkSize: 4 });
+    const agent = createAgent({
+      gemini: createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch }),
+      model: 'gemini-2.5-flash',
+    });
+    const input = new PassThrough();
+    const io = captureIo({
+      GEMINI_API_KEY: KEY,
+      GIT_AUTHOR_NAME: 'Ada Lovelace-Byron',
+      XAUTHORITY: '/run/user/1000/gdm/Xauthority',
+      HTTP_AUTHORIZATION: 'Basic c2VjcmV0LXVzZXI6cHc=',
+    });
+    const done = runTerminalChat({ agent, title: 'the test agent', input, io, interactive: false });
+    input.end('commit\n');
+    expect(await done).toBe(0);
+    expect(io.out()).toBe(`${answer}\n`);
+    // An authorization is still one.
+    const secrets = terminalSecrets(io.env, [], tmpdir());
+    expect(secrets).toContain('Basic c2VjcmV0LXVzZXI6cHc=');
+    expect(secrets).not.toContain('Ada Lovelace-Byron');
   });
 
   it('hides the start of the key when the answer ends in the middle of it', async () => {
