@@ -310,7 +310,8 @@ async function printTurn(
   messageOf: (error: unknown) => string,
   keys: () => readonly string[],
 ): Promise<void> {
-  const filter = keylessFilter(keys);
+  // The run's end is not printed: its result (the whole thread) is not walked for keys at each turn.
+  const filter = keylessFilter(keys, undefined, () => undefined);
   let midLine = false;
   const print = (event: AgentEvent<unknown>): void => {
     // A subagent's own text and calls stay out: the top agent's answer is the chat's.
