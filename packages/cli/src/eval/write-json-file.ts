@@ -81,6 +81,21 @@ export async function writeTextFile(path: string, text: string): Promise<void> {
   try {
     // The replaced file's permissions kept (a report made private with chmod 600 stays so).
     await writeFile(temporary, text, { flag: 'wx', mode: (existing?.mode ?? 0o666) & 0o777 });
+  } catch (error) {
+    // A folder the user may not write (a report made for a CI job in a folder it does not own):
+    // nothing can be made beside the target, so it is written in place, as before attack43a (a
+    // reader polling it may see it half-written); a report not made yet is refused naming itself.
+    // Failed here, the command named a `.eval.json.<hex>.tmp` the user never heard of (cli68).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') {
+      // Made and then failed (a full disk): nothing of it is left beside the report.
+      await unlink(temporary).catch(() => {});
+      throw error;
+    }
+    await writeFile(target, text, { flag: existing === undefined ? 'wx' : 'w' });
+    return;
+  }
+  try {
     await rename(temporary, target);
   } catch (error) {
     await unlink(temporary).catch(() => {});
