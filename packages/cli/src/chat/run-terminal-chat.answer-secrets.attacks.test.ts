@@ -18,17 +18,21 @@ const KEY = 'AIzaSyCli68-real-key-0123456789abcdefgh';
 const LOOKALIKE = 'AIzaSyA1234567890abcdefghijklmnopqrstu';
 const PASSWORD = 'pw-cli68-7c2e51ab';
 
-async function chat(script: Parameters<typeof createFakeGemini>[0]) {
+/** One piped line to a chat on `script`, in a shell whose environment is `env`. */
+async function chat(
+  script: Parameters<typeof createFakeGemini>[0],
+  env: Record<string, string> = {
+    GEMINI_API_KEY: KEY,
+    DATABASE_URL: `postgres://app:${PASSWORD}@db.internal/app`,
+  },
+) {
   const fake = createFakeGemini(script);
   const agent = createAgent({
     gemini: createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch }),
     model: 'gemini-2.5-flash',
   });
   const input = new PassThrough();
-  const io = captureIo({
-    GEMINI_API_KEY: KEY,
-    DATABASE_URL: `postgres://app:${PASSWORD}@db.internal/app`,
-  });
+  const io = captureIo(env);
   const done = runTerminalChat({ agent, title: 'the test agent', input, io, interactive: false });
   input.end('show me\n');
   expect(await done).toBe(0);
@@ -50,21 +54,15 @@ describe("gemloop chat and the shell's credentials in what the model writes (cli
 
   it("shows what a variable named like a secret holds when it is none (the commit's author)", async () => {
     const answer = 'Committed as Ada Lovelace-Byron from /run/user/1000/gdm/Xauthority.';
-    const fake = createFakeGemini({ script: [turn.text(answer)], chunkSize: 4 });
-    const agent = createAgent({
-      gemini: createGemini({ apiKey: 'test-key', retry: false, fetch: fake.fetch }),
-      model: 'gemini-2.5-flash',
-    });
-    const input = new PassThrough();
-    const io = captureIo({
-      GEMINI_API_KEY: KEY,
-      GIT_AUTHOR_NAME: 'Ada Lovelace-Byron',
-      XAUTHORITY: '/run/user/1000/gdm/Xauthority',
-      HTTP_AUTHORIZATION: 'Basic c2VjcmV0LXVzZXI6cHc=',
-    });
-    const done = runTerminalChat({ agent, title: 'the test agent', input, io, interactive: false });
-    input.end('commit\n');
-    expect(await done).toBe(0);
+    const io = await chat(
+      { script: [turn.text(answer)], chunkSize: 4 },
+      {
+        GEMINI_API_KEY: KEY,
+        GIT_AUTHOR_NAME: 'Ada Lovelace-Byron',
+        XAUTHORITY: '/run/user/1000/gdm/Xauthority',
+        HTTP_AUTHORIZATION: 'Basic c2VjcmV0LXVzZXI6cHc=',
+      },
+    );
     expect(io.out()).toBe(`${answer}\n`);
     // An authorization is still one.
     const secrets = terminalSecrets(io.env, [], tmpdir());
