@@ -5,9 +5,11 @@ import { parseEnv } from 'node:util';
 /**
  * The names whose values are credentials: the API key's (`GEMINI_API_KEY`, `GOOGLE_API_KEY`) and
  * any other whose name says so (`COMETAPI_KEY`, `GITHUB_TOKEN`, `DB_PASSWORD`, `--api-key`,
- * `?key=`).
+ * `?key=`, `BASIC_AUTH`, `HTTP_AUTHORIZATION`). Not an author or an authority (`GIT_AUTHOR_NAME`,
+ * `XAUTHORITY`: a name, a file's path): `gemloop chat` hides these values from the model's answer
+ * too, where a commit's author is text to show (cli68).
  */
-const SECRET_NAME = /KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH/i;
+const SECRET_NAME = /KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH(?!OR(?!IZ))/i;
 
 /** The largest `.env` file read for its secrets: a bigger one is no configuration. */
 const MAX_ENV_FILE_BYTES = 64 * 1024;

@@ -2,7 +2,13 @@ import { createInterface } from 'node:readline';
 import type { Agent, AgentEvent } from '@gemloop/core';
 import { createChatSession } from '@gemloop/core';
 import type { ReaskReason } from '@gemloop/core/agent';
-import { createSecretRedactor } from '@gemloop/core/internal';
+import {
+  agentKeysReader,
+  createSecretRedactor,
+  keylessFilter,
+  MIN_KEY_LENGTH,
+  secretForms,
+} from '@gemloop/core/internal';
 import type { CliIo } from '../cli-io.ts';
 import { escapeControls } from '../probe/create-probe-sanitizer.ts';
 import { terminalSecrets } from '../terminal-secrets.ts';
@@ -91,10 +97,10 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
   // What a failed turn prints is the module's error, which quotes what it read: the credentials of
   // the environment, the command line and `.env` are taken out, as from an import failure
   // (describe-import-failure.ts); before, a tool's driver error printed the database password.
-  const redact = createSecretRedactor(
-    terminalSecrets(io.env, process.argv.slice(2), process.cwd()),
-  );
+  const shellSecrets = terminalSecrets(io.env, process.argv.slice(2), process.cwd());
+  const redact = createSecretRedactor(shellSecrets);
   const messageOf = (error: unknown): string => describeError(error, redact);
+  const answerKeys = answerKeysReader(agent, shellSecrets);
   io.stderr(
     `Chatting with ${options.title}. /exit or the end of input ends the chat${interactive ? '; a line typed while it works steers it' : ''}.\n`,
   );
@@ -248,7 +254,7 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
           }
         },
       };
-      await printTurn(stream, io, messageOf);
+      await printTurn(stream, io, messageOf, answerKeys);
       running = undefined;
       turn = undefined;
     }
@@ -272,51 +278,93 @@ export async function runTerminalChat(options: TerminalChatOptions): Promise<num
   return 0;
 }
 
-/** Prints one turn's events as they come; an error ends the turn, not the chat. */
+/**
+ * The keys what the model writes is shown without (cli68): the shell's credentials (what a failed
+ * turn's message is redacted of, {@link terminalSecrets}) of a key's length or more, in the forms a
+ * text may quote them in, and the keys of the agent's clients (its subagents' and hand-off
+ * receivers' too, as a door hides them). A model that repeats the `GEMINI_API_KEY` it was never
+ * meant to see (a tool read `.env`, the user pasted it earlier) printed it on stdout, while a
+ * text that only looks like a key (a docs sample) is the answer and stays. Shorter credentials
+ * are hidden from error messages only: in an answer they are as likely words.
+ */
+function answerKeysReader(
+  agent: Agent<unknown>,
+  shellSecrets: readonly string[],
+): () => readonly string[] {
+  const shell = shellSecrets
+    .filter((secret) => secret.length >= MIN_KEY_LENGTH)
+    .flatMap(secretForms);
+  const clientKeys = agentKeysReader(agent);
+  // Longest first: a key that starts another is matched whole (KeyHold takes the first match).
+  return () => [...new Set([...shell, ...clientKeys()])].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Prints one turn's events as they come; an error ends the turn, not the chat. The events go
+ * through core's `keylessFilter` (what every door sends through): a key of `keys()` is
+ * `[redacted]` however the stream splits it, in the answer, a call's arguments and a retraction.
+ */
 async function printTurn(
   events: AsyncIterable<AgentEvent<unknown>>,
   io: CliIo,
   messageOf: (error: unknown) => string,
+  keys: () => readonly string[],
 ): Promise<void> {
+  // The run's end is not printed: its result (the whole thread) is not walked for keys at each turn.
+  const filter = keylessFilter(keys, undefined, () => undefined);
   let midLine = false;
+  const print = (event: AgentEvent<unknown>): void => {
+    // A subagent's own text and calls stay out: the top agent's answer is the chat's.
+    if (event.path.length > 0) return;
+    if (event.type === 'text-delta') {
+      if (event.text === '') return;
+      io.stdout(answerText(event.text));
+      midLine = !event.text.endsWith('\n');
+    } else if (event.type === 'tool-call') {
+      if (midLine) io.stdout('\n');
+      midLine = false;
+      const args = JSON.stringify(event.redactedArgs ?? event.args);
+      io.stderr(`  → ${shownName(event.toolName)}(${shown(args)})\n`);
+    } else if (event.type === 'tool-error') {
+      io.stderr(`  ✗ ${shownName(event.toolCall.toolName)}: ${event.outcome}\n`);
+    } else if (event.type === 'handoff') {
+      // The answer comes from the receiver now: what the agent handing over printed (text
+      // beside its transfer call) read as the start of an `output` receiver's JSON (doors53).
+      if (midLine) io.stdout('\n');
+      midLine = false;
+      io.stderr(
+        `  (${shownName(event.from)} handed the chat to ${shownName(event.to)}: the text above is not its answer)\n`,
+      );
+    } else if (event.type === 'guardrail-retraction') {
+      // An output guardrail (or a plugin's checkAnswer) took back the text streamed for this
+      // step: the terminal cannot unprint it, so it says so and prints what the answer is
+      // instead; dropped, the withdrawn text read as the answer (attack21).
+      if (midLine) io.stdout('\n');
+      const name = escapeControls(event.name);
+      io.stderr(
+        isReasked(event)
+          ? `  (${name}: the model is asked again; the text above is not the answer)\n`
+          : `  (${name} withdrew the text above${event.text === '' ? ': no answer)' : '; the answer is:)'}\n`,
+      );
+      io.stdout(answerText(event.text));
+      midLine = event.text !== '' && !event.text.endsWith('\n');
+    }
+  };
+  // What the hold-back keeps of a key's possible start leaves at the turn's end, also a failed
+  // or stopped one (a key's start of 8 characters or more as `[redacted]`).
+  const printHeld = (): void => {
+    for (const event of filter.end()) print(event);
+  };
   try {
     for await (const event of events) {
-      // A subagent's own text and calls stay out: the top agent's answer is the chat's.
-      if (event.path.length > 0) continue;
-      if (event.type === 'text-delta') {
-        io.stdout(answerText(event.text));
-        midLine = !event.text.endsWith('\n');
-      } else if (event.type === 'tool-call') {
-        if (midLine) io.stdout('\n');
-        midLine = false;
-        io.stderr(`  → ${shownName(event.toolName)}(${shown(JSON.stringify(event.args))})\n`);
-      } else if (event.type === 'tool-error') {
-        io.stderr(`  ✗ ${shownName(event.toolCall.toolName)}: ${event.outcome}\n`);
-      } else if (event.type === 'handoff') {
-        // The answer comes from the receiver now: what the agent handing over printed (text
-        // beside its transfer call) read as the start of an `output` receiver's JSON (doors53).
-        if (midLine) io.stdout('\n');
-        midLine = false;
-        io.stderr(
-          `  (${shownName(event.from)} handed the chat to ${shownName(event.to)}: the text above is not its answer)\n`,
-        );
-      } else if (event.type === 'guardrail-retraction') {
-        // An output guardrail (or a plugin's checkAnswer) took back the text streamed for this
-        // step: the terminal cannot unprint it, so it says so and prints what the answer is
-        // instead; dropped, the withdrawn text read as the answer (attack21).
-        if (midLine) io.stdout('\n');
-        const name = escapeControls(event.name);
-        io.stderr(
-          isReasked(event)
-            ? `  (${name}: the model is asked again; the text above is not the answer)\n`
-            : `  (${name} withdrew the text above${event.text === '' ? ': no answer)' : '; the answer is:)'}\n`,
-        );
-        io.stdout(answerText(event.text));
-        midLine = event.text !== '' && !event.text.endsWith('\n');
-      }
+      const out = filter.take(event);
+      if (out === event) print(event);
+      else for (const each of out as AgentEvent<unknown>[]) print(each);
     }
+    printHeld();
     if (midLine) io.stdout('\n');
   } catch (error) {
+    printHeld();
     if (midLine) io.stdout('\n');
     io.stderr(`  error: ${messageOf(error)}\n`);
   }

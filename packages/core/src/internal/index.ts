@@ -230,6 +230,9 @@ export { decodeUtf8File } from '../shared/decode-utf8-file.ts';
 // @gemloop/serve's doors and `gemloop view`: the name a Host header names (their Host checks).
 // @gemloop/serve's doors and @gemloop/testing's fake: an answer given before the body was read.
 export { discardRequestRest } from '../shared/discard-request-rest.ts';
+// gemloop's report writers (`--json`, `--junit`, `eval from-runs --out`): a link to a report not made
+// yet is written through, as the chat and memory file stores write theirs (cli68).
+export { linkedFile } from '../shared/files/linked-file.ts';
 // @gemloop/serve's doors and gemloop view: a request with more than one Host line is refused.
 // @gemloop/tools (the files tool) and the CLI's report writers make a user's folder with the
 // bounded `mkdir -p` (Node's `recursive` loops forever under /proc, attack29).
@@ -294,12 +297,14 @@ export { boundedCallId, boundedToolName } from '../web/call-ids.ts';
 // @gemloop/dbos: a durable run's event stream is written without the keys of the run's clients,
 // every event at its index (readers resume by offset).
 export { type IndexedEvent, IndexedKeyHold } from '../web/indexed-key-hold.ts';
-// @gemloop/serve: every door sends a run's events and result without the client's key.
+// @gemloop/serve: every door sends a run's events and result without the client's key. gemloop
+// chat: what the model writes reaches the terminal without them or the shell's credentials.
 export {
   agentKeysOf,
   agentKeysReader,
   keylessEvents,
   keylessEventsShowing,
+  keylessFilter,
   keylessResult,
 } from '../web/keyless-events.ts';
 // @gemloop/serve: its doors read bodies with the same bound and tell callers of a failed run only

@@ -115,6 +115,7 @@ const PAGE_MESSAGES: Readonly<Record<string, string>> = {
   // The CLI's and the evals' own, should one end a served run.
   'cli-flag': 'The server was started with an option it cannot use.',
   'eval-dataset': 'An evaluation dataset could not be read.',
+  'report-file': 'A report file could not be written.',
 };
 
 /**
