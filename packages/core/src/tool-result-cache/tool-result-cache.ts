@@ -27,7 +27,11 @@ type FromInput = readonly string[] | ((input: any) => readonly string[]);
  */
 export type ReadEffect = {
   readonly effect: 'read';
-  /** How long a result is served; `undefined`: until invalidated or dropped for room. */
+  /**
+   * How long a result is served, by the cache's `now` clock; `undefined`: until invalidated or
+   * dropped for room. Never longer: an entry whose expiry lies further ahead than this (the clock
+   * stepped back, or a fleet worker's clock runs ahead) is dropped as expired.
+   */
   readonly ttlMs?: number | undefined;
   /**
    * The key's part after `<tool name>:` from the call's parsed arguments; default: the
@@ -205,7 +209,7 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
         return next();
       }
       const key = `${call.toolName}:${ownKey}`;
-      const hit = await lookUp(run, place, key, call.toolName);
+      const hit = await lookUp(run, place, key, call.toolName, effect.ttlMs);
       if (hit !== undefined) return { type: 'value', value: hit.value };
       const execution = await next();
       // Only what returned is kept: an error may not happen again.
@@ -223,13 +227,21 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     { store, partition }: { store: ToolResultStore; partition: string },
     key: string,
     toolName: string,
+    ttlMs: number | undefined,
   ): Promise<{ value: unknown } | undefined> {
     const entry = await store.get(partition, key);
     // Another tool's entry under this key is not this call's result: caches of other agents on
     // one store make keys of names holding ':' that meet, which checkOptions refuses within one
     // cache (attack-core7: `docs` keyed `admin:{…}` by one agent answered another's `docs:admin`).
     if (entry === undefined || entry.toolName !== toolName) return undefined;
-    if (entry.expiresAt !== undefined && entry.expiresAt <= now()) {
+    // An expiry further ahead than the TTL was set by a clock ahead of this one: the clock stepped
+    // back since (NTP, a restored VM), or a fleet worker's runs fast. Served until that expiry, a
+    // 60 s result lived an hour past a step back of an hour (economy68): it is expired now.
+    const at = now();
+    if (
+      entry.expiresAt !== undefined &&
+      (entry.expiresAt <= at || (ttlMs !== undefined && entry.expiresAt - at > ttlMs))
+    ) {
       await store.delete(partition, key);
       return undefined;
     }
