@@ -23,7 +23,7 @@ afterEach(async () => {
 const HOUR = 3_600_000;
 const TTL = 60_000;
 
-async function twoReads(mode: 'run' | 'stream', steps: (() => void)[]) {
+async function twoReads(steps: (() => void)[]) {
   let step = 0;
   const fake = createFakeGemini({
     script: [
@@ -50,7 +50,7 @@ describe('toolResultCache with a clock that goes backwards', () => {
   for (const mode of ['run', 'stream'] as const) {
     it(`does not serve an entry past its TTL after the clock stepped back an hour (${mode})`, async () => {
       let clock = 10 * HOUR;
-      const { gemini } = await twoReads(mode, [
+      const { gemini } = await twoReads([
         // Between the two calls the clock steps back an hour, then 61 s pass: the entry is 61 s
         // old by any real measure, past its 60 s TTL.
         () => {
@@ -93,7 +93,7 @@ describe('toolResultCache with a clock that goes backwards', () => {
       });
       const ahead = 10 * HOUR + HOUR;
       let clock = 10 * HOUR;
-      const { gemini } = await twoReads(mode, []);
+      const { gemini } = await twoReads([]);
       const tools = { read: { effect: 'read', ttlMs: TTL } } as const;
       // The worker ahead keeps the first result; this worker reads it 61 s later by its own clock.
       const fast = toolResultCache({ tools, scope: 'fleet', store, user: 'u1', now: () => ahead });
@@ -101,7 +101,7 @@ describe('toolResultCache with a clock that goes backwards', () => {
       const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [read] });
       await agent.run('go', { plugins: [fast] });
       expect(runs).toBe(1);
-      const fake2 = await twoReads(mode, []);
+      const fake2 = await twoReads([]);
       const agent2 = createAgent({
         gemini: fake2.gemini,
         model: 'gemini-2.5-flash',
@@ -122,7 +122,7 @@ describe('toolResultCache with a clock that goes backwards', () => {
 
   it('still serves an entry within its TTL on a steady clock', async () => {
     let clock = 10 * HOUR;
-    const { gemini } = await twoReads('run', [
+    const { gemini } = await twoReads([
       () => {
         clock += TTL - 1;
       },
