@@ -28,8 +28,8 @@ type FromInput = readonly string[] | ((input: any) => readonly string[]);
 export type ReadEffect = {
   readonly effect: 'read';
   /**
-   * How long a result is served, by the cache's `now` clock; `undefined`: until invalidated or
-   * dropped for room. Never longer: an entry whose expiry lies further ahead than this (the clock
+   * How long a result is served, by the cache's `now` clock (at most 8.64e15: a date's range);
+   * `undefined` or `Infinity`: until invalidated or dropped for room. Never longer: an entry whose expiry lies further ahead than this (the clock
    * stepped back, or a fleet worker's clock runs ahead) is dropped as expired.
    */
   readonly ttlMs?: number | undefined;
@@ -240,7 +240,8 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     const at = now();
     if (
       entry.expiresAt !== undefined &&
-      (entry.expiresAt <= at || (ttlMs !== undefined && entry.expiresAt - at > ttlMs))
+      (entry.expiresAt <= at ||
+        (ttlMs !== undefined && entry.expiresAt - at > ttlMs + CLOCK_SLACK_MS))
     ) {
       await store.delete(partition, key);
       return undefined;
@@ -304,7 +305,7 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
         toolName,
         text,
         tags: withMark(listOf(effect.tags, input), mark),
-        expiresAt: effect.ttlMs === undefined ? undefined : now() + effect.ttlMs,
+        expiresAt: expiryOf(effect.ttlMs, now()),
         digest: verify ? await digestOf(partition, key, text) : '',
       };
       await store.set(partition, key, entry);
@@ -339,6 +340,30 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
         removed += await place.store.invalidate(place.partition, invalidation);
     run.emit('invalidate', { toolName, removed });
   }
+}
+
+/**
+ * How far ahead of the reading clock an expiry may lie past its TTL before it is read as set by a
+ * clock ahead (see lookUp): an expiry rounded up to a whole millisecond, or a fleet worker's clock
+ * a little ahead (NTP keeps them well within a second), is not a clock that stepped back.
+ */
+const CLOCK_SLACK_MS = 1_000;
+
+/**
+ * The longest `ttlMs` taken: ECMAScript's date range (100,000,000 days), so an expiry stays a
+ * whole number of milliseconds a store keeps exactly (Postgres's bigint).
+ */
+const MAX_TTL_MS = 8.64e15;
+
+/**
+ * When an entry kept at `time` expires: a whole millisecond, rounded up (a store keeps integers:
+ * Postgres refused `…857.142` as a bigint and the cache ended the run, economy68); `undefined`
+ * without a TTL or with an infinite one (kept until invalidated, which Postgres refused too).
+ */
+function expiryOf(ttlMs: number | undefined, time: number): number | undefined {
+  return ttlMs === undefined || ttlMs === Number.POSITIVE_INFINITY
+    ? undefined
+    : Math.ceil(time + ttlMs);
 }
 
 function listOf(from: FromInput | undefined, input: unknown): readonly string[] {
@@ -434,10 +459,18 @@ function checkOptions(options: ToolResultCacheOptions): void {
         `toolResultCache.tools.${name} must be { effect: 'read' } or { effect: 'write' }.`,
       );
     const ttl = (effect as ReadEffect).ttlMs;
-    if (kind === 'read' && ttl !== undefined && !(typeof ttl === 'number' && ttl > 0))
+    if (
+      kind === 'read' &&
+      ttl !== undefined &&
+      !(
+        typeof ttl === 'number' &&
+        ttl > 0 &&
+        (ttl <= MAX_TTL_MS || ttl === Number.POSITIVE_INFINITY)
+      )
+    )
       fail(
         `tools.${name}.ttlMs`,
-        `toolResultCache.tools.${name}.ttlMs must be a positive number of milliseconds.`,
+        `toolResultCache.tools.${name}.ttlMs must be a positive number of milliseconds, at most ${MAX_TTL_MS} (Infinity, or none: kept until invalidated); got ${describeValue(ttl)}.`,
       );
   }
   // A key is `<tool name>:<key>` and a name may hold ':': `read` keyed `doc:1` and `read:doc`
