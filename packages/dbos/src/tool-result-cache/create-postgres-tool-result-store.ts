@@ -21,7 +21,7 @@ import {
   storePool,
 } from '../postgres/store-connection.ts';
 import { tableOnce } from '../postgres/table-once.ts';
-import { DIGEST_MARK, rowKey } from './row-key.ts';
+import { DIGEST_MARK, rowKey, rowPrefix } from './row-key.ts';
 
 /** @defaultValue of `maxEntries` of {@link createPostgresToolResultStore}: rows over every partition. */
 export const DEFAULT_MAX_POSTGRES_TOOL_RESULTS: number = 10_000;
@@ -65,8 +65,8 @@ const options: DeclaredOptions<CreatePostgresToolResultStoreOptions> =
  * `@gemloop/core/tool-result-cache`): one table shared by every worker, so a document one worker
  * read for a user is served to that user's next run on any worker. One row per partition and key
  * (partitions are the cache's: `user:<id>`, `shared`); nothing is ever read across partitions.
- * A key or partition over 1 KiB (arguments a model pasted a page into) is kept by its head and a
- * SHA-256 of the whole, which fits the primary key's B-tree.
+ * A key or partition over 1 KiB (arguments a model pasted a page into), or one holding a NUL
+ * (which Postgres text cannot), is kept by its head and a SHA-256 of the whole.
  *
  * Bounded: an entry over `maxEntryBytes` is refused, and the table never holds more than
  * `maxEntries` rows (writes are serialised by a transaction-scoped advisory lock, so concurrent
@@ -149,7 +149,7 @@ export function createPostgresToolResultStore(
             rowKey(key),
             entry.toolName,
             entry.text,
-            [...entry.tags],
+            entry.tags.map(rowKey),
             entry.expiresAt ?? null,
             entry.digest,
           ],
@@ -177,7 +177,7 @@ export function createPostgresToolResultStore(
         `DELETE FROM ${quoted} WHERE partition = $1 AND (tags && $2::text[]
            OR EXISTS (SELECT 1 FROM unnest($3::text[]) AS prefix WHERE left(key, length(prefix)) = prefix
              OR (strpos(key, $4) > 0 AND left(prefix, strpos(key, $4) - 1) = left(key, strpos(key, $4) - 1))))`,
-        [rowKey(partition), [...tags], [...prefixes], DIGEST_MARK],
+        [rowKey(partition), tags.map(rowKey), prefixes.map(rowPrefix), DIGEST_MARK],
       );
       return rowCount ?? 0;
     },
