@@ -46,6 +46,18 @@ async function twoReads(steps: (() => void)[]) {
   };
 }
 
+/** A read tool counting its runs. */
+function readTool() {
+  let count = 0;
+  const read = defineTool({
+    name: 'read',
+    description: 'Reads.',
+    parameters: z.object({ q: z.string() }),
+    execute: () => ({ n: ++count }),
+  });
+  return { read, runs: () => count };
+}
+
 describe('toolResultCache with a clock that goes backwards', () => {
   for (const mode of ['run', 'stream'] as const) {
     it(`does not serve an entry past its TTL after the clock stepped back an hour (${mode})`, async () => {
@@ -57,13 +69,7 @@ describe('toolResultCache with a clock that goes backwards', () => {
           clock = clock - HOUR + TTL + 1_000;
         },
       ]);
-      let runs = 0;
-      const read = defineTool({
-        name: 'read',
-        description: 'Reads.',
-        parameters: z.object({ q: z.string() }),
-        execute: () => ({ n: ++runs }),
-      });
+      const { read, runs } = readTool();
       const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [read] });
       const plugins = [
         toolResultCache({ tools: { read: { effect: 'read', ttlMs: TTL } }, now: () => clock }),
@@ -75,7 +81,7 @@ describe('toolResultCache with a clock that goes backwards', () => {
         for await (const event of stream) events.push(event as AgentEvent);
         await stream.result;
       }
-      expect(runs).toBe(2);
+      expect(runs()).toBe(2);
       if (mode === 'stream')
         expect(
           events.filter((e): e is PluginEvent => e.type === 'plugin' && e.kind === 'hit'),
@@ -84,13 +90,7 @@ describe('toolResultCache with a clock that goes backwards', () => {
 
     it(`does not serve a fleet entry a worker whose clock ran an hour ahead wrote (${mode})`, async () => {
       const store = createMemoryToolResultStore();
-      let runs = 0;
-      const read = defineTool({
-        name: 'read',
-        description: 'Reads.',
-        parameters: z.object({ q: z.string() }),
-        execute: () => ({ n: ++runs }),
-      });
+      const { read, runs } = readTool();
       const ahead = 10 * HOUR + HOUR;
       let clock = 10 * HOUR;
       const { gemini } = await twoReads([]);
@@ -100,7 +100,7 @@ describe('toolResultCache with a clock that goes backwards', () => {
       const slow = toolResultCache({ tools, scope: 'fleet', store, user: 'u1', now: () => clock });
       const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [read] });
       await agent.run('go', { plugins: [fast] });
-      expect(runs).toBe(1);
+      expect(runs()).toBe(1);
       const fake2 = await twoReads([]);
       const agent2 = createAgent({
         gemini: fake2.gemini,
@@ -116,7 +116,7 @@ describe('toolResultCache with a clock that goes backwards', () => {
       }
       // The fast worker's entry is not served (its expiry is an hour past this clock's TTL): the
       // first call runs the tool, the second is served what that call kept.
-      expect(runs).toBe(2);
+      expect(runs()).toBe(2);
     });
   }
 
@@ -127,19 +127,13 @@ describe('toolResultCache with a clock that goes backwards', () => {
         clock += TTL - 1;
       },
     ]);
-    let runs = 0;
-    const read = defineTool({
-      name: 'read',
-      description: 'Reads.',
-      parameters: z.object({ q: z.string() }),
-      execute: () => ({ n: ++runs }),
-    });
+    const { read, runs } = readTool();
     const agent = createAgent({ gemini, model: 'gemini-2.5-flash', tools: [read] });
     await agent.run('go', {
       plugins: [
         toolResultCache({ tools: { read: { effect: 'read', ttlMs: TTL } }, now: () => clock }),
       ],
     });
-    expect(runs).toBe(1);
+    expect(runs()).toBe(1);
   });
 });
