@@ -5,13 +5,12 @@
 // (rounded up); Infinity keeps the result until invalidated, as no TTL does; a TTL past what a
 // date can hold is refused where the cache is made, naming it.
 
-import { createAgent, createGemini, defineTool, InvalidArgumentError } from '@gemloop/core';
+import { InvalidArgumentError } from '@gemloop/core';
 import { toolResultCache } from '@gemloop/core/tool-result-cache';
-import { createFakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { freshDatabase } from '../__fixtures__/fleet.ts';
+import { fleetSearchRun } from '../__fixtures__/fleet-search-run.ts';
 import { createPostgresToolResultStore } from '../index.ts';
 
 let pool: pg.Pool;
@@ -26,44 +25,15 @@ describe('a fleet tool-result cache with an odd ttlMs', () => {
   for (const ttlMs of [60_000 / 7, 90_000.5, Number.POSITIVE_INFINITY])
     for (const streamed of [false, true])
       it(`(${streamed ? 'streamed' : 'unary'}) ttlMs ${ttlMs}: the run goes on and the second call is served`, async () => {
-        const fake = createFakeGemini({
-          script: [
-            turn.call('search', { q: 'a' }),
-            turn.call('search', { q: 'a' }),
-            turn.text('Found it.'),
-          ],
+        const outcome = await fleetSearchRun({
+          pool,
+          table: 'odd_ttls',
+          user: `ann-${ttlMs}-${streamed}`,
+          query: 'a',
+          ttlMs,
+          streamed,
         });
-        const { url } = await fake.listen();
-        try {
-          let runs = 0;
-          const search = defineTool({
-            name: 'search',
-            description: 'Searches.',
-            parameters: z.object({ q: z.string() }),
-            execute: () => ({ hits: ++runs }),
-          });
-          const store = createPostgresToolResultStore({ pool, table: 'odd_ttls' });
-          const agent = createAgent({
-            gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
-            model: 'gemini-2.5-flash',
-            tools: [search],
-            plugins: [
-              toolResultCache({
-                scope: 'fleet',
-                store,
-                user: `ann-${ttlMs}-${streamed}`,
-                tools: { search: { effect: 'read', ttlMs } },
-              }),
-            ],
-          });
-          const result = streamed
-            ? await agent.stream('Find it.').result
-            : await agent.run('Find it.');
-          expect(result.text).toBe('Found it.');
-          expect(runs).toBe(1);
-        } finally {
-          await fake.close();
-        }
+        expect(outcome).toEqual({ text: 'Found it.', runs: 1 });
       });
 
   it('refuses a ttlMs past what a date can hold, naming it', () => {

@@ -6,13 +6,10 @@
 // ended the run that, without it, would have gone on. Long keys and partitions are kept by a head
 // and a SHA-256 of the whole: found again exactly, invalidated by any prefix, never another's.
 
-import { createAgent, createGemini, defineTool } from '@gemloop/core';
-import { toolResultCache } from '@gemloop/core/tool-result-cache';
-import { createFakeGemini, turn } from '@gemloop/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { freshDatabase } from '../__fixtures__/fleet.ts';
+import { fleetSearchRun, toolResultEntry } from '../__fixtures__/fleet-search-run.ts';
 import { createPostgresToolResultStore } from '../index.ts';
 
 let databaseUrl: string;
@@ -36,13 +33,7 @@ function noise(length: number, seed: number): string {
   return text.slice(0, length);
 }
 
-const entry = (text: string) => ({
-  toolName: 'search',
-  text,
-  tags: ['docs'],
-  expiresAt: undefined,
-  digest: 'd',
-});
+const entry = (text: string) => toolResultEntry(text, ['docs'], 'search');
 
 describe('createPostgresToolResultStore with long keys and partitions', () => {
   it('keeps, finds, tells apart and invalidates entries whose key is 20,000 characters', async () => {
@@ -80,43 +71,13 @@ describe('createPostgresToolResultStore with long keys and partitions', () => {
   for (const streamed of [false, true])
     it(`(${streamed ? 'streamed' : 'unary'}) a fleet run whose read tool gets a 10,000-character query goes on and is served the second time`, async () => {
       const query = noise(10_000, streamed ? 5 : 6);
-      const fake = createFakeGemini({
-        script: [
-          turn.call('search', { q: query }),
-          turn.call('search', { q: query }),
-          turn.text('Found it.'),
-        ],
+      const outcome = await fleetSearchRun({
+        pool,
+        table: 'long_key_runs',
+        user: 'ann',
+        query,
+        streamed,
       });
-      const { url } = await fake.listen();
-      try {
-        let runs = 0;
-        const search = defineTool({
-          name: 'search',
-          description: 'Searches.',
-          parameters: z.object({ q: z.string() }),
-          execute: () => ({ hits: ++runs }),
-        });
-        const store = createPostgresToolResultStore({ pool, table: 'long_key_runs' });
-        const agent = createAgent({
-          gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
-          model: 'gemini-2.5-flash',
-          tools: [search],
-          plugins: [
-            toolResultCache({
-              scope: 'fleet',
-              store,
-              user: 'ann',
-              tools: { search: { effect: 'read' } },
-            }),
-          ],
-        });
-        const result = streamed
-          ? await agent.stream('Find it.').result
-          : await agent.run('Find it.');
-        expect(result.text).toBe('Found it.');
-        expect(runs).toBe(1);
-      } finally {
-        await fake.close();
-      }
+      expect(outcome).toEqual({ text: 'Found it.', runs: 1 });
     });
 });

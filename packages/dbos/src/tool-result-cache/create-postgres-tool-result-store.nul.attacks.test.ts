@@ -12,6 +12,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { freshDatabase } from '../__fixtures__/fleet.ts';
+import { toolResultEntry } from '../__fixtures__/fleet-search-run.ts';
 import { createPostgresToolResultStore } from '../index.ts';
 
 let pool: pg.Pool;
@@ -22,13 +23,7 @@ afterAll(async () => {
   await pool?.end();
 });
 
-const entry = (text: string, tags: string[] = []) => ({
-  toolName: 'read_doc',
-  text,
-  tags,
-  expiresAt: undefined,
-  digest: 'd',
-});
+const entry = toolResultEntry;
 
 describe('the fleet tool-result store fed NUL characters', () => {
   it('keeps, tells apart and invalidates keys, partitions and tags holding NUL', async () => {
