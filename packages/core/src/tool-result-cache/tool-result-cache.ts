@@ -137,7 +137,11 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     inherit = false,
     now = Date.now,
   } = options;
-  const store = options.store ?? (scope === 'session' ? createMemoryToolResultStore() : undefined);
+  // The plugin's own session store keeps what the option allows, as a run's does: made with the
+  // default 256 KiB, it refused every result between that and a larger `maxEntryBytes` (economy68).
+  const store =
+    options.store ??
+    (scope === 'session' ? createMemoryToolResultStore({ maxEntryBytes }) : undefined);
   // Only a store the app gave can hold what the cache did not write (another process, a person
   // with SQL): the plugin's own memory stores are out of reach, so their entries skip the digest,
   // most of a miss's cost (bench/src/loops/loops-bench.ts).
