@@ -35,7 +35,8 @@ export type ReadEffect = {
   readonly ttlMs?: number | undefined;
   /**
    * The key's part after `<tool name>:` from the call's parsed arguments; default: the
-   * arguments as canonical JSON. A key of your own makes prefixes to invalidate by
+   * arguments as canonical JSON. A call whose key is no string or finite number (an optional field
+   * left out) is not cached (a `skip` event, reason `no-key`). A key of your own makes prefixes to invalidate by
    * (`cacheKey: ({ id }) => \`doc/${id}\`` → `read_doc:doc/42`).
    */
   // biome-ignore lint/suspicious/noExplicitAny: the tool's parsed arguments (see FromInput)
@@ -206,7 +207,14 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
       const ownKey =
         effect.cacheKey === undefined
           ? canonicalJson(call.input)
-          : String(effect.cacheKey(call.input));
+          : keyOf(effect.cacheKey(call.input));
+      // A cacheKey that gave no string or number (an optional field the model left out): keyed
+      // `undefined` or `[object Object]`, every such call was served the first one's result
+      // (economy68). It runs as if not cached.
+      if (ownKey === null) {
+        run.emit('skip', { toolName: call.toolName, reason: 'no-key' });
+        return next();
+      }
       // Arguments nested too deeply to key (CANONICAL_JSON_MAX_DEPTH): run as if not cached.
       if (ownKey === undefined) {
         run.emit('skip', { toolName: call.toolName, reason: 'too-deep' });
@@ -344,6 +352,12 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
         removed += await place.store.invalidate(place.partition, invalidation);
     run.emit('invalidate', { toolName, removed });
   }
+}
+
+/** A `cacheKey`'s answer as a key: a string, or a finite number written out; else `null` (none). */
+function keyOf(key: unknown): string | null {
+  if (typeof key === 'string') return key;
+  return typeof key === 'number' && Number.isFinite(key) ? String(key) : null;
 }
 
 /**
