@@ -386,7 +386,10 @@ function expiryOf(ttlMs: number | undefined, time: number): number | undefined {
 
 function listOf(from: FromInput | undefined, input: unknown): readonly string[] {
   if (from === undefined) return [];
-  const list = typeof from === 'function' ? from(input) : from;
+  const list: unknown = typeof from === 'function' ? from(input) : from;
+  // One tag or prefix given as a string (plain JavaScript, or a function over `any`): read as no
+  // list, a write invalidated nothing and the next read was served what it had changed (economy68).
+  if (typeof list === 'string') return [list];
   return Array.isArray(list) ? list.map(String) : [];
 }
 
