@@ -39,7 +39,8 @@ export type ModelFallbackOptions = {
   refusals?: readonly string[] | undefined;
   /**
    * How long a model that failed is left out: after it, the next step goes to the first model
-   * again. `Infinity`: the run goes on with the model that answered.
+   * again. `Infinity`: the run goes on with the model that answered. Measured by `now`; when that
+   * clock steps back past a failure, the cool-down starts again from the clock's reading.
    * @defaultValue `Infinity`
    */
   coolDownMs?: number | undefined;
@@ -248,8 +249,13 @@ function firstAvailable(
   time: number,
 ): number {
   for (let at = 0; at < chain.length; at++) {
-    const failed = state.failedAt.get(chain[at] as string);
+    const model = chain[at] as string;
+    const failed = state.failedAt.get(model);
     if (failed === undefined || time - failed >= coolDownMs) return at;
+    // A failure ahead of the clock: it stepped back since (NTP, a restored VM, an app's clock).
+    // Left as it was, the model sat out the step's length on top of its cool-down, an hour's step
+    // back an hour of every call on the fallback (economy68); the cool-down starts again now.
+    if (time < failed) state.failedAt.set(model, time);
   }
   return chain.length - 1;
 }

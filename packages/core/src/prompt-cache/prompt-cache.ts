@@ -94,10 +94,13 @@ export class PromptCache {
    * `undefined` when the prefix goes inline (too small, or caching unavailable).
    */
   acquire(): Promise<string | undefined> {
+    // A retry time further ahead than its wait: the clock stepped back since (NTP, a restored VM),
+    // and the prefix went inline for the step's length on top of the minute (economy68).
+    const wait = this.#retryCreateAt === undefined ? 0 : this.#retryCreateAt - this.#now();
     if (
       this.#status === 'unavailable' &&
       this.#retryCreateAt !== undefined &&
-      this.#now() >= this.#retryCreateAt
+      (wait <= 0 || wait > CREATE_RETRY_MS)
     ) {
       this.#retryCreateAt = undefined;
       this.#status = 'new';
@@ -194,7 +197,12 @@ export class PromptCache {
   async #ensure(): Promise<string | undefined> {
     const now = this.#now();
     if (this.#name !== undefined && now < this.#expiresAt) {
-      if (!this.#refreshFailed && this.#expiresAt - now < this.#ttlMs / 2) {
+      // More time left than a whole TTL: the clock stepped back since the TTL was set, so how much
+      // is left on the server's clock is unknown. Refreshed, as past half of it: read as it was,
+      // the cache went unrefreshed for the step's length and expired under a run (economy68).
+      const stepped = this.#expiresAt - now > this.#ttlMs;
+      if (stepped) this.#expiresAt = now + this.#ttlMs;
+      if (!this.#refreshFailed && (stepped || this.#expiresAt - now < this.#ttlMs / 2)) {
         await this.#refresh(this.#name);
       }
       if (this.#name !== undefined) return this.#name;

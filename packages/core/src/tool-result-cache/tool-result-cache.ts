@@ -27,11 +27,16 @@ type FromInput = readonly string[] | ((input: any) => readonly string[]);
  */
 export type ReadEffect = {
   readonly effect: 'read';
-  /** How long a result is served; `undefined`: until invalidated or dropped for room. */
+  /**
+   * How long a result is served, by the cache's `now` clock (at most 8.64e15: a date's range);
+   * `undefined` or `Infinity`: until invalidated or dropped for room. Never longer: an entry whose expiry lies further ahead than this (the clock
+   * stepped back, or a fleet worker's clock runs ahead) is dropped as expired.
+   */
   readonly ttlMs?: number | undefined;
   /**
    * The key's part after `<tool name>:` from the call's parsed arguments; default: the
-   * arguments as canonical JSON. A key of your own makes prefixes to invalidate by
+   * arguments as canonical JSON. A call whose key is no string or finite number (an optional field
+   * left out) is not cached (a `skip` event, reason `no-key`). A key of your own makes prefixes to invalidate by
    * (`cacheKey: ({ id }) => \`doc/${id}\`` → `read_doc:doc/42`).
    */
   // biome-ignore lint/suspicious/noExplicitAny: the tool's parsed arguments (see FromInput)
@@ -133,7 +138,11 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     inherit = false,
     now = Date.now,
   } = options;
-  const store = options.store ?? (scope === 'session' ? createMemoryToolResultStore() : undefined);
+  // The plugin's own session store keeps what the option allows, as a run's does: made with the
+  // default 256 KiB, it refused every result between that and a larger `maxEntryBytes` (economy68).
+  const store =
+    options.store ??
+    (scope === 'session' ? createMemoryToolResultStore({ maxEntryBytes }) : undefined);
   // Only a store the app gave can hold what the cache did not write (another process, a person
   // with SQL): the plugin's own memory stores are out of reach, so their entries skip the digest,
   // most of a miss's cost (bench/src/loops/loops-bench.ts).
@@ -198,14 +207,21 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
       const ownKey =
         effect.cacheKey === undefined
           ? canonicalJson(call.input)
-          : String(effect.cacheKey(call.input));
+          : keyOf(effect.cacheKey(call.input));
+      // A cacheKey that gave no string or number (an optional field the model left out): keyed
+      // `undefined` or `[object Object]`, every such call was served the first one's result
+      // (economy68). It runs as if not cached.
+      if (ownKey === null) {
+        run.emit('skip', { toolName: call.toolName, reason: 'no-key' });
+        return next();
+      }
       // Arguments nested too deeply to key (CANONICAL_JSON_MAX_DEPTH): run as if not cached.
       if (ownKey === undefined) {
         run.emit('skip', { toolName: call.toolName, reason: 'too-deep' });
         return next();
       }
       const key = `${call.toolName}:${ownKey}`;
-      const hit = await lookUp(run, place, key, call.toolName);
+      const hit = await lookUp(run, place, key, call.toolName, effect.ttlMs);
       if (hit !== undefined) return { type: 'value', value: hit.value };
       const execution = await next();
       // Only what returned is kept: an error may not happen again.
@@ -223,13 +239,22 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     { store, partition }: { store: ToolResultStore; partition: string },
     key: string,
     toolName: string,
+    ttlMs: number | undefined,
   ): Promise<{ value: unknown } | undefined> {
     const entry = await store.get(partition, key);
     // Another tool's entry under this key is not this call's result: caches of other agents on
     // one store make keys of names holding ':' that meet, which checkOptions refuses within one
     // cache (attack-core7: `docs` keyed `admin:{…}` by one agent answered another's `docs:admin`).
     if (entry === undefined || entry.toolName !== toolName) return undefined;
-    if (entry.expiresAt !== undefined && entry.expiresAt <= now()) {
+    // An expiry further ahead than the TTL was set by a clock ahead of this one: the clock stepped
+    // back since (NTP, a restored VM), or a fleet worker's runs fast. Served until that expiry, a
+    // 60 s result lived an hour past a step back of an hour (economy68): it is expired now.
+    const at = now();
+    if (
+      entry.expiresAt !== undefined &&
+      (entry.expiresAt <= at ||
+        (ttlMs !== undefined && entry.expiresAt - at > ttlMs + CLOCK_SLACK_MS))
+    ) {
       await store.delete(partition, key);
       return undefined;
     }
@@ -292,7 +317,7 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
         toolName,
         text,
         tags: withMark(listOf(effect.tags, input), mark),
-        expiresAt: effect.ttlMs === undefined ? undefined : now() + effect.ttlMs,
+        expiresAt: expiryOf(effect.ttlMs, now()),
         digest: verify ? await digestOf(partition, key, text) : '',
       };
       await store.set(partition, key, entry);
@@ -329,9 +354,42 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
   }
 }
 
+/** A `cacheKey`'s answer as a key: a string, or a finite number written out; else `null` (none). */
+function keyOf(key: unknown): string | null {
+  if (typeof key === 'string') return key;
+  return typeof key === 'number' && Number.isFinite(key) ? String(key) : null;
+}
+
+/**
+ * How far ahead of the reading clock an expiry may lie past its TTL before it is read as set by a
+ * clock ahead (see lookUp): an expiry rounded up to a whole millisecond, or a fleet worker's clock
+ * a little ahead (NTP keeps them well within a second), is not a clock that stepped back.
+ */
+const CLOCK_SLACK_MS = 1_000;
+
+/**
+ * The longest `ttlMs` taken: ECMAScript's date range (100,000,000 days), so an expiry stays a
+ * whole number of milliseconds a store keeps exactly (Postgres's bigint).
+ */
+const MAX_TTL_MS = 8.64e15;
+
+/**
+ * When an entry kept at `time` expires: a whole millisecond, rounded up (a store keeps integers:
+ * Postgres refused `…857.142` as a bigint and the cache ended the run, economy68); `undefined`
+ * without a TTL or with an infinite one (kept until invalidated, which Postgres refused too).
+ */
+function expiryOf(ttlMs: number | undefined, time: number): number | undefined {
+  return ttlMs === undefined || ttlMs === Number.POSITIVE_INFINITY
+    ? undefined
+    : Math.ceil(time + ttlMs);
+}
+
 function listOf(from: FromInput | undefined, input: unknown): readonly string[] {
   if (from === undefined) return [];
-  const list = typeof from === 'function' ? from(input) : from;
+  const list: unknown = typeof from === 'function' ? from(input) : from;
+  // One tag or prefix given as a string (plain JavaScript, or a function over `any`): read as no
+  // list, a write invalidated nothing and the next read was served what it had changed (economy68).
+  if (typeof list === 'string') return [list];
   return Array.isArray(list) ? list.map(String) : [];
 }
 
@@ -422,10 +480,18 @@ function checkOptions(options: ToolResultCacheOptions): void {
         `toolResultCache.tools.${name} must be { effect: 'read' } or { effect: 'write' }.`,
       );
     const ttl = (effect as ReadEffect).ttlMs;
-    if (kind === 'read' && ttl !== undefined && !(typeof ttl === 'number' && ttl > 0))
+    if (
+      kind === 'read' &&
+      ttl !== undefined &&
+      !(
+        typeof ttl === 'number' &&
+        ttl > 0 &&
+        (ttl <= MAX_TTL_MS || ttl === Number.POSITIVE_INFINITY)
+      )
+    )
       fail(
         `tools.${name}.ttlMs`,
-        `toolResultCache.tools.${name}.ttlMs must be a positive number of milliseconds.`,
+        `toolResultCache.tools.${name}.ttlMs must be a positive number of milliseconds, at most ${MAX_TTL_MS} (Infinity, or none: kept until invalidated); got ${describeValue(ttl)}.`,
       );
   }
   // A key is `<tool name>:<key>` and a name may hold ':': `read` keyed `doc:1` and `read:doc`

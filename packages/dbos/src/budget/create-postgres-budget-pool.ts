@@ -22,13 +22,17 @@ export type PostgresBudgetPoolOptions = PostgresConnectionOptions & {
   maxCostUsd: number;
   /**
    * How long a reservation holds before it counts as spent in full: the end of a run that never
-   * settled (its worker was killed). Keep it above your longest run. @defaultValue 3_600_000 (an hour)
+   * settled (its worker was killed). Keep it above your longest run; at most 8.64e15.
+   * @defaultValue 3_600_000 (an hour)
    */
   leaseMs?: number | undefined;
 };
 
 /** A {@link BudgetPool} in Postgres, and `close()` for the pool it made (a `connectionString`). */
 export type PostgresBudgetPool = BudgetPool & { close(): Promise<void> };
+
+/** The longest `leaseMs` taken: ECMAScript's date range (100,000,000 days), inside Postgres's. */
+const MAX_LEASE_MS = 8.64e15;
 
 const POOLS = 'gemloop_budget_pools';
 const HOLDS = 'gemloop_budget_reservations';
@@ -97,10 +101,13 @@ export function createPostgresBudgetPool(given: PostgresBudgetPoolOptions): Post
   const options = checkOptionsCopy(budgetPoolOptions, given);
   const ownPool = requireConnection('createPostgresBudgetPool', options);
   const { name, maxCostUsd, leaseMs = 3_600_000 } = options;
-  if (typeof name !== 'string' || name === '')
+  // Postgres text holds no NUL: such a name failed every reservation with the database's own
+  // "invalid byte sequence" (economy68).
+  if (typeof name !== 'string' || name === '' || name.includes('\u0000'))
     throw new InvalidArgumentError({
       argument: 'name',
-      message: 'createPostgresBudgetPool: name must name the shared budget (a non-empty string).',
+      message:
+        'createPostgresBudgetPool: name must name the shared budget (a non-empty string without NUL characters).',
     });
   for (const [argument, value] of [
     ['maxCostUsd', maxCostUsd],
@@ -112,6 +119,13 @@ export function createPostgresBudgetPool(given: PostgresBudgetPoolOptions): Post
         message: `createPostgresBudgetPool: ${argument} must be a number >= 0; got ${String(value)}.`,
       });
   }
+  // A hold's end is now() plus the lease, in Postgres: past its dates' range every reservation
+  // failed with the database's "interval out of range" (economy68).
+  if (leaseMs > MAX_LEASE_MS)
+    throw new InvalidArgumentError({
+      argument: 'leaseMs',
+      message: `createPostgresBudgetPool: leaseMs must be at most ${MAX_LEASE_MS} (ECMAScript's date range, which Postgres holds); got ${String(leaseMs)}. Keep it above your longest run.`,
+    });
   const pool = storePool(options);
   // Reservations made in each execution of a step so far (the store is made anew for each).
   const stepReservations = new WeakMap<object, number>();

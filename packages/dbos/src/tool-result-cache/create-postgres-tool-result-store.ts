@@ -21,6 +21,7 @@ import {
   storePool,
 } from '../postgres/store-connection.ts';
 import { tableOnce } from '../postgres/table-once.ts';
+import { DIGEST_MARK, rowKey, rowPrefix } from './row-key.ts';
 
 /** @defaultValue of `maxEntries` of {@link createPostgresToolResultStore}: rows over every partition. */
 export const DEFAULT_MAX_POSTGRES_TOOL_RESULTS: number = 10_000;
@@ -64,6 +65,8 @@ const options: DeclaredOptions<CreatePostgresToolResultStoreOptions> =
  * `@gemloop/core/tool-result-cache`): one table shared by every worker, so a document one worker
  * read for a user is served to that user's next run on any worker. One row per partition and key
  * (partitions are the cache's: `user:<id>`, `shared`); nothing is ever read across partitions.
+ * A key or partition over 1 KiB (arguments a model pasted a page into), or one holding a NUL
+ * (which Postgres text cannot), is kept by its head and a SHA-256 of the whole.
  *
  * Bounded: an entry over `maxEntryBytes` is refused, and the table never holds more than
  * `maxEntries` rows (writes are serialised by a transaction-scoped advisory lock, so concurrent
@@ -108,7 +111,7 @@ export function createPostgresToolResultStore(
       }>(
         `SELECT tool_name, text, tags, expires_at::text AS expires_at, digest FROM ${quoted}
          WHERE partition = $1 AND key = $2 AND octet_length(text) <= $3`,
-        [partition, key, maxEntryBytes],
+        [rowKey(partition), rowKey(key), maxEntryBytes],
       );
       const row = rows[0];
       if (row === undefined) return undefined;
@@ -142,11 +145,11 @@ export function createPostgresToolResultStore(
              text = EXCLUDED.text, tags = EXCLUDED.tags, expires_at = EXCLUDED.expires_at,
              digest = EXCLUDED.digest, seq = DEFAULT`,
           [
-            partition,
-            key,
+            rowKey(partition),
+            rowKey(key),
             entry.toolName,
             entry.text,
-            [...entry.tags],
+            entry.tags.map(rowKey),
             entry.expiresAt ?? null,
             entry.digest,
           ],
@@ -160,14 +163,21 @@ export function createPostgresToolResultStore(
     },
     async delete(partition, key) {
       await ensureTable();
-      await pool.query(`DELETE FROM ${quoted} WHERE partition = $1 AND key = $2`, [partition, key]);
+      await pool.query(`DELETE FROM ${quoted} WHERE partition = $1 AND key = $2`, [
+        rowKey(partition),
+        rowKey(key),
+      ]);
     },
     async invalidate(partition, { tags, prefixes }) {
       await ensureTable();
+      // A long key's row holds its head (see rowKey): a prefix longer than the head matches a row
+      // whose head it starts with, which may drop a long key it is not a prefix of (a miss
+      // later), never keep one it is.
       const { rowCount } = await pool.query(
         `DELETE FROM ${quoted} WHERE partition = $1 AND (tags && $2::text[]
-           OR EXISTS (SELECT 1 FROM unnest($3::text[]) AS prefix WHERE left(key, length(prefix)) = prefix))`,
-        [partition, [...tags], [...prefixes]],
+           OR EXISTS (SELECT 1 FROM unnest($3::text[]) AS prefix WHERE left(key, length(prefix)) = prefix
+             OR (strpos(key, $4) > 0 AND left(prefix, strpos(key, $4) - 1) = left(key, strpos(key, $4) - 1))))`,
+        [rowKey(partition), tags.map(rowKey), prefixes.map(rowPrefix), DIGEST_MARK],
       );
       return rowCount ?? 0;
     },
