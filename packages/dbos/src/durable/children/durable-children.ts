@@ -328,8 +328,10 @@ export function createDurableChildren({
         handed = resolve;
       });
       handedOn.set(parentRunId, mineHanded);
-      // The parent's events, when it writes a stream (a run's, or a child's of its own).
-      const buffer = start.parent.streaming ? bufferOf() : undefined;
+      // The parent's events, when it writes a stream (a run's, or a child's of its own) and is
+      // handed the child's (else none of them would come to end the hold).
+      const buffer =
+        start.parent.streaming && start.parent.sink !== undefined ? bufferOf() : undefined;
       let hold: ChildHold | undefined;
       // The child's events go to the parent's stream after what it emitted before them; a reader
       // of the parent reads them from the child's own stream meanwhile (child-event-hold.ts).
