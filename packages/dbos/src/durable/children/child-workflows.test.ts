@@ -268,6 +268,7 @@ describe('a subagent inside a durable run', () => {
   it('runs the two subagents of one turn at once, results in call order', async () => {
     const input = 'two-run';
     const { runId } = await runs.start('team', { runId: 'team-two', input });
+    liveReads.set(runId, readLive(runId));
     const result = await runs.result(runId);
     expect(result.text).toBe(`parent answer to ${input}`);
     // Each child waited for the other in `meet_siblings`: one at a time, neither would finish.
@@ -282,6 +283,9 @@ describe('a subagent inside a durable run', () => {
       `${runId}/1.0:call-research gemloop.child`,
       `${runId}/1.1:call-research gemloop.child`,
     ]);
+    // Read as they came: the second child's events after the first's (its own announced once
+    // the first's were in), each once (durable68).
+    await expectReadOnce(runId);
   });
 
   it('tells the parent model that a child workflow ended without a final answer, and why', async () => {
