@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeEventEntries } from '../../__fixtures__/event-stream-rows.ts';
 import { workerDatabase } from '../../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../../index.ts';
 
@@ -24,17 +25,6 @@ afterAll(async () => {
   await pool?.end();
 });
 
-/** Writes `entries` as the stream of the workflow `runId`. */
-async function writeStream(runId: string, entries: readonly unknown[]): Promise<void> {
-  for (const [offset, value] of entries.entries()) {
-    await pool.query(
-      `INSERT INTO dbos.streams (workflow_uuid, key, value, "offset", function_id, serialization)
-       VALUES ($1, 'gemloop.events', $2, $3, 1, 'portable_json')`,
-      [runId, JSON.stringify(value), offset],
-    );
-  }
-}
-
 /** A run over (SUCCESS) whose stream holds `entries`; `others` are workflows copied from its row. */
 async function storedRun(
   runId: string,
@@ -46,7 +36,7 @@ async function storedRun(
     `UPDATE dbos.workflow_status SET status = 'SUCCESS', output = NULL WHERE workflow_uuid = $1`,
     [runId],
   );
-  await writeStream(runId, entries);
+  await writeEventEntries(pool, runId, entries);
   const client = await pool.connect();
   try {
     for (const [otherId, otherEntries] of Object.entries(others)) {
@@ -58,7 +48,7 @@ async function storedRun(
       await client.query('UPDATE copied SET workflow_uuid = $1', [otherId]);
       await client.query('INSERT INTO dbos.workflow_status SELECT * FROM copied');
       await client.query('DROP TABLE copied');
-      await writeStream(otherId, otherEntries);
+      await writeEventEntries(pool, otherId, otherEntries);
     }
   } finally {
     client.release();

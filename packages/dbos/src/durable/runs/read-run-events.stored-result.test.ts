@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeEventEntries } from '../../__fixtures__/event-stream-rows.ts';
 import { workerDatabase } from '../../__fixtures__/fleet.ts';
 import { createDurableRuns, DurableRunDataError, type DurableRuns } from '../../index.ts';
 
@@ -34,13 +35,7 @@ async function storedRun(
     `UPDATE dbos.workflow_status SET status = $2, output = $3, serialization = 'portable_json' WHERE workflow_uuid = $1`,
     [runId, status, output === undefined ? null : JSON.stringify(output)],
   );
-  for (const [offset, value] of entries.entries()) {
-    await pool.query(
-      `INSERT INTO dbos.streams (workflow_uuid, key, value, "offset", function_id, serialization)
-       VALUES ($1, 'gemloop.events', $2, $3, 1, 'portable_json')`,
-      [runId, JSON.stringify(value), offset],
-    );
-  }
+  await writeEventEntries(pool, runId, entries);
 }
 
 async function readEvents(
