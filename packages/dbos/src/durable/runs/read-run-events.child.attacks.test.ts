@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeEventEntries } from '../../__fixtures__/event-stream-rows.ts';
+import { writeEventEntries, writeStoredRun } from '../../__fixtures__/event-stream-rows.ts';
 import { workerDatabase } from '../../__fixtures__/fleet.ts';
 import { createDurableRuns, type DurableRuns } from '../../index.ts';
 
@@ -31,12 +31,7 @@ async function storedRun(
   entries: readonly unknown[],
   others: Record<string, readonly unknown[]> = {},
 ): Promise<void> {
-  await runs.start('helper', { runId, input: 'hi' });
-  await pool.query(
-    `UPDATE dbos.workflow_status SET status = 'SUCCESS', output = NULL WHERE workflow_uuid = $1`,
-    [runId],
-  );
-  await writeEventEntries(pool, runId, entries);
+  await writeStoredRun(runs, pool, runId, entries);
   const client = await pool.connect();
   try {
     for (const [otherId, otherEntries] of Object.entries(others)) {

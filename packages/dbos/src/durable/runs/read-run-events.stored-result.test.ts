@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeEventEntries } from '../../__fixtures__/event-stream-rows.ts';
+import { writeStoredRun } from '../../__fixtures__/event-stream-rows.ts';
 import { workerDatabase } from '../../__fixtures__/fleet.ts';
 import { createDurableRuns, DurableRunDataError, type DurableRuns } from '../../index.ts';
 
@@ -25,18 +25,11 @@ afterAll(async () => {
 });
 
 /** A run whose event stream holds `entries`, over with `status` and `output` (JSON, or none). */
-async function storedRun(
+const storedRun = (
   runId: string,
   entries: readonly unknown[],
-  { status = 'SUCCESS', output }: { status?: string; output?: unknown } = {},
-): Promise<void> {
-  await runs.start('helper', { runId, input: 'hi' });
-  await pool.query(
-    `UPDATE dbos.workflow_status SET status = $2, output = $3, serialization = 'portable_json' WHERE workflow_uuid = $1`,
-    [runId, status, output === undefined ? null : JSON.stringify(output)],
-  );
-  await writeEventEntries(pool, runId, entries);
-}
+  options?: { status?: string; output?: unknown },
+): Promise<void> => writeStoredRun(runs, pool, runId, entries, options);
 
 async function readEvents(
   runId: string,
