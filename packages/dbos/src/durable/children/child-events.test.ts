@@ -37,6 +37,21 @@ const boom = defineTool({
   },
 });
 
+/**
+ * Held until the test lets it go (`letGo`): the `when` of a child's events (durable68). Open
+ * unless a test closed it.
+ */
+let gate: Promise<void> = Promise.resolve();
+
+const hold = defineTool({
+  name: 'hold',
+  parameters: z.object({ q: z.string() }),
+  execute: async ({ q }) => {
+    await gate;
+    return { held: q };
+  },
+});
+
 /** Whether the request answers a tool call (the agent's second model call). */
 const answered = (body: Body): boolean =>
   (body.contents ?? []).some((content) =>
@@ -56,6 +71,17 @@ const script = (request: { body: unknown }) => {
     return answered(body) ? turn.text('child done') : turn.call('lookup', { q: 'a' });
   }
   if (instructions.startsWith('FAILING')) return turn.call('boom', { q: 'b' });
+  // A grandchild that holds (then answers, or fails: HOLDFAIL's answer is a 400), under a middle
+  // child that calls it, then answers.
+  if (instructions.startsWith('HOLD')) {
+    return answered(body) ? turn.text('held done') : turn.call('hold', { q: 'h' });
+  }
+  if (instructions.startsWith('MIDDLE')) {
+    return answered(body) ? turn.text('middle done') : turn.call('holder', { task: 'hold it' });
+  }
+  if (instructions.startsWith('HELD') && !answered(body)) {
+    return turn.call('waiter', { task: 'wait' });
+  }
   if (answered(body)) return turn.text('parent done');
   const tool = instructions.startsWith('OK') ? 'clerk' : 'breaker';
   return turn.call(tool, { task: 'do it' });
@@ -67,12 +93,14 @@ const fakeOptions = {
     {
       fault: { type: 'http-error' as const, error: googleError(400, 'The request is not valid.') },
       on: (call: { body: unknown }) =>
-        instructionsOf(call.body as Body).startsWith('FAILING') && answered(call.body as Body),
+        (instructionsOf(call.body as Body).startsWith('FAILING') ||
+          instructionsOf(call.body as Body).startsWith('HOLDFAIL')) &&
+        answered(call.body as Body),
     },
   ],
 };
 
-type Tree = 'ok' | 'told' | 'thrown';
+type Tree = 'ok' | 'told' | 'thrown' | 'held' | 'heldFailing';
 
 /** `ok`: its child succeeds; `told`: its child fails, told to the model; `thrown`: ends the run. */
 function agents(gemini: ReturnType<typeof createGemini>): Record<Tree, AgentOptions<unknown>> {
@@ -92,7 +120,25 @@ function agents(gemini: ReturnType<typeof createGemini>): Record<Tree, AgentOpti
     description: 'Breaks things.',
     onError: 'throw',
   });
+  // HELD > waiter (MIDDLE) > holder (HOLDING or HOLDFAIL) > the `hold` tool.
+  const waiter = (grandchild: string) =>
+    subagent(
+      createAgent({
+        gemini,
+        model,
+        instructions: 'MIDDLE: ask the holder.',
+        tools: [
+          subagent(
+            createAgent({ gemini, model, instructions: `${grandchild}: hold.`, tools: [hold] }),
+            { name: 'holder', description: 'Holds.' },
+          ),
+        ],
+      }),
+      { name: 'waiter', description: 'Waits.' },
+    );
   return {
+    held: { gemini, model, instructions: 'HELD', tools: [waiter('HOLDING')] },
+    heldFailing: { gemini, model, instructions: 'HELD', tools: [waiter('HOLDFAIL')] },
     ok: { gemini, model, instructions: 'OK', tools: [clerk] },
     told: { gemini, model, instructions: 'TOLD', tools: [told] },
     thrown: { gemini, model, instructions: 'THROWN', tools: [thrown] },
@@ -181,4 +227,58 @@ describe("a durable subagent's events in its parent's stream, as in process", ()
     expect(expected.some((line) => line.startsWith(`${tool}#1|`))).toBe(true);
     expect(treeEvents(await durable(tree), tool)).toEqual(expected);
   });
+});
+
+describe("a durable subagent's events reach its parent's stream as they come (durable68)", () => {
+  it.each([
+    ['held', 'a grandchild that succeeds'],
+    ['heldFailing', 'a grandchild that fails (its model call fails), told to its parent'],
+  ] as const)(
+    '%s: the held grandchild’s tool call is read before it ends, %s; then every event once, as in process',
+    { timeout: 120_000 },
+    async (tree, _how) => {
+      const expected = treeEvents(await inProcess(tree), 'waiter');
+      expect(expected).toContain('waiter#1>holder#1|tool-call hold');
+      let letGo = (): void => {};
+      gate = new Promise((resolve) => {
+        letGo = resolve;
+      });
+      try {
+        const { runId } = await worker.runs.start(tree, { input: 'Go.' });
+        const seen: string[] = [];
+        const reader = worker.runs.events(runId)[Symbol.asyncIterator]();
+        const readUntilHeld = async (): Promise<boolean> => {
+          while (true) {
+            const next = await reader.next();
+            if (next.done === true) return false;
+            seen.push(shape(next.value.event));
+            if (seen.at(-1) === 'waiter#1>holder#1|tool-call hold') return true;
+          }
+        };
+        // A hang guard only: before, nothing of the child's came until it ended, so the reader
+        // waited here until the guard let the tool go.
+        let guard: ReturnType<typeof setTimeout> | undefined;
+        const heldSeen = await Promise.race([
+          readUntilHeld(),
+          new Promise<false>((resolve) => {
+            guard = setTimeout(() => resolve(false), 60_000);
+          }),
+        ]);
+        clearTimeout(guard);
+        expect(heldSeen).toBe(true);
+        // Read while the grandchild's tool is held: the run has not ended.
+        expect((await worker.runs.status(runId))?.status).toBe('PENDING');
+        letGo();
+        while (true) {
+          const next = await reader.next();
+          if (next.done === true) break;
+          seen.push(shape(next.value.event));
+        }
+        expect(treeEvents(seen, 'waiter')).toEqual(expected);
+      } finally {
+        letGo();
+        gate = Promise.resolve();
+      }
+    },
+  );
 });

@@ -107,6 +107,50 @@ const TOGETHER = {
 
 let together: Promise<WorkerProcess> | undefined;
 
+/** What a reader of a run's events got as they came: each event's offset and shape. */
+type LiveRead = { offsets: number[]; lines: string[]; done: Promise<void> };
+
+/** An event as `path|type tool`: what the tree did, ids and texts left out. */
+function lineOf(event: AgentEvent<unknown>): string {
+  const tool =
+    event.type === 'tool-call'
+      ? ` ${event.toolName}`
+      : event.type === 'tool-result'
+        ? ` ${event.toolCall.toolName}`
+        : '';
+  return `${event.path.join('>')}|${event.type}${tool}`;
+}
+
+/** Reads the run's events from its start, as they come, until it ends (durable68). */
+function readLive(runId: string): LiveRead {
+  const read: LiveRead = { offsets: [], lines: [], done: Promise.resolve() };
+  read.done = (async () => {
+    for await (const { offset, event } of runs.events(runId)) {
+      read.offsets.push(offset);
+      read.lines.push(lineOf(event));
+    }
+  })();
+  // Awaited by the test of its run; a failure meanwhile is seen there, not unhandled.
+  read.done.catch(() => {});
+  return read;
+}
+
+/** The kill tests' live readers, by run id: started with their runs, read across the kill. */
+const liveReads = new Map<string, LiveRead>();
+
+/**
+ * The live reader of `runId` got every event of the run once (offsets 0, 1, ... in order, none
+ * twice through the kill and the replays), the same as a read of the ended run.
+ */
+async function expectReadOnce(runId: string): Promise<void> {
+  const live = liveReads.get(runId) as LiveRead;
+  await live.done;
+  const after: string[] = [];
+  for await (const { event } of runs.events(runId)) after.push(lineOf(event));
+  expect(live.offsets).toEqual(after.map((_line, index) => index));
+  expect(live.lines).toEqual(after);
+}
+
 /**
  * Starts the three runs, waits until the child and the grandchild are inside their held slow
  * tools and the approval tree is paused (its parent and child stopped), starts the worker that
@@ -118,8 +162,10 @@ function killedTogether(): Promise<WorkerProcess> {
     const { crash, deep, approve } = TOGETHER;
     // The slow tools wait until the worker is killed (a timer would race the kill).
     for (const { runId } of [crash, deep]) writeFileSync(join(holdDirectory, runId), '');
-    for (const { agent, runId, input } of Object.values(TOGETHER))
+    for (const { agent, runId, input } of Object.values(TOGETHER)) {
       await runs.start(agent, { runId, input });
+      if (runId !== approve.runId) liveReads.set(runId, readLive(runId));
+    }
     await waitFor(
       () => counter.count(`start slow ${crash.runId}/1.0:call-research:`) === 1,
       'the child to start its slow tool',
@@ -127,6 +173,17 @@ function killedTogether(): Promise<WorkerProcess> {
     await waitFor(
       () => counter.count(`start slow ${deep.runId}/1.0:call-delegate/1.0:call-research:`) === 1,
       'the grandchild to start its slow tool',
+    );
+    // The held (grand)child's call reaches its top run's reader while it runs (durable68): before,
+    // a child's events reached the parent's stream only when the child ended.
+    await waitFor(
+      () => liveReads.get(crash.runId)?.lines.includes('research#1|tool-call slow') === true,
+      "the child's held call, read from its parent's stream",
+    );
+    await waitFor(
+      () =>
+        liveReads.get(deep.runId)?.lines.includes('delegate#1>research#1|tool-call slow') === true,
+      "the grandchild's held call, read from its top run's stream",
     );
     await waitFor(
       async () => (await runs.status(approve.runId))?.awaitingApproval === true,
@@ -204,11 +261,14 @@ describe('a subagent inside a durable run', () => {
       'research#1|result slow',
       '|result research',
     ]);
+    // Its reader since the start, through the kill: every event once, in order.
+    await expectReadOnce(runId);
   });
 
   it('runs the two subagents of one turn at once, results in call order', async () => {
     const input = 'two-run';
     const { runId } = await runs.start('team', { runId: 'team-two', input });
+    liveReads.set(runId, readLive(runId));
     const result = await runs.result(runId);
     expect(result.text).toBe(`parent answer to ${input}`);
     // Each child waited for the other in `meet_siblings`: one at a time, neither would finish.
@@ -223,6 +283,9 @@ describe('a subagent inside a durable run', () => {
       `${runId}/1.0:call-research gemloop.child`,
       `${runId}/1.1:call-research gemloop.child`,
     ]);
+    // Read as they came: the second child's events after the first's (its own announced once
+    // the first's were in), each once (durable68).
+    await expectReadOnce(runId);
   });
 
   it('tells the parent model that a child workflow ended without a final answer, and why', async () => {
@@ -423,5 +486,6 @@ describe('a subagent inside a durable run', () => {
       'delegate#1>research#1|call lookup',
       'delegate#1>research#1|call slow',
     ]);
+    await expectReadOnce(runId);
   });
 });

@@ -26,6 +26,13 @@ import {
 import type { AnyTool } from '@gemloop/core/tools';
 import { CHILD_SPEND_PROPERTY } from '../../errors/typed-stored-error.ts';
 import { RunPausedSignal, type RunPauser } from '../approvals/approvals.ts';
+import {
+  type ChildHold,
+  createRunEventBuffer,
+  pushRunEvent,
+  type RunEventBuffer,
+  releaseChildHold,
+} from '../events/run-events.ts';
 import { createPluginHookRecorder } from '../plugins/durable-plugin-hooks.ts';
 import { CHILD_WORKFLOW } from '../runs/durable-run-types.ts';
 import { checkRunInputSize } from '../runs/run-input-limit.ts';
@@ -34,6 +41,7 @@ import { boundedCallId } from '../steps/bounded-call-id.ts';
 import { durableStartWorkflow } from '../steps/durable-operations.ts';
 import { isDurableRunEnding } from '../steps/is-durable-run-ending.ts';
 import { toJsonSafe } from '../steps/to-json-safe.ts';
+import { endChildHold, holdForChild } from './child-event-hold.ts';
 import { childEnded, doneWaiting, pauseForChild, waitForChild } from './child-waits.ts';
 import { childErrorForParent, storedChildError, withChildEvents } from './stored-child-error.ts';
 import { storedChildEvents } from './stored-child-events.ts';
@@ -154,6 +162,8 @@ export function createDurableChildren({
   status,
   services,
   maxInputBytes,
+  bufferOf,
+  storedEvents,
 }: {
   /**
    * The most a child run's stored input may be (the worker's `maxInputBytes`): a larger one is
@@ -173,10 +183,19 @@ export function createDurableChildren({
     hook: BeforeToolCallHook | undefined;
   };
   /**
-   * Runs one execution of a child workflow with its own state (the approval hook's pending calls
-   * and pause, worker-run-events.ts): a child resumed twice has two executions at once.
+   * Runs one execution of a child workflow with its own state (its event buffer, the approval
+   * hook's pending calls and pause, worker-run-events.ts): a child resumed twice has two
+   * executions at once.
    */
-  execute: <T>(runId: string, body: () => Promise<T>) => Promise<T>;
+  execute: <T>(
+    runId: string,
+    buffer: RunEventBuffer | undefined,
+    body: () => Promise<T>,
+  ) => Promise<T>;
+  /** The event buffer of the execution whose code runs now (a run's or a child's), if any. */
+  bufferOf: () => RunEventBuffer | undefined;
+  /** How many events a workflow's stream holds (`storedEventCount`), for a child's replay. */
+  storedEvents?: ((runId: string) => Promise<number>) | undefined;
   /** Pauses and resumes runs (the approval hook's). */
   pauser: RunPauser;
   /** A workflow's DBOS status, read outside any workflow (not an operation of the caller). */
@@ -242,6 +261,9 @@ export function createDurableChildren({
 
   // Per parent workflow: the wait of the last call that started a child, taken (see above).
   const waits = new Map<string, Promise<void>>();
+  // Per parent workflow: the last call that started a child, done handing on its events. The next
+  // child's events are announced at the index after them (child-event-hold.ts).
+  const handedOn = new Map<string, Promise<void>>();
   let childWorkflow:
     | ((key: string, request: ChildRunRequest) => Promise<ChildRunOutcome>)
     | undefined;
@@ -300,10 +322,31 @@ export function createDurableChildren({
         taken = resolve;
       });
       waits.set(parentRunId, mine);
+      const handedBefore = handedOn.get(parentRunId) ?? Promise.resolve();
+      let handed = (): void => {};
+      const mineHanded = new Promise<void>((resolve) => {
+        handed = resolve;
+      });
+      handedOn.set(parentRunId, mineHanded);
+      // The parent's events, when it writes a stream (a run's, or a child's of its own) and is
+      // handed the child's (else none of them would come to end the hold).
+      const buffer =
+        start.parent.streaming && start.parent.sink !== undefined ? bufferOf() : undefined;
+      let hold: ChildHold | undefined;
+      // The child's events go to the parent's stream after what it emitted before them; a reader
+      // of the parent reads them from the child's own stream meanwhile (child-event-hold.ts).
+      const handOn = async (events: readonly unknown[]): Promise<void> => {
+        for (const event of events) await start.parent.sink?.(event as never);
+        if (buffer !== undefined && hold !== undefined) endChildHold(buffer, hold, events.length);
+      };
       let outcome: ChildRunOutcome;
       try {
         const handle = await started;
         await previous;
+        if (buffer !== undefined) {
+          await handedBefore;
+          hold = await holdForChild(buffer, workflowID, start.parent.path);
+        }
         // A child paused for an approval pauses its parent (no worker slot held while a person
         // decides); the child's end resumes it, and the replay waits here again.
         while ((await waitForChild(pauser, status, workflowID)) === 'paused') {
@@ -327,9 +370,7 @@ export function createDurableChildren({
           // What the child emitted before it failed reaches the parent's stream before the
           // call's own error, as a successful child's events do (in process they stream as they
           // come); the same recorded events on a replay.
-          for (const event of storedChildEvents(error, MAX_CHILD_EVENTS)) {
-            await start.parent.sink?.(event as never);
-          }
+          await handOn(storedChildEvents(error, MAX_CHILD_EVENTS));
           // The same error on the first run (the stored copy) and on a replay (DBOS's revival
           // of it): a SubagentError again when it was one (stored-child-error.ts).
           throw childErrorForParent(error);
@@ -342,11 +383,17 @@ export function createDurableChildren({
             ),
           );
         }
+        await handOn(outcome.events);
       } finally {
         taken();
         if (waits.get(parentRunId) === mine) waits.delete(parentRunId);
+        // Stopped before the child's events came (paused, cancelled): nothing waits for them.
+        if (buffer !== undefined && hold !== undefined && hold.expected === undefined) {
+          if (buffer.held === hold) releaseChildHold(buffer);
+        }
+        handed();
+        if (handedOn.get(parentRunId) === mineHanded) handedOn.delete(parentRunId);
       }
-      for (const event of outcome.events) await start.parent.sink?.(event as never);
       // The child's spending joins the tree's total (a replay adds the same recorded amounts).
       addChildSpent(start.parent.budget, outcome.spent);
       if (outcome.budgetError !== undefined) {
@@ -368,6 +415,22 @@ export function createDurableChildren({
         const events: AgentEvent<unknown>[] = [];
         let droppedEvents = 0;
         const childRunId = DBOS.workflowID as string;
+        // Its own stream, written as a run's (its steps write its events as they come, without
+        // the keys of its tree's clients): a reader of its parent reads it while it runs
+        // (child-event-hold.ts). Its outcome holds the same events in the same order (those of
+        // its own children at the index it announced for them: `accepted`).
+        const buffer = request.streaming
+          ? createRunEventBuffer(
+              agentKeysReader(keyedBy(childKey, child) as never),
+              storedEvents === undefined ? undefined : () => storedEvents(childRunId),
+            )
+          : undefined;
+        if (buffer !== undefined) {
+          buffer.accepted = (event) => {
+            events.push(event);
+          };
+        }
+        let sunk = 0;
         const approvals = top(childKey.slice(0, childKey.indexOf('/')));
         // What the run that starts this child hands down (the child's parent is at the key above).
         const inherited = inheritedBy(childKey.slice(0, childKey.lastIndexOf('/')));
@@ -381,12 +444,17 @@ export function createDurableChildren({
           spend,
           path: Object.freeze([...request.path]),
           // Every event of the child, as it emitted it (a replay emits the same ones again).
-          sink: request.streaming
-            ? (event) => {
-                if (events.length < MAX_CHILD_EVENTS) events.push(event as AgentEvent<unknown>);
-                else droppedEvents++;
-              }
-            : undefined,
+          sink:
+            buffer === undefined
+              ? undefined
+              : (event) => {
+                  if (sunk >= MAX_CHILD_EVENTS) {
+                    droppedEvents++;
+                    return;
+                  }
+                  sunk++;
+                  pushRunEvent(buffer, event as AgentEvent<unknown>);
+                },
           streaming: request.streaming,
           beforeToolCall: approvals.hook,
           budget,
@@ -399,10 +467,12 @@ export function createDurableChildren({
         };
         let result: AgentResult<unknown>;
         try {
-          result = await execute(childRunId, () =>
+          result = await execute(childRunId, buffer, () =>
             child.run(request.input, parent, request.history),
           );
         } catch (error) {
+          // Every event it emitted is in its outcome, whatever held some back.
+          if (buffer !== undefined) releaseChildHold(buffer);
           // Paused for an approval (the hook stopped this workflow), or stopped: it ends here,
           // as stopped, and its parent with it (see the starter's wait).
           if (error instanceof RunPausedSignal) {
@@ -436,6 +506,7 @@ export function createDurableChildren({
           // error is: the parent's stream shows them as it shows a successful child's.
           throw withChildEvents(stored, events, keys);
         }
+        if (buffer !== undefined) releaseChildHold(buffer);
         await childEnded(pauser, request.parentWorkflowId, childRunId);
         const used = spent();
         return toJsonSafe({

@@ -41,6 +41,34 @@ export type EventBatch = {
    * from the index in `events`). Absent when none repeats, and in entries of older versions.
    */
   sharedStrings?: SharedStrings | undefined;
+  /**
+   * A subagent's child workflow (`runId`, below this run's id) whose events are this run's from
+   * index `at` on: its own stream holds them as it emits them (with its own indices from 0), and
+   * this run's stream holds them again from `at` once the child ended. A reader that has read up
+   * to `at` reads the child's stream meanwhile (`runs.events()`). Absent in entries of older
+   * versions, and in every entry but the one written as the parent starts waiting on the child.
+   */
+  child?: ChildStart | undefined;
+};
+
+/** Where a subagent's events go in its parent's stream (see {@link EventBatch.child}). @internal */
+export type ChildStart = { runId: string; at: number };
+
+/**
+ * The parent's side while a child's events are awaited at a known index (see
+ * {@link EventBatch.child}): the events of everything else the run emits meanwhile (another call of
+ * the turn) wait, so the child's land at that index, then go in the order they came.
+ * @internal
+ */
+export type ChildHold = {
+  /** The child's path: its events and its own subagents' start with it. */
+  path: readonly string[];
+  /** The other events, in the order they came. */
+  deferred: AgentEvent<unknown>[];
+  /** How many of the child's events came in. */
+  seen: number;
+  /** How many the parent hands on (set once it has the child's outcome); at that many, it ends. */
+  expected: number | undefined;
 };
 
 /**
@@ -127,6 +155,13 @@ export type RunEventBuffer = {
   keyless: readonly unknown[];
   /** The hold-back's memo of the long texts it found clean (a chat turn's mark reads it). */
   memo: ScanMemo;
+  /** While a child's events are awaited at a known index (see {@link ChildHold}). */
+  held?: ChildHold | undefined;
+  /**
+   * Told each event as it takes its index in `events`, as the agent emitted it (a child
+   * workflow's outcome holds its events in the order of its stream).
+   */
+  accepted?: ((event: AgentEvent<unknown>) => void) | undefined;
 };
 
 /**
@@ -184,11 +219,55 @@ export function captureRequest(
   buffer.requests.push(frame);
 }
 
-/** Adds an event the agent emitted to the run's buffer, and tells the step bodies running. @internal */
+/**
+ * Adds an event the agent emitted to the run's buffer, and tells the step bodies running; while a
+ * child's events are awaited ({@link ChildHold}), another's waits. @internal
+ */
 export function pushRunEvent(buffer: RunEventBuffer, event: AgentEvent<unknown>): void {
+  const hold = buffer.held;
+  if (hold !== undefined) {
+    if (!startsWith(event.path, hold.path)) {
+      hold.deferred.push(event);
+      return;
+    }
+    hold.seen++;
+  }
   buffer.events.push(event);
+  buffer.accepted?.(event);
   if (buffer.opened) feed(buffer);
   for (const listener of buffer.onEvent) listener();
+  if (hold?.expected !== undefined && hold.seen >= hold.expected) releaseChildHold(buffer);
+}
+
+/** Whether `path` is `prefix` or below it. */
+function startsWith(path: readonly string[] | undefined, prefix: readonly string[]): boolean {
+  if (path === undefined || path.length < prefix.length) return false;
+  return prefix.every((name, index) => path[index] === name);
+}
+
+/**
+ * Ends the run's {@link ChildHold}, if any: the events that waited go in, in the order they came.
+ * @internal
+ */
+export function releaseChildHold(buffer: RunEventBuffer): void {
+  const hold = buffer.held;
+  if (hold === undefined) return;
+  buffer.held = undefined;
+  for (const event of hold.deferred) pushRunEvent(buffer, event);
+}
+
+/**
+ * In a step body: opens the run's stream and writes its events so far, up to index `at` (the
+ * index the child's events take), with {@link EventBatch.child}, so a reader of the run meets the
+ * child there while it runs. One stream entry, even when no event is pending. Returns `at`.
+ * @internal
+ */
+export async function writeChildStart(buffer: RunEventBuffer, runId: string): Promise<number> {
+  await openRunEvents(buffer);
+  const at = buffer.events.length;
+  queueWrite(buffer, [], at, { runId, at });
+  await settleRunEventWrites(buffer);
+  return at;
 }
 
 /**
@@ -263,6 +342,7 @@ export function queueWrite(
   buffer: RunEventBuffer,
   extra: readonly AgentEvent<unknown>[] = [],
   upTo: number = buffer.events.length,
+  child?: ChildStart,
 ): boolean {
   feed(buffer);
   const from = buffer.written;
@@ -274,10 +354,11 @@ export function queueWrite(
   const head = events.length > 0 ? toJsonSafe(events) : [];
   // `extra` goes later, from the agent's own events, when an event before it waits.
   const tail = to < upTo ? [] : extra;
-  if (head.length === 0 && tail.length === 0) return false;
+  if (head.length === 0 && tail.length === 0 && child === undefined) return false;
   // Only `head`, the entry's own copy: `tail` is the agent's events.
   const sharedStrings = shareLongStrings(head);
   const batch: EventBatch = { from, events: [...head, ...tail] };
+  if (child !== undefined) batch.child = child;
   if (resultAt >= 0) batch.resultAt = from + resultAt;
   if (sharedStrings !== undefined) batch.sharedStrings = sharedStrings;
   const requestsFrom = buffer.requestsWritten;
@@ -364,8 +445,9 @@ export async function settleRunEventWrites(buffer: RunEventBuffer): Promise<void
   throw failure.error;
 }
 
-/** Lets in every event the agent emitted before now (see {@link flushRunEvents}). */
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Lets in every event the agent emitted before now (see {@link flushRunEvents}). @internal */
+export const settleEventQueue = (): Promise<void> =>
+  new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Writes the events not yet written by this process as one stream entry (one Postgres write),
@@ -382,7 +464,9 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 export async function flushRunEvents(buffer: RunEventBuffer, end = false): Promise<void> {
   // The run's events arrive through the agent stream's queue a few microtasks after the agent
   // emits them; one macrotask turn lets every event emitted before this step in.
-  await settle();
+  await settleEventQueue();
+  // The run's end: a child's events that never all came (its call aborted) hold nothing back.
+  if (end) releaseChildHold(buffer);
   await openRunEvents(buffer);
   // The run's end: what the key hold-back still holds is final (a text no step-end closed).
   if (end) {
@@ -412,7 +496,7 @@ export async function withTimedFlush<T>(
   body: () => Promise<T>,
 ): Promise<T> {
   if (buffer === undefined) return body();
-  await settle();
+  await settleEventQueue();
   await openRunEvents(buffer);
   const startedAt = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeStoredRun } from '../../__fixtures__/event-stream-rows.ts';
 import { workerDatabase } from '../../__fixtures__/fleet.ts';
 import { createDurableRuns, DurableRunDataError, type DurableRuns } from '../../index.ts';
 
@@ -24,24 +25,11 @@ afterAll(async () => {
 });
 
 /** A run whose event stream holds `entries`, over with `status` and `output` (JSON, or none). */
-async function storedRun(
+const storedRun = (
   runId: string,
   entries: readonly unknown[],
-  { status = 'SUCCESS', output }: { status?: string; output?: unknown } = {},
-): Promise<void> {
-  await runs.start('helper', { runId, input: 'hi' });
-  await pool.query(
-    `UPDATE dbos.workflow_status SET status = $2, output = $3, serialization = 'portable_json' WHERE workflow_uuid = $1`,
-    [runId, status, output === undefined ? null : JSON.stringify(output)],
-  );
-  for (const [offset, value] of entries.entries()) {
-    await pool.query(
-      `INSERT INTO dbos.streams (workflow_uuid, key, value, "offset", function_id, serialization)
-       VALUES ($1, 'gemloop.events', $2, $3, 1, 'portable_json')`,
-      [runId, JSON.stringify(value), offset],
-    );
-  }
-}
+  options?: { status?: string; output?: unknown },
+): Promise<void> => writeStoredRun(runs, pool, runId, entries, options);
 
 async function readEvents(
   runId: string,

@@ -1,6 +1,6 @@
 import { DurableRunDataError } from '../../errors/durable-run-data-error.ts';
 import { DurableRunError } from '../../errors/durable-run-error.ts';
-import type { EventBatch } from '../events/run-events.ts';
+import type { ChildStart, EventBatch } from '../events/run-events.ts';
 import { checkOffset, checkOptionKeys, checkRunId, checkSignal } from './check-runs-arguments.ts';
 import type { DurableRuns } from './durable-runs.ts';
 import { checkAccess, isOver, notFound, pause, statusNameOf } from './run-states.ts';
@@ -55,6 +55,13 @@ export function readRunEvents(
               next = eventIndex + 1;
               yield { offset: eventIndex, event };
             }
+            // A subagent's events come next: read from its own stream while it runs.
+            const child = followedChild(runId, batch, next);
+            if (child !== undefined) {
+              const read = { next };
+              yield* childRunEvents(backend, child, read, signal, 1);
+              next = read.next;
+            }
           }
         } catch (error) {
           // DBOS's readStream throws its own DBOSNonExistentWorkflowError for an id it does
@@ -85,6 +92,70 @@ export function readRunEvents(
       }
     },
   };
+}
+
+/** Most levels of subagents a reader follows (the worker prepares 8). */
+const MAX_FOLLOWED_DEPTH = 8;
+
+/**
+ * The child run an entry of `streamId`'s stream announces at `next` (run-events.ts, `child`): one
+ * below it (its id starts with `streamId/`, as every child workflow's does: `childRunId`), so a
+ * forged entry cannot send the reader to another run's stream. `undefined` when there is none, or
+ * the reader has not reached its index (events before it still to come: the parent's stream holds
+ * the child's events too, once it ended). A reader past it (started at a later offset) reads the
+ * child's events from there.
+ */
+function followedChild(streamId: string, batch: EventBatch, next: number): ChildStart | undefined {
+  const child = batch.child as Partial<ChildStart> | undefined;
+  if (typeof child !== 'object' || child === null) return undefined;
+  const { runId, at } = child;
+  if (
+    typeof runId !== 'string' ||
+    !runId.startsWith(`${streamId}/`) ||
+    !Number.isSafeInteger(at) ||
+    (at as number) < 0 ||
+    (at as number) > next
+  ) {
+    return undefined;
+  }
+  return { runId, at: at as number };
+}
+
+/**
+ * The events of a subagent's child workflow from its own stream, at the indices they take in the
+ * parent's stream (`child.at` on), until the child's stream ends (its workflow ended or paused):
+ * its own subagents' the same way, below it. Every event past `read.next` once; `read.next` moves
+ * past each. What the child's stream lacks (its last events, written only with its outcome) the
+ * parent's stream holds at the same indices.
+ */
+async function* childRunEvents(
+  backend: RunsBackend,
+  child: ChildStart,
+  read: { next: number },
+  signal: AbortSignal | undefined,
+  depth: number,
+): AsyncGenerator<{ offset: number; event: EventBatch['events'][number] }> {
+  let entries = 0;
+  for await (const entry of untilAborted(backend.readStream(child.runId, 0), signal)) {
+    const batch = checkEventBatch(child.runId, entries, entry, read.next - child.at);
+    entries++;
+    for (let index = 0; index < batch.events.length; index++) {
+      const eventIndex = child.at + batch.from + index;
+      if (eventIndex < read.next) continue;
+      read.next = eventIndex + 1;
+      yield { offset: eventIndex, event: batch.events[index] as EventBatch['events'][number] };
+    }
+    const below = followedChild(child.runId, batch, read.next - child.at);
+    if (below !== undefined && depth < MAX_FOLLOWED_DEPTH) {
+      yield* childRunEvents(
+        backend,
+        { runId: below.runId, at: child.at + below.at },
+        read,
+        signal,
+        depth + 1,
+      );
+    }
+  }
 }
 
 /**

@@ -150,10 +150,13 @@ export function createDurableAgentMaker({
     registerDurableInteractions(gemini, agentOptions.api, () =>
       createDurableInteractions(definition.gemini, calls, timed, statusOf, pauser.pool, {
         pauser,
-        // An execution of a run of the runs queue has its event buffer; a subagent's child
-        // workflow not. Its own execution's, not its run's: the stale one of a run resumed twice
-        // must not take itself for a child (the owner's would be found by the run's id).
-        parks: () => currentBuffer() !== undefined,
+        // An execution of a run of the runs queue, not a subagent's child workflow (which has an
+        // event buffer too). Its own execution's, not its run's: the stale one of a run resumed
+        // twice must not take itself for a child (the owner's would be found by the run's id).
+        parks: () => {
+          const execution = events.current();
+          return execution?.buffer !== undefined && execution.child !== true;
+        },
         flush: flushCurrent,
       }),
     );

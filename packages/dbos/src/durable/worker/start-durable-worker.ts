@@ -272,8 +272,12 @@ export async function startDurableWorkerWith(
         hook: top?.approvals.hook,
       };
     },
-    // Each execution of a child workflow keeps its own approval state, as a run's does.
-    execute: (runId, body) => events.execute({ runId, approvals: createApprovalState() }, body),
+    // Each execution of a child workflow keeps its own event buffer and approval state, as a
+    // run's does.
+    execute: (runId, buffer, body) =>
+      events.execute({ runId, buffer, child: true, approvals: createApprovalState() }, body),
+    bufferOf: events.currentBuffer,
+    storedEvents: (runId) => storedEventCount(pool, runId),
     pauser,
     status: async (runId) => (await (dbosClient as DBOSClient).getWorkflow(runId))?.status,
     services,

@@ -21,8 +21,13 @@ import type { SteerCheck } from '../steering/durable-steering.ts';
 export type RunExecution = {
   /** The DBOS workflow id of the run (or child) this execution runs. */
   runId: string;
-  /** The events its steps write (absent in a child workflow: its events go out with its outcome). */
+  /**
+   * The events its steps write to its stream (a child workflow's too, when its parent streams: a
+   * reader of the parent reads them as they come; its outcome holds them for the parent's).
+   */
   buffer?: RunEventBuffer | undefined;
+  /** An execution of a subagent's child workflow, not of a run of the runs queue. */
+  child?: true | undefined;
   /** Which topics its next step boundary reads (absent in a child workflow: it receives nothing). */
   steerCheck?: SteerCheck | undefined;
   /** Its approval hook's pending calls and whether it paused (approvals.ts). */
