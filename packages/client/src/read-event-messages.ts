@@ -75,8 +75,8 @@ export function checkStartEvent(
 }
 
 /**
- * Refuses a response that is no event stream of a run: an HTTP error (a 410 of a resume: the run
- * can no longer be resumed), or another content type. The error quotes the body without the
+ * Refuses a response that is no event stream of a run: an HTTP error (a 410 or a 404 of a resume:
+ * the run can no longer be resumed), or another content type. The error quotes the body without the
  * page's `credentials` (`credentialsOf` its headers).
  * @internal
  */
@@ -85,11 +85,15 @@ export async function checkEventStreamResponse(
   resuming: boolean,
   credentials: readonly string[],
 ): Promise<void> {
-  if (response.status === 410 && resuming) {
+  // `410` is core's replay buffer's answer; `404` the durable events route's, as
+  // docs/streaming-to-a-browser.md writes it, for a run that is not the caller's or is gone. Read
+  // as `http-status`, a resume it refused left the page's saved point alive (`onResumePoint` never
+  // heard), and the page tried it again at every reload (client68).
+  if ((response.status === 410 || response.status === 404) && resuming) {
     throw new ClientError({
       code: 'resume-unavailable',
-      status: 410,
-      message: `The run can no longer be resumed: ${await readExcerpt(response, credentials)}`,
+      status: response.status,
+      message: `The run can no longer be resumed (${response.status}: the server holds no such run of yours any more): ${await readExcerpt(response, credentials)}`,
     });
   }
   if (!response.ok) {
