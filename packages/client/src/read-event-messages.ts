@@ -3,7 +3,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { AgentEventsLimits } from './agent-events-options.ts';
 import { ClientError } from './client-error.ts';
 import { MAX_TIMER_MS } from './connect-within.ts';
-import { quoteWithoutCredentials } from './header-credentials.ts';
+import { quoteWithoutCredentials, withoutCredentials } from './header-credentials.ts';
 import { readExcerpt } from './read-excerpt.ts';
 import { readFileRefusal } from './read-file-refusal.ts';
 import { isHeaderValue } from './resume-point.ts';
@@ -222,9 +222,9 @@ async function readWithin(
 }
 
 /**
- * A typed event, or `undefined` for a type this client does not know (skipped). Data that is no
- * JSON is ClientError `protocol`, quoting its first 100 characters without the page's
- * `credentials`.
+ * A typed event, or `undefined` for a type this client does not know (skipped); an `error` event's
+ * words without the page's `credentials`. Data that is no JSON is ClientError `protocol`, quoting
+ * its first 100 characters without them.
  * @internal
  */
 export function parseBrowserEvent(
@@ -245,5 +245,23 @@ export function parseBrowserEvent(
   if (typeof value !== 'object' || value === null) return undefined;
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) return undefined;
+  if (type === 'error' && credentials.length > 0) redactErrorWords(value, credentials);
   return value as BrowserEvent;
+}
+
+/**
+ * A run's `error` event with the page's `credentials` taken out of its words (`name`, `code`,
+ * `message`): a server, or a gateway's auth layer before it, that echoes the request's headers in
+ * its error put the page's credential into what `onError` logs, the chat state keeps, the page
+ * saves with its messages and `toPageMessage` shows (client68: it hides a key only by a vendor's
+ * shape; a Basic credential or an app's own key has none). The event is this parse's own object.
+ */
+function redactErrorWords(event: object, credentials: readonly string[]): void {
+  const error = (event as { error?: unknown }).error;
+  if (typeof error !== 'object' || error === null) return;
+  const words = error as Record<string, unknown>;
+  for (const field of ['name', 'code', 'message'] as const) {
+    const text = words[field];
+    if (typeof text === 'string') words[field] = withoutCredentials(text, credentials);
+  }
 }
