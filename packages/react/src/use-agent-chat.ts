@@ -30,6 +30,7 @@ import type {
 } from './agent-chat-message.ts';
 import { forgetFiles, initialChatState, nonEmpty, toChatFiles } from './chat-file-previews.ts';
 import { isWellFormedEvent } from './is-well-formed-event.ts';
+import { readSavedMessages } from './read-saved-messages.ts';
 import {
   type AgentChatAction,
   initialAgentChatState,
@@ -580,8 +581,10 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
   const setMessages = useCallback((messages: AgentChatMessage[]): void => {
     // Other messages: the refusal is no longer what the chat's last message answers to.
     refused.current = false;
-    dispatch({ type: 'set-messages', messages });
-    forgetFiles(messages, sentFiles.current, previews.current);
+    // Read as the reducer reads them: a `null` file, or messages that are no list, threw here.
+    const read = readSavedMessages(messages);
+    dispatch({ type: 'set-messages', messages: read });
+    forgetFiles(read, sentFiles.current, previews.current);
   }, []);
 
   // Leaving the page (unmount) stops the run on the server too, a turn later: StrictMode's
