@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { frame, scriptedServer } from './__fixtures__/scripted-server.ts';
 import { rejection } from './__fixtures__/rejection.ts';
+import { frame, scriptedServer } from './__fixtures__/scripted-server.ts';
 import { agentEvents } from './agent-events.ts';
 import { ClientError } from './client-error.ts';
 import type { ResumePoint } from './resume-point.ts';
