@@ -7,6 +7,7 @@ import {
   delayOption,
 } from './agent-events-options.ts';
 import { checkOptionKeys } from './check-option-keys.ts';
+import { checkUrlOption } from './check-url-option.ts';
 import { ClientError } from './client-error.ts';
 import { connectWithin, MAX_TIMER_MS } from './connect-within.ts';
 import { fetchUnfollowed } from './fetch-unfollowed.ts';
@@ -42,6 +43,8 @@ export async function* agentEvents(
   options: AgentEventsOptions = {},
 ): AsyncGenerator<BrowserEvent, void, undefined> {
   checkOptionKeys(options, AGENT_EVENTS_OPTIONS, 'agentEvents');
+  checkUrlOption(url, 'url');
+  if (options.cancelUrl !== undefined) checkUrlOption(options.cancelUrl, 'cancelUrl');
   const doFetch = options.fetch ?? globalThis.fetch;
   const limits: AgentEventsLimits = {
     maxEventChars: countOption(options.maxEventChars, 1_000_000, 'maxEventChars', 1),

@@ -1,5 +1,6 @@
 import { countOption } from './agent-events-options.ts';
 import { checkOptionKeys } from './check-option-keys.ts';
+import { checkUrlOption } from './check-url-option.ts';
 import { ClientError } from './client-error.ts';
 import { connectWithin } from './connect-within.ts';
 import { fetchUnfollowed } from './fetch-unfollowed.ts';
@@ -53,6 +54,7 @@ export async function postAnswer(
   problemOf: (excerpt: string) => string = (excerpt) => excerpt,
 ): Promise<boolean> {
   checkOptionKeys(options, POST_ANSWER_OPTIONS, `the ${what}'s options`);
+  checkUrlOption(url, 'url');
   const idleTimeoutMs = countOption(options.idleTimeoutMs, Infinity, 'idleTimeoutMs', 1);
   const headers = readHeadersOption(options.headers);
   // Bounded as the run's requests are: a server that took the POST and never answered held the
