@@ -1,4 +1,5 @@
 import { ClientError } from './client-error.ts';
+import { sliceWhole } from './slice-whole.ts';
 
 /** What a credential quoted back by a server is replaced with. */
 const REDACTED = '[redacted]';
@@ -134,5 +135,5 @@ export function cutWithoutCredentials(
   // own length past it. An event's data may be a megabyte.
   const longest = credentials.reduce((most, credential) => Math.max(most, credential.length), 0);
   const redacted = withoutCredentials(text.slice(0, maxChars + longest), credentials);
-  return `${withoutCutCredential(redacted.slice(0, maxChars), credentials)}...`;
+  return `${withoutCutCredential(sliceWhole(redacted, maxChars), credentials)}...`;
 }
