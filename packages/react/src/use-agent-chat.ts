@@ -10,6 +10,7 @@ import {
   answerApproval,
   answerElicitation as answerElicitationRequest,
   type BrowserEvent,
+  ClientError,
   checkOptionKeys,
   checkResumePoint,
   type ElicitationAnswer,
@@ -153,7 +154,8 @@ export type UseAgentChatResult = {
   /**
    * Sends `text` (with `files`, when given) and streams the run's answer into a new assistant
    * message; stops a run still going. A file that cannot be sent fails it before any request
-   * (`error`: `ClientError` `file-refused`, no message added). A `send`, `reload`, `resume` or
+   * (`error`: `ClientError` `file-refused`, no message added), as a `text` that is no string does
+   * (`invalid-option` naming `text`: `onClick={send}` hands it the click event). A `send`, `reload`, `resume` or
    * `stop` (or an unmount) while the files are still being read overtakes it: nothing is sent.
    * After the hook unmounted, `send`, `reload` and `resume` do nothing (no Stop could reach
    * their run).
@@ -277,6 +279,14 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     run.controller.abort(new DOMException('Stopped by the user.', 'AbortError'));
   }, []);
 
+  // A send or resume refused before any request (a file the chat does not take, a text that is
+  // no string, a point the client refuses): the chat shows why, and nothing was sent.
+  const refuse = useCallback((failure: Error): void => {
+    refused.current = true;
+    dispatch({ type: 'refused', error: failure });
+    latest.current.options.onError?.(failure);
+  }, []);
+
   const stream = useCallback(
     async (run: {
       messageId: string;
@@ -392,6 +402,19 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     async (text: string, sendOptions?: SendOptions): Promise<void> => {
       if (unmounted.current) return;
       stop();
+      if (typeof text !== 'string') {
+        // `<button onClick={send}>` hands it the click event: sent as the message, it became the
+        // user message's `text`, and the page's `{message.text}` threw (React unmounted the page).
+        // Refused as a file the chat does not take is: nothing sent, nothing added (client68).
+        refuse(
+          new ClientError({
+            code: 'invalid-option',
+            option: 'text',
+            message: `send takes the message's text as a string; got ${text === null ? 'null' : `a ${typeof text}`} (a click event? call send(input.value) from the handler, not send itself).`,
+          }),
+        );
+        return;
+      }
       refused.current = false;
       const ticket = stops.current;
       let files: MessageFile[] | undefined;
@@ -403,10 +426,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
           // Overtaken meanwhile: the chat shows the later action, not this refusal.
           if (stops.current !== ticket) return;
           // Nothing was sent: the chat shows why (`file-refused`), the text stays the page's.
-          const failure = toError(error);
-          refused.current = true;
-          dispatch({ type: 'refused', error: failure });
-          latest.current.options.onError?.(failure);
+          refuse(toError(error));
           return;
         }
       }
@@ -427,7 +447,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
         request: { message: text, messages: before, files: nonEmpty(files) },
       });
     },
-    [stop, stream, nextId],
+    [stop, stream, nextId, refuse],
   );
 
   const reload = useCallback(async (): Promise<void> => {
@@ -467,12 +487,9 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
       try {
         checkResumePoint(point);
       } catch (error) {
-        const failure = toError(error);
         // Nothing was sent and nothing added: Retry has no failed run to send again (it sent the
         // question before it again, replacing that question's good answer: leftovers78).
-        refused.current = true;
-        dispatch({ type: 'refused', error: failure });
-        latest.current.options.onError?.(failure);
+        refuse(toError(error));
         return;
       }
       refused.current = false;
@@ -502,7 +519,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
         added: state.messages.length > messages.length,
       });
     },
-    [stop, stream, nextId],
+    [stop, stream, nextId, refuse],
   );
 
   const postApproval = useCallback(
