@@ -199,8 +199,14 @@ export type UseAgentChatResult = {
    * resume fails before any event (status `error`, the conversation as it was).
    */
   resume(point: ResumePoint): Promise<void>;
-  /** Replaces the messages (the running run, if any, goes on). */
-  setMessages(messages: AgentChatMessage[]): void;
+  /**
+   * Replaces the messages (the running run, if any, goes on): a list, or a function of the
+   * messages the chat shows that returns it, as the AI SDK's `useChat` takes it. Anything else
+   * changes nothing and goes to `onError` (`ClientError` `invalid-option` naming `messages`).
+   */
+  setMessages(
+    messages: AgentChatMessage[] | ((messages: AgentChatMessage[]) => AgentChatMessage[]),
+  ): void;
 };
 
 /**
@@ -595,14 +601,32 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     [],
   );
 
-  const setMessages = useCallback((messages: AgentChatMessage[]): void => {
-    // Other messages: the refusal is no longer what the chat's last message answers to.
-    refused.current = false;
-    // Read as the reducer reads them: a `null` file, or messages that are no list, threw here.
-    const read = readSavedMessages(messages);
-    dispatch({ type: 'set-messages', messages: read });
-    forgetFiles(read, sentFiles.current, previews.current);
-  }, []);
+  const setMessages = useCallback(
+    (value: AgentChatMessage[] | ((messages: AgentChatMessage[]) => AgentChatMessage[])): void => {
+      // An updater, as useChat takes one: the function went to the reducer as the messages and
+      // threw "not iterable" there, in React's render (client68).
+      const messages = typeof value === 'function' ? value(latest.current.messages) : value;
+      if (!Array.isArray(messages)) {
+        // Not read as no messages: a page's `setMessages(JSON.parse(stored))` of a "null" would
+        // wipe the conversation without a word.
+        latest.current.options.onError?.(
+          new ClientError({
+            code: 'invalid-option',
+            option: 'messages',
+            message: `setMessages takes a list of messages, or a function of the messages that returns one; got ${messages === null ? 'null' : `a ${typeof messages}`}. The messages are as they were.`,
+          }),
+        );
+        return;
+      }
+      // Other messages: the refusal is no longer what the chat's last message answers to.
+      refused.current = false;
+      // Read as the reducer reads them: a `null` file threw here.
+      const read = readSavedMessages(messages);
+      dispatch({ type: 'set-messages', messages: read });
+      forgetFiles(read, sentFiles.current, previews.current);
+    },
+    [],
+  );
 
   // Leaving the page (unmount) stops the run on the server too, a turn later: StrictMode's
   // development double mount runs this cleanup and the effect again at once, and a stop there
