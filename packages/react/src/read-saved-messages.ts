@@ -190,11 +190,19 @@ function readFile(file: Entry): ChatFile | undefined {
   });
 }
 
+/**
+ * A saved error: an `Error` as it is; an object with its `name` and `message` as strings (a
+ * `ClientError` saved through JSON has no `message`: it is not an own enumerable property), its
+ * `code` only when a string. Anything else is no error.
+ */
 function readError(error: unknown): ChatError | undefined {
   if (error instanceof Error) return error;
-  if (!isEntry(error) || typeof error['name'] !== 'string') return undefined;
-  if (typeof error['message'] !== 'string') return undefined;
-  return error['code'] === undefined || typeof error['code'] === 'string'
-    ? (error as ChatError)
-    : { name: error['name'], message: error['message'] };
+  if (!isEntry(error) || Array.isArray(error)) return undefined;
+  const { code, ...rest } = error;
+  return readFields<ChatError>(error, {
+    ...rest,
+    name: stringOr(error['name'], 'Error'),
+    message: stringOr(error['message'], ''),
+    ...(typeof code === 'string' ? { code } : {}),
+  });
 }

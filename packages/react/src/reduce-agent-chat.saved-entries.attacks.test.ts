@@ -226,3 +226,31 @@ describe('useAgentChat under react-dom/server with such saved messages', () => {
     ).not.toThrow();
   });
 });
+
+describe('a saved error', () => {
+  it('a ClientError saved through JSON (no message) is kept as an error, a code of another type left out', () => {
+    const failed = (error: unknown) =>
+      initialAgentChatState([
+        {
+          id: 'a1',
+          role: 'assistant',
+          text: '',
+          thoughts: '',
+          toolCalls: [],
+          approvals: [],
+          outcome: 'error',
+          error,
+        } as unknown as AgentChatMessage,
+      ]);
+    expect(answer(failed({ name: 'ClientError', code: 'http-status', status: 500 })).error).toEqual(
+      { name: 'ClientError', code: 'http-status', status: 500, message: '' },
+    );
+    expect(answer(failed({ message: 'Boom', code: 7 })).error).toEqual({
+      name: 'Error',
+      message: 'Boom',
+    });
+    expect(answer(failed('Boom')).error).toBeUndefined();
+    const whole = { name: 'Error', code: 'x', message: 'Boom' };
+    expect(answer(failed(whole)).error).toBe(whole);
+  });
+});
