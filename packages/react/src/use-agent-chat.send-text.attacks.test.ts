@@ -1,14 +1,8 @@
 import { ClientError } from '@gemloop/client';
-import { createElement } from 'react';
-import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { renderChat } from './__fixtures__/server-rendered-chat.ts';
 import type { ChatError } from './agent-chat-message.ts';
 import { initialAgentChatState, reduceAgentChat } from './reduce-agent-chat.ts';
-import {
-  type UseAgentChatOptions,
-  type UseAgentChatResult,
-  useAgentChat,
-} from './use-agent-chat.ts';
 
 // `<button onClick={send}>`: React calls `send` with the click event, as it would `sendMessage` of
 // the AI SDK's useChat. The event went out as the message (`{"message":{"isTrusted":true,...}}`, a
@@ -16,33 +10,6 @@ import {
 // threw "Objects are not valid as a React child" and React unmounted the page. A `send` whose
 // text is no string is refused before any request, as a file the chat does not take is: a typed
 // error naming `text`, through `onError` and the chat's `error`.
-
-/** A page that hands the hook's result to `taken`. */
-function Page({
-  options,
-  taken,
-}: {
-  options: UseAgentChatOptions;
-  taken: (chat: UseAgentChatResult) => void;
-}) {
-  taken(useAgentChat(options));
-  return null;
-}
-
-/** The hook's result, taken from one server render (react-dom/server: no DOM here). */
-function renderChat(options: UseAgentChatOptions): UseAgentChatResult {
-  let chat: UseAgentChatResult | undefined;
-  renderToString(
-    createElement(Page, {
-      options,
-      taken: (result) => {
-        chat = result;
-      },
-    }),
-  );
-  if (chat === undefined) throw new Error('not rendered');
-  return chat;
-}
 
 describe('send with a text that is no string', () => {
   it.each([

@@ -1,13 +1,7 @@
 import { ClientError } from '@gemloop/client';
-import { createElement } from 'react';
-import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { renderChat } from './__fixtures__/server-rendered-chat.ts';
 import type { AgentChatMessage, ChatError } from './agent-chat-message.ts';
-import {
-  type UseAgentChatOptions,
-  type UseAgentChatResult,
-  useAgentChat,
-} from './use-agent-chat.ts';
 
 // A page that moves from the AI SDK's useChat calls `setMessages` as it did there, with an
 // updater: `setMessages((messages) => messages.slice(0, -2))` (vercel/ai, packages/react's
@@ -15,33 +9,6 @@ import {
 // messages: `forgetFiles` threw "messages is not iterable" from the page's handler, and the
 // reducer threw the same in React's render (the page unmounted). A value that is neither a list
 // nor a function (`setMessages(JSON.parse(stored))` of a `"null"`) threw the same way.
-
-/** A page that hands the hook's result to `taken`. */
-function Page({
-  options,
-  taken,
-}: {
-  options: UseAgentChatOptions;
-  taken: (chat: UseAgentChatResult) => void;
-}) {
-  taken(useAgentChat(options));
-  return null;
-}
-
-/** The hook's result, taken from one server render (react-dom/server: no DOM here). */
-function renderChat(options: UseAgentChatOptions): UseAgentChatResult {
-  let chat: UseAgentChatResult | undefined;
-  renderToString(
-    createElement(Page, {
-      options,
-      taken: (result) => {
-        chat = result;
-      },
-    }),
-  );
-  if (chat === undefined) throw new Error('not rendered');
-  return chat;
-}
 
 const saved: AgentChatMessage[] = [
   { id: 'u1', role: 'user', text: 'Hi' },
