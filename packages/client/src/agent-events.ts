@@ -21,6 +21,7 @@ import {
   readEventMessages,
 } from './read-event-messages.ts';
 import { checkResumePoint } from './resume-point.ts';
+import { toJsonBody } from './to-json-body.ts';
 
 /**
  * An event's SSE id as `@gemloop/core/web` reads one back: its sequence number in the run, `-1`
@@ -62,7 +63,7 @@ export async function* agentEvents(
   const credentials = credentialsOf(pageHeaders);
   let body: string | undefined;
   if (options.body !== undefined) {
-    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    body = typeof options.body === 'string' ? options.body : toJsonBody(options.body, 'body');
     if (typeof options.body !== 'string') headers['content-type'] ??= 'application/json';
   }
 

@@ -6,6 +6,7 @@ import { connectWithin } from './connect-within.ts';
 import { fetchUnfollowed } from './fetch-unfollowed.ts';
 import { credentialsOf, type HeadersOption, readHeadersOption } from './header-credentials.ts';
 import { readExcerpt } from './read-excerpt.ts';
+import { toJsonBody } from './to-json-body.ts';
 
 /** Options of a page's answer to the server (an approval, an MCP server's question). */
 export type PostAnswerOptions = {
@@ -42,7 +43,7 @@ const POST_ANSWER_OPTIONS = {
  *   no broker's answer included), `redirect` for
  *   a redirect (never followed: the headers would go with it), `idle-timeout` when no answer came
  *   within `idleTimeoutMs`, `connection-lost` when the request failed before any answer (the
- *   fetch's own error as `cause`), `invalid-option` for an option it cannot use (before any
+ *   fetch's own error as `cause`), `invalid-option` for an option, or an answer JSON cannot write, it cannot use (before any
  *   request). The page's `signal` rejects with its reason instead.
  * @internal
  */
@@ -55,6 +56,7 @@ export async function postAnswer(
 ): Promise<boolean> {
   checkOptionKeys(options, POST_ANSWER_OPTIONS, `the ${what}'s options`);
   checkUrlOption(url, 'url');
+  const body = toJsonBody(answer, 'answer');
   const idleTimeoutMs = countOption(options.idleTimeoutMs, Infinity, 'idleTimeoutMs', 1);
   const headers = readHeadersOption(options.headers);
   // Bounded as the run's requests are: a server that took the POST and never answered held the
@@ -66,7 +68,7 @@ export async function postAnswer(
       fetchUnfollowed(options.fetch ?? globalThis.fetch, url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(answer),
+        body,
         ...(wait.signal === undefined ? {} : { signal: wait.signal }),
       }),
     );
