@@ -43,8 +43,8 @@ const POST_ANSWER_OPTIONS = {
  *   no broker's answer included), `redirect` for
  *   a redirect (never followed: the headers would go with it), `idle-timeout` when no answer came
  *   within `idleTimeoutMs`, `connection-lost` when the request failed before any answer (the
- *   fetch's own error as `cause`), `invalid-option` for an option, or an answer JSON cannot write, it cannot use (before any
- *   request). The page's `signal` rejects with its reason instead.
+ *   fetch's own error as `cause`), `invalid-option` for an option it cannot use or an answer JSON
+ *   cannot write (before any request). The page's `signal` rejects with its reason instead.
  * @internal
  */
 export async function postAnswer(
