@@ -182,6 +182,7 @@ export async function* agentEvents(
           response.body as ReadableStream<Uint8Array>,
           limits,
           signal,
+          credentials,
         )) {
           chars += message.data.length;
           if (++events > limits.maxEvents || chars > limits.maxChars) {

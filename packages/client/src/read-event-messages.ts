@@ -135,8 +135,13 @@ export async function* readEventMessages(
   body: ReadableStream<Uint8Array>,
   limits: AgentEventsLimits,
   signal: AbortSignal | undefined,
+  credentials: readonly string[] = [],
 ): AsyncGenerator<EventSourceMessage> {
   const queue: EventSourceMessage[] = [];
+  // The body's first characters while no event came: to tell a body that is no event stream at
+  // all (an error as JSON, an HTML page, under the route's content type) from a cut connection.
+  let head = '';
+  let events = 0;
   let failure: unknown;
   const tooLong = (): ClientError =>
     new ClientError({
@@ -172,12 +177,18 @@ export async function* readEventMessages(
       signal?.throwIfAborted();
       const { value, done } = await readWithin(reader, limits.idleTimeoutMs);
       signal?.throwIfAborted();
-      if (done) return;
+      if (done) {
+        if (events === 0) refuseNoEvents(head, credentials);
+        return;
+      }
       // `stream: true`: a UTF-8 character cut between two chunks is held for the next one.
-      parser.feed(decoder.decode(value, { stream: true }));
+      const text = decoder.decode(value, { stream: true });
+      if (events === 0 && head.length < MAX_HEAD_CHARS) head += text.slice(0, MAX_HEAD_CHARS);
+      parser.feed(text);
       // By index, then emptied: `shift()` moves the rest of the queue each time in V8 once it
       // is long, n² for a chunk of n small events. The events before one past the limit are
       // shown, as they would have been had they come in a read of their own.
+      events += queue.length;
       for (let index = 0; index < queue.length; index++) {
         signal?.throwIfAborted();
         yield queue[index] as EventSourceMessage;
@@ -189,6 +200,25 @@ export async function* readEventMessages(
     signal?.removeEventListener('abort', onAbort);
     reader.cancel().catch(() => {});
   }
+}
+
+/** The characters of a body with no event that its `protocol` error quotes. */
+const MAX_HEAD_CHARS = 300;
+
+/**
+ * Refuses a body that ended with no event and is no event stream at all: JSON or markup (a
+ * gateway's or a framework's error kept under the route's `text/event-stream`). eventsource-parser
+ * skips such lines as unknown fields, so the stream ended as a cut connection: `connection-lost`,
+ * "try again", for an answer that comes the same each time (client68). A body of comments, or
+ * nothing, is left to be read as the cut it may be.
+ */
+function refuseNoEvents(head: string, credentials: readonly string[]): void {
+  const kind = /^\s*[[{]/.test(head) ? 'JSON' : /^\s*</.test(head) ? 'markup' : undefined;
+  if (kind === undefined) return;
+  throw new ClientError({
+    code: 'protocol',
+    message: `The server answered text/event-stream holding no event but ${kind} (an error it sent under the route's content type?): ${quoteWithoutCredentials(head.trim(), MAX_HEAD_CHARS, credentials)}`,
+  });
 }
 
 /**
