@@ -128,7 +128,8 @@ export async function checkEventStreamResponse(
 
 /**
  * The SSE messages of a body, through eventsource-parser (bounded by `maxEventChars`); ends with
- * the signal's reason once it is aborted.
+ * the signal's reason once it is aborted. A body that ends with no event but JSON or markup is
+ * ClientError `protocol`, quoting it without the page's `credentials`.
  * @internal
  */
 export async function* readEventMessages(
