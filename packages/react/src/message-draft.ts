@@ -27,6 +27,7 @@ type StepText = { stepNumber: number; text: string };
  * a page folds the events beside the hook) finds it taken and builds its own.
  */
 type CallIndex = { keys: Map<string, number>; list: readonly ChatToolCall[] | undefined };
+// why (sentinel): the key of the property a list of calls carries its index under; holds nothing.
 const CALL_INDEX: unique symbol = Symbol('gemloop.react.call-index');
 type CarryingIndex = readonly ChatToolCall[] & { [CALL_INDEX]?: CallIndex };
 
