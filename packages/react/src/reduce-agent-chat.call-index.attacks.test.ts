@@ -83,35 +83,25 @@ describe('reduceAgentChat: a call found by its key without the keys rebuilt each
     const second = reduceAgentChat(state, action('y'));
     const again = reduceAgentChat(state, action('x'));
     expect(answer(again)).toEqual(answer(first));
-    expect(answer(second).toolCalls.map((call) => call.toolCallId)).toEqual([
-      'c0',
-      'c1',
-      'c2',
-      'c3',
-      'c4',
-      'y',
-    ]);
+    const ids = (each: AgentChatState) => answer(each).toolCalls.map((call) => call.toolCallId);
+    const resultOfX = (from: AgentChatState) =>
+      reduceAgentChat(from, {
+        type: 'event',
+        messageId: 'a1',
+        event: {
+          type: 'tool-result',
+          path: [],
+          toolCallId: 'x',
+          toolName: 't',
+          outcome: 'success',
+        },
+      });
+    expect(ids(second)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'y']);
     // Each branch goes on from its own state: a result for `x` in the second one is a new call.
-    const later = reduceAgentChat(second, {
-      type: 'event',
-      messageId: 'a1',
-      event: { type: 'tool-result', path: [], toolCallId: 'x', toolName: 't', outcome: 'success' },
-    });
-    expect(answer(later).toolCalls.map((call) => call.toolCallId)).toEqual([
-      'c0',
-      'c1',
-      'c2',
-      'c3',
-      'c4',
-      'y',
-      'x',
-    ]);
-    const onFirst = reduceAgentChat(first, {
-      type: 'event',
-      messageId: 'a1',
-      event: { type: 'tool-result', path: [], toolCallId: 'x', toolName: 't', outcome: 'success' },
-    });
-    expect(answer(onFirst).toolCalls.map((call) => [call.toolCallId, call.status])).toEqual([
+    expect(ids(resultOfX(second))).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'y', 'x']);
+    expect(
+      answer(resultOfX(first)).toolCalls.map((call) => [call.toolCallId, call.status]),
+    ).toEqual([
       ['c0', 'running'],
       ['c1', 'running'],
       ['c2', 'done'],
