@@ -7,6 +7,7 @@ import {
   delayOption,
 } from './agent-events-options.ts';
 import { checkOptionKeys } from './check-option-keys.ts';
+import { checkUrlOption } from './check-url-option.ts';
 import { ClientError } from './client-error.ts';
 import { connectWithin, MAX_TIMER_MS } from './connect-within.ts';
 import { fetchUnfollowed } from './fetch-unfollowed.ts';
@@ -20,6 +21,7 @@ import {
   readEventMessages,
 } from './read-event-messages.ts';
 import { checkResumePoint } from './resume-point.ts';
+import { toJsonBody } from './to-json-body.ts';
 
 /**
  * An event's SSE id as `@gemloop/core/web` reads one back: its sequence number in the run, `-1`
@@ -42,6 +44,8 @@ export async function* agentEvents(
   options: AgentEventsOptions = {},
 ): AsyncGenerator<BrowserEvent, void, undefined> {
   checkOptionKeys(options, AGENT_EVENTS_OPTIONS, 'agentEvents');
+  checkUrlOption(url, 'url');
+  if (options.cancelUrl !== undefined) checkUrlOption(options.cancelUrl, 'cancelUrl');
   const doFetch = options.fetch ?? globalThis.fetch;
   const limits: AgentEventsLimits = {
     maxEventChars: countOption(options.maxEventChars, 1_000_000, 'maxEventChars', 1),
@@ -59,7 +63,7 @@ export async function* agentEvents(
   const credentials = credentialsOf(pageHeaders);
   let body: string | undefined;
   if (options.body !== undefined) {
-    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    body = typeof options.body === 'string' ? options.body : toJsonBody(options.body, 'body');
     if (typeof options.body !== 'string') headers['content-type'] ??= 'application/json';
   }
 
@@ -178,6 +182,7 @@ export async function* agentEvents(
           response.body as ReadableStream<Uint8Array>,
           limits,
           signal,
+          credentials,
         )) {
           chars += message.data.length;
           if (++events > limits.maxEvents || chars > limits.maxChars) {

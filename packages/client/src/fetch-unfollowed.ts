@@ -1,4 +1,5 @@
 import { ClientError } from './client-error.ts';
+import { credentialsOf, quoteWithoutCredentials } from './header-credentials.ts';
 
 /**
  * Sends a request without following a redirect. The Fetch standard drops only `Authorization` on
@@ -24,22 +25,33 @@ export async function fetchUnfollowed(
     code: 'redirect',
     status: response.status,
     message:
-      `The server answered ${opaque ? 'with a redirect (the browser hides where to)' : `${response.status}, a redirect to ${where(response.headers.get('location'), url)}`}. ` +
+      `The server answered ${opaque ? 'with a redirect (the browser hides where to)' : `${response.status}, a redirect to ${where(response.headers.get('location'), url, init.headers)}`}. ` +
       '@gemloop/client does not follow redirects, because your headers would go with it: use the address it names as the URL if you trust it.',
   });
 }
 
 /**
  * Where a redirect points: its origin and path, without its query or credentials (they may hold
- * tokens). Core has the same (`redirectTarget`); this package loads nothing of core at run time
- * (types only), so a page's bundle stays small.
+ * tokens), and without the request's own credential headers' values, as they are or URL-encoded:
+ * a gateway that redirects to `/sso/continue/<the token it was given>` put the page's key into
+ * the error (client68). Core has the same (`redirectTarget`); this package loads nothing of core
+ * at run time (types only), so a page's bundle stays small.
  */
-function where(location: string | null, base: string | URL): string {
+function where(
+  location: string | null,
+  base: string | URL,
+  headers: RequestInit['headers'],
+): string {
   if (location === null) return 'nowhere (no Location header)';
+  let target: URL;
   try {
-    const target = new URL(location, base);
-    return `${target.origin}${target.pathname.slice(0, 200)}`;
+    target = new URL(location, base);
   } catch {
     return 'an invalid Location';
   }
+  const credentials = credentialsOf(headers as Record<string, string> | undefined);
+  const echoed = [...credentials, ...credentials.map(encodeURIComponent)].sort(
+    (left, right) => right.length - left.length,
+  );
+  return `${target.origin}${quoteWithoutCredentials(target.pathname, 200, echoed)}`;
 }

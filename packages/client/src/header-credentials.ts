@@ -1,4 +1,5 @@
 import { ClientError } from './client-error.ts';
+import { sliceWhole } from './slice-whole.ts';
 
 /** What a credential quoted back by a server is replaced with. */
 const REDACTED = '[redacted]';
@@ -25,7 +26,8 @@ export type HeadersOption =
 /**
  * A page's `headers` option as a record, read as fetch reads its `HeadersInit`: a record as it
  * is, a `Headers` or `[name, value]` pairs as their entries (spread into a record, a `Headers`
- * was no header at all and pairs were headers `0`, `1`: attack61f). Anything else (a function,
+ * was no header at all and pairs were headers `0`, `1`: attack61f); a record's names and values
+ * are checked as fetch checks them (`checkHeaderRecord`). Anything else (a function,
  * as the AI SDK's `useChat` takes; a string) is `invalid-option` before any request; the message
  * never quotes a value, which may be a credential.
  * @throws {@link ClientError} `invalid-option` naming `headers`.
@@ -36,6 +38,7 @@ export function readHeadersOption(headers: unknown): Record<string, string> | un
   if (typeof headers === 'object' && headers !== null) {
     const prototype = Object.getPrototypeOf(headers);
     if (prototype === Object.prototype || prototype === null) {
+      checkHeaderRecord(headers as Record<string, unknown>);
       return headers as Record<string, string>;
     }
     try {
@@ -53,6 +56,41 @@ export function readHeadersOption(headers: unknown): Record<string, string> | un
     option: 'headers',
     message: `headers must be an object of header names and values, a Headers, or [name, value] pairs, as fetch takes them; got ${Array.isArray(headers) ? 'a list that is not of pairs' : `a ${typeof headers}`}. A function is not called: give the headers themselves (read at each request).`,
   });
+}
+
+/** An HTTP token: what a header name is made of (RFC 9110, 5.1 and 5.6.2). */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/**
+ * What no header value may hold once fetch has trimmed the HTTP whitespace around it (the fetch
+ * standard's "header value": no NUL, CR or LF), and what a byte string cannot: a character past
+ * U+00FF.
+ */
+const NOT_IN_A_VALUE = /[\0\r\n\u0100-\uffff]/;
+const AROUND_A_VALUE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+
+/**
+ * Refuses a record of headers fetch would refuse, before any request: a name that is no HTTP token,
+ * a value with a line end or NUL inside it or a character past U+00FF (a token pasted with its
+ * line end, `Bearer tokeń`). fetch threw a `TypeError` the page got as `connection-lost` ("the
+ * network, or the server is not reachable"), and in Node that error, the `cause`, quoted the value
+ * (client68). Names the header (a valid name) but never its value.
+ */
+function checkHeaderRecord(headers: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    const badName = !HEADER_NAME.test(name);
+    if (
+      !badName &&
+      (typeof value !== 'string' || !NOT_IN_A_VALUE.test(value.replace(AROUND_A_VALUE, '')))
+    )
+      continue;
+    throw new ClientError({
+      code: 'invalid-option',
+      option: 'headers',
+      message: badName
+        ? `headers holds a name that is no HTTP token (letters, digits and !#$%&'*+-.^_\`|~; no space or colon), which fetch refuses to send.`
+        : `headers[${JSON.stringify(name)}] holds a character no header value may (a line end or NUL inside it, or one past U+00FF), which fetch refuses to send: is a line end or a typographic character pasted with it?`,
+    });
+  }
 }
 
 /**
@@ -134,5 +172,5 @@ export function cutWithoutCredentials(
   // own length past it. An event's data may be a megabyte.
   const longest = credentials.reduce((most, credential) => Math.max(most, credential.length), 0);
   const redacted = withoutCredentials(text.slice(0, maxChars + longest), credentials);
-  return `${withoutCutCredential(redacted.slice(0, maxChars), credentials)}...`;
+  return `${withoutCutCredential(sliceWhole(redacted, maxChars), credentials)}...`;
 }

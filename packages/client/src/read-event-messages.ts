@@ -3,7 +3,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { AgentEventsLimits } from './agent-events-options.ts';
 import { ClientError } from './client-error.ts';
 import { MAX_TIMER_MS } from './connect-within.ts';
-import { quoteWithoutCredentials } from './header-credentials.ts';
+import { quoteWithoutCredentials, withoutCredentials } from './header-credentials.ts';
 import { readExcerpt } from './read-excerpt.ts';
 import { readFileRefusal } from './read-file-refusal.ts';
 import { isHeaderValue } from './resume-point.ts';
@@ -75,8 +75,8 @@ export function checkStartEvent(
 }
 
 /**
- * Refuses a response that is no event stream of a run: an HTTP error (a 410 of a resume: the run
- * can no longer be resumed), or another content type. The error quotes the body without the
+ * Refuses a response that is no event stream of a run: an HTTP error (a 410 or a 404 of a resume:
+ * the run can no longer be resumed), or another content type. The error quotes the body without the
  * page's `credentials` (`credentialsOf` its headers).
  * @internal
  */
@@ -85,11 +85,15 @@ export async function checkEventStreamResponse(
   resuming: boolean,
   credentials: readonly string[],
 ): Promise<void> {
-  if (response.status === 410 && resuming) {
+  // `410` is core's replay buffer's answer; `404` the durable events route's, as
+  // docs/streaming-to-a-browser.md writes it, for a run that is not the caller's or is gone. Read
+  // as `http-status`, a resume it refused left the page's saved point alive (`onResumePoint` never
+  // heard), and the page tried it again at every reload (client68).
+  if ((response.status === 410 || response.status === 404) && resuming) {
     throw new ClientError({
       code: 'resume-unavailable',
-      status: 410,
-      message: `The run can no longer be resumed: ${await readExcerpt(response, credentials)}`,
+      status: response.status,
+      message: `The run can no longer be resumed (${response.status}: the server holds no such run of yours any more): ${await readExcerpt(response, credentials)}`,
     });
   }
   if (!response.ok) {
@@ -124,15 +128,21 @@ export async function checkEventStreamResponse(
 
 /**
  * The SSE messages of a body, through eventsource-parser (bounded by `maxEventChars`); ends with
- * the signal's reason once it is aborted.
+ * the signal's reason once it is aborted. A body that ends with no event but JSON or markup is
+ * ClientError `protocol`, quoting it without the page's `credentials`.
  * @internal
  */
 export async function* readEventMessages(
   body: ReadableStream<Uint8Array>,
   limits: AgentEventsLimits,
   signal: AbortSignal | undefined,
+  credentials: readonly string[] = [],
 ): AsyncGenerator<EventSourceMessage> {
   const queue: EventSourceMessage[] = [];
+  // The body's first characters while no event came: to tell a body that is no event stream at
+  // all (an error as JSON, an HTML page, under the route's content type) from a cut connection.
+  let head = '';
+  let events = 0;
   let failure: unknown;
   const tooLong = (): ClientError =>
     new ClientError({
@@ -168,12 +178,18 @@ export async function* readEventMessages(
       signal?.throwIfAborted();
       const { value, done } = await readWithin(reader, limits.idleTimeoutMs);
       signal?.throwIfAborted();
-      if (done) return;
+      if (done) {
+        if (events === 0) refuseNoEvents(head, credentials);
+        return;
+      }
       // `stream: true`: a UTF-8 character cut between two chunks is held for the next one.
-      parser.feed(decoder.decode(value, { stream: true }));
+      const text = decoder.decode(value, { stream: true });
+      if (events === 0 && head.length < MAX_HEAD_CHARS) head += text.slice(0, MAX_HEAD_CHARS);
+      parser.feed(text);
       // By index, then emptied: `shift()` moves the rest of the queue each time in V8 once it
       // is long, n² for a chunk of n small events. The events before one past the limit are
       // shown, as they would have been had they come in a read of their own.
+      events += queue.length;
       for (let index = 0; index < queue.length; index++) {
         signal?.throwIfAborted();
         yield queue[index] as EventSourceMessage;
@@ -185,6 +201,25 @@ export async function* readEventMessages(
     signal?.removeEventListener('abort', onAbort);
     reader.cancel().catch(() => {});
   }
+}
+
+/** The characters of a body with no event that its `protocol` error quotes. */
+const MAX_HEAD_CHARS = 300;
+
+/**
+ * Refuses a body that ended with no event and is no event stream at all: JSON or markup (a
+ * gateway's or a framework's error kept under the route's `text/event-stream`). eventsource-parser
+ * skips such lines as unknown fields, so the stream ended as a cut connection: `connection-lost`,
+ * "try again", for an answer that comes the same each time (client68). A body of comments, or
+ * nothing, is left to be read as the cut it may be.
+ */
+function refuseNoEvents(head: string, credentials: readonly string[]): void {
+  const kind = /^\s*[[{]/.test(head) ? 'JSON' : /^\s*</.test(head) ? 'markup' : undefined;
+  if (kind === undefined) return;
+  throw new ClientError({
+    code: 'protocol',
+    message: `The server answered text/event-stream holding no event but ${kind} (an error it sent under the route's content type?): ${quoteWithoutCredentials(head.trim(), MAX_HEAD_CHARS, credentials)}`,
+  });
 }
 
 /**
@@ -218,9 +253,9 @@ async function readWithin(
 }
 
 /**
- * A typed event, or `undefined` for a type this client does not know (skipped). Data that is no
- * JSON is ClientError `protocol`, quoting its first 100 characters without the page's
- * `credentials`.
+ * A typed event, or `undefined` for a type this client does not know (skipped); an `error` event's
+ * words without the page's `credentials`. Data that is no JSON is ClientError `protocol`, quoting
+ * its first 100 characters without them.
  * @internal
  */
 export function parseBrowserEvent(
@@ -241,5 +276,23 @@ export function parseBrowserEvent(
   if (typeof value !== 'object' || value === null) return undefined;
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) return undefined;
+  if (type === 'error' && credentials.length > 0) redactErrorWords(value, credentials);
   return value as BrowserEvent;
+}
+
+/**
+ * A run's `error` event with the page's `credentials` taken out of its words (`name`, `code`,
+ * `message`): a server, or a gateway's auth layer before it, that echoes the request's headers in
+ * its error put the page's credential into what `onError` logs, the chat state keeps, the page
+ * saves with its messages and `toPageMessage` shows (client68: it hides a key only by a vendor's
+ * shape; a Basic credential or an app's own key has none). The event is this parse's own object.
+ */
+function redactErrorWords(event: object, credentials: readonly string[]): void {
+  const error = (event as { error?: unknown }).error;
+  if (typeof error !== 'object' || error === null) return;
+  const words = error as Record<string, unknown>;
+  for (const field of ['name', 'code', 'message'] as const) {
+    const text = words[field];
+    if (typeof text === 'string') words[field] = withoutCredentials(text, credentials);
+  }
 }

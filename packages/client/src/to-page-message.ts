@@ -1,4 +1,5 @@
 import { ClientError, type ClientErrorCode, type FileFault } from './client-error.ts';
+import { sliceWhole } from './slice-whole.ts';
 
 // A message a page shows is one paragraph: what a server's error event may hold past it is cut.
 const MAX_MESSAGE = 1000;
@@ -76,7 +77,7 @@ export function toPageMessage(error: unknown): string {
       const { name, message } = error as { name?: unknown; message?: unknown };
       if (typeof name === 'string' && typeof message === 'string' && message !== '') {
         const shown =
-          message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}...` : message;
+          message.length > MAX_MESSAGE ? `${sliceWhole(message, MAX_MESSAGE)}...` : message;
         // Looked for in what is shown only: a megabyte of words is not scanned for a page.
         return NOT_FOR_A_PAGE.test(shown) ? SOMETHING_WENT_WRONG : shown;
       }

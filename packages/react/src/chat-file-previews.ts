@@ -16,18 +16,22 @@ import { initialAgentChatState } from './reduce-agent-chat.ts';
 export function initialChatState(
   messages: readonly AgentChatMessage[] | undefined,
 ): AgentChatState {
-  return initialAgentChatState(
-    messages?.map((message) =>
-      message.role === 'user' && message.files?.some((file) => isBlobUrl(file.previewUrl))
-        ? {
-            ...message,
-            files: message.files.map(({ previewUrl, ...file }) =>
-              isBlobUrl(previewUrl) ? file : { ...file, previewUrl },
-            ),
-          }
-        : message,
-    ),
+  // Read first (readSavedMessages): `files` that are no list, or a `null` file, threw here, in
+  // the hook's first render (client68).
+  const state = initialAgentChatState(messages);
+  const read = state.messages.map((message) =>
+    message.role === 'user' && message.files?.some((file) => isBlobUrl(file.previewUrl))
+      ? {
+          ...message,
+          files: message.files.map(({ previewUrl, ...file }) =>
+            isBlobUrl(previewUrl) ? file : { ...file, previewUrl },
+          ),
+        }
+      : message,
   );
+  return read.every((message, index) => message === state.messages[index])
+    ? state
+    : { ...state, messages: read };
 }
 
 function isBlobUrl(url: string | undefined): boolean {

@@ -16,6 +16,21 @@ import type {
 
 type StepText = { stepNumber: number; text: string };
 
+/**
+ * The key map of a message's tool calls (`callKey` to position), carried from one action to the
+ * next on the list it describes, as a property no copy, JSON or `toEqual` sees. Built anew in each
+ * action, a server that sends many calls of distinct ids a read at a time cost n² keys: 100,000
+ * calls in actions of 100 events held the page 90 s at load 16 (client68). A list's calls never
+ * move (a call is added at the end or replaced where it is), so the map of a list holds for the
+ * list made from it once the new calls are added; `list` says which list that is, `undefined`
+ * while a draft adds to it. A second draft from the same list (React's StrictMode reduces twice,
+ * a page folds the events beside the hook) finds it taken and builds its own.
+ */
+type CallIndex = { keys: Map<string, number>; list: readonly ChatToolCall[] | undefined };
+// why (sentinel): the key of the property a list of calls carries its index under; holds nothing.
+const CALL_INDEX: unique symbol = Symbol('gemloop.react.call-index');
+type CarryingIndex = readonly ChatToolCall[] & { [CALL_INDEX]?: CallIndex };
+
 /** A mutable copy of one assistant message. @internal */
 export type MessageDraft = {
   /** Applies one well-formed event (the run's `finish` included). */
@@ -33,22 +48,46 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
 
   let toolCalls: ChatToolCall[] | undefined;
   let callIndex: Map<string, number> | undefined;
+  // The index of the calls, taken from the list it was carried on (see `CallIndex`), or built.
+  let carried: CallIndex | undefined;
   const calls = (): ChatToolCall[] => {
     toolCalls ??= [...message.toolCalls];
     return toolCalls;
   };
   const callAt = (toolCallId: string, path: readonly string[]): number | undefined => {
     if (callIndex === undefined) {
-      callIndex = new Map();
-      const list = toolCalls ?? message.toolCalls;
-      for (let index = 0; index < list.length; index++) {
-        const call = list[index] as ChatToolCall;
-        // The first of two calls with one key, as `findIndex` found it.
-        const key = callKey(call.toolCallId, call.path);
-        if (!callIndex.has(key)) callIndex.set(key, index);
+      const held = (message.toolCalls as CarryingIndex)[CALL_INDEX];
+      if (held !== undefined && held.list === message.toolCalls && !Object.isFrozen(held)) {
+        // Taken: this draft adds to it. No other draft of this list may use it meanwhile.
+        held.list = undefined;
+        carried = held;
+        callIndex = held.keys;
+      } else {
+        callIndex = new Map();
+        carried = { keys: callIndex, list: undefined };
+        const list = toolCalls ?? message.toolCalls;
+        for (let index = 0; index < list.length; index++) {
+          const call = list[index] as ChatToolCall;
+          // The first of two calls with one key, as `findIndex` found it.
+          const key = callKey(call.toolCallId, call.path);
+          if (!callIndex.has(key)) callIndex.set(key, index);
+        }
       }
     }
     return callIndex.get(callKey(toolCallId, path));
+  };
+  /**
+   * The index goes on with the list it now describes: the new list of calls, or, when this draft
+   * made none, the list it was taken from.
+   */
+  const passIndexOn = (): void => {
+    if (carried === undefined) return;
+    if (toolCalls !== undefined) {
+      carried.list = toolCalls;
+      Object.defineProperty(toolCalls, CALL_INDEX, { value: carried, configurable: true });
+    } else if ((message.toolCalls as CarryingIndex)[CALL_INDEX] === carried) {
+      carried.list = message.toolCalls;
+    }
   };
   /** The call `toolCallId` of `path` updated, or added when it is new. */
   const upsertCall = (
@@ -317,6 +356,7 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
   };
 
   const done = (): AssistantChatMessage => {
+    passIndexOn();
     if (!changed) return message;
     const next: AssistantChatMessage = { ...message, ...fields, text, thoughts };
     if (toolCalls !== undefined) next.toolCalls = toolCalls;

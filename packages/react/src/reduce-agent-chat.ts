@@ -11,6 +11,7 @@ import type {
 } from './agent-chat-message.ts';
 import { isWellFormedEvent, readFinishEvent } from './is-well-formed-event.ts';
 import { createMessageDraft } from './message-draft.ts';
+import { readSavedMessages } from './read-saved-messages.ts';
 
 /**
  * What a chat's `error` is when the server ended the run as failed (`finish` with `error`) and sent
@@ -91,42 +92,6 @@ export function initialAgentChatState(messages: readonly AgentChatMessage[] = []
     error: undefined,
     streamingId: undefined,
   };
-}
-
-/**
- * Messages a page gives back (`initialMessages` from its storage, `setMessages`), read leniently:
- * an app's older build or its own store may have kept fewer fields. An assistant message without
- * its lists or texts threw from the reducer at the next event, stop or approval (React then
- * unmounts the page), and a missing text showed as `undefined` (attack61f). Each missing or
- * mistyped field is its empty value; an entry that is no message of either role is left out;
- * a message that is whole is kept as the same object.
- */
-function readSavedMessages(messages: readonly AgentChatMessage[]): AgentChatMessage[] {
-  const read: AgentChatMessage[] = [];
-  for (const message of messages) {
-    if (typeof message !== 'object' || message === null) continue;
-    if (message.role === 'user') {
-      read.push(typeof message.text === 'string' ? message : { ...message, text: '' });
-    } else if (message.role === 'assistant') {
-      const whole =
-        typeof message.text === 'string' &&
-        typeof message.thoughts === 'string' &&
-        Array.isArray(message.toolCalls) &&
-        Array.isArray(message.approvals);
-      read.push(
-        whole
-          ? message
-          : {
-              ...message,
-              text: typeof message.text === 'string' ? message.text : '',
-              thoughts: typeof message.thoughts === 'string' ? message.thoughts : '',
-              toolCalls: Array.isArray(message.toolCalls) ? message.toolCalls : [],
-              approvals: Array.isArray(message.approvals) ? message.approvals : [],
-            },
-      );
-    }
-  }
-  return read;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   answerApproval,
   answerElicitation as answerElicitationRequest,
   type BrowserEvent,
+  ClientError,
   checkOptionKeys,
   checkResumePoint,
   type ElicitationAnswer,
@@ -30,6 +31,7 @@ import type {
 } from './agent-chat-message.ts';
 import { forgetFiles, initialChatState, nonEmpty, toChatFiles } from './chat-file-previews.ts';
 import { isWellFormedEvent } from './is-well-formed-event.ts';
+import { readSavedMessages } from './read-saved-messages.ts';
 import {
   type AgentChatAction,
   initialAgentChatState,
@@ -152,7 +154,8 @@ export type UseAgentChatResult = {
   /**
    * Sends `text` (with `files`, when given) and streams the run's answer into a new assistant
    * message; stops a run still going. A file that cannot be sent fails it before any request
-   * (`error`: `ClientError` `file-refused`, no message added). A `send`, `reload`, `resume` or
+   * (`error`: `ClientError` `file-refused`, no message added), as a `text` that is no string does
+   * (`invalid-option` naming `text`: `onClick={send}` hands it the click event). A `send`, `reload`, `resume` or
    * `stop` (or an unmount) while the files are still being read overtakes it: nothing is sent.
    * After the hook unmounted, `send`, `reload` and `resume` do nothing (no Stop could reach
    * their run).
@@ -196,8 +199,14 @@ export type UseAgentChatResult = {
    * resume fails before any event (status `error`, the conversation as it was).
    */
   resume(point: ResumePoint): Promise<void>;
-  /** Replaces the messages (the running run, if any, goes on). */
-  setMessages(messages: AgentChatMessage[]): void;
+  /**
+   * Replaces the messages (the running run, if any, goes on): a list, or a function of the
+   * messages the chat shows that returns it, as the AI SDK's `useChat` takes it. Anything else
+   * changes nothing and goes to `onError` (`ClientError` `invalid-option` naming `messages`).
+   */
+  setMessages(
+    messages: AgentChatMessage[] | ((messages: AgentChatMessage[]) => AgentChatMessage[]),
+  ): void;
 };
 
 /**
@@ -274,6 +283,14 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     running.current = undefined;
     dispatch({ type: 'stopped', messageId: run.messageId });
     run.controller.abort(new DOMException('Stopped by the user.', 'AbortError'));
+  }, []);
+
+  // A send or resume refused before any request (a file the chat does not take, a text that is
+  // no string, a point the client refuses): the chat shows why, and nothing was sent.
+  const refuse = useCallback((failure: Error): void => {
+    refused.current = true;
+    dispatch({ type: 'refused', error: failure });
+    latest.current.options.onError?.(failure);
   }, []);
 
   const stream = useCallback(
@@ -391,6 +408,19 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     async (text: string, sendOptions?: SendOptions): Promise<void> => {
       if (unmounted.current) return;
       stop();
+      if (typeof text !== 'string') {
+        // `<button onClick={send}>` hands it the click event: sent as the message, it became the
+        // user message's `text`, and the page's `{message.text}` threw (React unmounted the page).
+        // Refused as a file the chat does not take is: nothing sent, nothing added (client68).
+        refuse(
+          new ClientError({
+            code: 'invalid-option',
+            option: 'text',
+            message: `send takes the message's text as a string; got ${text === null ? 'null' : `a ${typeof text}`} (a click event? call send(input.value) from the handler, not send itself).`,
+          }),
+        );
+        return;
+      }
       refused.current = false;
       const ticket = stops.current;
       let files: MessageFile[] | undefined;
@@ -402,10 +432,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
           // Overtaken meanwhile: the chat shows the later action, not this refusal.
           if (stops.current !== ticket) return;
           // Nothing was sent: the chat shows why (`file-refused`), the text stays the page's.
-          const failure = toError(error);
-          refused.current = true;
-          dispatch({ type: 'refused', error: failure });
-          latest.current.options.onError?.(failure);
+          refuse(toError(error));
           return;
         }
       }
@@ -426,7 +453,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
         request: { message: text, messages: before, files: nonEmpty(files) },
       });
     },
-    [stop, stream, nextId],
+    [stop, stream, nextId, refuse],
   );
 
   const reload = useCallback(async (): Promise<void> => {
@@ -466,12 +493,9 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
       try {
         checkResumePoint(point);
       } catch (error) {
-        const failure = toError(error);
         // Nothing was sent and nothing added: Retry has no failed run to send again (it sent the
         // question before it again, replacing that question's good answer: leftovers78).
-        refused.current = true;
-        dispatch({ type: 'refused', error: failure });
-        latest.current.options.onError?.(failure);
+        refuse(toError(error));
         return;
       }
       refused.current = false;
@@ -501,7 +525,7 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
         added: state.messages.length > messages.length,
       });
     },
-    [stop, stream, nextId],
+    [stop, stream, nextId, refuse],
   );
 
   const postApproval = useCallback(
@@ -577,12 +601,32 @@ export function useAgentChat(options: UseAgentChatOptions): UseAgentChatResult {
     [],
   );
 
-  const setMessages = useCallback((messages: AgentChatMessage[]): void => {
-    // Other messages: the refusal is no longer what the chat's last message answers to.
-    refused.current = false;
-    dispatch({ type: 'set-messages', messages });
-    forgetFiles(messages, sentFiles.current, previews.current);
-  }, []);
+  const setMessages = useCallback(
+    (value: AgentChatMessage[] | ((messages: AgentChatMessage[]) => AgentChatMessage[])): void => {
+      // An updater, as useChat takes one: the function went to the reducer as the messages and
+      // threw "not iterable" there, in React's render (client68).
+      const messages = typeof value === 'function' ? value(latest.current.messages) : value;
+      if (!Array.isArray(messages)) {
+        // Not read as no messages: a page's `setMessages(JSON.parse(stored))` of a "null" would
+        // wipe the conversation without a word.
+        latest.current.options.onError?.(
+          new ClientError({
+            code: 'invalid-option',
+            option: 'messages',
+            message: `setMessages takes a list of messages, or a function of the messages that returns one; got ${messages === null ? 'null' : `a ${typeof messages}`}. The messages are as they were.`,
+          }),
+        );
+        return;
+      }
+      // Other messages: the refusal is no longer what the chat's last message answers to.
+      refused.current = false;
+      // Read as the reducer reads them: a `null` file threw here.
+      const read = readSavedMessages(messages);
+      dispatch({ type: 'set-messages', messages: read });
+      forgetFiles(read, sentFiles.current, previews.current);
+    },
+    [],
+  );
 
   // Leaving the page (unmount) stops the run on the server too, a turn later: StrictMode's
   // development double mount runs this cleanup and the effect again at once, and a stop there
