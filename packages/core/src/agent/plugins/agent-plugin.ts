@@ -368,7 +368,10 @@ export interface AgentPlugin<State = unknown> {
    * (a slow reader's backpressure). The first registered is outermost. Not called for a run
    * whose events nobody receives (`run()` without observers), for a plugin that joins a run late,
    * nor after a hand-off (the run's events keep the wrapping they had); a run without such a
-   * plugin calls nothing.
+   * plugin calls nothing. What the returned function throws, or its promise rejects with, ends
+   * the run as the plugin's `PluginError` (hook `wrapEvents`) at the run's next boundary (after
+   * the model call under way, before its calls run; after a turn's calls are answered; at the
+   * run's end, `run-end` included), its history whole.
    */
   wrapEvents?(emit: EmitRunEvent, run: PluginRun<State>): EmitRunEvent;
   /** Before each model call: other contents to send, or the end of the run. */

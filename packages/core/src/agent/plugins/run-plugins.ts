@@ -383,6 +383,9 @@ export class RunPlugins extends ModelHooks {
     try {
       if (this.events !== undefined) this.wrapEvents();
       result = await body();
+      // A wrapper that failed on the run's last event (`run-end`), at once or later.
+      if (this.lastEvent !== undefined) await this.lastEvent;
+      this.throwIfEventsFailed();
     } catch (error) {
       if (joinWaiting !== undefined)
         await joinWaiting().catch((failed: unknown) =>
@@ -405,6 +408,7 @@ export class RunPlugins extends ModelHooks {
    * @throws the first `endRun`'s error (a failing `endRun` fails a run that succeeded).
    */
   async finishing(): Promise<void> {
+    this.throwIfEventsFailed();
     if (this.hooks.endRun === undefined || this.ended) return;
     const failed = await this.endRun(undefined);
     if (failed !== undefined) throw failed;
