@@ -92,11 +92,15 @@ export interface PluginRun<State = unknown> {
   readonly conversationId: string | undefined;
   /** The run's signal: a plugin that waits (a network call, a timer) stops when it aborts. */
   readonly signal: AbortSignal;
-  /** The history so far, verbatim (read it; never change it: return a change instead). */
+  /**
+   * The history so far, verbatim (read it; never change it: return a change instead). A frozen
+   * copy of the run's list, the same one until the history changes: pushing, splicing or
+   * emptying it throws a `TypeError` (the hook's `PluginError`) and the run keeps its history.
+   */
   readonly contents: readonly Content[];
-  /** The steps so far. */
+  /** The steps so far: a frozen copy, as `contents` is. */
   readonly steps: readonly AgentStep[];
-  /** What the run's own model calls used so far. */
+  /** What the run's own model calls used so far: a frozen copy, read anew at each access. */
   readonly usage: Readonly<AgentUsage>;
   /**
    * The run's plugins now, in the order their before-hooks run: those the runs above handed down
