@@ -405,7 +405,11 @@ export interface AgentPlugin<State = unknown> {
    * to a subagent (give it to the subagent's agent too). See docs/writing-a-plugin.md.
    */
   readonly wrapModelRequest?: WrapModelRequest | undefined;
-  /** After each model call, before its calls run: counting, pricing, a finish (`run.finish`). */
+  /**
+   * After each model call, before its calls run: counting, pricing, a finish (`run.finish`). It
+   * returns nothing: a step outcome returned here (`{ type: 'finish' }`, as `beforeModelCall`
+   * takes) ends the run as its `PluginError`, saying to call `run.finish(reason)`.
+   */
   afterModelCall?(step: AgentStep, run: PluginRun<State>): void | Promise<void>;
   /**
    * The answer the run would end with, before it joins the history and `onStepEnd` runs (an
