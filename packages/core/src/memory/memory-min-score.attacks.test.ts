@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrownBy } from '../chat/__fixtures__/chat-fixtures.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { checkSearchBounds } from './check-memory-input.ts';
 import { createInMemoryStore } from './create-in-memory-store.ts';
@@ -13,14 +14,11 @@ import { memoryPlugin } from './memory-plugin.ts';
 // nothing, without a word, and the memory plugin sent no memory on any run (run68, the leftover of
 // knowledge67). Below -1 it was a threshold nothing is ever under: a sign slip kept every memory.
 
+/** What `action` threw, checked to be the typed refusal. */
 function refusal(action: () => unknown): InvalidArgumentError {
-  try {
-    action();
-  } catch (error) {
-    expect(InvalidArgumentError.isInstance(error), String(error)).toBe(true);
-    return error as InvalidArgumentError;
-  }
-  throw new Error('expected an InvalidArgumentError');
+  const thrown = thrownBy(action);
+  expect(InvalidArgumentError.isInstance(thrown), String(thrown)).toBe(true);
+  return thrown as InvalidArgumentError;
 }
 
 const embed: MemoryEmbed = async () => [1, 0];

@@ -1,6 +1,6 @@
 import type { AgentPlugin } from './agent-plugin.ts';
 
-// Registered, so a plugin gemloop made is known by another copy of the seam too.
+// why (brand): a registered symbol, so a plugin gemloop adds is known by another copy of the seam too.
 const ADDED_BY = Symbol.for('gemloop.plugin.added-by');
 
 /**
