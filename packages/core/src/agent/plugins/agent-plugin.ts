@@ -375,7 +375,8 @@ export interface AgentPlugin<State = unknown> {
    * plugin calls nothing. What the returned function throws, or its promise rejects with, ends
    * the run as the plugin's `PluginError` (hook `wrapEvents`) at the run's next boundary (after
    * the model call under way, before its calls run; after a turn's calls are answered; at the
-   * run's end, `run-end` included), its history whole.
+   * run's end, a throw at `run-end` included), its history whole. A rejection at `run-end`,
+   * which nothing waits on (a unary run waits on no event), comes after the run is over: dropped.
    */
   wrapEvents?(emit: EmitRunEvent, run: PluginRun<State>): EmitRunEvent;
   /** Before each model call: other contents to send, or the end of the run. */

@@ -383,8 +383,7 @@ export class RunPlugins extends ModelHooks {
     try {
       if (this.events !== undefined) this.wrapEvents();
       result = await body();
-      // A wrapper that failed on the run's last event (`run-end`), at once or later.
-      if (this.lastEvent !== undefined) await this.lastEvent;
+      // A wrapper that threw at the run's last event (`run-end`).
       this.throwIfEventsFailed();
     } catch (error) {
       if (joinWaiting !== undefined)

@@ -16,8 +16,6 @@ export class PluginEvents extends PluginHookCalls {
   protected innermost: { next: EmitRunEvent } | undefined;
   /** Each wrapping plugin's switch: off once it left the run (a hand-off), its wrapper skipped. */
   protected wrappers: Map<AgentPlugin, { on: boolean }> | undefined;
-  /** What the wrappers made of the run's `run-end` event, when one gave a promise. */
-  protected lastEvent: Promise<void> | undefined;
   /** The first failure of a wrapper (see {@link wrapperFailed}), boxed: a thrown value may be anything. */
   private eventsFailure: { readonly error: unknown } | undefined;
 
@@ -121,17 +119,16 @@ export class PluginEvents extends PluginHookCalls {
           this.wrapperFailed(index, cause);
           return undefined;
         }
-        if (!(sent instanceof Promise)) return undefined;
-        const passed = sent.then(
-          () => {},
-          (error: unknown) => {
-            if (error !== this.facts.signal.reason) this.wrapperFailed(index, error);
-          },
-        );
-        // The run's last event: its result waits for the wrappers to take it (raced with the
-        // abort by `settled`), so a failure there ends the run too.
-        if (event.type === 'run-end') this.lastEvent = passed;
-        return passed;
+        // A rejection is seen at the run's next check; one that comes after its last (at
+        // `run-end`, which nothing waits on: a unary run waits on no event) is dropped.
+        return sent instanceof Promise
+          ? sent.then(
+              () => {},
+              (error: unknown) => {
+                if (error !== this.facts.signal.reason) this.wrapperFailed(index, error);
+              },
+            )
+          : undefined;
       };
     }
     if (this.innermost === undefined) this.through = through;
