@@ -195,9 +195,14 @@ function everyFinite(values: readonly unknown[]): boolean {
 }
 
 /**
- * Throws unless `limit` is a positive whole number and `minScore` a finite number (or left out):
- * a search's bounds. A bad one answered wrongly without a word (`slice(0, -1)` kept all memories
- * but the worst, `slice(0, NaN)` none, a `NaN` minScore let every memory through). @internal
+ * Throws unless `limit` is a positive whole number and `minScore` a number from -1 to 1 (or left
+ * out): a search's bounds. A bad one answered wrongly without a word (`slice(0, -1)` kept all
+ * memories but the worst, `slice(0, NaN)` none, a `NaN` minScore let every memory through). A
+ * score is a cosine similarity: `cosineSimilarity` clamps it to [-1, 1], and Memory Bank's
+ * `1 - distance` is at most 1 (its distance: "smaller values indicate more similar memories",
+ * never negative; Google's RetrieveMemoriesResponse.RetrievedMemory). So a minScore above 1 (30
+ * meant as a percent, 1.5) let nothing through and one below -1 meant nothing: each was taken
+ * silently and recall found nothing, or everything (run68). @internal
  */
 export function checkSearchBounds(limit: unknown, minScore: unknown): void {
   if (!(typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0)) {
@@ -206,10 +211,25 @@ export function checkSearchBounds(limit: unknown, minScore: unknown): void {
       message: `A memory search's limit must be a positive whole number (how many memories at most); got ${describeValue(limit)}.`,
     });
   }
-  if (minScore !== undefined && !(typeof minScore === 'number' && Number.isFinite(minScore))) {
+  if (minScore === undefined) return;
+  if (!(typeof minScore === 'number' && Number.isFinite(minScore))) {
     throw new InvalidArgumentError({
       argument: 'minScore',
       message: `A memory search's minScore must be a finite number (cosine, -1 to 1); got ${describeValue(minScore)}.`,
     });
   }
+  if (minScore > 1 || minScore < -1) {
+    throw new InvalidArgumentError({
+      argument: 'minScore',
+      message: `A memory search's minScore is a cosine similarity, from -1 to 1 (1 the same meaning, -1 keeps every memory); got ${minScore}.${meantScore(minScore)}`,
+    });
+  }
+}
+
+/** The hint for a minScore out of range: a percent's fraction, or -1 for one below it. */
+function meantScore(minScore: number): string {
+  if (minScore < -1) return ' Did you mean -1 (every memory)?';
+  return minScore <= 100 && minScore >= 2
+    ? ` Did you mean ${minScore / 100} (${minScore} as a percent)?`
+    : '';
 }

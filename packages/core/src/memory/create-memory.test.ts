@@ -78,8 +78,12 @@ describe('createMemory', () => {
         memory.recall('u', 'train', { minScore: minScore as number }),
       ).rejects.toBeInstanceOf(InvalidArgumentError);
     }
-    // Any finite number is a threshold: above 1 nothing passes, at -1 everything.
-    expect(await memory.recall('u', 'dog', { minScore: 1.5 })).toEqual([]);
+    // A score is a cosine, -1 to 1: above 1 nothing would pass, so it is refused too (run68);
+    // at -1 everything passes.
+    await expect(memory.recall('u', 'dog', { minScore: 1.5 })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    expect(await memory.recall('u', 'dog', { minScore: 1 })).toHaveLength(1);
     expect(await memory.recall('u', 'train', { minScore: -1 })).toHaveLength(1);
   });
 

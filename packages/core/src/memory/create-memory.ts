@@ -32,7 +32,10 @@ export type MemoryOptions = {
 export type RecallOptions = {
   /** At most this many memories. @defaultValue 5 */
   limit?: number | undefined;
-  /** Leave out memories scoring below this (cosine, -1 to 1). @defaultValue 0.3 */
+  /**
+   * Leave out memories scoring below this (cosine, -1 to 1; outside that range, or not a number,
+   * an `InvalidArgumentError`). @defaultValue 0.3
+   */
   minScore?: number | undefined;
   signal?: AbortSignal | undefined;
 };

@@ -5,7 +5,12 @@ import {
 } from '../http/options/refuse-clear-text-http.ts';
 import { capResponseBody } from '../http/transport/cap-response-body.ts';
 import { positiveOption, timerOption } from '../options/positive-option.ts';
-import { checkMemoryKind, checkMemoryText, checkScope } from './check-memory-input.ts';
+import {
+  checkMemoryKind,
+  checkMemoryText,
+  checkScope,
+  checkSearchBounds,
+} from './check-memory-input.ts';
 import { MemoryError, type MemoryOperation } from './memory-error.ts';
 import { memoryIdOf } from './memory-id.ts';
 import type { MemoryRecord, ScoredMemory } from './memory-record.ts';
@@ -307,6 +312,9 @@ export function createVertexMemoryBankStore({
     async search(scope, query) {
       checkScope(scope);
       checkMemoryText(query.text);
+      // As the vector stores do: a NaN limit went out as `topK: NaN`, and a NaN or out-of-range
+      // minScore left every memory out, without a word (run68).
+      checkSearchBounds(query.limit, query.minScore);
       const found = await call<{
         retrievedMemories?: { memory?: BankMemory; distance?: number }[];
       }>('search', 'POST', `${parent}/memories:retrieve`, {

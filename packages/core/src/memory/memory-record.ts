@@ -53,6 +53,9 @@ export type MemoryQuery = {
   embedding?: readonly number[] | undefined;
   /** At most this many memories, best first. */
   limit: number;
-  /** Leave out memories scoring below this. @defaultValue -1 (none left out) */
+  /**
+   * Leave out memories scoring below this: a cosine similarity, -1 to 1 (gemloop's stores refuse
+   * another value with an `InvalidArgumentError`). @defaultValue -1 (none left out)
+   */
   minScore?: number | undefined;
 };

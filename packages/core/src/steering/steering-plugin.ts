@@ -1,6 +1,7 @@
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { AgentRunError } from '../agent/errors/agent-run-error.ts';
 import { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.ts';
+import { markAddedBy } from '../agent/plugins/added-by.ts';
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { MAX_RUN_MESSAGES, messageJson } from '../agent/plugins/messages/run-messages.ts';
@@ -59,64 +60,68 @@ const receives = (queue: SteeringQueue, run: PluginRun<SteeringRun>): boolean =>
  * @internal
  */
 export function steeringPlugin(queue: SteeringQueue): AgentPlugin<SteeringRun> {
-  return definePlugin<SteeringRun>({
-    name: 'steering',
-    // Its own typed errors end the run as they are (a queue another run holds, a receive that
-    // failed with the run's history, a steer an input guardrail blocked), not as a PluginError.
-    ownErrors: (error) => AgentRunError.isInstance(error) || SteeringError.isInstance(error),
-    startRun(run) {
-      // Private on purpose (issue 53, b): the typed `steer` events and `result.steering` are
-      // fields only core makes, and the inbox binding is the in-process half of `run.receive`. A
-      // third party has the same channel: `run.receive(topic)` and `run.emit`.
-      const internals = internalsOf(run);
-      bindQueue(queue, ({ steer }) => report(run, 'received', steer, steer.receivedAt));
-      internals.tracker.steering ??= [];
-      // What is sent to the run's plugins through this controller or stream (`send`).
-      bindInbox(run, () => queue.opened);
-      const runner = internals.path.length === 0 ? internals.services?.receive : undefined;
-      return { receivedAfter: undefined, runner };
-    },
-    beforeModelCall(call, run) {
-      // Most boundaries have nothing to apply: answered at once, with no promise of its own.
-      if (!receives(queue, run) && queue.size === 0) return undefined;
-      return applySteers(run, queue, call.stepNumber);
-    },
-    async afterAnswer(answer, run) {
-      const stepNumber = run.steps.length + 1;
-      if (receives(queue, run)) {
-        run.state.receivedAfter = answer.step.stepNumber;
-        await receive(run, queue, stepNumber);
-      }
-      // A blocked answer, or no step left: the run ends, and what waits is dropped (endRun).
-      if (answer.blocked || !answer.stepsLeft) return undefined;
-      const messages = takeSteers(queue, true);
-      if (messages.length === 0) return undefined;
-      // The run's first step checked its input already: what comes after it is checked here.
-      await appendSteers(run, messages, stepNumber);
-      return { type: 'run-again', contents: [] };
-    },
-    async endRun(run, { error }) {
-      if (error === undefined && receives(queue, run)) {
-        // What arrived from elsewhere (a durable run's `runs.steer()` during the last step) is
-        // read all the same, so it is reported dropped with the rest, not left unread.
-        const last = run.steps[run.steps.length - 1]?.stepNumber;
-        if (run.state.receivedAfter === undefined || run.state.receivedAfter !== last)
-          await receive(run, queue, run.steps.length + 1);
-      }
-      const reason: SteeringDropReason =
-        error === undefined
-          ? 'run-ended'
-          : AgentAbortedError.isInstance(error)
-            ? 'aborted'
-            : 'failed';
-      const stepNumber = run.steps.length;
-      for (const steer of unbindQueue(queue)) report(run, 'dropped', steer, stepNumber, reason);
-      // A one-run inbox (a stream's, a chat send's) closes with its run: what no plugin received
-      // is dropped, and said so (per topic, counted; a controller's stay for its next run).
-      const unread = queue.closed ? queue.opened?.drain() : undefined;
-      if (unread !== undefined && unread.length > 0) run.emit('unread', { reason, topics: unread });
-    },
-  });
+  return markAddedBy(
+    definePlugin<SteeringRun>({
+      name: 'steering',
+      // Its own typed errors end the run as they are (a queue another run holds, a receive that
+      // failed with the run's history, a steer an input guardrail blocked), not as a PluginError.
+      ownErrors: (error) => AgentRunError.isInstance(error) || SteeringError.isInstance(error),
+      startRun(run) {
+        // Private on purpose (issue 53, b): the typed `steer` events and `result.steering` are
+        // fields only core makes, and the inbox binding is the in-process half of `run.receive`. A
+        // third party has the same channel: `run.receive(topic)` and `run.emit`.
+        const internals = internalsOf(run);
+        bindQueue(queue, ({ steer }) => report(run, 'received', steer, steer.receivedAt));
+        internals.tracker.steering ??= [];
+        // What is sent to the run's plugins through this controller or stream (`send`).
+        bindInbox(run, () => queue.opened);
+        const runner = internals.path.length === 0 ? internals.services?.receive : undefined;
+        return { receivedAfter: undefined, runner };
+      },
+      beforeModelCall(call, run) {
+        // Most boundaries have nothing to apply: answered at once, with no promise of its own.
+        if (!receives(queue, run) && queue.size === 0) return undefined;
+        return applySteers(run, queue, call.stepNumber);
+      },
+      async afterAnswer(answer, run) {
+        const stepNumber = run.steps.length + 1;
+        if (receives(queue, run)) {
+          run.state.receivedAfter = answer.step.stepNumber;
+          await receive(run, queue, stepNumber);
+        }
+        // A blocked answer, or no step left: the run ends, and what waits is dropped (endRun).
+        if (answer.blocked || !answer.stepsLeft) return undefined;
+        const messages = takeSteers(queue, true);
+        if (messages.length === 0) return undefined;
+        // The run's first step checked its input already: what comes after it is checked here.
+        await appendSteers(run, messages, stepNumber);
+        return { type: 'run-again', contents: [] };
+      },
+      async endRun(run, { error }) {
+        if (error === undefined && receives(queue, run)) {
+          // What arrived from elsewhere (a durable run's `runs.steer()` during the last step) is
+          // read all the same, so it is reported dropped with the rest, not left unread.
+          const last = run.steps[run.steps.length - 1]?.stepNumber;
+          if (run.state.receivedAfter === undefined || run.state.receivedAfter !== last)
+            await receive(run, queue, run.steps.length + 1);
+        }
+        const reason: SteeringDropReason =
+          error === undefined
+            ? 'run-ended'
+            : AgentAbortedError.isInstance(error)
+              ? 'aborted'
+              : 'failed';
+        const stepNumber = run.steps.length;
+        for (const steer of unbindQueue(queue)) report(run, 'dropped', steer, stepNumber, reason);
+        // A one-run inbox (a stream's, a chat send's) closes with its run: what no plugin received
+        // is dropped, and said so (per topic, counted; a controller's stay for its next run).
+        const unread = queue.closed ? queue.opened?.drain() : undefined;
+        if (unread !== undefined && unread.length > 0)
+          run.emit('unread', { reason, topics: unread });
+      },
+    }),
+    "gemloop's steering plugin, which steer(), queue() and send() (a stream's, a chat's) and the steering option add to a run",
+  );
 }
 
 /** The boundary before a model call: what `receive` brings, then the steers, join the history. */

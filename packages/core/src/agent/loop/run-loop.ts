@@ -176,6 +176,8 @@ async function runModelSteps<Output>({
       state.context = await withJoined(state.context, joining);
     const { context, kind } = state;
     const { config, plugins } = context;
+    // A plugin's event wrapper failed on an event nobody waited for: the run ends with it.
+    plugins?.throwIfEventsFailed();
     // A plugin ended the run before this step (in startRun, or a hook with no step after it).
     if (plugins?.stop !== undefined) return finish(state, joining, stoppedBy(plugins.stop));
     // The plugins' `checkInput` hooks check the run's new input once, at its first model step
@@ -187,6 +189,8 @@ async function runModelSteps<Output>({
         : await modelStep(context, stepNumber, kind);
     // A plugin ended the run before the call: the history is as the last step left it.
     if (!('stepNumber' in made)) return finish(state, joining, stoppedBy(made));
+    // A plugin's event wrapper failed during the call: the run ends before its calls run.
+    plugins?.throwIfEventsFailed();
     const step = made;
     run.inputChecked = true;
     if (kind === 'tools') state.modelSteps++;

@@ -92,11 +92,15 @@ export interface PluginRun<State = unknown> {
   readonly conversationId: string | undefined;
   /** The run's signal: a plugin that waits (a network call, a timer) stops when it aborts. */
   readonly signal: AbortSignal;
-  /** The history so far, verbatim (read it; never change it: return a change instead). */
+  /**
+   * The history so far, verbatim (read it; never change it: return a change instead). A frozen
+   * copy of the run's list, the same one until the history changes: pushing, splicing or
+   * emptying it throws a `TypeError` (the hook's `PluginError`) and the run keeps its history.
+   */
   readonly contents: readonly Content[];
-  /** The steps so far. */
+  /** The steps so far: a frozen copy, as `contents` is. */
   readonly steps: readonly AgentStep[];
-  /** What the run's own model calls used so far. */
+  /** What the run's own model calls used so far: a frozen copy, read anew at each access. */
   readonly usage: Readonly<AgentUsage>;
   /**
    * The run's plugins now, in the order their before-hooks run: those the runs above handed down
@@ -368,7 +372,11 @@ export interface AgentPlugin<State = unknown> {
    * (a slow reader's backpressure). The first registered is outermost. Not called for a run
    * whose events nobody receives (`run()` without observers), for a plugin that joins a run late,
    * nor after a hand-off (the run's events keep the wrapping they had); a run without such a
-   * plugin calls nothing.
+   * plugin calls nothing. What the returned function throws, or its promise rejects with, ends
+   * the run as the plugin's `PluginError` (hook `wrapEvents`) at the run's next boundary (after
+   * the model call under way, before its calls run; after a turn's calls are answered; at the
+   * run's end, a throw at `run-end` included), its history whole. A rejection at `run-end`,
+   * which nothing waits on (a unary run waits on no event), comes after the run is over: dropped.
    */
   wrapEvents?(emit: EmitRunEvent, run: PluginRun<State>): EmitRunEvent;
   /** Before each model call: other contents to send, or the end of the run. */
@@ -398,7 +406,11 @@ export interface AgentPlugin<State = unknown> {
    * to a subagent (give it to the subagent's agent too). See docs/writing-a-plugin.md.
    */
   readonly wrapModelRequest?: WrapModelRequest | undefined;
-  /** After each model call, before its calls run: counting, pricing, a finish (`run.finish`). */
+  /**
+   * After each model call, before its calls run: counting, pricing, a finish (`run.finish`). It
+   * returns nothing: a step outcome returned here (`{ type: 'finish' }`, as `beforeModelCall`
+   * takes) ends the run as its `PluginError`, saying to call `run.finish(reason)`.
+   */
   afterModelCall?(step: AgentStep, run: PluginRun<State>): void | Promise<void>;
   /**
    * The answer the run would end with, before it joins the history and `onStepEnd` runs (an

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { describeKey, describeValue } from '../../options/define-options.ts';
 import { editDistance } from '../../shared/edit-distance.ts';
 import type { AgentOptions } from '../config/agent-options.ts';
+import { addedBy } from './added-by.ts';
 import type { AgentPlugin, PluginHookName } from './agent-plugin.ts';
 import { isRequestOnly, refuseRequestWrapper } from './model-requests/wrap-model-requests.ts';
 import { readingPlugin } from './reading-plugin.ts';
@@ -67,14 +68,18 @@ export function resolvePlugins(
       argument,
       message: `${argument} must be an array of plugins (e.g. [definePlugin({ name, ... })]); got ${describeValue(plugins)}.`,
     });
-  const names = new Map<string, PluginPlace>();
+  const names = new Map<string, { place: PluginPlace; plugin: AgentPlugin }>();
   const places = new Map<AgentPlugin, PluginPlace>();
   plugins.forEach((plugin, index) => {
     const place = placeOf?.(index, plugin as AgentPlugin) ?? `${argument}[${index}]`;
     checkPlugin(plugin, typeof place === 'string' ? place : `${argument}: ${place.by}`);
     const first = names.get(plugin.name);
-    if (first !== undefined) refuseTwice(plugin.name, first, place, argument);
-    names.set(plugin.name, place);
+    if (first !== undefined) {
+      const builtIn = addedBy(first.plugin) ?? addedBy(plugin);
+      if (builtIn !== undefined) refuseBuiltInName(plugin.name, builtIn, argument);
+      refuseTwice(plugin.name, first.place, place, argument);
+    }
+    names.set(plugin.name, { place, plugin });
     places.set(plugin, place);
   });
   // A plugin that only wraps the agent's requests is its entry (resolveModelRequests), no run hook:
@@ -127,6 +132,19 @@ function refuseTwice(
   throw new InvalidArgumentError({
     argument: at === argument ? argument : `${at}.name`,
     message: `${at}: two plugins are named "${name}": ${named(first)} and ${named(later)}; each plugin of a run needs its own name (it names the plugin's events, errors and durable records).`,
+  });
+}
+
+/**
+ * Refuses a plugin of the caller's named as one gemloop adds to the run (`builtIn` says which):
+ * the places of a list the run joined (a stream's steering joins it mid-run) are no places the
+ * caller wrote, so the refusal names gemloop's plugin instead (run68: "plugins[1]" for an agent
+ * given one plugin).
+ */
+function refuseBuiltInName(name: string, builtIn: string, argument: string): never {
+  throw new InvalidArgumentError({
+    argument,
+    message: `${argument}: a plugin of this run is named "${name}", the name of ${builtIn}; rename yours (a plugin's name names its events, errors and durable records, so each plugin of a run needs its own).`,
   });
 }
 

@@ -383,6 +383,8 @@ export class RunPlugins extends ModelHooks {
     try {
       if (this.events !== undefined) this.wrapEvents();
       result = await body();
+      // A wrapper that threw at the run's last event (`run-end`).
+      this.throwIfEventsFailed();
     } catch (error) {
       if (joinWaiting !== undefined)
         await joinWaiting().catch((failed: unknown) =>
@@ -405,6 +407,7 @@ export class RunPlugins extends ModelHooks {
    * @throws the first `endRun`'s error (a failing `endRun` fails a run that succeeded).
    */
   async finishing(): Promise<void> {
+    this.throwIfEventsFailed();
     if (this.hooks.endRun === undefined || this.ended) return;
     const failed = await this.endRun(undefined);
     if (failed !== undefined) throw failed;

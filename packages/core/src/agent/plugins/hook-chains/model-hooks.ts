@@ -435,15 +435,33 @@ export class ModelHooks extends InputHooks {
     const indexes = this.hooks.afterModelCall ?? [];
     for (let at = indexes.length - 1; at >= 0; at--) {
       const index = indexes[at] as number;
-      await this.call(index, 'afterModelCall', step.stepNumber, () =>
+      const { value } = await this.call(index, 'afterModelCall', step.stepNumber, () =>
         (
           (this.plugins[index] as AgentPlugin).afterModelCall as NonNullable<
             AgentPlugin['afterModelCall']
           >
         )(step, this.views[index] as PluginRun),
       );
+      // A step outcome returned here (as from beforeModelCall) was dropped without a word and
+      // the run went on spending (run68); any other value (an arrow's `push` count) is no one.
+      if (
+        typeof value === 'object' &&
+        value !== null &&
+        this.returned(index, 'afterModelCall', value, isOutcome)
+      )
+        throw this.invalid(
+          index,
+          'afterModelCall',
+          'it returned a step outcome, which afterModelCall does not take (it returns nothing): to end the run, call run.finish(reason); to run again or hand off, return the outcome from afterAnswer',
+        );
     }
   }
+}
+
+/** Whether `value` is a step outcome (`{ type: 'finish' | 'run-again' | 'hand-off' }`). */
+function isOutcome(value: unknown): boolean {
+  const { type } = value as { type?: unknown };
+  return type === 'finish' || type === 'run-again' || type === 'hand-off';
 }
 
 /** Whether `b` sends what `a` sent: the same contents (the list itself), model and cache. */

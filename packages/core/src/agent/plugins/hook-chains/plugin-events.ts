@@ -1,9 +1,11 @@
 import type { GuardrailCheckRecord } from '../../../run/guardrail-check-record.ts';
 import type { AgentEvent, UntaggedAgentEvent } from '../../agent-event.ts';
 import type { AgentPlugin, EmitRunEvent, PluginRun } from '../agent-plugin.ts';
+import { PluginError } from '../plugin-error.ts';
 import type { PluginRunFacts } from '../run-view/plugin-run-view.ts';
 import { reportedCheck } from '../run-view/reported-check.ts';
 import { HeldToolReports } from './held-tool-reports.ts';
+import type { HookValue } from './hook-value.ts';
 import { PluginHookCalls } from './plugin-hook-calls.ts';
 
 /** The run's events through the plugins' `wrapEvents`, and what plugins report (`emit`). @internal */
@@ -14,6 +16,8 @@ export class PluginEvents extends PluginHookCalls {
   protected innermost: { next: EmitRunEvent } | undefined;
   /** Each wrapping plugin's switch: off once it left the run (a hand-off), its wrapper skipped. */
   protected wrappers: Map<AgentPlugin, { on: boolean }> | undefined;
+  /** The first failure of a wrapper (see {@link wrapperFailed}), boxed: a thrown value may be anything. */
+  private eventsFailure: { readonly error: unknown } | undefined;
 
   /** The run's events through {@link events}, made once (when nothing listens: never). */
   protected routeEvents(): void {
@@ -101,13 +105,27 @@ export class PluginEvents extends PluginHookCalls {
       // rejection goes on as before.
       // Boxed (`settled`): a producer awaits what this gives, and awaiting the wrapper's own
       // object read its `then` again (misc64); nothing reads the value, so none is given.
+      // What the wrapper throws, or its promise rejects with, is the plugin's failure as any
+      // hook's is (its PluginError, the key redacted): it went on raw, a string holding the key
+      // or a revoked Proxy ending the stream, a throw at a `tool-result` leaving the call
+      // unanswered in the history, and a rejection no producer awaited (most events) was
+      // unhandled, which ends a Node process (run68). Kept, not thrown into the producer (a tool
+      // call, the model's stream): the run ends with it at its next boundary, its history whole.
       through = (event) => {
-        const sent = this.settled((layer.on ? outer : inner)(event), 'wrapEvents');
+        let sent: HookValue<void> | Promise<HookValue<void>>;
+        try {
+          sent = this.settled((layer.on ? outer : inner)(event), 'wrapEvents');
+        } catch (cause) {
+          this.wrapperFailed(index, cause);
+          return undefined;
+        }
+        // A rejection is seen at the run's next check; one that comes after its last (at
+        // `run-end`, which nothing waits on: a unary run waits on no event) is dropped.
         return sent instanceof Promise
           ? sent.then(
               () => {},
               (error: unknown) => {
-                if (error !== this.facts.signal.reason) throw error;
+                if (error !== this.facts.signal.reason) this.wrapperFailed(index, error);
               },
             )
           : undefined;
@@ -116,6 +134,27 @@ export class PluginEvents extends PluginHookCalls {
     if (this.innermost === undefined) this.through = through;
     else this.innermost.next = through;
     this.innermost = slot;
+  }
+
+  /**
+   * Keeps the failure of a wrapper (`plugins[index]`'s) as the run's first such: the run ends
+   * with it at its next boundary ({@link throwIfEventsFailed}).
+   */
+  private wrapperFailed(index: number, cause: unknown): void {
+    this.eventsFailure ??= { error: this.error(index, 'wrapEvents', cause) };
+  }
+
+  /**
+   * Throws the first failure of a plugin's event wrapper, if one failed, holding the run as it is
+   * now: at each step's start, after its model call (before its tools run) and as the run
+   * finishes, so the run ends as the hook's PluginError with its history whole.
+   */
+  throwIfEventsFailed(): void {
+    const failed = this.eventsFailure;
+    if (failed === undefined) return;
+    throw PluginError.isInstance(failed.error)
+      ? failed.error.withRun(this.facts.tracker.state())
+      : failed.error;
   }
 
   /**

@@ -255,14 +255,21 @@ export class PluginRunView implements PluginRun {
   get signal(): AbortSignal {
     return this.facts.signal;
   }
+  // The history, steps and usage as frozen copies, not the run's own array and object: a hook
+  // that pushed a turn into `run.contents` had it sent and kept (a forged answer, a user turn no
+  // input check saw), and one that emptied `run.steps` or wrote `run.usage` changed the result
+  // (run68). A change now throws a TypeError (its PluginError). A copy serves until the run's
+  // list changes (checked by identity: a hand-off and an input rewrite replace entries in place).
   get contents(): readonly Content[] {
-    return this.facts.tracker.contents;
+    this.history = frozenCopy(this.history, this.facts.tracker.contents);
+    return this.history;
   }
   get steps(): readonly AgentStep[] {
-    return this.facts.tracker.steps;
+    this.stepList = frozenCopy(this.stepList, this.facts.tracker.steps);
+    return this.stepList;
   }
   get usage(): Readonly<AgentUsage> {
-    return this.facts.tracker.usage;
+    return Object.freeze({ ...this.facts.tracker.usage });
   }
   get plugins(): readonly AgentPlugin[] {
     // Frozen (resolvePlugins freezes the lists it makes, shared by an agent's runs): a plugin
@@ -275,6 +282,9 @@ export class PluginRunView implements PluginRun {
   }
   /** The frozen copy {@link plugins} gave, and the run's list it copies. */
   private listed: { of: readonly AgentPlugin[]; copy: readonly AgentPlugin[] } | undefined;
+  /** The last copies of the run's history and steps given (see `contents`). */
+  private history: readonly Content[] | undefined;
+  private stepList: readonly AgentStep[] | undefined;
   emit(kind: string, data?: unknown): void {
     // A kind names the report (its event's `kind`, a span event's name): a short string (a
     // number as its text). An object's `toString` could say anything (a secret), and an empty or
@@ -474,6 +484,13 @@ export function tripError(
 }
 
 /** Whether the history ends with a model turn whose function calls are not answered yet. */
+/** `copy` while it holds what `live` holds (the same entries), else a new frozen copy of `live`. */
+function frozenCopy<T>(copy: readonly T[] | undefined, live: readonly T[]): readonly T[] {
+  if (copy?.length === live.length && copy.every((entry, index) => entry === live[index]))
+    return copy;
+  return Object.freeze(live.slice());
+}
+
 function awaitsResponses(contents: readonly Content[]): boolean {
   const last = contents.at(-1);
   return last?.role === 'model' && last.parts.some((part) => part.functionCall != null);
