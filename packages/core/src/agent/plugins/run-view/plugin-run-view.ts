@@ -483,7 +483,6 @@ export function tripError(
   });
 }
 
-/** Whether the history ends with a model turn whose function calls are not answered yet. */
 /** `copy` while it holds what `live` holds (the same entries), else a new frozen copy of `live`. */
 function frozenCopy<T>(copy: readonly T[] | undefined, live: readonly T[]): readonly T[] {
   if (copy?.length === live.length && copy.every((entry, index) => entry === live[index]))
@@ -491,6 +490,7 @@ function frozenCopy<T>(copy: readonly T[] | undefined, live: readonly T[]): read
   return Object.freeze(live.slice());
 }
 
+/** Whether the history ends with a model turn whose function calls are not answered yet. */
 function awaitsResponses(contents: readonly Content[]): boolean {
   const last = contents.at(-1);
   return last?.role === 'model' && last.parts.some((part) => part.functionCall != null);
