@@ -60,6 +60,8 @@ export type ChatConversationSetup<Output> = {
 export type SteerSend = <T>(
   sending: AgentTurns<unknown>,
   body: (steering: SendSteering) => Promise<T>,
+  /** The send's own signal: once it aborts, the session refuses to steer the send. */
+  signal: AbortSignal | undefined,
 ) => Promise<T>;
 
 /** The steering of a streamed send: made with the stream, bound while its run is under way. @internal */
@@ -274,6 +276,7 @@ export function openChatConversation<Output>({
                 id,
                 steering.late,
               ),
+              signal,
             );
           } catch (error) {
             spend.addFailure(error);
