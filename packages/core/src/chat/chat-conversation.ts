@@ -269,13 +269,15 @@ export function openChatConversation<Output>({
           const sending = holderTurns(selected);
           let result: AgentResult<Output>;
           try {
-            result = await steerSend(sending as AgentTurns<unknown>, (steering) =>
-              sending.run(
-                parts,
-                sendOptions(runOptions, selected.history, guardrails, steering, generationConfig),
-                id,
-                steering.late,
-              ),
+            result = await steerSend(
+              sending as AgentTurns<unknown>,
+              (steering) =>
+                sending.run(
+                  parts,
+                  sendOptions(runOptions, selected.history, guardrails, steering, generationConfig),
+                  id,
+                  steering.late,
+                ),
               signal,
             );
           } catch (error) {
