@@ -5,37 +5,16 @@
 
 import { turn } from '@gemloop/testing';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { createChatSession } from '../chat/create-chat-session.ts';
 import { SteeringError } from '../errors/steering-error.ts';
-import { defineTool } from '../tools/define/define-tool.ts';
 import { useFakeGemini } from './__fixtures__/use-fake-gemini.ts';
+import { waitingTool } from './__fixtures__/waiting-tool.ts';
 import type { AgentStream } from './agent-stream.ts';
 import { createAgent } from './create-agent.ts';
 import { AgentAbortedError } from './errors/agent-aborted-error.ts';
 
 const serve = useFakeGemini();
 const model = 'gemini-2.5-flash';
-
-/** A tool that runs until its signal aborts (so the run is still ending right after an abort). */
-function waitingTool() {
-  let started: () => void = () => {};
-  const running = new Promise<void>((resolve) => {
-    started = resolve;
-  });
-  const tool = defineTool({
-    name: 'wait',
-    description: 'Waits until aborted.',
-    parameters: z.object({}),
-    execute: (_args, { signal }) => {
-      started();
-      return new Promise<never>((_resolve, reject) => {
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      });
-    },
-  });
-  return { tool, running };
-}
 
 describe.each(['agent.stream', 'chat.sendStream'] as const)(
   '%s aborted while its tool runs',

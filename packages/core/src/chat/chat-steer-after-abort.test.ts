@@ -5,11 +5,10 @@
 
 import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { waitingTool } from '../agent/__fixtures__/waiting-tool.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { SteeringError } from '../errors/steering-error.ts';
-import { defineTool } from '../tools/define/define-tool.ts';
 import { cleanUp, sentContents, serve, thrownBy } from './__fixtures__/chat-fixtures.ts';
 import { createChatSession } from './create-chat-session.ts';
 
@@ -21,22 +20,7 @@ describe.each(['send', 'sendStream'] as const)('a chat %s aborted while its tool
   it.each(['steer', 'queue'] as const)(
     'refuses %s() right after the abort, saving nothing of it, and the next send goes on',
     async (steerMode) => {
-      let toolStarted: () => void = () => {};
-      const started = new Promise<void>((resolve) => {
-        toolStarted = resolve;
-      });
-      // The tool ends when its signal aborts: the run is still ending when steer() is called.
-      const wait = defineTool({
-        name: 'wait',
-        description: 'Waits until aborted.',
-        parameters: z.object({}),
-        execute: (_args, { signal }) => {
-          toolStarted();
-          return new Promise<never>((_resolve, reject) => {
-            signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-          });
-        },
-      });
+      const { tool: wait, running: started } = waitingTool();
       const { fake, gemini } = await serve({
         script: [turn.call('wait', {}), turn.text('The second answer.')],
       });
