@@ -23,7 +23,8 @@ export type AgentStream<Output = undefined> = AsyncIterable<AgentEvent<Output>> 
   /**
    * Adds a user message at the run's next step boundary (see `Steering.steer` in
    * `@gemloop/core/steering`); the stream shows it as `steer` events.
-   * @throws {@link SteeringError} once the run is over (`run-ended`), past `maxPending`.
+   * @throws {@link SteeringError} once the run is over or its signal aborted (`run-ended`), past
+   *   `maxPending`.
    */
   steer(message: SteeringMessage): void;
   /**
@@ -296,7 +297,9 @@ export function openAgentStream<Output>(
   const steerWith =
     (mode: 'steer' | 'queue') =>
     (message: SteeringMessage): void => {
-      if (ended || steering === undefined || steering.closed()) {
+      // Aborted, the run takes no more steps, though it has not ended yet: a message it took
+      // would be lost without a word (chat68).
+      if (ended || signal.aborted || steering === undefined || steering.closed()) {
         throw new SteeringError({
           reason: 'run-ended',
           message: `This stream's run is over, so ${mode}() has nothing to steer. Start a new run with the message (or use a chat session, whose send() continues the conversation).`,

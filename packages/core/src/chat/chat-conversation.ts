@@ -60,6 +60,8 @@ export type ChatConversationSetup<Output> = {
 export type SteerSend = <T>(
   sending: AgentTurns<unknown>,
   body: (steering: SendSteering) => Promise<T>,
+  /** The send's own signal: once it aborts, the session refuses to steer the send. */
+  signal: AbortSignal | undefined,
 ) => Promise<T>;
 
 /** The steering of a streamed send: made with the stream, bound while its run is under way. @internal */
@@ -267,13 +269,16 @@ export function openChatConversation<Output>({
           const sending = holderTurns(selected);
           let result: AgentResult<Output>;
           try {
-            result = await steerSend(sending as AgentTurns<unknown>, (steering) =>
-              sending.run(
-                parts,
-                sendOptions(runOptions, selected.history, guardrails, steering, generationConfig),
-                id,
-                steering.late,
-              ),
+            result = await steerSend(
+              sending as AgentTurns<unknown>,
+              (steering) =>
+                sending.run(
+                  parts,
+                  sendOptions(runOptions, selected.history, guardrails, steering, generationConfig),
+                  id,
+                  steering.late,
+                ),
+              signal,
             );
           } catch (error) {
             spend.addFailure(error);

@@ -72,11 +72,15 @@ export function createChatSession<Output = undefined>(
   );
 
   // The steering of the send whose run is under way (sends run one at a time): its own, which
-  // joins the run on its first message (a send nobody steers runs no steering).
+  // joins the run on its first message (a send nobody steers runs no steering). With the send's
+  // signal: between its abort and the end of its run the handle still takes messages, which the
+  // aborted send never saves (chat68), so they are refused from the abort on.
   let steeringInFlight: StreamSteering | undefined;
-  const steerSend: SteerSend = (sending, body) => {
+  let signalInFlight: AbortSignal | undefined;
+  const steerSend: SteerSend = (sending, body, signal) => {
     const steering = sendSteering(sending, store);
     steeringInFlight = steering.handle;
+    signalInFlight = signal;
     return withController(steering)
       .then(body)
       .finally(() => {
@@ -90,6 +94,12 @@ export function createChatSession<Output = undefined>(
         throw new SteeringError({
           reason: 'no-send-in-flight',
           message: `chat.${mode}() steers a send while its run is under way, and session "${id}" has none. Send the message with chat.send() instead.`,
+        });
+      }
+      if (signalInFlight?.aborted === true) {
+        throw new SteeringError({
+          reason: 'run-ended',
+          message: `chat.${mode}() came after the send in flight of session "${id}" was aborted: that send saves nothing, so the message was not taken. Send it with chat.send() (it runs once the aborted send has settled).`,
         });
       }
       steeringInFlight.add(mode, message);
@@ -122,6 +132,7 @@ export function createChatSession<Output = undefined>(
             {
               begin: () => {
                 steeringInFlight = steering.handle;
+                signalInFlight = streamSignal;
                 return withController(steering);
               },
               end: () => {

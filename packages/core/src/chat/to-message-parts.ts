@@ -18,7 +18,9 @@ export function toMessageParts(message: ChatMessage): string | readonly Part[] {
   // An empty text goes as `{ text: '' }`, as `agent.run('')` sends it: Gemini accepted a user turn of
   // only that (test/fixtures/gemini/requests/gemini3-flash__parallel-functionResponses-one-user-turn).
   if (typeof message === 'string') return message;
-  if (Array.isArray(message)) return checkParts(copyInputList(message as readonly Part[]));
+  if (Array.isArray(message)) {
+    return ownParts(checkParts(copyInputList(message as readonly Part[])));
+  }
   // `Array.isArray` does not narrow a readonly array out of the union.
   const content = message as Content;
   if (typeof content === 'object' && content !== null && Array.isArray(content.parts)) {
@@ -37,12 +39,27 @@ export function toMessageParts(message: ChatMessage): string | readonly Part[] {
           "send() got a user content with empty parts; send text ('Hello') or parts ([{ text: 'Hello' }]).",
       });
     }
-    return parts;
+    return ownParts(parts);
   }
   throw new InvalidArgumentError({
     argument: 'message',
     message: `send() takes a string, an array of parts, or a user content { role: 'user', parts }; got ${message === null ? 'null' : typeof message}.`,
   });
+}
+
+/**
+ * The session's own copy of the message's parts, every object in them: the saved turn keeps them,
+ * and the memory store keeps what it is given, so an app that fills the same part objects for its
+ * next message (an image part whose data it swaps for the next frame) would rewrite the stored
+ * message the model is sent again (chat68). Parts `structuredClone` refuses (a Proxy, a getter
+ * that throws) go as they are, for the run's history check to name.
+ */
+function ownParts(parts: readonly Part[]): readonly Part[] {
+  try {
+    return structuredClone(parts);
+  } catch {
+    return parts;
+  }
 }
 
 /**
