@@ -29,9 +29,10 @@ export function spentTreeBudget(
     limit = 'tokens';
     max = budget.maxTokens;
     used = budget.tokens;
-  } else if (budget.maxCostUsd !== undefined && budget.cost.exceeds(budget.maxCostUsd)) {
+  } else if (budget.maxCostUsd !== undefined && budget.cost.leavesNothing(budget.maxCostUsd)) {
     // Over, not at: a step is priced after it ran, so the tree may end a step past the budget
-    // (as costAbove does); an unknown total counts as over (CostTotal.exceeds).
+    // (as costAbove does); an unknown total counts as over (CostTotal.exceeds). A budget of $0
+    // (or a chat's rest of nothing) allows no call: at $0 of $0, one paid call went through.
     limit = 'cost';
     max = budget.maxCostUsd;
     used = budget.cost.total.total;
