@@ -49,7 +49,7 @@ export class ChatSpend {
     const budget = this.#budget;
     if (budget === undefined) return { signal };
     // A budget of $0 sends nothing: its first turn was paid for, $0 not being over $0 (econ2).
-    if (this.#cost.leavesNothing(budget.maxCostUsd)) {
+    if (this.#cost.exceeds(budget.maxCostUsd) || !dollarsToPicos(budget.maxCostUsd)) {
       throw new ChatBudgetExceededError({
         sessionId: this.#sessionId,
         maxCostUsd: budget.maxCostUsd,

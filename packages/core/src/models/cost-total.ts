@@ -128,15 +128,6 @@ export class CostTotal {
   }
 
   /**
-   * Whether a budget of `usd` dollars allows no further model call: the total is over it
-   * ({@link exceeds}), or the budget is $0. A call is priced only after it ran, so "over, not at"
-   * let one paid call through a budget of nothing (econ2): $0 means no call at all, not one.
-   */
-  leavesNothing(usd: number | string): boolean {
-    return this.exceeds(usd) || dollarsToPicos(usd) === 0n;
-  }
-
-  /**
    * Adds the cost of `entry`, priced by `price` only when the total is read (or another cost is
    * added after it, so the sums keep the order of the calls: the first unknown reason stays the
    * first call's). Nothing a reader sees changes; the pricing leaves the step (see `StepCost`).
