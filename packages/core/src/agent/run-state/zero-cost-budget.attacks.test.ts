@@ -48,6 +48,22 @@ describe('a budget of $0', () => {
       await chat.close();
     });
 
+  it('makes no call in a chat send that starts at exactly its budget spent (its tree has $0 left)', async () => {
+    // gemini-2.5-flash: 100000 x $0.30/M + 1000 x $2.50/M = $0.0325 a call.
+    const { fake, gemini } = await serve({
+      script: [turn.text('One.', { usage }), turn.text('Two.', { usage })],
+    });
+    const chat = createChatSession({
+      agent: createAgent({ gemini, model: 'gemini-2.5-flash' }),
+      budget: { maxCostUsd: '0.0325' },
+    });
+    expect((await chat.send('Hi.')).text).toBe('One.');
+    await expect(chat.send('Again.')).rejects.toSatisfy(TreeBudgetError.isInstance);
+    expect(fake.requests).toHaveLength(1);
+    expect(chat.cost.total).toBe('0.0325');
+    await chat.close();
+  });
+
   it('still lets a run with a budget above $0 make its first call (over, not at)', async () => {
     const { fake, gemini } = await serve({ script: [turn.text('Paid.', { usage })] });
     const agent = createAgent({ gemini, model: 'gemini-2.5-flash' });
