@@ -1,7 +1,7 @@
 import { turn } from '@gemloop/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChatBudgetExceededError } from '../../chat/chat-budget-exceeded-error.ts';
 import { cleanUp, serve } from '../../chat/__fixtures__/chat-fixtures.ts';
+import { ChatBudgetExceededError } from '../../chat/chat-budget-exceeded-error.ts';
 import { createChatSession } from '../../chat/create-chat-session.ts';
 import { createAgent } from '../create-agent.ts';
 import { TreeBudgetError } from '../errors/tree-budget-error.ts';
