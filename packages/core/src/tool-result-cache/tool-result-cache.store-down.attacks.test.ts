@@ -1,7 +1,13 @@
 import { createFakeGemini, type FakeGemini, turn } from '@gemloop/testing';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AgentEvent, PluginEvent } from '../agent/agent-event.ts';
+import type { AgentOptions } from '../agent/config/agent-options.ts';
 import { createAgent } from '../agent/create-agent.ts';
 import { AgentAbortedError } from '../agent/errors/agent-aborted-error.ts';
 import { PluginError } from '../agent/plugins/plugin-error.ts';
@@ -52,7 +58,7 @@ async function runWith(
   store: ToolResultStore,
   streamed: boolean,
   script: ReturnType<typeof turn.text>[],
-  signal?: AbortSignal,
+  { signal, telemetry }: { signal?: AbortSignal; telemetry?: AgentOptions['telemetry'] } = {},
 ) {
   const fake = createFakeGemini({ script });
   fakes.push(fake);
@@ -77,6 +83,7 @@ async function runWith(
     gemini: createGemini({ baseUrl: url, apiKey: 'test-key', retry: false }),
     model: 'gemini-2.5-flash',
     tools: [find, edit],
+    telemetry: telemetry ?? false,
   });
   const plugins = [
     toolResultCache({
@@ -171,10 +178,42 @@ describe('toolResultCache with a store that is down', () => {
         store,
         streamed,
         [turn.call('find', { q: 'a' }), turn.text('Done.')],
-        controller.signal,
+        { signal: controller.signal },
       );
       expect(AgentAbortedError.isInstance(error)).toBe(true);
       expect(asked).toEqual([]);
       expect(controller.signal.aborted).toBe(true);
     }, 10_000);
+
+  for (const recordContent of [false, true])
+    it(`shows each store failure on the run span${recordContent ? ', with its data' : ''}, without the store's words`, async () => {
+      const exporter = new InMemorySpanExporter();
+      const tracerProvider = new BasicTracerProvider({
+        spanProcessors: [new SimpleSpanProcessor(exporter)],
+      });
+      const { error } = await runWith(
+        downStore('get', false),
+        false,
+        [turn.call('find', { q: 'apples' }), turn.text('Done.')],
+        { telemetry: { tracerProvider, conventions: 'latest', recordContent } },
+      );
+      expect(error).toBeUndefined();
+      const runSpan = exporter
+        .getFinishedSpans()
+        .find((span) => span.name.startsWith('invoke_agent'));
+      const events = (runSpan?.events ?? [])
+        .filter((event) => event.name === 'gemloop.plugin')
+        .map((event) => event.attributes ?? {});
+      expect(events.map((event) => event['gemloop.plugin.kind'])).toEqual(['skip']);
+      if (recordContent)
+        expect(JSON.parse(String(events[0]?.['gemloop.plugin.data']))).toEqual({
+          toolName: 'find',
+          reason: 'store-error',
+          operation: 'get',
+          error: 'Error',
+        });
+      expect(JSON.stringify(exporter.getFinishedSpans().map((span) => span.events))).not.toContain(
+        'hunter2',
+      );
+    });
 });
