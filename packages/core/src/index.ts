@@ -59,7 +59,7 @@ export type { ToolExecuteContext } from './tools/tool.ts';
 export { toolResult } from './tools/responses/tool-result.ts';
 // --- errors (every class: @gemloop/core/errors) ---
 export { AgentRunError } from './agent/errors/agent-run-error.ts';
-export { ModelCallError } from './agent/errors/model-call-error.ts';
+export { type ModelCallAttempt, ModelCallError } from './agent/errors/model-call-error.ts';
 export { ApiCallError } from './errors/api-call-error.ts';
 export { GemloopError } from './errors/gemloop-error.ts';
 export { InvalidArgumentError } from './errors/invalid-argument-error.ts';

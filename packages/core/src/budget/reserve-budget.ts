@@ -11,7 +11,9 @@ export type ReserveBudgetOptions = {
   pool: BudgetPool;
   /**
    * US dollars to hold for a run: a number, or one from the run (its agent, model, input), such as
-   * `estimateRun(...).costUsd.p90`.
+   * `estimateRun(...).costUsd.p90`. More than 0: a hold of $0 covers no model call and is refused
+   * (`InvalidArgumentError` naming `reserveBudget.usd`, when made or, from a function, when the run
+   * starts: nothing sent).
    */
   usd: number | ((run: PluginRun<undefined>) => number | Promise<number>);
 };
@@ -45,11 +47,14 @@ export function reserveBudget(options: ReserveBudgetOptions): AgentPlugin<Reserv
       argument: 'reserveBudget.usd',
       message: `usd must be US dollars >= 0, or a function of the run returning them; got ${describeValue(usd)}.`,
     });
+  if (usd === 0) throw zeroHold();
   return definePlugin<ReservationState>({
     name: 'reserve-budget',
     recorded: ['startRun'],
     async startRun(run) {
       const amount = typeof usd === 'function' ? await usd(run) : usd;
+      // Before the pool is asked: a hold of $0 holds nothing, and nothing is sent.
+      if (amount === 0) throw zeroHold();
       const hold = await pool.reserve(amount);
       run.emit('reserved', { pool: pool.name, usd: hold.usd });
       // Plain JSON (a durable runner records it).
@@ -73,6 +78,18 @@ export function reserveBudget(options: ReserveBudgetOptions): AgentPlugin<Reserv
       await pool.settle(run.state, spent);
       run.emit('settled', { pool: pool.name, usd: spent, reservedUsd: run.state.usd });
     },
+  });
+}
+
+/**
+ * A hold of $0: the run is ended once it spent its hold, which is known only after a call, so a
+ * hold of nothing let one paid call through (econ2). It covers no model call, so it is refused.
+ */
+function zeroHold(): InvalidArgumentError {
+  return new InvalidArgumentError({
+    argument: 'reserveBudget.usd',
+    message:
+      'usd is $0, a hold that covers no model call (one would still be sent and paid for). Hold more than 0, or leave reserveBudget out of a run that should not spend from the pool.',
   });
 }
 

@@ -74,7 +74,8 @@ export type CreateChatSessionOptions<Output = undefined> = {
    * `finishReason: 'stop-condition'`, its turn is saved); the next send throws a
    * `ChatBudgetExceededError` with the usage and cost so far, and sends nothing. Counted like
    * `usage`: the conversation's sends, failed ones included, those of earlier session objects on
-   * the same store too (restored from the stored turns). An unknown cost counts as over.
+   * the same store too (restored from the stored turns). An unknown cost counts as over. A
+   * budget of `0` sends nothing: every send throws the `ChatBudgetExceededError`.
    * @defaultValue no budget
    */
   budget?: ChatBudget | undefined;

@@ -48,7 +48,8 @@ export class ChatSpend {
   runOptions(signal: AbortSignal | undefined): RunOptions {
     const budget = this.#budget;
     if (budget === undefined) return { signal };
-    if (this.#cost.exceeds(budget.maxCostUsd)) {
+    // A budget of $0 sends nothing: its first turn was paid for, $0 not being over $0 (econ2).
+    if (this.#cost.exceeds(budget.maxCostUsd) || !dollarsToPicos(budget.maxCostUsd)) {
       throw new ChatBudgetExceededError({
         sessionId: this.#sessionId,
         maxCostUsd: budget.maxCostUsd,

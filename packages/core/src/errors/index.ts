@@ -19,7 +19,7 @@ export { GuardrailTrippedError } from '../agent/errors/guardrail-tripped-error.t
 export { InvalidHistoryError } from '../agent/errors/invalid-history-error.ts';
 export { InvalidModelResponseError } from '../agent/errors/invalid-model-response-error.ts';
 export { MissingThoughtSignatureError } from '../agent/errors/missing-thought-signature-error.ts';
-export { ModelCallError } from '../agent/errors/model-call-error.ts';
+export { type ModelCallAttempt, ModelCallError } from '../agent/errors/model-call-error.ts';
 export type { OutputIssue } from '../agent/errors/output-validation-error.ts';
 export { OutputValidationError } from '../agent/errors/output-validation-error.ts';
 export type { SubagentErrorOptions } from '../agent/errors/subagent-error.ts';

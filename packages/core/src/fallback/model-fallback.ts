@@ -1,3 +1,4 @@
+import { type ModelCallAttempt, ModelCallError } from '../agent/errors/model-call-error.ts';
 import type { AgentPlugin, PluginRun } from '../agent/plugins/agent-plugin.ts';
 import { definePlugin } from '../agent/plugins/define-plugin.ts';
 import { internalsOf } from '../agent/plugins/run-view/plugin-run-view.ts';
@@ -126,6 +127,9 @@ export function modelFallback(options: ModelFallbackOptions): AgentPlugin<Fallba
       if (!isSameModel(first, state.current)) {
         run.emit('return', { from: state.current, to: first });
       }
+      // Each model this step went to and why it did not answer: the error the step ends with
+      // says them all (the last model's alone named none, econ2).
+      const attempts: ModelCallAttempt[] = [];
       for (;;) {
         const model = chain[at] as string;
         state.current = model;
@@ -135,25 +139,28 @@ export function modelFallback(options: ModelFallbackOptions): AgentPlugin<Fallba
           step = await next(isSameModel(model, run.model) ? call : { ...call, model });
         } catch (error) {
           const trigger = readFallbackTrigger(error);
+          const status = statusOf(error);
+          attempts.push({ model, reason: trigger ?? 'other', status });
           if (
             trigger === undefined ||
             !on.has(trigger) ||
             run.signal.aborted ||
             at === chain.length - 1
           )
-            throw error;
+            throw withAttempts(error, attempts);
           at = switchModel(
             run,
             state,
             chain,
             at,
-            { reason: trigger, detail: statusOf(error) },
+            { reason: trigger, detail: status === undefined ? undefined : String(status) },
             now(),
           );
           continue;
         }
         const refused = refusalOf(step, refusals);
         if (refused !== undefined && at < chain.length - 1) {
+          attempts.push({ model, reason: 'refusal', finishReason: refused });
           at = switchModel(run, state, chain, at, { reason: 'refusal', detail: refused }, now());
           continue;
         }
@@ -267,9 +274,36 @@ function refusalOf(step: AgentStep, refusals: ReadonlySet<string>): string | und
   return blocked != null && refusals.has(blocked) ? blocked : undefined;
 }
 
-function statusOf(error: unknown): string | undefined {
+function statusOf(error: unknown): number | undefined {
   const cause = (error as { cause?: { status?: unknown } } | null)?.cause;
-  return typeof cause?.status === 'number' ? String(cause.status) : undefined;
+  return typeof cause?.status === 'number' ? cause.status : undefined;
+}
+
+/**
+ * The step's failure, after it went to more than one model, with every model tried: its
+ * `attempts` and, in its message, each model and why (economy68 left a chain of three failing on
+ * `gemini-2.5-flash-lite`'s "HTTP 400 …" alone, naming no model). The same error, its type and
+ * `cause` (the last model's) as they were: code reads `ApiCallError.isInstance(error.cause)`.
+ * Only a `ModelCallError` (the step's own) is changed; nothing of a thrown text is added.
+ */
+function withAttempts(error: unknown, attempts: readonly ModelCallAttempt[]): unknown {
+  if (attempts.length < 2 || !ModelCallError.isInstance(error) || !Object.isExtensible(error))
+    return error;
+  const tried = attempts
+    .map(({ model, reason, status, finishReason }) => {
+      const why = reason === 'other' ? [] : [reason];
+      if (status !== undefined) why.push(`HTTP ${status}`);
+      if (finishReason !== undefined) why.push(finishReason);
+      return why.length === 0 ? model : `${model} (${why.join(', ')})`;
+    })
+    .join(', then ');
+  Object.defineProperty(error, 'attempts', {
+    value: attempts,
+    enumerable: true,
+    configurable: true,
+  });
+  error.message = `${error.message} Models tried: ${tried}.`;
+  return error;
 }
 
 function checkOptions(options: ModelFallbackOptions): {

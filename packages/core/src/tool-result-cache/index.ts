@@ -17,7 +17,11 @@ export {
   toolResultCache,
   type WriteEffect,
 } from './tool-result-cache.ts';
-export { ToolResultCacheError, type ToolResultCacheRefusal } from './tool-result-cache-error.ts';
+export {
+  ToolResultCacheError,
+  type ToolResultCacheRefusal,
+  type ToolResultStoreOperation,
+} from './tool-result-cache-error.ts';
 export type {
   ToolResultEntry,
   ToolResultInvalidation,

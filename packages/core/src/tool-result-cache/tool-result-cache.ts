@@ -11,7 +11,7 @@ import {
   createMemoryToolResultStore,
   DEFAULT_TOOL_RESULT_ENTRY_BYTES,
 } from './create-memory-tool-result-store.ts';
-import { ToolResultCacheError } from './tool-result-cache-error.ts';
+import { ToolResultCacheError, type ToolResultStoreOperation } from './tool-result-cache-error.ts';
 import type { ToolResultEntry, ToolResultStore } from './tool-result-store.ts';
 
 /** Tags or key prefixes, fixed or from the call's (parsed) arguments. */
@@ -241,7 +241,13 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     toolName: string,
     ttlMs: number | undefined,
   ): Promise<{ value: unknown } | undefined> {
-    const entry = await store.get(partition, key);
+    let entry: ToolResultEntry | undefined;
+    try {
+      entry = await store.get(partition, key);
+    } catch (error) {
+      skipForStore(run, toolName, 'get', error);
+      return undefined;
+    }
     // Another tool's entry under this key is not this call's result: caches of other agents on
     // one store make keys of names holding ':' that meet, which checkOptions refuses within one
     // cache (attack-core7: `docs` keyed `admin:{…}` by one agent answered another's `docs:admin`).
@@ -255,7 +261,7 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
       (entry.expiresAt <= at ||
         (ttlMs !== undefined && entry.expiresAt - at > ttlMs + CLOCK_SLACK_MS))
     ) {
-      await store.delete(partition, key);
+      await dropEntry(run, store, partition, key, toolName);
       return undefined;
     }
     let value: unknown;
@@ -264,7 +270,7 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
         throw new Error('digest mismatch');
       value = JSON.parse(entry.text);
     } catch (cause) {
-      await store.delete(partition, key);
+      await dropEntry(run, store, partition, key, toolName);
       const error = new ToolResultCacheError({ reason: 'poisoned', toolName, cause });
       run.emit('refused', { toolName, reason: error.reason, message: error.message });
       return undefined;
@@ -320,7 +326,14 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
         expiresAt: expiryOf(effect.ttlMs, now()),
         digest: verify ? await digestOf(partition, key, text) : '',
       };
-      await store.set(partition, key, entry);
+      try {
+        await store.set(partition, key, entry);
+      } catch (error) {
+        // The store refused the entry (above its own limit): a `refused` event below.
+        if (ToolResultCacheError.isInstance(error)) throw error;
+        // The store is down: the tool's result still goes on, uncached (econ2).
+        skipForStore(run, toolName, 'set', error);
+      }
     } catch (error) {
       if (!ToolResultCacheError.isInstance(error)) throw error;
       run.emit('refused', {
@@ -349,9 +362,62 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     let removed = 0;
     for (const place of places)
       if (place !== undefined)
-        removed += await place.store.invalidate(place.partition, invalidation);
+        try {
+          removed += await place.store.invalidate(place.partition, invalidation);
+        } catch (error) {
+          // Unlike a failed read or keep, this one is not skipped: what the write changed would be
+          // served stale to later calls, in this run and (fleet) every worker's. The run stops,
+          // typed, without the store's words (a driver's message may hold its URL and password).
+          throw new ToolResultCacheError({
+            reason: 'store-error',
+            toolName,
+            operation: 'invalidate',
+            storeError: errorName(error),
+          });
+        }
     run.emit('invalidate', { toolName, removed });
   }
+
+  /** Drops an expired or poisoned entry; a store that fails to is reported, not fatal. */
+  async function dropEntry(
+    run: PluginRun<CacheState>,
+    store: ToolResultStore,
+    partition: string,
+    key: string,
+    toolName: string,
+  ): Promise<void> {
+    try {
+      await store.delete(partition, key);
+    } catch (error) {
+      skipForStore(run, toolName, 'delete', error);
+    }
+  }
+}
+
+/**
+ * Reports a store that failed a `get`, `set` or `delete`: the cache is an optimisation, so the
+ * call goes on uncached (a store that threw ended the whole run as a PluginError: economy68's
+ * leftover, econ2). The event names the operation and the thrown value's `name`, never its
+ * message: a driver's holds what it connected to (`postgres://app:password@…`).
+ */
+function skipForStore(
+  run: PluginRun<CacheState>,
+  toolName: string,
+  operation: ToolResultStoreOperation,
+  error: unknown,
+): void {
+  run.emit('skip', { toolName, reason: 'store-error', operation, error: errorName(error) });
+}
+
+/** A thrown value's `name` when it reads as an identifier (`Error`, `AggregateError`), else `Error`. */
+function errorName(error: unknown): string {
+  let name: unknown;
+  try {
+    name = (error as { name?: unknown } | null)?.name;
+  } catch {
+    name = undefined;
+  }
+  return typeof name === 'string' && /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? name : 'Error';
 }
 
 /** A `cacheKey`'s answer as a key: a string, or a finite number written out; else `null` (none). */

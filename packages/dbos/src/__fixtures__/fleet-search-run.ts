@@ -2,7 +2,7 @@
 // calls twice with one query, cached in a Postgres table, so a test reads whether the run went on
 // and whether the second call was served.
 
-import { createAgent, createGemini, defineTool } from '@gemloop/core';
+import { type AgentEvent, createAgent, createGemini, defineTool } from '@gemloop/core';
 import { type ReadEffect, toolResultCache } from '@gemloop/core/tool-result-cache';
 import { createFakeGemini, turn } from '@gemloop/testing';
 import type pg from 'pg';
@@ -19,8 +19,13 @@ export type FleetSearchRun = {
   streamed: boolean;
 };
 
-/** Runs the agent (unary or streamed); its answer and how many times the tool ran. */
-export async function fleetSearchRun(options: FleetSearchRun): Promise<{ text: string; runs: number }> {
+/**
+ * Runs the agent (unary or streamed); its answer, how many times the tool ran, and (streamed) the
+ * cache's `skip` events' data.
+ */
+export async function fleetSearchRun(
+  options: FleetSearchRun,
+): Promise<{ text: string; runs: number; skips: unknown[] }> {
   const { pool, table, user, query, ttlMs, streamed } = options;
   const fake = createFakeGemini({
     script: [turn.call('search', { q: query }), turn.call('search', { q: query }), turn.text('Found it.')],
@@ -48,8 +53,12 @@ export async function fleetSearchRun(options: FleetSearchRun): Promise<{ text: s
         }),
       ],
     });
-    const result = streamed ? await agent.stream('Find it.').result : await agent.run('Find it.');
-    return { text: result.text, runs };
+    if (!streamed) return { text: (await agent.run('Find it.')).text, runs, skips: [] };
+    const stream = agent.stream('Find it.');
+    const skips: unknown[] = [];
+    for await (const event of stream as AsyncIterable<AgentEvent>)
+      if (event.type === 'plugin' && event.kind === 'skip') skips.push(event.data);
+    return { text: (await stream.result).text, runs, skips };
   } finally {
     await fake.close();
   }

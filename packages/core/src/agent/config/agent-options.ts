@@ -450,6 +450,8 @@ export type TreeBudgetOptions = {
    * US dollars (a number or a decimal string, `0.5`, `'2.00'`) every model call of the tree may
    * cost together, each priced as `step.cost` is (the agent's `prices`). Once the tree's cost is
    * over it, the next run about to call the model fails with a `TreeBudgetError` (`limit: 'cost'`).
+   * `0` (or `'0.00'`) allows no model call: the tree fails so before its first (over, not at, let
+   * one paid call through a budget of nothing).
    * A call without a price makes the tree's cost unknown, and an unknown cost counts as over: the
    * budget cannot be proven, so the tree stops before its next model call rather than spend
    * unbounded (give the agents `prices` for their models and tiers).

@@ -1,3 +1,4 @@
+import { dollarsToPicos } from '../../models/usd.ts';
 import type { AgentRunState } from '../../run/agent-result.ts';
 import type { AgentPath } from '../agent-event.ts';
 import { TreeBudgetError, type TreeBudgetLimit } from '../errors/tree-budget-error.ts';
@@ -29,9 +30,14 @@ export function spentTreeBudget(
     limit = 'tokens';
     max = budget.maxTokens;
     used = budget.tokens;
-  } else if (budget.maxCostUsd !== undefined && budget.cost.exceeds(budget.maxCostUsd)) {
+  } else if (
+    budget.maxCostUsd !== undefined &&
+    (budget.cost.exceeds(budget.maxCostUsd) || !dollarsToPicos(budget.maxCostUsd))
+  ) {
     // Over, not at: a step is priced after it ran, so the tree may end a step past the budget
-    // (as costAbove does); an unknown total counts as over (CostTotal.exceeds).
+    // (as costAbove does); an unknown total counts as over (CostTotal.exceeds). A budget of $0
+    // (or a chat's rest of nothing: 0n is falsy) allows no call: at $0 of $0, one paid call
+    // went through (econ2).
     limit = 'cost';
     max = budget.maxCostUsd;
     used = budget.cost.total.total;
