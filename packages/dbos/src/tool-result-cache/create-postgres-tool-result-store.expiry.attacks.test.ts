@@ -33,7 +33,7 @@ describe('a fleet tool-result cache with an odd ttlMs', () => {
           ttlMs,
           streamed,
         });
-        expect(outcome).toEqual({ text: 'Found it.', runs: 1 });
+        expect(outcome).toEqual({ text: 'Found it.', runs: 1, skips: [] });
       });
 
   it('refuses a ttlMs past what a date can hold, naming it', () => {

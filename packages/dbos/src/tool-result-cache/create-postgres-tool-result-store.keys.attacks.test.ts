@@ -78,6 +78,6 @@ describe('createPostgresToolResultStore with long keys and partitions', () => {
         query,
         streamed,
       });
-      expect(outcome).toEqual({ text: 'Found it.', runs: 1 });
+      expect(outcome).toEqual({ text: 'Found it.', runs: 1, skips: [] });
     });
 });
