@@ -65,7 +65,9 @@ export function invalidValue(path: string, type: string, value: unknown): Contra
   try {
     rendered = JSON.stringify(value) ?? String(value);
   } catch {
-    rendered = String(value);
+    // Nested past the stack: JSON.parse takes a body of 100,000 nested lists, JSON.stringify
+    // and String() of it overflow (a 500 of the fake instead of the API's 400).
+    rendered = jsonStart(value, 81);
   }
   // Between characters: half an emoji is no character, and the API quotes none.
   if (rendered.length > 80) rendered = `${cutText(rendered, 80)}...`;
@@ -74,6 +76,38 @@ export function invalidValue(path: string, type: string, value: unknown): Contra
     field: path,
     description: `Invalid value at '${path}' (${type}), ${rendered}`,
   };
+}
+
+/**
+ * The JSON of `value` up to a little past `limit` characters. It recurses one level per
+ * character it writes, so no deeper than `limit`, whatever the nesting.
+ */
+function jsonStart(value: unknown, limit: number): string {
+  let text = '';
+  const write = (item: unknown): void => {
+    if (Array.isArray(item)) {
+      text += '[';
+      for (let index = 0; index < item.length && text.length <= limit; index++) {
+        if (index > 0) text += ',';
+        write(item[index]);
+      }
+      text += ']';
+    } else if (typeof item === 'object' && item !== null) {
+      text += '{';
+      let first = true;
+      for (const key in item) {
+        if (text.length > limit) break;
+        text += `${first ? '' : ','}${JSON.stringify(key)}:`;
+        first = false;
+        write((item as Record<string, unknown>)[key]);
+      }
+      text += '}';
+    } else {
+      text += typeof item === 'bigint' ? String(item) : (JSON.stringify(item) ?? String(item));
+    }
+  };
+  write(value);
+  return text;
 }
 
 /** `* GenerateContentRequest.<path>: <text>\n` @internal */

@@ -275,14 +275,40 @@ async function nextScriptTurn(
       capabilities,
       fileSearchResults: fileSearchResults ?? [],
     });
-    return { turn: await entry(request, context) };
+    const result: unknown = await entry(request, context);
+    // A forgotten `return` (or a value in place of a turn) read as a turn would throw a
+    // TypeError deep in the reply (a 500), or answer an empty 200 the test then trips on.
+    if (typeof result !== 'object' || result === null || Array.isArray(result)) {
+      return {
+        error: fakeScriptError(
+          'SCRIPT_RETURNED_NO_TURN',
+          `The script returned ${kindOf(result)} for model call #${callIndex + 1}, not a turn. Return one (turn.text('...'), turn.calls([...]), ...), or throw to fail the call.`,
+        ),
+      };
+    }
+    return { turn: result as FakeTurn };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
     return {
       error: fakeScriptError(
         'SCRIPT_THREW',
-        `The script threw for model call #${callIndex + 1}: ${message}`,
+        `The script threw for model call #${callIndex + 1}: ${thrownMessage(error)}`,
       ),
     };
+  }
+}
+
+/** What a script returned in place of a turn, by kind only: its value may hold a secret. */
+function kindOf(value: unknown): string {
+  if (value === undefined) return 'undefined (no return?)';
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'a list (one turn per call)' : `a ${typeof value}`;
+}
+
+/** The message of what a script threw; a value whose reads throw (a hostile proxy) has none. */
+function thrownMessage(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return 'a value that cannot be printed';
   }
 }

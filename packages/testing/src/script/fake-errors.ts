@@ -37,13 +37,14 @@ export function googleError(
 }
 
 /**
- * An error the fake raises about itself (its script ran out or threw), not in imitation of Google:
- * a 400 `FAILED_PRECONDITION` whose `ErrorInfo` names the fake's domain, so the client's message
- * says where the error came from instead of giving Google's advice on billing and regions.
+ * An error the fake raises about itself (its script ran out, threw or returned no turn), not in
+ * imitation of Google: a 400 `FAILED_PRECONDITION` whose `ErrorInfo` names the fake's domain, so
+ * the client's message says where the error came from instead of giving Google's advice on
+ * billing and regions.
  * @internal
  */
 export function fakeScriptError(
-  reason: 'SCRIPT_EXHAUSTED' | 'SCRIPT_THREW',
+  reason: 'SCRIPT_EXHAUSTED' | 'SCRIPT_THREW' | 'SCRIPT_RETURNED_NO_TURN',
   message: string,
 ): FakeHttpError {
   return googleError(400, `[gemloop fake] ${message}`, {

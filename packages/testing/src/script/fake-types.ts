@@ -85,9 +85,10 @@ export type FakeScriptFunction = (
 /**
  * What the fake answers model calls with: a list played in order (each entry a turn, or a
  * function for that one call), or one function for every call. A list that runs out, or a
- * function that throws, answers `400 FAILED_PRECONDITION` with a message naming the call (counted
- * from 1) and an `ErrorInfo` of domain `fake-gemini.gemloop` (reason `SCRIPT_EXHAUSTED` or
- * `SCRIPT_THREW`), so the client's error says it came from the fake, not from Google.
+ * function that throws or returns no turn (not an object), answers `400 FAILED_PRECONDITION` with
+ * a message naming the call (counted from 1) and an `ErrorInfo` of domain `fake-gemini.gemloop`
+ * (reason `SCRIPT_EXHAUSTED`, `SCRIPT_THREW` or `SCRIPT_RETURNED_NO_TURN`), so the client's error
+ * says it came from the fake, not from Google.
  */
 export type FakeScript = readonly (FakeTurn | FakeScriptFunction)[] | FakeScriptFunction;
 

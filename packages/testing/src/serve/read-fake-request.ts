@@ -24,13 +24,26 @@ export function authenticateFakeRequest(
   request: FakeHttpRequest,
   query: URLSearchParams,
 ): FakeHttpError | undefined {
-  const authorization = request.headers['authorization'];
-  const bearer = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+  const bearer = bearerToken(request.headers['authorization']);
   const key = request.headers['x-goog-api-key'] || bearer || query.get('key') || undefined;
   if (key === undefined) return fakeErrors.permissionDenied();
   const accepted = state.options.apiKeys;
   if (accepted !== undefined && !accepted.includes(key)) return fakeErrors.apiKeyInvalid();
   return undefined;
+}
+
+/**
+ * The token of an `Authorization: Bearer <token>` header, the scheme in any case (RFC 9110
+ * section 11.1: "It uses a case-insensitive token to identify the authentication scheme", so
+ * `bearer KEY`, as some clients and proxies write it, is the credential CometAPI takes beside
+ * x-goog-api-key); undefined for another scheme, an empty token or no header. Vertex routes keep
+ * their own, case-sensitive reading (fake-vertex.ts, pinned by its test).
+ * @internal
+ */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^bearer[ \t]+(.*)$/is.exec(authorization ?? '');
+  const token = match?.[1]?.trim();
+  return token === undefined || token === '' ? undefined : token;
 }
 
 /**
