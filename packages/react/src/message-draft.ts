@@ -13,6 +13,12 @@ import type {
   ChatElicitation,
   ChatToolCall,
 } from './agent-chat-message.ts';
+import {
+  carryEarlyResolutions,
+  type EarlyResolutions,
+  earlyResolutionsOf,
+  rememberEarlyResolution,
+} from './early-resolutions.ts';
 
 type StepText = { stepNumber: number; text: string };
 
@@ -122,6 +128,15 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
   const questions = (): Map<string, ChatElicitation> => {
     elicitations ??= new Map((message.elicitations ?? []).map((each) => [each.id, each]));
     return elicitations;
+  };
+  // Approvals resolved before they were pending (see `early-resolutions.ts`): the map the list of
+  // approvals carries, added to in place; copied once (`ownEarly`) when one is taken from it.
+  let early = earlyResolutionsOf(message.approvals);
+  let ownEarly = false;
+  const ownEarlyNow = (): EarlyResolutions => {
+    if (!ownEarly) early = new Map(early);
+    ownEarly = true;
+    return early as EarlyResolutions;
   };
   let approvalIndex: Map<string, number> | undefined;
   const approvalAt = (approvalId: string): number | undefined => {
@@ -280,13 +295,20 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
         const at = callAt(event.toolCallId, event.path);
         const status = at === undefined ? undefined : (toolCalls ?? message.toolCalls)[at]?.status;
         if (status === 'done' || status === 'error') return;
+        // Resolved already (its `approval-resolved` came first): no buttons; approved, it runs.
+        const decided = early?.get(event.approvalId);
         upsertCall(event.toolCallId, event.path, (call) => ({
           ...call,
           toolName: event.toolName,
           stepNumber: stepNumberOf(event.stepNumber),
           args: event.args,
-          status: 'pending',
+          status: decided === 'approve' ? 'running' : 'pending',
         }));
+        if (decided !== undefined) {
+          ownEarlyNow().delete(event.approvalId);
+          approvals ??= [...message.approvals];
+          return;
+        }
         if (approvalAt(event.approvalId) !== undefined) return;
         approvals ??= [...message.approvals];
         approvalIndex?.set(event.approvalId, approvals.length);
@@ -301,7 +323,19 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
       }
       case 'approval-resolved': {
         const at = approvalAt(event.approvalId);
-        if (at === undefined) return;
+        if (at === undefined) {
+          // Before its pending (a reordered or resumed stream): remembered for it.
+          if (event.decision !== 'approve' && event.decision !== 'deny') return;
+          early ??= new Map();
+          rememberEarlyResolution(early, event.approvalId, event.decision);
+          // Nothing shows of it: the message stays (React skips the render) when its list can
+          // carry the memory, as the list this action makes will.
+          if (approvals === undefined && !carryEarlyResolutions(message.approvals, early)) {
+            approvals = [...message.approvals];
+            changed = true;
+          }
+          return;
+        }
         approvals ??= [...message.approvals];
         const approval = approvals[at] as ChatApproval;
         approvals[at] = undefined;
@@ -344,6 +378,9 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
         if (event.usage !== undefined && event.usage !== null) fields.usage = event.usage;
         approvals = [];
         approvalIndex = new Map();
+        // The run ended: nothing is pending after it.
+        early = undefined;
+        ownEarly = true;
         if (elicitations !== undefined ? elicitations.size > 0 : message.elicitations?.length)
           elicitations = new Map();
         changed = true;
@@ -362,6 +399,7 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
     if (toolCalls !== undefined) next.toolCalls = toolCalls;
     if (approvals !== undefined) {
       next.approvals = approvals.filter((approval) => approval !== undefined);
+      carryEarlyResolutions(next.approvals, early);
     }
     if (elicitations !== undefined) next.elicitations = [...elicitations.values()];
     if (steps !== undefined) {

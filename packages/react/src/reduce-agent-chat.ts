@@ -9,6 +9,7 @@ import type {
   ChatError,
   ChatFile,
 } from './agent-chat-message.ts';
+import { carryEarlyResolutions, earlyResolutionsOf } from './early-resolutions.ts';
 import { isWellFormedEvent, readFinishEvent } from './is-well-formed-event.ts';
 import { createMessageDraft } from './message-draft.ts';
 import { readSavedMessages } from './read-saved-messages.ts';
@@ -358,6 +359,7 @@ function updateApproval(
             : approval,
         );
   const messages = [...state.messages];
+  carryEarlyResolutions(approvals, earlyResolutionsOf(message.approvals));
   messages[index] = { ...message, approvals };
   return withStatus({ ...state, messages });
 }
