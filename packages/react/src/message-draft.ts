@@ -13,6 +13,7 @@ import type {
   ChatElicitation,
   ChatToolCall,
 } from './agent-chat-message.ts';
+import { type ApprovalIndex, passApprovalIndexOn, takeApprovalIndex } from './approval-index.ts';
 import {
   carryEarlyResolutions,
   type EarlyResolutions,
@@ -120,8 +121,9 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
     changed = true;
   };
 
-  // Approvals answered are left as holes until `done`, so that removing one moves nothing.
-  let approvals: (ChatApproval | undefined)[] | undefined;
+  // Approvals answered are left in the list until `done`, which filters them out once.
+  let approvals: ChatApproval[] | undefined;
+  let removed: Set<ChatApproval> | undefined;
   // The questions by id, built once per batch of events on its first change and listed at `done`:
   // a copy and a scan of the list per event made a storm of them (a hostile server) cost n².
   let elicitations: Map<string, ChatElicitation> | undefined;
@@ -138,19 +140,11 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
     ownEarly = true;
     return early as EarlyResolutions;
   };
-  let approvalIndex: Map<string, number> | undefined;
-  const approvalAt = (approvalId: string): number | undefined => {
-    if (approvalIndex === undefined) {
-      approvalIndex = new Map();
-      const list = approvals ?? message.approvals;
-      for (let index = 0; index < list.length; index++) {
-        const approval = list[index];
-        if (approval !== undefined && !approvalIndex.has(approval.approvalId)) {
-          approvalIndex.set(approval.approvalId, index);
-        }
-      }
-    }
-    return approvalIndex.get(approvalId);
+  // The approvals by id, taken from the list they were carried on (see `approval-index.ts`), or built.
+  let approvalIndex: ApprovalIndex | undefined;
+  const approvalOf = (approvalId: string): ChatApproval | undefined => {
+    approvalIndex ??= takeApprovalIndex(message.approvals);
+    return approvalIndex.byId.get(approvalId);
   };
 
   let steps: StepText[] | undefined;
@@ -309,21 +303,22 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
           approvals ??= [...message.approvals];
           return;
         }
-        if (approvalAt(event.approvalId) !== undefined) return;
+        if (approvalOf(event.approvalId) !== undefined) return;
         approvals ??= [...message.approvals];
-        approvalIndex?.set(event.approvalId, approvals.length);
-        approvals.push({
+        const added: ChatApproval = {
           approvalId: event.approvalId,
           toolCallId: event.toolCallId,
           toolName: event.toolName,
           path: event.path,
           args: event.args,
-        });
+        };
+        approvals.push(added);
+        approvalIndex?.byId.set(event.approvalId, added);
         return;
       }
       case 'approval-resolved': {
-        const at = approvalAt(event.approvalId);
-        if (at === undefined) {
+        const approval = approvalOf(event.approvalId);
+        if (approval === undefined) {
           // Before its pending (a reordered or resumed stream): remembered for it.
           if (event.decision !== 'approve' && event.decision !== 'deny') return;
           early ??= new Map();
@@ -337,9 +332,9 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
           return;
         }
         approvals ??= [...message.approvals];
-        const approval = approvals[at] as ChatApproval;
-        approvals[at] = undefined;
-        approvalIndex?.delete(event.approvalId);
+        removed ??= new Set();
+        removed.add(approval);
+        approvalIndex?.byId.delete(event.approvalId);
         changed = true;
         // Approved: it runs now. Denied: it stays pending until its `denied` result. Its path
         // too: a subagent's call may have its parent's id (`call_1_0`).
@@ -377,7 +372,8 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
         // `null` is as good as absent: a server that wrote `undefined` through another JSON encoder.
         if (event.usage !== undefined && event.usage !== null) fields.usage = event.usage;
         approvals = [];
-        approvalIndex = new Map();
+        removed = undefined;
+        approvalIndex = { byId: new Map(), list: undefined };
         // The run ended: nothing is pending after it.
         early = undefined;
         ownEarly = true;
@@ -394,12 +390,22 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
 
   const done = (): AssistantChatMessage => {
     passIndexOn();
+    const gone = removed;
+    const approvalList =
+      approvals === undefined
+        ? message.approvals
+        : gone === undefined
+          ? approvals
+          : approvals.filter((approval) => !gone.has(approval));
+    if (approvalIndex !== undefined && (approvals === undefined || changed)) {
+      passApprovalIndexOn(approvalIndex, approvalList);
+    }
     if (!changed) return message;
     const next: AssistantChatMessage = { ...message, ...fields, text, thoughts };
     if (toolCalls !== undefined) next.toolCalls = toolCalls;
     if (approvals !== undefined) {
-      next.approvals = approvals.filter((approval) => approval !== undefined);
-      carryEarlyResolutions(next.approvals, early);
+      next.approvals = approvalList;
+      carryEarlyResolutions(approvalList, early);
     }
     if (elicitations !== undefined) next.elicitations = [...elicitations.values()];
     if (steps !== undefined) {
