@@ -13,6 +13,13 @@ import type {
   ChatElicitation,
   ChatToolCall,
 } from './agent-chat-message.ts';
+import { type ApprovalIndex, passApprovalIndexOn, takeApprovalIndex } from './approval-index.ts';
+import {
+  carryEarlyResolutions,
+  type EarlyResolutions,
+  earlyResolutionsOf,
+  rememberEarlyResolution,
+} from './early-resolutions.ts';
 
 type StepText = { stepNumber: number; text: string };
 
@@ -114,8 +121,9 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
     changed = true;
   };
 
-  // Approvals answered are left as holes until `done`, so that removing one moves nothing.
-  let approvals: (ChatApproval | undefined)[] | undefined;
+  // Approvals answered are left in the list until `done`, which filters them out once.
+  let approvals: ChatApproval[] | undefined;
+  let removed: Set<ChatApproval> | undefined;
   // The questions by id, built once per batch of events on its first change and listed at `done`:
   // a copy and a scan of the list per event made a storm of them (a hostile server) cost n².
   let elicitations: Map<string, ChatElicitation> | undefined;
@@ -123,19 +131,20 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
     elicitations ??= new Map((message.elicitations ?? []).map((each) => [each.id, each]));
     return elicitations;
   };
-  let approvalIndex: Map<string, number> | undefined;
-  const approvalAt = (approvalId: string): number | undefined => {
-    if (approvalIndex === undefined) {
-      approvalIndex = new Map();
-      const list = approvals ?? message.approvals;
-      for (let index = 0; index < list.length; index++) {
-        const approval = list[index];
-        if (approval !== undefined && !approvalIndex.has(approval.approvalId)) {
-          approvalIndex.set(approval.approvalId, index);
-        }
-      }
-    }
-    return approvalIndex.get(approvalId);
+  // Approvals resolved before they were pending (see `early-resolutions.ts`): the map the list of
+  // approvals carries, added to in place; copied once (`ownEarly`) when one is taken from it.
+  let early = earlyResolutionsOf(message.approvals);
+  let ownEarly = false;
+  const ownEarlyNow = (): EarlyResolutions => {
+    if (!ownEarly) early = new Map(early);
+    ownEarly = true;
+    return early as EarlyResolutions;
+  };
+  // The approvals by id, taken from the list they were carried on (see `approval-index.ts`), or built.
+  let approvalIndex: ApprovalIndex | undefined;
+  const approvalOf = (approvalId: string): ChatApproval | undefined => {
+    approvalIndex ??= takeApprovalIndex(message.approvals);
+    return approvalIndex.byId.get(approvalId);
   };
 
   let steps: StepText[] | undefined;
@@ -280,32 +289,52 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
         const at = callAt(event.toolCallId, event.path);
         const status = at === undefined ? undefined : (toolCalls ?? message.toolCalls)[at]?.status;
         if (status === 'done' || status === 'error') return;
+        // Resolved already (its `approval-resolved` came first): no buttons; approved, it runs.
+        const decided = early?.get(event.approvalId);
         upsertCall(event.toolCallId, event.path, (call) => ({
           ...call,
           toolName: event.toolName,
           stepNumber: stepNumberOf(event.stepNumber),
           args: event.args,
-          status: 'pending',
+          status: decided === 'approve' ? 'running' : 'pending',
         }));
-        if (approvalAt(event.approvalId) !== undefined) return;
+        if (decided !== undefined) {
+          ownEarlyNow().delete(event.approvalId);
+          approvals ??= [...message.approvals];
+          return;
+        }
+        if (approvalOf(event.approvalId) !== undefined) return;
         approvals ??= [...message.approvals];
-        approvalIndex?.set(event.approvalId, approvals.length);
-        approvals.push({
+        const added: ChatApproval = {
           approvalId: event.approvalId,
           toolCallId: event.toolCallId,
           toolName: event.toolName,
           path: event.path,
           args: event.args,
-        });
+        };
+        approvals.push(added);
+        approvalIndex?.byId.set(event.approvalId, added);
         return;
       }
       case 'approval-resolved': {
-        const at = approvalAt(event.approvalId);
-        if (at === undefined) return;
+        const approval = approvalOf(event.approvalId);
+        if (approval === undefined) {
+          // Before its pending (a reordered or resumed stream): remembered for it.
+          if (event.decision !== 'approve' && event.decision !== 'deny') return;
+          early ??= new Map();
+          rememberEarlyResolution(early, event.approvalId, event.decision);
+          // Nothing shows of it: the message stays (React skips the render) when its list can
+          // carry the memory, as the list this action makes will.
+          if (approvals === undefined && !carryEarlyResolutions(message.approvals, early)) {
+            approvals = [...message.approvals];
+            changed = true;
+          }
+          return;
+        }
         approvals ??= [...message.approvals];
-        const approval = approvals[at] as ChatApproval;
-        approvals[at] = undefined;
-        approvalIndex?.delete(event.approvalId);
+        removed ??= new Set();
+        removed.add(approval);
+        approvalIndex?.byId.delete(event.approvalId);
         changed = true;
         // Approved: it runs now. Denied: it stays pending until its `denied` result. Its path
         // too: a subagent's call may have its parent's id (`call_1_0`).
@@ -343,7 +372,11 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
         // `null` is as good as absent: a server that wrote `undefined` through another JSON encoder.
         if (event.usage !== undefined && event.usage !== null) fields.usage = event.usage;
         approvals = [];
-        approvalIndex = new Map();
+        removed = undefined;
+        approvalIndex = { byId: new Map(), list: undefined };
+        // The run ended: nothing is pending after it.
+        early = undefined;
+        ownEarly = true;
         if (elicitations !== undefined ? elicitations.size > 0 : message.elicitations?.length)
           elicitations = new Map();
         changed = true;
@@ -357,11 +390,22 @@ export function createMessageDraft(message: AssistantChatMessage): MessageDraft 
 
   const done = (): AssistantChatMessage => {
     passIndexOn();
+    const gone = removed;
+    const approvalList =
+      approvals === undefined
+        ? message.approvals
+        : gone === undefined
+          ? approvals
+          : approvals.filter((approval) => !gone.has(approval));
+    if (approvalIndex !== undefined && (approvals === undefined || changed)) {
+      passApprovalIndexOn(approvalIndex, approvalList);
+    }
     if (!changed) return message;
     const next: AssistantChatMessage = { ...message, ...fields, text, thoughts };
     if (toolCalls !== undefined) next.toolCalls = toolCalls;
     if (approvals !== undefined) {
-      next.approvals = approvals.filter((approval) => approval !== undefined);
+      next.approvals = approvalList;
+      carryEarlyResolutions(approvalList, early);
     }
     if (elicitations !== undefined) next.elicitations = [...elicitations.values()];
     if (steps !== undefined) {

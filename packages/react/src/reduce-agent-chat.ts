@@ -9,6 +9,7 @@ import type {
   ChatError,
   ChatFile,
 } from './agent-chat-message.ts';
+import { carryEarlyResolutions, earlyResolutionsOf } from './early-resolutions.ts';
 import { isWellFormedEvent, readFinishEvent } from './is-well-formed-event.ts';
 import { createMessageDraft } from './message-draft.ts';
 import { readSavedMessages } from './read-saved-messages.ts';
@@ -24,6 +25,11 @@ const RUN_FAILED_UNEXPLAINED: ChatError = {
   code: 'run-failed-unexplained',
   message: 'The run failed, and the server did not say why.',
 };
+
+// why (sentinel): the key a resumed answer holds its saved `completed` self under; holds nothing.
+const RESUMED_FROM: unique symbol = Symbol('gemloop.react.resumed-from');
+/** An answer being resumed, with the message the saved messages showed completed (non-enumerable). */
+type Resumed = AssistantChatMessage & { [RESUMED_FROM]?: AssistantChatMessage };
 
 /** What changes the chat's state. */
 export type AgentChatAction =
@@ -147,12 +153,20 @@ export function reduceAgentChat(state: AgentChatState, action: AgentChatAction):
         const messages = state.messages.filter((message) => message.id !== action.messageId);
         return { messages, status: 'error', error: action.error, streamingId: undefined };
       }
-      const next = updateAssistant(state, action.messageId, (message) => ({
-        ...message,
-        outcome: message.outcome ?? 'error',
-        approvals: [],
-        error: action.error,
-      }));
+      const next = updateAssistant(
+        state,
+        action.messageId,
+        (message) =>
+          // A resume of an answer saved `completed` that nothing changed since: the failure says
+          // nothing of that run, which ended. Marked `error`, a finished answer read as a failed
+          // one, and was saved so.
+          (message as Resumed)[RESUMED_FROM] ?? {
+            ...message,
+            outcome: message.outcome ?? 'error',
+            approvals: [],
+            error: action.error,
+          },
+      );
       return { ...next, status: 'error', error: action.error, streamingId: undefined };
     }
     case 'set-messages':
@@ -279,7 +293,12 @@ function resume(
   // before the reload: the resumed stream starts after it, so it is kept for the `finish` that
   // follows. One the page set (`failed`: a stream that broke, outcome `error`) is dropped.
   const error = message.outcome === undefined ? message.error : undefined;
-  next[index] = { ...message, outcome: undefined, finishReason: undefined, error };
+  const resumed: Resumed = { ...message, outcome: undefined, finishReason: undefined, error };
+  // Its saved end, for a `failed` before any event changes it (an event's copy leaves it behind).
+  if (message.outcome === 'completed') {
+    Object.defineProperty(resumed, RESUMED_FROM, { value: message, configurable: true });
+  }
+  next[index] = resumed;
   return withStatus({
     messages: next,
     status: 'streaming',
@@ -340,6 +359,7 @@ function updateApproval(
             : approval,
         );
   const messages = [...state.messages];
+  carryEarlyResolutions(approvals, earlyResolutionsOf(message.approvals));
   messages[index] = { ...message, approvals };
   return withStatus({ ...state, messages });
 }
