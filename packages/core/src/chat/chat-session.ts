@@ -185,7 +185,8 @@ export type ChatSession<Output = undefined> = {
    * with the send's turn (see `Steering.steer`, `@gemloop/core/steering`). With several sends
    * waiting, the one whose run is under way gets it.
    * @throws {@link SteeringError} `no-send-in-flight` when no run is under way (use `send`),
-   *   `run-ended` once the send in flight was aborted (it saves nothing: use `send`),
+   *   `run-ended` once the send in flight was aborted, by its signal or `agent.close()` (it
+   *   saves nothing: use `send`),
    *   `too-many-pending` past 32 waiting, `empty-message` or `invalid-message`.
    */
   steer(message: SteeringMessage): void;

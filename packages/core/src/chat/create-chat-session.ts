@@ -74,13 +74,17 @@ export function createChatSession<Output = undefined>(
   // The steering of the send whose run is under way (sends run one at a time): its own, which
   // joins the run on its first message (a send nobody steers runs no steering). With the send's
   // signal: between its abort and the end of its run the handle still takes messages, which the
-  // aborted send never saves (chat68), so they are refused from the abort on.
+  // aborted send never saves (chat68), so they are refused from the abort on. And with what the
+  // run it starts sets (`late`): `agent.close()` aborts the run itself, not the send's signal
+  // (core2).
   let steeringInFlight: StreamSteering | undefined;
   let signalInFlight: AbortSignal | undefined;
+  let lateInFlight: LatePlugins | undefined;
   const steerSend: SteerSend = (sending, body, signal) => {
     const steering = sendSteering(sending, store);
     steeringInFlight = steering.handle;
     signalInFlight = signal;
+    lateInFlight = steering.late;
     return withController(steering)
       .then(body)
       .finally(() => {
@@ -96,10 +100,13 @@ export function createChatSession<Output = undefined>(
           message: `chat.${mode}() steers a send while its run is under way, and session "${id}" has none. Send the message with chat.send() instead.`,
         });
       }
-      if (signalInFlight?.aborted === true) {
+      if (
+        signalInFlight?.aborted === true ||
+        lateInFlight?.holding?.context?.signal.aborted === true
+      ) {
         throw new SteeringError({
           reason: 'run-ended',
-          message: `chat.${mode}() came after the send in flight of session "${id}" was aborted: that send saves nothing, so the message was not taken. Send it with chat.send() (it runs once the aborted send has settled).`,
+          message: `chat.${mode}() came after the send in flight of session "${id}" was aborted (by its signal or agent.close()): that send saves nothing, so the message was not taken. Send it with chat.send() (it runs once the aborted send has settled).`,
         });
       }
       steeringInFlight.add(mode, message);
@@ -133,6 +140,7 @@ export function createChatSession<Output = undefined>(
               begin: () => {
                 steeringInFlight = steering.handle;
                 signalInFlight = streamSignal;
+                lateInFlight = steering.late;
                 return withController(steering);
               },
               end: () => {

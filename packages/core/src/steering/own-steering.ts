@@ -7,7 +7,7 @@ import { SteeringQueue } from './steering-queue.ts';
  * The steering of one run that was given no controller (a stream's own, a chat send's): its
  * first message makes the queue and loads the steering plugin (`import()`), which joins the run
  * at its next boundary (`late`); until then the run loads and runs nothing of steering or of the
- * plugin seam. Once the run is over, a message is refused (`run-ended`).
+ * plugin seam. Once the run is over or aborted, a message is refused (`run-ended`).
  * @throws {@link SteeringError} from `add`: `run-ended`, and what the queue refuses.
  * @internal
  */
@@ -24,7 +24,9 @@ export function ownSteering(late: LatePlugins): StreamSteering {
   };
   return {
     add(mode, message) {
-      if (late.closed)
+      // Aborted (the caller's signal, or agent.close(), which a chat session does not see), the
+      // run takes no more steps: a message taken would be lost (chat68, core2).
+      if (late.closed || late.holding?.context?.signal.aborted)
         throw new SteeringError({
           reason: 'run-ended',
           message: `This run is over, so ${mode}() has nothing to steer. Send the message as a new run (or a chat send).`,
@@ -32,7 +34,7 @@ export function ownSteering(late: LatePlugins): StreamSteering {
       const own = queue ?? new SteeringQueue({}, true);
       // Checked before anything loads or joins: a message the API would refuse throws here.
       // Received during the step under way, as a controller's message is reported (its step).
-      own.add(mode, message, (late.steps?.length ?? 0) + 1);
+      own.add(mode, message, (late.holding?.context?.run.steps.length ?? 0) + 1);
       join(own);
     },
     send(topic, value) {

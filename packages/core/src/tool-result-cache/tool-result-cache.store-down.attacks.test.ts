@@ -58,7 +58,15 @@ async function runWith(
   store: ToolResultStore,
   streamed: boolean,
   script: ReturnType<typeof turn.text>[],
-  { signal, telemetry }: { signal?: AbortSignal; telemetry?: AgentOptions['telemetry'] } = {},
+  {
+    signal,
+    telemetry,
+    storeTimeoutMs,
+  }: {
+    signal?: AbortSignal;
+    telemetry?: AgentOptions['telemetry'];
+    storeTimeoutMs?: number;
+  } = {},
 ) {
   const fake = createFakeGemini({ script });
   fakes.push(fake);
@@ -90,6 +98,7 @@ async function runWith(
       scope: 'fleet',
       store,
       user: 'u1',
+      ...(storeTimeoutMs === undefined ? {} : { storeTimeoutMs }),
       tools: {
         find: { effect: 'read', tags: ['docs'] },
         edit: { effect: 'write', invalidates: { tags: ['docs'] } },
@@ -216,4 +225,72 @@ describe('toolResultCache with a store that is down', () => {
         'hunter2',
       );
     });
+
+  // core2 (econ2's leftover): a store call that never settles (a pool waiting for a connection
+  // that never comes) held the run until it was aborted. After `storeTimeoutMs` it counts as a
+  // failed call: a read or a keep goes on uncached (`skip`, `error: 'TimeoutError'`), a failed
+  // invalidation ends the run typed. The limit is set to 1 ms and the store never answers, so the
+  // assertions hold at any load: only that the run ends does the limit decide.
+  const hanging = (operation: 'get' | 'set' | 'delete' | 'invalidate'): ToolResultStore => {
+    const inner = createMemoryToolResultStore();
+    const never = () => new Promise<never>(() => {});
+    return {
+      // For `delete`: an expired entry, which the cache drops before running the tool.
+      get:
+        operation === 'get'
+          ? never
+          : operation === 'delete'
+            ? async () => ({ toolName: 'find', text: '{}', tags: [], expiresAt: 1, digest: '' })
+            : inner.get.bind(inner),
+      set: operation === 'set' ? never : inner.set.bind(inner),
+      delete: operation === 'delete' ? never : inner.delete.bind(inner),
+      invalidate: operation === 'invalidate' ? never : inner.invalidate.bind(inner),
+    };
+  };
+
+  for (const operation of ['get', 'set', 'delete'] as const)
+    for (const streamed of [false, true])
+      it(`(${streamed ? 'streamed' : 'unary'}) runs the tool uncached and finishes when ${operation} never settles`, async () => {
+        const { asked, error, text, skips } = await runWith(
+          hanging(operation),
+          streamed,
+          [turn.call('find', { q: 'apples' }), turn.text('Done.')],
+          { storeTimeoutMs: 1 },
+        );
+        expect(error).toBeUndefined();
+        expect(text).toBe('Done.');
+        expect(asked).toEqual(['apples']);
+        if (streamed)
+          expect(skips).toEqual([
+            { toolName: 'find', reason: 'store-error', operation, error: 'TimeoutError' },
+          ]);
+      }, 10_000);
+
+  for (const streamed of [false, true])
+    it(`(${streamed ? 'streamed' : 'unary'}) ends the run typed when an invalidation never settles`, async () => {
+      const { asked, error } = await runWith(
+        hanging('invalidate'),
+        streamed,
+        [turn.call('edit', { q: 'apples' }), turn.text('Done.')],
+        { storeTimeoutMs: 1 },
+      );
+      expect(asked).toEqual([]);
+      expect(PluginError.isInstance(error)).toBe(true);
+      expect((error as PluginError).cause).toMatchObject({
+        reason: 'store-error',
+        toolName: 'edit',
+        operation: 'invalidate',
+        storeError: 'TimeoutError',
+      });
+    }, 10_000);
+
+  it('refuses a storeTimeoutMs that is no positive number of milliseconds, naming the option', () => {
+    for (const storeTimeoutMs of [0, -1, Number.NaN, '5000', 2 ** 31])
+      expect(() =>
+        toolResultCache({
+          tools: { find: { effect: 'read' } },
+          storeTimeoutMs: storeTimeoutMs as number,
+        }),
+      ).toThrow(/toolResultCache\.storeTimeoutMs must be/);
+  });
 });

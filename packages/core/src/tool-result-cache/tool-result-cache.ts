@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { describeValue } from '../options/define-options.ts';
 import { CANONICAL_JSON_MAX_DEPTH, canonicalJson } from '../shared/canonical-json.ts';
 import { utf8Length } from '../shared/cut-text.ts';
+import { MAX_TIMER_MS } from '../shared/max-timer-ms.ts';
 import { setOwnKey } from '../shared/set-own-key.ts';
 import { fromToolResultMark, toolResultMark } from '../tools/responses/tool-result-mark.ts';
 import {
@@ -101,6 +102,14 @@ export type ToolResultCacheOptions = {
   inherit?: boolean | undefined;
   /** The clock for TTLs. @defaultValue Date.now */
   now?: (() => number) | undefined;
+  /**
+   * How long a store call (`get`, `set`, `delete`, `invalidate`) may take, in milliseconds, before
+   * it counts as failed, as a store that threw does: a read runs the tool uncached, a result goes
+   * on unkept (a `skip` event, reason `store-error`, `error: 'TimeoutError'`), a failed
+   * invalidation ends the run (a {@link ToolResultCacheError}). `Infinity`: no limit.
+   * @defaultValue 10000 (10 s)
+   */
+  storeTimeoutMs?: number | undefined;
 };
 
 /** The plugin's per-run state: the run's own store, for the `run` scope and runs outside a chat. */
@@ -137,7 +146,11 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     maxEntryBytes = DEFAULT_TOOL_RESULT_ENTRY_BYTES,
     inherit = false,
     now = Date.now,
+    storeTimeoutMs = DEFAULT_STORE_TIMEOUT_MS,
   } = options;
+  // Every store call is given the limit: one that never settles (a pool waiting for a connection
+  // that never comes) held the run until it was aborted (econ2's leftover, core2).
+  const timed = <T>(call: Promise<T>): Promise<T> => withinLimit(call, storeTimeoutMs);
   // The plugin's own session store keeps what the option allows, as a run's does: made with the
   // default 256 KiB, it refused every result between that and a larger `maxEntryBytes` (economy68).
   const store =
@@ -243,7 +256,7 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
   ): Promise<{ value: unknown } | undefined> {
     let entry: ToolResultEntry | undefined;
     try {
-      entry = await store.get(partition, key);
+      entry = await timed(store.get(partition, key));
     } catch (error) {
       skipForStore(run, toolName, 'get', error);
       return undefined;
@@ -327,7 +340,7 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
         digest: verify ? await digestOf(partition, key, text) : '',
       };
       try {
-        await store.set(partition, key, entry);
+        await timed(store.set(partition, key, entry));
       } catch (error) {
         // The store refused the entry (above its own limit): a `refused` event below.
         if (ToolResultCacheError.isInstance(error)) throw error;
@@ -363,7 +376,7 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     for (const place of places)
       if (place !== undefined)
         try {
-          removed += await place.store.invalidate(place.partition, invalidation);
+          removed += await timed(place.store.invalidate(place.partition, invalidation));
         } catch (error) {
           // Unlike a failed read or keep, this one is not skipped: what the write changed would be
           // served stale to later calls, in this run and (fleet) every worker's. The run stops,
@@ -387,7 +400,7 @@ export function toolResultCache(options: ToolResultCacheOptions): AgentPlugin<Ca
     toolName: string,
   ): Promise<void> {
     try {
-      await store.delete(partition, key);
+      await timed(store.delete(partition, key));
     } catch (error) {
       skipForStore(run, toolName, 'delete', error);
     }
@@ -418,6 +431,37 @@ function errorName(error: unknown): string {
     name = undefined;
   }
   return typeof name === 'string' && /^[A-Za-z_$][\w$]{0,63}$/.test(name) ? name : 'Error';
+}
+
+/**
+ * How long a store call may take by default: far above a healthy store's milliseconds (a
+ * Postgres round trip, a connect), short enough that a store that hangs costs a run seconds, not
+ * its whole time budget.
+ */
+const DEFAULT_STORE_TIMEOUT_MS = 10_000;
+
+/**
+ * `call`, or after `limitMs` a rejection with a `TimeoutError` (a `DOMException`, as
+ * `AbortSignal.timeout` aborts with): the cache reports it as a failed store call by its name. The
+ * timer goes when the call settles; the call itself is left to the store (a store call has no
+ * signal to abort it by).
+ */
+function withinLimit<T>(call: Promise<T>, limitMs: number): Promise<T> {
+  if (limitMs === Number.POSITIVE_INFINITY) return call;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new DOMException(
+            `The tool-result store did not answer within ${limitMs} ms.`,
+            'TimeoutError',
+          ),
+        ),
+      limitMs,
+    );
+  });
+  return Promise.race([call, limit]).finally(() => clearTimeout(timer));
 }
 
 /** A `cacheKey`'s answer as a key: a string, or a finite number written out; else `null` (none). */
@@ -595,6 +639,19 @@ function checkOptions(options: ToolResultCacheOptions): void {
     fail(
       'store',
       "toolResultCache({ scope: 'run' }) keeps each run's results in the run; a store is for scope 'session' or 'fleet'.",
+    );
+  const limit = options.storeTimeoutMs;
+  if (
+    limit !== undefined &&
+    !(
+      typeof limit === 'number' &&
+      limit > 0 &&
+      (limit <= MAX_TIMER_MS || limit === Number.POSITIVE_INFINITY)
+    )
+  )
+    fail(
+      'storeTimeoutMs',
+      `toolResultCache.storeTimeoutMs must be a positive number of milliseconds, at most ${MAX_TIMER_MS} (a timer's longest), or Infinity for no limit; got ${describeValue(limit)}.`,
     );
   const bytes = options.maxEntryBytes;
   if (bytes !== undefined && (!Number.isInteger(bytes) || bytes < 1))

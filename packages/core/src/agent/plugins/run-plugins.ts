@@ -23,8 +23,20 @@ const HANDED_OFF = Object.freeze({ handedOff: true as const });
 export type LatePlugins = {
   joining: Promise<readonly AgentPlugin[]> | undefined;
   closed: boolean;
-  /** The run's steps (set by the loop when the run starts): where it is when a message comes. */
-  steps?: readonly AgentStep[] | undefined;
+  /**
+   * What holds the run (set by the loop when the run starts, `Holding`): its steps, where it is
+   * when a message comes, and its own signal. That signal aborts however the run is stopped (the
+   * caller's signal, `agent.close()`, a reader leaving); from then on the run takes no more steps,
+   * so a message taken would be lost (chat68, core2). One field for both, not a `signal` beside
+   * `steps`: the agent app's bundle had 11 B left.
+   */
+  holding?:
+    | {
+        readonly context?:
+          | { readonly run: { readonly steps: readonly AgentStep[] }; readonly signal: AbortSignal }
+          | undefined;
+      }
+    | undefined;
   /**
    * The history store of the chat session sending the run: with the conversation id, what names
    * the conversation (the same id in two stores is two conversations, as the chat's own queue

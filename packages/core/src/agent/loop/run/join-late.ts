@@ -6,23 +6,21 @@ import type {
   RunPlugins,
 } from '../../plugins/run-plugins.ts';
 import type { RunContext } from '../../run-state/run-context.ts';
-import type { RunTracker } from '../../run-state/run-tracker.ts';
 import type { Holding } from './hand-off.ts';
 
 /**
  * What a run needs to let plugins join while it runs (a stream's steering), when they may:
- * `late.steps` then reads the run's steps.
+ * `late.holding` then reads the run's steps and its signal.
  * @internal
  */
 export function joiningOf(
   late: LatePlugins | undefined,
   holding: Holding,
   facts: PluginRunFacts,
-  run: RunTracker,
   resolved: ResolvedPlugins | undefined,
 ): Joining | undefined {
   if (late === undefined) return undefined;
-  late.steps = run.steps;
+  late.holding = holding;
   return {
     late,
     holding,

@@ -112,7 +112,7 @@ export function startRun<Output>(
     plugins,
   };
   holding.context = context as RunContext<unknown>;
-  const joining = joiningOf(options.late, holding, facts, run, resolved);
+  const joining = joiningOf(options.late, holding, facts, resolved);
   return { context, contents, stopWhen: options.stopWhen ?? [], joining, holding };
 }
 
