@@ -1,3 +1,4 @@
+import { quoteText } from '@gemloop/core/internal';
 import { EvalDatasetError } from '../eval-dataset-error.ts';
 import type { EvalErrorKind, EvalResult } from '../eval-result.ts';
 import { EVAL_RESULT_FORMAT } from '../eval-result.ts';
@@ -39,10 +40,19 @@ export function readEvalResult(text: string, source = '<inline>'): EvalResult {
         "not an eval result (no format: 'gemloop-eval'); give a file written by gemloop eval --json.",
     });
   }
-  if (record['version'] !== EVAL_RESULT_FORMAT) {
+  const version = record['version'];
+  if (version !== EVAL_RESULT_FORMAT) {
+    // A version edited by hand is the file's text: quoted bounded and escaped, as a 5 MB one went
+    // whole into the message and an escape sequence in it reached the terminal (evals68).
+    const shown =
+      typeof version === 'string'
+        ? quoteText(version, 40)
+        : typeof version === 'object' && version !== null
+          ? `of ${Array.isArray(version) ? 'a list' : 'an object'}`
+          : String(version);
     throw new EvalDatasetError({
       source,
-      problem: `eval result version ${String(record['version'])}, this gemloop reads version ${EVAL_RESULT_FORMAT}; run the eval again with this version.`,
+      problem: `eval result version ${shown}, this gemloop reads version ${EVAL_RESULT_FORMAT}; run the eval again with this version.`,
     });
   }
   const problem = findProblem(record);
