@@ -1,4 +1,4 @@
-import { quoteText } from '@gemloop/core/internal';
+import { cutText, escapeUnprintable } from '@gemloop/core/internal';
 import { EvalDatasetError } from '../eval-dataset-error.ts';
 import type { EvalErrorKind, EvalResult } from '../eval-result.ts';
 import { EVAL_RESULT_FORMAT } from '../eval-result.ts';
@@ -42,11 +42,11 @@ export function readEvalResult(text: string, source = '<inline>'): EvalResult {
   }
   const version = record['version'];
   if (version !== EVAL_RESULT_FORMAT) {
-    // A version edited by hand is the file's text: quoted bounded and escaped, as a 5 MB one went
+    // A version edited by hand is the file's text: shown bounded and escaped, as a 5 MB one went
     // whole into the message and an escape sequence in it reached the terminal (evals68).
     const shown =
       typeof version === 'string'
-        ? quoteText(version, 40)
+        ? shownVersion(version)
         : typeof version === 'object' && version !== null
           ? `of ${Array.isArray(version) ? 'a list' : 'an object'}`
           : String(version);
@@ -63,6 +63,16 @@ export function readEvalResult(text: string, source = '<inline>'): EvalResult {
     });
   }
   return value as EvalResult;
+}
+
+/**
+ * A version string as the refusal shows it: cut at 40 characters (never inside an emoji), saying
+ * how much was left out, each control, line-breaking and bidi character as its `\uXXXX` escape.
+ */
+function shownVersion(version: string): string {
+  const cut = cutText(version, 40);
+  const shown = escapeUnprintable(cut);
+  return cut === version ? shown : `${shown}… [${version.length - cut.length} characters omitted]`;
 }
 
 type Check = (value: unknown) => boolean;
