@@ -25,9 +25,7 @@ describe('a dataset case with a key no case has', () => {
     const line = '{"id":"paris","input":"Capital of France?","expect":{"text":"Paris"}}';
     const error = refusal(`{"id":"ok","input":"hi"}\n${line}`);
     expect(error.line).toBe(2);
-    expect(error.message).toContain(
-      `case 'paris': unknown key "expect". Did you mean 'expected'?`,
-    );
+    expect(error.message).toContain(`case 'paris': unknown key "expect". Did you mean 'expected'?`);
     expect(error.message).toContain('A case holds only id, input, conversation, simulatedUser,');
   });
 
@@ -93,8 +91,14 @@ describe('a dataset case with a key no case has', () => {
         runFile: 'r.jsonl',
       }),
     );
-    expect(loaded?.expected).toEqual({ text: 'x', toolCalls: [{ name: 'f', args: {} }], output: null });
-    expect(toEvalCase({ id: 'u', input: 'hi', tags: undefined, expected: { text: undefined } })).toEqual({
+    expect(loaded?.expected).toEqual({
+      text: 'x',
+      toolCalls: [{ name: 'f', args: {} }],
+      output: null,
+    });
+    expect(
+      toEvalCase({ id: 'u', input: 'hi', tags: undefined, expected: { text: undefined } }),
+    ).toEqual({
       id: 'u',
       input: 'hi',
       expected: {},

@@ -1,3 +1,4 @@
+import { hasUnprintable } from '@gemloop/core/internal';
 import { describe, expect, it } from 'vitest';
 import { EvalDatasetError } from '../eval-dataset-error.ts';
 import { readEvalResult } from './read-eval-result.ts';
@@ -21,13 +22,17 @@ describe('a result of another version, as its refusal shows it', () => {
   it('a version of 5 MB is quoted cut, saying how much was left out', () => {
     const error = refusal('9'.repeat(5_000_000));
     expect(error.message.length).toBeLessThan(500);
-    expect(error.message).toMatch(/eval result version 9{40}… \[4999960 characters omitted\], this gemloop/);
+    expect(error.message).toMatch(
+      /eval result version 9{40}… \[4999960 characters omitted\], this gemloop/,
+    );
   });
 
   it('a version with escape sequences and line breaks is shown escaped', () => {
     const error = refusal('\u001b[2J\u001b]0;pwn\u0007\nPASS all');
-    expect(error.message).not.toMatch(/[\u0000-\u001f\u007f]/);
-    expect(error.message).toContain('eval result version \\u001b[2J\\u001b]0;pwn\\u0007\\u000aPASS all,');
+    expect(hasUnprintable(error.message)).toBe(false);
+    expect(error.message).toContain(
+      'eval result version \\u001b[2J\\u001b]0;pwn\\u0007\\u000aPASS all,',
+    );
   });
 
   it('an older numeric version still reads as the number, with the fix', () => {
