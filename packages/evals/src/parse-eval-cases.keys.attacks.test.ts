@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EvalDatasetError } from './eval-dataset-error.ts';
+import { datasetRefusal } from './__fixtures__/dataset-refusal.ts';
 import { parseEvalCases, toEvalCase } from './parse-eval-cases.ts';
 import { exactMatch } from './scorers/text-scorers.ts';
 
@@ -10,15 +10,7 @@ import { exactMatch } from './scorers/text-scorers.ts';
 // answered. A key that is a misspelling of a case's key is refused now (the suite's own keys are
 // checked since attack13); a key near none (a note of the user's own) is still dropped.
 
-function refusal(text: string): EvalDatasetError {
-  try {
-    parseEvalCases(text, 'cases.jsonl');
-  } catch (error) {
-    if (EvalDatasetError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('no refusal');
-}
+const refusal = datasetRefusal;
 
 describe('a dataset case with a key no case has', () => {
   it('a misspelt expected is refused, naming the line, the key and the one meant', () => {

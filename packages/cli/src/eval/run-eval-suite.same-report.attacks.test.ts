@@ -7,13 +7,11 @@ import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } fro
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
 import { captureIo } from '../__fixtures__/capture-io.ts';
 import { createEvalCommand } from '../commands/eval.ts';
-
-const SUITE = pathToFileURL(join(import.meta.dirname, '__fixtures__/weather-suite.ts')).href;
+import { writeSuiteProject } from './__fixtures__/write-suite-project.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -25,15 +23,7 @@ async function project(): Promise<string> {
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const recorded = await recordWeatherRun();
   cleanups.push(recorded.cleanup);
-  writeFileSync(join(dir, 'run.jsonl'), recorded.text);
-  const made = captureIo();
-  expect(
-    await createEvalCommand(dir).run(['from-runs', '--dir', '.', '--out', 'cases.jsonl'], made),
-  ).toBe(0);
-  writeFileSync(
-    join(dir, 'suite.mjs'),
-    `import { weatherSuite } from '${SUITE}';\nexport default weatherSuite('cases.jsonl');\n`,
-  );
+  await writeSuiteProject(dir, recorded.text, captureIo());
   return dir;
 }
 
