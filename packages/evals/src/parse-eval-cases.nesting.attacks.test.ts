@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EvalDatasetError } from './eval-dataset-error.ts';
+import { datasetRefusal } from './__fixtures__/dataset-refusal.ts';
 import { MAX_CASE_NESTING, parseEvalCases, toEvalCase } from './parse-eval-cases.ts';
 import { MAX_COMPARED_DEPTH } from './scorers/deep-equal.ts';
 
@@ -12,15 +12,7 @@ import { MAX_COMPARED_DEPTH } from './scorers/deep-equal.ts';
 const deep = (levels: number, inner = '1'): string =>
   `${'{"a":'.repeat(levels)}${inner}${'}'.repeat(levels)}`;
 
-function refusal(text: string): EvalDatasetError {
-  try {
-    parseEvalCases(text, 'cases.jsonl');
-  } catch (error) {
-    if (EvalDatasetError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('no refusal');
-}
+const refusal = datasetRefusal;
 
 describe('a dataset line nested deeper than a case can be', () => {
   it.each([

@@ -1,4 +1,5 @@
 import type { Content } from '@gemloop/core';
+import { closestNames, quoteText } from '@gemloop/core/internal';
 import type {
   EvalCase,
   EvalCaseFixtures,
@@ -142,6 +143,7 @@ export function toEvalCase(value: unknown, source = '<inline>', line?: number): 
       `case '${id}': '${tooDeep}' is nested deeper than ${MAX_CASE_NESTING} levels of objects and arrays, past what a comparison judges; flatten it, or leave the case out.`,
     );
   }
+  refuseUnknownKeys(value, CASE_KEYS, '', `case '${id}'`, 'A case', fail);
   const evalCase: EvalCase = { id };
   const input = value['input'];
   if (input !== undefined) {
@@ -218,8 +220,61 @@ export function toEvalCase(value: unknown, source = '<inline>', line?: number): 
   return evalCase;
 }
 
+/** The keys a case holds, in the order of its type. */
+const CASE_KEYS: readonly string[] = [
+  'id',
+  'input',
+  'conversation',
+  'simulatedUser',
+  'history',
+  'expected',
+  'tags',
+  'fixtures',
+  'runFile',
+] satisfies (keyof EvalCase)[];
+/** The keys a case's `expected` holds. */
+const EXPECTATION_KEYS: readonly string[] = [
+  'text',
+  'toolCalls',
+  'output',
+] satisfies (keyof EvalExpectation)[];
+
+/**
+ * Refuses a key of `record` that is not one of `known` but a misspelling of one (`expect`,
+ * `expected.txt`, `toolcalls`: {@link closestNames} finds the key meant). It was dropped without a
+ * word: the case loaded with no expectation, its scorers skipped it and a case with no score
+ * passed (evals68), as a misspelt suite key once dropped a gate (attack13); a key built on a
+ * known one (`expected_output`) too. A key near none
+ * (`notes`, `source`) is still the user's own note and dropped, as before. The key is quoted
+ * bounded and escaped ({@link quoteText}): it is the file's, and may hold a line break or a bidi
+ * override.
+ */
+function refuseUnknownKeys(
+  record: Record<string, unknown>,
+  known: readonly string[],
+  prefix: string,
+  where: string,
+  holder: string,
+  fail: (problem: string) => never,
+): void {
+  for (const key of Object.keys(record)) {
+    if (known.includes(key) || record[key] === undefined) continue;
+    // Or a name built on a known one (`expected_output`, `expectedText`, as other eval tools
+    // name them): a user's note rarely contains a case's key.
+    const folded = key.replace(/_/g, '').toLowerCase();
+    const hint =
+      closestNames({ input: key, candidates: known, limit: 1 })[0] ??
+      known.find((name) => name.length >= 4 && folded.includes(name.toLowerCase()));
+    if (hint === undefined) continue;
+    fail(
+      `${where}: unknown key ${quoteText(prefix + key)}. Did you mean '${prefix}${hint}'? ${holder} holds only ${known.join(', ')}.`,
+    );
+  }
+}
+
 function toExpectation(value: unknown, id: string, fail: (p: string) => never): EvalExpectation {
   if (!isRecord(value)) return fail(`case '${id}': 'expected' must be an object.`);
+  refuseUnknownKeys(value, EXPECTATION_KEYS, 'expected.', `case '${id}'`, 'An expectation', fail);
   const expectation: EvalExpectation = {};
   const text = value['text'];
   if (text !== undefined) {

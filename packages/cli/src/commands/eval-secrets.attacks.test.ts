@@ -4,19 +4,15 @@
 // terminal (the CI log), the --json result and the --junit report, through a scorer's reason that
 // quotes the expected answer. `gemloop view` shows the same file's secrets redacted (attack41).
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordWeatherRun } from '../../../evals/src/__fixtures__/weather-agent.ts';
 import { captureIo } from '../__fixtures__/capture-io.ts';
+import { writeSuiteProject } from '../eval/__fixtures__/write-suite-project.ts';
 import { createEvalCommand } from './eval.ts';
-
-const SUITE = pathToFileURL(
-  join(import.meta.dirname, '../eval/__fixtures__/weather-suite.ts'),
-).href;
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -44,15 +40,7 @@ describe('gemloop eval of a dataset holding credentials', () => {
           : line,
       )
       .join('\n');
-    writeFileSync(join(dir, 'run.jsonl'), edited);
-    const made = captureIo(ENV);
-    expect(
-      await createEvalCommand(dir).run(['from-runs', '--dir', '.', '--out', 'cases.jsonl'], made),
-    ).toBe(0);
-    writeFileSync(
-      join(dir, 'suite.mjs'),
-      `import { weatherSuite } from '${SUITE}';\nexport default weatherSuite('cases.jsonl');\n`,
-    );
+    await writeSuiteProject(dir, edited, captureIo(ENV));
     const out = captureIo(ENV);
     const code = await createEvalCommand(dir).run(
       ['suite.mjs', '--json', 'result.json', '--junit', 'result.xml'],

@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { EvalCase, EvalResult, EvalSuite } from '@gemloop/evals';
 import { CliFlagError } from '../cli-flag-error.ts';
@@ -41,6 +42,7 @@ const SUITE_SHAPE =
 export async function runEvalSuite(flags: EvalSuiteFlags, io: CliIo, cwd: string): Promise<number> {
   const { evals, suite, cases, path } = await loadSuite(flags.file, cwd);
   await refuseWritingOverSuite(suite, path, cwd, { '--json': flags.json, '--junit': flags.junit });
+  await refuseOneReportFile(flags.json, flags.junit, cwd);
   let live: LiveSettings | undefined;
   if (flags.batch && suite.batch === undefined) {
     throw new CliFlagError({
@@ -182,6 +184,30 @@ export async function refuseWritingOverSuite(
     if (given !== undefined)
       await refuseOutputOverInput({ flag, given, output: resolve(cwd, given), inputs });
   }
+}
+
+/**
+ * Refuses `--json` and `--junit` naming one file (by its real path: a `./`, a link), before the
+ * suite runs: the JUnit report was written over the JSON result, which `gemloop eval compare`
+ * reads, and the run passed without a word (evals68).
+ * @throws {@link CliFlagError} naming `--junit` and the file.
+ */
+async function refuseOneReportFile(
+  json: string | undefined,
+  junit: string | undefined,
+  cwd: string,
+): Promise<void> {
+  if (json === undefined || junit === undefined) return;
+  const real = (given: string): Promise<string> =>
+    realpath(resolve(cwd, given)).catch(() => resolve(cwd, given));
+  if ((await real(json)) !== (await real(junit))) return;
+  const shown = escapeControls(junit).slice(0, 100);
+  throw new CliFlagError({
+    flag: '--junit',
+    value: shown,
+    accepted: ['a file other than --json'],
+    message: `--junit ${shown} is the file --json writes the result to: one would replace the other. Give each report its own file.`,
+  });
 }
 
 /** Writes a report file, making its folder; whole or not at all (see {@link writeTextFile}). */

@@ -1,3 +1,4 @@
+import { cutText, escapeUnprintable } from '@gemloop/core/internal';
 import { EvalDatasetError } from '../eval-dataset-error.ts';
 import type { EvalErrorKind, EvalResult } from '../eval-result.ts';
 import { EVAL_RESULT_FORMAT } from '../eval-result.ts';
@@ -39,10 +40,19 @@ export function readEvalResult(text: string, source = '<inline>'): EvalResult {
         "not an eval result (no format: 'gemloop-eval'); give a file written by gemloop eval --json.",
     });
   }
-  if (record['version'] !== EVAL_RESULT_FORMAT) {
+  const version = record['version'];
+  if (version !== EVAL_RESULT_FORMAT) {
+    // A version edited by hand is the file's text: shown bounded and escaped, as a 5 MB one went
+    // whole into the message and an escape sequence in it reached the terminal (evals68).
+    const shown =
+      typeof version === 'string'
+        ? shownVersion(version)
+        : typeof version === 'object' && version !== null
+          ? `of ${Array.isArray(version) ? 'a list' : 'an object'}`
+          : String(version);
     throw new EvalDatasetError({
       source,
-      problem: `eval result version ${String(record['version'])}, this gemloop reads version ${EVAL_RESULT_FORMAT}; run the eval again with this version.`,
+      problem: `eval result version ${shown}, this gemloop reads version ${EVAL_RESULT_FORMAT}; run the eval again with this version.`,
     });
   }
   const problem = findProblem(record);
@@ -53,6 +63,16 @@ export function readEvalResult(text: string, source = '<inline>'): EvalResult {
     });
   }
   return value as EvalResult;
+}
+
+/**
+ * A version string as the refusal shows it: cut at 40 characters (never inside an emoji), saying
+ * how much was left out, each control, line-breaking and bidi character as its `\uXXXX` escape.
+ */
+function shownVersion(version: string): string {
+  const cut = cutText(version, 40);
+  const shown = escapeUnprintable(cut);
+  return cut === version ? shown : `${shown}… [${version.length - cut.length} characters omitted]`;
 }
 
 type Check = (value: unknown) => boolean;
