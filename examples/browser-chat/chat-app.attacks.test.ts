@@ -42,12 +42,12 @@ async function start() {
 describe('the browser-chat server and a caller without a session (attack21)', () => {
   it('refuses a question without a session cookie: no run, nobody else’s conversation', async () => {
     const { fake, ask } = await start();
-    const first = await ask({ message: 'My code is 4417.', conversationId: 'support' });
+    const first = await ask({ message: 'My code is kiwi-4417.', conversationId: 'support' });
     await first.text();
     const second = await ask({ message: 'What did I say?', conversationId: 'support' });
     const answer = await second.text();
     // Another caller's turn in this caller's answer: the leak itself.
-    expect(answer).not.toContain('4417');
+    expect(answer).not.toContain('kiwi-4417');
     expect([first.status, second.status]).toEqual([401, 401]);
     expect(JSON.parse(answer)).toEqual({ error: expect.stringContaining('session') });
     expect(fake.requests).toHaveLength(0);
@@ -67,16 +67,18 @@ describe('the browser-chat server and a caller without a session (attack21)', ()
     await stop.text();
   });
 
+  // The code is marked with letters no run id (a random UUID, hex) can hold: a bare '4417' was found in
+  // one run's id on a fresh clone's CI, failing a test that had kept nothing wrong.
   it('keeps two sessions’ conversations of one id apart (the page’s own path)', async () => {
     const { ask } = await start();
     const alice = { cookie: 'demo-session=alice-0123' };
     const bob = { cookie: 'demo-session=bob-4567' };
-    const said = await ask({ message: 'My code is 4417.', conversationId: 'support' }, alice);
+    const said = await ask({ message: 'My code is kiwi-4417.', conversationId: 'support' }, alice);
     expect(said.status).toBe(200);
-    expect(await said.text()).toContain('Heard: My code is 4417.');
+    expect(await said.text()).toContain('Heard: My code is kiwi-4417.');
     const asked = await ask({ message: 'What did I say?', conversationId: 'support' }, bob);
     const text = await asked.text();
     expect(text).toContain('Heard: What did I say?');
-    expect(text).not.toContain('4417');
+    expect(text).not.toContain('kiwi-4417');
   });
 });
